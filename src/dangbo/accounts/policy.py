@@ -1,0 +1,149 @@
+"""The one permission policy. Every view, API endpoint, export and report asks it two questions:
+
+* ``scope(actor, action, queryset)`` — the rows of ``queryset`` the actor may ``action``;
+* ``can(actor, action, obj)`` — whether the actor may ``action`` this object.
+
+A role is held at an organization and covers its subtree (see ``RULES``). Objects outside the scope are
+treated as missing: views answer 404 (``get_scoped_or_404``), never 403, so nobody learns what exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from dangbo.organizations.paths import subtree_q
+
+from .choices import Role
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+
+# What each role may do on each kind of object in its subtree.
+#   "organization": the organizations of the subtree; "member": member records placed in the subtree.
+# A plain member sees only their own record and their own cell (handled apart in _member_q/_org_q).
+RULES: dict[str, dict[str, set[str]]] = {
+    Role.STAFF: {"organization": {VIEW, ADD, CHANGE, DELETE}, "member": {VIEW, ADD, CHANGE, DELETE}},
+    Role.LEADER: {"organization": {VIEW}, "member": {VIEW}},
+    Role.GRASSROOTS_SECRETARY: {"organization": {VIEW, ADD, CHANGE}, "member": {VIEW, ADD, CHANGE}},
+    Role.CELL_SECRETARY: {"organization": {VIEW}, "member": {VIEW, ADD, CHANGE}},
+    Role.MEMBER: {"organization": {VIEW}, "member": {VIEW}},
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    org_id: int
+    path: str
+
+
+def grants(actor) -> list[Grant]:
+    """The actor's role assignments, loaded once per request and cached on the user object."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    cached = getattr(actor, "_dangbo_grants", None)
+    if cached is None:
+        cached = [
+            Grant(role, org_id, path)
+            for role, org_id, path in actor.roles.values_list("role", "organization_id", "organization__path")
+        ]
+        actor._dangbo_grants = cached
+    return cached
+
+
+def _kind(model) -> str:
+    label = model._meta.label_lower
+    return {"organizations.organization": "organization", "members.member": "member"}[label]
+
+
+def _org_q(actor, action: str, prefix: str = "") -> Q | None:
+    parts = []
+    for g in grants(actor):
+        if action not in RULES[g.role]["organization"]:
+            continue
+        if g.role == Role.MEMBER:
+            parts.append(Q(**{f"{prefix}pk": g.org_id}))
+        else:
+            parts.append(subtree_q(g.path, f"{prefix}path"))
+    return reduce(or_, parts) if parts else None
+
+
+def _member_q(actor, action: str) -> Q | None:
+    parts = []
+    for g in grants(actor):
+        if action not in RULES[g.role]["member"]:
+            continue
+        if g.role == Role.MEMBER:
+            if actor.member_id:
+                parts.append(Q(pk=actor.member_id))
+        else:
+            parts.append(subtree_q(g.path, "org_path"))
+    return reduce(or_, parts) if parts else None
+
+
+def scope(actor, action: str, queryset: QuerySet) -> QuerySet:
+    """The part of ``queryset`` that ``actor`` may ``action``."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return queryset
+    kind = _kind(queryset.model)
+    q = _org_q(actor, action) if kind == "organization" else _member_q(actor, action)
+    return queryset.filter(q) if q is not None else queryset.none()
+
+
+def can(actor, action: str, obj: Model) -> bool:
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    return scope(actor, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def can_add_member_to(actor, organization) -> bool:
+    """Adding a member to a cell needs the "add member" right over that cell's subtree."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    return any(
+        ADD in RULES[g.role]["member"] and g.role != Role.MEMBER and organization.path.startswith(g.path)
+        for g in grants(actor)
+    )
+
+
+def can_add_organization_under(actor, parent) -> bool:
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    if parent is None:
+        return False
+    return any(ADD in RULES[g.role]["organization"] and parent.path.startswith(g.path) for g in grants(actor))
+
+
+def get_scoped_or_404(actor, action: str, queryset: QuerySet, **lookup):
+    """The object the actor may ``action``, or 404 — the same answer as for a missing object."""
+    try:
+        return scope(actor, action, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def root_organizations(actor) -> list[int]:
+    """Organization ids where the actor's view scope starts (their highest grants)."""
+    from dangbo.organizations.models import Organization
+
+    if getattr(actor, "is_superuser", False):
+        return list(Organization.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    paths = sorted({g.path for g in grants(actor)})
+    tops = [p for p in paths if not any(p != o and p.startswith(o) for o in paths)]
+    return [int(p.split(".")[-2]) for p in tops]
+
+
+def placement_scope(actor, organizations: QuerySet) -> QuerySet:
+    """Organizations into which the actor may place (add or move) member records."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return organizations
+    parts = [
+        subtree_q(g.path)
+        for g in grants(actor)
+        if g.role != Role.MEMBER and ADD in RULES[g.role]["member"]
+    ]
+    return organizations.filter(reduce(or_, parts)) if parts else organizations.none()

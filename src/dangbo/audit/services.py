@@ -1,0 +1,69 @@
+"""Writing the audit history. Services call ``snapshot`` before a change and ``record`` after it, inside
+their transaction, so the event is written if and only if the change is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from .middleware import current_request_id
+from .models import Action, AuditEvent
+
+
+def _display(obj: models.Model, field: models.Field):
+    value = getattr(obj, field.attname)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey):
+        related = getattr(obj, field.name)
+        return str(related) if related is not None else ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return str(value)
+
+
+def audited_fields(obj: models.Model) -> list[models.Field]:
+    return [
+        f
+        for f in obj._meta.concrete_fields
+        if f.editable and not f.primary_key and f.name not in {"created_at", "updated_at", "password"}
+    ]
+
+
+def snapshot(obj: models.Model) -> dict[str, tuple[str, str]]:
+    """The object's user-visible field values: {name: (label, display value)}."""
+    return {f.name: (str(f.verbose_name), _display(obj, f)) for f in audited_fields(obj)}
+
+
+def record(
+    *, actor, action: str, obj: models.Model, before: dict | None = None, scope_path: str = ""
+) -> AuditEvent | None:
+    """Write one audit event. For an update with no visible change nothing is written."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the transaction of the change it records")
+    after = snapshot(obj) if action != Action.DELETE else {}
+    changes = {}
+    for name in sorted(set(before or {}) | set(after)):
+        label, old = (before or {}).get(name, ("", ""))
+        label2, new = after.get(name, (label, ""))
+        if old != new:
+            changes[name] = {"label": label or label2, "before": old, "after": new}
+    if action == Action.UPDATE and not changes:
+        return None
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=str(actor) if actor is not None else "Hệ thống",
+        request_id=current_request_id.get(),
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        changes=changes,
+        scope_path=scope_path,
+    )

@@ -1,0 +1,54 @@
+"""Form helpers shared by every app: Vietnamese date inputs and messages that name their field, and the
+bridge from a service's ApplicationError to the form's field errors."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .errors import ApplicationError
+
+DATE_HINT = "dd/mm/yyyy"
+
+
+class VNDateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        base = {"placeholder": DATE_HINT, "inputmode": "numeric", "autocomplete": "off", "class": "date"}
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class VNFormMixin:
+    """Dates as dd/mm/yyyy, and every error message starting with its field's label."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = field.label or ""
+            if isinstance(field, forms.DateField):
+                field.widget = VNDateInput()
+                field.input_formats = ["%d/%m/%Y"]
+                field.error_messages["invalid"] = f"{label}: ngày không hợp lệ, cần có dạng dd/mm/yyyy và là ngày có thật."
+            field.error_messages["required"] = f"{label}: không được để trống."
+            if "invalid_choice" in field.error_messages:
+                field.error_messages["invalid_choice"] = f"{label}: giá trị đã chọn không hợp lệ."
+
+    def apply_error(self, error: ApplicationError) -> None:
+        placed = False
+        for name, message in error.field_errors.items():
+            if name in self.fields:
+                self.add_error(name, message)
+                placed = True
+            else:
+                self.add_error(None, message)
+        if not placed:
+            self.add_error(None, error.message)
+
+
+def run_service(form, call):
+    """Call ``call()``; on ApplicationError put its messages on ``form`` and return None."""
+    try:
+        return call()
+    except ApplicationError as error:
+        form.apply_error(error)
+        return None

@@ -1,0 +1,59 @@
+"""Word search over a stored, folded name column — the one database-specific piece of search.
+
+Both engines index the same application-computed ``name_norm`` (lower case, no diacritics, đ→d):
+* PostgreSQL: a GIN index on ``to_tsvector('simple', name_norm)``;
+* SQLite: an FTS5 table over ``name_norm`` kept in sync by triggers.
+Each query word matches as a word prefix, words in any order: "hung nguyen" and "nguyen van hu" both find
+"Nguyễn Văn Hùng". Created by the migration ``members/0002_name_search``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+
+from .text import fold
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+MAX_TOKENS = 6
+
+
+def tokens(query: str) -> list[str]:
+    return _TOKEN.findall(fold(query))[:MAX_TOKENS]
+
+
+def word_match_sql(table: str, words: list[str]) -> tuple[str, list[str]]:
+    """SQL selecting the ids of ``table`` whose ``name_norm`` has every word as a word prefix."""
+    if connection.vendor == "postgresql":
+        return (
+            f"SELECT id FROM {table} WHERE to_tsvector('simple', name_norm) @@ to_tsquery('simple', %s)",
+            [" & ".join(f"{w}:*" for w in words)],
+        )
+    return (f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [" AND ".join(f'"{w}"*' for w in words)])
+
+
+def install_sql(table: str, vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            f"CREATE INDEX IF NOT EXISTS {table}_name_fts ON {table} USING gin (to_tsvector('simple', name_norm))"
+        ]
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {table}_fts USING fts5(name_norm, content='{table}', content_rowid='id')",
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_fts_ai AFTER INSERT ON {table} BEGIN
+              INSERT INTO {table}_fts(rowid, name_norm) VALUES (new.id, new.name_norm); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_fts_ad AFTER DELETE ON {table} BEGIN
+              INSERT INTO {table}_fts({table}_fts, rowid, name_norm) VALUES ('delete', old.id, old.name_norm); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_fts_au AFTER UPDATE OF name_norm ON {table} BEGIN
+              INSERT INTO {table}_fts({table}_fts, rowid, name_norm) VALUES ('delete', old.id, old.name_norm);
+              INSERT INTO {table}_fts(rowid, name_norm) VALUES (new.id, new.name_norm); END""",
+        f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')",
+    ]
+
+
+def uninstall_sql(table: str, vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [f"DROP INDEX IF EXISTS {table}_name_fts"]
+    return [f"DROP TABLE IF EXISTS {table}_fts"] + [
+        f"DROP TRIGGER IF EXISTS {table}_fts_{s}" for s in ("ai", "ad", "au")
+    ]

@@ -1,0 +1,72 @@
+"""Vietnamese display filters, available in every template (registered as a builtin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+def group_thousands(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+@register.filter
+def so(value) -> str:
+    """1234567 → "1.234.567"."""
+    if value is None or value == "":
+        return ""
+    return group_thousands(int(value))
+
+
+@register.filter
+def tien(value) -> str:
+    """2150000000 → "2.150.000.000 đ"."""
+    if value is None or value == "":
+        return ""
+    return f"{group_thousands(int(Decimal(value)))} đ"
+
+
+@register.filter
+def phantram(value, digits: int = 1) -> str:
+    """85.43 → "85,4%"."""
+    if value is None or value == "":
+        return ""
+    return f"{float(value):.{int(digits)}f}%".replace(".", ",")
+
+
+@register.filter
+def ngay(value) -> str:
+    """A date (or aware datetime, shown in Asia/Ho_Chi_Minh) as dd/mm/yyyy."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def ngay_van_ban(value, place: str = "") -> str:
+    """The dated line of a party document: "Nghệ An, ngày 10 tháng 7 năm 2013"."""
+    if not value:
+        return ""
+    line = f"ngày {value.day} tháng {value.month} năm {value.year}"
+    return f"{place}, {line}" if place else line.capitalize()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (for pagination and sort links)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"

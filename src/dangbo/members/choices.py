@@ -1,0 +1,81 @@
+from django.db import models
+
+
+class Gender(models.TextChoices):
+    MALE = "nam", "Nam"
+    FEMALE = "nu", "Nữ"
+
+
+class MemberStatus(models.TextChoices):
+    PROBATIONARY = "du_bi", "Đảng viên dự bị"
+    OFFICIAL = "chinh_thuc", "Đảng viên chính thức"
+    TRANSFERRED_OUT = "chuyen_di", "Đã chuyển sinh hoạt đảng chính thức đi"
+    REMOVED = "xoa_ten", "Đã xóa tên"
+    EXPELLED = "khai_tru", "Đã khai trừ"
+    RESIGNED = "ra_khoi_dang", "Đã xin ra khỏi Đảng"
+    DECEASED = "tu_tran", "Đã từ trần"
+
+
+# Members on the active roll of their cell.
+ACTIVE_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL)
+
+
+class PoliticalTheory(models.TextChoices):
+    NONE = "chua_dao_tao", "Chưa qua đào tạo"
+    ELEMENTARY = "so_cap", "Sơ cấp"
+    INTERMEDIATE = "trung_cap", "Trung cấp"
+    ADVANCED = "cao_cap", "Cao cấp"
+    BACHELOR = "cu_nhan", "Cử nhân"
+
+
+class GeneralEducation(models.TextChoices):
+    GRADE_9 = "9/12", "9/12"
+    GRADE_12 = "12/12", "12/12"
+    OTHER = "khac", "Khác"
+
+
+class Degree(models.TextChoices):
+    NONE = "", "—"
+    INTERMEDIATE = "trung_cap", "Trung cấp"
+    COLLEGE = "cao_dang", "Cao đẳng"
+    BACHELOR = "dai_hoc", "Đại học"
+    MASTER = "thac_si", "Thạc sĩ"
+    DOCTOR = "tien_si", "Tiến sĩ"
+
+
+# The 54 ethnic groups of Việt Nam in the order of the official list (Quyết định 121-TCTK/PPCĐ),
+# plus "Người nước ngoài". Stored by their Vietnamese name.
+ETHNICITIES = [
+    "Kinh", "Tày", "Thái", "Hoa", "Khơ-me", "Mường", "Nùng", "Mông", "Dao", "Gia-rai", "Ngái", "Ê-đê",
+    "Ba-na", "Xơ-Đăng", "Sán Chay", "Cơ-ho", "Chăm", "Sán Dìu", "Hrê", "Mnông", "Ra-glai", "Xtiêng",
+    "Bru-Vân Kiều", "Thổ", "Giáy", "Cơ-tu", "Gié-Triêng", "Mạ", "Khơ Mú", "Co", "Tà-ôi", "Chơ-ro",
+    "Kháng", "Xinh-mun", "Hà Nhì", "Chu-ru", "Lào", "La Chí", "La Ha", "Phù Lá", "La Hủ", "Lự",
+    "Lô Lô", "Chứt", "Mảng", "Pà Thẻn", "Cơ Lao", "Cống", "Bố Y", "Si La", "Pu Péo", "Brâu", "Ơ-đu",
+    "Rơ-măm",
+]  # fmt: skip
+ETHNICITY_CHOICES = [(e, e) for e in ETHNICITIES] + [("Người nước ngoài", "Người nước ngoài")]
+
+RELIGIONS = [
+    "Không", "Phật giáo", "Công giáo", "Tin lành", "Cao Đài", "Phật giáo Hòa Hảo", "Hồi giáo", "Khác",
+]  # fmt: skip
+RELIGION_CHOICES = [(r, r) for r in RELIGIONS]
+
+
+class AgeBand(models.TextChoices):
+    """Age bands used by the list filter and the party's statistics forms."""
+
+    UNDER_30 = "duoi_30", "Dưới 30 tuổi"
+    FROM_30 = "30_40", "Từ 30 đến 40 tuổi"
+    FROM_41 = "41_50", "Từ 41 đến 50 tuổi"
+    FROM_51 = "51_60", "Từ 51 đến 60 tuổi"
+    OVER_60 = "tren_60", "Trên 60 tuổi"
+
+
+AGE_BAND_LIMITS = {
+    # band: (min full years inclusive, max full years inclusive or None)
+    AgeBand.UNDER_30: (0, 29),
+    AgeBand.FROM_30: (30, 40),
+    AgeBand.FROM_41: (41, 50),
+    AgeBand.FROM_51: (51, 60),
+    AgeBand.OVER_60: (61, None),
+}

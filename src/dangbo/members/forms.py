@@ -1,0 +1,52 @@
+from django import forms
+
+from dangbo.core.forms import VNFormMixin
+from dangbo.organizations.choices import CELL_KINDS
+from dangbo.organizations.models import Organization
+
+from .models import Member
+from .services import MEMBER_FIELDS
+
+# Sections of the member form, in the order of the phiếu đảng viên.
+SECTIONS = [
+    ("Sơ yếu", ["full_name", "other_names", "gender", "birth_date", "birth_place", "native_place", "residence",
+                "ethnicity", "religion", "occupation", "citizen_id", "phone"]),
+    ("Sinh hoạt đảng", ["organization", "status", "exempted", "card_number", "cv_number", "joined_date",
+                        "joined_cell", "admission_decision_date", "official_date", "official_cell",
+                        "introducer_1", "introducer_2", "youth_union_date"]),
+    ("Trình độ", ["general_education", "professional_education", "degree", "academic_title", "political_theory"]),
+]  # fmt: skip
+
+
+class CellChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class MemberForm(VNFormMixin, forms.ModelForm):
+    organization = CellChoiceField(label="Chi bộ", queryset=Organization.objects.none())
+
+    class Meta:
+        model = Member
+        fields = list(MEMBER_FIELDS)
+
+    def __init__(self, *args, cells=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cells is not None:
+            self.fields["organization"].queryset = cells
+        self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 12})
+
+    def _post_clean(self):
+        # Model validation (uniqueness, cross-field rules) is the service's job: services.validate_member.
+        pass
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in SECTIONS]
+
+
+def cell_choices(organizations_qs, *, include=None):
+    """Cells offered in the member form: active cell-level organizations in the actor's scope."""
+    qs = organizations_qs.filter(kind__in=CELL_KINDS, end_date__isnull=True)
+    if include is not None:
+        qs = qs | organizations_qs.filter(pk=include)
+    return qs.order_by("path")

@@ -1,0 +1,140 @@
+"""Writes on member records: one transaction, scope check, validation, audit event."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from dangbo.accounts import policy
+from dangbo.audit.models import Action
+from dangbo.audit.services import record, snapshot
+from dangbo.core.dates import full_years, today
+from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.text import clean_spaces, fold, name_sort_key, nfc
+from dangbo.organizations.choices import CELL_KINDS
+
+from .choices import MemberStatus
+from .models import Member
+
+MEMBER_FIELDS = (
+    "full_name", "other_names", "gender", "birth_date", "birth_place", "native_place", "residence",
+    "ethnicity", "religion", "occupation", "citizen_id", "phone", "card_number", "cv_number",
+    "organization", "status", "exempted", "joined_date", "joined_cell", "admission_decision_date",
+    "official_date", "official_cell", "introducer_1", "introducer_2", "youth_union_date",
+    "general_education", "professional_education", "degree", "academic_title", "political_theory",
+)  # fmt: skip
+
+_CITIZEN_ID = re.compile(r"^\d{12}$")
+MIN_JOINING_AGE = 18
+
+
+def derived_columns(full_name: str, org_path: str) -> dict[str, str]:
+    """The denormalised search, sort and subtree columns of a member row (also used by bulk loaders)."""
+    return {"name_norm": fold(full_name), "name_sort": name_sort_key(full_name), "org_path": org_path}
+
+
+def _apply(member: Member, data: dict) -> None:
+    for key in MEMBER_FIELDS:
+        if key not in data:
+            continue
+        value = data[key]
+        if isinstance(value, str):
+            value = clean_spaces(nfc(value))
+        setattr(member, key, value)
+    member.citizen_id = member.citizen_id or None
+
+
+def validate_member(member: Member) -> None:
+    """Every rule a member record must satisfy; all problems at once, each named by its field."""
+    e: dict[str, str] = {}
+    now = today()
+    if not member.full_name:
+        e["full_name"] = "Họ và tên: không được để trống."
+    if member.birth_date and member.birth_date > now:
+        e["birth_date"] = "Ngày sinh: không được sau ngày hôm nay."
+    if member.joined_date:
+        if member.joined_date > now:
+            e["joined_date"] = "Ngày vào Đảng: không được sau ngày hôm nay."
+        elif member.birth_date and "birth_date" not in e:
+            age = full_years(member.birth_date, member.joined_date)
+            if age < MIN_JOINING_AGE:
+                e["joined_date"] = (
+                    f"Ngày vào Đảng: khi đó đảng viên mới {age} tuổi, chưa đủ {MIN_JOINING_AGE} tuổi."
+                )
+    if member.official_date and member.joined_date and member.official_date < member.joined_date:
+        e["official_date"] = "Ngày chính thức: không được trước ngày vào Đảng."
+    if member.official_date and member.official_date > now:
+        e["official_date"] = "Ngày chính thức: không được sau ngày hôm nay."
+    if member.status == MemberStatus.OFFICIAL and not member.official_date:
+        e["official_date"] = "Ngày chính thức: đảng viên chính thức phải có ngày chính thức."
+    if member.admission_decision_date and member.joined_date and member.admission_decision_date > member.joined_date:
+        e["admission_decision_date"] = "Ngày quyết định kết nạp: không được sau ngày vào Đảng."
+    if member.youth_union_date and member.birth_date and member.youth_union_date <= member.birth_date:
+        e["youth_union_date"] = "Ngày vào Đoàn: phải sau ngày sinh."
+    if member.citizen_id:
+        if not _CITIZEN_ID.match(member.citizen_id):
+            e["citizen_id"] = "Số CCCD: phải gồm đúng 12 chữ số."
+        elif Member.objects.filter(citizen_id=member.citizen_id).exclude(pk=member.pk).exists():
+            e["citizen_id"] = "Số CCCD: số này đã có trong hồ sơ của một đảng viên khác."
+    org = member.organization if member.organization_id else None
+    if org is None:
+        e["organization"] = "Chi bộ: chưa chọn chi bộ sinh hoạt."
+    elif org.kind not in CELL_KINDS:
+        e["organization"] = (
+            f"Chi bộ: «{org.name}» là {org.get_kind_display().lower()}; đảng viên chỉ sinh hoạt ở chi bộ cơ sở "
+            "hoặc chi bộ trực thuộc."
+        )
+    elif org.end_date and org.end_date <= now:
+        e["organization"] = f"Chi bộ: «{org.name}» đã kết thúc hoạt động."
+    if e:
+        raise ApplicationError("Hồ sơ đảng viên chưa hợp lệ, xin xem các ô được đánh dấu.", field_errors=e)
+
+
+def _set_derived(member: Member) -> None:
+    for key, value in derived_columns(member.full_name, member.organization.path).items():
+        setattr(member, key, value)
+
+
+@transaction.atomic
+def member_create(*, actor, data: dict) -> Member:
+    member = Member()
+    _apply(member, data)
+    validate_member(member)
+    if not policy.can_add_member_to(actor, member.organization):
+        raise PermissionDenied("Bạn không có quyền thêm đảng viên vào chi bộ này.")
+    _set_derived(member)
+    member.save()
+    record(actor=actor, action=Action.CREATE, obj=member, scope_path=member.org_path)
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, data: dict) -> Member:
+    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    if not policy.can(actor, policy.CHANGE, member):
+        raise PermissionDenied("Bạn không có quyền sửa hồ sơ đảng viên này.")
+    before = snapshot(member)
+    old_org_id = member.organization_id
+    _apply(member, data)
+    validate_member(member)
+    if member.organization_id != old_org_id and not policy.can_add_member_to(actor, member.organization):
+        raise PermissionDenied("Bạn không có quyền chuyển đảng viên sang chi bộ này.")
+    _set_derived(member)
+    member.save()
+    record(actor=actor, action=Action.UPDATE, obj=member, before=before, scope_path=member.org_path)
+    return member
+
+
+@transaction.atomic
+def member_delete(*, actor, member: Member) -> None:
+    """Delete a record entered by mistake. Leaving the party is an event (lifecycle), not a deletion."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if not policy.can(actor, policy.DELETE, member):
+        raise PermissionDenied("Bạn không có quyền xóa hồ sơ đảng viên này.")
+    if member.committee_seats.exists():
+        raise ApplicationError("Không xóa được: đảng viên đang có tên trong cấp ủy của một nhiệm kỳ.")
+    before = snapshot(member)
+    path = member.org_path
+    record(actor=actor, action=Action.DELETE, obj=member, before=before, scope_path=path)
+    member.delete()

@@ -1,0 +1,92 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangbo.accounts import policy
+from dangbo.audit.selectors import history_page
+from dangbo.core.errors import ApplicationError
+from dangbo.core.forms import run_service
+from dangbo.organizations.models import Organization
+
+from . import selectors, services
+from .forms import MemberForm, cell_choices
+from .models import Member
+
+
+@login_required
+def member_list(request):
+    flt, page, total = selectors.member_list(actor=request.user, params=request.GET)
+    can_add = policy.placement_scope(request.user, Organization.objects.all()).exists()
+    template = "members/_list_results.html" if request.htmx and not request.htmx.boosted else "members/list.html"
+    return render(request, template, {"filter": flt, "page": page, "total": total, "can_add": can_add})
+
+
+@login_required
+def member_detail(request, pk):
+    member = policy.get_scoped_or_404(
+        request.user, policy.VIEW, Member.objects.select_related("organization"), pk=pk
+    )
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "member": member,
+            "can_change": policy.can(request.user, policy.CHANGE, member),
+            "can_delete": policy.can(request.user, policy.DELETE, member),
+            "history": history_page(member),
+            "seats": member.committee_seats.select_related("term__organization"),
+        },
+    )
+
+
+def _cells(request, include=None):
+    return cell_choices(policy.placement_scope(request.user, Organization.objects.all()), include=include)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    cells = _cells(request)
+    if not cells.exists():
+        raise Http404
+    initial = {}
+    if (org := request.GET.get("chi_bo")) and org.isdigit():
+        initial["organization"] = int(org)
+    form = MemberForm(request.POST or None, cells=cells, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        member = run_service(form, lambda: services.member_create(actor=request.user, data=form.cleaned_data))
+        if member:
+            messages.success(request, f"Đã thêm đảng viên {member.full_name}.")
+            return redirect(member)
+    return render(request, "members/form.html", {"form": form, "member": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = policy.get_scoped_or_404(request.user, policy.CHANGE, Member.objects.all(), pk=pk)
+    form = MemberForm(request.POST or None, instance=member, cells=_cells(request, include=member.organization_id))
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form, lambda: services.member_update(actor=request.user, member=member, data=form.cleaned_data)
+        )
+        if saved:
+            messages.success(request, "Đã lưu hồ sơ đảng viên.")
+            return redirect(saved)
+        member.refresh_from_db()
+    return render(request, "members/form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_POST
+def member_delete(request, pk):
+    member = policy.get_scoped_or_404(request.user, policy.DELETE, Member.objects.all(), pk=pk)
+    try:
+        services.member_delete(actor=request.user, member=member)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(member)
+    messages.success(request, f"Đã xóa hồ sơ {member.full_name}.")
+    return redirect("members:list")

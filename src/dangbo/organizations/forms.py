@@ -1,0 +1,46 @@
+from django import forms
+
+from dangbo.core.forms import VNFormMixin
+from dangbo.members.models import Member
+
+from .choices import ALLOWED_PARENTS, OrgKind, Position
+from .models import Organization, Term
+
+
+class OrganizationForm(VNFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name", "short_name", "code", "kind", "host_unit", "founding_decision_no", "founding_date",
+            "founding_issuer", "end_date", "end_decision_no",
+        ]  # fmt: skip
+
+    def __init__(self, *args, parent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent_kind = parent.kind if parent is not None else (self.instance.parent.kind if self.instance.parent_id else None)
+        allowed = [k for k, parents in ALLOWED_PARENTS.items() if parent_kind in parents]
+        self.fields["kind"].choices = [(k, OrgKind(k).label) for k in allowed]
+
+    def _post_clean(self):
+        # Model validation (uniqueness, rules) belongs to the service; the form only parses input.
+        pass
+
+
+class TermForm(VNFormMixin, forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = ["name", "start_date", "end_date"]
+
+    def _post_clean(self):
+        pass
+
+
+class SeatForm(VNFormMixin, forms.Form):
+    member = forms.ModelChoiceField(label="Đảng viên", queryset=Member.objects.none())
+    position = forms.ChoiceField(label="Chức vụ", choices=Position.choices)
+    start_date = forms.DateField(label="Từ ngày", required=False)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["member"].queryset = members

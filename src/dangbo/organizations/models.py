@@ -1,0 +1,138 @@
+"""The organization tree.
+
+``parent`` + ``path`` hold the tree as it is today: ``path`` is the materialised id path
+("1.7.42.", see ``paths.py``), so "everything under this organization" is one index range on both
+databases. ``OrganizationLink`` keeps every parent link with its effective dates, so the tree on any past
+date can be rebuilt; ``parent``/``path`` always equal the link that is open today.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+from dangbo.core.fields import BinaryCharField
+from dangbo.core.models import BaseModel
+
+from .choices import CELL_KINDS, GRASSROOTS_KINDS, OrgKind, Position
+
+
+class Organization(BaseModel):
+    name = models.CharField("Tên tổ chức", max_length=255)
+    short_name = models.CharField("Tên viết tắt", max_length=100, blank=True)
+    code = models.CharField("Mã tổ chức", max_length=50, unique=True)
+    kind = models.CharField("Loại tổ chức", max_length=30, choices=OrgKind.choices)
+    host_unit = models.CharField("Cơ quan, đơn vị", max_length=255, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="Trực thuộc", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )  # fmt: skip
+    path = BinaryCharField("Đường dẫn cây", max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField("Cấp", default=0, editable=False)
+    name_norm = BinaryCharField(max_length=255, editable=False, default="")
+    founding_decision_no = models.CharField("Số quyết định thành lập", max_length=100, blank=True)
+    founding_date = models.DateField("Ngày thành lập", null=True, blank=True)
+    founding_issuer = models.CharField("Cơ quan ra quyết định thành lập", max_length=255, blank=True)
+    end_date = models.DateField("Ngày kết thúc hoạt động", null=True, blank=True)
+    end_decision_no = models.CharField("Số quyết định kết thúc", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "tổ chức đảng"
+        verbose_name_plural = "tổ chức đảng"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:detail", args=[self.pk])
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in CELL_KINDS
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in GRASSROOTS_KINDS
+
+    @property
+    def kind_label(self) -> str:
+        return OrgKind(self.kind).label
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(p) for p in self.path.split(".") if p][:-1]
+
+
+class OrganizationLink(models.Model):
+    """One period during which ``organization`` sat under ``parent`` (``parent`` empty = top of the tree)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="Tổ chức", on_delete=models.CASCADE, related_name="links"
+    )
+    parent = models.ForeignKey(
+        Organization, verbose_name="Trực thuộc", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="child_links",
+    )  # fmt: skip
+    valid_from = models.DateField("Từ ngày", null=True, blank=True)
+    valid_to = models.DateField("Đến ngày (không kể)", null=True, blank=True)
+    decision_no = models.CharField("Số quyết định", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "quan hệ trực thuộc"
+        verbose_name_plural = "quan hệ trực thuộc"
+        ordering = ["organization", "valid_from"]
+        indexes = [models.Index(fields=["parent", "valid_from"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gt=models.F("valid_from")),
+                name="orglink_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.parent or '—'}"
+
+
+class Term(BaseModel):
+    """A term (nhiệm kỳ) of an organization's committee, e.g. 2010–2015."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="Tổ chức", on_delete=models.CASCADE, related_name="terms"
+    )
+    name = models.CharField("Nhiệm kỳ", max_length=50)
+    start_date = models.DateField("Ngày bắt đầu")
+    end_date = models.DateField("Ngày kết thúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "nhiệm kỳ"
+        verbose_name_plural = "nhiệm kỳ"
+        ordering = ["organization", "-start_date"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="term_unique_name")]
+
+    def __str__(self) -> str:
+        return f"Nhiệm kỳ {self.name}"
+
+
+class CommitteeSeat(BaseModel):
+    """A person holding a position in a term's committee (cấp ủy)."""
+
+    term = models.ForeignKey(Term, verbose_name="Nhiệm kỳ", on_delete=models.CASCADE, related_name="seats")
+    member = models.ForeignKey(
+        "members.Member", verbose_name="Đảng viên", on_delete=models.PROTECT, related_name="committee_seats"
+    )
+    position = models.CharField("Chức vụ", max_length=20, choices=Position.choices)
+    start_date = models.DateField("Từ ngày", null=True, blank=True)
+    end_date = models.DateField("Đến ngày", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "cấp ủy viên"
+        verbose_name_plural = "cấp ủy viên"
+        ordering = ["term", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_position_display()}: {self.member}"
+
+    @property
+    def position_rank(self) -> int:
+        return list(Position.values).index(self.position)

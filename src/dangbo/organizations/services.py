@@ -1,0 +1,146 @@
+"""Writes on the organization tree. Each service: keyword-only, required actor, one transaction, scope
+check, audit event, ApplicationError with Vietnamese messages on bad input."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from dangbo.accounts import policy
+from dangbo.audit.models import Action
+from dangbo.audit.services import record, snapshot
+from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.text import clean_spaces, fold, nfc
+
+from .choices import ALLOWED_PARENTS, OrgKind
+from .models import CommitteeSeat, Organization, OrganizationLink, Term
+from .paths import child_path
+
+ORG_FIELDS = (
+    "name", "short_name", "code", "kind", "host_unit", "founding_decision_no", "founding_date",
+    "founding_issuer", "end_date", "end_decision_no",
+)  # fmt: skip
+
+
+def _normalized(data: dict, fields) -> dict:
+    out = {}
+    for key in fields:
+        if key in data:
+            value = data[key]
+            out[key] = clean_spaces(nfc(value)) if isinstance(value, str) else value
+    return out
+
+
+def _validate_org(org: Organization, parent: Organization | None) -> None:
+    errors = {}
+    allowed = ALLOWED_PARENTS.get(org.kind)
+    if allowed is None:
+        errors["kind"] = "Loại tổ chức: không hợp lệ."
+    elif (parent.kind if parent else None) not in allowed:
+        names = ", ".join(OrgKind(k).label for k in allowed if k) or "không trực thuộc tổ chức nào"
+        errors["parent"] = f"Trực thuộc: {org.get_kind_display()} chỉ được đặt dưới {names}."
+    if not org.name:
+        errors["name"] = "Tên tổ chức: không được để trống."
+    if not org.code:
+        errors["code"] = "Mã tổ chức: không được để trống."
+    elif Organization.objects.filter(code=org.code).exclude(pk=org.pk).exists():
+        errors["code"] = f"Mã tổ chức: mã «{org.code}» đã được dùng cho tổ chức khác."
+    if org.founding_date and org.end_date and org.end_date < org.founding_date:
+        errors["end_date"] = "Ngày kết thúc hoạt động: phải sau ngày thành lập."
+    if parent and parent.end_date and org.founding_date and org.founding_date >= parent.end_date:
+        errors["parent"] = f"Trực thuộc: «{parent}» đã kết thúc hoạt động trước ngày thành lập."
+    if errors:
+        raise ApplicationError("Thông tin tổ chức chưa hợp lệ.", field_errors=errors)
+
+
+@transaction.atomic
+def organization_create(*, actor, parent: Organization | None, data: dict) -> Organization:
+    if not policy.can_add_organization_under(actor, parent):
+        raise PermissionDenied("Bạn không có quyền thêm tổ chức tại đây.")
+    org = Organization(parent=parent, **_normalized(data, ORG_FIELDS))
+    org.name_norm = fold(org.name)
+    _validate_org(org, parent)
+    org.path = "~"  # placeholder until the id is known
+    org.depth = parent.depth + 1 if parent else 0
+    org.save()
+    org.path = child_path(parent.path if parent else "", org.pk)
+    org.save(update_fields=["path"])
+    OrganizationLink.objects.create(
+        organization=org, parent=parent, valid_from=org.founding_date, decision_no=org.founding_decision_no
+    )
+    record(actor=actor, action=Action.CREATE, obj=org, scope_path=org.path)
+    return org
+
+
+@transaction.atomic
+def organization_update(*, actor, organization: Organization, data: dict) -> Organization:
+    """Edit an organization's own data. Moving it under another parent is a restructuring, not an edit."""
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not policy.can(actor, policy.CHANGE, org):
+        raise PermissionDenied("Bạn không có quyền sửa tổ chức này.")
+    before = snapshot(org)
+    fields = _normalized(data, ORG_FIELDS)
+    if "kind" in fields and fields["kind"] != org.kind and (org.children.exists() or org.members.exists()):
+        raise ApplicationError(
+            "Không đổi được loại tổ chức.",
+            field_errors={"kind": "Loại tổ chức: không đổi được khi tổ chức đã có tổ chức trực thuộc hoặc đảng viên."},
+        )
+    for key, value in fields.items():
+        setattr(org, key, value)
+    org.name_norm = fold(org.name)
+    _validate_org(org, org.parent)
+    org.save()
+    record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path)
+    return org
+
+
+@transaction.atomic
+def term_create(*, actor, organization: Organization, name: str, start_date, end_date=None) -> Term:
+    if not policy.can(actor, policy.CHANGE, organization):
+        raise PermissionDenied("Bạn không có quyền sửa cấp ủy của tổ chức này.")
+    name = clean_spaces(nfc(name) or "")
+    errors = {}
+    if not name:
+        errors["name"] = "Nhiệm kỳ: không được để trống."
+    elif organization.terms.filter(name=name).exists():
+        errors["name"] = f"Nhiệm kỳ: tổ chức đã có nhiệm kỳ «{name}»."
+    if end_date and start_date and end_date <= start_date:
+        errors["end_date"] = "Ngày kết thúc: phải sau ngày bắt đầu."
+    if errors:
+        raise ApplicationError("Thông tin nhiệm kỳ chưa hợp lệ.", field_errors=errors)
+    term = Term.objects.create(organization=organization, name=name, start_date=start_date, end_date=end_date)
+    record(actor=actor, action=Action.CREATE, obj=term, scope_path=organization.path)
+    return term
+
+
+@transaction.atomic
+def seat_create(*, actor, term: Term, member, position: str, start_date=None) -> CommitteeSeat:
+    org = term.organization
+    if not policy.can(actor, policy.CHANGE, org):
+        raise PermissionDenied("Bạn không có quyền sửa cấp ủy của tổ chức này.")
+    if not member.org_path.startswith(org.path):
+        raise ApplicationError(
+            "Cấp ủy viên phải là đảng viên của tổ chức.",
+            field_errors={"member": f"Đảng viên: {member} không sinh hoạt trong {org}."},
+        )
+    if term.seats.filter(member=member, end_date__isnull=True).exists():
+        raise ApplicationError(
+            "Đảng viên đã có trong cấp ủy nhiệm kỳ này.",
+            field_errors={"member": f"Đảng viên: {member} đã có trong cấp ủy nhiệm kỳ {term.name}."},
+        )
+    seat = CommitteeSeat.objects.create(term=term, member=member, position=position, start_date=start_date)
+    record(actor=actor, action=Action.CREATE, obj=seat, scope_path=org.path)
+    return seat
+
+
+@transaction.atomic
+def seat_end(*, actor, seat: CommitteeSeat, end_date) -> CommitteeSeat:
+    org = seat.term.organization
+    if not policy.can(actor, policy.CHANGE, org):
+        raise PermissionDenied("Bạn không có quyền sửa cấp ủy của tổ chức này.")
+    before = snapshot(seat)
+    if seat.start_date and end_date < seat.start_date:
+        raise ApplicationError("Ngày thôi giữ chức vụ không hợp lệ.", field_errors={"end_date": "Đến ngày: phải sau ngày bắt đầu."})
+    seat.end_date = end_date
+    seat.save()
+    record(actor=actor, action=Action.UPDATE, obj=seat, before=before, scope_path=org.path)
+    return seat

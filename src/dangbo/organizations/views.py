@@ -1,0 +1,142 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangbo.accounts import policy
+from dangbo.audit.selectors import history_page
+from dangbo.core.dates import today
+from dangbo.core.errors import ApplicationError
+from dangbo.core.forms import run_service
+from dangbo.members.models import Member
+from dangbo.members.selectors import member_scope
+
+from . import selectors, services
+from .forms import OrganizationForm, SeatForm, TermForm
+from .models import CommitteeSeat, Organization
+from .paths import subtree_q
+
+
+@login_required
+def tree(request):
+    nodes = selectors.tree_children(request.user, None)
+    return render(request, "organizations/tree.html", {"nodes": nodes})
+
+
+@login_required
+def tree_children(request, pk):
+    """htmx partial: the children of one node, loaded when it is expanded."""
+    parent = selectors.organization_detail(request.user, pk)
+    nodes = selectors.tree_children(request.user, parent)
+    return render(request, "organizations/_tree_nodes.html", {"nodes": nodes})
+
+
+@login_required
+def detail(request, pk):
+    org = selectors.organization_detail(request.user, pk)
+    user = request.user
+    children = selectors.tree_children(user, org)
+    term, seats = selectors.current_committee(org)
+    counts = selectors.member_counts([org.path])
+    direct_members = list(
+        member_scope(user).filter(organization=org).select_related("organization").order_by("name_sort", "id")[:200]
+    )
+    return render(
+        request,
+        "organizations/detail.html",
+        {
+            "org": org,
+            "ancestors": selectors.ancestors_visible(user, org),
+            "children": children,
+            "term": term,
+            "seats": seats,
+            "member_total": counts.get(org.path, 0),
+            "direct_members": direct_members,
+            "can_change": policy.can(user, policy.CHANGE, org),
+            "can_add_child": policy.can_add_organization_under(user, org) and not org.is_cell,
+            "can_add_member": org.is_cell and policy.can_add_member_to(user, org),
+            "history": history_page(org),
+            "terms": org.terms.all(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request, parent_pk):
+    parent = selectors.organization_detail(request.user, parent_pk)
+    if not policy.can_add_organization_under(request.user, parent) or parent.is_cell:
+        raise Http404
+    form = OrganizationForm(request.POST or None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        org = run_service(
+            form, lambda: services.organization_create(actor=request.user, parent=parent, data=form.cleaned_data)
+        )
+        if org:
+            messages.success(request, f"Đã thêm {org.name}.")
+            return redirect(org)
+    return render(request, "organizations/form.html", {"form": form, "parent": parent, "org": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    org = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.select_related("parent"), pk=pk)
+    form = OrganizationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form, lambda: services.organization_update(actor=request.user, organization=org, data=form.cleaned_data)
+        )
+        if saved:
+            messages.success(request, "Đã lưu thông tin tổ chức.")
+            return redirect(saved)
+    return render(request, "organizations/form.html", {"form": form, "parent": org.parent, "org": org})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee(request, pk):
+    """The committee (cấp ủy) page: add a term, add or end seats."""
+    org = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.all(), pk=pk)
+    term = org.terms.order_by("-start_date").first()
+    members = Member.objects.filter(subtree_q(org.path, "org_path")).order_by("name_sort", "id")
+    term_form = TermForm(request.POST if request.POST.get("form") == "term" else None, prefix="term")
+    seat_form = SeatForm(request.POST if request.POST.get("form") == "seat" else None, prefix="seat", members=members)
+    if request.method == "POST":
+        if request.POST.get("form") == "term" and term_form.is_valid():
+            if run_service(
+                term_form,
+                lambda: services.term_create(actor=request.user, organization=org, **term_form.cleaned_data),
+            ):
+                messages.success(request, "Đã thêm nhiệm kỳ.")
+                return redirect("organizations:committee", pk=org.pk)
+        elif request.POST.get("form") == "seat" and seat_form.is_valid():
+            if term is None:
+                seat_form.add_error(None, "Cần thêm nhiệm kỳ trước khi thêm cấp ủy viên.")
+            elif run_service(
+                seat_form, lambda: services.seat_create(actor=request.user, term=term, **seat_form.cleaned_data)
+            ):
+                messages.success(request, "Đã thêm cấp ủy viên.")
+                return redirect("organizations:committee", pk=org.pk)
+    _, seats = selectors.current_committee(org)
+    return render(
+        request,
+        "organizations/committee.html",
+        {"org": org, "term": term, "seats": seats, "term_form": term_form, "seat_form": seat_form},
+    )
+
+
+@login_required
+@require_POST
+def seat_end(request, pk, seat_pk):
+    org = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.all(), pk=pk)
+    seat = CommitteeSeat.objects.filter(term__organization=org, pk=seat_pk).select_related("member").first()
+    if seat is None:
+        raise Http404
+    try:
+        services.seat_end(actor=request.user, seat=seat, end_date=today())
+        messages.success(request, f"{seat.member} đã thôi giữ chức vụ.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("organizations:committee", pk=org.pk)

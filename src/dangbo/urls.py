@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("dangbo.core.urls")),
+    path("tai-khoan/", include("dangbo.accounts.urls")),
+    path("to-chuc/", include("dangbo.organizations.urls")),
+    path("dang-vien/", include("dangbo.members.urls")),
+]
+
+handler404 = "dangbo.core.errorviews.not_found"
+handler500 = "dangbo.core.errorviews.server_error"

@@ -1,0 +1,115 @@
+"""Shared fixtures: a small tree and personas at different nodes, all set up through services.
+
+    Đảng bộ tỉnh (province)
+    └── Đảng bộ Khối (bloc)                       staff, leader
+        ├── Đảng bộ Sở Y tế (grassroots committee)   secretary_a
+        │   ├── Chi bộ Văn phòng (cell A1)           cell_secretary, member_user (own record)
+        │   └── Chi bộ Khoa Nội (cell A2)
+        └── Chi bộ Sở Tư pháp (grassroots cell B)    secretary_b  ← the sibling
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from dangbo.accounts.choices import Role
+from dangbo.accounts.models import RoleAssignment, User
+from dangbo.members import services as member_services
+from dangbo.organizations import services as org_services
+from dangbo.organizations.choices import OrgKind
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic; tests use the plain one.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Argon2 is deliberately slow; tests that check hashing use the real setting (test_accounts.py).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_citizen = itertools.count(100000)
+
+
+@pytest.fixture
+def root_user(db):
+    return User.objects.create_superuser("root", password="x-Unused-Pw-1", full_name="Quản trị")
+
+
+class Tree:
+    pass
+
+
+@pytest.fixture
+def tree(root_user):
+    t = Tree()
+
+    def org(name, code, kind, parent):
+        return org_services.organization_create(
+            actor=root_user, parent=parent, data={"name": name, "code": code, "kind": kind}
+        )
+
+    t.province = org("Đảng bộ tỉnh Nghệ An", "NA", OrgKind.PROVINCE, None)
+    t.bloc = org("Đảng bộ Khối các cơ quan tỉnh", "KCQ", OrgKind.DIRECT, t.province)
+    t.a = org("Đảng bộ Sở Y tế", "SYT", OrgKind.GRASSROOTS_COMMITTEE, t.bloc)
+    t.a1 = org("Chi bộ Văn phòng", "SYT-1", OrgKind.SUBORDINATE_CELL, t.a)
+    t.a2 = org("Chi bộ Khoa Nội", "SYT-2", OrgKind.SUBORDINATE_CELL, t.a)
+    t.b = org("Chi bộ Sở Tư pháp", "STP", OrgKind.GRASSROOTS_CELL, t.bloc)
+    return t
+
+
+def member_data(organization, full_name="Nguyễn Văn Hùng", **overrides):
+    data = {
+        "full_name": full_name,
+        "gender": "nam",
+        "birth_date": dt.date(1980, 5, 17),
+        "ethnicity": "Kinh",
+        "religion": "Không",
+        "organization": organization,
+        "status": "chinh_thuc",
+        "joined_date": dt.date(2005, 3, 2),
+        "official_date": dt.date(2006, 3, 2),
+        "citizen_id": f"040080{next(_citizen):06d}",
+        "general_education": "12/12",
+        "political_theory": "trung_cap",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_member(root_user):
+    def make(organization, full_name="Nguyễn Văn Hùng", **overrides):
+        return member_services.member_create(actor=root_user, data=member_data(organization, full_name, **overrides))
+
+    return make
+
+
+def _user(username, role=None, org=None, member=None):
+    user = User.objects.create_user(username, password="Mat-khau-9x", full_name=username, member=member)
+    if role:
+        RoleAssignment.objects.create(user=user, organization=org, role=role)
+    return user
+
+
+@pytest.fixture
+def people(tree, make_member):
+    """Members in each cell and one user per persona."""
+    p = Tree()
+    p.m_a1 = make_member(tree.a1, "Nguyễn Văn Hùng")
+    p.m_a1b = make_member(tree.a1, "Trần Thị Lan", gender="nu")
+    p.m_a2 = make_member(tree.a2, "Lê Văn An")
+    p.m_b = make_member(tree.b, "Đặng Thị Hoa", gender="nu")
+    p.staff = _user("staff", Role.STAFF, tree.bloc)
+    p.leader = _user("leader", Role.LEADER, tree.bloc)
+    p.secretary_a = _user("secretary_a", Role.GRASSROOTS_SECRETARY, tree.a)
+    p.secretary_b = _user("secretary_b", Role.GRASSROOTS_SECRETARY, tree.b)
+    p.cell_secretary = _user("cell_secretary", Role.CELL_SECRETARY, tree.a1)
+    p.member_user = _user("member_user", Role.MEMBER, tree.a1, member=p.m_a1)
+    p.nobody = _user("nobody")
+    return p

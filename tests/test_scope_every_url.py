@@ -1,0 +1,121 @@
+"""Walks every URL of the app as users outside the object's subtree and proves nothing leaks.
+
+Each URL pattern is filled with the id of an object that lives under "Đảng bộ Sở Y tế" (organization A).
+Users of the sibling organization B, users without roles and plain members of another cell must get 404 —
+the same answer as for a missing object — for every method, and list pages must not show A's data.
+A new URL pattern with a parameter this test does not know fails the test, so it cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dangbo.organizations import services as org_services
+
+A_NAMES = ["Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn An", "Đảng bộ Sở Y tế", "Chi bộ Khoa Nội"]
+
+
+def all_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            yield from all_patterns(p, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}:{p.name}" if namespace else p.name, list(p.pattern.regex.groupindex)
+
+
+@pytest.fixture
+def seat(tree, people, root_user):
+    term = org_services.term_create(
+        actor=root_user, organization=tree.a, name="2020–2025", start_date=dt.date(2020, 8, 1)
+    )
+    return org_services.seat_create(actor=root_user, term=term, member=people.m_a1, position="bi_thu")
+
+
+def urls_of_a(tree, people, seat):
+    """Every named URL with parameters, filled with objects of organization A's subtree."""
+    objects = {"organizations": tree.a, "members": people.m_a1}
+    out = []
+    for name, params in all_patterns():
+        if not params:
+            continue
+        namespace = name.split(":")[0]
+        kwargs = {}
+        for param in params:
+            if param in ("pk", "parent_pk"):
+                kwargs[param] = objects[namespace].pk
+            elif param == "seat_pk":
+                kwargs[param] = seat.pk
+            else:  # pragma: no cover - a new kind of parameter must be taught to this test
+                raise AssertionError(f"test_scope_every_url does not know URL parameter {param!r} of {name}")
+        out.append((name, reverse(name, kwargs=kwargs)))
+    return out
+
+
+def test_every_parameterised_url_is_covered(tree, people, seat):
+    names = {name for name, _ in urls_of_a(tree, people, seat)}
+    assert {"organizations:detail", "members:detail", "members:edit", "organizations:seat_end"} <= names
+
+
+@pytest.mark.parametrize("persona", ["secretary_b", "nobody"])
+def test_objects_of_a_sibling_answer_404(client, tree, people, seat, persona):
+    client.force_login(getattr(people, persona))
+    for name, url in urls_of_a(tree, people, seat):
+        get = client.get(url)
+        assert get.status_code in (404, 405), f"GET {name} {url} → {get.status_code}"
+        post = client.post(url, {"full_name": "X", "name": "X", "form": "term"})
+        assert post.status_code == 404, f"POST {name} {url} → {post.status_code}"
+    people.m_a1.refresh_from_db()
+    assert people.m_a1.full_name == "Nguyễn Văn Hùng"
+
+
+def test_plain_member_sees_only_own_record(client, tree, people, seat):
+    client.force_login(people.member_user)
+    assert client.get(reverse("members:detail", args=[people.m_a1.pk])).status_code == 200
+    for other in (people.m_a1b, people.m_a2, people.m_b):
+        assert client.get(reverse("members:detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("members:edit", args=[people.m_a1.pk])).status_code == 404
+    page = client.get(reverse("members:list")).content.decode()
+    assert "Nguyễn Văn Hùng" in page and "Trần Thị Lan" not in page
+
+
+@pytest.mark.parametrize("persona", ["secretary_b", "nobody"])
+def test_pages_without_parameters_show_nothing_of_a(client, tree, people, seat, persona):
+    client.force_login(getattr(people, persona))
+    for name, params in all_patterns():
+        if params or name.startswith("accounts:"):
+            continue
+        response = client.get(reverse(name))
+        body = response.content.decode()
+        for text in A_NAMES:
+            assert text not in body, f"{name} shows {text!r} to {persona}"
+    # Asking the list for A's subtree explicitly does not help either.
+    body = client.get(reverse("members:list"), {"organization": tree.a.pk}).content.decode()
+    for text in A_NAMES[:3]:
+        assert text not in body
+    body = client.get(reverse("members:list"), {"q": "nguyen"}).content.decode()
+    assert "Nguyễn Văn Hùng" not in body
+
+
+def test_anonymous_is_sent_to_login(client, tree, people, seat):
+    for name, url in urls_of_a(tree, people, seat):
+        response = client.get(url)
+        assert response.status_code in (302, 405), name
+        if response.status_code == 302:
+            assert reverse("accounts:login") in response["Location"]
+
+
+def test_ancestor_roles_see_the_subtree(client, tree, people, seat):
+    for persona in ("staff", "leader", "secretary_a"):
+        client.force_login(getattr(people, persona))
+        assert client.get(reverse("members:detail", args=[people.m_a1.pk])).status_code == 200
+        assert client.get(reverse("organizations:detail", args=[tree.a1.pk])).status_code == 200
+    client.force_login(people.leader)  # read only
+    assert client.get(reverse("members:edit", args=[people.m_a1.pk])).status_code == 404
+    client.force_login(people.cell_secretary)
+    assert client.get(reverse("members:edit", args=[people.m_a1.pk])).status_code == 200
+    assert client.get(reverse("members:detail", args=[people.m_a2.pk])).status_code == 404
