@@ -1,0 +1,120 @@
+"""The member list: accent-insensitive search, filters, Vietnamese order, keyset pages, query budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dangbo.core.dates import add_years, today
+from dangbo.members.models import Member
+
+NAMES = [
+    "Nguyễn Văn Hùng", "Nguyễn Văn Hưng", "Trần Văn Hùng", "Đặng Thị Đào", "Lê Thị An", "Phạm Văn Anh",
+    "Hồ Thị Ăn", "Võ Văn Dũng", "Bùi Đức Đông", "Nguyễn Hùng", "Hùng Văn Nguyễn",
+]  # fmt: skip
+
+
+@pytest.fixture
+def crowd(tree, make_member):
+    return [make_member(tree.a1 if i % 2 else tree.a2, name) for i, name in enumerate(NAMES)]
+
+
+def names_in(response):
+    return [m.full_name for m in response.context["page"].rows]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["nguyen van hung", "NGUYỄN văn hùng", unicodedata.normalize("NFD", "Nguyễn Văn Hùng"), "hung nguyen van"],
+)
+def test_search_ignores_accents_case_and_normal_form(client, people, crowd, query):
+    client.force_login(people.staff)
+    found = names_in(client.get(reverse("members:list"), {"q": query}))
+    assert "Nguyễn Văn Hùng" in found
+    assert "Nguyễn Văn Hưng" in found  # without accents "hung" is also "Hưng"
+    assert "Trần Văn Hùng" not in found and "Lê Thị An" not in found
+
+
+def test_search_dang_finds_dang_with_d_bar(client, people, crowd):
+    client.force_login(people.staff)
+    assert names_in(client.get(reverse("members:list"), {"q": "dang"})) == ["Đặng Thị Đào", "Đặng Thị Hoa"]
+    assert names_in(client.get(reverse("members:list"), {"q": "dao"})) == ["Đặng Thị Đào"]
+
+
+def test_search_matches_word_prefixes(client, people, crowd):
+    client.force_login(people.staff)
+    found = names_in(client.get(reverse("members:list"), {"q": "nguyen van hu"}))
+    assert set(found) >= {"Nguyễn Văn Hùng", "Nguyễn Văn Hưng"}
+
+
+def test_results_are_in_vietnamese_name_order(client, people, crowd):
+    client.force_login(people.staff)
+    found = names_in(client.get(reverse("members:list"), {"q": "hung"}))
+    # Given name first (Hùng < Hưng < Nguyễn), then middle name(s), then family name (Nguyễn < Trần).
+    assert found == [
+        "Nguyễn Hùng", "Nguyễn Văn Hùng", "Nguyễn Văn Hùng", "Trần Văn Hùng", "Nguyễn Văn Hưng", "Hùng Văn Nguyễn",
+    ]  # fmt: skip
+
+
+def test_filters_subtree_gender_and_age_band(client, tree, people, make_member):
+    young = make_member(tree.a1, "Lò Thị Mai", gender="nu", birth_date=add_years(today(), -25),
+                        joined_date=add_years(today(), -6), official_date=add_years(today(), -5), ethnicity="Thái")  # fmt: skip
+    client.force_login(people.staff)
+    url = reverse("members:list")
+    assert names_in(client.get(url, {"organization": tree.a.pk, "gender": "nu"})) == ["Trần Thị Lan", "Lò Thị Mai"]
+    assert names_in(client.get(url, {"age_band": "duoi_30"})) == [young.full_name]
+    assert names_in(client.get(url, {"ethnicity": "Thái"})) == [young.full_name]
+    assert names_in(client.get(url, {"organization": tree.b.pk})) == ["Đặng Thị Hoa"]
+
+
+def test_age_band_boundaries(tree, make_member):
+    from dangbo.members.filters import age_band_q
+
+    on = dt.date(2026, 6, 15)
+    thirty_today = make_member(tree.a1, "Lê Văn Ba", birth_date=dt.date(1996, 6, 15), joined_date=dt.date(2016, 1, 1),
+                               official_date=dt.date(2017, 1, 1))  # fmt: skip
+    assert Member.objects.filter(age_band_q("30_40", on)).filter(pk=thirty_today.pk).exists()
+    assert not Member.objects.filter(age_band_q("duoi_30", on)).filter(pk=thirty_today.pk).exists()
+
+
+def test_keyset_pages_cover_everything_once_in_order(client, settings, people, crowd):
+    settings.DANGBO_PAGE_SIZE = 4
+    client.force_login(people.staff)
+    url = reverse("members:list")
+    seen, params = [], {}
+    while True:
+        response = client.get(url, params)
+        seen += [m.pk for m in response.context["page"].rows]
+        after = response.context["page"].next_after
+        if not after:
+            break
+        params = {"sau": after}
+    expected = list(Member.objects.order_by("name_sort", "id").values_list("pk", flat=True))
+    assert seen == expected
+    # and back again with "trang trước"
+    last = client.get(url, {"sau": seen[7]})
+    back = client.get(url, {"truoc": last.context["page"].rows[0].pk})
+    assert [m.pk for m in back.context["page"].rows] == seen[4:8]
+
+
+def test_list_query_count_does_not_grow_with_rows(client, people, crowd):
+    client.force_login(people.staff)
+    url = reverse("members:list")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"q": "dang"})
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few) <= 10
+
+
+def test_unknown_filter_value_is_reported_not_a_500(client, people, crowd):
+    client.force_login(people.staff)
+    response = client.get(reverse("members:list"), {"status": "khong_co", "sau": "abc"})
+    assert response.status_code == 200
+    assert "Tình trạng" in response.content.decode()
+    assert response.context["page"].rows == []

@@ -1,0 +1,129 @@
+"""The organization tree: allowed kinds, subtree queries, counts, history of parent links, committees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dangbo.core.errors import ApplicationError
+from dangbo.organizations import selectors, services
+from dangbo.organizations.choices import OrgKind
+from dangbo.organizations.models import Organization, OrganizationLink
+from dangbo.organizations.paths import subtree_q
+
+
+@pytest.mark.parametrize(
+    ("kind", "parent_attr", "ok"),
+    [
+        (OrgKind.GRASSROOTS_COMMITTEE, "bloc", True),
+        (OrgKind.GRASSROOTS_CELL, "bloc", True),
+        (OrgKind.SUBORDINATE_CELL, "a", True),
+        (OrgKind.SUB_COMMITTEE, "a", True),
+        (OrgKind.SUBORDINATE_CELL, "bloc", False),
+        (OrgKind.GRASSROOTS_COMMITTEE, "a", False),
+        (OrgKind.DIRECT, "bloc", False),
+        (OrgKind.SUBORDINATE_CELL, "b", False),
+    ],
+)
+def test_allowed_parent_kinds(tree, root_user, kind, parent_attr, ok):
+    parent = getattr(tree, parent_attr)
+    data = {"name": "Tổ chức mới", "code": "NEW", "kind": kind}
+    if ok:
+        assert services.organization_create(actor=root_user, parent=parent, data=data).parent == parent
+    else:
+        with pytest.raises(ApplicationError) as error:
+            services.organization_create(actor=root_user, parent=parent, data=data)
+        assert error.value.field_errors["parent"].startswith("Trực thuộc: ")
+        assert not Organization.objects.filter(code="NEW").exists()
+
+
+def test_subtree_is_one_range_query_and_does_not_catch_lookalike_ids(tree, root_user):
+    # Make an organization whose path starts with the same digits as A's ("1.2.3." vs "1.2.30.").
+    while True:
+        extra = services.organization_create(
+            actor=root_user, parent=tree.bloc, data={"name": "Chi bộ X", "code": f"X{Organization.objects.count()}", "kind": OrgKind.GRASSROOTS_CELL}
+        )  # fmt: skip
+        if str(extra.pk).startswith(str(tree.a.pk)) and extra.pk != tree.a.pk:
+            break
+    with CaptureQueriesContext(connection) as q:
+        ids = set(Organization.objects.filter(subtree_q(tree.a.path)).values_list("pk", flat=True))
+    assert len(q) == 1
+    assert ids == {tree.a.pk, tree.a1.pk, tree.a2.pk}
+
+
+def test_tree_counts_use_a_fixed_number_of_queries(client, tree, people, make_member):
+    client.force_login(people.staff)
+    url = reverse("organizations:children", args=[tree.bloc.pk])
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for i in range(5):
+        services.organization_create(
+            actor=people.staff, parent=tree.bloc, data={"name": f"Chi bộ {i}", "code": f"C{i}", "kind": OrgKind.GRASSROOTS_CELL}
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert len(after) == len(before)
+    nodes = {n.code: n for n in response.context["nodes"]}
+    assert nodes["SYT"].member_count == 3 and nodes["STP"].member_count == 1 and nodes["C0"].member_count == 0
+    assert nodes["SYT"].has_children and not nodes["STP"].has_children
+
+
+def test_tree_on_a_past_date_follows_parent_links(tree, people, root_user):
+    # B sat under another committee until 01/01/2020; then it joined the bloc.
+    other = services.organization_create(
+        actor=root_user, parent=tree.province, data={"name": "Đảng bộ Khối Doanh nghiệp", "code": "KDN", "kind": OrgKind.DIRECT}
+    )  # fmt: skip
+    link = OrganizationLink.objects.get(organization=tree.b, valid_to__isnull=True)
+    link.valid_from = dt.date(2020, 1, 1)
+    link.save()
+    OrganizationLink.objects.create(organization=tree.b, parent=other, valid_from=None, valid_to=dt.date(2020, 1, 1))
+    codes = lambda parent, on: [n.code for n in selectors.tree_children(root_user, parent, on=on)]  # noqa: E731
+    assert codes(tree.bloc, dt.date(2013, 6, 30)) == ["SYT"]
+    assert codes(other, dt.date(2013, 6, 30)) == ["STP"]
+    assert codes(tree.bloc, dt.date(2024, 1, 1)) == ["SYT", "STP"]
+
+
+def test_create_and_edit_through_pages_with_audit(client, tree, people):
+    client.force_login(people.secretary_a)
+    response = client.post(
+        reverse("organizations:create", args=[tree.a.pk]),
+        {"name": "Chi bộ  Khoa Ngoại", "code": "SYT-3", "kind": OrgKind.SUBORDINATE_CELL, "founding_date": "05/09/2013"},
+    )
+    assert response.status_code == 302
+    org = Organization.objects.get(code="SYT-3")
+    assert org.name == "Chi bộ Khoa Ngoại" and org.path == f"{tree.a.path}{org.pk}." and org.founding_date == dt.date(2013, 9, 5)
+    response = client.post(
+        reverse("organizations:edit", args=[org.pk]),
+        {"name": "Chi bộ Khoa Ngoại tổng hợp", "code": "SYT-3", "kind": OrgKind.SUBORDINATE_CELL, "founding_date": "05/09/2013"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("organizations:detail", args=[org.pk])).content.decode()
+    assert "Lịch sử thay đổi" in page and "Chi bộ Khoa Ngoại → Chi bộ Khoa Ngoại tổng hợp" in page
+
+
+def test_duplicate_code_and_wrong_dates_are_refused(client, tree, people):
+    client.force_login(people.staff)
+    response = client.post(
+        reverse("organizations:create", args=[tree.bloc.pk]),
+        {"name": "Chi bộ Y", "code": "STP", "kind": OrgKind.GRASSROOTS_CELL, "founding_date": "05/09/2013", "end_date": "01/01/2010"},
+    )
+    body = response.content.decode()
+    assert "Mã tổ chức: mã «STP» đã được dùng cho tổ chức khác." in body
+    assert "Ngày kết thúc hoạt động: phải sau ngày thành lập." in body
+    assert not Organization.objects.filter(name="Chi bộ Y").exists()
+
+
+def test_committee_term_and_seats(client, tree, people):
+    client.force_login(people.secretary_a)
+    url = reverse("organizations:committee", args=[tree.a.pk])
+    assert client.post(url, {"form": "term", "term-name": "2020–2025", "term-start_date": "01/08/2020"}).status_code == 302
+    assert client.post(url, {"form": "seat", "seat-member": people.m_a1.pk, "seat-position": "bi_thu"}).status_code == 302
+    # A member of another organization cannot sit on A's committee.
+    response = client.post(url, {"form": "seat", "seat-member": people.m_b.pk, "seat-position": "pho_bi_thu"})
+    assert response.status_code == 200 and "Đảng viên" in response.content.decode()
+    page = client.get(reverse("organizations:detail", args=[tree.a.pk])).content.decode()
+    assert "Cấp ủy nhiệm kỳ 2020–2025" in page and "Bí thư" in page and "Nguyễn Văn Hùng" in page
