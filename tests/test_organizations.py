@@ -42,13 +42,12 @@ def test_allowed_parent_kinds(tree, root_user, kind, parent_attr, ok):
 
 
 def test_subtree_is_one_range_query_and_does_not_catch_lookalike_ids(tree, root_user):
-    # Make an organization whose path starts with the same digits as A's ("1.2.3." vs "1.2.30.").
-    while True:
-        extra = services.organization_create(
-            actor=root_user, parent=tree.bloc, data={"name": "Chi bộ X", "code": f"X{Organization.objects.count()}", "kind": OrgKind.GRASSROOTS_CELL}
-        )  # fmt: skip
-        if str(extra.pk).startswith(str(tree.a.pk)) and extra.pk != tree.a.pk:
-            break
+    # An organization whose id starts with A's digits: path "…/12." beside A's "…/1." must stay outside.
+    lookalike_pk = int(f"{tree.a.pk}0")
+    Organization.objects.create(
+        pk=lookalike_pk, name="Chi bộ X", code="X", kind=OrgKind.GRASSROOTS_CELL, parent=tree.bloc,
+        path=f"{tree.bloc.path}{lookalike_pk}.", depth=tree.a.depth,
+    )  # fmt: skip
     with CaptureQueriesContext(connection) as q:
         ids = set(Organization.objects.filter(subtree_q(tree.a.path)).values_list("pk", flat=True))
     assert len(q) == 1

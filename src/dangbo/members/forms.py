@@ -1,11 +1,12 @@
 from django import forms
 
+from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
 
 from .models import Member
-from .services import MEMBER_FIELDS
+from .services import MEMBER_FIELDS, check_member
 
 # Sections of the member form, in the order of the phiếu đảng viên.
 SECTIONS = [
@@ -39,6 +40,17 @@ class MemberForm(VNFormMixin, forms.ModelForm):
     def _post_clean(self):
         # Model validation (uniqueness, cross-field rules) is the service's job: services.validate_member.
         pass
+
+    def clean(self):
+        cleaned = super().clean()
+        # Ask the service's rules now too, so the user sees every problem at once, not one round at a time.
+        try:
+            check_member(data=cleaned, instance=self.instance if self.instance.pk else None)
+        except ApplicationError as error:
+            for name, message in error.field_errors.items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, message)
+        return cleaned
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in SECTIONS]

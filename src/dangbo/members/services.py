@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 from django.db import transaction
@@ -89,6 +90,13 @@ def validate_member(member: Member) -> None:
         e["organization"] = f"Chi bộ: «{org.name}» đã kết thúc hoạt động."
     if e:
         raise ApplicationError("Hồ sơ đảng viên chưa hợp lệ, xin xem các ô được đánh dấu.", field_errors=e)
+
+
+def check_member(*, data: dict, instance: Member | None = None) -> None:
+    """Validate ``data`` as it would be saved, without saving; forms call it to show every problem at once."""
+    member = copy.copy(instance) if instance is not None else Member()
+    _apply(member, data)
+    validate_member(member)
 
 
 def _set_derived(member: Member) -> None:

@@ -54,6 +54,8 @@ def member_create(request):
     initial = {}
     if (org := request.GET.get("chi_bo")) and org.isdigit():
         initial["organization"] = int(org)
+    elif len(only := list(cells.values_list("pk", flat=True)[:2])) == 1:
+        initial["organization"] = only[0]  # a cell secretary has one cell: no need to choose
     form = MemberForm(request.POST or None, cells=cells, initial=initial)
     if request.method == "POST" and form.is_valid():
         member = run_service(form, lambda: services.member_create(actor=request.user, data=form.cleaned_data))
