@@ -132,3 +132,10 @@ def test_official_date_before_joining_is_also_refused_by_the_database(tree, make
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Member.objects.filter(pk=member.pk).update(official_date=dt.date(2000, 1, 1))
+
+
+def test_too_long_text_names_the_field_in_vietnamese(client, tree, people):
+    client.force_login(people.staff)
+    response = client.post(reverse("members:create"), post_data(tree.a1, occupation="x" * 300))
+    body = response.content.decode()
+    assert "Nghề nghiệp: Giá trị này dài tối đa 255 ký tự (đang có 300 ký tự)." in body

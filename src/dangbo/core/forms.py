@@ -24,14 +24,24 @@ class VNFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            label = field.label or ""
             if isinstance(field, forms.DateField):
                 field.widget = VNDateInput()
                 field.input_formats = ["%d/%m/%Y"]
-                field.error_messages["invalid"] = f"{label}: ngày không hợp lệ, cần có dạng dd/mm/yyyy và là ngày có thật."
-            field.error_messages["required"] = f"{label}: không được để trống."
+                field.error_messages["invalid"] = "ngày không hợp lệ, cần có dạng dd/mm/yyyy và là ngày có thật."
+            field.error_messages["required"] = "không được để trống."
             if "invalid_choice" in field.error_messages:
-                field.error_messages["invalid_choice"] = f"{label}: giá trị đã chọn không hợp lệ."
+                field.error_messages["invalid_choice"] = "giá trị đã chọn không hợp lệ."
+
+    def full_clean(self):
+        super().full_clean()
+        # Every field error names its field ("Ngày sinh: …"), also in the summary at the top of the form.
+        for name, errors in list((self._errors or {}).items()):
+            if name not in self.fields:
+                continue
+            prefix = f"{self.fields[name].label}:"
+            self._errors[name] = self.error_class(
+                [m if m.startswith(prefix) else f"{prefix} {m}" for m in errors], renderer=self.renderer
+            )
 
     def apply_error(self, error: ApplicationError) -> None:
         placed = False

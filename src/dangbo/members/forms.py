@@ -21,7 +21,7 @@ SECTIONS = [
 
 class CellChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.name
+        return obj.long_name
 
 
 class MemberForm(VNFormMixin, forms.ModelForm):
@@ -61,4 +61,4 @@ def cell_choices(organizations_qs, *, include=None):
     qs = organizations_qs.filter(kind__in=CELL_KINDS, end_date__isnull=True)
     if include is not None:
         qs = qs | organizations_qs.filter(pk=include)
-    return qs.order_by("path")
+    return qs.select_related("parent").order_by("path")

@@ -13,7 +13,8 @@ from .models import Member
 
 LIST_COLUMNS = (
     "id", "full_name", "gender", "birth_date", "ethnicity", "status", "joined_date", "official_date",
-    "political_theory", "name_sort", "organization__name", "organization_id",
+    "political_theory", "name_sort", "organization_id", "organization__name", "organization__kind", "organization__parent_id",
+    "organization__parent__name", "organization__parent__short_name",
 )  # fmt: skip
 
 
@@ -25,7 +26,7 @@ def member_filter(*, actor, params) -> MemberFilter:
     """The member list's filter, bound to the request parameters and the actor's scope."""
     return MemberFilter(
         params,
-        queryset=member_scope(actor).select_related("organization").only(*LIST_COLUMNS),
+        queryset=member_scope(actor).select_related("organization__parent").only(*LIST_COLUMNS),
         organizations=organizations_for_filter(actor, selected=params.get("organization")),
     )
 

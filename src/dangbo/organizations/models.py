@@ -58,6 +58,14 @@ class Organization(BaseModel):
         return OrgKind(self.kind).label
 
     @property
+    def long_name(self) -> str:
+        """A subordinate cell's name with its grassroots organization: "Chi bộ Thanh tra (Sở Y tế)".
+        Callers listing many cells should select_related("parent")."""
+        if self.kind == OrgKind.SUBORDINATE_CELL and self.parent_id:
+            return f"{self.name} ({self.parent.short_name or self.parent.name})"
+        return self.name
+
+    @property
     def ancestor_ids(self) -> list[int]:
         return [int(p) for p in self.path.split(".") if p][:-1]
 
