@@ -39,5 +39,5 @@ def test_password_change(client, people, new, ok):
     assert people.staff.check_password(new) is ok
     if not ok:  # Django's own messages come out in Vietnamese too (our vi catalog fills its gaps)
         body = response.content.decode()
-        assert "Mật khẩu mới: Mật khẩu quá ngắn: cần ít nhất 8 ký tự." in body
+        assert "Xác nhận mật khẩu mới: Mật khẩu quá ngắn: cần ít nhất 8 ký tự." in body
         assert "too short" not in body
