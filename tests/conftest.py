@@ -5,7 +5,7 @@
         ├── Đảng bộ Sở Y tế (grassroots committee)   secretary_a
         │   ├── Chi bộ Văn phòng (cell A1)           cell_secretary, member_user (own record)
         │   └── Chi bộ Khoa Nội (cell A2)
-        └── Chi bộ Sở Tư pháp (grassroots cell B)    secretary_b  ← the sibling
+        └── Chi bộ Sở Tư pháp (grassroots cell B)    secretary_b, staff_b  ← the sibling
 """
 
 from __future__ import annotations
@@ -109,6 +109,7 @@ def people(tree, make_member):
     p.leader = _user("leader", Role.LEADER, tree.bloc)
     p.secretary_a = _user("secretary_a", Role.GRASSROOTS_SECRETARY, tree.a)
     p.secretary_b = _user("secretary_b", Role.GRASSROOTS_SECRETARY, tree.b)
+    p.staff_b = _user("staff_b", Role.STAFF, tree.b)
     p.cell_secretary = _user("cell_secretary", Role.CELL_SECRETARY, tree.a1)
     p.member_user = _user("member_user", Role.MEMBER, tree.a1, member=p.m_a1)
     p.nobody = _user("nobody")

@@ -1,7 +1,9 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from dangbo.accounts.models import User
+from dangbo.audit.selectors import history_for
 
 
 def test_passwords_are_hashed_with_argon2(db, settings):
@@ -41,3 +43,73 @@ def test_password_change(client, people, new, ok):
         body = response.content.decode()
         assert "Xác nhận mật khẩu mới: Mật khẩu quá ngắn: cần ít nhất 8 ký tự." in body
         assert "too short" not in body
+
+
+def test_staff_creates_a_login_with_a_role_in_their_subtree(client, tree, people):
+    client.force_login(people.staff)
+    response = client.post(reverse("accounts:user_create"), {
+        "username": "bithu.khoanoi", "full_name": "Lê  Văn An", "password": "Chi-bo-2026!",
+        "role": "bi_thu_chi_bo", "organization": tree.a2.pk,
+    })  # fmt: skip
+    assert response.status_code == 302
+    user = User.objects.get(username="bithu.khoanoi")
+    assert user.full_name == "Lê Văn An" and user.check_password("Chi-bo-2026!")
+    assert list(user.roles.values_list("organization__code", "role")) == [("SYT-2", "bi_thu_chi_bo")]
+    events = history_for(user)
+    assert events.filter(action="create", actor=people.staff).exists()
+    assert "Chi-bo-2026!" not in str(list(events.values_list("changes", flat=True)))
+    assert not any("password" in e for e in events.values_list("changes", flat=True))
+
+
+def test_roles_cannot_be_granted_outside_the_staff_subtree(client, tree, people):
+    client.force_login(people.staff_b)
+    response = client.post(reverse("accounts:user_create"), {
+        "username": "x.y", "full_name": "X", "password": "Chi-bo-2026!", "role": "can_bo", "organization": tree.a.pk,
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "Tại tổ chức: giá trị đã chọn không hợp lệ." in response.content.decode()
+    assert not User.objects.filter(username="x.y").exists()
+
+
+def test_only_staff_manage_accounts(client, people):
+    for persona in ("secretary_a", "cell_secretary", "leader", "member_user"):
+        client.force_login(getattr(people, persona))
+        assert client.get(reverse("accounts:user_list")).status_code == 404
+        assert client.get(reverse("accounts:user_create")).status_code == 404
+    client.force_login(people.staff)
+    page = client.get(reverse("accounts:user_list")).content.decode()
+    assert "secretary_a" in page and "secretary_b" in page and "root" not in page
+
+
+def test_member_login_from_the_member_page(client, tree, people):
+    client.force_login(people.staff)
+    url = reverse("accounts:user_create") + f"?dang_vien={people.m_a2.pk}"
+    form = client.get(url).context["form"]
+    assert form.initial["organization"] == tree.a2.pk and form.initial["role"] == "dang_vien"
+    response = client.post(url, {"username": "levanan", "full_name": "Lê Văn An", "password": "Chi-bo-2026!",
+                                 "role": "dang_vien", "organization": tree.a2.pk})  # fmt: skip
+    assert response.status_code == 302
+    user = User.objects.get(username="levanan")
+    assert user.member == people.m_a2
+    client.force_login(user)
+    assert client.get(reverse("members:detail", args=[people.m_a2.pk])).status_code == 200
+    assert client.get(reverse("members:detail", args=[people.m_a1.pk])).status_code == 404
+
+
+def test_lock_reset_password_and_last_role(client, tree, people):
+    client.force_login(people.staff)
+    target = people.cell_secretary
+    client.post(reverse("accounts:user_toggle_active", args=[target.pk]))
+    target.refresh_from_db()
+    assert not target.is_active
+    response = Client().post(reverse("accounts:login"), {"username": "cell_secretary", "password": "Mat-khau-9x"})
+    assert response.status_code == 200  # a locked account cannot log in
+    client.post(reverse("accounts:user_detail", args=[target.pk]), {"form": "password", "pw-password": "Mat-khau-moi-2026"})
+    target.refresh_from_db()
+    assert target.check_password("Mat-khau-moi-2026")
+    reset = history_for(target).filter(changes__has_key="password").get()
+    assert reset.changes["password"]["after"] == "(đã đặt lại)" and "md5" not in str(reset.changes)
+    role = target.roles.get()
+    response = client.post(reverse("accounts:role_revoke", args=[target.pk, role.pk]), follow=True)
+    assert "Không bỏ được vai trò cuối cùng" in response.content.decode()
+    assert target.roles.count() == 1

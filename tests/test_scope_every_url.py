@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dangbo.organizations import services as org_services
 
-A_NAMES = ["Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn An", "Đảng bộ Sở Y tế", "Chi bộ Khoa Nội"]
+A_NAMES = ["Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn An", "Đảng bộ Sở Y tế", "Chi bộ Khoa Nội", "secretary_a"]
 
 
 def all_patterns(resolver=None, namespace=""):
@@ -38,7 +38,7 @@ def seat(tree, people, root_user):
 
 def urls_of_a(tree, people, seat):
     """Every named URL with parameters, filled with objects of organization A's subtree."""
-    objects = {"organizations": tree.a, "members": people.m_a1}
+    objects = {"organizations": tree.a, "members": people.m_a1, "accounts": people.secretary_a}
     out = []
     for name, params in all_patterns():
         if not params:
@@ -50,6 +50,8 @@ def urls_of_a(tree, people, seat):
                 kwargs[param] = objects[namespace].pk
             elif param == "seat_pk":
                 kwargs[param] = seat.pk
+            elif param == "role_pk":
+                kwargs[param] = people.secretary_a.roles.get().pk
             else:  # pragma: no cover - a new kind of parameter must be taught to this test
                 raise AssertionError(f"test_scope_every_url does not know URL parameter {param!r} of {name}")
         out.append((name, reverse(name, kwargs=kwargs)))
@@ -58,10 +60,11 @@ def urls_of_a(tree, people, seat):
 
 def test_every_parameterised_url_is_covered(tree, people, seat):
     names = {name for name, _ in urls_of_a(tree, people, seat)}
-    assert {"organizations:detail", "members:detail", "members:edit", "organizations:seat_end"} <= names
+    assert {"organizations:detail", "members:detail", "members:edit", "organizations:seat_end",
+            "accounts:user_detail", "accounts:role_revoke"} <= names
 
 
-@pytest.mark.parametrize("persona", ["secretary_b", "nobody"])
+@pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody"])
 def test_objects_of_a_sibling_answer_404(client, tree, people, seat, persona):
     client.force_login(getattr(people, persona))
     for name, url in urls_of_a(tree, people, seat):
@@ -83,11 +86,11 @@ def test_plain_member_sees_only_own_record(client, tree, people, seat):
     assert "Nguyễn Văn Hùng" in page and "Trần Thị Lan" not in page
 
 
-@pytest.mark.parametrize("persona", ["secretary_b", "nobody"])
+@pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody"])
 def test_pages_without_parameters_show_nothing_of_a(client, tree, people, seat, persona):
     client.force_login(getattr(people, persona))
     for name, params in all_patterns():
-        if params or name.startswith("accounts:"):
+        if params or name in ("accounts:login", "accounts:logout"):
             continue
         response = client.get(reverse(name))
         body = response.content.decode()

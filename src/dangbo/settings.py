@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dangbo.core.context_processors.navigation",
             ],
             "builtins": ["dangbo.core.templatetags.vn"],
         },

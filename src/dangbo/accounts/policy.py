@@ -147,3 +147,53 @@ def placement_scope(actor, organizations: QuerySet) -> QuerySet:
         if g.role != Role.MEMBER and ADD in RULES[g.role]["member"]
     ]
     return organizations.filter(reduce(or_, parts)) if parts else organizations.none()
+
+
+# --- Accounts -------------------------------------------------------------------------------------------
+# Only the organization-department staff of a committee (and system administrators) manage the logins of the
+# people in their subtree. A user is managed by an actor when every role the user holds lies in the actor's
+# staff subtree; a user with a role elsewhere is visible but not editable (their other committee manages it).
+
+
+def _staff_paths(actor) -> list[str]:
+    return [g.path for g in grants(actor) if g.role == Role.STAFF]
+
+
+def account_scope(actor, users: QuerySet) -> QuerySet:
+    """Users with at least one role in the actor's staff subtree."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return users
+    paths = _staff_paths(actor)
+    if not paths:
+        return users.none()
+    q = reduce(or_, [subtree_q(p, "roles__organization__path") for p in paths])
+    return users.filter(pk__in=users.filter(q).values("pk"))
+
+
+def can_manage_accounts(actor) -> bool:
+    return bool(getattr(actor, "is_superuser", False) and actor.is_active) or bool(_staff_paths(actor))
+
+
+def can_manage_account(actor, user) -> bool:
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    if user.is_superuser or user.pk == actor.pk:
+        return False
+    paths = _staff_paths(actor)
+    role_paths = list(user.roles.values_list("organization__path", flat=True))
+    return bool(role_paths) and all(any(rp.startswith(p) for p in paths) for rp in role_paths)
+
+
+def grant_scope(actor, organizations: QuerySet) -> QuerySet:
+    """Organizations where the actor may grant roles: their staff subtrees."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return organizations
+    paths = _staff_paths(actor)
+    return organizations.filter(reduce(or_, [subtree_q(p) for p in paths])) if paths else organizations.none()
+
+
+def can_grant_at(actor, organization) -> bool:
+    """Roles may be granted only at organizations inside the actor's staff subtree."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    return any(organization.path.startswith(p) for p in _staff_paths(actor))

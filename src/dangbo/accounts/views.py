@@ -1,9 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
-from dangbo.core.forms import VNFormMixin
+from dangbo.audit.models import Action
+from dangbo.audit.selectors import history_page
+from dangbo.audit.services import record
+from dangbo.core.errors import ApplicationError
+from dangbo.core.forms import VNFormMixin, run_service
+from dangbo.members.selectors import member_scope
+from dangbo.organizations.models import Organization
+
+from . import policy, services
+from .choices import Role
+from .forms import PasswordResetForm, RoleForm, UserCreateForm
+from .models import RoleAssignment, User
 
 
 class LoginForm(AuthenticationForm):
@@ -29,6 +45,112 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("core:home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record(
+                actor=form.user, action=Action.UPDATE, obj=form.user,
+                extra={"password": {"label": "Mật khẩu", "before": "", "after": "(tự đổi)"}},
+            )  # fmt: skip
         messages.success(self.request, "Đã đổi mật khẩu.")
         return response
+
+
+def _grantable_orgs(actor):
+    return policy.grant_scope(actor, Organization.objects.select_related("parent").order_by("path"))
+
+
+def _require_manager(request):
+    if not policy.can_manage_accounts(request.user):
+        raise Http404
+
+
+@login_required
+def user_list(request):
+    _require_manager(request)
+    users = (
+        policy.account_scope(request.user, User.objects.all())
+        .prefetch_related("roles__organization")
+        .order_by("username")
+    )
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    _require_manager(request)
+    member = None
+    if (mid := request.GET.get("dang_vien", "")).isdigit():
+        member = member_scope(request.user).filter(pk=int(mid)).select_related("organization").first()
+    initial = {"role": Role.MEMBER, "organization": member.organization_id, "full_name": member.full_name} if member else {}
+    form = UserCreateForm(request.POST or None, organizations=_grantable_orgs(request.user), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        user = run_service(form, lambda: services.user_create(actor=request.user, member=member, **form.cleaned_data))
+        if user:
+            messages.success(request, f"Đã tạo tài khoản {user.username}.")
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "member": member})
+
+
+def _managed_user(request, pk):
+    _require_manager(request)
+    return get_object_or_404(policy.account_scope(request.user, User.objects.all()), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_detail(request, pk):
+    user = _managed_user(request, pk)
+    can_manage = policy.can_manage_account(request.user, user)
+    role_form = RoleForm(request.POST if request.POST.get("form") == "role" else None, prefix="role",
+                         organizations=_grantable_orgs(request.user))  # fmt: skip
+    password_form = PasswordResetForm(request.POST if request.POST.get("form") == "password" else None, prefix="pw")
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if request.POST.get("form") == "role" and role_form.is_valid():
+            if run_service(role_form, lambda: services.role_grant(actor=request.user, user=user, **role_form.cleaned_data)):
+                messages.success(request, "Đã giao vai trò.")
+                return redirect("accounts:user_detail", pk=user.pk)
+        elif request.POST.get("form") == "password" and password_form.is_valid():
+            if run_service(password_form, lambda: services.password_reset(
+                actor=request.user, user=user, password=password_form.cleaned_data["password"])):  # fmt: skip
+                messages.success(request, "Đã đặt lại mật khẩu.")
+                return redirect("accounts:user_detail", pk=user.pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": user,
+            "roles": user.roles.select_related("organization__parent"),
+            "can_manage": can_manage,
+            "role_form": role_form,
+            "password_form": password_form,
+            "history": history_page(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk, role_pk):
+    user = _managed_user(request, pk)
+    assignment = get_object_or_404(RoleAssignment, pk=role_pk, user=user)
+    try:
+        services.role_revoke(actor=request.user, assignment=assignment)
+        messages.success(request, "Đã bỏ vai trò.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@login_required
+@require_POST
+def user_toggle_active(request, pk):
+    user = _managed_user(request, pk)
+    try:
+        services.user_set_active(actor=request.user, user=user, active=not user.is_active)
+        messages.success(request, "Đã mở khóa tài khoản." if user.is_active else "Đã khóa tài khoản.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("accounts:user_detail", pk=user.pk)

@@ -42,9 +42,14 @@ def snapshot(obj: models.Model) -> dict[str, tuple[str, str]]:
 
 
 def record(
-    *, actor, action: str, obj: models.Model, before: dict | None = None, scope_path: str = ""
+    *, actor, action: str, obj: models.Model, before: dict | None = None, scope_path: str = "",
+    extra: dict | None = None,
 ) -> AuditEvent | None:
-    """Write one audit event. For an update with no visible change nothing is written."""
+    """Write one audit event. For an update with no visible change nothing is written.
+
+    ``extra`` adds changes that are not field values shown as such, e.g. {"password": {"label": "Mật khẩu",
+    "before": "", "after": "(đã đặt lại)"}} — secrets are never put in the history.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change it records")
     after = snapshot(obj) if action != Action.DELETE else {}
@@ -54,6 +59,7 @@ def record(
         label2, new = after.get(name, (label, ""))
         if old != new:
             changes[name] = {"label": label or label2, "before": old, "after": new}
+    changes.update(extra or {})
     if action == Action.UPDATE and not changes:
         return None
     return AuditEvent.objects.create(
@@ -61,7 +67,7 @@ def record(
         actor_name=str(actor) if actor is not None else "Hệ thống",
         request_id=current_request_id.get(),
         action=action,
-        content_type=ContentType.objects.get_for_model(type(obj)),
+        content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
         changes=changes,

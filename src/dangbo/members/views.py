@@ -35,6 +35,8 @@ def member_detail(request, pk):
             "member": member,
             "can_change": policy.can(request.user, policy.CHANGE, member),
             "can_delete": policy.can(request.user, policy.DELETE, member),
+            "can_create_login": policy.can_grant_at(request.user, member.organization)
+            and not hasattr(member, "user"),
             "history": history_page(member),
             "seats": member.committee_seats.select_related("term__organization"),
         },
