@@ -118,3 +118,26 @@ def test_unknown_filter_value_is_reported_not_a_500(client, people, crowd):
     assert response.status_code == 200
     assert "Tình trạng" in response.content.decode()
     assert response.context["page"].rows == []
+
+
+def test_large_scope_plan_returns_the_same_rows(client, monkeypatch, tree, people, crowd):
+    """Above LARGE_SCOPE the list rewrites the subtree predicate for the planner; the rows must not change."""
+    from dangbo.members import selectors
+
+    client.force_login(people.secretary_a)
+    url = reverse("members:list")
+    cases = [{}, {"organization": tree.a1.pk}, {"q": "hung"}, {"gender": "nam", "sau": crowd[3].pk}]
+    normal = [names_in(client.get(url, params)) for params in cases]
+    monkeypatch.setattr(selectors, "LARGE_SCOPE", 0)
+    assert [names_in(client.get(url, params)) for params in cases] == normal
+    assert "Đặng Thị Hoa" not in sum(normal, [])  # still scoped: B's member never appears
+
+
+def test_count_is_capped(client, monkeypatch, people, crowd):
+    from dangbo.members import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    client.force_login(people.staff)
+    response = client.get(reverse("members:list"))
+    assert response.context["total"] == 6
+    assert "Hơn 5 đảng viên" in response.content.decode()

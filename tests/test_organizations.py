@@ -126,3 +126,22 @@ def test_committee_term_and_seats(client, tree, people):
     assert response.status_code == 200 and "Đảng viên" in response.content.decode()
     page = client.get(reverse("organizations:detail", args=[tree.a.pk])).content.decode()
     assert "Cấp ủy nhiệm kỳ 2020–2025" in page and "Bí thư" in page and "Nguyễn Văn Hùng" in page
+
+
+def test_stored_counts_follow_every_member_change_and_agree_with_a_full_recount(client, tree, people, make_member):
+    from dangbo.members import services as member_services
+    from dangbo.organizations.counts import recount
+
+    def snapshot():
+        return {o.code: (o.official_count, o.probationary_count) for o in Organization.objects.all()}
+
+    assert snapshot()["SYT"] == (3, 0) and snapshot()["KCQ"] == (4, 0)
+    newcomer = make_member(tree.a2, "Vi Văn Tường", status="du_bi", official_date=None)
+    member_services.member_update(actor=people.staff, member=people.m_a1, data={"organization": tree.b})
+    member_services.member_update(actor=people.staff, member=people.m_a2, data={"status": "tu_tran"})
+    member_services.member_delete(actor=people.staff, member=people.m_b)
+    incremental = snapshot()
+    assert incremental["SYT"] == (1, 1) and incremental["STP"] == (1, 0) and incremental["KCQ"] == (2, 1)
+    assert newcomer.organization.code == "SYT-2"
+    recount()
+    assert snapshot() == incremental

@@ -17,6 +17,7 @@ from dangbo.core.dates import add_years, today
 from dangbo.members.choices import Degree, GeneralEducation, MemberStatus, PoliticalTheory
 from dangbo.members.models import Member
 from dangbo.members.services import derived_columns
+from dangbo.organizations import counts
 from dangbo.organizations.choices import OrgKind, Position
 from dangbo.organizations.models import CommitteeSeat, Organization, OrganizationLink, Term
 from dangbo.organizations.paths import child_path
@@ -225,6 +226,7 @@ def load_demo(*, stdout=None) -> dict:
         seats.append(CommitteeSeat(term=bloc_term, member=member, position=position, start_date=TERM_START))
     CommitteeSeat.objects.bulk_create(seats)
 
+    counts.recount()
     users = _create_personas()
     return {"organizations": Organization.objects.count(), "members": len(members), "users": users}
 

@@ -54,8 +54,9 @@ class MemberFilter(django_filters.FilterSet):
         model = Member
         fields = ["q", "organization", "status", "gender", "ethnicity", "age_band", "political_theory"]
 
-    def __init__(self, *args, organizations=None, **kwargs):
+    def __init__(self, *args, organizations=None, large=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.large = large
         if organizations is not None:
             accepted, offered = organizations
             self.filters["organization"].queryset = accepted
@@ -69,7 +70,7 @@ class MemberFilter(django_filters.FilterSet):
         return search_members(queryset, value)
 
     def filter_subtree(self, queryset, name, value):
-        return queryset.filter(subtree_q(value.path, "org_path"))
+        return queryset.filter(subtree_q(value.path, "org_path", use_index=not self.large))
 
     def filter_age(self, queryset, name, value):
         return queryset.filter(age_band_q(value))

@@ -18,23 +18,42 @@ LIST_COLUMNS = (
 )  # fmt: skip
 
 
-def member_scope(actor, action: str = policy.VIEW):
-    return policy.scope(actor, action, Member.objects.all())
+# Counting stops here: "hơn 10.000" is as useful as an exact figure and costs a bounded time.
+COUNT_CAP = 10_000
+# Above this many rows the list walks the name index instead of sorting the subtree (see core.db.NoIndex).
+LARGE_SCOPE = 5_000
 
 
-def member_filter(*, actor, params) -> MemberFilter:
+def member_scope(actor, action: str = policy.VIEW, *, large: bool = False):
+    return policy.scope(actor, action, Member.objects.all(), large=large)
+
+
+def member_filter(*, actor, params, large: bool = False) -> MemberFilter:
     """The member list's filter, bound to the request parameters and the actor's scope."""
     return MemberFilter(
         params,
-        queryset=member_scope(actor).select_related("organization__parent").only(*LIST_COLUMNS),
+        queryset=member_scope(actor, large=large).select_related("organization__parent").only(*LIST_COLUMNS),
         organizations=organizations_for_filter(actor, selected=params.get("organization")),
+        large=large,
     )
 
 
+def capped_count(queryset, cap: int | None = None) -> int:
+    """The number of rows, or ``cap + 1`` when there are more than ``cap`` (default COUNT_CAP)."""
+    cap = COUNT_CAP if cap is None else cap
+    return queryset.order_by().values("pk")[: cap + 1].count()
+
+
 def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberFilter, KeysetPage, int]:
-    """(filter, page, total count) for the member list, in Vietnamese name order."""
+    """(filter, page, total) for the member list, in Vietnamese name order. ``total`` is capped at
+    COUNT_CAP + 1 (shown as "hơn 10.000")."""
     flt = member_filter(actor=actor, params=params)
-    qs = flt.qs if flt.is_valid() else flt.queryset.none()
+    if not flt.is_valid():
+        return flt, KeysetPage(rows=[]), 0
+    total = capped_count(flt.qs)
+    qs = flt.qs
+    if total > LARGE_SCOPE:
+        qs = member_filter(actor=actor, params=params, large=True).qs
     page = keyset_page(
         qs,
         sort_field="name_sort",
@@ -42,5 +61,4 @@ def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberF
         before=params.get("truoc"),
         size=page_size or settings.DANGBO_PAGE_SIZE,
     )
-    total = qs.order_by().count()
     return flt, page, total

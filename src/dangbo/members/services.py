@@ -13,6 +13,7 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import full_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.text import clean_spaces, fold, name_sort_key, nfc
+from dangbo.organizations import counts
 from dangbo.organizations.choices import CELL_KINDS
 
 from .choices import MemberStatus
@@ -113,6 +114,7 @@ def member_create(*, actor, data: dict) -> Member:
         raise PermissionDenied("Bạn không có quyền thêm đảng viên vào chi bộ này.")
     _set_derived(member)
     member.save()
+    counts.move(None, (member.org_path, member.status))
     record(actor=actor, action=Action.CREATE, obj=member, scope_path=member.org_path)
     return member
 
@@ -124,12 +126,14 @@ def member_update(*, actor, member: Member, data: dict) -> Member:
         raise PermissionDenied("Bạn không có quyền sửa hồ sơ đảng viên này.")
     before = snapshot(member)
     old_org_id = member.organization_id
+    counted_before = (member.org_path, member.status)
     _apply(member, data)
     validate_member(member)
     if member.organization_id != old_org_id and not policy.can_add_member_to(actor, member.organization):
         raise PermissionDenied("Bạn không có quyền chuyển đảng viên sang chi bộ này.")
     _set_derived(member)
     member.save()
+    counts.move(counted_before, (member.org_path, member.status))
     record(actor=actor, action=Action.UPDATE, obj=member, before=before, scope_path=member.org_path)
     return member
 
@@ -145,4 +149,5 @@ def member_delete(*, actor, member: Member) -> None:
     before = snapshot(member)
     path = member.org_path
     record(actor=actor, action=Action.DELETE, obj=member, before=before, scope_path=path)
+    counts.move((member.org_path, member.status), None)
     member.delete()

@@ -33,6 +33,10 @@ class Organization(BaseModel):
     founding_issuer = models.CharField("Cơ quan ra quyết định thành lập", max_length=255, blank=True)
     end_date = models.DateField("Ngày kết thúc hoạt động", null=True, blank=True)
     end_decision_no = models.CharField("Số quyết định kết thúc", max_length=100, blank=True)
+    # Members on the active roll of the whole subtree, kept by members/services.py in the same transaction as
+    # each change (and rebuilt by organizations.counts.recount): tree pages read them instead of aggregating.
+    official_count = models.PositiveIntegerField("Đảng viên chính thức", default=0, editable=False)
+    probationary_count = models.PositiveIntegerField("Đảng viên dự bị", default=0, editable=False)
 
     class Meta:
         verbose_name = "tổ chức đảng"
@@ -44,6 +48,10 @@ class Organization(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("organizations:detail", args=[self.pk])
+
+    @property
+    def member_count(self) -> int:
+        return self.official_count + self.probationary_count
 
     @property
     def is_cell(self) -> bool:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from dangbo.accounts import policy
-from dangbo.members.choices import ACTIVE_STATUSES
 
 from .models import Organization, OrganizationLink
-from .paths import subtree_q
 
 
 def organization_scope(actor, action: str = policy.VIEW):
     return policy.scope(actor, action, Organization.objects.all())
+
+
+MAX_OFFERED = 300
 
 
 def organizations_for_filter(actor, *, selected=None):
@@ -24,43 +24,20 @@ def organizations_for_filter(actor, *, selected=None):
     stays short at province scale."""
     qs = organization_scope(actor)
     roots = Organization.objects.filter(pk__in=policy.root_organizations(actor)).values_list("depth", flat=True)
-    max_depth = (min(roots) if roots else 0) + 2
-    q = Q(depth__lte=max_depth)
+    top = min(roots) if roots else 0
+    # Two levels down (a bloc and its grassroots organizations) unless that is too long for a drop-down
+    # (a province has ~1,500 grassroots organizations): then one level.
+    depth = top + 2 if qs.filter(depth__lte=top + 2)[:MAX_OFFERED + 1].count() <= MAX_OFFERED else top + 1
+    q = Q(depth__lte=depth)
     if selected and str(selected).isdigit():
         q |= Q(pk=int(selected))
     return qs, qs.filter(q).order_by("path")
 
 
-def member_counts(org_paths: list[str]) -> dict[str, int]:
-    """Active members under each of the given organization paths, in one query.
-
-    One aggregate over the members of the union of the subtrees, grouped by cell path; each cell's count is
-    then added to every requested ancestor of it.
-    """
-    from dangbo.members.models import Member
-
-    if not org_paths:
-        return {}
-    wanted = set(org_paths)
-    # Only the outermost subtrees need scanning.
-    tops = [p for p in sorted(wanted) if not any(p != o and p.startswith(o) for o in wanted)]
-    q = Q()
-    for p in tops:
-        q |= subtree_q(p, "org_path")
-    counts: dict[str, int] = defaultdict(int)
-    rows = Member.objects.filter(q, status__in=ACTIVE_STATUSES).values_list("org_path").annotate(n=Count("id"))
-    for cell_path, n in rows.order_by():
-        parts = cell_path.split(".")[:-1]
-        for i in range(1, len(parts) + 1):
-            prefix = ".".join(parts[:i]) + "."
-            if prefix in wanted:
-                counts[prefix] += n
-    return counts
-
-
 def tree_children(actor, parent: Organization | None, *, on: dt.date | None = None) -> list[Organization]:
-    """Children of ``parent`` (or the actor's top organizations) visible to the actor, with ``member_count``
-    and ``has_children`` set — three queries whatever the number of nodes."""
+    """Children of ``parent`` (or the actor's top organizations) visible to the actor, with ``has_children``
+    set; member counts are stored on each organization (``counts.py``). Two queries whatever the number of
+    nodes."""
     scoped = organization_scope(actor)
     if parent is None:
         nodes = list(scoped.filter(pk__in=policy.root_organizations(actor)).order_by("path"))
@@ -74,12 +51,10 @@ def tree_children(actor, parent: Organization | None, *, on: dt.date | None = No
             .values("organization_id")
         )
         nodes = list(scoped.filter(pk__in=ids).order_by("path"))
-    counts = member_counts([n.path for n in nodes])
     with_children = set(
         Organization.objects.filter(parent__in=nodes).values_list("parent_id", flat=True).distinct()
     )
     for n in nodes:
-        n.member_count = counts.get(n.path, 0)
         n.has_children = n.pk in with_children
     return nodes
 

@@ -38,7 +38,6 @@ def detail(request, pk):
     user = request.user
     children = selectors.tree_children(user, org)
     term, seats = selectors.current_committee(org)
-    counts = selectors.member_counts([org.path])
     direct_members = list(
         member_scope(user).filter(organization=org).select_related("organization").order_by("name_sort", "id")[:200]
     )
@@ -51,7 +50,6 @@ def detail(request, pk):
             "children": children,
             "term": term,
             "seats": seats,
-            "member_total": counts.get(org.path, 0),
             "direct_members": direct_members,
             "can_change": policy.can(user, policy.CHANGE, org),
             "can_add_child": policy.can_add_organization_under(user, org) and not org.is_cell,

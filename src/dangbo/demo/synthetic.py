@@ -1,0 +1,727 @@
+"""Synthetic scale data for benchmarks: one province (~250k members) or the nation (34 provinces, ~5.6M).
+
+Deterministic: the same seed gives the same organizations, names and dates (dates are relative to "today",
+like the demo). Rows are written straight to the database in bulk — COPY on PostgreSQL, one ``executemany``
+transaction on SQLite — with the secondary indexes, foreign keys and full-text triggers removed during the
+load and rebuilt afterwards. Every derived column is filled exactly as the application fills it
+(``derived_columns`` for members, ``fold`` for organization names, ``child_path`` for tree paths).
+
+Tree shape per province: province → directly-subordinate committees (≈ 1 per 35 grassroots organizations)
+→ grassroots committees (with subordinate cells; some with "Đảng bộ bộ phận" holding part of their cells)
+and grassroots cells. Members live in cells only. Cells are filled in a shuffled order, so a subtree's
+members are spread over the whole table (pessimistic, like the measurements in PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dangbo.core.dates import today
+from dangbo.core.search import install_sql
+from dangbo.core.text import fold
+from dangbo.members.choices import Degree, GeneralEducation, MemberStatus, PoliticalTheory
+from dangbo.members.services import derived_columns
+from dangbo.organizations.choices import OrgKind
+from dangbo.organizations.counts import recount
+from dangbo.organizations.paths import child_path
+
+from .names import (
+    ETHNICITY_WEIGHTS,
+    FAMILY,
+    GIVEN_FEMALE,
+    GIVEN_MALE,
+    MIDDLE_FEMALE,
+    MIDDLE_MALE,
+    RELIGION_WEIGHTS,
+)
+
+SEED = 20250701
+BENCH_PASSWORD = "bench-dangbo-2025"
+
+SCALES = {
+    # members, grassroots organizations, cells (grassroots cells + subordinate cells), provinces
+    "province": {"members": 250_000, "grassroots": 1_500, "cells": 10_000, "provinces": 1},
+    "nation": {"members": 5_600_000, "grassroots": 55_000, "cells": 300_000, "provinces": 34},
+}
+
+# The 34 provinces and cities after the 2025 merger: (name, "tỉnh"/"thành phố", code, CCCD place code, weight).
+# Nghệ An comes first: the province scale loads it alone, and the benchmark users sit there in both scales.
+PROVINCES = [
+    ("Nghệ An", "tỉnh", "NA", "040", 250), ("Hà Nội", "thành phố", "HN", "001", 480),
+    ("Hồ Chí Minh", "thành phố", "HCM", "079", 450), ("Thanh Hóa", "tỉnh", "TH", "038", 260),
+    ("Hải Phòng", "thành phố", "HP", "031", 260), ("Phú Thọ", "tỉnh", "PT", "025", 240),
+    ("Ninh Bình", "tỉnh", "NB", "037", 230), ("Hưng Yên", "tỉnh", "HY", "033", 210),
+    ("Bắc Ninh", "tỉnh", "BN", "024", 200), ("Thái Nguyên", "tỉnh", "TN", "019", 150),
+    ("Quảng Ninh", "tỉnh", "QN", "022", 130), ("Hà Tĩnh", "tỉnh", "HT", "042", 130),
+    ("Tuyên Quang", "tỉnh", "TQ", "008", 120), ("Lào Cai", "tỉnh", "LCA", "010", 120),
+    ("Quảng Trị", "tỉnh", "QT", "045", 120), ("Đà Nẵng", "thành phố", "DNG", "048", 140),
+    ("Quảng Ngãi", "tỉnh", "QNG", "051", 120), ("Gia Lai", "tỉnh", "GL", "052", 130),
+    ("Khánh Hòa", "tỉnh", "KH", "056", 110), ("Lâm Đồng", "tỉnh", "LD", "068", 140),
+    ("Đắk Lắk", "tỉnh", "DL", "066", 130), ("Đồng Nai", "tỉnh", "DN", "075", 160),
+    ("Tây Ninh", "tỉnh", "TNI", "072", 130), ("Cần Thơ", "thành phố", "CT", "092", 130),
+    ("Vĩnh Long", "tỉnh", "VL", "086", 140), ("Đồng Tháp", "tỉnh", "DT", "087", 130),
+    ("Cà Mau", "tỉnh", "CM", "096", 100), ("An Giang", "tỉnh", "AG", "089", 150),
+    ("Huế", "thành phố", "HUE", "046", 80), ("Sơn La", "tỉnh", "SL", "014", 90),
+    ("Điện Biên", "tỉnh", "DB", "011", 45), ("Lai Châu", "tỉnh", "LC", "012", 35),
+    ("Lạng Sơn", "tỉnh", "LS", "020", 75), ("Cao Bằng", "tỉnh", "CB", "004", 60),
+]  # fmt: skip
+assert len(PROVINCES) == 34
+
+# Place names are made of two syllables: "Hưng Lộc", "Nghi Phú", …
+_PLACE_A = ["An", "Bình", "Cẩm", "Diễn", "Đông", "Gia", "Hòa", "Hưng", "Hương", "Kim", "Long", "Minh", "Mỹ",
+            "Nam", "Nghi", "Ngọc", "Nhân", "Phú", "Phúc", "Quang", "Quỳnh", "Sơn", "Tân", "Thanh", "Thạch",
+            "Thiệu", "Thuận", "Tiên", "Trung", "Vĩnh", "Xuân", "Yên", "Hải", "Đức", "Kỳ", "Lộc", "Hoằng",
+            "Quảng", "Triệu", "Cát"]  # fmt: skip
+_PLACE_B = ["An", "Bình", "Châu", "Đông", "Giang", "Hà", "Hải", "Hòa", "Hồng", "Hưng", "Khánh", "Lâm", "Lạc",
+            "Lộc", "Lợi", "Long", "Mỹ", "Nghĩa", "Ninh", "Phong", "Phú", "Phúc", "Sơn", "Tân", "Thành", "Thịnh",
+            "Thọ", "Thuận", "Tiến", "Trung", "Trường", "Văn", "Vinh", "Xá", "Yên", "Định", "Điền", "Đồng",
+            "Quý", "Hiệp"]  # fmt: skip
+_STREETS = ["Lê Lợi", "Nguyễn Du", "Trần Phú", "Quang Trung", "Lê Hồng Phong", "Phan Đình Phùng", "Hai Bà Trưng",
+            "Nguyễn Trãi", "Hùng Vương", "Lý Thường Kiệt", "Trường Chinh", "Điện Biên Phủ"]  # fmt: skip
+
+# Grassroots unit types: (weight, name template, cell units — "{k}" is a running number).
+_UNIT_TYPES = [
+    (45, "Khu dân cư {p}", ["Xóm {k}", "Thôn {k}", "Khối {k}", "Tổ dân phố {k}"]),
+    (12, "Trường Trung học phổ thông {p}", ["Tổ Toán - Tin", "Tổ Ngữ văn", "Tổ Ngoại ngữ", "Tổ Khoa học tự nhiên",
+                                              "Tổ Khoa học xã hội", "Tổ Văn phòng", "Tổ Thể dục - Quốc phòng"]),
+    (8, "Trường Trung học cơ sở {p}", ["Tổ Tự nhiên", "Tổ Xã hội", "Tổ Văn phòng", "Khối {k}"]),
+    (8, "Bệnh viện đa khoa {p}", ["Khoa Nội", "Khoa Ngoại", "Khoa Sản", "Khoa Nhi", "Khoa Cấp cứu", "Khoa Dược",
+                                   "Khối Hành chính", "Khoa Xét nghiệm", "Khoa Hồi sức tích cực"]),
+    (4, "Trung tâm Y tế {p}", ["Khối Văn phòng", "Trạm Y tế số {k}", "Khoa Kiểm soát bệnh tật"]),
+    (10, "Công ty Cổ phần {p}", ["Phân xưởng số {k}", "Phòng Kỹ thuật", "Phòng Kinh doanh", "Khối Văn phòng",
+                                  "Đội sản xuất số {k}"]),
+    (8, "Cơ quan Ủy ban nhân dân {p}", ["Văn phòng", "Phòng Kinh tế", "Phòng Văn hóa - Xã hội",
+                                          "Phòng Nội vụ", "Trung tâm Phục vụ hành chính công"]),
+    (5, "Công an {p}", ["Đội Cảnh sát số {k}", "Tổ Công tác số {k}", "Đội Tổng hợp"]),
+]  # fmt: skip
+_GRASSROOTS_CELL_UNITS = ["Trường Tiểu học {p}", "Trường Mầm non {p}", "Trạm Y tế {p}", "Hợp tác xã Nông nghiệp {p}",
+                          "Công ty TNHH {p}", "Quỹ Tín dụng nhân dân {p}", "Ngân hàng Chính sách xã hội {p}",
+                          "Thôn {p}", "Ban Chỉ huy Quân sự {p}"]  # fmt: skip
+_DIRECT_BLOCS = ["Các cơ quan Đảng {t}", "Ủy ban nhân dân {t}", "Công an {t}", "Quân sự {t}", "Doanh nghiệp {t}"]
+
+# Nation-wide ethnic mix of party members (names as in members.choices.ETHNICITIES); Nghệ An uses its own.
+_NATION_ETHNICITY = [("Kinh", 880), ("Tày", 22), ("Thái", 20), ("Mường", 16), ("Khơ-me", 12), ("Nùng", 12),
+                     ("Mông", 8), ("Dao", 7), ("Hoa", 5), ("Gia-rai", 3), ("Ê-đê", 3), ("Ba-na", 2), ("Sán Dìu", 2),
+                     ("Chăm", 2), ("Thổ", 2), ("Khơ Mú", 2), ("Cơ-ho", 1), ("Xơ-Đăng", 1)]  # fmt: skip
+# Age of official members (years), weights by band; probationary members are 19–40.
+_AGE_BANDS = [(21, 30, 11), (31, 40, 25), (41, 50, 22), (51, 60, 18), (61, 70, 13), (71, 80, 8), (81, 95, 3)]
+_OCCUPATIONS = ["Công chức", "Viên chức", "Bác sĩ", "Giáo viên", "Kỹ sư", "Công nhân", "Nông dân", "Kế toán",
+                "Điều dưỡng", "Chuyên viên", "Giảng viên", "Nhân viên", "Hưu trí", "Lao động tự do", "Sĩ quan"]  # fmt: skip
+_PROFESSIONS = ["", "", "Kinh tế", "Luật", "Y khoa", "Sư phạm", "Kế toán", "Quản trị kinh doanh", "Xây dựng",
+                "Nông nghiệp", "Báo chí", "Công nghệ thông tin", "Hành chính học", "Tài chính - Ngân hàng"]  # fmt: skip
+_DEGREES = [(Degree.NONE, 22), (Degree.INTERMEDIATE, 8), (Degree.COLLEGE, 7), (Degree.BACHELOR, 45),
+            (Degree.MASTER, 15), (Degree.DOCTOR, 3)]  # fmt: skip
+_THEORY = [(PoliticalTheory.NONE, 12), (PoliticalTheory.ELEMENTARY, 38), (PoliticalTheory.INTERMEDIATE, 32),
+           (PoliticalTheory.ADVANCED, 14), (PoliticalTheory.BACHELOR, 4)]  # fmt: skip
+
+ORG_COLUMNS = (
+    "id", "created_at", "updated_at", "name", "short_name", "code", "kind", "host_unit", "parent_id", "path",
+    "depth", "name_norm", "founding_decision_no", "founding_date", "founding_issuer", "end_date", "end_decision_no",
+)  # fmt: skip
+LINK_COLUMNS = ("organization_id", "parent_id", "valid_from", "valid_to", "decision_no")
+MEMBER_COLUMNS = (
+    "id", "created_at", "updated_at", "full_name", "other_names", "gender", "birth_date", "birth_place",
+    "native_place", "residence", "ethnicity", "religion", "occupation", "citizen_id", "phone", "card_number",
+    "cv_number", "organization_id", "status", "exempted", "joined_date", "joined_cell", "admission_decision_date",
+    "official_date", "official_cell", "introducer_1", "introducer_2", "youth_union_date", "general_education",
+    "professional_education", "degree", "academic_title", "political_theory", "name_norm", "name_sort", "org_path",
+)  # fmt: skip
+ORG_TABLE, LINK_TABLE, MEMBER_TABLE = "organizations_organization", "organizations_organizationlink", "members_member"
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+def allocate(total: int, weights: list[float], minimum: int = 0) -> list[int]:
+    """Split ``total`` into integers proportional to ``weights`` (largest remainder), each ≥ ``minimum``."""
+    n = len(weights)
+    if n == 0:
+        return []
+    minimum = min(minimum, total // n)
+    rest = total - minimum * n
+    s = sum(weights) or 1.0
+    raw = [rest * w / s for w in weights]
+    out = [int(x) for x in raw]
+    short = rest - sum(out)
+    for i in sorted(range(n), key=lambda i: out[i] - raw[i])[:short]:
+        out[i] += 1
+    return [o + minimum for o in out]
+
+
+def _table(pairs, size: int = 1000) -> list:
+    """An expanded lookup table for weighted choice: ``table[int(random() * len(table))]``."""
+    items, weights = zip(*pairs, strict=True)
+    total = sum(weights)
+    out: list = []
+    for item, w in zip(items, weights, strict=True):
+        out.extend([item] * max(1, round(w * size / total)))
+    return out
+
+
+@dataclass
+class Org:
+    id: int
+    parent: Org | None
+    kind: str
+    name: str
+    code: str
+    short: str = ""
+    host: str = ""
+    founded: dt.date | None = None
+    decision: str = ""
+    issuer: str = ""
+    path: str = ""
+    depth: int = 0
+    province: int = 0
+    size: int = 0  # members (cells only)
+
+
+@dataclass
+class Plan:
+    orgs: list[Org] = field(default_factory=list)
+    cells: list[Org] = field(default_factory=list)
+    grassroots: list[Org] = field(default_factory=list)
+    provinces: list[Org] = field(default_factory=list)
+    members: int = 0
+
+
+# --------------------------------------------------------------------------------------------- the tree
+
+
+class _TreeBuilder:
+    def __init__(self, rng: random.Random, first_id: int):
+        self.rng = rng
+        self.next_id = first_id
+        self.plan = Plan()
+        places = [f"{a} {b}" for a in _PLACE_A for b in _PLACE_B if a != b]
+        self.places = places
+        self.unit_table = _table([(i, w) for i, (w, _, _) in enumerate(_UNIT_TYPES)], 100)
+
+    def org(self, parent, kind, name, code, **kw) -> Org:
+        o = Org(id=self.next_id, parent=parent, kind=kind, name=name, code=code, **kw)
+        self.next_id += 1
+        o.path = child_path(parent.path if parent else "", o.id)
+        o.depth = parent.depth + 1 if parent else 0
+        o.province = parent.province if parent else o.province
+        self.plan.orgs.append(o)
+        return o
+
+    def founded(self, lo: int, hi: int) -> dt.date:
+        r = self.rng
+        return dt.date(r.randint(lo, hi), r.randint(1, 12), r.randint(1, 28))
+
+    def province(self, index: int, members: int, grassroots: int, cells: int) -> None:
+        rng = self.rng
+        pname, ptype, pcode, _, _ = PROVINCES[index]
+        title = f"{ptype} {pname}"
+        prov = Org(id=0, parent=None, kind=OrgKind.PROVINCE, name=f"Đảng bộ {title}", code=pcode,
+                   short=f"{'Tỉnh' if ptype == 'tỉnh' else 'Thành'} ủy {pname}", province=index)  # fmt: skip
+        prov.id, self.next_id = self.next_id, self.next_id + 1
+        prov.path, prov.founded = child_path("", prov.id), self.founded(1930, 1976)
+        self.plan.orgs.append(prov)
+        self.plan.provinces.append(prov)
+        places = self.places[:]
+        rng.shuffle(places)
+        place_iter = iter(places * 40)
+
+        grassroots = max(grassroots, 1)
+        cells = max(cells, grassroots)
+        n_direct = max(1, round(grassroots / 35))
+        directs = []
+        for d in range(1, n_direct + 1):
+            if d <= len(_DIRECT_BLOCS) and n_direct >= 8:
+                unit = _DIRECT_BLOCS[d - 1].format(t=title)
+            else:
+                unit = f"{'phường' if rng.random() < 0.3 else 'xã'} {next(place_iter)}"
+            directs.append(self.org(prov, OrgKind.DIRECT, f"Đảng bộ {unit}", f"{pcode}-{d:02d}", short=unit,
+                                    host=unit, founded=self.founded(1976, 2025), decision=f"{rng.randint(1, 999)}-QĐ/TU",
+                                    issuer=f"{'Tỉnh' if ptype == 'tỉnh' else 'Thành'} ủy {pname}"))  # fmt: skip
+        per_direct = allocate(grassroots, [rng.uniform(0.5, 1.5) for _ in directs], minimum=1)
+        # Which grassroots organizations are cells, which committees; then cells per committee.
+        is_cell = [rng.random() < 0.35 for _ in range(grassroots)]
+        if all(is_cell):
+            is_cell[0] = False
+        n_committees = grassroots - sum(is_cell)
+        sub_cells = allocate(cells - sum(is_cell), [rng.uniform(0.3, 1.7) for _ in range(n_committees)], minimum=2)
+        sub_iter = iter(sub_cells)
+        flag_iter = iter(is_cell)
+        province_cells: list[Org] = []
+        for direct, count in zip(directs, per_direct, strict=True):
+            issuer = f"Đảng ủy {direct.short}"
+            for g in range(1, count + 1):
+                code = f"{direct.code}-{g:03d}"
+                founded = self.founded(1976, 2024)
+                decision = f"{rng.randint(1, 999)}-QĐ/ĐU"
+                place = next(place_iter)
+                if next(flag_iter):
+                    unit = rng.choice(_GRASSROOTS_CELL_UNITS).format(p=place)
+                    cell = self.org(direct, OrgKind.GRASSROOTS_CELL, f"Chi bộ {unit}", code, short=unit, host=unit,
+                                    founded=founded, decision=decision, issuer=issuer)  # fmt: skip
+                    self.plan.grassroots.append(cell)
+                    province_cells.append(cell)
+                    continue
+                _, template, units = _UNIT_TYPES[self.unit_table[int(rng.random() * len(self.unit_table))]]
+                unit = template.format(p=place)
+                gr = self.org(direct, OrgKind.GRASSROOTS_COMMITTEE, f"Đảng bộ {unit}", code, short=unit, host=unit,
+                              founded=founded, decision=decision, issuer=issuer)  # fmt: skip
+                self.plan.grassroots.append(gr)
+                n_cells = next(sub_iter)
+                parents = [(gr, n_cells)]
+                if n_cells >= 8 and rng.random() < 0.25:  # some have sub-committees (Đảng bộ bộ phận)
+                    n_sub = rng.randint(2, 3)
+                    inside = allocate(n_cells // 2, [1.0] * n_sub, minimum=1)
+                    parents = [(gr, n_cells - sum(inside))]
+                    for b, k in enumerate(inside, start=1):
+                        sub_unit = f"{units[(b - 1) % len(units)].format(k=b)} ({b})"
+                        sub = self.org(gr, OrgKind.SUB_COMMITTEE, f"Đảng bộ bộ phận {sub_unit}", f"{code}-B{b}",
+                                       short=sub_unit, host=f"{sub_unit}, {unit}", founded=founded,
+                                       decision=decision, issuer=f"Đảng ủy {unit}")  # fmt: skip
+                        parents.append((sub, k))
+                for parent, k in parents:
+                    for c in range(1, k + 1):
+                        cunit = units[(c - 1) % len(units)]
+                        cunit = cunit.format(k=c) if "{k}" in cunit else (
+                            cunit if c <= len(units) else f"{cunit} {c // len(units) + 1}"
+                        )  # fmt: skip
+                        host = f"{cunit}, {unit}"
+                        province_cells.append(
+                            self.org(parent, OrgKind.SUBORDINATE_CELL, f"Chi bộ {cunit}", f"{parent.code}-{c:02d}",
+                                     host=host, founded=founded, decision=decision, issuer=f"Đảng ủy {parent.short or unit}")
+                        )  # fmt: skip
+        sizes = allocate(members, [rng.uniform(0.4, 1.6) for _ in province_cells], minimum=0)
+        for cell, size in zip(province_cells, sizes, strict=True):
+            cell.size = size
+        self.plan.cells.extend(province_cells)
+        self.plan.members += members
+
+
+def build_plan(scale: str, *, members: int | None = None, seed: int = SEED, first_id: int = 1) -> Plan:
+    spec = SCALES[scale]
+    factor = (members / spec["members"]) if members else 1.0
+    total_members = members or spec["members"]
+    total_grassroots = max(spec["provinces"], round(spec["grassroots"] * factor))
+    total_cells = max(total_grassroots, round(spec["cells"] * factor))
+    rng = random.Random(seed)
+    n = spec["provinces"]
+    weights = [p[4] for p in PROVINCES[:n]]
+    builder = _TreeBuilder(rng, first_id)
+    for i, (m, g, c) in enumerate(
+        zip(allocate(total_members, weights), allocate(total_grassroots, weights, 1), allocate(total_cells, weights, 1),
+            strict=True)
+    ):  # fmt: skip
+        builder.province(i, m, g, c)
+    return builder.plan
+
+
+# --------------------------------------------------------------------------------------------- rows
+
+
+def org_rows(plan: Plan, stamp: str):
+    for o in plan.orgs:
+        yield (
+            o.id, stamp, stamp, o.name, o.short, o.code, str(o.kind), o.host, o.parent.id if o.parent else None,
+            o.path, o.depth, fold(o.name), o.decision, o.founded.isoformat() if o.founded else None, o.issuer,
+            None, "",
+        )  # fmt: skip
+
+
+def link_rows(plan: Plan):
+    for o in plan.orgs:
+        yield (o.id, o.parent.id if o.parent else None, o.founded.isoformat() if o.founded else None, None,
+               o.decision)  # fmt: skip
+
+
+def member_rows(plan: Plan, *, seed: int, now: dt.date, stamp: str, first_id: int = 1):
+    """Member rows (tuples in MEMBER_COLUMNS order), cell by cell in a shuffled cell order."""
+    rng = random.Random(seed + 1)
+    r = rng.random
+    cells = plan.cells[:]
+    rng.shuffle(cells)
+
+    # Dates as ISO strings indexed by ordinal.
+    o0 = dt.date(1900, 1, 1).toordinal()
+    now_ord = now.toordinal()
+    iso = [dt.date.fromordinal(o).isoformat() for o in range(o0, now_ord + 1)]
+
+    family = _table(FAMILY)
+    mid_m, mid_f = _table(MIDDLE_MALE), _table(MIDDLE_FEMALE)
+    n_fam, n_mm, n_mf, n_gm, n_gf = len(family), len(mid_m), len(mid_f), len(GIVEN_MALE), len(GIVEN_FEMALE)
+    ages = _table([(a, w / (hi - lo + 1)) for lo, hi, w in _AGE_BANDS for a in range(lo, hi + 1)], 2000)
+    n_ages = len(ages)
+    eth_na, eth_nation = _table(ETHNICITY_WEIGHTS), _table(_NATION_ETHNICITY)
+    religions = _table(RELIGION_WEIGHTS)
+    n_rel = len(religions)
+    degrees = [str(d) for d in _table(_DEGREES, 100)]
+    theory = [str(t) for t in _table(_THEORY, 100)]
+    n_deg, n_th, n_occ, n_prof = len(degrees), len(theory), len(_OCCUPATIONS), len(_PROFESSIONS)
+    official, probationary = str(MemberStatus.OFFICIAL), str(MemberStatus.PROBATIONARY)
+    deceased, moved = str(MemberStatus.DECEASED), str(MemberStatus.TRANSFERRED_OUT)
+    g12, g9 = str(GeneralEducation.GRADE_12), str(GeneralEducation.GRADE_9)
+
+    # Per-province strings: places for birth/native place and residences.
+    prov_ctx = []
+    prng = random.Random(seed + 2)
+    places_all = [f"{a} {b}" for a in _PLACE_A for b in _PLACE_B if a != b]
+    for p in range(len(plan.provinces)):
+        pname, ptype, pcode, cccd, _ = PROVINCES[p]
+        places = prng.sample(places_all, 60)
+        birth = [f"xã {pl}, {ptype} {pname}" for pl in places]
+        res = [
+            f"Số {prng.randint(1, 300)}, đường {prng.choice(_STREETS)}, phường {prng.choice(places)}, {ptype} {pname}"
+            if prng.random() < 0.4
+            else f"Xóm {prng.randint(1, 15)}, xã {prng.choice(places)}, {ptype} {pname}"
+            for _ in range(400)
+        ]
+        prov_ctx.append((birth, res, pcode, cccd, eth_na if pname == "Nghệ An" else eth_nation))
+
+    name_cache: dict[int, tuple[str, str, str]] = {}
+    ring = ["Nguyễn Văn An"] * 512
+    cccd_counter: dict[str, int] = {}
+    D18, D16, D45 = 6575, 5844, 16436
+    mid = first_id - 1
+    for cell in cells:
+        cell_id, cell_path, cell_name = cell.id, cell.path, cell.name
+        birth_places, residences, pcode, cccd, eth = prov_ctx[cell.province]
+        n_bp, n_res, n_eth = len(birth_places), len(residences), len(eth)
+        for _ in range(cell.size):
+            mid += 1
+            # --- name (cached derived columns: names repeat a lot)
+            male = r() < 0.62
+            f = family[int(r() * n_fam)]
+            if male:
+                m1 = mid_m[int(r() * n_mm)]
+                g = int(r() * n_gm)
+                m2 = mid_m[int(r() * n_mm)] if r() < 0.12 else None
+            else:
+                m1 = mid_f[int(r() * n_mf)]
+                g = int(r() * n_gf)
+                m2 = mid_f[int(r() * n_mf)] if r() < 0.12 else None
+            if m2 == m1:
+                m2 = None
+            key = (f, m1, m2, g, male)
+            cached = name_cache.get(key)
+            if cached is None:
+                given = GIVEN_MALE[g] if male else GIVEN_FEMALE[g]
+                full = f"{f} {m1} {m2} {given}" if m2 else f"{f} {m1} {given}"
+                d = derived_columns(full, "")
+                cached = name_cache[key] = (full, d["name_norm"], d["name_sort"])
+            full, norm, sort = cached
+            ring[mid & 511] = full
+            # --- dates and status
+            u = r()
+            if u < 0.04:  # probationary: joined within the last year, aged 19–40
+                status = probationary
+                birth = now_ord - int((19 + r() * 21) * 365.2425)
+                joined = now_ord - 30 - int(r() * 300)
+                official_date = None
+            else:
+                status = official if u < 0.993 else (deceased if u < 0.997 else moved)
+                birth = now_ord - int((ages[int(r() * n_ages)] + r()) * 365.2425)
+                earliest = birth + D18
+                latest = min(now_ord - 400, birth + D45)
+                joined = earliest + int((r() ** 1.6) * (latest - earliest)) if latest > earliest else earliest
+                official_date = iso[joined + 365 - o0]
+            youth = birth + D16 + int(r() * 900)
+            youth_s = iso[youth - o0] if youth < joined and r() < 0.9 else None
+            # --- identity
+            if r() < 0.97:
+                year = (birth - o0) // 365.2425 + 1900
+                prefix = f"{cccd}{(0 if year < 2000 else 2) + (0 if male else 1)}{int(year) % 100:02d}"
+                n = cccd_counter.get(prefix, 0) + 1
+                cccd_counter[prefix] = n
+                citizen = f"{prefix}{(n * 7919 + 104729) % 1_000_000:06d}"
+            else:
+                citizen = None
+            yield (
+                mid, stamp, stamp, full, "", "nam" if male else "nu", iso[birth - o0],
+                birth_places[int(r() * n_bp)], birth_places[int(r() * n_bp)], residences[int(r() * n_res)],
+                eth[int(r() * n_eth)], religions[int(r() * n_rel)], _OCCUPATIONS[int(r() * n_occ)], citizen,
+                f"09{int(r() * 100_000_000):08d}" if r() < 0.7 else "",
+                f"{int(r() * 90_000_000) + 10_000_000}" if official_date else "",
+                f"{pcode}-{mid:07d}", cell_id, status, r() < 0.01, iso[joined - o0], cell_name,
+                iso[joined - 5 - int(r() * 20) - o0], official_date, cell_name if official_date else "",
+                ring[int(r() * 512)], ring[int(r() * 512)], youth_s, g12 if r() < 0.97 else g9,
+                _PROFESSIONS[int(r() * n_prof)], degrees[int(r() * n_deg)],
+                "" if r() < 0.997 else "Phó Giáo sư", theory[int(r() * n_th)], norm, sort, cell_path,
+            )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------- loading
+
+
+class Progress:
+    def __init__(self, out, label: str, total: int, every: int):
+        self.out, self.label, self.total, self.every = out, label, total, every
+        self.start = time.perf_counter()
+        self.n = 0
+
+    def tick(self, n: int = 1) -> None:
+        before = self.n
+        self.n += n
+        if self.n // self.every != before // self.every:
+            self.report()
+
+    def report(self) -> None:
+        elapsed = time.perf_counter() - self.start
+        self.out(f"  {self.label}: {self.n:>10,} / {self.total:,}  {elapsed:6.1f} s  {self.n / max(elapsed, 1e-9):>9,.0f} rows/s")
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _pg_detach(cur, tables: list[str], truncate: list[str]) -> list[str]:
+    """Drop foreign keys touching ``tables``, their unique constraints and secondary indexes; return the SQL
+    that recreates them (indexes first, then unique constraints, then foreign keys)."""
+    cur.execute(
+        """SELECT DISTINCT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), c.contype
+             FROM pg_constraint c
+            WHERE c.contype IN ('f', 'u') AND (c.conrelid = ANY(%s::regclass[]) OR c.confrelid = ANY(%s::regclass[]))""",
+        [tables, tables],
+    )
+    constraints = cur.fetchall()
+    cur.execute(
+        """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+             FROM pg_index i
+            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
+        [tables],
+    )
+    indexes = cur.fetchall()
+    fks = [c for c in constraints if c[3] == "f"]
+    uniques = [c for c in constraints if c[3] == "u" and c[0] in tables]
+    for table, name, _, _ in fks + uniques:
+        cur.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
+    for name, _ in indexes:
+        cur.execute(f"DROP INDEX {name}")
+    for table in truncate:
+        cur.execute(f"TRUNCATE {table}")
+    restore = [sql for _, sql in indexes]
+    restore += [f"ALTER TABLE {t} ADD CONSTRAINT {_quote(n)} {d}" for t, n, d, _ in uniques]
+    restore += [f"ALTER TABLE {t} ADD CONSTRAINT {_quote(n)} {d}" for t, n, d, _ in fks]
+    return restore
+
+
+def _sqlite_detach(cur, tables: list[str]) -> list[str]:
+    placeholders = ",".join("?" * len(tables))
+    cur.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({placeholders})",
+        tables,
+    )
+    indexes = cur.fetchall()
+    for name, _ in indexes:
+        cur.execute(f'DROP INDEX "{name}"')
+    for suffix in ("ai", "ad", "au"):
+        cur.execute(f"DROP TRIGGER IF EXISTS {MEMBER_TABLE}_fts_{suffix}")
+    return [sql for _, sql in indexes]
+
+
+def load_synthetic(scale: str, *, members: int | None = None, seed: int = SEED, stdout=None, data_dir=None) -> dict:
+    """Bulk-load the synthetic data set into an empty database and create the benchmark users."""
+    from dangbo.organizations.models import Organization
+
+    out = stdout or (lambda s: print(s, flush=True))
+    if Organization.objects.exists():
+        raise RuntimeError("Cơ sở dữ liệu đã có tổ chức; dữ liệu tổng hợp chỉ nạp vào cơ sở dữ liệu trống.")
+    vendor = connection.vendor
+    t_all = time.perf_counter()
+    now = today()
+    stamp = timezone.now().astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+    t0 = time.perf_counter()
+    plan = build_plan(scale, members=members, seed=seed)
+    t_plan = time.perf_counter() - t0
+    n_orgs, n_members = len(plan.orgs), plan.members
+    out(
+        f"Kế hoạch ({scale}, {vendor}): {len(plan.provinces)} tỉnh, {len(plan.grassroots):,} tổ chức cơ sở, "
+        f"{len(plan.cells):,} chi bộ, {n_orgs:,} tổ chức, {n_members:,} đảng viên  ({t_plan:.1f} s)"
+    )
+    timings: dict[str, float] = {"plan": t_plan}
+    rows = member_rows(plan, seed=seed, now=now, stamp=stamp)
+    every = 500_000 if n_members > 1_000_000 else 50_000
+    if vendor == "postgresql":
+        timings.update(_load_postgresql(plan, rows, stamp, out, every))
+    elif vendor == "sqlite":
+        timings.update(_load_sqlite(plan, rows, stamp, out, every))
+    else:  # pragma: no cover
+        raise RuntimeError(f"Unsupported database: {vendor}")
+
+    t0 = time.perf_counter()
+    recount()
+    timings["counts"] = time.perf_counter() - t0
+    out(f"  số đảng viên theo tổ chức: {timings['counts']:.1f} s")
+    t0 = time.perf_counter()
+    users = create_bench_users(plan)
+    timings["users"] = time.perf_counter() - t0
+    total = time.perf_counter() - t_all
+    summary = {
+        "scale": scale,
+        "vendor": vendor,
+        "seed": seed,
+        "provinces": len(plan.provinces),
+        "organizations": n_orgs,
+        "grassroots": len(plan.grassroots),
+        "cells": len(plan.cells),
+        "members": n_members,
+        "timings_s": {k: round(v, 2) for k, v in timings.items()},
+        "total_s": round(total, 2),
+        "member_rows_per_s": round(n_members / timings["members"]),
+        "users": users,
+        "date": now.isoformat(),
+    }
+    out(
+        f"Xong: {n_members:,} đảng viên, {n_orgs:,} tổ chức trong {total:.1f} s "
+        f"(nạp đảng viên {timings['members']:.1f} s = {summary['member_rows_per_s']:,} dòng/s; "
+        f"chỉ mục {timings.get('indexes', 0):.1f} s)"
+    )
+    if data_dir is not None:
+        (data_dir / "load_synthetic.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    return summary
+
+
+def _load_postgresql(plan: Plan, rows, stamp: str, out, every: int) -> dict:
+    timings = {}
+    tables = [ORG_TABLE, LINK_TABLE, MEMBER_TABLE]
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM members_member")
+            if cur.fetchone()[0]:
+                raise RuntimeError("members_member is not empty")
+            cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            cur.execute("SET LOCAL synchronous_commit = off")
+            t0 = time.perf_counter()
+            restore = _pg_detach(cur, tables, truncate=[MEMBER_TABLE])
+            raw = cur.cursor  # the psycopg cursor
+            with raw.copy(f"COPY {ORG_TABLE} ({', '.join(ORG_COLUMNS)}) FROM STDIN") as copy:
+                for row in org_rows(plan, stamp):
+                    copy.write_row(row)
+            with raw.copy(f"COPY {LINK_TABLE} ({', '.join(LINK_COLUMNS)}) FROM STDIN") as copy:
+                for row in link_rows(plan):
+                    copy.write_row(row)
+            timings["organizations"] = time.perf_counter() - t0
+            out(f"  tổ chức: {len(plan.orgs):,} dòng trong {timings['organizations']:.1f} s")
+
+            progress = Progress(out, "đảng viên", plan.members, every)
+            with raw.copy(f"COPY {MEMBER_TABLE} ({', '.join(MEMBER_COLUMNS)}) FROM STDIN WITH (FREEZE)") as copy:
+                write = copy.write_row
+                n = 0
+                for row in rows:
+                    write(row)
+                    n += 1
+                    if n == 10_000:
+                        progress.tick(n)
+                        n = 0
+                progress.tick(n)
+            timings["members"] = progress.elapsed
+            progress.report()
+
+            t0 = time.perf_counter()
+            for sql in restore:
+                t1 = time.perf_counter()
+                cur.execute(sql)
+                out(f"  {time.perf_counter() - t1:6.1f} s  {sql[:110]}")
+            for table in tables:
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+                )
+            timings["indexes"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        for table in tables:
+            cur.execute(f"VACUUM (ANALYZE) {table}")
+    timings["analyze"] = time.perf_counter() - t0
+    out(f"  VACUUM ANALYZE: {timings['analyze']:.1f} s")
+    return timings
+
+
+def _load_sqlite(plan: Plan, rows, stamp: str, out, every: int) -> dict:
+    import itertools
+
+    timings = {}
+    connection.ensure_connection()
+    db = connection.connection  # the sqlite3 connection
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    try:
+        with transaction.atomic():
+            cur = db.cursor()
+            t0 = time.perf_counter()
+            restore = _sqlite_detach(cur, [ORG_TABLE, LINK_TABLE, MEMBER_TABLE])
+
+            def insert(table, columns, data):
+                sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+                cur.executemany(sql, data)
+
+            insert(ORG_TABLE, ORG_COLUMNS, org_rows(plan, stamp))
+            insert(LINK_TABLE, LINK_COLUMNS, link_rows(plan))
+            timings["organizations"] = time.perf_counter() - t0
+            out(f"  tổ chức: {len(plan.orgs):,} dòng trong {timings['organizations']:.1f} s")
+
+            progress = Progress(out, "đảng viên", plan.members, every)
+            while chunk := list(itertools.islice(rows, 50_000)):
+                insert(MEMBER_TABLE, MEMBER_COLUMNS, chunk)
+                progress.tick(len(chunk))
+            timings["members"] = progress.elapsed
+            progress.report()
+
+            t0 = time.perf_counter()
+            for sql in restore:
+                t1 = time.perf_counter()
+                cur.execute(sql)
+                out(f"  {time.perf_counter() - t1:6.1f} s  {sql[:110]}")
+            t1 = time.perf_counter()
+            for sql in install_sql(MEMBER_TABLE, "sqlite"):
+                cur.execute(sql)
+            out(f"  {time.perf_counter() - t1:6.1f} s  FTS5 {MEMBER_TABLE}_fts rebuild + triggers")
+            timings["indexes"] = time.perf_counter() - t0
+    finally:
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+    t0 = time.perf_counter()
+    db.execute("ANALYZE")
+    timings["analyze"] = time.perf_counter() - t0
+    out(f"  ANALYZE: {timings['analyze']:.1f} s")
+    return timings
+
+
+def create_bench_users(plan: Plan) -> list[tuple[str, str, str]]:
+    """bench.staff (STAFF at the first province) and bench.grassroots (secretary of a grassroots committee)."""
+    from django.contrib.auth.hashers import make_password
+
+    from dangbo.accounts.choices import Role
+    from dangbo.accounts.models import RoleAssignment, User
+
+    province = plan.provinces[0]
+    sizes: dict[int, int] = {}
+    for cell in plan.cells:
+        if cell.province == 0:
+            for part in cell.path.split(".")[:-1]:
+                sizes[int(part)] = sizes.get(int(part), 0) + cell.size
+    committees = [g for g in plan.grassroots if g.province == 0 and g.kind == OrgKind.GRASSROOTS_COMMITTEE]
+    committees.sort(key=lambda g: (-sizes.get(g.id, 0), g.id))
+    grassroots = committees[len(committees) // 10] if committees else plan.grassroots[0]  # a large one, not the largest
+    password = make_password(BENCH_PASSWORD)
+    created = []
+    with transaction.atomic():
+        for username, title, role, org in (
+            ("bench.staff", "Cán bộ Ban Tổ chức (benchmark)", Role.STAFF, province),
+            ("bench.grassroots", "Bí thư Đảng ủy cơ sở (benchmark)", Role.GRASSROOTS_SECRETARY, grassroots),
+        ):
+            user, _ = User.objects.update_or_create(
+                username=username, defaults={"full_name": title, "password": password, "is_active": True}
+            )
+            RoleAssignment.objects.filter(user=user).delete()
+            RoleAssignment.objects.create(user=user, organization_id=org.id, role=role)
+            created.append((username, str(role), org.code))
+    return created
