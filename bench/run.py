@@ -79,18 +79,34 @@ class Bench:
         return self.clients[username]
 
     # ---- raw SQL
-    def capture(self, client, url: str) -> list[str]:
-        from django.test.utils import CaptureQueriesContext
+    def capture(self, client, url: str) -> list[tuple[str, object]]:
+        """(sql, params) of every statement the request runs — replayed with the same parameters, because
+        SQLite plans some statements differently with bound parameters than with literals."""
+        captured: list[tuple[str, object]] = []
 
-        with CaptureQueriesContext(self.connection) as ctx:
+        def record(execute, sql, params, many, context):
+            captured.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with self.connection.execute_wrapper(record):
             resp = client.get(url)
         assert resp.status_code == 200, (url, resp.status_code)
-        return [q["sql"] for q in ctx.captured_queries]
+        return captured
 
-    def run_raw(self, sql: str) -> float:
+    def _native(self, sql: str) -> str:
+        if self.vendor == "sqlite":  # what Django's SQLiteCursorWrapper does
+            return re.sub(r"(?<!%)%s", "?", sql).replace("%%", "%")
+        return sql
+
+    def run_raw(self, sql: str, params=None) -> float:
         raw = self.connection.connection.cursor()
+        if params is not None:
+            sql = self._native(sql)
         t = time.perf_counter()
-        raw.execute(sql)
+        if params is None:
+            raw.execute(sql)
+        else:
+            raw.execute(sql, params)
         if raw.description is not None:
             raw.fetchall()
         elapsed = time.perf_counter() - t
@@ -116,17 +132,17 @@ class Bench:
             times.append(time.perf_counter() - t)
             size = len(resp.content)
         queries = self.capture(client, url)
-        reads = [q for q in queries if self.readonly(q)]
+        reads = [(q, p) for q, p in queries if self.readonly(q)]
         per_query: list[list[float]] = [[] for _ in reads]
         totals = []
         self.connection.ensure_connection()
         for _ in range(warm):
-            for q in reads:
-                self.run_raw(q)
+            for q, p in reads:
+                self.run_raw(q, p)
         for _ in range(n):
             total = 0.0
-            for i, q in enumerate(reads):
-                e = self.run_raw(q)
+            for i, (q, p) in enumerate(reads):
+                e = self.run_raw(q, p)
                 per_query[i].append(e)
                 total += e
             totals.append(total)
@@ -138,7 +154,8 @@ class Bench:
             "raw50": raw50, "raw95": pct(totals, 0.95) * 1000 if totals else 0.0,
             "ratio": p50 / raw50 if raw50 else float("nan"), "queries": len(queries), "bytes": size,
             "slowest": sorted(
-                ((statistics.median(t) * 1000, q) for t, q in zip(per_query, reads, strict=True)), reverse=True
+                ((statistics.median(t) * 1000, q, p) for t, (q, p) in zip(per_query, reads, strict=True)),
+                key=lambda x: -x[0],
             )[:3],
         }  # fmt: skip
         self.results.append(res)
@@ -147,20 +164,21 @@ class Bench:
         return res
 
     # ---- prototypes: raw SQL alternatives, each timed like the captured queries
-    def prototype(self, label: str, sql: str) -> None:
-        first = max(self.run_raw(sql) for _ in range(max(1, self.args.warmup)))
+    def prototype(self, label: str, sql: str, params=None) -> None:
+        first = max(self.run_raw(sql, params) for _ in range(max(1, self.args.warmup)))
         reps = self.args.n if first < 1.0 else min(self.args.n, 3)  # spare the multi-second ones
-        times = [self.run_raw(sql) for _ in range(reps)]
+        times = [self.run_raw(sql, params) for _ in range(reps)]
         res = {"operation": label, "p50": statistics.median(times) * 1000, "p95": pct(times, 0.95) * 1000}
         print(f"  {label:<60} p50 {res['p50']:8.2f} ms  p95 {res['p95']:8.2f}", flush=True)
-        self.results.append({**res, "prototype": True, "sql": sql})
+        self.results.append({**res, "prototype": True, "sql": sql, "params": params})
 
-    def explain(self, sql: str) -> str:
+    def explain(self, sql: str, params=None) -> str:
         raw = self.connection.connection.cursor()
-        if self.vendor == "postgresql":
-            raw.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        prefix = "EXPLAIN (ANALYZE, BUFFERS) " if self.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+        if params is None:
+            raw.execute(prefix + sql)
         else:
-            raw.execute("EXPLAIN QUERY PLAN " + sql)
+            raw.execute(prefix + self._native(sql), params)
         rows = raw.fetchall()
         raw.close()
         return "\n".join("    " + " | ".join(str(c) for c in r) for r in rows)
@@ -305,16 +323,16 @@ def main() -> None:
         print("\nSlowest SQL statements per operation (raw p50 ms):")
         for r in b.results[:n_main]:
             print(f"  {r['operation']}")
-            for ms, sql in r["slowest"]:
-                print(f"    {ms:9.2f}  {_short(sql)}")
+            for ms, sql, params in r["slowest"]:
+                print(f"    {ms:9.2f}  {_short(sql)}  {_short(repr(params), 60) if params else ''}")
     if args.explain:
         print("\nSlowest queries per operation (raw p50 ms):")
         for r in b.results[:n_main]:
             if not r["slowest"]:
                 continue
-            ms, sql = r["slowest"][0]
-            print(f"\n## {r['operation']}  —  {ms:.2f} ms\n    {sql[:1500]}")
-            print(b.explain(sql))
+            ms, sql, params = r["slowest"][0]
+            print(f"\n## {r['operation']}  —  {ms:.2f} ms\n    {sql[:1500]}\n    params: {params!r}")
+            print(b.explain(sql, params))
     if args.json:
         args.json.write_text(json.dumps({"vendor": vendor, "load": load_info, "rss_kb": [cur_rss, peak_rss],
                                          "results": b.results}, indent=2, default=str))  # fmt: skip

@@ -137,7 +137,11 @@ def test_count_is_capped(client, monkeypatch, people, crowd):
     from dangbo.members import selectors
 
     monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    monkeypatch.setattr(selectors, "FILTERED_COUNT_CAP", 2)
     client.force_login(people.staff)
     response = client.get(reverse("members:list"))
     assert response.context["total"] == 6
     assert "Hơn 5 đảng viên" in response.content.decode()
+    response = client.get(reverse("members:list"), {"q": "hung"})
+    assert response.context["total"] == 3 and "Hơn 2 đảng viên" in response.content.decode()
+    assert client.get(reverse("members:list"), {"q": "dang"}).context["total"] == 2

@@ -35,7 +35,8 @@ def keyset_page(
     if before:
         key, pk = position(before)
         if key is not None:
-            qs = queryset.filter(Q(**{f"{sort_field}__lt": key}) | Q(**{sort_field: key, "id__lt": pk}))
+            # "key <= k AND (key < k OR id < pk)": the first term is an index range on both databases.
+            qs = queryset.filter(Q(**{f"{sort_field}__lte": key}) & (Q(**{f"{sort_field}__lt": key}) | Q(id__lt=pk)))
             rows = list(qs.order_by(f"-{sort_field}", "-id")[: size + 1])
             has_more = len(rows) > size
             rows = list(reversed(rows[:size]))
@@ -50,7 +51,7 @@ def keyset_page(
     if after:
         key, pk = position(after)
         if key is not None:
-            qs = qs.filter(Q(**{f"{sort_field}__gt": key}) | Q(**{sort_field: key, "id__gt": pk}))
+            qs = qs.filter(Q(**{f"{sort_field}__gte": key}) & (Q(**{f"{sort_field}__gt": key}) | Q(id__gt=pk)))
             is_first = False
     rows = list(qs.order_by(sort_field, "id")[: size + 1])
     has_more = len(rows) > size

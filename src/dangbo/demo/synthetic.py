@@ -124,6 +124,7 @@ _THEORY = [(PoliticalTheory.NONE, 12), (PoliticalTheory.ELEMENTARY, 38), (Politi
 ORG_COLUMNS = (
     "id", "created_at", "updated_at", "name", "short_name", "code", "kind", "host_unit", "parent_id", "path",
     "depth", "name_norm", "founding_decision_no", "founding_date", "founding_issuer", "end_date", "end_decision_no",
+    "official_count", "probationary_count",
 )  # fmt: skip
 LINK_COLUMNS = ("organization_id", "parent_id", "valid_from", "valid_to", "decision_no")
 MEMBER_COLUMNS = (
@@ -328,7 +329,7 @@ def org_rows(plan: Plan, stamp: str):
         yield (
             o.id, stamp, stamp, o.name, o.short, o.code, str(o.kind), o.host, o.parent.id if o.parent else None,
             o.path, o.depth, fold(o.name), o.decision, o.founded.isoformat() if o.founded else None, o.issuer,
-            None, "",
+            None, "", 0, 0,  # counts are filled by organizations.counts.recount() after the members
         )  # fmt: skip
 
 

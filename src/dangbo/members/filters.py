@@ -57,6 +57,7 @@ class MemberFilter(django_filters.FilterSet):
     def __init__(self, *args, organizations=None, large=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.large = large
+        self.organizations = organizations
         if organizations is not None:
             accepted, offered = organizations
             self.filters["organization"].queryset = accepted

@@ -18,8 +18,12 @@ LIST_COLUMNS = (
 )  # fmt: skip
 
 
-# Counting stops here: "hơn 10.000" is as useful as an exact figure and costs a bounded time.
+# Counting stops here: "hơn 10.000" is as useful as an exact figure and costs a bounded time. A scope alone
+# is counted from the org_path index (cheap); with attribute filters every candidate row is read, so the cap
+# is lower. Exact totals of any organization are on its page (stored counts).
 COUNT_CAP = 10_000
+FILTERED_COUNT_CAP = 1_000
+ATTRIBUTE_FILTERS = ("q", "status", "gender", "ethnicity", "age_band", "political_theory")
 # Above this many rows the list walks the name index instead of sorting the subtree (see core.db.NoIndex).
 LARGE_SCOPE = 5_000
 
@@ -28,12 +32,12 @@ def member_scope(actor, action: str = policy.VIEW, *, large: bool = False):
     return policy.scope(actor, action, Member.objects.all(), large=large)
 
 
-def member_filter(*, actor, params, large: bool = False) -> MemberFilter:
+def member_filter(*, actor, params, large: bool = False, organizations=None) -> MemberFilter:
     """The member list's filter, bound to the request parameters and the actor's scope."""
     return MemberFilter(
         params,
         queryset=member_scope(actor, large=large).select_related("organization__parent").only(*LIST_COLUMNS),
-        organizations=organizations_for_filter(actor, selected=params.get("organization")),
+        organizations=organizations or organizations_for_filter(actor, selected=params.get("organization")),
         large=large,
     )
 
@@ -44,16 +48,17 @@ def capped_count(queryset, cap: int | None = None) -> int:
     return queryset.order_by().values("pk")[: cap + 1].count()
 
 
-def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberFilter, KeysetPage, int]:
-    """(filter, page, total) for the member list, in Vietnamese name order. ``total`` is capped at
-    COUNT_CAP + 1 (shown as "hơn 10.000")."""
+def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberFilter, KeysetPage, int, int]:
+    """(filter, page, total, cap) for the member list, in Vietnamese name order. ``total`` is at most
+    ``cap + 1``, shown as "hơn <cap>"."""
     flt = member_filter(actor=actor, params=params)
     if not flt.is_valid():
-        return flt, KeysetPage(rows=[]), 0
-    total = capped_count(flt.qs)
+        return flt, KeysetPage(rows=[]), 0, COUNT_CAP
+    cap = FILTERED_COUNT_CAP if any(params.get(f) for f in ATTRIBUTE_FILTERS) else COUNT_CAP
+    total = capped_count(flt.qs, cap)
     qs = flt.qs
     if total > LARGE_SCOPE:
-        qs = member_filter(actor=actor, params=params, large=True).qs
+        qs = member_filter(actor=actor, params=params, large=True, organizations=flt.organizations).qs
     page = keyset_page(
         qs,
         sort_field="name_sort",
@@ -61,4 +66,4 @@ def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberF
         before=params.get("truoc"),
         size=page_size or settings.DANGBO_PAGE_SIZE,
     )
-    return flt, page, total
+    return flt, page, total, cap

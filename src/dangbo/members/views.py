@@ -17,10 +17,10 @@ from .models import Member
 
 @login_required
 def member_list(request):
-    flt, page, total = selectors.member_list(actor=request.user, params=request.GET)
+    flt, page, total, cap = selectors.member_list(actor=request.user, params=request.GET)
     can_add = policy.placement_scope(request.user, Organization.objects.all()).exists()
     template = "members/_list_results.html" if request.htmx and not request.htmx.boosted else "members/list.html"
-    return render(request, template, {"filter": flt, "page": page, "total": total, "count_cap": selectors.COUNT_CAP, "can_add": can_add})
+    return render(request, template, {"filter": flt, "page": page, "total": total, "count_cap": cap, "can_add": can_add})
 
 
 @login_required
