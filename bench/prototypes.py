@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import time
 
-from django.db.models import Q
-
 COLS = (
     "m.id, m.full_name, m.gender, m.birth_date, m.ethnicity, m.organization_id, m.status, m.joined_date, "
     "m.official_date, m.political_theory, m.name_sort, o.id, o.name, o.kind, o.parent_id, p.id, p.name, p.short_name"
@@ -53,17 +51,22 @@ def run_prototypes(b, *, province, direct, mid) -> None:
     filt_p = ["chinh_thuc", "nu", "trung_cap"]
     P = b.prototype
 
-    print("  -- keyset deep page, province scope (large-scope shape: NoIndex on org_path), sau=middle")
-    P("deep page: current OR predicate", page(f"{large} AND {after_or}"), large_p + after_or_p)
-    P("deep page: + redundant name_sort >= key", page(f"{large} AND {after_bound}"), large_p + after_bound_p)
-    if pg:
-        P("deep page: row value (name_sort, id) > (key, id)", page(f"{large} AND (m.name_sort, m.id) > (%s, %s)"),
-          large_p + [key, mid])  # fmt: skip
-    P("filtered deep page: current", page(f"{large} AND {filt} AND {after_or}"), large_p + filt_p + after_or_p)
-    P("filtered deep page: + bound", page(f"{large} AND {filt} AND {after_bound}"),
+    print("  -- filtered list of a large scope (members/selectors.py: cap 1,000 < LARGE_SCOPE 5,000)")
+    P("filtered page 1: index + sort (what runs now)", page(f"{scope} AND {filt}"), scope_p + filt_p)
+    P("filtered page 1: NoIndex shape (large=True)", page(f"{large} AND {filt}"), large_p + filt_p)
+    P("filtered deep page: index + sort (now)", page(f"{scope} AND {filt} AND {after_bound}"),
+      scope_p + filt_p + after_bound_p)  # fmt: skip
+    P("filtered deep page: NoIndex shape", page(f"{large} AND {filt} AND {after_bound}"),
       large_p + filt_p + after_bound_p)  # fmt: skip
-    P("filtered page 1 (current, large shape)", page(f"{large} AND {filt}"), large_p + filt_p)
-    P("filtered count capped 10,001 (current)", count(f"{scope} AND {filt}"), scope_p + filt_p)
+
+    print("  -- organization filter inside the scope: two org_path ranges vs one")
+    dlo, dhi = direct.path, direct.path[:-1] + "/"
+    two, two_p = f"{scope} AND m.org_path >= %s AND m.org_path < %s", scope_p + [dlo, dhi]
+    one, one_p = "m.org_path >= %s AND m.org_path < %s", [dlo, dhi]
+    P("subtree count capped: scope AND subtree (now)", count(two), two_p)
+    P("subtree count capped: subtree range only", count(one), one_p)
+    P("subtree page 1: scope AND subtree (now)", page(two), two_p)
+    P("subtree page 1: subtree range only", page(one), one_p)
 
     def fts(words):
         if pg:
@@ -147,44 +150,9 @@ def _pg_indexes(b, scope, scope_p, prefix) -> None:
 def _requests(b) -> None:
     """Request level: candidate app changes monkeypatched into this process, applied cumulatively."""
     import dangbo.members.filters as mf
-    import dangbo.members.selectors as ms
-    from dangbo.core.pagination import KeysetPage
     from dangbo.core.search import tokens
 
-    saved_keyset, saved_search = ms.keyset_page, mf.search_members
-
-    def keyset_page(queryset, *, sort_field, after, before, size):
-        """core.pagination.keyset_page plus a redundant ``sort_field >= key`` (``<=`` backwards) bound."""
-        model = queryset.model
-
-        def position(pk):
-            try:
-                return model._default_manager.filter(pk=int(pk)).values_list(sort_field, flat=True).first(), int(pk)
-            except (TypeError, ValueError):
-                return None, None
-
-        if before:
-            key, pk = position(before)
-            if key is not None:
-                qs = queryset.filter(Q(**{f"{sort_field}__lte": key}),
-                                     Q(**{f"{sort_field}__lt": key}) | Q(**{sort_field: key, "id__lt": pk}))  # fmt: skip
-                rows = list(qs.order_by(f"-{sort_field}", "-id")[: size + 1])
-                has_more = len(rows) > size
-                rows = list(reversed(rows[:size]))
-                return KeysetPage(rows=rows, next_after=rows[-1].pk if rows else None,
-                                  prev_before=rows[0].pk if rows and has_more else None, is_first=not has_more)  # fmt: skip
-        qs, is_first = queryset, True
-        if after:
-            key, pk = position(after)
-            if key is not None:
-                qs = qs.filter(Q(**{f"{sort_field}__gte": key}),
-                               Q(**{f"{sort_field}__gt": key}) | Q(**{sort_field: key, "id__gt": pk}))  # fmt: skip
-                is_first = False
-        rows = list(qs.order_by(sort_field, "id")[: size + 1])
-        has_more = len(rows) > size
-        rows = rows[:size]
-        return KeysetPage(rows=rows, next_after=rows[-1].pk if rows and has_more else None,
-                          prev_before=rows[0].pk if rows and not is_first else None, is_first=is_first)  # fmt: skip
+    saved_search = mf.search_members
 
     def search_members(queryset, query):
         """Family-first prefix ("nguyen van hu") through the name_norm B-tree; other shapes through FTS."""
@@ -197,20 +165,15 @@ def _requests(b) -> None:
             return by_prefix
         return saved_search(queryset, query)
 
-    deep = {r["operation"]: r["url"] for r in b.results if "url" in r}
     pages = [
-        ("list deep page", deep.get("list deep page (sau=middle)")),
-        ("list filtered deep page", deep.get("list filtered deep page")),
-        ("list org-subtree deep page", deep.get("list org-subtree deep page")),
         ("search «nguyen van hung»", "/dang-vien/?q=nguyen+van+hung"),
         ("search «tran thi»", "/dang-vien/?q=tran+thi"),
         ("search «nguyen van hu»", "/dang-vien/?q=nguyen+van+hu"),
         ("search «hung»", "/dang-vien/?q=hung"),
     ]
-    steps = [("keyset bound", lambda: setattr(ms, "keyset_page", keyset_page), [0, 1, 2]),
-             ("+ B-tree prefix search", lambda: setattr(mf, "search_members", search_members), [3, 4, 5, 6])]  # fmt: skip
+    steps = [("B-tree prefix search", lambda: setattr(mf, "search_members", search_members), [0, 1, 2, 3])]
     if b.vendor == "postgresql":
-        steps.append(("+ jit off", lambda: b.run_raw("SET jit = off"), [3, 4, 5, 6]))
+        steps.append(("+ jit off", lambda: b.run_raw("SET jit = off"), [0, 1, 2, 3]))
     print("  -- request level, fixes applied cumulatively (monkeypatched in this process only)")
     try:
         for label, apply, which in steps:
@@ -220,6 +183,6 @@ def _requests(b) -> None:
                 if url:
                     b.measure(f"proto[{label}] {page_label}", url)
     finally:
-        ms.keyset_page, mf.search_members = saved_keyset, saved_search
+        mf.search_members = saved_search
         if b.vendor == "postgresql":
             b.run_raw("RESET jit")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+
+from .db import NoIndex
 
 
 @dataclass
@@ -21,10 +23,16 @@ class KeysetPage:
 
 
 def keyset_page(
-    queryset: QuerySet, *, sort_field: str, after: str | None, before: str | None, size: int
+    queryset: QuerySet, *, sort_field: str, after: str | None, before: str | None, size: int,
+    use_sort_index: bool = True,
 ) -> KeysetPage:
-    """One page of ``queryset`` ordered by (sort_field, id)."""
+    """One page of ``queryset`` ordered by (sort_field, id).
+
+    ``use_sort_index=False`` orders by the same values written so that the planner sorts the (few) matching
+    rows instead of walking the sort index (see core.search.sort_index_helps_search).
+    """
     model = queryset.model
+    key_expr = F(sort_field) if use_sort_index else NoIndex(F(sort_field))
 
     def position(pk):
         try:
@@ -37,7 +45,7 @@ def keyset_page(
         if key is not None:
             # "key <= k AND (key < k OR id < pk)": the first term is an index range on both databases.
             qs = queryset.filter(Q(**{f"{sort_field}__lte": key}) & (Q(**{f"{sort_field}__lt": key}) | Q(id__lt=pk)))
-            rows = list(qs.order_by(f"-{sort_field}", "-id")[: size + 1])
+            rows = list(qs.order_by(key_expr.desc(), "-id")[: size + 1])
             has_more = len(rows) > size
             rows = list(reversed(rows[:size]))
             return KeysetPage(
@@ -53,7 +61,7 @@ def keyset_page(
         if key is not None:
             qs = qs.filter(Q(**{f"{sort_field}__gte": key}) & (Q(**{f"{sort_field}__gt": key}) | Q(id__gt=pk)))
             is_first = False
-    rows = list(qs.order_by(sort_field, "id")[: size + 1])
+    rows = list(qs.order_by(key_expr.asc(), "id")[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
     return KeysetPage(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from dangbo.core.dates import add_years, today
-from dangbo.core.search import tokens, word_match_sql
+from dangbo.core.search import tokens, word_match_condition
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
 
@@ -20,8 +20,8 @@ def search_members(queryset, query: str):
     words = tokens(query)
     if not words:
         return queryset
-    sql, params = word_match_sql(Member._meta.db_table, words)
-    return queryset.filter(id__in=RawSQL(sql, params))
+    sql, params = word_match_condition(Member._meta.db_table, words)
+    return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))
 
 
 def age_band_q(band: str, on=None) -> Q:
