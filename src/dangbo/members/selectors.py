@@ -70,13 +70,14 @@ def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberF
     # When searching, PostgreSQL does better intersecting the org_path and full-text bitmaps than either
     # alone: common words ("nguyen", "thi") match millions of rows nationally.
     large = scope_size(actor, params) > LARGE_SCOPE and (not params.get("q") or sort_index_helps_search())
-    flt = member_filter(actor=actor, params=params, large=large)
+    flt = member_filter(actor=actor, params=params)
     if not flt.is_valid():
         return flt, KeysetPage(rows=[]), 0, COUNT_CAP
     cap = FILTERED_COUNT_CAP if any(params.get(f) for f in ATTRIBUTE_FILTERS) else COUNT_CAP
-    total = capped_count(flt.qs, cap)
+    total = capped_count(flt.qs, cap)  # counting reads the org_path index range whatever the scope
+    rows = member_filter(actor=actor, params=params, large=True, organizations=flt.organizations).qs if large else flt.qs
     page = keyset_page(
-        flt.qs,
+        rows,
         sort_field="name_sort",
         after=params.get("sau"),
         before=params.get("truoc"),
