@@ -145,3 +145,17 @@ def test_stored_counts_follow_every_member_change_and_agree_with_a_full_recount(
     assert newcomer.organization.code == "SYT-2"
     recount()
     assert snapshot() == incremental
+
+
+def test_committee_of_a_large_organization_takes_the_member_by_record_number(client, tree, people, monkeypatch):
+    from dangbo.organizations.forms import SeatForm
+
+    monkeypatch.setattr(SeatForm, "MAX_CHOICES", 1)
+    client.force_login(people.secretary_a)
+    url = reverse("organizations:committee", args=[tree.a.pk])
+    client.post(url, {"form": "term", "term-name": "2020–2025", "term-start_date": "01/08/2020"})
+    page = client.get(url).content.decode()
+    assert 'type="number" name="seat-member"' in page and "Trần Thị Lan" not in page
+    assert client.post(url, {"form": "seat", "seat-member": people.m_a1b.pk, "seat-position": "pho_bi_thu"}).status_code == 302
+    response = client.post(url, {"form": "seat", "seat-member": people.m_b.pk, "seat-position": "uy_vien_bch"})
+    assert "giá trị đã chọn không hợp lệ" in response.content.decode()

@@ -40,7 +40,15 @@ class SeatForm(VNFormMixin, forms.Form):
     position = forms.ChoiceField(label="Chức vụ", choices=Position.choices)
     start_date = forms.DateField(label="Từ ngày", required=False)
 
-    def __init__(self, *args, members=None, **kwargs):
+    # Above this many members a drop-down is unusable (and slow to render): the member is entered by the
+    # "Mã hồ sơ" shown on their page.
+    MAX_CHOICES = 1500
+
+    def __init__(self, *args, members=None, member_total=0, **kwargs):
         super().__init__(*args, **kwargs)
         if members is not None:
             self.fields["member"].queryset = members
+        if member_total > self.MAX_CHOICES:
+            self.fields["member"].widget = forms.NumberInput(attrs={"min": 1})
+            self.fields["member"].label = "Mã hồ sơ đảng viên"
+            self.fields["member"].help_text = "Số ghi ở mục «Mã hồ sơ» trên trang của đảng viên."

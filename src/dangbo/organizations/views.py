@@ -100,7 +100,8 @@ def committee(request, pk):
     term = org.terms.order_by("-start_date").first()
     members = Member.objects.filter(subtree_q(org.path, "org_path")).order_by("name_sort", "id")
     term_form = TermForm(request.POST if request.POST.get("form") == "term" else None, prefix="term")
-    seat_form = SeatForm(request.POST if request.POST.get("form") == "seat" else None, prefix="seat", members=members)
+    seat_form = SeatForm(request.POST if request.POST.get("form") == "seat" else None, prefix="seat", members=members,
+                         member_total=org.member_count)  # fmt: skip
     if request.method == "POST":
         if request.POST.get("form") == "term" and term_form.is_valid():
             if run_service(
