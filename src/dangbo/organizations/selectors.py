@@ -42,7 +42,7 @@ def tree_children(actor, parent: Organization | None, *, on: dt.date | None = No
     if parent is None:
         nodes = list(scoped.filter(pk__in=policy.root_organizations(actor)).order_by("path"))
     elif on is None:
-        nodes = list(scoped.filter(parent=parent).order_by("path"))
+        nodes = list(scoped.filter(parent=parent).order_by("name_norm", "id"))
     else:
         ids = (
             OrganizationLink.objects.filter(parent=parent)
@@ -50,7 +50,7 @@ def tree_children(actor, parent: Organization | None, *, on: dt.date | None = No
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
             .values("organization_id")
         )
-        nodes = list(scoped.filter(pk__in=ids).order_by("path"))
+        nodes = list(scoped.filter(pk__in=ids).order_by("name_norm", "id"))
     with_children = set(
         Organization.objects.filter(parent__in=nodes).values_list("parent_id", flat=True).distinct()
     )
