@@ -139,3 +139,19 @@ def test_too_long_text_names_the_field_in_vietnamese(client, tree, people):
     response = client.post(reverse("members:create"), post_data(tree.a1, occupation="x" * 300))
     body = response.content.decode()
     assert "Nghề nghiệp: Giá trị này dài tối đa 255 ký tự (đang có 300 ký tự)." in body
+
+
+def test_with_very_many_cells_the_cell_is_entered_by_its_code(client, tree, people, monkeypatch):
+    from dangbo.members.forms import MemberForm
+
+    monkeypatch.setattr(MemberForm, "MAX_CELL_CHOICES", 1)
+    client.force_login(people.staff)
+    page = client.get(reverse("members:create") + f"?chi_bo={tree.a2.pk}").content.decode()
+    assert 'name="organization" value="SYT-2"' in page and "<option" not in page.split('name="organization"')[1][:200]
+    data = post_data(tree.a2, organization="SYT-2")
+    assert client.post(reverse("members:create"), data).status_code == 302
+    assert Member.objects.get(full_name="Hồ Thị Minh Châu").organization == tree.a2
+    edit = client.get(reverse("members:edit", args=[people.m_a1.pk])).content.decode()
+    assert 'value="SYT-1"' in edit
+    response = client.post(reverse("members:create"), post_data(tree.a2, organization="KHONG-CO", citizen_id="040190000778"))
+    assert "Mã chi bộ: giá trị đã chọn không hợp lệ." in response.content.decode()

@@ -31,10 +31,23 @@ class MemberForm(VNFormMixin, forms.ModelForm):
         model = Member
         fields = list(MEMBER_FIELDS)
 
+    # A province has ~10,000 cells: beyond this many a drop-down is unusable and slow to render, so the cell
+    # is entered by its code ("Mã tổ chức", shown on every organization page).
+    MAX_CELL_CHOICES = 1500
+
     def __init__(self, *args, cells=None, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
         if cells is not None:
-            self.fields["organization"].queryset = cells
+            field.queryset = cells
+            if cells[: self.MAX_CELL_CHOICES + 1].count() > self.MAX_CELL_CHOICES:
+                field.to_field_name = "code"
+                field.widget = forms.TextInput(attrs={"autocomplete": "off"})
+                field.label = "Mã chi bộ"
+                field.help_text = "Mã tổ chức của chi bộ, ghi trên trang của chi bộ (ví dụ KCQ-SYT-01)."
+                initial = self.initial.get("organization")
+                if isinstance(initial, int):
+                    self.initial["organization"] = cells.filter(pk=initial).values_list("code", flat=True).first()
         self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 12})
 
     def _post_clean(self):
