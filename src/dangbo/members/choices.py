@@ -16,6 +16,14 @@ class MemberStatus(models.TextChoices):
     DECEASED = "tu_tran", "Đã từ trần"
 
 
+# Short labels for narrow table columns.
+STATUS_SHORT = {
+    MemberStatus.PROBATIONARY: "Dự bị", MemberStatus.OFFICIAL: "Chính thức",
+    MemberStatus.TRANSFERRED_OUT: "Đã chuyển đi", MemberStatus.REMOVED: "Đã xóa tên",
+    MemberStatus.EXPELLED: "Đã khai trừ", MemberStatus.RESIGNED: "Đã ra khỏi Đảng",
+    MemberStatus.DECEASED: "Đã từ trần",
+}  # fmt: skip
+
 # Members on the active roll of their cell.
 ACTIVE_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL)
 

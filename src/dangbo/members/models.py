@@ -16,6 +16,7 @@ from .choices import (
     ACTIVE_STATUSES,
     ETHNICITY_CHOICES,
     RELIGION_CHOICES,
+    STATUS_SHORT,
     Degree,
     Gender,
     GeneralEducation,
@@ -92,6 +93,10 @@ class Member(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("members:detail", args=[self.pk])
+
+    @property
+    def status_short(self) -> str:
+        return STATUS_SHORT.get(self.status, self.get_status_display())
 
     @property
     def is_active(self) -> bool:

@@ -9,7 +9,6 @@ from dangbo.audit.selectors import history_page
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
-from dangbo.members.models import Member
 from dangbo.members.selectors import member_scope
 
 from . import selectors, services
@@ -98,7 +97,7 @@ def committee(request, pk):
     """The committee (cấp ủy) page: add a term, add or end seats."""
     org = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.all(), pk=pk)
     term = org.terms.order_by("-start_date").first()
-    members = Member.objects.filter(subtree_q(org.path, "org_path")).order_by("name_sort", "id")
+    members = member_scope(request.user).filter(subtree_q(org.path, "org_path")).order_by("name_sort", "id")
     term_form = TermForm(request.POST if request.POST.get("form") == "term" else None, prefix="term")
     seat_form = SeatForm(request.POST if request.POST.get("form") == "seat" else None, prefix="seat", members=members,
                          member_total=org.member_count)  # fmt: skip
