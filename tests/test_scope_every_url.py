@@ -122,3 +122,12 @@ def test_ancestor_roles_see_the_subtree(client, tree, people, seat):
     client.force_login(people.cell_secretary)
     assert client.get(reverse("members:edit", args=[people.m_a1.pk])).status_code == 200
     assert client.get(reverse("members:detail", args=[people.m_a2.pk])).status_code == 404
+
+
+def test_a_page_cursor_outside_the_scope_reveals_nothing(client, tree, people, seat):
+    """?sau=<id of a member of A> must not tell a sibling where that member's name sorts."""
+    client.force_login(people.secretary_b)
+    url = reverse("members:list")
+    first = client.get(url)
+    probed = client.get(url, {"sau": people.m_a1.pk})
+    assert [m.pk for m in probed.context["page"].rows] == [m.pk for m in first.context["page"].rows]

@@ -31,12 +31,13 @@ def keyset_page(
     ``use_sort_index=False`` orders by the same values written so that the planner sorts the (few) matching
     rows instead of walking the sort index (see core.search.sort_index_helps_search).
     """
-    model = queryset.model
     key_expr = F(sort_field) if use_sort_index else NoIndex(F(sort_field))
 
     def position(pk):
+        # Looked up inside ``queryset`` (already scoped): a cursor pointing at a row the user may not see
+        # must not reveal where that row sorts. Such a cursor simply gives the first page.
         try:
-            return model._default_manager.filter(pk=int(pk)).values_list(sort_field, flat=True).first(), int(pk)
+            return queryset.filter(pk=int(pk)).values_list(sort_field, flat=True).first(), int(pk)
         except (TypeError, ValueError):
             return None, None
 
