@@ -109,7 +109,7 @@ def test_list_query_count_does_not_grow_with_rows(client, people, crowd):
         client.get(url, {"q": "dang"})
     with CaptureQueriesContext(connection) as many:
         client.get(url)
-    assert len(many) == len(few) <= 10
+    assert len(many) == len(few) <= 12  # fixed: session, user, roles, filter options, count, ids, rows, …
 
 
 def test_unknown_filter_value_is_reported_not_a_500(client, people, crowd):
