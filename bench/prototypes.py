@@ -51,10 +51,10 @@ def run_prototypes(b, *, province, direct, mid) -> None:
     filt_p = ["chinh_thuc", "nu", "trung_cap"]
     P = b.prototype
 
-    print("  -- filtered list of a large scope (members/selectors.py: cap 1,000 < LARGE_SCOPE 5,000)")
-    P("filtered page 1: index + sort (what runs now)", page(f"{scope} AND {filt}"), scope_p + filt_p)
+    print("  -- filtered list of a large scope: org_path index + sort vs NoIndex shape (name index walk)")
+    P("filtered page 1: org_path index + sort", page(f"{scope} AND {filt}"), scope_p + filt_p)
     P("filtered page 1: NoIndex shape (large=True)", page(f"{large} AND {filt}"), large_p + filt_p)
-    P("filtered deep page: index + sort (now)", page(f"{scope} AND {filt} AND {after_bound}"),
+    P("filtered deep page: org_path index + sort", page(f"{scope} AND {filt} AND {after_bound}"),
       scope_p + filt_p + after_bound_p)  # fmt: skip
     P("filtered deep page: NoIndex shape", page(f"{large} AND {filt} AND {after_bound}"),
       large_p + filt_p + after_bound_p)  # fmt: skip
@@ -63,9 +63,9 @@ def run_prototypes(b, *, province, direct, mid) -> None:
     dlo, dhi = direct.path, direct.path[:-1] + "/"
     two, two_p = f"{scope} AND m.org_path >= %s AND m.org_path < %s", scope_p + [dlo, dhi]
     one, one_p = "m.org_path >= %s AND m.org_path < %s", [dlo, dhi]
-    P("subtree count capped: scope AND subtree (now)", count(two), two_p)
+    P("subtree count capped: scope AND subtree", count(two), two_p)
     P("subtree count capped: subtree range only", count(one), one_p)
-    P("subtree page 1: scope AND subtree (now)", page(two), two_p)
+    P("subtree page 1: scope AND subtree", page(two), two_p)
     P("subtree page 1: subtree range only", page(one), one_p)
 
     def fts(words):
@@ -83,8 +83,8 @@ def run_prototypes(b, *, province, direct, mid) -> None:
     for words in (["nguyen", "van", "hung"], ["tran", "thi"], ["hung"]):
         label = " ".join(words)
         w, wp = fts(words)
-        P(f"«{label}» FTS list (current)", page(f"{scope} AND {w}"), scope_p + wp)
-        P(f"«{label}» FTS count capped (current)", count(f"{scope} AND {w}"), scope_p + wp)
+        P(f"«{label}» FTS list (id IN subquery)", page(f"{scope} AND {w}"), scope_p + wp)
+        P(f"«{label}» FTS count capped", count(f"{scope} AND {w}"), scope_p + wp)
         w, wp = prefix(words)
         P(f"«{label}» B-tree prefix list", page(f"{scope} AND {w}"), scope_p + wp)
         if pg:  # ORDER BY an expression: the planner cannot walk member_name_sort filtering row by row
