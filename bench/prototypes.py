@@ -135,12 +135,18 @@ def _pg_indexes(b, scope, scope_p, prefix) -> None:
             label = " ".join(words)
             w, wp = prefix(words)
             b.prototype(f"«{label}» (name_norm, org_path) list", page(f"{scope} AND {w}"), scope_p + wp)
-            b.prototype(f"«{label}» (name_norm, org_path) list, guard", page(f"{scope} AND {w}", guard), scope_p + wp)
-            b.prototype(f"«{label}» (name_norm, org_path) count capped", count(f"{scope} AND {w}"), scope_p + wp)
+            b.prototype(
+                f"«{label}» (name_norm, org_path) list, guard", page(f"{scope} AND {w}", guard), scope_p + wp
+            )
+            b.prototype(
+                f"«{label}» (name_norm, org_path) count capped", count(f"{scope} AND {w}"), scope_p + wp
+            )
         given = "split_part(m.name_norm, ' ', -1) >= %s AND split_part(m.name_norm, ' ', -1) < %s"
         b.prototype("«hung» (given, org_path) list, guard", page(f"{scope} AND {given}", guard),
                     scope_p + ["hung", "hunh"])  # fmt: skip
-        b.prototype("«hung» (given, org_path) count capped", count(f"{scope} AND {given}"), scope_p + ["hung", "hunh"])
+        b.prototype(
+            "«hung» (given, org_path) count capped", count(f"{scope} AND {given}"), scope_p + ["hung", "hunh"]
+        )
     finally:
         for name in defs:
             raw.execute(f"DROP INDEX IF EXISTS {name}")

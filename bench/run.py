@@ -196,16 +196,29 @@ def middle_id(qs) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-n", type=int, default=30, help="timed repetitions per operation (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed repetitions first (default 3)")
-    parser.add_argument("--load", choices=["province", "nation"], help="first load the synthetic data (empty DB)")
+    parser.add_argument(
+        "--load", choices=["province", "nation"], help="first load the synthetic data (empty DB)"
+    )
     parser.add_argument("--members", type=int, help="with --load: override the number of members")
-    parser.add_argument("--explain", action="store_true", help="print the plan of the slowest query of each operation")
-    parser.add_argument("--breakdown", action="store_true", help="print the 3 slowest SQL statements of each operation")
-    parser.add_argument("--prototypes", action="store_true", help="also time candidate query/index changes (raw SQL)")
-    parser.add_argument("--prototype-indexes", action="store_true",
-                        help="with --prototypes on PostgreSQL: build candidate indexes, time them, drop them")
+    parser.add_argument(
+        "--explain", action="store_true", help="print the plan of the slowest query of each operation"
+    )
+    parser.add_argument(
+        "--breakdown", action="store_true", help="print the 3 slowest SQL statements of each operation"
+    )
+    parser.add_argument(
+        "--prototypes", action="store_true", help="also time candidate query/index changes (raw SQL)"
+    )
+    parser.add_argument(
+        "--prototype-indexes",
+        action="store_true",
+        help="with --prototypes on PostgreSQL: build candidate indexes, time them, drop them",
+    )
     parser.add_argument("--json", type=Path, help="write all results to this file")
     parser.add_argument("--only", help="regular expression: run only operations whose label matches")
     args = parser.parse_args()
@@ -255,7 +268,9 @@ def main() -> None:
             return None
         return b.measure(label, url, user)
 
-    print("Measuring (request path; raw SQL = every SELECT of the request re-run on a raw cursor)…", flush=True)
+    print(
+        "Measuring (request path; raw SQL = every SELECT of the request re-run on a raw cursor)…", flush=True
+    )
     for label, q in SEARCHES:
         op(f"search «{q}» ({label})", "/dang-vien/?" + urlencode({"q": q}))
     op("search «nguyen van hung», grassroots user", "/dang-vien/?q=nguyen+van+hung", "bench.grassroots")
@@ -288,7 +303,10 @@ def main() -> None:
     cur_rss, peak_rss = rss_kb()
     n_main = len(b.results)
     if args.prototypes:
-        print("\nPrototypes (raw SQL p50/p95 on a raw cursor; request-level ones through the test client):", flush=True)
+        print(
+            "\nPrototypes (raw SQL p50/p95 on a raw cursor; request-level ones through the test client):",
+            flush=True,
+        )
         from prototypes import run_prototypes  # noqa: E402  (bench/prototypes.py)
 
         run_prototypes(b, province=province, direct=direct, mid=mid)
@@ -323,7 +341,9 @@ def main() -> None:
             if r.get("prototype"):
                 print(f"  {r['operation'][:62]:<62} p50 {r['p50']:9.2f} ms  p95 {r['p95']:9.2f}")
             else:
-                print(f"  {r['operation'][:62]:<62} p50 {r['p50']:9.2f} ms  p95 {r['p95']:9.2f}  raw {r['raw50']:8.2f}")
+                print(
+                    f"  {r['operation'][:62]:<62} p50 {r['p50']:9.2f} ms  p95 {r['p95']:9.2f}  raw {r['raw50']:8.2f}"
+                )
     if args.breakdown:
         print("\nSlowest SQL statements per operation (raw p50 ms):")
         for r in b.results[:n_main]:

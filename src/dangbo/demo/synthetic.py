@@ -104,7 +104,13 @@ _UNIT_TYPES = [
 _GRASSROOTS_CELL_UNITS = ["Trường Tiểu học {p}", "Trường Mầm non {p}", "Trạm Y tế {p}", "Hợp tác xã Nông nghiệp {p}",
                           "Công ty TNHH {p}", "Quỹ Tín dụng nhân dân {p}", "Ngân hàng Chính sách xã hội {p}",
                           "Thôn {p}", "Ban Chỉ huy Quân sự {p}"]  # fmt: skip
-_DIRECT_BLOCS = ["Các cơ quan Đảng {t}", "Ủy ban nhân dân {t}", "Công an {t}", "Quân sự {t}", "Doanh nghiệp {t}"]
+_DIRECT_BLOCS = [
+    "Các cơ quan Đảng {t}",
+    "Ủy ban nhân dân {t}",
+    "Công an {t}",
+    "Quân sự {t}",
+    "Doanh nghiệp {t}",
+]
 
 # Nation-wide ethnic mix of party members (names as in members.choices.ETHNICITIES); Nghệ An uses its own.
 _NATION_ETHNICITY = [("Kinh", 880), ("Tày", 22), ("Thái", 20), ("Mường", 16), ("Khơ-me", 12), ("Nùng", 12),
@@ -134,7 +140,11 @@ MEMBER_COLUMNS = (
     "official_date", "official_cell", "introducer_1", "introducer_2", "youth_union_date", "general_education",
     "professional_education", "degree", "academic_title", "political_theory", "name_norm", "name_sort", "org_path",
 )  # fmt: skip
-ORG_TABLE, LINK_TABLE, MEMBER_TABLE = "organizations_organization", "organizations_organizationlink", "members_member"
+ORG_TABLE, LINK_TABLE, MEMBER_TABLE = (
+    "organizations_organization",
+    "organizations_organizationlink",
+    "members_member",
+)
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -250,7 +260,9 @@ class _TreeBuilder:
         if all(is_cell):
             is_cell[0] = False
         n_committees = grassroots - sum(is_cell)
-        sub_cells = allocate(cells - sum(is_cell), [rng.uniform(0.3, 1.7) for _ in range(n_committees)], minimum=2)
+        sub_cells = allocate(
+            cells - sum(is_cell), [rng.uniform(0.3, 1.7) for _ in range(n_committees)], minimum=2
+        )
         sub_iter = iter(sub_cells)
         flag_iter = iter(is_cell)
         province_cells: list[Org] = []
@@ -471,7 +483,9 @@ class Progress:
 
     def report(self) -> None:
         elapsed = time.perf_counter() - self.start
-        self.out(f"  {self.label}: {self.n:>10,} / {self.total:,}  {elapsed:6.1f} s  {self.n / max(elapsed, 1e-9):>9,.0f} rows/s")
+        self.out(
+            f"  {self.label}: {self.n:>10,} / {self.total:,}  {elapsed:6.1f} s  {self.n / max(elapsed, 1e-9):>9,.0f} rows/s"
+        )
 
     @property
     def elapsed(self) -> float:
@@ -528,7 +542,9 @@ def _sqlite_detach(cur, tables: list[str]) -> list[str]:
     return [sql for _, sql in indexes]
 
 
-def load_synthetic(scale: str, *, members: int | None = None, seed: int = SEED, stdout=None, data_dir=None) -> dict:
+def load_synthetic(
+    scale: str, *, members: int | None = None, seed: int = SEED, stdout=None, data_dir=None
+) -> dict:
     """Bulk-load the synthetic data set into an empty database and create the benchmark users."""
     from dangbo.organizations.models import Organization
 
@@ -614,7 +630,9 @@ def _load_postgresql(plan: Plan, rows, stamp: str, out, every: int) -> dict:
             out(f"  tổ chức: {len(plan.orgs):,} dòng trong {timings['organizations']:.1f} s")
 
             progress = Progress(out, "đảng viên", plan.members, every)
-            with raw.copy(f"COPY {MEMBER_TABLE} ({', '.join(MEMBER_COLUMNS)}) FROM STDIN WITH (FREEZE)") as copy:
+            with raw.copy(
+                f"COPY {MEMBER_TABLE} ({', '.join(MEMBER_COLUMNS)}) FROM STDIN WITH (FREEZE)"
+            ) as copy:
                 write = copy.write_row
                 n = 0
                 for row in rows:
@@ -711,7 +729,9 @@ def create_bench_users(plan: Plan) -> list[tuple[str, str, str]]:
                 sizes[int(part)] = sizes.get(int(part), 0) + cell.size
     committees = [g for g in plan.grassroots if g.province == 0 and g.kind == OrgKind.GRASSROOTS_COMMITTEE]
     committees.sort(key=lambda g: (-sizes.get(g.id, 0), g.id))
-    grassroots = committees[len(committees) // 10] if committees else plan.grassroots[0]  # a large one, not the largest
+    grassroots = (
+        committees[len(committees) // 10] if committees else plan.grassroots[0]
+    )  # a large one, not the largest
     password = make_password(BENCH_PASSWORD)
     created = []
     with transaction.atomic():
