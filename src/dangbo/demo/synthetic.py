@@ -646,10 +646,7 @@ def _load_postgresql(plan: Plan, rows, stamp: str, out, every: int) -> dict:
             progress.report()
 
             t0 = time.perf_counter()
-            for sql in restore:
-                t1 = time.perf_counter()
-                cur.execute(sql)
-                out(f"  {time.perf_counter() - t1:6.1f} s  {sql[:110]}")
+            _restore_indexes(cur, restore, out)
             for table in tables:
                 cur.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
@@ -662,6 +659,14 @@ def _load_postgresql(plan: Plan, rows, stamp: str, out, every: int) -> dict:
     timings["analyze"] = time.perf_counter() - t0
     out(f"  VACUUM ANALYZE: {timings['analyze']:.1f} s")
     return timings
+
+
+def _restore_indexes(cur, statements: list[str], out) -> None:
+    """Re-create the indexes and constraints dropped before the load, timing each one."""
+    for sql in statements:
+        t1 = time.perf_counter()
+        cur.execute(sql)
+        out(f"  {time.perf_counter() - t1:6.1f} s  {sql[:110]}")
 
 
 def _load_sqlite(plan: Plan, rows, stamp: str, out, every: int) -> dict:
@@ -695,10 +700,7 @@ def _load_sqlite(plan: Plan, rows, stamp: str, out, every: int) -> dict:
             progress.report()
 
             t0 = time.perf_counter()
-            for sql in restore:
-                t1 = time.perf_counter()
-                cur.execute(sql)
-                out(f"  {time.perf_counter() - t1:6.1f} s  {sql[:110]}")
+            _restore_indexes(cur, restore, out)
             t1 = time.perf_counter()
             for sql in install_sql(MEMBER_TABLE, "sqlite"):
                 cur.execute(sql)

@@ -3,7 +3,7 @@ from django.db import models
 
 class OrgKind(models.TextChoices):
     PROVINCE = "tinh", "Đảng bộ tỉnh"
-    DIRECT = "truc_thuoc", "Đảng bộ trực thuộc"
+    DIRECT = "truc_thuoc", "Đảng bộ trực thuộc Tỉnh ủy"
     GRASSROOTS_COMMITTEE = "dang_bo_co_so", "Đảng bộ cơ sở"
     GRASSROOTS_CELL = "chi_bo_co_so", "Chi bộ cơ sở"
     SUB_COMMITTEE = "dang_bo_bo_phan", "Đảng bộ bộ phận"
