@@ -84,8 +84,11 @@ def member_data(organization, full_name="Nguyễn Văn Hùng", **overrides):
 
 @pytest.fixture
 def make_member(root_user):
-    def make(organization, full_name="Nguyễn Văn Hùng", **overrides):
-        return member_services.member_create(actor=root_user, data=member_data(organization, full_name, **overrides))
+    def make(organization, full_name="Nguyễn Văn Hùng", since=dt.date(2015, 1, 1), **overrides):
+        """A member on ``organization``'s roll since ``since`` (a "nhập hồ sơ" event)."""
+        return member_services.member_create(
+            actor=root_user, data=member_data(organization, full_name, **overrides), since=since
+        )
 
     return make
 

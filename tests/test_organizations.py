@@ -129,6 +129,8 @@ def test_committee_term_and_seats(client, tree, people):
 
 
 def test_stored_counts_follow_every_member_change_and_agree_with_a_full_recount(client, tree, people, make_member):
+    from dangbo.core.dates import today
+    from dangbo.members import lifecycle
     from dangbo.members import services as member_services
     from dangbo.organizations.counts import recount
 
@@ -137,8 +139,10 @@ def test_stored_counts_follow_every_member_change_and_agree_with_a_full_recount(
 
     assert snapshot()["SYT"] == (3, 0) and snapshot()["KCQ"] == (4, 0)
     newcomer = make_member(tree.a2, "Vi Văn Tường", status="du_bi", official_date=None)
-    member_services.member_update(actor=people.staff, member=people.m_a1, data={"organization": tree.b})
-    member_services.member_update(actor=people.staff, member=people.m_a2, data={"status": "tu_tran"})
+    sent = lifecycle.transfer_send(actor=people.staff, member=people.m_a1, kind="chinh_thuc",
+                                   to_organization=tree.b, sent_date=today())  # fmt: skip
+    lifecycle.transfer_receive(actor=people.staff, transfer=sent, cell=tree.b, received_date=today())
+    lifecycle.event_record(actor=people.staff, member=people.m_a2, kind="tu_tran", date=today())
     member_services.member_delete(actor=people.staff, member=people.m_b)
     incremental = snapshot()
     assert incremental["SYT"] == (1, 1) and incremental["STP"] == (1, 0) and incremental["KCQ"] == (2, 1)

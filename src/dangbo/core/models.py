@@ -7,3 +7,28 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DayOff(BaseModel):
+    """A local exception to the public-holiday calendar, kept as data.
+
+    ``working=False``: an extra day off (e.g. a provincial decision) on top of the public holidays.
+    ``working=True``: a Saturday/Sunday that is a make-up working day (an official swap decision).
+    Read by ``dangbo.core.workdays``.
+    """
+
+    date = models.DateField("Ngày", unique=True)
+    name = models.CharField("Tên ngày nghỉ", max_length=120)
+    working = models.BooleanField(
+        "Là ngày làm việc bù",
+        default=False,
+        help_text="Đánh dấu nếu đây là ngày thứ Bảy/Chủ nhật phải đi làm bù; bỏ trống nếu là ngày nghỉ thêm.",
+    )
+
+    class Meta:
+        verbose_name = "ngày nghỉ/làm bù"
+        verbose_name_plural = "ngày nghỉ/làm bù"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} – {self.name}"

@@ -105,7 +105,9 @@ def _org(name, code, kind, parent, *, short="", host="", founded=None, decision=
     org.save()
     org.path = child_path(parent.path if parent else "", org.pk)
     org.save(update_fields=["path"])
-    OrganizationLink.objects.create(organization=org, parent=parent, valid_from=founded, decision_no=decision)
+    OrganizationLink.objects.create(
+        organization=org, parent=parent, valid_from=founded, decision_no=decision, name=name, path=org.path
+    )
     return org
 
 

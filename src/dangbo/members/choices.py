@@ -14,6 +14,7 @@ class MemberStatus(models.TextChoices):
     EXPELLED = "khai_tru", "Đã khai trừ"
     RESIGNED = "ra_khoi_dang", "Đã xin ra khỏi Đảng"
     DECEASED = "tu_tran", "Đã từ trần"
+    IN_TRANSIT = "dang_chuyen", "Đang chuyển sinh hoạt đảng"
 
 
 # Short labels for narrow table columns.
@@ -21,7 +22,7 @@ STATUS_SHORT = {
     MemberStatus.PROBATIONARY: "Dự bị", MemberStatus.OFFICIAL: "Chính thức",
     MemberStatus.TRANSFERRED_OUT: "Đã chuyển đi", MemberStatus.REMOVED: "Đã xóa tên",
     MemberStatus.EXPELLED: "Đã khai trừ", MemberStatus.RESIGNED: "Đã ra khỏi Đảng",
-    MemberStatus.DECEASED: "Đã từ trần",
+    MemberStatus.DECEASED: "Đã từ trần", MemberStatus.IN_TRANSIT: "Đang chuyển",
 }  # fmt: skip
 
 # Members on the active roll of their cell.
@@ -87,3 +88,55 @@ AGE_BAND_LIMITS = {
     AgeBand.FROM_51: (51, 60),
     AgeBand.OVER_60: (61, None),
 }
+
+
+class EventKind(models.TextChoices):
+    """A change in a member's standing (DOMAIN §2). Each is dated and carries its decision."""
+
+    ENROLL = "nhap_ho_so", "Nhập hồ sơ vào danh sách"
+    ADMISSION = "ket_nap", "Kết nạp vào Đảng"
+    CEREMONY = "le_ket_nap", "Lễ kết nạp"
+    OFFICIAL = "chinh_thuc", "Công nhận đảng viên chính thức"
+    TRANSFER_OUT = "chuyen_di", "Chuyển sinh hoạt đảng đi"
+    TRANSFER_IN = "chuyen_den", "Tiếp nhận sinh hoạt đảng"
+    INTERNAL_MOVE = "chuyen_noi_bo", "Chuyển sinh hoạt nội bộ"
+    RESTRUCTURE_MOVE = "sap_xep", "Chuyển theo sắp xếp tổ chức"
+    TEMPORARY_OUT = "tam_di", "Chuyển sinh hoạt tạm thời đi"
+    TEMPORARY_RETURN = "tam_ve", "Trở về sau sinh hoạt tạm thời"
+    EXEMPTION = "mien", "Miễn công tác và sinh hoạt đảng"
+    EXEMPTION_END = "het_mien", "Thôi miễn công tác và sinh hoạt đảng"
+    DISCIPLINE = "ky_luat", "Kỷ luật"
+    REMOVAL = "xoa_ten", "Xóa tên"
+    EXPULSION = "khai_tru", "Khai trừ"
+    RESIGNATION = "ra_khoi_dang", "Xin ra khỏi Đảng"
+    DEATH = "tu_tran", "Từ trần"
+    READMISSION = "ket_nap_lai", "Kết nạp lại"
+    RESTORATION = "khoi_phuc", "Khôi phục đảng tịch"
+
+
+class DisciplineForm(models.TextChoices):
+    REPRIMAND = "khien_trach", "Khiển trách"
+    WARNING = "canh_cao", "Cảnh cáo"
+    DISMISSAL = "cach_chuc", "Cách chức"
+    EXPULSION = "khai_tru", "Khai trừ"
+
+
+# DOMAIN §2: the discipline forms open to each kind of member (dismissal only for one holding a post).
+DISCIPLINE_FORMS = {
+    MemberStatus.PROBATIONARY: (DisciplineForm.REPRIMAND, DisciplineForm.WARNING),
+    MemberStatus.OFFICIAL: (
+        DisciplineForm.REPRIMAND, DisciplineForm.WARNING, DisciplineForm.DISMISSAL, DisciplineForm.EXPULSION,
+    ),
+}  # fmt: skip
+
+
+class TransferKind(models.TextChoices):
+    OFFICIAL = "chinh_thuc", "Chuyển sinh hoạt đảng chính thức"
+    TEMPORARY = "tam_thoi", "Chuyển sinh hoạt đảng tạm thời"
+    INTERNAL = "noi_bo", "Chuyển sinh hoạt đảng nội bộ"
+
+
+class TransferState(models.TextChoices):
+    SENT = "da_gui", "Đã giới thiệu, chờ tiếp nhận"
+    RECEIVED = "da_nhan", "Đã tiếp nhận"
+    CANCELLED = "da_huy", "Đã hủy"

@@ -18,10 +18,14 @@ from .choices import (
     RELIGION_CHOICES,
     STATUS_SHORT,
     Degree,
+    DisciplineForm,
+    EventKind,
     Gender,
     GeneralEducation,
     MemberStatus,
     PoliticalTheory,
+    TransferKind,
+    TransferState,
 )
 
 LIST_INDEX_KEYS = {"sort": ["name_sort", "id", "org_path"], "scope": ["org_path", "name_sort", "id"]}
@@ -52,9 +56,11 @@ class Member(BaseModel):
     )
     exempted = models.BooleanField("Miễn công tác và sinh hoạt đảng", default=False)
 
+    # DOMAIN §2: the date of joining is the ceremony date; party age counts from the admission decision.
     joined_date = models.DateField("Ngày vào Đảng")
     joined_cell = models.CharField("Chi bộ kết nạp", max_length=255, blank=True)
     admission_decision_date = models.DateField("Ngày quyết định kết nạp", null=True, blank=True)
+    admission_decision_no = models.CharField("Số quyết định kết nạp", max_length=100, blank=True)
     official_date = models.DateField("Ngày chính thức", null=True, blank=True)
     official_cell = models.CharField("Chi bộ công nhận chính thức", max_length=255, blank=True)
     introducer_1 = models.CharField("Người giới thiệu thứ nhất", max_length=120, blank=True)
@@ -107,3 +113,134 @@ class Member(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class MemberEvent(models.Model):
+    """A dated change in a member's standing with its decision — the source of truth of the member's history.
+
+    The member's current state (``Member.status``, ``organization``, ``exempted``) and the roll periods
+    (``MemberPeriod``) are derived from the events by ``history.replay`` and always agree with them.
+    """
+
+    member = models.ForeignKey(Member, verbose_name="Đảng viên", on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("Sự kiện", max_length=20, choices=EventKind.choices)
+    date = models.DateField("Ngày có hiệu lực")
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name="Chi bộ", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="member_events",
+    )  # fmt: skip
+    decision_no = models.CharField("Số quyết định", max_length=100, blank=True)
+    decision_date = models.DateField("Ngày quyết định", null=True, blank=True)
+    decision_issuer = models.CharField("Cấp ra quyết định", max_length=255, blank=True)
+    discipline_form = models.CharField(
+        "Hình thức kỷ luật", max_length=20, choices=DisciplineForm.choices, blank=True
+    )
+    discipline_year = models.PositiveSmallIntegerField("Tính cho năm", null=True, blank=True)
+    transfer = models.ForeignKey(
+        "Transfer", verbose_name="Giấy giới thiệu", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="events",
+    )  # fmt: skip
+    note = models.CharField("Ghi chú", max_length=500, blank=True)
+    created_at = models.DateTimeField("Ngày nhập", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "sự kiện của đảng viên"
+        verbose_name_plural = "sự kiện của đảng viên"
+        ordering = ["member", "date", "id"]
+        indexes = [
+            models.Index(fields=["member", "date"], name="member_event_member"),
+            models.Index(fields=["kind", "date"], name="member_event_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.date:%d/%m/%Y})"
+
+
+class MemberPeriod(models.Model):
+    """One stretch of time a member stood on the roll of one cell with one status (derived from the events).
+
+    ``org_path`` is the cell's path *during the period*: an organization moved by a restructuring splits the
+    periods of its members on the date of the move, so "who was in subtree S on date D" and the movement table
+    of any period are plain index ranges, and the history stays true after the tree changes.
+    Periods of one member never overlap; a gap means the member was off every roll (in transit, or out).
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    org_path = BinaryCharField(max_length=255)
+    status = models.CharField(max_length=20, choices=MemberStatus.choices)
+    exempted = models.BooleanField(default=False)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)  # exclusive; empty = still open
+    start_kind = models.CharField(max_length=20, choices=EventKind.choices)
+    end_kind = models.CharField(max_length=20, choices=EventKind.choices, blank=True)
+
+    class Meta:
+        ordering = ["member", "valid_from"]
+        indexes = [
+            models.Index(fields=["org_path", "valid_from"], name="member_period_path"),
+            models.Index(fields=["member", "valid_to"], name="member_period_member"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=models.F("valid_from")),
+                name="member_period_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        end = f"{self.valid_to:%d/%m/%Y}" if self.valid_to else "nay"
+        return f"{self.member_id} @ {self.org_path} {self.valid_from:%d/%m/%Y}–{end}"
+
+
+class Transfer(BaseModel):
+    """A transfer of party activity (chuyển sinh hoạt đảng) as a two-sided handover: the sending side issues the
+    introduction letter, the member is in transit, the receiving side accepts. Either side may be outside the
+    deployment (``from_external`` / ``to_external``)."""
+
+    member = models.ForeignKey(Member, verbose_name="Đảng viên", on_delete=models.CASCADE, related_name="transfers")
+    kind = models.CharField("Hình thức", max_length=20, choices=TransferKind.choices, default=TransferKind.OFFICIAL)
+    state = models.CharField("Trạng thái", max_length=20, choices=TransferState.choices, default=TransferState.SENT)
+    from_organization = models.ForeignKey(
+        "organizations.Organization", verbose_name="Chi bộ chuyển đi", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="transfers_out",
+    )  # fmt: skip
+    from_external = models.CharField("Nơi chuyển đến từ (ngoài hệ thống)", max_length=255, blank=True)
+    to_organization = models.ForeignKey(
+        "organizations.Organization", verbose_name="Tổ chức đảng nơi đến", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="transfers_in",
+    )  # fmt: skip
+    to_external = models.CharField("Nơi đến (ngoài hệ thống)", max_length=255, blank=True)
+    received_cell = models.ForeignKey(
+        "organizations.Organization", verbose_name="Chi bộ tiếp nhận", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="transfers_received",
+    )  # fmt: skip
+    moved_date = models.DateField("Ngày chuyển công tác, nơi cư trú", null=True, blank=True)
+    letter_no = models.CharField("Số giấy giới thiệu", max_length=100, blank=True)
+    sent_date = models.DateField("Ngày giới thiệu")
+    valid_until = models.DateField("Giấy có giá trị đến ngày", null=True, blank=True)
+    dues_paid_to = models.DateField("Đã đóng đảng phí đến hết tháng", null=True, blank=True)
+    temporary_until = models.DateField("Sinh hoạt tạm thời đến ngày", null=True, blank=True)
+    received_date = models.DateField("Ngày tiếp nhận", null=True, blank=True)
+    ended_date = models.DateField("Ngày trở về", null=True, blank=True)
+    reason = models.CharField("Lý do", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "chuyển sinh hoạt đảng"
+        verbose_name_plural = "chuyển sinh hoạt đảng"
+        ordering = ["-sent_date", "-id"]
+        indexes = [models.Index(fields=["state", "sent_date"], name="transfer_state")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:transfer", args=[self.pk])
+
+    @property
+    def destination(self) -> str:
+        return str(self.received_cell or self.to_organization or self.to_external)
+
+    @property
+    def origin(self) -> str:
+        return str(self.from_organization or self.from_external)

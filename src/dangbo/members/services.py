@@ -1,8 +1,14 @@
-"""Writes on member records: one transaction, scope check, validation, audit event."""
+"""Writes on member records: one transaction, scope check, validation, audit event.
+
+A record's standing (status, cell, exemption) is not edited here: it is derived from the member's events
+(``lifecycle.py``). Creating a record writes its first event — "nhập hồ sơ" (entered with the date the member
+started on this cell's roll) or "tiếp nhận" (arrived from outside the deployment).
+"""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 
 from django.db import transaction
@@ -26,6 +32,11 @@ MEMBER_FIELDS = (
     "official_date", "official_cell", "introducer_1", "introducer_2", "youth_union_date",
     "general_education", "professional_education", "degree", "academic_title", "political_theory",
 )  # fmt: skip
+# Derived from the events once the record exists (lifecycle.rebuild); not editable on the record.
+STANDING_FIELDS = ("organization", "status", "exempted")
+EDIT_FIELDS = tuple(f for f in MEMBER_FIELDS if f not in STANDING_FIELDS)
+# Dates that the events set when they exist (kết nạp, lễ kết nạp, chính thức).
+EVENT_DATES = {"admission_decision_date": "ket_nap", "joined_date": "le_ket_nap", "official_date": "chinh_thuc"}
 
 _CITIZEN_ID = re.compile(r"^\d{12}$")
 MIN_JOINING_AGE = 18
@@ -70,6 +81,8 @@ def validate_member(member: Member) -> None:
         e["official_date"] = "Ngày chính thức: không được sau ngày hôm nay."
     if member.status == MemberStatus.OFFICIAL and not member.official_date:
         e["official_date"] = "Ngày chính thức: đảng viên chính thức phải có ngày chính thức."
+    if member.status == MemberStatus.PROBATIONARY and member.official_date and not member.pk and "official_date" not in e:
+        e["official_date"] = "Ngày chính thức: đảng viên dự bị chưa có ngày chính thức; bỏ trống ô này."
     if member.admission_decision_date and member.joined_date and member.admission_decision_date > member.joined_date:
         e["admission_decision_date"] = "Ngày quyết định kết nạp: không được sau ngày vào Đảng."
     if member.youth_union_date and member.birth_date and member.youth_union_date <= member.birth_date:
@@ -106,15 +119,53 @@ def _set_derived(member: Member) -> None:
 
 
 @transaction.atomic
-def member_create(*, actor, data: dict) -> Member:
+def member_create(
+    *, actor, data: dict, since: dt.date | None = None, from_external: str = "", admission: dict | None = None
+) -> Member:
+    """Register a member on a cell's roll from ``since`` (default today), with a "nhập hồ sơ" event.
+
+    ``from_external``: the member arrives by transfer from outside the deployment ("tiếp nhận").
+    ``admission``: a new member admitted by a decision ({"decision_no", "decision_issuer"}; ``since`` is the
+    decision date) — "kết nạp"; probation runs from the ceremony, recorded later."""
+    from . import lifecycle
+    from .choices import EventKind, TransferKind, TransferState
+    from .models import MemberEvent, Transfer
+
     member = Member()
     _apply(member, data)
     validate_member(member)
+    since = since or today()
+    if since > today() or (member.birth_date and since <= member.birth_date):
+        raise ApplicationError(
+            "Ngày bắt đầu sinh hoạt không hợp lệ.",
+            field_errors={"since": "Sinh hoạt tại chi bộ từ ngày: phải sau ngày sinh và không sau hôm nay."},
+        )
+    if member.official_date and member.official_date > today():
+        raise ApplicationError("Ngày chính thức không hợp lệ.", field_errors={"official_date": "Ngày chính thức: sau hôm nay."})
     if not policy.can_add_member_to(actor, member.organization):
         raise PermissionDenied("Bạn không có quyền thêm đảng viên vào chi bộ này.")
     _set_derived(member)
+    counted = (member.org_path, member.status)
     member.save()
-    counts.move(None, (member.org_path, member.status))
+    counts.move(None, counted)
+    kind = EventKind.TRANSFER_IN if from_external else EventKind.ADMISSION if admission else EventKind.ENROLL
+    decision = {"decision_no": clean_spaces(nfc(admission.get("decision_no", ""))), "decision_date": since,
+                "decision_issuer": clean_spaces(nfc(admission.get("decision_issuer", "")))} if admission else {}  # fmt: skip
+    transfer = None
+    if from_external:
+        transfer = Transfer.objects.create(
+            member=member, kind=TransferKind.OFFICIAL, state=TransferState.RECEIVED,
+            from_external=clean_spaces(nfc(from_external)), to_organization=member.organization,
+            received_cell=member.organization, sent_date=since, received_date=since,
+        )  # fmt: skip
+    MemberEvent.objects.create(
+        member=member, kind=kind, date=since, organization=member.organization, transfer=transfer, **decision
+    )
+    if member.official_date and member.official_date > since:
+        MemberEvent.objects.create(
+            member=member, kind=EventKind.OFFICIAL, date=member.official_date, organization=member.organization
+        )
+    lifecycle.rebuild(member)
     record(actor=actor, action=Action.CREATE, obj=member, scope_path=member.org_path)
     return member
 
@@ -124,16 +175,14 @@ def member_update(*, actor, member: Member, data: dict) -> Member:
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     if not policy.can(actor, policy.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền sửa hồ sơ đảng viên này.")
+    from . import lifecycle
+
     before = snapshot(member)
-    old_org_id = member.organization_id
-    counted_before = (member.org_path, member.status)
-    _apply(member, data)
+    _apply(member, {k: v for k, v in data.items() if k in EDIT_FIELDS})
     validate_member(member)
-    if member.organization_id != old_org_id and not policy.can_add_member_to(actor, member.organization):
-        raise PermissionDenied("Bạn không có quyền chuyển đảng viên sang chi bộ này.")
     _set_derived(member)
     member.save()
-    counts.move(counted_before, (member.org_path, member.status))
+    lifecycle.rebuild(member)  # the events win over edited dates they set; status may follow official_date
     record(actor=actor, action=Action.UPDATE, obj=member, before=before, scope_path=member.org_path)
     return member
 

@@ -79,7 +79,14 @@ class Organization(BaseModel):
 
 
 class OrganizationLink(models.Model):
-    """One period during which ``organization`` sat under ``parent`` (``parent`` empty = top of the tree)."""
+    """One period during which ``organization`` sat under ``parent`` with ``name`` and the full ``path``
+    (``parent`` empty = top of the tree).
+
+    A new row starts whenever the parent, the name or the path changes — the path also changes when an
+    ancestor is moved, so the rows of a subtree are split together by the restructuring services. The rows of
+    one organization never overlap; the open row (``valid_to`` empty) equals the organization's current
+    ``parent``/``name``/``path``.
+    """
 
     organization = models.ForeignKey(
         Organization, verbose_name="Tổ chức", on_delete=models.CASCADE, related_name="links"
@@ -91,12 +98,17 @@ class OrganizationLink(models.Model):
     valid_from = models.DateField("Từ ngày", null=True, blank=True)
     valid_to = models.DateField("Đến ngày (không kể)", null=True, blank=True)
     decision_no = models.CharField("Số quyết định", max_length=100, blank=True)
+    name = models.CharField("Tên trong thời kỳ", max_length=255, blank=True)
+    path = BinaryCharField("Đường dẫn trong thời kỳ", max_length=255, default="")
 
     class Meta:
         verbose_name = "quan hệ trực thuộc"
         verbose_name_plural = "quan hệ trực thuộc"
         ordering = ["organization", "valid_from"]
-        indexes = [models.Index(fields=["parent", "valid_from"])]
+        indexes = [
+            models.Index(fields=["parent", "valid_from"]),
+            models.Index(fields=["path", "valid_from"], name="orglink_path"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(valid_to__isnull=True)

@@ -65,7 +65,8 @@ def organization_create(*, actor, parent: Organization | None, data: dict) -> Or
     org.path = child_path(parent.path if parent else "", org.pk)
     org.save(update_fields=["path"])
     OrganizationLink.objects.create(
-        organization=org, parent=parent, valid_from=org.founding_date, decision_no=org.founding_decision_no
+        organization=org, parent=parent, valid_from=org.founding_date, decision_no=org.founding_decision_no,
+        name=org.name, path=org.path,
     )
     record(actor=actor, action=Action.CREATE, obj=org, scope_path=org.path)
     return org
@@ -89,6 +90,8 @@ def organization_update(*, actor, organization: Organization, data: dict) -> Org
     org.name_norm = fold(org.name)
     _validate_org(org, org.parent)
     org.save()
+    # A correction of the current data (a change from a date on is a restructuring: restructure.py).
+    org.links.filter(valid_to__isnull=True).update(name=org.name)
     record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path)
     return org
 

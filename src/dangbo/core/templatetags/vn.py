@@ -52,10 +52,13 @@ def ngay(value) -> str:
 
 @register.filter
 def ngay_van_ban(value, place: str = "") -> str:
-    """The dated line of a party document: "Nghệ An, ngày 10 tháng 7 năm 2013"."""
+    """The dated line of a party document: "Nghệ An, ngày 10 tháng 7 năm 2013", "ngày 05 tháng 02 năm 2013".
+
+    Days 1–9 and months 1–2 take a leading zero (HD 36-HD/VPTW) so that they cannot be altered by hand."""
     if not value:
         return ""
-    line = f"ngày {value.day} tháng {value.month} năm {value.year}"
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    line = f"ngày {value.day:02d} tháng {month} năm {value.year}"
     return f"{place}, {line}" if place else line.capitalize()
 
 

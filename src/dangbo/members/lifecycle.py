@@ -1,0 +1,368 @@
+"""Writes on a member's history: events and transfers.
+
+Every service appends (or removes) events and then re-derives the member from all of them
+(``history.replay``); a history that contradicts itself raises and the transaction writes nothing.
+The derived state — ``Member.status``/``organization``/``org_path``/``exempted``, the roll periods and the
+stored organization counts — is written in the same transaction, with the audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Q
+
+from dangbo.accounts import policy
+from dangbo.audit.models import Action
+from dangbo.audit.services import record, snapshot
+from dangbo.core.dates import today
+from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.text import clean_spaces, nfc
+from dangbo.core.workdays import add_working_days
+from dangbo.organizations import counts
+from dangbo.organizations.choices import CELL_KINDS
+from dangbo.organizations.models import Organization, OrganizationLink
+
+from . import history
+from .choices import EventKind, MemberStatus, TransferKind, TransferState
+from .models import Member, MemberEvent, MemberPeriod, Transfer
+
+K = EventKind
+# Events that place the member in a (new) cell: the actor must be allowed to add members there.
+PLACING = (K.ENROLL, K.ADMISSION, K.TRANSFER_IN, K.INTERNAL_MOVE, K.RESTRUCTURE_MOVE, K.READMISSION, K.RESTORATION)
+# Events entered from the member page; transfers and admissions have their own screens.
+DIRECT_KINDS = (
+    K.CEREMONY, K.OFFICIAL, K.INTERNAL_MOVE, K.EXEMPTION, K.EXEMPTION_END, K.DISCIPLINE, K.REMOVAL, K.EXPULSION,
+    K.RESIGNATION, K.DEATH, K.READMISSION, K.RESTORATION,
+)  # fmt: skip
+TRANSFER_LETTER_DAYS = 30  # DOMAIN §2: present the letter within 30 working days
+TRANSFER_START_DAYS = 60  # … and start the transfer within 60 working days of the move
+
+
+def link_periods(org_ids) -> history.LinkPeriods:
+    """The path periods of the given cells, for ``history.replay``."""
+    by_org: dict[int, list] = defaultdict(list)
+    rows = OrganizationLink.objects.filter(organization_id__in=set(org_ids)).order_by("valid_from", "id")
+    for org_id, valid_from, valid_to, path in rows.values_list("organization_id", "valid_from", "valid_to", "path"):
+        by_org[org_id].append((valid_from, valid_to, path))
+    for periods in by_org.values():
+        periods.sort(key=lambda p: p[0] or dt.date.min)
+    return lambda org_id: by_org.get(org_id, ())
+
+
+class _Ev:
+    """An event as replay sees it (a saved MemberEvent or one being checked)."""
+
+    __slots__ = ("kind", "date", "organization_id", "discipline_form", "external", "id")
+
+    def __init__(self, e: MemberEvent):
+        self.kind, self.date, self.organization_id = e.kind, e.date, e.organization_id
+        self.discipline_form, self.id = e.discipline_form, e.id
+        self.external = bool(e.transfer_id and e.kind == K.TRANSFER_OUT and e.transfer.to_external)
+
+
+def events_of(member: Member) -> list[MemberEvent]:
+    return list(member.events.select_related("transfer", "organization").order_by("date", "id"))
+
+
+def rebuild(member: Member) -> history.Result:
+    """Re-derive the member from its events: state columns, roll periods and stored counts."""
+    events = events_of(member)
+    orgs = {e.organization_id for e in events if e.organization_id}
+    result = history.replay(
+        [_Ev(e) for e in events], official_date=member.official_date, links=link_periods(orgs)
+    )
+    st = result.state
+    counted_before = (member.org_path, member.status)
+    if st.organization_id:
+        org = Organization.objects.get(pk=st.organization_id)
+        member.organization, member.org_path = org, org.path
+    member.status = st.status
+    member.exempted = st.exempted
+    for e in events:
+        if e.kind in (K.ADMISSION, K.READMISSION):
+            member.admission_decision_date = e.decision_date or e.date
+            member.admission_decision_no = e.decision_no
+        elif e.kind == K.CEREMONY:
+            member.joined_date = e.date
+        elif e.kind == K.OFFICIAL:
+            member.official_date = e.date
+    member.save()
+    counts.move(counted_before, (member.org_path, member.status))
+    MemberPeriod.objects.filter(member=member).delete()
+    MemberPeriod.objects.bulk_create(
+        MemberPeriod(
+            member=member, organization_id=p.organization_id, org_path=p.org_path, status=p.status,
+            exempted=p.exempted, valid_from=p.valid_from, valid_to=p.valid_to, start_kind=p.start_kind,
+            end_kind=p.end_kind,
+        )
+        for p in result.periods
+    )  # fmt: skip
+    return result
+
+
+def _text(value) -> str:
+    return clean_spaces(nfc(value or ""))
+
+
+def _check_date(date: dt.date, member: Member, field: str = "date") -> None:
+    if date is None:
+        raise ApplicationError("Thiếu ngày.", field_errors={field: "Ngày có hiệu lực: không được để trống."})
+    if date > today():
+        raise ApplicationError(
+            "Ngày không hợp lệ.", field_errors={field: "Ngày có hiệu lực: không được sau ngày hôm nay."}
+        )
+    if member.birth_date and date <= member.birth_date:
+        raise ApplicationError("Ngày không hợp lệ.", field_errors={field: "Ngày có hiệu lực: trước ngày sinh."})
+
+
+def _check_place(actor, kind: str, organization: Organization | None) -> None:
+    if kind not in PLACING or organization is None:
+        return
+    if organization.kind not in CELL_KINDS:
+        raise ApplicationError(
+            "Chi bộ không hợp lệ.",
+            field_errors={"organization": f"Chi bộ: «{organization}» không phải chi bộ; đảng viên chỉ sinh hoạt ở chi bộ."},
+        )
+    if not policy.can_add_member_to(actor, organization):
+        raise PermissionDenied("Bạn không có quyền đưa đảng viên vào chi bộ này.")
+
+
+def _append(member: Member, **fields) -> MemberEvent:
+    return MemberEvent.objects.create(member=member, **fields)
+
+
+def _audit_event(actor, member: Member, event: MemberEvent, before: dict) -> None:
+    label = event.get_kind_display()
+    detail = f"{label} — {event.date:%d/%m/%Y}"
+    if event.decision_no:
+        detail += f", QĐ {event.decision_no}"
+    record(
+        actor=actor, action=Action.UPDATE, obj=member, before=before, scope_path=member.org_path,
+        extra={"event": {"label": "Sự kiện", "before": "", "after": detail}},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def event_record(
+    *, actor, member: Member, kind: str, date: dt.date, organization: Organization | None = None,
+    decision_no: str = "", decision_date: dt.date | None = None, decision_issuer: str = "",
+    discipline_form: str = "", discipline_year: int | None = None, note: str = "",
+) -> MemberEvent:
+    """Record one event in the member's history (any date up to today) and re-derive the member."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if not policy.can(actor, policy.CHANGE, member):
+        raise PermissionDenied("Bạn không có quyền ghi sự kiện cho đảng viên này.")
+    if kind not in EventKind.values:
+        raise ApplicationError("Loại sự kiện không hợp lệ.", field_errors={"kind": "Sự kiện: không hợp lệ."})
+    _check_date(date, member)
+    if decision_date and decision_date > date and kind not in (K.OFFICIAL,):
+        raise ApplicationError(
+            "Ngày quyết định không hợp lệ.",
+            field_errors={"decision_date": "Ngày quyết định: không được sau ngày có hiệu lực."},
+        )
+    _check_place(actor, kind, organization)
+    if kind == K.DISCIPLINE:
+        if not discipline_form:
+            raise ApplicationError(
+                "Thiếu hình thức kỷ luật.", field_errors={"discipline_form": "Hình thức kỷ luật: chưa chọn."}
+            )
+        if discipline_form == "cach_chuc" and not member.committee_seats.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=date), Q(end_date__isnull=True) | Q(end_date__gt=date)
+        ).exists():
+            raise ApplicationError(
+                "Không áp dụng được cách chức.",
+                field_errors={"discipline_form": "Hình thức kỷ luật: cách chức chỉ áp dụng với người đang giữ chức vụ."},
+            )
+    before = snapshot(member)
+    event = _append(
+        member, kind=kind, date=date, organization=organization, decision_no=_text(decision_no),
+        decision_date=decision_date, decision_issuer=_text(decision_issuer), discipline_form=discipline_form,
+        discipline_year=discipline_year or (date.year if kind == K.DISCIPLINE else None), note=_text(note),
+    )  # fmt: skip
+    rebuild(member)
+    _audit_event(actor, member, event, before)
+    return event
+
+
+@transaction.atomic
+def event_delete(*, actor, event: MemberEvent) -> None:
+    """Remove an event entered by mistake (the history must still hold together without it)."""
+    member = Member.objects.select_for_update().get(pk=event.member_id)
+    if not policy.can(actor, policy.CHANGE, member):
+        raise PermissionDenied("Bạn không có quyền sửa lịch sử của đảng viên này.")
+    if event.transfer_id:
+        raise ApplicationError("Sự kiện này thuộc một lần chuyển sinh hoạt; hãy hủy giấy giới thiệu.")
+    if member.events.count() == 1:
+        raise ApplicationError("Không xóa được sự kiện duy nhất của hồ sơ.")
+    before = snapshot(member)
+    detail = f"Xóa: {event.get_kind_display()} — {event.date:%d/%m/%Y}"
+    event.delete()
+    rebuild(member)
+    record(
+        actor=actor, action=Action.UPDATE, obj=member, before=before, scope_path=member.org_path,
+        extra={"event": {"label": "Sự kiện", "before": "", "after": detail}},
+    )  # fmt: skip
+
+
+# --- Transfers ----------------------------------------------------------------------------------------
+
+
+def _grassroots_of(org: Organization) -> int | None:
+    """The id of the grassroots organization an organization belongs to (itself if it is one)."""
+    from dangbo.organizations.choices import GRASSROOTS_KINDS
+
+    ids = [int(p) for p in org.path.split(".") if p]
+    kinds = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "kind"))
+    for pk in ids:
+        if kinds.get(pk) in GRASSROOTS_KINDS:
+            return pk
+    return None
+
+
+@transaction.atomic
+def transfer_send(
+    *, actor, member: Member, kind: str, sent_date: dt.date, to_organization: Organization | None = None,
+    to_external: str = "", moved_date: dt.date | None = None, letter_no: str = "",
+    dues_paid_to: dt.date | None = None, temporary_until: dt.date | None = None, reason: str = "",
+) -> Transfer:
+    """The sending side issues the introduction letter. Official: the member leaves the roll and is in
+    transit until received (or leaves the deployment when ``to_external``). Temporary: the member stays on
+    the home roll. Internal (inside one grassroots committee): moved at once to the cell ``to_organization``."""
+    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    if not policy.can(actor, policy.CHANGE, member):
+        raise PermissionDenied("Bạn không có quyền chuyển sinh hoạt cho đảng viên này.")
+    errors = {}
+    to_external = _text(to_external)
+    if kind not in TransferKind.values:
+        errors["kind"] = "Hình thức chuyển: không hợp lệ."
+    if member.status not in (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL):
+        errors["member"] = f"Đảng viên: đang ở tình trạng «{member.get_status_display().lower()}», không chuyển được."
+    if bool(to_organization) == bool(to_external):
+        errors["to_organization"] = "Nơi đến: chọn một tổ chức đảng trong hệ thống hoặc ghi nơi đến ngoài hệ thống."
+    if to_organization is not None:
+        if to_organization.end_date and to_organization.end_date <= sent_date:
+            errors["to_organization"] = f"Nơi đến: «{to_organization}» đã kết thúc hoạt động."
+        elif to_organization.path.startswith(member.organization.path):
+            errors["to_organization"] = "Nơi đến: trùng chi bộ đang sinh hoạt."
+    if kind == TransferKind.INTERNAL:
+        if to_organization is None or to_organization.kind not in CELL_KINDS:
+            errors["to_organization"] = "Nơi đến: chuyển nội bộ phải chọn một chi bộ."
+        elif _grassroots_of(to_organization) != _grassroots_of(member.organization):
+            errors["to_organization"] = "Nơi đến: chuyển nội bộ chỉ trong cùng một đảng bộ cơ sở."
+    if kind == TransferKind.TEMPORARY and (not temporary_until or temporary_until <= sent_date):
+        errors["temporary_until"] = "Sinh hoạt tạm thời đến ngày: phải sau ngày giới thiệu."
+    if moved_date and sent_date and moved_date > sent_date:
+        errors["moved_date"] = "Ngày chuyển công tác: không được sau ngày giới thiệu."
+    if dues_paid_to and sent_date and (dues_paid_to.year, dues_paid_to.month) > (sent_date.year, sent_date.month):
+        errors["dues_paid_to"] = "Đảng phí đến hết tháng: không được sau tháng giới thiệu."
+    if errors:
+        raise ApplicationError("Chưa chuyển được sinh hoạt đảng, xin xem các ô được đánh dấu.", field_errors=errors)
+    _check_date(sent_date, member, "sent_date")
+    before = snapshot(member)
+    transfer = Transfer.objects.create(
+        member=member, kind=kind, from_organization=member.organization, to_organization=to_organization,
+        to_external=to_external, moved_date=moved_date, letter_no=_text(letter_no), sent_date=sent_date,
+        valid_until=add_working_days(sent_date, TRANSFER_LETTER_DAYS), dues_paid_to=dues_paid_to,
+        temporary_until=temporary_until if kind == TransferKind.TEMPORARY else None, reason=_text(reason),
+    )  # fmt: skip
+    if kind == TransferKind.INTERNAL:
+        if not policy.can_add_member_to(actor, to_organization):
+            raise PermissionDenied("Bạn không có quyền đưa đảng viên vào chi bộ này.")
+        transfer.state, transfer.received_cell, transfer.received_date = (
+            TransferState.RECEIVED, to_organization, sent_date,
+        )  # fmt: skip
+        transfer.save()
+        event = _append(member, kind=K.INTERNAL_MOVE, date=sent_date, organization=to_organization,
+                        transfer=transfer, decision_no=transfer.letter_no)  # fmt: skip
+    else:
+        out_kind = K.TEMPORARY_OUT if kind == TransferKind.TEMPORARY else K.TRANSFER_OUT
+        event = _append(member, kind=out_kind, date=sent_date, organization=member.organization,
+                        transfer=transfer, decision_no=transfer.letter_no)  # fmt: skip
+    rebuild(member)
+    _audit_event(actor, member, event, before)
+    record(actor=actor, action=Action.CREATE, obj=transfer, scope_path=member.org_path)
+    return transfer
+
+
+def receivable_scope(actor, transfers):
+    """Transfers the actor may receive: addressed to an organization in their member-adding scope."""
+    orgs = policy.placement_scope(actor, Organization.objects.all())
+    return transfers.filter(to_organization__in=orgs)
+
+
+@transaction.atomic
+def transfer_receive(*, actor, transfer: Transfer, cell: Organization, received_date: dt.date) -> Transfer:
+    """The receiving side accepts the member into one of its cells."""
+    transfer = Transfer.objects.select_for_update().select_related("member", "to_organization").get(pk=transfer.pk)
+    if not receivable_scope(actor, Transfer.objects.filter(pk=transfer.pk)).exists():
+        raise PermissionDenied("Bạn không có quyền tiếp nhận đảng viên này.")
+    errors = {}
+    if transfer.state != TransferState.SENT or transfer.kind == TransferKind.INTERNAL:
+        errors["state"] = f"Trạng thái: giấy giới thiệu {transfer.get_state_display().lower()}."
+    if cell is None or cell.kind not in CELL_KINDS or not cell.path.startswith(transfer.to_organization.path):
+        errors["cell"] = f"Chi bộ tiếp nhận: phải là một chi bộ thuộc «{transfer.to_organization}»."
+    if received_date is None or received_date < transfer.sent_date:
+        errors["received_date"] = "Ngày tiếp nhận: không được trước ngày giới thiệu."
+    if errors:
+        raise ApplicationError("Chưa tiếp nhận được, xin xem các ô được đánh dấu.", field_errors=errors)
+    member = Member.objects.select_for_update().get(pk=transfer.member_id)
+    _check_date(received_date, member, "received_date")
+    _check_place(actor, K.TRANSFER_IN, cell)
+    before = snapshot(member)
+    transfer.state, transfer.received_cell, transfer.received_date = TransferState.RECEIVED, cell, received_date
+    transfer.save()
+    event = None
+    if transfer.kind == TransferKind.OFFICIAL:
+        event = _append(member, kind=K.TRANSFER_IN, date=received_date, organization=cell, transfer=transfer,
+                        decision_no=transfer.letter_no)  # fmt: skip
+        rebuild(member)
+        _audit_event(actor, member, event, before)
+    record(actor=actor, action=Action.UPDATE, obj=transfer, before={}, scope_path=cell.path)
+    return transfer
+
+
+@transaction.atomic
+def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
+    """The sending side withdraws a letter not yet received: the member is back on the home roll."""
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    member = Member.objects.select_for_update().get(pk=transfer.member_id)
+    if not policy.can(actor, policy.CHANGE, member):
+        raise PermissionDenied("Bạn không có quyền hủy giấy giới thiệu này.")
+    if transfer.state != TransferState.SENT:
+        raise ApplicationError(f"Không hủy được: giấy giới thiệu {transfer.get_state_display().lower()}.")
+    before = snapshot(member)
+    transfer.events.all().delete()
+    transfer.state = TransferState.CANCELLED
+    transfer.save()
+    rebuild(member)
+    record(
+        actor=actor, action=Action.UPDATE, obj=member, before=before, scope_path=member.org_path,
+        extra={"event": {"label": "Sự kiện", "before": "", "after": "Hủy giấy giới thiệu sinh hoạt đảng"}},
+    )  # fmt: skip
+    return transfer
+
+
+@transaction.atomic
+def temporary_end(*, actor, transfer: Transfer, date: dt.date) -> Transfer:
+    """A temporarily transferred member comes back to the home cell."""
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    member = Member.objects.select_for_update().get(pk=transfer.member_id)
+    if not policy.can(actor, policy.CHANGE, member):
+        raise PermissionDenied("Bạn không có quyền ghi việc trở về của đảng viên này.")
+    if transfer.kind != TransferKind.TEMPORARY or transfer.ended_date:
+        raise ApplicationError("Đây không phải lần chuyển sinh hoạt tạm thời đang diễn ra.")
+    if date < transfer.sent_date:
+        raise ApplicationError("Ngày không hợp lệ.", field_errors={"date": "Ngày trở về: trước ngày giới thiệu."})
+    _check_date(date, member)
+    before = snapshot(member)
+    transfer.ended_date = date
+    if transfer.state == TransferState.SENT:
+        transfer.state = TransferState.RECEIVED
+    transfer.save()
+    event = _append(member, kind=K.TEMPORARY_RETURN, date=date, organization=member.organization, transfer=transfer)
+    rebuild(member)
+    _audit_event(actor, member, event, before)
+    return transfer

@@ -1,0 +1,340 @@
+"""Member history: events are the source of truth; as-of figures and the movement table agree with a naive
+recount and always balance, whatever the history and the restructurings (property-based)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dangbo.audit.models import AuditEvent
+from dangbo.core.errors import ApplicationError
+from dangbo.members import asof, history, lifecycle
+from dangbo.members import services as member_services
+from dangbo.members.models import Member, MemberEvent, MemberPeriod, Transfer
+from dangbo.organizations import restructure
+from dangbo.organizations import services as org_services
+from dangbo.organizations.choices import OrgKind
+from dangbo.organizations.models import Organization, OrganizationLink, Term
+
+from .conftest import member_data
+
+D = dt.date
+
+
+def event(member, kind, date, **kw):
+    return lifecycle.event_record(actor=member._actor, member=member, kind=kind, date=date, **kw)
+
+
+@pytest.fixture
+def admitted(tree, root_user):
+    """A probationary member admitted on 10/01/2020 (ceremony 20/01/2020) in cell A1."""
+    m = member_services.member_create(
+        actor=root_user, since=D(2020, 1, 10), admission={"decision_no": "12-QĐ/ĐU"},
+        data=member_data(tree.a1, "Phan Văn Mới", status="du_bi", official_date=None, joined_date=D(2020, 1, 10),
+                         birth_date=D(1995, 3, 4)),
+    )  # fmt: skip
+    m._actor = root_user
+    return m
+
+
+def refused(fn, *args, **kwargs) -> str:
+    """Run a service that must refuse; check nothing was written; return the message."""
+    before = (MemberEvent.objects.count(), MemberPeriod.objects.count(), AuditEvent.objects.count(),
+              Transfer.objects.count())  # fmt: skip
+    with pytest.raises(ApplicationError) as caught:
+        fn(*args, **kwargs)
+    after = (MemberEvent.objects.count(), MemberPeriod.objects.count(), AuditEvent.objects.count(),
+             Transfer.objects.count())  # fmt: skip
+    assert before == after, "a refused change must write nothing"
+    return caught.value.message + " " + " ".join(caught.value.field_errors.values())
+
+
+def test_state_follows_the_events_and_the_timeline_periods(admitted, tree):
+    m = admitted
+    event(m, "le_ket_nap", D(2020, 1, 20))
+    event(m, "chinh_thuc", D(2021, 1, 20), decision_no="40-QĐ/ĐU")
+    m.refresh_from_db()
+    assert m.status == "chinh_thuc" and m.joined_date == D(2020, 1, 20) and m.official_date == D(2021, 1, 20)
+    periods = list(m.periods.order_by("valid_from").values_list("status", "valid_from", "valid_to"))
+    assert periods == [("du_bi", D(2020, 1, 10), D(2021, 1, 20)), ("chinh_thuc", D(2021, 1, 20), None)]
+    event(m, "tu_tran", D(2023, 5, 2))
+    m.refresh_from_db()
+    assert m.status == "tu_tran" and m.periods.get(valid_to=D(2023, 5, 2)).end_kind == "tu_tran"
+    assert asof.headcount(tree.a, D(2023, 5, 1))["tong"] == 1 and asof.headcount(tree.a, D(2023, 5, 2))["tong"] == 0
+
+
+@pytest.mark.parametrize(
+    ("setup", "kind", "date", "needle"),
+    [
+        ([], "chinh_thuc", D(2021, 1, 20), None),  # fine: probationary → official
+        ([("chinh_thuc", D(2021, 1, 20))], "chinh_thuc", D(2021, 2, 1), "chỉ công nhận chính thức cho đảng viên dự bị"),
+        ([("tu_tran", D(2020, 6, 1))], "mien", D(2020, 7, 1), "đã từ trần"),
+        ([], "chinh_thuc", D(2019, 12, 1), "chưa là đảng viên"),  # before the admission
+        ([], "khai_tru", D(2020, 5, 1), "dự bị chỉ có thể bị khiển trách hoặc cảnh cáo"),
+        ([], "ket_nap_lai", D(2020, 5, 1), "chỉ kết nạp lại người đã bị xóa tên hoặc đã xin ra khỏi Đảng"),
+        ([("xoa_ten", D(2020, 6, 1))], "chinh_thuc", D(2020, 7, 1), "chỉ công nhận chính thức"),
+        ([("mien", D(2020, 6, 1))], "mien", D(2020, 7, 1), "đã được miễn"),
+        ([], "het_mien", D(2020, 7, 1), "không đang được miễn"),
+        ([("le_ket_nap", D(2020, 1, 20))], "le_ket_nap", D(2020, 2, 1), "đã có lễ kết nạp"),
+    ],
+)
+def test_events_that_contradict_the_history_are_refused(admitted, setup, kind, date, needle):
+    for k, d in setup:
+        event(admitted, k, d)
+    if needle is None:
+        event(admitted, kind, date)
+        return
+    assert needle in refused(event, admitted, kind, date)
+
+
+def test_discipline_forms_depend_on_the_kind_of_member(admitted, tree, root_user):
+    # Dismissal only for someone holding a post on the date.
+    assert "cách chức chỉ áp dụng với người đang giữ chức vụ" in refused(
+        event, admitted, "ky_luat", D(2020, 3, 1), discipline_form="cach_chuc"
+    )
+    term = Term.objects.create(organization=tree.a1, name="2020–2025", start_date=D(2020, 2, 1))
+    term.seats.create(member=admitted, position="pho_bi_thu", start_date=D(2020, 2, 1))
+    # A probationary member: reprimand or warning only, even holding a post.
+    assert "dự bị chỉ có thể bị khiển trách, cảnh cáo" in refused(
+        event, admitted, "ky_luat", D(2020, 3, 1), discipline_form="cach_chuc"
+    )
+    event(admitted, "ky_luat", D(2020, 3, 1), discipline_form="canh_cao")
+    event(admitted, "chinh_thuc", D(2021, 1, 20))
+    event(admitted, "ky_luat", D(2021, 3, 1), discipline_form="cach_chuc")
+    assert "ghi bằng sự kiện «Khai trừ»" in refused(event, admitted, "ky_luat", D(2021, 4, 1), discipline_form="khai_tru")
+    event(admitted, "khai_tru", D(2021, 4, 1))
+    admitted.refresh_from_db()
+    assert admitted.status == "khai_tru"
+    event(admitted, "khoi_phuc", D(2022, 1, 5))
+    admitted.refresh_from_db()
+    assert admitted.status == "chinh_thuc" and admitted.organization == tree.a1
+
+
+def test_a_backdated_event_that_breaks_later_history_is_refused(admitted):
+    event(admitted, "tu_tran", D(2022, 1, 1))
+    # Recording a transfer dated before the death is fine for the transfer itself, but the later death
+    # still follows, so a second contradicting event is refused.
+    assert "đã từ trần" in refused(event, admitted, "mien", D(2022, 3, 1))
+    assert "sau ngày hôm nay" in refused(event, admitted, "mien", D(2999, 1, 1))
+
+
+def test_transfer_is_a_two_sided_handover_and_the_member_is_never_lost(tree, people):
+    m = people.m_a1
+    transfer = lifecycle.transfer_send(actor=people.secretary_a, member=m, kind="chinh_thuc", to_organization=tree.b,
+                                       sent_date=D(2024, 3, 1), letter_no="15-GGT/ĐU",
+                                       dues_paid_to=D(2024, 2, 1))  # fmt: skip
+    m.refresh_from_db()
+    assert m.status == "dang_chuyen" and m.organization == tree.a1  # still visible to the sending side
+    assert transfer.valid_until > D(2024, 4, 1)  # 30 working days
+    # Counted by neither side while in transit.
+    assert asof.headcount(tree.a, D(2024, 3, 5))["tong"] == 2 and asof.headcount(tree.b, D(2024, 3, 5))["tong"] == 1
+    # The sending secretary cannot receive; the receiving one can.
+    assert "không có quyền" in refused(
+        lifecycle.transfer_receive, actor=people.secretary_a, transfer=transfer, cell=tree.b, received_date=D(2024, 3, 10)
+    )
+    lifecycle.transfer_receive(actor=people.secretary_b, transfer=transfer, cell=tree.b, received_date=D(2024, 3, 10))
+    m.refresh_from_db()
+    assert m.status == "chinh_thuc" and m.organization == tree.b and m.org_path == tree.b.path
+    mv = asof.movement(tree.bloc, D(2024, 1, 1), D(2024, 12, 31))
+    # In transit the member was on neither side's roll, so even inside the bloc the move shows as out and in.
+    assert mv.balanced and mv.increase_total == mv.decrease_total == 1 and mv.opening == mv.closing
+    mv_b = asof.movement(tree.b, D(2024, 1, 1), D(2024, 12, 31))
+    assert dict((k, n) for k, _, n in mv_b.increases)["chuyen_den"] == 1 and mv_b.balanced
+
+
+def test_transfer_of_a_deceased_member_and_to_the_same_cell_are_refused(tree, people):
+    lifecycle.event_record(actor=people.staff, member=people.m_a2, kind="tu_tran", date=D(2024, 1, 5))
+    assert "không chuyển được" in refused(
+        lifecycle.transfer_send, actor=people.staff, member=people.m_a2, kind="chinh_thuc", to_organization=tree.b,
+        sent_date=D(2024, 3, 1),
+    )  # fmt: skip
+    assert "trùng chi bộ" in refused(
+        lifecycle.transfer_send, actor=people.staff, member=people.m_a1, kind="chinh_thuc", to_organization=tree.a1,
+        sent_date=D(2024, 3, 1),
+    )  # fmt: skip
+    assert "cùng một đảng bộ cơ sở" in refused(
+        lifecycle.transfer_send, actor=people.staff, member=people.m_a1, kind="noi_bo", to_organization=tree.b,
+        sent_date=D(2024, 3, 1),
+    )  # fmt: skip
+
+
+def test_temporary_transfer_keeps_the_home_cell_and_external_transfer_leaves(tree, people):
+    t = lifecycle.transfer_send(actor=people.staff, member=people.m_a1, kind="tam_thoi", to_external="Học viện Chính trị",
+                                sent_date=D(2024, 3, 1), temporary_until=D(2024, 9, 1))  # fmt: skip
+    people.m_a1.refresh_from_db()
+    assert people.m_a1.status == "chinh_thuc" and asof.headcount(tree.a1, D(2024, 4, 1))["tong"] == 2
+    lifecycle.temporary_end(actor=people.staff, transfer=t, date=D(2024, 9, 1))
+    lifecycle.transfer_send(actor=people.staff, member=people.m_a1b, kind="chinh_thuc", to_external="Đảng bộ tỉnh Hà Tĩnh",
+                            sent_date=D(2024, 10, 1))  # fmt: skip
+    people.m_a1b.refresh_from_db()
+    assert people.m_a1b.status == "chuyen_di"
+    mv = asof.movement(tree.province, D(2024, 1, 1), D(2024, 12, 31))
+    assert dict((k, n) for k, _, n in mv.decreases)["chuyen_di"] == 1 and mv.balanced
+
+
+def test_restructuring_keeps_the_past_and_splits_periods_like_a_replay(tree, people, root_user):
+    other = org_services.organization_create(
+        actor=root_user, parent=tree.province, data={"name": "Đảng bộ UBND tỉnh", "code": "UBND", "kind": OrgKind.DIRECT}
+    )
+    before = asof.headcount(tree.bloc, D(2025, 2, 12))["tong"]
+    restructure.handover(actor=root_user, organizations=[tree.a], new_parent=other, date=D(2025, 2, 13),
+                         decision_no="3254-QĐ/TU")  # fmt: skip
+    tree.a.refresh_from_db()
+    assert tree.a.path.startswith(other.path)
+    # The past does not change; today the organization and its members are under the new committee.
+    assert asof.headcount(tree.bloc, D(2025, 2, 12))["tong"] == before == 4
+    assert asof.headcount(tree.bloc, D(2025, 2, 13))["tong"] == 1
+    assert asof.headcount(other, D(2025, 2, 13))["tong"] == 3
+    assert Organization.objects.get(pk=other.pk).member_count == 3
+    mv = asof.movement(tree.bloc, D(2025, 1, 1), D(2025, 12, 31))
+    assert dict((k, n) for k, _, n in mv.decreases)["sap_xep"] == 3 and mv.balanced
+    # The split rows equal what a replay of the events derives.
+    for m in Member.objects.filter(organization__path__startswith=tree.a.path):
+        stored = sorted(tuple(p) for p in m.periods.values_list("org_path", "status", "valid_from", "valid_to",
+                                                               "start_kind", "end_kind"))  # fmt: skip
+        lifecycle.rebuild(m)
+        rebuilt = sorted(tuple(p) for p in m.periods.values_list("org_path", "status", "valid_from", "valid_to",
+                                                                "start_kind", "end_kind"))  # fmt: skip
+        assert stored == rebuilt and len(stored) == 2
+    # The tree on the earlier date still shows the organization under the bloc.
+    on = D(2025, 2, 1)
+    under_bloc = OrganizationLink.objects.filter(parent=tree.bloc, valid_to=D(2025, 2, 13)).values_list(
+        "organization_id", flat=True
+    )
+    assert tree.a.pk in under_bloc and asof.path_on(tree.a1, on).startswith(tree.bloc.path)
+
+
+# --- Property-based: random histories -------------------------------------------------------------------
+
+START = D(2015, 1, 1)
+
+
+def _naive_in(member_events, cell_paths, subtree_paths, day) -> bool:
+    """Whether a member stands on a roll inside the subtree on ``day``, from the events alone."""
+    upto = [e for e in member_events if e.date <= day]
+    if not upto:
+        return False
+    state = history.replay(upto, official_date=None).state
+    if not state.on_roll:
+        return False
+    cell_path = _at(cell_paths[state.organization_id], day)
+    root = _at(subtree_paths, day)
+    return bool(cell_path and root and cell_path.startswith(root))
+
+
+def _at(periods, day):
+    for valid_from, valid_to, path in periods:
+        if (valid_from is None or valid_from <= day) and (valid_to is None or valid_to > day):
+            return path
+    return None
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["enroll", "admit", "official", "move", "send", "send_out", "receive", "die", "remove",
+                         "readmit", "exempt", "unexempt", "reorg"]),
+        st.integers(0, 40),  # days after the previous operation
+        st.integers(0, 50),  # which member / cell
+    ),
+    min_size=5, max_size=28,
+)  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=False)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])  # fmt: skip
+@given(ops=OPS, probe=st.integers(0, 10_000))
+def test_random_histories_balance_and_agree_with_a_naive_recount(root_user, ops, probe):
+    with transaction.atomic():
+        _random_history(root_user, ops, probe)
+        transaction.set_rollback(True)
+
+
+def _random_history(root_user, ops, probe):
+    def org(name, code, kind, parent):
+        return org_services.organization_create(actor=root_user, parent=parent,
+                                                data={"name": name, "code": code, "kind": kind})  # fmt: skip
+
+    top = org("Tỉnh", "T", OrgKind.PROVINCE, None)
+    d1, d2 = org("Khối 1", "K1", OrgKind.DIRECT, top), org("Khối 2", "K2", OrgKind.DIRECT, top)
+    g1 = org("Chi bộ 1", "G1", OrgKind.GRASSROOTS_CELL, d1)
+    g2 = org("Đảng bộ 2", "G2", OrgKind.GRASSROOTS_COMMITTEE, d1)
+    c21, c22 = org("Chi bộ 21", "C21", OrgKind.SUBORDINATE_CELL, g2), org("Chi bộ 22", "C22", OrgKind.SUBORDINATE_CELL, g2)
+    g3 = org("Chi bộ 3", "G3", OrgKind.GRASSROOTS_CELL, d2)
+    cells = [g1, c21, c22, g3]
+    day = START
+    members: list[Member] = []
+    n = 0
+    for op, gap, pick in ops:
+        day += dt.timedelta(days=gap)
+        cell = cells[pick % len(cells)]
+        m = members[pick % len(members)] if members else None
+        try:
+            if op in ("enroll", "admit") or m is None:
+                n += 1
+                data = member_data(cell, f"Người Thứ {n}", status="du_bi", official_date=None, joined_date=day,
+                                   birth_date=D(1990, 1, 1))  # fmt: skip
+                data["citizen_id"] = f"{n:012d}"
+                members.append(member_services.member_create(
+                    actor=root_user, data=data, since=day, admission={"decision_no": f"{n}-QĐ"} if op == "admit" else None,
+                ))  # fmt: skip
+            elif op == "official":
+                lifecycle.event_record(actor=root_user, member=m, kind="chinh_thuc", date=day)
+            elif op == "move":
+                lifecycle.event_record(actor=root_user, member=m, kind="chuyen_noi_bo", date=day, organization=cell)
+            elif op in ("send", "send_out"):
+                target = {"to_external": "Tỉnh khác"} if op == "send_out" else {"to_organization": cell}
+                lifecycle.transfer_send(actor=root_user, member=m, kind="chinh_thuc", sent_date=day, **target)
+            elif op == "receive":
+                t = Transfer.objects.filter(state="da_gui", to_organization__isnull=False).first()
+                if t:
+                    lifecycle.transfer_receive(actor=root_user, transfer=t, cell=t.to_organization, received_date=day)
+            elif op in ("die", "remove"):
+                lifecycle.event_record(actor=root_user, member=m, kind="tu_tran" if op == "die" else "xoa_ten", date=day)
+            elif op == "readmit":
+                lifecycle.event_record(actor=root_user, member=m, kind="ket_nap_lai", date=day, organization=cell)
+            elif op in ("exempt", "unexempt"):
+                lifecycle.event_record(actor=root_user, member=m, kind="mien" if op == "exempt" else "het_mien", date=day)
+            elif op == "reorg":
+                g1.refresh_from_db()
+                target = d2 if g1.parent_id == d1.pk else d1
+                restructure.organization_move(actor=root_user, organization=g1, new_parent=target, date=day)
+        except ApplicationError:
+            pass  # refused operations write nothing; the history must still hold together
+    end = day + dt.timedelta(days=5)
+    cell_paths = {c.pk: asof.path_periods(c) for c in cells}
+    events = {m.pk: [lifecycle._Ev(e) for e in lifecycle.events_of(m)] for m in members}
+    span = (end - START).days
+    a = START + dt.timedelta(days=probe % (span + 1))
+    b = a + dt.timedelta(days=(probe // 7) % 60)
+    for root in (top, d1, d2, g1, g2):
+        root_paths = asof.path_periods(root)
+
+        def naive(day, root_paths=root_paths):
+            return sum(_naive_in(events[m.pk], cell_paths, root_paths, day) for m in members)
+
+        for probe_day in (a, b, end):
+            assert asof.headcount(root, probe_day)["tong"] == naive(probe_day), (root.name, probe_day)
+        mv = asof.movement(root, a, b)
+        assert mv.balanced, (root.name, a, b)
+        assert mv.opening == naive(a - dt.timedelta(days=1)) and mv.closing == naive(b)
+        # Increases and decreases are the steps of the naive step function.
+        ups = downs = 0
+        for m in members:
+            prev = _naive_in(events[m.pk], cell_paths, root_paths, a - dt.timedelta(days=1))
+            d = a
+            while d <= b:
+                cur = _naive_in(events[m.pk], cell_paths, root_paths, d)
+                ups += cur and not prev
+                downs += prev and not cur
+                prev, d = cur, d + dt.timedelta(days=1)
+        assert (mv.increase_total, mv.decrease_total) == (ups, downs), (root.name, a, b)
+    # Stored state agrees with the events.
+    for m in members:
+        m.refresh_from_db()
+        st_ = history.replay(events[m.pk], official_date=m.official_date).state
+        assert m.status == st_.status and m.organization_id == st_.organization_id
