@@ -6,13 +6,14 @@ from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
 
 from .models import Member
-from .services import MEMBER_FIELDS, check_member
+from .choices import MemberStatus
+from .services import EDIT_FIELDS, MEMBER_FIELDS, STANDING_FIELDS, check_member
 
 # Sections of the member form, in the order of the phiếu đảng viên.
 SECTIONS = [
     ("Sơ yếu", ["full_name", "other_names", "gender", "birth_date", "birth_place", "native_place", "residence",
                 "ethnicity", "religion", "occupation", "citizen_id", "phone"]),
-    ("Sinh hoạt đảng", ["organization", "status", "exempted", "card_number", "cv_number", "joined_date",
+    ("Sinh hoạt đảng", ["organization", "since", "status", "card_number", "cv_number", "joined_date",
                         "joined_cell", "admission_decision_date", "official_date", "official_cell",
                         "introducer_1", "introducer_2", "youth_union_date"]),
     ("Trình độ", ["general_education", "professional_education", "degree", "academic_title", "political_theory"]),
@@ -25,7 +26,14 @@ class CellChoiceField(forms.ModelChoiceField):
 
 
 class MemberForm(VNFormMixin, forms.ModelForm):
+    """The phiếu đảng viên. Creating a record also asks from when the member is on this cell's roll (the
+    "nhập hồ sơ" event); editing it leaves the standing alone — cell, status and exemption change by events."""
+
     organization = CellChoiceField(label="Chi bộ", queryset=Organization.objects.none())
+    since = forms.DateField(
+        label="Sinh hoạt tại chi bộ từ ngày", required=False,
+        help_text="Ngày bắt đầu sinh hoạt tại chi bộ này; bỏ trống là hôm nay.",
+    )  # fmt: skip
 
     class Meta:
         model = Member
@@ -37,6 +45,12 @@ class MemberForm(VNFormMixin, forms.ModelForm):
 
     def __init__(self, *args, cells=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s.value, s.label) for s in (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY)]
+        self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 12})
+        if self.instance.pk:
+            for name in (*STANDING_FIELDS, "since"):
+                self.fields.pop(name, None)
+            return
         field = self.fields["organization"]
         if cells is not None:
             field.queryset = cells
@@ -48,7 +62,6 @@ class MemberForm(VNFormMixin, forms.ModelForm):
                 initial = self.initial.get("organization")
                 if isinstance(initial, int):
                     self.initial["organization"] = cells.filter(pk=initial).values_list("code", flat=True).first()
-        self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 12})
 
     def _post_clean(self):
         # Model validation (uniqueness, cross-field rules) is the service's job: services.validate_member.
@@ -58,7 +71,8 @@ class MemberForm(VNFormMixin, forms.ModelForm):
         cleaned = super().clean()
         # Ask the service's rules now too, so the user sees every problem at once, not one round at a time.
         try:
-            check_member(data=cleaned, instance=self.instance if self.instance.pk else None)
+            data = {k: v for k, v in cleaned.items() if k in (EDIT_FIELDS if self.instance.pk else MEMBER_FIELDS)}
+            check_member(data=data, instance=self.instance if self.instance.pk else None)
         except ApplicationError as error:
             for name, message in error.field_errors.items():
                 if name in self.fields and name not in self.errors:
@@ -66,7 +80,7 @@ class MemberForm(VNFormMixin, forms.ModelForm):
         return cleaned
 
     def sections(self):
-        return [(title, [self[name] for name in names]) for title, names in SECTIONS]
+        return [(title, [self[name] for name in names if name in self.fields]) for title, names in SECTIONS]
 
 
 def cell_choices(organizations_qs, *, include=None):

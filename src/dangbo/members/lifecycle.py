@@ -231,7 +231,7 @@ def transfer_send(
     """The sending side issues the introduction letter. Official: the member leaves the roll and is in
     transit until received (or leaves the deployment when ``to_external``). Temporary: the member stays on
     the home roll. Internal (inside one grassroots committee): moved at once to the cell ``to_organization``."""
-    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("organization").get(pk=member.pk)
     if not policy.can(actor, policy.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền chuyển sinh hoạt cho đảng viên này.")
     errors = {}
@@ -296,7 +296,7 @@ def receivable_scope(actor, transfers):
 @transaction.atomic
 def transfer_receive(*, actor, transfer: Transfer, cell: Organization, received_date: dt.date) -> Transfer:
     """The receiving side accepts the member into one of its cells."""
-    transfer = Transfer.objects.select_for_update().select_related("member", "to_organization").get(pk=transfer.pk)
+    transfer = Transfer.objects.select_for_update(of=("self",)).select_related("member", "to_organization").get(pk=transfer.pk)
     if not receivable_scope(actor, Transfer.objects.filter(pk=transfer.pk)).exists():
         raise PermissionDenied("Bạn không có quyền tiếp nhận đảng viên này.")
     errors = {}

@@ -60,7 +60,12 @@ def member_create(request):
         initial["organization"] = only[0]  # a cell secretary has one cell: no need to choose
     form = MemberForm(request.POST or None, cells=cells, initial=initial)
     if request.method == "POST" and form.is_valid():
-        member = run_service(form, lambda: services.member_create(actor=request.user, data=form.cleaned_data))
+        member = run_service(
+            form,
+            lambda: services.member_create(
+                actor=request.user, data=form.cleaned_data, since=form.cleaned_data.get("since")
+            ),
+        )
         if member:
             messages.success(request, f"Đã thêm đảng viên {member.full_name}.")
             return redirect(member)
