@@ -15,7 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dangbo.organizations import services as org_services
 
-A_NAMES = ["Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn An", "Đảng bộ Sở Y tế", "Chi bộ Khoa Nội", "secretary_a"]
+A_NAMES = ["Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn An", "Đảng bộ Sở Y tế", "Chi bộ Khoa Nội", "secretary_a",
+           "Võ Thị Ứng Viên"]
 
 
 def all_patterns(resolver=None, namespace=""):
@@ -36,7 +37,21 @@ def seat(tree, people, root_user):
     return org_services.seat_create(actor=root_user, term=term, member=people.m_a1, position="bi_thu")
 
 
-def urls_of_a(tree, people, seat):
+@pytest.fixture
+def history_of_a(tree, people, root_user):
+    """A transfer (temporary, to outside the deployment) and a candidate, both of A."""
+    from dangbo.members import admission, lifecycle
+
+    transfer = lifecycle.transfer_send(actor=root_user, member=people.m_a1b, kind="tam_thoi", to_external="Học viện",
+                                       sent_date=dt.date(2024, 3, 1), temporary_until=dt.date(2024, 9, 1))  # fmt: skip
+    candidate = admission.candidate_save(actor=root_user, data={
+        "organization": tree.a1, "full_name": "Võ Thị Ứng Viên", "gender": "nu", "birth_date": dt.date(2000, 1, 2),
+    })  # fmt: skip
+    return {"transfer_pk": transfer.pk, "candidate_pk": candidate.pk,
+            "event_pk": people.m_a1.events.first().pk}  # fmt: skip
+
+
+def urls_of_a(tree, people, seat, history=None):
     """Every named URL with parameters, filled with objects of organization A's subtree."""
     objects = {"organizations": tree.a, "members": people.m_a1, "accounts": people.secretary_a}
     out = []
@@ -52,22 +67,25 @@ def urls_of_a(tree, people, seat):
                 kwargs[param] = seat.pk
             elif param == "role_pk":
                 kwargs[param] = people.secretary_a.roles.get().pk
+            elif history and param in history:
+                kwargs[param] = history[param]
             else:  # pragma: no cover - a new kind of parameter must be taught to this test
                 raise AssertionError(f"test_scope_every_url does not know URL parameter {param!r} of {name}")
         out.append((name, reverse(name, kwargs=kwargs)))
     return out
 
 
-def test_every_parameterised_url_is_covered(tree, people, seat):
-    names = {name for name, _ in urls_of_a(tree, people, seat)}
+def test_every_parameterised_url_is_covered(tree, people, seat, history_of_a):
+    names = {name for name, _ in urls_of_a(tree, people, seat, history_of_a)}
     assert {"organizations:detail", "members:detail", "members:edit", "organizations:seat_end",
-            "accounts:user_detail", "accounts:role_revoke"} <= names
+            "accounts:user_detail", "accounts:role_revoke", "members:transfer", "members:transfer_letter",
+            "members:candidate", "members:event_delete", "members:event_create"} <= names
 
 
 @pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody"])
-def test_objects_of_a_sibling_answer_404(client, tree, people, seat, persona):
+def test_objects_of_a_sibling_answer_404(client, tree, people, seat, history_of_a, persona):
     client.force_login(getattr(people, persona))
-    for name, url in urls_of_a(tree, people, seat):
+    for name, url in urls_of_a(tree, people, seat, history_of_a):
         get = client.get(url)
         assert get.status_code in (404, 405), f"GET {name} {url} → {get.status_code}"
         post = client.post(url, {"full_name": "X", "name": "X", "form": "term"})
@@ -87,7 +105,7 @@ def test_plain_member_sees_only_own_record(client, tree, people, seat):
 
 
 @pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody"])
-def test_pages_without_parameters_show_nothing_of_a(client, tree, people, seat, persona):
+def test_pages_without_parameters_show_nothing_of_a(client, tree, people, seat, history_of_a, persona):
     client.force_login(getattr(people, persona))
     for name, params in all_patterns():
         if params or name in ("accounts:login", "accounts:logout"):
@@ -104,8 +122,8 @@ def test_pages_without_parameters_show_nothing_of_a(client, tree, people, seat, 
     assert "Nguyễn Văn Hùng" not in body
 
 
-def test_anonymous_is_sent_to_login(client, tree, people, seat):
-    for name, url in urls_of_a(tree, people, seat):
+def test_anonymous_is_sent_to_login(client, tree, people, seat, history_of_a):
+    for name, url in urls_of_a(tree, people, seat, history_of_a):
         response = client.get(url)
         assert response.status_code in (302, 405), name
         if response.status_code == 302:

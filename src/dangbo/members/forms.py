@@ -5,8 +5,8 @@ from dangbo.core.forms import VNFormMixin
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
 
-from .models import Member
 from .choices import MemberStatus
+from .models import Member
 from .services import EDIT_FIELDS, MEMBER_FIELDS, STANDING_FIELDS, check_member
 
 # Sections of the member form, in the order of the phiếu đảng viên.

@@ -57,7 +57,7 @@ class Member(BaseModel):
     exempted = models.BooleanField("Miễn công tác và sinh hoạt đảng", default=False)
 
     # DOMAIN §2: the date of joining is the ceremony date; party age counts from the admission decision.
-    joined_date = models.DateField("Ngày vào Đảng")
+    joined_date = models.DateField("Ngày vào Đảng", null=True)  # empty: admitted, ceremony not yet held
     joined_cell = models.CharField("Chi bộ kết nạp", max_length=255, blank=True)
     admission_decision_date = models.DateField("Ngày quyết định kết nạp", null=True, blank=True)
     admission_decision_no = models.CharField("Số quyết định kết nạp", max_length=100, blank=True)
@@ -244,3 +244,70 @@ class Transfer(BaseModel):
     @property
     def origin(self) -> str:
         return str(self.from_organization or self.from_external)
+
+
+class Candidate(BaseModel):
+    """A person on the way to admission (quần chúng ưu tú → người xin vào Đảng), followed by their cell.
+
+    The steps are the dossier of DOMAIN §2 in order; ``services``/``admission.py`` checks them against the rules
+    in force (``rules.py``) and, at the admission decision, creates the member record with its "kết nạp" event.
+    """
+
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name="Chi bộ", on_delete=models.PROTECT, related_name="candidates"
+    )
+    full_name = models.CharField("Họ và tên", max_length=120)
+    gender = models.CharField("Giới tính", max_length=5, choices=Gender.choices)
+    birth_date = models.DateField("Ngày sinh")
+    ethnicity = models.CharField("Dân tộc", max_length=40, choices=ETHNICITY_CHOICES, default="Kinh")
+    religion = models.CharField("Tôn giáo", max_length=40, choices=RELIGION_CHOICES, default="Không")
+    occupation = models.CharField("Nghề nghiệp, đơn vị công tác", max_length=255, blank=True)
+    general_education = models.CharField(
+        "Giáo dục phổ thông", max_length=10, choices=GeneralEducation.choices, default=GeneralEducation.GRADE_12
+    )
+    education_exception = models.BooleanField(
+        "Thuộc diện được vận dụng về trình độ học vấn (vùng khó khăn)", default=False
+    )
+    mentor = models.ForeignKey(
+        Member, verbose_name="Đảng viên được phân công giúp đỡ", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="mentees",
+    )  # fmt: skip
+    course_certificate_no = models.CharField("Số giấy chứng nhận học lớp nhận thức về Đảng", max_length=50, blank=True)
+    course_date = models.DateField("Ngày cấp giấy chứng nhận", null=True, blank=True)
+    application_date = models.DateField("Ngày làm đơn xin vào Đảng", null=True, blank=True)
+    cv_verified_date = models.DateField("Ngày hoàn thành thẩm tra lý lịch", null=True, blank=True)
+    introducer_1 = models.ForeignKey(
+        Member, verbose_name="Người giới thiệu thứ nhất", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    introducer_1_since = models.DateField("Người thứ nhất biết người xin vào Đảng từ", null=True, blank=True)
+    introducer_2 = models.ForeignKey(
+        Member, verbose_name="Người giới thiệu thứ hai", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    introducer_2_since = models.DateField("Người thứ hai biết người xin vào Đảng từ", null=True, blank=True)
+    cell_resolution_date = models.DateField("Ngày chi bộ xét, biểu quyết", null=True, blank=True)
+    votes_for = models.PositiveSmallIntegerField("Số đảng viên chính thức tán thành", null=True, blank=True)
+    official_members = models.PositiveSmallIntegerField("Tổng số đảng viên chính thức của chi bộ", null=True, blank=True)
+    grassroots_resolution_date = models.DateField("Ngày nghị quyết của đảng ủy cơ sở", null=True, blank=True)
+    decision_no = models.CharField("Số quyết định kết nạp", max_length=100, blank=True)
+    decision_date = models.DateField("Ngày quyết định kết nạp", null=True, blank=True)
+    decision_issuer = models.CharField("Cấp ra quyết định", max_length=255, blank=True)
+    member = models.OneToOneField(
+        Member, verbose_name="Hồ sơ đảng viên", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="candidacy",
+    )  # fmt: skip
+    withdrawn_date = models.DateField("Ngày dừng xem xét", null=True, blank=True)
+    note = models.CharField("Ghi chú", max_length=500, blank=True)
+    name_sort = BinaryCharField(max_length=200, editable=False, default="")
+
+    class Meta:
+        verbose_name = "người xin vào Đảng"
+        verbose_name_plural = "người xin vào Đảng"
+        ordering = ["name_sort", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:candidate", args=[self.pk])

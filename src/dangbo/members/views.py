@@ -10,7 +10,7 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
 from dangbo.organizations.models import Organization
 
-from . import selectors, services
+from . import selectors, services, views_history
 from .forms import MemberForm, cell_choices
 from .models import Member
 
@@ -39,6 +39,7 @@ def member_detail(request, pk):
             and not hasattr(member, "user"),
             "history": history_page(member),
             "seats": member.committee_seats.select_related("term__organization"),
+            **views_history.member_history_context(request, member),
         },
     )
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Q
 
 from dangbo.accounts import policy
+from dangbo.core.text import fold
 
 from .models import Organization, OrganizationLink
 
@@ -34,28 +35,45 @@ def organizations_for_filter(actor, *, selected=None):
     return qs, qs.filter(q).order_by("path")
 
 
+def _valid_on(on: dt.date) -> Q:
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+
+
 def tree_children(actor, parent: Organization | None, *, on: dt.date | None = None) -> list[Organization]:
     """Children of ``parent`` (or the actor's top organizations) visible to the actor, with ``has_children``
     set; member counts are stored on each organization (``counts.py``). Two queries whatever the number of
-    nodes."""
+    nodes.
+
+    With ``on``: the tree of that date from the parent links (``OrganizationLink``) — names of that time,
+    only organizations that existed, and the member counts of that date (from the members' roll periods)."""
     scoped = organization_scope(actor)
-    if parent is None:
-        nodes = list(scoped.filter(pk__in=policy.root_organizations(actor)).order_by("path"))
-    elif on is None:
-        nodes = list(scoped.filter(parent=parent).order_by("name_norm", "id"))
-    else:
-        ids = (
-            OrganizationLink.objects.filter(parent=parent)
-            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-            .values("organization_id")
+    if on is None:
+        if parent is None:
+            nodes = list(scoped.filter(pk__in=policy.root_organizations(actor)).order_by("path"))
+        else:
+            nodes = list(scoped.filter(parent=parent).order_by("name_norm", "id"))
+        with_children = set(
+            Organization.objects.filter(parent__in=nodes).values_list("parent_id", flat=True).distinct()
         )
-        nodes = list(scoped.filter(pk__in=ids).order_by("name_norm", "id"))
-    with_children = set(
-        Organization.objects.filter(parent__in=nodes).values_list("parent_id", flat=True).distinct()
-    )
+        for n in nodes:
+            n.has_children = n.pk in with_children
+        return nodes
+    links = OrganizationLink.objects.filter(_valid_on(on))
+    if parent is None:
+        ids = links.filter(organization_id__in=policy.root_organizations(actor)).values("organization_id")
+    else:
+        ids = links.filter(parent=parent).values("organization_id")
+    nodes = list(scoped.filter(pk__in=ids))
+    names = dict(links.filter(organization__in=nodes).values_list("organization_id", "name"))
+    with_children = set(links.filter(parent__in=nodes).values_list("parent_id", flat=True).distinct())
+    from dangbo.members.asof import counts_on
+
+    counted = counts_on(nodes, on)
     for n in nodes:
+        n.name = names.get(n.pk) or n.name
         n.has_children = n.pk in with_children
+        n.official_count, n.probationary_count = counted.get(n.pk, (0, 0))
+    nodes.sort(key=lambda n: (fold(n.name), n.pk))
     return nodes
 
 

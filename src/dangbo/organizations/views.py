@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -19,16 +21,33 @@ from .paths import subtree_q
 
 @login_required
 def tree(request):
-    nodes = selectors.tree_children(request.user, None)
-    return render(request, "organizations/tree.html", {"nodes": nodes})
+    on, error = _date_param(request)
+    nodes = selectors.tree_children(request.user, None, on=on)
+    return render(request, "organizations/tree.html", {"nodes": nodes, "on": on, "date_error": error,
+                                                       "ngay": request.GET.get("ngay", "")})  # fmt: skip
+
+
+def _date_param(request):
+    """The "?ngay=dd/mm/yyyy" of a tree page: (date or None, error message)."""
+    raw = (request.GET.get("ngay") or "").strip()
+    if not raw:
+        return None, ""
+    try:
+        day = dt.datetime.strptime(raw, "%d/%m/%Y").date()
+    except ValueError:
+        return None, f"Ngày «{raw}» không hợp lệ, cần có dạng dd/mm/yyyy."
+    if day > today():
+        return None, "Ngày xem cây tổ chức không được sau ngày hôm nay."
+    return day, ""
 
 
 @login_required
 def tree_children(request, pk):
     """htmx partial: the children of one node, loaded when it is expanded."""
     parent = selectors.organization_detail(request.user, pk)
-    nodes = selectors.tree_children(request.user, parent)
-    return render(request, "organizations/_tree_nodes.html", {"nodes": nodes})
+    on, _ = _date_param(request)
+    nodes = selectors.tree_children(request.user, parent, on=on)
+    return render(request, "organizations/_tree_nodes.html", {"nodes": nodes, "on": on, "ngay": request.GET.get("ngay", "")})
 
 
 @login_required

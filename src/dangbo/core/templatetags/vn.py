@@ -40,6 +40,14 @@ def phantram(value, digits: int = 1) -> str:
 
 
 @register.filter
+def ty_le(part, whole) -> str:
+    """Share of a whole as a Vietnamese percentage: 3 of 8 → "37,5%"; nothing when the whole is 0."""
+    if not whole:
+        return ""
+    return phantram(100 * float(part) / float(whole))
+
+
+@register.filter
 def ngay(value) -> str:
     """A date (or aware datetime, shown in Asia/Ho_Chi_Minh) as dd/mm/yyyy."""
     if not value:

@@ -1,0 +1,311 @@
+"""The admission pipeline (kết nạp đảng viên) and probation (dự bị → chính thức), DOMAIN §2.
+
+Candidate → course certificate → application → CV verification → two introducers → cell vote → grassroots
+resolution → admission decision (creates the member, "kết nạp" event) → ceremony within 30 working days →
+12 months' probation → official recognition effective at the end of the 12 months (even when decided late),
+or removal. Every check uses the rule set in force on the date of the step (``rules.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+
+from dangbo.accounts import policy
+from dangbo.audit.models import Action
+from dangbo.audit.services import record, snapshot
+from dangbo.core.dates import full_years, today
+from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.text import clean_spaces, name_sort_key, nfc
+from dangbo.core.workdays import WorkCalendar
+from dangbo.organizations.choices import CELL_KINDS
+
+from . import lifecycle
+from . import services as member_services
+from .choices import EventKind, MemberStatus
+from .models import Candidate, Member
+from .rules import add_months, full_months, rules_on
+
+CANDIDATE_FIELDS = (
+    "organization", "full_name", "gender", "birth_date", "ethnicity", "religion", "occupation", "general_education",
+    "education_exception", "mentor", "course_certificate_no", "course_date", "application_date", "cv_verified_date",
+    "introducer_1", "introducer_1_since", "introducer_2", "introducer_2_since", "cell_resolution_date", "votes_for",
+    "official_members", "grassroots_resolution_date", "note",
+)  # fmt: skip
+# The dossier's dated steps in the order they happen.
+STEP_ORDER = ("course_date", "application_date", "cv_verified_date", "cell_resolution_date", "grassroots_resolution_date")
+
+
+def _fmt(d: dt.date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    done: bool
+    detail: str = ""
+
+
+def steps(c: Candidate) -> list[Step]:
+    """The dossier as a checklist for the candidate page."""
+    return [
+        Step("Phân công đảng viên giúp đỡ", bool(c.mentor_id), str(c.mentor or "")),
+        Step("Học lớp bồi dưỡng nhận thức về Đảng", bool(c.course_date), c.course_date and _fmt(c.course_date) or ""),
+        Step("Đơn xin vào Đảng", bool(c.application_date), c.application_date and _fmt(c.application_date) or ""),
+        Step("Thẩm tra lý lịch", bool(c.cv_verified_date), c.cv_verified_date and _fmt(c.cv_verified_date) or ""),
+        Step("Hai đảng viên chính thức giới thiệu", bool(c.introducer_1_id and c.introducer_2_id),
+             ", ".join(str(m) for m in (c.introducer_1, c.introducer_2) if m)),
+        Step("Chi bộ xét, biểu quyết", bool(c.cell_resolution_date),
+             f"{_fmt(c.cell_resolution_date)}: {c.votes_for}/{c.official_members} tán thành"
+             if c.cell_resolution_date and c.votes_for is not None else ""),
+        Step("Nghị quyết của đảng ủy cơ sở", bool(c.grassroots_resolution_date),
+             c.grassroots_resolution_date and _fmt(c.grassroots_resolution_date) or ""),
+        Step("Quyết định kết nạp", bool(c.member_id),
+             f"Số {c.decision_no}, ngày {_fmt(c.decision_date)}" if c.decision_date else ""),
+    ]  # fmt: skip
+
+
+def _introducer_problem(member: Member | None, since: dt.date | None, on: dt.date, n: str, months: int) -> str:
+    if member is None:
+        return ""
+    was_official = member.periods.filter(
+        Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on)), status=MemberStatus.OFFICIAL
+    ).exists()
+    if not was_official:
+        return f"Người giới thiệu thứ {n}: {member} không phải đảng viên chính thức đang sinh hoạt vào ngày {_fmt(on)}."
+    if since is None:
+        return f"Người giới thiệu thứ {n}: chưa ghi từ ngày nào biết người xin vào Đảng."
+    if full_months(since, on) < months:
+        return (
+            f"Người giới thiệu thứ {n}: mới biết người xin vào Đảng {full_months(since, on)} tháng, "
+            f"chưa đủ {months} tháng."
+        )
+    return ""
+
+
+def problems(c: Candidate, on: dt.date | None = None) -> dict[str, str]:
+    """What stands in the way of admission, judged on the cell's date (or ``on``): {field: message}."""
+    day = c.cell_resolution_date or on or today()
+    rules = rules_on(day)
+    e: dict[str, str] = {}
+    if c.birth_date:
+        months = full_months(c.birth_date, day)  # "tuổi đời tính theo tháng"
+        if months < rules.min_age * 12:
+            e["birth_date"] = (
+                f"Ngày sinh: ngày {_fmt(day)} mới {full_years(c.birth_date, day)} tuổi, chưa đủ {rules.min_age} tuổi."
+            )
+        elif months > rules.max_age * 12:
+            e["birth_date"] = (
+                f"Ngày sinh: ngày {_fmt(day)} đã quá {rules.max_age} tuổi; chỉ kết nạp khi cấp ủy trực thuộc "
+                "Trung ương đồng ý bằng văn bản."
+            )
+    if c.general_education not in rules.min_general_education and not c.education_exception:
+        e["general_education"] = "Giáo dục phổ thông: cần tốt nghiệp trung học cơ sở trở lên (trừ diện được vận dụng)."
+    if not c.course_date:
+        e["course_date"] = "Ngày cấp giấy chứng nhận: chưa học lớp bồi dưỡng nhận thức về Đảng."
+    elif rules.course_certificate_months and full_months(c.course_date, day) >= rules.course_certificate_months:
+        e["course_date"] = (
+            f"Ngày cấp giấy chứng nhận: giấy chứng nhận đã quá {rules.course_certificate_months} tháng vào ngày "
+            f"{_fmt(day)}."
+        )
+    if not c.application_date:
+        e["application_date"] = "Ngày làm đơn xin vào Đảng: chưa có đơn."
+    if not c.cv_verified_date:
+        e["cv_verified_date"] = "Ngày hoàn thành thẩm tra lý lịch: chưa thẩm tra lý lịch."
+    for n, member, since in (("1", c.introducer_1, c.introducer_1_since), ("2", c.introducer_2, c.introducer_2_since)):
+        field = f"introducer_{n}"
+        if member is None:
+            e[field] = f"Người giới thiệu thứ {n}: chưa có."
+        elif problem := _introducer_problem(member, since, day, "nhất" if n == "1" else "hai", rules.introducer_months):
+            e[field] = problem
+    if c.introducer_1_id and c.introducer_1_id == c.introducer_2_id:
+        e["introducer_2"] = "Người giới thiệu thứ hai: phải là người khác người thứ nhất."
+    if not c.cell_resolution_date:
+        e["cell_resolution_date"] = "Ngày chi bộ xét, biểu quyết: chi bộ chưa xét."
+    elif c.votes_for is None or not c.official_members:
+        e["votes_for"] = "Số đảng viên chính thức tán thành: chưa ghi kết quả biểu quyết."
+    else:
+        num, den = rules.vote_share
+        if c.votes_for > c.official_members:
+            e["votes_for"] = "Số đảng viên chính thức tán thành: lớn hơn tổng số đảng viên chính thức."
+        elif c.votes_for * den < c.official_members * num:
+            e["votes_for"] = (
+                f"Số đảng viên chính thức tán thành: {c.votes_for}/{c.official_members}, chưa đạt {num}/{den}."
+            )
+    if not c.grassroots_resolution_date:
+        e["grassroots_resolution_date"] = "Ngày nghị quyết của đảng ủy cơ sở: chưa có nghị quyết."
+    return e
+
+
+def _check_order(c: Candidate) -> dict[str, str]:
+    e = {}
+    now = today()
+    labels = {f: Candidate._meta.get_field(f).verbose_name for f in (*STEP_ORDER, "birth_date")}
+    if c.birth_date and c.birth_date > now:
+        e["birth_date"] = "Ngày sinh: không được sau ngày hôm nay."
+    previous = None
+    for f in STEP_ORDER:
+        value = getattr(c, f)
+        if value is None:
+            continue
+        if value > now:
+            e[f] = f"{labels[f]}: không được sau ngày hôm nay."
+        elif previous and value < getattr(c, previous):
+            e[f] = f"{labels[f]}: không được trước {str(labels[previous]).lower()}."
+        previous = f
+    if c.organization_id and c.organization.kind not in CELL_KINDS:
+        e["organization"] = "Chi bộ: người xin vào Đảng được theo dõi ở một chi bộ."
+    if not c.full_name:
+        e["full_name"] = "Họ và tên: không được để trống."
+    return e
+
+
+def _apply(c: Candidate, data: dict) -> None:
+    for key in CANDIDATE_FIELDS:
+        if key in data:
+            value = data[key]
+            setattr(c, key, clean_spaces(nfc(value)) if isinstance(value, str) else value)
+    c.name_sort = name_sort_key(c.full_name)
+
+
+@transaction.atomic
+def candidate_save(*, actor, data: dict, candidate: Candidate | None = None) -> Candidate:
+    """Create or update a candidate's dossier (any step, in any order of entry; dates must follow the steps)."""
+    c = candidate or Candidate()
+    if c.pk:
+        c = Candidate.objects.select_for_update().get(pk=c.pk)
+        if c.member_id:
+            raise ApplicationError("Đã có quyết định kết nạp; hồ sơ người xin vào Đảng không sửa được nữa.")
+    before = snapshot(c) if c.pk else None
+    _apply(c, data)
+    if errors := _check_order(c):
+        raise ApplicationError("Hồ sơ chưa hợp lệ, xin xem các ô được đánh dấu.", field_errors=errors)
+    if not policy.can_add_member_to(actor, c.organization):
+        raise PermissionDenied("Bạn không có quyền theo dõi người xin vào Đảng ở chi bộ này.")
+    c.save()
+    record(actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=c, before=before,
+           scope_path=c.organization.path)  # fmt: skip
+    return c
+
+
+@transaction.atomic
+def candidate_admit(
+    *, actor, candidate: Candidate, decision_no: str, decision_date: dt.date, decision_issuer: str = ""
+) -> Member:
+    """The admission decision: every condition must hold; the member record is created with its "kết nạp"
+    event on the decision date (probationary; the ceremony is recorded next)."""
+    c = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if c.member_id:
+        raise ApplicationError("Người này đã có quyết định kết nạp.")
+    if not policy.can_add_member_to(actor, c.organization):
+        raise PermissionDenied("Bạn không có quyền kết nạp đảng viên ở chi bộ này.")
+    errors = problems(c)
+    decision_no = clean_spaces(nfc(decision_no or ""))
+    if not decision_no:
+        errors["decision_no"] = "Số quyết định kết nạp: không được để trống."
+    if decision_date is None:
+        errors["decision_date"] = "Ngày quyết định kết nạp: không được để trống."
+    elif decision_date > today():
+        errors["decision_date"] = "Ngày quyết định kết nạp: không được sau ngày hôm nay."
+    elif c.grassroots_resolution_date and decision_date < c.grassroots_resolution_date:
+        errors["decision_date"] = "Ngày quyết định kết nạp: không được trước nghị quyết của đảng ủy cơ sở."
+    if errors:
+        raise ApplicationError("Chưa đủ điều kiện ra quyết định kết nạp.", field_errors=errors)
+    before = snapshot(c)
+    member = member_services.member_create(
+        actor=actor, since=decision_date,
+        admission={"decision_no": decision_no, "decision_issuer": decision_issuer},
+        data={
+            "full_name": c.full_name, "gender": c.gender, "birth_date": c.birth_date, "ethnicity": c.ethnicity,
+            "religion": c.religion, "occupation": c.occupation, "general_education": c.general_education,
+            "organization": c.organization, "status": MemberStatus.PROBATIONARY, "joined_date": None,
+            "joined_cell": c.organization.name, "introducer_1": str(c.introducer_1 or ""),
+            "introducer_2": str(c.introducer_2 or ""),
+        },
+    )  # fmt: skip
+    c.member, c.decision_no, c.decision_date, c.decision_issuer = member, decision_no, decision_date, decision_issuer
+    c.save()
+    record(actor=actor, action=Action.UPDATE, obj=c, before=before, scope_path=c.organization.path)
+    return member
+
+
+# --- Probation -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probation:
+    decision_date: dt.date | None
+    ceremony_date: dt.date | None
+    ceremony_due: dt.date | None
+    probation_end: dt.date | None
+    review_due: dt.date | None
+    state: str  # cho_le | qua_han_le | du_bi | den_han_xet | qua_han_xet
+    label: str
+
+
+def probation(member: Member, *, on: dt.date | None = None, calendar: WorkCalendar | None = None) -> Probation | None:
+    """Deadlines of a probationary member (None for anyone else)."""
+    if member.status != MemberStatus.PROBATIONARY:
+        return None
+    on = on or today()
+    cal = calendar or WorkCalendar.from_db()
+    rules = rules_on(member.admission_decision_date or member.joined_date or on)
+    decision = member.admission_decision_date
+    if member.joined_date is None:
+        due = cal.add_working_days(decision, rules.ceremony_working_days) if decision else None
+        late = due is not None and on > due
+        return Probation(decision, None, due, None, None, "qua_han_le" if late else "cho_le",
+                         "Quá hạn tổ chức lễ kết nạp" if late else "Chờ tổ chức lễ kết nạp")  # fmt: skip
+    ceremony_due = cal.add_working_days(decision, rules.ceremony_working_days) if decision else None
+    end = add_months(member.joined_date, rules.probation_months)
+    review_due = cal.add_working_days(end, rules.review_working_days)
+    if on < end:
+        state, label = "du_bi", "Đang trong thời gian dự bị"
+    elif on <= review_due:
+        state, label = "den_han_xet", "Đến hạn xét công nhận chính thức"
+    else:
+        state, label = "qua_han_xet", "Quá hạn xét công nhận chính thức"
+    return Probation(decision, member.joined_date, ceremony_due, end, review_due, state, label)
+
+
+@transaction.atomic
+def ceremony_record(*, actor, member: Member, date: dt.date) -> Member:
+    """The admission ceremony: the date of joining; probation runs 12 months from it."""
+    if member.admission_decision_date and date < member.admission_decision_date:
+        raise ApplicationError(
+            "Ngày lễ kết nạp không hợp lệ.", field_errors={"date": "Ngày lễ kết nạp: trước ngày quyết định kết nạp."}
+        )
+    lifecycle.event_record(actor=actor, member=member, kind=EventKind.CEREMONY, date=date)
+    member.refresh_from_db()
+    return member
+
+
+@transaction.atomic
+def recognize_official(
+    *, actor, member: Member, decision_no: str, decision_date: dt.date, decision_issuer: str = ""
+) -> Member:
+    """Official recognition, effective at the end of the 12 months of probation even when decided late."""
+    member = Member.objects.get(pk=member.pk)
+    p = probation(member)
+    if p is None or p.probation_end is None:
+        raise ApplicationError("Chỉ công nhận chính thức cho đảng viên dự bị đã tổ chức lễ kết nạp.")
+    errors = {}
+    if not clean_spaces(nfc(decision_no or "")):
+        errors["decision_no"] = "Số quyết định: không được để trống."
+    if decision_date is None or decision_date < p.probation_end:
+        errors["decision_date"] = f"Ngày quyết định: chưa hết 12 tháng dự bị (hết ngày {_fmt(p.probation_end)})."
+    elif decision_date > today():
+        errors["decision_date"] = "Ngày quyết định: không được sau ngày hôm nay."
+    if errors:
+        raise ApplicationError("Chưa công nhận được đảng viên chính thức.", field_errors=errors)
+    lifecycle.event_record(
+        actor=actor, member=member, kind=EventKind.OFFICIAL, date=p.probation_end, decision_no=decision_no,
+        decision_date=decision_date, decision_issuer=decision_issuer,
+        note="" if decision_date <= p.review_due else "Công nhận muộn so với hạn 30 ngày làm việc.",
+    )  # fmt: skip
+    member.refresh_from_db()
+    return member

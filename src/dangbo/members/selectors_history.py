@@ -1,0 +1,159 @@
+"""Reads of members' history, scoped: transfers of both sides, alerts for a secretary's home page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from dangbo.accounts import policy
+from dangbo.core.dates import today
+from dangbo.core.workdays import WorkCalendar
+from dangbo.organizations.models import Organization
+
+from .choices import MemberStatus, TransferKind, TransferState
+from .lifecycle import TRANSFER_LETTER_DAYS, TRANSFER_START_DAYS
+from .models import Member, Transfer
+
+TABS = [("den", "Chờ tiếp nhận"), ("di", "Đang chuyển đi"), ("tam", "Sinh hoạt tạm thời"), ("xong", "Đã hoàn thành")]
+
+
+def transfer_scope(actor):
+    """Transfers the actor may see: of members in their scope (sending side) or addressed to an organization
+    in their scope (receiving side)."""
+    members = policy.scope(actor, policy.VIEW, Member.objects.all())
+    orgs = policy.scope(actor, policy.VIEW, Organization.objects.all()).exclude(
+        pk__in=[g.org_id for g in policy.grants(actor) if g.role == "dang_vien"]
+    )
+    return Transfer.objects.filter(Q(member__in=members) | Q(to_organization__in=orgs)).select_related(
+        "member", "from_organization", "to_organization", "received_cell"
+    )
+
+
+def transfer_flags(transfer: Transfer, *, on: dt.date | None = None, calendar: WorkCalendar | None = None) -> list[str]:
+    """Deadline problems of a transfer (DOMAIN §2: start within 60 working days of the move, present the letter
+    within 30 working days)."""
+    on = on or today()
+    cal = calendar or WorkCalendar.from_db()
+    flags = []
+    if transfer.state == TransferState.SENT and transfer.kind == TransferKind.OFFICIAL:
+        waited = cal.working_days_between(transfer.sent_date, on)
+        if waited > TRANSFER_LETTER_DAYS:
+            flags.append(f"Quá {TRANSFER_LETTER_DAYS} ngày làm việc chưa được tiếp nhận ({waited} ngày làm việc)")
+    if transfer.moved_date:
+        late = cal.working_days_between(transfer.moved_date, transfer.sent_date)
+        if late > TRANSFER_START_DAYS:
+            flags.append(f"Giới thiệu chậm: {late} ngày làm việc sau khi chuyển công tác (hạn {TRANSFER_START_DAYS})")
+    if transfer.kind == TransferKind.TEMPORARY and not transfer.ended_date and transfer.temporary_until \
+            and transfer.temporary_until < on:  # fmt: skip
+        flags.append("Đã hết thời hạn sinh hoạt tạm thời, chưa ghi trở về")
+    return flags
+
+
+def transfer_list(actor, tab: str) -> list[tuple[Transfer, list[str]]]:
+    qs = transfer_scope(actor)
+    if tab == "den":
+        qs = lifecycle_receivable(actor, qs).filter(state=TransferState.SENT).exclude(kind=TransferKind.INTERNAL)
+    elif tab == "di":
+        mine = policy.scope(actor, policy.CHANGE, Member.objects.all())
+        qs = qs.filter(member__in=mine, state=TransferState.SENT, kind=TransferKind.OFFICIAL)
+    elif tab == "tam":
+        qs = qs.filter(kind=TransferKind.TEMPORARY, ended_date__isnull=True).exclude(state=TransferState.CANCELLED)
+    else:
+        qs = qs.filter(Q(state=TransferState.RECEIVED) | Q(state=TransferState.CANCELLED)).exclude(
+            kind=TransferKind.TEMPORARY, ended_date__isnull=True
+        )
+    cal = WorkCalendar.from_db()
+    return [(t, transfer_flags(t, calendar=cal)) for t in qs.order_by("-sent_date", "-id")[:300]]
+
+
+def lifecycle_receivable(actor, qs):
+    from .lifecycle import receivable_scope
+
+    return receivable_scope(actor, qs)
+
+
+# --- Alerts ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alert:
+    level: str  # "warn" (overdue) or "info" (coming up)
+    text: str
+    url: str
+    due: dt.date | None = None
+
+
+BADGE_YEARS = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
+BADGE_LOOKAHEAD_DAYS = 120
+PROBATION_LOOKAHEAD_DAYS = 30
+
+
+def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]:
+    """What needs doing in the actor's scope: probation ending, overdue ceremonies and reviews, transfers in
+    transit too long, removal candidates, Party badge milestones coming up. The system flags; people decide."""
+    from .admission import probation
+
+    on = on or today()
+    cal = WorkCalendar.from_db()
+    scoped = policy.scope(actor, policy.CHANGE, Member.objects.all())
+    out: list[Alert] = []
+    for m in scoped.filter(status=MemberStatus.PROBATIONARY).order_by("admission_decision_date", "id")[:2000]:
+        p = probation(m, on=on, calendar=cal)
+        url = m.get_absolute_url()
+        if p.state == "qua_han_le":
+            out.append(Alert("warn", f"{m.full_name}: quá hạn tổ chức lễ kết nạp (hạn {p.ceremony_due:%d/%m/%Y})", url, p.ceremony_due))
+        elif p.state == "cho_le":
+            out.append(Alert("info", f"{m.full_name}: tổ chức lễ kết nạp trước {p.ceremony_due:%d/%m/%Y}", url, p.ceremony_due))
+        elif p.state == "qua_han_xet":
+            out.append(Alert("warn", f"{m.full_name}: quá hạn xét công nhận chính thức (hạn {p.review_due:%d/%m/%Y})", url, p.review_due))
+        elif p.state == "den_han_xet":
+            out.append(Alert("warn", f"{m.full_name}: đã hết 12 tháng dự bị, xét công nhận chính thức trước {p.review_due:%d/%m/%Y}", url, p.review_due))
+        elif p.probation_end and (p.probation_end - on).days <= PROBATION_LOOKAHEAD_DAYS:
+            out.append(Alert("info", f"{m.full_name}: hết thời gian dự bị ngày {p.probation_end:%d/%m/%Y}", url, p.probation_end))
+    for t, flags in transfer_list(actor, "den") + transfer_list(actor, "di"):
+        for f in flags:
+            out.append(Alert("warn", f"{t.member.full_name} ({t.origin} → {t.destination}): {f}", t.get_absolute_url(), t.sent_date))
+    for t, flags in transfer_list(actor, "tam"):
+        for f in flags:
+            out.append(Alert("warn", f"{t.member.full_name}: {f}", t.get_absolute_url(), t.temporary_until))
+    # Party badge: party age counts from the admission decision (DOMAIN §2).
+    horizon = on + dt.timedelta(days=BADGE_LOOKAHEAD_DAYS)
+    badge_q = Q()
+    for years in BADGE_YEARS:
+        low, high = _shift(on, -years), _shift(horizon, -years)
+        badge_q |= Q(admission_decision_date__gt=low, admission_decision_date__lte=high)
+    for m in scoped.filter(badge_q, status__in=[MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY]).order_by("id")[:200]:
+        years = next(y for y in BADGE_YEARS if _shift(on, -y) < m.admission_decision_date <= _shift(horizon, -y))
+        day = _shift(m.admission_decision_date, years)
+        out.append(Alert("info", f"{m.full_name}: đủ {years} năm tuổi Đảng ngày {day:%d/%m/%Y} — đề nghị tặng Huy hiệu {years} năm tuổi Đảng", m.get_absolute_url(), day))
+    out.extend(removal_candidates(actor, on=on))
+    out.sort(key=lambda a: (a.level != "warn", a.due or dt.date.max))
+    return out[:limit]
+
+
+def removal_candidates(actor, *, on: dt.date) -> list[Alert]:
+    """DOMAIN §2: absent from meetings or unpaid dues 3 months in a year without valid reason → the cell
+    considers removal. Attendance and dues are recorded by the meetings and dues modules; until they exist
+    there is nothing to flag (returns an empty list rather than guessing)."""
+    provider = _REMOVAL_PROVIDERS
+    out: list[Alert] = []
+    for fn in provider:
+        out.extend(fn(actor, on))
+    return out
+
+
+# Other modules (cell meetings: absences; dues: unpaid months) register a function (actor, on) → [Alert].
+_REMOVAL_PROVIDERS: list = []
+
+
+def register_removal_signal(fn) -> None:
+    _REMOVAL_PROVIDERS.append(fn)
+
+
+def _shift(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

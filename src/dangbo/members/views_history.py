@@ -1,0 +1,319 @@
+"""Pages of a member's history: events, transfers (both sides), admission and probation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangbo.accounts import policy
+from dangbo.audit.selectors import history_page
+from dangbo.core.dates import today
+from dangbo.core.errors import ApplicationError
+from dangbo.core.forms import run_service
+from dangbo.core.workdays import WorkCalendar
+from dangbo.organizations.models import Organization
+
+from . import admission, lifecycle, selectors_history
+from .choices import TransferKind, TransferState
+from .forms import cell_choices
+from .forms_history import CandidateForm, DateForm, DecisionForm, EventForm, ReceiveForm, TransferForm
+from .models import Candidate, Member, MemberEvent
+
+
+def _member_for_change(request, pk) -> Member:
+    return policy.get_scoped_or_404(
+        request.user, policy.CHANGE, Member.objects.select_related("organization"), pk=pk
+    )
+
+
+def _cells(request):
+    return cell_choices(policy.placement_scope(request.user, Organization.objects.all()))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request, pk):
+    member = _member_for_change(request, pk)
+    form = EventForm(request.POST or None, cells=_cells(request), initial={"date": today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(form, lambda: lifecycle.event_record(actor=request.user, member=member, **data))
+        if done:
+            messages.success(request, f"Đã ghi sự kiện «{done.get_kind_display()}».")
+            return redirect(member)
+    return render(request, "members/event_form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_POST
+def event_delete(request, event_pk):
+    event = get_object_or_404(MemberEvent, pk=event_pk)
+    member = _member_for_change(request, event.member_id)
+    try:
+        lifecycle.event_delete(actor=request.user, event=event)
+        messages.success(request, "Đã xóa sự kiện ghi nhầm.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(member)
+
+
+# --- Transfers ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_create(request, pk):
+    member = _member_for_change(request, pk)
+    form = TransferForm(request.POST or None, member=member, initial={"sent_date": today(), "kind": TransferKind.OFFICIAL})
+    if request.method == "POST" and form.is_valid():
+        transfer = run_service(form, lambda: lifecycle.transfer_send(actor=request.user, member=member, **form.cleaned_data))
+        if transfer:
+            messages.success(request, "Đã lập giấy giới thiệu sinh hoạt đảng.")
+            return redirect(transfer)
+    return render(request, "members/transfer_form.html", {"form": form, "member": member})
+
+
+def _transfer(request, transfer_pk):
+    transfer = selectors_history.transfer_scope(request.user).filter(pk=transfer_pk).first()
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_detail(request, transfer_pk):
+    transfer = _transfer(request, transfer_pk)
+    can_receive = (
+        transfer.state == TransferState.SENT
+        and transfer.kind != TransferKind.INTERNAL
+        and transfer.to_organization_id is not None
+        and lifecycle.receivable_scope(request.user, type(transfer).objects.filter(pk=transfer.pk)).exists()
+    )
+    can_send_side = policy.can(request.user, policy.CHANGE, transfer.member)
+    form = None
+    if can_receive:
+        cells = cell_choices(
+            policy.placement_scope(request.user, Organization.objects.filter(path__startswith=transfer.to_organization.path))
+        )
+        form = ReceiveForm(request.POST or None, cells=cells, initial={"received_date": today()})
+        if request.method == "POST" and form.is_valid():
+            done = run_service(
+                form,
+                lambda: lifecycle.transfer_receive(
+                    actor=request.user, transfer=transfer, cell=form.cleaned_data["cell"],
+                    received_date=form.cleaned_data["received_date"],
+                ),
+            )  # fmt: skip
+            if done:
+                messages.success(request, f"Đã tiếp nhận đảng viên {transfer.member.full_name}.")
+                return redirect(transfer)
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "members/transfer_detail.html",
+        {"transfer": transfer, "form": form, "can_send_side": can_send_side,
+         "flags": selectors_history.transfer_flags(transfer), "return_form": DateForm(label="Ngày trở về")},
+    )  # fmt: skip
+
+
+@login_required
+def transfer_letter(request, transfer_pk):
+    from .letters_build import letter_for
+
+    transfer = _transfer(request, transfer_pk)
+    if not policy.can(request.user, policy.VIEW, transfer.member):
+        raise Http404
+    content = letter_for(transfer)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="giay-gioi-thieu-{transfer.pk}.docx"'
+    return response
+
+
+@login_required
+@require_POST
+def transfer_cancel(request, transfer_pk):
+    transfer = _transfer(request, transfer_pk)
+    try:
+        lifecycle.transfer_cancel(actor=request.user, transfer=transfer)
+        messages.success(request, "Đã hủy giấy giới thiệu; đảng viên trở lại danh sách chi bộ.")
+    except ApplicationError as error:
+        if not policy.can(request.user, policy.CHANGE, transfer.member):
+            raise Http404 from None
+        messages.error(request, error.message)
+    return redirect(transfer)
+
+
+@login_required
+@require_POST
+def transfer_return(request, transfer_pk):
+    transfer = _transfer(request, transfer_pk)
+    if not policy.can(request.user, policy.CHANGE, transfer.member):
+        raise Http404
+    form = DateForm(request.POST, label="Ngày trở về")
+    if form.is_valid():
+        try:
+            lifecycle.temporary_end(actor=request.user, transfer=transfer, date=form.cleaned_data["date"])
+            messages.success(request, "Đã ghi việc trở về sinh hoạt tại chi bộ.")
+        except ApplicationError as error:
+            messages.error(request, " ".join([error.message, *error.field_errors.values()]))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(transfer)
+
+
+@login_required
+def transfer_list(request):
+    tab = request.GET.get("loai", "den")
+    rows = selectors_history.transfer_list(request.user, tab)
+    return render(request, "members/transfer_list.html", {"rows": rows, "tab": tab, "tabs": selectors_history.TABS})
+
+
+# --- Probation ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def ceremony(request, pk):
+    member = _member_for_change(request, pk)
+    form = DateForm(request.POST, label="Ngày tổ chức lễ kết nạp")
+    if form.is_valid():
+        try:
+            admission.ceremony_record(actor=request.user, member=member, date=form.cleaned_data["date"])
+            messages.success(request, "Đã ghi lễ kết nạp; thời gian dự bị 12 tháng tính từ ngày này.")
+        except ApplicationError as error:
+            messages.error(request, " ".join([error.message, *error.field_errors.values()]))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(member)
+
+
+@login_required
+@require_POST
+def recognize(request, pk):
+    member = _member_for_change(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            admission.recognize_official(actor=request.user, member=member, **form.cleaned_data)
+            messages.success(request, "Đã công nhận đảng viên chính thức (có hiệu lực từ ngày hết 12 tháng dự bị).")
+        except ApplicationError as error:
+            messages.error(request, " ".join([error.message, *error.field_errors.values()]))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(member)
+
+
+# --- Admission pipeline ---------------------------------------------------------------------------------
+
+
+def candidate_scope(actor):
+    return Candidate.objects.filter(organization__in=policy.placement_scope(actor, Organization.objects.all()))
+
+
+@login_required
+def candidate_list(request):
+    show = request.GET.get("xem", "dang_xet")
+    qs = candidate_scope(request.user).select_related("organization__parent", "member")
+    if show == "da_ket_nap":
+        qs = qs.filter(member__isnull=False)
+    else:
+        qs = qs.filter(member__isnull=True, withdrawn_date__isnull=True)
+    rows = [(c, admission.steps(c)) for c in qs.select_related("mentor", "introducer_1", "introducer_2")[:500]]
+    can_add = _cells(request).exists()
+    return render(request, "members/candidate_list.html", {"rows": rows, "show": show, "can_add": can_add})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidate_create(request):
+    cells = _cells(request)
+    if not cells.exists():
+        raise Http404
+    initial = {}
+    if len(only := list(cells.values_list("pk", flat=True)[:2])) == 1:
+        initial["organization"] = only[0]
+    form = CandidateForm(request.POST or None, cells=cells, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = run_service(form, lambda: admission.candidate_save(actor=request.user, data=form.cleaned_data))
+        if c:
+            messages.success(request, f"Đã thêm {c.full_name} vào danh sách người xin vào Đảng.")
+            return redirect(c)
+    return render(request, "members/candidate_form.html", {"form": form, "candidate": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidate_detail(request, candidate_pk):
+    c = candidate_scope(request.user).select_related("organization", "member").filter(pk=candidate_pk).first()
+    if c is None:
+        raise Http404
+    grassroots = Organization.objects.filter(pk__in=c.organization.ancestor_ids + [c.organization_id])
+    top = grassroots.filter(kind__in=("dang_bo_co_so", "chi_bo_co_so")).first() or c.organization
+    members = (
+        Member.objects.filter(org_path__startswith=top.path, status__in=["chinh_thuc", "du_bi"])
+        .select_related("organization")
+        .order_by("name_sort")
+    )
+    form = CandidateForm(request.POST or None, instance=c, cells=_cells(request), members=members)
+    if request.method == "POST" and not c.member_id and form.is_valid():
+        saved = run_service(form, lambda: admission.candidate_save(actor=request.user, candidate=c, data=form.cleaned_data))
+        if saved:
+            messages.success(request, "Đã lưu hồ sơ.")
+            return redirect(saved)
+    return render(
+        request,
+        "members/candidate_detail.html",
+        {"c": c, "form": form, "steps": admission.steps(c), "problems": admission.problems(c),
+         "decision_form": DecisionForm(initial={"decision_date": today()}), "history": history_page(c)},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def candidate_admit(request, candidate_pk):
+    c = candidate_scope(request.user).filter(pk=candidate_pk).first()
+    if c is None:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            member = admission.candidate_admit(actor=request.user, candidate=c, **form.cleaned_data)
+            messages.success(request, f"Đã ra quyết định kết nạp {member.full_name}. Hãy tổ chức lễ kết nạp trong 30 ngày làm việc.")
+            return redirect(member)
+        except ApplicationError as error:
+            messages.error(request, " ".join([error.message, *error.field_errors.values()]))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(c)
+
+
+def member_history_context(request, member: Member) -> dict:
+    """The member page's history part: timeline, transfers, probation deadlines and the action forms."""
+    cal = WorkCalendar.from_db()
+    can_change = policy.can(request.user, policy.CHANGE, member)
+    events = list(member.events.select_related("organization", "transfer").order_by("-date", "-id"))
+    transfers = list(
+        selectors_history.transfer_scope(request.user).filter(member=member).select_related(
+            "from_organization", "to_organization", "received_cell"
+        )
+    )
+    return {
+        "events": events,
+        "transfers": transfers,
+        "probation": admission.probation(member, calendar=cal),
+        "can_change_history": can_change,
+        "ceremony_form": DateForm(label="Ngày tổ chức lễ kết nạp", initial={"date": today()}),
+        "recognize_form": DecisionForm(initial={"decision_date": today()}),
+        "open_transfer": next((t for t in transfers if t.state == TransferState.SENT or (
+            t.kind == TransferKind.TEMPORARY and not t.ended_date)), None),
+    }  # fmt: skip
+
+
+
