@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from dangbo.accounts import policy
+from dangbo.members.selectors_history import alerts
 from dangbo.organizations.choices import GRASSROOTS_KINDS
 from dangbo.organizations.selectors import organization_scope, tree_children
 
@@ -21,5 +22,6 @@ def home(request):
             "probationary": sum(r.probationary_count for r in roots),
             "roles": user.roles.select_related("organization"),
             "own_member": user.member if user.member_id and policy.can(user, policy.VIEW, user.member) else None,
+            "alerts": alerts(user),
         },
     )

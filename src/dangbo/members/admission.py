@@ -117,10 +117,10 @@ def problems(c: Candidate, on: dt.date | None = None) -> dict[str, str]:
     if not c.cv_verified_date:
         e["cv_verified_date"] = "Ngày hoàn thành thẩm tra lý lịch: chưa thẩm tra lý lịch."
     for n, member, since in (("1", c.introducer_1, c.introducer_1_since), ("2", c.introducer_2, c.introducer_2_since)):
-        field = f"introducer_{n}"
+        field, ordinal = f"introducer_{n}", "nhất" if n == "1" else "hai"
         if member is None:
-            e[field] = f"Người giới thiệu thứ {n}: chưa có."
-        elif problem := _introducer_problem(member, since, day, "nhất" if n == "1" else "hai", rules.introducer_months):
+            e[field] = f"Người giới thiệu thứ {ordinal}: chưa có."
+        elif problem := _introducer_problem(member, since, day, ordinal, rules.introducer_months):
             e[field] = problem
     if c.introducer_1_id and c.introducer_1_id == c.introducer_2_id:
         e["introducer_2"] = "Người giới thiệu thứ hai: phải là người khác người thứ nhất."

@@ -52,3 +52,60 @@ class SeatForm(VNFormMixin, forms.Form):
             self.fields["member"].widget = forms.NumberInput(attrs={"min": 1})
             self.fields["member"].label = "Mã hồ sơ đảng viên"
             self.fields["member"].help_text = "Số ghi ở mục «Mã hồ sơ» trên trang của đảng viên."
+
+
+class OrgChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.kind_label})"
+
+
+class DecisionMixin(forms.Form):
+    date = forms.DateField(label="Ngày có hiệu lực")
+    decision_no = forms.CharField(label="Số quyết định", max_length=100)
+
+
+class MoveForm(VNFormMixin, DecisionMixin):
+    """Move an organization, or hand over several, under another parent (chuyển trực thuộc, bàn giao)."""
+
+    new_parent = OrgChoice(label="Chuyển về trực thuộc", queryset=Organization.objects.none())
+
+    def __init__(self, *args, parents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parents is not None:
+            self.fields["new_parent"].queryset = parents
+        self.order_fields(["new_parent", "date", "decision_no"])
+
+
+class HandoverForm(MoveForm):
+    organizations = forms.ModelMultipleChoiceField(
+        label="Các tổ chức bàn giao", queryset=Organization.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, children=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if children is not None:
+            self.fields["organizations"].queryset = children
+            self.fields["organizations"].label_from_instance = lambda o: f"{o.name} ({o.member_count} đảng viên)"
+
+
+class RenameForm(VNFormMixin, DecisionMixin):
+    name = forms.CharField(label="Tên mới", max_length=255)
+    short_name = forms.CharField(label="Tên viết tắt mới", max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["name", "short_name", "date", "decision_no"])
+
+
+class MergeForm(VNFormMixin, DecisionMixin):
+    target = OrgChoice(label="Hợp nhất vào", queryset=Organization.objects.none())
+
+    def __init__(self, *args, targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if targets is not None:
+            self.fields["target"].queryset = targets
+        self.order_fields(["target", "date", "decision_no"])
+
+
+class DissolveForm(VNFormMixin, DecisionMixin):
+    pass

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/cap-uy/", views.committee, name="committee"),
     path("<int:pk>/cap-uy/<int:seat_pk>/thoi/", views.seat_end, name="seat_end"),
     path("<int:parent_pk>/them/", views.create, name="create"),
+    path("<int:pk>/sap-xep/", views.restructure_page, name="restructure"),
+    path("<int:pk>/ban-giao/", views.handover_page, name="handover"),
 ]

@@ -13,8 +13,18 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
 from dangbo.members.selectors import member_scope
 
-from . import selectors, services
-from .forms import OrganizationForm, SeatForm, TermForm
+from . import restructure, selectors, services
+from .choices import ALLOWED_PARENTS
+from .forms import (
+    DissolveForm,
+    HandoverForm,
+    MergeForm,
+    MoveForm,
+    OrganizationForm,
+    RenameForm,
+    SeatForm,
+    TermForm,
+)
 from .models import CommitteeSeat, Organization
 from .paths import subtree_q
 
@@ -157,3 +167,70 @@ def seat_end(request, pk, seat_pk):
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("organizations:committee", pk=org.pk)
+
+
+# --- Restructuring ----------------------------------------------------------------------------------------
+
+RESTRUCTURE_FORMS = ("chuyen", "doi_ten", "hop_nhat", "giai_the")
+
+
+def _parents_for(user, org):
+    allowed = [k for k in ALLOWED_PARENTS.get(org.kind, ()) if k]
+    qs = selectors.organization_scope(user, policy.ADD).filter(kind__in=allowed, end_date__isnull=True)
+    return qs.exclude(subtree_q(org.path)).exclude(pk=org.parent_id).order_by("path")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def restructure_page(request, pk):
+    """Move, rename, merge or dissolve one organization, each effective on a date by a decision."""
+    org = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.select_related("parent"), pk=pk)
+    if org.end_date:
+        raise Http404
+    which = request.POST.get("form") if request.method == "POST" else None
+    data = request.POST if which else None
+    siblings = Organization.objects.filter(parent_id=org.parent_id, kind=org.kind, end_date__isnull=True).exclude(pk=org.pk)
+    forms_ = {
+        "chuyen": MoveForm(data if which == "chuyen" else None, parents=_parents_for(request.user, org), prefix="chuyen"),
+        "doi_ten": RenameForm(data if which == "doi_ten" else None, prefix="doi_ten",
+                              initial={"short_name": org.short_name}),
+        "hop_nhat": MergeForm(data if which == "hop_nhat" else None, prefix="hop_nhat",
+                              targets=selectors.organization_scope(request.user, policy.CHANGE).filter(pk__in=siblings)),
+        "giai_the": DissolveForm(data if which == "giai_the" else None, prefix="giai_the"),
+    }  # fmt: skip
+    if which in forms_ and forms_[which].is_valid():
+        form, d = forms_[which], forms_[which].cleaned_data
+        common = {"actor": request.user, "date": d["date"], "decision_no": d["decision_no"]}
+        calls = {
+            "chuyen": lambda: restructure.organization_move(organization=org, new_parent=d["new_parent"], **common),
+            "doi_ten": lambda: restructure.organization_rename(organization=org, name=d["name"],
+                                                               short_name=d["short_name"], **common),
+            "hop_nhat": lambda: restructure.organization_merge(sources=[org], target=d["target"], **common),
+            "giai_the": lambda: restructure.organization_dissolve(organization=org, **common),
+        }  # fmt: skip
+        if run_service(form, calls[which]) is not None:
+            messages.success(request, "Đã ghi quyết định sắp xếp tổ chức.")
+            return redirect(d["target"] if which == "hop_nhat" else org)
+    return render(request, "organizations/restructure.html", {"org": org, "forms": forms_, "which": which})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover_page(request, pk):
+    """Hand over N organizations with their members to another committee by one decision."""
+    parent = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.all(), pk=pk)
+    children = selectors.organization_scope(request.user, policy.CHANGE).filter(parent=parent, end_date__isnull=True)
+    children = children.order_by("name_norm")
+    sample = children.first()
+    parents = _parents_for(request.user, sample) if sample else Organization.objects.none()
+    form = HandoverForm(request.POST or None, children=children, parents=parents.exclude(pk=parent.pk))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = run_service(form, lambda: restructure.handover(
+            actor=request.user, organizations=list(d["organizations"]), new_parent=d["new_parent"], date=d["date"],
+            decision_no=d["decision_no"],
+        ))  # fmt: skip
+        if done:
+            messages.success(request, f"Đã bàn giao {done['organizations']} tổ chức với {done['members']} đảng viên.")
+            return redirect(d["new_parent"])
+    return render(request, "organizations/handover.html", {"org": parent, "form": form})

@@ -1,0 +1,182 @@
+"""The history pages as users work with them: admission to official membership, a transfer seen from both
+sides, the tree on a date, the reports, restructuring — and bad input refused with the field named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import docx
+from django.urls import reverse
+
+from dangbo.audit.models import AuditEvent
+from dangbo.core.dates import today
+from dangbo.members.models import Candidate, Member, MemberEvent, Transfer
+from dangbo.organizations import services as org_services
+from dangbo.organizations.choices import OrgKind
+from dangbo.organizations.models import Organization
+
+D = dt.date
+
+
+def fmt(d: dt.date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def test_a_candidate_goes_through_admission_to_official_membership(client, tree, people):
+    client.force_login(people.cell_secretary)
+    r = client.post(reverse("members:candidate_create"), {
+        "organization": tree.a1.pk, "full_name": "Hồ  Thị   Mai", "gender": "nu", "birth_date": "02/03/1998",
+        "ethnicity": "Kinh", "religion": "Không", "general_education": "12/12",
+    })  # fmt: skip
+    assert r.status_code == 302, r.context["form"].errors
+    c = Candidate.objects.get(full_name="Hồ Thị Mai")  # spaces cleaned
+    page = client.get(c.get_absolute_url()).content.decode()
+    assert "chưa học lớp bồi dưỡng nhận thức về Đảng" in page and "Người giới thiệu thứ nhất: chưa có" in page
+    decision_day = today() - dt.timedelta(days=500)
+    steps = {
+        "organization": tree.a1.pk, "full_name": "Hồ Thị Mai", "gender": "nu", "birth_date": "02/03/1998",
+        "ethnicity": "Kinh", "religion": "Không", "general_education": "12/12", "mentor": people.m_a1.pk,
+        "course_certificate_no": "125/CN", "course_date": fmt(decision_day - dt.timedelta(days=200)),
+        "application_date": fmt(decision_day - dt.timedelta(days=150)),
+        "cv_verified_date": fmt(decision_day - dt.timedelta(days=60)),
+        "introducer_1": people.m_a1.pk, "introducer_1_since": fmt(decision_day - dt.timedelta(days=800)),
+        "introducer_2": people.m_a1b.pk, "introducer_2_since": fmt(decision_day - dt.timedelta(days=800)),
+        "cell_resolution_date": fmt(decision_day - dt.timedelta(days=30)), "votes_for": 2, "official_members": 3,
+        "grassroots_resolution_date": fmt(decision_day - dt.timedelta(days=10)),
+    }  # fmt: skip
+    r = client.post(c.get_absolute_url(), steps)
+    assert r.status_code == 302, r.context["form"].errors
+    page = client.get(c.get_absolute_url()).content.decode()
+    assert "Số đảng viên chính thức tán thành: 2/3, chưa đạt 2/3" not in page  # 2 of 3 is two-thirds
+    assert "Ghi quyết định kết nạp" in page
+    r = client.post(reverse("members:candidate_admit", args=[c.pk]),
+                    {"decision_no": "125-QĐ/ĐU", "decision_date": fmt(decision_day), "decision_issuer": "Đảng ủy Sở Y tế"})  # fmt: skip
+    member = Member.objects.get(full_name="Hồ Thị Mai")
+    assert r["Location"] == member.get_absolute_url()
+    assert member.status == "du_bi" and member.joined_date is None and member.introducer_1 == "Nguyễn Văn Hùng"
+    # The ceremony is overdue (30 working days after a decision 500 days ago) and shows on the home page.
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Hồ Thị Mai: quá hạn tổ chức lễ kết nạp" in home
+    ceremony_day = decision_day + dt.timedelta(days=20)
+    client.post(reverse("members:ceremony", args=[member.pk]), {"date": fmt(ceremony_day)})
+    member.refresh_from_db()
+    assert member.joined_date == ceremony_day
+    page = client.get(member.get_absolute_url()).content.decode()
+    assert "Công nhận đảng viên chính thức" in page and "Lễ kết nạp" in page
+    # Recognition is effective at the end of the 12 months even when decided later.
+    client.post(reverse("members:recognize", args=[member.pk]),
+                {"decision_no": "200-QĐ/ĐU", "decision_date": fmt(today())})  # fmt: skip
+    member.refresh_from_db()
+    end = ceremony_day.replace(year=ceremony_day.year + 1)
+    assert member.status == "chinh_thuc" and member.official_date == end
+    assert member.events.get(kind="chinh_thuc").note  # decided late: noted
+
+
+def test_admission_refused_when_conditions_fail(client, tree, people):
+    client.force_login(people.secretary_a)
+    young = D(today().year - 17, 1, 1)
+    client.post(reverse("members:candidate_create"), {
+        "organization": tree.a1.pk, "full_name": "Lê Văn Trẻ", "gender": "nam", "birth_date": fmt(young),
+        "ethnicity": "Kinh", "religion": "Không", "general_education": "12/12",
+    })  # fmt: skip
+    c = Candidate.objects.get(full_name="Lê Văn Trẻ")
+    before = Member.objects.count(), MemberEvent.objects.count()
+    r = client.post(reverse("members:candidate_admit", args=[c.pk]), {"decision_no": "1-QĐ", "decision_date": fmt(today())})
+    assert r.status_code == 302
+    page = client.get(c.get_absolute_url()).content.decode()
+    assert "chưa đủ 18 tuổi" in page
+    assert (Member.objects.count(), MemberEvent.objects.count()) == before
+    msgs = [str(m) for m in r.wsgi_request._messages]
+    assert any("Chưa đủ điều kiện ra quyết định kết nạp" in m and "chưa đủ 18 tuổi" in m for m in msgs)
+
+
+def test_transfer_between_two_grassroots_organizations_appears_on_both_sides(client, tree, people):
+    client.force_login(people.secretary_a)
+    r = client.post(reverse("members:transfer_create", args=[people.m_a1.pk]), {
+        "kind": "chinh_thuc", "to_organization": tree.b.pk, "sent_date": fmt(today()), "letter_no": "15-GGT/ĐU",
+        "dues_paid_to": "13/2024",
+    })  # fmt: skip
+    assert "Đã đóng đảng phí đến hết tháng: tháng không hợp lệ" in r.content.decode()
+    r = client.post(reverse("members:transfer_create", args=[people.m_a1.pk]), {
+        "kind": "chinh_thuc", "to_organization": tree.b.pk, "sent_date": fmt(today()), "letter_no": "15-GGT/ĐU",
+        "dues_paid_to": today().strftime("%m/%Y"),
+    })  # fmt: skip
+    transfer = Transfer.objects.get()
+    assert r["Location"] == transfer.get_absolute_url()
+    out = client.get(reverse("members:transfers"), {"loai": "di"}).content.decode()
+    assert "Nguyễn Văn Hùng" in out
+    letter = client.get(reverse("members:transfer_letter", args=[transfer.pk]))
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(letter.content)).paragraphs)
+    assert "Nguyễn Văn Hùng" in text and "Số 15-GGT/ĐU" in "\n".join(
+        c.text for t in docx.Document(io.BytesIO(letter.content)).tables for row in t.rows for c in row.cells
+    )
+    # The receiving side sees it waiting and receives it.
+    client.force_login(people.secretary_b)
+    assert "Nguyễn Văn Hùng" in client.get(reverse("members:transfers"), {"loai": "den"}).content.decode()
+    r = client.post(transfer.get_absolute_url(), {"cell": tree.b.pk, "received_date": fmt(today())})
+    assert r.status_code == 302
+    people.m_a1.refresh_from_db()
+    assert people.m_a1.organization == tree.b and people.m_a1.status == "chinh_thuc"
+    # Now the sending side no longer sees the member.
+    client.force_login(people.secretary_a)
+    assert client.get(people.m_a1.get_absolute_url()).status_code == 404
+
+
+def test_event_that_contradicts_the_history_is_refused_on_the_page(client, tree, people):
+    client.force_login(people.staff)
+    before = MemberEvent.objects.count(), AuditEvent.objects.count()
+    r = client.post(reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "chinh_thuc", "date": fmt(today())})
+    assert r.status_code == 200
+    assert "chỉ công nhận chính thức cho đảng viên dự bị" in r.content.decode()
+    r = client.post(reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "tu_tran", "date": "31/02/2024"})
+    assert "Ngày có hiệu lực: ngày không hợp lệ" in r.content.decode()
+    r = client.post(reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "tu_tran", "date": "01/01/2010"})
+    assert "chưa là đảng viên" in r.content.decode()  # before the member's record starts (2015)
+    assert (MemberEvent.objects.count(), AuditEvent.objects.count()) == before
+    r = client.post(reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "mien", "date": "01/06/2024"})
+    assert r.status_code == 302
+    people.m_a1.refresh_from_db()
+    assert people.m_a1.exempted
+
+
+def test_tree_on_a_date_and_the_reports_follow_a_handover(client, tree, people, root_user):
+    other = org_services.organization_create(
+        actor=root_user, parent=tree.province, data={"name": "Đảng bộ UBND tỉnh", "code": "UBND", "kind": OrgKind.DIRECT}
+    )
+    client.force_login(root_user)
+    r = client.post(reverse("organizations:handover", args=[tree.bloc.pk]), {
+        "new_parent": other.pk, "date": "13/02/2025", "decision_no": "3254-QĐ/TU", "organizations": [tree.a.pk],
+    })  # fmt: skip
+    assert r.status_code == 302
+    before = client.get(reverse("organizations:children", args=[tree.bloc.pk]), {"ngay": "12/02/2025"}).content.decode()
+    after = client.get(reverse("organizations:children", args=[tree.bloc.pk])).content.decode()
+    assert "Đảng bộ Sở Y tế" in before and "Đảng bộ Sở Y tế" not in after
+    assert "không hợp lệ" in client.get(reverse("organizations:tree"), {"ngay": "30/02/2025"}).content.decode()
+    mv = client.get(reverse("reports:movement"), {"organization": tree.bloc.pk, "start": "01/01/2025",
+                                                  "end": "31/12/2025"}).context["result"]  # fmt: skip
+    assert mv.balanced and mv.opening == 4 and mv.closing == 1
+    report = client.get(reverse("reports:index"), {"organization": tree.bloc.pk, "on": "12/02/2025"})
+    assert report.context["result"]["headcount"]["tong"] == 4
+    bad = client.get(reverse("reports:movement"), {"organization": tree.bloc.pk, "start": "01/07/2025", "end": "01/01/2025"})
+    assert "Đến ngày: phải sau từ ngày." in bad.content.decode()
+
+
+def test_reports_refuse_an_organization_outside_the_scope(client, tree, people):
+    client.force_login(people.secretary_b)
+    r = client.get(reverse("reports:index"), {"organization": tree.a.pk, "on": "01/01/2024"})
+    assert r.context["result"] is None and "Đảng bộ Sở Y tế" not in r.content.decode()
+
+
+def test_restructure_page_moves_and_refuses_dissolving_an_organization_with_members(client, tree, people, root_user):
+    client.force_login(root_user)
+    r = client.post(reverse("organizations:restructure", args=[tree.a1.pk]),
+                    {"form": "giai_the", "giai_the-date": "01/03/2025", "giai_the-decision_no": "9-QĐ/ĐU"})  # fmt: skip
+    assert "còn 2 đảng viên" in r.content.decode()
+    assert Organization.objects.get(pk=tree.a1.pk).end_date is None
+    r = client.post(reverse("organizations:restructure", args=[tree.a1.pk]),
+                    {"form": "doi_ten", "doi_ten-name": "Chi bộ Văn phòng Sở", "doi_ten-date": "01/03/2025",
+                     "doi_ten-decision_no": "10-QĐ/ĐU"})  # fmt: skip
+    assert r.status_code == 302
+    old = client.get(reverse("organizations:children", args=[tree.a.pk]), {"ngay": "28/02/2025"}).content.decode()
+    assert "Chi bộ Văn phòng<" in old.replace("</a>", "<") and "Chi bộ Văn phòng Sở" not in old
