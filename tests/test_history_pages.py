@@ -180,3 +180,19 @@ def test_restructure_page_moves_and_refuses_dissolving_an_organization_with_memb
     assert r.status_code == 302
     old = client.get(reverse("organizations:children", args=[tree.a.pk]), {"ngay": "28/02/2025"}).content.decode()
     assert "Chi bộ Văn phòng<" in old.replace("</a>", "<") and "Chi bộ Văn phòng Sở" not in old
+
+
+def test_a_member_arriving_from_outside_is_received_with_a_transfer_in(client, tree, people):
+    from .conftest import member_data
+
+    client.force_login(people.secretary_a)
+    data = {k: (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v.pk if hasattr(v, "pk") else v)
+            for k, v in member_data(tree.a2, "Cao Văn Đến").items()}  # fmt: skip
+    data.update({"since": "05/05/2025", "from_external": "Đảng bộ tỉnh Hà Tĩnh", "citizen_id": "040090777001"})
+    r = client.post(reverse("members:create"), data)
+    assert r.status_code == 302, r.context["form"].errors
+    m = Member.objects.get(full_name="Cao Văn Đến")
+    e = m.events.get()
+    assert e.kind == "chuyen_den" and e.date == D(2025, 5, 5) and e.transfer.from_external == "Đảng bộ tỉnh Hà Tĩnh"
+    mv = client.get(reverse("reports:movement"), {"organization": tree.a.pk, "start": "01/01/2025", "end": "31/12/2025"})
+    assert dict((k, n) for k, _, n in mv.context["result"].increases)["chuyen_den"] == 1

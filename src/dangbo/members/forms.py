@@ -13,7 +13,7 @@ from .services import EDIT_FIELDS, MEMBER_FIELDS, STANDING_FIELDS, check_member
 SECTIONS = [
     ("Sơ yếu", ["full_name", "other_names", "gender", "birth_date", "birth_place", "native_place", "residence",
                 "ethnicity", "religion", "occupation", "citizen_id", "phone"]),
-    ("Sinh hoạt đảng", ["organization", "since", "status", "card_number", "cv_number", "joined_date",
+    ("Sinh hoạt đảng", ["organization", "since", "from_external", "status", "card_number", "cv_number", "joined_date",
                         "joined_cell", "admission_decision_date", "official_date", "official_cell",
                         "introducer_1", "introducer_2", "youth_union_date"]),
     ("Trình độ", ["general_education", "professional_education", "degree", "academic_title", "political_theory"]),
@@ -34,6 +34,10 @@ class MemberForm(VNFormMixin, forms.ModelForm):
         label="Sinh hoạt tại chi bộ từ ngày", required=False,
         help_text="Ngày bắt đầu sinh hoạt tại chi bộ này; bỏ trống là hôm nay.",
     )  # fmt: skip
+    from_external = forms.CharField(
+        label="Chuyển đến từ (ngoài hệ thống)", max_length=255, required=False,
+        help_text="Ghi nơi chuyển đến khi đảng viên chuyển sinh hoạt từ ngoài phạm vi hệ thống (tỉnh khác …).",
+    )  # fmt: skip
 
     class Meta:
         model = Member
@@ -48,7 +52,7 @@ class MemberForm(VNFormMixin, forms.ModelForm):
         self.fields["status"].choices = [(s.value, s.label) for s in (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY)]
         self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 12})
         if self.instance.pk:
-            for name in (*STANDING_FIELDS, "since"):
+            for name in (*STANDING_FIELDS, "since", "from_external"):
                 self.fields.pop(name, None)
             return
         field = self.fields["organization"]

@@ -64,7 +64,8 @@ def member_create(request):
         member = run_service(
             form,
             lambda: services.member_create(
-                actor=request.user, data=form.cleaned_data, since=form.cleaned_data.get("since")
+                actor=request.user, data=form.cleaned_data, since=form.cleaned_data.get("since"),
+                from_external=form.cleaned_data.get("from_external") or "",
             ),
         )
         if member:
