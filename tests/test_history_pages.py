@@ -196,3 +196,16 @@ def test_a_member_arriving_from_outside_is_received_with_a_transfer_in(client, t
     assert e.kind == "chuyen_den" and e.date == D(2025, 5, 5) and e.transfer.from_external == "Đảng bộ tỉnh Hà Tĩnh"
     mv = client.get(reverse("reports:movement"), {"organization": tree.a.pk, "start": "01/01/2025", "end": "31/12/2025"})
     assert dict((k, n) for k, _, n in mv.context["result"].increases)["chuyen_den"] == 1
+
+
+def test_split_page_founds_a_new_cell_and_moves_the_chosen_members(client, tree, people, root_user):
+    client.force_login(root_user)
+    r = client.post(reverse("organizations:restructure", args=[tree.a1.pk]), {
+        "form": "tach", "tach-name": "Chi bộ Phòng Kế hoạch", "tach-code": "SYT-3", "tach-date": "01/04/2025",
+        "tach-decision_no": "11-QĐ/ĐU", "tach-members": [people.m_a1b.pk],
+    })  # fmt: skip
+    new = Organization.objects.get(code="SYT-3")
+    assert r["Location"] == new.get_absolute_url()
+    people.m_a1b.refresh_from_db()
+    assert people.m_a1b.organization == new and people.m_a1b.events.filter(kind="sap_xep").exists()
+    assert new.parent_id == tree.a.pk and new.member_count == 1

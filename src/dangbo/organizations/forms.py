@@ -109,3 +109,20 @@ class MergeForm(VNFormMixin, DecisionMixin):
 
 class DissolveForm(VNFormMixin, DecisionMixin):
     pass
+
+
+class SplitForm(VNFormMixin, DecisionMixin):
+    """Split off a new cell beside this one (tách) and move the chosen members to it."""
+
+    name = forms.CharField(label="Tên tổ chức mới", max_length=255)
+    code = forms.CharField(label="Mã tổ chức mới", max_length=50)
+    members = forms.ModelMultipleChoiceField(
+        label="Đảng viên chuyển sang tổ chức mới", queryset=Member.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["members"].queryset = members
+        self.order_fields(["name", "code", "date", "decision_no", "members"])

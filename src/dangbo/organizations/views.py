@@ -23,6 +23,7 @@ from .forms import (
     OrganizationForm,
     RenameForm,
     SeatForm,
+    SplitForm,
     TermForm,
 )
 from .models import CommitteeSeat, Organization
@@ -171,7 +172,7 @@ def seat_end(request, pk, seat_pk):
 
 # --- Restructuring ----------------------------------------------------------------------------------------
 
-RESTRUCTURE_FORMS = ("chuyen", "doi_ten", "hop_nhat", "giai_the")
+RESTRUCTURE_FORMS = ("chuyen", "doi_ten", "tach", "hop_nhat", "giai_the")
 
 
 def _parents_for(user, org):
@@ -194,6 +195,9 @@ def restructure_page(request, pk):
         "chuyen": MoveForm(data if which == "chuyen" else None, parents=_parents_for(request.user, org), prefix="chuyen"),
         "doi_ten": RenameForm(data if which == "doi_ten" else None, prefix="doi_ten",
                               initial={"short_name": org.short_name}),
+        "tach": SplitForm(data if which == "tach" else None, prefix="tach",
+                          members=member_scope(request.user).filter(organization=org, status__in=["du_bi", "chinh_thuc"])
+                          .order_by("name_sort")),
         "hop_nhat": MergeForm(data if which == "hop_nhat" else None, prefix="hop_nhat",
                               targets=selectors.organization_scope(request.user, policy.CHANGE).filter(pk__in=siblings)),
         "giai_the": DissolveForm(data if which == "giai_the" else None, prefix="giai_the"),
@@ -205,12 +209,16 @@ def restructure_page(request, pk):
             "chuyen": lambda: restructure.organization_move(organization=org, new_parent=d["new_parent"], **common),
             "doi_ten": lambda: restructure.organization_rename(organization=org, name=d["name"],
                                                                short_name=d["short_name"], **common),
+            "tach": lambda: restructure.organization_split(
+                source=org, data={"name": d["name"], "code": d["code"], "kind": org.kind}, members=d["members"], **common
+            ),
             "hop_nhat": lambda: restructure.organization_merge(sources=[org], target=d["target"], **common),
             "giai_the": lambda: restructure.organization_dissolve(organization=org, **common),
         }  # fmt: skip
-        if run_service(form, calls[which]) is not None:
+        done = run_service(form, calls[which])
+        if done is not None:
             messages.success(request, "Đã ghi quyết định sắp xếp tổ chức.")
-            return redirect(d["target"] if which == "hop_nhat" else org)
+            return redirect(done if which in ("tach", "hop_nhat") else org)
     return render(request, "organizations/restructure.html", {"org": org, "forms": forms_, "which": which})
 
 
