@@ -47,13 +47,21 @@ def history_of_a(tree, people, root_user):
     candidate = admission.candidate_save(actor=root_user, data={
         "organization": tree.a1, "full_name": "Võ Thị Ứng Viên", "gender": "nu", "birth_date": dt.date(2000, 1, 2),
     })  # fmt: skip
+    from django.utils import timezone
+
+    from dangbo.meetings import services as meeting_services
+
+    meeting = meeting_services.meeting_plan(actor=root_user, organization=tree.a1, data={
+        "kind": "thuong_ky", "planned_at": timezone.make_aware(dt.datetime(2024, 3, 5, 14)), "place": "Phòng họp",
+    })  # fmt: skip
     return {"transfer_pk": transfer.pk, "candidate_pk": candidate.pk,
-            "event_pk": people.m_a1.events.first().pk}  # fmt: skip
+            "event_pk": people.m_a1.events.first().pk, "meeting": meeting}  # fmt: skip
 
 
 def urls_of_a(tree, people, seat, history=None):
     """Every named URL with parameters, filled with objects of organization A's subtree."""
-    objects = {"organizations": tree.a, "members": people.m_a1, "accounts": people.secretary_a}
+    objects = {"organizations": tree.a, "members": people.m_a1, "accounts": people.secretary_a,
+               "meetings": (history or {}).get("meeting")}  # fmt: skip
     out = []
     for name, params in all_patterns():
         if not params:
@@ -79,7 +87,8 @@ def test_every_parameterised_url_is_covered(tree, people, seat, history_of_a):
     names = {name for name, _ in urls_of_a(tree, people, seat, history_of_a)}
     assert {"organizations:detail", "members:detail", "members:edit", "organizations:seat_end",
             "accounts:user_detail", "accounts:role_revoke", "members:transfer", "members:transfer_letter",
-            "members:candidate", "members:event_delete", "members:event_create"} <= names
+            "members:candidate", "members:event_delete", "members:event_create", "meetings:detail",
+            "meetings:attendance", "meetings:minutes_docx"} <= names
 
 
 @pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody"])

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dangbo.audit",
     "dangbo.organizations",
     "dangbo.members",
+    "dangbo.meetings",
     "dangbo.reports",
     "dangbo.demo",
 ]

@@ -5,6 +5,7 @@ urlpatterns = [
     path("tai-khoan/", include("dangbo.accounts.urls")),
     path("to-chuc/", include("dangbo.organizations.urls")),
     path("dang-vien/", include("dangbo.members.urls")),
+    path("sinh-hoat/", include("dangbo.meetings.urls")),
     path("bao-cao/", include("dangbo.reports.urls")),
 ]
 

@@ -122,6 +122,15 @@ def _repath(org: Organization, new_parent: Organization | None) -> tuple[str, st
     return old_path, new_path
 
 
+def _repath_meetings(old_path: str, new_path: str, date: dt.date) -> None:
+    """Meetings on or after the move date are held in the organization's new place in the tree."""
+    from dangbo.meetings.models import Meeting
+
+    Meeting.objects.filter(subtree_q(old_path, "org_path"), month__gte=date.replace(day=1)).exclude(
+        planned_at__date__lt=date
+    ).update(org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1)))
+
+
 @transaction.atomic
 def organization_move(
     *, actor, organization: Organization, new_parent: Organization, date: dt.date, decision_no: str = ""
@@ -159,6 +168,7 @@ def organization_move(
     subtree = list(Organization.objects.filter(subtree_q(new_path)))
     _split_links(subtree, date, {}, clean_spaces(nfc(decision_no)))
     _split_member_periods(old_path, new_path, date)
+    _repath_meetings(old_path, new_path, date)
     org.refresh_from_db()
     record(
         actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path,

@@ -81,3 +81,20 @@ def query_with(context, **kwargs) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def split(value: str) -> list[str]:
+    """"a b c"|split → ["a", "b", "c"] (to list form fields in a template)."""
+    return str(value).split()
+
+
+@register.filter
+def field(form, name: str):
+    """form|field:"name" → the bound field (templates cannot index with a variable)."""
+    return form[name]
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

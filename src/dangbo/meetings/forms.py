@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django import forms
+
+from dangbo.core.forms import VNFormMixin
+from dangbo.members.models import Member
+
+from .choices import MeetingKind, Presence
+from .models import GradeLevel, Meeting
+from .services import MINUTES_FIELDS, PLAN_FIELDS
+
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+
+
+class VNDateTimeField(forms.DateTimeField):
+    """"dd/mm/yyyy hh:mm" (the hour may be left out: 00:00)."""
+
+    input_formats = [DATETIME_FORMAT, "%d/%m/%Y %H.%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.DateTimeInput(format=DATETIME_FORMAT, attrs={
+            "placeholder": "dd/mm/yyyy hh:mm", "inputmode": "numeric", "autocomplete": "off"}))  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid"] = "ngày giờ không hợp lệ, cần có dạng dd/mm/yyyy hh:mm."
+
+
+class TimeOfMeetingField(forms.TimeField):
+    input_formats = ["%H:%M", "%H.%M", "%Hh%M", "%Hh"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"}))
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid"] = "giờ không hợp lệ, cần có dạng hh:mm (ví dụ 14:00)."
+
+
+class PlanForm(VNFormMixin, forms.ModelForm):
+    planned_at = VNDateTimeField(label="Thời gian")
+
+    class Meta:
+        model = Meeting
+        fields = list(PLAN_FIELDS)
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned_at"].error_messages["invalid"] = "ngày giờ không hợp lệ, cần có dạng dd/mm/yyyy hh:mm."
+
+    def _post_clean(self):
+        pass  # rules live in services
+
+
+class AttendanceForm(VNFormMixin, forms.Form):
+    """One row per expected member: presence (radio buttons) and a reason. Built from the roll."""
+
+    def __init__(self, *args, entries, initial_rows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = [e for e in entries if e.counted]
+        self.apart = [e for e in entries if not e.counted]
+        initial_rows = initial_rows or {}
+        for e in self.entries:
+            pk = e.member.pk
+            presence, reason = initial_rows.get(pk, (Presence.PRESENT, ""))
+            self.fields[f"m{pk}"] = forms.ChoiceField(
+                label=e.member.full_name, choices=Presence.choices, widget=forms.RadioSelect, initial=presence
+            )
+            self.fields[f"r{pk}"] = forms.CharField(label=f"Lý do vắng của {e.member.full_name}", required=False,
+                                                    max_length=255, initial=reason)  # fmt: skip
+
+    def rows(self):
+        return [(e, self[f"m{e.member.pk}"], self[f"r{e.member.pk}"]) for e in self.entries]
+
+    def cleaned_rows(self) -> dict[int, tuple[str, str]]:
+        return {e.member.pk: (self.cleaned_data[f"m{e.member.pk}"], self.cleaned_data.get(f"r{e.member.pk}", ""))
+                for e in self.entries}  # fmt: skip
+
+
+class MemberChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class MinutesForm(VNFormMixin, forms.ModelForm):
+    start_time = TimeOfMeetingField(label="Bắt đầu lúc", required=False)
+    end_time = TimeOfMeetingField(label="Kết thúc lúc", required=False)
+
+    class Meta:
+        model = Meeting
+        fields = [f for f in MINUTES_FIELDS if f not in ("started_at", "ended_at")]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in (
+            "last_month_results", "news_guidance", "study_follow", "opinions", "resolution")}  # fmt: skip
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("chair", "minutes_secretary"):
+            self.fields[name] = MemberChoice(label=self.fields[name].label, required=False,
+                                             queryset=members if members is not None else Member.objects.none())  # fmt: skip
+        if self.instance.started_at:
+            self.initial["start_time"] = self.instance.started_at
+        if self.instance.ended_at:
+            self.initial["end_time"] = self.instance.ended_at
+        self.order_fields(["start_time", "end_time", "chair", "minutes_secretary"])
+
+    def _post_clean(self):
+        pass
+
+
+class TaskForm(VNFormMixin, forms.Form):
+    content = forms.CharField(label="Nhiệm vụ", max_length=500, required=False)
+    member = MemberChoice(label="Người thực hiện", queryset=Member.objects.none(), required=False)
+    due_date = forms.DateField(label="Thời hạn", required=False)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["member"].queryset = members
+
+
+TaskFormSet = forms.formset_factory(TaskForm, extra=0, min_num=6, max_num=20)
+
+
+class GradeForm(forms.Form):
+    level = forms.ModelChoiceField(label="Xếp loại", queryset=GradeLevel.objects.filter(active=True), empty_label=None)
+    note = forms.CharField(label="Nhận xét", max_length=500, required=False)
+
+
+KIND_CHOICES = MeetingKind.choices

@@ -1,0 +1,197 @@
+"""Biên bản sinh hoạt chi bộ: the minutes of a cell meeting, a Word document rendered from a docxtpl template.
+
+The template (``docx_templates/bien_ban_sinh_hoat.docx``) is built by ``docx_templates/build_templates.py``,
+rendered by ``dangbo.core.docx.render_docx`` (like the transfer letter, ``dangbo.members.letters``), and follows
+the party document format (Hướng dẫn 36-HD/VPTW, 2018). Users may open it in Word and adapt it; the variables
+it may use are the keys of :func:`minutes_context`.
+
+This module is pure: it knows nothing of the database. The caller maps a meeting to a :class:`Minutes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from dangbo.core.docx import render_docx
+from dangbo.core.templatetags.vn import ngay, ngay_van_ban, tien
+
+TEMPLATE = "bien_ban_sinh_hoat.docx"
+LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Shown where a value the minutes must carry is missing, so it can be filled in by hand.
+BLANK = "…………………"
+SHORT_BLANK = "……"
+# Rows of an empty "Nhiệm vụ tháng tới" table, to be filled in by hand.
+BLANK_TASK_ROWS = 3
+
+# Control characters are not allowed in XML; "\t" (a tab) and "\n" (a line break) are kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Minutes:
+    """Everything printed on the minutes of one cell meeting, as plain Python values.
+
+    Free texts (``last_month_results`` … ``resolution``) are printed one paragraph a line (blank lines are
+    dropped); an empty one is printed as lines of dots to be filled in by hand."""
+
+    # Header.
+    superior_body: str  # "ĐẢNG BỘ SỞ Y TẾ"
+    issuing_body: str  # "CHI BỘ VĂN PHÒNG"
+    number_symbol: str = ""  # optional, printed "Số 05-BB/CB" under the "*"
+    place: str  # "Nghệ An", for the dated line
+    date: dt.date  # the date of the minutes (the meeting day)
+    kind_title: str  # "Sinh hoạt chi bộ thường kỳ tháng 07/2013", "Sinh hoạt chuyên đề: …"
+    # Opening.
+    started_at: dt.datetime | None = None  # naive local time, or aware (shown in Asia/Ho_Chi_Minh)
+    ended_at: dt.datetime | None = None
+    location: str = ""
+    chair: str = ""  # names only: "đồng chí" is in the template
+    secretary: str = ""
+    # Attendance.
+    total_members: int
+    expected: int  # phải dự
+    present: int  # có mặt, late arrivals included
+    late: int = 0
+    excused: tuple[tuple[str, str], ...] = ()  # (name, reason)
+    unexcused: tuple[str, ...] = ()  # names
+    exempted: int = 0  # được miễn sinh hoạt
+    away: int = 0  # đang sinh hoạt tạm thời nơi khác
+    attached: int = 0  # sinh hoạt tạm thời tại chi bộ
+    # Content.
+    dues_collected: bool = False
+    dues_amount: int | None = None  # đồng
+    last_month_results: str = ""
+    news_guidance: str = ""
+    study_follow: str = ""
+    opinions: str = ""
+    tasks: tuple[tuple[str, str, dt.date | None], ...] = ()  # (content, person, due date)
+    resolution: str = ""
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstain: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "excused", tuple((name, reason) for name, reason in self.excused))
+        object.__setattr__(self, "unexcused", tuple(self.unexcused))
+        object.__setattr__(self, "tasks", tuple((c, p, d) for c, p, d in self.tasks))
+        counts = {
+            "Tổng số đảng viên": self.total_members,
+            "Số phải dự": self.expected,
+            "Số có mặt": self.present,
+            "Số đi muộn": self.late,
+            "Số được miễn sinh hoạt": self.exempted,
+            "Số sinh hoạt tạm thời nơi khác": self.away,
+            "Số sinh hoạt tạm thời tại chi bộ": self.attached,
+            "Số tiền đảng phí": self.dues_amount,
+            "Số tán thành": self.votes_for,
+            "Số không tán thành": self.votes_against,
+            "Số không biểu quyết": self.votes_abstain,
+        }
+        for label, value in counts.items():
+            if value is not None and value < 0:
+                raise ValueError(f"{label}: không được âm ({value}).")
+        if self.late > self.present:
+            raise ValueError("Số đi muộn: không được lớn hơn số có mặt.")
+        if self.started_at and self.ended_at and _local(self.ended_at) < _local(self.started_at):
+            raise ValueError("Giờ kết thúc: không được trước giờ bắt đầu.")
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub("", text or "").strip()
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """Naive local time: an aware datetime is converted to Vietnam time."""
+    return moment.astimezone(LOCAL_TIME).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def paragraphs(text: str) -> list[str]:
+    """A free text as its paragraphs: one a line, blank lines dropped."""
+    return [line for line in (_clean(line) for line in (text or "").splitlines()) if line]
+
+
+def clock(moment: dt.datetime | None) -> str:
+    """ "14 giờ 00", "08 giờ 30"; dots to fill in by hand when unknown."""
+    if moment is None:
+        return f"{SHORT_BLANK} giờ {SHORT_BLANK}"
+    moment = _local(moment)
+    return f"{moment.hour:02d} giờ {moment.minute:02d}"
+
+
+def duration(started_at: dt.datetime | None, ended_at: dt.datetime | None) -> str:
+    """ "2 giờ", "1 giờ 45 phút", "50 phút"; empty when a time is unknown."""
+    if started_at is None or ended_at is None:
+        return ""
+    minutes = int((_local(ended_at) - _local(started_at)).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} phút"
+    return f"{hours} giờ" + (f" {minutes:02d} phút" if minutes else "")
+
+
+def _count(value: int | None) -> str:
+    return SHORT_BLANK if value is None else str(value)
+
+
+def minutes_context(m: Minutes) -> dict[str, object]:
+    """The template variables: every value already formatted as text, free texts as lists of paragraphs."""
+    start_day = _local(m.started_at).date() if m.started_at else m.date
+    end_day = _local(m.ended_at).date() if m.ended_at else start_day
+    votes = (m.votes_for, m.votes_against, m.votes_abstain)
+    tasks = [
+        {"stt": str(i), "content": _clean(content), "person": _clean(person), "due": ngay(due)}
+        for i, (content, person, due) in enumerate(m.tasks, start=1)
+    ]
+    if not tasks:
+        tasks = [{"stt": "", "content": "", "person": "", "due": ""}] * BLANK_TASK_ROWS
+    return {
+        "superior_body": _clean(m.superior_body),
+        "issuing_body": _clean(m.issuing_body),
+        "number_symbol": _clean(m.number_symbol),
+        "place_date": ngay_van_ban(m.date, _clean(m.place)),
+        "kind_title": _clean(m.kind_title),
+        "start_time": clock(m.started_at),
+        "start_date": ngay(start_day),
+        "location": _clean(m.location) or BLANK,
+        "chair": _clean(m.chair) or BLANK,
+        "secretary": _clean(m.secretary) or BLANK,
+        "chair_name": _clean(m.chair),  # under the signature: left empty to be written by hand
+        "secretary_name": _clean(m.secretary),
+        "total_members": m.total_members,
+        "expected": m.expected,
+        "present": m.present,
+        "late": m.late,
+        "excused_count": len(m.excused),
+        "excused_names": ", ".join(
+            f"{_clean(name)} – {_clean(reason)}" if _clean(reason) else _clean(name) for name, reason in m.excused
+        ),
+        "unexcused_count": len(m.unexcused),
+        "unexcused_names": ", ".join(_clean(name) for name in m.unexcused),
+        "exempted": m.exempted,
+        "away": m.away,
+        "attached": m.attached,
+        "dues_collected": m.dues_collected,
+        "dues_amount": tien(m.dues_amount) if m.dues_amount is not None else f"{BLANK} đ",
+        "last_month_results": paragraphs(m.last_month_results),
+        "news_guidance": paragraphs(m.news_guidance),
+        "study_follow": paragraphs(m.study_follow),
+        "opinions": paragraphs(m.opinions),
+        "tasks": tasks,
+        "resolution": paragraphs(m.resolution),
+        "votes_for": _count(m.votes_for),
+        "votes_total": _count(None if None in votes else sum(votes)),
+        "votes_against": _count(m.votes_against),
+        "votes_abstain": _count(m.votes_abstain),
+        "end_time": clock(m.ended_at),
+        "end_day": "cùng ngày" if end_day == start_day else f"ngày {ngay(end_day)}",
+        "duration": duration(m.started_at, m.ended_at),
+    }
+
+
+def minutes_docx(m: Minutes) -> bytes:
+    """The minutes as the bytes of a .docx file."""
+    return render_docx(__package__, TEMPLATE, minutes_context(m))

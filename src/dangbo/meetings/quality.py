@@ -1,0 +1,121 @@
+"""The quality check of a regular cell meeting against the criteria of HD 12-HD/BTCTW (06/7/2018), DOMAIN §3.
+
+Each criterion gives passed / failed / not yet known (None, e.g. before the roll call), with an explanation the
+secretary can act on. The criteria that need a judgement (content per the upper level's guidance, principles
+respected, results of the resolution) are for the upper level's grade, which is kept beside this check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .choices import ATTENDED, MeetingKind, MeetingState, Presence
+
+MIN_ATTENDANCE = 85.0  # per cent, strictly more
+MAX_EXCUSED_IN_A_ROW = 3  # in the calendar year
+MIN_MINUTES = 90
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    label: str
+    passed: bool | None
+    detail: str
+
+
+def _minutes_missing(meeting) -> list[str]:
+    missing = []
+    checks = [
+        ("Kết quả tháng trước", meeting.last_month_results), ("Thông tin, hướng dẫn", meeting.news_guidance),
+        ("Học tập và làm theo Bác", meeting.study_follow), ("Nghị quyết", meeting.resolution),
+        ("Kết quả biểu quyết", meeting.votes_for is not None), ("Thu đảng phí", meeting.dues_collected),
+        ("Chủ trì, thư ký", meeting.chair_id and meeting.minutes_secretary_id),
+        ("Giờ bắt đầu, kết thúc", meeting.started_at and meeting.ended_at),
+    ]  # fmt: skip
+    for label, value in checks:
+        if not value:
+            missing.append(label)
+    if not meeting.tasks.exists():
+        missing.append("Nhiệm vụ tháng tới giao cho đảng viên")
+    return missing
+
+
+def excused_streaks(meeting) -> dict[int, int]:
+    """For each member excused at this meeting: how many regular meetings in a row (this year, up to and
+    including this one) they missed with an excuse."""
+    from .models import Attendance
+
+    excused_now = set(meeting.attendance.filter(presence=Presence.EXCUSED).values_list("member_id", flat=True))
+    if not excused_now:
+        return {}
+    earlier = (
+        Attendance.objects.filter(
+            member_id__in=excused_now, meeting__organization_id=meeting.organization_id,
+            meeting__kind=MeetingKind.REGULAR, meeting__state=MeetingState.HELD,
+            meeting__month__year=meeting.month.year, meeting__month__lte=meeting.month,
+        )
+        .order_by("member_id", "-meeting__month")
+        .values_list("member_id", "presence")
+    )  # fmt: skip
+    streak: dict[int, int] = {}
+    broken: set[int] = set()
+    for member_id, presence in earlier:
+        if member_id in broken:
+            continue
+        if presence == Presence.EXCUSED:
+            streak[member_id] = streak.get(member_id, 0) + 1
+        else:
+            broken.add(member_id)
+    return streak
+
+
+def criteria(meeting) -> list[Criterion]:
+    recorded = meeting.state == MeetingState.HELD and meeting.attendance.exists()
+    rows = list(meeting.attendance.values_list("presence", flat=True)) if recorded else []
+    base = len(rows)
+    present = sum(p in ATTENDED for p in rows)
+    unexcused = sum(p == Presence.UNEXCUSED for p in rows)
+    rate = 100 * present / base if base else None
+    out = [
+        Criterion("ty_le", f"Tỷ lệ đảng viên dự họp trên {MIN_ATTENDANCE:g}%",
+                  None if rate is None else rate > MIN_ATTENDANCE,
+                  "" if rate is None else f"{present}/{base} đảng viên dự họp ({rate:.1f}%)".replace(".", ",")),
+        Criterion("khong_ly_do", "Không có đảng viên vắng mặt không có lý do", None if not recorded else unexcused == 0,
+                  "" if not recorded else f"{unexcused} đảng viên vắng không lý do" if unexcused else ""),
+    ]  # fmt: skip
+    streaks = excused_streaks(meeting) if recorded else {}
+    long = {m: n for m, n in streaks.items() if n > MAX_EXCUSED_IN_A_ROW}
+    out.append(Criterion(
+        "co_ly_do", f"Không có đảng viên vắng có lý do quá {MAX_EXCUSED_IN_A_ROW} lần liên tiếp trong năm",
+        None if not recorded else not long,
+        "" if not long else f"{len(long)} đảng viên vắng có lý do {max(long.values())} lần liên tiếp",
+    ))  # fmt: skip
+    minutes = meeting.duration_minutes
+    out.append(Criterion("thoi_gian", f"Thời gian sinh hoạt từ {MIN_MINUTES} phút trở lên",
+                         None if minutes is None else minutes >= MIN_MINUTES,
+                         "" if minutes is None else f"{minutes} phút"))  # fmt: skip
+    missing = _minutes_missing(meeting) if meeting.state == MeetingState.HELD else None
+    out.append(Criterion("bien_ban", "Biên bản ghi đầy đủ nội dung", None if missing is None else not missing,
+                         "" if not missing else "Còn thiếu: " + ", ".join(missing)))  # fmt: skip
+    prepared = meeting.committee_prepared and meeting.draft_resolution
+    out.append(Criterion("chuan_bi", "Chi ủy chuẩn bị nội dung, có dự thảo nghị quyết",
+                         None if meeting.state != MeetingState.HELD else prepared,
+                         "" if prepared or meeting.state != MeetingState.HELD else
+                         "Chưa ghi việc chuẩn bị" if not meeting.committee_prepared else "Chưa có dự thảo nghị quyết"))  # fmt: skip
+    return out
+
+
+def summary(meeting) -> dict:
+    rows = list(meeting.attendance.values_list("presence", flat=True))
+    results = criteria(meeting) if meeting.kind == MeetingKind.REGULAR else []
+    return {
+        "base_count": len(rows),
+        "present_count": sum(p in ATTENDED for p in rows),
+        "unexcused_count": sum(p == Presence.UNEXCUSED for p in rows),
+        "criteria_passed": sum(c.passed is True for c in results),
+        "criteria_total": len(results),
+    }
+
+
+

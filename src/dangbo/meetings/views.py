@@ -1,0 +1,211 @@
+"""Pages of cell meetings: calendar, plan, roll call, minutes, quality, grades, the committee's grid."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangbo.accounts import policy
+from dangbo.audit.selectors import history_page
+from dangbo.core.dates import today
+from dangbo.core.errors import ApplicationError
+from dangbo.core.forms import run_service
+from dangbo.members.models import Member
+from dangbo.organizations.models import Organization
+from dangbo.organizations.selectors import organizations_for_filter
+
+from . import quality, selectors, services
+from .choices import MeetingKind, MeetingState
+from .forms import AttendanceForm, GradeForm, MinutesForm, PlanForm, TaskFormSet
+from .roll import LABELS, roll
+
+
+def _meeting(request, pk) -> object:
+    m = selectors.meeting_scope(request.user).select_related("organization", "self_grade", "upper_grade").filter(pk=pk).first()
+    if m is None:
+        raise Http404
+    return m
+
+
+def _managed(request, pk):
+    m = _meeting(request, pk)
+    if not services.can_manage(request.user, m.organization):
+        raise Http404
+    return m
+
+
+def _month_param(request) -> dt.date:
+    raw = request.GET.get("thang", "")
+    try:
+        return dt.datetime.strptime(raw, "%m/%Y").date()
+    except ValueError:
+        return today().replace(day=1)
+
+
+@login_required
+def calendar(request):
+    """Meetings of a month in the actor's scope (a member sees their cell's)."""
+    month = _month_param(request)
+    nxt = (month + dt.timedelta(days=32)).replace(day=1)
+    prev = (month - dt.timedelta(days=1)).replace(day=1)
+    meetings = selectors.meeting_scope(request.user).filter(month=month).exclude(state=MeetingState.CANCELLED)
+    meetings = meetings.select_related("organization__parent").order_by("planned_at", "id")[:500]
+    manageable = policy.placement_scope(request.user, Organization.objects.filter(end_date__isnull=True))
+    return render(request, "meetings/calendar.html", {
+        "month": month, "next": nxt, "prev": prev, "meetings": meetings, "can_plan": manageable.exists(),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request):
+    orgs = policy.placement_scope(request.user, Organization.objects.filter(end_date__isnull=True)).order_by("path")
+    if not orgs.exists():
+        raise Http404
+    chosen = orgs.filter(pk=request.GET.get("to_chuc") or request.POST.get("organization") or 0).first()
+    if chosen is None and orgs.count() == 1:
+        chosen = orgs.first()
+    form = PlanForm(request.POST or None, initial={"kind": MeetingKind.REGULAR})
+    if request.method == "POST" and chosen is not None and form.is_valid():
+        m = run_service(form, lambda: services.meeting_plan(actor=request.user, organization=chosen, data=form.cleaned_data))
+        if m:
+            messages.success(request, f"Đã lập kế hoạch {m}.")
+            return redirect(m)
+    return render(request, "meetings/plan.html", {"form": form, "orgs": orgs[:2000], "chosen": chosen})
+
+
+@login_required
+def detail(request, pk):
+    m = _meeting(request, pk)
+    day = timezone.localtime(m.planned_at).date()
+    can_manage = services.can_manage(request.user, m.organization)
+    attendance = list(m.attendance.select_related("member").order_by("member__name_sort"))
+    return render(request, "meetings/detail.html", {
+        "m": m, "criteria": quality.criteria(m) if m.kind == MeetingKind.REGULAR else [],
+        "attendance": attendance, "tasks": m.tasks.select_related("member"), "can_manage": can_manage,
+        "can_grade_upper": services.can_grade_upper(request.user, m.organization) and m.state == MeetingState.HELD,
+        "grade_form": GradeForm(), "is_past": day <= today(), "history": history_page(m),
+        "apart": [e for e in roll(m.organization, day) if not e.counted] if can_manage else [], "labels": LABELS,
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_plan(request, pk):
+    m = _managed(request, pk)
+    form = PlanForm(request.POST or None, instance=m)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: services.meeting_update_plan(actor=request.user, meeting=m, data=form.cleaned_data))
+        if saved:
+            messages.success(request, "Đã lưu kế hoạch.")
+            return redirect(saved)
+    return render(request, "meetings/plan.html", {"form": form, "m": m, "chosen": m.organization})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk):
+    m = _managed(request, pk)
+    day = timezone.localtime(m.planned_at).date()
+    entries = roll(m.organization, day)
+    existing = {a.member_id: (a.presence, a.reason) for a in m.attendance.all()}
+    form = AttendanceForm(request.POST or None, entries=entries, initial_rows=existing)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(form, lambda: services.attendance_record(actor=request.user, meeting=m, rows=form.cleaned_rows()))
+        if done:
+            messages.success(request, f"Đã điểm danh: {done.present_count}/{done.base_count} đảng viên có mặt.")
+            return redirect(done)
+    return render(request, "meetings/attendance.html", {"m": m, "form": form, "labels": LABELS})
+
+
+def _members_of(m):
+    day = timezone.localtime(m.planned_at).date()
+    return Member.objects.filter(pk__in=[e.member.pk for e in roll(m.organization, day) if e.counted]).order_by("name_sort")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes(request, pk):
+    m = _managed(request, pk)
+    members = _members_of(m)
+    form = MinutesForm(request.POST or None, instance=m, members=members)
+    initial_tasks = [{"content": t.content, "member": t.member_id, "due_date": t.due_date} for t in m.tasks.all()]
+    tasks = TaskFormSet(request.POST or None, initial=initial_tasks, prefix="nv", form_kwargs={"members": members})
+    if request.method == "POST" and form.is_valid() and tasks.is_valid():
+        data = dict(form.cleaned_data)
+        day = timezone.localtime(m.planned_at).date()
+        for key, field in (("started_at", "start_time"), ("ended_at", "end_time")):
+            t = data.pop(field, None)
+            data[key] = timezone.make_aware(dt.datetime.combine(day, t)) if t else None
+        task_rows = [t for t in tasks.cleaned_data if t.get("content")]
+        saved = run_service(form, lambda: services.minutes_save(actor=request.user, meeting=m, data=data, tasks=task_rows))
+        if saved:
+            messages.success(request, "Đã lưu biên bản.")
+            return redirect(saved)
+    return render(request, "meetings/minutes.html", {"m": m, "form": form, "tasks": tasks})
+
+
+@login_required
+@require_POST
+def grade(request, pk):
+    m = _meeting(request, pk)
+    upper = request.POST.get("cap") == "tren"
+    allowed = services.can_grade_upper(request.user, m.organization) if upper else services.can_manage(request.user, m.organization)
+    if not allowed:
+        raise Http404
+    form = GradeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grade(actor=request.user, meeting=m, level=form.cleaned_data["level"], upper=upper,
+                           note=form.cleaned_data["note"])  # fmt: skip
+            messages.success(request, "Đã ghi xếp loại.")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    return redirect(m)
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    m = _managed(request, pk)
+    try:
+        services.meeting_cancel(actor=request.user, meeting=m)
+        messages.success(request, "Đã hủy buổi sinh hoạt.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(m)
+
+
+@login_required
+def minutes_docx(request, pk):
+    m = _meeting(request, pk)
+    from .minutes_build import minutes_for
+
+    response = HttpResponse(minutes_for(m), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-{m.pk}.docx"'
+    return response
+
+
+@login_required
+def overview(request):
+    """The directing committee's month × organization grid, with weak cells and absentees."""
+    accepted, offered = organizations_for_filter(request.user, selected=request.GET.get("to_chuc"))
+    roots = policy.root_organizations(request.user)
+    root = accepted.filter(pk=request.GET.get("to_chuc") or (roots[0] if roots else 0)).first()
+    try:
+        year = int(request.GET.get("nam") or today().year)
+    except ValueError:
+        year = today().year
+    year = min(max(year, 2000), today().year + 1)
+    rows, months = selectors.grid(request.user, root, year) if root else ([], [])
+    absent = selectors.absentees(request.user, year, root=root) if root else []
+    return render(request, "meetings/overview.html", {
+        "root": root, "offered": offered, "year": year, "rows": rows, "months": months, "absent": absent,
+        "years": list(range(today().year, 2009, -1)), "weak": [r for r in rows if r.weak],
+    })  # fmt: skip

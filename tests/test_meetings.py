@@ -1,0 +1,208 @@
+"""Cell meetings: the roll and its exclusions, every quality criterion, bad input, grades, the committee's grid
+and the 3-month absence signal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dangbo.audit.models import AuditEvent
+from dangbo.core.errors import ApplicationError
+from dangbo.meetings import quality, selectors, services
+from dangbo.meetings.models import Attendance, GradeLevel, Meeting
+from dangbo.meetings.roll import roll
+from dangbo.members import lifecycle
+
+D = dt.date
+
+
+def at(day: dt.date, hour: int = 14, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour, minute))
+
+
+@pytest.fixture
+def cell(tree, people, make_member):
+    """Cell A1 with 4 members on its roll (2 from `people` + 2 more)."""
+    make_member(tree.a1, "Phạm Thị Bốn", gender="nu")
+    make_member(tree.a1, "Đỗ Văn Năm")
+    return tree.a1
+
+
+def plan(actor, org, day, kind="thuong_ky", **extra):
+    return services.meeting_plan(actor=actor, organization=org, data={"kind": kind, "planned_at": at(day), **extra})
+
+
+def call(actor, m, presences: dict[str, str], reasons=None):
+    names = {e.member.full_name: e.member.pk for e in roll(m.organization, m.planned_at.date())}
+    rows = {names[n]: (p, (reasons or {}).get(n, "bận công tác" if p == "vang_co_ly_do" else "")) for n, p in presences.items()}
+    return services.attendance_record(actor=actor, meeting=m, rows=rows)
+
+
+ALL_PRESENT = {"Nguyễn Văn Hùng": "co_mat", "Trần Thị Lan": "co_mat", "Phạm Thị Bốn": "co_mat", "Đỗ Văn Năm": "co_mat"}
+
+
+def complete_minutes(actor, m, minutes=120):
+    members = [e.member for e in roll(m.organization, m.planned_at.date())]
+    return services.minutes_save(actor=actor, meeting=m, data={
+        "started_at": m.planned_at, "ended_at": m.planned_at + dt.timedelta(minutes=minutes), "chair": members[0],
+        "minutes_secretary": members[1], "committee_prepared": True, "draft_resolution": True, "dues_collected": True,
+        "dues_amount": 250_000, "last_month_results": "Hoàn thành", "news_guidance": "Chỉ thị 03", "study_follow": "Chuyên đề năm",
+        "resolution": "Thống nhất", "votes_for": 4, "votes_against": 0, "votes_abstain": 0,
+    }, tasks=[{"content": "Chuẩn bị báo cáo quý", "member": members[0], "due_date": D(2024, 4, 10)}])  # fmt: skip
+
+
+def by_code(m):
+    return {c.code: c for c in quality.criteria(m)}
+
+
+def test_a_well_run_meeting_meets_every_criterion(cell, root_user):
+    m = plan(root_user, cell, D(2024, 3, 5))
+    m = call(root_user, m, ALL_PRESENT)
+    m = complete_minutes(root_user, m)
+    assert all(c.passed for c in quality.criteria(m)), quality.criteria(m)
+    assert (m.base_count, m.present_count, m.criteria_passed, m.criteria_total) == (4, 4, 6, 6)
+
+
+def test_attendance_must_be_above_85_percent_and_without_unexcused_absence(cell, root_user):
+    m = plan(root_user, cell, D(2024, 3, 5))
+    m = call(root_user, m, {**ALL_PRESENT, "Đỗ Văn Năm": "vang_khong_ly_do"})
+    c = by_code(m)
+    assert c["ty_le"].passed is False and "3/4" in c["ty_le"].detail and "75,0%" in c["ty_le"].detail
+    assert c["khong_ly_do"].passed is False
+    m = call(root_user, m, {**ALL_PRESENT, "Đỗ Văn Năm": "di_muon"})  # late still counts as present
+    assert by_code(m)["ty_le"].passed is True
+
+
+def test_excused_more_than_three_times_in_a_row_in_the_year(cell, root_user):
+    for month in (1, 2, 3, 4):
+        m = plan(root_user, cell, D(2024, month, 5))
+        m = call(root_user, m, {**ALL_PRESENT, "Phạm Thị Bốn": "vang_co_ly_do"})
+    assert by_code(m)["co_ly_do"].passed is False and "4 lần liên tiếp" in by_code(m)["co_ly_do"].detail
+    third = Meeting.objects.get(organization=cell, month=D(2024, 3, 1))
+    assert by_code(third)["co_ly_do"].passed is True  # three in a row is still allowed
+    # A new year starts the count again.
+    m = plan(root_user, cell, D(2025, 1, 6))
+    m = call(root_user, m, {**ALL_PRESENT, "Phạm Thị Bốn": "vang_co_ly_do"})
+    assert by_code(m)["co_ly_do"].passed is True
+
+
+def test_duration_minutes_and_preparation(cell, root_user):
+    m = plan(root_user, cell, D(2024, 3, 5))
+    m = call(root_user, m, ALL_PRESENT)
+    m = complete_minutes(root_user, m, minutes=75)
+    c = by_code(m)
+    assert c["thoi_gian"].passed is False and "75 phút" in c["thoi_gian"].detail
+    m = services.minutes_save(actor=root_user, meeting=m, data={"draft_resolution": False})
+    assert by_code(m)["chuan_bi"].passed is False
+    m = services.minutes_save(actor=root_user, meeting=m, data={"resolution": ""}, tasks=[])
+    c = by_code(m)
+    assert c["bien_ban"].passed is False and "Nghị quyết" in c["bien_ban"].detail and "Nhiệm vụ" in c["bien_ban"].detail
+
+
+def test_exempted_and_temporarily_away_members_are_outside_the_base_and_attached_ones_inside(cell, tree, people, root_user):
+    lifecycle.event_record(actor=root_user, member=people.m_a1b, kind="mien", date=D(2024, 1, 1))
+    lifecycle.transfer_send(actor=root_user, member=people.m_a1, kind="tam_thoi", to_external="Học viện Chính trị",
+                            sent_date=D(2024, 2, 1), temporary_until=D(2024, 12, 1))  # fmt: skip
+    visit = lifecycle.transfer_send(actor=root_user, member=people.m_b, kind="tam_thoi", to_organization=tree.a1,
+                                    sent_date=D(2024, 2, 1), temporary_until=D(2024, 12, 1))  # fmt: skip
+    lifecycle.transfer_receive(actor=root_user, transfer=visit, cell=tree.a1, received_date=D(2024, 2, 3))
+    entries = {e.member.full_name: e.category for e in roll(cell, D(2024, 3, 5))}
+    assert entries == {"Trần Thị Lan": "mien", "Nguyễn Văn Hùng": "tam_di", "Đặng Thị Hoa": "tam_den",
+                       "Phạm Thị Bốn": "base", "Đỗ Văn Năm": "base"}  # fmt: skip
+    m = plan(root_user, cell, D(2024, 3, 5))
+    with pytest.raises(ApplicationError) as e:
+        m = call(root_user, m, ALL_PRESENT)  # the exempted and the away members may not be in the roll call
+    assert any("được miễn hoặc đang sinh hoạt nơi khác" in v for v in e.value.field_errors.values())
+    m = call(root_user, m, {"Phạm Thị Bốn": "co_mat", "Đỗ Văn Năm": "co_mat", "Đặng Thị Hoa": "co_mat"})
+    assert (m.base_count, m.present_count) == (3, 3)
+
+
+def test_bad_input_is_refused_and_nothing_is_written(cell, tree, people, root_user, make_member):
+    m = plan(root_user, cell, D(2024, 3, 5))
+    before = Meeting.objects.count(), Attendance.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ApplicationError) as e:
+        plan(root_user, cell, D(2024, 3, 20))
+    assert "đã có buổi sinh hoạt thường kỳ tháng 03/2024" in e.value.field_errors["planned_at"]
+    outsider = people.m_b
+    with pytest.raises(ApplicationError) as e:
+        services.attendance_record(actor=root_user, meeting=m, rows={outsider.pk: ("co_mat", "")})
+    assert "Đặng Thị Hoa: không sinh hoạt tại «Chi bộ Văn phòng» vào ngày 05/03/2024" in e.value.field_errors[f"m{outsider.pk}"]
+    with pytest.raises(ApplicationError) as e:
+        services.minutes_save(actor=root_user, meeting=m, data={"started_at": at(D(2024, 3, 5), 16),
+                                                                "ended_at": at(D(2024, 3, 5), 14)})  # fmt: skip
+    assert e.value.field_errors["ended_at"] == "Kết thúc: phải sau giờ bắt đầu."
+    with pytest.raises(ApplicationError) as e:
+        plan(root_user, cell, D(2024, 4, 5), kind="chuyen_de")
+    assert "phải ghi chuyên đề" in e.value.field_errors["topic"]
+    assert (Meeting.objects.count(), Attendance.objects.count(), AuditEvent.objects.count()) == before
+    # A cell that did not exist yet, or had ended.
+    from dangbo.organizations import restructure
+
+    cell.founding_date = D(2020, 1, 1)
+    cell.save()
+    with pytest.raises(ApplicationError) as e:
+        plan(root_user, cell, D(2019, 5, 5))
+    assert "thành lập ngày 01/01/2020" in e.value.field_errors["planned_at"]
+    empty = tree.a2
+    for mem in empty.members.all():
+        lifecycle.event_record(actor=root_user, member=mem, kind="chuyen_noi_bo", date=D(2024, 6, 1), organization=cell)
+    restructure.organization_dissolve(actor=root_user, organization=empty, date=D(2024, 7, 1), decision_no="1-QĐ")
+    with pytest.raises(ApplicationError) as e:
+        plan(root_user, empty, D(2024, 8, 5))
+    assert "đã kết thúc hoạt động" in e.value.field_errors["planned_at"]
+
+
+def test_grades_self_and_upper_are_kept_side_by_side(cell, people, root_user):
+    m = plan(root_user, cell, D(2024, 3, 5))
+    m = call(root_user, m, ALL_PRESENT)
+    good, fair = GradeLevel.objects.get(code="tot"), GradeLevel.objects.get(code="kha")
+    services.grade(actor=people.cell_secretary, meeting=m, level=good)
+    with pytest.raises(ApplicationError):
+        services.grade(actor=people.cell_secretary, meeting=m, level=fair, upper=True)  # not the upper level
+    services.grade(actor=people.secretary_a, meeting=m, level=fair, upper=True, note="Thời gian còn ngắn")
+    m.refresh_from_db()
+    assert m.self_grade == good and m.upper_grade == fair
+
+
+def test_grid_and_absentees_for_the_directing_committee(cell, tree, people, root_user):
+    for month in (1, 2, 4):
+        m = plan(root_user, cell, D(2024, month, 5))
+        m = call(root_user, m, {**ALL_PRESENT, "Đỗ Văn Năm": "vang_khong_ly_do"})
+    plan(root_user, cell, D(2024, 5, 5))  # planned, never recorded
+    rows, months = selectors.grid(people.staff, tree.bloc, 2024)
+    syt = next(r for r in rows if r.org == tree.a)
+    assert syt.cells == 2 and syt.months[0]["counts"]["hop"] == 1 and syt.months[2]["counts"]["khong_hop"] == 2
+    assert syt.months[4]["counts"]["chua_nhap"] == 1 and syt.weak
+    rows, _ = selectors.grid(people.staff, tree.a, 2024)
+    a1 = next(r for r in rows if r.org == cell)
+    assert a1.months[0]["status"] == "hop" and round(a1.months[0]["rate"]) == 75
+    absent = selectors.absentees(people.staff, 2024)
+    assert [(name, n) for _, name, n, _ in absent] == [("Đỗ Văn Năm", 3)]
+    assert selectors.absentees(people.secretary_b, 2024) == []  # out of scope
+    from dangbo.members.selectors_history import alerts
+
+    assert any("Đỗ Văn Năm: vắng sinh hoạt không lý do 3 tháng" in a.text for a in alerts(people.secretary_a, on=D(2024, 6, 1)))
+
+
+def test_cell_secretary_records_a_meeting_through_the_pages(client, cell, people):
+    client.force_login(people.cell_secretary)
+    r = client.post(reverse("meetings:plan") + f"?to_chuc={cell.pk}", {
+        "organization": cell.pk, "kind": "thuong_ky", "planned_at": "05/03/2024 14:00", "place": "Phòng họp tầng 2",
+    })  # fmt: skip
+    m = Meeting.objects.get()
+    assert r["Location"] == m.get_absolute_url()
+    form = client.get(reverse("meetings:attendance", args=[m.pk])).context["form"]
+    data = {f"m{e.member.pk}": "co_mat" for e in form.entries}
+    hoa = next(e.member.pk for e in form.entries if e.member.full_name == "Đỗ Văn Năm")
+    data[f"m{hoa}"] = "vang_co_ly_do"  # no reason given
+    r = client.post(reverse("meetings:attendance", args=[m.pk]), data)
+    assert "Đỗ Văn Năm: vắng có lý do thì ghi lý do." in r.content.decode()
+    data[f"r{hoa}"] = "Đi công tác"
+    assert client.post(reverse("meetings:attendance", args=[m.pk]), data).status_code == 302
+    m.refresh_from_db()
+    assert (m.present_count, m.base_count, m.state) == (3, 4, "da_hop")
+    page = client.get(m.get_absolute_url()).content.decode()
+    assert "Tỷ lệ đảng viên dự họp trên 85%" in page and "3/4 đảng viên dự họp (75,0%)" in page
