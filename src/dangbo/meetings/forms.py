@@ -63,8 +63,10 @@ class AttendanceForm(VNFormMixin, forms.Form):
             self.fields[f"m{pk}"] = forms.ChoiceField(
                 label=e.member.full_name, choices=Presence.choices, widget=forms.RadioSelect, initial=presence
             )
-            self.fields[f"r{pk}"] = forms.CharField(label=f"Lý do vắng của {e.member.full_name}", required=False,
-                                                    max_length=255, initial=reason)  # fmt: skip
+            self.fields[f"r{pk}"] = forms.CharField(
+                label=f"Lý do vắng của {e.member.full_name}", required=False, max_length=255, initial=reason,
+                widget=forms.TextInput(attrs={"placeholder": "Lý do vắng (nếu vắng)"}),
+            )
 
     def rows(self):
         return [(e, self[f"m{e.member.pk}"], self[f"r{e.member.pk}"]) for e in self.entries]
