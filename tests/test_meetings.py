@@ -206,3 +206,16 @@ def test_cell_secretary_records_a_meeting_through_the_pages(client, cell, people
     assert (m.present_count, m.base_count, m.state) == (3, 4, "da_hop")
     page = client.get(m.get_absolute_url()).content.decode()
     assert "Tỷ lệ đảng viên dự họp trên 85%" in page and "3/4 đảng viên dự họp (75,0%)" in page
+
+
+def test_the_cells_meeting_day_is_suggested_and_validated(client, cell, people, root_user):
+    from dangbo.organizations import services as org_services
+
+    with pytest.raises(ApplicationError) as e:
+        org_services.organization_update(actor=root_user, organization=cell, data={"meeting_day": 31})
+    assert e.value.field_errors["meeting_day"] == "Ngày sinh hoạt thường kỳ hằng tháng: từ 1 đến 28."
+    org_services.organization_update(actor=root_user, organization=cell, data={"meeting_day": 3})
+    client.force_login(people.cell_secretary)
+    form = client.get(reverse("meetings:plan"), {"to_chuc": cell.pk}).context["form"]
+    suggested = timezone.localtime(form.initial["planned_at"])
+    assert suggested.day == 3 and suggested.hour == 14 and suggested.date() >= timezone.localdate()

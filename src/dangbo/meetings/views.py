@@ -71,7 +71,15 @@ def plan(request):
     chosen = orgs.filter(pk=request.GET.get("to_chuc") or request.POST.get("organization") or 0).first()
     if chosen is None and orgs.count() == 1:
         chosen = orgs.first()
-    form = PlanForm(request.POST or None, initial={"kind": MeetingKind.REGULAR})
+    initial = {"kind": MeetingKind.REGULAR}
+    if chosen is not None and chosen.meeting_day:
+        # Suggest the cell's usual day: this month if still ahead, else next month, at 14:00.
+        now = today()
+        day = now.replace(day=chosen.meeting_day)
+        if day < now:
+            day = (now.replace(day=1) + dt.timedelta(days=32)).replace(day=chosen.meeting_day)
+        initial["planned_at"] = timezone.make_aware(dt.datetime.combine(day, dt.time(14, 0)))
+    form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and chosen is not None and form.is_valid():
         m = run_service(form, lambda: services.meeting_plan(actor=request.user, organization=chosen, data=form.cleaned_data))
         if m:

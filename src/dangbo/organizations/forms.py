@@ -12,7 +12,7 @@ class OrganizationForm(VNFormMixin, forms.ModelForm):
         model = Organization
         fields = [
             "name", "short_name", "code", "kind", "host_unit", "founding_decision_no", "founding_date",
-            "founding_issuer", "end_date", "end_decision_no",
+            "founding_issuer", "end_date", "end_decision_no", "meeting_day",
         ]  # fmt: skip
 
     def __init__(self, *args, parent=None, **kwargs):

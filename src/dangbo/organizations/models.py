@@ -33,6 +33,10 @@ class Organization(BaseModel):
     founding_issuer = models.CharField("Cơ quan ra quyết định thành lập", max_length=255, blank=True)
     end_date = models.DateField("Ngày kết thúc hoạt động", null=True, blank=True)
     end_decision_no = models.CharField("Số quyết định kết thúc", max_length=100, blank=True)
+    meeting_day = models.PositiveSmallIntegerField(
+        "Ngày sinh hoạt thường kỳ hằng tháng", null=True, blank=True,
+        help_text="Ngày trong tháng chi bộ sinh hoạt thường kỳ (1–28), để gợi ý khi lập kế hoạch.",
+    )  # fmt: skip
     # Members on the active roll of the whole subtree, kept by members/services.py in the same transaction as
     # each change (and rebuilt by organizations.counts.recount): tree pages read them instead of aggregating.
     official_count = models.PositiveIntegerField("Đảng viên chính thức", default=0, editable=False)

@@ -17,7 +17,7 @@ from .paths import child_path
 
 ORG_FIELDS = (
     "name", "short_name", "code", "kind", "host_unit", "founding_decision_no", "founding_date",
-    "founding_issuer", "end_date", "end_decision_no",
+    "founding_issuer", "end_date", "end_decision_no", "meeting_day",
 )  # fmt: skip
 
 
@@ -44,6 +44,8 @@ def _validate_org(org: Organization, parent: Organization | None) -> None:
         errors["code"] = "Mã tổ chức: không được để trống."
     elif Organization.objects.filter(code=org.code).exclude(pk=org.pk).exists():
         errors["code"] = f"Mã tổ chức: mã «{org.code}» đã được dùng cho tổ chức khác."
+    if org.meeting_day is not None and not 1 <= org.meeting_day <= 28:
+        errors["meeting_day"] = "Ngày sinh hoạt thường kỳ hằng tháng: từ 1 đến 28."
     if org.founding_date and org.end_date and org.end_date < org.founding_date:
         errors["end_date"] = "Ngày kết thúc hoạt động: phải sau ngày thành lập."
     if parent and parent.end_date and org.founding_date and org.founding_date >= parent.end_date:
