@@ -167,7 +167,8 @@ def minutes_context(m: Minutes) -> dict[str, object]:
         "late": m.late,
         "excused_count": len(m.excused),
         "excused_names": ", ".join(
-            f"{_clean(name)} – {_clean(reason)}" if _clean(reason) else _clean(name) for name, reason in m.excused
+            f"{_clean(name)} – {_clean(reason)}" if _clean(reason) else _clean(name)
+            for name, reason in m.excused
         ),
         "unexcused_count": len(m.unexcused),
         "unexcused_names": ", ".join(_clean(name) for name in m.unexcused),

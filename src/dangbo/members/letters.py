@@ -1,21 +1,19 @@
 """Giấy giới thiệu sinh hoạt đảng: a Word document rendered from a docxtpl template.
 
-The template (``docx_templates/giay_gioi_thieu.docx``) is built by ``docx_templates/build_templates.py`` and
-follows the party document format (Hướng dẫn 36-HD/VPTW, 2018). Users may open it in Word and adapt it; the
-variables it may use are the keys of :func:`letter_context`. A "\n" in a text value (say a long
-``issuing_body``) becomes a line break in the document.
+The template (``docx_templates/giay_gioi_thieu.docx``) is built by ``docx_templates/build_templates.py``,
+rendered by ``dangbo.core.docx.render_docx``, and follows the party document format (Hướng dẫn 36-HD/VPTW,
+2018). Users may open it in Word and adapt it; the variables it may use are the keys of
+:func:`letter_context`. A "\n" in a text value (say a long ``issuing_body``) becomes a line break in the
+document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
-from importlib import resources
 from typing import Literal
 
-from docxtpl import DocxTemplate
-
+from dangbo.core.docx import render_docx
 from dangbo.core.templatetags.vn import ngay
 from dangbo.core.templatetags.vn import ngay_van_ban as _ngay_van_ban
 
@@ -128,10 +126,4 @@ def letter_context(letter: TransferLetter) -> dict[str, object]:
 
 def transfer_letter_docx(letter: TransferLetter) -> bytes:
     """The letter as the bytes of a .docx file."""
-    source = resources.files(__package__).joinpath("docx_templates", TEMPLATE).read_bytes()
-    document = DocxTemplate(io.BytesIO(source))
-    # autoescape: "&" or "<" in a name must not break the XML ("\n" in a value still becomes a line break).
-    document.render(letter_context(letter), autoescape=True)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return render_docx(__package__, TEMPLATE, letter_context(letter))

@@ -1,0 +1,42 @@
+"""The minutes DOCX of a meeting, filled from the database (``minutes_docx.py`` renders it)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from dangbo.members.letters_build import _body, _place
+from dangbo.organizations.models import Organization
+
+from .choices import MeetingKind, Presence
+from .minutes_docx import Minutes, minutes_docx
+from .roll import ATTACHED, AWAY, EXEMPTED, roll
+
+
+def minutes_for(m) -> bytes:
+    org = m.organization
+    day = timezone.localtime(m.planned_at).date()
+    entries = roll(org, day)
+    parent = Organization.objects.filter(pk=org.parent_id).first()
+    rows = list(m.attendance.select_related("member").order_by("member__name_sort"))
+    if m.kind == MeetingKind.REGULAR:
+        title = f"Sinh hoạt chi bộ thường kỳ tháng {m.month:%m/%Y}"
+    else:
+        title = m.get_kind_display() + (f": {m.topic}" if m.topic else "")
+    local = timezone.localtime
+    return minutes_docx(Minutes(
+        superior_body=_body(parent) if parent else "", issuing_body=_body(org).replace("CHI ỦY", "CHI BỘ"),
+        place=_place(org), date=day, kind_title=title,
+        started_at=local(m.started_at).replace(tzinfo=None) if m.started_at else None,
+        ended_at=local(m.ended_at).replace(tzinfo=None) if m.ended_at else None,
+        location=m.place, chair=str(m.chair or ""), secretary=str(m.minutes_secretary or ""),
+        total_members=sum(e.category != ATTACHED for e in entries), expected=m.base_count, present=m.present_count,
+        late=sum(a.presence == Presence.LATE for a in rows),
+        excused=tuple((a.member.full_name, a.reason) for a in rows if a.presence == Presence.EXCUSED),
+        unexcused=tuple(a.member.full_name for a in rows if a.presence == Presence.UNEXCUSED),
+        exempted=sum(e.category == EXEMPTED for e in entries), away=sum(e.category == AWAY for e in entries),
+        attached=sum(e.category == ATTACHED for e in entries), dues_collected=m.dues_collected,
+        dues_amount=m.dues_amount, last_month_results=m.last_month_results, news_guidance=m.news_guidance,
+        study_follow=m.study_follow, opinions=m.opinions,
+        tasks=tuple((t.content, t.member.full_name if t.member else "", t.due_date) for t in m.tasks.select_related("member")),
+        resolution=m.resolution, votes_for=m.votes_for, votes_against=m.votes_against, votes_abstain=m.votes_abstain,
+    ))  # fmt: skip
