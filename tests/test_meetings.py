@@ -219,3 +219,22 @@ def test_the_cells_meeting_day_is_suggested_and_validated(client, cell, people, 
     form = client.get(reverse("meetings:plan"), {"to_chuc": cell.pk}).context["form"]
     suggested = timezone.localtime(form.initial["planned_at"])
     assert suggested.day == 3 and suggested.hour == 14 and suggested.date() >= timezone.localdate()
+
+
+def test_minutes_docx_of_a_recorded_meeting(client, cell, people, root_user):
+    import io
+
+    import docx
+
+    m = plan(root_user, cell, D(2024, 3, 5), place="Phòng họp tầng 2")
+    m = call(root_user, m, {**ALL_PRESENT, "Đỗ Văn Năm": "vang_khong_ly_do"})
+    complete_minutes(root_user, m)
+    client.force_login(people.cell_secretary)
+    response = client.get(reverse("meetings:minutes_docx", args=[m.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    d = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in d.paragraphs)
+    cells = "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
+    assert "ĐẢNG BỘ SỞ Y TẾ" in cells and "CHI BỘ VĂN PHÒNG" in cells and "ngày 05 tháng 3 năm 2024" in cells
+    assert "Sinh hoạt chi bộ thường kỳ tháng 03/2024" in text and "Đỗ Văn Năm" in text and "250.000 đ" in text
+    assert "Chuẩn bị báo cáo quý" in cells

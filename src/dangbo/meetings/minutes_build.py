@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from dangbo.members.letters_build import _body, _place
+from dangbo.members.letters_build import _place
 from dangbo.organizations.models import Organization
 
 from .choices import MeetingKind, Presence
@@ -24,7 +24,8 @@ def minutes_for(m) -> bytes:
         title = m.get_kind_display() + (f": {m.topic}" if m.topic else "")
     local = timezone.localtime
     return minutes_docx(Minutes(
-        superior_body=_body(parent) if parent else "", issuing_body=_body(org).replace("CHI ỦY", "CHI BỘ"),
+        # HD 36: the superior organization, then the issuing body — for minutes, the cell itself.
+        superior_body=parent.name.upper() if parent else "", issuing_body=org.name.upper(),
         place=_place(org), date=day, kind_title=title,
         started_at=local(m.started_at).replace(tzinfo=None) if m.started_at else None,
         ended_at=local(m.ended_at).replace(tzinfo=None) if m.ended_at else None,

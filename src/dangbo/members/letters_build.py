@@ -55,7 +55,7 @@ def letter_for(transfer: Transfer) -> bytes:
         dues_paid_to=transfer.dues_paid_to or before_letter, kind=transfer.kind,
         temporary_until=transfer.temporary_until if transfer.kind == "tam_thoi" else None,
         valid_until=transfer.valid_until or transfer.sent_date, reason=transfer.reason,
-        superior_body=_body(superior) if superior else "", issuing_body=_body(issuer),
+        superior_body=superior.name.upper() if superior else "", issuing_body=_body(issuer),
         number_symbol=transfer.letter_no or "……-GGT/ĐU", place=_place(home), issued_on=transfer.sent_date,
         signer_on_behalf="T/M ĐẢNG ỦY" if issuer.kind == OrgKind.GRASSROOTS_COMMITTEE else "T/M CHI BỘ",
         signer_title=(seat.get_position_display().upper() if seat else "BÍ THƯ"),
