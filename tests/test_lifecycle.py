@@ -338,3 +338,34 @@ def _random_history(root_user, ops, probe):
         m.refresh_from_db()
         st_ = history.replay(events[m.pk], official_date=m.official_date).state
         assert m.status == st_.status and m.organization_id == st_.organization_id
+
+
+def test_transfer_out_of_the_deployment_is_not_flagged_and_its_receipt_is_recorded_by_the_sender(tree, people):
+    from dangbo.members import selectors_history
+
+    t = lifecycle.transfer_send(actor=people.secretary_a, member=people.m_a1, kind="chinh_thuc",
+                                to_external="Đảng bộ phường Bến Thủy", sent_date=D(2024, 3, 1))  # fmt: skip
+    assert selectors_history.transfer_flags(t, on=D(2024, 9, 1)) == []
+    assert "không có quyền" in refused(lifecycle.transfer_receive, actor=people.secretary_b, transfer=t, cell=None,
+                                       received_date=D(2024, 3, 20))  # fmt: skip
+    lifecycle.transfer_receive(actor=people.secretary_a, transfer=t, cell=None, received_date=D(2024, 3, 20))
+    t.refresh_from_db()
+    assert t.state == "da_nhan" and t.received_date == D(2024, 3, 20)
+
+
+def test_deleting_a_mistaken_ceremony_clears_the_date_it_set(admitted):
+    ceremony = event(admitted, "le_ket_nap", D(2020, 1, 20))
+    admitted.refresh_from_db()
+    assert admitted.joined_date == D(2020, 1, 20)
+    lifecycle.event_delete(actor=admitted._actor, event=ceremony)
+    admitted.refresh_from_db()
+    assert admitted.joined_date is None and admitted.status == "du_bi"
+
+
+def test_a_transfer_inside_the_scope_is_alerted_once(tree, people):
+    from dangbo.members.selectors_history import alerts
+
+    lifecycle.transfer_send(actor=people.staff, member=people.m_a1, kind="chinh_thuc", to_organization=tree.b,
+                            sent_date=D(2024, 1, 5))  # fmt: skip
+    texts = [a.text for a in alerts(people.staff, on=D(2024, 6, 1)) if "Nguyễn Văn Hùng" in a.text]
+    assert len(texts) == 1 and "chưa được tiếp nhận" in texts[0]

@@ -81,10 +81,18 @@ def rebuild(member: Member) -> history.Result:
         member.organization, member.org_path = org, org.path
     member.status = st.status
     member.exempted = st.exempted
+    # Dates the events set. A member admitted in the system has them from the events only (so deleting a
+    # mistaken ceremony clears the date); a member entered with earlier history keeps the phiếu's dates
+    # unless an event sets them.
+    admitted_here = bool(events) and events[0].kind == K.ADMISSION
+    if admitted_here:
+        member.joined_date = member.official_date = None
     for e in events:
         if e.kind in (K.ADMISSION, K.READMISSION):
             member.admission_decision_date = e.decision_date or e.date
             member.admission_decision_no = e.decision_no
+            if e.kind == K.READMISSION:
+                member.joined_date = member.official_date = None
         elif e.kind == K.CEREMONY:
             member.joined_date = e.date
         elif e.kind == K.OFFICIAL:
@@ -297,6 +305,8 @@ def receivable_scope(actor, transfers):
 def transfer_receive(*, actor, transfer: Transfer, cell: Organization, received_date: dt.date) -> Transfer:
     """The receiving side accepts the member into one of its cells."""
     transfer = Transfer.objects.select_for_update(of=("self",)).select_related("member", "to_organization").get(pk=transfer.pk)
+    if transfer.to_external:
+        return _confirm_external(actor, transfer, received_date)
     if not receivable_scope(actor, Transfer.objects.filter(pk=transfer.pk)).exists():
         raise PermissionDenied("Bạn không có quyền tiếp nhận đảng viên này.")
     errors = {}
@@ -321,6 +331,24 @@ def transfer_receive(*, actor, transfer: Transfer, cell: Organization, received_
         rebuild(member)
         _audit_event(actor, member, event, before)
     record(actor=actor, action=Action.UPDATE, obj=transfer, before={}, scope_path=cell.path)
+    return transfer
+
+
+def _confirm_external(actor, transfer: Transfer, received_date: dt.date) -> Transfer:
+    """A transfer out of the deployment: the sending side records the receiving side's confirmation slip."""
+    if not policy.can(actor, policy.CHANGE, transfer.member):
+        raise PermissionDenied("Bạn không có quyền ghi nhận việc tiếp nhận của nơi đến.")
+    if transfer.state != TransferState.SENT:
+        raise ApplicationError(f"Giấy giới thiệu {transfer.get_state_display().lower()}.")
+    if received_date is None or received_date < transfer.sent_date or received_date > today():
+        raise ApplicationError(
+            "Ngày tiếp nhận không hợp lệ.",
+            field_errors={"received_date": "Ngày tiếp nhận: không trước ngày giới thiệu, không sau hôm nay."},
+        )
+    before = snapshot(transfer)
+    transfer.state, transfer.received_date = TransferState.RECEIVED, received_date
+    transfer.save()
+    record(actor=actor, action=Action.UPDATE, obj=transfer, before=before, scope_path=transfer.member.org_path)
     return transfer
 
 

@@ -37,7 +37,8 @@ def transfer_flags(transfer: Transfer, *, on: dt.date | None = None, calendar: W
     on = on or today()
     cal = calendar or WorkCalendar.from_db()
     flags = []
-    if transfer.state == TransferState.SENT and transfer.kind == TransferKind.OFFICIAL:
+    # Out of the deployment the receiving side is not in the system: no overdue flag, only a pending slip.
+    if transfer.state == TransferState.SENT and transfer.kind == TransferKind.OFFICIAL and not transfer.to_external:
         waited = cal.working_days_between(transfer.sent_date, on)
         if waited > TRANSFER_LETTER_DAYS:
             flags.append(f"Quá {TRANSFER_LETTER_DAYS} ngày làm việc chưa được tiếp nhận ({waited} ngày làm việc)")
@@ -112,7 +113,11 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
             out.append(Alert("warn", f"{m.full_name}: đã hết 12 tháng dự bị, xét công nhận chính thức trước {p.review_due:%d/%m/%Y}", url, p.review_due))
         elif p.probation_end and (p.probation_end - on).days <= PROBATION_LOOKAHEAD_DAYS:
             out.append(Alert("info", f"{m.full_name}: hết thời gian dự bị ngày {p.probation_end:%d/%m/%Y}", url, p.probation_end))
+    seen: set[int] = set()
     for t, flags in transfer_list(actor, "den") + transfer_list(actor, "di"):
+        if t.pk in seen:  # a transfer between two organizations of the actor's scope is in both lists
+            continue
+        seen.add(t.pk)
         for f in flags:
             out.append(Alert("warn", f"{t.member.full_name} ({t.origin} → {t.destination}): {f}", t.get_absolute_url(), t.sent_date))
     for t, flags in transfer_list(actor, "tam"):

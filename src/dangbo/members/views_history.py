@@ -95,7 +95,17 @@ def transfer_detail(request, transfer_pk):
     )
     can_send_side = policy.can(request.user, policy.CHANGE, transfer.member)
     form = None
-    if can_receive:
+    confirm_external = bool(transfer.to_external) and transfer.state == TransferState.SENT and can_send_side \
+        and transfer.kind == TransferKind.OFFICIAL  # fmt: skip
+    if confirm_external:
+        form = DateForm(request.POST or None, label="Ngày nơi đến tiếp nhận (theo phiếu báo)", initial={"date": today()})
+        if request.method == "POST" and form.is_valid():
+            done = run_service(form, lambda: lifecycle.transfer_receive(
+                actor=request.user, transfer=transfer, cell=None, received_date=form.cleaned_data["date"]))  # fmt: skip
+            if done:
+                messages.success(request, "Đã ghi nhận nơi đến tiếp nhận đảng viên.")
+                return redirect(transfer)
+    elif can_receive:
         cells = cell_choices(
             policy.placement_scope(request.user, Organization.objects.filter(path__startswith=transfer.to_organization.path))
         )
@@ -116,7 +126,7 @@ def transfer_detail(request, transfer_pk):
     return render(
         request,
         "members/transfer_detail.html",
-        {"transfer": transfer, "form": form, "can_send_side": can_send_side,
+        {"transfer": transfer, "form": form, "can_send_side": can_send_side, "confirm_external": confirm_external,
          "flags": selectors_history.transfer_flags(transfer), "return_form": DateForm(label="Ngày trở về")},
     )  # fmt: skip
 
