@@ -1,33 +1,175 @@
-"""The demo data as users meet it (one load, checked through the pages)."""
+"""The demo data as users meet it: the bloc's history from 2010 to today, loaded once for the module."""
+
+import datetime as dt
+import random
 
 import pytest
+from django.db import transaction
+from django.db.models import Q
+from django.test import override_settings
 from django.urls import reverse
 
 from dangbo.accounts.models import User
-from dangbo.demo.loader import load_demo
-from dangbo.members.models import Member
+from dangbo.core.dates import add_years, today
+from dangbo.core.workdays import working_days_between
+from dangbo.demo.loader import add_months, load_demo
+from dangbo.members import asof, lifecycle
+from dangbo.members.models import Member, MemberPeriod, Transfer
 from dangbo.organizations.choices import GRASSROOTS_KINDS
-from dangbo.organizations.models import Organization
+from dangbo.organizations.models import Organization, OrganizationLink
+
+D = dt.date
+MID_2013 = D(2013, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """One load for the module (about 10 s), rolled back at the end; each test runs in its own savepoint."""
+    # The tests' password hasher (conftest.py) must already be in force when the personas are created.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield load_demo()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
-def demo(db):
-    return load_demo()
+def data(demo, db):
+    return demo
 
 
-def test_demo_has_the_bloc_with_59_grassroots_organizations(demo, client):
+def grassroots_under(parent: Organization, on: dt.date) -> list[Organization]:
+    """Grassroots organizations whose parent link on ``on`` is ``parent``."""
+    ids = (
+        OrganizationLink.objects.filter(parent=parent)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        .values("organization_id")
+    )
+    return list(Organization.objects.filter(pk__in=ids, kind__in=GRASSROOTS_KINDS))
+
+
+def test_2013_the_bloc_has_59_grassroots_organizations_and_about_6000_members(data):
     bloc = Organization.objects.get(code="KCQ")
     assert bloc.name == "Đảng bộ Khối các cơ quan tỉnh Nghệ An"
-    assert Organization.objects.filter(parent=bloc, kind__in=GRASSROOTS_KINDS).count() == 59
-    assert 5500 <= Member.objects.count() <= 6500
+    assert len(grassroots_under(bloc, MID_2013)) == 59
+    assert 5_600 <= asof.headcount(bloc, MID_2013)["tong"] <= 6_400
     assert set(Member.objects.values_list("ethnicity", flat=True)) >= {"Kinh", "Thái", "Khơ Mú", "Mông"}
     assert bloc.terms.get(name="2010–2015").seats.filter(position="bi_thu").count() == 1
 
 
-def test_grassroots_secretary_sees_only_their_organization(demo, client):
+def test_2013_movement_balances_and_has_admissions(data):
+    bloc = Organization.objects.get(code="KCQ")
+    table = asof.movement(bloc, D(2013, 1, 1), MID_2013)
+    assert table.balanced
+    increases = {key: n for key, _, n in table.increases}
+    decreases = {key: n for key, _, n in table.decreases}
+    assert increases["ket_nap"] > 20 and increases["chuyen_den"] > 0 and increases["nhap_ho_so"] == 0
+    assert decreases["chuyen_di"] > 0 and decreases["tu_tran"] > 0
+
+
+def test_late_2024_the_bloc_has_70_grassroots_organizations(data):
+    bloc = Organization.objects.get(code="KCQ")
+    on = D(2024, 12, 31)
+    orgs = grassroots_under(bloc, on)
+    kinds = [o.kind for o in orgs]
+    assert (len(orgs), kinds.count("dang_bo_co_so"), kinds.count("chi_bo_co_so")) == (70, 47, 23)
+    assert 7_000 <= asof.headcount(bloc, on)["tong"] <= 7_800
+    moved_in = [o for o in orgs if not o.code.startswith("KCQ-")]
+    assert len(moved_in) == 8
+    # Before the handover they sat under their district committees.
+    vinh = Organization.objects.get(code="VINH")
+    assert {o.pk for o in grassroots_under(vinh, D(2024, 6, 30))} <= {o.pk for o in moved_in}
+    assert asof.movement(bloc, D(2024, 10, 1), D(2024, 12, 31)).balanced
+
+
+def test_today_the_bloc_has_ended_and_its_successors_hold_the_organizations(data):
+    now = today()
+    bloc = Organization.objects.get(code="KCQ")
+    cqd, ubnd = Organization.objects.get(code="CQD"), Organization.objects.get(code="UBND")
+    assert bloc.end_date == D(2025, 2, 13) and asof.headcount(bloc, now)["tong"] == 0
+    assert (cqd.founding_decision_no, ubnd.founding_decision_no) == ("3255-QĐ/TU", "3254-QĐ/TU")
+    assert cqd.founding_date == ubnd.founding_date == D(2025, 2, 13)
+    at_split = {o.pk for o in grassroots_under(bloc, D(2025, 2, 12))}
+    to_cqd, to_ubnd = grassroots_under(cqd, now), grassroots_under(ubnd, now)
+    assert len(to_cqd) == 19 and {o.pk for o in to_cqd} | {o.pk for o in to_ubnd} == at_split
+    assert not {o.pk for o in to_cqd} & {o.pk for o in to_ubnd}
+    assert OrganizationLink.objects.filter(parent=cqd, decision_no="642-QĐ/ĐUK").count() == 19
+    assert Organization.objects.get(code="KCQ-SYT").parent == ubnd
+    assert 600 <= asof.headcount(cqd, now)["tong"] <= 900
+    # The stored counts agree with the as-of figures of today.
+    for org in (cqd, ubnd, Organization.objects.get(code="NA")):
+        figures = asof.headcount(org, now)
+        assert (org.official_count, org.probationary_count) == (figures["chinh_thuc"], figures["du_bi"])
+    # Its history stays reportable: the 2013 figures are the same whatever happened since.
+    assert asof.path_on(bloc, MID_2013) == bloc.path
+
+
+def test_stored_history_is_what_the_events_give(data):
+    ids = sorted(Member.objects.values_list("id", flat=True))
+    sample = random.Random(7).sample(ids, 50)
+
+    def stored(m):
+        return sorted(m.periods.values_list("organization_id", "org_path", "status", "exempted", "valid_from",
+                                            "valid_to", "start_kind", "end_kind"))  # fmt: skip
+
+    def record(m):
+        return (stored(m), m.status, m.exempted, m.organization_id, m.org_path, m.joined_date, m.official_date,
+                m.admission_decision_date, m.admission_decision_no)  # fmt: skip
+
+    for member in Member.objects.filter(pk__in=sample):
+        before = record(member)
+        lifecycle.rebuild(member)
+        member.refresh_from_db()
+        assert record(member) == before, member.pk
+    assert member.events.exists()
+
+
+def test_every_member_has_events_and_active_members_an_open_period(data):
+    assert not Member.objects.filter(events__isnull=True).exists()
+    active = Member.objects.filter(status__in=["du_bi", "chinh_thuc"])
+    with_open = MemberPeriod.objects.filter(valid_to__isnull=True).values("member_id")
+    assert active.count() > 6_000 and not active.exclude(pk__in=with_open).exists()
+    assert not MemberPeriod.objects.filter(valid_to__isnull=True).exclude(member__status__in=["du_bi", "chinh_thuc"]).exists()
+
+
+def test_open_items_for_today(data):
+    now = today()
+    probationary = list(Member.objects.filter(status="du_bi").select_related("organization"))
+    ending = [m for m in probationary if m.joined_date and now < add_months(m.joined_date, 12) <= now + dt.timedelta(30)]
+    assert 8 <= len(ending) <= 16
+    no_ceremony = [m for m in probationary if m.joined_date is None]
+    overdue_ceremony = [m for m in no_ceremony if working_days_between(m.admission_decision_date, now) > 30]
+    assert 2 <= len(overdue_ceremony) <= 3
+    overdue_review = [m for m in probationary if m.joined_date
+                      and working_days_between(add_months(m.joined_date, 12), now) > 30]  # fmt: skip
+    assert 2 <= len(overdue_review) <= 3
+    pending = Transfer.objects.filter(state="da_gui", to_organization__isnull=False)
+    assert 3 <= pending.count() <= 4
+    assert any(working_days_between(t.sent_date, now) > 30 for t in pending)
+    assert all(t.member.status == "dang_chuyen" for t in pending)
+    for years in (30, 40, 50):
+        soon = Member.objects.filter(
+            status__in=["du_bi", "chinh_thuc"], admission_decision_date__gt=add_years(now, -years),
+            admission_decision_date__lte=add_years(now + dt.timedelta(days=120), -years),
+        )  # fmt: skip
+        assert soon.exists(), years
+    # The personas' organizations have something to act on.
+    cell = Organization.objects.get(code="KCQ-SYT-01")
+    assert any(m.organization == cell for m in ending)
+    for code in ("KCQ-SYT", "KCQ-STC", "KCQ-SYT-01"):
+        org = Organization.objects.get(code=code)
+        inside = Q(from_organization__path__startswith=org.path) | Q(to_organization__path__startswith=org.path)
+        assert pending.filter(inside).exists(), code
+
+
+def test_grassroots_secretary_sees_only_their_organization(data, client):
     client.force_login(User.objects.get(username="bithu.syt"))
-    home = client.get(reverse("core:home")).content.decode()
-    assert "Đảng bộ Sở Y tế" in home and "Sở Tài chính" not in home
+    home = client.get(reverse("core:home"))
+    assert [o.code for o in home.context["roots"]] == ["KCQ-SYT"] and "Đảng bộ Sở Y tế" in home.content.decode()
     listed = client.get(reverse("members:list"))
     syt = Organization.objects.get(code="KCQ-SYT")
     assert listed.context["total"] == Member.objects.filter(org_path__startswith=syt.path).count()
@@ -35,10 +177,37 @@ def test_grassroots_secretary_sees_only_their_organization(demo, client):
     assert client.get(reverse("members:detail", args=[other.pk])).status_code == 404
 
 
-def test_demo_logins_work_with_the_documented_password(demo, client):
+def test_demo_logins_work_with_the_documented_password(data, client):
     from dangbo.demo.loader import DEMO_PASSWORD, PERSONAS
 
     for username, *_ in PERSONAS:
         response = client.post(reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, username
         client.post(reverse("accounts:logout"))
+    member = User.objects.get(username="dangvien").member
+    assert member.organization.code == "KCQ-SYT-01" and member.status == "chinh_thuc"
+
+
+@pytest.mark.parametrize("username", ["tinhuy", "bankhoi", "bithu.syt", "bithu.stc", "bithu.chibo"])
+def test_personas_have_things_to_do_and_only_real_ones(data, client, username):
+    client.force_login(User.objects.get(username=username))
+    alerts = client.get(reverse("core:home")).context["alerts"]
+    overdue = [a for a in alerts if a.level == "warn"]
+    assert alerts and len(overdue) < 40, [a.text for a in overdue]
+
+
+def test_committees_of_the_terms(data):
+    now = today()
+    for code in ("CQD", "UBND"):
+        org = Organization.objects.get(code=code)
+        seats = list(org.terms.get(name="2025–2030").seats.select_related("member"))
+        assert seats and all(s.member.org_path.startswith(org.path) and s.member.status == "chinh_thuc" for s in seats)
+    syt = Organization.objects.get(code="KCQ-SYT")
+    assert list(syt.terms.order_by("start_date").values_list("name", flat=True)) == [
+        "2010–2015", "2015–2020", "2020–2025", "2025–2030",
+    ]  # fmt: skip
+    # Seat holders were on the organization's roll for the whole term (up to today for the running one).
+    for term in syt.terms.all():
+        days = [term.start_date, (term.end_date or now + dt.timedelta(days=1)) - dt.timedelta(days=1)]
+        for seat in term.seats.all():
+            assert all(asof.rows_on(syt, day).filter(member=seat.member_id).exists() for day in days), term.name

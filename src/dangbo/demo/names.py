@@ -48,3 +48,21 @@ def person_name(rng, gender: str) -> str:
         if second != middle:
             return f"{family} {middle} {second} {given}"
     return f"{family} {middle} {given}"
+
+# Where members go when they leave the provincial agencies: retirees move their party activity to the party
+# organization of their residence; others leave for another province or a central body.
+RESIDENCE_PARTY_ORGS = [
+    "Đảng bộ phường Hưng Bình, thành phố Vinh", "Đảng bộ phường Lê Lợi, thành phố Vinh",
+    "Đảng bộ phường Trường Thi, thành phố Vinh", "Đảng bộ phường Bến Thủy, thành phố Vinh",
+    "Đảng bộ phường Hà Huy Tập, thành phố Vinh", "Đảng bộ phường Quang Trung, thành phố Vinh",
+    "Đảng bộ phường Cửa Nam, thành phố Vinh", "Đảng bộ xã Nghi Phú, thành phố Vinh",
+    "Đảng bộ phường Nghi Hương, thị xã Cửa Lò", "Đảng bộ thị trấn Nam Đàn, huyện Nam Đàn",
+    "Đảng bộ xã Hưng Lộc, thành phố Vinh", "Đảng bộ thị trấn Quán Hành, huyện Nghi Lộc",
+]  # fmt: skip
+OTHER_PARTY_ORGS = [
+    "Đảng bộ Khối các cơ quan tỉnh Hà Tĩnh", "Đảng bộ Khối các cơ quan tỉnh Thanh Hóa",
+    "Đảng bộ Khối các cơ quan Trung ương", "Đảng bộ Khối Doanh nghiệp tỉnh Nghệ An",
+    "Đảng bộ Quân sự tỉnh Nghệ An", "Đảng bộ Công an tỉnh Nghệ An", "Đảng bộ thành phố Hà Nội",
+    "Đảng bộ Thành phố Hồ Chí Minh", "Đảng bộ huyện Diễn Châu, tỉnh Nghệ An", "Đảng bộ huyện Quỳnh Lưu, tỉnh Nghệ An",
+    "Đảng bộ Trường Đại học Vinh", "Đảng bộ tỉnh Quảng Bình",
+]  # fmt: skip
