@@ -108,6 +108,7 @@ def test_transfer_between_two_grassroots_organizations_appears_on_both_sides(cli
     assert "Nguyễn Văn Hùng" in out
     letter = client.get(reverse("members:transfer_letter", args=[transfer.pk]))
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(letter.content)).paragraphs)
+    assert "Đề nghị Chi ủy Sở Tư pháp tiếp nhận" in text
     assert "Nguyễn Văn Hùng" in text and "Số 15-GGT/ĐU" in "\n".join(
         c.text for t in docx.Document(io.BytesIO(letter.content)).tables for row in t.rows for c in row.cells
     )

@@ -12,14 +12,18 @@ from .letters import TransferLetter, transfer_letter_docx
 from .models import Transfer
 
 
-def _body(org: Organization) -> str:
-    """The committee that signs for an organization: "Đảng bộ Sở Y tế" → "ĐẢNG ỦY SỞ Y TẾ"."""
+def _committee(org: Organization) -> str:
+    """The committee that signs for an organization: "Đảng bộ Sở Y tế" → "Đảng ủy Sở Y tế"."""
     name = org.name
     for prefix, body in (("Đảng bộ ", "Đảng ủy "), ("Chi bộ ", "Chi ủy ")):
         if name.startswith(prefix):
-            name = body + name[len(prefix):]
-            break
-    return name.upper()
+            return body + name[len(prefix):]
+    return name
+
+
+def _body(org: Organization) -> str:
+    """The same in the capitals of a document header: "ĐẢNG ỦY SỞ Y TẾ"."""
+    return _committee(org).upper()
 
 
 def _place(org: Organization) -> str:
@@ -50,7 +54,7 @@ def letter_for(transfer: Transfer) -> bytes:
         official_date=member.official_date if is_official else None, card_number=member.card_number,
         cv_number=member.cv_number, from_cell=home.long_name,
         destination=str(transfer.to_organization or transfer.to_external),
-        receiving_body=_body(transfer.to_organization).capitalize() if transfer.to_organization
+        receiving_body=_committee(transfer.to_organization) if transfer.to_organization
         else transfer.to_external,
         dues_paid_to=transfer.dues_paid_to or before_letter, kind=transfer.kind,
         temporary_until=transfer.temporary_until if transfer.kind == "tam_thoi" else None,
