@@ -330,7 +330,9 @@ def main() -> None:
         print(
             f"bulk load ({load_info.get('scale')}, {load_info.get('vendor')}): {load_info.get('members', 0):,} members, "
             f"{load_info.get('organizations', 0):,} orgs in {load_info.get('total_s')} s total; member rows "
-            f"{t.get('members')} s = {load_info.get('member_rows_per_s', 0):,} rows/s; orgs {t.get('organizations')} s; "
+            f"{t.get('members')} s = {load_info.get('member_rows_per_s', 0):,} rows/s; "
+            f"history ({load_info.get('events', 0):,} events, {load_info.get('periods', 0):,} periods) "
+            f"{t.get('history')} s; orgs {t.get('organizations')} s; "
             f"indexes+constraints {t.get('indexes')} s; analyze {t.get('analyze')} s"
             + (f"; measured by bench {load_info['measured_s']} s" if "measured_s" in load_info else "")
         )

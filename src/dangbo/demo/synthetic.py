@@ -6,6 +6,12 @@ transaction on SQLite — with the secondary indexes, foreign keys and full-text
 load and rebuilt afterwards. Every derived column is filled exactly as the application fills it
 (``derived_columns`` for members, ``fold`` for organization names, ``child_path`` for tree paths).
 
+Each member also gets the history ``history.replay`` would derive (so ``lifecycle.rebuild`` changes nothing):
+a "nhập hồ sơ" event into their cell on the enrolment date — the latest of 01/01/2010, the joining date and
+the founding dates of the cell and its ancestors (no roll period starts before its subtree existed) — then,
+when it came later, the official recognition, an exemption (the exempted members) or the end of membership
+(death; a transfer out of the deployment, with its ``Transfer``), and the matching roll periods.
+
 Tree shape per province: province → directly-subordinate committees (≈ 1 per 35 grassroots organizations)
 → grassroots committees (with subordinate cells; some with "Đảng bộ bộ phận" holding part of their cells)
 and grassroots cells. Members live in cells only. Cells are filled in a shuffled order, so a subtree's
@@ -18,6 +24,7 @@ import datetime as dt
 import json
 import random
 import time
+from array import array
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -26,10 +33,19 @@ from django.utils import timezone
 from dangbo.core.dates import today
 from dangbo.core.search import install_sql
 from dangbo.core.text import fold
-from dangbo.members.choices import Degree, GeneralEducation, MemberStatus, PoliticalTheory
+from dangbo.core.workdays import WorkCalendar
+from dangbo.members.choices import (
+    Degree,
+    EventKind,
+    GeneralEducation,
+    MemberStatus,
+    PoliticalTheory,
+    TransferKind,
+    TransferState,
+)
+from dangbo.members.lifecycle import TRANSFER_LETTER_DAYS
 from dangbo.members.services import derived_columns
 from dangbo.organizations.choices import OrgKind
-from dangbo.organizations.counts import recount
 from dangbo.organizations.paths import child_path
 
 from .names import (
@@ -132,19 +148,42 @@ ORG_COLUMNS = (
     "depth", "name_norm", "founding_decision_no", "founding_date", "founding_issuer", "end_date", "end_decision_no",
     "official_count", "probationary_count",
 )  # fmt: skip
-LINK_COLUMNS = ("organization_id", "parent_id", "valid_from", "valid_to", "decision_no")
+LINK_COLUMNS = ("organization_id", "parent_id", "valid_from", "valid_to", "decision_no", "name", "path")
 MEMBER_COLUMNS = (
     "id", "created_at", "updated_at", "full_name", "other_names", "gender", "birth_date", "birth_place",
     "native_place", "residence", "ethnicity", "religion", "occupation", "citizen_id", "phone", "card_number",
     "cv_number", "organization_id", "status", "exempted", "joined_date", "joined_cell", "admission_decision_date",
     "official_date", "official_cell", "introducer_1", "introducer_2", "youth_union_date", "general_education",
     "professional_education", "degree", "academic_title", "political_theory", "name_norm", "name_sort", "org_path",
+    "admission_decision_no",
+)  # fmt: skip
+EVENT_COLUMNS = (
+    "id", "member_id", "kind", "date", "organization_id", "decision_no", "decision_date", "decision_issuer",
+    "discipline_form", "discipline_year", "transfer_id", "note", "created_at",
+)  # fmt: skip
+PERIOD_COLUMNS = (
+    "id", "member_id", "organization_id", "org_path", "status", "exempted", "valid_from", "valid_to", "start_kind",
+    "end_kind",
+)  # fmt: skip
+TRANSFER_COLUMNS = (
+    "id", "created_at", "updated_at", "kind", "state", "from_external", "to_external", "moved_date", "letter_no",
+    "sent_date", "valid_until", "dues_paid_to", "temporary_until", "received_date", "ended_date", "reason",
+    "from_organization_id", "member_id", "received_cell_id", "to_organization_id",
 )  # fmt: skip
 ORG_TABLE, LINK_TABLE, MEMBER_TABLE = (
     "organizations_organization",
     "organizations_organizationlink",
     "members_member",
 )
+EVENT_TABLE, PERIOD_TABLE, TRANSFER_TABLE = "members_memberevent", "members_memberperiod", "members_transfer"
+HISTORY_TABLES = [TRANSFER_TABLE, EVENT_TABLE, PERIOD_TABLE]
+EXEMPTED_INDEX = MEMBER_COLUMNS.index("exempted")
+# No roll period of the synthetic members starts before this date ("nhập hồ sơ" into the registry).
+ENROLMENT_FLOOR = dt.date(2010, 1, 1)
+# Where the members who transferred out of the deployment went (central party committees, outside the provinces).
+_EXTERNAL_DESTINATIONS = ["Đảng bộ Quân đội", "Đảng bộ Công an Trung ương", "Đảng bộ các cơ quan Đảng Trung ương",
+                          "Đảng bộ Chính phủ", "Đảng bộ Quốc hội",
+                          "Đảng bộ Mặt trận Tổ quốc, các đoàn thể Trung ương"]  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -192,6 +231,8 @@ class Org:
     depth: int = 0
     province: int = 0
     size: int = 0  # members (cells only)
+    official: int = 0  # official / probationary members of the subtree (Organization.official_count, …)
+    probationary: int = 0
 
 
 @dataclass
@@ -341,27 +382,79 @@ def org_rows(plan: Plan, stamp: str):
         yield (
             o.id, stamp, stamp, o.name, o.short, o.code, str(o.kind), o.host, o.parent.id if o.parent else None,
             o.path, o.depth, fold(o.name), o.decision, o.founded.isoformat() if o.founded else None, o.issuer,
-            None, "", 0, 0,  # counts are filled by organizations.counts.recount() after the members
+            None, "", o.official, o.probationary,  # see count_members()
         )  # fmt: skip
 
 
 def link_rows(plan: Plan):
     for o in plan.orgs:
         yield (o.id, o.parent.id if o.parent else None, o.founded.isoformat() if o.founded else None, None,
-               o.decision)  # fmt: skip
+               o.decision, o.name, o.path)  # fmt: skip
 
 
-def member_rows(plan: Plan, *, seed: int, now: dt.date, stamp: str, first_id: int = 1):
-    """Member rows (tuples in MEMBER_COLUMNS order), cell by cell in a shuffled cell order."""
+# Member status codes in ``History.status``.
+_PROBATIONARY, _OFFICIAL, _DECEASED, _MOVED = 0, 1, 2, 3
+_EPOCH = dt.date(1900, 1, 1).toordinal()
+
+
+def _iso_dates(now: dt.date) -> list[str]:
+    """ISO strings of the days from 01/01/1900 to a year after ``now``, indexed by ordinal − _EPOCH."""
+    return [dt.date.fromordinal(o).isoformat() for o in range(_EPOCH, now.toordinal() + 367)]
+
+
+@dataclass
+class History:
+    """What each member's history rows are made of, one entry per member in id order (from ``first_id``),
+    kept in compact arrays (the nation has 5.6M members): filled by ``member_rows``, read by ``event_rows``,
+    ``period_rows`` and ``transfer_rows`` once the members are written. Dates are ordinals."""
+
+    first_id: int = 1
+    cell: array = field(default_factory=lambda: array("i"))
+    status: array = field(default_factory=lambda: array("b"))  # _PROBATIONARY … _MOVED
+    enrolled: array = field(default_factory=lambda: array("i"))  # the "nhập hồ sơ" event
+    official: array = field(default_factory=lambda: array("i"))  # official recognition after it; 0 = none
+    change: array = field(default_factory=lambda: array("i"))  # exemption (on the roll) or leaving; 0 = none
+    events: int = 0
+    periods: int = 0
+    transfers: int = 0
+
+
+def _cell_floors(plan: Plan) -> dict[int, int]:
+    """Earliest enrolment date (ordinal) per cell: ENROLMENT_FLOOR or the latest founding date on its path."""
+    floors = {}
+    for cell in plan.cells:
+        d, o = ENROLMENT_FLOOR, cell
+        while o is not None:
+            if o.founded and o.founded > d:
+                d = o.founded
+            o = o.parent
+        floors[cell.id] = d.toordinal()
+    return floors
+
+
+def member_rows(
+    plan: Plan, *, seed: int, now: dt.date, stamp: str, first_id: int = 1, history: History | None = None
+):
+    """Member rows (tuples in MEMBER_COLUMNS order), cell by cell in a shuffled cell order. With ``history``,
+    also decide each member's history (from a random stream of its own: the member rows do not change)."""
     rng = random.Random(seed + 1)
     r = rng.random
+    h = random.Random(seed + 3).random
     cells = plan.cells[:]
     rng.shuffle(cells)
+    floors = _cell_floors(plan)
+    if history is not None:
+        history.first_id = first_id
+        h_cell, h_status, h_enrolled = history.cell.append, history.status.append, history.enrolled.append
+        h_official, h_change = history.official.append, history.change.append
+    decision_nos = [f"{k}-QĐ/ĐU" for k in range(1, 1000)]
+    exempted_index = EXEMPTED_INDEX
+    n_later = n_exempted = n_moved = n_deceased = 0
 
     # Dates as ISO strings indexed by ordinal.
-    o0 = dt.date(1900, 1, 1).toordinal()
+    o0 = _EPOCH
     now_ord = now.toordinal()
-    iso = [dt.date.fromordinal(o).isoformat() for o in range(o0, now_ord + 1)]
+    iso = _iso_dates(now)
 
     family = _table(FAMILY)
     mid_m, mid_f = _table(MIDDLE_MALE), _table(MIDDLE_FEMALE)
@@ -401,6 +494,7 @@ def member_rows(plan: Plan, *, seed: int, now: dt.date, stamp: str, first_id: in
     mid = first_id - 1
     for cell in cells:
         cell_id, cell_path, cell_name = cell.id, cell.path, cell.name
+        floor = floors[cell_id]
         birth_places, residences, pcode, cccd, eth = prov_ctx[cell.province]
         n_bp, n_res, n_eth = len(birth_places), len(residences), len(eth)
         for _ in range(cell.size):
@@ -430,12 +524,13 @@ def member_rows(plan: Plan, *, seed: int, now: dt.date, stamp: str, first_id: in
             # --- dates and status
             u = r()
             if u < 0.04:  # probationary: joined within the last year, aged 19–40
-                status = probationary
+                status, code = probationary, _PROBATIONARY
                 birth = now_ord - int((19 + r() * 21) * 365.2425)
                 joined = now_ord - 30 - int(r() * 300)
                 official_date = None
             else:
-                status = official if u < 0.993 else (deceased if u < 0.997 else moved)
+                code = _OFFICIAL if u < 0.993 else (_DECEASED if u < 0.997 else _MOVED)
+                status = (official, deceased, moved)[code - 1]
                 birth = now_ord - int((ages[int(r() * n_ages)] + r()) * 365.2425)
                 earliest = birth + D18
                 latest = min(now_ord - 400, birth + D45)
@@ -452,18 +547,163 @@ def member_rows(plan: Plan, *, seed: int, now: dt.date, stamp: str, first_id: in
                 citizen = f"{prefix}{(n * 7919 + 104729) % 1_000_000:06d}"
             else:
                 citizen = None
-            yield (
+            row = (
                 mid, stamp, stamp, full, "", "nam" if male else "nu", iso[birth - o0],
                 birth_places[int(r() * n_bp)], birth_places[int(r() * n_bp)], residences[int(r() * n_res)],
                 eth[int(r() * n_eth)], religions[int(r() * n_rel)], _OCCUPATIONS[int(r() * n_occ)], citizen,
                 f"09{int(r() * 100_000_000):08d}" if r() < 0.7 else "",
                 f"{int(r() * 90_000_000) + 10_000_000}" if official_date else "",
-                f"{pcode}-{mid:07d}", cell_id, status, r() < 0.01, iso[joined - o0], cell_name,
+                f"{pcode}-{mid:07d}", cell_id, status, r() < 0.01 and code <= _OFFICIAL, iso[joined - o0], cell_name,
                 iso[joined - 5 - int(r() * 20) - o0], official_date, cell_name if official_date else "",
                 ring[int(r() * 512)], ring[int(r() * 512)], youth_s, g12 if r() < 0.97 else g9,
                 _PROFESSIONS[int(r() * n_prof)], degrees[int(r() * n_deg)],
                 "" if r() < 0.997 else "Phó Giáo sư", theory[int(r() * n_th)], norm, sort, cell_path,
+                decision_nos[(mid * 7919) % 999],
             )  # fmt: skip
+            if history is not None:
+                # Enrolled on the floor date or later; officially recognised afterwards when that came later;
+                # exempted or gone (deceased, transferred out) on a day after the last of those, up to today.
+                start = joined if joined > floor else floor
+                later = joined + 365 if code and joined + 365 > start else 0
+                change = 0
+                if later:
+                    n_later += 1
+                if code > _OFFICIAL or row[exempted_index]:
+                    last = later or start
+                    change = last + 1 + int(h() * max(now_ord - last, 1))
+                    if code <= _OFFICIAL:
+                        n_exempted += 1  # the exemption splits the open period
+                    elif code == _MOVED:
+                        n_moved += 1
+                    else:
+                        n_deceased += 1  # leaving closes the period
+                h_cell(cell_id)
+                h_status(code)
+                h_enrolled(start)
+                h_official(later)
+                h_change(change)
+            yield row
+    if history is not None:
+        n = mid - first_id + 1
+        history.events = n + n_later + n_exempted + n_moved + n_deceased
+        history.periods = n + n_later + n_exempted
+        history.transfers = n_moved
+
+
+def count_members(plan: Plan, history: History) -> None:
+    """Fill the organizations' member counts (what ``organizations.counts.recount`` computes from the member
+    rows, without the 350,000 single-row updates at national scale)."""
+    from collections import Counter
+
+    for o in plan.orgs:
+        o.official = o.probationary = 0
+    by_id = {c.id: c for c in plan.cells}
+    for (cell, code), n in Counter(zip(history.cell, history.status, strict=True)).items():
+        if code > _OFFICIAL:
+            continue
+        o = by_id[cell]
+        while o is not None:
+            if code == _OFFICIAL:
+                o.official += n
+            else:
+                o.probationary += n
+            o = o.parent
+
+
+def _letter_no(member_id: int) -> str:
+    return f"{(member_id * 31) % 900 + 100}-GGT/ĐU"
+
+
+def transfer_rows(plan: Plan, history: History, *, now: dt.date, stamp: str, calendar: WorkCalendar,
+                  first_id: int = 1):  # fmt: skip
+    """The introduction letters of the members who transferred out of the deployment (TRANSFER_COLUMNS order),
+    sent on the day they left; ids in member order, as ``event_rows`` expects. ``calendar`` is read before
+    (the rows are generated while a COPY holds the connection)."""
+    iso = _iso_dates(now)
+    kind, state = str(TransferKind.OFFICIAL), str(TransferState.SENT)
+    n_dest = len(_EXTERNAL_DESTINATIONS)
+    tid = first_id - 1
+    mid = history.first_id - 1
+    for cell, code, change in zip(history.cell, history.status, history.change, strict=True):
+        mid += 1
+        if code != _MOVED:
+            continue
+        tid += 1
+        sent = dt.date.fromordinal(change)
+        valid_until = calendar.add_working_days(sent, TRANSFER_LETTER_DAYS)
+        dues = sent.replace(day=1) - dt.timedelta(days=1)
+        yield (
+            tid, stamp, stamp, kind, state, "", _EXTERNAL_DESTINATIONS[mid % n_dest], None, _letter_no(mid),
+            iso[change - _EPOCH], valid_until.isoformat(), dues.isoformat(), None, None, None, "Chuyển công tác",
+            cell, mid, None, None,
+        )  # fmt: skip
+
+
+def event_rows(plan: Plan, history: History, *, now: dt.date, stamp: str, first_id: int = 1,
+               first_transfer_id: int = 1):  # fmt: skip
+    """Member events (EVENT_COLUMNS order), member by member in id order."""
+    iso = _iso_dates(now)
+    issuers = {c.id: c.issuer for c in plan.cells}
+    enroll, official, exemption = str(EventKind.ENROLL), str(EventKind.OFFICIAL), str(EventKind.EXEMPTION)
+    death, transfer_out = str(EventKind.DEATH), str(EventKind.TRANSFER_OUT)
+    decision_nos = [f"{k}-QĐ/ĐU" for k in range(1, 1000)]
+    eid, tid = first_id - 1, first_transfer_id - 1
+    mid = history.first_id - 1
+    for cell, code, start, later, change in zip(
+        history.cell, history.status, history.enrolled, history.official, history.change, strict=True
+    ):
+        mid += 1
+        eid += 1
+        yield (eid, mid, enroll, iso[start - _EPOCH], cell, "", None, "", "", None, None, "", stamp)
+        if later:
+            eid += 1
+            day = iso[later - _EPOCH]
+            yield (eid, mid, official, day, cell, decision_nos[(mid * 13) % 999], day, issuers[cell], "", None, None,
+                   "", stamp)  # fmt: skip
+        if change:
+            eid += 1
+            day = iso[change - _EPOCH]
+            if code <= _OFFICIAL:
+                yield (eid, mid, exemption, day, cell, decision_nos[(mid * 17) % 999], day, issuers[cell], "", None,
+                       None, "", stamp)  # fmt: skip
+            elif code == _DECEASED:
+                yield (eid, mid, death, day, cell, "", None, "", "", None, None, "", stamp)
+            else:
+                tid += 1
+                yield (eid, mid, transfer_out, day, cell, _letter_no(mid), None, "", "", None, tid, "", stamp)
+
+
+def period_rows(plan: Plan, history: History, *, now: dt.date, first_id: int = 1):
+    """Roll periods (PERIOD_COLUMNS order), exactly as ``history.replay`` derives them from ``event_rows``."""
+    iso = _iso_dates(now)
+    paths = {c.id: c.path for c in plan.cells}
+    enroll, official, exemption = str(EventKind.ENROLL), str(EventKind.OFFICIAL), str(EventKind.EXEMPTION)
+    leaving = {_DECEASED: str(EventKind.DEATH), _MOVED: str(EventKind.TRANSFER_OUT)}
+    s_prob, s_off = str(MemberStatus.PROBATIONARY), str(MemberStatus.OFFICIAL)
+    pid = first_id - 1
+    mid = history.first_id - 1
+    for cell, code, start, later, change in zip(
+        history.cell, history.status, history.enrolled, history.official, history.change, strict=True
+    ):
+        mid += 1
+        pid += 1
+        path = paths[cell]
+        status = s_prob if code == _PROBATIONARY or later else s_off
+        since, how = iso[start - _EPOCH], enroll
+        if later:
+            day = iso[later - _EPOCH]
+            yield (pid, mid, cell, path, status, False, since, day, how, official)
+            pid += 1
+            status, since, how = s_off, day, official
+        if not change:
+            yield (pid, mid, cell, path, status, False, since, None, how, "")
+        elif code <= _OFFICIAL:
+            day = iso[change - _EPOCH]
+            yield (pid, mid, cell, path, status, False, since, day, how, exemption)
+            pid += 1
+            yield (pid, mid, cell, path, status, True, day, None, exemption, "")
+        else:
+            yield (pid, mid, cell, path, status, False, since, iso[change - _EPOCH], how, leaving[code])
 
 
 # --------------------------------------------------------------------------------------------- loading
@@ -565,19 +805,36 @@ def load_synthetic(
         f"{len(plan.cells):,} chi bộ, {n_orgs:,} tổ chức, {n_members:,} đảng viên  ({t_plan:.1f} s)"
     )
     timings: dict[str, float] = {"plan": t_plan}
-    rows = member_rows(plan, seed=seed, now=now, stamp=stamp)
+    history = History()
+    rows = member_rows(plan, seed=seed, now=now, stamp=stamp, history=history)
+
+    def after_members():
+        """(timing key, label, table, columns, rows, total) of the tables written once the members are: their
+        rows come from what ``member_rows`` decided (the history; the organizations' member counts)."""
+        t0 = time.perf_counter()
+        count_members(plan, history)
+        timings["counts"] = time.perf_counter() - t0
+        out(f"  số đảng viên theo tổ chức: {timings['counts']:.1f} s")
+        calendar = WorkCalendar.from_db()
+        return [
+            ("history", "chuyển đi", TRANSFER_TABLE, TRANSFER_COLUMNS,
+             transfer_rows(plan, history, now=now, stamp=stamp, calendar=calendar), history.transfers),
+            ("history", "sự kiện", EVENT_TABLE, EVENT_COLUMNS, event_rows(plan, history, now=now, stamp=stamp),
+             history.events),
+            ("history", "thời kỳ", PERIOD_TABLE, PERIOD_COLUMNS, period_rows(plan, history, now=now),
+             history.periods),
+            ("organizations", "tổ chức", ORG_TABLE, ORG_COLUMNS, org_rows(plan, stamp), n_orgs),
+            ("organizations", "quan hệ trực thuộc", LINK_TABLE, LINK_COLUMNS, link_rows(plan), n_orgs),
+        ]  # fmt: skip
+
     every = 500_000 if n_members > 1_000_000 else 50_000
     if vendor == "postgresql":
-        timings.update(_load_postgresql(plan, rows, stamp, out, every))
+        timings.update(_load_postgresql(plan, rows, after_members, out, every))
     elif vendor == "sqlite":
-        timings.update(_load_sqlite(plan, rows, stamp, out, every))
+        timings.update(_load_sqlite(plan, rows, after_members, out, every))
     else:  # pragma: no cover
         raise RuntimeError(f"Unsupported database: {vendor}")
 
-    t0 = time.perf_counter()
-    recount()
-    timings["counts"] = time.perf_counter() - t0
-    out(f"  số đảng viên theo tổ chức: {timings['counts']:.1f} s")
     t0 = time.perf_counter()
     users = create_bench_users(plan)
     timings["users"] = time.perf_counter() - t0
@@ -591,15 +848,20 @@ def load_synthetic(
         "grassroots": len(plan.grassroots),
         "cells": len(plan.cells),
         "members": n_members,
+        "events": history.events,
+        "periods": history.periods,
+        "transfers": history.transfers,
         "timings_s": {k: round(v, 2) for k, v in timings.items()},
         "total_s": round(total, 2),
         "member_rows_per_s": round(n_members / timings["members"]),
+        "history_rows_per_s": round((history.events + history.periods) / max(timings["history"], 1e-9)),
         "users": users,
         "date": now.isoformat(),
     }
     out(
         f"Xong: {n_members:,} đảng viên, {n_orgs:,} tổ chức trong {total:.1f} s "
         f"(nạp đảng viên {timings['members']:.1f} s = {summary['member_rows_per_s']:,} dòng/s; "
+        f"{history.events:,} sự kiện và {history.periods:,} thời kỳ {timings['history']:.1f} s; "
         f"chỉ mục {timings.get('indexes', 0):.1f} s)"
     )
     if data_dir is not None:
@@ -607,9 +869,9 @@ def load_synthetic(
     return summary
 
 
-def _load_postgresql(plan: Plan, rows, stamp: str, out, every: int) -> dict:
-    timings = {}
-    tables = [ORG_TABLE, LINK_TABLE, MEMBER_TABLE]
+def _load_postgresql(plan: Plan, rows, after_members, out, every: int) -> dict:
+    timings = {"history": 0.0, "organizations": 0.0}
+    tables = [MEMBER_TABLE, *HISTORY_TABLES, ORG_TABLE, LINK_TABLE]
     with transaction.atomic():
         with connection.cursor() as cur:
             cur.execute("SELECT count(*) FROM members_member")
@@ -617,33 +879,30 @@ def _load_postgresql(plan: Plan, rows, stamp: str, out, every: int) -> dict:
                 raise RuntimeError("members_member is not empty")
             cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
             cur.execute("SET LOCAL synchronous_commit = off")
-            t0 = time.perf_counter()
-            restore = _pg_detach(cur, tables, truncate=[MEMBER_TABLE])
+            # Emptied in this transaction (they are empty: no organization, no member), so COPY can FREEZE.
+            restore = _pg_detach(cur, tables, truncate=tables)
             raw = cur.cursor  # the psycopg cursor
-            with raw.copy(f"COPY {ORG_TABLE} ({', '.join(ORG_COLUMNS)}) FROM STDIN") as copy:
-                for row in org_rows(plan, stamp):
-                    copy.write_row(row)
-            with raw.copy(f"COPY {LINK_TABLE} ({', '.join(LINK_COLUMNS)}) FROM STDIN") as copy:
-                for row in link_rows(plan):
-                    copy.write_row(row)
-            timings["organizations"] = time.perf_counter() - t0
-            out(f"  tổ chức: {len(plan.orgs):,} dòng trong {timings['organizations']:.1f} s")
+
+            def copy_rows(progress, table, columns, data) -> None:
+                with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FREEZE)") as copy:
+                    write = copy.write_row
+                    n = 0
+                    for row in data:
+                        write(row)
+                        n += 1
+                        if n == 10_000:
+                            progress.tick(n)
+                            n = 0
+                    progress.tick(n)
+                progress.report()
 
             progress = Progress(out, "đảng viên", plan.members, every)
-            with raw.copy(
-                f"COPY {MEMBER_TABLE} ({', '.join(MEMBER_COLUMNS)}) FROM STDIN WITH (FREEZE)"
-            ) as copy:
-                write = copy.write_row
-                n = 0
-                for row in rows:
-                    write(row)
-                    n += 1
-                    if n == 10_000:
-                        progress.tick(n)
-                        n = 0
-                progress.tick(n)
+            copy_rows(progress, MEMBER_TABLE, MEMBER_COLUMNS, rows)
             timings["members"] = progress.elapsed
-            progress.report()
+            for key, label, table, columns, data, total in after_members():
+                progress = Progress(out, label, total, every)
+                copy_rows(progress, table, columns, data)
+                timings[key] += progress.elapsed
 
             t0 = time.perf_counter()
             _restore_indexes(cur, restore, out)
@@ -669,10 +928,10 @@ def _restore_indexes(cur, statements: list[str], out) -> None:
         out(f"  {time.perf_counter() - t1:6.1f} s  {sql[:110]}")
 
 
-def _load_sqlite(plan: Plan, rows, stamp: str, out, every: int) -> dict:
+def _load_sqlite(plan: Plan, rows, after_members, out, every: int) -> dict:
     import itertools
 
-    timings = {}
+    timings = {"history": 0.0, "organizations": 0.0}
     connection.ensure_connection()
     db = connection.connection  # the sqlite3 connection
     db.execute("PRAGMA foreign_keys = OFF")
@@ -680,24 +939,22 @@ def _load_sqlite(plan: Plan, rows, stamp: str, out, every: int) -> dict:
     try:
         with transaction.atomic():
             cur = db.cursor()
-            t0 = time.perf_counter()
-            restore = _sqlite_detach(cur, [ORG_TABLE, LINK_TABLE, MEMBER_TABLE])
+            restore = _sqlite_detach(cur, [MEMBER_TABLE, *HISTORY_TABLES, ORG_TABLE, LINK_TABLE])
 
-            def insert(table, columns, data):
+            def insert_rows(progress, table, columns, data) -> None:
                 sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-                cur.executemany(sql, data)
-
-            insert(ORG_TABLE, ORG_COLUMNS, org_rows(plan, stamp))
-            insert(LINK_TABLE, LINK_COLUMNS, link_rows(plan))
-            timings["organizations"] = time.perf_counter() - t0
-            out(f"  tổ chức: {len(plan.orgs):,} dòng trong {timings['organizations']:.1f} s")
+                while chunk := list(itertools.islice(data, 50_000)):
+                    cur.executemany(sql, chunk)
+                    progress.tick(len(chunk))
+                progress.report()
 
             progress = Progress(out, "đảng viên", plan.members, every)
-            while chunk := list(itertools.islice(rows, 50_000)):
-                insert(MEMBER_TABLE, MEMBER_COLUMNS, chunk)
-                progress.tick(len(chunk))
+            insert_rows(progress, MEMBER_TABLE, MEMBER_COLUMNS, rows)
             timings["members"] = progress.elapsed
-            progress.report()
+            for key, label, table, columns, data, total in after_members():
+                progress = Progress(out, label, total, every)
+                insert_rows(progress, table, columns, data)
+                timings[key] += progress.elapsed
 
             t0 = time.perf_counter()
             _restore_indexes(cur, restore, out)
