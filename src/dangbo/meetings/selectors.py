@@ -7,8 +7,20 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.urls import reverse
+from django.utils import timezone
 
 from dangbo.accounts import policy
 from dangbo.core.dates import today
@@ -29,14 +41,6 @@ def meeting_scope(actor):
     return Meeting.objects.filter(organization__in=orgs)
 
 
-def month_status(meeting: Meeting | None, month: dt.date, now: dt.date) -> str:
-    if meeting is not None and meeting.state == MeetingState.HELD:
-        return HELD
-    if month > now.replace(day=1) or (meeting is not None and meeting.planned_at.date() >= now):
-        return FUTURE
-    return NOT_RECORDED if meeting is not None else NOT_HELD
-
-
 @dataclass
 class GridRow:
     org: Organization
@@ -47,78 +51,93 @@ class GridRow:
 
 
 def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.date]]:
-    """Rows: the active cells directly under ``root`` or, for a committee, its children with their cells
-    aggregated. One query for the cells, one for the meetings of the year (stored summaries)."""
+    """Rows: the children of ``root`` (its cells' figures added up) or, for a cell, the cell itself.
+
+    The database does the adding up: one grouped query over the year's regular meetings (by row and month), one for
+    thematic meetings by quarter, one for the cells of each row — whatever the number of cells (~10,000 for a
+    province). Each row is placed by the organization's path of today (the tree the user looks at)."""
     now = today()
+    this_month = now.replace(day=1)
     months = [dt.date(year, m, 1) for m in range(1, 13)]
     scope = policy.scope(actor, policy.VIEW, Organization.objects.all())
-    cells = list(
+    live_cells = (
         scope.filter(subtree_q(root.path), kind__in=CELL_KINDS)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=dt.date(year, 1, 1)))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=months[0]))
         .filter(Q(founding_date__isnull=True) | Q(founding_date__lte=dt.date(year, 12, 31)))
-        .values_list("pk", "path")
     )
-    cell_ids = [pk for pk, _ in cells]
-    meetings = (
-        Meeting.objects.filter(organization_id__in=cell_ids, month__year=year)
-        .exclude(state=MeetingState.CANCELLED)
-        .values_list("pk", "organization_id", "month", "kind", "state", "planned_at", "base_count", "present_count",
-                     "criteria_passed", "criteria_total")
-    )  # fmt: skip
-    regular: dict[tuple[int, dt.date], tuple] = {}
-    thematic: set[tuple[int, int]] = set()
-    for pk, org_id, month, kind, state, planned, base, present, passed, total in meetings:
-        if kind == MeetingKind.REGULAR:
-            regular[(org_id, month)] = (pk, state, planned, base, present, passed, total)
-        elif kind == MeetingKind.THEMATIC and state == MeetingState.HELD:
-            thematic.add((org_id, (month.month - 1) // 3))
     if root.kind in CELL_KINDS:
-        groups = [(root, [root.pk])]
+        groups = [root] if live_cells.filter(pk=root.pk).exists() else []
     else:
-        children = list(scope.filter(parent=root).order_by("name_norm"))
-        by_child = defaultdict(list)
-        for pk, path in cells:
-            for child in children:
-                if path.startswith(child.path):
-                    by_child[child.pk].append(pk)
-                    break
-        groups = [(c, by_child[c.pk]) for c in children if by_child[c.pk]]
+        groups = list(scope.filter(parent=root).order_by("name_norm", "id"))
+    if not groups:
+        return [], months
+    row_of = Case(*[When(subtree_q(g.path, "organization__path"), then=Value(g.pk)) for g in groups],
+                  output_field=IntegerField())  # fmt: skip
+    cell_count = dict(
+        live_cells.annotate(row=Case(*[When(subtree_q(g.path), then=Value(g.pk)) for g in groups],
+                                     output_field=IntegerField()))  # fmt: skip
+        .values_list("row").annotate(n=Count("id")).order_by()
+    )
+    ahead = ExpressionWrapper(
+        Q(planned_at__gte=timezone.make_aware(dt.datetime.combine(now, dt.time.min))), output_field=BooleanField()
+    )
+    base = Meeting.objects.filter(
+        subtree_q(root.path, "organization__path"), organization__in=live_cells, month__gte=months[0],
+        month__lte=months[-1],
+    ).exclude(state=MeetingState.CANCELLED)  # fmt: skip
+    figures = (
+        base.filter(kind=MeetingKind.REGULAR)
+        .annotate(row=row_of, ahead=ahead)
+        .values_list("row", "month", "state", "ahead")
+        .annotate(n=Count("id"), base=Sum("base_count"), present=Sum("present_count"), last=Max("id"))
+        .order_by()
+    )
+    by_key: dict[tuple[int, int], dict] = defaultdict(lambda: {HELD: 0, NOT_RECORDED: 0, FUTURE: 0, "base": 0,
+                                                               "present": 0, "last": None})  # fmt: skip
+    for row, month, state, is_ahead, n, base_sum, present_sum, last in figures:
+        slot = by_key[(row, month.month)]
+        if state == MeetingState.HELD:
+            slot[HELD] += n
+            slot["base"] += base_sum or 0
+            slot["present"] += present_sum or 0
+            slot["last"] = last
+        else:
+            slot[FUTURE if is_ahead or month > this_month else NOT_RECORDED] += n
+    quarter = Case(*[When(month__gte=dt.date(year, 3 * q + 1, 1), month__lt=dt.date(year + (q == 3), (3 * q + 3) % 12 + 1, 1),
+                          then=Value(q)) for q in range(4)], output_field=IntegerField())  # fmt: skip
+    thematic = dict(
+        ((row, q), n)
+        for row, q, n in base.filter(kind=MeetingKind.THEMATIC, state=MeetingState.HELD)
+        .annotate(row=row_of, quarter=quarter)
+        .values_list("row", "quarter")
+        .annotate(n=Count("organization_id", distinct=True))
+        .order_by()
+    )
     rows = []
-    for org, ids in groups:
-        row = GridRow(org=org, cells=len(ids))
-        not_held_total = 0
+    for g in groups:
+        cells = cell_count.get(g.pk, 0)
+        if not cells:
+            continue
+        row = GridRow(org=g, cells=cells)
+        missed = 0
         for month in months:
-            counts = {HELD: 0, NOT_RECORDED: 0, NOT_HELD: 0, FUTURE: 0}
-            base = present = 0
-            url = None
-            for cid in ids:
-                info = regular.get((cid, month))
-                state = month_status(
-                    None if info is None else _Stub(info[1], info[2]), month, now
-                )
-                counts[state] += 1
-                if info is not None and state == HELD:
-                    base += info[3]
-                    present += info[4]
-                    if len(ids) == 1:
-                        url = reverse("meetings:detail", args=[info[0]])
-            not_held_total += counts[NOT_HELD] + counts[NOT_RECORDED]
+            slot = by_key.get((g.pk, month.month)) or {HELD: 0, NOT_RECORDED: 0, FUTURE: 0, "base": 0, "present": 0,
+                                                        "last": None}  # fmt: skip
+            counts = {HELD: slot[HELD], NOT_RECORDED: slot[NOT_RECORDED], FUTURE: slot[FUTURE], NOT_HELD: 0}
+            if month > this_month:
+                counts[FUTURE] = cells
+            else:
+                counts[NOT_HELD] = max(cells - slot[HELD] - slot[NOT_RECORDED] - slot[FUTURE], 0)
+            missed += counts[NOT_HELD] + counts[NOT_RECORDED]
+            url = reverse("meetings:detail", args=[slot["last"]]) if cells == 1 and slot[HELD] else None
             row.months.append({
-                "counts": counts, "rate": 100 * present / base if base else None, "url": url,
-                "status": max(counts, key=lambda k: counts[k]) if len(ids) == 1 else None,
+                "counts": counts, "rate": 100 * slot["present"] / slot["base"] if slot["base"] else None, "url": url,
+                "status": max(counts, key=lambda k: counts[k]) if cells == 1 else None,
             })  # fmt: skip
-        row.thematic = [sum((cid, q) in thematic for cid in ids) for q in range(4)]
-        row.weak = not_held_total >= 2 * max(1, len(ids)) or any(
-            m["rate"] is not None and m["rate"] <= 85 for m in row.months
-        )
+        row.thematic = [thematic.get((g.pk, q), 0) for q in range(4)]
+        row.weak = missed >= 2 * cells or any(m["rate"] is not None and m["rate"] <= 85 for m in row.months)
         rows.append(row)
     return rows, months
-
-
-@dataclass(frozen=True)
-class _Stub:
-    state: str
-    planned_at: dt.datetime
 
 
 def absentees(actor, year: int, *, root: Organization | None = None, action: str = policy.VIEW) -> list[tuple[int, str, int, str]]:

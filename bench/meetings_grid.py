@@ -1,0 +1,125 @@
+#!/usr/bin/env python
+"""Benchmark of the cell-meeting grid (month × organization) at province scale.
+
+Needs the synthetic province (``dangbo synth province``; on PostgreSQL the national data set works too: the grid
+is asked for its first province). Adds one year of regular meetings to every cell of that province (once; a
+second run reuses them), then times the grid page for the province, for one directly-subordinate committee and
+for one grassroots organization, through the full Django request path. Prints figures, asserts nothing.
+
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_bench .venv/bin/python bench/meetings_grid.py -n 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+os.environ["DANGBO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+YEAR = 2025
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[max(0, math.ceil(p * len(s)) - 1)]
+
+
+def ensure_meetings(province) -> int:
+    """One regular meeting a month for every cell of the province in YEAR (a few missing, some thematic)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from dangbo.meetings.models import Meeting
+    from dangbo.organizations.choices import CELL_KINDS
+    from dangbo.organizations.models import Organization
+    from dangbo.organizations.paths import subtree_q
+
+    existing = Meeting.objects.filter(subtree_q(province.path, "org_path"), month__year=YEAR).count()
+    if existing:
+        return existing
+    rng = random.Random(7)
+    cells = list(Organization.objects.filter(subtree_q(province.path), kind__in=CELL_KINDS).values_list("pk", "path"))
+    rows = []
+    now = timezone.now()
+    for pk, path in cells:
+        weak = rng.random() < 0.05
+        for month in range(1, 13):
+            if rng.random() < (0.3 if weak else 0.02):
+                continue
+            day = dt.date(YEAR, month, rng.randint(1, 10))
+            base = rng.randint(8, 40)
+            present = base - rng.randint(0, 6 if weak else 2)
+            rows.append(Meeting(
+                organization_id=pk, org_path=path, kind="thuong_ky", month=day.replace(day=1),
+                planned_at=timezone.make_aware(dt.datetime(YEAR, month, day.day, 14)), state="da_hop",
+                base_count=base, present_count=present, unexcused_count=rng.randint(0, 1) if weak else 0,
+                criteria_passed=rng.randint(3, 6), criteria_total=6, created_at=now, updated_at=now,
+            ))  # fmt: skip
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        Meeting.objects.bulk_create(rows, batch_size=5000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("ANALYZE meetings_meeting")
+    print(f"  added {len(rows):,} meetings for {len(cells):,} cells in {time.perf_counter() - t0:.1f} s")
+    return len(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=10, help="repetitions per page")
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # the pages use the hashed static names
+        call_command("collectstatic", interactive=False, verbosity=0)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()  # so that response.context is captured (the rows count); settings stay as they are
+
+    from dangbo.accounts.models import User
+    from dangbo.organizations.choices import GRASSROOTS_KINDS, OrgKind
+    from dangbo.organizations.models import Organization
+
+    province = Organization.objects.filter(kind=OrgKind.PROVINCE).order_by("pk").first()
+    if province is None:
+        sys.exit("No organizations: load the synthetic data set first (dangbo synth province).")
+    n = ensure_meetings(province)
+    direct = Organization.objects.filter(parent=province).order_by("pk").first()
+    grassroots = Organization.objects.filter(parent=direct, kind__in=GRASSROOTS_KINDS).order_by("pk").first()
+    user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench.root", password="x")
+    client = Client()
+    client.force_login(user)
+    print(f"database: {connection.vendor}; meetings in {YEAR} under {province.name}: {n:,}")
+    print(f"{'page':<48} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'rows':>6}")
+    for label, org in (("grid: province (rows = direct committees)", province),
+                       ("grid: direct committee (rows = grassroots)", direct),
+                       ("grid: grassroots organization (rows = cells)", grassroots)):  # fmt: skip
+        url = f"/sinh-hoat/theo-doi/?to_chuc={org.pk}&nam={YEAR}"
+        times = []
+        for _ in range(args.n):
+            with CaptureQueriesContext(connection) as q:
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append(1000 * (time.perf_counter() - t0))
+            assert response.status_code == 200
+        rows = len(response.context["rows"])
+        print(f"{label:<48} {pct(times, 0.5):8.0f} {pct(times, 0.95):8.0f} {len(q.captured_queries):8d} {rows:6d}")
+
+
+if __name__ == "__main__":
+    main()
