@@ -2,12 +2,14 @@
 
 import datetime as dt
 import random
+from collections import defaultdict
 
 import pytest
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from dangbo.accounts.models import User
 from dangbo.core.dates import add_years, today
@@ -211,3 +213,162 @@ def test_committees_of_the_terms(data):
         days = [term.start_date, (term.end_date or now + dt.timedelta(days=1)) - dt.timedelta(days=1)]
         for seat in term.seats.all():
             assert all(asof.rows_on(syt, day).filter(member=seat.member_id).exists() for day in days), term.name
+
+
+# --- Cell meetings ---------------------------------------------------------------------------------------
+
+def _grid_2013(root_codes):
+    from dangbo.meetings import selectors
+
+    tinhuy = User.objects.get(username="tinhuy")
+    rows = []
+    for code in root_codes:
+        rows += selectors.grid(tinhuy, Organization.objects.get(code=code), 2013)[0]
+    return rows
+
+
+def _check_2013_grid(rows):
+    from dangbo.demo.meetings import WEAK
+
+    held_all_year = [r for r in rows if all(m["counts"]["hop"] == r.cells for m in r.months)]
+    assert sum(r.cells for r in rows) >= 180 and len(rows) >= 55
+    assert len(held_all_year) >= 0.7 * len(rows)
+    weak = {r.org.code for r in rows if r.weak}
+    weak_units = {code.rsplit("-", 1)[0] if code.count("-") == 2 else code for code in WEAK}
+    assert 2 <= len(weak) <= 8 and weak <= weak_units, weak
+    # Regular cells: every month's attendance above 85 %.
+    for r in rows:
+        if r.org.code not in weak_units:
+            assert all(m["rate"] > 85 for m in r.months if m["rate"] is not None), r.org.code
+
+
+def test_2013_grid_of_the_bloc_shows_regular_cells_and_weak_ones(data):
+    """The grid uses the tree of the year: the bloc's 59 organizations in 2013, though they belong elsewhere today."""
+    rows = _grid_2013(["KCQ"])
+    assert len(rows) == 59
+    _check_2013_grid(rows)
+
+
+def test_successor_committees_have_no_2013_grid_but_a_2026_one(data):
+    from dangbo.meetings import selectors
+
+    tinhuy = User.objects.get(username="tinhuy")
+    assert _grid_2013(["CQD", "UBND"]) == []  # founded in 2025
+    rows, _ = selectors.grid(tinhuy, Organization.objects.get(code="UBND"), 2026)
+    assert len(rows) >= 45 and any(m["counts"]["hop"] for r in rows for m in r.months)
+
+
+def test_meeting_volume_kinds_and_thematic_and_plenary_meetings(data):
+    from dangbo.meetings.models import Attendance, Meeting
+
+    assert data["meetings"]["meetings"] == Meeting.objects.count() > 20_000
+    assert data["meetings"]["attendance"] == Attendance.objects.count() > 500_000
+    year = Meeting.objects.filter(month__year=2013, state="da_hop")
+    cells = set(year.filter(kind="thuong_ky").values_list("organization_id", flat=True))
+    quarters = defaultdict(set)
+    for org_id, month in year.filter(kind="chuyen_de").values_list("organization_id", "month"):
+        quarters[org_id].add((month.month - 1) // 3)
+    assert sum(len(quarters[c]) == 4 for c in cells) >= 0.6 * len(cells)
+    assert all(q for q in year.filter(kind="chuyen_de").values_list("topic", flat=True))
+    plenary = year.filter(kind="toan_the").values("organization").annotate(n=Count("id"))
+    assert len(plenary) >= 35 and {p["n"] for p in plenary} == {2}
+
+
+def test_one_regular_meeting_a_month_within_the_cells_life_and_path(data):
+    from dangbo.meetings.models import Meeting
+
+    regular = Meeting.objects.filter(kind="thuong_ky").exclude(state="da_huy")
+    assert not regular.values("organization", "month").annotate(n=Count("id")).filter(n__gt=1).exists()
+    rows = Meeting.objects.values_list("organization__founding_date", "organization__end_date", "planned_at", "month")
+    for founded, ended, planned, month in rows.iterator():
+        day = timezone.localtime(planned).date()
+        assert (founded is None or founded <= day) and (ended is None or day < ended) and month == day.replace(day=1)
+    # The path on the meeting date: under the bloc in 2013, under the People's Committee's committee in 2026.
+    cell = Organization.objects.get(code="KCQ-SYT-01")
+    bloc, ubnd = Organization.objects.get(code="KCQ"), Organization.objects.get(code="UBND")
+    assert all(p.startswith(bloc.path) for p in cell.meetings.filter(month__year=2013).values_list("org_path", flat=True))
+    assert all(p.startswith(ubnd.path) for p in cell.meetings.filter(month__year=2026).values_list("org_path", flat=True))
+    for m in Meeting.objects.filter(pk__in=_sample_ids(Meeting.objects.all(), 40, seed=11)).select_related("organization"):
+        assert m.org_path == asof.path_on(m.organization, timezone.localtime(m.planned_at).date()), m.pk
+
+
+def _sample_ids(qs, n, *, seed):
+    ids = sorted(qs.values_list("id", flat=True))
+    return random.Random(seed).sample(ids, min(n, len(ids)))
+
+
+def test_summary_columns_are_what_the_quality_check_computes(data):
+    from dangbo.demo.meetings import WEAK
+    from dangbo.meetings import quality
+    from dangbo.meetings.models import Meeting
+
+    sample = _sample_ids(Meeting.objects.all(), 22, seed=5)
+    sample += _sample_ids(Meeting.objects.filter(organization__code__in=WEAK, criteria_passed__lt=6, state="da_hop"), 4, seed=5)
+    sample += _sample_ids(Meeting.objects.filter(state="du_kien"), 2, seed=5)
+    sample += _sample_ids(Meeting.objects.filter(kind="thuong_ky", unexcused_count__gt=0, month__year=today().year), 2, seed=5)
+    meetings = list(Meeting.objects.filter(pk__in=sample))
+    assert len(meetings) == 30
+    for m in meetings:
+        assert quality.summary(m) == {k: getattr(m, k) for k in quality.summary(m)}, (m.pk, m.organization.code)
+    assert {m.kind for m in meetings} >= {"thuong_ky", "chuyen_de"} and {m.state for m in meetings} == {"da_hop", "du_kien"}
+    weak = [m for m in meetings if m.organization.code in WEAK]
+    assert any(c.passed is False for m in weak for c in quality.criteria(m))
+    held = Meeting.objects.filter(kind="thuong_ky", state="da_hop")
+    assert held.filter(criteria_passed=6).count() > 0.85 * held.count()
+    assert held.filter(committee_prepared=True, draft_resolution=True).count() > 0.9 * held.count()
+
+
+def test_attendance_is_the_roll_of_the_cell_on_the_day(data):
+    from dangbo.meetings.models import Meeting
+    from dangbo.meetings.roll import roll
+
+    held = Meeting.objects.filter(state="da_hop", kind__in=["thuong_ky", "chuyen_de"])
+    sample = _sample_ids(held, 20, seed=3) + _sample_ids(held.filter(organization__code="KCQ-SYT-01"), 5, seed=3)
+    for m in Meeting.objects.filter(pk__in=sample).select_related("organization"):
+        entries = roll(m.organization, timezone.localtime(m.planned_at).date())
+        counted = {e.member.pk for e in entries if e.counted}
+        assert set(m.attendance.values_list("member_id", flat=True)) == counted, m.pk
+        assert m.chair_id in counted and m.minutes_secretary_id in counted
+        assert all(t.member_id in counted for t in m.tasks.all()) and m.tasks.count() in (0, 2, 3)
+    # Exempted members were on rolls at the meetings, without a roll-call row.
+    exempted = MemberPeriod.objects.filter(exempted=True, organization__code__startswith="KCQ-", valid_from__lt=D(2013, 1, 1))
+    exempted = exempted.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=D(2014, 1, 1))).first()
+    assert exempted and not exempted.member.attendance.filter(meeting__month__year=2013).exists()
+    assert not Meeting.objects.filter(kind="toan_the", attendance__isnull=False).exists()
+
+
+def test_this_month_and_next_month(data):
+    from dangbo.meetings.models import Meeting
+
+    now = today()
+    month = now.replace(day=1)
+    this = Meeting.objects.filter(kind="thuong_ky", month=month)
+    assert this.filter(state="da_hop").count() > 100
+    later = [m for m in this.filter(state="du_kien") if timezone.localtime(m.planned_at).date() > now]
+    assert later and not any(m.attendance.exists() for m in later)
+    ahead = Meeting.objects.filter(kind="thuong_ky", month=add_months(month, 1), state="du_kien")
+    assert 5 <= ahead.count() <= 20 and ahead.filter(organization__code="KCQ-SYT-01").exists()
+    assert not Meeting.objects.filter(month__gt=add_months(month, 1)).exists()
+    assert Organization.objects.get(code="KCQ-SYT-01").meeting_day == 5
+
+
+def test_absent_without_reason_three_months_this_year_and_excused_in_a_row(data, client):
+    from dangbo.meetings import quality, selectors
+    from dangbo.meetings.models import Meeting
+
+    now = today()
+    if now.month < 6:
+        pytest.skip("the demo plants this year's absences in the months already past")
+    tinhuy = User.objects.get(username="tinhuy")
+    absent = selectors.absentees(tinhuy, now.year)
+    assert 2 <= len(absent) <= 4 and all(n >= 3 for _, _, n, _ in absent)
+    cells = {Member.objects.get(pk=pk).organization.code for pk, *_ in absent}
+    assert "KCQ-SYT-01" in cells
+    # The persona of that cell sees the removal-candidate alert on the home page.
+    client.force_login(User.objects.get(username="bithu.chibo"))
+    alerts = client.get(reverse("core:home")).context["alerts"]
+    assert any("vắng sinh hoạt không lý do" in a.text for a in alerts)
+    # Excused more than three times in a row this year: the criterion fails.
+    meetings = Meeting.objects.filter(organization__code="KCQ-SYT-02", kind="thuong_ky", state="da_hop", month__year=now.year)
+    failed = [m for m in meetings if any(c.code == "co_ly_do" and c.passed is False for c in quality.criteria(m))]
+    assert len(failed) >= 1

@@ -238,3 +238,28 @@ def test_minutes_docx_of_a_recorded_meeting(client, cell, people, root_user):
     assert "ĐẢNG BỘ SỞ Y TẾ" in cells and "CHI BỘ VĂN PHÒNG" in cells and "ngày 05 tháng 3 năm 2024" in cells
     assert "Sinh hoạt chi bộ thường kỳ tháng 03/2024" in text and "Đỗ Văn Năm" in text and "250.000 đ" in text
     assert "Chuẩn bị báo cáo quý" in cells
+
+
+def test_a_committee_plenary_expects_every_member_of_its_subtree(cell, tree, root_user):
+    names = {e.member.full_name for e in roll(tree.a, D(2024, 7, 5)) if e.counted}
+    assert names == {"Nguyễn Văn Hùng", "Trần Thị Lan", "Phạm Thị Bốn", "Đỗ Văn Năm", "Lê Văn An"}
+    m = plan(root_user, tree.a, D(2024, 7, 5), kind="toan_the")
+    m = call(root_user, m, {n: "co_mat" for n in names})
+    assert (m.base_count, m.present_count) == (5, 5)
+
+
+def test_grid_and_absentees_follow_the_tree_of_the_year(cell, tree, people, root_user):
+    from dangbo.organizations import restructure
+    from dangbo.organizations import services as org_services
+
+    m = plan(root_user, cell, D(2024, 1, 5))
+    call(root_user, m, {**ALL_PRESENT, "Đỗ Văn Năm": "vang_khong_ly_do"})
+    for month in (2, 4):
+        m = plan(root_user, cell, D(2024, month, 5))
+        call(root_user, m, {**ALL_PRESENT, "Đỗ Văn Năm": "vang_khong_ly_do"})
+    other = org_services.organization_create(actor=root_user, parent=tree.province,
+                                             data={"name": "Đảng bộ UBND tỉnh", "code": "UBND", "kind": "truc_thuoc"})  # fmt: skip
+    restructure.organization_move(actor=root_user, organization=tree.a, new_parent=other, date=D(2024, 3, 1))
+    rows, _ = selectors.grid(root_user, tree.bloc, 2024)
+    assert any(r.org == tree.a for r in rows)  # under the bloc until 01/03/2024
+    assert [n for _, _, n, _ in selectors.absentees(root_user, 2024, root=tree.a)] == [3]

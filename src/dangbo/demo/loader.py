@@ -16,7 +16,8 @@ retirement transfers to the place of residence, arrivals, exemptions, removals a
 state and roll periods are derived from the events with ``history.replay`` (as ``lifecycle.rebuild`` does).
 The restructurings then run through the restructuring services, which split the roll periods. A handful of
 open items is left for today (probation ending, overdue ceremony and review, transfers in transit, party-age
-milestones) so the alerts have real content.
+milestones) so the alerts have real content. Last, ``meetings.write`` adds the cells' meetings (monthly regular
+meetings, quarterly thematic ones, plenaries; a few weak cells and planted absences; see demo/meetings.py).
 
 Same seed, same day, same data: every run produces the same organizations, names and dates (dates of the
 last months are relative to today).
@@ -59,6 +60,7 @@ from dangbo.organizations.choices import OrgKind, Position
 from dangbo.organizations.models import CommitteeSeat, Organization, OrganizationLink, Term
 from dangbo.organizations.paths import child_path
 
+from . import meetings as demo_meetings
 from .names import (
     DISTRICTS,
     ETHNICITY_WEIGHTS,
@@ -814,11 +816,13 @@ def load_demo(*, stdout=None) -> dict:
     counts.recount()
     users = _create_personas(admin)
     clock("cấp ủy, tài khoản")
+    held = demo_meetings.write(sim, now, _insert)
+    clock(f"sinh hoạt chi bộ ({held['meetings']} buổi, {held['attendance']} lượt điểm danh)")
     seconds = round(clock.total, 1)
     if stdout is not None:
         stdout.write(f"  tổng: {seconds} s\n")
     return {"organizations": Organization.objects.count(), "members": len(sim.people), "users": users,
-            "seconds": seconds}  # fmt: skip
+            "meetings": held, "seconds": seconds}  # fmt: skip
 
 
 def _grassroots(rng, parent, agency, code, kind, size, authorities, issuer) -> Unit:

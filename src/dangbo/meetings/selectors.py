@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.db.models import (
     BooleanField,
@@ -24,8 +26,9 @@ from django.utils import timezone
 
 from dangbo.accounts import policy
 from dangbo.core.dates import today
+from dangbo.core.text import fold
 from dangbo.organizations.choices import CELL_KINDS
-from dangbo.organizations.models import Organization
+from dangbo.organizations.models import Organization, OrganizationLink
 from dangbo.organizations.paths import subtree_q
 
 from .choices import MeetingKind, MeetingState, Presence
@@ -50,51 +53,73 @@ class GridRow:
     weak: bool = False
 
 
-def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.date]]:
-    """Rows: the children of ``root`` (its cells' figures added up) or, for a cell, the cell itself.
+def _in_year(year: int) -> Q:
+    """OrganizationLink rows valid at some time in ``year``."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31))) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gt=dt.date(year, 1, 1))
+    )
 
-    The database does the adding up: one grouped query over the year's regular meetings (by row and month), one for
-    thematic meetings by quarter, one for the cells of each row — whatever the number of cells (~10,000 for a
-    province). Each row is placed by the organization's path of today (the tree the user looks at)."""
+
+def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.date]]:
+    """Rows: the organizations under ``root`` *in that year* (its cells' figures added up) or, for a cell, the
+    cell itself — the tree of the year, so the bloc's 2013 grid shows its 59 organizations even though they belong
+    to other committees today.
+
+    The database does the adding up: meetings are placed by their ``org_path`` (the path on the meeting date)
+    with one CASE over the rows' paths of that year, grouped by row and month; one query for thematic meetings by
+    quarter, one for the number of cells of each row — whatever the number of cells (~10,000 for a province)."""
     now = today()
     this_month = now.replace(day=1)
     months = [dt.date(year, m, 1) for m in range(1, 13)]
     scope = policy.scope(actor, policy.VIEW, Organization.objects.all())
-    live_cells = (
-        scope.filter(subtree_q(root.path), kind__in=CELL_KINDS)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=months[0]))
-        .filter(Q(founding_date__isnull=True) | Q(founding_date__lte=dt.date(year, 12, 31)))
-    )
+    links = OrganizationLink.objects.filter(_in_year(year), organization__in=scope)
+    root_paths = list(links.filter(organization=root).values_list("path", flat=True).distinct())
+    if not root_paths:
+        return [], months
     if root.kind in CELL_KINDS:
-        groups = [root] if live_cells.filter(pk=root.pk).exists() else []
+        groups = [root]
+        group_paths = [(root.pk, p) for p in root_paths]
     else:
-        groups = list(scope.filter(parent=root).order_by("name_norm", "id"))
+        group_paths = list(links.filter(parent=root).values_list("organization_id", "path").distinct())
+        groups = list(Organization.objects.filter(pk__in={pk for pk, _ in group_paths}))
+        names = dict(links.filter(parent=root).order_by("valid_from").values_list("organization_id", "name"))
+        for g in groups:
+            g.name = names.get(g.pk) or g.name
+        groups.sort(key=lambda g: (fold(g.name), g.pk))
     if not groups:
         return [], months
-    row_of = Case(*[When(subtree_q(g.path, "organization__path"), then=Value(g.pk)) for g in groups],
-                  output_field=IntegerField())  # fmt: skip
+
+    def row_case(field: str) -> Case:
+        return Case(*[When(subtree_q(path, field), then=Value(pk)) for pk, path in group_paths],
+                    output_field=IntegerField())  # fmt: skip
+
     cell_count = dict(
-        live_cells.annotate(row=Case(*[When(subtree_q(g.path), then=Value(g.pk)) for g in groups],
-                                     output_field=IntegerField()))  # fmt: skip
-        .values_list("row").annotate(n=Count("id")).order_by()
+        links.filter(organization__kind__in=CELL_KINDS)
+        .annotate(row=row_case("path"))
+        .exclude(row__isnull=True)
+        .values_list("row")
+        .annotate(n=Count("organization_id", distinct=True))
+        .order_by()
     )
     ahead = ExpressionWrapper(
         Q(planned_at__gte=timezone.make_aware(dt.datetime.combine(now, dt.time.min))), output_field=BooleanField()
     )
+    inside = reduce(or_, [subtree_q(p, "org_path") for p in root_paths])
     base = Meeting.objects.filter(
-        subtree_q(root.path, "organization__path"), organization__in=live_cells, month__gte=months[0],
-        month__lte=months[-1],
-    ).exclude(state=MeetingState.CANCELLED)  # fmt: skip
+        inside, organization__in=scope, month__gte=months[0], month__lte=months[-1]
+    ).exclude(state=MeetingState.CANCELLED)
     figures = (
         base.filter(kind=MeetingKind.REGULAR)
-        .annotate(row=row_of, ahead=ahead)
+        .annotate(row=row_case("org_path"), ahead=ahead)
         .values_list("row", "month", "state", "ahead")
         .annotate(n=Count("id"), base=Sum("base_count"), present=Sum("present_count"), last=Max("id"))
         .order_by()
     )
-    by_key: dict[tuple[int, int], dict] = defaultdict(lambda: {HELD: 0, NOT_RECORDED: 0, FUTURE: 0, "base": 0,
-                                                               "present": 0, "last": None})  # fmt: skip
+    empty = {HELD: 0, NOT_RECORDED: 0, FUTURE: 0, "base": 0, "present": 0, "last": None}
+    by_key: dict[tuple[int, int], dict] = defaultdict(lambda: dict(empty))
     for row, month, state, is_ahead, n, base_sum, present_sum, last in figures:
+        if row is None:
+            continue
         slot = by_key[(row, month.month)]
         if state == MeetingState.HELD:
             slot[HELD] += n
@@ -108,7 +133,7 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
     thematic = dict(
         ((row, q), n)
         for row, q, n in base.filter(kind=MeetingKind.THEMATIC, state=MeetingState.HELD)
-        .annotate(row=row_of, quarter=quarter)
+        .annotate(row=row_case("org_path"), quarter=quarter)
         .values_list("row", "quarter")
         .annotate(n=Count("organization_id", distinct=True))
         .order_by()
@@ -121,8 +146,7 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
         row = GridRow(org=g, cells=cells)
         missed = 0
         for month in months:
-            slot = by_key.get((g.pk, month.month)) or {HELD: 0, NOT_RECORDED: 0, FUTURE: 0, "base": 0, "present": 0,
-                                                        "last": None}  # fmt: skip
+            slot = by_key.get((g.pk, month.month)) or empty
             counts = {HELD: slot[HELD], NOT_RECORDED: slot[NOT_RECORDED], FUTURE: slot[FUTURE], NOT_HELD: 0}
             if month > this_month:
                 counts[FUTURE] = cells
@@ -148,15 +172,16 @@ def absentees(actor, year: int, *, root: Organization | None = None, action: str
         presence=Presence.UNEXCUSED, meeting__kind=MeetingKind.REGULAR, meeting__state=MeetingState.HELD,
         meeting__month__year=year, member__in=members,
     )  # fmt: skip
-    if root is not None:
-        qs = qs.filter(subtree_q(root.path, "meeting__org_path"))
+    if root is not None:  # the root's paths during the year: meetings before a restructuring count too
+        paths = list(OrganizationLink.objects.filter(_in_year(year), organization=root).values_list("path", flat=True))
+        qs = qs.filter(reduce(or_, [subtree_q(p, "meeting__org_path") for p in paths])) if paths else qs.none()
     rows = (
-        qs.values("member_id", "member__full_name", "member__organization__name")
-        .annotate(n=Count("meeting__month", distinct=True))
+        qs.values("member_id", "member__full_name")
+        .annotate(n=Count("meeting__month", distinct=True), cell=Max("meeting__organization__name"))
         .filter(n__gte=ABSENCE_MONTHS)
         .order_by("-n", "member__name_sort")
     )
-    return [(r["member_id"], r["member__full_name"], r["n"], r["member__organization__name"]) for r in rows[:500]]
+    return [(r["member_id"], r["member__full_name"], r["n"], r["cell"]) for r in rows[:500]]
 
 
 def absence_alerts(actor, on: dt.date):
