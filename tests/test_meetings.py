@@ -263,3 +263,12 @@ def test_grid_and_absentees_follow_the_tree_of_the_year(cell, tree, people, root
     rows, _ = selectors.grid(root_user, tree.bloc, 2024)
     assert any(r.org == tree.a for r in rows)  # under the bloc until 01/03/2024
     assert [n for _, _, n, _ in selectors.absentees(root_user, 2024, root=tree.a)] == [3]
+
+
+def test_years_and_ids_are_written_plainly_in_pages_and_links(client, cell, people):
+    """USE_THOUSAND_SEPARATOR must not turn 2013 into "2.013" in a heading, a select or a link."""
+    client.force_login(people.staff)
+    page = client.get(reverse("meetings:overview"), {"to_chuc": people.staff.roles.get().organization_id, "nam": 2013})
+    body = page.content.decode()
+    assert page.context["year"] == 2013 and "năm 2013" in body and "2.013" not in body
+    assert "<option selected>2013</option>" in body

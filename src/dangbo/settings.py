@@ -85,7 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dangbo.core.context_processors.navigation",
             ],
-            "builtins": ["dangbo.core.templatetags.vn"],
+            "builtins": ["dangbo.core.templatetags.vn", "django.templatetags.l10n"],
         },
     }
 ]
