@@ -62,3 +62,21 @@ def run_service(form, call):
     except ApplicationError as error:
         form.apply_error(error)
         return None
+
+
+def post_action(request, form, call, success: str):
+    """A small POST action from a page button (ceremony, recognition, grade, cancel …): validate ``form`` (or
+    None), run ``call(cleaned_data)``, and report through the messages shown on the page it redirects to — the
+    success text, or every error with its field named. Returns the call's result, or None when refused."""
+    from django.contrib import messages
+
+    if form is not None and not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return None
+    try:
+        result = call(form.cleaned_data if form is not None else {})
+    except ApplicationError as error:
+        messages.error(request, " ".join([error.message, *error.field_errors.values()]))
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result if result is not None else True

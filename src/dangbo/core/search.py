@@ -81,3 +81,10 @@ def uninstall_sql(table: str, vendor: str) -> list[str]:
     return [f"DROP TABLE IF EXISTS {table}_fts"] + [
         f"DROP TRIGGER IF EXISTS {table}_fts_{s}" for s in ("ai", "ad", "au")
     ]
+
+
+def reinstall_members_search(apps, schema_editor) -> None:
+    """For migrations that add or alter columns of ``members_member``: on SQLite that rebuilds the table, which
+    drops the triggers keeping the full-text table in sync — put them back (a no-op on PostgreSQL)."""
+    for sql in install_sql("members_member", schema_editor.connection.vendor):
+        schema_editor.execute(sql)

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
 from dangbo.core.dates import today
-from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import run_service
+from dangbo.core.forms import post_action, run_service
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import organizations_for_filter
@@ -167,14 +166,9 @@ def grade(request, pk):
     allowed = services.can_grade_upper(request.user, m.organization) if upper else services.can_manage(request.user, m.organization)
     if not allowed:
         raise Http404
-    form = GradeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.grade(actor=request.user, meeting=m, level=form.cleaned_data["level"], upper=upper,
-                           note=form.cleaned_data["note"])  # fmt: skip
-            messages.success(request, "Đã ghi xếp loại.")
-        except ApplicationError as error:
-            messages.error(request, error.message)
+    post_action(request, GradeForm(request.POST),
+                lambda d: services.grade(actor=request.user, meeting=m, level=d["level"], upper=upper, note=d["note"]),
+                "Đã ghi xếp loại.")  # fmt: skip
     return redirect(m)
 
 
@@ -182,11 +176,7 @@ def grade(request, pk):
 @require_POST
 def cancel(request, pk):
     m = _managed(request, pk)
-    try:
-        services.meeting_cancel(actor=request.user, meeting=m)
-        messages.success(request, "Đã hủy buổi sinh hoạt.")
-    except ApplicationError as error:
-        messages.error(request, error.message)
+    post_action(request, None, lambda _: services.meeting_cancel(actor=request.user, meeting=m), "Đã hủy buổi sinh hoạt.")
     return redirect(m)
 
 

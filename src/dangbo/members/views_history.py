@@ -12,7 +12,7 @@ from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import run_service
+from dangbo.core.forms import post_action, run_service
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.models import Organization
 
@@ -52,11 +52,8 @@ def event_create(request, pk):
 def event_delete(request, event_pk):
     event = get_object_or_404(MemberEvent, pk=event_pk)
     member = _member_for_change(request, event.member_id)
-    try:
-        lifecycle.event_delete(actor=request.user, event=event)
-        messages.success(request, "Đã xóa sự kiện ghi nhầm.")
-    except ApplicationError as error:
-        messages.error(request, error.message)
+    post_action(request, None, lambda _: lifecycle.event_delete(actor=request.user, event=event),
+                "Đã xóa sự kiện ghi nhầm.")  # fmt: skip
     return redirect(member)
 
 
@@ -166,15 +163,9 @@ def transfer_return(request, transfer_pk):
     transfer = _transfer(request, transfer_pk)
     if not policy.can(request.user, policy.CHANGE, transfer.member):
         raise Http404
-    form = DateForm(request.POST, label="Ngày trở về")
-    if form.is_valid():
-        try:
-            lifecycle.temporary_end(actor=request.user, transfer=transfer, date=form.cleaned_data["date"])
-            messages.success(request, "Đã ghi việc trở về sinh hoạt tại chi bộ.")
-        except ApplicationError as error:
-            messages.error(request, " ".join([error.message, *error.field_errors.values()]))
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    post_action(request, DateForm(request.POST, label="Ngày trở về"),
+                lambda d: lifecycle.temporary_end(actor=request.user, transfer=transfer, date=d["date"]),
+                "Đã ghi việc trở về sinh hoạt tại chi bộ.")  # fmt: skip
     return redirect(transfer)
 
 
@@ -192,15 +183,9 @@ def transfer_list(request):
 @require_POST
 def ceremony(request, pk):
     member = _member_for_change(request, pk)
-    form = DateForm(request.POST, label="Ngày tổ chức lễ kết nạp")
-    if form.is_valid():
-        try:
-            admission.ceremony_record(actor=request.user, member=member, date=form.cleaned_data["date"])
-            messages.success(request, "Đã ghi lễ kết nạp; thời gian dự bị 12 tháng tính từ ngày này.")
-        except ApplicationError as error:
-            messages.error(request, " ".join([error.message, *error.field_errors.values()]))
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    post_action(request, DateForm(request.POST, label="Ngày tổ chức lễ kết nạp"),
+                lambda d: admission.ceremony_record(actor=request.user, member=member, date=d["date"]),
+                "Đã ghi lễ kết nạp; thời gian dự bị 12 tháng tính từ ngày này.")  # fmt: skip
     return redirect(member)
 
 
@@ -208,15 +193,9 @@ def ceremony(request, pk):
 @require_POST
 def recognize(request, pk):
     member = _member_for_change(request, pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            admission.recognize_official(actor=request.user, member=member, **form.cleaned_data)
-            messages.success(request, "Đã công nhận đảng viên chính thức (có hiệu lực từ ngày hết 12 tháng dự bị).")
-        except ApplicationError as error:
-            messages.error(request, " ".join([error.message, *error.field_errors.values()]))
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    post_action(request, DecisionForm(request.POST),
+                lambda d: admission.recognize_official(actor=request.user, member=member, **d),
+                "Đã công nhận đảng viên chính thức (có hiệu lực từ ngày hết 12 tháng dự bị).")  # fmt: skip
     return redirect(member)
 
 
@@ -291,17 +270,12 @@ def candidate_admit(request, candidate_pk):
     c = candidate_scope(request.user).filter(pk=candidate_pk).first()
     if c is None:
         raise Http404
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            member = admission.candidate_admit(actor=request.user, candidate=c, **form.cleaned_data)
-            messages.success(request, f"Đã ra quyết định kết nạp {member.full_name}. Hãy tổ chức lễ kết nạp trong 30 ngày làm việc.")
-            return redirect(member)
-        except ApplicationError as error:
-            messages.error(request, " ".join([error.message, *error.field_errors.values()]))
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect(c)
+    member = post_action(
+        request, DecisionForm(request.POST),
+        lambda d: admission.candidate_admit(actor=request.user, candidate=c, **d),
+        lambda m: f"Đã ra quyết định kết nạp {m.full_name}. Hãy tổ chức lễ kết nạp trong 30 ngày làm việc.",
+    )  # fmt: skip
+    return redirect(member or c)
 
 
 def member_history_context(request, member: Member) -> dict:

@@ -4,7 +4,7 @@ import dangbo.core.fields
 import django.db.models.deletion
 from django.db import migrations, models
 
-from dangbo.core.search import install_sql
+from dangbo.core.search import reinstall_members_search
 
 
 def backfill(apps, schema_editor):
@@ -34,13 +34,6 @@ def backfill(apps, schema_editor):
             periods.append(Period(status=first, valid_from=start, start_kind="nhap_ho_so", **common))
     Event.objects.bulk_create(events, batch_size=2000)
     Period.objects.bulk_create(periods, batch_size=2000)
-
-
-def reinstall_search(apps, schema_editor):
-    """Adding a column rebuilds the table on SQLite, which drops the triggers that keep the name search in
-    sync (core/search.py): put them back (no-op on PostgreSQL, where the index survives)."""
-    for sql in install_sql("members_member", schema_editor.connection.vendor):
-        schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):
@@ -146,6 +139,6 @@ class Migration(migrations.Migration):
             model_name='memberevent',
             index=models.Index(fields=['kind', 'date'], name='member_event_kind'),
         ),
-        migrations.RunPython(reinstall_search, migrations.RunPython.noop),
+        migrations.RunPython(reinstall_members_search, migrations.RunPython.noop),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

@@ -4,13 +4,7 @@ import dangbo.core.fields
 import django.db.models.deletion
 from django.db import migrations, models
 
-from dangbo.core.search import install_sql
-
-
-def reinstall_search(apps, schema_editor):
-    """Altering a column rebuilds the table on SQLite and drops the name-search triggers: put them back."""
-    for sql in install_sql("members_member", schema_editor.connection.vendor):
-        schema_editor.execute(sql)
+from dangbo.core.search import reinstall_members_search
 
 
 class Migration(migrations.Migration):
@@ -68,5 +62,5 @@ class Migration(migrations.Migration):
                 'ordering': ['name_sort', 'id'],
             },
         ),
-        migrations.RunPython(reinstall_search, migrations.RunPython.noop),
+        migrations.RunPython(reinstall_members_search, migrations.RunPython.noop),
     ]
