@@ -210,3 +210,33 @@ def test_split_page_founds_a_new_cell_and_moves_the_chosen_members(client, tree,
     people.m_a1b.refresh_from_db()
     assert people.m_a1b.organization == new and people.m_a1b.events.filter(kind="sap_xep").exists()
     assert new.parent_id == tree.a.pk and new.member_count == 1
+
+
+def test_the_tree_on_a_date_costs_the_same_few_queries_whatever_the_number_of_nodes(client, tree, people, root_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(root_user)
+    url = reverse("organizations:children", args=[tree.bloc.pk])
+    with CaptureQueriesContext(connection) as few:
+        body = client.get(url, {"ngay": "01/06/2024"}).content.decode()
+    assert "Đảng bộ Sở Y tế" in body and "Chi bộ Sở Tư pháp" in body
+    for i in range(5):
+        org_services.organization_create(actor=root_user, parent=tree.bloc,
+                                         data={"name": f"Chi bộ Thêm {i}", "code": f"THEM-{i}", "kind": "chi_bo_co_so"})  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(url, {"ngay": "01/06/2024"}).content.decode()
+    assert "Chi bộ Thêm 4" in body and len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_introducers_offered_to_a_cell_secretary_are_only_members_in_their_scope(client, tree, people, root_user):
+    from dangbo.members import admission
+
+    c = admission.candidate_save(actor=root_user, data={
+        "organization": tree.a1, "full_name": "Võ Văn Mới", "gender": "nam", "birth_date": D(2000, 1, 1)})  # fmt: skip
+    client.force_login(people.cell_secretary)
+    offered = {m.full_name for m in client.get(c.get_absolute_url()).context["form"].fields["introducer_1"].queryset}
+    assert offered == {"Nguyễn Văn Hùng", "Trần Thị Lan"}  # not Lê Văn An of cell A2
+    client.force_login(people.secretary_a)
+    offered = {m.full_name for m in client.get(c.get_absolute_url()).context["form"].fields["introducer_1"].queryset}
+    assert "Lê Văn An" in offered

@@ -13,6 +13,7 @@ from dangbo.accounts.choices import Role
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.templatetags.vn import ngay
 from dangbo.core.text import clean_spaces, nfc
 from dangbo.members.asof import path_on
 
@@ -28,9 +29,6 @@ MINUTES_FIELDS = (
     "resolution", "votes_for", "votes_against", "votes_abstain", "recorded_by_proxy",
 )  # fmt: skip
 
-
-def _fmt(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
 
 
 def can_manage(actor, organization) -> bool:
@@ -65,11 +63,11 @@ def _check_plan(m: Meeting) -> None:
         day = _local_day(m.planned_at)
         org = m.organization
         if org.founding_date and day < org.founding_date:
-            e["planned_at"] = f"Thời gian: «{org.name}» thành lập ngày {_fmt(org.founding_date)}, sau ngày họp."
+            e["planned_at"] = f"Thời gian: «{org.name}» thành lập ngày {ngay(org.founding_date)}, sau ngày họp."
         elif org.end_date and day >= org.end_date:
-            e["planned_at"] = f"Thời gian: «{org.name}» đã kết thúc hoạt động ngày {_fmt(org.end_date)}."
+            e["planned_at"] = f"Thời gian: «{org.name}» đã kết thúc hoạt động ngày {ngay(org.end_date)}."
         elif path_on(org, day) is None:
-            e["planned_at"] = f"Thời gian: «{org.name}» không hoạt động vào ngày {_fmt(day)}."
+            e["planned_at"] = f"Thời gian: «{org.name}» không hoạt động vào ngày {ngay(day)}."
         else:
             m.month = day.replace(day=1)
             m.org_path = path_on(org, day)
@@ -153,7 +151,7 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict[int, tuple[str, str
     day = _local_day(m.planned_at)
     if day > timezone.localdate():
         raise ApplicationError("Chưa đến ngày sinh hoạt; chỉ điểm danh khi đã họp.",
-                               field_errors={"planned_at": f"Thời gian: buổi sinh hoạt ngày {_fmt(day)}."})  # fmt: skip
+                               field_errors={"planned_at": f"Thời gian: buổi sinh hoạt ngày {ngay(day)}."})  # fmt: skip
     expected = {e.member.pk: e for e in roll(m.organization, day)}
     errors = {}
     for member_id, (presence, reason) in rows.items():
@@ -162,7 +160,7 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict[int, tuple[str, str
             from dangbo.members.models import Member
 
             name = Member.objects.filter(pk=member_id).values_list("full_name", flat=True).first() or f"Mã {member_id}"
-            errors[f"m{member_id}"] = f"{name}: không sinh hoạt tại «{m.organization.name}» vào ngày {_fmt(day)}."
+            errors[f"m{member_id}"] = f"{name}: không sinh hoạt tại «{m.organization.name}» vào ngày {ngay(day)}."
         elif not entry.counted:
             errors[f"m{member_id}"] = f"{entry.member.full_name}: được miễn hoặc đang sinh hoạt nơi khác, không điểm danh."
         elif presence not in Presence.values:
@@ -206,7 +204,7 @@ def minutes_save(*, actor, meeting: Meeting, data: dict, tasks: list[dict] | Non
     if m.started_at and m.ended_at and m.ended_at <= m.started_at:
         e["ended_at"] = "Kết thúc: phải sau giờ bắt đầu."
     if m.started_at and abs((_local_day(m.started_at) - _local_day(m.planned_at)).days) > 0:
-        e["started_at"] = f"Bắt đầu: khác ngày sinh hoạt ({_fmt(_local_day(m.planned_at))})."
+        e["started_at"] = f"Bắt đầu: khác ngày sinh hoạt ({ngay(_local_day(m.planned_at))})."
     if m.dues_amount is not None and m.dues_amount < 0:
         e["dues_amount"] = "Số tiền đảng phí: không được âm."
     votes = [v for v in (m.votes_for, m.votes_against, m.votes_abstain) if v is not None]

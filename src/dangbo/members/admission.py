@@ -19,6 +19,7 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import full_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.templatetags.vn import ngay
 from dangbo.core.text import clean_spaces, name_sort_key, nfc
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.choices import CELL_KINDS
@@ -39,9 +40,6 @@ CANDIDATE_FIELDS = (
 STEP_ORDER = ("course_date", "application_date", "cv_verified_date", "cell_resolution_date", "grassroots_resolution_date")
 
 
-def _fmt(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
-
 
 @dataclass(frozen=True)
 class Step:
@@ -54,18 +52,18 @@ def steps(c: Candidate) -> list[Step]:
     """The dossier as a checklist for the candidate page."""
     return [
         Step("Phân công đảng viên giúp đỡ", bool(c.mentor_id), str(c.mentor or "")),
-        Step("Học lớp bồi dưỡng nhận thức về Đảng", bool(c.course_date), c.course_date and _fmt(c.course_date) or ""),
-        Step("Đơn xin vào Đảng", bool(c.application_date), c.application_date and _fmt(c.application_date) or ""),
-        Step("Thẩm tra lý lịch", bool(c.cv_verified_date), c.cv_verified_date and _fmt(c.cv_verified_date) or ""),
+        Step("Học lớp bồi dưỡng nhận thức về Đảng", bool(c.course_date), c.course_date and ngay(c.course_date) or ""),
+        Step("Đơn xin vào Đảng", bool(c.application_date), c.application_date and ngay(c.application_date) or ""),
+        Step("Thẩm tra lý lịch", bool(c.cv_verified_date), c.cv_verified_date and ngay(c.cv_verified_date) or ""),
         Step("Hai đảng viên chính thức giới thiệu", bool(c.introducer_1_id and c.introducer_2_id),
              ", ".join(str(m) for m in (c.introducer_1, c.introducer_2) if m)),
         Step("Chi bộ xét, biểu quyết", bool(c.cell_resolution_date),
-             f"{_fmt(c.cell_resolution_date)}: {c.votes_for}/{c.official_members} tán thành"
+             f"{ngay(c.cell_resolution_date)}: {c.votes_for}/{c.official_members} tán thành"
              if c.cell_resolution_date and c.votes_for is not None else ""),
         Step("Nghị quyết của đảng ủy cơ sở", bool(c.grassroots_resolution_date),
-             c.grassroots_resolution_date and _fmt(c.grassroots_resolution_date) or ""),
+             c.grassroots_resolution_date and ngay(c.grassroots_resolution_date) or ""),
         Step("Quyết định kết nạp", bool(c.member_id),
-             f"Số {c.decision_no}, ngày {_fmt(c.decision_date)}" if c.decision_date else ""),
+             f"Số {c.decision_no}, ngày {ngay(c.decision_date)}" if c.decision_date else ""),
     ]  # fmt: skip
 
 
@@ -76,7 +74,7 @@ def _introducer_problem(member: Member | None, since: dt.date | None, on: dt.dat
         Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on)), status=MemberStatus.OFFICIAL
     ).exists()
     if not was_official:
-        return f"Người giới thiệu thứ {n}: {member} không phải đảng viên chính thức đang sinh hoạt vào ngày {_fmt(on)}."
+        return f"Người giới thiệu thứ {n}: {member} không phải đảng viên chính thức đang sinh hoạt vào ngày {ngay(on)}."
     if since is None:
         return f"Người giới thiệu thứ {n}: chưa ghi từ ngày nào biết người xin vào Đảng."
     if full_months(since, on) < months:
@@ -96,11 +94,11 @@ def problems(c: Candidate, on: dt.date | None = None) -> dict[str, str]:
         months = full_months(c.birth_date, day)  # "tuổi đời tính theo tháng"
         if months < rules.min_age * 12:
             e["birth_date"] = (
-                f"Ngày sinh: ngày {_fmt(day)} mới {full_years(c.birth_date, day)} tuổi, chưa đủ {rules.min_age} tuổi."
+                f"Ngày sinh: ngày {ngay(day)} mới {full_years(c.birth_date, day)} tuổi, chưa đủ {rules.min_age} tuổi."
             )
         elif months > rules.max_age * 12:
             e["birth_date"] = (
-                f"Ngày sinh: ngày {_fmt(day)} đã quá {rules.max_age} tuổi; chỉ kết nạp khi cấp ủy trực thuộc "
+                f"Ngày sinh: ngày {ngay(day)} đã quá {rules.max_age} tuổi; chỉ kết nạp khi cấp ủy trực thuộc "
                 "Trung ương đồng ý bằng văn bản."
             )
     if c.general_education not in rules.min_general_education and not c.education_exception:
@@ -110,7 +108,7 @@ def problems(c: Candidate, on: dt.date | None = None) -> dict[str, str]:
     elif rules.course_certificate_months and full_months(c.course_date, day) >= rules.course_certificate_months:
         e["course_date"] = (
             f"Ngày cấp giấy chứng nhận: giấy chứng nhận đã quá {rules.course_certificate_months} tháng vào ngày "
-            f"{_fmt(day)}."
+            f"{ngay(day)}."
         )
     if not c.application_date:
         e["application_date"] = "Ngày làm đơn xin vào Đảng: chưa có đơn."
@@ -297,7 +295,7 @@ def recognize_official(
     if not clean_spaces(nfc(decision_no or "")):
         errors["decision_no"] = "Số quyết định: không được để trống."
     if decision_date is None or decision_date < p.probation_end:
-        errors["decision_date"] = f"Ngày quyết định: chưa hết 12 tháng dự bị (hết ngày {_fmt(p.probation_end)})."
+        errors["decision_date"] = f"Ngày quyết định: chưa hết 12 tháng dự bị (hết ngày {ngay(p.probation_end)})."
     elif decision_date > today():
         errors["decision_date"] = "Ngày quyết định: không được sau ngày hôm nay."
     if errors:

@@ -202,8 +202,10 @@ def counts_on(nodes: list[Organization], on: dt.date) -> dict[int, tuple[int, in
     """(official, probationary) of each node's subtree on a date — one query for all the nodes."""
     if not nodes:
         return {}
-    paths = {n.pk: path_on(n, on) for n in nodes}
-    live = {pk: p for pk, p in paths.items() if p}
+    valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+    live = dict(
+        OrganizationLink.objects.filter(valid, organization__in=[n.pk for n in nodes]).values_list("organization_id", "path")
+    )  # the nodes' paths on the date, in one query
     if not live:
         return {n.pk: (0, 0) for n in nodes}
     aggregates = {}

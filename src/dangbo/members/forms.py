@@ -93,3 +93,9 @@ def cell_choices(organizations_qs, *, include=None):
     if include is not None:
         qs = qs | organizations_qs.filter(pk=include)
     return qs.select_related("parent").order_by("path")
+
+
+def sole_choice(queryset) -> int | None:
+    """The id of the only row of ``queryset`` (a cell secretary has one cell: nothing to choose), else None."""
+    ids = list(queryset.values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None

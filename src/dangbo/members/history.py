@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from dangbo.core.errors import ApplicationError
+from dangbo.core.templatetags.vn import ngay
 
 from .choices import DISCIPLINE_FORMS, DisciplineForm, EventKind, MemberStatus
 
@@ -71,14 +72,11 @@ class HistoryError(ApplicationError):
 LinkPeriods = Callable[[int], Sequence[tuple[dt.date | None, dt.date | None, str]]]
 
 
-def _fmt(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
-
 
 def _refuse(event, reason: str) -> HistoryError:
     label = EventKind(event.kind).label
     return HistoryError(
-        f"Sự kiện «{label}» ngày {_fmt(event.date)} không hợp lệ: {reason}", field_errors={"kind": f"Sự kiện: {reason}"}
+        f"Sự kiện «{label}» ngày {ngay(event.date)} không hợp lệ: {reason}", field_errors={"kind": f"Sự kiện: {reason}"}
     )
 
 
@@ -248,6 +246,6 @@ def _split(org_id, status, exempted, start, end, start_kind, end_kind, links) ->
             return out
         cursor = piece_end
     raise HistoryError(
-        f"Chi bộ chưa thành lập hoặc đã kết thúc hoạt động vào ngày {_fmt(cursor)}.",
-        field_errors={"organization": f"Chi bộ: không hoạt động vào ngày {_fmt(cursor)}."},
+        f"Chi bộ chưa thành lập hoặc đã kết thúc hoạt động vào ngày {ngay(cursor)}.",
+        field_errors={"organization": f"Chi bộ: không hoạt động vào ngày {ngay(cursor)}."},
     )

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from dangbo.accounts import policy
-from dangbo.core.dates import today
+from dangbo.accounts.choices import Role
+from dangbo.core.dates import add_years, today
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.models import Organization
 
@@ -24,7 +25,7 @@ def transfer_scope(actor):
     in their scope (receiving side)."""
     members = policy.scope(actor, policy.VIEW, Member.objects.all())
     orgs = policy.scope(actor, policy.VIEW, Organization.objects.all()).exclude(
-        pk__in=[g.org_id for g in policy.grants(actor) if g.role == "dang_vien"]
+        pk__in=[g.org_id for g in policy.grants(actor) if g.role == Role.MEMBER]
     )
     return Transfer.objects.filter(Q(member__in=members) | Q(to_organization__in=orgs)).select_related(
         "member", "from_organization", "to_organization", "received_cell"
@@ -127,11 +128,11 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
     horizon = on + dt.timedelta(days=BADGE_LOOKAHEAD_DAYS)
     badge_q = Q()
     for years in BADGE_YEARS:
-        low, high = _shift(on, -years), _shift(horizon, -years)
+        low, high = add_years(on, -years), add_years(horizon, -years)
         badge_q |= Q(admission_decision_date__gt=low, admission_decision_date__lte=high)
     for m in scoped.filter(badge_q, status__in=[MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY]).order_by("id")[:200]:
-        years = next(y for y in BADGE_YEARS if _shift(on, -y) < m.admission_decision_date <= _shift(horizon, -y))
-        day = _shift(m.admission_decision_date, years)
+        years = next(y for y in BADGE_YEARS if add_years(on, -y) < m.admission_decision_date <= add_years(horizon, -y))
+        day = add_years(m.admission_decision_date, years)
         out.append(Alert("info", f"{m.full_name}: đủ {years} năm tuổi Đảng ngày {day:%d/%m/%Y} — đề nghị tặng Huy hiệu {years} năm tuổi Đảng", m.get_absolute_url(), day))
     out.extend(removal_candidates(actor, on=on))
     out.sort(key=lambda a: (a.level != "warn", a.due or dt.date.max))
@@ -156,9 +157,3 @@ _REMOVAL_PROVIDERS: list = []
 def register_removal_signal(fn) -> None:
     _REMOVAL_PROVIDERS.append(fn)
 
-
-def _shift(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)

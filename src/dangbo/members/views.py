@@ -11,7 +11,7 @@ from dangbo.core.forms import run_service
 from dangbo.organizations.models import Organization
 
 from . import selectors, services, views_history
-from .forms import MemberForm, cell_choices
+from .forms import MemberForm, cell_choices, sole_choice
 from .models import Member
 
 
@@ -57,8 +57,8 @@ def member_create(request):
     initial = {}
     if (org := request.GET.get("chi_bo")) and org.isdigit():
         initial["organization"] = int(org)
-    elif len(only := list(cells.values_list("pk", flat=True)[:2])) == 1:
-        initial["organization"] = only[0]  # a cell secretary has one cell: no need to choose
+    elif only := sole_choice(cells):
+        initial["organization"] = only  # a cell secretary has one cell: no need to choose
     form = MemberForm(request.POST or None, cells=cells, initial=initial)
     if request.method == "POST" and form.is_valid():
         member = run_service(

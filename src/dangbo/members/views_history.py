@@ -15,10 +15,11 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import post_action, run_service
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.models import Organization
+from dangbo.organizations.paths import subtree_q
 
 from . import admission, lifecycle, selectors_history
 from .choices import TransferKind, TransferState
-from .forms import cell_choices
+from .forms import cell_choices, sole_choice
 from .forms_history import CandidateForm, DateForm, DecisionForm, EventForm, ReceiveForm, TransferForm
 from .models import Candidate, Member, MemberEvent
 
@@ -225,9 +226,7 @@ def candidate_create(request):
     cells = _cells(request)
     if not cells.exists():
         raise Http404
-    initial = {}
-    if len(only := list(cells.values_list("pk", flat=True)[:2])) == 1:
-        initial["organization"] = only[0]
+    initial = {"organization": sole_choice(cells)}
     form = CandidateForm(request.POST or None, cells=cells, initial=initial)
     if request.method == "POST" and form.is_valid():
         c = run_service(form, lambda: admission.candidate_save(actor=request.user, data=form.cleaned_data))
@@ -245,8 +244,9 @@ def candidate_detail(request, candidate_pk):
         raise Http404
     grassroots = Organization.objects.filter(pk__in=c.organization.ancestor_ids + [c.organization_id])
     top = grassroots.filter(kind__in=("dang_bo_co_so", "chi_bo_co_so")).first() or c.organization
-    members = (
-        Member.objects.filter(org_path__startswith=top.path, status__in=["chinh_thuc", "du_bi"])
+    members = (  # mentor and introducers: members of the grassroots organization the actor may see
+        policy.scope(request.user, policy.VIEW, Member.objects.filter(subtree_q(top.path, "org_path")))
+        .filter(status__in=["chinh_thuc", "du_bi"])
         .select_related("organization")
         .order_by("name_sort")
     )

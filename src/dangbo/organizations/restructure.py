@@ -23,16 +23,13 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.templatetags.vn import ngay
 from dangbo.core.text import clean_spaces, fold, nfc
 
 from . import counts
 from .choices import ALLOWED_PARENTS, CELL_KINDS, OrgKind
 from .models import Organization, OrganizationLink
 from .paths import child_path, subtree_q
-
-
-def _fmt(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
 
 
 def _check_date(date: dt.date | None, org: Organization) -> None:
@@ -50,10 +47,10 @@ def _check_date(date: dt.date | None, org: Organization) -> None:
     if latest and date <= latest:
         raise ApplicationError(
             "Ngày có hiệu lực không hợp lệ.",
-            field_errors={"date": f"Ngày có hiệu lực: phải sau lần thay đổi gần nhất trong tổ chức ({_fmt(latest)})."},
+            field_errors={"date": f"Ngày có hiệu lực: phải sau lần thay đổi gần nhất trong tổ chức ({ngay(latest)})."},
         )
     if org.end_date:
-        raise ApplicationError(f"«{org}» đã kết thúc hoạt động ngày {_fmt(org.end_date)}.")
+        raise ApplicationError(f"«{org}» đã kết thúc hoạt động ngày {ngay(org.end_date)}.")
 
 
 def _active_on(org: Organization, date: dt.date) -> bool:
@@ -149,7 +146,7 @@ def organization_move(
         names = ", ".join(OrgKind(k).label for k in ALLOWED_PARENTS.get(org.kind, ()) if k)
         errors["new_parent"] = f"Trực thuộc: {org.get_kind_display()} chỉ được đặt dưới {names}."
     elif new_parent.end_date or not _active_on(new_parent, date):
-        errors["new_parent"] = f"Trực thuộc: «{new_parent}» không hoạt động vào ngày {_fmt(date)}."
+        errors["new_parent"] = f"Trực thuộc: «{new_parent}» không hoạt động vào ngày {ngay(date)}."
     if errors:
         raise ApplicationError("Chưa chuyển được tổ chức.", field_errors=errors)
     before = snapshot(org)
@@ -173,7 +170,7 @@ def organization_move(
     record(
         actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path,
         extra={"restructure": {"label": "Sắp xếp tổ chức", "before": "",
-                               "after": f"Chuyển về trực thuộc {new_parent} từ {_fmt(date)} ({decision_no})"}},
+                               "after": f"Chuyển về trực thuộc {new_parent} từ {ngay(date)} ({decision_no})"}},
     )  # fmt: skip
     return org
 
