@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dangbo.organizations",
     "dangbo.members",
     "dangbo.meetings",
+    "dangbo.steering",
     "dangbo.reports",
     "dangbo.demo",
 ]
@@ -176,3 +177,13 @@ LOGGING = {
 
 # Page size of the member list and other long lists.
 DANGBO_PAGE_SIZE = 50
+
+# Directing work (steering). Uploaded documents and reports: at most this many MB each.
+DANGBO_UPLOAD_MAX_MB = int(os.environ.get("DANGBO_UPLOAD_MAX_MB", "20"))
+# A congress target is "at risk" (not "behind") while its actual value is at least this share of the value
+# expected at that date [U: no rule found; a setting].
+DANGBO_TARGET_AT_RISK_RATIO = float(os.environ.get("DANGBO_TARGET_AT_RISK_RATIO", "0.9"))
+# One support contribution above this value (đồng) is refused as a typing error.
+DANGBO_CONTRIBUTION_MAX = int(os.environ.get("DANGBO_CONTRIBUTION_MAX", "10000000000"))
+# Reminders of a task's deadline start this many days before it.
+DANGBO_TASK_REMINDER_DAYS = int(os.environ.get("DANGBO_TASK_REMINDER_DAYS", "7"))

@@ -23,14 +23,19 @@ from .choices import Role
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 
 # What each role may do on each kind of object in its subtree.
-#   "organization": the organizations of the subtree; "member": member records placed in the subtree.
+#   "organization": the organizations of the subtree; "member": member records placed in the subtree;
+#   "steering": directing work held by an organization of the subtree (its document register, the tasks it
+#   assigns, its congress targets and programmes, and the reports and contributions of its organizations).
 # A plain member sees only their own record and their own cell (handled apart in _member_q/_org_q).
 RULES: dict[str, dict[str, set[str]]] = {
-    Role.STAFF: {"organization": {VIEW, ADD, CHANGE, DELETE}, "member": {VIEW, ADD, CHANGE, DELETE}},
-    Role.LEADER: {"organization": {VIEW}, "member": {VIEW}},
-    Role.GRASSROOTS_SECRETARY: {"organization": {VIEW, ADD, CHANGE}, "member": {VIEW, ADD, CHANGE}},
-    Role.CELL_SECRETARY: {"organization": {VIEW}, "member": {VIEW, ADD, CHANGE}},
-    Role.MEMBER: {"organization": {VIEW}, "member": {VIEW}},
+    Role.STAFF: {"organization": {VIEW, ADD, CHANGE, DELETE}, "member": {VIEW, ADD, CHANGE, DELETE},
+                 "steering": {VIEW, ADD, CHANGE, DELETE}},
+    Role.LEADER: {"organization": {VIEW}, "member": {VIEW}, "steering": {VIEW}},
+    Role.GRASSROOTS_SECRETARY: {"organization": {VIEW, ADD, CHANGE}, "member": {VIEW, ADD, CHANGE},
+                                "steering": {VIEW, ADD, CHANGE}},
+    # A cell secretary reads what is directed to their cell and files its reports (CHANGE), assigns nothing.
+    Role.CELL_SECRETARY: {"organization": {VIEW}, "member": {VIEW, ADD, CHANGE}, "steering": {VIEW, CHANGE}},
+    Role.MEMBER: {"organization": {VIEW}, "member": {VIEW}, "steering": set()},
 }
 
 
@@ -120,6 +125,29 @@ def can_add_organization_under(actor, parent) -> bool:
     if parent is None:
         return False
     return any(ADD in RULES[g.role]["organization"] and parent.path.startswith(g.path) for g in grants(actor))
+
+
+def steering_q(actor, action: str, field: str = "organization") -> Q | None:
+    """Q over rows whose ``field`` (an organization) lies in a subtree where the actor may ``action``
+    directing work; None when nowhere. Superusers: everything (``Q()``)."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return Q()
+    parts = [subtree_q(g.path, f"{field}__path") for g in grants(actor) if action in RULES[g.role]["steering"]]
+    return reduce(or_, parts) if parts else None
+
+
+def steering_scope(actor, action: str, queryset: QuerySet, field: str = "organization") -> QuerySet:
+    """Rows of ``queryset`` whose ``field`` organization is in the actor's directing-work scope for ``action``."""
+    q = steering_q(actor, action, field)
+    return queryset.filter(q) if q is not None else queryset.none()
+
+
+def can_steer(actor, action: str, organization) -> bool:
+    """Whether the actor may ``action`` the directing work held by ``organization`` (add: assign tasks, register
+    documents, set targets, run programmes; change: file the organization's reports and contributions)."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    return any(action in RULES[g.role]["steering"] and organization.path.startswith(g.path) for g in grants(actor))
 
 
 def get_scoped_or_404(actor, action: str, queryset: QuerySet, **lookup):

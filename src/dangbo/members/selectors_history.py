@@ -135,6 +135,8 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
         day = add_years(m.admission_decision_date, years)
         out.append(Alert("info", f"{m.full_name}: đủ {years} năm tuổi Đảng ngày {day:%d/%m/%Y} — đề nghị tặng Huy hiệu {years} năm tuổi Đảng", m.get_absolute_url(), day))
     out.extend(removal_candidates(actor, on=on))
+    for source in _ALERT_SOURCES:
+        out.extend(source(actor, on))
     out.sort(key=lambda a: (a.level != "warn", a.due or dt.date.max))
     return out[:limit]
 
@@ -156,4 +158,12 @@ _REMOVAL_PROVIDERS: list = []
 
 def register_removal_signal(fn) -> None:
     _REMOVAL_PROVIDERS.append(fn)
+
+
+# Other reminders for the home page (directing work: task deadlines) — a function (actor, on) → [Alert].
+_ALERT_SOURCES: list = []
+
+
+def register_alert_source(fn) -> None:
+    _ALERT_SOURCES.append(fn)
 
