@@ -107,6 +107,9 @@ class DocumentCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "type_code", "year"], name="counter_once")]
 
+    def __str__(self) -> str:
+        return f"{self.type_code} {self.year}: {self.last}"
+
 
 class Task(BaseModel):
     """A task a committee assigns to a set of its organizations, with the report it expects back."""
