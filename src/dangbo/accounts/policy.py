@@ -128,11 +128,12 @@ def can_add_organization_under(actor, parent) -> bool:
 
 
 def steering_q(actor, action: str, field: str = "organization") -> Q | None:
-    """Q over rows whose ``field`` (an organization) lies in a subtree where the actor may ``action``
+    """Q over rows whose ``field`` (an organization; "" for organizations themselves) lies in a subtree where the actor may ``action``
     directing work; None when nowhere. Superusers: everything (``Q()``)."""
     if getattr(actor, "is_superuser", False) and actor.is_active:
         return Q()
-    parts = [subtree_q(g.path, f"{field}__path") for g in grants(actor) if action in RULES[g.role]["steering"]]
+    column = f"{field}__path" if field else "path"
+    parts = [subtree_q(g.path, column) for g in grants(actor) if action in RULES[g.role]["steering"]]
     return reduce(or_, parts) if parts else None
 
 
@@ -140,6 +141,14 @@ def steering_scope(actor, action: str, queryset: QuerySet, field: str = "organiz
     """Rows of ``queryset`` whose ``field`` organization is in the actor's directing-work scope for ``action``."""
     q = steering_q(actor, action, field)
     return queryset.filter(q) if q is not None else queryset.none()
+
+
+def steering_organizations(actor, action: str, organizations: QuerySet) -> QuerySet:
+    """Organizations whose directing work the actor may ``action`` (e.g. ADD: assign tasks as that committee)."""
+    q = steering_q(actor, action, "")
+    if q is None:
+        return organizations.none()
+    return organizations.filter(q) if q != Q() else organizations
 
 
 def can_steer(actor, action: str, organization) -> bool:

@@ -1,2 +1,359 @@
-def task_alerts(actor, on):
-    return []
+"""Tasks a committee assigns to its organizations, and the reports they file back (DOMAIN §6).
+
+A task is held by the assigning committee (``Task.organization``) and lists its organizations in
+``Assignment`` rows, one per organization, chosen on the assignment date: all organizations directly under the
+committee, the ones under one of its organizations, or a hand-picked list. Each organization's secretary files
+the report the task asks for; the committee sees who has reported, who is late and the figures combined.
+Nothing is totalled in the database: ``summary`` computes "57/59 … 92,4 %" from the assignments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from dangbo.accounts import policy
+from dangbo.audit.models import Action
+from dangbo.audit.services import record, snapshot
+from dangbo.core.dates import today
+from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.templatetags.vn import ngay, phantram, so
+from dangbo.core.text import clean_spaces, nfc
+from dangbo.core.uploads import check_upload
+from dangbo.members.asof import headcount, path_on
+from dangbo.organizations.models import Organization, OrganizationLink
+
+from .choices import AssigneeMode, ReportKind
+from .models import Assignment, Task
+
+TASK_FIELDS = ("title", "instructions", "report_kind", "figure_label", "assigned_date", "deadline", "document", "mode")
+REPORT_FIELDS = {
+    ReportKind.DISSEMINATION: ("session_date", "attended", "content"),
+    ReportKind.PROGRAMME: ("programme_symbol", "programme_date", "content"),
+    ReportKind.WRITTEN: ("content",),
+    ReportKind.FIGURE: ("figure", "content"),
+}
+# What each kind of report says it did, for the combined line ("57/59 tổ chức đã …").
+DONE_VERB = {
+    ReportKind.DISSEMINATION: "đã học tập, quán triệt",
+    ReportKind.PROGRAMME: "đã xây dựng chương trình hành động, kế hoạch thực hiện",
+    ReportKind.WRITTEN: "đã báo cáo",
+    ReportKind.FIGURE: "đã báo cáo số liệu",
+}
+
+
+def _text(value):
+    return clean_spaces(nfc(value)) if isinstance(value, str) else value
+
+
+def _valid_on(on: dt.date) -> Q:
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+
+
+def children_on(org: Organization, on: dt.date) -> list[Organization]:
+    """The organizations directly under ``org`` on a date (from the dated parent links), by name."""
+    ids = OrganizationLink.objects.filter(_valid_on(on), parent=org).values("organization_id")
+    return list(Organization.objects.filter(pk__in=ids).order_by("name_norm", "id"))
+
+
+def _inside(org: Organization, parent: Organization, on: dt.date) -> bool:
+    """Whether ``org`` lies strictly under ``parent`` on the date."""
+    p, o = path_on(parent, on), path_on(org, on)
+    return bool(p and o and o != p and o.startswith(p))
+
+
+# --- Reads ------------------------------------------------------------------------------------------------
+
+
+def task_scope(actor):
+    """Tasks the actor may see: those held by an organization of their scope, and those assigned to one."""
+    held = policy.steering_q(actor, policy.VIEW, "organization")
+    if held is None:
+        return Task.objects.none()
+    if held == Q():
+        return Task.objects.all()
+    to_them = policy.steering_q(actor, policy.VIEW, "assignments__organization")
+    ids = Task.objects.filter(to_them).values("pk")
+    return Task.objects.filter(held | Q(pk__in=ids))
+
+
+def assignment_scope(actor, task: Task | None = None):
+    """Assignments the actor may see: all of a task their committee holds, else only their organizations'."""
+    qs = Assignment.objects.all() if task is None else task.assignments.all()
+    q = policy.steering_q(actor, policy.VIEW, "organization")
+    held = policy.steering_q(actor, policy.VIEW, "task__organization")
+    if q is None:
+        return qs.none()
+    return qs.filter(q | held)
+
+
+def can_assign(actor, organization: Organization) -> bool:
+    return policy.can_steer(actor, policy.ADD, organization)
+
+
+def can_report(actor, assignment: Assignment) -> bool:
+    return policy.can_steer(actor, policy.CHANGE, assignment.organization)
+
+
+@dataclass
+class Summary:
+    total: int
+    reported: int
+    late: int  # reported after the deadline
+    overdue: int  # not reported and the deadline has passed
+    attended: int
+    member_total: int
+    figure: Decimal | None
+    line: str
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.reported
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return 100 * self.attended / self.member_total if self.member_total else None
+
+
+def _deadline_end(task: Task) -> dt.datetime:
+    """Reports filed on the deadline day are on time: the end of that day in the configured time zone."""
+    return timezone.make_aware(dt.datetime.combine(task.deadline + dt.timedelta(days=1), dt.time.min))
+
+
+def summary(task: Task, *, on: dt.date | None = None, assignments=None) -> Summary:
+    """Who has reported, who is late, and the combined figures — one aggregate query."""
+    on = on or today()
+    qs = assignments if assignments is not None else task.assignments.all()
+    done = Q(reported_at__isnull=False)
+    agg = qs.aggregate(
+        total=Count("id"), reported=Count("id", filter=done),
+        late=Count("id", filter=done & Q(reported_at__gte=_deadline_end(task))),
+        n_attended=Sum("attended", filter=done), n_base=Sum("member_total", filter=done & Q(attended__isnull=False)),
+        n_figure=Sum("figure", filter=done),
+    )  # fmt: skip
+    overdue = agg["total"] - agg["reported"] if on > task.deadline else 0
+    s = Summary(agg["total"], agg["reported"], agg["late"], overdue, agg["n_attended"] or 0, agg["n_base"] or 0,
+                agg["n_figure"], "")  # fmt: skip
+    what = f" {task.document.doc_type.name} số {task.document.symbol}" if task.document_id else f" «{task.title}»"
+    line = f"{s.reported}/{s.total} tổ chức {DONE_VERB[task.report_kind]}"
+    if task.report_kind == ReportKind.DISSEMINATION:
+        line += what
+        if s.attendance_rate is not None:
+            line += f"; {phantram(s.attendance_rate)} đảng viên tham dự ({so(s.attended)}/{so(s.member_total)})"
+    elif task.report_kind == ReportKind.PROGRAMME:
+        line += f" thực hiện{what}" if task.document_id else what
+    elif task.report_kind == ReportKind.FIGURE and s.figure is not None:
+        label = task.figure_label or "Tổng số liệu"
+        line += f"; {label.lower()}: {so(s.figure.normalize() if s.figure % 1 else int(s.figure))}"
+    if s.late:
+        line += f"; {s.late} tổ chức báo cáo muộn"
+    if s.overdue:
+        line += f"; {s.overdue} tổ chức quá hạn chưa báo cáo"
+    s.line = line + "."
+    return s
+
+
+def state_of(assignment: Assignment, task: Task, on: dt.date) -> tuple[str, str]:
+    """(css level, label) of one organization's report."""
+    if assignment.reported_at:
+        if assignment.reported_at >= _deadline_end(task):
+            return "warn", f"Báo cáo muộn ({ngay(timezone.localtime(assignment.reported_at).date())})"
+        return "ok", f"Đã báo cáo ({ngay(timezone.localtime(assignment.reported_at).date())})"
+    if on > task.deadline:
+        return "bad", "Quá hạn, chưa báo cáo"
+    return "", "Chưa báo cáo"
+
+
+def with_counts(tasks):
+    """Annotate a task queryset with its report counts (one query for a whole list)."""
+    return tasks.annotate(
+        n_total=Count("assignments", distinct=True),
+        n_reported=Count("assignments", filter=Q(assignments__reported_at__isnull=False), distinct=True),
+        last_report=Max("assignments__reported_at"),
+    )
+
+
+# --- Writes -----------------------------------------------------------------------------------------------
+
+
+def _assignees(organization, mode, on, chosen, under) -> list[Organization]:
+    if mode == AssigneeMode.ALL_GRASSROOTS:
+        return children_on(organization, on)
+    if mode == AssigneeMode.SUBTREE:
+        if under is None:
+            raise ApplicationError("Chưa chọn đảng bộ.", field_errors={"under": "Trong đảng bộ: hãy chọn một đảng bộ."})
+        if not _inside(under, organization, on):
+            raise ApplicationError("Tổ chức ngoài phạm vi.", field_errors={
+                "under": f"Trong đảng bộ: «{under.name}» không trực thuộc «{organization.name}» ngày {ngay(on)}."})  # fmt: skip
+        return children_on(under, on)
+    outside = [o.name for o in chosen if not _inside(o, organization, on)]
+    if outside:
+        raise ApplicationError("Tổ chức ngoài phạm vi.", field_errors={
+            "chosen": f"Các tổ chức: {', '.join(outside[:5])} không trực thuộc «{organization.name}» ngày {ngay(on)}."})  # fmt: skip
+    return list(chosen)
+
+
+@transaction.atomic
+def task_create(*, actor, organization: Organization, data: dict, chosen=(), under=None) -> Task:
+    """Assign a task to a set of organizations (see the module doc) with a deadline and the report expected."""
+    if not can_assign(actor, organization):
+        raise PermissionDenied("Bạn không có quyền giao nhiệm vụ thay cấp ủy này.")
+    t = Task(organization=organization, **{k: _text(data.get(k)) for k in TASK_FIELDS if data.get(k) is not None})
+    t.instructions, t.figure_label = t.instructions or "", t.figure_label or ""
+    t.assigned_date = t.assigned_date or today()
+    e = {}
+    if not t.title:
+        e["title"] = "Nhiệm vụ: không được để trống."
+    if t.report_kind not in ReportKind.values:
+        e["report_kind"] = "Hình thức báo cáo: hãy chọn một hình thức."
+    if t.report_kind == ReportKind.FIGURE and not t.figure_label:
+        e["figure_label"] = "Số liệu cần báo cáo: báo cáo số liệu phải ghi số liệu nào."
+    if t.assigned_date > today():
+        e["assigned_date"] = "Ngày giao: không được sau ngày hôm nay."
+    if not t.deadline:
+        e["deadline"] = "Hạn báo cáo: không được để trống."
+    elif t.deadline < t.assigned_date:
+        e["deadline"] = f"Hạn báo cáo: trước ngày giao ({ngay(t.assigned_date)})."
+    if t.document_id and t.document.issued_date > t.assigned_date:
+        e["document"] = f"Theo văn bản: văn bản ban hành ngày {ngay(t.document.issued_date)}, sau ngày giao."
+    if path_on(organization, t.assigned_date) is None:
+        e["assigned_date"] = f"Ngày giao: «{organization.name}» không hoạt động ngày {ngay(t.assigned_date)}."
+    if e:
+        raise ApplicationError("Chưa giao được nhiệm vụ, xin xem các ô được đánh dấu.", field_errors=e)
+    orgs = _assignees(organization, t.mode, t.assigned_date, chosen, under)
+    if not orgs:
+        raise ApplicationError("Không có tổ chức nào để giao.", field_errors={
+            "mode": f"Giao cho: không có tổ chức nào trực thuộc vào ngày {ngay(t.assigned_date)}."})  # fmt: skip
+    t.save()
+    Assignment.objects.bulk_create([Assignment(task=t, organization=o) for o in orgs])
+    record(actor=actor, action=Action.CREATE, obj=t, scope_path=organization.path,
+           extra={"assignees": {"label": "Giao cho", "before": "", "after": f"{len(orgs)} tổ chức"}})  # fmt: skip
+    return t
+
+
+@transaction.atomic
+def task_close(*, actor, task: Task, on: dt.date | None = None) -> Task:
+    """Stop accepting reports (the review has been written)."""
+    t = Task.objects.select_for_update().select_related("organization").get(pk=task.pk)
+    if not can_assign(actor, t.organization):
+        raise PermissionDenied("Bạn không có quyền kết thúc nhiệm vụ này.")
+    if t.closed_date:
+        raise ApplicationError(f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(t.closed_date)}.")
+    before = snapshot(t)
+    t.closed_date = on or today()
+    if t.closed_date < t.assigned_date:
+        raise ApplicationError("Ngày kết thúc: trước ngày giao.", field_errors={"closed_date": "Ngày kết thúc: trước ngày giao."})
+    t.save()
+    record(actor=actor, action=Action.UPDATE, obj=t, before=before, scope_path=t.organization.path)
+    return t
+
+
+def _check_report(a: Assignment, task: Task, data: dict, on: dt.date) -> None:
+    kind, e = task.report_kind, {}
+    if kind == ReportKind.DISSEMINATION:
+        day, attended = data.get("session_date"), data.get("attended")
+        if day is None:
+            e["session_date"] = "Ngày học tập, quán triệt: không được để trống."
+        elif day > on:
+            e["session_date"] = "Ngày học tập, quán triệt: không được sau ngày hôm nay."
+        elif task.document_id and day < task.document.issued_date:
+            e["session_date"] = f"Ngày học tập, quán triệt: trước ngày ban hành văn bản ({ngay(task.document.issued_date)})."
+        elif path_on(a.organization, day) is None:
+            e["session_date"] = f"Ngày học tập, quán triệt: tổ chức không hoạt động ngày {ngay(day)}."
+        if attended is None:
+            e["attended"] = "Số đảng viên tham dự: không được để trống."
+        elif attended < 0:
+            e["attended"] = "Số đảng viên tham dự: không được âm."
+        elif "session_date" not in e:
+            # The base is the organization's roll on that day, from the registry — not typed in.
+            a.member_total = headcount(a.organization, day)["tong"]
+            if attended > a.member_total:
+                e["attended"] = (f"Số đảng viên tham dự: {so(attended)} nhiều hơn số đảng viên của tổ chức ngày "
+                                 f"{ngay(day)} ({so(a.member_total)}).")  # fmt: skip
+    elif kind == ReportKind.PROGRAMME:
+        if not data.get("programme_symbol"):
+            e["programme_symbol"] = "Số, ký hiệu chương trình/kế hoạch: không được để trống."
+        day = data.get("programme_date")
+        if day is None:
+            e["programme_date"] = "Ngày ban hành chương trình/kế hoạch: không được để trống."
+        elif day > on:
+            e["programme_date"] = "Ngày ban hành chương trình/kế hoạch: không được sau ngày hôm nay."
+    elif kind == ReportKind.FIGURE:
+        figure = data.get("figure")
+        if figure is None:
+            e["figure"] = f"{task.figure_label or 'Số liệu'}: không được để trống."
+        elif figure < 0:
+            e["figure"] = f"{task.figure_label or 'Số liệu'}: không được âm."
+    elif kind == ReportKind.WRITTEN and not data.get("content") and not data.get("upload"):
+        e["content"] = "Nội dung báo cáo: hãy ghi nội dung hoặc đính kèm tệp báo cáo."
+    if e:
+        raise ApplicationError("Chưa gửi được báo cáo, xin xem các ô được đánh dấu.", field_errors=e)
+
+
+@transaction.atomic
+def report_file(*, actor, assignment: Assignment, data: dict, upload=None) -> Assignment:
+    """File (or correct, until the task is closed) an organization's report on a task."""
+    a = Assignment.objects.select_for_update(of=("self",)).select_related("task__document", "organization").get(pk=assignment.pk)
+    task = a.task
+    if not can_report(actor, a):
+        raise PermissionDenied("Bạn không có quyền báo cáo thay tổ chức này.")
+    now = today()
+    if task.closed_date and task.closed_date <= now:
+        raise ApplicationError(f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(task.closed_date)}; "
+                               "báo cáo không được tiếp nhận nữa.")  # fmt: skip
+    data = {k: _text(v) for k, v in data.items()}
+    _check_report(a, task, {**data, "upload": upload}, now)
+    name = check_upload(upload) if upload else None
+    before = snapshot(a)
+    for k in REPORT_FIELDS[task.report_kind]:
+        setattr(a, k, data.get(k) if data.get(k) is not None else ("" if k in ("content", "programme_symbol") else None))
+    if upload:
+        a.attachment.save(name, upload, save=False)
+        a.attachment_name, a.attachment_size = name, upload.size
+    first = a.reported_at is None
+    a.reported_at, a.reported_by = timezone.now(), actor if getattr(actor, "pk", None) else None
+    a.save()
+    record(actor=actor, action=Action.CREATE if first else Action.UPDATE, obj=a, before=None if first else before,
+           scope_path=a.organization.path)  # fmt: skip
+    return a
+
+
+# --- Reminders on the home page ------------------------------------------------------------------------------
+
+
+def task_alerts(actor, on: dt.date) -> list:
+    """Before and after a deadline: to the organization that must report (its own secretaries), and to the
+    committee that assigned the task (its staff) when organizations are late."""
+    from dangbo.members.selectors_history import Alert
+
+    grants = policy.grants(actor)
+    own = [g.org_id for g in grants if policy.CHANGE in policy.RULES[g.role]["steering"]]
+    held = [g.org_id for g in grants if policy.ADD in policy.RULES[g.role]["steering"]]
+    if not own and not held:
+        return []
+    soon = on + dt.timedelta(days=settings.DANGBO_TASK_REMINDER_DAYS)
+    open_q = Q(task__closed_date__isnull=True) | Q(task__closed_date__gt=on)
+    out = []
+    due = (Assignment.objects.filter(open_q, organization_id__in=own, reported_at__isnull=True, task__deadline__lte=soon)
+           .select_related("task", "organization").order_by("task__deadline", "id")[:50])  # fmt: skip
+    for a in due:
+        if a.task.deadline < on:
+            out.append(Alert("warn", f"{a.organization.name}: quá hạn báo cáo «{a.task.title}» (hạn {ngay(a.task.deadline)})",
+                             a.get_absolute_url(), a.task.deadline))  # fmt: skip
+        else:
+            out.append(Alert("info", f"{a.organization.name}: báo cáo «{a.task.title}» trước {ngay(a.task.deadline)}",
+                             a.get_absolute_url(), a.task.deadline))  # fmt: skip
+    late = with_counts(Task.objects.filter(Q(closed_date__isnull=True) | Q(closed_date__gt=on),
+                                           organization_id__in=held, deadline__lt=on))  # fmt: skip
+    for t in late.order_by("deadline", "id")[:50]:
+        missing = t.n_total - t.n_reported
+        if missing:
+            out.append(Alert("warn", f"«{t.title}»: {missing}/{t.n_total} tổ chức chưa báo cáo, đã quá hạn {ngay(t.deadline)}",
+                             t.get_absolute_url(), t.deadline))  # fmt: skip
+    return out

@@ -1,9 +1,185 @@
-"""Pages of assigned tasks and reports (to be written)."""
+"""Pages of assigned tasks: the committee's list and follow-up, the assignment form, an organization's report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangbo.accounts import policy
+from dangbo.audit.selectors import history_page
+from dangbo.core.dates import today
+from dangbo.core.forms import post_action, run_service
+from dangbo.core.uploads import download
+from dangbo.organizations.choices import OrgKind
+from dangbo.organizations.models import Organization
+
+from . import tasks as svc
+from .forms_tasks import CloseForm, ReportForm, TaskForm
+from .models import Assignment, Document
+
+LIMIT = 200
+CELL_KINDS = (OrgKind.GRASSROOTS_CELL, OrgKind.SUBORDINATE_CELL)
 
 
-def _todo(request, **kwargs):
-    raise Http404
+def _task(request, pk):
+    t = svc.task_scope(request.user).select_related("organization", "document__doc_type").filter(pk=pk).first()
+    if t is None:
+        raise Http404
+    return t
 
 
-index = task_list = task_create = task_detail = task_close = report = report_file = _todo
+def _assignment(request, pk):
+    a = svc.assignment_scope(request.user).select_related("task__organization", "task__document", "organization",
+                                                          "reported_by").filter(pk=pk).first()  # fmt: skip
+    if a is None:
+        raise Http404
+    return a
+
+
+@login_required
+def index(request):
+    return task_list(request)
+
+
+@login_required
+def task_list(request):
+    """Tasks the actor's committees assigned (with report counts), and tasks assigned to their organizations."""
+    user = request.user
+    try:
+        year = int(request.GET.get("nam") or 0) or None
+    except ValueError:
+        year = None
+    held_q = policy.steering_q(user, policy.VIEW, "organization")
+    held = svc.task_scope(user).none() if held_q is None else svc.task_scope(user).filter(held_q)
+    if year:
+        held = held.filter(assigned_date__year=year)
+    held = svc.with_counts(held.select_related("organization", "document")).order_by("-assigned_date", "-id")[:LIMIT]
+    # Tasks from above: assignments of the actor's organizations on tasks held outside their scope.
+    mine = policy.steering_q(user, policy.VIEW, "organization")
+    incoming = Assignment.objects.none()
+    if mine is not None and mine != Q():
+        incoming = Assignment.objects.filter(mine).exclude(policy.steering_q(user, policy.VIEW, "task__organization"))
+        if year:
+            incoming = incoming.filter(task__assigned_date__year=year)
+        incoming = incoming.select_related("task__document", "task__organization", "organization").order_by(
+            "-task__deadline", "organization__name_norm")[:LIMIT]  # fmt: skip
+    on = today()
+    incoming = [(a, *svc.state_of(a, a.task, on)) for a in incoming]
+    can_create = bool(_directing_orgs(user)[:1])
+    years = list(range(on.year, 2009, -1))
+    return render(request, "steering/task_list.html", {"held": held, "incoming": incoming, "year": year,
+                                                        "years": years, "can_create": can_create, "on": on})  # fmt: skip
+
+
+def _directing_orgs(user):
+    """Organizations for which the actor may assign tasks (committees, not cells)."""
+    qs = Organization.objects.filter(end_date__isnull=True).exclude(kind__in=CELL_KINDS)
+    return policy.steering_organizations(user, policy.ADD, qs)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request):
+    user = request.user
+    orgs = _directing_orgs(user).order_by("path")
+    if not orgs.exists():
+        raise Http404
+    document = None
+    if request.GET.get("van_ban"):
+        from .documents import document_scope
+
+        document = document_scope(user).filter(pk=request.GET["van_ban"]).first()
+    picked = request.POST.get("organization") or request.GET.get("to_chuc")
+    chosen = orgs.filter(pk=picked).first() if picked and str(picked).isdigit() else None
+    if chosen is None:
+        chosen = orgs.filter(pk=document.register_id).first() if document else None
+    if chosen is None and orgs.count() == 1:
+        chosen = orgs.first()
+    if chosen is None:
+        roots = policy.root_organizations(user)
+        chosen = orgs.filter(pk__in=roots).first()
+    on = today()
+    children = svc.children_on(chosen, on) if chosen else []
+    subcommittees = Organization.objects.filter(pk__in=[c.pk for c in children]).exclude(kind__in=CELL_KINDS).order_by("name_norm")
+    documents = Document.objects.filter(register=chosen).select_related("doc_type").order_by("-issued_date", "-id")[:300] if chosen else []
+    initial = {"assigned_date": on, "document": document.pk if document else None}
+    if document:
+        initial["title"] = f"Học tập, quán triệt và xây dựng chương trình hành động thực hiện {document.doc_type.name} số {document.symbol}"
+        documents = Document.objects.filter(pk__in=[document.pk, *[d.pk for d in documents]]).select_related("doc_type")
+    else:
+        documents = Document.objects.filter(pk__in=[d.pk for d in documents]).select_related("doc_type")
+    form = TaskForm(request.POST or None, initial=initial, documents=documents, children=children,
+                    subcommittees=subcommittees)  # fmt: skip
+    if request.method == "POST" and chosen is not None and form.is_valid():
+        d = form.cleaned_data
+        t = run_service(form, lambda: svc.task_create(actor=user, organization=chosen, data=d, chosen=d["chosen"],
+                                                      under=d["under"]))  # fmt: skip
+        if t:
+            messages.success(request, f"Đã giao nhiệm vụ cho {t.assignments.count()} tổ chức.")
+            return redirect(t)
+    return render(request, "steering/task_form.html", {"form": form, "orgs": orgs[:500], "chosen": chosen,
+                                                        "children": children})  # fmt: skip
+
+
+@login_required
+def task_detail(request, task_pk):
+    t = _task(request, task_pk)
+    on = today()
+    assignments = svc.assignment_scope(request.user, t).select_related("organization", "reported_by").order_by(
+        "organization__name_norm", "id")  # fmt: skip
+    is_holder = policy.can_steer(request.user, policy.VIEW, t.organization)
+    s = svc.summary(t, on=on, assignments=None if is_holder else assignments)
+    rows = [(a, *svc.state_of(a, t, on)) for a in assignments]
+    show = request.GET.get("xem")
+    if show == "chua":
+        rows = [r for r in rows if r[0].reported_at is None]
+    elif show == "muon":
+        rows = [r for r in rows if r[1] in ("warn", "bad")]
+    return render(request, "steering/task_detail.html", {
+        "t": t, "s": s, "rows": rows, "show": show, "is_holder": is_holder, "on": on,
+        "can_close": svc.can_assign(request.user, t.organization) and not t.closed_date,
+        "close_form": CloseForm(initial={"closed_date": on}), "history": history_page(t),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def task_close(request, task_pk):
+    t = _task(request, task_pk)
+    if not svc.can_assign(request.user, t.organization):
+        raise Http404
+    post_action(request, CloseForm(request.POST),
+                lambda d: svc.task_close(actor=request.user, task=t, on=d.get("closed_date")),
+                "Đã kết thúc nhận báo cáo.")  # fmt: skip
+    return redirect(t)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, assignment_pk):
+    a = _assignment(request, assignment_pk)
+    t = a.task
+    may_file = svc.can_report(request.user, a) and not (t.closed_date and t.closed_date <= today())
+    if request.method == "POST" and not svc.can_report(request.user, a):
+        raise Http404
+    form = ReportForm(request.POST or None, request.FILES or None, instance=a, task=t)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.pop("upload", None)
+        saved = run_service(form, lambda: svc.report_file(actor=request.user, assignment=a, data=form.cleaned_data,
+                                                          upload=upload))  # fmt: skip
+        if saved:
+            messages.success(request, f"Đã gửi báo cáo của {a.organization.name}.")
+            return redirect(saved)
+    level, label = svc.state_of(a, t, today())
+    return render(request, "steering/report.html", {"a": a, "t": t, "form": form, "may_file": may_file,
+                                                     "level": level, "label": label, "history": history_page(a)})  # fmt: skip
+
+
+@login_required
+def report_file(request, assignment_pk):
+    a = _assignment(request, assignment_pk)
+    return download(a.attachment, a.attachment_name or "bao-cao")

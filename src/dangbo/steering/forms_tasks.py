@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django import forms
+
+from dangbo.core.forms import VNFormMixin
+from dangbo.organizations.models import Organization
+
+from .choices import AssigneeMode, ReportKind
+from .models import Assignment, Document, Task
+
+
+class OrgChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class TaskForm(VNFormMixin, forms.ModelForm):
+    mode = forms.ChoiceField(label="Giao cho", choices=AssigneeMode.choices, widget=forms.RadioSelect,
+                             initial=AssigneeMode.ALL_GRASSROOTS)  # fmt: skip
+    under = OrgChoice(label="Trong đảng bộ", queryset=Organization.objects.none(), required=False,
+                      help_text="Khi giao cho các tổ chức trong một đảng bộ")  # fmt: skip
+    chosen = forms.ModelMultipleChoiceField(label="Các tổ chức được chọn", queryset=Organization.objects.none(),
+                                            required=False, widget=forms.CheckboxSelectMultiple)  # fmt: skip
+
+    class Meta:
+        model = Task
+        fields = ["document", "title", "instructions", "report_kind", "figure_label", "assigned_date", "deadline"]
+        widgets = {"instructions": forms.Textarea(attrs={"rows": 3}), "report_kind": forms.RadioSelect}
+
+    def __init__(self, *args, documents=None, children=(), subcommittees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents if documents is not None else Document.objects.none()
+        self.fields["document"].label_from_instance = lambda d: f"Số {d.symbol} ({d.issued_date:%d/%m/%Y}) – {d.summary[:90]}"
+        self.fields["document"].empty_label = "— nhiệm vụ không theo văn bản —"
+        self.fields["report_kind"].choices = ReportKind.choices
+        self.fields["chosen"].queryset = Organization.objects.filter(pk__in=[o.pk for o in children]).order_by("name_norm")
+        self.fields["chosen"].label_from_instance = lambda o: o.name
+        if subcommittees is not None:
+            self.fields["under"].queryset = subcommittees
+
+    def _post_clean(self):
+        pass  # rules live in the service
+
+
+class ReportForm(VNFormMixin, forms.ModelForm):
+    upload = forms.FileField(label="Tệp đính kèm", required=False,
+                             help_text="PDF, Word, Excel, OpenDocument hoặc ảnh chụp; tối đa theo cấu hình (mặc định 20 MB).")  # fmt: skip
+
+    class Meta:
+        model = Assignment
+        fields = ["session_date", "attended", "programme_symbol", "programme_date", "figure", "content"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, task: Task, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .tasks import REPORT_FIELDS
+
+        keep = set(REPORT_FIELDS[task.report_kind])
+        for name in list(self.fields):
+            if name != "upload" and name not in keep:
+                del self.fields[name]
+        if "figure" in self.fields and task.figure_label:
+            self.fields["figure"].label = task.figure_label
+        for name in ("session_date", "attended", "programme_symbol", "programme_date", "figure"):
+            if name in self.fields:
+                self.fields[name].required = True
+        if "attended" in self.fields:
+            self.fields["attended"].help_text = "Số đảng viên của tổ chức ngày học tập được lấy từ danh sách đảng viên."
+        for f in self.fields.values():
+            if isinstance(f, forms.IntegerField | forms.DecimalField):
+                f.error_messages["invalid"] = "phải là một số."
+                f.error_messages["min_value"] = "không được âm."
+                f.error_messages["max_value"] = "số quá lớn."
+
+    def _post_clean(self):
+        pass
+
+
+class CloseForm(VNFormMixin, forms.Form):
+    closed_date = forms.DateField(label="Ngày kết thúc nhận báo cáo", required=False)

@@ -1,0 +1,179 @@
+"""Tasks assigned by a committee, reports filed by its organizations, the combined figures and the reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dangbo.audit.models import AuditEvent
+from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.members.selectors_history import alerts
+from dangbo.steering import tasks as svc
+from dangbo.steering.choices import AssigneeMode, ReportKind
+from dangbo.steering.models import Assignment, Task
+
+D = dt.date
+
+
+def _task(actor, org, **over):
+    data = {"title": "Học tập, quán triệt Chỉ thị 03-CT/TW", "report_kind": ReportKind.DISSEMINATION,
+            "assigned_date": D(2024, 3, 1), "deadline": D(2024, 4, 30), "mode": AssigneeMode.ALL_GRASSROOTS}  # fmt: skip
+    data.update(over)
+    return svc.task_create(actor=actor, organization=org, data=data)
+
+
+@pytest.fixture
+def task(tree, people):
+    return _task(people.staff, tree.bloc)
+
+
+def _file(actor, task, org, **data):
+    a = Assignment.objects.get(task=task, organization=org)
+    return svc.report_file(actor=actor, assignment=a, data=data)
+
+
+def test_all_organizations_under_the_committee_are_assigned(tree, people, task):
+    assert {a.organization for a in task.assignments.all()} == {tree.a, tree.b}
+    assert AuditEvent.objects.filter(object_id=str(task.pk), action="create").exists()
+
+
+def test_chosen_list_and_subtree(tree, people):
+    with pytest.raises(ApplicationError) as e:  # a chosen list with nobody in it
+        _task(people.staff, tree.bloc, mode=AssigneeMode.CHOSEN)
+    assert "không có tổ chức nào" in e.value.field_errors["mode"]
+    t = svc.task_create(actor=people.staff, organization=tree.bloc, chosen=[tree.b], data={
+        "title": "Báo cáo số liệu", "report_kind": ReportKind.FIGURE, "figure_label": "Số quần chúng ưu tú",
+        "assigned_date": D(2024, 3, 1), "deadline": D(2024, 4, 1), "mode": AssigneeMode.CHOSEN})  # fmt: skip
+    assert [a.organization for a in t.assignments.all()] == [tree.b]
+    t = svc.task_create(actor=people.staff, organization=tree.bloc, under=tree.a, data={
+        "title": "Quán triệt trong Đảng bộ Sở Y tế", "report_kind": ReportKind.WRITTEN,
+        "assigned_date": D(2024, 3, 1), "deadline": D(2024, 4, 1), "mode": AssigneeMode.SUBTREE})  # fmt: skip
+    assert {a.organization for a in t.assignments.all()} == {tree.a1, tree.a2}
+
+
+def test_a_list_outside_the_committee_is_refused(tree, people):
+    with pytest.raises(ApplicationError) as e:
+        svc.task_create(actor=people.secretary_a, organization=tree.a, chosen=[tree.b], data={
+            "title": "X", "report_kind": ReportKind.WRITTEN, "assigned_date": D(2024, 3, 1),
+            "deadline": D(2024, 4, 1), "mode": AssigneeMode.CHOSEN})  # fmt: skip
+    assert "Chi bộ Sở Tư pháp" in e.value.field_errors["chosen"]
+    assert not Task.objects.exists()
+
+
+def test_bad_task_input_names_the_fields(tree, people):
+    with pytest.raises(ApplicationError) as e:
+        _task(people.staff, tree.bloc, title="", deadline=D(2024, 2, 1))
+    assert set(e.value.field_errors) == {"title", "deadline"}
+    with pytest.raises(PermissionDenied):
+        _task(people.secretary_b, tree.bloc)
+    assert not Task.objects.exists()
+
+
+def test_dissemination_report_uses_the_roll_of_the_day(tree, people, task):
+    a = _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2, content="")
+    assert (a.member_total, a.attended) == (3, 2)  # three members in Sở Y tế's cells on that day
+    assert a.reported_by == people.secretary_a
+    with pytest.raises(ApplicationError) as e:
+        _file(people.secretary_b, task, tree.b, session_date=D(2024, 3, 20), attended=5)
+    assert "nhiều hơn số đảng viên" in e.value.field_errors["attended"]
+    assert Assignment.objects.get(task=task, organization=tree.b).reported_at is None
+
+
+def test_only_the_organization_or_its_committee_reports(tree, people, task):
+    with pytest.raises(PermissionDenied):
+        _file(people.secretary_b, task, tree.a, session_date=D(2024, 3, 20), attended=1)
+    with pytest.raises(PermissionDenied):
+        _file(people.leader, task, tree.a, session_date=D(2024, 3, 20), attended=1)
+
+
+def test_combined_figures(tree, people, task):
+    _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2)
+    s = svc.summary(task, on=D(2024, 5, 2))
+    assert (s.total, s.reported, s.overdue) == (2, 1, 1)
+    assert "1/2 tổ chức đã học tập, quán triệt" in s.line
+    assert "66,7% đảng viên tham dự (2/3)" in s.line
+    _file(people.secretary_b, task, tree.b, session_date=D(2024, 3, 21), attended=1)
+    s = svc.summary(task, on=D(2024, 5, 2))
+    assert (s.reported, s.overdue, s.attended, s.member_total) == (2, 0, 3, 4)
+    assert "75,0% đảng viên tham dự" in s.line
+
+
+def test_a_report_after_the_deadline_counts_as_late(tree, people, task):
+    a = _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2)
+    a.reported_at = timezone.make_aware(dt.datetime(2024, 4, 30, 23, 0))
+    a.save()
+    assert svc.summary(task, on=D(2024, 5, 2)).late == 0
+    a.reported_at = timezone.make_aware(dt.datetime(2024, 5, 1, 0, 30))
+    a.save()
+    assert svc.summary(task, on=D(2024, 5, 2)).late == 1
+
+
+def test_no_report_after_the_task_is_closed(tree, people, task):
+    svc.task_close(actor=people.staff, task=task, on=D(2024, 5, 15))
+    with pytest.raises(ApplicationError) as e:
+        _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2)
+    assert "kết thúc nhận báo cáo ngày 15/05/2024" in e.value.message
+    assert not Assignment.objects.filter(reported_at__isnull=False).exists()
+
+
+def test_reminders_before_and_after_the_deadline(tree, people, task):
+    texts = [a.text for a in alerts(people.secretary_a, on=D(2024, 4, 25))]
+    assert any("Đảng bộ Sở Y tế: báo cáo «Học tập" in t for t in texts)
+    texts = [a.text for a in alerts(people.secretary_a, on=D(2024, 5, 3))]
+    assert any("quá hạn báo cáo" in t for t in texts)
+    staff = [a.text for a in alerts(people.staff, on=D(2024, 5, 3))]
+    assert any("2/2 tổ chức chưa báo cáo" in t for t in staff)
+    assert not [a for a in alerts(people.secretary_b, on=D(2024, 4, 1)) if "Sở Y tế" in a.text]
+    _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2)
+    assert not [a for a in alerts(people.secretary_a, on=D(2024, 5, 3)) if "quá hạn báo cáo" in a.text]
+
+
+def test_pages_assign_follow_and_report(client, tree, people):
+    client.force_login(people.staff)
+    response = client.post(reverse("steering:task_create"), {
+        "organization": tree.bloc.pk, "title": "Quán triệt Nghị quyết", "report_kind": "quan_triet",
+        "assigned_date": "01/03/2024", "deadline": "31/03/2024", "mode": "tat_ca_co_so"})  # fmt: skip
+    t = Task.objects.get()
+    assert response.status_code == 302 and response["Location"] == t.get_absolute_url()
+    page = client.get(t.get_absolute_url()).content.decode()
+    assert "0/2 tổ chức đã học tập, quán triệt" in page and "Chi bộ Sở Tư pháp" in page
+
+    client.force_login(people.secretary_b)
+    page = client.get(reverse("steering:tasks")).content.decode()
+    assert "Quán triệt Nghị quyết" in page
+    a = Assignment.objects.get(organization=tree.b)
+    bad = client.post(reverse("steering:report", args=[a.pk]), {"session_date": "31/02/2024", "attended": "-1"})
+    body = bad.content.decode()
+    assert bad.status_code == 200 and "Ngày học tập, quán triệt:" in body and "Số đảng viên tham dự:" in body
+    ok = client.post(reverse("steering:report", args=[a.pk]), {"session_date": "20/03/2024", "attended": "1"})
+    assert ok.status_code == 302
+    # The sibling's report is not theirs to see.
+    other = Assignment.objects.get(organization=tree.a)
+    assert client.get(reverse("steering:report", args=[other.pk])).status_code == 404
+    assert client.get(t.get_absolute_url()).content.decode().count("Đảng bộ Sở Y tế") == 0
+
+    client.force_login(people.staff)
+    page = client.get(t.get_absolute_url()).content.decode()
+    assert "1/2 tổ chức đã học tập, quán triệt" in page
+
+
+def test_report_attachment_is_checked(client, tree, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    t = _task(people.staff, tree.bloc, report_kind=ReportKind.WRITTEN, title="Báo cáo sơ kết")
+    a = Assignment.objects.get(task=t, organization=tree.b)
+    client.force_login(people.secretary_b)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("bao-cao.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+    response = client.post(reverse("steering:report", args=[a.pk]), {"content": "", "upload": fake})
+    assert "Tệp đính kèm:" in response.content.decode()
+    a.refresh_from_db()
+    assert a.reported_at is None and not a.attachment
+    real = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    assert client.post(reverse("steering:report", args=[a.pk]), {"content": "", "upload": real}).status_code == 302
+    download = client.get(reverse("steering:report_file", args=[a.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert "attachment" in download["Content-Disposition"]
