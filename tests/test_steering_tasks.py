@@ -177,3 +177,22 @@ def test_report_attachment_is_checked(client, tree, people, settings, tmp_path):
     download = client.get(reverse("steering:report_file", args=[a.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert "attachment" in download["Content-Disposition"]
+
+
+def test_follow_up_spreadsheet(client, tree, people, task):
+    import io
+
+    from openpyxl import load_workbook
+
+    _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2)
+    client.force_login(people.staff)
+    response = client.get(reverse("steering:task_xlsx", args=[task.pk]))
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert "1/2 tổ chức đã học tập, quán triệt" in ws["A4"].value
+    rows = {r[1]: r for r in ws.iter_rows(min_row=7, values_only=True)}
+    assert rows["Đảng bộ Sở Y tế"][5:8] == (3, 2, 66.7)
+    assert rows["Chi bộ Sở Tư pháp"][2] == "Quá hạn, chưa báo cáo"  # deadline 30/04/2024
+    client.force_login(people.secretary_b)  # sees only their own row
+    ws = load_workbook(io.BytesIO(client.get(reverse("steering:task_xlsx", args=[task.pk])).content)).active
+    assert [r[1] for r in ws.iter_rows(min_row=7, values_only=True)] == ["Chi bộ Sở Tư pháp"]

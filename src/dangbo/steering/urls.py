@@ -19,6 +19,7 @@ urlpatterns = [
     path("nhiem-vu/them/", tasks.task_create, name="task_create"),
     path("nhiem-vu/<int:task_pk>/", tasks.task_detail, name="task"),
     path("nhiem-vu/<int:task_pk>/ket-thuc/", tasks.task_close, name="task_close"),
+    path("nhiem-vu/<int:task_pk>/bao-cao.xlsx", tasks.task_xlsx, name="task_xlsx"),
     path("bao-cao/<int:assignment_pk>/", tasks.report, name="report"),
     path("bao-cao/<int:assignment_pk>/tep/", tasks.report_file, name="report_file"),
     # Congress targets

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -144,6 +144,19 @@ def task_detail(request, task_pk):
         "can_close": svc.can_assign(request.user, t.organization) and not t.closed_date,
         "close_form": CloseForm(initial={"closed_date": on}), "history": history_page(t),
     })  # fmt: skip
+
+
+@login_required
+def task_xlsx(request, task_pk):
+    """The follow-up table as a spreadsheet, for the committee's review report."""
+    t = _task(request, task_pk)
+    from .tasks_xlsx import follow_up_xlsx
+
+    assignments = svc.assignment_scope(request.user, t).select_related("organization").order_by("organization__name_norm", "id")
+    response = HttpResponse(follow_up_xlsx(t, assignments, on=today()),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{t.pk}.xlsx"'
+    return response
 
 
 @login_required
