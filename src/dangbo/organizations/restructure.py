@@ -128,6 +128,16 @@ def _repath_meetings(old_path: str, new_path: str, date: dt.date) -> None:
     ).update(org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1)))
 
 
+def _repath_contributions(old_path: str, new_path: str, date: dt.date) -> None:
+    """Support contributions dated on or after the move count for the organization's new place in the tree;
+    earlier ones stay with the old parent (programme totals of past periods do not change)."""
+    from dangbo.steering.models import Contribution
+
+    Contribution.objects.filter(subtree_q(old_path, "org_path"), date__gte=date).update(
+        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
+    )
+
+
 @transaction.atomic
 def organization_move(
     *, actor, organization: Organization, new_parent: Organization, date: dt.date, decision_no: str = ""
@@ -166,6 +176,7 @@ def organization_move(
     _split_links(subtree, date, {}, clean_spaces(nfc(decision_no)))
     _split_member_periods(old_path, new_path, date)
     _repath_meetings(old_path, new_path, date)
+    _repath_contributions(old_path, new_path, date)
     org.refresh_from_db()
     record(
         actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path,

@@ -1,0 +1,93 @@
+"""Forms of support programmes: they only parse; the rules are in ``support.py``."""
+
+from __future__ import annotations
+
+from django import forms
+
+from dangbo.core.forms import VNFormMixin
+from dangbo.organizations.models import Organization
+
+from .choices import ContributionKind
+from .models import Commune, Programme
+from .support import FLAG_FIELDS, PROGRAMME_FIELDS
+
+
+class ProgrammeForm(VNFormMixin, forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = list(PROGRAMME_FIELDS)
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def _post_clean(self):
+        pass  # rules live in support.programme_save
+
+
+class MoneyField(forms.CharField):
+    """An amount in đồng typed as "2.150.000", "2150000" or "2.150.000 đ" → int (the sign is kept, so that the
+    service can say that a negative value is refused)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "ví dụ 2.150.000",
+                                                           "autocomplete": "off"}))  # fmt: skip
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        raw = value.replace("đ", "").replace("Đ", "").replace(".", "").replace(" ", "").replace("\u00a0", "")
+        if raw.endswith(",00") or raw.endswith(",0"):
+            raw = raw.rsplit(",", 1)[0]
+        if not raw.lstrip("-").isdigit() or len(raw) > 18:
+            raise forms.ValidationError("chỉ ghi số đồng (số nguyên), ví dụ 2.150.000.", code="invalid")
+        return int(raw)
+
+
+class DaysField(forms.DecimalField):
+    """A number of work days: "12,5" and "12.5" both mean twelve and a half (never a thousands separator)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace(",", ".")
+        return super().to_python(value)
+
+
+class ContributionForm(VNFormMixin, forms.Form):
+    date = forms.DateField(label="Ngày")
+    supporter = forms.ModelChoiceField(label="Tổ chức hỗ trợ", queryset=Organization.objects.none())
+    commune = forms.ModelChoiceField(label="Xã được hỗ trợ", queryset=Commune.objects.all())
+    kind = forms.ChoiceField(label="Hình thức", choices=ContributionKind.choices)
+    value = MoneyField(label="Giá trị quy ra tiền (đồng)")
+    quantity = DaysField(label="Số ngày công", required=False, min_value=0, max_digits=10, decimal_places=1,
+                         help_text="Chỉ ghi với hình thức ngày công, ví dụ 12,5.")  # fmt: skip
+    description = forms.CharField(label="Nội dung", required=False, max_length=500,
+                                  widget=forms.TextInput(attrs={"placeholder": "ví dụ: 50 suất quà cho học sinh nghèo"}))  # fmt: skip
+
+    def __init__(self, *args, supporters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if supporters is not None:
+            self.fields["supporter"].queryset = supporters
+            self.fields["supporter"].label_from_instance = lambda o: o.long_name
+        self.fields["supporter"].empty_label = "— chọn tổ chức —"
+        self.fields["commune"].error_messages["invalid_choice"] = "hãy tìm và chọn một xã trong danh sách."
+        self.fields["quantity"].error_messages["invalid"] = "ghi một số, ví dụ 12,5."
+
+
+class PeriodForm(VNFormMixin, forms.Form):
+    tu = forms.DateField(label="Từ ngày")
+    den = forms.DateField(label="Đến ngày")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("tu") and data.get("den") and data["den"] < data["tu"]:
+            self.add_error("den", "Đến ngày: phải từ ngày bắt đầu trở về sau.")
+        return data
+
+
+class FlagsForm(forms.Form):
+    commune = forms.ModelChoiceField(queryset=Commune.objects.all())
+    poor = forms.BooleanField(label="Xã nghèo", required=False)
+    mountainous = forms.BooleanField(label="Miền núi", required=False)
+    border = forms.BooleanField(label="Biên giới", required=False)
+
+    field_order = ["commune", *FLAG_FIELDS]
