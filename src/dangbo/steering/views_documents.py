@@ -1,9 +1,148 @@
-"""Pages of the document register (to be written)."""
+"""Pages of the document register: list with search and filters, entry, detail with its tasks, correction,
+and the attachment download. Documents outside the user's scope answer 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from dangbo.accounts import policy
+from dangbo.audit.selectors import history_page
+from dangbo.core.forms import run_service
+from dangbo.core.uploads import download
+from dangbo.organizations.models import Organization
+
+from . import documents
+from .choices import Direction
+from .forms_documents import DocumentForm
+
+PAGE_SIZE = 50
 
 
-def _todo(request, **kwargs):
-    raise Http404
+def _document(request, pk):
+    doc = (
+        documents.document_scope(request.user)
+        .select_related("register__parent", "doc_type")
+        .filter(pk=pk)
+        .first()
+    )
+    if doc is None:
+        raise Http404
+    return doc
 
 
-document_list = document_create = document_detail = document_edit = document_file = _todo
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def document_list(request):
+    scoped = documents.document_scope(request.user)
+    qs = scoped
+    g = request.GET
+    direction = g.get("loai", "")
+    if direction in Direction.values:
+        qs = qs.filter(direction=direction)
+    type_code = g.get("loai_vb", "")
+    if type_code:
+        qs = qs.filter(type_code=type_code)
+    year = _int(g.get("nam"))
+    if year:
+        qs = qs.filter(year=year)
+    register = _int(g.get("so"))
+    if register:
+        qs = qs.filter(register_id=register)
+    q = (g.get("q") or "").strip()
+    qs = documents.search(qs, q)
+    qs = qs.select_related("register__parent", "doc_type").order_by("-issued_date", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(g.get("trang"))
+    registers = Organization.objects.filter(pk__in=scoped.order_by().values("register_id")).select_related(
+        "parent"
+    )
+    return render(request, "steering/document_list.html", {
+        "page": page, "q": q, "direction": direction, "type_code": type_code, "year": year, "register": register,
+        "directions": Direction.choices, "types": documents.document_types(), "years": documents.years(scoped),
+        "registers": registers.order_by("path")[:500], "can_add": policy.steering_q(request.user, policy.ADD) is not None,
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_create(request):
+    orgs = documents.register_choices(request.user)
+    if not orgs:
+        raise Http404
+    chosen_pk = _int(request.POST.get("register") or request.GET.get("so"))
+    chosen = next((o for o in orgs if o.pk == chosen_pk), orgs[0] if len(orgs) == 1 else None)
+    initial = {
+        "direction": request.GET.get("loai")
+        if request.GET.get("loai") in Direction.values
+        else Direction.INCOMING
+    }
+    form = DocumentForm(request.POST or None, request.FILES or None, initial=initial, register=chosen)
+    if request.method == "POST" and chosen is not None and form.is_valid():
+        data = form.data_for_service()
+        upload = form.cleaned_data.get("attachment")
+        if form.cleaned_data["direction"] == Direction.OWN:
+            service = documents.document_issue
+        else:
+            service = documents.document_register
+        doc = run_service(
+            form, lambda: service(actor=request.user, register=chosen, data=data, upload=upload)
+        )
+        if doc:
+            if doc.direction == Direction.OWN:
+                messages.success(request, f"Đã vào sổ văn bản Số {doc.symbol} (số được cấp tự động).")
+            else:
+                messages.success(request, f"Đã vào sổ văn bản Số {doc.symbol}.")
+            return redirect(doc)
+    return render(request, "steering/document_form.html", {"form": form, "orgs": orgs, "chosen": chosen})
+
+
+def _visible_tasks(actor, doc):
+    """Tasks on the document that the actor may see (the task pages' own scope)."""
+    from .tasks import task_scope
+
+    visible = task_scope(actor).filter(document=doc).values("pk")
+    return doc.tasks.filter(pk__in=visible).select_related("organization").order_by("-assigned_date", "-id")
+
+
+@login_required
+def document_detail(request, document_pk):
+    doc = _document(request, document_pk)
+    can_assign = policy.can_steer(request.user, policy.ADD, doc.register)
+    return render(request, "steering/document_detail.html", {
+        "d": doc, "tasks": _visible_tasks(request.user, doc), "can_edit": documents.can_edit(request.user, doc),
+        "can_assign": can_assign, "history": history_page(doc),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request, document_pk):
+    doc = _document(request, document_pk)
+    if not documents.can_edit(request.user, doc):
+        raise Http404
+    form = DocumentForm(request.POST or None, request.FILES or None, instance=doc)
+    if request.method == "POST" and form.is_valid():
+        data = form.data_for_service()
+        saved = run_service(form, lambda: documents.document_update(
+            actor=request.user, document=doc, data=data, upload=form.cleaned_data.get("attachment"),
+            remove_attachment=form.cleaned_data.get("remove_attachment", False)))  # fmt: skip
+        if saved:
+            messages.success(request, f"Đã lưu văn bản Số {saved.symbol}.")
+            return redirect(saved)
+    return render(request, "steering/document_form.html", {"form": form, "d": doc, "chosen": doc.register})
+
+
+@login_required
+def document_file(request, document_pk):
+    doc = _document(request, document_pk)
+    return download(doc.attachment, doc.attachment_name)
