@@ -372,3 +372,71 @@ def test_absent_without_reason_three_months_this_year_and_excused_in_a_row(data,
     meetings = Meeting.objects.filter(organization__code="KCQ-SYT-02", kind="thuong_ky", state="da_hop", month__year=now.year)
     failed = [m for m in meetings if any(c.code == "co_ly_do" and c.passed is False for c in quality.criteria(m))]
     assert len(failed) >= 1
+
+
+# --- Directing work of the seed conference (10/07/2013), computed from rows, not stored totals -----------------
+
+
+def test_2013_dissemination_of_directive_03_who_reported_and_who_is_late(data, client):
+    from dangbo.steering import tasks
+    from dangbo.steering.models import Document
+
+    doc = Document.objects.get(register__code="KCQ", type_code="CT", number=3, issuer_code="TW", year=2011)
+    task = doc.tasks.get(report_kind="quan_triet")
+    s = tasks.summary(task, on=D(2013, 7, 10))
+    assert (s.total, s.reported, s.overdue) == (59, 57, 2)
+    assert s.line.startswith("57/59 tổ chức đã học tập, quán triệt Chỉ thị số 03-CT/TW; ")
+    assert 88 <= s.attendance_rate <= 97
+    # The bloc's staff of today (the province's organization board) open the document and the task.
+    client.force_login(User.objects.get(username="tinhuy"))
+    assert "Giao nhiệm vụ theo văn bản này" in client.get(doc.get_absolute_url()).content.decode()
+    page = client.get(task.get_absolute_url(), {"xem": "muon"}).content.decode()
+    assert "57/59 tổ chức đã học tập, quán triệt Chỉ thị số 03-CT/TW" in page
+    assert page.count("Quá hạn, chưa báo cáo") == 2
+
+
+def test_2013_documents_of_the_conference_are_in_the_register(data):
+    from dangbo.steering.models import Document
+
+    symbols = set(Document.objects.filter(register__code="KCQ").values_list("number", "type_code", "issuer_code"))
+    assert {(3, "CT", "TW"), (12, "NQ", "TW"), (9, "NQ", "TU"), (1, "NQ", "ĐU")} <= symbols
+
+
+def test_2013_congress_targets_mostly_on_track_at_mid_term(data, client):
+    from dangbo.organizations.models import Term
+    from dangbo.steering import targets
+    from dangbo.steering.choices import TargetStatus
+
+    term = Term.objects.get(organization__code="KCQ", name="2010–2015")
+    view = targets.term_view(term, MID_2013)
+    statuses = [r.progress.status for r in view.rows]
+    good = sum(s in (TargetStatus.ACHIEVED, TargetStatus.ON_TRACK) for s in statuses)
+    assert len(statuses) == 7 and good >= 5 and TargetStatus.NO_DATA not in statuses
+    client.force_login(User.objects.get(username="tinhuy"))
+    page = client.get(reverse("steering:term_targets", args=[term.pk]), {"ngay": "30/06/2013"}).content.decode()
+    assert "Kết nạp từ 700 đảng viên mới" in page and "Đúng tiến độ" in page
+
+
+def test_2013_first_half_47_organizations_support_35_communes_over_2_billion(data, client):
+    from dangbo.steering import support
+    from dangbo.steering.models import Programme
+
+    bloc = Organization.objects.get(code="KCQ")
+    t = support.totals(scope_org=bloc, start=D(2013, 1, 1), end=D(2013, 6, 30))
+    assert (t.supporters, t.communes) == (47, 35) and t.value > 2_000_000_000
+    client.force_login(User.objects.get(username="tinhuy"))
+    programme = Programme.objects.get(organization=bloc)
+    page = client.get(programme.get_absolute_url(), {"tu": "01/01/2013", "den": "30/06/2013"}).content.decode()
+    from dangbo.core.templatetags.vn import tien
+
+    assert tien(t.value) in page and tien(t.value).startswith("2.")
+
+
+def test_today_a_secretary_has_a_task_to_report(data, client):
+    from dangbo.members.selectors_history import alerts
+
+    secretary = User.objects.get(username="bithu.syt")
+    texts = [a.text for a in alerts(secretary)]
+    assert any(t.startswith("Đảng bộ Sở Y tế: báo cáo «Học tập, quán triệt") for t in texts)
+    staff = [a.text for a in alerts(User.objects.get(username="bankhoi"))]
+    assert any("tổ chức chưa báo cáo, đã quá hạn" in t for t in staff)

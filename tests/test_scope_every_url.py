@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dangbo.organizations import services as org_services
 
 A_NAMES = ["Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn An", "Đảng bộ Sở Y tế", "Chi bộ Khoa Nội", "secretary_a",
-           "Võ Thị Ứng Viên"]
+           "Võ Thị Ứng Viên", "Đảng ủy Sở Y tế"]
 
 
 def all_patterns(resolver=None, namespace=""):
@@ -55,7 +55,32 @@ def history_of_a(tree, people, root_user):
         "kind": "thuong_ky", "planned_at": timezone.make_aware(dt.datetime(2024, 3, 5, 14)), "place": "Phòng họp",
     })  # fmt: skip
     return {"transfer_pk": transfer.pk, "candidate_pk": candidate.pk,
-            "event_pk": people.m_a1.events.first().pk, "meeting": meeting}  # fmt: skip
+            "event_pk": people.m_a1.events.first().pk, "meeting": meeting, **_steering_of_a(tree, root_user)}  # fmt: skip
+
+
+def _steering_of_a(tree, root_user):
+    """Directing work held by A: a document of its register, a task to its cells, a term target, a programme."""
+    from dangbo.organizations.models import Term
+    from dangbo.steering import tasks
+    from dangbo.steering.models import Commune, Contribution, Document, DocumentType, Programme, Target
+
+    doc = Document.objects.create(register=tree.a, doc_type=DocumentType.objects.get(code="NQ"), number=7,
+                                  type_code="NQ", issuer_code="ĐU", issuer_name="Đảng ủy Sở Y tế", year=2024,
+                                  issued_date=dt.date(2024, 2, 1), summary="Nghị quyết của Đảng bộ Sở Y tế")  # fmt: skip
+    task = tasks.task_create(actor=root_user, organization=tree.a, data={
+        "title": "Quán triệt nghị quyết của Đảng bộ Sở Y tế", "report_kind": "quan_triet", "document": doc,
+        "assigned_date": dt.date(2024, 3, 1), "deadline": dt.date(2024, 4, 1), "mode": "tat_ca_co_so"})  # fmt: skip
+    term = Term.objects.get_or_create(organization=tree.a, name="2020–2025", defaults={"start_date": dt.date(2020, 8, 1)})[0]
+    target = Target.objects.create(term=term, number=1, text="Kết nạp đảng viên mới của Đảng bộ Sở Y tế",
+                                   unit="dang_vien", measure="cong_don", goal=10)  # fmt: skip
+    programme = Programme.objects.create(organization=tree.a, name="Chương trình của Đảng bộ Sở Y tế",
+                                         start_date=dt.date(2024, 1, 1))  # fmt: skip
+    commune = Commune.objects.filter(era="2025").first() or Commune.objects.create(
+        era="2025", code="99999", name="Xã Thử", province_code=40, province_name="Nghệ An")  # fmt: skip
+    Contribution.objects.create(programme=programme, supporter=tree.a1, org_path=tree.a1.path, commune=commune,
+                                date=dt.date(2024, 2, 1), kind="tien", value=5_000_000)  # fmt: skip
+    return {"document_pk": doc.pk, "task_pk": task.pk, "assignment_pk": task.assignments.first().pk,
+            "term_pk": term.pk, "target_pk": target.pk, "programme_pk": programme.pk}
 
 
 def urls_of_a(tree, people, seat, history=None):
@@ -88,7 +113,9 @@ def test_every_parameterised_url_is_covered(tree, people, seat, history_of_a):
     assert {"organizations:detail", "members:detail", "members:edit", "organizations:seat_end",
             "accounts:user_detail", "accounts:role_revoke", "members:transfer", "members:transfer_letter",
             "members:candidate", "members:event_delete", "members:event_create", "meetings:detail",
-            "meetings:attendance", "meetings:minutes_docx"} <= names
+            "meetings:attendance", "meetings:minutes_docx", "steering:document", "steering:document_file",
+            "steering:task", "steering:report", "steering:term_targets", "steering:target", "steering:programme",
+            "steering:contribution_create"} <= names
 
 
 @pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody"])

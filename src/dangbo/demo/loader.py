@@ -61,6 +61,7 @@ from dangbo.organizations.models import CommitteeSeat, Organization, Organizatio
 from dangbo.organizations.paths import child_path
 
 from . import meetings as demo_meetings
+from . import steering as demo_steering
 from .names import (
     DISTRICTS,
     ETHNICITY_WEIGHTS,
@@ -818,11 +819,14 @@ def load_demo(*, stdout=None) -> dict:
     clock("cấp ủy, tài khoản")
     held = demo_meetings.write(sim, now, _insert)
     clock(f"sinh hoạt chi bộ ({held['meetings']} buổi, {held['attendance']} lượt điểm danh)")
+    steered = demo_steering.write(admin=admin, personas={u.username: u for u in User.objects.exclude(pk=admin.pk)})
+    clock(f"lãnh đạo, chỉ đạo ({steered['documents']} văn bản, {steered['tasks']} nhiệm vụ, "
+          f"{steered['contributions']} lượt hỗ trợ)")
     seconds = round(clock.total, 1)
     if stdout is not None:
         stdout.write(f"  tổng: {seconds} s\n")
     return {"organizations": Organization.objects.count(), "members": len(sim.people), "users": users,
-            "meetings": held, "seconds": seconds}  # fmt: skip
+            "meetings": held, "steering": steered, "seconds": seconds}  # fmt: skip
 
 
 def _grassroots(rng, parent, agency, code, kind, size, authorities, issuer) -> Unit:

@@ -142,8 +142,9 @@ def programme_save(*, actor, organization: Organization, data: dict, programme: 
         e["start_date"] = "Từ ngày: không được để trống."
     elif p.end_date is not None and p.end_date < p.start_date:
         e["end_date"] = f"Đến ngày: phải từ ngày bắt đầu ({ngay(p.start_date)}) trở về sau."
-    if programme is None and organization.end_date:
-        e["organization"] = f"Cấp ủy chỉ đạo: «{organization}» đã kết thúc hoạt động ngày {ngay(organization.end_date)}."
+    if organization.end_date and p.start_date and p.start_date >= organization.end_date:
+        # A programme of the past (entered afterwards) is fine while the committee still existed.
+        e["start_date"] = f"Từ ngày: «{organization}» đã kết thúc hoạt động ngày {ngay(organization.end_date)}."
     if programme is not None and p.start_date and not e:
         outside = programme.contributions.filter(Q(date__lt=p.start_date) | (Q(date__gt=p.end_date) if p.end_date else Q(pk=None)))
         first = outside.order_by("date").values_list("date", flat=True).first()

@@ -147,7 +147,7 @@ def summary(task: Task, *, on: dt.date | None = None, assignments=None) -> Summa
         if s.attendance_rate is not None:
             line += f"; {phantram(s.attendance_rate)} đảng viên tham dự ({so(s.attended)}/{so(s.member_total)})"
     elif task.report_kind == ReportKind.PROGRAMME:
-        line += f" thực hiện{what}" if task.document_id else what
+        line += what
     elif task.report_kind == ReportKind.FIGURE and s.figure is not None:
         label = task.figure_label or "Tổng số liệu"
         line += f"; {label.lower()}: {so(s.figure.normalize() if s.figure % 1 else int(s.figure))}"
