@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +15,7 @@ from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
 from dangbo.core.dates import today
 from dangbo.core.forms import post_action, run_service
+from dangbo.core.http import file_response
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import organizations_for_filter
@@ -185,9 +186,7 @@ def minutes_docx(request, pk):
     m = _meeting(request, pk)
     from .minutes_build import minutes_for
 
-    response = HttpResponse(minutes_for(m), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    response["Content-Disposition"] = f'attachment; filename="bien-ban-{m.pk}.docx"'
-    return response
+    return file_response(minutes_for(m), f"bien-ban-{m.pk}.docx")
 
 
 @login_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +13,7 @@ from dangbo.audit.selectors import history_page
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import post_action, run_service
+from dangbo.core.http import file_response
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
@@ -137,11 +138,7 @@ def transfer_letter(request, transfer_pk):
     if not policy.can(request.user, policy.VIEW, transfer.member):
         raise Http404
     content = letter_for(transfer)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = f'attachment; filename="giay-gioi-thieu-{transfer.pk}.docx"'
-    return response
+    return file_response(content, f"giay-gioi-thieu-{transfer.pk}.docx")
 
 
 @login_required

@@ -230,26 +230,13 @@ def _search_norm(doc: Document) -> str:
 # --- Attachments ---------------------------------------------------------------------------------------
 
 
-def _attach(doc: Document, upload, name: str) -> None:
-    """Write the (already checked) upload to storage under a random name."""
-    doc.attachment.save(name, upload, save=False)
-    doc.attachment_name = name
-    doc.attachment_size = upload.size
-
-
-def _attachment_change(before_name: str, doc: Document) -> dict:
-    if before_name == doc.attachment_name:
-        return {}
-    return {"attachment": {"label": "Tệp đính kèm", "before": before_name, "after": doc.attachment_name}}
-
-
 def _save_with_file(doc: Document, upload, upload_name: str | None, write) -> Document:
     """Run ``write()`` (the transaction that saves ``doc``) with the upload stored first; if the transaction
     fails, the stored file is removed again — nothing is left behind."""
     stored = None
     try:
         if upload is not None:
-            _attach(doc, upload, upload_name)
+            doc.attach(upload, upload_name)
             stored = doc.attachment.name
         return write()
     except BaseException:
@@ -341,7 +328,7 @@ def document_register(*, actor, register: Organization, data: dict, upload=None)
             with transaction.atomic():
                 doc.save()
                 record(actor=actor, action=Action.CREATE, obj=doc, scope_path=register.path,
-                       extra=_attachment_change("", doc))  # fmt: skip
+                       extra=doc.attachment_change(""))  # fmt: skip
         except IntegrityError:  # the same symbol entered at the same moment by someone else
             _refuse({"number": _duplicate_message(doc)})
         return doc
@@ -396,7 +383,7 @@ def document_issue(*, actor, register: Organization, data: dict, upload=None) ->
             except IntegrityError:  # an incoming entry with this very symbol was saved meanwhile
                 _refuse({"number": _duplicate_message(doc)})
             record(actor=actor, action=Action.CREATE, obj=doc, scope_path=register.path,
-                   extra=_attachment_change("", doc))  # fmt: skip
+                   extra=doc.attachment_change(""))  # fmt: skip
         return doc
 
     return _save_with_file(doc, upload, upload_name, write)
@@ -447,7 +434,7 @@ def document_update(
             if doc.direction == Direction.INCOMING and _clashes(doc):
                 _refuse({"number": _duplicate_message(doc)})
             if upload is not None:
-                _attach(doc, upload, upload_name)
+                doc.attach(upload, upload_name)
                 stored.append(doc.attachment.name)
             elif remove_attachment and doc.attachment:
                 doc.attachment, doc.attachment_name, doc.attachment_size = "", "", None
@@ -458,7 +445,7 @@ def document_update(
             except IntegrityError:
                 _refuse({"number": _duplicate_message(doc)})
             record(actor=actor, action=Action.UPDATE, obj=doc, before=before, scope_path=doc.register.path,
-                   extra=_attachment_change(before_name, doc))  # fmt: skip
+                   extra=doc.attachment_change(before_name))  # fmt: skip
             if old_file and old_file != doc.attachment.name:
                 storage = doc.attachment.storage
                 transaction.on_commit(lambda: storage.delete(old_file))

@@ -35,6 +35,29 @@ def upload_path(instance, filename: str) -> str:
     return f"tep/{instance._meta.model_name}/{uuid.uuid4().hex}{suffix}"
 
 
+class Attached(models.Model):
+    """An optional attached file (checked by ``core.uploads.check_upload``), stored under a random name; the
+    user's file name and the size are kept for the download and the audit history."""
+
+    attachment = models.FileField("Tệp đính kèm", upload_to=upload_path, blank=True, max_length=255)
+    attachment_name = models.CharField("Tên tệp", max_length=255, blank=True, editable=False)
+    attachment_size = models.PositiveIntegerField("Dung lượng tệp", null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def attach(self, upload, name: str) -> None:
+        """Write the (already checked) upload to storage; the row is saved by the caller."""
+        self.attachment.save(name, upload, save=False)
+        self.attachment_name, self.attachment_size = name, upload.size
+
+    def attachment_change(self, before_name: str) -> dict:
+        """The audit entry of a changed attachment (file names, never contents)."""
+        if before_name == self.attachment_name:
+            return {}
+        return {"attachment": {"label": "Tệp đính kèm", "before": before_name, "after": self.attachment_name}}
+
+
 class DocumentType(models.Model):
     """A party document type and its code (HD 36; configurable data: "Quy định" is QĐ or QĐi by place)."""
 
@@ -52,7 +75,7 @@ class DocumentType(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Document(BaseModel):
+class Document(Attached, BaseModel):
     """One entry of an organization's document register: an incoming document or one of its own."""
 
     register = models.ForeignKey("organizations.Organization", verbose_name="Sổ văn bản của", on_delete=models.PROTECT,
@@ -69,9 +92,6 @@ class Document(BaseModel):
     summary = models.CharField("Trích yếu", max_length=500)
     signer = models.CharField("Người ký", max_length=255, blank=True)
     search_norm = models.TextField(editable=False, default="")
-    attachment = models.FileField("Tệp đính kèm", upload_to=upload_path, blank=True, max_length=255)
-    attachment_name = models.CharField("Tên tệp", max_length=255, blank=True, editable=False)
-    attachment_size = models.PositiveIntegerField("Dung lượng tệp", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "văn bản"
@@ -140,7 +160,7 @@ class Task(BaseModel):
         return reverse("steering:task", args=[self.pk])
 
 
-class Assignment(models.Model):
+class Assignment(Attached, models.Model):
     """One organization's part of a task, and its report once filed."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
@@ -156,9 +176,6 @@ class Assignment(models.Model):
     programme_date = models.DateField("Ngày ban hành chương trình/kế hoạch", null=True, blank=True)
     figure = models.DecimalField("Số liệu", max_digits=16, decimal_places=2, null=True, blank=True)
     content = models.TextField("Nội dung báo cáo", blank=True)
-    attachment = models.FileField("Tệp đính kèm", upload_to=upload_path, blank=True, max_length=255)
-    attachment_name = models.CharField("Tên tệp", max_length=255, blank=True, editable=False)
-    attachment_size = models.PositiveIntegerField("Dung lượng tệp", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "báo cáo thực hiện nhiệm vụ"

@@ -313,14 +313,14 @@ def report_file(*, actor, assignment: Assignment, data: dict, upload=None) -> As
     before = snapshot(a)
     for k in REPORT_FIELDS[task.report_kind]:
         setattr(a, k, data.get(k) if data.get(k) is not None else ("" if k in ("content", "programme_symbol") else None))
+    before_name = a.attachment_name
     if upload:
-        a.attachment.save(name, upload, save=False)
-        a.attachment_name, a.attachment_size = name, upload.size
+        a.attach(upload, name)
     first = a.reported_at is None
     a.reported_at, a.reported_by = timezone.now(), actor if getattr(actor, "pk", None) else None
     a.save()
     record(actor=actor, action=Action.CREATE if first else Action.UPDATE, obj=a, before=None if first else before,
-           scope_path=a.organization.path)  # fmt: skip
+           scope_path=a.organization.path, extra=a.attachment_change(before_name))  # fmt: skip
     return a
 
 

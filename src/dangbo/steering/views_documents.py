@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
 from dangbo.core.forms import run_service
+from dangbo.core.http import int_param
 from dangbo.core.uploads import download
 from dangbo.organizations.models import Organization
 
@@ -35,13 +36,6 @@ def _document(request, pk):
     return doc
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def document_list(request):
     scoped = documents.document_scope(request.user)
@@ -53,10 +47,10 @@ def document_list(request):
     type_code = g.get("loai_vb", "")
     if type_code:
         qs = qs.filter(type_code=type_code)
-    year = _int(g.get("nam"))
+    year = int_param(g.get("nam"))
     if year:
         qs = qs.filter(year=year)
-    register = _int(g.get("so"))
+    register = int_param(g.get("so"))
     if register:
         qs = qs.filter(register_id=register)
     q = (g.get("q") or "").strip()
@@ -79,7 +73,7 @@ def document_create(request):
     orgs = documents.register_choices(request.user)
     if not orgs:
         raise Http404
-    chosen_pk = _int(request.POST.get("register") or request.GET.get("so"))
+    chosen_pk = int_param(request.POST.get("register") or request.GET.get("so"))
     chosen = next((o for o in orgs if o.pk == chosen_pk), orgs[0] if len(orgs) == 1 else None)
     initial = {
         "direction": request.GET.get("loai")

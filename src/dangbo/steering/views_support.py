@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from dangbo.accounts import policy
 from dangbo.core.dates import today
 from dangbo.core.forms import post_action, run_service
+from dangbo.core.http import date_param, int_param
 from dangbo.core.templatetags.vn import tien
 from dangbo.organizations.models import Organization
 
@@ -52,7 +53,7 @@ def programme_create(request):
     orgs = orgs.select_related("parent").order_by("path")
     if not orgs.exists():
         raise Http404
-    chosen = orgs.filter(pk=_int(request.POST.get("organization") or request.GET.get("to_chuc"))).first()
+    chosen = orgs.filter(pk=int_param(request.POST.get("organization") or request.GET.get("to_chuc"), 0)).first()
     if chosen is None and orgs[:2].count() == 1:
         chosen = orgs.first()
     form = ProgrammeForm(request.POST or None, initial={"start_date": today()})
@@ -65,13 +66,6 @@ def programme_create(request):
     return render(
         request, "steering/programme_form.html", {"form": form, "orgs": orgs[:2000], "chosen": chosen}
     )
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _period(request, programme) -> tuple[PeriodForm, dt.date, dt.date]:
@@ -129,13 +123,6 @@ def _offered(programme, era: str, selected: Commune | None) -> list[Commune]:
     return offered
 
 
-def _date_param(raw: str) -> dt.date | None:
-    try:
-        return dt.datetime.strptime((raw or "").strip(), "%d/%m/%Y").date()
-    except ValueError:
-        return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribution_create(request, programme_pk):
@@ -144,7 +131,7 @@ def contribution_create(request, programme_pk):
     if not supporters.exists():
         raise Http404
     if "tim_xa" in request.GET:  # the commune search box (htmx): options of the era of the date typed
-        day = _date_param(request.GET.get("date", "")) or today()
+        day = date_param(request.GET.get("date", "")) or today()
         era = communes.era_on(day)
         query = request.GET["tim_xa"].strip()
         found = list(communes.search(query, era=era)) if query else _offered(p, era, None)

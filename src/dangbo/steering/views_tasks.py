@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +13,7 @@ from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
 from dangbo.core.dates import today
 from dangbo.core.forms import post_action, run_service
+from dangbo.core.http import file_response, int_param
 from dangbo.core.uploads import download
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization
@@ -49,10 +50,8 @@ def index(request):
 def task_list(request):
     """Tasks the actor's committees assigned (with report counts), and tasks assigned to their organizations."""
     user = request.user
-    try:
-        year = int(request.GET.get("nam") or 0) or None
-    except ValueError:
-        year = None
+    year = int_param(request.GET.get("nam"))
+    year = year if year and 1945 <= year <= 2100 else None
     held_q = policy.steering_q(user, policy.VIEW, "organization")
     held = svc.task_scope(user).none() if held_q is None else svc.task_scope(user).filter(held_q)
     if year:
@@ -92,9 +91,9 @@ def task_create(request):
     if request.GET.get("van_ban"):
         from .documents import document_scope
 
-        document = document_scope(user).filter(pk=request.GET["van_ban"]).first()
-    picked = request.POST.get("organization") or request.GET.get("to_chuc")
-    chosen = orgs.filter(pk=picked).first() if picked and str(picked).isdigit() else None
+        document = document_scope(user).filter(pk=int_param(request.GET["van_ban"], 0)).first()
+    picked = int_param(request.POST.get("organization") or request.GET.get("to_chuc"))
+    chosen = orgs.filter(pk=picked).first() if picked else None
     if chosen is None:
         chosen = orgs.filter(pk=document.register_id).first() if document else None
     if chosen is None and orgs.count() == 1:
@@ -153,10 +152,7 @@ def task_xlsx(request, task_pk):
     from .tasks_xlsx import follow_up_xlsx
 
     assignments = svc.assignment_scope(request.user, t).select_related("organization").order_by("organization__name_norm", "id")
-    response = HttpResponse(follow_up_xlsx(t, assignments, on=today()),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
-    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{t.pk}.xlsx"'
-    return response
+    return file_response(follow_up_xlsx(t, assignments, on=today()), f"nhiem-vu-{t.pk}.xlsx")
 
 
 @login_required
