@@ -196,3 +196,13 @@ def test_follow_up_spreadsheet(client, tree, people, task):
     client.force_login(people.secretary_b)  # sees only their own row
     ws = load_workbook(io.BytesIO(client.get(reverse("steering:task_xlsx", args=[task.pk])).content)).active
     assert [r[1] for r in ws.iter_rows(min_row=7, values_only=True)] == ["Chi bộ Sở Tư pháp"]
+
+
+def test_plain_members_have_no_directing_work(client, tree, people, task):
+    client.force_login(people.member_user)
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Lãnh đạo, chỉ đạo" not in home
+    page = client.get(reverse("steering:tasks")).content.decode()
+    assert "Học tập, quán triệt" not in page and "Giao nhiệm vụ</a>" not in page
+    client.force_login(people.cell_secretary)
+    assert "Lãnh đạo, chỉ đạo" in client.get(reverse("core:home")).content.decode()
