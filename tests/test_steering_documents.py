@@ -163,7 +163,7 @@ def test_own_documents_are_numbered_per_type_and_year(tree, root_user):
         None,
     )
     assert (other_org.symbol, other_org.issuer_name) == ("01-BC/CB", "Chi bộ Sở Tư pháp")
-    assert DocumentCounter.objects.get(organization=tree.a, type_code="BC", year=2024).last == 2
+    assert DocumentCounter.objects.get(organization=tree.a, type_code="BC", issuer_code="ĐU", year=2024).last == 2
 
 
 def test_own_document_ignores_a_given_number_and_keeps_chosen_issuer(tree, root_user):
@@ -238,7 +238,7 @@ def _allocate(register):
 
     def call(i):
         with transaction.atomic():
-            return documents.next_number(register, "BC", 2024)
+            return documents.next_number(register, "BC", 2024, documents.suggested_issuer(register)[0])
 
     return call
 
@@ -583,3 +583,11 @@ def test_edit_page(client, tree, people, root_user):
     assert "chỉ sửa được ngày trong năm 2024" in r.content.decode()
     client.force_login(people.secretary_b)
     assert client.get(url).status_code == 404
+
+
+def test_each_issuer_code_of_a_register_has_its_own_series(tree, root_user):
+    committee = documents.document_issue(actor=root_user, register=tree.a, data=own())
+    board = documents.document_issue(actor=root_user, register=tree.a,
+                                     data=own(issuer_code="BTC", issuer_name="Ban Tổ chức Đảng ủy Sở Y tế"))  # fmt: skip
+    again = documents.document_issue(actor=root_user, register=tree.a, data=own())
+    assert [committee.symbol, board.symbol, again.symbol] == ["01-BC/ĐU", "01-BC/BTC", "02-BC/ĐU"]

@@ -206,3 +206,68 @@ def test_plain_members_have_no_directing_work(client, tree, people, task):
     assert "Học tập, quán triệt" not in page and "Giao nhiệm vụ</a>" not in page
     client.force_login(people.cell_secretary)
     assert "Lãnh đạo, chỉ đạo" in client.get(reverse("core:home")).content.decode()
+
+
+def test_typed_text_stays_text_in_the_spreadsheet(client, tree, people):
+    import io
+
+    from openpyxl import load_workbook
+
+    t = _task(people.staff, tree.bloc, report_kind=ReportKind.WRITTEN, title="=1+1 báo cáo")
+    a = Assignment.objects.get(task=t, organization=tree.b)
+    svc.report_file(actor=people.secretary_b, assignment=a, data={"content": '=HYPERLINK("http://x.example","Bấm")'})
+    client.force_login(people.staff)
+    ws = load_workbook(io.BytesIO(client.get(reverse("steering:task_xlsx", args=[t.pk])).content)).active
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert {c.value for c in cells} == {"=1+1 báo cáo", '=HYPERLINK("http://x.example","Bấm")'}
+    assert all(c.data_type == "s" for c in cells)
+
+
+def test_correcting_a_report_keeps_the_first_filing_time(tree, people, task):
+    a = _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2)
+    first = timezone.make_aware(dt.datetime(2024, 4, 1, 9, 0))
+    Assignment.objects.filter(pk=a.pk).update(reported_at=first)
+    again = _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=3)
+    assert again.reported_at == first and again.attended == 3
+    assert svc.summary(task, on=D(2024, 5, 2)).late == 0
+
+
+def test_a_deadline_years_away_is_a_typing_error(tree, people):
+    with pytest.raises(ApplicationError) as e:
+        _task(people.staff, tree.bloc, deadline=D(9999, 12, 31))
+    assert "Hạn báo cáo: quá 5 năm" in e.value.field_errors["deadline"]
+
+
+def test_figure_reports_read_vietnamese_numbers_and_refuse_absurd_ones(client, tree, people):
+    t = svc.task_create(actor=people.staff, organization=tree.bloc, chosen=[tree.b], data={
+        "title": "Báo cáo kinh phí", "report_kind": ReportKind.FIGURE, "figure_label": "Kinh phí (đồng)",
+        "assigned_date": D(2024, 3, 1), "deadline": D(2024, 4, 1), "mode": AssigneeMode.CHOSEN})  # fmt: skip
+    a = t.assignments.get()
+    client.force_login(people.secretary_b)
+    url = reverse("steering:report", args=[a.pk])
+    for bad in ("1e20", "-5", "12,345"):
+        body = client.post(url, {"figure": bad}).content.decode()
+        assert "Kinh phí (đồng):" in body, bad
+    a.refresh_from_db()
+    assert a.reported_at is None
+    assert client.post(url, {"figure": "1.250.000"}).status_code == 302
+    a.refresh_from_db()
+    assert a.figure == 1250000
+
+
+def test_a_replaced_report_file_is_removed(tree, people, settings, tmp_path, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    t = _task(people.staff, tree.bloc, report_kind=ReportKind.WRITTEN, title="Báo cáo sơ kết")
+    a = Assignment.objects.get(task=t, organization=tree.b)
+
+    def pdf(text):
+        return SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n" + text, content_type="application/pdf")
+
+    first = svc.report_file(actor=people.secretary_b, assignment=a, data={"content": "Lần 1"}, upload=pdf(b"1"))
+    old = first.attachment.path
+    with django_capture_on_commit_callbacks(execute=True):
+        second = svc.report_file(actor=people.secretary_b, assignment=a, data={"content": "Lần 2"}, upload=pdf(b"2"))
+    assert second.attachment.path != old
+    assert [p.name for p in tmp_path.rglob("*.pdf")] == [second.attachment.path.rsplit("/", 1)[1]]

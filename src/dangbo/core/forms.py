@@ -3,11 +3,62 @@ bridge from a service's ApplicationError to the form's field errors."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 
 from .errors import ApplicationError
 
 DATE_HINT = "dd/mm/yyyy"
+# Dates typed into any form lie in these years; anything else is a typing error (and year 1 or 9999 would
+# overflow the date arithmetic of periods and deadlines).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _plausible_year(value) -> None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(f"năm {value.year} không hợp lệ (từ {FIRST_YEAR} đến {LAST_YEAR}).")
+
+
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+class VNNumberField(forms.Field):
+    """A number written the Vietnamese way: "1.234.567", "92,4", "1.234,5" (also "92.4"). Spaces, "đ" and "%"
+    are ignored. Returns a Decimal; the unit's rules are checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": 30})
+        )
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            value = value.normalize()
+            text = f"{value:f}"
+            return text.replace(".", ",")
+        return value
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        if len(text) > 30:
+            raise forms.ValidationError("quá dài.")
+        text = re.sub(r"[\s\u00a0đ%]", "", text.lower().replace("đồng", ""))
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        elif _GROUPED.match(text):
+            text = text.replace(".", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError("phải là một số (ví dụ: 1.250 hoặc 92,5).") from None
+        if not number.is_finite():
+            raise forms.ValidationError("phải là một số (ví dụ: 1.250 hoặc 92,5).")
+        return number
 
 
 class VNDateInput(forms.DateInput):
@@ -28,6 +79,7 @@ class VNFormMixin:
                 field.widget = VNDateInput()
                 field.input_formats = ["%d/%m/%Y"]
                 field.error_messages["invalid"] = "ngày không hợp lệ, cần có dạng dd/mm/yyyy và là ngày có thật."
+                field.validators.append(_plausible_year)
             field.error_messages["required"] = "không được để trống."
             if "invalid_choice" in field.error_messages:
                 field.error_messages["invalid_choice"] = "giá trị đã chọn không hợp lệ."

@@ -10,19 +10,24 @@ from django.http import HttpResponse
 
 
 def int_param(value, default: int | None = None) -> int | None:
-    """An id or a year from a query string or form field; ``default`` for anything that is not a whole number."""
+    """An id or a year from a query string or form field; ``default`` for anything that is not a whole number
+    that fits a database integer."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return default
+    return number if -(2**63) < number < 2**63 else default
 
 
 def date_param(raw) -> dt.date | None:
-    """A "dd/mm/yyyy" query parameter; None when empty or not a real date."""
+    """A "dd/mm/yyyy" query parameter; None when empty, not a real date, or outside the years forms accept."""
+    from .forms import FIRST_YEAR, LAST_YEAR
+
     try:
-        return dt.datetime.strptime((raw or "").strip(), "%d/%m/%Y").date()
+        day = dt.datetime.strptime((raw or "").strip(), "%d/%m/%Y").date()
     except (TypeError, ValueError):
         return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def file_response(content: bytes, filename: str) -> HttpResponse:

@@ -35,7 +35,7 @@ def organizations_for_filter(actor, *, selected=None):
     return qs, qs.filter(q).order_by("path")
 
 
-def _valid_on(on: dt.date) -> Q:
+def valid_on(on: dt.date) -> Q:
     return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
 
 
@@ -58,7 +58,7 @@ def tree_children(actor, parent: Organization | None, *, on: dt.date | None = No
         for n in nodes:
             n.has_children = n.pk in with_children
         return nodes
-    links = OrganizationLink.objects.filter(_valid_on(on))
+    links = OrganizationLink.objects.filter(valid_on(on))
     if parent is None:
         ids = links.filter(organization_id__in=policy.root_organizations(actor)).values("organization_id")
     else:

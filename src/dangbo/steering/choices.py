@@ -16,9 +16,11 @@ class ReportKind(models.TextChoices):
 
 
 class AssigneeMode(models.TextChoices):
-    ALL_GRASSROOTS = "tat_ca_co_so", "Tất cả tổ chức cơ sở đảng trực thuộc"
+    # The value names are kept from the first version; the sets are the organizations directly under the
+    # committee (for a bloc: its grassroots organizations; for a grassroots committee: its cells) on the date.
+    ALL_GRASSROOTS = "tat_ca_co_so", "Tất cả tổ chức đảng trực thuộc"
     CHOSEN = "danh_sach", "Các tổ chức được chọn"
-    SUBTREE = "nhanh", "Các tổ chức cơ sở trong một đảng bộ"
+    SUBTREE = "nhanh", "Các tổ chức trực thuộc một đảng bộ cấp dưới"
 
 
 class Unit(models.TextChoices):

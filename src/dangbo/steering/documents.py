@@ -336,20 +336,20 @@ def document_register(*, actor, register: Organization, data: dict, upload=None)
     return _save_with_file(doc, upload, upload_name, write)
 
 
-def next_number(organization: Organization, type_code: str, year: int) -> int:
-    """Allocate the next number of ``organization``'s own documents of ``type_code`` in ``year``. Must run in
-    the transaction that saves the document: the counter row stays locked until it ends."""
+def next_number(organization: Organization, type_code: str, year: int, issuer_code: str) -> int:
+    """Allocate the next number of ``organization``'s own documents of ``type_code`` issued as ``issuer_code``
+    in ``year``. Must run in the transaction that saves the document: the counter row stays locked until it
+    ends."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number must run inside the transaction of the document it numbers")
-    counters = DocumentCounter.objects.filter(organization=organization, type_code=type_code, year=year)
+    key = {"organization": organization, "type_code": type_code, "year": year, "issuer_code": issuer_code}
+    counters = DocumentCounter.objects.filter(**key)
     for _ in range(3):
         if counters.update(last=F("last") + 1):
             return counters.values_list("last", flat=True).get()
         try:
             with transaction.atomic():  # a savepoint: a concurrent first issue of the year may win the insert
-                DocumentCounter.objects.create(
-                    organization=organization, type_code=type_code, year=year, last=1
-                )
+                DocumentCounter.objects.create(**key, last=1)
             return 1
         except IntegrityError:
             continue
@@ -373,7 +373,7 @@ def document_issue(*, actor, register: Organization, data: dict, upload=None) ->
         with transaction.atomic():
             # Skip numbers already taken by documents entered before the register was numbered here.
             for _ in range(1000):
-                doc.number = next_number(register, doc.type_code, doc.year)
+                doc.number = next_number(register, doc.type_code, doc.year, doc.issuer_code)
                 if not _clashes(doc):
                     break
             doc.search_norm = _search_norm(doc)

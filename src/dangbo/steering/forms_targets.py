@@ -3,55 +3,13 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 
-from dangbo.core.forms import VNFormMixin
+from dangbo.core.forms import VNFormMixin, VNNumberField
 
 from . import sources
 from .choices import Measure, TargetDirection, Unit
 from .models import Target
-
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-
-
-class VNNumberField(forms.Field):
-    """A number written the Vietnamese way: "1.234.567", "92,4", "1.234,5" (also "92.4"). Spaces, "đ" and "%"
-    are ignored. Returns a Decimal; the unit's rules are checked by the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": 30})
-        )
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            value = value.normalize()
-            text = f"{value:f}"
-            return text.replace(".", ",")
-        return value
-
-    def to_python(self, value):
-        text = str(value).strip() if value is not None else ""
-        if not text:
-            return None
-        if len(text) > 30:
-            raise forms.ValidationError("quá dài.")
-        text = re.sub(r"[\s\u00a0đ%]", "", text.lower().replace("đồng", ""))
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        elif _GROUPED.match(text):
-            text = text.replace(".", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise forms.ValidationError("phải là một số (ví dụ: 1.250 hoặc 92,5).") from None
-        if not number.is_finite():
-            raise forms.ValidationError("phải là một số (ví dụ: 1.250 hoặc 92,5).")
-        return number
 
 
 class TargetForm(VNFormMixin, forms.ModelForm):

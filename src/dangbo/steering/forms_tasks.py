@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from dangbo.core.forms import VNFormMixin
+from dangbo.core.forms import VNFormMixin, VNNumberField
 from dangbo.organizations.models import Organization
 
 from .choices import AssigneeMode, ReportKind
@@ -43,6 +43,7 @@ class TaskForm(VNFormMixin, forms.ModelForm):
 
 
 class ReportForm(VNFormMixin, forms.ModelForm):
+    figure = VNNumberField(label="Số liệu", required=False)
     upload = forms.FileField(label="Tệp đính kèm", required=False,
                              help_text="PDF, Word, Excel, OpenDocument hoặc ảnh chụp; tối đa theo cấu hình (mặc định 20 MB).")  # fmt: skip
 

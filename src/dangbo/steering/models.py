@@ -107,25 +107,27 @@ class Document(Attached, BaseModel):
     def __str__(self) -> str:
         return f"{self.symbol} – {self.summary[:80]}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("steering:document", args=[self.pk])
+
     @property
     def symbol(self) -> str:
         """"03-CT/TW": numbers below 10 get a leading zero (HD 36)."""
         return f"{self.number:02d}-{self.type_code}/{self.issuer_code}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("steering:document", args=[self.pk])
-
 
 class DocumentCounter(models.Model):
-    """The last number an organization gave to its own documents of one type in one year."""
+    """The last number an organization gave to its own documents of one type, issued under one issuer code
+    (e.g. "ĐU" for the committee, "BTC" for its organization board) in one year."""
 
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
     type_code = models.CharField(max_length=10)
+    issuer_code = models.CharField(max_length=20, default="")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "type_code", "year"], name="counter_once")]
+        constraints = [models.UniqueConstraint(fields=["organization", "type_code", "issuer_code", "year"], name="counter_once")]
 
     def __str__(self) -> str:
         return f"{self.type_code} {self.year}: {self.last}"

@@ -50,15 +50,6 @@ def _text(value) -> str:
 # --- Scope --------------------------------------------------------------------------------------------------
 
 
-def steering_organizations(actor, action: str, organizations: QuerySet | None = None) -> QuerySet:
-    """Organizations whose directing work the actor may ``action`` (their subtrees)."""
-    qs = Organization.objects.all() if organizations is None else organizations
-    if _is_root(actor):
-        return qs
-    parts = [subtree_q(g.path) for g in policy.grants(actor) if action in policy.RULES[g.role]["steering"]]
-    return qs.filter(reduce(or_, parts)) if parts else qs.none()
-
-
 def _ancestor_paths(path: str) -> list[str]:
     """"1.7.42." → ["1.", "1.7.", "1.7.42."]."""
     ids = path.rstrip(".").split(".")
@@ -108,7 +99,7 @@ def supporter_choices(actor, programme: Programme) -> QuerySet:
     """Active organizations under the programme's committee for which the actor may record a contribution."""
     qs = Organization.objects.filter(subtree_q(programme.organization.path), end_date__isnull=True)
     if not can_manage_programme(actor, programme):
-        qs = steering_organizations(actor, policy.CHANGE, qs)
+        qs = policy.steering_organizations(actor, policy.CHANGE, qs)
     return qs.select_related("parent").order_by("path")
 
 
@@ -318,6 +309,9 @@ def commune_flags_set(*, actor, programme: Programme, commune: Commune, data: di
     """Mark a commune poor / mountainous / border (data the committee keeps; the package has none)."""
     if not can_manage_programme(actor, programme):
         raise PermissionDenied("Bạn không có quyền đánh dấu xã này.")
+    if not programme.contributions.filter(commune=commune).exists():
+        # The flags are shared by every programme: only a commune this programme supports is its to mark.
+        raise ApplicationError("Xã: chương trình này chưa hỗ trợ xã này.", field_errors={"commune": "Xã: chương trình này chưa hỗ trợ xã này."})
     c = Commune.objects.select_for_update().get(pk=commune.pk)
     before = snapshot(c)
     for k in FLAG_FIELDS:

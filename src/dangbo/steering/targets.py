@@ -27,7 +27,7 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import add_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.core.templatetags.vn import ngay
+from dangbo.core.templatetags.vn import ngay, tien
 from dangbo.core.text import clean_spaces, nfc
 from dangbo.organizations.models import Term
 
@@ -87,7 +87,7 @@ def check_value(unit: str, value, label: str) -> str | None:
             what = {Unit.MEMBERS: "số đảng viên", Unit.ORGANIZATIONS: "số tổ chức", Unit.MONEY: "số tiền (đồng)"}
             return f"{label}: {what.get(unit, 'số lượng')} phải là số nguyên."
         if unit == Unit.MONEY and v > money_max():
-            return f"{label}: số tiền quá lớn (tối đa {int(money_max()):,} đồng), xin kiểm tra lại.".replace(",", ".")
+            return f"{label}: số tiền quá lớn (tối đa {tien(int(money_max()))}), xin kiểm tra lại."
     else:
         return f"{label}: đơn vị tính không hợp lệ."
     if v != v.quantize(HUNDREDTH, rounding=ROUND_HALF_UP):

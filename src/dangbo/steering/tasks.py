@@ -21,13 +21,14 @@ from django.utils import timezone
 from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
-from dangbo.core.dates import today
+from dangbo.core.dates import add_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay, phantram, so
 from dangbo.core.text import clean_spaces, nfc
 from dangbo.core.uploads import check_upload
 from dangbo.members.asof import headcount, path_on
 from dangbo.organizations.models import Organization, OrganizationLink
+from dangbo.organizations.selectors import valid_on
 
 from .choices import AssigneeMode, ReportKind
 from .models import Assignment, Task
@@ -39,6 +40,8 @@ REPORT_FIELDS = {
     ReportKind.WRITTEN: ("content",),
     ReportKind.FIGURE: ("figure", "content"),
 }
+MAX_FIGURE = Decimal(10) ** 13  # what the column holds (16 digits, 2 after the comma)
+MAX_TERM_YEARS = 5  # a deadline further than a congress term away is a typing error
 # What each kind of report says it did, for the combined line ("57/59 tổ chức đã …").
 DONE_VERB = {
     ReportKind.DISSEMINATION: "đã học tập, quán triệt",
@@ -52,13 +55,9 @@ def _text(value):
     return clean_spaces(nfc(value)) if isinstance(value, str) else value
 
 
-def _valid_on(on: dt.date) -> Q:
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-
-
 def children_on(org: Organization, on: dt.date) -> list[Organization]:
     """The organizations directly under ``org`` on a date (from the dated parent links), by name."""
-    ids = OrganizationLink.objects.filter(_valid_on(on), parent=org).values("organization_id")
+    ids = OrganizationLink.objects.filter(valid_on(on), parent=org).values("organization_id")
     return list(Organization.objects.filter(pk__in=ids).order_by("name_norm", "id"))
 
 
@@ -122,8 +121,8 @@ class Summary:
 
 
 def _deadline_end(task: Task) -> dt.datetime:
-    """Reports filed on the deadline day are on time: the end of that day in the configured time zone."""
-    return timezone.make_aware(dt.datetime.combine(task.deadline + dt.timedelta(days=1), dt.time.min))
+    """Reports filed on the deadline day are on time: the last moment of that day in the configured time zone."""
+    return timezone.make_aware(dt.datetime.combine(task.deadline, dt.time.max))
 
 
 def summary(task: Task, *, on: dt.date | None = None, assignments=None) -> Summary:
@@ -133,7 +132,7 @@ def summary(task: Task, *, on: dt.date | None = None, assignments=None) -> Summa
     done = Q(reported_at__isnull=False)
     agg = qs.aggregate(
         total=Count("id"), reported=Count("id", filter=done),
-        late=Count("id", filter=done & Q(reported_at__gte=_deadline_end(task))),
+        late=Count("id", filter=done & Q(reported_at__gt=_deadline_end(task))),
         n_attended=Sum("attended", filter=done), n_base=Sum("member_total", filter=done & Q(attended__isnull=False)),
         n_figure=Sum("figure", filter=done),
     )  # fmt: skip
@@ -162,7 +161,7 @@ def summary(task: Task, *, on: dt.date | None = None, assignments=None) -> Summa
 def state_of(assignment: Assignment, task: Task, on: dt.date) -> tuple[str, str]:
     """(css level, label) of one organization's report."""
     if assignment.reported_at:
-        if assignment.reported_at >= _deadline_end(task):
+        if assignment.reported_at > _deadline_end(task):
             return "warn", f"Báo cáo muộn ({ngay(timezone.localtime(assignment.reported_at).date())})"
         return "ok", f"Đã báo cáo ({ngay(timezone.localtime(assignment.reported_at).date())})"
     if on > task.deadline:
@@ -220,6 +219,8 @@ def task_create(*, actor, organization: Organization, data: dict, chosen=(), und
         e["deadline"] = "Hạn báo cáo: không được để trống."
     elif t.deadline < t.assigned_date:
         e["deadline"] = f"Hạn báo cáo: trước ngày giao ({ngay(t.assigned_date)})."
+    elif t.deadline > add_years(t.assigned_date, MAX_TERM_YEARS):
+        e["deadline"] = f"Hạn báo cáo: quá {MAX_TERM_YEARS} năm sau ngày giao — xin kiểm tra lại."
     if t.document_id and t.document.issued_date > t.assigned_date:
         e["document"] = f"Theo văn bản: văn bản ban hành ngày {ngay(t.document.issued_date)}, sau ngày giao."
     if path_on(organization, t.assigned_date) is None:
@@ -290,15 +291,29 @@ def _check_report(a: Assignment, task: Task, data: dict, on: dt.date) -> None:
             e["figure"] = f"{task.figure_label or 'Số liệu'}: không được để trống."
         elif figure < 0:
             e["figure"] = f"{task.figure_label or 'Số liệu'}: không được âm."
+        elif figure >= MAX_FIGURE or figure != figure.quantize(Decimal("0.01")):
+            e["figure"] = f"{task.figure_label or 'Số liệu'}: số quá lớn hoặc quá 2 chữ số thập phân, xin kiểm tra lại."
     elif kind == ReportKind.WRITTEN and not data.get("content") and not data.get("upload"):
         e["content"] = "Nội dung báo cáo: hãy ghi nội dung hoặc đính kèm tệp báo cáo."
     if e:
         raise ApplicationError("Chưa gửi được báo cáo, xin xem các ô được đánh dấu.", field_errors=e)
 
 
-@transaction.atomic
 def report_file(*, actor, assignment: Assignment, data: dict, upload=None) -> Assignment:
-    """File (or correct, until the task is closed) an organization's report on a task."""
+    """File (or correct, until the task is closed) an organization's report on a task. An attached file is
+    written before the row; if the transaction fails it is removed again, and once it commits the file it
+    replaces is removed."""
+    stored: list = []
+    try:
+        return _report_save(actor, assignment, data, upload, stored)
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def _report_save(actor, assignment: Assignment, data: dict, upload, stored: list) -> Assignment:
     a = Assignment.objects.select_for_update(of=("self",)).select_related("task__document", "organization").get(pk=assignment.pk)
     task = a.task
     if not can_report(actor, a):
@@ -313,11 +328,16 @@ def report_file(*, actor, assignment: Assignment, data: dict, upload=None) -> As
     before = snapshot(a)
     for k in REPORT_FIELDS[task.report_kind]:
         setattr(a, k, data.get(k) if data.get(k) is not None else ("" if k in ("content", "programme_symbol") else None))
-    before_name = a.attachment_name
+    before_name, old_file = a.attachment_name, a.attachment.name
     if upload:
         a.attach(upload, name)
+        storage = a.attachment.storage
+        stored.append((storage, a.attachment.name))
+        if old_file:
+            transaction.on_commit(lambda: storage.delete(old_file))
     first = a.reported_at is None
-    a.reported_at, a.reported_by = timezone.now(), actor if getattr(actor, "pk", None) else None
+    if first:  # on time or late is decided by the first filing; corrections are in the audit history
+        a.reported_at, a.reported_by = timezone.now(), actor if getattr(actor, "pk", None) else None
     a.save()
     record(actor=actor, action=Action.CREATE if first else Action.UPDATE, obj=a, before=None if first else before,
            scope_path=a.organization.path, extra=a.attachment_change(before_name))  # fmt: skip

@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from dangbo.core.xlsx import append, put
+
 from .choices import ReportKind
 from .tasks import state_of, summary
 
@@ -18,12 +20,12 @@ def follow_up_xlsx(task, assignments, *, on: dt.date) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Theo dõi báo cáo"
-    ws["A1"] = task.organization.name.upper()
+    put(ws, "A1", task.organization.name.upper())
     ws["A1"].font = Font(bold=True)
-    ws["A2"] = task.title
+    put(ws, "A2", task.title)
     ws["A2"].font = Font(bold=True, size=13)
     ws["A3"] = f"Giao ngày {task.assigned_date:%d/%m/%Y}, hạn báo cáo {task.deadline:%d/%m/%Y}; số liệu đến ngày {on:%d/%m/%Y}."
-    ws["A4"] = summary(task, on=on, assignments=assignments).line
+    put(ws, "A4", summary(task, on=on, assignments=assignments).line)
     header = ["STT", "Tổ chức", "Tình trạng", "Ngày báo cáo"]
     kind = task.report_kind
     if kind == ReportKind.DISSEMINATION:
@@ -34,7 +36,7 @@ def follow_up_xlsx(task, assignments, *, on: dt.date) -> bytes:
         header += [task.figure_label or "Số liệu"]
     header += ["Nội dung"]
     ws.append([])
-    ws.append(header)
+    append(ws, header)
     for cell in ws[6]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -50,7 +52,7 @@ def follow_up_xlsx(task, assignments, *, on: dt.date) -> bytes:
         elif kind == ReportKind.FIGURE:
             row += [a.figure]
         row += [a.content]
-        ws.append(row)
+        append(ws, row)
     for r in ws.iter_rows(min_row=7):
         for cell in r:
             if isinstance(cell.value, dt.date):

@@ -81,7 +81,10 @@ def document_create(request):
         else Direction.INCOMING
     }
     form = DocumentForm(request.POST or None, request.FILES or None, initial=initial, register=chosen)
-    if request.method == "POST" and chosen is not None and form.is_valid():
+    if request.method == "POST" and chosen is None:
+        form.is_valid()
+        form.add_error(None, "Sổ văn bản của: hãy chọn một tổ chức trong phạm vi của bạn.")
+    elif request.method == "POST" and form.is_valid():
         data = form.data_for_service()
         upload = form.cleaned_data.get("attachment")
         if form.cleaned_data["direction"] == Direction.OWN:
@@ -119,7 +122,7 @@ def document_detail(request, document_pk):
     can_assign = policy.can_steer(request.user, policy.ADD, doc.register)
     return render(request, "steering/document_detail.html", {
         "d": doc, "tasks": _visible_tasks(request.user, doc), "can_edit": documents.can_edit(request.user, doc),
-        "can_assign": can_assign, "history": history_page(doc),
+        "can_assign": can_assign, "history": history_page(doc) if policy.can_steer(request.user, policy.VIEW, doc.register) else [],
     })  # fmt: skip
 
 

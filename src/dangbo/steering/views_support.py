@@ -37,7 +37,7 @@ def _programme(request, pk):
 def programme_list(request):
     programmes = support.programme_scope(request.user).select_related("organization__parent")
     rows = support.programme_rows(request.user, programmes.order_by("-start_date", "-id")[:300])
-    can_add = support.steering_organizations(request.user, policy.ADD,
+    can_add = policy.steering_organizations(request.user, policy.ADD,
                                              Organization.objects.filter(end_date__isnull=True)).exists()  # fmt: skip
     return render(
         request, "steering/programme_list.html", {"rows": rows, "can_add": can_add, "today": today()}
@@ -47,9 +47,7 @@ def programme_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_create(request):
-    orgs = support.steering_organizations(
-        request.user, policy.ADD, Organization.objects.filter(end_date__isnull=True)
-    )
+    orgs = policy.steering_organizations(request.user, policy.ADD, Organization.objects.filter(end_date__isnull=True))
     orgs = orgs.select_related("parent").order_by("path")
     if not orgs.exists():
         raise Http404
@@ -57,7 +55,10 @@ def programme_create(request):
     if chosen is None and orgs[:2].count() == 1:
         chosen = orgs.first()
     form = ProgrammeForm(request.POST or None, initial={"start_date": today()})
-    if request.method == "POST" and chosen is not None and form.is_valid():
+    if request.method == "POST" and chosen is None:
+        form.is_valid()
+        form.add_error(None, "Cấp ủy chỉ đạo: hãy chọn một tổ chức trong phạm vi của bạn.")
+    elif request.method == "POST" and form.is_valid():
         p = run_service(form, lambda: support.programme_save(actor=request.user, organization=chosen,
                                                              data=form.cleaned_data))  # fmt: skip
         if p:
@@ -110,10 +111,10 @@ def programme_detail(request, programme_pk):
     })  # fmt: skip
 
 
-def _offered(programme, era: str, selected: Commune | None) -> list[Commune]:
-    """The communes offered before any search: those this programme already supported in the era, and the
-    one chosen."""
-    ids = (programme.contributions.filter(commune__era=era).order_by("-date")
+def _offered(actor, programme, era: str, selected: Commune | None) -> list[Commune]:
+    """The communes offered before any search: those this programme already supported in the era (through the
+    contributions the actor may see), and the one chosen."""
+    ids = (support.contributions(actor=actor, programme=programme).filter(commune__era=era).order_by("-date")
            .values_list("commune", flat=True)[:200])  # fmt: skip
     seen = list(dict.fromkeys(ids))[:30]
     found = {c.pk: c for c in Commune.objects.filter(pk__in=seen)}
@@ -134,7 +135,7 @@ def contribution_create(request, programme_pk):
         day = date_param(request.GET.get("date", "")) or today()
         era = communes.era_on(day)
         query = request.GET["tim_xa"].strip()
-        found = list(communes.search(query, era=era)) if query else _offered(p, era, None)
+        found = list(communes.search(query, era=era)) if query else _offered(request.user, p, era, None)
         return render(request, "steering/contribution_communes.html", {
             "communes": found, "era": Era(era), "searched": query,
         })  # fmt: skip
@@ -158,5 +159,5 @@ def contribution_create(request, programme_pk):
     selected = form.cleaned_data.get("commune") if form.is_bound and hasattr(form, "cleaned_data") else None
     return render(request, "steering/contribution_form.html", {
         "p": p, "form": form, "era": Era(communes.era_on(day)),
-        "offered": _offered(p, communes.era_on(day), selected), "selected": selected,
+        "offered": _offered(request.user, p, communes.era_on(day), selected), "selected": selected,
     })  # fmt: skip

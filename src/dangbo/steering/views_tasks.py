@@ -14,6 +14,7 @@ from dangbo.audit.selectors import history_page
 from dangbo.core.dates import today
 from dangbo.core.forms import post_action, run_service
 from dangbo.core.http import file_response, int_param
+from dangbo.core.templatetags.vn import ngay
 from dangbo.core.uploads import download
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization
@@ -94,13 +95,9 @@ def task_create(request):
         document = document_scope(user).filter(pk=int_param(request.GET["van_ban"], 0)).first()
     picked = int_param(request.POST.get("organization") or request.GET.get("to_chuc"))
     chosen = orgs.filter(pk=picked).first() if picked else None
-    if chosen is None:
+    if chosen is None and request.method == "GET":  # suggest: the document's register, else the actor's top
         chosen = orgs.filter(pk=document.register_id).first() if document else None
-    if chosen is None and orgs.count() == 1:
-        chosen = orgs.first()
-    if chosen is None:
-        roots = policy.root_organizations(user)
-        chosen = orgs.filter(pk__in=roots).first()
+        chosen = chosen or orgs.filter(pk__in=policy.root_organizations(user)).first() or orgs.first()
     on = today()
     children = svc.children_on(chosen, on) if chosen else []
     subcommittees = Organization.objects.filter(pk__in=[c.pk for c in children]).exclude(kind__in=CELL_KINDS).order_by("name_norm")
@@ -113,7 +110,10 @@ def task_create(request):
         documents = Document.objects.filter(pk__in=[d.pk for d in documents]).select_related("doc_type")
     form = TaskForm(request.POST or None, initial=initial, documents=documents, children=children,
                     subcommittees=subcommittees)  # fmt: skip
-    if request.method == "POST" and chosen is not None and form.is_valid():
+    if request.method == "POST" and chosen is None:
+        form.is_valid()
+        form.add_error(None, "Cấp ủy giao nhiệm vụ: hãy chọn một tổ chức trong phạm vi của bạn.")
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         t = run_service(form, lambda: svc.task_create(actor=user, organization=chosen, data=d, chosen=d["chosen"],
                                                       under=d["under"]))  # fmt: skip
@@ -175,6 +175,9 @@ def report(request, assignment_pk):
     may_file = svc.can_report(request.user, a) and not (t.closed_date and t.closed_date <= today())
     if request.method == "POST" and not svc.can_report(request.user, a):
         raise Http404
+    if request.method == "POST" and not may_file:
+        messages.error(request, f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(t.closed_date)}; báo cáo không được tiếp nhận nữa.")
+        return redirect(a)
     form = ReportForm(request.POST or None, request.FILES or None, instance=a, task=t)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.pop("upload", None)
