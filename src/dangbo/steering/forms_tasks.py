@@ -37,6 +37,7 @@ class TaskForm(VNFormMixin, forms.ModelForm):
         self.fields["chosen"].label_from_instance = lambda o: o.name
         if subcommittees is not None:
             self.fields["under"].queryset = subcommittees
+        self.fields["under"].empty_label = "— chọn đảng bộ —"
 
     def _post_clean(self):
         pass  # rules live in the service

@@ -61,6 +61,12 @@ def follow_up_xlsx(task, assignments, *, on: dt.date) -> bytes:
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A7"
+    # Printed on A4 landscape, all columns on one page wide, the header row repeated on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "6:6"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
