@@ -413,3 +413,14 @@ def test_secretary_of_a_grassroots_organization_sets_its_own_targets(client, tre
     assert client.post(url, {"number": 1, "text": "Kết nạp", "unit": "dang_vien", "direction": "toi_thieu",
                              "measure": "cong_don", "goal": "40", "source": "ket_nap"}).status_code == 302  # fmt: skip
     assert "Nhiệm kỳ 2020–2025" in client.get(reverse("steering:terms")).content.decode()
+
+
+def test_review_dates_are_the_six_month_and_annual_cut_offs_inside_the_term():
+    import datetime as dt
+
+    from dangbo.organizations.models import Term
+    from dangbo.steering.targets import review_dates
+
+    term = Term(name="2010–2015", start_date=dt.date(2010, 8, 1), end_date=dt.date(2015, 8, 1))
+    dates = review_dates(term, until=dt.date(2013, 7, 10))
+    assert dates[0] == dt.date(2010, 12, 31) and dates[-1] == dt.date(2013, 6, 30) and len(dates) == 6

@@ -102,6 +102,18 @@ def term_end(term: Term) -> dt.date:
     return term.end_date or add_years(term.start_date, 5)
 
 
+def review_dates(term: Term, *, until: dt.date | None = None) -> list[dt.date]:
+    """The usual reporting dates inside the term up to ``until`` (today): every 30/06 (six-month review, and
+    the mid-term review's cut-off, e.g. 30/06/2013 for the 2010–2015 term) and every 31/12 (annual review)."""
+    until = min(until or today(), term_end(term))
+    out = []
+    for year in range(term.start_date.year, until.year + 1):
+        for day in (dt.date(year, 6, 30), dt.date(year, 12, 31)):
+            if term.start_date < day <= until:
+                out.append(day)
+    return out
+
+
 def midterm_date(term: Term) -> dt.date:
     """The mid-term date (sơ kết giữa nhiệm kỳ): start + half the term."""
     start = term.start_date

@@ -64,7 +64,7 @@ def term_targets(request, term_pk):
     for row in view.rows:
         row.badge = STATUS_CLASS.get(row.progress.status, "")
     return render(request, "steering/term_targets.html", {
-        "term": term, "view": view, "on": on, "date_form": date_form,
+        "term": term, "view": view, "on": on, "date_form": date_form, "reviews": targets.review_dates(term),
         "can_add": policy.can_steer(request.user, policy.ADD, term.organization),
     })  # fmt: skip
 
