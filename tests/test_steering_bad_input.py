@@ -68,3 +68,27 @@ def test_commune_flags_only_for_communes_the_programme_supports(tree, people, ob
     assert "chưa hỗ trợ xã này" in e.value.field_errors["commune"]
     commune.refresh_from_db()
     assert not commune.poor
+
+
+def test_targets_and_programmes_are_edited_by_their_committee_only(client, tree, people, objects):
+    _term, target, programme = objects
+    client.force_login(people.staff)
+    response = client.post(reverse("steering:target_edit", args=[target.pk]), {
+        "number": "1", "text": "Kết nạp từ 120 đảng viên mới", "unit": "dang_vien", "direction": "toi_thieu",
+        "measure": "cong_don", "goal": "120", "source": "ket_nap"})  # fmt: skip
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.goal == 120
+    wrong = client.post(reverse("steering:target_edit", args=[target.pk]), {
+        "number": "1", "text": "X", "unit": "phan_tram", "direction": "toi_thieu", "measure": "cong_don",
+        "goal": "120", "source": "ket_nap"})  # fmt: skip
+    assert "Đơn vị tính:" in wrong.content.decode()
+    response = client.post(reverse("steering:programme_edit", args=[programme.pk]), {
+        "name": "Hỗ trợ xã nghèo 2021–2025", "start_date": "01/01/2021", "end_date": "31/12/2025"})  # fmt: skip
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.name == "Hỗ trợ xã nghèo 2021–2025"
+    for persona in ("secretary_b", "leader"):
+        client.force_login(getattr(people, persona))
+        assert client.get(reverse("steering:target_edit", args=[target.pk])).status_code == 404
+        assert client.get(reverse("steering:programme_edit", args=[programme.pk])).status_code == 404

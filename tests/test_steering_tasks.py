@@ -271,3 +271,19 @@ def test_a_replaced_report_file_is_removed(tree, people, settings, tmp_path, dja
         second = svc.report_file(actor=people.secretary_b, assignment=a, data={"content": "Lần 2"}, upload=pdf(b"2"))
     assert second.attachment.path != old
     assert [p.name for p in tmp_path.rglob("*.pdf")] == [second.attachment.path.rsplit("/", 1)[1]]
+
+
+def test_the_committee_extends_a_deadline_and_the_late_count_follows(client, tree, people, task):
+    a = _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2)
+    Assignment.objects.filter(pk=a.pk).update(reported_at=timezone.make_aware(dt.datetime(2024, 5, 10, 9)))
+    assert svc.summary(task, on=D(2024, 6, 1)).late == 1
+    client.force_login(people.staff)
+    bad = client.post(reverse("steering:task_edit", args=[task.pk]), {"title": "", "deadline": "01/01/2023"})
+    assert "Nhiệm vụ:" in bad.content.decode() and "Hạn báo cáo: trước ngày giao" in bad.content.decode()
+    ok = client.post(reverse("steering:task_edit", args=[task.pk]), {"title": task.title, "deadline": "15/05/2024"})
+    assert ok.status_code == 302
+    task.refresh_from_db()
+    assert task.deadline == D(2024, 5, 15) and svc.summary(task, on=D(2024, 6, 1)).late == 0
+    assert AuditEvent.objects.filter(object_id=str(task.pk), action="update").exists()
+    client.force_login(people.secretary_a)  # the organization reporting does not change the task
+    assert client.get(reverse("steering:task_edit", args=[task.pk])).status_code == 404

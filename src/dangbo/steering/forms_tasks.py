@@ -43,6 +43,23 @@ class TaskForm(VNFormMixin, forms.ModelForm):
         pass  # rules live in the service
 
 
+class TaskEditForm(VNFormMixin, forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["title", "instructions", "figure_label", "deadline"]
+        widgets = {"instructions": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.report_kind != ReportKind.FIGURE:
+            del self.fields["figure_label"]
+        for f in self.fields.values():  # the service reports every problem at once
+            f.required = False
+
+    def _post_clean(self):
+        pass
+
+
 class ReportForm(VNFormMixin, forms.ModelForm):
     figure = VNNumberField(label="Số liệu", required=False)
     upload = forms.FileField(label="Tệp đính kèm", required=False,

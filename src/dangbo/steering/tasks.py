@@ -238,6 +238,40 @@ def task_create(*, actor, organization: Organization, data: dict, chosen=(), und
     return t
 
 
+EDITABLE_FIELDS = ("title", "instructions", "figure_label", "deadline")
+
+
+@transaction.atomic
+def task_update(*, actor, task: Task, data: dict) -> Task:
+    """Correct a task's wording or extend its deadline (gia hạn). Who it was given to and the kind of report
+    stay as assigned; a closed task is not changed."""
+    t = Task.objects.select_for_update().select_related("organization").get(pk=task.pk)
+    if not can_assign(actor, t.organization):
+        raise PermissionDenied("Bạn không có quyền sửa nhiệm vụ này.")
+    if t.closed_date:
+        raise ApplicationError(f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(t.closed_date)}, không sửa được.")
+    before = snapshot(t)
+    for k in EDITABLE_FIELDS:
+        if k in data:
+            setattr(t, k, _text(data[k]) if data[k] is not None else ("" if k != "deadline" else None))
+    e = {}
+    if not t.title:
+        e["title"] = "Nhiệm vụ: không được để trống."
+    if t.report_kind == ReportKind.FIGURE and not t.figure_label:
+        e["figure_label"] = "Số liệu cần báo cáo: báo cáo số liệu phải ghi số liệu nào."
+    if not t.deadline:
+        e["deadline"] = "Hạn báo cáo: không được để trống."
+    elif t.deadline < t.assigned_date:
+        e["deadline"] = f"Hạn báo cáo: trước ngày giao ({ngay(t.assigned_date)})."
+    elif t.deadline > add_years(t.assigned_date, MAX_TERM_YEARS):
+        e["deadline"] = f"Hạn báo cáo: quá {MAX_TERM_YEARS} năm sau ngày giao — xin kiểm tra lại."
+    if e:
+        raise ApplicationError("Chưa lưu được nhiệm vụ, xin xem các ô được đánh dấu.", field_errors=e)
+    t.save()
+    record(actor=actor, action=Action.UPDATE, obj=t, before=before, scope_path=t.organization.path)
+    return t
+
+
 @transaction.atomic
 def task_close(*, actor, task: Task, on: dt.date | None = None) -> Task:
     """Stop accepting reports (the review has been written)."""

@@ -18,6 +18,7 @@ urlpatterns = [
     path("nhiem-vu/", tasks.task_list, name="tasks"),
     path("nhiem-vu/them/", tasks.task_create, name="task_create"),
     path("nhiem-vu/<int:task_pk>/", tasks.task_detail, name="task"),
+    path("nhiem-vu/<int:task_pk>/sua/", tasks.task_edit, name="task_edit"),
     path("nhiem-vu/<int:task_pk>/ket-thuc/", tasks.task_close, name="task_close"),
     path("nhiem-vu/<int:task_pk>/bao-cao.xlsx", tasks.task_xlsx, name="task_xlsx"),
     path("bao-cao/<int:assignment_pk>/", tasks.report, name="report"),
@@ -27,9 +28,11 @@ urlpatterns = [
     path("chi-tieu/nhiem-ky/<int:term_pk>/", targets.term_targets, name="term_targets"),
     path("chi-tieu/nhiem-ky/<int:term_pk>/them/", targets.target_create, name="target_create"),
     path("chi-tieu/<int:target_pk>/", targets.target_detail, name="target"),
+    path("chi-tieu/<int:target_pk>/sua/", targets.target_edit, name="target_edit"),
     # Support programmes
     path("ho-tro/", support.programme_list, name="programmes"),
     path("ho-tro/them/", support.programme_create, name="programme_create"),
     path("ho-tro/<int:programme_pk>/", support.programme_detail, name="programme"),
+    path("ho-tro/<int:programme_pk>/sua/", support.programme_edit, name="programme_edit"),
     path("ho-tro/<int:programme_pk>/dong-gop/", support.contribution_create, name="contribution_create"),
 ]

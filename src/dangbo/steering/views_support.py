@@ -81,6 +81,22 @@ def _period(request, programme) -> tuple[PeriodForm, dt.date, dt.date]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def programme_edit(request, programme_pk):
+    p = _programme(request, programme_pk)
+    if not support.can_manage_programme(request.user, p):
+        raise Http404
+    form = ProgrammeForm(request.POST or None, instance=p)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: support.programme_save(actor=request.user, organization=p.organization,
+                                                                 data=form.cleaned_data, programme=p))  # fmt: skip
+        if saved:
+            messages.success(request, f"Đã lưu chương trình «{saved}».")
+            return redirect(saved)
+    return render(request, "steering/programme_form.html", {"form": form, "chosen": p.organization, "p": p})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def programme_detail(request, programme_pk):
     p = _programme(request, programme_pk)
     manage = support.can_manage_programme(request.user, p)

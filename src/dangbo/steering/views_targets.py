@@ -93,6 +93,24 @@ def target_create(request, term_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def target_edit(request, target_pk):
+    target = targets.target_scope(request.user).filter(pk=target_pk).first()
+    if target is None or not policy.can_steer(request.user, policy.ADD, target.term.organization):
+        raise Http404
+    term = target.term
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: targets.target_save(actor=request.user, term=term, data=form.cleaned_data,
+                                                              target=target))  # fmt: skip
+        if saved:
+            messages.success(request, f"Đã lưu chỉ tiêu số {saved.number}.")
+            return redirect("steering:target", target_pk=saved.pk)
+    return render(request, "steering/target_form.html", {"term": term, "form": form, "target": target,
+                                                          "sources": sources.REGISTRY.values()})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def target_detail(request, target_pk):
     target = targets.target_scope(request.user).filter(pk=target_pk).first()
     if target is None:
@@ -121,5 +139,5 @@ def target_detail(request, target_pk):
         "target": target, "term": term, "on": on, "date_form": date_form, "current": current,
         "badge": STATUS_CLASS.get(current.status, ""), "source": source, "timeline": timeline, "values": values,
         "form": form, "history": history_page(target), "midterm": targets.midterm_date(term),
-        "end": targets.term_end(term),
+        "end": targets.term_end(term), "can_edit": policy.can_steer(request.user, policy.ADD, term.organization),
     })  # fmt: skip

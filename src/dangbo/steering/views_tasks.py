@@ -20,7 +20,7 @@ from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization
 
 from . import tasks as svc
-from .forms_tasks import CloseForm, ReportForm, TaskForm
+from .forms_tasks import CloseForm, ReportForm, TaskEditForm, TaskForm
 from .models import Assignment, Document
 
 LIMIT = 200
@@ -153,6 +153,21 @@ def task_xlsx(request, task_pk):
 
     assignments = svc.assignment_scope(request.user, t).select_related("organization").order_by("organization__name_norm", "id")
     return file_response(follow_up_xlsx(t, assignments, on=today()), f"nhiem-vu-{t.pk}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, task_pk):
+    t = _task(request, task_pk)
+    if not svc.can_assign(request.user, t.organization) or t.closed_date:
+        raise Http404
+    form = TaskEditForm(request.POST or None, instance=t)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: svc.task_update(actor=request.user, task=t, data=form.cleaned_data))
+        if saved:
+            messages.success(request, f"Đã lưu nhiệm vụ; hạn báo cáo {ngay(saved.deadline)}.")
+            return redirect(saved)
+    return render(request, "steering/task_edit.html", {"t": t, "form": form})
 
 
 @login_required
