@@ -198,6 +198,22 @@ def _assignees(organization, mode, on, chosen, under) -> list[Organization]:
     return list(chosen)
 
 
+def _check_task(t: Task) -> dict[str, str]:
+    """The rules a task keeps whenever it is saved (assigned or corrected): {field: "Nhãn: vấn đề."}."""
+    e = {}
+    if not t.title:
+        e["title"] = "Nhiệm vụ: không được để trống."
+    if t.report_kind == ReportKind.FIGURE and not t.figure_label:
+        e["figure_label"] = "Số liệu cần báo cáo: báo cáo số liệu phải ghi số liệu nào."
+    if not t.deadline:
+        e["deadline"] = "Hạn báo cáo: không được để trống."
+    elif t.deadline < t.assigned_date:
+        e["deadline"] = f"Hạn báo cáo: trước ngày giao ({ngay(t.assigned_date)})."
+    elif t.deadline > add_years(t.assigned_date, MAX_TERM_YEARS):
+        e["deadline"] = f"Hạn báo cáo: quá {MAX_TERM_YEARS} năm sau ngày giao — xin kiểm tra lại."
+    return e
+
+
 @transaction.atomic
 def task_create(*, actor, organization: Organization, data: dict, chosen=(), under=None) -> Task:
     """Assign a task to a set of organizations (see the module doc) with a deadline and the report expected."""
@@ -206,21 +222,11 @@ def task_create(*, actor, organization: Organization, data: dict, chosen=(), und
     t = Task(organization=organization, **{k: _text(data.get(k)) for k in TASK_FIELDS if data.get(k) is not None})
     t.instructions, t.figure_label = t.instructions or "", t.figure_label or ""
     t.assigned_date = t.assigned_date or today()
-    e = {}
-    if not t.title:
-        e["title"] = "Nhiệm vụ: không được để trống."
+    e = _check_task(t)
     if t.report_kind not in ReportKind.values:
         e["report_kind"] = "Hình thức báo cáo: hãy chọn một hình thức."
-    if t.report_kind == ReportKind.FIGURE and not t.figure_label:
-        e["figure_label"] = "Số liệu cần báo cáo: báo cáo số liệu phải ghi số liệu nào."
     if t.assigned_date > today():
         e["assigned_date"] = "Ngày giao: không được sau ngày hôm nay."
-    if not t.deadline:
-        e["deadline"] = "Hạn báo cáo: không được để trống."
-    elif t.deadline < t.assigned_date:
-        e["deadline"] = f"Hạn báo cáo: trước ngày giao ({ngay(t.assigned_date)})."
-    elif t.deadline > add_years(t.assigned_date, MAX_TERM_YEARS):
-        e["deadline"] = f"Hạn báo cáo: quá {MAX_TERM_YEARS} năm sau ngày giao — xin kiểm tra lại."
     if t.document_id and t.document.issued_date > t.assigned_date:
         e["document"] = f"Theo văn bản: văn bản ban hành ngày {ngay(t.document.issued_date)}, sau ngày giao."
     if path_on(organization, t.assigned_date) is None:
@@ -254,17 +260,7 @@ def task_update(*, actor, task: Task, data: dict) -> Task:
     for k in EDITABLE_FIELDS:
         if k in data:
             setattr(t, k, _text(data[k]) if data[k] is not None else ("" if k != "deadline" else None))
-    e = {}
-    if not t.title:
-        e["title"] = "Nhiệm vụ: không được để trống."
-    if t.report_kind == ReportKind.FIGURE and not t.figure_label:
-        e["figure_label"] = "Số liệu cần báo cáo: báo cáo số liệu phải ghi số liệu nào."
-    if not t.deadline:
-        e["deadline"] = "Hạn báo cáo: không được để trống."
-    elif t.deadline < t.assigned_date:
-        e["deadline"] = f"Hạn báo cáo: trước ngày giao ({ngay(t.assigned_date)})."
-    elif t.deadline > add_years(t.assigned_date, MAX_TERM_YEARS):
-        e["deadline"] = f"Hạn báo cáo: quá {MAX_TERM_YEARS} năm sau ngày giao — xin kiểm tra lại."
+    e = _check_task(t)
     if e:
         raise ApplicationError("Chưa lưu được nhiệm vụ, xin xem các ô được đánh dấu.", field_errors=e)
     t.save()
