@@ -369,3 +369,13 @@ def test_a_transfer_inside_the_scope_is_alerted_once(tree, people):
                             sent_date=D(2024, 1, 5))  # fmt: skip
     texts = [a.text for a in alerts(people.staff, on=D(2024, 6, 1)) if "Nguyễn Văn Hùng" in a.text]
     assert len(texts) == 1 and "chưa được tiếp nhận" in texts[0]
+
+
+def test_official_recognition_only_after_the_full_probation(admitted):
+    # Through the general event form too (not only the recognition screen): 12 months from the ceremony.
+    event(admitted, "le_ket_nap", D(2020, 1, 20))
+    msg = refused(lifecycle.event_record, actor=admitted._actor, member=admitted, kind="chinh_thuc", date=D(2020, 11, 20))
+    assert "chưa hết 12 tháng dự bị (hết ngày 20/01/2021)" in msg
+    event(admitted, "chinh_thuc", D(2021, 1, 20))
+    admitted.refresh_from_db()
+    assert admitted.status == "chinh_thuc"

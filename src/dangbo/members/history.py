@@ -19,6 +19,7 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.templatetags.vn import ngay
 
 from .choices import DISCIPLINE_FORMS, DisciplineForm, EventKind, MemberStatus
+from .rules import add_months, rules_on
 
 K = EventKind
 S = MemberStatus
@@ -137,6 +138,14 @@ def replay(events: Iterable, *, official_date: dt.date | None = None, links: Lin
         elif kind == K.OFFICIAL:
             if st.party_status != S.PROBATIONARY or st.status not in PARTY:
                 raise _refuse(ev, "chỉ công nhận chính thức cho đảng viên dự bị đang sinh hoạt.")
+            if st.admission is not None:
+                # Admitted here: the full probation (rules.py) from the ceremony — at the earliest from the
+                # admission decision when the ceremony was not recorded.
+                start = st.ceremony_date or st.admission.date
+                months = rules_on(start).probation_months
+                end = add_months(start, months)
+                if ev.date < end:
+                    raise _refuse(ev, f"chưa hết {months} tháng dự bị (hết ngày {ngay(end)}).")
             st.party_status = st.status = S.OFFICIAL
             st.official_date = ev.date
             change(ev)
