@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangbo.accounts.models import User
-from dangbo.core.dates import add_years, today
+from dangbo.core.dates import add_months, add_years, today
 from dangbo.core.workdays import working_days_between
-from dangbo.demo.loader import add_months, load_demo
+from dangbo.demo.loader import load_demo
 from dangbo.members import asof, lifecycle
 from dangbo.members.models import Member, MemberPeriod, Transfer
 from dangbo.organizations.choices import GRASSROOTS_KINDS

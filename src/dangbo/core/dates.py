@@ -21,3 +21,15 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29/02 in a non-leap year → 28/02
         return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months ("12 months" means calendar months); 31/01 + 1 month → 28/02 or 29/02."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover

@@ -49,6 +49,13 @@ def clean_spaces(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+def clean_text(value) -> str:
+    """A text input as stored: NFC, trimmed, single spaces; None → ""; other values as their text."""
+    if value is None:
+        return ""
+    return clean_spaces(nfc(value)) if isinstance(value, str) else str(value)
+
+
 def fold(value: str | None) -> str:
     """Accent- and case-free search key: "NGUYỄN  Văn Hùng" → "nguyen van hung", "Đặng" → "dang"."""
     if not value:

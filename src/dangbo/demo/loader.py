@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from dangbo.accounts.choices import Role
 from dangbo.accounts.models import RoleAssignment, User
-from dangbo.core.dates import add_years, today
+from dangbo.core.dates import add_months, add_years, today
 from dangbo.core.workdays import WorkCalendar
 from dangbo.members import history, lifecycle
 from dangbo.members.choices import (
@@ -196,17 +196,6 @@ PERSONAS = [
     ("bithu.chibo", "Bí thư Chi bộ Văn phòng, Sở Y tế", Role.CELL_SECRETARY, "KCQ-SYT-01"),
     ("dangvien", "Đảng viên Chi bộ Văn phòng, Sở Y tế", Role.MEMBER, "KCQ-SYT-01"),
 ]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return D(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
 
 
 def retirement_date(birth: dt.date, gender: str) -> dt.date:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from dangbo.core.dates import add_months  # noqa: F401 - re-exported: rules are read in calendar months
+
 
 @dataclass(frozen=True)
 class AdmissionRules:
@@ -48,18 +50,6 @@ def rules_on(day: dt.date) -> AdmissionRules:
         if rules.valid_from <= day:
             current = rules
     return current
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months ("12 months" means calendar months); 31/01 + 1 month → 28/02 or 29/02."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
 
 
 def full_months(start: dt.date, end: dt.date) -> int:
