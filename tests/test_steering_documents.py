@@ -591,3 +591,22 @@ def test_each_issuer_code_of_a_register_has_its_own_series(tree, root_user):
                                      data=own(issuer_code="BTC", issuer_name="Ban Tổ chức Đảng ủy Sở Y tế"))  # fmt: skip
     again = documents.document_issue(actor=root_user, register=tree.a, data=own())
     assert [committee.symbol, board.symbol, again.symbol] == ["01-BC/ĐU", "01-BC/BTC", "02-BC/ĐU"]
+
+
+def test_a_very_long_query_is_cut_to_a_few_words(client, tree, people):
+    documents.document_register(actor=people.staff, register=tree.a, data=incoming())
+    client.force_login(people.staff)
+    response = client.get(reverse("steering:documents"), {"q": "chi thi " + "x " * 1200})
+    assert response.status_code == 200 and "Không có văn bản nào phù hợp." in response.content.decode()
+    assert documents.search(Document.objects.all(), "chi thi " + "x " * 1200).count() == 0
+    assert documents.search(Document.objects.all(), "03-ct/tw").count() == 1
+
+
+def test_a_cell_secretary_cannot_correct_the_register_entries_they_cannot_make(client, tree, people):
+    d = documents.document_register(actor=people.staff, register=tree.a1, data=incoming())
+    client.force_login(people.cell_secretary)
+    assert client.get(reverse("steering:document_edit", args=[d.pk])).status_code == 404
+    assert client.post(reverse("steering:document_edit", args=[d.pk]), {"summary": "Sửa"}).status_code == 404
+    d.refresh_from_db()
+    assert d.summary == incoming()["summary"]
+    assert not documents.can_edit(people.cell_secretary, d) and documents.can_edit(people.secretary_a, d)

@@ -287,3 +287,38 @@ def test_the_committee_extends_a_deadline_and_the_late_count_follows(client, tre
     assert AuditEvent.objects.filter(object_id=str(task.pk), action="update").exists()
     client.force_login(people.secretary_a)  # the organization reporting does not change the task
     assert client.get(reverse("steering:task_edit", args=[task.pk])).status_code == 404
+
+
+def test_a_task_follows_a_document_of_its_own_line_only(tree, people):
+    from dangbo.steering import documents
+
+    sibling = documents.document_register(actor=people.staff, register=tree.b, data={
+        "doc_type": "NQ", "number": 5, "issuer_code": "CB", "issuer_name": "Chi bộ Sở Tư pháp",
+        "issued_date": D(2024, 1, 5), "summary": "Nghị quyết của chi bộ"})  # fmt: skip
+    with pytest.raises(ApplicationError) as e:
+        _task(people.secretary_a, tree.a, document=sibling)
+    assert "không thuộc sổ văn bản của cấp ủy này" in e.value.field_errors["document"]
+    above = documents.document_register(actor=people.staff, register=tree.bloc, data={
+        "doc_type": "CT", "number": 3, "issuer_code": "TW", "issuer_name": "Bộ Chính trị",
+        "issued_date": D(2024, 1, 5), "summary": "Chỉ thị"})  # fmt: skip
+    assert _task(people.secretary_a, tree.a, document=above).document == above
+
+
+def test_a_cell_assigns_no_tasks(tree, people):
+    with pytest.raises(PermissionDenied):
+        _task(people.staff, tree.a1)
+    assert tree.a1 not in svc.directing_organizations(people.staff)
+    assert tree.a in svc.directing_organizations(people.staff)
+
+
+def test_checking_a_chosen_list_costs_the_same_for_any_length(tree, people, django_assert_max_num_queries):
+    from dangbo.organizations import services as org_services
+
+    more = [org_services.organization_create(actor=people.staff, parent=tree.bloc,
+                                             data={"name": f"Chi bộ Sở {i}", "code": f"S{i}", "kind": "chi_bo_co_so"})
+            for i in range(8)]  # fmt: skip
+    data = {"title": "Báo cáo", "report_kind": ReportKind.WRITTEN, "assigned_date": D(2024, 3, 1),
+            "deadline": D(2024, 4, 1), "mode": AssigneeMode.CHOSEN}  # fmt: skip
+    with django_assert_max_num_queries(20):
+        t = svc.task_create(actor=people.staff, organization=tree.bloc, chosen=[tree.b, *more], data=data)
+    assert t.assignments.count() == 9

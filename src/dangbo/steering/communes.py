@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from dangbo.core.search import tokens
 from dangbo.core.text import clean_spaces, fold, nfc
 
 from .choices import Era
@@ -113,10 +114,10 @@ def search(query: str, *, era: str | None = None, province: int | None = None, l
         qs = qs.filter(era=era)
     if province:
         qs = qs.filter(province_code=province)
-    words = fold(query).split()
+    words = tokens(query or "")
     if not words:
         return qs.none()
-    for word in words[:6]:
+    for word in words:
         qs = qs.filter(Q(name_norm__startswith=word) | Q(name_norm__contains=f" {word}"))
     home = Case(When(province_code=home_province(), then=Value(0)), default=Value(1))
     return qs.order_by(home, "province_code", "name", "district_name", "pk")[:limit]

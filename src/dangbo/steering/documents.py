@@ -23,6 +23,7 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.search import tokens
 from dangbo.core.templatetags.vn import ngay
 from dangbo.core.text import clean_spaces, fold, nfc
 from dangbo.core.uploads import check_upload
@@ -80,21 +81,21 @@ def can_register(actor, organization) -> bool:
 
 
 def can_edit(actor, document: Document) -> bool:
-    return policy.can_steer(actor, policy.CHANGE, document.register)
+    """Correcting an entry needs the same right as entering one (a cell secretary files reports, keeps no
+    register)."""
+    return can_register(actor, document.register)
 
 
 def register_choices(actor) -> list[Organization]:
-    """Active organizations whose register the actor may add to, in tree order."""
-    orgs = Organization.objects.filter(end_date__isnull=True).select_related("parent").order_by("path")
-    if not (getattr(actor, "is_superuser", False) and actor.is_active):
-        orgs = policy.scope(actor, policy.VIEW, orgs)
-    return [o for o in orgs if policy.can_steer(actor, policy.ADD, o)]
+    """Active organizations whose register the actor may add to, in tree order (one query)."""
+    orgs = Organization.objects.filter(end_date__isnull=True)
+    return list(policy.steering_organizations(actor, policy.ADD, orgs).select_related("parent").order_by("path"))
 
 
 def search(qs: QuerySet, q: str | None) -> QuerySet:
     """Documents whose symbol, summary, issuer, signer or type contain every word of ``q`` (accents and case
     ignored: "dang uy" finds "Đảng ủy", "03-ct/tw" finds "Số 03-CT/TW")."""
-    for word in fold(q).split():
+    for word in tokens(q or ""):  # at most a few words: a long query cannot build a huge SQL expression
         qs = qs.filter(search_norm__contains=word)
     return qs
 

@@ -27,6 +27,7 @@ from dangbo.core.templatetags.vn import ngay, phantram, so
 from dangbo.core.text import clean_spaces, nfc
 from dangbo.core.uploads import check_upload
 from dangbo.members.asof import headcount, path_on
+from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization, OrganizationLink
 from dangbo.organizations.selectors import valid_on
 
@@ -61,10 +62,21 @@ def children_on(org: Organization, on: dt.date) -> list[Organization]:
     return list(Organization.objects.filter(pk__in=ids).order_by("name_norm", "id"))
 
 
-def _inside(org: Organization, parent: Organization, on: dt.date) -> bool:
-    """Whether ``org`` lies strictly under ``parent`` on the date."""
-    p, o = path_on(parent, on), path_on(org, on)
-    return bool(p and o and o != p and o.startswith(p))
+def _paths_on(orgs, on: dt.date) -> dict[int, str]:
+    """The organizations' paths on a date, in one query."""
+    links = OrganizationLink.objects.filter(valid_on(on), organization__in=[o.pk for o in orgs])
+    return dict(links.values_list("organization_id", "path"))
+
+
+def _outside(orgs, parent: Organization, on: dt.date) -> list[Organization]:
+    """Those of ``orgs`` that do not lie strictly under ``parent`` on the date (two queries for any number)."""
+    top, paths = path_on(parent, on), _paths_on(orgs, on)
+
+    def inside(org) -> bool:
+        path = paths.get(org.pk)
+        return bool(top and path and path != top and path.startswith(top))
+
+    return [o for o in orgs if not inside(o)]
 
 
 # --- Reads ------------------------------------------------------------------------------------------------
@@ -93,7 +105,31 @@ def assignment_scope(actor, task: Task | None = None):
 
 
 def can_assign(actor, organization: Organization) -> bool:
-    return policy.can_steer(actor, policy.ADD, organization)
+    """A committee assigns tasks to the organizations under it; a cell has none under it."""
+    return organization.kind not in CELL_KINDS and policy.can_steer(actor, policy.ADD, organization)
+
+
+def directing_organizations(actor):
+    """Active committees for which the actor may assign tasks."""
+    qs = Organization.objects.filter(end_date__isnull=True).exclude(kind__in=CELL_KINDS)
+    return policy.steering_organizations(actor, policy.ADD, qs)
+
+
+def from_above(actor):
+    """Assignments of the actor's organizations on tasks held by a committee outside the actor's scope (the
+    tasks their superiors gave them). Empty for a superuser, who holds everything."""
+    mine = policy.steering_q(actor, policy.VIEW, "organization")
+    if mine is None or mine == Q():
+        return Assignment.objects.none()
+    return Assignment.objects.filter(mine).exclude(policy.steering_q(actor, policy.VIEW, "task__organization"))
+
+
+def accepting_reports(task: Task, on: dt.date | None = None) -> bool:
+    return not (task.closed_date and task.closed_date <= (on or today()))
+
+
+def closed_message(task: Task) -> str:
+    return f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(task.closed_date)}; báo cáo không được tiếp nhận nữa."
 
 
 def can_report(actor, assignment: Assignment) -> bool:
@@ -187,15 +223,21 @@ def _assignees(organization, mode, on, chosen, under) -> list[Organization]:
     if mode == AssigneeMode.SUBTREE:
         if under is None:
             raise ApplicationError("Chưa chọn đảng bộ.", field_errors={"under": "Trong đảng bộ: hãy chọn một đảng bộ."})
-        if not _inside(under, organization, on):
+        if _outside([under], organization, on):
             raise ApplicationError("Tổ chức ngoài phạm vi.", field_errors={
                 "under": f"Trong đảng bộ: «{under.name}» không trực thuộc «{organization.name}» ngày {ngay(on)}."})  # fmt: skip
         return children_on(under, on)
-    outside = [o.name for o in chosen if not _inside(o, organization, on)]
+    outside = [o.name for o in _outside(list(chosen), organization, on)]
     if outside:
         raise ApplicationError("Tổ chức ngoài phạm vi.", field_errors={
             "chosen": f"Các tổ chức: {', '.join(outside[:5])} không trực thuộc «{organization.name}» ngày {ngay(on)}."})  # fmt: skip
     return list(chosen)
+
+
+def _same_line(register: Organization, organization: Organization) -> bool:
+    """A task may follow a document of the committee's own register, of a committee above it, or of one of
+    its organizations — never a sibling's."""
+    return organization.path.startswith(register.path) or register.path.startswith(organization.path)
 
 
 def _check_task(t: Task) -> dict[str, str]:
@@ -227,7 +269,9 @@ def task_create(*, actor, organization: Organization, data: dict, chosen=(), und
         e["report_kind"] = "Hình thức báo cáo: hãy chọn một hình thức."
     if t.assigned_date > today():
         e["assigned_date"] = "Ngày giao: không được sau ngày hôm nay."
-    if t.document_id and t.document.issued_date > t.assigned_date:
+    if t.document_id and not _same_line(t.document.register, organization):
+        e["document"] = "Theo văn bản: văn bản không thuộc sổ văn bản của cấp ủy này hoặc cấp trên của nó."
+    elif t.document_id and t.document.issued_date > t.assigned_date:
         e["document"] = f"Theo văn bản: văn bản ban hành ngày {ngay(t.document.issued_date)}, sau ngày giao."
     if path_on(organization, t.assigned_date) is None:
         e["assigned_date"] = f"Ngày giao: «{organization.name}» không hoạt động ngày {ngay(t.assigned_date)}."
@@ -349,9 +393,8 @@ def _report_save(actor, assignment: Assignment, data: dict, upload, stored: list
     if not can_report(actor, a):
         raise PermissionDenied("Bạn không có quyền báo cáo thay tổ chức này.")
     now = today()
-    if task.closed_date and task.closed_date <= now:
-        raise ApplicationError(f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(task.closed_date)}; "
-                               "báo cáo không được tiếp nhận nữa.")  # fmt: skip
+    if not accepting_reports(task, now):
+        raise ApplicationError(closed_message(task))
     data = {k: _text(v) for k, v in data.items()}
     _check_report(a, task, {**data, "upload": upload}, now)
     name = check_upload(upload) if upload else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,15 +15,14 @@ from dangbo.core.forms import post_action, run_service
 from dangbo.core.http import file_response, int_param
 from dangbo.core.templatetags.vn import ngay
 from dangbo.core.uploads import download
-from dangbo.organizations.choices import OrgKind
+from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
 
 from . import tasks as svc
 from .forms_tasks import CloseForm, ReportForm, TaskEditForm, TaskForm
-from .models import Assignment, Document
+from .models import Document
 
 LIMIT = 200
-CELL_KINDS = (OrgKind.GRASSROOTS_CELL, OrgKind.SUBORDINATE_CELL)
 
 
 def _task(request, pk):
@@ -58,34 +56,24 @@ def task_list(request):
     if year:
         held = held.filter(assigned_date__year=year)
     held = svc.with_counts(held.select_related("organization", "document")).order_by("-assigned_date", "-id")[:LIMIT]
-    # Tasks from above: assignments of the actor's organizations on tasks held outside their scope.
-    mine = policy.steering_q(user, policy.VIEW, "organization")
-    incoming = Assignment.objects.none()
-    if mine is not None and mine != Q():
-        incoming = Assignment.objects.filter(mine).exclude(policy.steering_q(user, policy.VIEW, "task__organization"))
-        if year:
-            incoming = incoming.filter(task__assigned_date__year=year)
-        incoming = incoming.select_related("task__document", "task__organization", "organization").order_by(
-            "-task__deadline", "organization__name_norm")[:LIMIT]  # fmt: skip
+    incoming = svc.from_above(user)
+    if year:
+        incoming = incoming.filter(task__assigned_date__year=year)
+    incoming = incoming.select_related("task__document", "task__organization", "organization").order_by(
+        "-task__deadline", "organization__name_norm")[:LIMIT]  # fmt: skip
     on = today()
     incoming = [(a, *svc.state_of(a, a.task, on)) for a in incoming]
-    can_create = bool(_directing_orgs(user)[:1])
+    can_create = svc.directing_organizations(user).exists()
     years = list(range(on.year, 2009, -1))
     return render(request, "steering/task_list.html", {"held": held, "incoming": incoming, "year": year,
                                                         "years": years, "can_create": can_create, "on": on})  # fmt: skip
-
-
-def _directing_orgs(user):
-    """Organizations for which the actor may assign tasks (committees, not cells)."""
-    qs = Organization.objects.filter(end_date__isnull=True).exclude(kind__in=CELL_KINDS)
-    return policy.steering_organizations(user, policy.ADD, qs)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_create(request):
     user = request.user
-    orgs = _directing_orgs(user).order_by("path")
+    orgs = svc.directing_organizations(user).order_by("path")
     if not orgs.exists():
         raise Http404
     document = None
@@ -187,11 +175,11 @@ def task_close(request, task_pk):
 def report(request, assignment_pk):
     a = _assignment(request, assignment_pk)
     t = a.task
-    may_file = svc.can_report(request.user, a) and not (t.closed_date and t.closed_date <= today())
+    may_file = svc.can_report(request.user, a) and svc.accepting_reports(t)
     if request.method == "POST" and not svc.can_report(request.user, a):
         raise Http404
     if request.method == "POST" and not may_file:
-        messages.error(request, f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(t.closed_date)}; báo cáo không được tiếp nhận nữa.")
+        messages.error(request, svc.closed_message(t))
         return redirect(a)
     form = ReportForm(request.POST or None, request.FILES or None, instance=a, task=t)
     if request.method == "POST" and form.is_valid():
