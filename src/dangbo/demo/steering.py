@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from dangbo.core.dates import today
 from dangbo.members.asof import counts_on
-from dangbo.organizations.models import Organization, OrganizationLink, Term
+from dangbo.organizations.models import Organization, Term
 
 from ..steering.choices import (
     AssigneeMode,
@@ -77,15 +77,6 @@ MOUNTAIN_DISTRICTS = {"Huyện Kỳ Sơn": True, "Huyện Tương Dương": True
 
 def _aware(day: dt.date, hour: int = 9) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
-
-
-def _paths_on(orgs, on) -> dict[int, str]:
-    rows = OrganizationLink.objects.filter(organization__in=orgs).values_list("organization_id", "valid_from", "valid_to", "path")
-    out = {}
-    for org_id, lo, hi, path in rows:
-        if (lo is None or lo <= on) and (hi is None or hi > on):
-            out[org_id] = path
-    return out
 
 
 def _incoming(admin, register, type_code, number, issuer_code, issuer_name, issued, received, summary, signer):

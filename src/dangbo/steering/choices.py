@@ -3,7 +3,7 @@ from django.db import models
 
 class Direction(models.TextChoices):
     INCOMING = "den", "Văn bản đến"
-    OWN = "di", "Văn bản của cấp ủy ban hành"
+    OWN = "di", "Văn bản đi (cấp ủy ban hành)"
 
 
 class ReportKind(models.TextChoices):

@@ -27,8 +27,10 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dangbo.core.dates import add_months
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.paths import subtree_q
+from dangbo.organizations.selectors import valid_on
 
 from .choices import Measure, ReportKind, Unit
 
@@ -94,32 +96,23 @@ def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def _add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def first_full_month(day: dt.date) -> dt.date:
     """The first month lying wholly on or after ``day``."""
-    return day if day.day == 1 else _next_month(_month_start(day))
+    return day if day.day == 1 else add_months(_month_start(day), 1)
 
 
 def meeting_window(start: dt.date, on: dt.date) -> list[dt.date]:
     """The last 12 full months up to ``on`` (a month is full when ``on`` is its last day or later), not
     before the first full month of the term; first days of the months, oldest first (may be empty)."""
     this_month = _month_start(on)
-    month_is_full = _next_month(this_month) - dt.timedelta(days=1) == on
-    last = this_month if month_is_full else _add_months(this_month, -1)
-    first = max(_add_months(last, -11), first_full_month(start))
+    month_is_full = add_months(this_month, 1) - dt.timedelta(days=1) == on
+    last = this_month if month_is_full else add_months(this_month, -1)
+    first = max(add_months(last, -11), first_full_month(start))
     months = []
     month = first
     while month <= last:
         months.append(month)
-        month = _next_month(month)
+        month = add_months(month, 1)
     return months
 
 
@@ -177,7 +170,7 @@ def cells_meeting_every_month(organization, start: dt.date, on: dt.date) -> Deci
     )  # fmt: skip
     cells = (
         OrganizationLink.objects.filter(subtree_q(path, "path"), organization__kind__in=CELL_KINDS)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        .filter(valid_on(on))
         .annotate(n=Coalesce(Subquery(met, output_field=IntegerField()), Value(0)))
         .values_list("organization__founding_date", "n")
     )

@@ -25,7 +25,7 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay, tien
-from dangbo.core.text import clean_spaces, nfc
+from dangbo.core.text import clean_text
 from dangbo.members.asof import path_periods
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
@@ -41,10 +41,6 @@ FLAG_FIELDS = ("poor", "mountainous", "border")
 
 def _is_root(actor) -> bool:
     return bool(getattr(actor, "is_superuser", False) and actor.is_active)
-
-
-def _text(value) -> str:
-    return clean_spaces(nfc(value)) if isinstance(value, str) else ("" if value is None else str(value))
 
 
 # --- Scope --------------------------------------------------------------------------------------------------
@@ -122,7 +118,7 @@ def programme_save(*, actor, organization: Organization, data: dict, programme: 
     p = programme or Programme(organization=organization)
     for k in PROGRAMME_FIELDS:
         if k in data:
-            setattr(p, k, _text(data[k]) if k in ("name", "description") else data[k])
+            setattr(p, k, clean_text(data[k]) if k in ("name", "description") else data[k])
     p.name, p.description = p.name or "", p.description or ""
     e = {}
     if not p.name:
@@ -195,7 +191,7 @@ def _check(actor, programme: Programme, data: dict, paths: _Paths, allowed: dict
     e: dict[str, str] = {}
     supporter, commune, day = data.get("supporter"), data.get("commune"), data.get("date")
     kind = data.get("kind") or ""
-    c = Contribution(programme=programme, kind=kind, description=_text(data.get("description"))[:500])
+    c = Contribution(programme=programme, kind=kind, description=clean_text(data.get("description"))[:500])
     # Who: the supporter's secretary (or cell secretary), or the committee running the programme.
     if supporter is None:
         e["supporter"] = "Tổ chức hỗ trợ: không được để trống."

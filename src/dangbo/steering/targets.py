@@ -28,7 +28,7 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import add_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay, tien
-from dangbo.core.text import clean_spaces, nfc
+from dangbo.core.text import clean_text
 from dangbo.organizations.models import Term
 
 from . import sources
@@ -120,10 +120,6 @@ def midterm_date(term: Term) -> dt.date:
     return start + (term_end(term) - start) / 2
 
 
-def _clean_text(value) -> str:
-    return clean_spaces(nfc(value) or "") if isinstance(value, str) else ("" if value is None else str(value))
-
-
 def _can_set(actor, term: Term) -> None:
     if not policy.can_steer(actor, policy.ADD, term.organization):
         raise PermissionDenied("Bạn không có quyền đặt chỉ tiêu cho nhiệm kỳ này.")
@@ -159,7 +155,7 @@ def target_save(*, actor, term: Term, data: dict, target: Target | None = None) 
         errors["number"] = f"Chỉ tiêu số: nhiệm kỳ {term.name} đã có chỉ tiêu số {number}."
     t.number = number
 
-    text = _clean_text(data.get("text", t.text))
+    text = clean_text(data.get("text", t.text))
     if not text:
         errors["text"] = "Nội dung chỉ tiêu: không được để trống."
     elif len(text) > 500:
@@ -182,7 +178,7 @@ def target_save(*, actor, term: Term, data: dict, target: Target | None = None) 
         errors["measure"] = "Cách tính: giá trị đã chọn không hợp lệ."
     t.measure = measure
 
-    key = _clean_text(data.get("source", t.source))
+    key = clean_text(data.get("source", t.source))
     source = sources.get(key)
     if key and source is None:
         errors["source"] = "Nguồn số liệu: nguồn đã chọn không có trong hệ thống."
@@ -252,7 +248,7 @@ def target_value_enter(*, actor, target: Target, data: dict) -> TargetValue:
     problem = check_value(target.unit, data.get("value"), "Giá trị")
     if problem:
         errors["value"] = problem
-    evidence = _clean_text(data.get("evidence"))
+    evidence = clean_text(data.get("evidence"))
     if not evidence:
         errors["evidence"] = "Căn cứ: không được để trống (ví dụ: Báo cáo số 12-BC/ĐU ngày 10/7/2023)."
     elif len(evidence) > 500:
