@@ -322,3 +322,41 @@ def test_checking_a_chosen_list_costs_the_same_for_any_length(tree, people, djan
     with django_assert_max_num_queries(20):
         t = svc.task_create(actor=people.staff, organization=tree.bloc, chosen=[tree.b, *more], data=data)
     assert t.assignments.count() == 9
+
+
+def test_lists_and_exports_cost_the_same_whatever_their_length(client, tree, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangbo.organizations import services as org_services
+    from dangbo.steering import documents
+
+    def queries(url, params=None):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, params or {}).status_code == 200
+        return len(ctx.captured_queries)
+
+    def grow(n):
+        for i in range(n):
+            doc = documents.document_register(actor=people.staff, register=tree.bloc, data={
+                "doc_type": "CT", "number": 100 + len(Task.objects.all()) + i, "issuer_code": "TW",
+                "issuer_name": "Bộ Chính trị", "issued_date": D(2024, 1, 5), "summary": f"Chỉ thị {i}"})  # fmt: skip
+            _task(people.staff, tree.bloc, document=doc, title=f"Quán triệt chỉ thị {i}")
+
+    grow(1)
+    t = Task.objects.first()
+    client.force_login(people.staff)
+    urls = [(reverse("steering:tasks"), None), (reverse("steering:documents"), None),
+            (t.get_absolute_url(), None), (reverse("steering:task_xlsx", args=[t.pk]), None),
+            (reverse("core:home"), None)]  # fmt: skip
+    before = [queries(u, p) for u, p in urls]
+    grow(4)
+    for i in range(6):  # more organizations under the bloc for the next task
+        org_services.organization_create(actor=people.staff, parent=tree.bloc,
+                                         data={"name": f"Chi bộ Sở {i}", "code": f"S{i}", "kind": "chi_bo_co_so"})  # fmt: skip
+    t2 = _task(people.staff, tree.bloc, title="Nhiệm vụ cho 8 tổ chức")
+    for a in t2.assignments.all()[:4]:
+        svc.report_file(actor=people.staff, assignment=a, data={"session_date": D(2024, 3, 20), "attended": 0})
+    urls[2:4] = [(t2.get_absolute_url(), None), (reverse("steering:task_xlsx", args=[t2.pk]), None)]
+    after = [queries(u, p) for u, p in urls]
+    assert after == before, list(zip([u for u, _ in urls], before, after, strict=True))
