@@ -185,5 +185,8 @@ DANGBO_UPLOAD_MAX_MB = int(os.environ.get("DANGBO_UPLOAD_MAX_MB", "20"))
 DANGBO_TARGET_AT_RISK_RATIO = float(os.environ.get("DANGBO_TARGET_AT_RISK_RATIO", "0.9"))
 # One support contribution above this value (đồng) is refused as a typing error.
 DANGBO_CONTRIBUTION_MAX = int(os.environ.get("DANGBO_CONTRIBUTION_MAX", "10000000000"))
+# The congress-target source "meetings graded good or fair" counts the levels of the grade scale (GradeLevel,
+# data) whose rank is at most this (1 = highest): 2 = Tốt and Khá in the default scale.
+DANGBO_GOOD_GRADE_RANK = int(os.environ.get("DANGBO_GOOD_GRADE_RANK", "2"))
 # Reminders of a task's deadline start this many days before it.
 DANGBO_TASK_REMINDER_DAYS = int(os.environ.get("DANGBO_TASK_REMINDER_DAYS", "7"))

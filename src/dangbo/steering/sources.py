@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -186,7 +187,8 @@ def cells_meeting_every_month(organization, start: dt.date, on: dt.date) -> Deci
 
 def good_meetings(organization, start: dt.date, on: dt.date) -> Decimal | None:
     """Share of the graded regular meetings held in the window (``meeting_window``) in the subtree of their
-    time that were graded Tốt or Khá (``GradeLevel.rank`` ≤ 2): the upper level's grade when given, else the
+    time that were graded Tốt or Khá — the levels of the province's scale (``GradeLevel``, data) whose rank is at
+    most ``DANGBO_GOOD_GRADE_RANK`` (2: the two highest levels) — the upper level's grade when given, else the
     cell's own. Meetings not graded yet are left out (no grade is not a poor grade); None when none is graded."""
     from django.db.models import F
 
@@ -200,7 +202,7 @@ def good_meetings(organization, start: dt.date, on: dt.date) -> Decimal | None:
         Meeting.objects.filter(_subtree_of_the_time(organization, "month"), kind=MeetingKind.REGULAR,
                                state=MeetingState.HELD, month__gte=months[0], month__lte=months[-1])
         .annotate(rank=Coalesce(F("upper_grade__rank"), F("self_grade__rank")))
-        .aggregate(graded=Count("rank"), good=Count("id", filter=Q(rank__lte=2)))
+        .aggregate(graded=Count("rank"), good=Count("id", filter=Q(rank__lte=settings.DANGBO_GOOD_GRADE_RANK)))
     )  # fmt: skip
     return percent(agg["good"], agg["graded"])
 
