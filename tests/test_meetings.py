@@ -272,3 +272,118 @@ def test_years_and_ids_are_written_plainly_in_pages_and_links(client, cell, peop
     body = page.content.decode()
     assert page.context["year"] == 2013 and "năm 2013" in body and "2.013" not in body
     assert "<option selected>2013</option>" in body
+
+
+def test_bad_query_parameters_give_the_normal_pages(client, cell, tree, people):
+    """Months and years out of range, ids that are not numbers or do not fit an integer: never a 500."""
+    client.force_login(people.staff)
+    this_month = f"Sinh hoạt chi bộ tháng {timezone.localdate():%m/%Y}"
+    for thang in ("01/0001", "12/9999", "13/2024", "00/2024", "abc", "03/2024x", " "):
+        r = client.get(reverse("meetings:calendar"), {"thang": thang})
+        assert r.status_code == 200 and this_month in r.content.decode(), thang
+    page = client.get(reverse("meetings:calendar"), {"thang": " 03/2024 "}).content.decode()
+    assert "<h1>Sinh hoạt chi bộ tháng 03/2024</h1>" in page and "?thang=02/2024" in page and "?thang=04/2024" in page
+    huge = "9" * 25
+    for bad in ("abc", "1.5", huge, "²"):
+        r = client.get(reverse("meetings:plan"), {"to_chuc": bad})
+        assert r.status_code == 200 and r.context["chosen"] is None, bad
+        assert "Lập kế hoạch sinh hoạt" in r.content.decode() and "Chi bộ Văn phòng (Đảng bộ Sở Y tế)" in r.content.decode()
+        r = client.post(reverse("meetings:plan") + f"?to_chuc={bad}", {"organization": bad, "kind": "thuong_ky",
+                                                                        "planned_at": "05/03/2024 14:00"})  # fmt: skip
+        assert r.status_code == 200 and r.context["chosen"] is None and not Meeting.objects.exists(), bad
+    this_year = timezone.localdate().year
+    for params in ({"to_chuc": "abc"}, {"to_chuc": huge, "nam": huge}, {"nam": "abc"}, {"to_chuc": "²", "nam": "²"}):
+        r = client.get(reverse("meetings:overview"), params)
+        body = r.content.decode()
+        assert r.status_code == 200 and r.context["root"] == tree.bloc and r.context["year"] == this_year, params
+        assert f"Theo dõi sinh hoạt chi bộ năm {this_year}" in body and "Đảng bộ Sở Y tế" in body
+    assert client.get(reverse("meetings:overview"), {"nam": "1"}).context["year"] == 2000
+
+
+def test_a_held_or_cancelled_meeting_keeps_its_date(client, cell, people, root_user):
+    m = plan(root_user, cell, D(2024, 3, 5))
+    m = call(root_user, m, ALL_PRESENT)
+    before = AuditEvent.objects.count()
+    with pytest.raises(ApplicationError) as e:
+        services.meeting_update_plan(actor=root_user, meeting=m, data={"planned_at": at(D(2024, 3, 12))})
+    assert e.value.field_errors["planned_at"] == "Thời gian: buổi sinh hoạt đã họp, không đổi được thời gian."
+    m.refresh_from_db()
+    assert m.planned_at == at(D(2024, 3, 5)) and AuditEvent.objects.count() == before
+    # The rest of the plan can still be corrected; the form sends the unchanged time back.
+    m = services.meeting_update_plan(actor=root_user, meeting=m, data={"planned_at": at(D(2024, 3, 5)), "place": "Hội trường"})
+    assert m.place == "Hội trường" and m.planned_at == at(D(2024, 3, 5)) and m.state == "da_hop"
+    # Through the page: the error is on the field.
+    client.force_login(people.cell_secretary)
+    r = client.post(reverse("meetings:edit", args=[m.pk]), {"kind": "thuong_ky", "planned_at": "12/03/2024 14:00"})
+    assert r.status_code == 200 and "Thời gian: buổi sinh hoạt đã họp, không đổi được thời gian." in r.content.decode()
+    # A cancelled meeting does not move either; a planned one does.
+    cancelled = services.meeting_cancel(actor=root_user, meeting=plan(root_user, cell, D(2024, 4, 5)))
+    with pytest.raises(ApplicationError) as e:
+        services.meeting_update_plan(actor=root_user, meeting=cancelled, data={"planned_at": at(D(2024, 4, 9))})
+    assert e.value.field_errors["planned_at"] == "Thời gian: buổi sinh hoạt đã hủy, không đổi được thời gian."
+    planned = plan(root_user, cell, D(2024, 5, 5))
+    planned = services.meeting_update_plan(actor=root_user, meeting=planned, data={"planned_at": at(D(2024, 5, 9))})
+    assert planned.planned_at == at(D(2024, 5, 9))
+
+
+def test_the_plan_page_lists_the_cells_in_a_fixed_number_of_queries(client, tree, people, root_user, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangbo.organizations import services as org_services
+
+    client.force_login(people.staff)
+    with CaptureQueriesContext(connection) as few:
+        assert "Chi bộ Khoa Nội (Đảng bộ Sở Y tế)" in client.get(reverse("meetings:plan")).content.decode()
+    for i in range(15):
+        org_services.organization_create(actor=root_user, parent=tree.a,
+                                         data={"name": f"Chi bộ Phòng {i}", "code": f"SYT-P{i}", "kind": "chi_bo_truc_thuoc"})  # fmt: skip
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(reverse("meetings:plan")).content.decode()
+    assert "Chi bộ Phòng 14 (Đảng bộ Sở Y tế)" in page
+
+
+def test_the_roll_of_a_plenary_follows_the_tree_of_the_meeting_date(cell, tree, people, root_user):
+    """A member attached to a cell of the committee on the meeting date counts, even if that cell left since."""
+    from dangbo.organizations import restructure
+    from dangbo.organizations import services as org_services
+
+    visit = lifecycle.transfer_send(actor=root_user, member=people.m_b, kind="tam_thoi", to_organization=tree.a2,
+                                    sent_date=D(2024, 2, 1), temporary_until=D(2024, 12, 1))  # fmt: skip
+    lifecycle.transfer_receive(actor=root_user, transfer=visit, cell=tree.a2, received_date=D(2024, 2, 3))
+    other = org_services.organization_create(actor=root_user, parent=tree.bloc,
+                                             data={"name": "Đảng bộ Sở Giáo dục", "code": "SGD", "kind": "dang_bo_co_so"})  # fmt: skip
+    restructure.organization_move(actor=root_user, organization=tree.a2, new_parent=other, date=D(2024, 6, 1))
+    before = {e.member.full_name: e.category for e in roll(tree.a, D(2024, 3, 5))}
+    assert before["Đặng Thị Hoa"] == "tam_den" and before["Lê Văn An"] == "base"
+    after = {e.member.full_name: e.category for e in roll(tree.a, D(2024, 7, 5))}
+    assert "Đặng Thị Hoa" not in after and "Lê Văn An" not in after
+    assert {e.member.full_name: e.category for e in roll(other, D(2024, 7, 5))} == {"Lê Văn An": "base", "Đặng Thị Hoa": "tam_den"}
+
+
+def test_minutes_docx_prints_the_names_of_the_meeting_date(client, cell, tree, people, root_user):
+    import io
+
+    import docx
+
+    from dangbo.organizations import restructure
+    from dangbo.organizations import services as org_services
+
+    m = plan(root_user, cell, D(2024, 3, 5))
+    restructure.organization_rename(actor=root_user, organization=cell, name="Chi bộ Văn phòng Sở", date=D(2024, 5, 1))
+    restructure.organization_rename(actor=root_user, organization=tree.a, name="Đảng bộ Sở Y tế tỉnh", date=D(2024, 6, 1))
+    other = org_services.organization_create(actor=root_user, parent=tree.bloc,
+                                             data={"name": "Đảng bộ Sở Giáo dục", "code": "SGD", "kind": "dang_bo_co_so"})  # fmt: skip
+    restructure.organization_move(actor=root_user, organization=cell, new_parent=other, date=D(2024, 7, 1))
+    later = plan(root_user, cell, D(2024, 8, 5))
+
+    def header(meeting):
+        client.force_login(root_user)
+        d = docx.Document(io.BytesIO(client.get(reverse("meetings:minutes_docx", args=[meeting.pk])).content))
+        return "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
+
+    old = header(m)
+    assert "ĐẢNG BỘ SỞ Y TẾ\n" in old + "\n" and "CHI BỘ VĂN PHÒNG\n" in old + "\n"
+    assert "SỞ GIÁO DỤC" not in old and "VĂN PHÒNG SỞ" not in old and "Y TẾ TỈNH" not in old
+    new = header(later)
+    assert "ĐẢNG BỘ SỞ GIÁO DỤC" in new and "CHI BỘ VĂN PHÒNG SỞ" in new and "Y TẾ" not in new

@@ -163,3 +163,44 @@ def test_committee_of_a_large_organization_takes_the_member_by_record_number(cli
     assert client.post(url, {"form": "seat", "seat-member": people.m_a1b.pk, "seat-position": "pho_bi_thu"}).status_code == 302
     response = client.post(url, {"form": "seat", "seat-member": people.m_b.pk, "seat-position": "uy_vien_bch"})
     assert "giá trị đã chọn không hợp lệ" in response.content.decode()
+
+
+def test_the_date_of_the_tree_page_is_checked(client, tree, people):
+    client.force_login(people.staff)
+    url = reverse("organizations:tree")
+    for raw in ("30/02/2025", "abc", "01/01/0001", "31/12/9999"):
+        r = client.get(url, {"ngay": raw})
+        assert r.status_code == 200 and r.context["on"] is None, raw
+        assert r.context["date_error"] == f"Ngày «{raw}» không hợp lệ, cần có dạng dd/mm/yyyy."
+    future = client.get(url, {"ngay": "01/01/2999"})
+    assert future.context["on"] is None and future.context["date_error"] == "Ngày xem cây tổ chức không được sau ngày hôm nay."
+    good = client.get(url, {"ngay": " 01/06/2024 "})
+    assert good.context["on"] == dt.date(2024, 6, 1) and good.context["date_error"] == ""
+    assert client.get(reverse("organizations:children", args=[tree.a.pk]), {"ngay": "abc"}).status_code == 200
+
+
+def test_a_move_keeps_the_stored_counts_and_needs_a_parent_active_on_the_date(tree, people, root_user, make_member):
+    from dangbo.members import lifecycle
+    from dangbo.organizations import counts, restructure
+
+    make_member(tree.a1, "Phạm Văn Dự", status="du_bi", official_date=None)
+    lifecycle.event_record(actor=root_user, member=people.m_a2, kind="mien", date=dt.date(2024, 1, 1))
+    new_home = services.organization_create(actor=root_user, parent=tree.province, data={
+        "name": "Đảng bộ UBND tỉnh", "code": "UBND", "kind": OrgKind.DIRECT, "founding_date": dt.date(2024, 5, 1)})  # fmt: skip
+    with pytest.raises(ApplicationError) as error:
+        restructure.organization_move(actor=root_user, organization=tree.a, new_parent=new_home, date=dt.date(2024, 4, 1))
+    assert error.value.field_errors["new_parent"] == "Trực thuộc: «Đảng bộ UBND tỉnh» không hoạt động vào ngày 01/04/2024."
+    restructure.organization_move(actor=root_user, organization=tree.a, new_parent=new_home, date=dt.date(2024, 6, 1))
+    stored = {o.code: (o.official_count, o.probationary_count) for o in Organization.objects.all()}
+    assert stored["SYT"] == (3, 1) and stored["UBND"] == (3, 1) and stored["KCQ"] == (1, 0) and stored["NA"] == (4, 1)
+    counts.recount()
+    assert {o.code: (o.official_count, o.probationary_count) for o in Organization.objects.all()} == stored
+
+
+def test_the_report_names_exempted_members_by_the_official_term(client, tree, people, root_user):
+    from dangbo.members import lifecycle
+
+    lifecycle.event_record(actor=root_user, member=people.m_a2, kind="mien", date=dt.date(2024, 1, 1))
+    client.force_login(people.staff)
+    body = client.get(reverse("reports:index"), {"organization": tree.a.pk, "on": "01/06/2024"}).content.decode()
+    assert "được miễn công tác và sinh hoạt đảng" in body and "được miễn sinh hoạt<" not in body

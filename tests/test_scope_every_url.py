@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dangbo.organizations import services as org_services
 
 A_NAMES = ["Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn An", "Đảng bộ Sở Y tế", "Chi bộ Khoa Nội", "secretary_a",
-           "Võ Thị Ứng Viên", "Đảng ủy Sở Y tế"]
+           "Võ Thị Ứng Viên", "Đảng ủy Sở Y tế", "Phòng họp Sở Y tế A"]
 
 
 def all_patterns(resolver=None, namespace=""):
@@ -52,7 +52,7 @@ def history_of_a(tree, people, root_user):
     from dangbo.meetings import services as meeting_services
 
     meeting = meeting_services.meeting_plan(actor=root_user, organization=tree.a1, data={
-        "kind": "thuong_ky", "planned_at": timezone.make_aware(dt.datetime(2024, 3, 5, 14)), "place": "Phòng họp",
+        "kind": "thuong_ky", "planned_at": timezone.make_aware(dt.datetime(2024, 3, 5, 14)), "place": "Phòng họp Sở Y tế A",
     })  # fmt: skip
     return {"transfer_pk": transfer.pk, "candidate_pk": candidate.pk,
             "event_pk": people.m_a1.events.first().pk, "meeting": meeting, **_steering_of_a(tree, root_user)}  # fmt: skip
@@ -150,12 +150,29 @@ def test_pages_without_parameters_show_nothing_of_a(client, tree, people, seat, 
         body = response.content.decode()
         for text in A_NAMES:
             assert text not in body, f"{name} shows {text!r} to {persona}"
+    # The month and the year of A's meeting (03/2024): the calendar and the grid show nothing of it.
+    for name, params in (("meetings:calendar", {"thang": "03/2024"}), ("meetings:overview", {"nam": "2024"}),
+                         ("meetings:overview", {"nam": "2024", "to_chuc": tree.a.pk})):
+        response = client.get(reverse(name), params)
+        assert response.status_code == 200, f"{name} {params} → {response.status_code}"
+        body = response.content.decode()
+        for text in A_NAMES:
+            assert text not in body, f"{name} {params} shows {text!r} to {persona}"
     # Asking the list for A's subtree explicitly does not help either.
     body = client.get(reverse("members:list"), {"organization": tree.a.pk}).content.decode()
     for text in A_NAMES[:3]:
         assert text not in body
     body = client.get(reverse("members:list"), {"q": "nguyen"}).content.decode()
     assert "Nguyễn Văn Hùng" not in body
+
+
+def test_staff_of_the_bloc_see_the_meeting_of_a(client, tree, people, seat, history_of_a):
+    """The other side of the pages above: the meeting of A is on them for those whose scope includes A."""
+    client.force_login(people.staff)
+    body = client.get(reverse("meetings:calendar"), {"thang": "03/2024"}).content.decode()
+    assert "Phòng họp Sở Y tế A" in body and history_of_a["meeting"].get_absolute_url() in body
+    grid = client.get(reverse("meetings:overview"), {"nam": "2024", "to_chuc": tree.a.pk})
+    assert grid.context["root"] == tree.a and "Chi bộ Khoa Nội" in grid.content.decode()
 
 
 def test_anonymous_is_sent_to_login(client, tree, people, seat, history_of_a):

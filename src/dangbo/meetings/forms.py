@@ -5,7 +5,7 @@ from django import forms
 from dangbo.core.forms import VNFormMixin
 from dangbo.members.models import Member
 
-from .choices import MeetingKind, Presence
+from .choices import Presence
 from .models import GradeLevel, Meeting
 from .services import MINUTES_FIELDS, PLAN_FIELDS
 
@@ -124,5 +124,3 @@ class GradeForm(forms.Form):
     level = forms.ModelChoiceField(label="Xếp loại", queryset=GradeLevel.objects.filter(active=True), empty_label=None)
     note = forms.CharField(label="Nhận xét", max_length=500, required=False)
 
-
-KIND_CHOICES = MeetingKind.choices

@@ -5,18 +5,32 @@ from __future__ import annotations
 from django.utils import timezone
 
 from dangbo.members.letters_build import _place
-from dangbo.organizations.models import Organization
+from dangbo.organizations.models import Organization, OrganizationLink
+from dangbo.organizations.selectors import valid_on
 
 from .choices import MeetingKind, Presence
 from .minutes_docx import Minutes, minutes_docx
 from .roll import ATTACHED, AWAY, EXEMPTED, roll
 
 
+def _names_on(org: Organization, day) -> tuple[str, str]:
+    """(the organization's name, its superior's name) as they were on ``day`` (``OrganizationLink``): the minutes
+    of a past meeting keep the names of its time after a renaming or a move. Today's names if no link covers it."""
+    link = OrganizationLink.objects.filter(valid_on(day), organization=org).first()
+    name = (link.name if link else "") or org.name
+    parent_id = link.parent_id if link else org.parent_id
+    if parent_id is None:
+        return name, ""
+    names = OrganizationLink.objects.filter(valid_on(day), organization_id=parent_id).values_list("name", flat=True)
+    superior = names.first() or Organization.objects.filter(pk=parent_id).values_list("name", flat=True).first()
+    return name, superior or ""
+
+
 def minutes_for(m) -> bytes:
     org = m.organization
     day = timezone.localtime(m.planned_at).date()
     entries = roll(org, day)
-    parent = Organization.objects.filter(pk=org.parent_id).first()
+    name, superior = _names_on(org, day)
     rows = list(m.attendance.select_related("member").order_by("member__name_sort"))
     if m.kind == MeetingKind.REGULAR:
         title = f"Sinh hoạt chi bộ thường kỳ tháng {m.month:%m/%Y}"
@@ -25,7 +39,7 @@ def minutes_for(m) -> bytes:
     local = timezone.localtime
     return minutes_docx(Minutes(
         # HD 36: the superior organization, then the issuing body — for minutes, the cell itself.
-        superior_body=parent.name.upper() if parent else "", issuing_body=org.name.upper(),
+        superior_body=superior.upper(), issuing_body=name.upper(),
         place=_place(org), date=day, kind_title=title,
         started_at=local(m.started_at).replace(tzinfo=None) if m.started_at else None,
         ended_at=local(m.ended_at).replace(tzinfo=None) if m.ended_at else None,

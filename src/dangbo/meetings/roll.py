@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from dangbo.members.asof import path_on
+from dangbo.members.asof import on_roll, path_on, rows_on
 from dangbo.members.choices import TransferKind, TransferState
 from dangbo.members.models import Member, MemberPeriod, Transfer
 from dangbo.organizations.choices import CELL_KINDS
+from dangbo.organizations.models import OrganizationLink
 from dangbo.organizations.paths import subtree_q
+from dangbo.organizations.selectors import valid_on
 
 BASE, EXEMPTED, AWAY, ATTACHED = "base", "mien", "tam_di", "tam_den"
 LABELS = {BASE: "Đảng viên của chi bộ", ATTACHED: "Sinh hoạt tạm thời tại chi bộ", EXEMPTED: "Được miễn sinh hoạt",
@@ -45,20 +47,19 @@ def _temporary_on(day: dt.date) -> Q:
 
 def roll(cell, day: dt.date) -> list[RollEntry]:
     """The roll of ``cell`` on ``day``, in Vietnamese name order. For a committee (plenary, hội nghị toàn thể)
-    the roll is every member of its subtree that day."""
+    the roll is every member of its subtree that day, and the members attached to a cell of that subtree *as the
+    tree was on that day* (a cell moved in or out since does not change a past roll)."""
     if cell.kind in CELL_KINDS:
-        placed = Q(organization=cell)
+        periods = MemberPeriod.objects.filter(on_roll(day), organization=cell)
+        here = Q(received_cell=cell) | Q(received_cell__isnull=True, to_organization=cell)
     else:  # a committee's plenary: every member of its subtree that day
+        periods = rows_on(cell, day)
         path = path_on(cell, day)
-        placed = subtree_q(path, "org_path") if path else Q(pk__in=[])
-    periods = MemberPeriod.objects.filter(placed, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
-    )
+        in_tree = subtree_q(path, "path") if path else Q(pk__in=[])
+        inside = OrganizationLink.objects.filter(valid_on(day), in_tree).values("organization_id")
+        here = Q(received_cell__in=inside) | Q(received_cell__isnull=True, to_organization__in=inside)
     own = {p.member_id: p.exempted for p in periods.only("member_id", "exempted")}
     away = set(Transfer.objects.filter(_temporary_on(day), member_id__in=own).values_list("member_id", flat=True))
-    here = Q(received_cell=cell) | Q(received_cell__isnull=True, to_organization=cell)
-    if cell.kind not in CELL_KINDS:
-        here = Q(received_cell__path__startswith=cell.path) | Q(received_cell__isnull=True, to_organization__path__startswith=cell.path)
     attached = set(
         Transfer.objects.filter(_temporary_on(day), received_date__lte=day)
         .filter(here)

@@ -31,6 +31,7 @@ from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization, OrganizationLink
 from dangbo.organizations.paths import subtree_q
 
+from . import quality
 from .choices import MeetingKind, MeetingState, Presence
 from .models import Attendance, Meeting
 
@@ -159,7 +160,8 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
                 "status": max(counts, key=lambda k: counts[k]) if cells == 1 else None,
             })  # fmt: skip
         row.thematic = [thematic.get((g.pk, q), 0) for q in range(4)]
-        row.weak = missed >= 2 * cells or any(m["rate"] is not None and m["rate"] <= 85 for m in row.months)
+        low = [m for m in row.months if m["rate"] is not None and m["rate"] <= quality.MIN_ATTENDANCE]  # criterion failed
+        row.weak = missed >= 2 * cells or bool(low)
         rows.append(row)
     return rows, months
 

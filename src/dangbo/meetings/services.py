@@ -14,7 +14,7 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay
-from dangbo.core.text import clean_spaces, nfc
+from dangbo.core.text import clean_text
 from dangbo.members.asof import path_on
 
 from . import quality
@@ -48,7 +48,14 @@ def can_grade_upper(actor, organization) -> bool:
 
 
 def _clean(value):
-    return clean_spaces(nfc(value)) if isinstance(value, str) else value
+    """Text inputs as stored (core.text.clean_text); dates, numbers, members and None unchanged."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _minute(moment: dt.datetime) -> dt.datetime:
+    """A time as the plan form shows it (local, to the minute), so re-saving an unchanged form is no change."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return local.replace(second=0, microsecond=0, tzinfo=None)
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
@@ -112,6 +119,14 @@ def _locked(meeting: Meeting, actor) -> Meeting:
 def meeting_update_plan(*, actor, meeting: Meeting, data: dict) -> Meeting:
     m = _locked(meeting, actor)
     before = snapshot(m)
+    new_time = data.get("planned_at")
+    if m.state != MeetingState.PLANNED and new_time is not None and _minute(new_time) != _minute(m.planned_at):
+        # The roll, the attendance and the minutes were taken on the meeting's date: it cannot move any more.
+        raise ApplicationError(
+            "Không đổi được thời gian của buổi sinh hoạt này.",
+            field_errors={"planned_at": f"Thời gian: buổi sinh hoạt {m.get_state_display().lower()}, "
+                                        "không đổi được thời gian."},
+        )  # fmt: skip
     for k in PLAN_FIELDS:
         if k in data:
             setattr(m, k, _clean(data[k]) if data[k] is not None else ("" if k in ("topic", "place", "agenda") else None))
@@ -165,7 +180,7 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict[int, tuple[str, str
             errors[f"m{member_id}"] = f"{entry.member.full_name}: được miễn hoặc đang sinh hoạt nơi khác, không điểm danh."
         elif presence not in Presence.values:
             errors[f"m{member_id}"] = f"{entry.member.full_name}: chưa chọn có mặt hay vắng."
-        elif presence == Presence.EXCUSED and not clean_spaces(reason or ""):
+        elif presence == Presence.EXCUSED and not clean_text(reason):
             errors[f"m{member_id}"] = f"{entry.member.full_name}: vắng có lý do thì ghi lý do."
     missing = [e for pk, e in expected.items() if e.counted and pk not in rows]
     for e in missing:
@@ -175,7 +190,7 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict[int, tuple[str, str
     before = snapshot(m)
     m.attendance.all().delete()
     Attendance.objects.bulk_create(
-        Attendance(meeting=m, member_id=pk, presence=p, reason=_clean(r or "") if p in (Presence.EXCUSED, Presence.UNEXCUSED) else "")
+        Attendance(meeting=m, member_id=pk, presence=p, reason=clean_text(r) if p in (Presence.EXCUSED, Presence.UNEXCUSED) else "")
         for pk, (p, r) in rows.items()
     )  # fmt: skip
     m.state = MeetingState.HELD
@@ -221,7 +236,7 @@ def minutes_save(*, actor, meeting: Meeting, data: dict, tasks: list[dict] | Non
     if tasks is not None:
         m.tasks.all().delete()
         MeetingTask.objects.bulk_create(
-            MeetingTask(meeting=m, member=t.get("member"), content=_clean(t["content"]), due_date=t.get("due_date"))
+            MeetingTask(meeting=m, member=t.get("member"), content=clean_text(t["content"]), due_date=t.get("due_date"))
             for t in tasks if t.get("content")
         )  # fmt: skip
     _refresh_summary(m)
@@ -240,19 +255,9 @@ def grade(*, actor, meeting: Meeting, level: GradeLevel, upper: bool = False, no
         raise ApplicationError("Chỉ xếp loại buổi sinh hoạt đã họp.")
     before = snapshot(m)
     if upper:
-        m.upper_grade, m.upper_graded_by, m.upper_grade_note = level, actor, _clean(note or "")
+        m.upper_grade, m.upper_graded_by, m.upper_grade_note = level, actor, clean_text(note)
     else:
         m.self_grade = level
     m.save()
     record(actor=actor, action=Action.UPDATE, obj=m, before=before, scope_path=m.organization.path)
     return m
-
-
-def meetings_in_scope(actor):
-    from dangbo.organizations.models import Organization
-
-    orgs = policy.scope(actor, policy.VIEW, Organization.objects.all())
-    return Meeting.objects.filter(organization__in=orgs)
-
-
-

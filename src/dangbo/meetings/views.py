@@ -15,7 +15,7 @@ from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
 from dangbo.core.dates import today
 from dangbo.core.forms import post_action, run_service
-from dangbo.core.http import file_response
+from dangbo.core.http import date_param, file_response, int_param
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import organizations_for_filter
@@ -41,11 +41,10 @@ def _managed(request, pk):
 
 
 def _month_param(request) -> dt.date:
-    raw = request.GET.get("thang", "")
-    try:
-        return dt.datetime.strptime(raw, "%m/%Y").date()
-    except ValueError:
-        return today().replace(day=1)
+    """The "?thang=mm/yyyy" of the calendar; this month for anything else (also years the forms refuse, so the
+    previous/next links never leave the calendar's range)."""
+    raw = (request.GET.get("thang") or "").strip()
+    return (date_param("01/" + raw) if raw else None) or today().replace(day=1)
 
 
 @login_required
@@ -65,10 +64,11 @@ def calendar(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan(request):
-    orgs = policy.placement_scope(request.user, Organization.objects.filter(end_date__isnull=True)).order_by("path")
+    orgs = policy.placement_scope(request.user, Organization.objects.filter(end_date__isnull=True))
+    orgs = orgs.select_related("parent").order_by("path")  # the list shows each one's long name (with its parent)
     if not orgs.exists():
         raise Http404
-    chosen = orgs.filter(pk=request.GET.get("to_chuc") or request.POST.get("organization") or 0).first()
+    chosen = orgs.filter(pk=int_param(request.GET.get("to_chuc") or request.POST.get("organization"), 0)).first()
     if chosen is None and orgs.count() == 1:
         chosen = orgs.first()
     initial = {"kind": MeetingKind.REGULAR}
@@ -194,11 +194,8 @@ def overview(request):
     """The directing committee's month × organization grid, with weak cells and absentees."""
     accepted, offered = organizations_for_filter(request.user, selected=request.GET.get("to_chuc"))
     roots = policy.root_organizations(request.user)
-    root = accepted.filter(pk=request.GET.get("to_chuc") or (roots[0] if roots else 0)).first()
-    try:
-        year = int(request.GET.get("nam") or today().year)
-    except ValueError:
-        year = today().year
+    root = accepted.filter(pk=int_param(request.GET.get("to_chuc"), 0) or (roots[0] if roots else 0)).first()
+    year = int_param(request.GET.get("nam") or today().year, today().year)
     year = min(max(year, 2000), today().year + 1)
     rows, months = selectors.grid(request.user, root, year) if root else ([], [])
     absent = selectors.absentees(request.user, year, root=root) if root else []

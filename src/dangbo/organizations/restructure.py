@@ -24,12 +24,14 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay
-from dangbo.core.text import clean_spaces, fold, nfc
+from dangbo.core.text import clean_text, fold
+from dangbo.members.choices import ACTIVE_STATUSES, MemberStatus
 
 from . import counts
 from .choices import ALLOWED_PARENTS, CELL_KINDS, OrgKind
 from .models import Organization, OrganizationLink
 from .paths import child_path, subtree_q
+from .selectors import valid_on
 
 
 def _check_date(date: dt.date | None, org: Organization) -> None:
@@ -51,15 +53,6 @@ def _check_date(date: dt.date | None, org: Organization) -> None:
         )
     if org.end_date:
         raise ApplicationError(f"«{org}» đã kết thúc hoạt động ngày {ngay(org.end_date)}.")
-
-
-def _active_on(org: Organization, date: dt.date) -> bool:
-    return (
-        OrganizationLink.objects.filter(organization=org)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=date))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=date))
-        .exists()
-    )
 
 
 def _split_links(subtree: list[Organization], date: dt.date, changes: dict[int, dict], decision_no: str) -> None:
@@ -155,25 +148,21 @@ def organization_move(
     elif new_parent.kind not in ALLOWED_PARENTS.get(org.kind, ()):
         names = ", ".join(OrgKind(k).label for k in ALLOWED_PARENTS.get(org.kind, ()) if k)
         errors["new_parent"] = f"Trực thuộc: {org.get_kind_display()} chỉ được đặt dưới {names}."
-    elif new_parent.end_date or not _active_on(new_parent, date):
+    elif new_parent.end_date or not OrganizationLink.objects.filter(valid_on(date), organization=new_parent).exists():
         errors["new_parent"] = f"Trực thuộc: «{new_parent}» không hoạt động vào ngày {ngay(date)}."
     if errors:
         raise ApplicationError("Chưa chuyển được tổ chức.", field_errors=errors)
     before = snapshot(org)
     official, probationary = org.official_count, org.probationary_count
     old_parent_path = org.parent.path if org.parent_id else ""
-    for pk in counts.path_ids(old_parent_path):
-        Organization.objects.filter(pk=pk).update(
-            official_count=F("official_count") - official, probationary_count=F("probationary_count") - probationary
-        )
+    counts.adjust(old_parent_path, MemberStatus.OFFICIAL, -official)
+    counts.adjust(old_parent_path, MemberStatus.PROBATIONARY, -probationary)
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
     old_path, new_path = _repath(org, new_parent)
-    for pk in counts.path_ids(new_parent.path):
-        Organization.objects.filter(pk=pk).update(
-            official_count=F("official_count") + official, probationary_count=F("probationary_count") + probationary
-        )
+    counts.adjust(new_parent.path, MemberStatus.OFFICIAL, official)
+    counts.adjust(new_parent.path, MemberStatus.PROBATIONARY, probationary)
     subtree = list(Organization.objects.filter(subtree_q(new_path)))
-    _split_links(subtree, date, {}, clean_spaces(nfc(decision_no)))
+    _split_links(subtree, date, {}, clean_text(decision_no))
     _split_member_periods(old_path, new_path, date)
     _repath_meetings(old_path, new_path, date)
     _repath_contributions(old_path, new_path, date)
@@ -195,7 +184,7 @@ def organization_rename(
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     if not policy.can(actor, policy.CHANGE, org):
         raise PermissionDenied("Bạn không có quyền đổi tên tổ chức này.")
-    name = clean_spaces(nfc(name or ""))
+    name = clean_text(name)
     if not name:
         raise ApplicationError("Thiếu tên mới.", field_errors={"name": "Tên tổ chức: không được để trống."})
     if name == org.name:
@@ -204,9 +193,9 @@ def organization_rename(
     before = snapshot(org)
     org.name, org.name_norm = name, fold(name)
     if short_name is not None:
-        org.short_name = clean_spaces(nfc(short_name))
+        org.short_name = clean_text(short_name)
     org.save()
-    _split_links([org], date, {}, clean_spaces(nfc(decision_no)))
+    _split_links([org], date, {}, clean_text(decision_no))
     record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path)
     return org
 
@@ -224,11 +213,11 @@ def organization_dissolve(
     _check_date(date, org)
     if org.children.filter(end_date__isnull=True).exists():
         raise ApplicationError(f"«{org}» còn tổ chức trực thuộc đang hoạt động; hãy chuyển hoặc giải thể trước.")
-    on_roll = Member.objects.filter(organization=org, status__in=["du_bi", "chinh_thuc", "dang_chuyen"]).count()
+    on_roll = Member.objects.filter(organization=org, status__in=[*ACTIVE_STATUSES, MemberStatus.IN_TRANSIT]).count()
     if on_roll:
         raise ApplicationError(f"«{org}» còn {on_roll} đảng viên; hãy chuyển sinh hoạt cho đảng viên trước.")
     before = snapshot(org)
-    org.end_date, org.end_decision_no = date, clean_spaces(nfc(decision_no))
+    org.end_date, org.end_decision_no = date, clean_text(decision_no)
     org.save()
     OrganizationLink.objects.filter(organization=org, valid_to__isnull=True).update(valid_to=date)
     record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path)
@@ -267,7 +256,7 @@ def organization_merge(
             raise ApplicationError("Tổ chức nhận phải khác và không nằm dưới tổ chức được hợp nhất.")
         for child in src.children.filter(end_date__isnull=True):
             organization_move(actor=actor, organization=child, new_parent=target, date=date, decision_no=decision_no)
-        members = Member.objects.filter(organization=src, status__in=["du_bi", "chinh_thuc"])
+        members = Member.objects.filter(organization=src, status__in=ACTIVE_STATUSES)
         if members.exists():
             if not target.is_cell:
                 raise ApplicationError(f"«{src}» có đảng viên: tổ chức nhận phải là một chi bộ.")

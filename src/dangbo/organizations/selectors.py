@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Q
 
 from dangbo.accounts import policy
+from dangbo.core.http import int_param
 from dangbo.core.text import fold
 
 from .models import Organization, OrganizationLink
@@ -30,8 +31,9 @@ def organizations_for_filter(actor, *, selected=None):
     # (a province has ~1,500 grassroots organizations): then one level.
     depth = top + 2 if qs.filter(depth__lte=top + 2)[:MAX_OFFERED + 1].count() <= MAX_OFFERED else top + 1
     q = Q(depth__lte=depth)
-    if selected and str(selected).isdigit():
-        q |= Q(pk=int(selected))
+    chosen = int_param(selected)
+    if chosen is not None:
+        q |= Q(pk=chosen)
     return qs, qs.filter(q).order_by("path")
 
 

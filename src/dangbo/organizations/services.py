@@ -9,7 +9,7 @@ from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.core.text import clean_spaces, fold, nfc
+from dangbo.core.text import clean_text, fold
 
 from .choices import ALLOWED_PARENTS, OrgKind
 from .models import CommitteeSeat, Organization, OrganizationLink, Term
@@ -26,7 +26,7 @@ def _normalized(data: dict, fields) -> dict:
     for key in fields:
         if key in data:
             value = data[key]
-            out[key] = clean_spaces(nfc(value)) if isinstance(value, str) else value
+            out[key] = clean_text(value) if isinstance(value, str) else value  # dates, numbers, None unchanged
     return out
 
 
@@ -102,7 +102,7 @@ def organization_update(*, actor, organization: Organization, data: dict) -> Org
 def term_create(*, actor, organization: Organization, name: str, start_date, end_date=None) -> Term:
     if not policy.can(actor, policy.CHANGE, organization):
         raise PermissionDenied("Bạn không có quyền sửa cấp ủy của tổ chức này.")
-    name = clean_spaces(nfc(name) or "")
+    name = clean_text(name)
     errors = {}
     if not name:
         errors["name"] = "Nhiệm kỳ: không được để trống."

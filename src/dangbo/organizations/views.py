@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,6 +9,8 @@ from dangbo.audit.selectors import history_page
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
+from dangbo.core.http import date_param
+from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.selectors import member_scope
 
 from . import restructure, selectors, services
@@ -43,9 +43,8 @@ def _date_param(request):
     raw = (request.GET.get("ngay") or "").strip()
     if not raw:
         return None, ""
-    try:
-        day = dt.datetime.strptime(raw, "%d/%m/%Y").date()
-    except ValueError:
+    day = date_param(raw)
+    if day is None:
         return None, f"Ngày «{raw}» không hợp lệ, cần có dạng dd/mm/yyyy."
     if day > today():
         return None, "Ngày xem cây tổ chức không được sau ngày hôm nay."
@@ -196,7 +195,7 @@ def restructure_page(request, pk):
         "doi_ten": RenameForm(data if which == "doi_ten" else None, prefix="doi_ten",
                               initial={"short_name": org.short_name}),
         "tach": SplitForm(data if which == "tach" else None, prefix="tach",
-                          members=member_scope(request.user).filter(organization=org, status__in=["du_bi", "chinh_thuc"])
+                          members=member_scope(request.user).filter(organization=org, status__in=ACTIVE_STATUSES)
                           .order_by("name_sort")),
         "hop_nhat": MergeForm(data if which == "hop_nhat" else None, prefix="hop_nhat",
                               targets=selectors.organization_scope(request.user, policy.CHANGE).filter(pk__in=siblings)),
