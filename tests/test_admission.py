@@ -3,10 +3,12 @@ introducers, the two-thirds vote, ceremony and review deadlines in working days,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
+from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.members import admission, lifecycle, selectors_history
 from dangbo.members.models import Candidate, Member
@@ -112,6 +114,27 @@ def test_admission_refused_writes_nothing(ready, root_user):
     assert "votes_for" in e.value.field_errors and Member.objects.count() == before
 
 
+def test_introducers_since_dates_not_after_the_cell_vote_nor_today(ready, root_user):
+    with pytest.raises(ApplicationError) as e:
+        admission.candidate_save(actor=root_user, candidate=ready, data={"introducer_2_since": D(2024, 3, 11)})
+    assert e.value.field_errors == {
+        "introducer_2_since": "Người thứ hai biết người xin vào Đảng từ: không được sau ngày chi bộ xét, biểu quyết."
+    }
+    tomorrow = today() + dt.timedelta(days=1)
+    with pytest.raises(ApplicationError) as e:
+        admission.candidate_save(actor=root_user, candidate=ready,
+                                 data={"cell_resolution_date": None, "introducer_1_since": tomorrow})  # fmt: skip
+    assert e.value.field_errors["introducer_1_since"].endswith("không được sau ngày hôm nay.")
+    ready.refresh_from_db()
+    assert ready.introducer_2_since == ready.introducer_1_since == D(2022, 1, 1)  # nothing saved
+    # On the cell's day itself: allowed, and judged as fewer than 12 months (never a negative count).
+    saved = admission.candidate_save(actor=root_user, candidate=ready, data={"introducer_2_since": D(2024, 3, 10)})
+    assert "mới biết người xin vào Đảng 0 tháng" in admission.problems(saved)["introducer_2"]
+    # An older record holding a later date is reported plainly, not as "-5 tháng".
+    problem = admission.problems(with_(saved, introducer_2_since=D(2024, 8, 1)))["introducer_2"]
+    assert "sau ngày 10/03/2024" in problem and "-" not in problem
+
+
 def test_rules_are_chosen_by_date():
     assert rules_on(D(2013, 1, 1)).source.startswith("Hướng dẫn 01-HD/TW")
     assert rules_on(D(2025, 9, 1)).source.startswith("Quy định 294")
@@ -126,3 +149,21 @@ def test_transfer_flags_count_working_days(tree, people, root_user):
     assert any("Giới thiệu chậm" in f for f in flags)
     early = selectors_history.transfer_flags(t, on=D(2024, 2, 1))
     assert len(early) == 1 and early[0].startswith("Giới thiệu chậm:")
+
+
+def test_transfer_deadlines_are_dated_rules(tree, people, root_user, monkeypatch):
+    from dangbo.members import rules
+
+    shorter = dataclasses.replace(rules.RULE_SETS[-1], source="Quy định giả định", valid_from=D(2024, 1, 1),
+                                  transfer_letter_working_days=10, transfer_start_working_days=20)  # fmt: skip
+    monkeypatch.setattr(rules, "RULE_SETS", [*rules.RULE_SETS[:-1], shorter])
+    old = lifecycle.transfer_send(actor=root_user, member=people.m_a2, kind="chinh_thuc", to_organization=tree.b,
+                                  sent_date=D(2023, 12, 1))  # fmt: skip
+    new = lifecycle.transfer_send(actor=root_user, member=people.m_a1, kind="chinh_thuc", to_organization=tree.b,
+                                  sent_date=D(2024, 3, 1), moved_date=D(2024, 1, 15))  # fmt: skip
+    assert new.valid_until == D(2024, 3, 15)  # 10 working days
+    assert old.valid_until > D(2024, 1, 10)  # 30 working days under the rules of its date
+    flags = selectors_history.transfer_flags(new, on=D(2024, 3, 20))
+    assert "Quá 10 ngày làm việc chưa được tiếp nhận (13 ngày làm việc)" in flags
+    assert any(f.startswith("Giới thiệu chậm:") and f.endswith("(hạn 20)") for f in flags)
+    assert selectors_history.transfer_flags(old, on=D(2023, 12, 29)) == []  # 20 working days < 30

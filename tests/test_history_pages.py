@@ -240,3 +240,61 @@ def test_introducers_offered_to_a_cell_secretary_are_only_members_in_their_scope
     client.force_login(people.secretary_a)
     offered = {m.full_name for m in client.get(c.get_absolute_url()).context["form"].fields["introducer_1"].queryset}
     assert "Lê Văn An" in offered
+
+
+def test_both_sides_that_see_a_transfer_can_print_its_letter(client, tree, people):
+    from dangbo.members import lifecycle
+
+    transfer = lifecycle.transfer_send(actor=people.secretary_a, member=people.m_a1, kind="chinh_thuc",
+                                       to_organization=tree.b, sent_date=today(), letter_no="16-GGT/ĐU")  # fmt: skip
+    url = reverse("members:transfer_letter", args=[transfer.pk])
+
+    def letter_text(user) -> str:
+        client.force_login(user)
+        assert "Tải giấy giới thiệu" in client.get(transfer.get_absolute_url()).content.decode()
+        r = client.get(url)
+        assert r.status_code == 200
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+
+    # The receiving side, which cannot open the member's record before receiving, prints the letter presented.
+    client.force_login(people.secretary_b)
+    assert client.get(people.m_a1.get_absolute_url()).status_code == 404
+    assert "Nguyễn Văn Hùng" in letter_text(people.secretary_b)
+    lifecycle.transfer_receive(actor=people.secretary_b, transfer=transfer, cell=tree.b, received_date=today())
+    # The sending side no longer sees the member, but still sees its transfer out and prints the letter again.
+    client.force_login(people.secretary_a)
+    assert client.get(people.m_a1.get_absolute_url()).status_code == 404
+    assert "Nguyễn Văn Hùng" in client.get(reverse("members:transfers"), {"loai": "xong"}).content.decode()
+    assert "Đề nghị Chi ủy Sở Tư pháp tiếp nhận" in letter_text(people.secretary_a)
+    # Anyone else: as if it did not exist.
+    client.force_login(people.nobody)
+    assert client.get(url).status_code == 404
+    client.force_login(people.member_user)  # the transferred member themself sees their own transfer
+    assert client.get(url).status_code == 200
+
+
+def test_a_leader_reads_the_admission_pipeline_but_cannot_change_it(client, tree, people, root_user):
+    from dangbo.members import admission
+
+    c = admission.candidate_save(actor=root_user, data={
+        "organization": tree.a1, "full_name": "Võ Thị Xét", "gender": "nu", "birth_date": D(2000, 1, 1)})  # fmt: skip
+    client.force_login(people.leader)
+    listing = client.get(reverse("members:candidates"))
+    assert "Võ Thị Xét" in listing.content.decode() and not listing.context["can_add"]
+    page = client.get(c.get_absolute_url())
+    assert page.status_code == 200 and not page.context["can_change"]
+    assert "Lưu hồ sơ" not in page.content.decode() and "chưa học lớp bồi dưỡng" in page.content.decode()
+    before = AuditEvent.objects.count()
+    assert client.post(c.get_absolute_url(), {"organization": tree.a1.pk, "full_name": "Đổi Tên"}).status_code == 404
+    r = client.post(reverse("members:candidate_admit", args=[c.pk]), {"decision_no": "1-QĐ", "decision_date": fmt(today())})
+    assert r.status_code == 404
+    c.refresh_from_db()
+    assert c.full_name == "Võ Thị Xét" and c.member_id is None and AuditEvent.objects.count() == before
+    # A plain member of the cell and the sibling grassroots organization see nothing of it.
+    for user in (people.secretary_b, people.member_user):
+        client.force_login(user)
+        assert client.get(c.get_absolute_url()).status_code == 404
+        assert "Võ Thị Xét" not in client.get(reverse("members:candidates")).content.decode()
+    # The cell's secretary still follows the dossier.
+    client.force_login(people.cell_secretary)
+    assert "Lưu hồ sơ" in client.get(c.get_absolute_url()).content.decode()

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dangbo.audit.models import AuditEvent
-from dangbo.core.errors import ApplicationError
+from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.members import asof, history, lifecycle
 from dangbo.members import services as member_services
 from dangbo.members.models import Member, MemberEvent, MemberPeriod, Transfer
@@ -379,3 +379,50 @@ def test_official_recognition_only_after_the_full_probation(admitted):
     event(admitted, "chinh_thuc", D(2021, 1, 20))
     admitted.refresh_from_db()
     assert admitted.status == "chinh_thuc"
+
+
+def test_cancelling_a_letter_puts_the_member_back_on_the_cell_roll(tree, people):
+    m = people.m_a1
+
+    def counts():
+        orgs = Organization.objects.filter(pk__in=[tree.a1.pk, tree.a.pk, tree.bloc.pk, tree.b.pk])
+        return {o.code: (o.official_count, o.probationary_count) for o in orgs}
+
+    def periods():
+        rows = MemberPeriod.objects.filter(member=m).order_by("valid_from")
+        return list(rows.values_list("organization_id", "status", "valid_from", "valid_to", "start_kind", "end_kind"))
+
+    counted, rolled = counts(), periods()
+    transfer = lifecycle.transfer_send(actor=people.secretary_a, member=m, kind="chinh_thuc", to_organization=tree.b,
+                                       sent_date=D(2024, 3, 1), letter_no="15-GGT/ĐU")  # fmt: skip
+    m.refresh_from_db()
+    assert m.status == "dang_chuyen" and counts()["SYT-1"] == (counted["SYT-1"][0] - 1, 0) and periods() != rolled
+    # Only the sending side withdraws it; the receiving side cannot.
+    with pytest.raises(PermissionDenied):
+        lifecycle.transfer_cancel(actor=people.secretary_b, transfer=transfer)
+    audits = AuditEvent.objects.count()
+    lifecycle.transfer_cancel(actor=people.secretary_a, transfer=transfer)
+    transfer.refresh_from_db()
+    m.refresh_from_db()
+    assert transfer.state == "da_huy" and not transfer.events.exists()
+    assert m.status == "chinh_thuc" and m.organization == tree.a1 and m.org_path == tree.a1.path
+    assert periods() == rolled and counts() == counted  # roll periods and stored counts as before the letter
+    assert asof.headcount(tree.a1, D(2024, 3, 5))["tong"] == 2
+    assert AuditEvent.objects.count() == audits + 1
+    audit = AuditEvent.objects.order_by("-id").first()
+    assert audit.object_id == str(m.pk) and "Hủy giấy giới thiệu" in str(audit.changes)
+    # A letter already received, or already cancelled, cannot be cancelled.
+    assert "đã hủy" in refused(lifecycle.transfer_cancel, actor=people.secretary_a, transfer=transfer)
+
+
+def test_the_grassroots_organization_of_a_cell_decides_internal_transfers(tree, people):
+    assert tree.a1.grassroots() == tree.a and tree.a.grassroots() == tree.a and tree.b.grassroots() == tree.b
+    assert tree.bloc.grassroots() is None and tree.province.grassroots() is None
+    assert "cùng một đảng bộ cơ sở" in refused(
+        lifecycle.transfer_send, actor=people.staff, member=people.m_a1, kind="noi_bo", to_organization=tree.b,
+        sent_date=D(2024, 3, 1),
+    )  # fmt: skip
+    lifecycle.transfer_send(actor=people.staff, member=people.m_a1, kind="noi_bo", to_organization=tree.a2,
+                            sent_date=D(2024, 3, 1))  # fmt: skip
+    people.m_a1.refresh_from_db()
+    assert people.m_a1.organization == tree.a2

@@ -38,7 +38,8 @@ def test_cell_secretary_walks_an_admission(page, tree, people):
     page.select_option("#id_introducer_1", str(people.m_a1.pk))
     page.fill("#id_introducer_1_since", fmt(decision - dt.timedelta(days=900)))
     page.select_option("#id_introducer_2", str(people.m_a1b.pk))
-    page.fill("#id_introducer_2_since", "01/02/2026")  # too recent: fewer than 12 months
+    # Too recent: about 3 months before the cell's vote, fewer than 12 (and not after the vote: that is refused).
+    page.fill("#id_introducer_2_since", fmt(decision - dt.timedelta(days=130)))
     page.fill("#id_cell_resolution_date", fmt(decision - dt.timedelta(days=30)))
     page.fill("#id_votes_for", "2")
     page.fill("#id_official_members", "3")

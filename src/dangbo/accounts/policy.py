@@ -178,16 +178,33 @@ def root_organizations(actor) -> list[int]:
     return [int(p.split(".")[-2]) for p in tops]
 
 
+def member_org_q(actor, action: str, field: str = "organization") -> Q | None:
+    """Q over rows whose ``field`` (an organization; "" for organizations themselves) lies in a subtree where
+    the actor may ``action`` member records ("member" rules) — for records kept *at* an organization rather than
+    on a member: candidates for admission, the cells one may place members into. A plain member's grant covers
+    only their own record, never their cell's records. None when nowhere; superusers: everything (``Q()``)."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return Q()
+    column = f"{field}__path" if field else "path"
+    parts = [
+        subtree_q(g.path, column)
+        for g in grants(actor)
+        if g.role != Role.MEMBER and action in RULES[g.role]["member"]
+    ]
+    return reduce(or_, parts) if parts else None
+
+
+def member_org_scope(actor, action: str, queryset: QuerySet, field: str = "organization") -> QuerySet:
+    """Rows of ``queryset`` whose ``field`` organization is in the actor's member-records scope for ``action``."""
+    q = member_org_q(actor, action, field)
+    if q is None:
+        return queryset.none()
+    return queryset.filter(q) if q != Q() else queryset
+
+
 def placement_scope(actor, organizations: QuerySet) -> QuerySet:
     """Organizations into which the actor may place (add or move) member records."""
-    if getattr(actor, "is_superuser", False) and actor.is_active:
-        return organizations
-    parts = [
-        subtree_q(g.path)
-        for g in grants(actor)
-        if g.role != Role.MEMBER and ADD in RULES[g.role]["member"]
-    ]
-    return organizations.filter(reduce(or_, parts)) if parts else organizations.none()
+    return member_org_scope(actor, ADD, organizations, "")
 
 
 # --- Accounts -------------------------------------------------------------------------------------------

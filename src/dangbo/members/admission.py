@@ -20,7 +20,7 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import full_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay
-from dangbo.core.text import clean_spaces, name_sort_key, nfc
+from dangbo.core.text import clean_text, name_sort_key
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.choices import CELL_KINDS
 
@@ -28,7 +28,7 @@ from . import lifecycle
 from . import services as member_services
 from .choices import EventKind, MemberStatus
 from .models import Candidate, Member
-from .rules import add_months, full_months, rules_on
+from .rules import AdmissionRules, add_months, full_months, rules_on
 
 CANDIDATE_FIELDS = (
     "organization", "full_name", "gender", "birth_date", "ethnicity", "religion", "occupation", "general_education",
@@ -77,6 +77,8 @@ def _introducer_problem(member: Member | None, since: dt.date | None, on: dt.dat
         return f"Người giới thiệu thứ {n}: {member} không phải đảng viên chính thức đang sinh hoạt vào ngày {ngay(on)}."
     if since is None:
         return f"Người giới thiệu thứ {n}: chưa ghi từ ngày nào biết người xin vào Đảng."
+    if since > on:  # kept out by candidate_save; older records may still hold it
+        return f"Người giới thiệu thứ {n}: ngày biết người xin vào Đảng ({ngay(since)}) sau ngày {ngay(on)}."
     if full_months(since, on) < months:
         return (
             f"Người giới thiệu thứ {n}: mới biết người xin vào Đảng {full_months(since, on)} tháng, "
@@ -155,6 +157,15 @@ def _check_order(c: Candidate) -> dict[str, str]:
         elif previous and value < getattr(c, previous):
             e[f] = f"{labels[f]}: không được trước {str(labels[previous]).lower()}."
         previous = f
+    for n in ("1", "2"):  # the introducers know the applicant since a day before the cell's vote
+        field = f"introducer_{n}_since"
+        since, label = getattr(c, field), Candidate._meta.get_field(field).verbose_name
+        if since is None:
+            continue
+        if since > now:
+            e[field] = f"{label}: không được sau ngày hôm nay."
+        elif c.cell_resolution_date and since > c.cell_resolution_date:
+            e[field] = f"{label}: không được sau ngày chi bộ xét, biểu quyết."
     if c.organization_id and c.organization.kind not in CELL_KINDS:
         e["organization"] = "Chi bộ: người xin vào Đảng được theo dõi ở một chi bộ."
     if not c.full_name:
@@ -166,7 +177,7 @@ def _apply(c: Candidate, data: dict) -> None:
     for key in CANDIDATE_FIELDS:
         if key in data:
             value = data[key]
-            setattr(c, key, clean_spaces(nfc(value)) if isinstance(value, str) else value)
+            setattr(c, key, clean_text(value) if isinstance(value, str) else value)
     c.name_sort = name_sort_key(c.full_name)
 
 
@@ -202,7 +213,7 @@ def candidate_admit(
     if not policy.can_add_member_to(actor, c.organization):
         raise PermissionDenied("Bạn không có quyền kết nạp đảng viên ở chi bộ này.")
     errors = problems(c)
-    decision_no = clean_spaces(nfc(decision_no or ""))
+    decision_no = clean_text(decision_no)
     if not decision_no:
         errors["decision_no"] = "Số quyết định kết nạp: không được để trống."
     if decision_date is None:
@@ -243,6 +254,7 @@ class Probation:
     review_due: dt.date | None
     state: str  # cho_le | qua_han_le | du_bi | den_han_xet | qua_han_xet
     label: str
+    rules: AdmissionRules | None = None  # the rule set the deadlines were computed with
 
 
 def probation(member: Member, *, on: dt.date | None = None, calendar: WorkCalendar | None = None) -> Probation | None:
@@ -257,7 +269,7 @@ def probation(member: Member, *, on: dt.date | None = None, calendar: WorkCalend
         due = cal.add_working_days(decision, rules.ceremony_working_days) if decision else None
         late = due is not None and on > due
         return Probation(decision, None, due, None, None, "qua_han_le" if late else "cho_le",
-                         "Quá hạn tổ chức lễ kết nạp" if late else "Chờ tổ chức lễ kết nạp")  # fmt: skip
+                         "Quá hạn tổ chức lễ kết nạp" if late else "Chờ tổ chức lễ kết nạp", rules)  # fmt: skip
     ceremony_due = cal.add_working_days(decision, rules.ceremony_working_days) if decision else None
     end = add_months(member.joined_date, rules.probation_months)
     review_due = cal.add_working_days(end, rules.review_working_days)
@@ -267,7 +279,7 @@ def probation(member: Member, *, on: dt.date | None = None, calendar: WorkCalend
         state, label = "den_han_xet", "Đến hạn xét công nhận chính thức"
     else:
         state, label = "qua_han_xet", "Quá hạn xét công nhận chính thức"
-    return Probation(decision, member.joined_date, ceremony_due, end, review_due, state, label)
+    return Probation(decision, member.joined_date, ceremony_due, end, review_due, state, label, rules)
 
 
 @transaction.atomic
@@ -292,10 +304,12 @@ def recognize_official(
     if p is None or p.probation_end is None:
         raise ApplicationError("Chỉ công nhận chính thức cho đảng viên dự bị đã tổ chức lễ kết nạp.")
     errors = {}
-    if not clean_spaces(nfc(decision_no or "")):
+    if not clean_text(decision_no):
         errors["decision_no"] = "Số quyết định: không được để trống."
     if decision_date is None or decision_date < p.probation_end:
-        errors["decision_date"] = f"Ngày quyết định: chưa hết 12 tháng dự bị (hết ngày {ngay(p.probation_end)})."
+        errors["decision_date"] = (
+            f"Ngày quyết định: chưa hết {p.rules.probation_months} tháng dự bị (hết ngày {ngay(p.probation_end)})."
+        )
     elif decision_date > today():
         errors["decision_date"] = "Ngày quyết định: không được sau ngày hôm nay."
     if errors:
@@ -303,7 +317,8 @@ def recognize_official(
     lifecycle.event_record(
         actor=actor, member=member, kind=EventKind.OFFICIAL, date=p.probation_end, decision_no=decision_no,
         decision_date=decision_date, decision_issuer=decision_issuer,
-        note="" if decision_date <= p.review_due else "Công nhận muộn so với hạn 30 ngày làm việc.",
+        note="" if decision_date <= p.review_due
+        else f"Công nhận muộn so với hạn {p.rules.review_working_days} ngày làm việc.",
     )  # fmt: skip
     member.refresh_from_db()
     return member

@@ -18,6 +18,8 @@ opening + increases − decreases = closing.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -27,6 +29,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Whe
 from dangbo.core.dates import add_years
 from dangbo.organizations.models import Organization, OrganizationLink
 from dangbo.organizations.paths import subtree_q
+from dangbo.organizations.selectors import valid_on
 
 from .choices import AGE_BAND_LIMITS, AgeBand, EventKind, Gender, MemberStatus, PoliticalTheory
 from .models import MemberPeriod
@@ -52,9 +55,24 @@ DECREASES = [
 ]
 
 
-def path_periods(org: Organization) -> list[tuple[dt.date | None, dt.date | None, str]]:
-    rows = OrganizationLink.objects.filter(organization=org).values_list("valid_from", "valid_to", "path")
-    return sorted(rows, key=lambda r: r[0] or dt.date.min)
+Period = tuple[dt.date | None, dt.date | None, str]  # (valid from, valid to — not included, path)
+
+
+def link_periods(org_ids) -> Callable[[int], Sequence[Period]]:
+    """The path periods of the given organizations, oldest first, in one query: ``periods(org_id)``
+    (also the ``links`` of ``history.replay``)."""
+    by_org: dict[int, list[Period]] = defaultdict(list)
+    rows = OrganizationLink.objects.filter(organization_id__in=set(org_ids)).order_by("valid_from", "id")
+    for org_id, valid_from, valid_to, path in rows.values_list("organization_id", "valid_from", "valid_to", "path"):
+        by_org[org_id].append((valid_from, valid_to, path))
+    for periods in by_org.values():
+        periods.sort(key=lambda p: p[0] or dt.date.min)
+    return lambda org_id: by_org.get(org_id, ())
+
+
+def path_periods(org: Organization) -> list[Period]:
+    """One organization's path periods, oldest first."""
+    return list(link_periods([org.pk])(org.pk))
 
 
 def path_on(org: Organization, on: dt.date) -> str | None:
@@ -202,9 +220,8 @@ def counts_on(nodes: list[Organization], on: dt.date) -> dict[int, tuple[int, in
     """(official, probationary) of each node's subtree on a date — one query for all the nodes."""
     if not nodes:
         return {}
-    valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
     live = dict(
-        OrganizationLink.objects.filter(valid, organization__in=[n.pk for n in nodes]).values_list("organization_id", "path")
+        OrganizationLink.objects.filter(valid_on(on), organization__in=[n.pk for n in nodes]).values_list("organization_id", "path")
     )  # the nodes' paths on the date, in one query
     if not live:
         return {n.pk: (0, 0) for n in nodes}

@@ -99,7 +99,7 @@ class TransferForm(VNFormMixin, forms.Form):
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
         home = member.organization
-        own = Organization.objects.filter(pk__in=home.ancestor_ids + [home.pk], kind__in=GRASSROOTS_KINDS).first()
+        own = home.grassroots()
         cells_of_own = Q(kind__in=CELL_KINDS, path__startswith=own.path) if own else Q(pk__in=[])
         qs = (
             Organization.objects.filter(end_date__isnull=True)

@@ -11,21 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
 
 from dangbo.core.docx import render_docx
 from dangbo.core.templatetags.vn import ngay
 from dangbo.core.templatetags.vn import ngay_van_ban as _ngay_van_ban
 
+from .choices import TransferKind
+
 TEMPLATE = "giay_gioi_thieu.docx"
-
-TransferKind = Literal["chinh_thuc", "tam_thoi", "noi_bo"]
-
-KIND_TEXT: dict[str, str] = {
-    "chinh_thuc": "chuyển sinh hoạt đảng chính thức",
-    "tam_thoi": "chuyển sinh hoạt đảng tạm thời",
-    "noi_bo": "chuyển sinh hoạt đảng nội bộ",
-}
 
 # Shown where a value the letter must carry is missing, so it can be filled in by hand.
 BLANK = "…………………"
@@ -48,7 +41,7 @@ class TransferLetter:
     destination: str
     receiving_body: str
     dues_paid_to: dt.date  # only its month and year are printed
-    kind: TransferKind
+    kind: str  # a TransferKind value: "chinh_thuc", "tam_thoi", "noi_bo"
     temporary_until: dt.date | None = None  # required for, and only for, kind "tam_thoi"
     valid_until: dt.date
     reason: str = ""
@@ -65,7 +58,7 @@ class TransferLetter:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "recipients", tuple(self.recipients))
-        if self.kind not in KIND_TEXT:
+        if self.kind not in TransferKind.values:
             raise ValueError(f"Hình thức chuyển: không hợp lệ ({self.kind!r}).")
         if (self.kind == "tam_thoi") != (self.temporary_until is not None):
             raise ValueError("Chuyển đến ngày: chỉ ghi, và phải ghi, khi chuyển sinh hoạt tạm thời.")
@@ -82,7 +75,8 @@ def ngay_van_ban(d: dt.date, place: str) -> str:
 
 def transfer_kind_text(letter: TransferLetter) -> str:
     """ "chuyển sinh hoạt đảng tạm thời (đến ngày 31/12/2013)" and the like."""
-    text = KIND_TEXT[letter.kind]
+    label = TransferKind(letter.kind).label  # "Chuyển sinh hoạt đảng tạm thời" → in the sentence, lower case
+    text = label[:1].lower() + label[1:]
     if letter.temporary_until is not None:
         text += f" (đến ngày {ngay(letter.temporary_until)})"
     return text

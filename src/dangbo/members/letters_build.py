@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dangbo.organizations.choices import GRASSROOTS_KINDS, OrgKind, Position
+from dangbo.organizations.choices import OrgKind, Position
 from dangbo.organizations.models import CommitteeSeat, Organization
 
-from .choices import MemberStatus
+from .choices import MemberStatus, TransferKind
 from .letters import TransferLetter, transfer_letter_docx
 from .models import Transfer
 
@@ -38,9 +38,8 @@ def _place(org: Organization) -> str:
 def letter_for(transfer: Transfer) -> bytes:
     member = transfer.member
     home = transfer.from_organization or member.organization
-    chain = list(Organization.objects.filter(pk__in=home.ancestor_ids + [home.pk]).order_by("depth"))
-    issuer = next((o for o in reversed(chain) if o.kind in GRASSROOTS_KINDS), home)
-    superior = next((o for o in reversed(chain) if o.depth == issuer.depth - 1), None)
+    issuer = home.grassroots() or home
+    superior = Organization.objects.filter(pk=issuer.parent_id).first() if issuer.parent_id else None
     seat = (
         CommitteeSeat.objects.filter(term__organization=issuer, end_date__isnull=True,
                                      position__in=[Position.SECRETARY, Position.DEPUTY_SECRETARY])
@@ -57,7 +56,7 @@ def letter_for(transfer: Transfer) -> bytes:
         receiving_body=_committee(transfer.to_organization) if transfer.to_organization
         else transfer.to_external,
         dues_paid_to=transfer.dues_paid_to or before_letter, kind=transfer.kind,
-        temporary_until=transfer.temporary_until if transfer.kind == "tam_thoi" else None,
+        temporary_until=transfer.temporary_until if transfer.kind == TransferKind.TEMPORARY else None,
         valid_until=transfer.valid_until or transfer.sent_date, reason=transfer.reason,
         superior_body=superior.name.upper() if superior else "", issuing_body=_body(issuer),
         number_symbol=transfer.letter_no or "……-GGT/ĐU", place=_place(home), issued_on=transfer.sent_date,

@@ -9,7 +9,6 @@ stored organization counts — is written in the same transaction, with the audi
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Q
@@ -19,15 +18,17 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.core.text import clean_spaces, nfc
+from dangbo.core.text import clean_text
 from dangbo.core.workdays import add_working_days
 from dangbo.organizations import counts
 from dangbo.organizations.choices import CELL_KINDS
-from dangbo.organizations.models import Organization, OrganizationLink
+from dangbo.organizations.models import Organization
 
 from . import history
+from .asof import link_periods
 from .choices import EventKind, MemberStatus, TransferKind, TransferState
 from .models import Member, MemberEvent, MemberPeriod, Transfer
+from .rules import RULE_SETS, rules_on
 
 K = EventKind
 # Events that place the member in a (new) cell: the actor must be allowed to add members there.
@@ -37,19 +38,10 @@ DIRECT_KINDS = (
     K.CEREMONY, K.OFFICIAL, K.INTERNAL_MOVE, K.EXEMPTION, K.EXEMPTION_END, K.DISCIPLINE, K.REMOVAL, K.EXPULSION,
     K.RESIGNATION, K.DEATH, K.READMISSION, K.RESTORATION,
 )  # fmt: skip
-TRANSFER_LETTER_DAYS = 30  # DOMAIN §2: present the letter within 30 working days
-TRANSFER_START_DAYS = 60  # … and start the transfer within 60 working days of the move
-
-
-def link_periods(org_ids) -> history.LinkPeriods:
-    """The path periods of the given cells, for ``history.replay``."""
-    by_org: dict[int, list] = defaultdict(list)
-    rows = OrganizationLink.objects.filter(organization_id__in=set(org_ids)).order_by("valid_from", "id")
-    for org_id, valid_from, valid_to, path in rows.values_list("organization_id", "valid_from", "valid_to", "path"):
-        by_org[org_id].append((valid_from, valid_to, path))
-    for periods in by_org.values():
-        periods.sort(key=lambda p: p[0] or dt.date.min)
-    return lambda org_id: by_org.get(org_id, ())
+# The transfer deadlines are dated rules (``rules.py``): services and flags read ``rules_on(date)``. These names
+# only keep the newest rule set's values for the demo data generator (``demo/synthetic.py``).
+TRANSFER_LETTER_DAYS = RULE_SETS[-1].transfer_letter_working_days
+TRANSFER_START_DAYS = RULE_SETS[-1].transfer_start_working_days
 
 
 class _Ev:
@@ -109,10 +101,6 @@ def rebuild(member: Member) -> history.Result:
         for p in result.periods
     )  # fmt: skip
     return result
-
-
-def _text(value) -> str:
-    return clean_spaces(nfc(value or ""))
 
 
 def _check_date(date: dt.date, member: Member, field: str = "date") -> None:
@@ -186,9 +174,9 @@ def event_record(
             )
     before = snapshot(member)
     event = _append(
-        member, kind=kind, date=date, organization=organization, decision_no=_text(decision_no),
-        decision_date=decision_date, decision_issuer=_text(decision_issuer), discipline_form=discipline_form,
-        discipline_year=discipline_year or (date.year if kind == K.DISCIPLINE else None), note=_text(note),
+        member, kind=kind, date=date, organization=organization, decision_no=clean_text(decision_no),
+        decision_date=decision_date, decision_issuer=clean_text(decision_issuer), discipline_form=discipline_form,
+        discipline_year=discipline_year or (date.year if kind == K.DISCIPLINE else None), note=clean_text(note),
     )  # fmt: skip
     rebuild(member)
     _audit_event(actor, member, event, before)
@@ -218,18 +206,6 @@ def event_delete(*, actor, event: MemberEvent) -> None:
 # --- Transfers ----------------------------------------------------------------------------------------
 
 
-def _grassroots_of(org: Organization) -> int | None:
-    """The id of the grassroots organization an organization belongs to (itself if it is one)."""
-    from dangbo.organizations.choices import GRASSROOTS_KINDS
-
-    ids = [int(p) for p in org.path.split(".") if p]
-    kinds = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "kind"))
-    for pk in ids:
-        if kinds.get(pk) in GRASSROOTS_KINDS:
-            return pk
-    return None
-
-
 @transaction.atomic
 def transfer_send(
     *, actor, member: Member, kind: str, sent_date: dt.date, to_organization: Organization | None = None,
@@ -243,7 +219,7 @@ def transfer_send(
     if not policy.can(actor, policy.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền chuyển sinh hoạt cho đảng viên này.")
     errors = {}
-    to_external = _text(to_external)
+    to_external = clean_text(to_external)
     if kind not in TransferKind.values:
         errors["kind"] = "Hình thức chuyển: không hợp lệ."
     if member.status not in (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL):
@@ -258,7 +234,7 @@ def transfer_send(
     if kind == TransferKind.INTERNAL:
         if to_organization is None or to_organization.kind not in CELL_KINDS:
             errors["to_organization"] = "Nơi đến: chuyển nội bộ phải chọn một chi bộ."
-        elif _grassroots_of(to_organization) != _grassroots_of(member.organization):
+        elif _grassroots_id(to_organization) != _grassroots_id(member.organization):
             errors["to_organization"] = "Nơi đến: chuyển nội bộ chỉ trong cùng một đảng bộ cơ sở."
     if kind == TransferKind.TEMPORARY and (not temporary_until or temporary_until <= sent_date):
         errors["temporary_until"] = "Sinh hoạt tạm thời đến ngày: phải sau ngày giới thiệu."
@@ -272,9 +248,9 @@ def transfer_send(
     before = snapshot(member)
     transfer = Transfer.objects.create(
         member=member, kind=kind, from_organization=member.organization, to_organization=to_organization,
-        to_external=to_external, moved_date=moved_date, letter_no=_text(letter_no), sent_date=sent_date,
-        valid_until=add_working_days(sent_date, TRANSFER_LETTER_DAYS), dues_paid_to=dues_paid_to,
-        temporary_until=temporary_until if kind == TransferKind.TEMPORARY else None, reason=_text(reason),
+        to_external=to_external, moved_date=moved_date, letter_no=clean_text(letter_no), sent_date=sent_date,
+        valid_until=add_working_days(sent_date, rules_on(sent_date).transfer_letter_working_days), dues_paid_to=dues_paid_to,
+        temporary_until=temporary_until if kind == TransferKind.TEMPORARY else None, reason=clean_text(reason),
     )  # fmt: skip
     if kind == TransferKind.INTERNAL:
         if not policy.can_add_member_to(actor, to_organization):
@@ -293,6 +269,11 @@ def transfer_send(
     _audit_event(actor, member, event, before)
     record(actor=actor, action=Action.CREATE, obj=transfer, scope_path=member.org_path)
     return transfer
+
+
+def _grassroots_id(org: Organization) -> int | None:
+    grassroots = org.grassroots()
+    return grassroots.pk if grassroots else None
 
 
 def receivable_scope(actor, transfers):

@@ -1,4 +1,5 @@
-"""Admission and probation rules as data with effective dates (DOMAIN: "Rules are data with effective dates").
+"""Charter thresholds (admission, probation, transfers) as data with effective dates (DOMAIN: "Rules are
+data with effective dates").
 
 A case is judged by the rule set in force on its date (``rules_on``). Values marked uncertain in
 DOMAIN-SOURCES.md are settings an operator can change without a code change:
@@ -29,6 +30,9 @@ class AdmissionRules:
     ceremony_working_days: int = 30  # ceremony within 30 working days of the decision
     probation_months: int = 12  # from the ceremony
     review_working_days: int = 30  # official recognition considered within 30 working days after probation
+    # Transfers (DOMAIN §2), judged by the rule set in force on the letter's date.
+    transfer_letter_working_days: int = 30  # present the introduction letter within 30 working days
+    transfer_start_working_days: int = 60  # start the transfer within 60 working days of the move
 
     @property
     def course_certificate_months(self) -> int:

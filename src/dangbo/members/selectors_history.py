@@ -1,52 +1,57 @@
-"""Reads of members' history, scoped: transfers of both sides, alerts for a secretary's home page."""
+"""Reads of members' history, scoped: transfers of both sides, the admission pipeline, alerts for a
+secretary's home page."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from dangbo.accounts import policy
 from dangbo.accounts.choices import Role
-from dangbo.core.dates import add_years, today
+from dangbo.core.dates import add_months, add_years, today
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.models import Organization
 
 from .choices import MemberStatus, TransferKind, TransferState
-from .lifecycle import TRANSFER_LETTER_DAYS, TRANSFER_START_DAYS
-from .models import Member, Transfer
+from .lifecycle import receivable_scope
+from .models import Candidate, Member, Transfer
+from .rules import RULE_SETS, rules_on
 
 TABS = [("den", "Chờ tiếp nhận"), ("di", "Đang chuyển đi"), ("tam", "Sinh hoạt tạm thời"), ("xong", "Đã hoàn thành")]
 
 
 def transfer_scope(actor):
-    """Transfers the actor may see: of members in their scope (sending side) or addressed to an organization
-    in their scope (receiving side)."""
+    """Transfers the actor may see: of members in their scope, sent from an organization in their scope
+    (sending side, also once the member has left it) or addressed to an organization in their scope
+    (receiving side). A plain member sees only their own."""
     members = policy.scope(actor, policy.VIEW, Member.objects.all())
     orgs = policy.scope(actor, policy.VIEW, Organization.objects.all()).exclude(
         pk__in=[g.org_id for g in policy.grants(actor) if g.role == Role.MEMBER]
     )
-    return Transfer.objects.filter(Q(member__in=members) | Q(to_organization__in=orgs)).select_related(
-        "member", "from_organization", "to_organization", "received_cell"
-    )
+    return Transfer.objects.filter(
+        Q(member__in=members) | Q(from_organization__in=orgs) | Q(to_organization__in=orgs)
+    ).select_related("member", "from_organization", "to_organization", "received_cell")
 
 
 def transfer_flags(transfer: Transfer, *, on: dt.date | None = None, calendar: WorkCalendar | None = None) -> list[str]:
     """Deadline problems of a transfer (DOMAIN §2: start within 60 working days of the move, present the letter
-    within 30 working days)."""
+    within 30 working days — the rule set in force on the letter's date)."""
     on = on or today()
     cal = calendar or WorkCalendar.from_db()
+    rules = rules_on(transfer.sent_date)
+    letter_days, start_days = rules.transfer_letter_working_days, rules.transfer_start_working_days
     flags = []
     # Out of the deployment the receiving side is not in the system: no overdue flag, only a pending slip.
     if transfer.state == TransferState.SENT and transfer.kind == TransferKind.OFFICIAL and not transfer.to_external:
         waited = cal.working_days_between(transfer.sent_date, on)
-        if waited > TRANSFER_LETTER_DAYS:
-            flags.append(f"Quá {TRANSFER_LETTER_DAYS} ngày làm việc chưa được tiếp nhận ({waited} ngày làm việc)")
+        if waited > letter_days:
+            flags.append(f"Quá {letter_days} ngày làm việc chưa được tiếp nhận ({waited} ngày làm việc)")
     if transfer.moved_date:
         late = cal.working_days_between(transfer.moved_date, transfer.sent_date)
-        if late > TRANSFER_START_DAYS:
-            flags.append(f"Giới thiệu chậm: {late} ngày làm việc sau khi chuyển công tác (hạn {TRANSFER_START_DAYS})")
+        if late > start_days:
+            flags.append(f"Giới thiệu chậm: {late} ngày làm việc sau khi chuyển công tác (hạn {start_days})")
     if transfer.kind == TransferKind.TEMPORARY and not transfer.ended_date and transfer.temporary_until \
             and transfer.temporary_until < on:  # fmt: skip
         flags.append("Đã hết thời hạn sinh hoạt tạm thời, chưa ghi trở về")
@@ -56,7 +61,7 @@ def transfer_flags(transfer: Transfer, *, on: dt.date | None = None, calendar: W
 def transfer_list(actor, tab: str) -> list[tuple[Transfer, list[str]]]:
     qs = transfer_scope(actor)
     if tab == "den":
-        qs = lifecycle_receivable(actor, qs).filter(state=TransferState.SENT).exclude(kind=TransferKind.INTERNAL)
+        qs = receivable_scope(actor, qs).filter(state=TransferState.SENT).exclude(kind=TransferKind.INTERNAL)
     elif tab == "di":
         mine = policy.scope(actor, policy.CHANGE, Member.objects.all())
         qs = qs.filter(member__in=mine, state=TransferState.SENT, kind=TransferKind.OFFICIAL)
@@ -70,10 +75,10 @@ def transfer_list(actor, tab: str) -> list[tuple[Transfer, list[str]]]:
     return [(t, transfer_flags(t, calendar=cal)) for t in qs.order_by("-sent_date", "-id")[:300]]
 
 
-def lifecycle_receivable(actor, qs):
-    from .lifecycle import receivable_scope
-
-    return receivable_scope(actor, qs)
+def candidate_scope(actor, action: str = policy.VIEW):
+    """Candidates for admission (người xin vào Đảng) followed by cells where the actor may ``action`` member
+    records: leaders read the pipeline of their subtree; writes (ADD, CHANGE) keep the services' checks."""
+    return policy.member_org_scope(actor, action, Candidate.objects.all())
 
 
 # --- Alerts ---------------------------------------------------------------------------------------------
@@ -90,6 +95,48 @@ class Alert:
 BADGE_YEARS = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
 BADGE_LOOKAHEAD_DAYS = 120
 PROBATION_LOOKAHEAD_DAYS = 30
+# At most this many probationary members of each kind (waiting for the ceremony; probation ending or review due)
+# are read per page load, the earliest deadlines first — only members that have an alert on the day are read.
+PROBATION_ALERT_LIMIT = 2000
+
+
+def probation_due_members(scoped, on: dt.date) -> list[Member]:
+    """Probationary members of ``scoped`` that have a deadline alert on ``on``, earliest deadline first:
+
+    * the ceremony not yet held (its deadline runs from the admission decision: waiting, or overdue);
+    * the probation ending within the lookahead, or ended (review due, or overdue): ceremony date +
+      probation months ≤ ``on`` + lookahead. The date window is computed from ``on`` with the shortest probation
+      of any rule set and a few days' margin for month ends; ``probation`` then decides exactly.
+    """
+    probationary = scoped.filter(status=MemberStatus.PROBATIONARY)
+    waiting = probationary.filter(joined_date__isnull=True).order_by(
+        F("admission_decision_date").asc(nulls_first=True), "id"
+    )[:PROBATION_ALERT_LIMIT]
+    horizon = on + dt.timedelta(days=PROBATION_LOOKAHEAD_DAYS)
+    shortest = min(r.probation_months for r in RULE_SETS)
+    # add_months clamps to the month's end (29/02 + 12 months = 28/02), so a ceremony a few days after
+    # horizon − months can still end within the horizon.
+    joined_by = add_months(horizon, -shortest) + dt.timedelta(days=3)
+    ending = probationary.filter(joined_date__lte=joined_by).order_by("joined_date", "id")[:PROBATION_ALERT_LIMIT]
+    return list(waiting) + list(ending)
+
+
+def _probation_alert(m: Member, p, on: dt.date) -> Alert | None:
+    url = m.get_absolute_url()
+    if p.state == "qua_han_le":
+        return Alert("warn", f"{m.full_name}: quá hạn tổ chức lễ kết nạp (hạn {p.ceremony_due:%d/%m/%Y})", url, p.ceremony_due)
+    if p.state == "cho_le":
+        if p.ceremony_due is None:  # entered without the decision date
+            return Alert("info", f"{m.full_name}: chưa tổ chức lễ kết nạp (chưa ghi ngày quyết định kết nạp)", url)
+        return Alert("info", f"{m.full_name}: tổ chức lễ kết nạp trước {p.ceremony_due:%d/%m/%Y}", url, p.ceremony_due)
+    if p.state == "qua_han_xet":
+        return Alert("warn", f"{m.full_name}: quá hạn xét công nhận chính thức (hạn {p.review_due:%d/%m/%Y})", url, p.review_due)
+    if p.state == "den_han_xet":
+        return Alert("warn", f"{m.full_name}: đã hết {p.rules.probation_months} tháng dự bị, xét công nhận chính thức "
+                             f"trước {p.review_due:%d/%m/%Y}", url, p.review_due)  # fmt: skip
+    if p.probation_end and (p.probation_end - on).days <= PROBATION_LOOKAHEAD_DAYS:
+        return Alert("info", f"{m.full_name}: hết thời gian dự bị ngày {p.probation_end:%d/%m/%Y}", url, p.probation_end)
+    return None
 
 
 def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]:
@@ -101,19 +148,9 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
     cal = WorkCalendar.from_db()
     scoped = policy.scope(actor, policy.CHANGE, Member.objects.all())
     out: list[Alert] = []
-    for m in scoped.filter(status=MemberStatus.PROBATIONARY).order_by("admission_decision_date", "id")[:2000]:
-        p = probation(m, on=on, calendar=cal)
-        url = m.get_absolute_url()
-        if p.state == "qua_han_le":
-            out.append(Alert("warn", f"{m.full_name}: quá hạn tổ chức lễ kết nạp (hạn {p.ceremony_due:%d/%m/%Y})", url, p.ceremony_due))
-        elif p.state == "cho_le":
-            out.append(Alert("info", f"{m.full_name}: tổ chức lễ kết nạp trước {p.ceremony_due:%d/%m/%Y}", url, p.ceremony_due))
-        elif p.state == "qua_han_xet":
-            out.append(Alert("warn", f"{m.full_name}: quá hạn xét công nhận chính thức (hạn {p.review_due:%d/%m/%Y})", url, p.review_due))
-        elif p.state == "den_han_xet":
-            out.append(Alert("warn", f"{m.full_name}: đã hết 12 tháng dự bị, xét công nhận chính thức trước {p.review_due:%d/%m/%Y}", url, p.review_due))
-        elif p.probation_end and (p.probation_end - on).days <= PROBATION_LOOKAHEAD_DAYS:
-            out.append(Alert("info", f"{m.full_name}: hết thời gian dự bị ngày {p.probation_end:%d/%m/%Y}", url, p.probation_end))
+    for m in probation_due_members(scoped, on):
+        if alert := _probation_alert(m, probation(m, on=on, calendar=cal), on):
+            out.append(alert)
     seen: set[int] = set()
     for t, flags in transfer_list(actor, "den") + transfer_list(actor, "di"):
         if t.pk in seen:  # a transfer between two organizations of the actor's scope is in both lists
@@ -143,11 +180,11 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
 
 def removal_candidates(actor, *, on: dt.date) -> list[Alert]:
     """DOMAIN §2: absent from meetings or unpaid dues 3 months in a year without valid reason → the cell
-    considers removal. Attendance and dues are recorded by the meetings and dues modules; until they exist
-    there is nothing to flag (returns an empty list rather than guessing)."""
-    provider = _REMOVAL_PROVIDERS
+    considers removal. The modules that record them register a signal (``register_removal_signal``): cell
+    meetings register absences (``meetings.selectors.absence_alerts``); dues are not recorded yet, so they
+    flag nothing (rather than guessing)."""
     out: list[Alert] = []
-    for fn in provider:
+    for fn in _REMOVAL_PROVIDERS:
         out.extend(fn(actor, on))
     return out
 

@@ -18,7 +18,7 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import full_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.core.text import clean_spaces, fold, name_sort_key, nfc
+from dangbo.core.text import clean_text, fold, name_sort_key
 from dangbo.organizations import counts
 from dangbo.organizations.choices import CELL_KINDS
 
@@ -53,7 +53,7 @@ def _apply(member: Member, data: dict) -> None:
             continue
         value = data[key]
         if isinstance(value, str):
-            value = clean_spaces(nfc(value))
+            value = clean_text(value)
         setattr(member, key, value)
     member.citizen_id = member.citizen_id or None
 
@@ -149,13 +149,13 @@ def member_create(
     member.save()
     counts.move(None, counted)
     kind = EventKind.TRANSFER_IN if from_external else EventKind.ADMISSION if admission else EventKind.ENROLL
-    decision = {"decision_no": clean_spaces(nfc(admission.get("decision_no", ""))), "decision_date": since,
-                "decision_issuer": clean_spaces(nfc(admission.get("decision_issuer", "")))} if admission else {}  # fmt: skip
+    decision = {"decision_no": clean_text(admission.get("decision_no", "")), "decision_date": since,
+                "decision_issuer": clean_text(admission.get("decision_issuer", ""))} if admission else {}  # fmt: skip
     transfer = None
     if from_external:
         transfer = Transfer.objects.create(
             member=member, kind=TransferKind.OFFICIAL, state=TransferState.RECEIVED,
-            from_external=clean_spaces(nfc(from_external)), to_organization=member.organization,
+            from_external=clean_text(from_external), to_organization=member.organization,
             received_cell=member.organization, sent_date=since, received_date=since,
         )  # fmt: skip
     MemberEvent.objects.create(

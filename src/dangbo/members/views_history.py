@@ -22,7 +22,8 @@ from . import admission, lifecycle, selectors_history
 from .choices import TransferKind, TransferState
 from .forms import cell_choices, sole_choice
 from .forms_history import CandidateForm, DateForm, DecisionForm, EventForm, ReceiveForm, TransferForm
-from .models import Candidate, Member, MemberEvent
+from .models import Member, MemberEvent
+from .rules import rules_on
 
 
 def _member_for_change(request, pk) -> Member:
@@ -72,7 +73,8 @@ def transfer_create(request, pk):
         if transfer:
             messages.success(request, "Đã lập giấy giới thiệu sinh hoạt đảng.")
             return redirect(transfer)
-    return render(request, "members/transfer_form.html", {"form": form, "member": member})
+    rules = rules_on(today())
+    return render(request, "members/transfer_form.html", {"form": form, "member": member, "rules": rules})
 
 
 def _transfer(request, transfer_pk):
@@ -134,9 +136,7 @@ def transfer_detail(request, transfer_pk):
 def transfer_letter(request, transfer_pk):
     from .letters_build import letter_for
 
-    transfer = _transfer(request, transfer_pk)
-    if not policy.can(request.user, policy.VIEW, transfer.member):
-        raise Http404
+    transfer = _transfer(request, transfer_pk)  # both sides that see the transfer may print its letter
     content = letter_for(transfer)
     return file_response(content, f"giay-gioi-thieu-{transfer.pk}.docx")
 
@@ -181,9 +181,10 @@ def transfer_list(request):
 @require_POST
 def ceremony(request, pk):
     member = _member_for_change(request, pk)
+    months = rules_on(member.admission_decision_date or today()).probation_months
     post_action(request, DateForm(request.POST, label="Ngày tổ chức lễ kết nạp"),
                 lambda d: admission.ceremony_record(actor=request.user, member=member, date=d["date"]),
-                "Đã ghi lễ kết nạp; thời gian dự bị 12 tháng tính từ ngày này.")  # fmt: skip
+                f"Đã ghi lễ kết nạp; thời gian dự bị {months} tháng tính từ ngày này.")  # fmt: skip
     return redirect(member)
 
 
@@ -191,23 +192,20 @@ def ceremony(request, pk):
 @require_POST
 def recognize(request, pk):
     member = _member_for_change(request, pk)
+    months = rules_on(member.admission_decision_date or member.joined_date or today()).probation_months
     post_action(request, DecisionForm(request.POST),
                 lambda d: admission.recognize_official(actor=request.user, member=member, **d),
-                "Đã công nhận đảng viên chính thức (có hiệu lực từ ngày hết 12 tháng dự bị).")  # fmt: skip
+                f"Đã công nhận đảng viên chính thức (có hiệu lực từ ngày hết {months} tháng dự bị).")  # fmt: skip
     return redirect(member)
 
 
 # --- Admission pipeline ---------------------------------------------------------------------------------
 
 
-def candidate_scope(actor):
-    return Candidate.objects.filter(organization__in=policy.placement_scope(actor, Organization.objects.all()))
-
-
 @login_required
 def candidate_list(request):
     show = request.GET.get("xem", "dang_xet")
-    qs = candidate_scope(request.user).select_related("organization__parent", "member")
+    qs = selectors_history.candidate_scope(request.user).select_related("organization__parent", "member")
     if show == "da_ket_nap":
         qs = qs.filter(member__isnull=False)
     else:
@@ -236,11 +234,15 @@ def candidate_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate_detail(request, candidate_pk):
-    c = candidate_scope(request.user).select_related("organization", "member").filter(pk=candidate_pk).first()
+    c = selectors_history.candidate_scope(request.user).select_related("organization", "member")
+    c = c.filter(pk=candidate_pk).first()
     if c is None:
         raise Http404
-    grassroots = Organization.objects.filter(pk__in=c.organization.ancestor_ids + [c.organization_id])
-    top = grassroots.filter(kind__in=("dang_bo_co_so", "chi_bo_co_so")).first() or c.organization
+    # Leaders read the dossier; following it (saving, the admission decision) needs the add-member right.
+    can_change = policy.can_add_member_to(request.user, c.organization)
+    if request.method == "POST" and not can_change:
+        raise Http404
+    top = c.organization.grassroots() or c.organization
     members = (  # mentor and introducers: members of the grassroots organization the actor may see
         policy.scope(request.user, policy.VIEW, Member.objects.filter(subtree_q(top.path, "org_path")))
         .filter(status__in=["chinh_thuc", "du_bi"])
@@ -256,7 +258,7 @@ def candidate_detail(request, candidate_pk):
     return render(
         request,
         "members/candidate_detail.html",
-        {"c": c, "form": form, "steps": admission.steps(c), "problems": admission.problems(c),
+        {"c": c, "form": form, "can_change": can_change, "steps": admission.steps(c), "problems": admission.problems(c),
          "decision_form": DecisionForm(initial={"decision_date": today()}), "history": history_page(c)},
     )  # fmt: skip
 
@@ -264,13 +266,14 @@ def candidate_detail(request, candidate_pk):
 @login_required
 @require_POST
 def candidate_admit(request, candidate_pk):
-    c = candidate_scope(request.user).filter(pk=candidate_pk).first()
+    c = selectors_history.candidate_scope(request.user, policy.ADD).filter(pk=candidate_pk).first()
     if c is None:
         raise Http404
     member = post_action(
         request, DecisionForm(request.POST),
         lambda d: admission.candidate_admit(actor=request.user, candidate=c, **d),
-        lambda m: f"Đã ra quyết định kết nạp {m.full_name}. Hãy tổ chức lễ kết nạp trong 30 ngày làm việc.",
+        lambda m: f"Đã ra quyết định kết nạp {m.full_name}. Hãy tổ chức lễ kết nạp trong "
+                  f"{rules_on(m.admission_decision_date or today()).ceremony_working_days} ngày làm việc.",
     )  # fmt: skip
     return redirect(member or c)
 

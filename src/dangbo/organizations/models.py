@@ -81,6 +81,16 @@ class Organization(BaseModel):
     def ancestor_ids(self) -> list[int]:
         return [int(p) for p in self.path.split(".") if p][:-1]
 
+    def grassroots(self) -> "Organization | None":
+        """The grassroots organization (tổ chức cơ sở đảng) this one belongs to — itself if it is one; None for
+        an organization above the grassroots level. At most one query."""
+        if self.kind in GRASSROOTS_KINDS:
+            return self
+        ids = self.ancestor_ids
+        if not ids:
+            return None
+        return Organization.objects.filter(pk__in=ids, kind__in=GRASSROOTS_KINDS).order_by("-depth").first()
+
 
 class OrganizationLink(models.Model):
     """One period during which ``organization`` sat under ``parent`` with ``name`` and the full ``path``
