@@ -274,6 +274,17 @@ def main() -> None:
     for label, q in SEARCHES:
         op(f"search «{q}» ({label})", "/dang-vien/?" + urlencode({"q": q}))
     op("search «nguyen van hung», grassroots user", "/dang-vien/?q=nguyen+van+hung", "bench.grassroots")
+    op("search «h» (one letter: every word starting with h)", "/dang-vien/?q=h")
+    if not only or only.search("search «nguyen», next page"):
+        from django.contrib.auth import get_user_model
+
+        from dangbo.members.selectors import member_list
+
+        staff = get_user_model().objects.get(username="bench.staff")
+        after = member_list(actor=staff, params={"q": "nguyen"})[1].next_after
+        op("search «nguyen», next page (sau=)", "/dang-vien/?" + urlencode({"q": "nguyen", "sau": after}))
+    op("search «hung» + gender + theory", "/dang-vien/?" + urlencode({"q": "hung", "gender": "nu",
+                                                                      "political_theory": "trung_cap"}))
 
     mid = middle_id(scope)
     op("list page 1 (province scope)", "/dang-vien/")

@@ -77,16 +77,26 @@ def _org_q(actor, action: str, prefix: str = "") -> Q | None:
     return reduce(or_, parts) if parts else None
 
 
-def _member_q(actor, action: str, use_index: bool = True) -> Q | None:
-    parts = []
+def member_reach(actor, action: str) -> tuple[list[str] | None, list[int]]:
+    """The member scope of ``scope`` as data, for queries written outside the ORM (the word table of the
+    member search): (subtree paths, member ids); paths None means every member (superusers)."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return None, []
+    paths, ids = [], []
     for g in grants(actor):
         if action not in RULES[g.role]["member"]:
             continue
         if g.role == Role.MEMBER:
             if actor.member_id:
-                parts.append(Q(pk=actor.member_id))
+                ids.append(actor.member_id)
         else:
-            parts.append(subtree_q(g.path, "org_path", use_index=use_index))
+            paths.append(g.path)
+    return paths, ids
+
+
+def _member_q(actor, action: str, use_index: bool = True) -> Q | None:
+    paths, ids = member_reach(actor, action)
+    parts = [subtree_q(path, "org_path", use_index=use_index) for path in paths] + [Q(pk=pk) for pk in ids]
     return reduce(or_, parts) if parts else None
 
 

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
 
-from .db import NoIndex
-
 
 @dataclass
 class KeysetPage:
@@ -22,24 +20,26 @@ class KeysetPage:
     extra: dict = field(default_factory=dict)
 
 
-def _fetch(ordered: QuerySet, n: int) -> list:
+def _fetch(ordered: QuerySet, n: int, ids: list | None = None) -> list:
     """The first ``n`` rows of ``ordered`` in two steps: the ids (which an index that carries the filter
-    columns answers without touching the table), then those rows only."""
-    ids = list(ordered.values_list("pk", flat=True)[:n])
+    columns answers without touching the table — or the caller, see ``keyset_page``), then those rows only."""
+    if ids is None:
+        ids = list(ordered.values_list("pk", flat=True)[:n])
     rows = {obj.pk: obj for obj in ordered.order_by().filter(pk__in=ids)}
     return [rows[i] for i in ids if i in rows]
 
 
 def keyset_page(
     queryset: QuerySet, *, sort_field: str, after: str | None, before: str | None, size: int,
-    use_sort_index: bool = True,
+    select_ids=None,
 ) -> KeysetPage:
     """One page of ``queryset`` ordered by (sort_field, id).
 
-    ``use_sort_index=False`` orders by the same values written so that the planner sorts the (few) matching
-    rows instead of walking the sort index (see core.search.sort_index_helps_search).
+    ``select_ids(after, before, n)`` picks the page's ids from elsewhere (an index of its own: the member
+    search's word table) — the first ``n`` ids after the (key, id) position ``after`` in ascending order, or
+    before ``before`` in descending order; the rows are then read from ``queryset``, so the scope still holds.
     """
-    key_expr = F(sort_field) if use_sort_index else NoIndex(F(sort_field))
+    key_expr = F(sort_field)
 
     def position(pk):
         # Looked up inside ``queryset`` (already scoped): a cursor pointing at a row the user may not see
@@ -54,7 +54,8 @@ def keyset_page(
         if key is not None:
             # "key <= k AND (key < k OR id < pk)": the first term is an index range on both databases.
             qs = queryset.filter(Q(**{f"{sort_field}__lte": key}) & (Q(**{f"{sort_field}__lt": key}) | Q(id__lt=pk)))
-            rows = _fetch(qs.order_by(key_expr.desc(), "-id"), size + 1)
+            ids = select_ids(None, (key, pk), size + 1) if select_ids else None
+            rows = _fetch(qs.order_by(key_expr.desc(), "-id"), size + 1, ids)
             has_more = len(rows) > size
             rows = list(reversed(rows[:size]))
             return KeysetPage(
@@ -65,12 +66,15 @@ def keyset_page(
             )
     qs = queryset
     is_first = True
+    bound = None
     if after:
         key, pk = position(after)
         if key is not None:
             qs = qs.filter(Q(**{f"{sort_field}__gte": key}) & (Q(**{f"{sort_field}__gt": key}) | Q(id__gt=pk)))
             is_first = False
-    rows = _fetch(qs.order_by(key_expr.asc(), "id"), size + 1)
+            bound = (key, pk)
+    ids = select_ids(bound, None, size + 1) if select_ids else None
+    rows = _fetch(qs.order_by(key_expr.asc(), "id"), size + 1, ids)
     has_more = len(rows) > size
     rows = rows[:size]
     return KeysetPage(

@@ -7,7 +7,7 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from dangbo.core.dates import add_years, today
-from dangbo.core.search import tokens, word_match_condition
+from dangbo.core.search import tokens, word_match_condition, word_patterns
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
 
@@ -15,23 +15,56 @@ from .choices import AGE_BAND_LIMITS, ETHNICITY_CHOICES, AgeBand, Gender, Member
 from .models import Member
 
 
-def search_members(queryset, query: str):
-    """Accent- and case-insensitive name search: every word of the query is a word prefix of the name."""
+def search_members(queryset, query: str, *, row_by_row: bool = False):
+    """Accent- and case-insensitive name search: every word of the query is a word of the name, the last one
+    a word prefix. ``row_by_row``: checked on each row's name instead of read from the search index (see
+    ``core.search.scan_is_cheaper``)."""
     words = tokens(query)
     if not words:
         return queryset
+    if row_by_row:
+        return queryset.filter(*(Q(name_norm__regex=p) for p in word_patterns(words)))
     sql, params = word_match_condition(Member._meta.db_table, words)
     return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))
 
 
-def age_band_q(band: str, on=None) -> Q:
-    """Members whose age in full years on ``on`` lies in ``band``."""
+def age_band_births(band: str, on=None) -> tuple:
+    """(latest, before) birth dates of the members whose age in full years on ``on`` lies in ``band``: born on
+    or before ``latest`` and after ``before`` (None: no lower bound)."""
     on = on or today()
     low, high = AGE_BAND_LIMITS[AgeBand(band)]
-    q = Q(birth_date__lte=add_years(on, -low))
-    if high is not None:  # older than high+1 full years is out: born after on - (high+1) years
-        q &= Q(birth_date__gt=add_years(on, -(high + 1)))
-    return q
+    # older than high+1 full years is out: born after on - (high+1) years
+    return add_years(on, -low), (add_years(on, -(high + 1)) if high is not None else None)
+
+
+def age_band_q(band: str, on=None) -> Q:
+    """Members whose age in full years on ``on`` lies in ``band``."""
+    latest, before = age_band_births(band, on)
+    q = Q(birth_date__lte=latest)
+    return q & Q(birth_date__gt=before) if before else q
+
+
+EQUAL_FILTERS = ("status", "gender", "ethnicity", "political_theory")
+# Every filter of MemberFilter, as the word-table search applies them (q, organization: core.search).
+WORD_TABLE_FILTERS = {"q", "organization", "age_band", *EQUAL_FILTERS}
+
+
+def carried_conditions(cleaned: dict, alias: str = "w") -> tuple[list[str], list]:
+    """The attribute filters of a valid ``MemberFilter`` as SQL on a table carrying the member's filter
+    columns (the search word table, ``core.search``), with their params."""
+    sql, params = [], []
+    for name in EQUAL_FILTERS:
+        if cleaned.get(name):
+            sql.append(f"{alias}.{name} = %s")
+            params.append(cleaned[name])
+    if cleaned.get("age_band"):
+        latest, before = age_band_births(cleaned["age_band"])
+        sql.append(f"{alias}.birth_date <= %s")
+        params.append(latest)
+        if before:
+            sql.append(f"{alias}.birth_date > %s")
+            params.append(before)
+    return sql, params
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -54,21 +87,23 @@ class MemberFilter(django_filters.FilterSet):
         model = Member
         fields = ["q", "organization", "status", "gender", "ethnicity", "age_band", "political_theory"]
 
-    def __init__(self, *args, organizations=None, large=False, **kwargs):
+    def __init__(self, *args, organizations=None, large=False, row_by_row=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.large = large
+        self.row_by_row = row_by_row
         self.organizations = organizations
         if organizations is not None:
             accepted, offered = organizations
+            if not isinstance(offered, list):  # read once: a second filter of the same request reuses the list
+                offered = [(o.pk, ("\u2003" * max(o.depth - 1, 0)) + o.name) for o in offered.only("pk", "name", "depth")]
+                self.organizations = (accepted, offered)
             self.filters["organization"].queryset = accepted
             field = self.form.fields["organization"]
             field.queryset = accepted
-            field.widget.choices = [("", field.empty_label)] + [
-                (o.pk, ("\u2003" * max(o.depth - 1, 0)) + o.name) for o in offered.only("pk", "name", "depth")
-            ]
+            field.widget.choices = [("", field.empty_label), *offered]
 
     def filter_q(self, queryset, name, value):
-        return search_members(queryset, value)
+        return search_members(queryset, value, row_by_row=self.row_by_row)
 
     def filter_subtree(self, queryset, name, value):
         return queryset.filter(subtree_q(value.path, "org_path", use_index=not self.large))

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
+from django.db import connection
 
 from dangbo.accounts import policy
 from dangbo.core.pagination import KeysetPage, keyset_page
-from dangbo.core.search import sort_index_helps_search
+from dangbo.core.search import (
+    plan_words,
+    scan_is_cheaper,
+    scoped_word_count,
+    scoped_word_ids,
+    scoped_word_sql,
+    tokens,
+)
 from dangbo.organizations.selectors import organizations_for_filter
 
-from .filters import MemberFilter
+from .filters import MemberFilter, carried_conditions
 from .models import Member
 
 LIST_COLUMNS = (
@@ -33,7 +43,7 @@ def member_scope(actor, action: str = policy.VIEW, *, large: bool = False):
     return policy.scope(actor, action, Member.objects.all(), large=large)
 
 
-def member_filter(*, actor, params, large: bool = False, organizations=None) -> MemberFilter:
+def member_filter(*, actor, params, large: bool = False, row_by_row: bool = False, organizations=None) -> MemberFilter:
     """The member list's filter, bound to the request parameters and the actor's scope.
 
     When an organization is chosen, its subtree predicate drives the plan and the scope predicate (on the same
@@ -48,6 +58,7 @@ def member_filter(*, actor, params, large: bool = False, organizations=None) -> 
         .only(*LIST_COLUMNS),
         organizations=organizations or organizations_for_filter(actor, selected=params.get("organization")),
         large=large,
+        row_by_row=row_by_row,
     )
 
 
@@ -72,24 +83,61 @@ def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberF
     ``cap + 1``, shown as "hơn <cap>".
 
     Plan choice: for a large scope the subtree predicate is written so that it does not drive the plan —
-    the list then walks the name index (or, when searching, the full-text index) and checks the subtree
-    row by row; a small scope is read from the org_path index and sorted.
+    the list then walks the name index and checks the subtree row by row; a small scope is read from the
+    org_path index and sorted. A name search is answered from the search index (PostgreSQL: the word table,
+    which picks the page itself; SQLite: the full-text table), unless checking the names of the scope's rows
+    is estimated cheaper (``core.search.scan_is_cheaper``: a very common name).
     """
-    # When searching, PostgreSQL does better intersecting the org_path and full-text bitmaps than either
-    # alone: common words ("nguyen", "thi") match millions of rows nationally.
-    large = scope_size(actor, params) > LARGE_SCOPE and (not params.get("q") or sort_index_helps_search())
+    size = page_size or settings.DANGBO_PAGE_SIZE
     flt = member_filter(actor=actor, params=params)
     if not flt.is_valid():
         return flt, KeysetPage(rows=[]), 0, COUNT_CAP
-    cap = FILTERED_COUNT_CAP if any(params.get(f) for f in ATTRIBUTE_FILTERS) else COUNT_CAP
-    total = capped_count(flt.qs, cap)  # counting reads the org_path index range whatever the scope
-    rows = member_filter(actor=actor, params=params, large=True, organizations=flt.organizations).qs if large else flt.qs
+    cap = _count_cap(params)
+    words = tokens(params.get("q") or "")
+    scope_rows = scope_size(actor, params)
+    large = scope_rows > LARGE_SCOPE
+    pg = connection.vendor == "postgresql"
+    total = select_ids = None
+    scan = False
+    if words:
+        plan = plan_words(Member._meta.db_table, words)
+        if plan is None:  # the last word starts no word of any name
+            return flt, KeysetPage(rows=[]), 0, cap
+        # PostgreSQL reads filtered searches from the word table, which carries the filter columns.
+        filtered = any(params.get(f) for f in ATTRIBUTE_FILTERS if f != "q")
+        scan = not (pg and filtered) and scan_is_cheaper(plan, scope_rows=scope_rows, large=large, page=size)
+        if pg:
+            scoped = _scoped_words(actor, flt, plan)
+            total = scoped_word_count(scoped, cap)
+            if not scan:
+                select_ids = functools.partial(scoped_word_ids, scoped)
+    if select_ids:  # the word table has picked the page: its rows are read by id, within the scope
+        unsearched = {key: params.get(key) for key in params if key != "q"}
+        rows = member_filter(actor=actor, params=unsearched, organizations=flt.organizations).qs
+    elif scan or large:
+        rows = member_filter(
+            actor=actor, params=params, large=large, row_by_row=scan, organizations=flt.organizations
+        ).qs
+    else:
+        rows = flt.qs
+    if total is None:  # counting reads the org_path index range whatever the scope
+        total = capped_count(rows if scan else flt.qs, cap)
     page = keyset_page(
-        rows,
-        sort_field="name_sort",
-        after=params.get("sau"),
-        before=params.get("truoc"),
-        size=page_size or settings.DANGBO_PAGE_SIZE,
-        use_sort_index=not params.get("q") or sort_index_helps_search(),
-    )
+        rows, sort_field="name_sort", after=params.get("sau"), before=params.get("truoc"), size=size,
+        select_ids=select_ids,
+    )  # fmt: skip
     return flt, page, total, cap
+
+
+def _scoped_words(actor, flt: MemberFilter, plan):
+    """The word-table selection of the search: the actor's scope, the chosen organization, the filters."""
+    paths, ids = policy.member_reach(actor, policy.VIEW)
+    chosen = flt.form.cleaned_data.get("organization")
+    return scoped_word_sql(
+        Member._meta.db_table, plan, subtrees=paths, row_ids=ids, within=chosen.path if chosen else None,
+        conditions=carried_conditions(flt.form.cleaned_data),
+    )  # fmt: skip
+
+
+def _count_cap(params) -> int:
+    return FILTERED_COUNT_CAP if any(params.get(f) for f in ATTRIBUTE_FILTERS) else COUNT_CAP
