@@ -175,3 +175,53 @@ def test_every_list_filter_is_known_to_the_word_table_search():
     from dangbo.members.filters import WORD_TABLE_FILTERS, MemberFilter
 
     assert set(MemberFilter.base_filters) == WORD_TABLE_FILTERS
+
+
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("the word table is PostgreSQL's (SQLite keeps its FTS5 table)")
+
+
+def test_emptying_the_members_table_empties_the_word_table(people):
+    """Django's flush and the test runner empty tables with TRUNCATE, which fires no row trigger."""
+    _postgresql_only()
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM members_member_word")
+        assert cur.fetchone()[0] > 0
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # (Django's deferred foreign keys would block TRUNCATE)
+        cur.execute("TRUNCATE members_member CASCADE")
+        cur.execute("SELECT count(*) FROM members_member_word")
+        assert cur.fetchone()[0] == 0
+
+
+def test_a_word_row_out_of_step_never_shows_a_wrong_member(client, people):
+    """The page's rows are checked again by name: a stray word row (as a restored or hand-edited database could
+    hold) hides nothing it should show and shows no one whose name does not match."""
+    _postgresql_only()
+    with connection.cursor() as cur:
+        cur.execute(
+            """INSERT INTO members_member_word (row_id, word, org_path, name_sort, name_words, status, gender,
+                                               political_theory, ethnicity, birth_date)
+               SELECT id, 'kham', org_path, name_sort, ' vi van kham ', status, gender, political_theory, ethnicity,
+                      birth_date FROM members_member WHERE id = %s""",
+            [people.m_b.pk],
+        )
+    client.force_login(people.staff)
+    assert [m.full_name for m in client.get(reverse("members:list"), {"q": "kham"}).context["page"].rows] == []
+
+
+def test_a_same_named_table_in_another_schema_changes_nothing(client, people, monkeypatch):
+    """The statistics are read for this connection's own tables (a backup schema may hold copies)."""
+    _postgresql_only()
+    from dangbo.core import search
+
+    monkeypatch.setattr(search, "_stats_cache", {})
+    with connection.cursor() as cur:
+        cur.execute("CREATE SCHEMA archive")
+        cur.execute("CREATE TABLE archive.members_member_word AS SELECT * FROM members_member_word")
+        cur.execute("CREATE TABLE archive.members_member AS SELECT * FROM members_member")
+        cur.execute("ANALYZE archive.members_member_word")
+        cur.execute("ANALYZE members_member_word")
+    client.force_login(people.staff)
+    response = client.get(reverse("members:list"), {"q": "hung"})
+    assert [m.full_name for m in response.context["page"].rows] == ["Nguyễn Văn Hùng"]

@@ -20,13 +20,14 @@ class KeysetPage:
     extra: dict = field(default_factory=dict)
 
 
-def _fetch(ordered: QuerySet, n: int, ids: list | None = None) -> list:
+def _fetch(ordered: QuerySet, n: int, ids: list | None = None) -> tuple[list, bool]:
     """The first ``n`` rows of ``ordered`` in two steps: the ids (which an index that carries the filter
-    columns answers without touching the table — or the caller, see ``keyset_page``), then those rows only."""
+    columns answers without touching the table — or the caller, see ``keyset_page``), then those rows only;
+    and whether there were ``n`` ids (more rows follow a page of ``n - 1``)."""
     if ids is None:
         ids = list(ordered.values_list("pk", flat=True)[:n])
     rows = {obj.pk: obj for obj in ordered.order_by().filter(pk__in=ids)}
-    return [rows[i] for i in ids if i in rows]
+    return [rows[i] for i in ids[: n - 1] if i in rows], len(ids) >= n
 
 
 def keyset_page(
@@ -55,9 +56,8 @@ def keyset_page(
             # "key <= k AND (key < k OR id < pk)": the first term is an index range on both databases.
             qs = queryset.filter(Q(**{f"{sort_field}__lte": key}) & (Q(**{f"{sort_field}__lt": key}) | Q(id__lt=pk)))
             ids = select_ids(None, (key, pk), size + 1) if select_ids else None
-            rows = _fetch(qs.order_by(key_expr.desc(), "-id"), size + 1, ids)
-            has_more = len(rows) > size
-            rows = list(reversed(rows[:size]))
+            rows, has_more = _fetch(qs.order_by(key_expr.desc(), "-id"), size + 1, ids)
+            rows.reverse()
             return KeysetPage(
                 rows=rows,
                 next_after=rows[-1].pk if rows else None,
@@ -74,9 +74,7 @@ def keyset_page(
             is_first = False
             bound = (key, pk)
     ids = select_ids(bound, None, size + 1) if select_ids else None
-    rows = _fetch(qs.order_by(key_expr.asc(), "id"), size + 1, ids)
-    has_more = len(rows) > size
-    rows = rows[:size]
+    rows, has_more = _fetch(qs.order_by(key_expr.asc(), "id"), size + 1, ids)
     return KeysetPage(
         rows=rows,
         next_after=rows[-1].pk if rows and has_more else None,

@@ -19,7 +19,8 @@ The member list, which must page a search in name order inside a user's subtree,
 * For a very common name ("nguyen", "h") checking names row by row is cheaper: walking the name-order index
   through a large scope, or reading a small scope whole (``scan_is_cheaper`` compares the estimated costs;
   on SQLite the shares come from the FTS5 vocabulary).
-The member list no longer plans from the GIN index; its condition still re-checks the rows of a page (by id).
+The member list no longer plans from the GIN index; the rows of a page picked from the word table are re-checked
+by id with ``word_patterns`` (a word table out of step can hide a row, never show a wrong one).
 """
 
 from __future__ import annotations
@@ -164,6 +165,12 @@ def word_table_install_sql(table: str, carry: list[str]) -> list[str]:
         f"DROP TRIGGER IF EXISTS {words}_upd ON {table}",
         f"""CREATE TRIGGER {words}_upd AFTER UPDATE OF {", ".join(watched)} ON {table} FOR EACH ROW
               WHEN ({changed}) EXECUTE FUNCTION {words}_sync()""",
+        # TRUNCATE fires no row trigger (Django's flush, the test runner's teardown): empty the words too.
+        f"""CREATE OR REPLACE FUNCTION {words}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN TRUNCATE {words}; RETURN NULL; END $$""",
+        f"DROP TRIGGER IF EXISTS {words}_trunc ON {table}",
+        f"""CREATE TRIGGER {words}_trunc AFTER TRUNCATE ON {table}
+              FOR EACH STATEMENT EXECUTE FUNCTION {words}_truncate()""",
         word_table_fill_sql(table, carry),
         f"""CREATE INDEX IF NOT EXISTS {words}_scope ON {words} (word, org_path)
               INCLUDE (name_sort, row_id, name_words{carried})""",
@@ -184,7 +191,9 @@ def word_table_uninstall_sql(table: str) -> list[str]:
     return [
         f"DROP TRIGGER IF EXISTS {words}_ins_del ON {table}",
         f"DROP TRIGGER IF EXISTS {words}_upd ON {table}",
+        f"DROP TRIGGER IF EXISTS {words}_trunc ON {table}",
         f"DROP FUNCTION IF EXISTS {words}_sync()",
+        f"DROP FUNCTION IF EXISTS {words}_truncate()",
         f"DROP TABLE IF EXISTS {words}",
     ]
 
@@ -198,11 +207,12 @@ def _word_stats(table: str) -> tuple[dict[str, float], float, float]:
     if cached and now - cached[0] < _STATS_TTL:
         return cached[1]
     with connection.cursor() as cur:
+        # The tables of this connection's schema only (another schema may hold tables of the same name).
+        stats = "FROM pg_stats WHERE schemaname = current_schema() AND tablename = %s AND attname = 'word' AND NOT inherited"
         cur.execute(
-            """SELECT (SELECT most_common_vals::text::text[] FROM pg_stats WHERE tablename = %s AND attname = 'word'),
-                      (SELECT most_common_freqs FROM pg_stats WHERE tablename = %s AND attname = 'word'),
-                      (SELECT reltuples FROM pg_class WHERE relname = %s),
-                      (SELECT reltuples FROM pg_class WHERE relname = %s)""",
+            f"""SELECT (SELECT most_common_vals::text::text[] {stats}), (SELECT most_common_freqs {stats}),
+                       (SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)),
+                       (SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s))""",
             [words, words, words, table],
         )
         values, shares, word_rows, table_rows = cur.fetchone()
@@ -303,12 +313,14 @@ def _plan_sqlite(table: str, words: list[str]) -> WordPlan | None:
     now = time.monotonic()
     if len(_vocab_cache) > 10_000:
         _vocab_cache.clear()
-    wanted = [(w, False) for w in whole] + [(last, True)]
-    # A word no row held is asked again each time: a name added since must be found at once.
-    missing = [
-        k for k in wanted + [("", None)]
-        if now - _vocab_cache.get((table, *k), (-_STATS_TTL, 0))[0] >= _STATS_TTL or not _vocab_cache[(table, *k)][1]
-    ]  # fmt: skip
+    wanted = [(w, False) for w in whole] + [(last, True), ("", None)]  # ("", None): the table's rows
+    got = {}
+    for key in wanted:
+        hit = _vocab_cache.get((table, *key))
+        # A word no row held is asked again each time: a name added since must be found at once.
+        if hit and now - hit[0] < _STATS_TTL and hit[1]:
+            got[key] = hit
+    missing = [key for key in wanted if key not in got]
     if missing:
         vocab = f"{table}_fts_vocab"
         parts, params = [], []
@@ -324,13 +336,13 @@ def _plan_sqlite(table: str, words: list[str]) -> WordPlan | None:
         with connection.cursor() as cur:
             cur.execute(" UNION ALL ".join(parts), params)
             for key, row in zip(missing, cur.fetchall(), strict=True):
-                _vocab_cache[(table, *key)] = (now, *row)
-    if _vocab_cache[(table, last, True)][2] == 0:
+                got[key] = _vocab_cache[(table, *key)] = (now, *row)
+    if got[(last, True)][2] == 0:
         return None
-    rows = max(_vocab_cache[(table, "", None)][1], 1)
+    rows = max(got[("", None)][1], 1)
     name_share = 1.0
-    for key in wanted:
-        name_share *= min(1.0, _vocab_cache[(table, *key)][1] / rows)
+    for key in wanted[:-1]:
+        name_share *= min(1.0, got[key][1] / rows)
     return WordPlan(whole=whole, last=last, rows=rows, driver_share=name_share, name_share=name_share)
 
 

@@ -111,9 +111,8 @@ def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberF
             total = scoped_word_count(scoped, cap)
             if not scan:
                 select_ids = functools.partial(scoped_word_ids, scoped)
-    if select_ids:  # the word table has picked the page: its rows are read by id, within the scope
-        unsearched = {key: params.get(key) for key in params if key != "q"}
-        rows = member_filter(actor=actor, params=unsearched, organizations=flt.organizations).qs
+    if select_ids:  # the word table has picked the page: its rows are read by id, scope and name checked again
+        rows = member_filter(actor=actor, params=params, row_by_row=True, organizations=flt.organizations).qs
     elif scan or large:
         rows = member_filter(
             actor=actor, params=params, large=large, row_by_row=scan, organizations=flt.organizations
