@@ -225,3 +225,18 @@ def test_a_same_named_table_in_another_schema_changes_nothing(client, people, mo
     client.force_login(people.staff)
     response = client.get(reverse("members:list"), {"q": "hung"})
     assert [m.full_name for m in response.context["page"].rows] == ["Nguyễn Văn Hùng"]
+
+
+def test_the_word_table_carries_the_list_filters_the_bulk_loader_writes(db):
+    """``dangbo synth`` fills the word table with ``LIST_INDEX_FILTERS``; the migrations must have made exactly
+    those columns (a new list filter needs a migration of the word table — CONTRIBUTING.md)."""
+    _postgresql_only()
+    from dangbo.members.models import LIST_INDEX_FILTERS
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'members_member_word' "
+            "AND table_schema = current_schema()"
+        )
+        columns = {row[0] for row in cur.fetchall()}
+    assert columns - {"row_id", "word", "org_path", "name_sort", "name_words"} == set(LIST_INDEX_FILTERS)
