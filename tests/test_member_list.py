@@ -150,3 +150,25 @@ def test_count_is_capped(client, monkeypatch, people, crowd):
     response = client.get(reverse("members:list"), {"q": "hung"})
     assert response.context["total"] == 3 and "Hơn 2 đảng viên" in response.content.decode()
     assert client.get(reverse("members:list"), {"q": "dang"}).context["total"] == 2
+
+
+def test_the_organization_picker_stays_short_however_wide_the_scope(client, monkeypatch, tree, people, root_user):
+    """Two levels under the user's top organization, one when that is too long, the top ones only when even one
+    level is (a national account: 34 provinces with ~1,600 committees under them)."""
+    from dangbo.organizations import selectors
+
+    def offered(user):
+        client.force_login(user)
+        field = client.get(reverse("members:list")).context["filter"].form.fields["organization"]
+        return [label.strip("\u2003") for pk, label in field.widget.choices if pk]
+
+    assert offered(people.staff) == [
+        "Đảng bộ Khối các cơ quan tỉnh", "Đảng bộ Sở Y tế", "Chi bộ Văn phòng", "Chi bộ Khoa Nội", "Chi bộ Sở Tư pháp",
+    ]  # fmt: skip
+    monkeypatch.setattr(selectors, "MAX_OFFERED", 3)
+    assert offered(root_user) == ["Đảng bộ tỉnh Nghệ An", "Đảng bộ Khối các cơ quan tỉnh"]
+    monkeypatch.setattr(selectors, "MAX_OFFERED", 1)
+    assert offered(root_user) == ["Đảng bộ tỉnh Nghệ An"]
+    client.force_login(root_user)  # a deeper organization stays reachable: the chosen one is offered too
+    response = client.get(reverse("members:list"), {"organization": tree.a1.pk})
+    assert tree.a1.pk in [pk for pk, _ in response.context["filter"].form.fields["organization"].widget.choices]

@@ -28,8 +28,11 @@ def organizations_for_filter(actor, *, selected=None):
     roots = Organization.objects.filter(pk__in=policy.root_organizations(actor)).values_list("depth", flat=True)
     top = min(roots) if roots else 0
     # Two levels down (a bloc and its grassroots organizations) unless that is too long for a drop-down
-    # (a province has ~1,500 grassroots organizations): then one level.
-    depth = top + 2 if qs.filter(depth__lte=top + 2)[:MAX_OFFERED + 1].count() <= MAX_OFFERED else top + 1
+    # (a province has ~1,500 grassroots organizations): then one level; the whole country (34 provinces with
+    # ~1,600 committees under them): the top organizations only.
+    depth = next(
+        (d for d in (top + 2, top + 1) if qs.filter(depth__lte=d)[: MAX_OFFERED + 1].count() <= MAX_OFFERED), top
+    )
     q = Q(depth__lte=depth)
     chosen = int_param(selected)
     if chosen is not None:
