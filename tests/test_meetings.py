@@ -115,7 +115,7 @@ def test_exempted_and_temporarily_away_members_are_outside_the_base_and_attached
     m = plan(root_user, cell, D(2024, 3, 5))
     with pytest.raises(ApplicationError) as e:
         m = call(root_user, m, ALL_PRESENT)  # the exempted and the away members may not be in the roll call
-    assert any("được miễn hoặc đang sinh hoạt nơi khác" in v for v in e.value.field_errors.values())
+    assert any("được miễn công tác và sinh hoạt đảng hoặc đang sinh hoạt tạm thời nơi khác" in v for v in e.value.field_errors.values())
     m = call(root_user, m, {"Phạm Thị Bốn": "co_mat", "Đỗ Văn Năm": "co_mat", "Đặng Thị Hoa": "co_mat"})
     assert (m.base_count, m.present_count) == (3, 3)
 

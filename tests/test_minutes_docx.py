@@ -133,7 +133,7 @@ def test_attendance_line(full_lines: list[str]) -> None:
     assert (
         "Thành phần: tổng số đảng viên của chi bộ: 24; phải dự: 22; có mặt: 19 (đi muộn: 1); "
         "vắng có lý do: 2 (Lê Văn Cường – ốm, Phạm Thị Dung – đi công tác); "
-        "vắng không lý do: 1 (Hoàng Văn Em); được miễn sinh hoạt: 1; "
+        "vắng không lý do: 1 (Hoàng Văn Em); được miễn công tác và sinh hoạt đảng: 1; "
         "đang sinh hoạt tạm thời nơi khác: 1; sinh hoạt tạm thời tại chi bộ: 1."
     ) in full_lines
 
@@ -141,7 +141,7 @@ def test_attendance_line(full_lines: list[str]) -> None:
 def test_attendance_line_without_absentees(empty_lines: list[str]) -> None:
     assert (
         "Thành phần: tổng số đảng viên của chi bộ: 9; phải dự: 9; có mặt: 9; vắng có lý do: 0; "
-        "vắng không lý do: 0; được miễn sinh hoạt: 0; đang sinh hoạt tạm thời nơi khác: 0; "
+        "vắng không lý do: 0; được miễn công tác và sinh hoạt đảng: 0; đang sinh hoạt tạm thời nơi khác: 0; "
         "sinh hoạt tạm thời tại chi bộ: 0."
     ) in empty_lines
 

@@ -58,7 +58,7 @@ class Minutes:
     late: int = 0
     excused: tuple[tuple[str, str], ...] = ()  # (name, reason)
     unexcused: tuple[str, ...] = ()  # names
-    exempted: int = 0  # được miễn sinh hoạt
+    exempted: int = 0  # được miễn công tác và sinh hoạt đảng
     away: int = 0  # đang sinh hoạt tạm thời nơi khác
     attached: int = 0  # sinh hoạt tạm thời tại chi bộ
     # Content.
@@ -83,7 +83,7 @@ class Minutes:
             "Số phải dự": self.expected,
             "Số có mặt": self.present,
             "Số đi muộn": self.late,
-            "Số được miễn sinh hoạt": self.exempted,
+            "Số được miễn công tác và sinh hoạt đảng": self.exempted,
             "Số sinh hoạt tạm thời nơi khác": self.away,
             "Số sinh hoạt tạm thời tại chi bộ": self.attached,
             "Số tiền đảng phí": self.dues_amount,

@@ -23,7 +23,7 @@ from dangbo.organizations.paths import subtree_q
 from dangbo.organizations.selectors import valid_on
 
 BASE, EXEMPTED, AWAY, ATTACHED = "base", "mien", "tam_di", "tam_den"
-LABELS = {BASE: "Đảng viên của chi bộ", ATTACHED: "Sinh hoạt tạm thời tại chi bộ", EXEMPTED: "Được miễn sinh hoạt",
+LABELS = {BASE: "Đảng viên của chi bộ", ATTACHED: "Sinh hoạt tạm thời tại chi bộ", EXEMPTED: "Được miễn công tác và sinh hoạt đảng",
           AWAY: "Đang sinh hoạt tạm thời nơi khác"}  # fmt: skip
 
 

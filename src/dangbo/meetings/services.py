@@ -177,7 +177,7 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict[int, tuple[str, str
             name = Member.objects.filter(pk=member_id).values_list("full_name", flat=True).first() or f"Mã {member_id}"
             errors[f"m{member_id}"] = f"{name}: không sinh hoạt tại «{m.organization.name}» vào ngày {ngay(day)}."
         elif not entry.counted:
-            errors[f"m{member_id}"] = f"{entry.member.full_name}: được miễn hoặc đang sinh hoạt nơi khác, không điểm danh."
+            errors[f"m{member_id}"] = f"{entry.member.full_name}: được miễn công tác và sinh hoạt đảng hoặc đang sinh hoạt tạm thời nơi khác, không điểm danh."
         elif presence not in Presence.values:
             errors[f"m{member_id}"] = f"{entry.member.full_name}: chưa chọn có mặt hay vắng."
         elif presence == Presence.EXCUSED and not clean_text(reason):

@@ -104,7 +104,7 @@ def build_bien_ban_sinh_hoat(path: Path) -> None:
         "có mặt: {{ present }}{% if late %} (đi muộn: {{ late }}){% endif %}; "
         "vắng có lý do: {{ excused_count }}{% if excused_names %} ({{ excused_names }}){% endif %}; "
         "vắng không lý do: {{ unexcused_count }}{% if unexcused_names %} ({{ unexcused_names }}){% endif %}; "
-        "được miễn sinh hoạt: {{ exempted }}; đang sinh hoạt tạm thời nơi khác: {{ away }}; "
+        "được miễn công tác và sinh hoạt đảng: {{ exempted }}; đang sinh hoạt tạm thời nơi khác: {{ away }}; "
         "sinh hoạt tạm thời tại chi bộ: {{ attached }}.",
     )
 
