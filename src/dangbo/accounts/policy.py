@@ -129,6 +129,20 @@ def can_add_member_to(actor, organization) -> bool:
     )
 
 
+# Who grades a cell's meetings as the upper level (HD 12-HD/BTCTW): these roles, for organizations strictly below
+# the one they hold the role at.
+UPPER_GRADERS = {Role.STAFF, Role.GRASSROOTS_SECRETARY}
+
+
+def can_grade_upper(actor, organization) -> bool:
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return True
+    return any(
+        g.role in UPPER_GRADERS and organization.path.startswith(g.path) and organization.path != g.path
+        for g in grants(actor)
+    )
+
+
 def can_add_organization_under(actor, parent) -> bool:
     if getattr(actor, "is_superuser", False) and actor.is_active:
         return True

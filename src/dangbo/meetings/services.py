@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangbo.accounts import policy
-from dangbo.accounts.choices import Role
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import ApplicationError, PermissionDenied
@@ -34,17 +33,6 @@ MINUTES_FIELDS = (
 def can_manage(actor, organization) -> bool:
     """Secretaries of the organization or above and the directing committee's staff run its meetings."""
     return policy.can_add_member_to(actor, organization)
-
-
-def can_grade_upper(actor, organization) -> bool:
-    """The upper level: staff or a grassroots secretary whose organization is strictly above this one."""
-    if getattr(actor, "is_superuser", False) and actor.is_active:
-        return True
-    return any(
-        g.role in (Role.STAFF, Role.GRASSROOTS_SECRETARY) and organization.path.startswith(g.path)
-        and organization.path != g.path
-        for g in policy.grants(actor)
-    )  # fmt: skip
 
 
 def _clean(value):
@@ -248,7 +236,7 @@ def minutes_save(*, actor, meeting: Meeting, data: dict, tasks: list[dict] | Non
 def grade(*, actor, meeting: Meeting, level: GradeLevel, upper: bool = False, note: str = "") -> Meeting:
     """The cell's self-grade, or the upper level's grade (kept side by side)."""
     m = Meeting.objects.select_for_update(of=("self",)).select_related("organization").get(pk=meeting.pk)
-    allowed = can_grade_upper(actor, m.organization) if upper else can_manage(actor, m.organization)
+    allowed = policy.can_grade_upper(actor, m.organization) if upper else can_manage(actor, m.organization)
     if not allowed:
         raise PermissionDenied("Bạn không có quyền xếp loại buổi sinh hoạt này.")
     if m.state != MeetingState.HELD:

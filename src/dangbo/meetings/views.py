@@ -97,7 +97,7 @@ def detail(request, pk):
     return render(request, "meetings/detail.html", {
         "m": m, "criteria": quality.criteria(m) if m.kind == MeetingKind.REGULAR else [],
         "attendance": attendance, "tasks": m.tasks.select_related("member"), "can_manage": can_manage,
-        "can_grade_upper": services.can_grade_upper(request.user, m.organization) and m.state == MeetingState.HELD,
+        "can_grade_upper": policy.can_grade_upper(request.user, m.organization) and m.state == MeetingState.HELD,
         "grade_form": GradeForm(), "is_past": day <= today(), "history": history_page(m),
         "apart": [e for e in roll(m.organization, day) if not e.counted] if can_manage else [], "labels": LABELS,
     })  # fmt: skip
@@ -164,7 +164,7 @@ def minutes(request, pk):
 def grade(request, pk):
     m = _meeting(request, pk)
     upper = request.POST.get("cap") == "tren"
-    allowed = services.can_grade_upper(request.user, m.organization) if upper else services.can_manage(request.user, m.organization)
+    allowed = policy.can_grade_upper(request.user, m.organization) if upper else services.can_manage(request.user, m.organization)
     if not allowed:
         raise Http404
     post_action(request, GradeForm(request.POST),
