@@ -313,6 +313,13 @@ def test_record_through_the_page(client, tree, people, programme, places):
     assert not Contribution.objects.exists()
     r = client.post(url, {**data, "value": "-5"})
     assert "Giá trị: phải lớn hơn 0 đồng." in r.content.decode()
+    r = client.post(url, {**data, "value": "-500.000"})  # grouped thousands with a sign: still -500000, refused
+    assert "Giá trị: phải lớn hơn 0 đồng." in r.content.decode()
+    r = client.post(url, {**data, "value": "1.500,5"})
+    assert "Giá trị: phải là số đồng nguyên (không có phần lẻ)." in r.content.decode()
+    r = client.post(url, {**data, "value": "năm triệu"})
+    assert "Giá trị quy ra tiền (đồng): phải là một số (ví dụ: 2.150.000)." in r.content.decode()
+    assert not Contribution.objects.exists()
     r = client.post(url, {**data, "supporter": tree.a2.pk, "value": "5.000.000"})  # not theirs: not offered
     assert "Tổ chức hỗ trợ: giá trị đã chọn không hợp lệ." in r.content.decode()
     r = client.post(url, {**data, "value": "50.000.000 đ"})

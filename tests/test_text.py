@@ -1,12 +1,14 @@
-"""Vietnamese text: folding for search, NFC, and the name sort key."""
+"""Vietnamese text: folding for search, NFC, the name sort key, and numbers as typed."""
 
 import unicodedata
+from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dangbo.core.templatetags.vn import ngay_van_ban, phantram, so, tien
-from dangbo.core.text import fold, name_sort_key, nfc
+from dangbo.core.text import fold, name_sort_key, nfc, parse_vn_number
 
 VIET = "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"
 words = st.text(alphabet=VIET + VIET.upper(), min_size=1, max_size=7)
@@ -73,3 +75,18 @@ def test_display_formats():
     import datetime as dt
 
     assert ngay_van_ban(dt.date(2013, 7, 10), "Nghệ An") == "Nghệ An, ngày 10 tháng 7 năm 2013"
+
+
+@pytest.mark.parametrize(
+    "typed,number",
+    [("2.150.000", "2150000"), ("2.150.000 đ", "2150000"), ("2150000 đồng", "2150000"), ("-500.000", "-500000"),
+     ("92,4", "92.4"), ("92.4", "92.4"), ("1.234,5", "1234.5"), ("85,4%", "85.4"), ("1.500", "1500")],
+)  # fmt: skip
+def test_vietnamese_numbers_are_read_as_typed(typed, number):
+    assert parse_vn_number(typed) == Decimal(number)
+
+
+@pytest.mark.parametrize("typed", ["", "năm triệu", "1,2,3", "NaN", "Infinity", "9" * 31])
+def test_what_is_not_a_number_is_refused(typed):
+    with pytest.raises(ValueError):
+        parse_vn_number(typed)

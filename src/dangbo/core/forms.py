@@ -3,12 +3,12 @@ bridge from a service's ApplicationError to the form's field errors."""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
 from .errors import ApplicationError
+from .text import parse_vn_number
 
 DATE_HINT = "dd/mm/yyyy"
 # Dates typed into any form lie in these years; anything else is a typing error (and year 1 or 9999 would
@@ -21,14 +21,12 @@ def _plausible_year(value) -> None:
         raise forms.ValidationError(f"năm {value.year} không hợp lệ (từ {FIRST_YEAR} đến {LAST_YEAR}).")
 
 
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-
-
 class VNNumberField(forms.Field):
-    """A number written the Vietnamese way: "1.234.567", "92,4", "1.234,5" (also "92.4"). Spaces, "đ" and "%"
-    are ignored. Returns a Decimal; the unit's rules are checked by the service."""
+    """A number written the Vietnamese way (``parse_vn_number``). Returns a Decimal; the unit's rules are
+    checked by the service. ``example``: what the error message shows."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, example: str = "1.250 hoặc 92,5", **kwargs):
+        self.example = example
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": 30})
         )
@@ -42,23 +40,14 @@ class VNNumberField(forms.Field):
         return value
 
     def to_python(self, value):
-        text = str(value).strip() if value is not None else ""
-        if not text:
+        if value is None or not str(value).strip():
             return None
-        if len(text) > 30:
+        if len(str(value).strip()) > 30:
             raise forms.ValidationError("quá dài.")
-        text = re.sub(r"[\s\u00a0đ%]", "", text.lower().replace("đồng", ""))
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        elif _GROUPED.match(text):
-            text = text.replace(".", "")
         try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise forms.ValidationError("phải là một số (ví dụ: 1.250 hoặc 92,5).") from None
-        if not number.is_finite():
-            raise forms.ValidationError("phải là một số (ví dụ: 1.250 hoặc 92,5).")
-        return number
+            return parse_vn_number(value)
+        except ValueError:
+            raise forms.ValidationError(f"phải là một số (ví dụ: {self.example}).") from None
 
 
 class VNDateInput(forms.DateInput):

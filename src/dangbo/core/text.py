@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 
 _SPACES = re.compile(r"\s+")
 
@@ -88,3 +89,26 @@ def name_sort_key(full_name: str | None) -> str:
         return ""
     ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
     return " ".join(_word_key(w) for w in ordered)
+
+
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def parse_vn_number(value) -> Decimal:
+    """A number written the Vietnamese way: "1.234.567", "92,4", "1.234,5" (also "92.4"); spaces, "đ", "đồng" and
+    "%" are ignored. ValueError when it is not one."""
+    text = str(value).strip() if value is not None else ""
+    if not text or len(text) > 30:
+        raise ValueError(text)
+    text = re.sub(r"[\s\u00a0đ%]", "", text.lower().replace("đồng", ""))
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif _GROUPED.match(text.lstrip("-")):
+        text = text.replace(".", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite():
+        raise ValueError(text)
+    return number

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from dangbo.core.forms import VNFormMixin
+from dangbo.core.forms import VNFormMixin, VNNumberField
 from dangbo.organizations.models import Organization
 
 from .choices import ContributionKind
@@ -22,27 +22,6 @@ class ProgrammeForm(VNFormMixin, forms.ModelForm):
         pass  # rules live in support.programme_save
 
 
-class MoneyField(forms.CharField):
-    """An amount in đồng typed as "2.150.000", "2150000" or "2.150.000 đ" → int (the sign is kept, so that the
-    service can say that a negative value is refused)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "ví dụ 2.150.000",
-                                                           "autocomplete": "off"}))  # fmt: skip
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        raw = value.replace("đ", "").replace("Đ", "").replace(".", "").replace(" ", "").replace("\u00a0", "")
-        if raw.endswith(",00") or raw.endswith(",0"):
-            raw = raw.rsplit(",", 1)[0]
-        if not raw.lstrip("-").isdigit() or len(raw) > 18:
-            raise forms.ValidationError("chỉ ghi số đồng (số nguyên), ví dụ 2.150.000.", code="invalid")
-        return int(raw)
-
-
 class DaysField(forms.DecimalField):
     """A number of work days: "12,5" and "12.5" both mean twelve and a half (never a thousands separator)."""
 
@@ -57,7 +36,11 @@ class ContributionForm(VNFormMixin, forms.Form):
     supporter = forms.ModelChoiceField(label="Tổ chức hỗ trợ", queryset=Organization.objects.none())
     commune = forms.ModelChoiceField(label="Xã được hỗ trợ", queryset=Commune.objects.all())
     kind = forms.ChoiceField(label="Hình thức", choices=ContributionKind.choices)
-    value = MoneyField(label="Giá trị quy ra tiền (đồng)")
+    value = VNNumberField(
+        label="Giá trị quy ra tiền (đồng)", example="2.150.000",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "ví dụ 2.150.000", "autocomplete": "off",
+                                      "maxlength": 30}),
+    )  # fmt: skip
     quantity = DaysField(label="Số ngày công", required=False, min_value=0, max_digits=10, decimal_places=1,
                          help_text="Chỉ ghi với hình thức ngày công, ví dụ 12,5.")  # fmt: skip
     description = forms.CharField(label="Nội dung", required=False, max_length=500,

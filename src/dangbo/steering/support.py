@@ -25,7 +25,7 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay, tien
-from dangbo.core.text import clean_text
+from dangbo.core.text import clean_text, parse_vn_number
 from dangbo.members.asof import path_periods
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
@@ -172,14 +172,11 @@ def _money(value) -> tuple[int | None, str | None]:
         return None, "Giá trị: không được để trống."
     if isinstance(value, bool):
         return None, "Giá trị: phải là một số đồng."
-    if isinstance(value, str):
-        raw = value.replace("đ", "").replace(".", "").replace(" ", "").replace("\u00a0", "").strip()
-        if raw.lstrip("-").isdigit():
-            return int(raw), None
-        return None, "Giá trị: chỉ ghi số đồng, ví dụ 2.150.000."
     try:
-        d = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
+        d = parse_vn_number(value) if isinstance(value, str) else Decimal(value)
+    except ValueError:
+        return None, "Giá trị: chỉ ghi số đồng, ví dụ 2.150.000."
+    except (InvalidOperation, TypeError):
         return None, "Giá trị: phải là một số đồng."
     if d != d.to_integral_value():
         return None, "Giá trị: phải là số đồng nguyên (không có phần lẻ)."
