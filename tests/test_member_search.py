@@ -78,7 +78,9 @@ def plan(request, monkeypatch):
 
 @pytest.mark.parametrize("analyzed", [False, True])
 def test_every_query_finds_exactly_the_members_the_rule_names(client, settings, people, many, analyzed, plan):
-    if analyzed and connection.vendor == "postgresql":
+    if analyzed and connection.vendor != "postgresql":
+        pytest.skip("SQLite reads exact word counts from the FTS5 vocabulary: nothing to analyze")
+    if analyzed:
         with connection.cursor() as cur:  # column statistics change which word the search reads first
             cur.execute("ANALYZE members_member_word")
     settings.DANGBO_PAGE_SIZE = 7

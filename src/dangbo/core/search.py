@@ -87,9 +87,13 @@ def install_sql(table: str, vendor: str) -> list[str]:
               INSERT INTO {table}_fts({table}_fts, rowid, name_norm) VALUES ('delete', old.id, old.name_norm);
               INSERT INTO {table}_fts(rowid, name_norm) VALUES (new.id, new.name_norm); END""",
         f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')",
-        # How many rows hold each word: the search plan's statistics (plan_words).
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {table}_fts_vocab USING fts5vocab({table}_fts, 'row')",
+        vocabulary_sql(table),
     ]
+
+
+def vocabulary_sql(table: str) -> str:
+    """SQLite: how many rows hold each word of the full-text table — the search plan's statistics (plan_words)."""
+    return f"CREATE VIRTUAL TABLE IF NOT EXISTS {table}_fts_vocab USING fts5vocab({table}_fts, 'row')"
 
 
 def uninstall_sql(table: str, vendor: str) -> list[str]:

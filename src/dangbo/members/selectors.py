@@ -19,7 +19,7 @@ from dangbo.core.search import (
 )
 from dangbo.organizations.selectors import organizations_for_filter
 
-from .filters import MemberFilter, carried_conditions
+from .filters import EQUAL_FILTERS, MemberFilter, carried_conditions
 from .models import Member
 
 LIST_COLUMNS = (
@@ -34,7 +34,7 @@ LIST_COLUMNS = (
 # is lower. Exact totals of any organization are on its page (stored counts).
 COUNT_CAP = 10_000
 FILTERED_COUNT_CAP = 1_000
-ATTRIBUTE_FILTERS = ("q", "status", "gender", "ethnicity", "age_band", "political_theory")
+ATTRIBUTE_FILTERS = ("q", *EQUAL_FILTERS, "age_band")
 # Above this many rows the list walks the name index instead of sorting the subtree (see core.db.NoIndex).
 LARGE_SCOPE = 5_000
 

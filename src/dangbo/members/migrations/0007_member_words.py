@@ -5,12 +5,11 @@ PostgreSQL: the word table, filled from the members already there. SQLite: the v
 
 from django.db import migrations
 
-from dangbo.core.search import word_table_install_sql, word_table_uninstall_sql
+from dangbo.core.search import vocabulary_sql, word_table_install_sql, word_table_uninstall_sql
 
 TABLE = "members_member"
 # The list filters, carried in the word table's index (members.models.LIST_INDEX_FILTERS at this migration).
 CARRY = ["status", "gender", "political_theory", "ethnicity", "birth_date"]
-VOCAB = f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE}_fts_vocab USING fts5vocab({TABLE}_fts, 'row')"
 
 
 def install(apps, schema_editor):
@@ -19,7 +18,7 @@ def install(apps, schema_editor):
             schema_editor.execute(sql)
         schema_editor.execute(f"ANALYZE {TABLE}_word")
     else:
-        schema_editor.execute(VOCAB)
+        schema_editor.execute(vocabulary_sql(TABLE))
 
 
 def uninstall(apps, schema_editor):
