@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from dangbo.core.dates import add_months  # noqa: F401 - re-exported: rules are read in calendar months
+from dangbo.core.rulesets import RuleSet, in_force
 
 
 @dataclass(frozen=True)
-class AdmissionRules:
-    source: str
-    valid_from: dt.date
+class AdmissionRules(RuleSet):
     min_age: int = 18  # full years, counted in months, on the day the cell considers the case
     max_age: int = 60  # over 60 only by exception of a committee directly under the Centre
     min_general_education: tuple[str, ...] = ("9/12", "12/12")  # lower-secondary diploma or higher
@@ -49,11 +48,7 @@ RULE_SETS = [
 
 
 def rules_on(day: dt.date) -> AdmissionRules:
-    current = RULE_SETS[0]
-    for rules in RULE_SETS:
-        if rules.valid_from <= day:
-            current = rules
-    return current
+    return in_force(RULE_SETS, day)
 
 
 def full_months(start: dt.date, end: dt.date) -> int:
