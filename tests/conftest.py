@@ -17,9 +17,39 @@ import pytest
 
 from dangbo.accounts.choices import Role
 from dangbo.accounts.models import RoleAssignment, User
+from dangbo.core import dates
 from dangbo.members import services as member_services
 from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today", metavar="dd/mm/yyyy",
+        help="run the suite with the application's clock (dangbo.core.dates) set to this day, e.g. 29/02/2028",
+    )  # fmt: skip
+
+
+def pytest_configure(config):
+    day = config.getoption("--today")
+    if day:
+        dates.set_clock(dt.datetime.strptime(day, "%d/%m/%Y").date())
+
+
+class Clock:
+    """The application's clock as a test sets it: ``clock.set(dt.date(2027, 1, 1))`` or a datetime."""
+
+    def set(self, value):
+        dates.set_clock(value)
+        return dates.now()
+
+
+@pytest.fixture
+def clock():
+    """Set "today" for one test; the clock goes back to what it was (the real one, or ``--today``) after it."""
+    before = dates.fixed_clock()
+    yield Clock()
+    dates.set_clock(before)
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay
 from dangbo.core.text import clean_text
@@ -152,7 +153,7 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict[int, tuple[str, str
     if m.state == MeetingState.CANCELLED:
         raise ApplicationError("Buổi sinh hoạt đã hủy.")
     day = _local_day(m.planned_at)
-    if day > timezone.localdate():
+    if day > today():
         raise ApplicationError("Chưa đến ngày sinh hoạt; chỉ điểm danh khi đã họp.",
                                field_errors={"planned_at": f"Thời gian: buổi sinh hoạt ngày {ngay(day)}."})  # fmt: skip
     expected = {e.member.pk: e for e in roll(m.organization, day)}

@@ -21,6 +21,7 @@ from django.utils import timezone
 from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import dates
 from dangbo.core.dates import add_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay, phantram, so
@@ -410,7 +411,7 @@ def _report_save(actor, assignment: Assignment, data: dict, upload, stored: list
             transaction.on_commit(lambda: storage.delete(old_file))
     first = a.reported_at is None
     if first:  # on time or late is decided by the first filing; corrections are in the audit history
-        a.reported_at, a.reported_by = timezone.now(), actor if getattr(actor, "pk", None) else None
+        a.reported_at, a.reported_by = dates.now(), actor if getattr(actor, "pk", None) else None
     a.save()
     record(actor=actor, action=Action.CREATE if first else Action.UPDATE, obj=a, before=None if first else before,
            scope_path=a.organization.path, extra=a.attachment_change(before_name))  # fmt: skip
