@@ -4,6 +4,8 @@
       migrate, load the demo on an empty database, collect static files, serve with gunicorn
   dangbo demo            load the demo data into an empty database
   dangbo synth province|nation   bulk-load synthetic scale data (benchmarks)
+  dangbo backup [--output DIR] [--keep N]   consistent online backup: database, uploads, settings (one archive)
+  dangbo restore ARCHIVE   restore an archive into an empty database and data directory, then verify it
   dangbo <any django management command> …   e.g. dangbo migrate, dangbo createsuperuser
 """
 
@@ -21,6 +23,9 @@ def _setup():
 
 
 def serve(argv: list[str]) -> None:
+    # Files this process creates (database, uploads, secret key) are its user's only (settings does it too,
+    # for servers that import dangbo.wsgi themselves).
+    os.umask(0o077)
     import argparse
 
     parser = argparse.ArgumentParser(prog="dangbo serve", description="Chạy ứng dụng dangbo")

@@ -6,6 +6,8 @@ Configuration comes from environment variables (documented in README.md, "Cấu 
   (default ``./var`` under the current directory).
 * ``DATABASE_URL`` — ``postgres://user@host:5432/name`` switches to PostgreSQL; unset means SQLite.
 * ``DANGBO_SECRET_KEY``, ``DANGBO_DEBUG``, ``DANGBO_ALLOWED_HOSTS`` (comma separated).
+* Deployment: ``DANGBO_HTTPS``, ``DANGBO_HSTS_SECONDS``, ``DANGBO_TRUSTED_PROXIES``, ``DANGBO_CLIENT_IP_HEADER``,
+  ``DANGBO_CSRF_TRUSTED_ORIGINS``, ``DANGBO_LOG_FORMAT``, ``DANGBO_LOG_LEVEL`` (see the section "Deployment" below).
 """
 
 import os
@@ -16,7 +18,23 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("DANGBO_DATA_DIR", Path.cwd() / "var")).resolve()
+
+# The data directory holds personal data (the database, uploads) and the secret key: everything this process
+# creates is readable by its own user only, and the directory is closed to others even when it was created
+# earlier with looser rights (files created before this are then out of reach through the directory).
+os.umask(0o077)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+if DATA_DIR.stat().st_uid == os.getuid():
+    DATA_DIR.chmod(0o700)
+
+
+def _flag(name: str, default: str = "") -> bool:
+    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
 
 
 def _secret_key() -> str:
@@ -30,8 +48,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("DANGBO_DEBUG", "") in {"1", "true", "yes"}
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DANGBO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+DEBUG = _flag("DANGBO_DEBUG")
+ALLOWED_HOSTS = _list("DANGBO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -44,6 +62,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "axes",
+    "csp",
     "dangbo.core",
     "dangbo.accounts",
     "dangbo.audit",
@@ -58,6 +77,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their long caching and are not logged; every page is.
+    "dangbo.audit.middleware.AuditRequestMiddleware",
+    "dangbo.core.middleware.RequestLogMiddleware",
+    "dangbo.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "dangbo.core.middleware.NFCMiddleware",
@@ -67,7 +91,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "dangbo.audit.middleware.AuditRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -127,13 +150,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Throttle repeated failed logins: 5 failures per username+IP lock that pair for 15 minutes.
+# Throttle repeated failed logins: 5 failures per username+IP lock that pair for 15 minutes. The IP is the
+# client's real address, also behind a reverse proxy (DANGBO_TRUSTED_PROXIES, core/clientip.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("DANGBO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "dangbo.core.clientip.client_ip"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -163,16 +188,68 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# Deployment ---------------------------------------------------------------------------------------------------
+# DANGBO_HTTPS=1 when users reach the site over HTTPS (directly or through a reverse proxy that terminates TLS):
+# redirect http to https, HSTS, cookies only over https.
+HTTPS = _flag("DANGBO_HTTPS")
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^suc-khoe/$"]  # the health check of a load balancer may ask over plain http
+    SECURE_HSTS_SECONDS = int(os.environ.get("DANGBO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("DANGBO_HSTS_SUBDOMAINS", "1")
+    SECURE_HSTS_PRELOAD = _flag("DANGBO_HSTS_PRELOAD")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# HSTS preloading is a decision about the whole domain (usually the parent organisation's), made by submitting it
+# to the browsers' list, not a setting of this application: DANGBO_HSTS_PRELOAD=1 sends the directive.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Reverse proxies in front of the application (addresses or networks, comma separated, e.g. "127.0.0.1" or
+# "10.0.0.0/24"). Only a request that comes from one of them has its X-Forwarded-Proto and client-IP header
+# believed; the login lock then counts failures per real client address.
+TRUSTED_PROXIES = _list("DANGBO_TRUSTED_PROXIES")
+CLIENT_IP_HEADER = "HTTP_" + os.environ.get("DANGBO_CLIENT_IP_HEADER", "X-Forwarded-For").upper().replace("-", "_")
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Origins allowed to POST when the proxy changes the Host header, e.g. "https://dangbo.tinhuy.example.vn".
+CSRF_TRUSTED_ORIGINS = _list("DANGBO_CSRF_TRUSTED_ORIGINS")
+
+# Content-Security-Policy: scripts and styles only from our own static files — no inline script, no inline
+# style, no eval (htmx is told not to insert its indicator style: base.html), nothing from other sites.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Logs: one structured line per record — key=value (DANGBO_LOG_FORMAT=text, the default) or JSON lines
+# (DANGBO_LOG_FORMAT=json) — through the personal-data filter. One line per request (logger "dangbo.request":
+# method, path without query string, status, duration, user id, request id) at INFO.
+LOG_FORMAT = os.environ.get("DANGBO_LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "structured": {"()": "dangbo.core.logging.StructuredFormatter", "as_json": LOG_FORMAT == "json"},
+    },
     "filters": {"redact": {"()": "dangbo.core.logging.RedactPersonalData"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    # Never log request bodies: they may carry citizen IDs, addresses, phone numbers.
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured", "filters": ["redact"]}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DANGBO_LOG_LEVEL", "WARNING").upper()},
+    "loggers": {
+        # Never log request bodies: they may carry citizen IDs, addresses, phone numbers.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "dangbo.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Page size of the member list and other long lists.

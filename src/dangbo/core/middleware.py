@@ -1,6 +1,12 @@
+import logging
+import time
+
 from django.http import QueryDict
+from django.utils.cache import add_never_cache_headers
 
 from .text import nfc
+
+request_log = logging.getLogger("dangbo.request")
 
 
 def _normalized(query: QueryDict) -> QueryDict:
@@ -29,3 +35,48 @@ class NFCMiddleware:
         ):
             request.POST = _normalized(request.POST)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` (Django's never-cache headers) on every response the application makes.
+
+    Almost every page and every download (DOCX, XLSX, attachments) carries personal data or data of one user's
+    scope; the few that do not (login page, error pages, health check) gain nothing from caching. So no browser
+    or proxy keeps a copy — the back button after logging out on a shared computer shows nothing. Static files
+    are served by WhiteNoise above this middleware and keep their long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response
+
+
+class RequestLogMiddleware:
+    """One log line per request (logger ``dangbo.request``, INFO): method, path, status, duration, user id.
+
+    Never the query string or the body (searches are names, forms carry citizen IDs), never the user's name or
+    IP address; the request id (audit middleware) ties the line to the audit events and errors of the request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        start = time.monotonic()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        request_log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.monotonic() - start) * 1000),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        return response
