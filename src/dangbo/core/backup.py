@@ -91,6 +91,13 @@ def _quote(name: str) -> str:
 
 
 def _canonical(value) -> str:
+    if isinstance(value, str) and value[:1] in "{[":
+        # A JSON column comes as text from one driver (Django's PostgreSQL connection, SQLite) and parsed from
+        # another (plain psycopg): the same value must give the same digest.
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
@@ -112,23 +119,27 @@ def database_state(cursor, vendor: str) -> dict:
     if "django_migrations" in tables:
         cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
         migrations = [list(row) for row in cursor.fetchall()]
-    audit = {"count": 0, "last_id": None, "sha256": hashlib.sha256().hexdigest()}
-    if AUDIT_TABLE in tables:
-        # Every event in id order, every column: an event lost, added or changed changes the digest. Read in
-        # pages by id so a long history is never held in memory at once.
-        digest = hashlib.sha256()
-        last_id = None
-        while True:
-            after = "" if last_id is None else f"WHERE id > {int(last_id)} "
-            cursor.execute(f"SELECT * FROM {AUDIT_TABLE} {after}ORDER BY id LIMIT 5000")
-            rows = cursor.fetchall()
-            if not rows:
-                break
-            for row in rows:
-                digest.update(("\x1f".join(_canonical(v) for v in row) + "\x1e").encode())
-            last_id = rows[-1][0]
-        audit = {"count": counts[AUDIT_TABLE], "last_id": last_id, "sha256": digest.hexdigest()}
+    audit = audit_digest(cursor) if AUDIT_TABLE in tables else audit_digest(None)
     return {"tables": counts, "migrations": migrations, "audit": audit}
+
+
+def audit_digest(cursor, upto: int | None = None) -> dict:
+    """Count, last id and SHA-256 of the audit history (events with id ≤ ``upto``), every column of every event
+    in id order: an event lost, added or changed changes the digest. Read in pages by id so a long history is
+    never held in memory at once."""
+    digest, count, last_id = hashlib.sha256(), 0, None
+    while cursor is not None:
+        conditions = [f"id > {int(last_id)}"] if last_id is not None else []
+        conditions += [f"id <= {int(upto)}"] if upto is not None else []
+        where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
+        cursor.execute(f"SELECT * FROM {AUDIT_TABLE} {where}ORDER BY id LIMIT 5000")
+        rows = cursor.fetchall()
+        if not rows:
+            break
+        for row in rows:
+            digest.update(("\x1f".join(_canonical(v) for v in row) + "\x1e").encode())
+        count, last_id = count + len(rows), rows[-1][0]
+    return {"count": count, "last_id": last_id, "sha256": digest.hexdigest()}
 
 
 # --- Files ------------------------------------------------------------------------------------------------------

@@ -59,7 +59,8 @@ class StructuredFormatter(logging.Formatter):
             fields["exc"] = self.formatException(record.exc_info)
         elif record.exc_text:
             fields["exc"] = record.exc_text
-        return {k: redact(v) if isinstance(v, str) else v for k, v in fields.items()}
+        own = {"time", "level", "logger", "request_id"}  # written here: no personal data, and digits to keep
+        return {k: redact(v) if isinstance(v, str) and k not in own else v for k, v in fields.items()}
 
     def format(self, record: logging.LogRecord) -> str:
         fields = self.fields(record)
