@@ -53,7 +53,11 @@ class StructuredFormatter(logging.Formatter):
             fields["request_id"] = request_id
         for key, value in vars(record).items():
             # Plain values only: Django's own records carry the request object, whose text has the query string.
-            if key not in _STANDARD and not key.startswith("_") and isinstance(value, str | int | float | bool | None):
+            if (
+                key not in _STANDARD
+                and not key.startswith("_")
+                and isinstance(value, str | int | float | bool | None)
+            ):
                 fields[key] = value
         if record.exc_info:
             fields["exc"] = self.formatException(record.exc_info)
