@@ -236,7 +236,7 @@ def test_archive_holds_uploads_settings_and_checksums_but_not_the_secret_key(bac
     assert manifest["settings"]["DANGBO_UPLOAD_MAX_MB"] == 20 and "SECRET_KEY" not in manifest["settings"]
     restored_upload = backed_up["target"].data_dir / uploads[0]
     assert restored_upload.read_bytes() == b"%PDF-1.4 chi thi 03"
-    assert "1 tệp tải lên" in backed_up["restored"] and "khớp bản kê" in backed_up["restored"]
+    assert "1 tệp tải lên — khớp" in backed_up["restored"]
 
 
 def test_retention_keeps_the_newest_archives(backed_up):
@@ -380,6 +380,9 @@ def test_check_deploy_is_clean_in_the_documented_production_configuration(tmp_pa
     assert plain.returncode != 0
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in plain.stderr
+    # HTTPS without the proxy that provides it would redirect for ever: the check says so.
+    direct = _check_deploy(tmp_path, {k: v for k, v in PRODUCTION.items() if k != "DANGBO_TRUSTED_PROXIES"})
+    assert direct.returncode != 0 and "dangbo.W001" in direct.stderr
 
 
 def test_https_settings_follow_the_environment(tmp_path):

@@ -328,6 +328,18 @@ def backup(
     return Result(path=path, manifest=manifest, removed=removed)
 
 
+def describe(manifest: dict) -> str:
+    """ "45 bảng, 13.622 dòng, 1.087 sự kiện nhật ký, 3 tệp tải lên" — what an archive holds."""
+    from .templatetags.vn import so
+
+    rows = sum(manifest["tables"].values())
+    uploads = sum(1 for name in manifest["files"] if name.startswith("media/"))
+    return (
+        f"{len(manifest['tables'])} bảng, {so(rows)} dòng, {so(manifest['audit']['count'])} sự kiện nhật ký, "
+        f"{so(uploads)} tệp tải lên"
+    )
+
+
 def archives(directory: Path) -> list[Path]:
     """The archives ``backup`` wrote in ``directory``, oldest first (their names sort by date)."""
     return sorted(p for p in Path(directory).iterdir() if p.is_file() and ARCHIVE_NAME.match(p.name))

@@ -3,7 +3,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dangbo.core import backup
-from dangbo.core.templatetags.vn import so
 
 
 class Command(BaseCommand):
@@ -27,12 +26,6 @@ class Command(BaseCommand):
             result = backup.backup(directory=output, keep=keep)
         except backup.BackupError as error:
             raise CommandError(str(error)) from None
-        manifest = result.manifest
-        rows = sum(manifest["tables"].values())
-        self.stdout.write(
-            f"Đã sao lưu: {result.path}\n"
-            f"  {len(manifest['tables'])} bảng, {so(rows)} dòng, {so(manifest['audit']['count'])} sự kiện nhật ký, "
-            f"{len(manifest['files']) - 1} tệp tải lên"
-        )
+        self.stdout.write(f"Đã sao lưu: {result.path}\n  {backup.describe(result.manifest)}")
         for path in result.removed:
             self.stdout.write(f"  đã xóa bản cũ: {path.name}")

@@ -3,7 +3,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dangbo.core import backup
-from dangbo.core.templatetags.vn import so
 
 
 class Command(BaseCommand):
@@ -21,11 +20,9 @@ class Command(BaseCommand):
         except backup.BackupError as error:
             raise CommandError(str(error)) from None
         manifest = restored.manifest
-        rows = sum(manifest["tables"].values())
         self.stdout.write(
             f"Đã khôi phục {archive} (sao lưu lúc {manifest['created_at']}, dangbo {manifest['version']}).\n"
-            f"  Đã đối chiếu: {len(manifest['tables'])} bảng, {so(rows)} dòng, {so(manifest['audit']['count'])} sự kiện "
-            f"nhật ký khớp bản kê; {restored.files} tệp tải lên."
+            f"  Đã đối chiếu với bản kê: {backup.describe(manifest)} — khớp."
         )
         if restored.pending_migrations:
             self.stdout.write(
