@@ -365,7 +365,12 @@ PRODUCTION = {
 
 
 def _check_deploy(tmp_path, extra: dict) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DANGBO_")}
+    # The environment of a server: none of this run's settings, nor the browser tests' async switch.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DANGBO_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(DANGBO_DATA_DIR=str(tmp_path / "var"), **extra)
     return subprocess.run([sys.executable, "-m", "dangbo.cli", "check", "--deploy", "--fail-level", "WARNING"],
                           env=env, cwd=REPO, capture_output=True, text=True, timeout=120)  # fmt: skip
