@@ -128,6 +128,43 @@ def test_committee_term_and_seats(client, tree, people):
     assert "Cấp ủy nhiệm kỳ 2020–2025" in page and "Bí thư" in page and "Nguyễn Văn Hùng" in page
 
 
+def test_a_term_records_the_congress_that_opened_it(client, tree, people, root_user):
+    """The congress days place the congress's own documents (they are numbered together); the term starts during
+    the congress (the new committee's first plenary) or the day after it closed; nothing overlaps."""
+    D = dt.date
+    term = services.term_create(actor=root_user, organization=tree.a, name="2020–2025", start_date=D(2020, 8, 1),
+                                congress_start=D(2020, 7, 30), congress_end=D(2020, 7, 31))  # fmt: skip
+    assert (term.congress_start, term.congress_end) == (D(2020, 7, 30), D(2020, 7, 31))
+    assert selectors.congress_on(tree.a, D(2020, 7, 29)) is None
+    assert selectors.congress_on(tree.a, D(2020, 7, 31)) == term
+    cases = [
+        ({"congress_start": D(2025, 7, 30)}, "congress_end",
+         "Ngày bế mạc đại hội: ghi cả ngày họp phiên trù bị và ngày bế mạc của đại hội."),
+        ({"congress_start": D(2025, 7, 31), "congress_end": D(2025, 7, 30)}, "congress_end",
+         "Ngày bế mạc đại hội: trước ngày họp phiên trù bị."),
+        ({"congress_start": D(2025, 6, 1), "congress_end": D(2025, 6, 3)}, "start_date",
+         "Ngày bắt đầu: nhiệm kỳ bắt đầu trong thời gian đại hội (phiên họp thứ nhất của cấp ủy mới) hoặc ngày sau "
+         "ngày bế mạc (04/06/2025)."),
+        ({"start_date": D(2020, 7, 31), "congress_start": D(2020, 7, 31), "congress_end": D(2020, 7, 31)},
+         "congress_start", "Ngày họp phiên trù bị đại hội: trùng thời gian đại hội của nhiệm kỳ 2020–2025 "
+         "(30/07/2020 – 31/07/2020)."),
+        ({"start_date": D(2020, 8, 1)}, "start_date", "Ngày bắt đầu: nhiệm kỳ 2020–2025 cũng bắt đầu ngày 01/08/2020."),
+    ]  # fmt: skip
+    for over, field, message in cases:
+        with pytest.raises(ApplicationError) as err:
+            services.term_create(actor=root_user, organization=tree.a, name="2025–2030",
+                                 **{"start_date": D(2025, 8, 1), **over})  # fmt: skip
+        assert err.value.field_errors[field] == message
+    assert tree.a.terms.count() == 1
+    # The committee page takes the congress days.
+    client.force_login(people.secretary_a)
+    url = reverse("organizations:committee", args=[tree.a.pk])
+    assert "Ngày họp phiên trù bị đại hội" in client.get(url).content.decode()
+    r = client.post(url, {"form": "term", "term-name": "2025–2030", "term-start_date": "01/08/2025",
+                          "term-congress_start": "30/07/2025", "term-congress_end": "31/07/2025"})  # fmt: skip
+    assert r.status_code == 302 and selectors.congress_on(tree.a, D(2025, 7, 30)).name == "2025–2030"
+
+
 def test_stored_counts_follow_every_member_change_and_agree_with_a_full_recount(client, tree, people, make_member):
     from dangbo.core.dates import today
     from dangbo.members import lifecycle

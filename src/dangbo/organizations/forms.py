@@ -29,7 +29,15 @@ class OrganizationForm(VNFormMixin, forms.ModelForm):
 class TermForm(VNFormMixin, forms.ModelForm):
     class Meta:
         model = Term
-        fields = ["name", "start_date", "end_date"]
+        fields = ["name", "start_date", "end_date", "congress_start", "congress_end"]
+        help_texts = {
+            "start_date": "Ngày đầu của nhiệm kỳ: ngày cấp ủy mới họp phiên thứ nhất nếu họp trong đại hội (thường là "
+                          "ngày bế mạc), nếu không thì ngày sau ngày bế mạc; cấp ủy được chỉ định: ngày chỉ định. Văn bản "
+                          "của cấp ủy được đánh số từ 01 theo từng loại trong mỗi nhiệm kỳ.",
+            "end_date": "Ngày bế mạc đại hội nhiệm kỳ sau; để trống khi nhiệm kỳ đang diễn ra.",
+            "congress_start": "Đại hội mở đầu nhiệm kỳ này (nếu có). Văn bản của đại hội được đánh số chung từ 01, từ "
+                              "phiên trù bị đến khi bế mạc.",
+        }  # fmt: skip
 
     def _post_clean(self):
         pass

@@ -137,7 +137,15 @@ class OrganizationLink(models.Model):
 
 
 class Term(BaseModel):
-    """A term (nhiệm kỳ) of an organization's committee, e.g. 2010–2015."""
+    """A term (nhiệm kỳ) of an organization's committee, e.g. 2010–2015.
+
+    ``start_date`` is the term's first day: the day the new committee's first plenary opened when it met during
+    the congress (usual: the closing day), otherwise the day after the congress closed; for an appointed
+    committee the day of appointment. A day belongs to the term that started last on or before it; ``end_date``
+    (the day the next congress closed) matters only while the next term is not recorded —
+    ``selectors.term_on`` is the one rule (HD 36-HD/VPTW §II.1.3.1: own documents are numbered per term).
+    ``congress_start``/``congress_end``: the congress that opened the term, from its preparatory session to its
+    close; it numbers its own documents together (``steering.documents``)."""
 
     organization = models.ForeignKey(
         Organization, verbose_name="Tổ chức", on_delete=models.CASCADE, related_name="terms"
@@ -145,6 +153,8 @@ class Term(BaseModel):
     name = models.CharField("Nhiệm kỳ", max_length=50)
     start_date = models.DateField("Ngày bắt đầu")
     end_date = models.DateField("Ngày kết thúc", null=True, blank=True)
+    congress_start = models.DateField("Ngày họp phiên trù bị đại hội", null=True, blank=True)
+    congress_end = models.DateField("Ngày bế mạc đại hội", null=True, blank=True)
 
     class Meta:
         verbose_name = "nhiệm kỳ"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from dangbo.accounts import policy
 from dangbo.core.http import int_param
 from dangbo.core.text import fold
 
-from .models import Organization, OrganizationLink
+from .models import Organization, OrganizationLink, Term
 
 
 def organization_scope(actor, action: str = policy.VIEW):
@@ -99,3 +99,53 @@ def current_committee(org: Organization):
     seats = list(term.seats.filter(end_date__isnull=True).select_related("member"))
     seats.sort(key=lambda s: (s.position_rank, s.member.name_sort))
     return term, seats
+
+
+# --- Committee terms: which term a day belongs to (HD 36-HD/VPTW §II.1.3.1) -------------------------------
+
+
+def term_of_day(terms, day: dt.date) -> Term | None:
+    """The one rule: of an organization's ``terms``, the one ``day`` belongs to — the term that started last on
+    or before ``day`` (``start_date`` is a term's first day, so the next term's first day is no longer the
+    previous one's), unless its ``end_date`` is recorded and ``day`` is after it (the next term is not recorded
+    yet). A day before the first term, or after an ended term with no successor, belongs to no term."""
+    started = [t for t in terms if t.start_date <= day]
+    if not started:
+        return None
+    term = max(started, key=lambda t: (t.start_date, t.pk))
+    return None if term.end_date is not None and day > term.end_date else term
+
+
+def term_on(organization: Organization, day: dt.date) -> Term | None:
+    """The committee term of ``organization`` that ``day`` belongs to (``term_of_day``), in one query."""
+    return term_of_day(organization.terms.filter(start_date__lte=day).order_by("-start_date", "-pk")[:1], day)
+
+
+def term_last_day(term: Term) -> dt.date | None:
+    """The last day that belongs to ``term`` under ``term_of_day`` (None while it runs)."""
+    later = Q(start_date__gt=term.start_date) | Q(start_date=term.start_date, pk__gt=term.pk)
+    following = Term.objects.filter(later, organization_id=term.organization_id).order_by("start_date")
+    nxt = following.values_list("start_date", flat=True).first()
+    last = nxt - dt.timedelta(days=1) if nxt else None
+    if term.end_date is not None and (last is None or term.end_date < last):
+        last = term.end_date
+    return last
+
+
+def organizations_without_term(organizations: QuerySet, day: dt.date) -> QuerySet:
+    """Those of ``organizations`` whose ``day`` belongs to no committee term (``term_of_day`` written as SQL,
+    one query for any number of organizations)."""
+    started = Term.objects.filter(organization=OuterRef("pk"), start_date__lte=day).order_by("-start_date", "-pk")
+    return organizations.annotate(
+        latest_term_end=Subquery(started.values("end_date")[:1]), has_started_term=Exists(started)
+    ).filter(Q(has_started_term=False) | Q(latest_term_end__lt=day))
+
+
+def congress_on(organization: Organization, day: dt.date) -> Term | None:
+    """The term whose opening congress was in session on ``day`` (preparatory session to close, both days
+    included), or None."""
+    return (
+        organization.terms.filter(congress_start__lte=day, congress_end__gte=day)
+        .order_by("-congress_start", "-pk")
+        .first()
+    )

@@ -3,12 +3,15 @@ check, audit event, ApplicationError with Vietnamese messages on bad input."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 
 from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.templatetags.vn import ngay
 from dangbo.core.text import clean_text, fold
 
 from .choices import ALLOWED_PARENTS, OrgKind
@@ -98,8 +101,34 @@ def organization_update(*, actor, organization: Organization, data: dict) -> Org
     return org
 
 
+def _check_congress(organization: Organization, start_date, congress_start, congress_end) -> dict[str, str]:
+    """The congress that opened a term: both days or neither; the term starts during it (the new committee's first
+    plenary) or the day after it closed; no two congresses of an organization overlap (a congress document is
+    placed by its date)."""
+    if congress_start is None and congress_end is None:
+        return {}
+    if congress_start is None or congress_end is None:
+        missing = "congress_start" if congress_start is None else "congress_end"
+        label = "Ngày họp phiên trù bị đại hội" if missing == "congress_start" else "Ngày bế mạc đại hội"
+        return {missing: f"{label}: ghi cả ngày họp phiên trù bị và ngày bế mạc của đại hội."}
+    if congress_end < congress_start:
+        return {"congress_end": "Ngày bế mạc đại hội: trước ngày họp phiên trù bị."}
+    if start_date and not congress_start <= start_date <= congress_end + dt.timedelta(days=1):
+        return {"start_date": "Ngày bắt đầu: nhiệm kỳ bắt đầu trong thời gian đại hội (phiên họp thứ nhất của cấp ủy "
+                              f"mới) hoặc ngày sau ngày bế mạc ({ngay(congress_end + dt.timedelta(days=1))})."}  # fmt: skip
+    other = organization.terms.filter(congress_start__lte=congress_end, congress_end__gte=congress_start).first()
+    if other is not None:
+        return {"congress_start": f"Ngày họp phiên trù bị đại hội: trùng thời gian đại hội của nhiệm kỳ {other.name} "
+                                  f"({ngay(other.congress_start)} – {ngay(other.congress_end)})."}  # fmt: skip
+    return {}
+
+
 @transaction.atomic
-def term_create(*, actor, organization: Organization, name: str, start_date, end_date=None) -> Term:
+def term_create(
+    *, actor, organization: Organization, name: str, start_date, end_date=None, congress_start=None, congress_end=None
+) -> Term:
+    """Record a committee term (and the congress that opened it, if held). ``start_date`` is the term's first day
+    (see ``Term``); two terms of an organization never start on the same day."""
     if not policy.can(actor, policy.CHANGE, organization):
         raise PermissionDenied("Bạn không có quyền sửa cấp ủy của tổ chức này.")
     name = clean_text(name)
@@ -108,11 +137,18 @@ def term_create(*, actor, organization: Organization, name: str, start_date, end
         errors["name"] = "Nhiệm kỳ: không được để trống."
     elif organization.terms.filter(name=name).exists():
         errors["name"] = f"Nhiệm kỳ: tổ chức đã có nhiệm kỳ «{name}»."
+    if not start_date:
+        errors["start_date"] = "Ngày bắt đầu: không được để trống."
+    elif (same := organization.terms.filter(start_date=start_date).first()) is not None:
+        errors["start_date"] = f"Ngày bắt đầu: nhiệm kỳ {same.name} cũng bắt đầu ngày {ngay(start_date)}."
     if end_date and start_date and end_date <= start_date:
         errors["end_date"] = "Ngày kết thúc: phải sau ngày bắt đầu."
+    for key, message in _check_congress(organization, start_date, congress_start, congress_end).items():
+        errors.setdefault(key, message)
     if errors:
         raise ApplicationError("Thông tin nhiệm kỳ chưa hợp lệ.", field_errors=errors)
-    term = Term.objects.create(organization=organization, name=name, start_date=start_date, end_date=end_date)
+    term = Term.objects.create(organization=organization, name=name, start_date=start_date, end_date=end_date,
+                               congress_start=congress_start, congress_end=congress_end)  # fmt: skip
     record(actor=actor, action=Action.CREATE, obj=term, scope_path=organization.path)
     return term
 
