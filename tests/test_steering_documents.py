@@ -1,5 +1,6 @@
-"""The document register: incoming and own documents, symbols once a year, automatic numbering under
-concurrent use, checked attachments, accent-free search, scope, and the pages."""
+"""The document register: incoming and own documents, own numbers per committee term and per congress (HD 36),
+automatic numbering under concurrent use, the duplicate rule of incoming documents, checked attachments,
+accent-free search, scope, and the pages."""
 
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ from django.urls import reverse
 
 from dangbo.audit.models import AuditEvent
 from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.organizations import selectors as org_selectors
+from dangbo.organizations import services as org_services
+from dangbo.organizations.models import Organization, Term
 from dangbo.steering import documents
-from dangbo.steering.choices import Direction
+from dangbo.steering.choices import Direction, Numbering
 from dangbo.steering.models import Assignment, Document, DocumentCounter, Task
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -30,6 +34,22 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+# The committee terms of every organization of the test tree (the congress closes on the day before each start).
+TERMS = [("2010–2015", dt.date(2010, 8, 1)), ("2015–2020", dt.date(2015, 8, 1)), ("2020–2025", dt.date(2020, 8, 1)),
+         ("2025–2030", dt.date(2025, 8, 1))]  # fmt: skip
+
+
+def record_terms(org, actor, terms=TERMS):
+    return [org_services.term_create(actor=actor, organization=org, name=name, start_date=start) for name, start in terms]
+
+
+@pytest.fixture(autouse=True)
+def _terms(tree, root_user):
+    """Own documents are numbered per committee term: the organizations of the tree have their terms recorded."""
+    for org in (tree.province, tree.bloc, tree.a, tree.a1, tree.a2, tree.b):
+        record_terms(org, root_user)
 
 
 def stored_files(media: Path) -> list[Path]:
@@ -79,21 +99,44 @@ def test_incoming_document_symbol_and_history(tree, root_user):
     )
 
 
-def test_same_symbol_twice_in_a_year_is_refused(tree, root_user):
+DUPLICATE = "Số, ký hiệu: văn bản Số 03-CT/TW của Ban Chấp hành Trung ương ngày 14/05/2011 đã có trong sổ."
+
+
+def test_the_same_incoming_document_twice_is_refused(tree, root_user):
+    """An incoming document is its issuer's symbol of one day: entered again (also with the issuer written
+    without accents or in other case), it is refused."""
     documents.document_register(actor=root_user, register=tree.a, data=incoming())
     with pytest.raises(ApplicationError) as err:
         documents.document_register(actor=root_user, register=tree.a, data=incoming(summary="Nhập lại"))
-    assert err.value.field_errors["number"] == "Số, ký hiệu: văn bản Số 03-CT/TW năm 2011 đã có trong sổ."
+    assert err.value.field_errors["number"] == DUPLICATE
+    with pytest.raises(ApplicationError) as err:
+        documents.document_register(actor=root_user, register=tree.a, data=incoming(
+            issuer_name="ban chap hanh  TRUNG UONG", received_date=None))  # fmt: skip
+    assert err.value.field_errors["number"] == DUPLICATE.replace("Ban Chấp hành Trung ương", "ban chap hanh TRUNG UONG")
     assert Document.objects.count() == 1
-    # Another year, another register, another issuer: a different entry.
-    documents.document_register(
-        actor=root_user, register=tree.a, data=incoming(issued_date=dt.date(2012, 1, 5), received_date=None)
-    )
+    # Another register, another issuer code: a different entry.
     documents.document_register(actor=root_user, register=tree.b, data=incoming())
     documents.document_register(
         actor=root_user, register=tree.a, data=incoming(issuer_code="TU", issuer_name="Tỉnh ủy Nghệ An")
     )
-    assert Document.objects.count() == 4
+    assert Document.objects.count() == 3
+
+
+def test_the_same_symbol_of_other_issuers_or_other_days_is_another_incoming_document(tree, root_user):
+    """The issuers number per term of THEIR committee, which we don't know: "01-NQ/ĐU" comes from every grassroots
+    committee, and again from the same one in its next term (and a year later is no longer enough to tell)."""
+    first = incoming(doc_type="NQ", number=1, issuer_code="ĐU", issuer_name="Đảng ủy Sở Y tế",
+                     issued_date=dt.date(2020, 8, 3), received_date=None)  # fmt: skip
+    documents.document_register(actor=root_user, register=tree.bloc, data=first)
+    documents.document_register(actor=root_user, register=tree.bloc, data={**first, "issuer_name": "Đảng ủy Sở Tư pháp"})
+    documents.document_register(actor=root_user, register=tree.bloc, data={**first, "issued_date": dt.date(2025, 8, 4)})
+    documents.document_register(actor=root_user, register=tree.bloc, data={**first, "issued_date": dt.date(2021, 8, 3)})
+    with pytest.raises(ApplicationError) as err:
+        documents.document_register(actor=root_user, register=tree.bloc, data={**first, "summary": "Lần hai"})
+    assert err.value.field_errors["number"] == (
+        "Số, ký hiệu: văn bản Số 01-NQ/ĐU của Đảng ủy Sở Y tế ngày 03/08/2020 đã có trong sổ."
+    )
+    assert Document.objects.filter(register=tree.bloc).count() == 4
 
 
 def test_database_constraint_backs_the_check(tree, root_user, monkeypatch):
@@ -102,8 +145,15 @@ def test_database_constraint_backs_the_check(tree, root_user, monkeypatch):
     monkeypatch.setattr(documents, "_clashes", lambda doc: False)
     with pytest.raises(ApplicationError) as err:
         documents.document_register(actor=root_user, register=tree.a, data=incoming(summary="Lần hai"))
-    assert err.value.field_errors["number"] == "Số, ký hiệu: văn bản Số 03-CT/TW năm 2011 đã có trong sổ."
+    assert err.value.field_errors["number"] == DUPLICATE
     assert Document.objects.count() == 1
+    # An own number: the constraint per term refuses the same symbol in the same term.
+    documents.document_issue(actor=root_user, register=tree.a, data=own())
+    DocumentCounter.objects.update(last=0)  # a counter gone wrong: only the constraint is left
+    with pytest.raises(ApplicationError) as err:
+        documents.document_issue(actor=root_user, register=tree.a, data=own(summary="Lần hai"))
+    assert err.value.field_errors["number"] == "Số, ký hiệu: văn bản Số 01-BC/ĐU (nhiệm kỳ 2020–2025) đã có trong sổ."
+    assert Document.objects.count() == 2
 
 
 def test_bad_input_names_each_field_and_saves_nothing(tree, root_user):
@@ -141,7 +191,7 @@ def test_text_is_normalised(tree, root_user):
 # --- Own documents -------------------------------------------------------------------------------------
 
 
-def test_own_documents_are_numbered_per_type_and_year(tree, root_user):
+def test_own_documents_are_numbered_per_type_within_the_committee_term(tree, root_user):
     first = documents.document_issue(actor=root_user, register=tree.a, data=own())
     second = documents.document_issue(
         actor=root_user, register=tree.a, data=own(issued_date=dt.date(2024, 4, 1))
@@ -151,19 +201,117 @@ def test_own_documents_are_numbered_per_type_and_year(tree, root_user):
         actor=root_user, register=tree.a, data=own(issued_date=dt.date(2025, 1, 3))
     )
     other_org = documents.document_issue(actor=root_user, register=tree.b, data=own())
+    # 2025 is still the 2020–2025 term: the numbers go on, they do not restart with the year.
     assert [first.symbol, second.symbol, plan.symbol, next_year.symbol] == [
         "01-BC/ĐU",
         "02-BC/ĐU",
         "01-KH/ĐU",
-        "01-BC/ĐU",
+        "03-BC/ĐU",
     ]
     assert (first.issuer_name, first.direction, first.received_date) == (
         "Đảng ủy Sở Y tế",
         Direction.OWN,
         None,
     )
+    term = Term.objects.get(organization=tree.a, name="2020–2025")
+    assert (first.numbering, first.term, first.series) == (Numbering.TERM, term, "Nhiệm kỳ 2020–2025")
     assert (other_org.symbol, other_org.issuer_name) == ("01-BC/CB", "Chi bộ Sở Tư pháp")
-    assert DocumentCounter.objects.get(organization=tree.a, type_code="BC", issuer_code="ĐU", year=2024).last == 2
+    assert DocumentCounter.objects.get(term=term, type_code="BC", issuer_code="ĐU").last == 3
+
+
+def test_a_day_belongs_to_the_term_that_started_last(tree, root_user):
+    """The one rule (``term_on``): a term's ``start_date`` is its first day; the day before it belongs to the
+    previous term; a recorded end matters only while no next term is recorded."""
+    org = org_services.organization_create(actor=root_user, parent=tree.bloc, data={
+        "name": "Đảng bộ Sở Tài chính", "code": "STC", "kind": "dang_bo_co_so"})  # fmt: skip
+    t1, t2 = record_terms(org, root_user, TERMS[:2])
+    t3 = org_services.term_create(actor=root_user, organization=org, name="2020–2025", start_date=dt.date(2020, 8, 1),
+                                  end_date=dt.date(2025, 2, 13))  # fmt: skip
+    walk = {
+        dt.date(2010, 7, 31): None,  # before the first recorded term
+        dt.date(2010, 8, 1): t1,
+        dt.date(2015, 7, 31): t1,  # the last day of a term …
+        dt.date(2015, 8, 1): t2,  # … and the first of the next
+        dt.date(2020, 8, 1): t3,
+        dt.date(2025, 2, 13): t3,  # the recorded end is the last day of the term
+        dt.date(2025, 2, 14): None,  # ended, the next term not recorded yet
+    }
+    assert {day: org_selectors.term_on(org, day) for day in walk} == walk
+    assert [org_selectors.term_last_day(t) for t in (t1, t2, t3)] == [
+        dt.date(2015, 7, 31), dt.date(2020, 7, 31), dt.date(2025, 2, 13)]  # fmt: skip
+    # The same rule written as SQL for the register page's notice.
+    for day, term in walk.items():
+        without = org_selectors.organizations_without_term(Organization.objects.filter(pk=org.pk), day)
+        assert without.exists() == (term is None), day
+
+
+def test_numbers_walk_a_term_boundary(tree, root_user):
+    """The last document of one term and the first of the next: the next term starts again from 01."""
+    kh = {"doc_type": "KH", "summary": "Kế hoạch"}
+    numbers = [
+        documents.document_issue(actor=root_user, register=tree.bloc, data=own(**kh, issued_date=day)).symbol
+        for day in (dt.date(2011, 6, 1), dt.date(2012, 1, 12), dt.date(2015, 7, 31), dt.date(2015, 8, 1),
+                    dt.date(2016, 1, 4))
+    ]  # fmt: skip
+    assert numbers == ["01-KH/ĐU", "02-KH/ĐU", "03-KH/ĐU", "01-KH/ĐU", "02-KH/ĐU"]
+    assert list(Document.objects.order_by("issued_date").values_list("term__name", flat=True)) == [
+        "2010–2015", "2010–2015", "2010–2015", "2015–2020", "2015–2020"]  # fmt: skip
+
+
+def test_no_recorded_term_refuses_an_own_number_and_says_where_terms_are_entered(client, tree, people, root_user):
+    org = org_services.organization_create(actor=root_user, parent=tree.bloc, data={
+        "name": "Đảng bộ Sở Tài chính", "code": "STC", "kind": "dang_bo_co_so"})  # fmt: skip
+    with pytest.raises(ApplicationError) as err:
+        documents.document_issue(actor=root_user, register=org, data=own())
+    assert err.value.field_errors["issued_date"] == (
+        "Ngày ban hành: «Đảng bộ Sở Tài chính» chưa có nhiệm kỳ cấp ủy chứa ngày 10/03/2024, nên chưa cấp được số "
+        "(số văn bản của cấp ủy đánh theo nhiệm kỳ). Ghi nhiệm kỳ ở trang Cấp ủy của tổ chức."
+    )
+    assert not Document.objects.exists() and not DocumentCounter.objects.exists()
+    # An incoming document needs no term of the register.
+    assert documents.document_register(actor=root_user, register=org, data=incoming()).symbol == "03-CT/TW"
+    # The register page names the organization and links to its committee page; the entry form warns too.
+    client.force_login(people.staff)
+    body = client.get(reverse("steering:documents")).content.decode()
+    assert "Chưa cấp được số cho văn bản do cấp ủy ban hành</strong> của 1 tổ chức" in body
+    assert f'<a href="{reverse("organizations:committee", args=[org.pk])}">Đảng bộ Sở Tài chính</a>' in body
+    body = client.get(reverse("steering:document_create"), {"so": org.pk}).content.decode()
+    assert "«Đảng bộ Sở Tài chính» chưa có nhiệm kỳ cấp ủy chứa ngày" in body and "Mở trang Cấp ủy" in body
+    r = client.post(reverse("steering:document_create"), {"register": org.pk, "direction": "di", "doc_type": _type("BC"),
+                                                          "issued_date": "10/03/2024", "summary": "Báo cáo"})  # fmt: skip
+    assert r.status_code == 200 and "Ngày ban hành: «Đảng bộ Sở Tài chính» chưa có nhiệm kỳ cấp ủy" in r.content.decode()
+    # Once the term is entered, the notice is gone and the number is given.
+    org_services.term_create(actor=people.staff, organization=org, name="2020–2025", start_date=dt.date(2020, 9, 1))
+    assert "Chưa cấp được số" not in client.get(reverse("steering:documents")).content.decode()
+    assert documents.document_issue(actor=root_user, register=org, data=own()).symbol == "01-BC/ĐU"
+
+
+def test_a_congress_numbers_all_its_documents_together(tree, root_user):
+    """From its preparatory session to its close, whatever the type; the committee's own sequence is apart."""
+    term = org_services.term_create(actor=root_user, organization=tree.b, name="2027–2032",
+                                    start_date=dt.date(2027, 8, 1), congress_start=dt.date(2027, 7, 29),
+                                    congress_end=dt.date(2027, 7, 31))  # fmt: skip
+    term = Term.objects.get(pk=term.pk)
+    # Older terms of the test tree have no congress: a congress document dated then is refused.
+    with pytest.raises(ApplicationError) as err:
+        documents.document_issue(actor=root_user, register=tree.b, data=own(congress=True))
+    assert err.value.field_errors["issued_date"].startswith(
+        "Ngày ban hành: không có đại hội nào của «Chi bộ Sở Tư pháp» họp ngày 10/03/2024")
+    Term.objects.filter(pk=term.pk).update(start_date=dt.date(2023, 8, 1), congress_start=dt.date(2023, 7, 29),
+                                           congress_end=dt.date(2023, 7, 31), name="2023–2028")  # fmt: skip
+    term.refresh_from_db()
+    congress = [
+        documents.document_issue(actor=root_user, register=tree.b, data=own(doc_type=t, issued_date=d, congress=True))
+        for t, d in (("BB", dt.date(2023, 7, 29)), ("NQ", dt.date(2023, 7, 31)), ("BB", dt.date(2023, 7, 31)))
+    ]
+    committee = documents.document_issue(actor=root_user, register=tree.b, data=own(doc_type="NQ",
+                                                                                   issued_date=dt.date(2023, 8, 2)))  # fmt: skip
+    assert [d.symbol for d in congress] == ["01-BB/ĐH", "02-NQ/ĐH", "03-BB/ĐH"]
+    assert congress[0].issuer_name == "Đại hội Chi bộ Sở Tư pháp"
+    assert {(d.numbering, d.term_id) for d in congress} == {(Numbering.CONGRESS, term.pk)}
+    assert congress[1].series == "Đại hội nhiệm kỳ 2023–2028"
+    assert (committee.symbol, committee.term_id) == ("01-NQ/CB", term.pk)
+    assert DocumentCounter.objects.get(term=term, congress=True).last == 3
 
 
 def test_own_document_ignores_a_given_number_and_keeps_chosen_issuer(tree, root_user):
@@ -187,7 +335,42 @@ def test_past_years_work_for_the_demo_loader(tree, root_user):
     d = documents.document_issue(
         actor=root_user, register=tree.province, data=own(doc_type="NQ", issued_date=dt.date(2011, 2, 1))
     )
-    assert (d.symbol, d.year) == ("01-NQ/TU", 2011)
+    assert (d.symbol, d.year, d.term.name) == ("01-NQ/TU", 2011, "2010–2015")
+
+
+def test_the_migration_keeps_issued_numbers_and_reseeds_the_counters_per_term(tree, root_user):
+    """Numbers issued per year before are legal facts: kept, marked, placed in their term; the next number of a
+    type in that term follows the highest one already used in it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    def legacy(number, day, type_code="KH", register=tree.bloc):
+        return Document.objects.create(register=register, direction=Direction.OWN, doc_type_id=_type(type_code),
+                                       type_code=type_code, number=number, issuer_code="ĐU", year=day.year,
+                                       issuer_name="Đảng ủy Khối", issued_date=day, summary="Kế hoạch")  # fmt: skip
+
+    rows = [legacy(1, dt.date(2011, 6, 1)), legacy(1, dt.date(2012, 1, 12)), legacy(2, dt.date(2012, 2, 15)),
+            legacy(4, dt.date(2016, 3, 1))]  # fmt: skip
+    org = org_services.organization_create(actor=root_user, parent=tree.bloc, data={
+        "name": "Đảng bộ Sở Tài chính", "code": "STC", "kind": "dang_bo_co_so"})  # fmt: skip
+    before_terms = legacy(7, dt.date(2012, 5, 5), register=org)
+    came_in = documents.document_register(actor=root_user, register=tree.bloc, data=incoming())
+    Document.objects.filter(pk=came_in.pk).update(issuer_norm="")
+    import_module("dangbo.steering.migrations.0004_numbering_per_term").renumber(apps, None)
+    for d in [*rows, before_terms, came_in]:
+        d.refresh_from_db()
+    assert [(d.symbol, d.numbering, d.term.name) for d in rows] == [
+        ("01-KH/ĐU", Numbering.YEAR, "2010–2015"), ("01-KH/ĐU", Numbering.YEAR, "2010–2015"),
+        ("02-KH/ĐU", Numbering.YEAR, "2010–2015"), ("04-KH/ĐU", Numbering.YEAR, "2015–2020")]  # fmt: skip
+    assert (before_terms.number, before_terms.numbering, before_terms.term) == (7, Numbering.YEAR, None)
+    assert rows[0].series == "Năm 2011, cách đánh số cũ"
+    assert (came_in.numbering, came_in.issuer_norm) == ("", "ban chap hanh trung uong")
+    bloc_kh = DocumentCounter.objects.filter(term__organization=tree.bloc, type_code="KH").order_by("term__start_date")
+    assert [(c.term.name, c.last) for c in bloc_kh] == [("2010–2015", 2), ("2015–2020", 4)]
+    issued = documents.document_issue(actor=root_user, register=tree.bloc,
+                                      data=own(doc_type="KH", issued_date=dt.date(2013, 1, 7)))  # fmt: skip
+    assert issued.symbol == "03-KH/ĐU"
 
 
 def test_only_committees_with_the_right_may_register(tree, people):
@@ -234,11 +417,14 @@ def _issue(register, actor):
 
 
 def _allocate(register):
-    """The counter alone (without the document's check against existing symbols)."""
+    """The counter alone (without the document's check against existing symbols), keyed by the term of the day."""
+    from dangbo.organizations.selectors import term_on
+
+    term = term_on(register, own()["issued_date"])
 
     def call(i):
         with transaction.atomic():
-            return documents.next_number(register, "BC", 2024, documents.suggested_issuer(register)[0])
+            return documents.next_number(term, type_code="BC", issuer_code=documents.suggested_issuer(register)[0])
 
     return call
 
@@ -256,6 +442,7 @@ SQLITE_SCRIPT = textwrap.dedent("""
     from dangbo.organizations import services as org_services
     root = User.objects.create_superuser("root", password="x-Unused-Pw-1", full_name="Quản trị")
     p = org_services.organization_create(actor=root, parent=None, data={"name": "Đảng bộ tỉnh", "code": "T", "kind": "tinh"})
+    org_services.term_create(actor=root, organization=p, name="2020–2025", start_date=__import__("datetime").date(2020, 8, 1))
     sys.path.insert(0, sys.argv[2])
     from test_steering_documents import _allocate, _concurrently, _issue
     n = int(sys.argv[1])
@@ -293,6 +480,8 @@ def test_concurrent_issues_never_share_a_number(tree, root_user, tmp_path):
     assert errors == []
     assert sorted(numbers) == list(range(1, n + 1))
     assert sorted(counted) == list(range(n + 1, 2 * n + 1))
+    if connection.vendor != "sqlite":
+        assert set(Document.objects.filter(register=tree.a).values_list("term__name", flat=True)) == {"2020–2025"}
 
 
 # --- Attachments ---------------------------------------------------------------------------------------
@@ -419,7 +608,7 @@ def test_incoming_correction_keeps_symbols_unique_and_is_audited(tree, root_user
     other = documents.document_register(actor=root_user, register=tree.a, data=incoming(number=5))
     with pytest.raises(ApplicationError) as err:
         documents.document_update(actor=root_user, document=other, data={"number": 3})
-    assert err.value.field_errors["number"] == "Số, ký hiệu: văn bản Số 03-CT/TW năm 2011 đã có trong sổ."
+    assert err.value.field_errors["number"] == DUPLICATE
     d = documents.document_update(actor=root_user, document=d, data={"number": 4, "summary": "Trích yếu mới"})
     d.refresh_from_db()
     assert (d.symbol, d.summary) == ("04-CT/TW", "Trích yếu mới")
@@ -431,19 +620,34 @@ def test_incoming_correction_keeps_symbols_unique_and_is_audited(tree, root_user
 def test_own_document_symbol_cannot_change(tree, root_user):
     d = documents.document_issue(actor=root_user, register=tree.a, data=own())
     for data, field in (({"doc_type": "KH"}, "doc_type"), ({"issuer_code": "ĐUK"}, "issuer_code"),
-                        ({"issued_date": dt.date(2023, 12, 30)}, "issued_date")):  # fmt: skip
+                        ({"issued_date": dt.date(2020, 7, 31)}, "issued_date")):  # fmt: skip
         with pytest.raises(ApplicationError) as err:
             documents.document_update(actor=root_user, document=d, data=data)
-        assert "giữ nguyên số, ký hiệu Số 01-BC/ĐU năm 2024" in err.value.field_errors[field]
-    # A given number is ignored; the date may move within the year; the issuer's name may be corrected.
+        assert "giữ nguyên số, ký hiệu Số 01-BC/ĐU (nhiệm kỳ 2020–2025)" in err.value.field_errors[field]
+    assert err.value.field_errors["issued_date"].endswith(
+        "chỉ sửa được ngày trong nhiệm kỳ 2020–2025 (01/08/2020 – 31/07/2025).")
+    # A given number is ignored; the date may move within the term, to another year too; the issuer's name may be
+    # corrected.
     d = documents.document_update(actor=root_user, document=d, data={
-        "number": 9, "issued_date": dt.date(2024, 3, 12), "issuer_name": "Đảng ủy Sở Y tế tỉnh Nghệ An"})  # fmt: skip
+        "number": 9, "issued_date": dt.date(2023, 12, 30), "issuer_name": "Đảng ủy Sở Y tế tỉnh Nghệ An"})  # fmt: skip
     d.refresh_from_db()
-    assert (d.symbol, d.issued_date, d.issuer_name) == (
+    assert (d.symbol, d.issued_date, d.issuer_name, d.year) == (
         "01-BC/ĐU",
-        dt.date(2024, 3, 12),
+        dt.date(2023, 12, 30),
         "Đảng ủy Sở Y tế tỉnh Nghệ An",
+        2023,
     )
+
+
+def test_a_term_recorded_later_does_not_block_corrections_of_what_was_numbered_before(tree, root_user):
+    """A number stays in the term it was given in, even if a term recorded afterwards now covers its date."""
+    d = documents.document_issue(actor=root_user, register=tree.a, data=own())
+    org_services.term_create(actor=root_user, organization=tree.a, name="2023–2028", start_date=dt.date(2024, 1, 1))
+    d = documents.document_update(actor=root_user, document=d, data={"summary": "Báo cáo đã sửa"})
+    assert (d.summary, d.symbol, d.term.name) == ("Báo cáo đã sửa", "01-BC/ĐU", "2020–2025")
+    with pytest.raises(ApplicationError) as err:
+        documents.document_update(actor=root_user, document=d, data={"issued_date": dt.date(2024, 3, 11)})
+    assert err.value.field_errors["issued_date"].endswith("trong nhiệm kỳ 2020–2025 (01/08/2020 – 31/12/2023).")
 
 
 def test_replacing_the_attachment_removes_the_old_file(
@@ -480,6 +684,8 @@ def test_list_filters_search_and_pages(client, tree, people, root_user):
     assert r.status_code == 200 and "Vào sổ văn bản" in body and "57 văn bản" in body and "Trang sau" in body
     body = client.get(url, {"q": "bao cao cua dang uy"}).content.decode()
     assert "Số 01-BC/ĐU" in body and "Số 03-CT/TW" not in body and "1 văn bản" in body
+    assert '<small class="muted">Nhiệm kỳ 2020–2025</small>' in body  # the term the number belongs to
+    assert "Chưa cấp được số" not in body
     body = client.get(url, {"loai": "den"}).content.decode()
     assert "Số 03-CT/TW" in body and "Số 01-BC/ĐU" not in body
     body = client.get(url, {"nam": "2011"}).content.decode()
@@ -500,7 +706,7 @@ def test_create_page_incoming_and_own(client, tree, people, _media):
     r = client.get(url)
     assert r.status_code == 200 and "Chi bộ Văn phòng" in r.content.decode()
     body = client.get(url, {"so": tree.a.pk}).content.decode()
-    assert "«ĐU» và «Đảng ủy Sở Y tế»" in body
+    assert "«ĐU» và «Đảng ủy Sở Y tế»" in body and "trong nhiệm kỳ 2025–2030 (từ 01/08/2025)" in body
     post = {"register": tree.a.pk, "direction": "den", "doc_type": _type("CT"), "number": "3", "issuer_code": "TW",
             "issuer_name": "Ban Chấp hành Trung ương", "issued_date": "14/05/2011", "received_date": "20/05/2011",
             "summary": "Về học tập và làm theo Bác", "signer": ""}  # fmt: skip
@@ -509,7 +715,7 @@ def test_create_page_incoming_and_own(client, tree, people, _media):
     assert r.status_code == 302 and r["Location"] == d.get_absolute_url() and d.attachment_name == "ct.pdf"
     # The same symbol again: the form says why, nothing is saved.
     r = client.post(url, post)
-    assert r.status_code == 200 and "văn bản Số 03-CT/TW năm 2011 đã có trong sổ" in r.content.decode()
+    assert r.status_code == 200 and DUPLICATE.removeprefix("Số, ký hiệu: ") in r.content.decode()
     # A fake PDF: refused with the field named.
     r = client.post(url, {**post, "number": "4", "attachment": SimpleUploadedFile("x.pdf", b"<html></html>")})
     assert "Tệp đính kèm: nội dung tệp không phải là tệp PDF thật" in r.content.decode()
@@ -520,6 +726,7 @@ def test_create_page_incoming_and_own(client, tree, people, _media):
     assert own_doc.symbol == "01-NQ/ĐU"
     r = client.get(r["Location"])
     assert "Đã vào sổ văn bản Số 01-NQ/ĐU" in r.content.decode()
+    assert "<dt>Dãy số</dt><dd>Nhiệm kỳ 2020–2025</dd>" in r.content.decode()
     # Bad date and missing summary: each named.
     r = client.post(url, {**post, "number": "5", "issued_date": "31/02/2011", "summary": ""})
     body = r.content.decode()
@@ -532,7 +739,7 @@ def test_create_page_incoming_and_own(client, tree, people, _media):
     assert "Trích yếu: không được để trống." in body and "Ngày đến: trước ngày ban hành (14/05/2011)." in body
     assert "Tệp đính kèm: chỉ nhận tệp văn bản" in body
     r = client.post(url, {**post, "summary": ""})
-    assert "Số, ký hiệu: văn bản Số 03-CT/TW năm 2011 đã có trong sổ." in r.content.decode()
+    assert DUPLICATE in r.content.decode()
     assert "Số: Số, ký hiệu" not in r.content.decode()
     # Somebody else's register cannot be posted to.
     client.post(url, {**post, "register": tree.b.pk, "number": "6"})
@@ -579,8 +786,8 @@ def test_edit_page(client, tree, people, root_user):
     assert r.status_code == 302
     d.refresh_from_db()
     assert (d.symbol, d.summary, d.issued_date) == ("01-BC/ĐU", "Báo cáo đã sửa", dt.date(2024, 3, 11))
-    r = client.post(url, {"issuer_name": "Đảng ủy Sở Y tế", "issued_date": "11/03/2023", "summary": "x"})
-    assert "chỉ sửa được ngày trong năm 2024" in r.content.decode()
+    r = client.post(url, {"issuer_name": "Đảng ủy Sở Y tế", "issued_date": "11/03/2019", "summary": "x"})
+    assert "chỉ sửa được ngày trong nhiệm kỳ 2020–2025 (01/08/2020 – 31/07/2025)" in r.content.decode()
     client.force_login(people.secretary_b)
     assert client.get(url).status_code == 404
 

@@ -6,6 +6,16 @@ class Direction(models.TextChoices):
     OWN = "di", "Văn bản đi (cấp ủy ban hành)"
 
 
+class Numbering(models.TextChoices):
+    """Which sequence an own document's number belongs to (DOMAIN §6, HD 36-HD/VPTW §II.1.3.1). Empty for
+    incoming documents: their numbers run in the sequences of their issuers."""
+
+    TERM = "nhiem_ky", "Theo nhiệm kỳ cấp ủy"
+    CONGRESS = "dai_hoi", "Văn bản của đại hội"
+    # Numbers issued by dangbo before the numbering per term (it restarted them each year): legal facts, kept.
+    YEAR = "nam", "Theo năm (số đã cấp trước khi sửa cách đánh số)"
+
+
 class ReportKind(models.TextChoices):
     """What an organization reports back on an assigned task (DOMAIN §6)."""
 

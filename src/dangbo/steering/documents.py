@@ -1,13 +1,22 @@
 """The document register (DOMAIN §6): incoming documents and the organization's own documents.
 
 Services (every write): ``document_register`` (an incoming document), ``document_issue`` (an own document,
-numbered automatically per register organization, type and year), ``document_update``. Selectors:
-``document_scope`` (what a user may see), ``register_choices`` (where a user may register), ``search``.
+numbered automatically), ``document_update``. Selectors: ``document_scope`` (what a user may see),
+``register_choices`` (where a user may register), ``search``, ``registers_without_term``.
 
-A document symbol "Số 03-CT/TW" appears once a year in a register: checked here, and guaranteed under
-concurrent use by the constraint ``document_symbol_once``. Own numbers come from ``DocumentCounter`` rows
-incremented by a single ``UPDATE … SET last = last + 1`` inside the document's transaction, so two concurrent
-issues never get the same number (the row lock serializes them on PostgreSQL; SQLite serializes writers).
+Own numbers follow HD 36-HD/VPTW §II.1.3.1: from 01 per (register, document type, issuer code) within the
+committee term the issue date belongs to (``organizations.selectors.term_on``), never restarting with the year;
+the issuer code keeps apart the sequences of the committee ("ĐU") and of the bodies it sets up ("BTC"), which the
+symbol tells apart too. A document issued as the congress (``data["congress"]``) is numbered in the congress's
+own sequence, all types together, from its preparatory session to its close. Where no term is recorded for the
+date, an own document is refused, saying where terms are entered: a number is a legal fact that cannot be taken
+back, and a guessed sequence (per year) would clash with the true one once the term is entered.
+
+Numbers come from ``DocumentCounter`` rows incremented by a single ``UPDATE … SET last = last + 1`` inside the
+document's transaction, so two concurrent issues never get the same number (the row lock serializes them on
+PostgreSQL; SQLite serializes writers); the constraints of ``Document`` back it. Incoming documents: their
+numbers run per term of THEIR committee, which we don't know, so one is a duplicate only with the same symbol,
+issuer and issue date.
 """
 
 from __future__ import annotations
@@ -28,9 +37,10 @@ from dangbo.core.templatetags.vn import ngay
 from dangbo.core.text import clean_spaces, fold, nfc
 from dangbo.core.uploads import check_upload
 from dangbo.organizations.choices import OrgKind
-from dangbo.organizations.models import Organization
+from dangbo.organizations.models import Organization, Term
+from dangbo.organizations.selectors import congress_on, organizations_without_term, term_last_day, term_on
 
-from .choices import Direction
+from .choices import Direction, Numbering
 from .models import Document, DocumentCounter, DocumentType, Task
 
 # Fields a caller gives in ``data`` (``number`` only for incoming documents).
@@ -100,6 +110,40 @@ def search(qs: QuerySet, q: str | None) -> QuerySet:
     return qs
 
 
+MAX_LISTED = 10
+
+
+def registers_without_term(actor, day: dt.date) -> tuple[int, list[Organization]]:
+    """Active registers the actor may add to whose ``day`` belongs to no committee term — their own documents
+    cannot be numbered (the register page names them and links to where terms are entered): (how many, the first
+    few in tree order)."""
+    orgs = policy.steering_organizations(actor, policy.ADD, Organization.objects.filter(end_date__isnull=True))
+    missing = organizations_without_term(orgs, day).order_by("path")
+    return missing.count(), list(missing[:MAX_LISTED])
+
+
+def series_span(term: Term, *, congress: bool = False) -> tuple[dt.date, dt.date | None]:
+    """The days of a sequence: the congress's (preparatory session to close) or the committee term's."""
+    if congress:
+        return term.congress_start, term.congress_end
+    return term.start_date, term_last_day(term)
+
+
+def span_text(start: dt.date, last: dt.date | None) -> str:
+    return f"{ngay(start)} – {ngay(last)}" if last else f"từ {ngay(start)}"
+
+
+def own_numbering_note(register: Organization, day: dt.date) -> tuple[Term | None, str]:
+    """What the entry form tells about the numbers of ``register``'s own documents issued ``day``: (the term,
+    the sentence)."""
+    term = term_on(register, day)
+    if term is None:
+        return None, (f"«{register.name}» chưa có nhiệm kỳ cấp ủy chứa ngày {ngay(day)}: chưa cấp được số cho văn bản "
+                      "do cấp ủy ban hành. Ghi nhiệm kỳ (ngày bắt đầu) ở trang Cấp ủy của tổ chức.")  # fmt: skip
+    return term, (f"Số được cấp tự động, nối tiếp số cùng loại văn bản trong nhiệm kỳ {term.name} "
+                  f"({span_text(*series_span(term))}), không bắt đầu lại theo năm.")  # fmt: skip
+
+
 def years(qs: QuerySet) -> list[int]:
     return sorted(set(qs.order_by().values_list("year", flat=True).distinct()), reverse=True)
 
@@ -156,6 +200,8 @@ def _apply(doc: Document, data: dict, *, fields) -> None:
             v = _clean(v) or ""
             if k == "issuer_code":
                 v = v.replace(" ", "").upper()
+            elif k == "issuer_name":
+                doc.issuer_norm = fold(v)
             setattr(doc, k, v)
         else:
             setattr(doc, k, v)
@@ -202,15 +248,39 @@ def _check(doc: Document, *, incoming: bool) -> dict[str, str]:
     return e
 
 
+def _series_text(doc: Document) -> str:
+    """"nhiệm kỳ 2010–2015", "đại hội nhiệm kỳ 2010–2015", … for a sentence."""
+    series = doc.series
+    return series[:1].lower() + series[1:]
+
+
 def _duplicate_message(doc: Document) -> str:
-    return f"Số, ký hiệu: văn bản Số {doc.symbol} năm {doc.year} đã có trong sổ."
+    if doc.direction == Direction.INCOMING:
+        return (f"Số, ký hiệu: văn bản Số {doc.symbol} của {doc.issuer_name} ngày {ngay(doc.issued_date)} "
+                "đã có trong sổ.")  # fmt: skip
+    return f"Số, ký hiệu: văn bản Số {doc.symbol} ({_series_text(doc)}) đã có trong sổ."
 
 
 def _clashes(doc: Document) -> bool:
-    return (
-        Document.objects.filter(register_id=doc.register_id, issuer_code=doc.issuer_code, type_code=doc.type_code,
-                                number=doc.number, year=doc.year).exclude(pk=doc.pk).exists()
-    )  # fmt: skip
+    """Whether ``doc``'s number is taken in its register.
+
+    * incoming: the same symbol from the same issuer (its name compared without accents and case) of the same
+      day — the same symbol from another issuer, or of another term of the issuer, is another document;
+    * own: the same symbol in the same term (numbers issued per year before, placed in it, included); for a
+      congress also the same number on any document of the congress; and an incoming entry with the same symbol
+      and issuer dated within the sequence (an own document entered by hand before numbering was automatic).
+    """
+    others = Document.objects.filter(register_id=doc.register_id).exclude(pk=doc.pk)
+    symbol = Q(issuer_code=doc.issuer_code, type_code=doc.type_code, number=doc.number)
+    if doc.direction == Direction.INCOMING:
+        return others.filter(symbol, issued_date=doc.issued_date, issuer_norm=doc.issuer_norm).exists()
+    congress = doc.numbering == Numbering.CONGRESS
+    start, last = series_span(doc.term, congress=congress)
+    period = Q(issued_date__gte=start, issued_date__lte=last) if last else Q(issued_date__gte=start)
+    taken = symbol & Q(term=doc.term) | symbol & Q(direction=Direction.INCOMING, issuer_norm=doc.issuer_norm) & period
+    if congress:
+        taken |= Q(numbering=Numbering.CONGRESS, term=doc.term, number=doc.number)
+    return others.filter(taken).exists()
 
 
 def _refuse(errors: dict[str, str]):
@@ -246,12 +316,35 @@ def _save_with_file(doc: Document, upload, upload_name: str | None, write) -> Do
         raise
 
 
+CONGRESS_ISSUER_CODE = "ĐH"
+
+
 def _own_defaults(register: Organization, data: dict) -> dict:
-    code, name = suggested_issuer(register)
+    if data.get("congress"):
+        code, name = CONGRESS_ISSUER_CODE, f"Đại hội {register.name}"
+    else:
+        code, name = suggested_issuer(register)
     data = {k: v for k, v in data.items() if k not in ("number", "received_date")}
     data["issuer_code"] = data.get("issuer_code") or code
     data["issuer_name"] = data.get("issuer_name") or name
     return data
+
+
+def _place(doc: Document, *, congress: bool) -> str | None:
+    """Put an own document in its sequence by its issue date: the committee term it belongs to, or the term whose
+    opening congress was in session that day. The problem (an "issued_date" message) when there is none."""
+    register = doc.register
+    if congress:
+        doc.numbering, doc.term = Numbering.CONGRESS, congress_on(register, doc.issued_date)
+        if doc.term is None:
+            return (f"Ngày ban hành: không có đại hội nào của «{register.name}» họp ngày {ngay(doc.issued_date)} "
+                    "(ngày họp phiên trù bị và ngày bế mạc đại hội được ghi cùng nhiệm kỳ ở trang Cấp ủy).")  # fmt: skip
+        return None
+    doc.numbering, doc.term = Numbering.TERM, term_on(register, doc.issued_date)
+    if doc.term is None:
+        return (f"Ngày ban hành: «{register.name}» chưa có nhiệm kỳ cấp ủy chứa ngày {ngay(doc.issued_date)}, nên chưa "
+                "cấp được số (số văn bản của cấp ủy đánh theo nhiệm kỳ). Ghi nhiệm kỳ ở trang Cấp ủy của tổ chức.")  # fmt: skip
+    return None
 
 
 def _prepare(doc: Document, data: dict, upload) -> tuple[dict[str, str], str | None]:
@@ -261,6 +354,10 @@ def _prepare(doc: Document, data: dict, upload) -> tuple[dict[str, str], str | N
         data = _own_defaults(doc.register, data)
     _apply(doc, data, fields=EDIT_FIELDS if incoming else (f for f in EDIT_FIELDS if f != "number"))
     errors = _check(doc, incoming=incoming)
+    if not incoming and "issued_date" not in errors:
+        problem = _place(doc, congress=bool(data.get("congress")))
+        if problem:
+            errors["issued_date"] = problem
     upload_name = None
     if upload is not None:
         try:
@@ -285,7 +382,7 @@ def validate_document(
     """Every problem of a new entry (``register``, ``direction``) or of a correction of ``instance`` at once,
     as {field: "Nhãn: vấn đề."} — for forms; the services check again when saving."""
     if instance is not None:
-        doc = Document.objects.select_related("register", "doc_type").get(pk=instance.pk)  # a copy to try on
+        doc = Document.objects.select_related("register", "doc_type", "term").get(pk=instance.pk)  # a copy to try on
         errors = _apply_update(doc, data)
         if upload is not None:
             try:
@@ -337,19 +434,21 @@ def document_register(*, actor, register: Organization, data: dict, upload=None)
     return _save_with_file(doc, upload, upload_name, write)
 
 
-def next_number(organization: Organization, type_code: str, year: int, issuer_code: str) -> int:
-    """Allocate the next number of ``organization``'s own documents of ``type_code`` issued as ``issuer_code``
-    in ``year``. Must run in the transaction that saves the document: the counter row stays locked until it
-    ends."""
+def next_number(term: Term, *, congress: bool = False, type_code: str = "", issuer_code: str = "") -> int:
+    """Allocate the next number of a sequence: in committee ``term``, of the documents of ``type_code`` issued
+    as ``issuer_code``; or (``congress``) of the congress that opened ``term``, all documents together. Must run
+    in the transaction that saves the document: the counter row stays locked until it ends."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number must run inside the transaction of the document it numbers")
-    key = {"organization": organization, "type_code": type_code, "year": year, "issuer_code": issuer_code}
+    if congress:
+        type_code = issuer_code = ""
+    key = {"term": term, "congress": congress, "type_code": type_code, "issuer_code": issuer_code}
     counters = DocumentCounter.objects.filter(**key)
     for _ in range(3):
         if counters.update(last=F("last") + 1):
             return counters.values_list("last", flat=True).get()
         try:
-            with transaction.atomic():  # a savepoint: a concurrent first issue of the year may win the insert
+            with transaction.atomic():  # a savepoint: a concurrent first issue of the term may win the insert
                 DocumentCounter.objects.create(**key, last=1)
             return 1
         except IntegrityError:
@@ -361,9 +460,10 @@ def next_number(organization: Organization, type_code: str, year: int, issuer_co
 
 
 def document_issue(*, actor, register: Organization, data: dict, upload=None) -> Document:
-    """Enter a document ``register`` issues itself; its number is the next one of its type in the year of
-    issue (restarting each year). ``data``: doc_type, issued_date, summary, signer; issuer_code and
-    issuer_name default to the organization's (``suggested_issuer``)."""
+    """Enter a document ``register`` issues itself; its number is the next one of its type and issuer code in
+    the committee term of the issue date — or, with ``congress`` true, the next one of the congress in session
+    that day, whatever the type. ``data``: doc_type, issued_date, summary, signer, congress; issuer_code and
+    issuer_name default to the organization's (``suggested_issuer``; "ĐH" and "Đại hội …" for a congress)."""
     register = _register_org(actor, register)
     doc = Document(register=register, direction=Direction.OWN)
     errors, upload_name = _prepare(doc, data, upload)
@@ -373,8 +473,10 @@ def document_issue(*, actor, register: Organization, data: dict, upload=None) ->
     def write():
         with transaction.atomic():
             # Skip numbers already taken by documents entered before the register was numbered here.
+            congress = doc.numbering == Numbering.CONGRESS
             for _ in range(1000):
-                doc.number = next_number(register, doc.type_code, doc.year, doc.issuer_code)
+                doc.number = next_number(doc.term, congress=congress, type_code=doc.type_code,
+                                         issuer_code=doc.issuer_code)  # fmt: skip
                 if not _clashes(doc):
                     break
             doc.search_norm = _search_norm(doc)
@@ -390,21 +492,36 @@ def document_issue(*, actor, register: Organization, data: dict, upload=None) ->
     return _save_with_file(doc, upload, upload_name, write)
 
 
+def _outside_series(doc: Document, old_year: int) -> str | None:
+    """Where an own document's corrected date may lie — inside the sequence its number belongs to: "trong nhiệm kỳ
+    2020–2025 (01/08/2020 – 31/07/2025)"; None when the date is fine."""
+    day = doc.issued_date
+    if doc.numbering == Numbering.YEAR:
+        return None if day.year == old_year else f"trong năm {old_year}"
+    congress = doc.numbering == Numbering.CONGRESS
+    start, last = series_span(doc.term, congress=congress)
+    if start <= day and (last is None or day <= last):
+        return None
+    where = "thời gian đại hội" if congress else f"nhiệm kỳ {doc.term.name}"
+    return f"trong {where} ({span_text(start, last)})"
+
+
 def _apply_update(doc: Document, data: dict) -> dict[str, str]:
-    """Put corrections on ``doc``; the problems found. An own document keeps its symbol."""
+    """Put corrections on ``doc``; the problems found. An own document keeps its symbol and its sequence."""
     incoming = doc.direction == Direction.INCOMING
-    old_symbol, old_year = doc.symbol, doc.year
+    old_symbol, old_year, old_date = doc.symbol, doc.year, doc.issued_date
     old = {"doc_type": doc.type_code, "issuer_code": doc.issuer_code}
     _apply(doc, data, fields=(f for f in EDIT_FIELDS if incoming or f not in ("number", "received_date")))
     errors = _check(doc, incoming=incoming)
     if not incoming:
-        kept = f"văn bản do cấp ủy ban hành giữ nguyên số, ký hiệu Số {old_symbol} năm {old_year}"
+        kept = f"văn bản do cấp ủy ban hành giữ nguyên số, ký hiệu Số {old_symbol} ({_series_text(doc)})"
         if "doc_type" not in errors and doc.type_code != old["doc_type"]:
             errors["doc_type"] = f"Loại văn bản: {kept}, không đổi loại văn bản."
         if "issuer_code" not in errors and doc.issuer_code != old["issuer_code"]:
             errors["issuer_code"] = f"Ký hiệu cơ quan ban hành: {kept}, không đổi ký hiệu."
-        if "issued_date" not in errors and doc.issued_date.year != old_year:
-            errors["issued_date"] = f"Ngày ban hành: {kept}, chỉ sửa được ngày trong năm {old_year}."
+        # A term recorded later may have cut the sequence short: an unchanged date is never refused.
+        if "issued_date" not in errors and doc.issued_date != old_date and (where := _outside_series(doc, old_year)):
+            errors["issued_date"] = f"Ngày ban hành: {kept}, chỉ sửa được ngày {where}."
     return errors
 
 
@@ -421,7 +538,7 @@ def document_update(
         with transaction.atomic():
             doc = (
                 Document.objects.select_for_update(of=("self",))
-                .select_related("register", "doc_type")
+                .select_related("register", "doc_type", "term")
                 .get(pk=document.pk)
             )
             if not can_edit(actor, doc):

@@ -39,6 +39,9 @@ class DocumentForm(VNFormMixin, forms.Form):
     attachment = forms.FileField(label="Tệp đính kèm", required=False,
                                  help_text="PDF, Word, Excel, OpenDocument hoặc ảnh chụp (.jpg, .png).")  # fmt: skip
     remove_attachment = forms.BooleanField(label="Bỏ tệp đính kèm hiện có", required=False)
+    congress = forms.BooleanField(label="Văn bản của đại hội", required=False,
+                                  help_text="Đại hội đánh số chung mọi văn bản của mình từ 01, từ phiên trù bị đến khi "
+                                            "bế mạc; ký hiệu mặc định «ĐH».")  # fmt: skip
 
     own_hint = ""
 
@@ -62,6 +65,7 @@ class DocumentForm(VNFormMixin, forms.Form):
                 self.own_hint = f"Văn bản do cấp ủy ban hành: để trống thì dùng «{code}» và «{name}»."
         else:
             del self.fields["direction"]
+            del self.fields["congress"]
             if not instance.attachment:
                 del self.fields["remove_attachment"]
             if instance.direction == Direction.OWN:
@@ -110,6 +114,7 @@ class DocumentForm(VNFormMixin, forms.Form):
             "received_date",
             "summary",
             "signer",
+            "congress",
         )
         data = {k: d.get(k) for k in keys if k in self.fields and k not in self.errors}
         for k in ("issuer_code", "issuer_name", "signer"):

@@ -23,6 +23,7 @@ from .choices import (
     Direction,
     Era,
     Measure,
+    Numbering,
     ReportKind,
     TargetDirection,
     Unit,
@@ -87,21 +88,38 @@ class Document(Attached, BaseModel):
     issuer_code = models.CharField("Ký hiệu cơ quan ban hành", max_length=20, help_text="Ví dụ: TW, TU, ĐU, ĐUK")
     issuer_name = models.CharField("Cơ quan ban hành", max_length=255)
     year = models.PositiveSmallIntegerField("Năm", editable=False)
+    # Own documents: the sequence the number belongs to — the committee term containing the issue date, or the
+    # term whose opening congress issued it (``numbering``). Incoming documents: empty.
+    numbering = models.CharField("Dãy số", max_length=10, choices=Numbering.choices, blank=True, default="",
+                                 editable=False)  # fmt: skip
+    term = models.ForeignKey("organizations.Term", verbose_name="Nhiệm kỳ", null=True, blank=True, editable=False,
+                             on_delete=models.PROTECT, related_name="documents")  # fmt: skip
     issued_date = models.DateField("Ngày ban hành")
     received_date = models.DateField("Ngày đến", null=True, blank=True)
     summary = models.CharField("Trích yếu", max_length=500)
     signer = models.CharField("Người ký", max_length=255, blank=True)
     search_norm = models.TextField(editable=False, default="")
+    issuer_norm = models.CharField(max_length=255, editable=False, default="")  # issuer_name folded (``core.text.fold``)
 
     class Meta:
         verbose_name = "văn bản"
         verbose_name_plural = "văn bản"
         ordering = ["-issued_date", "-id"]
         constraints = [
-            # The symbol "Số 01-NQ/ĐU" of a year appears once in a register — also under concurrent use.
+            # Each held also under concurrent use. An own symbol "Số 01-NQ/ĐU" appears once per committee term in
+            # a register; a congress gives each number once, whatever the type.
+            models.UniqueConstraint(fields=["register", "issuer_code", "type_code", "number", "term"],
+                                    condition=models.Q(numbering=Numbering.TERM), name="document_term_symbol_once"),
+            models.UniqueConstraint(fields=["register", "term", "number"],
+                                    condition=models.Q(numbering=Numbering.CONGRESS), name="document_congress_number_once"),
+            # Numbers issued per year before the numbering per term stay unique as they were.
             models.UniqueConstraint(fields=["register", "issuer_code", "type_code", "number", "year"],
-                                    name="document_symbol_once"),  # fmt: skip
-        ]
+                                    condition=models.Q(numbering=Numbering.YEAR), name="document_year_symbol_once"),
+            # An incoming document is one issuer's symbol of one day: its issuer numbers per term of ITS committee,
+            # which we don't know, so the same symbol from the same issuer on another day is another document.
+            models.UniqueConstraint(fields=["register", "issuer_code", "type_code", "number", "issued_date", "issuer_norm"],
+                                    condition=models.Q(direction=Direction.INCOMING), name="document_incoming_once"),
+        ]  # fmt: skip
         indexes = [models.Index(fields=["register", "issued_date"], name="document_register_date")]
 
     def __str__(self) -> str:
@@ -115,22 +133,35 @@ class Document(Attached, BaseModel):
         """"03-CT/TW": numbers below 10 get a leading zero (HD 36)."""
         return f"{self.number:02d}-{self.type_code}/{self.issuer_code}"
 
+    @property
+    def series(self) -> str:
+        """The sequence the number belongs to, as staff read it: "Nhiệm kỳ 2010–2015", "Đại hội nhiệm kỳ
+        2010–2015", "Năm 2011 (…)"; empty for an incoming document."""
+        if self.numbering == Numbering.TERM and self.term_id:
+            return f"Nhiệm kỳ {self.term.name}"
+        if self.numbering == Numbering.CONGRESS and self.term_id:
+            return f"Đại hội nhiệm kỳ {self.term.name}"
+        if self.numbering == Numbering.YEAR:
+            return f"Năm {self.year}, cách đánh số cũ"
+        return ""
+
 
 class DocumentCounter(models.Model):
-    """The last number an organization gave to its own documents of one type, issued under one issuer code
-    (e.g. "ĐU" for the committee, "BTC" for its organization board) in one year."""
+    """The last number given in one sequence of own documents: in a committee term, per document type and issuer
+    code (e.g. "ĐU" for the committee, "BTC" for its organization board); or, ``congress``, of the congress that
+    opened the term, all types together (type and issuer code empty)."""
 
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
-    type_code = models.CharField(max_length=10)
+    term = models.ForeignKey("organizations.Term", on_delete=models.CASCADE, related_name="+")
+    congress = models.BooleanField(default=False)
+    type_code = models.CharField(max_length=10, default="")
     issuer_code = models.CharField(max_length=20, default="")
-    year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "type_code", "issuer_code", "year"], name="counter_once")]
+        constraints = [models.UniqueConstraint(fields=["term", "congress", "type_code", "issuer_code"], name="counter_once")]
 
     def __str__(self) -> str:
-        return f"{self.type_code} {self.year}: {self.last}"
+        return f"{self.term} {'đại hội' if self.congress else self.type_code}: {self.last}"
 
 
 class Task(BaseModel):

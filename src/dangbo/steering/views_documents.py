@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
+from dangbo.core.dates import today
 from dangbo.core.forms import run_service
 from dangbo.core.http import int_param
 from dangbo.core.uploads import download
@@ -27,7 +28,7 @@ PAGE_SIZE = 50
 def _document(request, pk):
     doc = (
         documents.document_scope(request.user)
-        .select_related("register__parent", "doc_type")
+        .select_related("register__parent", "doc_type", "term")
         .filter(pk=pk)
         .first()
     )
@@ -55,15 +56,20 @@ def document_list(request):
         qs = qs.filter(register_id=register)
     q = (g.get("q") or "").strip()
     qs = documents.search(qs, q)
-    qs = qs.select_related("register__parent", "doc_type").order_by("-issued_date", "-id")
+    qs = qs.select_related("register__parent", "doc_type", "term").order_by("-issued_date", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(g.get("trang"))
     registers = Organization.objects.filter(pk__in=scoped.order_by().values("register_id")).select_related(
         "parent"
     )
+    can_add = policy.steering_q(request.user, policy.ADD) is not None
+    # Registers whose own documents cannot be numbered today: no committee term recorded (HD 36 numbers per term).
+    without_term = documents.registers_without_term(request.user, today()) if can_add else (0, [])
     return render(request, "steering/document_list.html", {
         "page": page, "q": q, "direction": direction, "type_code": type_code, "year": year, "register": register,
         "directions": Direction.choices, "types": documents.document_types(), "years": documents.years(scoped),
-        "registers": registers.order_by("path")[:500], "can_add": policy.steering_q(request.user, policy.ADD) is not None,
+        "registers": registers.order_by("path")[:500], "can_add": can_add,
+        "without_term_count": without_term[0], "without_term": without_term[1],
+        "without_term_more": without_term[0] - len(without_term[1]),
     })  # fmt: skip
 
 
@@ -100,7 +106,10 @@ def document_create(request):
             else:
                 messages.success(request, f"Đã vào sổ văn bản Số {doc.symbol}.")
             return redirect(doc)
-    return render(request, "steering/document_form.html", {"form": form, "orgs": orgs, "chosen": chosen})
+    note = documents.own_numbering_note(chosen, today()) if chosen else (None, "")
+    return render(request, "steering/document_form.html", {
+        "form": form, "orgs": orgs, "chosen": chosen, "own_term": note[0], "own_note": note[1],
+    })  # fmt: skip
 
 
 def _visible_tasks(actor, doc):
