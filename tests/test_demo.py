@@ -430,6 +430,13 @@ def test_2013_documents_of_the_conference_are_in_the_register(data):
 
     symbols = set(Document.objects.filter(register__code="KCQ").values_list("number", "type_code", "issuer_code"))
     assert {(3, "CT", "TW"), (12, "NQ", "TW"), (9, "NQ", "TU"), (1, "NQ", "ĐU")} <= symbols
+    # Own numbers run per type within the 2010–2015 term (HD 36): 2012 goes on from 2011, it does not restart.
+    plans = Document.objects.filter(register__code="KCQ", direction="di", type_code="KH", term__name="2010–2015")
+    assert [(d.issued_date.year, d.symbol) for d in plans.order_by("issued_date")] == [
+        (2011, "01-KH/ĐU"), (2012, "02-KH/ĐU"), (2012, "03-KH/ĐU")]  # fmt: skip
+    # The congress that opened the term numbered its documents together, whatever their type.
+    congress = Document.objects.filter(register__code="KCQ", numbering="dai_hoi").order_by("number")
+    assert [d.symbol for d in congress] == ["01-BB/ĐH", "02-NQ/ĐH"]
 
 
 def test_2013_congress_targets_mostly_on_track_at_mid_term(data, client):

@@ -1043,6 +1043,8 @@ GRASSROOTS_TERMS = [("2010–2015", TERM_START, TERM_END), ("2015–2020", TERM_
                     ("2020–2025", D(2020, 8, 1), D(2025, 7, 1)), ("2025–2030", D(2025, 7, 1), None)]  # fmt: skip
 BLOC_TERMS = [("2010–2015", TERM_START, TERM_END), ("2015–2020", TERM_END, D(2020, 8, 1)),
               ("2020–2025", D(2020, 8, 1), SPLIT)]  # fmt: skip
+# The congress that opened a bloc term (preparatory session, close): it numbers its own documents (demo/steering.py).
+BLOC_CONGRESSES = {"2010–2015": (D(2010, 7, 29), D(2010, 7, 31))}
 
 
 def _stays(sim: Simulation) -> dict[int, list[tuple]]:
@@ -1103,7 +1105,9 @@ def _committees(rng, sim: Simulation, units, bloc, now) -> None:
         Position.EXECUTIVE
     ] * 20
     for name, start, end in BLOC_TERMS:
-        term = Term.objects.create(organization=bloc, name=name, start_date=start, end_date=end)
+        congress = BLOC_CONGRESSES.get(name, (None, None))
+        term = Term.objects.create(organization=bloc, name=name, start_date=start, end_date=end,
+                                   congress_start=congress[0], congress_end=congress[1])  # fmt: skip
         chosen = [p for unit, p in secretaries[name] if unit.code.startswith("KCQ-") and unit.active(start)]
         for position, p in zip(bloc_plan, chosen, strict=False):
             seats.append(CommitteeSeat(term=term, member=p.m, position=position, start_date=start))

@@ -57,7 +57,17 @@ INCOMING = [
     ("NQ", 9, "TU", "Ban Chấp hành Đảng bộ tỉnh Nghệ An", D(2011, 12, 20), D(2011, 12, 26),
      "Nghị quyết của Tỉnh ủy (văn bản mẫu của dữ liệu minh họa; trích yếu theo văn bản gốc)", ""),
 ]  # fmt: skip
-# The bloc's own documents in order of issue: (type, issued, summary, signer). Numbers are given per type per year.
+# The congress that opened the bloc's 2010–2015 term (29–31/07/2010): its documents share one sequence, whatever
+# their type (01-BB/ĐH, 02-NQ/ĐH). (type, issued, summary, signer)
+CONGRESS = [
+    ("BB", D(2010, 7, 29), "Biên bản phiên trù bị Đại hội đại biểu Đảng bộ Khối các cơ quan tỉnh Nghệ An lần thứ XIII",
+     "T/M Đoàn Chủ tịch Đại hội"),
+    ("NQ", D(2010, 7, 31), "Nghị quyết Đại hội đại biểu Đảng bộ Khối các cơ quan tỉnh Nghệ An lần thứ XIII, nhiệm kỳ "
+     "2010–2015", "T/M Đoàn Chủ tịch Đại hội"),
+]  # fmt: skip
+CONGRESS_ISSUER = ("ĐH", "Đại hội đại biểu Đảng bộ Khối các cơ quan tỉnh Nghệ An lần thứ XIII")
+# The bloc's own documents in order of issue: (type, issued, summary, signer). Numbers run per type within the
+# committee term (01-KH/ĐU in 2011, 02-KH/ĐU and 03-KH/ĐU in 2012: the 2010–2015 term does not restart them).
 OWN = [
     ("NQ", D(2010, 9, 15), "Nghị quyết về nâng cao năng lực lãnh đạo, sức chiến đấu của tổ chức cơ sở đảng và chất "
      "lượng đội ngũ đảng viên nhiệm kỳ 2010–2015", "Bí thư Đảng ủy Khối"),
@@ -85,9 +95,10 @@ def _incoming(admin, register, type_code, number, issuer_code, issuer_name, issu
         "issued_date": issued, "received_date": received, "summary": summary, "signer": signer})  # fmt: skip
 
 
-def _own(admin, register, type_code, issued, summary, signer, issuer=None) -> Document:
-    """An own document: numbered by the register's counter in order of issue, per type and year."""
-    data = {"doc_type": type_code, "issued_date": issued, "summary": summary, "signer": signer}
+def _own(admin, register, type_code, issued, summary, signer, issuer=None, congress=False) -> Document:
+    """An own document: numbered by the register's counter in order of issue, per type within the committee term
+    (or, ``congress``, in the sequence of the congress in session)."""
+    data = {"doc_type": type_code, "issued_date": issued, "summary": summary, "signer": signer, "congress": congress}
     if issuer:
         data.update(issuer_code=issuer[0], issuer_name=issuer[1])
     return document_issue(actor=admin, register=register, data=data)
@@ -256,6 +267,8 @@ def write(*, admin, personas: dict | None = None) -> dict:
     rng = random.Random(SEED)
     now = today()
     bloc = Organization.objects.get(code="KCQ")
+    for row in CONGRESS:
+        _own(admin, bloc, *row, issuer=CONGRESS_ISSUER, congress=True)
     own = {d.symbol: d for d in (_own(admin, bloc, *row, issuer=BLOC_ISSUER) for row in OWN)}
     incoming = {d.symbol: d for d in (_incoming(admin, bloc, *row) for row in INCOMING)}
     closed = D(2013, 7, 10)  # the mid-term conference
