@@ -258,7 +258,8 @@ def test_numbers_walk_a_term_boundary(tree, root_user):
         "2010–2015", "2010–2015", "2010–2015", "2015–2020", "2015–2020"]  # fmt: skip
 
 
-def test_no_recorded_term_refuses_an_own_number_and_says_where_terms_are_entered(client, tree, people, root_user):
+def test_no_recorded_term_refuses_an_own_number_and_says_where_terms_are_entered(client, clock, tree, people, root_user):
+    clock.set(dt.date(2024, 6, 1))
     org = org_services.organization_create(actor=root_user, parent=tree.bloc, data={
         "name": "Đảng bộ Sở Tài chính", "code": "STC", "kind": "dang_bo_co_so"})  # fmt: skip
     with pytest.raises(ApplicationError) as err:
@@ -276,7 +277,7 @@ def test_no_recorded_term_refuses_an_own_number_and_says_where_terms_are_entered
     assert "Chưa cấp được số cho văn bản do cấp ủy ban hành</strong> của 1 tổ chức" in body
     assert f'<a href="{reverse("organizations:committee", args=[org.pk])}">Đảng bộ Sở Tài chính</a>' in body
     body = client.get(reverse("steering:document_create"), {"so": org.pk}).content.decode()
-    assert "«Đảng bộ Sở Tài chính» chưa có nhiệm kỳ cấp ủy chứa ngày" in body and "Mở trang Cấp ủy" in body
+    assert "«Đảng bộ Sở Tài chính» chưa có nhiệm kỳ cấp ủy chứa ngày 01/06/2024" in body and "Mở trang Cấp ủy" in body
     r = client.post(reverse("steering:document_create"), {"register": org.pk, "direction": "di", "doc_type": _type("BC"),
                                                           "issued_date": "10/03/2024", "summary": "Báo cáo"})  # fmt: skip
     assert r.status_code == 200 and "Ngày ban hành: «Đảng bộ Sở Tài chính» chưa có nhiệm kỳ cấp ủy" in r.content.decode()
@@ -700,13 +701,14 @@ def test_list_filters_search_and_pages(client, tree, people, root_user):
     assert "Vào sổ văn bản" not in client.get(url).content.decode()
 
 
-def test_create_page_incoming_and_own(client, tree, people, _media):
+def test_create_page_incoming_and_own(client, clock, tree, people, _media):
+    clock.set(dt.date(2024, 6, 1))
     client.force_login(people.secretary_a)
     url = reverse("steering:document_create")
     r = client.get(url)
     assert r.status_code == 200 and "Chi bộ Văn phòng" in r.content.decode()
     body = client.get(url, {"so": tree.a.pk}).content.decode()
-    assert "«ĐU» và «Đảng ủy Sở Y tế»" in body and "trong nhiệm kỳ 2025–2030 (từ 01/08/2025)" in body
+    assert "«ĐU» và «Đảng ủy Sở Y tế»" in body and "trong nhiệm kỳ 2020–2025 (01/08/2020 – 31/07/2025)" in body
     post = {"register": tree.a.pk, "direction": "den", "doc_type": _type("CT"), "number": "3", "issuer_code": "TW",
             "issuer_name": "Ban Chấp hành Trung ương", "issued_date": "14/05/2011", "received_date": "20/05/2011",
             "summary": "Về học tập và làm theo Bác", "signer": ""}  # fmt: skip
