@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangbo.audit.models import AuditEvent
+from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.meetings import quality, selectors, services
 from dangbo.meetings.models import Attendance, GradeLevel, Meeting
@@ -218,7 +219,7 @@ def test_the_cells_meeting_day_is_suggested_and_validated(client, cell, people, 
     client.force_login(people.cell_secretary)
     form = client.get(reverse("meetings:plan"), {"to_chuc": cell.pk}).context["form"]
     suggested = timezone.localtime(form.initial["planned_at"])
-    assert suggested.day == 3 and suggested.hour == 14 and suggested.date() >= timezone.localdate()
+    assert suggested.day == 3 and suggested.hour == 14 and suggested.date() >= today()
 
 
 def test_minutes_docx_of_a_recorded_meeting(client, cell, people, root_user):
@@ -277,7 +278,7 @@ def test_years_and_ids_are_written_plainly_in_pages_and_links(client, cell, peop
 def test_bad_query_parameters_give_the_normal_pages(client, cell, tree, people):
     """Months and years out of range, ids that are not numbers or do not fit an integer: never a 500."""
     client.force_login(people.staff)
-    this_month = f"Sinh hoạt chi bộ tháng {timezone.localdate():%m/%Y}"
+    this_month = f"Sinh hoạt chi bộ tháng {today():%m/%Y}"
     for thang in ("01/0001", "12/9999", "13/2024", "00/2024", "abc", "03/2024x", " "):
         r = client.get(reverse("meetings:calendar"), {"thang": thang})
         assert r.status_code == 200 and this_month in r.content.decode(), thang
@@ -291,7 +292,7 @@ def test_bad_query_parameters_give_the_normal_pages(client, cell, tree, people):
         r = client.post(reverse("meetings:plan") + f"?to_chuc={bad}", {"organization": bad, "kind": "thuong_ky",
                                                                         "planned_at": "05/03/2024 14:00"})  # fmt: skip
         assert r.status_code == 200 and r.context["chosen"] is None and not Meeting.objects.exists(), bad
-    this_year = timezone.localdate().year
+    this_year = today().year
     for params in ({"to_chuc": "abc"}, {"to_chuc": huge, "nam": huge}, {"nam": "abc"}, {"to_chuc": "²", "nam": "²"}):
         r = client.get(reverse("meetings:overview"), params)
         body = r.content.decode()
