@@ -1,0 +1,189 @@
+"""Permission policies: one per model, in one registry (after Wagtail's ``policy_registry``).
+
+Every page, list, search, export, report and API call asks the policy of the model it touches two questions:
+
+* ``scope(actor, action, queryset)`` — the rows of ``queryset`` the actor may ``action``;
+* ``can(actor, action, obj)`` — whether the actor may ``action`` this object (also an unsaved one: "may I add a
+  meeting to this cell?" is ``can(actor, ADD, Meeting(organization=cell))``).
+
+Both answers of a policy come from one definition (``Reach``: where in the tree the actor may act), so they agree
+— ``tests/core/test_policies.py`` checks ``can == scope`` for every registered model, persona and action. An object
+outside the scope is treated as missing: views answer 404 (``get_scoped_or_404``), never 403.
+
+This module is the machinery and knows no domain: who holds which role where is ``accounts.access``; the
+policies themselves live in each app's ``policies.py`` and register here with ``@register``. A model without a
+policy fails ``tests/core/test_policies.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import ClassVar
+
+from django.db.models import F, Model, Q, QuerySet
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.http import Http404
+
+from .db import NoIndex
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+
+
+def is_root(actor) -> bool:
+    """A system administrator (Django superuser, active): every policy's scope is everything."""
+    return bool(getattr(actor, "is_superuser", False) and getattr(actor, "is_active", False))
+
+
+# --- The tree: materialised id paths ---------------------------------------------------------------------------
+# "1.7.42." is organization 42 under 7 under 1. A subtree is the half-open range [path, path[:-1] + "/") — "/" is
+# the character after "." — which uses a plain B-tree index on both databases (binary collation columns).
+
+
+def subtree_q(path: str, field: str = "path", *, use_index: bool = True) -> Q:
+    """Q for every row whose ``field`` lies in the subtree rooted at ``path`` (the root included).
+
+    ``use_index=False`` keeps the planner from starting at the path index — for large subtrees listed in
+    another index's order (see core.db.NoIndex)."""
+    if use_index:
+        return Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + "/"})
+    column = NoIndex(F(field))
+    return Q(GreaterThanOrEqual(column, path)) & Q(LessThan(column, path[:-1] + "/"))
+
+
+def in_subtree(path: str | None, root: str) -> bool:
+    """The same test as ``subtree_q`` on one path."""
+    return bool(path) and path.startswith(root)
+
+
+def child_path(parent_path: str, pk: int) -> str:
+    return f"{parent_path}{pk}."
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where an actor may do one thing: everywhere, or in some subtrees (``paths``) and on some single rows
+    (``ids``: a plain member's own record). The typed result every policy computes its answers from."""
+
+    everything: bool = False
+    paths: tuple[str, ...] = ()
+    ids: tuple[int, ...] = ()
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.everything or self.paths or self.ids)
+
+    def __or__(self, other: Reach) -> Reach:
+        if self.everything or other.everything:
+            return EVERYWHERE
+        return Reach(paths=_tops(self.paths + other.paths), ids=tuple(sorted(set(self.ids + other.ids))))
+
+    def covers(self, path: str | None = None, pk: int | None = None) -> bool:
+        """Whether a row placed at ``path`` (and/or with primary key ``pk``) is inside."""
+        if self.everything:
+            return True
+        return any(in_subtree(path, p) for p in self.paths) or (pk is not None and pk in self.ids)
+
+    def q(self, path_field: str | Iterable[str] | None, id_field: str = "pk", *, use_index: bool = True) -> Q | None:
+        """The reach as a filter on rows placed by ``path_field`` (several fields: any of them inside) — ``Q()``
+        for everything, None for nothing (``filter`` applies it)."""
+        if self.everything:
+            return Q()
+        fields = [path_field] if isinstance(path_field, str) else list(path_field or ())
+        parts = [subtree_q(p, f, use_index=use_index) for p in self.paths for f in fields]
+        parts += [Q(**{f"{id_field}__in": list(self.ids)})] if self.ids else []
+        return reduce(or_, parts) if parts else None
+
+    def filter(self, queryset: QuerySet, path_field, id_field: str = "pk", *, use_index: bool = True) -> QuerySet:
+        q = self.q(path_field, id_field, use_index=use_index)
+        if q is None:
+            return queryset.none()
+        return queryset.filter(q) if q != Q() else queryset
+
+
+EVERYWHERE = Reach(everything=True)
+NOWHERE = Reach()
+
+
+def _tops(paths: Iterable[str]) -> tuple[str, ...]:
+    """The paths not inside another of them (a subtree inside a subtree adds nothing)."""
+    unique = sorted(set(paths))
+    return tuple(p for p in unique if not any(p != o and p.startswith(o) for o in unique))
+
+
+# --- Policies and their registry ------------------------------------------------------------------------------
+
+
+class Policy:
+    """The permission policy of one model. Subclasses define ``scope`` and ``can`` (usually both from a
+    ``Reach``); ``actions`` lists what may be asked (besides the four usual ones, e.g. "grade_upper")."""
+
+    model: ClassVar[type[Model]]
+    actions: ClassVar[frozenset[str]] = frozenset({VIEW, ADD, CHANGE, DELETE})
+
+    def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        raise NotImplementedError
+
+    def can(self, actor, action: str, obj: Model) -> bool:
+        """Default: the saved object is in the scope (one query). Policies answer from the object's fields
+        where they can (no query, and unsaved objects)."""
+        if obj.pk is None:
+            raise NotImplementedError(f"{type(self).__name__} cannot judge an unsaved {type(obj).__name__}")
+        return self.scope(actor, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+    def check_action(self, action: str) -> None:
+        if action not in self.actions:
+            raise ValueError(f"{type(self).__name__}: unknown action {action!r}")
+
+
+_registry: dict[type[Model], Policy] = {}
+
+
+def register(policy_class: type[Policy]) -> type[Policy]:
+    """Class decorator: ``@register`` over a ``Policy`` subclass with ``model`` set."""
+    model = policy_class.model
+    if model in _registry and type(_registry[model]) is not policy_class:
+        raise ValueError(f"{model._meta.label} already has a policy: {type(_registry[model]).__name__}")
+    _registry[model] = policy_class()
+    return policy_class
+
+
+def policy_for(model: type[Model]) -> Policy:
+    model = model._meta.concrete_model if model._meta.proxy else model
+    try:
+        return _registry[model]
+    except KeyError:
+        raise LookupError(f"{model._meta.label} has no permission policy (register one in its app's policies.py)") from None
+
+
+def registered() -> dict[type[Model], Policy]:
+    return dict(_registry)
+
+
+def scope(actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+    """The rows of ``queryset`` the actor may ``action`` (the model's policy decides)."""
+    policy = policy_for(queryset.model)
+    policy.check_action(action)
+    if not getattr(actor, "is_authenticated", False):
+        return queryset.none()
+    return policy.scope(actor, action, queryset, **options)
+
+
+def can(actor, action: str, obj: Model) -> bool:
+    """Whether the actor may ``action`` this object (the model's policy decides)."""
+    policy = policy_for(type(obj))
+    policy.check_action(action)
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return policy.can(actor, action, obj)
+
+
+def get_scoped_or_404(actor, action: str, queryset: QuerySet, **lookup):
+    """The object the actor may ``action``, or 404 — the same answer as for a missing object (also for a
+    malformed id)."""
+    try:
+        return scope(actor, action, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None

@@ -1,0 +1,102 @@
+"""Who may do what with member records (``dangbo.core.policies``): a role covers the members whose cell lies in
+its subtree (``org_path``); a plain member sees their own record only."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from dangbo.accounts import access
+from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Reach, register
+from dangbo.organizations.policies import work_reach
+
+from .models import Candidate, Member, MemberEvent, MemberPeriod, Transfer
+
+
+@register
+class MemberPolicy(access.TreePolicy):
+    """``scope(…, large=True)``: the caller lists a large scope in name order, so the subtree predicate is written
+    not to lead the plan (same rows, different plan — see core.db.NoIndex)."""
+
+    model = Member
+    area = access.MEMBER
+    path_fields = ("org_path",)
+    id_field = "pk"
+
+    def scope(self, actor, action: str, queryset: QuerySet, *, large: bool = False, **options) -> QuerySet:
+        return self.reach(actor, action).filter(queryset, "org_path", "pk", use_index=not large)
+
+
+@register
+class MemberEventPolicy(access.TreePolicy):
+    """An event of a member's history: with the member (where the member stands now)."""
+
+    model = MemberEvent
+    area = access.MEMBER
+    path_fields = ("member__org_path",)
+    id_field = "member_id"
+
+
+@register
+class MemberPeriodPolicy(access.TreePolicy):
+    """A roll period: with the member — and with the organization where it was (``org_path`` of that time), so the
+    figures of a subtree on a past date count the members who have left it."""
+
+    model = MemberPeriod
+    area = access.MEMBER
+    path_fields = ("org_path", "member__org_path")
+    id_field = "member_id"
+
+
+@register
+class CandidatePolicy(access.TreePolicy):
+    """People on the way to admission, followed by the cells where the actor keeps member records; a plain
+    member's role covers only their own record, never their cell's candidates."""
+
+    model = Candidate
+    area = access.MEMBER
+    path_fields = ("organization__path",)
+    own = False
+
+
+@register
+class TransferPolicy(access.TreePolicy):
+    """A transfer is seen by both sides: with its member (a plain member sees their own), by the sending
+    organization (also once the member has left it) and by the receiving one. ``receive``: addressed to an
+    organization where the actor may place members."""
+
+    model = Transfer
+    actions = frozenset({VIEW, ADD, CHANGE, DELETE, "receive"})
+    area = access.MEMBER
+    path_fields = ("member__org_path",)
+    id_field = "member_id"
+
+    def _sides(self, actor, action: str) -> tuple[Reach, Reach]:
+        members = self.reach(actor, action)
+        organizations = access.reach(actor, access.ORGANIZATION, VIEW, own=False) if action == VIEW else members
+        return members, organizations
+
+    def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        if action == "receive":
+            return work_reach(actor, "place_members").filter(queryset, "to_organization__path")
+        members, organizations = self._sides(actor, action)
+        if members.everything:
+            return queryset
+        parts = [q for q in (members.q("member__org_path", "member_id"),
+                             organizations.q(("from_organization__path", "to_organization__path"))) if q is not None]  # fmt: skip
+        if not parts:
+            return queryset.none()
+        q = parts[0] if len(parts) == 1 else parts[0] | parts[1]
+        return queryset.filter(q)
+
+    def can(self, actor, action: str, obj: Transfer) -> bool:
+        if action == "receive":
+            return obj.to_organization_id is not None and work_reach(actor, "place_members").covers(
+                obj.to_organization.path
+            )
+        members, organizations = self._sides(actor, action)
+        if members.covers(obj.member.org_path, obj.member_id):
+            return True
+        return any(
+            organizations.covers(o.path) for o in (obj.from_organization, obj.to_organization) if o is not None
+        )
+

@@ -1,0 +1,113 @@
+"""Who may do what with organizations (``dangbo.core.policies``).
+
+Besides the four usual actions on the organizations themselves, an organization is where other work is done, so
+its policy also answers "may the actor do *this kind of work* at this organization?" — each such action is a row of
+``WORK``: the area of the role rules it belongs to and the right it needs there. Pickers ("the cells where you may
+plan a meeting") are ``scope(actor, "place_members", Organization.objects…)``; a check on one organization is
+``can(actor, "direct", organization)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from dangbo.accounts import access
+from dangbo.accounts.choices import Role
+from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Reach, register
+
+from .models import CommitteeSeat, Organization, OrganizationLink, Term
+
+
+@dataclass(frozen=True)
+class Work:
+    area: str
+    right: str
+    label: str
+    own: bool = False  # a plain member's own cell counts
+    roles: frozenset[str] | None = None  # only these roles
+    strictly_below: bool = False  # organizations under the grant, not the one it is held at
+
+
+WORK: dict[str, Work] = {
+    VIEW: Work(access.ORGANIZATION, VIEW, "xem tổ chức", own=True),
+    ADD: Work(access.ORGANIZATION, ADD, "lập tổ chức trực thuộc"),
+    CHANGE: Work(access.ORGANIZATION, CHANGE, "sửa thông tin, sắp xếp tổ chức"),
+    DELETE: Work(access.ORGANIZATION, DELETE, "xóa tổ chức nhập nhầm"),
+    # Member records placed at the organization: add or move members into it, run its meetings, follow its
+    # candidates for admission (read: member_records).
+    "place_members": Work(access.MEMBER, ADD, "đưa đảng viên vào, điều hành sinh hoạt"),
+    "member_records": Work(access.MEMBER, VIEW, "xem hồ sơ lưu tại tổ chức (người xin vào Đảng)"),
+    # Grading a cell's meetings as the upper level (HD 12-HD/BTCTW): staff and grassroots secretaries, for the
+    # organizations strictly below the one they hold the role at.
+    "grade_meetings": Work(access.MEMBER, VIEW, "xếp loại sinh hoạt với tư cách cấp trên",
+                           roles=frozenset({Role.STAFF, Role.GRASSROOTS_SECRETARY}), strictly_below=True),
+    # Directing work held by the organization: read it; hold its register, assign its tasks, set its targets,
+    # run its programmes; file its reports and contributions.
+    "steer": Work(access.STEERING, VIEW, "xem công tác lãnh đạo, chỉ đạo"),
+    "direct": Work(access.STEERING, ADD, "vào sổ văn bản, giao nhiệm vụ, lập chỉ tiêu và chương trình"),
+    "report": Work(access.STEERING, CHANGE, "báo cáo nhiệm vụ, ghi đóng góp"),
+    # The logins and roles of its people.
+    "grant_roles": Work(access.ACCOUNTS, ADD, "cấp tài khoản, phân quyền"),
+}  # fmt: skip
+
+
+def work_reach(actor, action: str) -> Reach:
+    w = WORK[action]
+    return access.reach(actor, w.area, w.right, own=w.own, roles=w.roles)
+
+
+def _strictly_below(reach: Reach, path: str) -> bool:
+    return reach.everything or any(path.startswith(p) and path != p for p in reach.paths)
+
+
+@register
+class OrganizationPolicy(access.TreePolicy):
+    model = Organization
+    actions = frozenset(WORK)
+    path_fields = ("path",)
+    id_field = "pk"
+
+    def reach(self, actor, action: str) -> Reach:
+        return work_reach(actor, action)
+
+    def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        reach = self.reach(actor, action)
+        if WORK[action].strictly_below and not reach.everything:
+            return reach.filter(queryset, "path").exclude(path__in=reach.paths)
+        return reach.filter(queryset, "path", "pk")
+
+    def can(self, actor, action: str, obj: Organization) -> bool:
+        reach = self.reach(actor, action)
+        if WORK[action].strictly_below:
+            return _strictly_below(reach, obj.path)
+        return reach.covers(obj.path, obj.pk)
+
+
+@register
+class OrganizationLinkPolicy(access.TreePolicy):
+    """A period of an organization's place in the tree: seen with the organization."""
+
+    model = OrganizationLink
+    area = access.ORGANIZATION
+    path_fields = ("organization__path",)
+    id_field = "organization_id"
+
+
+@register
+class TermPolicy(access.TreePolicy):
+    """A committee term and its seats: kept by those who keep the organization."""
+
+    model = Term
+    area = access.ORGANIZATION
+    path_fields = ("organization__path",)
+    id_field = "organization_id"
+
+
+@register
+class CommitteeSeatPolicy(access.TreePolicy):
+    model = CommitteeSeat
+    area = access.ORGANIZATION
+    path_fields = ("term__organization__path",)
+    id_field = "term__organization_id"
