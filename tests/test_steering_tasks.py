@@ -189,13 +189,29 @@ def test_follow_up_spreadsheet(client, tree, people, task):
     response = client.get(reverse("steering:task_xlsx", args=[task.pk]))
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content)).active
-    assert "1/2 tổ chức đã học tập, quán triệt" in ws["A4"].value
-    rows = {r[1]: r for r in ws.iter_rows(min_row=7, values_only=True)}
+    texts = [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert any("1/2 tổ chức đã học tập, quán triệt" in t for t in texts)
+    assert {"ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH", "ĐẢNG CỘNG SẢN VIỆT NAM", "NGƯỜI LẬP BẢNG"} <= set(texts)
+    rows = {r[1] or r[0]: r for r in _table_rows(ws)}
     assert rows["Đảng bộ Sở Y tế"][5:8] == (3, 2, 66.7)
     assert rows["Chi bộ Sở Tư pháp"][2] == "Quá hạn, chưa báo cáo"  # deadline 30/04/2024
+    first = next(r for r in ws.iter_rows() if r[0].value == "STT")[0].row + 1
+    assert rows["Cộng"][5:7] == (f"=SUM(F{first}:F{first + 1})", f"=SUM(G{first}:G{first + 1})")
     client.force_login(people.secretary_b)  # sees only their own row
     ws = load_workbook(io.BytesIO(client.get(reverse("steering:task_xlsx", args=[task.pk])).content)).active
-    assert [r[1] for r in ws.iter_rows(min_row=7, values_only=True)] == ["Chi bộ Sở Tư pháp"]
+    assert [r[1] for r in _table_rows(ws) if r[0] != "Cộng"] == ["Chi bộ Sở Tư pháp"]
+
+
+def _table_rows(ws):
+    """The rows of the table of a print-style sheet: after the header row (first cell "STT"), up to a blank row."""
+    rows = list(ws.iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == "STT") + 1
+    out = []
+    for r in rows[start:]:
+        if r[0] is None:
+            break
+        out.append(r)
+    return out
 
 
 def test_plain_members_have_no_directing_work(client, tree, people, task):
@@ -218,9 +234,11 @@ def test_typed_text_stays_text_in_the_spreadsheet(client, tree, people):
     svc.report_file(actor=people.secretary_b, assignment=a, data={"content": '=HYPERLINK("http://x.example","Bấm")'})
     client.force_login(people.staff)
     ws = load_workbook(io.BytesIO(client.get(reverse("steering:task_xlsx", args=[t.pk])).content)).active
-    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
-    assert {c.value for c in cells} == {"=1+1 báo cáo", '=HYPERLINK("http://x.example","Bấm")'}
-    assert all(c.data_type == "s" for c in cells)
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    typed = [c for c in cells if c.value.startswith("=") and not c.value.startswith("=SUM(")]
+    assert {c.value for c in typed} == {'=HYPERLINK("http://x.example","Bấm")'}
+    assert all(c.data_type == "s" for c in typed)
+    assert any("=1+1 BÁO CÁO" in c.value and c.data_type == "s" for c in cells)  # the title, as typed
 
 
 def test_correcting_a_report_keeps_the_first_filing_time(tree, people, task):

@@ -1,73 +1,18 @@
-"""Vietnamese display filters, available in every template (registered as a builtin)."""
+"""Vietnamese display filters, available in every template (registered as a builtin): the functions of
+``core.formats`` and a few template helpers. Domain code never imports this module."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 from django import template
-from django.utils import timezone
+
+from dangbo.core import formats
+from dangbo.core.formats import group_thousands, ngay, ngay_van_ban, phantram, so, tien, ty_le  # noqa: F401 - moving
 
 register = template.Library()
 
 
-def group_thousands(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-@register.filter
-def so(value) -> str:
-    """1234567 → "1.234.567"."""
-    if value is None or value == "":
-        return ""
-    return group_thousands(int(value))
-
-
-@register.filter
-def tien(value) -> str:
-    """2150000000 → "2.150.000.000 đ"."""
-    if value is None or value == "":
-        return ""
-    return f"{group_thousands(int(Decimal(value)))} đ"
-
-
-@register.filter
-def phantram(value, digits: int = 1) -> str:
-    """85.43 → "85,4%"."""
-    if value is None or value == "":
-        return ""
-    return f"{float(value):.{int(digits)}f}%".replace(".", ",")
-
-
-@register.filter
-def ty_le(part, whole) -> str:
-    """Share of a whole as a Vietnamese percentage: 3 of 8 → "37,5%"; nothing when the whole is 0."""
-    if not whole:
-        return ""
-    return phantram(100 * float(part) / float(whole))
-
-
-@register.filter
-def ngay(value) -> str:
-    """A date (or aware datetime, shown in Asia/Ho_Chi_Minh) as dd/mm/yyyy."""
-    if not value:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.strftime("%d/%m/%Y %H:%M")
-    return value.strftime("%d/%m/%Y")
-
-
-@register.filter
-def ngay_van_ban(value, place: str = "") -> str:
-    """The dated line of a party document: "Nghệ An, ngày 10 tháng 7 năm 2013", "ngày 05 tháng 02 năm 2013".
-
-    Days 1–9 and months 1–2 take a leading zero (HD 36-HD/VPTW) so that they cannot be altered by hand."""
-    if not value:
-        return ""
-    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
-    line = f"ngày {value.day:02d} tháng {month} năm {value.year}"
-    return f"{place}, {line}" if place else line.capitalize()
+for _name in ("so", "tien", "phantram", "ty_le", "ngay", "ngay_van_ban"):
+    register.filter(_name, getattr(formats, _name))
 
 
 @register.simple_tag(takes_context=True)
