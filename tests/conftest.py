@@ -112,6 +112,48 @@ def member_data(organization, full_name="Nguyễn Văn Hùng", **overrides):
     return data
 
 
+# A body with the power to decide each kind of event (members/rules.py, the authority table): level, name.
+UPPER = ("cap_tren_co_so", "Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh")
+DECIDERS = {
+    "ket_nap": UPPER, "chinh_thuc": UPPER, "xoa_ten": UPPER, "khai_tru": UPPER, "ra_khoi_dang": UPPER,
+    "khoi_phuc": UPPER, "ket_nap_lai": ("tinh", "Ban Thường vụ Tỉnh ủy Nghệ An"), "ky_luat": ("chi_bo", "Chi bộ"),
+    "chuyen_noi_bo": ("co_so", "Đảng ủy Sở Y tế"),
+}  # fmt: skip
+
+
+def decided(kind: str, day, number: str = "12-QĐ/ĐU", *, form: str = "") -> dict:
+    """The decision of an event of ``kind`` by a body with the power to decide it ({} for events without one):
+    keyword arguments of ``lifecycle.event_record``. A dismissal is decided above the grassroots."""
+    if kind not in DECIDERS:
+        return {}
+    level, issuer = UPPER if form == "cach_chuc" else DECIDERS[kind]
+    return {"decision_no": number, "decision_date": day, "decision_level": level, "decision_issuer": issuer}
+
+
+# The level and name of a body with the power to admit, recognise, strike off and expel (service keywords).
+BY_UPPER = {"decision_level": UPPER[0], "decision_issuer": UPPER[1]}
+
+
+def admission_decision(number: str = "12-QĐ/ĐU") -> dict:
+    """The ``admission`` argument of ``member_create``: a decision of a body with the power to admit."""
+    return {"decision_no": number, "decision_level": UPPER[0], "decision_issuer": UPPER[1]}
+
+
+def misjudged_events(events) -> list[tuple[int, str, dict]]:
+    """The events whose decision the services would refuse (or accept only with a warning): (id, kind, errors).
+    Bulk loaders write events without the services; this is how their tests hold them to the same rule."""
+    from dangbo.members import decisions
+
+    bad = []
+    for e in events.select_related("transfer").iterator():
+        qualifier = e.discipline_form or (e.transfer.kind if e.transfer_id else "")
+        verdict = decisions.judge(kind=e.kind, date=e.date, number=e.decision_no, decided_on=e.decision_date,
+                                  level=e.decision_level, issuer=e.decision_issuer, qualifier=qualifier)  # fmt: skip
+        if verdict.errors or verdict.warnings:
+            bad.append((e.pk, e.kind, verdict.errors))
+    return bad
+
+
 @pytest.fixture
 def make_member(root_user):
     def make(organization, full_name="Nguyễn Văn Hùng", since=dt.date(2015, 1, 1), **overrides):

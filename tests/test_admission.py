@@ -7,12 +7,18 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.members import admission, lifecycle, selectors_history
+from dangbo.members import services as member_services
 from dangbo.members.models import Candidate, Member
 from dangbo.members.rules import add_months, rules_on
+
+from .conftest import BY_UPPER, decided, member_data
 
 D = dt.date
 
@@ -81,7 +87,8 @@ def test_steps_must_be_in_order_and_not_in_the_future(ready, root_user):
 
 
 def test_admission_decision_creates_a_probationary_member_then_deadlines_follow(ready, root_user):
-    member = admission.candidate_admit(actor=root_user, candidate=ready, decision_no="5-QĐ/ĐU", decision_date=D(2024, 3, 25))
+    member = admission.candidate_admit(actor=root_user, candidate=ready, decision_no="5-QĐ/ĐU", decision_date=D(2024, 3, 25),
+                                       **BY_UPPER)  # fmt: skip
     assert member.status == "du_bi" and member.admission_decision_date == D(2024, 3, 25)
     p = admission.probation(member, on=D(2024, 4, 1))
     # 30 working days from Mon 25/03/2024, counted by hand: 26–29/03 (4), 01–05/04 (9), 08–12/04 (14),
@@ -97,20 +104,22 @@ def test_admission_decision_creates_a_probationary_member_then_deadlines_follow(
     assert p.probation_end == D(2025, 4, 20) and p.state == "den_han_xet"
     assert p.review_due > D(2025, 5, 30)  # 30 working days with 30/04, 01/05, 02/05 off
     with pytest.raises(ApplicationError) as e:
-        admission.recognize_official(actor=root_user, member=member, decision_no="9", decision_date=D(2025, 4, 1))
+        admission.recognize_official(actor=root_user, member=member, decision_no="9", decision_date=D(2025, 4, 1),
+                                     **BY_UPPER)  # fmt: skip
     assert "chưa hết 12 tháng dự bị" in e.value.field_errors["decision_date"]
-    admission.recognize_official(actor=root_user, member=member, decision_no="9-QĐ/ĐU", decision_date=D(2025, 9, 1))
+    admission.recognize_official(actor=root_user, member=member, decision_no="9-QĐ/ĐU", decision_date=D(2025, 9, 1),
+                                 **BY_UPPER)  # fmt: skip
     member.refresh_from_db()
     assert member.status == "chinh_thuc" and member.official_date == D(2025, 4, 20)
     with pytest.raises(ApplicationError):
-        admission.candidate_admit(actor=root_user, candidate=ready, decision_no="6", decision_date=D(2024, 4, 1))
+        admission.candidate_admit(actor=root_user, candidate=ready, decision_no="6", decision_date=D(2024, 4, 1), **BY_UPPER)
 
 
 def test_admission_refused_writes_nothing(ready, root_user):
     admission.candidate_save(actor=root_user, candidate=ready, data={"votes_for": 1})
     before = Member.objects.count()
     with pytest.raises(ApplicationError) as e:
-        admission.candidate_admit(actor=root_user, candidate=ready, decision_no="5", decision_date=D(2024, 3, 25))
+        admission.candidate_admit(actor=root_user, candidate=ready, decision_no="5", decision_date=D(2024, 3, 25), **BY_UPPER)
     assert "votes_for" in e.value.field_errors and Member.objects.count() == before
 
 
@@ -143,7 +152,7 @@ def test_rules_are_chosen_by_date():
 
 def test_transfer_flags_count_working_days(tree, people, root_user):
     t = lifecycle.transfer_send(actor=root_user, member=people.m_a1, kind="chinh_thuc", to_organization=tree.b,
-                                sent_date=D(2024, 1, 15), moved_date=D(2023, 9, 1))  # fmt: skip
+                                sent_date=D(2024, 1, 15), moved_date=D(2023, 9, 1), letter_no="9-GGT/ĐU")  # fmt: skip
     flags = selectors_history.transfer_flags(t, on=D(2024, 3, 15))
     assert any("chưa được tiếp nhận" in f for f in flags)  # Tết 2024 (08–14/02) not counted, still > 30
     assert any("Giới thiệu chậm" in f for f in flags)
@@ -158,12 +167,136 @@ def test_transfer_deadlines_are_dated_rules(tree, people, root_user, monkeypatch
                                   transfer_letter_working_days=10, transfer_start_working_days=20)  # fmt: skip
     monkeypatch.setattr(rules, "RULE_SETS", [*rules.RULE_SETS[:-1], shorter])
     old = lifecycle.transfer_send(actor=root_user, member=people.m_a2, kind="chinh_thuc", to_organization=tree.b,
-                                  sent_date=D(2023, 12, 1))  # fmt: skip
+                                  sent_date=D(2023, 12, 1), letter_no="9-GGT/ĐU")  # fmt: skip
     new = lifecycle.transfer_send(actor=root_user, member=people.m_a1, kind="chinh_thuc", to_organization=tree.b,
-                                  sent_date=D(2024, 3, 1), moved_date=D(2024, 1, 15))  # fmt: skip
+                                  sent_date=D(2024, 3, 1), moved_date=D(2024, 1, 15), letter_no="9-GGT/ĐU")  # fmt: skip
     assert new.valid_until == D(2024, 3, 15)  # 10 working days
     assert old.valid_until > D(2024, 1, 10)  # 30 working days under the rules of its date
     flags = selectors_history.transfer_flags(new, on=D(2024, 3, 20))
     assert "Quá 10 ngày làm việc chưa được tiếp nhận (13 ngày làm việc)" in flags
     assert any(f.startswith("Giới thiệu chậm:") and f.endswith("(hạn 20)") for f in flags)
     assert selectors_history.transfer_flags(old, on=D(2023, 12, 29)) == []  # 20 working days < 30
+
+
+# --- Impossible dossiers are refused; the checklist reads the conditions ----------------------------------
+
+
+def refused_save(actor, candidate, data) -> dict[str, str]:
+    """``candidate_save`` must refuse and leave the dossier as it was; the field errors."""
+    before = {f: getattr(Candidate.objects.get(pk=candidate.pk), f) for f in ("votes_for", "official_members",
+                                                                              "introducer_1_id", "introducer_2_id")}  # fmt: skip
+    with pytest.raises(ApplicationError) as e:
+        admission.candidate_save(actor=actor, candidate=candidate, data=data)
+    after = Candidate.objects.get(pk=candidate.pk)
+    assert {f: getattr(after, f) for f in before} == before
+    return e.value.field_errors
+
+
+@pytest.mark.parametrize(
+    ("votes", "field", "needle"),
+    [
+        ((50, 43), "votes_for", "Số đảng viên chính thức tán thành: 50 lớn hơn tổng số đảng viên chính thức (43)."),
+        ((2, 40000), "official_members", "Tổng số đảng viên chính thức của chi bộ: 40.000 không hợp lệ, phải từ 1 đến 32.767."),
+        ((99999999999999999999999, 3), "votes_for", "phải từ 0 đến 32.767"),
+        ((2, 99999999999999999999999), "official_members", "phải từ 1 đến 32.767"),
+        ((-1, 3), "votes_for", "phải từ 0 đến 32.767"),
+        ((0, 0), "official_members", "phải từ 1 đến 32.767"),
+        (("2", 3), "votes_for", "phải là một số nguyên"),
+        ((True, 3), "votes_for", "phải là một số nguyên"),
+        ((2, None), "official_members", "cần ghi cả số tán thành và tổng số"),
+    ],
+)  # fmt: skip
+def test_impossible_vote_counts_are_refused(ready, root_user, votes, field, needle):
+    errors = refused_save(root_user, ready, {"votes_for": votes[0], "official_members": votes[1]})
+    assert needle in errors[field], errors
+
+
+def test_a_vote_needs_the_day_the_cell_voted(ready, root_user):
+    errors = refused_save(root_user, ready, {"cell_resolution_date": None, "grassroots_resolution_date": None})
+    assert errors == {"cell_resolution_date": "Ngày chi bộ xét, biểu quyết: cần ghi khi đã có kết quả biểu quyết."}
+
+
+@given(votes=st.integers(-5, 40), members=st.one_of(st.integers(-2, 40), st.integers(32760, 32780)))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_vote_counts_saved_only_when_possible_and_ticked_only_at_two_thirds(ready, root_user, votes, members):
+    possible = 0 <= votes <= members <= 32767 and members >= 1
+    with transaction.atomic():
+        try:
+            saved = admission.candidate_save(actor=root_user, candidate=ready,
+                                             data={"votes_for": votes, "official_members": members})  # fmt: skip
+            assert possible
+            step = next(s for s in admission.steps(saved) if s.label == "Chi bộ xét, biểu quyết")
+            assert step.done == (3 * votes >= 2 * members) == ("votes_for" not in admission.problems(saved))
+        except ApplicationError:
+            assert not possible
+        transaction.set_rollback(True)
+
+
+def test_introducers_must_be_official_members_on_the_day_the_cell_considers_the_case(ready, tree, root_user):
+    from .conftest import admission_decision
+
+    newcomer = member_services.member_create(
+        actor=root_user, since=D(2023, 1, 10), admission=admission_decision("30-QĐ/ĐU"),
+        data=member_data(tree.a1, "Lê Thị Dự Bị", status="du_bi", official_date=None, joined_date=None,
+                         birth_date=D(1995, 1, 1), gender="nu"),
+    )  # fmt: skip
+    lifecycle.event_record(actor=root_user, member=newcomer, kind="le_ket_nap", date=D(2023, 1, 20))
+    # Probationary on the cell's day (10/03/2024): refused, nothing saved.
+    errors = refused_save(root_user, ready, {"introducer_1": newcomer})
+    assert errors["introducer_1"] == (
+        "Người giới thiệu thứ nhất: Lê Thị Dự Bị không phải đảng viên chính thức đang sinh hoạt vào ngày chi bộ xét "
+        "(10/03/2024)."
+    )
+    # Official today is not enough: recognised on 20/01/2024… the roll periods, not the status, decide.
+    lifecycle.event_record(actor=root_user, member=newcomer, kind="chinh_thuc", date=D(2024, 1, 20),
+                           **decided("chinh_thuc", D(2024, 2, 1)))  # fmt: skip
+    newcomer.refresh_from_db()
+    assert newcomer.status == "chinh_thuc"
+    assert "introducer_1" in refused_save(root_user, ready, {"introducer_1": newcomer, "cell_resolution_date": D(2024, 1, 15),
+                                                             "grassroots_resolution_date": None})  # fmt: skip
+    saved = admission.candidate_save(actor=root_user, candidate=ready, data={"introducer_1": newcomer})
+    assert saved.introducer_1 == newcomer and "mới biết" not in admission.problems(saved).get("introducer_1", "")
+    assert "phải là người khác" in refused_save(root_user, ready, {"introducer_2": newcomer})["introducer_2"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"birth_date": D(2006, 3, 11)}, "birth_date"), ({"course_date": D(2019, 3, 10)}, "course_date"),
+     ({"introducer_2_since": D(2023, 4, 1)}, "introducer_2"), ({"votes_for": 1}, "votes_for"),
+     ({"general_education": "khac"}, "general_education"), ({"cv_verified_date": None}, "cv_verified_date")],
+)  # fmt: skip
+def test_no_step_is_ticked_while_one_of_its_conditions_fails(ready, changes, field):
+    ready = with_(ready, **changes)
+    found = admission.problems(ready)
+    assert field in found
+    ticked = {s.label for s in admission.steps(ready) if s.done}
+    owner = {"birth_date": "Tuổi đời, trình độ học vấn", "general_education": "Tuổi đời, trình độ học vấn",
+             "course_date": "Học lớp bồi dưỡng nhận thức về Đảng", "cv_verified_date": "Thẩm tra lý lịch",
+             "introducer_2": "Hai đảng viên chính thức giới thiệu", "votes_for": "Chi bộ xét, biểu quyết"}[field]  # fmt: skip
+    assert owner not in ticked
+    # The list page evaluates every candidate at once and agrees.
+    [(_, listed)] = admission.evaluate_all([ready])
+    assert [s.done for s in listed] == [s.done for s in admission.steps(ready)]
+
+
+def test_every_step_is_ticked_for_a_complete_dossier_but_the_decision(ready):
+    assert [s.done for s in admission.steps(ready)] == [False] + [True] * 7 + [False]  # no mentor, no decision yet
+
+
+def test_the_admission_decision_needs_a_body_with_the_power_to_admit(ready, root_user):
+    before = Member.objects.count()
+    with pytest.raises(ApplicationError) as e:
+        admission.candidate_admit(actor=root_user, candidate=ready, decision_no="5-QĐ/CB", decision_date=D(2024, 3, 25),
+                                  decision_level="chi_bo", decision_issuer="Chi bộ Văn phòng")  # fmt: skip
+    assert "chi bộ không có thẩm quyền «kết nạp vào Đảng»" in e.value.field_errors["decision_level"]
+    with pytest.raises(ApplicationError) as e:
+        admission.candidate_admit(actor=root_user, candidate=ready, decision_no="5-QĐ/ĐU", decision_date=D(2024, 3, 25))
+    assert e.value.field_errors["decision_level"] == "Cấp ra quyết định: không được để trống."
+    assert Member.objects.count() == before
+    member = admission.candidate_admit(actor=root_user, candidate=ready, decision_no="5-QĐ/ĐU",
+                                       decision_date=D(2024, 3, 25), decision_level="co_so_uy_quyen",
+                                       decision_issuer="Đảng ủy Sở Y tế")  # fmt: skip
+    event = member.events.get(kind="ket_nap")
+    assert (event.decision_level, event.decision_issuer) == ("co_so_uy_quyen", "Đảng ủy Sở Y tế")
+    ready.refresh_from_db()
+    assert ready.decision_level == "co_so_uy_quyen" and member.warnings == ()

@@ -13,7 +13,7 @@ from dangbo.members import services as member_services
 from dangbo.members.models import Member
 from dangbo.members.selectors_history import alerts
 
-from .conftest import member_data
+from .conftest import admission_decision, member_data
 
 D = dt.date
 ON = D(2024, 6, 3)
@@ -21,7 +21,7 @@ ON = D(2024, 6, 3)
 
 def admit(root_user, cell, name, decision: dt.date, ceremony: dt.date | None = None) -> Member:
     m = member_services.member_create(
-        actor=root_user, since=decision, admission={"decision_no": f"{name[-3:]}-QĐ/ĐU"},
+        actor=root_user, since=decision, admission=admission_decision(f"{name[-3:]}-QĐ/ĐU"),
         data=member_data(cell, name, status="du_bi", official_date=None, joined_date=None, birth_date=D(1996, 4, 1)),
     )  # fmt: skip
     if ceremony:

@@ -77,6 +77,16 @@ def test_2013_the_bloc_has_59_grassroots_organizations_and_about_6000_members(da
     assert bloc.terms.get(name="2010–2015").seats.filter(position="bi_thu").count() == 1
 
 
+def test_every_event_that_needs_a_decision_has_one_of_a_competent_body(data):
+    from dangbo.members.models import MemberEvent
+
+    from .conftest import misjudged_events
+
+    assert misjudged_events(MemberEvent.objects.all()) == []
+    levels = dict(MemberEvent.objects.exclude(decision_level="").values_list("kind").annotate(n=Count("id")))
+    assert {"ket_nap", "chinh_thuc", "chuyen_di", "ky_luat", "xoa_ten", "mien"} <= set(levels)
+
+
 def test_2013_movement_balances_and_has_admissions(data):
     bloc = Organization.objects.get(code="KCQ")
     table = asof.movement(bloc, D(2013, 1, 1), MID_2013)

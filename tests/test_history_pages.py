@@ -16,7 +16,15 @@ from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization
 
+from .conftest import BY_UPPER, decided
+
 D = dt.date
+LETTER_BY = {"issuer_level": "co_so", "issuer": "Đảng ủy Sở Y tế"}
+
+
+def _decision_post(kind: str, day: dt.date) -> dict:
+    """The decision fields of the event page, as posted."""
+    return {k: fmt(v) if isinstance(v, dt.date) else v for k, v in decided(kind, day).items()}
 
 
 def fmt(d: dt.date) -> str:
@@ -51,7 +59,8 @@ def test_a_candidate_goes_through_admission_to_official_membership(client, tree,
     assert "Số đảng viên chính thức tán thành: 2/3, chưa đạt 2/3" not in page  # 2 of 3 is two-thirds
     assert "Ghi quyết định kết nạp" in page
     r = client.post(reverse("members:candidate_admit", args=[c.pk]),
-                    {"decision_no": "125-QĐ/ĐU", "decision_date": fmt(decision_day), "decision_issuer": "Đảng ủy Sở Y tế"})  # fmt: skip
+                    {"decision_no": "125-QĐ/ĐU", "decision_date": fmt(decision_day), "decision_level": "co_so_uy_quyen",
+                     "decision_issuer": "Đảng ủy Sở Y tế"})  # fmt: skip
     member = Member.objects.get(full_name="Hồ Thị Mai")
     assert r["Location"] == member.get_absolute_url()
     assert member.status == "du_bi" and member.joined_date is None and member.introducer_1 == "Nguyễn Văn Hùng"
@@ -66,7 +75,7 @@ def test_a_candidate_goes_through_admission_to_official_membership(client, tree,
     assert "Công nhận đảng viên chính thức" in page and "Lễ kết nạp" in page
     # Recognition is effective at the end of the 12 months even when decided later.
     client.post(reverse("members:recognize", args=[member.pk]),
-                {"decision_no": "200-QĐ/ĐU", "decision_date": fmt(today())})  # fmt: skip
+                {"decision_no": "200-QĐ/ĐU", "decision_date": fmt(today()), **BY_UPPER})  # fmt: skip
     member.refresh_from_db()
     end = ceremony_day.replace(year=ceremony_day.year + 1)
     assert member.status == "chinh_thuc" and member.official_date == end
@@ -82,7 +91,8 @@ def test_admission_refused_when_conditions_fail(client, tree, people):
     })  # fmt: skip
     c = Candidate.objects.get(full_name="Lê Văn Trẻ")
     before = Member.objects.count(), MemberEvent.objects.count()
-    r = client.post(reverse("members:candidate_admit", args=[c.pk]), {"decision_no": "1-QĐ", "decision_date": fmt(today())})
+    r = client.post(reverse("members:candidate_admit", args=[c.pk]),
+                    {"decision_no": "1-QĐ", "decision_date": fmt(today()), **BY_UPPER})  # fmt: skip
     assert r.status_code == 302
     page = client.get(c.get_absolute_url()).content.decode()
     assert "chưa đủ 18 tuổi" in page
@@ -95,12 +105,12 @@ def test_transfer_between_two_grassroots_organizations_appears_on_both_sides(cli
     client.force_login(people.secretary_a)
     r = client.post(reverse("members:transfer_create", args=[people.m_a1.pk]), {
         "kind": "chinh_thuc", "to_organization": tree.b.pk, "sent_date": fmt(today()), "letter_no": "15-GGT/ĐU",
-        "dues_paid_to": "13/2024",
+        "dues_paid_to": "13/2024", **LETTER_BY,
     })  # fmt: skip
     assert "Đã đóng đảng phí đến hết tháng: tháng không hợp lệ" in r.content.decode()
     r = client.post(reverse("members:transfer_create", args=[people.m_a1.pk]), {
         "kind": "chinh_thuc", "to_organization": tree.b.pk, "sent_date": fmt(today()), "letter_no": "15-GGT/ĐU",
-        "dues_paid_to": today().strftime("%m/%Y"),
+        "dues_paid_to": today().strftime("%m/%Y"), **LETTER_BY,
     })  # fmt: skip
     transfer = Transfer.objects.get()
     assert r["Location"] == transfer.get_absolute_url()
@@ -127,7 +137,8 @@ def test_transfer_between_two_grassroots_organizations_appears_on_both_sides(cli
 def test_event_that_contradicts_the_history_is_refused_on_the_page(client, tree, people):
     client.force_login(people.staff)
     before = MemberEvent.objects.count(), AuditEvent.objects.count()
-    r = client.post(reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "chinh_thuc", "date": fmt(today())})
+    r = client.post(reverse("members:event_create", args=[people.m_a1.pk]),
+                    {"kind": "chinh_thuc", "date": fmt(today()), **_decision_post("chinh_thuc", today())})  # fmt: skip
     assert r.status_code == 200
     assert "chỉ công nhận chính thức cho đảng viên dự bị" in r.content.decode()
     r = client.post(reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "tu_tran", "date": "31/02/2024"})
@@ -298,3 +309,115 @@ def test_a_leader_reads_the_admission_pipeline_but_cannot_change_it(client, tree
     # The cell's secretary still follows the dossier.
     client.force_login(people.cell_secretary)
     assert "Lưu hồ sơ" in client.get(c.get_absolute_url()).content.decode()
+
+
+# --- Impossible records refused by the pages, with the field named -------------------------------------
+
+
+def _dossier(c, people, **changes) -> dict:
+    day = today() - dt.timedelta(days=400)
+    data = {
+        "organization": c.organization_id, "full_name": c.full_name, "gender": c.gender, "birth_date": fmt(c.birth_date),
+        "ethnicity": "Kinh", "religion": "Không", "general_education": "12/12", "mentor": people.m_a1.pk,
+        "course_date": fmt(day - dt.timedelta(days=200)), "application_date": fmt(day - dt.timedelta(days=150)),
+        "cv_verified_date": fmt(day - dt.timedelta(days=60)), "introducer_1": people.m_a1.pk,
+        "introducer_1_since": fmt(day - dt.timedelta(days=800)), "introducer_2": people.m_a1b.pk,
+        "introducer_2_since": fmt(day - dt.timedelta(days=800)), "cell_resolution_date": fmt(day - dt.timedelta(days=30)),
+        "votes_for": 2, "official_members": 3, "grassroots_resolution_date": fmt(day - dt.timedelta(days=10)),
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_the_dossier_page_refuses_impossible_votes_and_saves_nothing(client, tree, people, root_user):
+    from dangbo.members import admission
+
+    c = admission.candidate_save(actor=root_user, data={
+        "organization": tree.a1, "full_name": "Đào Văn Phiếu", "gender": "nam", "birth_date": D(1999, 1, 1)})  # fmt: skip
+    client.force_login(people.cell_secretary)
+    for votes, members, needle in (
+        ("50", "43", "Số đảng viên chính thức tán thành: 50 lớn hơn tổng số đảng viên chính thức (43)."),
+        ("2", "40000", "Tổng số đảng viên chính thức của chi bộ: phải là số nguyên từ 1 đến 32.767."),
+        ("99999999999999999999999", "3", "Số đảng viên chính thức tán thành: phải là số nguyên từ 0 đến 32.767."),
+        ("2", "99999999999999999999999", "Tổng số đảng viên chính thức của chi bộ: phải là số nguyên từ 1 đến 32.767."),
+        ("hai", "3", "Số đảng viên chính thức tán thành: phải là một số nguyên."),
+    ):
+        audits = AuditEvent.objects.count()
+        r = client.post(c.get_absolute_url(), _dossier(c, people, votes_for=votes, official_members=members))
+        assert r.status_code == 200 and needle in r.content.decode(), needle
+        c.refresh_from_db()
+        assert (c.votes_for, c.official_members, c.course_date) == (None, None, None)
+        assert AuditEvent.objects.count() == audits
+    r = client.post(c.get_absolute_url(), _dossier(c, people, votes_for="1", official_members="3"))
+    assert r.status_code == 302
+    # Saved, but 1 of 3 is short of two-thirds: the step is not ticked while the panel lists the problem.
+    page = client.get(c.get_absolute_url()).content.decode()
+    assert "Số đảng viên chính thức tán thành: 1/3, chưa đạt 2/3." in page
+    assert '<li class="">○ Chi bộ xét, biểu quyết' in page and '<li class="done">✓ Thẩm tra lý lịch' in page
+
+
+def test_the_dossier_page_refuses_a_probationary_introducer(client, tree, people, root_user):
+    from dangbo.members import admission
+    from dangbo.members import services as member_services
+
+    from .conftest import admission_decision, member_data
+
+    young = member_services.member_create(
+        actor=root_user, since=today() - dt.timedelta(days=30), admission=admission_decision(),
+        data=member_data(tree.a1, "Hà Văn Dự Bị", status="du_bi", official_date=None, joined_date=None),
+    )  # fmt: skip
+    c = admission.candidate_save(actor=root_user, data={
+        "organization": tree.a1, "full_name": "Lý Thị Hỏi", "gender": "nu", "birth_date": D(2000, 2, 2)})  # fmt: skip
+    client.force_login(people.cell_secretary)
+    offered = client.get(c.get_absolute_url()).context["form"].fields["introducer_1"].queryset
+    assert young not in offered and people.m_a1 in offered  # only official members are offered
+    r = client.post(c.get_absolute_url(), _dossier(c, people, introducer_1=young.pk))
+    assert "Người giới thiệu thứ nhất: chỉ chọn được đảng viên chính thức." in r.content.decode()
+    c.refresh_from_db()
+    assert c.introducer_1 is None and c.cell_resolution_date is None
+
+
+def test_the_event_page_refuses_an_expulsion_without_a_competent_decision(client, tree, people):
+    client.force_login(people.cell_secretary)
+    url = reverse("members:event_create", args=[people.m_a1.pk])
+    page = client.get(url).content.decode()
+    assert "Cấp có thẩm quyền quyết định" in page and "khai trừ" in page  # the table the service reads
+    before = MemberEvent.objects.count(), AuditEvent.objects.count()
+    r = client.post(url, {"kind": "khai_tru", "date": "01/04/2024"})
+    body = r.content.decode()
+    for label in ("Số quyết định", "Ngày quyết định", "Cấp ra quyết định", "Cơ quan ra quyết định"):
+        assert f"{label}: không được để trống." in body
+    r = client.post(url, {"kind": "khai_tru", "date": "01/04/2024", "decision_no": "2-QĐ/CB",
+                          "decision_date": "01/04/2024", "decision_level": "chi_bo", "decision_issuer": "Chi bộ Văn phòng"})  # fmt: skip
+    assert "Cấp ra quyết định: chi bộ không có thẩm quyền «khai trừ»" in r.content.decode()
+    assert (MemberEvent.objects.count(), AuditEvent.objects.count()) == before
+    people.m_a1.refresh_from_db()
+    assert people.m_a1.status == "chinh_thuc"
+    r = client.post(url, {"kind": "ky_luat", "discipline_form": "canh_cao", "date": "01/04/2024", "decision_no": "2-QĐ/CB",
+                          "decision_date": "01/04/2024", "decision_level": "chi_bo", "decision_issuer": "Chi bộ Văn phòng"})  # fmt: skip
+    assert r.status_code == 302 and people.m_a1.events.filter(kind="ky_luat", decision_level="chi_bo").exists()
+
+
+def test_the_transfer_page_refuses_temporary_lengths_outside_the_rule_and_sends_abroad(client, tree, people):
+    client.force_login(people.secretary_a)
+    url = reverse("members:transfer_create", args=[people.m_a1.pk])
+    start = today() - dt.timedelta(days=10)
+    base = {"kind": "tam_thoi", "to_external": "Trường Chính trị tỉnh", "sent_date": fmt(start), "letter_no": "5-GGT/ĐU",
+            **LETTER_BY}  # fmt: skip
+    for until, purpose in ((start + dt.timedelta(days=5), "cong_tac"), (start + dt.timedelta(days=5 * 365), "hoc_tap")):
+        r = client.post(url, {**base, "purpose": purpose, "temporary_until": fmt(until)})
+        assert "Sinh hoạt tạm thời đến ngày:" in r.content.decode() and "kể từ ngày" in r.content.decode()
+    r = client.post(url, {**base, "temporary_until": fmt(start + dt.timedelta(days=200))})
+    assert "Trường hợp chuyển tạm thời: chưa chọn" in r.content.decode()
+    assert not Transfer.objects.exists()
+    r = client.post(url, {"kind": "ngoai_nuoc", "to_external": "Chi bộ Đại sứ quán Việt Nam tại Lào", "sent_date": fmt(start),
+                          "letter_no": "6-GGT/ĐU", **LETTER_BY})  # fmt: skip
+    transfer = Transfer.objects.get()
+    assert r["Location"] == transfer.get_absolute_url() and transfer.kind == "ngoai_nuoc"
+    people.m_a1.refresh_from_db()
+    assert people.m_a1.status == "chuyen_di"
+    letter = client.get(reverse("members:transfer_letter", args=[transfer.pk]))
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(letter.content)).paragraphs)
+    assert "Hình thức chuyển: chuyển sinh hoạt đảng ra ngoài nước" in text
+    detail = client.get(transfer.get_absolute_url()).content.decode()
+    assert "Ghi nhận nơi đến đã tiếp nhận" in detail and "Đảng ủy Sở Y tế" in detail

@@ -194,3 +194,13 @@ def test_ngay_van_ban(day: dt.date, expected: str) -> None:
 def test_inconsistent_letters_are_refused(changes: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         dataclasses.replace(OFFICIAL, **changes)
+
+
+def test_transfer_abroad_wording() -> None:
+    letter = dataclasses.replace(OFFICIAL, kind="ngoai_nuoc", destination="Chi bộ Đại sứ quán Việt Nam tại Lào",
+                                 receiving_body="Chi ủy Đại sứ quán Việt Nam tại Lào")  # fmt: skip
+    lines = text_of(transfer_letter_docx(letter)).splitlines()
+    assert "Hình thức chuyển: chuyển sinh hoạt đảng ra ngoài nước" in lines
+    assert "Được chuyển đến sinh hoạt đảng tại: Chi bộ Đại sứ quán Việt Nam tại Lào" in lines
+    with pytest.raises(ValueError):  # a date of return belongs to a temporary transfer only
+        dataclasses.replace(letter, temporary_until=dt.date(2014, 7, 1))

@@ -17,6 +17,8 @@ from dangbo.meetings.models import Attendance, GradeLevel, Meeting
 from dangbo.meetings.roll import roll
 from dangbo.members import lifecycle
 
+from .conftest import decided
+
 D = dt.date
 
 
@@ -106,9 +108,11 @@ def test_duration_minutes_and_preparation(cell, root_user):
 def test_exempted_and_temporarily_away_members_are_outside_the_base_and_attached_ones_inside(cell, tree, people, root_user):
     lifecycle.event_record(actor=root_user, member=people.m_a1b, kind="mien", date=D(2024, 1, 1))
     lifecycle.transfer_send(actor=root_user, member=people.m_a1, kind="tam_thoi", to_external="Học viện Chính trị",
-                            sent_date=D(2024, 2, 1), temporary_until=D(2024, 12, 1))  # fmt: skip
+                            sent_date=D(2024, 2, 1), temporary_until=D(2024, 12, 1),
+                            letter_no="9-GGT/ĐU", purpose="cong_tac")  # fmt: skip
     visit = lifecycle.transfer_send(actor=root_user, member=people.m_b, kind="tam_thoi", to_organization=tree.a1,
-                                    sent_date=D(2024, 2, 1), temporary_until=D(2024, 12, 1))  # fmt: skip
+                                    sent_date=D(2024, 2, 1), temporary_until=D(2024, 12, 1),
+                                    letter_no="9-GGT/ĐU", purpose="cong_tac")  # fmt: skip
     lifecycle.transfer_receive(actor=root_user, transfer=visit, cell=tree.a1, received_date=D(2024, 2, 3))
     entries = {e.member.full_name: e.category for e in roll(cell, D(2024, 3, 5))}
     assert entries == {"Trần Thị Lan": "mien", "Nguyễn Văn Hùng": "tam_di", "Đặng Thị Hoa": "tam_den",
@@ -149,7 +153,8 @@ def test_bad_input_is_refused_and_nothing_is_written(cell, tree, people, root_us
     assert "thành lập ngày 01/01/2020" in e.value.field_errors["planned_at"]
     empty = tree.a2
     for mem in empty.members.all():
-        lifecycle.event_record(actor=root_user, member=mem, kind="chuyen_noi_bo", date=D(2024, 6, 1), organization=cell)
+        lifecycle.event_record(actor=root_user, member=mem, kind="chuyen_noi_bo", date=D(2024, 6, 1), organization=cell,
+                               **decided("chuyen_noi_bo", D(2024, 6, 1)))  # fmt: skip
     restructure.organization_dissolve(actor=root_user, organization=empty, date=D(2024, 7, 1), decision_no="1-QĐ")
     with pytest.raises(ApplicationError) as e:
         plan(root_user, empty, D(2024, 8, 5))
@@ -350,7 +355,8 @@ def test_the_roll_of_a_plenary_follows_the_tree_of_the_meeting_date(cell, tree, 
     from dangbo.organizations import services as org_services
 
     visit = lifecycle.transfer_send(actor=root_user, member=people.m_b, kind="tam_thoi", to_organization=tree.a2,
-                                    sent_date=D(2024, 2, 1), temporary_until=D(2024, 12, 1))  # fmt: skip
+                                    sent_date=D(2024, 2, 1), temporary_until=D(2024, 12, 1),
+                                    letter_no="9-GGT/ĐU", purpose="cong_tac")  # fmt: skip
     lifecycle.transfer_receive(actor=root_user, transfer=visit, cell=tree.a2, received_date=D(2024, 2, 3))
     other = org_services.organization_create(actor=root_user, parent=tree.bloc,
                                              data={"name": "Đảng bộ Sở Giáo dục", "code": "SGD", "kind": "dang_bo_co_so"})  # fmt: skip

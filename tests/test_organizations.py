@@ -177,7 +177,7 @@ def test_stored_counts_follow_every_member_change_and_agree_with_a_full_recount(
     assert snapshot()["SYT"] == (3, 0) and snapshot()["KCQ"] == (4, 0)
     newcomer = make_member(tree.a2, "Vi Văn Tường", status="du_bi", official_date=None)
     sent = lifecycle.transfer_send(actor=people.staff, member=people.m_a1, kind="chinh_thuc",
-                                   to_organization=tree.b, sent_date=today())  # fmt: skip
+                                   to_organization=tree.b, sent_date=today(), letter_no="9-GGT/ĐU")  # fmt: skip
     lifecycle.transfer_receive(actor=people.staff, transfer=sent, cell=tree.b, received_date=today())
     lifecycle.event_record(actor=people.staff, member=people.m_a2, kind="tu_tran", date=today())
     member_services.member_delete(actor=people.staff, member=people.m_b)

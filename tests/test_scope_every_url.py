@@ -43,7 +43,8 @@ def history_of_a(tree, people, root_user):
     from dangbo.members import admission, lifecycle
 
     transfer = lifecycle.transfer_send(actor=root_user, member=people.m_a1b, kind="tam_thoi", to_external="Học viện",
-                                       sent_date=dt.date(2024, 3, 1), temporary_until=dt.date(2024, 9, 1))  # fmt: skip
+                                       sent_date=dt.date(2024, 3, 1), temporary_until=dt.date(2024, 9, 1),
+                                       letter_no="9-GGT/ĐU", purpose="cong_tac")  # fmt: skip
     candidate = admission.candidate_save(actor=root_user, data={
         "organization": tree.a1, "full_name": "Võ Thị Ứng Viên", "gender": "nu", "birth_date": dt.date(2000, 1, 2),
     })  # fmt: skip

@@ -24,7 +24,7 @@ from dangbo.steering import sources, targets
 from dangbo.steering.choices import TargetStatus
 from dangbo.steering.models import Assignment, Commune, Contribution, Programme, Target, TargetValue, Task
 
-from .conftest import member_data
+from .conftest import admission_decision, member_data
 
 D = dt.date
 TERM_START, TERM_END = D(2020, 10, 1), D(2025, 10, 1)
@@ -40,7 +40,7 @@ def term_of(org, actor, start=TERM_START, end=TERM_END, name="2020–2025"):
 
 def admit(actor, org, name, day):
     return member_services.member_create(
-        actor=actor, since=day, admission={"decision_no": "12-QĐ/ĐU"},
+        actor=actor, since=day, admission=admission_decision(),
         data=member_data(org, name, status="du_bi", official_date=None, joined_date=day, birth_date=D(1995, 3, 4)),
     )  # fmt: skip
 

@@ -64,6 +64,15 @@ def test_every_member_has_a_history_and_the_roll_matches_the_status(loaded):
     assert not MemberEvent.objects.filter(date__gt=today()).exists()
 
 
+def test_every_event_that_needs_a_decision_has_one_of_a_competent_body(loaded):
+    from .conftest import misjudged_events
+
+    assert misjudged_events(MemberEvent.objects.all()) == []
+    decided = MemberEvent.objects.exclude(decision_level="")
+    assert {"chinh_thuc", "chuyen_di", "mien"} <= set(decided.values_list("kind", flat=True))
+    assert not Transfer.objects.filter(issuer="").exists()
+
+
 def test_organization_links_carry_the_name_and_path(loaded):
     links = OrganizationLink.objects.select_related("organization")
     assert links.count() == Organization.objects.count()

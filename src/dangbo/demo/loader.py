@@ -41,8 +41,9 @@ from dangbo.accounts.choices import Role
 from dangbo.accounts.models import RoleAssignment, User
 from dangbo.core.dates import add_months, add_years, today
 from dangbo.core.workdays import WorkCalendar
-from dangbo.members import history, lifecycle
+from dangbo.members import decisions, history, lifecycle
 from dangbo.members.choices import (
+    DecisionLevel,
     Degree,
     DisciplineForm,
     EventKind,
@@ -267,6 +268,10 @@ class Unit:
     def active(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
+    # Every admission authority of the demo is a committee directly above the grassroots organizations (the
+    # bloc, a district committee, the two committees of 2025): the level its decisions carry.
+    authority_level = DecisionLevel.UPPER
+
     def authority(self, day: dt.date) -> tuple[str, str]:
         issuer = self.authorities[0]
         for a in self.authorities:
@@ -282,6 +287,10 @@ class Unit:
             return f"Đảng ủy {agency}", "ĐU"
         return f"Chi bộ {agency}", "CB"
 
+    @property
+    def own_level(self) -> str:
+        return DecisionLevel.GRASSROOTS if self.org.kind == OrgKind.GRASSROOTS_COMMITTEE else DecisionLevel.CELL
+
 
 class Ev:
     """An event being built (replay reads kind, date, organization_id, discipline_form, external)."""
@@ -291,6 +300,12 @@ class Ev:
     def __init__(self, seq, kind, date, org_id, *, transfer=None, external=False, discipline_form="", **fields):
         self.seq, self.kind, self.date, self.organization_id = seq, kind, date, org_id
         self.transfer, self.external, self.discipline_form, self.fields = transfer, external, discipline_form, fields
+
+
+def _letter(t: Transfer) -> dict:
+    """An introduction letter as the decision of its "chuyển đi" event."""
+    return {"decision_no": t.letter_no, "decision_date": t.sent_date, "decision_level": t.issuer_level,
+            "decision_issuer": t.issuer}  # fmt: skip
 
 
 class Person:
@@ -457,7 +472,8 @@ class Simulation:
         issuer, code = unit.authority(day)
         number = self.number(issuer, code, "QĐ", day)
         p.m.admission_decision_no = number
-        self.event(p, K.ADMISSION, day, cell.pk, decision_no=number, decision_date=day, decision_issuer=issuer)
+        self.event(p, K.ADMISSION, day, cell.pk, decision_no=number, decision_date=day, decision_issuer=issuer,
+                   decision_level=unit.authority_level)  # fmt: skip
         p.status, p.on_roll = S.PROBATIONARY, True
         if ceremony:
             self.at(c, self.hold_ceremony, p, review)
@@ -488,12 +504,12 @@ class Simulation:
         number = self.number(issuer, code, "QĐ", day)
         if self.rng.random() < REMOVED_AT_REVIEW and not p.protected:
             self.event(p, K.REMOVAL, day, p.cell.pk, decision_no=number, decision_date=day, decision_issuer=issuer,
-                       note="Không đủ tư cách đảng viên chính thức")  # fmt: skip
+                       decision_level=p.unit.authority_level, note="Không đủ tư cách đảng viên chính thức")  # fmt: skip
             p.status, p.on_roll = S.REMOVED, False
             return
         note = "Chi bộ xét muộn; công nhận chính thức từ ngày hết 12 tháng dự bị" if late else ""
         self.event(p, K.OFFICIAL, effective, p.cell.pk, decision_no=number, decision_date=day, decision_issuer=issuer,
-                   note=note)  # fmt: skip
+                   decision_level=p.unit.authority_level, note=note)  # fmt: skip
         p.status = p.party = S.OFFICIAL
         p.official = effective
         p.m.official_date, p.m.official_cell = effective, p.cell.name
@@ -555,11 +571,11 @@ class Simulation:
             kind=TransferKind.OFFICIAL, state=TransferState.SENT, from_organization=p.cell, to_organization=target.org,
             moved_date=day - dt.timedelta(days=rng.randint(2, 30)), letter_no=letter, sent_date=day,
             valid_until=self.cal.add_working_days(day, 30), dues_paid_to=D(day.year, day.month, 1),
-            reason=rng.choice(TRANSFER_REASONS),
+            reason=rng.choice(TRANSFER_REASONS), issuer=issuer, issuer_level=p.unit.authority_level,
         )  # fmt: skip
         t._person = p
         self.transfers.append(t)
-        self.event(p, K.TRANSFER_OUT, day, p.cell.pk, transfer=t, decision_no=letter)
+        self.event(p, K.TRANSFER_OUT, day, p.cell.pk, transfer=t, **_letter(t))
         p.status, p.on_roll = S.IN_TRANSIT, False
         if receive:
             self.at(received, self.receive, p, t, target)
@@ -586,6 +602,7 @@ class Simulation:
             kind=TransferKind.OFFICIAL, state=TransferState.SENT, from_organization=p.cell, to_external=destination,
             moved_date=day - dt.timedelta(days=self.rng.randint(2, 30)), letter_no=letter, sent_date=day,
             valid_until=self.cal.add_working_days(day, 30), dues_paid_to=D(day.year, day.month, 1), reason=reason,
+            issuer=issuer, issuer_level=p.unit.authority_level,
         )  # fmt: skip
         # The receiving side returns the slip of the letter (phiếu báo đã tiếp nhận) within a few weeks; only the
         # letters of the last weeks still wait for it.
@@ -594,7 +611,7 @@ class Simulation:
             t.state, t.received_date = TransferState.RECEIVED, confirmed
         t._person = p
         self.transfers.append(t)
-        self.event(p, K.TRANSFER_OUT, day, p.cell.pk, transfer=t, external=True, decision_no=letter)
+        self.event(p, K.TRANSFER_OUT, day, p.cell.pk, transfer=t, external=True, **_letter(t))
         p.status, p.on_roll, p.exempted = S.TRANSFERRED_OUT, False, False
 
     def die(self, day, p: Person) -> None:
@@ -608,7 +625,7 @@ class Simulation:
             return
         issuer, _ = p.unit.own_issuer
         self.event(p, K.EXEMPTION, day, p.cell.pk, decision_date=day, decision_issuer=issuer,
-                   note="Tuổi cao, sức yếu; miễn công tác và sinh hoạt đảng")  # fmt: skip
+                   decision_level=p.unit.own_level, note="Tuổi cao, sức yếu; miễn công tác và sinh hoạt đảng")  # fmt: skip
         p.exempted = True
 
     def remove(self, day, p: Person, kind=K.REMOVAL) -> None:
@@ -618,7 +635,8 @@ class Simulation:
         number = self.number(issuer, code, "QĐ", day)
         note = ("Bỏ sinh hoạt chi bộ, không đóng đảng phí 3 tháng trong năm không có lý do chính đáng"
                 if kind == K.REMOVAL else "Vi phạm nghiêm trọng Điều lệ Đảng")  # fmt: skip
-        self.event(p, kind, day, p.cell.pk, decision_no=number, decision_date=day, decision_issuer=issuer, note=note)
+        self.event(p, kind, day, p.cell.pk, decision_no=number, decision_date=day, decision_issuer=issuer,
+                   decision_level=p.unit.authority_level, note=note)  # fmt: skip
         p.status, p.on_roll, p.exempted = (S.REMOVED if kind == K.REMOVAL else S.EXPELLED), False, False
 
     def discipline(self, day, p: Person) -> None:
@@ -628,6 +646,7 @@ class Simulation:
         form = DisciplineForm.REPRIMAND if self.rng.random() < 0.7 else DisciplineForm.WARNING
         self.event(p, K.DISCIPLINE, day, p.cell.pk, discipline_form=form, discipline_year=day.year,
                    decision_no=self.number(issuer, code, "QĐ", day), decision_date=day, decision_issuer=issuer,
+                   decision_level=p.unit.own_level,
                    note="Vi phạm quy định về những điều đảng viên không được làm")  # fmt: skip
 
     def staff(self, day, unit: Unit, sources) -> None:
@@ -952,6 +971,19 @@ def _insert_objects(model, objects: list) -> None:
             (tuple(stamp if f.name in auto else getattr(o, f.attname) for f in fields) for o in objects))  # fmt: skip
 
 
+def _judge_decisions(p: Person) -> None:
+    """The decisions of a simulated member's events hold as the services would require (``decisions.judge``)."""
+    for e in p.events:
+        f = e.fields
+        qualifier = e.discipline_form or (e.transfer.kind if e.transfer is not None else "")
+        verdict = decisions.judge(
+            kind=e.kind, date=e.date, number=f.get("decision_no", ""), decided_on=f.get("decision_date"),
+            level=f.get("decision_level", ""), issuer=f.get("decision_issuer", ""), qualifier=qualifier,
+        )  # fmt: skip
+        if verdict.errors:  # a bug of the simulation, not of the data a user typed
+            raise RuntimeError(f"{p.m.full_name}, {e.kind} {e.date}: {verdict.errors}")
+
+
 def _write_history(sim: Simulation) -> None:
     """Members, transfers, events and roll periods — derived as ``lifecycle.rebuild`` derives them.
 
@@ -968,6 +1000,7 @@ def _write_history(sim: Simulation) -> None:
         m.organization = cells[st.organization_id]
         m.org_path = m.organization.path
         m.status, m.exempted = st.status, st.exempted
+        _judge_decisions(p)
         for e in p.events:  # as lifecycle.rebuild sets the record's dates from the events
             if e.kind in (K.ADMISSION, K.READMISSION):
                 m.admission_decision_date = e.fields.get("decision_date") or e.date
@@ -981,12 +1014,13 @@ def _write_history(sim: Simulation) -> None:
         t.pk, t.member = pk, t._person.m
     _insert_objects(Member, [p.m for p in people])
     _insert_objects(Transfer, sim.transfers)
-    event_columns = ["member", "kind", "date", "organization", "decision_no", "decision_date", "decision_issuer",
-                     "discipline_form", "discipline_year", "transfer", "note", "created_at"]  # fmt: skip
+    event_columns = ["member", "kind", "date", "organization", "decision_no", "decision_date", "decision_level",
+                     "decision_issuer", "discipline_form", "discipline_year", "transfer", "note", "created_at"]  # fmt: skip
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     _insert(MemberEvent, event_columns, (
         (p.m.pk, e.kind, e.date, e.organization_id, e.fields.get("decision_no", ""), e.fields.get("decision_date"),
-         e.fields.get("decision_issuer", ""), e.discipline_form, e.fields.get("discipline_year"),
+         e.fields.get("decision_level", ""), e.fields.get("decision_issuer", ""), e.discipline_form,
+         e.fields.get("discipline_year"),
          e.transfer.pk if e.transfer else None, e.fields.get("note", ""), stamp)
         for p in people for e in p.events
     ))  # fmt: skip

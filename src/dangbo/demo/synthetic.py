@@ -35,6 +35,7 @@ from dangbo.core.search import install_sql, word_table, word_table_fill_sql
 from dangbo.core.text import fold
 from dangbo.core.workdays import WorkCalendar
 from dangbo.members.choices import (
+    DecisionLevel,
     Degree,
     EventKind,
     GeneralEducation,
@@ -159,8 +160,8 @@ MEMBER_COLUMNS = (
     "admission_decision_no",
 )  # fmt: skip
 EVENT_COLUMNS = (
-    "id", "member_id", "kind", "date", "organization_id", "decision_no", "decision_date", "decision_issuer",
-    "discipline_form", "discipline_year", "transfer_id", "note", "created_at",
+    "id", "member_id", "kind", "date", "organization_id", "decision_no", "decision_date", "decision_level",
+    "decision_issuer", "discipline_form", "discipline_year", "transfer_id", "note", "created_at",
 )  # fmt: skip
 PERIOD_COLUMNS = (
     "id", "member_id", "organization_id", "org_path", "status", "exempted", "valid_from", "valid_to", "start_kind",
@@ -169,7 +170,8 @@ PERIOD_COLUMNS = (
 TRANSFER_COLUMNS = (
     "id", "created_at", "updated_at", "kind", "state", "from_external", "to_external", "moved_date", "letter_no",
     "sent_date", "valid_until", "dues_paid_to", "temporary_until", "received_date", "ended_date", "reason",
-    "from_organization_id", "member_id", "received_cell_id", "to_organization_id",
+    "from_organization_id", "member_id", "received_cell_id", "to_organization_id", "purpose", "issuer_level",
+    "issuer",
 )  # fmt: skip
 ORG_TABLE, LINK_TABLE, MEMBER_TABLE = (
     "organizations_organization",
@@ -615,6 +617,21 @@ def _letter_no(member_id: int) -> str:
     return f"{(member_id * 31) % 900 + 100}-GGT/ĐU"
 
 
+def _deciders(plan: Plan) -> dict[int, tuple[str, str]]:
+    """For each cell: the body that decides official recognition (the standing committee of the committee
+    directly above its grassroots organization) and the one that decides exemptions and issues introduction
+    letters (the grassroots organization): their names (the levels are UPPER and GRASSROOTS)."""
+    out = {}
+    for cell in plan.cells:
+        grassroots = cell
+        while grassroots.kind not in (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL):
+            grassroots = grassroots.parent
+        upper = grassroots.parent
+        own = f"{'Đảng ủy' if grassroots.kind == OrgKind.GRASSROOTS_COMMITTEE else 'Chi bộ'} {grassroots.short}"
+        out[cell.id] = (f"Ban Thường vụ Đảng ủy {upper.short}", own)
+    return out
+
+
 def transfer_rows(plan: Plan, history: History, *, now: dt.date, stamp: str, calendar: WorkCalendar,
                   first_id: int = 1):  # fmt: skip
     """The introduction letters of the members who transferred out of the deployment (TRANSFER_COLUMNS order),
@@ -622,6 +639,7 @@ def transfer_rows(plan: Plan, history: History, *, now: dt.date, stamp: str, cal
     (the rows are generated while a COPY holds the connection)."""
     iso = _iso_dates(now)
     kind, state = str(TransferKind.OFFICIAL), str(TransferState.SENT)
+    deciders, grassroots_level = _deciders(plan), str(DecisionLevel.GRASSROOTS)
     n_dest = len(_EXTERNAL_DESTINATIONS)
     tid = first_id - 1
     mid = history.first_id - 1
@@ -636,7 +654,7 @@ def transfer_rows(plan: Plan, history: History, *, now: dt.date, stamp: str, cal
         yield (
             tid, stamp, stamp, kind, state, "", _EXTERNAL_DESTINATIONS[mid % n_dest], None, _letter_no(mid),
             iso[change - _EPOCH], valid_until.isoformat(), dues.isoformat(), None, None, None, "Chuyển công tác",
-            cell, mid, None, None,
+            cell, mid, None, None, "", grassroots_level, deciders[cell][1],
         )  # fmt: skip
 
 
@@ -644,7 +662,8 @@ def event_rows(plan: Plan, history: History, *, now: dt.date, stamp: str, first_
                first_transfer_id: int = 1):  # fmt: skip
     """Member events (EVENT_COLUMNS order), member by member in id order."""
     iso = _iso_dates(now)
-    issuers = {c.id: c.issuer for c in plan.cells}
+    deciders = _deciders(plan)
+    upper, grassroots = str(DecisionLevel.UPPER), str(DecisionLevel.GRASSROOTS)
     enroll, official, exemption = str(EventKind.ENROLL), str(EventKind.OFFICIAL), str(EventKind.EXEMPTION)
     death, transfer_out = str(EventKind.DEATH), str(EventKind.TRANSFER_OUT)
     decision_nos = [f"{k}-QĐ/ĐU" for k in range(1, 1000)]
@@ -655,23 +674,24 @@ def event_rows(plan: Plan, history: History, *, now: dt.date, stamp: str, first_
     ):
         mid += 1
         eid += 1
-        yield (eid, mid, enroll, iso[start - _EPOCH], cell, "", None, "", "", None, None, "", stamp)
+        yield (eid, mid, enroll, iso[start - _EPOCH], cell, "", None, "", "", "", None, None, "", stamp)
         if later:
             eid += 1
             day = iso[later - _EPOCH]
-            yield (eid, mid, official, day, cell, decision_nos[(mid * 13) % 999], day, issuers[cell], "", None, None,
-                   "", stamp)  # fmt: skip
+            yield (eid, mid, official, day, cell, decision_nos[(mid * 13) % 999], day, upper, deciders[cell][0], "",
+                   None, None, "", stamp)  # fmt: skip
         if change:
             eid += 1
             day = iso[change - _EPOCH]
             if code <= _OFFICIAL:
-                yield (eid, mid, exemption, day, cell, decision_nos[(mid * 17) % 999], day, issuers[cell], "", None,
-                       None, "", stamp)  # fmt: skip
+                yield (eid, mid, exemption, day, cell, decision_nos[(mid * 17) % 999], day, grassroots,
+                       deciders[cell][1], "", None, None, "", stamp)  # fmt: skip
             elif code == _DECEASED:
-                yield (eid, mid, death, day, cell, "", None, "", "", None, None, "", stamp)
+                yield (eid, mid, death, day, cell, "", None, "", "", "", None, None, "", stamp)
             else:
                 tid += 1
-                yield (eid, mid, transfer_out, day, cell, _letter_no(mid), None, "", "", None, tid, "", stamp)
+                yield (eid, mid, transfer_out, day, cell, _letter_no(mid), day, grassroots, deciders[cell][1], "",
+                       None, tid, "", stamp)  # fmt: skip
 
 
 def period_rows(plan: Plan, history: History, *, now: dt.date, first_id: int = 1):

@@ -121,19 +121,45 @@ class DisciplineForm(models.TextChoices):
     EXPULSION = "khai_tru", "Khai trừ"
 
 
-# DOMAIN §2: the discipline forms open to each kind of member (dismissal only for one holding a post).
-DISCIPLINE_FORMS = {
-    MemberStatus.PROBATIONARY: (DisciplineForm.REPRIMAND, DisciplineForm.WARNING),
-    MemberStatus.OFFICIAL: (
-        DisciplineForm.REPRIMAND, DisciplineForm.WARNING, DisciplineForm.DISMISSAL, DisciplineForm.EXPULSION,
-    ),
-}  # fmt: skip
+class DecisionLevel(models.TextChoices):
+    """The level of the body that issued a decision (cấp ra quyết định), so the Charter's powers can be checked
+    (``rules.DecisionRules.authority``). The body's own name is kept beside it as text (``decision_issuer``)."""
+
+    CELL = "chi_bo", "Chi bộ"
+    GRASSROOTS = "co_so", "Tổ chức cơ sở đảng (đảng ủy cơ sở, chi bộ cơ sở)"
+    GRASSROOTS_AUTHORIZED = "co_so_uy_quyen", "Đảng ủy cơ sở được ủy quyền kết nạp đảng viên"
+    UPPER = "cap_tren_co_so", (
+        "Cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng (huyện ủy và tương đương, đảng ủy khối, đảng ủy xã, "
+        "phường…)"
+    )
+    UPPER_INSPECTION = "ubkt_cap_tren_co_so", "Ủy ban kiểm tra của cấp ủy cấp trên trực tiếp tổ chức cơ sở đảng"
+    PROVINCE = "tinh", "Tỉnh ủy, thành ủy và tương đương (cấp ủy trực thuộc Trung ương)"
+    PROVINCE_INSPECTION = "ubkt_tinh", "Ủy ban kiểm tra tỉnh ủy, thành ủy và tương đương"
+    CENTRAL = "trung_uong", "Trung ương (Bộ Chính trị, Ban Bí thư, Ủy ban Kiểm tra Trung ương)"
+
+
+class PostLevel(models.TextChoices):
+    """The highest party post a member holds on a date (the committee they sit on), which decides who may
+    dismiss them (cách chức)."""
+
+    NONE = "", "Không giữ chức vụ trong cấp ủy"
+    CELL = "chi_bo", "Cấp ủy viên của chi bộ trực thuộc, đảng bộ bộ phận"
+    GRASSROOTS = "co_so", "Cấp ủy viên của tổ chức cơ sở đảng"
+    UPPER = "cap_tren", "Cấp ủy viên cấp trên cơ sở trở lên"
 
 
 class TransferKind(models.TextChoices):
     OFFICIAL = "chinh_thuc", "Chuyển sinh hoạt đảng chính thức"
     TEMPORARY = "tam_thoi", "Chuyển sinh hoạt đảng tạm thời"
     INTERNAL = "noi_bo", "Chuyển sinh hoạt đảng nội bộ"
+    ABROAD = "ngoai_nuoc", "Chuyển sinh hoạt đảng ra ngoài nước"
+
+
+class TemporaryPurpose(models.TextChoices):
+    """Why a member is transferred temporarily: the allowed length depends on it (``rules.AdmissionRules``)."""
+
+    WORK = "cong_tac", "Thay đổi nơi công tác, nơi cư trú trong nước"
+    STUDY = "hoc_tap", "Đi học tập trung, biệt phái"
 
 
 class TransferState(models.TextChoices):

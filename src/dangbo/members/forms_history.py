@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
+from dangbo.core.dates import today
 from dangbo.core.forms import VNFormMixin
+from dangbo.core.templatetags.vn import so
 from dangbo.organizations.choices import CELL_KINDS, GRASSROOTS_KINDS
 from dangbo.organizations.models import Organization
 
-from .admission import CANDIDATE_FIELDS
-from .choices import DisciplineForm, EventKind, TransferKind
+from .admission import CANDIDATE_FIELDS, check_candidate
+from .choices import DecisionLevel, DisciplineForm, EventKind, MemberStatus, TemporaryPurpose, TransferKind
 from .forms import CellChoiceField
 from .lifecycle import DIRECT_KINDS
-from .models import Candidate, Member
+from .models import VOTES_MAX, Candidate, Member
+from .rules import decision_rules_on, rules_on
 
 # Events that name the cell the member goes to.
 NEEDS_CELL = (EventKind.INTERNAL_MOVE, EventKind.READMISSION, EventKind.RESTORATION)
@@ -31,11 +36,15 @@ class EventForm(VNFormMixin, forms.Form):
     )  # fmt: skip
     decision_no = forms.CharField(label="Số quyết định", max_length=100, required=False)
     decision_date = forms.DateField(label="Ngày quyết định", required=False)
-    decision_issuer = forms.CharField(label="Cấp ra quyết định", max_length=255, required=False)
-    discipline_form = forms.ChoiceField(
-        label="Hình thức kỷ luật", required=False,
-        choices=[("", "—")] + [(f.value, f.label) for f in DisciplineForm if f != DisciplineForm.EXPULSION],
+    decision_level = forms.ChoiceField(
+        label="Cấp ra quyết định", required=False, choices=[("", "—"), *DecisionLevel.choices],
+        help_text="Cấp có thẩm quyền theo Điều lệ Đảng: xem bảng bên dưới.",
     )  # fmt: skip
+    decision_issuer = forms.CharField(
+        label="Cơ quan ra quyết định", max_length=255, required=False,
+        help_text="Ví dụ: Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh.",
+    )  # fmt: skip
+    discipline_form = forms.ChoiceField(label="Hình thức kỷ luật", required=False)
     discipline_year = forms.IntegerField(label="Tính cho năm", required=False, min_value=1930, max_value=2100)
     note = forms.CharField(label="Ghi chú", max_length=500, required=False)
 
@@ -43,6 +52,11 @@ class EventForm(VNFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if cells is not None:
             self.fields["organization"].queryset = cells
+        # The forms of the discipline rules in force (rules.py); expulsion is its own event.
+        forms_now = decision_rules_on(today()).all_forms
+        self.fields["discipline_form"].choices = [("", "—")] + [
+            (f, DisciplineForm(f).label) for f in forms_now if f != DisciplineForm.EXPULSION
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -92,12 +106,23 @@ class TransferForm(VNFormMixin, forms.Form):
     letter_no = forms.CharField(label="Số giấy giới thiệu", max_length=100, required=False, help_text="Ví dụ 15-GGT/ĐU.")
     dues_paid_to = MonthField(label="Đã đóng đảng phí đến hết tháng", required=False, help_text="mm/yyyy")
     temporary_until = forms.DateField(label="Sinh hoạt tạm thời đến ngày", required=False)
+    purpose = forms.ChoiceField(
+        label="Trường hợp chuyển tạm thời", required=False, choices=[("", "—"), *TemporaryPurpose.choices],
+        help_text="Chỉ cho chuyển sinh hoạt tạm thời: thời hạn cho phép tùy trường hợp.",
+    )  # fmt: skip
+    issuer_level = forms.ChoiceField(label="Cấp giới thiệu", choices=DecisionLevel.choices)
+    issuer = forms.CharField(label="Cấp ủy giới thiệu", max_length=255)
     reason = forms.CharField(label="Lý do", max_length=255, required=False)
 
     MAX_CHOICES = 1500
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
+        temporary = ", ".join(
+            f"{TemporaryPurpose(p).label.lower()}: {span.describe()}"
+            for p, span in rules_on(today()).temporary_lengths
+        )
+        self.fields["temporary_until"].help_text = f"Chuyển tạm thời: {temporary}."
         home = member.organization
         own = home.grassroots()
         cells_of_own = Q(kind__in=CELL_KINDS, path__startswith=own.path) if own else Q(pk__in=[])
@@ -137,7 +162,8 @@ class DateForm(VNFormMixin, forms.Form):
 class DecisionForm(VNFormMixin, forms.Form):
     decision_no = forms.CharField(label="Số quyết định", max_length=100)
     decision_date = forms.DateField(label="Ngày quyết định")
-    decision_issuer = forms.CharField(label="Cấp ra quyết định", max_length=255, required=False)
+    decision_level = forms.ChoiceField(label="Cấp ra quyết định", choices=[("", "—"), *DecisionLevel.choices])
+    decision_issuer = forms.CharField(label="Cơ quan ra quyết định", max_length=255)
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -156,19 +182,49 @@ class CandidateForm(VNFormMixin, forms.ModelForm):
     def __init__(self, *args, cells=None, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"] = CellChoiceField(label="Chi bộ", queryset=cells or Organization.objects.none())
+        members = members if members is not None else Member.objects.none()
         for name in ("mentor", "introducer_1", "introducer_2"):
             label = self.fields[name].label
-            self.fields[name] = MemberChoiceField(
-                label=label, required=False, queryset=members if members is not None else Member.objects.none()
-            )
+            self.fields[name] = MemberChoiceField(label=label, required=False, queryset=members)
+        # Introducers are official members (on the cell's date, which the service checks); the ones already in the
+        # dossier stay choosable, so an older dossier can be saved and shows its problem.
+        chosen = [i for i in (self.instance.introducer_1_id, self.instance.introducer_2_id) if i]
+        for name in ("introducer_1", "introducer_2"):
+            self.fields[name].queryset = members.filter(Q(status=MemberStatus.OFFICIAL) | Q(pk__in=chosen))
+            self.fields[name].error_messages["invalid_choice"] = "chỉ chọn được đảng viên chính thức."
+        self.fields["mentor"].error_messages["invalid_choice"] = "giá trị đã chọn không hợp lệ."
+        for name, low in (("votes_for", 0), ("official_members", 1)):  # whole numbers, within a small integer
+            if name in self.fields:
+                field = self.fields[name]
+                field.min_value, field.max_value = low, VOTES_MAX
+                bounds = f"phải là số nguyên từ {low} đến {so(VOTES_MAX)}."
+                field.validators = [MinValueValidator(low, bounds), MaxValueValidator(VOTES_MAX, bounds)]
+                field.widget.attrs.update({"min": low, "max": VOTES_MAX})
+                field.error_messages["invalid"] = "phải là một số nguyên."
         if not self.instance.pk:  # first the person; the dossier steps once the cell is known
             for name in CANDIDATE_FIELDS:
                 if name not in ("organization", "full_name", "gender", "birth_date", "ethnicity", "religion",
                                 "occupation", "general_education", "education_exception", "note"):  # fmt: skip
                     self.fields.pop(name)
 
+    def clean(self):
+        """Every rule of the service that makes a dossier impossible (``admission.check_candidate``), shown beside
+        its field before anything is saved."""
+        cleaned = super().clean()
+        for name, message in check_candidate(data=cleaned, instance=self.instance).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
     def _post_clean(self):
-        pass  # the service validates (admission.candidate_save)
+        """The model's own validation (field validators, constraints) on a copy: the instance the page shows
+        stays as saved until the service (``admission.candidate_save``, which checks every rule) saves."""
+        shown = self.instance
+        self.instance = copy.copy(shown)
+        try:
+            super()._post_clean()
+        finally:
+            self.instance = shown
 
     SECTIONS = [
         ("Người xin vào Đảng", ["organization", "full_name", "gender", "birth_date", "ethnicity", "religion",

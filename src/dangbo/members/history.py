@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from dangbo.core.errors import ApplicationError
 from dangbo.core.templatetags.vn import ngay
 
-from .choices import DISCIPLINE_FORMS, DisciplineForm, EventKind, MemberStatus
-from .rules import add_months, rules_on
+from .choices import DisciplineForm, EventKind, MemberStatus
+from .rules import add_months, decision_rules_on, rules_on
 
 K = EventKind
 S = MemberStatus
@@ -152,6 +152,9 @@ def replay(events: Iterable, *, official_date: dt.date | None = None, links: Lin
         elif kind == K.TRANSFER_OUT:
             if not st.on_roll:
                 raise _refuse(ev, "đảng viên không đang sinh hoạt ở chi bộ nào.")
+            # A letter to a body outside the deployment (another province, the Centre, a party organization
+            # abroad: a transfer abroad always is) takes the member off its rolls for good ("đã chuyển đi");
+            # inside it the member is in transit until the receiving cell takes them.
             external = bool(getattr(ev, "external", False))
             st.status, st.on_roll = (S.TRANSFERRED_OUT if external else S.IN_TRANSIT), False
             st.temporary_out = False
@@ -191,7 +194,7 @@ def replay(events: Iterable, *, official_date: dt.date | None = None, links: Lin
         elif kind == K.DISCIPLINE:
             if st.status not in (*PARTY, S.IN_TRANSIT):
                 raise _refuse(ev, "người này không còn là đảng viên.")
-            allowed = DISCIPLINE_FORMS[st.party_status]
+            allowed = decision_rules_on(ev.date).forms_for(st.party_status)
             if ev.discipline_form == DisciplineForm.EXPULSION:
                 raise _refuse(ev, "khai trừ được ghi bằng sự kiện «Khai trừ».")
             if ev.discipline_form not in allowed:
@@ -201,7 +204,9 @@ def replay(events: Iterable, *, official_date: dt.date | None = None, links: Lin
         elif kind in LEAVING:
             if st.status not in (*PARTY, S.IN_TRANSIT):
                 raise _refuse(ev, "người này không còn là đảng viên.")
-            if kind == K.EXPULSION and st.party_status != S.OFFICIAL:
+            if kind == K.EXPULSION and DisciplineForm.EXPULSION not in decision_rules_on(ev.date).forms_for(
+                st.party_status
+            ):
                 raise _refuse(ev, "đảng viên dự bị chỉ có thể bị khiển trách hoặc cảnh cáo, không khai trừ.")
             st.status, st.on_roll, st.exempted, st.temporary_out = LEAVING[kind], False, False, False
             close_roll(ev)

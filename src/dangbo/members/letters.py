@@ -41,7 +41,7 @@ class TransferLetter:
     destination: str
     receiving_body: str
     dues_paid_to: dt.date  # only its month and year are printed
-    kind: str  # a TransferKind value: "chinh_thuc", "tam_thoi", "noi_bo"
+    kind: str  # a TransferKind value: "chinh_thuc", "tam_thoi", "noi_bo", "ngoai_nuoc"
     temporary_until: dt.date | None = None  # required for, and only for, kind "tam_thoi"
     valid_until: dt.date
     reason: str = ""

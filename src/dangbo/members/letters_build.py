@@ -7,12 +7,12 @@ import datetime as dt
 from dangbo.organizations.choices import OrgKind, Position
 from dangbo.organizations.models import CommitteeSeat, Organization
 
-from .choices import MemberStatus, TransferKind
+from .choices import MemberStatus, TemporaryPurpose, TransferKind
 from .letters import TransferLetter, transfer_letter_docx
 from .models import Transfer
 
 
-def _committee(org: Organization) -> str:
+def committee_name(org: Organization) -> str:
     """The committee that signs for an organization: "Đảng bộ Sở Y tế" → "Đảng ủy Sở Y tế"."""
     name = org.name
     for prefix, body in (("Đảng bộ ", "Đảng ủy "), ("Chi bộ ", "Chi ủy ")):
@@ -23,7 +23,7 @@ def _committee(org: Organization) -> str:
 
 def _body(org: Organization) -> str:
     """The same in the capitals of a document header: "ĐẢNG ỦY SỞ Y TẾ"."""
-    return _committee(org).upper()
+    return committee_name(org).upper()
 
 
 def _place(org: Organization) -> str:
@@ -53,12 +53,14 @@ def letter_for(transfer: Transfer) -> bytes:
         official_date=member.official_date if is_official else None, card_number=member.card_number,
         cv_number=member.cv_number, from_cell=home.long_name,
         destination=str(transfer.to_organization or transfer.to_external),
-        receiving_body=_committee(transfer.to_organization) if transfer.to_organization
+        receiving_body=committee_name(transfer.to_organization) if transfer.to_organization
         else transfer.to_external,
         dues_paid_to=transfer.dues_paid_to or before_letter, kind=transfer.kind,
         temporary_until=transfer.temporary_until if transfer.kind == TransferKind.TEMPORARY else None,
-        valid_until=transfer.valid_until or transfer.sent_date, reason=transfer.reason,
-        superior_body=superior.name.upper() if superior else "", issuing_body=_body(issuer),
+        valid_until=transfer.valid_until or transfer.sent_date,
+        reason=transfer.reason or (TemporaryPurpose(transfer.purpose).label if transfer.purpose else ""),
+        superior_body=superior.name.upper() if superior else "",
+        issuing_body=transfer.issuer.upper() if transfer.issuer else _body(issuer),
         number_symbol=transfer.letter_no or "……-GGT/ĐU", place=_place(home), issued_on=transfer.sent_date,
         signer_on_behalf="T/M ĐẢNG ỦY" if issuer.kind == OrgKind.GRASSROOTS_COMMITTEE else "T/M CHI BỘ",
         signer_title=(seat.get_position_display().upper() if seat else "BÍ THƯ"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 
 from dangbo.accounts import policy
 from dangbo.audit.models import Action
@@ -24,9 +23,17 @@ from dangbo.organizations import counts
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
 
-from . import history
+from . import decisions, history
 from .asof import link_periods
-from .choices import EventKind, MemberStatus, TransferKind, TransferState
+from .choices import (
+    DecisionLevel,
+    DisciplineForm,
+    EventKind,
+    MemberStatus,
+    TemporaryPurpose,
+    TransferKind,
+    TransferState,
+)
 from .models import Member, MemberEvent, MemberPeriod, Transfer
 from .rules import RULE_SETS, rules_on
 
@@ -103,15 +110,13 @@ def rebuild(member: Member) -> history.Result:
     return result
 
 
-def _check_date(date: dt.date, member: Member, field: str = "date") -> None:
+def _check_date(date: dt.date, member: Member, field: str = "date", label: str = "Ngày có hiệu lực") -> None:
     if date is None:
-        raise ApplicationError("Thiếu ngày.", field_errors={field: "Ngày có hiệu lực: không được để trống."})
+        raise ApplicationError("Thiếu ngày.", field_errors={field: f"{label}: không được để trống."})
     if date > today():
-        raise ApplicationError(
-            "Ngày không hợp lệ.", field_errors={field: "Ngày có hiệu lực: không được sau ngày hôm nay."}
-        )
+        raise ApplicationError("Ngày không hợp lệ.", field_errors={field: f"{label}: không được sau ngày hôm nay."})
     if member.birth_date and date <= member.birth_date:
-        raise ApplicationError("Ngày không hợp lệ.", field_errors={field: "Ngày có hiệu lực: trước ngày sinh."})
+        raise ApplicationError("Ngày không hợp lệ.", field_errors={field: f"{label}: trước ngày sinh."})
 
 
 def _check_place(actor, kind: str, organization: Organization | None) -> None:
@@ -130,11 +135,15 @@ def _append(member: Member, **fields) -> MemberEvent:
     return MemberEvent.objects.create(member=member, **fields)
 
 
-def _audit_event(actor, member: Member, event: MemberEvent, before: dict) -> None:
+def _audit_event(actor, member: Member, event: MemberEvent, before: dict, warnings=()) -> None:
     label = event.get_kind_display()
     detail = f"{label} — {event.date:%d/%m/%Y}"
     if event.decision_no:
         detail += f", QĐ {event.decision_no}"
+    if event.decision_issuer:
+        detail += f", {event.decision_issuer}"
+    if warnings:
+        detail += " (" + " ".join(warnings) + ")"
     record(
         actor=actor, action=Action.UPDATE, obj=member, before=before, scope_path=member.org_path,
         extra={"event": {"label": "Sự kiện", "before": "", "after": detail}},
@@ -144,42 +153,54 @@ def _audit_event(actor, member: Member, event: MemberEvent, before: dict) -> Non
 @transaction.atomic
 def event_record(
     *, actor, member: Member, kind: str, date: dt.date, organization: Organization | None = None,
-    decision_no: str = "", decision_date: dt.date | None = None, decision_issuer: str = "",
+    decision_no: str = "", decision_date: dt.date | None = None, decision_level: str = "", decision_issuer: str = "",
     discipline_form: str = "", discipline_year: int | None = None, note: str = "",
 ) -> MemberEvent:
-    """Record one event in the member's history (any date up to today) and re-derive the member."""
+    """Record one event in the member's history (any date up to today) and re-derive the member.
+
+    An event that needs a decision (``rules.DecisionRules.decision_kinds``) carries its number, date, level and
+    issuing body, and the level must have the power (``decisions.judge``). The returned event has
+    ``warnings``: levels the sources leave open, accepted."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     if not policy.can(actor, policy.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền ghi sự kiện cho đảng viên này.")
     if kind not in EventKind.values:
         raise ApplicationError("Loại sự kiện không hợp lệ.", field_errors={"kind": "Sự kiện: không hợp lệ."})
     _check_date(date, member)
-    if decision_date and decision_date > date and kind not in (K.OFFICIAL,):
-        raise ApplicationError(
-            "Ngày quyết định không hợp lệ.",
-            field_errors={"decision_date": "Ngày quyết định: không được sau ngày có hiệu lực."},
-        )
+    decision_no, decision_issuer = clean_text(decision_no), clean_text(decision_issuer)
+    errors = {}
+    if decision_date and decision_date > date and kind != K.OFFICIAL:  # recognition may be decided late
+        errors["decision_date"] = "Ngày quyết định: không được sau ngày có hiệu lực."
+    elif decision_date and decision_date > today():
+        errors["decision_date"] = "Ngày quyết định: không được sau ngày hôm nay."
     _check_place(actor, kind, organization)
+    post = ""
     if kind == K.DISCIPLINE:
+        post = decisions.post_on(member, date)
         if not discipline_form:
-            raise ApplicationError(
-                "Thiếu hình thức kỷ luật.", field_errors={"discipline_form": "Hình thức kỷ luật: chưa chọn."}
-            )
-        if discipline_form == "cach_chuc" and not member.committee_seats.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=date), Q(end_date__isnull=True) | Q(end_date__gt=date)
-        ).exists():
-            raise ApplicationError(
-                "Không áp dụng được cách chức.",
-                field_errors={"discipline_form": "Hình thức kỷ luật: cách chức chỉ áp dụng với người đang giữ chức vụ."},
-            )
+            errors["discipline_form"] = "Hình thức kỷ luật: chưa chọn."
+        elif discipline_form not in DisciplineForm.values:
+            errors["discipline_form"] = "Hình thức kỷ luật: không hợp lệ."
+        elif discipline_form == DisciplineForm.DISMISSAL and not post:
+            errors["discipline_form"] = "Hình thức kỷ luật: cách chức chỉ áp dụng với người đang giữ chức vụ."
+    verdict = decisions.judge(
+        kind=kind, date=date, number=decision_no, decided_on=decision_date, level=decision_level,
+        issuer=decision_issuer, qualifier=discipline_form if kind == K.DISCIPLINE else "", post=post,
+    )  # fmt: skip
+    errors = {**verdict.errors, **errors}
+    if errors:
+        raise ApplicationError("Chưa ghi được sự kiện, xin xem các ô được đánh dấu.", field_errors=errors)
     before = snapshot(member)
+    disciplined = kind == K.DISCIPLINE
     event = _append(
-        member, kind=kind, date=date, organization=organization, decision_no=clean_text(decision_no),
-        decision_date=decision_date, decision_issuer=clean_text(decision_issuer), discipline_form=discipline_form,
-        discipline_year=discipline_year or (date.year if kind == K.DISCIPLINE else None), note=clean_text(note),
+        member, kind=kind, date=date, organization=organization, decision_no=decision_no, decision_date=decision_date,
+        decision_level=decision_level, decision_issuer=decision_issuer,
+        discipline_form=discipline_form if disciplined else "",
+        discipline_year=(discipline_year or date.year) if disciplined else None, note=clean_text(note),
     )  # fmt: skip
     rebuild(member)
-    _audit_event(actor, member, event, before)
+    _audit_event(actor, member, event, before, verdict.warnings)
+    event.warnings = verdict.warnings
     return event
 
 
@@ -206,25 +227,48 @@ def event_delete(*, actor, event: MemberEvent) -> None:
 # --- Transfers ----------------------------------------------------------------------------------------
 
 
+def letter_issuer(member: Member) -> tuple[str, str]:
+    """The body that usually issues a member's introduction letter: their grassroots organization (level, name
+    as the letter's header names it — "Đảng ủy Sở Y tế", "Chi ủy Sở Tư pháp")."""
+    from .letters_build import committee_name
+
+    grassroots = member.organization.grassroots() or member.organization
+    return DecisionLevel.GRASSROOTS, committee_name(grassroots)
+
+
 @transaction.atomic
 def transfer_send(
     *, actor, member: Member, kind: str, sent_date: dt.date, to_organization: Organization | None = None,
     to_external: str = "", moved_date: dt.date | None = None, letter_no: str = "",
-    dues_paid_to: dt.date | None = None, temporary_until: dt.date | None = None, reason: str = "",
+    dues_paid_to: dt.date | None = None, temporary_until: dt.date | None = None, purpose: str = "",
+    issuer_level: str = "", issuer: str = "", reason: str = "",
 ) -> Transfer:
-    """The sending side issues the introduction letter. Official: the member leaves the roll and is in
-    transit until received (or leaves the deployment when ``to_external``). Temporary: the member stays on
-    the home roll. Internal (inside one grassroots committee): moved at once to the cell ``to_organization``."""
+    """The sending side issues the introduction letter (its number, date and issuing body: by default the
+    member's grassroots organization). Official: the member leaves the roll and is in transit until received
+    (or leaves the deployment when ``to_external``). Abroad: to a party organization outside the country,
+    always ``to_external``; the member leaves the deployment. Temporary: the member stays on the home roll, for
+    the length the rules allow for its ``purpose``. Internal (inside one grassroots committee): moved at once to
+    the cell ``to_organization``. The returned transfer has ``warnings`` (see ``event_record``)."""
     member = Member.objects.select_for_update(of=("self",)).select_related("organization").get(pk=member.pk)
     if not policy.can(actor, policy.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền chuyển sinh hoạt cho đảng viên này.")
+    _check_date(sent_date, member, "sent_date", "Ngày giới thiệu")
     errors = {}
-    to_external = clean_text(to_external)
+    to_external, letter_no = clean_text(to_external), clean_text(letter_no)
+    if not issuer_level and not issuer:
+        issuer_level, issuer = letter_issuer(member)
+    issuer = clean_text(issuer)
     if kind not in TransferKind.values:
         errors["kind"] = "Hình thức chuyển: không hợp lệ."
     if member.status not in (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL):
         errors["member"] = f"Đảng viên: đang ở tình trạng «{member.get_status_display().lower()}», không chuyển được."
-    if bool(to_organization) == bool(to_external):
+    if kind == TransferKind.ABROAD:
+        if to_organization is not None or not to_external:
+            errors["to_external"] = (
+                "Nơi đến ngoài hệ thống: chuyển ra ngoài nước phải ghi tổ chức đảng, nước nơi đến (không chọn tổ chức "
+                "trong hệ thống)."
+            )
+    elif bool(to_organization) == bool(to_external):
         errors["to_organization"] = "Nơi đến: chọn một tổ chức đảng trong hệ thống hoặc ghi nơi đến ngoài hệ thống."
     if to_organization is not None:
         if to_organization.end_date and to_organization.end_date <= sent_date:
@@ -236,22 +280,31 @@ def transfer_send(
             errors["to_organization"] = "Nơi đến: chuyển nội bộ phải chọn một chi bộ."
         elif _grassroots_id(to_organization) != _grassroots_id(member.organization):
             errors["to_organization"] = "Nơi đến: chuyển nội bộ chỉ trong cùng một đảng bộ cơ sở."
-    if kind == TransferKind.TEMPORARY and (not temporary_until or temporary_until <= sent_date):
-        errors["temporary_until"] = "Sinh hoạt tạm thời đến ngày: phải sau ngày giới thiệu."
+    if kind == TransferKind.TEMPORARY:
+        errors.update(_temporary_problems(sent_date, temporary_until, purpose))
     if moved_date and sent_date and moved_date > sent_date:
         errors["moved_date"] = "Ngày chuyển công tác: không được sau ngày giới thiệu."
     if dues_paid_to and sent_date and (dues_paid_to.year, dues_paid_to.month) > (sent_date.year, sent_date.month):
         errors["dues_paid_to"] = "Đảng phí đến hết tháng: không được sau tháng giới thiệu."
+    out_kind = {TransferKind.TEMPORARY: K.TEMPORARY_OUT, TransferKind.INTERNAL: K.INTERNAL_MOVE}.get(kind, K.TRANSFER_OUT)
+    verdict = decisions.judge(
+        kind=out_kind, date=sent_date, number=letter_no, decided_on=sent_date, level=issuer_level, issuer=issuer,
+        qualifier=kind, fields=decisions.LETTER_FIELDS,
+    )  # fmt: skip
+    errors = {**verdict.errors, **errors}
     if errors:
         raise ApplicationError("Chưa chuyển được sinh hoạt đảng, xin xem các ô được đánh dấu.", field_errors=errors)
-    _check_date(sent_date, member, "sent_date")
     before = snapshot(member)
+    temporary = kind == TransferKind.TEMPORARY
     transfer = Transfer.objects.create(
         member=member, kind=kind, from_organization=member.organization, to_organization=to_organization,
-        to_external=to_external, moved_date=moved_date, letter_no=clean_text(letter_no), sent_date=sent_date,
+        to_external=to_external, moved_date=moved_date, letter_no=letter_no, sent_date=sent_date,
         valid_until=add_working_days(sent_date, rules_on(sent_date).transfer_letter_working_days), dues_paid_to=dues_paid_to,
-        temporary_until=temporary_until if kind == TransferKind.TEMPORARY else None, reason=clean_text(reason),
+        temporary_until=temporary_until if temporary else None, purpose=purpose if temporary else "",
+        issuer_level=issuer_level, issuer=issuer, reason=clean_text(reason),
     )  # fmt: skip
+    letter = {"decision_no": letter_no, "decision_date": sent_date, "decision_level": issuer_level,
+              "decision_issuer": issuer}  # fmt: skip
     if kind == TransferKind.INTERNAL:
         if not policy.can_add_member_to(actor, to_organization):
             raise PermissionDenied("Bạn không có quyền đưa đảng viên vào chi bộ này.")
@@ -259,16 +312,27 @@ def transfer_send(
             TransferState.RECEIVED, to_organization, sent_date,
         )  # fmt: skip
         transfer.save()
-        event = _append(member, kind=K.INTERNAL_MOVE, date=sent_date, organization=to_organization,
-                        transfer=transfer, decision_no=transfer.letter_no)  # fmt: skip
+        event = _append(member, kind=out_kind, date=sent_date, organization=to_organization, transfer=transfer, **letter)
     else:
-        out_kind = K.TEMPORARY_OUT if kind == TransferKind.TEMPORARY else K.TRANSFER_OUT
-        event = _append(member, kind=out_kind, date=sent_date, organization=member.organization,
-                        transfer=transfer, decision_no=transfer.letter_no)  # fmt: skip
+        event = _append(member, kind=out_kind, date=sent_date, organization=member.organization, transfer=transfer,
+                        **letter)  # fmt: skip
     rebuild(member)
-    _audit_event(actor, member, event, before)
+    _audit_event(actor, member, event, before, verdict.warnings)
     record(actor=actor, action=Action.CREATE, obj=transfer, scope_path=member.org_path)
+    transfer.warnings = verdict.warnings
     return transfer
+
+
+def _temporary_problems(sent_date: dt.date, until: dt.date | None, purpose: str) -> dict[str, str]:
+    """A temporary transfer's purpose and length (``rules.AdmissionRules.temporary_lengths``)."""
+    if purpose not in TemporaryPurpose.values:
+        return {"purpose": "Trường hợp chuyển tạm thời: chưa chọn (thay đổi nơi công tác, cư trú hay đi học tập)."}
+    if until is None:
+        return {"temporary_until": "Sinh hoạt tạm thời đến ngày: không được để trống."}
+    span = rules_on(sent_date).temporary_length(purpose)
+    if span and (problem := span.problem(sent_date, until)):
+        return {"temporary_until": f"Sinh hoạt tạm thời đến ngày: {TemporaryPurpose(purpose).label.lower()} {problem}"}
+    return {}
 
 
 def _grassroots_id(org: Organization) -> int | None:
@@ -300,7 +364,7 @@ def transfer_receive(*, actor, transfer: Transfer, cell: Organization, received_
     if errors:
         raise ApplicationError("Chưa tiếp nhận được, xin xem các ô được đánh dấu.", field_errors=errors)
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
-    _check_date(received_date, member, "received_date")
+    _check_date(received_date, member, "received_date", "Ngày tiếp nhận")
     _check_place(actor, K.TRANSFER_IN, cell)
     before = snapshot(member)
     transfer.state, transfer.received_cell, transfer.received_date = TransferState.RECEIVED, cell, received_date

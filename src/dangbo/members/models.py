@@ -6,6 +6,7 @@ Denormalised columns kept by ``services.py``:
 * ``org_path`` — the path of the member's cell, so a subtree filter is one index range on members.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -17,6 +18,7 @@ from .choices import (
     ETHNICITY_CHOICES,
     RELIGION_CHOICES,
     STATUS_SHORT,
+    DecisionLevel,
     Degree,
     DisciplineForm,
     EventKind,
@@ -24,9 +26,13 @@ from .choices import (
     GeneralEducation,
     MemberStatus,
     PoliticalTheory,
+    TemporaryPurpose,
     TransferKind,
     TransferState,
 )
+
+# The largest number a cell's vote may record (a small integer column; far beyond any cell's roll).
+VOTES_MAX = 32767
 
 LIST_INDEX_KEYS = {"sort": ["name_sort", "id", "org_path"], "scope": ["org_path", "name_sort", "id"]}
 LIST_INDEX_FILTERS = ["status", "gender", "political_theory", "ethnicity", "birth_date"]
@@ -129,9 +135,12 @@ class MemberEvent(models.Model):
         "organizations.Organization", verbose_name="Chi bộ", null=True, blank=True, on_delete=models.PROTECT,
         related_name="member_events",
     )  # fmt: skip
+    # The decision (for a transfer, its introduction letter). Events recorded before the level was kept have the
+    # issuing body as text only.
     decision_no = models.CharField("Số quyết định", max_length=100, blank=True)
     decision_date = models.DateField("Ngày quyết định", null=True, blank=True)
-    decision_issuer = models.CharField("Cấp ra quyết định", max_length=255, blank=True)
+    decision_level = models.CharField("Cấp ra quyết định", max_length=30, choices=DecisionLevel.choices, blank=True)
+    decision_issuer = models.CharField("Cơ quan ra quyết định", max_length=255, blank=True)
     discipline_form = models.CharField(
         "Hình thức kỷ luật", max_length=20, choices=DisciplineForm.choices, blank=True
     )
@@ -221,6 +230,11 @@ class Transfer(BaseModel):
     valid_until = models.DateField("Giấy có giá trị đến ngày", null=True, blank=True)
     dues_paid_to = models.DateField("Đã đóng đảng phí đến hết tháng", null=True, blank=True)
     temporary_until = models.DateField("Sinh hoạt tạm thời đến ngày", null=True, blank=True)
+    purpose = models.CharField(
+        "Trường hợp chuyển tạm thời", max_length=20, choices=TemporaryPurpose.choices, blank=True
+    )  # temporary transfers: the allowed length depends on it
+    issuer_level = models.CharField("Cấp giới thiệu", max_length=30, choices=DecisionLevel.choices, blank=True)
+    issuer = models.CharField("Cấp ủy giới thiệu", max_length=255, blank=True)
     received_date = models.DateField("Ngày tiếp nhận", null=True, blank=True)
     ended_date = models.DateField("Ngày trở về", null=True, blank=True)
     reason = models.CharField("Lý do", max_length=255, blank=True)
@@ -287,12 +301,18 @@ class Candidate(BaseModel):
     )  # fmt: skip
     introducer_2_since = models.DateField("Người thứ hai biết người xin vào Đảng từ", null=True, blank=True)
     cell_resolution_date = models.DateField("Ngày chi bộ xét, biểu quyết", null=True, blank=True)
-    votes_for = models.PositiveSmallIntegerField("Số đảng viên chính thức tán thành", null=True, blank=True)
-    official_members = models.PositiveSmallIntegerField("Tổng số đảng viên chính thức của chi bộ", null=True, blank=True)
+    votes_for = models.PositiveSmallIntegerField(
+        "Số đảng viên chính thức tán thành", null=True, blank=True, validators=[MaxValueValidator(VOTES_MAX)]
+    )
+    official_members = models.PositiveSmallIntegerField(
+        "Tổng số đảng viên chính thức của chi bộ", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(VOTES_MAX)],
+    )  # fmt: skip
     grassroots_resolution_date = models.DateField("Ngày nghị quyết của đảng ủy cơ sở", null=True, blank=True)
     decision_no = models.CharField("Số quyết định kết nạp", max_length=100, blank=True)
     decision_date = models.DateField("Ngày quyết định kết nạp", null=True, blank=True)
-    decision_issuer = models.CharField("Cấp ra quyết định", max_length=255, blank=True)
+    decision_level = models.CharField("Cấp ra quyết định", max_length=30, choices=DecisionLevel.choices, blank=True)
+    decision_issuer = models.CharField("Cơ quan ra quyết định", max_length=255, blank=True)
     member = models.OneToOneField(
         Member, verbose_name="Hồ sơ đảng viên", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="candidacy",
@@ -305,6 +325,23 @@ class Candidate(BaseModel):
         verbose_name = "người xin vào Đảng"
         verbose_name_plural = "người xin vào Đảng"
         ordering = ["name_sort", "id"]
+        # The cell's vote can not count more official members in favour than it has, nor numbers beyond a small
+        # integer (the column type on PostgreSQL; SQLite would store anything).
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(official_members__isnull=True) | models.Q(official_members__range=(1, VOTES_MAX)))
+                & (models.Q(votes_for__isnull=True) | models.Q(votes_for__range=(0, VOTES_MAX))),
+                name="candidate_vote_numbers_range",
+                violation_error_message=f"Kết quả biểu quyết: số đảng viên phải từ 1 đến {VOTES_MAX}.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(votes_for__isnull=True)
+                | models.Q(official_members__isnull=True)
+                | models.Q(votes_for__lte=models.F("official_members")),
+                name="candidate_votes_within_members",
+                violation_error_message="Số đảng viên chính thức tán thành: lớn hơn tổng số đảng viên chính thức.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

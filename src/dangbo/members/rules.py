@@ -1,22 +1,61 @@
-"""Charter thresholds (admission, probation, transfers) as data with effective dates (DOMAIN: "Rules are
-data with effective dates").
+"""Charter thresholds (admission, probation, transfers) and the powers to decide (discipline forms, which level
+of body may decide what) as data with effective dates (DOMAIN: "Rules are data with effective dates").
 
-A case is judged by the rule set in force on its date (``rules_on``). Values marked uncertain in
-DOMAIN-SOURCES.md are settings an operator can change without a code change:
+A case is judged by the rule set in force on its date (``rules_on``, ``decision_rules_on``). Values marked
+uncertain in DOMAIN-SOURCES.md are settings an operator can change without a code change:
 
 * ``DANGBO_COURSE_CERTIFICATE_MONTHS`` — validity of the party-awareness course certificate (60 months appears
   only in a low-quality source [U]); 0 disables the check.
+* ``DANGBO_DECISION_AUTHORITY_STRICT`` — the levels of issuing body that the sources leave open (``doubtful`` in
+  the authority table below) are accepted with a warning (default ``False``) or refused (``True``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 
-from dangbo.core.dates import add_months  # noqa: F401 - re-exported: rules are read in calendar months
+from dangbo.core.dates import add_months
 from dangbo.core.rulesets import RuleSet, in_force
+from dangbo.core.templatetags.vn import ngay
+
+from .choices import (
+    DecisionLevel,
+    DisciplineForm,
+    EventKind,
+    MemberStatus,
+    PostLevel,
+    TemporaryPurpose,
+    TransferKind,
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A length in calendar months counted from a start day: from ``min_months`` (included) up to
+    ``max_months`` (included or, "under one year", not)."""
+
+    min_months: int
+    max_months: int
+    max_included: bool
+
+    def bounds(self, start: dt.date) -> tuple[dt.date, dt.date]:
+        """The first and the last allowed end day."""
+        latest = add_months(start, self.max_months)
+        return add_months(start, self.min_months), latest if self.max_included else latest - dt.timedelta(days=1)
+
+    def problem(self, start: dt.date, end: dt.date) -> str:
+        """Why ``end`` is not an allowed end day ("" when it is)."""
+        first, last = self.bounds(start)
+        if first <= end <= last:
+            return ""
+        return f"phải {self.describe()} kể từ ngày {ngay(start)} (từ ngày {ngay(first)} đến ngày {ngay(last)})."
+
+    def describe(self) -> str:
+        upper = f"{self.max_months // 12} năm" if self.max_months % 12 == 0 else f"{self.max_months} tháng"
+        return f"từ {self.min_months} tháng đến {'' if self.max_included else 'dưới '}{upper}"
 
 
 @dataclass(frozen=True)
@@ -32,6 +71,15 @@ class AdmissionRules(RuleSet):
     # Transfers (DOMAIN §2), judged by the rule set in force on the letter's date.
     transfer_letter_working_days: int = 30  # present the introduction letter within 30 working days
     transfer_start_working_days: int = 60  # start the transfer within 60 working days of the move
+    # Temporary transfer (DOMAIN §2): a change of work or residence 3 months to under 1 year; full-time study
+    # (secondments included) 3 months to 2 years [C, secondary source: DOMAIN-SOURCES §5].
+    temporary_lengths: tuple[tuple[str, Span], ...] = (
+        (TemporaryPurpose.WORK, Span(3, 12, max_included=False)),
+        (TemporaryPurpose.STUDY, Span(3, 24, max_included=True)),
+    )
+
+    def temporary_length(self, purpose: str) -> Span | None:
+        return dict(self.temporary_lengths).get(purpose)
 
     @property
     def course_certificate_months(self) -> int:
@@ -49,6 +97,134 @@ RULE_SETS = [
 
 def rules_on(day: dt.date) -> AdmissionRules:
     return in_force(RULE_SETS, day)
+
+
+# --- Who may decide what ---------------------------------------------------------------------------------
+
+L = DecisionLevel
+K = EventKind
+F = DisciplineForm
+ALL_LEVELS = tuple(L)
+# Bodies that admit members and recognise them as official (and so strike them off): QĐ 29/24/232 điểm 4.3.2.
+ADMITTING = (L.GRASSROOTS_AUTHORIZED, L.UPPER, L.PROVINCE, L.CENTRAL)
+UPPER_AND_ABOVE = (L.UPPER, L.UPPER_INSPECTION, L.PROVINCE, L.PROVINCE_INSPECTION, L.CENTRAL)
+PROVINCE_AND_ABOVE = (L.PROVINCE, L.PROVINCE_INSPECTION, L.CENTRAL)
+# Bodies that issue introduction letters (giấy giới thiệu sinh hoạt đảng).
+LETTER_ISSUERS = (L.GRASSROOTS, L.GRASSROOTS_AUTHORIZED, L.UPPER, L.PROVINCE)
+
+
+@dataclass(frozen=True)
+class Authority:
+    """Which levels of body may issue the decision of an event: ``kind`` (EventKind), ``qualifier`` (the
+    discipline form, or the transfer kind; "" for any), ``post`` (PostLevel of the member, for dismissal).
+
+    ``levels`` are allowed; ``doubtful`` are levels the sources leave open (accepted with a warning unless
+    ``DANGBO_DECISION_AUTHORITY_STRICT``); any other level is refused. ``mark`` is the confidence of the row
+    (DOMAIN-SOURCES: C confirmed by a source, I inferred, U uncertain) and ``basis`` where it comes from."""
+
+    kind: str
+    qualifier: str = ""
+    post: str = ""
+    levels: tuple[str, ...] = ()
+    doubtful: tuple[str, ...] = ()
+    mark: str = "U"
+    basis: str = ""
+
+
+_ADMISSION_BASIS = (
+    "Quy định thi hành Điều lệ Đảng (29-QĐ/TW 2016, 24-QĐ/TW 2021), điểm 4.3.2: đảng ủy cơ sở được ủy quyền kết "
+    "nạp; ban thường vụ cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng; tỉnh ủy và tương đương"
+)
+_STRIKE_OFF_BASIS = "Chi bộ đề nghị, cấp ủy có thẩm quyền kết nạp đảng viên quyết định (suy ra, chưa đối chiếu văn bản)"
+_LETTER_BASIS = (
+    "Hướng dẫn 12-HD/BTCTW 2022: tổ chức cơ sở đảng giới thiệu; ra ngoài đảng bộ cấp trên cơ sở hoặc ngoài tỉnh: "
+    "cấp ủy cấp trên trực tiếp; tổ chức cơ sở trực thuộc tỉnh ủy: Ban Tổ chức Tỉnh ủy (tóm tắt thứ cấp)"
+)
+AUTHORITY_2011 = (
+    Authority(K.ADMISSION, levels=ADMITTING, mark="C", basis=_ADMISSION_BASIS),
+    Authority(K.OFFICIAL, levels=ADMITTING, mark="C", basis=_ADMISSION_BASIS),
+    Authority(K.REMOVAL, levels=ADMITTING, mark="I", basis=_STRIKE_OFF_BASIS),
+    Authority(K.RESIGNATION, levels=ADMITTING, mark="I", basis=_STRIKE_OFF_BASIS),
+    Authority(K.READMISSION, levels=(L.PROVINCE, L.CENTRAL), doubtful=(L.UPPER,), mark="U",
+              basis="Kết nạp lại: tỉnh ủy và tương đương xem xét, quyết định (chưa đối chiếu văn bản)"),
+    Authority(K.RESTORATION, levels=UPPER_AND_ABOVE, doubtful=(L.GRASSROOTS_AUTHORIZED,), mark="U",
+              basis="Khôi phục đảng tịch: cấp đã khai trừ, xóa tên hoặc cấp trên (Quy định 117-QĐ/TW 2023; thẩm quyền "
+                    "cụ thể chưa đối chiếu văn bản)"),
+    Authority(K.EXPULSION, levels=UPPER_AND_ABOVE, doubtful=(L.GRASSROOTS_AUTHORIZED,), mark="I",
+              basis="Điều lệ Đảng, Điều 36 (tóm tắt): khai trừ do cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng, ủy "
+                    "ban kiểm tra của cấp ủy đó trở lên; đảng ủy cơ sở được ủy quyền kết nạp chỉ khai trừ đảng viên không "
+                    "phải cấp ủy viên cùng cấp, không thuộc diện cấp trên quản lý"),
+    Authority(K.DISCIPLINE, F.REPRIMAND, levels=ALL_LEVELS, mark="C",
+              basis="Điều lệ Đảng, Điều 36 khoản 1: chi bộ quyết định khiển trách, cảnh cáo đảng viên trong chi bộ"),
+    Authority(K.DISCIPLINE, F.WARNING, levels=ALL_LEVELS, mark="C",
+              basis="Điều lệ Đảng, Điều 36 khoản 1: chi bộ quyết định khiển trách, cảnh cáo đảng viên trong chi bộ"),
+    Authority(K.DISCIPLINE, F.DISMISSAL, PostLevel.CELL, levels=UPPER_AND_ABOVE,
+              doubtful=(L.GRASSROOTS, L.GRASSROOTS_AUTHORIZED), mark="I",
+              basis="Điều lệ Đảng, Điều 36 (tóm tắt): đảng ủy cơ sở cách chức cấp ủy viên cấp dưới"),
+    Authority(K.DISCIPLINE, F.DISMISSAL, PostLevel.GRASSROOTS, levels=UPPER_AND_ABOVE, mark="I",
+              basis="Quy định 22-QĐ/TW 2021, Điều 11 (tóm tắt thứ cấp): cách chức cấp ủy viên tổ chức cơ sở đảng do "
+                    "ban thường vụ cấp ủy cấp trên quyết định"),
+    Authority(K.DISCIPLINE, F.DISMISSAL, PostLevel.UPPER, levels=PROVINCE_AND_ABOVE,
+              doubtful=(L.UPPER, L.UPPER_INSPECTION), mark="U",
+              basis="Cách chức cấp ủy viên cấp trên cơ sở: cấp ủy cấp trên của cấp ủy đó (chưa đối chiếu văn bản)"),
+    Authority(K.TRANSFER_OUT, TransferKind.OFFICIAL, levels=LETTER_ISSUERS, mark="I", basis=_LETTER_BASIS),
+    Authority(K.TRANSFER_OUT, TransferKind.ABROAD, levels=(*LETTER_ISSUERS, L.CENTRAL), mark="I",
+              basis="Hướng dẫn 01-HD/TW 2021, mục 10: ở nước ngoài từ 12 tháng trở lên; giấy giới thiệu qua chi bộ, "
+                    "cấp ủy cơ sở, ban thường vụ cấp ủy cấp trên"),
+    Authority(K.TEMPORARY_OUT, levels=LETTER_ISSUERS, mark="I", basis=_LETTER_BASIS),
+    Authority(K.INTERNAL_MOVE, levels=(L.GRASSROOTS, L.GRASSROOTS_AUTHORIZED), mark="I",
+              basis="Chuyển sinh hoạt nội bộ trong một đảng bộ cơ sở: đảng ủy cơ sở giới thiệu"),
+    Authority(K.EXEMPTION, levels=(L.CELL, L.GRASSROOTS, L.GRASSROOTS_AUTHORIZED, L.UPPER, L.PROVINCE, L.CENTRAL),
+              mark="I", basis="Chi bộ xem xét, quyết định miễn công tác và sinh hoạt đảng (Hướng dẫn 01-HD/TW)"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DecisionRules(RuleSet):
+    """Discipline forms by the member's standing and the powers of each level of body (DOMAIN §2)."""
+
+    # Charter Art. 35; QĐ 22-QĐ/TW 2021 Art. 10; QĐ 69-QĐ/TW 2022 Art. 7 [C]. Dismissal only for one holding a post.
+    discipline_forms: tuple[tuple[str, tuple[str, ...]], ...] = (
+        (MemberStatus.PROBATIONARY, (F.REPRIMAND, F.WARNING)),
+        (MemberStatus.OFFICIAL, (F.REPRIMAND, F.WARNING, F.DISMISSAL, F.EXPULSION)),
+    )
+    # Events recorded only with their decision: number, date, level and name of the issuing body (for a
+    # transfer, its introduction letter).
+    decision_kinds: tuple[str, ...] = (
+        K.ADMISSION, K.OFFICIAL, K.DISCIPLINE, K.REMOVAL, K.EXPULSION, K.RESIGNATION, K.READMISSION, K.RESTORATION,
+        K.TRANSFER_OUT, K.TEMPORARY_OUT, K.INTERNAL_MOVE,
+    )  # fmt: skip
+    authority: tuple[Authority, ...] = AUTHORITY_2011
+
+    def forms_for(self, party_status: str) -> tuple[str, ...]:
+        return dict(self.discipline_forms).get(party_status, ())
+
+    @property
+    def all_forms(self) -> tuple[str, ...]:
+        return tuple(f for f in F if any(f in forms for _, forms in self.discipline_forms))
+
+    def authority_for(self, kind: str, qualifier: str = "", post: str = "") -> Authority | None:
+        rows = {(a.kind, a.qualifier, a.post): a for a in self.authority}
+        return rows.get((kind, qualifier, post)) or rows.get((kind, qualifier, "")) or rows.get((kind, "", ""))
+
+    @property
+    def strict(self) -> bool:
+        return bool(getattr(settings, "DANGBO_DECISION_AUTHORITY_STRICT", False))
+
+
+# Newest last; the powers have not changed between these instruments as far as the sources tell (a change is a
+# new entry). The first set also judges events before 2011 (in_force).
+_CHARTER_2011 = DecisionRules(source="Điều lệ Đảng 2011 (Đại hội XI)", valid_from=dt.date(2011, 1, 19))
+DECISION_RULE_SETS = [
+    _CHARTER_2011,
+    replace(_CHARTER_2011, source="Quy định 22-QĐ/TW và 24-QĐ/TW, 7/2021", valid_from=dt.date(2021, 7, 28)),
+    replace(_CHARTER_2011, source="Quy định 69-QĐ/TW 2022 (sửa đổi 264-QĐ/TW 2025); Quy định 294-QĐ/TW, 2025",
+            valid_from=dt.date(2025, 7, 1)),
+]  # fmt: skip
+
+
+def decision_rules_on(day: dt.date) -> DecisionRules:
+    return in_force(DECISION_RULE_SETS, day)
 
 
 def full_months(start: dt.date, end: dt.date) -> int:

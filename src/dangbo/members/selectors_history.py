@@ -64,7 +64,7 @@ def transfer_list(actor, tab: str) -> list[tuple[Transfer, list[str]]]:
         qs = receivable_scope(actor, qs).filter(state=TransferState.SENT).exclude(kind=TransferKind.INTERNAL)
     elif tab == "di":
         mine = policy.scope(actor, policy.CHANGE, Member.objects.all())
-        qs = qs.filter(member__in=mine, state=TransferState.SENT, kind=TransferKind.OFFICIAL)
+        qs = qs.filter(member__in=mine, state=TransferState.SENT, kind__in=[TransferKind.OFFICIAL, TransferKind.ABROAD])
     elif tab == "tam":
         qs = qs.filter(kind=TransferKind.TEMPORARY, ended_date__isnull=True).exclude(state=TransferState.CANCELLED)
     else:

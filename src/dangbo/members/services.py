@@ -24,6 +24,7 @@ from dangbo.organizations.choices import CELL_KINDS
 
 from .choices import MemberStatus
 from .models import Member
+from .rules import full_months, rules_on
 
 MEMBER_FIELDS = (
     "full_name", "other_names", "gender", "birth_date", "birth_place", "native_place", "residence",
@@ -39,7 +40,6 @@ EDIT_FIELDS = tuple(f for f in MEMBER_FIELDS if f not in STANDING_FIELDS)
 EVENT_DATES = {"admission_decision_date": "ket_nap", "joined_date": "le_ket_nap", "official_date": "chinh_thuc"}
 
 _CITIZEN_ID = re.compile(r"^\d{12}$")
-MIN_JOINING_AGE = 18
 
 
 def derived_columns(full_name: str, org_path: str) -> dict[str, str]:
@@ -70,11 +70,11 @@ def validate_member(member: Member) -> None:
         if member.joined_date > now:
             e["joined_date"] = "Ngày vào Đảng: không được sau ngày hôm nay."
         elif member.birth_date and "birth_date" not in e:
-            age = full_years(member.birth_date, member.joined_date)
-            if age < MIN_JOINING_AGE:
-                e["joined_date"] = (
-                    f"Ngày vào Đảng: khi đó đảng viên mới {age} tuổi, chưa đủ {MIN_JOINING_AGE} tuổi."
-                )
+            # The admission rules in force then (rules.py), age counted in months as the cell counts it.
+            min_age = rules_on(member.joined_date).min_age
+            if full_months(member.birth_date, member.joined_date) < min_age * 12:
+                age = full_years(member.birth_date, member.joined_date)
+                e["joined_date"] = f"Ngày vào Đảng: khi đó đảng viên mới {age} tuổi, chưa đủ {min_age} tuổi."
     if member.official_date and member.joined_date and member.official_date < member.joined_date:
         e["official_date"] = "Ngày chính thức: không được trước ngày vào Đảng."
     if member.official_date and member.official_date > now:
@@ -125,9 +125,9 @@ def member_create(
     """Register a member on a cell's roll from ``since`` (default today), with a "nhập hồ sơ" event.
 
     ``from_external``: the member arrives by transfer from outside the deployment ("tiếp nhận").
-    ``admission``: a new member admitted by a decision ({"decision_no", "decision_issuer"}; ``since`` is the
-    decision date) — "kết nạp"; probation runs from the ceremony, recorded later."""
-    from . import lifecycle
+    ``admission``: a new member admitted by a decision ({"decision_no", "decision_level", "decision_issuer"};
+    ``since`` is the decision date) — "kết nạp"; probation runs from the ceremony, recorded later."""
+    from . import decisions, lifecycle
     from .choices import EventKind, TransferKind, TransferState
     from .models import MemberEvent, Transfer
 
@@ -144,13 +144,22 @@ def member_create(
         raise ApplicationError("Ngày chính thức không hợp lệ.", field_errors={"official_date": "Ngày chính thức: sau hôm nay."})
     if not policy.can_add_member_to(actor, member.organization):
         raise PermissionDenied("Bạn không có quyền thêm đảng viên vào chi bộ này.")
+    decision = {}
+    if admission is not None:
+        decision = {"decision_no": clean_text(admission.get("decision_no", "")), "decision_date": since,
+                    "decision_level": admission.get("decision_level", ""),
+                    "decision_issuer": clean_text(admission.get("decision_issuer", ""))}  # fmt: skip
+        verdict = decisions.judge(
+            kind=EventKind.ADMISSION, date=since, number=decision["decision_no"], decided_on=since,
+            level=decision["decision_level"], issuer=decision["decision_issuer"],
+        )  # fmt: skip
+        if verdict.errors:
+            raise ApplicationError("Quyết định kết nạp chưa hợp lệ.", field_errors=verdict.errors)
     _set_derived(member)
     counted = (member.org_path, member.status)
     member.save()
     counts.move(None, counted)
-    kind = EventKind.TRANSFER_IN if from_external else EventKind.ADMISSION if admission else EventKind.ENROLL
-    decision = {"decision_no": clean_text(admission.get("decision_no", "")), "decision_date": since,
-                "decision_issuer": clean_text(admission.get("decision_issuer", ""))} if admission else {}  # fmt: skip
+    kind = EventKind.TRANSFER_IN if from_external else EventKind.ADMISSION if admission is not None else EventKind.ENROLL
     transfer = None
     if from_external:
         transfer = Transfer.objects.create(

@@ -18,8 +18,8 @@ from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
 
-from . import admission, lifecycle, selectors_history
-from .choices import TransferKind, TransferState
+from . import admission, decisions, lifecycle, selectors_history
+from .choices import MemberStatus, TransferKind, TransferState
 from .forms import cell_choices, sole_choice
 from .forms_history import CandidateForm, DateForm, DecisionForm, EventForm, ReceiveForm, TransferForm
 from .models import Member, MemberEvent
@@ -36,6 +36,12 @@ def _cells(request):
     return cell_choices(policy.placement_scope(request.user, Organization.objects.all()))
 
 
+def _warn(request, done) -> None:
+    """A service accepted a decision whose issuing level the sources leave open: say so."""
+    for warning in getattr(done, "warnings", ()):
+        messages.warning(request, warning)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create(request, pk):
@@ -46,8 +52,10 @@ def event_create(request, pk):
         done = run_service(form, lambda: lifecycle.event_record(actor=request.user, member=member, **data))
         if done:
             messages.success(request, f"Đã ghi sự kiện «{done.get_kind_display()}».")
+            _warn(request, done)
             return redirect(member)
-    return render(request, "members/event_form.html", {"form": form, "member": member})
+    return render(request, "members/event_form.html",
+                  {"form": form, "member": member, "authority": decisions.authority_table(today())})  # fmt: skip
 
 
 @login_required
@@ -67,11 +75,14 @@ def event_delete(request, event_pk):
 @require_http_methods(["GET", "POST"])
 def transfer_create(request, pk):
     member = _member_for_change(request, pk)
-    form = TransferForm(request.POST or None, member=member, initial={"sent_date": today(), "kind": TransferKind.OFFICIAL})
+    level, issuer = lifecycle.letter_issuer(member)
+    initial = {"sent_date": today(), "kind": TransferKind.OFFICIAL, "issuer_level": level, "issuer": issuer}
+    form = TransferForm(request.POST or None, member=member, initial=initial)
     if request.method == "POST" and form.is_valid():
         transfer = run_service(form, lambda: lifecycle.transfer_send(actor=request.user, member=member, **form.cleaned_data))
         if transfer:
             messages.success(request, "Đã lập giấy giới thiệu sinh hoạt đảng.")
+            _warn(request, transfer)
             return redirect(transfer)
     rules = rules_on(today())
     return render(request, "members/transfer_form.html", {"form": form, "member": member, "rules": rules})
@@ -97,7 +108,7 @@ def transfer_detail(request, transfer_pk):
     can_send_side = policy.can(request.user, policy.CHANGE, transfer.member)
     form = None
     confirm_external = bool(transfer.to_external) and transfer.state == TransferState.SENT and can_send_side \
-        and transfer.kind == TransferKind.OFFICIAL  # fmt: skip
+        and transfer.kind in (TransferKind.OFFICIAL, TransferKind.ABROAD)  # fmt: skip
     if confirm_external:
         form = DateForm(request.POST or None, label="Ngày nơi đến tiếp nhận (theo phiếu báo)", initial={"date": today()})
         if request.method == "POST" and form.is_valid():
@@ -193,9 +204,10 @@ def ceremony(request, pk):
 def recognize(request, pk):
     member = _member_for_change(request, pk)
     months = rules_on(member.admission_decision_date or member.joined_date or today()).probation_months
-    post_action(request, DecisionForm(request.POST),
-                lambda d: admission.recognize_official(actor=request.user, member=member, **d),
-                f"Đã công nhận đảng viên chính thức (có hiệu lực từ ngày hết {months} tháng dự bị).")  # fmt: skip
+    done = post_action(request, DecisionForm(request.POST),
+                       lambda d: admission.recognize_official(actor=request.user, member=member, **d),
+                       f"Đã công nhận đảng viên chính thức (có hiệu lực từ ngày hết {months} tháng dự bị).")  # fmt: skip
+    _warn(request, done)
     return redirect(member)
 
 
@@ -210,7 +222,7 @@ def candidate_list(request):
         qs = qs.filter(member__isnull=False)
     else:
         qs = qs.filter(member__isnull=True, withdrawn_date__isnull=True)
-    rows = [(c, admission.steps(c)) for c in qs.select_related("mentor", "introducer_1", "introducer_2")[:500]]
+    rows = admission.evaluate_all(qs.select_related("mentor", "introducer_1", "introducer_2")[:500])
     can_add = _cells(request).exists()
     return render(request, "members/candidate_list.html", {"rows": rows, "show": show, "can_add": can_add})
 
@@ -245,7 +257,7 @@ def candidate_detail(request, candidate_pk):
     top = c.organization.grassroots() or c.organization
     members = (  # mentor and introducers: members of the grassroots organization the actor may see
         policy.scope(request.user, policy.VIEW, Member.objects.filter(subtree_q(top.path, "org_path")))
-        .filter(status__in=["chinh_thuc", "du_bi"])
+        .filter(status__in=[MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY])
         .select_related("organization")
         .order_by("name_sort")
     )
@@ -255,10 +267,11 @@ def candidate_detail(request, candidate_pk):
         if saved:
             messages.success(request, "Đã lưu hồ sơ.")
             return redirect(saved)
+    found = admission.problems(c)  # the conditions panel and the checklist read the same evaluation
     return render(
         request,
         "members/candidate_detail.html",
-        {"c": c, "form": form, "can_change": can_change, "steps": admission.steps(c), "problems": admission.problems(c),
+        {"c": c, "form": form, "can_change": can_change, "steps": admission.steps(c, found), "problems": found,
          "decision_form": DecisionForm(initial={"decision_date": today()}), "history": history_page(c)},
     )  # fmt: skip
 
@@ -275,6 +288,7 @@ def candidate_admit(request, candidate_pk):
         lambda m: f"Đã ra quyết định kết nạp {m.full_name}. Hãy tổ chức lễ kết nạp trong "
                   f"{rules_on(m.admission_decision_date or today()).ceremony_working_days} ngày làm việc.",
     )  # fmt: skip
+    _warn(request, member)
     return redirect(member or c)
 
 
