@@ -55,8 +55,13 @@ def history_of_a(tree, people, root_user):
     meeting = meeting_services.meeting_plan(actor=root_user, organization=tree.a1, data={
         "kind": "thuong_ky", "planned_at": timezone.make_aware(dt.datetime(2024, 3, 5, 14)), "place": "Phòng họp Sở Y tế A",
     })  # fmt: skip
+    from dangbo.jobs.models import Job  # a finished job of A's secretary over A, with a result file
+
+    job = Job.objects.create(kind="chay_thu", started_by=people.secretary_a, scope_org=tree.a, state="xong",
+                             message="Đảng bộ Sở Y tế", result_file="1-x.xlsx", result_name="Đảng bộ Sở Y tế.xlsx")  # fmt: skip
     return {"transfer_pk": transfer.pk, "candidate_pk": candidate.pk,
-            "event_pk": people.m_a1.events.first().pk, "meeting": meeting, **_steering_of_a(tree, root_user)}  # fmt: skip
+            "event_pk": people.m_a1.events.first().pk, "meeting": meeting, **_steering_of_a(tree, root_user),
+            "job_pk": job.pk, "kind": "sao_luu"}  # fmt: skip
 
 
 def _steering_of_a(tree, root_user):
@@ -116,7 +121,7 @@ def test_every_parameterised_url_is_covered(tree, people, seat, history_of_a):
             "members:candidate", "members:event_delete", "members:event_create", "meetings:detail",
             "meetings:attendance", "meetings:minutes_docx", "steering:document", "steering:document_file",
             "steering:task", "steering:report", "steering:term_targets", "steering:target", "steering:programme",
-            "steering:contribution_create"} <= names
+            "steering:contribution_create", "jobs:detail", "jobs:file", "jobs:cancel", "jobs:start"} <= names
 
 
 @pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody"])

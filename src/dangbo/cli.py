@@ -1,10 +1,13 @@
 """The ``dangbo`` command.
 
-  dangbo serve [--host 127.0.0.1] [--port 8000] [--workers 2]
-      migrate, load the demo on an empty database, collect static files, serve with gunicorn
+  dangbo serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--no-worker]
+      migrate, load the demo on an empty database, collect static files, serve with gunicorn and run the
+      background-job worker beside it (restarted if it dies, stopped with the server)
+  dangbo worker          run a background-job worker (more of them, or on other machines, at scale)
   dangbo demo            load the demo data into an empty database
   dangbo synth province|nation   bulk-load synthetic scale data (benchmarks)
   dangbo backup [--output DIR] [--keep N]   consistent online backup: database, uploads, settings (one archive)
+  dangbo backup --job [--keep N]   the same as a background job run by the worker (followed on /cong-viec/)
   dangbo restore ARCHIVE   restore an archive into an empty database and data directory, then verify it
   dangbo <any django management command> …   e.g. dangbo migrate, dangbo createsuperuser
 """
@@ -12,7 +15,11 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import threading
+import time
 
 
 def _setup():
@@ -20,6 +27,64 @@ def _setup():
     import django
 
     django.setup()
+
+
+class WorkerProcess:
+    """The background-job worker that ``dangbo serve`` runs beside gunicorn: a ``dangbo worker`` subprocess,
+    started again when it dies (after a pause that grows while it keeps dying at once), stopped with the server.
+    It has a session of its own (Ctrl+C in the terminal reaches the server, which then stops it in order: the job in
+    hand may finish for ``DANGBO_WORKER_STOP_SECONDS``, then is interrupted and marked failed) and stops by itself
+    if this process is killed outright (``--parent-pid``)."""
+
+    def __init__(self):
+        self.owner = os.getpid()
+        self.process: subprocess.Popen | None = None
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()  # no new process once stop() has begun
+
+    def _spawn(self) -> None:
+        with self.lock:
+            if self.stopping.is_set():
+                return
+            command = [sys.executable, "-m", "dangbo.cli", "worker", "--parent-pid", str(self.owner)]
+            self.process = subprocess.Popen(command, start_new_session=True)
+            self.started = time.monotonic()
+
+    def start(self) -> None:
+        self._spawn()
+        threading.Thread(target=self._supervise, name="dangbo-worker-supervisor", daemon=True).start()
+
+    def _supervise(self) -> None:
+        pause = 1.0
+        while not self.stopping.wait(1.0):
+            if self.process.poll() is None:
+                continue
+            if time.monotonic() - self.started > 60:
+                pause = 1.0  # it ran for a while: not a crash loop
+            print(f"dangbo: tiến trình chạy nền đã dừng (mã {self.process.returncode}); chạy lại sau {pause:.0f} giây",
+                  file=sys.stderr, flush=True)  # fmt: skip
+            if self.stopping.wait(pause):
+                return
+            self._spawn()
+            pause = min(pause * 2, 60.0)
+
+    def stop(self) -> None:
+        # gunicorn's workers are forks of this process and leave through the same ``finally``: only the owner stops.
+        if os.getpid() != self.owner or self.process is None:
+            return
+        with self.lock:
+            self.stopping.set()
+        grace = float(os.environ.get("DANGBO_WORKER_STOP_SECONDS", "10"))
+        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+            if self.process.poll() is not None:
+                return
+            try:
+                self.process.send_signal(sig)
+                self.process.wait(timeout=wait)
+            except subprocess.TimeoutExpired:
+                continue
+            except ProcessLookupError:
+                return
 
 
 def serve(argv: list[str]) -> None:
@@ -33,6 +98,8 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--port", default=os.environ.get("DANGBO_PORT", "8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("DANGBO_WORKERS", "2")))
     parser.add_argument("--no-demo", action="store_true", help="không nạp dữ liệu mẫu vào cơ sở dữ liệu trống")
+    parser.add_argument("--no-worker", action="store_true",
+                        help="không chạy tiến trình công việc nền (khi đã chạy `dangbo worker` riêng)")  # fmt: skip
     args = parser.parse_args(argv)
 
     _setup()
@@ -52,6 +119,10 @@ def serve(argv: list[str]) -> None:
     url = f"http://{args.host}:{args.port}"
     print(f"\ndangbo đang chạy tại {url}   (dừng: Ctrl+C)")
     print(f"Cơ sở dữ liệu: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}  ·  dữ liệu: {settings.DATA_DIR}")
+    if args.no_worker:
+        print("Công việc nền: không chạy tiến trình ở đây (--no-worker) — cần `dangbo worker` ở nơi khác.")
+    else:
+        print(f"Công việc nền: một tiến trình chạy nền, hàng đợi {settings.TASKS_BACKEND.split('@')[-1]}")
     from dangbo.accounts.models import User
 
     shown = [(u, t) for u, t, _, _ in PERSONAS if User.objects.filter(username=u).exists()]
@@ -77,7 +148,13 @@ def serve(argv: list[str]) -> None:
         def load(self):
             return application
 
-    Server().run()
+    worker = WorkerProcess()
+    if not args.no_worker:
+        worker.start()
+    try:
+        Server().run()
+    finally:
+        worker.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "dangbo.core",
     "dangbo.accounts",
     "dangbo.audit",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "dangbo.meetings",
     "dangbo.steering",
     "dangbo.reports",
+    "dangbo.jobs",
     "dangbo.demo",
 ]
 
@@ -108,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dangbo.core.context_processors.navigation",
+                "dangbo.jobs.context_processors.navigation",
             ],
             "builtins": ["dangbo.core.templatetags.vn", "django.templatetags.l10n"],
         },
@@ -249,6 +253,8 @@ LOGGING = {
         # Never log request bodies: they may carry citizen IDs, addresses, phone numbers.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "dangbo.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Background jobs: started, done, failed (with the traceback — only here, never on the job page).
+        "dangbo.jobs": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -267,3 +273,34 @@ DANGBO_CONTRIBUTION_MAX = int(os.environ.get("DANGBO_CONTRIBUTION_MAX", "1000000
 DANGBO_GOOD_GRADE_RANK = int(os.environ.get("DANGBO_GOOD_GRADE_RANK", "2"))
 # Reminders of a task's deadline start this many days before it.
 DANGBO_TASK_REMINDER_DAYS = int(os.environ.get("DANGBO_TASK_REMINDER_DAYS", "7"))
+
+# Background jobs (dangbo.jobs) -----------------------------------------------------------------------------------
+# Through Django's task interface (the django-tasks backport of Django 6's django.tasks). DANGBO_TASKS_BACKEND:
+#   "database" (default) — the queue is a table of this database (django-tasks-db); `dangbo serve` runs one worker
+#       process beside the web server, `dangbo worker` runs more. Nothing else to install.
+#   "redis://host:6379/0" — the queue is in Redis, run by RQ workers (django-tasks-rq; `pip install dangbo[redis]`);
+#       `dangbo worker` runs one on each machine, `dangbo serve --no-worker` serves pages only.
+# Jobs wait in either queue across restarts; a job that was running when its worker died is marked failed
+# (dangbo/jobs/worker.py says why it is not re-run by itself).
+TASKS_BACKEND = os.environ.get("DANGBO_TASKS_BACKEND", "database").strip() or "database"
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND.startswith(("redis://", "rediss://", "unix://")):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # RQ stops a job after DEFAULT_TIMEOUT seconds (its own default is 3 minutes): long work needs hours.
+    RQ_QUEUES = {"default": {"URL": TASKS_BACKEND, "DEFAULT_TIMEOUT": int(os.environ.get("DANGBO_JOB_TIMEOUT", "21600"))}}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"DANGBO_TASKS_BACKEND={TASKS_BACKEND!r}: dùng 'database' (mặc định) hoặc địa chỉ Redis 'redis://máy:6379/0'."
+    )
+# The worker touches its heartbeat row this often; a worker not heard of for DANGBO_WORKER_STALE_SECONDS is dead
+# (the health check reports no worker, and the jobs it was running are marked failed).
+DANGBO_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("DANGBO_WORKER_HEARTBEAT_SECONDS", "5"))
+DANGBO_WORKER_STALE_SECONDS = float(os.environ.get("DANGBO_WORKER_STALE_SECONDS", "30"))
+# Result files of jobs (exports, reports) live here, private to the server's user, and are deleted after this many
+# days (they may hold personal data; the job's record stays).
+DANGBO_JOB_FILES_DIR = DATA_DIR / "job-files"
+DANGBO_JOB_FILE_DAYS = int(os.environ.get("DANGBO_JOB_FILE_DAYS", "7"))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sinh-hoat/", include("dangbo.meetings.urls")),
     path("chi-dao/", include("dangbo.steering.urls")),
     path("bao-cao/", include("dangbo.reports.urls")),
+    path("cong-viec/", include("dangbo.jobs.urls")),
 ]
 
 handler404 = "dangbo.core.errorviews.not_found"

@@ -23,8 +23,9 @@ that users log in again.
 program does not know), or that is of the other database engine, and refuses a target that is not empty; it
 loads, then verifies the row count of every table and the audit digest against the manifest.
 
-Both are plain functions (``dangbo backup`` / ``dangbo restore`` are thin commands around them) so a scheduled
-job can call ``backup(keep=N)`` once the project has a job queue.
+Both are plain functions (``dangbo backup`` / ``dangbo restore`` are thin commands around them); the background job
+"sao_luu" (``core/jobs.py``: ``dangbo backup --job``, or the jobs page of a system administrator) calls
+``backup(keep=N)``.
 """
 
 from __future__ import annotations

@@ -1,11 +1,17 @@
 """The health check: ``GET /suc-khoe/`` answers JSON without login and without any personal data.
 
-    {"status": "ok", "database": "ok", "migrations": "ok", "job_queue": "not_configured", "version": "0.1.0"}
+    {"status": "ok", "database": "ok", "migrations": "ok", "job_queue": "ok", "job_workers": 1, "jobs_waiting": 0,
+     "version": "0.1.0"}
 
 HTTP 200 when the database answers and every migration the program knows is applied, 503 otherwise (a load
-balancer or monitor takes the server out of rotation). ``job_queue`` is "not_configured" until the application
-has a job queue (django-tasks is planned). The migration plan is computed once per process after it first comes
-out complete: migrations are not un-applied under a running server.
+balancer or monitor takes the server out of rotation). The migration plan is computed once per process after it
+first comes out complete: migrations are not un-applied under a running server.
+
+``job_queue`` is "ok" while at least one worker process (``dangbo worker``, or the one ``dangbo serve`` starts) has
+written its heartbeat recently, "no_worker" when none has — queued jobs then wait; a monitor should alert on it —
+and "unknown" when the database cannot be asked. ``job_workers`` is how many workers are alive and
+``jobs_waiting`` how many jobs are queued. The job queue does not change ``status``: pages are still served
+without a worker, so the load balancer keeps the server.
 """
 
 from __future__ import annotations
@@ -51,13 +57,25 @@ def status() -> dict:
     except DatabaseError:
         database, migrations = False, "unknown"
     healthy = database and migrations == "ok"
+    queue = job_queue() if healthy else None
     return {
         "status": "ok" if healthy else "error",
         "database": "ok" if database else "error",
         "migrations": migrations,
-        "job_queue": "not_configured",
+        "job_queue": "unknown" if queue is None else ("ok" if queue["workers"] else "no_worker"),
+        "job_workers": None if queue is None else queue["workers"],
+        "jobs_waiting": None if queue is None else queue["waiting"],
         "version": program_version(),
     }
+
+
+def job_queue() -> dict | None:
+    from dangbo.jobs.selectors import queue_state
+
+    try:
+        return queue_state()
+    except DatabaseError:
+        return None
 
 
 @require_GET

@@ -20,8 +20,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep", type=int, help="giữ lại N bản mới nhất trong thư mục, xóa các bản cũ hơn"
         )
+        parser.add_argument(
+            "--job", action="store_true",
+            help="không sao lưu ngay mà xếp một công việc nền (tiến trình chạy nền làm; xem ở trang Công việc nền)",
+        )  # fmt: skip
 
-    def handle(self, *args, output=None, keep=None, **options):
+    def handle(self, *args, output=None, keep=None, job=False, **options):
+        if job:
+            from dangbo.core.errors import ApplicationError
+            from dangbo.jobs.services import start_job
+
+            if output is not None:
+                raise CommandError("--output không dùng cùng --job: công việc nền ghi vào thư mục sao lưu mặc định.")
+            if keep is not None and keep < 1:
+                raise CommandError("Số bản giữ lại (--keep) phải từ 1 trở lên.")
+            try:
+                queued = start_job(actor=None, kind="sao_luu", params={"keep": keep} if keep else {})
+            except ApplicationError as error:
+                raise CommandError(error.message) from None
+            self.stdout.write(f"Đã xếp công việc nền {queued}: theo dõi tại /cong-viec/{queued.pk}/")
+            return
         try:
             result = backup.backup(directory=output, keep=keep)
         except backup.BackupError as error:

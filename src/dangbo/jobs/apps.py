@@ -1,0 +1,23 @@
+from importlib import import_module
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import module_has_submodule
+
+
+class JobsConfig(AppConfig):
+    name = "dangbo.jobs"
+    label = "jobs"
+    verbose_name = "Công việc nền"
+
+    def ready(self):
+        # Job kinds: this app's own, then every dangbo app's ``jobs.py`` (like Django's admin.py), so that the web
+        # server (labels, start pages) and the worker (running them) know the same kinds.
+        from . import kinds  # noqa: F401
+
+        for config in apps.get_app_configs():
+            if (
+                config.name.startswith("dangbo.")
+                and config is not self
+                and module_has_submodule(config.module, "jobs")
+            ):
+                import_module(f"{config.name}.jobs")

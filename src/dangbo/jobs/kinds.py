@@ -1,0 +1,36 @@
+"""The jobs app's own kind: a trial run that proves the queue works (after installing, or when the health check
+says the worker is alive but nothing seems to move). It only counts, slowly."""
+
+from __future__ import annotations
+
+import time
+
+from django import forms
+
+from dangbo.core.forms import VNFormMixin, VNNumberField
+
+from .policy import admins_only
+from .registry import job
+
+
+class TrialForm(VNFormMixin, forms.Form):
+    steps = forms.IntegerField(label="Số bước", min_value=1, max_value=100, initial=5)
+    seconds = VNNumberField(label="Số giây mỗi bước", example="1 hoặc 0,5", initial="1")
+
+    def clean_seconds(self):
+        seconds = self.cleaned_data["seconds"]
+        if not 0 <= seconds <= 10:
+            raise forms.ValidationError("từ 0 đến 10 giây.")
+        return float(seconds)  # the form's cleaned data are the job's parameters: plain JSON
+
+
+@job("chay_thu", "Chạy thử hàng đợi công việc", allowed=admins_only, form=TrialForm, one_at_a_time=False,
+     description="Đếm từng bước, không đọc hay ghi dữ liệu nào: để kiểm tra tiến trình chạy nền hoạt động.")  # fmt: skip
+def trial(job, progress):
+    steps = int(job.params.get("steps", 5))
+    seconds = float(job.params.get("seconds", 1))
+    progress(0, steps, "Bắt đầu chạy thử")
+    for i in range(1, steps + 1):
+        time.sleep(seconds)
+        progress(i, steps, f"Đã xong bước {i}/{steps}")
+    return f"Hàng đợi công việc hoạt động: đã chạy {steps} bước."

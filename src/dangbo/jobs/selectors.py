@@ -1,0 +1,33 @@
+"""Reads of background jobs, always through the job scope (``policy.job_scope``)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from . import registry
+from .choices import JobState
+from .models import Job
+from .policy import is_admin, job_scope
+
+
+def job_list(*, actor) -> QuerySet:
+    return job_scope(actor, Job.objects.select_related("started_by", "scope_org")).order_by(
+        "-created_at", "-id"
+    )
+
+
+def has_jobs(actor) -> bool:
+    """Whether the navigation offers "Công việc nền": administrators, and users who can see some job."""
+    return is_admin(actor) or job_scope(actor, Job.objects.all()).exists()
+
+
+def startable_kinds(actor) -> list:
+    """Kinds without a scope organization that the actor may start from the jobs page (administrators' work)."""
+    return [kind for kind in registry.kinds() if not kind.scoped and kind.allowed(actor, None)]
+
+
+def queue_state() -> dict:
+    """For the health check: live workers and waiting jobs (counts only, no personal data)."""
+    from .worker import alive_workers
+
+    return {"workers": len(alive_workers()), "waiting": Job.objects.filter(state=JobState.QUEUED).count()}
