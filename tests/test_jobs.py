@@ -263,6 +263,22 @@ def test_progress_reported_inside_a_transaction_is_seen_at_once_on_postgresql(
     assert job.state == JobState.DONE
 
 
+def test_a_job_function_runs_directly_inside_a_test_transaction(db, tree, people, kind):
+    """How other apps test their job kinds: ``runner.execute`` without a worker (here the test's transaction is
+    open all along; the progress is written inside it)."""
+
+    def counts(job, progress):
+        for i in range(1, 4):
+            progress(i, 3, f"Bước {i}")
+        return f"Đã đếm {job.params['so']} lần."
+
+    job = services.start_job(actor=people.staff, kind=kind("dem", counts), params={"so": 3}, scope_org=tree.a)
+    assert runner.execute(job.pk, worker_id="thu") == JobState.DONE
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total, job.message) == (JobState.DONE, 3, 3, "Đã đếm 3 lần.")
+    assert runner.execute(job.pk) == ""  # delivered twice: the second delivery does nothing
+
+
 # --- A worker that dies --------------------------------------------------------------------------------------------
 
 
@@ -270,9 +286,9 @@ def _row(site: Site, pk: int) -> dict:
     db = site.connect()
     try:
         cursor = db.cursor()
-        cursor.execute(f"SELECT state, done, error, message FROM jobs_job WHERE id = {int(pk)}")
+        cursor.execute(f"SELECT state, done, error, message, worker_id FROM jobs_job WHERE id = {int(pk)}")
         row = cursor.fetchone()
-        return dict(zip(("state", "done", "error", "message"), row, strict=True)) if row else {}
+        return dict(zip(("state", "done", "error", "message", "worker_id"), row, strict=True)) if row else {}
     finally:
         db.close()
 
@@ -290,6 +306,13 @@ def _count(site: Site, table: str) -> int:
 def _worker(site: Site, log_path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "dangbo.cli", "worker", "--interval", "0.2"], env=site.env,
                             cwd=REPO, stdout=log_path.open("a"), stderr=subprocess.STDOUT)  # fmt: skip
+
+
+def _start_trial(site: Site, *, steps: int, seconds: float) -> None:
+    """Migrate the site's database and queue a trial job (#1) from the command line."""
+    site.dangbo("migrate", "-v0")
+    code = f"start_job(actor=None, kind='chay_thu', params={{'steps': {steps}, 'seconds': {seconds}}})"
+    site.dangbo("shell", "-c", f"from dangbo.jobs.services import start_job; {code}")
 
 
 def _stop(process: subprocess.Popen, log) -> int:
@@ -318,9 +341,7 @@ def site(tmp_path):
 
 
 def test_a_job_killed_mid_run_is_failed_when_the_worker_starts_again_and_queued_jobs_run(site, tmp_path):
-    site.dangbo("migrate", "-v0")
-    site.dangbo("shell", "-c", "from dangbo.jobs.services import start_job; "
-                "start_job(actor=None, kind='chay_thu', params={'steps': 100, 'seconds': 0.2})")  # fmt: skip
+    _start_trial(site, steps=100, seconds=0.2)
     log = tmp_path / "worker.log"
     first = _worker(site, log)
     try:
@@ -374,15 +395,15 @@ def test_jobs_run_on_the_redis_backend(site, tmp_path):
 
     redis.Redis.from_url(url).flushdb()
     site.env["DANGBO_TASKS_BACKEND"] = url
-    site.dangbo("migrate", "-v0")
-    site.dangbo("shell", "-c", "from dangbo.jobs.services import start_job; "
-                "start_job(actor=None, kind='chay_thu', params={'steps': 3, 'seconds': 0.1})")  # fmt: skip
+    _start_trial(site, steps=3, seconds=0.1)
     log = tmp_path / "rq.log"
     process = _worker(site, log)
     try:
         _wait_for(lambda: _row(site, 1).get("state") in ("xong", "loi"), seconds=120)
-        assert _row(site, 1) == {"state": "xong", "done": 3, "error": "",
-                                 "message": "Hàng đợi công việc hoạt động: đã chạy 3 bước."}, log.read_text()  # fmt: skip
+        done = _row(site, 1)
+        assert done.pop("worker_id").startswith(f"{worker.HOST}-")  # the RQ worker's name is our worker id
+        assert done == {"state": "xong", "done": 3, "error": "",
+                        "message": "Hàng đợi công việc hoạt động: đã chạy 3 bước."}, log.read_text()  # fmt: skip
         assert _health(site)["job_queue"] == "ok"
         _stop(process, log)
     finally:

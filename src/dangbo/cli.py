@@ -122,7 +122,8 @@ def serve(argv: list[str]) -> None:
     if args.no_worker:
         print("Công việc nền: không chạy tiến trình ở đây (--no-worker) — cần `dangbo worker` ở nơi khác.")
     else:
-        print(f"Công việc nền: một tiến trình chạy nền, hàng đợi {settings.TASKS_BACKEND.split('@')[-1]}")
+        queue = "trong cơ sở dữ liệu" if settings.TASKS_BACKEND == "database" else "Redis"
+        print(f"Công việc nền: một tiến trình chạy nền bên cạnh máy chủ web, hàng đợi {queue}")
     from dangbo.accounts.models import User
 
     shown = [(u, t) for u, t, _, _ in PERSONAS if User.objects.filter(username=u).exists()]

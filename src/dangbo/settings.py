@@ -6,6 +6,7 @@ Configuration comes from environment variables (documented in README.md, "Cấu 
   (default ``./var`` under the current directory).
 * ``DATABASE_URL`` — ``postgres://user@host:5432/name`` switches to PostgreSQL; unset means SQLite.
 * ``DANGBO_SECRET_KEY``, ``DANGBO_DEBUG``, ``DANGBO_ALLOWED_HOSTS`` (comma separated).
+* ``DANGBO_TASKS_BACKEND`` — where background jobs wait: "database" (default) or a Redis URL (see "Background jobs").
 * Deployment: ``DANGBO_HTTPS``, ``DANGBO_HSTS_SECONDS``, ``DANGBO_TRUSTED_PROXIES``, ``DANGBO_CLIENT_IP_HEADER``,
   ``DANGBO_CSRF_TRUSTED_ORIGINS``, ``DANGBO_LOG_FORMAT``, ``DANGBO_LOG_LEVEL`` (see the section "Deployment" below).
 """
@@ -286,6 +287,12 @@ TASKS_BACKEND = os.environ.get("DANGBO_TASKS_BACKEND", "database").strip() or "d
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND.startswith(("redis://", "rediss://", "unix://")):
+    import importlib.util
+
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DANGBO_TASKS_BACKEND là Redis: cài thêm gói bằng `pip install 'dangbo[redis]'`.")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     # RQ stops a job after DEFAULT_TIMEOUT seconds (its own default is 3 minutes): long work needs hours.

@@ -83,6 +83,8 @@ class Progress:
         self.done, self.total, self.step = job.done, job.total, job.step
         self._written_at = float("-inf")
         self._apart = None
+        # Transactions already open when the job starts (a test's): progress is written inside them as usual.
+        self._outer = len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
 
     def __call__(self, done: int | None = None, total: int | None = None, step: str | None = None) -> None:
         if done is not None:
@@ -97,7 +99,7 @@ class Progress:
             return
         self._written_at = now
         connection = connections[DEFAULT_DB_ALIAS]
-        if not connection.in_atomic_block:
+        if len(connection.atomic_blocks) <= self._outer:
             written = _update(self.job_pk, only_if={"state": JobState.RUNNING, "cancel_requested": False},
                               done=self.done, total=self.total, step=self.step)  # fmt: skip
         elif connection.vendor == "postgresql":
