@@ -33,7 +33,7 @@ PROGRESS_INTERVAL = 0.5
 
 INTERRUPTED = (
     "Công việc bị dừng giữa chừng vì tiến trình chạy nền đã tắt (máy chủ khởi động lại hoặc bị dừng). "
-    "Phần đã làm xong vẫn được giữ; hãy chạy lại công việc."
+    "Những gì công việc đã lưu trước khi dừng vẫn còn; hãy xem lại rồi chạy lại công việc."
 )
 
 
@@ -150,7 +150,7 @@ def execute(job_pk: int, *, worker_id: str = "") -> str:
             updated_at=now,
             worker_id=worker_id[:64],
             step="Đang bắt đầu",
-        )  # fmt: skip
+        )
     )
     if not claimed:  # cancelled before it ran, or delivered twice: someone else has it
         log.info("job not queued any more, skipped", extra={"job": job_pk})
@@ -170,7 +170,7 @@ def execute(job_pk: int, *, worker_id: str = "") -> str:
         except JobCancelled:
             log.info("job cancelled", extra={"job": job.pk, "kind": job.kind})
             return _finish(job, progress, JobState.CANCELLED, finished_at=timezone.now(),
-                           message="Đã dừng theo yêu cầu hủy. Phần đã làm xong trước khi dừng vẫn được giữ.")  # fmt: skip
+                           message="Đã dừng theo yêu cầu hủy. Những gì công việc đã lưu trước khi dừng vẫn còn.")  # fmt: skip
         except (ApplicationError, *kind.user_errors) as error:
             log.warning("job failed: %s", error, extra={"job": job.pk, "kind": job.kind})
             text = getattr(error, "message", None) or str(error)
