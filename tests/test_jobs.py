@@ -36,7 +36,7 @@ from dangbo.core.errors import ApplicationError
 from dangbo.jobs import registry, runner, services, worker
 from dangbo.jobs.choices import JobState
 from dangbo.jobs.models import Job, WorkerHeartbeat
-from dangbo.jobs.policy import staff_over_scope
+from dangbo.jobs.policies import staff_over_scope
 from dangbo.jobs.registry import JobResult
 
 from .test_operations import ON_POSTGRES, REPO, Site, _wait_for
@@ -575,6 +575,18 @@ def test_a_user_sees_their_own_jobs_and_staff_see_the_jobs_over_their_subtree(
     assert _visible(client, root_user) == {mine, bloc, system}
     for persona in ("secretary_b", "staff_b", "leader", "cell_secretary", "member_user", "nobody"):
         assert _visible(client, getattr(people, persona)) == set(), persona
+
+
+def test_the_job_policy_answers_can_and_scope_alike(people, root_user, jobs_of):
+    from dangbo.core.policies import CHANGE, VIEW, can, scope
+
+    users = [root_user, *(getattr(people, name) for name in ("staff", "leader", "secretary_a", "secretary_b",
+                                                           "staff_b", "cell_secretary", "member_user", "nobody"))]  # fmt: skip
+    for user in users:
+        for action in (VIEW, CHANGE):
+            for job in Job.objects.select_related("scope_org"):
+                assert can(user, action, job) == scope(user, action, Job.objects.filter(pk=job.pk)).exists(), (
+                    user, action, job)  # fmt: skip
 
 
 @pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody", "member_user"])

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dangbo.jobs import registry, runner
-from dangbo.jobs.policy import admins_only
+from dangbo.jobs.policies import admins_only
 
 from ..test_jobs import Steps, worker_thread
 from .conftest import login

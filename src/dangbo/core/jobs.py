@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from dangbo.core.forms import VNFormMixin
-from dangbo.jobs.policy import admins_only
+from dangbo.jobs.policies import admins_only
 from dangbo.jobs.registry import job
 
 from . import backup

@@ -12,7 +12,10 @@ class JobsConfig(AppConfig):
     def ready(self):
         # Job kinds: this app's own, then every dangbo app's ``jobs.py`` (like Django's admin.py), so that the web
         # server (labels, start pages) and the worker (running them) know the same kinds.
-        from . import kinds  # noqa: F401
+        from . import (
+            kinds,  # noqa: F401
+            policies,  # noqa: F401 - registers the policies of this app's models
+        )
 
         for config in apps.get_app_configs():
             if (

@@ -9,7 +9,7 @@ from django import forms
 
 from dangbo.core.forms import VNFormMixin, VNNumberField
 
-from .policy import admins_only
+from .policies import admins_only
 from .registry import job
 
 

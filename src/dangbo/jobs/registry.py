@@ -2,7 +2,7 @@
 
     # dangbo/<app>/jobs.py — imported at start-up by the jobs app (like Django's admin.py)
     from dangbo.jobs.registry import JobResult, job
-    from dangbo.jobs.policy import staff_over_scope
+    from dangbo.jobs.policies import staff_over_scope
 
     @job("xuat_danh_sach", "Xuất danh sách đảng viên", allowed=staff_over_scope, scoped=True)
     def export_members(job, progress):

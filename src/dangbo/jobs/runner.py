@@ -143,14 +143,12 @@ def _finish(job: Job, progress: Progress | None, state: str, **fields) -> str:
 def execute(job_pk: int, *, worker_id: str = "") -> str:
     """Run the queued job ``job_pk``; returns the state it ended in ("" when it was not queued any more)."""
     now = timezone.now()
-    claimed = (
-        Job.objects.filter(pk=job_pk, state=JobState.QUEUED).update(
-            state=JobState.RUNNING,
-            started_at=now,
-            updated_at=now,
-            worker_id=worker_id[:64],
-            step="Đang bắt đầu",
-        )
+    claimed = Job.objects.filter(pk=job_pk, state=JobState.QUEUED).update(
+        state=JobState.RUNNING,
+        started_at=now,
+        updated_at=now,
+        worker_id=worker_id[:64],
+        step="Đang bắt đầu",
     )
     if not claimed:  # cancelled before it ran, or delivered twice: someone else has it
         log.info("job not queued any more, skipped", extra={"job": job_pk})

@@ -1,24 +1,25 @@
-"""Reads of background jobs, always through the job scope (``policy.job_scope``)."""
+"""Reads of background jobs, always through their policy (``policies.JobPolicy``)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from dangbo.core.policies import VIEW, is_root, scope
+
 from . import registry
 from .choices import JobState
 from .models import Job
-from .policy import is_admin, job_scope
 
 
 def job_list(*, actor) -> QuerySet:
-    return job_scope(actor, Job.objects.select_related("started_by", "scope_org")).order_by(
+    return scope(actor, VIEW, Job.objects.select_related("started_by", "scope_org")).order_by(
         "-created_at", "-id"
     )
 
 
 def has_jobs(actor) -> bool:
     """Whether the navigation offers "Công việc nền": administrators, and users who can see some job."""
-    return is_admin(actor) or job_scope(actor, Job.objects.all()).exists()
+    return is_root(actor) or scope(actor, VIEW, Job.objects.all()).exists()
 
 
 def startable_kinds(actor) -> list:

@@ -12,12 +12,12 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangbo.core.logging import redact
+from dangbo.core.policies import CHANGE, scope
 from dangbo.organizations.models import Organization
 
 from . import registry
 from .choices import JobState
 from .models import Job
-from .policy import job_scope
 
 PARAMS_MAX_BYTES = 4000
 
@@ -113,7 +113,7 @@ def start_job(*, actor, kind: str, params: dict | None = None, scope_org=None) -
 @transaction.atomic
 def job_cancel(*, actor, job: Job) -> Job:
     """Cancel a job the actor can see: a queued one ends at once, a running one stops at its next progress."""
-    locked = job_scope(actor, Job.objects.select_for_update(of=("self",))).filter(pk=job.pk).first()
+    locked = scope(actor, CHANGE, Job.objects.select_for_update(of=("self",))).filter(pk=job.pk).first()
     if locked is None:
         raise NotFound("Không có công việc này.")
     before = snapshot(locked)
@@ -134,7 +134,7 @@ def job_cancel(*, actor, job: Job) -> Job:
 
 def job_rerun(*, actor, job: Job) -> Job:
     """Start the same kind with the same parameters and scope again (a job that failed or was interrupted)."""
-    if not job_scope(actor, Job.objects.filter(pk=job.pk)).exists():
+    if not scope(actor, CHANGE, Job.objects.filter(pk=job.pk)).exists():
         raise NotFound("Không có công việc này.")
     if not job.is_finished:
         raise ApplicationError("Công việc chưa kết thúc: đợi xong rồi mới chạy lại.")

@@ -14,18 +14,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
+from dangbo.core.policies import CHANGE, VIEW, get_scoped_or_404
 
 from . import registry, selectors, services
 from .choices import JobState
 from .models import Job
-from .policy import get_job_or_404
 from .runner import files_dir
 
 PAGE_SIZE = 50
 
 
-def _job(request, job_pk) -> Job:
-    return get_job_or_404(request.user, Job.objects.select_related("started_by", "scope_org"), job_pk)
+def _job(request, job_pk, action: str = VIEW) -> Job:
+    return get_scoped_or_404(
+        request.user, action, Job.objects.select_related("started_by", "scope_org"), pk=job_pk
+    )
 
 
 @login_required
@@ -62,7 +64,7 @@ def job_file(request, job_pk):
 @login_required
 @require_POST
 def job_cancel(request, job_pk):
-    job = _job(request, job_pk)
+    job = _job(request, job_pk, CHANGE)
     try:
         services.job_cancel(actor=request.user, job=job)
     except ApplicationError as error:
@@ -77,7 +79,7 @@ def job_cancel(request, job_pk):
 @login_required
 @require_POST
 def job_rerun(request, job_pk):
-    job = _job(request, job_pk)
+    job = _job(request, job_pk, CHANGE)
     try:
         new = services.job_rerun(actor=request.user, job=job)
     except ApplicationError as error:
