@@ -72,7 +72,9 @@ WRITER = textwrap.dedent(
             "joined_date": dt.date(2005, 3, 2), "official_date": dt.date(2006, 3, 2),
             "citizen_id": f"040080{written:06d}", "general_education": "12/12", "political_theory": "trung_cap"})
         written += 1
-        progress.write_text(str(written))
+        # Written whole, then renamed over the old count: a reader never sees a half-written file.
+        progress.with_suffix(".tmp").write_text(str(written))
+        progress.with_suffix(".tmp").replace(progress)
     """
 )
 
