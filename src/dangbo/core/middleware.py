@@ -12,7 +12,8 @@ request_log = logging.getLogger("dangbo.request")
 def _normalized(query: QueryDict) -> QueryDict:
     copy = query.copy()
     for key in list(copy.keys()):
-        copy.setlist(key, [nfc(v) if isinstance(v, str) else v for v in copy.getlist(key)])
+        legacy_d = "password" not in key  # a password is normalised as before, never corrected
+        copy.setlist(key, [nfc(v, legacy_d=legacy_d) if isinstance(v, str) else v for v in copy.getlist(key)])
     copy._mutable = False
     return copy
 
@@ -20,8 +21,9 @@ def _normalized(query: QueryDict) -> QueryDict:
 class NFCMiddleware:
     """NFC-normalise every submitted text (query string and form body) before any view sees it.
 
-    Legacy data and some keyboards send decomposed Vietnamese ("e" + U+0302 + U+0301 instead of "ế");
-    stored data and search keys must not depend on that. Services normalise again for API callers.
+    Legacy data and some keyboards send decomposed Vietnamese ("e" + U+0302 + U+0301 instead of "ế"), old fonts
+    "Ð" (U+00D0) for "Đ"; stored data and search keys must not depend on that. Services normalise again for API
+    callers.
     """
 
     def __init__(self, get_response):
