@@ -2,7 +2,8 @@
 
 Denormalised columns kept by ``services.py``:
 * ``name_norm`` — accent-free, lower-case name (search, B-tree prefix and full-text word search);
-* ``name_sort`` — Vietnamese name order key (ORDER BY name_sort, id with keyset pagination);
+* ``name_sort`` — Vietnamese name order key (ORDER BY name_sort, id with keyset pagination; up to three characters
+  for each letter of the name, ``core.text.name_sort_key``);
 * ``org_path`` — the path of the member's cell, so a subtree filter is one index range on members.
 """
 
@@ -84,7 +85,7 @@ class Member(BaseModel):
     )
 
     name_norm = BinaryCharField(max_length=120, editable=False, default="")
-    name_sort = BinaryCharField(max_length=200, editable=False, default="")
+    name_sort = BinaryCharField(max_length=500, editable=False, default="")
     org_path = BinaryCharField(max_length=255, editable=False, default="")
 
     class Meta:
@@ -319,7 +320,7 @@ class Candidate(BaseModel):
     )  # fmt: skip
     withdrawn_date = models.DateField("Ngày dừng xem xét", null=True, blank=True)
     note = models.CharField("Ghi chú", max_length=500, blank=True)
-    name_sort = BinaryCharField(max_length=200, editable=False, default="")
+    name_sort = BinaryCharField(max_length=500, editable=False, default="")
 
     class Meta:
         verbose_name = "người xin vào Đảng"
