@@ -61,6 +61,30 @@ def test_results_are_in_vietnamese_name_order(client, people, crowd):
     ]  # fmt: skip
 
 
+def test_the_list_pages_through_names_in_icu_vietnamese_order(client, settings, tree, people, make_member):
+    """Given name, middle names, family name, each compared whole (letters, then tones, then case) — the order of
+    ICU's "vi" collation (tests/test_text.py) — across keyset pages; the caption says so."""
+    typed = ["Đinh Ảnh Anh", "Trần Anh", "Nguyễn Văn Ðức", "Nguyễn Văn Dũng", "Phạm Ức", "Trần Thị Hòa",
+             "Trần Thị Hoà", "Lê Thị Thủ Hương", "Lê Thị Thu Hường", "Lê Thị Thù Hương", "Vũ Đức", "Anh", "Lê Anh Đức"]  # fmt: skip
+    for name in typed:
+        make_member(tree.a2, name)
+    settings.DANGBO_PAGE_SIZE = 4
+    client.force_login(people.staff)
+    url = reverse("members:list")
+    seen, params = [], {"organization": tree.a2.pk}
+    while True:
+        response = client.get(url, params)
+        seen += names_in(response)
+        if not response.context["page"].next_after:
+            break
+        params = {"organization": tree.a2.pk, "sau": response.context["page"].next_after}
+    assert seen == [
+        "Lê Văn An", "Anh", "Trần Anh", "Đinh Ảnh Anh", "Nguyễn Văn Dũng", "Vũ Đức", "Lê Anh Đức", "Nguyễn Văn Đức",
+        "Trần Thị Hoà", "Trần Thị Hòa", "Lê Thị Thù Hương", "Lê Thị Thủ Hương", "Lê Thị Thu Hường", "Phạm Ức",
+    ]  # fmt: skip
+    assert "xếp theo tên (tên, tên đệm, họ)" in response.content.decode()
+
+
 def test_filters_subtree_gender_and_age_band(client, tree, people, make_member):
     young = make_member(tree.a1, "Lò Thị Mai", gender="nu", birth_date=add_years(today(), -25),
                         joined_date=add_years(today(), -6), official_date=add_years(today(), -5), ethnicity="Thái")  # fmt: skip

@@ -149,6 +149,63 @@ def test_the_index_follows_renames_moves_and_deletions(client, tree, people, roo
             assert cur.fetchone()[0] == 0
 
 
+def test_a_name_typed_with_the_legacy_eth_is_found_by_d(client, tree, people, make_member, plan):
+    """Old fonts and keyboards type "Ð" (U+00D0) for "Đ": it is stored as Đ, and "doan" finds it."""
+    member = make_member(tree.a1, "Ðoàn Văn Nam")
+    assert member.full_name == "Đoàn Văn Nam"
+    client.force_login(people.staff)
+    for query in ("doan", "đoàn", "Ðoàn văn", "nam doan"):
+        found = client.get(reverse("members:list"), {"q": query}).context["page"].rows
+        assert [m.pk for m in found] == [member.pk], query
+
+
+def _migration(app: str, name: str):
+    """The module of ``app``'s migration named ``NNNN_<name>`` (numbers may change when branches merge)."""
+    import importlib
+    import pkgutil
+
+    package = importlib.import_module(f"dangbo.{app}.migrations")
+    (module,) = [m.name for m in pkgutil.iter_modules(package.__path__) if m.name.endswith(f"_{name}")]
+    return importlib.import_module(f"dangbo.{app}.migrations.{module}")
+
+
+def test_the_migration_corrects_legacy_rows_and_the_search_follows(client, tree, people, make_member, root_user):
+    """Rows stored before: "Ðoàn" kept in the name, folded to "ðoan" (not found by "doan"), and the old sort key.
+    The migration writes Đ, the folded name (the FTS5 table / word table follow through their triggers) and
+    every sort key again."""
+    from dangbo.core.text import name_sort_key
+    from dangbo.members import admission
+    from dangbo.members.models import Candidate
+    from dangbo.organizations.models import Organization
+
+    legacy = make_member(tree.a1, "Đoàn Văn Nam")
+    Member.objects.filter(pk=legacy.pk).update(
+        full_name="Ðoàn Văn Nam", introducer_1="Ðinh Văn Hai", name_norm="ðoan van nam", name_sort="NAM0 VĂN0 ÐOAN2"
+    )
+    Member.objects.exclude(pk=legacy.pk).update(name_sort="old")
+    candidate = admission.candidate_save(actor=root_user, data={
+        "organization": tree.a1, "full_name": "Ðinh Thị Ðào", "gender": "nu", "birth_date": dt.date(2000, 5, 10),
+    })  # fmt: skip
+    Candidate.objects.filter(pk=candidate.pk).update(full_name="Ðinh Thị Ðào", name_sort="ÐAO5 THI5 ÐINH0")
+    Organization.objects.filter(pk=tree.b.pk).update(name="Chi bộ Sở Ðiện lực", name_norm="chi bo so ðien luc")
+    client.force_login(people.staff)
+    url = reverse("members:list")
+    assert [m.pk for m in client.get(url, {"q": "doan"}).context["page"].rows] == []  # the bug
+
+    editor = connection.schema_editor(atomic=False)
+    _migration("members", "name_order").forward(None, editor)
+    _migration("organizations", "legacy_d_bar").forward(None, editor)
+
+    legacy.refresh_from_db()
+    assert (legacy.full_name, legacy.introducer_1, legacy.name_norm) == ("Đoàn Văn Nam", "Đinh Văn Hai", "doan van nam")
+    assert [m.pk for m in client.get(url, {"q": "doan"}).context["page"].rows] == [legacy.pk]
+    assert [m.pk for m in client.get(url, {"q": "nam"}).context["page"].rows] == [legacy.pk]
+    assert Candidate.objects.get(pk=candidate.pk).full_name == "Đinh Thị Đào"
+    for m in [*Member.objects.all(), *Candidate.objects.all()]:
+        assert m.name_sort == name_sort_key(m.full_name)
+    assert Organization.objects.filter(name="Chi bộ Sở Điện lực", name_norm="chi bo so dien luc").exists()
+
+
 FILTERS = [
     ({"gender": "nu"}, lambda m: m.gender == "nu"),
     ({"ethnicity": "Thái", "political_theory": "trung_cap"}, lambda m: m.ethnicity == "Thái" and m.political_theory == "trung_cap"),

@@ -98,6 +98,22 @@ def test_text_is_nfc_normalised_on_input(client, tree, people):
     assert unicodedata.is_normalized("NFC", member.native_place)
 
 
+def test_the_legacy_eth_typed_in_the_form_is_stored_as_d_bar(client, tree, people, django_user_model):
+    """Old fonts and keyboards type "Ð" (U+00D0, the Icelandic eth) for "Đ": every input stores Đ — but a
+    password is a secret, never corrected."""
+    from dangbo.core.text import name_sort_key
+
+    client.force_login(people.staff)
+    client.post(reverse("members:create"), post_data(tree.a1, full_name="Ðoàn Thị Ðào", native_place="Ðông Hà"))
+    member = Member.objects.get(name_norm="doan thi dao")
+    assert (member.full_name, member.native_place) == ("Đoàn Thị Đào", "Đông Hà")
+    assert member.name_sort == name_sort_key("Đoàn Thị Đào")
+    django_user_model.objects.create_user("eth", password="Mat-khau-ð9")
+    client.logout()
+    response = client.post(reverse("accounts:login"), {"username": "eth", "password": "Mat-khau-ð9"})
+    assert response.status_code == 302 and response.wsgi_request.user.username == "eth"
+
+
 def test_update_records_field_level_before_and_after(client, tree, people):
     client.force_login(people.secretary_a)
     member = people.m_a1

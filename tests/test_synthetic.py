@@ -81,6 +81,17 @@ def test_organization_links_carry_the_name_and_path(loaded):
         assert link.valid_to is None
 
 
+def test_bulk_loaded_keys_are_the_ones_the_services_compute(loaded):
+    """The loader computes the search and sort keys in bulk with the same functions as the services: the list
+    order and the search of loaded members are those of members entered by hand."""
+    from dangbo.core.text import fold, name_sort_key
+
+    for full_name, norm, key in Member.objects.values_list("full_name", "name_norm", "name_sort"):
+        assert (norm, key) == (fold(full_name), name_sort_key(full_name)), full_name
+    for name, norm in Organization.objects.values_list("name", "name_norm"):
+        assert norm == fold(name), name
+
+
 def test_rebuilding_any_member_changes_nothing(loaded):
     members = list(Member.objects.order_by("id"))
     # Every member with more than the enrolment event, and a sample of the others.
