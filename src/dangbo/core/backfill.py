@@ -40,11 +40,16 @@ def refold(schema_editor, table: str, column: str) -> None:
 
 
 def recompute(
-    schema_editor, table: str, *, source: str, target: str, compute: Callable[[str], str], batch: int = BATCH
-) -> int:
+    schema_editor, table: str, *, source: str, target: str, compute: Callable[[str], str], batch: int = BATCH,
+    quiet_triggers: list[str] = (),
+) -> int:  # fmt: skip
     """``target = compute(source)`` for every row of ``table``, ``batch`` rows at a time in id order, each batch
     in its own transaction when the migration is not atomic (the memory and the locks held stay those of one
-    batch); only the rows whose value changes are written. Returns how many were."""
+    batch); only the rows whose value changes are written. Returns how many were.
+
+    PostgreSQL: the ``quiet_triggers`` of ``table`` are disabled inside each batch's transaction (enabled again
+    before it commits, and by its rollback), for a derived table the caller rebuilds in bulk afterwards
+    (``core.search.word_table_rebuild``)."""
     connection = schema_editor.connection
     last, written = 0, 0
     while True:
@@ -56,11 +61,15 @@ def recompute(
             rows = cur.fetchall()
             changed = [(new, pk) for pk, value, old in rows if (new := compute(value)) != old]
             if changed and connection.vendor == "postgresql":  # one statement per batch: much faster there
+                for trigger in quiet_triggers:
+                    cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
                 cur.execute(
                     f"UPDATE {table} t SET {target} = v.value FROM (VALUES {', '.join(['(%s, %s)'] * len(changed))})"
                     f" AS v(value, id) WHERE t.id = v.id",
                     [x for row in changed for x in row],
                 )
+                for trigger in quiet_triggers:
+                    cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
             elif changed:
                 cur.executemany(f"UPDATE {table} SET {target} = %s WHERE id = %s", changed)
         if not rows:

@@ -29,7 +29,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .text import fold
 
@@ -188,6 +188,33 @@ def word_table_fill_sql(table: str, carry: list[str]) -> str:
     return f"INSERT INTO {word_table(table)} ({_word_columns(carry)}) " + _word_rows_select(
         table, carry, whole_table=True
     )
+
+
+def word_table_rebuild(table: str) -> None:
+    """PostgreSQL: fill the word table of ``table`` again from every row, in one transaction — after a change of
+    every row made with its update trigger quiet (``core.backfill.recompute``: the triggers would rewrite each
+    member's word rows one by one, two thirds of the cost at a million members). Emptied, its indexes dropped,
+    filled in one statement, the indexes built again as they were; its carried columns are those it has."""
+    words = word_table(table)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = %s ORDER BY ordinal_position",
+            [words],
+        )
+        carry = [c for (c,) in cur.fetchall() if c not in ("row_id", "word", "org_path", "name_sort", "name_words")]
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s",
+            [words],
+        )
+        indexes = cur.fetchall()
+        cur.execute(f"TRUNCATE {words}")
+        for name, _ in indexes:
+            cur.execute(f"DROP INDEX {name}")
+        cur.execute(word_table_fill_sql(table, carry))
+        for _, definition in indexes:
+            cur.execute(definition)
+        cur.execute(f"ANALYZE {words}")
 
 
 def word_table_uninstall_sql(table: str) -> list[str]:

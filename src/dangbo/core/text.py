@@ -18,7 +18,6 @@ from functools import lru_cache
 
 # The legacy Ð/ð are the letter Đ/đ: every input is stored with Đ/đ.
 _LEGACY = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ"})
-_FOLD = str.maketrans({"đ": "d", "Đ": "d", "\u00d0": "d", "\u00f0": "d"})
 
 # -- the name sort key ---------------------------------------------------------------------------------------
 #
@@ -92,7 +91,10 @@ def fold(value: str | None) -> str:
     """Accent- and case-free search key: "NGUYỄN  Văn Hùng" → "nguyen van hung", "Đặng"/"Ðặng" → "dang"."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFD", value.translate(_FOLD))
+    value = value.replace("đ", "d").replace("Đ", "d")
+    if "\u00d0" in value or "\u00f0" in value:
+        value = value.replace("\u00d0", "d").replace("\u00f0", "d")
+    decomposed = unicodedata.normalize("NFD", value)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return clean_spaces(stripped.lower())
 
