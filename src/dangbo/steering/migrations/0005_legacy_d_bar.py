@@ -14,5 +14,5 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("steering", "0003_communes")]
+    dependencies = [("steering", "0004_numbering_per_term")]
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

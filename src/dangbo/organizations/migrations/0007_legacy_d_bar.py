@@ -15,5 +15,5 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("organizations", "0005_meeting_day")]
+    dependencies = [("organizations", "0006_term_congress")]
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
