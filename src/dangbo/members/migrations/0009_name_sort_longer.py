@@ -41,7 +41,7 @@ def narrow(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0007_member_words")]
+    dependencies = [("members", "0008_decisions_transfers_votes")]
 
     operations = [
         migrations.SeparateDatabaseAndState(

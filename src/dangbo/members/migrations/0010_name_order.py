@@ -43,5 +43,5 @@ def _exists(schema_editor, table: str) -> bool:
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("members", "0008_name_sort_longer")]
+    dependencies = [("members", "0009_name_sort_longer")]
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
