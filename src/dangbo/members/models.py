@@ -2,8 +2,8 @@
 
 Denormalised columns kept by ``services.py``:
 * ``name_norm`` — accent-free, lower-case name (search, B-tree prefix and full-text word search);
-* ``name_sort`` — Vietnamese name order key (ORDER BY name_sort, id with keyset pagination; up to three characters
-  for each letter of the name, ``core.text.name_sort_key``);
+* ``name_sort`` — Vietnamese name order key (ORDER BY name_sort, id with keyset pagination; at most four characters
+  for each character of the name, ``core.text.name_sort_key``);
 * ``org_path`` — the path of the member's cell, so a subtree filter is one index range on members.
 """
 

@@ -1,5 +1,5 @@
-"""Room for the new name sort key (core.text.name_sort_key: letters, tones and case of each part of the name, up
-to three characters per letter of a 120-character name).
+"""Room for the new name sort key (core.text.name_sort_key: letters, tones and case of each part of the name, at
+most four characters for each character of a 120-character name).
 
 PostgreSQL: the columns widened in place (varchar(200) → varchar(500) is neither a table rewrite nor an index
 rebuild), with the word table's copy of the key; the word table's trigger "AFTER UPDATE OF name_sort" is dropped
