@@ -48,6 +48,9 @@ _ALPHABET = [
 _PRIMARY = {ch: chr(0x22 + i) for i, ch in enumerate([" ", *_PUNCTUATION, *"0123456789", *_ALPHABET])}
 _UNKNOWN = "~"  # then the character itself: after every weight above
 _LEVEL, _PART = "!", " "
+# The stored column's length: a 120-character name of Vietnamese letters needs at most four characters for each
+# (letter, "0" and tone, case); only names stacking foreign diacritics could need more, and lose their tail.
+NAME_SORT_LENGTH = 500
 # Combining marks that make another letter of the alphabet (a primary difference) ...
 _LETTER_MARKS = {
     ("a", "\u0306"): "ă",
@@ -159,7 +162,7 @@ def name_sort_key(full_name: str | None) -> str:
     given, middle, family = name_parts(full_name)
     if not given:
         return ""
-    return f"{_part_key(given)}{_PART}{_part_key(middle)}{_PART}{_part_key(family)}"
+    return f"{_part_key(given)}{_PART}{_part_key(middle)}{_PART}{_part_key(family)}"[:NAME_SORT_LENGTH]
 
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")

@@ -2,8 +2,8 @@
 
 Denormalised columns kept by ``services.py``:
 * ``name_norm`` — accent-free, lower-case name (search, B-tree prefix and full-text word search);
-* ``name_sort`` — Vietnamese name order key (ORDER BY name_sort, id with keyset pagination; at most four characters
-  for each character of the name, ``core.text.name_sort_key``);
+* ``name_sort`` — Vietnamese name order key (ORDER BY name_sort, id with keyset pagination;
+  ``core.text.name_sort_key``, at most ``NAME_SORT_LENGTH`` characters);
 * ``org_path`` — the path of the member's cell, so a subtree filter is one index range on members.
 """
 
@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from dangbo.core.fields import BinaryCharField
 from dangbo.core.models import BaseModel
+from dangbo.core.text import NAME_SORT_LENGTH
 
 from .choices import (
     ACTIVE_STATUSES,
@@ -85,7 +86,7 @@ class Member(BaseModel):
     )
 
     name_norm = BinaryCharField(max_length=120, editable=False, default="")
-    name_sort = BinaryCharField(max_length=500, editable=False, default="")
+    name_sort = BinaryCharField(max_length=NAME_SORT_LENGTH, editable=False, default="")
     org_path = BinaryCharField(max_length=255, editable=False, default="")
 
     class Meta:
@@ -320,7 +321,7 @@ class Candidate(BaseModel):
     )  # fmt: skip
     withdrawn_date = models.DateField("Ngày dừng xem xét", null=True, blank=True)
     note = models.CharField("Ghi chú", max_length=500, blank=True)
-    name_sort = BinaryCharField(max_length=500, editable=False, default="")
+    name_sort = BinaryCharField(max_length=NAME_SORT_LENGTH, editable=False, default="")
 
     class Meta:
         verbose_name = "người xin vào Đảng"
