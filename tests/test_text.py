@@ -250,3 +250,98 @@ def test_vietnamese_numbers_are_read_as_typed(typed, number):
 def test_what_is_not_a_number_is_refused(typed):
     with pytest.raises(ValueError):
         parse_vn_number(typed)
+
+
+@pytest.mark.parametrize(
+    "typed,problem",
+    [("1e28", "không ghi số dạng lũy thừa"), ("1E5", "không ghi số dạng lũy thừa"), ("1,5e3", "lũy thừa"),
+     ("1e309", "lũy thừa"), ("9" * 27, "số quá lớn (tối đa 18 chữ số trước dấu phẩy)."), ("inf", "phải là một số."),
+     ("-Infinity", "phải là một số."), ("nan", "phải là một số."), ("1_000", "phải là một số."),
+     ("١٢٣", "phải là một số."), ("²", "phải là một số."), ("0,00000000001", "tối đa 10 chữ số thập phân.")],
+)  # fmt: skip
+def test_exponents_special_values_and_absurd_digits_are_refused_in_vietnamese(typed, problem):
+    with pytest.raises(ValueError) as e:
+        parse_vn_number(typed)
+    assert problem in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "given,problem",
+    [(Decimal("1E+28"), "số quá lớn"), (Decimal("NaN"), "phải là một số."), (Decimal("-Infinity"), "phải là một số."),
+     (float("inf"), "phải là một số."), (float("nan"), "phải là một số."), (1e309, "phải là một số."),
+     (10**30, "số quá lớn"), (True, "phải là một số."), (Decimal("1E-30"), "tối đa 10 chữ số thập phân.")],
+)  # fmt: skip
+def test_numbers_given_to_services_are_bounded_too(given, problem):
+    with pytest.raises(ValueError) as e:
+        parse_vn_number(given)
+    assert problem in str(e.value)
+
+
+def test_numbers_given_as_numbers_are_not_read_again_as_text():
+    """Decimal("1.250") is one and a quarter; the text "1.250" is one thousand two hundred and fifty."""
+    assert parse_vn_number(Decimal("1.250")) == Decimal("1.25")
+    assert parse_vn_number("1.250") == 1250
+    assert parse_vn_number(1500.5) == Decimal("1500.5") and parse_vn_number(7) == 7
+    assert parse_vn_number("12,5", decimal_places=1) == Decimal("12.5")
+    with pytest.raises(ValueError, match="phải là số nguyên"):
+        parse_vn_number("12,5", decimal_places=0)
+    with pytest.raises(ValueError, match="tối đa 14 chữ số"):
+        parse_vn_number("100.000.000.000.000", integer_digits=14)
+
+
+def test_read_number_gives_the_value_or_the_problem_with_the_label():
+    from dangbo.core.text import read_number
+
+    assert read_number("2.150.000", "Giá trị", whole=True) == (2150000, None)
+    assert read_number("", "Giá trị") == (None, None)
+    assert read_number(None, "Giá trị", required=True) == (None, "Giá trị: không được để trống.")
+    assert read_number("-1", "Số tán thành", whole=True, min_value=0) == (None, "Số tán thành: không được âm.")
+    assert read_number("0", "Chỉ tiêu số", whole=True, min_value=1) == (None, "Chỉ tiêu số: phải từ 1 trở lên.")
+    assert read_number("40.000", "Số tán thành", whole=True, max_value=32767) == (
+        None, "Số tán thành: số quá lớn (tối đa 32.767).")  # fmt: skip
+    assert read_number("1e3", "Số tán thành")[1] == "Số tán thành: không ghi số dạng lũy thừa (như 1e5): hãy ghi đủ các chữ số."
+
+
+anything = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet="0123456789.,-+eE đ%", max_size=40),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+)
+
+
+@given(anything)
+def test_the_reader_never_raises_anything_but_value_error(value):
+    """Whatever a user types or a caller gives: a Decimal whose arithmetic cannot overflow, or ValueError."""
+    try:
+        number = parse_vn_number(value)
+    except ValueError as error:
+        assert str(error) and str(error).endswith(".")  # a Vietnamese sentence, shown after the field's label
+        return
+    assert number.is_finite() and abs(number) < Decimal(10) ** 18
+    number.quantize(Decimal("1E-10"))  # rounding to the places a column keeps cannot raise InvalidOperation
+    assert number * 100 == number * Decimal(100)
+
+
+def vietnamese(number: Decimal, *, grouped: bool, unit: str) -> str:
+    """A number as Vietnamese writes it: "." between thousands (or no grouping), "," before the decimals."""
+    text = f"{abs(number):f}"
+    whole, _, fraction = text.partition(".")
+    if grouped:
+        whole = f"{int(whole):,}".replace(",", ".")
+    return ("-" if number < 0 else "") + whole + ("," + fraction if fraction else "") + unit
+
+
+@given(
+    st.integers(0, 10).flatmap(lambda places: st.decimals(
+        min_value=Decimal("-999999999999999999"), max_value=Decimal("999999999999999999"), places=places,
+        allow_nan=False, allow_infinity=False)),
+    st.booleans(),
+    st.sampled_from(["", " đ", " đồng", "%", "\u00a0đ"]),
+)  # fmt: skip
+def test_vietnamese_formatted_numbers_round_trip(number, grouped, unit):
+    text = vietnamese(number, grouped=grouped, unit=unit)
+    assert parse_vn_number(text) == number, text

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 
 from .errors import ApplicationError
-from .text import parse_vn_number
+from .text import DECIMAL_PLACES, INTEGER_DIGITS, MAX_NUMBER_TEXT, NOT_A_NUMBER, read_number
 
 DATE_HINT = "dd/mm/yyyy"
 # Dates typed into any form lie in these years; anything else is a typing error (and year 1 or 9999 would
@@ -22,14 +22,18 @@ def _plausible_year(value) -> None:
 
 
 class VNNumberField(forms.Field):
-    """A number written the Vietnamese way (``parse_vn_number``). Returns a Decimal; the unit's rules are
-    checked by the service. ``example``: what the error message shows."""
+    """A number written the Vietnamese way, read by the one reader (``core.text.read_number``): a Decimal, or an
+    int when ``whole``. ``integer_digits``/``decimal_places`` are the column's bounds, ``min_value``/``max_value``
+    its range; the unit's rules are checked by the service. ``example``: what the error message shows."""
 
-    def __init__(self, *args, example: str = "1.250 hoặc 92,5", **kwargs):
+    def __init__(self, *args, example: str = "1.250 hoặc 92,5", whole: bool = False,
+                 integer_digits: int = INTEGER_DIGITS, decimal_places: int = DECIMAL_PLACES,
+                 min_value=None, max_value=None, **kwargs):  # fmt: skip
         self.example = example
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": 30})
-        )
+        self.bounds = {"whole": whole, "integer_digits": integer_digits, "decimal_places": decimal_places,
+                       "min_value": min_value, "max_value": max_value}  # fmt: skip
+        kwargs.setdefault("widget", forms.TextInput(attrs={
+            "inputmode": "numeric" if whole else "decimal", "autocomplete": "off", "maxlength": MAX_NUMBER_TEXT}))  # fmt: skip
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
@@ -40,14 +44,35 @@ class VNNumberField(forms.Field):
         return value
 
     def to_python(self, value):
-        if value is None or not str(value).strip():
-            return None
-        if len(str(value).strip()) > 30:
-            raise forms.ValidationError("quá dài.")
+        number, problem = read_number(value, "", **self.bounds)
+        if problem:
+            problem = problem.removeprefix(": ")
+            if problem == NOT_A_NUMBER:
+                problem = f"phải là một số (ví dụ: {self.example})."
+            raise forms.ValidationError(problem)
+        return number
+
+
+def check_model_numbers(form) -> None:
+    """A ModelForm's number fields checked by their model fields' own validators (the column's range and digits)
+    — the rest of the model's rules are the service's, which the form calls. For the ``_post_clean`` of the
+    ModelForms that leave the model's validation to their service."""
+    from django.core.exceptions import FieldDoesNotExist, ValidationError
+    from django.db import models
+
+    for name, value in list(form.cleaned_data.items()):
+        if value is None or name in form._errors:
+            continue
         try:
-            return parse_vn_number(value)
-        except ValueError:
-            raise forms.ValidationError(f"phải là một số (ví dụ: {self.example}).") from None
+            field = form._meta.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not isinstance(field, models.IntegerField | models.DecimalField | models.FloatField):
+            continue
+        try:
+            field.run_validators(field.to_python(value))
+        except ValidationError as error:
+            form.add_error(name, error)
 
 
 class VNDateInput(forms.DateInput):

@@ -11,9 +11,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 # The legacy Ð/ð are the letter Đ/đ: every input is stored with Đ/đ.
@@ -165,24 +166,112 @@ def name_sort_key(full_name: str | None) -> str:
     return f"{_part_key(given)}{_PART}{_part_key(middle)}{_PART}{_part_key(family)}"[:NAME_SORT_LENGTH]
 
 
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
+_PLAIN = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+# What a typed number may be: longer text is a typing error ("-999.999.999.999.999.999,9999999999 đồng", the
+# longest number read, has 40 characters).
+MAX_NUMBER_TEXT = 40
+# Without a caller's bound: at most 18 digits before the comma (a BIGINT column holds every such number) and 10
+# after, 28 in all — within the 28 significant digits of the Decimal context, so no arithmetic on a number read
+# here overflows into decimal.InvalidOperation. A caller passes its column's bounds (DecimalField(max_digits=16,
+# decimal_places=2) → integer_digits=14, decimal_places=2; a whole number → decimal_places=0).
+INTEGER_DIGITS, DECIMAL_PLACES = 18, 10
+
+NOT_A_NUMBER = "phải là một số."
 
 
-def parse_vn_number(value) -> Decimal:
-    """A number written the Vietnamese way: "1.234.567", "92,4", "1.234,5" (also "92.4"); spaces, "đ", "đồng" and
-    "%" are ignored. ValueError when it is not one."""
+def parse_vn_number(value, *, integer_digits: int = INTEGER_DIGITS, decimal_places: int = DECIMAL_PLACES) -> Decimal:
+    """The one reader of numbers typed by users or given to services: "1.234.567", "92,4", "1.234,5", "-500.000"
+    (also "92.4"; a dot followed by groups of three digits groups thousands, as Vietnamese writes them); spaces,
+    "đ", "đồng" and "%" are ignored. A Decimal, an int or a float is taken as the number it is (never re-read as
+    text, so Decimal("1.250") is 1.25).
+
+    ValueError, whose text says in Vietnamese what is wrong (without the field's label: "Nhãn: " + str(error)),
+    when it is not a number, is written with an exponent ("1e28"), is NaN or infinite, has more than
+    ``integer_digits`` digits before the comma or more than ``decimal_places`` after it — checked on the digits,
+    before any arithmetic, so nothing downstream can overflow."""
+    if isinstance(value, bool):
+        raise ValueError(NOT_A_NUMBER)
+    if isinstance(value, int):
+        if abs(value) >= 10**integer_digits:
+            raise ValueError(_too_big(integer_digits))
+        return Decimal(value)
+    if isinstance(value, float):
+        value = Decimal(repr(value)) if math.isfinite(value) else Decimal("NaN")
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        number = _read_text(value)
+    if not number.is_finite():
+        raise ValueError(NOT_A_NUMBER)
+    if number and number.adjusted() + 1 > integer_digits:
+        raise ValueError(_too_big(integer_digits))
+    places = _decimal_places(number)
+    if places > decimal_places:
+        raise ValueError("phải là số nguyên." if not decimal_places else f"tối đa {decimal_places} chữ số thập phân.")
+    return number
+
+
+def _read_text(value) -> Decimal:
     text = str(value).strip() if value is not None else ""
-    if not text or len(text) > 30:
-        raise ValueError(text)
-    text = re.sub(r"[\s\u00a0đ%]", "", text.lower().replace("đồng", ""))
+    if not text:
+        raise ValueError(NOT_A_NUMBER)
+    if len(text) > MAX_NUMBER_TEXT:
+        raise ValueError(f"quá dài (tối đa {MAX_NUMBER_TEXT} ký tự).")
+    text = re.sub(r"[\s\u00a0đ%]", "", nfc(text).lower().replace("đồng", ""))
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
     elif _GROUPED.match(text.lstrip("-")):
         text = text.replace(".", "")
+    if not _PLAIN.match(text):
+        if re.match(r"^-?[0-9.]+e[-+]?[0-9]+$", text):
+            raise ValueError("không ghi số dạng lũy thừa (như 1e5): hãy ghi đủ các chữ số.")
+        raise ValueError(NOT_A_NUMBER)
+    return Decimal(text)
+
+
+def _decimal_places(number: Decimal) -> int:
+    """Digits after the comma that are not trailing zeros, read from the digits (no rounding context)."""
+    _sign, digits, exponent = number.as_tuple()
+    if exponent >= 0:
+        return 0
+    places = -exponent
+    for digit in reversed(digits):
+        if digit or not places:
+            break
+        places -= 1
+    return places
+
+
+def _too_big(integer_digits: int) -> str:
+    return f"số quá lớn (tối đa {integer_digits} chữ số trước dấu phẩy)."
+
+
+def read_number(
+    value,
+    label: str,
+    *,
+    required: bool = False,
+    whole: bool = False,
+    min_value: int | Decimal | None = None,
+    max_value: int | Decimal | None = None,
+    integer_digits: int = INTEGER_DIGITS,
+    decimal_places: int = DECIMAL_PLACES,
+) -> tuple[Decimal | int | None, str | None]:
+    """A number given to a service (typed text, Decimal, int or float), read by ``parse_vn_number`` and checked:
+    ``(number, None)`` — an int when ``whole`` — or ``(None, "Nhãn: vấn đề.")``. Empty (None or blank text) is
+    ``(None, None)``, or the "không được để trống" problem when ``required``. The range is checked on the
+    number as read, before anything rounds or stores it."""
+    from dangbo.core.templatetags.vn import so
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, f"{label}: không được để trống." if required else None
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not number.is_finite():
-        raise ValueError(text)
-    return number
+        number = parse_vn_number(value, integer_digits=integer_digits, decimal_places=0 if whole else decimal_places)
+    except ValueError as error:
+        return None, f"{label}: {error}"
+    if min_value is not None and number < min_value:
+        return None, f"{label}: không được âm." if min_value == 0 else f"{label}: phải từ {so(min_value)} trở lên."
+    if max_value is not None and number > max_value:
+        return None, f"{label}: số quá lớn (tối đa {so(max_value)})."
+    return (int(number) if whole else number), None
