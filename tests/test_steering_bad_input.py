@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -92,3 +93,106 @@ def test_targets_and_programmes_are_edited_by_their_committee_only(client, tree,
         client.force_login(getattr(people, persona))
         assert client.get(reverse("steering:target_edit", args=[target.pk])).status_code == 404
         assert client.get(reverse("steering:programme_edit", args=[programme.pk])).status_code == 404
+
+
+# --- Numbers: one reader, bounded by the services (issue 18) ---------------------------------------------
+
+
+@pytest.fixture
+def figure_task(tree, people):
+    from dangbo.steering import tasks
+
+    return tasks.task_create(actor=people.staff, organization=tree.bloc, data={
+        "title": "Báo cáo số quần chúng ưu tú", "report_kind": "so_lieu", "figure_label": "Số quần chúng ưu tú",
+        "assigned_date": dt.date(2024, 3, 1), "deadline": dt.date(2024, 4, 30), "mode": "tat_ca_co_so"})  # fmt: skip
+
+
+@pytest.fixture
+def study_task(tree, people):
+    from dangbo.steering import tasks
+
+    return tasks.task_create(actor=people.staff, organization=tree.bloc, data={
+        "title": "Học tập, quán triệt Chỉ thị 03-CT/TW", "report_kind": "quan_triet", "assigned_date": dt.date(2024, 3, 1),
+        "deadline": dt.date(2024, 4, 30), "mode": "tat_ca_co_so"})  # fmt: skip
+
+
+ABSURD = ["1e28", "1e309", "9" * 27, "NaN", "-Infinity", "1,5e3", "²"]
+
+
+def test_report_figures_are_read_and_bounded_by_the_service(tree, people, figure_task, study_task):
+    from dangbo.core.errors import ApplicationError
+    from dangbo.steering import tasks
+    from dangbo.steering.models import Assignment
+
+    a = Assignment.objects.get(task=figure_task, organization=tree.b)
+    for value in [*ABSURD, Decimal("NaN"), Decimal("1E+28"), float("inf"), 10**40, "-5", "1,234"]:
+        with pytest.raises(ApplicationError) as e:
+            tasks.report_file(actor=people.secretary_b, assignment=a, data={"figure": value})
+        assert e.value.field_errors["figure"].startswith("Số quần chúng ưu tú: "), value
+    a = tasks.report_file(actor=people.secretary_b, assignment=a, data={"figure": "1.250"})
+    assert a.figure == 1250
+    s = Assignment.objects.get(task=study_task, organization=tree.b)
+    for value in [*ABSURD, "12,5", True, "-1"]:
+        with pytest.raises(ApplicationError) as e:
+            tasks.report_file(actor=people.secretary_b, assignment=s, data={"session_date": dt.date(2024, 3, 20),
+                                                                            "attended": value})  # fmt: skip
+        assert e.value.field_errors["attended"].startswith("Số đảng viên tham dự: "), value
+    for field, value in (("session_date", "20/03/2024"), ("session_date", dt.datetime(2024, 3, 20, 8))):
+        with pytest.raises(ApplicationError) as e:
+            tasks.report_file(actor=people.secretary_b, assignment=s, data={field: value, "attended": "1"})
+        assert e.value.field_errors[field] == "Ngày học tập, quán triệt: ngày không hợp lệ."
+    s = tasks.report_file(actor=people.secretary_b, assignment=s, data={"session_date": dt.date(2024, 3, 20), "attended": "1"})
+    assert s.attended == 1 and not Assignment.objects.filter(attended__gt=1).exists()
+
+
+@pytest.mark.parametrize("value", [*ABSURD, "99.999.999.999.999.999,99"])
+def test_report_pages_refuse_absurd_numbers_with_a_message(client, tree, people, figure_task, study_task, value):
+    from dangbo.steering.models import Assignment
+
+    client.force_login(people.secretary_b)
+    a = Assignment.objects.get(task=figure_task, organization=tree.b)
+    r = client.post(reverse("steering:report", args=[a.pk]), {"figure": value, "content": ""})
+    assert r.status_code == 200 and "Số quần chúng ưu tú: " in r.content.decode()
+    s = Assignment.objects.get(task=study_task, organization=tree.b)
+    r = client.post(reverse("steering:report", args=[s.pk]), {"session_date": "20/03/2024", "attended": value})
+    assert r.status_code == 200 and "Số đảng viên tham dự: " in r.content.decode()
+    assert not Assignment.objects.filter(reported_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize("value", ABSURD)
+def test_support_and_target_pages_refuse_absurd_numbers(client, tree, people, objects, value):
+    term, target, programme = objects
+    client.force_login(people.staff)
+    r = client.post(reverse("steering:contribution_create", args=[programme.pk]), {
+        "date": "15/05/2024", "supporter": tree.b.pk, "kind": "ngay_cong", "value": value, "quantity": value})  # fmt: skip
+    body = r.content.decode()
+    assert r.status_code == 200 and "Giá trị quy ra tiền (đồng): " in body and "Số ngày công: " in body
+    r = client.post(reverse("steering:target_edit", args=[target.pk]), {
+        "number": value, "text": "Kết nạp", "unit": "dang_vien", "direction": "toi_thieu", "measure": "cong_don",
+        "goal": value, "baseline": value, "source": "ket_nap"})  # fmt: skip
+    body = r.content.decode()
+    assert r.status_code == 200 and all(f"{label}: " in body for label in ("Chỉ tiêu số", "Mục tiêu cuối nhiệm kỳ", "Mức đầu nhiệm kỳ"))
+    target.refresh_from_db()
+    assert target.goal == 100
+
+
+def test_a_model_forms_number_fields_are_checked_against_their_columns():
+    """``check_model_numbers``: a ModelForm that leaves its rules to the service still refuses a number its
+    column cannot hold (here 17 digits for a DecimalField(max_digits=16, decimal_places=2))."""
+    from django import forms
+
+    from dangbo.core.forms import VNFormMixin, VNNumberField, check_model_numbers
+
+    class GoalForm(VNFormMixin, forms.ModelForm):
+        goal = VNNumberField(label="Mục tiêu cuối nhiệm kỳ")
+
+        class Meta:
+            model = Target
+            fields = ["goal"]
+
+        def _post_clean(self):
+            check_model_numbers(self)
+
+    form = GoalForm({"goal": "9" * 17})
+    assert not form.is_valid() and form.errors["goal"][0].startswith("Mục tiêu cuối nhiệm kỳ: ")
+    assert GoalForm({"goal": "9" * 14}).is_valid()

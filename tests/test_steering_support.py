@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -154,6 +155,23 @@ BAD = [
     ("outside the subtree", {"supporter": "province"}, "supporter", "không thuộc «Đảng bộ Khối các cơ quan tỉnh»"),
     ("work days without a number", {"kind": ContributionKind.WORK}, "quantity", "Số ngày công: bắt buộc"),
     ("unknown kind", {"kind": "vang"}, "kind", "Hình thức: giá trị đã chọn không hợp lệ."),
+    # Issue 18: exponents, NaN/Infinity and absurd digits are refused with a message, never a 500.
+    ("value with an exponent", {"value": "1e28"}, "value", "Giá trị: không ghi số dạng lũy thừa (như 1e5)"),
+    ("value of 27 digits", {"value": "9" * 27}, "value", "Giá trị: số quá lớn (tối đa 18 chữ số trước dấu phẩy)."),
+    ("value NaN", {"value": Decimal("NaN")}, "value", "Giá trị: chỉ ghi số đồng, ví dụ 2.150.000."),
+    ("value infinite", {"value": float("inf")}, "value", "Giá trị: chỉ ghi số đồng, ví dụ 2.150.000."),
+    ("value 1e309", {"value": 1e309}, "value", "Giá trị: chỉ ghi số đồng, ví dụ 2.150.000."),
+    ("value a boolean", {"value": True}, "value", "Giá trị: chỉ ghi số đồng, ví dụ 2.150.000."),
+    ("work days NaN", {"kind": ContributionKind.WORK, "quantity": "NaN"}, "quantity", "Số ngày công: phải là một số."),
+    ("work days NaN decimal", {"kind": ContributionKind.WORK, "quantity": Decimal("NaN")}, "quantity",
+     "Số ngày công: phải là một số."),
+    ("work days exponent", {"kind": ContributionKind.WORK, "quantity": "1e5"}, "quantity",
+     "Số ngày công: không ghi số dạng lũy thừa"),
+    ("work days absurd", {"kind": ContributionKind.WORK, "quantity": Decimal("1E+7")}, "quantity",
+     "Số ngày công: số quá lớn (tối đa 999.999)."),
+    ("work days two decimals", {"kind": ContributionKind.WORK, "quantity": "12,55"}, "quantity",
+     "Số ngày công: tối đa 1 chữ số thập phân."),
+    ("work days zero", {"kind": ContributionKind.WORK, "quantity": 0}, "quantity", "Số ngày công: phải lớn hơn 0"),
 ]  # fmt: skip
 
 
@@ -298,6 +316,26 @@ def test_supporters_see_the_programme_they_may_contribute_to(client, tree, peopl
     html = r.content.decode()
     assert r.status_code == 200 and "Số liệu trong phạm vi tổ chức của đồng chí" in html
     assert "tổng giá trị <strong>107.000.000 đ</strong>" in html and "Chi bộ Văn phòng" not in html
+
+
+def test_work_days_are_read_by_the_one_reader(client, tree, people, programme, places):
+    """"12,5" is twelve and a half days; "1.500" is one thousand five hundred, as every number field reads it."""
+    c = give(people.cell_secretary, programme, tree.a1, places.chau_hanh, D(2024, 5, 15), 3_000_000,
+             kind=ContributionKind.WORK, quantity="12,5")  # fmt: skip
+    assert c.quantity == Decimal("12.5")
+    client.force_login(people.cell_secretary)
+    url = reverse("steering:contribution_create", args=[programme.pk])
+    data = {"date": "15/05/2024", "supporter": tree.a1.pk, "commune": places.chau_hanh.pk, "kind": "ngay_cong",
+            "value": "3.000.000"}  # fmt: skip
+    for typed, message in (("NaN", "Số ngày công: phải là một số (ví dụ: 12,5)."), ("1e5", "lũy thừa"),
+                           ("12,55", "Số ngày công: tối đa 1 chữ số thập phân."),
+                           ("9.999.999", "Số ngày công: số quá lớn (tối đa 999.999).")):  # fmt: skip
+        r = client.post(url, {**data, "quantity": typed})
+        assert r.status_code == 200 and message in r.content.decode(), typed
+    assert client.post(url, {**data, "quantity": "1.500"}).status_code == 302
+    assert Contribution.objects.order_by("-id").first().quantity == 1500
+    r = client.post(url, {**data, "value": "1e28"})
+    assert r.status_code == 200 and "Giá trị quy ra tiền (đồng): không ghi số dạng lũy thừa" in r.content.decode()
 
 
 def test_record_through_the_page(client, tree, people, programme, places):

@@ -191,7 +191,8 @@ def test_value_of_support_to_communes(tree, people, root_user):
         ("so_luong", "0.5", "phải là số nguyên"),
         ("dong", "1000.5", "số tiền (đồng) phải là số nguyên"),
         ("dong", "1000000000000000", "số tiền quá lớn"),
-        ("phan_tram", "33.333", "tối đa 2 chữ số thập phân"),
+        ("phan_tram", "33,333", "tối đa 2 chữ số thập phân"),
+        ("phan_tram", "33.333", "từ 0 đến 100"),  # grouped thousands, as every form reads it: 33333
         ("phan_tram", "abc", "phải là một số"),
         ("phan_tram", None, "không được để trống"),
     ],
@@ -205,6 +206,64 @@ def test_check_value_refuses_values_of_the_wrong_kind(unit, value, needle):
                                              ("dong", Decimal("2150000000")), ("so_luong", "0")])  # fmt: skip
 def test_check_value_accepts_valid_values(unit, value):
     assert targets.check_value(unit, value, "Giá trị") is None
+
+
+HUGE = ["1e28", "1E28", "1e309", "9" * 27, Decimal("1E+28"), Decimal("NaN"), float("inf"), 10**40, "Infinity", "1,5e3"]
+
+
+@pytest.mark.parametrize("unit", ["dang_vien", "phan_tram", "dong", "so_luong"])
+@pytest.mark.parametrize("value", HUGE, ids=[repr(v)[:20] for v in HUGE])
+def test_exponents_absurd_digits_and_special_values_are_refused_not_a_500(unit, value):
+    """Issue 18: 1e28, 1e309 or 27 digits raised decimal.InvalidOperation (the value was rounded before its range
+    was checked). Every unit now refuses them with a message naming the field."""
+    problem = targets.check_value(unit, value, "Mục tiêu cuối nhiệm kỳ")
+    assert problem.startswith("Mục tiêu cuối nhiệm kỳ: ") and problem.endswith("."), problem
+    assert any(w in problem for w in ("lũy thừa", "quá lớn", "phải là một số", "từ 0 đến 100")), problem
+
+
+def test_a_number_given_to_the_service_is_read_as_the_forms_read_it():
+    """One reader: "1.250" is 1250 for a caller outside the forms too (it was 1.25); a Decimal stays what it is."""
+    assert targets.to_decimal("1.250") == 1250
+    assert targets.to_decimal(Decimal("1.25")) == Decimal("1.25")
+    assert targets.to_decimal("92,4") == Decimal("92.4")
+    assert targets.check_value("dang_vien", "1.250", "Giá trị") is None
+
+
+def test_huge_baselines_goals_and_values_are_refused_by_the_services(tree, people, root_user):
+    term = term_of(tree.bloc, root_user, start=D(2020, 10, 1), end=today() + dt.timedelta(days=400))
+    for field in ("goal", "baseline"):
+        for value in ("1e28", "1e309", "9" * 27, Decimal("1E+28")):
+            message = refused(target, actor=root_user, term=term, number=1, measure="muc_dat", **{field: value})
+            assert ("lũy thừa" in message or "số quá lớn" in message), (field, value, message)
+    members = target(root_user, term, number=2, goal="100")
+    for value in ("1e28", "1e309", "9" * 27, Decimal("NaN")):
+        message = refused(targets.target_value_enter, actor=root_user, target=members,
+                          data={"period_end": D(2022, 12, 31), "value": value, "evidence": "Báo cáo"})  # fmt: skip
+        assert "Giá trị: " in message, value
+    for number, problem in (("1e2", "lũy thừa"), (1.5, "phải là số nguyên"), ("9" * 25, "số quá lớn"), (0, "từ 1 đến 999")):
+        assert problem in refused(target, actor=root_user, term=term, number=number), number
+
+
+def test_the_target_pages_refuse_huge_numbers_with_a_message(client, people, bloc_term):
+    client.force_login(people.staff)
+    url = reverse("steering:target_create", args=[bloc_term.pk])
+    base = {"number": 3, "text": "Kết nạp", "unit": "dang_vien", "direction": "toi_thieu", "measure": "cong_don",
+            "goal": "50", "source": ""}  # fmt: skip
+    for field in ("goal", "baseline"):
+        for value, message in (("1e28", "không ghi số dạng lũy thừa"), ("9" * 27, "số quá lớn"),
+                               ("1e309", "không ghi số dạng lũy thừa"), ("99.999.999.999.999,99", "số quá lớn"),
+                               ("9" * 18, "số quá lớn (tối đa 14 chữ số trước dấu phẩy).")):  # fmt: skip
+            r = client.post(url, {**base, field: value})
+            body = r.content.decode()
+            assert r.status_code == 200 and message in body, (field, value)
+    for number in ("1e3", "99999999999999999999", "2,5"):
+        r = client.post(url, {**base, "number": number})
+        assert r.status_code == 200 and "Chỉ tiêu số:" in r.content.decode(), number
+    manual = bloc_term.targets.order_by("number").last()
+    r = client.post(reverse("steering:target", args=[manual.pk]), {"period_end": "31/12/2023", "value": "1e28",
+                                                                  "evidence": "Báo cáo"})  # fmt: skip
+    assert r.status_code == 200 and "Giá trị: không ghi số dạng lũy thừa" in r.content.decode()
+    assert bloc_term.targets.count() == 2 and not manual.values.filter(period_end=D(2023, 12, 31)).exists()
 
 
 def test_target_save_rules(tree, people, root_user):

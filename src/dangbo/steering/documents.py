@@ -34,7 +34,7 @@ from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.search import tokens
 from dangbo.core.templatetags.vn import ngay
-from dangbo.core.text import clean_spaces, fold, nfc
+from dangbo.core.text import clean_spaces, fold, nfc, read_number
 from dangbo.core.uploads import check_upload
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization, Term
@@ -180,9 +180,11 @@ def _doc_type(value) -> DocumentType | None:
         return None
     if isinstance(value, DocumentType):
         return value
-    if isinstance(value, int) or str(value).isdigit():
-        return DocumentType.objects.filter(pk=int(value)).first()
-    return DocumentType.objects.filter(code=str(value)).first()
+    text = str(value).strip()
+    if isinstance(value, int) or (text.isascii() and text.isdigit()):
+        pk = int(text) if not isinstance(value, bool) else 0
+        return DocumentType.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    return DocumentType.objects.filter(code=text[:20]).first()
 
 
 def _apply(doc: Document, data: dict, *, fields) -> None:
@@ -196,6 +198,9 @@ def _apply(doc: Document, data: dict, *, fields) -> None:
                 doc.doc_type_id = None
             else:
                 doc.doc_type, doc.type_code = chosen, chosen.code
+        elif k == "number":  # the one reader of numbers; what it cannot read is kept for _check to refuse
+            number, problem = read_number(v, LABELS[k], whole=True)
+            doc.number = v if problem else number
         elif k in TEXT_FIELDS:
             v = _clean(v) or ""
             if k == "issuer_code":

@@ -9,7 +9,7 @@ from dangbo.organizations.models import Organization
 
 from .choices import ContributionKind
 from .models import Commune, Programme
-from .support import FLAG_FIELDS, PROGRAMME_FIELDS
+from .support import FLAG_FIELDS, MAX_WORK_DAYS, PROGRAMME_FIELDS
 
 
 class ProgrammeForm(VNFormMixin, forms.ModelForm):
@@ -22,15 +22,6 @@ class ProgrammeForm(VNFormMixin, forms.ModelForm):
         pass  # rules live in support.programme_save
 
 
-class DaysField(forms.DecimalField):
-    """A number of work days: "12,5" and "12.5" both mean twelve and a half (never a thousands separator)."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(" ", "").replace(",", ".")
-        return super().to_python(value)
-
-
 class ContributionForm(VNFormMixin, forms.Form):
     date = forms.DateField(label="Ngày")
     supporter = forms.ModelChoiceField(label="Tổ chức hỗ trợ", queryset=Organization.objects.none())
@@ -41,8 +32,9 @@ class ContributionForm(VNFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "ví dụ 2.150.000", "autocomplete": "off",
                                       "maxlength": 30}),
     )  # fmt: skip
-    quantity = DaysField(label="Số ngày công", required=False, min_value=0, max_digits=10, decimal_places=1,
-                         help_text="Chỉ ghi với hình thức ngày công, ví dụ 12,5.")  # fmt: skip
+    quantity = VNNumberField(label="Số ngày công", required=False, decimal_places=1, min_value=0,
+                             max_value=MAX_WORK_DAYS, example="12,5",
+                             help_text="Chỉ ghi với hình thức ngày công, ví dụ 12,5.")  # fmt: skip
     description = forms.CharField(label="Nội dung", required=False, max_length=500,
                                   widget=forms.TextInput(attrs={"placeholder": "ví dụ: 50 suất quà cho học sinh nghèo"}))  # fmt: skip
 
@@ -53,7 +45,6 @@ class ContributionForm(VNFormMixin, forms.Form):
             self.fields["supporter"].label_from_instance = lambda o: o.long_name
         self.fields["supporter"].empty_label = "— chọn tổ chức —"
         self.fields["commune"].error_messages["invalid_choice"] = "hãy tìm và chọn một xã trong danh sách."
-        self.fields["quantity"].error_messages["invalid"] = "ghi một số, ví dụ 12,5."
 
 
 class PeriodForm(VNFormMixin, forms.Form):

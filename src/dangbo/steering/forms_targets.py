@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from django import forms
 
-from dangbo.core.forms import VNFormMixin, VNNumberField
+from dangbo.core.forms import VNFormMixin, VNNumberField, check_model_numbers
 
 from . import sources
 from .choices import Measure, TargetDirection, Unit
 from .models import Target
+from .targets import DECIMAL_PLACES, INTEGER_DIGITS
+
+COLUMN = {"integer_digits": INTEGER_DIGITS, "decimal_places": DECIMAL_PLACES}  # what the value columns hold
 
 
 class TargetForm(VNFormMixin, forms.ModelForm):
-    baseline = VNNumberField(label="Mức đầu nhiệm kỳ", required=False,
+    number = VNNumberField(label="Chỉ tiêu số", whole=True, min_value=1, max_value=999, example="3")
+    baseline = VNNumberField(label="Mức đầu nhiệm kỳ", required=False, **COLUMN,
                              help_text="Để trống nếu không có; với chỉ tiêu mức đạt, mức yêu cầu tăng dần từ mức này.")  # fmt: skip
-    goal = VNNumberField(label="Mục tiêu cuối nhiệm kỳ")
+    goal = VNNumberField(label="Mục tiêu cuối nhiệm kỳ", **COLUMN)
     source = forms.ChoiceField(label="Nguồn số liệu", required=False)
 
     class Meta:
@@ -35,12 +39,12 @@ class TargetForm(VNFormMixin, forms.ModelForm):
         self.fields["measure"].initial = Measure.LEVEL
 
     def _post_clean(self):
-        pass  # rules live in the service
+        check_model_numbers(self)  # the columns' digits; the unit's rules live in the service
 
 
 class TargetValueForm(VNFormMixin, forms.Form):
     period_end = forms.DateField(label="Tính đến ngày")
-    value = VNNumberField(label="Giá trị")
+    value = VNNumberField(label="Giá trị", **COLUMN)
     evidence = forms.CharField(label="Căn cứ", max_length=500,
                                help_text="Văn bản, báo cáo làm căn cứ, ví dụ: Báo cáo số 12-BC/ĐU ngày 10/7/2023.")  # fmt: skip
 

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
-from dangbo.core.forms import VNFormMixin, VNNumberField
+from dangbo.core.forms import VNFormMixin, VNNumberField, check_model_numbers
 from dangbo.organizations.models import Organization
 
 from .choices import AssigneeMode, ReportKind
 from .models import Assignment, Document, Task
+from .tasks import MAX_FIGURE
 
 
 class OrgChoice(forms.ModelChoiceField):
@@ -61,7 +62,8 @@ class TaskEditForm(VNFormMixin, forms.ModelForm):
 
 
 class ReportForm(VNFormMixin, forms.ModelForm):
-    figure = VNNumberField(label="Số liệu", required=False)
+    attended = VNNumberField(label="Số đảng viên tham dự", required=False, whole=True, min_value=0, example="25")
+    figure = VNNumberField(label="Số liệu", required=False, decimal_places=2, min_value=0, max_value=MAX_FIGURE)
     upload = forms.FileField(label="Tệp đính kèm", required=False,
                              help_text="PDF, Word, Excel, OpenDocument hoặc ảnh chụp; tối đa theo cấu hình (mặc định 20 MB).")  # fmt: skip
 
@@ -85,14 +87,9 @@ class ReportForm(VNFormMixin, forms.ModelForm):
                 self.fields[name].required = True
         if "attended" in self.fields:
             self.fields["attended"].help_text = "Số đảng viên của tổ chức ngày học tập được lấy từ danh sách đảng viên."
-        for f in self.fields.values():
-            if isinstance(f, forms.IntegerField | forms.DecimalField):
-                f.error_messages["invalid"] = "phải là một số."
-                f.error_messages["min_value"] = "không được âm."
-                f.error_messages["max_value"] = "số quá lớn."
 
     def _post_clean(self):
-        pass
+        check_model_numbers(self)  # the columns' ranges; the report's rules live in the service
 
 
 class CloseForm(VNFormMixin, forms.Form):

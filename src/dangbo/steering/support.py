@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from functools import reduce
 from operator import or_
 
@@ -25,7 +24,7 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay, tien
-from dangbo.core.text import clean_text, parse_vn_number
+from dangbo.core.text import NOT_A_NUMBER, clean_text, parse_vn_number, read_number
 from dangbo.members.asof import path_periods
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
@@ -166,18 +165,20 @@ class _Paths:
         return None
 
 
+# Work days of one contribution: the column (DecimalField(max_digits=10, decimal_places=1)) is roomier, but a
+# million days is a typing error.
+MAX_WORK_DAYS = 999_999
+
+
 def _money(value) -> tuple[int | None, str | None]:
-    """A value in đồng as a whole number, or the problem with it."""
+    """A value in đồng as a whole number, or the problem with it (the one reader of numbers: "2.150.000")."""
     if value is None or value == "":
         return None, "Giá trị: không được để trống."
-    if isinstance(value, bool):
-        return None, "Giá trị: phải là một số đồng."
     try:
-        d = parse_vn_number(value) if isinstance(value, str) else Decimal(value)
-    except ValueError:
-        return None, "Giá trị: chỉ ghi số đồng, ví dụ 2.150.000."
-    except (InvalidOperation, TypeError):
-        return None, "Giá trị: phải là một số đồng."
+        d = parse_vn_number(value)
+    except ValueError as error:
+        return None, ("Giá trị: chỉ ghi số đồng, ví dụ 2.150.000." if str(error) == NOT_A_NUMBER
+                      else f"Giá trị: {error}")  # fmt: skip
     if d != d.to_integral_value():
         return None, "Giá trị: phải là số đồng nguyên (không có phần lẻ)."
     return int(d), None
@@ -246,16 +247,14 @@ def _check(actor, programme: Programme, data: dict, paths: _Paths, allowed: dict
         e["value"] = f"Giá trị: {tien(value)} vượt mức tối đa {tien(limit)} cho một lần đóng góp, xin kiểm tra lại."
     else:
         c.value = value
-    quantity = data.get("quantity")
     if kind == ContributionKind.WORK:
-        try:
-            q = Decimal(str(quantity)) if quantity not in (None, "") else None
-        except InvalidOperation:
-            q = Decimal(-1)
-        if q is None:
+        q, problem = read_number(data.get("quantity"), "Số ngày công", decimal_places=1, max_value=MAX_WORK_DAYS)
+        if problem:
+            e["quantity"] = problem
+        elif q is None:
             e["quantity"] = "Số ngày công: bắt buộc với hình thức ngày công."
-        elif q <= 0 or q >= 1_000_000 or q != q.quantize(Decimal("0.1")):
-            e["quantity"] = "Số ngày công: phải lớn hơn 0, ghi tối đa một chữ số thập phân (ví dụ 12,5)."
+        elif q <= 0:
+            e["quantity"] = "Số ngày công: phải lớn hơn 0 (ví dụ 12,5)."
         else:
             c.quantity = q
     else:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,7 +28,7 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import add_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay, tien
-from dangbo.core.text import clean_text
+from dangbo.core.text import clean_text, parse_vn_number, read_number
 from dangbo.organizations.models import Term
 
 from . import sources
@@ -38,6 +38,7 @@ from .models import Target, TargetValue
 TARGET_FIELDS = ("number", "text", "unit", "direction", "measure", "baseline", "goal", "source")
 WHOLE_UNITS = (Unit.MEMBERS, Unit.ORGANIZATIONS, Unit.COUNT, Unit.MONEY)
 MAX_VALUE = Decimal("99999999999999")  # what the column holds (16 digits, 2 of them decimals)
+INTEGER_DIGITS, DECIMAL_PLACES = 14, 2  # the columns: DecimalField(max_digits=16, decimal_places=2)
 HUNDREDTH = Decimal("0.01")
 MANUAL_LABEL = "Nhập theo kỳ"
 
@@ -46,19 +47,12 @@ MANUAL_LABEL = "Nhập theo kỳ"
 
 
 def to_decimal(value) -> Decimal | None:
-    """A Decimal from a form's Decimal, a number or a plain string; None for empty; raises ValueError."""
-    if value is None or value == "":
+    """A figure given to the targets' services (a form's Decimal, a number or typed text) through the one reader
+    of numbers (``core.text.parse_vn_number``: "1.250" is 1250 here as in every form), at most the column's two
+    decimals; None for empty; raises ValueError (its text the problem, in Vietnamese)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, Decimal):
-        result = value
-    else:
-        try:
-            result = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise ValueError(value) from None
-    if not result.is_finite():
-        raise ValueError(value)
-    return result
+    return parse_vn_number(value, decimal_places=DECIMAL_PLACES)
 
 
 def money_max() -> Decimal:
@@ -70,30 +64,30 @@ def check_value(unit: str, value, label: str) -> str | None:
     """The problem with ``value`` as a figure in ``unit`` ("Nhãn: vấn đề."), or None when it is valid.
 
     % → 0 to 100; đảng viên, tổ chức, số lượng → a whole number ≥ 0; đồng → a whole number ≥ 0 and not above
-    ``money_max()``. At most two decimals anywhere (the column keeps two)."""
+    ``money_max()``. At most two decimals anywhere (the column keeps two: ``to_decimal``). Exponent notation, NaN,
+    infinity and absurd digits are refused by the reader, and the range is checked before anything is rounded."""
     try:
         v = to_decimal(value)
-    except ValueError:
-        return f"{label}: phải là một số."
+    except ValueError as error:
+        return f"{label}: {error}"
     if v is None:
         return f"{label}: không được để trống."
+    # The range first, on the number as read: only a number the column holds is rounded or compared further.
     if v < 0:
         return f"{label}: không được âm."
     if unit == Unit.PERCENT:
         if v > 100:
             return f"{label}: tỷ lệ phần trăm phải từ 0 đến 100."
     elif unit in WHOLE_UNITS:
+        if unit == Unit.MONEY and v > money_max():
+            return f"{label}: số tiền quá lớn (tối đa {tien(int(money_max()))}), xin kiểm tra lại."
+        if v > MAX_VALUE:
+            return f"{label}: số quá lớn."
         if v != v.to_integral_value():
             what = {Unit.MEMBERS: "số đảng viên", Unit.ORGANIZATIONS: "số tổ chức", Unit.MONEY: "số tiền (đồng)"}
             return f"{label}: {what.get(unit, 'số lượng')} phải là số nguyên."
-        if unit == Unit.MONEY and v > money_max():
-            return f"{label}: số tiền quá lớn (tối đa {tien(int(money_max()))}), xin kiểm tra lại."
     else:
         return f"{label}: đơn vị tính không hợp lệ."
-    if v != v.quantize(HUNDREDTH, rounding=ROUND_HALF_UP):
-        return f"{label}: tối đa 2 chữ số thập phân."
-    if v > MAX_VALUE:
-        return f"{label}: số quá lớn."
     return None
 
 
@@ -141,14 +135,10 @@ def target_save(*, actor, term: Term, data: dict, target: Target | None = None) 
     t = target or Target(term=term)
     errors: dict[str, str] = {}
 
-    number = data.get("number", t.number if target else None)
-    try:
-        number = int(number) if number not in (None, "") else None
-    except (TypeError, ValueError):
-        number = None
-        errors["number"] = "Chỉ tiêu số: phải là số nguyên dương."
-    if number is None:
-        errors.setdefault("number", "Chỉ tiêu số: không được để trống.")
+    number, problem = read_number(data.get("number", t.number if target else None), "Chỉ tiêu số", required=True,
+                                  whole=True)  # fmt: skip
+    if problem:
+        errors["number"] = problem
     elif number < 1 or number > 999:
         errors["number"] = "Chỉ tiêu số: phải từ 1 đến 999."
     elif Target.objects.filter(term=term, number=number).exclude(pk=t.pk).exists():

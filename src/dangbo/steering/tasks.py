@@ -25,7 +25,7 @@ from dangbo.core import dates
 from dangbo.core.dates import add_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay, phantram, so
-from dangbo.core.text import clean_spaces, nfc
+from dangbo.core.text import clean_spaces, nfc, read_number
 from dangbo.core.uploads import check_upload
 from dangbo.members.asof import headcount, path_on
 from dangbo.organizations.choices import CELL_KINDS
@@ -42,7 +42,7 @@ REPORT_FIELDS = {
     ReportKind.WRITTEN: ("content",),
     ReportKind.FIGURE: ("figure", "content"),
 }
-MAX_FIGURE = Decimal(10) ** 13  # what the column holds (16 digits, 2 after the comma)
+MAX_FIGURE = Decimal(10) ** 13 - 1  # within what the column holds (16 digits, 2 after the comma)
 MAX_TERM_YEARS = 5  # a deadline further than a congress term away is a typing error
 # What each kind of report says it did, for the combined line ("57/59 tổ chức đã …").
 DONE_VERB = {
@@ -330,22 +330,29 @@ def task_close(*, actor, task: Task, on: dt.date | None = None) -> Task:
     return t
 
 
-def _check_report(a: Assignment, task: Task, data: dict, on: dt.date) -> None:
+def _not_a_date(value) -> bool:
+    return value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime))
+
+
+def _check_report(a: Assignment, task: Task, data: dict, on: dt.date, upload=None) -> None:
+    """Check a report's values; the numbers in ``data`` are replaced by the values read (the one reader)."""
     kind, e = task.report_kind, {}
     if kind == ReportKind.DISSEMINATION:
         day, attended = data.get("session_date"), data.get("attended")
         if day is None:
             e["session_date"] = "Ngày học tập, quán triệt: không được để trống."
+        elif _not_a_date(day):
+            e["session_date"] = "Ngày học tập, quán triệt: ngày không hợp lệ."
         elif day > on:
             e["session_date"] = "Ngày học tập, quán triệt: không được sau ngày hôm nay."
         elif task.document_id and day < task.document.issued_date:
             e["session_date"] = f"Ngày học tập, quán triệt: trước ngày ban hành văn bản ({ngay(task.document.issued_date)})."
         elif path_on(a.organization, day) is None:
             e["session_date"] = f"Ngày học tập, quán triệt: tổ chức không hoạt động ngày {ngay(day)}."
-        if attended is None:
-            e["attended"] = "Số đảng viên tham dự: không được để trống."
-        elif attended < 0:
-            e["attended"] = "Số đảng viên tham dự: không được âm."
+        attended, problem = read_number(attended, "Số đảng viên tham dự", required=True, whole=True, min_value=0)
+        data["attended"] = attended
+        if problem:
+            e["attended"] = problem
         elif "session_date" not in e:
             # The base is the organization's roll on that day, from the registry — not typed in.
             a.member_total = headcount(a.organization, day)["tong"]
@@ -355,20 +362,23 @@ def _check_report(a: Assignment, task: Task, data: dict, on: dt.date) -> None:
     elif kind == ReportKind.PROGRAMME:
         if not data.get("programme_symbol"):
             e["programme_symbol"] = "Số, ký hiệu chương trình/kế hoạch: không được để trống."
+        elif not isinstance(data["programme_symbol"], str) or len(data["programme_symbol"]) > 50:
+            e["programme_symbol"] = "Số, ký hiệu chương trình/kế hoạch: tối đa 50 ký tự."
         day = data.get("programme_date")
         if day is None:
             e["programme_date"] = "Ngày ban hành chương trình/kế hoạch: không được để trống."
+        elif _not_a_date(day):
+            e["programme_date"] = "Ngày ban hành chương trình/kế hoạch: ngày không hợp lệ."
         elif day > on:
             e["programme_date"] = "Ngày ban hành chương trình/kế hoạch: không được sau ngày hôm nay."
     elif kind == ReportKind.FIGURE:
-        figure = data.get("figure")
-        if figure is None:
-            e["figure"] = f"{task.figure_label or 'Số liệu'}: không được để trống."
-        elif figure < 0:
-            e["figure"] = f"{task.figure_label or 'Số liệu'}: không được âm."
-        elif figure >= MAX_FIGURE or figure != figure.quantize(Decimal("0.01")):
-            e["figure"] = f"{task.figure_label or 'Số liệu'}: số quá lớn hoặc quá 2 chữ số thập phân, xin kiểm tra lại."
-    elif kind == ReportKind.WRITTEN and not data.get("content") and not data.get("upload"):
+        # The range on the number as read (the one reader), before anything rounds or stores it.
+        figure, problem = read_number(data.get("figure"), task.figure_label or "Số liệu", required=True, min_value=0,
+                                      max_value=MAX_FIGURE, decimal_places=2)  # fmt: skip
+        data["figure"] = figure
+        if problem:
+            e["figure"] = problem
+    elif kind == ReportKind.WRITTEN and not data.get("content") and not upload:
         e["content"] = "Nội dung báo cáo: hãy ghi nội dung hoặc đính kèm tệp báo cáo."
     if e:
         raise ApplicationError("Chưa gửi được báo cáo, xin xem các ô được đánh dấu.", field_errors=e)
@@ -397,7 +407,7 @@ def _report_save(actor, assignment: Assignment, data: dict, upload, stored: list
     if not accepting_reports(task, now):
         raise ApplicationError(closed_message(task))
     data = {k: _text(v) for k, v in data.items()}
-    _check_report(a, task, {**data, "upload": upload}, now)
+    _check_report(a, task, data, now, upload)
     name = check_upload(upload) if upload else None
     before = snapshot(a)
     for k in REPORT_FIELDS[task.report_kind]:
