@@ -330,3 +330,41 @@ def test_lists_are_accepted_and_stored_as_tuples() -> None:
     assert minutes.excused == (("A", "ốm"),)
     assert minutes.unexcused == ("B",)
     assert minutes.tasks == (("Việc", "C", None),)
+
+
+def _widths(doc) -> list[int]:
+    """The width of each table (twentieths of a point), from its grid."""
+    return [sum(int(c.get(qn("w:w"))) for c in t._tbl.tblGrid.iter(qn("w:gridCol"))) for t in doc.tables]
+
+
+def test_margins_are_a_setting_and_the_tables_follow_the_text_width(settings) -> None:
+    """HD 36 sources disagree on the margins (DOMAIN §7): DANGBO_DOCX_MARGINS_MM sets them, and the header,
+    task and signature tables and the dotted lines fit the text width they leave."""
+    default = Document(io.BytesIO(minutes_docx(EMPTY)))
+    assert [round(m.mm) for m in _margins_of(default)] == [20, 20, 30, 15]
+    settings.DANGBO_DOCX_MARGINS_MM = (25, 25, 35, 15)
+    doc = Document(io.BytesIO(minutes_docx(EMPTY)))
+    assert [round(m.mm) for m in _margins_of(doc)] == [25, 25, 35, 15]
+    section = doc.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin  # 16.0 cm instead of 16.5
+    for before, after in zip(_widths(default), _widths(doc), strict=True):
+        assert abs(after - before * 160 / 165) <= 3  # scaled with the text width
+        assert Mm(after * 25.4 / 1440) <= text_width + Mm(0.1)
+    stops = [s.position for p in doc.paragraphs for s in p.paragraph_format.tab_stops]
+    assert stops and all(text_width - Mm(2) < stop <= text_width for stop in stops)
+
+
+def _margins_of(doc):
+    s = doc.sections[0]
+    return (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)
+
+
+@pytest.mark.parametrize("text", ["20,20,30", "0,20,30,15", "a,b,c,d", "nan,20,30,15", "20,20,30,150"])
+def test_a_bad_margins_setting_is_refused_at_start(text: str) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from dangbo.settings import _margins
+
+    with pytest.raises(ImproperlyConfigured):
+        _margins(text)
+    assert _margins("25; 25; 35; 15") == (25, 25, 35, 15)

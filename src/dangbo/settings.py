@@ -16,6 +16,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("DANGBO_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -311,3 +312,18 @@ DANGBO_WORKER_STALE_SECONDS = float(os.environ.get("DANGBO_WORKER_STALE_SECONDS"
 # days (they may hold personal data; the job's record stays).
 DANGBO_JOB_FILES_DIR = DATA_DIR / "job-files"
 DANGBO_JOB_FILE_DAYS = int(os.environ.get("DANGBO_JOB_FILE_DAYS", "7"))
+
+def _margins(text: str) -> tuple[float, ...]:
+    """"20,20,30,15" → (20.0, 20.0, 30.0, 15.0): four margins in mm, each from 5 to 60."""
+    try:
+        values = tuple(float(v) for v in text.replace(";", ",").split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 4 or not all(5 <= v <= 60 for v in values):
+        raise ImproperlyConfigured(f"DANGBO_DOCX_MARGINS_MM: bốn lề trên, dưới, trái, phải (mm, 5–60), không phải {text!r}.")
+    return values
+
+
+# Page margins of the Word documents (minutes, letters): top, bottom, left, right in mm. Sources on the party
+# document format disagree (20/20/30/15 or 25/25/35/15 mm, DOMAIN §7 [U]): a setting.
+DANGBO_DOCX_MARGINS_MM = _margins(os.environ.get("DANGBO_DOCX_MARGINS_MM", "20,20,30,15"))

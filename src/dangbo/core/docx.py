@@ -4,6 +4,11 @@ Each document has a template ``<app>/docx_templates/<name>.docx`` that users may
 time by :func:`render_docx`. The templates are built with python-docx by ``<app>/docx_templates/build_templates.py``
 (the built .docx files are committed); the page setup, the party header and the other building blocks the build
 scripts share are the helpers below: A4, margins 20/20/30/15 mm (top/bottom/left/right), Times New Roman 14pt.
+
+The margins are a setting, not a rule (DOMAIN §7: sources disagree — 20/20/30/15 mm in one, 25/25/35/15 mm in a
+bloc committee's handbook [U]): ``DANGBO_DOCX_MARGINS_MM`` (top, bottom, left, right) is applied to every
+document when it is rendered, and the fixed-width tables and right tab stops of the template follow the text
+width it leaves.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Literal
 
+from django.conf import settings
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
@@ -24,6 +30,9 @@ from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
+
+# Top, bottom, left, right, in mm: what the templates are built with, and the default of DANGBO_DOCX_MARGINS_MM.
+DEFAULT_MARGINS_MM = (20, 20, 30, 15)
 
 # --- Rendering ----------------------------------------------------------------------------------------------
 
@@ -36,9 +45,35 @@ def render_docx(package: str, template: str, context: Mapping[str, object]) -> b
     source = resources.files(package).joinpath("docx_templates", template).read_bytes()
     document = DocxTemplate(io.BytesIO(source))
     document.render(dict(context), autoescape=True)
+    set_margins(document.docx, margins_mm())
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def margins_mm() -> tuple[float, float, float, float]:
+    """The page margins of the documents (top, bottom, left, right, in mm): the DANGBO_DOCX_MARGINS_MM setting."""
+    return tuple(getattr(settings, "DANGBO_DOCX_MARGINS_MM", DEFAULT_MARGINS_MM))
+
+
+def set_margins(doc: DocumentObject, margins: tuple[float, float, float, float]) -> None:
+    """Give every section of ``doc`` these margins (mm). When the text width changes, the template's fixed table
+    widths and tab stops are scaled to the new width, so a table never runs into the margin."""
+    top, bottom, left, right = (Mm(v) for v in margins)
+    first = doc.sections[0]  # the templates have one section (one page setup)
+    old, new = first.page_width - first.left_margin - first.right_margin, first.page_width - left - right
+    for section in doc.sections:
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
+    if old != new and old > 0:
+        _scale_widths(doc, new / old)
+
+
+def _scale_widths(doc: DocumentObject, factor: float) -> None:
+    body = doc.element.body
+    for tag_name, attr in (("w:tblW", "w:w"), ("w:gridCol", "w:w"), ("w:tcW", "w:w"), ("w:tab", "w:pos")):
+        for el in body.iter(qn(tag_name)):
+            if el.get(qn("w:type"), "dxa") == "dxa" and el.get(qn(attr)) not in (None, ""):
+                el.set(qn(attr), str(round(int(el.get(qn(attr))) * factor)))
 
 
 # --- Building the templates ----------------------------------------------------------------------------------
@@ -47,7 +82,7 @@ FONT = "Times New Roman"
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
-# Text width: 210 − 30 − 15 mm = 16.5 cm. The header's left column must hold "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH"
+# Text width with the default margins: 210 − 30 − 15 mm = 16.5 cm (other margins scale the tables at rendering). The header's left column must hold "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH"
 # (bold 14pt: 8.77 cm) on one line, the right one "ĐẢNG CỘNG SẢN VIỆT NAM" (bold 15pt: 7.28 cm). Both are
 # centred in their column, so the gap between them is (16.5 − 7.28 − 8.77) / 2 ≈ 0.2 cm whatever the split;
 # a longer issuing body wraps (or takes a "\n" in its value, which docxtpl turns into a line break).
@@ -68,8 +103,8 @@ def new_document(*, title: str, subject: str) -> DocumentObject:
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    top, bottom, left, right = (Mm(v) for v in DEFAULT_MARGINS_MM)
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
     section.header_distance, section.footer_distance = Mm(10), Mm(10)
 
     # Document defaults point at theme fonts; make them explicit so nothing falls back to Calibri/Cambria.
