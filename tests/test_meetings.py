@@ -13,7 +13,7 @@ from dangbo.audit.models import AuditEvent
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.meetings import quality, selectors, services
-from dangbo.meetings.models import Attendance, GradeLevel, Meeting
+from dangbo.meetings.models import Attendance, GradeLevel, Meeting, MeetingTask
 from dangbo.meetings.roll import roll
 from dangbo.members import lifecycle
 
@@ -48,13 +48,14 @@ ALL_PRESENT = {"Nguyễn Văn Hùng": "co_mat", "Trần Thị Lan": "co_mat", "P
 
 
 def complete_minutes(actor, m, minutes=120):
-    members = [e.member for e in roll(m.organization, m.planned_at.date())]
+    """Complete minutes: the first two members present chair and keep them, everyone present votes for."""
+    present = [a.member for a in m.attendance.filter(presence__in=("co_mat", "di_muon")).order_by("member__name_sort")]
     return services.minutes_save(actor=actor, meeting=m, data={
-        "started_at": m.planned_at, "ended_at": m.planned_at + dt.timedelta(minutes=minutes), "chair": members[0],
-        "minutes_secretary": members[1], "committee_prepared": True, "draft_resolution": True, "dues_collected": True,
+        "started_at": m.planned_at, "ended_at": m.planned_at + dt.timedelta(minutes=minutes), "chair": present[0],
+        "minutes_secretary": present[1], "committee_prepared": True, "draft_resolution": True, "dues_collected": True,
         "dues_amount": 250_000, "last_month_results": "Hoàn thành", "news_guidance": "Chỉ thị 03", "study_follow": "Chuyên đề năm",
-        "resolution": "Thống nhất", "votes_for": 4, "votes_against": 0, "votes_abstain": 0,
-    }, tasks=[{"content": "Chuẩn bị báo cáo quý", "member": members[0], "due_date": D(2024, 4, 10)}])  # fmt: skip
+        "resolution": "Thống nhất", "votes_for": len(present), "votes_against": 0, "votes_abstain": 0,
+    }, tasks=[{"content": "Chuẩn bị báo cáo quý", "member": present[0], "due_date": D(2024, 4, 10)}])  # fmt: skip
 
 
 def by_code(m):
@@ -134,11 +135,12 @@ def test_bad_input_is_refused_and_nothing_is_written(cell, tree, people, root_us
     outsider = people.m_b
     with pytest.raises(ApplicationError) as e:
         services.attendance_record(actor=root_user, meeting=m, rows={outsider.pk: ("co_mat", "")})
-    assert "Đặng Thị Hoa: không sinh hoạt tại «Chi bộ Văn phòng» vào ngày 05/03/2024" in e.value.field_errors[f"m{outsider.pk}"]
+    assert e.value.field_errors[f"m{outsider.pk}"] == (
+        "Điểm danh: Đặng Thị Hoa không sinh hoạt tại «Chi bộ Văn phòng» vào ngày 05/03/2024.")
     with pytest.raises(ApplicationError) as e:
         services.minutes_save(actor=root_user, meeting=m, data={"started_at": at(D(2024, 3, 5), 16),
                                                                 "ended_at": at(D(2024, 3, 5), 14)})  # fmt: skip
-    assert e.value.field_errors["ended_at"] == "Kết thúc: phải sau giờ bắt đầu."
+    assert e.value.field_errors["ended_at"] == "Kết thúc lúc: phải sau giờ bắt đầu."
     with pytest.raises(ApplicationError) as e:
         plan(root_user, cell, D(2024, 4, 5), kind="chuyen_de")
     assert "phải ghi chuyên đề" in e.value.field_errors["topic"]
@@ -394,3 +396,285 @@ def test_minutes_docx_prints_the_names_of_the_meeting_date(client, cell, tree, p
     assert "SỞ GIÁO DỤC" not in old and "VĂN PHÒNG SỞ" not in old and "Y TẾ TỈNH" not in old
     new = header(later)
     assert "ĐẢNG BỘ SỞ GIÁO DỤC" in new and "CHI BỘ VĂN PHÒNG SỞ" in new and "Y TẾ" not in new
+
+
+# --- A meeting's record can never be impossible -------------------------------------------------------------
+
+
+def names_to_ids(m):
+    return {e.member.full_name: e.member.pk for e in roll(m.organization, m.planned_at.date())}
+
+
+def refused(call_service, **kwargs) -> dict[str, str]:
+    """Run a meeting service that must refuse; nothing may change (the meeting, its roll call, tasks, audit)."""
+    def state():
+        return (list(Meeting.objects.order_by("pk").values()), list(Attendance.objects.order_by("pk").values()),
+                AuditEvent.objects.count(), list(MeetingTask.objects.order_by("pk").values()))  # fmt: skip
+
+    before = state()
+    with pytest.raises(ApplicationError) as e:
+        call_service(**kwargs)
+    assert state() == before
+    return e.value.field_errors or {"": e.value.message}
+
+
+def test_votes_are_whole_numbers_within_the_members_present(cell, root_user):
+    m = plan(root_user, cell, D(2024, 3, 5))
+    # Votes before the roll call: nobody is known to be present yet.
+    e = refused(services.minutes_save, actor=root_user, meeting=m, data={"votes_for": 2})
+    assert e["votes_for"] == "Số tán thành: chưa điểm danh; ghi kết quả biểu quyết sau khi điểm danh."
+    m = call(root_user, m, {**ALL_PRESENT, "Đỗ Văn Năm": "vang_khong_ly_do"})  # 3 present
+    e = refused(services.minutes_save, actor=root_user, meeting=m,
+                data={"votes_for": 3, "votes_against": 1, "votes_abstain": 0})  # fmt: skip
+    assert e["votes_for"] == "Số tán thành: tổng số biểu quyết (4) nhiều hơn số đảng viên có mặt (3)."
+    e = refused(services.minutes_save, actor=root_user, meeting=m, data={"votes_against": 4})  # against alone too
+    assert e["votes_against"] == "Số không tán thành: tổng số biểu quyết (4) nhiều hơn số đảng viên có mặt (3)."
+    for bad, message in [(-1, "Số tán thành: không được âm."), ("1e3", "Số tán thành: không ghi số dạng lũy thừa"),
+                         (2.5, "Số tán thành: phải là số nguyên."), ("NaN", "Số tán thành: phải là một số."),
+                         (10**30, "Số tán thành: số quá lớn"), (True, "Số tán thành: phải là một số."),
+                         (40_000, "Số tán thành: số quá lớn (tối đa 32.767).")]:  # fmt: skip
+        assert refused(services.minutes_save, actor=root_user, meeting=m, data={"votes_for": bad})["votes_for"].startswith(message), bad
+    m = services.minutes_save(actor=root_user, meeting=m, data={"votes_for": "2", "votes_against": 0, "votes_abstain": 1})
+    assert (m.votes_for, m.votes_against, m.votes_abstain) == (2, 0, 1)
+
+
+def test_the_chair_and_the_minutes_secretary_are_members_present_at_the_meeting(cell, tree, people, root_user):
+    lifecycle.event_record(actor=root_user, member=people.m_a1b, kind="mien", date=D(2024, 1, 1))  # Trần Thị Lan
+    m = plan(root_user, cell, D(2024, 3, 5))
+    ids = names_to_ids(m)
+    # Before the roll call the chair must at least be expected at the meeting (on the roll, not exempted).
+    e = refused(services.minutes_save, actor=root_user, meeting=m, data={"chair": ids["Trần Thị Lan"]})
+    assert e["chair"] == "Chủ trì: Trần Thị Lan — được miễn công tác và sinh hoạt đảng, không dự buổi sinh hoạt."
+    m = call(root_user, m, {"Nguyễn Văn Hùng": "co_mat", "Phạm Thị Bốn": "vang_co_ly_do", "Đỗ Văn Năm": "di_muon"})
+    e = refused(services.minutes_save, actor=root_user, meeting=m, data={"chair": ids["Phạm Thị Bốn"]})
+    assert e["chair"] == ("Chủ trì: Phạm Thị Bốn được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt.")
+    e = refused(services.minutes_save, actor=root_user, meeting=m, data={"minutes_secretary": people.m_b})
+    assert e["minutes_secretary"] == "Thư ký: Đặng Thị Hoa không sinh hoạt tại «Chi bộ Văn phòng» vào ngày 05/03/2024."
+    m = services.minutes_save(actor=root_user, meeting=m, data={"chair": ids["Nguyễn Văn Hùng"],
+                                                                "minutes_secretary": str(ids["Đỗ Văn Năm"])})  # fmt: skip
+    assert (m.chair.full_name, m.minutes_secretary.full_name) == ("Nguyễn Văn Hùng", "Đỗ Văn Năm")  # late is present
+
+
+def test_a_member_outside_the_scope_is_answered_like_a_missing_one(cell, tree, people, root_user):
+    """A service checks every member id it is given: one the actor may not see gets the answer of an id that does
+    not exist — no name. One the actor sees, but not on the meeting's roll, is named."""
+    m = plan(people.cell_secretary, cell, D(2024, 3, 5))
+    m = call(people.cell_secretary, m, ALL_PRESENT)
+    hidden, missing = people.m_b.pk, 10**9  # Đặng Thị Hoa of the sibling cell; an id nobody has
+    for field, label in (("chair", "Chủ trì"), ("minutes_secretary", "Thư ký")):
+        for pk in (hidden, missing):
+            e = refused(services.minutes_save, actor=people.cell_secretary, meeting=m, data={field: pk})
+            assert e[field] == f"{label}: không tìm thấy đảng viên mã {pk}.", (field, pk)
+        for bad in ("abc", -5, 10**30, 1.5):
+            e = refused(services.minutes_save, actor=people.cell_secretary, meeting=m, data={field: bad})
+            assert e[field] == f"{label}: mã đảng viên không hợp lệ.", (field, bad)
+    e = refused(services.minutes_save, actor=people.cell_secretary, meeting=m, data={},
+                tasks=[{"content": "Việc", "member": hidden}, {"content": "Việc khác", "member": missing}])  # fmt: skip
+    assert (e["task0"], e["task1"]) == (f"Nhiệm vụ 1: không tìm thấy đảng viên mã {hidden}.",
+                                        f"Nhiệm vụ 2: không tìm thấy đảng viên mã {missing}.")  # fmt: skip
+    rows = {pk: ("co_mat", "") for pk in names_to_ids(m).values()}
+    for pk in (hidden, missing):
+        e = refused(services.attendance_record, actor=people.cell_secretary, meeting=m, rows={**rows, pk: ("co_mat", "")})
+        assert e[f"m{pk}"] == f"Điểm danh: không tìm thấy đảng viên mã {pk}."
+    assert "Đặng Thị Hoa" not in str(e)
+    e = refused(services.attendance_record, actor=people.cell_secretary, meeting=m, rows={**rows, "x": ("co_mat", "")})
+    assert e["rows"] == "Điểm danh: mã đảng viên không hợp lệ."
+    # The staff of the bloc see Đặng Thị Hoa: she is named.
+    e = refused(services.minutes_save, actor=people.staff, meeting=m, data={"chair": hidden})
+    assert e["chair"] == "Chủ trì: Đặng Thị Hoa không sinh hoạt tại «Chi bộ Văn phòng» vào ngày 05/03/2024."
+
+
+def test_meetings_and_organizations_outside_the_scope_are_answered_like_missing_ones(cell, tree, people, root_user):
+    from dangbo.core.errors import NotFound, PermissionDenied
+
+    m = plan(root_user, cell, D(2024, 3, 5))
+    other = plan(root_user, tree.b, D(2024, 3, 6))
+    for meeting in (other, other.pk, 10**9, "abc", None):
+        for service, kwargs in [(services.minutes_save, {"data": {}}), (services.attendance_record, {"rows": {}}),
+                                (services.meeting_update_plan, {"data": {}}), (services.meeting_cancel, {}),
+                                (services.grade, {"level": GradeLevel.objects.first()})]:  # fmt: skip
+            with pytest.raises(NotFound) as e:
+                service(actor=people.cell_secretary, meeting=meeting, **kwargs)
+            assert e.value.message == "Không tìm thấy buổi sinh hoạt.", (service, meeting)
+    for organization in (tree.b, tree.b.pk, 10**9, "²"):
+        with pytest.raises(NotFound) as e:
+            services.meeting_plan(actor=people.cell_secretary, organization=organization,
+                                  data={"kind": "thuong_ky", "planned_at": at(D(2024, 4, 5))})  # fmt: skip
+        assert e.value.field_errors == {"organization": "Tổ chức: không tìm thấy tổ chức."}
+    # Seen but not run by the actor: the member of the cell may see its meeting, not record it.
+    with pytest.raises(PermissionDenied):
+        services.minutes_save(actor=people.member_user, meeting=m, data={})
+    assert Meeting.objects.count() == 2
+
+
+def test_a_roll_call_cannot_make_saved_minutes_impossible(cell, root_user):
+    m = plan(root_user, cell, D(2024, 3, 5))
+    m = call(root_user, m, ALL_PRESENT)
+    ids = names_to_ids(m)
+    m = services.minutes_save(actor=root_user, meeting=m, data={
+        "chair": ids["Phạm Thị Bốn"], "minutes_secretary": ids["Đỗ Văn Năm"], "votes_for": 4})  # fmt: skip
+    rows = {pk: ("co_mat", "") for pk in ids.values()}
+    e = refused(services.attendance_record, actor=root_user, meeting=m, rows={**rows, ids["Phạm Thị Bốn"]: ("vang_co_ly_do", "Ốm")})
+    assert e[f"m{ids['Phạm Thị Bốn']}"] == ("Chủ trì: Phạm Thị Bốn được điểm danh vắng có lý do; chủ trì phải là đảng "
+                                            "viên có mặt (theo biên bản đã lưu; sửa biên bản trước nếu cần).")  # fmt: skip
+    assert e["votes_for"] == ("Số tán thành: tổng số biểu quyết (4) nhiều hơn số đảng viên có mặt (3) (theo biên bản "
+                              "đã lưu; sửa biên bản trước nếu cần).")  # fmt: skip
+    # Corrected in that order (minutes, then the roll call), it is accepted.
+    services.minutes_save(actor=root_user, meeting=m, data={"chair": ids["Nguyễn Văn Hùng"], "votes_for": 3})
+    m = services.attendance_record(actor=root_user, meeting=m, rows={**rows, ids["Phạm Thị Bốn"]: ("vang_co_ly_do", "Ốm")})
+    assert (m.present_count, m.votes_for, m.chair.full_name) == (3, 3, "Nguyễn Văn Hùng")
+
+
+def test_times_follow_each_other_on_the_meeting_day(cell, root_user):
+    m = plan(root_user, cell, D(2024, 3, 5))
+    day = D(2024, 3, 5)
+    cases = [
+        ({"started_at": at(day, 16), "ended_at": at(day, 16)}, "ended_at", "Kết thúc lúc: phải sau giờ bắt đầu."),
+        ({"started_at": at(day, 8), "ended_at": at(D(2024, 3, 6), 9)}, "ended_at",
+         "Kết thúc lúc: buổi sinh hoạt không kéo dài quá 24 giờ."),
+        ({"started_at": at(D(2024, 3, 4), 14)}, "started_at", "Bắt đầu lúc: khác ngày sinh hoạt (05/03/2024)."),
+        ({"ended_at": at(D(2031, 1, 1), 9)}, "ended_at", "Kết thúc lúc: khác ngày sinh hoạt (05/03/2024)."),
+        ({"started_at": "14:00"}, "started_at", "Bắt đầu lúc: ngày giờ không hợp lệ."),
+        ({"ended_at": dt.datetime(1, 1, 1)}, "ended_at", "Kết thúc lúc: ngày giờ không hợp lệ."),
+    ]  # fmt: skip
+    for data, field, message in cases:
+        assert refused(services.minutes_save, actor=root_user, meeting=m, data=data)[field] == message, data
+    m = services.minutes_save(actor=root_user, meeting=m, data={"started_at": dt.datetime(2024, 3, 5, 14),
+                                                                "ended_at": at(day, 15, 45)})  # a naive time is local
+    assert m.duration_minutes == 105
+
+
+def test_other_minutes_values_are_read_and_bounded_by_the_service(cell, root_user):
+    m = plan(root_user, cell, D(2024, 3, 5))
+    cases = [
+        ({"dues_amount": "1e6"}, "dues_amount", "Số tiền đảng phí thu được (đồng): không ghi số dạng lũy thừa"),
+        ({"dues_amount": -5}, "dues_amount", "Số tiền đảng phí thu được (đồng): không được âm."),
+        ({"dues_amount": "9" * 25}, "dues_amount", "Số tiền đảng phí thu được (đồng): số quá lớn"),
+        ({"dues_amount": 10**13}, "dues_amount", "Số tiền đảng phí thu được (đồng): số quá lớn (tối đa 999.999.999.999)."),
+        ({"dues_amount": "250.000,5"}, "dues_amount", "Số tiền đảng phí thu được (đồng): phải là số nguyên."),
+        ({"dues_collected": "false"}, "dues_collected", "Đã thu đảng phí: phải là có hoặc không."),
+        ({"resolution": 12}, "resolution", "Nghị quyết (kết luận) của chi bộ: phải là văn bản."),
+    ]  # fmt: skip
+    for data, field, message in cases:
+        assert refused(services.minutes_save, actor=root_user, meeting=m, data=data)[field].startswith(message), data
+    e = refused(services.minutes_save, actor=root_user, meeting=m, data={}, tasks=[{"content": "x" * 501}])
+    assert e["task0"] == "Nhiệm vụ 1: tối đa 500 ký tự."
+    m = services.minutes_save(actor=root_user, meeting=m, data={"dues_amount": "250.000"})
+    assert m.dues_amount == 250_000  # the Vietnamese way, as every form reads it
+
+
+def test_plan_and_grade_values_are_checked_by_the_service(cell, root_user):
+    def plan_data(**data):
+        return refused(services.meeting_plan, actor=root_user, organization=cell,
+                       data={"kind": "thuong_ky", "planned_at": at(D(2024, 3, 5)), **data})  # fmt: skip
+
+    assert plan_data(kind="hop_chi_bo")["kind"] == "Loại sinh hoạt: giá trị đã chọn không hợp lệ."
+    assert plan_data(planned_at="05/03/2024")["planned_at"] == "Thời gian: ngày giờ không hợp lệ."
+    assert plan_data(place="x" * 256)["place"] == "Địa điểm: tối đa 255 ký tự."
+    assert plan_data(kind="chuyen_de", topic="y" * 300)["topic"] == "Chuyên đề: tối đa 255 ký tự."
+    m = call(root_user, plan(root_user, cell, D(2024, 3, 5)), ALL_PRESENT)
+    for level in (None, 10**9, "abc"):
+        assert refused(services.grade, actor=root_user, meeting=m, level=level)["level"] == "Xếp loại: giá trị đã chọn không hợp lệ."
+    e = refused(services.grade, actor=root_user, meeting=m, level=GradeLevel.objects.get(code="tot"), upper=True, note="n" * 501)
+    assert e["note"] == "Nhận xét: tối đa 500 ký tự."
+    e = refused(services.attendance_record, actor=root_user, meeting=m,
+                rows={pk: ("vang_co_ly_do", "r" * 256) for pk in names_to_ids(m).values()})  # fmt: skip
+    assert any(v.endswith(": lý do vắng tối đa 255 ký tự.") for v in e.values())
+
+
+def test_the_minutes_of_an_impossible_record_are_not_printed(client, cell, people, root_user):
+    """A record saved before these rules (or written around the services) is shown with its problems, and its
+    DOCX is not produced until it is corrected."""
+    m = plan(root_user, cell, D(2024, 3, 5))
+    m = call(root_user, m, {**ALL_PRESENT, "Phạm Thị Bốn": "vang_co_ly_do"})
+    complete_minutes(root_user, m)
+    absent = names_to_ids(m)["Phạm Thị Bốn"]
+    Meeting.objects.filter(pk=m.pk).update(votes_for=45, chair_id=absent)
+    client.force_login(people.cell_secretary)
+    r = client.get(reverse("meetings:minutes_docx", args=[m.pk]))
+    assert r.status_code == 302 and r["Location"] == m.get_absolute_url()
+    page = client.get(m.get_absolute_url()).content.decode()
+    assert "Biên bản chưa hợp lệ" in page and "Tải biên bản (DOCX)" not in page
+    assert "Số tán thành: tổng số biểu quyết (45) nhiều hơn số đảng viên có mặt (3)." in page
+    assert "Chủ trì: Phạm Thị Bốn được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt." in page
+    client.get(reverse("meetings:minutes_docx", args=[m.pk]))
+    assert "Biên bản chưa hợp lệ, chưa tải được: " in client.get(m.get_absolute_url()).content.decode()
+    Meeting.objects.filter(pk=m.pk).update(votes_for=3, chair_id=names_to_ids(m)["Nguyễn Văn Hùng"])
+    r = client.get(reverse("meetings:minutes_docx", args=[m.pk]))
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_minutes_before_the_roll_call_print_the_counts_blank(client, cell, people, root_user):
+    import io
+
+    import docx
+
+    m = plan(root_user, cell, D(2024, 3, 5))
+    services.minutes_save(actor=root_user, meeting=m, data={"chair": names_to_ids(m)["Nguyễn Văn Hùng"]})
+    client.force_login(people.cell_secretary)
+    d = docx.Document(io.BytesIO(client.get(reverse("meetings:minutes_docx", args=[m.pk])).content))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "phải dự: ……; có mặt: ……; vắng có lý do: ……; vắng không lý do: ……;" in text
+    assert "Chủ trì: đồng chí Nguyễn Văn Hùng." in text
+
+
+def test_the_pages_show_why_an_impossible_record_is_refused(client, cell, people, root_user):
+    m = plan(root_user, cell, D(2024, 3, 5))
+    m = call(root_user, m, {**ALL_PRESENT, "Phạm Thị Bốn": "vang_co_ly_do"})
+    ids = names_to_ids(m)
+    client.force_login(people.cell_secretary)
+    url = reverse("meetings:minutes", args=[m.pk])
+    form = {"start_time": "14:00", "end_time": "15:45", "chair": ids["Phạm Thị Bốn"], "minutes_secretary": ids["Đỗ Văn Năm"],
+            "votes_for": "3", "votes_against": "1", "votes_abstain": "", "dues_amount": "180.000",
+            "nv-TOTAL_FORMS": "6", "nv-INITIAL_FORMS": "0", "nv-MIN_NUM_FORMS": "6", "nv-MAX_NUM_FORMS": "20"}  # fmt: skip
+    body = client.post(url, form).content.decode()
+    assert "Số tán thành: tổng số biểu quyết (4) nhiều hơn số đảng viên có mặt (3)." in body
+    assert "Chủ trì: Phạm Thị Bốn được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt." in body
+    body = client.post(url, {**form, "chair": ids["Nguyễn Văn Hùng"], "votes_for": "1e3", "end_time": "13:00"}).content.decode()
+    assert "Số tán thành: không ghi số dạng lũy thừa (như 1e5): hãy ghi đủ các chữ số." in body
+    body = client.post(url, {**form, "chair": ids["Nguyễn Văn Hùng"], "votes_for": "2", "end_time": "13:00"}).content.decode()
+    assert "Kết thúc lúc: phải sau giờ bắt đầu." in body
+    m.refresh_from_db()
+    assert m.chair_id is None and m.votes_for is None and m.dues_amount is None
+    r = client.post(url, {**form, "chair": ids["Nguyễn Văn Hùng"], "votes_for": "2"})
+    assert r.status_code == 302
+    m.refresh_from_db()
+    assert (m.votes_for, m.votes_against, m.dues_amount) == (2, 1, 180_000)
+    # The roll call page: the saved chair may not be marked absent.
+    data = {f"m{pk}": "co_mat" for pk in ids.values()}
+    data[f"m{ids['Nguyễn Văn Hùng']}"], data[f"r{ids['Nguyễn Văn Hùng']}"] = "vang_co_ly_do", "Ốm"
+    body = client.post(reverse("meetings:attendance", args=[m.pk]), data).content.decode()
+    assert "Chủ trì: Nguyễn Văn Hùng được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt" in body
+
+
+# --- Rules as dated data ------------------------------------------------------------------------------------
+
+
+def test_the_quality_criteria_are_those_in_force_on_the_meeting_date(cell, root_user, monkeypatch):
+    from dangbo.meetings import rules
+
+    assert rules.rules_on(D(2024, 3, 5)).source == "Hướng dẫn 12-HD/BTCTW, 06/7/2018"
+    stricter = rules.MeetingQualityRules(source="Hướng dẫn giả định, 01/04/2024", valid_from=D(2024, 4, 1),
+                                         min_attendance_percent=90.0, min_minutes=120)  # fmt: skip
+    monkeypatch.setattr(rules, "RULE_SETS", [*rules.RULE_SETS, stricter])
+    march = plan(root_user, cell, D(2024, 3, 5))
+    march = complete_minutes(root_user, call(root_user, march, ALL_PRESENT), minutes=100)
+    april = plan(root_user, cell, D(2024, 4, 5))
+    april = complete_minutes(root_user, call(root_user, april, ALL_PRESENT), minutes=100)
+    assert by_code(march)["thoi_gian"].passed is True and by_code(march)["thoi_gian"].label == "Thời gian sinh hoạt từ 90 phút trở lên"
+    assert by_code(april)["thoi_gian"].passed is False and by_code(april)["thoi_gian"].label == "Thời gian sinh hoạt từ 120 phút trở lên"
+    assert by_code(april)["ty_le"].label == "Tỷ lệ đảng viên dự họp trên 90%"
+    assert (march.criteria_passed, april.criteria_passed) == (6, 5)
+
+
+def test_the_removal_flag_counts_the_months_the_charter_says(cell, tree, people, root_user, monkeypatch):
+    from dangbo.members import rules
+
+    assert rules.removal_rules_on(D(2024, 12, 31)).absence_months == 3
+    for month in (1, 2, 4):
+        m = plan(root_user, cell, D(2024, month, 5))
+        call(root_user, m, {**ALL_PRESENT, "Đỗ Văn Năm": "vang_khong_ly_do"})
+    assert [n for _, _, n, _ in selectors.absentees(people.staff, 2024)] == [3]
+    later = rules.RemovalRules(source="Điều lệ giả định, 2024", valid_from=D(2024, 6, 1), absence_months=4)
+    monkeypatch.setattr(rules, "REMOVAL_RULE_SETS", [*rules.REMOVAL_RULE_SETS, later])
+    assert selectors.absentees(people.staff, 2024) == []  # 2024 is judged by the set in force at its end

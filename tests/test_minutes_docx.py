@@ -318,6 +318,10 @@ def test_helpers() -> None:
         {"dues_amount": -5},
         {"votes_against": -1},
         {"ended_at": dt.datetime(2013, 7, 10, 13, 0)},  # before the start
+        {"votes_for": 18, "votes_against": 2},  # 20 votes, 19 present
+        {"present": 20},  # present and absent do not add up to those expected
+        {"expected": None},  # a roll call with a present count but no expected count
+        {"expected": None, "present": None},  # no roll call, but absentees and a vote
     ],
 )
 def test_inconsistent_minutes_are_refused(changes: dict[str, object]) -> None:
@@ -326,10 +330,21 @@ def test_inconsistent_minutes_are_refused(changes: dict[str, object]) -> None:
 
 
 def test_lists_are_accepted_and_stored_as_tuples() -> None:
-    minutes = dataclasses.replace(FULL, excused=[["A", "ốm"]], unexcused=["B"], tasks=[["Việc", "C", None]])
+    minutes = dataclasses.replace(FULL, excused=[["A", "ốm"]], unexcused=["B"], tasks=[["Việc", "C", None]], present=20)
     assert minutes.excused == (("A", "ốm"),)
     assert minutes.unexcused == ("B",)
     assert minutes.tasks == (("Việc", "C", None),)
+
+
+def test_before_the_roll_call_the_counts_are_left_to_fill_in() -> None:
+    minutes = dataclasses.replace(EMPTY, expected=None, present=None)
+    assert (
+        "Thành phần: tổng số đảng viên của chi bộ: 9; phải dự: ……; có mặt: ……; vắng có lý do: ……; "
+        "vắng không lý do: ……; được miễn công tác và sinh hoạt đảng: 0; đang sinh hoạt tạm thời nơi khác: 0; "
+        "sinh hoạt tạm thời tại chi bộ: 0."
+    ) in text_of(minutes_docx(minutes)).splitlines()
+    with pytest.raises(ValueError):
+        dataclasses.replace(minutes, votes_for=3)  # no vote is possible before the roll call
 
 
 def _widths(doc) -> list[int]:

@@ -36,7 +36,18 @@ def test_cell_secretary_records_a_meeting(page, tree, people, make_member):
     expect(page.locator(".messages")).to_contain_text("Đã điểm danh: 2/3 đảng viên có mặt")
 
     page.click("a.btn:has-text('Biên bản')")
+    # An impossible record first: the chair was marked absent, 3 votes with 2 present, the end before the start.
     page.fill("#id_start_time", "14:00")
+    page.fill("#id_end_time", "13:30")
+    page.select_option("#id_chair", label="Phạm Thị Bốn")
+    page.fill("#id_votes_for", "3")
+    page.click("button:has-text('Lưu biên bản')")
+    errors = page.locator(".form-errors")
+    expect(errors).to_contain_text("Chủ trì: Phạm Thị Bốn được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt.")
+    expect(errors).to_contain_text("Số tán thành: tổng số biểu quyết (3) nhiều hơn số đảng viên có mặt (2).")
+    expect(errors).to_contain_text("Kết thúc lúc: phải sau giờ bắt đầu.")
+    page.screenshot(path=str(ARTIFACTS / "bien-ban-khong-hop-le.png"), full_page=True)
+    assert Meeting.objects.get().chair_id is None  # nothing saved
     page.fill("#id_end_time", "15:45")
     page.select_option("#id_chair", label="Nguyễn Văn Hùng")
     page.select_option("#id_minutes_secretary", label="Trần Thị Lan")
@@ -58,3 +69,14 @@ def test_cell_secretary_records_a_meeting(page, tree, people, make_member):
     page.screenshot(path=str(ARTIFACTS / "sinh-hoat-chi-tiet.png"), full_page=True)
     m = Meeting.objects.get()
     assert (m.present_count, m.base_count, m.duration_minutes, m.criteria_passed) == (2, 3, 105, 5)
+
+    # The roll call cannot make the saved minutes impossible: the chair may not be marked absent afterwards.
+    page.click("text=Điểm danh")
+    row = page.locator(".roll-row", has_text="Nguyễn Văn Hùng")
+    row.locator("label.pill", has_text="Vắng có lý do").click()
+    row.locator(".reason input").fill("Ốm")
+    page.click("button:has-text('Lưu điểm danh')")
+    expect(page.locator(".form-errors")).to_contain_text(
+        "Chủ trì: Nguyễn Văn Hùng được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt")
+    m.refresh_from_db()
+    assert (m.present_count, m.chair.full_name) == (2, "Nguyễn Văn Hùng")

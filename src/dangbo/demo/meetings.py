@@ -27,9 +27,9 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Max
 
-from dangbo.meetings import quality
 from dangbo.meetings.choices import MeetingKind, MeetingState, Presence
 from dangbo.meetings.models import Attendance, GradeLevel, Meeting, MeetingTask
+from dangbo.meetings.rules import rules_on
 from dangbo.members import lifecycle
 from dangbo.members.choices import MemberStatus, TransferKind, TransferState
 from dangbo.organizations.choices import CELL_KINDS, OrgKind, Position
@@ -495,7 +495,7 @@ def write(sim, now: dt.date, insert) -> dict:
             if unexcused and unexcused_months[(m, year)] < 2:
                 out[m] = (UNEXCUSED, "")
                 unexcused -= 1
-            elif streak.get(m, 0) < quality.MAX_EXCUSED_IN_A_ROW:
+            elif streak.get(m, 0) < rules_on(day).max_excused_in_a_row:
                 out[m] = (EXCUSED, rng.choice(REASONS))
         return out
 
@@ -559,6 +559,7 @@ def write(sim, now: dt.date, insert) -> dict:
                 continue
             if day.year != streak_year:
                 streak, streak_year = {}, day.year
+            rules = rules_on(day)
             start = dt.datetime(day.year, day.month, day.day, hour, minute)
             mid = next(next_id)
             if state == PLANNED:
@@ -595,7 +596,7 @@ def write(sim, now: dt.date, insert) -> dict:
                 w.attendance.append((mid, m, p[0], p[1]))
                 if p[0] == EXCUSED:
                     streak[m] = streak.get(m, 0) + 1
-                    long_streak |= streak[m] > quality.MAX_EXCUSED_IN_A_ROW
+                    long_streak |= streak[m] > rules.max_excused_in_a_row
                 else:
                     streak[m] = 0
                     unexcused_months[(m, day.year)] += 1
@@ -604,7 +605,7 @@ def write(sim, now: dt.date, insert) -> dict:
             n_unexcused = sum(p == UNEXCUSED for p, _ in absent.values())
             # Minutes.
             short = weak and rng.random() < 0.4
-            minutes = rng.randrange(55, 86, 5) if short else rng.randrange(90 if weak else 100, 151, 5)
+            minutes = rng.randrange(55, rules.min_minutes - 4, 5) if short else rng.randrange(rules.min_minutes if weak else 100, 151, 5)
             finish = start + dt.timedelta(minutes=minutes)
             results, news, study = texts(cell, day, this_month)
             missing = set(rng.sample(["results", "study", "votes", "tasks", "dues"], rng.choice((1, 1, 2))))
@@ -621,10 +622,10 @@ def write(sim, now: dt.date, insert) -> dict:
             per_member = 30_000 * 1.065 ** (day.year - 2010)
             amount = int(round(len(base) * per_member * rng.uniform(0.85, 1.15), -3))
             criteria = [
-                100 * n_present / len(base) > quality.MIN_ATTENDANCE,
-                n_unexcused == 0,
+                100 * n_present / len(base) > rules.min_attendance_percent,
+                n_unexcused <= rules.max_unexcused,
                 not long_streak,
-                minutes >= quality.MIN_MINUTES,
+                minutes >= rules.min_minutes,
                 not missing,
                 prepared and draft,
             ]
@@ -650,8 +651,22 @@ def write(sim, now: dt.date, insert) -> dict:
                 _thematic(w, rng, cell, day, start, finish, this_month, now, place, sec, dep, away,
                           next_id, path_on, workday, meeting_row)  # fmt: skip
         w.flush()
+
+    def expected_at(org_id, day) -> set[int]:
+        """Members of the committee's cells expected at its plenary on ``day`` (on the roll of a cell under it that
+        day, not exempted, not temporarily away — ``roll.roll``'s counted members, those attached aside)."""
+        top = path_on(org_id, day)
+        out = set()
+        for c in cells:
+            path = path_on(c.pk, day)
+            if top and path and path.startswith(top):
+                out.update(m for m, lo, hi, exempted, _ in c.periods
+                           if lo <= day and (hi is None or hi > day) and not exempted and not _away(away.get(m), day))  # fmt: skip
+        return out
+
     for org in committees:
-        _plenaries(w, rng, org, seats.get(org["id"], ()), now, following, next_id, path_on, workday, meeting_row)
+        _plenaries(w, rng, org, seats.get(org["id"], ()), now, following, next_id, path_on, workday, meeting_row,
+                   expected_at)  # fmt: skip
     w.close()
     return {**w.counts, "weak": sorted(WEAK), **notable}
 
@@ -709,7 +724,7 @@ def _thematic(w, rng, cell, day, start, finish, month, now, place, sec, dep, awa
     ))  # fmt: skip
 
 
-def _plenaries(w, rng, org, terms, now, following, next_id, path_on, workday, meeting_row):
+def _plenaries(w, rng, org, terms, now, following, next_id, path_on, workday, meeting_row, expected_at):
     """A grassroots committee's plenary meetings: the half-year review (July) and the year's review (December).
     The committee's roll is its cells' members: ``meetings.roll`` knows cells only, so no roll call is kept."""
     founded, ended = org["founding_date"], org["end_date"]
@@ -738,10 +753,15 @@ def _plenaries(w, rng, org, terms, now, following, next_id, path_on, workday, me
                 w.meetings.append(meeting_row(mid, org["id"], path, PLENARY, topic, month_day, start,
                                               f"Hội trường {org['host_unit']}", f"Hội nghị đảng bộ: {topic}.", state))  # fmt: skip
                 continue
+            # The secretary chairs and the deputy keeps the minutes, if expected at the meeting that day (not
+            # exempted, not away): a record never names a chair who could not be there (services.minutes_problems).
+            here = expected_at(org["id"], day)
+            chair = next((m for m in (*seat, *sorted(here)) if m in here), None)
+            secretary = next((m for m in (seat[1], *sorted(here)) if m in here and m != chair), None)
             w.meetings.append(meeting_row(
                 mid, org["id"], path, PLENARY, topic, month_day, start, f"Hội trường {org['host_unit']}",
                 f"Hội nghị đảng bộ: {topic}.", state, started=start, ended=start + dt.timedelta(minutes=rng.randrange(150, 211, 10)),
-                chair=seat[0], secretary=seat[1], prepared=True, draft=True,
+                chair=chair, secretary=secretary, prepared=True, draft=True,
                 results=f"Báo cáo của Ban Chấp hành Đảng bộ về kết quả {'6 tháng đầu năm' if month == 7 else 'năm'} {year}.",
                 news=rng.choice(NEWS_ALWAYS) + ".", opinions=rng.choice(OPINIONS),
                 resolution=f"Hội nghị thống nhất thông qua báo cáo và nghị quyết: {topic.lower()}.",

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
-from dangbo.core.forms import VNFormMixin
+from dangbo.core.forms import VNFormMixin, VNNumberField, check_model_numbers
 from dangbo.members.models import Member
 
 from .choices import Presence
 from .models import GradeLevel, Meeting
-from .services import MINUTES_FIELDS, PLAN_FIELDS
+from .services import MAX_DUES, MAX_VOTES, MINUTES_FIELDS, PLAN_FIELDS
 
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -82,8 +82,20 @@ class MemberChoice(forms.ModelChoiceField):
 
 
 class MinutesForm(VNFormMixin, forms.ModelForm):
+    """Parses the minutes; the rules (votes within the members present, the chair present …) are the service's."""
+
     start_time = TimeOfMeetingField(label="Bắt đầu lúc", required=False)
     end_time = TimeOfMeetingField(label="Kết thúc lúc", required=False)
+    dues_amount = VNNumberField(label="Số tiền đảng phí thu được (đồng)", required=False, whole=True, min_value=0,
+                                max_value=MAX_DUES, example="180.000")  # fmt: skip
+    votes_for = VNNumberField(label="Số tán thành", required=False, whole=True, min_value=0, max_value=MAX_VOTES,
+                              example="12")  # fmt: skip
+    votes_against = VNNumberField(label="Số không tán thành", required=False, whole=True, min_value=0,
+                                  max_value=MAX_VOTES, example="0")  # fmt: skip
+    votes_abstain = VNNumberField(label="Số không biểu quyết", required=False, whole=True, min_value=0,
+                                  max_value=MAX_VOTES, example="0")  # fmt: skip
+    # The service names the times as the model does; they are typed in these fields.
+    SERVICE_FIELDS = {"started_at": "start_time", "ended_at": "end_time"}
 
     class Meta:
         model = Meeting
@@ -103,7 +115,11 @@ class MinutesForm(VNFormMixin, forms.ModelForm):
         self.order_fields(["start_time", "end_time", "chair", "minutes_secretary"])
 
     def _post_clean(self):
-        pass
+        check_model_numbers(self)  # the columns' ranges; the other rules are the service's
+
+    def apply_error(self, error):
+        error.field_errors = {self.SERVICE_FIELDS.get(k, k): v for k, v in error.field_errors.items()}
+        super().apply_error(error)
 
 
 class TaskForm(VNFormMixin, forms.Form):

@@ -51,10 +51,10 @@ class Minutes:
     location: str = ""
     chair: str = ""  # names only: "đồng chí" is in the template
     secretary: str = ""
-    # Attendance.
+    # Attendance. ``expected`` and ``present`` are None before the roll call: the counts are left to fill in.
     total_members: int
-    expected: int  # phải dự
-    present: int  # có mặt, late arrivals included
+    expected: int | None  # phải dự
+    present: int | None  # có mặt, late arrivals included
     late: int = 0
     excused: tuple[tuple[str, str], ...] = ()  # (name, reason)
     unexcused: tuple[str, ...] = ()  # names
@@ -94,8 +94,18 @@ class Minutes:
         for label, value in counts.items():
             if value is not None and value < 0:
                 raise ValueError(f"{label}: không được âm ({value}).")
-        if self.late > self.present:
+        # The record must be possible: what a roll call adds up to, votes within those present.
+        called = self.expected is not None and self.present is not None
+        absent = len(self.excused) + len(self.unexcused)
+        if (self.expected is None) != (self.present is None) or (not called and (absent or self.late)):
+            raise ValueError("Số phải dự, số có mặt: cả hai cùng có (đã điểm danh) hoặc cùng để trống.")
+        if called and self.present + absent != self.expected:
+            raise ValueError("Số có mặt và số vắng: cộng lại phải bằng số phải dự.")
+        if self.late > (self.present or 0):
             raise ValueError("Số đi muộn: không được lớn hơn số có mặt.")
+        votes = [v for v in (self.votes_for, self.votes_against, self.votes_abstain) if v is not None]
+        if votes and (not called or sum(votes) > self.present):
+            raise ValueError("Biểu quyết: tổng số biểu quyết không được lớn hơn số có mặt.")
         if self.started_at and self.ended_at and _local(self.ended_at) < _local(self.started_at):
             raise ValueError("Giờ kết thúc: không được trước giờ bắt đầu.")
 
@@ -162,15 +172,15 @@ def minutes_context(m: Minutes) -> dict[str, object]:
         "chair_name": _clean(m.chair),  # under the signature: left empty to be written by hand
         "secretary_name": _clean(m.secretary),
         "total_members": m.total_members,
-        "expected": m.expected,
-        "present": m.present,
+        "expected": _count(m.expected),
+        "present": _count(m.present),
         "late": m.late,
-        "excused_count": len(m.excused),
+        "excused_count": len(m.excused) if m.present is not None else SHORT_BLANK,
         "excused_names": ", ".join(
             f"{_clean(name)} – {_clean(reason)}" if _clean(reason) else _clean(name)
             for name, reason in m.excused
         ),
-        "unexcused_count": len(m.unexcused),
+        "unexcused_count": len(m.unexcused) if m.present is not None else SHORT_BLANK,
         "unexcused_names": ", ".join(_clean(name) for name in m.unexcused),
         "exempted": m.exempted,
         "away": m.away,

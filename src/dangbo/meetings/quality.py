@@ -1,4 +1,5 @@
-"""The quality check of a regular cell meeting against the criteria of HD 12-HD/BTCTW (06/7/2018), DOMAIN §3.
+"""The quality check of a regular cell meeting against the criteria of the rule set in force on its date
+(``rules.py``: Hướng dẫn 12-HD/BTCTW, 06/7/2018), DOMAIN §3.
 
 Each criterion gives passed / failed / not yet known (None, e.g. before the roll call), with an explanation the
 secretary can act on. The criteria that need a judgement (content per the upper level's guidance, principles
@@ -7,13 +8,13 @@ respected, results of the resolution) are for the upper level's grade, which is 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from .choices import ATTENDED, MeetingKind, MeetingState, Presence
+from django.utils import timezone
 
-MIN_ATTENDANCE = 85.0  # per cent, strictly more
-MAX_EXCUSED_IN_A_ROW = 3  # in the calendar year
-MIN_MINUTES = 90
+from .choices import ATTENDED, MeetingKind, MeetingState, Presence
+from .rules import MeetingQualityRules, rules_on
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,18 @@ def excused_streaks(meeting) -> dict[int, int]:
     return streak
 
 
+def meeting_day(meeting) -> dt.date:
+    """The local date of the meeting (the day its rules, its roll and its minutes are of)."""
+    moment = meeting.planned_at
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
+def rules_of(meeting) -> MeetingQualityRules:
+    return rules_on(meeting_day(meeting))
+
+
 def criteria(meeting) -> list[Criterion]:
+    rules = rules_of(meeting)
     recorded = meeting.state == MeetingState.HELD and meeting.attendance.exists()
     rows = list(meeting.attendance.values_list("presence", flat=True)) if recorded else []
     base = len(rows)
@@ -78,22 +90,23 @@ def criteria(meeting) -> list[Criterion]:
     unexcused = sum(p == Presence.UNEXCUSED for p in rows)
     rate = 100 * present / base if base else None
     out = [
-        Criterion("ty_le", f"Tỷ lệ đảng viên dự họp trên {MIN_ATTENDANCE:g}%",
-                  None if rate is None else rate > MIN_ATTENDANCE,
+        Criterion("ty_le", f"Tỷ lệ đảng viên dự họp trên {rules.min_attendance_percent:g}%",
+                  None if rate is None else rate > rules.min_attendance_percent,
                   "" if rate is None else f"{present}/{base} đảng viên dự họp ({rate:.1f}%)".replace(".", ",")),
-        Criterion("khong_ly_do", "Không có đảng viên vắng mặt không có lý do", None if not recorded else unexcused == 0,
+        Criterion("khong_ly_do", "Không có đảng viên vắng mặt không có lý do",
+                  None if not recorded else unexcused <= rules.max_unexcused,
                   "" if not recorded else f"{unexcused} đảng viên vắng không lý do" if unexcused else ""),
     ]  # fmt: skip
     streaks = excused_streaks(meeting) if recorded else {}
-    long = {m: n for m, n in streaks.items() if n > MAX_EXCUSED_IN_A_ROW}
+    long = {m: n for m, n in streaks.items() if n > rules.max_excused_in_a_row}
     out.append(Criterion(
-        "co_ly_do", f"Không có đảng viên vắng có lý do quá {MAX_EXCUSED_IN_A_ROW} lần liên tiếp trong năm",
+        "co_ly_do", f"Không có đảng viên vắng có lý do quá {rules.max_excused_in_a_row} lần liên tiếp trong năm",
         None if not recorded else not long,
         "" if not long else f"{len(long)} đảng viên vắng có lý do {max(long.values())} lần liên tiếp",
     ))  # fmt: skip
     minutes = meeting.duration_minutes
-    out.append(Criterion("thoi_gian", f"Thời gian sinh hoạt từ {MIN_MINUTES} phút trở lên",
-                         None if minutes is None else minutes >= MIN_MINUTES,
+    out.append(Criterion("thoi_gian", f"Thời gian sinh hoạt từ {rules.min_minutes} phút trở lên",
+                         None if minutes is None else minutes >= rules.min_minutes,
                          "" if minutes is None else f"{minutes} phút"))  # fmt: skip
     missing = _minutes_missing(meeting) if meeting.state == MeetingState.HELD else None
     out.append(Criterion("bien_ban", "Biên bản ghi đầy đủ nội dung", None if missing is None else not missing,

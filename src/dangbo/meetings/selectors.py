@@ -27,17 +27,17 @@ from django.utils import timezone
 from dangbo.accounts import policy
 from dangbo.core.dates import today
 from dangbo.core.text import fold
+from dangbo.members.rules import removal_rules_on
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization, OrganizationLink
 from dangbo.organizations.paths import subtree_q
 
-from . import quality
 from .choices import MeetingKind, MeetingState, Presence
 from .models import Attendance, Meeting
+from .rules import rules_on
 
 HELD, NOT_RECORDED, NOT_HELD, FUTURE = "hop", "chua_nhap", "khong_hop", "sap_toi"
 CELL_LABELS = {HELD: "Đã họp", NOT_RECORDED: "Chưa nhập kết quả", NOT_HELD: "Không họp", FUTURE: ""}
-ABSENCE_MONTHS = 3
 
 
 def meeting_scope(actor):
@@ -160,15 +160,22 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
                 "status": max(counts, key=lambda k: counts[k]) if cells == 1 else None,
             })  # fmt: skip
         row.thematic = [thematic.get((g.pk, q), 0) for q in range(4)]
-        low = [m for m in row.months if m["rate"] is not None and m["rate"] <= quality.MIN_ATTENDANCE]  # criterion failed
+        low = [m for month, m in zip(months, row.months, strict=True)
+               if m["rate"] is not None and m["rate"] <= rules_on(month).min_attendance_percent]  # criterion failed
         row.weak = missed >= 2 * cells or bool(low)
         rows.append(row)
     return rows, months
 
 
+def absence_rules(year: int):
+    """The removal rule set that judges ``year``: the one in force at its end (today for the current year)."""
+    return removal_rules_on(min(dt.date(year, 12, 31), today()))
+
+
 def absentees(actor, year: int, *, root: Organization | None = None, action: str = policy.VIEW) -> list[tuple[int, str, int, str]]:
-    """Members absent without reason from regular meetings in ≥ 3 different months of ``year``:
-    (member id, name, months, cell name). The system flags; the cell considers (DOMAIN §2)."""
+    """Members absent without reason from regular meetings in as many different months of ``year`` as the
+    Charter's removal rule says (``members.rules.RemovalRules.absence_months``, 3): (member id, name, months,
+    cell name). The system flags; the cell considers (DOMAIN §2)."""
     members = policy.scope(actor, action, Attendance.member.field.related_model.objects.all())
     qs = Attendance.objects.filter(
         presence=Presence.UNEXCUSED, meeting__kind=MeetingKind.REGULAR, meeting__state=MeetingState.HELD,
@@ -180,7 +187,7 @@ def absentees(actor, year: int, *, root: Organization | None = None, action: str
     rows = (
         qs.values("member_id", "member__full_name")
         .annotate(n=Count("meeting__month", distinct=True), cell=Max("meeting__organization__name"))
-        .filter(n__gte=ABSENCE_MONTHS)
+        .filter(n__gte=absence_rules(year).absence_months)
         .order_by("-n", "member__name_sort")
     )
     return [(r["member_id"], r["member__full_name"], r["n"], r["cell"]) for r in rows[:500]]

@@ -24,6 +24,7 @@ from . import quality, selectors, services
 from .choices import MeetingKind, MeetingState
 from .forms import AttendanceForm, GradeForm, MinutesForm, PlanForm, TaskFormSet
 from .roll import LABELS, roll
+from .rules import rules_on
 
 
 def _meeting(request, pk) -> object:
@@ -95,7 +96,8 @@ def detail(request, pk):
     can_manage = services.can_manage(request.user, m.organization)
     attendance = list(m.attendance.select_related("member").order_by("member__name_sort"))
     return render(request, "meetings/detail.html", {
-        "m": m, "criteria": quality.criteria(m) if m.kind == MeetingKind.REGULAR else [],
+        "m": m, "criteria": quality.criteria(m) if m.kind == MeetingKind.REGULAR else [], "quality_rules": rules_on(day),
+        "problems": services.printable_problems(m) if m.state == MeetingState.HELD else {},
         "attendance": attendance, "tasks": m.tasks.select_related("member"), "can_manage": can_manage,
         "can_grade_upper": policy.can_grade_upper(request.user, m.organization) and m.state == MeetingState.HELD,
         "grade_form": GradeForm(), "is_past": day <= today(), "history": history_page(m),
@@ -183,9 +185,14 @@ def cancel(request, pk):
 
 @login_required
 def minutes_docx(request, pk):
+    """The minutes as a Word document — never of an impossible record: its problems are shown instead."""
     m = _meeting(request, pk)
     from .minutes_build import minutes_for
 
+    problems = services.printable_problems(m)
+    if problems:
+        messages.error(request, " ".join(["Biên bản chưa hợp lệ, chưa tải được:", *problems.values()]))
+        return redirect(m)
     return file_response(minutes_for(m), f"bien-ban-{m.pk}.docx")
 
 
@@ -202,4 +209,5 @@ def overview(request):
     return render(request, "meetings/overview.html", {
         "root": root, "offered": offered, "year": year, "rows": rows, "months": months, "absent": absent,
         "years": list(range(today().year, 2009, -1)), "weak": [r for r in rows if r.weak],
+        "quality_rules": rules_on(min(dt.date(year, 12, 31), today())), "absence_rules": selectors.absence_rules(year),
     })  # fmt: skip

@@ -227,6 +227,29 @@ def decision_rules_on(day: dt.date) -> DecisionRules:
     return in_force(DECISION_RULE_SETS, day)
 
 
+@dataclass(frozen=True)
+class RemovalRules(RuleSet):
+    """Removal from the rolls (xóa tên — not a discipline form, DOMAIN §2): the cell considers it for a member who
+    stopped attending party meetings, or did not pay dues, for this many months in a year without a valid reason.
+    The system flags candidates; people decide. Months are counted in the calendar year [I: "trong năm"], absences
+    and unpaid dues separately (dues are not recorded yet; whether the text adds them up is [U])."""
+
+    absence_months: int = 3  # months with an unexcused absence from the cell's regular meeting
+    unpaid_dues_months: int = 3
+
+
+# The Charter fixes the rule (Điều lệ Đảng 2011, Điều 8 — the article number from secondary sources [U]); the
+# Charter-implementation rules repeat it in the same words [C for QĐ 29 and QĐ 24, DOMAIN-SOURCES §4.3; QĐ 294's
+# wording was not retrieved, U]. Newest last.
+REMOVAL_RULE_SETS = [
+    RemovalRules(source="Điều lệ Đảng (Đại hội XI, 19/01/2011), Điều 8", valid_from=dt.date(2011, 1, 19)),
+]
+
+
+def removal_rules_on(day: dt.date) -> RemovalRules:
+    return in_force(REMOVAL_RULE_SETS, day)
+
+
 def full_months(start: dt.date, end: dt.date) -> int:
     """Whole calendar months from ``start`` to ``end``."""
     months = (end.year - start.year) * 12 + end.month - start.month
