@@ -362,6 +362,26 @@ def test_attendance_is_the_roll_of_the_cell_on_the_day(data):
     assert not Meeting.objects.filter(kind="toan_the", attendance__isnull=False).exists()
 
 
+def test_no_meeting_record_is_impossible(data):
+    """The demo's minutes follow the rules the services enforce (meetings.services.minutes_problems): votes
+    within the members present, chair and minutes secretary present (a plenary's: expected that day)."""
+    from django.db.models import Exists, F, OuterRef
+
+    from dangbo.meetings.models import Attendance, Meeting
+    from dangbo.meetings.services import printable_problems
+
+    held = Meeting.objects.filter(state="da_hop")
+    present = Attendance.objects.filter(meeting=OuterRef("pk"), presence__in=["co_mat", "di_muon"])
+    called = held.filter(Exists(Attendance.objects.filter(meeting=OuterRef("pk"))))
+    assert not called.annotate(v=F("votes_for") + F("votes_against") + F("votes_abstain")).filter(v__gt=F("present_count")).exists()
+    assert not called.exclude(chair=None).exclude(Exists(present.filter(member=OuterRef("chair")))).exists()
+    assert not called.exclude(minutes_secretary=None).exclude(Exists(present.filter(member=OuterRef("minutes_secretary")))).exists()
+    assert not held.exclude(Exists(Attendance.objects.filter(meeting=OuterRef("pk")))).exclude(votes_for=None).exists()
+    sample = _sample_ids(held.filter(kind="toan_the"), 60, seed=7) + _sample_ids(held, 40, seed=7)
+    for m in Meeting.objects.filter(pk__in=sample).select_related("organization"):
+        assert printable_problems(m) == {}, (m.pk, printable_problems(m))
+
+
 def test_this_month_and_next_month(data):
     from dangbo.meetings.models import Meeting
 
