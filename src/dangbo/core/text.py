@@ -17,6 +17,8 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
+from .formats import so
+
 # The legacy Ð/ð are the letter Đ/đ: every input is stored with Đ/đ.
 _LEGACY = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ"})
 
@@ -262,8 +264,6 @@ def read_number(
     ``(number, None)`` — an int when ``whole`` — or ``(None, "Nhãn: vấn đề.")``. Empty (None or blank text) is
     ``(None, None)``, or the "không được để trống" problem when ``required``. The range is checked on the
     number as read, before anything rounds or stores it."""
-    from dangbo.core.templatetags.vn import so
-
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, f"{label}: không được để trống." if required else None
     try:
