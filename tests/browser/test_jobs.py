@@ -1,7 +1,7 @@
 """A background job in a real browser: an administrator starts it from the jobs page, its page updates itself
 (htmx polling, no reload, no inline script under the Content-Security-Policy) while the database backend's worker
 loop runs it, reaches 100 %, shows the result, and stops asking. The worker runs in a thread of the test process
-(see tests/test_jobs.py for why); the job waits at each step until the browser has shown it."""
+(see tests/jobs/test_jobs.py for why); the job waits at each step until the browser has shown it."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from dangbo.jobs import registry, runner
 from dangbo.jobs.policies import admins_only
+from tests.jobs.test_jobs import Steps, worker_thread
 
-from ..test_jobs import Steps, worker_thread
 from .conftest import login
 from .test_csp import violations  # noqa: F401  (fixture)
 

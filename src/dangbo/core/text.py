@@ -38,7 +38,7 @@ _LEGACY = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ"})
 # letters they decide nothing.
 # The parts are joined by " ". Both separators sort below every weight, so at each level a shorter part sorts
 # first, and a part decides before the next one: "Trần Anh" (no middle name) < "Đinh Ảnh Anh". PostgreSQL's
-# "vi-x-icu" collation checks it (tests/test_text.py). Unlike ICU: characters outside the tables below (other
+# "vi-x-icu" collation checks it (tests/core/test_text.py). Unlike ICU: characters outside the tables below (other
 # scripts, rare symbols, rare diacritics) sort after the listed ones by code point.
 
 # Primary weights in ICU's order (read from PostgreSQL 15's "vi-x-icu", ICU 72): space, punctuation, digits,

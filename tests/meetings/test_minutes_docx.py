@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from dangbo.meetings.minutes_docx import Minutes, clock, duration, minutes_docx, paragraphs
-from tests.test_letters import text_of
+from tests.members.test_letters import text_of
 
 FULL = Minutes(
     superior_body="ĐẢNG BỘ SỞ Y TẾ",

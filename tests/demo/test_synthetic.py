@@ -65,7 +65,7 @@ def test_every_member_has_a_history_and_the_roll_matches_the_status(loaded):
 
 
 def test_every_event_that_needs_a_decision_has_one_of_a_competent_body(loaded):
-    from .conftest import misjudged_events
+    from tests.conftest import misjudged_events
 
     assert misjudged_events(MemberEvent.objects.all()) == []
     decided = MemberEvent.objects.exclude(decision_level="")

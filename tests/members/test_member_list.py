@@ -63,7 +63,7 @@ def test_results_are_in_vietnamese_name_order(client, people, crowd):
 
 def test_the_list_pages_through_names_in_icu_vietnamese_order(client, settings, tree, people, make_member):
     """Given name, middle names, family name, each compared whole (letters, then tones, then case) — the order of
-    ICU's "vi" collation (tests/test_text.py) — across keyset pages; the caption says so."""
+    ICU's "vi" collation (tests/core/test_text.py) — across keyset pages; the caption says so."""
     typed = ["Đinh Ảnh Anh", "Trần Anh", "Nguyễn Văn Ðức", "Nguyễn Văn Dũng", "Phạm Ức", "Trần Thị Hòa",
              "Trần Thị Hoà", "Lê Thị Thủ Hương", "Lê Thị Thu Hường", "Lê Thị Thù Hương", "Vũ Đức", "Anh", "Lê Anh Đức"]  # fmt: skip
     for name in typed:

@@ -12,8 +12,7 @@ from dangbo.members import lifecycle, selectors_history
 from dangbo.members import services as member_services
 from dangbo.members.models import Member
 from dangbo.members.selectors_history import alerts
-
-from .conftest import admission_decision, member_data
+from tests.conftest import admission_decision, member_data
 
 D = dt.date
 ON = D(2024, 6, 3)

@@ -33,7 +33,7 @@ from django.urls import reverse
 from dangbo.core import backup, clientip, health
 from dangbo.core.logging import RedactPersonalData, StructuredFormatter
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = PG_URL.startswith(("postgres://", "postgresql://"))
 

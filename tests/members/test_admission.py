@@ -17,8 +17,7 @@ from dangbo.members import admission, lifecycle, selectors_history
 from dangbo.members import services as member_services
 from dangbo.members.models import Candidate, Member
 from dangbo.members.rules import add_months, rules_on
-
-from .conftest import BY_UPPER, decided, member_data
+from tests.conftest import BY_UPPER, decided, member_data
 
 D = dt.date
 
@@ -233,7 +232,7 @@ def test_vote_counts_saved_only_when_possible_and_ticked_only_at_two_thirds(read
 
 
 def test_introducers_must_be_official_members_on_the_day_the_cell_considers_the_case(ready, tree, root_user):
-    from .conftest import admission_decision
+    from tests.conftest import admission_decision
 
     newcomer = member_services.member_create(
         actor=root_user, since=D(2023, 1, 10), admission=admission_decision("30-QĐ/ĐU"),

@@ -16,8 +16,7 @@ from dangbo.meetings import quality, selectors, services
 from dangbo.meetings.models import Attendance, GradeLevel, Meeting, MeetingTask
 from dangbo.meetings.roll import roll
 from dangbo.members import lifecycle
-
-from .conftest import decided
+from tests.conftest import decided
 
 D = dt.date
 

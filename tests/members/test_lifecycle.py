@@ -19,8 +19,7 @@ from dangbo.organizations import restructure
 from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization, OrganizationLink, Term
-
-from .conftest import admission_decision, decided, member_data
+from tests.conftest import admission_decision, decided, member_data
 
 D = dt.date
 

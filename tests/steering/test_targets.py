@@ -23,8 +23,7 @@ from dangbo.organizations.choices import OrgKind
 from dangbo.steering import sources, targets
 from dangbo.steering.choices import TargetStatus
 from dangbo.steering.models import Assignment, Commune, Contribution, Programme, Target, TargetValue, Task
-
-from .conftest import admission_decision, member_data
+from tests.conftest import admission_decision, member_data
 
 D = dt.date
 TERM_START, TERM_END = D(2020, 10, 1), D(2025, 10, 1)

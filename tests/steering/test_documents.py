@@ -445,7 +445,7 @@ SQLITE_SCRIPT = textwrap.dedent("""
     p = org_services.organization_create(actor=root, parent=None, data={"name": "Đảng bộ tỉnh", "code": "T", "kind": "tinh"})
     org_services.term_create(actor=root, organization=p, name="2020–2025", start_date=__import__("datetime").date(2020, 8, 1))
     sys.path.insert(0, sys.argv[2])
-    from test_steering_documents import _allocate, _concurrently, _issue
+    from test_documents import _allocate, _concurrently, _issue
     n = int(sys.argv[1])
     numbers, errors = _concurrently(n, _issue(p, root))
     counted, errors2 = _concurrently(n, _allocate(p))

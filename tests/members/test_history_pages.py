@@ -15,8 +15,7 @@ from dangbo.members.models import Candidate, Member, MemberEvent, Transfer
 from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization
-
-from .conftest import BY_UPPER, decided
+from tests.conftest import BY_UPPER, decided
 
 D = dt.date
 LETTER_BY = {"issuer_level": "co_so", "issuer": "Đảng ủy Sở Y tế"}
@@ -195,7 +194,7 @@ def test_restructure_page_moves_and_refuses_dissolving_an_organization_with_memb
 
 
 def test_a_member_arriving_from_outside_is_received_with_a_transfer_in(client, tree, people):
-    from .conftest import member_data
+    from tests.conftest import member_data
 
     client.force_login(people.secretary_a)
     data = {k: (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v.pk if hasattr(v, "pk") else v)
@@ -359,8 +358,7 @@ def test_the_dossier_page_refuses_impossible_votes_and_saves_nothing(client, tre
 def test_the_dossier_page_refuses_a_probationary_introducer(client, tree, people, root_user):
     from dangbo.members import admission
     from dangbo.members import services as member_services
-
-    from .conftest import admission_decision, member_data
+    from tests.conftest import admission_decision, member_data
 
     young = member_services.member_create(
         actor=root_user, since=today() - dt.timedelta(days=30), admission=admission_decision(),

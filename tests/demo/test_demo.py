@@ -79,8 +79,7 @@ def test_2013_the_bloc_has_59_grassroots_organizations_and_about_6000_members(da
 
 def test_every_event_that_needs_a_decision_has_one_of_a_competent_body(data):
     from dangbo.members.models import MemberEvent
-
-    from .conftest import misjudged_events
+    from tests.conftest import misjudged_events
 
     assert misjudged_events(MemberEvent.objects.all()) == []
     levels = dict(MemberEvent.objects.exclude(decision_level="").values_list("kind").annotate(n=Count("id")))

@@ -10,7 +10,7 @@ locked" instead of waiting). The job functions of these tests stop at each step 
 (``Steps``), so the two threads never use the database at the same moment and what the test sees is exact. On
 PostgreSQL every thread has its own connection, as in production. The tests that kill a worker, and the Redis one,
 run the real ``dangbo worker`` command in subprocesses against a database of their own (an SQLite file in a
-temporary data directory, or a PostgreSQL database created for the test), like tests/test_operations.py.
+temporary data directory, or a PostgreSQL database created for the test), like tests/core/test_operations.py.
 """
 
 from __future__ import annotations
@@ -38,8 +38,7 @@ from dangbo.jobs.choices import JobState
 from dangbo.jobs.models import Job, WorkerHeartbeat
 from dangbo.jobs.policies import staff_over_scope
 from dangbo.jobs.registry import JobResult
-
-from .test_operations import ON_POSTGRES, REPO, Site, _wait_for
+from tests.core.test_operations import ON_POSTGRES, REPO, Site, _wait_for
 
 
 class Steps:
