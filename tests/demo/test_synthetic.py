@@ -13,8 +13,8 @@ from dangbo.core.dates import today
 from dangbo.demo.synthetic import load_synthetic
 from dangbo.members import asof, lifecycle
 from dangbo.members.choices import ACTIVE_STATUSES, EventKind, MemberStatus
+from dangbo.members.counts import recount
 from dangbo.members.models import Member, MemberEvent, MemberPeriod, Transfer
-from dangbo.organizations.counts import recount
 from dangbo.organizations.models import Organization, OrganizationLink
 
 N = 4000

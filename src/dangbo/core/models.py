@@ -32,3 +32,33 @@ class DayOff(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} – {self.name}"
+
+
+# --- Dated rows -------------------------------------------------------------------------------------------------
+# A row valid from ``valid_from`` (included; empty: since always) to ``valid_to`` (excluded; empty: still valid).
+
+
+def valid_on(on, prefix: str = "") -> models.Q:
+    """Q: the dated row is valid on the day ``on``."""
+    Q = models.Q
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": on})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": on})
+    )
+
+
+def overlapping(start, end, prefix: str = "") -> models.Q:
+    """Q: the dated row is valid on at least one day of [start, end]."""
+    Q = models.Q
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": end})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": start})
+    )
+
+
+class DatedQuerySet(models.QuerySet):
+    """``.valid_on(day)`` and ``.overlapping(start, end)`` for models with ``valid_from``/``valid_to``."""
+
+    def valid_on(self, on):
+        return self.filter(valid_on(on))
+
+    def overlapping(self, start, end):
+        return self.filter(overlapping(start, end))

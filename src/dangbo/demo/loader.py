@@ -41,7 +41,7 @@ from dangbo.accounts.choices import Role
 from dangbo.accounts.models import RoleAssignment, User
 from dangbo.core.dates import add_months, add_years, today
 from dangbo.core.workdays import WorkCalendar
-from dangbo.members import decisions, history, lifecycle
+from dangbo.members import counts, decisions, history, lifecycle
 from dangbo.members.choices import (
     DecisionLevel,
     Degree,
@@ -55,7 +55,7 @@ from dangbo.members.choices import (
 )
 from dangbo.members.models import Member, MemberEvent, MemberPeriod, Transfer
 from dangbo.members.services import derived_columns
-from dangbo.organizations import counts, restructure
+from dangbo.organizations import restructure
 from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind, Position
 from dangbo.organizations.models import CommitteeSeat, Organization, OrganizationLink, Term

@@ -594,7 +594,7 @@ def member_rows(
 
 
 def count_members(plan: Plan, history: History) -> None:
-    """Fill the organizations' member counts (what ``organizations.counts.recount`` computes from the member
+    """Fill the organizations' member counts (what ``members.counts.recount`` computes from the member
     rows, without the 350,000 single-row updates at national scale)."""
     from collections import Counter
 

@@ -7,6 +7,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Sinh hoạt chi bộ"
 
     def ready(self):
+        from dangbo.core.registries import PATH_TABLES
+        from dangbo.organizations.restructure import PathTable
+
+        # Meetings on or after a move are held in the organization's new place; earlier ones stay where it was.
+        PATH_TABLES.register("meetings.Meeting", PathTable("meetings.Meeting", dated_by="planned_at__date"))
         from dangbo.members.selectors_history import register_removal_signal
 
         from .selectors import absence_alerts

@@ -6,4 +6,12 @@ class Config(AppConfig):
     label = "members"
 
     def ready(self):
-        from . import policies  # noqa: F401 - registers the policies of this app's models
+        from dangbo.core.registries import DISSOLVE_CHECKS, PATH_TABLES
+        from dangbo.organizations.restructure import PathTable
+
+        from . import lifecycle, policies  # noqa: F401 - policies registers the policies of this app's models
+
+        # A member's org_path is where the member stands today; the roll periods are cut on the date of a move.
+        PATH_TABLES.register("members.Member", PathTable("members.Member"))
+        PATH_TABLES.register("members.MemberPeriod", PathTable("members.MemberPeriod", repath=lifecycle.split_periods_at_move))
+        DISSOLVE_CHECKS.register("members.on_roll", lifecycle.members_on_roll)

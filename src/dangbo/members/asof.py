@@ -18,8 +18,6 @@ opening + increases − decreases = closing.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -29,7 +27,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Whe
 from dangbo.core.dates import add_years
 from dangbo.organizations.models import Organization, OrganizationLink
 from dangbo.organizations.paths import subtree_q
-from dangbo.organizations.selectors import valid_on
+from dangbo.organizations.tree import in_subtree, link_periods, path_on, path_periods, valid_on  # noqa: F401
 
 from .choices import AGE_BAND_LIMITS, AgeBand, EventKind, Gender, MemberStatus, PoliticalTheory
 from .models import MemberPeriod
@@ -53,47 +51,6 @@ DECREASES = [
     ("khai_tru", "Khai trừ", (K.EXPULSION,)),
     ("ra_khoi_dang", "Xin ra khỏi Đảng", (K.RESIGNATION,)),
 ]
-
-
-Period = tuple[dt.date | None, dt.date | None, str]  # (valid from, valid to — not included, path)
-
-
-def link_periods(org_ids) -> Callable[[int], Sequence[Period]]:
-    """The path periods of the given organizations, oldest first, in one query: ``periods(org_id)``
-    (also the ``links`` of ``history.replay``)."""
-    by_org: dict[int, list[Period]] = defaultdict(list)
-    rows = OrganizationLink.objects.filter(organization_id__in=set(org_ids)).order_by("valid_from", "id")
-    for org_id, valid_from, valid_to, path in rows.values_list("organization_id", "valid_from", "valid_to", "path"):
-        by_org[org_id].append((valid_from, valid_to, path))
-    for periods in by_org.values():
-        periods.sort(key=lambda p: p[0] or dt.date.min)
-    return lambda org_id: by_org.get(org_id, ())
-
-
-def path_periods(org: Organization) -> list[Period]:
-    """One organization's path periods, oldest first."""
-    return list(link_periods([org.pk])(org.pk))
-
-
-def path_on(org: Organization, on: dt.date) -> str | None:
-    """The organization's path on a date (None if it did not exist then)."""
-    for valid_from, valid_to, path in path_periods(org):
-        if (valid_from is None or valid_from <= on) and (valid_to is None or valid_to > on):
-            return path
-    return None
-
-
-def in_subtree(org: Organization, prefix: str = "") -> Q:
-    """Q: the period row (``prefix`` for a related row) lies in ``org``'s subtree of its time."""
-    parts = []
-    for valid_from, valid_to, path in path_periods(org):
-        q = subtree_q(path, f"{prefix}org_path")
-        if valid_from:
-            q &= Q(**{f"{prefix}valid_from__gte": valid_from})
-        if valid_to:
-            q &= Q(**{f"{prefix}valid_from__lt": valid_to})
-        parts.append(q)
-    return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
 def on_roll(on: dt.date) -> Q:

@@ -11,21 +11,26 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
 
 from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.policies import subtree_q
 from dangbo.core.text import clean_text
 from dangbo.core.workdays import add_working_days
-from dangbo.organizations import counts
+from dangbo.organizations import restructure
+from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
 
-from . import decisions, history
+from . import counts, decisions, history
 from .asof import link_periods
 from .choices import (
+    ACTIVE_STATUSES,
     DecisionLevel,
     DisciplineForm,
     EventKind,
@@ -439,3 +444,83 @@ def temporary_end(*, actor, transfer: Transfer, date: dt.date) -> Transfer:
     rebuild(member)
     _audit_event(actor, member, event, before)
     return transfer
+
+
+# --- Restructuring with members (the tree-only part is organizations.restructure) ---------------------------------
+
+
+def split_periods_at_move(old_path: str, new_path: str, date: dt.date) -> int:
+    """A subtree moved from ``old_path`` to ``new_path`` on ``date`` (registered in ``PATH_TABLES``): the roll
+    periods running on the date are cut there and continue with the new path; later periods just take the new path.
+    The same rows as re-deriving each member from its events; returns the number of periods cut."""
+    scope = MemberPeriod.objects.filter(subtree_q(old_path, "org_path"))
+    running = list(scope.filter(valid_from__lt=date).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=date)))
+    successors = [
+        MemberPeriod(
+            member_id=p.member_id, organization_id=p.organization_id,
+            org_path=new_path + p.org_path[len(old_path):], status=p.status, exempted=p.exempted,
+            valid_from=date, valid_to=p.valid_to, start_kind=K.RESTRUCTURE_MOVE, end_kind=p.end_kind,
+        )
+        for p in running
+    ]  # fmt: skip
+    MemberPeriod.objects.filter(pk__in=[p.pk for p in running]).update(valid_to=date, end_kind=K.RESTRUCTURE_MOVE)
+    scope.filter(valid_from__gte=date).update(org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1)))
+    MemberPeriod.objects.bulk_create(successors, batch_size=2000)
+    return len(running)
+
+
+def members_on_roll(org: Organization) -> str | None:
+    """Why ``org`` cannot be dissolved yet (``DISSOLVE_CHECKS``): members still on its roll or in transit from it."""
+    n = Member.objects.filter(organization=org, status__in=[*ACTIVE_STATUSES, MemberStatus.IN_TRANSIT]).count()
+    return f"«{org}» còn {n} đảng viên; hãy chuyển sinh hoạt cho đảng viên trước." if n else None
+
+
+@transaction.atomic
+def members_move(*, actor, members, cell: Organization, date: dt.date, decision_no: str = "") -> int:
+    """Move members to ``cell`` by a restructuring decision (one "sắp xếp" event each)."""
+    if cell.kind not in CELL_KINDS:
+        raise ApplicationError("Nơi đến phải là một chi bộ.", field_errors={"cell": "Chi bộ: phải là chi bộ."})
+    n = 0
+    for member in members:
+        event_record(
+            actor=actor, member=member, kind=K.RESTRUCTURE_MOVE, date=date, organization=cell,
+            decision_no=decision_no,
+        )  # fmt: skip
+        n += 1
+    return n
+
+
+@transaction.atomic
+def organization_merge(
+    *, actor, sources: list[Organization], target: Organization, date: dt.date, decision_no: str = ""
+) -> Organization:
+    """Merge ``sources`` into ``target`` (hợp nhất/sáp nhập): their sub-organizations move under the target,
+    their members into the target cell, then each source ends."""
+    for src in sources:
+        src = Organization.objects.get(pk=src.pk)
+        if src.pk == target.pk or target.path.startswith(src.path):
+            raise ApplicationError("Tổ chức nhận phải khác và không nằm dưới tổ chức được hợp nhất.")
+        for child in src.children.filter(end_date__isnull=True):
+            restructure.organization_move(actor=actor, organization=child, new_parent=target, date=date, decision_no=decision_no)
+        members = Member.objects.filter(organization=src, status__in=ACTIVE_STATUSES)
+        if members.exists():
+            if not target.is_cell:
+                raise ApplicationError(f"«{src}» có đảng viên: tổ chức nhận phải là một chi bộ.")
+            members_move(actor=actor, members=list(members), cell=target, date=date, decision_no=decision_no)
+        restructure.organization_dissolve(actor=actor, organization=src, date=date, decision_no=decision_no)
+    return target
+
+
+@transaction.atomic
+def organization_split(
+    *, actor, source: Organization, data: dict, members, date: dt.date, decision_no: str = ""
+) -> Organization:
+    """Split off a new organization beside ``source`` (tách): found it and move the chosen members to it."""
+    data = {**data, "founding_date": date, "founding_decision_no": decision_no}
+    new = org_services.organization_create(actor=actor, parent=source.parent, data=data)
+    members = list(members)
+    if any(m.organization_id != source.pk for m in members):
+        raise ApplicationError("Chỉ chuyển được đảng viên của tổ chức được tách.")
+    if members:
+        members_move(actor=actor, members=members, cell=new, date=date, decision_no=decision_no)
+    return new

@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from dangbo.core.fields import BinaryCharField
-from dangbo.core.models import BaseModel
+from dangbo.core.models import BaseModel, DatedQuerySet
 from dangbo.core.text import NAME_SORT_LENGTH
 
 from .choices import (
@@ -185,6 +185,8 @@ class MemberPeriod(models.Model):
     valid_to = models.DateField(null=True, blank=True)  # exclusive; empty = still open
     start_kind = models.CharField(max_length=20, choices=EventKind.choices)
     end_kind = models.CharField(max_length=20, choices=EventKind.choices, blank=True)
+
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["member", "valid_from"]

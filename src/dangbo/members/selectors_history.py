@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from dangbo.accounts import policy
 from dangbo.accounts.choices import Role
 from dangbo.core.dates import add_months, add_years, today
+from dangbo.core.registries import ALERT_SOURCES, REMOVAL_SIGNALS
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.models import Organization
 
@@ -172,7 +173,7 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
         day = add_years(m.admission_decision_date, years)
         out.append(Alert("info", f"{m.full_name}: đủ {years} năm tuổi Đảng ngày {day:%d/%m/%Y} — đề nghị tặng Huy hiệu {years} năm tuổi Đảng", m.get_absolute_url(), day))
     out.extend(removal_candidates(actor, on=on))
-    for source in _ALERT_SOURCES:
+    for source in ALERT_SOURCES:
         out.extend(source(actor, on))
     out.sort(key=lambda a: (a.level != "warn", a.due or dt.date.max))
     return out[:limit]
@@ -184,23 +185,16 @@ def removal_candidates(actor, *, on: dt.date) -> list[Alert]:
     meetings register absences (``meetings.selectors.absence_alerts``); dues are not recorded yet, so they
     flag nothing (rather than guessing)."""
     out: list[Alert] = []
-    for fn in _REMOVAL_PROVIDERS:
+    for fn in REMOVAL_SIGNALS:
         out.extend(fn(actor, on))
     return out
 
 
-# Other modules (cell meetings: absences; dues: unpaid months) register a function (actor, on) → [Alert].
-_REMOVAL_PROVIDERS: list = []
 
 
 def register_removal_signal(fn) -> None:
-    _REMOVAL_PROVIDERS.append(fn)
-
-
-# Other reminders for the home page (directing work: task deadlines) — a function (actor, on) → [Alert].
-_ALERT_SOURCES: list = []
+    REMOVAL_SIGNALS.register(f"{fn.__module__}.{fn.__qualname__}", fn)
 
 
 def register_alert_source(fn) -> None:
-    _ALERT_SOURCES.append(fn)
-
+    ALERT_SOURCES.register(f"{fn.__module__}.{fn.__qualname__}", fn)

@@ -19,9 +19,9 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import full_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.text import clean_text, fold, name_sort_key
-from dangbo.organizations import counts
 from dangbo.organizations.choices import CELL_KINDS
 
+from . import counts
 from .choices import MemberStatus
 from .models import Member
 from .rules import full_months, rules_on

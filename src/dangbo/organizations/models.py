@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 
 from dangbo.core.fields import BinaryCharField
-from dangbo.core.models import BaseModel
+from dangbo.core.models import BaseModel, DatedQuerySet
 
 from .choices import CELL_KINDS, GRASSROOTS_KINDS, OrgKind, Position
 
@@ -38,7 +38,7 @@ class Organization(BaseModel):
         help_text="Ngày trong tháng chi bộ sinh hoạt thường kỳ (1–28), để gợi ý khi lập kế hoạch.",
     )  # fmt: skip
     # Members on the active roll of the whole subtree, kept by members/services.py in the same transaction as
-    # each change (and rebuilt by organizations.counts.recount): tree pages read them instead of aggregating.
+    # each change (and rebuilt by members.counts.recount): tree pages read them instead of aggregating.
     official_count = models.PositiveIntegerField("Đảng viên chính thức", default=0, editable=False)
     probationary_count = models.PositiveIntegerField("Đảng viên dự bị", default=0, editable=False)
 
@@ -114,6 +114,8 @@ class OrganizationLink(models.Model):
     decision_no = models.CharField("Số quyết định", max_length=100, blank=True)
     name = models.CharField("Tên trong thời kỳ", max_length=255, blank=True)
     path = BinaryCharField("Đường dẫn trong thời kỳ", max_length=255, default="")
+
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "quan hệ trực thuộc"

@@ -13,9 +13,12 @@ Members moved between cells (merge, split) get a "chuyển theo sắp xếp tổ
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from dangbo.accounts import policy
@@ -23,15 +26,39 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.core.templatetags.vn import ngay
+from dangbo.core.formats import ngay
+from dangbo.core.registries import DISSOLVE_CHECKS, PATH_TABLES
 from dangbo.core.text import clean_text, fold
-from dangbo.members.choices import ACTIVE_STATUSES, MemberStatus
 
-from . import counts
-from .choices import ALLOWED_PARENTS, CELL_KINDS, OrgKind
+from .choices import ALLOWED_PARENTS, OrgKind
 from .models import Organization, OrganizationLink
 from .paths import child_path, subtree_q
-from .selectors import valid_on
+from .tree import add_along_path, valid_on
+
+
+@dataclass(frozen=True)
+class PathTable:
+    """A table whose rows carry the ``org_path`` of an organization (``PATH_TABLES``, registered by the app that owns
+    it), and what a move of that organization does to them, effective on the move's date:
+
+    * ``dated_by`` empty — the rows follow the organization's place today (every row under it is re-pathed);
+    * ``dated_by`` a lookup ("date", "planned_at__date") — the rows of that date on or after the move are re-pathed,
+      earlier ones stay where the organization was then (figures of past periods do not change);
+    * ``repath`` — the app's own function ``(old_path, new_path, date)`` (roll periods are cut on the date)."""
+
+    model: str  # "app_label.ModelName"
+    field: str = "org_path"
+    dated_by: str = ""
+    repath: Callable[[str, str, dt.date], object] | None = None
+
+    def move(self, old_path: str, new_path: str, date: dt.date) -> None:
+        if self.repath is not None:
+            self.repath(old_path, new_path, date)
+            return
+        rows = apps.get_model(self.model).objects.filter(subtree_q(old_path, self.field))
+        if self.dated_by:
+            rows = rows.filter(**{f"{self.dated_by}__gte": date})
+        rows.update(**{self.field: Concat(Value(new_path), Substr(self.field, len(old_path) + 1))})
 
 
 def _check_date(date: dt.date | None, org: Organization) -> None:
@@ -69,36 +96,8 @@ def _split_links(subtree: list[Organization], date: dt.date, changes: dict[int, 
     )  # fmt: skip
 
 
-def _split_member_periods(old_path: str, new_path: str, date: dt.date) -> int:
-    """Members under the moved organization: periods running on ``date`` are cut there and continue with the
-    new path; later periods (if any) just take the new path. Returns the number of periods cut."""
-    from dangbo.members.choices import EventKind
-    from dangbo.members.models import MemberPeriod
-
-    scope = MemberPeriod.objects.filter(subtree_q(old_path, "org_path"))
-    running = list(scope.filter(valid_from__lt=date).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=date)))
-    n = len(running)
-    successors = []
-    for p in running:
-        successors.append(
-            MemberPeriod(
-                member_id=p.member_id, organization_id=p.organization_id,
-                org_path=new_path + p.org_path[len(old_path):], status=p.status, exempted=p.exempted,
-                valid_from=date, valid_to=p.valid_to, start_kind=EventKind.RESTRUCTURE_MOVE, end_kind=p.end_kind,
-            )
-        )  # fmt: skip
-    MemberPeriod.objects.filter(pk__in=[p.pk for p in running]).update(
-        valid_to=date, end_kind=EventKind.RESTRUCTURE_MOVE
-    )
-    scope.filter(valid_from__gte=date).update(org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1)))
-    MemberPeriod.objects.bulk_create(successors, batch_size=2000)
-    return n
-
-
 def _repath(org: Organization, new_parent: Organization | None) -> tuple[str, str]:
-    """Give ``org`` and its subtree the paths under ``new_parent`` (organizations and member records)."""
-    from dangbo.members.models import Member
-
+    """Give ``org`` and its subtree the paths under ``new_parent``."""
     old_path = org.path
     new_path = child_path(new_parent.path if new_parent else "", org.pk)
     delta = (new_parent.depth + 1 if new_parent else 0) - org.depth
@@ -106,29 +105,7 @@ def _repath(org: Organization, new_parent: Organization | None) -> tuple[str, st
     Organization.objects.filter(subtree).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + delta
     )
-    Member.objects.filter(subtree_q(old_path, "org_path")).update(
-        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
-    )
     return old_path, new_path
-
-
-def _repath_meetings(old_path: str, new_path: str, date: dt.date) -> None:
-    """Meetings on or after the move date are held in the organization's new place in the tree."""
-    from dangbo.meetings.models import Meeting
-
-    Meeting.objects.filter(subtree_q(old_path, "org_path"), month__gte=date.replace(day=1)).exclude(
-        planned_at__date__lt=date
-    ).update(org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1)))
-
-
-def _repath_contributions(old_path: str, new_path: str, date: dt.date) -> None:
-    """Support contributions dated on or after the move count for the organization's new place in the tree;
-    earlier ones stay with the old parent (programme totals of past periods do not change)."""
-    from dangbo.steering.models import Contribution
-
-    Contribution.objects.filter(subtree_q(old_path, "org_path"), date__gte=date).update(
-        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
-    )
 
 
 @transaction.atomic
@@ -155,17 +132,14 @@ def organization_move(
     before = snapshot(org)
     official, probationary = org.official_count, org.probationary_count
     old_parent_path = org.parent.path if org.parent_id else ""
-    counts.adjust(old_parent_path, MemberStatus.OFFICIAL, -official)
-    counts.adjust(old_parent_path, MemberStatus.PROBATIONARY, -probationary)
+    add_along_path(old_parent_path, official_count=-official, probationary_count=-probationary)
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
     old_path, new_path = _repath(org, new_parent)
-    counts.adjust(new_parent.path, MemberStatus.OFFICIAL, official)
-    counts.adjust(new_parent.path, MemberStatus.PROBATIONARY, probationary)
+    add_along_path(new_parent.path, official_count=official, probationary_count=probationary)
     subtree = list(Organization.objects.filter(subtree_q(new_path)))
     _split_links(subtree, date, {}, clean_text(decision_no))
-    _split_member_periods(old_path, new_path, date)
-    _repath_meetings(old_path, new_path, date)
-    _repath_contributions(old_path, new_path, date)
+    for table in PATH_TABLES:  # every table carrying an org_path, registered by its app
+        table.move(old_path, new_path, date)
     org.refresh_from_db()
     record(
         actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path,
@@ -204,82 +178,23 @@ def organization_rename(
 def organization_dissolve(
     *, actor, organization: Organization, date: dt.date, decision_no: str = ""
 ) -> Organization:
-    """End an organization (giải thể, or after a merge): it must have no members and no active children."""
-    from dangbo.members.models import Member
-
+    """End an organization (giải thể, or after a merge): it must have no active children, and nothing the apps
+    registered in ``DISSOLVE_CHECKS`` may stand in the way (members still on its roll)."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     if not policy.can(actor, policy.DELETE, org):
         raise PermissionDenied("Bạn không có quyền giải thể tổ chức này.")
     _check_date(date, org)
     if org.children.filter(end_date__isnull=True).exists():
         raise ApplicationError(f"«{org}» còn tổ chức trực thuộc đang hoạt động; hãy chuyển hoặc giải thể trước.")
-    on_roll = Member.objects.filter(organization=org, status__in=[*ACTIVE_STATUSES, MemberStatus.IN_TRANSIT]).count()
-    if on_roll:
-        raise ApplicationError(f"«{org}» còn {on_roll} đảng viên; hãy chuyển sinh hoạt cho đảng viên trước.")
+    for check in DISSOLVE_CHECKS:
+        if problem := check(org):
+            raise ApplicationError(problem)
     before = snapshot(org)
     org.end_date, org.end_decision_no = date, clean_text(decision_no)
     org.save()
     OrganizationLink.objects.filter(organization=org, valid_to__isnull=True).update(valid_to=date)
     record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path)
     return org
-
-
-@transaction.atomic
-def members_move(*, actor, members, cell: Organization, date: dt.date, decision_no: str = "") -> int:
-    """Move members to ``cell`` by a restructuring decision (one "sắp xếp" event each)."""
-    from dangbo.members import lifecycle
-    from dangbo.members.choices import EventKind
-
-    if cell.kind not in CELL_KINDS:
-        raise ApplicationError("Nơi đến phải là một chi bộ.", field_errors={"cell": "Chi bộ: phải là chi bộ."})
-    n = 0
-    for member in members:
-        lifecycle.event_record(
-            actor=actor, member=member, kind=EventKind.RESTRUCTURE_MOVE, date=date, organization=cell,
-            decision_no=decision_no,
-        )  # fmt: skip
-        n += 1
-    return n
-
-
-@transaction.atomic
-def organization_merge(
-    *, actor, sources: list[Organization], target: Organization, date: dt.date, decision_no: str = ""
-) -> Organization:
-    """Merge ``sources`` into ``target`` (hợp nhất/sáp nhập): their sub-organizations move under the target,
-    their members into the target cell, then each source ends."""
-    from dangbo.members.models import Member
-
-    for src in sources:
-        src = Organization.objects.get(pk=src.pk)
-        if src.pk == target.pk or target.path.startswith(src.path):
-            raise ApplicationError("Tổ chức nhận phải khác và không nằm dưới tổ chức được hợp nhất.")
-        for child in src.children.filter(end_date__isnull=True):
-            organization_move(actor=actor, organization=child, new_parent=target, date=date, decision_no=decision_no)
-        members = Member.objects.filter(organization=src, status__in=ACTIVE_STATUSES)
-        if members.exists():
-            if not target.is_cell:
-                raise ApplicationError(f"«{src}» có đảng viên: tổ chức nhận phải là một chi bộ.")
-            members_move(actor=actor, members=list(members), cell=target, date=date, decision_no=decision_no)
-        organization_dissolve(actor=actor, organization=src, date=date, decision_no=decision_no)
-    return target
-
-
-@transaction.atomic
-def organization_split(
-    *, actor, source: Organization, data: dict, members, date: dt.date, decision_no: str = ""
-) -> Organization:
-    """Split off a new organization beside ``source`` (tách): found it and move the chosen members to it."""
-    from . import services
-
-    data = {**data, "founding_date": date, "founding_decision_no": decision_no}
-    new = services.organization_create(actor=actor, parent=source.parent, data=data)
-    members = list(members)
-    if any(m.organization_id != source.pk for m in members):
-        raise ApplicationError("Chỉ chuyển được đảng viên của tổ chức được tách.")
-    if members:
-        members_move(actor=actor, members=members, cell=new, date=date, decision_no=decision_no)
-    return new
 
 
 @transaction.atomic

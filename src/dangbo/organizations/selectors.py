@@ -11,6 +11,7 @@ from dangbo.core.http import int_param
 from dangbo.core.text import fold
 
 from .models import Organization, OrganizationLink, Term
+from .tree import valid_on
 
 
 def organization_scope(actor, action: str = policy.VIEW):
@@ -38,10 +39,6 @@ def organizations_for_filter(actor, *, selected=None):
     if chosen is not None:
         q |= Q(pk=chosen)
     return qs, qs.filter(q).order_by("path")
-
-
-def valid_on(on: dt.date) -> Q:
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
 
 
 def tree_children(actor, parent: Organization | None, *, on: dt.date | None = None) -> list[Organization]:

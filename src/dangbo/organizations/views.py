@@ -10,6 +10,7 @@ from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
 from dangbo.core.http import date_param
+from dangbo.members import lifecycle
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.selectors import member_scope
 
@@ -208,10 +209,10 @@ def restructure_page(request, pk):
             "chuyen": lambda: restructure.organization_move(organization=org, new_parent=d["new_parent"], **common),
             "doi_ten": lambda: restructure.organization_rename(organization=org, name=d["name"],
                                                                short_name=d["short_name"], **common),
-            "tach": lambda: restructure.organization_split(
+            "tach": lambda: lifecycle.organization_split(
                 source=org, data={"name": d["name"], "code": d["code"], "kind": org.kind}, members=d["members"], **common
             ),
-            "hop_nhat": lambda: restructure.organization_merge(sources=[org], target=d["target"], **common),
+            "hop_nhat": lambda: lifecycle.organization_merge(sources=[org], target=d["target"], **common),
             "giai_the": lambda: restructure.organization_dissolve(organization=org, **common),
         }  # fmt: skip
         done = run_service(form, calls[which])

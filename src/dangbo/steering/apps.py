@@ -7,6 +7,11 @@ class SteeringConfig(AppConfig):
     verbose_name = "Công tác lãnh đạo, chỉ đạo"
 
     def ready(self):
+        from dangbo.core.registries import PATH_TABLES
+        from dangbo.organizations.restructure import PathTable
+
+        # Contributions dated on or after a move count for the supporter's new place; earlier ones for the old one.
+        PATH_TABLES.register("steering.Contribution", PathTable("steering.Contribution", dated_by="date"))
         from dangbo.members.selectors_history import register_alert_source
 
         from .tasks import task_alerts

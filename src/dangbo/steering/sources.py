@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dangbo.core.dates import add_months
+from dangbo.core.registries import TARGET_SOURCES
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.paths import subtree_q
 from dangbo.organizations.selectors import valid_on
@@ -62,7 +63,7 @@ class Source:
         return self.fn(organization, start, on)
 
 
-REGISTRY: dict[str, Source] = {}
+REGISTRY = TARGET_SOURCES
 
 
 def register(key: str, label: str, unit: str, measure: str, fn: SourceFn) -> Source:
@@ -71,9 +72,7 @@ def register(key: str, label: str, unit: str, measure: str, fn: SourceFn) -> Sou
         raise ValueError(f"unknown unit {unit!r}")
     if measure not in Measure.values:
         raise ValueError(f"unknown measure {measure!r}")
-    source = Source(key, label, unit, measure, fn)
-    REGISTRY[key] = source
-    return source
+    return REGISTRY.register(key, Source(key, label, unit, measure, fn))
 
 
 def get(key: str) -> Source | None:
@@ -81,7 +80,7 @@ def get(key: str) -> Source | None:
 
 
 def choices() -> list[tuple[str, str]]:
-    return [(s.key, s.choice_label) for s in REGISTRY.values()]
+    return [(s.key, s.choice_label) for s in REGISTRY]
 
 
 def percent(part, whole) -> Decimal | None:

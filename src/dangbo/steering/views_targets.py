@@ -87,7 +87,7 @@ def target_create(request, term_pk):
     return render(
         request,
         "steering/target_form.html",
-        {"term": term, "form": form, "sources": sources.REGISTRY.values()},
+        {"term": term, "form": form, "sources": list(sources.REGISTRY)},
     )
 
 
@@ -106,7 +106,7 @@ def target_edit(request, target_pk):
             messages.success(request, f"Đã lưu chỉ tiêu số {saved.number}.")
             return redirect("steering:target", target_pk=saved.pk)
     return render(request, "steering/target_form.html", {"term": term, "form": form, "target": target,
-                                                          "sources": sources.REGISTRY.values()})  # fmt: skip
+                                                          "sources": list(sources.REGISTRY)})  # fmt: skip
 
 
 @login_required

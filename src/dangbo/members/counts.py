@@ -10,25 +10,22 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count
 
-from dangbo.members.choices import MemberStatus
+from dangbo.organizations.models import Organization
+from dangbo.organizations.tree import add_along_path, path_ids
 
-from .models import Organization
+from .choices import MemberStatus
+from .models import Member
 
 FIELD = {MemberStatus.OFFICIAL: "official_count", MemberStatus.PROBATIONARY: "probationary_count"}
-
-
-def path_ids(path: str) -> list[int]:
-    return [int(p) for p in path.split(".") if p]
 
 
 def adjust(org_path: str, status: str, delta: int) -> None:
     """Add ``delta`` members of ``status`` to the organization at ``org_path`` and all its ancestors."""
     field = FIELD.get(status)
-    if field is None or not delta or not org_path:
-        return
-    Organization.objects.filter(pk__in=path_ids(org_path)).update(**{field: F(field) + delta})
+    if field is not None:
+        add_along_path(org_path, **{field: delta})
 
 
 def move(old: tuple[str, str] | None, new: tuple[str, str] | None) -> None:
@@ -44,8 +41,6 @@ def move(old: tuple[str, str] | None, new: tuple[str, str] | None) -> None:
 @transaction.atomic
 def recount() -> int:
     """Recompute every organization's counts from the member rows; returns the number of organizations."""
-    from dangbo.members.models import Member
-
     totals: dict[int, dict[str, int]] = defaultdict(lambda: {"official_count": 0, "probationary_count": 0})
     rows = (
         Member.objects.filter(status__in=list(FIELD))

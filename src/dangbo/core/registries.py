@@ -1,0 +1,56 @@
+"""Every registry of the project, in one place.
+
+A registry is how a lower layer offers a place that higher apps fill, so that dependencies point down: the home
+page lists reminders without importing the apps that raise them, a congress target reads a figure computed by the
+app that owns the data, restructuring re-paths tables it does not know. The registries are declared here; apps
+add their entries in ``AppConfig.ready()``.
+
+| registry | entry | filled by |
+|---|---|---|
+| ``ALERT_SOURCES`` | ``fn(actor, on) -> list[Alert]``: reminders of what needs doing | members, meetings, steering, … |
+| ``REMOVAL_SIGNALS`` | ``fn(actor, on) -> list[Alert]``: removal candidates (Charter: absent or unpaid 3 months) | meetings (absences), dues (arrears) |
+| ``TARGET_SOURCES`` | ``steering.targets`` ``Source``: a congress target's figure from the record | steering, meetings, … |
+| ``PATH_TABLES`` | ``organizations.restructure.PathTable``: a table carrying an ``org_path`` and how a move re-paths it | every app with such a column |
+| ``DISSOLVE_CHECKS`` | ``fn(organization) -> str | None``: why an organization cannot end yet | members (members still on its roll) |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Named entries in the order they were registered; registering a key again replaces its entry."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._entries: dict[str, T] = {}
+
+    def register(self, key: str, entry: T) -> T:
+        self._entries[key] = entry
+        return entry
+
+    def get(self, key: str) -> T | None:
+        return self._entries.get(key)
+
+    def keys(self) -> list[str]:
+        return list(self._entries)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(list(self._entries.values()))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entries
+
+
+ALERT_SOURCES: Registry = Registry("nhắc việc trên trang chủ")
+REMOVAL_SIGNALS: Registry = Registry("dấu hiệu đề nghị xóa tên")
+TARGET_SOURCES: Registry = Registry("nguồn số liệu của chỉ tiêu đại hội")
+PATH_TABLES: Registry = Registry("bảng mang đường dẫn tổ chức (org_path)")
+DISSOLVE_CHECKS: Registry = Registry("điều kiện trước khi giải thể tổ chức")
