@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dangbo.steering",
     "dangbo.reports",
     "dangbo.jobs",
+    "dangbo.workspace",
     "dangbo.demo",
 ]
 
@@ -112,7 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dangbo.core.context_processors.navigation",
+                "dangbo.workspace.context_processors.navigation",
                 "dangbo.jobs.context_processors.navigation",
             ],
             "builtins": ["dangbo.core.templatetags.vn", "django.templatetags.l10n"],
@@ -167,7 +168,7 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "dangbo.core.clientip.client_ip"
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

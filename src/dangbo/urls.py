@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("dangbo.workspace.urls")),
     path("", include("dangbo.core.urls")),
     path("tai-khoan/", include("dangbo.accounts.urls")),
     path("to-chuc/", include("dangbo.organizations.urls")),

@@ -17,9 +17,9 @@ def test_login_logout_and_wrong_password_message(client, people):
     assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
     response = client.post(reverse("accounts:login"), {"username": "staff", "password": "Mat-khau-9x"})
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("workspace:home")).status_code == 200
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("workspace:home")).status_code == 302
 
 
 def test_repeated_failed_logins_are_throttled(client, people, settings):

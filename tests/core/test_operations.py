@@ -495,7 +495,7 @@ def test_behind_a_proxy_the_login_lock_is_per_real_client(client, people, settin
     # The owner of the account, through the same proxy, still logs in.
     owner = client.post(login, {"username": "staff", "password": "Mat-khau-9x"},
                         REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9")  # fmt: skip
-    assert owner.status_code == 302 and owner["Location"] == reverse("core:home")
+    assert owner.status_code == 302 and owner["Location"] == reverse("workspace:home")
 
 
 # --- Logs ---------------------------------------------------------------------------------------------------------

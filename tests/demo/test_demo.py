@@ -193,7 +193,7 @@ def test_open_items_for_today(data):
 
 def test_grassroots_secretary_sees_only_their_organization(data, client):
     client.force_login(User.objects.get(username="bithu.syt"))
-    home = client.get(reverse("core:home"))
+    home = client.get(reverse("workspace:home"))
     assert [o.code for o in home.context["roots"]] == ["KCQ-SYT"] and "Đảng bộ Sở Y tế" in home.content.decode()
     listed = client.get(reverse("members:list"))
     syt = Organization.objects.get(code="KCQ-SYT")
@@ -216,7 +216,7 @@ def test_demo_logins_work_with_the_documented_password(data, client):
 @pytest.mark.parametrize("username", ["tinhuy", "bankhoi", "bithu.syt", "bithu.stc", "bithu.chibo"])
 def test_personas_have_things_to_do_and_only_real_ones(data, client, username):
     client.force_login(User.objects.get(username=username))
-    alerts = client.get(reverse("core:home")).context["alerts"]
+    alerts = client.get(reverse("workspace:home")).context["alerts"]
     overdue = [a for a in alerts if a.level == "warn"]
     assert alerts and len(overdue) < 40, [a.text for a in overdue]
 
@@ -425,7 +425,7 @@ def test_absent_without_reason_three_months_this_year_and_excused_in_a_row(data,
     assert "KCQ-SYT-01" in cells
     # ... who sees the removal-candidate alert on the home page.
     client.force_login(User.objects.get(username="bithu.chibo"))
-    alerts = client.get(reverse("core:home")).context["alerts"]
+    alerts = client.get(reverse("workspace:home")).context["alerts"]
     assert any("vắng sinh hoạt không lý do" in a.text for a in alerts)
     # Excused more than three times in a row this year (possible from May): the criterion fails.
     meetings = Meeting.objects.filter(organization__code="KCQ-SYT-02", kind="thuong_ky", state="da_hop", month__year=now.year)

@@ -64,7 +64,7 @@ def test_a_candidate_goes_through_admission_to_official_membership(client, tree,
     assert r["Location"] == member.get_absolute_url()
     assert member.status == "du_bi" and member.joined_date is None and member.introducer_1 == "Nguyễn Văn Hùng"
     # The ceremony is overdue (30 working days after a decision 500 days ago) and shows on the home page.
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("workspace:home")).content.decode()
     assert "Hồ Thị Mai: quá hạn tổ chức lễ kết nạp" in home
     ceremony_day = decision_day + dt.timedelta(days=20)
     client.post(reverse("members:ceremony", args=[member.pk]), {"date": fmt(ceremony_day)})

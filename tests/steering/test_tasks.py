@@ -216,12 +216,12 @@ def _table_rows(ws):
 
 def test_plain_members_have_no_directing_work(client, tree, people, task):
     client.force_login(people.member_user)
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("workspace:home")).content.decode()
     assert "Lãnh đạo, chỉ đạo" not in home
     page = client.get(reverse("steering:tasks")).content.decode()
     assert "Học tập, quán triệt" not in page and "Giao nhiệm vụ</a>" not in page
     client.force_login(people.cell_secretary)
-    assert "Lãnh đạo, chỉ đạo" in client.get(reverse("core:home")).content.decode()
+    assert "Lãnh đạo, chỉ đạo" in client.get(reverse("workspace:home")).content.decode()
 
 
 def test_typed_text_stays_text_in_the_spreadsheet(client, tree, people):
@@ -366,7 +366,7 @@ def test_lists_and_exports_cost_the_same_whatever_their_length(client, tree, peo
     client.force_login(people.staff)
     urls = [(reverse("steering:tasks"), None), (reverse("steering:documents"), None),
             (t.get_absolute_url(), None), (reverse("steering:task_xlsx", args=[t.pk]), None),
-            (reverse("core:home"), None)]  # fmt: skip
+            (reverse("workspace:home"), None)]  # fmt: skip
     before = [queries(u, p) for u, p in urls]
     grow(4)
     for i in range(6):  # more organizations under the bloc for the next task

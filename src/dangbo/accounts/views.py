@@ -42,7 +42,7 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = PasswordForm
-    success_url = reverse_lazy("core:home")
+    success_url = reverse_lazy("workspace:home")
 
     def form_valid(self, form):
         with transaction.atomic():

@@ -1,9 +1,8 @@
 from django.urls import path
 
-from . import health, views
+from . import health
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("suc-khoe/", health.health, name="health"),
 ]

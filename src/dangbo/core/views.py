@@ -1,27 +1,30 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Views shared by every app: the page helper for a form saved by a service."""
 
-from dangbo.accounts import policy
-from dangbo.members.selectors_history import alerts
-from dangbo.organizations.choices import GRASSROOTS_KINDS
-from dangbo.organizations.selectors import organization_scope, tree_children
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from .forms import run_service
 
 
-@login_required
-def home(request):
-    user = request.user
-    roots = tree_children(user, None)
-    grassroots = organization_scope(user).filter(kind__in=GRASSROOTS_KINDS, end_date__isnull=True).count()
-    return render(
-        request,
-        "core/home.html",
-        {
-            "roots": roots,
-            "grassroots_count": grassroots,
-            "official": sum(r.official_count for r in roots),
-            "probationary": sum(r.probationary_count for r in roots),
-            "roles": user.roles.select_related("organization"),
-            "own_member": user.member if user.member_id and policy.can(user, policy.VIEW, user.member) else None,
-            "alerts": alerts(user),
-        },
-    )
+def form_page(
+    request, form, save: Callable[[dict], object], *, template: str, context: dict | None = None,
+    success: str | Callable[[object], str] | None = None, redirect_to=None,
+):
+    """The one form → service → message → redirect of every edit page.
+
+    GET (or an invalid form): render ``template`` with ``form`` and ``context``. POST with a valid form: call
+    ``save(cleaned_data)`` — a service; its ``ApplicationError`` puts every message beside its field (nothing is
+    saved) — then show ``success`` and redirect to ``redirect_to`` (a URL, a callable of the result, or the result
+    itself when it has ``get_absolute_url``)."""
+    if request.method == "POST" and form.is_valid():
+        result = run_service(form, lambda: save(form.cleaned_data))
+        if result is not None and result is not False:
+            if success:
+                messages.success(request, success(result) if callable(success) else success)
+            target = redirect_to(result) if callable(redirect_to) else (redirect_to or result)
+            return redirect(target)
+    return render(request, template, {"form": form, **(context or {})})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from dangbo.core import formats
+from dangbo.core import formats, policies
 from dangbo.core.formats import group_thousands, ngay, ngay_van_ban, phantram, so, tien, ty_le  # noqa: F401 - moving
 
 register = template.Library()
@@ -43,3 +43,11 @@ def field(form, name: str):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action: str, obj) -> bool:
+    """``{% can "change" member as can_change %}`` — which actions a page offers comes from the model's policy
+    (``core.policies.can``), never from comparing raw values in the template."""
+    user = getattr(context.get("request"), "user", None)
+    return bool(user is not None and obj is not None and policies.can(user, action, obj))
