@@ -6,9 +6,18 @@ from django.db import models
 
 
 class Action(models.TextChoices):
+    """What happened to the row (the shape of ``changes``). The business event is ``AuditEvent.event``."""
+
     CREATE = "create", "Tạo mới"
     UPDATE = "update", "Sửa"
     DELETE = "delete", "Xóa"
+
+
+def event_label(code: str) -> str:
+    """The Vietnamese label of a business event code ("members.transfer.send" → "Chuyển sinh hoạt đảng đi")."""
+    from dangbo.core.registries import AUDIT_EVENTS
+
+    return AUDIT_EVENTS.get(code) or code
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -28,6 +37,10 @@ class AuditEvent(models.Model):
     actor_name = models.CharField("Tên người thực hiện", max_length=150)
     request_id = models.CharField(max_length=36, blank=True)
     action = models.CharField("Thao tác", max_length=10, choices=Action.choices)
+    # The business event, namespaced by app ("members.transfer.send"): a value of an app's ``AuditEvents``
+    # (``choices.py``), registered in core.registries.AUDIT_EVENTS — never free text. Empty on rows written before
+    # events were named.
+    event = models.CharField("Việc", max_length=60, blank=True, default="")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=40)
     object_repr = models.CharField("Đối tượng", max_length=255)
@@ -45,7 +58,7 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "time"])]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.object_repr}"
+        return f"{self.event_label} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -54,3 +67,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Nhật ký thay đổi không được xóa.")
+
+    @property
+    def event_label(self) -> str:
+        return event_label(self.event) if self.event else self.get_action_display()
+
+    @property
+    def is_update(self) -> bool:
+        return self.action == Action.UPDATE
+
+    @property
+    def is_create(self) -> bool:
+        return self.action == Action.CREATE

@@ -8,6 +8,8 @@ import datetime as dt
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from dangbo.core.registries import AUDIT_EVENTS
+
 from .middleware import current_request_id
 from .models import Action, AuditEvent
 
@@ -43,13 +45,18 @@ def snapshot(obj: models.Model) -> dict[str, tuple[str, str]]:
 
 def record(
     *, actor, action: str, obj: models.Model, before: dict | None = None, scope_path: str = "",
-    extra: dict | None = None,
+    extra: dict | None = None, event: str = "",
 ) -> AuditEvent | None:
     """Write one audit event. For an update with no visible change nothing is written.
+
+    ``event`` names the business event ("members.transfer.send"): a registered value of an app's ``AuditEvents``
+    (core.registries.AUDIT_EVENTS); free text is refused.
 
     ``extra`` adds changes that are not field values shown as such, e.g. {"password": {"label": "Mật khẩu",
     "before": "", "after": "(đã đặt lại)"}} — secrets are never put in the history.
     """
+    if event and event not in AUDIT_EVENTS:
+        raise ValueError(f"audit event {event!r} is not registered (an app's AuditEvents, core.registries)")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change it records")
     after = snapshot(obj) if action != Action.DELETE else {}
@@ -67,6 +74,7 @@ def record(
         actor_name=str(actor) if actor is not None else "Hệ thống",
         request_id=current_request_id.get(),
         action=action,
+        event=str(event),
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],

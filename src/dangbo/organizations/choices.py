@@ -31,3 +31,16 @@ class Position(models.TextChoices):
     DEPUTY_SECRETARY = "pho_bi_thu", "Phó Bí thư"
     STANDING = "uy_vien_btv", "Ủy viên Ban Thường vụ"
     EXECUTIVE = "uy_vien_bch", "Ủy viên Ban Chấp hành"
+
+
+class AuditEvents(models.TextChoices):
+    """The business events of this app written to the audit log (core.registries.AUDIT_EVENTS)."""
+
+    CREATE = "organizations.organization.create", "Lập tổ chức đảng"
+    UPDATE = "organizations.organization.update", "Sửa thông tin tổ chức"
+    MOVE = "organizations.organization.move", "Chuyển trực thuộc"
+    RENAME = "organizations.organization.rename", "Đổi tên tổ chức"
+    DISSOLVE = "organizations.organization.dissolve", "Kết thúc hoạt động (giải thể, hợp nhất)"
+    TERM_CREATE = "organizations.term.create", "Ghi nhiệm kỳ cấp ủy"
+    SEAT_ADD = "organizations.seat.add", "Ghi cấp ủy viên"
+    SEAT_END = "organizations.seat.end", "Thôi giữ chức vụ cấp ủy"

@@ -30,7 +30,7 @@ from dangbo.core.formats import ngay
 from dangbo.core.registries import DISSOLVE_CHECKS, PATH_TABLES
 from dangbo.core.text import clean_text, fold
 
-from .choices import ALLOWED_PARENTS, OrgKind
+from .choices import ALLOWED_PARENTS, AuditEvents, OrgKind
 from .models import Organization, OrganizationLink
 from .paths import child_path, subtree_q
 from .tree import add_along_path, valid_on
@@ -142,7 +142,7 @@ def organization_move(
         table.move(old_path, new_path, date)
     org.refresh_from_db()
     record(
-        actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path,
+        actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path, event=AuditEvents.MOVE,
         extra={"restructure": {"label": "Sắp xếp tổ chức", "before": "",
                                "after": f"Chuyển về trực thuộc {new_parent} từ {ngay(date)} ({decision_no})"}},
     )  # fmt: skip
@@ -170,7 +170,7 @@ def organization_rename(
         org.short_name = clean_text(short_name)
     org.save()
     _split_links([org], date, {}, clean_text(decision_no))
-    record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path)
+    record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path, event=AuditEvents.RENAME)
     return org
 
 
@@ -193,7 +193,7 @@ def organization_dissolve(
     org.end_date, org.end_decision_no = date, clean_text(decision_no)
     org.save()
     OrganizationLink.objects.filter(organization=org, valid_to__isnull=True).update(valid_to=date)
-    record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path)
+    record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path, event=AuditEvents.DISSOLVE)
     return org
 
 

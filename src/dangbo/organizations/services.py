@@ -14,7 +14,7 @@ from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.templatetags.vn import ngay
 from dangbo.core.text import clean_text, fold
 
-from .choices import ALLOWED_PARENTS, OrgKind
+from .choices import ALLOWED_PARENTS, AuditEvents, OrgKind
 from .models import CommitteeSeat, Organization, OrganizationLink, Term
 from .paths import child_path
 
@@ -73,7 +73,7 @@ def organization_create(*, actor, parent: Organization | None, data: dict) -> Or
         organization=org, parent=parent, valid_from=org.founding_date, decision_no=org.founding_decision_no,
         name=org.name, path=org.path,
     )
-    record(actor=actor, action=Action.CREATE, obj=org, scope_path=org.path)
+    record(actor=actor, action=Action.CREATE, obj=org, scope_path=org.path, event=AuditEvents.CREATE)
     return org
 
 
@@ -97,7 +97,7 @@ def organization_update(*, actor, organization: Organization, data: dict) -> Org
     org.save()
     # A correction of the current data (a change from a date on is a restructuring: restructure.py).
     org.links.filter(valid_to__isnull=True).update(name=org.name)
-    record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path)
+    record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path, event=AuditEvents.UPDATE)
     return org
 
 
@@ -149,7 +149,7 @@ def term_create(
         raise ApplicationError("Thông tin nhiệm kỳ chưa hợp lệ.", field_errors=errors)
     term = Term.objects.create(organization=organization, name=name, start_date=start_date, end_date=end_date,
                                congress_start=congress_start, congress_end=congress_end)  # fmt: skip
-    record(actor=actor, action=Action.CREATE, obj=term, scope_path=organization.path)
+    record(actor=actor, action=Action.CREATE, obj=term, scope_path=organization.path, event=AuditEvents.TERM_CREATE)
     return term
 
 
@@ -169,7 +169,7 @@ def seat_create(*, actor, term: Term, member, position: str, start_date=None) ->
             field_errors={"member": f"Đảng viên: {member} đã có trong cấp ủy nhiệm kỳ {term.name}."},
         )
     seat = CommitteeSeat.objects.create(term=term, member=member, position=position, start_date=start_date)
-    record(actor=actor, action=Action.CREATE, obj=seat, scope_path=org.path)
+    record(actor=actor, action=Action.CREATE, obj=seat, scope_path=org.path, event=AuditEvents.SEAT_ADD)
     return seat
 
 
@@ -183,5 +183,5 @@ def seat_end(*, actor, seat: CommitteeSeat, end_date) -> CommitteeSeat:
         raise ApplicationError("Ngày thôi giữ chức vụ không hợp lệ.", field_errors={"end_date": "Đến ngày: phải sau ngày bắt đầu."})
     seat.end_date = end_date
     seat.save()
-    record(actor=actor, action=Action.UPDATE, obj=seat, before=before, scope_path=org.path)
+    record(actor=actor, action=Action.UPDATE, obj=seat, before=before, scope_path=org.path, event=AuditEvents.SEAT_END)
     return seat
