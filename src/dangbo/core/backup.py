@@ -24,7 +24,7 @@ program does not know), or that is of the other database engine, and refuses a t
 loads, then verifies the row count of every table and the audit digest against the manifest.
 
 Both are plain functions (``dangbo backup`` / ``dangbo restore`` are thin commands around them); the background job
-"sao_luu" (``core/jobs.py``: ``dangbo backup --job``, or the jobs page of a system administrator) calls
+"sao_luu" (``jobs/kinds.py``: ``dangbo backup --job``, or the jobs page of a system administrator) calls
 ``backup(keep=N)``.
 """
 
@@ -331,7 +331,7 @@ def backup(
 
 def describe(manifest: dict) -> str:
     """ "45 bảng, 13.622 dòng, 1.087 sự kiện nhật ký, 3 tệp tải lên" — what an archive holds."""
-    from .templatetags.vn import so
+    from .formats import so
 
     rows = sum(manifest["tables"].values())
     uploads = sum(1 for name in manifest["files"] if name.startswith("media/"))

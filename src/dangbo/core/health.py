@@ -23,6 +23,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from .registries import HEALTH_REPORTS
+
 _migrations_done = False
 
 
@@ -57,25 +59,11 @@ def status() -> dict:
     except DatabaseError:
         database, migrations = False, "unknown"
     healthy = database and migrations == "ok"
-    queue = job_queue() if healthy else None
-    return {
-        "status": "ok" if healthy else "error",
-        "database": "ok" if database else "error",
-        "migrations": migrations,
-        "job_queue": "unknown" if queue is None else ("ok" if queue["workers"] else "no_worker"),
-        "job_workers": None if queue is None else queue["workers"],
-        "jobs_waiting": None if queue is None else queue["waiting"],
-        "version": program_version(),
-    }
-
-
-def job_queue() -> dict | None:
-    from dangbo.jobs.selectors import queue_state
-
-    try:
-        return queue_state()
-    except DatabaseError:
-        return None
+    report = {"status": "ok" if healthy else "error", "database": "ok" if database else "error", "migrations": migrations}
+    for fields in HEALTH_REPORTS:  # what the apps add (the job queue: dangbo.jobs)
+        report.update(fields(healthy))
+    report["version"] = program_version()
+    return report
 
 
 @require_GET

@@ -11,6 +11,7 @@ add their entries in ``AppConfig.ready()``.
 | ``REMOVAL_SIGNALS`` | ``fn(actor, on) -> list[Alert]``: removal candidates (Charter: absent or unpaid 3 months) | meetings (absences), dues (arrears) |
 | ``TARGET_SOURCES`` | ``steering.targets`` ``Source``: a congress target's figure from the record | steering, meetings, … |
 | ``PATH_TABLES`` | ``organizations.restructure.PathTable``: a table carrying an ``org_path`` and how a move re-paths it | every app with such a column |
+| ``HEALTH_REPORTS`` | ``fn(healthy) -> dict``: fields added to ``/suc-khoe/`` | jobs (the job queue) |
 | ``AUDIT_EVENTS`` | code → label of a business event written to the audit log (``audit.services.record(event=…)``) | every app, from its ``AuditEvents`` choices (``register_audit_events``) |
 | ``DISSOLVE_CHECKS`` | ``fn(organization) -> str | None``: why an organization cannot end yet | members (members still on its roll) |
 """
@@ -55,6 +56,7 @@ REMOVAL_SIGNALS: Registry = Registry("dấu hiệu đề nghị xóa tên")
 TARGET_SOURCES: Registry = Registry("nguồn số liệu của chỉ tiêu đại hội")
 PATH_TABLES: Registry = Registry("bảng mang đường dẫn tổ chức (org_path)")
 DISSOLVE_CHECKS: Registry = Registry("điều kiện trước khi giải thể tổ chức")
+HEALTH_REPORTS: Registry = Registry("mục của kiểm tra sức khỏe /suc-khoe/")
 AUDIT_EVENTS: Registry = Registry("việc ghi vào nhật ký thay đổi")
 
 

@@ -12,10 +12,15 @@ class JobsConfig(AppConfig):
     def ready(self):
         # Job kinds: this app's own, then every dangbo app's ``jobs.py`` (like Django's admin.py), so that the web
         # server (labels, start pages) and the worker (running them) know the same kinds.
+        from dangbo.core.registries import HEALTH_REPORTS
+
         from . import (
             kinds,  # noqa: F401
             policies,  # noqa: F401 - registers the policies of this app's models
         )
+        from .selectors import health_report
+
+        HEALTH_REPORTS.register("jobs.queue", health_report)
 
         for config in apps.get_app_configs():
             if (

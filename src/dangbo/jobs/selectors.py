@@ -32,3 +32,22 @@ def queue_state() -> dict:
     from .worker import alive_workers
 
     return {"workers": len(alive_workers()), "waiting": Job.objects.filter(state=JobState.QUEUED).count()}
+
+
+def health_report(healthy: bool) -> dict:
+    """The job queue's fields of ``/suc-khoe/`` (registered in core.registries.HEALTH_REPORTS): "ok" while a worker
+    has written its heartbeat recently, "no_worker" when none has (queued jobs wait), "unknown" when the database
+    cannot be asked."""
+    from django.db import DatabaseError
+
+    queue = None
+    if healthy:
+        try:
+            queue = queue_state()
+        except DatabaseError:
+            queue = None
+    return {
+        "job_queue": "unknown" if queue is None else ("ok" if queue["workers"] else "no_worker"),
+        "job_workers": None if queue is None else queue["workers"],
+        "jobs_waiting": None if queue is None else queue["waiting"],
+    }
