@@ -83,12 +83,39 @@ class VNDateInput(forms.DateInput):
         super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
 
 
+def _id_or_none(value):
+    """A choice's primary key as typed: a whole number a database integer holds, else None."""
+    text = str(value).strip()
+    if not text.isascii() or not text.lstrip("-").isdigit():
+        return None
+    number = int(text)
+    return number if -(2**63) < number < 2**63 else None
+
+
+def _checked_ids(clean, field):
+    """Wrap a model choice field's ``clean``: an id that is not a whole number a database integer holds is an
+    invalid choice, never a query (a 23-digit id overflows SQLite's integer and errors on PostgreSQL)."""
+
+    def checked(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for v in values:
+            if v not in (None, "") and _id_or_none(v) is None:
+                raise forms.ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                                            params={"value": v})  # fmt: skip
+        return clean(value)
+
+    return checked
+
+
 class VNFormMixin:
-    """Dates as dd/mm/yyyy, and every error message starting with its field's label."""
+    """Dates as dd/mm/yyyy, every error message starting with its field's label, and ids of chosen objects read
+    safely."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and (field.to_field_name or "pk") in ("pk", "id"):
+                field.clean = _checked_ids(field.clean, field)
             if isinstance(field, forms.DateField):
                 field.widget = VNDateInput()
                 field.input_formats = ["%d/%m/%Y"]
