@@ -562,3 +562,12 @@ def test_templates_have_no_inline_script_or_style():
     found = [f"{path.relative_to(REPO)}: {what}" for path in templates for pattern, what in INLINE
              if pattern.search(path.read_text())]  # fmt: skip
     assert not found, "\n".join(found)
+
+
+def test_pages_name_a_favicon_that_exists(client):
+    """Browsers ask for an icon on every page: the page names one that is served (not a 404 in every log)."""
+    from django.contrib.staticfiles import finders
+
+    html = client.get(reverse("accounts:login")).content.decode()
+    icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', html)
+    assert icon and finders.find(icon.group(1))

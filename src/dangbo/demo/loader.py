@@ -40,6 +40,7 @@ from django.utils import timezone
 from dangbo.accounts.choices import Role
 from dangbo.accounts.models import RoleAssignment, User
 from dangbo.core.dates import add_months, add_years, today
+from dangbo.core.formats import so
 from dangbo.core.workdays import WorkCalendar
 from dangbo.members import counts, decisions, history, lifecycle
 from dangbo.members.choices import (
@@ -739,8 +740,10 @@ class _Clock:
 
     def __call__(self, label: str) -> None:
         now = time.perf_counter()
-        if self.stdout is not None:
-            self.stdout.write(f"  {label}: {now - self.last:.1f} s\n")
+        if self.stdout is not None:  # the first start of `dangbo serve` shows each step as it ends
+            seconds = f"{now - self.last:.1f}".replace(".", ",")
+            self.stdout.write(f"  ✓ {label} — {seconds} giây\n")
+            self.stdout.flush()
         self.last = now
 
     @property
@@ -813,7 +816,7 @@ def load_demo(*, stdout=None) -> dict:
     _open_items(sim, by_code)
     sim.run()
     _top_up_probation(sim, by_code)
-    clock(f"mô phỏng ({len(sim.people)} người)")
+    clock(f"mô phỏng ({so(len(sim.people))} người)")
 
     _write_history(sim)
     clock("ghi sự kiện, giai đoạn")
@@ -826,7 +829,7 @@ def load_demo(*, stdout=None) -> dict:
     users = _create_personas(admin)
     clock("cấp ủy, tài khoản")
     held = demo_meetings.write(sim, now, _insert)
-    clock(f"sinh hoạt chi bộ ({held['meetings']} buổi, {held['attendance']} lượt điểm danh)")
+    clock(f"sinh hoạt chi bộ ({so(held['meetings'])} buổi, {so(held['attendance'])} lượt điểm danh)")
     steered = demo_steering.write(admin=admin, personas={u.username: u for u in User.objects.exclude(pk=admin.pk)})
     clock(f"lãnh đạo, chỉ đạo ({steered['documents']} văn bản, {steered['tasks']} nhiệm vụ, "
           f"{steered['contributions']} lượt hỗ trợ)")
