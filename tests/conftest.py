@@ -66,6 +66,38 @@ def _plain_static_storage(settings):
 _citizen = itertools.count(100000)
 
 
+REFERENCE_DATA = (  # the data migrations that write rows every install starts with
+    ("dangbo.meetings.migrations.0002_grade_scale", "seed"),
+    ("dangbo.steering.migrations.0002_document_types", "seed"),
+    ("dangbo.steering.migrations.0003_communes", "load"),
+)
+
+
+def reload_reference_data() -> None:
+    """Write again the rows the data migrations wrote (grade scale, document types, communes). Django empties every
+    table after a transactional test, and the synthetic loader's tests flush the database: without this, the tests
+    that run after them would find no grade scale and no commune."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA:
+        getattr(import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test starts from the migrations' reference rows, whatever flushed the tables before it."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        from dangbo.meetings.models import GradeLevel
+
+        if not GradeLevel.objects.exists():
+            reload_reference_data()
+    yield
+
+
 @pytest.fixture
 def root_user(db):
     return User.objects.create_superuser("root", password="x-Unused-Pw-1", full_name="Quản trị")

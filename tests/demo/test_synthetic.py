@@ -42,6 +42,9 @@ def synthetic(django_db_setup, django_db_blocker):
         from django.core.management import call_command
 
         call_command("flush", interactive=False, verbosity=0)
+        from tests.conftest import reload_reference_data
+
+        reload_reference_data()
 
 
 @pytest.fixture
