@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise: static files keep their long caching and are not logged; every page is.
-    "dangbo.audit.middleware.AuditRequestMiddleware",
+    "dangbo.core.middleware.RequestIdMiddleware",
     "dangbo.core.middleware.RequestLogMiddleware",
     "dangbo.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",

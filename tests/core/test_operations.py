@@ -532,7 +532,7 @@ def test_each_request_is_logged_without_query_string_or_names(client, people, ca
 
 
 def test_log_lines_carry_the_request_id():
-    from dangbo.audit.middleware import current_request_id
+    from dangbo.core.middleware import current_request_id
 
     token = current_request_id.set("5f0c7c1e-0000-4000-8000-000000000001")
     try:

@@ -506,3 +506,29 @@ def test_today_a_secretary_has_a_task_to_report(data, client):
     assert any(t.startswith("Đảng bộ Sở Y tế: báo cáo «Học tập, quán triệt") for t in texts)
     staff = [a.text for a in alerts(User.objects.get(username="bankhoi"))]
     assert any("tổ chức chưa báo cáo, đã quá hạn" in t for t in staff)
+
+
+def test_every_policy_answers_the_same_for_one_row_as_for_a_list(data, request):
+    """``can(actor, action, row)`` is true exactly for the rows of ``scope(actor, action, …)``, for every model
+    with a policy, every demo persona and every action: a page that checks one record and a list that filters many
+    can never disagree (a link shown for a row the detail page then refuses, or the reverse)."""
+    if request.node.callspec.params["demo"] is not None:
+        pytest.skip("the policies do not depend on the day: checked once, on the real today's demo")
+    from dangbo.core import policies
+
+    users = list(User.objects.order_by("username"))
+    assert len(users) >= 6
+    disagreements, checked = [], 0
+    for model, policy in policies.registered().items():
+        rows = list(model._default_manager.order_by("?")[:12])
+        ids = [row.pk for row in rows]
+        for user in users:
+            for action in sorted(policy.actions):
+                listed = set(policies.scope(user, action, model._default_manager.filter(pk__in=ids))
+                             .values_list("pk", flat=True))  # fmt: skip
+                for row in rows:
+                    checked += 1
+                    if policies.can(user, action, row) != (row.pk in listed):
+                        disagreements.append((model._meta.label, user.username, action, row.pk))
+    assert checked > 5_000
+    assert disagreements == []

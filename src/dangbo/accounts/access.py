@@ -97,7 +97,8 @@ def roots(actor) -> list[int]:
     return [int(p.split(".")[-2]) for p in r.paths] + [i for i in r.ids]
 
 
-def _value(obj, dotted: str):
+def value(obj, dotted: str):
+    """``obj.a.b`` for ``"a__b"`` (None where a link is empty)."""
     for part in dotted.split("__"):
         if obj is None:
             return None
@@ -130,6 +131,6 @@ class TreePolicy(Policy):
             return True
         if r.nothing:
             return False
-        if any(r.covers(_value(obj, f)) for f in self.path_fields):
+        if any(r.covers(value(obj, f)) for f in self.path_fields):
             return True
-        return bool(r.ids) and self.id_field is not None and _value(obj, self.id_field) in r.ids
+        return bool(r.ids) and self.id_field is not None and value(obj, self.id_field) in r.ids

@@ -8,9 +8,9 @@ import datetime as dt
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from dangbo.core.middleware import current_request_id
 from dangbo.core.registries import AUDIT_EVENTS
 
-from .middleware import current_request_id
 from .models import Action, AuditEvent
 
 

@@ -41,7 +41,7 @@ class StructuredFormatter(logging.Formatter):
         self.as_json = as_json
 
     def fields(self, record: logging.LogRecord) -> dict:
-        from dangbo.audit.middleware import current_request_id
+        from .middleware import current_request_id
 
         fields = {
             "time": dt.datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),

@@ -1,5 +1,7 @@
 import logging
 import time
+import uuid
+from contextvars import ContextVar
 
 from django.http import QueryDict
 from django.utils.cache import add_never_cache_headers
@@ -61,7 +63,7 @@ class RequestLogMiddleware:
     """One log line per request (logger ``dangbo.request``, INFO): method, path, status, duration, user id.
 
     Never the query string or the body (searches are names, forms carry citizen IDs), never the user's name or
-    IP address; the request id (audit middleware) ties the line to the audit events and errors of the request.
+    IP address; the request id (``RequestIdMiddleware``) ties the line to the audit events and errors of the request.
     """
 
     def __init__(self, get_response):
@@ -82,3 +84,21 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id: the audit events, log lines and errors of one request carry it (a background
+    job sets its own, ``cong-viec-<id>``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_request_id.set(str(uuid.uuid4()))
+        try:
+            return self.get_response(request)
+        finally:
+            current_request_id.reset(token)

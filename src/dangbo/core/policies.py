@@ -138,6 +138,17 @@ class Policy:
             raise ValueError(f"{type(self).__name__}: unknown action {action!r}")
 
 
+class ReferencePolicy(Policy):
+    """Reference data every signed-in user reads (a grade scale, the document types, the communes, days off):
+    changed only by system administrators (through the admin or a migration)."""
+
+    def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        return queryset if action == VIEW or is_root(actor) else queryset.none()
+
+    def can(self, actor, action: str, obj: Model) -> bool:
+        return action == VIEW or is_root(actor)
+
+
 _registry: dict[type[Model], Policy] = {}
 
 

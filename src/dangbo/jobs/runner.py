@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.utils import timezone
 
-from dangbo.audit.middleware import current_request_id
 from dangbo.core.errors import ApplicationError
+from dangbo.core.middleware import current_request_id
 from dangbo.core.text import clean_text
 
 from . import registry

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from dangbo.core.docx import render_docx
-from dangbo.core.templatetags.vn import ngay, ngay_van_ban, tien
+from dangbo.core.formats import ngay, ngay_van_ban, tien
 
 TEMPLATE = "bien_ban_sinh_hoat.docx"
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")

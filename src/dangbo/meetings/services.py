@@ -20,7 +20,7 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
-from dangbo.core.templatetags.vn import ngay
+from dangbo.core.formats import ngay
 from dangbo.core.text import clean_text, read_number
 from dangbo.members.asof import path_on
 from dangbo.members.models import Member

@@ -20,7 +20,7 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import full_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.core.templatetags.vn import ngay, so
+from dangbo.core.formats import ngay, so
 from dangbo.core.text import clean_text, name_sort_key
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.choices import CELL_KINDS

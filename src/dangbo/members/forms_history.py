@@ -11,8 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
 from dangbo.core.dates import today
+from dangbo.core.formats import so
 from dangbo.core.forms import VNFormMixin
-from dangbo.core.templatetags.vn import so
 from dangbo.organizations.choices import CELL_KINDS, GRASSROOTS_KINDS
 from dangbo.organizations.models import Organization
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from dangbo.core.errors import ApplicationError
-from dangbo.core.templatetags.vn import ngay
+from dangbo.core.formats import ngay
 
 from .choices import DisciplineForm, EventKind, MemberStatus
 from .rules import add_months, decision_rules_on, rules_on

@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dangbo.core.docx import render_docx
-from dangbo.core.templatetags.vn import ngay
-from dangbo.core.templatetags.vn import ngay_van_ban as _ngay_van_ban
+from dangbo.core.formats import ngay
+from dangbo.core.formats import ngay_van_ban as _ngay_van_ban
 
 from .choices import TransferKind
 

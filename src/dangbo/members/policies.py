@@ -77,7 +77,9 @@ class TransferPolicy(access.TreePolicy):
 
     def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
         if action == "receive":
-            return work_reach(actor, "place_members").filter(queryset, "to_organization__path")
+            # (a transfer out of the system — abroad, another province — is received by nobody here)
+            return work_reach(actor, "place_members").filter(queryset.filter(to_organization__isnull=False),
+                                                             "to_organization__path")
         members, organizations = self._sides(actor, action)
         if members.everything:
             return queryset

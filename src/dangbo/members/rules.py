@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 
 from dangbo.core.dates import add_months
+from dangbo.core.formats import ngay
 from dangbo.core.rulesets import RuleSet, in_force
-from dangbo.core.templatetags.vn import ngay
 
 from .choices import (
     DecisionLevel,

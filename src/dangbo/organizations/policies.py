@@ -10,12 +10,15 @@ plan a meeting") are ``scope(actor, "place_members", Organization.objects…)``;
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import ClassVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from dangbo.accounts import access
 from dangbo.accounts.choices import Role
-from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Reach, register
+from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, register
 
 from .models import CommitteeSeat, Organization, OrganizationLink, Term
 
@@ -111,3 +114,51 @@ class CommitteeSeatPolicy(access.TreePolicy):
     area = access.ORGANIZATION
     path_fields = ("term__organization__path",)
     id_field = "term__organization_id"
+
+
+
+
+Rule = tuple[tuple[str, str], ...]  # (work, organization field) pairs: the row is inside when any pair covers it
+
+
+class WorkPolicy(Policy):
+    """The policy of rows held at organizations: each action is a kind of work (a key of ``WORK``) at the
+    organization named by a field — ``rules[action]`` lists (work, field) pairs and the row is inside when any of
+    them covers it. A meeting's answers are those of its cell; an assignment is seen by the committee that gave
+    it and by the organization that reports on it."""
+
+    rules: ClassVar[dict[str, Rule]]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "rules" in cls.__dict__:
+            cls.actions = frozenset(cls.rules)
+
+    def q(self, actor, action: str) -> Q | None:
+        """The rule as a filter: ``Q()`` for everything, None for nothing."""
+        parts = []
+        for work, field in self.rules[action]:
+            q = work_reach(actor, work).q(f"{field}__path", f"{field}__pk")
+            if q == Q():
+                return q
+            if q is not None:
+                parts.append(q)
+        return reduce(or_, parts) if parts else None
+
+    def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        q = self.q(actor, action)
+        if q is None:
+            return queryset.none()
+        return queryset.filter(q) if q != Q() else queryset
+
+    def can(self, actor, action: str, obj: Model) -> bool:
+        for work, field in self.rules[action]:
+            organization = access.value(obj, field)
+            if organization is not None and work_reach(actor, work).covers(organization.path, organization.pk):
+                return True
+        return False
+
+
+def held_at(field: str, **work: str) -> dict[str, Rule]:
+    """``rules`` of a ``WorkPolicy`` for rows held at one organization: action → the work needed there."""
+    return {action: ((w, field),) for action, w in work.items()}

@@ -47,7 +47,7 @@ def tree_children(actor, parent: Organization | None, *, on: dt.date | None = No
     nodes.
 
     With ``on``: the tree of that date from the parent links (``OrganizationLink``) — names of that time,
-    only organizations that existed, and the member counts of that date (from the members' roll periods)."""
+    only organizations that existed (the page adds the member counts of that date: ``members.asof.counts_on``)."""
     scoped = organization_scope(actor)
     if on is None:
         if parent is None:
@@ -68,13 +68,9 @@ def tree_children(actor, parent: Organization | None, *, on: dt.date | None = No
     nodes = list(scoped.filter(pk__in=ids))
     names = dict(links.filter(organization__in=nodes).values_list("organization_id", "name"))
     with_children = set(links.filter(parent__in=nodes).values_list("parent_id", flat=True).distinct())
-    from dangbo.members.asof import counts_on
-
-    counted = counts_on(nodes, on)
     for n in nodes:
         n.name = names.get(n.pk) or n.name
         n.has_children = n.pk in with_children
-        n.official_count, n.probationary_count = counted.get(n.pk, (0, 0))
     nodes.sort(key=lambda n: (fold(n.name), n.pk))
     return nodes
 

@@ -11,7 +11,7 @@ from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.core.templatetags.vn import ngay
+from dangbo.core.formats import ngay
 from dangbo.core.text import clean_text, fold
 
 from .choices import ALLOWED_PARENTS, AuditEvents, OrgKind

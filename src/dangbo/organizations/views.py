@@ -11,6 +11,7 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
 from dangbo.core.http import date_param
 from dangbo.members import lifecycle
+from dangbo.members.asof import counts_on
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.selectors import member_scope
 
@@ -34,9 +35,19 @@ from .paths import subtree_q
 @login_required
 def tree(request):
     on, error = _date_param(request)
-    nodes = selectors.tree_children(request.user, None, on=on)
+    nodes = _tree_of_day(request.user, None, on)
     return render(request, "organizations/tree.html", {"nodes": nodes, "on": on, "date_error": error,
                                                        "ngay": request.GET.get("ngay", "")})  # fmt: skip
+
+
+def _tree_of_day(user, parent, on):
+    """The tree's nodes; on a past date with the member counts of that date (from the roll periods)."""
+    nodes = selectors.tree_children(user, parent, on=on)
+    if on is not None:
+        counted = counts_on(nodes, on)
+        for n in nodes:
+            n.official_count, n.probationary_count = counted.get(n.pk, (0, 0))
+    return nodes
 
 
 def _date_param(request):
@@ -57,7 +68,7 @@ def tree_children(request, pk):
     """htmx partial: the children of one node, loaded when it is expanded."""
     parent = selectors.organization_detail(request.user, pk)
     on, _ = _date_param(request)
-    nodes = selectors.tree_children(request.user, parent, on=on)
+    nodes = _tree_of_day(request.user, parent, on)
     return render(request, "organizations/_tree_nodes.html", {"nodes": nodes, "on": on, "ngay": request.GET.get("ngay", "")})
 
 

@@ -30,10 +30,11 @@ from django.db.models import F, Q, QuerySet
 from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.formats import ngay
 from dangbo.core.search import tokens
-from dangbo.core.templatetags.vn import ngay
 from dangbo.core.text import clean_spaces, fold, nfc, read_number
 from dangbo.core.uploads import check_upload
 from dangbo.organizations.choices import OrgKind
@@ -41,7 +42,7 @@ from dangbo.organizations.models import Organization, Term
 from dangbo.organizations.selectors import congress_on, organizations_without_term, term_last_day, term_on
 
 from .choices import Direction, Numbering
-from .models import Document, DocumentCounter, DocumentType, Task
+from .models import Document, DocumentCounter, DocumentType
 
 # Fields a caller gives in ``data`` (``number`` only for incoming documents).
 TEXT_FIELDS = ("issuer_code", "issuer_name", "summary", "signer")
@@ -71,18 +72,7 @@ def document_scope(actor) -> QuerySet:
     """Documents the actor may see: those of a register in their directing-work view scope, and those on
     which a task was assigned to an organization in that scope (a grassroots secretary sees the directive
     they must disseminate)."""
-    own = policy.steering_q(actor, policy.VIEW, "register")
-    assigned = policy.steering_q(actor, policy.VIEW, "assignments__organization")
-    if own is None and assigned is None:
-        return Document.objects.none()
-    if own is not None and not own:  # Q(): everything (a superuser)
-        return Document.objects.all()
-    q = Q(pk__in=[])
-    if own is not None:
-        q |= own
-    if assigned is not None:
-        q |= Q(pk__in=Task.objects.filter(assigned, document__isnull=False).values("document_id"))
-    return Document.objects.filter(q)
+    return policies.scope(actor, policies.VIEW, Document.objects.all())
 
 
 def can_register(actor, organization) -> bool:

@@ -21,9 +21,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.core.templatetags.vn import ngay, tien
+from dangbo.core.formats import ngay, tien
 from dangbo.core.text import NOT_A_NUMBER, clean_text, parse_vn_number, read_number
 from dangbo.members.asof import path_periods
 from dangbo.organizations.models import Organization
@@ -45,12 +46,6 @@ def _is_root(actor) -> bool:
 # --- Scope --------------------------------------------------------------------------------------------------
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """"1.7.42." → ["1.", "1.7.", "1.7.42."]."""
-    ids = path.rstrip(".").split(".")
-    return [".".join(ids[: i + 1]) + "." for i in range(len(ids))]
-
-
 def contribution_q(actor) -> Q | None:
     """Contributions the actor may see: those of programmes run in their directing-work scope, and those of
     supporting organizations in it. ``Q()`` for everything, None for nothing."""
@@ -67,21 +62,7 @@ def programme_scope(actor) -> QuerySet:
     """Programmes the actor sees: those run by an organization in their directing-work view scope, those to
     which an organization of their scope contributed, and those their own organizations may contribute to
     (run by a committee above an organization where they file contributions)."""
-    qs = Programme.objects.all()
-    if _is_root(actor):
-        return qs
-    parts = []
-    own = policy.steering_q(actor, policy.VIEW, "organization")
-    if own is not None:
-        parts.append(own)
-    by_supporter = policy.steering_q(actor, policy.VIEW, "supporter")
-    if by_supporter is not None:
-        parts.append(Q(pk__in=Contribution.objects.filter(by_supporter).values("programme")))
-    above = sorted({p for g in policy.grants(actor) if policy.CHANGE in policy.RULES[g.role]["steering"]
-                    for p in _ancestor_paths(g.path)})  # fmt: skip
-    if above:
-        parts.append(Q(organization__path__in=above))
-    return qs.filter(reduce(or_, parts)) if parts else qs.none()
+    return policies.scope(actor, policies.VIEW, Programme.objects.all())
 
 
 def can_manage_programme(actor, programme: Programme) -> bool:

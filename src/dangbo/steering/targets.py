@@ -27,7 +27,7 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import add_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.core.templatetags.vn import ngay, tien
+from dangbo.core.formats import ngay, tien
 from dangbo.core.text import clean_text, parse_vn_number, read_number
 from dangbo.organizations.models import Term
 

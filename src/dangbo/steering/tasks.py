@@ -21,10 +21,10 @@ from django.utils import timezone
 from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
-from dangbo.core import dates
+from dangbo.core import dates, policies
 from dangbo.core.dates import add_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.core.templatetags.vn import ngay, phantram, so
+from dangbo.core.formats import ngay, phantram, so
 from dangbo.core.text import clean_spaces, nfc, read_number
 from dangbo.core.uploads import check_upload
 from dangbo.members.asof import headcount, path_on
@@ -85,24 +85,13 @@ def _outside(orgs, parent: Organization, on: dt.date) -> list[Organization]:
 
 def task_scope(actor):
     """Tasks the actor may see: those held by an organization of their scope, and those assigned to one."""
-    held = policy.steering_q(actor, policy.VIEW, "organization")
-    if held is None:
-        return Task.objects.none()
-    if held == Q():
-        return Task.objects.all()
-    to_them = policy.steering_q(actor, policy.VIEW, "assignments__organization")
-    ids = Task.objects.filter(to_them).values("pk")
-    return Task.objects.filter(held | Q(pk__in=ids))
+    return policies.scope(actor, policies.VIEW, Task.objects.all())
 
 
 def assignment_scope(actor, task: Task | None = None):
     """Assignments the actor may see: all of a task their committee holds, else only their organizations'."""
     qs = Assignment.objects.all() if task is None else task.assignments.all()
-    q = policy.steering_q(actor, policy.VIEW, "organization")
-    held = policy.steering_q(actor, policy.VIEW, "task__organization")
-    if q is None:
-        return qs.none()
-    return qs.filter(q | held)
+    return policies.scope(actor, policies.VIEW, qs)
 
 
 def can_assign(actor, organization: Organization) -> bool:

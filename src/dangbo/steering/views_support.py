@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from dangbo.accounts import policy
 from dangbo.core.dates import today
+from dangbo.core.formats import tien
 from dangbo.core.forms import post_action, run_service
 from dangbo.core.http import date_param, int_param
-from dangbo.core.templatetags.vn import tien
 from dangbo.organizations.models import Organization
 
 from . import communes, support

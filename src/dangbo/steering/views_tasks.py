@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
 from dangbo.core.dates import today
+from dangbo.core.formats import ngay
 from dangbo.core.forms import post_action, run_service
 from dangbo.core.http import file_response, int_param
-from dangbo.core.templatetags.vn import ngay
 from dangbo.core.uploads import download
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization

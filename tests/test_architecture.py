@@ -1,0 +1,241 @@
+"""The shape of the code, checked: every app has the same rooms, dependencies point down with no circle, every
+model has a permission policy. README "Kiến trúc" and CONTRIBUTING describe the rules; a change that breaks one
+fails here with what to do."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "dangbo"
+# Apps from the bottom layer to the top: a module may import its own app and the apps below it.
+LAYERS = [
+    "core", "audit", "accounts", "organizations", "jobs", "members", "meetings", "steering", "evaluation", "dues",
+    "reports", "workspace", "demo",
+]  # fmt: skip
+# Rooms of an app (a module or a package of that name). UI rooms compose pages and may read any app below the
+# workspace; the others are the domain and keep strictly to the layers.
+DOMAIN_ROOMS = {
+    "apps", "models", "choices", "rules", "services", "selectors", "policies", "filters", "documents", "jobs",
+}  # fmt: skip
+UI_ROOMS = {"views", "forms", "urls", "context_processors"}
+FOLDERS = {"migrations", "management", "templates", "docx_templates", "data", "static"}
+# core is infrastructure, not a domain app: its modules are named for what they do.
+INFRASTRUCTURE = {"core", "demo", "jobs"}
+# Apps split into feature packages, each with the rooms (models and choices stay at the app level).
+FEATURE_PACKAGES: dict[str, set[str]] = {}
+
+# Known departures still being removed (issue 12). Each entry must still be a departure: the test fails when one
+# is fixed, so that the list only shrinks.
+PENDING_ROOMS: set[str] = {
+    "accounts/access.py",
+    "accounts/policy.py",
+    "meetings/minutes_build.py",
+    "meetings/minutes_docx.py",
+    "meetings/quality.py",
+    "meetings/roll.py",
+    "members/admission.py",
+    "members/asof.py",
+    "members/counts.py",
+    "members/decisions.py",
+    "members/forms_history.py",
+    "members/history.py",
+    "members/letters.py",
+    "members/letters_build.py",
+    "members/lifecycle.py",
+    "members/selectors_history.py",
+    "members/views_history.py",
+    "organizations/paths.py",
+    "organizations/restructure.py",
+    "organizations/tree.py",
+    "steering/communes.py",
+    "steering/forms_documents.py",
+    "steering/forms_support.py",
+    "steering/forms_targets.py",
+    "steering/forms_tasks.py",
+    "steering/sources.py",
+    "steering/support.py",
+    "steering/targets.py",
+    "steering/tasks.py",
+    "steering/tasks_xlsx.py",
+    "steering/views_documents.py",
+    "steering/views_support.py",
+    "steering/views_targets.py",
+    "steering/views_tasks.py",
+}  # fmt: skip
+PENDING_LAYERS: set[tuple[str, str]] = {
+    ("dangbo.accounts.policy", "dangbo.organizations.models"),
+    ("dangbo.accounts.policy", "dangbo.organizations.policies"),
+}  # fmt: skip
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC)
+        if "migrations" in rel.parts:
+            continue
+        parts = list(rel.with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(["dangbo", *parts])] = path
+    return out
+
+
+MODULES = _modules()
+
+
+def _imports(name: str, path: Path) -> set[str]:
+    """The dangbo modules ``name`` imports anywhere in its body (function-level imports count)."""
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        targets = []
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            targets = [module] + [f"{module}.{a.name}" for a in node.names]
+        for t in targets:
+            while t and t not in MODULES:
+                t = t.rpartition(".")[0]
+            if t.startswith("dangbo.") and t != name:
+                found.add(t)
+    return found
+
+
+GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
+
+
+def _app(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and (SRC / parts[1]).is_dir()) else None
+
+
+def _room(module: str) -> str | None:
+    parts = module.split(".")
+    if len(parts) < 3:
+        return None
+    app, first = parts[1], parts[2]
+    if first in FEATURE_PACKAGES.get(app, ()) and len(parts) > 3:
+        return parts[3]
+    return first
+
+
+def test_core_imports_no_domain_app():
+    bad = sorted(
+        f"{m} → {t}" for m, targets in GRAPH.items() if _app(m) == "core"
+        for t in targets if _app(t) not in (None, "core")
+    )  # fmt: skip
+    assert bad == [], "core is below every app (move the code up, or offer a registry in core/registries.py)"
+
+
+def test_dependencies_point_down():
+    rank = {app: i for i, app in enumerate(LAYERS)}
+    found = set()
+    for m, targets in GRAPH.items():
+        app = _app(m)
+        if app not in rank:
+            continue
+        ui = _room(m) in UI_ROOMS
+        ceiling = rank["workspace"] - 1 if ui else rank[app]
+        for t in targets:
+            other = _app(t)
+            if other in rank and other != app and rank[other] > ceiling:
+                found.add((m, t))
+    assert found - PENDING_LAYERS == set(), "import from a higher layer: offer a registry (core/registries.py) instead"
+    assert PENDING_LAYERS - found == set(), "fixed: remove these from PENDING_LAYERS"
+
+
+def test_no_import_cycles():
+    """Tarjan's strongly connected components over every import (function-level ones too)."""
+    index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+    counter = [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in GRAPH.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    import sys
+
+    sys.setrecursionlimit(10_000)
+    for v in GRAPH:
+        if v not in index:
+            visit(v)
+    assert cycles == []
+
+
+def test_every_app_has_the_same_rooms():
+    strays = set()
+    for app_dir in sorted(p for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists()):
+        app = app_dir.name
+        if app in INFRASTRUCTURE or app not in LAYERS:
+            continue
+        allowed = DOMAIN_ROOMS | UI_ROOMS | FOLDERS | FEATURE_PACKAGES.get(app, set()) | {"__init__", "__pycache__"}
+        for entry in app_dir.iterdir():
+            name = entry.stem if entry.suffix == ".py" else entry.name
+            if entry.suffix not in ("", ".py") or name not in allowed:
+                if entry.suffix in ("", ".py"):
+                    strays.add(f"{app}/{entry.name}")
+        for feature in FEATURE_PACKAGES.get(app, ()):
+            for entry in (app_dir / feature).glob("*"):
+                name = entry.stem if entry.suffix == ".py" else entry.name
+                if entry.suffix in ("", ".py") and name not in DOMAIN_ROOMS | UI_ROOMS | {"__init__", "__pycache__"}:
+                    strays.add(f"{app}/{feature}/{entry.name}")
+    assert strays - PENDING_ROOMS == set(), "a module outside the rooms: put it in the room its content belongs to"
+    assert PENDING_ROOMS - strays == set(), "fixed: remove these from PENDING_ROOMS"
+
+
+@pytest.mark.django_db
+def test_every_model_has_a_policy():
+    from django.apps import apps
+
+    from dangbo.core import policies
+
+    missing = sorted(
+        m._meta.label for m in apps.get_models()
+        if m.__module__.startswith("dangbo.") and m not in policies.registered()
+    )  # fmt: skip
+    assert missing == [], "register a policy in the app's policies.py (CONTRIBUTING: add a model)"
+
+
+def test_domain_code_never_imports_the_template_library():
+    users = sorted(m for m, targets in GRAPH.items() if "dangbo.core.templatetags.vn" in targets
+                   and _room(m) not in UI_ROOMS and _app(m) not in (None,) and ".templatetags." not in m)  # fmt: skip
+    assert users == [], "format with dangbo.core.formats"
+
+
+def test_layers_name_every_app():
+    apps = {p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists()} - {"formats"}
+    assert apps <= set(LAYERS), f"place the new app in LAYERS: {sorted(apps - set(LAYERS))}"
+
+
+def test_graph_sees_the_imports():
+    """The checks above are only as good as the graph: it must see a known relative and a known absolute import."""
+    assert "dangbo.core.policies" in GRAPH["dangbo.organizations.policies"]
+    assert any(t.startswith("dangbo.members.") for t in GRAPH["dangbo.members.apps"])
