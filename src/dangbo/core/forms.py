@@ -97,6 +97,8 @@ def _checked_ids(clean, field):
     invalid choice, never a query (a 23-digit id overflows SQLite's integer and errors on PostgreSQL)."""
 
     def checked(value):
+        if (field.to_field_name or "pk") not in ("pk", "id"):  # chosen by another column (a form may switch to one)
+            return clean(value)
         values = value if isinstance(value, list | tuple) else [value]
         for v in values:
             if v not in (None, "") and _id_or_none(v) is None:
@@ -114,7 +116,7 @@ class VNFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField) and (field.to_field_name or "pk") in ("pk", "id"):
+            if isinstance(field, forms.ModelChoiceField):
                 field.clean = _checked_ids(field.clean, field)
             if isinstance(field, forms.DateField):
                 field.widget = VNDateInput()
