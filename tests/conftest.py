@@ -221,3 +221,66 @@ def people(tree, make_member):
     p.member_user = _user("member_user", Role.MEMBER, tree.a1, member=p.m_a1)
     p.nobody = _user("nobody")
     return p
+
+
+# --- One object of every kind under organization A (the scope walk, the query budgets) ----------------------
+
+
+@pytest.fixture
+def seat(tree, people, root_user):
+    term = org_services.term_create(
+        actor=root_user, organization=tree.a, name="2020–2025", start_date=dt.date(2020, 8, 1)
+    )
+    return org_services.seat_create(actor=root_user, term=term, member=people.m_a1, position="bi_thu")
+
+
+@pytest.fixture
+def history_of_a(tree, people, root_user):
+    """A transfer (temporary, to outside the deployment) and a candidate, both of A."""
+    from dangbo.members import admission, lifecycle
+
+    transfer = lifecycle.transfer_send(actor=root_user, member=people.m_a1b, kind="tam_thoi", to_external="Học viện",
+                                       sent_date=dt.date(2024, 3, 1), temporary_until=dt.date(2024, 9, 1),
+                                       letter_no="9-GGT/ĐU", purpose="cong_tac")  # fmt: skip
+    candidate = admission.candidate_save(actor=root_user, data={
+        "organization": tree.a1, "full_name": "Võ Thị Ứng Viên", "gender": "nu", "birth_date": dt.date(2000, 1, 2),
+    })  # fmt: skip
+    from django.utils import timezone
+
+    from dangbo.meetings import services as meeting_services
+
+    meeting = meeting_services.meeting_plan(actor=root_user, organization=tree.a1, data={
+        "kind": "thuong_ky", "planned_at": timezone.make_aware(dt.datetime(2024, 3, 5, 14)), "place": "Phòng họp Sở Y tế A",
+    })  # fmt: skip
+    from dangbo.jobs.models import Job  # a finished job of A's secretary over A, with a result file
+
+    job = Job.objects.create(kind="chay_thu", started_by=people.secretary_a, scope_org=tree.a, state="xong",
+                             message="Đảng bộ Sở Y tế", result_file="1-x.xlsx", result_name="Đảng bộ Sở Y tế.xlsx")  # fmt: skip
+    return {"transfer_pk": transfer.pk, "candidate_pk": candidate.pk,
+            "event_pk": people.m_a1.events.first().pk, "meeting": meeting, **_steering_of_a(tree, root_user),
+            "job_pk": job.pk, "kind": "sao_luu"}  # fmt: skip
+
+
+def _steering_of_a(tree, root_user):
+    """Directing work held by A: a document of its register, a task to its cells, a term target, a programme."""
+    from dangbo.organizations.models import Term
+    from dangbo.steering import tasks
+    from dangbo.steering.models import Commune, Contribution, Document, DocumentType, Programme, Target
+
+    doc = Document.objects.create(register=tree.a, doc_type=DocumentType.objects.get(code="NQ"), number=7,
+                                  type_code="NQ", issuer_code="ĐU", issuer_name="Đảng ủy Sở Y tế", year=2024,
+                                  issued_date=dt.date(2024, 2, 1), summary="Nghị quyết của Đảng bộ Sở Y tế")  # fmt: skip
+    task = tasks.task_create(actor=root_user, organization=tree.a, data={
+        "title": "Quán triệt nghị quyết của Đảng bộ Sở Y tế", "report_kind": "quan_triet", "document": doc,
+        "assigned_date": dt.date(2024, 3, 1), "deadline": dt.date(2024, 4, 1), "mode": "tat_ca_co_so"})  # fmt: skip
+    term = Term.objects.get_or_create(organization=tree.a, name="2020–2025", defaults={"start_date": dt.date(2020, 8, 1)})[0]
+    target = Target.objects.create(term=term, number=1, text="Kết nạp đảng viên mới của Đảng bộ Sở Y tế",
+                                   unit="dang_vien", measure="cong_don", goal=10)  # fmt: skip
+    programme = Programme.objects.create(organization=tree.a, name="Chương trình của Đảng bộ Sở Y tế",
+                                         start_date=dt.date(2024, 1, 1))  # fmt: skip
+    commune = Commune.objects.filter(era="2025").first() or Commune.objects.create(
+        era="2025", code="99999", name="Xã Thử", province_code=40, province_name="Nghệ An")  # fmt: skip
+    Contribution.objects.create(programme=programme, supporter=tree.a1, org_path=tree.a1.path, commune=commune,
+                                date=dt.date(2024, 2, 1), kind="tien", value=5_000_000)  # fmt: skip
+    return {"document_pk": doc.pk, "task_pk": task.pk, "assignment_pk": task.assignments.first().pk,
+            "term_pk": term.pk, "target_pk": target.pk, "programme_pk": programme.pk}

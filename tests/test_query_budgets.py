@@ -1,0 +1,145 @@
+"""What each page costs in SQL queries, in one place (NetBox keeps its budgets the same way).
+
+Every page a user opens has a budget here, measured as the bloc's organization-department staff on the small
+tree of ``conftest.py`` with one object of each kind; a page over its budget fails with the count, and a page
+whose count grows when its lists grow (an N+1 query) fails too. A new page without a budget fails until one is
+written here — measure it, and keep it constant in the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.test_scope_every_url import all_patterns, urls_of_a
+
+# Queries of each page as the bloc's staff (caches warm: the session, the user, content types). Pages that do not
+# answer a GET with a page (POST-only actions, files that the fixture has none of) have no budget.
+BUDGETS: dict[str, int] = {
+    "workspace:home": 21,
+    "core:health": 5,
+    "accounts:password_change": 4,
+    "accounts:user_list": 7,
+    "accounts:user_create": 5,
+    "organizations:tree": 6,
+    "members:list": 12,
+    "members:create": 8,
+    "members:transfers": 6,
+    "members:candidates": 6,
+    "members:candidate_create": 8,
+    "meetings:calendar": 6,
+    "meetings:plan": 8,
+    "meetings:overview": 17,
+    "steering:index": 7,
+    "steering:documents": 11,
+    "steering:document_create": 5,
+    "steering:tasks": 7,
+    "steering:task_create": 11,
+    "steering:terms": 5,
+    "steering:programmes": 7,
+    "steering:programme_create": 8,
+    "reports:index": 8,
+    "reports:movement": 8,
+    "jobs:list": 6,
+    "accounts:user_detail": 9,
+    "organizations:detail": 12,
+    "organizations:children": 7,
+    "organizations:edit": 5,
+    "organizations:committee": 9,
+    "organizations:create": 5,
+    "organizations:restructure": 8,
+    "organizations:handover": 8,
+    "members:detail": 11,
+    "members:edit": 5,
+    "members:event_create": 7,
+    "members:transfer_create": 10,
+    "members:transfer": 6,
+    "members:transfer_letter": 9,
+    "members:candidate": 13,
+    "meetings:detail": 12,
+    "meetings:edit": 6,
+    "meetings:attendance": 11,
+    "meetings:minutes": 19,
+    "meetings:minutes_docx": 18,
+    "steering:document": 8,
+    "steering:document_edit": 6,
+    "steering:task": 8,
+    "steering:task_edit": 5,
+    "steering:task_xlsx": 7,
+    "steering:report": 7,
+    "steering:term_targets": 7,
+    "steering:target_create": 6,
+    "steering:target": 8,
+    "steering:target_edit": 5,
+    "steering:programme": 8,
+    "steering:programme_edit": 5,
+    "steering:contribution_create": 10,
+    "jobs:detail": 5,
+    "jobs:status": 5,
+}  # fmt: skip
+
+
+def _pages(tree, people, seat, history):
+    plain = [(name, reverse(name)) for name, params in all_patterns()
+             if not params and name not in ("accounts:login", "accounts:logout")]  # fmt: skip
+    return plain + urls_of_a(tree, people, seat, history)
+
+
+def _count(client, url) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response.status_code, len(queries)
+
+
+def _grow(tree, root_user, make_member):
+    """More of every listed kind under A: members, meetings, documents and tasks with their assignments."""
+    from dangbo.meetings import services as meeting_services
+    from dangbo.organizations.models import Term
+    from dangbo.steering import tasks
+    from dangbo.steering.models import Commune, Contribution, Document, DocumentType, Programme, Target
+
+    term = Term.objects.get(organization=tree.a, name="2020–2025")
+    programme = Programme.objects.get(organization=tree.a)
+    commune = Commune.objects.first()
+    for i in range(6):
+        make_member(tree.a1, full_name=f"Phạm Văn Thêm {chr(65 + i)}", citizen_id=f"04019000{i:04d}")
+        meeting_services.meeting_plan(actor=root_user, organization=tree.a1, data={
+            "kind": "thuong_ky", "planned_at": timezone.make_aware(dt.datetime(2024, 4 + i, 5, 14)),
+            "place": "Hội trường"})  # fmt: skip
+        tasks.task_create(actor=root_user, organization=tree.a, data={
+            "title": f"Nhiệm vụ thêm {i}", "report_kind": "quan_triet", "assigned_date": dt.date(2024, 3, 1),
+            "deadline": dt.date(2024, 5, 1), "mode": "tat_ca_co_so"})  # fmt: skip
+        doc = Document.objects.create(
+            register=tree.a, doc_type=DocumentType.objects.get(code="NQ"), number=100 + i, type_code="NQ",
+            issuer_code="ĐU", issuer_name="Đảng ủy Sở Y tế", year=2024, issued_date=dt.date(2024, 2, 1),
+            summary=f"Nghị quyết thêm {i}")  # fmt: skip
+        tasks.task_create(actor=root_user, organization=tree.a, data={
+            "title": f"Quán triệt nghị quyết thêm {i}", "report_kind": "quan_triet", "document": doc,
+            "assigned_date": dt.date(2024, 3, 1), "deadline": dt.date(2024, 4, 1), "mode": "tat_ca_co_so"})  # fmt: skip
+        Target.objects.create(term=term, number=10 + i, text=f"Chỉ tiêu thêm {i}", unit="dang_vien",
+                              measure="cong_don", goal=10)  # fmt: skip
+        Programme.objects.create(organization=tree.a, name=f"Chương trình thêm {i}", start_date=dt.date(2024, 1, 1))
+        Contribution.objects.create(programme=programme, supporter=tree.a2, org_path=tree.a2.path, commune=commune,
+                                    date=dt.date(2024, 3, 1 + i), kind="tien", value=1_000_000)  # fmt: skip
+
+
+def test_every_page_keeps_its_budget_whatever_the_number_of_rows(client, tree, people, seat, history_of_a, root_user,
+                                                                make_member):
+    client.force_login(people.staff)
+    pages = _pages(tree, people, seat, history_of_a)
+    for _, url in pages:  # warm the caches a real server keeps between requests
+        client.get(url)
+    first = {name: _count(client, url) for name, url in pages}
+    pages = [(name, url) for name, url in pages if first[name][0] == 200]
+    assert {name for name, _ in pages} == set(BUDGETS), "a page without a budget (or a budget of a page gone)"
+    over = {name: (first[name][1], BUDGETS[name]) for name, _ in pages if first[name][1] > BUDGETS[name]}
+    assert over == {}, "queries over the budget: (measured, budget)"
+    _grow(tree, root_user, make_member)
+    grown = {name: (first[name][1], _count(client, url)[1]) for name, url in pages}
+    assert {name: counts for name, counts in grown.items() if counts[1] != counts[0]} == {}, (
+        "the count grows with the rows (an N+1 query): (before, after)"
+    )
