@@ -264,23 +264,20 @@ def history_of_a(tree, people, root_user):
 def _steering_of_a(tree, root_user):
     """Directing work held by A: a document of its register, a task to its cells, a term target, a programme."""
     from dangbo.organizations.models import Term
-    from dangbo.steering import tasks
-    from dangbo.steering.models import Commune, Contribution, Document, DocumentType, Programme, Target
+    from tests.factories import (
+        ContributionFactory,
+        DocumentFactory,
+        ProgrammeFactory,
+        TargetFactory,
+        TaskFactory,
+    )
 
-    doc = Document.objects.create(register=tree.a, doc_type=DocumentType.objects.get(code="NQ"), number=7,
-                                  type_code="NQ", issuer_code="ĐU", issuer_name="Đảng ủy Sở Y tế", year=2024,
-                                  issued_date=dt.date(2024, 2, 1), summary="Nghị quyết của Đảng bộ Sở Y tế")  # fmt: skip
-    task = tasks.task_create(actor=root_user, organization=tree.a, data={
-        "title": "Quán triệt nghị quyết của Đảng bộ Sở Y tế", "report_kind": "quan_triet", "document": doc,
-        "assigned_date": dt.date(2024, 3, 1), "deadline": dt.date(2024, 4, 1), "mode": "tat_ca_co_so"})  # fmt: skip
+    doc = DocumentFactory(register=tree.a, number=7, issuer_name="Đảng ủy Sở Y tế", issued_date=dt.date(2024, 2, 1),
+                          summary="Nghị quyết của Đảng bộ Sở Y tế")  # fmt: skip
+    task = TaskFactory(organization=tree.a, title="Quán triệt nghị quyết của Đảng bộ Sở Y tế", document=doc)
     term = Term.objects.get_or_create(organization=tree.a, name="2020–2025", defaults={"start_date": dt.date(2020, 8, 1)})[0]
-    target = Target.objects.create(term=term, number=1, text="Kết nạp đảng viên mới của Đảng bộ Sở Y tế",
-                                   unit="dang_vien", measure="cong_don", goal=10)  # fmt: skip
-    programme = Programme.objects.create(organization=tree.a, name="Chương trình của Đảng bộ Sở Y tế",
-                                         start_date=dt.date(2024, 1, 1))  # fmt: skip
-    commune = Commune.objects.filter(era="2025").first() or Commune.objects.create(
-        era="2025", code="99999", name="Xã Thử", province_code=40, province_name="Nghệ An")  # fmt: skip
-    Contribution.objects.create(programme=programme, supporter=tree.a1, org_path=tree.a1.path, commune=commune,
-                                date=dt.date(2024, 2, 1), kind="tien", value=5_000_000)  # fmt: skip
+    target = TargetFactory(term=term, number=1, text="Kết nạp đảng viên mới của Đảng bộ Sở Y tế")
+    programme = ProgrammeFactory(organization=tree.a, name="Chương trình của Đảng bộ Sở Y tế")
+    ContributionFactory(programme=programme, supporter=tree.a1)
     return {"document_pk": doc.pk, "task_pk": task.pk, "assignment_pk": task.assignments.first().pk,
             "term_pk": term.pk, "target_pk": target.pk, "programme_pk": programme.pk}

@@ -95,40 +95,33 @@ def _count(client, url) -> tuple[int, int]:
     return response.status_code, len(queries)
 
 
-def _grow(tree, root_user, make_member):
-    """More of every listed kind under A: members, meetings, documents and tasks with their assignments."""
-    from dangbo.meetings import services as meeting_services
+def _grow(tree):
+    """More of every listed kind under A: members, meetings, documents, tasks with their assignments, targets,
+    programmes and contributions."""
     from dangbo.organizations.models import Term
-    from dangbo.steering import tasks
-    from dangbo.steering.models import Commune, Contribution, Document, DocumentType, Programme, Target
+    from dangbo.steering.models import Programme
+    from tests.factories import (
+        ContributionFactory,
+        DocumentFactory,
+        MeetingFactory,
+        MemberFactory,
+        ProgrammeFactory,
+        TargetFactory,
+        TaskFactory,
+    )  # fmt: skip
 
     term = Term.objects.get(organization=tree.a, name="2020–2025")
     programme = Programme.objects.get(organization=tree.a)
-    commune = Commune.objects.first()
     for i in range(6):
-        make_member(tree.a1, full_name=f"Phạm Văn Thêm {chr(65 + i)}", citizen_id=f"04019000{i:04d}")
-        meeting_services.meeting_plan(actor=root_user, organization=tree.a1, data={
-            "kind": "thuong_ky", "planned_at": timezone.make_aware(dt.datetime(2024, 4 + i, 5, 14)),
-            "place": "Hội trường"})  # fmt: skip
-        tasks.task_create(actor=root_user, organization=tree.a, data={
-            "title": f"Nhiệm vụ thêm {i}", "report_kind": "quan_triet", "assigned_date": dt.date(2024, 3, 1),
-            "deadline": dt.date(2024, 5, 1), "mode": "tat_ca_co_so"})  # fmt: skip
-        doc = Document.objects.create(
-            register=tree.a, doc_type=DocumentType.objects.get(code="NQ"), number=100 + i, type_code="NQ",
-            issuer_code="ĐU", issuer_name="Đảng ủy Sở Y tế", year=2024, issued_date=dt.date(2024, 2, 1),
-            summary=f"Nghị quyết thêm {i}")  # fmt: skip
-        tasks.task_create(actor=root_user, organization=tree.a, data={
-            "title": f"Quán triệt nghị quyết thêm {i}", "report_kind": "quan_triet", "document": doc,
-            "assigned_date": dt.date(2024, 3, 1), "deadline": dt.date(2024, 4, 1), "mode": "tat_ca_co_so"})  # fmt: skip
-        Target.objects.create(term=term, number=10 + i, text=f"Chỉ tiêu thêm {i}", unit="dang_vien",
-                              measure="cong_don", goal=10)  # fmt: skip
-        Programme.objects.create(organization=tree.a, name=f"Chương trình thêm {i}", start_date=dt.date(2024, 1, 1))
-        Contribution.objects.create(programme=programme, supporter=tree.a2, org_path=tree.a2.path, commune=commune,
-                                    date=dt.date(2024, 3, 1 + i), kind="tien", value=1_000_000)  # fmt: skip
+        MemberFactory(organization=tree.a1, full_name=f"Phạm Văn Thêm {chr(65 + i)}")
+        MeetingFactory(organization=tree.a1, planned_at=timezone.make_aware(dt.datetime(2024, 4 + i, 5, 14)))
+        TaskFactory(organization=tree.a, document=DocumentFactory(register=tree.a, number=100 + i))
+        TargetFactory(term=term, number=10 + i)
+        ProgrammeFactory(organization=tree.a)
+        ContributionFactory(programme=programme, supporter=tree.a2, date=dt.date(2024, 3, 1 + i))
 
 
-def test_every_page_keeps_its_budget_whatever_the_number_of_rows(client, tree, people, seat, history_of_a, root_user,
-                                                                make_member):
+def test_every_page_keeps_its_budget_whatever_the_number_of_rows(client, tree, people, seat, history_of_a):
     client.force_login(people.staff)
     pages = _pages(tree, people, seat, history_of_a)
     for _, url in pages:  # warm the caches a real server keeps between requests
@@ -138,7 +131,7 @@ def test_every_page_keeps_its_budget_whatever_the_number_of_rows(client, tree, p
     assert {name for name, _ in pages} == set(BUDGETS), "a page without a budget (or a budget of a page gone)"
     over = {name: (first[name][1], BUDGETS[name]) for name, _ in pages if first[name][1] > BUDGETS[name]}
     assert over == {}, "queries over the budget: (measured, budget)"
-    _grow(tree, root_user, make_member)
+    _grow(tree)
     grown = {name: (first[name][1], _count(client, url)[1]) for name, url in pages}
     assert {name: counts for name, counts in grown.items() if counts[1] != counts[0]} == {}, (
         "the count grows with the rows (an N+1 query): (before, after)"
