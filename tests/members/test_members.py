@@ -171,3 +171,13 @@ def test_with_very_many_cells_the_cell_is_entered_by_its_code(client, tree, peop
     assert 'name="organization"' not in edit  # the cell changes by events (transfer), not by editing
     response = client.post(reverse("members:create"), post_data(tree.a2, organization="KHONG-CO", citizen_id="040190000778"))
     assert "Mã chi bộ: giá trị đã chọn không hợp lệ." in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "99999999999999999999999", "-1", "abc"])
+def test_preselected_cell_or_member_in_the_address_is_read_safely(client, tree, people, value):
+    """A hand-edited address (a superscript digit, an Arabic-Indic digit, a number no database integer holds)
+    opens the page without the preselection, never a server error."""
+    client.force_login(people.staff)
+    assert client.get(reverse("members:create"), {"chi_bo": value}).status_code == 200
+    assert client.get(reverse("accounts:user_create"), {"dang_vien": value}).status_code == 200
+    assert client.get(reverse("members:list"), {"organization": value}).status_code == 200

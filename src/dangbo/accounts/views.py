@@ -13,6 +13,7 @@ from dangbo.audit.selectors import history_page
 from dangbo.audit.services import record
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin, run_service
+from dangbo.core.http import int_param
 from dangbo.members.selectors import member_scope
 from dangbo.organizations.models import Organization
 
@@ -80,8 +81,8 @@ def user_list(request):
 def user_create(request):
     _require_manager(request)
     member = None
-    if (mid := request.GET.get("dang_vien", "")).isdigit():
-        member = member_scope(request.user).filter(pk=int(mid)).select_related("organization").first()
+    if (mid := int_param(request.GET.get("dang_vien"))) is not None:
+        member = member_scope(request.user).filter(pk=mid).select_related("organization").first()
     initial = {"role": Role.MEMBER, "organization": member.organization_id, "full_name": member.full_name} if member else {}
     form = UserCreateForm(request.POST or None, organizations=_grantable_orgs(request.user), initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 
 from dangbo.accounts import policy
+from dangbo.core.http import int_param
 from dangbo.core.pagination import KeysetPage, keyset_page
 from dangbo.core.search import (
     plan_words,
@@ -73,7 +74,8 @@ def scope_size(actor, params) -> int:
     from dangbo.organizations.models import Organization
 
     org = params.get("organization")
-    ids = [int(org)] if org and str(org).isdigit() else policy.root_organizations(actor)
+    org = int_param(getattr(org, "pk", org))
+    ids = [org] if org is not None else policy.root_organizations(actor)
     rows = Organization.objects.filter(pk__in=ids).values_list("official_count", "probationary_count")
     return sum(a + b for a, b in rows)
 

@@ -8,6 +8,7 @@ from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
+from dangbo.core.http import int_param
 from dangbo.organizations.models import Organization
 
 from . import selectors, services, views_history
@@ -55,8 +56,8 @@ def member_create(request):
     if not cells.exists():
         raise Http404
     initial = {}
-    if (org := request.GET.get("chi_bo")) and org.isdigit():
-        initial["organization"] = int(org)
+    if (org := int_param(request.GET.get("chi_bo"))) is not None:
+        initial["organization"] = org
     elif only := sole_choice(cells):
         initial["organization"] = only  # a cell secretary has one cell: no need to choose
     form = MemberForm(request.POST or None, cells=cells, initial=initial)
