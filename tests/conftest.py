@@ -87,15 +87,25 @@ def reload_reference_data() -> None:
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """A transactional test starts from the migrations' reference rows, whatever flushed the tables before it."""
+    """A transactional test starts from the migrations' reference rows and leaves them behind it: Django empties
+    every table after it, and the tests that run next in the same process (in any order, as with pytest-xdist)
+    expect the rows the migrations wrote."""
     marker = request.node.get_closest_marker("django_db")
-    if (marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(request.fixturenames):
-        request.getfixturevalue("transactional_db")
-        from dangbo.meetings.models import GradeLevel
+    transactional = (marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not transactional:
+        yield
+        return
+    blocker = request.getfixturevalue("django_db_blocker")
+    request.getfixturevalue("transactional_db")  # set up after this fixture, so emptied before its teardown
+    from dangbo.meetings.models import GradeLevel
 
-        if not GradeLevel.objects.exists():
-            reload_reference_data()
+    if not GradeLevel.objects.exists():
+        reload_reference_data()
     yield
+    with blocker.unblock():
+        reload_reference_data()
 
 
 @pytest.fixture

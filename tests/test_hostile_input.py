@@ -19,7 +19,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_scope_every_url import all_patterns, history_of_a, seat, urls_of_a  # noqa: F401 - fixtures
+from tests.test_scope_every_url import all_patterns, urls_of_a
 
 MARKUP = '<script>alert("x")</script>'
 HOSTILE = st.one_of(
