@@ -85,27 +85,23 @@ def reload_reference_data() -> None:
         getattr(import_module(module), function)(apps, None)
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """A transactional test starts from the migrations' reference rows and leaves them behind it: Django empties
-    every table after it, and the tests that run next in the same process (in any order, as with pytest-xdist)
-    expect the rows the migrations wrote."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(
-        request.fixturenames
-    )
-    if not transactional:
-        yield
-        return
-    blocker = request.getfixturevalue("django_db_blocker")
-    request.getfixturevalue("transactional_db")  # set up after this fixture, so emptied before its teardown
-    from dangbo.meetings.models import GradeLevel
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool((marker and marker.kwargs.get("transaction"))
+                or {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))  # fmt: skip
 
-    if not GradeLevel.objects.exists():
-        reload_reference_data()
-    yield
-    with blocker.unblock():
-        reload_reference_data()
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test (its fixtures torn down: Django has emptied every table), write the migrations'
+    reference rows again — the tests that run next in this process, in any order (pytest-xdist), expect them."""
+    result = yield
+    if _transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            reload_reference_data()
+    return result
 
 
 @pytest.fixture
