@@ -40,6 +40,10 @@ def urls_of_a(tree, people, seat, history=None):
                 kwargs[param] = objects[namespace].pk
             elif param == "seat_pk":
                 kwargs[param] = seat.pk
+            elif param == "cell_pk":  # dues: a cell of A
+                kwargs[param] = tree.a1.pk
+            elif param == "member_pk":
+                kwargs[param] = people.m_a1.pk
             elif param == "role_pk":
                 kwargs[param] = people.secretary_a.roles.get().pk
             elif history and param in history:
@@ -57,7 +61,8 @@ def test_every_parameterised_url_is_covered(tree, people, seat, history_of_a):
             "members:candidate", "members:event_delete", "members:event_create", "meetings:detail",
             "meetings:attendance", "meetings:minutes_docx", "steering:document", "steering:document_file",
             "steering:task", "steering:report", "steering:term_targets", "steering:target", "steering:programme",
-            "steering:contribution_create", "jobs:detail", "jobs:file", "jobs:cancel", "jobs:start"} <= names
+            "steering:contribution_create", "jobs:detail", "jobs:file", "jobs:cancel", "jobs:start", "dues:sheet",
+            "dues:book", "dues:member"} <= names
 
 
 @pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody"])

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "dangbo.members",
     "dangbo.meetings",
     "dangbo.steering",
+    "dangbo.dues",
     "dangbo.reports",
     "dangbo.jobs",
     "dangbo.workspace",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("to-chuc/", include("dangbo.organizations.urls")),
     path("dang-vien/", include("dangbo.members.urls")),
     path("sinh-hoat/", include("dangbo.meetings.urls")),
+    path("dang-phi/", include("dangbo.dues.urls")),
     path("chi-dao/", include("dangbo.steering.urls")),
     path("bao-cao/", include("dangbo.reports.urls")),
     path("cong-viec/", include("dangbo.jobs.urls")),

@@ -1,0 +1,296 @@
+"""Writes on party dues: a member's basis, a cell's month sheet, remittances sent and received. One transaction
+each, scope checked, audited; Vietnamese errors naming the field; nothing half-saved.
+
+A month sheet is saved whole with the version it was read at (``DuesSheet.version``): a save from an older copy
+(someone else saved the month meanwhile) is refused and changes nothing — the second person reloads and sees
+what the first recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from dangbo.audit.models import Action
+from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
+from dangbo.core.dates import add_months, today
+from dangbo.core.errors import ApplicationError, NotFound
+from dangbo.core.formats import tien
+from dangbo.core.text import clean_text, read_number
+from dangbo.members.models import Member
+from dangbo.organizations.models import Organization
+
+from .choices import FIXED_GROUPS, PERCENT_GROUPS, AuditEvents, Exemption, Group, Way
+from .ledger import bases_of, first_of, month_roll, owed_for, position
+from .models import DuesBasis, DuesPayment, DuesSheet, Remittance
+from .rules import rules_on
+
+MAX_BASIS = 10_000_000_000  # đồng a month; more is a typing error
+ABSURD_TIMES = 100  # a month paid more than this many times what is owed is a typing error
+ABSURD_FLOOR = 500_000  # … or more than this when little or nothing is owed (voluntary payments)
+ADVANCE_MONTHS = 12  # months may be paid this far ahead
+NOT_FOUND = "Không tìm thấy."
+
+
+def _pk(value) -> int | None:
+    pk = getattr(value, "pk", value)
+    if isinstance(pk, str) and pk.strip().isascii() and pk.strip().isdigit() and len(pk.strip()) <= 18:
+        pk = int(pk)
+    if isinstance(pk, bool) or not isinstance(pk, int) or not 0 < pk < 2**63:
+        return None
+    return pk
+
+
+def _month(value, e: dict, key: str = "month", label: str = "Tháng") -> dt.date | None:
+    if not isinstance(value, dt.date) or not 1990 <= value.year <= 2999:
+        e[key] = f"{label}: không hợp lệ."
+        return None
+    return first_of(value)
+
+
+def _cell(actor, organization, action: str = "place_members") -> Organization:
+    pk = _pk(organization)
+    org = Organization.objects.filter(pk=pk).first() if pk else None
+    if org is None or not policies.can(actor, action, org):
+        raise NotFound("Không tìm thấy tổ chức.", field_errors={"organization": "Tổ chức: không tìm thấy."})
+    return org
+
+
+# --- basis -------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_basis(*, actor, member, valid_from: dt.date, group: str, basis=None, exemption: str = "",
+              reduction_percent=0, decision_no: str = "", relief_until: dt.date | None = None) -> DuesBasis:  # fmt: skip
+    """The member's dues basis from ``valid_from``'s month on (a new row, or the row of that month replaced)."""
+    pk = _pk(member)
+    m = Member.objects.filter(pk=pk).first() if pk else None
+    if m is None or not policies.can(actor, policies.CHANGE, DuesBasis(member=m)):
+        raise NotFound("Không tìm thấy đảng viên.", field_errors={"member": "Đảng viên: không tìm thấy."})
+    e: dict[str, str] = {}
+    month = _month(valid_from, e, "valid_from", "Từ tháng")
+    if group not in Group.values:
+        e["group"] = "Đối tượng: giá trị đã chọn không hợp lệ."
+    amount, problem = read_number(basis, "Căn cứ tính", whole=True, min_value=0, max_value=MAX_BASIS)
+    if problem:
+        e["basis"] = problem
+    amount = amount or 0
+    rules = rules_on(month) if month else None
+    if rules and group in Group.values and not e.get("basis"):
+        if group in PERCENT_GROUPS and amount <= 0:
+            e["basis"] = "Căn cứ tính: nhập tiền lương, trợ cấp hoặc lương hưu của tháng (đồng)."
+        elif rules.fixed_basis(group) and group in (*FIXED_GROUPS, Group.STUDENT):
+            low, high = rules.other_range
+            if not low <= amount <= high:
+                e["basis"] = (
+                    f"Căn cứ tính: mức đóng hằng tháng phải từ {tien(low)} đến {tien(high)} ({rules.source})."
+                )
+    exemption = exemption or ""
+    if exemption and exemption not in Exemption.values:
+        e["exemption"] = "Miễn đóng: giá trị đã chọn không hợp lệ."
+    elif exemption and rules and exemption not in rules.exemptions:
+        e["exemption"] = f"Miễn đóng: {rules.source} không quy định trường hợp này."
+    reduction, problem = read_number(reduction_percent, "Giảm (%)", whole=True, min_value=0, max_value=100)
+    reduction = reduction or 0
+    if problem:
+        e["reduction_percent"] = problem
+    elif reduction and rules and reduction not in rules.relief_percents:
+        e["reduction_percent"] = (
+            "Giảm (%): chỉ giảm " + ", ".join(f"{p}%" for p in rules.relief_percents) + "."
+        )
+    if reduction and exemption:
+        e["reduction_percent"] = "Giảm (%): đã miễn đóng thì không giảm."
+    decision_no = clean_text(decision_no or "")[:100]
+    timed = reduction or exemption == Exemption.HARDSHIP
+    if timed and not decision_no:
+        e["decision_no"] = (
+            "Số quyết định miễn, giảm: không được để trống khi miễn, giảm vì hoàn cảnh khó khăn."
+        )
+    if relief_until is not None and not isinstance(relief_until, dt.date):
+        e["relief_until"] = "Miễn, giảm đến hết tháng: không hợp lệ."
+    elif timed and relief_until is None:
+        e["relief_until"] = "Miễn, giảm đến hết tháng: không được để trống (miễn, giảm có thời hạn)."
+    elif relief_until is not None and month and rules:
+        until = first_of(relief_until)
+        if until < month:
+            e["relief_until"] = "Miễn, giảm đến hết tháng: trước tháng bắt đầu."
+        elif timed and until >= add_months(month, rules.relief_max_months):
+            e["relief_until"] = (
+                f"Miễn, giảm đến hết tháng: tối đa {rules.relief_max_months} tháng ({rules.source})."
+            )
+        relief_until = until
+    if e:
+        raise ApplicationError("Chưa ghi được căn cứ đóng đảng phí.", field_errors=e)
+    row = DuesBasis.objects.select_for_update().filter(member=m, valid_from=month).first()
+    before = snapshot(row) if row else None
+    row = row or DuesBasis(member=m, valid_from=month)
+    row.group, row.basis, row.exemption, row.reduction_percent = group, amount, exemption, reduction
+    row.decision_no, row.relief_until, row.recorded_by = decision_no, relief_until, actor
+    row.save()
+    record(actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=row, before=before,
+           scope_path=m.org_path, event=AuditEvents.BASIS)  # fmt: skip
+    return row
+
+
+# --- the month sheet ---------------------------------------------------------------------------------------------
+
+
+def sheet_version(organization, month: dt.date) -> int:
+    s = DuesSheet.objects.filter(organization=organization, month=first_of(month)).first()
+    return s.version if s else 0
+
+
+@transaction.atomic
+def record_month(*, actor, organization, month: dt.date, rows: list[dict], version: int) -> DuesSheet:
+    """Save a cell's month: ``rows`` are {member, paid, paid_on, way} (members not given keep their row, or get
+    one with nothing paid); every member on the month's roll gets a row with what they owe. All or nothing.
+    ``version``: the sheet's version the rows were typed on (``sheet_version``)."""
+    cell = _cell(actor, organization)
+    e: dict[str, str] = {}
+    month = _month(month, e)
+    if e:
+        raise ApplicationError("Chưa lưu được.", field_errors=e)
+    if not cell.is_cell:
+        raise ApplicationError(
+            "Chỉ chi bộ thu đảng phí.", field_errors={"organization": "Tổ chức: không phải chi bộ."}
+        )
+    if month > add_months(first_of(today()), ADVANCE_MONTHS):
+        raise ApplicationError("Chưa lưu được.", field_errors={
+            "month": f"Tháng: chỉ đóng trước tối đa {ADVANCE_MONTHS} tháng."})  # fmt: skip
+    sheet, _ = DuesSheet.objects.get_or_create(organization=cell, month=month)
+    sheet = DuesSheet.objects.select_for_update().get(pk=sheet.pk)
+    try:
+        typed_on = int(version)
+    except (TypeError, ValueError):
+        typed_on = -1
+    if typed_on != sheet.version:
+        who = f" ({sheet.updated_by})" if sheet.updated_by_id else ""
+        raise ApplicationError(
+            "Bảng thu tháng này vừa được người khác lưu" + who + " — tải lại trang để xem số mới rồi nhập lại.",
+            field_errors={"version": f"Bảng thu: đã được lưu lúc {sheet.updated_at:%H:%M %d/%m/%Y}, sau khi bạn mở trang."},
+        )  # fmt: skip
+    roll = month_roll(cell, month)
+    on_roll = {m.pk: m for m in roll}
+    bases = bases_of(on_roll)
+    existing = {
+        p.member_id: p
+        for p in DuesPayment.objects.select_for_update().filter(member_id__in=list(on_roll), month=month)
+    }
+    given: dict[int, dict] = {}
+    for i, r in enumerate(rows or []):
+        pk = _pk(r.get("member"))
+        key = f"member_{pk}" if pk else f"row_{i}"
+        if pk not in on_roll:
+            e[key] = f"Đảng viên: không có tên trong danh sách chi bộ tháng {month:%m/%Y}."
+            continue
+        given[pk] = r
+    for pk, r in given.items():
+        m = on_roll[pk]
+        owed = owed_for(m, month, bases.get(pk, [])).amount or 0
+        paid, problem = read_number(r.get("paid"), f"{m.full_name} — số tiền đóng", whole=True, min_value=0,
+                                    max_value=max(owed * ABSURD_TIMES, ABSURD_FLOOR))  # fmt: skip
+        if problem:
+            e[f"paid_{pk}"] = problem
+            continue
+        paid = paid or 0
+        paid_on, way = r.get("paid_on"), r.get("way") or ""
+        if paid:
+            if not isinstance(paid_on, dt.date):
+                e[f"paid_on_{pk}"] = f"{m.full_name} — ngày đóng: không được để trống khi đã đóng tiền."
+            elif paid_on > today():
+                e[f"paid_on_{pk}"] = f"{m.full_name} — ngày đóng: sau hôm nay."
+            elif paid_on.year < 1990:
+                e[f"paid_on_{pk}"] = f"{m.full_name} — ngày đóng: không hợp lệ."
+            if way not in Way.values:
+                e[f"way_{pk}"] = (
+                    f"{m.full_name} — hình thức: chọn tiền mặt, cổng dịch vụ công hoặc chuyển khoản."
+                )
+        else:
+            paid_on, way = None, ""
+        r["_clean"] = (paid, paid_on, way, owed)
+    if e:
+        raise ApplicationError("Chưa lưu được bảng thu: kiểm tra các dòng báo lỗi.", field_errors=e)
+    changed = 0
+    for pk, m in on_roll.items():
+        row = existing.get(pk)
+        before = snapshot(row) if row else None
+        if row is None:
+            row = DuesPayment(member=m, month=month)
+        if pk in given:
+            row.paid, row.paid_on, row.way, row.owed = given[pk]["_clean"]
+        elif row.pk is None:
+            row.owed = owed_for(m, month, bases.get(pk, [])).amount or 0
+        row.organization, row.org_path, row.recorded_by = cell, cell.path, actor
+        row.save()
+        if record(actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=row, before=before,
+                  scope_path=cell.path, event=AuditEvents.PAYMENT):  # fmt: skip
+            changed += 1
+    sheet.version += 1
+    sheet.updated_by = actor
+    sheet.save()
+    return sheet
+
+
+# --- remittances -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_remittance(*, actor, organization, month: dt.date, amount, sent_on: dt.date) -> Remittance:
+    """The organization sends part of a month's dues to the level directly above (at most what it collected for
+    the month minus the share it keeps, minus what it already sent)."""
+    org = _cell(actor, organization)
+    e: dict[str, str] = {}
+    month = _month(month, e, "month", "Kỳ (tháng)")
+    if org.parent_id is None:
+        raise ApplicationError("Tổ chức cao nhất trong hệ thống nộp ra ngoài hệ thống.",
+                               field_errors={"organization": "Tổ chức: không có cấp trên trong hệ thống."})  # fmt: skip
+    value, problem = read_number(amount, "Số tiền", whole=True, required=True, min_value=1)
+    if problem:
+        e["amount"] = problem
+    if not isinstance(sent_on, dt.date):
+        e["sent_on"] = "Ngày nộp: không được để trống."
+    elif sent_on > today():
+        e["sent_on"] = "Ngày nộp: sau hôm nay."
+    if e:
+        raise ApplicationError("Chưa ghi được lần nộp.", field_errors=e)
+    # Lock the sender's remittances of the month: two people sending at once cannot both pass the bound.
+    list(Remittance.objects.select_for_update().filter(from_organization=org, month=month))
+    pos = position(org, month)
+    if value > pos.remaining:
+        raise ApplicationError("Số tiền nộp lớn hơn số phải nộp.", field_errors={"amount": (
+            f"Số tiền: lớn hơn số còn phải nộp tháng {month:%m/%Y} ({tien(max(pos.remaining, 0))}: thu {tien(pos.collected)}, "
+            f"giữ lại {pos.keep_percent}% = {tien(pos.kept)}, đã nộp {tien(pos.remitted)}).")})  # fmt: skip
+    r = Remittance.objects.create(from_organization=org, to_organization_id=org.parent_id, month=month, amount=value,
+                                  sent_on=sent_on, sent_by=actor)  # fmt: skip
+    record(actor=actor, action=Action.CREATE, obj=r, scope_path=org.path, event=AuditEvents.REMIT)
+    return r
+
+
+@transaction.atomic
+def confirm_received(*, actor, remittance, received_on: dt.date) -> Remittance:
+    pk = _pk(remittance)
+    r = (
+        Remittance.objects.select_for_update().select_related("to_organization").filter(pk=pk).first()
+        if pk
+        else None
+    )
+    if r is None or not policies.can(actor, "place_members", r.to_organization):
+        raise NotFound("Không tìm thấy lần nộp.")
+    if r.received_on is not None:
+        raise ApplicationError(
+            "Lần nộp này đã được xác nhận.", field_errors={"received_on": "Ngày nhận: đã xác nhận trước đó."}
+        )
+    if not isinstance(received_on, dt.date):
+        raise ApplicationError(
+            "Chưa xác nhận được.", field_errors={"received_on": "Ngày nhận: không được để trống."}
+        )
+    if received_on < r.sent_on or received_on > today():
+        raise ApplicationError("Chưa xác nhận được.", field_errors={
+            "received_on": "Ngày nhận: phải từ ngày nộp đến hôm nay."})  # fmt: skip
+    before = snapshot(r)
+    r.received_on, r.received_by = received_on, actor
+    r.save()
+    record(actor=actor, action=Action.UPDATE, obj=r, before=before, scope_path=r.to_organization.path,
+           event=AuditEvents.RECEIVE)  # fmt: skip
+    return r

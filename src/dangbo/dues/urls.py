@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dues"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("chi-bo/<int:cell_pk>/", views.sheet, name="sheet"),
+    path("chi-bo/<int:cell_pk>/so-thu-nop.xlsx", views.book, name="book"),
+    path("dang-vien/<int:member_pk>/", views.member, name="member"),
+]

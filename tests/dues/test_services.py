@@ -1,0 +1,277 @@
+"""Dues services and pages: basis, month sheet (all or nothing, stale saves refused), remittances, arrears,
+scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from dangbo.audit.models import AuditEvent
+from dangbo.core.errors import ApplicationError, NotFound
+from dangbo.dues import selectors, services
+from dangbo.dues.models import DuesPayment, DuesSheet, Remittance
+from dangbo.members import lifecycle
+
+MARCH = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def dues(tree, people, root_user, clock):
+    clock.set(dt.date(2026, 4, 15))
+    services.set_basis(actor=root_user, member=people.m_a1, valid_from=dt.date(2025, 1, 1), group="luong_bhxh",
+                       basis=8_000_000)  # fmt: skip
+    services.set_basis(actor=root_user, member=people.m_a1b, valid_from=dt.date(2025, 1, 1), group="luong_huu",
+                       basis=6_000_000)  # fmt: skip
+    return people
+
+
+def _rows(people, a=80_000, b=30_000, day=dt.date(2026, 3, 5)):
+    return [
+        {"member": people.m_a1.pk, "paid": a, "paid_on": day, "way": "tien_mat"},
+        {"member": people.m_a1b.pk, "paid": b, "paid_on": day, "way": "cong_dvc"},
+    ]
+
+
+def test_sheet_lists_the_roll_with_amounts_owed(dues, tree):
+    s = selectors.month_sheet(tree.a1, MARCH)
+    assert [line.member.full_name for line in s.lines] == ["Trần Thị Lan", "Nguyễn Văn Hùng"] or len(
+        s.lines
+    ) == 2
+    owed = {line.member.pk: line.owed.amount for line in s.lines}
+    assert owed == {dues.m_a1.pk: 80_000, dues.m_a1b.pk: 30_000}
+
+
+def test_record_month_saves_every_row_and_audits(dues, tree):
+    sheet = services.record_month(
+        actor=dues.cell_secretary, organization=tree.a1, month=MARCH, rows=_rows(dues), version=0
+    )
+    assert sheet.version == 1
+    rows = DuesPayment.objects.filter(month=MARCH).order_by("member_id")
+    assert [(r.owed, r.paid, r.org_path) for r in rows] == [
+        (80_000, 80_000, tree.a1.path),
+        (30_000, 30_000, tree.a1.path),
+    ]
+    assert AuditEvent.objects.filter(event="dues.payment.record").count() == 2
+
+
+def test_stale_save_is_refused_and_changes_nothing(dues, tree):
+    services.record_month(
+        actor=dues.cell_secretary, organization=tree.a1, month=MARCH, rows=_rows(dues), version=0
+    )
+    with pytest.raises(ApplicationError) as e:
+        services.record_month(actor=dues.secretary_a, organization=tree.a1, month=MARCH,
+                              rows=_rows(dues, a=0, b=0), version=0)  # fmt: skip
+    assert "version" in e.value.field_errors and "người khác" in e.value.message
+    assert sorted(DuesPayment.objects.values_list("paid", flat=True)) == [30_000, 80_000]
+    assert DuesSheet.objects.get().version == 1
+
+
+@pytest.mark.parametrize(
+    "paid, message", [(-5, "không được âm"), (80_000 * 100 + 1, "số quá lớn"), ("abc", "")]
+)
+def test_bad_amounts_are_refused_with_nothing_saved(dues, tree, paid, message):
+    with pytest.raises(ApplicationError) as e:
+        services.record_month(actor=dues.cell_secretary, organization=tree.a1, month=MARCH,
+                              rows=_rows(dues, a=paid), version=0)  # fmt: skip
+    error = e.value.field_errors[f"paid_{dues.m_a1.pk}"]
+    assert error.startswith("Nguyễn Văn Hùng — số tiền đóng:") and message in error
+    assert not DuesPayment.objects.exists() and not DuesSheet.objects.filter(version__gt=0).exists()
+
+
+def test_member_not_on_the_roll_that_month_is_refused(dues, tree):
+    rows = _rows(dues) + [
+        {"member": dues.m_a2.pk, "paid": 10_000, "paid_on": dt.date(2026, 3, 5), "way": "tien_mat"}
+    ]
+    with pytest.raises(ApplicationError) as e:
+        services.record_month(actor=dues.secretary_a, organization=tree.a1, month=MARCH, rows=rows, version=0)
+    assert (
+        "không có tên trong danh sách chi bộ tháng 03/2026" in e.value.field_errors[f"member_{dues.m_a2.pk}"]
+    )
+    assert not DuesPayment.objects.exists()
+    # Before the member joined the roll (2015), the cell has no such member either.
+    with pytest.raises(ApplicationError):
+        services.record_month(actor=dues.secretary_a, organization=tree.a1, month=dt.date(2014, 6, 1),
+                              rows=_rows(dues), version=0)  # fmt: skip
+
+
+def test_paid_needs_a_date_and_a_way(dues, tree):
+    rows = [{"member": dues.m_a1.pk, "paid": 80_000, "paid_on": None, "way": ""}]
+    with pytest.raises(ApplicationError) as e:
+        services.record_month(
+            actor=dues.cell_secretary, organization=tree.a1, month=MARCH, rows=rows, version=0
+        )
+    assert {f"paid_on_{dues.m_a1.pk}", f"way_{dues.m_a1.pk}"} <= set(e.value.field_errors)
+
+
+def test_member_moved_mid_month_owes_the_month_to_the_first_cell(dues, tree, root_user, clock):
+    from dangbo.dues.ledger import month_roll
+
+    clock.set(dt.date(2026, 3, 20))
+    lifecycle.members_move(actor=root_user, members=[dues.m_a1], cell=tree.a2, date=dt.date(2026, 3, 10))
+    assert dues.m_a1.pk in [m.pk for m in month_roll(tree.a1, MARCH)]
+    assert dues.m_a1.pk not in [m.pk for m in month_roll(tree.a2, MARCH)]
+    assert dues.m_a1.pk in [m.pk for m in month_roll(tree.a2, dt.date(2026, 4, 1))]
+    assert dues.m_a1.pk not in [m.pk for m in month_roll(tree.a1, dt.date(2026, 4, 1))]
+    with pytest.raises(ApplicationError):  # April: no longer on the first cell's roll
+        services.record_month(actor=root_user, organization=tree.a1, month=dt.date(2026, 4, 1),
+                              rows=_rows(dues)[:1], version=0)  # fmt: skip
+
+
+def test_remittance_bounded_by_collection_minus_share(dues, tree):
+    services.record_month(
+        actor=dues.cell_secretary, organization=tree.a1, month=MARCH, rows=_rows(dues), version=0
+    )
+    # 110.000 collected, the cell keeps 30% = 33.000, remits at most 77.000.
+    with pytest.raises(ApplicationError) as e:
+        services.record_remittance(actor=dues.cell_secretary, organization=tree.a1, month=MARCH, amount=77_001,
+                                   sent_on=dt.date(2026, 4, 2))  # fmt: skip
+    assert "77.000 đ" in e.value.field_errors["amount"] and not Remittance.objects.exists()
+    r = services.record_remittance(actor=dues.cell_secretary, organization=tree.a1, month=MARCH, amount=77_000,
+                                   sent_on=dt.date(2026, 4, 2))  # fmt: skip
+    assert r.to_organization == tree.a
+    with pytest.raises(ApplicationError):  # nothing left to remit
+        services.record_remittance(actor=dues.cell_secretary, organization=tree.a1, month=MARCH, amount=1,
+                                   sent_on=dt.date(2026, 4, 2))  # fmt: skip
+    with pytest.raises(NotFound):  # only the receiving side confirms
+        services.confirm_received(actor=dues.cell_secretary, remittance=r, received_on=dt.date(2026, 4, 3))
+    services.confirm_received(actor=dues.secretary_a, remittance=r, received_on=dt.date(2026, 4, 3))
+    # The grassroots committee keeps 70% of 77.000 = 53.900 and remits 23.100 to the bloc.
+    pos = selectors.position(tree.a, MARCH)
+    assert (pos.collected, pos.kept, pos.to_remit) == (77_000, 53_900, 23_100)
+    assert pos.kept + pos.to_remit + 33_000 == 110_000
+
+
+def test_arrears_flag_after_three_unpaid_months(dues, tree, root_user, clock):
+    clock.set(dt.date(2026, 5, 10))
+    for month in (dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)):
+        v = services.sheet_version(tree.a1, month)
+        services.record_month(actor=dues.cell_secretary, organization=tree.a1, month=month,
+                              rows=_rows(dues, a=0, b=30_000, day=month), version=v)  # fmt: skip
+    assert [p.month.month for p in selectors.arrears(dues.m_a1, dt.date(2026, 5, 10))] == [1, 2, 3]
+    assert selectors.arrears(dues.m_a1b, dt.date(2026, 5, 10)) == []
+    from dangbo.members.selectors_history import removal_candidates
+
+    texts = [a.text for a in removal_candidates(dues.cell_secretary, on=dt.date(2026, 5, 10))]
+    assert any("Nguyễn Văn Hùng: chưa đóng đủ đảng phí 3 tháng" in t for t in texts)
+    assert not any("Trần Thị Lan" in t for t in texts)
+    assert selectors.paid_up_to(dues.m_a1b) == dt.date(2026, 3, 1) and selectors.paid_up_to(dues.m_a1) is None
+
+
+def test_basis_rules(dues, root_user):
+    m = dues.m_a1
+    with pytest.raises(ApplicationError) as e:
+        services.set_basis(
+            actor=root_user, member=m, valid_from=dt.date(2026, 3, 1), group="luong_bhxh", basis=-1
+        )
+    assert e.value.field_errors["basis"] == "Căn cứ tính: không được âm."
+    with pytest.raises(ApplicationError) as e:
+        services.set_basis(actor=root_user, member=m, valid_from=dt.date(2026, 3, 1), group="luong_bhxh",
+                           basis=8_000_000, reduction_percent=50)  # fmt: skip
+    assert {"decision_no", "relief_until"} <= set(e.value.field_errors)
+    with pytest.raises(ApplicationError) as e:
+        services.set_basis(actor=root_user, member=m, valid_from=dt.date(2026, 3, 1), group="luong_bhxh",
+                           basis=8_000_000, reduction_percent=50, decision_no="3-QĐ/ĐU",
+                           relief_until=dt.date(2027, 3, 1))  # fmt: skip
+    assert "tối đa 12 tháng" in e.value.field_errors["relief_until"]
+    with pytest.raises(ApplicationError) as e:
+        services.set_basis(
+            actor=root_user, member=m, valid_from=dt.date(2025, 3, 1), group="khac", basis=50_000
+        )
+    assert "từ 2.000 đ đến 30.000 đ" in e.value.field_errors["basis"]
+    services.set_basis(actor=root_user, member=m, valid_from=dt.date(2026, 3, 1), group="luong_bhxh",
+                       basis=8_000_000, reduction_percent=50, decision_no="3-QĐ/ĐU", relief_until=dt.date(2026, 5, 1))  # fmt: skip
+    from dangbo.dues.ledger import owed_for
+
+    assert (
+        owed_for(m, dt.date(2026, 5, 1)).amount == 40_000
+        and owed_for(m, dt.date(2026, 6, 1)).amount == 80_000
+    )
+    with pytest.raises(NotFound):
+        services.set_basis(actor=dues.secretary_b, member=m, valid_from=dt.date(2026, 3, 1), group="hoc_sinh")
+
+
+def test_party_age_of_50_years_exempts_under_qd_01(tree, make_member, root_user):
+    m = make_member(tree.a1, "Phan Văn Lão", admission_decision_date=dt.date(1975, 1, 10), joined_date=dt.date(1975, 1, 10),
+                    official_date=dt.date(1976, 1, 10), birth_date=dt.date(1950, 1, 1))  # fmt: skip
+    services.set_basis(
+        actor=root_user, member=m, valid_from=dt.date(2024, 1, 1), group="luong_huu", basis=6_000_000
+    )
+    from dangbo.dues.ledger import owed_for
+
+    assert owed_for(m, dt.date(2026, 1, 1)).amount == 30_000  # QĐ 342: no such exemption
+    assert (
+        owed_for(m, dt.date(2026, 2, 1)).amount == 0
+        and owed_for(m, dt.date(2026, 2, 1)).exempt == "tuoi_dang"
+    )
+
+
+# --- pages ---------------------------------------------------------------------------------------------------------
+
+
+def test_secretary_records_the_sheet_on_the_page(client, dues, tree):
+    client.force_login(dues.cell_secretary)
+    url = reverse("dues:sheet", args=[tree.a1.pk]) + "?thang=03/2026"
+    page = client.get(url)
+    assert (
+        page.status_code == 200
+        and "Nguyễn Văn Hùng" in page.content.decode()
+        and "80.000 đ" in page.content.decode()
+    )
+    data = {"version": "0", f"paid_{dues.m_a1.pk}": "80.000", f"paid_on_{dues.m_a1.pk}": "05/03/2026",
+            f"way_{dues.m_a1.pk}": "tien_mat", f"paid_{dues.m_a1b.pk}": "", f"paid_on_{dues.m_a1b.pk}": "",
+            f"way_{dues.m_a1b.pk}": ""}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    assert DuesPayment.objects.get(member=dues.m_a1).paid == 80_000
+    assert DuesPayment.objects.get(member=dues.m_a1b).paid == 0
+    stale = client.post(url, {**data, f"paid_{dues.m_a1.pk}": "1.000"})
+    assert stale.status_code == 200 and "người khác" in stale.content.decode()
+    assert DuesPayment.objects.get(member=dues.m_a1).paid == 80_000
+    bad = client.post(url, {**data, "version": "1", f"paid_{dues.m_a1.pk}": "-3"})
+    assert "số tiền đóng: không được âm" in bad.content.decode()
+
+
+def test_scope_other_cells_sheet_is_404(client, dues, tree):
+    client.force_login(dues.cell_secretary)
+    assert client.get(reverse("dues:sheet", args=[tree.a2.pk])).status_code == 404
+    assert client.post(reverse("dues:sheet", args=[tree.a2.pk]), {"version": "0"}).status_code == 404
+    client.force_login(dues.secretary_b)
+    assert client.get(reverse("dues:sheet", args=[tree.a1.pk])).status_code == 404
+    assert client.get(reverse("dues:member", args=[dues.m_a1.pk])).status_code == 404
+    assert client.get(reverse("dues:book", args=[tree.a1.pk])).status_code == 404
+    client.force_login(dues.leader)  # a leader reads, records nothing
+    assert client.get(reverse("dues:sheet", args=[tree.a1.pk])).status_code == 200
+    assert client.post(reverse("dues:sheet", args=[tree.a1.pk]), {"version": "0"}).status_code == 404
+
+
+def test_member_sees_own_history_only(client, dues, tree):
+    services.record_month(
+        actor=dues.cell_secretary, organization=tree.a1, month=MARCH, rows=_rows(dues), version=0
+    )
+    client.force_login(dues.member_user)
+    page = client.get(reverse("dues:member", args=[dues.m_a1.pk]))
+    assert page.status_code == 200 and "03/2026" in page.content.decode()
+    assert client.get(reverse("dues:member", args=[dues.m_a1b.pk])).status_code == 404
+    assert client.get(reverse("dues:overview")).status_code == 302
+    assert client.get(reverse("dues:sheet", args=[tree.a1.pk])).status_code == 404
+
+
+def test_overview_and_book(client, dues, tree):
+    services.record_month(
+        actor=dues.cell_secretary, organization=tree.a1, month=MARCH, rows=_rows(dues, b=0), version=0
+    )
+    client.force_login(dues.secretary_a)
+    page = client.get(reverse("dues:overview"), {"to_chuc": tree.a.pk, "thang": "03/2026"}).content.decode()
+    assert "Chi bộ Văn phòng" in page and "80.000 đ" in page and "72,7%" in page
+    year = client.get(reverse("dues:overview"), {"to_chuc": tree.a.pk, "nam": "2026"})
+    assert year.status_code == 200
+    book = client.get(reverse("dues:book", args=[tree.a1.pk]), {"nam": "2026"})
+    assert book.status_code == 200 and book["Content-Type"].startswith("application/vnd.openxmlformats")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(BytesIO(book.content)).active
+    values = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert "03/2026" in values and 80_000 in values
