@@ -106,7 +106,7 @@ def test_paid_needs_a_date_and_a_way(dues, tree):
 
 
 def test_member_moved_mid_month_owes_the_month_to_the_first_cell(dues, tree, root_user, clock):
-    from dangbo.dues.ledger import month_roll
+    from dangbo.dues.selectors import month_roll
 
     clock.set(dt.date(2026, 3, 20))
     lifecycle.members_move(actor=root_user, members=[dues.m_a1], cell=tree.a2, date=dt.date(2026, 3, 10))
@@ -182,7 +182,7 @@ def test_basis_rules(dues, root_user):
     assert "từ 2.000 đ đến 30.000 đ" in e.value.field_errors["basis"]
     services.set_basis(actor=root_user, member=m, valid_from=dt.date(2026, 3, 1), group="luong_bhxh",
                        basis=8_000_000, reduction_percent=50, decision_no="3-QĐ/ĐU", relief_until=dt.date(2026, 5, 1))  # fmt: skip
-    from dangbo.dues.ledger import owed_for
+    from dangbo.dues.selectors import owed_for
 
     assert (
         owed_for(m, dt.date(2026, 5, 1)).amount == 40_000
@@ -198,7 +198,7 @@ def test_party_age_of_50_years_exempts_under_qd_01(tree, make_member, root_user)
     services.set_basis(
         actor=root_user, member=m, valid_from=dt.date(2024, 1, 1), group="luong_huu", basis=6_000_000
     )
-    from dangbo.dues.ledger import owed_for
+    from dangbo.dues.selectors import owed_for
 
     assert owed_for(m, dt.date(2026, 1, 1)).amount == 30_000  # QĐ 342: no such exemption
     assert (
@@ -275,3 +275,50 @@ def test_overview_and_book(client, dues, tree):
     ws = load_workbook(BytesIO(book.content)).active
     values = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "03/2026" in values and 80_000 in values
+
+
+def test_policies_answer_the_same_for_one_row_as_for_a_list(dues, tree, root_user):
+    """``can`` agrees with ``scope`` for every dues model, persona and action."""
+    from dangbo.core import policies
+    from dangbo.dues.models import DuesBasis
+
+    services.record_month(
+        actor=dues.cell_secretary, organization=tree.a1, month=MARCH, rows=_rows(dues), version=0
+    )
+    services.set_basis(
+        actor=root_user, member=dues.m_b, valid_from=dt.date(2025, 1, 1), group="hoc_sinh", basis=5_000
+    )
+    services.record_month(actor=root_user, organization=tree.b, month=MARCH, version=0,
+                          rows=[{"member": dues.m_b.pk, "paid": 5_000, "paid_on": dt.date(2026, 3, 2), "way": "chuyen_khoan"}])  # fmt: skip
+    services.record_remittance(actor=dues.cell_secretary, organization=tree.a1, month=MARCH, amount=10_000,
+                               sent_on=dt.date(2026, 4, 1))  # fmt: skip
+    services.record_remittance(
+        actor=root_user, organization=tree.b, month=MARCH, amount=1_000, sent_on=dt.date(2026, 4, 1)
+    )
+    personas = [
+        "staff",
+        "leader",
+        "secretary_a",
+        "secretary_b",
+        "staff_b",
+        "cell_secretary",
+        "member_user",
+        "nobody",
+    ]
+    checked = 0
+    for model in (DuesBasis, DuesPayment, DuesSheet, Remittance):
+        policy = policies.policy_for(model)
+        rows = list(model.objects.all())
+        assert rows
+        for name in personas:
+            user = getattr(dues, name)
+            for action in sorted(policy.actions):
+                listed = set(policies.scope(user, action, model.objects.all()).values_list("pk", flat=True))
+                for row in rows:
+                    checked += 1
+                    assert policies.can(user, action, row) == (row.pk in listed), (model, name, action)
+    assert checked > 100
+    member = dues.member_user
+    assert set(
+        policies.scope(member, "view", DuesPayment.objects.all()).values_list("member_id", flat=True)
+    ) == {dues.m_a1.pk}

@@ -22,9 +22,9 @@ from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
 from .choices import FIXED_GROUPS, PERCENT_GROUPS, AuditEvents, Exemption, Group, Way
-from .ledger import bases_of, first_of, month_roll, owed_for, position
 from .models import DuesBasis, DuesPayment, DuesSheet, Remittance
 from .rules import rules_on
+from .selectors import bases_of, first_of, month_roll, owed_for, position
 
 MAX_BASIS = 10_000_000_000  # đồng a month; more is a typing error
 ABSURD_TIMES = 100  # a month paid more than this many times what is owed is a typing error

@@ -24,8 +24,8 @@ from dangbo.organizations.models import Organization
 
 from . import selectors, services
 from .choices import Exemption, Group, Way
-from .ledger import first_of, position
 from .models import DuesBasis
+from .selectors import first_of, position
 
 STATE_LABELS = {"du": "Đã đóng đủ", "mot_phan": "Đóng một phần", "chua": "Chưa đóng", "mien": "Miễn/không phải đóng",
                 "chua_ghi": "Chưa ghi"}  # fmt: skip
