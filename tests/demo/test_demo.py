@@ -532,3 +532,26 @@ def test_every_policy_answers_the_same_for_one_row_as_for_a_list(data, request):
                         disagreements.append((model._meta.label, user.username, action, row.pk))
     assert checked > 5_000
     assert disagreements == []
+
+
+def test_dues_of_the_demo(data):
+    """Recent months of dues: every month's money is kept somewhere or sent above the province, nothing created or
+    lost; the planted member of the persona's cell is a removal candidate for 3 unpaid months."""
+    from django.db.models import Sum
+
+    from dangbo.dues import selectors as dues
+    from dangbo.dues.models import DuesPayment, Remittance
+    from dangbo.members.selectors_history import removal_candidates
+
+    assert data["dues"]["payments"] > 1000 and data["dues"]["remittances"] > 50
+    month = Remittance.objects.order_by("month").first().month
+    total = DuesPayment.objects.filter(month=month).aggregate(s=Sum("paid"))["s"]
+    orgs = Organization.objects.filter(end_date__isnull=True)
+    positions = {o.pk: dues.position(o, month) for o in orgs}
+    top = Organization.objects.get(code="NA")
+    lost_with_ended = sum(p.paid for p in DuesPayment.objects.filter(month=month, organization__end_date__isnull=False))
+    assert sum(p.kept for p in positions.values()) + positions[top.pk].to_remit + lost_with_ended == total
+    assert all(p.remaining == 0 for pk, p in positions.items() if pk != top.pk)
+    if today().month > 4:  # the three unpaid months fall in this year
+        secretary = User.objects.get(username="bithu.chibo")
+        assert any("chưa đóng đủ đảng phí 3 tháng" in a.text for a in removal_candidates(secretary, on=today()))

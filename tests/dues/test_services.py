@@ -322,3 +322,13 @@ def test_policies_answer_the_same_for_one_row_as_for_a_list(dues, tree, root_use
     assert set(
         policies.scope(member, "view", DuesPayment.objects.all()).values_list("member_id", flat=True)
     ) == {dues.m_a1.pk}
+
+
+def test_transfer_form_offers_paid_up_to_from_the_ledger(client, dues, tree, root_user):
+    for month in (dt.date(2026, 2, 1), MARCH):
+        services.record_month(actor=root_user, organization=tree.a1, month=month, version=0,
+                              rows=_rows(dues, day=month + dt.timedelta(days=3)))  # fmt: skip
+    assert selectors.paid_up_to(dues.m_a1) == MARCH
+    client.force_login(dues.secretary_a)
+    page = client.get(reverse("members:transfer_create", args=[dues.m_a1.pk])).content.decode()
+    assert 'value="03/2026"' in page

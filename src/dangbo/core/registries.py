@@ -13,6 +13,7 @@ add their entries in ``AppConfig.ready()``.
 | ``PATH_TABLES`` | ``organizations.restructure.PathTable``: a table carrying an ``org_path`` and how a move re-paths it | every app with such a column |
 | ``HEALTH_REPORTS`` | ``fn(healthy) -> dict``: fields added to ``/suc-khoe/`` | jobs (the job queue) |
 | ``AUDIT_EVENTS`` | code → label of a business event written to the audit log (``audit.services.record(event=…)``) | every app, from its ``AuditEvents`` choices (``register_audit_events``) |
+| ``PAID_UP_TO`` | ``fn(member) -> date | None``: the month up to which the member's dues are paid, from a ledger | dues |
 | ``DISSOLVE_CHECKS`` | ``fn(organization) -> str | None``: why an organization cannot end yet | members (members still on its roll) |
 """
 
@@ -58,6 +59,15 @@ PATH_TABLES: Registry = Registry("bảng mang đường dẫn tổ chức (org_p
 DISSOLVE_CHECKS: Registry = Registry("điều kiện trước khi giải thể tổ chức")
 HEALTH_REPORTS: Registry = Registry("mục của kiểm tra sức khỏe /suc-khoe/")
 AUDIT_EVENTS: Registry = Registry("việc ghi vào nhật ký thay đổi")
+PAID_UP_TO: Registry = Registry("đảng phí đã đóng đến hết tháng (sổ đảng phí)")
+
+
+def paid_up_to(member):
+    """The month up to which ``member``'s dues are paid, from the first registered ledger that knows; else None."""
+    for fn in PAID_UP_TO:
+        if (month := fn(member)) is not None:
+            return month
+    return None
 
 
 def register_audit_events(choices) -> None:

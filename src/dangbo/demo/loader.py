@@ -62,6 +62,7 @@ from dangbo.organizations.choices import OrgKind, Position
 from dangbo.organizations.models import CommitteeSeat, Organization, OrganizationLink, Term
 from dangbo.organizations.paths import child_path
 
+from . import dues as demo_dues
 from . import meetings as demo_meetings
 from . import steering as demo_steering
 from .names import (
@@ -833,11 +834,13 @@ def load_demo(*, stdout=None) -> dict:
     steered = demo_steering.write(admin=admin, personas={u.username: u for u in User.objects.exclude(pk=admin.pk)})
     clock(f"lãnh đạo, chỉ đạo ({steered['documents']} văn bản, {steered['tasks']} nhiệm vụ, "
           f"{steered['contributions']} lượt hỗ trợ)")
+    paid = demo_dues.write(now, admin)
+    clock(f"đảng phí ({so(paid['payments'])} tháng-đảng viên, {paid['remittances']} lần nộp cấp trên)")
     seconds = round(clock.total, 1)
     if stdout is not None:
         stdout.write(f"  tổng: {seconds} s\n")
     return {"organizations": Organization.objects.count(), "members": len(sim.people), "users": users,
-            "meetings": held, "steering": steered, "seconds": seconds}  # fmt: skip
+            "meetings": held, "steering": steered, "dues": paid, "seconds": seconds}  # fmt: skip
 
 
 def _grassroots(rng, parent, agency, code, kind, size, authorities, issuer) -> Unit:

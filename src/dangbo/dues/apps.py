@@ -7,16 +7,17 @@ class DuesConfig(AppConfig):
     verbose_name = "Đảng phí"
 
     def ready(self):
-        from dangbo.core.registries import PATH_TABLES, register_audit_events
+        from dangbo.core.registries import PAID_UP_TO, PATH_TABLES, register_audit_events
         from dangbo.members.selectors_history import register_alert_source, register_removal_signal
         from dangbo.organizations.restructure import PathTable
 
         from . import policies  # noqa: F401
         from .choices import AuditEvents
-        from .selectors import arrears_alerts, remittance_alerts
+        from .selectors import arrears_alerts, paid_up_to, remittance_alerts
 
         register_audit_events(AuditEvents)
         # A month's row is the cell's of that month: months from the move on follow the cell to its new place.
         PATH_TABLES.register("dues.DuesPayment", PathTable("dues.DuesPayment", dated_by="month"))
         register_removal_signal(arrears_alerts)
         register_alert_source(remittance_alerts)
+        PAID_UP_TO.register("dues", paid_up_to)

@@ -14,6 +14,7 @@ from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import post_action, run_service
 from dangbo.core.http import file_response
+from dangbo.core.registries import paid_up_to
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
@@ -77,6 +78,8 @@ def transfer_create(request, pk):
     member = _member_for_change(request, pk)
     level, issuer = lifecycle.letter_issuer(member)
     initial = {"sent_date": today(), "kind": TransferKind.OFFICIAL, "issuer_level": level, "issuer": issuer}
+    if (paid := paid_up_to(member)) is not None:  # from the dues ledger, when one is kept (core.registries)
+        initial["dues_paid_to"] = min(paid, today().replace(day=1))
     form = TransferForm(request.POST or None, member=member, initial=initial)
     if request.method == "POST" and form.is_valid():
         transfer = run_service(form, lambda: lifecycle.transfer_send(actor=request.user, member=member, **form.cleaned_data))
