@@ -264,6 +264,7 @@ def test_overview_and_book(client, dues, tree):
     client.force_login(dues.secretary_a)
     page = client.get(reverse("dues:overview"), {"to_chuc": tree.a.pk, "thang": "03/2026"}).content.decode()
     assert "Chi bộ Văn phòng" in page and "80.000 đ" in page and "72,7%" in page
+    assert "Còn thiếu" in page and "56.000 đ" in page  # 80.000 collected, 30% kept: 56.000 due up, none sent
     year = client.get(reverse("dues:overview"), {"to_chuc": tree.a.pk, "nam": "2026"})
     assert year.status_code == 200
     book = client.get(reverse("dues:book", args=[tree.a1.pk]), {"nam": "2026"})
@@ -332,3 +333,34 @@ def test_transfer_form_offers_paid_up_to_from_the_ledger(client, dues, tree, roo
     client.force_login(dues.secretary_a)
     page = client.get(reverse("members:transfer_create", args=[dues.m_a1.pk])).content.decode()
     assert 'value="03/2026"' in page
+
+
+def test_several_months_paid_at_once(client, dues, tree, root_user):
+    services.record_month(
+        actor=dues.cell_secretary, organization=tree.a1, month=MARCH, rows=_rows(dues, a=0), version=0
+    )
+    client.force_login(dues.cell_secretary)
+    url = reverse("dues:member", args=[dues.m_a1.pk])
+    data = {
+        "action": "nhieu_thang",
+        "first_month": "03/2026",
+        "months": "4",
+        "paid_on": "10/04/2026",
+        "way": "tien_mat",
+    }
+    assert client.post(url, data).status_code == 302  # March in arrears, April, May and June in advance
+    rows = list(DuesPayment.objects.filter(member=dues.m_a1).order_by("month").values_list("month", "paid"))
+    assert rows == [(dt.date(2026, m, 1), 80_000) for m in (3, 4, 5, 6)]
+    assert (
+        DuesSheet.objects.get(organization=tree.a1, month=MARCH).version == 2
+    )  # an open copy of March is stale
+    again = client.post(url, {**data, "first_month": "06/2026", "months": "2"})
+    assert "tháng 06/2026 đã ghi đóng 80.000 đ" in again.content.decode()
+    assert not DuesPayment.objects.filter(month=dt.date(2026, 7, 1)).exists()  # nothing of the refused save
+    far = client.post(url, {**data, "first_month": "07/2026", "months": "24"})
+    assert (
+        "Số tháng" in far.content.decode()
+        and not DuesPayment.objects.filter(month__gt=dt.date(2026, 6, 1)).exists()
+    )
+    client.force_login(dues.secretary_b)
+    assert client.post(url, data).status_code == 404

@@ -261,6 +261,13 @@ class OverviewRow:
     members: int
     remitted: int = 0
     received: int = 0
+    due: int | None = (
+        None  # what the child should have remitted for the month (its collection minus its share)
+    )
+
+    @property
+    def missing(self) -> int | None:
+        return None if self.due is None else max(self.due - self.remitted, 0)
 
     @property
     def rate(self) -> float | None:
@@ -275,6 +282,7 @@ def overview(actor, organization, start: dt.date, end: dt.date) -> list[Overview
     if organization.is_cell:
         children = [organization]
     base = payments(actor).filter(month__gte=start, month__lt=end)
+    one_month = next_month(start) == end
     remits = remittances(actor).filter(month__gte=start, month__lt=end, to_organization=organization)
     out = []
     for child in children:
@@ -282,8 +290,9 @@ def overview(actor, organization, start: dt.date, end: dt.date) -> list[Overview
                                                                         n=Count("member", distinct=True))  # fmt: skip
         sent = remits.filter(from_organization=child).aggregate(
             s=Sum("amount"), r=Sum("amount", filter=Q(received_on__isnull=False)))  # fmt: skip
+        due = position(child, start).to_remit if one_month and child != organization else None
         out.append(OverviewRow(child, int(agg["o"] or 0), int(agg["p"] or 0), int(agg["n"] or 0),
-                               int(sent["s"] or 0), int(sent["r"] or 0)))  # fmt: skip
+                               int(sent["s"] or 0), int(sent["r"] or 0), due))  # fmt: skip
     return out
 
 

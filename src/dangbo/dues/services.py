@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
@@ -294,3 +295,77 @@ def confirm_received(*, actor, remittance, received_on: dt.date) -> Remittance:
     record(actor=actor, action=Action.UPDATE, obj=r, before=before, scope_path=r.to_organization.path,
            event=AuditEvents.RECEIVE)  # fmt: skip
     return r
+
+
+def _owning_cell(member_id: int, month: dt.date):
+    """The cell a member owes ``month`` to (the first roll they were on in that month), or None."""
+    from django.db.models import Q
+
+    from dangbo.members.choices import ACTIVE_STATUSES
+    from dangbo.members.models import MemberPeriod
+
+    end = add_months(month, 1)
+    period = (
+        MemberPeriod.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=month), member_id=member_id,
+                                    valid_from__lt=end, status__in=ACTIVE_STATUSES)
+        .select_related("organization").order_by("valid_from").first()
+    )  # fmt: skip
+    return period.organization if period else None
+
+
+@transaction.atomic
+def record_member_months(*, actor, member, first_month: dt.date, months, paid_on: dt.date, way: str) -> int:
+    """Several months of one member paid at once (in arrears or in advance): each month's row gets what is owed
+    for it, in the sheet of the cell that month; a month already paid is refused, nothing is saved. Every sheet
+    touched gets a new version (an open copy of it can then not overwrite these rows)."""
+    pk = _pk(member)
+    m = Member.objects.filter(pk=pk).first() if pk else None
+    if m is None or not policies.can(actor, policies.VIEW, m):
+        raise NotFound("Không tìm thấy đảng viên.")
+    e: dict[str, str] = {}
+    start = _month(first_month, e, "first_month", "Từ tháng")
+    count, problem = read_number(months, "Số tháng", whole=True, required=True, min_value=1, max_value=ADVANCE_MONTHS + 12)
+    if problem:
+        e["months"] = problem
+    if not isinstance(paid_on, dt.date):
+        e["paid_on"] = "Ngày đóng: không được để trống."
+    elif paid_on > today():
+        e["paid_on"] = "Ngày đóng: sau hôm nay."
+    if way not in Way.values:
+        e["way"] = "Hình thức: chọn tiền mặt, cổng dịch vụ công hoặc chuyển khoản."
+    if e:
+        raise ApplicationError("Chưa ghi được.", field_errors=e)
+    last = add_months(start, count - 1)
+    if last > add_months(first_of(today()), ADVANCE_MONTHS):
+        raise ApplicationError("Chưa ghi được.", field_errors={"months": f"Số tháng: chỉ đóng trước tối đa {ADVANCE_MONTHS} tháng."})
+    bases = bases_of([m.pk]).get(m.pk, [])
+    total = 0
+    for i in range(count):
+        month = add_months(start, i)
+        cell = _owning_cell(m.pk, month)
+        if cell is None or not policies.can(actor, "place_members", cell):
+            e["months"] = f"Số tháng: tháng {month:%m/%Y} đảng viên không có tên trong danh sách chi bộ bạn được ghi."
+            break
+        owed = owed_for(m, month, bases).amount
+        if owed is None:
+            e["months"] = f"Số tháng: tháng {month:%m/%Y} chưa có căn cứ đóng đảng phí."
+            break
+        row = DuesPayment.objects.select_for_update().filter(member=m, month=month).first()
+        if row is not None and row.paid:
+            e["months"] = f"Số tháng: tháng {month:%m/%Y} đã ghi đóng {tien(row.paid)}."
+            break
+        before = snapshot(row) if row else None
+        row = row or DuesPayment(member=m, month=month)
+        row.organization, row.org_path, row.owed, row.paid = cell, cell.path, owed, owed
+        row.paid_on, row.way, row.recorded_by = paid_on, way, actor
+        row.save()
+        record(actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=row, before=before,
+               scope_path=cell.path, event=AuditEvents.PAYMENT)  # fmt: skip
+        sheet, _ = DuesSheet.objects.get_or_create(organization=cell, month=month)
+        DuesSheet.objects.filter(pk=sheet.pk).update(version=models.F("version") + 1, updated_by=actor,
+                                                     updated_at=timezone.now())  # fmt: skip
+        total += owed
+    if e:
+        transaction.set_rollback(True)
+        raise ApplicationError("Chưa ghi được.", field_errors=e)
+    return total

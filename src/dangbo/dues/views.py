@@ -180,22 +180,38 @@ def member(request, member_pk):
         if not can_change:
             raise Http404
         p = request.POST
-        try:
-            services.set_basis(actor=request.user, member=m, valid_from=date_param("01/" + p.get("valid_from", "").strip()),
+        if p.get("action") == "nhieu_thang":
+            try:
+                total = services.record_member_months(
+                    actor=request.user,
+                    member=m,
+                    first_month=date_param("01/" + p.get("first_month", "").strip()),
+                    months=p.get("months"),
+                    paid_on=date_param(p.get("paid_on")),
+                    way=p.get("way", ""),
+                )
+            except ApplicationError as error:
+                errors = error.field_errors or {"": error.message}
+            else:
+                messages.success(request, f"Đã ghi đóng {p.get('months')} tháng: {tien(total)}.")
+                return redirect("dues:member", member_pk=m.pk)
+        else:
+            try:
+                services.set_basis(actor=request.user, member=m, valid_from=date_param("01/" + p.get("valid_from", "").strip()),
                                group=p.get("group", ""), basis=p.get("basis"), exemption=p.get("exemption", ""),
                                reduction_percent=p.get("reduction_percent") or 0, decision_no=p.get("decision_no", ""),
                                relief_until=date_param("01/" + p.get("relief_until", "").strip()) if p.get("relief_until", "").strip() else None)  # fmt: skip
-        except ApplicationError as error:
-            errors = error.field_errors or {"": error.message}
-        else:
-            messages.success(request, "Đã ghi căn cứ đóng đảng phí.")
-            return redirect("dues:member", member_pk=m.pk)
+            except ApplicationError as error:
+                errors = error.field_errors or {"": error.message}
+            else:
+                messages.success(request, "Đã ghi căn cứ đóng đảng phí.")
+                return redirect("dues:member", member_pk=m.pk)
     year = today().year
     return render(request, "dues/member.html", {
         "m": m, "bases": list(policies.scope(request.user, policies.VIEW, DuesBasis.objects.filter(member=m)).order_by("-valid_from")),
         "rows": selectors.member_history(request.user, m), "arrears": selectors.arrears(m, today()), "year": year,
         "paid_up_to": selectors.paid_up_to(m), "can_change": can_change, "errors": errors, "post": request.POST,
-        "groups": Group.choices, "reductions": (30, 50, 70), "exemptions": Exemption.choices, "states": STATE_LABELS,
+        "groups": Group.choices, "ways": Way.choices, "today": today(), "reductions": (30, 50, 70), "exemptions": Exemption.choices, "states": STATE_LABELS,
     })  # fmt: skip
 
 
