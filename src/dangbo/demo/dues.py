@@ -48,7 +48,10 @@ def write(now: dt.date, admin=None) -> dict:
     member_ids = sorted({m for m, _ in owner})
     admitted = dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "admission_decision_date"))
     planted_cell = Organization.objects.filter(code=PLANTED_CELL).first()
-    planted = sorted({m for (m, _), (o, _) in owner.items() if planted_cell and o == planted_cell.pk})
+    last_three = months[-3:]
+    # Members of the persona's cell in each of the last three months (the planted ones must stay there throughout).
+    planted = sorted(m for m in {m for (m, _), (o, _) in owner.items() if planted_cell and o == planted_cell.pk}
+                     if all(owner.get((m, mo), (None,))[0] == planted_cell.pk for mo in last_three))  # fmt: skip
     bases = []
     basis_of: dict[int, DuesBasis] = {}
     for member_id in member_ids:
@@ -62,6 +65,7 @@ def write(now: dt.date, admin=None) -> dict:
         b.valid_from = start
         basis_of[member_id] = b
         bases.append(b)
+    planted = [m for m in planted if not admitted.get(m) or full_years(admitted[m], now) < 49]  # owing something
     late, exempt, reduced = (planted[-1], planted[-2], planted[-3]) if len(planted) >= 3 else (None, None, None)
     if exempt:
         basis_of[exempt].exemption, basis_of[exempt].decision_no = Exemption.POOR, "15-QĐ/ĐU"
@@ -80,7 +84,7 @@ def write(now: dt.date, admin=None) -> dict:
                                        and full_years(admitted[member_id], last_day) >= rules.party_age_exempt_years)  # fmt: skip
         owed = rules.owed(b.group, b.basis, exempt=ex, reduction=0 if ex else b.reduction_percent)
         paid = owed
-        if member_id == late and month >= add_months(this_month, -3):
+        if member_id == late and month in last_three:
             paid = 0
         elif member_id in sometimes_late and month == months[-1] and rng.random() < 0.6:
             paid = 0
@@ -90,8 +94,13 @@ def write(now: dt.date, admin=None) -> dict:
                                     paid=paid, paid_on=day if paid else None, way=way, recorded_by=admin))  # fmt: skip
         collected[(org_id, month)] += paid
     DuesPayment.objects.bulk_create(payments, batch_size=5000)
-    DuesSheet.objects.bulk_create([DuesSheet(organization_id=o, month=m, version=1, updated_by=admin) for o, m in collected],
-                                  batch_size=2000)  # fmt: skip
+    totals: dict[tuple[int, dt.date], list] = {}
+    for p in payments:
+        t = totals.setdefault((p.organization_id, p.month), [p.org_path, 0, 0, 0])
+        t[1], t[2], t[3] = t[1] + 1, t[2] + p.owed, t[3] + p.paid
+    DuesSheet.objects.bulk_create([
+        DuesSheet(organization_id=o, month=m, org_path=path, version=1, updated_by=admin, members=n, owed=owed, paid=paid)
+        for (o, m), (path, n, owed, paid) in totals.items()], batch_size=2000)  # fmt: skip
     # Remittances up the tree for every month but the last (still being collected): each level keeps its share of
     # what it took and sends the rest, received a few days later.
     orgs = {o.pk: o for o in Organization.objects.all()}

@@ -18,6 +18,7 @@ class DuesConfig(AppConfig):
         register_audit_events(AuditEvents)
         # A month's row is the cell's of that month: months from the move on follow the cell to its new place.
         PATH_TABLES.register("dues.DuesPayment", PathTable("dues.DuesPayment", dated_by="month"))
+        PATH_TABLES.register("dues.DuesSheet", PathTable("dues.DuesSheet", dated_by="month"))
         register_removal_signal(arrears_alerts)
         register_alert_source(remittance_alerts)
         PAID_UP_TO.register("dues", paid_up_to)

@@ -49,7 +49,13 @@ class DuesSheet(models.Model):
     organization = models.ForeignKey("organizations.Organization", verbose_name="Chi bộ", on_delete=models.PROTECT,
                                      related_name="+")  # fmt: skip
     month = models.DateField("Tháng")
+    org_path = BinaryCharField(max_length=255, editable=False, default="")  # the cell's path that month
     version = models.PositiveIntegerField("Lần lưu", default=0)
+    # The month's totals, kept by every save (``services``): the figures of a subtree over a year read one row per
+    # cell and month, not one per member and month.
+    members = models.PositiveIntegerField("Số đảng viên", default=0)
+    owed = models.PositiveBigIntegerField("Phải thu (đồng)", default=0)
+    paid = models.PositiveBigIntegerField("Đã thu (đồng)", default=0)
     updated_at = models.DateTimeField("Lưu lúc", auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")  # fmt: skip
@@ -58,6 +64,7 @@ class DuesSheet(models.Model):
         verbose_name = "bảng thu đảng phí tháng"
         verbose_name_plural = "bảng thu đảng phí tháng"
         constraints = [models.UniqueConstraint(fields=["organization", "month"], name="dues_sheet_unique")]
+        indexes = [models.Index(fields=["org_path", "month"], include=["owed", "paid", "members"], name="dues_sheet_path")]
 
     def __str__(self) -> str:
         return f"Thu đảng phí tháng {self.month:%m/%Y}"

@@ -31,7 +31,7 @@ class DuesPaymentPolicy(access.TreePolicy):
 class DuesSheetPolicy(access.TreePolicy):
     model = DuesSheet
     area = access.MEMBER
-    path_fields = ("organization__path",)
+    path_fields = ("org_path",)
     own = False
 
 

@@ -258,7 +258,7 @@ class OverviewRow:
     organization: Organization
     owed: int
     paid: int
-    members: int
+    members: int | None  # on the rolls that month (none for a year)
     remitted: int = 0
     received: int = 0
     due: int | None = (
@@ -276,23 +276,39 @@ class OverviewRow:
 
 def overview(actor, organization, start: dt.date, end: dt.date) -> list[OverviewRow]:
     """Collection per child organization (the organization itself when it is a cell) over months [start, end):
-    owed and paid from the ledger rows of each subtree, remitted by each child to the organization (sent,
-    and confirmed received)."""
+    owed and paid from the month sheets' totals of each subtree (one row per cell and month, not per member),
+    remitted by each child to the organization (sent, and confirmed received)."""
     children = list(Organization.objects.filter(parent=organization).order_by("path")) or [organization]
     if organization.is_cell:
         children = [organization]
-    base = payments(actor).filter(month__gte=start, month__lt=end)
+    base = policies.scope(actor, policies.VIEW, DuesSheet.objects.all()).filter(
+        month__gte=start, month__lt=end
+    )
     one_month = next_month(start) == end
     remits = remittances(actor).filter(month__gte=start, month__lt=end, to_organization=organization)
+    # One pass over the organization's sheets grouped by cell, added up per child here (a query per child, or a
+    # conditional sum per child, is several times slower at province scale: bench/dues_ledger.py).
+    by_path = {c.path: [0, 0, 0] for c in children}
+    width = children[0].path.count(".")  # ids in a child's path ("1.7.42." → 3)
+    for r in (base.filter(subtree_q(organization.path, "org_path")).values("org_path")
+              .annotate(o=Sum("owed"), p=Sum("paid"), n=Sum("members")).order_by()):  # fmt: skip
+        key = ".".join(r["org_path"].split(".")[:width]) + "."
+        if (t := by_path.get(key)) is not None:
+            t[0], t[1], t[2] = t[0] + (r["o"] or 0), t[1] + (r["p"] or 0), t[2] + (r["n"] or 0)
+    agg = {}
+    for i, child in enumerate(children):
+        agg[f"o{i}"], agg[f"p{i}"], agg[f"n{i}"] = by_path[child.path]
+    sent_by = {
+        r["from_organization"]: r
+        for r in remits.values("from_organization").annotate(s=Sum("amount"), r=Sum("amount", filter=Q(received_on__isnull=False)))
+    }  # fmt: skip
     out = []
-    for child in children:
-        agg = base.filter(subtree_q(child.path, "org_path")).aggregate(o=Sum("owed"), p=Sum("paid"),
-                                                                        n=Count("member", distinct=True))  # fmt: skip
-        sent = remits.filter(from_organization=child).aggregate(
-            s=Sum("amount"), r=Sum("amount", filter=Q(received_on__isnull=False)))  # fmt: skip
+    for i, child in enumerate(children):
+        sent = sent_by.get(child.pk, {})
         due = position(child, start).to_remit if one_month and child != organization else None
-        out.append(OverviewRow(child, int(agg["o"] or 0), int(agg["p"] or 0), int(agg["n"] or 0),
-                               int(sent["s"] or 0), int(sent["r"] or 0), due))  # fmt: skip
+        out.append(OverviewRow(child, int(agg.get(f"o{i}") or 0), int(agg.get(f"p{i}") or 0),
+                               int(agg.get(f"n{i}") or 0) if one_month else None, int(sent.get("s") or 0),
+                               int(sent.get("r") or 0), due))  # fmt: skip
     return out
 
 

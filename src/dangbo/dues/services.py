@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models, transaction
-from django.utils import timezone
 
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
@@ -159,7 +158,9 @@ def record_month(*, actor, organization, month: dt.date, rows: list[dict], versi
     if month > add_months(first_of(today()), ADVANCE_MONTHS):
         raise ApplicationError("Chưa lưu được.", field_errors={
             "month": f"Tháng: chỉ đóng trước tối đa {ADVANCE_MONTHS} tháng."})  # fmt: skip
-    sheet, _ = DuesSheet.objects.get_or_create(organization=cell, month=month)
+    sheet, _ = DuesSheet.objects.get_or_create(
+        organization=cell, month=month, defaults={"org_path": cell.path}
+    )
     sheet = DuesSheet.objects.select_for_update().get(pk=sheet.pk)
     try:
         typed_on = int(version)
@@ -229,8 +230,18 @@ def record_month(*, actor, organization, month: dt.date, rows: list[dict], versi
             changed += 1
     sheet.version += 1
     sheet.updated_by = actor
+    _totals(sheet)
     sheet.save()
     return sheet
+
+
+def _totals(sheet: DuesSheet) -> None:
+    """The sheet's totals from its rows (called in the transaction that changed them)."""
+    agg = DuesPayment.objects.filter(organization_id=sheet.organization_id, month=sheet.month).aggregate(
+        n=models.Count("id"), o=models.Sum("owed"), p=models.Sum("paid"))  # fmt: skip
+    sheet.members, sheet.owed, sheet.paid = agg["n"] or 0, agg["o"] or 0, agg["p"] or 0
+    if not sheet.org_path:
+        sheet.org_path = Organization.objects.values_list("path", flat=True).get(pk=sheet.organization_id)
 
 
 # --- remittances -------------------------------------------------------------------------------------------------
@@ -324,7 +335,9 @@ def record_member_months(*, actor, member, first_month: dt.date, months, paid_on
         raise NotFound("Không tìm thấy đảng viên.")
     e: dict[str, str] = {}
     start = _month(first_month, e, "first_month", "Từ tháng")
-    count, problem = read_number(months, "Số tháng", whole=True, required=True, min_value=1, max_value=ADVANCE_MONTHS + 12)
+    count, problem = read_number(
+        months, "Số tháng", whole=True, required=True, min_value=1, max_value=ADVANCE_MONTHS + 12
+    )
     if problem:
         e["months"] = problem
     if not isinstance(paid_on, dt.date):
@@ -337,14 +350,19 @@ def record_member_months(*, actor, member, first_month: dt.date, months, paid_on
         raise ApplicationError("Chưa ghi được.", field_errors=e)
     last = add_months(start, count - 1)
     if last > add_months(first_of(today()), ADVANCE_MONTHS):
-        raise ApplicationError("Chưa ghi được.", field_errors={"months": f"Số tháng: chỉ đóng trước tối đa {ADVANCE_MONTHS} tháng."})
+        raise ApplicationError(
+            "Chưa ghi được.",
+            field_errors={"months": f"Số tháng: chỉ đóng trước tối đa {ADVANCE_MONTHS} tháng."},
+        )
     bases = bases_of([m.pk]).get(m.pk, [])
     total = 0
     for i in range(count):
         month = add_months(start, i)
         cell = _owning_cell(m.pk, month)
         if cell is None or not policies.can(actor, "place_members", cell):
-            e["months"] = f"Số tháng: tháng {month:%m/%Y} đảng viên không có tên trong danh sách chi bộ bạn được ghi."
+            e["months"] = (
+                f"Số tháng: tháng {month:%m/%Y} đảng viên không có tên trong danh sách chi bộ bạn được ghi."
+            )
             break
         owed = owed_for(m, month, bases).amount
         if owed is None:
@@ -361,9 +379,14 @@ def record_member_months(*, actor, member, first_month: dt.date, months, paid_on
         row.save()
         record(actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=row, before=before,
                scope_path=cell.path, event=AuditEvents.PAYMENT)  # fmt: skip
-        sheet, _ = DuesSheet.objects.get_or_create(organization=cell, month=month)
-        DuesSheet.objects.filter(pk=sheet.pk).update(version=models.F("version") + 1, updated_by=actor,
-                                                     updated_at=timezone.now())  # fmt: skip
+        sheet, _ = DuesSheet.objects.get_or_create(
+            organization=cell, month=month, defaults={"org_path": cell.path}
+        )
+        sheet = DuesSheet.objects.select_for_update().get(pk=sheet.pk)
+        sheet.version += 1
+        sheet.updated_by = actor
+        _totals(sheet)
+        sheet.save()
         total += owed
     if e:
         transaction.set_rollback(True)

@@ -1,0 +1,137 @@
+#!/usr/bin/env python
+"""Benchmark of the party-dues ledger at province scale: one row per member and month (``dues.DuesPayment``).
+
+Needs the synthetic province (``dangbo synth province``). Writes a basis for every member on a roll and YEAR's
+twelve months of ledger rows for every cell of the province (once; a second run reuses them; COPY on
+PostgreSQL), then times through the full Django request path: a cell's month sheet, the province's yearly
+collection by child organization, a grassroots organization's month overview. Prints figures, asserts nothing.
+
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_bench .venv/bin/python bench/dues_ledger.py -n 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+os.environ["DANGBO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+YEAR = 2025
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[max(0, math.ceil(p * len(s)) - 1)]
+
+
+def ensure_ledger(province) -> int:
+    from django.db import connection, transaction
+    from django.db.models import Q
+
+    from dangbo.demo.loader import _insert
+    from dangbo.dues.models import DuesBasis, DuesPayment, DuesSheet
+    from dangbo.members.choices import ACTIVE_STATUSES
+    from dangbo.members.models import MemberPeriod
+    from dangbo.organizations.paths import subtree_q
+
+    existing = DuesPayment.objects.filter(subtree_q(province.path, "org_path"), month__year=YEAR).count()
+    if existing:
+        return existing
+    rng = random.Random(16)
+    start, end = dt.date(YEAR, 1, 1), dt.date(YEAR + 1, 1, 1)
+    periods = (
+        MemberPeriod.objects.filter(subtree_q(province.path, "org_path"), Q(valid_to__isnull=True) | Q(valid_to__gt=start),
+                                    valid_from__lt=end, status__in=ACTIVE_STATUSES)
+        .order_by("member_id", "valid_from").values_list("member_id", "organization_id", "org_path", "valid_from", "valid_to")
+    )  # fmt: skip
+    months = [dt.date(YEAR, m, 1) for m in range(1, 13)]
+    owner: dict[tuple[int, dt.date], tuple[int, str]] = {}
+    for member_id, org_id, path, since, until in periods.iterator(chunk_size=20000):
+        for i, month in enumerate(months):
+            nxt = months[i + 1] if i < 11 else end
+            if since < nxt and (until is None or until > month):
+                owner.setdefault((member_id, month), (org_id, path))
+    members = sorted({m for m, _ in owner})
+    owed_of = {m: rng.randrange(40, 160) * 1000 for m in members}
+    t = time.perf_counter()
+    with transaction.atomic():
+        _insert(DuesBasis, ["member", "valid_from", "group", "basis", "exemption", "reduction_percent", "decision_no",
+                            "created_at", "updated_at"],
+                ((m, start, "luong_bhxh", owed_of[m] * 100, "", 0, "", dt.datetime.now(dt.UTC), dt.datetime.now(dt.UTC))
+                 for m in members))  # fmt: skip
+        stamp = dt.datetime.now(dt.UTC)
+        _insert(DuesPayment, ["member", "month", "organization", "org_path", "owed", "paid", "paid_on", "way", "updated_at"],
+                ((m, month, org, path, owed_of[m], 0 if rng.random() < 0.03 else owed_of[m], month + dt.timedelta(days=5),
+                  "tien_mat", stamp) for (m, month), (org, path) in owner.items()))  # fmt: skip
+        sheets: dict[tuple[int, dt.date], list] = {}
+        for (m, month), (org, path) in owner.items():
+            tot = sheets.setdefault((org, month), [path, 0, 0, 0])
+            tot[1], tot[2], tot[3] = tot[1] + 1, tot[2] + owed_of[m], tot[3] + owed_of[m]
+        _insert(DuesSheet, ["organization", "month", "org_path", "version", "members", "owed", "paid", "updated_at"],
+                ((o, mo, path, 1, n, owed, paid, stamp) for (o, mo), (path, n, owed, paid) in sheets.items()))  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("ANALYZE dues_duespayment; ANALYZE dues_duesbasis; ANALYZE dues_duessheet")
+    print(f"ledger: {len(owner):,} rows for {len(members):,} members written in {time.perf_counter() - t:.1f} s")
+    return len(owner)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=20)
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from dangbo.accounts.models import User
+    from dangbo.organizations.choices import CELL_KINDS
+    from dangbo.organizations.models import Organization
+    from dangbo.organizations.paths import subtree_q
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # the pages use the hashed static names
+        call_command("collectstatic", interactive=False, verbosity=0)
+    province = Organization.objects.filter(parent__isnull=True).order_by("pk").first()
+    rows = ensure_ledger(province)
+    client = Client()
+    client.force_login(User.objects.get(username="bench.staff"))
+    rng = random.Random(3)
+    cells = list(Organization.objects.filter(subtree_q(province.path), kind__in=CELL_KINDS, official_count__gt=0)
+                 .values_list("pk", flat=True)[:5000])  # fmt: skip
+    grassroots = list(Organization.objects.filter(parent__parent=province).values_list("pk", flat=True)[:500])
+    ops = {
+        "cell month sheet (page)": lambda: f"/dang-phi/chi-bo/{rng.choice(cells)}/?thang=06/{YEAR}",
+        "province year by child (page)": lambda: f"/dang-phi/?to_chuc={province.pk}&nam={YEAR}",
+        "grassroots month overview (page)": lambda: f"/dang-phi/?to_chuc={rng.choice(grassroots)}&thang=06/{YEAR}",
+        "cell dues book XLSX": lambda: f"/dang-phi/chi-bo/{rng.choice(cells)}/so-thu-nop.xlsx?nam={YEAR}",
+    }
+    print(f"{connection.vendor}: {rows:,} ledger rows in {YEAR}; {len(cells):,} cells sampled")
+    for name, url in ops.items():
+        client.get(url())  # warm
+        times, queries = [], 0
+        for _ in range(args.n):
+            reset_queries()
+            with CaptureQueriesContext(connection) as ctx:
+                t = time.perf_counter()
+                response = client.get(url())
+                times.append((time.perf_counter() - t) * 1000)
+            assert response.status_code == 200, (name, response.status_code)
+            queries = len(ctx.captured_queries)
+        print(f"  {name:36s} p50 {pct(times, .5):7.1f} ms   p95 {pct(times, .95):7.1f} ms   {queries} queries")
+
+
+if __name__ == "__main__":
+    main()
