@@ -235,7 +235,7 @@ def book(request, cell_pk):
     table = Table(
         title=f"Sổ thu, nộp đảng phí năm {year}",
         lines=[cell.long_name],
-        columns=[Column("STT", 6, "stt"), Column("Tháng", 10, "text"), Column("Số đảng viên", 10, "int", True),
+        columns=[Column("STT", 6, "stt"), Column("Tháng", 10, "text"), Column("Số đảng viên", 10, "int"),
                  Column("Phải thu", 15, "money", True), Column("Đã thu", 15, "money", True),
                  Column("Để lại chi bộ", 15, "money", True), Column("Đã nộp cấp trên", 15, "money", True),
                  Column("Còn nợ", 14, "money", True)],
