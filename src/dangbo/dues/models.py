@@ -64,7 +64,11 @@ class DuesSheet(models.Model):
         verbose_name = "bảng thu đảng phí tháng"
         verbose_name_plural = "bảng thu đảng phí tháng"
         constraints = [models.UniqueConstraint(fields=["organization", "month"], name="dues_sheet_unique")]
-        indexes = [models.Index(fields=["org_path", "month"], include=["owed", "paid", "members"], name="dues_sheet_path")]
+        indexes = [
+            models.Index(
+                fields=["org_path", "month"], include=["owed", "paid", "members"], name="dues_sheet_path"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Thu đảng phí tháng {self.month:%m/%Y}"

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from dangbo.organizations.models import Organization
 from . import selectors, services
 from .choices import Exemption, Group, Way
 from .models import DuesBasis
+from .rules import rules_on, split
 from .selectors import first_of, position
 
 STATE_LABELS = {"du": "Đã đóng đủ", "mot_phan": "Đóng một phần", "chua": "Chưa đóng", "mien": "Miễn/không phải đóng",
@@ -224,14 +226,24 @@ def book(request, cell_pk):
     year = int_param(request.GET.get("nam"), today().year)
     if not 1990 <= year <= 2999:
         year = today().year
+    by_month: dict[dt.date, list[int]] = {}
+    for month, owed, paid in (
+        selectors.payments(request.user)
+        .filter(organization=cell, month__year=year)
+        .values_list("month", "owed", "paid")
+    ):
+        t = by_month.setdefault(month, [0, 0, 0, 0])
+        t[0], t[1], t[2], t[3] = t[0] + 1, t[1] + owed, t[2] + paid, t[3] + max(owed - paid, 0)
+    sent = dict(
+        selectors.remittances(request.user).filter(from_organization=cell, month__year=year)
+        .values("month").annotate(s=Sum("amount")).values_list("month", "s")
+    )  # fmt: skip
     rows = []
-    payments = selectors.payments(request.user).filter(organization=cell, month__year=year)
     for i in range(12):
         month = dt.date(year, i + 1, 1)
-        agg = [p for p in payments if p.month == month]
-        pos = position(cell, month)
-        rows.append([i + 1, f"{month:%m/%Y}", len(agg), sum(p.owed for p in agg), sum(p.paid for p in agg), pos.kept,
-                     pos.remitted, sum(p.owed - p.paid for p in agg if p.paid < p.owed)])  # fmt: skip
+        n, owed, paid, debt = by_month.get(month, [0, 0, 0, 0])
+        kept, _ = split(paid, rules_on(month).keep_percent(cell))
+        rows.append([i + 1, f"{month:%m/%Y}", n, owed, paid, kept, int(sent.get(month) or 0), debt])
     table = Table(
         title=f"Sổ thu, nộp đảng phí năm {year}",
         lines=[cell.long_name],
