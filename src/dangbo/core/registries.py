@@ -14,6 +14,7 @@ add their entries in ``AppConfig.ready()``.
 | ``HEALTH_REPORTS`` | ``fn(healthy) -> dict``: fields added to ``/suc-khoe/`` | jobs (the job queue) |
 | ``AUDIT_EVENTS`` | code → label of a business event written to the audit log (``audit.services.record(event=…)``) | every app, from its ``AuditEvents`` choices (``register_audit_events``) |
 | ``PAID_UP_TO`` | ``fn(member) -> date | None``: the month up to which the member's dues are paid, from a ledger | dues |
+| ``REPORT_SECTIONS`` | ``fn(actor, organization, start, end) -> reports.selectors.Section``: figures of one area for a review report | reports (headcount, movement, meetings, tasks, targets, support); evaluation, dues |
 | ``DISSOLVE_CHECKS`` | ``fn(organization) -> str | None``: why an organization cannot end yet | members (members still on its roll) |
 """
 
@@ -60,6 +61,7 @@ DISSOLVE_CHECKS: Registry = Registry("điều kiện trước khi giải thể t
 HEALTH_REPORTS: Registry = Registry("mục của kiểm tra sức khỏe /suc-khoe/")
 AUDIT_EVENTS: Registry = Registry("việc ghi vào nhật ký thay đổi")
 PAID_UP_TO: Registry = Registry("đảng phí đã đóng đến hết tháng (sổ đảng phí)")
+REPORT_SECTIONS: Registry = Registry("mục số liệu của báo cáo sơ kết, tổng kết")
 
 
 def paid_up_to(member):

@@ -1,0 +1,281 @@
+"""The reporting layer: the figures of every area of party work for one organization's subtree and one period,
+as registered sections.
+
+A section is ``fn(actor, organization, start, end) -> Section``: a title, the figures (a flat ``dict`` of plain
+values — numbers, percentages, dates — that narrative sentences, tables and checks read by key) and the rows
+behind them (one ``dict`` per row; ``columns`` names and labels the keys a table shows). Sections build no URLs
+and format nothing: pages, the review report's DOCX, the XLSX appendices and a coming API read the same
+figures. Each section reads through the selectors of the app that owns the data (``members.asof``,
+``meetings.selectors``, ``steering.tasks``/``targets``/``support``) — no figure is computed twice — and answers
+only for an organization in the actor's scope (``core.policies``); outside it, ``Http404`` like any object the
+actor may not see.
+
+Figures of the headcount are those of the period's last day; the movement, the meetings, the tasks and the
+support are those of the period (both days included); the targets are measured at its last day. Whenever the
+report is asked for, the figures of a past period are the same (as-of data), except where the owning selector
+itself reads the present (a task's reports count those filed up to now, ``steering.tasks.summary``).
+
+Other apps (evaluation, dues) may register their own sections in ``core.registries.REPORT_SECTIONS`` from their
+``AppConfig.ready()``; the report shows them after these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from dangbo.core import policies
+from dangbo.core.registries import REPORT_SECTIONS
+from dangbo.meetings import selectors as meeting_selectors
+from dangbo.meetings.choices import MeetingKind, MeetingState
+from dangbo.meetings.models import GradeLevel
+from dangbo.members import asof
+from dangbo.organizations.choices import CELL_KINDS, GRASSROOTS_KINDS
+from dangbo.organizations.models import Organization, OrganizationLink
+from dangbo.organizations.paths import subtree_q
+from dangbo.organizations.selectors import term_on
+from dangbo.organizations.tree import valid_on
+from dangbo.steering import support, targets, tasks
+from dangbo.steering.choices import ReportKind, TargetStatus
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    figures: dict = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (row key, column title) of the table
+
+
+SectionFn = Callable[[object, Organization, dt.date, dt.date], Section]
+
+SECTIONS = REPORT_SECTIONS  # filled below, in report order; apps above may add theirs
+
+
+def register(key: str):
+    """Decorator: register ``fn(actor, organization, start, end) -> Section`` under ``key`` (in report order)."""
+
+    def wrap(fn: SectionFn) -> SectionFn:
+        SECTIONS.register(key, fn)
+        return fn
+
+    return wrap
+
+
+def check_scope(actor, organization: Organization) -> None:
+    """An organization outside the actor's scope is answered as missing."""
+    if not policies.can(actor, policies.VIEW, organization):
+        raise Http404
+
+
+def build(actor, organization: Organization, start: dt.date, end: dt.date, keys=None) -> dict[str, Section]:
+    """Every registered section (or those of ``keys``), in order, for one organization and period."""
+    check_scope(actor, organization)
+    chosen = SECTIONS.keys() if keys is None else [k for k in SECTIONS.keys() if k in keys]
+    return {key: SECTIONS.get(key)(actor, organization, start, end) for key in chosen}
+
+
+def _percent(part, whole) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# --- Headcount and composition at the end of the period --------------------------------------------------------
+
+
+def organizations_on(organization: Organization, on: dt.date) -> dict[str, int]:
+    """Organizations strictly under ``organization`` in the tree of a date: grassroots organizations (grassroots
+    committees and cells), of them grassroots committees, and cells (both kinds) — one query."""
+    path = asof.path_on(organization, on)
+    if path is None:
+        return {"co_so": 0, "dang_bo_co_so": 0, "chi_bo": 0}
+    links = OrganizationLink.objects.filter(valid_on(on), subtree_q(path, "path")).exclude(organization=organization)
+    return links.aggregate(
+        co_so=Count("organization", distinct=True, filter=Q(organization__kind__in=GRASSROOTS_KINDS)),
+        dang_bo_co_so=Count("organization", distinct=True, filter=Q(organization__kind="dang_bo_co_so")),
+        chi_bo=Count("organization", distinct=True, filter=Q(organization__kind__in=CELL_KINDS)),
+    )
+
+
+@register("headcount")
+def headcount(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
+    check_scope(actor, organization)
+    counts = asof.headcount(organization, end)
+    comp = asof.composition(organization, end)
+    figures = {"on": end, **counts, **{f"to_chuc_{k}": v for k, v in organizations_on(organization, end).items()}}
+    rows = []
+    for dimension, groups in comp.rows:
+        for label, n in groups:
+            rows.append({"dimension": dimension, "label": label, "count": n, "percent": _percent(n, comp.total)})
+    by_label = {(r["dimension"], r["label"]): r["count"] for r in rows}
+    figures["nu"] = by_label.get(("Giới tính", "Nữ"), 0)
+    figures["dan_toc_thieu_so"] = by_label.get(("Dân tộc", "Dân tộc thiểu số và khác"), 0)
+    figures["duoi_30"] = by_label.get(("Độ tuổi", "Dưới 30 tuổi"), 0)
+    return Section("headcount", "Số lượng, cơ cấu đảng viên", figures, rows,
+                   [("dimension", "Cơ cấu"), ("label", "Nhóm"), ("count", "Số đảng viên"), ("percent", "Tỷ lệ (%)")])  # fmt: skip
+
+
+# --- Movement in the period --------------------------------------------------------------------------------------
+
+
+@register("movement")
+def movement(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
+    check_scope(actor, organization)
+    m = asof.movement(organization, start, end)
+    increases = {key: n for key, _, n in m.increases}
+    decreases = {key: n for key, _, n in m.decreases}
+    figures = {
+        "dau_ky": m.opening, "cuoi_ky": m.closing, "tang": m.increase_total, "giam": m.decrease_total,
+        "ket_nap": increases.get("ket_nap", 0), "chuyen_den": increases.get("chuyen_den", 0),
+        "chuyen_di": decreases.get("chuyen_di", 0), "tu_tran": decreases.get("tu_tran", 0),
+        "xoa_ten": decreases.get("xoa_ten", 0), "khai_tru": decreases.get("khai_tru", 0),
+        "ra_khoi_dang": decreases.get("ra_khoi_dang", 0), "can_doi": m.balanced,
+    }  # fmt: skip
+    rows = [{"group": "Tăng", "label": label, "count": n} for _, label, n in m.increases]
+    rows += [{"group": "Giảm", "label": label, "count": n} for _, label, n in m.decreases]
+    return Section("movement", "Biến động đảng viên", figures, rows,
+                   [("group", "Tăng/giảm"), ("label", "Nội dung"), ("count", "Số đảng viên")])  # fmt: skip
+
+
+# --- Cell meetings: held / expected, quality grades ---------------------------------------------------------------
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    out, month = [], start.replace(day=1)
+    while month <= end:
+        out.append(month)
+        month = month.replace(year=month.year + (month.month == 12), month=month.month % 12 + 1)
+    return out
+
+
+@register("meetings")
+def meetings(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
+    """Regular meetings held against those due (one a month in each cell) from the month × organization grid of
+    ``meetings.selectors`` (only the months of the period that have begun), and the grades of the meetings held."""
+    check_scope(actor, organization)
+    months = set(_months(start, end))
+    by_org: dict[int, dict] = {}
+    for year in sorted({m.year for m in months}):
+        grid_rows, grid_months = meeting_selectors.grid(actor, organization, year)
+        for row in grid_rows:
+            slot = by_org.setdefault(row.org.pk, {"organization": row.org.name, "cells": 0, "held": 0, "expected": 0})
+            slot["cells"] = max(slot["cells"], row.cells)
+            for month, cell in zip(grid_months, row.months, strict=True):
+                if month not in months:
+                    continue
+                counts = cell["counts"]
+                due = counts[meeting_selectors.HELD] + counts[meeting_selectors.NOT_RECORDED] + counts[meeting_selectors.NOT_HELD]
+                slot["held"] += counts[meeting_selectors.HELD]
+                slot["expected"] += due
+    rows = sorted(by_org.values(), key=lambda r: r["organization"])
+    for r in rows:
+        r["percent"] = _percent(r["held"], r["expected"])
+    held, expected = sum(r["held"] for r in rows), sum(r["expected"] for r in rows)
+    figures = {"chi_bo": sum(r["cells"] for r in rows), "da_hop": held, "phai_hop": expected,
+               "ty_le": _percent(held, expected)}  # fmt: skip
+    # Grades of the regular meetings held in the period, by the upper level and by the cell itself.
+    paths = [p for since, until, p in asof.path_periods(organization)
+             if (since is None or since <= end) and (until is None or until > start)]  # fmt: skip
+    graded = {"upper": {}, "self": {}, "thematic": 0}
+    if paths:
+        qs = meeting_selectors.meeting_scope(actor).filter(
+            reduce(or_, [subtree_q(p, "org_path") for p in paths]), state=MeetingState.HELD,
+            month__gte=start.replace(day=1), month__lte=end,
+        )  # fmt: skip
+        regular = qs.filter(kind=MeetingKind.REGULAR)
+        graded["upper"] = dict(regular.values_list("upper_grade").annotate(n=Count("id")).order_by())
+        graded["self"] = dict(regular.values_list("self_grade").annotate(n=Count("id")).order_by())
+        graded["thematic"] = qs.filter(kind=MeetingKind.THEMATIC).count()
+    grades = []
+    for level in GradeLevel.objects.filter(active=True).order_by("rank"):
+        grades.append({"code": level.code, "label": level.label, "upper": graded["upper"].get(level.pk, 0),
+                       "self": graded["self"].get(level.pk, 0)})  # fmt: skip
+    figures["chuyen_de"] = graded["thematic"]
+    figures["cap_tren_xep_loai"] = sum(g["upper"] for g in grades)
+    figures["xep_loai"] = {g["label"]: g["upper"] for g in grades}
+    figures["tu_xep_loai"] = {g["label"]: g["self"] for g in grades}
+    figures["grades"] = grades
+    return Section("meetings", "Sinh hoạt chi bộ", figures, rows,
+                   [("organization", "Tổ chức"), ("cells", "Số chi bộ"), ("held", "Số buổi đã họp"),
+                    ("expected", "Số buổi phải họp"), ("percent", "Tỷ lệ (%)")])  # fmt: skip
+
+
+# --- Tasks assigned in the period, dissemination and report coverage ------------------------------------------------
+
+
+@register("tasks")
+def tasks_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
+    """Tasks the organization's committee assigned in the period, each with the combined line of its reports."""
+    check_scope(actor, organization)
+    qs = tasks.task_scope(actor).filter(organization=organization, assigned_date__gte=start, assigned_date__lte=end)
+    rows = []
+    for task in qs.select_related("document__doc_type").order_by("assigned_date", "id"):
+        s = tasks.summary(task, on=end)
+        rows.append({
+            "title": task.title, "kind": task.report_kind, "kind_label": task.get_report_kind_display(),
+            "assigned": task.assigned_date, "deadline": task.deadline, "total": s.total, "reported": s.reported,
+            "percent": _percent(s.reported, s.total), "attended": s.attended, "member_total": s.member_total,
+            "line": s.line,
+        })  # fmt: skip
+    dissemination = [r for r in rows if r["kind"] == ReportKind.DISSEMINATION]
+    figures = {
+        "nhiem_vu": len(rows), "quan_triet": len(dissemination),
+        "luot_giao": sum(r["total"] for r in rows), "luot_bao_cao": sum(r["reported"] for r in rows),
+        "quan_triet_giao": sum(r["total"] for r in dissemination),
+        "quan_triet_bao_cao": sum(r["reported"] for r in dissemination),
+        "du_hoc": sum(r["attended"] for r in dissemination),
+        "dang_vien_bao_cao": sum(r["member_total"] for r in dissemination),
+    }  # fmt: skip
+    figures["ty_le_bao_cao"] = _percent(figures["luot_bao_cao"], figures["luot_giao"])
+    figures["ty_le_du_hoc"] = _percent(figures["du_hoc"], figures["dang_vien_bao_cao"])
+    return Section("tasks", "Nhiệm vụ được giao, học tập, quán triệt", figures, rows,
+                   [("title", "Nhiệm vụ"), ("assigned", "Ngày giao"), ("reported", "Đã báo cáo"),
+                    ("total", "Số tổ chức được giao"), ("percent", "Tỷ lệ (%)")])  # fmt: skip
+
+
+# --- Congress targets at the end of the period -----------------------------------------------------------------------
+
+
+@register("targets")
+def targets_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
+    """The targets of the congress term the period's last day belongs to, measured at that day."""
+    check_scope(actor, organization)
+    term = term_on(organization, end)
+    if term is None or not targets.term_scope(actor).filter(pk=term.pk).exists():
+        return Section("targets", "Thực hiện các chỉ tiêu nghị quyết đại hội", {"chi_tieu": 0})
+    view = targets.term_view(term, end)
+    rows = [{
+        "number": r.target.number, "text": r.target.text, "unit": r.target.get_unit_display(),
+        "goal": r.target.goal, "expected": r.progress.expected, "actual": r.progress.actual,
+        "percent": r.progress.percent_of_goal, "status": r.progress.status, "status_label": r.progress.status_label,
+        "good": r.good,
+    } for r in view.rows]  # fmt: skip
+    status = {s.value: sum(r["status"] == s.value for r in rows) for s in TargetStatus}
+    figures = {"nhiem_ky": term.name, "chi_tieu": len(rows), "dat_tien_do": view.good_count,
+               "hoan_thanh": status.get(TargetStatus.ACHIEVED, 0), "theo_trang_thai": status}  # fmt: skip
+    return Section("targets", "Thực hiện các chỉ tiêu nghị quyết đại hội", figures, rows,
+                   [("number", "Số"), ("text", "Chỉ tiêu"), ("goal", "Mục tiêu"), ("actual", "Thực hiện"),
+                    ("percent", "Đạt (%)"), ("status_label", "Đánh giá")])  # fmt: skip
+
+
+# --- Support programmes in the period --------------------------------------------------------------------------------
+
+
+@register("support")
+def support_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
+    """Contributions of the organizations of the subtree to communes in the period (``steering.support.totals``)."""
+    check_scope(actor, organization)
+    t = support.totals(scope_org=organization, start=start, end=end, actor=actor)
+    figures = {"dong_gop": t.count, "to_chuc": t.supporters, "xa": t.communes, "gia_tri": t.value,
+               "xa_ngheo": sum(1 for c in t.by_commune if c["poor"])}  # fmt: skip
+    rows = [{"commune": c["name"], "district": c["district"], "supporters": c["supporters"], "value": c["value"]}
+            for c in t.by_commune]  # fmt: skip
+    return Section("support", "Giúp đỡ xã nghèo, khó khăn", figures, rows,
+                   [("commune", "Xã"), ("district", "Huyện"), ("supporters", "Số cơ quan, đơn vị"),
+                    ("value", "Trị giá (đồng)")])  # fmt: skip
