@@ -44,6 +44,8 @@ BUDGETS: dict[str, int] = {
     "steering:programme_create": 8,
     "reports:index": 8,
     "reports:movement": 8,
+    "reports:review": 8,
+    "reports:statistics": 8,
     "jobs:list": 6,
     "accounts:user_detail": 9,
     "organizations:detail": 12,

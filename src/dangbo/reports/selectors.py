@@ -27,15 +27,17 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404
 
 from dangbo.core import policies
+from dangbo.core.dates import add_years
 from dangbo.core.registries import REPORT_SECTIONS
 from dangbo.meetings import selectors as meeting_selectors
 from dangbo.meetings.choices import MeetingKind, MeetingState
 from dangbo.meetings.models import GradeLevel
 from dangbo.members import asof
+from dangbo.members.choices import ETHNICITIES, RELIGIONS, Degree, GeneralEducation
 from dangbo.organizations.choices import CELL_KINDS, GRASSROOTS_KINDS
 from dangbo.organizations.models import Organization, OrganizationLink
 from dangbo.organizations.paths import subtree_q
@@ -279,3 +281,99 @@ def support_section(actor, organization: Organization, start: dt.date, end: dt.d
     return Section("support", "Giúp đỡ xã nghèo, khó khăn", figures, rows,
                    [("commune", "Xã"), ("district", "Huyện"), ("supporters", "Số cơ quan, đơn vị"),
                     ("value", "Trị giá (đồng)")])  # fmt: skip
+
+
+# --- The period of a review report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Period:
+    """The period a review report covers: preset by its kind (``choices.ReviewKind``) and year, or typed."""
+
+    kind: str
+    year: int
+    start: dt.date
+    end: dt.date
+    term_name: str = ""  # the congress term of a mid-term review
+    preset: bool = True  # False: the dates were typed
+
+
+class PeriodError(ValueError):
+    """The preset period cannot be found (a mid-term review of an organization without a committee term)."""
+
+
+def review_period(organization: Organization, kind: str, year: int, start: dt.date | None = None,
+                  end: dt.date | None = None) -> Period:  # fmt: skip
+    """The preset period of a report (typed dates override it):
+
+    * 6 tháng đầu năm: 01/01 – 30/06 of the year;
+    * năm: 01/01 – 31/12 of the year;
+    * giữa nhiệm kỳ: from the start of the committee term in force on 30/06 of the year to its middle
+      (``steering.targets.midterm_date``)."""
+    from .choices import ReviewKind
+
+    term_name = ""
+    if kind == ReviewKind.HALF_YEAR:
+        first, last = dt.date(year, 1, 1), dt.date(year, 6, 30)
+    elif kind == ReviewKind.YEAR:
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    else:
+        term = term_on(organization, dt.date(year, 6, 30))
+        if term is None:
+            raise PeriodError(f"{organization.name} chưa có nhiệm kỳ cấp ủy nào vào năm {year}: hãy ghi nhiệm kỳ "
+                              "hoặc nhập từ ngày, đến ngày.")  # fmt: skip
+        first, last, term_name = term.start_date, targets.midterm_date(term), term.name
+    typed = start is not None or end is not None
+    return Period(kind, year, start or first, end or last, term_name, preset=not typed)
+
+
+# --- The member statistics form --------------------------------------------------------------------------------------
+
+# Party age bands of the statistics form (years since admission, at the date). The party's forms group it in several
+# ways (badge years 30, 40, 45, 50 …); these are the form's usual bands [U].
+PARTY_AGE_BANDS = [(0, 10, "Dưới 10 năm"), (10, 20, "Từ 10 đến dưới 20 năm"), (20, 30, "Từ 20 đến dưới 30 năm"),
+                   (30, 40, "Từ 30 đến dưới 40 năm"), (40, 50, "Từ 40 đến dưới 50 năm"), (50, None, "Từ 50 năm trở lên")]  # fmt: skip
+
+
+def _party_age_case(on: dt.date) -> Case:
+    whens = []
+    for i, (low, high, _) in enumerate(PARTY_AGE_BANDS):
+        q = Q(member__joined_date__lte=add_years(on, -low))
+        if high is not None:
+            q &= Q(member__joined_date__gt=add_years(on, -high))
+        whens.append(When(q, then=Value(i)))
+    return Case(*whens, default=Value(-1), output_field=IntegerField())
+
+
+def member_statistics(actor, organization: Organization, on: dt.date) -> Section:
+    """The member statistics form of a subtree on a date: by status, gender, age band and political theory
+    (``members.asof.composition``), and by ethnicity, religion, general education, degree and party age — one
+    grouped query each."""
+    check_scope(actor, organization)
+    comp = asof.composition(organization, on)
+    qs = asof.rows_on(organization, on)
+
+    def grouped(field_name: str) -> dict:
+        return dict(qs.values_list(field_name).annotate(n=Count("id")).order_by())
+
+    dims = [(d, groups) for d, groups in comp.rows if d != "Dân tộc"]  # ethnicity below, group by group
+    ethnicity = grouped("member__ethnicity")
+    order = {e: i for i, e in enumerate(ETHNICITIES)}
+    dims.insert(3, ("Dân tộc", sorted(((e or "Chưa ghi", n) for e, n in ethnicity.items()),
+                                      key=lambda x: order.get(x[0], len(order)))))  # fmt: skip
+    religion = grouped("member__religion")
+    dims.append(("Tôn giáo", [(r, religion.pop(r)) for r in RELIGIONS if r in religion]
+                 + [(r or "Chưa ghi", n) for r, n in religion.items()]))  # fmt: skip
+    education = grouped("member__general_education")
+    dims.append(("Giáo dục phổ thông", [(label, education.get(value, 0)) for value, label in GeneralEducation.choices]
+                 + ([("Chưa ghi", education[""])] if education.get("") else [])))  # fmt: skip
+    degree = grouped("member__degree")
+    dims.append(("Chuyên môn (học vị)", [(label if value else "Chưa qua đào tạo, chưa ghi", degree.get(value, 0))
+                                          for value, label in Degree.choices]))  # fmt: skip
+    ages = dict(qs.annotate(band=_party_age_case(on)).values_list("band").annotate(n=Count("id")).order_by())
+    dims.append(("Tuổi đảng", [(label, ages.get(i, 0)) for i, (_, _, label) in enumerate(PARTY_AGE_BANDS)]
+                 + ([("Chưa có ngày vào Đảng", ages[-1])] if ages.get(-1) else [])))  # fmt: skip
+    rows = [{"dimension": d, "label": label, "count": n, "percent": _percent(n, comp.total)}
+            for d, groups in dims for label, n in groups]  # fmt: skip
+    return Section("statistics", "Thống kê đảng viên", {"on": on, "tong": comp.total}, rows,
+                   [("dimension", "Tiêu chí"), ("label", "Nhóm"), ("count", "Số đảng viên"), ("percent", "Tỷ lệ (%)")])  # fmt: skip

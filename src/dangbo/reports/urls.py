@@ -6,4 +6,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("bien-dong/", views.movement, name="movement"),
+    path("so-ket/", views.review, name="review"),
+    path("thong-ke/", views.statistics, name="statistics"),
 ]

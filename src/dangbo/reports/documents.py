@@ -1,0 +1,289 @@
+"""Documents of the reports app: the review report (báo cáo sơ kết, tổng kết) as DOCX and the member statistics
+form as XLSX.
+
+The review report is rendered from ``docx_templates/bao_cao_so_ket.docx`` (built by
+``docx_templates/build_templates.py``; users may adapt it in Word) with ``core.docx.render_docx``. Its figures
+are those of the sections of ``selectors`` — nothing is counted here; this module writes them as the sentences of
+a report ("… có 59 tổ chức cơ sở đảng …", "… 47 cơ quan, đơn vị nhận giúp đỡ 35 xã …, trị giá … đồng") and the
+rows of its tables. The variables the template may use are the keys of :func:`review_context`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dangbo.core.docx import render_docx
+from dangbo.core.formats import ngay, ngay_van_ban, phantram, so
+from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
+from dangbo.meetings.minutes_build import _names_on
+from dangbo.members.letters_build import _place
+from dangbo.organizations.choices import CELL_KINDS, OrgKind
+from dangbo.organizations.models import Organization
+from dangbo.steering.documents import suggested_issuer
+
+from .choices import ReviewKind
+from .selectors import Period, Section
+
+TEMPLATE = "bao_cao_so_ket.docx"
+# The number of a report not yet entered in the register: written by hand ("Số     -BC/ĐU").
+NUMBER_BLANK = "\u00a0" * 6
+
+
+@dataclass
+class Part:
+    key: str
+    heading: str
+    lines: list[str] = field(default_factory=list)
+    table: str = ""  # which table of the template follows the lines ("" none)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _pct(value) -> str:
+    return phantram(value) if value is not None else "—"
+
+
+def _join(items: list[str]) -> str:
+    return ", ".join(items)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _billions(value: int) -> str:
+    """ "hơn 2 tỷ đồng" beside a total of 2.150.000.000 đồng; "" under a billion."""
+    billions = value // 1_000_000_000
+    if not billions:
+        return ""
+    return f" ({'hơn ' if value % 1_000_000_000 else ''}{so(billions)} tỷ đồng)"
+
+
+# --- The sentences of each section ---------------------------------------------------------------------------------
+
+
+def headcount_part(s: Section, name: str, organization: Organization) -> Part:
+    f = s.figures
+    lines = []
+    if organization.kind in CELL_KINDS:
+        text = f"Tính đến ngày {ngay(f['on'])}, {name} có {so(f['tong'])} đảng viên"
+    else:
+        cells_at_grassroots = f["to_chuc_co_so"] - f["to_chuc_dang_bo_co_so"]
+        text = f"Tính đến ngày {ngay(f['on'])}, {name} có "
+        if organization.kind in (OrgKind.PROVINCE, OrgKind.DIRECT):
+            text += (f"{so(f['to_chuc_co_so'])} tổ chức cơ sở đảng ({so(f['to_chuc_dang_bo_co_so'])} đảng bộ cơ sở, "
+                     f"{so(cells_at_grassroots)} chi bộ cơ sở), ")  # fmt: skip
+        text += f"{so(f['to_chuc_chi_bo'])} chi bộ với {so(f['tong'])} đảng viên"
+    text += f" ({so(f['chinh_thuc'])} đảng viên chính thức, {so(f['du_bi'])} đảng viên dự bị)."
+    lines.append(text)
+    if f["tong"]:
+        lines.append(
+            f"Đảng viên nữ {so(f['nu'])} đồng chí ({_pct(100 * f['nu'] / f['tong'])}); đảng viên là người dân tộc "
+            f"thiểu số {so(f['dan_toc_thieu_so'])} đồng chí; đảng viên dưới 30 tuổi {so(f['duoi_30'])} đồng chí "
+            f"({_pct(100 * f['duoi_30'] / f['tong'])}); được miễn công tác và sinh hoạt đảng {so(f['mien'])} đồng chí."
+        )  # fmt: skip
+    return Part(s.key, "1. Tình hình tổ chức đảng và đảng viên", lines)
+
+
+def movement_part(s: Section, name: str, period: Period) -> Part:
+    f = s.figures
+    done = [f"kết nạp {so(f['ket_nap'])} đảng viên mới"]
+    for key, label in (("chuyen_den", "tiếp nhận {} đảng viên chuyển đến"), ("chuyen_di", "chuyển đi {} đảng viên"),
+                       ("tu_tran", "{} đồng chí từ trần"), ("xoa_ten", "xóa tên {} đảng viên"),
+                       ("khai_tru", "khai trừ {} đảng viên"), ("ra_khoi_dang", "{} đảng viên xin ra khỏi Đảng")):  # fmt: skip
+        if f[key]:
+            done.append(label.format(so(f[key])))
+    lines = [
+        f"Từ ngày {ngay(period.start)} đến ngày {ngay(period.end)}, {name} {_join(done)}. Số đảng viên đầu kỳ "
+        f"{so(f['dau_ky'])}, tăng {so(f['tang'])}, giảm {so(f['giam'])}, cuối kỳ {so(f['cuoi_ky'])} đảng viên."
+    ]  # fmt: skip
+    rows = [["Đảng viên đầu kỳ", so(f["dau_ky"])]]
+    rows += [[("Tăng: " if r["group"] == "Tăng" else "Giảm: ") + _lower_first(r["label"]), so(r["count"])]
+             for r in s.rows if r["count"]]  # fmt: skip
+    rows += [["Cộng tăng", so(f["tang"])], ["Cộng giảm", so(f["giam"])], ["Đảng viên cuối kỳ", so(f["cuoi_ky"])]]
+    return Part(s.key, "2. Biến động đảng viên", lines, "movement", rows)
+
+
+def meetings_part(s: Section) -> Part:
+    f = s.figures
+    lines = []
+    if f["phai_hop"]:
+        lines.append(
+            f"Các chi bộ duy trì sinh hoạt thường kỳ: {so(f['da_hop'])}/{so(f['phai_hop'])} buổi sinh hoạt chi bộ "
+            f"thường kỳ đã được tổ chức ({_pct(f['ty_le'])}) ở {so(f['chi_bo'])} chi bộ; {so(f['chuyen_de'])} buổi "
+            "sinh hoạt chuyên đề."
+        )  # fmt: skip
+    else:
+        lines.append("Chưa có số liệu sinh hoạt chi bộ trong kỳ.")
+    if f["cap_tren_xep_loai"]:
+        grades = [f"{so(n)} buổi {label.lower()}" for label, n in f["xep_loai"].items() if n]
+        lines.append(f"Cấp trên đã xếp loại chất lượng {so(f['cap_tren_xep_loai'])} buổi sinh hoạt: {_join(grades)}.")
+    rows = [[r["organization"], so(r["cells"]), so(r["held"]), so(r["expected"]), _pct(r["percent"])] for r in s.rows]
+    return Part(s.key, "3. Sinh hoạt chi bộ", lines, "meetings", rows)
+
+
+def tasks_part(s: Section, issuer: str) -> Part:
+    f = s.figures
+    if not f["nhiem_vu"]:
+        return Part(s.key, "4. Học tập, quán triệt và thực hiện nhiệm vụ cấp ủy giao",
+                    [f"Trong kỳ, {issuer} chưa giao nhiệm vụ có yêu cầu báo cáo cho các tổ chức đảng trực thuộc."])  # fmt: skip
+    lines = [
+        f"Trong kỳ, {issuer} giao {so(f['nhiem_vu'])} nhiệm vụ có yêu cầu báo cáo cho các tổ chức đảng trực thuộc "
+        f"(trong đó {so(f['quan_triet'])} nhiệm vụ học tập, quán triệt); {so(f['luot_bao_cao'])}/{so(f['luot_giao'])} "
+        f"lượt tổ chức đã báo cáo ({_pct(f['ty_le_bao_cao'])})."
+    ]  # fmt: skip
+    lines += [f"- {r['title']}: {_lower_first(r['line'])}" for r in s.rows]
+    return Part(s.key, "4. Học tập, quán triệt và thực hiện nhiệm vụ cấp ủy giao", lines)
+
+
+def targets_part(s: Section, period: Period) -> Part:
+    f = s.figures
+    heading = "5. Thực hiện các chỉ tiêu nghị quyết đại hội"
+    if not f["chi_tieu"]:
+        return Part(s.key, heading, ["Chưa có số liệu chỉ tiêu nghị quyết đại hội của nhiệm kỳ."])
+    lines = [
+        f"Nghị quyết Đại hội nhiệm kỳ {f['nhiem_ky']} đề ra {so(f['chi_tieu'])} chỉ tiêu; tính đến ngày "
+        f"{ngay(period.end)}, {so(f['dat_tien_do'])}/{so(f['chi_tieu'])} chỉ tiêu đã đạt hoặc đúng tiến độ "
+        f"(trong đó {so(f['hoan_thanh'])} chỉ tiêu đã đạt)."
+    ]  # fmt: skip
+
+    def number(value) -> str:
+        if value is None:
+            return "—"
+        return so(value) if value == int(value) else str(value).replace(".", ",")
+
+    rows = [[str(r["number"]), r["text"], number(r["goal"]), number(r["actual"]), r["status_label"]] for r in s.rows]
+    return Part(s.key, heading, lines, "targets", rows)
+
+
+def support_part(s: Section, name: str) -> Part:
+    f = s.figures
+    heading = "6. Giúp đỡ các xã nghèo, xã đặc biệt khó khăn"
+    if not f["dong_gop"]:
+        return Part(s.key, heading, ["Chưa có số liệu giúp đỡ các xã trong kỳ."])
+    poor = f" (trong đó {so(f['xa_ngheo'])} xã nghèo)" if f["xa_ngheo"] else ""
+    lines = [
+        f"Trong kỳ, {so(f['to_chuc'])} cơ quan, đơn vị thuộc {name} nhận giúp đỡ {so(f['xa'])} xã{poor} với "
+        f"{so(f['dong_gop'])} lượt hỗ trợ, tổng trị giá {so(f['gia_tri'])} đồng{_billions(f['gia_tri'])}."
+    ]  # fmt: skip
+    rows = [[r["commune"], r["district"], so(r["supporters"]), so(r["value"])] for r in s.rows]
+    return Part(s.key, heading, lines, "support", rows)
+
+
+def generic_part(s: Section, number: int) -> Part:
+    """A section registered by another app, written as its figures (its own sentences when it gives them)."""
+    lines = list(s.figures.get("lines", [])) or [
+        f"{k}: {so(v) if isinstance(v, int) and not isinstance(v, bool) else v}" for k, v in s.figures.items()
+    ]
+    return Part(s.key, f"{number}. {s.title}", lines)
+
+
+def parts(sections: dict[str, Section], *, name: str, issuer: str, organization: Organization, period: Period) -> list[Part]:
+    out = []
+    for key, s in sections.items():
+        if key == "headcount":
+            out.append(headcount_part(s, name, organization))
+        elif key == "movement":
+            out.append(movement_part(s, name, period))
+        elif key == "meetings":
+            out.append(meetings_part(s))
+        elif key == "tasks":
+            out.append(tasks_part(s, issuer))
+        elif key == "targets":
+            out.append(targets_part(s, period))
+        elif key == "support":
+            out.append(support_part(s, name))
+        else:
+            out.append(generic_part(s, len(out) + 1))
+    return out
+
+
+# --- The review report ---------------------------------------------------------------------------------------------
+
+
+def titles(period: Period, name: str) -> tuple[str, str, str]:
+    """(the summary line under "BÁO CÁO", the period line, the heading of the next period's tasks)."""
+    y = period.year
+    if not period.preset:
+        subtitle = f"Kết quả công tác xây dựng Đảng từ ngày {ngay(period.start)} đến ngày {ngay(period.end)}"
+        following = "II. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"
+    elif period.kind == ReviewKind.HALF_YEAR:
+        subtitle = f"Sơ kết công tác xây dựng Đảng 6 tháng đầu năm {y}, phương hướng, nhiệm vụ 6 tháng cuối năm {y}"
+        following = f"II. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM {y}"
+    elif period.kind == ReviewKind.YEAR:
+        subtitle = f"Tổng kết công tác xây dựng Đảng năm {y}, phương hướng, nhiệm vụ năm {y + 1}"
+        following = f"II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {y + 1}"
+    else:
+        subtitle = (f"Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội {name}, nhiệm kỳ {period.term_name}; "
+                    "phương hướng, nhiệm vụ nửa cuối nhiệm kỳ")  # fmt: skip
+        following = "II. PHƯƠNG HƯỚNG, NHIỆM VỤ NỬA CUỐI NHIỆM KỲ"
+    period_line = f"(Số liệu từ ngày {ngay(period.start)} đến ngày {ngay(period.end)})"
+    return subtitle, period_line, following
+
+
+def _on_behalf(organization: Organization) -> str:
+    if organization.kind in (OrgKind.PROVINCE, OrgKind.DIRECT):
+        return "T/M BAN THƯỜNG VỤ"
+    if organization.kind in CELL_KINDS:
+        return "T/M CHI BỘ"
+    return "T/M ĐẢNG ỦY"
+
+
+def review_context(organization: Organization, period: Period, sections: dict[str, Section], *, next_tasks: str = "",
+                   day: dt.date) -> dict:  # fmt: skip
+    """Everything the template prints, as plain values. The names are those of the period's last day (a report of
+    a past period keeps the names of its time); ``day`` is the date of the report."""
+    name, superior = _names_on(organization, period.end)
+    named = copy.copy(organization)
+    named.name = name
+    code, issuer = suggested_issuer(named)
+    subtitle, period_line, following = titles(period, name)
+    superior_committee = ""
+    if organization.parent_id:
+        parent = copy.copy(organization.parent)
+        parent.name = superior or parent.name
+        superior_committee = suggested_issuer(parent)[1]
+    return {
+        "superior_body": superior.upper(), "issuing_body": issuer.upper(),
+        "number_symbol": f"{NUMBER_BLANK}-BC/{code}", "place_date": ngay_van_ban(day, _place(organization)),
+        "subtitle": subtitle, "period_line": period_line,
+        "intro": [f"Thực hiện chương trình công tác, {issuer} báo cáo kết quả công tác xây dựng Đảng "
+                  f"từ ngày {ngay(period.start)} đến ngày {ngay(period.end)} như sau:"],
+        "results_heading": "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ",
+        "parts": [p.__dict__ for p in parts(sections, name=name, issuer=issuer, organization=organization, period=period)],
+        "next_heading": following,
+        "next_tasks": [line.strip() for line in (next_tasks or "").splitlines() if line.strip()],
+        "signer_on_behalf": _on_behalf(organization), "signer_title": "BÍ THƯ", "signer_name": "",
+        "recipients": [r for r in (f"- {superior_committee} (để báo cáo)," if superior_committee else "",
+                                   "- Các đồng chí cấp ủy viên,", "- Các tổ chức đảng trực thuộc,", "- Lưu Văn phòng.") if r],
+    }  # fmt: skip
+
+
+def review_docx(context: dict) -> bytes:
+    return render_docx("dangbo.reports", TEMPLATE, context)
+
+
+def review_filename(organization: Organization, period: Period) -> str:
+    return f"bao-cao-{period.kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}-{organization.pk}.docx"
+
+
+# --- The member statistics form ------------------------------------------------------------------------------------
+
+
+def statistics_xlsx(organization: Organization, on: dt.date, rows: list[dict], total: int) -> bytes:
+    """The statistics form of a subtree on a date in the print style (``core.xlsx``)."""
+    name, superior = _names_on(organization, on)
+    named = copy.copy(organization)
+    named.name = name
+    table = Table(
+        title="Thống kê số lượng, chất lượng đảng viên",
+        columns=[Column("STT", 6, "stt"), Column("Tiêu chí", 30), Column("Nhóm", 36), Column("Số đảng viên", 12, "int"),
+                 Column("Tỷ lệ", 10, "percent")],
+        rows=[[i, r["dimension"], r["label"], r["count"], r["percent"]] for i, r in enumerate(rows, start=1)],
+        lines=[f"{name} — số liệu tại ngày {ngay(on)}; tổng số {so(total)} đảng viên."],
+        notes=["Độ tuổi, tuổi đảng tính tại ngày thống kê; các tiêu chí khác theo hồ sơ hiện tại của đảng viên."],
+        sheet="Thống kê đảng viên",
+    )  # fmt: skip
+    return table_xlsx(table, letterhead=Letterhead(issuer=suggested_issuer(named)[1], superior=superior),
+                      signature=Signature(role="NGƯỜI LẬP BẢNG"))  # fmt: skip
