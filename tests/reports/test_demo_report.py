@@ -1,0 +1,57 @@
+"""The bloc's review reports of 2013 from the demo, as the seed conference (10/07/2013) stated them: every number
+from a query, read back from the generated DOCX. One demo load at the real today (about 15 s)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from dangbo.accounts.models import User
+from dangbo.demo.loader import load_demo
+from dangbo.organizations.models import Organization
+
+from .test_documents import text_of
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield load_demo()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def data(demo, db):
+    return demo
+
+
+def download(client, **params) -> str:
+    client.force_login(User.objects.get(username="tinhuy"))
+    bloc = Organization.objects.get(code="KCQ")
+    response = client.post(reverse("reports:review"), {"organization": bloc.pk, "day": "10/07/2013", **params})
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"'), response.content[:3000]
+    return text_of(response.content)[0]
+
+
+def test_the_blocs_first_half_of_2013_report_says_what_the_conference_said(data, client):
+    text = download(client, kind="6_thang", year="2013", next_tasks="Tiếp tục thực hiện Chỉ thị 03-CT/TW.")
+    assert "ĐẢNG BỘ TỈNH NGHỆ AN" in text and "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH NGHỆ AN" in text
+    assert "Nghệ An, ngày 10 tháng 7 năm 2013" in text
+    assert "Tính đến ngày 30/06/2013, Đảng bộ Khối các cơ quan tỉnh Nghệ An có 59 tổ chức cơ sở đảng" in text
+    assert "47 cơ quan, đơn vị thuộc Đảng bộ Khối các cơ quan tỉnh Nghệ An nhận giúp đỡ 35 xã" in text
+    assert "đồng (hơn 2 tỷ đồng)." in text
+    assert "Tiếp tục thực hiện Chỉ thị 03-CT/TW." in text
+
+
+def test_the_blocs_mid_term_report_states_the_study_of_directive_03(data, client):
+    text = download(client, kind="giua_nhiem_ky", year="2013")
+    assert "Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ Khối các cơ quan tỉnh Nghệ An, nhiệm kỳ 2010–2015" in text
+    assert "57/59 tổ chức đã học tập, quán triệt Chỉ thị số 03-CT/TW" in text
+    assert "Nghị quyết Đại hội nhiệm kỳ 2010–2015 đề ra 7 chỉ tiêu" in text
