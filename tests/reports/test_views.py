@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from .test_documents import text_of
@@ -82,3 +84,28 @@ def test_member_statistics_page_and_xlsx(client, tree, people, half):
     assert ["Tuổi đảng", "Chưa có ngày vào Đảng", 1] in [r[1:4] for r in rows]  # Vũ Văn Mới: no ceremony recorded
     assert ["Tuổi đảng", "Từ 10 đến dưới 20 năm", 4] in [r[1:4] for r in rows]  # joined 2005
     assert ["Tôn giáo", "Không", 5] in [r[1:4] for r in rows]
+
+
+MARKUP = '<script>alert("x")</script>'
+HOSTILE = st.one_of(
+    st.sampled_from([
+        "99999999999999999999999", "-1", "0", "1e309", "NaN", "31/02/2024", "01/01/0001", "31/12/9999", "00/00/0000",
+        "", " ", "\x00", MARKUP, "=1+1", "x" * 5000, "9" * 40, "1930", "01/01/1930", "giua_nhiem_ky", "nam",
+    ]),
+    st.text(max_size=40),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)  # the values of tests/test_hostile_input.py that matter for these fields
+FIELDS = ("kind", "year", "start", "end", "day", "next_tasks", "organization")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(FIELDS), value=HOSTILE)
+def test_hostile_values_never_give_a_server_error(client, tree, people, half, field, value):
+    client.force_login(people.staff)
+    data = {"organization": tree.bloc.pk, **REVIEW, "day": "10/07/2024", field: value}
+    for send in (client.get, client.post):
+        response = send(reverse("reports:review"), data)
+        assert response.status_code in (200, 404), (field, value, response.status_code)
+        assert MARKUP not in response.content.decode("utf-8", "replace")
+    response = client.get(reverse("reports:statistics"), {"organization": tree.bloc.pk, "on": value, "xlsx": "1"})
+    assert response.status_code in (200, 404)

@@ -21,6 +21,7 @@ from dangbo.meetings.minutes_build import _names_on
 from dangbo.members.letters_build import _place
 from dangbo.organizations.choices import CELL_KINDS, OrgKind
 from dangbo.organizations.models import Organization
+from dangbo.steering.choices import ReportKind
 from dangbo.steering.documents import suggested_issuer
 
 from .choices import ReviewKind
@@ -29,6 +30,9 @@ from .selectors import Period, Section
 TEMPLATE = "bao_cao_so_ket.docx"
 # The number of a report not yet entered in the register: written by hand ("Số     -BC/ĐU").
 NUMBER_BLANK = "\u00a0" * 6
+# A table of the report lists at most this many rows (the weakest organizations, the largest support); the full
+# lists are on the pages and in the sections' rows.
+MAX_TABLE_ROWS = 20
 
 
 @dataclass
@@ -119,7 +123,13 @@ def meetings_part(s: Section) -> Part:
     if f["cap_tren_xep_loai"]:
         grades = [f"{so(n)} buổi {label.lower()}" for label, n in f["xep_loai"].items() if n]
         lines.append(f"Cấp trên đã xếp loại chất lượng {so(f['cap_tren_xep_loai'])} buổi sinh hoạt: {_join(grades)}.")
-    rows = [[r["organization"], so(r["cells"]), so(r["held"]), so(r["expected"]), _pct(r["percent"])] for r in s.rows]
+    listed = s.rows
+    if len(listed) > MAX_TABLE_ROWS:
+        listed = sorted(listed, key=lambda r: (r["percent"] if r["percent"] is not None else 101, r["organization"]))
+        listed = listed[:MAX_TABLE_ROWS]
+        lines.append(f"Bảng dưới đây nêu {MAX_TABLE_ROWS} tổ chức có tỷ lệ sinh hoạt thường kỳ thấp nhất trong "
+                     f"{so(len(s.rows))} tổ chức.")  # fmt: skip
+    rows = [[r["organization"], so(r["cells"]), so(r["held"]), so(r["expected"]), _pct(r["percent"])] for r in listed]
     return Part(s.key, "3. Sinh hoạt chi bộ", lines, "meetings", rows)
 
 
@@ -129,11 +139,13 @@ def tasks_part(s: Section, issuer: str) -> Part:
         return Part(s.key, "4. Học tập, quán triệt và thực hiện nhiệm vụ cấp ủy giao",
                     [f"Trong kỳ, {issuer} chưa giao nhiệm vụ có yêu cầu báo cáo cho các tổ chức đảng trực thuộc."])  # fmt: skip
     lines = [
-        f"Trong kỳ, {issuer} giao {so(f['nhiem_vu'])} nhiệm vụ có yêu cầu báo cáo cho các tổ chức đảng trực thuộc "
-        f"(trong đó {so(f['quan_triet'])} nhiệm vụ học tập, quán triệt); {so(f['luot_bao_cao'])}/{so(f['luot_giao'])} "
-        f"lượt tổ chức đã báo cáo ({_pct(f['ty_le_bao_cao'])})."
+        f"Trong kỳ, {issuer} giao {so(f['nhiem_vu'])} nhiệm vụ có yêu cầu báo cáo cho các tổ chức đảng trực thuộc"
+        + (f" (trong đó {so(f['quan_triet'])} nhiệm vụ học tập, quán triệt)" if f["quan_triet"] else "")
+        + f"; {so(f['luot_bao_cao'])}/{so(f['luot_giao'])} lượt tổ chức đã báo cáo ({_pct(f['ty_le_bao_cao'])})."
     ]  # fmt: skip
-    lines += [f"- {r['title']}: {_lower_first(r['line'])}" for r in s.rows]
+    # The combined line names the document or the task, except for written and figure reports.
+    lines += [f"- {r['title']}: {_lower_first(r['line'])}" if r["kind"] in (ReportKind.WRITTEN, ReportKind.FIGURE)
+              else f"- {r['line']}" for r in s.rows]  # fmt: skip
     return Part(s.key, "4. Học tập, quán triệt và thực hiện nhiệm vụ cấp ủy giao", lines)
 
 
@@ -167,7 +179,9 @@ def support_part(s: Section, name: str) -> Part:
         f"Trong kỳ, {so(f['to_chuc'])} cơ quan, đơn vị thuộc {name} nhận giúp đỡ {so(f['xa'])} xã{poor} với "
         f"{so(f['dong_gop'])} lượt hỗ trợ, tổng trị giá {so(f['gia_tri'])} đồng{_billions(f['gia_tri'])}."
     ]  # fmt: skip
-    rows = [[r["commune"], r["district"], so(r["supporters"]), so(r["value"])] for r in s.rows]
+    if len(s.rows) > MAX_TABLE_ROWS:
+        lines.append(f"Bảng dưới đây nêu {MAX_TABLE_ROWS} xã nhận giúp đỡ trị giá lớn nhất trong {so(len(s.rows))} xã.")
+    rows = [[r["commune"], r["district"], so(r["supporters"]), so(r["value"])] for r in s.rows[:MAX_TABLE_ROWS]]
     return Part(s.key, heading, lines, "support", rows)
 
 

@@ -40,12 +40,13 @@ TABLES = {
     "movement": (("Nội dung", Cm(12.5)), ("Số đảng viên", Cm(4.0))),
     "meetings": (("Tổ chức", Cm(7.3)), ("Số chi bộ", Cm(2.2)), ("Đã họp", Cm(2.2)), ("Phải họp", Cm(2.4)),
                  ("Tỷ lệ", Cm(2.4))),
-    "targets": (("Số", Cm(1.1)), ("Chỉ tiêu", Cm(7.0)), ("Mục tiêu", Cm(2.6)), ("Thực hiện", Cm(2.6)),
-                ("Đánh giá", Cm(3.2))),
+    "targets": (("Số", Cm(1.0)), ("Chỉ tiêu", Cm(5.8)), ("Mục tiêu", Cm(3.4)), ("Thực hiện", Cm(3.4)),
+                ("Đánh giá", Cm(2.9))),
     "support": (("Xã được giúp đỡ", Cm(5.5)), ("Huyện", Cm(4.5)), ("Số cơ quan, đơn vị", Cm(2.8)),
                 ("Trị giá (đồng)", Cm(3.7))),
 }  # fmt: skip
 SIGNATURE_WIDTHS = (Cm(8.25), Cm(8.25))
+RULE_INDENT = Cm(5.75)  # a 5 cm rule in the 16.5 cm text width
 DOTTED_LINES = 4
 
 
@@ -79,8 +80,11 @@ def build_bao_cao_so_ket(path: Path) -> None:
 
     para(doc, "BÁO CÁO", size=16, bold=True, align=CENTER, before=24)
     summary = para(doc, "{{ subtitle }}", bold=True, align=CENTER)
-    summary.paragraph_format.left_indent = summary.paragraph_format.right_indent = Cm(3)
-    rule_below(summary)
+    summary.paragraph_format.left_indent = summary.paragraph_format.right_indent = Cm(1)
+    # A short rule under the summary line, centred (HD 36: a third to a half of the line).
+    rule = para(doc, "", size=6, align=CENTER)
+    rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = RULE_INDENT
+    rule_below(rule)
     para(doc, "{{ period_line }}", italic=True, align=CENTER, before=6, after=12)
 
     tag(doc, "{%p for line in intro %}")
