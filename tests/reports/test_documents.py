@@ -69,3 +69,19 @@ def test_the_mid_term_report_covers_the_term_to_its_middle(tree, people, half):
     assert (period.start, period.end, period.term_name) == (dt.date(2020, 10, 1), dt.date(2023, 4, 2), "2020–2025")
     text, _ = text_of(render(people.staff, tree.bloc, "giua_nhiem_ky", 2023))
     assert "Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ Khối các cơ quan tỉnh, nhiệm kỳ 2020–2025" in text
+
+
+def test_a_section_registered_by_another_app_is_written_after_the_others(tree, people, half):
+    from dangbo.core.registries import REPORT_SECTIONS
+
+    def dues(actor, organization, start, end):
+        selectors.check_scope(actor, organization)
+        return selectors.Section("dues", "Thu, nộp đảng phí", {"lines": ["Đã thu 1.250.000 đồng đảng phí."]})
+
+    REPORT_SECTIONS.register("dues", dues)
+    try:
+        text, _ = text_of(render(people.staff, tree.bloc))
+    finally:
+        REPORT_SECTIONS._entries.pop("dues")
+    assert "7. Thu, nộp đảng phí" in text and "Đã thu 1.250.000 đồng đảng phí." in text
+    assert text.index("6. Giúp đỡ các xã") < text.index("7. Thu, nộp đảng phí")

@@ -14,7 +14,7 @@ add their entries in ``AppConfig.ready()``.
 | ``HEALTH_REPORTS`` | ``fn(healthy) -> dict``: fields added to ``/suc-khoe/`` | jobs (the job queue) |
 | ``AUDIT_EVENTS`` | code → label of a business event written to the audit log (``audit.services.record(event=…)``) | every app, from its ``AuditEvents`` choices (``register_audit_events``) |
 | ``PAID_UP_TO`` | ``fn(member) -> date | None``: the month up to which the member's dues are paid, from a ledger | dues |
-| ``REPORT_SECTIONS`` | ``fn(actor, organization, start, end) -> reports.selectors.Section``: figures of one area for a review report | reports (headcount, movement, meetings, tasks, targets, support); evaluation, dues |
+| ``REPORT_SECTIONS`` | ``fn(actor, organization, start, end) -> Section``: the figures of one area for a review report — any object with ``key``, ``title``, ``figures`` (a dict; ``figures["lines"]``: its own sentences) and ``rows`` (``reports.selectors.Section``), scope-checked | reports (headcount, movement, meetings, tasks, targets, support); evaluation, dues |
 | ``DISSOLVE_CHECKS`` | ``fn(organization) -> str | None``: why an organization cannot end yet | members (members still on its roll) |
 """
 

@@ -330,7 +330,7 @@ def review_period(organization: Organization, kind: str, year: int, start: dt.da
 # --- The member statistics form --------------------------------------------------------------------------------------
 
 # Party age bands of the statistics form (years since admission, at the date). The party's forms group it in several
-# ways (badge years 30, 40, 45, 50 …); these are the form's usual bands [U].
+# ways (badge years 30, 40, 45, 50 …); these are the usual ten-year bands — change them here.
 PARTY_AGE_BANDS = [(0, 10, "Dưới 10 năm"), (10, 20, "Từ 10 đến dưới 20 năm"), (20, 30, "Từ 20 đến dưới 30 năm"),
                    (30, 40, "Từ 30 đến dưới 40 năm"), (40, 50, "Từ 40 đến dưới 50 năm"), (50, None, "Từ 50 năm trở lên")]  # fmt: skip
 
