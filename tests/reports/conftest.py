@@ -6,7 +6,8 @@
     cells A1, A2, B: 3.
     regular meetings Jan–Jun 2024: A1 in January and February (the upper level grades them "tốt" and "khá"), A2 in
     January: 3 held of 3 cells × 6 months = 18 due.
-    tasks: the bloc asks A and B to study Chỉ thị 05 (01/02/2024); A reports 3 of its 4 members attended.
+    tasks: the bloc asks A and B to study Chỉ thị 05 (01/02/2024); A reports 3 of its 4 members attended (filed on
+    25/03/2024); B reports on 05/07/2024, after the half year.
     target: the 2020–2025 term of the bloc, one entered target (admissions: 40 of 50 entered on 31/03/2024).
     support: A1 gives 5.000.000 đ to one commune, B 3.000.000 đ to another, in March 2024.
 """
@@ -59,8 +60,13 @@ def half(tree, people, root_user, clock):
     task = tasks.task_create(actor=root_user, organization=tree.bloc, data={
         "title": "Học tập Chỉ thị 05", "report_kind": "quan_triet", "assigned_date": D(2024, 2, 1),
         "deadline": D(2024, 3, 31), "mode": "tat_ca_co_so"})  # fmt: skip
+    clock.set(D(2024, 3, 25))
     a = task.assignments.get(organization=tree.a)
     tasks.report_file(actor=root_user, assignment=a, data={"session_date": D(2024, 3, 20), "attended": 3})
+    clock.set(D(2024, 7, 5))  # B reports after the half year: counted from July on
+    b = task.assignments.get(organization=tree.b)
+    tasks.report_file(actor=root_user, assignment=b, data={"session_date": D(2024, 7, 2), "attended": 1})
+    clock.set(D(2024, 7, 10))
     term = org_services.term_create(actor=root_user, organization=tree.bloc, name="2020–2025",
                                     start_date=D(2020, 10, 1), end_date=D(2025, 10, 1))  # fmt: skip
     target = targets.target_save(actor=root_user, term=term, data={

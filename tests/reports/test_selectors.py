@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.http import Http404
 
 from dangbo.reports import selectors as sections
 
 from .conftest import END, START
+
+D = dt.date
 
 
 def test_headcount_and_organizations_at_the_period_end(tree, people, half):
@@ -43,6 +47,9 @@ def test_tasks_and_dissemination_coverage(tree, people, half):
     assert (f["du_hoc"], f["dang_vien_bao_cao"]) == (3, 4)
     assert s.rows[0]["line"].startswith("1/2 tổ chức đã học tập, quán triệt «Học tập Chỉ thị 05»")
     assert sections.tasks_section(people.staff, tree.bloc, START.replace(year=2023), END.replace(year=2023)).figures["nhiem_vu"] == 0
+    # B's report, filed on 05/07/2024, counts from then on; the half year's figures stay as they were.
+    f = sections.tasks_section(people.staff, tree.bloc, START, D(2024, 7, 10)).figures
+    assert (f["luot_bao_cao"], f["du_hoc"], f["dang_vien_bao_cao"]) == (2, 4, 5)
 
 
 def test_targets_measured_at_the_period_end(tree, people, half):

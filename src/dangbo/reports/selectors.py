@@ -11,9 +11,10 @@ only for an organization in the actor's scope (``core.policies``); outside it, `
 actor may not see.
 
 Figures of the headcount are those of the period's last day; the movement, the meetings, the tasks and the
-support are those of the period (both days included); the targets are measured at its last day. Whenever the
-report is asked for, the figures of a past period are the same (as-of data), except where the owning selector
-itself reads the present (a task's reports count those filed up to now, ``steering.tasks.summary``).
+support are those of the period (both days included); the targets are measured at its last day; a task's reports
+are those filed by its last day. Whenever the report is asked for, the figures of a past period are the same
+(as-of data) — except for what the records themselves do not date: a member's gender, ethnicity and theory
+level are those of the record (``members.asof.composition``), and an entered target value corrected later.
 
 Other apps (evaluation, dues) may register their own sections in ``core.registries.REPORT_SECTIONS`` from their
 ``AppConfig.ready()``; the report shows them after these.
@@ -218,7 +219,7 @@ def tasks_section(actor, organization: Organization, start: dt.date, end: dt.dat
     qs = tasks.task_scope(actor).filter(organization=organization, assigned_date__gte=start, assigned_date__lte=end)
     rows = []
     for task in qs.select_related("document__doc_type").order_by("assigned_date", "id"):
-        s = tasks.summary(task, on=end)
+        s = tasks.summary(task, on=end, filed_by=end)
         rows.append({
             "title": task.title, "kind": task.report_kind, "kind_label": task.get_report_kind_display(),
             "assigned": task.assigned_date, "deadline": task.deadline, "total": s.total, "reported": s.reported,

@@ -151,11 +151,14 @@ def _deadline_end(task: Task) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(task.deadline, dt.time.max))
 
 
-def summary(task: Task, *, on: dt.date | None = None, assignments=None) -> Summary:
-    """Who has reported, who is late, and the combined figures — one aggregate query."""
+def summary(task: Task, *, on: dt.date | None = None, assignments=None, filed_by: dt.date | None = None) -> Summary:
+    """Who has reported, who is late, and the combined figures — one aggregate query. ``filed_by``: only the reports
+    filed by the end of that day count (a review report of a past period says the same whenever it is made)."""
     on = on or today()
     qs = assignments if assignments is not None else task.assignments.all()
     done = Q(reported_at__isnull=False)
+    if filed_by is not None:
+        done &= Q(reported_at__lte=timezone.make_aware(dt.datetime.combine(filed_by, dt.time.max)))
     agg = qs.aggregate(
         total=Count("id"), reported=Count("id", filter=done),
         late=Count("id", filter=done & Q(reported_at__gt=_deadline_end(task))),
