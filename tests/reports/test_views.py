@@ -23,6 +23,8 @@ def test_staff_see_the_review_and_download_it(client, tree, people, half):
     body = page.content.decode()
     assert "có 2 tổ chức cơ sở đảng (1 đảng bộ cơ sở, 1 chi bộ cơ sở), 3 chi bộ với 5 đảng viên" in body
     assert "PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2024" in body
+    assert "<th class=\"num\">Phải họp</th>" in body and "<td>Đảng bộ Sở Y tế</td>" in body
+    assert 'name="next_tasks"' in body and 'type="hidden" name="year" value="2024"' in body
     response = client.post(reverse("reports:review"), {"organization": tree.bloc.pk, **REVIEW, "day": "10/07/2024",
                                                        "next_tasks": "Kết nạp 5 đảng viên mới."})  # fmt: skip
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"')

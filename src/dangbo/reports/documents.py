@@ -35,6 +35,15 @@ NUMBER_BLANK = "\u00a0" * 6
 MAX_TABLE_ROWS = 20
 
 
+# Column titles of the tables, for the page (the Word template has its own, editable, in the same order).
+TABLE_TITLES = {
+    "movement": ("Nội dung", "Số đảng viên"),
+    "meetings": ("Tổ chức", "Số chi bộ", "Đã họp", "Phải họp", "Tỷ lệ"),
+    "targets": ("Số", "Chỉ tiêu", "Mục tiêu", "Thực hiện", "Đánh giá"),
+    "support": ("Xã được giúp đỡ", "Huyện", "Số cơ quan, đơn vị", "Trị giá (đồng)"),
+}
+
+
 @dataclass
 class Part:
     key: str
@@ -42,6 +51,10 @@ class Part:
     lines: list[str] = field(default_factory=list)
     table: str = ""  # which table of the template follows the lines ("" none)
     rows: list[list[str]] = field(default_factory=list)
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return TABLE_TITLES.get(self.table, ())
 
 
 def _pct(value) -> str:
@@ -265,7 +278,8 @@ def review_context(organization: Organization, period: Period, sections: dict[st
         "intro": [f"Thực hiện chương trình công tác, {issuer} báo cáo kết quả công tác xây dựng Đảng "
                   f"từ ngày {ngay(period.start)} đến ngày {ngay(period.end)} như sau:"],
         "results_heading": "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ",
-        "parts": [p.__dict__ for p in parts(sections, name=name, issuer=issuer, organization=organization, period=period)],
+        "parts": [{**p.__dict__, "titles": p.titles}
+                  for p in parts(sections, name=name, issuer=issuer, organization=organization, period=period)],
         "next_heading": following,
         "next_tasks": [line.strip() for line in (next_tasks or "").splitlines() if line.strip()],
         "signer_on_behalf": _on_behalf(organization), "signer_title": "BÍ THƯ", "signer_name": "",
