@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "dangbo.members",
     "dangbo.meetings",
     "dangbo.steering",
+    "dangbo.evaluation",
     "dangbo.dues",
     "dangbo.reports",
     "dangbo.jobs",
@@ -277,6 +278,16 @@ DANGBO_CONTRIBUTION_MAX = int(os.environ.get("DANGBO_CONTRIBUTION_MAX", "1000000
 DANGBO_GOOD_GRADE_RANK = int(os.environ.get("DANGBO_GOOD_GRADE_RANK", "2"))
 # Reminders of a task's deadline start this many days before it.
 DANGBO_TASK_REMINDER_DAYS = int(os.environ.get("DANGBO_TASK_REMINDER_DAYS", "7"))
+# Annual quality evaluation (dangbo.evaluation.rules): what the sources leave uncertain.
+# HTXSNV ≤ this percent of those rated HTTNV, per rating authority [C under QĐ 132, I under QĐ 366]; the base counts
+# those rated HTTNV ("httnv") or HTTNV and above ("httnv_tro_len").
+DANGBO_EVALUATION_EXCELLENT_QUOTA_PERCENT = int(os.environ.get("DANGBO_EVALUATION_EXCELLENT_QUOTA_PERCENT", "20"))
+DANGBO_EVALUATION_QUOTA_BASE = os.environ.get("DANGBO_EVALUATION_QUOTA_BASE", "httnv")
+# Under QĐ 366, the highest level of a member disciplined in the period [U]: "htnv", "khtnv", "httnv" or "" (no cap).
+DANGBO_EVALUATION_366_DISCIPLINE_CAP = os.environ.get("DANGBO_EVALUATION_366_DISCIPLINE_CAP", "htnv")
+# "Chưa xếp loại": members admitted fewer than this many months before the period ends [U]; exempted members unless 1.
+DANGBO_EVALUATION_MIN_MONTHS = int(os.environ.get("DANGBO_EVALUATION_MIN_MONTHS", "6"))
+DANGBO_EVALUATION_RATE_EXEMPTED = os.environ.get("DANGBO_EVALUATION_RATE_EXEMPTED", "") == "1"
 
 # Background jobs (dangbo.jobs) -----------------------------------------------------------------------------------
 # Through Django's task interface (the django-tasks backport of Django 6's django.tasks). DANGBO_TASKS_BACKEND:

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class EvaluationConfig(AppConfig):
+    name = "dangbo.evaluation"
+    label = "evaluation"
+    verbose_name = "Đánh giá, xếp loại chất lượng"
+
+    def ready(self):
+        from dangbo.core.registries import register_audit_events
+        from dangbo.members.selectors_history import register_alert_source
+
+        from . import policies  # noqa: F401
+        from .choices import AuditEvents
+        from .selectors import evaluation_alerts
+
+        register_audit_events(AuditEvents)
+        from dangbo.core.registries import PATH_TABLES
+        from dangbo.organizations.restructure import PathTable
+
+        # Ratings of periods ending on or after a move follow the organization; older ones stay where it was.
+        PATH_TABLES.register("evaluation.Rating", PathTable("evaluation.Rating", dated_by="campaign__period_end"))
+        register_alert_source(evaluation_alerts)

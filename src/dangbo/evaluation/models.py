@@ -1,0 +1,122 @@
+"""An evaluation campaign (one period, one rating authority) and its ratings (one per subject)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from dangbo.core.fields import BinaryCharField
+from dangbo.core.models import BaseModel
+from dangbo.core.templatetags.vn import ngay
+
+from .choices import CampaignStatus, Level, NotRated, PeriodKind
+
+
+class Campaign(BaseModel):
+    """The evaluation of one period decided by one rating authority (the committee that decides: a grassroots
+    committee for its members). ``rules_key`` is the frame in force on the period's last day (``rules.rules_for``),
+    fixed when the campaign opens. Locked once decided; re-opening is reasoned and audited."""
+
+    authority = models.ForeignKey("organizations.Organization", verbose_name="Cấp quyết định xếp loại",
+                                  on_delete=models.PROTECT, related_name="evaluation_campaigns")  # fmt: skip
+    period_kind = models.CharField("Kỳ đánh giá", max_length=10, choices=PeriodKind.choices, default=PeriodKind.YEAR)
+    year = models.PositiveSmallIntegerField("Năm")
+    period_start = models.DateField("Từ ngày")
+    period_end = models.DateField("Đến ngày")
+    rules_key = models.CharField("Căn cứ", max_length=20, editable=False)
+    deadline = models.DateField("Hạn tự đánh giá")
+    status = models.CharField("Trạng thái", max_length=15, choices=CampaignStatus.choices, default=CampaignStatus.OPEN)
+    decision_no = models.CharField("Số quyết định", max_length=100, blank=True)
+    decision_date = models.DateField("Ngày quyết định", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)  # fmt: skip
+
+    class Meta:
+        verbose_name = "đợt đánh giá, xếp loại"
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "period_kind", "period_start", "period_end"],
+                                    name="evaluation_campaign_one_per_period"),
+            models.CheckConstraint(condition=models.Q(period_start__lte=models.F("period_end")),
+                                   name="evaluation_campaign_period_order"),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["authority", "-period_end"])]
+
+    def __str__(self):
+        if self.period_kind == PeriodKind.YEAR:
+            period = f"năm {self.year}"
+        else:
+            period = f"{self.get_period_kind_display().lower()} {ngay(self.period_start)}–{ngay(self.period_end)}"
+        return f"Đánh giá, xếp loại chất lượng {period} — {self.authority.name}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status == CampaignStatus.DECIDED
+
+    @property
+    def rules(self):
+        from .rules import by_key
+
+        return by_key(self.rules_key)
+
+    def get_absolute_url(self):
+        return reverse("evaluation:campaign", args=[self.pk])
+
+
+class Rating(BaseModel):
+    """The rating of one subject (a member; or an organization) in a campaign: self-assessment, the cell's or
+    committee's proposal, the decided level — or "chưa xếp loại" with its reason. ``org_path``: the subject's cell
+    (or the organization itself) as it stood at the period's end — the scope of the cell secretary."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ratings")
+    member = models.ForeignKey("members.Member", verbose_name="Đảng viên", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="ratings")  # fmt: skip
+    subject_org = models.ForeignKey("organizations.Organization", verbose_name="Tổ chức được đánh giá", null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="ratings")  # fmt: skip
+    cell = models.ForeignKey("organizations.Organization", verbose_name="Chi bộ", on_delete=models.PROTECT,
+                             related_name="+")  # fmt: skip
+    org_path = BinaryCharField(max_length=255, editable=False, default="")
+    probationary = models.BooleanField("Dự bị tại cuối kỳ", default=False, editable=False)
+    self_text = models.TextField("Tự kiểm điểm", blank=True)
+    self_level = models.CharField("Tự xếp loại", max_length=10, choices=Level.choices, blank=True)
+    self_at = models.DateTimeField("Ngày tự đánh giá", null=True, blank=True, editable=False)
+    entered_on_behalf = models.BooleanField("Bí thư nhập thay", default=False)
+    score = models.DecimalField("Điểm", max_digits=5, decimal_places=2, null=True, blank=True)
+    remedied = models.BooleanField("Tự phát hiện và khắc phục vi phạm", default=False)
+    proposed_level = models.CharField("Mức đề xuất", max_length=10, choices=Level.choices, blank=True)
+    proposal_note = models.TextField("Nhận xét", blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", editable=False)  # fmt: skip
+    decided_level = models.CharField("Mức quyết định", max_length=10, choices=Level.choices, blank=True)
+    not_rated = models.CharField("Chưa xếp loại", max_length=20, choices=NotRated.choices, blank=True)
+    not_rated_note = models.CharField("Ghi chú chưa xếp loại", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "xếp loại"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "member"], condition=models.Q(member__isnull=False),
+                                    name="evaluation_rating_one_per_member"),
+            models.UniqueConstraint(fields=["campaign", "subject_org"], condition=models.Q(subject_org__isnull=False),
+                                    name="evaluation_rating_one_per_org"),
+            models.CheckConstraint(condition=models.Q(member__isnull=True) ^ models.Q(subject_org__isnull=True),
+                                   name="evaluation_rating_one_subject"),
+            models.CheckConstraint(condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=100),
+                                   name="evaluation_rating_score_0_100"),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["campaign", "org_path"])]
+
+    def __str__(self):
+        subject = self.member.full_name if self.member_id else self.subject_org.name
+        return f"{subject} — {self.campaign}"
+
+    @property
+    def subject(self):
+        return self.member if self.member_id else self.subject_org
+
+    @property
+    def level(self) -> str:
+        """The level as far as the campaign has gone: decided, else proposed."""
+        return self.decided_level or self.proposed_level
+
+    def get_absolute_url(self):
+        return reverse("evaluation:rating", args=[self.pk])

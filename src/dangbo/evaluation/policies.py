@@ -1,0 +1,72 @@
+"""Who may do what in the quality evaluation (``dangbo.core.policies``).
+
+* A campaign is seen by those whose member-records reach meets the authority's subtree: its committee and the
+  levels above (the authority in their subtree), and the cells below it (the authority is an ancestor of where
+  they hold their role) — a cell secretary works on their cell's share of the grassroots committee's campaign.
+  Opening, moving to review, deciding and re-opening (``decide``) is the committee's: staff or a grassroots
+  secretary whose role covers the authority.
+* A rating is with the subject's cell (``org_path``): a cell secretary scopes to their cell's members, committee
+  staff to their subtree; a plain member sees their own rating (``member_id``).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from dangbo.accounts import access
+from dangbo.accounts.choices import Role
+from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, register, subtree_q
+
+from .models import Campaign, Rating
+
+COMMITTEE_ROLES = frozenset({Role.STAFF, Role.GRASSROOTS_SECRETARY})
+DECIDE = "decide"
+
+
+def _ancestors(path: str) -> list[str]:
+    """"1.7.42." → ["1.", "1.7.", "1.7.42."]."""
+    parts = path.split(".")[:-1]
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
+@register
+class CampaignPolicy(Policy):
+    model = Campaign
+    actions = frozenset({VIEW, ADD, CHANGE, DELETE, DECIDE})
+
+    def reach(self, actor, action: str) -> Reach:
+        if action == VIEW:
+            return access.reach(actor, access.MEMBER, VIEW, own=False)
+        return access.reach(actor, access.MEMBER, CHANGE, own=False, roles=COMMITTEE_ROLES)
+
+    def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        reach = self.reach(actor, action)
+        if reach.everything:
+            return queryset
+        if not reach.paths:
+            return queryset.none()
+        q = Q()
+        for p in reach.paths:
+            q |= subtree_q(p, "authority__path")
+            if action == VIEW:
+                q |= Q(authority__path__in=_ancestors(p))
+        return queryset.filter(q)
+
+    def can(self, actor, action: str, obj: Campaign) -> bool:
+        reach = self.reach(actor, action)
+        if reach.everything:
+            return True
+        path = obj.authority.path
+        if reach.covers(path):
+            return True
+        return action == VIEW and any(p.startswith(path) for p in reach.paths)
+
+
+@register
+class RatingPolicy(access.TreePolicy):
+    """A rating: with the subject's cell of the period's end; a plain member's own."""
+
+    model = Rating
+    area = access.MEMBER
+    path_fields = ("org_path",)
+    id_field = "member_id"

@@ -1,0 +1,137 @@
+"""Reads of the quality evaluation, always through the policies: campaigns of an organization, a campaign's ratings
+and counts by level (the live quota counter), results, reminders on "việc của tôi"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from dangbo.core import policies
+from dangbo.core.policies import CHANGE, VIEW
+from dangbo.core.templatetags.vn import ngay
+
+from .choices import RANK, SHORT, CampaignStatus, Level
+from .models import Campaign, Rating
+from .policies import DECIDE
+
+
+def campaign_scope(actor, action: str = VIEW) -> QuerySet:
+    return policies.scope(actor, action, Campaign.objects.all())
+
+
+def rating_scope(actor, action: str = VIEW) -> QuerySet:
+    return policies.scope(actor, action, Rating.objects.all())
+
+
+def campaigns_of(actor, organization) -> QuerySet:
+    """Campaigns decided by ``organization`` that the actor sees, newest period first."""
+    return campaign_scope(actor).filter(authority=organization).select_related("authority").order_by("-period_end", "-id")
+
+
+def ratings_of(actor, campaign: Campaign) -> QuerySet:
+    return (rating_scope(actor).filter(campaign=campaign)
+            .select_related("member", "subject_org", "cell").order_by("cell__name", "member__name_sort", "id"))  # fmt: skip
+
+
+@dataclass
+class Tally:
+    """Counts by level in one campaign (members; organizations apart — another comparable group)."""
+
+    counts: dict[str, int]
+    not_rated: int
+    pending: int
+    total: int
+    allowed: int  # HTXSNV the quota allows now
+    quota: bool
+
+    @property
+    def excellent(self) -> int:
+        return self.counts.get(Level.EXCELLENT, 0)
+
+    @property
+    def remaining(self) -> int:
+        return self.allowed - self.excellent
+
+    @property
+    def over(self) -> bool:
+        return self.quota and self.remaining < 0
+
+    def rows(self):
+        """(code, short, label, count, share %) for each level."""
+        rated = sum(self.counts.values())
+        for level in Level:
+            n = self.counts.get(level, 0)
+            yield level.value, SHORT[level], level.label, n, (100 * n / rated if rated else 0)
+
+
+def tally(campaign: Campaign, *, decided: bool = False, members: bool = True) -> Tally:
+    """Counts of the whole campaign (not only the actor's share: the quota is the authority's). The level is the
+    decided one, else the proposed one (``decided``: only the decided)."""
+    rows = Rating.objects.filter(campaign=campaign, member__isnull=not members)
+    field = "decided_level" if decided else None
+    agg = {}
+    base = rows.filter(not_rated="")
+    if field:
+        for level, n in base.values_list(field).annotate(n=Count("id")):
+            agg[level] = n
+    else:
+        for d, p, n in base.values_list("decided_level", "proposed_level").annotate(n=Count("id")):
+            level = d or p
+            agg[level] = agg.get(level, 0) + n
+    pending = agg.pop("", 0)
+    not_rated = rows.exclude(not_rated="").count()
+    rules = campaign.rules
+    allowed = rules.quota_allowed(agg.get(Level.GOOD, 0), agg.get(Level.EXCELLENT, 0))
+    total = sum(agg.values()) + pending + not_rated
+    return Tally(counts=agg, not_rated=not_rated, pending=pending, total=total, allowed=allowed, quota=rules.quota)
+
+
+def can_decide(actor, campaign: Campaign) -> bool:
+    return policies.can(actor, DECIDE, campaign)
+
+
+def can_review(actor, rating: Rating) -> bool:
+    return policies.can(actor, CHANGE, rating)
+
+
+def level_rank(level: str) -> int:
+    return RANK.get(level, 9)
+
+
+# --- Reminders on the home page ------------------------------------------------------------------------------
+
+
+def evaluation_alerts(actor, on: dt.date) -> list:
+    """A member's own self-assessment of an open campaign; the ratings waiting for a proposal in the actor's
+    scope (cell secretaries, committees); campaigns waiting for the committee's decision."""
+    from dangbo.members.selectors_history import Alert
+
+    out = []
+    member_id = getattr(actor, "member_id", None)
+    if member_id:
+        own = (Rating.objects.filter(member_id=member_id, campaign__status=CampaignStatus.OPEN, self_at__isnull=True,
+                                     not_rated="", campaign__deadline__gte=on)
+               .select_related("campaign__authority")[:5])  # fmt: skip
+        for r in own:
+            out.append(Alert("info", f"Tự đánh giá, xếp loại: {r.campaign} (hạn {ngay(r.campaign.deadline)})",
+                             r.get_absolute_url(), r.campaign.deadline))  # fmt: skip
+    waiting = (rating_scope(actor, CHANGE)
+               .filter(campaign__status__in=(CampaignStatus.OPEN, CampaignStatus.REVIEWING), proposed_level="",
+                       not_rated="", member__isnull=False)
+               .values("campaign").annotate(n=Count("id")).order_by("campaign")[:20])  # fmt: skip
+    by_campaign = {w["campaign"]: w["n"] for w in waiting}
+    if by_campaign:
+        for c in Campaign.objects.filter(pk__in=by_campaign).select_related("authority"):
+            out.append(Alert("info", f"{by_campaign[c.pk]} đảng viên chờ đề xuất mức xếp loại: {c}",
+                             c.get_absolute_url(), c.deadline))  # fmt: skip
+    deciding = campaign_scope(actor, DECIDE).filter(status=CampaignStatus.REVIEWING).select_related("authority")[:10]
+    for c in deciding:
+        out.append(Alert("info", f"Chờ quyết định xếp loại: {c}", c.get_absolute_url(), c.deadline))
+    return out
+
+
+def results_rows(actor, campaign: Campaign) -> QuerySet:
+    """The decided ratings the actor sees, by level then name."""
+    return ratings_of(actor, campaign).filter(Q(decided_level__gt="") | Q(not_rated__gt=""))
