@@ -262,7 +262,15 @@ def history_of_a(tree, people, root_user):
 
     job = Job.objects.create(kind="chay_thu", started_by=people.secretary_a, scope_org=tree.a, state="xong",
                              message="Đảng bộ Sở Y tế", result_file="1-x.xlsx", result_name="Đảng bộ Sở Y tế.xlsx")  # fmt: skip
-    return {"transfer_pk": transfer.pk, "candidate_pk": candidate.pk,
+    from dangbo.core import dates
+    from dangbo.evaluation import services as evaluation_services
+
+    # An evaluation campaign of A (2023, opened on a day after that year), its first rating (a member of A1).
+    with dates.frozen(dt.date(2024, 1, 10)):
+        campaign = evaluation_services.open_campaign(actor=root_user, authority=tree.a, year=2023,
+                                                     deadline=dt.date(2024, 1, 20))  # fmt: skip
+    return {"transfer_pk": transfer.pk, "candidate_pk": candidate.pk, "campaign": campaign, "org_pk": tree.a.pk,
+            "rating_pk": campaign.ratings.filter(member__isnull=False).order_by("id").first().pk,
             "event_pk": people.m_a1.events.first().pk, "meeting": meeting, **_steering_of_a(tree, root_user),
             "job_pk": job.pk, "kind": "sao_luu"}  # fmt: skip
 

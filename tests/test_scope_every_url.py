@@ -28,7 +28,7 @@ def all_patterns(resolver=None, namespace=""):
 def urls_of_a(tree, people, seat, history=None):
     """Every named URL with parameters, filled with objects of organization A's subtree."""
     objects = {"organizations": tree.a, "members": people.m_a1, "accounts": people.secretary_a,
-               "meetings": (history or {}).get("meeting")}  # fmt: skip
+               "meetings": (history or {}).get("meeting"), "evaluation": (history or {}).get("campaign")}  # fmt: skip
     out = []
     for name, params in all_patterns():
         if not params:
@@ -62,7 +62,8 @@ def test_every_parameterised_url_is_covered(tree, people, seat, history_of_a):
             "meetings:attendance", "meetings:minutes_docx", "steering:document", "steering:document_file",
             "steering:task", "steering:report", "steering:term_targets", "steering:target", "steering:programme",
             "steering:contribution_create", "jobs:detail", "jobs:file", "jobs:cancel", "jobs:start", "dues:sheet",
-            "dues:book", "dues:member"} <= names
+            "dues:book", "dues:member", "evaluation:campaign", "evaluation:rating", "evaluation:organization",
+            "evaluation:decide"} <= names
 
 
 @pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody"])

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sinh-hoat/", include("dangbo.meetings.urls")),
     path("dang-phi/", include("dangbo.dues.urls")),
     path("chi-dao/", include("dangbo.steering.urls")),
+    path("danh-gia/", include("dangbo.evaluation.urls")),
     path("bao-cao/", include("dangbo.reports.urls")),
     path("cong-viec/", include("dangbo.jobs.urls")),
 ]

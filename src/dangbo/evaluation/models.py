@@ -7,8 +7,8 @@ from django.db import models
 from django.urls import reverse
 
 from dangbo.core.fields import BinaryCharField
+from dangbo.core.formats import ngay
 from dangbo.core.models import BaseModel
-from dangbo.core.templatetags.vn import ngay
 
 from .choices import CampaignStatus, Level, NotRated, PeriodKind
 

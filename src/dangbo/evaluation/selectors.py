@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from dangbo.core import policies
+from dangbo.core.formats import ngay
 from dangbo.core.policies import CHANGE, VIEW
-from dangbo.core.templatetags.vn import ngay
 
 from .choices import RANK, SHORT, CampaignStatus, Level
 from .models import Campaign, Rating

@@ -1,0 +1,200 @@
+"""Pages of the quality evaluation: campaigns of an organization, a campaign with its ratings, evidence and the
+quota counter, a rating (self-assessment, proposal), the decision, the results and their XLSX."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangbo.core import policies
+from dangbo.core.dates import today
+from dangbo.core.forms import post_action, run_service
+from dangbo.core.http import file_response
+from dangbo.core.policies import CHANGE, VIEW, get_scoped_or_404
+from dangbo.organizations.models import Organization
+
+from . import evidence, selectors, services
+from .choices import SHORT, CampaignStatus, Level
+from .forms import DecideForm, OpenForm, ProposeForm, ReopenForm, SelfForm
+from .models import Campaign, Rating
+from .policies import DECIDE
+
+
+def _campaign(request, pk, action=VIEW) -> Campaign:
+    c = get_scoped_or_404(request.user, VIEW, Campaign.objects.select_related("authority"), pk=pk)
+    if action != VIEW and not policies.can(request.user, action, c):
+        from django.http import Http404
+
+        raise Http404
+    return c
+
+
+@login_required
+def index(request):
+    """Campaigns in the actor's scope, the actor's own ratings, and the organizations where they may open one."""
+    campaigns = selectors.campaign_scope(request.user).select_related("authority").order_by("-period_end", "authority__name")[:100]
+    own = []
+    if request.user.member_id:
+        own = (Rating.objects.filter(member_id=request.user.member_id).select_related("campaign__authority")
+               .order_by("-campaign__period_end")[:20])  # fmt: skip
+    openable = policies.scope(request.user, "place_members", Organization.objects.filter(end_date__isnull=True))
+    openable = [o for o in openable.exclude(kind="chi_bo_truc_thuoc").order_by("path")[:50]
+                if policies.can(request.user, DECIDE, Campaign(authority=o))]  # fmt: skip
+    return render(request, "evaluation/index.html", {"campaigns": campaigns, "own": own, "openable": openable})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization(request, org_pk):
+    org = get_scoped_or_404(request.user, VIEW, Organization.objects.all(), pk=org_pk)
+    may_open = policies.can(request.user, DECIDE, Campaign(authority=org)) and org.kind != "chi_bo_truc_thuoc"
+    form = OpenForm(request.POST or None, initial={"year": today().year - 1, "organizations": True})
+    if request.method == "POST":
+        if not may_open:
+            from django.http import Http404
+
+            raise Http404
+        if form.is_valid():
+            d = form.cleaned_data
+            c = run_service(form, lambda: services.open_campaign(
+                actor=request.user, authority=org, year=d["year"], deadline=d["deadline"], period_kind=d["period_kind"],
+                period_start=d["period_start"], period_end=d["period_end"], organizations=d["organizations"]))  # fmt: skip
+            if c is not None:
+                messages.success(request, f"Đã mở đợt đánh giá: {c.ratings.count()} phiếu.")
+                return redirect(c.get_absolute_url())
+    return render(request, "evaluation/organization.html", {
+        "org": org, "campaigns": selectors.campaigns_of(request.user, org), "form": form, "may_open": may_open})  # fmt: skip
+
+
+@login_required
+def campaign(request, pk):
+    c = _campaign(request, pk)
+    ratings = list(selectors.ratings_of(request.user, c))
+    proof = evidence.summary(c, [r.member_id for r in ratings if r.member_id])
+    rows = []
+    for r in ratings:
+        e = proof.get(r.member_id) if r.member_id else None
+        cap = evidence.cap_reason(c.rules, e.disciplines, r.remedied) if e and e.disciplines else ""
+        rows.append((r, e, cap))
+    return render(request, "evaluation/campaign.html", {
+        "c": c, "rows": rows, "tally": selectors.tally(c), "org_tally": selectors.tally(c, members=False),
+        "can_decide": selectors.can_decide(request.user, c), "rules": c.rules, "short": SHORT,
+        "decide_form": DecideForm(), "reopen_form": ReopenForm(),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def review(request, pk):
+    c = _campaign(request, pk, DECIDE)
+    post_action(request, None, lambda d: services.start_review(actor=request.user, campaign=c),
+                "Đã kết thúc tự đánh giá, chuyển sang xem xét, đề xuất.")  # fmt: skip
+    return redirect(c.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request, pk):
+    c = _campaign(request, pk, DECIDE)
+    form = DecideForm(request.POST or None, initial={"decision_date": today()})
+    if request.method == "POST" and form.is_valid():
+        done = run_service(form, lambda: services.decide(actor=request.user, campaign=c, **form.cleaned_data))
+        if done is not None:
+            messages.success(request, "Đã ghi quyết định xếp loại; đợt đánh giá đã khóa.")
+            return redirect(c.get_absolute_url())
+    return render(request, "evaluation/decide.html", {"c": c, "form": form, "tally": selectors.tally(c),
+                                                      "problems": services.quota_problems(c), "short": SHORT})  # fmt: skip
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    c = _campaign(request, pk, DECIDE)
+    post_action(request, ReopenForm(request.POST), lambda d: services.reopen(actor=request.user, campaign=c, **d),
+                "Đã mở lại đợt đánh giá.")  # fmt: skip
+    return redirect(c.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rating(request, rating_pk):
+    r = get_scoped_or_404(request.user, VIEW, Rating.objects.select_related("campaign__authority", "member", "cell",
+                                                                             "subject_org"), pk=rating_pk)  # fmt: skip
+    c = r.campaign
+    own = bool(r.member_id) and r.member_id == request.user.member_id
+    can_change = policies.can(request.user, CHANGE, r)
+    self_form = SelfForm(initial={"level": r.self_level, "text": r.self_text})
+    propose_form = ProposeForm(initial={"level": r.proposed_level, "score": r.score, "note": r.proposal_note,
+                                        "remedied": r.remedied, "not_rated": r.not_rated,
+                                        "not_rated_note": r.not_rated_note})  # fmt: skip
+    if request.method == "POST":
+        if not (own or can_change):
+            from django.http import Http404
+
+            raise Http404
+        if request.POST.get("form") == "self":
+            self_form = SelfForm(request.POST)
+            if self_form.is_valid():
+                done = run_service(self_form, lambda: services.self_assess(actor=request.user, rating=r, **self_form.cleaned_data))
+                if done is not None:
+                    messages.success(request, "Đã ghi bản tự đánh giá.")
+                    return redirect(r.get_absolute_url())
+        elif can_change:
+            propose_form = ProposeForm(request.POST)
+            if propose_form.is_valid():
+                done = run_service(propose_form, lambda: services.propose(actor=request.user, rating=r, **propose_form.cleaned_data))
+                if done is not None:
+                    messages.success(request, "Đã ghi mức đề xuất.")
+                    return redirect(c.get_absolute_url() if not own else r.get_absolute_url())
+    may_self = not c.locked and not r.not_rated and r.member_id and (
+        (own and c.status == CampaignStatus.OPEN and today() <= c.deadline) or can_change)  # fmt: skip
+    return render(request, "evaluation/rating.html", {
+        "r": r, "c": c, "rules": c.rules, "items": evidence.items(r), "own": own, "can_change": can_change and not c.locked,
+        "may_self": may_self, "self_form": self_form, "propose_form": propose_form, "tally": selectors.tally(c),
+        "short": SHORT,
+    })  # fmt: skip
+
+
+def _results(request, c):
+    t = selectors.tally(c, decided=c.locked)
+    ratings = list(selectors.ratings_of(request.user, c))
+    return t, ratings
+
+
+@login_required
+def results(request, pk):
+    c = _campaign(request, pk)
+    t, ratings = _results(request, c)
+    by_level = {lv: [r for r in ratings if r.member_id and r.level == lv and not r.not_rated] for lv in Level.values}
+    return render(request, "evaluation/results.html", {
+        "c": c, "tally": t, "org_tally": selectors.tally(c, decided=c.locked, members=False), "rules": c.rules,
+        "by_level": [(SHORT[lv], c.rules.label(lv), by_level[lv]) for lv in Level.values],
+        "not_rated": [r for r in ratings if r.not_rated], "orgs": [r for r in ratings if r.subject_org_id],
+    })  # fmt: skip
+
+
+@login_required
+def results_xlsx(request, pk):
+    from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
+
+    c = _campaign(request, pk)
+    _, ratings = _results(request, c)
+    rules = c.rules
+    rows = []
+    for i, r in enumerate((r for r in ratings if r.member_id), start=1):
+        level = rules.label(r.level) if r.level and not r.not_rated else ""
+        rows.append([i, r.member.full_name, r.cell.name, "Dự bị" if r.probationary else "Chính thức",
+                     r.score, level, r.get_not_rated_display() if r.not_rated else ""])  # fmt: skip
+    table = Table(
+        title=f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN {('NĂM ' + str(c.year)) if c.period_kind == 'nam' else ''}".strip(),
+        columns=[Column("STT", 6, "stt"), Column("Họ và tên", 28), Column("Chi bộ", 26), Column("Đảng viên", 12),
+                 Column("Điểm", 8, "decimal"), Column("Xếp loại", 30), Column("Chưa xếp loại (lý do)", 26)],
+        rows=rows, landscape=True,
+        lines=[c.authority.name, f"Căn cứ: {rules.source}",
+               f"Quyết định số {c.decision_no} ngày {c.decision_date:%d/%m/%Y}" if c.locked else "Chưa có quyết định"],
+    )  # fmt: skip
+    content = table_xlsx(table, letterhead=Letterhead(issuer=c.authority.name.upper(), day=today()),
+                         signature=Signature())  # fmt: skip
+    return file_response(content, f"xep-loai-{c.year}-{c.authority.code or c.authority.pk}.xlsx")

@@ -1,0 +1,97 @@
+"""The campaign through its pages, one step per role: the member self-assesses, the cell secretary proposes with
+the evidence and the quota counter shown, the grassroots committee decides; results and XLSX; scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dangbo.evaluation.choices import Level
+from dangbo.evaluation.models import Campaign, Rating
+
+from .test_services import discipline, rating_of
+
+L = Level
+
+
+def test_one_campaign_step_per_role(client, tree, people, clock):
+    clock.set(dt.date(2026, 1, 5))
+    client.force_login(people.secretary_a)
+    page = client.get(reverse("evaluation:organization", args=[tree.a.pk]))
+    assert page.status_code == 200 and "Mở đợt đánh giá mới" in page.content.decode()
+    response = client.post(reverse("evaluation:organization", args=[tree.a.pk]), {
+        "year": "2025", "period_kind": "nam", "deadline": "20/01/2026", "organizations": "on"})  # fmt: skip
+    c = Campaign.objects.get()
+    assert response.status_code == 302 and response["Location"] == c.get_absolute_url()
+
+    # The member: a reminder on "việc của tôi", the self-assessment on their rating page.
+    client.force_login(people.member_user)
+    mine = rating_of(c, people.m_a1)
+    home = client.get(reverse("workspace:home")).content.decode()
+    assert mine.get_absolute_url() in home and "Tự đánh giá, xếp loại" in home
+    assert client.get(mine.get_absolute_url()).status_code == 200
+    r = client.post(mine.get_absolute_url(), {"form": "self", "level": L.GOOD, "text": "Hoàn thành tốt"})
+    assert r.status_code == 302
+    mine.refresh_from_db()
+    assert mine.self_level == L.GOOD and not mine.entered_on_behalf
+
+    # The cell secretary: the campaign page shows their cell only, the evidence and the quota counter.
+    client.force_login(people.cell_secretary)
+    discipline(people, people.m_a1b, dt.date(2025, 5, 12))
+    body = client.get(c.get_absolute_url()).content.decode()
+    assert "Nguyễn Văn Hùng" in body and "Lê Văn An" not in body
+    assert "kỷ luật khiển trách 05/2025 → không quá HTNV" in body and "Còn 0 suất xuất sắc" in body
+    home = client.get(reverse("workspace:home")).content.decode()
+    assert "chờ đề xuất mức xếp loại" in home
+    client.post(mine.get_absolute_url(), {"form": "propose", "level": L.GOOD, "score": "85"})
+    refused = client.post(rating_of(c, people.m_a1b).get_absolute_url(), {"form": "propose", "level": L.GOOD, "score": "80"})
+    assert refused.status_code == 200
+    assert "Mức đề xuất: kỷ luật khiển trách 05/2025 → không quá HTNV." in refused.content.decode()
+    over = client.post(rating_of(c, people.m_a1b).get_absolute_url(), {"form": "propose", "level": L.DONE, "score": "120"})
+    assert "Điểm: số quá lớn" in over.content.decode()
+    assert client.post(rating_of(c, people.m_a1b).get_absolute_url(),
+                       {"form": "propose", "level": L.DONE, "score": "60"}).status_code == 302  # fmt: skip
+    assert client.get(reverse("evaluation:decide", args=[c.pk])).status_code == 404  # not the committee
+
+    # The grassroots committee proposes the rest and decides.
+    client.force_login(people.secretary_a)
+    for r in Rating.objects.filter(campaign=c, proposed_level=""):
+        client.post(r.get_absolute_url(), {"form": "propose", "level": L.GOOD, "score": "75"})
+    assert "Còn 0 suất xuất sắc" in client.get(c.get_absolute_url()).content.decode()
+    no_number = client.post(reverse("evaluation:decide", args=[c.pk]), {"decision_no": "", "decision_date": "05/01/2026"})
+    assert "Số quyết định: không được để trống." in no_number.content.decode()
+    done = client.post(reverse("evaluation:decide", args=[c.pk]), {"decision_no": "15-QĐ/ĐU", "decision_date": "05/01/2026"})
+    assert done.status_code == 302
+    c.refresh_from_db()
+    assert c.locked and rating_of(c, people.m_a1).decided_level == L.GOOD
+
+    results = client.get(reverse("evaluation:results", args=[c.pk])).content.decode()
+    assert "Hoàn thành tốt nhiệm vụ" in results and "Nguyễn Văn Hùng" in results
+    xlsx = client.get(reverse("evaluation:results_xlsx", args=[c.pk]))
+    ws = load_workbook(BytesIO(xlsx.content)).active
+    texts = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v]
+    assert "Nguyễn Văn Hùng" in texts and "Hoàn thành tốt nhiệm vụ" in texts
+
+    # Locked: the proposal form is gone and a post changes nothing.
+    client.post(mine.get_absolute_url(), {"form": "propose", "level": L.DONE, "score": "60"})
+    mine.refresh_from_db()
+    assert mine.proposed_level == L.GOOD
+
+
+def test_other_organizations_campaign_is_404(client, tree, people, clock):
+    from dangbo.evaluation import services
+
+    clock.set(dt.date(2026, 1, 5))
+    c = services.open_campaign(actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20))
+    client.force_login(people.secretary_b)
+    for name in ("campaign", "results", "results_xlsx", "decide"):
+        assert client.get(reverse(f"evaluation:{name}", args=[c.pk])).status_code == 404
+    assert client.get(rating_of(c, people.m_a1).get_absolute_url()).status_code == 404
+    assert "Sở Y tế" not in client.get(reverse("evaluation:index")).content.decode()
+    client.force_login(people.member_user)  # a plain member: their own rating only
+    assert client.get(rating_of(c, people.m_a1).get_absolute_url()).status_code == 200
+    assert client.get(rating_of(c, people.m_a1b).get_absolute_url()).status_code == 404
+    assert client.get(c.get_absolute_url()).status_code == 404
