@@ -555,3 +555,35 @@ def test_dues_of_the_demo(data):
     if today().month > 4:  # the three unpaid months fall in this year
         secretary = User.objects.get(username="bithu.chibo")
         assert any("chưa đóng đủ đảng phí 3 tháng" in a.text for a in removal_candidates(secretary, on=today()))
+def test_2013_evaluation_of_the_bloc_and_quotas_kept(data, client):
+    """The bloc rated its 59 grassroots organizations for 2013; each rated its members; the HTXSNV quota is kept
+    in every decided campaign and binds in some; discipline in the year caps the level."""
+    from dangbo.evaluation.models import Campaign, Rating
+    from dangbo.evaluation.selectors import tally
+    from dangbo.evaluation.services import quota_problems
+
+    bloc = Campaign.objects.get(authority__code="KCQ", year=2013)
+    assert bloc.locked and bloc.rules_key == "truoc_2018" and bloc.ratings.count() == 59
+    members_2013 = Rating.objects.filter(campaign__year=2013, member__isnull=False).count()
+    assert 5000 < members_2013 < 7500
+    decided = list(Campaign.objects.filter(status="da_quyet_dinh"))
+    assert not [c.pk for c in decided if quota_problems(c)]
+    assert sum(1 for c in decided if (t := tally(c)).excellent and t.remaining == 0) >= 5
+    client.force_login(User.objects.get(username="tinhuy"))
+    page = client.get(reverse("evaluation:results", args=[bloc.pk])).content.decode()
+    assert "Hoàn thành tốt nhiệm vụ" in page
+
+
+def test_open_evaluation_has_work_for_the_cell_secretary(data, client):
+    from dangbo.evaluation.models import Campaign
+
+    c = Campaign.objects.exclude(status="da_quyet_dinh").get()
+    assert c.authority.code == "KCQ-SYT"
+    client.force_login(User.objects.get(username="bithu.chibo"))
+    alerts = client.get(reverse("workspace:home")).context["alerts"]
+    assert any("chờ đề xuất mức xếp loại" in a.text and a.url == c.get_absolute_url() for a in alerts)
+    page = client.get(c.get_absolute_url()).content.decode()
+    assert "suất xuất sắc" in page
+    client.force_login(User.objects.get(username="dangvien"))
+    alerts = client.get(reverse("workspace:home")).context["alerts"]
+    assert any(a.text.startswith("Tự đánh giá, xếp loại") for a in alerts)

@@ -834,13 +834,17 @@ def load_demo(*, stdout=None) -> dict:
     steered = demo_steering.write(admin=admin, personas={u.username: u for u in User.objects.exclude(pk=admin.pk)})
     clock(f"lãnh đạo, chỉ đạo ({steered['documents']} văn bản, {steered['tasks']} nhiệm vụ, "
           f"{steered['contributions']} lượt hỗ trợ)")
+    from . import evaluation as demo_evaluation
+
+    rated = demo_evaluation.write(admin=admin, now=now, personas={u.username: u for u in User.objects.exclude(pk=admin.pk)})
+    clock(f"đánh giá, xếp loại ({so(rated['campaigns'])} đợt, {so(rated['ratings'])} phiếu)")
     paid = demo_dues.write(now, admin)
     clock(f"đảng phí ({so(paid['payments'])} tháng-đảng viên, {paid['remittances']} lần nộp cấp trên)")
     seconds = round(clock.total, 1)
     if stdout is not None:
         stdout.write(f"  tổng: {seconds} s\n")
     return {"organizations": Organization.objects.count(), "members": len(sim.people), "users": users,
-            "meetings": held, "steering": steered, "dues": paid, "seconds": seconds}  # fmt: skip
+            "meetings": held, "steering": steered, "evaluation": rated, "dues": paid, "seconds": seconds}  # fmt: skip
 
 
 def _grassroots(rng, parent, agency, code, kind, size, authorities, issuer) -> Unit:
