@@ -555,6 +555,8 @@ def test_dues_of_the_demo(data):
     if today().month > 4:  # the three unpaid months fall in this year
         secretary = User.objects.get(username="bithu.chibo")
         assert any("chưa đóng đủ đảng phí 3 tháng" in a.text for a in removal_candidates(secretary, on=today()))
+
+
 def test_2013_evaluation_of_the_bloc_and_quotas_kept(data, client):
     """The bloc rated its 59 grassroots organizations for 2013; each rated its members; the HTXSNV quota is kept
     in every decided campaign and binds in some; discipline in the year caps the level."""
