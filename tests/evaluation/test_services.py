@@ -219,3 +219,16 @@ def test_quota_edge(tree, people, clock, pool, data):
             decide()
         assert not Campaign.objects.get(pk=c.pk).locked
         assert not Rating.objects.filter(campaign=c).exclude(decided_level="").exists()
+
+
+def test_a_move_repaths_ratings_of_later_periods_only(campaign_2024, campaign, tree, people, root_user):
+    """A cell moved in 2025: its 2025 ratings follow it, its 2024 ones stay where it was (like meetings)."""
+    from dangbo.organizations import restructure
+    from dangbo.organizations import services as org_services
+
+    other = org_services.organization_create(actor=root_user, parent=tree.bloc,
+                                             data={"name": "Đảng bộ Sở Giáo dục", "code": "SGD", "kind": "dang_bo_co_so"})  # fmt: skip
+    restructure.organization_move(actor=root_user, organization=tree.a2, new_parent=other, date=dt.date(2025, 6, 1))
+    tree.a2.refresh_from_db()
+    assert rating_of(campaign, people.m_a2).org_path == tree.a2.path
+    assert rating_of(campaign_2024, people.m_a2).org_path.startswith(tree.a.path)
