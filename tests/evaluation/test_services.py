@@ -232,3 +232,14 @@ def test_a_move_repaths_ratings_of_later_periods_only(campaign_2024, campaign, t
     tree.a2.refresh_from_db()
     assert rating_of(campaign, people.m_a2).org_path == tree.a2.path
     assert rating_of(campaign_2024, people.m_a2).org_path.startswith(tree.a.path)
+
+
+def test_evidence_of_an_organization_counts_its_members_levels(campaign, tree, people):
+    from dangbo.evaluation import evidence
+
+    services.propose(actor=people.secretary_a, rating=rating_of(campaign, people.m_a1), level=L.GOOD, score=80)
+    services.propose(actor=people.secretary_a, rating=rating_of(campaign, people.m_a1b), level=L.DONE, score=60)
+    cell = Rating.objects.get(campaign=campaign, subject_org=tree.a1)
+    texts = [i.text for i in evidence.items(cell)]
+    assert texts[0].startswith("Sinh hoạt thường kỳ: 0 buổi")
+    assert texts[1] == "Đảng viên (2): HTXSNV 0, HTTNV 1, HTNV 1, KHTNV 0; từ HTTNV trở lên 50,0%"

@@ -98,10 +98,54 @@ def summary(campaign, member_ids: list[int]) -> dict[int, Summary]:
     return out
 
 
+def org_items(rating) -> list[Item]:
+    """The evidence of an organization's rating: its regular meetings held in the period and their quality (the
+    upper level's grade, else its own), and its members' levels in the same period — with the older rule's
+    aggregates (HD 21-HD/BTCTW: 100 % at least HTNV and ≥ 80 % at least HTTNV for HTXSNV, [U] under 366)."""
+    from django.db.models import Count, Min
+    from django.db.models.functions import Coalesce
+
+    from dangbo.core.policies import subtree_q
+    from dangbo.meetings.choices import MeetingKind
+    from dangbo.meetings.models import Meeting
+
+    from .choices import RANK, Level
+    from .models import Rating
+
+    c, org, path = rating.campaign, rating.subject_org, rating.org_path
+    start, end = c.period_start, c.period_end
+    out: list[Item] = []
+    held = (Meeting.objects.filter(subtree_q(path, "org_path"), state=MeetingState.HELD, kind=MeetingKind.REGULAR,
+                                   planned_at__date__gte=start, planned_at__date__lte=end)
+            .annotate(rank=Coalesce("upper_grade__rank", "self_grade__rank")))  # fmt: skip
+    agg = held.aggregate(n=Count("id"), months=Count("month", distinct=True), graded=Count("rank"),
+                         good=Count("id", filter=Q(rank__lte=2)), best=Min("rank"))  # fmt: skip
+    url = f"{reverse('meetings:overview')}?nam={c.year}&to_chuc={org.pk}"
+    out.append(Item("hop", f"Sinh hoạt thường kỳ: {agg['n']} buổi trong {agg['months']} tháng; "
+                           f"{agg['good']}/{agg['graded']} buổi được xếp loại tốt, khá", url))  # fmt: skip
+    levels = (Rating.objects.filter(subtree_q(path, "org_path"), member__isnull=False, campaign__period_end=end,
+                                    campaign__period_start=start, not_rated="")
+              .values_list("decided_level", "proposed_level"))  # fmt: skip
+    counts: dict[str, int] = {}
+    for decided, proposed in levels:
+        level = decided or proposed
+        if level:
+            counts[level] = counts.get(level, 0) + 1
+    n = sum(counts.values())
+    if n:
+        parts = ", ".join(f"{SHORT[lv]} {counts.get(lv, 0)}" for lv in Level.values)
+        good = sum(k for lv, k in counts.items() if RANK[lv] <= RANK[Level.GOOD])
+        failed = counts.get(Level.FAILED, 0)
+        out.append(Item("dang_vien", f"Đảng viên ({n}): {parts}; từ HTTNV trở lên {100 * good / n:.1f}%"
+                                     f"{'; có đảng viên KHTNV' if failed else ''}".replace(".", ","),
+                        "", bool(failed)))  # fmt: skip
+    return out
+
+
 def items(rating) -> list[Item]:
-    """The evidence of one member's rating, each item linked to where it comes from."""
+    """The evidence of one rating, each item linked to where it comes from."""
     if not rating.member_id:
-        return []
+        return org_items(rating) if rating.subject_org_id else []
     c = rating.campaign
     start, end = c.period_start, c.period_end
     member_url = reverse("members:detail", args=[rating.member_id])
