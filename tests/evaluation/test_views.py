@@ -75,6 +75,17 @@ def test_one_campaign_step_per_role(client, tree, people, clock):
     texts = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v]
     assert "Nguyễn Văn Hùng" in texts and "Hoàn thành tốt nhiệm vụ" in texts
 
+    import docx
+
+    word = docx.Document(BytesIO(client.get(reverse("evaluation:decision_docx", args=[c.pk])).content))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "Số 15-QĐ/ĐU" in "\n".join(p.text for t in word.tables for cell in t._cells for p in cell.paragraphs)
+    assert "công nhận kết quả đánh giá, xếp loại chất lượng đảng viên năm 2025" in text
+    assert "- Hoàn thành tốt nhiệm vụ: 2 đồng chí (66,7%);" in text
+    assert "Căn cứ Quy định 366-QĐ/TW, 30/8/2025" in text
+    names = [row.cells[1].text for row in word.tables[-1].rows[1:]]
+    assert "Nguyễn Văn Hùng" in names
+
     # Locked: the proposal form is gone and a post changes nothing.
     client.post(mine.get_absolute_url(), {"form": "propose", "level": L.DONE, "score": "60"})
     mine.refresh_from_db()

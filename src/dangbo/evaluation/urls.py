@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/mo-lai/", views.reopen, name="reopen"),
     path("<int:pk>/ket-qua/", views.results, name="results"),
     path("<int:pk>/ket-qua.xlsx", views.results_xlsx, name="results_xlsx"),
+    path("<int:pk>/quyet-dinh.docx", views.decision_docx, name="decision_docx"),
     path("phieu/<int:rating_pk>/", views.rating, name="rating"),
 ]

@@ -172,6 +172,7 @@ def results(request, pk):
         "c": c, "tally": t, "org_tally": selectors.tally(c, decided=c.locked, members=False), "rules": c.rules,
         "by_level": [(SHORT[lv], c.rules.label(lv), by_level[lv]) for lv in Level.values],
         "not_rated": [r for r in ratings if r.not_rated], "orgs": [r for r in ratings if r.subject_org_id],
+        "can_decide": selectors.can_decide(request.user, c),
     })  # fmt: skip
 
 
@@ -198,3 +199,15 @@ def results_xlsx(request, pk):
     content = table_xlsx(table, letterhead=Letterhead(issuer=c.authority.name.upper(), day=today()),
                          signature=Signature())  # fmt: skip
     return file_response(content, f"xep-loai-{c.year}-{c.authority.code or c.authority.pk}.xlsx")
+
+
+@login_required
+def decision_docx(request, pk):
+    """The decision (quyết định công nhận) of the members' levels as Word; a draft before the decision. The
+    committee's document: those who may decide."""
+    from .decision_docx import decision_docx as build
+
+    c = _campaign(request, pk, DECIDE)
+    ratings = [r for r in selectors.ratings_of(request.user, c) if r.member_id]
+    content = build(c, ratings, selectors.tally(c, decided=c.locked))
+    return file_response(content, f"quyet-dinh-xep-loai-{c.year}-{c.authority.code or c.authority.pk}.docx")
