@@ -574,6 +574,10 @@ def test_2013_evaluation_of_the_bloc_and_quotas_kept(data, client):
     client.force_login(User.objects.get(username="tinhuy"))
     page = client.get(reverse("evaluation:results", args=[bloc.pk])).content.decode()
     assert "Hoàn thành tốt nhiệm vụ" in page
+    by_org = client.get(reverse("evaluation:scope_results", args=[bloc.authority.pk]), {"nam": "2013"}).context
+    assert len(by_org["rows"]) == 59 and all(r.own_level and r.rated for r in by_org["rows"])
+    in_bloc = Rating.objects.filter(campaign__year=2013, member__isnull=False, org_path__startswith=bloc.authority.path)
+    assert by_org["total"].rated + by_org["total"].not_rated == in_bloc.count() > 5000
 
 
 def test_open_evaluation_has_work_for_the_cell_secretary(data, client):

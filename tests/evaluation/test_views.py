@@ -106,3 +106,19 @@ def test_other_organizations_campaign_is_404(client, tree, people, clock):
     assert client.get(rating_of(c, people.m_a1).get_absolute_url()).status_code == 200
     assert client.get(rating_of(c, people.m_a1b).get_absolute_url()).status_code == 404
     assert client.get(c.get_absolute_url()).status_code == 404
+
+
+def test_results_of_a_scope_by_organization(client, tree, people, clock):
+    from dangbo.evaluation import services
+
+    clock.set(dt.date(2026, 1, 5))
+    c = services.open_campaign(actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20))
+    services.propose(actor=people.secretary_a, rating=rating_of(c, people.m_a1), level=L.GOOD, score=80)
+    services.propose(actor=people.secretary_a, rating=rating_of(c, people.m_a2), level=L.DONE, score=60)
+    client.force_login(people.staff)
+    page = client.get(reverse("evaluation:scope_results", args=[tree.a.pk]), {"nam": "2025"})
+    rows = {r.organization.name: r for r in page.context["rows"]}
+    assert rows["Chi bộ Văn phòng"].counts == {L.GOOD: 1} and rows["Chi bộ Khoa Nội"].counts == {L.DONE: 1}
+    assert page.context["total"].rated == 2
+    client.force_login(people.secretary_b)
+    assert client.get(reverse("evaluation:scope_results", args=[tree.a.pk])).status_code == 404

@@ -135,3 +135,59 @@ def evaluation_alerts(actor, on: dt.date) -> list:
 def results_rows(actor, campaign: Campaign) -> QuerySet:
     """The decided ratings the actor sees, by level then name."""
     return ratings_of(actor, campaign).filter(Q(decided_level__gt="") | Q(not_rated__gt=""))
+
+
+# --- Results for a scope and a year ----------------------------------------------------------------------------
+
+
+@dataclass
+class ScopeRow:
+    organization: object
+    counts: dict
+    not_rated: int
+    own_level: str  # the organization's own rating (by the level above), if any
+
+    @property
+    def rated(self) -> int:
+        return sum(self.counts.values())
+
+
+def scope_results(actor, org, year: int) -> tuple[ScopeRow, list[ScopeRow]]:
+    """Members' levels of the year in ``org``'s subtree as it was on 31/12 (the actor's scope), in total and by
+    the organizations directly under it then, with each one's own level — every figure leads to names."""
+    import datetime as dt_
+
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce, NullIf
+
+    from dangbo.core.policies import subtree_q
+    from dangbo.organizations.models import Organization, OrganizationLink
+    from dangbo.organizations.tree import path_on
+
+    end = dt_.date(year, 12, 31)
+    path = path_on(org, end)
+    total = ScopeRow(org, {}, 0, "")
+    if path is None:
+        return total, []
+    links = (OrganizationLink.objects.filter(parent=org).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+             .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=end)))  # fmt: skip
+    children = {lk.path: lk.organization_id for lk in links}
+    orgs = Organization.objects.in_bulk(list(children.values()))
+    rows = {p: ScopeRow(orgs[o], {}, 0, "") for p, o in children.items()}
+    ratings = (rating_scope(actor).filter(subtree_q(path, "org_path"), campaign__period_kind="nam", campaign__year=year)
+               .annotate(lv=Coalesce(NullIf("decided_level", Value("")), "proposed_level"))
+               .values_list("org_path", "lv", "not_rated", "member_id", "subject_org_id"))  # fmt: skip
+    for org_path, level, not_rated, member_id, subject_org_id in ratings:
+        child = next((rows[p] for p in rows if org_path.startswith(p)), None)
+        if member_id is None:
+            if child is not None and subject_org_id == child.organization.pk:
+                child.own_level = level or ""
+            continue
+        for row in (total, child):
+            if row is None:
+                continue
+            if not_rated:
+                row.not_rated += 1
+            elif level:
+                row.counts[level] = row.counts.get(level, 0) + 1
+    return total, sorted(rows.values(), key=lambda r: r.organization.name)

@@ -6,6 +6,7 @@ app_name = "evaluation"
 urlpatterns = [
     path("", views.index, name="index"),
     path("to-chuc/<int:org_pk>/", views.organization, name="organization"),
+    path("to-chuc/<int:org_pk>/ket-qua/", views.scope_results, name="scope_results"),
     path("<int:pk>/", views.campaign, name="campaign"),
     path("<int:pk>/xem-xet/", views.review, name="review"),
     path("<int:pk>/quyet-dinh/", views.decide, name="decide"),

@@ -211,3 +211,18 @@ def decision_docx(request, pk):
     ratings = [r for r in selectors.ratings_of(request.user, c) if r.member_id]
     content = build(c, ratings, selectors.tally(c, decided=c.locked))
     return file_response(content, f"quyet-dinh-xep-loai-{c.year}-{c.authority.code or c.authority.pk}.docx")
+
+
+@login_required
+def scope_results(request, org_pk):
+    """Members' levels of a year in an organization's subtree, by the organizations under it (``?nam=``)."""
+    from dangbo.core.http import int_param
+
+    org = get_scoped_or_404(request.user, VIEW, Organization.objects.all(), pk=org_pk)
+    year = int_param(request.GET.get("nam"), today().year - 1)
+    if not 1900 <= year <= 2999:
+        year = today().year - 1
+    total, rows = selectors.scope_results(request.user, org, year)
+    levels = [(lv, SHORT[lv]) for lv in Level.values]
+    return render(request, "evaluation/scope_results.html", {
+        "org": org, "year": year, "total": total, "rows": rows, "levels": levels, "short": SHORT})  # fmt: skip
