@@ -590,6 +590,8 @@ def test_open_evaluation_has_work_for_the_cell_secretary(data, client):
     assert any("chờ đề xuất mức xếp loại" in a.text and a.url == c.get_absolute_url() for a in alerts)
     page = client.get(c.get_absolute_url()).content.decode()
     assert "suất xuất sắc" in page
+    results = client.get(reverse("evaluation:results", args=[c.pk]))
+    assert results.context["prev"].year == c.year - 1 and sum(results.context["prev_counts"].values()) > 100
     client.force_login(User.objects.get(username="dangvien"))
     alerts = client.get(reverse("workspace:home")).context["alerts"]
     assert any(a.text.startswith("Tự đánh giá, xếp loại") for a in alerts)

@@ -168,11 +168,16 @@ def results(request, pk):
     c = _campaign(request, pk)
     t, ratings = _results(request, c)
     by_level = {lv: [r for r in ratings if r.member_id and r.level == lv and not r.not_rated] for lv in Level.values}
+    prev = (selectors.campaign_scope(request.user).filter(authority=c.authority, period_kind=c.period_kind,
+                                                          period_end__lt=c.period_start)
+            .order_by("-period_end").first())  # fmt: skip
+    prev_tally = selectors.tally(prev, decided=prev.locked) if prev else None
     return render(request, "evaluation/results.html", {
         "c": c, "tally": t, "org_tally": selectors.tally(c, decided=c.locked, members=False), "rules": c.rules,
         "by_level": [(SHORT[lv], c.rules.label(lv), by_level[lv]) for lv in Level.values],
         "not_rated": [r for r in ratings if r.not_rated], "orgs": [r for r in ratings if r.subject_org_id],
-        "can_decide": selectors.can_decide(request.user, c),
+        "can_decide": selectors.can_decide(request.user, c), "prev": prev,
+        "prev_counts": prev_tally.counts if prev_tally else {},
     })  # fmt: skip
 
 
