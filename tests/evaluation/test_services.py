@@ -243,3 +243,14 @@ def test_evidence_of_an_organization_counts_its_members_levels(campaign, tree, p
     texts = [i.text for i in evidence.items(cell)]
     assert texts[0].startswith("Sinh hoạt thường kỳ: 0 buổi")
     assert texts[1] == "Đảng viên (2): HTXSNV 0, HTTNV 1, HTNV 1, KHTNV 0; từ HTTNV trở lên 50,0%"
+
+
+def test_an_organization_is_proposed_by_the_deciding_committee_not_by_itself(campaign, tree, people):
+    cell = Rating.objects.get(campaign=campaign, subject_org=tree.a1)
+    done = services.self_assess(actor=people.cell_secretary, rating=cell, level=L.GOOD, text="Chi bộ tự đánh giá")
+    assert done.self_level == L.GOOD and not done.entered_on_behalf
+    cell.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.propose(actor=people.cell_secretary, rating=cell, level=L.GOOD, score=80)
+    assert unchanged(cell)
+    assert services.propose(actor=people.secretary_a, rating=cell, level=L.GOOD, score=80).proposed_level == L.GOOD

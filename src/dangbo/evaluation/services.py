@@ -195,7 +195,7 @@ def self_assess(*, actor, rating, text: str = "", level: str = "") -> Rating:
     if len(r.self_text) > 20000:
         raise ApplicationError("Bản tự kiểm điểm quá dài.", field_errors={"text": "Tự kiểm điểm: tối đa 20.000 ký tự."})
     r.self_at = now()
-    r.entered_on_behalf = not own
+    r.entered_on_behalf = not own and bool(r.member_id)  # an organization's self-assessment is its secretary's
     r.save()
     record(actor=actor, action=Action.UPDATE, obj=r, before=before, event=AuditEvents.SELF, scope_path=r.org_path)
     return r
@@ -237,6 +237,9 @@ def propose(*, actor, rating, level: str = "", score=None, note: str = "", remed
     if not policies.can(actor, policies.CHANGE, r):
         raise PermissionDenied("Chỉ bí thư chi bộ hoặc cấp ủy được đề xuất mức xếp loại.",
                                field_errors={"level": "Mức đề xuất: bạn không có quyền đề xuất cho phiếu này."})  # fmt: skip
+    if r.subject_org_id and not policies.can(actor, DECIDE, r.campaign):
+        raise PermissionDenied("Mức của một tổ chức do cấp ủy cấp quyết định đề xuất.",
+                               field_errors={"level": "Mức đề xuất: tổ chức do cấp ủy cấp quyết định đề xuất."})  # fmt: skip
     if r.campaign.locked:
         raise ApplicationError(LOCKED)
     before = snapshot(r)
