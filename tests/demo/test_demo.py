@@ -590,6 +590,13 @@ def test_open_evaluation_has_work_for_the_cell_secretary(data, client):
     assert any("chờ đề xuất mức xếp loại" in a.text and a.url == c.get_absolute_url() for a in alerts)
     page = client.get(c.get_absolute_url()).content.decode()
     assert "suất xuất sắc" in page
+    from dangbo.evaluation import evidence
+
+    cell = [r.member_id for r in c.ratings.filter(cell__code="KCQ-SYT-01", member__isnull=False)]
+    proof = evidence.summary(c, cell)
+    assert sum(e.expected for e in proof.values()) > 0
+    if c.year == dates.today().year and dates.today().month >= 6:  # the planted absences of this year
+        assert max(e.unexcused for e in proof.values()) >= 3
     results = client.get(reverse("evaluation:results", args=[c.pk]))
     assert results.context["prev"].year == c.year - 1 and sum(results.context["prev_counts"].values()) > 100
     client.force_login(User.objects.get(username="dangvien"))
