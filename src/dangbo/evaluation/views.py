@@ -210,7 +210,7 @@ def results_xlsx(request, pk):
 def decision_docx(request, pk):
     """The decision (quyết định công nhận) of the members' levels as Word; a draft before the decision. The
     committee's document: those who may decide."""
-    from .decision_docx import decision_docx as build
+    from .documents import decision_docx as build
 
     c = _campaign(request, pk, DECIDE)
     ratings = [r for r in selectors.ratings_of(request.user, c) if r.member_id]
