@@ -255,3 +255,34 @@ def test_every_org_path_column_is_registered_for_restructuring():
         for f in m._meta.concrete_fields if f.name == "org_path"
     }  # fmt: skip
     assert carried and carried == {t.model for t in PATH_TABLES}
+
+
+def test_organization_update_refuses_a_stale_version_and_the_page_keeps_the_input(client, tree, people, root_user):
+    from django.test import Client
+
+    from dangbo.audit.concurrency import StaleEdit
+    from dangbo.organizations import services as org_services
+    from dangbo.organizations.models import Organization
+    from tests.pageform import form_values
+
+    version = org_services.ORG_VERSION.of(tree.a1)
+    org_services.organization_update(actor=root_user, organization=tree.a1, data={"host_unit": "Văn phòng Sở"},
+                                     expected_version=version)  # fmt: skip
+    with pytest.raises(StaleEdit) as refused:
+        org_services.organization_update(actor=root_user, organization=tree.a1, data={"short_name": "VP"},
+                                         expected_version=version)  # fmt: skip
+    assert refused.value.changed == ["host_unit"] and "Thông tin tổ chức này đã được" in refused.value.message
+
+    url = reverse("organizations:edit", args=[tree.b.pk])
+    first, second = Client(), Client()
+    first.force_login(people.secretary_b)
+    second.force_login(people.staff)
+    first_form = form_values(first.get(url).content.decode())
+    second_form = form_values(second.get(url).content.decode())
+    first_form["host_unit"] = "Sở Tư pháp tỉnh"
+    assert first.post(url, first_form).status_code == 302
+    second_form["short_name"] = "CB STP"
+    page = second.post(url, second_form).content.decode()
+    assert "Thông tin tổ chức này đã được secretary_b sửa lúc" in page
+    assert form_values(page)["short_name"] == "CB STP" and form_values(page)["host_unit"] == "Sở Tư pháp tỉnh"
+    assert Organization.objects.get(pk=tree.b.pk).short_name != "CB STP"

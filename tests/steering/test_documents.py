@@ -819,3 +819,19 @@ def test_a_cell_secretary_cannot_correct_the_register_entries_they_cannot_make(c
     d.refresh_from_db()
     assert d.summary == incoming()["summary"]
     assert not documents.can_edit(people.cell_secretary, d) and documents.can_edit(people.secretary_a, d)
+
+
+def test_document_update_refuses_a_stale_version(tree, root_user, people):
+    from dangbo.audit.concurrency import StaleEdit
+    from dangbo.steering.models import Document
+
+    d = documents.document_register(actor=root_user, register=tree.a, data=incoming())
+    version = documents.DOCUMENT_VERSION.of(d)
+    documents.document_update(actor=root_user, document=d, data={**incoming(), "signer": "Người ký khác"},
+                              expected_version=version)  # fmt: skip
+    with pytest.raises(StaleEdit) as refused:
+        documents.document_update(actor=root_user, document=d, data={**incoming(), "summary": "Trích yếu mới"},
+                                  expected_version=version)  # fmt: skip
+    assert refused.value.changed == ["signer"] and "Văn bản này đã được" in refused.value.message
+    d = Document.objects.get(pk=d.pk)
+    assert (d.signer, d.summary) == ("Người ký khác", incoming()["summary"])

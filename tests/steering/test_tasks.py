@@ -378,3 +378,37 @@ def test_lists_and_exports_cost_the_same_whatever_their_length(client, tree, peo
     urls[2:4] = [(t2.get_absolute_url(), None), (reverse("steering:task_xlsx", args=[t2.pk]), None)]
     after = [queries(u, p) for u, p in urls]
     assert after == before, list(zip([u for u, _ in urls], before, after, strict=True))
+
+
+def test_task_update_refuses_a_stale_version(tree, people, task, root_user):
+    from dangbo.audit.concurrency import StaleEdit
+
+    version = svc.TASK_VERSION.of(task)
+    svc.task_update(actor=people.staff, task=task, data={"deadline": D(2024, 5, 15)}, expected_version=version)
+    with pytest.raises(StaleEdit) as refused:
+        svc.task_update(actor=root_user, task=task, data={"title": "Tiêu đề khác"}, expected_version=version)
+    assert refused.value.changed == ["deadline"] and "Nhiệm vụ này đã được staff sửa lúc" in refused.value.message
+    assert Task.objects.get(pk=task.pk).title == "Học tập, quán triệt Chỉ thị 03-CT/TW"
+
+
+def test_two_people_edit_the_same_task(client, tree, people, task, root_user):
+    from django.test import Client
+
+    from tests.pageform import form_values
+
+    url = reverse("steering:task_edit", args=[task.pk])
+    first, second = Client(), Client()
+    first.force_login(people.staff)
+    second.force_login(root_user)
+    first_form = form_values(first.get(url).content.decode())
+    second_form = form_values(second.get(url).content.decode())
+    first_form["deadline"] = "15/05/2024"
+    assert first.post(url, first_form).status_code == 302
+    second_form["title"] = "Tiêu đề mới"
+    page = second.post(url, second_form).content.decode()
+    assert "Nhiệm vụ này đã được staff sửa lúc" in page and "Hạn báo cáo" in page
+    again = form_values(page)
+    assert again["title"] == "Tiêu đề mới" and again["deadline"] == "15/05/2024"
+    assert second.post(url, again).status_code == 302
+    task.refresh_from_db()
+    assert (task.title, task.deadline) == ("Tiêu đề mới", D(2024, 5, 15))

@@ -150,12 +150,17 @@ class VNFormMixin:
             self.add_error(None, error.message)
 
 
-def run_service(form, call):
-    """Call ``call()``; on ApplicationError put its messages on ``form`` and return None."""
+def run_service(form, call, *, tracked=None, obj=None):
+    """Call ``call()``; on ApplicationError put its messages on ``form`` and return None.
+
+    ``tracked``/``obj``: an edit form with a version token (``audit.concurrency.Tracked`` of ``obj``'s model) —
+    when the service refuses a stale save, the form is re-shown on the record as it is now (``Tracked.rebase``)."""
     try:
         return call()
     except ApplicationError as error:
         form.apply_error(error)
+        if tracked is not None and hasattr(error, "changed"):
+            tracked.rebase(form, obj, error)
         return None
 
 

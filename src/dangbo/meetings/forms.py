@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
+from dangbo.audit.concurrency import version_field
 from dangbo.core.forms import VNFormMixin, VNNumberField, check_model_numbers
 from dangbo.members.models import Member
 
@@ -34,6 +36,7 @@ class TimeOfMeetingField(forms.TimeField):
 
 
 class PlanForm(VNFormMixin, forms.ModelForm):
+    version = version_field()  # the edit page's version token (audit.concurrency)
     planned_at = VNDateTimeField(label="Thời gian")
 
     class Meta:
@@ -84,6 +87,8 @@ class MemberChoice(forms.ModelChoiceField):
 class MinutesForm(VNFormMixin, forms.ModelForm):
     """Parses the minutes; the rules (votes within the members present, the chair present …) are the service's."""
 
+    version = version_field()  # the page's version token (audit.concurrency)
+
     start_time = TimeOfMeetingField(label="Bắt đầu lúc", required=False)
     end_time = TimeOfMeetingField(label="Kết thúc lúc", required=False)
     dues_amount = VNNumberField(label="Số tiền đảng phí thu được (đồng)", required=False, whole=True, min_value=0,
@@ -108,10 +113,11 @@ class MinutesForm(VNFormMixin, forms.ModelForm):
         for name in ("chair", "minutes_secretary"):
             self.fields[name] = MemberChoice(label=self.fields[name].label, required=False,
                                              queryset=members if members is not None else Member.objects.none())  # fmt: skip
+        # The times as read on the meeting's clock (the stored value is UTC): re-saving the page keeps them.
         if self.instance.started_at:
-            self.initial["start_time"] = self.instance.started_at
+            self.initial["start_time"] = timezone.localtime(self.instance.started_at).time()
         if self.instance.ended_at:
-            self.initial["end_time"] = self.instance.ended_at
+            self.initial["end_time"] = timezone.localtime(self.instance.ended_at).time()
         self.order_fields(["start_time", "end_time", "chair", "minutes_secretary"])
 
     def _post_clean(self):

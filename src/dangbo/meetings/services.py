@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangbo.accounts import policy
+from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import today
@@ -37,6 +38,16 @@ MINUTES_FIELDS = (
     "dues_collected", "dues_amount", "last_month_results", "news_guidance", "study_follow", "opinions",
     "resolution", "votes_for", "votes_against", "votes_abstain", "recorded_by_proxy",
 )  # fmt: skip
+
+
+def _tasks_text(m) -> dict[str, tuple[str, str]]:
+    rows = m.tasks.order_by("id").values_list("content", "member_id", "due_date")
+    return {"tasks": ("Nhiệm vụ tháng tới", "\n".join(f"{c}|{mid}|{d}" for c, mid, d in rows))}
+
+
+# The edit pages' version tokens (audit.concurrency): a save over someone else's change is refused.
+PLAN_VERSION = Tracked(PLAN_FIELDS, noun="Kế hoạch buổi sinh hoạt này")
+MINUTES_VERSION = Tracked(MINUTES_FIELDS, noun="Biên bản này", extra=_tasks_text)
 MINUTES_TEXTS = ("last_month_results", "news_guidance", "study_follow", "opinions", "resolution")
 MINUTES_FLAGS = ("committee_prepared", "draft_resolution", "dues_collected", "recorded_by_proxy")
 VOTES = ("votes_for", "votes_against", "votes_abstain")
@@ -195,8 +206,10 @@ def _locked(meeting, actor) -> Meeting:
 
 
 @transaction.atomic
-def meeting_update_plan(*, actor, meeting: Meeting, data: dict) -> Meeting:
+def meeting_update_plan(*, actor, meeting: Meeting, data: dict, expected_version: str | None = None) -> Meeting:
+    """``expected_version``: the plan page's token (``PLAN_VERSION``); a stale one is refused."""
     m = _locked(meeting, actor)
+    PLAN_VERSION.check(m, expected_version)
     before = snapshot(m)
     old_time = m.planned_at
     e = _apply_plan(m, data)
@@ -420,13 +433,16 @@ def _tasks(actor, m: Meeting, tasks: list, entries: dict[int, RollEntry], e: dic
 
 
 @transaction.atomic
-def minutes_save(*, actor, meeting: Meeting, data: dict, tasks: list[dict] | None = None) -> Meeting:
+def minutes_save(
+    *, actor, meeting: Meeting, data: dict, tasks: list[dict] | None = None, expected_version: str | None = None
+) -> Meeting:
     """The minutes (biên bản): structured agenda items, times, vote, next month's tasks. Every value is read and
     checked here (numbers by the one reader, members against the meeting's roll), and the whole record must be
     possible (``minutes_problems``); otherwise nothing is saved."""
     m = _locked(meeting, actor)
     if m.state == MeetingState.CANCELLED:
         raise ApplicationError("Buổi sinh hoạt đã hủy.")
+    MINUTES_VERSION.check(m, expected_version)  # the page's token: someone else's save is never overwritten
     before = snapshot(m)
     entries = roll_of(m)
     e = _apply_minutes(actor, m, data, entries)

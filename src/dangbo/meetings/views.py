@@ -109,9 +109,11 @@ def detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def edit_plan(request, pk):
     m = _managed(request, pk)
-    form = PlanForm(request.POST or None, instance=m)
+    form = PlanForm(request.POST or None, instance=m, initial={"version": services.PLAN_VERSION.of(m)})
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.meeting_update_plan(actor=request.user, meeting=m, data=form.cleaned_data))
+        saved = run_service(form, lambda: services.meeting_update_plan(
+            actor=request.user, meeting=m, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
+            tracked=services.PLAN_VERSION, obj=m)  # fmt: skip
         if saved:
             messages.success(request, "Đã lưu kế hoạch.")
             return redirect(saved)
@@ -144,7 +146,8 @@ def _members_of(m):
 def minutes(request, pk):
     m = _managed(request, pk)
     members = _members_of(m)
-    form = MinutesForm(request.POST or None, instance=m, members=members)
+    form = MinutesForm(request.POST or None, instance=m, members=members,
+                       initial={"version": services.MINUTES_VERSION.of(m)})  # fmt: skip
     initial_tasks = [{"content": t.content, "member": t.member_id, "due_date": t.due_date} for t in m.tasks.all()]
     tasks = TaskFormSet(request.POST or None, initial=initial_tasks, prefix="nv", form_kwargs={"members": members})
     if request.method == "POST" and form.is_valid() and tasks.is_valid():
@@ -154,7 +157,9 @@ def minutes(request, pk):
             t = data.pop(field, None)
             data[key] = timezone.make_aware(dt.datetime.combine(day, t)) if t else None
         task_rows = [t for t in tasks.cleaned_data if t.get("content")]
-        saved = run_service(form, lambda: services.minutes_save(actor=request.user, meeting=m, data=data, tasks=task_rows))
+        saved = run_service(form, lambda: services.minutes_save(
+            actor=request.user, meeting=m, data=data, tasks=task_rows, expected_version=data.pop("version", "")),
+            tracked=services.MINUTES_VERSION, obj=m)  # fmt: skip
         if saved:
             messages.success(request, "Đã lưu biên bản.")
             return redirect(saved)

@@ -1,5 +1,6 @@
 from django import forms
 
+from dangbo.audit.concurrency import version_field
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin
 from dangbo.organizations.choices import CELL_KINDS
@@ -38,6 +39,8 @@ class MemberForm(VNFormMixin, forms.ModelForm):
         label="Chuyển đến từ (ngoài hệ thống)", max_length=255, required=False,
         help_text="Ghi nơi chuyển đến khi đảng viên chuyển sinh hoạt từ ngoài phạm vi hệ thống (tỉnh khác …).",
     )  # fmt: skip
+
+    version = version_field()  # the edit page's version token (audit.concurrency)
 
     class Meta:
         model = Member

@@ -14,6 +14,7 @@ import re
 from django.db import transaction
 
 from dangbo.accounts import policy
+from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import full_years, today
@@ -37,6 +38,8 @@ MEMBER_FIELDS = (
 STANDING_FIELDS = ("organization", "status", "exempted")
 EDIT_FIELDS = tuple(f for f in MEMBER_FIELDS if f not in STANDING_FIELDS)
 # Dates that the events set when they exist (kết nạp, lễ kết nạp, chính thức).
+# The version token of the edit page (audit.concurrency): a save over someone else's change is refused.
+MEMBER_VERSION = Tracked(EDIT_FIELDS, noun="Hồ sơ này")
 EVENT_DATES = {"admission_decision_date": "ket_nap", "joined_date": "le_ket_nap", "official_date": "chinh_thuc"}
 
 _CITIZEN_ID = re.compile(r"^\d{12}$")
@@ -180,10 +183,13 @@ def member_create(
 
 
 @transaction.atomic
-def member_update(*, actor, member: Member, data: dict) -> Member:
+def member_update(*, actor, member: Member, data: dict, expected_version: str | None = None) -> Member:
+    """Save the record's own fields. ``expected_version``: the token of the edit page (``MEMBER_VERSION.of``);
+    if a field changed since it was made, nothing is saved (``StaleEdit``)."""
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     if not policy.can(actor, policy.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền sửa hồ sơ đảng viên này.")
+    MEMBER_VERSION.check(member, expected_version)
     from . import lifecycle
 
     before = snapshot(member)

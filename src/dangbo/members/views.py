@@ -79,11 +79,12 @@ def member_create(request):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
     member = policy.get_scoped_or_404(request.user, policy.CHANGE, Member.objects.all(), pk=pk)
-    form = MemberForm(request.POST or None, instance=member, cells=_cells(request, include=member.organization_id))
+    form = MemberForm(request.POST or None, instance=member, cells=_cells(request, include=member.organization_id),
+                      initial={"version": services.MEMBER_VERSION.of(member)})  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, lambda: services.member_update(actor=request.user, member=member, data=form.cleaned_data)
-        )
+        saved = run_service(form, lambda: services.member_update(
+            actor=request.user, member=member, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
+            tracked=services.MEMBER_VERSION, obj=member)  # fmt: skip
         if saved:
             messages.success(request, "Đã lưu hồ sơ đảng viên.")
             return redirect(saved)

@@ -1,5 +1,6 @@
 from django import forms
 
+from dangbo.audit.concurrency import version_field
 from dangbo.core.forms import VNFormMixin
 from dangbo.members.models import Member
 
@@ -8,6 +9,8 @@ from .models import Organization, Term
 
 
 class OrganizationForm(VNFormMixin, forms.ModelForm):
+    version = version_field()  # the edit page's version token (audit.concurrency)
+
     class Meta:
         model = Organization
         fields = [

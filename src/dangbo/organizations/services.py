@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 
 from dangbo.accounts import policy
+from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import ApplicationError, PermissionDenied
@@ -22,6 +23,8 @@ ORG_FIELDS = (
     "name", "short_name", "code", "kind", "host_unit", "founding_decision_no", "founding_date",
     "founding_issuer", "end_date", "end_decision_no", "meeting_day",
 )  # fmt: skip
+# The edit page's version token (audit.concurrency): a save over someone else's change is refused.
+ORG_VERSION = Tracked(ORG_FIELDS, noun="Thông tin tổ chức này")
 
 
 def _normalized(data: dict, fields) -> dict:
@@ -78,11 +81,15 @@ def organization_create(*, actor, parent: Organization | None, data: dict) -> Or
 
 
 @transaction.atomic
-def organization_update(*, actor, organization: Organization, data: dict) -> Organization:
-    """Edit an organization's own data. Moving it under another parent is a restructuring, not an edit."""
+def organization_update(
+    *, actor, organization: Organization, data: dict, expected_version: str | None = None
+) -> Organization:
+    """Edit an organization's own data. Moving it under another parent is a restructuring, not an edit.
+    ``expected_version``: the edit page's token (``ORG_VERSION``); a stale one is refused (``StaleEdit``)."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     if not policy.can(actor, policy.CHANGE, org):
         raise PermissionDenied("Bạn không có quyền sửa tổ chức này.")
+    ORG_VERSION.check(org, expected_version)
     before = snapshot(org)
     fields = _normalized(data, ORG_FIELDS)
     if "kind" in fields and fields["kind"] != org.kind and (org.children.exists() or org.members.exists()):

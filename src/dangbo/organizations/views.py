@@ -121,11 +121,11 @@ def create(request, parent_pk):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     org = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.select_related("parent"), pk=pk)
-    form = OrganizationForm(request.POST or None, instance=org)
+    form = OrganizationForm(request.POST or None, instance=org, initial={"version": services.ORG_VERSION.of(org)})
     if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, lambda: services.organization_update(actor=request.user, organization=org, data=form.cleaned_data)
-        )
+        saved = run_service(form, lambda: services.organization_update(
+            actor=request.user, organization=org, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
+            tracked=services.ORG_VERSION, obj=org)  # fmt: skip
         if saved:
             messages.success(request, "Đã lưu thông tin tổ chức.")
             return redirect(saved)

@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 
 from dangbo.accounts import policy
+from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core import policies
@@ -48,6 +49,8 @@ from .models import Document, DocumentCounter, DocumentType
 TEXT_FIELDS = ("issuer_code", "issuer_name", "summary", "signer")
 DATE_FIELDS = ("issued_date", "received_date")
 EDIT_FIELDS = ("doc_type", "number", *TEXT_FIELDS, *DATE_FIELDS)
+# The edit page's version token (audit.concurrency): a save over someone else's change is refused.
+DOCUMENT_VERSION = Tracked((*EDIT_FIELDS, "attachment"), noun="Văn bản này")
 
 LABELS = {
     "doc_type": "Loại văn bản",
@@ -521,7 +524,8 @@ def _apply_update(doc: Document, data: dict) -> dict[str, str]:
 
 
 def document_update(
-    *, actor, document: Document, data: dict, upload=None, remove_attachment: bool = False
+    *, actor, document: Document, data: dict, upload=None, remove_attachment: bool = False,
+    expected_version: str | None = None,
 ) -> Document:
     """Correct a register entry. An own document keeps its symbol (type, number, issuer code and year);
     ``upload`` replaces the attachment, ``remove_attachment`` drops it."""
@@ -538,6 +542,7 @@ def document_update(
             )
             if not can_edit(actor, doc):
                 raise PermissionDenied("Bạn không có quyền sửa văn bản trong sổ này.")
+            DOCUMENT_VERSION.check(doc, expected_version)
             before = snapshot(doc)
             before_name, old_file = doc.attachment_name, doc.attachment.name
             errors = _apply_update(doc, data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from dangbo.audit.concurrency import version_field
 from dangbo.core.forms import VNFormMixin
 
 from . import documents
@@ -19,6 +20,8 @@ class DocumentTypeChoice(forms.ModelChoiceField):
 
 class DocumentForm(VNFormMixin, forms.Form):
     """Create (with ``direction``) or edit (``instance``) a register entry."""
+
+    version = version_field()  # the edit page's version token (audit.concurrency)
 
     direction = forms.ChoiceField(label="Loại sổ", choices=Direction.choices, widget=forms.RadioSelect,
                                   initial=Direction.INCOMING)  # fmt: skip
@@ -55,6 +58,7 @@ class DocumentForm(VNFormMixin, forms.Form):
                 "doc_type": instance.doc_type_id, "number": instance.number, "issuer_code": instance.issuer_code,
                 "issuer_name": instance.issuer_name, "issued_date": instance.issued_date,
                 "received_date": instance.received_date, "summary": instance.summary, "signer": instance.signer,
+                "version": documents.DOCUMENT_VERSION.of(instance),
             })  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["issued_date"].error_messages["required"] = "không được để trống."

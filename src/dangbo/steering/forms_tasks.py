@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from dangbo.audit.concurrency import version_field
 from dangbo.core.forms import VNFormMixin, VNNumberField, check_model_numbers
 from dangbo.organizations.models import Organization
 
@@ -45,6 +46,7 @@ class TaskForm(VNFormMixin, forms.ModelForm):
 
 
 class TaskEditForm(VNFormMixin, forms.ModelForm):
+    version = version_field()  # the edit page's version token (audit.concurrency)
     class Meta:
         model = Task
         fields = ["title", "instructions", "figure_label", "deadline"]

@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from dangbo.accounts import policy
+from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core import dates, policies
@@ -282,10 +283,12 @@ def task_create(*, actor, organization: Organization, data: dict, chosen=(), und
 
 
 EDITABLE_FIELDS = ("title", "instructions", "figure_label", "deadline")
+# The edit page's version token (audit.concurrency): a save over someone else's change is refused.
+TASK_VERSION = Tracked(EDITABLE_FIELDS, noun="Nhiệm vụ này")
 
 
 @transaction.atomic
-def task_update(*, actor, task: Task, data: dict) -> Task:
+def task_update(*, actor, task: Task, data: dict, expected_version: str | None = None) -> Task:
     """Correct a task's wording or extend its deadline (gia hạn). Who it was given to and the kind of report
     stay as assigned; a closed task is not changed."""
     t = Task.objects.select_for_update().select_related("organization").get(pk=task.pk)
@@ -293,6 +296,7 @@ def task_update(*, actor, task: Task, data: dict) -> Task:
         raise PermissionDenied("Bạn không có quyền sửa nhiệm vụ này.")
     if t.closed_date:
         raise ApplicationError(f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(t.closed_date)}, không sửa được.")
+    TASK_VERSION.check(t, expected_version)
     before = snapshot(t)
     for k in EDITABLE_FIELDS:
         if k in data:

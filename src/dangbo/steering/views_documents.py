@@ -146,7 +146,8 @@ def document_edit(request, document_pk):
         data = form.data_for_service()
         saved = run_service(form, lambda: documents.document_update(
             actor=request.user, document=doc, data=data, upload=form.cleaned_data.get("attachment"),
-            remove_attachment=form.cleaned_data.get("remove_attachment", False)))  # fmt: skip
+            remove_attachment=form.cleaned_data.get("remove_attachment", False),
+            expected_version=form.cleaned_data.get("version")), tracked=documents.DOCUMENT_VERSION, obj=doc)  # fmt: skip
         if saved:
             messages.success(request, f"Đã lưu văn bản Số {saved.symbol}.")
             return redirect(saved)

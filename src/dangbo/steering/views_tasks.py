@@ -149,9 +149,11 @@ def task_edit(request, task_pk):
     t = _task(request, task_pk)
     if not svc.can_assign(request.user, t.organization) or t.closed_date:
         raise Http404
-    form = TaskEditForm(request.POST or None, instance=t)
+    form = TaskEditForm(request.POST or None, instance=t, initial={"version": svc.TASK_VERSION.of(t)})
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: svc.task_update(actor=request.user, task=t, data=form.cleaned_data))
+        saved = run_service(form, lambda: svc.task_update(actor=request.user, task=t, data=form.cleaned_data,
+                                                          expected_version=form.cleaned_data["version"]),
+                            tracked=svc.TASK_VERSION, obj=t)  # fmt: skip
         if saved:
             messages.success(request, f"Đã lưu nhiệm vụ; hạn báo cáo {ngay(saved.deadline)}.")
             return redirect(saved)
