@@ -419,3 +419,23 @@ def test_the_transfer_page_refuses_temporary_lengths_outside_the_rule_and_sends_
     assert "Hình thức chuyển: chuyển sinh hoạt đảng ra ngoài nước" in text
     detail = client.get(transfer.get_absolute_url()).content.decode()
     assert "Ghi nhận nơi đến đã tiếp nhận" in detail and "Đảng ủy Sở Y tế" in detail
+
+
+def test_the_transfer_page_links_to_the_member_only_for_who_may_open_the_record(client, tree, people):
+    """After the member left, the sending side still sees the transfer, but the record is no longer theirs: the
+    name is plain text, not a link to a 404 (and the receiving side before receiving, likewise)."""
+    from dangbo.members import lifecycle
+
+    transfer = lifecycle.transfer_send(actor=people.secretary_a, member=people.m_a1, kind="chinh_thuc",
+                                       to_organization=tree.b, sent_date=today(), letter_no="17-GGT/ĐU")  # fmt: skip
+    record_url = people.m_a1.get_absolute_url()
+    client.force_login(people.secretary_b)
+    page = client.get(transfer.get_absolute_url()).content.decode()
+    assert "Nguyễn Văn Hùng" in page and f'href="{record_url}"' not in page
+    lifecycle.transfer_receive(actor=people.secretary_b, transfer=transfer, cell=tree.b, received_date=today())
+    assert f'href="{record_url}"' in client.get(transfer.get_absolute_url()).content.decode()
+    client.force_login(people.secretary_a)
+    assert client.get(record_url).status_code == 404
+    page = client.get(transfer.get_absolute_url()).content.decode()
+    assert "Nguyễn Văn Hùng" in page and f'href="{record_url}"' not in page
+

@@ -835,3 +835,22 @@ def test_document_update_refuses_a_stale_version(tree, root_user, people):
     assert refused.value.changed == ["signer"] and "Văn bản này đã được" in refused.value.message
     d = Document.objects.get(pk=d.pk)
     assert (d.signer, d.summary) == ("Người ký khác", incoming()["summary"])
+
+
+def test_a_received_directive_names_the_higher_committee_without_a_link_that_would_404(client, tree, people, root_user):
+    """A grassroots secretary sees the bloc committee's directive through the task assigned on it; the bloc's own
+    page is not theirs to open, so its name is plain text, not a link to a 404."""
+    from dangbo.steering import tasks as task_services
+    from dangbo.steering.choices import AssigneeMode, ReportKind
+
+    d = documents.document_register(actor=root_user, register=tree.bloc, data=incoming())
+    task_services.task_create(actor=people.staff, organization=tree.bloc, data={
+        "title": "Học tập Chỉ thị", "report_kind": ReportKind.DISSEMINATION, "assigned_date": dt.date(2024, 3, 1),
+        "deadline": dt.date(2024, 4, 30), "mode": AssigneeMode.ALL_GRASSROOTS, "document": d})  # fmt: skip
+    bloc_url = tree.bloc.get_absolute_url()
+    client.force_login(people.secretary_a)
+    assert client.get(bloc_url).status_code == 404
+    page = client.get(d.get_absolute_url()).content.decode()
+    assert tree.bloc.long_name in page and f'href="{bloc_url}"' not in page
+    client.force_login(people.staff)  # the bloc's own staff: the link is there
+    assert f'href="{bloc_url}"' in client.get(d.get_absolute_url()).content.decode()
