@@ -102,7 +102,9 @@ def test_pages_without_parameters_show_nothing_of_a(client, tree, people, seat, 
     for name, params in (("meetings:calendar", {"thang": "03/2024"}), ("meetings:overview", {"nam": "2024"}),
                          ("meetings:overview", {"nam": "2024", "to_chuc": tree.a.pk})):
         response = client.get(reverse(name), params)
-        assert response.status_code == 200, f"{name} {params} → {response.status_code}"
+        # A month outside the calendar's range of the persona's own data is a page that says so (404).
+        ok = (200, 404) if name == "meetings:calendar" else (200,)
+        assert response.status_code in ok, f"{name} {params} → {response.status_code}"
         body = response.content.decode()
         for text in A_NAMES:
             assert text not in body, f"{name} {params} shows {text!r} to {persona}"

@@ -4,6 +4,7 @@ and the 3-month absence signal."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -284,12 +285,22 @@ def test_years_and_ids_are_written_plainly_in_pages_and_links(client, cell, peop
 def test_bad_query_parameters_give_the_normal_pages(client, cell, tree, people):
     """Months and years out of range, ids that are not numbers or do not fit an integer: never a 500."""
     client.force_login(people.staff)
-    this_month = f"Sinh hoạt chi bộ tháng {today():%m/%Y}"
-    for thang in ("01/0001", "12/9999", "13/2024", "00/2024", "abc", "03/2024x", " "):
+    from dangbo.organizations import services as org_services
+
+    # The founding year of the earliest organization in the staff's scope: the calendar starts there.
+    org_services.organization_update(actor=people.staff, organization=cell, data={"founding_date": D(2024, 3, 1)})
+    for thang in ("13/2024", "00/2024", "abc", "03/2024x", "0/0000", "x" * 5000):
         r = client.get(reverse("meetings:calendar"), {"thang": thang})
-        assert r.status_code == 200 and this_month in r.content.decode(), thang
+        assert r.status_code == 400 and "không hợp lệ: cần có dạng mm/yyyy" in r.content.decode(), thang
+    for thang in ("01/0001", "12/9999", "12/2023", "01/2040"):
+        r = client.get(reverse("meetings:calendar"), {"thang": thang})
+        assert r.status_code == 404 and "Lịch sinh hoạt có từ tháng 01/2024 đến tháng" in r.content.decode(), thang
+        assert "?thang=01/2024" in r.content.decode()  # a way back into the range
+    assert f"Sinh hoạt chi bộ tháng {today():%m/%Y}" in client.get(reverse("meetings:calendar"), {"thang": " "}).content.decode()
     page = client.get(reverse("meetings:calendar"), {"thang": " 03/2024 "}).content.decode()
     assert "<h1>Sinh hoạt chi bộ tháng 03/2024</h1>" in page and "?thang=02/2024" in page and "?thang=04/2024" in page
+    page = client.get(reverse("meetings:calendar"), {"thang": "01/2024"}).content.decode()
+    assert "?thang=12/2023" not in page and "?thang=02/2024" in page
     huge = "9" * 25
     for bad in ("abc", "1.5", huge, "²"):
         r = client.get(reverse("meetings:plan"), {"to_chuc": bad})
@@ -677,3 +688,28 @@ def test_the_removal_flag_counts_the_months_the_charter_says(cell, tree, people,
     later = rules.RemovalRules(source="Điều lệ giả định, 2024", valid_from=D(2024, 6, 1), absence_months=4)
     monkeypatch.setattr(rules, "REMOVAL_RULE_SETS", [*rules.REMOVAL_RULE_SETS, later])
     assert selectors.absentees(people.staff, 2024) == []  # 2024 is judged by the set in force at its end
+
+
+def test_the_calendar_month_links_stop_at_the_range_of_the_data(client, clock, cell, tree, people, root_user):
+    """From the founding year of the earliest organization (or the earliest meeting) to 12 months ahead: walking
+    the "next"/"previous" links ends; no link leads outside."""
+    from dangbo.meetings.selectors import calendar_range
+    from dangbo.organizations import services as org_services
+
+    clock.set(D(2024, 6, 10))
+    org_services.organization_update(actor=root_user, organization=tree.a1, data={"founding_date": D(2021, 9, 2)})
+    assert calendar_range(people.cell_secretary) == (D(2021, 1, 1), D(2025, 6, 1))
+    client.force_login(people.cell_secretary)
+    url, seen = reverse("meetings:calendar") + "?thang=06/2024", 0
+    while url:
+        page = client.get(url).content.decode()
+        seen += 1
+        found = re.search(r'href="(\?thang=\d\d/\d{4})" rel="nofollow">Tháng sau', page)
+        url = reverse("meetings:calendar") + found[1] if found else None
+    assert seen == 13 and "<h1>Sinh hoạt chi bộ tháng 06/2025</h1>" in page
+    page = client.get(reverse("meetings:calendar"), {"thang": "01/2021"}).content.decode()
+    assert "Tháng trước" not in page and "Tháng sau" in page
+    assert client.get(reverse("meetings:calendar"), {"thang": "12/2020"}).status_code == 404
+    # A meeting planned further ahead stays reachable.
+    plan(root_user, cell, D(2025, 9, 5))
+    assert calendar_range(people.cell_secretary)[1] == D(2025, 9, 1)

@@ -16,6 +16,7 @@ from django.db.models import (
     ExpressionWrapper,
     IntegerField,
     Max,
+    Min,
     Q,
     Sum,
     Value,
@@ -43,6 +44,28 @@ CELL_LABELS = {HELD: "Đã họp", NOT_RECORDED: "Chưa nhập kết quả", NOT
 def meeting_scope(actor):
     orgs = policy.scope(actor, policy.VIEW, Organization.objects.all())
     return Meeting.objects.filter(organization__in=orgs)
+
+
+CALENDAR_AHEAD_MONTHS = 12  # the calendar goes this many months past this month (plans are made ahead)
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def calendar_range(actor) -> tuple[dt.date, dt.date]:
+    """The first and last month the meeting calendar shows to ``actor``: from the earliest meeting or the founding
+    year of the earliest organization in their scope (at the latest January of last year, so past meetings can
+    still be looked up and recorded where no founding date is known) to 12 months ahead (or the latest meeting
+    planned, if later). Its month links stop there, so a crawler or a careless click ends."""
+    this_month = today().replace(day=1)
+    meetings = meeting_scope(actor).aggregate(first=Min("month"), last=Max("month"))
+    founded = policy.scope(actor, policy.VIEW, Organization.objects.all()).aggregate(first=Min("founding_date"))["first"]
+    floor = dt.date(this_month.year - 1, 1, 1)
+    starts = [d for d in (meetings["first"], founded and dt.date(founded.year, 1, 1), floor) if d]
+    ends = [d for d in (meetings["last"], add_months(this_month, CALENDAR_AHEAD_MONTHS)) if d]
+    return min(starts), max(ends)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
 from dangbo.core.dates import today
 from dangbo.core.forms import post_action, run_service
-from dangbo.core.http import date_param, file_response, int_param
+from dangbo.core.http import file_response, int_param
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import organizations_for_filter
@@ -41,24 +42,42 @@ def _managed(request, pk):
     return m
 
 
-def _month_param(request) -> dt.date:
-    """The "?thang=mm/yyyy" of the calendar; this month for anything else (also years the forms refuse, so the
-    previous/next links never leave the calendar's range)."""
-    raw = (request.GET.get("thang") or "").strip()
-    return (date_param("01/" + raw) if raw else None) or today().replace(day=1)
+_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$")
+
+
+def _month_param(raw: str) -> dt.date | None:
+    """The "?thang=mm/yyyy" of the calendar: the first day of that month, None when it is not one."""
+    found = _MONTH.match(raw)
+    if not found or not 1 <= int(found[1]) <= 12:
+        return None
+    return dt.date(int(found[2]), int(found[1]), 1) if int(found[2]) >= 1 else None
 
 
 @login_required
 def calendar(request):
-    """Meetings of a month in the actor's scope (a member sees their cell's)."""
-    month = _month_param(request)
-    nxt = (month + dt.timedelta(days=32)).replace(day=1)
-    prev = (month - dt.timedelta(days=1)).replace(day=1)
+    """Meetings of a month in the actor's scope (a member sees their cell's). The month links stop at the range
+    of the data (``selectors.calendar_range``); a month that is not one, or outside the range, gets a page that
+    says so, with links back into the range (status 400/404, never a 500 nor an endless walk)."""
+    first, last = selectors.calendar_range(request.user)
+    raw = (request.GET.get("thang") or "").strip()
+    month = _month_param(raw) if raw else today().replace(day=1)
+    problem, status = "", 200
+    if month is None:
+        problem, status = f"Tháng «{raw[:20]}» không hợp lệ: cần có dạng mm/yyyy, ví dụ {today():%m/%Y}.", 400
+    elif not first <= month <= last:
+        problem, status = (f"Lịch sinh hoạt có từ tháng {first:%m/%Y} đến tháng {last:%m/%Y}; "
+                           f"tháng {month:%m/%Y} nằm ngoài khoảng này."), 404  # fmt: skip
+    if problem:
+        return render(request, "meetings/calendar.html", {
+            "problem": problem, "first": first, "last": last, "this_month": today().replace(day=1)}, status=status)  # fmt: skip
+    nxt = selectors.add_months(month, 1)
+    prev = selectors.add_months(month, -1)
     meetings = selectors.meeting_scope(request.user).filter(month=month).exclude(state=MeetingState.CANCELLED)
     meetings = meetings.select_related("organization__parent").order_by("planned_at", "id")[:500]
     manageable = policy.placement_scope(request.user, Organization.objects.filter(end_date__isnull=True))
     return render(request, "meetings/calendar.html", {
-        "month": month, "next": nxt, "prev": prev, "meetings": meetings, "can_plan": manageable.exists(),
+        "month": month, "next": nxt if nxt <= last else None, "prev": prev if prev >= first else None,
+        "meetings": meetings, "can_plan": manageable.exists(),
     })  # fmt: skip
 
 
