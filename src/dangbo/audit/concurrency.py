@@ -43,7 +43,7 @@ from django.utils.crypto import salted_hmac
 from dangbo.core.errors import ApplicationError
 from dangbo.core.formats import ngay
 
-from .models import AuditEvent
+from .models import Action, AuditEvent
 
 FIELD = "version"
 _SALT = "dangbo.core.concurrency"
@@ -162,7 +162,7 @@ class Tracked:
         labels = self._labels(obj)
         ct = ContentType.objects.get_for_model(obj)
         events = list(
-            AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk), id__gt=after).order_by("-id")[:50]
+            AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk), id__gt=after).exclude(action=Action.VIEW).order_by("-id")[:50]
         )
         touching = [e for e in events if set(e.changes) & set(names)] or events
         who: list[str] = []

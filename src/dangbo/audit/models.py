@@ -11,6 +11,8 @@ class Action(models.TextChoices):
     CREATE = "create", "Tạo mới"
     UPDATE = "update", "Sửa"
     DELETE = "delete", "Xóa"
+    # Personal data was shown (Luật Bảo vệ dữ liệu cá nhân): ``changes`` names the fields seen, never their values.
+    VIEW = "view", "Xem"
 
 
 def event_label(code: str) -> str:

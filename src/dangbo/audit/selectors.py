@@ -1,12 +1,24 @@
 from django.contrib.contenttypes.models import ContentType
 
-from .models import AuditEvent
+from .models import Action, AuditEvent
 
 
 def history_for(obj):
-    """Audit events of one object, newest first. The caller has already checked the object's scope."""
+    """Changes of one object (audit events other than views), newest first. The caller has already checked the
+    object's scope."""
     ct = ContentType.objects.get_for_model(type(obj))
-    return AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")
+    return (
+        AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk))
+        .exclude(action=Action.VIEW)
+        .select_related("actor")
+    )
+
+
+def views_of(obj, *, limit: int = 100):
+    """Who was shown the object's personal data, when and which fields (view events), newest first. The caller
+    decides who may read this list."""
+    ct = ContentType.objects.get_for_model(type(obj))
+    return list(AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk), action=Action.VIEW)[:limit])
 
 
 def history_page(obj, *, limit: int = 200):

@@ -59,7 +59,7 @@ def record(
         raise ValueError(f"audit event {event!r} is not registered (an app's AuditEvents, core.registries)")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change it records")
-    after = snapshot(obj) if action != Action.DELETE else {}
+    after = snapshot(obj) if action not in (Action.DELETE, Action.VIEW) else {}
     changes = {}
     for name in sorted(set(before or {}) | set(after)):
         label, old = (before or {}).get(name, ("", ""))
@@ -69,6 +69,8 @@ def record(
     changes.update(extra or {})
     if action == Action.UPDATE and not changes:
         return None
+    if action == Action.VIEW and before:
+        raise ValueError("a view event names the fields seen (extra), never their values")
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=str(actor) if actor is not None else "Hệ thống",

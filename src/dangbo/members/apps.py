@@ -6,10 +6,13 @@ class Config(AppConfig):
     label = "members"
 
     def ready(self):
-        from dangbo.core.registries import DISSOLVE_CHECKS, PATH_TABLES
+        from dangbo.core.registries import DISSOLVE_CHECKS, PATH_TABLES, register_audit_events
         from dangbo.organizations.restructure import PathTable
 
         from . import lifecycle, policies  # noqa: F401 - policies registers the policies of this app's models
+        from .choices import AuditEvents
+
+        register_audit_events(AuditEvents)
 
         # A member's org_path is where the member stands today; the roll periods are cut on the date of a move.
         PATH_TABLES.register("members.Member", PathTable("members.Member"))

@@ -166,3 +166,9 @@ class TransferState(models.TextChoices):
     SENT = "da_gui", "Đã giới thiệu, chờ tiếp nhận"
     RECEIVED = "da_nhan", "Đã tiếp nhận"
     CANCELLED = "da_huy", "Đã hủy"
+
+
+class AuditEvents(models.TextChoices):
+    """The business events of this app written to the audit log (core.registries.AUDIT_EVENTS)."""
+
+    PERSONAL_DATA_VIEW = "members.personal_data.view", "Xem dữ liệu cá nhân"

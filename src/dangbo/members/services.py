@@ -215,3 +215,39 @@ def member_delete(*, actor, member: Member) -> None:
     record(actor=actor, action=Action.DELETE, obj=member, before=before, scope_path=path)
     counts.move((member.org_path, member.status), None)
     member.delete()
+
+
+# Personal data on the member page (Luật Bảo vệ dữ liệu cá nhân): who was shown it is recorded.
+PERSONAL_FIELDS = ("citizen_id", "residence", "phone")
+VIEW_REPEAT_SECONDS = 600  # the same person reloading the same record within this time is one view
+
+
+@transaction.atomic
+def record_personal_data_view(*, actor, member: Member, fields: tuple[str, ...] = PERSONAL_FIELDS) -> bool:
+    """Record that ``actor`` was shown ``member``'s personal data (the labels of ``fields``, never the values).
+    Not recorded: a member reading their own record, fields that are empty, the same person again within
+    ``VIEW_REPEAT_SECONDS`` (the audit log's own clock). Returns whether an event was written."""
+    import datetime as dt_
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from dangbo.audit.models import AuditEvent
+
+    from .choices import AuditEvents
+
+    if not getattr(actor, "pk", None) or getattr(actor, "member_id", None) == member.pk:
+        return False
+    shown = [f for f in fields if getattr(member, f)]
+    if not shown:
+        return False
+    recent = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Member), object_id=str(member.pk), action=Action.VIEW,
+        actor=actor, time__gte=timezone.now() - dt_.timedelta(seconds=VIEW_REPEAT_SECONDS),
+    )  # fmt: skip
+    if recent.exists():
+        return False
+    labels = ", ".join(str(Member._meta.get_field(f).verbose_name) for f in shown)
+    record(actor=actor, action=Action.VIEW, obj=member, scope_path=member.org_path, event=AuditEvents.PERSONAL_DATA_VIEW,
+           extra={"fields": {"label": "Dữ liệu đã xem", "before": "", "after": labels}})  # fmt: skip
+    return True

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangbo.accounts import policy
-from dangbo.audit.selectors import history_page
+from dangbo.audit.selectors import history_page, views_of
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
 from dangbo.core.http import int_param
@@ -29,12 +29,17 @@ def member_detail(request, pk):
     member = policy.get_scoped_or_404(
         request.user, policy.VIEW, Member.objects.select_related("organization"), pk=pk
     )
+    # The page shows the citizen ID, address and phone: who saw them is recorded; the staff who keep the record
+    # see that list (Luật Bảo vệ dữ liệu cá nhân).
+    services.record_personal_data_view(actor=request.user, member=member)
+    can_change = policy.can(request.user, policy.CHANGE, member)
     return render(
         request,
         "members/detail.html",
         {
             "member": member,
-            "can_change": policy.can(request.user, policy.CHANGE, member),
+            "can_change": can_change,
+            "personal_data_views": views_of(member) if can_change else None,
             "can_delete": policy.can(request.user, policy.DELETE, member),
             "can_create_login": policy.can_grant_at(request.user, member.organization)
             and not hasattr(member, "user"),
