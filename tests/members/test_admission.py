@@ -299,3 +299,36 @@ def test_the_admission_decision_needs_a_body_with_the_power_to_admit(ready, root
     assert (event.decision_level, event.decision_issuer) == ("co_so_uy_quyen", "Đảng ủy Sở Y tế")
     ready.refresh_from_db()
     assert ready.decision_level == "co_so_uy_quyen" and member.warnings == ()
+
+
+def test_candidate_save_refuses_a_stale_version_and_the_dossier_page_keeps_the_input(client, ready, people):
+    from django.test import Client
+
+    from dangbo.audit.concurrency import StaleEdit
+    from tests.pageform import form_values
+
+    version = admission.CANDIDATE_VERSION.of(ready)
+    admission.candidate_save(actor=people.secretary_a, candidate=ready, data={"votes_for": 3}, expected_version=version)
+    with pytest.raises(StaleEdit) as refused:
+        admission.candidate_save(actor=people.cell_secretary, candidate=ready, data={"official_members": 4},
+                                 expected_version=version)  # fmt: skip
+    assert refused.value.changed == ["votes_for"] and "Hồ sơ này đã được secretary_a sửa lúc" in refused.value.message
+    ready.refresh_from_db()
+    assert (ready.votes_for, ready.official_members) == (3, 3)
+
+    url = ready.get_absolute_url()
+    first, second = Client(), Client()
+    first.force_login(people.secretary_a)
+    second.force_login(people.cell_secretary)
+    first_form = form_values(first.get(url).content.decode())
+    second_form = form_values(second.get(url).content.decode())
+    first_form["occupation"] = "Kỹ sư"
+    assert first.post(url, first_form).status_code == 302
+    second_form["ethnicity"] = "Thái"
+    page = second.post(url, second_form).content.decode()
+    assert "Hồ sơ này đã được secretary_a sửa lúc" in page
+    again = form_values(page)
+    assert again["ethnicity"] == "Thái" and again["occupation"] == "Kỹ sư"
+    assert second.post(url, again).status_code == 302
+    ready.refresh_from_db()
+    assert (ready.ethnicity, ready.occupation) == ("Thái", "Kỹ sư")

@@ -424,3 +424,17 @@ def test_move_repaths_contributions_from_the_move_date(tree, root_user, programm
     # A contribution recorded later for a date before the move takes the path of that date.
     late = give(root_user, programme, tree.a1, places.now_a, D(2026, 2, 20), 500_000)
     assert late.org_path == before.org_path
+
+
+def test_programme_save_refuses_a_stale_version(tree, root_user, programme):
+    from dangbo.audit.concurrency import StaleEdit
+
+    version = support.PROGRAMME_VERSION.of(programme)
+    support.programme_save(actor=root_user, organization=tree.bloc, programme=programme,
+                           data={"description": "Mô tả mới"}, expected_version=version)  # fmt: skip
+    with pytest.raises(StaleEdit) as refused:
+        support.programme_save(actor=root_user, organization=tree.bloc, programme=programme,
+                               data={"name": "Tên khác"}, expected_version=version)  # fmt: skip
+    assert refused.value.changed == ["description"] and "Chương trình này đã được" in refused.value.message
+    programme.refresh_from_db()
+    assert (programme.name, programme.description) == ("Giúp đỡ xã nghèo miền núi", "Mô tả mới")

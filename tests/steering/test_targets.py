@@ -482,3 +482,16 @@ def test_review_dates_are_the_six_month_and_annual_cut_offs_inside_the_term():
     term = Term(name="2010–2015", start_date=dt.date(2010, 8, 1), end_date=dt.date(2015, 8, 1))
     dates = review_dates(term, until=dt.date(2013, 7, 10))
     assert dates[0] == dt.date(2010, 12, 31) and dates[-1] == dt.date(2013, 6, 30) and len(dates) == 6
+
+
+def test_target_save_refuses_a_stale_version(tree, people, root_user):
+    from dangbo.audit.concurrency import StaleEdit
+
+    t = target(root_user, term_of(tree.bloc, root_user))
+    version = targets.TARGET_VERSION.of(t)
+    targets.target_save(actor=root_user, term=t.term, target=t, data={"goal": "120"}, expected_version=version)
+    with pytest.raises(StaleEdit) as refused:
+        targets.target_save(actor=root_user, term=t.term, target=t, data={"text": "Khác"}, expected_version=version)
+    assert refused.value.changed == ["goal"] and "Chỉ tiêu này đã được" in refused.value.message
+    t.refresh_from_db()
+    assert (t.text, t.goal) == ("Chỉ tiêu", 120)

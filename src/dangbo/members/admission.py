@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from dangbo.accounts import policy
+from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import full_years, today
@@ -273,14 +274,22 @@ def _apply(c: Candidate, data: dict) -> None:
     c.name_sort = name_sort_key(c.full_name)
 
 
+# The dossier page's version token (audit.concurrency): a save over someone else's change is refused.
+CANDIDATE_VERSION = Tracked(CANDIDATE_FIELDS, noun="Hồ sơ này")
+
+
 @transaction.atomic
-def candidate_save(*, actor, data: dict, candidate: Candidate | None = None) -> Candidate:
-    """Create or update a candidate's dossier (any step, in any order of entry; dates must follow the steps)."""
+def candidate_save(
+    *, actor, data: dict, candidate: Candidate | None = None, expected_version: str | None = None
+) -> Candidate:
+    """Create or update a candidate's dossier (any step, in any order of entry; dates must follow the steps).
+    ``expected_version``: the dossier page's token (``CANDIDATE_VERSION``); a stale one is refused."""
     c = candidate or Candidate()
     if c.pk:
         c = Candidate.objects.select_for_update().get(pk=c.pk)
         if c.member_id:
             raise ApplicationError("Đã có quyết định kết nạp; hồ sơ người xin vào Đảng không sửa được nữa.")
+        CANDIDATE_VERSION.check(c, expected_version)
     before = snapshot(c) if c.pk else None
     _apply(c, data)
     if errors := _check_dossier(c):

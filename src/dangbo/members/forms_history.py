@@ -10,6 +10,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
+from dangbo.audit.concurrency import version_field
 from dangbo.core.dates import today
 from dangbo.core.formats import so
 from dangbo.core.forms import VNFormMixin
@@ -174,6 +175,8 @@ class MemberChoiceField(forms.ModelChoiceField):
 class CandidateForm(VNFormMixin, forms.ModelForm):
     """The dossier of a person applying to join, step by step; mentor and introducers are chosen among the
     members of the candidate's grassroots organization."""
+
+    version = version_field()  # the dossier page's version token (audit.concurrency)
 
     class Meta:
         model = Candidate

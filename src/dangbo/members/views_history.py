@@ -264,9 +264,12 @@ def candidate_detail(request, candidate_pk):
         .select_related("organization")
         .order_by("name_sort")
     )
-    form = CandidateForm(request.POST or None, instance=c, cells=_cells(request), members=members)
+    form = CandidateForm(request.POST or None, instance=c, cells=_cells(request), members=members,
+                         initial={"version": admission.CANDIDATE_VERSION.of(c)})  # fmt: skip
     if request.method == "POST" and not c.member_id and form.is_valid():
-        saved = run_service(form, lambda: admission.candidate_save(actor=request.user, candidate=c, data=form.cleaned_data))
+        saved = run_service(form, lambda: admission.candidate_save(
+            actor=request.user, candidate=c, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
+            tracked=admission.CANDIDATE_VERSION, obj=c)  # fmt: skip
         if saved:
             messages.success(request, "Đã lưu hồ sơ.")
             return redirect(saved)

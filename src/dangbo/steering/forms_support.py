@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from dangbo.audit.concurrency import version_field
 from dangbo.core.forms import VNFormMixin, VNNumberField
 from dangbo.organizations.models import Organization
 
@@ -13,6 +14,8 @@ from .support import FLAG_FIELDS, MAX_WORK_DAYS, PROGRAMME_FIELDS
 
 
 class ProgrammeForm(VNFormMixin, forms.ModelForm):
+    version = version_field()  # the edit page's version token (audit.concurrency)
+
     class Meta:
         model = Programme
         fields = list(PROGRAMME_FIELDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from dangbo.audit.concurrency import version_field
 from dangbo.core.forms import VNFormMixin, VNNumberField, check_model_numbers
 
 from . import sources
@@ -16,6 +17,7 @@ COLUMN = {"integer_digits": INTEGER_DIGITS, "decimal_places": DECIMAL_PLACES}  #
 
 
 class TargetForm(VNFormMixin, forms.ModelForm):
+    version = version_field()  # the edit page's version token (audit.concurrency)
     number = VNNumberField(label="Chỉ tiêu số", whole=True, min_value=1, max_value=999, example="3")
     baseline = VNNumberField(label="Mức đầu nhiệm kỳ", required=False, **COLUMN,
                              help_text="Để trống nếu không có; với chỉ tiêu mức đạt, mức yêu cầu tăng dần từ mức này.")  # fmt: skip

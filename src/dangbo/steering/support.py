@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
 from dangbo.accounts import policy
+from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core import policies
@@ -35,6 +36,8 @@ from .communes import CURRENT_FROM, era_on
 from .models import Commune, Contribution, Programme
 
 PROGRAMME_FIELDS = ("name", "start_date", "end_date", "description")
+# The edit page's version token (audit.concurrency): a save over someone else's change is refused.
+PROGRAMME_VERSION = Tracked(PROGRAMME_FIELDS, noun="Chương trình này")
 CONTRIBUTION_FIELDS = ("supporter", "commune", "date", "kind", "value", "quantity", "description")
 FLAG_FIELDS = ("poor", "mountainous", "border")
 
@@ -87,13 +90,19 @@ def can_record_for(actor, programme: Programme, supporter: Organization) -> bool
 
 
 @transaction.atomic
-def programme_save(*, actor, organization: Organization, data: dict, programme: Programme | None = None) -> Programme:
-    """Create (``programme=None``) or edit a support programme run by ``organization``."""
+def programme_save(
+    *, actor, organization: Organization, data: dict, programme: Programme | None = None,
+    expected_version: str | None = None,
+) -> Programme:
+    """Create (``programme=None``) or edit a support programme run by ``organization``. ``expected_version``: the
+    edit page's token (``PROGRAMME_VERSION``); a stale one is refused."""
     if programme is not None:
         programme = Programme.objects.select_for_update().select_related("organization").get(pk=programme.pk)
         organization = programme.organization
     if not policy.can_steer(actor, policy.ADD, organization):
         raise PermissionDenied("Bạn không có quyền lập chương trình hỗ trợ cho tổ chức này.")
+    if programme is not None:
+        PROGRAMME_VERSION.check(programme, expected_version)
     before = snapshot(programme) if programme is not None else None
     p = programme or Programme(organization=organization)
     for k in PROGRAMME_FIELDS:

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from dangbo.accounts import policy
+from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.dates import add_years, today
@@ -36,6 +37,8 @@ from .choices import Measure, TargetDirection, TargetStatus, Unit
 from .models import Target, TargetValue
 
 TARGET_FIELDS = ("number", "text", "unit", "direction", "measure", "baseline", "goal", "source")
+# The edit page's version token (audit.concurrency): a save over someone else's change is refused.
+TARGET_VERSION = Tracked(TARGET_FIELDS, noun="Chỉ tiêu này")
 WHOLE_UNITS = (Unit.MEMBERS, Unit.ORGANIZATIONS, Unit.COUNT, Unit.MONEY)
 MAX_VALUE = Decimal("99999999999999")  # what the column holds (16 digits, 2 of them decimals)
 INTEGER_DIGITS, DECIMAL_PLACES = 14, 2  # the columns: DecimalField(max_digits=16, decimal_places=2)
@@ -123,7 +126,9 @@ def _can_set(actor, term: Term) -> None:
 
 
 @transaction.atomic
-def target_save(*, actor, term: Term, data: dict, target: Target | None = None) -> Target:
+def target_save(
+    *, actor, term: Term, data: dict, target: Target | None = None, expected_version: str | None = None
+) -> Target:
     """Create (or, with ``target``, change) a numbered target of the term. Every problem is reported at once,
     each naming its field; nothing is saved unless all is valid."""
     _can_set(actor, term)
@@ -131,6 +136,7 @@ def target_save(*, actor, term: Term, data: dict, target: Target | None = None) 
         target = Target.objects.select_for_update().get(pk=target.pk)
         if target.term_id != term.pk:
             raise ApplicationError("Chỉ tiêu không thuộc nhiệm kỳ này.")
+        TARGET_VERSION.check(target, expected_version)  # the edit page's token: never over someone else's change
     before = snapshot(target) if target is not None else None
     t = target or Target(term=term)
     errors: dict[str, str] = {}

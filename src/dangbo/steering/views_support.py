@@ -85,10 +85,11 @@ def programme_edit(request, programme_pk):
     p = _programme(request, programme_pk)
     if not support.can_manage_programme(request.user, p):
         raise Http404
-    form = ProgrammeForm(request.POST or None, instance=p)
+    form = ProgrammeForm(request.POST or None, instance=p, initial={"version": support.PROGRAMME_VERSION.of(p)})
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: support.programme_save(actor=request.user, organization=p.organization,
-                                                                 data=form.cleaned_data, programme=p))  # fmt: skip
+        saved = run_service(form, lambda: support.programme_save(
+            actor=request.user, organization=p.organization, data=form.cleaned_data, programme=p,
+            expected_version=form.cleaned_data["version"]), tracked=support.PROGRAMME_VERSION, obj=p)  # fmt: skip
         if saved:
             messages.success(request, f"Đã lưu chương trình «{saved}».")
             return redirect(saved)

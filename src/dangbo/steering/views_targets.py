@@ -98,10 +98,11 @@ def target_edit(request, target_pk):
     if target is None or not policy.can_steer(request.user, policy.ADD, target.term.organization):
         raise Http404
     term = target.term
-    form = TargetForm(request.POST or None, instance=target)
+    form = TargetForm(request.POST or None, instance=target, initial={"version": targets.TARGET_VERSION.of(target)})
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: targets.target_save(actor=request.user, term=term, data=form.cleaned_data,
-                                                              target=target))  # fmt: skip
+        saved = run_service(form, lambda: targets.target_save(
+            actor=request.user, term=term, data=form.cleaned_data, target=target,
+            expected_version=form.cleaned_data["version"]), tracked=targets.TARGET_VERSION, obj=target)  # fmt: skip
         if saved:
             messages.success(request, f"Đã lưu chỉ tiêu số {saved.number}.")
             return redirect("steering:target", target_pk=saved.pk)
