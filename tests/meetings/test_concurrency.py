@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from dangbo.audit.concurrency import StaleEdit
 from dangbo.meetings import services
@@ -75,3 +76,21 @@ def test_plan_update_refuses_a_stale_version(cell, root_user, people):  # noqa: 
     assert refused.value.changed == ["place"]
     assert "Kế hoạch buổi sinh hoạt này đã được" in refused.value.message
     assert Meeting.objects.get(pk=m.pk).topic == ""
+
+
+def test_two_people_edit_the_same_plan(cell, root_user, people):  # noqa: F811 - the fixture
+    m = plan(root_user, cell, D(2024, 3, 5))
+    url = reverse("meetings:edit", args=[m.pk])
+    first, first_form = _open(people.cell_secretary, url)
+    second, second_form = _open(people.secretary_a, url)
+    first_form["planned_at"] = "06/03/2024 08:00"
+    assert first.post(url, first_form).status_code == 302
+    second_form["topic"] = "Học tập chuyên đề năm"
+    page = second.post(url, second_form).content.decode()
+    assert "Kế hoạch buổi sinh hoạt này đã được cell_secretary sửa lúc" in page and "Thời gian" in page
+    again = form_values(page)
+    assert again["planned_at"] == "06/03/2024 08:00" and again["topic"] == "Học tập chuyên đề năm"
+    assert second.post(url, again).status_code == 302
+    m.refresh_from_db()
+    assert (timezone.localtime(m.planned_at).strftime("%d/%m/%Y %H:%M"), m.topic) == ("06/03/2024 08:00",
+                                                                                       "Học tập chuyên đề năm")  # fmt: skip

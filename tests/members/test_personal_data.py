@@ -54,3 +54,12 @@ def test_no_personal_data_shown_nothing_recorded(tree, people, make_member):
     bare = make_member(tree.a1, "Vũ Văn Không", citizen_id=None, phone="", residence="")
     assert services.record_personal_data_view(actor=people.staff, member=bare) is False
     assert not AuditEvent.objects.filter(action=Action.VIEW).exists()
+
+
+def test_the_edit_page_shows_the_personal_data_too_and_is_recorded(tree, people):
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(people.secretary_a)
+    assert client.get(reverse("members:edit", args=[people.m_a1.pk])).status_code == 200
+    assert [e.actor for e in views_of(people.m_a1)] == [people.secretary_a]

@@ -98,7 +98,8 @@ def _parse(token: str) -> tuple[int, dict[str, str]] | None:
 
 def _latest_event_id(obj: models.Model) -> int:
     ct = ContentType.objects.get_for_model(obj)
-    last = AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-id").values("id").first()
+    events = AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).exclude(action=Action.VIEW)
+    last = events.order_by("-id").values("id").first()
     return last["id"] if last else 0
 
 

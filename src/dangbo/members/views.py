@@ -86,6 +86,8 @@ def member_edit(request, pk):
     member = policy.get_scoped_or_404(request.user, policy.CHANGE, Member.objects.all(), pk=pk)
     form = MemberForm(request.POST or None, instance=member, cells=_cells(request, include=member.organization_id),
                       initial={"version": services.MEMBER_VERSION.of(member)})  # fmt: skip
+    if request.method == "GET":  # the edit form shows the citizen ID, address and phone too
+        services.record_personal_data_view(actor=request.user, member=member)
     if request.method == "POST" and form.is_valid():
         saved = run_service(form, lambda: services.member_update(
             actor=request.user, member=member, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
