@@ -97,3 +97,14 @@ def test_a_token_that_is_not_ours_is_refused_not_a_500(people, token):
     with pytest.raises(StaleEdit):
         services.member_update(actor=people.secretary_a, member=people.m_a1, data={"occupation": "X"},
                                expected_version=token)  # fmt: skip
+
+
+def test_a_change_with_no_audit_event_is_refused_as_by_someone_else(people):
+    member = people.m_a1
+    version = services.MEMBER_VERSION.of(member)
+    Member.objects.filter(pk=member.pk).update(phone="0900000000")  # e.g. a bulk import, outside the services
+    with pytest.raises(StaleEdit) as refused:
+        services.member_update(actor=people.secretary_a, member=member, data={"occupation": "X"},
+                               expected_version=version)  # fmt: skip
+    assert refused.value.message.startswith("Hồ sơ này đã được người khác sửa lúc ")
+    assert "0900000000" not in refused.value.message

@@ -162,16 +162,15 @@ class Tracked:
     def _message(self, obj: models.Model, names: list[str], after: int) -> str:
         labels = self._labels(obj)
         ct = ContentType.objects.get_for_model(obj)
-        events = list(
-            AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk), id__gt=after).exclude(action=Action.VIEW).order_by("-id")[:50]
-        )
+        since = AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk), id__gt=after)
+        events = list(since.exclude(action=Action.VIEW).order_by("-id")[:50])
         touching = [e for e in events if set(e.changes) & set(names)] or events
         who: list[str] = []
         for e in touching:
             if e.actor_name not in who:
                 who.append(e.actor_name)
         when = touching[0].time if touching else getattr(obj, "updated_at", None)
-        by = f" được {', '.join(who)}" if who else ""
+        by = f" được {', '.join(who) or 'người khác'}"
         at = ""
         if when is not None:
             local = timezone.localtime(when)
