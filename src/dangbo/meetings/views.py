@@ -42,7 +42,7 @@ def _managed(request, pk):
     return m
 
 
-_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$")
+_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$", re.ASCII)
 
 
 def _month_param(raw: str) -> dt.date | None:
