@@ -31,7 +31,7 @@ BUDGETS: dict[str, int] = {
     "members:transfers": 6,
     "members:candidates": 6,
     "members:candidate_create": 8,
-    "meetings:calendar": 6,
+    "meetings:calendar": 8,  # the range of the viewer's data for the month links
     "meetings:plan": 8,
     "meetings:overview": 17,
     "steering:index": 7,
@@ -50,35 +50,35 @@ BUDGETS: dict[str, int] = {
     "accounts:user_detail": 9,
     "organizations:detail": 12,
     "organizations:children": 7,
-    "organizations:edit": 5,
+    "organizations:edit": 6,  # version token: the last audit event
     "organizations:committee": 9,
     "organizations:create": 5,
     "organizations:restructure": 8,
     "organizations:handover": 8,
-    "members:detail": 11,
-    "members:edit": 5,
+    "members:detail": 15,  # the personal-data view: logged once per 10 minutes, and who viewed
+    "members:edit": 9,  # version token; the personal-data view
     "members:event_create": 7,
     "members:transfer_create": 11,  # dues: "paid up to" from the ledger
     "members:transfer": 6,
     "members:transfer_letter": 9,
-    "members:candidate": 13,
+    "members:candidate": 14,  # version token
     "meetings:detail": 12,
-    "meetings:edit": 6,
+    "meetings:edit": 7,  # version token
     "meetings:attendance": 11,
-    "meetings:minutes": 19,
+    "meetings:minutes": 21,  # version token
     "meetings:minutes_docx": 18,
     "steering:document": 8,
-    "steering:document_edit": 6,
+    "steering:document_edit": 7,  # version token
     "steering:task": 8,
-    "steering:task_edit": 5,
+    "steering:task_edit": 6,  # version token
     "steering:task_xlsx": 7,
     "steering:report": 7,
     "steering:term_targets": 7,
     "steering:target_create": 6,
     "steering:target": 8,
-    "steering:target_edit": 5,
+    "steering:target_edit": 6,  # version token
     "steering:programme": 8,
-    "steering:programme_edit": 5,
+    "steering:programme_edit": 6,  # version token
     "steering:contribution_create": 10,
     "jobs:detail": 5,
     "jobs:status": 5,
