@@ -90,6 +90,18 @@ def reach(actor, area: str, action: str, *, own: bool = True, roles: frozenset[s
     return (Reach(paths=tuple(paths), ids=tuple(ids)) | NOWHERE) if (paths or ids) else NOWHERE
 
 
+def member_reach(actor, action: str) -> tuple[list[str] | None, list[int]]:
+    """The member records' reach as (subtree paths — None for everything —, single member ids), for the word-table
+    search that filters in SQL of its own."""
+    r = reach(actor, MEMBER, action)
+    return (None, []) if r.everything else (list(r.paths), list(r.ids))
+
+
+def can_manage_accounts(actor) -> bool:
+    """Whether the actor keeps the logins of anyone (the accounts pages)."""
+    return not reach(actor, ACCOUNTS, VIEW).nothing
+
+
 def roots(actor) -> list[int]:
     """Organization ids where the actor's view of the tree starts (their highest grants); [] for superusers,
     whose view starts at the top organizations."""

@@ -15,10 +15,11 @@ from django.db import transaction
 
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.text import clean_spaces, nfc
 
-from . import policy
+from . import access
 from .choices import Role
 from .models import RoleAssignment, User
 
@@ -39,7 +40,7 @@ def _check_password(password: str, user: User, field: str) -> None:
 
 
 def _check_role(actor, organization, role: str, member) -> None:
-    if not policy.can_grant_at(actor, organization):
+    if not policies.can(actor, "grant_roles", organization):
         raise PermissionDenied("Bạn chỉ giao vai trò tại các tổ chức thuộc phạm vi của mình.")
     if role == Role.MEMBER:
         if member is None:
@@ -59,7 +60,7 @@ def user_create(
     *, actor, username: str, full_name: str, password: str, organization, role: str, member=None
 ) -> User:
     """Create a login together with its first role (a login without a role could see nothing)."""
-    if not policy.can_manage_accounts(actor):
+    if not access.can_manage_accounts(actor):
         raise PermissionDenied("Bạn không có quyền quản lý tài khoản.")
     username = (nfc(username) or "").lower()
     full_name = clean_spaces(nfc(full_name) or "")
@@ -87,7 +88,7 @@ def user_create(
 
 @transaction.atomic
 def role_grant(*, actor, user: User, organization, role: str) -> RoleAssignment:
-    if not policy.can_manage_account(actor, user):
+    if not policies.can(actor, policies.CHANGE, user):
         raise PermissionDenied("Bạn không có quyền sửa tài khoản này.")
     _check_role(actor, organization, role, user.member)
     if RoleAssignment.objects.filter(user=user, organization=organization, role=role).exists():
@@ -102,7 +103,7 @@ def role_grant(*, actor, user: User, organization, role: str) -> RoleAssignment:
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     user = assignment.user
-    if not policy.can_manage_account(actor, user):
+    if not policies.can(actor, policies.CHANGE, user):
         raise PermissionDenied("Bạn không có quyền sửa tài khoản này.")
     if user.roles.count() == 1:
         raise ApplicationError("Không bỏ được vai trò cuối cùng; nếu người này thôi dùng phần mềm, hãy khóa tài khoản.")
@@ -113,7 +114,7 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
 
 @transaction.atomic
 def user_set_active(*, actor, user: User, active: bool) -> User:
-    if not policy.can_manage_account(actor, user):
+    if not policies.can(actor, policies.CHANGE, user):
         raise PermissionDenied("Bạn không có quyền sửa tài khoản này.")
     before = snapshot(user)
     user.is_active = active
@@ -125,7 +126,7 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
 @transaction.atomic
 def password_reset(*, actor, user: User, password: str) -> User:
     """Set a new password for someone who forgot theirs (they should change it after logging in)."""
-    if not policy.can_manage_account(actor, user):
+    if not policies.can(actor, policies.CHANGE, user):
         raise PermissionDenied("Bạn không có quyền sửa tài khoản này.")
     _check_password(password, user, "password")
     before = snapshot(user)

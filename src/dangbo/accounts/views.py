@@ -11,13 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangbo.audit.models import Action
 from dangbo.audit.selectors import history_page
 from dangbo.audit.services import record
+from dangbo.core import policies
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin, run_service
 from dangbo.core.http import int_param
 from dangbo.members.selectors import member_scope
 from dangbo.organizations.models import Organization
 
-from . import policy, services
+from . import access, services
 from .choices import Role
 from .forms import PasswordResetForm, RoleForm, UserCreateForm
 from .models import RoleAssignment, User
@@ -57,11 +58,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _grantable_orgs(actor):
-    return policy.grant_scope(actor, Organization.objects.select_related("parent").order_by("path"))
+    return policies.scope(actor, "grant_roles", Organization.objects.select_related("parent").order_by("path"))
 
 
 def _require_manager(request):
-    if not policy.can_manage_accounts(request.user):
+    if not access.can_manage_accounts(request.user):
         raise Http404
 
 
@@ -69,7 +70,7 @@ def _require_manager(request):
 def user_list(request):
     _require_manager(request)
     users = (
-        policy.account_scope(request.user, User.objects.all())
+        policies.scope(request.user, policies.VIEW, User.objects.all())
         .prefetch_related("roles__organization")
         .order_by("username")
     )
@@ -95,14 +96,14 @@ def user_create(request):
 
 def _managed_user(request, pk):
     _require_manager(request)
-    return get_object_or_404(policy.account_scope(request.user, User.objects.all()), pk=pk)
+    return get_object_or_404(policies.scope(request.user, policies.VIEW, User.objects.all()), pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_detail(request, pk):
     user = _managed_user(request, pk)
-    can_manage = policy.can_manage_account(request.user, user)
+    can_manage = policies.can(request.user, policies.CHANGE, user)
     role_form = RoleForm(request.POST if request.POST.get("form") == "role" else None, prefix="role",
                          organizations=_grantable_orgs(request.user))  # fmt: skip
     password_form = PasswordResetForm(request.POST if request.POST.get("form") == "password" else None, prefix="pw")

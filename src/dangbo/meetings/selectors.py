@@ -25,7 +25,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 
-from dangbo.accounts import policy
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.text import fold
 from dangbo.members.rules import removal_rules_on
@@ -42,7 +42,7 @@ CELL_LABELS = {HELD: "Đã họp", NOT_RECORDED: "Chưa nhập kết quả", NOT
 
 
 def meeting_scope(actor):
-    orgs = policy.scope(actor, policy.VIEW, Organization.objects.all())
+    orgs = policies.scope(actor, policies.VIEW, Organization.objects.all())
     return Meeting.objects.filter(organization__in=orgs)
 
 
@@ -61,7 +61,7 @@ def calendar_range(actor) -> tuple[dt.date, dt.date]:
     planned, if later). Its month links stop there, so a crawler or a careless click ends."""
     this_month = today().replace(day=1)
     meetings = meeting_scope(actor).aggregate(first=Min("month"), last=Max("month"))
-    founded = policy.scope(actor, policy.VIEW, Organization.objects.all()).aggregate(first=Min("founding_date"))["first"]
+    founded = policies.scope(actor, policies.VIEW, Organization.objects.all()).aggregate(first=Min("founding_date"))["first"]
     floor = dt.date(this_month.year - 1, 1, 1)
     starts = [d for d in (meetings["first"], founded and dt.date(founded.year, 1, 1), floor) if d]
     ends = [d for d in (meetings["last"], add_months(this_month, CALENDAR_AHEAD_MONTHS)) if d]
@@ -95,7 +95,7 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
     now = today()
     this_month = now.replace(day=1)
     months = [dt.date(year, m, 1) for m in range(1, 13)]
-    scope = policy.scope(actor, policy.VIEW, Organization.objects.all())
+    scope = policies.scope(actor, policies.VIEW, Organization.objects.all())
     links = OrganizationLink.objects.filter(_in_year(year), organization__in=scope)
     root_paths = list(links.filter(organization=root).values_list("path", flat=True).distinct())
     if not root_paths:
@@ -195,11 +195,11 @@ def absence_rules(year: int):
     return removal_rules_on(min(dt.date(year, 12, 31), today()))
 
 
-def absentees(actor, year: int, *, root: Organization | None = None, action: str = policy.VIEW) -> list[tuple[int, str, int, str]]:
+def absentees(actor, year: int, *, root: Organization | None = None, action: str = policies.VIEW) -> list[tuple[int, str, int, str]]:
     """Members absent without reason from regular meetings in as many different months of ``year`` as the
     Charter's removal rule says (``members.rules.RemovalRules.absence_months``, 3): (member id, name, months,
     cell name). The system flags; the cell considers (DOMAIN §2)."""
-    members = policy.scope(actor, action, Attendance.member.field.related_model.objects.all())
+    members = policies.scope(actor, action, Attendance.member.field.related_model.objects.all())
     qs = Attendance.objects.filter(
         presence=Presence.UNEXCUSED, meeting__kind=MeetingKind.REGULAR, meeting__state=MeetingState.HELD,
         meeting__month__year=year, member__in=members,
@@ -225,5 +225,5 @@ def absence_alerts(actor, on: dt.date):
     return [
         Alert("warn", f"{name}: vắng sinh hoạt không lý do {n} tháng trong năm {on.year} — chi bộ xem xét, đề nghị xóa tên "
                       "nếu không có lý do chính đáng", reverse("members:detail", args=[pk]), None)
-        for pk, name, n, _ in absentees(actor, on.year, action=policy.CHANGE)
+        for pk, name, n, _ in absentees(actor, on.year, action=policies.CHANGE)
     ]  # fmt: skip

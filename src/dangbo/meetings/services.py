@@ -15,10 +15,10 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dangbo.accounts import policy
 from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangbo.core.formats import ngay
@@ -67,7 +67,7 @@ ORGANIZATION_NOT_FOUND = "Không tìm thấy tổ chức."
 
 def can_manage(actor, organization) -> bool:
     """Secretaries of the organization or above and the directing committee's staff run its meetings."""
-    return policy.can_add_member_to(actor, organization)
+    return policies.can(actor, "place_members", organization)
 
 
 def _pk(value) -> int | None:
@@ -83,7 +83,7 @@ def _pk(value) -> int | None:
 def _organization(actor, organization) -> Organization:
     """The organization as the database has it, if the actor sees it; else the answer of a missing one."""
     pk = _pk(organization)
-    org = policy.scope(actor, policy.VIEW, Organization.objects.filter(pk=pk)).first() if pk else None
+    org = policies.scope(actor, policies.VIEW, Organization.objects.filter(pk=pk)).first() if pk else None
     if org is None:
         raise NotFound(ORGANIZATION_NOT_FOUND, field_errors={"organization": f"Tổ chức: {ORGANIZATION_NOT_FOUND.lower()}"})
     return org
@@ -94,7 +94,7 @@ def _meeting(actor, meeting, *, lock: bool = True) -> Meeting:
     pk = _pk(meeting)
     qs = Meeting.objects.select_related("organization").filter(pk=pk) if pk else Meeting.objects.none()
     m = (qs.select_for_update(of=("self",)) if lock else qs).first()
-    if m is None or not policy.scope(actor, policy.VIEW, Organization.objects.filter(pk=m.organization_id)).exists():
+    if m is None or not policies.scope(actor, policies.VIEW, Organization.objects.filter(pk=m.organization_id)).exists():
         raise NotFound(MEETING_NOT_FOUND)
     return m
 
@@ -260,7 +260,7 @@ def _member(actor, value, label: str, m: Meeting, entries: dict[int, RollEntry])
     entry = entries.get(pk)
     if entry is not None:
         return entry, None
-    name = policy.scope(actor, policy.VIEW, Member.objects.filter(pk=pk)).values_list("full_name", flat=True).first()
+    name = policies.scope(actor, policies.VIEW, Member.objects.filter(pk=pk)).values_list("full_name", flat=True).first()
     if name is None:
         return None, f"{label}: không tìm thấy đảng viên mã {pk}."
     return None, f"{label}: {name} không sinh hoạt tại «{m.organization.name}» vào ngày {ngay(quality.meeting_day(m))}."
@@ -471,7 +471,7 @@ def printable_problems(m: Meeting) -> dict[str, str]:
 def grade(*, actor, meeting: Meeting, level: GradeLevel, upper: bool = False, note: str = "") -> Meeting:
     """The cell's self-grade, or the upper level's grade (kept side by side)."""
     m = _meeting(actor, meeting)
-    allowed = policy.can_grade_upper(actor, m.organization) if upper else can_manage(actor, m.organization)
+    allowed = policies.can(actor, "grade_meetings", m.organization) if upper else can_manage(actor, m.organization)
     if not allowed:
         raise PermissionDenied("Bạn không có quyền xếp loại buổi sinh hoạt này.")
     if m.state != MeetingState.HELD:

@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.forms import post_action, run_service
 from dangbo.core.http import file_response, int_param
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
+from dangbo.organizations.policies import top_organizations
 from dangbo.organizations.selectors import organizations_for_filter
 
 from . import quality, selectors, services
@@ -74,7 +75,7 @@ def calendar(request):
     prev = selectors.add_months(month, -1)
     meetings = selectors.meeting_scope(request.user).filter(month=month).exclude(state=MeetingState.CANCELLED)
     meetings = meetings.select_related("organization__parent").order_by("planned_at", "id")[:500]
-    manageable = policy.placement_scope(request.user, Organization.objects.filter(end_date__isnull=True))
+    manageable = policies.scope(request.user, "place_members", Organization.objects.filter(end_date__isnull=True))
     return render(request, "meetings/calendar.html", {
         "month": month, "next": nxt if nxt <= last else None, "prev": prev if prev >= first else None,
         "meetings": meetings, "can_plan": manageable.exists(),
@@ -84,7 +85,7 @@ def calendar(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan(request):
-    orgs = policy.placement_scope(request.user, Organization.objects.filter(end_date__isnull=True))
+    orgs = policies.scope(request.user, "place_members", Organization.objects.filter(end_date__isnull=True))
     orgs = orgs.select_related("parent").order_by("path")  # the list shows each one's long name (with its parent)
     if not orgs.exists():
         raise Http404
@@ -118,7 +119,7 @@ def detail(request, pk):
         "m": m, "criteria": quality.criteria(m) if m.kind == MeetingKind.REGULAR else [], "quality_rules": rules_on(day),
         "problems": services.printable_problems(m) if m.state == MeetingState.HELD else {},
         "attendance": attendance, "tasks": m.tasks.select_related("member"), "can_manage": can_manage,
-        "can_grade_upper": policy.can_grade_upper(request.user, m.organization) and m.state == MeetingState.HELD,
+        "can_grade_upper": policies.can(request.user, "grade_meetings", m.organization) and m.state == MeetingState.HELD,
         "grade_form": GradeForm(), "is_past": day <= today(), "history": history_page(m),
         "apart": [e for e in roll(m.organization, day) if not e.counted] if can_manage else [], "labels": LABELS,
     })  # fmt: skip
@@ -190,7 +191,7 @@ def minutes(request, pk):
 def grade(request, pk):
     m = _meeting(request, pk)
     upper = request.POST.get("cap") == "tren"
-    allowed = policy.can_grade_upper(request.user, m.organization) if upper else services.can_manage(request.user, m.organization)
+    allowed = policies.can(request.user, "grade_meetings", m.organization) if upper else services.can_manage(request.user, m.organization)
     if not allowed:
         raise Http404
     post_action(request, GradeForm(request.POST),
@@ -224,7 +225,7 @@ def minutes_docx(request, pk):
 def overview(request):
     """The directing committee's month × organization grid, with weak cells and absentees."""
     accepted, offered = organizations_for_filter(request.user, selected=request.GET.get("to_chuc"))
-    roots = policy.root_organizations(request.user)
+    roots = top_organizations(request.user)
     root = accepted.filter(pk=int_param(request.GET.get("to_chuc"), 0) or (roots[0] if roots else 0)).first()
     year = int_param(request.GET.get("nam") or today().year, today().year)
     year = min(max(year, 2000), today().year + 1)

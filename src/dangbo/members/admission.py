@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from dangbo.accounts import policy
 from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
 from dangbo.core.dates import full_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.formats import ngay, so
@@ -294,7 +294,7 @@ def candidate_save(
     _apply(c, data)
     if errors := _check_dossier(c):
         raise ApplicationError("Hồ sơ chưa hợp lệ, xin xem các ô được đánh dấu.", field_errors=errors)
-    if not policy.can_add_member_to(actor, c.organization):
+    if not policies.can(actor, "place_members", c.organization):
         raise PermissionDenied("Bạn không có quyền theo dõi người xin vào Đảng ở chi bộ này.")
     c.save()
     record(actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=c, before=before,
@@ -313,7 +313,7 @@ def candidate_admit(
     c = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if c.member_id:
         raise ApplicationError("Người này đã có quyết định kết nạp.")
-    if not policy.can_add_member_to(actor, c.organization):
+    if not policies.can(actor, "place_members", c.organization):
         raise PermissionDenied("Bạn không có quyền kết nạp đảng viên ở chi bộ này.")
     errors = problems(c)
     decision_no, decision_issuer = clean_text(decision_no), clean_text(decision_issuer)

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 
-from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.policies import subtree_q
@@ -132,7 +132,7 @@ def _check_place(actor, kind: str, organization: Organization | None) -> None:
             "Chi bộ không hợp lệ.",
             field_errors={"organization": f"Chi bộ: «{organization}» không phải chi bộ; đảng viên chỉ sinh hoạt ở chi bộ."},
         )
-    if not policy.can_add_member_to(actor, organization):
+    if not policies.can(actor, "place_members", organization):
         raise PermissionDenied("Bạn không có quyền đưa đảng viên vào chi bộ này.")
 
 
@@ -167,7 +167,7 @@ def event_record(
     issuing body, and the level must have the power (``decisions.judge``). The returned event has
     ``warnings``: levels the sources leave open, accepted."""
     member = Member.objects.select_for_update().get(pk=member.pk)
-    if not policy.can(actor, policy.CHANGE, member):
+    if not policies.can(actor, policies.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền ghi sự kiện cho đảng viên này.")
     if kind not in EventKind.values:
         raise ApplicationError("Loại sự kiện không hợp lệ.", field_errors={"kind": "Sự kiện: không hợp lệ."})
@@ -213,7 +213,7 @@ def event_record(
 def event_delete(*, actor, event: MemberEvent) -> None:
     """Remove an event entered by mistake (the history must still hold together without it)."""
     member = Member.objects.select_for_update().get(pk=event.member_id)
-    if not policy.can(actor, policy.CHANGE, member):
+    if not policies.can(actor, policies.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền sửa lịch sử của đảng viên này.")
     if event.transfer_id:
         raise ApplicationError("Sự kiện này thuộc một lần chuyển sinh hoạt; hãy hủy giấy giới thiệu.")
@@ -255,7 +255,7 @@ def transfer_send(
     the length the rules allow for its ``purpose``. Internal (inside one grassroots committee): moved at once to
     the cell ``to_organization``. The returned transfer has ``warnings`` (see ``event_record``)."""
     member = Member.objects.select_for_update(of=("self",)).select_related("organization").get(pk=member.pk)
-    if not policy.can(actor, policy.CHANGE, member):
+    if not policies.can(actor, policies.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền chuyển sinh hoạt cho đảng viên này.")
     _check_date(sent_date, member, "sent_date", "Ngày giới thiệu")
     errors = {}
@@ -311,7 +311,7 @@ def transfer_send(
     letter = {"decision_no": letter_no, "decision_date": sent_date, "decision_level": issuer_level,
               "decision_issuer": issuer}  # fmt: skip
     if kind == TransferKind.INTERNAL:
-        if not policy.can_add_member_to(actor, to_organization):
+        if not policies.can(actor, "place_members", to_organization):
             raise PermissionDenied("Bạn không có quyền đưa đảng viên vào chi bộ này.")
         transfer.state, transfer.received_cell, transfer.received_date = (
             TransferState.RECEIVED, to_organization, sent_date,
@@ -347,7 +347,7 @@ def _grassroots_id(org: Organization) -> int | None:
 
 def receivable_scope(actor, transfers):
     """Transfers the actor may receive: addressed to an organization in their member-adding scope."""
-    orgs = policy.placement_scope(actor, Organization.objects.all())
+    orgs = policies.scope(actor, "place_members", Organization.objects.all())
     return transfers.filter(to_organization__in=orgs)
 
 
@@ -386,7 +386,7 @@ def transfer_receive(*, actor, transfer: Transfer, cell: Organization, received_
 
 def _confirm_external(actor, transfer: Transfer, received_date: dt.date) -> Transfer:
     """A transfer out of the deployment: the sending side records the receiving side's confirmation slip."""
-    if not policy.can(actor, policy.CHANGE, transfer.member):
+    if not policies.can(actor, policies.CHANGE, transfer.member):
         raise PermissionDenied("Bạn không có quyền ghi nhận việc tiếp nhận của nơi đến.")
     if transfer.state != TransferState.SENT:
         raise ApplicationError(f"Giấy giới thiệu {transfer.get_state_display().lower()}.")
@@ -407,7 +407,7 @@ def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
     """The sending side withdraws a letter not yet received: the member is back on the home roll."""
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
-    if not policy.can(actor, policy.CHANGE, member):
+    if not policies.can(actor, policies.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền hủy giấy giới thiệu này.")
     if transfer.state != TransferState.SENT:
         raise ApplicationError(f"Không hủy được: giấy giới thiệu {transfer.get_state_display().lower()}.")
@@ -428,7 +428,7 @@ def temporary_end(*, actor, transfer: Transfer, date: dt.date) -> Transfer:
     """A temporarily transferred member comes back to the home cell."""
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
-    if not policy.can(actor, policy.CHANGE, member):
+    if not policies.can(actor, policies.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền ghi việc trở về của đảng viên này.")
     if transfer.kind != TransferKind.TEMPORARY or transfer.ended_date:
         raise ApplicationError("Đây không phải lần chuyển sinh hoạt tạm thời đang diễn ra.")

@@ -7,7 +7,8 @@ import functools
 from django.conf import settings
 from django.db import connection
 
-from dangbo.accounts import policy
+from dangbo.accounts import access
+from dangbo.core import policies
 from dangbo.core.http import int_param
 from dangbo.core.pagination import KeysetPage, keyset_page
 from dangbo.core.search import (
@@ -18,6 +19,7 @@ from dangbo.core.search import (
     scoped_word_sql,
     tokens,
 )
+from dangbo.organizations.policies import top_organizations
 from dangbo.organizations.selectors import organizations_for_filter
 
 from .filters import EQUAL_FILTERS, MemberFilter, carried_conditions
@@ -40,8 +42,8 @@ ATTRIBUTE_FILTERS = ("q", *EQUAL_FILTERS, "age_band")
 LARGE_SCOPE = 5_000
 
 
-def member_scope(actor, action: str = policy.VIEW, *, large: bool = False):
-    return policy.scope(actor, action, Member.objects.all(), large=large)
+def member_scope(actor, action: str = policies.VIEW, *, large: bool = False):
+    return policies.scope(actor, action, Member.objects.all(), large=large)
 
 
 def member_filter(*, actor, params, large: bool = False, row_by_row: bool = False, organizations=None) -> MemberFilter:
@@ -75,7 +77,7 @@ def scope_size(actor, params) -> int:
 
     org = params.get("organization")
     org = int_param(getattr(org, "pk", org))
-    ids = [org] if org is not None else policy.root_organizations(actor)
+    ids = [org] if org is not None else top_organizations(actor)
     rows = Organization.objects.filter(pk__in=ids).values_list("official_count", "probationary_count")
     return sum(a + b for a, b in rows)
 
@@ -132,7 +134,7 @@ def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberF
 
 def _scoped_words(actor, flt: MemberFilter, plan):
     """The word-table selection of the search: the actor's scope, the chosen organization, the filters."""
-    paths, ids = policy.member_reach(actor, policy.VIEW)
+    paths, ids = access.member_reach(actor, policies.VIEW)
     chosen = flt.form.cleaned_data.get("organization")
     return scoped_word_sql(
         Member._meta.db_table, plan, subtrees=paths, row_ids=ids, within=chosen.path if chosen else None,

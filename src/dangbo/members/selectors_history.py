@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q
 
-from dangbo.accounts import policy
+from dangbo.accounts import access
 from dangbo.accounts.choices import Role
+from dangbo.core import policies
 from dangbo.core.dates import add_months, add_years, today
 from dangbo.core.registries import ALERT_SOURCES, REMOVAL_SIGNALS
 from dangbo.core.workdays import WorkCalendar
@@ -27,9 +28,9 @@ def transfer_scope(actor):
     """Transfers the actor may see: of members in their scope, sent from an organization in their scope
     (sending side, also once the member has left it) or addressed to an organization in their scope
     (receiving side). A plain member sees only their own."""
-    members = policy.scope(actor, policy.VIEW, Member.objects.all())
-    orgs = policy.scope(actor, policy.VIEW, Organization.objects.all()).exclude(
-        pk__in=[g.org_id for g in policy.grants(actor) if g.role == Role.MEMBER]
+    members = policies.scope(actor, policies.VIEW, Member.objects.all())
+    orgs = policies.scope(actor, policies.VIEW, Organization.objects.all()).exclude(
+        pk__in=[g.org_id for g in access.grants(actor) if g.role == Role.MEMBER]
     )
     return Transfer.objects.filter(
         Q(member__in=members) | Q(from_organization__in=orgs) | Q(to_organization__in=orgs)
@@ -64,7 +65,7 @@ def transfer_list(actor, tab: str) -> list[tuple[Transfer, list[str]]]:
     if tab == "den":
         qs = receivable_scope(actor, qs).filter(state=TransferState.SENT).exclude(kind=TransferKind.INTERNAL)
     elif tab == "di":
-        mine = policy.scope(actor, policy.CHANGE, Member.objects.all())
+        mine = policies.scope(actor, policies.CHANGE, Member.objects.all())
         qs = qs.filter(member__in=mine, state=TransferState.SENT, kind__in=[TransferKind.OFFICIAL, TransferKind.ABROAD])
     elif tab == "tam":
         qs = qs.filter(kind=TransferKind.TEMPORARY, ended_date__isnull=True).exclude(state=TransferState.CANCELLED)
@@ -76,10 +77,10 @@ def transfer_list(actor, tab: str) -> list[tuple[Transfer, list[str]]]:
     return [(t, transfer_flags(t, calendar=cal)) for t in qs.order_by("-sent_date", "-id")[:300]]
 
 
-def candidate_scope(actor, action: str = policy.VIEW):
+def candidate_scope(actor, action: str = policies.VIEW):
     """Candidates for admission (người xin vào Đảng) followed by cells where the actor may ``action`` member
     records: leaders read the pipeline of their subtree; writes (ADD, CHANGE) keep the services' checks."""
-    return policy.member_org_scope(actor, action, Candidate.objects.all())
+    return policies.scope(actor, action, Candidate.objects.all())
 
 
 # --- Alerts ---------------------------------------------------------------------------------------------
@@ -147,7 +148,7 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
 
     on = on or today()
     cal = WorkCalendar.from_db()
-    scoped = policy.scope(actor, policy.CHANGE, Member.objects.all())
+    scoped = policies.scope(actor, policies.CHANGE, Member.objects.all())
     out: list[Alert] = []
     for m in probation_due_members(scoped, on):
         if alert := _probation_alert(m, probation(m, on=on, calendar=cal), on):

@@ -13,10 +13,10 @@ import re
 
 from django.db import transaction
 
-from dangbo.accounts import policy
 from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
 from dangbo.core.dates import full_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.text import clean_text, fold, name_sort_key
@@ -145,7 +145,7 @@ def member_create(
         )
     if member.official_date and member.official_date > today():
         raise ApplicationError("Ngày chính thức không hợp lệ.", field_errors={"official_date": "Ngày chính thức: sau hôm nay."})
-    if not policy.can_add_member_to(actor, member.organization):
+    if not policies.can(actor, "place_members", member.organization):
         raise PermissionDenied("Bạn không có quyền thêm đảng viên vào chi bộ này.")
     decision = {}
     if admission is not None:
@@ -187,7 +187,7 @@ def member_update(*, actor, member: Member, data: dict, expected_version: str | 
     """Save the record's own fields. ``expected_version``: the token of the edit page (``MEMBER_VERSION.of``);
     if a field changed since it was made, nothing is saved (``StaleEdit``)."""
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
-    if not policy.can(actor, policy.CHANGE, member):
+    if not policies.can(actor, policies.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền sửa hồ sơ đảng viên này.")
     MEMBER_VERSION.check(member, expected_version)
     from . import lifecycle
@@ -206,7 +206,7 @@ def member_update(*, actor, member: Member, data: dict, expected_version: str | 
 def member_delete(*, actor, member: Member) -> None:
     """Delete a record entered by mistake. Leaving the party is an event (lifecycle), not a deletion."""
     member = Member.objects.select_for_update().get(pk=member.pk)
-    if not policy.can(actor, policy.DELETE, member):
+    if not policies.can(actor, policies.DELETE, member):
         raise PermissionDenied("Bạn không có quyền xóa hồ sơ đảng viên này.")
     if member.committee_seats.exists():
         raise ApplicationError("Không xóa được: đảng viên đang có tên trong cấp ủy của một nhiệm kỳ.")

@@ -4,8 +4,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page, views_of
+from dangbo.core import policies
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
 from dangbo.core.http import int_param
@@ -19,20 +19,20 @@ from .models import Member
 @login_required
 def member_list(request):
     flt, page, total, cap = selectors.member_list(actor=request.user, params=request.GET)
-    can_add = policy.placement_scope(request.user, Organization.objects.all()).exists()
+    can_add = policies.scope(request.user, "place_members", Organization.objects.all()).exists()
     template = "members/_list_results.html" if request.htmx and not request.htmx.boosted else "members/list.html"
     return render(request, template, {"filter": flt, "page": page, "total": total, "count_cap": cap, "can_add": can_add})
 
 
 @login_required
 def member_detail(request, pk):
-    member = policy.get_scoped_or_404(
-        request.user, policy.VIEW, Member.objects.select_related("organization"), pk=pk
+    member = policies.get_scoped_or_404(
+        request.user, policies.VIEW, Member.objects.select_related("organization"), pk=pk
     )
     # The page shows the citizen ID, address and phone: who saw them is recorded; the staff who keep the record
     # see that list (Luật Bảo vệ dữ liệu cá nhân).
     services.record_personal_data_view(actor=request.user, member=member)
-    can_change = policy.can(request.user, policy.CHANGE, member)
+    can_change = policies.can(request.user, policies.CHANGE, member)
     return render(
         request,
         "members/detail.html",
@@ -40,8 +40,8 @@ def member_detail(request, pk):
             "member": member,
             "can_change": can_change,
             "personal_data_views": views_of(member) if can_change else None,
-            "can_delete": policy.can(request.user, policy.DELETE, member),
-            "can_create_login": policy.can_grant_at(request.user, member.organization)
+            "can_delete": policies.can(request.user, policies.DELETE, member),
+            "can_create_login": policies.can(request.user, "grant_roles", member.organization)
             and not hasattr(member, "user"),
             "history": history_page(member),
             "seats": member.committee_seats.select_related("term__organization"),
@@ -51,7 +51,7 @@ def member_detail(request, pk):
 
 
 def _cells(request, include=None):
-    return cell_choices(policy.placement_scope(request.user, Organization.objects.all()), include=include)
+    return cell_choices(policies.scope(request.user, "place_members", Organization.objects.all()), include=include)
 
 
 @login_required
@@ -83,7 +83,7 @@ def member_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
-    member = policy.get_scoped_or_404(request.user, policy.CHANGE, Member.objects.all(), pk=pk)
+    member = policies.get_scoped_or_404(request.user, policies.CHANGE, Member.objects.all(), pk=pk)
     form = MemberForm(request.POST or None, instance=member, cells=_cells(request, include=member.organization_id),
                       initial={"version": services.MEMBER_VERSION.of(member)})  # fmt: skip
     if request.method == "GET":  # the edit form shows the citizen ID, address and phone too
@@ -102,7 +102,7 @@ def member_edit(request, pk):
 @login_required
 @require_POST
 def member_delete(request, pk):
-    member = policy.get_scoped_or_404(request.user, policy.DELETE, Member.objects.all(), pk=pk)
+    member = policies.get_scoped_or_404(request.user, policies.DELETE, Member.objects.all(), pk=pk)
     try:
         services.member_delete(actor=request.user, member=member)
     except ApplicationError as error:

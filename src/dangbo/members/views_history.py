@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import post_action, run_service
@@ -28,13 +28,13 @@ from .rules import rules_on
 
 
 def _member_for_change(request, pk) -> Member:
-    return policy.get_scoped_or_404(
-        request.user, policy.CHANGE, Member.objects.select_related("organization"), pk=pk
+    return policies.get_scoped_or_404(
+        request.user, policies.CHANGE, Member.objects.select_related("organization"), pk=pk
     )
 
 
 def _cells(request):
-    return cell_choices(policy.placement_scope(request.user, Organization.objects.all()))
+    return cell_choices(policies.scope(request.user, "place_members", Organization.objects.all()))
 
 
 def _warn(request, done) -> None:
@@ -108,7 +108,7 @@ def transfer_detail(request, transfer_pk):
         and transfer.to_organization_id is not None
         and lifecycle.receivable_scope(request.user, type(transfer).objects.filter(pk=transfer.pk)).exists()
     )
-    can_send_side = policy.can(request.user, policy.CHANGE, transfer.member)
+    can_send_side = policies.can(request.user, policies.CHANGE, transfer.member)
     form = None
     confirm_external = bool(transfer.to_external) and transfer.state == TransferState.SENT and can_send_side \
         and transfer.kind in (TransferKind.OFFICIAL, TransferKind.ABROAD)  # fmt: skip
@@ -122,7 +122,7 @@ def transfer_detail(request, transfer_pk):
                 return redirect(transfer)
     elif can_receive:
         cells = cell_choices(
-            policy.placement_scope(request.user, Organization.objects.filter(path__startswith=transfer.to_organization.path))
+            policies.scope(request.user, "place_members", Organization.objects.filter(path__startswith=transfer.to_organization.path))
         )
         form = ReceiveForm(request.POST or None, cells=cells, initial={"received_date": today()})
         if request.method == "POST" and form.is_valid():
@@ -163,7 +163,7 @@ def transfer_cancel(request, transfer_pk):
         lifecycle.transfer_cancel(actor=request.user, transfer=transfer)
         messages.success(request, "Đã hủy giấy giới thiệu; đảng viên trở lại danh sách chi bộ.")
     except ApplicationError as error:
-        if not policy.can(request.user, policy.CHANGE, transfer.member):
+        if not policies.can(request.user, policies.CHANGE, transfer.member):
             raise Http404 from None
         messages.error(request, error.message)
     return redirect(transfer)
@@ -173,7 +173,7 @@ def transfer_cancel(request, transfer_pk):
 @require_POST
 def transfer_return(request, transfer_pk):
     transfer = _transfer(request, transfer_pk)
-    if not policy.can(request.user, policy.CHANGE, transfer.member):
+    if not policies.can(request.user, policies.CHANGE, transfer.member):
         raise Http404
     post_action(request, DateForm(request.POST, label="Ngày trở về"),
                 lambda d: lifecycle.temporary_end(actor=request.user, transfer=transfer, date=d["date"]),
@@ -254,12 +254,12 @@ def candidate_detail(request, candidate_pk):
     if c is None:
         raise Http404
     # Leaders read the dossier; following it (saving, the admission decision) needs the add-member right.
-    can_change = policy.can_add_member_to(request.user, c.organization)
+    can_change = policies.can(request.user, "place_members", c.organization)
     if request.method == "POST" and not can_change:
         raise Http404
     top = c.organization.grassroots() or c.organization
     members = (  # mentor and introducers: members of the grassroots organization the actor may see
-        policy.scope(request.user, policy.VIEW, Member.objects.filter(subtree_q(top.path, "org_path")))
+        policies.scope(request.user, policies.VIEW, Member.objects.filter(subtree_q(top.path, "org_path")))
         .filter(status__in=[MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY])
         .select_related("organization")
         .order_by("name_sort")
@@ -285,7 +285,7 @@ def candidate_detail(request, candidate_pk):
 @login_required
 @require_POST
 def candidate_admit(request, candidate_pk):
-    c = selectors_history.candidate_scope(request.user, policy.ADD).filter(pk=candidate_pk).first()
+    c = selectors_history.candidate_scope(request.user, policies.ADD).filter(pk=candidate_pk).first()
     if c is None:
         raise Http404
     member = post_action(
@@ -301,7 +301,7 @@ def candidate_admit(request, candidate_pk):
 def member_history_context(request, member: Member) -> dict:
     """The member page's history part: timeline, transfers, probation deadlines and the action forms."""
     cal = WorkCalendar.from_db()
-    can_change = policy.can(request.user, policy.CHANGE, member)
+    can_change = policies.can(request.user, policies.CHANGE, member)
     events = list(member.events.select_related("organization", "transfer").order_by("-date", "-id"))
     transfers = list(
         selectors_history.transfer_scope(request.user).filter(member=member).select_related(

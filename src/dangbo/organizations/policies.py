@@ -18,7 +18,7 @@ from django.db.models import Model, Q, QuerySet
 
 from dangbo.accounts import access
 from dangbo.accounts.choices import Role
-from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, register
+from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, is_root, register
 
 from .models import CommitteeSeat, Organization, OrganizationLink, Term
 
@@ -59,6 +59,35 @@ WORK: dict[str, Work] = {
 def work_reach(actor, action: str) -> Reach:
     w = WORK[action]
     return access.reach(actor, w.area, w.right, own=w.own, roles=w.roles)
+
+
+# Directing work by the four usual actions: read it, hold it (add, delete), report on it (change).
+STEER = {VIEW: "steer", ADD: "direct", CHANGE: "report", DELETE: "direct"}
+
+
+def work_q(actor, work: str, field: str = "organization") -> Q | None:
+    """Rows whose ``field`` organization is where the actor may do ``work``: ``Q()`` everywhere, None nowhere
+    (for reads that combine several organization fields, e.g. a task held by a committee or assigned to a cell)."""
+    return work_reach(actor, work).q(f"{field}__path" if field else "path")
+
+
+def work_scope(actor, work: str, queryset: QuerySet, field: str = "organization") -> QuerySet:
+    q = work_q(actor, work, field)
+    if q is None:
+        return queryset.none()
+    return queryset.filter(q) if q != Q() else queryset
+
+
+def can_add_under(actor, parent: Organization | None) -> bool:
+    """Whether the actor may found an organization under ``parent`` (a top organization: administrators only)."""
+    return is_root(actor) if parent is None else work_reach(actor, ADD).covers(parent.path, parent.pk)
+
+
+def top_organizations(actor) -> list[int]:
+    """Ids of the organizations the actor's view of the tree starts at."""
+    if is_root(actor):
+        return list(Organization.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    return access.roots(actor)
 
 
 def _strictly_below(reach: Reach, path: str) -> bool:

@@ -21,9 +21,9 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
-from dangbo.accounts import policy
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.formats import ngay
@@ -33,6 +33,7 @@ from dangbo.core.text import clean_text, fold
 from .choices import ALLOWED_PARENTS, AuditEvents, OrgKind
 from .models import Organization, OrganizationLink
 from .paths import child_path, subtree_q
+from .policies import can_add_under
 from .tree import add_along_path, valid_on
 
 
@@ -114,7 +115,7 @@ def organization_move(
 ) -> Organization:
     """Move an organization with everything under it to another parent, effective ``date``."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
-    if not policy.can(actor, policy.CHANGE, org) or not policy.can_add_organization_under(actor, new_parent):
+    if not policies.can(actor, policies.CHANGE, org) or not can_add_under(actor, new_parent):
         raise PermissionDenied("Bạn không có quyền chuyển tổ chức này.")
     _check_date(date, org)
     errors = {}
@@ -156,7 +157,7 @@ def organization_rename(
 ) -> Organization:
     """A new name from ``date``; the old name stays on the earlier link rows (reports of the past use it)."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
-    if not policy.can(actor, policy.CHANGE, org):
+    if not policies.can(actor, policies.CHANGE, org):
         raise PermissionDenied("Bạn không có quyền đổi tên tổ chức này.")
     name = clean_text(name)
     if not name:
@@ -181,7 +182,7 @@ def organization_dissolve(
     """End an organization (giải thể, or after a merge): it must have no active children, and nothing the apps
     registered in ``DISSOLVE_CHECKS`` may stand in the way (members still on its roll)."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
-    if not policy.can(actor, policy.DELETE, org):
+    if not policies.can(actor, policies.DELETE, org):
         raise PermissionDenied("Bạn không có quyền giải thể tổ chức này.")
     _check_date(date, org)
     if org.children.filter(end_date__isnull=True).exists():

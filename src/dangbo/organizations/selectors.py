@@ -6,16 +6,17 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from dangbo.accounts import policy
+from dangbo.core import policies
 from dangbo.core.http import int_param
 from dangbo.core.text import fold
 
 from .models import Organization, OrganizationLink, Term
+from .policies import top_organizations
 from .tree import valid_on
 
 
-def organization_scope(actor, action: str = policy.VIEW):
-    return policy.scope(actor, action, Organization.objects.all())
+def organization_scope(actor, action: str = policies.VIEW):
+    return policies.scope(actor, action, Organization.objects.all())
 
 
 MAX_OFFERED = 300
@@ -26,7 +27,7 @@ def organizations_for_filter(actor, *, selected=None):
     actor's top organizations and the two levels under them (grassroots level) plus the selected one, so it
     stays short at province scale."""
     qs = organization_scope(actor)
-    roots = Organization.objects.filter(pk__in=policy.root_organizations(actor)).values_list("depth", flat=True)
+    roots = Organization.objects.filter(pk__in=top_organizations(actor)).values_list("depth", flat=True)
     top = min(roots) if roots else 0
     # Two levels down (a bloc and its grassroots organizations) unless that is too long for a drop-down
     # (a province has ~1,500 grassroots organizations): then one level; the whole country (34 provinces with
@@ -51,7 +52,7 @@ def tree_children(actor, parent: Organization | None, *, on: dt.date | None = No
     scoped = organization_scope(actor)
     if on is None:
         if parent is None:
-            nodes = list(scoped.filter(pk__in=policy.root_organizations(actor)).order_by("path"))
+            nodes = list(scoped.filter(pk__in=top_organizations(actor)).order_by("path"))
         else:
             nodes = list(scoped.filter(parent=parent).order_by("name_norm", "id"))
         with_children = set(
@@ -62,7 +63,7 @@ def tree_children(actor, parent: Organization | None, *, on: dt.date | None = No
         return nodes
     links = OrganizationLink.objects.filter(valid_on(on))
     if parent is None:
-        ids = links.filter(organization_id__in=policy.root_organizations(actor)).values("organization_id")
+        ids = links.filter(organization_id__in=top_organizations(actor)).values("organization_id")
     else:
         ids = links.filter(parent=parent).values("organization_id")
     nodes = list(scoped.filter(pk__in=ids))
@@ -76,7 +77,7 @@ def tree_children(actor, parent: Organization | None, *, on: dt.date | None = No
 
 
 def organization_detail(actor, pk) -> Organization:
-    return policy.get_scoped_or_404(actor, policy.VIEW, Organization.objects.select_related("parent"), pk=pk)
+    return policies.get_scoped_or_404(actor, policies.VIEW, Organization.objects.select_related("parent"), pk=pk)
 
 
 def ancestors_visible(actor, org: Organization) -> list[Organization]:

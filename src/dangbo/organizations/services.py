@@ -7,10 +7,10 @@ import datetime as dt
 
 from django.db import transaction
 
-from dangbo.accounts import policy
 from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.formats import ngay
 from dangbo.core.text import clean_text, fold
@@ -18,6 +18,7 @@ from dangbo.core.text import clean_text, fold
 from .choices import ALLOWED_PARENTS, AuditEvents, OrgKind
 from .models import CommitteeSeat, Organization, OrganizationLink, Term
 from .paths import child_path
+from .policies import can_add_under
 
 ORG_FIELDS = (
     "name", "short_name", "code", "kind", "host_unit", "founding_decision_no", "founding_date",
@@ -62,7 +63,7 @@ def _validate_org(org: Organization, parent: Organization | None) -> None:
 
 @transaction.atomic
 def organization_create(*, actor, parent: Organization | None, data: dict) -> Organization:
-    if not policy.can_add_organization_under(actor, parent):
+    if not can_add_under(actor, parent):
         raise PermissionDenied("Bạn không có quyền thêm tổ chức tại đây.")
     org = Organization(parent=parent, **_normalized(data, ORG_FIELDS))
     org.name_norm = fold(org.name)
@@ -87,7 +88,7 @@ def organization_update(
     """Edit an organization's own data. Moving it under another parent is a restructuring, not an edit.
     ``expected_version``: the edit page's token (``ORG_VERSION``); a stale one is refused (``StaleEdit``)."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
-    if not policy.can(actor, policy.CHANGE, org):
+    if not policies.can(actor, policies.CHANGE, org):
         raise PermissionDenied("Bạn không có quyền sửa tổ chức này.")
     ORG_VERSION.check(org, expected_version)
     before = snapshot(org)
@@ -136,7 +137,7 @@ def term_create(
 ) -> Term:
     """Record a committee term (and the congress that opened it, if held). ``start_date`` is the term's first day
     (see ``Term``); two terms of an organization never start on the same day."""
-    if not policy.can(actor, policy.CHANGE, organization):
+    if not policies.can(actor, policies.CHANGE, organization):
         raise PermissionDenied("Bạn không có quyền sửa cấp ủy của tổ chức này.")
     name = clean_text(name)
     errors = {}
@@ -163,7 +164,7 @@ def term_create(
 @transaction.atomic
 def seat_create(*, actor, term: Term, member, position: str, start_date=None) -> CommitteeSeat:
     org = term.organization
-    if not policy.can(actor, policy.CHANGE, org):
+    if not policies.can(actor, policies.CHANGE, org):
         raise PermissionDenied("Bạn không có quyền sửa cấp ủy của tổ chức này.")
     if not member.org_path.startswith(org.path):
         raise ApplicationError(
@@ -183,7 +184,7 @@ def seat_create(*, actor, term: Term, member, position: str, start_date=None) ->
 @transaction.atomic
 def seat_end(*, actor, seat: CommitteeSeat, end_date) -> CommitteeSeat:
     org = seat.term.organization
-    if not policy.can(actor, policy.CHANGE, org):
+    if not policies.can(actor, policies.CHANGE, org):
         raise PermissionDenied("Bạn không có quyền sửa cấp ủy của tổ chức này.")
     before = snapshot(seat)
     if seat.start_date and end_date < seat.start_date:

@@ -4,8 +4,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
@@ -30,6 +30,7 @@ from .forms import (
 )
 from .models import CommitteeSeat, Organization
 from .paths import subtree_q
+from .policies import can_add_under
 
 
 @login_required
@@ -91,9 +92,9 @@ def detail(request, pk):
             "term": term,
             "seats": seats,
             "direct_members": direct_members,
-            "can_change": policy.can(user, policy.CHANGE, org),
-            "can_add_child": policy.can_add_organization_under(user, org) and not org.is_cell,
-            "can_add_member": org.is_cell and policy.can_add_member_to(user, org),
+            "can_change": policies.can(user, policies.CHANGE, org),
+            "can_add_child": can_add_under(user, org) and not org.is_cell,
+            "can_add_member": org.is_cell and policies.can(user, "place_members", org),
             "history": history_page(org),
             "terms": org.terms.all(),
         },
@@ -104,7 +105,7 @@ def detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def create(request, parent_pk):
     parent = selectors.organization_detail(request.user, parent_pk)
-    if not policy.can_add_organization_under(request.user, parent) or parent.is_cell:
+    if not can_add_under(request.user, parent) or parent.is_cell:
         raise Http404
     form = OrganizationForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +121,7 @@ def create(request, parent_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
-    org = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.select_related("parent"), pk=pk)
+    org = policies.get_scoped_or_404(request.user, policies.CHANGE, Organization.objects.select_related("parent"), pk=pk)
     form = OrganizationForm(request.POST or None, instance=org, initial={"version": services.ORG_VERSION.of(org)})
     if request.method == "POST" and form.is_valid():
         saved = run_service(form, lambda: services.organization_update(
@@ -136,7 +137,7 @@ def edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def committee(request, pk):
     """The committee (cấp ủy) page: add a term, add or end seats."""
-    org = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.all(), pk=pk)
+    org = policies.get_scoped_or_404(request.user, policies.CHANGE, Organization.objects.all(), pk=pk)
     term = org.terms.order_by("-start_date").first()
     members = member_scope(request.user).filter(subtree_q(org.path, "org_path")).order_by("name_sort", "id")
     term_form = TermForm(request.POST if request.POST.get("form") == "term" else None, prefix="term")
@@ -169,7 +170,7 @@ def committee(request, pk):
 @login_required
 @require_POST
 def seat_end(request, pk, seat_pk):
-    org = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.all(), pk=pk)
+    org = policies.get_scoped_or_404(request.user, policies.CHANGE, Organization.objects.all(), pk=pk)
     seat = CommitteeSeat.objects.filter(term__organization=org, pk=seat_pk).select_related("member").first()
     if seat is None:
         raise Http404
@@ -188,7 +189,7 @@ RESTRUCTURE_FORMS = ("chuyen", "doi_ten", "tach", "hop_nhat", "giai_the")
 
 def _parents_for(user, org):
     allowed = [k for k in ALLOWED_PARENTS.get(org.kind, ()) if k]
-    qs = selectors.organization_scope(user, policy.ADD).filter(kind__in=allowed, end_date__isnull=True)
+    qs = selectors.organization_scope(user, policies.ADD).filter(kind__in=allowed, end_date__isnull=True)
     return qs.exclude(subtree_q(org.path)).exclude(pk=org.parent_id).order_by("path")
 
 
@@ -196,7 +197,7 @@ def _parents_for(user, org):
 @require_http_methods(["GET", "POST"])
 def restructure_page(request, pk):
     """Move, rename, merge or dissolve one organization, each effective on a date by a decision."""
-    org = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.select_related("parent"), pk=pk)
+    org = policies.get_scoped_or_404(request.user, policies.CHANGE, Organization.objects.select_related("parent"), pk=pk)
     if org.end_date:
         raise Http404
     which = request.POST.get("form") if request.method == "POST" else None
@@ -210,7 +211,7 @@ def restructure_page(request, pk):
                           members=member_scope(request.user).filter(organization=org, status__in=ACTIVE_STATUSES)
                           .order_by("name_sort")),
         "hop_nhat": MergeForm(data if which == "hop_nhat" else None, prefix="hop_nhat",
-                              targets=selectors.organization_scope(request.user, policy.CHANGE).filter(pk__in=siblings)),
+                              targets=selectors.organization_scope(request.user, policies.CHANGE).filter(pk__in=siblings)),
         "giai_the": DissolveForm(data if which == "giai_the" else None, prefix="giai_the"),
     }  # fmt: skip
     if which in forms_ and forms_[which].is_valid():
@@ -237,8 +238,8 @@ def restructure_page(request, pk):
 @require_http_methods(["GET", "POST"])
 def handover_page(request, pk):
     """Hand over N organizations with their members to another committee by one decision."""
-    parent = policy.get_scoped_or_404(request.user, policy.CHANGE, Organization.objects.all(), pk=pk)
-    children = selectors.organization_scope(request.user, policy.CHANGE).filter(parent=parent, end_date__isnull=True)
+    parent = policies.get_scoped_or_404(request.user, policies.CHANGE, Organization.objects.all(), pk=pk)
+    children = selectors.organization_scope(request.user, policies.CHANGE).filter(parent=parent, end_date__isnull=True)
     children = children.order_by("name_norm")
     sample = children.first()
     parents = _parents_for(request.user, sample) if sample else Organization.objects.none()

@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from dangbo.accounts import policy
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.http import file_response
 from dangbo.members import asof
 from dangbo.organizations.models import Organization
+from dangbo.organizations.policies import top_organizations
 from dangbo.organizations.selectors import organizations_for_filter
 
 from . import documents, selectors
@@ -22,7 +22,7 @@ def _form(request, form_class=ReportForm, data=None, **initial):
     if data is None and "organization" in request.GET:
         data = request.GET
     accepted, offered = organizations_for_filter(request.user, selected=(data or {}).get("organization"))
-    roots = Organization.objects.filter(pk__in=policy.root_organizations(request.user))
+    roots = Organization.objects.filter(pk__in=top_organizations(request.user))
     top = min((r.depth for r in roots), default=0)
     initial = {"organization": roots.first().pk if roots else None, **initial}
     return form_class(data, accepted=accepted, offered=offered, top=top, initial=initial)

@@ -27,7 +27,6 @@ import re
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 
-from dangbo.accounts import policy
 from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
@@ -80,7 +79,7 @@ def document_scope(actor) -> QuerySet:
 
 def can_register(actor, organization) -> bool:
     """Whether the actor may enter documents in ``organization``'s register."""
-    return policy.can_steer(actor, policy.ADD, organization)
+    return policies.can(actor, "direct", organization)
 
 
 def can_edit(actor, document: Document) -> bool:
@@ -92,7 +91,7 @@ def can_edit(actor, document: Document) -> bool:
 def register_choices(actor) -> list[Organization]:
     """Active organizations whose register the actor may add to, in tree order (one query)."""
     orgs = Organization.objects.filter(end_date__isnull=True)
-    return list(policy.steering_organizations(actor, policy.ADD, orgs).select_related("parent").order_by("path"))
+    return list(policies.scope(actor, "direct", orgs).select_related("parent").order_by("path"))
 
 
 def search(qs: QuerySet, q: str | None) -> QuerySet:
@@ -110,7 +109,7 @@ def registers_without_term(actor, day: dt.date) -> tuple[int, list[Organization]
     """Active registers the actor may add to whose ``day`` belongs to no committee term — their own documents
     cannot be numbered (the register page names them and links to where terms are entered): (how many, the first
     few in tree order)."""
-    orgs = policy.steering_organizations(actor, policy.ADD, Organization.objects.filter(end_date__isnull=True))
+    orgs = policies.scope(actor, "direct", Organization.objects.filter(end_date__isnull=True))
     missing = organizations_without_term(orgs, day).order_by("path")
     return missing.count(), list(missing[:MAX_LISTED])
 

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
-from dangbo.accounts import policy
 from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
@@ -30,6 +29,7 @@ from dangbo.core.text import NOT_A_NUMBER, clean_text, parse_vn_number, read_num
 from dangbo.members.asof import path_periods
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
+from dangbo.organizations.policies import work_q
 
 from .choices import ContributionKind
 from .communes import CURRENT_FROM, era_on
@@ -54,8 +54,8 @@ def contribution_q(actor) -> Q | None:
     supporting organizations in it. ``Q()`` for everything, None for nothing."""
     if _is_root(actor):
         return Q()
-    parts = [q for q in (policy.steering_q(actor, policy.VIEW, "programme__organization"),
-                         policy.steering_q(actor, policy.VIEW, "supporter")) if q is not None]  # fmt: skip
+    parts = [q for q in (work_q(actor, "steer", "programme__organization"),
+                         work_q(actor, "steer", "supporter")) if q is not None]  # fmt: skip
     if any(q == Q() for q in parts):
         return Q()
     return reduce(or_, parts) if parts else None
@@ -71,19 +71,19 @@ def programme_scope(actor) -> QuerySet:
 def can_manage_programme(actor, programme: Programme) -> bool:
     """Staff (and grassroots secretaries) of the committee running the programme, or above: edit it, mark the
     communes' flags, record any supporter's contribution."""
-    return policy.can_steer(actor, policy.ADD, programme.organization)
+    return policies.can(actor, "direct", programme.organization)
 
 
 def supporter_choices(actor, programme: Programme) -> QuerySet:
     """Active organizations under the programme's committee for which the actor may record a contribution."""
     qs = Organization.objects.filter(subtree_q(programme.organization.path), end_date__isnull=True)
     if not can_manage_programme(actor, programme):
-        qs = policy.steering_organizations(actor, policy.CHANGE, qs)
+        qs = policies.scope(actor, "report", qs)
     return qs.select_related("parent").order_by("path")
 
 
 def can_record_for(actor, programme: Programme, supporter: Organization) -> bool:
-    return can_manage_programme(actor, programme) or policy.can_steer(actor, policy.CHANGE, supporter)
+    return can_manage_programme(actor, programme) or policies.can(actor, "report", supporter)
 
 
 # --- Programmes ---------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def programme_save(
     if programme is not None:
         programme = Programme.objects.select_for_update().select_related("organization").get(pk=programme.pk)
         organization = programme.organization
-    if not policy.can_steer(actor, policy.ADD, organization):
+    if not policies.can(actor, "direct", organization):
         raise PermissionDenied("Bạn không có quyền lập chương trình hỗ trợ cho tổ chức này.")
     if programme is not None:
         PROGRAMME_VERSION.check(programme, expected_version)

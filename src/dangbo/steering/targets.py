@@ -22,15 +22,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from dangbo.accounts import policy
 from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
 from dangbo.core.dates import add_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.formats import ngay, tien
 from dangbo.core.text import clean_text, parse_vn_number, read_number
 from dangbo.organizations.models import Term
+from dangbo.organizations.policies import STEER, work_scope
 
 from . import sources
 from .choices import Measure, TargetDirection, TargetStatus, Unit
@@ -118,7 +119,7 @@ def midterm_date(term: Term) -> dt.date:
 
 
 def _can_set(actor, term: Term) -> None:
-    if not policy.can_steer(actor, policy.ADD, term.organization):
+    if not policies.can(actor, "direct", term.organization):
         raise PermissionDenied("Bạn không có quyền đặt chỉ tiêu cho nhiệm kỳ này.")
 
 
@@ -421,10 +422,10 @@ def history(target: Target, on: dt.date) -> list[tuple[dt.date, Progress]]:
     return [(d, progress_of(target, d, computed_value(target, d))) for d in year_ends(target.term, on)]
 
 
-def target_scope(actor, action: str = policy.VIEW):
-    return policy.steering_scope(actor, action, Target.objects.select_related("term__organization"),
+def target_scope(actor, action: str = policies.VIEW):
+    return work_scope(actor, STEER[action], Target.objects.select_related("term__organization"),
                                  field="term__organization")  # fmt: skip
 
 
-def term_scope(actor, action: str = policy.VIEW):
-    return policy.steering_scope(actor, action, Term.objects.select_related("organization"), field="organization")
+def term_scope(actor, action: str = policies.VIEW):
+    return work_scope(actor, STEER[action], Term.objects.select_related("organization"), field="organization")

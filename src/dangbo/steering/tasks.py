@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from dangbo.accounts import policy
+from dangbo.accounts import access
 from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
@@ -31,6 +31,7 @@ from dangbo.core.uploads import check_upload
 from dangbo.members.asof import headcount, path_on
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization, OrganizationLink
+from dangbo.organizations.policies import work_q
 from dangbo.organizations.selectors import valid_on
 
 from .choices import AssigneeMode, ReportKind
@@ -97,22 +98,22 @@ def assignment_scope(actor, task: Task | None = None):
 
 def can_assign(actor, organization: Organization) -> bool:
     """A committee assigns tasks to the organizations under it; a cell has none under it."""
-    return organization.kind not in CELL_KINDS and policy.can_steer(actor, policy.ADD, organization)
+    return organization.kind not in CELL_KINDS and policies.can(actor, "direct", organization)
 
 
 def directing_organizations(actor):
     """Active committees for which the actor may assign tasks."""
     qs = Organization.objects.filter(end_date__isnull=True).exclude(kind__in=CELL_KINDS)
-    return policy.steering_organizations(actor, policy.ADD, qs)
+    return policies.scope(actor, "direct", qs)
 
 
 def from_above(actor):
     """Assignments of the actor's organizations on tasks held by a committee outside the actor's scope (the
     tasks their superiors gave them). Empty for a superuser, who holds everything."""
-    mine = policy.steering_q(actor, policy.VIEW, "organization")
+    mine = work_q(actor, "steer", "organization")
     if mine is None or mine == Q():
         return Assignment.objects.none()
-    return Assignment.objects.filter(mine).exclude(policy.steering_q(actor, policy.VIEW, "task__organization"))
+    return Assignment.objects.filter(mine).exclude(work_q(actor, "steer", "task__organization"))
 
 
 def accepting_reports(task: Task, on: dt.date | None = None) -> bool:
@@ -124,7 +125,7 @@ def closed_message(task: Task) -> str:
 
 
 def can_report(actor, assignment: Assignment) -> bool:
-    return policy.can_steer(actor, policy.CHANGE, assignment.organization)
+    return policies.can(actor, "report", assignment.organization)
 
 
 @dataclass
@@ -432,9 +433,9 @@ def task_alerts(actor, on: dt.date) -> list:
     committee that assigned the task (its staff) when organizations are late."""
     from dangbo.members.selectors_history import Alert
 
-    grants = policy.grants(actor)
-    own = [g.org_id for g in grants if policy.CHANGE in policy.RULES[g.role]["steering"]]
-    held = [g.org_id for g in grants if policy.ADD in policy.RULES[g.role]["steering"]]
+    grants = access.grants(actor)
+    own = [g.org_id for g in grants if policies.CHANGE in access.RULES[g.role]["steering"]]
+    held = [g.org_id for g in grants if policies.ADD in access.RULES[g.role]["steering"]]
     if not own and not held:
         return []
     soon = on + dt.timedelta(days=settings.DANGBO_TASK_REMINDER_DAYS)

@@ -10,13 +10,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.forms import run_service
 from dangbo.core.http import int_param
 from dangbo.core.uploads import download
 from dangbo.organizations.models import Organization
+from dangbo.organizations.policies import work_q
 
 from . import documents
 from .choices import Direction
@@ -61,7 +62,7 @@ def document_list(request):
     registers = Organization.objects.filter(pk__in=scoped.order_by().values("register_id")).select_related(
         "parent"
     )
-    can_add = policy.steering_q(request.user, policy.ADD) is not None
+    can_add = work_q(request.user, "direct") is not None
     # Registers whose own documents cannot be numbered today: no committee term recorded (HD 36 numbers per term).
     without_term = documents.registers_without_term(request.user, today()) if can_add else (0, [])
     return render(request, "steering/document_list.html", {
@@ -128,10 +129,10 @@ def _visible_tasks(actor, doc):
 @login_required
 def document_detail(request, document_pk):
     doc = _document(request, document_pk)
-    can_assign = policy.can_steer(request.user, policy.ADD, doc.register)
+    can_assign = policies.can(request.user, "direct", doc.register)
     return render(request, "steering/document_detail.html", {
         "d": doc, "tasks": _visible_tasks(request.user, doc), "can_edit": documents.can_edit(request.user, doc),
-        "can_assign": can_assign, "history": history_page(doc) if policy.can_steer(request.user, policy.VIEW, doc.register) else [],
+        "can_assign": can_assign, "history": history_page(doc) if policies.can(request.user, "steer", doc.register) else [],
     })  # fmt: skip
 
 

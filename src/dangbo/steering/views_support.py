@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from dangbo.accounts import policy
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.formats import tien
 from dangbo.core.forms import post_action, run_service
@@ -37,7 +37,7 @@ def _programme(request, pk):
 def programme_list(request):
     programmes = support.programme_scope(request.user).select_related("organization__parent")
     rows = support.programme_rows(request.user, programmes.order_by("-start_date", "-id")[:300])
-    can_add = policy.steering_organizations(request.user, policy.ADD,
+    can_add = policies.scope(request.user, "direct",
                                              Organization.objects.filter(end_date__isnull=True)).exists()  # fmt: skip
     return render(
         request, "steering/programme_list.html", {"rows": rows, "can_add": can_add, "today": today()}
@@ -47,7 +47,7 @@ def programme_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_create(request):
-    orgs = policy.steering_organizations(request.user, policy.ADD, Organization.objects.filter(end_date__isnull=True))
+    orgs = policies.scope(request.user, "direct", Organization.objects.filter(end_date__isnull=True))
     orgs = orgs.select_related("parent").order_by("path")
     if not orgs.exists():
         raise Http404
@@ -123,7 +123,7 @@ def programme_detail(request, programme_pk):
     ]
     return render(request, "steering/programme_detail.html", {
         "p": p, "t": t, "period": period, "start": start, "end": end, "presets": presets,
-        "recent": recent, "manage": manage, "full_view": policy.can_steer(request.user, policy.VIEW, p.organization),
+        "recent": recent, "manage": manage, "full_view": policies.can(request.user, "steer", p.organization),
         "can_record": support.supporter_choices(request.user, p).exists(), "home_province": communes.home_province(),
     })  # fmt: skip
 

@@ -12,8 +12,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.forms import run_service
 
@@ -28,7 +28,7 @@ STATUS_CLASS = {
 }  # fmt: skip
 
 
-def _term(request, term_pk, action=policy.VIEW):
+def _term(request, term_pk, action=policies.VIEW):
     term = targets.term_scope(request.user, action).filter(pk=term_pk).first()
     if term is None:
         raise Http404
@@ -65,7 +65,7 @@ def term_targets(request, term_pk):
         row.badge = STATUS_CLASS.get(row.progress.status, "")
     return render(request, "steering/term_targets.html", {
         "term": term, "view": view, "on": on, "date_form": date_form, "reviews": targets.review_dates(term),
-        "can_add": policy.can_steer(request.user, policy.ADD, term.organization),
+        "can_add": policies.can(request.user, "direct", term.organization),
     })  # fmt: skip
 
 
@@ -73,7 +73,7 @@ def term_targets(request, term_pk):
 @require_http_methods(["GET", "POST"])
 def target_create(request, term_pk):
     term = _term(request, term_pk)
-    if not policy.can_steer(request.user, policy.ADD, term.organization):
+    if not policies.can(request.user, "direct", term.organization):
         raise Http404
     next_number = (term.targets.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     form = TargetForm(request.POST or None, initial={"number": next_number})
@@ -95,7 +95,7 @@ def target_create(request, term_pk):
 @require_http_methods(["GET", "POST"])
 def target_edit(request, target_pk):
     target = targets.target_scope(request.user).filter(pk=target_pk).first()
-    if target is None or not policy.can_steer(request.user, policy.ADD, target.term.organization):
+    if target is None or not policies.can(request.user, "direct", target.term.organization):
         raise Http404
     term = target.term
     form = TargetForm(request.POST or None, instance=target, initial={"version": targets.TARGET_VERSION.of(target)})
@@ -117,7 +117,7 @@ def target_detail(request, target_pk):
     if target is None:
         raise Http404
     term = target.term
-    can_enter = not target.source and policy.can_steer(request.user, policy.ADD, term.organization)
+    can_enter = not target.source and policies.can(request.user, "direct", term.organization)
     if request.method == "POST" and not can_enter:
         raise Http404
     form = TargetValueForm(request.POST or None) if can_enter else None
@@ -140,5 +140,5 @@ def target_detail(request, target_pk):
         "target": target, "term": term, "on": on, "date_form": date_form, "current": current,
         "badge": STATUS_CLASS.get(current.status, ""), "source": source, "timeline": timeline, "values": values,
         "form": form, "history": history_page(target), "midterm": targets.midterm_date(term),
-        "end": targets.term_end(term), "can_edit": policy.can_steer(request.user, policy.ADD, term.organization),
+        "end": targets.term_end(term), "can_edit": policies.can(request.user, "direct", term.organization),
     })  # fmt: skip

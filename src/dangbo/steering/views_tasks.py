@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangbo.accounts import policy
 from dangbo.audit.selectors import history_page
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.formats import ngay
 from dangbo.core.forms import post_action, run_service
@@ -17,6 +17,7 @@ from dangbo.core.http import file_response, int_param
 from dangbo.core.uploads import download
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
+from dangbo.organizations.policies import top_organizations, work_q
 
 from . import tasks as svc
 from .forms_tasks import CloseForm, ReportForm, TaskEditForm, TaskForm
@@ -51,7 +52,7 @@ def task_list(request):
     user = request.user
     year = int_param(request.GET.get("nam"))
     year = year if year and 1945 <= year <= 2100 else None
-    held_q = policy.steering_q(user, policy.VIEW, "organization")
+    held_q = work_q(user, "steer", "organization")
     held = svc.task_scope(user).none() if held_q is None else svc.task_scope(user).filter(held_q)
     if year:
         held = held.filter(assigned_date__year=year)
@@ -85,7 +86,7 @@ def task_create(request):
     chosen = orgs.filter(pk=picked).first() if picked else None
     if chosen is None and request.method == "GET":  # suggest: the document's register, else the actor's top
         chosen = orgs.filter(pk=document.register_id).first() if document else None
-        chosen = chosen or orgs.filter(pk__in=policy.root_organizations(user)).first() or orgs.first()
+        chosen = chosen or orgs.filter(pk__in=top_organizations(user)).first() or orgs.first()
     on = today()
     children = svc.children_on(chosen, on) if chosen else []
     subcommittees = Organization.objects.filter(pk__in=[c.pk for c in children]).exclude(kind__in=CELL_KINDS).order_by("name_norm")
@@ -118,7 +119,7 @@ def task_detail(request, task_pk):
     on = today()
     assignments = svc.assignment_scope(request.user, t).select_related("organization", "reported_by").order_by(
         "organization__name_norm", "id")  # fmt: skip
-    is_holder = policy.can_steer(request.user, policy.VIEW, t.organization)
+    is_holder = policies.can(request.user, "steer", t.organization)
     s = svc.summary(t, on=on, assignments=None if is_holder else assignments)
     rows = [(a, *svc.state_of(a, t, on)) for a in assignments]
     show = request.GET.get("xem")

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from dangbo.accounts import policy
+from dangbo.core import policies
 from dangbo.members.selectors_history import alerts
 from dangbo.organizations.choices import GRASSROOTS_KINDS
 from dangbo.organizations.selectors import organization_scope, tree_children
@@ -23,7 +23,7 @@ def home(request):
             "official": sum(r.official_count for r in roots),
             "probationary": sum(r.probationary_count for r in roots),
             "roles": user.roles.select_related("organization"),
-            "own_member": user.member if user.member_id and policy.can(user, policy.VIEW, user.member) else None,
+            "own_member": user.member if user.member_id and policies.can(user, policies.VIEW, user.member) else None,
             "alerts": alerts(user),
         },
     )
