@@ -96,7 +96,7 @@ def pytest_runtest_teardown(item, nextitem):
     """After a transactional test (its fixtures torn down: Django has emptied every table), write the migrations'
     reference rows again — the tests that run next in this process, in any order (pytest-xdist), expect them."""
     result = yield
-    if _transactional(item):
+    if _transactional(item) and nextitem is not None:  # (after the last test the test database is gone)
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
