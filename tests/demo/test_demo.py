@@ -7,6 +7,7 @@ date arithmetic: the first of a month, 1 January, the first day of Tết (a holi
 import datetime as dt
 import random
 from collections import defaultdict
+from io import BytesIO
 
 import pytest
 from django.db import transaction
@@ -578,6 +579,13 @@ def test_2013_evaluation_of_the_bloc_and_quotas_kept(data, client):
     assert len(by_org["rows"]) == 59 and all(r.own_level and r.rated for r in by_org["rows"])
     in_bloc = Rating.objects.filter(campaign__year=2013, member__isnull=False, org_path__startswith=bloc.authority.path)
     assert by_org["total"].rated + by_org["total"].not_rated == in_bloc.count() > 5000
+    # The bloc's decision recognizes its 59 organizations' levels (not "0 đồng chí": it rated no member itself).
+    import docx
+
+    word = docx.Document(BytesIO(client.get(reverse("evaluation:decision_docx", args=[bloc.pk])).content))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "xếp loại chất lượng tổ chức đảng năm 2013" in text and "đồng chí" not in text
+    assert sum(int(line.split(": ")[1].split()[0]) for line in text.splitlines() if line.startswith("- ")) == 59
 
 
 def test_open_evaluation_has_work_for_the_cell_secretary(data, client):

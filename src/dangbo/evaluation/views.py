@@ -208,13 +208,16 @@ def results_xlsx(request, pk):
 
 @login_required
 def decision_docx(request, pk):
-    """The decision (quyết định công nhận) of the members' levels as Word; a draft before the decision. The
-    committee's document: those who may decide."""
+    """The decision (quyết định công nhận) of the levels as Word; a draft before the decision. The committee's
+    document: those who may decide. A campaign that rates members decides the members' levels; one that rates only
+    organizations (an upper committee rating its grassroots organizations) decides theirs."""
     from .documents import decision_docx as build
 
     c = _campaign(request, pk, DECIDE)
-    ratings = [r for r in selectors.ratings_of(request.user, c) if r.member_id]
-    content = build(c, ratings, selectors.tally(c, decided=c.locked))
+    ratings = list(selectors.ratings_of(request.user, c))
+    members = any(r.member_id for r in ratings) or not ratings
+    ratings = [r for r in ratings if bool(r.member_id) == members]
+    content = build(c, ratings, selectors.tally(c, decided=c.locked, members=members), members=members)
     return file_response(content, f"quyet-dinh-xep-loai-{c.year}-{c.authority.code or c.authority.pk}.docx")
 
 
