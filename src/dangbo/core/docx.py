@@ -87,7 +87,7 @@ JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 # centred in their column, so the gap between them is (16.5 − 7.28 − 8.77) / 2 ≈ 0.2 cm whatever the split;
 # a longer issuing body wraps (or takes a "\n" in its value, which docxtpl turns into a line break).
 TEXT_WIDTH = Cm(16.5)
-HEADER_WIDTHS = (Cm(9.0), Cm(7.5))
+HEADER_WIDTHS = (Cm(7.5), Cm(9.0))  # the right column holds "ĐẢNG CỘNG SẢN VIỆT NAM" (15pt bold) on one line
 # Indents of the title "ĐẢNG CỘNG SẢN VIỆT NAM" so that the rule under it is as long as the title.
 TITLE_RULE_INDENT = Cm(0.05)
 # Body paragraphs: justified, first line indented, 6pt after, line spacing 1.15.
