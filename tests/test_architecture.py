@@ -33,8 +33,6 @@ PENDING_ROOMS: set[str] = {
     "audit/concurrency.py",
     "evaluation/evidence.py",
     "accounts/access.py",
-    "meetings/minutes_build.py",
-    "meetings/minutes_docx.py",
     "meetings/quality.py",
     "meetings/roll.py",
     "members/admission.py",

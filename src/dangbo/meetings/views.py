@@ -212,7 +212,7 @@ def cancel(request, pk):
 def minutes_docx(request, pk):
     """The minutes as a Word document — never of an impossible record: its problems are shown instead."""
     m = _meeting(request, pk)
-    from .minutes_build import minutes_for
+    from .documents import minutes_for
 
     problems = services.printable_problems(m)
     if problems:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from dangbo.core.docx import render_docx
 from dangbo.core.formats import ngay, ngay_van_ban, phantram, so
 from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
-from dangbo.meetings.minutes_build import _names_on
+from dangbo.meetings.documents import names_on
 from dangbo.members.letters_build import _place
 from dangbo.organizations.choices import CELL_KINDS, OrgKind
 from dangbo.organizations.models import Organization
@@ -261,7 +261,7 @@ def review_context(organization: Organization, period: Period, sections: dict[st
                    day: dt.date) -> dict:  # fmt: skip
     """Everything the template prints, as plain values. The names are those of the period's last day (a report of
     a past period keeps the names of its time); ``day`` is the date of the report."""
-    name, superior = _names_on(organization, period.end)
+    name, superior = names_on(organization, period.end)
     named = copy.copy(organization)
     named.name = name
     code, issuer = suggested_issuer(named)
@@ -301,7 +301,7 @@ def review_filename(organization: Organization, period: Period) -> str:
 
 def statistics_xlsx(organization: Organization, on: dt.date, rows: list[dict], total: int) -> bytes:
     """The statistics form of a subtree on a date in the print style (``core.xlsx``)."""
-    name, superior = _names_on(organization, on)
+    name, superior = names_on(organization, on)
     named = copy.copy(organization)
     named.name = name
     table = Table(

@@ -5,7 +5,7 @@
 bien_ban_sinh_hoat.docx: Biên bản sinh hoạt chi bộ, in the party document format (Hướng dẫn 36-HD/VPTW, 2018):
 A4, margins 20/20/30/15 mm (top/bottom/left/right), Times New Roman 14pt. It holds docxtpl tags
 (``{{ kind_title }}``, ``{%p for line in resolution %}``, ``{%tr for t in tasks %}`` …); the variables are the
-keys of ``dangbo.meetings.minutes_docx.minutes_context``. Users may edit the file in Word as long as each tag
+keys of ``dangbo.meetings.documents.minutes_context``. Users may edit the file in Word as long as each tag
 stays in one piece of formatting (retype a tag rather than formatting part of it).
 
 The page setup, the party header and the other building blocks are shared with the other templates
@@ -87,7 +87,7 @@ def build_bien_ban_sinh_hoat(path: Path) -> None:
     """Biên bản sinh hoạt chi bộ."""
     doc = new_document(
         title="Biên bản sinh hoạt chi bộ",
-        subject="Mẫu docxtpl: các biến xem dangbo.meetings.minutes_docx.minutes_context",
+        subject="Mẫu docxtpl: các biến xem dangbo.meetings.documents.minutes_context",
     )
     party_header(doc, number="optional")
 

@@ -14,7 +14,7 @@ from docx.enum.text import WD_TAB_LEADER
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from dangbo.meetings.minutes_docx import Minutes, clock, duration, minutes_docx, paragraphs
+from dangbo.meetings.documents import Minutes, clock, duration, minutes_docx, paragraphs
 from tests.members.test_letters import text_of
 
 FULL = Minutes(

@@ -1,11 +1,13 @@
-"""Biên bản sinh hoạt chi bộ: the minutes of a cell meeting, a Word document rendered from a docxtpl template.
+"""The documents of the meetings app. Biên bản sinh hoạt chi bộ: the minutes of a cell meeting, a Word document rendered
+from a docxtpl template.
 
 The template (``docx_templates/bien_ban_sinh_hoat.docx``) is built by ``docx_templates/build_templates.py``,
 rendered by ``dangbo.core.docx.render_docx`` (like the transfer letter, ``dangbo.members.letters``), and follows
 the party document format (Hướng dẫn 36-HD/VPTW, 2018). Users may open it in Word and adapt it; the variables
 it may use are the keys of :func:`minutes_context`.
 
-This module is pure: it knows nothing of the database. The caller maps a meeting to a :class:`Minutes`.
+The rendering (``minutes_context``, ``minutes_docx``) is pure: it knows nothing of the database; ``minutes_for``
+(at the end) maps a meeting of the database to a :class:`Minutes`.
 """
 
 from __future__ import annotations
@@ -15,8 +17,16 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from dangbo.core.docx import render_docx
 from dangbo.core.formats import ngay, ngay_van_ban, tien
+from dangbo.members.letters_build import _place
+from dangbo.organizations.models import Organization, OrganizationLink
+from dangbo.organizations.selectors import valid_on
+
+from .choices import MeetingKind, Presence
+from .roll import ATTACHED, AWAY, EXEMPTED, roll
 
 TEMPLATE = "bien_ban_sinh_hoat.docx"
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -206,3 +216,51 @@ def minutes_context(m: Minutes) -> dict[str, object]:
 def minutes_docx(m: Minutes) -> bytes:
     """The minutes as the bytes of a .docx file."""
     return render_docx(__package__, TEMPLATE, minutes_context(m))
+
+
+# --- From the database ----------------------------------------------------------------------------------------
+
+
+def names_on(org: Organization, day) -> tuple[str, str]:
+    """(the organization's name, its superior's name) as they were on ``day`` (``OrganizationLink``): the minutes
+    of a past meeting keep the names of its time after a renaming or a move. Today's names if no link covers it."""
+    link = OrganizationLink.objects.filter(valid_on(day), organization=org).first()
+    name = (link.name if link else "") or org.name
+    parent_id = link.parent_id if link else org.parent_id
+    if parent_id is None:
+        return name, ""
+    names = OrganizationLink.objects.filter(valid_on(day), organization_id=parent_id).values_list("name", flat=True)
+    superior = names.first() or Organization.objects.filter(pk=parent_id).values_list("name", flat=True).first()
+    return name, superior or ""
+
+
+def minutes_for(m) -> bytes:
+    org = m.organization
+    day = timezone.localtime(m.planned_at).date()
+    entries = roll(org, day)
+    name, superior = names_on(org, day)
+    rows = list(m.attendance.select_related("member").order_by("member__name_sort"))
+    if m.kind == MeetingKind.REGULAR:
+        title = f"Sinh hoạt chi bộ thường kỳ tháng {m.month:%m/%Y}"
+    else:
+        title = m.get_kind_display() + (f": {m.topic}" if m.topic else "")
+    local = timezone.localtime
+    return minutes_docx(Minutes(
+        # HD 36: the superior organization, then the issuing body — for minutes, the cell itself.
+        superior_body=superior.upper(), issuing_body=name.upper(),
+        place=_place(org), date=day, kind_title=title,
+        started_at=local(m.started_at).replace(tzinfo=None) if m.started_at else None,
+        ended_at=local(m.ended_at).replace(tzinfo=None) if m.ended_at else None,
+        location=m.place, chair=str(m.chair or ""), secretary=str(m.minutes_secretary or ""),
+        total_members=sum(e.category != ATTACHED for e in entries),
+        expected=m.base_count if rows else None, present=m.present_count if rows else None,
+        late=sum(a.presence == Presence.LATE for a in rows),
+        excused=tuple((a.member.full_name, a.reason) for a in rows if a.presence == Presence.EXCUSED),
+        unexcused=tuple(a.member.full_name for a in rows if a.presence == Presence.UNEXCUSED),
+        exempted=sum(e.category == EXEMPTED for e in entries), away=sum(e.category == AWAY for e in entries),
+        attached=sum(e.category == ATTACHED for e in entries), dues_collected=m.dues_collected,
+        dues_amount=m.dues_amount, last_month_results=m.last_month_results, news_guidance=m.news_guidance,
+        study_follow=m.study_follow, opinions=m.opinions,
+        tasks=tuple((t.content, t.member.full_name if t.member else "", t.due_date) for t in m.tasks.select_related("member")),
+        resolution=m.resolution, votes_for=m.votes_for, votes_against=m.votes_against, votes_abstain=m.votes_abstain,
+    ))  # fmt: skip
