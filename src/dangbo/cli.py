@@ -152,6 +152,11 @@ def serve(argv: list[str]) -> None:
     worker = WorkerProcess()
     if not args.no_worker:
         worker.start()
+    # The database connection this process opened (migrate, the demo accounts) must not pass to gunicorn's
+    # workers: they are forks, and two workers reading one PostgreSQL socket get each other's rows.
+    from django.db import connections
+
+    connections.close_all()
     try:
         Server().run()
     finally:

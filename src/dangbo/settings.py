@@ -7,6 +7,7 @@ Configuration comes from environment variables (documented in README.md, "Cấu 
 * ``DATABASE_URL`` — ``postgres://user@host:5432/name`` switches to PostgreSQL; unset means SQLite.
 * ``DANGBO_SECRET_KEY``, ``DANGBO_DEBUG``, ``DANGBO_ALLOWED_HOSTS`` (comma separated).
 * ``DANGBO_TASKS_BACKEND`` — where background jobs wait: "database" (default) or a Redis URL (see "Background jobs").
+* ``DANGBO_REDIS_URL`` — cache and sessions in Redis, shared by several app servers (unset: in the database).
 * Deployment: ``DANGBO_HTTPS``, ``DANGBO_HSTS_SECONDS``, ``DANGBO_TRUSTED_PROXIES``, ``DANGBO_CLIENT_IP_HEADER``,
   ``DANGBO_CSRF_TRUSTED_ORIGINS``, ``DANGBO_LOG_FORMAT``, ``DANGBO_LOG_LEVEL`` (see the section "Deployment" below).
 """
@@ -168,6 +169,31 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "dangbo.core.clientip.client_ip"
+# Failures are rows of the database (AccessAttempt), which every app server shares: the lock holds whichever
+# server a login is tried on. Named here so that it stays so (axes' cache handler would count per cache).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
+# Cache and sessions, shared by every app server (README "Triển khai"). DANGBO_REDIS_URL set ("redis://host:6379/1"):
+# the cache is Redis and sessions are read from it and written through to the database (cached_db: a restart of
+# Redis logs nobody out). Unset: both in the database (a table created by migrate), so several app servers on one
+# database share them with nothing more to run. Never the per-process memory cache: each gunicorn worker would
+# see its own.
+REDIS_URL = os.environ.get("DANGBO_REDIS_URL", "").strip()
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"DANGBO_REDIS_URL={REDIS_URL!r}: dùng địa chỉ Redis dạng 'redis://máy:6379/1'.")
+    import importlib.util
+
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured("DANGBO_REDIS_URL: cài thêm gói bằng `pip install 'dangbo[redis]'`.")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                    "KEY_PREFIX": "dangbo"}
+    }  # fmt: skip
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dangbo_cache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:home"

@@ -14,28 +14,20 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 import stat
 import subprocess
 import sys
 import tarfile
 import textwrap
-import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import dj_database_url
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
 from dangbo.core import backup, clientip, health
 from dangbo.core.logging import RedactPersonalData, StructuredFormatter
-
-REPO = Path(__file__).resolve().parents[2]
-PG_URL = os.environ.get("DATABASE_URL", "")
-ON_POSTGRES = PG_URL.startswith(("postgres://", "postgresql://"))
+from tests.sites import ON_POSTGRES, PG_URL, REPO, Site, _admin, _url_of, _wait_for  # noqa: F401 (tests/jobs)
 
 WRITER = textwrap.dedent(
     """
@@ -77,67 +69,6 @@ WRITER = textwrap.dedent(
         progress.with_suffix(".tmp").replace(progress)
     """
 )
-
-
-class Site:
-    """One installation: a data directory and, on PostgreSQL, a database of its own."""
-
-    def __init__(self, root: Path, name: str):
-        self.data_dir = root / name
-        self.db_name = f"dangbo_ops_{name}_{uuid.uuid4().hex[:8]}"
-        self.env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        self.env["DANGBO_DATA_DIR"] = str(self.data_dir)
-        if ON_POSTGRES:
-            self.env["DATABASE_URL"] = _url_of(self.db_name)
-            _admin(f'CREATE DATABASE "{self.db_name}"')
-
-    def dangbo(self, *args, check=True) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, "-m", "dangbo.cli", *args], env=self.env, cwd=REPO,
-                              capture_output=True, text=True, timeout=300)  # fmt: skip
-        if check and done.returncode != 0:
-            raise AssertionError(f"dangbo {' '.join(args)} → {done.returncode}\n{done.stdout}\n{done.stderr}")
-        return done
-
-    def connect(self):
-        if ON_POSTGRES:
-            import psycopg
-
-            db = dj_database_url.parse(_url_of(self.db_name))
-            return psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
-                                   host=db["HOST"], port=db["PORT"] or None, autocommit=True)  # fmt: skip
-        return sqlite3.connect(self.data_dir / "dangbo.sqlite3")
-
-    def state(self) -> dict:
-        db = self.connect()
-        try:
-            return backup.database_state(db.cursor(), "postgresql" if ON_POSTGRES else "sqlite")
-        finally:
-            db.close()
-
-    def drop(self):
-        if ON_POSTGRES:
-            _admin(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
-
-
-def _url_of(name: str) -> str:
-    return urlsplit(PG_URL)._replace(path=f"/{name}").geturl()
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    db = dj_database_url.parse(_url_of("postgres"))
-    with psycopg.connect(dbname="postgres", user=db["USER"], password=db["PASSWORD"] or None, host=db["HOST"],
-                         port=db["PORT"] or None, autocommit=True) as conn:  # fmt: skip
-        conn.execute(sql)
-
-
-def _wait_for(condition, seconds=120):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.05)
 
 
 def _written(progress: Path) -> int:
