@@ -25,7 +25,7 @@ from http.cookies import SimpleCookie
 
 import pytest
 
-from tests.sites import ON_POSTGRES, PG_URL, REPO, Site
+from tests.sites import ON_POSTGRES, PG_URL, REPO, Site, _url_of
 
 SERVER_PG = PG_URL if ON_POSTGRES else os.environ.get("DANGBO_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("DANGBO_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")  # a database number of its own
@@ -56,7 +56,7 @@ def _postgres_reachable() -> bool:
     import psycopg
 
     try:
-        psycopg.connect(SERVER_PG, connect_timeout=2).close()
+        psycopg.connect(_url_of("postgres", SERVER_PG), connect_timeout=2).close()
     except Exception:  # noqa: BLE001 — any failure means: no server to run against
         return False
     return True
@@ -143,7 +143,7 @@ def _stop(process: subprocess.Popen) -> None:
 @pytest.fixture(scope="module", params=["redis", "database"])
 def servers(request, tmp_path_factory):
     if not _postgres_reachable():
-        pytest.skip(f"cần PostgreSQL ({SERVER_PG.split('@')[-1]}) để chạy hai máy chủ ứng dụng trên một CSDL")
+        pytest.skip(f"cần PostgreSQL ({SERVER_PG.split('@')[-1].rsplit('/', 1)[0]}) để chạy hai máy chủ ứng dụng trên một CSDL")
     if request.param == "redis" and not _redis_reachable():
         pytest.skip(f"cần Redis ({REDIS_URL}) cho biến thể bộ nhớ đệm và phiên trong Redis")
     root = tmp_path_factory.mktemp(f"scale-{request.param}")
@@ -240,3 +240,10 @@ def test_documents_issued_at_once_through_both_servers_get_consecutive_numbers(s
     finally:
         db.close()
     assert [r[0] for r in rows] == list(range(1, 17))
+
+
+def test_a_redis_address_that_is_not_one_is_refused_at_start(tmp_path):
+    env = {**os.environ, "DANGBO_DATA_DIR": str(tmp_path), "DANGBO_REDIS_URL": "127.0.0.1:6379"}
+    done = subprocess.run([sys.executable, "-m", "dangbo.cli", "check"], env=env, cwd=REPO, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode != 0 and "DANGBO_REDIS_URL='127.0.0.1:6379'" in done.stderr
