@@ -188,7 +188,7 @@ if REDIS_URL:
         raise ImproperlyConfigured("DANGBO_REDIS_URL: cài thêm gói bằng `pip install 'dangbo[redis]'`.")
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                    "KEY_PREFIX": "dangbo"}
+                    "KEY_PREFIX": "dangbo", "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3}}
     }  # fmt: skip
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:

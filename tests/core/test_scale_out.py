@@ -190,6 +190,8 @@ def test_logged_in_through_one_server_continues_through_the_other(servers):
     assert status == 200 and "Nguyễn Quản Trị" in page
     status, headers, _ = Browser().request(two, "GET", "/chi-dao/van-ban/")  # no session: the login page
     assert status == 302 and "/tai-khoan/dang-nhap/" in headers["Location"]
+    status, _, body = browser.request(two, "GET", "/suc-khoe/")
+    assert status == 200 and json.loads(body).get("cache") == ("ok" if servers["kind"] == "redis" else None)
     if servers["kind"] == "redis":
         import redis
 
@@ -247,3 +249,17 @@ def test_a_redis_address_that_is_not_one_is_refused_at_start(tmp_path):
     done = subprocess.run([sys.executable, "-m", "dangbo.cli", "check"], env=env, cwd=REPO, capture_output=True,
                           text=True, timeout=120)  # fmt: skip
     assert done.returncode != 0 and "DANGBO_REDIS_URL='127.0.0.1:6379'" in done.stderr
+
+
+def test_health_answers_503_when_the_configured_redis_does_not(client, db, settings):
+    from django.core.cache import caches
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": settings.REDIS_URL, "OPTIONS": {"socket_connect_timeout": 1}}}  # fmt: skip
+    try:
+        response = client.get("/suc-khoe/")
+    finally:
+        caches["default"].close()
+    assert response.status_code == 503
+    assert response.json()["cache"] == "error" and response.json()["status"] == "error"

@@ -7,6 +7,9 @@ HTTP 200 when the database answers and every migration the program knows is appl
 balancer or monitor takes the server out of rotation). The migration plan is computed once per process after it
 first comes out complete: migrations are not un-applied under a running server.
 
+With ``DANGBO_REDIS_URL`` set, ``cache`` tells whether Redis answers: sessions are read through it, so without it
+no page can be served ("error" and 503). Without Redis there is no ``cache`` field (the cache is the database).
+
 ``job_queue`` is "ok" while at least one worker process (``dangbo worker``, or the one ``dangbo serve`` starts) has
 written its heartbeat recently, "no_worker" when none has — queued jobs then wait; a monitor should alert on it —
 and "unknown" when the database cannot be asked. ``job_workers`` is how many workers are alive and
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
@@ -52,6 +57,14 @@ def migrations_applied() -> bool:
     return _migrations_done
 
 
+def cache_reachable() -> bool:
+    try:
+        cache.get("dangbo-health")
+    except Exception:  # noqa: BLE001 — whatever the Redis client raises (refused, timed out, authentication)
+        return False
+    return True
+
+
 def status() -> dict:
     database = database_reachable()
     try:
@@ -60,6 +73,10 @@ def status() -> dict:
         database, migrations = False, "unknown"
     healthy = database and migrations == "ok"
     report = {"status": "ok" if healthy else "error", "database": "ok" if database else "error", "migrations": migrations}
+    if settings.REDIS_URL:
+        reachable = cache_reachable()
+        healthy = healthy and reachable
+        report.update(status="ok" if healthy else "error", cache="ok" if reachable else "error")
     for fields in HEALTH_REPORTS:  # what the apps add (the job queue: dangbo.jobs)
         report.update(fields(healthy))
     report["version"] = program_version()
