@@ -28,6 +28,8 @@ BUDGETS: dict[str, int] = {
     "organizations:tree": 6,
     "members:list": 12,
     "members:create": 8,
+    "members:import": 8,
+    "members:import_template": 5,
     "members:transfers": 6,
     "members:candidates": 6,
     "members:candidate_create": 8,

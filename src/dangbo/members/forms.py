@@ -102,3 +102,22 @@ def sole_choice(queryset) -> int | None:
     """The id of the only row of ``queryset`` (a cell secretary has one cell: nothing to choose), else None."""
     ids = list(queryset.values_list("pk", flat=True)[:2])
     return ids[0] if len(ids) == 1 else None
+
+
+class ImportForm(VNFormMixin, forms.Form):
+    """The member import page: the file, and the cell of the rows that do not name theirs by "Mã chi bộ"."""
+
+    organization = CellChoiceField(
+        label="Chi bộ", queryset=Organization.objects.none(), required=False,
+        help_text="Chi bộ của các dòng không ghi «Mã chi bộ»; bỏ trống khi mỗi dòng ghi mã chi bộ của mình.",
+    )  # fmt: skip
+    file = forms.FileField(label="Tệp Excel (.xlsx) hoặc CSV", help_text="Theo tệp mẫu; tối đa 5.000 dòng một lần.")
+
+    def __init__(self, *args, cells=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.queryset = cells if cells is not None else Organization.objects.none()
+        if cells is not None and cells[: MemberForm.MAX_CELL_CHOICES + 1].count() > MemberForm.MAX_CELL_CHOICES:
+            field.to_field_name = "code"
+            field.widget = forms.TextInput(attrs={"autocomplete": "off"})
+            field.label = "Mã chi bộ"

@@ -123,13 +123,15 @@ def _set_derived(member: Member) -> None:
 
 @transaction.atomic
 def member_create(
-    *, actor, data: dict, since: dt.date | None = None, from_external: str = "", admission: dict | None = None
+    *, actor, data: dict, since: dt.date | None = None, from_external: str = "", admission: dict | None = None,
+    source: str = "",
 ) -> Member:
     """Register a member on a cell's roll from ``since`` (default today), with a "nhập hồ sơ" event.
 
     ``from_external``: the member arrives by transfer from outside the deployment ("tiếp nhận").
     ``admission``: a new member admitted by a decision ({"decision_no", "decision_level", "decision_issuer"};
-    ``since`` is the decision date) — "kết nạp"; probation runs from the ceremony, recorded later."""
+    ``since`` is the decision date) — "kết nạp"; probation runs from the ceremony, recorded later.
+    ``source``: where the record came from, kept in its audit event (the import file)."""
     from . import decisions, lifecycle
     from .choices import EventKind, TransferKind, TransferState
     from .models import MemberEvent, Transfer
@@ -178,7 +180,8 @@ def member_create(
             member=member, kind=EventKind.OFFICIAL, date=member.official_date, organization=member.organization
         )
     lifecycle.rebuild(member)
-    record(actor=actor, action=Action.CREATE, obj=member, scope_path=member.org_path)
+    extra = {"source": {"label": "Nguồn", "before": "", "after": source}} if source else None
+    record(actor=actor, action=Action.CREATE, obj=member, scope_path=member.org_path, extra=extra)
     return member
 
 
@@ -251,3 +254,99 @@ def record_personal_data_view(*, actor, member: Member, fields: tuple[str, ...] 
     record(actor=actor, action=Action.VIEW, obj=member, scope_path=member.org_path, event=AuditEvents.PERSONAL_DATA_VIEW,
            extra={"fields": {"label": "Dữ liệu đã xem", "before": "", "after": labels}})  # fmt: skip
     return True
+
+
+# -- Import of member records from a file (documents.read_upload) ---------------------------------------------
+
+
+class ImportResult:
+    """What an import did or would do: rows created, rows skipped as already there, every row's problems."""
+
+    def __init__(self, *, total: int, committed: bool):
+        self.total, self.committed = total, committed
+        self.created = 0
+        self.existing: list[int] = []  # row numbers whose citizen ID is already on a record in the scope
+        self.errors: list[tuple[int, str, str]] = []  # (row number, column label, problem)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _strip_label(message: str, label: str) -> str:
+    prefix = f"{label}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def member_import(*, actor, sheet, cell=None, commit: bool = False, source: str = "") -> ImportResult:
+    """Create a member record for every row of ``sheet`` (``documents.Sheet``) through ``member_create`` — the same
+    rules as the form, in one transaction. ``cell``: the cell of the rows without a "Mã chi bộ" (a code chooses
+    among the cells where ``actor`` may place members; any other code is an error, whether or not it exists).
+
+    Dry run (``commit=False``) and commit run the same code; the dry run, or a commit with any row in error, is
+    rolled back whole: one bad row, nothing written. A row whose citizen ID is already on a record the actor can
+    see is skipped ("đã có"), so importing the same file again changes nothing."""
+    from dangbo.organizations.models import Organization
+
+    from .documents import CODE, LABELS, SINCE
+
+    result = ImportResult(total=len(sheet.rows), committed=False)
+    codes = {r.values[CODE] for r in sheet.rows if r.values.get(CODE)}
+    cells = {}
+    if codes:
+        allowed = policies.scope(actor, "place_members", Organization.objects.all())
+        cells = {o.code: o for o in allowed.filter(code__in=codes, kind__in=CELL_KINDS)}
+    ids = {r.values["citizen_id"] for r in sheet.rows if r.values.get("citizen_id")}
+    existing = set()
+    for chunk in (sorted(ids)[i : i + 500] for i in range(0, len(ids), 500)):
+        visible = policies.scope(actor, policies.VIEW, Member.objects.filter(citizen_id__in=chunk))
+        existing.update(visible.values_list("citizen_id", flat=True))
+    labels = {**LABELS, "organization": LABELS[CODE] if codes else "Chi bộ", "since": LABELS[SINCE]}
+    seen: dict[str, int] = {}
+    with transaction.atomic():
+        for row in sheet.rows:
+            for label, problem in row.errors:
+                result.errors.append((row.number, label, problem))
+            if row.errors:
+                continue
+            values = dict(row.values)
+            missing = [k for k in ("full_name", "gender", "birth_date") if not values.get(k)]
+            for key in missing:
+                result.errors.append((row.number, labels[key], "không được để trống."))
+            code = values.pop(CODE, "")
+            organization = cells.get(code) if code else cell
+            if organization is None:
+                problem = (f"không có chi bộ mã «{code}» trong phạm vi bạn được thêm đảng viên." if code
+                           else "chưa chọn chi bộ trên trang nhập và dòng này không ghi mã chi bộ.")  # fmt: skip
+                result.errors.append((row.number, labels[CODE], problem))
+                continue
+            if missing:
+                continue
+            citizen_id = values.get("citizen_id")
+            if citizen_id in existing:
+                result.existing.append(row.number)
+                continue
+            if citizen_id:
+                if citizen_id in seen:
+                    result.errors.append((row.number, labels["citizen_id"], f"trùng với dòng {seen[citizen_id]}."))
+                    continue
+                seen[citizen_id] = row.number
+            since = values.pop(SINCE, None)
+            if not values.get("status"):
+                values["status"] = MemberStatus.OFFICIAL if values.get("official_date") else MemberStatus.PROBATIONARY
+            values["organization"] = organization
+            try:
+                member_create(actor=actor, data=values, since=since, source=source)
+            except ApplicationError as error:
+                if not error.field_errors:
+                    result.errors.append((row.number, labels[CODE], error.message))
+                for name, message in error.field_errors.items():
+                    label = labels.get(name, name)
+                    result.errors.append((row.number, label, _strip_label(message, label)))
+                continue
+            result.created += 1
+        if result.errors or not commit:
+            transaction.set_rollback(True)
+        else:
+            result.committed = True
+    return result

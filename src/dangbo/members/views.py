@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,8 +11,8 @@ from dangbo.core.forms import run_service
 from dangbo.core.http import int_param
 from dangbo.organizations.models import Organization
 
-from . import selectors, services, views_history
-from .forms import MemberForm, cell_choices, sole_choice
+from . import documents, selectors, services, views_history
+from .forms import ImportForm, MemberForm, cell_choices, sole_choice
 from .models import Member
 
 
@@ -110,3 +110,44 @@ def member_delete(request, pk):
         return redirect(member)
     messages.success(request, f"Đã xóa hồ sơ {member.full_name}.")
     return redirect("members:list")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def import_template(request):
+    """The import template (headers, an example, the allowed values); for those who may add members."""
+    if not _cells(request).exists():
+        raise Http404
+    response = HttpResponse(documents.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-dang-vien.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_import(request):
+    """Upload a file, see every row's problems (dry run), then import it all or nothing."""
+    cells = _cells(request)
+    if not cells.exists():
+        raise Http404
+    initial = {"organization": only} if (only := sole_choice(cells)) else {}
+    form = ImportForm(request.POST or None, request.FILES or None, cells=cells, initial=initial)
+    result = sheet = None
+    if request.method == "POST" and form.is_valid():
+        commit = request.POST.get("action") == "commit"
+        upload = form.cleaned_data["file"]
+        try:
+            sheet = documents.read_upload(upload)
+            result = services.member_import(
+                actor=request.user, sheet=sheet, cell=form.cleaned_data.get("organization"), commit=commit,
+                source=f"Nhập từ tệp {upload.name[:100]}",
+            )  # fmt: skip
+        except ApplicationError as error:
+            form.add_error("file", error.field_errors.get("file", error.message))
+        if result is not None and result.committed:
+            skipped = f"; {len(result.existing)} dòng đã có, bỏ qua" if result.existing else ""
+            messages.success(request, f"Đã nhập {result.created} đảng viên{skipped}.")
+            return redirect("members:list")
+    return render(request, "members/import.html", {"form": form, "result": result, "sheet": sheet})

@@ -1,0 +1,187 @@
+"""Importing members from a file: the template, the dry run, the all-or-nothing commit, bad files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dangbo.audit.models import AuditEvent
+from dangbo.core.errors import ApplicationError
+from dangbo.members import documents, services
+from dangbo.members.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(name, citizen_id, code="SYT-1", **over):
+    row = {"Mã chi bộ": code, "Họ và tên": name, "Giới tính": "Nữ", "Ngày sinh": dt.date(1985, 4, 2),
+           "Số CCCD": citizen_id, "Sinh hoạt tại chi bộ từ ngày": dt.date(2020, 1, 1),
+           "Tình trạng": "Chính thức", "Ngày vào Đảng": dt.date(2010, 5, 19), "Ngày chính thức": dt.date(2011, 5, 19),
+           "Lý luận chính trị": "Sơ cấp"}  # fmt: skip
+    row.update(over)
+    return row
+
+
+def filled_template(rows, name="danh-sach.xlsx"):
+    """The downloaded template with its example row replaced by ``rows`` ({header: value})."""
+    wb = load_workbook(io.BytesIO(documents.template_xlsx()))
+    ws = wb["Đảng viên"]
+    headers = [c.value for c in ws[1]]
+    for col in range(1, len(headers) + 1):
+        ws.cell(row=2, column=col).value = None
+    for r, row in enumerate(rows, start=2):
+        for c, header in enumerate(headers, start=1):
+            ws.cell(row=r, column=c).value = row.get(header)
+    out = io.BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+def run(actor, upload, *, commit, cell=None):
+    return services.member_import(actor=actor, sheet=documents.read_upload(upload), cell=cell, commit=commit,
+                                  source="Nhập từ tệp")  # fmt: skip
+
+
+THREE = [_row("Phạm Thị Mai", "040185000101"), _row("Hoàng Văn Nam", "040185000102", **{"Giới tính": "Nam"}),
+         _row("Đỗ Thị Thu", "040185000103", code="SYT-2")]  # fmt: skip
+
+
+def test_template_round_trip(people, tree):
+    before = Member.objects.count()
+    dry = run(people.secretary_a, filled_template(THREE), commit=False)
+    assert dry.ok and dry.created == 3 and not dry.committed
+    assert Member.objects.count() == before
+    done = run(people.secretary_a, filled_template(THREE), commit=True)
+    assert done.committed and done.created == 3
+    assert Member.objects.count() == before + 3
+    thu = Member.objects.get(citizen_id="040185000103")
+    assert thu.organization == tree.a2 and thu.status == "chinh_thuc" and thu.gender == "nu"
+    event = AuditEvent.objects.filter(object_id=str(thu.pk), action="create").get()
+    assert "Nhập từ tệp" in str(event.changes)
+    again = run(people.secretary_a, filled_template(THREE), commit=True)
+    assert again.created == 0 and len(again.existing) == 3 and again.ok
+    assert Member.objects.count() == before + 3
+
+
+def test_template_has_headers_example_and_notes():
+    wb = load_workbook(io.BytesIO(documents.template_xlsx()))
+    ws = wb["Đảng viên"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:3] == ["Mã chi bộ", "Họ và tên", "Tên gọi khác"] and "Số CCCD" in headers
+    assert ws["B2"].value == "Nguyễn Văn Hùng"
+    notes = "\n".join(str(c.value) for row in wb["Ghi chú"].iter_rows() for c in row if c.value)
+    assert "Cao cấp" in notes and "Khơ-me" in notes and "Chính thức; Dự bị" in notes
+
+
+def test_one_bad_row_writes_nothing_and_names_row_and_column(people):
+    rows = [_row(f"Người Số {i}", f"0401850002{i:02d}") for i in range(12)]
+    rows[7]["Ngày sinh"] = dt.date(2030, 1, 1)  # after today
+    before = Member.objects.count()
+    result = run(people.secretary_a, filled_template(rows), commit=True)
+    assert not result.committed and Member.objects.count() == before
+    assert [(n, col) for n, col, _ in result.errors] == [(9, "Ngày sinh")]  # row 1 is the header
+    assert "sau ngày hôm nay" in result.errors[0][2]
+
+
+def test_errors_do_not_echo_personal_data(people):
+    rows = [_row("Lê Thị Gấm", "04018500ABCD", **{"Điện thoại": "0912000111"})]
+    result = run(people.secretary_a, filled_template(rows), commit=False)
+    assert result.errors and all("04018500ABCD" not in p for _, _, p in result.errors)
+    assert result.errors[0][1] == "Số CCCD"
+
+
+def test_cell_outside_the_scope_is_an_error(people, tree):
+    rows = [_row("Phạm Thị Mai", "040185000301"), _row("Vũ Văn Sơn", "040185000302", code="STP")]
+    before = Member.objects.count()
+    result = run(people.secretary_a, filled_template(rows), commit=True)
+    assert Member.objects.count() == before and not result.committed
+    assert result.errors == [(3, "Mã chi bộ", "không có chi bộ mã «STP» trong phạm vi bạn được thêm đảng viên.")]
+
+
+def test_the_page_cell_for_rows_without_code(people, tree):
+    rows = [_row("Phạm Thị Mai", "040185000401", code=None)]
+    assert run(people.secretary_a, filled_template(rows), commit=False).errors[0][1] == "Mã chi bộ"
+    result = run(people.secretary_a, filled_template(rows), commit=True, cell=tree.a2)
+    assert result.committed and Member.objects.get(citizen_id="040185000401").organization == tree.a2
+
+
+def test_headers_are_matched_without_accents_and_by_alias(people):
+    text = ("ma chi bo;HO TEN;gioi tinh;Ngay sinh;so cccd;Cột lạ;Trình độ lý luận chính trị\n"
+            "SYT-1;Trần Văn Bình;nam;02/04/1985;040185000501;x;sơ cấp\n")  # fmt: skip
+    sheet = documents.read_upload(SimpleUploadedFile("ds.csv", text.encode()))
+    assert sheet.unknown == ["Cột lạ"]
+    assert sheet.rows[0].values["full_name"] == "Trần Văn Bình"
+    assert sheet.rows[0].values["political_theory"] == "so_cap"
+    result = services.member_import(actor=people.secretary_a, sheet=sheet, commit=True)
+    assert result.committed and Member.objects.filter(citizen_id="040185000501").exists()
+
+
+def test_legacy_d_is_normalised(people):
+    sheet = documents.read_upload(SimpleUploadedFile("ds.csv", "Họ và tên;Ngày sinh\nÐặng Văn Ba;01/01/1980\n".encode()))
+    assert sheet.rows[0].values["full_name"] == "Đặng Văn Ba"
+
+
+@pytest.mark.parametrize("name", ["NguyÔn V¨n Hïng", "§inh ThÞ Lan", "Nguyeãn Vaên Huøng"])
+def test_tcvn3_and_vni_text_is_refused(people, name):
+    result = run(people.secretary_a, filled_template([_row(name, "040185000601")]), commit=False)
+    assert result.errors[0][:2] == (2, "Họ và tên") and "TCVN3/VNI" in result.errors[0][2]
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Văn Hùng", "Đinh Thị Lan", "Huỳnh Ngọc Thủy", "Lê «Ba» Văn"])
+def test_unicode_names_are_not_taken_for_legacy(name):
+    assert not documents.legacy_encoded(name)
+
+
+def test_formula_cell_is_refused_never_evaluated(people):
+    rows = [_row("=HYPERLINK(\"http://x\",\"Bấm\")", "040185000701", _formula=True)]
+    result = run(people.secretary_a, filled_template(rows), commit=True)
+    assert not result.committed
+    assert result.errors[0][:2] == (2, "Họ và tên") and "công thức" in result.errors[0][2]
+
+
+@pytest.mark.parametrize(("name", "content", "problem"), [
+    ("ds.pdf", b"%PDF-1.4", "chỉ nhận tệp Excel"),
+    ("ds.xlsx", b"MZ\x90\x00 not a workbook", "không phải là tệp XLSX"),
+    ("ds.csv", b"H\xf4 t\xean\nAn\n", "UTF-8"),
+    ("ds.csv", "Họ và tên\nAn\n".encode("utf-16"), "không phải là tệp CSV"),
+    ("ds.csv", b"", "rỗng"),
+])  # fmt: skip
+def test_wrong_files_are_refused(name, content, problem):
+    with pytest.raises(ApplicationError) as caught:
+        documents.read_upload(SimpleUploadedFile(name, content))
+    assert problem in caught.value.field_errors["file"]
+
+
+def test_oversized_and_too_many_rows(settings):
+    settings.DANGBO_UPLOAD_MAX_MB = 1
+    with pytest.raises(ApplicationError, match="vượt giới hạn"):
+        documents.read_upload(SimpleUploadedFile("ds.csv", b"Ho ten;Ngay sinh\n" + b"a;01/01/1980\n" * 90000))
+    settings.DANGBO_IMPORT_MAX_ROWS = 3
+    with pytest.raises(ApplicationError, match="hơn 3 dòng"):
+        documents.read_upload(SimpleUploadedFile("ds.csv", b"Ho ten;Ngay sinh\n" + b"a;01/01/1980\n" * 4))
+
+
+def test_the_page(client, people, tree):
+    client.force_login(people.secretary_a)
+    assert "Nhập từ tệp" in client.get(reverse("members:list")).content.decode()
+    template = client.get(reverse("members:import_template"))
+    assert template.status_code == 200 and template.content[:2] == b"PK"
+    url = reverse("members:import")
+    page = client.post(url, {"action": "check", "file": filled_template(THREE)})
+    assert page.status_code == 200 and page.context["result"].ok and not Member.objects.filter(citizen_id="040185000101")
+    done = client.post(url, {"action": "commit", "file": filled_template(THREE)})
+    assert done.status_code == 302 and Member.objects.filter(citizen_id__in=["040185000101", "040185000103"]).count() == 2
+    bad = client.post(url, {"action": "commit", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")})
+    assert "chỉ nhận tệp Excel" in bad.content.decode()
+
+
+def test_the_page_is_for_those_who_may_add_members(client, people):
+    client.force_login(people.member_user)
+    assert client.get(reverse("members:import")).status_code == 404
+    assert client.get(reverse("members:import_template")).status_code == 404
+    assert "Nhập từ tệp" not in client.get(reverse("members:list")).content.decode()
