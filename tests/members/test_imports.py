@@ -185,3 +185,28 @@ def test_the_page_is_for_those_who_may_add_members(client, people):
     assert client.get(reverse("members:import")).status_code == 404
     assert client.get(reverse("members:import_template")).status_code == 404
     assert "Nhập từ tệp" not in client.get(reverse("members:list")).content.decode()
+
+
+def test_a_large_file_runs_in_the_background(client, people, settings, tmp_path):
+    from dangbo.jobs import runner
+    from dangbo.jobs.models import Job
+
+    settings.DANGBO_JOB_FILES_DIR = tmp_path / "job-files"
+    settings.DANGBO_IMPORT_SYNC_ROWS = 2
+    client.force_login(people.secretary_a)
+    url = reverse("members:import")
+    bad = [*THREE, _row("Người Sai", "040185000901", code="STP")]
+    response = client.post(url, {"action": "commit", "file": filled_template(bad)})
+    job = Job.objects.get(kind="nhap_dang_vien")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert runner.execute(job.pk) == "xong"
+    job.refresh_from_db()
+    assert "1 lỗi" in job.message and job.result_file and not Member.objects.filter(citizen_id="040185000101")
+    assert client.get(reverse("jobs:file", args=[job.pk])).status_code == 200
+    assert [p.name for p in settings.DANGBO_JOB_FILES_DIR.iterdir()] == [job.result_file]  # the upload is gone
+    again = client.post(url, {"action": "commit", "file": filled_template(THREE)})
+    second = Job.objects.filter(kind="nhap_dang_vien").latest("pk")
+    assert again.status_code == 302 and second != job, (again.status_code, second.state, second.error)
+    assert runner.execute(second.pk) == "xong", (second.state, second.error)
+    second.refresh_from_db()
+    assert second.message == "Đã nhập 3 đảng viên." and Member.objects.filter(citizen_id="040185000101").exists()

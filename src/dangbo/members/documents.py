@@ -112,7 +112,13 @@ EXAMPLE = {
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "DANGBO_IMPORT_MAX_ROWS", 5000))
+    """The most rows one file may have."""
+    return int(getattr(settings, "DANGBO_IMPORT_MAX_ROWS", 50000))
+
+
+def sync_rows() -> int:
+    """Files with more rows than this are checked and imported in the background (``members.jobs``)."""
+    return int(getattr(settings, "DANGBO_IMPORT_SYNC_ROWS", 500))
 
 
 # -- the template ----------------------------------------------------------------------------------------------

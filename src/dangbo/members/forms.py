@@ -111,7 +111,7 @@ class ImportForm(VNFormMixin, forms.Form):
         label="Chi bộ", queryset=Organization.objects.none(), required=False,
         help_text="Chi bộ của các dòng không ghi «Mã chi bộ»; bỏ trống khi mỗi dòng ghi mã chi bộ của mình.",
     )  # fmt: skip
-    file = forms.FileField(label="Tệp Excel (.xlsx) hoặc CSV", help_text="Theo tệp mẫu; tối đa 5.000 dòng một lần.")
+    file = forms.FileField(label="Tệp Excel (.xlsx) hoặc CSV", help_text="Theo tệp mẫu. Tệp nhiều dòng được kiểm tra và nhập ở chế độ chạy nền, có tiến độ.")
 
     def __init__(self, *args, cells=None, **kwargs):
         super().__init__(*args, **kwargs)

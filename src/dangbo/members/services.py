@@ -278,14 +278,17 @@ def _strip_label(message: str, label: str) -> str:
     return message[len(prefix):] if message.startswith(prefix) else message
 
 
-def member_import(*, actor, sheet, cell=None, commit: bool = False, source: str = "") -> ImportResult:
+def member_import(
+    *, actor, sheet, cell=None, commit: bool = False, source: str = "", progress=None
+) -> ImportResult:
     """Create a member record for every row of ``sheet`` (``documents.Sheet``) through ``member_create`` — the same
     rules as the form, in one transaction. ``cell``: the cell of the rows without a "Mã chi bộ" (a code chooses
     among the cells where ``actor`` may place members; any other code is an error, whether or not it exists).
 
     Dry run (``commit=False``) and commit run the same code; the dry run, or a commit with any row in error, is
     rolled back whole: one bad row, nothing written. A row whose citizen ID is already on a record the actor can
-    see is skipped ("đã có"), so importing the same file again changes nothing."""
+    see is skipped ("đã có"), so importing the same file again changes nothing. ``progress``: the background
+    job's callback (``members.jobs``), called for every row."""
     from dangbo.organizations.models import Organization
 
     from .documents import CODE, LABELS, SINCE
@@ -304,7 +307,9 @@ def member_import(*, actor, sheet, cell=None, commit: bool = False, source: str 
     labels = {**LABELS, "organization": LABELS[CODE] if codes else "Chi bộ", "since": LABELS[SINCE]}
     seen: dict[str, int] = {}
     with transaction.atomic():
-        for row in sheet.rows:
+        for i, row in enumerate(sheet.rows):
+            if progress is not None:
+                progress(i, len(sheet.rows), f"Đang {'nhập' if commit else 'kiểm tra'} dòng {row.number}")
             for label, problem in row.errors:
                 result.errors.append((row.number, label, problem))
             if row.errors:

@@ -10,8 +10,10 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
 from dangbo.core.http import int_param
 from dangbo.organizations.models import Organization
+from dangbo.organizations.policies import top_organizations
 
 from . import documents, selectors, services, views_history
+from . import jobs as member_jobs
 from .forms import ImportForm, MemberForm, cell_choices, sole_choice
 from .models import Member
 
@@ -140,6 +142,13 @@ def member_import(request):
         upload = form.cleaned_data["file"]
         try:
             sheet = documents.read_upload(upload)
+            if len(sheet.rows) > documents.sync_rows():  # a large file: in the background, with progress
+                cell = form.cleaned_data.get("organization")
+                top = cell or Organization.objects.filter(pk__in=top_organizations(request.user)).order_by("path").first()
+                started = member_jobs.start_import(actor=request.user, upload=upload, cell=cell, scope_org=top,
+                                                   commit=commit)  # fmt: skip
+                messages.info(request, f"Tệp có {len(sheet.rows)} dòng: đang {'nhập' if commit else 'kiểm tra'} ở chế độ chạy nền.")
+                return redirect(started)
             result = services.member_import(
                 actor=request.user, sheet=sheet, cell=form.cleaned_data.get("organization"), commit=commit,
                 source=f"Nhập từ tệp {upload.name[:100]}",
