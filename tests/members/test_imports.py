@@ -126,13 +126,14 @@ def test_legacy_d_is_normalised(people):
     assert sheet.rows[0].values["full_name"] == "Đặng Văn Ba"
 
 
-@pytest.mark.parametrize("name", ["NguyÔn V¨n Hïng", "§inh ThÞ Lan", "Nguyeãn Vaên Huøng"])
+@pytest.mark.parametrize("name", ["NguyÔn V¨n Hïng", "§inh ThÞ Lan", "Nguyeãn Vaên Huøng", "Nguyeãn Vaên"])
 def test_tcvn3_and_vni_text_is_refused(people, name):
     result = run(people.secretary_a, filled_template([_row(name, "040185000601")]), commit=False)
     assert result.errors[0][:2] == (2, "Họ và tên") and "TCVN3/VNI" in result.errors[0][2]
 
 
-@pytest.mark.parametrize("name", ["Nguyễn Văn Hùng", "Đinh Thị Lan", "Huỳnh Ngọc Thủy", "Lê «Ba» Văn"])
+@pytest.mark.parametrize("name", ["Nguyễn Văn Hùng", "Đinh Thị Lan", "Huỳnh Ngọc Thủy", "Lê «Ba» Văn", "Hà Xuân Ngoãn",
+                                  "Quãng Đức Quân"])
 def test_unicode_names_are_not_taken_for_legacy(name):
     assert not documents.legacy_encoded(name)
 
@@ -166,6 +167,34 @@ def test_oversized_and_too_many_rows(settings):
         documents.read_upload(SimpleUploadedFile("ds.csv", b"Ho ten;Ngay sinh\n" + b"a;01/01/1980\n" * 4))
 
 
+def test_a_large_file_runs_in_the_background(client, people, settings, tmp_path, monkeypatch):
+    from dangbo.jobs import runner
+    from dangbo.jobs.models import Job
+
+    # On PostgreSQL the progress of a job inside its transaction goes through a second connection, which cannot see
+    # this test's uncommitted job row (tests/jobs covers that path with a worker); here it counts as written.
+    monkeypatch.setattr(runner.Progress, "_write_apart", lambda self: 1)
+    settings.DANGBO_JOB_FILES_DIR = tmp_path / "job-files"
+    settings.DANGBO_IMPORT_SYNC_ROWS = 2
+    client.force_login(people.secretary_a)
+    url = reverse("members:import")
+    bad = [*THREE, _row("Người Sai", "040185000901", code="STP")]
+    response = client.post(url, {"action": "commit", "file": filled_template(bad)})
+    job = Job.objects.get(kind="nhap_dang_vien")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert runner.execute(job.pk) == "xong"
+    job.refresh_from_db()
+    assert "1 lỗi" in job.message and job.result_file and not Member.objects.filter(citizen_id="040185000101")
+    assert client.get(reverse("jobs:file", args=[job.pk])).status_code == 200
+    assert [p.name for p in settings.DANGBO_JOB_FILES_DIR.iterdir()] == [job.result_file]  # the upload is gone
+    again = client.post(url, {"action": "commit", "file": filled_template(THREE)})
+    second = Job.objects.filter(kind="nhap_dang_vien").latest("pk")
+    assert again.status_code == 302 and second != job, (again.status_code, second.state, second.error)
+    assert runner.execute(second.pk) == "xong", (second.state, second.error)
+    second.refresh_from_db()
+    assert second.message == "Đã nhập 3 đảng viên." and Member.objects.filter(citizen_id="040185000101").exists()
+
+
 def test_the_page(client, people, tree):
     client.force_login(people.secretary_a)
     assert "Nhập từ tệp" in client.get(reverse("members:list")).content.decode()
@@ -186,27 +215,3 @@ def test_the_page_is_for_those_who_may_add_members(client, people):
     assert client.get(reverse("members:import_template")).status_code == 404
     assert "Nhập từ tệp" not in client.get(reverse("members:list")).content.decode()
 
-
-def test_a_large_file_runs_in_the_background(client, people, settings, tmp_path):
-    from dangbo.jobs import runner
-    from dangbo.jobs.models import Job
-
-    settings.DANGBO_JOB_FILES_DIR = tmp_path / "job-files"
-    settings.DANGBO_IMPORT_SYNC_ROWS = 2
-    client.force_login(people.secretary_a)
-    url = reverse("members:import")
-    bad = [*THREE, _row("Người Sai", "040185000901", code="STP")]
-    response = client.post(url, {"action": "commit", "file": filled_template(bad)})
-    job = Job.objects.get(kind="nhap_dang_vien")
-    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
-    assert runner.execute(job.pk) == "xong"
-    job.refresh_from_db()
-    assert "1 lỗi" in job.message and job.result_file and not Member.objects.filter(citizen_id="040185000101")
-    assert client.get(reverse("jobs:file", args=[job.pk])).status_code == 200
-    assert [p.name for p in settings.DANGBO_JOB_FILES_DIR.iterdir()] == [job.result_file]  # the upload is gone
-    again = client.post(url, {"action": "commit", "file": filled_template(THREE)})
-    second = Job.objects.filter(kind="nhap_dang_vien").latest("pk")
-    assert again.status_code == 302 and second != job, (again.status_code, second.state, second.error)
-    assert runner.execute(second.pk) == "xong", (second.state, second.error)
-    second.refresh_from_db()
-    assert second.message == "Đã nhập 3 đảng viên." and Member.objects.filter(citizen_id="040185000101").exists()

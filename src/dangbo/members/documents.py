@@ -191,10 +191,11 @@ class Sheet:
 
 # TCVN3 (ABC) puts Vietnamese letters at Latin-1 symbol codes: "V¨n" (ă), "§inh" (Đ), "Hïng"… A symbol of
 # U+00A1–U+00BF touching a letter never occurs in Unicode Vietnamese. VNI writes the marks as letters after the
-# vowel: "Vaên", "Huøng", "Nguyeãn" — ø ï û ö never occur in Vietnamese, nor ù/õ/ä/ã after another vowel.
+# vowel: "Vaên", "Huøng", "Nguyeãn" — ø ï û ö ä never occur in Vietnamese, nor ù/õ after a vowel, ã after e/i/y,
+# â/ê after a/e/o ("Ngoãn", "Xuân" are Unicode).
 _TCVN3 = re.compile(r"[^\W\d_][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]|[\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf][^\W\d_]"
                     r"|[^\W\d_][\u00ab\u00bb][^\W\d_]")  # « » alone are quotes; between letters, ô and ơ
-_VNI = re.compile(r"[øïûöØÏÛÖ]|[aeiouyAEIOUY][ùõäãÙÕÄÃ]")
+_VNI = re.compile(r"[øïûöäØÏÛÖÄ]|[aeiouyAEIOUY][ùõÙÕ]|[eiyEIY][ãÃ]|[aeoAEO][âêÂÊ]")
 
 
 def legacy_encoded(text: str) -> bool:
