@@ -196,3 +196,61 @@ def test_the_organization_picker_stays_short_however_wide_the_scope(client, monk
     client.force_login(root_user)  # a deeper organization stays reachable: the chosen one is offered too
     response = client.get(reverse("members:list"), {"organization": tree.a1.pk})
     assert tree.a1.pk in [pk for pk, _ in response.context["filter"].form.fields["organization"].widget.choices]
+
+
+def _counted(response) -> int:
+    return response.context["total"]
+
+
+@pytest.fixture
+def with_former(tree, people, root_user, clock, make_member):
+    """The people of tests/conftest.py, a probationary member of A2, an exempted one of A1, and three who left
+    the roll: A1's Lan struck off, A2's An deceased, one of A1 transferred out of the province."""
+    from dangbo.members import lifecycle
+    from tests.conftest import decided
+
+    clock.set(dt.date(2024, 7, 10))
+    make_member(tree.a2, "Vũ Văn Mới", status="du_bi", official_date=None, joined_date=dt.date(2024, 3, 10))
+    make_member(tree.a1, "Hồ Văn Miễn", exempted=True)
+    lifecycle.event_record(actor=root_user, member=people.m_a1b, kind="xoa_ten", date=dt.date(2024, 2, 1),
+                           **decided("xoa_ten", dt.date(2024, 2, 1)))  # fmt: skip
+    lifecycle.event_record(actor=root_user, member=people.m_a2, kind="tu_tran", date=dt.date(2024, 3, 1))
+    leaving = make_member(tree.a1, "Phan Văn Đi")
+    transfer = lifecycle.transfer_send(actor=root_user, member=leaving, kind="chinh_thuc", to_external="Tỉnh ủy Hà Tĩnh",
+                                       sent_date=dt.date(2024, 4, 1), letter_no="9-GGT/ĐU")  # fmt: skip
+    return transfer
+
+
+def test_the_list_shows_members_on_the_roll_and_former_ones_only_when_asked(client, tree, people, with_former):
+    client.force_login(people.staff)
+    url = reverse("members:list")
+    on_roll = set(names_in(client.get(url, {"organization": tree.a.pk})))
+    assert "Trần Thị Lan" not in on_roll and "Lê Văn An" not in on_roll and "Phan Văn Đi" not in on_roll
+    assert {"Nguyễn Văn Hùng", "Vũ Văn Mới"} <= on_roll
+    left = set(names_in(client.get(url, {"organization": tree.a.pk, "status": "da_ra"})))
+    assert left == {"Trần Thị Lan", "Lê Văn An", "Phan Văn Đi"}
+    everyone = set(names_in(client.get(url, {"organization": tree.a.pk, "status": "tat_ca"})))
+    assert everyone == on_roll | left
+    assert names_in(client.get(url, {"organization": tree.a.pk, "status": "tu_tran"})) == ["Lê Văn An"]
+    body = client.get(url).content.decode()
+    assert "Đã ra khỏi danh sách" in body and "Đang sinh hoạt (trong danh sách)" in body
+
+
+def test_home_list_organization_page_and_headcount_agree(client, tree, people, with_former):
+    """A grassroots committee's members counted four ways: its secretary's home page, the member list, the
+    organization page (its cells' rolls) and the headcount report — the same number."""
+    from dangbo.members.choices import ACTIVE_STATUSES
+
+    client.force_login(people.secretary_a)
+    tree.a.refresh_from_db()
+    expected = Member.objects.filter(org_path__startswith=tree.a.path, status__in=ACTIVE_STATUSES).count()
+    assert expected == tree.a.member_count and expected >= 2
+    home = client.get(reverse("workspace:home"))
+    assert [r.member_count for r in home.context["roots"]] == [expected]
+    assert _counted(client.get(reverse("members:list"))) == expected
+    assert _counted(client.get(reverse("members:list"), {"organization": tree.a.pk})) == expected
+    on_pages = sum(len(client.get(reverse("organizations:detail", args=[c.pk])).context["direct_members"])
+                   for c in (tree.a1, tree.a2))  # fmt: skip
+    assert on_pages == expected
+    report = client.get(reverse("reports:index"), {"organization": tree.a.pk, "on": "10/07/2024"})
+    assert report.context["result"]["headcount"]["tong"] == expected

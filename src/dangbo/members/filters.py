@@ -11,7 +11,15 @@ from dangbo.core.search import tokens, word_match_condition, word_patterns
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
 
-from .choices import AGE_BAND_LIMITS, ETHNICITY_CHOICES, AgeBand, Gender, MemberStatus, PoliticalTheory
+from .choices import (
+    ACTIVE_STATUSES,
+    AGE_BAND_LIMITS,
+    ETHNICITY_CHOICES,
+    AgeBand,
+    Gender,
+    MemberStatus,
+    PoliticalTheory,
+)
 from .models import Member
 
 
@@ -44,15 +52,51 @@ def age_band_q(band: str, on=None) -> Q:
     return q & Q(birth_date__gt=before) if before else q
 
 
-EQUAL_FILTERS = ("status", "gender", "ethnicity", "political_theory")
+EQUAL_FILTERS = ("gender", "ethnicity", "political_theory")
 # Every filter of MemberFilter, as the word-table search applies them (q, organization: core.search).
-WORD_TABLE_FILTERS = {"q", "organization", "age_band", *EQUAL_FILTERS}
+WORD_TABLE_FILTERS = {"q", "organization", "status", "age_band", *EQUAL_FILTERS}
+
+# The status filter: by default the list shows the members on the roll (official and probationary, exempted
+# ones included) — the members the stored counts, the organization page and the headcount report count. Those
+# who left the roll (transferred out, struck off, expelled, resigned, deceased, in transit) are shown only when
+# asked for: all of them, everyone, or one status.
+STATUS_LEFT = "da_ra"
+STATUS_ALL = "tat_ca"
+STATUS_CHOICES = [(STATUS_LEFT, "Đã ra khỏi danh sách"), (STATUS_ALL, "Tất cả"), *MemberStatus.choices]
+ON_ROLL = [str(s) for s in ACTIVE_STATUSES]
+
+
+def status_q(value: str | None) -> Q:
+    """The members the status filter's ``value`` selects ("" / None: those on the roll)."""
+    if not value:
+        return Q(status__in=ON_ROLL)
+    if value == STATUS_LEFT:
+        return ~Q(status__in=ON_ROLL)
+    if value == STATUS_ALL:
+        return Q()
+    return Q(status=value)
+
+
+def status_sql(value: str | None, alias: str = "w") -> tuple[str | None, list]:
+    """``status_q`` as SQL on a table carrying the status column."""
+    marks = ", ".join(["%s"] * len(ON_ROLL))
+    if not value:
+        return f"{alias}.status IN ({marks})", list(ON_ROLL)
+    if value == STATUS_LEFT:
+        return f"{alias}.status NOT IN ({marks})", list(ON_ROLL)
+    if value == STATUS_ALL:
+        return None, []
+    return f"{alias}.status = %s", [value]
 
 
 def carried_conditions(cleaned: dict, alias: str = "w") -> tuple[list[str], list]:
     """The attribute filters of a valid ``MemberFilter`` as SQL on a table carrying the member's filter
     columns (the search word table, ``core.search``), with their params."""
     sql, params = [], []
+    condition, values = status_sql(cleaned.get("status"), alias)
+    if condition:
+        sql.append(condition)
+        params.extend(values)
     for name in EQUAL_FILTERS:
         if cleaned.get(name):
             sql.append(f"{alias}.{name} = %s")
@@ -73,7 +117,10 @@ class MemberFilter(django_filters.FilterSet):
         label="Thuộc tổ chức", queryset=Organization.objects.none(), method="filter_subtree",
         empty_label="Tất cả trong phạm vi",
     )  # fmt: skip
-    status = django_filters.ChoiceFilter(label="Tình trạng", choices=MemberStatus.choices, empty_label="Tất cả")
+    status = django_filters.ChoiceFilter(
+        label="Tình trạng", choices=STATUS_CHOICES, empty_label="Đang sinh hoạt (trong danh sách)",
+        method="filter_status",
+    )
     gender = django_filters.ChoiceFilter(label="Giới tính", choices=Gender.choices, empty_label="Tất cả")
     ethnicity = django_filters.ChoiceFilter(label="Dân tộc", choices=ETHNICITY_CHOICES, empty_label="Tất cả")
     age_band = django_filters.ChoiceFilter(
@@ -101,6 +148,14 @@ class MemberFilter(django_filters.FilterSet):
             field = self.form.fields["organization"]
             field.queryset = accepted
             field.widget.choices = [("", field.empty_label), *offered]
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("status"):  # no choice: the members on the roll
+            queryset = queryset.filter(status_q(None))
+        return super().filter_queryset(queryset)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status_q(value))
 
     def filter_q(self, queryset, name, value):
         return search_members(queryset, value, row_by_row=self.row_by_row)

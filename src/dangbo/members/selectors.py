@@ -37,7 +37,7 @@ LIST_COLUMNS = (
 # is lower. Exact totals of any organization are on its page (stored counts).
 COUNT_CAP = 10_000
 FILTERED_COUNT_CAP = 1_000
-ATTRIBUTE_FILTERS = ("q", *EQUAL_FILTERS, "age_band")
+ATTRIBUTE_FILTERS = ("q", "status", *EQUAL_FILTERS, "age_band")
 # Above this many rows the list walks the name index instead of sorting the subtree (see core.db.NoIndex).
 LARGE_SCOPE = 5_000
 

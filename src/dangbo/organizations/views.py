@@ -80,7 +80,7 @@ def detail(request, pk):
     children = selectors.tree_children(user, org)
     term, seats = selectors.current_committee(org)
     direct_members = list(
-        member_scope(user).filter(organization=org).select_related("organization").order_by("name_sort", "id")[:200]
+        member_scope(user).filter(organization=org, status__in=ACTIVE_STATUSES).select_related("organization").order_by("name_sort", "id")[:200]
     )
     return render(
         request,
