@@ -195,6 +195,25 @@ def test_grid_and_absentees_for_the_directing_committee(cell, tree, people, root
     assert any("Đỗ Văn Năm: vắng sinh hoạt không lý do 3 tháng" in a.text for a in alerts(people.secretary_a, on=D(2024, 6, 1)))
 
 
+def test_months_before_the_first_recorded_meeting_have_no_data_not_a_missed_meeting(client, cell, tree, people, root_user):
+    """A month before the first recorded regular meeting of a row (or of the whole scope, for a row without any)
+    is "chưa có số liệu" (—), not "không họp" (✗); after it, a month without a meeting is a missed one."""
+    m = plan(root_user, cell, D(2024, 3, 5))
+    call(root_user, m, ALL_PRESENT)
+    rows, _ = selectors.grid(people.staff, tree.a, 2024)
+    a1 = next(r for r in rows if r.org == cell)
+    a2 = next(r for r in rows if r.org == tree.a2)
+    assert [c["status"] for c in a1.months[:4]] == ["chua_co_so_lieu", "chua_co_so_lieu", "hop", "khong_hop"]
+    assert [c["status"] for c in a2.months[:3]] == ["chua_co_so_lieu", "chua_co_so_lieu", "khong_hop"]
+    rows, _ = selectors.grid(people.staff, tree.bloc, 2023)  # no data at all in the scope that year
+    assert rows and all(c["counts"]["chua_co_so_lieu"] == r.cells and not c["counts"]["khong_hop"]
+                        for r in rows for c in r.months)  # fmt: skip
+    assert not any(r.weak for r in rows)
+    client.force_login(people.staff)
+    body = client.get(reverse("meetings:overview"), {"to_chuc": tree.a.pk, "nam": 2024}).content.decode()
+    assert '<span title="Chưa có số liệu">—</span>' in body
+
+
 def test_cell_secretary_records_a_meeting_through_the_pages(client, cell, people):
     client.force_login(people.cell_secretary)
     r = client.post(reverse("meetings:plan") + f"?to_chuc={cell.pk}", {

@@ -113,6 +113,9 @@ def test_share_of_cells_meeting_every_month(tree, people, root_user):
     tree.a2.refresh_from_db()
     assert fn(tree.a, start, D(2023, 12, 31)) == Decimal("100.00")
     assert fn(tree.a, D(2023, 12, 20), D(2023, 12, 25)) is None  # no full month yet
+    # No regular meeting recorded in the window at all: no data, not 0 %.
+    assert fn(tree.b, start, D(2023, 12, 31)) is None
+    assert fn(tree.a, start, D(2022, 11, 30)) is None
 
 
 def test_share_of_meetings_graded_good_or_fair(tree, people, root_user):
@@ -334,6 +337,11 @@ def test_expected_value_and_midterm(tree, root_user):
     assert targets.expected_at(flat, mid) == 90
     assert targets.expected_at(cumulative, D(2019, 1, 1)) == 0
     assert targets.expected_at(cumulative, D(2030, 1, 1)) == 100
+    # People are counted whole: the required value is rounded towards the goal's side.
+    odd = Target(term=term, number=4, text="x", unit="dang_vien", measure="cong_don", goal=Decimal(101))
+    assert targets.expected_at(odd, mid) == 51
+    odd.direction = "toi_da"
+    assert targets.expected_at(odd, mid) == 50
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,9 @@ from .models import Attendance, Meeting
 from .rules import rules_on
 
 HELD, NOT_RECORDED, NOT_HELD, FUTURE = "hop", "chua_nhap", "khong_hop", "sap_toi"
-CELL_LABELS = {HELD: "Đã họp", NOT_RECORDED: "Chưa nhập kết quả", NOT_HELD: "Không họp", FUTURE: ""}
+NO_DATA = "chua_co_so_lieu"
+CELL_LABELS = {HELD: "Đã họp", NOT_RECORDED: "Chưa nhập kết quả", NOT_HELD: "Không họp", FUTURE: "",
+               NO_DATA: "Chưa có số liệu"}  # fmt: skip
 
 
 def meeting_scope(actor):
@@ -152,6 +154,18 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
             slot["last"] = last
         else:
             slot[FUTURE if is_ahead or month > this_month else NOT_RECORDED] += n
+    # Where meeting records begin: a month before a row's first recorded regular meeting (or, for a row without
+    # any, before the first one of the whole scope) has no data — "chưa có số liệu", not "không họp".
+    recorded = (
+        Meeting.objects.filter(inside, organization__in=scope, kind=MeetingKind.REGULAR, month__lte=months[-1])
+        .exclude(state=MeetingState.CANCELLED)
+        .annotate(row=row_case("org_path"))
+        .values_list("row")
+        .annotate(first=Min("month"))
+        .order_by()
+    )
+    first_month = {row: first for row, first in recorded if row is not None}
+    scope_first = min(first_month.values(), default=None)
     quarter = Case(*[When(month__gte=dt.date(year, 3 * q + 1, 1), month__lt=dt.date(year + (q == 3), (3 * q + 3) % 12 + 1, 1),
                           then=Value(q)) for q in range(4)], output_field=IntegerField())  # fmt: skip
     thematic = dict(
@@ -169,11 +183,14 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
             continue
         row = GridRow(org=g, cells=cells)
         missed = 0
+        begins = first_month.get(g.pk, scope_first)
         for month in months:
             slot = by_key.get((g.pk, month.month)) or empty
-            counts = {HELD: slot[HELD], NOT_RECORDED: slot[NOT_RECORDED], FUTURE: slot[FUTURE], NOT_HELD: 0}
+            counts = {HELD: slot[HELD], NOT_RECORDED: slot[NOT_RECORDED], FUTURE: slot[FUTURE], NOT_HELD: 0, NO_DATA: 0}
             if month > this_month:
                 counts[FUTURE] = cells
+            elif begins is None or month < begins:
+                counts[NO_DATA] = cells
             else:
                 counts[NOT_HELD] = max(cells - slot[HELD] - slot[NOT_RECORDED] - slot[FUTURE], 0)
             missed += counts[NOT_HELD] + counts[NOT_RECORDED]

@@ -150,7 +150,8 @@ def new_members(organization, start: dt.date, on: dt.date) -> Decimal | None:
 def cells_meeting_every_month(organization, start: dt.date, on: dt.date) -> Decimal | None:
     """Share of the cells of the subtree (on ``on``) that held their regular meeting (state "đã họp") in every
     month of the window (``meeting_window``); a cell founded inside the window is held to the months after its
-    founding. One query: the cells with the number of months they met."""
+    founding. One query: the cells with the number of months they met. None ("chưa có số liệu") when no regular
+    meeting of the subtree is recorded in the window at all."""
     from dangbo.meetings.choices import MeetingKind, MeetingState
     from dangbo.meetings.models import Meeting
     from dangbo.members.asof import path_on
@@ -160,6 +161,10 @@ def cells_meeting_every_month(organization, start: dt.date, on: dt.date) -> Deci
     path = path_on(organization, on)
     if not months or path is None:
         return None
+    recorded = Meeting.objects.filter(_subtree_of_the_time(organization, "month"), kind=MeetingKind.REGULAR,
+                                      month__gte=months[0], month__lte=months[-1])  # fmt: skip
+    if not recorded.exclude(state=MeetingState.CANCELLED).exists():
+        return None  # no meeting recorded in the term: no data, not 0 %
     met = (
         Meeting.objects.filter(organization_id=OuterRef("organization_id"), kind=MeetingKind.REGULAR,
                                state=MeetingState.HELD, month__gte=months[0], month__lte=months[-1])

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -297,6 +297,9 @@ def expected_at(target: Target, on: dt.date) -> Decimal:
         value = goal
     else:
         value = Decimal(target.baseline) + (goal - Decimal(target.baseline)) * share
+    if target.unit in WHOLE_UNITS:  # people, organizations, đồng come whole: "at least 407,9" is 408
+        up = target.direction != TargetDirection.AT_MOST
+        return value.quantize(Decimal(1), rounding=ROUND_CEILING if up else ROUND_FLOOR)
     return value.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
