@@ -345,3 +345,34 @@ def vietnamese(number: Decimal, *, grouped: bool, unit: str) -> str:
 def test_vietnamese_formatted_numbers_round_trip(number, grouped, unit):
     text = vietnamese(number, grouped=grouped, unit=unit)
     assert parse_vn_number(text) == number, text
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("nguyễn văn đức", "Nguyễn Văn Đức"), ("  trần  thị   lan ", "Trần Thị Lan"), ("Nguyễn Thị Hoa", "Nguyễn Thị Hoa"),
+     (unicodedata.normalize("NFD", "ưng thị ánh"), "Ưng Thị Ánh"), ("ðặng văn ơn", "Đặng Văn Ơn"),
+     ("lê thị-mai", "Lê Thị-Mai"), ("H'Hen Niê", "H'Hen Niê"), ("", "")],
+)  # fmt: skip
+def test_names_typed_in_lower_case_are_title_cased(typed, stored):
+    from dangbo.core.text import name_case
+
+    assert name_case(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("0912345678", "0912345678"), ("0912 345 678", "0912345678"), ("091.234.5678", "0912345678"),
+     ("+84 912-345-678", "0912345678"), ("0238 3844 555", "02383844555"), ("", "")],
+)  # fmt: skip
+def test_vietnamese_phone_numbers_are_accepted_and_stored_as_digits(typed, stored):
+    from dangbo.core.text import read_phone
+
+    assert read_phone(typed) == (stored, None)
+
+
+@pytest.mark.parametrize("typed", ["09x1234567", "091234567", "09123456789", "0123456789", "912345678", "(091)2345678"])
+def test_wrong_phone_numbers_are_refused_without_repeating_them(typed):
+    from dangbo.core.text import read_phone
+
+    _, problem = read_phone(typed)
+    assert problem and problem.startswith("Điện thoại:") and typed not in problem

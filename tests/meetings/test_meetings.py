@@ -248,6 +248,21 @@ def test_the_cells_meeting_day_is_suggested_and_validated(client, cell, people, 
     assert suggested.day == 3 and suggested.hour == 14 and suggested.date() >= today()
 
 
+
+def test_the_suggested_plan_date_skips_months_that_have_their_regular_meeting(client, clock, cell, people, root_user):
+    from dangbo.organizations import services as org_services
+
+    clock.set(D(2024, 3, 1))
+    org_services.organization_update(actor=root_user, organization=cell, data={"meeting_day": 5})
+    plan(root_user, cell, D(2024, 3, 5))
+    plan(root_user, cell, D(2024, 4, 5))
+    cancelled = plan(root_user, cell, D(2024, 5, 5))
+    services.meeting_cancel(actor=root_user, meeting=cancelled)
+    client.force_login(people.cell_secretary)
+    form = client.get(reverse("meetings:plan"), {"to_chuc": cell.pk}).context["form"]
+    assert timezone.localtime(form.initial["planned_at"]).date() == D(2024, 5, 5)
+
+
 def test_minutes_docx_of_a_recorded_meeting(client, cell, people, root_user):
     import io
 

@@ -332,3 +332,8 @@ def test_candidate_save_refuses_a_stale_version_and_the_dossier_page_keeps_the_i
     assert second.post(url, again).status_code == 302
     ready.refresh_from_db()
     assert (ready.ethnicity, ready.occupation) == ("Thái", "Kỹ sư")
+
+
+def test_a_candidate_name_typed_in_lower_case_is_title_cased(ready, root_user):
+    c = admission.candidate_save(actor=root_user, candidate=ready, data={"full_name": "hoàng thị thu"})
+    assert c.full_name == "Hoàng Thị Thu"

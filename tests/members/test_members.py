@@ -181,3 +181,11 @@ def test_preselected_cell_or_member_in_the_address_is_read_safely(client, tree, 
     assert client.get(reverse("members:create"), {"chi_bo": value}).status_code == 200
     assert client.get(reverse("accounts:user_create"), {"dang_vien": value}).status_code == 200
     assert client.get(reverse("members:list"), {"organization": value}).status_code == 200
+
+
+def test_member_name_is_title_cased_and_a_wrong_phone_refused(tree, root_user):
+    m = services.member_create(actor=root_user, data=member_data(tree.a1, "nguyễn văn đức", phone="0912 345 678"))
+    assert m.full_name == "Nguyễn Văn Đức" and m.phone == "0912345678" and m.name_norm == "nguyen van duc"
+    with pytest.raises(ApplicationError) as refused:
+        services.member_update(actor=root_user, member=m, data={"phone": "09x1234567"})
+    assert refused.value.field_errors["phone"].startswith("Điện thoại:")

@@ -93,6 +93,41 @@ def clean_text(value) -> str:
     return clean_spaces(nfc(value)) if isinstance(value, str) else str(value)
 
 
+_NAME_PARTS = re.compile(r"([\s-]+)")
+
+
+def name_case(value: str | None) -> str:
+    """A person's name as stored: ``clean_text``, then every word typed all in lower case starts with a capital
+    letter ("nguyễn văn đức" → "Nguyễn Văn Đức", "lê thị-mai" → "Lê Thị-Mai"); a word with a capital letter
+    anywhere is kept as typed ("H'Hen Niê", "Y Moan")."""
+    text = clean_text(value)
+    return "".join(w[0].upper() + w[1:] if w and w.islower() else w for w in _NAME_PARTS.split(text))
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-]")
+PHONE_PROBLEM = ("Điện thoại: số di động gồm 10 chữ số, số cố định 10–11 chữ số, bắt đầu bằng 0 "
+                 "(hoặc +84); chỉ gồm chữ số, dấu cách, dấu chấm, dấu gạch ngang.")  # fmt: skip
+
+
+def read_phone(value: str | None) -> tuple[str, str | None]:
+    """(the phone number as stored, the problem or None). Spaces, dots and dashes are dropped and a leading +84
+    becomes 0; what is left must be a Vietnamese number: a mobile (03, 05, 07, 08, 09…) of 10 digits or a
+    landline (02…) of 10–11 digits. Empty stays empty. The problem never repeats the number (personal data)."""
+    text = clean_text(value)
+    if not text:
+        return "", None
+    digits = _PHONE_SEPARATORS.sub("", text)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    if not digits.isascii() or not digits.isdigit() or not digits.startswith("0"):
+        return text, PHONE_PROBLEM
+    if digits.startswith("02"):
+        ok = len(digits) in (10, 11)
+    else:
+        ok = len(digits) == 10 and digits[1] in "35789"
+    return (digits, None) if ok else (text, PHONE_PROBLEM)
+
+
 def fold(value: str | None) -> str:
     """Accent- and case-free search key: "NGUYỄN  Văn Hùng" → "nguyen van hung", "Đặng"/"Ðặng" → "dang"."""
     if not value:

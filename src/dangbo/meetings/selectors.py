@@ -70,6 +70,19 @@ def calendar_range(actor) -> tuple[dt.date, dt.date]:
     return min(starts), max(ends)
 
 
+def first_free_month(organization: Organization, since: dt.date) -> dt.date:
+    """The first month from ``since``'s on in which ``organization`` has no regular meeting (planned or held;
+    cancelled ones do not count): where a new plan's default date goes."""
+    start = since.replace(day=1)
+    taken = set(
+        Meeting.objects.filter(organization=organization, kind=MeetingKind.REGULAR, month__gte=start,
+                               month__lt=add_months(start, 25))
+        .exclude(state=MeetingState.CANCELLED)
+        .values_list("month", flat=True)
+    )  # fmt: skip
+    return next((m for m in (add_months(start, i) for i in range(25)) if m not in taken), add_months(start, 25))
+
+
 @dataclass
 class GridRow:
     org: Organization

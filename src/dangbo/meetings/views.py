@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from calendar import monthrange
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -94,11 +95,12 @@ def plan(request):
         chosen = orgs.first()
     initial = {"kind": MeetingKind.REGULAR}
     if chosen is not None and chosen.meeting_day:
-        # Suggest the cell's usual day: this month if still ahead, else next month, at 14:00.
+        # Suggest the cell's usual day at 14:00 in the first month from now (this month if the day is still ahead)
+        # without a regular meeting of the cell.
         now = today()
-        day = now.replace(day=chosen.meeting_day)
-        if day < now:
-            day = (now.replace(day=1) + dt.timedelta(days=32)).replace(day=chosen.meeting_day)
+        since = now if now.day <= chosen.meeting_day else selectors.add_months(now.replace(day=1), 1)
+        month = selectors.first_free_month(chosen, since)
+        day = month.replace(day=min(chosen.meeting_day, monthrange(month.year, month.month)[1]))
         initial["planned_at"] = timezone.make_aware(dt.datetime.combine(day, dt.time(14, 0)))
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and chosen is not None and form.is_valid():

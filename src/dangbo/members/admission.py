@@ -22,7 +22,7 @@ from dangbo.core import policies
 from dangbo.core.dates import full_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.formats import ngay, so
-from dangbo.core.text import clean_text, name_sort_key
+from dangbo.core.text import clean_text, name_case, name_sort_key
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.choices import CELL_KINDS
 
@@ -270,7 +270,9 @@ def _apply(c: Candidate, data: dict) -> None:
     for key in CANDIDATE_FIELDS:
         if key in data:
             value = data[key]
-            setattr(c, key, clean_text(value) if isinstance(value, str) else value)
+            if isinstance(value, str):
+                value = name_case(value) if key == "full_name" else clean_text(value)
+            setattr(c, key, value)
     c.name_sort = name_sort_key(c.full_name)
 
 

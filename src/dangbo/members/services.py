@@ -19,7 +19,7 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core import policies
 from dangbo.core.dates import full_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.core.text import clean_text, fold, name_sort_key
+from dangbo.core.text import clean_text, fold, name_case, name_sort_key, read_phone
 from dangbo.organizations.choices import CELL_KINDS
 
 from . import counts
@@ -56,9 +56,10 @@ def _apply(member: Member, data: dict) -> None:
             continue
         value = data[key]
         if isinstance(value, str):
-            value = clean_text(value)
+            value = name_case(value) if key == "full_name" else clean_text(value)
         setattr(member, key, value)
     member.citizen_id = member.citizen_id or None
+    member.phone, _ = read_phone(member.phone)
 
 
 def validate_member(member: Member) -> None:
@@ -90,6 +91,8 @@ def validate_member(member: Member) -> None:
         e["admission_decision_date"] = "Ngày quyết định kết nạp: không được sau ngày vào Đảng."
     if member.youth_union_date and member.birth_date and member.youth_union_date <= member.birth_date:
         e["youth_union_date"] = "Ngày vào Đoàn: phải sau ngày sinh."
+    if member.phone and read_phone(member.phone)[1]:
+        e["phone"] = read_phone(member.phone)[1]
     if member.citizen_id:
         if not _CITIZEN_ID.match(member.citizen_id):
             e["citizen_id"] = "Số CCCD: phải gồm đúng 12 chữ số."
