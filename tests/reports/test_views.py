@@ -88,6 +88,27 @@ def test_member_statistics_page_and_xlsx(client, tree, people, half):
     assert ["Tôn giáo", "Không", 5] in [r[1:4] for r in rows]
 
 
+def test_headcount_and_movement_reports_download_as_xlsx(client, tree, people, half):
+    client.force_login(people.staff)
+    response = client.get(reverse("reports:index"), {"organization": tree.bloc.pk, "on": "30/06/2024", "xlsx": "1"})
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    text = " ".join(str(v) for r in rows for v in r if v is not None)
+    assert "SỐ LƯỢNG, CƠ CẤU ĐẢNG VIÊN" in text and "5 đảng viên (4 chính thức, 1 dự bị" in text
+    assert ["Nữ", 2] in [r[2:4] for r in rows] and "Giới tính" in [r[1] for r in rows]
+    response = client.get(reverse("reports:movement"), {"organization": tree.bloc.pk, "start": "01/01/2024",
+                                                         "end": "30/06/2024", "xlsx": "1"})  # fmt: skip
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+    pairs = {r[0]: r[1] for r in rows if r and isinstance(r[0], str)}
+    assert pairs["Đảng viên đầu kỳ"] == 4 and pairs["Cộng tăng"] == 1 and pairs["Đảng viên cuối kỳ"] == 5
+    assert client.get(reverse("reports:movement"), {"organization": tree.bloc.pk, "xlsx": "1"}).status_code == 200
+    client.force_login(people.secretary_b)  # out of scope: the form refuses, nothing is exported
+    response = client.get(reverse("reports:index"), {"organization": tree.a.pk, "xlsx": "1"})
+    assert response.get("Content-Disposition") is None
+
+
 MARKUP = '<script>alert("x")</script>'
 HOSTILE = st.one_of(
     st.sampled_from([

@@ -315,3 +315,55 @@ def statistics_xlsx(organization: Organization, on: dt.date, rows: list[dict], t
     )  # fmt: skip
     return table_xlsx(table, letterhead=Letterhead(issuer=suggested_issuer(named)[1], superior=superior),
                       signature=Signature(role="NGƯỜI LẬP BẢNG"))  # fmt: skip
+
+
+# --- The headcount and movement reports ----------------------------------------------------------------------------
+
+
+def _letterhead(organization: Organization, on: dt.date) -> tuple[str, Letterhead]:
+    name, superior = _names_on(organization, on)
+    named = copy.copy(organization)
+    named.name = name
+    return name, Letterhead(issuer=suggested_issuer(named)[1], superior=superior)
+
+
+def headcount_xlsx(organization: Organization, on: dt.date, headcount: dict, composition) -> bytes:
+    """The headcount and composition of a subtree on a date (the page ``reports:index``) in the print style."""
+    name, letterhead = _letterhead(organization, on)
+    total = composition.total
+    rows = [[i, dim if first else "", label, n, (100 * n / total) if total else None]
+            for i, (dim, label, n, first) in enumerate(
+                ((dim, label, n, j == 0) for dim, group in composition.rows for j, (label, n) in enumerate(group)),
+                start=1)]  # fmt: skip
+    table = Table(
+        title="Số lượng, cơ cấu đảng viên",
+        columns=[Column("STT", 6, "stt"), Column("Cơ cấu", 26), Column("Nhóm", 36), Column("Số đảng viên", 12, "int"),
+                 Column("Tỷ lệ", 10, "percent")],
+        rows=rows,
+        lines=[f"{name} — số liệu tại ngày {ngay(on)}: {so(headcount['tong'])} đảng viên ({so(headcount['chinh_thuc'])} "
+               f"chính thức, {so(headcount['du_bi'])} dự bị; {so(headcount['mien'])} được miễn công tác và sinh hoạt đảng)."],
+        notes=["Tính từ quá trình sinh hoạt của từng đảng viên. Độ tuổi tính tại ngày đã chọn; giới tính, dân tộc, lý luận "
+               "chính trị theo hồ sơ hiện tại."],
+        sheet="Số lượng, cơ cấu",
+    )  # fmt: skip
+    return table_xlsx(table, letterhead=letterhead, signature=Signature(role="NGƯỜI LẬP BẢNG"))
+
+
+def movement_xlsx(mv) -> bytes:
+    """The movement table (``members.asof.Movement``) of a subtree over a period in the print style."""
+    name, letterhead = _letterhead(mv.organization, mv.end)
+    rows = [["Đảng viên đầu kỳ", mv.opening], ["Tăng trong kỳ", None],
+            *[[f"    {label}", n] for _, label, n in mv.increases], ["Cộng tăng", mv.increase_total],
+            ["Giảm trong kỳ", None], *[[f"    {label}", n] for _, label, n in mv.decreases],
+            ["Cộng giảm", mv.decrease_total], ["Đảng viên cuối kỳ", mv.closing]]  # fmt: skip
+    table = Table(
+        title="Biến động đảng viên",
+        columns=[Column("Nội dung", 48), Column("Số đảng viên", 14, "int")],
+        rows=rows,
+        lines=[f"{name} — từ ngày {ngay(mv.start)} đến ngày {ngay(mv.end)}."],
+        notes=[f"Đầu kỳ {so(mv.opening)} + tăng {so(mv.increase_total)} − giảm {so(mv.decrease_total)} = "
+               f"{so(mv.closing)}.",
+               "Đang chuyển sinh hoạt (đã giới thiệu đi, chưa được tiếp nhận) không thuộc danh sách bên nào."],
+        sheet="Biến động đảng viên",
+    )  # fmt: skip
+    return table_xlsx(table, letterhead=letterhead, signature=Signature(role="NGƯỜI LẬP BẢNG"))

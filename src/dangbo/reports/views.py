@@ -37,19 +37,22 @@ def _organization_in_scope(request, data) -> None:
 
 @login_required
 def index(request):
-    """Headcount and composition of a subtree on a date."""
+    """Headcount and composition of a subtree on a date; ``?xlsx=1`` gives it as a spreadsheet."""
     form = _form(request)
     result = None
     if form.is_bound and form.is_valid():
         org, on = form.cleaned_data["organization"], form.cleaned_data["on"] or today()
         result = {"org": org, "on": on, "path": asof.path_on(org, on), "headcount": asof.headcount(org, on),
                   "composition": asof.composition(org, on)}  # fmt: skip
+        if request.GET.get("xlsx"):
+            content = documents.headcount_xlsx(org, on, result["headcount"], result["composition"])
+            return file_response(content, f"so-luong-dang-vien-{org.pk}-{on:%Y%m%d}.xlsx")
     return render(request, "reports/index.html", {"form": form, "result": result})
 
 
 @login_required
 def movement(request):
-    """The movement table ("biến động đảng viên") of a subtree over a period."""
+    """The movement table ("biến động đảng viên") of a subtree over a period; ``?xlsx=1``: as a spreadsheet."""
     form = _form(request)
     result = None
     if form.is_bound and form.is_valid():
@@ -57,6 +60,8 @@ def movement(request):
         start, end = default_period(today())
         start, end = form.cleaned_data["start"] or start, form.cleaned_data["end"] or end
         result = asof.movement(org, start, end)
+        if request.GET.get("xlsx"):
+            return file_response(documents.movement_xlsx(result), f"bien-dong-dang-vien-{org.pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
     elif not form.is_bound:
         form.initial.update(dict(zip(("start", "end"), default_period(today()), strict=True)))
     return render(request, "reports/movement.html", {"form": form, "result": result})
