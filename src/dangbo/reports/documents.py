@@ -321,7 +321,7 @@ def statistics_xlsx(organization: Organization, on: dt.date, rows: list[dict], t
 
 
 def _letterhead(organization: Organization, on: dt.date) -> tuple[str, Letterhead]:
-    name, superior = _names_on(organization, on)
+    name, superior = names_on(organization, on)
     named = copy.copy(organization)
     named.name = name
     return name, Letterhead(issuer=suggested_issuer(named)[1], superior=superior)
