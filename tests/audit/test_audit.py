@@ -36,7 +36,7 @@ def test_business_events_are_named_and_free_text_is_refused(tree, root_user):
 
     restructure.organization_rename(actor=root_user, organization=tree.b, name="Chi bộ Sở Tư pháp tỉnh",
                                     date=dt.date(2024, 5, 1))  # fmt: skip
-    event = AuditEvent.objects.filter(object_id=str(tree.b.pk)).first()
+    event = AuditEvent.objects.filter(object_id=str(tree.b.pk), content_type__model="organization").first()
     assert (event.event, event.event_label) == ("organizations.organization.rename", "Đổi tên tổ chức")
     with pytest.raises(ValueError), transaction.atomic():
         record(actor=root_user, action="update", obj=tree.b, before={}, event="đổi tên cho vui")

@@ -61,7 +61,7 @@ def test_template_round_trip(people, tree):
     assert Member.objects.count() == before + 3
     thu = Member.objects.get(citizen_id="040185000103")
     assert thu.organization == tree.a2 and thu.status == "chinh_thuc" and thu.gender == "nu"
-    event = AuditEvent.objects.filter(object_id=str(thu.pk), action="create").get()
+    event = AuditEvent.objects.filter(object_id=str(thu.pk), content_type__model="member", action="create").get()
     assert "Nhập từ tệp" in str(event.changes)
     again = run(people.secretary_a, filled_template(THREE), commit=True)
     assert again.created == 0 and len(again.existing) == 3 and again.ok

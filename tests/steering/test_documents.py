@@ -661,7 +661,7 @@ def test_replacing_the_attachment_removes_the_old_file(
         d = documents.document_update(actor=root_user, document=d, data={},
                                       upload=SimpleUploadedFile("moi.docx", docx_bytes()))  # fmt: skip
     assert d.attachment_name == "moi.docx" and not old.exists() and len(stored_files(_media)) == 1
-    ev = AuditEvent.objects.filter(object_id=str(d.pk), action="update").get()
+    ev = AuditEvent.objects.filter(object_id=str(d.pk), content_type__model="document", action="update").get()
     assert ev.changes["attachment"] == {"label": "Tệp đính kèm", "before": "cu.pdf", "after": "moi.docx"}
     with django_capture_on_commit_callbacks(execute=True):
         d = documents.document_update(actor=root_user, document=d, data={}, remove_attachment=True)

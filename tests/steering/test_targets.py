@@ -271,7 +271,7 @@ def test_the_target_pages_refuse_huge_numbers_with_a_message(client, people, blo
 def test_target_save_rules(tree, people, root_user):
     term = term_of(tree.bloc, root_user)
     t = target(root_user, term, number=1, source="ket_nap", goal="500")
-    assert AuditEvent.objects.filter(object_id=str(t.pk), action="create").exists()
+    assert AuditEvent.objects.filter(object_id=str(t.pk), content_type__model="target", action="create").exists()
     assert "đã có chỉ tiêu số 1" in refused(target, actor=root_user, term=term, number=1)
     assert "nguồn «Giá trị hỗ trợ xã (chương trình của cấp ủy)» tính theo đồng, không theo %" in refused(
         target, actor=root_user, term=term, number=2, unit="phan_tram", measure="muc_dat", source="ho_tro_xa", goal="50")
@@ -290,7 +290,7 @@ def test_target_save_rules(tree, people, root_user):
     assert "không có quyền" in refused(target, actor=people.leader, term=term, number=3)
     changed = targets.target_save(actor=people.staff, term=term, target=t, data={"goal": "600"})
     assert changed.goal == 600 and changed.number == 1
-    assert AuditEvent.objects.filter(object_id=str(t.pk), action="update").exists()
+    assert AuditEvent.objects.filter(object_id=str(t.pk), content_type__model="target", action="update").exists()
 
 
 def test_entered_values(tree, people, root_user):
@@ -307,7 +307,7 @@ def test_entered_values(tree, people, root_user):
     assert "ngoài nhiệm kỳ" in refused(enter, t=members, period_end=D(2020, 9, 30), value="12")
     assert "Căn cứ: không được để trống" in refused(enter, t=members, period_end=D(2022, 12, 31), value="12", evidence=" ")
     v = enter(members, period_end=D(2022, 12, 31), value="40")
-    assert v.value == 40 and AuditEvent.objects.filter(object_id=str(v.pk), action="create").exists()
+    assert v.value == 40 and AuditEvent.objects.filter(object_id=str(v.pk), content_type__model="targetvalue", action="create").exists()
     assert "đã có số liệu tính đến ngày 31/12/2022" in refused(enter, t=members, period_end=D(2022, 12, 31), value="41")
     enter(members, period_end=D(2023, 12, 31), value="55")
     assert targets.progress(members, D(2023, 6, 1)).actual == 40  # the latest value up to the date
