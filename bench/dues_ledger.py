@@ -80,7 +80,9 @@ def ensure_ledger(province) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as c:
             c.execute("ANALYZE dues_duespayment; ANALYZE dues_duesbasis; ANALYZE dues_duessheet")
-    print(f"ledger: {len(owner):,} rows for {len(members):,} members written in {time.perf_counter() - t:.1f} s")
+    print(
+        f"ledger: {len(owner):,} rows for {len(members):,} members written in {time.perf_counter() - t:.1f} s"
+    )
     return len(owner)
 
 
@@ -102,7 +104,9 @@ def main() -> None:
     from dangbo.organizations.models import Organization
     from dangbo.organizations.paths import subtree_q
 
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # the pages use the hashed static names
+    if not (
+        Path(settings.STATIC_ROOT) / "staticfiles.json"
+    ).exists():  # the pages use the hashed static names
         call_command("collectstatic", interactive=False, verbosity=0)
     province = Organization.objects.filter(parent__isnull=True).order_by("pk").first()
     rows = ensure_ledger(province)
@@ -115,7 +119,9 @@ def main() -> None:
     ops = {
         "cell month sheet (page)": lambda: f"/dang-phi/chi-bo/{rng.choice(cells)}/?thang=06/{YEAR}",
         "province year by child (page)": lambda: f"/dang-phi/?to_chuc={province.pk}&nam={YEAR}",
-        "grassroots month overview (page)": lambda: f"/dang-phi/?to_chuc={rng.choice(grassroots)}&thang=06/{YEAR}",
+        "grassroots month overview (page)": lambda: (
+            f"/dang-phi/?to_chuc={rng.choice(grassroots)}&thang=06/{YEAR}"
+        ),
         "cell dues book XLSX": lambda: f"/dang-phi/chi-bo/{rng.choice(cells)}/so-thu-nop.xlsx?nam={YEAR}",
     }
     print(f"{connection.vendor}: {rows:,} ledger rows in {YEAR}; {len(cells):,} cells sampled")
@@ -130,7 +136,9 @@ def main() -> None:
                 times.append((time.perf_counter() - t) * 1000)
             assert response.status_code == 200, (name, response.status_code)
             queries = len(ctx.captured_queries)
-        print(f"  {name:36s} p50 {pct(times, .5):7.1f} ms   p95 {pct(times, .95):7.1f} ms   {queries} queries")
+        print(
+            f"  {name:36s} p50 {pct(times, 0.5):7.1f} ms   p95 {pct(times, 0.95):7.1f} ms   {queries} queries"
+        )
 
 
 if __name__ == "__main__":

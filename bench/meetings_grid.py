@@ -46,7 +46,9 @@ def ensure_meetings(province) -> int:
     if existing:
         return existing
     rng = random.Random(7)
-    cells = list(Organization.objects.filter(subtree_q(province.path), kind__in=CELL_KINDS).values_list("pk", "path"))
+    cells = list(
+        Organization.objects.filter(subtree_q(province.path), kind__in=CELL_KINDS).values_list("pk", "path")
+    )
     rows = []
     now = timezone.now()
     for pk, path in cells:
@@ -74,7 +76,9 @@ def ensure_meetings(province) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-n", type=int, default=10, help="repetitions per page")
     args = parser.parse_args()
     import django
@@ -83,7 +87,9 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # the pages use the hashed static names
+    if not (
+        Path(settings.STATIC_ROOT) / "staticfiles.json"
+    ).exists():  # the pages use the hashed static names
         call_command("collectstatic", interactive=False, verbosity=0)
     from django.db import connection
     from django.test import Client
@@ -101,7 +107,9 @@ def main() -> None:
     n = ensure_meetings(province)
     direct = Organization.objects.filter(parent=province).order_by("pk").first()
     grassroots = Organization.objects.filter(parent=direct, kind__in=GRASSROOTS_KINDS).order_by("pk").first()
-    user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench.root", password="x")
+    user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench.root", password="x"
+    )
     client = Client()
     client.force_login(user)
     print(f"database: {connection.vendor}; meetings in {YEAR} under {province.name}: {n:,}")
@@ -118,7 +126,9 @@ def main() -> None:
                 times.append(1000 * (time.perf_counter() - t0))
             assert response.status_code == 200
         rows = len(response.context["rows"])
-        print(f"{label:<48} {pct(times, 0.5):8.0f} {pct(times, 0.95):8.0f} {len(q.captured_queries):8d} {rows:6d}")
+        print(
+            f"{label:<48} {pct(times, 0.5):8.0f} {pct(times, 0.95):8.0f} {len(q.captured_queries):8d} {rows:6d}"
+        )
 
 
 if __name__ == "__main__":

@@ -283,8 +283,10 @@ def main() -> None:
         staff = get_user_model().objects.get(username="bench.staff")
         after = member_list(actor=staff, params={"q": "nguyen"})[1].next_after
         op("search «nguyen», next page (sau=)", "/dang-vien/?" + urlencode({"q": "nguyen", "sau": after}))
-    op("search «hung» + gender + theory", "/dang-vien/?" + urlencode({"q": "hung", "gender": "nu",
-                                                                      "political_theory": "trung_cap"}))
+    op(
+        "search «hung» + gender + theory",
+        "/dang-vien/?" + urlencode({"q": "hung", "gender": "nu", "political_theory": "trung_cap"}),
+    )
 
     mid = middle_id(scope)
     op("list page 1 (province scope)", "/dang-vien/")

@@ -1,11 +1,11 @@
 """Shared fixtures: a small tree and personas at different nodes, all set up through services.
 
-    Đảng bộ tỉnh (province)
-    └── Đảng bộ Khối (bloc)                       staff, leader
-        ├── Đảng bộ Sở Y tế (grassroots committee)   secretary_a
-        │   ├── Chi bộ Văn phòng (cell A1)           cell_secretary, member_user (own record)
-        │   └── Chi bộ Khoa Nội (cell A2)
-        └── Chi bộ Sở Tư pháp (grassroots cell B)    secretary_b, staff_b  ← the sibling
+Đảng bộ tỉnh (province)
+└── Đảng bộ Khối (bloc)                       staff, leader
+    ├── Đảng bộ Sở Y tế (grassroots committee)   secretary_a
+    │   ├── Chi bộ Văn phòng (cell A1)           cell_secretary, member_user (own record)
+    │   └── Chi bộ Khoa Nội (cell A2)
+    └── Chi bộ Sở Tư pháp (grassroots cell B)    secretary_b, staff_b  ← the sibling
 """
 
 from __future__ import annotations
@@ -289,9 +289,17 @@ def _steering_of_a(tree, root_user):
     doc = DocumentFactory(register=tree.a, number=7, issuer_name="Đảng ủy Sở Y tế", issued_date=dt.date(2024, 2, 1),
                           summary="Nghị quyết của Đảng bộ Sở Y tế")  # fmt: skip
     task = TaskFactory(organization=tree.a, title="Quán triệt nghị quyết của Đảng bộ Sở Y tế", document=doc)
-    term = Term.objects.get_or_create(organization=tree.a, name="2020–2025", defaults={"start_date": dt.date(2020, 8, 1)})[0]
+    term = Term.objects.get_or_create(
+        organization=tree.a, name="2020–2025", defaults={"start_date": dt.date(2020, 8, 1)}
+    )[0]
     target = TargetFactory(term=term, number=1, text="Kết nạp đảng viên mới của Đảng bộ Sở Y tế")
     programme = ProgrammeFactory(organization=tree.a, name="Chương trình của Đảng bộ Sở Y tế")
     ContributionFactory(programme=programme, supporter=tree.a1)
-    return {"document_pk": doc.pk, "task_pk": task.pk, "assignment_pk": task.assignments.first().pk,
-            "term_pk": term.pk, "target_pk": target.pk, "programme_pk": programme.pk}
+    return {
+        "document_pk": doc.pk,
+        "task_pk": task.pk,
+        "assignment_pk": task.assignments.first().pk,
+        "term_pk": term.pk,
+        "target_pk": target.pk,
+        "programme_pk": programme.pk,
+    }

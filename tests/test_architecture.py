@@ -146,7 +146,9 @@ def test_dependencies_point_down():
             other = _app(t)
             if other in rank and other != app and rank[other] > ceiling:
                 found.add((m, t))
-    assert found - PENDING_LAYERS == set(), "import from a higher layer: offer a registry (core/registries.py) instead"
+    assert found - PENDING_LAYERS == set(), (
+        "import from a higher layer: offer a registry (core/registries.py) instead"
+    )
     assert PENDING_LAYERS - found == set(), "fixed: remove these from PENDING_LAYERS"
 
 
@@ -192,7 +194,9 @@ def test_every_app_has_the_same_rooms():
         app = app_dir.name
         if app in INFRASTRUCTURE or app not in LAYERS:
             continue
-        allowed = DOMAIN_ROOMS | UI_ROOMS | FOLDERS | FEATURE_PACKAGES.get(app, set()) | {"__init__", "__pycache__"}
+        allowed = (
+            DOMAIN_ROOMS | UI_ROOMS | FOLDERS | FEATURE_PACKAGES.get(app, set()) | {"__init__", "__pycache__"}
+        )
         for entry in app_dir.iterdir():
             name = entry.stem if entry.suffix == ".py" else entry.name
             if entry.suffix not in ("", ".py") or name not in allowed:
@@ -201,9 +205,14 @@ def test_every_app_has_the_same_rooms():
         for feature in FEATURE_PACKAGES.get(app, ()):
             for entry in (app_dir / feature).glob("*"):
                 name = entry.stem if entry.suffix == ".py" else entry.name
-                if entry.suffix in ("", ".py") and name not in DOMAIN_ROOMS | UI_ROOMS | {"__init__", "__pycache__"}:
+                if entry.suffix in ("", ".py") and name not in DOMAIN_ROOMS | UI_ROOMS | {
+                    "__init__",
+                    "__pycache__",
+                }:
                     strays.add(f"{app}/{feature}/{entry.name}")
-    assert strays - PENDING_ROOMS == set(), "a module outside the rooms: put it in the room its content belongs to"
+    assert strays - PENDING_ROOMS == set(), (
+        "a module outside the rooms: put it in the room its content belongs to"
+    )
     assert PENDING_ROOMS - strays == set(), "fixed: remove these from PENDING_ROOMS"
 
 

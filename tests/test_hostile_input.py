@@ -23,12 +23,47 @@ from tests.test_scope_every_url import all_patterns, urls_of_a
 
 MARKUP = '<script>alert("x")</script>'
 HOSTILE = st.one_of(
-    st.sampled_from([
-        "99999999999999999999999", "40000", "-1", "0", "1e28", "1e309", "-1e309", "NaN", "inf", "1_000", "²", "٣",
-        "1.250", "1,5", "33.333,333", "31/02/2024", "29/02/2023", "01/01/0001", "31/12/9999", "00/00/0000",
-        "2024-02-30", "13/13/2024", "", " ", "\x00", "\u202e", "Ðoàn Văn Ðức", MARKUP, "=1+1", "' OR 1=1 --",
-        "x" * 5000, "9" * 40, "2147483648", "9223372036854775808", "-9223372036854775809", "true", "on",
-    ]),
+    st.sampled_from(
+        [
+            "99999999999999999999999",
+            "40000",
+            "-1",
+            "0",
+            "1e28",
+            "1e309",
+            "-1e309",
+            "NaN",
+            "inf",
+            "1_000",
+            "²",
+            "٣",
+            "1.250",
+            "1,5",
+            "33.333,333",
+            "31/02/2024",
+            "29/02/2023",
+            "01/01/0001",
+            "31/12/9999",
+            "00/00/0000",
+            "2024-02-30",
+            "13/13/2024",
+            "",
+            " ",
+            "\x00",
+            "\u202e",
+            "Ðoàn Văn Ðức",
+            MARKUP,
+            "=1+1",
+            "' OR 1=1 --",
+            "x" * 5000,
+            "9" * 40,
+            "2147483648",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "true",
+            "on",
+        ]
+    ),
     st.text(max_size=40),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
 )
@@ -72,7 +107,11 @@ def _forms_of(html: str, page: str, method: str = "post") -> list[tuple[str, lis
 
 
 def _counts() -> dict[str, int]:
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models() if m.__module__.startswith("dangbo.")}
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m.__module__.startswith("dangbo.")
+    }
 
 
 def _pages(tree, people, seat, history):  # noqa: F811 - the fixtures' values

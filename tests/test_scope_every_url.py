@@ -11,8 +11,17 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-A_NAMES = ["Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn An", "Đảng bộ Sở Y tế", "Chi bộ Khoa Nội", "secretary_a",
-           "Võ Thị Ứng Viên", "Đảng ủy Sở Y tế", "Phòng họp Sở Y tế A"]
+A_NAMES = [
+    "Nguyễn Văn Hùng",
+    "Trần Thị Lan",
+    "Lê Văn An",
+    "Đảng bộ Sở Y tế",
+    "Chi bộ Khoa Nội",
+    "secretary_a",
+    "Võ Thị Ứng Viên",
+    "Đảng ủy Sở Y tế",
+    "Phòng họp Sở Y tế A",
+]
 
 
 def all_patterns(resolver=None, namespace=""):
@@ -56,14 +65,41 @@ def urls_of_a(tree, people, seat, history=None):
 
 def test_every_parameterised_url_is_covered(tree, people, seat, history_of_a):
     names = {name for name, _ in urls_of_a(tree, people, seat, history_of_a)}
-    assert {"organizations:detail", "members:detail", "members:edit", "organizations:seat_end",
-            "accounts:user_detail", "accounts:role_revoke", "members:transfer", "members:transfer_letter",
-            "members:candidate", "members:event_delete", "members:event_create", "meetings:detail",
-            "meetings:attendance", "meetings:minutes_docx", "steering:document", "steering:document_file",
-            "steering:task", "steering:report", "steering:term_targets", "steering:target", "steering:programme",
-            "steering:contribution_create", "jobs:detail", "jobs:file", "jobs:cancel", "jobs:start", "dues:sheet",
-            "dues:book", "dues:member", "evaluation:campaign", "evaluation:rating", "evaluation:organization",
-            "evaluation:decide"} <= names
+    assert {
+        "organizations:detail",
+        "members:detail",
+        "members:edit",
+        "organizations:seat_end",
+        "accounts:user_detail",
+        "accounts:role_revoke",
+        "members:transfer",
+        "members:transfer_letter",
+        "members:candidate",
+        "members:event_delete",
+        "members:event_create",
+        "meetings:detail",
+        "meetings:attendance",
+        "meetings:minutes_docx",
+        "steering:document",
+        "steering:document_file",
+        "steering:task",
+        "steering:report",
+        "steering:term_targets",
+        "steering:target",
+        "steering:programme",
+        "steering:contribution_create",
+        "jobs:detail",
+        "jobs:file",
+        "jobs:cancel",
+        "jobs:start",
+        "dues:sheet",
+        "dues:book",
+        "dues:member",
+        "evaluation:campaign",
+        "evaluation:rating",
+        "evaluation:organization",
+        "evaluation:decide",
+    } <= names
 
 
 @pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody"])
@@ -102,8 +138,11 @@ def test_pages_without_parameters_show_nothing_of_a(client, tree, people, seat, 
         for text in A_NAMES:
             assert text not in body, f"{name} shows {text!r} to {persona}"
     # The month and the year of A's meeting (03/2024): the calendar and the grid show nothing of it.
-    for name, params in (("meetings:calendar", {"thang": "03/2024"}), ("meetings:overview", {"nam": "2024"}),
-                         ("meetings:overview", {"nam": "2024", "to_chuc": tree.a.pk})):
+    for name, params in (
+        ("meetings:calendar", {"thang": "03/2024"}),
+        ("meetings:overview", {"nam": "2024"}),
+        ("meetings:overview", {"nam": "2024", "to_chuc": tree.a.pk}),
+    ):
         response = client.get(reverse(name), params)
         # A month outside the calendar's range of the persona's own data is a page that says so (404).
         ok = (200, 404) if name == "meetings:calendar" else (200,)

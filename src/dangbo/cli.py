@@ -1,15 +1,15 @@
 """The ``dangbo`` command.
 
-  dangbo serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--no-worker]
-      migrate, load the demo on an empty database, collect static files, serve with gunicorn and run the
-      background-job worker beside it (restarted if it dies, stopped with the server)
-  dangbo worker          run a background-job worker (more of them, or on other machines, at scale)
-  dangbo demo            load the demo data into an empty database
-  dangbo synth province|nation   bulk-load synthetic scale data (benchmarks)
-  dangbo backup [--output DIR] [--keep N]   consistent online backup: database, uploads, settings (one archive)
-  dangbo backup --job [--keep N]   the same as a background job run by the worker (followed on /cong-viec/)
-  dangbo restore ARCHIVE   restore an archive into an empty database and data directory, then verify it
-  dangbo <any django management command> …   e.g. dangbo migrate, dangbo createsuperuser
+dangbo serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--no-worker]
+    migrate, load the demo on an empty database, collect static files, serve with gunicorn and run the
+    background-job worker beside it (restarted if it dies, stopped with the server)
+dangbo worker          run a background-job worker (more of them, or on other machines, at scale)
+dangbo demo            load the demo data into an empty database
+dangbo synth province|nation   bulk-load synthetic scale data (benchmarks)
+dangbo backup [--output DIR] [--keep N]   consistent online backup: database, uploads, settings (one archive)
+dangbo backup --job [--keep N]   the same as a background job run by the worker (followed on /cong-viec/)
+dangbo restore ARCHIVE   restore an archive into an empty database and data directory, then verify it
+dangbo <any django management command> …   e.g. dangbo migrate, dangbo createsuperuser
 """
 
 from __future__ import annotations
@@ -97,7 +97,9 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--host", default=os.environ.get("DANGBO_HOST", "127.0.0.1"))
     parser.add_argument("--port", default=os.environ.get("DANGBO_PORT", "8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("DANGBO_WORKERS", "2")))
-    parser.add_argument("--no-demo", action="store_true", help="không nạp dữ liệu mẫu vào cơ sở dữ liệu trống")
+    parser.add_argument(
+        "--no-demo", action="store_true", help="không nạp dữ liệu mẫu vào cơ sở dữ liệu trống"
+    )
     parser.add_argument("--no-worker", action="store_true",
                         help="không chạy tiến trình công việc nền (khi đã chạy `dangbo worker` riêng)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -118,7 +120,9 @@ def serve(argv: list[str]) -> None:
 
     url = f"http://{args.host}:{args.port}"
     print(f"\ndangbo đang chạy tại {url}   (dừng: Ctrl+C)")
-    print(f"Cơ sở dữ liệu: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}  ·  dữ liệu: {settings.DATA_DIR}")
+    print(
+        f"Cơ sở dữ liệu: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}  ·  dữ liệu: {settings.DATA_DIR}"
+    )
     if args.no_worker:
         print("Công việc nền: không chạy tiến trình ở đây (--no-worker) — cần `dangbo worker` ở nơi khác.")
     else:

@@ -39,7 +39,6 @@ def _list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-
 def _secret_key() -> str:
     if key := os.environ.get("DANGBO_SECRET_KEY"):
         return key
@@ -181,7 +180,9 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 REDIS_URL = os.environ.get("DANGBO_REDIS_URL", "").strip()
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured(f"DANGBO_REDIS_URL={REDIS_URL!r}: dùng địa chỉ Redis dạng 'redis://máy:6379/1'.")
+        raise ImproperlyConfigured(
+            f"DANGBO_REDIS_URL={REDIS_URL!r}: dùng địa chỉ Redis dạng 'redis://máy:6379/1'."
+        )
     import importlib.util
 
     if importlib.util.find_spec("redis") is None:
@@ -192,7 +193,9 @@ if REDIS_URL:
     }  # fmt: skip
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dangbo_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dangbo_cache"}
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGIN_URL = "accounts:login"
@@ -246,7 +249,9 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # "10.0.0.0/24"). Only a request that comes from one of them has its X-Forwarded-Proto and client-IP header
 # believed; the login lock then counts failures per real client address.
 TRUSTED_PROXIES = _list("DANGBO_TRUSTED_PROXIES")
-CLIENT_IP_HEADER = "HTTP_" + os.environ.get("DANGBO_CLIENT_IP_HEADER", "X-Forwarded-For").upper().replace("-", "_")
+CLIENT_IP_HEADER = "HTTP_" + os.environ.get("DANGBO_CLIENT_IP_HEADER", "X-Forwarded-For").upper().replace(
+    "-", "_"
+)
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Origins allowed to POST when the proxy changes the Host header, e.g. "https://dangbo.tinhuy.example.vn".
@@ -278,7 +283,9 @@ LOGGING = {
         "structured": {"()": "dangbo.core.logging.StructuredFormatter", "as_json": LOG_FORMAT == "json"},
     },
     "filters": {"redact": {"()": "dangbo.core.logging.RedactPersonalData"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured", "filters": ["redact"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "structured", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DANGBO_LOG_LEVEL", "WARNING").upper()},
     "loggers": {
         # Never log request bodies: they may carry citizen IDs, addresses, phone numbers.
@@ -307,7 +314,9 @@ DANGBO_TASK_REMINDER_DAYS = int(os.environ.get("DANGBO_TASK_REMINDER_DAYS", "7")
 # Annual quality evaluation (dangbo.evaluation.rules): what the sources leave uncertain.
 # HTXSNV ≤ this percent of those rated HTTNV, per rating authority [C under QĐ 132, I under QĐ 366]; the base counts
 # those rated HTTNV ("httnv") or HTTNV and above ("httnv_tro_len").
-DANGBO_EVALUATION_EXCELLENT_QUOTA_PERCENT = int(os.environ.get("DANGBO_EVALUATION_EXCELLENT_QUOTA_PERCENT", "20"))
+DANGBO_EVALUATION_EXCELLENT_QUOTA_PERCENT = int(
+    os.environ.get("DANGBO_EVALUATION_EXCELLENT_QUOTA_PERCENT", "20")
+)
 DANGBO_EVALUATION_QUOTA_BASE = os.environ.get("DANGBO_EVALUATION_QUOTA_BASE", "httnv")
 # Under QĐ 366, the highest level of a member disciplined in the period [U]: "htnv", "khtnv", "httnv" or "" (no cap).
 DANGBO_EVALUATION_366_DISCIPLINE_CAP = os.environ.get("DANGBO_EVALUATION_366_DISCIPLINE_CAP", "htnv")
@@ -332,11 +341,18 @@ elif TASKS_BACKEND.startswith(("redis://", "rediss://", "unix://")):
     if importlib.util.find_spec("django_tasks_rq") is None:
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("DANGBO_TASKS_BACKEND là Redis: cài thêm gói bằng `pip install 'dangbo[redis]'`.")
+        raise ImproperlyConfigured(
+            "DANGBO_TASKS_BACKEND là Redis: cài thêm gói bằng `pip install 'dangbo[redis]'`."
+        )
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     # RQ stops a job after DEFAULT_TIMEOUT seconds (its own default is 3 minutes): long work needs hours.
-    RQ_QUEUES = {"default": {"URL": TASKS_BACKEND, "DEFAULT_TIMEOUT": int(os.environ.get("DANGBO_JOB_TIMEOUT", "21600"))}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": TASKS_BACKEND,
+            "DEFAULT_TIMEOUT": int(os.environ.get("DANGBO_JOB_TIMEOUT", "21600")),
+        }
+    }
 else:
     from django.core.exceptions import ImproperlyConfigured
 
@@ -352,14 +368,17 @@ DANGBO_WORKER_STALE_SECONDS = float(os.environ.get("DANGBO_WORKER_STALE_SECONDS"
 DANGBO_JOB_FILES_DIR = DATA_DIR / "job-files"
 DANGBO_JOB_FILE_DAYS = int(os.environ.get("DANGBO_JOB_FILE_DAYS", "7"))
 
+
 def _margins(text: str) -> tuple[float, ...]:
-    """"20,20,30,15" → (20.0, 20.0, 30.0, 15.0): four margins in mm, each from 5 to 60."""
+    """ "20,20,30,15" → (20.0, 20.0, 30.0, 15.0): four margins in mm, each from 5 to 60."""
     try:
         values = tuple(float(v) for v in text.replace(";", ",").split(","))
     except ValueError:
         values = ()
     if len(values) != 4 or not all(5 <= v <= 60 for v in values):
-        raise ImproperlyConfigured(f"DANGBO_DOCX_MARGINS_MM: bốn lề trên, dưới, trái, phải (mm, 5–60), không phải {text!r}.")
+        raise ImproperlyConfigured(
+            f"DANGBO_DOCX_MARGINS_MM: bốn lề trên, dưới, trái, phải (mm, 5–60), không phải {text!r}."
+        )
     return values
 
 

@@ -102,9 +102,14 @@ def test_lock_reset_password_and_last_role(client, tree, people):
     client.post(reverse("accounts:user_toggle_active", args=[target.pk]))
     target.refresh_from_db()
     assert not target.is_active
-    response = Client().post(reverse("accounts:login"), {"username": "cell_secretary", "password": "Mat-khau-9x"})
+    response = Client().post(
+        reverse("accounts:login"), {"username": "cell_secretary", "password": "Mat-khau-9x"}
+    )
     assert response.status_code == 200  # a locked account cannot log in
-    client.post(reverse("accounts:user_detail", args=[target.pk]), {"form": "password", "pw-password": "Mat-khau-moi-2026"})
+    client.post(
+        reverse("accounts:user_detail", args=[target.pk]),
+        {"form": "password", "pw-password": "Mat-khau-moi-2026"},
+    )
     target.refresh_from_db()
     assert target.check_password("Mat-khau-moi-2026")
     reset = history_for(target).filter(changes__has_key="password").get()

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM:
-        pytest.skip("Không có Chromium trên máy (cài gói Debian 'chromium' hoặc đặt DANGBO_CHROMIUM) — bỏ qua kiểm thử trình duyệt")
+        pytest.skip(
+            "Không có Chromium trên máy (cài gói Debian 'chromium' hoặc đặt DANGBO_CHROMIUM) — bỏ qua kiểm thử trình duyệt"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -49,13 +49,19 @@ def test_cell_secretary_walks_an_admission(page, tree, people):
     expect(page.locator(".field.has-error")).to_contain_text(
         "Số đảng viên chính thức tán thành: 50 lớn hơn tổng số đảng viên chính thức (43)."
     )
-    expect(page.locator("ol.steps li.done")).to_have_count(1)  # the person's standards only: nothing was saved
+    expect(page.locator("ol.steps li.done")).to_have_count(
+        1
+    )  # the person's standards only: nothing was saved
     page.fill("#id_votes_for", "2")
     page.fill("#id_official_members", "3")
     page.click("button:has-text('Lưu hồ sơ')")
-    expect(page.locator("ul.problems")).to_contain_text("Người giới thiệu thứ hai: mới biết người xin vào Đảng")
+    expect(page.locator("ul.problems")).to_contain_text(
+        "Người giới thiệu thứ hai: mới biết người xin vào Đảng"
+    )
     # The checklist reads the same evaluation: the introducers' step is not ticked while their condition fails.
-    expect(page.locator("ol.steps li", has_text="Hai đảng viên chính thức giới thiệu")).not_to_have_class("done")
+    expect(page.locator("ol.steps li", has_text="Hai đảng viên chính thức giới thiệu")).not_to_have_class(
+        "done"
+    )
     expect(page.locator("ol.steps li", has_text="Chi bộ xét, biểu quyết")).to_have_class("done")
     page.fill("#id_introducer_2_since", fmt(decision - dt.timedelta(days=900)))
     page.click("button:has-text('Lưu hồ sơ')")
@@ -69,7 +75,9 @@ def test_cell_secretary_walks_an_admission(page, tree, people):
     page.select_option("#id_decision_level", "chi_bo")  # a cell does not admit: refused, nothing recorded
     page.fill("#id_decision_issuer", "Chi bộ Văn phòng")
     page.click("button:has-text('Ghi quyết định kết nạp')")
-    expect(page.locator(".messages")).to_contain_text("Cấp ra quyết định: chi bộ không có thẩm quyền «kết nạp vào Đảng»")
+    expect(page.locator(".messages")).to_contain_text(
+        "Cấp ra quyết định: chi bộ không có thẩm quyền «kết nạp vào Đảng»"
+    )
     assert not Member.objects.filter(full_name="Phan Thị Ngọc Ánh").exists()
     page.fill("#id_decision_no", "312-QĐ/ĐU")
     page.fill("#id_decision_date", fmt(decision))

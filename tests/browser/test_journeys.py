@@ -21,7 +21,9 @@ def test_grassroots_secretary_finds_and_edits_a_member(page, tree, people):
 
     # The tree: open the organization and see its cells with member counts (loaded by htmx).
     page.click("text=Tổ chức đảng")
-    page.locator("summary", has_text="Đảng bộ Sở Y tế").locator("xpath=..").locator("summary").click(position={"x": 2, "y": 8})
+    page.locator("summary", has_text="Đảng bộ Sở Y tế").locator("xpath=..").locator("summary").click(
+        position={"x": 2, "y": 8}
+    )
     expect(page.locator(".kids")).to_contain_text("Chi bộ Văn phòng")
     expect(page.locator(".kids .node", has_text="Chi bộ Văn phòng").locator(".count")).to_have_text("2")
 

@@ -43,7 +43,9 @@ def test_cell_secretary_records_a_meeting(page, tree, people, make_member):
     page.fill("#id_votes_for", "3")
     page.click("button:has-text('Lưu biên bản')")
     errors = page.locator(".form-errors")
-    expect(errors).to_contain_text("Chủ trì: Phạm Thị Bốn được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt.")
+    expect(errors).to_contain_text(
+        "Chủ trì: Phạm Thị Bốn được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt."
+    )
     expect(errors).to_contain_text("Số tán thành: tổng số biểu quyết (3) nhiều hơn số đảng viên có mặt (2).")
     expect(errors).to_contain_text("Kết thúc lúc: phải sau giờ bắt đầu.")
     page.screenshot(path=str(ARTIFACTS / "bien-ban-khong-hop-le.png"), full_page=True)
@@ -77,6 +79,7 @@ def test_cell_secretary_records_a_meeting(page, tree, people, make_member):
     row.locator(".reason input").fill("Ốm")
     page.click("button:has-text('Lưu điểm danh')")
     expect(page.locator(".form-errors")).to_contain_text(
-        "Chủ trì: Nguyễn Văn Hùng được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt")
+        "Chủ trì: Nguyễn Văn Hùng được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt"
+    )
     m.refresh_from_db()
     assert (m.present_count, m.chair.full_name) == (2, "Nguyễn Văn Hùng")

@@ -37,7 +37,9 @@ def test_secretary_files_a_task_report(page, tree, people):
     page.fill("#id_session_date", now.strftime("%d/%m/%Y"))
     page.fill("#id_attended", "9")
     page.click("button:has-text('Gửi báo cáo')")
-    expect(page.locator(".error").first).to_contain_text("Số đảng viên tham dự: 9 nhiều hơn số đảng viên của tổ chức")
+    expect(page.locator(".error").first).to_contain_text(
+        "Số đảng viên tham dự: 9 nhiều hơn số đảng viên của tổ chức"
+    )
     page.fill("#id_attended", "2")
     page.fill("#id_content", "Học tập tập trung tại hội trường cơ quan.")
     ARTIFACTS.mkdir(exist_ok=True)

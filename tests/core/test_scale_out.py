@@ -27,8 +27,14 @@ import pytest
 
 from tests.sites import ON_POSTGRES, PG_URL, REPO, Site, _url_of
 
-SERVER_PG = PG_URL if ON_POSTGRES else os.environ.get("DANGBO_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("DANGBO_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")  # a database number of its own
+SERVER_PG = (
+    PG_URL
+    if ON_POSTGRES
+    else os.environ.get("DANGBO_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+)
+REDIS_URL = os.environ.get(
+    "DANGBO_TEST_REDIS_URL", "redis://127.0.0.1:6379/11"
+)  # a database number of its own
 PASSWORD = "Nghe-An-2026-Pw"
 FAILURE_LIMIT = 5
 
@@ -143,7 +149,9 @@ def _stop(process: subprocess.Popen) -> None:
 @pytest.fixture(scope="module", params=["redis", "database"])
 def servers(request, tmp_path_factory):
     if not _postgres_reachable():
-        pytest.skip(f"cần PostgreSQL ({SERVER_PG.split('@')[-1].rsplit('/', 1)[0]}) để chạy hai máy chủ ứng dụng trên một CSDL")
+        pytest.skip(
+            f"cần PostgreSQL ({SERVER_PG.split('@')[-1].rsplit('/', 1)[0]}) để chạy hai máy chủ ứng dụng trên một CSDL"
+        )
     if request.param == "redis" and not _redis_reachable():
         pytest.skip(f"cần Redis ({REDIS_URL}) cho biến thể bộ nhớ đệm và phiên trong Redis")
     root = tmp_path_factory.mktemp(f"scale-{request.param}")
@@ -238,7 +246,9 @@ def test_documents_issued_at_once_through_both_servers_get_consecutive_numbers(s
     assert len(set(locations)) == 16
     db = servers["site"].connect()
     try:
-        rows = db.execute("SELECT number FROM steering_document WHERE direction = 'di' ORDER BY number").fetchall()
+        rows = db.execute(
+            "SELECT number FROM steering_document WHERE direction = 'di' ORDER BY number"
+        ).fetchall()
     finally:
         db.close()
     assert [r[0] for r in rows] == list(range(1, 17))

@@ -295,11 +295,20 @@ def test_read_number_gives_the_value_or_the_problem_with_the_label():
     assert read_number("2.150.000", "Giá trị", whole=True) == (2150000, None)
     assert read_number("", "Giá trị") == (None, None)
     assert read_number(None, "Giá trị", required=True) == (None, "Giá trị: không được để trống.")
-    assert read_number("-1", "Số tán thành", whole=True, min_value=0) == (None, "Số tán thành: không được âm.")
-    assert read_number("0", "Chỉ tiêu số", whole=True, min_value=1) == (None, "Chỉ tiêu số: phải từ 1 trở lên.")
+    assert read_number("-1", "Số tán thành", whole=True, min_value=0) == (
+        None,
+        "Số tán thành: không được âm.",
+    )
+    assert read_number("0", "Chỉ tiêu số", whole=True, min_value=1) == (
+        None,
+        "Chỉ tiêu số: phải từ 1 trở lên.",
+    )
     assert read_number("40.000", "Số tán thành", whole=True, max_value=32767) == (
         None, "Số tán thành: số quá lớn (tối đa 32.767).")  # fmt: skip
-    assert read_number("1e3", "Số tán thành")[1] == "Số tán thành: không ghi số dạng lũy thừa (như 1e5): hãy ghi đủ các chữ số."
+    assert (
+        read_number("1e3", "Số tán thành")[1]
+        == "Số tán thành: không ghi số dạng lũy thừa (như 1e5): hãy ghi đủ các chữ số."
+    )
 
 
 anything = st.one_of(
@@ -370,7 +379,9 @@ def test_vietnamese_phone_numbers_are_accepted_and_stored_as_digits(typed, store
     assert read_phone(typed) == (stored, None)
 
 
-@pytest.mark.parametrize("typed", ["09x1234567", "091234567", "09123456789", "0123456789", "912345678", "(091)2345678"])
+@pytest.mark.parametrize(
+    "typed", ["09x1234567", "091234567", "09123456789", "0123456789", "912345678", "(091)2345678"]
+)
 def test_wrong_phone_numbers_are_refused_without_repeating_them(typed):
     from dangbo.core.text import read_phone
 

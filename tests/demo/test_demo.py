@@ -42,7 +42,10 @@ def demo(request, django_db_setup, django_db_blocker):
     if request.param is not None:
         dates.set_clock(request.param)
     # The tests' password hasher (conftest.py) must already be in force when the personas are created.
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -159,13 +162,21 @@ def test_every_member_has_events_and_active_members_an_open_period(data):
     active = Member.objects.filter(status__in=["du_bi", "chinh_thuc"])
     with_open = MemberPeriod.objects.filter(valid_to__isnull=True).values("member_id")
     assert active.count() > 6_000 and not active.exclude(pk__in=with_open).exists()
-    assert not MemberPeriod.objects.filter(valid_to__isnull=True).exclude(member__status__in=["du_bi", "chinh_thuc"]).exists()
+    assert (
+        not MemberPeriod.objects.filter(valid_to__isnull=True)
+        .exclude(member__status__in=["du_bi", "chinh_thuc"])
+        .exists()
+    )
 
 
 def test_open_items_for_today(data):
     now = today()
     probationary = list(Member.objects.filter(status="du_bi").select_related("organization"))
-    ending = [m for m in probationary if m.joined_date and now < add_months(m.joined_date, 12) <= now + dt.timedelta(30)]
+    ending = [
+        m
+        for m in probationary
+        if m.joined_date and now < add_months(m.joined_date, 12) <= now + dt.timedelta(30)
+    ]
     assert 8 <= len(ending) <= 16
     no_ceremony = [m for m in probationary if m.joined_date is None]
     overdue_ceremony = [m for m in no_ceremony if working_days_between(m.admission_decision_date, now) > 30]
@@ -188,21 +199,27 @@ def test_open_items_for_today(data):
     assert any(m.organization == cell for m in ending)
     for code in ("KCQ-SYT", "KCQ-STC", "KCQ-SYT-01"):
         org = Organization.objects.get(code=code)
-        inside = Q(from_organization__path__startswith=org.path) | Q(to_organization__path__startswith=org.path)
+        inside = Q(from_organization__path__startswith=org.path) | Q(
+            to_organization__path__startswith=org.path
+        )
         assert pending.filter(inside).exists(), code
 
 
 def test_grassroots_secretary_sees_only_their_organization(data, client):
     client.force_login(User.objects.get(username="bithu.syt"))
     home = client.get(reverse("workspace:home"))
-    assert [o.code for o in home.context["roots"]] == ["KCQ-SYT"] and "Đảng bộ Sở Y tế" in home.content.decode()
+    assert [o.code for o in home.context["roots"]] == [
+        "KCQ-SYT"
+    ] and "Đảng bộ Sở Y tế" in home.content.decode()
     listed = client.get(reverse("members:list"))
     syt = Organization.objects.get(code="KCQ-SYT")
     # The list counts the members on the roll (former members behind the status filter), like the home page.
     from dangbo.members.choices import ACTIVE_STATUSES
 
     in_subtree = Member.objects.filter(org_path__startswith=syt.path)
-    assert listed.context["total"] == in_subtree.filter(status__in=ACTIVE_STATUSES).count() < in_subtree.count()
+    assert (
+        listed.context["total"] == in_subtree.filter(status__in=ACTIVE_STATUSES).count() < in_subtree.count()
+    )
     assert client.get(reverse("members:list"), {"status": "tat_ca"}).context["total"] == in_subtree.count()
     other = Member.objects.filter(organization__parent__code="KCQ-STC").first()
     assert client.get(reverse("members:detail", args=[other.pk])).status_code == 404
@@ -232,7 +249,9 @@ def test_committees_of_the_terms(data):
     for code in ("CQD", "UBND"):
         org = Organization.objects.get(code=code)
         seats = list(org.terms.get(name="2025–2030").seats.select_related("member"))
-        assert seats and all(s.member.org_path.startswith(org.path) and s.member.status == "chinh_thuc" for s in seats)
+        assert seats and all(
+            s.member.org_path.startswith(org.path) and s.member.status == "chinh_thuc" for s in seats
+        )
     syt = Organization.objects.get(code="KCQ-SYT")
     assert list(syt.terms.order_by("start_date").values_list("name", flat=True)) == [
         "2010–2015", "2015–2020", "2020–2025", "2025–2030",
@@ -241,10 +260,13 @@ def test_committees_of_the_terms(data):
     for term in syt.terms.all():
         days = [term.start_date, (term.end_date or now + dt.timedelta(days=1)) - dt.timedelta(days=1)]
         for seat in term.seats.all():
-            assert all(asof.rows_on(syt, day).filter(member=seat.member_id).exists() for day in days), term.name
+            assert all(asof.rows_on(syt, day).filter(member=seat.member_id).exists() for day in days), (
+                term.name
+            )
 
 
 # --- Cell meetings ---------------------------------------------------------------------------------------
+
 
 def _grid_2013(root_codes):
     from dangbo.meetings import selectors
@@ -308,16 +330,30 @@ def test_one_regular_meeting_a_month_within_the_cells_life_and_path(data):
 
     regular = Meeting.objects.filter(kind="thuong_ky").exclude(state="da_huy")
     assert not regular.values("organization", "month").annotate(n=Count("id")).filter(n__gt=1).exists()
-    rows = Meeting.objects.values_list("organization__founding_date", "organization__end_date", "planned_at", "month")
+    rows = Meeting.objects.values_list(
+        "organization__founding_date", "organization__end_date", "planned_at", "month"
+    )
     for founded, ended, planned, month in rows.iterator():
         day = timezone.localtime(planned).date()
-        assert (founded is None or founded <= day) and (ended is None or day < ended) and month == day.replace(day=1)
+        assert (
+            (founded is None or founded <= day)
+            and (ended is None or day < ended)
+            and month == day.replace(day=1)
+        )
     # The path on the meeting date: under the bloc in 2013, under the People's Committee's committee in 2026.
     cell = Organization.objects.get(code="KCQ-SYT-01")
     bloc, ubnd = Organization.objects.get(code="KCQ"), Organization.objects.get(code="UBND")
-    assert all(p.startswith(bloc.path) for p in cell.meetings.filter(month__year=2013).values_list("org_path", flat=True))
-    assert all(p.startswith(ubnd.path) for p in cell.meetings.filter(month__year=2026).values_list("org_path", flat=True))
-    for m in Meeting.objects.filter(pk__in=_sample_ids(Meeting.objects.all(), 40, seed=11)).select_related("organization"):
+    assert all(
+        p.startswith(bloc.path)
+        for p in cell.meetings.filter(month__year=2013).values_list("org_path", flat=True)
+    )
+    assert all(
+        p.startswith(ubnd.path)
+        for p in cell.meetings.filter(month__year=2026).values_list("org_path", flat=True)
+    )
+    for m in Meeting.objects.filter(pk__in=_sample_ids(Meeting.objects.all(), 40, seed=11)).select_related(
+        "organization"
+    ):
         assert m.org_path == asof.path_on(m.organization, timezone.localtime(m.planned_at).date()), m.pk
 
 
@@ -332,15 +368,25 @@ def test_summary_columns_are_what_the_quality_check_computes(data):
     from dangbo.meetings.models import Meeting
 
     sample = _sample_ids(Meeting.objects.all(), 22, seed=5)
-    sample += _sample_ids(Meeting.objects.filter(organization__code__in=WEAK, criteria_passed__lt=6, state="da_hop"), 4, seed=5)
+    sample += _sample_ids(
+        Meeting.objects.filter(organization__code__in=WEAK, criteria_passed__lt=6, state="da_hop"), 4, seed=5
+    )
     sample += _sample_ids(Meeting.objects.filter(state="du_kien"), 2, seed=5)
     recent = add_months(today().replace(day=1), -12)
-    sample += _sample_ids(Meeting.objects.filter(kind="thuong_ky", unexcused_count__gt=0, month__gte=recent), 2, seed=5)
+    sample += _sample_ids(
+        Meeting.objects.filter(kind="thuong_ky", unexcused_count__gt=0, month__gte=recent), 2, seed=5
+    )
     meetings = list(Meeting.objects.filter(pk__in=sample))
     assert len(meetings) == 30
     for m in meetings:
-        assert quality.summary(m) == {k: getattr(m, k) for k in quality.summary(m)}, (m.pk, m.organization.code)
-    assert {m.kind for m in meetings} >= {"thuong_ky", "chuyen_de"} and {m.state for m in meetings} == {"da_hop", "du_kien"}
+        assert quality.summary(m) == {k: getattr(m, k) for k in quality.summary(m)}, (
+            m.pk,
+            m.organization.code,
+        )
+    assert {m.kind for m in meetings} >= {"thuong_ky", "chuyen_de"} and {m.state for m in meetings} == {
+        "da_hop",
+        "du_kien",
+    }
     weak = [m for m in meetings if m.organization.code in WEAK]
     assert any(c.passed is False for m in weak for c in quality.criteria(m))
     held = Meeting.objects.filter(kind="thuong_ky", state="da_hop")
@@ -353,7 +399,9 @@ def test_attendance_is_the_roll_of_the_cell_on_the_day(data):
     from dangbo.meetings.roll import roll
 
     held = Meeting.objects.filter(state="da_hop", kind__in=["thuong_ky", "chuyen_de"])
-    sample = _sample_ids(held, 20, seed=3) + _sample_ids(held.filter(organization__code="KCQ-SYT-01"), 5, seed=3)
+    sample = _sample_ids(held, 20, seed=3) + _sample_ids(
+        held.filter(organization__code="KCQ-SYT-01"), 5, seed=3
+    )
     for m in Meeting.objects.filter(pk__in=sample).select_related("organization"):
         entries = roll(m.organization, timezone.localtime(m.planned_at).date())
         counted = {e.member.pk for e in entries if e.counted}
@@ -361,7 +409,9 @@ def test_attendance_is_the_roll_of_the_cell_on_the_day(data):
         assert m.chair_id in counted and m.minutes_secretary_id in counted
         assert all(t.member_id in counted for t in m.tasks.all()) and m.tasks.count() in (0, 2, 3)
     # Exempted members were on rolls at the meetings, without a roll-call row.
-    exempted = MemberPeriod.objects.filter(exempted=True, organization__code__startswith="KCQ-", valid_from__lt=D(2013, 1, 1))
+    exempted = MemberPeriod.objects.filter(
+        exempted=True, organization__code__startswith="KCQ-", valid_from__lt=D(2013, 1, 1)
+    )
     exempted = exempted.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=D(2014, 1, 1))).first()
     assert exempted and not exempted.member.attendance.filter(meeting__month__year=2013).exists()
     assert not Meeting.objects.filter(kind="toan_the", attendance__isnull=False).exists()
@@ -378,10 +428,22 @@ def test_no_meeting_record_is_impossible(data):
     held = Meeting.objects.filter(state="da_hop")
     present = Attendance.objects.filter(meeting=OuterRef("pk"), presence__in=["co_mat", "di_muon"])
     called = held.filter(Exists(Attendance.objects.filter(meeting=OuterRef("pk"))))
-    assert not called.annotate(v=F("votes_for") + F("votes_against") + F("votes_abstain")).filter(v__gt=F("present_count")).exists()
+    assert (
+        not called.annotate(v=F("votes_for") + F("votes_against") + F("votes_abstain"))
+        .filter(v__gt=F("present_count"))
+        .exists()
+    )
     assert not called.exclude(chair=None).exclude(Exists(present.filter(member=OuterRef("chair")))).exists()
-    assert not called.exclude(minutes_secretary=None).exclude(Exists(present.filter(member=OuterRef("minutes_secretary")))).exists()
-    assert not held.exclude(Exists(Attendance.objects.filter(meeting=OuterRef("pk")))).exclude(votes_for=None).exists()
+    assert (
+        not called.exclude(minutes_secretary=None)
+        .exclude(Exists(present.filter(member=OuterRef("minutes_secretary"))))
+        .exists()
+    )
+    assert (
+        not held.exclude(Exists(Attendance.objects.filter(meeting=OuterRef("pk"))))
+        .exclude(votes_for=None)
+        .exists()
+    )
     sample = _sample_ids(held.filter(kind="toan_the"), 60, seed=7) + _sample_ids(held, 40, seed=7)
     for m in Meeting.objects.filter(pk__in=sample).select_related("organization"):
         assert printable_problems(m) == {}, (m.pk, printable_problems(m))
@@ -418,10 +480,15 @@ def test_absent_without_reason_three_months_this_year_and_excused_in_a_row(data,
     # three different months of the calendar year (early in a year nobody can have three yet).
     months = defaultdict(set)
     for member_id, month in Attendance.objects.filter(
-        presence="vang_khong_ly_do", meeting__kind="thuong_ky", meeting__state="da_hop", meeting__month__year=now.year
+        presence="vang_khong_ly_do",
+        meeting__kind="thuong_ky",
+        meeting__state="da_hop",
+        meeting__month__year=now.year,
     ).values_list("member_id", "meeting__month"):
         months[member_id].add(month)
-    assert sorted((pk, n) for pk, _, n, _ in absent) == sorted((pk, len(m)) for pk, m in months.items() if len(m) >= 3)
+    assert sorted((pk, n) for pk, _, n, _ in absent) == sorted(
+        (pk, len(m)) for pk, m in months.items() if len(m) >= 3
+    )
     if now.month <= 3:
         assert absent == []
         return
@@ -434,8 +501,12 @@ def test_absent_without_reason_three_months_this_year_and_excused_in_a_row(data,
     alerts = client.get(reverse("workspace:home")).context["alerts"]
     assert any("vắng sinh hoạt không lý do" in a.text for a in alerts)
     # Excused more than three times in a row this year (possible from May): the criterion fails.
-    meetings = Meeting.objects.filter(organization__code="KCQ-SYT-02", kind="thuong_ky", state="da_hop", month__year=now.year)
-    failed = [m for m in meetings if any(c.code == "co_ly_do" and c.passed is False for c in quality.criteria(m))]
+    meetings = Meeting.objects.filter(
+        organization__code="KCQ-SYT-02", kind="thuong_ky", state="da_hop", month__year=now.year
+    )
+    failed = [
+        m for m in meetings if any(c.code == "co_ly_do" and c.passed is False for c in quality.criteria(m))
+    ]
     assert len(failed) >= (1 if now.month >= 5 else 0)
 
 
@@ -463,10 +534,14 @@ def test_2013_dissemination_of_directive_03_who_reported_and_who_is_late(data, c
 def test_2013_documents_of_the_conference_are_in_the_register(data):
     from dangbo.steering.models import Document
 
-    symbols = set(Document.objects.filter(register__code="KCQ").values_list("number", "type_code", "issuer_code"))
+    symbols = set(
+        Document.objects.filter(register__code="KCQ").values_list("number", "type_code", "issuer_code")
+    )
     assert {(3, "CT", "TW"), (12, "NQ", "TW"), (9, "NQ", "TU"), (1, "NQ", "ĐU")} <= symbols
     # Own numbers run per type within the 2010–2015 term (HD 36): 2012 goes on from 2011, it does not restart.
-    plans = Document.objects.filter(register__code="KCQ", direction="di", type_code="KH", term__name="2010–2015")
+    plans = Document.objects.filter(
+        register__code="KCQ", direction="di", type_code="KH", term__name="2010–2015"
+    )
     assert [(d.issued_date.year, d.symbol) for d in plans.order_by("issued_date")] == [
         (2011, "01-KH/ĐU"), (2012, "02-KH/ĐU"), (2012, "03-KH/ĐU")]  # fmt: skip
     # The congress that opened the term numbered its documents together, whatever their type.
@@ -485,7 +560,9 @@ def test_2013_congress_targets_mostly_on_track_at_mid_term(data, client):
     good = sum(s in (TargetStatus.ACHIEVED, TargetStatus.ON_TRACK) for s in statuses)
     assert len(statuses) == 7 and good >= 5 and TargetStatus.NO_DATA not in statuses
     client.force_login(User.objects.get(username="tinhuy"))
-    page = client.get(reverse("steering:term_targets", args=[term.pk]), {"ngay": "30/06/2013"}).content.decode()
+    page = client.get(
+        reverse("steering:term_targets", args=[term.pk]), {"ngay": "30/06/2013"}
+    ).content.decode()
     assert "Kết nạp từ 700 đảng viên mới" in page and "Đúng tiến độ" in page
 
 
@@ -498,7 +575,9 @@ def test_2013_first_half_47_organizations_support_35_communes_over_2_billion(dat
     assert (t.supporters, t.communes) == (47, 35) and t.value > 2_000_000_000
     client.force_login(User.objects.get(username="tinhuy"))
     programme = Programme.objects.get(organization=bloc)
-    page = client.get(programme.get_absolute_url(), {"tu": "01/01/2013", "den": "30/06/2013"}).content.decode()
+    page = client.get(
+        programme.get_absolute_url(), {"tu": "01/01/2013", "den": "30/06/2013"}
+    ).content.decode()
     from dangbo.core.templatetags.vn import tien
 
     assert tien(t.value) in page and tien(t.value).startswith("2.")
@@ -555,12 +634,16 @@ def test_dues_of_the_demo(data):
     orgs = Organization.objects.filter(end_date__isnull=True)
     positions = {o.pk: dues.position(o, month) for o in orgs}
     top = Organization.objects.get(code="NA")
-    lost_with_ended = sum(p.paid for p in DuesPayment.objects.filter(month=month, organization__end_date__isnull=False))
+    lost_with_ended = sum(
+        p.paid for p in DuesPayment.objects.filter(month=month, organization__end_date__isnull=False)
+    )
     assert sum(p.kept for p in positions.values()) + positions[top.pk].to_remit + lost_with_ended == total
     assert all(p.remaining == 0 for pk, p in positions.items() if pk != top.pk)
     if today().month > 4:  # the three unpaid months fall in this year
         secretary = User.objects.get(username="bithu.chibo")
-        assert any("chưa đóng đủ đảng phí 3 tháng" in a.text for a in removal_candidates(secretary, on=today()))
+        assert any(
+            "chưa đóng đủ đảng phí 3 tháng" in a.text for a in removal_candidates(secretary, on=today())
+        )
 
 
 def test_2013_evaluation_of_the_bloc_and_quotas_kept(data, client):
@@ -580,9 +663,13 @@ def test_2013_evaluation_of_the_bloc_and_quotas_kept(data, client):
     client.force_login(User.objects.get(username="tinhuy"))
     page = client.get(reverse("evaluation:results", args=[bloc.pk])).content.decode()
     assert "Hoàn thành tốt nhiệm vụ" in page
-    by_org = client.get(reverse("evaluation:scope_results", args=[bloc.authority.pk]), {"nam": "2013"}).context
+    by_org = client.get(
+        reverse("evaluation:scope_results", args=[bloc.authority.pk]), {"nam": "2013"}
+    ).context
     assert len(by_org["rows"]) == 59 and all(r.own_level and r.rated for r in by_org["rows"])
-    in_bloc = Rating.objects.filter(campaign__year=2013, member__isnull=False, org_path__startswith=bloc.authority.path)
+    in_bloc = Rating.objects.filter(
+        campaign__year=2013, member__isnull=False, org_path__startswith=bloc.authority.path
+    )
     assert by_org["total"].rated + by_org["total"].not_rated == in_bloc.count() > 5000
     # The bloc's decision recognizes its 59 organizations' levels (not "0 đồng chí": it rated no member itself).
     import docx
@@ -590,7 +677,9 @@ def test_2013_evaluation_of_the_bloc_and_quotas_kept(data, client):
     word = docx.Document(BytesIO(client.get(reverse("evaluation:decision_docx", args=[bloc.pk])).content))
     text = "\n".join(p.text for p in word.paragraphs)
     assert "xếp loại chất lượng tổ chức đảng năm 2013" in text and "đồng chí" not in text
-    assert sum(int(line.split(": ")[1].split()[0]) for line in text.splitlines() if line.startswith("- ")) == 59
+    assert (
+        sum(int(line.split(": ")[1].split()[0]) for line in text.splitlines() if line.startswith("- ")) == 59
+    )
 
 
 def test_open_evaluation_has_work_for_the_cell_secretary(data, client):

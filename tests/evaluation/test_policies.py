@@ -8,7 +8,16 @@ import pytest
 from dangbo.core import policies
 from dangbo.evaluation.models import Campaign, Rating
 
-PERSONAS = ["staff", "leader", "secretary_a", "secretary_b", "staff_b", "cell_secretary", "member_user", "nobody"]
+PERSONAS = [
+    "staff",
+    "leader",
+    "secretary_a",
+    "secretary_b",
+    "staff_b",
+    "cell_secretary",
+    "member_user",
+    "nobody",
+]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -19,7 +28,12 @@ def test_can_agrees_with_scope(campaign, people, persona):
         for action in sorted(policy.actions):
             scoped = set(policies.scope(actor, action, model.objects.all()).values_list("pk", flat=True))
             for obj in model.objects.all():
-                assert policies.can(actor, action, obj) == (obj.pk in scoped), (persona, model.__name__, action, obj)
+                assert policies.can(actor, action, obj) == (obj.pk in scoped), (
+                    persona,
+                    model.__name__,
+                    action,
+                    obj,
+                )
 
 
 def test_who_sees_which_ratings(campaign, people, tree):
@@ -31,7 +45,11 @@ def test_who_sees_which_ratings(campaign, people, tree):
     assert seen("secretary_a", "change") == {"Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn An"}
     assert seen("member_user") == {"Nguyễn Văn Hùng"} and seen("member_user", "change") == set()
     assert seen("secretary_b") == set() and seen("nobody") == set()
-    assert policies.can(people.cell_secretary, "view", campaign)  # the cell works on its share of A's campaign
+    assert policies.can(
+        people.cell_secretary, "view", campaign
+    )  # the cell works on its share of A's campaign
     assert not policies.can(people.cell_secretary, "decide", campaign)
-    assert policies.can(people.secretary_a, "decide", campaign) and policies.can(people.staff, "decide", campaign)
+    assert policies.can(people.secretary_a, "decide", campaign) and policies.can(
+        people.staff, "decide", campaign
+    )
     assert not policies.can(people.leader, "decide", campaign)

@@ -41,7 +41,9 @@ def test_open_creates_a_rating_per_member_and_per_cell(campaign, tree, people):
     assert campaign.rules_key == "qd366" and campaign.status == CampaignStatus.OPEN
     members = set(campaign.ratings.filter(member__isnull=False).values_list("member_id", flat=True))
     assert members == {people.m_a1.pk, people.m_a1b.pk, people.m_a2.pk}  # not Sở Tư pháp's
-    assert set(campaign.ratings.filter(subject_org__isnull=False).values_list("subject_org_id", flat=True)) == {tree.a1.pk, tree.a2.pk}
+    assert set(
+        campaign.ratings.filter(subject_org__isnull=False).values_list("subject_org_id", flat=True)
+    ) == {tree.a1.pk, tree.a2.pk}
     assert rating_of(campaign, people.m_a1).org_path == tree.a1.path
     assert AuditEvent.objects.filter(event="evaluation.campaign.open").count() == 1
 
@@ -54,7 +56,9 @@ def test_newly_admitted_and_exempted_are_not_rated(tree, people, make_member, cl
     clock.set(dt.date(2026, 1, 5))
     new = make_member(tree.a1, "Phạm Văn Mới", status="du_bi", joined_date=dt.date(2025, 9, 1), official_date=None,
                       since=dt.date(2025, 9, 1))  # fmt: skip
-    c = services.open_campaign(actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20))
+    c = services.open_campaign(
+        actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20)
+    )
     r = rating_of(c, new)
     assert r.not_rated == NotRated.NEWLY_ADMITTED and r.probationary
 
@@ -65,9 +69,13 @@ def test_only_the_committee_opens(tree, people, clock):
         with pytest.raises(ApplicationError):
             services.open_campaign(actor=actor, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20))
     with pytest.raises(NotFound):
-        services.open_campaign(actor=people.secretary_b, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20))
+        services.open_campaign(
+            actor=people.secretary_b, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20)
+        )
     with pytest.raises(ApplicationError) as e:
-        services.open_campaign(actor=people.secretary_a, authority=tree.a1, year=2025, deadline=dt.date(2026, 1, 20))
+        services.open_campaign(
+            actor=people.secretary_a, authority=tree.a1, year=2025, deadline=dt.date(2026, 1, 20)
+        )
     assert "authority" in e.value.field_errors
     assert not Campaign.objects.exists()
 
@@ -76,7 +84,9 @@ def test_self_assessment_own_and_on_behalf(campaign, people):
     own = services.self_assess(actor=people.member_user, rating=rating_of(campaign, people.m_a1),
                                text="Hoàn thành tốt các nhiệm vụ được giao", level=L.GOOD)  # fmt: skip
     assert own.self_level == L.GOOD and not own.entered_on_behalf
-    other = services.self_assess(actor=people.cell_secretary, rating=rating_of(campaign, people.m_a1b), level=L.DONE)
+    other = services.self_assess(
+        actor=people.cell_secretary, rating=rating_of(campaign, people.m_a1b), level=L.DONE
+    )
     assert other.entered_on_behalf
 
 
@@ -100,7 +110,9 @@ def test_self_assessment_after_the_deadline(campaign, people, clock):
 
 
 def test_propose_with_score_in_band(campaign, people):
-    r = services.propose(actor=people.cell_secretary, rating=rating_of(campaign, people.m_a1), level=L.GOOD, score="85,5")
+    r = services.propose(
+        actor=people.cell_secretary, rating=rating_of(campaign, people.m_a1), level=L.GOOD, score="85,5"
+    )
     assert r.proposed_level == L.GOOD and r.score == Decimal("85.5")
 
 
@@ -123,7 +135,10 @@ def test_discipline_in_the_period_caps_the_level(campaign, people):
         services.propose(actor=people.cell_secretary, rating=r, level=L.GOOD, score=80)
     assert e.value.field_errors["level"] == "Mức đề xuất: kỷ luật khiển trách 05/2025 → không quá HTNV."
     assert unchanged(r)
-    assert services.propose(actor=people.cell_secretary, rating=r, level=L.DONE, score=60).proposed_level == L.DONE
+    assert (
+        services.propose(actor=people.cell_secretary, rating=r, level=L.DONE, score=60).proposed_level
+        == L.DONE
+    )
 
 
 def test_discipline_under_124_means_khtnv_unless_remedied(campaign_2024, people):
@@ -134,7 +149,10 @@ def test_discipline_under_124_means_khtnv_unless_remedied(campaign_2024, people)
     assert "→ KHTNV" in e.value.field_errors["level"]
     with pytest.raises(ApplicationError):
         services.propose(actor=people.cell_secretary, rating=r, level=L.DONE, score=60)  # 124 has no points
-    assert services.propose(actor=people.cell_secretary, rating=r, level=L.DONE, remedied=True).proposed_level == L.DONE
+    assert (
+        services.propose(actor=people.cell_secretary, rating=r, level=L.DONE, remedied=True).proposed_level
+        == L.DONE
+    )
     assert services.propose(actor=people.cell_secretary, rating=r, level=L.FAILED).proposed_level == L.FAILED
 
 
@@ -154,19 +172,33 @@ def test_decide_needs_number_date_and_authority(campaign, people, clock):
     assert set(e.value.field_errors) == {"decision_no", "decision_date"}
     for actor in (people.cell_secretary, people.leader):
         with pytest.raises(PermissionDenied):
-            services.decide(actor=actor, campaign=campaign, decision_no="05-QĐ/ĐU", decision_date=dt.date(2026, 1, 5))
+            services.decide(
+                actor=actor, campaign=campaign, decision_no="05-QĐ/ĐU", decision_date=dt.date(2026, 1, 5)
+            )
     with pytest.raises(NotFound):
-        services.decide(actor=people.secretary_b, campaign=campaign, decision_no="05-QĐ/ĐU", decision_date=dt.date(2026, 1, 5))
+        services.decide(
+            actor=people.secretary_b,
+            campaign=campaign,
+            decision_no="05-QĐ/ĐU",
+            decision_date=dt.date(2026, 1, 5),
+        )
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.OPEN and not campaign.ratings.exclude(decided_level="").exists()
-    c = services.decide(actor=people.secretary_a, campaign=campaign, decision_no="05-QĐ/ĐU", decision_date=dt.date(2026, 1, 5))
+    c = services.decide(
+        actor=people.secretary_a, campaign=campaign, decision_no="05-QĐ/ĐU", decision_date=dt.date(2026, 1, 5)
+    )
     assert c.locked and rating_of(c, people.m_a1).decided_level == L.GOOD
 
 
 def test_decide_over_the_quota_is_refused(campaign, people):
     propose_all(campaign, people, [L.EXCELLENT, L.GOOD, L.GOOD])  # 1 > 20% of 2
     with pytest.raises(ApplicationError) as e:
-        services.decide(actor=people.secretary_a, campaign=campaign, decision_no="05-QĐ/ĐU", decision_date=dt.date(2026, 1, 5))
+        services.decide(
+            actor=people.secretary_a,
+            campaign=campaign,
+            decision_no="05-QĐ/ĐU",
+            decision_date=dt.date(2026, 1, 5),
+        )
     assert "vượt quá 20% số HTTNV (2): tối đa 0" in e.value.message
     campaign.refresh_from_db()
     assert not campaign.locked and not campaign.ratings.exclude(decided_level="").exists()
@@ -174,7 +206,9 @@ def test_decide_over_the_quota_is_refused(campaign, people):
 
 def test_edit_after_lock_is_refused_and_reopen_needs_a_reason(campaign, people):
     propose_all(campaign, people, [L.GOOD, L.GOOD, L.DONE])
-    services.decide(actor=people.secretary_a, campaign=campaign, decision_no="05-QĐ/ĐU", decision_date=dt.date(2026, 1, 5))
+    services.decide(
+        actor=people.secretary_a, campaign=campaign, decision_no="05-QĐ/ĐU", decision_date=dt.date(2026, 1, 5)
+    )
     r = rating_of(campaign, people.m_a1)
     for call in (lambda: services.propose(actor=people.secretary_a, rating=r, level=L.DONE, score=60),
                  lambda: services.self_assess(actor=people.member_user, rating=r, level=L.DONE)):  # fmt: skip
@@ -208,7 +242,7 @@ def test_quota_edge(tree, people, clock, pool, data):
     good = data.draw(st.integers(0, len(rows) - excellent))
     Rating.objects.filter(pk__in=rows).update(proposed_level=L.DONE, score=60)
     Rating.objects.filter(pk__in=rows[:excellent]).update(proposed_level=L.EXCELLENT, score=95)
-    Rating.objects.filter(pk__in=rows[excellent:excellent + good]).update(proposed_level=L.GOOD, score=80)
+    Rating.objects.filter(pk__in=rows[excellent : excellent + good]).update(proposed_level=L.GOOD, score=80)
     decide = lambda: services.decide(actor=people.secretary_a, campaign=c, decision_no="1-QĐ/ĐU",  # noqa: E731
                                      decision_date=dt.date(2026, 1, 5))  # fmt: skip
     if excellent * 100 <= 20 * good:
@@ -228,7 +262,9 @@ def test_a_move_repaths_ratings_of_later_periods_only(campaign_2024, campaign, t
 
     other = org_services.organization_create(actor=root_user, parent=tree.bloc,
                                              data={"name": "Đảng bộ Sở Giáo dục", "code": "SGD", "kind": "dang_bo_co_so"})  # fmt: skip
-    restructure.organization_move(actor=root_user, organization=tree.a2, new_parent=other, date=dt.date(2025, 6, 1))
+    restructure.organization_move(
+        actor=root_user, organization=tree.a2, new_parent=other, date=dt.date(2025, 6, 1)
+    )
     tree.a2.refresh_from_db()
     assert rating_of(campaign, people.m_a2).org_path == tree.a2.path
     assert rating_of(campaign_2024, people.m_a2).org_path.startswith(tree.a.path)
@@ -237,8 +273,12 @@ def test_a_move_repaths_ratings_of_later_periods_only(campaign_2024, campaign, t
 def test_evidence_of_an_organization_counts_its_members_levels(campaign, tree, people):
     from dangbo.evaluation import evidence
 
-    services.propose(actor=people.secretary_a, rating=rating_of(campaign, people.m_a1), level=L.GOOD, score=80)
-    services.propose(actor=people.secretary_a, rating=rating_of(campaign, people.m_a1b), level=L.DONE, score=60)
+    services.propose(
+        actor=people.secretary_a, rating=rating_of(campaign, people.m_a1), level=L.GOOD, score=80
+    )
+    services.propose(
+        actor=people.secretary_a, rating=rating_of(campaign, people.m_a1b), level=L.DONE, score=60
+    )
     cell = Rating.objects.get(campaign=campaign, subject_org=tree.a1)
     texts = [i.text for i in evidence.items(cell)]
     assert texts[0].startswith("Sinh hoạt thường kỳ: 0 buổi")
@@ -247,10 +287,15 @@ def test_evidence_of_an_organization_counts_its_members_levels(campaign, tree, p
 
 def test_an_organization_is_proposed_by_the_deciding_committee_not_by_itself(campaign, tree, people):
     cell = Rating.objects.get(campaign=campaign, subject_org=tree.a1)
-    done = services.self_assess(actor=people.cell_secretary, rating=cell, level=L.GOOD, text="Chi bộ tự đánh giá")
+    done = services.self_assess(
+        actor=people.cell_secretary, rating=cell, level=L.GOOD, text="Chi bộ tự đánh giá"
+    )
     assert done.self_level == L.GOOD and not done.entered_on_behalf
     cell.refresh_from_db()
     with pytest.raises(PermissionDenied):
         services.propose(actor=people.cell_secretary, rating=cell, level=L.GOOD, score=80)
     assert unchanged(cell)
-    assert services.propose(actor=people.secretary_a, rating=cell, level=L.GOOD, score=80).proposed_level == L.GOOD
+    assert (
+        services.propose(actor=people.secretary_a, rating=cell, level=L.GOOD, score=80).proposed_level
+        == L.GOOD
+    )

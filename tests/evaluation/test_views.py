@@ -47,10 +47,14 @@ def test_one_campaign_step_per_role(client, tree, people, clock):
     home = client.get(reverse("workspace:home")).content.decode()
     assert "chờ đề xuất mức xếp loại" in home
     client.post(mine.get_absolute_url(), {"form": "propose", "level": L.GOOD, "score": "85"})
-    refused = client.post(rating_of(c, people.m_a1b).get_absolute_url(), {"form": "propose", "level": L.GOOD, "score": "80"})
+    refused = client.post(
+        rating_of(c, people.m_a1b).get_absolute_url(), {"form": "propose", "level": L.GOOD, "score": "80"}
+    )
     assert refused.status_code == 200
     assert "Mức đề xuất: kỷ luật khiển trách 05/2025 → không quá HTNV." in refused.content.decode()
-    over = client.post(rating_of(c, people.m_a1b).get_absolute_url(), {"form": "propose", "level": L.DONE, "score": "120"})
+    over = client.post(
+        rating_of(c, people.m_a1b).get_absolute_url(), {"form": "propose", "level": L.DONE, "score": "120"}
+    )
     assert "Điểm: số quá lớn" in over.content.decode()
     assert client.post(rating_of(c, people.m_a1b).get_absolute_url(),
                        {"form": "propose", "level": L.DONE, "score": "60"}).status_code == 302  # fmt: skip
@@ -61,9 +65,13 @@ def test_one_campaign_step_per_role(client, tree, people, clock):
     for r in Rating.objects.filter(campaign=c, proposed_level=""):
         client.post(r.get_absolute_url(), {"form": "propose", "level": L.GOOD, "score": "75"})
     assert "Còn 0 suất xuất sắc" in client.get(c.get_absolute_url()).content.decode()
-    no_number = client.post(reverse("evaluation:decide", args=[c.pk]), {"decision_no": "", "decision_date": "05/01/2026"})
+    no_number = client.post(
+        reverse("evaluation:decide", args=[c.pk]), {"decision_no": "", "decision_date": "05/01/2026"}
+    )
     assert "Số quyết định: không được để trống." in no_number.content.decode()
-    done = client.post(reverse("evaluation:decide", args=[c.pk]), {"decision_no": "15-QĐ/ĐU", "decision_date": "05/01/2026"})
+    done = client.post(
+        reverse("evaluation:decide", args=[c.pk]), {"decision_no": "15-QĐ/ĐU", "decision_date": "05/01/2026"}
+    )
     assert done.status_code == 302
     c.refresh_from_db()
     assert c.locked and rating_of(c, people.m_a1).decided_level == L.GOOD
@@ -79,7 +87,9 @@ def test_one_campaign_step_per_role(client, tree, people, clock):
 
     word = docx.Document(BytesIO(client.get(reverse("evaluation:decision_docx", args=[c.pk])).content))
     text = "\n".join(p.text for p in word.paragraphs)
-    assert "Số 15-QĐ/ĐU" in "\n".join(p.text for t in word.tables for cell in t._cells for p in cell.paragraphs)
+    assert "Số 15-QĐ/ĐU" in "\n".join(
+        p.text for t in word.tables for cell in t._cells for p in cell.paragraphs
+    )
     assert "công nhận kết quả đánh giá, xếp loại chất lượng đảng viên năm 2025" in text
     assert "- Hoàn thành tốt nhiệm vụ: 2 đồng chí (66,7%);" in text
     assert "Căn cứ Quy định 366-QĐ/TW, 30/8/2025" in text
@@ -96,7 +106,9 @@ def test_other_organizations_campaign_is_404(client, tree, people, clock):
     from dangbo.evaluation import services
 
     clock.set(dt.date(2026, 1, 5))
-    c = services.open_campaign(actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20))
+    c = services.open_campaign(
+        actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20)
+    )
     client.force_login(people.secretary_b)
     for name in ("campaign", "results", "results_xlsx", "decide"):
         assert client.get(reverse(f"evaluation:{name}", args=[c.pk])).status_code == 404
@@ -112,7 +124,9 @@ def test_results_of_a_scope_by_organization(client, tree, people, clock):
     from dangbo.evaluation import services
 
     clock.set(dt.date(2026, 1, 5))
-    c = services.open_campaign(actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20))
+    c = services.open_campaign(
+        actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20)
+    )
     services.propose(actor=people.secretary_a, rating=rating_of(c, people.m_a1), level=L.GOOD, score=80)
     services.propose(actor=people.secretary_a, rating=rating_of(c, people.m_a2), level=L.DONE, score=60)
     client.force_login(people.staff)

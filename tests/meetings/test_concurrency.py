@@ -61,7 +61,9 @@ def test_minutes_save_refuses_a_stale_version_tasks_included(held, root_user):
     services.minutes_save(actor=root_user, meeting=held, data={}, tasks=[{"content": "Việc mới"}],
                           expected_version=version)  # fmt: skip
     with pytest.raises(StaleEdit) as refused:
-        services.minutes_save(actor=root_user, meeting=held, data={"opinions": "Ý kiến"}, expected_version=version)
+        services.minutes_save(
+            actor=root_user, meeting=held, data={"opinions": "Ý kiến"}, expected_version=version
+        )
     assert refused.value.changed == ["tasks"] and "Nhiệm vụ tháng tới" in refused.value.message
     assert Meeting.objects.get(pk=held.pk).opinions == ""
 
@@ -69,7 +71,9 @@ def test_minutes_save_refuses_a_stale_version_tasks_included(held, root_user):
 def test_plan_update_refuses_a_stale_version(cell, root_user, people):  # noqa: F811 - the fixture
     m = plan(root_user, cell, D(2024, 3, 5))
     version = services.PLAN_VERSION.of(m)
-    services.meeting_update_plan(actor=root_user, meeting=m, data={"place": "Hội trường"}, expected_version=version)
+    services.meeting_update_plan(
+        actor=root_user, meeting=m, data={"place": "Hội trường"}, expected_version=version
+    )
     with pytest.raises(StaleEdit) as refused:
         services.meeting_update_plan(actor=people.cell_secretary, meeting=m, data={"topic": "Chuyên đề"},
                                      expected_version=version)  # fmt: skip

@@ -330,7 +330,9 @@ def test_inconsistent_minutes_are_refused(changes: dict[str, object]) -> None:
 
 
 def test_lists_are_accepted_and_stored_as_tuples() -> None:
-    minutes = dataclasses.replace(FULL, excused=[["A", "ốm"]], unexcused=["B"], tasks=[["Việc", "C", None]], present=20)
+    minutes = dataclasses.replace(
+        FULL, excused=[["A", "ốm"]], unexcused=["B"], tasks=[["Việc", "C", None]], present=20
+    )
     assert minutes.excused == (("A", "ốm"),)
     assert minutes.unexcused == ("B",)
     assert minutes.tasks == (("Việc", "C", None),)

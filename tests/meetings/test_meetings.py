@@ -35,21 +35,34 @@ def cell(tree, people, make_member):
 
 
 def plan(actor, org, day, kind="thuong_ky", **extra):
-    return services.meeting_plan(actor=actor, organization=org, data={"kind": kind, "planned_at": at(day), **extra})
+    return services.meeting_plan(
+        actor=actor, organization=org, data={"kind": kind, "planned_at": at(day), **extra}
+    )
 
 
 def call(actor, m, presences: dict[str, str], reasons=None):
     names = {e.member.full_name: e.member.pk for e in roll(m.organization, m.planned_at.date())}
-    rows = {names[n]: (p, (reasons or {}).get(n, "bận công tác" if p == "vang_co_ly_do" else "")) for n, p in presences.items()}
+    rows = {
+        names[n]: (p, (reasons or {}).get(n, "bận công tác" if p == "vang_co_ly_do" else ""))
+        for n, p in presences.items()
+    }
     return services.attendance_record(actor=actor, meeting=m, rows=rows)
 
 
-ALL_PRESENT = {"Nguyễn Văn Hùng": "co_mat", "Trần Thị Lan": "co_mat", "Phạm Thị Bốn": "co_mat", "Đỗ Văn Năm": "co_mat"}
+ALL_PRESENT = {
+    "Nguyễn Văn Hùng": "co_mat",
+    "Trần Thị Lan": "co_mat",
+    "Phạm Thị Bốn": "co_mat",
+    "Đỗ Văn Năm": "co_mat",
+}
 
 
 def complete_minutes(actor, m, minutes=120):
     """Complete minutes: the first two members present chair and keep them, everyone present votes for."""
-    present = [a.member for a in m.attendance.filter(presence__in=("co_mat", "di_muon")).order_by("member__name_sort")]
+    present = [
+        a.member
+        for a in m.attendance.filter(presence__in=("co_mat", "di_muon")).order_by("member__name_sort")
+    ]
     return services.minutes_save(actor=actor, meeting=m, data={
         "started_at": m.planned_at, "ended_at": m.planned_at + dt.timedelta(minutes=minutes), "chair": present[0],
         "minutes_secretary": present[1], "committee_prepared": True, "draft_resolution": True, "dues_collected": True,
@@ -103,10 +116,16 @@ def test_duration_minutes_and_preparation(cell, root_user):
     assert by_code(m)["chuan_bi"].passed is False
     m = services.minutes_save(actor=root_user, meeting=m, data={"resolution": ""}, tasks=[])
     c = by_code(m)
-    assert c["bien_ban"].passed is False and "Nghị quyết" in c["bien_ban"].detail and "Nhiệm vụ" in c["bien_ban"].detail
+    assert (
+        c["bien_ban"].passed is False
+        and "Nghị quyết" in c["bien_ban"].detail
+        and "Nhiệm vụ" in c["bien_ban"].detail
+    )
 
 
-def test_exempted_and_temporarily_away_members_are_outside_the_base_and_attached_ones_inside(cell, tree, people, root_user):
+def test_exempted_and_temporarily_away_members_are_outside_the_base_and_attached_ones_inside(
+    cell, tree, people, root_user
+):
     lifecycle.event_record(actor=root_user, member=people.m_a1b, kind="mien", date=D(2024, 1, 1))
     lifecycle.transfer_send(actor=root_user, member=people.m_a1, kind="tam_thoi", to_external="Học viện Chính trị",
                             sent_date=D(2024, 2, 1), temporary_until=D(2024, 12, 1),
@@ -121,7 +140,10 @@ def test_exempted_and_temporarily_away_members_are_outside_the_base_and_attached
     m = plan(root_user, cell, D(2024, 3, 5))
     with pytest.raises(ApplicationError) as e:
         m = call(root_user, m, ALL_PRESENT)  # the exempted and the away members may not be in the roll call
-    assert any("được miễn công tác và sinh hoạt đảng hoặc đang sinh hoạt tạm thời nơi khác" in v for v in e.value.field_errors.values())
+    assert any(
+        "được miễn công tác và sinh hoạt đảng hoặc đang sinh hoạt tạm thời nơi khác" in v
+        for v in e.value.field_errors.values()
+    )
     m = call(root_user, m, {"Phạm Thị Bốn": "co_mat", "Đỗ Văn Năm": "co_mat", "Đặng Thị Hoa": "co_mat"})
     assert (m.base_count, m.present_count) == (3, 3)
 
@@ -136,7 +158,8 @@ def test_bad_input_is_refused_and_nothing_is_written(cell, tree, people, root_us
     with pytest.raises(ApplicationError) as e:
         services.attendance_record(actor=root_user, meeting=m, rows={outsider.pk: ("co_mat", "")})
     assert e.value.field_errors[f"m{outsider.pk}"] == (
-        "Điểm danh: Đặng Thị Hoa không sinh hoạt tại «Chi bộ Văn phòng» vào ngày 05/03/2024.")
+        "Điểm danh: Đặng Thị Hoa không sinh hoạt tại «Chi bộ Văn phòng» vào ngày 05/03/2024."
+    )
     with pytest.raises(ApplicationError) as e:
         services.minutes_save(actor=root_user, meeting=m, data={"started_at": at(D(2024, 3, 5), 16),
                                                                 "ended_at": at(D(2024, 3, 5), 14)})  # fmt: skip
@@ -157,7 +180,9 @@ def test_bad_input_is_refused_and_nothing_is_written(cell, tree, people, root_us
     for mem in empty.members.all():
         lifecycle.event_record(actor=root_user, member=mem, kind="chuyen_noi_bo", date=D(2024, 6, 1), organization=cell,
                                **decided("chuyen_noi_bo", D(2024, 6, 1)))  # fmt: skip
-    restructure.organization_dissolve(actor=root_user, organization=empty, date=D(2024, 7, 1), decision_no="1-QĐ")
+    restructure.organization_dissolve(
+        actor=root_user, organization=empty, date=D(2024, 7, 1), decision_no="1-QĐ"
+    )
     with pytest.raises(ApplicationError) as e:
         plan(root_user, empty, D(2024, 8, 5))
     assert "đã kết thúc hoạt động" in e.value.field_errors["planned_at"]
@@ -182,7 +207,9 @@ def test_grid_and_absentees_for_the_directing_committee(cell, tree, people, root
     plan(root_user, cell, D(2024, 5, 5))  # planned, never recorded
     rows, months = selectors.grid(people.staff, tree.bloc, 2024)
     syt = next(r for r in rows if r.org == tree.a)
-    assert syt.cells == 2 and syt.months[0]["counts"]["hop"] == 1 and syt.months[2]["counts"]["khong_hop"] == 2
+    assert (
+        syt.cells == 2 and syt.months[0]["counts"]["hop"] == 1 and syt.months[2]["counts"]["khong_hop"] == 2
+    )
     assert syt.months[4]["counts"]["chua_nhap"] == 1 and syt.weak
     rows, _ = selectors.grid(people.staff, tree.a, 2024)
     a1 = next(r for r in rows if r.org == cell)
@@ -192,10 +219,15 @@ def test_grid_and_absentees_for_the_directing_committee(cell, tree, people, root
     assert selectors.absentees(people.secretary_b, 2024) == []  # out of scope
     from dangbo.members.selectors_history import alerts
 
-    assert any("Đỗ Văn Năm: vắng sinh hoạt không lý do 3 tháng" in a.text for a in alerts(people.secretary_a, on=D(2024, 6, 1)))
+    assert any(
+        "Đỗ Văn Năm: vắng sinh hoạt không lý do 3 tháng" in a.text
+        for a in alerts(people.secretary_a, on=D(2024, 6, 1))
+    )
 
 
-def test_months_before_the_first_recorded_meeting_have_no_data_not_a_missed_meeting(client, cell, tree, people, root_user):
+def test_months_before_the_first_recorded_meeting_have_no_data_not_a_missed_meeting(
+    client, cell, tree, people, root_user
+):
     """A month before the first recorded regular meeting of a row (or of the whole scope, for a row without any)
     is "chưa có số liệu" (—), not "không họp" (✗); after it, a month without a meeting is a missed one."""
     m = plan(root_user, cell, D(2024, 3, 5))
@@ -248,8 +280,9 @@ def test_the_cells_meeting_day_is_suggested_and_validated(client, cell, people, 
     assert suggested.day == 3 and suggested.hour == 14 and suggested.date() >= today()
 
 
-
-def test_the_suggested_plan_date_skips_months_that_have_their_regular_meeting(client, clock, cell, people, root_user):
+def test_the_suggested_plan_date_skips_months_that_have_their_regular_meeting(
+    client, clock, cell, people, root_user
+):
     from dangbo.organizations import services as org_services
 
     clock.set(D(2024, 3, 1))
@@ -310,7 +343,9 @@ def test_grid_and_absentees_follow_the_tree_of_the_year(cell, tree, people, root
 def test_years_and_ids_are_written_plainly_in_pages_and_links(client, cell, people):
     """USE_THOUSAND_SEPARATOR must not turn 2013 into "2.013" in a heading, a select or a link."""
     client.force_login(people.staff)
-    page = client.get(reverse("meetings:overview"), {"to_chuc": people.staff.roles.get().organization_id, "nam": 2013})
+    page = client.get(
+        reverse("meetings:overview"), {"to_chuc": people.staff.roles.get().organization_id, "nam": 2013}
+    )
     body = page.content.decode()
     assert page.context["year"] == 2013 and "năm 2013" in body and "2.013" not in body
     assert "<option selected>2013</option>" in body
@@ -322,32 +357,53 @@ def test_bad_query_parameters_give_the_normal_pages(client, cell, tree, people):
     from dangbo.organizations import services as org_services
 
     # The founding year of the earliest organization in the staff's scope: the calendar starts there.
-    org_services.organization_update(actor=people.staff, organization=cell, data={"founding_date": D(2024, 3, 1)})
+    org_services.organization_update(
+        actor=people.staff, organization=cell, data={"founding_date": D(2024, 3, 1)}
+    )
     for thang in ("13/2024", "00/2024", "abc", "03/2024x", "0/0000", "x" * 5000):
         r = client.get(reverse("meetings:calendar"), {"thang": thang})
         assert r.status_code == 400 and "không hợp lệ: cần có dạng mm/yyyy" in r.content.decode(), thang
     for thang in ("01/0001", "12/9999", "12/2023", "01/2040"):
         r = client.get(reverse("meetings:calendar"), {"thang": thang})
-        assert r.status_code == 404 and "Lịch sinh hoạt có từ tháng 01/2024 đến tháng" in r.content.decode(), thang
+        assert (
+            r.status_code == 404 and "Lịch sinh hoạt có từ tháng 01/2024 đến tháng" in r.content.decode()
+        ), thang
         assert "?thang=01/2024" in r.content.decode()  # a way back into the range
-    assert f"Sinh hoạt chi bộ tháng {today():%m/%Y}" in client.get(reverse("meetings:calendar"), {"thang": " "}).content.decode()
+    assert (
+        f"Sinh hoạt chi bộ tháng {today():%m/%Y}"
+        in client.get(reverse("meetings:calendar"), {"thang": " "}).content.decode()
+    )
     page = client.get(reverse("meetings:calendar"), {"thang": " 03/2024 "}).content.decode()
-    assert "<h1>Sinh hoạt chi bộ tháng 03/2024</h1>" in page and "?thang=02/2024" in page and "?thang=04/2024" in page
+    assert (
+        "<h1>Sinh hoạt chi bộ tháng 03/2024</h1>" in page
+        and "?thang=02/2024" in page
+        and "?thang=04/2024" in page
+    )
     page = client.get(reverse("meetings:calendar"), {"thang": "01/2024"}).content.decode()
     assert "?thang=12/2023" not in page and "?thang=02/2024" in page
     huge = "9" * 25
     for bad in ("abc", "1.5", huge, "²"):
         r = client.get(reverse("meetings:plan"), {"to_chuc": bad})
         assert r.status_code == 200 and r.context["chosen"] is None, bad
-        assert "Lập kế hoạch sinh hoạt" in r.content.decode() and "Chi bộ Văn phòng (Đảng bộ Sở Y tế)" in r.content.decode()
+        assert (
+            "Lập kế hoạch sinh hoạt" in r.content.decode()
+            and "Chi bộ Văn phòng (Đảng bộ Sở Y tế)" in r.content.decode()
+        )
         r = client.post(reverse("meetings:plan") + f"?to_chuc={bad}", {"organization": bad, "kind": "thuong_ky",
                                                                         "planned_at": "05/03/2024 14:00"})  # fmt: skip
         assert r.status_code == 200 and r.context["chosen"] is None and not Meeting.objects.exists(), bad
     this_year = today().year
-    for params in ({"to_chuc": "abc"}, {"to_chuc": huge, "nam": huge}, {"nam": "abc"}, {"to_chuc": "²", "nam": "²"}):
+    for params in (
+        {"to_chuc": "abc"},
+        {"to_chuc": huge, "nam": huge},
+        {"nam": "abc"},
+        {"to_chuc": "²", "nam": "²"},
+    ):
         r = client.get(reverse("meetings:overview"), params)
         body = r.content.decode()
-        assert r.status_code == 200 and r.context["root"] == tree.bloc and r.context["year"] == this_year, params
+        assert r.status_code == 200 and r.context["root"] == tree.bloc and r.context["year"] == this_year, (
+            params
+        )
         assert f"Theo dõi sinh hoạt chi bộ năm {this_year}" in body and "Đảng bộ Sở Y tế" in body
     assert client.get(reverse("meetings:overview"), {"nam": "1"}).context["year"] == 2000
 
@@ -362,23 +418,36 @@ def test_a_held_or_cancelled_meeting_keeps_its_date(client, cell, people, root_u
     m.refresh_from_db()
     assert m.planned_at == at(D(2024, 3, 5)) and AuditEvent.objects.count() == before
     # The rest of the plan can still be corrected; the form sends the unchanged time back.
-    m = services.meeting_update_plan(actor=root_user, meeting=m, data={"planned_at": at(D(2024, 3, 5)), "place": "Hội trường"})
+    m = services.meeting_update_plan(
+        actor=root_user, meeting=m, data={"planned_at": at(D(2024, 3, 5)), "place": "Hội trường"}
+    )
     assert m.place == "Hội trường" and m.planned_at == at(D(2024, 3, 5)) and m.state == "da_hop"
     # Through the page: the error is on the field.
     client.force_login(people.cell_secretary)
-    r = client.post(reverse("meetings:edit", args=[m.pk]), {"kind": "thuong_ky", "planned_at": "12/03/2024 14:00"})
-    assert r.status_code == 200 and "Thời gian: buổi sinh hoạt đã họp, không đổi được thời gian." in r.content.decode()
+    r = client.post(
+        reverse("meetings:edit", args=[m.pk]), {"kind": "thuong_ky", "planned_at": "12/03/2024 14:00"}
+    )
+    assert (
+        r.status_code == 200
+        and "Thời gian: buổi sinh hoạt đã họp, không đổi được thời gian." in r.content.decode()
+    )
     # A cancelled meeting does not move either; a planned one does.
     cancelled = services.meeting_cancel(actor=root_user, meeting=plan(root_user, cell, D(2024, 4, 5)))
     with pytest.raises(ApplicationError) as e:
-        services.meeting_update_plan(actor=root_user, meeting=cancelled, data={"planned_at": at(D(2024, 4, 9))})
+        services.meeting_update_plan(
+            actor=root_user, meeting=cancelled, data={"planned_at": at(D(2024, 4, 9))}
+        )
     assert e.value.field_errors["planned_at"] == "Thời gian: buổi sinh hoạt đã hủy, không đổi được thời gian."
     planned = plan(root_user, cell, D(2024, 5, 5))
-    planned = services.meeting_update_plan(actor=root_user, meeting=planned, data={"planned_at": at(D(2024, 5, 9))})
+    planned = services.meeting_update_plan(
+        actor=root_user, meeting=planned, data={"planned_at": at(D(2024, 5, 9))}
+    )
     assert planned.planned_at == at(D(2024, 5, 9))
 
 
-def test_the_plan_page_lists_the_cells_in_a_fixed_number_of_queries(client, tree, people, root_user, django_assert_max_num_queries):
+def test_the_plan_page_lists_the_cells_in_a_fixed_number_of_queries(
+    client, tree, people, root_user, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -411,7 +480,10 @@ def test_the_roll_of_a_plenary_follows_the_tree_of_the_meeting_date(cell, tree, 
     assert before["Đặng Thị Hoa"] == "tam_den" and before["Lê Văn An"] == "base"
     after = {e.member.full_name: e.category for e in roll(tree.a, D(2024, 7, 5))}
     assert "Đặng Thị Hoa" not in after and "Lê Văn An" not in after
-    assert {e.member.full_name: e.category for e in roll(other, D(2024, 7, 5))} == {"Lê Văn An": "base", "Đặng Thị Hoa": "tam_den"}
+    assert {e.member.full_name: e.category for e in roll(other, D(2024, 7, 5))} == {
+        "Lê Văn An": "base",
+        "Đặng Thị Hoa": "tam_den",
+    }
 
 
 def test_minutes_docx_prints_the_names_of_the_meeting_date(client, cell, tree, people, root_user):
@@ -423,8 +495,12 @@ def test_minutes_docx_prints_the_names_of_the_meeting_date(client, cell, tree, p
     from dangbo.organizations import services as org_services
 
     m = plan(root_user, cell, D(2024, 3, 5))
-    restructure.organization_rename(actor=root_user, organization=cell, name="Chi bộ Văn phòng Sở", date=D(2024, 5, 1))
-    restructure.organization_rename(actor=root_user, organization=tree.a, name="Đảng bộ Sở Y tế tỉnh", date=D(2024, 6, 1))
+    restructure.organization_rename(
+        actor=root_user, organization=cell, name="Chi bộ Văn phòng Sở", date=D(2024, 5, 1)
+    )
+    restructure.organization_rename(
+        actor=root_user, organization=tree.a, name="Đảng bộ Sở Y tế tỉnh", date=D(2024, 6, 1)
+    )
     other = org_services.organization_create(actor=root_user, parent=tree.bloc,
                                              data={"name": "Đảng bộ Sở Giáo dục", "code": "SGD", "kind": "dang_bo_co_so"})  # fmt: skip
     restructure.organization_move(actor=root_user, organization=cell, new_parent=other, date=D(2024, 7, 1))
@@ -451,6 +527,7 @@ def names_to_ids(m):
 
 def refused(call_service, **kwargs) -> dict[str, str]:
     """Run a meeting service that must refuse; nothing may change (the meeting, its roll call, tasks, audit)."""
+
     def state():
         return (list(Meeting.objects.order_by("pk").values()), list(Attendance.objects.order_by("pk").values()),
                 AuditEvent.objects.count(), list(MeetingTask.objects.order_by("pk").values()))  # fmt: skip
@@ -471,32 +548,56 @@ def test_votes_are_whole_numbers_within_the_members_present(cell, root_user):
     e = refused(services.minutes_save, actor=root_user, meeting=m,
                 data={"votes_for": 3, "votes_against": 1, "votes_abstain": 0})  # fmt: skip
     assert e["votes_for"] == "Số tán thành: tổng số biểu quyết (4) nhiều hơn số đảng viên có mặt (3)."
-    e = refused(services.minutes_save, actor=root_user, meeting=m, data={"votes_against": 4})  # against alone too
-    assert e["votes_against"] == "Số không tán thành: tổng số biểu quyết (4) nhiều hơn số đảng viên có mặt (3)."
+    e = refused(
+        services.minutes_save, actor=root_user, meeting=m, data={"votes_against": 4}
+    )  # against alone too
+    assert (
+        e["votes_against"] == "Số không tán thành: tổng số biểu quyết (4) nhiều hơn số đảng viên có mặt (3)."
+    )
     for bad, message in [(-1, "Số tán thành: không được âm."), ("1e3", "Số tán thành: không ghi số dạng lũy thừa"),
                          (2.5, "Số tán thành: phải là số nguyên."), ("NaN", "Số tán thành: phải là một số."),
                          (10**30, "Số tán thành: số quá lớn"), (True, "Số tán thành: phải là một số."),
                          (40_000, "Số tán thành: số quá lớn (tối đa 32.767).")]:  # fmt: skip
-        assert refused(services.minutes_save, actor=root_user, meeting=m, data={"votes_for": bad})["votes_for"].startswith(message), bad
-    m = services.minutes_save(actor=root_user, meeting=m, data={"votes_for": "2", "votes_against": 0, "votes_abstain": 1})
+        assert refused(services.minutes_save, actor=root_user, meeting=m, data={"votes_for": bad})[
+            "votes_for"
+        ].startswith(message), bad
+    m = services.minutes_save(
+        actor=root_user, meeting=m, data={"votes_for": "2", "votes_against": 0, "votes_abstain": 1}
+    )
     assert (m.votes_for, m.votes_against, m.votes_abstain) == (2, 0, 1)
 
 
-def test_the_chair_and_the_minutes_secretary_are_members_present_at_the_meeting(cell, tree, people, root_user):
-    lifecycle.event_record(actor=root_user, member=people.m_a1b, kind="mien", date=D(2024, 1, 1))  # Trần Thị Lan
+def test_the_chair_and_the_minutes_secretary_are_members_present_at_the_meeting(
+    cell, tree, people, root_user
+):
+    lifecycle.event_record(
+        actor=root_user, member=people.m_a1b, kind="mien", date=D(2024, 1, 1)
+    )  # Trần Thị Lan
     m = plan(root_user, cell, D(2024, 3, 5))
     ids = names_to_ids(m)
     # Before the roll call the chair must at least be expected at the meeting (on the roll, not exempted).
     e = refused(services.minutes_save, actor=root_user, meeting=m, data={"chair": ids["Trần Thị Lan"]})
-    assert e["chair"] == "Chủ trì: Trần Thị Lan — được miễn công tác và sinh hoạt đảng, không dự buổi sinh hoạt."
-    m = call(root_user, m, {"Nguyễn Văn Hùng": "co_mat", "Phạm Thị Bốn": "vang_co_ly_do", "Đỗ Văn Năm": "di_muon"})
+    assert (
+        e["chair"] == "Chủ trì: Trần Thị Lan — được miễn công tác và sinh hoạt đảng, không dự buổi sinh hoạt."
+    )
+    m = call(
+        root_user, m, {"Nguyễn Văn Hùng": "co_mat", "Phạm Thị Bốn": "vang_co_ly_do", "Đỗ Văn Năm": "di_muon"}
+    )
     e = refused(services.minutes_save, actor=root_user, meeting=m, data={"chair": ids["Phạm Thị Bốn"]})
-    assert e["chair"] == ("Chủ trì: Phạm Thị Bốn được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt.")
+    assert e["chair"] == (
+        "Chủ trì: Phạm Thị Bốn được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt."
+    )
     e = refused(services.minutes_save, actor=root_user, meeting=m, data={"minutes_secretary": people.m_b})
-    assert e["minutes_secretary"] == "Thư ký: Đặng Thị Hoa không sinh hoạt tại «Chi bộ Văn phòng» vào ngày 05/03/2024."
+    assert (
+        e["minutes_secretary"]
+        == "Thư ký: Đặng Thị Hoa không sinh hoạt tại «Chi bộ Văn phòng» vào ngày 05/03/2024."
+    )
     m = services.minutes_save(actor=root_user, meeting=m, data={"chair": ids["Nguyễn Văn Hùng"],
                                                                 "minutes_secretary": str(ids["Đỗ Văn Năm"])})  # fmt: skip
-    assert (m.chair.full_name, m.minutes_secretary.full_name) == ("Nguyễn Văn Hùng", "Đỗ Văn Năm")  # late is present
+    assert (m.chair.full_name, m.minutes_secretary.full_name) == (
+        "Nguyễn Văn Hùng",
+        "Đỗ Văn Năm",
+    )  # late is present
 
 
 def test_a_member_outside_the_scope_is_answered_like_a_missing_one(cell, tree, people, root_user):
@@ -518,17 +619,26 @@ def test_a_member_outside_the_scope_is_answered_like_a_missing_one(cell, tree, p
                                         f"Nhiệm vụ 2: không tìm thấy đảng viên mã {missing}.")  # fmt: skip
     rows = {pk: ("co_mat", "") for pk in names_to_ids(m).values()}
     for pk in (hidden, missing):
-        e = refused(services.attendance_record, actor=people.cell_secretary, meeting=m, rows={**rows, pk: ("co_mat", "")})
+        e = refused(
+            services.attendance_record,
+            actor=people.cell_secretary,
+            meeting=m,
+            rows={**rows, pk: ("co_mat", "")},
+        )
         assert e[f"m{pk}"] == f"Điểm danh: không tìm thấy đảng viên mã {pk}."
     assert "Đặng Thị Hoa" not in str(e)
-    e = refused(services.attendance_record, actor=people.cell_secretary, meeting=m, rows={**rows, "x": ("co_mat", "")})
+    e = refused(
+        services.attendance_record, actor=people.cell_secretary, meeting=m, rows={**rows, "x": ("co_mat", "")}
+    )
     assert e["rows"] == "Điểm danh: mã đảng viên không hợp lệ."
     # The staff of the bloc see Đặng Thị Hoa: she is named.
     e = refused(services.minutes_save, actor=people.staff, meeting=m, data={"chair": hidden})
     assert e["chair"] == "Chủ trì: Đặng Thị Hoa không sinh hoạt tại «Chi bộ Văn phòng» vào ngày 05/03/2024."
 
 
-def test_meetings_and_organizations_outside_the_scope_are_answered_like_missing_ones(cell, tree, people, root_user):
+def test_meetings_and_organizations_outside_the_scope_are_answered_like_missing_ones(
+    cell, tree, people, root_user
+):
     from dangbo.core.errors import NotFound, PermissionDenied
 
     m = plan(root_user, cell, D(2024, 3, 5))
@@ -558,14 +668,21 @@ def test_a_roll_call_cannot_make_saved_minutes_impossible(cell, root_user):
     m = services.minutes_save(actor=root_user, meeting=m, data={
         "chair": ids["Phạm Thị Bốn"], "minutes_secretary": ids["Đỗ Văn Năm"], "votes_for": 4})  # fmt: skip
     rows = {pk: ("co_mat", "") for pk in ids.values()}
-    e = refused(services.attendance_record, actor=root_user, meeting=m, rows={**rows, ids["Phạm Thị Bốn"]: ("vang_co_ly_do", "Ốm")})
+    e = refused(
+        services.attendance_record,
+        actor=root_user,
+        meeting=m,
+        rows={**rows, ids["Phạm Thị Bốn"]: ("vang_co_ly_do", "Ốm")},
+    )
     assert e[f"m{ids['Phạm Thị Bốn']}"] == ("Chủ trì: Phạm Thị Bốn được điểm danh vắng có lý do; chủ trì phải là đảng "
                                             "viên có mặt (theo biên bản đã lưu; sửa biên bản trước nếu cần).")  # fmt: skip
     assert e["votes_for"] == ("Số tán thành: tổng số biểu quyết (4) nhiều hơn số đảng viên có mặt (3) (theo biên bản "
                               "đã lưu; sửa biên bản trước nếu cần).")  # fmt: skip
     # Corrected in that order (minutes, then the roll call), it is accepted.
     services.minutes_save(actor=root_user, meeting=m, data={"chair": ids["Nguyễn Văn Hùng"], "votes_for": 3})
-    m = services.attendance_record(actor=root_user, meeting=m, rows={**rows, ids["Phạm Thị Bốn"]: ("vang_co_ly_do", "Ốm")})
+    m = services.attendance_record(
+        actor=root_user, meeting=m, rows={**rows, ids["Phạm Thị Bốn"]: ("vang_co_ly_do", "Ốm")}
+    )
     assert (m.present_count, m.votes_for, m.chair.full_name) == (3, 3, "Nguyễn Văn Hùng")
 
 
@@ -583,8 +700,11 @@ def test_times_follow_each_other_on_the_meeting_day(cell, root_user):
     ]  # fmt: skip
     for data, field, message in cases:
         assert refused(services.minutes_save, actor=root_user, meeting=m, data=data)[field] == message, data
-    m = services.minutes_save(actor=root_user, meeting=m, data={"started_at": dt.datetime(2024, 3, 5, 14),
-                                                                "ended_at": at(day, 15, 45)})  # a naive time is local
+    m = services.minutes_save(
+        actor=root_user,
+        meeting=m,
+        data={"started_at": dt.datetime(2024, 3, 5, 14), "ended_at": at(day, 15, 45)},
+    )  # a naive time is local
     assert m.duration_minutes == 105
 
 
@@ -600,7 +720,9 @@ def test_other_minutes_values_are_read_and_bounded_by_the_service(cell, root_use
         ({"resolution": 12}, "resolution", "Nghị quyết (kết luận) của chi bộ: phải là văn bản."),
     ]  # fmt: skip
     for data, field, message in cases:
-        assert refused(services.minutes_save, actor=root_user, meeting=m, data=data)[field].startswith(message), data
+        assert refused(services.minutes_save, actor=root_user, meeting=m, data=data)[field].startswith(
+            message
+        ), data
     e = refused(services.minutes_save, actor=root_user, meeting=m, data={}, tasks=[{"content": "x" * 501}])
     assert e["task0"] == "Nhiệm vụ 1: tối đa 500 ký tự."
     m = services.minutes_save(actor=root_user, meeting=m, data={"dues_amount": "250.000"})
@@ -618,8 +740,18 @@ def test_plan_and_grade_values_are_checked_by_the_service(cell, root_user):
     assert plan_data(kind="chuyen_de", topic="y" * 300)["topic"] == "Chuyên đề: tối đa 255 ký tự."
     m = call(root_user, plan(root_user, cell, D(2024, 3, 5)), ALL_PRESENT)
     for level in (None, 10**9, "abc"):
-        assert refused(services.grade, actor=root_user, meeting=m, level=level)["level"] == "Xếp loại: giá trị đã chọn không hợp lệ."
-    e = refused(services.grade, actor=root_user, meeting=m, level=GradeLevel.objects.get(code="tot"), upper=True, note="n" * 501)
+        assert (
+            refused(services.grade, actor=root_user, meeting=m, level=level)["level"]
+            == "Xếp loại: giá trị đã chọn không hợp lệ."
+        )
+    e = refused(
+        services.grade,
+        actor=root_user,
+        meeting=m,
+        level=GradeLevel.objects.get(code="tot"),
+        upper=True,
+        note="n" * 501,
+    )
     assert e["note"] == "Nhận xét: tối đa 500 ký tự."
     e = refused(services.attendance_record, actor=root_user, meeting=m,
                 rows={pk: ("vang_co_ly_do", "r" * 256) for pk in names_to_ids(m).values()})  # fmt: skip
@@ -674,9 +806,13 @@ def test_the_pages_show_why_an_impossible_record_is_refused(client, cell, people
     body = client.post(url, form).content.decode()
     assert "Số tán thành: tổng số biểu quyết (4) nhiều hơn số đảng viên có mặt (3)." in body
     assert "Chủ trì: Phạm Thị Bốn được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt." in body
-    body = client.post(url, {**form, "chair": ids["Nguyễn Văn Hùng"], "votes_for": "1e3", "end_time": "13:00"}).content.decode()
+    body = client.post(
+        url, {**form, "chair": ids["Nguyễn Văn Hùng"], "votes_for": "1e3", "end_time": "13:00"}
+    ).content.decode()
     assert "Số tán thành: không ghi số dạng lũy thừa (như 1e5): hãy ghi đủ các chữ số." in body
-    body = client.post(url, {**form, "chair": ids["Nguyễn Văn Hùng"], "votes_for": "2", "end_time": "13:00"}).content.decode()
+    body = client.post(
+        url, {**form, "chair": ids["Nguyễn Văn Hùng"], "votes_for": "2", "end_time": "13:00"}
+    ).content.decode()
     assert "Kết thúc lúc: phải sau giờ bắt đầu." in body
     m.refresh_from_db()
     assert m.chair_id is None and m.votes_for is None and m.dues_amount is None
@@ -705,8 +841,14 @@ def test_the_quality_criteria_are_those_in_force_on_the_meeting_date(cell, root_
     march = complete_minutes(root_user, call(root_user, march, ALL_PRESENT), minutes=100)
     april = plan(root_user, cell, D(2024, 4, 5))
     april = complete_minutes(root_user, call(root_user, april, ALL_PRESENT), minutes=100)
-    assert by_code(march)["thoi_gian"].passed is True and by_code(march)["thoi_gian"].label == "Thời gian sinh hoạt từ 90 phút trở lên"
-    assert by_code(april)["thoi_gian"].passed is False and by_code(april)["thoi_gian"].label == "Thời gian sinh hoạt từ 120 phút trở lên"
+    assert (
+        by_code(march)["thoi_gian"].passed is True
+        and by_code(march)["thoi_gian"].label == "Thời gian sinh hoạt từ 90 phút trở lên"
+    )
+    assert (
+        by_code(april)["thoi_gian"].passed is False
+        and by_code(april)["thoi_gian"].label == "Thời gian sinh hoạt từ 120 phút trở lên"
+    )
     assert by_code(april)["ty_le"].label == "Tỷ lệ đảng viên dự họp trên 90%"
     assert (march.criteria_passed, april.criteria_passed) == (6, 5)
 
@@ -731,7 +873,9 @@ def test_the_calendar_month_links_stop_at_the_range_of_the_data(client, clock, c
     from dangbo.organizations import services as org_services
 
     clock.set(D(2024, 6, 10))
-    org_services.organization_update(actor=root_user, organization=tree.a1, data={"founding_date": D(2021, 9, 2)})
+    org_services.organization_update(
+        actor=root_user, organization=tree.a1, data={"founding_date": D(2021, 9, 2)}
+    )
     assert calendar_range(people.cell_secretary) == (D(2021, 1, 1), D(2025, 6, 1))
     client.force_login(people.cell_secretary)
     url, seen = reverse("meetings:calendar") + "?thang=06/2024", 0

@@ -69,7 +69,9 @@ def test_age_boundaries_count_in_months(ready):
 
 
 def test_education_exception_and_certificate_setting(ready, settings):
-    assert "general_education" not in admission.problems(with_(ready, general_education="khac", education_exception=True))
+    assert "general_education" not in admission.problems(
+        with_(ready, general_education="khac", education_exception=True)
+    )
     settings.DANGBO_COURSE_CERTIFICATE_MONTHS = 0  # the uncertain rule switched off
     assert "course_date" not in admission.problems(with_(ready, course_date=D(2015, 1, 1)))
 
@@ -111,20 +113,26 @@ def test_admission_decision_creates_a_probationary_member_then_deadlines_follow(
     member.refresh_from_db()
     assert member.status == "chinh_thuc" and member.official_date == D(2025, 4, 20)
     with pytest.raises(ApplicationError):
-        admission.candidate_admit(actor=root_user, candidate=ready, decision_no="6", decision_date=D(2024, 4, 1), **BY_UPPER)
+        admission.candidate_admit(
+            actor=root_user, candidate=ready, decision_no="6", decision_date=D(2024, 4, 1), **BY_UPPER
+        )
 
 
 def test_admission_refused_writes_nothing(ready, root_user):
     admission.candidate_save(actor=root_user, candidate=ready, data={"votes_for": 1})
     before = Member.objects.count()
     with pytest.raises(ApplicationError) as e:
-        admission.candidate_admit(actor=root_user, candidate=ready, decision_no="5", decision_date=D(2024, 3, 25), **BY_UPPER)
+        admission.candidate_admit(
+            actor=root_user, candidate=ready, decision_no="5", decision_date=D(2024, 3, 25), **BY_UPPER
+        )
     assert "votes_for" in e.value.field_errors and Member.objects.count() == before
 
 
 def test_introducers_since_dates_not_after_the_cell_vote_nor_today(ready, root_user):
     with pytest.raises(ApplicationError) as e:
-        admission.candidate_save(actor=root_user, candidate=ready, data={"introducer_2_since": D(2024, 3, 11)})
+        admission.candidate_save(
+            actor=root_user, candidate=ready, data={"introducer_2_since": D(2024, 3, 11)}
+        )
     assert e.value.field_errors == {
         "introducer_2_since": "Người thứ hai biết người xin vào Đảng từ: không được sau ngày chi bộ xét, biểu quyết."
     }
@@ -136,7 +144,9 @@ def test_introducers_since_dates_not_after_the_cell_vote_nor_today(ready, root_u
     ready.refresh_from_db()
     assert ready.introducer_2_since == ready.introducer_1_since == D(2022, 1, 1)  # nothing saved
     # On the cell's day itself: allowed, and judged as fewer than 12 months (never a negative count).
-    saved = admission.candidate_save(actor=root_user, candidate=ready, data={"introducer_2_since": D(2024, 3, 10)})
+    saved = admission.candidate_save(
+        actor=root_user, candidate=ready, data={"introducer_2_since": D(2024, 3, 10)}
+    )
     assert "mới biết người xin vào Đảng 0 tháng" in admission.problems(saved)["introducer_2"]
     # An older record holding a later date is reported plainly, not as "-5 tháng".
     problem = admission.problems(with_(saved, introducer_2_since=D(2024, 8, 1)))["introducer_2"]
@@ -146,7 +156,9 @@ def test_introducers_since_dates_not_after_the_cell_vote_nor_today(ready, root_u
 def test_rules_are_chosen_by_date():
     assert rules_on(D(2013, 1, 1)).source.startswith("Hướng dẫn 01-HD/TW")
     assert rules_on(D(2025, 9, 1)).source.startswith("Quy định 294")
-    assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29) and add_months(D(2023, 2, 28), 12) == D(2024, 2, 28)
+    assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29) and add_months(D(2023, 2, 28), 12) == D(
+        2024, 2, 28
+    )
 
 
 def test_transfer_flags_count_working_days(tree, people, root_user):
@@ -211,8 +223,12 @@ def test_impossible_vote_counts_are_refused(ready, root_user, votes, field, need
 
 
 def test_a_vote_needs_the_day_the_cell_voted(ready, root_user):
-    errors = refused_save(root_user, ready, {"cell_resolution_date": None, "grassroots_resolution_date": None})
-    assert errors == {"cell_resolution_date": "Ngày chi bộ xét, biểu quyết: cần ghi khi đã có kết quả biểu quyết."}
+    errors = refused_save(
+        root_user, ready, {"cell_resolution_date": None, "grassroots_resolution_date": None}
+    )
+    assert errors == {
+        "cell_resolution_date": "Ngày chi bộ xét, biểu quyết: cần ghi khi đã có kết quả biểu quyết."
+    }
 
 
 @given(votes=st.integers(-5, 40), members=st.one_of(st.integers(-2, 40), st.integers(32760, 32780)))
@@ -254,7 +270,9 @@ def test_introducers_must_be_official_members_on_the_day_the_cell_considers_the_
     assert "introducer_1" in refused_save(root_user, ready, {"introducer_1": newcomer, "cell_resolution_date": D(2024, 1, 15),
                                                              "grassroots_resolution_date": None})  # fmt: skip
     saved = admission.candidate_save(actor=root_user, candidate=ready, data={"introducer_1": newcomer})
-    assert saved.introducer_1 == newcomer and "mới biết" not in admission.problems(saved).get("introducer_1", "")
+    assert saved.introducer_1 == newcomer and "mới biết" not in admission.problems(saved).get(
+        "introducer_1", ""
+    )
     assert "phải là người khác" in refused_save(root_user, ready, {"introducer_2": newcomer})["introducer_2"]
 
 
@@ -279,7 +297,9 @@ def test_no_step_is_ticked_while_one_of_its_conditions_fails(ready, changes, fie
 
 
 def test_every_step_is_ticked_for_a_complete_dossier_but_the_decision(ready):
-    assert [s.done for s in admission.steps(ready)] == [False] + [True] * 7 + [False]  # no mentor, no decision yet
+    assert [s.done for s in admission.steps(ready)] == [False] + [True] * 7 + [
+        False
+    ]  # no mentor, no decision yet
 
 
 def test_the_admission_decision_needs_a_body_with_the_power_to_admit(ready, root_user):
@@ -289,7 +309,9 @@ def test_the_admission_decision_needs_a_body_with_the_power_to_admit(ready, root
                                   decision_level="chi_bo", decision_issuer="Chi bộ Văn phòng")  # fmt: skip
     assert "chi bộ không có thẩm quyền «kết nạp vào Đảng»" in e.value.field_errors["decision_level"]
     with pytest.raises(ApplicationError) as e:
-        admission.candidate_admit(actor=root_user, candidate=ready, decision_no="5-QĐ/ĐU", decision_date=D(2024, 3, 25))
+        admission.candidate_admit(
+            actor=root_user, candidate=ready, decision_no="5-QĐ/ĐU", decision_date=D(2024, 3, 25)
+        )
     assert e.value.field_errors["decision_level"] == "Cấp ra quyết định: không được để trống."
     assert Member.objects.count() == before
     member = admission.candidate_admit(actor=root_user, candidate=ready, decision_no="5-QĐ/ĐU",
@@ -308,11 +330,16 @@ def test_candidate_save_refuses_a_stale_version_and_the_dossier_page_keeps_the_i
     from tests.pageform import form_values
 
     version = admission.CANDIDATE_VERSION.of(ready)
-    admission.candidate_save(actor=people.secretary_a, candidate=ready, data={"votes_for": 3}, expected_version=version)
+    admission.candidate_save(
+        actor=people.secretary_a, candidate=ready, data={"votes_for": 3}, expected_version=version
+    )
     with pytest.raises(StaleEdit) as refused:
         admission.candidate_save(actor=people.cell_secretary, candidate=ready, data={"official_members": 4},
                                  expected_version=version)  # fmt: skip
-    assert refused.value.changed == ["votes_for"] and "Hồ sơ này đã được secretary_a sửa lúc" in refused.value.message
+    assert (
+        refused.value.changed == ["votes_for"]
+        and "Hồ sơ này đã được secretary_a sửa lúc" in refused.value.message
+    )
     ready.refresh_from_db()
     assert (ready.votes_for, ready.official_members) == (3, 3)
 

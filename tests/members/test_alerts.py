@@ -55,7 +55,9 @@ def test_probation_alerts_follow_the_deadlines(tree, root_user, people):
     for a in alerts(people.secretary_a, on=ON):
         by_name.setdefault(a.text.split(":")[0], []).append(a)
     assert by_name[ending.full_name][0].text == "Lê Văn Sắp: hết thời gian dự bị ngày 20/06/2024"
-    assert by_name[due.full_name][0].text.startswith("Lê Văn Đến: đã hết 12 tháng dự bị, xét công nhận chính thức")
+    assert by_name[due.full_name][0].text.startswith(
+        "Lê Văn Đến: đã hết 12 tháng dự bị, xét công nhận chính thức"
+    )
     assert by_name[late.full_name][0].text.startswith("Lê Văn Muộn: quá hạn xét công nhận chính thức")
     assert by_name[overdue.full_name][0].text.startswith("Lê Văn Chậm: quá hạn tổ chức lễ kết nạp")
     assert quiet.full_name not in by_name

@@ -62,7 +62,9 @@ def test_a_candidate_goes_through_admission_to_official_membership(client, tree,
                      "decision_issuer": "Đảng ủy Sở Y tế"})  # fmt: skip
     member = Member.objects.get(full_name="Hồ Thị Mai")
     assert r["Location"] == member.get_absolute_url()
-    assert member.status == "du_bi" and member.joined_date is None and member.introducer_1 == "Nguyễn Văn Hùng"
+    assert (
+        member.status == "du_bi" and member.joined_date is None and member.introducer_1 == "Nguyễn Văn Hùng"
+    )
     # The ceremony is overdue (30 working days after a decision 500 days ago) and shows on the home page.
     home = client.get(reverse("workspace:home")).content.decode()
     assert "Hồ Thị Mai: quá hạn tổ chức lễ kết nạp" in home
@@ -140,12 +142,18 @@ def test_event_that_contradicts_the_history_is_refused_on_the_page(client, tree,
                     {"kind": "chinh_thuc", "date": fmt(today()), **_decision_post("chinh_thuc", today())})  # fmt: skip
     assert r.status_code == 200
     assert "chỉ công nhận chính thức cho đảng viên dự bị" in r.content.decode()
-    r = client.post(reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "tu_tran", "date": "31/02/2024"})
+    r = client.post(
+        reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "tu_tran", "date": "31/02/2024"}
+    )
     assert "Ngày có hiệu lực: ngày không hợp lệ" in r.content.decode()
-    r = client.post(reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "tu_tran", "date": "01/01/2010"})
+    r = client.post(
+        reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "tu_tran", "date": "01/01/2010"}
+    )
     assert "chưa là đảng viên" in r.content.decode()  # before the member's record starts (2015)
     assert (MemberEvent.objects.count(), AuditEvent.objects.count()) == before
-    r = client.post(reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "mien", "date": "01/06/2024"})
+    r = client.post(
+        reverse("members:event_create", args=[people.m_a1.pk]), {"kind": "mien", "date": "01/06/2024"}
+    )
     assert r.status_code == 302
     people.m_a1.refresh_from_db()
     assert people.m_a1.exempted
@@ -153,23 +161,32 @@ def test_event_that_contradicts_the_history_is_refused_on_the_page(client, tree,
 
 def test_tree_on_a_date_and_the_reports_follow_a_handover(client, tree, people, root_user):
     other = org_services.organization_create(
-        actor=root_user, parent=tree.province, data={"name": "Đảng bộ UBND tỉnh", "code": "UBND", "kind": OrgKind.DIRECT}
+        actor=root_user,
+        parent=tree.province,
+        data={"name": "Đảng bộ UBND tỉnh", "code": "UBND", "kind": OrgKind.DIRECT},
     )
     client.force_login(root_user)
     r = client.post(reverse("organizations:handover", args=[tree.bloc.pk]), {
         "new_parent": other.pk, "date": "13/02/2025", "decision_no": "3254-QĐ/TU", "organizations": [tree.a.pk],
     })  # fmt: skip
     assert r.status_code == 302
-    before = client.get(reverse("organizations:children", args=[tree.bloc.pk]), {"ngay": "12/02/2025"}).content.decode()
+    before = client.get(
+        reverse("organizations:children", args=[tree.bloc.pk]), {"ngay": "12/02/2025"}
+    ).content.decode()
     after = client.get(reverse("organizations:children", args=[tree.bloc.pk])).content.decode()
     assert "Đảng bộ Sở Y tế" in before and "Đảng bộ Sở Y tế" not in after
-    assert "không hợp lệ" in client.get(reverse("organizations:tree"), {"ngay": "30/02/2025"}).content.decode()
+    assert (
+        "không hợp lệ" in client.get(reverse("organizations:tree"), {"ngay": "30/02/2025"}).content.decode()
+    )
     mv = client.get(reverse("reports:movement"), {"organization": tree.bloc.pk, "start": "01/01/2025",
                                                   "end": "31/12/2025"}).context["result"]  # fmt: skip
     assert mv.balanced and mv.opening == 4 and mv.closing == 1
     report = client.get(reverse("reports:index"), {"organization": tree.bloc.pk, "on": "12/02/2025"})
     assert report.context["result"]["headcount"]["tong"] == 4
-    bad = client.get(reverse("reports:movement"), {"organization": tree.bloc.pk, "start": "01/07/2025", "end": "01/01/2025"})
+    bad = client.get(
+        reverse("reports:movement"),
+        {"organization": tree.bloc.pk, "start": "01/07/2025", "end": "01/01/2025"},
+    )
     assert "Đến ngày: phải sau từ ngày." in bad.content.decode()
 
 
@@ -179,7 +196,9 @@ def test_reports_refuse_an_organization_outside_the_scope(client, tree, people):
     assert r.context["result"] is None and "Đảng bộ Sở Y tế" not in r.content.decode()
 
 
-def test_restructure_page_moves_and_refuses_dissolving_an_organization_with_members(client, tree, people, root_user):
+def test_restructure_page_moves_and_refuses_dissolving_an_organization_with_members(
+    client, tree, people, root_user
+):
     client.force_login(root_user)
     r = client.post(reverse("organizations:restructure", args=[tree.a1.pk]),
                     {"form": "giai_the", "giai_the-date": "01/03/2025", "giai_the-decision_no": "9-QĐ/ĐU"})  # fmt: skip
@@ -189,7 +208,9 @@ def test_restructure_page_moves_and_refuses_dissolving_an_organization_with_memb
                     {"form": "doi_ten", "doi_ten-name": "Chi bộ Văn phòng Sở", "doi_ten-date": "01/03/2025",
                      "doi_ten-decision_no": "10-QĐ/ĐU"})  # fmt: skip
     assert r.status_code == 302
-    old = client.get(reverse("organizations:children", args=[tree.a.pk]), {"ngay": "28/02/2025"}).content.decode()
+    old = client.get(
+        reverse("organizations:children", args=[tree.a.pk]), {"ngay": "28/02/2025"}
+    ).content.decode()
     assert "Chi bộ Văn phòng<" in old.replace("</a>", "<") and "Chi bộ Văn phòng Sở" not in old
 
 
@@ -199,13 +220,21 @@ def test_a_member_arriving_from_outside_is_received_with_a_transfer_in(client, t
     client.force_login(people.secretary_a)
     data = {k: (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v.pk if hasattr(v, "pk") else v)
             for k, v in member_data(tree.a2, "Cao Văn Đến").items()}  # fmt: skip
-    data.update({"since": "05/05/2025", "from_external": "Đảng bộ tỉnh Hà Tĩnh", "citizen_id": "040090777001"})
+    data.update(
+        {"since": "05/05/2025", "from_external": "Đảng bộ tỉnh Hà Tĩnh", "citizen_id": "040090777001"}
+    )
     r = client.post(reverse("members:create"), data)
     assert r.status_code == 302, r.context["form"].errors
     m = Member.objects.get(full_name="Cao Văn Đến")
     e = m.events.get()
-    assert e.kind == "chuyen_den" and e.date == D(2025, 5, 5) and e.transfer.from_external == "Đảng bộ tỉnh Hà Tĩnh"
-    mv = client.get(reverse("reports:movement"), {"organization": tree.a.pk, "start": "01/01/2025", "end": "31/12/2025"})
+    assert (
+        e.kind == "chuyen_den"
+        and e.date == D(2025, 5, 5)
+        and e.transfer.from_external == "Đảng bộ tỉnh Hà Tĩnh"
+    )
+    mv = client.get(
+        reverse("reports:movement"), {"organization": tree.a.pk, "start": "01/01/2025", "end": "31/12/2025"}
+    )
     assert dict((k, n) for k, _, n in mv.context["result"].increases)["chuyen_den"] == 1
 
 
@@ -222,7 +251,9 @@ def test_split_page_founds_a_new_cell_and_moves_the_chosen_members(client, tree,
     assert new.parent_id == tree.a.pk and new.member_count == 1
 
 
-def test_the_tree_on_a_date_costs_the_same_few_queries_whatever_the_number_of_nodes(client, tree, people, root_user):
+def test_the_tree_on_a_date_costs_the_same_few_queries_whatever_the_number_of_nodes(
+    client, tree, people, root_user
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -239,16 +270,22 @@ def test_the_tree_on_a_date_costs_the_same_few_queries_whatever_the_number_of_no
     assert "Chi bộ Thêm 4" in body and len(many.captured_queries) == len(few.captured_queries)
 
 
-def test_introducers_offered_to_a_cell_secretary_are_only_members_in_their_scope(client, tree, people, root_user):
+def test_introducers_offered_to_a_cell_secretary_are_only_members_in_their_scope(
+    client, tree, people, root_user
+):
     from dangbo.members import admission
 
     c = admission.candidate_save(actor=root_user, data={
         "organization": tree.a1, "full_name": "Võ Văn Mới", "gender": "nam", "birth_date": D(2000, 1, 1)})  # fmt: skip
     client.force_login(people.cell_secretary)
-    offered = {m.full_name for m in client.get(c.get_absolute_url()).context["form"].fields["introducer_1"].queryset}
+    offered = {
+        m.full_name for m in client.get(c.get_absolute_url()).context["form"].fields["introducer_1"].queryset
+    }
     assert offered == {"Nguyễn Văn Hùng", "Trần Thị Lan"}  # not Lê Văn An of cell A2
     client.force_login(people.secretary_a)
-    offered = {m.full_name for m in client.get(c.get_absolute_url()).context["form"].fields["introducer_1"].queryset}
+    offered = {
+        m.full_name for m in client.get(c.get_absolute_url()).context["form"].fields["introducer_1"].queryset
+    }
     assert "Lê Văn An" in offered
 
 
@@ -270,7 +307,9 @@ def test_both_sides_that_see_a_transfer_can_print_its_letter(client, tree, peopl
     client.force_login(people.secretary_b)
     assert client.get(people.m_a1.get_absolute_url()).status_code == 404
     assert "Nguyễn Văn Hùng" in letter_text(people.secretary_b)
-    lifecycle.transfer_receive(actor=people.secretary_b, transfer=transfer, cell=tree.b, received_date=today())
+    lifecycle.transfer_receive(
+        actor=people.secretary_b, transfer=transfer, cell=tree.b, received_date=today()
+    )
     # The sending side no longer sees the member, but still sees its transfer out and prints the letter again.
     client.force_login(people.secretary_a)
     assert client.get(people.m_a1.get_absolute_url()).status_code == 404
@@ -295,8 +334,14 @@ def test_a_leader_reads_the_admission_pipeline_but_cannot_change_it(client, tree
     assert page.status_code == 200 and not page.context["can_change"]
     assert "Lưu hồ sơ" not in page.content.decode() and "chưa học lớp bồi dưỡng" in page.content.decode()
     before = AuditEvent.objects.count()
-    assert client.post(c.get_absolute_url(), {"organization": tree.a1.pk, "full_name": "Đổi Tên"}).status_code == 404
-    r = client.post(reverse("members:candidate_admit", args=[c.pk]), {"decision_no": "1-QĐ", "decision_date": fmt(today())})
+    assert (
+        client.post(c.get_absolute_url(), {"organization": tree.a1.pk, "full_name": "Đổi Tên"}).status_code
+        == 404
+    )
+    r = client.post(
+        reverse("members:candidate_admit", args=[c.pk]),
+        {"decision_no": "1-QĐ", "decision_date": fmt(today())},
+    )
     assert r.status_code == 404
     c.refresh_from_db()
     assert c.full_name == "Võ Thị Xét" and c.member_id is None and AuditEvent.objects.count() == before
@@ -337,8 +382,16 @@ def test_the_dossier_page_refuses_impossible_votes_and_saves_nothing(client, tre
     for votes, members, needle in (
         ("50", "43", "Số đảng viên chính thức tán thành: 50 lớn hơn tổng số đảng viên chính thức (43)."),
         ("2", "40000", "Tổng số đảng viên chính thức của chi bộ: phải là số nguyên từ 1 đến 32.767."),
-        ("99999999999999999999999", "3", "Số đảng viên chính thức tán thành: phải là số nguyên từ 0 đến 32.767."),
-        ("2", "99999999999999999999999", "Tổng số đảng viên chính thức của chi bộ: phải là số nguyên từ 1 đến 32.767."),
+        (
+            "99999999999999999999999",
+            "3",
+            "Số đảng viên chính thức tán thành: phải là số nguyên từ 0 đến 32.767.",
+        ),
+        (
+            "2",
+            "99999999999999999999999",
+            "Tổng số đảng viên chính thức của chi bộ: phải là số nguyên từ 1 đến 32.767.",
+        ),
         ("hai", "3", "Số đảng viên chính thức tán thành: phải là một số nguyên."),
     ):
         audits = AuditEvent.objects.count()
@@ -393,7 +446,9 @@ def test_the_event_page_refuses_an_expulsion_without_a_competent_decision(client
     assert people.m_a1.status == "chinh_thuc"
     r = client.post(url, {"kind": "ky_luat", "discipline_form": "canh_cao", "date": "01/04/2024", "decision_no": "2-QĐ/CB",
                           "decision_date": "01/04/2024", "decision_level": "chi_bo", "decision_issuer": "Chi bộ Văn phòng"})  # fmt: skip
-    assert r.status_code == 302 and people.m_a1.events.filter(kind="ky_luat", decision_level="chi_bo").exists()
+    assert (
+        r.status_code == 302 and people.m_a1.events.filter(kind="ky_luat", decision_level="chi_bo").exists()
+    )
 
 
 def test_the_transfer_page_refuses_temporary_lengths_outside_the_rule_and_sends_abroad(client, tree, people):
@@ -402,7 +457,10 @@ def test_the_transfer_page_refuses_temporary_lengths_outside_the_rule_and_sends_
     start = today() - dt.timedelta(days=10)
     base = {"kind": "tam_thoi", "to_external": "Trường Chính trị tỉnh", "sent_date": fmt(start), "letter_no": "5-GGT/ĐU",
             **LETTER_BY}  # fmt: skip
-    for until, purpose in ((start + dt.timedelta(days=5), "cong_tac"), (start + dt.timedelta(days=5 * 365), "hoc_tap")):
+    for until, purpose in (
+        (start + dt.timedelta(days=5), "cong_tac"),
+        (start + dt.timedelta(days=5 * 365), "hoc_tap"),
+    ):
         r = client.post(url, {**base, "purpose": purpose, "temporary_until": fmt(until)})
         assert "Sinh hoạt tạm thời đến ngày:" in r.content.decode() and "kể từ ngày" in r.content.decode()
     r = client.post(url, {**base, "temporary_until": fmt(start + dt.timedelta(days=200))})
@@ -432,10 +490,11 @@ def test_the_transfer_page_links_to_the_member_only_for_who_may_open_the_record(
     client.force_login(people.secretary_b)
     page = client.get(transfer.get_absolute_url()).content.decode()
     assert "Nguyễn Văn Hùng" in page and f'href="{record_url}"' not in page
-    lifecycle.transfer_receive(actor=people.secretary_b, transfer=transfer, cell=tree.b, received_date=today())
+    lifecycle.transfer_receive(
+        actor=people.secretary_b, transfer=transfer, cell=tree.b, received_date=today()
+    )
     assert f'href="{record_url}"' in client.get(transfer.get_absolute_url()).content.decode()
     client.force_login(people.secretary_a)
     assert client.get(record_url).status_code == 404
     page = client.get(transfer.get_absolute_url()).content.decode()
     assert "Nguyễn Văn Hùng" in page and f'href="{record_url}"' not in page
-

@@ -61,7 +61,9 @@ def test_template_round_trip(people, tree):
     assert Member.objects.count() == before + 3
     thu = Member.objects.get(citizen_id="040185000103")
     assert thu.organization == tree.a2 and thu.status == "chinh_thuc" and thu.gender == "nu"
-    event = AuditEvent.objects.filter(object_id=str(thu.pk), content_type__model="member", action="create").get()
+    event = AuditEvent.objects.filter(
+        object_id=str(thu.pk), content_type__model="member", action="create"
+    ).get()
     assert "Nhập từ tệp" in str(event.changes)
     again = run(people.secretary_a, filled_template(THREE), commit=True)
     assert again.created == 0 and len(again.existing) == 3 and again.ok
@@ -100,7 +102,9 @@ def test_cell_outside_the_scope_is_an_error(people, tree):
     before = Member.objects.count()
     result = run(people.secretary_a, filled_template(rows), commit=True)
     assert Member.objects.count() == before and not result.committed
-    assert result.errors == [(3, "Mã chi bộ", "không có chi bộ mã «STP» trong phạm vi bạn được thêm đảng viên.")]
+    assert result.errors == [
+        (3, "Mã chi bộ", "không có chi bộ mã «STP» trong phạm vi bạn được thêm đảng viên.")
+    ]
 
 
 def test_the_page_cell_for_rows_without_code(people, tree):
@@ -122,7 +126,9 @@ def test_headers_are_matched_without_accents_and_by_alias(people):
 
 
 def test_legacy_d_is_normalised(people):
-    sheet = documents.read_upload(SimpleUploadedFile("ds.csv", "Họ và tên;Ngày sinh\nÐặng Văn Ba;01/01/1980\n".encode()))
+    sheet = documents.read_upload(
+        SimpleUploadedFile("ds.csv", "Họ và tên;Ngày sinh\nÐặng Văn Ba;01/01/1980\n".encode())
+    )
     assert sheet.rows[0].values["full_name"] == "Đặng Văn Ba"
 
 
@@ -132,14 +138,16 @@ def test_tcvn3_and_vni_text_is_refused(people, name):
     assert result.errors[0][:2] == (2, "Họ và tên") and "TCVN3/VNI" in result.errors[0][2]
 
 
-@pytest.mark.parametrize("name", ["Nguyễn Văn Hùng", "Đinh Thị Lan", "Huỳnh Ngọc Thủy", "Lê «Ba» Văn", "Hà Xuân Ngoãn",
-                                  "Quãng Đức Quân"])
+@pytest.mark.parametrize(
+    "name",
+    ["Nguyễn Văn Hùng", "Đinh Thị Lan", "Huỳnh Ngọc Thủy", "Lê «Ba» Văn", "Hà Xuân Ngoãn", "Quãng Đức Quân"],
+)
 def test_unicode_names_are_not_taken_for_legacy(name):
     assert not documents.legacy_encoded(name)
 
 
 def test_formula_cell_is_refused_never_evaluated(people):
-    rows = [_row("=HYPERLINK(\"http://x\",\"Bấm\")", "040185000701", _formula=True)]
+    rows = [_row('=HYPERLINK("http://x","Bấm")', "040185000701", _formula=True)]
     result = run(people.secretary_a, filled_template(rows), commit=True)
     assert not result.committed
     assert result.errors[0][:2] == (2, "Họ và tên") and "công thức" in result.errors[0][2]
@@ -186,13 +194,17 @@ def test_a_large_file_runs_in_the_background(client, people, settings, tmp_path,
     job.refresh_from_db()
     assert "1 lỗi" in job.message and job.result_file and not Member.objects.filter(citizen_id="040185000101")
     assert client.get(reverse("jobs:file", args=[job.pk])).status_code == 200
-    assert [p.name for p in settings.DANGBO_JOB_FILES_DIR.iterdir()] == [job.result_file]  # the upload is gone
+    assert [p.name for p in settings.DANGBO_JOB_FILES_DIR.iterdir()] == [
+        job.result_file
+    ]  # the upload is gone
     again = client.post(url, {"action": "commit", "file": filled_template(THREE)})
     second = Job.objects.filter(kind="nhap_dang_vien").latest("pk")
     assert again.status_code == 302 and second != job, (again.status_code, second.state, second.error)
     assert runner.execute(second.pk) == "xong", (second.state, second.error)
     second.refresh_from_db()
-    assert second.message == "Đã nhập 3 đảng viên." and Member.objects.filter(citizen_id="040185000101").exists()
+    assert (
+        second.message == "Đã nhập 3 đảng viên." and Member.objects.filter(citizen_id="040185000101").exists()
+    )
 
 
 def test_the_page(client, people, tree):
@@ -202,9 +214,16 @@ def test_the_page(client, people, tree):
     assert template.status_code == 200 and template.content[:2] == b"PK"
     url = reverse("members:import")
     page = client.post(url, {"action": "check", "file": filled_template(THREE)})
-    assert page.status_code == 200 and page.context["result"].ok and not Member.objects.filter(citizen_id="040185000101")
+    assert (
+        page.status_code == 200
+        and page.context["result"].ok
+        and not Member.objects.filter(citizen_id="040185000101")
+    )
     done = client.post(url, {"action": "commit", "file": filled_template(THREE)})
-    assert done.status_code == 302 and Member.objects.filter(citizen_id__in=["040185000101", "040185000103"]).count() == 2
+    assert (
+        done.status_code == 302
+        and Member.objects.filter(citizen_id__in=["040185000101", "040185000103"]).count() == 2
+    )
     bad = client.post(url, {"action": "commit", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")})
     assert "chỉ nhận tệp Excel" in bad.content.decode()
 
@@ -214,4 +233,3 @@ def test_the_page_is_for_those_who_may_add_members(client, people):
     assert client.get(reverse("members:import")).status_code == 404
     assert client.get(reverse("members:import_template")).status_code == 404
     assert "Nhập từ tệp" not in client.get(reverse("members:list")).content.decode()
-

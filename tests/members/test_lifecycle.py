@@ -65,14 +65,22 @@ def test_state_follows_the_events_and_the_timeline_periods(admitted, tree):
     event(m, "tu_tran", D(2023, 5, 2))
     m.refresh_from_db()
     assert m.status == "tu_tran" and m.periods.get(valid_to=D(2023, 5, 2)).end_kind == "tu_tran"
-    assert asof.headcount(tree.a, D(2023, 5, 1))["tong"] == 1 and asof.headcount(tree.a, D(2023, 5, 2))["tong"] == 0
+    assert (
+        asof.headcount(tree.a, D(2023, 5, 1))["tong"] == 1
+        and asof.headcount(tree.a, D(2023, 5, 2))["tong"] == 0
+    )
 
 
 @pytest.mark.parametrize(
     ("setup", "kind", "date", "needle"),
     [
         ([], "chinh_thuc", D(2021, 1, 20), None),  # fine: probationary → official
-        ([("chinh_thuc", D(2021, 1, 20))], "chinh_thuc", D(2021, 2, 1), "chỉ công nhận chính thức cho đảng viên dự bị"),
+        (
+            [("chinh_thuc", D(2021, 1, 20))],
+            "chinh_thuc",
+            D(2021, 2, 1),
+            "chỉ công nhận chính thức cho đảng viên dự bị",
+        ),
         ([("tu_tran", D(2020, 6, 1))], "mien", D(2020, 7, 1), "đã từ trần"),
         ([], "chinh_thuc", D(2019, 12, 1), "chưa là đảng viên"),  # before the admission
         ([], "khai_tru", D(2020, 5, 1), "dự bị chỉ có thể bị khiển trách hoặc cảnh cáo"),
@@ -106,7 +114,9 @@ def test_discipline_forms_depend_on_the_kind_of_member(admitted, tree, root_user
     event(admitted, "ky_luat", D(2020, 3, 1), discipline_form="canh_cao")
     event(admitted, "chinh_thuc", D(2021, 1, 20))
     event(admitted, "ky_luat", D(2021, 3, 1), discipline_form="cach_chuc")
-    assert "ghi bằng sự kiện «Khai trừ»" in refused(event, admitted, "ky_luat", D(2021, 4, 1), discipline_form="khai_tru")
+    assert "ghi bằng sự kiện «Khai trừ»" in refused(
+        event, admitted, "ky_luat", D(2021, 4, 1), discipline_form="khai_tru"
+    )
     event(admitted, "khai_tru", D(2021, 4, 1))
     admitted.refresh_from_db()
     assert admitted.status == "khai_tru"
@@ -132,12 +142,21 @@ def test_transfer_is_a_two_sided_handover_and_the_member_is_never_lost(tree, peo
     assert m.status == "dang_chuyen" and m.organization == tree.a1  # still visible to the sending side
     assert transfer.valid_until > D(2024, 4, 1)  # 30 working days
     # Counted by neither side while in transit.
-    assert asof.headcount(tree.a, D(2024, 3, 5))["tong"] == 2 and asof.headcount(tree.b, D(2024, 3, 5))["tong"] == 1
+    assert (
+        asof.headcount(tree.a, D(2024, 3, 5))["tong"] == 2
+        and asof.headcount(tree.b, D(2024, 3, 5))["tong"] == 1
+    )
     # The sending secretary cannot receive; the receiving one can.
     assert "không có quyền" in refused(
-        lifecycle.transfer_receive, actor=people.secretary_a, transfer=transfer, cell=tree.b, received_date=D(2024, 3, 10)
+        lifecycle.transfer_receive,
+        actor=people.secretary_a,
+        transfer=transfer,
+        cell=tree.b,
+        received_date=D(2024, 3, 10),
     )
-    lifecycle.transfer_receive(actor=people.secretary_b, transfer=transfer, cell=tree.b, received_date=D(2024, 3, 10))
+    lifecycle.transfer_receive(
+        actor=people.secretary_b, transfer=transfer, cell=tree.b, received_date=D(2024, 3, 10)
+    )
     m.refresh_from_db()
     assert m.status == "chinh_thuc" and m.organization == tree.b and m.org_path == tree.b.path
     mv = asof.movement(tree.bloc, D(2024, 1, 1), D(2024, 12, 31))
@@ -180,7 +199,9 @@ def test_temporary_transfer_keeps_the_home_cell_and_external_transfer_leaves(tre
 
 def test_restructuring_keeps_the_past_and_splits_periods_like_a_replay(tree, people, root_user):
     other = org_services.organization_create(
-        actor=root_user, parent=tree.province, data={"name": "Đảng bộ UBND tỉnh", "code": "UBND", "kind": OrgKind.DIRECT}
+        actor=root_user,
+        parent=tree.province,
+        data={"name": "Đảng bộ UBND tỉnh", "code": "UBND", "kind": OrgKind.DIRECT},
     )
     before = asof.headcount(tree.bloc, D(2025, 2, 12))["tong"]
     restructure.handover(actor=root_user, organizations=[tree.a], new_parent=other, date=D(2025, 2, 13),
@@ -265,7 +286,10 @@ def _random_history(root_user, ops, probe):
     d1, d2 = org("Khối 1", "K1", OrgKind.DIRECT, top), org("Khối 2", "K2", OrgKind.DIRECT, top)
     g1 = org("Chi bộ 1", "G1", OrgKind.GRASSROOTS_CELL, d1)
     g2 = org("Đảng bộ 2", "G2", OrgKind.GRASSROOTS_COMMITTEE, d1)
-    c21, c22 = org("Chi bộ 21", "C21", OrgKind.SUBORDINATE_CELL, g2), org("Chi bộ 22", "C22", OrgKind.SUBORDINATE_CELL, g2)
+    c21, c22 = (
+        org("Chi bộ 21", "C21", OrgKind.SUBORDINATE_CELL, g2),
+        org("Chi bộ 22", "C22", OrgKind.SUBORDINATE_CELL, g2),
+    )
     g3 = org("Chi bộ 3", "G3", OrgKind.GRASSROOTS_CELL, d2)
     cells = [g1, c21, c22, g3]
     day = START
@@ -285,18 +309,28 @@ def _random_history(root_user, ops, probe):
                     actor=root_user, data=data, since=day, admission=admission_decision(f"{n}-QĐ") if op == "admit" else None,
                 ))  # fmt: skip
             elif op == "official":
-                lifecycle.event_record(actor=root_user, member=m, kind="chinh_thuc", date=day, **decided("chinh_thuc", day))
+                lifecycle.event_record(
+                    actor=root_user, member=m, kind="chinh_thuc", date=day, **decided("chinh_thuc", day)
+                )
             elif op == "move":
                 lifecycle.event_record(actor=root_user, member=m, kind="chuyen_noi_bo", date=day, organization=cell,
                                        **decided("chuyen_noi_bo", day))  # fmt: skip
             elif op in ("send", "send_out"):
                 target = {"to_external": "Tỉnh khác"} if op == "send_out" else {"to_organization": cell}
-                lifecycle.transfer_send(actor=root_user, member=m, kind="chinh_thuc", sent_date=day, **target,
-                letter_no="9-GGT/ĐU")
+                lifecycle.transfer_send(
+                    actor=root_user,
+                    member=m,
+                    kind="chinh_thuc",
+                    sent_date=day,
+                    **target,
+                    letter_no="9-GGT/ĐU",
+                )
             elif op == "receive":
                 t = Transfer.objects.filter(state="da_gui", to_organization__isnull=False).first()
                 if t:
-                    lifecycle.transfer_receive(actor=root_user, transfer=t, cell=t.to_organization, received_date=day)
+                    lifecycle.transfer_receive(
+                        actor=root_user, transfer=t, cell=t.to_organization, received_date=day
+                    )
             elif op in ("die", "remove"):
                 kind = "tu_tran" if op == "die" else "xoa_ten"
                 lifecycle.event_record(actor=root_user, member=m, kind=kind, date=day, **decided(kind, day))
@@ -304,7 +338,9 @@ def _random_history(root_user, ops, probe):
                 lifecycle.event_record(actor=root_user, member=m, kind="ket_nap_lai", date=day, organization=cell,
                                        **decided("ket_nap_lai", day))  # fmt: skip
             elif op in ("exempt", "unexempt"):
-                lifecycle.event_record(actor=root_user, member=m, kind="mien" if op == "exempt" else "het_mien", date=day)
+                lifecycle.event_record(
+                    actor=root_user, member=m, kind="mien" if op == "exempt" else "het_mien", date=day
+                )
             elif op == "reorg":
                 g1.refresh_from_db()
                 target = d2 if g1.parent_id == d1.pk else d1
@@ -346,7 +382,9 @@ def _random_history(root_user, ops, probe):
         assert m.status == st_.status and m.organization_id == st_.organization_id
 
 
-def test_transfer_out_of_the_deployment_is_not_flagged_and_its_receipt_is_recorded_by_the_sender(tree, people):
+def test_transfer_out_of_the_deployment_is_not_flagged_and_its_receipt_is_recorded_by_the_sender(
+    tree, people
+):
     from dangbo.members import selectors_history
 
     t = lifecycle.transfer_send(actor=people.secretary_a, member=people.m_a1, kind="chinh_thuc",
@@ -398,13 +436,19 @@ def test_cancelling_a_letter_puts_the_member_back_on_the_cell_roll(tree, people)
 
     def periods():
         rows = MemberPeriod.objects.filter(member=m).order_by("valid_from")
-        return list(rows.values_list("organization_id", "status", "valid_from", "valid_to", "start_kind", "end_kind"))
+        return list(
+            rows.values_list("organization_id", "status", "valid_from", "valid_to", "start_kind", "end_kind")
+        )
 
     counted, rolled = counts(), periods()
     transfer = lifecycle.transfer_send(actor=people.secretary_a, member=m, kind="chinh_thuc", to_organization=tree.b,
                                        sent_date=D(2024, 3, 1), letter_no="15-GGT/ĐU")  # fmt: skip
     m.refresh_from_db()
-    assert m.status == "dang_chuyen" and counts()["SYT-1"] == (counted["SYT-1"][0] - 1, 0) and periods() != rolled
+    assert (
+        m.status == "dang_chuyen"
+        and counts()["SYT-1"] == (counted["SYT-1"][0] - 1, 0)
+        and periods() != rolled
+    )
     # Only the sending side withdraws it; the receiving side cannot.
     with pytest.raises(PermissionDenied):
         lifecycle.transfer_cancel(actor=people.secretary_b, transfer=transfer)
@@ -453,13 +497,17 @@ def test_an_event_that_needs_a_decision_is_refused_without_each_part_of_it(tree,
     extra = {k: getattr(tree, v) if k == "organization" else v for k, v in extra.items()}
     data = {**decided(kind, day, form=extra.get("discipline_form", "")), **extra, field: None if field ==
             "decision_date" else ""}  # fmt: skip
-    message = refused(lifecycle.event_record, actor=people.staff, member=people.m_a1, kind=kind, date=day, **data)
+    message = refused(
+        lifecycle.event_record, actor=people.staff, member=people.m_a1, kind=kind, date=day, **data
+    )
     assert f"{DECISION_FIELDS[field]}: không được để trống." in message
     people.m_a1.refresh_from_db()
     assert people.m_a1.status == "chinh_thuc" and people.m_a1.organization == tree.a1
 
 
-def test_a_cell_reprimands_and_warns_but_expulsion_needs_a_committee_above_the_grassroots(tree, people, settings):
+def test_a_cell_reprimands_and_warns_but_expulsion_needs_a_committee_above_the_grassroots(
+    tree, people, settings
+):
     m, day = people.m_a1, D(2024, 4, 1)
     by_cell = {"decision_no": "3-QĐ/CB", "decision_date": day, "decision_level": "chi_bo",
                "decision_issuer": "Chi bộ Văn phòng"}  # fmt: skip
@@ -467,12 +515,15 @@ def test_a_cell_reprimands_and_warns_but_expulsion_needs_a_committee_above_the_g
         e = lifecycle.event_record(actor=people.cell_secretary, member=m, kind="ky_luat", date=day,
                                    discipline_form=form, **by_cell)  # fmt: skip
         assert e.warnings == () and e.decision_level == "chi_bo"
-    msg = refused(lifecycle.event_record, actor=people.cell_secretary, member=m, kind="khai_tru", date=day, **by_cell)
+    msg = refused(
+        lifecycle.event_record, actor=people.cell_secretary, member=m, kind="khai_tru", date=day, **by_cell
+    )
     assert "Cấp ra quyết định: chi bộ không có thẩm quyền «khai trừ»" in msg
     assert "cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng" in msg
     grassroots = {**by_cell, "decision_level": "co_so", "decision_issuer": "Đảng ủy Sở Y tế"}
     assert "tổ chức cơ sở đảng không có thẩm quyền «khai trừ»" in refused(
-        lifecycle.event_record, actor=people.staff, member=m, kind="khai_tru", date=day, **grassroots)
+        lifecycle.event_record, actor=people.staff, member=m, kind="khai_tru", date=day, **grassroots
+    )
     m.refresh_from_db()
     assert m.status == "chinh_thuc"
     # A grassroots committee authorised to admit: the sources leave it open (the Charter's exceptions), so it is
@@ -480,7 +531,8 @@ def test_a_cell_reprimands_and_warns_but_expulsion_needs_a_committee_above_the_g
     authorised = {**grassroots, "decision_level": "co_so_uy_quyen"}
     settings.DANGBO_DECISION_AUTHORITY_STRICT = True
     assert "không có thẩm quyền «khai trừ»" in refused(
-        lifecycle.event_record, actor=people.staff, member=m, kind="khai_tru", date=day, **authorised)
+        lifecycle.event_record, actor=people.staff, member=m, kind="khai_tru", date=day, **authorised
+    )
     settings.DANGBO_DECISION_AUTHORITY_STRICT = False
     e = lifecycle.event_record(actor=people.staff, member=m, kind="khai_tru", date=day, **authorised)
     assert len(e.warnings) == 1 and "chưa chắc" in e.warnings[0]
@@ -550,7 +602,11 @@ def test_a_transfer_letter_carries_its_number_and_a_body_that_may_issue_it(tree,
     assert (t.issuer_level, t.issuer) == ("co_so", "Đảng ủy Sở Y tế")
     e = t.events.get()
     assert (e.decision_no, e.decision_date, e.decision_level, e.decision_issuer) == (
-        "15-GGT/ĐU", D(2024, 3, 1), "co_so", "Đảng ủy Sở Y tế")
+        "15-GGT/ĐU",
+        D(2024, 3, 1),
+        "co_so",
+        "Đảng ủy Sở Y tế",
+    )
 
 
 TEMPORARY_START = D(2024, 3, 1)
@@ -579,7 +635,9 @@ def test_temporary_transfer_lengths_by_purpose(tree, people):
 def test_temporary_lengths_around_the_bounds(tree, people, days, purpose, start):
     until = start + dt.timedelta(days=days)
     months_3 = asof_months(start, 3)
-    ok = until >= months_3 and (until < asof_months(start, 12) if purpose == "cong_tac" else until <= asof_months(start, 24))
+    ok = until >= months_3 and (
+        until < asof_months(start, 12) if purpose == "cong_tac" else until <= asof_months(start, 24)
+    )
     with transaction.atomic():
         try:
             t = _temporary(people, purpose, until, start)

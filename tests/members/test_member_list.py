@@ -30,7 +30,12 @@ def names_in(response):
 
 @pytest.mark.parametrize(
     "query",
-    ["nguyen van hung", "NGUYỄN văn hùng", unicodedata.normalize("NFD", "Nguyễn Văn Hùng"), "hung nguyen van"],
+    [
+        "nguyen van hung",
+        "NGUYỄN văn hùng",
+        unicodedata.normalize("NFD", "Nguyễn Văn Hùng"),
+        "hung nguyen van",
+    ],
 )
 def test_search_ignores_accents_case_and_normal_form(client, people, crowd, query):
     client.force_login(people.staff)
@@ -90,7 +95,10 @@ def test_filters_subtree_gender_and_age_band(client, tree, people, make_member):
                         joined_date=add_years(today(), -6), official_date=add_years(today(), -5), ethnicity="Thái")  # fmt: skip
     client.force_login(people.staff)
     url = reverse("members:list")
-    assert names_in(client.get(url, {"organization": tree.a.pk, "gender": "nu"})) == ["Trần Thị Lan", "Lò Thị Mai"]
+    assert names_in(client.get(url, {"organization": tree.a.pk, "gender": "nu"})) == [
+        "Trần Thị Lan",
+        "Lò Thị Mai",
+    ]
     assert names_in(client.get(url, {"age_band": "duoi_30"})) == [young.full_name]
     assert names_in(client.get(url, {"ethnicity": "Thái"})) == [young.full_name]
     assert names_in(client.get(url, {"organization": tree.b.pk})) == ["Đặng Thị Hoa"]
@@ -176,7 +184,9 @@ def test_count_is_capped(client, monkeypatch, people, crowd):
     assert client.get(reverse("members:list"), {"q": "dang"}).context["total"] == 2
 
 
-def test_the_organization_picker_stays_short_however_wide_the_scope(client, monkeypatch, tree, people, root_user):
+def test_the_organization_picker_stays_short_however_wide_the_scope(
+    client, monkeypatch, tree, people, root_user
+):
     """Two levels under the user's top organization, one when that is too long, the top ones only when even one
     level is (a national account: 34 provinces with ~1,600 committees under them)."""
     from dangbo.organizations import selectors
@@ -195,7 +205,9 @@ def test_the_organization_picker_stays_short_however_wide_the_scope(client, monk
     assert offered(root_user) == ["Đảng bộ tỉnh Nghệ An"]
     client.force_login(root_user)  # a deeper organization stays reachable: the chosen one is offered too
     response = client.get(reverse("members:list"), {"organization": tree.a1.pk})
-    assert tree.a1.pk in [pk for pk, _ in response.context["filter"].form.fields["organization"].widget.choices]
+    assert tree.a1.pk in [
+        pk for pk, _ in response.context["filter"].form.fields["organization"].widget.choices
+    ]
 
 
 def _counted(response) -> int:
@@ -221,7 +233,9 @@ def with_former(tree, people, root_user, clock, make_member):
     return transfer
 
 
-def test_the_list_shows_members_on_the_roll_and_former_ones_only_when_asked(client, tree, people, with_former):
+def test_the_list_shows_members_on_the_roll_and_former_ones_only_when_asked(
+    client, tree, people, with_former
+):
     client.force_login(people.staff)
     url = reverse("members:list")
     on_roll = set(names_in(client.get(url, {"organization": tree.a.pk})))

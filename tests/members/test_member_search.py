@@ -169,7 +169,9 @@ def _migration(app: str, name: str):
     return importlib.import_module(f"dangbo.{app}.migrations.{module}")
 
 
-def test_the_migration_corrects_legacy_rows_and_the_search_follows(client, tree, people, make_member, root_user):
+def test_the_migration_corrects_legacy_rows_and_the_search_follows(
+    client, tree, people, make_member, root_user
+):
     """Rows stored before: "Ðoàn" kept in the name, folded to "ðoan" (not found by "doan"), and the old sort key.
     The migration writes Đ, the folded name (the FTS5 table / word table follow through their triggers) and
     every sort key again."""
@@ -180,19 +182,26 @@ def test_the_migration_corrects_legacy_rows_and_the_search_follows(client, tree,
 
     legacy = make_member(tree.a1, "Đoàn Văn Nam")
     Member.objects.filter(pk=legacy.pk).update(
-        full_name="Ðoàn Văn Nam", introducer_1="Ðinh Văn Hai", name_norm="ðoan van nam", name_sort="NAM0 VĂN0 ÐOAN2"
+        full_name="Ðoàn Văn Nam",
+        introducer_1="Ðinh Văn Hai",
+        name_norm="ðoan van nam",
+        name_sort="NAM0 VĂN0 ÐOAN2",
     )
     Member.objects.exclude(pk=legacy.pk).update(name_sort="old")
     candidate = admission.candidate_save(actor=root_user, data={
         "organization": tree.a1, "full_name": "Ðinh Thị Ðào", "gender": "nu", "birth_date": dt.date(2000, 5, 10),
     })  # fmt: skip
     Candidate.objects.filter(pk=candidate.pk).update(full_name="Ðinh Thị Ðào", name_sort="ÐAO5 THI5 ÐINH0")
-    Organization.objects.filter(pk=tree.b.pk).update(name="Chi bộ Sở Ðiện lực", name_norm="chi bo so ðien luc")
+    Organization.objects.filter(pk=tree.b.pk).update(
+        name="Chi bộ Sở Ðiện lực", name_norm="chi bo so ðien luc"
+    )
     client.force_login(people.staff)
     url = reverse("members:list")
     assert [m.pk for m in client.get(url, {"q": "doan"}).context["page"].rows] == []  # the bug
 
-    if connection.vendor == "postgresql":  # the test's own transaction: its deferred checks would block ALTER TABLE
+    if (
+        connection.vendor == "postgresql"
+    ):  # the test's own transaction: its deferred checks would block ALTER TABLE
         with connection.cursor() as cur:
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
     editor = connection.schema_editor(atomic=False)
@@ -200,7 +209,11 @@ def test_the_migration_corrects_legacy_rows_and_the_search_follows(client, tree,
     _migration("organizations", "legacy_d_bar").forward(None, editor)
 
     legacy.refresh_from_db()
-    assert (legacy.full_name, legacy.introducer_1, legacy.name_norm) == ("Đoàn Văn Nam", "Đinh Văn Hai", "doan van nam")
+    assert (legacy.full_name, legacy.introducer_1, legacy.name_norm) == (
+        "Đoàn Văn Nam",
+        "Đinh Văn Hai",
+        "doan van nam",
+    )
     assert [m.pk for m in client.get(url, {"q": "doan"}).context["page"].rows] == [legacy.pk]
     assert [m.pk for m in client.get(url, {"q": "nam"}).context["page"].rows] == [legacy.pk]
     assert Candidate.objects.get(pk=candidate.pk).full_name == "Đinh Thị Đào"
@@ -277,7 +290,9 @@ def test_a_word_row_out_of_step_never_shows_a_wrong_member(client, people):
             [people.m_b.pk],
         )
     client.force_login(people.staff)
-    assert [m.full_name for m in client.get(reverse("members:list"), {"q": "kham"}).context["page"].rows] == []
+    assert [
+        m.full_name for m in client.get(reverse("members:list"), {"q": "kham"}).context["page"].rows
+    ] == []
 
 
 def test_a_same_named_table_in_another_schema_changes_nothing(client, people, monkeypatch):

@@ -47,11 +47,23 @@ def test_create_through_the_form_saves_and_audits(client, tree, people):
     [
         ({"birth_date": "31/02/1990"}, "birth_date", "Ngày sinh: ngày không hợp lệ"),
         ({"birth_date": "01/01/2999"}, "birth_date", "Ngày sinh: không được sau ngày hôm nay."),
-        ({"joined_date": "01/01/2005"}, "joined_date", "Ngày vào Đảng: khi đó đảng viên mới 14 tuổi, chưa đủ 18 tuổi."),
-        ({"official_date": "01/01/2011"}, "official_date", "Ngày chính thức: không được trước ngày vào Đảng."),
+        (
+            {"joined_date": "01/01/2005"},
+            "joined_date",
+            "Ngày vào Đảng: khi đó đảng viên mới 14 tuổi, chưa đủ 18 tuổi.",
+        ),
+        (
+            {"official_date": "01/01/2011"},
+            "official_date",
+            "Ngày chính thức: không được trước ngày vào Đảng.",
+        ),
         ({"citizen_id": "12345"}, "citizen_id", "Số CCCD: phải gồm đúng 12 chữ số."),
         ({"full_name": ""}, "full_name", "Họ và tên: không được để trống."),
-        ({"status": "chinh_thuc"}, "official_date", "Ngày chính thức: đảng viên chính thức phải có ngày chính thức."),
+        (
+            {"status": "chinh_thuc"},
+            "official_date",
+            "Ngày chính thức: đảng viên chính thức phải có ngày chính thức.",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_the_field_named(client, tree, people, overrides, field, message):
@@ -77,7 +89,10 @@ def test_duplicate_citizen_id_is_refused_without_showing_the_number(client, tree
 def test_member_must_be_placed_in_a_cell(tree, root_user):
     with pytest.raises(ApplicationError) as error:
         services.member_create(actor=root_user, data=member_data(tree.a))
-    assert "đảng viên chỉ sinh hoạt ở chi bộ cơ sở hoặc chi bộ trực thuộc" in error.value.field_errors["organization"]
+    assert (
+        "đảng viên chỉ sinh hoạt ở chi bộ cơ sở hoặc chi bộ trực thuộc"
+        in error.value.field_errors["organization"]
+    )
     assert not Member.objects.exists()
 
 
@@ -92,7 +107,12 @@ def test_organization_outside_scope_cannot_be_chosen(client, tree, people):
 def test_text_is_nfc_normalised_on_input(client, tree, people):
     client.force_login(people.staff)
     decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Ánh Tuyết")
-    client.post(reverse("members:create"), post_data(tree.a1, full_name=f"  {decomposed}  ", native_place=unicodedata.normalize("NFD", "Diễn Châu")))
+    client.post(
+        reverse("members:create"),
+        post_data(
+            tree.a1, full_name=f"  {decomposed}  ", native_place=unicodedata.normalize("NFD", "Diễn Châu")
+        ),
+    )
     member = Member.objects.get(name_norm="nguyen thi anh tuyet")
     assert member.full_name == "Nguyễn Thị Ánh Tuyết"
     assert unicodedata.is_normalized("NFC", member.native_place)
@@ -104,7 +124,9 @@ def test_the_legacy_eth_typed_in_the_form_is_stored_as_d_bar(client, tree, peopl
     from dangbo.core.text import name_sort_key
 
     client.force_login(people.staff)
-    client.post(reverse("members:create"), post_data(tree.a1, full_name="Ðoàn Thị Ðào", native_place="Ðông Hà"))
+    client.post(
+        reverse("members:create"), post_data(tree.a1, full_name="Ðoàn Thị Ðào", native_place="Ðông Hà")
+    )
     member = Member.objects.get(name_norm="doan thi dao")
     assert (member.full_name, member.native_place) == ("Đoàn Thị Đào", "Đông Hà")
     assert member.name_sort == name_sort_key("Đoàn Thị Đào")
@@ -163,13 +185,18 @@ def test_with_very_many_cells_the_cell_is_entered_by_its_code(client, tree, peop
     monkeypatch.setattr(MemberForm, "MAX_CELL_CHOICES", 1)
     client.force_login(people.staff)
     page = client.get(reverse("members:create") + f"?chi_bo={tree.a2.pk}").content.decode()
-    assert 'name="organization" value="SYT-2"' in page and "<option" not in page.split('name="organization"')[1][:200]
+    assert (
+        'name="organization" value="SYT-2"' in page
+        and "<option" not in page.split('name="organization"')[1][:200]
+    )
     data = post_data(tree.a2, organization="SYT-2")
     assert client.post(reverse("members:create"), data).status_code == 302
     assert Member.objects.get(full_name="Hồ Thị Minh Châu").organization == tree.a2
     edit = client.get(reverse("members:edit", args=[people.m_a1.pk])).content.decode()
     assert 'name="organization"' not in edit  # the cell changes by events (transfer), not by editing
-    response = client.post(reverse("members:create"), post_data(tree.a2, organization="KHONG-CO", citizen_id="040190000778"))
+    response = client.post(
+        reverse("members:create"), post_data(tree.a2, organization="KHONG-CO", citizen_id="040190000778")
+    )
     assert "Mã chi bộ: giá trị đã chọn không hợp lệ." in response.content.decode()
 
 
@@ -184,7 +211,9 @@ def test_preselected_cell_or_member_in_the_address_is_read_safely(client, tree, 
 
 
 def test_member_name_is_title_cased_and_a_wrong_phone_refused(tree, root_user):
-    m = services.member_create(actor=root_user, data=member_data(tree.a1, "nguyễn văn đức", phone="0912 345 678"))
+    m = services.member_create(
+        actor=root_user, data=member_data(tree.a1, "nguyễn văn đức", phone="0912 345 678")
+    )
     assert m.full_name == "Nguyễn Văn Đức" and m.phone == "0912345678" and m.name_norm == "nguyen van duc"
     with pytest.raises(ApplicationError) as refused:
         services.member_update(actor=root_user, member=m, data={"phone": "09x1234567"})

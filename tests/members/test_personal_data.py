@@ -24,7 +24,11 @@ def test_viewing_the_member_page_records_who_saw_which_fields_never_the_values(t
     services.member_update(actor=root_user, member=member, data={"phone": "0912000111", "residence": "Vinh"})
     _page(people.staff, member)
     [event] = views_of(member)
-    assert (event.actor, event.action, event.event) == (people.staff, Action.VIEW, "members.personal_data.view")
+    assert (event.actor, event.action, event.event) == (
+        people.staff,
+        Action.VIEW,
+        "members.personal_data.view",
+    )
     assert event.event in AUDIT_EVENTS and event.event_label == "Xem dữ liệu cá nhân"
     assert event.changes["fields"]["after"] == "Số CCCD, Nơi thường trú, Điện thoại"
     stored = str(event.changes)

@@ -79,7 +79,9 @@ def test_tree_on_a_past_date_follows_parent_links(tree, people, root_user):
     link = OrganizationLink.objects.get(organization=tree.b, valid_to__isnull=True)
     link.valid_from = dt.date(2020, 1, 1)
     link.save()
-    OrganizationLink.objects.create(organization=tree.b, parent=other, valid_from=None, valid_to=dt.date(2020, 1, 1))
+    OrganizationLink.objects.create(
+        organization=tree.b, parent=other, valid_from=None, valid_to=dt.date(2020, 1, 1)
+    )
     codes = lambda parent, on: [n.code for n in selectors.tree_children(root_user, parent, on=on)]  # noqa: E731
     assert codes(tree.bloc, dt.date(2013, 6, 30)) == ["SYT"]
     assert codes(other, dt.date(2013, 6, 30)) == ["STP"]
@@ -90,14 +92,28 @@ def test_create_and_edit_through_pages_with_audit(client, tree, people):
     client.force_login(people.secretary_a)
     response = client.post(
         reverse("organizations:create", args=[tree.a.pk]),
-        {"name": "Chi bộ  Khoa Ngoại", "code": "SYT-3", "kind": OrgKind.SUBORDINATE_CELL, "founding_date": "05/09/2013"},
+        {
+            "name": "Chi bộ  Khoa Ngoại",
+            "code": "SYT-3",
+            "kind": OrgKind.SUBORDINATE_CELL,
+            "founding_date": "05/09/2013",
+        },
     )
     assert response.status_code == 302
     org = Organization.objects.get(code="SYT-3")
-    assert org.name == "Chi bộ Khoa Ngoại" and org.path == f"{tree.a.path}{org.pk}." and org.founding_date == dt.date(2013, 9, 5)
+    assert (
+        org.name == "Chi bộ Khoa Ngoại"
+        and org.path == f"{tree.a.path}{org.pk}."
+        and org.founding_date == dt.date(2013, 9, 5)
+    )
     response = client.post(
         reverse("organizations:edit", args=[org.pk]),
-        {"name": "Chi bộ Khoa Ngoại tổng hợp", "code": "SYT-3", "kind": OrgKind.SUBORDINATE_CELL, "founding_date": "05/09/2013"},
+        {
+            "name": "Chi bộ Khoa Ngoại tổng hợp",
+            "code": "SYT-3",
+            "kind": OrgKind.SUBORDINATE_CELL,
+            "founding_date": "05/09/2013",
+        },
     )
     assert response.status_code == 302
     page = client.get(reverse("organizations:detail", args=[org.pk])).content.decode()
@@ -108,7 +124,13 @@ def test_duplicate_code_and_wrong_dates_are_refused(client, tree, people):
     client.force_login(people.staff)
     response = client.post(
         reverse("organizations:create", args=[tree.bloc.pk]),
-        {"name": "Chi bộ Y", "code": "STP", "kind": OrgKind.GRASSROOTS_CELL, "founding_date": "05/09/2013", "end_date": "01/01/2010"},
+        {
+            "name": "Chi bộ Y",
+            "code": "STP",
+            "kind": OrgKind.GRASSROOTS_CELL,
+            "founding_date": "05/09/2013",
+            "end_date": "01/01/2010",
+        },
     )
     body = response.content.decode()
     assert "Mã tổ chức: mã «STP» đã được dùng cho tổ chức khác." in body
@@ -119,8 +141,18 @@ def test_duplicate_code_and_wrong_dates_are_refused(client, tree, people):
 def test_committee_term_and_seats(client, tree, people):
     client.force_login(people.secretary_a)
     url = reverse("organizations:committee", args=[tree.a.pk])
-    assert client.post(url, {"form": "term", "term-name": "2020–2025", "term-start_date": "01/08/2020"}).status_code == 302
-    assert client.post(url, {"form": "seat", "seat-member": people.m_a1.pk, "seat-position": "bi_thu"}).status_code == 302
+    assert (
+        client.post(
+            url, {"form": "term", "term-name": "2020–2025", "term-start_date": "01/08/2020"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url, {"form": "seat", "seat-member": people.m_a1.pk, "seat-position": "bi_thu"}
+        ).status_code
+        == 302
+    )
     # A member of another organization cannot sit on A's committee.
     response = client.post(url, {"form": "seat", "seat-member": people.m_b.pk, "seat-position": "pho_bi_thu"})
     assert response.status_code == 200 and "Đảng viên" in response.content.decode()
@@ -165,7 +197,9 @@ def test_a_term_records_the_congress_that_opened_it(client, tree, people, root_u
     assert r.status_code == 302 and selectors.congress_on(tree.a, D(2025, 7, 30)).name == "2025–2030"
 
 
-def test_stored_counts_follow_every_member_change_and_agree_with_a_full_recount(client, tree, people, make_member):
+def test_stored_counts_follow_every_member_change_and_agree_with_a_full_recount(
+    client, tree, people, make_member
+):
     from dangbo.core.dates import today
     from dangbo.members import lifecycle
     from dangbo.members import services as member_services
@@ -188,7 +222,9 @@ def test_stored_counts_follow_every_member_change_and_agree_with_a_full_recount(
     assert snapshot() == incremental
 
 
-def test_committee_of_a_large_organization_takes_the_member_by_record_number(client, tree, people, monkeypatch):
+def test_committee_of_a_large_organization_takes_the_member_by_record_number(
+    client, tree, people, monkeypatch
+):
     from dangbo.organizations.forms import SeatForm
 
     monkeypatch.setattr(SeatForm, "MAX_CHOICES", 1)
@@ -197,8 +233,15 @@ def test_committee_of_a_large_organization_takes_the_member_by_record_number(cli
     client.post(url, {"form": "term", "term-name": "2020–2025", "term-start_date": "01/08/2020"})
     page = client.get(url).content.decode()
     assert 'type="number" name="seat-member"' in page and "Trần Thị Lan" not in page
-    assert client.post(url, {"form": "seat", "seat-member": people.m_a1b.pk, "seat-position": "pho_bi_thu"}).status_code == 302
-    response = client.post(url, {"form": "seat", "seat-member": people.m_b.pk, "seat-position": "uy_vien_bch"})
+    assert (
+        client.post(
+            url, {"form": "seat", "seat-member": people.m_a1b.pk, "seat-position": "pho_bi_thu"}
+        ).status_code
+        == 302
+    )
+    response = client.post(
+        url, {"form": "seat", "seat-member": people.m_b.pk, "seat-position": "uy_vien_bch"}
+    )
     assert "giá trị đã chọn không hợp lệ" in response.content.decode()
 
 
@@ -210,13 +253,18 @@ def test_the_date_of_the_tree_page_is_checked(client, tree, people):
         assert r.status_code == 200 and r.context["on"] is None, raw
         assert r.context["date_error"] == f"Ngày «{raw}» không hợp lệ, cần có dạng dd/mm/yyyy."
     future = client.get(url, {"ngay": "01/01/2999"})
-    assert future.context["on"] is None and future.context["date_error"] == "Ngày xem cây tổ chức không được sau ngày hôm nay."
+    assert (
+        future.context["on"] is None
+        and future.context["date_error"] == "Ngày xem cây tổ chức không được sau ngày hôm nay."
+    )
     good = client.get(url, {"ngay": " 01/06/2024 "})
     assert good.context["on"] == dt.date(2024, 6, 1) and good.context["date_error"] == ""
     assert client.get(reverse("organizations:children", args=[tree.a.pk]), {"ngay": "abc"}).status_code == 200
 
 
-def test_a_move_keeps_the_stored_counts_and_needs_a_parent_active_on_the_date(tree, people, root_user, make_member):
+def test_a_move_keeps_the_stored_counts_and_needs_a_parent_active_on_the_date(
+    tree, people, root_user, make_member
+):
     from dangbo.members import counts, lifecycle
     from dangbo.organizations import restructure
 
@@ -225,11 +273,23 @@ def test_a_move_keeps_the_stored_counts_and_needs_a_parent_active_on_the_date(tr
     new_home = services.organization_create(actor=root_user, parent=tree.province, data={
         "name": "Đảng bộ UBND tỉnh", "code": "UBND", "kind": OrgKind.DIRECT, "founding_date": dt.date(2024, 5, 1)})  # fmt: skip
     with pytest.raises(ApplicationError) as error:
-        restructure.organization_move(actor=root_user, organization=tree.a, new_parent=new_home, date=dt.date(2024, 4, 1))
-    assert error.value.field_errors["new_parent"] == "Trực thuộc: «Đảng bộ UBND tỉnh» không hoạt động vào ngày 01/04/2024."
-    restructure.organization_move(actor=root_user, organization=tree.a, new_parent=new_home, date=dt.date(2024, 6, 1))
+        restructure.organization_move(
+            actor=root_user, organization=tree.a, new_parent=new_home, date=dt.date(2024, 4, 1)
+        )
+    assert (
+        error.value.field_errors["new_parent"]
+        == "Trực thuộc: «Đảng bộ UBND tỉnh» không hoạt động vào ngày 01/04/2024."
+    )
+    restructure.organization_move(
+        actor=root_user, organization=tree.a, new_parent=new_home, date=dt.date(2024, 6, 1)
+    )
     stored = {o.code: (o.official_count, o.probationary_count) for o in Organization.objects.all()}
-    assert stored["SYT"] == (3, 1) and stored["UBND"] == (3, 1) and stored["KCQ"] == (1, 0) and stored["NA"] == (4, 1)
+    assert (
+        stored["SYT"] == (3, 1)
+        and stored["UBND"] == (3, 1)
+        and stored["KCQ"] == (1, 0)
+        and stored["NA"] == (4, 1)
+    )
     counts.recount()
     assert {o.code: (o.official_count, o.probationary_count) for o in Organization.objects.all()} == stored
 
@@ -239,7 +299,9 @@ def test_the_report_names_exempted_members_by_the_official_term(client, tree, pe
 
     lifecycle.event_record(actor=root_user, member=people.m_a2, kind="mien", date=dt.date(2024, 1, 1))
     client.force_login(people.staff)
-    body = client.get(reverse("reports:index"), {"organization": tree.a.pk, "on": "01/06/2024"}).content.decode()
+    body = client.get(
+        reverse("reports:index"), {"organization": tree.a.pk, "on": "01/06/2024"}
+    ).content.decode()
     assert "được miễn công tác và sinh hoạt đảng" in body and "được miễn sinh hoạt<" not in body
 
 
@@ -257,7 +319,9 @@ def test_every_org_path_column_is_registered_for_restructuring():
     assert carried and carried == {t.model for t in PATH_TABLES}
 
 
-def test_organization_update_refuses_a_stale_version_and_the_page_keeps_the_input(client, tree, people, root_user):
+def test_organization_update_refuses_a_stale_version_and_the_page_keeps_the_input(
+    client, tree, people, root_user
+):
     from django.test import Client
 
     from dangbo.audit.concurrency import StaleEdit

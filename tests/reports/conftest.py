@@ -1,15 +1,15 @@
 """A first half of 2024 under the bloc of tests/conftest.py, written through the services, and its hand counts.
 
-    members on 30/06/2024: A1 Hùng, Lan (nữ) · A2 An · B Hoa (nữ) — all official since 2015 — and Vũ Văn Mới,
-    admitted to A2 on 10/03/2024 (probationary): 5, of whom 4 official, 1 probationary, 2 women.
-    organizations under the bloc: A (grassroots committee) and B (grassroots cell): 2 grassroots organizations;
-    cells A1, A2, B: 3.
-    regular meetings Jan–Jun 2024: A1 in January and February (the upper level grades them "tốt" and "khá"), A2 in
-    January: 3 held of 3 cells × 6 months = 18 due.
-    tasks: the bloc asks A and B to study Chỉ thị 05 (01/02/2024); A reports 3 of its 4 members attended (filed on
-    25/03/2024); B reports on 05/07/2024, after the half year.
-    target: the 2020–2025 term of the bloc, one entered target (admissions: 40 of 50 entered on 31/03/2024).
-    support: A1 gives 5.000.000 đ to one commune, B 3.000.000 đ to another, in March 2024.
+members on 30/06/2024: A1 Hùng, Lan (nữ) · A2 An · B Hoa (nữ) — all official since 2015 — and Vũ Văn Mới,
+admitted to A2 on 10/03/2024 (probationary): 5, of whom 4 official, 1 probationary, 2 women.
+organizations under the bloc: A (grassroots committee) and B (grassroots cell): 2 grassroots organizations;
+cells A1, A2, B: 3.
+regular meetings Jan–Jun 2024: A1 in January and February (the upper level grades them "tốt" and "khá"), A2 in
+January: 3 held of 3 cells × 6 months = 18 due.
+tasks: the bloc asks A and B to study Chỉ thị 05 (01/02/2024); A reports 3 of its 4 members attended (filed on
+25/03/2024); B reports on 05/07/2024, after the half year.
+target: the 2020–2025 term of the bloc, one entered target (admissions: 40 of 50 entered on 31/03/2024).
+support: A1 gives 5.000.000 đ to one commune, B 3.000.000 đ to another, in March 2024.
 """
 
 from __future__ import annotations
@@ -38,11 +38,15 @@ def at(day: dt.date, hour: int = 14) -> dt.datetime:
 
 
 def hold(actor, org, day, upper=None):
-    m = meeting_services.meeting_plan(actor=actor, organization=org, data={"kind": "thuong_ky", "planned_at": at(day)})
+    m = meeting_services.meeting_plan(
+        actor=actor, organization=org, data={"kind": "thuong_ky", "planned_at": at(day)}
+    )
     rows = {e.member.pk: ("co_mat", "") for e in roll(org, day) if e.counted}
     m = meeting_services.attendance_record(actor=actor, meeting=m, rows=rows)
     if upper:
-        m = meeting_services.grade(actor=actor, meeting=m, level=GradeLevel.objects.get(code=upper), upper=True)
+        m = meeting_services.grade(
+            actor=actor, meeting=m, level=GradeLevel.objects.get(code=upper), upper=True
+        )
     return m
 
 
@@ -72,7 +76,11 @@ def half(tree, people, root_user, clock):
     target = targets.target_save(actor=root_user, term=term, data={
         "number": 1, "text": "Kết nạp 50 đảng viên mới", "unit": "dang_vien", "direction": "toi_thieu",
         "measure": "cong_don", "goal": "50", "source": ""})  # fmt: skip
-    targets.target_value_enter(actor=root_user, target=target, data={"period_end": D(2024, 3, 31), "value": "40", "evidence": "Báo cáo quý I"})
+    targets.target_value_enter(
+        actor=root_user,
+        target=target,
+        data={"period_end": D(2024, 3, 31), "value": "40", "evidence": "Báo cáo quý I"},
+    )
     programme = support.programme_save(actor=root_user, organization=tree.bloc, data={
         "name": "Giúp đỡ xã nghèo miền núi", "start_date": D(2024, 1, 1), "end_date": None, "description": ""})  # fmt: skip
     communes = list(Commune.objects.filter(era=Era.BEFORE_2025, province_code=40).order_by("code")[:2])

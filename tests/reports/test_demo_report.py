@@ -17,7 +17,10 @@ from .test_documents import text_of
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -35,8 +38,12 @@ def data(demo, db):
 def download(client, **params) -> str:
     client.force_login(User.objects.get(username="tinhuy"))
     bloc = Organization.objects.get(code="KCQ")
-    response = client.post(reverse("reports:review"), {"organization": bloc.pk, "day": "10/07/2013", **params})
-    assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"'), response.content[:3000]
+    response = client.post(
+        reverse("reports:review"), {"organization": bloc.pk, "day": "10/07/2013", **params}
+    )
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"'), (
+        response.content[:3000]
+    )
     return text_of(response.content)[0]
 
 
@@ -52,6 +59,9 @@ def test_the_blocs_first_half_of_2013_report_says_what_the_conference_said(data,
 
 def test_the_blocs_mid_term_report_states_the_study_of_directive_03(data, client):
     text = download(client, kind="giua_nhiem_ky", year="2013")
-    assert "Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ Khối các cơ quan tỉnh Nghệ An, nhiệm kỳ 2010–2015" in text
+    assert (
+        "Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ Khối các cơ quan tỉnh Nghệ An, nhiệm kỳ 2010–2015"
+        in text
+    )
     assert "57/59 tổ chức đã học tập, quán triệt Chỉ thị số 03-CT/TW" in text
     assert "Nghị quyết Đại hội nhiệm kỳ 2010–2015 đề ra 7 chỉ tiêu" in text

@@ -30,17 +30,28 @@ def render(actor, org, kind="6_thang", year=2024, next_tasks=""):
 
 
 def test_the_half_year_report_of_the_bloc_says_the_figures(tree, people, half):
-    text, tables = text_of(render(people.staff, tree.bloc, next_tasks="Tiếp tục học tập Chỉ thị 05.\n\nKết nạp 5 đảng viên."))
-    assert "ĐẢNG BỘ TỈNH NGHỆ AN" in text and "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+    text, tables = text_of(
+        render(people.staff, tree.bloc, next_tasks="Tiếp tục học tập Chỉ thị 05.\n\nKết nạp 5 đảng viên.")
+    )
+    assert (
+        "ĐẢNG BỘ TỈNH NGHỆ AN" in text
+        and "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH" in text
+        and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+    )
     assert "-BC/ĐU" in text and "Nghệ An, ngày 10 tháng 7 năm 2024" in text
     assert "Sơ kết công tác xây dựng Đảng 6 tháng đầu năm 2024" in text
-    assert ("Tính đến ngày 30/06/2024, Đảng bộ Khối các cơ quan tỉnh có 2 tổ chức cơ sở đảng (1 đảng bộ cơ sở, "
-            "1 chi bộ cơ sở), 3 chi bộ với 5 đảng viên (4 đảng viên chính thức, 1 đảng viên dự bị).") in text
+    assert (
+        "Tính đến ngày 30/06/2024, Đảng bộ Khối các cơ quan tỉnh có 2 tổ chức cơ sở đảng (1 đảng bộ cơ sở, "
+        "1 chi bộ cơ sở), 3 chi bộ với 5 đảng viên (4 đảng viên chính thức, 1 đảng viên dự bị)."
+    ) in text
     assert "Đảng viên nữ 2 đồng chí (40,0%)" in text
     assert "kết nạp 1 đảng viên mới. Số đảng viên đầu kỳ 4, tăng 1, giảm 0, cuối kỳ 5 đảng viên." in text
     assert "3/18 buổi sinh hoạt chi bộ thường kỳ đã được tổ chức (16,7%) ở 3 chi bộ" in text
     assert "Cấp trên đã xếp loại chất lượng 2 buổi sinh hoạt: 1 buổi tốt, 1 buổi khá." in text
-    assert "1/2 lượt tổ chức đã báo cáo (50,0%)" in text and "1/2 tổ chức đã học tập, quán triệt «Học tập Chỉ thị 05»" in text
+    assert (
+        "1/2 lượt tổ chức đã báo cáo (50,0%)" in text
+        and "1/2 tổ chức đã học tập, quán triệt «Học tập Chỉ thị 05»" in text
+    )
     assert "Nghị quyết Đại hội nhiệm kỳ 2020–2025 đề ra 1 chỉ tiêu" in text
     assert "2 cơ quan, đơn vị thuộc Đảng bộ Khối các cơ quan tỉnh nhận giúp đỡ 2 xã" in text
     assert "tổng trị giá 8.000.000 đồng." in text
@@ -66,9 +77,16 @@ def test_empty_next_tasks_leave_lines_to_fill_in_and_a_cell_report_has_no_organi
 
 def test_the_mid_term_report_covers_the_term_to_its_middle(tree, people, half):
     period = selectors.review_period(tree.bloc, "giua_nhiem_ky", 2023)
-    assert (period.start, period.end, period.term_name) == (dt.date(2020, 10, 1), dt.date(2023, 4, 2), "2020–2025")
+    assert (period.start, period.end, period.term_name) == (
+        dt.date(2020, 10, 1),
+        dt.date(2023, 4, 2),
+        "2020–2025",
+    )
     text, _ = text_of(render(people.staff, tree.bloc, "giua_nhiem_ky", 2023))
-    assert "Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ Khối các cơ quan tỉnh, nhiệm kỳ 2020–2025" in text
+    assert (
+        "Sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ Khối các cơ quan tỉnh, nhiệm kỳ 2020–2025"
+        in text
+    )
 
 
 def test_a_section_registered_by_another_app_is_written_after_the_others(tree, people, half):

@@ -25,7 +25,14 @@ def test_headcount_and_organizations_at_the_period_end(tree, people, half):
 
 def test_movement_of_the_period(tree, people, half):
     f = sections.movement(people.staff, tree.bloc, START, END).figures
-    assert (f["dau_ky"], f["ket_nap"], f["tang"], f["giam"], f["cuoi_ky"], f["can_doi"]) == (4, 1, 1, 0, 5, True)
+    assert (f["dau_ky"], f["ket_nap"], f["tang"], f["giam"], f["cuoi_ky"], f["can_doi"]) == (
+        4,
+        1,
+        1,
+        0,
+        5,
+        True,
+    )
 
 
 def test_meetings_held_against_due_and_grades(tree, people, half):
@@ -43,10 +50,21 @@ def test_meetings_held_against_due_and_grades(tree, people, half):
 def test_tasks_and_dissemination_coverage(tree, people, half):
     s = sections.tasks_section(people.staff, tree.bloc, START, END)
     f = s.figures
-    assert (f["nhiem_vu"], f["quan_triet"], f["luot_giao"], f["luot_bao_cao"], f["ty_le_bao_cao"]) == (1, 1, 2, 1, 50.0)
+    assert (f["nhiem_vu"], f["quan_triet"], f["luot_giao"], f["luot_bao_cao"], f["ty_le_bao_cao"]) == (
+        1,
+        1,
+        2,
+        1,
+        50.0,
+    )
     assert (f["du_hoc"], f["dang_vien_bao_cao"]) == (3, 4)
     assert s.rows[0]["line"].startswith("1/2 tổ chức đã học tập, quán triệt «Học tập Chỉ thị 05»")
-    assert sections.tasks_section(people.staff, tree.bloc, START.replace(year=2023), END.replace(year=2023)).figures["nhiem_vu"] == 0
+    assert (
+        sections.tasks_section(
+            people.staff, tree.bloc, START.replace(year=2023), END.replace(year=2023)
+        ).figures["nhiem_vu"]
+        == 0
+    )
     # B's report, filed on 05/07/2024, counts from then on; the half year's figures stay as they were.
     f = sections.tasks_section(people.staff, tree.bloc, START, D(2024, 7, 10)).figures
     assert (f["luot_bao_cao"], f["du_hoc"], f["dang_vien_bao_cao"]) == (2, 4, 5)
@@ -56,7 +74,9 @@ def test_targets_measured_at_the_period_end(tree, people, half):
     s = sections.targets_section(people.staff, tree.bloc, START, END)
     assert (s.figures["chi_tieu"], s.figures["nhiem_ky"]) == (1, "2020–2025")
     assert s.rows[0]["actual"] == 40 and s.rows[0]["percent"] == 80
-    assert sections.targets_section(people.staff, tree.a, START, END).figures["chi_tieu"] == 0  # A has no term
+    assert (
+        sections.targets_section(people.staff, tree.a, START, END).figures["chi_tieu"] == 0
+    )  # A has no term
 
 
 def test_support_of_the_period(tree, people, half):

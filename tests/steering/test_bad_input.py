@@ -17,7 +17,9 @@ def objects(tree):
     term = Term.objects.create(organization=tree.bloc, name="2020–2025", start_date=dt.date(2020, 8, 1))
     target = Target.objects.create(term=term, number=1, text="Kết nạp đảng viên mới", unit="dang_vien",
                                    measure="cong_don", goal=100, source="ket_nap")  # fmt: skip
-    programme = Programme.objects.create(organization=tree.bloc, name="Hỗ trợ xã", start_date=dt.date(2021, 1, 1))
+    programme = Programme.objects.create(
+        organization=tree.bloc, name="Hỗ trợ xã", start_date=dt.date(2021, 1, 1)
+    )
     return term, target, programme
 
 
@@ -39,9 +41,14 @@ def test_dates_out_of_range_or_malformed(client, people, objects, query):
 @pytest.mark.parametrize("value", ["abc", "-5", "99999999999999999999999", "1e5", ""])
 def test_ids_and_years_malformed(client, people, objects, value):
     client.force_login(people.staff)
-    assert client.get(reverse("steering:documents"), {"so": value, "nam": value, "loai": value}).status_code == 200
+    assert (
+        client.get(reverse("steering:documents"), {"so": value, "nam": value, "loai": value}).status_code
+        == 200
+    )
     assert client.get(reverse("steering:tasks"), {"nam": value}).status_code == 200
-    assert client.get(reverse("steering:task_create"), {"to_chuc": value, "van_ban": value}).status_code == 200
+    assert (
+        client.get(reverse("steering:task_create"), {"to_chuc": value, "van_ban": value}).status_code == 200
+    )
     assert client.get(reverse("steering:programme_create"), {"to_chuc": value}).status_code == 200
 
 
@@ -65,7 +72,9 @@ def test_commune_flags_only_for_communes_the_programme_supports(tree, people, ob
     _term, _target, programme = objects
     commune = Commune.objects.filter(era="2025", province_code=40).first()
     with pytest.raises(ApplicationError) as e:
-        support.commune_flags_set(actor=people.staff, programme=programme, commune=commune, data={"poor": True})
+        support.commune_flags_set(
+            actor=people.staff, programme=programme, commune=commune, data={"poor": True}
+        )
     assert "chưa hỗ trợ xã này" in e.value.field_errors["commune"]
     commune.refresh_from_db()
     assert not commune.poor
@@ -141,12 +150,16 @@ def test_report_figures_are_read_and_bounded_by_the_service(tree, people, figure
         with pytest.raises(ApplicationError) as e:
             tasks.report_file(actor=people.secretary_b, assignment=s, data={field: value, "attended": "1"})
         assert e.value.field_errors[field] == "Ngày học tập, quán triệt: ngày không hợp lệ."
-    s = tasks.report_file(actor=people.secretary_b, assignment=s, data={"session_date": dt.date(2024, 3, 20), "attended": "1"})
+    s = tasks.report_file(
+        actor=people.secretary_b, assignment=s, data={"session_date": dt.date(2024, 3, 20), "attended": "1"}
+    )
     assert s.attended == 1 and not Assignment.objects.filter(attended__gt=1).exists()
 
 
 @pytest.mark.parametrize("value", [*ABSURD, "99.999.999.999.999.999,99"])
-def test_report_pages_refuse_absurd_numbers_with_a_message(client, tree, people, figure_task, study_task, value):
+def test_report_pages_refuse_absurd_numbers_with_a_message(
+    client, tree, people, figure_task, study_task, value
+):
     from dangbo.steering.models import Assignment
 
     client.force_login(people.secretary_b)
@@ -154,7 +167,9 @@ def test_report_pages_refuse_absurd_numbers_with_a_message(client, tree, people,
     r = client.post(reverse("steering:report", args=[a.pk]), {"figure": value, "content": ""})
     assert r.status_code == 200 and "Số quần chúng ưu tú: " in r.content.decode()
     s = Assignment.objects.get(task=study_task, organization=tree.b)
-    r = client.post(reverse("steering:report", args=[s.pk]), {"session_date": "20/03/2024", "attended": value})
+    r = client.post(
+        reverse("steering:report", args=[s.pk]), {"session_date": "20/03/2024", "attended": value}
+    )
     assert r.status_code == 200 and "Số đảng viên tham dự: " in r.content.decode()
     assert not Assignment.objects.filter(reported_at__isnull=False).exists()
 
@@ -171,7 +186,9 @@ def test_support_and_target_pages_refuse_absurd_numbers(client, tree, people, ob
         "number": value, "text": "Kết nạp", "unit": "dang_vien", "direction": "toi_thieu", "measure": "cong_don",
         "goal": value, "baseline": value, "source": "ket_nap"})  # fmt: skip
     body = r.content.decode()
-    assert r.status_code == 200 and all(f"{label}: " in body for label in ("Chỉ tiêu số", "Mục tiêu cuối nhiệm kỳ", "Mức đầu nhiệm kỳ"))
+    assert r.status_code == 200 and all(
+        f"{label}: " in body for label in ("Chỉ tiêu số", "Mục tiêu cuối nhiệm kỳ", "Mức đầu nhiệm kỳ")
+    )
     target.refresh_from_db()
     assert target.goal == 100
 

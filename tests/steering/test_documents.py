@@ -42,7 +42,10 @@ TERMS = [("2010–2015", dt.date(2010, 8, 1)), ("2015–2020", dt.date(2015, 8, 
 
 
 def record_terms(org, actor, terms=TERMS):
-    return [org_services.term_create(actor=actor, organization=org, name=name, start_date=start) for name, start in terms]
+    return [
+        org_services.term_create(actor=actor, organization=org, name=name, start_date=start)
+        for name, start in terms
+    ]
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +115,9 @@ def test_the_same_incoming_document_twice_is_refused(tree, root_user):
     with pytest.raises(ApplicationError) as err:
         documents.document_register(actor=root_user, register=tree.a, data=incoming(
             issuer_name="ban chap hanh  TRUNG UONG", received_date=None))  # fmt: skip
-    assert err.value.field_errors["number"] == DUPLICATE.replace("Ban Chấp hành Trung ương", "ban chap hanh TRUNG UONG")
+    assert err.value.field_errors["number"] == DUPLICATE.replace(
+        "Ban Chấp hành Trung ương", "ban chap hanh TRUNG UONG"
+    )
     assert Document.objects.count() == 1
     # Another register, another issuer code: a different entry.
     documents.document_register(actor=root_user, register=tree.b, data=incoming())
@@ -128,9 +133,15 @@ def test_the_same_symbol_of_other_issuers_or_other_days_is_another_incoming_docu
     first = incoming(doc_type="NQ", number=1, issuer_code="ĐU", issuer_name="Đảng ủy Sở Y tế",
                      issued_date=dt.date(2020, 8, 3), received_date=None)  # fmt: skip
     documents.document_register(actor=root_user, register=tree.bloc, data=first)
-    documents.document_register(actor=root_user, register=tree.bloc, data={**first, "issuer_name": "Đảng ủy Sở Tư pháp"})
-    documents.document_register(actor=root_user, register=tree.bloc, data={**first, "issued_date": dt.date(2025, 8, 4)})
-    documents.document_register(actor=root_user, register=tree.bloc, data={**first, "issued_date": dt.date(2021, 8, 3)})
+    documents.document_register(
+        actor=root_user, register=tree.bloc, data={**first, "issuer_name": "Đảng ủy Sở Tư pháp"}
+    )
+    documents.document_register(
+        actor=root_user, register=tree.bloc, data={**first, "issued_date": dt.date(2025, 8, 4)}
+    )
+    documents.document_register(
+        actor=root_user, register=tree.bloc, data={**first, "issued_date": dt.date(2021, 8, 3)}
+    )
     with pytest.raises(ApplicationError) as err:
         documents.document_register(actor=root_user, register=tree.bloc, data={**first, "summary": "Lần hai"})
     assert err.value.field_errors["number"] == (
@@ -152,7 +163,10 @@ def test_database_constraint_backs_the_check(tree, root_user, monkeypatch):
     DocumentCounter.objects.update(last=0)  # a counter gone wrong: only the constraint is left
     with pytest.raises(ApplicationError) as err:
         documents.document_issue(actor=root_user, register=tree.a, data=own(summary="Lần hai"))
-    assert err.value.field_errors["number"] == "Số, ký hiệu: văn bản Số 01-BC/ĐU (nhiệm kỳ 2020–2025) đã có trong sổ."
+    assert (
+        err.value.field_errors["number"]
+        == "Số, ký hiệu: văn bản Số 01-BC/ĐU (nhiệm kỳ 2020–2025) đã có trong sổ."
+    )
     assert Document.objects.count() == 2
 
 
@@ -258,7 +272,9 @@ def test_numbers_walk_a_term_boundary(tree, root_user):
         "2010–2015", "2010–2015", "2010–2015", "2015–2020", "2015–2020"]  # fmt: skip
 
 
-def test_no_recorded_term_refuses_an_own_number_and_says_where_terms_are_entered(client, clock, tree, people, root_user):
+def test_no_recorded_term_refuses_an_own_number_and_says_where_terms_are_entered(
+    client, clock, tree, people, root_user
+):
     clock.set(dt.date(2024, 6, 1))
     org = org_services.organization_create(actor=root_user, parent=tree.bloc, data={
         "name": "Đảng bộ Sở Tài chính", "code": "STC", "kind": "dang_bo_co_so"})  # fmt: skip
@@ -277,12 +293,20 @@ def test_no_recorded_term_refuses_an_own_number_and_says_where_terms_are_entered
     assert "Chưa cấp được số cho văn bản do cấp ủy ban hành</strong> của 1 tổ chức" in body
     assert f'<a href="{reverse("organizations:committee", args=[org.pk])}">Đảng bộ Sở Tài chính</a>' in body
     body = client.get(reverse("steering:document_create"), {"so": org.pk}).content.decode()
-    assert "«Đảng bộ Sở Tài chính» chưa có nhiệm kỳ cấp ủy chứa ngày 01/06/2024" in body and "Mở trang Cấp ủy" in body
+    assert (
+        "«Đảng bộ Sở Tài chính» chưa có nhiệm kỳ cấp ủy chứa ngày 01/06/2024" in body
+        and "Mở trang Cấp ủy" in body
+    )
     r = client.post(reverse("steering:document_create"), {"register": org.pk, "direction": "di", "doc_type": _type("BC"),
                                                           "issued_date": "10/03/2024", "summary": "Báo cáo"})  # fmt: skip
-    assert r.status_code == 200 and "Ngày ban hành: «Đảng bộ Sở Tài chính» chưa có nhiệm kỳ cấp ủy" in r.content.decode()
+    assert (
+        r.status_code == 200
+        and "Ngày ban hành: «Đảng bộ Sở Tài chính» chưa có nhiệm kỳ cấp ủy" in r.content.decode()
+    )
     # Once the term is entered, the notice is gone and the number is given.
-    org_services.term_create(actor=people.staff, organization=org, name="2020–2025", start_date=dt.date(2020, 9, 1))
+    org_services.term_create(
+        actor=people.staff, organization=org, name="2020–2025", start_date=dt.date(2020, 9, 1)
+    )
     assert "Chưa cấp được số" not in client.get(reverse("steering:documents")).content.decode()
     assert documents.document_issue(actor=root_user, register=org, data=own()).symbol == "01-BC/ĐU"
 
@@ -297,12 +321,15 @@ def test_a_congress_numbers_all_its_documents_together(tree, root_user):
     with pytest.raises(ApplicationError) as err:
         documents.document_issue(actor=root_user, register=tree.b, data=own(congress=True))
     assert err.value.field_errors["issued_date"].startswith(
-        "Ngày ban hành: không có đại hội nào của «Chi bộ Sở Tư pháp» họp ngày 10/03/2024")
+        "Ngày ban hành: không có đại hội nào của «Chi bộ Sở Tư pháp» họp ngày 10/03/2024"
+    )
     Term.objects.filter(pk=term.pk).update(start_date=dt.date(2023, 8, 1), congress_start=dt.date(2023, 7, 29),
                                            congress_end=dt.date(2023, 7, 31), name="2023–2028")  # fmt: skip
     term.refresh_from_db()
     congress = [
-        documents.document_issue(actor=root_user, register=tree.b, data=own(doc_type=t, issued_date=d, congress=True))
+        documents.document_issue(
+            actor=root_user, register=tree.b, data=own(doc_type=t, issued_date=d, congress=True)
+        )
         for t, d in (("BB", dt.date(2023, 7, 29)), ("NQ", dt.date(2023, 7, 31)), ("BB", dt.date(2023, 7, 31)))
     ]
     committee = documents.document_issue(actor=root_user, register=tree.b, data=own(doc_type="NQ",
@@ -367,7 +394,9 @@ def test_the_migration_keeps_issued_numbers_and_reseeds_the_counters_per_term(tr
     assert (before_terms.number, before_terms.numbering, before_terms.term) == (7, Numbering.YEAR, None)
     assert rows[0].series == "Năm 2011, cách đánh số cũ"
     assert (came_in.numbering, came_in.issuer_norm) == ("", "ban chap hanh trung uong")
-    bloc_kh = DocumentCounter.objects.filter(term__organization=tree.bloc, type_code="KH").order_by("term__start_date")
+    bloc_kh = DocumentCounter.objects.filter(term__organization=tree.bloc, type_code="KH").order_by(
+        "term__start_date"
+    )
     assert [(c.term.name, c.last) for c in bloc_kh] == [("2010–2015", 2), ("2015–2020", 4)]
     issued = documents.document_issue(actor=root_user, register=tree.bloc,
                                       data=own(doc_type="KH", issued_date=dt.date(2013, 1, 7)))  # fmt: skip
@@ -425,7 +454,9 @@ def _allocate(register):
 
     def call(i):
         with transaction.atomic():
-            return documents.next_number(term, type_code="BC", issuer_code=documents.suggested_issuer(register)[0])
+            return documents.next_number(
+                term, type_code="BC", issuer_code=documents.suggested_issuer(register)[0]
+            )
 
     return call
 
@@ -482,7 +513,9 @@ def test_concurrent_issues_never_share_a_number(tree, root_user, tmp_path):
     assert sorted(numbers) == list(range(1, n + 1))
     assert sorted(counted) == list(range(n + 1, 2 * n + 1))
     if connection.vendor != "sqlite":
-        assert set(Document.objects.filter(register=tree.a).values_list("term__name", flat=True)) == {"2020–2025"}
+        assert set(Document.objects.filter(register=tree.a).values_list("term__name", flat=True)) == {
+            "2020–2025"
+        }
 
 
 # --- Attachments ---------------------------------------------------------------------------------------
@@ -626,7 +659,8 @@ def test_own_document_symbol_cannot_change(tree, root_user):
             documents.document_update(actor=root_user, document=d, data=data)
         assert "giữ nguyên số, ký hiệu Số 01-BC/ĐU (nhiệm kỳ 2020–2025)" in err.value.field_errors[field]
     assert err.value.field_errors["issued_date"].endswith(
-        "chỉ sửa được ngày trong nhiệm kỳ 2020–2025 (01/08/2020 – 31/07/2025).")
+        "chỉ sửa được ngày trong nhiệm kỳ 2020–2025 (01/08/2020 – 31/07/2025)."
+    )
     # A given number is ignored; the date may move within the term, to another year too; the issuer's name may be
     # corrected.
     d = documents.document_update(actor=root_user, document=d, data={
@@ -643,12 +677,16 @@ def test_own_document_symbol_cannot_change(tree, root_user):
 def test_a_term_recorded_later_does_not_block_corrections_of_what_was_numbered_before(tree, root_user):
     """A number stays in the term it was given in, even if a term recorded afterwards now covers its date."""
     d = documents.document_issue(actor=root_user, register=tree.a, data=own())
-    org_services.term_create(actor=root_user, organization=tree.a, name="2023–2028", start_date=dt.date(2024, 1, 1))
+    org_services.term_create(
+        actor=root_user, organization=tree.a, name="2023–2028", start_date=dt.date(2024, 1, 1)
+    )
     d = documents.document_update(actor=root_user, document=d, data={"summary": "Báo cáo đã sửa"})
     assert (d.summary, d.symbol, d.term.name) == ("Báo cáo đã sửa", "01-BC/ĐU", "2020–2025")
     with pytest.raises(ApplicationError) as err:
         documents.document_update(actor=root_user, document=d, data={"issued_date": dt.date(2024, 3, 11)})
-    assert err.value.field_errors["issued_date"].endswith("trong nhiệm kỳ 2020–2025 (01/08/2020 – 31/12/2023).")
+    assert err.value.field_errors["issued_date"].endswith(
+        "trong nhiệm kỳ 2020–2025 (01/08/2020 – 31/12/2023)."
+    )
 
 
 def test_replacing_the_attachment_removes_the_old_file(
@@ -708,7 +746,9 @@ def test_create_page_incoming_and_own(client, clock, tree, people, _media):
     r = client.get(url)
     assert r.status_code == 200 and "Chi bộ Văn phòng" in r.content.decode()
     body = client.get(url, {"so": tree.a.pk}).content.decode()
-    assert "«ĐU» và «Đảng ủy Sở Y tế»" in body and "trong nhiệm kỳ 2020–2025 (01/08/2020 – 31/07/2025)" in body
+    assert (
+        "«ĐU» và «Đảng ủy Sở Y tế»" in body and "trong nhiệm kỳ 2020–2025 (01/08/2020 – 31/07/2025)" in body
+    )
     post = {"register": tree.a.pk, "direction": "den", "doc_type": _type("CT"), "number": "3", "issuer_code": "TW",
             "issuer_name": "Ban Chấp hành Trung ương", "issued_date": "14/05/2011", "received_date": "20/05/2011",
             "summary": "Về học tập và làm theo Bác", "signer": ""}  # fmt: skip
@@ -837,7 +877,9 @@ def test_document_update_refuses_a_stale_version(tree, root_user, people):
     assert (d.signer, d.summary) == ("Người ký khác", incoming()["summary"])
 
 
-def test_a_received_directive_names_the_higher_committee_without_a_link_that_would_404(client, tree, people, root_user):
+def test_a_received_directive_names_the_higher_committee_without_a_link_that_would_404(
+    client, tree, people, root_user
+):
     """A grassroots secretary sees the bloc committee's directive through the task assigned on it; the bloc's own
     page is not theirs to open, so its name is plain text, not a link to a 404."""
     from dangbo.steering import tasks as task_services

@@ -70,7 +70,11 @@ def test_migration_loaded_both_eras_of_the_whole_country(db):
     assert Commune.objects.filter(era=Era.CURRENT).count() == 3321
     assert Commune.objects.filter(era=Era.BEFORE_2025).count() == 10051
     c = old("Thị trấn Quỳ Hợp", "Huyện Quỳ Hợp")
-    assert (c.division_type, c.province_name, c.name_norm) == ("thị trấn", "Tỉnh Nghệ An", "thi tran quy hop huyen quy hop")
+    assert (c.division_type, c.province_name, c.name_norm) == (
+        "thị trấn",
+        "Tỉnh Nghệ An",
+        "thi tran quy hop huyen quy hop",
+    )
     assert new("Phường Vinh Hưng").district_name == ""
 
 
@@ -101,9 +105,13 @@ def test_search_is_accent_free_by_word_and_restricted_to_the_era(db):
     assert all(c.era == Era.BEFORE_2025 for c in found)
     assert found[0].province_code == 40  # the deployment's province first
     # The former district is searchable too, and words match at word starts only.
-    assert {c.district_name for c in communes.search("tri le que phong", era=Era.BEFORE_2025)} == {"Huyện Quế Phong"}
+    assert {c.district_name for c in communes.search("tri le que phong", era=Era.BEFORE_2025)} == {
+        "Huyện Quế Phong"
+    }
     assert not communes.search("inh hung", era=Era.CURRENT, province=40).exists()
-    assert [c.name for c in communes.search("VINH HƯNG", era=Era.CURRENT, province=40)] == ["Phường Vinh Hưng"]
+    assert [c.name for c in communes.search("VINH HƯNG", era=Era.CURRENT, province=40)] == [
+        "Phường Vinh Hưng"
+    ]
     assert not communes.search("   ", era=Era.CURRENT).exists()
 
 
@@ -120,7 +128,9 @@ def test_programme_rules(tree, people, root_user):
         support.programme_save(actor=people.secretary_b, organization=tree.bloc,
                                data={"name": "X", "start_date": D(2024, 1, 1)})  # fmt: skip
     with pytest.raises(PermissionDenied):  # a leader only reads
-        support.programme_save(actor=people.leader, organization=tree.bloc, data={"name": "X", "start_date": D(2024, 1, 1)})
+        support.programme_save(
+            actor=people.leader, organization=tree.bloc, data={"name": "X", "start_date": D(2024, 1, 1)}
+        )
     assert not Programme.objects.exists()
     p = support.programme_save(actor=people.staff, organization=tree.bloc,
                                data={"name": "Giúp  xã   Tri Lễ", "start_date": D(2024, 1, 1)})  # fmt: skip
@@ -176,7 +186,9 @@ BAD = [
 
 
 @pytest.mark.parametrize("case,change,field,message", BAD, ids=[b[0] for b in BAD])
-def test_bad_contribution_is_refused_and_nothing_saved(tree, root_user, programme, places, case, change, field, message):
+def test_bad_contribution_is_refused_and_nothing_saved(
+    tree, root_user, programme, places, case, change, field, message
+):
     data = {"supporter": tree.a1, "commune": places.chau_hanh, "date": D(2024, 5, 1), "kind": ContributionKind.MONEY,
             "value": 2_000_000, "description": "Quà cho học sinh"}  # fmt: skip
     data.update(change)
@@ -202,7 +214,9 @@ def test_contribution_after_the_programme_ended(tree, root_user, places):
 
 
 def test_good_contributions_of_both_eras(tree, people, root_user, programme, places):
-    c = give(people.staff, programme, tree.a1, places.chau_hanh, D(2025, 6, 30), 2_150_000, description="  Gạo  ")
+    c = give(
+        people.staff, programme, tree.a1, places.chau_hanh, D(2025, 6, 30), 2_150_000, description="  Gạo  "
+    )
     assert (c.org_path, c.value, c.description, c.quantity) == (tree.a1.path, 2_150_000, "Gạo", None)
     w = give(people.cell_secretary, programme, tree.a1, places.now_a, D(2025, 7, 1), 3_000_000,
              kind=ContributionKind.WORK, quantity="12.5")  # fmt: skip
@@ -221,7 +235,13 @@ def test_who_may_record(tree, people, programme, places):
             give(actor, programme, supporter, places.chau_hanh, D(2024, 5, 1), 1_000_000)
     assert Contribution.objects.count() == 2
     assert set(support.supporter_choices(people.cell_secretary, programme)) == {tree.a1}
-    assert set(support.supporter_choices(people.staff, programme)) == {tree.bloc, tree.a, tree.a1, tree.a2, tree.b}
+    assert set(support.supporter_choices(people.staff, programme)) == {
+        tree.bloc,
+        tree.a,
+        tree.a1,
+        tree.a2,
+        tree.b,
+    }
 
 
 def test_bulk_follows_the_same_rules_all_or_nothing(tree, root_user, programme, places):
@@ -234,8 +254,14 @@ def test_bulk_follows_the_same_rules_all_or_nothing(tree, root_user, programme, 
     assert not Contribution.objects.exists()
     saved = support.contributions_bulk(actor=root_user, programme=programme, rows=rows)
     assert len(saved) == Contribution.objects.count() == 60
-    assert set(Contribution.objects.values_list("org_path", flat=True)) == {tree.a1.path, tree.a2.path, tree.b.path}
-    assert AuditEvent.objects.filter(content_type__model="programme", object_id=str(programme.pk)).count() == 2
+    assert set(Contribution.objects.values_list("org_path", flat=True)) == {
+        tree.a1.path,
+        tree.a2.path,
+        tree.b.path,
+    }
+    assert (
+        AuditEvent.objects.filter(content_type__model="programme", object_id=str(programme.pk)).count() == 2
+    )
 
 
 # --- Totals -------------------------------------------------------------------------------------------------
@@ -245,7 +271,16 @@ def test_bulk_follows_the_same_rules_all_or_nothing(tree, root_user, programme, 
 def contributed(tree, root_user, programme, places):
     give(root_user, programme, tree.a1, places.chau_hanh, D(2024, 2, 1), 1_000_000)
     give(root_user, programme, tree.a1, places.chau_hanh, D(2024, 3, 1), 500_000, kind=ContributionKind.GOODS)
-    give(root_user, programme, tree.a2, places.chau_hanh, D(2024, 4, 1), 2_000_000, kind=ContributionKind.WORK, quantity=10)
+    give(
+        root_user,
+        programme,
+        tree.a2,
+        places.chau_hanh,
+        D(2024, 4, 1),
+        2_000_000,
+        kind=ContributionKind.WORK,
+        quantity=10,
+    )
     give(root_user, programme, tree.b, places.tri_le, D(2024, 5, 1), 7_000_000)
     give(root_user, programme, tree.b, places.tri_le, D(2024, 9, 1), 100_000_000)  # second half of the year
     return programme
@@ -257,9 +292,14 @@ def test_totals_distinct_counts_sums_and_breakdowns(tree, contributed, places):
     by_kind = {k["kind"]: (k["count"], k["value"]) for k in t.by_kind}
     assert by_kind == {"tien": (2, 8_000_000), "hien_vat": (1, 500_000), "ngay_cong": (1, 2_000_000)}
     assert [(c["name"], c["district"], c["supporters"], c["value"]) for c in t.by_commune] == [
-        ("Xã Tri Lễ", "Huyện Quế Phong", 1, 7_000_000), ("Xã Châu Hạnh", "Huyện Quỳ Châu", 2, 3_500_000)]
+        ("Xã Tri Lễ", "Huyện Quế Phong", 1, 7_000_000),
+        ("Xã Châu Hạnh", "Huyện Quỳ Châu", 2, 3_500_000),
+    ]
     assert [(s["name"], s["communes"], s["value"]) for s in t.by_supporter] == [
-        ("Chi bộ Sở Tư pháp", 1, 7_000_000), ("Chi bộ Khoa Nội", 1, 2_000_000), ("Chi bộ Văn phòng", 1, 1_500_000)]
+        ("Chi bộ Sở Tư pháp", 1, 7_000_000),
+        ("Chi bộ Khoa Nội", 1, 2_000_000),
+        ("Chi bộ Văn phòng", 1, 1_500_000),
+    ]
     year = support.totals(programme=contributed, start=D(2024, 1, 1), end=D(2024, 12, 31))
     assert (year.count, year.supporters, year.value) == (5, 3, 110_500_000)
     # A subtree: only the supporters under Sở Y tế.
@@ -271,7 +311,10 @@ def test_totals_distinct_counts_sums_and_breakdowns(tree, contributed, places):
 
 def test_totals_within_the_actors_scope(tree, people, contributed):
     whole = (D(2024, 1, 1), D(2024, 12, 31))
-    assert support.totals(programme=contributed, start=whole[0], end=whole[1], actor=people.staff).value == 110_500_000
+    assert (
+        support.totals(programme=contributed, start=whole[0], end=whole[1], actor=people.staff).value
+        == 110_500_000
+    )
     mine = support.totals(programme=contributed, start=whole[0], end=whole[1], actor=people.secretary_b)
     assert (mine.supporters, mine.value) == (1, 107_000_000)
     assert support.totals(programme=contributed, start=whole[0], end=whole[1], actor=people.nobody).count == 0
@@ -286,7 +329,10 @@ def test_programme_page_shows_the_period_figures(client, tree, people, contribut
     r = client.get(url, {"tu": "01/01/2024", "den": "30/06/2024"})
     html = r.content.decode()
     assert r.status_code == 200
-    assert "<strong>3</strong> tổ chức hỗ trợ <strong>2</strong> xã, tổng giá trị <strong>10.500.000 đ</strong>" in html
+    assert (
+        "<strong>3</strong> tổ chức hỗ trợ <strong>2</strong> xã, tổng giá trị <strong>10.500.000 đ</strong>"
+        in html
+    )
     assert "Xã Tri Lễ" in html and "Huyện Quế Phong" in html and "Chi bộ Khoa Nội" in html
     r = client.get(url, {"tu": "01/01/2024", "den": "31/12/2024"})
     assert "tổng giá trị <strong>110.500.000 đ</strong>" in r.content.decode()
@@ -304,7 +350,9 @@ def test_sibling_staff_gets_404_and_sees_nothing(client, tree, people, root_user
         client.force_login(getattr(people, persona))
         for name in ("steering:programme", "steering:contribution_create"):
             assert client.get(reverse(name, args=[p.pk])).status_code == 404, (persona, name)
-            assert client.post(reverse(name, args=[p.pk]), {"commune": places.chau_hanh.pk}).status_code == 404
+            assert (
+                client.post(reverse(name, args=[p.pk]), {"commune": places.chau_hanh.pk}).status_code == 404
+            )
         assert "Chương trình của Sở Y tế" not in client.get(reverse("steering:programmes")).content.decode()
     assert Contribution.objects.count() == 1
 
@@ -312,14 +360,16 @@ def test_sibling_staff_gets_404_and_sees_nothing(client, tree, people, root_user
 def test_supporters_see_the_programme_they_may_contribute_to(client, tree, people, contributed):
     # Sở Tư pháp is under the bloc: its secretary sees the bloc's programme, with only its own figures.
     client.force_login(people.secretary_b)
-    r = client.get(reverse("steering:programme", args=[contributed.pk]), {"tu": "01/01/2024", "den": "31/12/2024"})
+    r = client.get(
+        reverse("steering:programme", args=[contributed.pk]), {"tu": "01/01/2024", "den": "31/12/2024"}
+    )
     html = r.content.decode()
     assert r.status_code == 200 and "Số liệu trong phạm vi tổ chức của đồng chí" in html
     assert "tổng giá trị <strong>107.000.000 đ</strong>" in html and "Chi bộ Văn phòng" not in html
 
 
 def test_work_days_are_read_by_the_one_reader(client, tree, people, programme, places):
-    """"12,5" is twelve and a half days; "1.500" is one thousand five hundred, as every number field reads it."""
+    """ "12,5" is twelve and a half days; "1.500" is one thousand five hundred, as every number field reads it."""
     c = give(people.cell_secretary, programme, tree.a1, places.chau_hanh, D(2024, 5, 15), 3_000_000,
              kind=ContributionKind.WORK, quantity="12,5")  # fmt: skip
     assert c.quantity == Decimal("12.5")
@@ -335,7 +385,10 @@ def test_work_days_are_read_by_the_one_reader(client, tree, people, programme, p
     assert client.post(url, {**data, "quantity": "1.500"}).status_code == 302
     assert Contribution.objects.order_by("-id").first().quantity == 1500
     r = client.post(url, {**data, "value": "1e28"})
-    assert r.status_code == 200 and "Giá trị quy ra tiền (đồng): không ghi số dạng lũy thừa" in r.content.decode()
+    assert (
+        r.status_code == 200
+        and "Giá trị quy ra tiền (đồng): không ghi số dạng lũy thừa" in r.content.decode()
+    )
 
 
 def test_record_through_the_page(client, tree, people, programme, places):
@@ -347,11 +400,16 @@ def test_record_through_the_page(client, tree, people, programme, places):
             "value": "50.000.000.000", "description": "Xây nhà đại đoàn kết"}  # fmt: skip
     r = client.post(url, data)
     assert r.status_code == 200
-    assert "Giá trị: 50.000.000.000 đ vượt mức tối đa 10.000.000.000 đ cho một lần đóng góp" in r.content.decode()
+    assert (
+        "Giá trị: 50.000.000.000 đ vượt mức tối đa 10.000.000.000 đ cho một lần đóng góp"
+        in r.content.decode()
+    )
     assert not Contribution.objects.exists()
     r = client.post(url, {**data, "value": "-5"})
     assert "Giá trị: phải lớn hơn 0 đồng." in r.content.decode()
-    r = client.post(url, {**data, "value": "-500.000"})  # grouped thousands with a sign: still -500000, refused
+    r = client.post(
+        url, {**data, "value": "-500.000"}
+    )  # grouped thousands with a sign: still -500000, refused
     assert "Giá trị: phải lớn hơn 0 đồng." in r.content.decode()
     r = client.post(url, {**data, "value": "1.500,5"})
     assert "Giá trị: phải là số đồng nguyên (không có phần lẻ)." in r.content.decode()
@@ -363,7 +421,12 @@ def test_record_through_the_page(client, tree, people, programme, places):
     r = client.post(url, {**data, "value": "50.000.000 đ"})
     assert r.status_code == 302
     c = Contribution.objects.get()
-    assert (c.value, c.supporter, c.commune, c.date) == (50_000_000, tree.a1, places.chau_hanh, D(2024, 5, 15))
+    assert (c.value, c.supporter, c.commune, c.date) == (
+        50_000_000,
+        tree.a1,
+        places.chau_hanh,
+        D(2024, 5, 15),
+    )
     r = client.post(url, {**data, "value": "3.000.000", "kind": "ngay_cong", "quantity": ""})
     assert "Số ngày công: bắt buộc với hình thức ngày công." in r.content.decode()
     r = client.post(url, {**data, "value": "3.000.000", "kind": "ngay_cong", "quantity": "12,5"})
@@ -382,7 +445,9 @@ def test_commune_search_box_follows_the_date(client, tree, people, programme):
     assert "Đang hiện: <strong>từ 01/07/2025" in r.content.decode()
 
 
-def test_empty_search_offers_the_communes_already_supported_in_that_era(client, tree, people, contributed, places):
+def test_empty_search_offers_the_communes_already_supported_in_that_era(
+    client, tree, people, contributed, places
+):
     client.force_login(people.staff)
     url = reverse("steering:contribution_create", args=[contributed.pk])
     html = client.get(url, {"tim_xa": "", "date": "01/05/2024"}, HTTP_HX_REQUEST="true").content.decode()

@@ -46,13 +46,17 @@ def admit(actor, org, name, day):
 
 def hold(actor, org, day, grade=None, upper=None):
     """A regular meeting held on ``day`` with everyone present, graded if asked."""
-    m = meeting_services.meeting_plan(actor=actor, organization=org, data={"kind": "thuong_ky", "planned_at": at(day)})
+    m = meeting_services.meeting_plan(
+        actor=actor, organization=org, data={"kind": "thuong_ky", "planned_at": at(day)}
+    )
     rows = {e.member.pk: ("co_mat", "") for e in roll(org, day) if e.counted}
     m = meeting_services.attendance_record(actor=actor, meeting=m, rows=rows)
     if grade:
         m = meeting_services.grade(actor=actor, meeting=m, level=GradeLevel.objects.get(code=grade))
     if upper:
-        m = meeting_services.grade(actor=actor, meeting=m, level=GradeLevel.objects.get(code=upper), upper=True)
+        m = meeting_services.grade(
+            actor=actor, meeting=m, level=GradeLevel.objects.get(code=upper), upper=True
+        )
     return m
 
 
@@ -80,7 +84,9 @@ def test_new_members_are_counted_in_the_subtree_of_their_time(tree, people, root
     admit(root_user, tree.a2, "Phan Thị Hai", D(2021, 6, 1))
     admit(root_user, tree.b, "Phan Văn Ba", D(2022, 5, 1))  # the sibling
     admit(root_user, tree.a1, "Phan Văn Bốn", D(2023, 2, 1))
-    member_services.member_create(actor=root_user, data=member_data(tree.a1, "Ngô Văn Đến"), since=D(2021, 4, 1))
+    member_services.member_create(
+        actor=root_user, data=member_data(tree.a1, "Ngô Văn Đến"), since=D(2021, 4, 1)
+    )
     c = org_services.organization_create(actor=root_user, parent=tree.bloc,
                                          data={"name": "Đảng bộ Sở Tài chính", "code": "STC", "kind": OrgKind.GRASSROOTS_COMMITTEE})  # fmt: skip
     restructure.organization_move(actor=root_user, organization=tree.a2, new_parent=c, date=D(2022, 1, 1))
@@ -160,13 +166,17 @@ def test_share_of_members_attending_dissemination(tree, people, root_user):
 
 
 def test_value_of_support_to_communes(tree, people, root_user):
-    commune = Commune.objects.create(era="2025", code="17000", name="Xã Tri Lễ", province_code=40, province_name="Nghệ An")
+    commune = Commune.objects.create(
+        era="2025", code="17000", name="Xã Tri Lễ", province_code=40, province_name="Nghệ An"
+    )
     fn = sources.get("ho_tro_xa")
     start = D(2020, 10, 1)
     assert fn(tree.bloc, start, D(2023, 1, 1)) is None  # no programme at all
     p = Programme.objects.create(organization=tree.bloc, name="Giúp xã miền núi", start_date=D(2020, 1, 1))
     assert fn(tree.bloc, start, D(2023, 1, 1)) == 0
-    other = Programme.objects.create(organization=tree.a, name="Chương trình của Sở", start_date=D(2020, 1, 1))
+    other = Programme.objects.create(
+        organization=tree.a, name="Chương trình của Sở", start_date=D(2020, 1, 1)
+    )
 
     def give(programme, day, value):
         Contribution.objects.create(programme=programme, supporter=tree.a, org_path=tree.a.path, commune=commune,
@@ -210,7 +220,18 @@ def test_check_value_accepts_valid_values(unit, value):
     assert targets.check_value(unit, value, "Giá trị") is None
 
 
-HUGE = ["1e28", "1E28", "1e309", "9" * 27, Decimal("1E+28"), Decimal("NaN"), float("inf"), 10**40, "Infinity", "1,5e3"]
+HUGE = [
+    "1e28",
+    "1E28",
+    "1e309",
+    "9" * 27,
+    Decimal("1E+28"),
+    Decimal("NaN"),
+    float("inf"),
+    10**40,
+    "Infinity",
+    "1,5e3",
+]
 
 
 @pytest.mark.parametrize("unit", ["dang_vien", "phan_tram", "dong", "so_luong"])
@@ -235,14 +256,21 @@ def test_huge_baselines_goals_and_values_are_refused_by_the_services(tree, peopl
     term = term_of(tree.bloc, root_user, start=D(2020, 10, 1), end=today() + dt.timedelta(days=400))
     for field in ("goal", "baseline"):
         for value in ("1e28", "1e309", "9" * 27, Decimal("1E+28")):
-            message = refused(target, actor=root_user, term=term, number=1, measure="muc_dat", **{field: value})
-            assert ("lũy thừa" in message or "số quá lớn" in message), (field, value, message)
+            message = refused(
+                target, actor=root_user, term=term, number=1, measure="muc_dat", **{field: value}
+            )
+            assert "lũy thừa" in message or "số quá lớn" in message, (field, value, message)
     members = target(root_user, term, number=2, goal="100")
     for value in ("1e28", "1e309", "9" * 27, Decimal("NaN")):
         message = refused(targets.target_value_enter, actor=root_user, target=members,
                           data={"period_end": D(2022, 12, 31), "value": value, "evidence": "Báo cáo"})  # fmt: skip
         assert "Giá trị: " in message, value
-    for number, problem in (("1e2", "lũy thừa"), (1.5, "phải là số nguyên"), ("9" * 25, "số quá lớn"), (0, "từ 1 đến 999")):
+    for number, problem in (
+        ("1e2", "lũy thừa"),
+        (1.5, "phải là số nguyên"),
+        ("9" * 25, "số quá lớn"),
+        (0, "từ 1 đến 999"),
+    ):
         assert problem in refused(target, actor=root_user, term=term, number=number), number
 
 
@@ -271,18 +299,31 @@ def test_the_target_pages_refuse_huge_numbers_with_a_message(client, people, blo
 def test_target_save_rules(tree, people, root_user):
     term = term_of(tree.bloc, root_user)
     t = target(root_user, term, number=1, source="ket_nap", goal="500")
-    assert AuditEvent.objects.filter(object_id=str(t.pk), content_type__model="target", action="create").exists()
+    assert AuditEvent.objects.filter(
+        object_id=str(t.pk), content_type__model="target", action="create"
+    ).exists()
     assert "đã có chỉ tiêu số 1" in refused(target, actor=root_user, term=term, number=1)
     assert "nguồn «Giá trị hỗ trợ xã (chương trình của cấp ủy)» tính theo đồng, không theo %" in refused(
-        target, actor=root_user, term=term, number=2, unit="phan_tram", measure="muc_dat", source="ho_tro_xa", goal="50")
+        target,
+        actor=root_user,
+        term=term,
+        number=2,
+        unit="phan_tram",
+        measure="muc_dat",
+        source="ho_tro_xa",
+        goal="50",
+    )
     assert "tính theo %, không theo đồng" in refused(
-        target, actor=root_user, term=term, number=2, unit="dong", source="hoc_tap_nghi_quyet", goal="50")
+        target, actor=root_user, term=term, number=2, unit="dong", source="hoc_tap_nghi_quyet", goal="50"
+    )
     assert "Cách tính" in refused(target, actor=root_user, term=term, number=2, unit="dang_vien", measure="muc_dat",
                                   source="ket_nap")  # fmt: skip
     assert "Mục tiêu cuối nhiệm kỳ: tỷ lệ phần trăm phải từ 0 đến 100" in refused(
-        target, actor=root_user, term=term, number=2, unit="phan_tram", measure="muc_dat", goal="120")
+        target, actor=root_user, term=term, number=2, unit="phan_tram", measure="muc_dat", goal="120"
+    )
     assert "Mức đầu nhiệm kỳ: số đảng viên phải là số nguyên" in refused(
-        target, actor=root_user, term=term, number=2, baseline="10.5")
+        target, actor=root_user, term=term, number=2, baseline="10.5"
+    )
     assert "Đơn vị tính" in refused(target, actor=root_user, term=term, number=2, unit="kg")
     assert "Nguồn số liệu" in refused(target, actor=root_user, term=term, number=2, source="khong_co")
     # Staff of the sibling, and a leader (view only), may not set the bloc's targets.
@@ -290,7 +331,9 @@ def test_target_save_rules(tree, people, root_user):
     assert "không có quyền" in refused(target, actor=people.leader, term=term, number=3)
     changed = targets.target_save(actor=people.staff, term=term, target=t, data={"goal": "600"})
     assert changed.goal == 600 and changed.number == 1
-    assert AuditEvent.objects.filter(object_id=str(t.pk), content_type__model="target", action="update").exists()
+    assert AuditEvent.objects.filter(
+        object_id=str(t.pk), content_type__model="target", action="update"
+    ).exists()
 
 
 def test_entered_values(tree, people, root_user):
@@ -299,16 +342,29 @@ def test_entered_values(tree, people, root_user):
     members = target(root_user, term, number=2, unit="dang_vien", goal="100")
 
     def enter(t, **data):
-        return targets.target_value_enter(actor=root_user, target=t, data={"evidence": "Báo cáo số 12-BC/ĐU", **data})
+        return targets.target_value_enter(
+            actor=root_user, target=t, data={"evidence": "Báo cáo số 12-BC/ĐU", **data}
+        )
 
     assert "từ 0 đến 100" in refused(enter, t=pct, period_end=D(2022, 12, 31), value="101")
-    assert "số đảng viên phải là số nguyên" in refused(enter, t=members, period_end=D(2022, 12, 31), value="12.5")
+    assert "số đảng viên phải là số nguyên" in refused(
+        enter, t=members, period_end=D(2022, 12, 31), value="12.5"
+    )
     assert "sau hôm nay" in refused(enter, t=members, period_end=today() + dt.timedelta(days=1), value="12")
     assert "ngoài nhiệm kỳ" in refused(enter, t=members, period_end=D(2020, 9, 30), value="12")
-    assert "Căn cứ: không được để trống" in refused(enter, t=members, period_end=D(2022, 12, 31), value="12", evidence=" ")
+    assert "Căn cứ: không được để trống" in refused(
+        enter, t=members, period_end=D(2022, 12, 31), value="12", evidence=" "
+    )
     v = enter(members, period_end=D(2022, 12, 31), value="40")
-    assert v.value == 40 and AuditEvent.objects.filter(object_id=str(v.pk), content_type__model="targetvalue", action="create").exists()
-    assert "đã có số liệu tính đến ngày 31/12/2022" in refused(enter, t=members, period_end=D(2022, 12, 31), value="41")
+    assert (
+        v.value == 40
+        and AuditEvent.objects.filter(
+            object_id=str(v.pk), content_type__model="targetvalue", action="create"
+        ).exists()
+    )
+    assert "đã có số liệu tính đến ngày 31/12/2022" in refused(
+        enter, t=members, period_end=D(2022, 12, 31), value="41"
+    )
     enter(members, period_end=D(2023, 12, 31), value="55")
     assert targets.progress(members, D(2023, 6, 1)).actual == 40  # the latest value up to the date
     assert targets.progress(members, D(2024, 1, 1)).actual == 55
@@ -328,8 +384,18 @@ def test_expected_value_and_midterm(tree, root_user):
     assert targets.midterm_date(term) == D(2023, 7, 3)
     open_term = term_of(tree.a, root_user, start=D(2020, 10, 15), end=None, name="2020–")
     assert targets.term_end(open_term) == D(2025, 10, 15)
-    cumulative = Target(term=term, number=1, text="x", unit="dang_vien", measure="cong_don", goal=Decimal(100))
-    level = Target(term=term, number=2, text="x", unit="phan_tram", measure="muc_dat", baseline=Decimal(80), goal=Decimal(90))
+    cumulative = Target(
+        term=term, number=1, text="x", unit="dang_vien", measure="cong_don", goal=Decimal(100)
+    )
+    level = Target(
+        term=term,
+        number=2,
+        text="x",
+        unit="phan_tram",
+        measure="muc_dat",
+        baseline=Decimal(80),
+        goal=Decimal(90),
+    )
     flat = Target(term=term, number=3, text="x", unit="phan_tram", measure="muc_dat", goal=Decimal(90))
     mid = targets.midterm_date(term)
     assert targets.expected_at(cumulative, mid) == 50
@@ -377,7 +443,15 @@ def test_status_thresholds(tree, root_user, settings, direction, measure, baseli
 
 def test_at_most_cumulative_is_achieved_at_the_term_end(tree, root_user):
     term = term_of(tree.bloc, root_user, start=D(2020, 1, 1), end=D(2025, 1, 1))
-    t = Target(term=term, number=1, text="x", unit="so_luong", direction="toi_da", measure="cong_don", goal=Decimal(10))
+    t = Target(
+        term=term,
+        number=1,
+        text="x",
+        unit="so_luong",
+        direction="toi_da",
+        measure="cong_don",
+        goal=Decimal(10),
+    )
     assert targets.progress_of(t, D(2025, 1, 1), Decimal(9)).status == TargetStatus.ACHIEVED
 
 
@@ -405,11 +479,17 @@ def bloc_term(tree, people, root_user):
     term = term_of(tree.bloc, root_user, start=D(2020, 10, 1), end=D(2025, 10, 1))
     t = Task.objects.create(organization=tree.bloc, title="Học tập", report_kind="quan_triet", assigned_date=D(2021, 3, 1),
                             deadline=D(2021, 4, 1))  # fmt: skip
-    Assignment.objects.create(task=t, organization=tree.a, member_total=300, attended=280, reported_at=at(D(2021, 3, 20)))
-    Assignment.objects.create(task=t, organization=tree.b, member_total=200, attended=182, reported_at=at(D(2021, 3, 20)))
+    Assignment.objects.create(
+        task=t, organization=tree.a, member_total=300, attended=280, reported_at=at(D(2021, 3, 20))
+    )
+    Assignment.objects.create(
+        task=t, organization=tree.b, member_total=200, attended=182, reported_at=at(D(2021, 3, 20))
+    )
     target(root_user, term, number=1, text="Tỷ lệ đảng viên học tập nghị quyết", unit="phan_tram", measure="muc_dat",
            goal="95", source="hoc_tap_nghi_quyet")  # fmt: skip
-    manual = target(root_user, term, number=2, text="Kết nạp đảng viên ngoài hệ thống", unit="dang_vien", goal="1000")
+    manual = target(
+        root_user, term, number=2, text="Kết nạp đảng viên ngoài hệ thống", unit="dang_vien", goal="1000"
+    )
     targets.target_value_enter(actor=root_user, target=manual, data={
         "period_end": D(2022, 12, 31), "value": 600, "evidence": "Báo cáo số 12-BC/ĐU"})  # fmt: skip
     return term
@@ -417,14 +497,18 @@ def bloc_term(tree, people, root_user):
 
 def test_term_table_page(client, people, bloc_term):
     client.force_login(people.leader)
-    page = client.get(reverse("steering:term_targets", args=[bloc_term.pk]), {"ngay": "31/12/2022"}).content.decode()
+    page = client.get(
+        reverse("steering:term_targets", args=[bloc_term.pk]), {"ngay": "31/12/2022"}
+    ).content.decode()
     assert "92,4%" in page and "Tỷ lệ đảng viên học tập nghị quyết" in page
     assert "Giữa nhiệm kỳ (02/04/2023)" in page
     assert "Nhập theo kỳ" in page and "600" in page
     assert "1/2 chỉ tiêu đạt hoặc đúng tiến độ" in page  # 92,4 % of 95 % is at risk; 600 ≥ 1000 × 45 %
     assert "Có nguy cơ không đạt" in page and "Đúng tiến độ" in page
     assert "Thêm chỉ tiêu" not in page  # a leader only reads
-    page = client.get(reverse("steering:term_targets", args=[bloc_term.pk]), {"ngay": "32/13/2022"}).content.decode()
+    page = client.get(
+        reverse("steering:term_targets", args=[bloc_term.pk]), {"ngay": "32/13/2022"}
+    ).content.decode()
     assert "ngày không hợp lệ" in page
     page = client.get(reverse("steering:terms")).content.decode()
     assert "Nhiệm kỳ 2020–2025" in page
@@ -497,9 +581,13 @@ def test_target_save_refuses_a_stale_version(tree, people, root_user):
 
     t = target(root_user, term_of(tree.bloc, root_user))
     version = targets.TARGET_VERSION.of(t)
-    targets.target_save(actor=root_user, term=t.term, target=t, data={"goal": "120"}, expected_version=version)
+    targets.target_save(
+        actor=root_user, term=t.term, target=t, data={"goal": "120"}, expected_version=version
+    )
     with pytest.raises(StaleEdit) as refused:
-        targets.target_save(actor=root_user, term=t.term, target=t, data={"text": "Khác"}, expected_version=version)
+        targets.target_save(
+            actor=root_user, term=t.term, target=t, data={"text": "Khác"}, expected_version=version
+        )
     assert refused.value.changed == ["goal"] and "Chỉ tiêu này đã được" in refused.value.message
     t.refresh_from_db()
     assert (t.text, t.goal) == ("Chỉ tiêu", 120)

@@ -37,7 +37,9 @@ def _file(actor, task, org, **data):
 
 def test_all_organizations_under_the_committee_are_assigned(tree, people, task):
     assert {a.organization for a in task.assignments.all()} == {tree.a, tree.b}
-    assert AuditEvent.objects.filter(object_id=str(task.pk), content_type__model="task", action="create").exists()
+    assert AuditEvent.objects.filter(
+        object_id=str(task.pk), content_type__model="task", action="create"
+    ).exists()
 
 
 def test_chosen_list_and_subtree(tree, people):
@@ -145,7 +147,9 @@ def test_pages_assign_follow_and_report(client, tree, people):
     page = client.get(reverse("steering:tasks")).content.decode()
     assert "Quán triệt Nghị quyết" in page
     a = Assignment.objects.get(organization=tree.b)
-    bad = client.post(reverse("steering:report", args=[a.pk]), {"session_date": "31/02/2024", "attended": "-1"})
+    bad = client.post(
+        reverse("steering:report", args=[a.pk]), {"session_date": "31/02/2024", "attended": "-1"}
+    )
     body = bad.content.decode()
     assert bad.status_code == 200 and "Ngày học tập, quán triệt:" in body and "Số đảng viên tham dự:" in body
     ok = client.post(reverse("steering:report", args=[a.pk]), {"session_date": "20/03/2024", "attended": "1"})
@@ -173,7 +177,10 @@ def test_report_attachment_is_checked(client, tree, people, settings, tmp_path):
     a.refresh_from_db()
     assert a.reported_at is None and not a.attachment
     real = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
-    assert client.post(reverse("steering:report", args=[a.pk]), {"content": "", "upload": real}).status_code == 302
+    assert (
+        client.post(reverse("steering:report", args=[a.pk]), {"content": "", "upload": real}).status_code
+        == 302
+    )
     download = client.get(reverse("steering:report_file", args=[a.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert "attachment" in download["Content-Disposition"]
@@ -231,7 +238,9 @@ def test_typed_text_stays_text_in_the_spreadsheet(client, tree, people):
 
     t = _task(people.staff, tree.bloc, report_kind=ReportKind.WRITTEN, title="=1+1 báo cáo")
     a = Assignment.objects.get(task=t, organization=tree.b)
-    svc.report_file(actor=people.secretary_b, assignment=a, data={"content": '=HYPERLINK("http://x.example","Bấm")'})
+    svc.report_file(
+        actor=people.secretary_b, assignment=a, data={"content": '=HYPERLINK("http://x.example","Bấm")'}
+    )
     client.force_login(people.staff)
     ws = load_workbook(io.BytesIO(client.get(reverse("steering:task_xlsx", args=[t.pk])).content)).active
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
@@ -273,7 +282,9 @@ def test_figure_reports_read_vietnamese_numbers_and_refuse_absurd_ones(client, t
     assert a.figure == 1250000
 
 
-def test_a_replaced_report_file_is_removed(tree, people, settings, tmp_path, django_capture_on_commit_callbacks):
+def test_a_replaced_report_file_is_removed(
+    tree, people, settings, tmp_path, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
@@ -283,10 +294,14 @@ def test_a_replaced_report_file_is_removed(tree, people, settings, tmp_path, dja
     def pdf(text):
         return SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n" + text, content_type="application/pdf")
 
-    first = svc.report_file(actor=people.secretary_b, assignment=a, data={"content": "Lần 1"}, upload=pdf(b"1"))
+    first = svc.report_file(
+        actor=people.secretary_b, assignment=a, data={"content": "Lần 1"}, upload=pdf(b"1")
+    )
     old = first.attachment.path
     with django_capture_on_commit_callbacks(execute=True):
-        second = svc.report_file(actor=people.secretary_b, assignment=a, data={"content": "Lần 2"}, upload=pdf(b"2"))
+        second = svc.report_file(
+            actor=people.secretary_b, assignment=a, data={"content": "Lần 2"}, upload=pdf(b"2")
+        )
     assert second.attachment.path != old
     assert [p.name for p in tmp_path.rglob("*.pdf")] == [second.attachment.path.rsplit("/", 1)[1]]
 
@@ -298,11 +313,15 @@ def test_the_committee_extends_a_deadline_and_the_late_count_follows(client, tre
     client.force_login(people.staff)
     bad = client.post(reverse("steering:task_edit", args=[task.pk]), {"title": "", "deadline": "01/01/2023"})
     assert "Nhiệm vụ:" in bad.content.decode() and "Hạn báo cáo: trước ngày giao" in bad.content.decode()
-    ok = client.post(reverse("steering:task_edit", args=[task.pk]), {"title": task.title, "deadline": "15/05/2024"})
+    ok = client.post(
+        reverse("steering:task_edit", args=[task.pk]), {"title": task.title, "deadline": "15/05/2024"}
+    )
     assert ok.status_code == 302
     task.refresh_from_db()
     assert task.deadline == D(2024, 5, 15) and svc.summary(task, on=D(2024, 6, 1)).late == 0
-    assert AuditEvent.objects.filter(object_id=str(task.pk), content_type__model="task", action="update").exists()
+    assert AuditEvent.objects.filter(
+        object_id=str(task.pk), content_type__model="task", action="update"
+    ).exists()
     client.force_login(people.secretary_a)  # the organization reporting does not change the task
     assert client.get(reverse("steering:task_edit", args=[task.pk])).status_code == 404
 
@@ -374,7 +393,9 @@ def test_lists_and_exports_cost_the_same_whatever_their_length(client, tree, peo
                                          data={"name": f"Chi bộ Sở {i}", "code": f"S{i}", "kind": "chi_bo_co_so"})  # fmt: skip
     t2 = _task(people.staff, tree.bloc, title="Nhiệm vụ cho 8 tổ chức")
     for a in t2.assignments.all()[:4]:
-        svc.report_file(actor=people.staff, assignment=a, data={"session_date": D(2024, 3, 20), "attended": 0})
+        svc.report_file(
+            actor=people.staff, assignment=a, data={"session_date": D(2024, 3, 20), "attended": 0}
+        )
     urls[2:4] = [(t2.get_absolute_url(), None), (reverse("steering:task_xlsx", args=[t2.pk]), None)]
     after = [queries(u, p) for u, p in urls]
     assert after == before, list(zip([u for u, _ in urls], before, after, strict=True))
@@ -384,10 +405,15 @@ def test_task_update_refuses_a_stale_version(tree, people, task, root_user):
     from dangbo.audit.concurrency import StaleEdit
 
     version = svc.TASK_VERSION.of(task)
-    svc.task_update(actor=people.staff, task=task, data={"deadline": D(2024, 5, 15)}, expected_version=version)
+    svc.task_update(
+        actor=people.staff, task=task, data={"deadline": D(2024, 5, 15)}, expected_version=version
+    )
     with pytest.raises(StaleEdit) as refused:
         svc.task_update(actor=root_user, task=task, data={"title": "Tiêu đề khác"}, expected_version=version)
-    assert refused.value.changed == ["deadline"] and "Nhiệm vụ này đã được staff sửa lúc" in refused.value.message
+    assert (
+        refused.value.changed == ["deadline"]
+        and "Nhiệm vụ này đã được staff sửa lúc" in refused.value.message
+    )
     assert Task.objects.get(pk=task.pk).title == "Học tập, quán triệt Chỉ thị 03-CT/TW"
 
 

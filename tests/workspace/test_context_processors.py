@@ -11,7 +11,7 @@ RECORD_MENUS = ("Kết nạp</a>", "Chuyển sinh hoạt</a>", "Báo cáo</a>")
 def menus(client, user) -> str:
     client.force_login(user)
     body = client.get(reverse("workspace:home")).content.decode()
-    return body[body.index('<nav class="mainnav">'):body.index("</nav>")]
+    return body[body.index('<nav class="mainnav">') : body.index("</nav>")]
 
 
 def test_a_plain_member_does_not_see_the_record_keepers_menus(client, people):

@@ -25,7 +25,9 @@ class UserCreateForm(RoleForm):
     """A login is created together with its first role."""
 
     field_order = ["username", "full_name", "password", "role", "organization"]
-    username = forms.CharField(label="Tên đăng nhập", max_length=40, help_text="Chữ thường không dấu, chữ số, dấu . _ -")
+    username = forms.CharField(
+        label="Tên đăng nhập", max_length=40, help_text="Chữ thường không dấu, chữ số, dấu . _ -"
+    )
     full_name = forms.CharField(label="Họ và tên", max_length=120)
     password = forms.CharField(label="Mật khẩu ban đầu", widget=forms.PasswordInput(render_value=False),
                                help_text="Ít nhất 8 ký tự; người dùng nên đổi sau lần đăng nhập đầu.")  # fmt: skip

@@ -24,7 +24,10 @@ class User(AbstractUser):
 class RoleAssignment(BaseModel):
     user = models.ForeignKey(User, verbose_name="Người dùng", on_delete=models.CASCADE, related_name="roles")
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name="Tại tổ chức", on_delete=models.CASCADE, related_name="roles"
+        "organizations.Organization",
+        verbose_name="Tại tổ chức",
+        on_delete=models.CASCADE,
+        related_name="roles",
     )
     role = models.CharField("Vai trò", max_length=20, choices=Role.choices)
 

@@ -38,7 +38,10 @@ class UserPolicy(Policy):
         if action == "view":
             return any(reach.covers(p) for p in paths)
         return (
-            not obj.is_superuser and obj.pk != actor.pk and bool(paths) and all(reach.covers(p) for p in paths)
+            not obj.is_superuser
+            and obj.pk != actor.pk
+            and bool(paths)
+            and all(reach.covers(p) for p in paths)
         )
 
 

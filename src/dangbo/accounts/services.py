@@ -46,12 +46,16 @@ def _check_role(actor, organization, role: str, member) -> None:
         if member is None:
             raise ApplicationError(
                 "Thiếu hồ sơ đảng viên.",
-                field_errors={"member": "Hồ sơ đảng viên: vai trò «Đảng viên» cần gắn với hồ sơ của chính người đó."},
+                field_errors={
+                    "member": "Hồ sơ đảng viên: vai trò «Đảng viên» cần gắn với hồ sơ của chính người đó."
+                },
             )
         if member.organization_id != organization.pk:
             raise ApplicationError(
                 "Sai chi bộ.",
-                field_errors={"organization": "Tại tổ chức: vai trò «Đảng viên» phải giao tại chi bộ của đảng viên đó."},
+                field_errors={
+                    "organization": "Tại tổ chức: vai trò «Đảng viên» phải giao tại chi bộ của đảng viên đó."
+                },
             )
 
 
@@ -106,9 +110,17 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     if not policies.can(actor, policies.CHANGE, user):
         raise PermissionDenied("Bạn không có quyền sửa tài khoản này.")
     if user.roles.count() == 1:
-        raise ApplicationError("Không bỏ được vai trò cuối cùng; nếu người này thôi dùng phần mềm, hãy khóa tài khoản.")
+        raise ApplicationError(
+            "Không bỏ được vai trò cuối cùng; nếu người này thôi dùng phần mềm, hãy khóa tài khoản."
+        )
     before = snapshot(assignment)
-    record(actor=actor, action=Action.DELETE, obj=assignment, before=before, scope_path=assignment.organization.path)
+    record(
+        actor=actor,
+        action=Action.DELETE,
+        obj=assignment,
+        before=before,
+        scope_path=assignment.organization.path,
+    )
     assignment.delete()
 
 
@@ -134,7 +146,11 @@ def password_reset(*, actor, user: User, password: str) -> User:
     user.save(update_fields=["password"])
     # The audit history never holds passwords or hashes: the event says only that it was reset.
     record(
-        actor=actor, action=Action.UPDATE, obj=user, before=before, scope_path=_scope_path(user),
+        actor=actor,
+        action=Action.UPDATE,
+        obj=user,
+        before=before,
+        scope_path=_scope_path(user),
         extra={"password": {"label": "Mật khẩu", "before": "", "after": "(đã đặt lại)"}},
     )
     return user

@@ -58,7 +58,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _grantable_orgs(actor):
-    return policies.scope(actor, "grant_roles", Organization.objects.select_related("parent").order_by("path"))
+    return policies.scope(
+        actor, "grant_roles", Organization.objects.select_related("parent").order_by("path")
+    )
 
 
 def _require_manager(request):
@@ -84,10 +86,16 @@ def user_create(request):
     member = None
     if (mid := int_param(request.GET.get("dang_vien"))) is not None:
         member = member_scope(request.user).filter(pk=mid).select_related("organization").first()
-    initial = {"role": Role.MEMBER, "organization": member.organization_id, "full_name": member.full_name} if member else {}
+    initial = (
+        {"role": Role.MEMBER, "organization": member.organization_id, "full_name": member.full_name}
+        if member
+        else {}
+    )
     form = UserCreateForm(request.POST or None, organizations=_grantable_orgs(request.user), initial=initial)
     if request.method == "POST" and form.is_valid():
-        user = run_service(form, lambda: services.user_create(actor=request.user, member=member, **form.cleaned_data))
+        user = run_service(
+            form, lambda: services.user_create(actor=request.user, member=member, **form.cleaned_data)
+        )
         if user:
             messages.success(request, f"Đã tạo tài khoản {user.username}.")
             return redirect("accounts:user_detail", pk=user.pk)
@@ -106,12 +114,17 @@ def user_detail(request, pk):
     can_manage = policies.can(request.user, policies.CHANGE, user)
     role_form = RoleForm(request.POST if request.POST.get("form") == "role" else None, prefix="role",
                          organizations=_grantable_orgs(request.user))  # fmt: skip
-    password_form = PasswordResetForm(request.POST if request.POST.get("form") == "password" else None, prefix="pw")
+    password_form = PasswordResetForm(
+        request.POST if request.POST.get("form") == "password" else None, prefix="pw"
+    )
     if request.method == "POST":
         if not can_manage:
             raise Http404
         if request.POST.get("form") == "role" and role_form.is_valid():
-            if run_service(role_form, lambda: services.role_grant(actor=request.user, user=user, **role_form.cleaned_data)):
+            if run_service(
+                role_form,
+                lambda: services.role_grant(actor=request.user, user=user, **role_form.cleaned_data),
+            ):
                 messages.success(request, "Đã giao vai trò.")
                 return redirect("accounts:user_detail", pk=user.pk)
         elif request.POST.get("form") == "password" and password_form.is_valid():

@@ -201,7 +201,9 @@ class Tracked:
                     mine = _digest(fresh, name, _text(getattr(probe, field.attname)))
                 except (TypeError, ValueError):
                     mine = None
-            if mine is not None and mine == error.expected.get(name):  # the user left it as it was: take theirs
+            if mine is not None and mine == error.expected.get(
+                name
+            ):  # the user left it as it was: take theirs
                 self._put(data, form.fields[name], name, getattr(fresh, name))
             else:
                 form.add_error(name, f"{labels[name]}: người khác cũng đã sửa ô này sau khi bạn mở trang; "

@@ -44,8 +44,14 @@ def snapshot(obj: models.Model) -> dict[str, tuple[str, str]]:
 
 
 def record(
-    *, actor, action: str, obj: models.Model, before: dict | None = None, scope_path: str = "",
-    extra: dict | None = None, event: str = "",
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    before: dict | None = None,
+    scope_path: str = "",
+    extra: dict | None = None,
+    event: str = "",
 ) -> AuditEvent | None:
     """Write one audit event. For an update with no visible change nothing is written.
 

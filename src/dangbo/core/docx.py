@@ -63,7 +63,12 @@ def set_margins(doc: DocumentObject, margins: tuple[float, float, float, float])
     first = doc.sections[0]  # the templates have one section (one page setup)
     old, new = first.page_width - first.left_margin - first.right_margin, first.page_width - left - right
     for section in doc.sections:
-        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (
+            top,
+            bottom,
+            left,
+            right,
+        )
     if old != new and old > 0:
         _scale_widths(doc, new / old)
 
@@ -104,7 +109,12 @@ def new_document(*, title: str, subject: str) -> DocumentObject:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     top, bottom, left, right = (Mm(v) for v in DEFAULT_MARGINS_MM)
-    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (
+        top,
+        bottom,
+        left,
+        right,
+    )
     section.header_distance, section.footer_distance = Mm(10), Mm(10)
 
     # Document defaults point at theme fonts; make them explicit so nothing falls back to Calibri/Cambria.

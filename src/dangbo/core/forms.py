@@ -97,7 +97,10 @@ def _checked_ids(clean, field):
     invalid choice, never a query (a 23-digit id overflows SQLite's integer and errors on PostgreSQL)."""
 
     def checked(value):
-        if (field.to_field_name or "pk") not in ("pk", "id"):  # chosen by another column (a form may switch to one)
+        if (field.to_field_name or "pk") not in (
+            "pk",
+            "id",
+        ):  # chosen by another column (a form may switch to one)
             return clean(value)
         values = value if isinstance(value, list | tuple) else [value]
         for v in values:
@@ -121,7 +124,9 @@ class VNFormMixin:
             if isinstance(field, forms.DateField):
                 field.widget = VNDateInput()
                 field.input_formats = ["%d/%m/%Y"]
-                field.error_messages["invalid"] = "ngày không hợp lệ, cần có dạng dd/mm/yyyy và là ngày có thật."
+                field.error_messages["invalid"] = (
+                    "ngày không hợp lệ, cần có dạng dd/mm/yyyy và là ngày có thật."
+                )
                 field.validators.append(_plausible_year)
             field.error_messages["required"] = "không được để trống."
             if "invalid_choice" in field.error_messages:

@@ -72,7 +72,11 @@ def status() -> dict:
     except DatabaseError:
         database, migrations = False, "unknown"
     healthy = database and migrations == "ok"
-    report = {"status": "ok" if healthy else "error", "database": "ok" if database else "error", "migrations": migrations}
+    report = {
+        "status": "ok" if healthy else "error",
+        "database": "ok" if database else "error",
+        "migrations": migrations,
+    }
     if settings.REDIS_URL:
         reachable = cache_reachable()
         healthy = healthy and reachable

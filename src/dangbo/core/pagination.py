@@ -31,7 +31,12 @@ def _fetch(ordered: QuerySet, n: int, ids: list | None = None) -> tuple[list, bo
 
 
 def keyset_page(
-    queryset: QuerySet, *, sort_field: str, after: str | None, before: str | None, size: int,
+    queryset: QuerySet,
+    *,
+    sort_field: str,
+    after: str | None,
+    before: str | None,
+    size: int,
     select_ids=None,
 ) -> KeysetPage:
     """One page of ``queryset`` ordered by (sort_field, id).
@@ -54,7 +59,9 @@ def keyset_page(
         key, pk = position(before)
         if key is not None:
             # "key <= k AND (key < k OR id < pk)": the first term is an index range on both databases.
-            qs = queryset.filter(Q(**{f"{sort_field}__lte": key}) & (Q(**{f"{sort_field}__lt": key}) | Q(id__lt=pk)))
+            qs = queryset.filter(
+                Q(**{f"{sort_field}__lte": key}) & (Q(**{f"{sort_field}__lt": key}) | Q(id__lt=pk))
+            )
             ids = select_ids(None, (key, pk), size + 1) if select_ids else None
             rows, has_more = _fetch(qs.order_by(key_expr.desc(), "-id"), size + 1, ids)
             rows.reverse()
@@ -70,7 +77,9 @@ def keyset_page(
     if after:
         key, pk = position(after)
         if key is not None:
-            qs = qs.filter(Q(**{f"{sort_field}__gte": key}) & (Q(**{f"{sort_field}__gt": key}) | Q(id__gt=pk)))
+            qs = qs.filter(
+                Q(**{f"{sort_field}__gte": key}) & (Q(**{f"{sort_field}__gt": key}) | Q(id__gt=pk))
+            )
             is_first = False
             bound = (key, pk)
     ids = select_ids(bound, None, size + 1) if select_ids else None

@@ -86,7 +86,9 @@ class Reach:
             return True
         return any(in_subtree(path, p) for p in self.paths) or (pk is not None and pk in self.ids)
 
-    def q(self, path_field: str | Iterable[str] | None, id_field: str = "pk", *, use_index: bool = True) -> Q | None:
+    def q(
+        self, path_field: str | Iterable[str] | None, id_field: str = "pk", *, use_index: bool = True
+    ) -> Q | None:
         """The reach as a filter on rows placed by ``path_field`` (several fields: any of them inside) — ``Q()``
         for everything, None for nothing (``filter`` applies it)."""
         if self.everything:
@@ -96,7 +98,9 @@ class Reach:
         parts += [Q(**{f"{id_field}__in": list(self.ids)})] if self.ids else []
         return reduce(or_, parts) if parts else None
 
-    def filter(self, queryset: QuerySet, path_field, id_field: str = "pk", *, use_index: bool = True) -> QuerySet:
+    def filter(
+        self, queryset: QuerySet, path_field, id_field: str = "pk", *, use_index: bool = True
+    ) -> QuerySet:
         q = self.q(path_field, id_field, use_index=use_index)
         if q is None:
             return queryset.none()
@@ -166,7 +170,9 @@ def policy_for(model: type[Model]) -> Policy:
     try:
         return _registry[model]
     except KeyError:
-        raise LookupError(f"{model._meta.label} has no permission policy (register one in its app's policies.py)") from None
+        raise LookupError(
+            f"{model._meta.label} has no permission policy (register one in its app's policies.py)"
+        ) from None
 
 
 def registered() -> dict[type[Model], Policy]:

@@ -202,7 +202,9 @@ def word_table_rebuild(table: str) -> None:
             "AND table_name = %s ORDER BY ordinal_position",
             [words],
         )
-        carry = [c for (c,) in cur.fetchall() if c not in ("row_id", "word", "org_path", "name_sort", "name_words")]
+        carry = [
+            c for (c,) in cur.fetchall() if c not in ("row_id", "word", "org_path", "name_sort", "name_words")
+        ]
         cur.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s",
             [words],
@@ -359,7 +361,9 @@ def _plan_sqlite(table: str, words: list[str]) -> WordPlan | None:
             if prefix is None:
                 parts.append(f"SELECT count(*), 1 FROM {table}")
             elif prefix:
-                parts.append(f"SELECT coalesce(sum(doc), 0), count(*) FROM {vocab} WHERE term >= %s AND term < %s")
+                parts.append(
+                    f"SELECT coalesce(sum(doc), 0), count(*) FROM {vocab} WHERE term >= %s AND term < %s"
+                )
                 params += [word, _after(word)]
             else:
                 parts.append(f"SELECT coalesce(sum(doc), 0), count(*) FROM {vocab} WHERE term = %s")
@@ -396,7 +400,12 @@ def scan_is_cheaper(plan: WordPlan, *, scope_rows: int, large: bool, page: int) 
 
 
 def scoped_word_sql(
-    table: str, plan: WordPlan, *, subtrees: list[str] | None, row_ids: list[int] = (), within: str | None = None,
+    table: str,
+    plan: WordPlan,
+    *,
+    subtrees: list[str] | None,
+    row_ids: list[int] = (),
+    within: str | None = None,
     conditions: tuple[list[str], list] = ([], []),
 ) -> tuple[str, list]:
     """FROM/WHERE (``"FROM … WHERE …"``, params) over the word table selecting the rows, one or more per

@@ -66,7 +66,9 @@ _LETTER_MARKS = {
 # ... and the secondary weights of the others, in ICU's order: the five tones first (huyền, hỏi, ngã, sắc,
 # nặng), then the diacritics of other languages; "0" is a letter's own weight, "~" an unlisted mark's.
 _TONE_MARKS = "\u0300\u0309\u0303\u0301\u0323"
-_OTHER_MARKS = "\u0306\u0302\u030c\u030a\u0308\u030b\u0307\u0327\u0328\u0304\u031b\u0324\u0325\u032d\u0330\u0331"
+_OTHER_MARKS = (
+    "\u0306\u0302\u030c\u030a\u0308\u030b\u0307\u0327\u0328\u0304\u031b\u0324\u0325\u032d\u0330\u0331"
+)
 _SECONDARY = {mark: chr(ord("1") + i) for i, mark in enumerate(_TONE_MARKS + _OTHER_MARKS)}
 
 
@@ -217,7 +219,9 @@ INTEGER_DIGITS, DECIMAL_PLACES = 18, 10
 NOT_A_NUMBER = "phải là một số."
 
 
-def parse_vn_number(value, *, integer_digits: int = INTEGER_DIGITS, decimal_places: int = DECIMAL_PLACES) -> Decimal:
+def parse_vn_number(
+    value, *, integer_digits: int = INTEGER_DIGITS, decimal_places: int = DECIMAL_PLACES
+) -> Decimal:
     """The one reader of numbers typed by users or given to services: "1.234.567", "92,4", "1.234,5", "-500.000"
     (also "92.4"; a dot followed by groups of three digits groups thousands, as Vietnamese writes them); spaces,
     "đ", "đồng" and "%" are ignored. A Decimal, an int or a float is taken as the number it is (never re-read as
@@ -245,7 +249,9 @@ def parse_vn_number(value, *, integer_digits: int = INTEGER_DIGITS, decimal_plac
         raise ValueError(_too_big(integer_digits))
     places = _decimal_places(number)
     if places > decimal_places:
-        raise ValueError("phải là số nguyên." if not decimal_places else f"tối đa {decimal_places} chữ số thập phân.")
+        raise ValueError(
+            "phải là số nguyên." if not decimal_places else f"tối đa {decimal_places} chữ số thập phân."
+        )
     return number
 
 
@@ -302,11 +308,16 @@ def read_number(
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, f"{label}: không được để trống." if required else None
     try:
-        number = parse_vn_number(value, integer_digits=integer_digits, decimal_places=0 if whole else decimal_places)
+        number = parse_vn_number(
+            value, integer_digits=integer_digits, decimal_places=0 if whole else decimal_places
+        )
     except ValueError as error:
         return None, f"{label}: {error}"
     if min_value is not None and number < min_value:
-        return None, f"{label}: không được âm." if min_value == 0 else f"{label}: phải từ {so(min_value)} trở lên."
+        return (
+            None,
+            f"{label}: không được âm." if min_value == 0 else f"{label}: phải từ {so(min_value)} trở lên.",
+        )
     if max_value is not None and number > max_value:
         return None, f"{label}: số quá lớn (tối đa {so(max_value)})."
     return (int(number) if whole else number), None

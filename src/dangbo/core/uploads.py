@@ -18,7 +18,13 @@ from django.http import FileResponse, Http404
 from .errors import ApplicationError
 from .text import nfc
 
-PDF, OLE, ZIP, PNG, JPEG = b"%PDF-", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
+PDF, OLE, ZIP, PNG, JPEG = (
+    b"%PDF-",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    b"PK\x03\x04",
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+)
 # extension → (magic bytes, what the zip must contain for the Office Open XML / OpenDocument kinds)
 ALLOWED: dict[str, tuple[bytes, str | None]] = {
     ".pdf": (PDF, None),
@@ -32,7 +38,9 @@ ALLOWED: dict[str, tuple[bytes, str | None]] = {
     ".jpg": (JPEG, None),
     ".jpeg": (JPEG, None),
 }
-KINDS_TEXT = "PDF, Word (.doc, .docx), Excel (.xls, .xlsx), OpenDocument (.odt, .ods) hoặc ảnh chụp (.jpg, .png)"
+KINDS_TEXT = (
+    "PDF, Word (.doc, .docx), Excel (.xls, .xlsx), OpenDocument (.odt, .ods) hoặc ảnh chụp (.jpg, .png)"
+)
 
 
 def max_bytes() -> int:
@@ -52,7 +60,11 @@ def check_upload(upload, *, field: str = "attachment", label: str = "Tệp đín
     if upload.size is None or upload.size == 0:
         refuse("tệp rỗng.")
     if upload.size > max_bytes():
-        refuse(f"tệp lớn {upload.size / 1024 / 1024:.1f} MB, vượt giới hạn {max_bytes() // 1024 // 1024} MB.".replace(".", ",", 1))
+        refuse(
+            f"tệp lớn {upload.size / 1024 / 1024:.1f} MB, vượt giới hạn {max_bytes() // 1024 // 1024} MB.".replace(
+                ".", ",", 1
+            )
+        )
     magic, member = ALLOWED[suffix]
     upload.seek(0)
     head = upload.read(len(magic))
@@ -61,7 +73,9 @@ def check_upload(upload, *, field: str = "attachment", label: str = "Tệp đín
     if member is not None:
         upload.seek(0)
         try:
-            with zipfile.ZipFile(io.BytesIO(upload.read()) if upload.size < 64 * 1024 * 1024 else upload) as z:
+            with zipfile.ZipFile(
+                io.BytesIO(upload.read()) if upload.size < 64 * 1024 * 1024 else upload
+            ) as z:
                 if member not in z.namelist():
                     refuse(f"nội dung tệp không phải là tệp {suffix[1:].upper()} thật.")
         except zipfile.BadZipFile:

@@ -11,8 +11,14 @@ from .forms import run_service
 
 
 def form_page(
-    request, form, save: Callable[[dict], object], *, template: str, context: dict | None = None,
-    success: str | Callable[[object], str] | None = None, redirect_to=None,
+    request,
+    form,
+    save: Callable[[dict], object],
+    *,
+    template: str,
+    context: dict | None = None,
+    success: str | Callable[[object], str] | None = None,
+    redirect_to=None,
 ):
     """The one form → service → message → redirect of every edit page.
 

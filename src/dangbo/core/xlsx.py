@@ -81,7 +81,7 @@ class Letterhead:
 
 @dataclass(frozen=True)
 class Signature:
-    """"T/M ĐẢNG ỦY" / "BÍ THƯ" / name; or "NGƯỜI LẬP BẢNG" alone."""
+    """ "T/M ĐẢNG ỦY" / "BÍ THƯ" / name; or "NGƯỜI LẬP BẢNG" alone."""
 
     on_behalf: str = ""
     role: str = "NGƯỜI LẬP BẢNG"
@@ -121,7 +121,9 @@ class _Sheet:
             as_text(cell)
         return self.row
 
-    def merged(self, text: str, first: int, last: int, *, row: int | None = None, align="center", **font) -> None:
+    def merged(
+        self, text: str, first: int, last: int, *, row: int | None = None, align="center", **font
+    ) -> None:
         r = row or self.row
         if last > first:
             self.ws.merge_cells(start_row=r, start_column=first, end_row=r, end_column=last)
@@ -134,7 +136,9 @@ class _Sheet:
         """A line across the whole table, its height grown for the wrapped text (Excel does not grow merged rows)."""
         self.row += 1
         self.merged(text, 1, self.ncols, **font)
-        chars = sum(self.ws.column_dimensions[get_column_letter(i)].width or 10 for i in range(1, self.ncols + 1))
+        chars = sum(
+            self.ws.column_dimensions[get_column_letter(i)].width or 10 for i in range(1, self.ncols + 1)
+        )
         self.ws.row_dimensions[self.row].height = 18 * max(1, -(-len(text) // max(int(chars * 0.9), 1)))
 
 
@@ -198,7 +202,9 @@ def table_xlsx(table: Table, *, letterhead: Letterhead, signature: Signature | N
     return out.getvalue()
 
 
-def write_table(ws: Worksheet, table: Table, *, letterhead: Letterhead, signature: Signature | None = None) -> None:
+def write_table(
+    ws: Worksheet, table: Table, *, letterhead: Letterhead, signature: Signature | None = None
+) -> None:
     columns = list(table.columns)
     ncols = len(columns)
     for i, col in enumerate(columns, start=1):

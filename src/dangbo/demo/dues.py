@@ -65,8 +65,12 @@ def write(now: dt.date, admin=None) -> dict:
         b.valid_from = start
         basis_of[member_id] = b
         bases.append(b)
-    planted = [m for m in planted if not admitted.get(m) or full_years(admitted[m], now) < 49]  # owing something
-    late, exempt, reduced = (planted[-1], planted[-2], planted[-3]) if len(planted) >= 3 else (None, None, None)
+    planted = [
+        m for m in planted if not admitted.get(m) or full_years(admitted[m], now) < 49
+    ]  # owing something
+    late, exempt, reduced = (
+        (planted[-1], planted[-2], planted[-3]) if len(planted) >= 3 else (None, None, None)
+    )
     if exempt:
         basis_of[exempt].exemption, basis_of[exempt].decision_no = Exemption.POOR, "15-QĐ/ĐU"
     if reduced:

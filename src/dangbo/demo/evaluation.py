@@ -150,7 +150,9 @@ def write(*, admin, now: dt.date, personas: dict) -> dict:
         # The open year's authority is left to the services below.
         c, r = _decide_year(rng, y, admin, skip=set())
         campaigns, ratings = campaigns + c, ratings + r
-    deadline = max(now + dt.timedelta(days=20), D(year, 12, 20)) if year == now.year else now + dt.timedelta(days=20)
+    deadline = (
+        max(now + dt.timedelta(days=20), D(year, 12, 20)) if year == now.year else now + dt.timedelta(days=20)
+    )
     c = services.open_campaign(actor=admin, authority=authority, year=year, deadline=deadline)
     # A few members of the persona's cell have self-assessed; one entered by the secretary; none proposed yet.
     secretary = personas.get("bithu.chibo") or admin

@@ -174,7 +174,11 @@ OCCUPATIONS = ["Công chức", "Viên chức", "Bác sĩ", "Giáo viên", "Kỹ 
                "Chuyên viên", "Giảng viên", "Nhân viên"]  # fmt: skip
 PROFESSIONS = ["Kinh tế", "Luật", "Y khoa", "Sư phạm", "Kế toán", "Quản trị kinh doanh", "Xây dựng", "Nông nghiệp",
                "Báo chí", "Công nghệ thông tin", "Hành chính học", "Tài chính - Ngân hàng"]  # fmt: skip
-TRANSFER_REASONS = ["Chuyển công tác", "Điều động, luân chuyển cán bộ", "Thay đổi nơi công tác theo quyết định"]
+TRANSFER_REASONS = [
+    "Chuyển công tác",
+    "Điều động, luân chuyển cán bộ",
+    "Thay đổi nơi công tác theo quyết định",
+]
 
 # Yearly rates (share of the members on the roll at the start of the year).
 ADMISSION_RATE = 0.028
@@ -222,7 +226,9 @@ def _units_for(agency: str) -> list[str]:
     return CELL_UNITS["default"]
 
 
-def _org(name, code, kind, parent, *, short="", host="", founded=None, decision="", issuer="") -> Organization:
+def _org(
+    name, code, kind, parent, *, short="", host="", founded=None, decision="", issuer=""
+) -> Organization:
     """An organization that existed before the records start (plain rows, no audit: the deployment's setup)."""
     org = Organization(
         name=name, short_name=short, code=code, kind=kind, host_unit=host, parent=parent,
@@ -291,17 +297,35 @@ class Unit:
 
     @property
     def own_level(self) -> str:
-        return DecisionLevel.GRASSROOTS if self.org.kind == OrgKind.GRASSROOTS_COMMITTEE else DecisionLevel.CELL
+        return (
+            DecisionLevel.GRASSROOTS if self.org.kind == OrgKind.GRASSROOTS_COMMITTEE else DecisionLevel.CELL
+        )
 
 
 class Ev:
     """An event being built (replay reads kind, date, organization_id, discipline_form, external)."""
 
-    __slots__ = ("kind", "date", "organization_id", "discipline_form", "external", "seq", "fields", "transfer")
+    __slots__ = (
+        "kind",
+        "date",
+        "organization_id",
+        "discipline_form",
+        "external",
+        "seq",
+        "fields",
+        "transfer",
+    )
 
-    def __init__(self, seq, kind, date, org_id, *, transfer=None, external=False, discipline_form="", **fields):
+    def __init__(
+        self, seq, kind, date, org_id, *, transfer=None, external=False, discipline_form="", **fields
+    ):
         self.seq, self.kind, self.date, self.organization_id = seq, kind, date, org_id
-        self.transfer, self.external, self.discipline_form, self.fields = transfer, external, discipline_form, fields
+        self.transfer, self.external, self.discipline_form, self.fields = (
+            transfer,
+            external,
+            discipline_form,
+            fields,
+        )
 
 
 def _letter(t: Transfer) -> dict:
@@ -314,7 +338,9 @@ class Person:
     __slots__ = ("m", "events", "status", "party", "cell", "unit", "on_roll", "exempted", "protected", "retire",
                  "ceremony", "official", "result")  # fmt: skip
 
-    def __init__(self, member: Member, unit: Unit, cell: Organization, *, party: str, retire, protected=False):
+    def __init__(
+        self, member: Member, unit: Unit, cell: Organization, *, party: str, retire, protected=False
+    ):
         self.m, self.unit, self.cell = member, unit, cell
         self.events: list[Ev] = []
         self.party = party
@@ -383,14 +409,18 @@ class Simulation:
 
     # -- people
 
-    def new_person(self, unit: Unit, cell, *, birth, gender, joined, decision_date, official, protected=False):
+    def new_person(
+        self, unit: Unit, cell, *, birth, gender, joined, decision_date, official, protected=False
+    ):
         rng = self.rng
         seq = next(self.ids)
         full_name = person_name(rng, gender)
         theory = weighted(rng, [(PoliticalTheory.NONE, 8), (PoliticalTheory.ELEMENTARY, 30),
                                 (PoliticalTheory.INTERMEDIATE, 35), (PoliticalTheory.ADVANCED, 20),
                                 (PoliticalTheory.BACHELOR, 7)])  # fmt: skip
-        street = rng.choice(["Lê Lợi", "Nguyễn Du", "Trường Thi", "Quang Trung", "Lê Hồng Phong", "Phan Đình Phùng"])
+        street = rng.choice(
+            ["Lê Lợi", "Nguyễn Du", "Trường Thi", "Quang Trung", "Lê Hồng Phong", "Phan Đình Phùng"]
+        )
         m = Member(
             full_name=full_name, gender=gender, birth_date=birth,
             birth_place=f"{rng.choice(DISTRICTS)}, Nghệ An", native_place=f"{rng.choice(DISTRICTS)}, Nghệ An",
@@ -449,14 +479,22 @@ class Simulation:
             p.party = S.PROBATIONARY
             p.m.official_date, p.m.official_cell = None, ""
             p.ceremony = joined
-            self.at(self.workday(official + dt.timedelta(days=rng.randint(3, 30))), self.review, p, official, False)
+            self.at(
+                self.workday(official + dt.timedelta(days=rng.randint(3, 30))),
+                self.review,
+                p,
+                official,
+                False,
+            )
         self.event(p, K.ENROLL, START, cell.pk, note="Nhập hồ sơ đảng viên vào hệ thống")
         p.status, p.on_roll = p.party, True
         return p
 
     # -- actions (each runs on its date; a state that no longer allows it makes it a no-op)
 
-    def admit(self, day, cell, ceremony_on=None, *, ceremony=True, review=True, protected=False) -> Person | None:
+    def admit(
+        self, day, cell, ceremony_on=None, *, ceremony=True, review=True, protected=False
+    ) -> Person | None:
         rng = self.rng
         c = ceremony_on or self.cal.add_working_days(day, rng.randint(5, 28))
         window = add_months(self.now, -12)
@@ -554,7 +592,9 @@ class Simulation:
         if official is None:
             p.ceremony = joined
             effective = add_months(joined, 12)
-            self.at(self.cal.add_working_days(effective, rng.randint(3, 25)), self.review, p, effective, False)
+            self.at(
+                self.cal.add_working_days(effective, rng.randint(3, 25)), self.review, p, effective, False
+            )
 
     def send(self, day, p: Person, target: Unit | None = None, delay=None, *, receive=True) -> bool:
         """An official transfer to another grassroots organization of the deployment."""
@@ -712,7 +752,11 @@ class Simulation:
             r = rng.random() / share
             for rate, action, args in (
                 (INTERNAL_TRANSFER_RATE, self.send, ()),
-                (OUT_OF_PROVINCE_RATE, self.leave, (rng.choice(OTHER_PARTY_ORGS), rng.choice(TRANSFER_REASONS))),
+                (
+                    OUT_OF_PROVINCE_RATE,
+                    self.leave,
+                    (rng.choice(OTHER_PARTY_ORGS), rng.choice(TRANSFER_REASONS)),
+                ),
                 (EXEMPTION_RATE if age >= 50 else 0.0, self.exempt, ()),
                 (REMOVAL_RATE, self.remove, ()),
                 (EXPULSION_RATE, self.remove, (K.EXPULSION,)),
@@ -774,7 +818,9 @@ def load_demo(*, stdout=None) -> dict:
     bloc_auth = [(dt.date.min, *BLOC_ISSUER)]
     for agency, code, kind, size in GRASSROOTS:
         auth = [*bloc_auth, (SPLIT, *(CQD_ISSUER if code in TO_PARTY_AGENCIES else UBND_ISSUER))]
-        units.append(_grassroots(rng, bloc, agency, f"KCQ-{code}", kind, size, auth, "Đảng ủy Khối các cơ quan tỉnh"))
+        units.append(
+            _grassroots(rng, bloc, agency, f"KCQ-{code}", kind, size, auth, "Đảng ủy Khối các cơ quan tỉnh")
+        )
     districts = []
     for name, code, issuer, issuer_code, decision, orgs in DISTRICT_COMMITTEES:
         committee = _org(name, code, OrgKind.DIRECT, province, short=issuer)
@@ -813,7 +859,9 @@ def load_demo(*, stdout=None) -> dict:
             sim.at(unit.start, sim.staff, unit, sources)
     for old, (new, _decision) in REPLACED.items():
         new_unit = by_code[f"KCQ-{new}"]
-        sim.at(new_unit.start, sim.reorganize, by_code[f"KCQ-{old}"], new_unit, new_unit.org.founding_decision_no)
+        sim.at(
+            new_unit.start, sim.reorganize, by_code[f"KCQ-{old}"], new_unit, new_unit.org.founding_decision_no
+        )
     _open_items(sim, by_code)
     sim.run()
     _top_up_probation(sim, by_code)
@@ -831,12 +879,18 @@ def load_demo(*, stdout=None) -> dict:
     clock("cấp ủy, tài khoản")
     held = demo_meetings.write(sim, now, _insert)
     clock(f"sinh hoạt chi bộ ({so(held['meetings'])} buổi, {so(held['attendance'])} lượt điểm danh)")
-    steered = demo_steering.write(admin=admin, personas={u.username: u for u in User.objects.exclude(pk=admin.pk)})
-    clock(f"lãnh đạo, chỉ đạo ({steered['documents']} văn bản, {steered['tasks']} nhiệm vụ, "
-          f"{steered['contributions']} lượt hỗ trợ)")
+    steered = demo_steering.write(
+        admin=admin, personas={u.username: u for u in User.objects.exclude(pk=admin.pk)}
+    )
+    clock(
+        f"lãnh đạo, chỉ đạo ({steered['documents']} văn bản, {steered['tasks']} nhiệm vụ, "
+        f"{steered['contributions']} lượt hỗ trợ)"
+    )
     from . import evaluation as demo_evaluation
 
-    rated = demo_evaluation.write(admin=admin, now=now, personas={u.username: u for u in User.objects.exclude(pk=admin.pk)})
+    rated = demo_evaluation.write(
+        admin=admin, now=now, personas={u.username: u for u in User.objects.exclude(pk=admin.pk)}
+    )
     clock(f"đánh giá, xếp loại ({so(rated['campaigns'])} đợt, {so(rated['ratings'])} phiếu)")
     paid = demo_dues.write(now, admin)
     clock(f"đảng phí ({so(paid['payments'])} tháng-đảng viên, {paid['remittances']} lần nộp cấp trên)")
@@ -965,9 +1019,13 @@ def _insert(model, columns: list[str], rows) -> None:
     names = ", ".join(qn(model._meta.get_field(c).column) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":  # in-process: executemany is the fastest
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", list(rows))
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", list(rows)
+            )
             return
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # PostgreSQL: the psycopg cursor
+        with cursor.cursor.copy(
+            f"COPY {table} ({names}) FROM STDIN"
+        ) as copy:  # PostgreSQL: the psycopg cursor
             for row in rows:
                 copy.write_row(row)
 
@@ -1052,7 +1110,9 @@ def _restructure(admin, province, bloc, districts, units, by_code) -> None:
     """The restructurings, through the services, once the member histories exist (they split the periods)."""
     for old, (_new, decision) in REPLACED.items():
         unit = by_code[f"KCQ-{old}"]
-        restructure.organization_dissolve(actor=admin, organization=unit.org, date=unit.end, decision_no=decision)
+        restructure.organization_dissolve(
+            actor=admin, organization=unit.org, date=unit.end, decision_no=decision
+        )
     for _committee, decision, moved in districts:
         restructure.handover(actor=admin, organizations=[u.org for u in moved], new_parent=bloc, date=MOVE_IN,
                              decision_no=decision)  # fmt: skip
@@ -1145,9 +1205,11 @@ def _committees(rng, sim: Simulation, units, bloc, now) -> None:
                 seats.append(CommitteeSeat(term=term, member=p.m, position=position, start_date=start))
                 if position == Position.SECRETARY:
                     secretaries[name].append((unit, p))
-    bloc_plan = [Position.SECRETARY, Position.DEPUTY_SECRETARY, Position.DEPUTY_SECRETARY] + [Position.STANDING] * 6 + [
-        Position.EXECUTIVE
-    ] * 20
+    bloc_plan = (
+        [Position.SECRETARY, Position.DEPUTY_SECRETARY, Position.DEPUTY_SECRETARY]
+        + [Position.STANDING] * 6
+        + [Position.EXECUTIVE] * 20
+    )
     for name, start, end in BLOC_TERMS:
         congress = BLOC_CONGRESSES.get(name, (None, None))
         term = Term.objects.create(organization=bloc, name=name, start_date=start, end_date=end,
@@ -1164,7 +1226,9 @@ def _committees(rng, sim: Simulation, units, bloc, now) -> None:
             p for unit, p in secretaries["2025–2030"]
             if unit.org.pk in inside and any(lo <= SPLIT and hi is None for q, lo, hi, _ in stays[unit.org.pk] if q is p)
         ]  # fmt: skip
-        plan = [Position.SECRETARY, Position.DEPUTY_SECRETARY, Position.DEPUTY_SECRETARY] + [Position.STANDING] * 4
+        plan = [Position.SECRETARY, Position.DEPUTY_SECRETARY, Position.DEPUTY_SECRETARY] + [
+            Position.STANDING
+        ] * 4
         plan += [Position.EXECUTIVE] * (size - len(plan))
         for position, p in zip(plan, chosen, strict=False):
             seats.append(CommitteeSeat(term=term, member=p.m, position=position, start_date=SPLIT))
@@ -1180,7 +1244,9 @@ def _create_personas(admin) -> list[tuple[str, str]]:
         user = User(username=username, full_name=title)
         if role == Role.MEMBER:
             user.member = (
-                Member.objects.filter(organization=org, status=S.OFFICIAL, events__kind=K.ENROLL).order_by("id").last()
+                Member.objects.filter(organization=org, status=S.OFFICIAL, events__kind=K.ENROLL)
+                .order_by("id")
+                .last()
             )
             user.full_name = user.member.full_name
         user.password = password

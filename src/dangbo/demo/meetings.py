@@ -281,7 +281,11 @@ class _Writer:
         self.insert(Meeting, self.MEETING_COLUMNS, self.meetings)
         self.insert(Attendance, ["meeting", "member", "presence", "reason"], self.attendance)
         self.insert(MeetingTask, ["meeting", "member", "content", "due_date"], self.tasks)
-        for key, rows in (("meetings", self.meetings), ("attendance", self.attendance), ("tasks", self.tasks)):
+        for key, rows in (
+            ("meetings", self.meetings),
+            ("attendance", self.attendance),
+            ("tasks", self.tasks),
+        ):
             self.counts[key] += len(rows)
         self.meetings, self.attendance, self.tasks = [], [], []
 
@@ -297,7 +301,9 @@ class _Cell:
         # (day, 0 = leaves / 1 = joins, member, exempted, official): on the day a period ends the member is off it.
         periods = [p for p in periods if p[2] is None or p[2] > p[1]]
         events = [(lo, 1, m, exempted, official) for m, lo, hi, exempted, official in periods]
-        events += [(hi, 0, m, exempted, official) for m, lo, hi, exempted, official in periods if hi is not None]
+        events += [
+            (hi, 0, m, exempted, official) for m, lo, hi, exempted, official in periods if hi is not None
+        ]
         events.sort()
         self.events, self.next, self.last = events, 0, dt.date.min
         self.active: dict[int, tuple[bool, bool]] = {}
@@ -317,7 +323,11 @@ class _Cell:
                 del active[m]
             i += 1
         self.next = i
-        base = [m for m, (exempted, _) in active.items() if not exempted and not (away and _away(away.get(m), day))]
+        base = [
+            m
+            for m, (exempted, _) in active.items()
+            if not exempted and not (away and _away(away.get(m), day))
+        ]
         officials = {m for m, (_, official) in active.items() if official}
         if self.attached:
             base += [m for m, sent, received, ended in self.attached
@@ -329,7 +339,9 @@ class _Cell:
     def _scan(self, day, away) -> tuple[list[int], set[int]]:
         own = {m: (exempted, official) for m, lo, hi, exempted, official in self.periods
                if lo <= day and (hi is None or hi > day)}  # fmt: skip
-        base = [m for m, (exempted, _) in own.items() if not exempted and not (away and _away(away.get(m), day))]
+        base = [
+            m for m, (exempted, _) in own.items() if not exempted and not (away and _away(away.get(m), day))
+        ]
         base += [m for m, sent, received, ended in self.attached
                  if sent <= day and received and received <= day and (ended is None or ended > day) and m not in own]  # fmt: skip
         return sorted(base), {m for m, (_, official) in own.items() if official}
@@ -360,10 +372,14 @@ def write(sim, now: dt.date, insert) -> dict:
     by_term: dict[int, dict] = defaultdict(dict)
     for term_id, org_id, lo, hi, member, position in CommitteeSeat.objects.filter(
         position__in=(Position.SECRETARY, Position.DEPUTY_SECRETARY)
-    ).values_list("term_id", "term__organization_id", "term__start_date", "term__end_date", "member_id", "position"):
+    ).values_list(
+        "term_id", "term__organization_id", "term__start_date", "term__end_date", "member_id", "position"
+    ):
         by_term[term_id].update(org=org_id, lo=lo, hi=hi, **{position: member})
     for t in by_term.values():
-        seats[t["org"]].append((t["lo"], t["hi"], t.get(Position.SECRETARY), t.get(Position.DEPUTY_SECRETARY)))
+        seats[t["org"]].append(
+            (t["lo"], t["hi"], t.get(Position.SECRETARY), t.get(Position.DEPUTY_SECRETARY))
+        )
 
     periods: dict[int, list] = defaultdict(list)
     for p in sim.people:
@@ -419,7 +435,10 @@ def write(sim, now: dt.date, insert) -> dict:
     member = steady(cell)[1]
     months = months_so_far[-n - 1 : -1] if len(months_so_far) > n else months_so_far[-n:]
     for m in months:
-        planted[(cell.pk, D(now.year, m, 1))][member] = (EXCUSED, "Điều trị bệnh dài ngày, có giấy của bệnh viện")
+        planted[(cell.pk, D(now.year, m, 1))][member] = (
+            EXCUSED,
+            "Điều trị bệnh dài ngày, có giấy của bệnh viện",
+        )
     avoid[cell.pk].add(member)
     notable["excused"].append((code, member, len(months)))
 
@@ -533,7 +552,9 @@ def write(sim, now: dt.date, insert) -> dict:
                 continue
             day = workday(D(this_month.year, this_month.month, mday))
             if founded and day < founded:
-                day = workday(min(founded + dt.timedelta(days=5), _month_add(this_month, 1) - dt.timedelta(days=1)))
+                day = workday(
+                    min(founded + dt.timedelta(days=5), _month_add(this_month, 1) - dt.timedelta(days=1))
+                )
             if (founded and day < founded) or (ended and day >= ended) or day.month != this_month.month:
                 continue
             path = path_on(cell.pk, day)
@@ -547,7 +568,9 @@ def write(sim, now: dt.date, insert) -> dict:
                 state = PLANNED
             elif this_month == current:
                 if day >= now or (rng.random() < 0.08 and cell.code not in FIXED_DAYS):
-                    later = workday(min(now + dt.timedelta(days=rng.randint(1, 4)), following - dt.timedelta(days=1)))
+                    later = workday(
+                        min(now + dt.timedelta(days=rng.randint(1, 4)), following - dt.timedelta(days=1))
+                    )
                     day = day if day >= now else later
                     state = PLANNED if day > now else HELD
                 if cell.code in not_recorded:
@@ -605,7 +628,11 @@ def write(sim, now: dt.date, insert) -> dict:
             n_unexcused = sum(p == UNEXCUSED for p, _ in absent.values())
             # Minutes.
             short = weak and rng.random() < 0.4
-            minutes = rng.randrange(55, rules.min_minutes - 4, 5) if short else rng.randrange(rules.min_minutes if weak else 100, 151, 5)
+            minutes = (
+                rng.randrange(55, rules.min_minutes - 4, 5)
+                if short
+                else rng.randrange(rules.min_minutes if weak else 100, 151, 5)
+            )
             finish = start + dt.timedelta(minutes=minutes)
             results, news, study = texts(cell, day, this_month)
             missing = set(rng.sample(["results", "study", "votes", "tasks", "dues"], rng.choice((1, 1, 2))))
@@ -616,7 +643,9 @@ def write(sim, now: dt.date, insert) -> dict:
             tasks = [] if "tasks" in missing else tasks_for(mid, present, this_month, next_day)
             w.tasks.extend(tasks)
             abstain = 1 if n_present > 5 and rng.random() < 0.03 else 0
-            summary_text = "; ".join(t[2].lower() for t in tasks[:2]) or "tiếp tục thực hiện nhiệm vụ chuyên môn"
+            summary_text = (
+                "; ".join(t[2].lower() for t in tasks[:2]) or "tiếp tục thực hiện nhiệm vụ chuyên môn"
+            )
             resolution = (f"Chi bộ thống nhất: {summary_text}; phấn đấu hoàn thành nhiệm vụ chính trị tháng "
                           f"{month:%m/%Y}. Nghị quyết được {n_present - abstain}/{n_present} đồng chí dự họp tán thành.")  # fmt: skip
             per_member = 30_000 * 1.065 ** (day.year - 2010)

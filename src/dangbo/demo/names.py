@@ -6,10 +6,34 @@ FAMILY = [
     ("Đinh", 12), ("Cao", 10), ("Hà", 10), ("Chu", 8), ("Lưu", 7), ("Tăng", 5), ("Đậu", 6), ("Lô", 6),
     ("Lương", 6), ("Vi", 4), ("Quang", 3), ("Kha", 3), ("Moong", 2), ("Xồng", 2), ("Vừ", 2),
 ]  # fmt: skip
-MIDDLE_MALE = [("Văn", 40), ("Đức", 12), ("Hữu", 10), ("Quang", 8), ("Minh", 8), ("Xuân", 7), ("Đình", 8),
-               ("Công", 7), ("Ngọc", 5), ("Thanh", 6), ("Trọng", 5), ("Anh", 4), ("Tiến", 4), ("Bá", 3)]
-MIDDLE_FEMALE = [("Thị", 60), ("Thu", 6), ("Thanh", 5), ("Ngọc", 5), ("Hồng", 5), ("Phương", 4), ("Minh", 4),
-                 ("Kim", 3), ("Diệu", 2), ("Hải", 2)]
+MIDDLE_MALE = [
+    ("Văn", 40),
+    ("Đức", 12),
+    ("Hữu", 10),
+    ("Quang", 8),
+    ("Minh", 8),
+    ("Xuân", 7),
+    ("Đình", 8),
+    ("Công", 7),
+    ("Ngọc", 5),
+    ("Thanh", 6),
+    ("Trọng", 5),
+    ("Anh", 4),
+    ("Tiến", 4),
+    ("Bá", 3),
+]
+MIDDLE_FEMALE = [
+    ("Thị", 60),
+    ("Thu", 6),
+    ("Thanh", 5),
+    ("Ngọc", 5),
+    ("Hồng", 5),
+    ("Phương", 4),
+    ("Minh", 4),
+    ("Kim", 3),
+    ("Diệu", 2),
+    ("Hải", 2),
+]
 GIVEN_MALE = [
     "Hùng", "Dũng", "Tuấn", "Thắng", "Hải", "Nam", "Long", "Sơn", "Hưng", "Cường", "Quân", "Bình", "An",
     "Minh", "Thành", "Trung", "Đức", "Hoàng", "Vinh", "Lâm", "Tâm", "Phong", "Khánh", "Toàn", "Huy", "Việt",
@@ -21,7 +45,15 @@ GIVEN_FEMALE = [
     "Lý", "Ngọc", "Quỳnh", "Ân", "Đào", "Ưng",
 ]  # fmt: skip
 # Ethnic composition of provincial agencies' members (Nghệ An): mostly Kinh, some Thái, Khơ Mú, Mông, Thổ.
-ETHNICITY_WEIGHTS = [("Kinh", 930), ("Thái", 45), ("Thổ", 8), ("Khơ Mú", 8), ("Mông", 6), ("Ơ-đu", 1), ("Mường", 2)]
+ETHNICITY_WEIGHTS = [
+    ("Kinh", 930),
+    ("Thái", 45),
+    ("Thổ", 8),
+    ("Khơ Mú", 8),
+    ("Mông", 6),
+    ("Ơ-đu", 1),
+    ("Mường", 2),
+]
 RELIGION_WEIGHTS = [("Không", 970), ("Công giáo", 22), ("Phật giáo", 8)]
 DISTRICTS = [
     "TP. Vinh", "Thị xã Cửa Lò", "Nam Đàn", "Hưng Nguyên", "Nghi Lộc", "Diễn Châu", "Quỳnh Lưu", "Yên Thành",
@@ -48,6 +80,7 @@ def person_name(rng, gender: str) -> str:
         if second != middle:
             return f"{family} {middle} {second} {given}"
     return f"{family} {middle} {given}"
+
 
 # Where members go when they leave the provincial agencies: retirees move their party activity to the party
 # organization of their residence; others leave for another province or a central body.

@@ -89,7 +89,9 @@ def _aware(day: dt.date, hour: int = 9) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
-def _incoming(admin, register, type_code, number, issuer_code, issuer_name, issued, received, summary, signer):
+def _incoming(
+    admin, register, type_code, number, issuer_code, issuer_name, issued, received, summary, signer
+):
     return document_register(actor=admin, register=register, data={
         "doc_type": type_code, "number": number, "issuer_code": issuer_code, "issuer_name": issuer_name,
         "issued_date": issued, "received_date": received, "summary": summary, "signer": signer})  # fmt: skip
@@ -98,13 +100,21 @@ def _incoming(admin, register, type_code, number, issuer_code, issuer_name, issu
 def _own(admin, register, type_code, issued, summary, signer, issuer=None, congress=False) -> Document:
     """An own document: numbered by the register's counter in order of issue, per type within the committee term
     (or, ``congress``, in the sequence of the congress in session)."""
-    data = {"doc_type": type_code, "issued_date": issued, "summary": summary, "signer": signer, "congress": congress}
+    data = {
+        "doc_type": type_code,
+        "issued_date": issued,
+        "summary": summary,
+        "signer": signer,
+        "congress": congress,
+    }
     if issuer:
         data.update(issuer_code=issuer[0], issuer_name=issuer[1])
     return document_issue(actor=admin, register=register, data=data)
 
 
-def _task(org, title, kind, assigned, deadline, *, document=None, figure_label="", closed=None, instructions="") -> Task:
+def _task(
+    org, title, kind, assigned, deadline, *, document=None, figure_label="", closed=None, instructions=""
+) -> Task:
     t = Task.objects.create(organization=org, document=document, title=title, report_kind=kind, assigned_date=assigned,
                             deadline=deadline, closed_date=closed, figure_label=figure_label,
                             instructions=instructions, mode=AssigneeMode.ALL_GRASSROOTS)  # fmt: skip
@@ -117,8 +127,10 @@ def _reports(rng, task, *, missing=0, late=0, rate=(0.86, 0.98), figure=None, no
     """Fill the reports of a task: ``missing`` organizations never report, ``late`` report after the deadline."""
     assignments = list(task.assignments.select_related("organization").order_by("id"))
     rng.shuffle(assignments)
-    silent = {a.pk for a in assignments[:missing]} | {a.pk for a in assignments if a.organization_id in not_yet}
-    tardy = {a.pk for a in assignments[missing:missing + late]}
+    silent = {a.pk for a in assignments[:missing]} | {
+        a.pk for a in assignments if a.organization_id in not_yet
+    }
+    tardy = {a.pk for a in assignments[missing : missing + late]}
     span = max((task.deadline - task.assigned_date).days, 2)
     rows, by_day = [], defaultdict(list)
     for a in assignments:
@@ -137,7 +149,9 @@ def _reports(rng, task, *, missing=0, late=0, rate=(0.86, 0.98), figure=None, no
             by_day[a.session_date].append(a)
             a.content = "Tổ chức học tập, quán triệt tập trung; các chi bộ thảo luận, liên hệ với nhiệm vụ của cơ quan."
         elif task.report_kind == ReportKind.PROGRAMME:
-            a.programme_symbol = f"{rng.randint(1, 30):02d}-CTr/{'ĐU' if 'Đảng bộ' in a.organization.name else 'CB'}"
+            a.programme_symbol = (
+                f"{rng.randint(1, 30):02d}-CTr/{'ĐU' if 'Đảng bộ' in a.organization.name else 'CB'}"
+            )
             a.programme_date = filed - dt.timedelta(days=rng.randint(1, 10))
             a.content = "Đã ban hành chương trình hành động, phân công cấp ủy viên phụ trách từng nội dung."
         elif task.report_kind == ReportKind.FIGURE:
@@ -184,7 +198,9 @@ def _targets(bloc, admin) -> None:
     }  # fmt: skip
     for n, values in entered.items():
         for d, v, e in values:
-            target_value_enter(actor=admin, target=targets[n], data={"period_end": d, "value": Decimal(v), "evidence": e})
+            target_value_enter(
+                actor=admin, target=targets[n], data={"period_end": d, "value": Decimal(v), "evidence": e}
+            )
 
 
 def _communes() -> list[Commune]:
@@ -250,8 +266,14 @@ def _current(rng, admin, now, personas) -> None:
     """Tasks of the successor committee (Đảng ủy UBND tỉnh) under way today: one due soon, one overdue."""
     ubnd = Organization.objects.get(code="UBND")
     reporter = personas.get("bankhoi")
-    plan = _own(admin, ubnd, "KH", now - dt.timedelta(days=30),
-                "Kế hoạch học tập, quán triệt, tuyên truyền nghị quyết của Đảng năm " + str(now.year), "Bí thư Đảng ủy")
+    plan = _own(
+        admin,
+        ubnd,
+        "KH",
+        now - dt.timedelta(days=30),
+        "Kế hoạch học tập, quán triệt, tuyên truyền nghị quyết của Đảng năm " + str(now.year),
+        "Bí thư Đảng ủy",
+    )
     syt = Organization.objects.get(code="KCQ-SYT")
     soon = _task(ubnd, "Học tập, quán triệt nghị quyết theo Kế hoạch " + plan.symbol, ReportKind.DISSEMINATION,
                  now - dt.timedelta(days=20), now + dt.timedelta(days=5), document=plan)  # fmt: skip

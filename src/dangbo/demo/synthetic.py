@@ -627,7 +627,9 @@ def _deciders(plan: Plan) -> dict[int, tuple[str, str]]:
         while grassroots.kind not in (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL):
             grassroots = grassroots.parent
         upper = grassroots.parent
-        own = f"{'Đảng ủy' if grassroots.kind == OrgKind.GRASSROOTS_COMMITTEE else 'Chi bộ'} {grassroots.short}"
+        own = (
+            f"{'Đảng ủy' if grassroots.kind == OrgKind.GRASSROOTS_COMMITTEE else 'Chi bộ'} {grassroots.short}"
+        )
         out[cell.id] = (f"Ban Thường vụ Đảng ủy {upper.short}", own)
     return out
 

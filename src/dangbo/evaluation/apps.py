@@ -19,5 +19,7 @@ class EvaluationConfig(AppConfig):
         from dangbo.organizations.restructure import PathTable
 
         # Ratings of periods ending on or after a move follow the organization; older ones stay where it was.
-        PATH_TABLES.register("evaluation.Rating", PathTable("evaluation.Rating", dated_by="campaign__period_end"))
+        PATH_TABLES.register(
+            "evaluation.Rating", PathTable("evaluation.Rating", dated_by="campaign__period_end")
+        )
         register_alert_source(evaluation_alerts)

@@ -22,14 +22,18 @@ def _place(org: Organization) -> str:
     name = root.name if root else ""
     for prefix in ("Đảng bộ tỉnh ", "Đảng bộ thành phố "):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 
 def decision_context(campaign, ratings, tally, *, members: bool = True) -> dict:
     c, rules, org = campaign, campaign.rules, campaign.authority
     body = committee_name(org)
-    period = f"năm {c.year}" if c.period_kind == PeriodKind.YEAR else f"từ {c.period_start:%d/%m/%Y} đến {c.period_end:%d/%m/%Y}"
+    period = (
+        f"năm {c.year}"
+        if c.period_kind == PeriodKind.YEAR
+        else f"từ {c.period_start:%d/%m/%Y} đến {c.period_end:%d/%m/%Y}"
+    )
     rated = sum(tally.counts.values())
     levels = [{"label": rules.label(lv, organization=not members), "count": tally.counts.get(lv, 0),
                "share": f"{100 * tally.counts.get(lv, 0) / rated:.1f}%".replace(".", ",") if rated else "0%"}
@@ -53,7 +57,9 @@ def decision_context(campaign, ratings, tally, *, members: bool = True) -> dict:
         "issuing_body": body.upper(),
         "issuing_body_name": body,
         "number_symbol": c.decision_no or f"{BLANK}-QĐ/ĐU",
-        "place_date": ngay_van_ban(c.decision_date, _place(org)) if c.decision_date else f"{_place(org)}, ngày {BLANK} tháng {BLANK} năm {BLANK}",
+        "place_date": ngay_van_ban(c.decision_date, _place(org))
+        if c.decision_date
+        else f"{_place(org)}, ngày {BLANK} tháng {BLANK} năm {BLANK}",
         "deciding_body": body.upper(),
         "grounds": grounds,
         "subject_plural": "đảng viên" if members else "tổ chức đảng",

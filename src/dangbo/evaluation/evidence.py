@@ -52,7 +52,11 @@ def _discipline_q(start: dt.date, end: dt.date, year: int | None) -> Q:
 
 
 def discipline_in(member_id: int, start: dt.date, end: dt.date, year: int | None = None) -> list[MemberEvent]:
-    return list(MemberEvent.objects.filter(_discipline_q(start, end, year), member_id=member_id).order_by("date", "id"))
+    return list(
+        MemberEvent.objects.filter(_discipline_q(start, end, year), member_id=member_id).order_by(
+            "date", "id"
+        )
+    )
 
 
 def discipline_text(event: MemberEvent) -> str:
@@ -61,7 +65,7 @@ def discipline_text(event: MemberEvent) -> str:
 
 
 def cap_reason(rules, events, remedied: bool) -> str:
-    """"kỷ luật khiển trách 05/2025 → không quá HTNV" (empty when nothing caps the level)."""
+    """ "kỷ luật khiển trách 05/2025 → không quá HTNV" (empty when nothing caps the level)."""
     cap = rules.highest_allowed(disciplined=bool(events), remedied=remedied)
     if cap is None:
         return ""
@@ -97,7 +101,9 @@ def summary(campaign, member_ids: list[int]) -> dict[int, Summary]:
     for r in rows:
         s = out[r["member_id"]]
         s.expected, s.attended, s.unexcused = r["n"], r["present"], r["unexcused"]
-    for e in MemberEvent.objects.filter(_discipline_q(start, end, year), member_id__in=member_ids).order_by("date", "id"):
+    for e in MemberEvent.objects.filter(_discipline_q(start, end, year), member_id__in=member_ids).order_by(
+        "date", "id"
+    ):
         out[e.member_id].disciplines.append(e)
     moved = (Transfer.objects.filter(member_id__in=member_ids, sent_date__gte=start, sent_date__lte=end)
              .values("member_id").annotate(n=Count("id")))  # fmt: skip
@@ -177,7 +183,9 @@ def items(rating) -> list[Item]:
                  .order_by("valid_from").first())  # fmt: skip
     if probation is not None:
         out.append(Item("du_bi", f"Đảng viên dự bị trong kỳ (từ {ngay(probation.valid_from)})", member_url))
-    for t in Transfer.objects.filter(member_id=rating.member_id, sent_date__gte=start, sent_date__lte=end).order_by("sent_date"):
+    for t in Transfer.objects.filter(
+        member_id=rating.member_id, sent_date__gte=start, sent_date__lte=end
+    ).order_by("sent_date"):
         out.append(Item("chuyen", f"{t.get_kind_display()} ngày {ngay(t.sent_date)}",
                         reverse("members:transfer", args=[t.pk])))  # fmt: skip
     return out

@@ -17,7 +17,9 @@ class OpenForm(VNFormMixin, forms.Form):
     period_start = forms.DateField(label="Từ ngày (kỳ khác năm)", required=False)
     period_end = forms.DateField(label="Đến ngày (kỳ khác năm)", required=False)
     deadline = forms.DateField(label="Hạn tự đánh giá")
-    organizations = forms.BooleanField(label="Đánh giá cả các tổ chức trực thuộc (tập thể)", required=False, initial=True)
+    organizations = forms.BooleanField(
+        label="Đánh giá cả các tổ chức trực thuộc (tập thể)", required=False, initial=True
+    )
 
 
 class SelfForm(VNFormMixin, forms.Form):
@@ -30,8 +32,12 @@ class ProposeForm(VNFormMixin, forms.Form):
     level = forms.ChoiceField(label="Mức đề xuất", choices=LEVELS, required=False)
     score = VNNumberField(label="Điểm (thang 100)", required=False, example="85 hoặc 92,5")
     remedied = forms.BooleanField(label="Vi phạm đã tự phát hiện và khắc phục (QĐ 124)", required=False)
-    note = forms.CharField(label="Nhận xét", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    not_rated = forms.ChoiceField(label="Hoặc: chưa xếp loại vì", choices=[("", "—"), *NotRated.choices], required=False)
+    note = forms.CharField(
+        label="Nhận xét", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    not_rated = forms.ChoiceField(
+        label="Hoặc: chưa xếp loại vì", choices=[("", "—"), *NotRated.choices], required=False
+    )
     not_rated_note = forms.CharField(label="Ghi chú chưa xếp loại", required=False, max_length=255)
 
 

@@ -20,13 +20,17 @@ class Campaign(BaseModel):
 
     authority = models.ForeignKey("organizations.Organization", verbose_name="Cấp quyết định xếp loại",
                                   on_delete=models.PROTECT, related_name="evaluation_campaigns")  # fmt: skip
-    period_kind = models.CharField("Kỳ đánh giá", max_length=10, choices=PeriodKind.choices, default=PeriodKind.YEAR)
+    period_kind = models.CharField(
+        "Kỳ đánh giá", max_length=10, choices=PeriodKind.choices, default=PeriodKind.YEAR
+    )
     year = models.PositiveSmallIntegerField("Năm")
     period_start = models.DateField("Từ ngày")
     period_end = models.DateField("Đến ngày")
     rules_key = models.CharField("Căn cứ", max_length=20, editable=False)
     deadline = models.DateField("Hạn tự đánh giá")
-    status = models.CharField("Trạng thái", max_length=15, choices=CampaignStatus.choices, default=CampaignStatus.OPEN)
+    status = models.CharField(
+        "Trạng thái", max_length=15, choices=CampaignStatus.choices, default=CampaignStatus.OPEN
+    )
     decision_no = models.CharField("Số quyết định", max_length=100, blank=True)
     decision_date = models.DateField("Ngày quyết định", null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -46,7 +50,9 @@ class Campaign(BaseModel):
         if self.period_kind == PeriodKind.YEAR:
             period = f"năm {self.year}"
         else:
-            period = f"{self.get_period_kind_display().lower()} {ngay(self.period_start)}–{ngay(self.period_end)}"
+            period = (
+                f"{self.get_period_kind_display().lower()} {ngay(self.period_start)}–{ngay(self.period_end)}"
+            )
         return f"Đánh giá, xếp loại chất lượng {period} — {self.authority.name}"
 
     @property

@@ -24,7 +24,7 @@ DECIDE = "decide"
 
 
 def _ancestors(path: str) -> list[str]:
-    """"1.7.42." → ["1.", "1.7.", "1.7.42."]."""
+    """ "1.7.42." → ["1.", "1.7.", "1.7.42."]."""
     parts = path.split(".")[:-1]
     return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
 

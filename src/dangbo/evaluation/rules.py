@@ -50,7 +50,9 @@ class EvaluationRules(RuleSet):
     remedied_cap: str | None = None
     quota: bool = True  # the HTXSNV quota applies
     conditions: tuple[str, ...] = ()  # shown to the reviewer
-    member_labels: dict[str, str] = field(default_factory=dict)  # older frames' names of the levels, for members
+    member_labels: dict[str, str] = field(
+        default_factory=dict
+    )  # older frames' names of the levels, for members
     org_labels: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -68,7 +70,7 @@ class EvaluationRules(RuleSet):
         return L.FAILED
 
     def band_text(self, level: str) -> str:
-        """"từ 70 đến dưới 90 điểm"."""
+        """ "từ 70 đến dưới 90 điểm"."""
         lows = [low for low, lv in self.bands]
         for i, (low, lv) in enumerate(self.bands):
             if lv == level:
@@ -126,28 +128,48 @@ _LEGACY_ORG = {
 # Newest last.
 RULE_SETS: list[EvaluationRules] = [
     EvaluationRules(
-        source="Hướng dẫn 27-HD/BTCTW, 2014 (nhãn trước năm 2018)", valid_from=dt.date(2014, 1, 1), key="truoc_2018",
-        short="Trước 2018", quota=False, member_labels=_LEGACY_MEMBER, org_labels=_LEGACY_ORG,
-        conditions=("Nhãn xếp loại trước năm 2018, giữ để tra cứu lịch sử; điều kiện từng mức không kiểm tra tự động.",),
+        source="Hướng dẫn 27-HD/BTCTW, 2014 (nhãn trước năm 2018)",
+        valid_from=dt.date(2014, 1, 1),
+        key="truoc_2018",
+        short="Trước 2018",
+        quota=False,
+        member_labels=_LEGACY_MEMBER,
+        org_labels=_LEGACY_ORG,
+        conditions=(
+            "Nhãn xếp loại trước năm 2018, giữ để tra cứu lịch sử; điều kiện từng mức không kiểm tra tự động.",
+        ),
     ),
     EvaluationRules(
-        source="Quy định 132-QĐ/TW, 08/3/2018; Hướng dẫn 21-HD/BTCTW, 18/10/2019", valid_from=dt.date(2018, 3, 8),
-        key="qd132", short="QĐ 132-QĐ/TW",
-        conditions=("Số HTXSNV không quá tỷ lệ quy định trên số được xếp loại HTTNV trong mỗi tổ chức cơ sở đảng.",),
+        source="Quy định 132-QĐ/TW, 08/3/2018; Hướng dẫn 21-HD/BTCTW, 18/10/2019",
+        valid_from=dt.date(2018, 3, 8),
+        key="qd132",
+        short="QĐ 132-QĐ/TW",
+        conditions=(
+            "Số HTXSNV không quá tỷ lệ quy định trên số được xếp loại HTTNV trong mỗi tổ chức cơ sở đảng.",
+        ),
     ),
     EvaluationRules(
-        source="Quy định 124-QĐ/TW, 04/10/2023", valid_from=dt.date(2023, 10, 4), key="qd124", short="QĐ 124-QĐ/TW",
-        discipline_cap=L.FAILED, remedied_cap=L.DONE,
+        source="Quy định 124-QĐ/TW, 04/10/2023",
+        valid_from=dt.date(2023, 10, 4),
+        key="qd124",
+        short="QĐ 124-QĐ/TW",
+        discipline_cap=L.FAILED,
+        remedied_cap=L.DONE,
         conditions=(
             "Bị kỷ luật trong năm → Không hoàn thành nhiệm vụ (trừ trường hợp tự phát hiện và khắc phục hậu quả).",
             "Số HTXSNV không quá tỷ lệ quy định trên số được xếp loại HTTNV.",
         ),
     ),
     EvaluationRules(
-        source="Quy định 366-QĐ/TW, 30/8/2025", valid_from=dt.date(2025, 8, 30), key="qd366", short="QĐ 366-QĐ/TW",
+        source="Quy định 366-QĐ/TW, 30/8/2025",
+        valid_from=dt.date(2025, 8, 30),
+        key="qd366",
+        short="QĐ 366-QĐ/TW",
         discipline_cap_setting="DANGBO_EVALUATION_366_DISCIPLINE_CAP",
         periods=(PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.TERM, PeriodKind.AD_HOC),
-        bands=BANDS_366, common_points=30, task_points=70,
+        bands=BANDS_366,
+        common_points=30,
+        task_points=70,
         conditions=(
             "Thang 100 điểm: tiêu chí chung 30 điểm, kết quả thực hiện nhiệm vụ 70 điểm.",
             "HTXSNV từ 90 điểm; HTTNV từ 70 đến dưới 90; HTNV từ 50 đến dưới 70; KHTNV dưới 50.",

@@ -27,7 +27,12 @@ def rating_scope(actor, action: str = VIEW) -> QuerySet:
 
 def campaigns_of(actor, organization) -> QuerySet:
     """Campaigns decided by ``organization`` that the actor sees, newest period first."""
-    return campaign_scope(actor).filter(authority=organization).select_related("authority").order_by("-period_end", "-id")
+    return (
+        campaign_scope(actor)
+        .filter(authority=organization)
+        .select_related("authority")
+        .order_by("-period_end", "-id")
+    )
 
 
 def ratings_of(actor, campaign: Campaign) -> QuerySet:
@@ -85,7 +90,9 @@ def tally(campaign: Campaign, *, decided: bool = False, members: bool = True) ->
     rules = campaign.rules
     allowed = rules.quota_allowed(agg.get(Level.GOOD, 0), agg.get(Level.EXCELLENT, 0))
     total = sum(agg.values()) + pending + not_rated
-    return Tally(counts=agg, not_rated=not_rated, pending=pending, total=total, allowed=allowed, quota=rules.quota)
+    return Tally(
+        counts=agg, not_rated=not_rated, pending=pending, total=total, allowed=allowed, quota=rules.quota
+    )
 
 
 def can_decide(actor, campaign: Campaign) -> bool:
@@ -126,7 +133,9 @@ def evaluation_alerts(actor, on: dt.date) -> list:
         for c in Campaign.objects.filter(pk__in=by_campaign).select_related("authority"):
             out.append(Alert("info", f"{by_campaign[c.pk]} đảng viên chờ đề xuất mức xếp loại: {c}",
                              c.get_absolute_url(), c.deadline))  # fmt: skip
-    deciding = campaign_scope(actor, DECIDE).filter(status=CampaignStatus.REVIEWING).select_related("authority")[:10]
+    deciding = (
+        campaign_scope(actor, DECIDE).filter(status=CampaignStatus.REVIEWING).select_related("authority")[:10]
+    )
     for c in deciding:
         out.append(Alert("info", f"Chờ quyết định xếp loại: {c}", c.get_absolute_url(), c.deadline))
     return out

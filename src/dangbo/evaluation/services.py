@@ -59,7 +59,11 @@ def _campaign(actor, campaign, action=policies.VIEW, *, lock=False) -> Campaign:
 
 def _rating(actor, rating) -> Rating:
     pk = _pk(rating)
-    qs = Rating.objects.select_related("campaign__authority", "member").filter(pk=pk) if pk else Rating.objects.none()
+    qs = (
+        Rating.objects.select_related("campaign__authority", "member").filter(pk=pk)
+        if pk
+        else Rating.objects.none()
+    )
     r = policies.scope(actor, policies.VIEW, qs.select_for_update(of=("self",))).first()
     if r is None:
         raise NotFound(RATING_NOT_FOUND)
@@ -70,10 +74,14 @@ def _level(value, label: str, *, required: bool = True) -> str:
     value = (value or "").strip() if isinstance(value, str) else value
     if not value:
         if required:
-            raise ApplicationError(f"{label}: không được để trống.", field_errors={"level": f"{label}: không được để trống."})
+            raise ApplicationError(
+                f"{label}: không được để trống.", field_errors={"level": f"{label}: không được để trống."}
+            )
         return ""
     if value not in Level.values:
-        raise ApplicationError(f"{label}: giá trị không hợp lệ.", field_errors={"level": f"{label}: giá trị không hợp lệ."})
+        raise ApplicationError(
+            f"{label}: giá trị không hợp lệ.", field_errors={"level": f"{label}: giá trị không hợp lệ."}
+        )
     return value
 
 
@@ -82,7 +90,9 @@ def _level(value, label: str, *, required: bool = True) -> str:
 
 def _period(period_kind, year, period_start, period_end) -> tuple[int, dt.date, dt.date]:
     errors = {}
-    year_n, problem = read_number(year, "Năm", required=True, whole=True, min_value=FIRST_YEAR, max_value=2999)
+    year_n, problem = read_number(
+        year, "Năm", required=True, whole=True, min_value=FIRST_YEAR, max_value=2999
+    )
     if problem:
         errors["year"] = problem
     if period_kind not in PeriodKind.values:
@@ -113,7 +123,9 @@ def open_campaign(*, actor, authority, year, deadline, period_kind: str = Period
     pk = _pk(authority)
     org = policies.scope(actor, policies.VIEW, Organization.objects.filter(pk=pk)).first() if pk else None
     if org is None:
-        raise NotFound("Không tìm thấy tổ chức.", field_errors={"authority": "Cấp quyết định: không tìm thấy tổ chức."})
+        raise NotFound(
+            "Không tìm thấy tổ chức.", field_errors={"authority": "Cấp quyết định: không tìm thấy tổ chức."}
+        )
     if not policies.can(actor, DECIDE, Campaign(authority=org)):
         raise PermissionDenied("Chỉ cấp ủy của tổ chức (hoặc cấp trên) được mở đợt đánh giá.",
                                field_errors={"authority": "Cấp quyết định: bạn không có quyền mở đợt đánh giá tại đây."})  # fmt: skip
@@ -128,9 +140,14 @@ def open_campaign(*, actor, authority, year, deadline, period_kind: str = Period
     if end > today() and period_kind == PeriodKind.YEAR and year_n > today().year:
         raise ApplicationError("Năm chưa đến.", field_errors={"year": "Năm: chưa đến năm này."})
     if not isinstance(deadline, dt.date):
-        raise ApplicationError("Thiếu hạn tự đánh giá.", field_errors={"deadline": "Hạn tự đánh giá: không được để trống."})
+        raise ApplicationError(
+            "Thiếu hạn tự đánh giá.", field_errors={"deadline": "Hạn tự đánh giá: không được để trống."}
+        )
     if deadline < start:
-        raise ApplicationError("Hạn không hợp lệ.", field_errors={"deadline": "Hạn tự đánh giá: không được trước ngày bắt đầu kỳ."})
+        raise ApplicationError(
+            "Hạn không hợp lệ.",
+            field_errors={"deadline": "Hạn tự đánh giá: không được trước ngày bắt đầu kỳ."},
+        )
     campaign = Campaign(authority=org, period_kind=period_kind, year=year_n, period_start=start, period_end=end,
                         rules_key=rules.key, deadline=deadline)  # fmt: skip
     try:
@@ -141,7 +158,9 @@ def open_campaign(*, actor, authority, year, deadline, period_kind: str = Period
             "year": "Năm: tổ chức đã có đợt đánh giá của kỳ này."}) from None  # fmt: skip
     ratings = _member_ratings(campaign, org, end)
     if organizations:
-        children = Organization.objects.filter(parent=org).filter(Q(end_date__isnull=True) | Q(end_date__gt=end))
+        children = Organization.objects.filter(parent=org).filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=end)
+        )
         ratings += [Rating(campaign=campaign, subject_org=o, cell=o, org_path=o.path) for o in children]
     Rating.objects.bulk_create(ratings, batch_size=1000)
     record(actor=actor, action=Action.CREATE, obj=campaign, event=AuditEvents.OPEN, scope_path=org.path,
@@ -193,11 +212,17 @@ def self_assess(*, actor, rating, text: str = "", level: str = "") -> Rating:
     r.self_level = _level(level, "Tự xếp loại")
     r.self_text = clean_text(text or "")
     if len(r.self_text) > 20000:
-        raise ApplicationError("Bản tự kiểm điểm quá dài.", field_errors={"text": "Tự kiểm điểm: tối đa 20.000 ký tự."})
+        raise ApplicationError(
+            "Bản tự kiểm điểm quá dài.", field_errors={"text": "Tự kiểm điểm: tối đa 20.000 ký tự."}
+        )
     r.self_at = now()
-    r.entered_on_behalf = not own and bool(r.member_id)  # an organization's self-assessment is its secretary's
+    r.entered_on_behalf = not own and bool(
+        r.member_id
+    )  # an organization's self-assessment is its secretary's
     r.save()
-    record(actor=actor, action=Action.UPDATE, obj=r, before=before, event=AuditEvents.SELF, scope_path=r.org_path)
+    record(
+        actor=actor, action=Action.UPDATE, obj=r, before=before, event=AuditEvents.SELF, scope_path=r.org_path
+    )
     return r
 
 
@@ -248,10 +273,14 @@ def propose(*, actor, rating, level: str = "", score=None, note: str = "", remed
         raise ApplicationError("Nhận xét quá dài.", field_errors={"note": "Nhận xét: tối đa 5.000 ký tự."})
     if not_rated:
         if not_rated not in NotRated.values:
-            raise ApplicationError("Lý do không hợp lệ.", field_errors={"not_rated": "Chưa xếp loại: giá trị không hợp lệ."})
+            raise ApplicationError(
+                "Lý do không hợp lệ.", field_errors={"not_rated": "Chưa xếp loại: giá trị không hợp lệ."}
+            )
         reason_note = clean_text(not_rated_note or "")[:255]
         if not_rated == NotRated.OTHER and not reason_note:
-            raise ApplicationError("Thiếu lý do.", field_errors={"not_rated_note": "Ghi chú chưa xếp loại: nêu lý do."})
+            raise ApplicationError(
+                "Thiếu lý do.", field_errors={"not_rated_note": "Ghi chú chưa xếp loại: nêu lý do."}
+            )
         r.not_rated, r.not_rated_note = not_rated, reason_note
         r.proposed_level, r.score, r.remedied = "", None, False
     else:
@@ -285,7 +314,14 @@ def start_review(*, actor, campaign) -> Campaign:
     before = snapshot(c)
     c.status = CampaignStatus.REVIEWING
     c.save(update_fields=["status", "updated_at"])
-    record(actor=actor, action=Action.UPDATE, obj=c, before=before, event=AuditEvents.REVIEW, scope_path=c.authority.path)
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=c,
+        before=before,
+        event=AuditEvents.REVIEW,
+        scope_path=c.authority.path,
+    )
     return c
 
 
@@ -338,12 +374,21 @@ def decide(*, actor, campaign, decision_no: str = "", decision_date: dt.date | N
     if problems:
         raise ApplicationError(" ".join(problems), field_errors={"quota": " ".join(problems)})
     before = snapshot(c)
-    Rating.objects.filter(campaign=c, not_rated="").update(decided_level=F("proposed_level"), updated_at=now())
+    Rating.objects.filter(campaign=c, not_rated="").update(
+        decided_level=F("proposed_level"), updated_at=now()
+    )
     Rating.objects.filter(campaign=c).exclude(not_rated="").update(decided_level="", updated_at=now())
     c.status, c.decision_no, c.decision_date = CampaignStatus.DECIDED, number, decision_date
     c.decided_by = actor if getattr(actor, "pk", None) else None
     c.save()
-    record(actor=actor, action=Action.UPDATE, obj=c, before=before, event=AuditEvents.DECIDE, scope_path=c.authority.path)
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=c,
+        before=before,
+        event=AuditEvents.DECIDE,
+        scope_path=c.authority.path,
+    )
     return c
 
 

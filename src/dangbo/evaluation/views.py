@@ -34,15 +34,23 @@ def _campaign(request, pk, action=VIEW) -> Campaign:
 @login_required
 def index(request):
     """Campaigns in the actor's scope, the actor's own ratings, and the organizations where they may open one."""
-    campaigns = selectors.campaign_scope(request.user).select_related("authority").order_by("-period_end", "authority__name")[:100]
+    campaigns = (
+        selectors.campaign_scope(request.user)
+        .select_related("authority")
+        .order_by("-period_end", "authority__name")[:100]
+    )
     own = []
     if request.user.member_id:
         own = (Rating.objects.filter(member_id=request.user.member_id).select_related("campaign__authority")
                .order_by("-campaign__period_end")[:20])  # fmt: skip
-    openable = policies.scope(request.user, "place_members", Organization.objects.filter(end_date__isnull=True))
+    openable = policies.scope(
+        request.user, "place_members", Organization.objects.filter(end_date__isnull=True)
+    )
     openable = [o for o in openable.exclude(kind="chi_bo_truc_thuoc").order_by("path")[:50]
                 if policies.can(request.user, DECIDE, Campaign(authority=o))]  # fmt: skip
-    return render(request, "evaluation/index.html", {"campaigns": campaigns, "own": own, "openable": openable})
+    return render(
+        request, "evaluation/index.html", {"campaigns": campaigns, "own": own, "openable": openable}
+    )
 
 
 @login_required
@@ -137,14 +145,20 @@ def rating(request, rating_pk):
         if request.POST.get("form") == "self":
             self_form = SelfForm(request.POST)
             if self_form.is_valid():
-                done = run_service(self_form, lambda: services.self_assess(actor=request.user, rating=r, **self_form.cleaned_data))
+                done = run_service(
+                    self_form,
+                    lambda: services.self_assess(actor=request.user, rating=r, **self_form.cleaned_data),
+                )
                 if done is not None:
                     messages.success(request, "Đã ghi bản tự đánh giá.")
                     return redirect(r.get_absolute_url())
         elif can_change:
             propose_form = ProposeForm(request.POST)
             if propose_form.is_valid():
-                done = run_service(propose_form, lambda: services.propose(actor=request.user, rating=r, **propose_form.cleaned_data))
+                done = run_service(
+                    propose_form,
+                    lambda: services.propose(actor=request.user, rating=r, **propose_form.cleaned_data),
+                )
                 if done is not None:
                     messages.success(request, "Đã ghi mức đề xuất.")
                     return redirect(c.get_absolute_url() if not own else r.get_absolute_url())
@@ -167,7 +181,9 @@ def _results(request, c):
 def results(request, pk):
     c = _campaign(request, pk)
     t, ratings = _results(request, c)
-    by_level = {lv: [r for r in ratings if r.member_id and r.level == lv and not r.not_rated] for lv in Level.values}
+    by_level = {
+        lv: [r for r in ratings if r.member_id and r.level == lv and not r.not_rated] for lv in Level.values
+    }
     prev = (selectors.campaign_scope(request.user).filter(authority=c.authority, period_kind=c.period_kind,
                                                           period_end__lt=c.period_start)
             .order_by("-period_end").first())  # fmt: skip

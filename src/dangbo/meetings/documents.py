@@ -229,8 +229,12 @@ def names_on(org: Organization, day) -> tuple[str, str]:
     parent_id = link.parent_id if link else org.parent_id
     if parent_id is None:
         return name, ""
-    names = OrganizationLink.objects.filter(valid_on(day), organization_id=parent_id).values_list("name", flat=True)
-    superior = names.first() or Organization.objects.filter(pk=parent_id).values_list("name", flat=True).first()
+    names = OrganizationLink.objects.filter(valid_on(day), organization_id=parent_id).values_list(
+        "name", flat=True
+    )
+    superior = (
+        names.first() or Organization.objects.filter(pk=parent_id).values_list("name", flat=True).first()
+    )
     return name, superior or ""
 
 

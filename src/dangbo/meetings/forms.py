@@ -15,7 +15,7 @@ DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 
 class VNDateTimeField(forms.DateTimeField):
-    """"dd/mm/yyyy hh:mm" (the hour may be left out: 00:00)."""
+    """ "dd/mm/yyyy hh:mm" (the hour may be left out: 00:00)."""
 
     input_formats = [DATETIME_FORMAT, "%d/%m/%Y %H.%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y"]
 
@@ -30,7 +30,9 @@ class TimeOfMeetingField(forms.TimeField):
     input_formats = ["%H:%M", "%H.%M", "%Hh%M", "%Hh"]
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"}))
+        kwargs.setdefault(
+            "widget", forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"})
+        )
         super().__init__(*args, **kwargs)
         self.error_messages["invalid"] = "giờ không hợp lệ, cần có dạng hh:mm (ví dụ 14:00)."
 
@@ -46,7 +48,9 @@ class PlanForm(VNFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["planned_at"].error_messages["invalid"] = "ngày giờ không hợp lệ, cần có dạng dd/mm/yyyy hh:mm."
+        self.fields["planned_at"].error_messages["invalid"] = (
+            "ngày giờ không hợp lệ, cần có dạng dd/mm/yyyy hh:mm."
+        )
 
     def _post_clean(self):
         pass  # rules live in services
@@ -67,7 +71,10 @@ class AttendanceForm(VNFormMixin, forms.Form):
                 label=e.member.full_name, choices=Presence.choices, widget=forms.RadioSelect, initial=presence
             )
             self.fields[f"r{pk}"] = forms.CharField(
-                label=f"Lý do vắng của {e.member.full_name}", required=False, max_length=255, initial=reason,
+                label=f"Lý do vắng của {e.member.full_name}",
+                required=False,
+                max_length=255,
+                initial=reason,
                 widget=forms.TextInput(attrs={"placeholder": "Lý do vắng (nếu vắng)"}),
             )
 
@@ -143,6 +150,7 @@ TaskFormSet = forms.formset_factory(TaskForm, extra=0, min_num=6, max_num=20)
 
 
 class GradeForm(forms.Form):
-    level = forms.ModelChoiceField(label="Xếp loại", queryset=GradeLevel.objects.filter(active=True), empty_label=None)
+    level = forms.ModelChoiceField(
+        label="Xếp loại", queryset=GradeLevel.objects.filter(active=True), empty_label=None
+    )
     note = forms.CharField(label="Nhận xét", max_length=500, required=False)
-

@@ -35,16 +35,23 @@ class GradeLevel(models.Model):
 
 class Meeting(BaseModel):
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name="Tổ chức", on_delete=models.PROTECT, related_name="meetings"
+        "organizations.Organization",
+        verbose_name="Tổ chức",
+        on_delete=models.PROTECT,
+        related_name="meetings",
     )
     org_path = BinaryCharField(max_length=255, editable=False, default="")
-    kind = models.CharField("Loại sinh hoạt", max_length=20, choices=MeetingKind.choices, default=MeetingKind.REGULAR)
+    kind = models.CharField(
+        "Loại sinh hoạt", max_length=20, choices=MeetingKind.choices, default=MeetingKind.REGULAR
+    )
     topic = models.CharField("Chuyên đề", max_length=255, blank=True)
     month = models.DateField("Tháng", editable=False)  # first day of the month of the meeting
     planned_at = models.DateTimeField("Thời gian")
     place = models.CharField("Địa điểm", max_length=255, blank=True)
     agenda = models.TextField("Nội dung dự kiến", blank=True)
-    state = models.CharField("Trạng thái", max_length=10, choices=MeetingState.choices, default=MeetingState.PLANNED)
+    state = models.CharField(
+        "Trạng thái", max_length=10, choices=MeetingState.choices, default=MeetingState.PLANNED
+    )
 
     started_at = models.DateTimeField("Bắt đầu", null=True, blank=True)
     ended_at = models.DateTimeField("Kết thúc", null=True, blank=True)
@@ -58,7 +65,9 @@ class Meeting(BaseModel):
     dues_amount = models.BigIntegerField("Số tiền đảng phí thu được (đồng)", null=True, blank=True)
     last_month_results = models.TextField("Kết quả thực hiện nhiệm vụ tháng trước", blank=True)
     news_guidance = models.TextField("Thông tin thời sự, văn bản, hướng dẫn của cấp trên", blank=True)
-    study_follow = models.TextField("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh", blank=True)
+    study_follow = models.TextField(
+        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh", blank=True
+    )
     opinions = models.TextField("Ý kiến của đảng viên, phản ánh của quần chúng", blank=True)
     resolution = models.TextField("Nghị quyết (kết luận) của chi bộ", blank=True)
     votes_for = models.PositiveSmallIntegerField("Số tán thành", null=True, blank=True)
@@ -96,7 +105,8 @@ class Meeting(BaseModel):
                 name="meeting_one_regular_per_month",
             ),
             models.CheckConstraint(
-                condition=models.Q(ended_at__isnull=True) | models.Q(started_at__isnull=True)
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(started_at__isnull=True)
                 | models.Q(ended_at__gt=models.F("started_at")),
                 name="meeting_end_after_start",
             ),

@@ -47,7 +47,9 @@ def excused_streaks(meeting) -> dict[int, int]:
     including this one) they missed with an excuse."""
     from .models import Attendance
 
-    excused_now = set(meeting.attendance.filter(presence=Presence.EXCUSED).values_list("member_id", flat=True))
+    excused_now = set(
+        meeting.attendance.filter(presence=Presence.EXCUSED).values_list("member_id", flat=True)
+    )
     if not excused_now:
         return {}
     earlier = (
@@ -129,6 +131,3 @@ def summary(meeting) -> dict:
         "criteria_passed": sum(c.passed is True for c in results),
         "criteria_total": len(results),
     }
-
-
-

@@ -59,7 +59,9 @@ def roll(cell, day: dt.date) -> list[RollEntry]:
         inside = OrganizationLink.objects.filter(valid_on(day), in_tree).values("organization_id")
         here = Q(received_cell__in=inside) | Q(received_cell__isnull=True, to_organization__in=inside)
     own = {p.member_id: p.exempted for p in periods.only("member_id", "exempted")}
-    away = set(Transfer.objects.filter(_temporary_on(day), member_id__in=own).values_list("member_id", flat=True))
+    away = set(
+        Transfer.objects.filter(_temporary_on(day), member_id__in=own).values_list("member_id", flat=True)
+    )
     attached = set(
         Transfer.objects.filter(_temporary_on(day), received_date__lte=day)
         .filter(here)

@@ -63,7 +63,9 @@ def calendar_range(actor) -> tuple[dt.date, dt.date]:
     planned, if later). Its month links stop there, so a crawler or a careless click ends."""
     this_month = today().replace(day=1)
     meetings = meeting_scope(actor).aggregate(first=Min("month"), last=Max("month"))
-    founded = policies.scope(actor, policies.VIEW, Organization.objects.all()).aggregate(first=Min("founding_date"))["first"]
+    founded = policies.scope(actor, policies.VIEW, Organization.objects.all()).aggregate(
+        first=Min("founding_date")
+    )["first"]
     floor = dt.date(this_month.year - 1, 1, 1)
     starts = [d for d in (meetings["first"], founded and dt.date(founded.year, 1, 1), floor) if d]
     ends = [d for d in (meetings["last"], add_months(this_month, CALENDAR_AHEAD_MONTHS)) if d]
@@ -80,14 +82,18 @@ def first_free_month(organization: Organization, since: dt.date) -> dt.date:
         .exclude(state=MeetingState.CANCELLED)
         .values_list("month", flat=True)
     )  # fmt: skip
-    return next((m for m in (add_months(start, i) for i in range(25)) if m not in taken), add_months(start, 25))
+    return next(
+        (m for m in (add_months(start, i) for i in range(25)) if m not in taken), add_months(start, 25)
+    )
 
 
 @dataclass
 class GridRow:
     org: Organization
     cells: int = 0  # cells counted under this row
-    months: list = field(default_factory=list)  # per month: dict(held, not_recorded, not_held, rate, url, status)
+    months: list = field(
+        default_factory=list
+    )  # per month: dict(held, not_recorded, not_held, rate, url, status)
     thematic: list = field(default_factory=list)  # per quarter: cells with a thematic meeting
     weak: bool = False
 
@@ -141,7 +147,8 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
         .order_by()
     )
     ahead = ExpressionWrapper(
-        Q(planned_at__gte=timezone.make_aware(dt.datetime.combine(now, dt.time.min))), output_field=BooleanField()
+        Q(planned_at__gte=timezone.make_aware(dt.datetime.combine(now, dt.time.min))),
+        output_field=BooleanField(),
     )
     inside = reduce(or_, [subtree_q(p, "org_path") for p in root_paths])
     base = Meeting.objects.filter(
@@ -170,7 +177,9 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
     # Where meeting records begin: a month before a row's first recorded regular meeting (or, for a row without
     # any, before the first one of the whole scope) has no data — "chưa có số liệu", not "không họp".
     recorded = (
-        Meeting.objects.filter(inside, organization__in=scope, kind=MeetingKind.REGULAR, month__lte=months[-1])
+        Meeting.objects.filter(
+            inside, organization__in=scope, kind=MeetingKind.REGULAR, month__lte=months[-1]
+        )
         .exclude(state=MeetingState.CANCELLED)
         .annotate(row=row_case("org_path"))
         .values_list("row")
@@ -199,7 +208,13 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
         begins = first_month.get(g.pk, scope_first)
         for month in months:
             slot = by_key.get((g.pk, month.month)) or empty
-            counts = {HELD: slot[HELD], NOT_RECORDED: slot[NOT_RECORDED], FUTURE: slot[FUTURE], NOT_HELD: 0, NO_DATA: 0}
+            counts = {
+                HELD: slot[HELD],
+                NOT_RECORDED: slot[NOT_RECORDED],
+                FUTURE: slot[FUTURE],
+                NOT_HELD: 0,
+                NO_DATA: 0,
+            }
             if month > this_month:
                 counts[FUTURE] = cells
             elif begins is None or month < begins:
@@ -213,8 +228,11 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
                 "status": max(counts, key=lambda k: counts[k]) if cells == 1 else None,
             })  # fmt: skip
         row.thematic = [thematic.get((g.pk, q), 0) for q in range(4)]
-        low = [m for month, m in zip(months, row.months, strict=True)
-               if m["rate"] is not None and m["rate"] <= rules_on(month).min_attendance_percent]  # criterion failed
+        low = [
+            m
+            for month, m in zip(months, row.months, strict=True)
+            if m["rate"] is not None and m["rate"] <= rules_on(month).min_attendance_percent
+        ]  # criterion failed
         row.weak = missed >= 2 * cells or bool(low)
         rows.append(row)
     return rows, months
@@ -225,7 +243,9 @@ def absence_rules(year: int):
     return removal_rules_on(min(dt.date(year, 12, 31), today()))
 
 
-def absentees(actor, year: int, *, root: Organization | None = None, action: str = policies.VIEW) -> list[tuple[int, str, int, str]]:
+def absentees(
+    actor, year: int, *, root: Organization | None = None, action: str = policies.VIEW
+) -> list[tuple[int, str, int, str]]:
     """Members absent without reason from regular meetings in as many different months of ``year`` as the
     Charter's removal rule says (``members.rules.RemovalRules.absence_months``, 3): (member id, name, months,
     cell name). The system flags; the cell considers (DOMAIN §2)."""
@@ -235,8 +255,12 @@ def absentees(actor, year: int, *, root: Organization | None = None, action: str
         meeting__month__year=year, member__in=members,
     )  # fmt: skip
     if root is not None:  # the root's paths during the year: meetings before a restructuring count too
-        paths = list(OrganizationLink.objects.filter(_in_year(year), organization=root).values_list("path", flat=True))
-        qs = qs.filter(reduce(or_, [subtree_q(p, "meeting__org_path") for p in paths])) if paths else qs.none()
+        paths = list(
+            OrganizationLink.objects.filter(_in_year(year), organization=root).values_list("path", flat=True)
+        )
+        qs = (
+            qs.filter(reduce(or_, [subtree_q(p, "meeting__org_path") for p in paths])) if paths else qs.none()
+        )
     rows = (
         qs.values("member_id", "member__full_name")
         .annotate(n=Count("meeting__month", distinct=True), cell=Max("meeting__organization__name"))

@@ -85,7 +85,10 @@ def _organization(actor, organization) -> Organization:
     pk = _pk(organization)
     org = policies.scope(actor, policies.VIEW, Organization.objects.filter(pk=pk)).first() if pk else None
     if org is None:
-        raise NotFound(ORGANIZATION_NOT_FOUND, field_errors={"organization": f"Tổ chức: {ORGANIZATION_NOT_FOUND.lower()}"})
+        raise NotFound(
+            ORGANIZATION_NOT_FOUND,
+            field_errors={"organization": f"Tổ chức: {ORGANIZATION_NOT_FOUND.lower()}"},
+        )
     return org
 
 
@@ -94,7 +97,12 @@ def _meeting(actor, meeting, *, lock: bool = True) -> Meeting:
     pk = _pk(meeting)
     qs = Meeting.objects.select_related("organization").filter(pk=pk) if pk else Meeting.objects.none()
     m = (qs.select_for_update(of=("self",)) if lock else qs).first()
-    if m is None or not policies.scope(actor, policies.VIEW, Organization.objects.filter(pk=m.organization_id)).exists():
+    if (
+        m is None
+        or not policies.scope(
+            actor, policies.VIEW, Organization.objects.filter(pk=m.organization_id)
+        ).exists()
+    ):
         raise NotFound(MEETING_NOT_FOUND)
     return m
 
@@ -139,14 +147,18 @@ def _text(value, label: str, e: dict, key: str, max_length: int | None = None) -
 def _check_plan(m: Meeting, e: dict | None = None) -> None:
     e = {} if e is None else e
     if m.kind not in MeetingKind.values:
-        e["kind"] = "Loại sinh hoạt: " + ("không được để trống." if not m.kind else "giá trị đã chọn không hợp lệ.")
+        e["kind"] = "Loại sinh hoạt: " + (
+            "không được để trống." if not m.kind else "giá trị đã chọn không hợp lệ."
+        )
     if m.planned_at is None:
         e.setdefault("planned_at", "Thời gian: không được để trống.")
     elif "planned_at" not in e:
         day = _local_day(m.planned_at)
         org = m.organization
         if org.founding_date and day < org.founding_date:
-            e["planned_at"] = f"Thời gian: «{org.name}» thành lập ngày {ngay(org.founding_date)}, sau ngày họp."
+            e["planned_at"] = (
+                f"Thời gian: «{org.name}» thành lập ngày {ngay(org.founding_date)}, sau ngày họp."
+            )
         elif org.end_date and day >= org.end_date:
             e["planned_at"] = f"Thời gian: «{org.name}» đã kết thúc hoạt động ngày {ngay(org.end_date)}."
         elif path_on(org, day) is None:
@@ -155,11 +167,15 @@ def _check_plan(m: Meeting, e: dict | None = None) -> None:
             m.month = day.replace(day=1)
             m.org_path = path_on(org, day)
             if m.kind == MeetingKind.REGULAR:
-                clash = Meeting.objects.filter(organization=org, month=m.month, kind=MeetingKind.REGULAR).exclude(
-                    state=MeetingState.CANCELLED
-                ).exclude(pk=m.pk)
+                clash = (
+                    Meeting.objects.filter(organization=org, month=m.month, kind=MeetingKind.REGULAR)
+                    .exclude(state=MeetingState.CANCELLED)
+                    .exclude(pk=m.pk)
+                )
                 if clash.exists():
-                    e["planned_at"] = f"Thời gian: chi bộ đã có buổi sinh hoạt thường kỳ tháng {m.month:%m/%Y}."
+                    e["planned_at"] = (
+                        f"Thời gian: chi bộ đã có buổi sinh hoạt thường kỳ tháng {m.month:%m/%Y}."
+                    )
     if m.kind == MeetingKind.THEMATIC and not m.topic:
         e.setdefault("topic", "Chuyên đề: sinh hoạt chuyên đề phải ghi chuyên đề.")
     if e:
@@ -206,14 +222,20 @@ def _locked(meeting, actor) -> Meeting:
 
 
 @transaction.atomic
-def meeting_update_plan(*, actor, meeting: Meeting, data: dict, expected_version: str | None = None) -> Meeting:
+def meeting_update_plan(
+    *, actor, meeting: Meeting, data: dict, expected_version: str | None = None
+) -> Meeting:
     """``expected_version``: the plan page's token (``PLAN_VERSION``); a stale one is refused."""
     m = _locked(meeting, actor)
     PLAN_VERSION.check(m, expected_version)
     before = snapshot(m)
     old_time = m.planned_at
     e = _apply_plan(m, data)
-    if m.state != MeetingState.PLANNED and m.planned_at is not None and _minute(m.planned_at) != _minute(old_time):
+    if (
+        m.state != MeetingState.PLANNED
+        and m.planned_at is not None
+        and _minute(m.planned_at) != _minute(old_time)
+    ):
         # The roll, the attendance and the minutes were taken on the meeting's date: it cannot move any more.
         e["planned_at"] = (f"Thời gian: buổi sinh hoạt {m.get_state_display().lower()}, "
                            "không đổi được thời gian.")  # fmt: skip
@@ -251,7 +273,9 @@ def roll_of(m: Meeting) -> dict[int, RollEntry]:
     return {e.member.pk: e for e in roll(m.organization, quality.meeting_day(m))}
 
 
-def _member(actor, value, label: str, m: Meeting, entries: dict[int, RollEntry]) -> tuple[RollEntry | None, str | None]:
+def _member(
+    actor, value, label: str, m: Meeting, entries: dict[int, RollEntry]
+) -> tuple[RollEntry | None, str | None]:
     """A member given to a meeting service (an object or an id) as an entry of the meeting's roll, or the problem
     ("Nhãn: vấn đề."). A member outside the actor's scope gets the answer of a missing one: no name."""
     pk = _pk(value)
@@ -260,10 +284,17 @@ def _member(actor, value, label: str, m: Meeting, entries: dict[int, RollEntry])
     entry = entries.get(pk)
     if entry is not None:
         return entry, None
-    name = policies.scope(actor, policies.VIEW, Member.objects.filter(pk=pk)).values_list("full_name", flat=True).first()
+    name = (
+        policies.scope(actor, policies.VIEW, Member.objects.filter(pk=pk))
+        .values_list("full_name", flat=True)
+        .first()
+    )
     if name is None:
         return None, f"{label}: không tìm thấy đảng viên mã {pk}."
-    return None, f"{label}: {name} không sinh hoạt tại «{m.organization.name}» vào ngày {ngay(quality.meeting_day(m))}."
+    return (
+        None,
+        f"{label}: {name} không sinh hoạt tại «{m.organization.name}» vào ngày {ngay(quality.meeting_day(m))}.",
+    )
 
 
 def minutes_problems(m: Meeting, presence: dict[int, str], entries: dict[int, RollEntry]) -> dict[str, str]:
@@ -297,10 +328,18 @@ def minutes_problems(m: Meeting, presence: dict[int, str], entries: dict[int, Ro
         if entry is None:
             e[field] = f"{label}: không sinh hoạt tại «{m.organization.name}» vào ngày {ngay(day)}."
         elif not entry.counted:
-            e[field] = f"{label}: {entry.member.full_name} — {LABELS[entry.category].lower()}, không dự buổi sinh hoạt."
+            e[field] = (
+                f"{label}: {entry.member.full_name} — {LABELS[entry.category].lower()}, không dự buổi sinh hoạt."
+            )
         elif presence and presence.get(pk) not in ATTENDED:
-            said = Presence(presence[pk]).label.lower() if presence.get(pk) in Presence.values else "không có trong điểm danh"
-            e[field] = f"{label}: {entry.member.full_name} được điểm danh {said}; {label.lower()} phải là đảng viên có mặt."
+            said = (
+                Presence(presence[pk]).label.lower()
+                if presence.get(pk) in Presence.values
+                else "không có trong điểm danh"
+            )
+            e[field] = (
+                f"{label}: {entry.member.full_name} được điểm danh {said}; {label.lower()} phải là đảng viên có mặt."
+            )
     given = {k: getattr(m, k) for k in VOTES if getattr(m, k) is not None}
     if given:
         first = next(iter(given))  # the problem is shown on the first vote field filled in
@@ -308,7 +347,9 @@ def minutes_problems(m: Meeting, presence: dict[int, str], entries: dict[int, Ro
         if not presence:
             e[first] = f"{LABELS_OF[first]}: chưa điểm danh; ghi kết quả biểu quyết sau khi điểm danh."
         elif total > present:
-            e[first] = f"{LABELS_OF[first]}: tổng số biểu quyết ({total}) nhiều hơn số đảng viên có mặt ({present})."
+            e[first] = (
+                f"{LABELS_OF[first]}: tổng số biểu quyết ({total}) nhiều hơn số đảng viên có mặt ({present})."
+            )
     return e
 
 
@@ -343,7 +384,9 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict) -> Meeting:
         presence, reason = row if isinstance(row, tuple | list) and len(row) == 2 else (None, None)
         reason = reason if reason is not None else ""
         if not entry.counted:
-            errors[f"m{pk}"] = f"{name}: được miễn công tác và sinh hoạt đảng hoặc đang sinh hoạt tạm thời nơi khác, không điểm danh."
+            errors[f"m{pk}"] = (
+                f"{name}: được miễn công tác và sinh hoạt đảng hoặc đang sinh hoạt tạm thời nơi khác, không điểm danh."
+            )
         elif presence not in Presence.values:
             errors[f"m{pk}"] = f"{name}: chưa chọn có mặt hay vắng."
         elif not isinstance(reason, str):
@@ -353,7 +396,10 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict) -> Meeting:
         elif len(clean_text(reason)) > 255:
             errors[f"m{pk}"] = f"{name}: lý do vắng tối đa 255 ký tự."
         else:
-            clean[pk] = (presence, clean_text(reason) if presence in (Presence.EXCUSED, Presence.UNEXCUSED) else "")
+            clean[pk] = (
+                presence,
+                clean_text(reason) if presence in (Presence.EXCUSED, Presence.UNEXCUSED) else "",
+            )
     for pk, e in expected.items():
         if e.counted and pk not in clean and f"m{pk}" not in errors:
             errors[f"m{pk}"] = f"{e.member.full_name}: chưa điểm danh."
@@ -366,7 +412,9 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict) -> Meeting:
         raise ApplicationError("Điểm danh chưa hợp lệ, xin xem các dòng được đánh dấu.", field_errors=errors)
     before = snapshot(m)
     m.attendance.all().delete()
-    Attendance.objects.bulk_create(Attendance(meeting=m, member_id=pk, presence=p, reason=r) for pk, (p, r) in clean.items())
+    Attendance.objects.bulk_create(
+        Attendance(meeting=m, member_id=pk, presence=p, reason=r) for pk, (p, r) in clean.items()
+    )
     m.state = MeetingState.HELD
     m.save()
     _refresh_summary(m)
@@ -385,7 +433,9 @@ def _apply_minutes(actor, m: Meeting, data: dict, entries: dict[int, RollEntry])
         if k in ("started_at", "ended_at"):
             setattr(m, k, _moment(value, LABELS_OF[k], e, k))
         elif k in ("chair", "minutes_secretary"):
-            entry, problem = (None, None) if value in (None, "") else _member(actor, value, LABELS_OF[k], m, entries)
+            entry, problem = (
+                (None, None) if value in (None, "") else _member(actor, value, LABELS_OF[k], m, entries)
+            )
             if problem:
                 e[k] = problem
             setattr(m, k, entry.member if entry else None)
@@ -425,16 +475,25 @@ def _tasks(actor, m: Meeting, tasks: list, entries: dict[int, RollEntry], e: dic
             if problem:
                 e[f"task{i - 1}"] = problem
                 continue
-        if due is not None and (not isinstance(due, dt.date) or isinstance(due, dt.datetime) or not 1900 <= due.year <= 2999):
+        if due is not None and (
+            not isinstance(due, dt.date) or isinstance(due, dt.datetime) or not 1900 <= due.year <= 2999
+        ):
             e[f"task{i - 1}"] = f"{label}: thời hạn không hợp lệ."
             continue
-        out.append(MeetingTask(meeting=m, member=entry.member if entry else None, content=content, due_date=due))
+        out.append(
+            MeetingTask(meeting=m, member=entry.member if entry else None, content=content, due_date=due)
+        )
     return out
 
 
 @transaction.atomic
 def minutes_save(
-    *, actor, meeting: Meeting, data: dict, tasks: list[dict] | None = None, expected_version: str | None = None
+    *,
+    actor,
+    meeting: Meeting,
+    data: dict,
+    tasks: list[dict] | None = None,
+    expected_version: str | None = None,
 ) -> Meeting:
     """The minutes (biên bản): structured agenda items, times, vote, next month's tasks. Every value is read and
     checked here (numbers by the one reader, members against the meeting's roll), and the whole record must be
@@ -471,7 +530,9 @@ def printable_problems(m: Meeting) -> dict[str, str]:
 def grade(*, actor, meeting: Meeting, level: GradeLevel, upper: bool = False, note: str = "") -> Meeting:
     """The cell's self-grade, or the upper level's grade (kept side by side)."""
     m = _meeting(actor, meeting)
-    allowed = policies.can(actor, "grade_meetings", m.organization) if upper else can_manage(actor, m.organization)
+    allowed = (
+        policies.can(actor, "grade_meetings", m.organization) if upper else can_manage(actor, m.organization)
+    )
     if not allowed:
         raise PermissionDenied("Bạn không có quyền xếp loại buổi sinh hoạt này.")
     if m.state != MeetingState.HELD:

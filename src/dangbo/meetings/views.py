@@ -31,7 +31,12 @@ from .rules import rules_on
 
 
 def _meeting(request, pk) -> object:
-    m = selectors.meeting_scope(request.user).select_related("organization", "self_grade", "upper_grade").filter(pk=pk).first()
+    m = (
+        selectors.meeting_scope(request.user)
+        .select_related("organization", "self_grade", "upper_grade")
+        .filter(pk=pk)
+        .first()
+    )
     if m is None:
         raise Http404
     return m
@@ -76,7 +81,9 @@ def calendar(request):
     prev = selectors.add_months(month, -1)
     meetings = selectors.meeting_scope(request.user).filter(month=month).exclude(state=MeetingState.CANCELLED)
     meetings = meetings.select_related("organization__parent").order_by("planned_at", "id")[:500]
-    manageable = policies.scope(request.user, "place_members", Organization.objects.filter(end_date__isnull=True))
+    manageable = policies.scope(
+        request.user, "place_members", Organization.objects.filter(end_date__isnull=True)
+    )
     return render(request, "meetings/calendar.html", {
         "month": month, "next": nxt if nxt <= last else None, "prev": prev if prev >= first else None,
         "meetings": meetings, "can_plan": manageable.exists(),
@@ -87,10 +94,14 @@ def calendar(request):
 @require_http_methods(["GET", "POST"])
 def plan(request):
     orgs = policies.scope(request.user, "place_members", Organization.objects.filter(end_date__isnull=True))
-    orgs = orgs.select_related("parent").order_by("path")  # the list shows each one's long name (with its parent)
+    orgs = orgs.select_related("parent").order_by(
+        "path"
+    )  # the list shows each one's long name (with its parent)
     if not orgs.exists():
         raise Http404
-    chosen = orgs.filter(pk=int_param(request.GET.get("to_chuc") or request.POST.get("organization"), 0)).first()
+    chosen = orgs.filter(
+        pk=int_param(request.GET.get("to_chuc") or request.POST.get("organization"), 0)
+    ).first()
     if chosen is None and orgs.count() == 1:
         chosen = orgs.first()
     initial = {"kind": MeetingKind.REGULAR}
@@ -104,7 +115,10 @@ def plan(request):
         initial["planned_at"] = timezone.make_aware(dt.datetime.combine(day, dt.time(14, 0)))
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and chosen is not None and form.is_valid():
-        m = run_service(form, lambda: services.meeting_plan(actor=request.user, organization=chosen, data=form.cleaned_data))
+        m = run_service(
+            form,
+            lambda: services.meeting_plan(actor=request.user, organization=chosen, data=form.cleaned_data),
+        )
         if m:
             messages.success(request, f"Đã lập kế hoạch {m}.")
             return redirect(m)
@@ -151,16 +165,22 @@ def attendance(request, pk):
     existing = {a.member_id: (a.presence, a.reason) for a in m.attendance.all()}
     form = AttendanceForm(request.POST or None, entries=entries, initial_rows=existing)
     if request.method == "POST" and form.is_valid():
-        done = run_service(form, lambda: services.attendance_record(actor=request.user, meeting=m, rows=form.cleaned_rows()))
+        done = run_service(
+            form, lambda: services.attendance_record(actor=request.user, meeting=m, rows=form.cleaned_rows())
+        )
         if done:
-            messages.success(request, f"Đã điểm danh: {done.present_count}/{done.base_count} đảng viên có mặt.")
+            messages.success(
+                request, f"Đã điểm danh: {done.present_count}/{done.base_count} đảng viên có mặt."
+            )
             return redirect(done)
     return render(request, "meetings/attendance.html", {"m": m, "form": form, "labels": LABELS})
 
 
 def _members_of(m):
     day = timezone.localtime(m.planned_at).date()
-    return Member.objects.filter(pk__in=[e.member.pk for e in roll(m.organization, day) if e.counted]).order_by("name_sort")
+    return Member.objects.filter(
+        pk__in=[e.member.pk for e in roll(m.organization, day) if e.counted]
+    ).order_by("name_sort")
 
 
 @login_required
@@ -170,8 +190,12 @@ def minutes(request, pk):
     members = _members_of(m)
     form = MinutesForm(request.POST or None, instance=m, members=members,
                        initial={"version": services.MINUTES_VERSION.of(m)})  # fmt: skip
-    initial_tasks = [{"content": t.content, "member": t.member_id, "due_date": t.due_date} for t in m.tasks.all()]
-    tasks = TaskFormSet(request.POST or None, initial=initial_tasks, prefix="nv", form_kwargs={"members": members})
+    initial_tasks = [
+        {"content": t.content, "member": t.member_id, "due_date": t.due_date} for t in m.tasks.all()
+    ]
+    tasks = TaskFormSet(
+        request.POST or None, initial=initial_tasks, prefix="nv", form_kwargs={"members": members}
+    )
     if request.method == "POST" and form.is_valid() and tasks.is_valid():
         data = dict(form.cleaned_data)
         day = timezone.localtime(m.planned_at).date()
@@ -193,7 +217,11 @@ def minutes(request, pk):
 def grade(request, pk):
     m = _meeting(request, pk)
     upper = request.POST.get("cap") == "tren"
-    allowed = policies.can(request.user, "grade_meetings", m.organization) if upper else services.can_manage(request.user, m.organization)
+    allowed = (
+        policies.can(request.user, "grade_meetings", m.organization)
+        if upper
+        else services.can_manage(request.user, m.organization)
+    )
     if not allowed:
         raise Http404
     post_action(request, GradeForm(request.POST),
@@ -206,7 +234,12 @@ def grade(request, pk):
 @require_POST
 def cancel(request, pk):
     m = _managed(request, pk)
-    post_action(request, None, lambda _: services.meeting_cancel(actor=request.user, meeting=m), "Đã hủy buổi sinh hoạt.")
+    post_action(
+        request,
+        None,
+        lambda _: services.meeting_cancel(actor=request.user, meeting=m),
+        "Đã hủy buổi sinh hoạt.",
+    )
     return redirect(m)
 
 

@@ -39,8 +39,13 @@ CANDIDATE_FIELDS = (
     "official_members", "grassroots_resolution_date", "note",
 )  # fmt: skip
 # The dossier's dated steps in the order they happen.
-STEP_ORDER = ("course_date", "application_date", "cv_verified_date", "cell_resolution_date", "grassroots_resolution_date")
-
+STEP_ORDER = (
+    "course_date",
+    "application_date",
+    "cv_verified_date",
+    "cell_resolution_date",
+    "grassroots_resolution_date",
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,9 @@ def official_lookup(member_ids) -> OfficialOn:
     rows = MemberPeriod.objects.filter(member_id__in=set(member_ids), status=MemberStatus.OFFICIAL)
     for member_id, start, end in rows.values_list("member_id", "valid_from", "valid_to"):
         periods.setdefault(member_id, []).append((start, end))
-    return lambda member_id, day: any(s <= day and (e is None or e > day) for s, e in periods.get(member_id, ()))
+    return lambda member_id, day: any(
+        s <= day and (e is None or e > day) for s, e in periods.get(member_id, ())
+    )
 
 
 def _introducer_problem(member, since, on, n: str, months: int, official_on: OfficialOn) -> str:
@@ -80,7 +87,9 @@ def _introducer_problem(member, since, on, n: str, months: int, official_on: Off
     return ""
 
 
-def problems(c: Candidate, on: dt.date | None = None, *, official_on: OfficialOn | None = None) -> dict[str, str]:
+def problems(
+    c: Candidate, on: dt.date | None = None, *, official_on: OfficialOn | None = None
+) -> dict[str, str]:
     """What stands in the way of admission, judged on the cell's date (or ``on``): {field: message}. The
     conditions panel shows them and the checklist (``steps``) reads them: no step is done while one fails."""
     day = c.cell_resolution_date or on or today()
@@ -99,10 +108,14 @@ def problems(c: Candidate, on: dt.date | None = None, *, official_on: OfficialOn
                 "Trung ương đồng ý bằng văn bản."
             )
     if c.general_education not in rules.min_general_education and not c.education_exception:
-        e["general_education"] = "Giáo dục phổ thông: cần tốt nghiệp trung học cơ sở trở lên (trừ diện được vận dụng)."
+        e["general_education"] = (
+            "Giáo dục phổ thông: cần tốt nghiệp trung học cơ sở trở lên (trừ diện được vận dụng)."
+        )
     if not c.course_date:
         e["course_date"] = "Ngày cấp giấy chứng nhận: chưa học lớp bồi dưỡng nhận thức về Đảng."
-    elif rules.course_certificate_months and full_months(c.course_date, day) >= rules.course_certificate_months:
+    elif (
+        rules.course_certificate_months and full_months(c.course_date, day) >= rules.course_certificate_months
+    ):
         e["course_date"] = (
             f"Ngày cấp giấy chứng nhận: giấy chứng nhận đã quá {rules.course_certificate_months} tháng vào ngày "
             f"{ngay(day)}."
@@ -111,11 +124,16 @@ def problems(c: Candidate, on: dt.date | None = None, *, official_on: OfficialOn
         e["application_date"] = "Ngày làm đơn xin vào Đảng: chưa có đơn."
     if not c.cv_verified_date:
         e["cv_verified_date"] = "Ngày hoàn thành thẩm tra lý lịch: chưa thẩm tra lý lịch."
-    for n, member, since in (("1", c.introducer_1, c.introducer_1_since), ("2", c.introducer_2, c.introducer_2_since)):
+    for n, member, since in (
+        ("1", c.introducer_1, c.introducer_1_since),
+        ("2", c.introducer_2, c.introducer_2_since),
+    ):
         field, ordinal = f"introducer_{n}", "nhất" if n == "1" else "hai"
         if member is None:
             e[field] = f"Người giới thiệu thứ {ordinal}: chưa có."
-        elif problem := _introducer_problem(member, since, day, ordinal, rules.introducer_months, official_on):
+        elif problem := _introducer_problem(
+            member, since, day, ordinal, rules.introducer_months, official_on
+        ):
             e[field] = problem
     if c.introducer_1_id and c.introducer_1_id == c.introducer_2_id:
         e["introducer_2"] = "Người giới thiệu thứ hai: phải là người khác người thứ nhất."
@@ -306,7 +324,12 @@ def candidate_save(
 
 @transaction.atomic
 def candidate_admit(
-    *, actor, candidate: Candidate, decision_no: str, decision_date: dt.date, decision_level: str = "",
+    *,
+    actor,
+    candidate: Candidate,
+    decision_no: str,
+    decision_date: dt.date,
+    decision_level: str = "",
     decision_issuer: str = "",
 ) -> Member:
     """The admission decision: every condition must hold, and the decision be issued by a body with the power
@@ -369,7 +392,9 @@ class Probation:
     rules: AdmissionRules | None = None  # the rule set the deadlines were computed with
 
 
-def probation(member: Member, *, on: dt.date | None = None, calendar: WorkCalendar | None = None) -> Probation | None:
+def probation(
+    member: Member, *, on: dt.date | None = None, calendar: WorkCalendar | None = None
+) -> Probation | None:
     """Deadlines of a probationary member (None for anyone else)."""
     if member.status != MemberStatus.PROBATIONARY:
         return None
@@ -399,7 +424,8 @@ def ceremony_record(*, actor, member: Member, date: dt.date) -> Member:
     """The admission ceremony: the date of joining; probation runs 12 months from it."""
     if member.admission_decision_date and date < member.admission_decision_date:
         raise ApplicationError(
-            "Ngày lễ kết nạp không hợp lệ.", field_errors={"date": "Ngày lễ kết nạp: trước ngày quyết định kết nạp."}
+            "Ngày lễ kết nạp không hợp lệ.",
+            field_errors={"date": "Ngày lễ kết nạp: trước ngày quyết định kết nạp."},
         )
     lifecycle.event_record(actor=actor, member=member, kind=EventKind.CEREMONY, date=date)
     member.refresh_from_db()
@@ -408,7 +434,12 @@ def ceremony_record(*, actor, member: Member, date: dt.date) -> Member:
 
 @transaction.atomic
 def recognize_official(
-    *, actor, member: Member, decision_no: str, decision_date: dt.date, decision_level: str = "",
+    *,
+    actor,
+    member: Member,
+    decision_no: str,
+    decision_date: dt.date,
+    decision_level: str = "",
     decision_issuer: str = "",
 ) -> Member:
     """Official recognition, effective at the end of the 12 months of probation even when decided late, by a

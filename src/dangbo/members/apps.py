@@ -16,5 +16,7 @@ class Config(AppConfig):
 
         # A member's org_path is where the member stands today; the roll periods are cut on the date of a move.
         PATH_TABLES.register("members.Member", PathTable("members.Member"))
-        PATH_TABLES.register("members.MemberPeriod", PathTable("members.MemberPeriod", repath=lifecycle.split_periods_at_move))
+        PATH_TABLES.register(
+            "members.MemberPeriod", PathTable("members.MemberPeriod", repath=lifecycle.split_periods_at_move)
+        )
         DISSOLVE_CHECKS.register("members.on_roll", lifecycle.members_on_roll)

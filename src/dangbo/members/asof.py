@@ -146,8 +146,12 @@ def movement(org: Organization, start: dt.date, end: dt.date) -> Movement:
     """The movement table of ``org``'s subtree from ``start`` to ``end`` (both days included)."""
     in_s = in_subtree(org)
     neighbour_in_s = in_subtree(org)
-    predecessor = MemberPeriod.objects.filter(neighbour_in_s, member=OuterRef("member"), valid_to=OuterRef("valid_from"))
-    successor = MemberPeriod.objects.filter(neighbour_in_s, member=OuterRef("member"), valid_from=OuterRef("valid_to"))
+    predecessor = MemberPeriod.objects.filter(
+        neighbour_in_s, member=OuterRef("member"), valid_to=OuterRef("valid_from")
+    )
+    successor = MemberPeriod.objects.filter(
+        neighbour_in_s, member=OuterRef("member"), valid_from=OuterRef("valid_to")
+    )
     ups = dict(
         MemberPeriod.objects.filter(in_s, valid_from__gte=start, valid_from__lte=end)
         .exclude(Exists(predecessor))
@@ -178,7 +182,9 @@ def counts_on(nodes: list[Organization], on: dt.date) -> dict[int, tuple[int, in
     if not nodes:
         return {}
     live = dict(
-        OrganizationLink.objects.filter(valid_on(on), organization__in=[n.pk for n in nodes]).values_list("organization_id", "path")
+        OrganizationLink.objects.filter(valid_on(on), organization__in=[n.pk for n in nodes]).values_list(
+            "organization_id", "path"
+        )
     )  # the nodes' paths on the date, in one query
     if not live:
         return {n.pk: (0, 0) for n in nodes}

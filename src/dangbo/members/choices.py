@@ -128,11 +128,17 @@ class DecisionLevel(models.TextChoices):
     CELL = "chi_bo", "Chi bộ"
     GRASSROOTS = "co_so", "Tổ chức cơ sở đảng (đảng ủy cơ sở, chi bộ cơ sở)"
     GRASSROOTS_AUTHORIZED = "co_so_uy_quyen", "Đảng ủy cơ sở được ủy quyền kết nạp đảng viên"
-    UPPER = "cap_tren_co_so", (
-        "Cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng (huyện ủy và tương đương, đảng ủy khối, đảng ủy xã, "
-        "phường…)"
+    UPPER = (
+        "cap_tren_co_so",
+        (
+            "Cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng (huyện ủy và tương đương, đảng ủy khối, đảng ủy xã, "
+            "phường…)"
+        ),
     )
-    UPPER_INSPECTION = "ubkt_cap_tren_co_so", "Ủy ban kiểm tra của cấp ủy cấp trên trực tiếp tổ chức cơ sở đảng"
+    UPPER_INSPECTION = (
+        "ubkt_cap_tren_co_so",
+        "Ủy ban kiểm tra của cấp ủy cấp trên trực tiếp tổ chức cơ sở đảng",
+    )
     PROVINCE = "tinh", "Tỉnh ủy, thành ủy và tương đương (cấp ủy trực thuộc Trung ương)"
     PROVINCE_INSPECTION = "ubkt_tinh", "Ủy ban kiểm tra tỉnh ủy, thành ủy và tương đương"
     CENTRAL = "trung_uong", "Trung ương (Bộ Chính trị, Ban Bí thư, Ủy ban Kiểm tra Trung ương)"

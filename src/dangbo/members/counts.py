@@ -53,12 +53,16 @@ def recount() -> int:
             totals[pk][FIELD[status]] += n
     changed = []
     n = 0
-    for pk, official, probationary in Organization.objects.values_list("pk", "official_count", "probationary_count"):
+    for pk, official, probationary in Organization.objects.values_list(
+        "pk", "official_count", "probationary_count"
+    ):
         n += 1
         t = totals.get(pk, {"official_count": 0, "probationary_count": 0})
         if (official, probationary) != (t["official_count"], t["probationary_count"]):
             changed.append((t["official_count"], t["probationary_count"], pk))
     table = Organization._meta.db_table
     with connection.cursor() as cursor:  # plain executemany: fast at national scale, unlike bulk_update
-        cursor.executemany(f"UPDATE {table} SET official_count = %s, probationary_count = %s WHERE id = %s", changed)
+        cursor.executemany(
+            f"UPDATE {table} SET official_count = %s, probationary_count = %s WHERE id = %s", changed
+        )
     return n

@@ -68,7 +68,14 @@ ALIASES = {
     "gender": ["Giới", "Nam/Nữ"],
     "birth_date": ["Ngày tháng năm sinh", "Sinh ngày"],
     "residence": ["Thường trú", "Địa chỉ thường trú", "Địa chỉ", "Nơi ở hiện nay"],
-    "citizen_id": ["CCCD", "Số căn cước", "Số căn cước công dân", "Căn cước công dân", "Số CMND/CCCD", "Số định danh"],
+    "citizen_id": [
+        "CCCD",
+        "Số căn cước",
+        "Số căn cước công dân",
+        "Căn cước công dân",
+        "Số CMND/CCCD",
+        "Số định danh",
+    ],
     "phone": ["Số điện thoại", "SĐT", "Điện thoại di động"],
     "status": ["Trạng thái", "Loại đảng viên"],
     "card_number": ["Số thẻ", "Số thẻ Đảng", "Số thẻ đảng viên"],
@@ -97,7 +104,8 @@ CHOICES: dict[str, list[tuple[str, str]]] = {
     "political_theory": list(PoliticalTheory.choices),
 }
 _CHOICE_KEYS = {
-    name: {**{fold(v): v for v, _ in pairs}, **{fold(lbl): v for v, lbl in pairs}} for name, pairs in CHOICES.items()
+    name: {**{fold(v): v for v, _ in pairs}, **{fold(lbl): v for v, lbl in pairs}}
+    for name, pairs in CHOICES.items()
 }
 _CHOICE_KEYS["status"].update({fold(lbl): v for v, lbl in MemberStatus.choices if v in dict(STATUS_CHOICES)})
 
@@ -193,8 +201,10 @@ class Sheet:
 # U+00A1–U+00BF touching a letter never occurs in Unicode Vietnamese. VNI writes the marks as letters after the
 # vowel: "Vaên", "Huøng", "Nguyeãn" — ø ï û ö ä never occur in Vietnamese, nor ù/õ after a vowel, ã after e/i/y,
 # â/ê after a/e/o ("Ngoãn", "Xuân" are Unicode).
-_TCVN3 = re.compile(r"[^\W\d_][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]|[\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf][^\W\d_]"
-                    r"|[^\W\d_][\u00ab\u00bb][^\W\d_]")  # « » alone are quotes; between letters, ô and ơ
+_TCVN3 = re.compile(
+    r"[^\W\d_][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]|[\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf][^\W\d_]"
+    r"|[^\W\d_][\u00ab\u00bb][^\W\d_]"
+)  # « » alone are quotes; between letters, ô and ơ
 _VNI = re.compile(r"[øïûöäØÏÛÖÄ]|[aeiouyAEIOUY][ùõÙÕ]|[eiyEIY][ãÃ]|[aeoAEO][âêÂÊ]")
 
 
@@ -293,7 +303,9 @@ def _build(records, formula_rows: dict[int, set[int]] | None = None) -> Sheet:
         for i, key in mapping.items():
             value = values[i] if i < len(values) else None
             if formula_rows and i in formula_rows.get(number, ()):
-                row.errors.append((LABELS[key], "ô chứa công thức; hệ thống không tính công thức, xin ghi giá trị."))
+                row.errors.append(
+                    (LABELS[key], "ô chứa công thức; hệ thống không tính công thức, xin ghi giá trị.")
+                )
                 continue
             _convert(key, value, row)
         rows.append(row)

@@ -118,7 +118,9 @@ class MemberFilter(django_filters.FilterSet):
         empty_label="Tất cả trong phạm vi",
     )  # fmt: skip
     status = django_filters.ChoiceFilter(
-        label="Tình trạng", choices=STATUS_CHOICES, empty_label="Đang sinh hoạt (trong danh sách)",
+        label="Tình trạng",
+        choices=STATUS_CHOICES,
+        empty_label="Đang sinh hoạt (trong danh sách)",
         method="filter_status",
     )
     gender = django_filters.ChoiceFilter(label="Giới tính", choices=Gender.choices, empty_label="Tất cả")
@@ -141,8 +143,13 @@ class MemberFilter(django_filters.FilterSet):
         self.organizations = organizations
         if organizations is not None:
             accepted, offered = organizations
-            if not isinstance(offered, list):  # read once: a second filter of the same request reuses the list
-                offered = [(o.pk, ("\u2003" * max(o.depth - 1, 0)) + o.name) for o in offered.only("pk", "name", "depth")]
+            if not isinstance(
+                offered, list
+            ):  # read once: a second filter of the same request reuses the list
+                offered = [
+                    (o.pk, ("\u2003" * max(o.depth - 1, 0)) + o.name)
+                    for o in offered.only("pk", "name", "depth")
+                ]
                 self.organizations = (accepted, offered)
             self.filters["organization"].queryset = accepted
             field = self.form.fields["organization"]

@@ -52,7 +52,9 @@ class MemberForm(VNFormMixin, forms.ModelForm):
 
     def __init__(self, *args, cells=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s.value, s.label) for s in (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY)]
+        self.fields["status"].choices = [
+            (s.value, s.label) for s in (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY)
+        ]
         self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 12})
         if self.instance.pk:
             for name in (*STANDING_FIELDS, "since", "from_external"):
@@ -68,7 +70,9 @@ class MemberForm(VNFormMixin, forms.ModelForm):
                 field.help_text = "Mã tổ chức của chi bộ, ghi trên trang của chi bộ (ví dụ KCQ-SYT-01)."
                 initial = self.initial.get("organization")
                 if isinstance(initial, int):
-                    self.initial["organization"] = cells.filter(pk=initial).values_list("code", flat=True).first()
+                    self.initial["organization"] = (
+                        cells.filter(pk=initial).values_list("code", flat=True).first()
+                    )
 
     def _post_clean(self):
         # Model validation (uniqueness, cross-field rules) is the service's job: services.validate_member.
@@ -78,7 +82,9 @@ class MemberForm(VNFormMixin, forms.ModelForm):
         cleaned = super().clean()
         # Ask the service's rules now too, so the user sees every problem at once, not one round at a time.
         try:
-            data = {k: v for k, v in cleaned.items() if k in (EDIT_FIELDS if self.instance.pk else MEMBER_FIELDS)}
+            data = {
+                k: v for k, v in cleaned.items() if k in (EDIT_FIELDS if self.instance.pk else MEMBER_FIELDS)
+            }
             check_member(data=data, instance=self.instance if self.instance.pk else None)
         except ApplicationError as error:
             for name, message in error.field_errors.items():
@@ -111,13 +117,19 @@ class ImportForm(VNFormMixin, forms.Form):
         label="Chi bộ", queryset=Organization.objects.none(), required=False,
         help_text="Chi bộ của các dòng không ghi «Mã chi bộ»; bỏ trống khi mỗi dòng ghi mã chi bộ của mình.",
     )  # fmt: skip
-    file = forms.FileField(label="Tệp Excel (.xlsx) hoặc CSV", help_text="Theo tệp mẫu. Tệp nhiều dòng được kiểm tra và nhập ở chế độ chạy nền, có tiến độ.")
+    file = forms.FileField(
+        label="Tệp Excel (.xlsx) hoặc CSV",
+        help_text="Theo tệp mẫu. Tệp nhiều dòng được kiểm tra và nhập ở chế độ chạy nền, có tiến độ.",
+    )
 
     def __init__(self, *args, cells=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
         field.queryset = cells if cells is not None else Organization.objects.none()
-        if cells is not None and cells[: MemberForm.MAX_CELL_CHOICES + 1].count() > MemberForm.MAX_CELL_CHOICES:
+        if (
+            cells is not None
+            and cells[: MemberForm.MAX_CELL_CHOICES + 1].count() > MemberForm.MAX_CELL_CHOICES
+        ):
             field.to_field_name = "code"
             field.widget = forms.TextInput(attrs={"autocomplete": "off"})
             field.label = "Mã chi bộ"

@@ -29,7 +29,9 @@ NEEDS_CELL = (EventKind.INTERNAL_MOVE, EventKind.READMISSION, EventKind.RESTORAT
 
 
 class EventForm(VNFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="Sự kiện", choices=[(k.value, k.label) for k in EventKind if k in DIRECT_KINDS])
+    kind = forms.ChoiceField(
+        label="Sự kiện", choices=[(k.value, k.label) for k in EventKind if k in DIRECT_KINDS]
+    )
     date = forms.DateField(label="Ngày có hiệu lực")
     organization = CellChoiceField(
         label="Chi bộ", queryset=Organization.objects.none(), required=False,
@@ -104,7 +106,9 @@ class TransferForm(VNFormMixin, forms.Form):
     )  # fmt: skip
     sent_date = forms.DateField(label="Ngày giới thiệu")
     moved_date = forms.DateField(label="Ngày chuyển công tác, nơi cư trú", required=False)
-    letter_no = forms.CharField(label="Số giấy giới thiệu", max_length=100, required=False, help_text="Ví dụ 15-GGT/ĐU.")
+    letter_no = forms.CharField(
+        label="Số giấy giới thiệu", max_length=100, required=False, help_text="Ví dụ 15-GGT/ĐU."
+    )
     dues_paid_to = MonthField(label="Đã đóng đảng phí đến hết tháng", required=False, help_text="mm/yyyy")
     temporary_until = forms.DateField(label="Sinh hoạt tạm thời đến ngày", required=False)
     purpose = forms.ChoiceField(
@@ -184,7 +188,9 @@ class CandidateForm(VNFormMixin, forms.ModelForm):
 
     def __init__(self, *args, cells=None, members=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"] = CellChoiceField(label="Chi bộ", queryset=cells or Organization.objects.none())
+        self.fields["organization"] = CellChoiceField(
+            label="Chi bộ", queryset=cells or Organization.objects.none()
+        )
         members = members if members is not None else Member.objects.none()
         for name in ("mentor", "introducer_1", "introducer_2"):
             label = self.fields[name].label

@@ -73,15 +73,17 @@ class HistoryError(ApplicationError):
 LinkPeriods = Callable[[int], Sequence[tuple[dt.date | None, dt.date | None, str]]]
 
 
-
 def _refuse(event, reason: str) -> HistoryError:
     label = EventKind(event.kind).label
     return HistoryError(
-        f"Sự kiện «{label}» ngày {ngay(event.date)} không hợp lệ: {reason}", field_errors={"kind": f"Sự kiện: {reason}"}
+        f"Sự kiện «{label}» ngày {ngay(event.date)} không hợp lệ: {reason}",
+        field_errors={"kind": f"Sự kiện: {reason}"},
     )
 
 
-def replay(events: Iterable, *, official_date: dt.date | None = None, links: LinkPeriods | None = None) -> Result:
+def replay(
+    events: Iterable, *, official_date: dt.date | None = None, links: LinkPeriods | None = None
+) -> Result:
     """Derive state and roll periods from ``events`` (objects with kind, date, organization_id,
     discipline_form; sorted by date then entry order). ``official_date`` is the member's official date from
     the record, used by a "nhập hồ sơ"/"tiếp nhận" event to know whether the member arrives official.
@@ -98,7 +100,9 @@ def replay(events: Iterable, *, official_date: dt.date | None = None, links: Lin
         if rolls and rolls[-1][4] is None:
             if rolls[-1][3] == ev.date:
                 popped = rolls.pop()
-                if rolls and rolls[-1][4] == ev.date:  # the stretch before ends today: this event describes it
+                if (
+                    rolls and rolls[-1][4] == ev.date
+                ):  # the stretch before ends today: this event describes it
                     rolls[-1][6] = ev.kind
                     return ev.kind
                 return popped[5]
@@ -116,12 +120,16 @@ def replay(events: Iterable, *, official_date: dt.date | None = None, links: Lin
             raise _refuse(ev, "các sự kiện phải theo thứ tự ngày.")
         last_date = ev.date
         if st.status is None and kind not in OPENING:
-            raise _refuse(ev, "trước đó người này chưa là đảng viên (chưa có sự kiện kết nạp hoặc nhập hồ sơ).")
+            raise _refuse(
+                ev, "trước đó người này chưa là đảng viên (chưa có sự kiện kết nạp hoặc nhập hồ sơ)."
+            )
         if st.status == S.DECEASED:
             raise _refuse(ev, "đảng viên đã từ trần trước ngày này.")
         if kind in (K.ENROLL, K.ADMISSION):
             if st.status is not None:
-                raise _refuse(ev, "người này đã là đảng viên; chỉ có thể kết nạp lại hoặc khôi phục đảng tịch.")
+                raise _refuse(
+                    ev, "người này đã là đảng viên; chỉ có thể kết nạp lại hoặc khôi phục đảng tịch."
+                )
             _need_org(ev)
             official = kind == K.ENROLL and official_date is not None and official_date <= ev.date
             st.party_status = S.OFFICIAL if official else S.PROBATIONARY
@@ -178,7 +186,9 @@ def replay(events: Iterable, *, official_date: dt.date | None = None, links: Lin
             change(ev)
         elif kind == K.TEMPORARY_OUT:
             if not st.on_roll or st.temporary_out:
-                raise _refuse(ev, "đảng viên không đang sinh hoạt tại chi bộ hoặc đã đang sinh hoạt tạm thời nơi khác.")
+                raise _refuse(
+                    ev, "đảng viên không đang sinh hoạt tại chi bộ hoặc đã đang sinh hoạt tạm thời nơi khác."
+                )
             st.temporary_out = True
         elif kind == K.TEMPORARY_RETURN:
             if not st.temporary_out:
@@ -188,7 +198,9 @@ def replay(events: Iterable, *, official_date: dt.date | None = None, links: Lin
             if not st.on_roll:
                 raise _refuse(ev, "đảng viên không đang sinh hoạt ở chi bộ nào.")
             if st.exempted == (kind == K.EXEMPTION):
-                raise _refuse(ev, "đảng viên đã được miễn." if st.exempted else "đảng viên không đang được miễn.")
+                raise _refuse(
+                    ev, "đảng viên đã được miễn." if st.exempted else "đảng viên không đang được miễn."
+                )
             st.exempted = kind == K.EXEMPTION
             change(ev)
         elif kind == K.DISCIPLINE:

@@ -73,7 +73,9 @@ def import_members(job, progress):
         Path(path).unlink(missing_ok=True)
     skipped = f", {len(result.existing)} dòng đã có (trùng Số CCCD) bỏ qua" if result.existing else ""
     if result.errors:
-        message = f"Có {len(result.errors)} lỗi trong {result.total} dòng — chưa ghi gì. Tải bảng lỗi để sửa tệp."
+        message = (
+            f"Có {len(result.errors)} lỗi trong {result.total} dòng — chưa ghi gì. Tải bảng lỗi để sửa tệp."
+        )
     elif result.committed:
         message = f"Đã nhập {result.created} đảng viên{skipped}."
     else:
@@ -85,5 +87,7 @@ def import_members(job, progress):
         rows=result.errors, lines=[f"{result.total} dòng, {len(result.errors)} lỗi"], landscape=True, sheet="Lỗi",
     )  # fmt: skip
     out = result_path(job, ".xlsx")
-    out.write_bytes(table_xlsx(table, letterhead=Letterhead(issuer=job.scope_org.name if job.scope_org else "")))
+    out.write_bytes(
+        table_xlsx(table, letterhead=Letterhead(issuer=job.scope_org.name if job.scope_org else ""))
+    )
     return JobResult(message, file=out, filename="Lỗi nhập đảng viên.xlsx")

@@ -17,7 +17,7 @@ def committee_name(org: Organization) -> str:
     name = org.name
     for prefix, body in (("Đảng bộ ", "Đảng ủy "), ("Chi bộ ", "Chi ủy ")):
         if name.startswith(prefix):
-            return body + name[len(prefix):]
+            return body + name[len(prefix) :]
     return name
 
 
@@ -31,7 +31,7 @@ def _place(org: Organization) -> str:
     name = root.name if root else ""
     for prefix in ("Đảng bộ tỉnh ", "Đảng bộ thành phố "):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 

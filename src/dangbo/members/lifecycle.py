@@ -44,7 +44,15 @@ from .rules import RULE_SETS, rules_on
 
 K = EventKind
 # Events that place the member in a (new) cell: the actor must be allowed to add members there.
-PLACING = (K.ENROLL, K.ADMISSION, K.TRANSFER_IN, K.INTERNAL_MOVE, K.RESTRUCTURE_MOVE, K.READMISSION, K.RESTORATION)
+PLACING = (
+    K.ENROLL,
+    K.ADMISSION,
+    K.TRANSFER_IN,
+    K.INTERNAL_MOVE,
+    K.RESTRUCTURE_MOVE,
+    K.READMISSION,
+    K.RESTORATION,
+)
 # Events entered from the member page; transfers and admissions have their own screens.
 DIRECT_KINDS = (
     K.CEREMONY, K.OFFICIAL, K.INTERNAL_MOVE, K.EXEMPTION, K.EXEMPTION_END, K.DISCIPLINE, K.REMOVAL, K.EXPULSION,
@@ -119,7 +127,9 @@ def _check_date(date: dt.date, member: Member, field: str = "date", label: str =
     if date is None:
         raise ApplicationError("Thiếu ngày.", field_errors={field: f"{label}: không được để trống."})
     if date > today():
-        raise ApplicationError("Ngày không hợp lệ.", field_errors={field: f"{label}: không được sau ngày hôm nay."})
+        raise ApplicationError(
+            "Ngày không hợp lệ.", field_errors={field: f"{label}: không được sau ngày hôm nay."}
+        )
     if member.birth_date and date <= member.birth_date:
         raise ApplicationError("Ngày không hợp lệ.", field_errors={field: f"{label}: trước ngày sinh."})
 
@@ -130,7 +140,9 @@ def _check_place(actor, kind: str, organization: Organization | None) -> None:
     if organization.kind not in CELL_KINDS:
         raise ApplicationError(
             "Chi bộ không hợp lệ.",
-            field_errors={"organization": f"Chi bộ: «{organization}» không phải chi bộ; đảng viên chỉ sinh hoạt ở chi bộ."},
+            field_errors={
+                "organization": f"Chi bộ: «{organization}» không phải chi bộ; đảng viên chỉ sinh hoạt ở chi bộ."
+            },
         )
     if not policies.can(actor, "place_members", organization):
         raise PermissionDenied("Bạn không có quyền đưa đảng viên vào chi bộ này.")
@@ -157,9 +169,19 @@ def _audit_event(actor, member: Member, event: MemberEvent, before: dict, warnin
 
 @transaction.atomic
 def event_record(
-    *, actor, member: Member, kind: str, date: dt.date, organization: Organization | None = None,
-    decision_no: str = "", decision_date: dt.date | None = None, decision_level: str = "", decision_issuer: str = "",
-    discipline_form: str = "", discipline_year: int | None = None, note: str = "",
+    *,
+    actor,
+    member: Member,
+    kind: str,
+    date: dt.date,
+    organization: Organization | None = None,
+    decision_no: str = "",
+    decision_date: dt.date | None = None,
+    decision_level: str = "",
+    decision_issuer: str = "",
+    discipline_form: str = "",
+    discipline_year: int | None = None,
+    note: str = "",
 ) -> MemberEvent:
     """Record one event in the member's history (any date up to today) and re-derive the member.
 
@@ -243,10 +265,21 @@ def letter_issuer(member: Member) -> tuple[str, str]:
 
 @transaction.atomic
 def transfer_send(
-    *, actor, member: Member, kind: str, sent_date: dt.date, to_organization: Organization | None = None,
-    to_external: str = "", moved_date: dt.date | None = None, letter_no: str = "",
-    dues_paid_to: dt.date | None = None, temporary_until: dt.date | None = None, purpose: str = "",
-    issuer_level: str = "", issuer: str = "", reason: str = "",
+    *,
+    actor,
+    member: Member,
+    kind: str,
+    sent_date: dt.date,
+    to_organization: Organization | None = None,
+    to_external: str = "",
+    moved_date: dt.date | None = None,
+    letter_no: str = "",
+    dues_paid_to: dt.date | None = None,
+    temporary_until: dt.date | None = None,
+    purpose: str = "",
+    issuer_level: str = "",
+    issuer: str = "",
+    reason: str = "",
 ) -> Transfer:
     """The sending side issues the introduction letter (its number, date and issuing body: by default the
     member's grassroots organization). Official: the member leaves the roll and is in transit until received
@@ -266,7 +299,9 @@ def transfer_send(
     if kind not in TransferKind.values:
         errors["kind"] = "Hình thức chuyển: không hợp lệ."
     if member.status not in (MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL):
-        errors["member"] = f"Đảng viên: đang ở tình trạng «{member.get_status_display().lower()}», không chuyển được."
+        errors["member"] = (
+            f"Đảng viên: đang ở tình trạng «{member.get_status_display().lower()}», không chuyển được."
+        )
     if kind == TransferKind.ABROAD:
         if to_organization is not None or not to_external:
             errors["to_external"] = (
@@ -274,7 +309,9 @@ def transfer_send(
                 "trong hệ thống)."
             )
     elif bool(to_organization) == bool(to_external):
-        errors["to_organization"] = "Nơi đến: chọn một tổ chức đảng trong hệ thống hoặc ghi nơi đến ngoài hệ thống."
+        errors["to_organization"] = (
+            "Nơi đến: chọn một tổ chức đảng trong hệ thống hoặc ghi nơi đến ngoài hệ thống."
+        )
     if to_organization is not None:
         if to_organization.end_date and to_organization.end_date <= sent_date:
             errors["to_organization"] = f"Nơi đến: «{to_organization}» đã kết thúc hoạt động."
@@ -289,16 +326,24 @@ def transfer_send(
         errors.update(_temporary_problems(sent_date, temporary_until, purpose))
     if moved_date and sent_date and moved_date > sent_date:
         errors["moved_date"] = "Ngày chuyển công tác: không được sau ngày giới thiệu."
-    if dues_paid_to and sent_date and (dues_paid_to.year, dues_paid_to.month) > (sent_date.year, sent_date.month):
+    if (
+        dues_paid_to
+        and sent_date
+        and (dues_paid_to.year, dues_paid_to.month) > (sent_date.year, sent_date.month)
+    ):
         errors["dues_paid_to"] = "Đảng phí đến hết tháng: không được sau tháng giới thiệu."
-    out_kind = {TransferKind.TEMPORARY: K.TEMPORARY_OUT, TransferKind.INTERNAL: K.INTERNAL_MOVE}.get(kind, K.TRANSFER_OUT)
+    out_kind = {TransferKind.TEMPORARY: K.TEMPORARY_OUT, TransferKind.INTERNAL: K.INTERNAL_MOVE}.get(
+        kind, K.TRANSFER_OUT
+    )
     verdict = decisions.judge(
         kind=out_kind, date=sent_date, number=letter_no, decided_on=sent_date, level=issuer_level, issuer=issuer,
         qualifier=kind, fields=decisions.LETTER_FIELDS,
     )  # fmt: skip
     errors = {**verdict.errors, **errors}
     if errors:
-        raise ApplicationError("Chưa chuyển được sinh hoạt đảng, xin xem các ô được đánh dấu.", field_errors=errors)
+        raise ApplicationError(
+            "Chưa chuyển được sinh hoạt đảng, xin xem các ô được đánh dấu.", field_errors=errors
+        )
     before = snapshot(member)
     temporary = kind == TransferKind.TEMPORARY
     transfer = Transfer.objects.create(
@@ -317,7 +362,9 @@ def transfer_send(
             TransferState.RECEIVED, to_organization, sent_date,
         )  # fmt: skip
         transfer.save()
-        event = _append(member, kind=out_kind, date=sent_date, organization=to_organization, transfer=transfer, **letter)
+        event = _append(
+            member, kind=out_kind, date=sent_date, organization=to_organization, transfer=transfer, **letter
+        )
     else:
         event = _append(member, kind=out_kind, date=sent_date, organization=member.organization, transfer=transfer,
                         **letter)  # fmt: skip
@@ -331,12 +378,16 @@ def transfer_send(
 def _temporary_problems(sent_date: dt.date, until: dt.date | None, purpose: str) -> dict[str, str]:
     """A temporary transfer's purpose and length (``rules.AdmissionRules.temporary_lengths``)."""
     if purpose not in TemporaryPurpose.values:
-        return {"purpose": "Trường hợp chuyển tạm thời: chưa chọn (thay đổi nơi công tác, cư trú hay đi học tập)."}
+        return {
+            "purpose": "Trường hợp chuyển tạm thời: chưa chọn (thay đổi nơi công tác, cư trú hay đi học tập)."
+        }
     if until is None:
         return {"temporary_until": "Sinh hoạt tạm thời đến ngày: không được để trống."}
     span = rules_on(sent_date).temporary_length(purpose)
     if span and (problem := span.problem(sent_date, until)):
-        return {"temporary_until": f"Sinh hoạt tạm thời đến ngày: {TemporaryPurpose(purpose).label.lower()} {problem}"}
+        return {
+            "temporary_until": f"Sinh hoạt tạm thời đến ngày: {TemporaryPurpose(purpose).label.lower()} {problem}"
+        }
     return {}
 
 
@@ -354,7 +405,11 @@ def receivable_scope(actor, transfers):
 @transaction.atomic
 def transfer_receive(*, actor, transfer: Transfer, cell: Organization, received_date: dt.date) -> Transfer:
     """The receiving side accepts the member into one of its cells."""
-    transfer = Transfer.objects.select_for_update(of=("self",)).select_related("member", "to_organization").get(pk=transfer.pk)
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("member", "to_organization")
+        .get(pk=transfer.pk)
+    )
     if transfer.to_external:
         return _confirm_external(actor, transfer, received_date)
     if not receivable_scope(actor, Transfer.objects.filter(pk=transfer.pk)).exists():
@@ -372,7 +427,11 @@ def transfer_receive(*, actor, transfer: Transfer, cell: Organization, received_
     _check_date(received_date, member, "received_date", "Ngày tiếp nhận")
     _check_place(actor, K.TRANSFER_IN, cell)
     before = snapshot(member)
-    transfer.state, transfer.received_cell, transfer.received_date = TransferState.RECEIVED, cell, received_date
+    transfer.state, transfer.received_cell, transfer.received_date = (
+        TransferState.RECEIVED,
+        cell,
+        received_date,
+    )
     transfer.save()
     event = None
     if transfer.kind == TransferKind.OFFICIAL:
@@ -398,7 +457,9 @@ def _confirm_external(actor, transfer: Transfer, received_date: dt.date) -> Tran
     before = snapshot(transfer)
     transfer.state, transfer.received_date = TransferState.RECEIVED, received_date
     transfer.save()
-    record(actor=actor, action=Action.UPDATE, obj=transfer, before=before, scope_path=transfer.member.org_path)
+    record(
+        actor=actor, action=Action.UPDATE, obj=transfer, before=before, scope_path=transfer.member.org_path
+    )
     return transfer
 
 
@@ -433,14 +494,18 @@ def temporary_end(*, actor, transfer: Transfer, date: dt.date) -> Transfer:
     if transfer.kind != TransferKind.TEMPORARY or transfer.ended_date:
         raise ApplicationError("Đây không phải lần chuyển sinh hoạt tạm thời đang diễn ra.")
     if date < transfer.sent_date:
-        raise ApplicationError("Ngày không hợp lệ.", field_errors={"date": "Ngày trở về: trước ngày giới thiệu."})
+        raise ApplicationError(
+            "Ngày không hợp lệ.", field_errors={"date": "Ngày trở về: trước ngày giới thiệu."}
+        )
     _check_date(date, member)
     before = snapshot(member)
     transfer.ended_date = date
     if transfer.state == TransferState.SENT:
         transfer.state = TransferState.RECEIVED
     transfer.save()
-    event = _append(member, kind=K.TEMPORARY_RETURN, date=date, organization=member.organization, transfer=transfer)
+    event = _append(
+        member, kind=K.TEMPORARY_RETURN, date=date, organization=member.organization, transfer=transfer
+    )
     rebuild(member)
     _audit_event(actor, member, event, before)
     return transfer
@@ -463,15 +528,21 @@ def split_periods_at_move(old_path: str, new_path: str, date: dt.date) -> int:
         )
         for p in running
     ]  # fmt: skip
-    MemberPeriod.objects.filter(pk__in=[p.pk for p in running]).update(valid_to=date, end_kind=K.RESTRUCTURE_MOVE)
-    scope.filter(valid_from__gte=date).update(org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1)))
+    MemberPeriod.objects.filter(pk__in=[p.pk for p in running]).update(
+        valid_to=date, end_kind=K.RESTRUCTURE_MOVE
+    )
+    scope.filter(valid_from__gte=date).update(
+        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
+    )
     MemberPeriod.objects.bulk_create(successors, batch_size=2000)
     return len(running)
 
 
 def members_on_roll(org: Organization) -> str | None:
     """Why ``org`` cannot be dissolved yet (``DISSOLVE_CHECKS``): members still on its roll or in transit from it."""
-    n = Member.objects.filter(organization=org, status__in=[*ACTIVE_STATUSES, MemberStatus.IN_TRANSIT]).count()
+    n = Member.objects.filter(
+        organization=org, status__in=[*ACTIVE_STATUSES, MemberStatus.IN_TRANSIT]
+    ).count()
     return f"«{org}» còn {n} đảng viên; hãy chuyển sinh hoạt cho đảng viên trước." if n else None
 
 
@@ -479,7 +550,9 @@ def members_on_roll(org: Organization) -> str | None:
 def members_move(*, actor, members, cell: Organization, date: dt.date, decision_no: str = "") -> int:
     """Move members to ``cell`` by a restructuring decision (one "sắp xếp" event each)."""
     if cell.kind not in CELL_KINDS:
-        raise ApplicationError("Nơi đến phải là một chi bộ.", field_errors={"cell": "Chi bộ: phải là chi bộ."})
+        raise ApplicationError(
+            "Nơi đến phải là một chi bộ.", field_errors={"cell": "Chi bộ: phải là chi bộ."}
+        )
     n = 0
     for member in members:
         event_record(
@@ -501,7 +574,9 @@ def organization_merge(
         if src.pk == target.pk or target.path.startswith(src.path):
             raise ApplicationError("Tổ chức nhận phải khác và không nằm dưới tổ chức được hợp nhất.")
         for child in src.children.filter(end_date__isnull=True):
-            restructure.organization_move(actor=actor, organization=child, new_parent=target, date=date, decision_no=decision_no)
+            restructure.organization_move(
+                actor=actor, organization=child, new_parent=target, date=date, decision_no=decision_no
+            )
         members = Member.objects.filter(organization=src, status__in=ACTIVE_STATUSES)
         if members.exists():
             if not target.is_cell:

@@ -76,7 +76,10 @@ class Member(BaseModel):
     youth_union_date = models.DateField("Ngày vào Đoàn", null=True, blank=True)
 
     general_education = models.CharField(
-        "Giáo dục phổ thông", max_length=10, choices=GeneralEducation.choices, default=GeneralEducation.GRADE_12
+        "Giáo dục phổ thông",
+        max_length=10,
+        choices=GeneralEducation.choices,
+        default=GeneralEducation.GRADE_12,
     )
     professional_education = models.CharField("Chuyên môn, nghiệp vụ", max_length=255, blank=True)
     degree = models.CharField("Học vị", max_length=20, choices=Degree.choices, blank=True, default="")
@@ -103,7 +106,8 @@ class Member(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(official_date__isnull=True) | models.Q(official_date__gte=models.F("joined_date")),
+                condition=models.Q(official_date__isnull=True)
+                | models.Q(official_date__gte=models.F("joined_date")),
                 name="member_official_after_joined",
             ),
         ]
@@ -130,7 +134,9 @@ class MemberEvent(models.Model):
     (``MemberPeriod``) are derived from the events by ``history.replay`` and always agree with them.
     """
 
-    member = models.ForeignKey(Member, verbose_name="Đảng viên", on_delete=models.CASCADE, related_name="events")
+    member = models.ForeignKey(
+        Member, verbose_name="Đảng viên", on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField("Sự kiện", max_length=20, choices=EventKind.choices)
     date = models.DateField("Ngày có hiệu lực")
     organization = models.ForeignKey(
@@ -141,7 +147,9 @@ class MemberEvent(models.Model):
     # issuing body as text only.
     decision_no = models.CharField("Số quyết định", max_length=100, blank=True)
     decision_date = models.DateField("Ngày quyết định", null=True, blank=True)
-    decision_level = models.CharField("Cấp ra quyết định", max_length=30, choices=DecisionLevel.choices, blank=True)
+    decision_level = models.CharField(
+        "Cấp ra quyết định", max_length=30, choices=DecisionLevel.choices, blank=True
+    )
     decision_issuer = models.CharField("Cơ quan ra quyết định", max_length=255, blank=True)
     discipline_form = models.CharField(
         "Hình thức kỷ luật", max_length=20, choices=DisciplineForm.choices, blank=True
@@ -211,9 +219,15 @@ class Transfer(BaseModel):
     introduction letter, the member is in transit, the receiving side accepts. Either side may be outside the
     deployment (``from_external`` / ``to_external``)."""
 
-    member = models.ForeignKey(Member, verbose_name="Đảng viên", on_delete=models.CASCADE, related_name="transfers")
-    kind = models.CharField("Hình thức", max_length=20, choices=TransferKind.choices, default=TransferKind.OFFICIAL)
-    state = models.CharField("Trạng thái", max_length=20, choices=TransferState.choices, default=TransferState.SENT)
+    member = models.ForeignKey(
+        Member, verbose_name="Đảng viên", on_delete=models.CASCADE, related_name="transfers"
+    )
+    kind = models.CharField(
+        "Hình thức", max_length=20, choices=TransferKind.choices, default=TransferKind.OFFICIAL
+    )
+    state = models.CharField(
+        "Trạng thái", max_length=20, choices=TransferState.choices, default=TransferState.SENT
+    )
     from_organization = models.ForeignKey(
         "organizations.Organization", verbose_name="Chi bộ chuyển đi", null=True, blank=True,
         on_delete=models.PROTECT, related_name="transfers_out",
@@ -237,7 +251,9 @@ class Transfer(BaseModel):
     purpose = models.CharField(
         "Trường hợp chuyển tạm thời", max_length=20, choices=TemporaryPurpose.choices, blank=True
     )  # temporary transfers: the allowed length depends on it
-    issuer_level = models.CharField("Cấp giới thiệu", max_length=30, choices=DecisionLevel.choices, blank=True)
+    issuer_level = models.CharField(
+        "Cấp giới thiệu", max_length=30, choices=DecisionLevel.choices, blank=True
+    )
     issuer = models.CharField("Cấp ủy giới thiệu", max_length=255, blank=True)
     received_date = models.DateField("Ngày tiếp nhận", null=True, blank=True)
     ended_date = models.DateField("Ngày trở về", null=True, blank=True)
@@ -272,7 +288,10 @@ class Candidate(BaseModel):
     """
 
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name="Chi bộ", on_delete=models.PROTECT, related_name="candidates"
+        "organizations.Organization",
+        verbose_name="Chi bộ",
+        on_delete=models.PROTECT,
+        related_name="candidates",
     )
     full_name = models.CharField("Họ và tên", max_length=120)
     gender = models.CharField("Giới tính", max_length=5, choices=Gender.choices)
@@ -281,7 +300,10 @@ class Candidate(BaseModel):
     religion = models.CharField("Tôn giáo", max_length=40, choices=RELIGION_CHOICES, default="Không")
     occupation = models.CharField("Nghề nghiệp, đơn vị công tác", max_length=255, blank=True)
     general_education = models.CharField(
-        "Giáo dục phổ thông", max_length=10, choices=GeneralEducation.choices, default=GeneralEducation.GRADE_12
+        "Giáo dục phổ thông",
+        max_length=10,
+        choices=GeneralEducation.choices,
+        default=GeneralEducation.GRADE_12,
     )
     education_exception = models.BooleanField(
         "Thuộc diện được vận dụng về trình độ học vấn (vùng khó khăn)", default=False
@@ -290,7 +312,9 @@ class Candidate(BaseModel):
         Member, verbose_name="Đảng viên được phân công giúp đỡ", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="mentees",
     )  # fmt: skip
-    course_certificate_no = models.CharField("Số giấy chứng nhận học lớp nhận thức về Đảng", max_length=50, blank=True)
+    course_certificate_no = models.CharField(
+        "Số giấy chứng nhận học lớp nhận thức về Đảng", max_length=50, blank=True
+    )
     course_date = models.DateField("Ngày cấp giấy chứng nhận", null=True, blank=True)
     application_date = models.DateField("Ngày làm đơn xin vào Đảng", null=True, blank=True)
     cv_verified_date = models.DateField("Ngày hoàn thành thẩm tra lý lịch", null=True, blank=True)
@@ -315,7 +339,9 @@ class Candidate(BaseModel):
     grassroots_resolution_date = models.DateField("Ngày nghị quyết của đảng ủy cơ sở", null=True, blank=True)
     decision_no = models.CharField("Số quyết định kết nạp", max_length=100, blank=True)
     decision_date = models.DateField("Ngày quyết định kết nạp", null=True, blank=True)
-    decision_level = models.CharField("Cấp ra quyết định", max_length=30, choices=DecisionLevel.choices, blank=True)
+    decision_level = models.CharField(
+        "Cấp ra quyết định", max_length=30, choices=DecisionLevel.choices, blank=True
+    )
     decision_issuer = models.CharField("Cơ quan ra quyết định", max_length=255, blank=True)
     member = models.OneToOneField(
         Member, verbose_name="Hồ sơ đảng viên", null=True, blank=True, on_delete=models.SET_NULL,
@@ -333,7 +359,9 @@ class Candidate(BaseModel):
         # integer (the column type on PostgreSQL; SQLite would store anything).
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(official_members__isnull=True) | models.Q(official_members__range=(1, VOTES_MAX)))
+                condition=(
+                    models.Q(official_members__isnull=True) | models.Q(official_members__range=(1, VOTES_MAX))
+                )
                 & (models.Q(votes_for__isnull=True) | models.Q(votes_for__range=(0, VOTES_MAX))),
                 name="candidate_vote_numbers_range",
                 violation_error_message=f"Kết quả biểu quyết: số đảng viên phải từ 1 đến {VOTES_MAX}.",

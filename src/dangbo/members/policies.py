@@ -72,14 +72,17 @@ class TransferPolicy(access.TreePolicy):
 
     def _sides(self, actor, action: str) -> tuple[Reach, Reach]:
         members = self.reach(actor, action)
-        organizations = access.reach(actor, access.ORGANIZATION, VIEW, own=False) if action == VIEW else members
+        organizations = (
+            access.reach(actor, access.ORGANIZATION, VIEW, own=False) if action == VIEW else members
+        )
         return members, organizations
 
     def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
         if action == "receive":
             # (a transfer out of the system — abroad, another province — is received by nobody here)
-            return work_reach(actor, "place_members").filter(queryset.filter(to_organization__isnull=False),
-                                                             "to_organization__path")
+            return work_reach(actor, "place_members").filter(
+                queryset.filter(to_organization__isnull=False), "to_organization__path"
+            )
         members, organizations = self._sides(actor, action)
         if members.everything:
             return queryset
@@ -99,6 +102,7 @@ class TransferPolicy(access.TreePolicy):
         if members.covers(obj.member.org_path, obj.member_id):
             return True
         return any(
-            organizations.covers(o.path) for o in (obj.from_organization, obj.to_organization) if o is not None
+            organizations.covers(o.path)
+            for o in (obj.from_organization, obj.to_organization)
+            if o is not None
         )
-

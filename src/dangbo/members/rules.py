@@ -44,14 +44,18 @@ class Span:
     def bounds(self, start: dt.date) -> tuple[dt.date, dt.date]:
         """The first and the last allowed end day."""
         latest = add_months(start, self.max_months)
-        return add_months(start, self.min_months), latest if self.max_included else latest - dt.timedelta(days=1)
+        return add_months(start, self.min_months), latest if self.max_included else latest - dt.timedelta(
+            days=1
+        )
 
     def problem(self, start: dt.date, end: dt.date) -> str:
         """Why ``end`` is not an allowed end day ("" when it is)."""
         first, last = self.bounds(start)
         if first <= end <= last:
             return ""
-        return f"phải {self.describe()} kể từ ngày {ngay(start)} (từ ngày {ngay(first)} đến ngày {ngay(last)})."
+        return (
+            f"phải {self.describe()} kể từ ngày {ngay(start)} (từ ngày {ngay(first)} đến ngày {ngay(last)})."
+        )
 
     def describe(self) -> str:
         upper = f"{self.max_months // 12} năm" if self.max_months % 12 == 0 else f"{self.max_months} tháng"
@@ -135,7 +139,9 @@ _ADMISSION_BASIS = (
     "Quy định thi hành Điều lệ Đảng (29-QĐ/TW 2016, 24-QĐ/TW 2021), điểm 4.3.2: đảng ủy cơ sở được ủy quyền kết "
     "nạp; ban thường vụ cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng; tỉnh ủy và tương đương"
 )
-_STRIKE_OFF_BASIS = "Chi bộ đề nghị, cấp ủy có thẩm quyền kết nạp đảng viên quyết định (suy ra, chưa đối chiếu văn bản)"
+_STRIKE_OFF_BASIS = (
+    "Chi bộ đề nghị, cấp ủy có thẩm quyền kết nạp đảng viên quyết định (suy ra, chưa đối chiếu văn bản)"
+)
 _LETTER_BASIS = (
     "Hướng dẫn 12-HD/BTCTW 2022: tổ chức cơ sở đảng giới thiệu; ra ngoài đảng bộ cấp trên cơ sở hoặc ngoài tỉnh: "
     "cấp ủy cấp trên trực tiếp; tổ chức cơ sở trực thuộc tỉnh ủy: Ban Tổ chức Tỉnh ủy (tóm tắt thứ cấp)"
@@ -205,7 +211,9 @@ class DecisionRules(RuleSet):
 
     def authority_for(self, kind: str, qualifier: str = "", post: str = "") -> Authority | None:
         rows = {(a.kind, a.qualifier, a.post): a for a in self.authority}
-        return rows.get((kind, qualifier, post)) or rows.get((kind, qualifier, "")) or rows.get((kind, "", ""))
+        return (
+            rows.get((kind, qualifier, post)) or rows.get((kind, qualifier, "")) or rows.get((kind, "", ""))
+        )
 
     @property
     def strict(self) -> bool:

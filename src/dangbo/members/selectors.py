@@ -46,7 +46,9 @@ def member_scope(actor, action: str = policies.VIEW, *, large: bool = False):
     return policies.scope(actor, action, Member.objects.all(), large=large)
 
 
-def member_filter(*, actor, params, large: bool = False, row_by_row: bool = False, organizations=None) -> MemberFilter:
+def member_filter(
+    *, actor, params, large: bool = False, row_by_row: bool = False, organizations=None
+) -> MemberFilter:
     """The member list's filter, bound to the request parameters and the actor's scope.
 
     When an organization is chosen, its subtree predicate drives the plan and the scope predicate (on the same
@@ -115,7 +117,9 @@ def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberF
             total = scoped_word_count(scoped, cap)
             if not scan:
                 select_ids = functools.partial(scoped_word_ids, scoped)
-    if select_ids:  # the word table has picked the page: its rows are read by id, scope and name checked again
+    if (
+        select_ids
+    ):  # the word table has picked the page: its rows are read by id, scope and name checked again
         rows = member_filter(actor=actor, params=params, row_by_row=True, organizations=flt.organizations).qs
     elif scan or large:
         rows = member_filter(

@@ -21,7 +21,12 @@ from .lifecycle import receivable_scope
 from .models import Candidate, Member, Transfer
 from .rules import RULE_SETS, rules_on
 
-TABS = [("den", "Chờ tiếp nhận"), ("di", "Đang chuyển đi"), ("tam", "Sinh hoạt tạm thời"), ("xong", "Đã hoàn thành")]
+TABS = [
+    ("den", "Chờ tiếp nhận"),
+    ("di", "Đang chuyển đi"),
+    ("tam", "Sinh hoạt tạm thời"),
+    ("xong", "Đã hoàn thành"),
+]
 
 
 def transfer_scope(actor):
@@ -37,7 +42,9 @@ def transfer_scope(actor):
     ).select_related("member", "from_organization", "to_organization", "received_cell")
 
 
-def transfer_flags(transfer: Transfer, *, on: dt.date | None = None, calendar: WorkCalendar | None = None) -> list[str]:
+def transfer_flags(
+    transfer: Transfer, *, on: dt.date | None = None, calendar: WorkCalendar | None = None
+) -> list[str]:
     """Deadline problems of a transfer (DOMAIN §2: start within 60 working days of the move, present the letter
     within 30 working days — the rule set in force on the letter's date)."""
     on = on or today()
@@ -46,7 +53,11 @@ def transfer_flags(transfer: Transfer, *, on: dt.date | None = None, calendar: W
     letter_days, start_days = rules.transfer_letter_working_days, rules.transfer_start_working_days
     flags = []
     # Out of the deployment the receiving side is not in the system: no overdue flag, only a pending slip.
-    if transfer.state == TransferState.SENT and transfer.kind == TransferKind.OFFICIAL and not transfer.to_external:
+    if (
+        transfer.state == TransferState.SENT
+        and transfer.kind == TransferKind.OFFICIAL
+        and not transfer.to_external
+    ):
         waited = cal.working_days_between(transfer.sent_date, on)
         if waited > letter_days:
             flags.append(f"Quá {letter_days} ngày làm việc chưa được tiếp nhận ({waited} ngày làm việc)")
@@ -66,9 +77,13 @@ def transfer_list(actor, tab: str) -> list[tuple[Transfer, list[str]]]:
         qs = receivable_scope(actor, qs).filter(state=TransferState.SENT).exclude(kind=TransferKind.INTERNAL)
     elif tab == "di":
         mine = policies.scope(actor, policies.CHANGE, Member.objects.all())
-        qs = qs.filter(member__in=mine, state=TransferState.SENT, kind__in=[TransferKind.OFFICIAL, TransferKind.ABROAD])
+        qs = qs.filter(
+            member__in=mine, state=TransferState.SENT, kind__in=[TransferKind.OFFICIAL, TransferKind.ABROAD]
+        )
     elif tab == "tam":
-        qs = qs.filter(kind=TransferKind.TEMPORARY, ended_date__isnull=True).exclude(state=TransferState.CANCELLED)
+        qs = qs.filter(kind=TransferKind.TEMPORARY, ended_date__isnull=True).exclude(
+            state=TransferState.CANCELLED
+        )
     else:
         qs = qs.filter(Q(state=TransferState.RECEIVED) | Q(state=TransferState.CANCELLED)).exclude(
             kind=TransferKind.TEMPORARY, ended_date__isnull=True
@@ -119,25 +134,46 @@ def probation_due_members(scoped, on: dt.date) -> list[Member]:
     # add_months clamps to the month's end (29/02 + 12 months = 28/02), so a ceremony a few days after
     # horizon − months can still end within the horizon.
     joined_by = add_months(horizon, -shortest) + dt.timedelta(days=3)
-    ending = probationary.filter(joined_date__lte=joined_by).order_by("joined_date", "id")[:PROBATION_ALERT_LIMIT]
+    ending = probationary.filter(joined_date__lte=joined_by).order_by("joined_date", "id")[
+        :PROBATION_ALERT_LIMIT
+    ]
     return list(waiting) + list(ending)
 
 
 def _probation_alert(m: Member, p, on: dt.date) -> Alert | None:
     url = m.get_absolute_url()
     if p.state == "qua_han_le":
-        return Alert("warn", f"{m.full_name}: quá hạn tổ chức lễ kết nạp (hạn {p.ceremony_due:%d/%m/%Y})", url, p.ceremony_due)
+        return Alert(
+            "warn",
+            f"{m.full_name}: quá hạn tổ chức lễ kết nạp (hạn {p.ceremony_due:%d/%m/%Y})",
+            url,
+            p.ceremony_due,
+        )
     if p.state == "cho_le":
         if p.ceremony_due is None:  # entered without the decision date
-            return Alert("info", f"{m.full_name}: chưa tổ chức lễ kết nạp (chưa ghi ngày quyết định kết nạp)", url)
-        return Alert("info", f"{m.full_name}: tổ chức lễ kết nạp trước {p.ceremony_due:%d/%m/%Y}", url, p.ceremony_due)
+            return Alert(
+                "info", f"{m.full_name}: chưa tổ chức lễ kết nạp (chưa ghi ngày quyết định kết nạp)", url
+            )
+        return Alert(
+            "info", f"{m.full_name}: tổ chức lễ kết nạp trước {p.ceremony_due:%d/%m/%Y}", url, p.ceremony_due
+        )
     if p.state == "qua_han_xet":
-        return Alert("warn", f"{m.full_name}: quá hạn xét công nhận chính thức (hạn {p.review_due:%d/%m/%Y})", url, p.review_due)
+        return Alert(
+            "warn",
+            f"{m.full_name}: quá hạn xét công nhận chính thức (hạn {p.review_due:%d/%m/%Y})",
+            url,
+            p.review_due,
+        )
     if p.state == "den_han_xet":
         return Alert("warn", f"{m.full_name}: đã hết {p.rules.probation_months} tháng dự bị, xét công nhận chính thức "
                              f"trước {p.review_due:%d/%m/%Y}", url, p.review_due)  # fmt: skip
     if p.probation_end and (p.probation_end - on).days <= PROBATION_LOOKAHEAD_DAYS:
-        return Alert("info", f"{m.full_name}: hết thời gian dự bị ngày {p.probation_end:%d/%m/%Y}", url, p.probation_end)
+        return Alert(
+            "info",
+            f"{m.full_name}: hết thời gian dự bị ngày {p.probation_end:%d/%m/%Y}",
+            url,
+            p.probation_end,
+        )
     return None
 
 
@@ -159,7 +195,14 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
             continue
         seen.add(t.pk)
         for f in flags:
-            out.append(Alert("warn", f"{t.member.full_name} ({t.origin} → {t.destination}): {f}", t.get_absolute_url(), t.sent_date))
+            out.append(
+                Alert(
+                    "warn",
+                    f"{t.member.full_name} ({t.origin} → {t.destination}): {f}",
+                    t.get_absolute_url(),
+                    t.sent_date,
+                )
+            )
     for t, flags in transfer_list(actor, "tam"):
         for f in flags:
             out.append(Alert("warn", f"{t.member.full_name}: {f}", t.get_absolute_url(), t.temporary_until))
@@ -169,10 +212,21 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
     for years in BADGE_YEARS:
         low, high = add_years(on, -years), add_years(horizon, -years)
         badge_q |= Q(admission_decision_date__gt=low, admission_decision_date__lte=high)
-    for m in scoped.filter(badge_q, status__in=[MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY]).order_by("id")[:200]:
-        years = next(y for y in BADGE_YEARS if add_years(on, -y) < m.admission_decision_date <= add_years(horizon, -y))
+    for m in scoped.filter(badge_q, status__in=[MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY]).order_by(
+        "id"
+    )[:200]:
+        years = next(
+            y for y in BADGE_YEARS if add_years(on, -y) < m.admission_decision_date <= add_years(horizon, -y)
+        )
         day = add_years(m.admission_decision_date, years)
-        out.append(Alert("info", f"{m.full_name}: đủ {years} năm tuổi Đảng ngày {day:%d/%m/%Y} — đề nghị tặng Huy hiệu {years} năm tuổi Đảng", m.get_absolute_url(), day))
+        out.append(
+            Alert(
+                "info",
+                f"{m.full_name}: đủ {years} năm tuổi Đảng ngày {day:%d/%m/%Y} — đề nghị tặng Huy hiệu {years} năm tuổi Đảng",
+                m.get_absolute_url(),
+                day,
+            )
+        )
     out.extend(removal_candidates(actor, on=on))
     for source in ALERT_SOURCES:
         out.extend(source(actor, on))
@@ -189,8 +243,6 @@ def removal_candidates(actor, *, on: dt.date) -> list[Alert]:
     for fn in REMOVAL_SIGNALS:
         out.extend(fn(actor, on))
     return out
-
-
 
 
 def register_removal_signal(fn) -> None:

@@ -40,7 +40,11 @@ EDIT_FIELDS = tuple(f for f in MEMBER_FIELDS if f not in STANDING_FIELDS)
 # Dates that the events set when they exist (kết nạp, lễ kết nạp, chính thức).
 # The version token of the edit page (audit.concurrency): a save over someone else's change is refused.
 MEMBER_VERSION = Tracked(EDIT_FIELDS, noun="Hồ sơ này")
-EVENT_DATES = {"admission_decision_date": "ket_nap", "joined_date": "le_ket_nap", "official_date": "chinh_thuc"}
+EVENT_DATES = {
+    "admission_decision_date": "ket_nap",
+    "joined_date": "le_ket_nap",
+    "official_date": "chinh_thuc",
+}
 
 _CITIZEN_ID = re.compile(r"^\d{12}$")
 
@@ -85,9 +89,18 @@ def validate_member(member: Member) -> None:
         e["official_date"] = "Ngày chính thức: không được sau ngày hôm nay."
     if member.status == MemberStatus.OFFICIAL and not member.official_date:
         e["official_date"] = "Ngày chính thức: đảng viên chính thức phải có ngày chính thức."
-    if member.status == MemberStatus.PROBATIONARY and member.official_date and not member.pk and "official_date" not in e:
+    if (
+        member.status == MemberStatus.PROBATIONARY
+        and member.official_date
+        and not member.pk
+        and "official_date" not in e
+    ):
         e["official_date"] = "Ngày chính thức: đảng viên dự bị chưa có ngày chính thức; bỏ trống ô này."
-    if member.admission_decision_date and member.joined_date and member.admission_decision_date > member.joined_date:
+    if (
+        member.admission_decision_date
+        and member.joined_date
+        and member.admission_decision_date > member.joined_date
+    ):
         e["admission_decision_date"] = "Ngày quyết định kết nạp: không được sau ngày vào Đảng."
     if member.youth_union_date and member.birth_date and member.youth_union_date <= member.birth_date:
         e["youth_union_date"] = "Ngày vào Đoàn: phải sau ngày sinh."
@@ -126,7 +139,12 @@ def _set_derived(member: Member) -> None:
 
 @transaction.atomic
 def member_create(
-    *, actor, data: dict, since: dt.date | None = None, from_external: str = "", admission: dict | None = None,
+    *,
+    actor,
+    data: dict,
+    since: dt.date | None = None,
+    from_external: str = "",
+    admission: dict | None = None,
     source: str = "",
 ) -> Member:
     """Register a member on a cell's roll from ``since`` (default today), with a "nhập hồ sơ" event.
@@ -149,7 +167,9 @@ def member_create(
             field_errors={"since": "Sinh hoạt tại chi bộ từ ngày: phải sau ngày sinh và không sau hôm nay."},
         )
     if member.official_date and member.official_date > today():
-        raise ApplicationError("Ngày chính thức không hợp lệ.", field_errors={"official_date": "Ngày chính thức: sau hôm nay."})
+        raise ApplicationError(
+            "Ngày chính thức không hợp lệ.", field_errors={"official_date": "Ngày chính thức: sau hôm nay."}
+        )
     if not policies.can(actor, "place_members", member.organization):
         raise PermissionDenied("Bạn không có quyền thêm đảng viên vào chi bộ này.")
     decision = {}
@@ -167,7 +187,13 @@ def member_create(
     counted = (member.org_path, member.status)
     member.save()
     counts.move(None, counted)
-    kind = EventKind.TRANSFER_IN if from_external else EventKind.ADMISSION if admission is not None else EventKind.ENROLL
+    kind = (
+        EventKind.TRANSFER_IN
+        if from_external
+        else EventKind.ADMISSION
+        if admission is not None
+        else EventKind.ENROLL
+    )
     transfer = None
     if from_external:
         transfer = Transfer.objects.create(
@@ -180,7 +206,10 @@ def member_create(
     )
     if member.official_date and member.official_date > since:
         MemberEvent.objects.create(
-            member=member, kind=EventKind.OFFICIAL, date=member.official_date, organization=member.organization
+            member=member,
+            kind=EventKind.OFFICIAL,
+            date=member.official_date,
+            organization=member.organization,
         )
     lifecycle.rebuild(member)
     extra = {"source": {"label": "Nguồn", "before": "", "after": source}} if source else None
@@ -278,7 +307,7 @@ class ImportResult:
 
 def _strip_label(message: str, label: str) -> str:
     prefix = f"{label}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
+    return message[len(prefix) :] if message.startswith(prefix) else message
 
 
 def member_import(
@@ -336,12 +365,16 @@ def member_import(
                 continue
             if citizen_id:
                 if citizen_id in seen:
-                    result.errors.append((row.number, labels["citizen_id"], f"trùng với dòng {seen[citizen_id]}."))
+                    result.errors.append(
+                        (row.number, labels["citizen_id"], f"trùng với dòng {seen[citizen_id]}.")
+                    )
                     continue
                 seen[citizen_id] = row.number
             since = values.pop(SINCE, None)
             if not values.get("status"):
-                values["status"] = MemberStatus.OFFICIAL if values.get("official_date") else MemberStatus.PROBATIONARY
+                values["status"] = (
+                    MemberStatus.OFFICIAL if values.get("official_date") else MemberStatus.PROBATIONARY
+                )
             values["organization"] = organization
             try:
                 member_create(actor=actor, data=values, since=since, source=source)

@@ -19,7 +19,11 @@ urlpatterns = [
     path("<int:pk>/chuyen-sinh-hoat/", views_history.transfer_create, name="transfer_create"),
     path("chuyen-sinh-hoat/", views_history.transfer_list, name="transfers"),
     path("chuyen-sinh-hoat/<int:transfer_pk>/", views_history.transfer_detail, name="transfer"),
-    path("chuyen-sinh-hoat/<int:transfer_pk>/giay-gioi-thieu.docx", views_history.transfer_letter, name="transfer_letter"),
+    path(
+        "chuyen-sinh-hoat/<int:transfer_pk>/giay-gioi-thieu.docx",
+        views_history.transfer_letter,
+        name="transfer_letter",
+    ),
     path("chuyen-sinh-hoat/<int:transfer_pk>/huy/", views_history.transfer_cancel, name="transfer_cancel"),
     path("chuyen-sinh-hoat/<int:transfer_pk>/tro-ve/", views_history.transfer_return, name="transfer_return"),
     # Admission pipeline.

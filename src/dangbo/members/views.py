@@ -22,8 +22,12 @@ from .models import Member
 def member_list(request):
     flt, page, total, cap = selectors.member_list(actor=request.user, params=request.GET)
     can_add = policies.scope(request.user, "place_members", Organization.objects.all()).exists()
-    template = "members/_list_results.html" if request.htmx and not request.htmx.boosted else "members/list.html"
-    return render(request, template, {"filter": flt, "page": page, "total": total, "count_cap": cap, "can_add": can_add})
+    template = (
+        "members/_list_results.html" if request.htmx and not request.htmx.boosted else "members/list.html"
+    )
+    return render(
+        request, template, {"filter": flt, "page": page, "total": total, "count_cap": cap, "can_add": can_add}
+    )
 
 
 @login_required
@@ -53,7 +57,9 @@ def member_detail(request, pk):
 
 
 def _cells(request, include=None):
-    return cell_choices(policies.scope(request.user, "place_members", Organization.objects.all()), include=include)
+    return cell_choices(
+        policies.scope(request.user, "place_members", Organization.objects.all()), include=include
+    )
 
 
 @login_required
@@ -72,7 +78,9 @@ def member_create(request):
         member = run_service(
             form,
             lambda: services.member_create(
-                actor=request.user, data=form.cleaned_data, since=form.cleaned_data.get("since"),
+                actor=request.user,
+                data=form.cleaned_data,
+                since=form.cleaned_data.get("since"),
                 from_external=form.cleaned_data.get("from_external") or "",
             ),
         )
@@ -144,10 +152,18 @@ def member_import(request):
             sheet = documents.read_upload(upload)
             if len(sheet.rows) > documents.sync_rows():  # a large file: in the background, with progress
                 cell = form.cleaned_data.get("organization")
-                top = cell or Organization.objects.filter(pk__in=top_organizations(request.user)).order_by("path").first()
+                top = (
+                    cell
+                    or Organization.objects.filter(pk__in=top_organizations(request.user))
+                    .order_by("path")
+                    .first()
+                )
                 started = member_jobs.start_import(actor=request.user, upload=upload, cell=cell, scope_org=top,
                                                    commit=commit)  # fmt: skip
-                messages.info(request, f"Tệp có {len(sheet.rows)} dòng: đang {'nhập' if commit else 'kiểm tra'} ở chế độ chạy nền.")
+                messages.info(
+                    request,
+                    f"Tệp có {len(sheet.rows)} dòng: đang {'nhập' if commit else 'kiểm tra'} ở chế độ chạy nền.",
+                )
                 return redirect(started)
             result = services.member_import(
                 actor=request.user, sheet=sheet, cell=form.cleaned_data.get("organization"), commit=commit,

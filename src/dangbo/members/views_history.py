@@ -82,7 +82,9 @@ def transfer_create(request, pk):
         initial["dues_paid_to"] = min(paid, today().replace(day=1))
     form = TransferForm(request.POST or None, member=member, initial=initial)
     if request.method == "POST" and form.is_valid():
-        transfer = run_service(form, lambda: lifecycle.transfer_send(actor=request.user, member=member, **form.cleaned_data))
+        transfer = run_service(
+            form, lambda: lifecycle.transfer_send(actor=request.user, member=member, **form.cleaned_data)
+        )
         if transfer:
             messages.success(request, "Đã lập giấy giới thiệu sinh hoạt đảng.")
             _warn(request, transfer)
@@ -113,7 +115,9 @@ def transfer_detail(request, transfer_pk):
     confirm_external = bool(transfer.to_external) and transfer.state == TransferState.SENT and can_send_side \
         and transfer.kind in (TransferKind.OFFICIAL, TransferKind.ABROAD)  # fmt: skip
     if confirm_external:
-        form = DateForm(request.POST or None, label="Ngày nơi đến tiếp nhận (theo phiếu báo)", initial={"date": today()})
+        form = DateForm(
+            request.POST or None, label="Ngày nơi đến tiếp nhận (theo phiếu báo)", initial={"date": today()}
+        )
         if request.method == "POST" and form.is_valid():
             done = run_service(form, lambda: lifecycle.transfer_receive(
                 actor=request.user, transfer=transfer, cell=None, received_date=form.cleaned_data["date"]))  # fmt: skip
@@ -122,7 +126,11 @@ def transfer_detail(request, transfer_pk):
                 return redirect(transfer)
     elif can_receive:
         cells = cell_choices(
-            policies.scope(request.user, "place_members", Organization.objects.filter(path__startswith=transfer.to_organization.path))
+            policies.scope(
+                request.user,
+                "place_members",
+                Organization.objects.filter(path__startswith=transfer.to_organization.path),
+            )
         )
         form = ReceiveForm(request.POST or None, cells=cells, initial={"received_date": today()})
         if request.method == "POST" and form.is_valid():
@@ -185,7 +193,9 @@ def transfer_return(request, transfer_pk):
 def transfer_list(request):
     tab = request.GET.get("loai", "den")
     rows = selectors_history.transfer_list(request.user, tab)
-    return render(request, "members/transfer_list.html", {"rows": rows, "tab": tab, "tabs": selectors_history.TABS})
+    return render(
+        request, "members/transfer_list.html", {"rows": rows, "tab": tab, "tabs": selectors_history.TABS}
+    )
 
 
 # --- Probation ---------------------------------------------------------------------------------------
@@ -304,9 +314,9 @@ def member_history_context(request, member: Member) -> dict:
     can_change = policies.can(request.user, policies.CHANGE, member)
     events = list(member.events.select_related("organization", "transfer").order_by("-date", "-id"))
     transfers = list(
-        selectors_history.transfer_scope(request.user).filter(member=member).select_related(
-            "from_organization", "to_organization", "received_cell"
-        )
+        selectors_history.transfer_scope(request.user)
+        .filter(member=member)
+        .select_related("from_organization", "to_organization", "received_cell")
     )
     return {
         "events": events,
@@ -318,6 +328,3 @@ def member_history_context(request, member: Member) -> dict:
         "open_transfer": next((t for t in transfers if t.state == TransferState.SENT or (
             t.kind == TransferKind.TEMPORARY and not t.ended_date)), None),
     }  # fmt: skip
-
-
-

@@ -20,7 +20,11 @@ class OrganizationForm(VNFormMixin, forms.ModelForm):
 
     def __init__(self, *args, parent=None, **kwargs):
         super().__init__(*args, **kwargs)
-        parent_kind = parent.kind if parent is not None else (self.instance.parent.kind if self.instance.parent_id else None)
+        parent_kind = (
+            parent.kind
+            if parent is not None
+            else (self.instance.parent.kind if self.instance.parent_id else None)
+        )
         allowed = [k for k, parents in ALLOWED_PARENTS.items() if parent_kind in parents]
         self.fields["kind"].choices = [(k, OrgKind(k).label) for k in allowed]
 
@@ -89,14 +93,18 @@ class MoveForm(VNFormMixin, DecisionMixin):
 
 class HandoverForm(MoveForm):
     organizations = forms.ModelMultipleChoiceField(
-        label="Các tổ chức bàn giao", queryset=Organization.objects.none(), widget=forms.CheckboxSelectMultiple
+        label="Các tổ chức bàn giao",
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, children=None, **kwargs):
         super().__init__(*args, **kwargs)
         if children is not None:
             self.fields["organizations"].queryset = children
-            self.fields["organizations"].label_from_instance = lambda o: f"{o.name} ({o.member_count} đảng viên)"
+            self.fields["organizations"].label_from_instance = lambda o: (
+                f"{o.name} ({o.member_count} đảng viên)"
+            )
 
 
 class RenameForm(VNFormMixin, DecisionMixin):

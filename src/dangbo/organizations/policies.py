@@ -145,9 +145,9 @@ class CommitteeSeatPolicy(access.TreePolicy):
     id_field = "term__organization_id"
 
 
-
-
-Rule = tuple[tuple[str, str], ...]  # (work, organization field) pairs: the row is inside when any pair covers it
+Rule = tuple[
+    tuple[str, str], ...
+]  # (work, organization field) pairs: the row is inside when any pair covers it
 
 
 class WorkPolicy(Policy):
@@ -183,7 +183,9 @@ class WorkPolicy(Policy):
     def can(self, actor, action: str, obj: Model) -> bool:
         for work, field in self.rules[action]:
             organization = access.value(obj, field)
-            if organization is not None and work_reach(actor, work).covers(organization.path, organization.pk):
+            if organization is not None and work_reach(actor, work).covers(
+                organization.path, organization.pk
+            ):
                 return True
         return False
 

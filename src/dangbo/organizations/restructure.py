@@ -64,9 +64,13 @@ class PathTable:
 
 def _check_date(date: dt.date | None, org: Organization) -> None:
     if date is None:
-        raise ApplicationError("Thiếu ngày có hiệu lực.", field_errors={"date": "Ngày có hiệu lực: không được để trống."})
+        raise ApplicationError(
+            "Thiếu ngày có hiệu lực.", field_errors={"date": "Ngày có hiệu lực: không được để trống."}
+        )
     if date > today():
-        raise ApplicationError("Ngày không hợp lệ.", field_errors={"date": "Ngày có hiệu lực: không được sau hôm nay."})
+        raise ApplicationError(
+            "Ngày không hợp lệ.", field_errors={"date": "Ngày có hiệu lực: không được sau hôm nay."}
+        )
     latest = (
         OrganizationLink.objects.filter(subtree_q(org.path, "organization__path"), valid_to__isnull=True)
         .exclude(valid_from__isnull=True)
@@ -77,13 +81,17 @@ def _check_date(date: dt.date | None, org: Organization) -> None:
     if latest and date <= latest:
         raise ApplicationError(
             "Ngày có hiệu lực không hợp lệ.",
-            field_errors={"date": f"Ngày có hiệu lực: phải sau lần thay đổi gần nhất trong tổ chức ({ngay(latest)})."},
+            field_errors={
+                "date": f"Ngày có hiệu lực: phải sau lần thay đổi gần nhất trong tổ chức ({ngay(latest)})."
+            },
         )
     if org.end_date:
         raise ApplicationError(f"«{org}» đã kết thúc hoạt động ngày {ngay(org.end_date)}.")
 
 
-def _split_links(subtree: list[Organization], date: dt.date, changes: dict[int, dict], decision_no: str) -> None:
+def _split_links(
+    subtree: list[Organization], date: dt.date, changes: dict[int, dict], decision_no: str
+) -> None:
     """Close the open link of every organization in ``subtree`` on ``date`` and open one with the
     organization's (already updated) parent, name and path."""
     ids = [o.pk for o in subtree]
@@ -122,11 +130,16 @@ def organization_move(
     if new_parent.pk == org.parent_id:
         errors["new_parent"] = f"Trực thuộc: «{org}» đang trực thuộc «{new_parent}»."
     elif new_parent.path.startswith(org.path):
-        errors["new_parent"] = "Trực thuộc: không chuyển được một tổ chức vào chính nó hoặc tổ chức cấp dưới của nó."
+        errors["new_parent"] = (
+            "Trực thuộc: không chuyển được một tổ chức vào chính nó hoặc tổ chức cấp dưới của nó."
+        )
     elif new_parent.kind not in ALLOWED_PARENTS.get(org.kind, ()):
         names = ", ".join(OrgKind(k).label for k in ALLOWED_PARENTS.get(org.kind, ()) if k)
         errors["new_parent"] = f"Trực thuộc: {org.get_kind_display()} chỉ được đặt dưới {names}."
-    elif new_parent.end_date or not OrganizationLink.objects.filter(valid_on(date), organization=new_parent).exists():
+    elif (
+        new_parent.end_date
+        or not OrganizationLink.objects.filter(valid_on(date), organization=new_parent).exists()
+    ):
         errors["new_parent"] = f"Trực thuộc: «{new_parent}» không hoạt động vào ngày {ngay(date)}."
     if errors:
         raise ApplicationError("Chưa chuyển được tổ chức.", field_errors=errors)
@@ -152,7 +165,12 @@ def organization_move(
 
 @transaction.atomic
 def organization_rename(
-    *, actor, organization: Organization, name: str, date: dt.date, short_name: str | None = None,
+    *,
+    actor,
+    organization: Organization,
+    name: str,
+    date: dt.date,
+    short_name: str | None = None,
     decision_no: str = "",
 ) -> Organization:
     """A new name from ``date``; the old name stays on the earlier link rows (reports of the past use it)."""
@@ -171,7 +189,14 @@ def organization_rename(
         org.short_name = clean_text(short_name)
     org.save()
     _split_links([org], date, {}, clean_text(decision_no))
-    record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path, event=AuditEvents.RENAME)
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=org,
+        before=before,
+        scope_path=org.path,
+        event=AuditEvents.RENAME,
+    )
     return org
 
 
@@ -186,7 +211,9 @@ def organization_dissolve(
         raise PermissionDenied("Bạn không có quyền giải thể tổ chức này.")
     _check_date(date, org)
     if org.children.filter(end_date__isnull=True).exists():
-        raise ApplicationError(f"«{org}» còn tổ chức trực thuộc đang hoạt động; hãy chuyển hoặc giải thể trước.")
+        raise ApplicationError(
+            f"«{org}» còn tổ chức trực thuộc đang hoạt động; hãy chuyển hoặc giải thể trước."
+        )
     for check in DISSOLVE_CHECKS:
         if problem := check(org):
             raise ApplicationError(problem)
@@ -194,7 +221,14 @@ def organization_dissolve(
     org.end_date, org.end_decision_no = date, clean_text(decision_no)
     org.save()
     OrganizationLink.objects.filter(organization=org, valid_to__isnull=True).update(valid_to=date)
-    record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path, event=AuditEvents.DISSOLVE)
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=org,
+        before=before,
+        scope_path=org.path,
+        event=AuditEvents.DISSOLVE,
+    )
     return org
 
 
@@ -207,5 +241,7 @@ def handover(
     for org in organizations:
         org = Organization.objects.get(pk=org.pk)
         members += org.member_count
-        organization_move(actor=actor, organization=org, new_parent=new_parent, date=date, decision_no=decision_no)
+        organization_move(
+            actor=actor, organization=org, new_parent=new_parent, date=date, decision_no=decision_no
+        )
     return {"organizations": len(organizations), "members": members}

@@ -33,7 +33,8 @@ def organizations_for_filter(actor, *, selected=None):
     # (a province has ~1,500 grassroots organizations): then one level; the whole country (34 provinces with
     # ~1,600 committees under them): the top organizations only.
     depth = next(
-        (d for d in (top + 2, top + 1) if qs.filter(depth__lte=d)[: MAX_OFFERED + 1].count() <= MAX_OFFERED), top
+        (d for d in (top + 2, top + 1) if qs.filter(depth__lte=d)[: MAX_OFFERED + 1].count() <= MAX_OFFERED),
+        top,
     )
     q = Q(depth__lte=depth)
     chosen = int_param(selected)
@@ -77,7 +78,9 @@ def tree_children(actor, parent: Organization | None, *, on: dt.date | None = No
 
 
 def organization_detail(actor, pk) -> Organization:
-    return policies.get_scoped_or_404(actor, policies.VIEW, Organization.objects.select_related("parent"), pk=pk)
+    return policies.get_scoped_or_404(
+        actor, policies.VIEW, Organization.objects.select_related("parent"), pk=pk
+    )
 
 
 def ancestors_visible(actor, org: Organization) -> list[Organization]:
@@ -129,7 +132,9 @@ def term_last_day(term: Term) -> dt.date | None:
 def organizations_without_term(organizations: QuerySet, day: dt.date) -> QuerySet:
     """Those of ``organizations`` whose ``day`` belongs to no committee term (``term_of_day`` written as SQL,
     one query for any number of organizations)."""
-    started = Term.objects.filter(organization=OuterRef("pk"), start_date__lte=day).order_by("-start_date", "-pk")
+    started = Term.objects.filter(organization=OuterRef("pk"), start_date__lte=day).order_by(
+        "-start_date", "-pk"
+    )
     return organizations.annotate(
         latest_term_end=Subquery(started.values("end_date")[:1]), has_started_term=Exists(started)
     ).filter(Q(has_started_term=False) | Q(latest_term_end__lt=day))

@@ -33,7 +33,9 @@ def _normalized(data: dict, fields) -> dict:
     for key in fields:
         if key in data:
             value = data[key]
-            out[key] = clean_text(value) if isinstance(value, str) else value  # dates, numbers, None unchanged
+            out[key] = (
+                clean_text(value) if isinstance(value, str) else value
+            )  # dates, numbers, None unchanged
     return out
 
 
@@ -74,8 +76,12 @@ def organization_create(*, actor, parent: Organization | None, data: dict) -> Or
     org.path = child_path(parent.path if parent else "", org.pk)
     org.save(update_fields=["path"])
     OrganizationLink.objects.create(
-        organization=org, parent=parent, valid_from=org.founding_date, decision_no=org.founding_decision_no,
-        name=org.name, path=org.path,
+        organization=org,
+        parent=parent,
+        valid_from=org.founding_date,
+        decision_no=org.founding_decision_no,
+        name=org.name,
+        path=org.path,
     )
     record(actor=actor, action=Action.CREATE, obj=org, scope_path=org.path, event=AuditEvents.CREATE)
     return org
@@ -96,7 +102,9 @@ def organization_update(
     if "kind" in fields and fields["kind"] != org.kind and (org.children.exists() or org.members.exists()):
         raise ApplicationError(
             "Không đổi được loại tổ chức.",
-            field_errors={"kind": "Loại tổ chức: không đổi được khi tổ chức đã có tổ chức trực thuộc hoặc đảng viên."},
+            field_errors={
+                "kind": "Loại tổ chức: không đổi được khi tổ chức đã có tổ chức trực thuộc hoặc đảng viên."
+            },
         )
     for key, value in fields.items():
         setattr(org, key, value)
@@ -105,7 +113,14 @@ def organization_update(
     org.save()
     # A correction of the current data (a change from a date on is a restructuring: restructure.py).
     org.links.filter(valid_to__isnull=True).update(name=org.name)
-    record(actor=actor, action=Action.UPDATE, obj=org, before=before, scope_path=org.path, event=AuditEvents.UPDATE)
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=org,
+        before=before,
+        scope_path=org.path,
+        event=AuditEvents.UPDATE,
+    )
     return org
 
 
@@ -124,7 +139,9 @@ def _check_congress(organization: Organization, start_date, congress_start, cong
     if start_date and not congress_start <= start_date <= congress_end + dt.timedelta(days=1):
         return {"start_date": "Ngày bắt đầu: nhiệm kỳ bắt đầu trong thời gian đại hội (phiên họp thứ nhất của cấp ủy "
                               f"mới) hoặc ngày sau ngày bế mạc ({ngay(congress_end + dt.timedelta(days=1))})."}  # fmt: skip
-    other = organization.terms.filter(congress_start__lte=congress_end, congress_end__gte=congress_start).first()
+    other = organization.terms.filter(
+        congress_start__lte=congress_end, congress_end__gte=congress_start
+    ).first()
     if other is not None:
         return {"congress_start": f"Ngày họp phiên trù bị đại hội: trùng thời gian đại hội của nhiệm kỳ {other.name} "
                                   f"({ngay(other.congress_start)} – {ngay(other.congress_end)})."}  # fmt: skip
@@ -133,7 +150,14 @@ def _check_congress(organization: Organization, start_date, congress_start, cong
 
 @transaction.atomic
 def term_create(
-    *, actor, organization: Organization, name: str, start_date, end_date=None, congress_start=None, congress_end=None
+    *,
+    actor,
+    organization: Organization,
+    name: str,
+    start_date,
+    end_date=None,
+    congress_start=None,
+    congress_end=None,
 ) -> Term:
     """Record a committee term (and the congress that opened it, if held). ``start_date`` is the term's first day
     (see ``Term``); two terms of an organization never start on the same day."""
@@ -157,7 +181,13 @@ def term_create(
         raise ApplicationError("Thông tin nhiệm kỳ chưa hợp lệ.", field_errors=errors)
     term = Term.objects.create(organization=organization, name=name, start_date=start_date, end_date=end_date,
                                congress_start=congress_start, congress_end=congress_end)  # fmt: skip
-    record(actor=actor, action=Action.CREATE, obj=term, scope_path=organization.path, event=AuditEvents.TERM_CREATE)
+    record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=term,
+        scope_path=organization.path,
+        event=AuditEvents.TERM_CREATE,
+    )
     return term
 
 
@@ -188,8 +218,18 @@ def seat_end(*, actor, seat: CommitteeSeat, end_date) -> CommitteeSeat:
         raise PermissionDenied("Bạn không có quyền sửa cấp ủy của tổ chức này.")
     before = snapshot(seat)
     if seat.start_date and end_date < seat.start_date:
-        raise ApplicationError("Ngày thôi giữ chức vụ không hợp lệ.", field_errors={"end_date": "Đến ngày: phải sau ngày bắt đầu."})
+        raise ApplicationError(
+            "Ngày thôi giữ chức vụ không hợp lệ.",
+            field_errors={"end_date": "Đến ngày: phải sau ngày bắt đầu."},
+        )
     seat.end_date = end_date
     seat.save()
-    record(actor=actor, action=Action.UPDATE, obj=seat, before=before, scope_path=org.path, event=AuditEvents.SEAT_END)
+    record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=seat,
+        before=before,
+        scope_path=org.path,
+        event=AuditEvents.SEAT_END,
+    )
     return seat

@@ -34,7 +34,9 @@ def link_periods(org_ids) -> Callable[[int], Sequence[Period]]:
     (also the ``links`` of the member history replay)."""
     by_org: dict[int, list[Period]] = defaultdict(list)
     rows = OrganizationLink.objects.filter(organization_id__in=set(org_ids)).order_by("valid_from", "id")
-    for org_id, valid_from, valid_to, path in rows.values_list("organization_id", "valid_from", "valid_to", "path"):
+    for org_id, valid_from, valid_to, path in rows.values_list(
+        "organization_id", "valid_from", "valid_to", "path"
+    ):
         by_org[org_id].append((valid_from, valid_to, path))
     for periods in by_org.values():
         periods.sort(key=lambda p: p[0] or dt.date.min)
@@ -69,7 +71,7 @@ def in_subtree(org: Organization, prefix: str = "") -> Q:
 
 
 def path_ids(path: str) -> list[int]:
-    """"1.7.42." → [1, 7, 42]: the organization and its ancestors."""
+    """ "1.7.42." → [1, 7, 42]: the organization and its ancestors."""
     return [int(p) for p in path.split(".") if p]
 
 

@@ -70,7 +70,11 @@ def tree_children(request, pk):
     parent = selectors.organization_detail(request.user, pk)
     on, _ = _date_param(request)
     nodes = _tree_of_day(request.user, parent, on)
-    return render(request, "organizations/_tree_nodes.html", {"nodes": nodes, "on": on, "ngay": request.GET.get("ngay", "")})
+    return render(
+        request,
+        "organizations/_tree_nodes.html",
+        {"nodes": nodes, "on": on, "ngay": request.GET.get("ngay", "")},
+    )
 
 
 @login_required
@@ -80,7 +84,10 @@ def detail(request, pk):
     children = selectors.tree_children(user, org)
     term, seats = selectors.current_committee(org)
     direct_members = list(
-        member_scope(user).filter(organization=org, status__in=ACTIVE_STATUSES).select_related("organization").order_by("name_sort", "id")[:200]
+        member_scope(user)
+        .filter(organization=org, status__in=ACTIVE_STATUSES)
+        .select_related("organization")
+        .order_by("name_sort", "id")[:200]
     )
     return render(
         request,
@@ -110,7 +117,8 @@ def create(request, parent_pk):
     form = OrganizationForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         org = run_service(
-            form, lambda: services.organization_create(actor=request.user, parent=parent, data=form.cleaned_data)
+            form,
+            lambda: services.organization_create(actor=request.user, parent=parent, data=form.cleaned_data),
         )
         if org:
             messages.success(request, f"Đã thêm {org.name}.")
@@ -121,8 +129,12 @@ def create(request, parent_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
-    org = policies.get_scoped_or_404(request.user, policies.CHANGE, Organization.objects.select_related("parent"), pk=pk)
-    form = OrganizationForm(request.POST or None, instance=org, initial={"version": services.ORG_VERSION.of(org)})
+    org = policies.get_scoped_or_404(
+        request.user, policies.CHANGE, Organization.objects.select_related("parent"), pk=pk
+    )
+    form = OrganizationForm(
+        request.POST or None, instance=org, initial={"version": services.ORG_VERSION.of(org)}
+    )
     if request.method == "POST" and form.is_valid():
         saved = run_service(form, lambda: services.organization_update(
             actor=request.user, organization=org, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
@@ -155,7 +167,8 @@ def committee(request, pk):
             if term is None:
                 seat_form.add_error(None, "Cần thêm nhiệm kỳ trước khi thêm cấp ủy viên.")
             elif run_service(
-                seat_form, lambda: services.seat_create(actor=request.user, term=term, **seat_form.cleaned_data)
+                seat_form,
+                lambda: services.seat_create(actor=request.user, term=term, **seat_form.cleaned_data),
             ):
                 messages.success(request, "Đã thêm cấp ủy viên.")
                 return redirect("organizations:committee", pk=org.pk)
@@ -197,12 +210,16 @@ def _parents_for(user, org):
 @require_http_methods(["GET", "POST"])
 def restructure_page(request, pk):
     """Move, rename, merge or dissolve one organization, each effective on a date by a decision."""
-    org = policies.get_scoped_or_404(request.user, policies.CHANGE, Organization.objects.select_related("parent"), pk=pk)
+    org = policies.get_scoped_or_404(
+        request.user, policies.CHANGE, Organization.objects.select_related("parent"), pk=pk
+    )
     if org.end_date:
         raise Http404
     which = request.POST.get("form") if request.method == "POST" else None
     data = request.POST if which else None
-    siblings = Organization.objects.filter(parent_id=org.parent_id, kind=org.kind, end_date__isnull=True).exclude(pk=org.pk)
+    siblings = Organization.objects.filter(
+        parent_id=org.parent_id, kind=org.kind, end_date__isnull=True
+    ).exclude(pk=org.pk)
     forms_ = {
         "chuyen": MoveForm(data if which == "chuyen" else None, parents=_parents_for(request.user, org), prefix="chuyen"),
         "doi_ten": RenameForm(data if which == "doi_ten" else None, prefix="doi_ten",
@@ -239,7 +256,9 @@ def restructure_page(request, pk):
 def handover_page(request, pk):
     """Hand over N organizations with their members to another committee by one decision."""
     parent = policies.get_scoped_or_404(request.user, policies.CHANGE, Organization.objects.all(), pk=pk)
-    children = selectors.organization_scope(request.user, policies.CHANGE).filter(parent=parent, end_date__isnull=True)
+    children = selectors.organization_scope(request.user, policies.CHANGE).filter(
+        parent=parent, end_date__isnull=True
+    )
     children = children.order_by("name_norm")
     sample = children.first()
     parents = _parents_for(request.user, sample) if sample else Organization.objects.none()
@@ -251,6 +270,8 @@ def handover_page(request, pk):
             decision_no=d["decision_no"],
         ))  # fmt: skip
         if done:
-            messages.success(request, f"Đã bàn giao {done['organizations']} tổ chức với {done['members']} đảng viên.")
+            messages.success(
+                request, f"Đã bàn giao {done['organizations']} tổ chức với {done['members']} đảng viên."
+            )
             return redirect(d["new_parent"])
     return render(request, "organizations/handover.html", {"org": parent, "form": form})

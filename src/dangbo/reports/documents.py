@@ -118,7 +118,11 @@ def movement_part(s: Section, name: str, period: Period) -> Part:
     rows = [["Đảng viên đầu kỳ", so(f["dau_ky"])]]
     rows += [[("Tăng: " if r["group"] == "Tăng" else "Giảm: ") + _lower_first(r["label"]), so(r["count"])]
              for r in s.rows if r["count"]]  # fmt: skip
-    rows += [["Cộng tăng", so(f["tang"])], ["Cộng giảm", so(f["giam"])], ["Đảng viên cuối kỳ", so(f["cuoi_ky"])]]
+    rows += [
+        ["Cộng tăng", so(f["tang"])],
+        ["Cộng giảm", so(f["giam"])],
+        ["Đảng viên cuối kỳ", so(f["cuoi_ky"])],
+    ]
     return Part(s.key, "2. Biến động đảng viên", lines, "movement", rows)
 
 
@@ -135,14 +139,21 @@ def meetings_part(s: Section) -> Part:
         lines.append("Chưa có số liệu sinh hoạt chi bộ trong kỳ.")
     if f["cap_tren_xep_loai"]:
         grades = [f"{so(n)} buổi {label.lower()}" for label, n in f["xep_loai"].items() if n]
-        lines.append(f"Cấp trên đã xếp loại chất lượng {so(f['cap_tren_xep_loai'])} buổi sinh hoạt: {_join(grades)}.")
+        lines.append(
+            f"Cấp trên đã xếp loại chất lượng {so(f['cap_tren_xep_loai'])} buổi sinh hoạt: {_join(grades)}."
+        )
     listed = s.rows
     if len(listed) > MAX_TABLE_ROWS:
-        listed = sorted(listed, key=lambda r: (r["percent"] if r["percent"] is not None else 101, r["organization"]))
+        listed = sorted(
+            listed, key=lambda r: (r["percent"] if r["percent"] is not None else 101, r["organization"])
+        )
         listed = listed[:MAX_TABLE_ROWS]
         lines.append(f"Bảng dưới đây nêu {MAX_TABLE_ROWS} tổ chức có tỷ lệ sinh hoạt thường kỳ thấp nhất trong "
                      f"{so(len(s.rows))} tổ chức.")  # fmt: skip
-    rows = [[r["organization"], so(r["cells"]), so(r["held"]), so(r["expected"]), _pct(r["percent"])] for r in listed]
+    rows = [
+        [r["organization"], so(r["cells"]), so(r["held"]), so(r["expected"]), _pct(r["percent"])]
+        for r in listed
+    ]
     return Part(s.key, "3. Sinh hoạt chi bộ", lines, "meetings", rows)
 
 
@@ -178,7 +189,10 @@ def targets_part(s: Section, period: Period) -> Part:
             return "—"
         return so(value) if value == int(value) else str(value).replace(".", ",")
 
-    rows = [[str(r["number"]), r["text"], number(r["goal"]), number(r["actual"]), r["status_label"]] for r in s.rows]
+    rows = [
+        [str(r["number"]), r["text"], number(r["goal"]), number(r["actual"]), r["status_label"]]
+        for r in s.rows
+    ]
     return Part(s.key, heading, lines, "targets", rows)
 
 
@@ -193,8 +207,12 @@ def support_part(s: Section, name: str) -> Part:
         f"{so(f['dong_gop'])} lượt hỗ trợ, tổng trị giá {so(f['gia_tri'])} đồng{_billions(f['gia_tri'])}."
     ]  # fmt: skip
     if len(s.rows) > MAX_TABLE_ROWS:
-        lines.append(f"Bảng dưới đây nêu {MAX_TABLE_ROWS} xã nhận giúp đỡ trị giá lớn nhất trong {so(len(s.rows))} xã.")
-    rows = [[r["commune"], r["district"], so(r["supporters"]), so(r["value"])] for r in s.rows[:MAX_TABLE_ROWS]]
+        lines.append(
+            f"Bảng dưới đây nêu {MAX_TABLE_ROWS} xã nhận giúp đỡ trị giá lớn nhất trong {so(len(s.rows))} xã."
+        )
+    rows = [
+        [r["commune"], r["district"], so(r["supporters"]), so(r["value"])] for r in s.rows[:MAX_TABLE_ROWS]
+    ]
     return Part(s.key, heading, lines, "support", rows)
 
 
@@ -206,7 +224,9 @@ def generic_part(s: Section, number: int) -> Part:
     return Part(s.key, f"{number}. {s.title}", lines)
 
 
-def parts(sections: dict[str, Section], *, name: str, issuer: str, organization: Organization, period: Period) -> list[Part]:
+def parts(
+    sections: dict[str, Section], *, name: str, issuer: str, organization: Organization, period: Period
+) -> list[Part]:
     out = []
     for key, s in sections.items():
         if key == "headcount":
@@ -236,7 +256,9 @@ def titles(period: Period, name: str) -> tuple[str, str, str]:
         subtitle = f"Kết quả công tác xây dựng Đảng từ ngày {ngay(period.start)} đến ngày {ngay(period.end)}"
         following = "II. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"
     elif period.kind == ReviewKind.HALF_YEAR:
-        subtitle = f"Sơ kết công tác xây dựng Đảng 6 tháng đầu năm {y}, phương hướng, nhiệm vụ 6 tháng cuối năm {y}"
+        subtitle = (
+            f"Sơ kết công tác xây dựng Đảng 6 tháng đầu năm {y}, phương hướng, nhiệm vụ 6 tháng cuối năm {y}"
+        )
         following = f"II. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM {y}"
     elif period.kind == ReviewKind.YEAR:
         subtitle = f"Tổng kết công tác xây dựng Đảng năm {y}, phương hướng, nhiệm vụ năm {y + 1}"

@@ -91,6 +91,8 @@ class ReviewForm(ReportForm):
             self.period = period
             day = cleaned.get("day") or now
             if day < period.end:
-                self.add_error("day", f"Ngày báo cáo: không được trước ngày cuối của kỳ báo cáo ({period.end:%d/%m/%Y}).")
+                self.add_error(
+                    "day", f"Ngày báo cáo: không được trước ngày cuối của kỳ báo cáo ({period.end:%d/%m/%Y})."
+                )
             cleaned["day"] = day
         return cleaned

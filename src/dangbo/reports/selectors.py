@@ -98,7 +98,9 @@ def organizations_on(organization: Organization, on: dt.date) -> dict[str, int]:
     path = asof.path_on(organization, on)
     if path is None:
         return {"co_so": 0, "dang_bo_co_so": 0, "chi_bo": 0}
-    links = OrganizationLink.objects.filter(valid_on(on), subtree_q(path, "path")).exclude(organization=organization)
+    links = OrganizationLink.objects.filter(valid_on(on), subtree_q(path, "path")).exclude(
+        organization=organization
+    )
     return links.aggregate(
         co_so=Count("organization", distinct=True, filter=Q(organization__kind__in=GRASSROOTS_KINDS)),
         dang_bo_co_so=Count("organization", distinct=True, filter=Q(organization__kind="dang_bo_co_so")),
@@ -111,11 +113,17 @@ def headcount(actor, organization: Organization, start: dt.date, end: dt.date) -
     check_scope(actor, organization)
     counts = asof.headcount(organization, end)
     comp = asof.composition(organization, end)
-    figures = {"on": end, **counts, **{f"to_chuc_{k}": v for k, v in organizations_on(organization, end).items()}}
+    figures = {
+        "on": end,
+        **counts,
+        **{f"to_chuc_{k}": v for k, v in organizations_on(organization, end).items()},
+    }
     rows = []
     for dimension, groups in comp.rows:
         for label, n in groups:
-            rows.append({"dimension": dimension, "label": label, "count": n, "percent": _percent(n, comp.total)})
+            rows.append(
+                {"dimension": dimension, "label": label, "count": n, "percent": _percent(n, comp.total)}
+            )
     by_label = {(r["dimension"], r["label"]): r["count"] for r in rows}
     figures["nu"] = by_label.get(("Giới tính", "Nữ"), 0)
     figures["dan_toc_thieu_so"] = by_label.get(("Dân tộc", "Dân tộc thiểu số và khác"), 0)
@@ -167,13 +175,19 @@ def meetings(actor, organization: Organization, start: dt.date, end: dt.date) ->
     for year in sorted({m.year for m in months}):
         grid_rows, grid_months = meeting_selectors.grid(actor, organization, year)
         for row in grid_rows:
-            slot = by_org.setdefault(row.org.pk, {"organization": row.org.name, "cells": 0, "held": 0, "expected": 0})
+            slot = by_org.setdefault(
+                row.org.pk, {"organization": row.org.name, "cells": 0, "held": 0, "expected": 0}
+            )
             slot["cells"] = max(slot["cells"], row.cells)
             for month, cell in zip(grid_months, row.months, strict=True):
                 if month not in months:
                     continue
                 counts = cell["counts"]
-                due = counts[meeting_selectors.HELD] + counts[meeting_selectors.NOT_RECORDED] + counts[meeting_selectors.NOT_HELD]
+                due = (
+                    counts[meeting_selectors.HELD]
+                    + counts[meeting_selectors.NOT_RECORDED]
+                    + counts[meeting_selectors.NOT_HELD]
+                )
                 slot["held"] += counts[meeting_selectors.HELD]
                 slot["expected"] += due
     rows = sorted(by_org.values(), key=lambda r: r["organization"])
@@ -216,7 +230,9 @@ def meetings(actor, organization: Organization, start: dt.date, end: dt.date) ->
 def tasks_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
     """Tasks the organization's committee assigned in the period, each with the combined line of its reports."""
     check_scope(actor, organization)
-    qs = tasks.task_scope(actor).filter(organization=organization, assigned_date__gte=start, assigned_date__lte=end)
+    qs = tasks.task_scope(actor).filter(
+        organization=organization, assigned_date__gte=start, assigned_date__lte=end
+    )
     rows = []
     for task in qs.select_related("document__doc_type").order_by("assigned_date", "id"):
         s = tasks.summary(task, on=end, filed_by=end)

@@ -61,7 +61,10 @@ def movement(request):
         start, end = form.cleaned_data["start"] or start, form.cleaned_data["end"] or end
         result = asof.movement(org, start, end)
         if request.GET.get("xlsx"):
-            return file_response(documents.movement_xlsx(result), f"bien-dong-dang-vien-{org.pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
+            return file_response(
+                documents.movement_xlsx(result),
+                f"bien-dong-dang-vien-{org.pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+            )
     elif not form.is_bound:
         form.initial.update(dict(zip(("start", "end"), default_period(today()), strict=True)))
     return render(request, "reports/movement.html", {"form": form, "result": result})
@@ -72,7 +75,9 @@ def movement(request):
 def review(request):
     """A review report (sơ kết 6 tháng, năm, giữa nhiệm kỳ): its figures and sentences on the page (GET), the DOCX
     in the party format (POST, with the next period's tasks typed by staff)."""
-    data = request.POST if request.method == "POST" else (request.GET if "organization" in request.GET else None)
+    data = (
+        request.POST if request.method == "POST" else (request.GET if "organization" in request.GET else None)
+    )
     _organization_in_scope(request, data)
     now = today()
     form = _form(request, ReviewForm, data, kind="6_thang", year=now.year if now.month > 6 else now.year - 1)

@@ -232,7 +232,9 @@ def _check(doc: Document, *, incoming: bool) -> dict[str, str]:
         e["issued_date"] = f"Ngày ban hành: không được trước ngày {ngay(EARLIEST)}."
     elif doc.register.end_date and doc.issued_date >= doc.register.end_date:
         # The register of an organization that has ended takes only documents of its lifetime (entered later).
-        e["issued_date"] = f"Ngày ban hành: «{doc.register.name}» đã kết thúc hoạt động ngày {ngay(doc.register.end_date)}."
+        e["issued_date"] = (
+            f"Ngày ban hành: «{doc.register.name}» đã kết thúc hoạt động ngày {ngay(doc.register.end_date)}."
+        )
     if incoming and doc.received_date is not None:
         if not isinstance(doc.received_date, dt.date):
             e["received_date"] = "Ngày đến: ngày không hợp lệ."
@@ -246,7 +248,7 @@ def _check(doc: Document, *, incoming: bool) -> dict[str, str]:
 
 
 def _series_text(doc: Document) -> str:
-    """"nhiệm kỳ 2010–2015", "đại hội nhiệm kỳ 2010–2015", … for a sentence."""
+    """ "nhiệm kỳ 2010–2015", "đại hội nhiệm kỳ 2010–2015", … for a sentence."""
     series = doc.series
     return series[:1].lower() + series[1:]
 
@@ -274,7 +276,10 @@ def _clashes(doc: Document) -> bool:
     congress = doc.numbering == Numbering.CONGRESS
     start, last = series_span(doc.term, congress=congress)
     period = Q(issued_date__gte=start, issued_date__lte=last) if last else Q(issued_date__gte=start)
-    taken = symbol & Q(term=doc.term) | symbol & Q(direction=Direction.INCOMING, issuer_norm=doc.issuer_norm) & period
+    taken = (
+        symbol & Q(term=doc.term)
+        | symbol & Q(direction=Direction.INCOMING, issuer_norm=doc.issuer_norm) & period
+    )
     if congress:
         taken |= Q(numbering=Numbering.CONGRESS, term=doc.term, number=doc.number)
     return others.filter(taken).exists()
@@ -379,7 +384,9 @@ def validate_document(
     """Every problem of a new entry (``register``, ``direction``) or of a correction of ``instance`` at once,
     as {field: "Nhãn: vấn đề."} — for forms; the services check again when saving."""
     if instance is not None:
-        doc = Document.objects.select_related("register", "doc_type", "term").get(pk=instance.pk)  # a copy to try on
+        doc = Document.objects.select_related("register", "doc_type", "term").get(
+            pk=instance.pk
+        )  # a copy to try on
         errors = _apply_update(doc, data)
         if upload is not None:
             try:
@@ -517,13 +524,22 @@ def _apply_update(doc: Document, data: dict) -> dict[str, str]:
         if "issuer_code" not in errors and doc.issuer_code != old["issuer_code"]:
             errors["issuer_code"] = f"Ký hiệu cơ quan ban hành: {kept}, không đổi ký hiệu."
         # A term recorded later may have cut the sequence short: an unchanged date is never refused.
-        if "issued_date" not in errors and doc.issued_date != old_date and (where := _outside_series(doc, old_year)):
+        if (
+            "issued_date" not in errors
+            and doc.issued_date != old_date
+            and (where := _outside_series(doc, old_year))
+        ):
             errors["issued_date"] = f"Ngày ban hành: {kept}, chỉ sửa được ngày {where}."
     return errors
 
 
 def document_update(
-    *, actor, document: Document, data: dict, upload=None, remove_attachment: bool = False,
+    *,
+    actor,
+    document: Document,
+    data: dict,
+    upload=None,
+    remove_attachment: bool = False,
     expected_version: str | None = None,
 ) -> Document:
     """Correct a register entry. An own document keeps its symbol (type, number, issuer code and year);

@@ -26,16 +26,28 @@ class TaskForm(VNFormMixin, forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = ["document", "title", "instructions", "report_kind", "figure_label", "assigned_date", "deadline"]
+        fields = [
+            "document",
+            "title",
+            "instructions",
+            "report_kind",
+            "figure_label",
+            "assigned_date",
+            "deadline",
+        ]
         widgets = {"instructions": forms.Textarea(attrs={"rows": 3}), "report_kind": forms.RadioSelect}
 
     def __init__(self, *args, documents=None, children=(), subcommittees=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = documents if documents is not None else Document.objects.none()
-        self.fields["document"].label_from_instance = lambda d: f"Số {d.symbol} ({d.issued_date:%d/%m/%Y}) – {d.summary[:90]}"
+        self.fields["document"].label_from_instance = lambda d: (
+            f"Số {d.symbol} ({d.issued_date:%d/%m/%Y}) – {d.summary[:90]}"
+        )
         self.fields["document"].empty_label = "— nhiệm vụ không theo văn bản —"
         self.fields["report_kind"].choices = ReportKind.choices
-        self.fields["chosen"].queryset = Organization.objects.filter(pk__in=[o.pk for o in children]).order_by("name_norm")
+        self.fields["chosen"].queryset = Organization.objects.filter(
+            pk__in=[o.pk for o in children]
+        ).order_by("name_norm")
         self.fields["chosen"].label_from_instance = lambda o: o.name
         if subcommittees is not None:
             self.fields["under"].queryset = subcommittees
@@ -47,6 +59,7 @@ class TaskForm(VNFormMixin, forms.ModelForm):
 
 class TaskEditForm(VNFormMixin, forms.ModelForm):
     version = version_field()  # the edit page's version token (audit.concurrency)
+
     class Meta:
         model = Task
         fields = ["title", "instructions", "figure_label", "deadline"]
@@ -64,8 +77,12 @@ class TaskEditForm(VNFormMixin, forms.ModelForm):
 
 
 class ReportForm(VNFormMixin, forms.ModelForm):
-    attended = VNNumberField(label="Số đảng viên tham dự", required=False, whole=True, min_value=0, example="25")
-    figure = VNNumberField(label="Số liệu", required=False, decimal_places=2, min_value=0, max_value=MAX_FIGURE)
+    attended = VNNumberField(
+        label="Số đảng viên tham dự", required=False, whole=True, min_value=0, example="25"
+    )
+    figure = VNNumberField(
+        label="Số liệu", required=False, decimal_places=2, min_value=0, max_value=MAX_FIGURE
+    )
     upload = forms.FileField(label="Tệp đính kèm", required=False,
                              help_text="PDF, Word, Excel, OpenDocument hoặc ảnh chụp; tối đa theo cấu hình (mặc định 20 MB).")  # fmt: skip
 
@@ -88,7 +105,9 @@ class ReportForm(VNFormMixin, forms.ModelForm):
             if name in self.fields:
                 self.fields[name].required = True
         if "attended" in self.fields:
-            self.fields["attended"].help_text = "Số đảng viên của tổ chức ngày học tập được lấy từ danh sách đảng viên."
+            self.fields[
+                "attended"
+            ].help_text = "Số đảng viên của tổ chức ngày học tập được lấy từ danh sách đảng viên."
 
     def _post_clean(self):
         check_model_numbers(self)  # the columns' ranges; the report's rules live in the service

@@ -81,11 +81,17 @@ class Document(Attached, BaseModel):
 
     register = models.ForeignKey("organizations.Organization", verbose_name="Sổ văn bản của", on_delete=models.PROTECT,
                                  related_name="documents")  # fmt: skip
-    direction = models.CharField("Loại sổ", max_length=5, choices=Direction.choices, default=Direction.INCOMING)
-    doc_type = models.ForeignKey(DocumentType, verbose_name="Loại văn bản", on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(
+        "Loại sổ", max_length=5, choices=Direction.choices, default=Direction.INCOMING
+    )
+    doc_type = models.ForeignKey(
+        DocumentType, verbose_name="Loại văn bản", on_delete=models.PROTECT, related_name="+"
+    )
     number = models.PositiveIntegerField("Số")
     type_code = models.CharField("Ký hiệu loại", max_length=10, editable=False)
-    issuer_code = models.CharField("Ký hiệu cơ quan ban hành", max_length=20, help_text="Ví dụ: TW, TU, ĐU, ĐUK")
+    issuer_code = models.CharField(
+        "Ký hiệu cơ quan ban hành", max_length=20, help_text="Ví dụ: TW, TU, ĐU, ĐUK"
+    )
     issuer_name = models.CharField("Cơ quan ban hành", max_length=255)
     year = models.PositiveSmallIntegerField("Năm", editable=False)
     # Own documents: the sequence the number belongs to — the committee term containing the issue date, or the
@@ -99,7 +105,9 @@ class Document(Attached, BaseModel):
     summary = models.CharField("Trích yếu", max_length=500)
     signer = models.CharField("Người ký", max_length=255, blank=True)
     search_norm = models.TextField(editable=False, default="")
-    issuer_norm = models.CharField(max_length=255, editable=False, default="")  # issuer_name folded (``core.text.fold``)
+    issuer_norm = models.CharField(
+        max_length=255, editable=False, default=""
+    )  # issuer_name folded (``core.text.fold``)
 
     class Meta:
         verbose_name = "văn bản"
@@ -130,7 +138,7 @@ class Document(Attached, BaseModel):
 
     @property
     def symbol(self) -> str:
-        """"03-CT/TW": numbers below 10 get a leading zero (HD 36)."""
+        """ "03-CT/TW": numbers below 10 get a leading zero (HD 36)."""
         return f"{self.number:02d}-{self.type_code}/{self.issuer_code}"
 
     @property
@@ -158,7 +166,11 @@ class DocumentCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["term", "congress", "type_code", "issuer_code"], name="counter_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "congress", "type_code", "issuer_code"], name="counter_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.term} {'đại hội' if self.congress else self.type_code}: {self.last}"
@@ -176,7 +188,9 @@ class Task(BaseModel):
     report_kind = models.CharField("Hình thức báo cáo", max_length=20, choices=ReportKind.choices)
     figure_label = models.CharField("Số liệu cần báo cáo", max_length=200, blank=True,
                                     help_text="Chỉ với báo cáo số liệu, ví dụ: Số quần chúng được giới thiệu học lớp cảm tình Đảng")  # fmt: skip
-    mode = models.CharField("Giao cho", max_length=20, choices=AssigneeMode.choices, default=AssigneeMode.ALL_GRASSROOTS)
+    mode = models.CharField(
+        "Giao cho", max_length=20, choices=AssigneeMode.choices, default=AssigneeMode.ALL_GRASSROOTS
+    )
     assigned_date = models.DateField("Ngày giao")
     deadline = models.DateField("Hạn báo cáo")
     closed_date = models.DateField("Ngày kết thúc nhận báo cáo", null=True, blank=True)
@@ -215,8 +229,12 @@ class Assignment(Attached, models.Model):
         verbose_name_plural = "báo cáo thực hiện nhiệm vụ"
         constraints = [
             models.UniqueConstraint(fields=["task", "organization"], name="assignment_once"),
-            models.CheckConstraint(condition=models.Q(attended__isnull=True) | models.Q(member_total__isnull=True)
-                                   | models.Q(attended__lte=models.F("member_total")), name="attended_within_total"),  # fmt: skip
+            models.CheckConstraint(
+                condition=models.Q(attended__isnull=True)
+                | models.Q(member_total__isnull=True)
+                | models.Q(attended__lte=models.F("member_total")),
+                name="attended_within_total",
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:
@@ -234,7 +252,9 @@ class Target(BaseModel):
     number = models.PositiveSmallIntegerField("Chỉ tiêu số")
     text = models.CharField("Nội dung chỉ tiêu", max_length=500)
     unit = models.CharField("Đơn vị tính", max_length=20, choices=Unit.choices)
-    direction = models.CharField("Yêu cầu", max_length=20, choices=TargetDirection.choices, default=TargetDirection.AT_LEAST)
+    direction = models.CharField(
+        "Yêu cầu", max_length=20, choices=TargetDirection.choices, default=TargetDirection.AT_LEAST
+    )
     measure = models.CharField("Cách tính", max_length=20, choices=Measure.choices, default=Measure.LEVEL)
     baseline = models.DecimalField("Mức đầu nhiệm kỳ", max_digits=16, decimal_places=2, null=True, blank=True)
     goal = models.DecimalField("Mục tiêu cuối nhiệm kỳ", max_digits=16, decimal_places=2)
@@ -339,7 +359,9 @@ class Contribution(BaseModel):
         verbose_name_plural = "đóng góp hỗ trợ"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["org_path", "date"], name="contribution_path_date")]
-        constraints = [models.CheckConstraint(condition=models.Q(value__gte=0), name="contribution_value_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="contribution_value_positive")
+        ]
 
     def __str__(self) -> str:
         return f"{self.supporter} → {self.commune} ({self.date:%d/%m/%Y})"

@@ -56,8 +56,11 @@ class _SeenWhereAssigned(WorkPolicy):
     def can(self, actor, action: str, obj) -> bool:
         if super().can(actor, action, obj):
             return True
-        return action == VIEW and obj.pk is not None and self.scope(
-            actor, VIEW, type(obj).objects.filter(pk=obj.pk)).exists()
+        return (
+            action == VIEW
+            and obj.pk is not None
+            and self.scope(actor, VIEW, type(obj).objects.filter(pk=obj.pk)).exists()
+        )
 
 
 @register
@@ -111,7 +114,7 @@ class TargetValuePolicy(WorkPolicy):
 
 
 def _ancestor_paths(path: str) -> list[str]:
-    """"1.7.42." → ["1.", "1.7.", "1.7.42."]."""
+    """ "1.7.42." → ["1.", "1.7.", "1.7.42."]."""
     ids = path.rstrip(".").split(".")
     return [".".join(ids[: i + 1]) + "." for i in range(len(ids))]
 
@@ -144,8 +147,11 @@ class ProgrammePolicy(WorkPolicy):
     def can(self, actor, action: str, obj: Programme) -> bool:
         if super().can(actor, action, obj):
             return True
-        return action == VIEW and obj.pk is not None and self.scope(
-            actor, VIEW, Programme.objects.filter(pk=obj.pk)).exists()
+        return (
+            action == VIEW
+            and obj.pk is not None
+            and self.scope(actor, VIEW, Programme.objects.filter(pk=obj.pk)).exists()
+        )
 
 
 @register

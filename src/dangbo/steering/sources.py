@@ -55,7 +55,7 @@ class Source:
 
     @property
     def choice_label(self) -> str:
-        """"Kết nạp đảng viên mới (đảng viên, cộng dồn)" — how the form lists it."""
+        """ "Kết nạp đảng viên mới (đảng viên, cộng dồn)" — how the form lists it."""
         how = "cộng dồn" if self.measure == Measure.CUMULATIVE else "mức đạt"
         return f"{self.label} ({self.unit_label}, {how})"
 
@@ -232,7 +232,9 @@ def support_value(organization, start: dt.date, on: dt.date) -> Decimal | None:
 
     agg = Programme.objects.filter(organization=organization).aggregate(
         programmes=Count("id", distinct=True),
-        value=Sum("contributions__value", filter=Q(contributions__date__gte=start, contributions__date__lte=on)),
+        value=Sum(
+            "contributions__value", filter=Q(contributions__date__gte=start, contributions__date__lte=on)
+        ),
     )
     if not agg["programmes"]:
         return None
@@ -246,4 +248,6 @@ register("sinh_hoat_tot_kha", "Tỷ lệ buổi sinh hoạt chi bộ xếp loạ
          Unit.PERCENT, Measure.LEVEL, good_meetings)  # fmt: skip
 register("hoc_tap_nghi_quyet", "Tỷ lệ đảng viên tham gia học tập, quán triệt nghị quyết", Unit.PERCENT,
          Measure.LEVEL, dissemination_attendance)  # fmt: skip
-register("ho_tro_xa", "Giá trị hỗ trợ xã (chương trình của cấp ủy)", Unit.MONEY, Measure.CUMULATIVE, support_value)
+register(
+    "ho_tro_xa", "Giá trị hỗ trợ xã (chương trình của cấp ủy)", Unit.MONEY, Measure.CUMULATIVE, support_value
+)

@@ -91,7 +91,11 @@ def can_record_for(actor, programme: Programme, supporter: Organization) -> bool
 
 @transaction.atomic
 def programme_save(
-    *, actor, organization: Organization, data: dict, programme: Programme | None = None,
+    *,
+    actor,
+    organization: Organization,
+    data: dict,
+    programme: Programme | None = None,
     expected_version: str | None = None,
 ) -> Programme:
     """Create (``programme=None``) or edit a support programme run by ``organization``. ``expected_version``: the
@@ -120,9 +124,13 @@ def programme_save(
         e["end_date"] = f"Đến ngày: phải từ ngày bắt đầu ({ngay(p.start_date)}) trở về sau."
     if organization.end_date and p.start_date and p.start_date >= organization.end_date:
         # A programme of the past (entered afterwards) is fine while the committee still existed.
-        e["start_date"] = f"Từ ngày: «{organization}» đã kết thúc hoạt động ngày {ngay(organization.end_date)}."
+        e["start_date"] = (
+            f"Từ ngày: «{organization}» đã kết thúc hoạt động ngày {ngay(organization.end_date)}."
+        )
     if programme is not None and p.start_date and not e:
-        outside = programme.contributions.filter(Q(date__lt=p.start_date) | (Q(date__gt=p.end_date) if p.end_date else Q(pk=None)))
+        outside = programme.contributions.filter(
+            Q(date__lt=p.start_date) | (Q(date__gt=p.end_date) if p.end_date else Q(pk=None))
+        )
         first = outside.order_by("date").values_list("date", flat=True).first()
         if first is not None:
             e["start_date" if first < p.start_date else "end_date"] = (
@@ -174,7 +182,9 @@ def _money(value) -> tuple[int | None, str | None]:
     return int(d), None
 
 
-def _check(actor, programme: Programme, data: dict, paths: _Paths, allowed: dict) -> tuple[Contribution, dict]:
+def _check(
+    actor, programme: Programme, data: dict, paths: _Paths, allowed: dict
+) -> tuple[Contribution, dict]:
     """Build the contribution from ``data`` and list every broken rule ({field: message})."""
     e: dict[str, str] = {}
     supporter, commune, day = data.get("supporter"), data.get("commune"), data.get("date")
@@ -208,7 +218,9 @@ def _check(actor, programme: Programme, data: dict, paths: _Paths, allowed: dict
         elif own is None:
             e["supporter"] = f"Tổ chức hỗ trợ: «{supporter}» không hoạt động vào ngày {ngay(day)}."
         elif not own.startswith(top):
-            e["supporter"] = f"Tổ chức hỗ trợ: «{supporter}» không thuộc «{programme.organization}» vào ngày {ngay(day)}."
+            e["supporter"] = (
+                f"Tổ chức hỗ trợ: «{supporter}» không thuộc «{programme.organization}» vào ngày {ngay(day)}."
+            )
         else:
             c.org_path = own
     # The commune of the era of the date.
@@ -225,7 +237,9 @@ def _check(actor, programme: Programme, data: dict, paths: _Paths, allowed: dict
                 f"đó: hãy chọn xã, phường, thị trấn trước sắp xếp (có tên huyện)."
             )  # fmt: skip
     if kind not in ContributionKind.values:
-        e["kind"] = "Hình thức: không được để trống." if not kind else "Hình thức: giá trị đã chọn không hợp lệ."
+        e["kind"] = (
+            "Hình thức: không được để trống." if not kind else "Hình thức: giá trị đã chọn không hợp lệ."
+        )
     # Value in đồng: whole, positive, not absurd.
     value, problem = _money(data.get("value"))
     limit = settings.DANGBO_CONTRIBUTION_MAX
@@ -234,11 +248,15 @@ def _check(actor, programme: Programme, data: dict, paths: _Paths, allowed: dict
     elif value <= 0:
         e["value"] = "Giá trị: phải lớn hơn 0 đồng."
     elif value > limit:
-        e["value"] = f"Giá trị: {tien(value)} vượt mức tối đa {tien(limit)} cho một lần đóng góp, xin kiểm tra lại."
+        e["value"] = (
+            f"Giá trị: {tien(value)} vượt mức tối đa {tien(limit)} cho một lần đóng góp, xin kiểm tra lại."
+        )
     else:
         c.value = value
     if kind == ContributionKind.WORK:
-        q, problem = read_number(data.get("quantity"), "Số ngày công", decimal_places=1, max_value=MAX_WORK_DAYS)
+        q, problem = read_number(
+            data.get("quantity"), "Số ngày công", decimal_places=1, max_value=MAX_WORK_DAYS
+        )
         if problem:
             e["quantity"] = problem
         elif q is None:
@@ -293,7 +311,10 @@ def commune_flags_set(*, actor, programme: Programme, commune: Commune, data: di
         raise PermissionDenied("Bạn không có quyền đánh dấu xã này.")
     if not programme.contributions.filter(commune=commune).exists():
         # The flags are shared by every programme: only a commune this programme supports is its to mark.
-        raise ApplicationError("Xã: chương trình này chưa hỗ trợ xã này.", field_errors={"commune": "Xã: chương trình này chưa hỗ trợ xã này."})
+        raise ApplicationError(
+            "Xã: chương trình này chưa hỗ trợ xã này.",
+            field_errors={"commune": "Xã: chương trình này chưa hỗ trợ xã này."},
+        )
     c = Commune.objects.select_for_update().get(pk=commune.pk)
     before = snapshot(c)
     for k in FLAG_FIELDS:

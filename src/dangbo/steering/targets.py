@@ -88,7 +88,11 @@ def check_value(unit: str, value, label: str) -> str | None:
         if v > MAX_VALUE:
             return f"{label}: số quá lớn."
         if v != v.to_integral_value():
-            what = {Unit.MEMBERS: "số đảng viên", Unit.ORGANIZATIONS: "số tổ chức", Unit.MONEY: "số tiền (đồng)"}
+            what = {
+                Unit.MEMBERS: "số đảng viên",
+                Unit.ORGANIZATIONS: "số tổ chức",
+                Unit.MONEY: "số tiền (đồng)",
+            }
             return f"{label}: {what.get(unit, 'số lượng')} phải là số nguyên."
     else:
         return f"{label}: đơn vị tính không hợp lệ."
@@ -137,7 +141,9 @@ def target_save(
         target = Target.objects.select_for_update().get(pk=target.pk)
         if target.term_id != term.pk:
             raise ApplicationError("Chỉ tiêu không thuộc nhiệm kỳ này.")
-        TARGET_VERSION.check(target, expected_version)  # the edit page's token: never over someone else's change
+        TARGET_VERSION.check(
+            target, expected_version
+        )  # the edit page's token: never over someone else's change
     before = snapshot(target) if target is not None else None
     t = target or Target(term=term)
     errors: dict[str, str] = {}
@@ -161,7 +167,9 @@ def target_save(
 
     unit = data.get("unit", t.unit) or ""
     if unit not in Unit.values:
-        errors["unit"] = "Đơn vị tính: " + ("không được để trống." if not unit else "giá trị đã chọn không hợp lệ.")
+        errors["unit"] = "Đơn vị tính: " + (
+            "không được để trống." if not unit else "giá trị đã chọn không hợp lệ."
+        )
     elif target is not None and unit != target.unit and target.values.exists():
         errors["unit"] = "Đơn vị tính: chỉ tiêu đã có số liệu nhập theo đơn vị cũ, không đổi được."
     t.unit = unit
@@ -188,7 +196,10 @@ def target_save(
                                 f"{Measure(source.measure).label.lower()}, chọn cách tính đó.")  # fmt: skip
     t.source = key
 
-    for field, label, required in (("goal", "Mục tiêu cuối nhiệm kỳ", True), ("baseline", "Mức đầu nhiệm kỳ", False)):
+    for field, label, required in (
+        ("goal", "Mục tiêu cuối nhiệm kỳ", True),
+        ("baseline", "Mức đầu nhiệm kỳ", False),
+    ):
         raw = data.get(field, getattr(t, field))
         if raw in (None, "") and not required:
             setattr(t, field, None)
@@ -330,10 +341,16 @@ def status_of(target: Target, actual: Decimal | None, expected: Decimal, on: dt.
     return TargetStatus.BEHIND
 
 
-def progress_of(target: Target, on: dt.date, actual: Decimal | None, as_of: dt.date | None = None) -> Progress:
+def progress_of(
+    target: Target, on: dt.date, actual: Decimal | None, as_of: dt.date | None = None
+) -> Progress:
     expected = expected_at(target, on)
     goal = Decimal(target.goal)
-    pct = (actual * 100 / goal).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if actual is not None and goal else None
+    pct = (
+        (actual * 100 / goal).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if actual is not None and goal
+        else None
+    )
     return Progress(actual, expected, pct, status_of(target, actual, expected, on), as_of)
 
 
@@ -396,7 +413,9 @@ def term_view(term: Term, on: dt.date) -> TermView:
     latest: dict[int, TargetValue] = {}
     manual = [t.pk for t in targets if not t.source]
     if manual:
-        for v in TargetValue.objects.filter(target_id__in=manual, period_end__lte=on).order_by("target_id", "period_end"):
+        for v in TargetValue.objects.filter(target_id__in=manual, period_end__lte=on).order_by(
+            "target_id", "period_end"
+        ):
             latest[v.target_id] = v
     rows = []
     for t in targets:

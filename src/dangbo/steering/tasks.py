@@ -37,7 +37,16 @@ from dangbo.organizations.selectors import valid_on
 from .choices import AssigneeMode, ReportKind
 from .models import Assignment, Task
 
-TASK_FIELDS = ("title", "instructions", "report_kind", "figure_label", "assigned_date", "deadline", "document", "mode")
+TASK_FIELDS = (
+    "title",
+    "instructions",
+    "report_kind",
+    "figure_label",
+    "assigned_date",
+    "deadline",
+    "document",
+    "mode",
+)
 REPORT_FIELDS = {
     ReportKind.DISSEMINATION: ("session_date", "attended", "content"),
     ReportKind.PROGRAMME: ("programme_symbol", "programme_date", "content"),
@@ -121,7 +130,9 @@ def accepting_reports(task: Task, on: dt.date | None = None) -> bool:
 
 
 def closed_message(task: Task) -> str:
-    return f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(task.closed_date)}; báo cáo không được tiếp nhận nữa."
+    return (
+        f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(task.closed_date)}; báo cáo không được tiếp nhận nữa."
+    )
 
 
 def can_report(actor, assignment: Assignment) -> bool:
@@ -153,7 +164,9 @@ def _deadline_end(task: Task) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(task.deadline, dt.time.max))
 
 
-def summary(task: Task, *, on: dt.date | None = None, assignments=None, filed_by: dt.date | None = None) -> Summary:
+def summary(
+    task: Task, *, on: dt.date | None = None, assignments=None, filed_by: dt.date | None = None
+) -> Summary:
     """Who has reported, who is late, and the combined figures — one aggregate query. ``filed_by``: only the reports
     filed by the end of that day count (a review report of a past period says the same whenever it is made)."""
     on = on or today()
@@ -170,12 +183,18 @@ def summary(task: Task, *, on: dt.date | None = None, assignments=None, filed_by
     overdue = agg["total"] - agg["reported"] if on > task.deadline else 0
     s = Summary(agg["total"], agg["reported"], agg["late"], overdue, agg["n_attended"] or 0, agg["n_base"] or 0,
                 agg["n_figure"], "")  # fmt: skip
-    what = f" {task.document.doc_type.name} số {task.document.symbol}" if task.document_id else f" «{task.title}»"
+    what = (
+        f" {task.document.doc_type.name} số {task.document.symbol}"
+        if task.document_id
+        else f" «{task.title}»"
+    )
     line = f"{s.reported}/{s.total} tổ chức {DONE_VERB[task.report_kind]}"
     if task.report_kind == ReportKind.DISSEMINATION:
         line += what
         if s.attendance_rate is not None:
-            line += f"; {phantram(s.attendance_rate)} đảng viên tham dự ({so(s.attended)}/{so(s.member_total)})"
+            line += (
+                f"; {phantram(s.attendance_rate)} đảng viên tham dự ({so(s.attended)}/{so(s.member_total)})"
+            )
     elif task.report_kind == ReportKind.PROGRAMME:
         line += what
     elif task.report_kind == ReportKind.FIGURE and s.figure is not None:
@@ -217,7 +236,9 @@ def _assignees(organization, mode, on, chosen, under) -> list[Organization]:
         return children_on(organization, on)
     if mode == AssigneeMode.SUBTREE:
         if under is None:
-            raise ApplicationError("Chưa chọn đảng bộ.", field_errors={"under": "Trong đảng bộ: hãy chọn một đảng bộ."})
+            raise ApplicationError(
+                "Chưa chọn đảng bộ.", field_errors={"under": "Trong đảng bộ: hãy chọn một đảng bộ."}
+            )
         if _outside([under], organization, on):
             raise ApplicationError("Tổ chức ngoài phạm vi.", field_errors={
                 "under": f"Trong đảng bộ: «{under.name}» không trực thuộc «{organization.name}» ngày {ngay(on)}."})  # fmt: skip
@@ -256,7 +277,9 @@ def task_create(*, actor, organization: Organization, data: dict, chosen=(), und
     """Assign a task to a set of organizations (see the module doc) with a deadline and the report expected."""
     if not can_assign(actor, organization):
         raise PermissionDenied("Bạn không có quyền giao nhiệm vụ thay cấp ủy này.")
-    t = Task(organization=organization, **{k: _text(data.get(k)) for k in TASK_FIELDS if data.get(k) is not None})
+    t = Task(
+        organization=organization, **{k: _text(data.get(k)) for k in TASK_FIELDS if data.get(k) is not None}
+    )
     t.instructions, t.figure_label = t.instructions or "", t.figure_label or ""
     t.assigned_date = t.assigned_date or today()
     e = _check_task(t)
@@ -296,7 +319,9 @@ def task_update(*, actor, task: Task, data: dict, expected_version: str | None =
     if not can_assign(actor, t.organization):
         raise PermissionDenied("Bạn không có quyền sửa nhiệm vụ này.")
     if t.closed_date:
-        raise ApplicationError(f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(t.closed_date)}, không sửa được.")
+        raise ApplicationError(
+            f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(t.closed_date)}, không sửa được."
+        )
     TASK_VERSION.check(t, expected_version)
     before = snapshot(t)
     for k in EDITABLE_FIELDS:
@@ -321,7 +346,9 @@ def task_close(*, actor, task: Task, on: dt.date | None = None) -> Task:
     before = snapshot(t)
     t.closed_date = on or today()
     if t.closed_date < t.assigned_date:
-        raise ApplicationError("Ngày kết thúc: trước ngày giao.", field_errors={"closed_date": "Ngày kết thúc: trước ngày giao."})
+        raise ApplicationError(
+            "Ngày kết thúc: trước ngày giao.", field_errors={"closed_date": "Ngày kết thúc: trước ngày giao."}
+        )
     t.save()
     record(actor=actor, action=Action.UPDATE, obj=t, before=before, scope_path=t.organization.path)
     return t
@@ -343,10 +370,14 @@ def _check_report(a: Assignment, task: Task, data: dict, on: dt.date, upload=Non
         elif day > on:
             e["session_date"] = "Ngày học tập, quán triệt: không được sau ngày hôm nay."
         elif task.document_id and day < task.document.issued_date:
-            e["session_date"] = f"Ngày học tập, quán triệt: trước ngày ban hành văn bản ({ngay(task.document.issued_date)})."
+            e["session_date"] = (
+                f"Ngày học tập, quán triệt: trước ngày ban hành văn bản ({ngay(task.document.issued_date)})."
+            )
         elif path_on(a.organization, day) is None:
             e["session_date"] = f"Ngày học tập, quán triệt: tổ chức không hoạt động ngày {ngay(day)}."
-        attended, problem = read_number(attended, "Số đảng viên tham dự", required=True, whole=True, min_value=0)
+        attended, problem = read_number(
+            attended, "Số đảng viên tham dự", required=True, whole=True, min_value=0
+        )
         data["attended"] = attended
         if problem:
             e["attended"] = problem
@@ -396,7 +427,11 @@ def report_file(*, actor, assignment: Assignment, data: dict, upload=None) -> As
 
 @transaction.atomic
 def _report_save(actor, assignment: Assignment, data: dict, upload, stored: list) -> Assignment:
-    a = Assignment.objects.select_for_update(of=("self",)).select_related("task__document", "organization").get(pk=assignment.pk)
+    a = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("task__document", "organization")
+        .get(pk=assignment.pk)
+    )
     task = a.task
     if not can_report(actor, a):
         raise PermissionDenied("Bạn không có quyền báo cáo thay tổ chức này.")
@@ -408,7 +443,13 @@ def _report_save(actor, assignment: Assignment, data: dict, upload, stored: list
     name = check_upload(upload) if upload else None
     before = snapshot(a)
     for k in REPORT_FIELDS[task.report_kind]:
-        setattr(a, k, data.get(k) if data.get(k) is not None else ("" if k in ("content", "programme_symbol") else None))
+        setattr(
+            a,
+            k,
+            data.get(k)
+            if data.get(k) is not None
+            else ("" if k in ("content", "programme_symbol") else None),
+        )
     before_name, old_file = a.attachment_name, a.attachment.name
     if upload:
         a.attach(upload, name)

@@ -23,7 +23,12 @@ def as_of(task, on: dt.date) -> dt.date:
 def follow_up_xlsx(task, assignments, *, on: dt.date) -> bytes:
     on = as_of(task, on)
     kind = task.report_kind
-    columns = [Column("STT", 6, "stt"), Column("Tổ chức", 40), Column("Tình trạng", 24), Column("Ngày báo cáo", 13, "date")]
+    columns = [
+        Column("STT", 6, "stt"),
+        Column("Tổ chức", 40),
+        Column("Tình trạng", 24),
+        Column("Ngày báo cáo", 13, "date"),
+    ]
     if kind == ReportKind.DISSEMINATION:
         columns += [Column("Ngày học tập, quán triệt", 13, "date"), Column("Số đảng viên", 11, "int", total=True),
                     Column("Số tham dự", 11, "int", total=True), Column("Tỷ lệ", 9, "percent")]  # fmt: skip
@@ -36,9 +41,18 @@ def follow_up_xlsx(task, assignments, *, on: dt.date) -> bytes:
     def rows():
         for i, a in enumerate(assignments, start=1):
             _level, label = state_of(a, task, on)
-            row = [i, a.organization.name, label, timezone.localtime(a.reported_at).date() if a.reported_at else None]
+            row = [
+                i,
+                a.organization.name,
+                label,
+                timezone.localtime(a.reported_at).date() if a.reported_at else None,
+            ]
             if kind == ReportKind.DISSEMINATION:
-                rate = round(100 * a.attended / a.member_total, 1) if a.attended is not None and a.member_total else None
+                rate = (
+                    round(100 * a.attended / a.member_total, 1)
+                    if a.attended is not None and a.member_total
+                    else None
+                )
                 row += [a.session_date, a.member_total, a.attended, rate]
             elif kind == ReportKind.PROGRAMME:
                 row += [a.programme_symbol, a.programme_date]

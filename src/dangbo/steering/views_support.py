@@ -51,7 +51,9 @@ def programme_create(request):
     orgs = orgs.select_related("parent").order_by("path")
     if not orgs.exists():
         raise Http404
-    chosen = orgs.filter(pk=int_param(request.POST.get("organization") or request.GET.get("to_chuc"), 0)).first()
+    chosen = orgs.filter(
+        pk=int_param(request.POST.get("organization") or request.GET.get("to_chuc"), 0)
+    ).first()
     if chosen is None and orgs[:2].count() == 1:
         chosen = orgs.first()
     form = ProgrammeForm(request.POST or None, initial={"start_date": today()})
@@ -85,7 +87,9 @@ def programme_edit(request, programme_pk):
     p = _programme(request, programme_pk)
     if not support.can_manage_programme(request.user, p):
         raise Http404
-    form = ProgrammeForm(request.POST or None, instance=p, initial={"version": support.PROGRAMME_VERSION.of(p)})
+    form = ProgrammeForm(
+        request.POST or None, instance=p, initial={"version": support.PROGRAMME_VERSION.of(p)}
+    )
     if request.method == "POST" and form.is_valid():
         saved = run_service(form, lambda: support.programme_save(
             actor=request.user, organization=p.organization, data=form.cleaned_data, programme=p,

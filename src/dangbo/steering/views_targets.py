@@ -98,7 +98,9 @@ def target_edit(request, target_pk):
     if target is None or not policies.can(request.user, "direct", target.term.organization):
         raise Http404
     term = target.term
-    form = TargetForm(request.POST or None, instance=target, initial={"version": targets.TARGET_VERSION.of(target)})
+    form = TargetForm(
+        request.POST or None, instance=target, initial={"version": targets.TARGET_VERSION.of(target)}
+    )
     if request.method == "POST" and form.is_valid():
         saved = run_service(form, lambda: targets.target_save(
             actor=request.user, term=term, data=form.cleaned_data, target=target,

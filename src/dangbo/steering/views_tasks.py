@@ -27,7 +27,12 @@ LIMIT = 200
 
 
 def _task(request, pk):
-    t = svc.task_scope(request.user).select_related("organization", "document__doc_type").filter(pk=pk).first()
+    t = (
+        svc.task_scope(request.user)
+        .select_related("organization", "document__doc_type")
+        .filter(pk=pk)
+        .first()
+    )
     if t is None:
         raise Http404
     return t
@@ -56,7 +61,9 @@ def task_list(request):
     held = svc.task_scope(user).none() if held_q is None else svc.task_scope(user).filter(held_q)
     if year:
         held = held.filter(assigned_date__year=year)
-    held = svc.with_counts(held.select_related("organization", "document")).order_by("-assigned_date", "-id")[:LIMIT]
+    held = svc.with_counts(held.select_related("organization", "document")).order_by("-assigned_date", "-id")[
+        :LIMIT
+    ]
     incoming = svc.from_above(user)
     if year:
         incoming = incoming.filter(task__assigned_date__year=year)
@@ -89,12 +96,26 @@ def task_create(request):
         chosen = chosen or orgs.filter(pk__in=top_organizations(user)).first() or orgs.first()
     on = today()
     children = svc.children_on(chosen, on) if chosen else []
-    subcommittees = Organization.objects.filter(pk__in=[c.pk for c in children]).exclude(kind__in=CELL_KINDS).order_by("name_norm")
-    documents = Document.objects.filter(register=chosen).select_related("doc_type").order_by("-issued_date", "-id")[:300] if chosen else []
+    subcommittees = (
+        Organization.objects.filter(pk__in=[c.pk for c in children])
+        .exclude(kind__in=CELL_KINDS)
+        .order_by("name_norm")
+    )
+    documents = (
+        Document.objects.filter(register=chosen)
+        .select_related("doc_type")
+        .order_by("-issued_date", "-id")[:300]
+        if chosen
+        else []
+    )
     initial = {"assigned_date": on, "document": document.pk if document else None}
     if document:
-        initial["title"] = f"Học tập, quán triệt và xây dựng chương trình hành động thực hiện {document.doc_type.name} số {document.symbol}"
-        documents = Document.objects.filter(pk__in=[document.pk, *[d.pk for d in documents]]).select_related("doc_type")
+        initial["title"] = (
+            f"Học tập, quán triệt và xây dựng chương trình hành động thực hiện {document.doc_type.name} số {document.symbol}"
+        )
+        documents = Document.objects.filter(pk__in=[document.pk, *[d.pk for d in documents]]).select_related(
+            "doc_type"
+        )
     else:
         documents = Document.objects.filter(pk__in=[d.pk for d in documents]).select_related("doc_type")
     form = TaskForm(request.POST or None, initial=initial, documents=documents, children=children,
@@ -140,7 +161,11 @@ def task_xlsx(request, task_pk):
     t = _task(request, task_pk)
     from .tasks_xlsx import follow_up_xlsx
 
-    assignments = svc.assignment_scope(request.user, t).select_related("organization").order_by("organization__name_norm", "id")
+    assignments = (
+        svc.assignment_scope(request.user, t)
+        .select_related("organization")
+        .order_by("organization__name_norm", "id")
+    )
     return file_response(follow_up_xlsx(t, assignments, on=today()), f"nhiem-vu-{t.pk}.xlsx")
 
 

@@ -9,6 +9,8 @@ def navigation(request):
     # A menu shows only where the user may see or do something there. Admission, transfers and reports are the
     # work of those who keep member records of an organization: a plain member's role covers their own record
     # only (their own transfers and history are on their member page).
-    return {"nav_accounts": access.can_manage_accounts(user),
-            "nav_steering": work_q(user, "steer") is not None,
-            "nav_records": not work_reach(user, "member_records").nothing}
+    return {
+        "nav_accounts": access.can_manage_accounts(user),
+        "nav_steering": work_q(user, "steer") is not None,
+        "nav_records": not work_reach(user, "member_records").nothing,
+    }

@@ -23,7 +23,9 @@ def home(request):
             "official": sum(r.official_count for r in roots),
             "probationary": sum(r.probationary_count for r in roots),
             "roles": user.roles.select_related("organization"),
-            "own_member": user.member if user.member_id and policies.can(user, policies.VIEW, user.member) else None,
+            "own_member": user.member
+            if user.member_id and policies.can(user, policies.VIEW, user.member)
+            else None,
             "alerts": alerts(user),
         },
     )

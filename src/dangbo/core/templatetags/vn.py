@@ -30,7 +30,7 @@ def query_with(context, **kwargs) -> str:
 
 @register.filter
 def split(value: str) -> list[str]:
-    """"a b c"|split → ["a", "b", "c"] (to list form fields in a template)."""
+    """ "a b c"|split → ["a", "b", "c"] (to list form fields in a template)."""
     return str(value).split()
 
 

@@ -60,7 +60,14 @@ def build_quyet_dinh(path: Path) -> None:
     para(right, "{{ signer_title }}", align=CENTER)
     para(right, "{{ signer_name }}", bold=True, align=CENTER, before=84)
 
-    para(doc, "DANH SÁCH KÈM THEO QUYẾT ĐỊNH SỐ {{ number_symbol }}", bold=True, align=CENTER, before=24, after=6)
+    para(
+        doc,
+        "DANH SÁCH KÈM THEO QUYẾT ĐỊNH SỐ {{ number_symbol }}",
+        bold=True,
+        align=CENTER,
+        before=24,
+        after=6,
+    )
     table = grid_table(doc, LIST_WIDTHS, rows=4)
     header, loop, row, end = table.rows
     for cell, title in zip(header.cells, ("STT", "Họ và tên / tổ chức", "Chi bộ", "Xếp loại"), strict=True):

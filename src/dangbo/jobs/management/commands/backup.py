@@ -31,7 +31,9 @@ class Command(BaseCommand):
             from dangbo.jobs.services import start_job
 
             if output is not None:
-                raise CommandError("--output không dùng cùng --job: công việc nền ghi vào thư mục sao lưu mặc định.")
+                raise CommandError(
+                    "--output không dùng cùng --job: công việc nền ghi vào thư mục sao lưu mặc định."
+                )
             if keep is not None and keep < 1:
                 raise CommandError("Số bản giữ lại (--keep) phải từ 1 trở lên.")
             try:
