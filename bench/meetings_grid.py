@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import os
 import random
 import sys
@@ -24,12 +23,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
 os.environ["DANGBO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from run import pct  # noqa: E402 - the percentile of every benchmark (bench/run.py)
+
 YEAR = 2025
-
-
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[max(0, math.ceil(p * len(s)) - 1)]
 
 
 def ensure_meetings(province) -> int:
