@@ -269,7 +269,12 @@ def history_of_a(tree, people, root_user):
     with dates.frozen(dt.date(2024, 1, 10)):
         campaign = evaluation_services.open_campaign(actor=root_user, authority=tree.a, year=2023,
                                                      deadline=dt.date(2024, 1, 20))  # fmt: skip
+    from dangbo.api import services as api_services  # an API token of A's secretary (theirs alone to revoke)
+
+    token, _ = api_services.token_create(actor=people.secretary_a, name="Cổng của Đảng bộ Sở Y tế",
+                                         expires_on=dates.today() + dt.timedelta(days=30))  # fmt: skip
     return {"transfer_pk": transfer.pk, "candidate_pk": candidate.pk, "campaign": campaign, "org_pk": tree.a.pk,
+            "token_pk": token.pk, "meeting_pk": meeting.pk,
             "rating_pk": campaign.ratings.filter(member__isnull=False).order_by("id").first().pk,
             "event_pk": people.m_a1.events.first().pk, "meeting": meeting, **_steering_of_a(tree, root_user),
             "job_pk": job.pk, "kind": "sao_luu"}  # fmt: skip

@@ -13,14 +13,15 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "dangbo"
 # Apps from the bottom layer to the top: a module may import its own app and the apps below it.
 LAYERS = [
     "core", "audit", "accounts", "organizations", "jobs", "members", "meetings", "steering", "evaluation", "dues",
-    "reports", "workspace", "demo",
+    "reports", "api", "workspace", "demo",
 ]  # fmt: skip
 # Rooms of an app (a module or a package of that name). UI rooms compose pages and may read any app below the
 # workspace; the others are the domain and keep strictly to the layers.
 DOMAIN_ROOMS = {
     "apps", "models", "choices", "rules", "services", "selectors", "policies", "filters", "documents", "jobs",
 }  # fmt: skip
-UI_ROOMS = {"views", "forms", "urls", "context_processors"}
+# api/schemas: the JSON API (django-ninja) and its shapes — a UI like the pages, for other programs.
+UI_ROOMS = {"views", "forms", "urls", "context_processors", "api", "schemas"}
 FOLDERS = {"migrations", "management", "templates", "docx_templates", "data", "static"}
 # core is infrastructure, not a domain app: its modules are named for what they do.
 INFRASTRUCTURE = {"core", "demo", "jobs"}

@@ -97,6 +97,25 @@ BUDGETS: dict[str, int] = {
     "evaluation:rating": 11,
     "evaluation:decide": 11,
     "evaluation:index": 6,
+    # The JSON API (session-authenticated here; a token costs one query more, and one write every 5 minutes)
+    "api_tokens:list": 5,
+    "api:openapi-json": 2,
+    "api:openapi-view": 4,
+    "api:organization_list": 5,
+    "api:organization_detail": 4,
+    "api:organization_children": 6,
+    "api:organization_tree": 7,
+    "api:member_list": 10,
+    "api:member_create": 10,  # the same URL as member_list (POST creates)
+    "api:member_detail": 8,  # the personal-data view (as the page), the version token
+    "api:member_update": 8,  # the same URL as member_detail (PATCH updates)
+    "api:meeting_list": 5,
+    "api:meeting_detail": 5,
+    "api:document_list": 5,
+    "api:document_detail": 4,
+    "api:task_list": 5,
+    "api:task_detail": 5,
+    "api:report_headcount": 15,
 }  # fmt: skip
 
 

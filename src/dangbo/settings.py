@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja: the JSON API; listed so that its docs page loads Swagger UI from the package's static files
+    # (not from a CDN — ninja.openapi.docs.render_template).
+    "ninja",
     "dangbo.core",
     "dangbo.accounts",
     "dangbo.audit",
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
     "dangbo.dues",
     "dangbo.reports",
     "dangbo.jobs",
+    "dangbo.api",
     "dangbo.workspace",
     "dangbo.demo",
 ]
@@ -298,6 +302,8 @@ LOGGING = {
 
 # Page size of the member list and other long lists.
 DANGBO_PAGE_SIZE = 50
+# API tokens: the longest validity a user may give a new token (days).
+DANGBO_API_TOKEN_MAX_DAYS = int(os.environ.get("DANGBO_API_TOKEN_MAX_DAYS", "365"))
 
 # Directing work (steering). Uploaded documents and reports: at most this many MB each.
 DANGBO_UPLOAD_MAX_MB = int(os.environ.get("DANGBO_UPLOAD_MAX_MB", "20"))

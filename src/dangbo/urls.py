@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from dangbo.api.api import api
+
 urlpatterns = [
     path("", include("dangbo.workspace.urls")),
     path("", include("dangbo.core.urls")),
@@ -12,6 +14,8 @@ urlpatterns = [
     path("danh-gia/", include("dangbo.evaluation.urls")),
     path("bao-cao/", include("dangbo.reports.urls")),
     path("cong-viec/", include("dangbo.jobs.urls")),
+    path("tai-khoan/khoa-api/", include("dangbo.api.urls")),
+    path("api/v1/", api.urls),
 ]
 
 handler404 = "dangbo.core.errorviews.not_found"

@@ -4,6 +4,8 @@ their transaction, so the event is written if and only if the change is."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -12,6 +14,20 @@ from dangbo.core.middleware import current_request_id
 from dangbo.core.registries import AUDIT_EVENTS
 
 from .models import Action, AuditEvent
+
+# The channel a change came through when it is not a page of the application ("API, khóa «Cổng tỉnh»"): set by the
+# caller around the service call, written into each event of the change (``changes["channel"]``).
+_channel: ContextVar[str] = ContextVar("audit_channel", default="")
+
+
+@contextmanager
+def channel(label: str):
+    """Events recorded inside this block say they came through ``label`` (the API and its token)."""
+    token = _channel.set(label)
+    try:
+        yield
+    finally:
+        _channel.reset(token)
 
 
 def _display(obj: models.Model, field: models.Field):
@@ -77,6 +93,8 @@ def record(
         return None
     if action == Action.VIEW and before:
         raise ValueError("a view event names the fields seen (extra), never their values")
+    if via := _channel.get():
+        changes["channel"] = {"label": "Qua", "before": "", "after": via}
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=str(actor) if actor is not None else "Hệ thống",

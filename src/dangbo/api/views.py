@@ -1,0 +1,46 @@
+"""The user's API tokens page (under their account): list, create — the token is shown once — and revoke."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangbo.core import policies
+from dangbo.core.dates import today
+from dangbo.core.errors import ApplicationError
+from dangbo.core.forms import run_service
+
+from . import selectors, services
+from .forms import TokenForm
+from .models import ApiToken
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    form = TokenForm(request.POST or None, initial={"expires_on": today() + dt.timedelta(days=90)})
+    created = None
+    if request.method == "POST" and form.is_valid():
+        created = run_service(form, lambda: services.token_create(actor=request.user, **form.cleaned_data))
+        if created:
+            form = TokenForm(initial={"expires_on": today() + dt.timedelta(days=90)})
+    return render(request, "api/tokens.html", {
+        "form": form, "tokens": selectors.token_list(request.user), "created": created, "today": today(),
+        "docs_url": reverse("api:openapi-view"),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_pk):
+    token = policies.get_scoped_or_404(request.user, policies.CHANGE, ApiToken.objects.all(), pk=token_pk)
+    try:
+        services.token_revoke(actor=request.user, token=token)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã thu hồi khóa «{token.name}».")
+    return redirect("api_tokens:list")
