@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import json
 from typing import Annotated
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Router, Status
@@ -77,7 +78,38 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def docs_access(view):
+    """The docs page and the schema: for signed-in users, or a caller with a live token (to fetch the schema)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            kind, _, secret = request.headers.get("Authorization", "").partition(" ")
+            if kind.lower() != "bearer" or selectors.active_token(secret.strip()) is None:
+                return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 class API(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """ninja's schema, with the problem answers every operation may give (RFC 9457)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problem_schema = schemas.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(problem_schema.pop("$defs", {}))
+        components["Problem"] = problem_schema
+        for item in schema.get("paths", {}).values():
+            for method, operation in item.items():
+                codes = [401, 403, 404, 422] + ([400, 409] if method in ("post", "patch", "put") else [])
+                for code in codes:
+                    operation.setdefault("responses", {}).setdefault(str(code), {
+                        "description": TITLES[code][1],
+                        "content": {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    })  # fmt: skip
+        return schema
+
     def validation_error_from_error_contexts(self, error_contexts) -> ValidationError:
         """As ninja's, keeping whether the value was null (ninja drops the input: it may be personal data)."""
         errors = []
@@ -106,7 +138,7 @@ api = API(
     renderer=Renderer(),
     docs=Swagger(settings={"persistAuthorization": False}),
     docs_url="/docs",
-    docs_decorator=login_required,
+    docs_decorator=docs_access,
 )
 
 
@@ -354,8 +386,9 @@ def organization_list(request, paging: Query[schemas.Paging]):
     return {"items": [_org_out(o) for o in rows], "next_cursor": cursor}
 
 
-@orgs.get("/organizations/{int:org_pk}", response=schemas.Organization, url_name="organization_detail")
-def organization_detail(request, org_pk: int):
+@orgs.get("/organizations/{org_pk}", response=schemas.Organization, url_name="organization_detail",
+          summary="Một tổ chức")  # fmt: skip
+def organization_detail(request, org_pk: schemas.Id):
     return _org_out(org_selectors.organization_detail(actor(request), org_pk))
 
 
@@ -365,16 +398,18 @@ def _node(o: Organization, parent_id=None) -> dict:
             "has_children": getattr(o, "has_children", None)}  # fmt: skip
 
 
-@orgs.get("/organizations/{int:org_pk}/children", response=list[schemas.TreeNode], url_name="organization_children",
+@orgs.get("/organizations/{org_pk}/children", response=list[schemas.TreeNode], url_name="organization_children",
           summary="Các tổ chức trực thuộc (hôm nay, hoặc tại ngày `on`)")  # fmt: skip
-def organization_children(request, org_pk: int, on: dt.date | None = None):
+def organization_children(request, org_pk: schemas.Id, on: schemas.Date | None = None):
     org = _scoped_org(request, org_pk)
     return [_node(o, org.pk) for o in org_selectors.tree_children(actor(request), org, on=on)]
 
 
-@orgs.get("/organizations/{int:org_pk}/tree", response=schemas.page_of(schemas.TreeNode),
+@orgs.get("/organizations/{org_pk}/tree", response=schemas.page_of(schemas.TreeNode),
           url_name="organization_tree", summary="Cây tổ chức dưới một tổ chức tại một ngày (theo thứ tự cây)")  # fmt: skip
-def organization_tree(request, org_pk: int, paging: Query[schemas.Paging], on: dt.date | None = None):
+def organization_tree(
+    request, org_pk: schemas.Id, paging: Query[schemas.Paging], on: schemas.Date | None = None
+):
     """The subtree of ``org_pk`` as it was on ``on`` (default today): names and parents of that date, only the
     organizations that existed then and that the caller may see."""
     org = _scoped_org(request, org_pk)
@@ -443,8 +478,9 @@ def member_list(request, query: Query[schemas.MemberQuery]):
             "total": min(total, cap), "total_capped": total > cap, "total_cap": cap}  # fmt: skip
 
 
-@members.get("/members/{int:member_pk}", response=schemas.MemberDetail, url_name="member_detail")
-def member_detail(request, member_pk: int):
+@members.get("/members/{member_pk}", response=schemas.MemberDetail, url_name="member_detail",
+             summary="Hồ sơ một đảng viên (như trang hồ sơ)")  # fmt: skip
+def member_detail(request, member_pk: schemas.Id):
     m = policies.get_scoped_or_404(actor(request), policies.VIEW, Member.objects.select_related("organization"),
                                    pk=member_pk)  # fmt: skip
     return _member_detail(request, m)
@@ -493,9 +529,9 @@ def member_create(request, payload: schemas.MemberCreate):
     return Status(201, _member_detail(request, m))
 
 
-@members.patch("/members/{int:member_pk}", response=schemas.MemberDetail, url_name="member_update",
+@members.patch("/members/{member_pk}", response=schemas.MemberDetail, url_name="member_update",
                summary="Sửa hồ sơ đảng viên; `expected_version` chống ghi đè")  # fmt: skip
-def member_update(request, member_pk: int, payload: schemas.MemberUpdate):
+def member_update(request, member_pk: schemas.Id, payload: schemas.MemberUpdate):
     m = policies.get_scoped_or_404(actor(request), policies.CHANGE, Member.objects.all(), pk=member_pk)
     data = _record_data(payload)
     expected = data.pop("expected_version")
@@ -523,7 +559,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 @meetings.get("/meetings", response=schemas.page_of(schemas.Meeting), url_name="meeting_list",
               summary="Các buổi sinh hoạt của một tổ chức (cả cây dưới nó) trong một khoảng ngày")  # fmt: skip
 def meeting_list(request, paging: Query[schemas.Paging], organization: schemas.Id | None = None,
-                 from_date: dt.date | None = None, to_date: dt.date | None = None):  # fmt: skip
+                 from_date: schemas.Date | None = None, to_date: schemas.Date | None = None):  # fmt: skip
     qs = meeting_selectors.meeting_scope(actor(request)).select_related("organization")
     if organization is not None:
         qs = qs.filter(subtree_q(_scoped_org(request, organization).path, "org_path"))
@@ -535,8 +571,9 @@ def meeting_list(request, paging: Query[schemas.Paging], organization: schemas.I
     return {"items": [_meeting_out(m) for m in rows], "next_cursor": cursor}
 
 
-@meetings.get("/meetings/{int:meeting_pk}", response=schemas.MeetingDetail, url_name="meeting_detail")
-def meeting_detail(request, meeting_pk: int):
+@meetings.get("/meetings/{meeting_pk}", response=schemas.MeetingDetail, url_name="meeting_detail",
+              summary="Một buổi sinh hoạt và điểm danh")  # fmt: skip
+def meeting_detail(request, meeting_pk: schemas.Id):
     m = (
         meeting_selectors.meeting_scope(actor(request))
         .select_related("organization")
@@ -575,8 +612,9 @@ def document_list(request, paging: Query[schemas.Paging], q: Annotated[str, Fiel
     return {"items": [_document_out(d) for d in rows], "next_cursor": cursor}
 
 
-@steering.get("/documents/{int:document_pk}", response=schemas.Document, url_name="document_detail")
-def document_detail(request, document_pk: int):
+@steering.get("/documents/{document_pk}", response=schemas.Document, url_name="document_detail",
+              summary="Một văn bản")  # fmt: skip
+def document_detail(request, document_pk: schemas.Id):
     qs = steering_documents.document_scope(actor(request)).select_related("register", "doc_type")
     return _document_out(policies.get_scoped_or_404(actor(request), policies.VIEW, qs, pk=document_pk))
 
@@ -597,9 +635,9 @@ def task_list(request, paging: Query[schemas.Paging], organization: schemas.Id |
     return {"items": [_task_out(t) for t in rows], "next_cursor": cursor}
 
 
-@steering.get("/tasks/{int:task_pk}", response=schemas.TaskDetail, url_name="task_detail",
+@steering.get("/tasks/{task_pk}", response=schemas.TaskDetail, url_name="task_detail",
               summary="Một nhiệm vụ và báo cáo của các tổ chức (những tổ chức trong phạm vi)")  # fmt: skip
-def task_detail(request, task_pk: int):
+def task_detail(request, task_pk: schemas.Id):
     qs = steering_tasks.task_scope(actor(request)).select_related("organization")
     task = policies.get_scoped_or_404(actor(request), policies.VIEW, qs, pk=task_pk)
     on = today()
@@ -619,7 +657,7 @@ reports = Router(tags=["Báo cáo"])
 
 @reports.get("/reports/headcount", response=schemas.Headcount, url_name="report_headcount",
              summary="Số lượng, cơ cấu đảng viên của một tổ chức tại một ngày (như trang Báo cáo)")  # fmt: skip
-def report_headcount(request, organization: schemas.Id | None = None, on: dt.date | None = None):
+def report_headcount(request, organization: schemas.Id | None = None, on: schemas.Date | None = None):
     """``organization``: default the first of the caller's top organizations (as the report page)."""
     if organization is None:
         top = Organization.objects.filter(pk__in=top_organizations(actor(request))).order_by("path").first()

@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 import django_filters
 from django.db import models
 from ninja import Field, Schema
-from pydantic import ConfigDict, create_model
+from pydantic import BeforeValidator, ConfigDict, create_model
+from pydantic_core import PydanticCustomError
 
 from dangbo.members.filters import MemberFilter
 from dangbo.members.models import Member
@@ -19,6 +20,18 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # Page sizes: a list answers at most PAGE_MAX rows per call (README: API).
 PAGE_MAX = 200
+
+
+def _iso_date(value):
+    """Dates only as yyyy-mm-dd text (pydantic alone would also read "0" as 01/01/1970, a Unix time)."""
+    if isinstance(value, str) and not (len(value) == 10 and value[4] == "-" and value[7] == "-"):
+        raise PydanticCustomError("date_parsing", "not a yyyy-mm-dd date")
+    if isinstance(value, int | float):
+        raise PydanticCustomError("date_parsing", "not a yyyy-mm-dd date")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class Strict(Schema):
@@ -43,7 +56,7 @@ def _member_field(name: str, *, required: bool):
     if isinstance(field, models.ForeignKey):
         kind: Any = Id
     elif isinstance(field, models.DateField):
-        kind = dt.date | None if field.null or field.blank else dt.date
+        kind = Date | None if field.null else Date
     elif isinstance(field, models.BooleanField):
         kind = bool
     elif field.choices:
@@ -55,8 +68,10 @@ def _member_field(name: str, *, required: bool):
         kind = Annotated[str, Field(max_length=field.max_length)]
         if field.null:
             kind = kind | None
+    # An optional field that cannot be empty takes null as "not sent" nowhere: it is typed without null (and a
+    # null sent is "không được để trống"); left out, the model's default applies (the payload is read unset-aware).
     default = ... if required else None
-    return kind if required else kind | None, Field(default, description=label)
+    return kind, Field(default, description=label)
 
 
 REQUIRED_ON_CREATE = ("full_name", "gender", "birth_date", "organization")
@@ -64,7 +79,7 @@ REQUIRED_ON_CREATE = ("full_name", "gender", "birth_date", "organization")
 MemberCreate = create_model(
     "MemberCreate",
     __base__=Strict,
-    since=(dt.date | None, Field(None, description="Sinh hoạt tại chi bộ từ ngày (bỏ trống: hôm nay)")),
+    since=(Date | None, Field(None, description="Sinh hoạt tại chi bộ từ ngày (bỏ trống: hôm nay)")),
     from_external=(
         Annotated[str, Field(max_length=255)] | None,
         Field(None, description="Chuyển đến từ (ngoài hệ thống)"),
