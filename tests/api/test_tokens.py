@@ -24,8 +24,11 @@ def test_a_token_is_created_shown_once_used_and_revoked(client, tree, people):
     assert page.status_code == 200 and "Bạn chưa có khóa API nào." in page.content.decode()
     expires = dates.today() + dt.timedelta(days=60)
     created = client.post(
-        reverse("api_tokens:list"), {"name": "Cổng thông tin tỉnh", "expires_on": f"{expires:%d/%m/%Y}"}
+        reverse("api_tokens:list"),
+        {"name": "Cổng thông tin tỉnh", "expires_on": f"{expires:%d/%m/%Y}"},
+        follow=True,
     )
+    assert created.redirect_chain[-1][0] == reverse("api_tokens:list")
     body = created.content.decode()
     secret = re.search(r"dbk_[\w-]+", body).group(0)
     token = ApiToken.objects.get(user=people.secretary_a)

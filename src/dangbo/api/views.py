@@ -17,16 +17,23 @@ from . import selectors, services
 from .forms import TokenForm
 from .models import ApiToken
 
+SHOWN_ONCE = "api_token_shown_once"
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
     form = TokenForm(request.POST or None, initial={"expires_on": today() + dt.timedelta(days=90)})
-    created = None
     if request.method == "POST" and form.is_valid():
         created = run_service(form, lambda: services.token_create(actor=request.user, **form.cleaned_data))
         if created:
-            form = TokenForm(initial={"expires_on": today() + dt.timedelta(days=90)})
+            # Shown once, on the page the browser is sent to next (then gone from the session).
+            request.session[SHOWN_ONCE] = [created[0].pk, created[1]]
+            return redirect("api_tokens:list")
+    created = None
+    if request.method == "GET" and (shown := request.session.pop(SHOWN_ONCE, None)):
+        token = selectors.token_list(request.user).filter(pk=shown[0]).first()
+        created = (token, shown[1]) if token else None
     return render(request, "api/tokens.html", {
         "form": form, "tokens": selectors.token_list(request.user), "created": created, "today": today(),
         "docs_url": reverse("api:openapi-view"),
