@@ -6,7 +6,9 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
 
+from django.core.signals import request_finished, request_started  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.db import close_old_connections  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 from dangbo.api.api import api  # noqa: E402
@@ -19,7 +21,12 @@ CHECKS = {"excluded_checks": [schemathesis.checks.positive_data_acceptance]}
 
 @pytest.fixture
 def auth(tree, people, bearer):
-    return bearer(people.secretary_a)
+    # As Django's test client: a request must not close the test's connection (in its transaction).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield bearer(people.secretary_a)
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
