@@ -140,6 +140,11 @@ def test_create_and_update_go_through_the_services_with_audit(client, tree, peop
     ]
     member.refresh_from_db()
     assert member.occupation == "Bác sĩ" and _audit(member, "update").count() == 1
+    # The channel belongs to the API call only: a change made on a page afterwards says nothing of it.
+    from dangbo.members import services
+
+    services.member_update(actor=people.cell_secretary, member=member, data={"occupation": "Y tá"})
+    assert "channel" not in _audit(member, "update").order_by("-id").first().changes
 
 
 def test_writes_outside_the_scope_or_role(client, tree, people, bearer):

@@ -93,6 +93,10 @@ def docs_access(view):
 
 
 class API(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """ "member_list", not "dangbo_api_api_member_list": the names client generators give their methods."""
+        return operation.view_func.__name__
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         """ninja's schema, with the problem answers every operation may give (RFC 9457)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
