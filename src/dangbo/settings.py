@@ -13,6 +13,7 @@ Configuration comes from environment variables (documented in README.md, "Cấu 
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -304,6 +305,12 @@ LOGGING = {
 DANGBO_PAGE_SIZE = 50
 # API tokens: the longest validity a user may give a new token (days).
 DANGBO_API_TOKEN_MAX_DAYS = int(os.environ.get("DANGBO_API_TOKEN_MAX_DAYS", "365"))
+# API calls per user: "<calls>/<period>" with the period s, m, h or d ("1000/h"); empty: no limit.
+DANGBO_API_RATE_LIMIT = os.environ.get("DANGBO_API_RATE_LIMIT", "").strip()
+if DANGBO_API_RATE_LIMIT and not re.fullmatch(r"\d+/\d*[smhd]", DANGBO_API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"DANGBO_API_RATE_LIMIT={DANGBO_API_RATE_LIMIT!r}: dạng «số lần/đơn vị», ví dụ «1000/h» (s, m, h, d)."
+    )
 
 # Directing work (steering). Uploaded documents and reports: at most this many MB each.
 DANGBO_UPLOAD_MAX_MB = int(os.environ.get("DANGBO_UPLOAD_MAX_MB", "20"))

@@ -91,3 +91,14 @@ def test_the_session_needs_the_csrf_token_for_writes(tree, people):
     assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
     people.m_a1.refresh_from_db()
     assert people.m_a1.occupation == ""
+
+
+def test_calls_per_user_are_limited_when_set(client, tree, people, bearer, settings):
+    settings.DANGBO_API_RATE_LIMIT = "3/m"
+    auth, other = bearer(people.staff), bearer(people.leader)
+    url = reverse("api:organization_list")
+    assert [client.get(url, **auth).status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get(url, **auth)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert refused.json()["title"] == "Quá nhiều yêu cầu"
+    assert client.get(url, **other).status_code == 200  # counted per user

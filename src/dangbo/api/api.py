@@ -24,6 +24,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import SimpleRateThrottle
 
 from dangbo.audit.concurrency import StaleEdit
 from dangbo.audit.services import channel
@@ -72,6 +73,24 @@ class TokenAuth(HttpBearer):
         request.user = found.user
         request.api_token = found
         return found.user
+
+
+class UserRate(SimpleRateThrottle):
+    """At most ``DANGBO_API_RATE_LIMIT`` calls per user ("1000/h"; empty: no limit), counted in the cache that every
+    app server shares (README «Cấu hình»)."""
+
+    scope = "dangbo_user"
+
+    def __init__(self):
+        self.rate, self.num_requests, self.duration = None, None, None
+
+    def get_cache_key(self, request):
+        rate = settings.DANGBO_API_RATE_LIMIT
+        if not rate:
+            return None
+        self.rate = rate
+        self.num_requests, self.duration = self.parse_rate(rate)
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
 
 
 class Renderer(JSONRenderer):
@@ -139,6 +158,7 @@ api = API(
     ),
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
+    throttle=[UserRate()],
     renderer=Renderer(),
     docs=Swagger(settings={"persistAuthorization": False}),
     docs_url="/docs",
@@ -319,7 +339,12 @@ def _http_error(request, exc):
         return problem(403, "Thiếu mã chống giả mạo (CSRF) của phiên đăng nhập: gửi kèm tiêu đề X-CSRFToken, "
                             "hoặc dùng khóa API.")  # fmt: skip
     if exc.status_code == 429:
-        return problem(429, "Quá nhiều yêu cầu trong thời gian ngắn: xin thử lại sau.")
+        wait = max(1, round(getattr(exc, "wait", None) or 1))
+        return problem(
+            429,
+            f"Quá nhiều yêu cầu trong thời gian ngắn: xin thử lại sau {wait} giây.",
+            Retry_After=str(wait),
+        )
     message = (
         str(exc) if isinstance(exc, ReadOnlyToken) else TITLES.get(exc.status_code, ("", "Lỗi"))[1] + "."
     )
