@@ -88,13 +88,14 @@ BUDGETS: dict[str, int] = {
     "dues:sheet": 12,
     "dues:member": 9,
     "dues:book": 7,
-    "evaluation:campaign": 13,
+    "evaluation:campaign": 14,  # evidence registered by dues (arrears)
     "evaluation:decision_docx": 9,
     "evaluation:results": 11,
     "evaluation:results_xlsx": 7,
     "evaluation:scope_results": 9,
     "evaluation:organization": 6,
-    "evaluation:rating": 11,
+    "evaluation:criteria": 7,
+    "evaluation:rating": 15,  # the catalogue, the residence comment, dues arrears
     "evaluation:decide": 11,
     "evaluation:index": 6,
     # The JSON API (session-authenticated here; a token costs one query more, and one write every 5 minutes)

@@ -107,6 +107,7 @@ def test_every_parameterised_url_is_covered(tree, people, seat, history_of_a):
         "api:meeting_detail",
         "api:document_detail",
         "api:task_detail",
+        "evaluation:criteria",
     } <= names
 
 

@@ -336,6 +336,12 @@ DANGBO_EVALUATION_366_DISCIPLINE_CAP = os.environ.get("DANGBO_EVALUATION_366_DIS
 # "Chưa xếp loại": members admitted fewer than this many months before the period ends [U]; exempted members unless 1.
 DANGBO_EVALUATION_MIN_MONTHS = int(os.environ.get("DANGBO_EVALUATION_MIN_MONTHS", "6"))
 DANGBO_EVALUATION_RATE_EXEMPTED = os.environ.get("DANGBO_EVALUATION_RATE_EXEMPTED", "") == "1"
+# Opening a campaign whose authority has more members than this on its roll runs as a background job.
+DANGBO_EVALUATION_SYNC_RATINGS = int(os.environ.get("DANGBO_EVALUATION_SYNC_RATINGS", "2000"))
+# QĐ 213: the comment of the cell where a member lives is recorded and shown (its absence too) as evidence of the
+# rating; "0" where members do not work away from where they live (commune and ward organizations) [U which members
+# are exempt: armed forces in barracks, full-time training, students away — not in the record].
+DANGBO_EVALUATION_RESIDENCE_COMMENTS = os.environ.get("DANGBO_EVALUATION_RESIDENCE_COMMENTS", "1") == "1"
 
 # Background jobs (dangbo.jobs) -----------------------------------------------------------------------------------
 # Through Django's task interface (the django-tasks backport of Django 6's django.tasks). DANGBO_TASKS_BACKEND:

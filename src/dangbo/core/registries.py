@@ -15,6 +15,7 @@ add their entries in ``AppConfig.ready()``.
 | ``AUDIT_EVENTS`` | code → label of a business event written to the audit log (``audit.services.record(event=…)``) | every app, from its ``AuditEvents`` choices (``register_audit_events``) |
 | ``PAID_UP_TO`` | ``fn(member) -> date | None``: the month up to which the member's dues are paid, from a ledger | dues |
 | ``REPORT_SECTIONS`` | ``fn(actor, organization, start, end) -> Section``: the figures of one area for a review report — any object with ``key``, ``title``, ``figures`` (a dict; ``figures["lines"]``: its own sentences) and ``rows`` (``reports.selectors.Section``), scope-checked | reports (headcount, movement, meetings, tasks, targets, support); evaluation, dues |
+| ``EVIDENCE_SOURCES`` | ``fn(member_ids, start, end) -> {member_id: [item]}``: evidence of members' ratings for a period from a higher app's record, one query for many members; an item has ``kind``, ``text``, ``url``, ``warn`` (``evaluation.evidence.Item``) | dues (arrears) |
 | ``DISSOLVE_CHECKS`` | ``fn(organization) -> str | None``: why an organization cannot end yet | members (members still on its roll) |
 """
 
@@ -62,6 +63,7 @@ HEALTH_REPORTS: Registry = Registry("mục của kiểm tra sức khỏe /suc-kh
 AUDIT_EVENTS: Registry = Registry("việc ghi vào nhật ký thay đổi")
 PAID_UP_TO: Registry = Registry("đảng phí đã đóng đến hết tháng (sổ đảng phí)")
 REPORT_SECTIONS: Registry = Registry("mục số liệu của báo cáo sơ kết, tổng kết")
+EVIDENCE_SOURCES: Registry = Registry("minh chứng đánh giá, xếp loại đảng viên từ hồ sơ")
 
 
 def paid_up_to(member):

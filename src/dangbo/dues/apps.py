@@ -7,7 +7,7 @@ class DuesConfig(AppConfig):
     verbose_name = "Đảng phí"
 
     def ready(self):
-        from dangbo.core.registries import PAID_UP_TO, PATH_TABLES, register_audit_events
+        from dangbo.core.registries import EVIDENCE_SOURCES, PAID_UP_TO, PATH_TABLES, register_audit_events
         from dangbo.members.selectors_history import register_alert_source, register_removal_signal
         from dangbo.organizations.restructure import PathTable
 
@@ -22,3 +22,6 @@ class DuesConfig(AppConfig):
         register_removal_signal(arrears_alerts)
         register_alert_source(remittance_alerts)
         PAID_UP_TO.register("dues", paid_up_to)
+        from .selectors import arrears_evidence
+
+        EVIDENCE_SOURCES.register("dues", arrears_evidence)  # arrears in a rating's period (evaluation)

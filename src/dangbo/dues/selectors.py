@@ -318,3 +318,34 @@ def months_of(year: int) -> tuple[dt.date, dt.date]:
 
 def month_range(month: dt.date) -> tuple[dt.date, dt.date]:
     return first_of(month), next_month(month)
+
+
+def arrears_evidence(member_ids: list[int], start: dt.date, end: dt.date) -> dict:
+    """EVIDENCE_SOURCES (read by ``evaluation.evidence``): the months of a rating's period the member's cell recorded
+    as not fully paid, with the shortfall; or that every recorded month was paid. A month whose sheet was never
+    saved says nothing (nothing is guessed). One query for many members."""
+    from dangbo.core.formats import tien
+    from dangbo.evaluation.evidence import Item
+
+    rows = (DuesPayment.objects.filter(member_id__in=member_ids, month__gte=first_of(start), month__lte=end)
+            .values_list("member_id", "month", "owed", "paid").order_by("member_id", "month"))  # fmt: skip
+    months: dict[int, list] = {}
+    recorded: dict[int, int] = {}
+    for member_id, month, owed, paid in rows:
+        recorded[member_id] = recorded.get(member_id, 0) + 1
+        if owed > 0 and paid < owed:
+            months.setdefault(member_id, []).append((month, owed - paid))
+    out: dict[int, list] = {}
+    for member_id, n in recorded.items():
+        url = reverse("dues:member", args=[member_id])
+        unpaid = months.get(member_id)
+        if not unpaid:
+            out[member_id] = [Item("dang_phi", f"Đảng phí: đóng đủ {n} tháng đã ghi sổ trong kỳ", url)]
+            continue
+        listed = ", ".join(f"{m:%m/%Y}" for m, _ in unpaid)
+        text = (f"Đảng phí: chưa đóng đủ {len(unpaid)} tháng trong kỳ ({listed}), còn thiếu "
+                f"{tien(sum(s for _, s in unpaid))}")  # fmt: skip
+        if len(unpaid) >= UNPAID_MONTHS_FLAG:
+            text += f" — từ {UNPAID_MONTHS_FLAG} tháng trong năm không có lý do chính đáng: xem xét xóa tên (Điều lệ)"
+        out[member_id] = [Item("dang_phi", text, url, True)]
+    return out

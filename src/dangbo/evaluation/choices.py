@@ -42,6 +42,29 @@ class NotRated(models.TextChoices):
     OTHER = "khac", "Lý do khác"
 
 
+class Subject(models.TextChoices):
+    """Who a criteria catalogue rates."""
+
+    MEMBER = "dang_vien", "Đảng viên"
+    ORGANIZATION = "to_chuc", "Tổ chức đảng"
+
+
+class Part(models.TextChoices):
+    """The two parts of QĐ 366's 100 points (DOMAIN §4)."""
+
+    COMMON = "chung", "Tiêu chí chung"
+    TASKS = "nhiem_vu", "Kết quả thực hiện nhiệm vụ"
+
+
+class Grade(models.TextChoices):
+    """The grade of one criterion under QĐ 124 (and QĐ 132) (DOMAIN §4)."""
+
+    EXCELLENT = "xuat_sac", "Xuất sắc"
+    GOOD = "tot", "Tốt"
+    AVERAGE = "trung_binh", "Trung bình"
+    POOR = "kem", "Kém"
+
+
 class AuditEvents(models.TextChoices):
     """The business events of this app written to the audit log (core.registries.AUDIT_EVENTS)."""
 
@@ -52,3 +75,5 @@ class AuditEvents(models.TextChoices):
     SELF = "evaluation.rating.self", "Tự đánh giá, xếp loại"
     PROPOSE = "evaluation.rating.propose", "Đề xuất mức xếp loại"
     NOT_RATED = "evaluation.rating.not_rated", "Ghi chưa xếp loại"
+    CATALOGUE = "evaluation.catalogue.save", "Ghi danh mục tiêu chí đánh giá của cấp ủy"
+    RESIDENCE = "evaluation.residence.save", "Ghi nhận xét của chi bộ nơi cư trú"

@@ -2,7 +2,9 @@
 meetings expected / attended / absent without excuse (the roll calls), discipline in the period, probation,
 transfers. ``discipline_in`` is also the fact ``services.propose`` checks the level against.
 
-``summary`` reads a whole campaign table in three queries; ``items`` gives one rating's list with links."""
+``summary`` reads a whole campaign table in three queries (and one per registered source); ``items`` gives one
+rating's list with links. Apps above this one add evidence through ``core.registries.EVIDENCE_SOURCES`` (dues:
+arrears in the period); the residence cell's comment (QĐ 213) is this app's own record."""
 
 from __future__ import annotations
 
@@ -36,6 +38,11 @@ class Summary:
     unexcused: int = 0
     disciplines: list = field(default_factory=list)  # MemberEvent
     transfers: int = 0
+    extra: list = field(default_factory=list)  # items of the registered sources (EVIDENCE_SOURCES)
+
+    @property
+    def warnings(self) -> list:
+        return [i for i in self.extra if i.warn]
 
     @property
     def disciplined(self) -> bool:
@@ -109,7 +116,38 @@ def summary(campaign, member_ids: list[int]) -> dict[int, Summary]:
              .values("member_id").annotate(n=Count("id")))  # fmt: skip
     for r in moved:
         out[r["member_id"]].transfers = r["n"]
+    for member_id, found in sourced(member_ids, start, end).items():
+        out[member_id].extra.extend(found)
     return out
+
+
+def sourced(member_ids: list[int], start: dt.date, end: dt.date) -> dict[int, list]:
+    """The items every registered source (``core.registries.EVIDENCE_SOURCES``) gives for the members."""
+    from dangbo.core.registries import EVIDENCE_SOURCES
+
+    out: dict[int, list] = {}
+    for source in EVIDENCE_SOURCES:
+        for member_id, found in source(member_ids, start, end).items():
+            out.setdefault(member_id, []).extend(found)
+    return out
+
+
+def residence_item(member_id: int, year: int) -> Item | None:
+    """The residence cell's comment of the year (QĐ 213), or that there is none yet (``DANGBO_EVALUATION_RESIDENCE_
+    COMMENTS``)."""
+    from django.conf import settings
+
+    from .models import ResidenceComment
+
+    if not settings.DANGBO_EVALUATION_RESIDENCE_COMMENTS:
+        return None
+    comment = ResidenceComment.objects.filter(member_id=member_id, year=year).first()
+    if comment is None:
+        return Item("cu_tru", f"Chưa ghi nhận xét năm {year} của chi bộ nơi cư trú (QĐ 213-QĐ/TW)")
+    received = f", nhận ngày {ngay(comment.received_on)}" if comment.received_on else ""
+    return Item(
+        "cu_tru", f"Nhận xét của {comment.residence_cell}{received}: {comment.comment}", "", comment.concerns
+    )
 
 
 def org_items(rating) -> list[Item]:
@@ -188,4 +226,8 @@ def items(rating) -> list[Item]:
     ).order_by("sent_date"):
         out.append(Item("chuyen", f"{t.get_kind_display()} ngày {ngay(t.sent_date)}",
                         reverse("members:transfer", args=[t.pk])))  # fmt: skip
+    residence = residence_item(rating.member_id, c.year)
+    if residence is not None:
+        out.append(residence)
+    out.extend(sourced([rating.member_id], start, end).get(rating.member_id, []))
     return out

@@ -6,7 +6,7 @@ from django import forms
 
 from dangbo.core.forms import VNFormMixin, VNNumberField
 
-from .choices import Level, NotRated, PeriodKind
+from .choices import Grade, Level, NotRated, Part, PeriodKind, Subject
 
 LEVELS = [("", "— chọn mức —"), *Level.choices]
 
@@ -22,13 +22,43 @@ class OpenForm(VNFormMixin, forms.Form):
     )
 
 
-class SelfForm(VNFormMixin, forms.Form):
+class CriteriaMixin:
+    """Fields ``c0``, ``c1`` … for the criteria of the rating's catalogue (``criteria.Criterion``): the points of each
+    (QĐ 366) or its grade (QĐ 124, 132). ``criteria_values()`` gives them to the service, which checks them."""
+
+    def add_criteria(self, items, filled=None):
+        self.criteria_items = list(items)
+        values = {f.get("text"): f.get("value") for f in filled or []}
+        for i, c in enumerate(self.criteria_items):
+            label = f"{c.text} (tối đa {c.points} điểm)" if c.points is not None else c.text
+            if c.points is not None:
+                field = VNNumberField(label=label, required=False, example=str(c.points))
+            else:
+                field = forms.ChoiceField(label=label, required=False, choices=[("", "—"), *Grade.choices])
+            self.fields[f"c{i}"] = field
+            if values.get(c.text) is not None and not self.is_bound:
+                self.initial[f"c{i}"] = values[c.text]
+
+    def criteria_fields(self):
+        return [self[f"c{i}"] for i in range(len(getattr(self, "criteria_items", [])))]
+
+    def other_fields(self):
+        return [f for f in self if not (f.name[0] == "c" and f.name[1:].isdigit())]
+
+    def service_data(self) -> dict:
+        """The cleaned data with the criteria's values gathered under ``criteria``."""
+        data = {k: v for k, v in self.cleaned_data.items() if not (k[0] == "c" and k[1:].isdigit())}
+        data["criteria"] = {k: v for k, v in self.cleaned_data.items() if k[0] == "c" and k[1:].isdigit()}
+        return data
+
+
+class SelfForm(CriteriaMixin, VNFormMixin, forms.Form):
     level = forms.ChoiceField(label="Tự xếp loại", choices=LEVELS)
     text = forms.CharField(label="Tự kiểm điểm", required=False, max_length=20000,
                            widget=forms.Textarea(attrs={"rows": 8}))  # fmt: skip
 
 
-class ProposeForm(VNFormMixin, forms.Form):
+class ProposeForm(CriteriaMixin, VNFormMixin, forms.Form):
     level = forms.ChoiceField(label="Mức đề xuất", choices=LEVELS, required=False)
     score = VNNumberField(label="Điểm (thang 100)", required=False, example="85 hoặc 92,5")
     remedied = forms.BooleanField(label="Vi phạm đã tự phát hiện và khắc phục (QĐ 124)", required=False)
@@ -48,3 +78,28 @@ class DecideForm(VNFormMixin, forms.Form):
 
 class ReopenForm(VNFormMixin, forms.Form):
     reason = forms.CharField(label="Lý do mở lại", max_length=500, required=False)
+
+
+class CatalogueChoiceForm(VNFormMixin, forms.Form):
+    """Which catalogue the page shows (GET)."""
+
+    nam = VNNumberField(label="Áp dụng từ năm", whole=True, example="2025")
+    doi_tuong = forms.ChoiceField(label="Đối tượng", choices=Subject.choices, initial=Subject.MEMBER)
+
+
+class CriterionForm(VNFormMixin, forms.Form):
+    part = forms.ChoiceField(label="Phần", choices=[("", "—"), *Part.choices], required=False)
+    text = forms.CharField(label="Tiêu chí", required=False, max_length=500)
+    points = VNNumberField(label="Điểm tối đa", required=False, whole=True, example="10")
+
+
+CriteriaFormSet = forms.formset_factory(CriterionForm, extra=3, max_num=40, absolute_max=60)
+
+
+class ResidenceForm(VNFormMixin, forms.Form):
+    year = VNNumberField(label="Năm", whole=True, example="2025")
+    residence_cell = forms.CharField(label="Chi bộ nơi cư trú", max_length=255, required=False)
+    received_on = forms.DateField(label="Ngày nhận phiếu nhận xét", required=False)
+    comment = forms.CharField(label="Nhận xét", required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    concerns = forms.BooleanField(label="Có nội dung cần lưu ý", required=False)

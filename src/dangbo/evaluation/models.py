@@ -10,7 +10,7 @@ from dangbo.core.fields import BinaryCharField
 from dangbo.core.formats import ngay
 from dangbo.core.models import BaseModel
 
-from .choices import CampaignStatus, Level, NotRated, PeriodKind
+from .choices import CampaignStatus, Level, NotRated, PeriodKind, Subject
 
 
 class Campaign(BaseModel):
@@ -96,6 +96,10 @@ class Rating(BaseModel):
     decided_level = models.CharField("Mức quyết định", max_length=10, choices=Level.choices, blank=True)
     not_rated = models.CharField("Chưa xếp loại", max_length=20, choices=NotRated.choices, blank=True)
     not_rated_note = models.CharField("Ghi chú chưa xếp loại", max_length=255, blank=True)
+    # The criteria of the catalogue as they were filled: [{"text", "part", "points", "value"}] (a copy: a later edit of
+    # the catalogue leaves a filled rating as it was). Points (QĐ 366) or a grade (QĐ 124, 132) per criterion.
+    self_criteria = models.JSONField("Tự chấm theo tiêu chí", default=list, blank=True)
+    criteria = models.JSONField("Chấm theo tiêu chí", default=list, blank=True)
 
     class Meta:
         verbose_name = "xếp loại"
@@ -126,3 +130,60 @@ class Rating(BaseModel):
 
     def get_absolute_url(self):
         return reverse("evaluation:rating", args=[self.pk])
+
+
+class Catalogue(BaseModel):
+    """A rating authority's own criteria inside its frame (DOMAIN §4: "each rating authority defines its criteria
+    catalogue inside the 30/70 frame"; under QĐ 124/132 the graded criteria), for its campaigns of ``year`` and the
+    later years of the same frame until it defines another. ``items``: [{"part", "text", "points"}] — under QĐ 366
+    each criterion's points, the common part adding up to 30 and the tasks to 70; under QĐ 124/132 no points."""
+
+    authority = models.ForeignKey("organizations.Organization", verbose_name="Cấp quyết định xếp loại",
+                                  on_delete=models.PROTECT, related_name="evaluation_catalogues")  # fmt: skip
+    subject = models.CharField("Đối tượng", max_length=10, choices=Subject.choices, default=Subject.MEMBER)
+    year = models.PositiveSmallIntegerField("Áp dụng từ năm")
+    rules_key = models.CharField("Căn cứ", max_length=20, editable=False)
+    items = models.JSONField("Tiêu chí", default=list)
+
+    class Meta:
+        verbose_name = "danh mục tiêu chí đánh giá"
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "subject", "year"], name="evaluation_catalogue_one_per_year"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"Tiêu chí đánh giá {self.get_subject_display().lower()} từ năm {self.year} — {self.authority.name}"
+
+    def get_absolute_url(self):
+        return (
+            reverse("evaluation:criteria", args=[self.authority_id])
+            + f"?nam={self.year}&doi_tuong={self.subject}"
+        )
+
+
+class ResidenceComment(BaseModel):
+    """The yearly comment of the party cell where a member lives (QĐ 213-QĐ/TW, HD 33-HD/BTCTW: members working in
+    agencies keep in touch with the cell of their place of residence, which comments on them once a year —
+    DOMAIN-SOURCES §2), recorded against the member by their own cell and shown as evidence of their rating."""
+
+    member = models.ForeignKey("members.Member", verbose_name="Đảng viên", on_delete=models.CASCADE,
+                               related_name="residence_comments")  # fmt: skip
+    year = models.PositiveSmallIntegerField("Năm")
+    residence_cell = models.CharField("Chi bộ nơi cư trú", max_length=255)
+    received_on = models.DateField("Ngày nhận phiếu nhận xét", null=True, blank=True)
+    comment = models.TextField("Nhận xét")
+    concerns = models.BooleanField("Có nội dung cần lưu ý", default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", editable=False)  # fmt: skip
+
+    class Meta:
+        verbose_name = "nhận xét của chi bộ nơi cư trú"
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="evaluation_residence_one_per_year"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"Nhận xét năm {self.year} của {self.residence_cell}"
+
+    def get_absolute_url(self):
+        return reverse("members:detail", args=[self.member_id])

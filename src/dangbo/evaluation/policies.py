@@ -17,7 +17,7 @@ from dangbo.accounts import access
 from dangbo.accounts.choices import Role
 from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, register, subtree_q
 
-from .models import Campaign, Rating
+from .models import Campaign, Catalogue, Rating, ResidenceComment
 
 COMMITTEE_ROLES = frozenset({Role.STAFF, Role.GRASSROOTS_SECRETARY})
 DECIDE = "decide"
@@ -69,4 +69,23 @@ class RatingPolicy(access.TreePolicy):
     model = Rating
     area = access.MEMBER
     path_fields = ("org_path",)
+    id_field = "member_id"
+
+
+@register
+class CataloguePolicy(CampaignPolicy):
+    """A rating authority's criteria catalogue: seen like its campaigns (its committee, the levels above, the cells
+    below that fill ratings with it); defined by those who decide there."""
+
+    model = Catalogue
+    actions = frozenset({VIEW, ADD, CHANGE, DELETE})
+
+
+@register
+class ResidenceCommentPolicy(access.TreePolicy):
+    """The residence cell's comment on a member: with the member's record (their cell now); the member's own."""
+
+    model = ResidenceComment
+    area = access.MEMBER
+    path_fields = ("member__org_path",)
     id_field = "member_id"

@@ -27,8 +27,9 @@ from decimal import Decimal
 from django.conf import settings
 
 from dangbo.core.rulesets import RuleSet, in_force
+from dangbo.core.text import clean_text, read_number
 
-from .choices import RANK, Level, PeriodKind
+from .choices import RANK, Grade, Level, Part, PeriodKind
 
 L = Level
 BANDS_366 = ((Decimal(90), L.EXCELLENT), (Decimal(70), L.GOOD), (Decimal(50), L.DONE), (Decimal(0), L.FAILED))
@@ -50,6 +51,10 @@ class EvaluationRules(RuleSet):
     remedied_cap: str | None = None
     quota: bool = True  # the HTXSNV quota applies
     conditions: tuple[str, ...] = ()  # shown to the reviewer
+    graded: bool = False  # criteria graded Xuất sắc / Tốt / Trung bình / Kém (QĐ 124, 132)
+    # The frame's criteria when the authority defined none (``catalogue.criteria_for``): {subject: ((part, text,
+    # points), …)}. A frame without (the pre-2018 labels) has no catalogue.
+    default_criteria: dict[str, tuple[tuple[str, str, int | None], ...]] = field(default_factory=dict)
     member_labels: dict[str, str] = field(
         default_factory=dict
     )  # older frames' names of the levels, for members
@@ -125,6 +130,35 @@ _LEGACY_ORG = {
     L.FAILED: "Yếu kém",
 }
 
+# The frames' own criteria, the default catalogue of an authority that defined none. QĐ 366: its two parts as
+# whole blocks (the authority splits them into its own criteria, DOMAIN §4). QĐ 124 and 132: the groups of criteria
+# commonly listed for members and organizations [I — the headings as summarised, not the texts' wording].
+_CRITERIA_366 = {
+    "dang_vien": (
+        ("chung", "Tiêu chí chung: chính trị tư tưởng; đạo đức, lối sống; ý thức tổ chức kỷ luật; tác phong, lề lối làm việc", 30),
+        ("nhiem_vu", "Kết quả thực hiện chức trách, nhiệm vụ được giao trong kỳ", 70),
+    ),
+    "to_chuc": (
+        ("chung", "Tiêu chí chung: xây dựng Đảng về chính trị, tư tưởng, đạo đức, tổ chức và cán bộ; kiểm tra, giám sát", 30),
+        ("nhiem_vu", "Kết quả thực hiện nhiệm vụ chính trị, các chỉ tiêu, nhiệm vụ được giao trong kỳ", 70),
+    ),
+}  # fmt: skip
+_CRITERIA_GRADED = {
+    "dang_vien": (
+        ("", "Về tư tưởng chính trị", None),
+        ("", "Về phẩm chất đạo đức, lối sống", None),
+        ("", "Về ý thức tổ chức kỷ luật", None),
+        ("", "Về tác phong, lề lối làm việc", None),
+        ("", "Về kết quả thực hiện chức trách, nhiệm vụ được giao", None),
+    ),
+    "to_chuc": (
+        ("", "Về xây dựng Đảng về chính trị, tư tưởng, đạo đức", None),
+        ("", "Về xây dựng Đảng về tổ chức và cán bộ", None),
+        ("", "Về công tác kiểm tra, giám sát và kỷ luật đảng", None),
+        ("", "Về lãnh đạo thực hiện nhiệm vụ chính trị", None),
+    ),
+}
+
 # Newest last.
 RULE_SETS: list[EvaluationRules] = [
     EvaluationRules(
@@ -144,6 +178,8 @@ RULE_SETS: list[EvaluationRules] = [
         valid_from=dt.date(2018, 3, 8),
         key="qd132",
         short="QĐ 132-QĐ/TW",
+        graded=True,
+        default_criteria=_CRITERIA_GRADED,
         conditions=(
             "Số HTXSNV không quá tỷ lệ quy định trên số được xếp loại HTTNV trong mỗi tổ chức cơ sở đảng.",
         ),
@@ -153,6 +189,8 @@ RULE_SETS: list[EvaluationRules] = [
         valid_from=dt.date(2023, 10, 4),
         key="qd124",
         short="QĐ 124-QĐ/TW",
+        graded=True,
+        default_criteria=_CRITERIA_GRADED,
         discipline_cap=L.FAILED,
         remedied_cap=L.DONE,
         conditions=(
@@ -170,6 +208,7 @@ RULE_SETS: list[EvaluationRules] = [
         bands=BANDS_366,
         common_points=30,
         task_points=70,
+        default_criteria=_CRITERIA_366,
         conditions=(
             "Thang 100 điểm: tiêu chí chung 30 điểm, kết quả thực hiện nhiệm vụ 70 điểm.",
             "HTXSNV từ 90 điểm; HTTNV từ 70 đến dưới 90; HTNV từ 50 đến dưới 70; KHTNV dưới 50.",
@@ -188,3 +227,133 @@ def rules_for(period_end: dt.date) -> EvaluationRules:
 
 def by_key(key: str) -> EvaluationRules:
     return BY_KEY[key]
+
+
+# --- Criteria catalogues ---------------------------------------------------------------------------------------
+# What a rating authority's catalogue may hold inside its frame (writes: ``services.catalogue_save``; reads:
+# ``selectors.criteria_for``), and a rating's criteria as filled:
+# * QĐ 366: each criterion has its points; the common criteria add up to the frame's 30, the task results to its 70
+#   (``common_points``/``task_points``). A rating filled criterion by criterion gets the sum as its score.
+# * QĐ 124 and 132: criteria without points, each graded Xuất sắc / Tốt / Trung bình / Kém.
+# * The pre-2018 labels: no catalogue.
+
+MAX_ITEMS = 40
+MAX_TEXT = 500
+
+
+@dataclass(frozen=True)
+class Criterion:
+    part: str  # Part ("chung", "nhiem_vu") under QĐ 366; "" when graded
+    text: str
+    points: int | None = None
+
+    @property
+    def part_label(self) -> str:
+        return Part(self.part).label if self.part else ""
+
+
+def criteria_default(rules, subject: str) -> list[Criterion]:
+    return [Criterion(part, text, points) for part, text, points in rules.default_criteria.get(subject, ())]
+
+
+def criteria_from_items(items) -> list[Criterion]:
+    return [Criterion(i.get("part", ""), i.get("text", ""), i.get("points")) for i in items or []]
+
+
+def has_catalogue(rules) -> bool:
+    return rules.scored or rules.graded
+
+
+def clean_catalogue(rules, rows) -> tuple[list[dict], dict[str, str]]:
+    """The catalogue's items from the rows typed (dicts of part, text, points; blank rows skipped), and the errors
+    {field: "Nhãn: vấn đề."} that keep it from fitting the frame."""
+    items, errors = [], {}
+    for n, row in enumerate(rows or [], start=1):
+        text = clean_text(str(row.get("text") or ""))
+        raw_points = row.get("points")
+        if not text and raw_points in (None, ""):
+            continue
+        if not text:
+            errors.setdefault("items", f"Tiêu chí dòng {n}: chưa ghi nội dung.")
+            continue
+        if len(text) > MAX_TEXT:
+            errors.setdefault("items", f"Tiêu chí dòng {n}: tối đa {MAX_TEXT} ký tự.")
+            continue
+        if rules.scored:
+            part = row.get("part") or ""
+            if part not in Part.values:
+                errors.setdefault(
+                    "items", f"Tiêu chí dòng {n}: chọn phần (tiêu chí chung hoặc kết quả nhiệm vụ)."
+                )
+                continue
+            points, problem = read_number(raw_points, f"Điểm tối đa dòng {n}", required=True, whole=True,
+                                          min_value=1, max_value=100)  # fmt: skip
+            if problem:
+                errors.setdefault("items", problem)
+                continue
+            items.append({"part": part, "text": text, "points": points})
+        else:
+            if raw_points not in (None, ""):
+                errors.setdefault(
+                    "items", f"Điểm tối đa dòng {n}: {rules.short} xếp loại từng tiêu chí, không chấm điểm."
+                )
+                continue
+            items.append({"part": "", "text": text, "points": None})
+    if not errors and not items:
+        errors["items"] = "Tiêu chí: ghi ít nhất một tiêu chí."
+    if not errors and len(items) > MAX_ITEMS:
+        errors["items"] = f"Tiêu chí: tối đa {MAX_ITEMS} tiêu chí."
+    if not errors and rules.scored:
+        for part, want in ((Part.COMMON, rules.common_points), (Part.TASKS, rules.task_points)):
+            got = sum(i["points"] for i in items if i["part"] == part)
+            if got != want:
+                errors["items"] = (f"Tiêu chí: các tiêu chí thuộc «{part.label}» cộng lại {got} điểm, khung "
+                                   f"{rules.short} là {want} điểm.")  # fmt: skip
+                break
+    return items, errors
+
+
+def fill_criteria(
+    rules, criteria: list[Criterion], values: dict
+) -> tuple[list[dict], Decimal | None, dict[str, str]]:
+    """A rating's criteria from the values typed (``values["c0"]`` … for each criterion, in order): the filled
+    list, the total of the points (QĐ 366) and the errors. All blank: nothing filled; some blank: an error."""
+    given = {i: values.get(f"c{i}") for i in range(len(criteria))}
+    given = {i: v for i, v in given.items() if v not in (None, "")}
+    if not given:
+        return [], None, {}
+    errors = {}
+    filled, total = [], Decimal(0)
+    for i, c in enumerate(criteria):
+        key = f"c{i}"
+        if i not in given:
+            errors[key] = f"{c.text[:60]}: chưa chấm (chấm đủ mọi tiêu chí hoặc để trống tất cả)."
+            continue
+        if rules.scored:
+            number, problem = read_number(given[i], c.text[:60], min_value=0, max_value=c.points, integer_digits=3,
+                                          decimal_places=2)  # fmt: skip
+            if problem:
+                errors[key] = problem
+                continue
+            total += Decimal(number)
+            filled.append({"part": c.part, "text": c.text, "points": c.points, "value": str(Decimal(number))})
+        else:
+            if given[i] not in Grade.values:
+                errors[key] = f"{c.text[:60]}: giá trị không hợp lệ."
+                continue
+            filled.append({"part": "", "text": c.text, "points": None, "value": given[i]})
+    if errors:
+        return [], None, errors
+    return filled, (total if rules.scored else None), {}
+
+
+def criteria_shown(filled: list[dict]) -> list[tuple[str, str]]:
+    """(criterion, value as shown) of a filled list: "18 / 20 điểm" or "Tốt"."""
+    out = []
+    for f in filled or []:
+        if f.get("points") is not None:
+            value = f"{Decimal(f['value']).normalize():f}".replace(".", ",")
+            out.append((f["text"], f"{value} / {f['points']} điểm"))
+        else:
+            out.append((f["text"], Grade(f["value"]).label if f.get("value") in Grade.values else ""))
+    return out

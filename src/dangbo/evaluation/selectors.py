@@ -200,3 +200,52 @@ def scope_results(actor, org, year: int) -> tuple[ScopeRow, list[ScopeRow]]:
             elif level:
                 row.counts[level] = row.counts.get(level, 0) + 1
     return total, sorted(rows.values(), key=lambda r: r.organization.name)
+
+
+# --- Criteria catalogues ---------------------------------------------------------------------------------------
+
+
+def catalogue_of(authority, subject: str, rules_key: str, year: int):
+    """The catalogue an authority defined for ``year`` or, failing that, its latest earlier one of the same frame
+    (a catalogue holds until the authority defines another); None: the frame's default."""
+    from .models import Catalogue
+
+    return (Catalogue.objects.filter(authority=authority, subject=subject, rules_key=rules_key, year__lte=year)
+            .order_by("-year").first())  # fmt: skip
+
+
+def criteria_for(campaign: Campaign, subject: str):
+    """(criteria, catalogue or None) that a campaign's ratings of ``subject`` are filled with."""
+    from .rules import criteria_default, criteria_from_items
+
+    found = catalogue_of(campaign.authority_id, subject, campaign.rules_key, campaign.year)
+    if found is not None:
+        return criteria_from_items(found.items), found
+    return criteria_default(campaign.rules, subject), None
+
+
+def subject_of(rating: Rating) -> str:
+    from .choices import Subject
+
+    return Subject.MEMBER if rating.member_id else Subject.ORGANIZATION
+
+
+def residence_comment(member_id: int, year: int):
+    from .models import ResidenceComment
+
+    return ResidenceComment.objects.filter(member_id=member_id, year=year).first()
+
+
+def catalogues_of(actor, organization) -> QuerySet:
+    """The catalogues ``organization`` defined that the actor sees, newest first."""
+    from .models import Catalogue
+
+    return policies.scope(actor, VIEW, Catalogue.objects.filter(authority=organization)).order_by(
+        "-year", "subject"
+    )
+
+
+def residence_comments_on() -> bool:
+    from django.conf import settings
+
+    return bool(settings.DANGBO_EVALUATION_RESIDENCE_COMMENTS)

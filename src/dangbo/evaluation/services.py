@@ -25,7 +25,7 @@ from dangbo.organizations.models import Organization
 
 from . import evidence
 from .choices import RANK, SHORT, AuditEvents, CampaignStatus, Level, NotRated, PeriodKind
-from .models import Campaign, Rating
+from .models import Campaign, Catalogue, Rating, ResidenceComment
 from .policies import DECIDE
 from .rules import MAX_SCORE, rules_for
 
@@ -112,14 +112,10 @@ def _period(period_kind, year, period_start, period_end) -> tuple[int, dt.date, 
     return year_n, period_start, period_end
 
 
-@transaction.atomic
-def open_campaign(*, actor, authority, year, deadline, period_kind: str = PeriodKind.YEAR,
-                  period_start: dt.date | None = None, period_end: dt.date | None = None,
-                  organizations: bool = True) -> Campaign:  # fmt: skip
-    """Open the campaign of a period for the organization that decides (``authority``): one rating for each member
-    on the roll of its subtree on the period's last day (``members.asof``), "chưa xếp loại" with the reason for
-    members admitted too recently and exempted members (settings, ``rules``); with ``organizations``, one for each
-    organization directly under it (its cells) as collectives."""
+def check_open(*, actor, authority, year, deadline, period_kind: str = PeriodKind.YEAR,
+               period_start: dt.date | None = None, period_end: dt.date | None = None) -> Campaign:  # fmt: skip
+    """Every rule of opening a campaign, checked without writing: the unsaved campaign (its authority, period and
+    frame). ``open_campaign`` and the background opening (``jobs.start_open``) both call it first."""
     pk = _pk(authority)
     org = policies.scope(actor, policies.VIEW, Organization.objects.filter(pk=pk)).first() if pk else None
     if org is None:
@@ -150,48 +146,88 @@ def open_campaign(*, actor, authority, year, deadline, period_kind: str = Period
         )
     campaign = Campaign(authority=org, period_kind=period_kind, year=year_n, period_start=start, period_end=end,
                         rules_key=rules.key, deadline=deadline)  # fmt: skip
+    if Campaign.objects.filter(
+        authority=org, period_kind=period_kind, period_start=start, period_end=end
+    ).exists():
+        raise ApplicationError("Đợt đánh giá của kỳ này đã có.", field_errors={
+            "year": "Năm: tổ chức đã có đợt đánh giá của kỳ này."})  # fmt: skip
+    return campaign
+
+
+# Ratings are inserted this many at a time (progress is reported between batches).
+OPEN_BATCH = 5000
+
+
+@transaction.atomic
+def open_campaign(*, actor, authority, year, deadline, period_kind: str = PeriodKind.YEAR,
+                  period_start: dt.date | None = None, period_end: dt.date | None = None,
+                  organizations: bool = True, progress=None) -> Campaign:  # fmt: skip
+    """Open the campaign of a period for the organization that decides (``authority``): one rating for each member
+    on the roll of its subtree on the period's last day (``members.asof``), "chưa xếp loại" with the reason for
+    members admitted too recently and exempted members (settings, ``rules``); with ``organizations``, one for each
+    organization directly under it (its cells) as collectives. The roll is read and inserted ``OPEN_BATCH`` rows at
+    a time, ``progress(done, total, step)`` called between batches (the background opening, ``jobs.py``); all in
+    one transaction: a campaign is opened whole or not at all."""
+    campaign = check_open(actor=actor, authority=authority, year=year, deadline=deadline, period_kind=period_kind,
+                          period_start=period_start, period_end=period_end)  # fmt: skip
+    org, end = campaign.authority, campaign.period_end
     try:
         with transaction.atomic():
             campaign.save()
     except IntegrityError:
         raise ApplicationError("Đợt đánh giá của kỳ này đã có.", field_errors={
             "year": "Năm: tổ chức đã có đợt đánh giá của kỳ này."}) from None  # fmt: skip
-    ratings = _member_ratings(campaign, org, end)
+    roll = rows_on(org, end)
+    total = roll.count() if progress else None
+    count = 0
+    for batch in _member_ratings(campaign, roll, end):
+        Rating.objects.bulk_create(batch)
+        count += len(batch)
+        if progress:
+            progress(count, total, f"Đã tạo {count} / {total} phiếu đánh giá đảng viên")
     if organizations:
         children = Organization.objects.filter(parent=org).filter(
             Q(end_date__isnull=True) | Q(end_date__gt=end)
         )
-        ratings += [Rating(campaign=campaign, subject_org=o, cell=o, org_path=o.path) for o in children]
-    Rating.objects.bulk_create(ratings, batch_size=1000)
+        orgs = [Rating(campaign=campaign, subject_org=o, cell=o, org_path=o.path) for o in children]
+        Rating.objects.bulk_create(orgs, batch_size=OPEN_BATCH)
+        count += len(orgs)
     record(actor=actor, action=Action.CREATE, obj=campaign, event=AuditEvents.OPEN, scope_path=org.path,
-           extra={"ratings": {"label": "Số phiếu đánh giá", "before": "", "after": str(len(ratings))}})  # fmt: skip
+           extra={"ratings": {"label": "Số phiếu đánh giá", "before": "", "after": str(count)}})  # fmt: skip
     return campaign
 
 
-def _member_ratings(campaign: Campaign, org: Organization, end: dt.date) -> list[Rating]:
-    periods = list(rows_on(org, end).select_related("organization").order_by("member_id"))
-    members = {m.pk: m for m in Member.objects.filter(pk__in=[p.member_id for p in periods])
-               .only("pk", "admission_decision_date", "joined_date")}  # fmt: skip
+def _member_ratings(campaign: Campaign, roll, end: dt.date):
+    """The members' ratings, ``OPEN_BATCH`` at a time: one read of the roll (with each member's admission date
+    joined), streamed — a national roll never sits in memory at once."""
     newly_after = add_months(end, -settings.DANGBO_EVALUATION_MIN_MONTHS)
-    out = []
-    for p in periods:
-        m = members[p.member_id]
-        admitted = m.admission_decision_date or m.joined_date
+    rows = (roll.order_by("member_id")
+            .values_list("member_id", "organization_id", "org_path", "status", "exempted",
+                         "member__admission_decision_date", "member__joined_date")
+            .iterator(chunk_size=OPEN_BATCH))  # fmt: skip
+    batch = []
+    for member_id, cell_id, org_path, status, exempted, decided, joined in rows:
+        admitted = decided or joined
         reason, note = "", ""
-        if p.status == MemberStatus.PROBATIONARY and admitted and admitted > newly_after:
+        probationary = status == MemberStatus.PROBATIONARY
+        if probationary and admitted and admitted > newly_after:
             reason, note = NotRated.NEWLY_ADMITTED, f"kết nạp ngày {ngay(admitted)}"
-        elif p.exempted and not settings.DANGBO_EVALUATION_RATE_EXEMPTED:
+        elif exempted and not settings.DANGBO_EVALUATION_RATE_EXEMPTED:
             reason = NotRated.EXEMPTED
-        out.append(Rating(campaign=campaign, member_id=p.member_id, cell=p.organization, org_path=p.org_path,
-                          probationary=p.status == MemberStatus.PROBATIONARY, not_rated=reason, not_rated_note=note))  # fmt: skip
-    return out
+        batch.append(Rating(campaign=campaign, member_id=member_id, cell_id=cell_id, org_path=org_path,
+                            probationary=probationary, not_rated=reason, not_rated_note=note))  # fmt: skip
+        if len(batch) >= OPEN_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # --- Self-assessment -----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def self_assess(*, actor, rating, text: str = "", level: str = "") -> Rating:
+def self_assess(*, actor, rating, text: str = "", level: str = "", criteria: dict | None = None) -> Rating:
     """A member's own self-assessment, until the campaign's deadline; or the cell secretary's entry for a member
     (marked as entered on their behalf) while the campaign is not decided."""
     r = _rating(actor, rating)
@@ -215,6 +251,7 @@ def self_assess(*, actor, rating, text: str = "", level: str = "") -> Rating:
         raise ApplicationError(
             "Bản tự kiểm điểm quá dài.", field_errors={"text": "Tự kiểm điểm: tối đa 20.000 ký tự."}
         )
+    r.self_criteria, _ = _criteria(r, criteria)
     r.self_at = now()
     r.entered_on_behalf = not own and bool(
         r.member_id
@@ -227,6 +264,21 @@ def self_assess(*, actor, rating, text: str = "", level: str = "") -> Rating:
 
 
 # --- Review and proposal -------------------------------------------------------------------------------------
+
+
+def _criteria(rating: Rating, values: dict | None) -> tuple[list[dict], Decimal | None]:
+    """The rating's criteria (its authority's catalogue, else the frame's) filled from ``values`` (``c0``, ``c1`` …),
+    with the total of their points; refused with the criterion named."""
+    from .rules import fill_criteria
+    from .selectors import criteria_for, subject_of
+
+    if not values:
+        return [], None
+    items, _ = criteria_for(rating.campaign, subject_of(rating))
+    filled, total, errors = fill_criteria(rating.campaign.rules, items, values)
+    if errors:
+        raise ApplicationError(" ".join(errors.values()), field_errors=errors)
+    return filled, total
 
 
 def check_level(rating: Rating, level: str, score, remedied: bool) -> dict[str, str]:
@@ -255,7 +307,7 @@ def check_level(rating: Rating, level: str, score, remedied: bool) -> dict[str, 
 
 @transaction.atomic
 def propose(*, actor, rating, level: str = "", score=None, note: str = "", remedied: bool = False,
-            not_rated: str = "", not_rated_note: str = "") -> Rating:  # fmt: skip
+            not_rated: str = "", not_rated_note: str = "", criteria: dict | None = None) -> Rating:  # fmt: skip
     """The cell's (or the committee's) review: a proposed level checked against the frame (the score's band, the
     discipline in the period) — or "chưa xếp loại" with its reason."""
     r = _rating(actor, rating)
@@ -282,7 +334,7 @@ def propose(*, actor, rating, level: str = "", score=None, note: str = "", remed
                 "Thiếu lý do.", field_errors={"not_rated_note": "Ghi chú chưa xếp loại: nêu lý do."}
             )
         r.not_rated, r.not_rated_note = not_rated, reason_note
-        r.proposed_level, r.score, r.remedied = "", None, False
+        r.proposed_level, r.score, r.remedied, r.criteria = "", None, False, []
     else:
         level = _level(level, "Mức đề xuất")
         number = None
@@ -292,10 +344,16 @@ def propose(*, actor, rating, level: str = "", score=None, note: str = "", remed
             if problem:
                 raise ApplicationError("Điểm không hợp lệ.", field_errors={"score": problem})
             number = Decimal(number)
+        filled, total = _criteria(r, criteria)
+        if total is not None:
+            if number is not None and number != total:
+                raise ApplicationError("Điểm không khớp.", field_errors={
+                    "score": f"Điểm: {number:g} khác tổng điểm các tiêu chí ({total:g}); để trống để lấy tổng."})  # fmt: skip
+            number = total
         errors = check_level(r, level, number, bool(remedied))
         if errors:
             raise ApplicationError(" ".join(errors.values()), field_errors=errors)
-        r.proposed_level, r.score, r.remedied = level, number, bool(remedied)
+        r.proposed_level, r.score, r.remedied, r.criteria = level, number, bool(remedied), filled
         r.not_rated, r.not_rated_note = "", ""
     r.proposal_note = note
     r.proposed_by = actor if getattr(actor, "pk", None) else None
@@ -407,3 +465,104 @@ def reopen(*, actor, campaign, reason: str = "") -> Campaign:
     record(actor=actor, action=Action.UPDATE, obj=c, before=before, event=AuditEvents.REOPEN,
            scope_path=c.authority.path, extra={"reason": {"label": "Lý do mở lại", "before": "", "after": reason[:500]}})  # fmt: skip
     return c
+
+
+# --- Criteria catalogue of a rating authority ------------------------------------------------------------------
+
+
+@transaction.atomic
+def catalogue_save(*, actor, authority, year, subject: str, rows) -> Catalogue:
+    """Define (or redefine) the criteria ``authority`` rates ``subject`` with from ``year`` on, inside the frame in
+    force at the end of that year (``rules.clean_catalogue``: QĐ 366's 30/70 split, QĐ 124's graded criteria).
+    Ratings already filled keep the criteria they were filled with."""
+    from .choices import Subject
+    from .rules import clean_catalogue, has_catalogue
+
+    pk = _pk(authority)
+    org = policies.scope(actor, policies.VIEW, Organization.objects.filter(pk=pk)).first() if pk else None
+    if org is None:
+        raise NotFound("Không tìm thấy tổ chức.")
+    if not policies.can(actor, policies.CHANGE, Catalogue(authority=org)):
+        raise PermissionDenied("Chỉ cấp ủy có thẩm quyền quyết định xếp loại được định danh mục tiêu chí.")
+    year_n, problem = read_number(
+        year, "Năm", required=True, whole=True, min_value=FIRST_YEAR, max_value=2999
+    )
+    if problem:
+        raise ApplicationError(problem, field_errors={"year": problem})
+    if subject not in Subject.values:
+        raise ApplicationError(
+            "Đối tượng không hợp lệ.", field_errors={"subject": "Đối tượng: giá trị không hợp lệ."}
+        )
+    rules = rules_for(dt.date(year_n, 12, 31))
+    if not has_catalogue(rules):
+        raise ApplicationError(f"{rules.short}: không có danh mục tiêu chí.", field_errors={
+            "year": f"Năm: khung {rules.short} chỉ giữ nhãn xếp loại, không có danh mục tiêu chí."})  # fmt: skip
+    items, errors = clean_catalogue(rules, rows)
+    if errors:
+        raise ApplicationError(" ".join(errors.values()), field_errors=errors)
+    found = Catalogue.objects.select_for_update().filter(authority=org, subject=subject, year=year_n).first()
+    before = snapshot(found) if found else None
+    if found is None:
+        found = Catalogue(authority=org, subject=subject, year=year_n)
+    found.rules_key, found.items = rules.key, items
+    found.save()
+    record(actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=found, before=before,
+           event=AuditEvents.CATALOGUE, scope_path=org.path)  # fmt: skip
+    return found
+
+
+# --- The residence cell's comment (QĐ 213) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def residence_comment_save(*, actor, member, year, residence_cell: str = "", comment: str = "",
+                           received_on: dt.date | None = None, concerns: bool = False) -> ResidenceComment:  # fmt: skip
+    """Record the comment of the cell where ``member`` lives for ``year`` (one per member and year; recorded again,
+    it replaces the earlier one). By those who keep the member's record (their cell, the committees above); not
+    once that year's rating of the member is decided."""
+    pk = _pk(member)
+    m = policies.scope(actor, policies.VIEW, Member.objects.filter(pk=pk)).first() if pk else None
+    if m is None:
+        raise NotFound("Không tìm thấy đảng viên.")
+    if not policies.can(actor, policies.CHANGE, ResidenceComment(member=m)):
+        raise PermissionDenied("Chỉ chi bộ, cấp ủy quản lý đảng viên được ghi nhận xét của nơi cư trú.")
+    errors = {}
+    year_n, problem = read_number(year, "Năm", required=True, whole=True, min_value=FIRST_YEAR,
+                                  max_value=today().year)  # fmt: skip
+    if problem:
+        errors["year"] = problem
+    place = clean_text(residence_cell or "")
+    if not place:
+        errors["residence_cell"] = "Chi bộ nơi cư trú: không được để trống."
+    elif len(place) > 255:
+        errors["residence_cell"] = "Chi bộ nơi cư trú: tối đa 255 ký tự."
+    text = clean_text(comment or "")
+    if not text:
+        errors["comment"] = "Nhận xét: không được để trống."
+    elif len(text) > 5000:
+        errors["comment"] = "Nhận xét: tối đa 5.000 ký tự."
+    if received_on is not None and (not isinstance(received_on, dt.date) or received_on > today()):
+        errors["received_on"] = "Ngày nhận phiếu nhận xét: không được sau hôm nay."
+    if errors:
+        raise ApplicationError("Nhận xét chưa đủ thông tin.", field_errors=errors)
+    if Rating.objects.filter(
+        member=m, campaign__year=year_n, campaign__status=CampaignStatus.DECIDED
+    ).exists():
+        raise ApplicationError(
+            LOCKED, field_errors={"comment": f"Nhận xét: xếp loại năm {year_n} đã có quyết định."}
+        )
+    found = ResidenceComment.objects.select_for_update().filter(member=m, year=year_n).first()
+    before = snapshot(found) if found else None
+    if found is None:
+        found = ResidenceComment(member=m, year=year_n)
+    found.residence_cell, found.comment, found.received_on, found.concerns = (
+        place,
+        text,
+        received_on,
+        bool(concerns),
+    )
+    found.recorded_by = actor if getattr(actor, "pk", None) else None
+    found.save()
+    record(actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=found, before=before,
+           event=AuditEvents.RESIDENCE, scope_path=m.org_path)  # fmt: skip
+    return found

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("to-chuc/<int:org_pk>/", views.organization, name="organization"),
     path("to-chuc/<int:org_pk>/ket-qua/", views.scope_results, name="scope_results"),
+    path("to-chuc/<int:org_pk>/tieu-chi/", views.criteria_page, name="criteria"),
     path("<int:pk>/", views.campaign, name="campaign"),
     path("<int:pk>/xem-xet/", views.review, name="review"),
     path("<int:pk>/quyet-dinh/", views.decide, name="decide"),

@@ -3,6 +3,8 @@ quota counter, a rating (self-assessment, proposal), the decision, the results a
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -10,16 +12,28 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dangbo.core import policies
 from dangbo.core.dates import today
+from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import post_action, run_service
 from dangbo.core.http import file_response
 from dangbo.core.policies import CHANGE, VIEW, get_scoped_or_404
 from dangbo.organizations.models import Organization
 
 from . import evidence, selectors, services
+from . import jobs as evaluation_jobs
 from .choices import SHORT, CampaignStatus, Level
-from .forms import DecideForm, OpenForm, ProposeForm, ReopenForm, SelfForm
+from .forms import (
+    CatalogueChoiceForm,
+    CriteriaFormSet,
+    DecideForm,
+    OpenForm,
+    ProposeForm,
+    ReopenForm,
+    ResidenceForm,
+    SelfForm,
+)
 from .models import Campaign, Rating
 from .policies import DECIDE
+from .rules import criteria_default, criteria_from_items, criteria_shown, has_catalogue, rules_for
 
 
 def _campaign(request, pk, action=VIEW) -> Campaign:
@@ -53,6 +67,14 @@ def index(request):
     )
 
 
+def _large(org, data) -> bool:
+    """More members on the authority's roll at the period's end than a request should insert."""
+    end = data["period_end"] if data["period_kind"] != "nam" else None
+    if data["period_kind"] == "nam" and data["year"] and 1900 <= data["year"] <= 2999:
+        end = dt.date(int(data["year"]), 12, 31)
+    return end is not None and evaluation_jobs.roll_size(org, end) > evaluation_jobs.sync_ratings()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization(request, org_pk):
@@ -66,12 +88,22 @@ def organization(request, org_pk):
             raise Http404
         if form.is_valid():
             d = form.cleaned_data
-            c = run_service(form, lambda: services.open_campaign(
-                actor=request.user, authority=org, year=d["year"], deadline=d["deadline"], period_kind=d["period_kind"],
-                period_start=d["period_start"], period_end=d["period_end"], organizations=d["organizations"]))  # fmt: skip
-            if c is not None:
-                messages.success(request, f"Đã mở đợt đánh giá: {c.ratings.count()} phiếu.")
-                return redirect(c.get_absolute_url())
+            args = dict(actor=request.user, authority=org, year=d["year"], deadline=d["deadline"],
+                        period_kind=d["period_kind"], period_start=d["period_start"], period_end=d["period_end"],
+                        organizations=d["organizations"])  # fmt: skip
+            if _large(org, d):  # a province or the nation: in the background, with progress
+                started = run_service(form, lambda: evaluation_jobs.start_open(**args))
+                if started is not None:
+                    messages.info(
+                        request,
+                        "Cấp quyết định có nhiều đảng viên: đợt đánh giá đang được mở ở chế độ chạy nền.",
+                    )
+                    return redirect(started)
+            else:
+                c = run_service(form, lambda: services.open_campaign(**args))
+                if c is not None:
+                    messages.success(request, f"Đã mở đợt đánh giá: {c.ratings.count()} phiếu.")
+                    return redirect(c.get_absolute_url())
     return render(request, "evaluation/organization.html", {
         "org": org, "campaigns": selectors.campaigns_of(request.user, org), "form": form, "may_open": may_open})  # fmt: skip
 
@@ -133,32 +165,47 @@ def rating(request, rating_pk):
     c = r.campaign
     own = bool(r.member_id) and r.member_id == request.user.member_id
     can_change = policies.can(request.user, CHANGE, r)
-    self_form = SelfForm(initial={"level": r.self_level, "text": r.self_text})
-    propose_form = ProposeForm(initial={"level": r.proposed_level, "score": r.score, "note": r.proposal_note,
+    items, catalogue = selectors.criteria_for(c, selectors.subject_of(r))
+    posted = request.POST.get("form") if request.method == "POST" else None
+    self_form = SelfForm(request.POST if posted == "self" else None,
+                         initial={"level": r.self_level, "text": r.self_text})  # fmt: skip
+    self_form.add_criteria(items, r.self_criteria)
+    propose_form = ProposeForm(request.POST if posted == "propose" else None,
+                               initial={"level": r.proposed_level, "score": r.score, "note": r.proposal_note,
                                         "remedied": r.remedied, "not_rated": r.not_rated,
                                         "not_rated_note": r.not_rated_note})  # fmt: skip
+    propose_form.add_criteria(items, r.criteria)
+    comment = selectors.residence_comment(r.member_id, c.year) if r.member_id else None
+    may_comment = bool(r.member_id) and can_change and selectors.residence_comments_on()
+    residence_form = ResidenceForm(request.POST if posted == "residence" else None, initial={
+        "year": c.year, "residence_cell": comment.residence_cell if comment else "",
+        "received_on": comment.received_on if comment else None, "comment": comment.comment if comment else "",
+        "concerns": comment.concerns if comment else False})  # fmt: skip
     if request.method == "POST":
         if not (own or can_change):
             from django.http import Http404
 
             raise Http404
-        if request.POST.get("form") == "self":
-            self_form = SelfForm(request.POST)
+        if posted == "self":
             if self_form.is_valid():
-                done = run_service(
-                    self_form,
-                    lambda: services.self_assess(actor=request.user, rating=r, **self_form.cleaned_data),
-                )
+                done = run_service(self_form, lambda: services.self_assess(actor=request.user, rating=r,
+                                                                           **self_form.service_data()))  # fmt: skip
                 if done is not None:
                     messages.success(request, "Đã ghi bản tự đánh giá.")
                     return redirect(r.get_absolute_url())
+        elif posted == "residence" and may_comment:
+            if residence_form.is_valid():
+                done = run_service(residence_form, lambda: services.residence_comment_save(
+                    actor=request.user, member=r.member, **residence_form.cleaned_data))  # fmt: skip
+                if done is not None:
+                    messages.success(request, "Đã ghi nhận xét của chi bộ nơi cư trú.")
+                    return redirect(r.get_absolute_url())
         elif can_change:
             propose_form = ProposeForm(request.POST)
+            propose_form.add_criteria(items, r.criteria)
             if propose_form.is_valid():
-                done = run_service(
-                    propose_form,
-                    lambda: services.propose(actor=request.user, rating=r, **propose_form.cleaned_data),
-                )
+                done = run_service(propose_form, lambda: services.propose(actor=request.user, rating=r,
+                                                                          **propose_form.service_data()))  # fmt: skip
                 if done is not None:
                     messages.success(request, "Đã ghi mức đề xuất.")
                     return redirect(c.get_absolute_url() if not own else r.get_absolute_url())
@@ -167,7 +214,9 @@ def rating(request, rating_pk):
     return render(request, "evaluation/rating.html", {
         "r": r, "c": c, "rules": c.rules, "items": evidence.items(r), "own": own, "can_change": can_change and not c.locked,
         "may_self": may_self, "self_form": self_form, "propose_form": propose_form, "tally": selectors.tally(c),
-        "short": SHORT,
+        "short": SHORT, "catalogue": catalogue, "self_criteria": criteria_shown(r.self_criteria),
+        "proposed_criteria": criteria_shown(r.criteria), "may_comment": may_comment and not c.locked,
+        "residence_form": residence_form, "comment": comment,
     })  # fmt: skip
 
 
@@ -250,3 +299,48 @@ def scope_results(request, org_pk):
     levels = [(lv, SHORT[lv]) for lv in Level.values]
     return render(request, "evaluation/scope_results.html", {
         "org": org, "year": year, "total": total, "rows": rows, "levels": levels, "short": SHORT})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criteria_page(request, org_pk):
+    """A rating authority's criteria catalogues (``?nam=&doi_tuong=``): the one in force for that year and subject
+    (its own, else the frame's), and the form to define it for those who decide there."""
+    from .models import Catalogue
+
+    org = get_scoped_or_404(request.user, VIEW, Organization.objects.all(), pk=org_pk)
+    choice = CatalogueChoiceForm(request.GET or None, initial={"nam": today().year, "doi_tuong": "dang_vien"})
+    year, subject = today().year, "dang_vien"
+    if choice.is_bound and choice.is_valid():
+        year = choice.cleaned_data["nam"] if 2000 <= (choice.cleaned_data["nam"] or 0) <= 2999 else year
+        subject = choice.cleaned_data["doi_tuong"]
+    rules = rules_for(dt.date(year, 12, 31))
+    found = selectors.catalogue_of(org.pk, subject, rules.key, year) if has_catalogue(rules) else None
+    shown = criteria_from_items(found.items) if found else criteria_default(rules, subject)
+    may_edit = has_catalogue(rules) and policies.can(request.user, CHANGE, Catalogue(authority=org))
+    rows = [{"part": c.part, "text": c.text, "points": c.points} for c in shown]
+    formset = CriteriaFormSet(request.POST or None, initial=rows, prefix="tc")
+    if request.method == "POST":
+        if not may_edit:
+            from django.http import Http404
+
+            raise Http404
+        if formset.is_valid():
+            try:
+                services.catalogue_save(actor=request.user, authority=org, year=year, subject=subject,
+                                        rows=[f.cleaned_data for f in formset.forms if f.cleaned_data])  # fmt: skip
+            except ApplicationError as error:
+                formset_error = error.message
+            else:
+                messages.success(request, f"Đã ghi danh mục tiêu chí áp dụng từ năm {year}.")
+                return redirect(request.get_full_path())
+        else:
+            formset_error = "Tiêu chí: xem lại các dòng có lỗi."
+    else:
+        formset_error = ""
+    catalogues = selectors.catalogues_of(request.user, org)
+    return render(request, "evaluation/criteria.html", {
+        "org": org, "year": year, "subject": subject, "rules": rules, "found": found, "shown": shown,
+        "may_edit": may_edit, "formset": formset, "formset_error": formset_error, "choice": choice,
+        "catalogues": catalogues, "has_catalogue": has_catalogue(rules),
+    })  # fmt: skip
