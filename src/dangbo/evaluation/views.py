@@ -170,14 +170,14 @@ def rating(request, rating_pk):
     self_form = SelfForm(request.POST if posted == "self" else None,
                          initial={"level": r.self_level, "text": r.self_text})  # fmt: skip
     self_form.add_criteria(items, r.self_criteria)
-    propose_form = ProposeForm(request.POST if posted == "propose" else None,
-                               initial={"level": r.proposed_level, "score": r.score, "note": r.proposal_note,
+    propose_form = ProposeForm(request.POST if posted == "propose" else None, auto_id="dx_%s",
+                               initial={"level": r.proposed_level, "score": None if r.criteria else r.score, "note": r.proposal_note,
                                         "remedied": r.remedied, "not_rated": r.not_rated,
                                         "not_rated_note": r.not_rated_note})  # fmt: skip
     propose_form.add_criteria(items, r.criteria)
     comment = selectors.residence_comment(r.member_id, c.year) if r.member_id else None
     may_comment = bool(r.member_id) and can_change and selectors.residence_comments_on()
-    residence_form = ResidenceForm(request.POST if posted == "residence" else None, initial={
+    residence_form = ResidenceForm(request.POST if posted == "residence" else None, auto_id="ct_%s", initial={
         "year": c.year, "residence_cell": comment.residence_cell if comment else "",
         "received_on": comment.received_on if comment else None, "comment": comment.comment if comment else "",
         "concerns": comment.concerns if comment else False})  # fmt: skip
@@ -201,7 +201,7 @@ def rating(request, rating_pk):
                     messages.success(request, "Đã ghi nhận xét của chi bộ nơi cư trú.")
                     return redirect(r.get_absolute_url())
         elif can_change:
-            propose_form = ProposeForm(request.POST)
+            propose_form = ProposeForm(request.POST, auto_id="dx_%s")
             propose_form.add_criteria(items, r.criteria)
             if propose_form.is_valid():
                 done = run_service(propose_form, lambda: services.propose(actor=request.user, rating=r,
