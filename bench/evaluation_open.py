@@ -75,6 +75,11 @@ def main() -> None:
     # A grassroots secretary's share of the province campaign.
     campaign = Campaign.objects.get(authority=province, year=YEAR)
     secretary = User.objects.filter(username="bench.grassroots").first()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
     if secretary is not None:
         client = Client()
         client.force_login(secretary)

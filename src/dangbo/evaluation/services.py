@@ -154,8 +154,8 @@ def check_open(*, actor, authority, year, deadline, period_kind: str = PeriodKin
     return campaign
 
 
-# Ratings are inserted this many at a time (progress is reported between batches).
-OPEN_BATCH = 5000
+# The roll is read and its ratings inserted by ranges of this many member ids (progress between them).
+OPEN_BATCH = 20000
 
 
 @transaction.atomic
@@ -165,9 +165,9 @@ def open_campaign(*, actor, authority, year, deadline, period_kind: str = Period
     """Open the campaign of a period for the organization that decides (``authority``): one rating for each member
     on the roll of its subtree on the period's last day (``members.asof``), "chưa xếp loại" with the reason for
     members admitted too recently and exempted members (settings, ``rules``); with ``organizations``, one for each
-    organization directly under it (its cells) as collectives. The roll is read and inserted ``OPEN_BATCH`` rows at
-    a time, ``progress(done, total, step)`` called between batches (the background opening, ``jobs.py``); all in
-    one transaction: a campaign is opened whole or not at all."""
+    organization directly under it (its cells) as collectives. The members' ratings are written by the database
+    itself (``_insert_member_ratings``: INSERT … SELECT over ranges of member ids, ``progress(done, total, step)``
+    between them — the background opening, ``jobs.py``); all in one transaction: opened whole or not at all."""
     campaign = check_open(actor=actor, authority=authority, year=year, deadline=deadline, period_kind=period_kind,
                           period_start=period_start, period_end=period_end)  # fmt: skip
     org, end = campaign.authority, campaign.period_end
@@ -177,50 +177,75 @@ def open_campaign(*, actor, authority, year, deadline, period_kind: str = Period
     except IntegrityError:
         raise ApplicationError("Đợt đánh giá của kỳ này đã có.", field_errors={
             "year": "Năm: tổ chức đã có đợt đánh giá của kỳ này."}) from None  # fmt: skip
-    roll = rows_on(org, end)
-    total = roll.count() if progress else None
-    count = 0
-    for batch in _member_ratings(campaign, roll, end):
-        Rating.objects.bulk_create(batch)
-        count += len(batch)
-        if progress:
-            progress(count, total, f"Đã tạo {count} / {total} phiếu đánh giá đảng viên")
+    count = _insert_member_ratings(campaign, rows_on(org, end), end, progress)
     if organizations:
         children = Organization.objects.filter(parent=org).filter(
             Q(end_date__isnull=True) | Q(end_date__gt=end)
         )
         orgs = [Rating(campaign=campaign, subject_org=o, cell=o, org_path=o.path) for o in children]
-        Rating.objects.bulk_create(orgs, batch_size=OPEN_BATCH)
+        Rating.objects.bulk_create(orgs, batch_size=1000)
         count += len(orgs)
     record(actor=actor, action=Action.CREATE, obj=campaign, event=AuditEvents.OPEN, scope_path=org.path,
            extra={"ratings": {"label": "Số phiếu đánh giá", "before": "", "after": str(count)}})  # fmt: skip
     return campaign
 
 
-def _member_ratings(campaign: Campaign, roll, end: dt.date):
-    """The members' ratings, ``OPEN_BATCH`` at a time: one read of the roll (with each member's admission date
-    joined), streamed — a national roll never sits in memory at once."""
+def _insert_member_ratings(campaign: Campaign, roll, end: dt.date, progress=None) -> int:
+    """One rating per period row of ``roll``, written by one INSERT … SELECT per range of ``OPEN_BATCH`` member ids
+    (the same SQL on SQLite and PostgreSQL, built by the ORM: no row passes through Python). "Chưa xếp loại": a
+    probationary member admitted after ``end`` − ``DANGBO_EVALUATION_MIN_MONTHS`` months (their admission date
+    written in the note afterwards, a few rows), an exempted member unless ``DANGBO_EVALUATION_RATE_EXEMPTED``."""
+    from django.db import connection
+    from django.db.models import Case, Count, Max, Min, Value, When
+    from django.db.models.functions import Coalesce
+
+    if roll.query.is_empty():
+        return 0
+    bounds = roll.aggregate(low=Min("member_id"), high=Max("member_id"), n=Count("id"))
+    if not bounds["n"]:
+        return 0
     newly_after = add_months(end, -settings.DANGBO_EVALUATION_MIN_MONTHS)
-    rows = (roll.order_by("member_id")
-            .values_list("member_id", "organization_id", "org_path", "status", "exempted",
-                         "member__admission_decision_date", "member__joined_date")
-            .iterator(chunk_size=OPEN_BATCH))  # fmt: skip
-    batch = []
-    for member_id, cell_id, org_path, status, exempted, decided, joined in rows:
-        admitted = decided or joined
-        reason, note = "", ""
-        probationary = status == MemberStatus.PROBATIONARY
-        if probationary and admitted and admitted > newly_after:
-            reason, note = NotRated.NEWLY_ADMITTED, f"kết nạp ngày {ngay(admitted)}"
-        elif exempted and not settings.DANGBO_EVALUATION_RATE_EXEMPTED:
-            reason = NotRated.EXEMPTED
-        batch.append(Rating(campaign=campaign, member_id=member_id, cell_id=cell_id, org_path=org_path,
-                            probationary=probationary, not_rated=reason, not_rated_note=note))  # fmt: skip
-        if len(batch) >= OPEN_BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    admitted = Coalesce("member__admission_decision_date", "member__joined_date")
+    probationary = Q(status=MemberStatus.PROBATIONARY)
+    reason = [When(probationary & Q(admitted__gt=newly_after), then=Value(NotRated.NEWLY_ADMITTED))]
+    if not settings.DANGBO_EVALUATION_RATE_EXEMPTED:
+        reason.append(When(exempted=True, then=Value(NotRated.EXEMPTED)))
+    moment = now()
+    computed = {
+        "campaign": Value(campaign.pk), "member": F("member_id"), "cell": F("organization_id"),
+        "org_path": F("org_path"), "created_at": Value(moment), "updated_at": Value(moment),
+        "probationary": Case(When(probationary, then=Value(True)), default=Value(False)),
+        "not_rated": Case(*reason, default=Value("")),
+    }  # fmt: skip
+    fields = [f for f in Rating._meta.concrete_fields if not f.primary_key]
+    select = {}
+    for i, f in enumerate(fields):
+        expr = computed.get(f.name)
+        if expr is None:
+            expr = Value(f.get_default(), output_field=f)
+        select[f"v{i}"] = expr
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(Rating._meta.db_table)
+    done, low, high = 0, bounds["low"], bounds["high"]
+    with connection.cursor() as cursor:
+        while low <= high:
+            part = (roll.filter(member_id__gte=low, member_id__lt=low + OPEN_BATCH).order_by()
+                    .annotate(admitted=admitted).annotate(**select).values(*select))  # fmt: skip
+            sql, params = part.query.sql_with_params()
+            # The values() are annotations only: selected in the order given, the INSERT's column order.
+            cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+            done += max(cursor.rowcount, 0)
+            low += OPEN_BATCH
+            if progress:
+                progress(done, bounds["n"], f"Đã tạo {done} / {bounds['n']} phiếu đánh giá đảng viên")
+    newly = Rating.objects.filter(campaign=campaign, not_rated=NotRated.NEWLY_ADMITTED).select_related("member")
+    notes = []
+    for r in newly.only("id", "member__admission_decision_date", "member__joined_date"):
+        day = r.member.admission_decision_date or r.member.joined_date
+        r.not_rated_note = f"kết nạp ngày {ngay(day)}"
+        notes.append(r)
+    Rating.objects.bulk_update(notes, ["not_rated_note"], batch_size=1000)
+    return done
 
 
 # --- Self-assessment -----------------------------------------------------------------------------------------
