@@ -79,10 +79,10 @@ def tally(campaign: Campaign, *, decided: bool = False, members: bool = True) ->
     agg = {}
     base = rows.filter(not_rated="")
     if field:
-        for level, n in base.values_list(field).annotate(n=Count("id")):
+        for level, n in base.values_list(field).annotate(n=Count("*")):
             agg[level] = n
     else:
-        for d, p, n in base.values_list("decided_level", "proposed_level").annotate(n=Count("id")):
+        for d, p, n in base.values_list("decided_level", "proposed_level").annotate(n=Count("*")):
             level = d or p
             agg[level] = agg.get(level, 0) + n
     pending = agg.pop("", 0)

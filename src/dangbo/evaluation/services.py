@@ -238,7 +238,9 @@ def _insert_member_ratings(campaign: Campaign, roll, end: dt.date, progress=None
             low += OPEN_BATCH
             if progress:
                 progress(done, bounds["n"], f"Đã tạo {done} / {bounds['n']} phiếu đánh giá đảng viên")
-    newly = Rating.objects.filter(campaign=campaign, not_rated=NotRated.NEWLY_ADMITTED).select_related("member")
+    newly = Rating.objects.filter(campaign=campaign, not_rated=NotRated.NEWLY_ADMITTED).select_related(
+        "member"
+    )
     notes = []
     for r in newly.only("id", "member__admission_decision_date", "member__joined_date"):
         day = r.member.admission_decision_date or r.member.joined_date
