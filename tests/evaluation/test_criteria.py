@@ -181,3 +181,28 @@ def test_the_rating_page_fills_the_authoritys_criteria(client, campaign, tree, p
     r.refresh_from_db()
     assert r.score == Decimal(95) and r.proposed_level == "htxsnv"
     assert "48 / 50 điểm" in client.get(url).content.decode() or r.criteria[2]["value"] == "48"
+
+
+def test_two_people_editing_the_catalogue_do_not_overwrite_each_other(client, tree, people, clock):
+    from django.test import Client
+
+    from tests.pageform import form_values
+
+    clock.set(dt.date(2026, 1, 5))
+    url = reverse("evaluation:criteria", args=[tree.a.pk]) + "?nam=2025&doi_tuong=dang_vien"
+    services.catalogue_save(
+        actor=people.secretary_a, authority=tree.a, year=2025, subject="dang_vien", rows=OWN_366
+    )
+    other = Client()
+    client.force_login(people.secretary_a)
+    other.force_login(people.staff)
+    mine = form_values(client.get(url).content.decode(), "tc-0-text")
+    theirs = form_values(other.get(url).content.decode(), "tc-0-text")
+    assert other.post(url, {**theirs, "tc-0-text": "Bản lĩnh chính trị"}).status_code == 302
+    refused = client.post(url, {**mine, "tc-1-text": "Ý thức kỷ luật"})
+    assert (
+        refused.status_code == 200 and "Danh mục tiêu chí này đã được staff sửa" in refused.content.decode()
+    )
+    assert Catalogue.objects.get().items[0]["text"] == "Bản lĩnh chính trị"
+    again = form_values(refused.content.decode(), "tc-0-text")  # the new token: a second save goes through
+    assert client.post(url, {**again, "tc-1-text": "Ý thức kỷ luật"}).status_code == 302

@@ -87,7 +87,7 @@ def test_recorded_from_the_rating_page(client, campaign, people):
     client.force_login(people.cell_secretary)
     url = reverse("evaluation:rating", args=[r.pk])
     assert "Nhận xét của chi bộ nơi cư trú" in client.get(url).content.decode()
-    response = client.post(url, {"form": "residence", "year": "2025", "residence_cell": "Chi bộ khối 5",
+    response = client.post(url, {"form": "residence", "version": "moi", "residence_cell": "Chi bộ khối 5",
                                  "received_on": "20/12/2025", "comment": "Gương mẫu nơi cư trú."})  # fmt: skip
     assert response.status_code == 302
     assert (
@@ -122,3 +122,19 @@ def test_dues_arrears_are_evidence_through_the_registry(campaign, people, root_u
     assert evidence.summary(campaign, [people.m_a1.pk])[people.m_a1.pk].warnings == found
     other = rating_of(campaign, people.m_a1b)
     assert not [i for i in evidence.items(other) if i.kind == "dang_phi"] or "đóng đủ" in texts(other)[-1]
+
+
+def test_a_stale_residence_comment_is_refused(campaign, people):
+    args = {"member": people.m_a1, "year": 2025, "residence_cell": "Chi bộ khối 5", "comment": "Tốt."}
+    first = services.residence_comment_save(actor=people.cell_secretary, **args)
+    token = services.RESIDENCE_VERSION.of(first)
+    services.residence_comment_save(
+        actor=people.secretary_a, expected_version=token, **{**args, "comment": "Khá."}
+    )
+    with pytest.raises(ApplicationError) as e:
+        services.residence_comment_save(actor=people.cell_secretary, expected_version=token,
+                                        **{**args, "comment": "Xuất sắc."})  # fmt: skip
+    assert "Nhận xét này đã được secretary_a sửa" in e.value.message
+    with pytest.raises(ApplicationError):  # the page opened before the first comment existed
+        services.residence_comment_save(actor=people.cell_secretary, expected_version=services.NEW, **args)
+    assert ResidenceComment.objects.get().comment == "Khá."

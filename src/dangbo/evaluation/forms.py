@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from dangbo.audit.concurrency import version_field
 from dangbo.core.forms import VNFormMixin, VNNumberField
 
 from .choices import Grade, Level, NotRated, Part, PeriodKind, Subject
@@ -89,15 +90,18 @@ class CatalogueChoiceForm(VNFormMixin, forms.Form):
 
 class CriterionForm(VNFormMixin, forms.Form):
     part = forms.ChoiceField(label="Phần", choices=[("", "—"), *Part.choices], required=False)
-    text = forms.CharField(label="Tiêu chí", required=False, max_length=500)
-    points = VNNumberField(label="Điểm tối đa", required=False, whole=True, example="10")
+    text = forms.CharField(
+        label="Tiêu chí", required=False, max_length=500, widget=forms.TextInput(attrs={"size": 70})
+    )
+    points = VNNumberField(label="Điểm tối đa", required=False, whole=True, example="10",
+                           widget=forms.TextInput(attrs={"size": 5, "inputmode": "numeric"}))  # fmt: skip
 
 
 CriteriaFormSet = forms.formset_factory(CriterionForm, extra=3, max_num=40, absolute_max=60)
 
 
 class ResidenceForm(VNFormMixin, forms.Form):
-    year = VNNumberField(label="Năm", whole=True, example="2025")
+    version = version_field()
     residence_cell = forms.CharField(label="Chi bộ nơi cư trú", max_length=255, required=False)
     received_on = forms.DateField(label="Ngày nhận phiếu nhận xét", required=False)
     comment = forms.CharField(label="Nhận xét", required=False, max_length=5000,

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
+from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core import policies
@@ -496,9 +497,17 @@ def reopen(*, actor, campaign, reason: str = "") -> Campaign:
 
 # --- Criteria catalogue of a rating authority ------------------------------------------------------------------
 
+# The edit pages' version tokens: a stale save is refused with what changed. ``NEW``: the page was opened when
+# there was nothing yet (someone else's first save in between is refused too).
+CATALOGUE_VERSION = Tracked(["items"], noun="Danh mục tiêu chí này")
+RESIDENCE_VERSION = Tracked(["residence_cell", "received_on", "comment", "concerns"], noun="Nhận xét này")
+NEW = "moi"
+
 
 @transaction.atomic
-def catalogue_save(*, actor, authority, year, subject: str, rows) -> Catalogue:
+def catalogue_save(
+    *, actor, authority, year, subject: str, rows, expected_version: str | None = None
+) -> Catalogue:
     """Define (or redefine) the criteria ``authority`` rates ``subject`` with from ``year`` on, inside the frame in
     force at the end of that year (``rules.clean_catalogue``: QĐ 366's 30/70 split, QĐ 124's graded criteria).
     Ratings already filled keep the criteria they were filled with."""
@@ -528,6 +537,8 @@ def catalogue_save(*, actor, authority, year, subject: str, rows) -> Catalogue:
     if errors:
         raise ApplicationError(" ".join(errors.values()), field_errors=errors)
     found = Catalogue.objects.select_for_update().filter(authority=org, subject=subject, year=year_n).first()
+    if found is not None:
+        CATALOGUE_VERSION.check(found, expected_version)
     before = snapshot(found) if found else None
     if found is None:
         found = Catalogue(authority=org, subject=subject, year=year_n)
@@ -543,7 +554,8 @@ def catalogue_save(*, actor, authority, year, subject: str, rows) -> Catalogue:
 
 @transaction.atomic
 def residence_comment_save(*, actor, member, year, residence_cell: str = "", comment: str = "",
-                           received_on: dt.date | None = None, concerns: bool = False) -> ResidenceComment:  # fmt: skip
+                           received_on: dt.date | None = None, concerns: bool = False,
+                           expected_version: str | None = None) -> ResidenceComment:  # fmt: skip
     """Record the comment of the cell where ``member`` lives for ``year`` (one per member and year; recorded again,
     it replaces the earlier one). By those who keep the member's record (their cell, the committees above); not
     once that year's rating of the member is decided."""
@@ -579,6 +591,8 @@ def residence_comment_save(*, actor, member, year, residence_cell: str = "", com
             LOCKED, field_errors={"comment": f"Nhận xét: xếp loại năm {year_n} đã có quyết định."}
         )
     found = ResidenceComment.objects.select_for_update().filter(member=m, year=year_n).first()
+    if found is not None:
+        RESIDENCE_VERSION.check(found, expected_version)
     before = snapshot(found) if found else None
     if found is None:
         found = ResidenceComment(member=m, year=year_n)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dangbo.audit.concurrency import StaleEdit
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
@@ -178,7 +179,8 @@ def rating(request, rating_pk):
     comment = selectors.residence_comment(r.member_id, c.year) if r.member_id else None
     may_comment = bool(r.member_id) and can_change and selectors.residence_comments_on()
     residence_form = ResidenceForm(request.POST if posted == "residence" else None, auto_id="ct_%s", initial={
-        "year": c.year, "residence_cell": comment.residence_cell if comment else "",
+        "version": services.RESIDENCE_VERSION.of(comment) if comment else services.NEW,
+        "residence_cell": comment.residence_cell if comment else "",
         "received_on": comment.received_on if comment else None, "comment": comment.comment if comment else "",
         "concerns": comment.concerns if comment else False})  # fmt: skip
     if request.method == "POST":
@@ -195,8 +197,11 @@ def rating(request, rating_pk):
                     return redirect(r.get_absolute_url())
         elif posted == "residence" and may_comment:
             if residence_form.is_valid():
+                data = dict(residence_form.cleaned_data)
+                version = data.pop("version")
                 done = run_service(residence_form, lambda: services.residence_comment_save(
-                    actor=request.user, member=r.member, **residence_form.cleaned_data))  # fmt: skip
+                    actor=request.user, member=r.member, year=c.year, expected_version=version, **data),
+                    tracked=services.RESIDENCE_VERSION if comment else None, obj=comment)  # fmt: skip
                 if done is not None:
                     messages.success(request, "Đã ghi nhận xét của chi bộ nơi cư trú.")
                     return redirect(r.get_absolute_url())
@@ -320,6 +325,8 @@ def criteria_page(request, org_pk):
     may_edit = has_catalogue(rules) and policies.can(request.user, CHANGE, Catalogue(authority=org))
     rows = [{"part": c.part, "text": c.text, "points": c.points} for c in shown]
     formset = CriteriaFormSet(request.POST or None, initial=rows, prefix="tc")
+    formset_error = ""
+    version = request.POST.get("version", "") if request.method == "POST" else None  # the page's token
     if request.method == "POST":
         if not may_edit:
             from django.http import Http404
@@ -328,7 +335,11 @@ def criteria_page(request, org_pk):
         if formset.is_valid():
             try:
                 services.catalogue_save(actor=request.user, authority=org, year=year, subject=subject,
-                                        rows=[f.cleaned_data for f in formset.forms if f.cleaned_data])  # fmt: skip
+                                        rows=[f.cleaned_data for f in formset.forms if f.cleaned_data],
+                                        expected_version=version)  # fmt: skip
+            except StaleEdit as error:
+                # Someone saved it since the page was opened: their version shown, the input kept, a new token.
+                formset_error, version = error.message, None
             except ApplicationError as error:
                 formset_error = error.message
             else:
@@ -336,11 +347,14 @@ def criteria_page(request, org_pk):
                 return redirect(request.get_full_path())
         else:
             formset_error = "Tiêu chí: xem lại các dòng có lỗi."
-    else:
-        formset_error = ""
+    if version is None:
+        exact = found if found is not None and found.year == year else None
+        if request.method == "POST":
+            exact = Catalogue.objects.filter(authority=org, subject=subject, year=year).first()
+        version = services.CATALOGUE_VERSION.of(exact) if exact is not None else services.NEW
     catalogues = selectors.catalogues_of(request.user, org)
     return render(request, "evaluation/criteria.html", {
         "org": org, "year": year, "subject": subject, "rules": rules, "found": found, "shown": shown,
         "may_edit": may_edit, "formset": formset, "formset_error": formset_error, "choice": choice,
-        "catalogues": catalogues, "has_catalogue": has_catalogue(rules),
+        "catalogues": catalogues, "has_catalogue": has_catalogue(rules), "version": version,
     })  # fmt: skip
