@@ -78,13 +78,18 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    if (
+        connection.vendor == "postgresql"
+    ):  # what autovacuum does after a bulk load: the counts read the index alone
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE evaluation_rating")
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)
     if secretary is not None:
         client = Client()
         client.force_login(secretary)
         times = []
-        for _ in range(10):
+        for _ in range(20):
             t = time.perf_counter()
             response = client.get(campaign.get_absolute_url())
             times.append(time.perf_counter() - t)
