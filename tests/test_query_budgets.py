@@ -88,7 +88,7 @@ BUDGETS: dict[str, int] = {
     "dues:sheet": 12,
     "dues:member": 9,
     "dues:book": 7,
-    "evaluation:campaign": 14,  # evidence registered by dues (arrears)
+    "evaluation:campaign": 12,  # evidence registered by dues (arrears)
     "evaluation:decision_docx": 9,
     "evaluation:results": 11,
     "evaluation:results_xlsx": 7,

@@ -75,18 +75,16 @@ def tally(campaign: Campaign, *, decided: bool = False, members: bool = True) ->
     """Counts of the whole campaign (not only the actor's share: the quota is the authority's). The level is the
     decided one, else the proposed one (``decided``: only the decided)."""
     rows = Rating.objects.filter(campaign=campaign, member__isnull=not members)
-    field = "decided_level" if decided else None
-    agg = {}
-    base = rows.filter(not_rated="")
-    if field:
-        for level, n in base.values_list(field).annotate(n=Count("*")):
-            agg[level] = n
-    else:
-        for d, p, n in base.values_list("decided_level", "proposed_level").annotate(n=Count("*")):
-            level = d or p
-            agg[level] = agg.get(level, 0) + n
+    agg, not_rated = {}, 0
+    # One pass over the partial index evaluation_rating_tally (members): grouped by reason, decided, proposed.
+    grouped = rows.values_list("not_rated", "decided_level", "proposed_level").annotate(n=Count("*")).order_by()
+    for reason, d, p, n in grouped:
+        if reason:
+            not_rated += n
+            continue
+        level = d if decided else (d or p)
+        agg[level] = agg.get(level, 0) + n
     pending = agg.pop("", 0)
-    not_rated = rows.exclude(not_rated="").count()
     rules = campaign.rules
     allowed = rules.quota_allowed(agg.get(Level.GOOD, 0), agg.get(Level.EXCELLENT, 0))
     total = sum(agg.values()) + pending + not_rated
