@@ -175,6 +175,7 @@ def test_the_rating_page_fills_the_authoritys_criteria(client, campaign, tree, p
     url = reverse("evaluation:rating", args=[r.pk])
     page = client.get(url).content.decode()
     assert "Chấm theo tiêu chí của Đảng bộ Sở Y tế" in page and "tối đa 50 điểm" in page
+    assert "tự phát hiện và khắc phục" not in page  # QĐ 124's exception: not offered under QĐ 366
     response = client.post(url, {"form": "propose", "level": "htxsnv", "c0": "10", "c1": "19", "c2": "48",
                                  "c3": "18"})  # fmt: skip
     assert response.status_code == 302

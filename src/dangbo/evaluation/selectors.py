@@ -77,7 +77,9 @@ def tally(campaign: Campaign, *, decided: bool = False, members: bool = True) ->
     rows = Rating.objects.filter(campaign=campaign, member__isnull=not members)
     agg, not_rated = {}, 0
     # One pass over the partial index evaluation_rating_tally (members): grouped by reason, decided, proposed.
-    grouped = rows.values_list("not_rated", "decided_level", "proposed_level").annotate(n=Count("*")).order_by()
+    grouped = (
+        rows.values_list("not_rated", "decided_level", "proposed_level").annotate(n=Count("*")).order_by()
+    )
     for reason, d, p, n in grouped:
         if reason:
             not_rated += n

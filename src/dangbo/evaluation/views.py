@@ -176,6 +176,8 @@ def rating(request, rating_pk):
                                         "remedied": r.remedied, "not_rated": r.not_rated,
                                         "not_rated_note": r.not_rated_note})  # fmt: skip
     propose_form.add_criteria(items, r.criteria)
+    if not c.rules.remedied_cap or not r.member_id:  # "self-detected and remedied" is QĐ 124's, for members
+        del propose_form.fields["remedied"]
     comment = selectors.residence_comment(r.member_id, c.year) if r.member_id else None
     may_comment = bool(r.member_id) and can_change and selectors.residence_comments_on()
     residence_form = ResidenceForm(request.POST if posted == "residence" else None, auto_id="ct_%s", initial={
@@ -208,6 +210,8 @@ def rating(request, rating_pk):
         elif can_change:
             propose_form = ProposeForm(request.POST, auto_id="dx_%s")
             propose_form.add_criteria(items, r.criteria)
+            if not c.rules.remedied_cap or not r.member_id:
+                del propose_form.fields["remedied"]
             if propose_form.is_valid():
                 done = run_service(propose_form, lambda: services.propose(actor=request.user, rating=r,
                                                                           **propose_form.service_data()))  # fmt: skip
