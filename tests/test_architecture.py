@@ -19,6 +19,7 @@ LAYERS = [
 # workspace; the others are the domain and keep strictly to the layers.
 DOMAIN_ROOMS = {
     "apps", "models", "choices", "rules", "services", "selectors", "policies", "filters", "documents", "jobs",
+    "imports", "exports",
 }  # fmt: skip
 # api/schemas: the JSON API (django-ninja) and its shapes — a UI like the pages, for other programs.
 UI_ROOMS = {"views", "forms", "urls", "context_processors", "api", "schemas"}

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.test_scope_every_url import all_patterns, urls_of_a
+from tests.test_scope_every_url import all_patterns, keyed_urls, urls_of_a
 
 # Queries of each page as the bloc's staff (caches warm: the session, the user, content types). Pages that do not
 # answer a GET with a page (POST-only actions, files that the fixture has none of) have no budget.
@@ -123,7 +123,7 @@ BUDGETS: dict[str, int] = {
 def _pages(tree, people, seat, history):
     plain = [(name, reverse(name)) for name, params in all_patterns()
              if not params and name not in ("accounts:login", "accounts:logout")]  # fmt: skip
-    return plain + urls_of_a(tree, people, seat, history)
+    return plain + urls_of_a(tree, people, seat, history) + keyed_urls()
 
 
 def _count(client, url) -> tuple[int, int]:

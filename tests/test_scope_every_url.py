@@ -34,13 +34,30 @@ def all_patterns(resolver=None, namespace=""):
             yield f"{namespace}:{p.name}" if namespace else p.name, list(p.pattern.regex.groupindex)
 
 
+# Parameters that name a kind of import or a list to export (core.registries), not an object: those pages answer
+# from the viewer's own scope — ``keyed_urls`` lists one URL per key, walked by
+# ``test_imports_and_exports_show_nothing_of_a`` below and measured by the query budgets.
+KEYED_PARAMS = {"import_kind": "IMPORT_KINDS", "export_list": "EXPORT_LISTS"}
+
+
+def keyed_urls():
+    from dangbo.core import registries
+
+    out = []
+    for name, params in all_patterns():
+        if len(params) == 1 and params[0] in KEYED_PARAMS:
+            for key in getattr(registries, KEYED_PARAMS[params[0]]).keys():
+                out.append((f"{name}[{key}]", reverse(name, kwargs={params[0]: key})))
+    return out
+
+
 def urls_of_a(tree, people, seat, history=None):
     """Every named URL with parameters, filled with objects of organization A's subtree."""
     objects = {"organizations": tree.a, "members": people.m_a1, "accounts": people.secretary_a,
                "meetings": (history or {}).get("meeting"), "evaluation": (history or {}).get("campaign")}  # fmt: skip
     out = []
     for name, params in all_patterns():
-        if not params:
+        if not params or set(params) & set(KEYED_PARAMS):
             continue
         namespace = name.split(":")[0]
         kwargs = {}
@@ -148,7 +165,10 @@ def test_pages_without_parameters_show_nothing_of_a(client, tree, people, seat, 
         if params or name in ("accounts:login", "accounts:logout"):
             continue
         response = client.get(reverse(name))
-        if name == "members:import_template":  # a fixed blank template (XLSX): the same file for everyone
+        if name in (
+            "members:import_template",
+            "members:own_record",
+        ):  # XLSX: a blank template; the viewer's own
             assert response.status_code in (200, 404)
             continue
         body = response.content.decode()
@@ -214,3 +234,30 @@ def test_a_page_cursor_outside_the_scope_reveals_nothing(client, tree, people, s
     first = client.get(url)
     probed = client.get(url, {"sau": people.m_a1.pk})
     assert [m.pk for m in probed.context["page"].rows] == [m.pk for m in first.context["page"].rows]
+
+
+@pytest.mark.parametrize("persona", ["secretary_b", "staff_b", "nobody"])
+def test_imports_and_exports_show_nothing_of_a(client, tree, people, seat, history_of_a, persona):
+    """Every import page and template, every export (with A's organization asked for explicitly): 404, or the
+    persona's own scope — nothing of A."""
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(getattr(people, persona))
+    for name, url in keyed_urls():
+        response = client.get(url, {"organization": tree.a.pk, "thang": "03/2024"})
+        assert response.status_code in (200, 302, 404), f"{name} → {response.status_code}"
+        if response.status_code != 200:
+            continue
+        if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+            if name.startswith("jobs:import_template"):
+                continue  # a blank template: the same file for everyone
+            book = load_workbook(io.BytesIO(response.content))
+            body = "\n".join(
+                str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None
+            )
+        else:
+            body = response.content.decode()
+        for text in A_NAMES:
+            assert text not in body, f"{name} shows {text!r} to {persona}"

@@ -14,6 +14,7 @@ from dangbo.audit.models import AuditEvent
 from dangbo.core.errors import ApplicationError
 from dangbo.members import documents, services
 from dangbo.members.models import Member
+from tests.sheets import filled
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +30,7 @@ def _row(name, citizen_id, code="SYT-1", **over):
 
 def filled_template(rows, name="danh-sach.xlsx"):
     """The downloaded template with its example row replaced by ``rows`` ({header: value})."""
-    wb = load_workbook(io.BytesIO(documents.template_xlsx()))
-    ws = wb["Đảng viên"]
-    headers = [c.value for c in ws[1]]
-    for col in range(1, len(headers) + 1):
-        ws.cell(row=2, column=col).value = None
-    for r, row in enumerate(rows, start=2):
-        for c, header in enumerate(headers, start=1):
-            ws.cell(row=r, column=c).value = row.get(header)
-    out = io.BytesIO()
-    wb.save(out)
-    return SimpleUploadedFile(name, out.getvalue())
+    return filled(documents.template_xlsx(), rows, name)
 
 
 def run(actor, upload, *, commit, cell=None):

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from dangbo.core.imports import SOURCE
 from dangbo.core.middleware import current_request_id
 from dangbo.core.registries import AUDIT_EVENTS
 
@@ -89,6 +90,8 @@ def record(
         if old != new:
             changes[name] = {"label": label or label2, "before": old, "after": new}
     changes.update(extra or {})
+    if (source := SOURCE.get()) and "source" not in changes:  # written by an import (core.imports)
+        changes["source"] = {"label": "Nguồn", "before": "", "after": source}
     if action == Action.UPDATE and not changes:
         return None
     if action == Action.VIEW and before:

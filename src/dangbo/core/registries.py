@@ -16,6 +16,8 @@ add their entries in ``AppConfig.ready()``.
 | ``PAID_UP_TO`` | ``fn(member) -> date | None``: the month up to which the member's dues are paid, from a ledger | dues |
 | ``REPORT_SECTIONS`` | ``fn(actor, organization, start, end) -> Section``: the figures of one area for a review report — any object with ``key``, ``title``, ``figures`` (a dict; ``figures["lines"]``: its own sentences) and ``rows`` (``reports.selectors.Section``), scope-checked | reports (headcount, movement, meetings, tasks, targets, support); evaluation, dues |
 | ``EVIDENCE_SOURCES`` | ``fn(member_ids, start, end) -> {member_id: [item]}``: evidence of members' ratings for a period from a higher app's record, one query for many members; an item has ``kind``, ``text``, ``url``, ``warn`` (``evaluation.evidence.Item``) | dues (arrears) |
+| ``IMPORT_KINDS`` | ``core.imports.ImportKind``: a kind of row imported from XLSX/CSV (columns, natural key, row → service) | organizations, members, dues, evaluation |
+| ``EXPORT_LISTS`` | ``core.exports.ExportList``: a list exported to XLSX from the page's own FilterSet | members, organizations, meetings, steering |
 | ``DISSOLVE_CHECKS`` | ``fn(organization) -> str | None``: why an organization cannot end yet | members (members still on its roll) |
 """
 
@@ -64,6 +66,8 @@ AUDIT_EVENTS: Registry = Registry("việc ghi vào nhật ký thay đổi")
 PAID_UP_TO: Registry = Registry("đảng phí đã đóng đến hết tháng (sổ đảng phí)")
 REPORT_SECTIONS: Registry = Registry("mục số liệu của báo cáo sơ kết, tổng kết")
 EVIDENCE_SOURCES: Registry = Registry("minh chứng đánh giá, xếp loại đảng viên từ hồ sơ")
+IMPORT_KINDS: Registry = Registry("loại dữ liệu nhập từ tệp Excel/CSV")
+EXPORT_LISTS: Registry = Registry("danh sách xuất ra tệp Excel")
 
 
 def paid_up_to(member):

@@ -16,6 +16,12 @@ class DuesConfig(AppConfig):
         from .selectors import arrears_alerts, paid_up_to, remittance_alerts
 
         register_audit_events(AuditEvents)
+
+        from dangbo.core.registries import IMPORT_KINDS
+
+        from .imports import BASES
+
+        IMPORT_KINDS.register(BASES.key, BASES)
         # A month's row is the cell's of that month: months from the move on follow the cell to its new place.
         PATH_TABLES.register("dues.DuesPayment", PathTable("dues.DuesPayment", dated_by="month"))
         PATH_TABLES.register("dues.DuesSheet", PathTable("dues.DuesSheet", dated_by="month"))

@@ -12,7 +12,7 @@ class JobsConfig(AppConfig):
     def ready(self):
         # Job kinds: this app's own, then every dangbo app's ``jobs.py`` (like Django's admin.py), so that the web
         # server (labels, start pages) and the worker (running them) know the same kinds.
-        from dangbo.core.registries import HEALTH_REPORTS
+        from dangbo.core.registries import HEALTH_REPORTS, register_audit_events
 
         from . import (
             kinds,  # noqa: F401
@@ -21,6 +21,9 @@ class JobsConfig(AppConfig):
         from .selectors import health_report
 
         HEALTH_REPORTS.register("jobs.queue", health_report)
+        from .choices import AuditEvents
+
+        register_audit_events(AuditEvents)
 
         for config in apps.get_app_configs():
             if (
@@ -29,3 +32,8 @@ class JobsConfig(AppConfig):
                 and module_has_submodule(config.module, "jobs")
             ):
                 import_module(f"{config.name}.jobs")
+        # Every app has registered its import kinds (core.registries.IMPORT_KINDS) in its own ready(): this app
+        # comes after them in INSTALLED_APPS. One background job kind for each.
+        from .imports import register_import_jobs
+
+        register_import_jobs()

@@ -13,3 +13,9 @@ class JobState(models.TextChoices):
 
 ACTIVE = (JobState.QUEUED, JobState.RUNNING)
 FINISHED = (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+
+
+class AuditEvents(models.TextChoices):
+    """The business events of this app written to the audit log (core.registries.AUDIT_EVENTS)."""
+
+    EXPORT = "jobs.list.export", "Xuất danh sách ra tệp Excel"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_data
 
 app_name = "jobs"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("<int:job_pk>/tep/", views.job_file, name="file"),
     path("<int:job_pk>/huy/", views.job_cancel, name="cancel"),
     path("<int:job_pk>/chay-lai/", views.job_rerun, name="rerun"),
+    path("nhap/<slug:import_kind>/", views_data.import_page, name="import"),
+    path("nhap/<slug:import_kind>/mau.xlsx", views_data.import_template, name="import_template"),
+    path("xuat/<slug:export_list>/", views_data.export_list, name="export"),
 ]

@@ -7,7 +7,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Sinh hoạt chi bộ"
 
     def ready(self):
-        from dangbo.core.registries import PATH_TABLES
+        from dangbo.core.registries import EXPORT_LISTS, PATH_TABLES
+
+        from . import exports
+
+        EXPORT_LISTS.register(exports.MEETINGS.key, exports.MEETINGS)
         from dangbo.organizations.restructure import PathTable
 
         # Meetings on or after a move are held in the organization's new place; earlier ones stay where it was.

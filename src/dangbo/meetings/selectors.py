@@ -4,6 +4,7 @@ committee, and members absent without reason 3 months in a year (a removal-candi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
@@ -46,6 +47,24 @@ CELL_LABELS = {HELD: "Đã họp", NOT_RECORDED: "Chưa nhập kết quả", NOT
 def meeting_scope(actor):
     orgs = policies.scope(actor, policies.VIEW, Organization.objects.all())
     return Meeting.objects.filter(organization__in=orgs)
+
+
+_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$", re.ASCII)
+
+
+def month_param(raw: str) -> dt.date | None:
+    """The "?thang=mm/yyyy" of the calendar: the first day of that month, None when it is not one."""
+    found = _MONTH.match(raw)
+    if not found or not 1 <= int(found[1]) <= 12:
+        return None
+    return dt.date(int(found[2]), int(found[1]), 1) if int(found[2]) >= 1 else None
+
+
+def calendar_meetings(actor, month: dt.date):
+    """The meetings the calendar shows for ``month`` (cancelled ones left out), in time order: the page and its
+    export (``meetings/exports.py``) read these."""
+    meetings = meeting_scope(actor).filter(month=month).exclude(state=MeetingState.CANCELLED)
+    return meetings.select_related("organization__parent").order_by("planned_at", "id")
 
 
 CALENDAR_AHEAD_MONTHS = 12  # the calendar goes this many months past this month (plans are made ahead)

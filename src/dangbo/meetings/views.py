@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from calendar import monthrange
 
 from django.contrib import messages
@@ -49,15 +48,7 @@ def _managed(request, pk):
     return m
 
 
-_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$", re.ASCII)
-
-
-def _month_param(raw: str) -> dt.date | None:
-    """The "?thang=mm/yyyy" of the calendar: the first day of that month, None when it is not one."""
-    found = _MONTH.match(raw)
-    if not found or not 1 <= int(found[1]) <= 12:
-        return None
-    return dt.date(int(found[2]), int(found[1]), 1) if int(found[2]) >= 1 else None
+_month_param = selectors.month_param
 
 
 @login_required
@@ -79,8 +70,7 @@ def calendar(request):
             "problem": problem, "first": first, "last": last, "this_month": today().replace(day=1)}, status=status)  # fmt: skip
     nxt = selectors.add_months(month, 1)
     prev = selectors.add_months(month, -1)
-    meetings = selectors.meeting_scope(request.user).filter(month=month).exclude(state=MeetingState.CANCELLED)
-    meetings = meetings.select_related("organization__parent").order_by("planned_at", "id")[:500]
+    meetings = selectors.calendar_meetings(request.user, month)[:500]
     manageable = policies.scope(
         request.user, "place_members", Organization.objects.filter(end_date__isnull=True)
     )

@@ -20,3 +20,12 @@ class Config(AppConfig):
             "members.MemberPeriod", PathTable("members.MemberPeriod", repath=lifecycle.split_periods_at_move)
         )
         DISSOLVE_CHECKS.register("members.on_roll", lifecycle.members_on_roll)
+
+        from dangbo.core.registries import EXPORT_LISTS, IMPORT_KINDS
+
+        from . import exports
+        from .imports import EVENTS, MEMBERS, SEATS
+
+        for kind in (MEMBERS, EVENTS, SEATS):
+            IMPORT_KINDS.register(kind.key, kind)
+        EXPORT_LISTS.register(exports.MEMBERS.key, exports.MEMBERS)

@@ -178,3 +178,4 @@ class AuditEvents(models.TextChoices):
     """The business events of this app written to the audit log (core.registries.AUDIT_EVENTS)."""
 
     PERSONAL_DATA_VIEW = "members.personal_data.view", "Xem dữ liệu cá nhân"
+    OWN_RECORD_EXPORT = "members.record.export_own", "Đảng viên tải hồ sơ của mình"

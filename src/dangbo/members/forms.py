@@ -133,3 +133,12 @@ class ImportForm(VNFormMixin, forms.Form):
             field.to_field_name = "code"
             field.widget = forms.TextInput(attrs={"autocomplete": "off"})
             field.label = "Mã chi bộ"
+
+
+def import_form(actor, data, files):
+    """The member import page's form (``imports.MEMBERS.form``): the cells the actor may place members in."""
+    from dangbo.core import policies
+
+    cells = cell_choices(policies.scope(actor, "place_members", Organization.objects.all()))
+    initial = {"organization": only} if (only := sole_choice(cells)) else {}
+    return ImportForm(data, files, cells=cells, initial=initial)

@@ -136,6 +136,15 @@ def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberF
     return flt, page, total, cap
 
 
+def member_rows(*, actor, params):
+    """Every row of the member list for ``params`` (all pages, the page's order): the export reads these — the same
+    FilterSet, scope and order as ``member_list``."""
+    flt = member_filter(actor=actor, params=params)
+    if not flt.is_valid():
+        return Member.objects.none()
+    return flt.qs.order_by("name_sort", "pk")
+
+
 def _scoped_words(actor, flt: MemberFilter, plan):
     """The word-table selection of the search: the actor's scope, the chosen organization, the filters."""
     paths, ids = access.member_reach(actor, policies.VIEW)

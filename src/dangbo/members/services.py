@@ -288,106 +288,33 @@ def record_personal_data_view(*, actor, member: Member, fields: tuple[str, ...] 
     return True
 
 
+@transaction.atomic
+def own_record_export(*, actor, member: Member) -> bytes:
+    """The member's own record as an XLSX file ("Tải hồ sơ của tôi"), for the member themselves only; the download
+    is recorded (who, when) like any export of personal data."""
+    from .choices import AuditEvents
+    from .documents import own_record_xlsx
+
+    if member is None or getattr(actor, "member_id", None) != member.pk:
+        raise PermissionDenied("Chỉ đảng viên đó được tải hồ sơ của mình.")
+    content = own_record_xlsx(member, actor=actor)
+    record(actor=actor, action=Action.VIEW, obj=member, scope_path=member.org_path, event=AuditEvents.OWN_RECORD_EXPORT,
+           extra={"export": {"label": "Đã tải", "before": "", "after": "Hồ sơ của tôi (tệp Excel)"}})  # fmt: skip
+    return content
+
+
 # -- Import of member records from a file (documents.read_upload) ---------------------------------------------
 
 
-class ImportResult:
-    """What an import did or would do: rows created, rows skipped as already there, every row's problems."""
+def member_import(*, actor, sheet, cell=None, commit: bool = False, source: str = "", progress=None):
+    """Create a member record for every row of ``sheet`` (``documents.read_upload``) through ``member_create`` — the
+    same rules as the form, in one transaction (``core.imports.run`` with the member kind). ``cell``: the cell of the
+    rows without a "Mã chi bộ" (a code chooses among the cells where ``actor`` may place members; any other code is
+    an error, whether or not it exists). A row whose citizen ID is already on a record the actor can see is skipped
+    ("đã có"), so importing the same file again changes nothing. Returns a ``core.imports.ImportResult``."""
+    from dangbo.core import imports as framework
 
-    def __init__(self, *, total: int, committed: bool):
-        self.total, self.committed = total, committed
-        self.created = 0
-        self.existing: list[int] = []  # row numbers whose citizen ID is already on a record in the scope
-        self.errors: list[tuple[int, str, str]] = []  # (row number, column label, problem)
+    from .imports import MEMBERS
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _strip_label(message: str, label: str) -> str:
-    prefix = f"{label}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message
-
-
-def member_import(
-    *, actor, sheet, cell=None, commit: bool = False, source: str = "", progress=None
-) -> ImportResult:
-    """Create a member record for every row of ``sheet`` (``documents.Sheet``) through ``member_create`` — the same
-    rules as the form, in one transaction. ``cell``: the cell of the rows without a "Mã chi bộ" (a code chooses
-    among the cells where ``actor`` may place members; any other code is an error, whether or not it exists).
-
-    Dry run (``commit=False``) and commit run the same code; the dry run, or a commit with any row in error, is
-    rolled back whole: one bad row, nothing written. A row whose citizen ID is already on a record the actor can
-    see is skipped ("đã có"), so importing the same file again changes nothing. ``progress``: the background
-    job's callback (``members.jobs``), called for every row."""
-    from dangbo.organizations.models import Organization
-
-    from .documents import CODE, LABELS, SINCE
-
-    result = ImportResult(total=len(sheet.rows), committed=False)
-    codes = {r.values[CODE] for r in sheet.rows if r.values.get(CODE)}
-    cells = {}
-    if codes:
-        allowed = policies.scope(actor, "place_members", Organization.objects.all())
-        cells = {o.code: o for o in allowed.filter(code__in=codes, kind__in=CELL_KINDS)}
-    ids = {r.values["citizen_id"] for r in sheet.rows if r.values.get("citizen_id")}
-    existing = set()
-    for chunk in (sorted(ids)[i : i + 500] for i in range(0, len(ids), 500)):
-        visible = policies.scope(actor, policies.VIEW, Member.objects.filter(citizen_id__in=chunk))
-        existing.update(visible.values_list("citizen_id", flat=True))
-    labels = {**LABELS, "organization": LABELS[CODE] if codes else "Chi bộ", "since": LABELS[SINCE]}
-    seen: dict[str, int] = {}
-    with transaction.atomic():
-        for i, row in enumerate(sheet.rows):
-            if progress is not None:
-                progress(i, len(sheet.rows), f"Đang {'nhập' if commit else 'kiểm tra'} dòng {row.number}")
-            for label, problem in row.errors:
-                result.errors.append((row.number, label, problem))
-            if row.errors:
-                continue
-            values = dict(row.values)
-            missing = [k for k in ("full_name", "gender", "birth_date") if not values.get(k)]
-            for key in missing:
-                result.errors.append((row.number, labels[key], "không được để trống."))
-            code = values.pop(CODE, "")
-            organization = cells.get(code) if code else cell
-            if organization is None:
-                problem = (f"không có chi bộ mã «{code}» trong phạm vi bạn được thêm đảng viên." if code
-                           else "chưa chọn chi bộ trên trang nhập và dòng này không ghi mã chi bộ.")  # fmt: skip
-                result.errors.append((row.number, labels[CODE], problem))
-                continue
-            if missing:
-                continue
-            citizen_id = values.get("citizen_id")
-            if citizen_id in existing:
-                result.existing.append(row.number)
-                continue
-            if citizen_id:
-                if citizen_id in seen:
-                    result.errors.append(
-                        (row.number, labels["citizen_id"], f"trùng với dòng {seen[citizen_id]}.")
-                    )
-                    continue
-                seen[citizen_id] = row.number
-            since = values.pop(SINCE, None)
-            if not values.get("status"):
-                values["status"] = (
-                    MemberStatus.OFFICIAL if values.get("official_date") else MemberStatus.PROBATIONARY
-                )
-            values["organization"] = organization
-            try:
-                member_create(actor=actor, data=values, since=since, source=source)
-            except ApplicationError as error:
-                if not error.field_errors:
-                    result.errors.append((row.number, labels[CODE], error.message))
-                for name, message in error.field_errors.items():
-                    label = labels.get(name, name)
-                    result.errors.append((row.number, label, _strip_label(message, label)))
-                continue
-            result.created += 1
-        if result.errors or not commit:
-            transaction.set_rollback(True)
-        else:
-            result.committed = True
-    return result
+    return framework.run(MEMBERS, actor=actor, sheet=sheet, commit=commit, source=source,
+                         options={"organization": cell}, progress=progress)  # fmt: skip

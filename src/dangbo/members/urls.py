@@ -1,13 +1,21 @@
 from django.urls import path
 
+from dangbo.jobs import views_data
+
 from . import views, views_history
 
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
     path("them/", views.member_create, name="create"),
-    path("nhap/", views.member_import, name="import"),
-    path("nhap/mau-nhap-dang-vien.xlsx", views.import_template, name="import_template"),
+    path("ho-so-cua-toi.xlsx", views.own_record, name="own_record"),
+    path("nhap/", views_data.import_page, {"import_kind": "dang_vien"}, name="import"),
+    path(
+        "nhap/mau-nhap-dang-vien.xlsx",
+        views_data.import_template,
+        {"import_kind": "dang_vien"},
+        name="import_template",
+    ),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/sua/", views.member_edit, name="edit"),
     path("<int:pk>/xoa/", views.member_delete, name="delete"),

@@ -10,12 +10,12 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
 from dangbo.core.http import int_param
 from dangbo.organizations.models import Organization
-from dangbo.organizations.policies import top_organizations
 
-from . import documents, selectors, services, views_history
-from . import jobs as member_jobs
-from .forms import ImportForm, MemberForm, cell_choices, sole_choice
+from . import selectors, services, views_history
+from .forms import MemberForm, cell_choices, sole_choice
 from .models import Member
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -45,6 +45,7 @@ def member_detail(request, pk):
         {
             "member": member,
             "can_change": can_change,
+            "is_own": getattr(request.user, "member_id", None) == member.pk,
             "personal_data_views": views_of(member) if can_change else None,
             "can_delete": policies.can(request.user, policies.DELETE, member),
             "can_create_login": policies.can(request.user, "grant_roles", member.organization)
@@ -122,57 +123,17 @@ def member_delete(request, pk):
     return redirect("members:list")
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @login_required
-def import_template(request):
-    """The import template (headers, an example, the allowed values); for those who may add members."""
-    if not _cells(request).exists():
+def own_record(request):
+    """ "Tải hồ sơ của tôi": the signed-in member's own record as an XLSX file (recorded in the audit log)."""
+    member = (
+        Member.objects.select_related("organization")
+        .filter(pk=getattr(request.user, "member_id", None))
+        .first()
+    )
+    if member is None:
         raise Http404
-    response = HttpResponse(documents.template_xlsx(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-dang-vien.xlsx"'
+    response = HttpResponse(services.own_record_export(actor=request.user, member=member), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="ho-so-dang-vien.xlsx"'
+    response["Cache-Control"] = "no-store"
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def member_import(request):
-    """Upload a file, see every row's problems (dry run), then import it all or nothing."""
-    cells = _cells(request)
-    if not cells.exists():
-        raise Http404
-    initial = {"organization": only} if (only := sole_choice(cells)) else {}
-    form = ImportForm(request.POST or None, request.FILES or None, cells=cells, initial=initial)
-    result = sheet = None
-    if request.method == "POST" and form.is_valid():
-        commit = request.POST.get("action") == "commit"
-        upload = form.cleaned_data["file"]
-        try:
-            sheet = documents.read_upload(upload)
-            if len(sheet.rows) > documents.sync_rows():  # a large file: in the background, with progress
-                cell = form.cleaned_data.get("organization")
-                top = (
-                    cell
-                    or Organization.objects.filter(pk__in=top_organizations(request.user))
-                    .order_by("path")
-                    .first()
-                )
-                started = member_jobs.start_import(actor=request.user, upload=upload, cell=cell, scope_org=top,
-                                                   commit=commit)  # fmt: skip
-                messages.info(
-                    request,
-                    f"Tệp có {len(sheet.rows)} dòng: đang {'nhập' if commit else 'kiểm tra'} ở chế độ chạy nền.",
-                )
-                return redirect(started)
-            result = services.member_import(
-                actor=request.user, sheet=sheet, cell=form.cleaned_data.get("organization"), commit=commit,
-                source=f"Nhập từ tệp {upload.name[:100]}",
-            )  # fmt: skip
-        except ApplicationError as error:
-            form.add_error("file", error.field_errors.get("file", error.message))
-        if result is not None and result.committed:
-            skipped = f"; {len(result.existing)} dòng đã có, bỏ qua" if result.existing else ""
-            messages.success(request, f"Đã nhập {result.created} đảng viên{skipped}.")
-            return redirect("members:list")
-    return render(request, "members/import.html", {"form": form, "result": result, "sheet": sheet})

@@ -12,3 +12,11 @@ class Config(AppConfig):
         from .choices import AuditEvents
 
         register_audit_events(AuditEvents)
+
+        from dangbo.core.registries import EXPORT_LISTS, IMPORT_KINDS
+
+        from . import exports
+        from .imports import ORGANIZATIONS
+
+        IMPORT_KINDS.register(ORGANIZATIONS.key, ORGANIZATIONS)
+        EXPORT_LISTS.register(exports.ORGANIZATIONS.key, exports.ORGANIZATIONS)

@@ -7,7 +7,12 @@ class SteeringConfig(AppConfig):
     verbose_name = "Công tác lãnh đạo, chỉ đạo"
 
     def ready(self):
-        from dangbo.core.registries import PATH_TABLES
+        from dangbo.core.registries import EXPORT_LISTS, PATH_TABLES
+
+        from . import exports
+
+        for spec in (exports.DOCUMENTS, exports.TASKS, exports.PROGRAMMES):
+            EXPORT_LISTS.register(spec.key, spec)
         from dangbo.organizations.restructure import PathTable
 
         # Contributions dated on or after a move count for the supporter's new place; earlier ones for the old one.

@@ -396,6 +396,11 @@ def totals(*, programme: Programme | None = None, scope_org: Organization | None
     return t
 
 
+def programme_list(actor) -> QuerySet:
+    """The programmes of the list page (and its export), newest first."""
+    return programme_scope(actor).select_related("organization__parent").order_by("-start_date", "-id")
+
+
 def programme_rows(actor, programmes) -> list[tuple[Programme, dict]]:
     """Programmes with the number and value of their contributions the actor sees (one query)."""
     programmes = list(programmes)

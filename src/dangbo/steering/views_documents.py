@@ -21,6 +21,7 @@ from dangbo.organizations.policies import work_q
 
 from . import documents
 from .choices import Direction
+from .filters import document_filter, document_rows
 from .forms_documents import DocumentForm
 
 PAGE_SIZE = 50
@@ -41,24 +42,11 @@ def _document(request, pk):
 @login_required
 def document_list(request):
     scoped = documents.document_scope(request.user)
-    qs = scoped
-    g = request.GET
-    direction = g.get("loai", "")
-    if direction in Direction.values:
-        qs = qs.filter(direction=direction)
-    type_code = g.get("loai_vb", "")
-    if type_code:
-        qs = qs.filter(type_code=type_code)
-    year = int_param(g.get("nam"))
-    if year:
-        qs = qs.filter(year=year)
-    register = int_param(g.get("so"))
-    if register:
-        qs = qs.filter(register_id=register)
-    q = (g.get("q") or "").strip()
-    qs = documents.search(qs, q)
-    qs = qs.select_related("register__parent", "doc_type", "term").order_by("-issued_date", "-id")
-    page = Paginator(qs, PAGE_SIZE).get_page(g.get("trang"))
+    flt = document_filter(actor=request.user, params=request.GET)  # the same filter as the export
+    qs = document_rows(actor=request.user, params=request.GET, flt=flt)
+    direction, type_code, year, register = (flt.value(n) for n in ("loai", "loai_vb", "nam", "so"))
+    q = flt.value("q").strip() if flt.value("q") else ""
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     registers = Organization.objects.filter(pk__in=scoped.order_by().values("register_id")).select_related(
         "parent"
     )

@@ -35,8 +35,7 @@ def _programme(request, pk):
 
 @login_required
 def programme_list(request):
-    programmes = support.programme_scope(request.user).select_related("organization__parent")
-    rows = support.programme_rows(request.user, programmes.order_by("-start_date", "-id")[:300])
+    rows = support.programme_rows(request.user, support.programme_list(request.user)[:300])
     can_add = policies.scope(request.user, "direct",
                                              Organization.objects.filter(end_date__isnull=True)).exists()  # fmt: skip
     return render(

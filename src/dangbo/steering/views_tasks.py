@@ -17,9 +17,10 @@ from dangbo.core.http import file_response, int_param
 from dangbo.core.uploads import download
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
-from dangbo.organizations.policies import top_organizations, work_q
+from dangbo.organizations.policies import top_organizations
 
 from . import tasks as svc
+from .filters import held_tasks
 from .forms_tasks import CloseForm, ReportForm, TaskEditForm, TaskForm
 from .models import Document
 
@@ -57,13 +58,7 @@ def task_list(request):
     user = request.user
     year = int_param(request.GET.get("nam"))
     year = year if year and 1945 <= year <= 2100 else None
-    held_q = work_q(user, "steer", "organization")
-    held = svc.task_scope(user).none() if held_q is None else svc.task_scope(user).filter(held_q)
-    if year:
-        held = held.filter(assigned_date__year=year)
-    held = svc.with_counts(held.select_related("organization", "document")).order_by("-assigned_date", "-id")[
-        :LIMIT
-    ]
+    held = held_tasks(actor=user, params=request.GET)[:LIMIT]  # the same filter as the export
     incoming = svc.from_above(user)
     if year:
         incoming = incoming.filter(task__assigned_date__year=year)

@@ -51,3 +51,38 @@ def can(context, action: str, obj) -> bool:
     (``core.policies.can``), never from comparing raw values in the template."""
     user = getattr(context.get("request"), "user", None)
     return bool(user is not None and obj is not None and policies.can(user, action, obj))
+
+
+@register.simple_tag(takes_context=True)
+def import_links(context, *keys: str) -> str:
+    """``{% import_links "to_chuc" "cap_uy" %}`` — a link to the import page of each kind (``core.imports``) the
+    user may import; nothing for the others."""
+    from django.urls import reverse
+    from django.utils.html import format_html_join
+
+    from dangbo.core.registries import IMPORT_KINDS
+
+    user = getattr(context.get("request"), "user", None)
+    kinds = [k for k in (IMPORT_KINDS.get(key) for key in keys) if k is not None and user is not None]
+    shown = [(reverse("jobs:import", args=[k.key]), k.title) for k in kinds if k.top(user) is not None]
+    return format_html_join(" ", '<a class="btn" href="{}">{}</a>', shown) if shown else ""
+
+
+@register.simple_tag(takes_context=True)
+def export_link(context, name: str, label: str = "Xuất Excel") -> str:
+    """``{% export_link "dang_vien" %}`` — the XLSX export of the list (``core.exports``) with the page's current
+    filters, for a user who may export it."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    from dangbo.core.registries import EXPORT_LISTS
+
+    request = context.get("request")
+    spec = EXPORT_LISTS.get(name)
+    if request is None or spec is None or not spec.allowed(request.user):
+        return ""
+    query = request.GET.copy()
+    for key in ("trang", "sau", "truoc", "page"):
+        query.pop(key, None)
+    url = reverse("jobs:export", args=[name]) + (f"?{query.urlencode()}" if query else "")
+    return format_html('<a class="btn" href="{}" rel="nofollow">{}</a>', url, label)

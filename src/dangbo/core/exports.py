@@ -1,0 +1,68 @@
+"""Exports of lists to XLSX: what you see is what you export.
+
+An app registers an ``ExportList`` in ``core.registries.EXPORT_LISTS`` from its ``AppConfig.ready()``: the rows are
+read from the *same* FilterSet (or selector) as the list page, bound to the same request parameters and the
+actor's scope, and written in the project's print style (``core.xlsx.table_xlsx``). Every file says under its
+table who exported it and when; the page (``jobs/views_data.py``) records the export in the audit log, and runs a
+list longer than ``DANGBO_EXPORT_SYNC_ROWS`` rows as a background job (``jobs.imports.export_list``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from .dates import now
+from .formats import ngay
+from .xlsx import Column, Letterhead, Signature, Table, table_xlsx
+
+
+@dataclass(frozen=True)
+class ExportList:
+    key: str  # the URL key: "dang_vien"
+    title: str  # the table's title: "Danh sách đảng viên"
+    columns: Sequence[Column]  # after the "STT" column
+    queryset: Callable[[Any, dict], Any]  # (actor, params) → the page's filtered rows, in the page's order
+    row: Callable[[Any], Sequence]  # one object → its cells
+    allowed: Callable[[Any], bool]  # may the actor export this list (the page's own test)
+    filename: str = "danh-sach.xlsx"
+    lines: Callable[[Any, dict], list[str]] | None = None  # lines under the title (the filters applied)
+    landscape: bool = True
+
+
+def sync_rows() -> int:
+    """Lists longer than this are exported in the background."""
+    return int(getattr(settings, "DANGBO_EXPORT_SYNC_ROWS", 5000))
+
+
+def count(spec: ExportList, *, actor, params) -> int:
+    return spec.queryset(actor, params).count()
+
+
+def stamp(actor) -> str:
+    """The footer line of every export: who exported it, and when."""
+    moment = now()
+    name = str(actor) if actor is not None else "Hệ thống"
+    return f"Người xuất: {name}; thời điểm xuất: {moment:%H:%M} ngày {ngay(moment.date())}."
+
+
+def build(spec: ExportList, *, actor, params, issuer: str = "", progress=None) -> tuple[bytes, int]:
+    """The workbook of the list as the page shows it for ``params`` (all pages), and its number of rows."""
+    rows: list[Sequence] = []
+    queryset = spec.queryset(actor, params)
+    items: Iterable = queryset.iterator(chunk_size=2000) if hasattr(queryset, "iterator") else queryset
+    for i, obj in enumerate(items, start=1):
+        rows.append([i, *spec.row(obj)])
+        if progress is not None and i % 1000 == 0:
+            progress(i, None, f"Đã đọc {i} dòng")
+    table = Table(
+        title=spec.title, columns=[Column("STT", 6, "stt"), *spec.columns], rows=rows,
+        lines=[*(spec.lines(actor, params) if spec.lines else []), f"Tổng số: {len(rows)} dòng"],
+        notes=[stamp(actor)], landscape=spec.landscape, sheet=spec.title[:31],
+    )  # fmt: skip
+    return table_xlsx(
+        table, letterhead=Letterhead(issuer=issuer, day=now().date()), signature=Signature()
+    ), len(rows)

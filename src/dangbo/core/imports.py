@@ -1,0 +1,510 @@
+"""One import framework for every kind of row a province brings from its spreadsheets (members, organizations,
+member history, committee seats, dues bases, evaluation results).
+
+An app describes a kind — its columns (label, aliases, how a cell is read), its natural key, and what one row
+does (a call to the app's own service, so every rule applies) — and registers it in
+``core.registries.IMPORT_KINDS`` from its ``AppConfig.ready()``. Everything else is here and the same for all kinds:
+the downloadable template (Vietnamese headers, an example row, a sheet «Ghi chú» with the accepted values), reading
+an uploaded XLSX/CSV, the dry run, the all-or-nothing commit, the table of errors; the page and the background job
+are in ``dangbo.jobs`` (``jobs/imports.py``, ``jobs/views_data.py``).
+
+openpyxl reads the workbook directly (already a dependency for every export; tablib would add a layer whose only
+use here would be the same openpyxl call, and it evaluates nothing either). A cell holding a formula is read as
+its text and refused for that row — nothing is ever evaluated. Headers are matched accent- and case-insensitively
+(``core.text.fold``) to the columns' labels and aliases; other columns are listed and ignored.
+
+Text is stored NFC with Đ for the legacy Ð (``core.text``). Text typed in the old TCVN3 (ABC) or VNI fonts — which
+arrives as Latin-1 symbols ("V¨n", "§inh") or as tone marks written after the vowel ("Vaên", "Huøng") — is not
+guessed at: the row is refused with a message to convert the file to Unicode (Unikey's "Chuyển mã").
+
+Every audit event written while an import runs carries the import as its source (``SOURCE``, read by
+``audit.services.record``); a row whose natural key is already there is skipped, so importing the same file again
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from .errors import ApplicationError
+from .text import clean_text, fold, nfc
+from .uploads import check_upload, max_bytes
+from .xlsx import BOX, FONT, FORMATS, Letterhead, Table, append, put, table_xlsx
+from .xlsx import Column as TableColumn
+
+# The import being run: every audit event written meanwhile records it as its source ("Nhập từ tệp ds.xlsx").
+SOURCE: contextvars.ContextVar[str] = contextvars.ContextVar("dangbo_import_source", default="")
+
+
+@contextlib.contextmanager
+def sourced(source: str):
+    token = SOURCE.set(source[:200])
+    try:
+        yield
+    finally:
+        SOURCE.reset(token)
+
+
+EXISTING = "existing"  # what a kind's ``apply`` returns for a row already there (skipped)
+
+
+class RowError(Exception):
+    """Raised by a kind's ``apply``/``prepare`` for one row: (column label, problem)."""
+
+    def __init__(self, label: str, problem: str):
+        super().__init__(problem)
+        self.label, self.problem = label, problem
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "text"  # text | date | month | choice | int
+    choices: tuple[tuple[str, str], ...] = ()  # (stored value, label) for kind "choice"
+    required: bool = False
+    example: Any = None
+    zfill: int = 0  # a number cell that lost its leading zeros (citizen IDs): pad to this length
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """One kind of import. ``apply(actor, values, context)`` writes one row through the owning app's service and
+    returns ``EXISTING`` when the row's natural key is already there (nothing changed); it raises
+    ``ApplicationError`` (its ``field_errors`` keys are column keys, or ``labels`` names them) or ``RowError``.
+    ``prepare(actor, rows, options)`` → the context (lookups read once for the whole file, in the actor's scope).
+    ``top(actor)`` → the organization the import runs over for this actor (None: the actor may not import it);
+    ``allowed(actor, organization)`` → may the actor import over it (the background job checks it again)."""
+
+    key: str  # the URL and job key: "to_chuc", "dang_vien" (job "nhap_<key>")
+    noun: str  # "tổ chức đảng": "Nhập tổ chức đảng từ tệp"
+    sheet: str  # the template's sheet title
+    columns: Sequence[Column]
+    natural_key: tuple[str, ...]  # the columns that identify a row: twice in one file is an error
+    apply: Callable[..., Any]
+    top: Callable[[Any], Any]
+    allowed: Callable[[Any, Any], bool]
+    prepare: Callable[..., Any] | None = None
+    notes: tuple[str, ...] = ()  # lines of the template's «Ghi chú» sheet, after the general ones
+    labels: dict[str, str] = field(default_factory=dict)  # service field names → column labels
+    general: str = ""  # the column label of an error that names no field (default: the first key column's)
+    header: str = ""  # a column the header row must have (default: the first required one)
+    back: str = ""  # URL name of the page the import belongs to ("organizations:tree")
+    form: str = (
+        ""  # dotted path of fn(actor, data, files) → a Form with a "file" field and the kind's options
+    )
+    filename: str = ""  # the template's file name
+
+    @property
+    def job_key(self) -> str:
+        return f"nhap_{self.key}"
+
+    @property
+    def title(self) -> str:
+        return f"Nhập {self.noun} từ tệp"
+
+    def label(self, key: str) -> str:
+        for c in self.columns:
+            if c.key == key:
+                return c.label
+        return self.labels.get(key, key)
+
+    def headers(self) -> dict[str, str]:
+        out = {fold(c.label): c.key for c in self.columns}
+        for c in self.columns:
+            for alias in c.aliases:
+                out.setdefault(fold(alias), c.key)
+        return out
+
+
+def max_rows() -> int:
+    """The most rows one file may have."""
+    return int(getattr(settings, "DANGBO_IMPORT_MAX_ROWS", 50000))
+
+
+def sync_rows() -> int:
+    """Files with more rows than this are checked and imported in the background (``jobs.imports``)."""
+    return int(getattr(settings, "DANGBO_IMPORT_SYNC_ROWS", 500))
+
+
+# -- the template ----------------------------------------------------------------------------------------------
+
+GENERAL_NOTES = (
+    "Dòng 2 là ví dụ, xóa hoặc ghi đè trước khi nhập.",
+    "Ngày ghi dd/mm/yyyy. Số CCCD gồm 12 chữ số, ghi dạng văn bản để giữ số 0 ở đầu.",
+    "Không dùng công thức; chữ tiếng Việt phải là Unicode (tệp gõ bằng phông TCVN3/VNI phải chuyển mã trước).",
+    "Nhập là tất cả hoặc không: một dòng lỗi thì không dòng nào được ghi. Bấm «Kiểm tra» trước để xem lỗi.",
+)
+
+
+def template_xlsx(kind: ImportKind) -> bytes:
+    """The import template: the headers, one example row, and a sheet "Ghi chú" with each choice column's values."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = kind.sheet[:31]
+    append(ws, [c.label for c in kind.columns])
+    append(ws, [c.example for c in kind.columns])
+    for i, column in enumerate(kind.columns, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = max(14, min(len(column.label) + 4, 40))
+        head = ws[f"{letter}1"]
+        head.font = Font(name=FONT, bold=True)
+        head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        head.border = BOX
+        number_format = FORMATS["date"] if column.kind in ("date", "month") else FORMATS["text"]
+        if column.kind == "int":
+            number_format = "General"
+        for row in range(2, 1002):  # typed citizen IDs and phones keep their leading zero
+            ws[f"{letter}{row}"].number_format = number_format
+        ws[f"{letter}2"].font = Font(name=FONT, italic=True)
+    ws.freeze_panes = "B2"
+    notes = wb.create_sheet("Ghi chú")
+    put(notes, "A1", "Cách điền")
+    notes["A1"].font = Font(name=FONT, bold=True)
+    required = ", ".join(c.label for c in kind.columns if c.required)
+    lines = [
+        f"Mỗi dòng của trang «{kind.sheet}» là một {kind.noun}.",
+        *kind.notes,
+        *([f"Bắt buộc: {required}."] if required else []),
+        *GENERAL_NOTES,
+    ]
+    for i, line in enumerate(lines, start=2):
+        put(notes, f"A{i}", line)
+    row = len(lines) + 3
+    put(notes, f"A{row}", "Cột")
+    put(notes, f"B{row}", "Giá trị được nhận")
+    notes[f"A{row}"].font = notes[f"B{row}"].font = Font(name=FONT, bold=True)
+    for column in kind.columns:
+        if column.kind != "choice":
+            continue
+        row += 1
+        put(notes, f"A{row}", column.label)
+        put(notes, f"B{row}", "; ".join(lbl for _, lbl in column.choices))
+        notes[f"B{row}"].alignment = Alignment(wrap_text=True, vertical="top")
+    notes.column_dimensions["A"].width = 28
+    notes.column_dimensions["B"].width = 100
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# -- reading a file --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    number: int  # the row number in the file (as the spreadsheet shows it)
+    values: dict = field(default_factory=dict)  # column key → converted value
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, problem)
+
+
+@dataclass
+class Sheet:
+    rows: list[Row]
+    columns: list[str]  # keys of the recognised columns
+    unknown: list[str]  # headers not recognised, ignored
+
+
+# TCVN3 (ABC) puts Vietnamese letters at Latin-1 symbol codes: "V¨n" (ă), "§inh" (Đ), "Hïng"… A symbol of
+# U+00A1–U+00BF touching a letter never occurs in Unicode Vietnamese. VNI writes the marks as letters after the
+# vowel: "Vaên", "Huøng", "Nguyeãn" — ø ï û ö ä never occur in Vietnamese, nor ù/õ after a vowel, ã after e/i/y,
+# â/ê after a/e/o ("Ngoãn", "Xuân" are Unicode).
+_TCVN3 = re.compile(
+    r"[^\W\d_][\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf]|[\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf][^\W\d_]"
+    r"|[^\W\d_][\u00ab\u00bb][^\W\d_]"
+)  # « » alone are quotes; between letters, ô and ơ
+_VNI = re.compile(r"[øïûöäØÏÛÖÄ]|[aeiouyAEIOUY][ùõÙÕ]|[eiyEIY][ãÃ]|[aeoAEO][âêÂÊ]")
+
+
+def legacy_encoded(text: str) -> bool:
+    """Whether ``text`` looks typed in a TCVN3 or VNI font rather than Unicode."""
+    return bool(_TCVN3.search(text) or _VNI.search(text))
+
+
+LEGACY_MESSAGE = "chữ được gõ bằng phông cũ (TCVN3/VNI), không phải Unicode; xin chuyển mã tệp sang Unicode (ví dụ bằng Unikey) rồi nhập lại."
+
+
+def refuse(problem: str):
+    raise ApplicationError(f"Tệp nhập: {problem}", field_errors={"file": f"Tệp nhập: {problem}"})
+
+
+def read_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _choice_keys(column: Column) -> dict[str, str]:
+    return {**{fold(v): v for v, _ in column.choices}, **{fold(lbl): v for v, lbl in column.choices}}
+
+
+def _convert(column: Column, value, row: Row, choice_keys: dict[str, str]) -> None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return
+    if column.kind in ("date", "month"):
+        try:
+            day = read_date(value)
+        except ValueError:
+            row.errors.append((column.label, "không đọc được ngày; ghi theo dạng dd/mm/yyyy."))
+            return
+        row.values[column.key] = day.replace(day=1) if column.kind == "month" else day
+        return
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.strftime("%d/%m/%Y")
+    text = clean_text(str(value))
+    if legacy_encoded(text):
+        row.errors.append((column.label, LEGACY_MESSAGE))
+        return
+    if column.zfill and isinstance(value, int) and len(text) < column.zfill:
+        text = text.zfill(column.zfill)  # a number cell lost the leading zero of the province code
+    if column.kind == "int":
+        digits = text.replace(".", "").replace(" ", "")
+        if not re.fullmatch(r"-?\d{1,15}", digits):
+            row.errors.append((column.label, "phải là một số nguyên."))
+            return
+        row.values[column.key] = int(digits)
+        return
+    if column.kind == "choice":
+        chosen = choice_keys.get(fold(text))
+        if chosen is None:
+            allowed = "; ".join(lbl for _, lbl in column.choices)
+            row.errors.append((column.label, f"giá trị không có trong danh sách ({allowed})." if len(allowed) < 200
+                               else "giá trị không có trong danh sách (xem trang «Ghi chú» của tệp mẫu)."))  # fmt: skip
+            return
+        text = chosen
+    row.values[column.key] = text
+
+
+def _header_map(kind: ImportKind, headers: list) -> tuple[dict[int, str], list[str]]:
+    known = kind.headers()
+    mapping, unknown = {}, []
+    for i, header in enumerate(headers):
+        name = clean_text(header if isinstance(header, str) else ("" if header is None else str(header)))
+        if not name:
+            continue
+        key = known.get(fold(name))
+        if key is None or key in mapping.values():
+            unknown.append(name)
+        else:
+            mapping[i] = key
+    return mapping, unknown
+
+
+def _needed_header(kind: ImportKind) -> Column:
+    key = kind.header or next((c.key for c in kind.columns if c.required), kind.columns[0].key)
+    return next(c for c in kind.columns if c.key == key)
+
+
+def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None = None) -> Sheet:
+    """``records``: iterator of (row number, list of values); the header is the first row that names at least two
+    known columns (exports with a letterhead above the table are read too)."""
+    mapping: dict[int, str] = {}
+    unknown: list[str] = []
+    rows: list[Row] = []
+    columns = {c.key: c for c in kind.columns}
+    choice_keys = {c.key: _choice_keys(c) for c in kind.columns if c.kind == "choice"}
+    needed = _needed_header(kind)
+    for number, values in records:
+        if not mapping:
+            found, others = _header_map(kind, list(values))
+            if len(found) >= min(2, len(columns)):
+                mapping, unknown = found, others
+                if needed.key not in mapping.values():
+                    refuse(f"không thấy cột «{needed.label}» ở dòng tiêu đề.")
+            elif number > 20:
+                break
+            continue
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        if len(rows) >= max_rows():
+            refuse(f"có hơn {max_rows():,} dòng; xin chia thành nhiều tệp nhỏ hơn.".replace(",", "."))
+        row = Row(number=number)
+        for i, key in mapping.items():
+            value = values[i] if i < len(values) else None
+            if formula_rows and i in formula_rows.get(number, ()):
+                row.errors.append(
+                    (columns[key].label, "ô chứa công thức; hệ thống không tính công thức, xin ghi giá trị.")
+                )
+                continue
+            _convert(columns[key], value, row, choice_keys.get(key, {}))
+        rows.append(row)
+    if not mapping:
+        names = ", ".join(c.label for c in list(kind.columns)[:3])
+        refuse(f"không thấy dòng tiêu đề với các cột của tệp mẫu ({names} …).")
+    return Sheet(rows=rows, columns=list(mapping.values()), unknown=unknown)
+
+
+def read_upload(kind: ImportKind, upload) -> Sheet:
+    """Check the uploaded file (kind, size, content) and read its rows. Raises ApplicationError naming the file."""
+    suffix = PurePath(upload.name or "").suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        refuse("chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv); tệp .xls cũ xin lưu lại thành .xlsx.")
+    if suffix == ".xlsx":
+        check_upload(upload, field="file", label="Tệp nhập")
+        return _read_xlsx(kind, upload)
+    if not upload.size:
+        refuse("tệp rỗng.")
+    if upload.size > max_bytes():
+        refuse(f"tệp vượt giới hạn {max_bytes() // 1024 // 1024} MB.")
+    upload.seek(0)
+    raw = upload.read()
+    if b"\x00" in raw[:4096]:
+        refuse("nội dung tệp không phải là tệp CSV (văn bản).")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        refuse("tệp CSV phải được lưu với bảng mã UTF-8 (Excel: «CSV UTF-8»).")
+    text = nfc(text, legacy_d=True) or ""
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    return _build(kind, ((n, values) for n, values in enumerate(reader, start=1)))
+
+
+def _read_xlsx(kind: ImportKind, upload) -> Sheet:
+    upload.seek(0)
+    try:
+        wb = load_workbook(upload, read_only=True, data_only=False)  # formulas come back as their text
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a malformed workbook
+        refuse("tệp XLSX bị hỏng, không mở được.")
+    try:
+        ws = wb.worksheets[0]
+        formulas: dict[int, set[int]] = {}
+
+        def records():
+            for number, cells in enumerate(ws.iter_rows(), start=1):
+                values = []
+                for i, cell in enumerate(cells):
+                    if getattr(cell, "data_type", None) == "f":
+                        formulas.setdefault(number, set()).add(i)
+                    values.append(getattr(cell, "value", None))
+                yield number, values
+
+        return _build(kind, records(), formulas)
+    finally:
+        wb.close()
+
+
+# -- running an import -----------------------------------------------------------------------------------------
+
+
+class ImportResult:
+    """What an import did or would do: rows created, rows skipped as already there, every row's problems."""
+
+    def __init__(self, *, total: int, committed: bool):
+        self.total, self.committed = total, committed
+        self.created = 0
+        self.existing: list[int] = []  # row numbers whose natural key is already there
+        self.errors: list[tuple[int, str, str]] = []  # (row number, column label, problem)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _strip_label(message: str, label: str) -> str:
+    prefix = f"{label}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: str = "", options=None,
+        progress=None) -> ImportResult:  # fmt: skip
+    """Apply every row of ``sheet`` through ``kind.apply`` in one transaction. Dry run (``commit=False``) and commit
+    run the same code; the dry run, or a commit with any row in error, is rolled back whole: one bad row, nothing
+    written. ``progress``: the background job's callback, called for every row."""
+    result = ImportResult(total=len(sheet.rows), committed=False)
+    general = kind.general or kind.label(kind.natural_key[0])
+    seen: dict[tuple, int] = {}
+    with transaction.atomic(), sourced(source or kind.title):
+        context = kind.prepare(actor, sheet.rows, options or {}) if kind.prepare else dict(options or {})
+        for i, row in enumerate(sheet.rows):
+            if progress is not None:
+                progress(i, len(sheet.rows), f"Đang {'nhập' if commit else 'kiểm tra'} dòng {row.number}")
+            for label, problem in row.errors:
+                result.errors.append((row.number, label, problem))
+            if row.errors:
+                continue
+            missing = [c for c in kind.columns if c.required and row.values.get(c.key) in (None, "")]
+            for column in missing:
+                result.errors.append((row.number, column.label, "không được để trống."))
+            if missing:
+                continue
+            key = tuple(row.values.get(k) for k in kind.natural_key)
+            if all(part not in (None, "") for part in key):
+                if key in seen:
+                    result.errors.append(
+                        (row.number, kind.label(kind.natural_key[-1]), f"trùng với dòng {seen[key]}.")
+                    )
+                    continue
+                seen[key] = row.number
+            try:
+                outcome = kind.apply(actor, dict(row.values), context)
+            except RowError as error:
+                result.errors.append((row.number, error.label, error.problem))
+                continue
+            except ApplicationError as error:
+                if not error.field_errors:
+                    result.errors.append((row.number, general, error.message))
+                for name, message in error.field_errors.items():
+                    label = kind.label(name)
+                    result.errors.append((row.number, label, _strip_label(message, label)))
+                continue
+            if outcome == EXISTING:
+                result.existing.append(row.number)
+            else:
+                result.created += 1
+        if result.errors or not commit:
+            transaction.set_rollback(True)
+        else:
+            result.committed = True
+    return result
+
+
+def errors_xlsx(kind: ImportKind, result: ImportResult, *, issuer: str) -> bytes:
+    """The table of a file's errors (row, column, problem), in the print style."""
+    table = Table(
+        title=f"Lỗi của tệp nhập {kind.noun}",
+        columns=[TableColumn("Dòng", 8, "int"), TableColumn("Cột", 26), TableColumn("Lỗi", 70)],
+        rows=result.errors, lines=[f"{result.total} dòng, {len(result.errors)} lỗi"], landscape=True, sheet="Lỗi",
+    )  # fmt: skip
+    return table_xlsx(table, letterhead=Letterhead(issuer=issuer))
+
+
+def summary(kind: ImportKind, result: ImportResult) -> str:
+    """The one-line outcome shown on the page and as the job's message."""
+    skipped = f", {len(result.existing)} dòng đã có bỏ qua" if result.existing else ""
+    if result.errors:
+        return (
+            f"Có {len(result.errors)} lỗi trong {result.total} dòng — chưa ghi gì. Tải bảng lỗi để sửa tệp."
+        )
+    if result.committed:
+        return f"Đã nhập {result.created} {kind.noun}{skipped}."
+    return f"Kiểm tra xong, không có lỗi: {result.created} {kind.noun} sẽ được thêm{skipped}. Tải tệp lên lại và bấm «Nhập»."
