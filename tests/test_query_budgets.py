@@ -25,11 +25,11 @@ BUDGETS: dict[str, int] = {
     "accounts:password_change": 4,
     "accounts:user_list": 7,
     "accounts:user_create": 5,
-    "organizations:tree": 6,
-    "members:list": 12,
+    "organizations:tree": 8,  # the import links: where the viewer may found organizations, change committees
+    "members:list": 13,  # the import link of member history events
     "members:create": 8,
     "members:import": 8,
-    "members:import_template": 5,
+    "members:import_template": 4,
     "members:transfers": 6,
     "members:candidates": 6,
     "members:candidate_create": 8,
@@ -84,7 +84,7 @@ BUDGETS: dict[str, int] = {
     "steering:contribution_create": 10,
     "jobs:detail": 5,
     "jobs:status": 5,
-    "dues:overview": 19,
+    "dues:overview": 20,  # the import link of dues bases
     "dues:sheet": 12,
     "dues:member": 9,
     "dues:book": 7,
@@ -117,6 +117,22 @@ BUDGETS: dict[str, int] = {
     "api:task_list": 5,
     "api:task_detail": 5,
     "api:report_headcount": 15,
+    "jobs:import[to_chuc]": 5,
+    "jobs:import_template[to_chuc]": 4,
+    "jobs:import[dang_vien]": 8,
+    "jobs:import_template[dang_vien]": 4,
+    "jobs:import[su_kien_dang_vien]": 5,
+    "jobs:import_template[su_kien_dang_vien]": 4,
+    "jobs:import[cap_uy]": 5,
+    "jobs:import_template[cap_uy]": 4,
+    "jobs:import[can_cu_dang_phi]": 5,
+    "jobs:import_template[can_cu_dang_phi]": 4,
+    "jobs:export[dang_vien]": 18,  # the filters' lines under the title; the audit event of the export
+    "jobs:export[to_chuc]": 9,
+    "jobs:export[sinh_hoat]": 9,
+    "jobs:export[van_ban]": 9,
+    "jobs:export[nhiem_vu]": 9,
+    "jobs:export[chuong_trinh_ho_tro]": 11,
 }  # fmt: skip
 
 

@@ -263,7 +263,7 @@ def _choice_keys(column: Column) -> dict[str, str]:
 
 
 def _convert(column: Column, value, row: Row, choice_keys: dict[str, str]) -> None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if _blank(value):
         return
     if column.kind in ("date", "month"):
         try:
@@ -316,6 +316,10 @@ def _header_map(kind: ImportKind, headers: list) -> tuple[dict[int, str], list[s
     return mapping, unknown
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _needed_header(kind: ImportKind) -> Column:
     key = kind.header or next((c.key for c in kind.columns if c.required), kind.columns[0].key)
     return next(c for c in kind.columns if c.key == key)
@@ -340,8 +344,8 @@ def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None =
             elif number > 20:
                 break
             continue
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
+        if all(_blank(values[i] if i < len(values) else None) for i in mapping):
+            continue  # an empty row, or a line under a table (an export's footer) outside the known columns
         if len(rows) >= max_rows():
             refuse(f"có hơn {max_rows():,} dòng; xin chia thành nhiều tệp nhỏ hơn.".replace(",", "."))
         row = Row(number=number)

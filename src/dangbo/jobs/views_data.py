@@ -138,5 +138,4 @@ def export_list(request, export_list: str):
     record_export(actor=request.user, spec=spec, count=count, organization=top, query=query)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{spec.filename}"'
-    response["Cache-Control"] = "no-store"
     return response

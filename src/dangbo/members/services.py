@@ -289,18 +289,15 @@ def record_personal_data_view(*, actor, member: Member, fields: tuple[str, ...] 
 
 
 @transaction.atomic
-def own_record_export(*, actor, member: Member) -> bytes:
-    """The member's own record as an XLSX file ("Tải hồ sơ của tôi"), for the member themselves only; the download
-    is recorded (who, when) like any export of personal data."""
+def own_record_export(*, actor, member: Member) -> None:
+    """Record that the member downloaded their own record ("Tải hồ sơ của tôi", ``documents.own_record_xlsx``) — for
+    the member themselves only; the download is recorded (who, when) like any export of personal data."""
     from .choices import AuditEvents
-    from .documents import own_record_xlsx
 
     if member is None or getattr(actor, "member_id", None) != member.pk:
         raise PermissionDenied("Chỉ đảng viên đó được tải hồ sơ của mình.")
-    content = own_record_xlsx(member, actor=actor)
     record(actor=actor, action=Action.VIEW, obj=member, scope_path=member.org_path, event=AuditEvents.OWN_RECORD_EXPORT,
            extra={"export": {"label": "Đã tải", "before": "", "after": "Hồ sơ của tôi (tệp Excel)"}})  # fmt: skip
-    return content
 
 
 # -- Import of member records from a file (documents.read_upload) ---------------------------------------------
@@ -313,8 +310,7 @@ def member_import(*, actor, sheet, cell=None, commit: bool = False, source: str 
     an error, whether or not it exists). A row whose citizen ID is already on a record the actor can see is skipped
     ("đã có"), so importing the same file again changes nothing. Returns a ``core.imports.ImportResult``."""
     from dangbo.core import imports as framework
+    from dangbo.core.registries import IMPORT_KINDS
 
-    from .imports import MEMBERS
-
-    return framework.run(MEMBERS, actor=actor, sheet=sheet, commit=commit, source=source,
+    return framework.run(IMPORT_KINDS.get("dang_vien"), actor=actor, sheet=sheet, commit=commit, source=source,
                          options={"organization": cell}, progress=progress)  # fmt: skip

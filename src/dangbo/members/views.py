@@ -11,7 +11,7 @@ from dangbo.core.forms import run_service
 from dangbo.core.http import int_param
 from dangbo.organizations.models import Organization
 
-from . import selectors, services, views_history
+from . import documents, selectors, services, views_history
 from .forms import MemberForm, cell_choices, sole_choice
 from .models import Member
 
@@ -133,7 +133,8 @@ def own_record(request):
     )
     if member is None:
         raise Http404
-    response = HttpResponse(services.own_record_export(actor=request.user, member=member), content_type=XLSX)
+    content = documents.own_record_xlsx(member, actor=request.user)
+    services.own_record_export(actor=request.user, member=member)
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="ho-so-dang-vien.xlsx"'
-    response["Cache-Control"] = "no-store"
     return response
