@@ -1,0 +1,83 @@
+#!/usr/bin/env python
+"""Benchmark of the import framework (``core.imports``): rows per second of a dry run of each kind, through the
+owning services (every rule applies), on a fresh database. Prints CPU time (process_time) and wall time with the
+load average; asserts nothing.
+
+  .venv/bin/python bench/imports.py -n 500            # SQLite in a temporary data directory
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_<branch> .venv/bin/python bench/imports.py -n 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+os.environ.setdefault("DANGBO_DATA_DIR", tempfile.mkdtemp(prefix="dangbo-bench-imports-"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+
+def csv_file(name: str, header: list[str], rows: list[list]):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lines = [";".join(header)] + [";".join(str(v) for v in row) for row in rows]
+    return SimpleUploadedFile(name, ("\n".join(lines) + "\n").encode())
+
+
+def timed(kind, actor, upload) -> None:
+    from dangbo.core import imports
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    sheet = imports.read_upload(kind, upload)
+    read_cpu = time.process_time() - cpu
+    result = imports.run(kind, actor=actor, sheet=sheet, commit=False)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    n = len(sheet.rows)
+    print(f"{kind.key:>18}: {n} rows, {len(result.errors)} errors; read {read_cpu:.2f} s CPU; "
+          f"{n / cpu:,.0f} rows/s CPU, {n / wall:,.0f} rows/s wall (load {os.getloadavg()[0]:.1f})")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=500)
+    n = parser.parse_args().n
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from dangbo.accounts.models import User
+    from dangbo.members.imports import MEMBERS
+    from dangbo.organizations import services
+    from dangbo.organizations.imports import ORGANIZATIONS
+
+    root = User.objects.filter(username="bench-root").first() or User.objects.create_superuser(
+        "bench-root", password="x-Unused-Pw-1", full_name="Bench"
+    )
+    tag = str(time.time_ns())[-6:]
+    province = services.organization_create(
+        actor=root, parent=None, data={"name": f"Tỉnh {tag}", "code": f"T{tag}", "kind": "tinh"}
+    )
+    bloc = services.organization_create(
+        actor=root, parent=province, data={"name": f"Khối {tag}", "code": f"K{tag}", "kind": "truc_thuoc"}
+    )
+    cell = services.organization_create(actor=root, parent=bloc, data={"name": f"Chi bộ {tag}", "code": f"C{tag}", "kind": "chi_bo_co_so"})  # fmt: skip
+    orgs = [[f"B{tag}-{i}", bloc.code, "Chi bộ cơ sở", f"Chi bộ Cơ quan {i}", "01/01/2010"] for i in range(n)]
+    timed(ORGANIZATIONS, root, csv_file("to-chuc.csv", ["Mã tổ chức", "Mã tổ chức cấp trên", "Loại tổ chức",
+                                                        "Tên tổ chức", "Ngày thành lập"], orgs))  # fmt: skip
+    members = [[cell.code, f"Nguyễn Văn Thử {i}", "Nam", "17/05/1980", f"0{tag[-5:]}{i:06d}",
+                "01/01/2015", "Chính thức", "02/03/2005", "02/03/2006"] for i in range(n)]  # fmt: skip
+    header = ["Mã chi bộ", "Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Sinh hoạt tại chi bộ từ ngày",
+              "Tình trạng", "Ngày vào Đảng", "Ngày chính thức"]  # fmt: skip
+    timed(MEMBERS, root, csv_file("dang-vien.csv", header, members))
+    print(f"({dt.datetime.now():%H:%M}, {'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite'})")
+
+
+if __name__ == "__main__":
+    main()
