@@ -26,7 +26,7 @@ BUDGETS: dict[str, int] = {
     "accounts:user_list": 7,
     "accounts:user_create": 5,
     "organizations:tree": 8,  # the import links: where the viewer may found organizations, change committees
-    "members:list": 13,  # the import link of member history events
+    "members:list": 12,
     "members:create": 8,
     "members:import": 8,
     "members:import_template": 4,
@@ -117,6 +117,7 @@ BUDGETS: dict[str, int] = {
     "api:task_list": 5,
     "api:task_detail": 5,
     "api:report_headcount": 15,
+    "evaluation:index": 7,  # the import link of evaluation results
     "jobs:import[to_chuc]": 5,
     "jobs:import_template[to_chuc]": 4,
     "jobs:import[dang_vien]": 8,
@@ -126,6 +127,8 @@ BUDGETS: dict[str, int] = {
     "jobs:import[cap_uy]": 5,
     "jobs:import_template[cap_uy]": 4,
     "jobs:import[can_cu_dang_phi]": 5,
+    "jobs:import[ket_qua_danh_gia]": 5,
+    "jobs:import_template[ket_qua_danh_gia]": 4,
     "jobs:import_template[can_cu_dang_phi]": 4,
     "jobs:export[dang_vien]": 18,  # the filters' lines under the title; the audit event of the export
     "jobs:export[to_chuc]": 9,

@@ -15,6 +15,7 @@ from dangbo.audit.models import AuditEvent
 from dangbo.core import imports
 from dangbo.core.registries import IMPORT_KINDS
 from dangbo.dues.models import DuesBasis
+from dangbo.evaluation.models import Rating
 from dangbo.members.models import MemberEvent
 from dangbo.organizations.models import CommitteeSeat, Organization
 from tests.sheets import filled
@@ -154,6 +155,41 @@ CASES = {
                 "Từ tháng": dt.date(2025, 1, 1),
                 "Đối tượng": "luong_bhxh",
                 "Căn cứ tính (đồng/tháng)": 8500000,
+            }
+        ],
+    ),  # fmt: skip
+    "ket_qua_danh_gia": Case(
+        actor="secretary_a",
+        count=lambda: Rating.objects.exclude(proposed_level="").count(),
+        fixtures=("history_of_a",),
+        rows=lambda t, p: [
+            {
+                "Mã cấp quyết định xếp loại": "SYT",
+                "Năm": 2023,
+                "Số CCCD": _cccd(p.m_a1),
+                "Mức xếp loại": "Hoàn thành tốt nhiệm vụ",
+                "Nhận xét": "Gương mẫu",
+            },
+            {
+                "Mã cấp quyết định xếp loại": "SYT",
+                "Năm": "2023",
+                "Số CCCD": _cccd(p.m_a2),
+                "Mức xếp loại": "htnv",
+            },
+        ],
+        bad=lambda t, p: {
+            "Mã cấp quyết định xếp loại": "SYT",
+            "Năm": 2019,
+            "Số CCCD": _cccd(p.m_a2),
+            "Mức xếp loại": "htnv",
+        },
+        problem="không có đợt đánh giá",
+        outside=lambda t, p: [
+            {
+                "Mã cấp quyết định xếp loại": "SYT",
+                "Năm": 2023,
+                "Số CCCD": _cccd(p.m_a1),
+                "Mức xếp loại": "htnv",
             }
         ],
     ),  # fmt: skip

@@ -15,6 +15,11 @@ class EvaluationConfig(AppConfig):
         from .selectors import evaluation_alerts
 
         register_audit_events(AuditEvents)
+        from dangbo.core.registries import IMPORT_KINDS
+
+        from .imports import RESULTS
+
+        IMPORT_KINDS.register(RESULTS.key, RESULTS)
         from dangbo.core.registries import PATH_TABLES
         from dangbo.organizations.restructure import PathTable
 
