@@ -97,7 +97,6 @@ BUDGETS: dict[str, int] = {
     "evaluation:criteria": 7,
     "evaluation:rating": 15,  # the catalogue, the residence comment, dues arrears
     "evaluation:decide": 11,
-    "evaluation:index": 6,
     # The JSON API (session-authenticated here; a token costs one query more, and one write every 5 minutes)
     "api_tokens:list": 5,
     "api:openapi-json": 2,

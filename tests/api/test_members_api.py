@@ -121,14 +121,14 @@ def test_create_and_update_go_through_the_services_with_audit(client, tree, peop
     assert member.events.get().kind == "nhap_ho_so"
     created = _audit(member, "create").get()
     assert created.actor == people.cell_secretary
-    assert created.changes["channel"]["after"].startswith("API, khóa «Khóa cell_secretary»")
+    assert created.changes["source"]["after"].startswith("API, khóa «Khóa cell_secretary»")
 
     url = reverse("api:member_detail", args=[member.pk])
     updated = client.patch(url, {"expected_version": body["version"], "occupation": "Bác sĩ"}, content_type=JSON,
                            **auth)  # fmt: skip
     assert updated.status_code == 200 and updated.json()["occupation"] == "Bác sĩ"
     change = _audit(member, "update").get()
-    assert change.changes["occupation"]["after"] == "Bác sĩ" and "channel" in change.changes
+    assert change.changes["occupation"]["after"] == "Bác sĩ" and "source" in change.changes
 
     # Someone else saves meanwhile: the old version is refused (409), nothing written.
     stale = client.patch(url, {"expected_version": body["version"], "occupation": "Dược sĩ"}, content_type=JSON,
@@ -140,11 +140,11 @@ def test_create_and_update_go_through_the_services_with_audit(client, tree, peop
     ]
     member.refresh_from_db()
     assert member.occupation == "Bác sĩ" and _audit(member, "update").count() == 1
-    # The channel belongs to the API call only: a change made on a page afterwards says nothing of it.
+    # The source belongs to the API call only: a change made on a page afterwards says nothing of it.
     from dangbo.members import services
 
     services.member_update(actor=people.cell_secretary, member=member, data={"occupation": "Y tá"})
-    assert "channel" not in _audit(member, "update").order_by("-id").first().changes
+    assert "source" not in _audit(member, "update").order_by("-id").first().changes
 
 
 def test_writes_outside_the_scope_or_role(client, tree, people, bearer):

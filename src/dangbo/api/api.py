@@ -2,7 +2,7 @@
 
 Every endpoint is the page's read or write through the same selectors, services and policies: a token (or the
 browser's session) acts as its user with that user's roles, an object outside their scope answers 404 like a
-missing one, writes are audited by the services with the token as their channel. Errors come in one shape,
+missing one, writes are audited by the services with the token as their source. Errors come in one shape,
 RFC 9457 problem details, with Vietnamese messages that name the field and never carry personal data.
 """
 
@@ -27,10 +27,10 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import SimpleRateThrottle
 
 from dangbo.audit.concurrency import StaleEdit
-from dangbo.audit.services import channel
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.middleware import changes_from
 from dangbo.core.pagination import keyset_page
 from dangbo.meetings import selectors as meeting_selectors
 from dangbo.members import filters as member_filters
@@ -170,7 +170,7 @@ def actor(request):
     return request.auth
 
 
-def _channel(request) -> str:
+def _source(request) -> str:
     token = getattr(request, "api_token", None)
     return f"API, khóa «{token.name}» ({token.prefix}…)" if token else "API (phiên đăng nhập)"
 
@@ -550,7 +550,7 @@ def member_create(request, payload: schemas.MemberCreate):
             "organization": "Chi bộ: không có chi bộ này trong phạm vi bạn được thêm đảng viên."})  # fmt: skip
     data["organization"] = cell
     since, from_external = data.pop("since", None), data.pop("from_external", None) or ""
-    with channel(_channel(request)):
+    with changes_from(_source(request)):
         m = member_services.member_create(
             actor=actor(request), data=data, since=since, from_external=from_external
         )
@@ -564,7 +564,7 @@ def member_update(request, member_pk: schemas.Id, payload: schemas.MemberUpdate)
     m = policies.get_scoped_or_404(actor(request), policies.CHANGE, Member.objects.all(), pk=member_pk)
     data = _record_data(payload)
     expected = data.pop("expected_version")
-    with channel(_channel(request)):
+    with changes_from(_source(request)):
         member_services.member_update(actor=actor(request), member=m, data=data, expected_version=expected)
     m = Member.objects.select_related("organization").get(pk=m.pk)
     return _member_detail(request, m)

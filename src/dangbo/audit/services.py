@@ -4,31 +4,14 @@ their transaction, so the event is written if and only if the change is."""
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from dangbo.core.imports import SOURCE
-from dangbo.core.middleware import current_request_id
+from dangbo.core.middleware import current_request_id, current_source
 from dangbo.core.registries import AUDIT_EVENTS
 
 from .models import Action, AuditEvent
-
-# The channel a change came through when it is not a page of the application ("API, khóa «Cổng tỉnh»"): set by the
-# caller around the service call, written into each event of the change (``changes["channel"]``).
-_channel: ContextVar[str] = ContextVar("audit_channel", default="")
-
-
-@contextmanager
-def channel(label: str):
-    """Events recorded inside this block say they came through ``label`` (the API and its token)."""
-    token = _channel.set(label)
-    try:
-        yield
-    finally:
-        _channel.reset(token)
 
 
 def _display(obj: models.Model, field: models.Field):
@@ -90,14 +73,12 @@ def record(
         if old != new:
             changes[name] = {"label": label or label2, "before": old, "after": new}
     changes.update(extra or {})
-    if (source := SOURCE.get()) and "source" not in changes:  # written by an import (core.imports)
+    if (source := current_source.get()) and "source" not in changes:  # an import, the API (core.middleware)
         changes["source"] = {"label": "Nguồn", "before": "", "after": source}
     if action == Action.UPDATE and not changes:
         return None
     if action == Action.VIEW and before:
         raise ValueError("a view event names the fields seen (extra), never their values")
-    if via := _channel.get():
-        changes["channel"] = {"label": "Qua", "before": "", "after": via}
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=str(actor) if actor is not None else "Hệ thống",

@@ -24,8 +24,6 @@ changes nothing.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import csv
 import datetime as dt
 import io
@@ -42,23 +40,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .errors import ApplicationError
+from .middleware import changes_from
 from .text import clean_text, fold, nfc
 from .uploads import check_upload, max_bytes
 from .xlsx import BOX, FONT, FORMATS, Letterhead, Table, append, put, table_xlsx
 from .xlsx import Column as TableColumn
-
-# The import being run: every audit event written meanwhile records it as its source ("Nhập từ tệp ds.xlsx").
-SOURCE: contextvars.ContextVar[str] = contextvars.ContextVar("dangbo_import_source", default="")
-
-
-@contextlib.contextmanager
-def sourced(source: str):
-    token = SOURCE.set(source[:200])
-    try:
-        yield
-    finally:
-        SOURCE.reset(token)
-
 
 EXISTING = "existing"  # what a kind's ``apply`` returns for a row already there (skipped)
 
@@ -447,7 +433,7 @@ def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: 
     result = ImportResult(total=len(sheet.rows), committed=False)
     general = kind.general or kind.label(kind.natural_key[0])
     seen: dict[tuple, int] = {}
-    with transaction.atomic(), sourced(source or kind.title):
+    with transaction.atomic(), changes_from(source or kind.title):
         context = kind.prepare(actor, sheet.rows, options or {}) if kind.prepare else dict(options or {})
         for i, row in enumerate(sheet.rows):
             if progress is not None:

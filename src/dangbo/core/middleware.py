@@ -1,6 +1,7 @@
 import logging
 import time
 import uuid
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.http import QueryDict
@@ -87,6 +88,21 @@ class RequestLogMiddleware:
 
 
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
+
+# Where the changes being made come from when it is not a page of the application: an import ("Nhập từ tệp
+# ds.xlsx"), the API and its token ("API, khóa «Cổng tỉnh» (dbk_…)"). ``audit.services.record`` writes it into every
+# event recorded meanwhile (``changes["source"]``, "Nguồn").
+current_source: ContextVar[str] = ContextVar("current_source", default="")
+
+
+@contextmanager
+def changes_from(source: str):
+    """Every audit event recorded inside this block names ``source`` as where the change came from."""
+    token = current_source.set(source[:200])
+    try:
+        yield
+    finally:
+        current_source.reset(token)
 
 
 class RequestIdMiddleware:
