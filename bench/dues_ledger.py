@@ -6,7 +6,7 @@ twelve months of ledger rows for every cell of the province (once; a second run 
 PostgreSQL), then times through the full Django request path: a cell's month sheet, the province's yearly
 collection by child organization, a grassroots organization's month overview. Prints figures, asserts nothing.
 
-  DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_bench .venv/bin/python bench/dues_ledger.py -n 20
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_dues .venv/bin/python bench/dues_ledger.py -n 20
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
 os.environ["DANGBO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+os.environ["DANGBO_LOG_LEVEL"] = "WARNING"  # no line per request among the figures
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from run import pct  # noqa: E402 - the percentile of every benchmark (bench/run.py)
@@ -33,13 +34,18 @@ def ensure_ledger(province) -> int:
     from django.db.models import Q
 
     from dangbo.demo.loader import _insert
-    from dangbo.dues.models import DuesBasis, DuesPayment, DuesSheet
+    from dangbo.dues import rollup
+    from dangbo.dues.models import DuesBasis, DuesPayment, DuesSheet, DuesTotal
     from dangbo.members.choices import ACTIVE_STATUSES
     from dangbo.members.models import MemberPeriod
     from dangbo.organizations.paths import subtree_q
 
     existing = DuesPayment.objects.filter(subtree_q(province.path, "org_path"), month__year=YEAR).count()
     if existing:
+        if not DuesTotal.objects.filter(month__year=YEAR).exists():  # a ledger written before the rollup
+            t = time.perf_counter()
+            n = rollup.rebuild([dt.date(YEAR, m, 1) for m in range(1, 13)])
+            print(f"rollup: {n:,} totals per organization and month in {time.perf_counter() - t:.1f} s")
         return existing
     rng = random.Random(16)
     start, end = dt.date(YEAR, 1, 1), dt.date(YEAR + 1, 1, 1)
@@ -73,9 +79,12 @@ def ensure_ledger(province) -> int:
             tot[1], tot[2], tot[3] = tot[1] + 1, tot[2] + owed_of[m], tot[3] + owed_of[m]
         _insert(DuesSheet, ["organization", "month", "org_path", "version", "members", "owed", "paid", "updated_at"],
                 ((o, mo, path, 1, n, owed, paid, stamp) for (o, mo), (path, n, owed, paid) in sheets.items()))  # fmt: skip
+        rollup.rebuild(months)
     if connection.vendor == "postgresql":
         with connection.cursor() as c:
-            c.execute("ANALYZE dues_duespayment; ANALYZE dues_duesbasis; ANALYZE dues_duessheet")
+            c.execute(
+                "ANALYZE dues_duespayment; ANALYZE dues_duesbasis; ANALYZE dues_duessheet; ANALYZE dues_duestotal"
+            )
     print(
         f"ledger: {len(owner):,} rows for {len(members):,} members written in {time.perf_counter() - t:.1f} s"
     )
@@ -85,6 +94,9 @@ def ensure_ledger(province) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=20)
+    parser.add_argument(
+        "--only", default="", help="run the operations whose name matches this regular expression"
+    )
     args = parser.parse_args()
     import django
 
@@ -120,21 +132,44 @@ def main() -> None:
         ),
         "cell dues book XLSX": lambda: f"/dang-phi/chi-bo/{rng.choice(cells)}/so-thu-nop.xlsx?nam={YEAR}",
     }
-    print(f"{connection.vendor}: {rows:,} ledger rows in {YEAR}; {len(cells):,} cells sampled")
+    print(
+        f"{connection.vendor}: {rows:,} ledger rows in {YEAR}; {len(cells):,} cells sampled; "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    import re
+
     for name, url in ops.items():
+        if args.only and not re.search(args.only, name):
+            continue
         client.get(url())  # warm
-        times, queries = [], 0
+        times, cpu, sql, queries = [], [], [], 0
         for _ in range(args.n):
             reset_queries()
             with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 response = client.get(url())
                 times.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.process_time() - c) * 1000)
             assert response.status_code == 200, (name, response.status_code)
             queries = len(ctx.captured_queries)
-        print(
-            f"  {name:36s} p50 {pct(times, 0.5):7.1f} ms   p95 {pct(times, 0.95):7.1f} ms   {queries} queries"
-        )
+            sql.append(server_ms(connection, ctx.captured_queries))
+        load = os.getloadavg()[0]
+        print(f"  {name:36s} p50 {pct(times, 0.5):7.1f} ms   p95 {pct(times, 0.95):7.1f} ms   {queries} queries   "
+              f"| CPU p95 {pct(cpu, 0.95):6.1f} ms + SQL p95 {pct(sql, 0.95):6.1f} ms   (load {load:.2f})")  # fmt: skip
+
+
+def server_ms(connection, captured) -> float:
+    """The database's own execution time of a request's SELECTs (EXPLAIN ANALYZE on PostgreSQL): with the
+    process's CPU time, a figure the other work on a shared machine disturbs less than wall-clock time."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    total = 0.0
+    with connection.cursor() as c:
+        for q in captured:
+            if q["sql"].lstrip().upper().startswith("SELECT"):
+                c.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + q["sql"])
+                total += c.fetchone()[0][0]["Execution Time"]
+    return total
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from collections import defaultdict
 from django.db.models import Q
 
 from dangbo.core.dates import add_months, full_years
+from dangbo.dues import rollup
 from dangbo.dues.choices import Exemption, Group, Way
 from dangbo.dues.models import DuesBasis, DuesPayment, DuesSheet, Remittance
 from dangbo.dues.rules import rules_on, split
@@ -105,6 +106,7 @@ def write(now: dt.date, admin=None) -> dict:
     DuesSheet.objects.bulk_create([
         DuesSheet(organization_id=o, month=m, org_path=path, version=1, updated_by=admin, members=n, owed=owed, paid=paid)
         for (o, m), (path, n, owed, paid) in totals.items()], batch_size=2000)  # fmt: skip
+    rollup.rebuild(months)  # the totals per organization and month at every level, from these sheets
     # Remittances up the tree for every month but the last (still being collected): each level keeps its share of
     # what it took and sends the rest, received a few days later.
     orgs = {o.pk: o for o in Organization.objects.all()}

@@ -74,6 +74,30 @@ class DuesSheet(models.Model):
         return f"Thu đảng phí tháng {self.month:%m/%Y}"
 
 
+class DuesTotal(models.Model):
+    """The collection of an organization's whole subtree in a month, at every level (a cell, a grassroots
+    organization, a bloc, a province): the sum of the month sheets whose path (the cell's path *that month*)
+    passes through it. Kept by ``rollup`` in the transaction of every sheet save and of a restructuring move, so a
+    province's year is ≈ 12 rows per child organization instead of one row per cell and month."""
+
+    # db_index off: the unique (organization, month) index serves every read.
+    organization = models.ForeignKey("organizations.Organization", verbose_name="Tổ chức", on_delete=models.CASCADE,
+                                     related_name="+", db_index=False)  # fmt: skip
+    month = models.DateField("Tháng")
+    # Signed: a drifted total must never make a user's save fail; ``dangbo dues_rollup --check`` finds drift.
+    members = models.BigIntegerField("Số đảng viên", default=0)
+    owed = models.BigIntegerField("Phải thu (đồng)", default=0)
+    paid = models.BigIntegerField("Đã thu (đồng)", default=0)
+
+    class Meta:
+        verbose_name = "tổng thu đảng phí theo tổ chức và tháng"
+        verbose_name_plural = "tổng thu đảng phí theo tổ chức và tháng"
+        constraints = [models.UniqueConstraint(fields=["organization", "month"], name="dues_total_unique")]
+
+    def __str__(self) -> str:
+        return f"Tổng thu đảng phí tháng {self.month:%m/%Y}"
+
+
 class DuesPayment(models.Model):
     """One member's month: owed (by the rules of the month), paid, when and how, in the cell of that month."""
 

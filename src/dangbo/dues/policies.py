@@ -6,7 +6,7 @@ from __future__ import annotations
 from dangbo.accounts import access
 from dangbo.core.policies import register
 
-from .models import DuesBasis, DuesPayment, DuesSheet, Remittance
+from .models import DuesBasis, DuesPayment, DuesSheet, DuesTotal, Remittance
 
 
 @register
@@ -42,4 +42,14 @@ class RemittancePolicy(access.TreePolicy):
     model = Remittance
     area = access.MEMBER
     path_fields = ("from_organization__path", "to_organization__path")
+    own = False
+
+
+@register
+class DuesTotalPolicy(access.TreePolicy):
+    """An organization's month totals: seen by whoever sees the organization's dues."""
+
+    model = DuesTotal
+    area = access.MEMBER
+    path_fields = ("organization__path",)
     own = False

@@ -11,12 +11,11 @@ from django.urls import reverse
 
 from dangbo.core import policies
 from dangbo.core.dates import add_months, full_years
-from dangbo.core.policies import subtree_q
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member, MemberPeriod
 from dangbo.organizations.models import Organization
 
-from .models import DuesBasis, DuesPayment, DuesSheet, Remittance
+from .models import DuesBasis, DuesPayment, DuesSheet, DuesTotal, Remittance
 from .rules import rules_on, split
 
 # --- the ledger's facts (not scoped: callers scope) ---
@@ -92,29 +91,6 @@ def owed_for(member: Member, month: dt.date, bases: list[DuesBasis] | None = Non
     return Owed(amount, basis, exempt, reduction, rules.source)
 
 
-def cell_collected(organization, month: dt.date) -> int:
-    return int(
-        DuesPayment.objects.filter(organization=organization, month=first_of(month)).aggregate(s=Sum("paid"))[
-            "s"
-        ]
-        or 0
-    )
-
-
-def received(organization, month: dt.date) -> int:
-    """What the organization's lower levels remitted to it for ``month`` and it confirmed received."""
-    rows = Remittance.objects.filter(
-        to_organization=organization, month=first_of(month), received_on__isnull=False
-    )
-    return int(rows.aggregate(s=Sum("amount"))["s"] or 0)
-
-
-def collected(organization, month: dt.date) -> int:
-    """A level's takings for a month: its own members' dues (a cell) plus what its lower levels remitted."""
-    own = cell_collected(organization, month) if organization.is_cell else 0
-    return own + received(organization, month)
-
-
 @dataclass(frozen=True)
 class Position:
     collected: int
@@ -128,16 +104,10 @@ class Position:
         return self.to_remit - self.remitted
 
 
-def position(organization, month: dt.date, *, exclude_pk: int | None = None) -> Position:
-    month = first_of(month)
-    rules = rules_on(month)
-    total = collected(organization, month)
-    percent = rules.keep_percent(organization)
-    kept, to_remit = split(total, percent)
-    sent = Remittance.objects.filter(from_organization=organization, month=month)
-    if exclude_pk:
-        sent = sent.exclude(pk=exclude_pk)
-    return Position(total, percent, kept, to_remit, int(sent.aggregate(s=Sum("amount"))["s"] or 0))
+def position(organization, month: dt.date) -> Position:
+    """A level's month: what it collected (its members' dues if a cell, plus what its lower levels remitted and it
+    confirmed), the share it keeps by the rules of the month and its level, what it must remit and has sent."""
+    return positions([organization], month)[organization.pk]
 
 
 UNPAID_MONTHS_FLAG = 3  # Charter: not paying dues 3 months in a year without a valid reason
@@ -274,40 +244,61 @@ class OverviewRow:
         return round(100 * self.paid / self.owed, 1) if self.owed else None
 
 
+def positions(organizations, month: dt.date) -> dict[int, Position]:
+    """``position`` of several organizations for one month in three queries (not three per organization)."""
+    month = first_of(month)
+    rules = rules_on(month)
+    orgs = list(organizations)
+    ids = [o.pk for o in orgs]
+    own = dict(
+        DuesSheet.objects.filter(organization_id__in=[o.pk for o in orgs if o.is_cell], month=month)
+        .values_list("organization_id", "paid")
+    )  # fmt: skip
+    got = dict(
+        Remittance.objects.filter(to_organization_id__in=ids, month=month, received_on__isnull=False)
+        .values("to_organization").annotate(s=Sum("amount")).values_list("to_organization", "s").order_by()
+    )  # fmt: skip
+    sent = dict(
+        Remittance.objects.filter(from_organization_id__in=ids, month=month)
+        .values("from_organization").annotate(s=Sum("amount")).values_list("from_organization", "s").order_by()
+    )  # fmt: skip
+    out = {}
+    for o in orgs:
+        total = int(own.get(o.pk) or 0) + int(got.get(o.pk) or 0)
+        percent = rules.keep_percent(o)
+        kept, to_remit = split(total, percent)
+        out[o.pk] = Position(total, percent, kept, to_remit, int(sent.get(o.pk) or 0))
+    return out
+
+
 def overview(actor, organization, start: dt.date, end: dt.date) -> list[OverviewRow]:
     """Collection per child organization (the organization itself when it is a cell) over months [start, end):
-    owed and paid from the month sheets' totals of each subtree (one row per cell and month, not per member),
-    remitted by each child to the organization (sent, and confirmed received)."""
+    owed and paid from the totals per organization and month (``DuesTotal``, kept by ``rollup``: ≈ one row per
+    child and month, whatever the size of its subtree), remitted by each child to the organization (sent, and
+    confirmed received)."""
     children = list(Organization.objects.filter(parent=organization).order_by("path")) or [organization]
     if organization.is_cell:
         children = [organization]
-    base = policies.scope(actor, policies.VIEW, DuesSheet.objects.all()).filter(
-        month__gte=start, month__lt=end
+    totals = policies.scope(actor, policies.VIEW, DuesTotal.objects.all()).filter(
+        organization_id__in=[c.pk for c in children], month__gte=start, month__lt=end
     )
+    by_org = {
+        r["organization_id"]: r
+        for r in totals.values("organization_id").annotate(o=Sum("owed"), p=Sum("paid"), n=Sum("members")).order_by()
+    }  # fmt: skip
     one_month = next_month(start) == end
     remits = remittances(actor).filter(month__gte=start, month__lt=end, to_organization=organization)
-    # One pass over the organization's sheets grouped by cell, added up per child here (a query per child, or a
-    # conditional sum per child, is several times slower at province scale: bench/dues_ledger.py).
-    by_path = {c.path: [0, 0, 0] for c in children}
-    width = children[0].path.count(".")  # ids in a child's path ("1.7.42." → 3)
-    for r in (base.filter(subtree_q(organization.path, "org_path")).values("org_path")
-              .annotate(o=Sum("owed"), p=Sum("paid"), n=Sum("members")).order_by()):  # fmt: skip
-        key = ".".join(r["org_path"].split(".")[:width]) + "."
-        if (t := by_path.get(key)) is not None:
-            t[0], t[1], t[2] = t[0] + (r["o"] or 0), t[1] + (r["p"] or 0), t[2] + (r["n"] or 0)
-    agg = {}
-    for i, child in enumerate(children):
-        agg[f"o{i}"], agg[f"p{i}"], agg[f"n{i}"] = by_path[child.path]
     sent_by = {
         r["from_organization"]: r
-        for r in remits.values("from_organization").annotate(s=Sum("amount"), r=Sum("amount", filter=Q(received_on__isnull=False)))
+        for r in remits.values("from_organization").annotate(s=Sum("amount"), r=Sum("amount", filter=Q(received_on__isnull=False))).order_by()
     }  # fmt: skip
+    dues = positions([c for c in children if c != organization], start) if one_month else {}
     out = []
-    for i, child in enumerate(children):
-        sent = sent_by.get(child.pk, {})
-        due = position(child, start).to_remit if one_month and child != organization else None
-        out.append(OverviewRow(child, int(agg.get(f"o{i}") or 0), int(agg.get(f"p{i}") or 0),
-                               int(agg.get(f"n{i}") or 0) if one_month else None, int(sent.get("s") or 0),
+    for child in children:
+        t, sent = by_org.get(child.pk, {}), sent_by.get(child.pk, {})
+        due = dues[child.pk].to_remit if child.pk in dues else None
+        out.append(OverviewRow(child, int(t.get("o") or 0), int(t.get("p") or 0),
+                               int(t.get("n") or 0) if one_month else None, int(sent.get("s") or 0),
                                int(sent.get("r") or 0), due))  # fmt: skip
     return out
 

@@ -21,6 +21,7 @@ from dangbo.core.text import clean_text, read_number
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
+from . import rollup
 from .choices import FIXED_GROUPS, PERCENT_GROUPS, AuditEvents, Exemption, Group, Way
 from .models import DuesBasis, DuesPayment, DuesSheet, Remittance
 from .rules import rules_on
@@ -236,12 +237,19 @@ def record_month(*, actor, organization, month: dt.date, rows: list[dict], versi
 
 
 def _totals(sheet: DuesSheet) -> None:
-    """The sheet's totals from its rows (called in the transaction that changed them)."""
+    """The sheet's totals from its rows, and their difference added to the month's totals of every level above
+    (``rollup``; called in the transaction that changed the rows)."""
+    before = (sheet.members, sheet.owed, sheet.paid)
     agg = DuesPayment.objects.filter(organization_id=sheet.organization_id, month=sheet.month).aggregate(
         n=models.Count("id"), o=models.Sum("owed"), p=models.Sum("paid"))  # fmt: skip
     sheet.members, sheet.owed, sheet.paid = agg["n"] or 0, agg["o"] or 0, agg["p"] or 0
     if not sheet.org_path:
         sheet.org_path = Organization.objects.values_list("path", flat=True).get(pk=sheet.organization_id)
+    rollup.add(
+        sheet.org_path,
+        sheet.month,
+        *(a - b for a, b in zip((sheet.members, sheet.owed, sheet.paid), before, strict=True)),
+    )
 
 
 # --- remittances -------------------------------------------------------------------------------------------------
