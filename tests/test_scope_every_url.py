@@ -68,6 +68,8 @@ def urls_of_a(tree, people, seat, history=None):
                 kwargs[param] = seat.pk
             elif param == "cell_pk":  # dues: a cell of A
                 kwargs[param] = tree.a1.pk
+            elif param == "org_pk":  # dues: A itself (reports and books of a level)
+                kwargs[param] = tree.a.pk
             elif param == "member_pk":
                 kwargs[param] = people.m_a1.pk
             elif param == "role_pk":
@@ -112,6 +114,8 @@ def test_every_parameterised_url_is_covered(tree, people, seat, history_of_a):
         "dues:sheet",
         "dues:book",
         "dues:member",
+        "dues:report",
+        "dues:grassroots_book",
         "evaluation:campaign",
         "evaluation:rating",
         "evaluation:organization",

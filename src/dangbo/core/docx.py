@@ -333,3 +333,19 @@ def party_header(
     rule_below(title)
     para(right, "{{ place_date }}", italic=True, align=CENTER, before=8)
     return table
+
+
+def recipients_and_signature(doc: DocumentObject, widths: Iterable[Length]) -> Table:
+    """ "Nơi nhận" (left: ``{{ recipients }}``, one line each) and the signature (right: ``{{ signer_on_behalf }}``,
+    ``{{ signer_title }}``, room to sign, ``{{ signer_name }}``), side by side and never split across pages."""
+    table = borderless_table(doc, widths)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    left, right = table.rows[0].cells
+    para(left, "Nơi nhận:", size=12, bold=True, italic=True, before=12, first=True)
+    tag(left, "{%p for r in recipients %}")
+    para(left, "{{ r }}", size=11)
+    tag(left, "{%p endfor %}")
+    para(right, "{{ signer_on_behalf }}", bold=True, align=CENTER, before=12, first=True)
+    para(right, "{{ signer_title }}", bold=True, align=CENTER)
+    para(right, "{{ signer_name }}", bold=True, align=CENTER, before=72)
+    return table

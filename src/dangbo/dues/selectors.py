@@ -245,29 +245,48 @@ class OverviewRow:
 
 
 def positions(organizations, month: dt.date) -> dict[int, Position]:
-    """``position`` of several organizations for one month in three queries (not three per organization)."""
+    """``position`` of several organizations for one month (three queries, not three per organization)."""
     month = first_of(month)
-    rules = rules_on(month)
+    return {pk: p for (pk, _), p in period_positions(organizations, month, next_month(month)).items()}
+
+
+def period_positions(organizations, start: dt.date, end: dt.date) -> dict[tuple[int, dt.date], Position]:
+    """``position`` of each organization for each month in [start, end), keyed (organization id, month): each
+    month split by the rules of that month (three queries)."""
     orgs = list(organizations)
     ids = [o.pk for o in orgs]
-    own = dict(
-        DuesSheet.objects.filter(organization_id__in=[o.pk for o in orgs if o.is_cell], month=month)
-        .values_list("organization_id", "paid")
-    )  # fmt: skip
-    got = dict(
-        Remittance.objects.filter(to_organization_id__in=ids, month=month, received_on__isnull=False)
-        .values("to_organization").annotate(s=Sum("amount")).values_list("to_organization", "s").order_by()
-    )  # fmt: skip
-    sent = dict(
-        Remittance.objects.filter(from_organization_id__in=ids, month=month)
-        .values("from_organization").annotate(s=Sum("amount")).values_list("from_organization", "s").order_by()
-    )  # fmt: skip
+    months = []
+    month = first_of(start)
+    while month < end:
+        months.append(month)
+        month = next_month(month)
+    period = {"month__gte": first_of(start), "month__lt": end}
+
+    def by_org_month(rows, org_field):
+        return {(r[org_field], r["month"]): int(r["s"] or 0)
+                for r in rows.values(org_field, "month").annotate(s=Sum("amount")).order_by()}  # fmt: skip
+
+    own = {
+        (o, m): int(p or 0)
+        for o, m, p in DuesSheet.objects.filter(organization_id__in=[o.pk for o in orgs if o.is_cell], **period)
+        .values_list("organization_id", "month", "paid")
+    }  # fmt: skip
+    got = by_org_month(
+        Remittance.objects.filter(to_organization_id__in=ids, received_on__isnull=False, **period),
+        "to_organization",
+    )
+    sent = by_org_month(
+        Remittance.objects.filter(from_organization_id__in=ids, **period), "from_organization"
+    )
     out = {}
-    for o in orgs:
-        total = int(own.get(o.pk) or 0) + int(got.get(o.pk) or 0)
-        percent = rules.keep_percent(o)
-        kept, to_remit = split(total, percent)
-        out[o.pk] = Position(total, percent, kept, to_remit, int(sent.get(o.pk) or 0))
+    for month in months:
+        rules = rules_on(month)
+        for o in orgs:
+            key = (o.pk, month)
+            total = own.get(key, 0) + got.get(key, 0)
+            percent = rules.keep_percent(o)
+            kept, to_remit = split(total, percent)
+            out[key] = Position(total, percent, kept, to_remit, sent.get(key, 0))
     return out
 
 

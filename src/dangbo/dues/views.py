@@ -23,7 +23,7 @@ from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
-from . import selectors, services
+from . import documents, selectors, services
 from .choices import Exemption, Group, Way
 from .models import DuesBasis
 from .rules import rules_on, split
@@ -149,6 +149,7 @@ def overview(request):
         "pending": pending, "sent": sent, "prev": add_months(month, -1), "next": add_months(month, 1),
         "total_owed": sum(r.owed for r in rows), "total_paid": sum(r.paid for r in rows), "today": today(),
         "parent_visible": org.parent_id and orgs.filter(pk=org.parent_id).exists(),
+        "quarter": (month.month - 1) // 3 + 1, "grassroots_book": org.kind in documents.BOOK_KINDS,
     })  # fmt: skip
 
 
@@ -257,3 +258,41 @@ def book(request, cell_pk):
     head = Letterhead(issuer=cell.name.upper(), superior=(parent.name.upper() if parent else ""), day=today())
     content = table_xlsx(table, letterhead=head, signature=Signature(on_behalf="T/M CHI BỘ", role="BÍ THƯ"))
     return file_response(content, f"so-dang-phi-{cell.code}-{year}.xlsx")
+
+
+def _org_or_404(request, org_pk):
+    org = policies.scope(request.user, "member_records", Organization.objects.filter(pk=org_pk)).first()
+    if org is None:
+        raise Http404
+    if request.method != "GET":
+        raise Http404  # a download: nothing to post (scope answered first, like every page)
+    return org
+
+
+@login_required
+def report(request, org_pk):
+    """Báo cáo thu, nộp đảng phí of a level (DOCX): ``?thang=MM/YYYY``, ``?nam=YYYY&quy=1..4`` or ``?nam=YYYY``."""
+    org = _org_or_404(request, org_pk)
+    year, quarter = int_param(request.GET.get("nam")), int_param(request.GET.get("quy"))
+    if year and 1990 <= year <= 2999 and quarter in (1, 2, 3, 4):
+        period = documents.quarter_period(year, quarter)
+    elif year and 1990 <= year <= 2999:
+        period = documents.year_period(year)
+    else:
+        period = documents.month_period(_month_param(request))
+    content = documents.report_docx(request.user, org, period)
+    return file_response(content, f"bao-cao-dang-phi-{org.code or org.pk}-{period.key}.docx")
+
+
+@login_required
+def grassroots_book(request, org_pk):
+    """Sổ theo dõi thu, nộp đảng phí of a grassroots committee (or sub-committee): every cell by month (XLSX)."""
+    org = _org_or_404(request, org_pk)
+    if org.kind not in documents.BOOK_KINDS:
+        raise Http404
+    year = int_param(request.GET.get("nam"), today().year)
+    if not 1990 <= year <= 2999:
+        year = today().year
+    return file_response(
+        documents.grassroots_book(request.user, org, year), f"so-dang-phi-{org.code or org.pk}-{year}.xlsx"
+    )

@@ -17,18 +17,17 @@ from pathlib import Path
 
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 
 from dangbo.core.docx import (
     CENTER,
     body,
-    borderless_table,
     dotted_line,
     grid_table,
     new_document,
     para,
     party_header,
+    recipients_and_signature,
     rule_below,
     tag,
 )
@@ -119,16 +118,7 @@ def build_bao_cao_so_ket(path: Path) -> None:
     tag(doc, "{%p endif %}")
 
     # "Nơi nhận" (left) and the signature (right), never split across pages.
-    table = borderless_table(doc, SIGNATURE_WIDTHS)
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    left, right = table.rows[0].cells
-    para(left, "Nơi nhận:", size=12, bold=True, italic=True, before=12, first=True)
-    tag(left, "{%p for r in recipients %}")
-    para(left, "{{ r }}", size=11)
-    tag(left, "{%p endfor %}")
-    para(right, "{{ signer_on_behalf }}", bold=True, align=CENTER, before=12, first=True)
-    para(right, "{{ signer_title }}", bold=True, align=CENTER)
-    para(right, "{{ signer_name }}", bold=True, align=CENTER, before=72)
+    recipients_and_signature(doc, SIGNATURE_WIDTHS)
 
     doc.save(path)
 
