@@ -97,6 +97,8 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="run the operations whose name matches this regular expression"
     )
+    parser.add_argument("--generate", action="store_true",
+                        help="also time the job writing January of the next year's amounts owed for the province")  # fmt: skip
     args = parser.parse_args()
     import django
 
@@ -138,6 +140,8 @@ def main() -> None:
     )
     import re
 
+    if args.generate:
+        time_generation(province)
     for name, url in ops.items():
         if args.only and not re.search(args.only, name):
             continue
@@ -156,6 +160,40 @@ def main() -> None:
         load = os.getloadavg()[0]
         print(f"  {name:36s} p50 {pct(times, 0.5):7.1f} ms   p95 {pct(times, 0.95):7.1f} ms   {queries} queries   "
               f"| CPU p95 {pct(cpu, 0.95):6.1f} ms + SQL p95 {pct(sql, 0.95):6.1f} ms   (load {load:.2f})")  # fmt: skip
+
+
+def time_generation(province) -> None:
+    """The month job (``dues.jobs``) over the province for January of the next year, from nothing: its rows,
+    sheets and totals are deleted first, so every run writes the same."""
+    from django.db import connection
+
+    from dangbo.dues import jobs
+    from dangbo.dues.models import DuesPayment, DuesSheet, DuesTotal
+    from dangbo.jobs import runner
+    from dangbo.jobs.models import Job
+    from dangbo.jobs.services import start_job
+    from dangbo.organizations.paths import subtree_q
+
+    month = dt.date(YEAR + 1, 1, 1)
+    DuesPayment.objects.filter(subtree_q(province.path, "org_path"), month=month).delete()
+    DuesSheet.objects.filter(subtree_q(province.path, "org_path"), month=month).delete()
+    DuesTotal.objects.filter(month=month).delete()
+    Job.objects.filter(kind=jobs.KIND, state__in=("cho", "dang_chay")).update(
+        state="loi"
+    )  # an earlier run stopped
+    job = start_job(actor=None, kind=jobs.KIND, params={"thang": f"{month:%m/%Y}"}, scope_org=province)
+    load = os.getloadavg()[0]
+    t, c = time.perf_counter(), time.process_time()
+    state = runner.execute(job.pk)
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    job.refresh_from_db()
+    rows = DuesPayment.objects.filter(subtree_q(province.path, "org_path"), month=month).count()
+    print(f"  month job ({state}): {job.message}")
+    print(f"  month job: {rows:,} rows in {wall:.1f} s wall ({rows / wall:,.0f} rows/s), {cpu:.1f} s CPU of this "
+          f"process, batches of {jobs.BATCH} cells   (load {load:.2f} → {os.getloadavg()[0]:.2f})")  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE dues_duespayment; ANALYZE dues_duessheet; ANALYZE dues_duestotal")
 
 
 def server_ms(connection, captured) -> float:

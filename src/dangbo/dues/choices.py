@@ -37,3 +37,4 @@ class AuditEvents(models.TextChoices):
     PAYMENT = "dues.payment.record", "Ghi thu đảng phí"
     REMIT = "dues.remittance.send", "Ghi nộp đảng phí lên cấp trên"
     RECEIVE = "dues.remittance.receive", "Xác nhận nhận đảng phí cấp dưới nộp"
+    GENERATE = "dues.sheet.generate", "Lập số đảng phí phải thu của tháng"

@@ -33,23 +33,36 @@ def month_roll(organization, month: dt.date) -> list[Member]:
     """Members on the cell's roll in ``month`` (official or probationary at any day of it). A member on two rolls
     in one month (moved mid-month) owes that month to the first of them — dues are paid up to the month of the
     transfer letter (DOMAIN §2, transfers)."""
+    return month_rolls([organization.pk], month).get(organization.pk, [])
+
+
+def month_rolls(cell_ids, month: dt.date, *, only: tuple[str, ...] = ()) -> dict[int, list[Member]]:
+    """``month_roll`` of several cells in three queries: {cell id: members in name order} (cells with nobody
+    left out). ``only``: the member fields to load (all when empty)."""
     month, end = first_of(month), next_month(month)
     overlapping = Q(valid_from__lt=end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=month))
+    cell_ids = set(cell_ids)
     ids = set(
         MemberPeriod.objects.filter(
-            overlapping, organization=organization, status__in=ACTIVE_STATUSES
+            overlapping, organization_id__in=cell_ids, status__in=ACTIVE_STATUSES
         ).values_list("member_id", flat=True)
     )
     if not ids:
-        return []
+        return {}
     first_cell: dict[int, int] = {}
     for member_id, org_id in (
         MemberPeriod.objects.filter(overlapping, member_id__in=ids, status__in=ACTIVE_STATUSES)
         .order_by("member_id", "valid_from").values_list("member_id", "organization_id")
     ):  # fmt: skip
         first_cell.setdefault(member_id, org_id)
-    keep = [m for m, o in first_cell.items() if o == organization.pk]
-    return list(Member.objects.filter(pk__in=keep).order_by("name_sort", "id"))
+    keep = [m for m, o in first_cell.items() if o in cell_ids]
+    members = Member.objects.filter(pk__in=keep).order_by("name_sort", "id")
+    if only:
+        members = members.only(*only)
+    out: dict[int, list[Member]] = {}
+    for m in members:
+        out.setdefault(first_cell[m.pk], []).append(m)
+    return out
 
 
 @dataclass(frozen=True)

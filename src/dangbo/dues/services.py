@@ -8,8 +8,10 @@ what the first recorded."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
@@ -19,13 +21,14 @@ from dangbo.core.errors import ApplicationError, NotFound
 from dangbo.core.formats import tien
 from dangbo.core.text import clean_text, read_number
 from dangbo.members.models import Member
+from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
 
 from . import rollup
 from .choices import FIXED_GROUPS, PERCENT_GROUPS, AuditEvents, Exemption, Group, Way
 from .models import DuesBasis, DuesPayment, DuesSheet, Remittance
 from .rules import rules_on
-from .selectors import bases_of, first_of, month_roll, owed_for, position
+from .selectors import bases_of, first_of, month_roll, month_rolls, owed_for, position
 
 MAX_BASIS = 10_000_000_000  # đồng a month; more is a typing error
 ABSURD_TIMES = 100  # a month paid more than this many times what is owed is a typing error
@@ -237,19 +240,103 @@ def record_month(*, actor, organization, month: dt.date, rows: list[dict], versi
 
 
 def _totals(sheet: DuesSheet) -> None:
-    """The sheet's totals from its rows, and their difference added to the month's totals of every level above
-    (``rollup``; called in the transaction that changed the rows)."""
-    before = (sheet.members, sheet.owed, sheet.paid)
-    agg = DuesPayment.objects.filter(organization_id=sheet.organization_id, month=sheet.month).aggregate(
-        n=models.Count("id"), o=models.Sum("owed"), p=models.Sum("paid"))  # fmt: skip
-    sheet.members, sheet.owed, sheet.paid = agg["n"] or 0, agg["o"] or 0, agg["p"] or 0
-    if not sheet.org_path:
-        sheet.org_path = Organization.objects.values_list("path", flat=True).get(pk=sheet.organization_id)
-    rollup.add(
-        sheet.org_path,
-        sheet.month,
-        *(a - b for a, b in zip((sheet.members, sheet.owed, sheet.paid), before, strict=True)),
+    _retotal([sheet])
+
+
+def _retotal(sheets: list[DuesSheet]) -> None:
+    """The sheets' totals from their rows (one query), and the differences added to the month's totals of every
+    level above (``rollup``); called in the transaction that changed the rows, the caller saves the sheets."""
+    if not sheets:
+        return
+    agg = {
+        (r["organization_id"], r["month"]): r
+        for r in DuesPayment.objects.filter(organization_id__in={s.organization_id for s in sheets},
+                                            month__in={s.month for s in sheets})
+        .values("organization_id", "month").annotate(n=models.Count("id"), o=models.Sum("owed"), p=models.Sum("paid"))
+        .order_by()
+    }  # fmt: skip
+    missing = [s.organization_id for s in sheets if not s.org_path]
+    paths = dict(Organization.objects.filter(pk__in=missing).values_list("pk", "path")) if missing else {}
+    changes = {}
+    for sheet in sheets:
+        before = (sheet.members, sheet.owed, sheet.paid)
+        r = agg.get((sheet.organization_id, sheet.month), {})
+        sheet.members, sheet.owed, sheet.paid = r.get("n") or 0, r.get("o") or 0, r.get("p") or 0
+        sheet.org_path = sheet.org_path or paths[sheet.organization_id]
+        delta = tuple(a - b for a, b in zip((sheet.members, sheet.owed, sheet.paid), before, strict=True))
+        if any(delta):
+            changes[(sheet.org_path, sheet.month)] = delta
+    rollup.add_many(changes)
+
+
+@dataclass
+class Generated:
+    rows: int = 0  # ledger rows written (what each member owes, nothing paid yet)
+    sheets: int = 0  # cells whose month changed
+    unknown: int = 0  # members on a roll with no basis recorded: no row (unknown, never guessed)
+
+
+@transaction.atomic
+def generate_owed(*, actor, cells, month: dt.date) -> Generated:
+    """Write the month's row of every member on the rolls of ``cells`` (ids) who has none yet: what they owe by
+    the rules of the month, nothing paid. The sheets touched get their totals and a new version (an open copy of
+    one can no longer be saved over these rows); one audit event per sheet. ``actor`` None is the system (the
+    command line); otherwise cells outside what the actor may record are left out. All or nothing per call — the
+    month job calls it batch by batch."""
+    e: dict[str, str] = {}
+    month = _month(month, e)
+    if e:
+        raise ApplicationError("Chưa lập được.", field_errors=e)
+    if month > add_months(first_of(today()), ADVANCE_MONTHS):
+        far = f"Tháng: chỉ lập trước tối đa {ADVANCE_MONTHS} tháng."
+        raise ApplicationError(far, field_errors={"month": far})
+    orgs = Organization.objects.filter(pk__in=[pk for pk in map(_pk, cells) if pk], kind__in=CELL_KINDS)
+    if actor is not None:
+        orgs = policies.scope(actor, "place_members", orgs)
+    cells = {o.pk: o for o in orgs.only("id", "path", "kind")}
+    rolls = month_rolls(cells, month, only=("id", "admission_decision_date"))
+    if not rolls:
+        return Generated()
+    # Lock the month's sheets of these cells first (made when missing), like a save of the sheet does: a
+    # secretary saving one of them meanwhile waits, then sees a newer version.
+    DuesSheet.objects.bulk_create([DuesSheet(organization_id=pk, month=month, org_path=cells[pk].path) for pk in rolls],
+                                  ignore_conflicts=True)  # fmt: skip
+    sheets = {
+        s.organization_id: s
+        for s in DuesSheet.objects.select_for_update().filter(organization_id__in=list(rolls), month=month).order_by("pk")
+    }  # fmt: skip
+    member_ids = [m.pk for roll in rolls.values() for m in roll]
+    have = set(
+        DuesPayment.objects.filter(member_id__in=member_ids, month=month).values_list("member_id", flat=True)
     )
+    bases = bases_of(set(member_ids) - have)
+    out, new, touched = Generated(), [], set()
+    for cell_id, roll in rolls.items():
+        for m in roll:
+            if m.pk in have:
+                continue
+            owed = owed_for(m, month, bases.get(m.pk, [])).amount
+            if owed is None:
+                out.unknown += 1
+                continue
+            new.append(DuesPayment(member_id=m.pk, month=month, organization_id=cell_id, org_path=cells[cell_id].path,
+                                   owed=owed, paid=0, recorded_by=actor))  # fmt: skip
+            touched.add(cell_id)
+    DuesPayment.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    changed = [sheets[pk] for pk in sorted(touched)]
+    befores = {s.pk: (snapshot(s) if s.version else None) for s in changed}
+    _retotal(changed)
+    for sheet in changed:
+        sheet.version += 1
+        sheet.updated_by, sheet.updated_at = actor, timezone.now()
+    DuesSheet.objects.bulk_update(changed, ["members", "owed", "paid", "version", "updated_by", "updated_at"],
+                                  batch_size=1000)  # fmt: skip
+    for sheet in changed:
+        before = befores[sheet.pk]
+        record(actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=sheet, before=before,
+               scope_path=sheet.org_path, event=AuditEvents.GENERATE)  # fmt: skip
+    out.rows, out.sheets = len(new), len(changed)
+    return out
 
 
 # --- remittances -------------------------------------------------------------------------------------------------

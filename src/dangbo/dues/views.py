@@ -20,10 +20,11 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.formats import tien
 from dangbo.core.http import date_param, file_response, int_param
 from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
+from dangbo.jobs.services import start_job
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
-from . import documents, selectors, services
+from . import documents, jobs, selectors, services
 from .choices import Exemption, Group, Way
 from .models import DuesBasis
 from .rules import rules_on, split
@@ -125,7 +126,9 @@ def overview(request):
     year = int_param(request.GET.get("nam"))
     month = _month_param(request)
     if request.method == "POST":
-        _overview_post(request, org, month)
+        started = _overview_post(request, org, month)
+        if started is not None:  # the month's amounts owed: a background job, its page shows the progress
+            return redirect("jobs:detail", job_pk=started.pk)
         return redirect(reverse("dues:overview") + f"?to_chuc={org.pk}&thang={month:%m/%Y}")
     if year and 1990 <= year <= 2999:
         start, end = selectors.months_of(year)
@@ -162,6 +165,10 @@ def _overview_post(request, org, month):
             r = services.record_remittance(actor=request.user, organization=org, month=month,
                                            amount=request.POST.get("amount"), sent_on=date_param(request.POST.get("sent_on")))  # fmt: skip
             messages.success(request, f"Đã ghi nộp {tien(r.amount)} lên {r.to_organization}.")
+        elif action == "lap_thang":
+            return start_job(
+                actor=request.user, kind=jobs.KIND, params={"thang": f"{month:%m/%Y}"}, scope_org=org
+            )
         elif action == "nhan":
             services.confirm_received(actor=request.user, remittance=request.POST.get("remittance"),
                                       received_on=date_param(request.POST.get("received_on")))  # fmt: skip
@@ -170,6 +177,7 @@ def _overview_post(request, org, month):
             raise Http404
     except ApplicationError as error:
         messages.error(request, " ".join([error.message, *error.field_errors.values()]))
+    return None
 
 
 @login_required
