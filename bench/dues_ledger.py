@@ -34,7 +34,7 @@ def ensure_ledger(province) -> int:
     from django.db.models import Q
 
     from dangbo.demo.loader import _insert
-    from dangbo.dues import rollup
+    from dangbo.dues import services
     from dangbo.dues.models import DuesBasis, DuesPayment, DuesSheet, DuesTotal
     from dangbo.members.choices import ACTIVE_STATUSES
     from dangbo.members.models import MemberPeriod
@@ -44,7 +44,7 @@ def ensure_ledger(province) -> int:
     if existing:
         if not DuesTotal.objects.filter(month__year=YEAR).exists():  # a ledger written before the rollup
             t = time.perf_counter()
-            n = rollup.rebuild([dt.date(YEAR, m, 1) for m in range(1, 13)])
+            n = services.totals_rebuild([dt.date(YEAR, m, 1) for m in range(1, 13)])
             print(f"rollup: {n:,} totals per organization and month in {time.perf_counter() - t:.1f} s")
         return existing
     rng = random.Random(16)
@@ -79,7 +79,7 @@ def ensure_ledger(province) -> int:
             tot[1], tot[2], tot[3] = tot[1] + 1, tot[2] + owed_of[m], tot[3] + owed_of[m]
         _insert(DuesSheet, ["organization", "month", "org_path", "version", "members", "owed", "paid", "updated_at"],
                 ((o, mo, path, 1, n, owed, paid, stamp) for (o, mo), (path, n, owed, paid) in sheets.items()))  # fmt: skip
-        rollup.rebuild(months)
+        services.totals_rebuild(months)
     if connection.vendor == "postgresql":
         with connection.cursor() as c:
             c.execute(
@@ -159,7 +159,8 @@ def main() -> None:
             sql.append(server_ms(connection, ctx.captured_queries))
         load = os.getloadavg()[0]
         print(f"  {name:36s} p50 {pct(times, 0.5):7.1f} ms   p95 {pct(times, 0.95):7.1f} ms   {queries} queries   "
-              f"| CPU p95 {pct(cpu, 0.95):6.1f} ms + SQL p95 {pct(sql, 0.95):6.1f} ms   (load {load:.2f})")  # fmt: skip
+              f"| CPU p50/p95 {pct(cpu, 0.5):5.1f}/{pct(cpu, 0.95):5.1f} ms + SQL p50/p95 {pct(sql, 0.5):5.1f}/{pct(sql, 0.95):5.1f} ms"
+              f"   (load {load:.2f})")  # fmt: skip
 
 
 def time_generation(province) -> None:

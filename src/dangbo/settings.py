@@ -343,6 +343,52 @@ DANGBO_EVALUATION_SYNC_RATINGS = int(os.environ.get("DANGBO_EVALUATION_SYNC_RATI
 # are exempt: armed forces in barracks, full-time training, students away — not in the record].
 DANGBO_EVALUATION_RESIDENCE_COMMENTS = os.environ.get("DANGBO_EVALUATION_RESIDENCE_COMMENTS", "1") == "1"
 
+
+def _dues_settings(env) -> dict:
+    """Party dues (dangbo.dues.rules): what the sources leave uncertain, read from the environment (README, config
+    table). A value that is not one is refused at start."""
+    import json
+
+    out = {}
+    try:
+        if env.get("DANGBO_DUES_OTHER_RANGE"):
+            low, high = (int(v) for v in env["DANGBO_DUES_OTHER_RANGE"].strip("()[] ").split(","))
+            if not 0 < low <= high:
+                raise ValueError
+            out["DANGBO_DUES_OTHER_RANGE"] = (low, high)
+        for name in (
+            "DANGBO_DUES_ELDER_PERCENT",
+            "DANGBO_DUES_CELL_KEEP_PERCENT",
+            "DANGBO_DUES_SUB_COMMITTEE_KEEP_PERCENT",
+        ):
+            if env.get(name):
+                out[name] = int(env[name])
+                if not 0 <= out[name] <= 100:
+                    raise ValueError
+        if env.get("DANGBO_DUES_COMMUNE_ORG_CODES"):
+            out["DANGBO_DUES_COMMUNE_ORG_CODES"] = tuple(
+                c.strip() for c in env["DANGBO_DUES_COMMUNE_ORG_CODES"].split(",") if c.strip()
+            )
+        if env.get("DANGBO_DUES_SHARES_2026"):
+            shares = json.loads(env["DANGBO_DUES_SHARES_2026"])
+            if not isinstance(shares, dict) or not all(0 <= int(v) <= 100 for v in shares.values()):
+                raise ValueError
+            out["DANGBO_DUES_SHARES_2026"] = {str(k): int(v) for k, v in shares.items()}
+        if env.get("DANGBO_DUES_ROUNDING"):
+            out["DANGBO_DUES_ROUNDING"] = int(env["DANGBO_DUES_ROUNDING"])
+            if out["DANGBO_DUES_ROUNDING"] < 1:
+                raise ValueError
+    except (TypeError, ValueError) as error:
+        raise ImproperlyConfigured(
+            "DANGBO_DUES_…: giá trị không hợp lệ (xem bảng cấu hình của README)."
+        ) from error
+    return out
+
+
+globals().update(_dues_settings(os.environ))
+# The demo's dues start at this month ("mm/yyyy", e.g. "01/2010" for the whole history); default January of last year.
+DANGBO_DEMO_DUES_FROM = os.environ.get("DANGBO_DEMO_DUES_FROM", "")
+
 # Background jobs (dangbo.jobs) -----------------------------------------------------------------------------------
 # Through Django's task interface (the django-tasks backport of Django 6's django.tasks). DANGBO_TASKS_BACKEND:
 #   "database" (default) — the queue is a table of this database (django-tasks-db); `dangbo serve` runs one worker

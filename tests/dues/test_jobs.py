@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from dangbo.dues import jobs, rollup, services
+from dangbo.dues import jobs, selectors, services
 from dangbo.dues.models import DuesPayment, DuesSheet
 from dangbo.jobs import runner
 from dangbo.jobs.models import Job
@@ -48,7 +48,7 @@ def test_secretary_generates_the_month_of_their_committee(client, dues, tree, ro
     assert rows == {dues.m_a1.pk: (80_000, 80_000), dues.m_a1b.pk: (60_000, 0), dues.m_a2.pk: (90_000, 0)}
     sheet = DuesSheet.objects.get(organization=tree.a2, month=APRIL)
     assert (sheet.members, sheet.owed, sheet.paid, sheet.version) == (1, 90_000, 0, 1)
-    assert rollup.differences() == []
+    assert selectors.totals_differences() == []
     again = start_job(actor=dues.secretary_a, kind=jobs.KIND, params={"thang": "04/2026"}, scope_org=tree.a)
     runner.execute(again.pk)
     again.refresh_from_db()
@@ -61,7 +61,7 @@ def test_national_run_by_an_administrator_skips_members_without_a_basis(dues, tr
     job.refresh_from_db()
     assert "3 đảng viên ở 2 chi bộ; 1 đảng viên chưa có căn cứ đóng đảng phí nên chưa lập" in job.message
     assert not DuesPayment.objects.filter(member=dues.m_b).exists()
-    assert rollup.differences() == []
+    assert selectors.totals_differences() == []
 
 
 def test_who_may_start_it(client, dues, tree):

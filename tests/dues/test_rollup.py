@@ -1,4 +1,4 @@
-"""Dues totals per organization and month at every level (``dues.rollup``): kept by every save in its
+"""Dues totals per organization and month at every level (``dues.services``, section totals): kept by every save in its
 transaction, moved by restructuring, always equal to a recount from the month sheets."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dangbo.core.errors import ApplicationError
-from dangbo.dues import rollup, selectors, services
+from dangbo.dues import selectors, services
 from dangbo.dues.models import DuesTotal
 from dangbo.organizations import restructure
 from dangbo.organizations import services as org_services
@@ -61,29 +61,41 @@ def test_rollup_equals_a_recount_after_random_saves_and_a_move(dues, tree, root_
         )
     services.record_member_months(actor=root_user, member=dues.m_a2, first_month=dt.date(2026, 5, 1), months=2,
                                   paid_on=dt.date(2026, 4, 20), way="chuyen_khoan")  # fmt: skip
-    assert rollup.differences() == []
+    assert selectors.totals_differences() == []
     assert DuesTotal.objects.filter(organization=tree.province).exists()
     # A cell moves to another grassroots committee from 10/03: its sheets from April on (a month begun before the
     # move stays where the cell was) leave Sở Y tế's totals for the new committee's; the bloc's do not change.
-    bloc_before = rollup.stored()
+    bloc_before = selectors.totals_stored()
     other = org_services.organization_create(actor=root_user, parent=tree.bloc,
                                              data={"name": "Đảng bộ Sở Xây dựng", "code": "SXD", "kind": OrgKind.GRASSROOTS_COMMITTEE})  # fmt: skip
     restructure.organization_move(
         actor=root_user, organization=tree.a2, new_parent=other, date=dt.date(2026, 3, 10)
     )
-    assert rollup.differences() == []
-    after = rollup.stored()
+    assert selectors.totals_differences() == []
+    after = selectors.totals_stored()
     for month in MONTHS:
         assert after.get((tree.bloc.pk, month)) == bloc_before.get((tree.bloc.pk, month))
     moved = {k: v for k, v in after.items() if k[0] == tree.a2.pk and k[1] >= dt.date(2026, 4, 1)}
     for (_, month), t in moved.items():
         assert after[(other.pk, month)] == t
+    # The overview lists the children of the period, each for its months under the organization: the rows add up
+    # to the organization's own totals, before and after the move.
+    for org in (tree.a, other, tree.bloc):
+        rows = selectors.overview(dues.staff, org, *selectors.months_of(2026))
+        mine = [v for (pk, _), v in after.items() if pk == org.pk]
+        assert (sum(r.owed for r in rows), sum(r.paid for r in rows)) == (
+            sum(v[1] for v in mine),
+            sum(v[2] for v in mine),
+        )
+    assert tree.a2 in [
+        r.organization for r in selectors.overview(dues.staff, tree.a, *selectors.months_of(2026))
+    ]
     tree.a2.refresh_from_db()
     for _ in range(6):  # saves after the move add to the new ancestors
         cell = rng.choice(list(cells))
         cell.refresh_from_db()
         _save(root_user, cell, rng.choice(MONTHS), cells[cell], rng)
-    assert rollup.differences() == []
+    assert selectors.totals_differences() == []
 
 
 def test_overview_reads_the_totals_and_the_check_command_finds_drift(dues, tree, root_user):
@@ -99,4 +111,4 @@ def test_overview_reads_the_totals_and_the_check_command_finds_drift(dues, tree,
     with pytest.raises(CommandError):
         call_command("dues_rollup", "--check")
     call_command("dues_rollup")
-    assert rollup.differences() == []
+    assert selectors.totals_differences() == []

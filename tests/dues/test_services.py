@@ -281,7 +281,7 @@ def test_overview_and_book(client, dues, tree):
 def test_policies_answer_the_same_for_one_row_as_for_a_list(dues, tree, root_user):
     """``can`` agrees with ``scope`` for every dues model, persona and action."""
     from dangbo.core import policies
-    from dangbo.dues.models import DuesBasis
+    from dangbo.dues.models import DuesBasis, DuesTotal
 
     services.record_month(
         actor=dues.cell_secretary, organization=tree.a1, month=MARCH, rows=_rows(dues), version=0
@@ -307,7 +307,7 @@ def test_policies_answer_the_same_for_one_row_as_for_a_list(dues, tree, root_use
         "nobody",
     ]
     checked = 0
-    for model in (DuesBasis, DuesPayment, DuesSheet, Remittance):
+    for model in (DuesBasis, DuesPayment, DuesSheet, DuesTotal, Remittance):
         policy = policies.policy_for(model)
         rows = list(model.objects.all())
         assert rows

@@ -1,10 +1,15 @@
-"""Party dues of the demo (DOMAIN §5): a basis for every member on a roll, the last few months' sheets of every
-cell (most members paid in cash or through the portal, a few arrears, an exemption and a reduction), and the
-remittances of the earlier months sent and received up the tree. A few months only, so the load stays fast; the
-amounts follow the rule set of each month (``dues.rules``).
+"""Party dues of the demo (DOMAIN §5) from January of last year (both rule sets) — or from the month of the setting
+``DANGBO_DEMO_DUES_FROM`` ("01/2010": the whole history, see ``start``) — to last month: a basis for every member on a roll (salaries
+and pensions raised with the base salary in 2012, 2016, 2019, 2023 and 2024), each month's row of every member
+(owed by the rule set of the month: QĐ 342-QĐ/TW, then QĐ 01-QĐ/TW from February 2026 — months before QĐ 342
+took effect in April 2011 are judged by it too, the oldest rules held), each cell's month sheet, the totals per
+organization and month at every level (``dues.services``, section totals), and the remittances of every month but the last sent and
+received up the tree *of that month* (the bloc until 13/02/2025, the two new committees after). Written with plain
+INSERTs (COPY on PostgreSQL) month by month, so memory stays flat.
 
 Planted: in the persona's cell (KCQ-SYT-01) one member has paid nothing for the last three months (the Charter's
-removal flag on the secretary's home page), one is exempt (poor household) and one has a 50% reduction.
+removal flag on the secretary's home page), one is exempt (poor household) and one has a 50% reduction; a few
+members elsewhere are late for a month or two now and then.
 """
 
 from __future__ import annotations
@@ -13,10 +18,14 @@ import datetime as dt
 import random
 from collections import defaultdict
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from dangbo.core.dates import add_months, full_years
-from dangbo.dues import rollup
+from dangbo.dues import selectors as dues_selectors
+from dangbo.dues import services as dues_services
 from dangbo.dues.choices import Exemption, Group, Way
 from dangbo.dues.models import DuesBasis, DuesPayment, DuesSheet, Remittance
 from dangbo.dues.rules import rules_on, split
@@ -24,111 +33,176 @@ from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member, MemberPeriod
 from dangbo.organizations.models import Organization
 
-MONTHS = 5  # the months before the current one
+EARLIEST = dt.date(2010, 1, 1)
+RAISES = {dt.date(2012, 5, 1): 1.26, dt.date(2016, 7, 1): 1.05, dt.date(2019, 7, 1): 1.07, dt.date(2023, 7, 1): 1.2,
+          dt.date(2024, 7, 1): 1.3}  # base salary changes (lương cơ sở): salaries and pensions follow  # fmt: skip
 SEED = 16
 PLANTED_CELL = "KCQ-SYT-01"
+LATE_SHARE = 0.004  # a member-month now and then paid late (still unpaid when the sheet was saved)
 
 
-def write(now: dt.date, admin=None) -> dict:
+def start(now: dt.date) -> dt.date:
+    """The first month of the demo's dues. From 2010 the ledger is 1,4 million member-months: measured on
+    07/12/2026 (shared machine, load 10–14) the first start took 34 s more CPU time (20,9 → 54,5 s), the dues step
+    127 s instead of 12 s, and the SQLite file grew from 149 to 464 MB — too slow for a first start, so the default
+    is January of last year (QĐ 342 months and QĐ 01 months) and the whole history is a setting."""
+    raw = str(getattr(settings, "DANGBO_DEMO_DUES_FROM", "") or "").strip()
+    try:
+        month = dt.datetime.strptime("01/" + raw, "%d/%m/%Y").date() if raw else dt.date(now.year - 1, 1, 1)
+    except ValueError:
+        month = dt.date(now.year - 1, 1, 1)
+    return max(EARLIEST, month)
+
+
+def write(now: dt.date, admin=None, *, insert) -> dict:
+    """``insert(model, columns, rows)``: the loader's bulk insert (plain INSERTs on SQLite, COPY on PostgreSQL)."""
+
     rng = random.Random(SEED)
     this_month = now.replace(day=1)
-    months = [add_months(this_month, -n) for n in range(MONTHS, 0, -1)]
-    start, end = months[0], this_month
-    periods = (
-        MemberPeriod.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start), valid_from__lt=end,
+    first_month = start(now)
+    months = []
+    month = first_month
+    while month < this_month:
+        months.append(month)
+        month = add_months(month, 1)
+    periods: dict[int, list[tuple[int, str, dt.date, dt.date | None]]] = defaultdict(list)
+    for member_id, org_id, path, since, until in (
+        MemberPeriod.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=first_month), valid_from__lt=this_month,
                                     status__in=ACTIVE_STATUSES)
         .order_by("member_id", "valid_from").values_list("member_id", "organization_id", "org_path", "valid_from", "valid_to")
-    )  # fmt: skip
-    # Per month, each member owes to the first cell they were on the roll of in that month.
-    owner: dict[tuple[int, dt.date], tuple[int, str]] = {}
-    for member_id, org_id, path, since, until in periods.iterator():
-        for month in months:
-            nxt = add_months(month, 1)
-            if since < nxt and (until is None or until > month):
-                owner.setdefault((member_id, month), (org_id, path))
-    member_ids = sorted({m for m, _ in owner})
-    admitted = dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "admission_decision_date"))
-    planted_cell = Organization.objects.filter(code=PLANTED_CELL).first()
-    last_three = months[-3:]
-    # Members of the persona's cell in each of the last three months (the planted ones must stay there throughout).
-    planted = sorted(m for m in {m for (m, _), (o, _) in owner.items() if planted_cell and o == planted_cell.pk}
-                     if all(owner.get((m, mo), (None,))[0] == planted_cell.pk for mo in last_three))  # fmt: skip
-    bases = []
-    basis_of: dict[int, DuesBasis] = {}
-    for member_id in member_ids:
+    ):  # fmt: skip
+        periods[member_id].append((org_id, path, since, until))
+    admitted = dict(Member.objects.filter(pk__in=list(periods)).values_list("pk", "admission_decision_date"))
+
+    # Bases: one per member from their first month on a roll, and one per raise after it.
+    bases: list[DuesBasis] = []
+    basis_rows: dict[int, list[DuesBasis]] = {}
+    for member_id, ps in periods.items():
+        first = max(first_month, ps[0][2].replace(day=1))
         r = rng.random()
         if r < 0.75:
-            b = DuesBasis(member_id=member_id, group=Group.SALARY, basis=rng.randrange(5_000, 16_000) * 1000)
+            group, amount = Group.SALARY, rng.randrange(2_000, 7_000) * 1000
         elif r < 0.92:
-            b = DuesBasis(member_id=member_id, group=Group.PENSION, basis=rng.randrange(4_000, 12_000) * 1000)
+            group, amount = Group.PENSION, rng.randrange(1_800, 5_000) * 1000
         else:
-            b = DuesBasis(member_id=member_id, group=Group.OTHER, basis=rng.choice([10_000, 15_000, 20_000]))
-        b.valid_from = start
-        basis_of[member_id] = b
-        bases.append(b)
-    planted = [
-        m for m in planted if not admitted.get(m) or full_years(admitted[m], now) < 49
-    ]  # owing something
+            group, amount = Group.OTHER, rng.choice([10_000, 15_000, 20_000])
+        rows = [DuesBasis(member_id=member_id, valid_from=first, group=group, basis=amount)]
+        for day, factor in RAISES.items():
+            if day > first and group != Group.OTHER:
+                amount = round(amount * factor, -3)
+                rows.append(DuesBasis(member_id=member_id, valid_from=day, group=group, basis=amount))
+        basis_rows[member_id] = rows
+        bases.extend(rows)
+
+    # The planted cases: members of the persona's cell through the last three months, owing something.
+    planted_cell = Organization.objects.filter(code=PLANTED_CELL).first()
+    last_three = months[-3:]
+
+    def owner(member_id: int, month: dt.date):
+        nxt = add_months(month, 1)
+        for org_id, path, since, until in periods[member_id]:
+            if since < nxt and (until is None or until > month):
+                return org_id, path
+        return None
+
+    planted = sorted(
+        m for m in periods
+        if planted_cell and all((owner(m, mo) or (None,))[0] == planted_cell.pk for mo in last_three)
+        and (not admitted.get(m) or full_years(admitted[m], now) < 49)
+    )  # fmt: skip
     late, exempt, reduced = (
         (planted[-1], planted[-2], planted[-3]) if len(planted) >= 3 else (None, None, None)
     )
-    if exempt:
-        basis_of[exempt].exemption, basis_of[exempt].decision_no = Exemption.POOR, "15-QĐ/ĐU"
-    if reduced:
-        basis_of[reduced].reduction_percent, basis_of[reduced].decision_no = 50, "16-QĐ/ĐU"
-        basis_of[reduced].relief_until = add_months(start, 11)
-    DuesBasis.objects.bulk_create(bases, batch_size=2000)
-    # A few members elsewhere pay late (1–2 months unpaid) — the arrears page has content beyond the planted one.
-    sometimes_late = set(rng.sample(member_ids, min(len(member_ids), 25)))
-    payments, collected = [], defaultdict(int)
-    for (member_id, month), (org_id, path) in owner.items():
-        rules = rules_on(month)
-        b = basis_of[member_id]
-        last_day = add_months(month, 1) - dt.timedelta(days=1)
-        ex = bool(b.exemption) or bool(rules.party_age_exempt_years and admitted.get(member_id)
-                                       and full_years(admitted[member_id], last_day) >= rules.party_age_exempt_years)  # fmt: skip
-        owed = rules.owed(b.group, b.basis, exempt=ex, reduction=0 if ex else b.reduction_percent)
-        paid = owed
-        if member_id == late and month in last_three:
-            paid = 0
-        elif member_id in sometimes_late and month == months[-1] and rng.random() < 0.6:
-            paid = 0
-        day = month + dt.timedelta(days=rng.randrange(2, 12))
-        way = (Way.PORTAL if rng.random() < 0.2 else Way.CASH) if paid else ""
-        payments.append(DuesPayment(member_id=member_id, month=month, organization_id=org_id, org_path=path, owed=owed,
-                                    paid=paid, paid_on=day if paid else None, way=way, recorded_by=admin))  # fmt: skip
-        collected[(org_id, month)] += paid
-    DuesPayment.objects.bulk_create(payments, batch_size=5000)
-    totals: dict[tuple[int, dt.date], list] = {}
-    for p in payments:
-        t = totals.setdefault((p.organization_id, p.month), [p.org_path, 0, 0, 0])
-        t[1], t[2], t[3] = t[1] + 1, t[2] + p.owed, t[3] + p.paid
-    DuesSheet.objects.bulk_create([
-        DuesSheet(organization_id=o, month=m, org_path=path, version=1, updated_by=admin, members=n, owed=owed, paid=paid)
-        for (o, m), (path, n, owed, paid) in totals.items()], batch_size=2000)  # fmt: skip
-    rollup.rebuild(months)  # the totals per organization and month at every level, from these sheets
-    # Remittances up the tree for every month but the last (still being collected): each level keeps its share of
-    # what it took and sends the rest, received a few days later.
+    relief_from = last_three[0] if last_three else first_month
+    for member_id, ex, red in ((exempt, Exemption.POOR, 0), (reduced, "", 50)):
+        if member_id is None:
+            continue
+        last = basis_rows[member_id][-1]
+        b = DuesBasis(member_id=member_id, valid_from=relief_from, group=last.group, basis=last.basis, exemption=ex,
+                      reduction_percent=red, decision_no="15-QĐ/ĐU" if ex else "16-QĐ/ĐU",
+                      relief_until=add_months(relief_from, 11) if red else None)  # fmt: skip
+        basis_rows[member_id] = [x for x in basis_rows[member_id] if x.valid_from < relief_from] + [b]
+        bases[:] = [x for x in bases if not (x.member_id == member_id and x.valid_from >= relief_from)] + [b]
+    DuesBasis.objects.bulk_create(bases, batch_size=5000)
+
+    def basis_on(member_id: int, month: dt.date) -> DuesBasis:
+        current = basis_rows[member_id][0]
+        for b in basis_rows[member_id]:
+            if b.valid_from <= month:
+                current = b
+        return current
+
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    admin_id = admin.pk if admin else None
     orgs = {o.pk: o for o in Organization.objects.all()}
-    remits = []
-    for month in months[:-1]:
-        takings = defaultdict(int)
-        for (org_id, m), amount in collected.items():
-            if m == month:
-                takings[org_id] += amount
+    payments = remitted = sheets_written = 0
+    sheet_rows, remit_rows = [], []
+    owed_cache: dict[tuple, int] = {}
+    for month in months:
         rules = rules_on(month)
-        pending = dict(takings)
-        for org in sorted(orgs.values(), key=lambda o: -o.depth):
-            amount = pending.pop(org.pk, 0)
-            if not amount or org.parent_id is None or org.end_date is not None:
+        last_day = add_months(month, 1) - dt.timedelta(days=1)
+        rows, totals = [], {}
+        for member_id in periods:
+            place = owner(member_id, month)
+            if place is None:
                 continue
-            _kept, up = split(amount, rules.keep_percent(org))
+            org_id, path = place
+            b = basis_on(member_id, month)
+            relief = b.relief_until is None or month <= b.relief_until
+            ex = bool(b.exemption and relief) or bool(
+                rules.party_age_exempt_years and admitted.get(member_id)
+                and full_years(admitted[member_id], last_day) >= rules.party_age_exempt_years
+            )  # fmt: skip
+            key = (id(b), rules.source, ex, relief)
+            owed = owed_cache.get(key)
+            if owed is None:
+                owed = owed_cache[key] = rules.owed(b.group, b.basis, exempt=ex,
+                                                    reduction=0 if ex or not relief else b.reduction_percent)  # fmt: skip
+            paid = owed
+            if (member_id == late and month in last_three) or (owed and rng.random() < LATE_SHARE):
+                paid = 0
+            day = month + dt.timedelta(days=rng.randrange(2, 12))
+            way = (
+                (Way.PORTAL if month >= dt.date(2024, 1, 1) and rng.random() < 0.2 else Way.CASH)
+                if paid
+                else ""
+            )
+            rows.append(
+                (member_id, month, org_id, path, owed, paid, day if paid else None, way, admin_id, stamp)
+            )
+            t = totals.setdefault(org_id, [path, 0, 0, 0])
+            t[1], t[2], t[3] = t[1] + 1, t[2] + owed, t[3] + paid
+        insert(DuesPayment, ["member", "month", "organization", "org_path", "owed", "paid", "paid_on", "way",
+                              "recorded_by", "updated_at"], rows)  # fmt: skip
+        payments += len(rows)
+        sheet_rows.extend(
+            (o, month, path, 1, n, owed, paid, admin_id, stamp) for o, (path, n, owed, paid) in totals.items()
+        )
+        if month == months[-1]:
+            continue  # still being collected: nothing sent up yet
+        # Up the tree of the month (the cells' paths then): each level keeps its share and sends the rest.
+        parent_of: dict[int, int | None] = {}
+        depth: dict[int, int] = {}
+        for path, *_ in totals.values():
+            ids = dues_selectors.ancestors(path)
+            for i, pk in enumerate(ids):
+                parent_of[pk], depth[pk] = (ids[i - 1] if i else None), i
+        pending = {o: t[3] for o, t in totals.items()}
+        for pk in sorted(parent_of, key=lambda pk: -depth[pk]):
+            amount = pending.pop(pk, 0)
+            if not amount or parent_of[pk] is None:
+                continue
+            _kept, up = split(amount, rules.keep_percent(orgs[pk]))
             if up <= 0:
                 continue
-            sent = add_months(month, 1) + dt.timedelta(days=4 + org.depth)
-            remits.append(Remittance(from_organization=org, to_organization_id=org.parent_id, month=month, amount=up,
-                                     sent_on=sent, received_on=sent + dt.timedelta(days=2), sent_by=admin,
-                                     received_by=admin))  # fmt: skip
-            pending[org.parent_id] = pending.get(org.parent_id, 0) + up
-    Remittance.objects.bulk_create(remits, batch_size=2000)
-    return {"bases": len(bases), "payments": len(payments), "remittances": len(remits)}
+            sent = add_months(month, 1) + dt.timedelta(days=4 + depth[pk])
+            remit_rows.append((pk, parent_of[pk], month, up, sent, sent + dt.timedelta(days=2), admin_id, admin_id,
+                               stamp, stamp))  # fmt: skip
+            pending[parent_of[pk]] = pending.get(parent_of[pk], 0) + up
+    insert(DuesSheet, ["organization", "month", "org_path", "version", "members", "owed", "paid", "updated_by",
+                        "updated_at"], sheet_rows)  # fmt: skip
+    insert(Remittance, ["from_organization", "to_organization", "month", "amount", "sent_on", "received_on",
+                         "sent_by", "received_by", "created_at", "updated_at"], remit_rows)  # fmt: skip
+    sheets_written, remitted = len(sheet_rows), len(remit_rows)
+    dues_services.totals_rebuild()  # the totals per organization and month at every level, from these sheets
+    return {"bases": len(bases), "payments": payments, "sheets": sheets_written, "remittances": remitted}

@@ -892,7 +892,7 @@ def load_demo(*, stdout=None) -> dict:
         admin=admin, now=now, personas={u.username: u for u in User.objects.exclude(pk=admin.pk)}
     )
     clock(f"đánh giá, xếp loại ({so(rated['campaigns'])} đợt, {so(rated['ratings'])} phiếu)")
-    paid = demo_dues.write(now, admin)
+    paid = demo_dues.write(now, admin, insert=_insert)
     clock(f"đảng phí ({so(paid['payments'])} tháng-đảng viên, {paid['remittances']} lần nộp cấp trên)")
     seconds = round(clock.total, 1)
     if stdout is not None:

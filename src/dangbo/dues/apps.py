@@ -11,7 +11,7 @@ class DuesConfig(AppConfig):
         from dangbo.members.selectors_history import register_alert_source, register_removal_signal
         from dangbo.organizations.restructure import PathTable
 
-        from . import policies, rollup  # noqa: F401
+        from . import policies, services  # noqa: F401
         from .choices import AuditEvents
         from .selectors import arrears_alerts, paid_up_to, remittance_alerts
 
@@ -24,8 +24,8 @@ class DuesConfig(AppConfig):
         IMPORT_KINDS.register(BASES.key, BASES)
         # A month's row is the cell's of that month: months from the move on follow the cell to its new place.
         PATH_TABLES.register("dues.DuesPayment", PathTable("dues.DuesPayment", dated_by="month"))
-        # The sheets' totals per organization and month (``rollup``) move with them from the old ancestors to the new.
-        PATH_TABLES.register("dues.DuesSheet", PathTable("dues.DuesSheet", repath=rollup.move))
+        # The sheets' totals per organization and month (``services.totals_move``) move with them from the old ancestors to the new.
+        PATH_TABLES.register("dues.DuesSheet", PathTable("dues.DuesSheet", repath=services.totals_move))
         register_removal_signal(arrears_alerts)
         register_alert_source(remittance_alerts)
         PAID_UP_TO.register("dues", paid_up_to)

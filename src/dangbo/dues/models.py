@@ -77,7 +77,7 @@ class DuesSheet(models.Model):
 class DuesTotal(models.Model):
     """The collection of an organization's whole subtree in a month, at every level (a cell, a grassroots
     organization, a bloc, a province): the sum of the month sheets whose path (the cell's path *that month*)
-    passes through it. Kept by ``rollup`` in the transaction of every sheet save and of a restructuring move, so a
+    passes through it. Kept by ``services`` (section totals) in the transaction of every sheet save and of a restructuring move, so a
     province's year is ≈ 12 rows per child organization instead of one row per cell and month."""
 
     # db_index off: the unique (organization, month) index serves every read.

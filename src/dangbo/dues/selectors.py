@@ -4,6 +4,8 @@ arrears, an organization's collection by child organization, the alerts (Charter
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum
@@ -13,7 +15,7 @@ from dangbo.core import policies
 from dangbo.core.dates import add_months, full_years
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member, MemberPeriod
-from dangbo.organizations.models import Organization
+from dangbo.organizations.models import Organization, OrganizationLink
 
 from .models import DuesBasis, DuesPayment, DuesSheet, DuesTotal, Remittance
 from .rules import rules_on, split
@@ -305,19 +307,33 @@ def period_positions(organizations, start: dt.date, end: dt.date) -> dict[tuple[
 
 def overview(actor, organization, start: dt.date, end: dt.date) -> list[OverviewRow]:
     """Collection per child organization (the organization itself when it is a cell) over months [start, end):
-    owed and paid from the totals per organization and month (``DuesTotal``, kept by ``rollup``: ≈ one row per
+    owed and paid from the totals per organization and month (``DuesTotal``, kept by ``services.totals_add``: ≈ one row per
     child and month, whatever the size of its subtree), remitted by each child to the organization (sent, and
     confirmed received)."""
-    children = list(Organization.objects.filter(parent=organization).order_by("path")) or [organization]
-    if organization.is_cell:
-        children = [organization]
-    totals = policies.scope(actor, policies.VIEW, DuesTotal.objects.all()).filter(
-        organization_id__in=[c.pk for c in children], month__gte=start, month__lt=end
-    )
-    by_org = {
-        r["organization_id"]: r
-        for r in totals.values("organization_id").annotate(o=Sum("owed"), p=Sum("paid"), n=Sum("members")).order_by()
-    }  # fmt: skip
+    # The children of the period (``OrganizationLink``), each for the months it sat under the organization: a
+    # child moved away on 13/02 counts here up to February (its sheets from March on follow it, see ``services.totals_move``).
+    spans: dict[int, list[tuple[dt.date | None, dt.date | None]]] = {}
+    if not organization.is_cell:
+        for pk, since, until in OrganizationLink.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lt=end), Q(valid_to__isnull=True) | Q(valid_to__gt=start),
+            parent=organization,
+        ).values_list("organization_id", "valid_from", "valid_to"):  # fmt: skip
+            spans.setdefault(pk, []).append((since, until))
+    children = list(Organization.objects.filter(pk__in=list(spans)).order_by("path")) or [organization]
+    # Scope by ``can`` on each child (the grants are in memory): a join of the totals with the organizations'
+    # paths makes PostgreSQL hash the whole organization table (25 ms at province scale, more for a nation).
+    seen = [c.pk for c in children if policies.can(actor, policies.VIEW, DuesTotal(organization=c))]
+    totals = DuesTotal.objects.filter(organization_id__in=seen, month__gte=start, month__lt=end)
+    by_org: dict[int, dict[str, int]] = {}
+    for pk, month, owed, paid, members in totals.values_list(
+        "organization_id", "month", "owed", "paid", "members"
+    ):
+        if pk in spans and not any(
+            (a is None or a <= month) and (b is None or month < b) for a, b in spans[pk]
+        ):
+            continue
+        t = by_org.setdefault(pk, {"o": 0, "p": 0, "n": 0})
+        t["o"], t["p"], t["n"] = t["o"] + owed, t["p"] + paid, t["n"] + members
     one_month = next_month(start) == end
     remits = remittances(actor).filter(month__gte=start, month__lt=end, to_organization=organization)
     sent_by = {
@@ -372,3 +388,55 @@ def arrears_evidence(member_ids: list[int], start: dt.date, end: dt.date) -> dic
             text += f" — từ {UNPAID_MONTHS_FLAG} tháng trong năm không có lý do chính đáng: xem xét xóa tên (Điều lệ)"
         out[member_id] = [Item("dang_phi", text, url, True)]
     return out
+# --- totals per organization and month at every level (``DuesTotal``) ---------------------------------------------
+# What they are and how they are kept: ``services`` (section "totals"). These are the reads: the table as stored,
+# and a recount from the month sheets (``dangbo dues_rollup --check`` and the tests compare the two).
+
+Totals = tuple[int, int, int]  # members, owed, paid
+
+
+def ancestors(path: str) -> list[int]:
+    """The organizations a path passes through, root first ("1.7.42." → [1, 7, 42])."""
+    return [int(part) for part in path.split(".") if part]
+
+
+def totals_recount(months: Iterable[dt.date] | None = None) -> dict[tuple[int, dt.date], Totals]:
+    """The totals of every organization and month added up again from the sheets (one pass, grouped by path)."""
+    sheets = DuesSheet.objects.all()
+    if months is not None:
+        sheets = sheets.filter(month__in=list(months))
+    out: dict[tuple[int, dt.date], list[int]] = defaultdict(lambda: [0, 0, 0])
+    grouped = (
+        sheets.values("org_path", "month").annotate(n=Sum("members"), o=Sum("owed"), p=Sum("paid")).order_by()
+    )
+    for r in grouped.iterator(chunk_size=20000):
+        for org_id in ancestors(r["org_path"]):
+            t = out[(org_id, r["month"])]
+            t[0], t[1], t[2] = t[0] + (r["n"] or 0), t[1] + (r["o"] or 0), t[2] + (r["p"] or 0)
+    return {k: tuple(v) for k, v in out.items() if any(v)}
+
+
+def totals_stored(months: Iterable[dt.date] | None = None) -> dict[tuple[int, dt.date], Totals]:
+    rows = DuesTotal.objects.all()
+    if months is not None:
+        rows = rows.filter(month__in=list(months))
+    return {
+        (o, m): (n, ow, p)
+        for o, m, n, ow, p in rows.values_list(
+            "organization_id", "month", "members", "owed", "paid"
+        ).iterator()
+        if n or ow or p
+    }
+
+
+def totals_differences(
+    months: Iterable[dt.date] | None = None,
+) -> list[tuple[int, dt.date, Totals | None, Totals | None]]:
+    """(organization, month, stored, recounted) for every row where the table and a recount disagree."""
+    months = list(months) if months is not None else None
+    have, want = totals_stored(months), totals_recount(months)
+    return sorted(
+        (org, month, have.get((org, month)), want.get((org, month)))
+        for org, month in set(have) | set(want)
+        if have.get((org, month)) != want.get((org, month))
+    )

@@ -8,9 +8,12 @@ what the first recorded."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models import Sum, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from dangbo.audit.models import Action
@@ -23,12 +26,22 @@ from dangbo.core.text import clean_text, read_number
 from dangbo.members.models import Member
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
+from dangbo.organizations.paths import subtree_q
 
-from . import rollup
 from .choices import FIXED_GROUPS, PERCENT_GROUPS, AuditEvents, Exemption, Group, Way
-from .models import DuesBasis, DuesPayment, DuesSheet, Remittance
+from .models import DuesBasis, DuesPayment, DuesSheet, DuesTotal, Remittance
 from .rules import rules_on
-from .selectors import bases_of, first_of, month_roll, month_rolls, owed_for, position
+from .selectors import (
+    Totals,
+    ancestors,
+    bases_of,
+    first_of,
+    month_roll,
+    month_rolls,
+    owed_for,
+    position,
+    totals_recount,
+)
 
 MAX_BASIS = 10_000_000_000  # đồng a month; more is a typing error
 ABSURD_TIMES = 100  # a month paid more than this many times what is owed is a typing error
@@ -245,7 +258,7 @@ def _totals(sheet: DuesSheet) -> None:
 
 def _retotal(sheets: list[DuesSheet]) -> None:
     """The sheets' totals from their rows (one query), and the differences added to the month's totals of every
-    level above (``rollup``); called in the transaction that changed the rows, the caller saves the sheets."""
+    level above (``services``, section totals); called in the transaction that changed the rows, the caller saves the sheets."""
     if not sheets:
         return
     agg = {
@@ -266,7 +279,7 @@ def _retotal(sheets: list[DuesSheet]) -> None:
         delta = tuple(a - b for a, b in zip((sheet.members, sheet.owed, sheet.paid), before, strict=True))
         if any(delta):
             changes[(sheet.org_path, sheet.month)] = delta
-    rollup.add_many(changes)
+    totals_add(changes)
 
 
 @dataclass
@@ -487,3 +500,90 @@ def record_member_months(*, actor, member, first_month: dt.date, months, paid_on
         transaction.set_rollback(True)
         raise ApplicationError("Chưa ghi được.", field_errors=e)
     return total
+
+
+# --- totals per organization and month at every level (``DuesTotal``) ---------------------------------------------
+# Dues totals per organization and month at every level of the tree (``DuesTotal``), kept in step with the month
+# sheets (``DuesSheet``: one row per cell and month, the cell's path *that month*).
+#
+# Kept **in the same transaction** as the write that changes a sheet — not rebuilt later from a watermark:
+#
+# * a secretary saves the month and opens the overview at once: a table rebuilt every few minutes would show the
+#   committee the month as not yet collected, and a remittance's bound (collection minus share) would read stale
+#   figures;
+# * the change is small and known at the write: a sheet save changes one sheet, whose path names its ancestors
+#   (≈ 4–6 rows, one ``INSERT … ON CONFLICT DO UPDATE`` adding the difference); locks are taken in path order
+#   (root first), so two saves under one province wait for each other a moment and never deadlock;
+# * a watermark rebuild needs a "changed since" column on the sheets and a worker that must run before any
+#   overview is right; nothing here needs one.
+#
+# A restructuring move re-paths the sheets of the months from the move on (``PATH_TABLES``): ``totals_move``
+# re-paths them and shifts their totals from the old ancestors to the new ones in the same transaction.
+# ``selectors.totals_recount`` adds up the sheets again from scratch; ``selectors.totals_differences`` compares it
+# with the table (``dangbo dues_rollup --check``, and the tests after random saves); ``totals_rebuild`` rewrites the
+# table from a recount (bulk loaders: the demo, the benchmark).
+
+
+def totals_add(changes: dict[tuple[str, dt.date], Totals]) -> None:
+    """Add several sheets' differences: grouped per (organization, month), written root first."""
+    by_org: dict[tuple[dt.date, int, int], list[int]] = {}
+    for (path, month), (members, owed, paid) in changes.items():
+        for depth, org_id in enumerate(ancestors(path)):
+            t = by_org.setdefault((month, depth, org_id), [0, 0, 0])
+            t[0], t[1], t[2] = t[0] + members, t[1] + owed, t[2] + paid
+    rows = [(org_id, month, *t) for (month, _depth, org_id), t in sorted(by_org.items()) if any(t)]
+    table = DuesTotal._meta.db_table
+    adapt = connection.ops.adapt_datefield_value
+    for i in range(0, len(rows), 500):
+        chunk = rows[i : i + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+        params = [v for org_id, month, m, o, p in chunk for v in (org_id, adapt(month), m, o, p)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (organization_id, month, members, owed, paid) VALUES {values} "
+                f"ON CONFLICT (organization_id, month) DO UPDATE SET members = {table}.members + excluded.members, "
+                f"owed = {table}.owed + excluded.owed, paid = {table}.paid + excluded.paid",
+                params,
+            )
+
+
+def totals_move(old_path: str, new_path: str, date: dt.date) -> None:
+    """``PathTable.repath`` of the month sheets: the sheets of the moved subtree from ``date``'s month on (a month
+    that began before the move stays where the cell was then) take the new path, and their totals leave the old
+    ancestors for the new ones. Runs inside the restructuring's transaction."""
+    sheets = DuesSheet.objects.filter(subtree_q(old_path, "org_path"), month__gte=date)
+    moved = list(sheets.values("month").annotate(n=Sum("members"), o=Sum("owed"), p=Sum("paid")).order_by())
+    sheets.update(org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1)))
+    old_up, new_up = ancestors(old_path)[:-1], ancestors(new_path)[:-1]
+    gone = [o for o in old_up if o not in new_up]
+    came = [o for o in new_up if o not in old_up]
+    changes: dict[tuple[str, dt.date], Totals] = {}
+    for r in moved:
+        t = (r["n"] or 0, r["o"] or 0, r["p"] or 0)
+        # ``totals_add`` walks a path; give it the organizations that lose and gain as one-step "paths".
+        for org_id in gone:
+            key = (f"{org_id}.", r["month"])
+            changes[key] = tuple(a - b for a, b in zip(changes.get(key, (0, 0, 0)), t, strict=True))
+        for org_id in came:
+            key = (f"{org_id}.", r["month"])
+            changes[key] = tuple(a + b for a, b in zip(changes.get(key, (0, 0, 0)), t, strict=True))
+    totals_add(changes)
+
+
+@transaction.atomic
+def totals_rebuild(months: Iterable[dt.date] | None = None) -> int:
+    """Rewrite the totals (of ``months``, or all) from a recount; the number of rows written."""
+    months = list(months) if months is not None else None
+    totals = totals_recount(months)
+    old = DuesTotal.objects.all()
+    if months is not None:
+        old = old.filter(month__in=months)
+    old.delete()
+    DuesTotal.objects.bulk_create(
+        (
+            DuesTotal(organization_id=o, month=m, members=n, owed=ow, paid=p)
+            for (o, m), (n, ow, p) in totals.items()
+        ),
+        batch_size=5000,
+    )
+    return len(totals)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from dangbo.dues import rollup
+from dangbo.dues import selectors, services
 
 
 class Command(BaseCommand):
@@ -16,12 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, check=False, **options):
         if check:
-            diffs = rollup.differences()
+            diffs = selectors.totals_differences()
             for org, month, have, want in diffs[:50]:
                 self.stdout.write(f"tổ chức {org}, tháng {month:%m/%Y}: đang lưu {have}, tính lại {want}")
             if diffs:
                 raise CommandError(f"{len(diffs)} dòng tổng thu đảng phí lệch với số tính lại.")
             self.stdout.write("Bảng tổng thu đảng phí khớp với số tính lại.")
             return
-        n = rollup.rebuild()
+        n = services.totals_rebuild()
         self.stdout.write(f"Đã tính lại {n} dòng tổng thu đảng phí (tổ chức × tháng).")
