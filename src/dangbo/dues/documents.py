@@ -88,9 +88,11 @@ def report_context(actor, org: Organization, period: Period, *, day: dt.date | N
     own = DuesTotal.objects.filter(organization=org, month__gte=period.start, month__lt=period.end)
     agg = own.aggregate(o=Sum("owed"), p=Sum("paid"))
     owed, paid = int(agg["o"] or 0), int(agg["p"] or 0)
-    members = own.filter(month=period.last_month).values_list("members", flat=True).first() or 0
+    # Members: those of the period's last month with a sheet (a year still running: the last month collected).
+    latest = own.order_by("-month").values_list("month", "members").first()
+    members_month, members = latest or (period.last_month, 0)
     collection = [
-        f"Số đảng viên phải đóng đảng phí {period.last_month:%m/%Y}: {so(members)} đồng chí.",
+        f"Số đảng viên phải đóng đảng phí tháng {members_month:%m/%Y}: {so(members)} đồng chí.",
         f"Đảng phí phải thu {period.label}: {tien(owed)}; đã thu: {tien(paid)}"
         + (f", đạt {phantram(100 * paid / owed)}" if owed else "")
         + f"; còn phải thu: {tien(max(owed - paid, 0))}.",
@@ -124,7 +126,7 @@ def report_context(actor, org: Organization, period: Period, *, day: dt.date | N
     if not org.is_cell:
         by_child = selectors.overview(actor, org, period.start, period.end)
         last = dict(
-            DuesTotal.objects.filter(organization_id__in=[r.organization.pk for r in by_child], month=period.last_month)
+            DuesTotal.objects.filter(organization_id__in=[r.organization.pk for r in by_child], month=members_month)
             .values_list("organization_id", "members")
         )  # fmt: skip
         for i, r in enumerate(by_child, start=1):

@@ -29,11 +29,11 @@ from dangbo.core.docx import (
 )
 
 HERE = Path(__file__).resolve().parent
-CELL_SIZE = 11
+CELL_SIZE = 10
 # STT | Tổ chức | Đảng viên | Phải thu | Đã thu | Tỷ lệ | Đã nộp lên | Cấp trên đã nhận: 16.5 cm, the text width.
-COLUMNS = (("STT", Cm(1.2)), ("Tổ chức đảng", Cm(3.6)), ("Số đảng viên", Cm(1.5)), ("Phải thu (đồng)", Cm(2.3)),
-           ("Đã thu (đồng)", Cm(2.3)), ("Tỷ lệ", Cm(1.6)), ("Đã nộp lên (đồng)", Cm(2.0)),
-           ("Đã nhận (đồng)", Cm(2.0)))  # fmt: skip
+COLUMNS = (("STT", Cm(1.2)), ("Tổ chức đảng", Cm(3.0)), ("Số đảng viên", Cm(1.3)), ("Phải thu (đồng)", Cm(2.5)),
+           ("Đã thu (đồng)", Cm(2.5)), ("Tỷ lệ", Cm(1.3)), ("Đã nộp lên (đồng)", Cm(2.35)),
+           ("Đã nhận (đồng)", Cm(2.35)))  # fmt: skip
 SIGNATURE_WIDTHS = (Cm(8.25), Cm(8.25))
 RULE_INDENT = Cm(5.75)
 
