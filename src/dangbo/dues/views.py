@@ -133,6 +133,9 @@ def overview(request):
     if year and 1990 <= year <= 2999:
         start, end = selectors.months_of(year)
         period = f"năm {year}"
+        month = (
+            min(month, dt.date(year, 12, 1)) if month.year >= year else dt.date(year, 12, 1)
+        )  # links of that year
     else:
         year = None
         start, end = selectors.month_range(month)
