@@ -89,10 +89,8 @@ BUDGETS: dict[str, int] = {
     "dues:member": 9,
     "dues:book": 7,
     "evaluation:campaign": 12,  # evidence registered by dues (arrears)
-    "dues:report": 20,  # names of the period, the level's months, the children
     "dues:report": 21,  # names of the period, the level's months, the children
     "dues:grassroots_book": 9,
-    "evaluation:campaign": 13,
     "evaluation:decision_docx": 9,
     "evaluation:results": 11,
     "evaluation:results_xlsx": 7,

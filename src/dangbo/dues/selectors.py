@@ -388,6 +388,8 @@ def arrears_evidence(member_ids: list[int], start: dt.date, end: dt.date) -> dic
             text += f" — từ {UNPAID_MONTHS_FLAG} tháng trong năm không có lý do chính đáng: xem xét xóa tên (Điều lệ)"
         out[member_id] = [Item("dang_phi", text, url, True)]
     return out
+
+
 # --- totals per organization and month at every level (``DuesTotal``) ---------------------------------------------
 # What they are and how they are kept: ``services`` (section "totals"). These are the reads: the table as stored,
 # and a recount from the month sheets (``dangbo dues_rollup --check`` and the tests compare the two).
