@@ -297,6 +297,6 @@ def absence_alerts(actor, on: dt.date):
 
     return [
         Alert("warn", f"{name}: vắng sinh hoạt không lý do {n} tháng trong năm {on.year} — chi bộ xem xét, đề nghị xóa tên "
-                      "nếu không có lý do chính đáng", reverse("members:detail", args=[pk]), None)
-        for pk, name, n, _ in absentees(actor, on.year, action=policies.CHANGE)
+                      "nếu không có lý do chính đáng", reverse("members:detail", args=[pk]), None, org=cell)
+        for pk, name, n, cell in absentees(actor, on.year, action=policies.CHANGE)
     ]  # fmt: skip

@@ -4,7 +4,7 @@ secretary's home page."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import F, Q
 
@@ -107,11 +107,22 @@ class Alert:
     text: str
     url: str
     due: dt.date | None = None
+    kind: str = ""  # what kind of work (the home page groups by it); empty: the source's app names it
+    org: str = ""  # the organization it concerns (the home page groups by it); empty: not one organization
+
+
+# Kinds of the reminders raised here (the home page's groups); a registered source's alerts without a kind take
+# the verbose name of the app that registered it ("Đảng phí", "Đánh giá, xếp loại chất lượng" …).
+KIND_ADMISSION = "Kết nạp, dự bị"
+KIND_TRANSFER = "Chuyển sinh hoạt đảng"
+KIND_BADGE = "Huy hiệu Đảng"
+KIND_REMOVAL = "Xem xét xóa tên"
 
 
 BADGE_YEARS = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
 BADGE_LOOKAHEAD_DAYS = 120
 PROBATION_LOOKAHEAD_DAYS = 30
+BADGE_ALERT_LIMIT = 200
 # At most this many probationary members of each kind (waiting for the ceremony; probation ending or review due)
 # are read per page load, the earliest deadlines first — only members that have an alert on the day are read.
 PROBATION_ALERT_LIMIT = 2000
@@ -125,7 +136,7 @@ def probation_due_members(scoped, on: dt.date) -> list[Member]:
       probation months ≤ ``on`` + lookahead. The date window is computed from ``on`` with the shortest probation
       of any rule set and a few days' margin for month ends; ``probation`` then decides exactly.
     """
-    probationary = scoped.filter(status=MemberStatus.PROBATIONARY)
+    probationary = scoped.filter(status=MemberStatus.PROBATIONARY).select_related("organization__parent")
     waiting = probationary.filter(joined_date__isnull=True).order_by(
         F("admission_decision_date").asc(nulls_first=True), "id"
     )[:PROBATION_ALERT_LIMIT]
@@ -177,7 +188,7 @@ def _probation_alert(m: Member, p, on: dt.date) -> Alert | None:
     return None
 
 
-def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]:
+def alerts(actor, *, on: dt.date | None = None, limit: int | None = 200) -> list[Alert]:
     """What needs doing in the actor's scope: probation ending, overdue ceremonies and reviews, transfers in
     transit too long, removal candidates, Party badge milestones coming up. The system flags; people decide."""
     from .admission import probation
@@ -188,9 +199,12 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
     out: list[Alert] = []
     for m in probation_due_members(scoped, on):
         if alert := _probation_alert(m, probation(m, on=on, calendar=cal), on):
-            out.append(alert)
+            out.append(replace(alert, kind=KIND_ADMISSION, org=_org_name(m)))
     seen: set[int] = set()
-    for t, flags in transfer_list(actor, "den") + transfer_list(actor, "di"):
+    both = [("den", t, f) for t, f in transfer_list(actor, "den")] + [
+        ("di", t, f) for t, f in transfer_list(actor, "di")
+    ]
+    for direction, t, flags in both:
         if t.pk in seen:  # a transfer between two organizations of the actor's scope is in both lists
             continue
         seen.add(t.pk)
@@ -201,20 +215,22 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
                     f"{t.member.full_name} ({t.origin} → {t.destination}): {f}",
                     t.get_absolute_url(),
                     t.sent_date,
+                    KIND_TRANSFER,
+                    org_label(t.destination if direction == "den" else t.origin),
                 )
             )
     for t, flags in transfer_list(actor, "tam"):
         for f in flags:
-            out.append(Alert("warn", f"{t.member.full_name}: {f}", t.get_absolute_url(), t.temporary_until))
+            out.append(Alert("warn", f"{t.member.full_name}: {f}", t.get_absolute_url(), t.temporary_until,
+                             KIND_TRANSFER, org_label(t.destination)))  # fmt: skip
     # Party badge: party age counts from the admission decision (DOMAIN §2).
     horizon = on + dt.timedelta(days=BADGE_LOOKAHEAD_DAYS)
     badge_q = Q()
     for years in BADGE_YEARS:
         low, high = add_years(on, -years), add_years(horizon, -years)
         badge_q |= Q(admission_decision_date__gt=low, admission_decision_date__lte=high)
-    for m in scoped.filter(badge_q, status__in=[MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY]).order_by(
-        "id"
-    )[:200]:
+    badge = scoped.filter(badge_q, status__in=[MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY])
+    for m in badge.select_related("organization__parent").order_by("id")[:BADGE_ALERT_LIMIT]:
         years = next(
             y for y in BADGE_YEARS if add_years(on, -y) < m.admission_decision_date <= add_years(horizon, -y)
         )
@@ -225,13 +241,40 @@ def alerts(actor, *, on: dt.date | None = None, limit: int = 200) -> list[Alert]
                 f"{m.full_name}: đủ {years} năm tuổi Đảng ngày {day:%d/%m/%Y} — đề nghị tặng Huy hiệu {years} năm tuổi Đảng",
                 m.get_absolute_url(),
                 day,
+                KIND_BADGE,
+                _org_name(m),
             )
         )
-    out.extend(removal_candidates(actor, on=on))
-    for source in ALERT_SOURCES:
-        out.extend(source(actor, on))
+    out.extend(replace(a, kind=a.kind or KIND_REMOVAL) for a in removal_candidates(actor, on=on))
+    for key in ALERT_SOURCES.keys():
+        kind = _app_label(key)
+        out.extend(replace(a, kind=a.kind or kind) for a in ALERT_SOURCES.get(key)(actor, on))
+    # Each item once: a reminder raised twice (by two sources, or for two of the actor's organizations) is one.
+    out = list(dict.fromkeys(out))
     out.sort(key=lambda a: (a.level != "warn", a.due or dt.date.max))
-    return out[:limit]
+    return out if limit is None else out[:limit]
+
+
+def _org_name(m: Member) -> str:
+    return org_label(m.organization) if m.organization_id else ""
+
+
+def org_label(org) -> str:
+    """An organization as the home page names it: a cell with the committee it belongs to (many grassroots
+    organizations have a «Chi bộ Văn phòng»)."""
+    if not isinstance(org, Organization):
+        return str(org or "")
+    if org.is_cell and org.parent_id:
+        return f"{org.name} — {org.parent.name}"
+    return org.name
+
+
+def _app_label(key: str) -> str:
+    """The verbose name of the app whose module registered an alert source (its kind of work)."""
+    from django.apps import apps
+
+    config = apps.get_containing_app_config(key)
+    return str(config.verbose_name) if config else "Việc khác"
 
 
 def removal_candidates(actor, *, on: dt.date) -> list[Alert]:

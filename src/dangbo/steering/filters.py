@@ -5,7 +5,10 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Max
 
+from dangbo.core.dates import today
+from dangbo.core.http import int_param
 from dangbo.organizations.policies import work_q
 
 from . import documents, tasks
@@ -52,12 +55,31 @@ class TaskFilter(django_filters.FilterSet):
     )
 
 
-def held_tasks(*, actor, params):
-    """Tasks the actor's committees assigned (the first table of the task page), filtered by ``params``, with
-    their report counts, newest first."""
+def _held(actor):
     held_q = work_q(actor, "steer", "organization")
-    held = tasks.task_scope(actor).none() if held_q is None else tasks.task_scope(actor).filter(held_q)
-    flt = TaskFilter(params, queryset=held)
+    return tasks.task_scope(actor).none() if held_q is None else tasks.task_scope(actor).filter(held_q)
+
+
+def task_year(*, actor, params) -> int | None:
+    """The year the task list shows: «nam» when it is a year, None for «tat-ca» (every year), otherwise the latest
+    year with tasks assigned by or to the actor's organizations (this year when there are none) — the former bloc's
+    2011–2013 tasks are history behind the filter."""
+    raw = params.get("nam")
+    if raw == "tat-ca":
+        return None
+    year = int_param(raw)
+    if year and 1945 <= year <= 2100:
+        return year
+    latest = [d for d in (_held(actor).aggregate(d=Max("assigned_date"))["d"],
+                          tasks.from_above(actor).aggregate(d=Max("task__assigned_date"))["d"]) if d]  # fmt: skip
+    return max(latest).year if latest else today().year
+
+
+def held_tasks(*, actor, params):
+    """Tasks the actor's committees assigned (the first table of the task page) of the year ``task_year`` reads
+    from ``params``, with their report counts, newest first."""
+    year = task_year(actor=actor, params=params)
+    flt = TaskFilter({"nam": year or ""}, queryset=_held(actor))
     flt.is_valid()
     return tasks.with_counts(flt.qs.select_related("organization", "document")).order_by(
         "-assigned_date", "-id"

@@ -487,15 +487,15 @@ def task_alerts(actor, on: dt.date) -> list:
     for a in due:
         if a.task.deadline < on:
             out.append(Alert("warn", f"{a.organization.name}: quá hạn báo cáo «{a.task.title}» (hạn {ngay(a.task.deadline)})",
-                             a.get_absolute_url(), a.task.deadline))  # fmt: skip
+                             a.get_absolute_url(), a.task.deadline, org=a.organization.name))  # fmt: skip
         else:
             out.append(Alert("info", f"{a.organization.name}: báo cáo «{a.task.title}» trước {ngay(a.task.deadline)}",
-                             a.get_absolute_url(), a.task.deadline))  # fmt: skip
+                             a.get_absolute_url(), a.task.deadline, org=a.organization.name))  # fmt: skip
     late = with_counts(Task.objects.filter(Q(closed_date__isnull=True) | Q(closed_date__gt=on),
-                                           organization_id__in=held, deadline__lt=on))  # fmt: skip
+                                           organization_id__in=held, deadline__lt=on)).select_related("organization")  # fmt: skip
     for t in late.order_by("deadline", "id")[:50]:
         missing = t.n_total - t.n_reported
         if missing:
             out.append(Alert("warn", f"«{t.title}»: {missing}/{t.n_total} tổ chức chưa báo cáo, đã quá hạn {ngay(t.deadline)}",
-                             t.get_absolute_url(), t.deadline))  # fmt: skip
+                             t.get_absolute_url(), t.deadline, org=t.organization.name))  # fmt: skip
     return out

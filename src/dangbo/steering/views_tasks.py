@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,11 +21,11 @@ from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
 
 from . import tasks as svc
-from .filters import held_tasks
+from .filters import held_tasks, task_year
 from .forms_tasks import CloseForm, ReportForm, TaskEditForm, TaskForm
 from .models import Document
 
-LIMIT = 200
+PAGE_SIZE = 50  # tasks a page of the task list
 
 
 def _task(request, pk):
@@ -54,21 +55,25 @@ def index(request):
 
 @login_required
 def task_list(request):
-    """Tasks the actor's committees assigned (with report counts), and tasks assigned to their organizations."""
+    """Tasks the actor's committees assigned (with report counts), and tasks assigned to their organizations —
+    of one year (the latest year with tasks unless «nam» says another, or «tat-ca»), newest first, page by page: the former
+    bloc's 2011–2013 tasks are history behind the year filter, never a table cut silently."""
     user = request.user
-    year = int_param(request.GET.get("nam"))
-    year = year if year and 1945 <= year <= 2100 else None
-    held = held_tasks(actor=user, params=request.GET)[:LIMIT]  # the same filter as the export
+    on = today()
+    year = task_year(actor=user, params=request.GET)
+    held = held_tasks(actor=user, params={"nam": year or "tat-ca"})  # the same filter as the export
+    held_page = Paginator(held, PAGE_SIZE).get_page(int_param(request.GET.get("trang")) or 1)
     incoming = svc.from_above(user)
     if year:
         incoming = incoming.filter(task__assigned_date__year=year)
     incoming = incoming.select_related("task__document", "task__organization", "organization").order_by(
-        "-task__deadline", "organization__name_norm")[:LIMIT]  # fmt: skip
-    on = today()
-    incoming = [(a, *svc.state_of(a, a.task, on)) for a in incoming]
+        "-task__deadline", "organization__name_norm")  # fmt: skip
+    incoming_page = Paginator(incoming, PAGE_SIZE).get_page(int_param(request.GET.get("trang_den")) or 1)
+    incoming_rows = [(a, *svc.state_of(a, a.task, on)) for a in incoming_page]
     can_create = svc.directing_organizations(user).exists()
     years = list(range(on.year, 2009, -1))
-    return render(request, "steering/task_list.html", {"held": held, "incoming": incoming, "year": year,
+    return render(request, "steering/task_list.html", {"held": held_page, "incoming": incoming_rows,
+                                                        "incoming_page": incoming_page, "year": year,
                                                         "years": years, "can_create": can_create, "on": on})  # fmt: skip
 
 
