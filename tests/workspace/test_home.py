@@ -1,0 +1,138 @@
+"""«Việc của tôi»: what needs the user's action grouped by kind and organization, each item once, the whole list
+behind filters and pages; the reminders are kept until a fact changes (or the day does)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from dangbo.core.registries import ALERT_SOURCES
+from dangbo.members import lifecycle
+from dangbo.members.selectors_history import Alert, alerts
+from dangbo.workspace import selectors
+from tests.members.test_alerts import admit
+from tests.steering.test_tasks import _task
+
+D = dt.date
+ON = D(2024, 6, 3)
+
+
+def test_the_home_page_groups_by_kind_and_organization_with_counts_and_links(
+    client, clock, tree, root_user, people
+):
+    clock.set(ON)
+    admit(root_user, tree.a1, "Lê Văn Chậm", D(2024, 3, 1))  # ceremony overdue
+    admit(root_user, tree.a2, "Lê Văn Mới", D(2024, 5, 27))  # ceremony coming
+    client.force_login(people.secretary_a)
+    page = client.get(reverse("workspace:home")).content.decode()
+    assert "<h1>Việc của tôi</h1>" in page
+    assert "Cần bạn xử lý" in page and "2 việc, 1 quá hạn" in page
+    assert "Kết nạp, dự bị" in page and "1 quá hạn" in page
+    # a cell is named with its committee: many committees have a «Chi bộ Văn phòng»
+    assert "Chi bộ Văn phòng — Đảng bộ Sở Y tế" in page and "Chi bộ Khoa Nội — Đảng bộ Sở Y tế" in page
+    kind = selectors.kind_slug("Kết nạp, dự bị")
+    assert f"{reverse('workspace:work')}?loai={kind}" in page
+
+
+def test_each_item_once_even_when_two_sources_raise_it(clock, tree, people):
+    clock.set(ON)
+    twice = Alert("warn", "Chi bộ Văn phòng: quá hạn báo cáo «Học tập»", "/x/", ON, org="Chi bộ Văn phòng")
+    ALERT_SOURCES.register("tests.one", lambda actor, on: [twice])
+    ALERT_SOURCES.register("tests.two", lambda actor, on: [twice])
+    try:
+        found = [a for a in alerts(people.staff, on=ON, limit=None) if a.url == "/x/"]
+    finally:
+        ALERT_SOURCES._entries.pop("tests.one")
+        ALERT_SOURCES._entries.pop("tests.two")
+    assert len(found) == 1
+    assert found[0].kind == "Việc khác"  # a source outside an app: its kind says so
+
+
+def test_groups_put_overdue_first_then_the_newest_deadline():
+    items = [
+        Alert("info", "b", "/b", D(2024, 7, 1), "K", "O1"),
+        Alert("info", "c", "/c", D(2024, 8, 1), "K", "O1"),
+        Alert("warn", "a", "/a", D(2024, 5, 1), "K", "O1"),
+        Alert("info", "d", "/d", None, "K", "O2"),
+        Alert("warn", "e", "/e", D(2024, 1, 1), "L", "O3"),
+    ]
+    groups = selectors.grouped(items)
+    assert [g.kind for g in groups] == ["K", "L"]  # as many overdue: the kind with more items first
+    assert [a.text for a in groups[0].orgs[0].items] == ["a", "c", "b"]
+    assert groups[0].count == 4 and groups[0].warn == 1
+
+
+def test_the_full_list_filters_and_pages_without_a_silent_cut(client, clock, people, monkeypatch):
+    clock.set(ON)
+    many = [Alert("info", f"Việc số {i:03d}", f"/v/{i}", ON + dt.timedelta(days=i), "Loại thử", "Chi bộ Thử")
+            for i in range(120)]  # fmt: skip
+    monkeypatch.setattr(selectors, "alerts", lambda actor, on, limit: many)
+    client.force_login(people.staff)
+    home = client.get(reverse("workspace:home")).content.decode()
+    assert "Xem tất cả 120 việc «Loại thử»" in home and "và 117 việc khác của Chi bộ Thử" in home
+    url = reverse("workspace:work")
+    kind = selectors.kind_slug("Loại thử")
+    first = client.get(url, {"loai": kind}).content.decode()
+    assert "1–50 trong 120 việc" in first and "Trang 1/3" in first
+    assert "Việc số 119" in first and "Việc số 069" not in first  # newest deadline first
+    last = client.get(url, {"loai": kind, "trang": 3}).content.decode()
+    assert "101–120 trong 120 việc" in last and "Việc số 000" in last
+    none = client.get(url, {"to_chuc": "chi bo khac"}).content.decode()
+    assert "Không có việc nào phù hợp." in none
+    found = client.get(url, {"to_chuc": "chi bo thu"}).content.decode()  # accent-insensitive
+    assert "1–50 trong 120 việc" in found
+
+
+def test_reminders_are_kept_until_a_fact_changes(clock, tree, root_user, people, monkeypatch):
+    clock.set(ON)
+    m = admit(root_user, tree.a1, "Lê Văn Chậm", D(2024, 3, 1))
+    calls = []
+    real = selectors.alerts
+
+    def counted(actor, on, limit):
+        calls.append(on)
+        return real(actor, on=on, limit=limit)
+
+    monkeypatch.setattr(selectors, "alerts", counted)
+    first = selectors.my_alerts(people.secretary_a, ON)
+    assert any("Lê Văn Chậm: quá hạn tổ chức lễ kết nạp" in a.text for a in first)
+    assert selectors.my_alerts(people.secretary_a, ON) == first and len(calls) == 1  # kept
+    lifecycle.event_record(
+        actor=root_user, member=m, kind="le_ket_nap", date=D(2024, 6, 1)
+    )  # the fact changes
+    after = selectors.my_alerts(people.secretary_a, ON)
+    assert len(calls) == 2 and not any("Lê Văn Chậm: quá hạn" in a.text for a in after)
+    selectors.my_alerts(people.secretary_a, ON + dt.timedelta(days=1))  # a new day
+    assert len(calls) == 3
+
+
+def test_this_years_tasks_on_the_home_page_and_the_task_list_keeps_history_behind_the_year(
+    client, clock, tree, people
+):
+    clock.set(D(2024, 3, 5))
+    old = _task(
+        people.staff,
+        tree.bloc,
+        title="Nhiệm vụ năm 2023",
+        assigned_date=D(2023, 3, 1),
+        deadline=D(2023, 3, 31),
+    )
+    new = _task(
+        people.staff,
+        tree.bloc,
+        title="Nhiệm vụ năm 2024",
+        assigned_date=D(2024, 3, 1),
+        deadline=D(2024, 3, 31),
+    )
+    client.force_login(people.staff)
+    home = client.get(reverse("workspace:home")).content.decode()
+    section = home[home.index('id="nhiem-vu"') :]
+    assert new.title in section and old.title not in section  # the old one, unreported, is a reminder above
+    assert f"«{old.title}»: 2/2 tổ chức chưa báo cáo" in home
+    tasks = client.get(reverse("steering:tasks")).content.decode()
+    assert "Nhiệm vụ năm 2024" in tasks and "Nhiệm vụ năm 2023" not in tasks  # the latest year by default
+    every = client.get(reverse("steering:tasks"), {"nam": "tat-ca"}).content.decode()
+    assert "Nhiệm vụ năm 2024" in every and "Nhiệm vụ năm 2023" in every
+    client.force_login(people.secretary_a)  # assigned from above
+    assert "Cấp trên giao cho tổ chức của bạn (1)" in client.get(reverse("workspace:home")).content.decode()
