@@ -143,16 +143,53 @@ class VNFormMixin:
                 [m if m.startswith(prefix) else f"{prefix} {m}" for m in errors], renderer=self.renderer
             )
 
-    def apply_error(self, error: ApplicationError) -> None:
+    def apply_error(self, error: ApplicationError, *, only_new: bool = False) -> None:
+        """A service's errors on the form, each on its field under the field's own label (a service names the
+        value it checked — "Ngày có hiệu lực" — where the page asks for "Ngày giới thiệu"). ``only_new``: only
+        on fields that have no error yet (the service's checks run beside the form's, see ``check_with_service``)."""
         placed = False
         for name, message in error.field_errors.items():
             if name in self.fields:
-                self.add_error(name, message)
                 placed = True
-            else:
+                if only_new and name in self.errors:
+                    continue
+                self.add_error(name, labelled(self.fields[name].label, message))
+            elif not only_new:
                 self.add_error(None, message)
-        if not placed:
+        if not placed and not only_new:
             self.add_error(None, error.message)
+
+
+# Labels a service gives a value whose page names it otherwise: the page's label is the one the user reads.
+GENERIC_LABELS = ("Ngày có hiệu lực", "Ngày")
+
+
+def labelled(label, message: str) -> str:
+    """``message`` ("Nhãn: vấn đề.") under ``label``: a service's generic label («Ngày có hiệu lực» of an event
+    recorded from a page that asks for «Ngày tổ chức lễ kết nạp») replaced by the field's, or the field's label
+    put before a message that names none; a message naming another subject is left as it is."""
+    if not label:
+        return message
+    head, sep, rest = message.partition(": ")
+    if sep and head in GENERIC_LABELS:
+        return f"{label}: {rest}"
+    if sep and len(head.split()) <= 8:  # a message naming its own subject ("Chủ trì: …" on a member's row)
+        return message
+    return f"{label}: {message[:1].lower()}{message[1:]}"
+
+
+def check_with_service(form, call) -> None:
+    """Validate everything in one round: when ``form`` has errors, run the service anyway (``call()`` on what the
+    form could read) inside a savepoint that is always rolled back, and add its errors on the fields that have
+    none yet — the user sees the form's and the service's problems together, and nothing is written."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            call()
+            transaction.set_rollback(True)
+    except ApplicationError as error:
+        form.apply_error(error, only_new=True)
 
 
 def run_service(form, call, *, tracked=None, obj=None):
@@ -181,7 +218,9 @@ def post_action(request, form, call, success: str):
     try:
         result = call(form.cleaned_data if form is not None else {})
     except ApplicationError as error:
-        messages.error(request, " ".join([error.message, *error.field_errors.values()]))
+        fields = form.fields if form is not None else {}
+        problems = [labelled(fields[k].label, v) if k in fields else v for k, v in error.field_errors.items()]
+        messages.error(request, " ".join([error.message, *problems]))
         return None
     messages.success(request, success(result) if callable(success) else success)
     return result if result is not None else True

@@ -95,6 +95,21 @@ def clean_text(value) -> str:
     return clean_spaces(nfc(value)) if isinstance(value, str) else str(value)
 
 
+def clean_lines(value) -> str:
+    """A multi-line text input as stored (an agenda, a resolution): like ``clean_text`` within each line, the line
+    breaks kept, blank lines at most one in a row, none at the ends."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return str(value)
+    lines = [clean_spaces(line) for line in nfc(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n")
+
+
 _NAME_PARTS = re.compile(r"([\s-]+)")
 
 

@@ -27,6 +27,7 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Max
 
+from dangbo.core.dates import now as clock_now
 from dangbo.meetings.choices import MeetingKind, MeetingState, Presence
 from dangbo.meetings.models import Attendance, GradeLevel, Meeting, MeetingTask
 from dangbo.meetings.rules import rules_on
@@ -572,7 +573,13 @@ def write(sim, now: dt.date, insert) -> dict:
                         min(now + dt.timedelta(days=rng.randint(1, 4)), following - dt.timedelta(days=1))
                     )
                     day = day if day >= now else later
-                    state = PLANNED if day > now else HELD
+                    # today's meeting is held once its start time has passed (07:30 is not held at 04:20)
+                    starts = dt.datetime(day.year, day.month, day.day, hour, minute)
+                    state = (
+                        PLANNED
+                        if day > now or (day == now and starts > clock_now().replace(tzinfo=None))
+                        else HELD
+                    )
                 if cell.code in not_recorded:
                     state = PLANNED
             elif not extra and rng.random() < (0.15 if weak else 0.003):

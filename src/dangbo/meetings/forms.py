@@ -130,9 +130,9 @@ class MinutesForm(VNFormMixin, forms.ModelForm):
     def _post_clean(self):
         check_model_numbers(self)  # the columns' ranges; the other rules are the service's
 
-    def apply_error(self, error):
+    def apply_error(self, error, **kwargs):
         error.field_errors = {self.SERVICE_FIELDS.get(k, k): v for k, v in error.field_errors.items()}
-        super().apply_error(error)
+        super().apply_error(error, **kwargs)
 
 
 class TaskForm(VNFormMixin, forms.Form):

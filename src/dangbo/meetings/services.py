@@ -19,10 +19,10 @@ from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core import policies
-from dangbo.core.dates import today
+from dangbo.core.dates import now, today
 from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangbo.core.formats import ngay
-from dangbo.core.text import clean_text, read_number
+from dangbo.core.text import clean_lines, clean_text, read_number
 from dangbo.members.asof import path_on
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
@@ -133,12 +133,13 @@ def _moment(value, label: str, e: dict, key: str) -> dt.datetime | None:
 
 
 def _text(value, label: str, e: dict, key: str, max_length: int | None = None) -> str:
+    """A text value checked; an agenda and the minutes' paragraphs keep their line breaks."""
     if value is None:
         return ""
     if not isinstance(value, str):
         e[key] = f"{label}: phải là văn bản."
         return ""
-    value = clean_text(value)
+    value = clean_lines(value) if key == "agenda" or key in MINUTES_TEXTS else clean_text(value)
     if max_length and len(value) > max_length:
         e[key] = f"{label}: tối đa {max_length} ký tự."
     return value
@@ -369,6 +370,12 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict) -> Meeting:
     if day > today():
         raise ApplicationError("Chưa đến ngày sinh hoạt; chỉ điểm danh khi đã họp.",
                                field_errors={"planned_at": f"Thời gian: buổi sinh hoạt ngày {ngay(day)}."})  # fmt: skip
+    if (
+        m.state == MeetingState.PLANNED and m.planned_at > now()
+    ):  # the clock decides: not held before it starts
+        at = timezone.localtime(m.planned_at)
+        raise ApplicationError("Chưa đến giờ sinh hoạt; chỉ điểm danh khi đã họp.",
+                               field_errors={"planned_at": f"Thời gian: buổi sinh hoạt bắt đầu lúc {at:%H:%M} ngày {ngay(day)}."})  # fmt: skip
     if not isinstance(rows, dict):
         raise ApplicationError("Điểm danh chưa hợp lệ.")
     expected = roll_of(m)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
-from dangbo.core.forms import post_action, run_service
+from dangbo.core.forms import check_with_service, post_action, run_service
 from dangbo.core.http import file_response, int_param
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
@@ -186,17 +186,26 @@ def minutes(request, pk):
     tasks = TaskFormSet(
         request.POST or None, initial=initial_tasks, prefix="nv", form_kwargs={"members": members}
     )
-    if request.method == "POST" and form.is_valid() and tasks.is_valid():
+    if request.method == "POST":
+        form_ok, tasks_ok = form.is_valid(), tasks.is_valid()
         data = dict(form.cleaned_data)
         day = timezone.localtime(m.planned_at).date()
         for key, field in (("started_at", "start_time"), ("ended_at", "end_time")):
-            t = data.pop(field, None)
-            data[key] = timezone.make_aware(dt.datetime.combine(day, t)) if t else None
-        task_rows = [t for t in tasks.cleaned_data if t.get("content")]
-        saved = run_service(form, lambda: services.minutes_save(
-            actor=request.user, meeting=m, data=data, tasks=task_rows, expected_version=data.pop("version", "")),
-            tracked=services.MINUTES_VERSION, obj=m)  # fmt: skip
-        if saved:
+            if field in data:
+                t = data.pop(field)
+                data[key] = timezone.make_aware(dt.datetime.combine(day, t)) if t else None
+        task_rows = [t for t in getattr(tasks, "cleaned_data", []) if t.get("content")] if tasks_ok else None
+        version = data.pop("version", "")
+
+        def save():
+            return services.minutes_save(actor=request.user, meeting=m, data=data, tasks=task_rows,
+                                         expected_version=version)  # fmt: skip
+
+        if not (
+            form_ok and tasks_ok
+        ):  # every problem in one round: the service's checks on what could be read
+            check_with_service(form, save)
+        elif saved := run_service(form, save, tracked=services.MINUTES_VERSION, obj=m):
             messages.success(request, "Đã lưu biên bản.")
             return redirect(saved)
     return render(request, "meetings/minutes.html", {"m": m, "form": form, "tasks": tasks})

@@ -243,10 +243,13 @@ def _assignees(organization, mode, on, chosen, under) -> list[Organization]:
             raise ApplicationError("Tổ chức ngoài phạm vi.", field_errors={
                 "under": f"Trong đảng bộ: «{under.name}» không trực thuộc «{organization.name}» ngày {ngay(on)}."})  # fmt: skip
         return children_on(under, on)
+    if not chosen:
+        raise ApplicationError("Chưa chọn tổ chức nào.", field_errors={
+            "chosen": "Các tổ chức được chọn: hãy đánh dấu ít nhất một tổ chức."})  # fmt: skip
     outside = [o.name for o in _outside(list(chosen), organization, on)]
     if outside:
         raise ApplicationError("Tổ chức ngoài phạm vi.", field_errors={
-            "chosen": f"Các tổ chức: {', '.join(outside[:5])} không trực thuộc «{organization.name}» ngày {ngay(on)}."})  # fmt: skip
+            "chosen": f"Các tổ chức được chọn: {', '.join(outside[:5])} không trực thuộc «{organization.name}» ngày {ngay(on)}."})  # fmt: skip
     return list(chosen)
 
 
