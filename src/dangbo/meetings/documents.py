@@ -34,6 +34,7 @@ LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 # Shown where a value the minutes must carry is missing, so it can be filled in by hand.
 BLANK = "…………………"
 SHORT_BLANK = "……"
+NUMBER_BLANK = "\u00a0" * 6  # the number of the minutes, written by hand when registered
 # Rows of an empty "Nhiệm vụ tháng tới" table, to be filled in by hand.
 BLANK_TASK_ROWS = 3
 
@@ -51,7 +52,10 @@ class Minutes:
     # Header.
     superior_body: str  # "ĐẢNG BỘ SỞ Y TẾ"
     issuing_body: str  # "CHI BỘ VĂN PHÒNG"
-    number_symbol: str = ""  # optional, printed "Số 05-BB/CB" under the "*"
+    number_symbol: str = (
+        ""  # optional, printed "Số 05-BB/CB" under the "*"; minutes_for leaves the number blank
+    )
+    kind: str = MeetingKind.REGULAR  # the sections' headings follow the meeting's kind (HEADINGS)
     place: str  # "Nghệ An", for the dated line
     date: dt.date  # the date of the minutes (the meeting day)
     kind_title: str  # "Sinh hoạt chi bộ thường kỳ tháng 07/2013", "Sinh hoạt chuyên đề: …"
@@ -157,6 +161,49 @@ def _count(value: int | None) -> str:
     return SHORT_BLANK if value is None else str(value)
 
 
+# The headings of the minutes' sections for each kind of meeting, in the template's order (dues, last month's
+# results, news and guidance, study of Hồ Chí Minh, opinions, tasks, resolution). None: the section is left out;
+# "?" : printed only when the minutes have something in it. A regular meeting follows the standard agenda
+# (DOMAIN §3); a thematic meeting is its topic presented, discussed and concluded.
+HEADINGS: dict[str, dict[str, str | None]] = {
+    MeetingKind.REGULAR: {
+        "dues": "Thu đảng phí", "last_month": "Kết quả thực hiện nhiệm vụ tháng trước",
+        "news": "Thông tin thời sự, văn bản, hướng dẫn của cấp trên",
+        "study": "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        "opinions": "Ý kiến của đảng viên, phản ánh của quần chúng", "tasks": "Nhiệm vụ tháng tới",
+        "resolution": "Nghị quyết (kết luận)",
+    },
+    MeetingKind.THEMATIC: {
+        "dues": "?Thu đảng phí", "last_month": "?Tình hình liên quan đến chuyên đề", "news": "Nội dung chuyên đề",
+        "study": "?Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        "opinions": "Thảo luận của đảng viên", "tasks": "Nhiệm vụ, giải pháp thực hiện",
+        "resolution": "Kết luận của đồng chí chủ trì",
+    },
+    "": {  # extraordinary meetings, committee meetings, plenaries
+        "dues": "?Thu đảng phí", "last_month": "?Kết quả thực hiện nhiệm vụ thời gian qua", "news": "Nội dung",
+        "study": "?Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        "opinions": "Ý kiến thảo luận", "tasks": "Nhiệm vụ thời gian tới", "resolution": "Kết luận",
+    },
+}  # fmt: skip
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+
+
+def headings(m: Minutes) -> dict[str, str]:
+    """The numbered headings of the sections printed for ``m`` (a section left out has an empty heading)."""
+    has = {"dues": m.dues_collected, "last_month": m.last_month_results.strip(), "news": m.news_guidance.strip(),
+           "study": m.study_follow.strip(), "opinions": m.opinions.strip(), "tasks": m.tasks,
+           "resolution": m.resolution.strip()}  # fmt: skip
+    out: dict[str, str] = {}
+    n = 0
+    for key, text in HEADINGS.get(m.kind, HEADINGS[""]).items():
+        if text is None or (text.startswith("?") and not has[key]):
+            out[key] = ""
+            continue
+        out[key] = f"{_ROMAN[n]}. {text.removeprefix('?')}"
+        n += 1
+    return out
+
+
 def minutes_context(m: Minutes) -> dict[str, object]:
     """The template variables: every value already formatted as text, free texts as lists of paragraphs."""
     start_day = _local(m.started_at).date() if m.started_at else m.date
@@ -171,9 +218,12 @@ def minutes_context(m: Minutes) -> dict[str, object]:
     return {
         "superior_body": _clean(m.superior_body),
         "issuing_body": _clean(m.issuing_body),
-        "number_symbol": _clean(m.number_symbol),
+        "number_symbol": _CONTROL.sub(
+            "", m.number_symbol
+        ).rstrip(),  # a blank number keeps its leading spaces
         "place_date": ngay_van_ban(m.date, _clean(m.place)),
         "kind_title": _clean(m.kind_title),
+        "h": headings(m),
         "start_time": clock(m.started_at),
         "start_date": ngay(start_day),
         "location": _clean(m.location) or BLANK,
@@ -249,9 +299,12 @@ def minutes_for(m) -> bytes:
     else:
         title = m.get_kind_display() + (f": {m.topic}" if m.topic else "")
     local = timezone.localtime
+    # HD 36: a number line under the issuing body, its number left blank to be written when the minutes are
+    # registered ("Số      -BB/CB"; a committee's: "-BB/ĐU").
+    symbol = f"{NUMBER_BLANK}-BB/{'CB' if org.is_cell else 'ĐU'}"
     return minutes_docx(Minutes(
         # HD 36: the superior organization, then the issuing body — for minutes, the cell itself.
-        superior_body=superior.upper(), issuing_body=name.upper(),
+        superior_body=superior.upper(), issuing_body=name.upper(), number_symbol=symbol, kind=m.kind,
         place=_place(org), date=day, kind_title=title,
         started_at=local(m.started_at).replace(tzinfo=None) if m.started_at else None,
         ended_at=local(m.ended_at).replace(tzinfo=None) if m.ended_at else None,

@@ -108,24 +108,25 @@ def build_bien_ban_sinh_hoat(path: Path) -> None:
         "sinh hoạt tạm thời tại chi bộ: {{ attached }}.",
     )
 
-    _heading(doc, "I. Thu đảng phí")
+    # The sections' headings depend on the meeting's kind (``h``: numbered headings, an empty one leaves its
+    # section out — see ``dangbo.meetings.documents.HEADINGS``).
+    tag(doc, "{%p if h.dues %}")
+    _heading(doc, "{{ h.dues }}")
     tag(doc, "{%p if dues_collected %}")
     body(doc, "Chi bộ đã thu đảng phí của đảng viên; số tiền thu được: {{ dues_amount }}.")
     tag(doc, "{%p else %}")
     body(doc, "Chi bộ chưa thu đảng phí tại buổi sinh hoạt này.")
     tag(doc, "{%p endif %}")
-
-    _heading(doc, "II. Kết quả thực hiện nhiệm vụ tháng trước")
-    _free_text(doc, "last_month_results")
-    _heading(doc, "III. Thông tin thời sự, văn bản, hướng dẫn của cấp trên")
-    _free_text(doc, "news_guidance")
-    _heading(doc, "IV. Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh")
-    _free_text(doc, "study_follow")
-    _heading(doc, "V. Ý kiến của đảng viên, phản ánh của quần chúng")
-    _free_text(doc, "opinions")
-    _heading(doc, "VI. Nhiệm vụ tháng tới")
+    tag(doc, "{%p endif %}")
+    for key, variable in (("last_month", "last_month_results"), ("news", "news_guidance"),
+                          ("study", "study_follow"), ("opinions", "opinions")):  # fmt: skip
+        tag(doc, f"{{%p if h.{key} %}}")
+        _heading(doc, f"{{{{ h.{key} }}}}")
+        _free_text(doc, variable)
+        tag(doc, "{%p endif %}")
+    _heading(doc, "{{ h.tasks }}")
     _tasks_table(doc)
-    _heading(doc, "VII. Nghị quyết (kết luận)", before=12)
+    _heading(doc, "{{ h.resolution }}", before=12)
     _free_text(doc, "resolution")
     body(
         doc,
