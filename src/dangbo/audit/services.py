@@ -4,17 +4,26 @@ their transaction, so the event is written if and only if the change is."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from dangbo.core.formats import ngay, so, tien
 from dangbo.core.middleware import current_request_id, current_source
 from dangbo.core.registries import AUDIT_EVENTS
 
 from .models import Action, AuditEvent
 
 
+def _is_money(field: models.Field) -> bool:
+    label = str(field.verbose_name).lower()
+    return field.name.endswith("amount") or "tiền" in label or "(đồng)" in label or "trị giá" in label
+
+
 def _display(obj: models.Model, field: models.Field):
+    """A value as the pages show it: dates dd/mm/yyyy, moments with their local time (dd/mm/yyyy HH:MM), money
+    «2.150.000 đ», numbers with thousands separators (not years, not document numbers)."""
     value = getattr(obj, field.attname)
     if value is None or value == "":
         return ""
@@ -23,11 +32,24 @@ def _display(obj: models.Model, field: models.Field):
     if isinstance(field, models.ForeignKey):
         related = getattr(obj, field.name)
         return str(related) if related is not None else ""
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):  # a moment with its local time
+        return ngay(value)
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
     if isinstance(value, bool):
         return "Có" if value else "Không"
+    if isinstance(value, int | Decimal) and not ("year" in field.name or field.name in PLAIN_NUMBERS):
+        if _is_money(field):
+            return tien(value)
+        whole = int(value)
+        if value == whole:
+            return so(whole)
+        return f"{so(whole)},{str(abs(Decimal(value)) % 1)[2:]}" if whole else str(value).replace(".", ",")
     return str(value)
+
+
+# Numbers shown as typed: a document's number, a code, an order.
+PLAIN_NUMBERS = {"number", "code", "order", "position", "sort_order", "last"}
 
 
 def audited_fields(obj: models.Model) -> list[models.Field]:
