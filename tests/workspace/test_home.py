@@ -136,3 +136,8 @@ def test_this_years_tasks_on_the_home_page_and_the_task_list_keeps_history_behin
     assert "Nhiệm vụ năm 2024" in every and "Nhiệm vụ năm 2023" in every
     client.force_login(people.secretary_a)  # assigned from above
     assert "Cấp trên giao cho tổ chức của bạn (1)" in client.get(reverse("workspace:home")).content.decode()
+
+
+def test_the_favicon_is_our_own_file(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("dangbo/favicon.svg")
