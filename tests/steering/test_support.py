@@ -222,7 +222,7 @@ def test_good_contributions_of_both_eras(tree, people, root_user, programme, pla
              kind=ContributionKind.WORK, quantity="12.5")  # fmt: skip
     assert w.quantity == 12.5
     ev = AuditEvent.objects.get(content_type__model="contribution", object_id=str(c.pk))
-    assert ev.changes["value"]["after"] == "2150000" and ev.actor == people.staff
+    assert ev.changes["value"]["after"] == "2.150.000 đ" and ev.actor == people.staff
 
 
 def test_who_may_record(tree, people, programme, places):

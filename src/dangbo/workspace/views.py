@@ -35,6 +35,7 @@ def home(request):
             "own_member": user.member
             if user.member_id and policies.can(user, policies.VIEW, user.member)
             else None,
+            "alerts": items,  # every reminder (tests, other templates); the page shows "groups"
             "total": len(items),
             "overdue": sum(a.level == "warn" for a in items),
             "groups": selectors.grouped(items),
