@@ -27,8 +27,8 @@ CACHE_SECONDS = 24 * 3600
 # Part of the cache key: raise it when what ``alerts`` returns changes shape or wording, so that a new release
 # does not show reminders kept by the previous one.
 ALERTS_FORMAT = 1
-ITEMS_PER_ORG = 3  # on the home page, the first items of each organization; the rest behind «xem tất cả»
-ORGS_PER_KIND = 6
+ITEMS_PER_ORG = 2  # on the home page, the first items of each organization; the rest behind «xem tất cả»
+ORGS_PER_KIND = 4
 
 
 def facts_version() -> int:
