@@ -136,7 +136,7 @@ BUDGETS: dict[str, int] = {
     "jobs:export[to_chuc]": 9,
     "jobs:export[sinh_hoat]": 9,
     "jobs:export[van_ban]": 9,
-    "jobs:export[nhiem_vu]": 9,
+    "jobs:export[nhiem_vu]": 11,  # the default year: the latest with tasks (two aggregates)
     "jobs:export[chuong_trinh_ho_tro]": 11,
 }  # fmt: skip
 

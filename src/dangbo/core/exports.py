@@ -33,6 +33,9 @@ class ExportList:
     # May the actor export this list: the page's own test. The list pages are open to every signed-in user with a
     # role and show the rows of their scope; so does the export (the page answers 404 to a user with no role).
     allowed: Callable[[Any], bool] = lambda actor: True
+    # The page's defaults made explicit, once per export (the task list's year when none is given), so that the
+    # count, the rows and the lines under the title read the same parameters.
+    resolve: Callable[[Any, dict], dict] = lambda actor, params: params
 
 
 def sync_rows() -> int:

@@ -3,6 +3,8 @@ template, and the XLSX export of a list (``core.exports``). Both answer 404 to a
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -120,13 +122,16 @@ def export_list(request, export_list: str):
     top = _top(request.user)
     if spec is None or top is None or not spec.allowed(request.user):
         raise Http404
-    params = request.GET.dict()
+    params = spec.resolve(request.user, request.GET.dict())
     query = request.GET.urlencode()
     total = exports.count(spec, actor=request.user, params=params)
     if total > exports.sync_rows():
         try:
             job = start_job(
-                actor=request.user, kind=EXPORT_JOB, scope_org=top, params={"list": name, "query": query}
+                actor=request.user,
+                kind=EXPORT_JOB,
+                scope_org=top,
+                params={"list": name, "query": urlencode(params)},
             )
         except ApplicationError as error:
             messages.error(request, error.message)

@@ -7,7 +7,7 @@ from dangbo.core.exports import ExportList
 from dangbo.core.xlsx import Column
 
 from . import support
-from .filters import document_rows, held_tasks
+from .filters import document_rows, held_tasks, task_year
 
 
 class _Sums(list):
@@ -33,7 +33,8 @@ TASKS = ExportList(
     queryset=lambda actor, params: held_tasks(actor=actor, params=params),
     row=lambda t: [t.title, t.document.symbol if t.document_id else "", t.organization.name, t.assigned_date,
                    t.deadline, t.n_total, t.n_reported],
-    lines=lambda actor, params: [f"Năm giao {params['nam']}"] if str(params.get("nam", "")).isdigit() else [],
+    resolve=lambda actor, params: {**params, "nam": task_year(actor=actor, params=params) or "tat-ca"},
+    lines=lambda actor, params: [f"Năm giao {params['nam']}" if params.get("nam") != "tat-ca" else "Mọi năm giao"],
 )  # fmt: skip
 
 PROGRAMMES = ExportList(
