@@ -4,6 +4,7 @@ recount and always balance, whatever the history and the restructurings (propert
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
@@ -277,7 +278,20 @@ def test_random_histories_balance_and_agree_with_a_naive_recount(root_user, ops,
         transaction.set_rollback(True)
 
 
-def _random_history(root_user, ops, probe):
+@dataclass
+class RandomHistory:
+    roots: (
+        list  # province, two direct committees, a grassroots cell (moved by "reorg"), a grassroots committee
+    )
+    cells: list
+    members: list
+    end: dt.date
+
+
+def random_history(root_user, ops, before_ops=None) -> RandomHistory:
+    """A small tree and the history ``ops`` writes through the services (refused operations are skipped);
+    ``before_ops()`` runs once the tree exists (the rollups test builds its rollups there)."""
+
     def org(name, code, kind, parent):
         return org_services.organization_create(actor=root_user, parent=parent,
                                                 data={"name": name, "code": code, "kind": kind})  # fmt: skip
@@ -292,6 +306,8 @@ def _random_history(root_user, ops, probe):
     )
     g3 = org("Chi bộ 3", "G3", OrgKind.GRASSROOTS_CELL, d2)
     cells = [g1, c21, c22, g3]
+    if before_ops is not None:
+        before_ops()
     day = START
     members: list[Member] = []
     n = 0
@@ -347,7 +363,12 @@ def _random_history(root_user, ops, probe):
                 restructure.organization_move(actor=root_user, organization=g1, new_parent=target, date=day)
         except ApplicationError:
             pass  # refused operations write nothing; the history must still hold together
-    end = day + dt.timedelta(days=5)
+    return RandomHistory([top, d1, d2, g1, g2], cells, members, day + dt.timedelta(days=5))
+
+
+def _random_history(root_user, ops, probe):
+    h = random_history(root_user, ops)
+    (top, d1, d2, g1, g2), cells, members, end = h.roots, h.cells, h.members, h.end
     cell_paths = {c.pk: asof.path_periods(c) for c in cells}
     events = {m.pk: [lifecycle._Ev(e) for e in lifecycle.events_of(m)] for m in members}
     span = (end - START).days

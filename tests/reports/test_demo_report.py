@@ -3,6 +3,8 @@ from a query, read back from the generated DOCX. One demo load at the real today
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
@@ -13,6 +15,8 @@ from dangbo.demo.loader import load_demo
 from dangbo.organizations.models import Organization
 
 from .test_documents import text_of
+
+D = dt.date
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +69,28 @@ def test_the_blocs_mid_term_report_states_the_study_of_directive_03(data, client
     )
     assert "57/59 tổ chức đã học tập, quán triệt Chỉ thị số 03-CT/TW" in text
     assert "Nghị quyết Đại hội nhiệm kỳ 2010–2015 đề ra 7 chỉ tiêu" in text
+
+
+def test_the_demos_rollups_equal_the_live_figures(data):
+    """The demo load builds the rollups; every row equals a recount (what CI's ``dangbo rollups check`` asks), and
+    the figures of the bloc, its grassroots organizations and the two committees of 2025 equal the live ones —
+    before and after the restructurings of 2024–2025."""
+    from dangbo.members import asof
+    from dangbo.reports import rollups
+
+    from .test_rollups import assert_same, assert_same_movement
+
+    assert rollups.state() is not None and rollups.check() == []
+    bloc = Organization.objects.get(code="KCQ")
+    grassroots = list(Organization.objects.filter(parent=bloc).order_by("pk")[:6])
+    later = list(Organization.objects.filter(code__in=["CQD", "UBND"]))
+    assert len(later) == 2
+    days = [D(2010, 12, 31), D(2013, 6, 30), D(2024, 12, 31), D(2025, 1, 31), D(2025, 2, 28), D(2025, 12, 31)]
+    for org in [bloc.parent, bloc, *grassroots, *later]:
+        for on in days:
+            if rollups.covers(on):
+                assert_same(org, on)
+        assert_same_movement(org, D(2013, 1, 1), D(2013, 6, 30))
+        assert_same_movement(org, D(2024, 7, 1), D(2025, 6, 30))
+        assert_same_movement(org, D(2025, 2, 13), D(2025, 2, 13))
+    assert rollups.headcount(bloc, D(2013, 6, 30)) == asof.headcount(bloc, D(2013, 6, 30))

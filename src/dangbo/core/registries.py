@@ -18,6 +18,7 @@ add their entries in ``AppConfig.ready()``.
 | ``EVIDENCE_SOURCES`` | ``fn(member_ids, start, end) -> {member_id: [item]}``: evidence of members' ratings for a period from a higher app's record, one query for many members; an item has ``kind``, ``text``, ``url``, ``warn`` (``evaluation.evidence.Item``) | dues (arrears) |
 | ``IMPORT_KINDS`` | ``core.imports.ImportKind``: a kind of row imported from XLSX/CSV (columns, natural key, row → service) | organizations, members, dues, evaluation |
 | ``EXPORT_LISTS`` | ``core.exports.ExportList``: a list exported to XLSX from the page's own FilterSet | members, organizations, meetings, steering |
+| ``FACT_CHANGES`` | ``fn(area, organization_ids, since)``: the facts of an area ("members": the roll periods, the records) changed at these cells from ``since`` on — called in the transaction of the change | reports (rollups) |
 | ``DISSOLVE_CHECKS`` | ``fn(organization) -> str | None``: why an organization cannot end yet | members (members still on its roll) |
 """
 
@@ -68,6 +69,13 @@ REPORT_SECTIONS: Registry = Registry("mục số liệu của báo cáo sơ kế
 EVIDENCE_SOURCES: Registry = Registry("minh chứng đánh giá, xếp loại đảng viên từ hồ sơ")
 IMPORT_KINDS: Registry = Registry("loại dữ liệu nhập từ tệp Excel/CSV")
 EXPORT_LISTS: Registry = Registry("danh sách xuất ra tệp Excel")
+FACT_CHANGES: Registry = Registry("số liệu tổng hợp theo dõi thay đổi dữ liệu gốc")
+
+
+def facts_changed(area: str, organization_ids, since) -> None:
+    """Tell every ``FACT_CHANGES`` entry that the facts of ``area`` changed at ``organization_ids`` from ``since``."""
+    for fn in FACT_CHANGES:
+        fn(area, organization_ids, since)
 
 
 def paid_up_to(member):

@@ -861,6 +861,14 @@ def load_synthetic(
     t0 = time.perf_counter()
     users = create_bench_users(plan)
     timings["users"] = time.perf_counter() - t0
+    from dangbo.reports import rollups
+
+    t0 = time.perf_counter()
+    built = rollups.rebuild()
+    timings["rollups"] = time.perf_counter() - t0
+    out(
+        f"  số liệu tổng hợp của báo cáo: {built['member_month']:,} dòng chi bộ-tháng, {timings['rollups']:.1f} s"
+    )
     total = time.perf_counter() - t_all
     summary = {
         "scale": scale,

@@ -20,6 +20,7 @@ from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.policies import subtree_q
+from dangbo.core.registries import facts_changed
 from dangbo.core.text import clean_text
 from dangbo.core.workdays import add_working_days
 from dangbo.organizations import restructure
@@ -79,8 +80,9 @@ def events_of(member: Member) -> list[MemberEvent]:
     return list(member.events.select_related("transfer", "organization").order_by("date", "id"))
 
 
-def rebuild(member: Member) -> history.Result:
-    """Re-derive the member from its events: state columns, roll periods and stored counts."""
+def rebuild(member: Member, *, record_edited: bool = False) -> history.Result:
+    """Re-derive the member from its events: state columns, roll periods and stored counts. ``record_edited``: the
+    record's own fields may have changed too (the rollups then recount the member's whole roll)."""
     events = events_of(member)
     orgs = {e.organization_id for e in events if e.organization_id}
     result = history.replay(
@@ -111,6 +113,7 @@ def rebuild(member: Member) -> history.Result:
             member.official_date = e.date
     member.save()
     counts.move(counted_before, (member.org_path, member.status))
+    before = list(MemberPeriod.objects.filter(member=member).values_list(*PERIOD_KEY))
     MemberPeriod.objects.filter(member=member).delete()
     MemberPeriod.objects.bulk_create(
         MemberPeriod(
@@ -120,7 +123,30 @@ def rebuild(member: Member) -> history.Result:
         )
         for p in result.periods
     )  # fmt: skip
+    roll_changed(before, [tuple(getattr(p, f) for f in PERIOD_KEY) for p in result.periods], record_edited)
     return result
+
+
+PERIOD_KEY = (
+    "organization_id",
+    "org_path",
+    "status",
+    "exempted",
+    "valid_from",
+    "valid_to",
+    "start_kind",
+    "end_kind",
+)
+
+
+def roll_changed(before: list[tuple], after: list[tuple], record_edited: bool = False) -> None:
+    """Tell the rollups (``FACT_CHANGES``) which cells' roll changed from which day: the periods that differ, and
+    after a record edit (gender, birth date … that the composition reads) all the member's periods."""
+    changed = set(before) ^ set(after)
+    if record_edited:
+        changed |= set(before) | set(after)
+    if changed:
+        facts_changed("members", {p[0] for p in changed}, min(p[4] for p in changed))
 
 
 def _check_date(date: dt.date, member: Member, field: str = "date", label: str = "Ngày có hiệu lực") -> None:

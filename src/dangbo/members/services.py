@@ -232,7 +232,7 @@ def member_update(*, actor, member: Member, data: dict, expected_version: str | 
     validate_member(member)
     _set_derived(member)
     member.save()
-    lifecycle.rebuild(member)  # the events win over edited dates they set; status may follow official_date
+    lifecycle.rebuild(member, record_edited=True)  # the events win over dates they set; status may follow
     record(actor=actor, action=Action.UPDATE, obj=member, before=before, scope_path=member.org_path)
     return member
 
@@ -249,7 +249,11 @@ def member_delete(*, actor, member: Member) -> None:
     path = member.org_path
     record(actor=actor, action=Action.DELETE, obj=member, before=before, scope_path=path)
     counts.move((member.org_path, member.status), None)
+    from .lifecycle import PERIOD_KEY, roll_changed
+
+    periods = list(member.periods.values_list(*PERIOD_KEY))
     member.delete()
+    roll_changed(periods, [])
 
 
 # Personal data on the member page (Luật Bảo vệ dữ liệu cá nhân): who was shown it is recorded.

@@ -5,3 +5,15 @@ class ReportsConfig(AppConfig):
     name = "dangbo.reports"
     label = "reports"
     verbose_name = "Báo cáo"
+
+    def ready(self):
+        from dangbo.core.registries import FACT_CHANGES, PATH_TABLES
+        from dangbo.organizations.restructure import PathTable
+
+        from . import policies, rollups  # noqa: F401 - policies registers the policies of this app's models
+
+        # The rollups follow the roll in the transaction that changes it (rollups.py); a move of a subtree rewrites
+        # its cells' rows from the move's month on (after members has cut the roll periods: registered later).
+        FACT_CHANGES.register("reports.rollups", rollups.facts_changed)
+        PATH_TABLES.register("reports.MemberMonth", PathTable("reports.MemberMonth", repath=rollups.repath))
+        PATH_TABLES.register("reports.MemberMove", PathTable("reports.MemberMove", repath=lambda *a: None))

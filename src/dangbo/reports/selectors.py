@@ -47,6 +47,8 @@ from dangbo.organizations.tree import valid_on
 from dangbo.steering import support, targets, tasks
 from dangbo.steering.choices import ReportKind, TargetStatus
 
+from . import rollups
+
 
 @dataclass
 class Section:
@@ -111,8 +113,8 @@ def organizations_on(organization: Organization, on: dt.date) -> dict[str, int]:
 @register("headcount")
 def headcount(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
     check_scope(actor, organization)
-    counts = asof.headcount(organization, end)
-    comp = asof.composition(organization, end)
+    counts = rollups.headcount_on(organization, end)
+    comp = rollups.composition_on(organization, end)
     figures = {
         "on": end,
         **counts,
@@ -138,7 +140,7 @@ def headcount(actor, organization: Organization, start: dt.date, end: dt.date) -
 @register("movement")
 def movement(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
     check_scope(actor, organization)
-    m = asof.movement(organization, start, end)
+    m = rollups.movement_on(organization, start, end)
     increases = {key: n for key, _, n in m.increases}
     decreases = {key: n for key, _, n in m.decreases}
     figures = {

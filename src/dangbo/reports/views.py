@@ -14,7 +14,7 @@ from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
 from dangbo.organizations.selectors import organizations_for_filter
 
-from . import documents, selectors
+from . import documents, rollups, selectors
 from .forms import ReportForm, ReviewForm, default_period
 
 
@@ -42,8 +42,8 @@ def index(request):
     result = None
     if form.is_bound and form.is_valid():
         org, on = form.cleaned_data["organization"], form.cleaned_data["on"] or today()
-        result = {"org": org, "on": on, "path": asof.path_on(org, on), "headcount": asof.headcount(org, on),
-                  "composition": asof.composition(org, on)}  # fmt: skip
+        result = {"org": org, "on": on, "path": asof.path_on(org, on), "headcount": rollups.headcount_on(org, on),
+                  "composition": rollups.composition_on(org, on)}  # fmt: skip
         if request.GET.get("xlsx"):
             content = documents.headcount_xlsx(org, on, result["headcount"], result["composition"])
             return file_response(content, f"so-luong-dang-vien-{org.pk}-{on:%Y%m%d}.xlsx")
@@ -59,7 +59,7 @@ def movement(request):
         org = form.cleaned_data["organization"]
         start, end = default_period(today())
         start, end = form.cleaned_data["start"] or start, form.cleaned_data["end"] or end
-        result = asof.movement(org, start, end)
+        result = rollups.movement_on(org, start, end)
         if request.GET.get("xlsx"):
             return file_response(
                 documents.movement_xlsx(result),

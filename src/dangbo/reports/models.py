@@ -1,0 +1,111 @@
+"""Rollups of the reporting layer: per-cell, per-month aggregates of the member roll (``reports/rollups.py``).
+
+They are derived data — never entered, never edited by hand: ``rollups.rebuild`` writes them from the roll periods
+(``members.MemberPeriod``) and the member records, the services that change those facts rewrite the rows they touch
+in the same transaction (``core.registries.FACT_CHANGES``), and ``dangbo rollups check`` compares every row with a
+live recount. A row carries the ``org_path`` of its cell *on the day it describes*, so a subtree of any date is one
+index range, whatever was restructured since.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from dangbo.core.fields import BinaryCharField
+
+
+class RollupMonth(models.Model):
+    """The calendar of the rollups: one row per month they cover (its last day and the birth dates that bound the
+    age bands on that day), so the rollup is one portable INSERT … SELECT joined with this table."""
+
+    month = models.DateField(primary_key=True)  # first day
+    last = models.DateField()  # the day the month's figures describe
+    born_30 = models.DateField()  # last day − 30 years: born after it ⇒ under 30 on ``last``
+    born_41 = models.DateField()
+    born_51 = models.DateField()
+    born_61 = models.DateField()
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = "tháng của số liệu tổng hợp"
+
+    def __str__(self):
+        return f"{self.month:%m/%Y}"
+
+
+class MemberMonth(models.Model):
+    """The roll of one cell on the last day of one month: how many, by status and by the composition dimensions of
+    ``members.asof.composition``."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    month = models.DateField()  # first day; the figures are those of the month's last day
+    org_path = BinaryCharField(max_length=255)  # the cell's path on the month's last day
+    rows = models.IntegerField(default=0)  # roll periods counted (every status)
+    official = models.IntegerField(default=0)
+    probationary = models.IntegerField(default=0)
+    exempted = models.IntegerField(default=0)
+    male = models.IntegerField(default=0)
+    female = models.IntegerField(default=0)
+    kinh = models.IntegerField(default=0)
+    age_under_30 = models.IntegerField(default=0)
+    age_30_40 = models.IntegerField(default=0)
+    age_41_50 = models.IntegerField(default=0)
+    age_51_60 = models.IntegerField(default=0)
+    age_over_60 = models.IntegerField(default=0)
+    theory_none = models.IntegerField(default=0)
+    theory_elementary = models.IntegerField(default=0)
+    theory_intermediate = models.IntegerField(default=0)
+    theory_advanced = models.IntegerField(default=0)
+    theory_bachelor = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "số đảng viên của chi bộ cuối tháng"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "month", "org_path"], name="member_month_unique")
+        ]
+        indexes = [models.Index(fields=["month", "org_path"], name="member_month_path")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.month:%m/%Y}: {self.official + self.probationary}"
+
+
+class MemberMove(models.Model):
+    """Steps of a cell's roll on one day: members whose roll period began (``direction`` +1, by the event that
+    opened it) or ended (−1, by the event that closed it) there, with the path of the member's neighbouring period
+    (the one ending the day this one begins, or beginning the day it ends; "" when there is none), so the movement of
+    any subtree can leave out the moves inside it (``members.asof.movement``)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    day = models.DateField()
+    direction = models.SmallIntegerField()  # +1 up (a period begins), −1 down (a period ends on ``day``)
+    kind = models.CharField(max_length=20)  # the event kind that opened/closed the period
+    org_path = BinaryCharField(max_length=255)  # the period's own path
+    other_path = BinaryCharField(max_length=255, blank=True, default="")  # the neighbouring period's path
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "biến động đảng viên của chi bộ trong ngày"
+        indexes = [models.Index(fields=["day", "org_path"], name="member_move_day")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.day:%d/%m/%Y} {self.kind} {self.direction:+d}×{self.n}"
+
+
+class RollupState(models.Model):
+    """One row: when the rollups were last rebuilt and the last month they cover (the watermark of the calendar;
+    months after it are answered by a live count until ``dangbo rollups extend`` adds them)."""
+
+    through = models.DateField(
+        null=True, blank=True
+    )  # first day of the last month covered; empty = not built
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "trạng thái số liệu tổng hợp"
+
+    def __str__(self):
+        return f"{self.through:%m/%Y}" if self.through else "chưa dựng"

@@ -1,0 +1,31 @@
+"""Who may read the rollups (``dangbo.core.policies``): what may be seen of the organization they describe. They are
+written only by ``reports.rollups`` (derived data), never through a page."""
+
+from __future__ import annotations
+
+from dangbo.core.policies import VIEW, ReferencePolicy, register
+from dangbo.organizations.policies import WorkPolicy, held_at
+
+from .models import MemberMonth, MemberMove, RollupMonth, RollupState
+
+
+@register
+class MemberMonthPolicy(WorkPolicy):
+    model = MemberMonth
+    rules = held_at("organization", **{VIEW: VIEW})
+
+
+@register
+class MemberMovePolicy(WorkPolicy):
+    model = MemberMove
+    rules = held_at("organization", **{VIEW: VIEW})
+
+
+@register
+class RollupMonthPolicy(ReferencePolicy):
+    model = RollupMonth
+
+
+@register
+class RollupStatePolicy(ReferencePolicy):
+    model = RollupState

@@ -1,0 +1,398 @@
+"""Rollups: the member roll of every cell at the end of every month, and the steps of every cell's roll, stored, so
+the headcount, composition and movement of any subtree are one index range over a few rows per cell — not a count
+over every roll period of the subtree (``members.asof``, the live computation they must equal).
+
+Design (README, "Kiến trúc"):
+
+* **Grain**: one ``MemberMonth`` row per (cell, month) with the cell's path *on the month's last day*, and one
+  ``MemberMove`` row per (cell, day, step) with the path of the member's neighbouring period. Rows are per cell,
+  never per ancestor, so a restructuring only rewrites the moved cells' rows from its date on, and the rows of a
+  past month keep the tree of that month.
+* **Kept current in the transaction of the change**: every write of roll periods goes through
+  ``members.lifecycle.rebuild`` (events, record edits, imports, restructuring hand-overs) or
+  ``lifecycle.split_periods_at_move`` (a subtree moved); both tell ``core.registries.FACT_CHANGES`` which cells
+  changed from which day, and ``refresh`` rewrites those cells' rows from that month on with one INSERT … SELECT
+  per table. A backdated event rewrites past months; a record edit (gender, birth date, ethnicity, theory level —
+  the composition reads the record) rewrites the member's cells over their whole history. A report never reads a
+  figure that the transaction that changed the facts did not also change.
+* **The calendar is the only watermark**: ``RollupState.through`` is the last month covered; months after it (a new
+  month begins without any change of facts) are counted live until ``extend`` (``dangbo rollups extend``, daily from
+  cron or the job queue) adds them. Before the first ``rebuild`` nothing is stored and every figure is live.
+* ``check`` recomputes every row and lists the differences (``dangbo rollups check``); ``rebuild`` rewrites all.
+
+Figures are read from the rollups only for days they describe: the last day of a covered month (headcount,
+composition, the opening and closing of a movement table). Any other day is counted live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import reduce
+from operator import or_
+
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q, Sum
+
+from dangbo.core.dates import add_months, add_years, now, today
+from dangbo.members import asof
+from dangbo.members.choices import AgeBand, Gender, MemberStatus, PoliticalTheory
+from dangbo.members.models import Member, MemberPeriod
+from dangbo.organizations.models import Organization
+from dangbo.organizations.paths import subtree_q
+from dangbo.organizations.tree import path_on, path_periods
+
+from .models import MemberMonth, MemberMove, RollupMonth, RollupState
+
+ONE_DAY = dt.timedelta(days=1)
+
+# MemberMonth column → SQL condition on the period ``p``, the member ``mm`` and the month ``m`` (params inline as
+# %s, values in COLUMN_PARAMS).
+AGE_COLUMNS = {
+    AgeBand.UNDER_30: ("age_under_30", "mm.birth_date <= m.last AND mm.birth_date > m.born_30"),
+    AgeBand.FROM_30: ("age_30_40", "mm.birth_date <= m.born_30 AND mm.birth_date > m.born_41"),
+    AgeBand.FROM_41: ("age_41_50", "mm.birth_date <= m.born_41 AND mm.birth_date > m.born_51"),
+    AgeBand.FROM_51: ("age_51_60", "mm.birth_date <= m.born_51 AND mm.birth_date > m.born_61"),
+    AgeBand.OVER_60: ("age_over_60", "mm.birth_date <= m.born_61"),
+}
+THEORY_COLUMNS = {
+    PoliticalTheory.NONE: "theory_none",
+    PoliticalTheory.ELEMENTARY: "theory_elementary",
+    PoliticalTheory.INTERMEDIATE: "theory_intermediate",
+    PoliticalTheory.ADVANCED: "theory_advanced",
+    PoliticalTheory.BACHELOR: "theory_bachelor",
+}
+GENDER_COLUMNS = {Gender.MALE: "male", Gender.FEMALE: "female"}
+
+
+def _counted_columns() -> list[tuple[str, str, list]]:
+    """(column, SQL condition, params) of every counted column of ``MemberMonth``."""
+    cols = [
+        ("official", "p.status = %s", [MemberStatus.OFFICIAL]),
+        ("probationary", "p.status = %s", [MemberStatus.PROBATIONARY]),
+        ("exempted", "p.exempted", []),
+        *[(col, "mm.gender = %s", [g]) for g, col in GENDER_COLUMNS.items()],
+        ("kinh", "mm.ethnicity = %s", ["Kinh"]),
+        *[(col, cond, []) for col, cond in AGE_COLUMNS.values()],
+        *[(col, "mm.political_theory = %s", [t]) for t, col in THEORY_COLUMNS.items()],
+    ]
+    return cols
+
+
+COUNTED = [c for c, _, _ in _counted_columns()]
+MONTH_FIELDS = ["organization_id", "month", "org_path", "rows", *COUNTED]
+MOVE_FIELDS = ["organization_id", "day", "direction", "kind", "org_path", "other_path", "n"]
+
+
+def _cells_clause(alias: str, cells, since_col: str, since) -> tuple[str, list]:
+    """WHERE clause restricting to some cells and a first day (None: everything)."""
+    parts, params = ["1 = 1"], []
+    if cells is not None:
+        ids = sorted(int(c) for c in cells) or [0]
+        parts.append(f"{alias}.organization_id IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
+    if since is not None:
+        parts.append(f"{since_col} >= %s")
+        params.append(since)
+    return " AND ".join(parts), params
+
+
+def _month_select(cells=None, since_month=None) -> tuple[str, list]:
+    period, member, month = (MemberPeriod._meta.db_table, Member._meta.db_table, RollupMonth._meta.db_table)
+    sums, params = [], []
+    for _, cond, ps in _counted_columns():
+        sums.append(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)")
+        params += ps
+    where, wparams = _cells_clause("p", cells, "m.month", since_month)
+    sql = (
+        f"SELECT p.organization_id, m.month, p.org_path, COUNT(*), {', '.join(sums)} "
+        f"FROM {period} p JOIN {member} mm ON mm.id = p.member_id "
+        f"JOIN {month} m ON p.valid_from <= m.last AND (p.valid_to IS NULL OR p.valid_to > m.last) "
+        f"WHERE {where} GROUP BY p.organization_id, m.month, p.org_path"
+    )
+    return sql, params + wparams
+
+
+def _move_select(cells=None, since=None) -> tuple[str, list]:
+    """Steps up (a period begins on its ``valid_from``; its neighbour is the period ending that day) and down (a
+    period ends on its ``valid_to``; its neighbour is the period beginning that day)."""
+    period = MemberPeriod._meta.db_table
+    halves, params = [], []
+    for day, direction, kind, neighbour, only in (
+        ("valid_from", 1, "start_kind", "valid_to", ""),
+        ("valid_to", -1, "end_kind", "valid_from", "p.valid_to IS NOT NULL AND "),
+    ):
+        where, wparams = _cells_clause("p", cells, f"p.{day}", since)
+        other = "COALESCE(q.org_path, '')"
+        halves.append(
+            f"SELECT p.organization_id, p.{day}, {direction}, p.{kind}, p.org_path, {other}, COUNT(*) "
+            f"FROM {period} p LEFT JOIN {period} q ON q.member_id = p.member_id AND q.{neighbour} = p.{day} "
+            f"WHERE {only}{where} GROUP BY p.organization_id, p.{day}, p.{kind}, p.org_path, {other}"
+        )
+        params += wparams
+    return " UNION ALL ".join(halves), params
+
+
+def _insert(model, fields: list[str], select: tuple[str, list]) -> None:
+    sql, params = select
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(fields)}) {sql}", params)
+
+
+# --- The calendar --------------------------------------------------------------------------------------------------
+
+
+def state() -> RollupState | None:
+    """The rollups' state when they have been built, else None (every figure is then counted live)."""
+    s = RollupState.objects.order_by("pk").first()
+    return s if s is not None and s.through is not None else None
+
+
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    out, month = [], first.replace(day=1)
+    while month <= last:
+        out.append(month)
+        month = add_months(month, 1)
+    return out
+
+
+def _ensure_months(first: dt.date, through: dt.date) -> list[dt.date]:
+    """Add the calendar rows of the months from ``first`` to ``through`` that are missing; returns them."""
+    have = set(
+        RollupMonth.objects.filter(month__gte=first, month__lte=through).values_list("month", flat=True)
+    )
+    missing = [m for m in _months(first, through) if m not in have]
+    rows = []
+    for m in missing:
+        last = add_months(m, 1) - ONE_DAY
+        rows.append(RollupMonth(month=m, last=last, born_30=add_years(last, -30), born_41=add_years(last, -41),
+                                born_51=add_years(last, -51), born_61=add_years(last, -61)))  # fmt: skip
+    RollupMonth.objects.bulk_create(rows)
+    return missing
+
+
+# --- Writing -------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rebuild(*, through: dt.date | None = None) -> dict:
+    """Rewrite every rollup row from the roll periods, covering the months from the first period to ``through``
+    (default: this month). Returns the number of rows written."""
+    through = (through or today()).replace(day=1)
+    first = MemberPeriod.objects.aggregate(first=Min("valid_from"))["first"]
+    MemberMonth.objects.all().delete()
+    MemberMove.objects.all().delete()
+    RollupMonth.objects.all().delete()
+    if first is not None and first.replace(day=1) <= through:
+        _ensure_months(first.replace(day=1), through)
+    _insert(MemberMonth, MONTH_FIELDS, _month_select())
+    _insert(MemberMove, MOVE_FIELDS, _move_select())
+    RollupState.objects.all().delete()
+    RollupState.objects.create(through=through, built_at=now())
+    return {"member_month": MemberMonth.objects.count(), "member_move": MemberMove.objects.count()}
+
+
+def refresh(cells, since: dt.date) -> None:
+    """Rewrite the rows of ``cells`` from ``since`` on (called in the transaction that changed their roll)."""
+    s = state()
+    cells = {c for c in cells if c}
+    if s is None or not cells:
+        return
+    since_month = since.replace(day=1)
+    if since_month <= s.through:
+        _ensure_months(since_month, s.through)
+    MemberMonth.objects.filter(organization_id__in=cells, month__gte=since_month).delete()
+    _insert(MemberMonth, MONTH_FIELDS, _month_select(cells, since_month))
+    MemberMove.objects.filter(organization_id__in=cells, day__gte=since).delete()
+    _insert(MemberMove, MOVE_FIELDS, _move_select(cells, since))
+
+
+def facts_changed(area: str, cells, since: dt.date) -> None:
+    """``core.registries.FACT_CHANGES`` entry: the roll of ``cells`` changed from ``since`` on."""
+    if area == "members":
+        refresh(cells, since)
+
+
+def repath(old_path: str, new_path: str, date: dt.date) -> None:
+    """``PATH_TABLES`` entry: a subtree moved on ``date`` (its roll periods were cut first, by members): its cells'
+    rows from that month on are rewritten with the paths of their time."""
+    if state() is None:
+        return
+    live = Q(valid_to__isnull=True) | Q(valid_to__gte=date)
+    moved = MemberPeriod.objects.filter(
+        live, subtree_q(new_path, "org_path") | subtree_q(old_path, "org_path")
+    )
+    # the moved cells, and the cells of the same members' neighbouring periods (their steps name the moved path)
+    members = moved.values("member_id")
+    cells = set(
+        MemberPeriod.objects.filter(live, member_id__in=members)
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+    refresh(cells, date)
+
+
+@transaction.atomic
+def extend(through: dt.date | None = None) -> int:
+    """Cover the months after the watermark up to ``through`` (default: this month); returns the months added."""
+    s = state()
+    if s is None:
+        return 0
+    through = (through or today()).replace(day=1)
+    if through <= s.through:
+        return 0
+    added = _ensure_months(add_months(s.through, 1), through)
+    if added:
+        _insert(MemberMonth, MONTH_FIELDS, _month_select(None, added[0]))
+    RollupState.objects.filter(pk=s.pk).update(through=through)
+    return len(added)
+
+
+def check() -> list[str]:
+    """Every stored row against a recount: the differences, in words (empty when the rollups are right)."""
+    s = state()
+    if s is None:
+        return ["Chưa dựng số liệu tổng hợp (dangbo rollups rebuild)."]
+    problems = []
+    for model, fields, select, key_len in (
+        (MemberMonth, MONTH_FIELDS, _month_select(), 3),
+        (MemberMove, MOVE_FIELDS, _move_select(), 6),
+    ):
+        sql, params = select
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            expected = {_key(row, key_len): tuple(int(v) for v in row[key_len:]) for row in cursor.fetchall()}
+        stored = {}
+        for row in model.objects.values_list(*fields):
+            k = _key(row, key_len)
+            if k in stored:
+                problems.append(f"{model._meta.verbose_name}: dòng trùng {k}")
+            stored[k] = tuple(int(v) for v in row[key_len:])
+        for k in expected.keys() - stored.keys():
+            problems.append(f"{model._meta.verbose_name}: thiếu {k} = {expected[k]}")
+        for k in stored.keys() - expected.keys():
+            if any(stored[k]):
+                problems.append(f"{model._meta.verbose_name}: thừa {k} = {stored[k]}")
+        for k in expected.keys() & stored.keys():
+            if expected[k] != stored[k]:
+                problems.append(f"{model._meta.verbose_name}: {k} lưu {stored[k]}, đếm lại {expected[k]}")
+    return problems
+
+
+def _key(row, n: int) -> tuple:
+    return tuple(
+        v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, str) else v for v in row[:n]
+    )
+
+
+# --- Reading -------------------------------------------------------------------------------------------------------
+
+
+def covers(on: dt.date) -> bool:
+    """The rollups hold the figures of ``on``: the last day of a month they cover."""
+    if (on + ONE_DAY).day != 1:
+        return False
+    s = state()
+    return s is not None and on.replace(day=1) <= s.through
+
+
+def _month_rows(org: Organization, on: dt.date):
+    path = path_on(org, on)
+    if path is None:
+        return MemberMonth.objects.none()
+    return MemberMonth.objects.filter(subtree_q(path, "org_path"), month=on.replace(day=1))
+
+
+def _sums(org: Organization, on: dt.date) -> dict[str, int]:
+    agg = _month_rows(org, on).aggregate(rows_sum=Sum("rows"), **{c: Sum(c) for c in COUNTED})
+    agg["rows"] = agg.pop("rows_sum")
+    return {k: v or 0 for k, v in agg.items()}
+
+
+def headcount(org: Organization, on: dt.date) -> dict[str, int]:
+    """``members.asof.headcount`` from the rollups (``on`` the last day of a covered month)."""
+    s = _sums(org, on)
+    return {"chinh_thuc": s["official"], "du_bi": s["probationary"], "mien": s["exempted"],
+            "tong": s["official"] + s["probationary"]}  # fmt: skip
+
+
+def composition(org: Organization, on: dt.date) -> asof.Composition:
+    """``members.asof.composition`` from the rollups (``on`` the last day of a covered month)."""
+    s = _sums(org, on)
+    total = s["rows"]
+    return asof.Composition(
+        total=total,
+        rows=[
+            ("Loại đảng viên", [(MemberStatus.OFFICIAL.label, s["official"]),
+                                (MemberStatus.PROBATIONARY.label, s["probationary"])]),
+            ("Giới tính", [(g.label, s[GENDER_COLUMNS[g]]) for g in Gender]),
+            ("Độ tuổi", [(b.label, s[AGE_COLUMNS[b][0]]) for b in AgeBand]),
+            ("Dân tộc", [("Kinh", s["kinh"]), ("Dân tộc thiểu số và khác", total - s["kinh"])]),
+            ("Lý luận chính trị", [(t.label, s[THEORY_COLUMNS[t]]) for t in PoliticalTheory]),
+        ],
+    )  # fmt: skip
+
+
+def headcount_on(org: Organization, on: dt.date) -> dict[str, int]:
+    """The headcount of a day: from the rollups when they hold it, else counted live."""
+    return headcount(org, on) if covers(on) else asof.headcount(org, on)
+
+
+def composition_on(org: Organization, on: dt.date) -> asof.Composition:
+    return composition(org, on) if covers(on) else asof.composition(org, on)
+
+
+def _in_subtree(periods, field: str, shift: int) -> Q:
+    """Q: the row's ``field`` lies under the subtree's path of the day ``day − shift``."""
+    parts = []
+    for since, until, path in periods:
+        q = subtree_q(path, field)
+        if since:
+            q &= Q(day__gte=since + dt.timedelta(days=shift))
+        if until:
+            q &= Q(day__lt=until + dt.timedelta(days=shift))
+        parts.append(q)
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
+def movement(org: Organization, start: dt.date, end: dt.date) -> asof.Movement:
+    """``members.asof.movement`` from the step rows: a step up on day X counts when the period is in the subtree
+    on X and its predecessor (ending on X) was not in it on X − 1; a step down when the period was in it on X − 1
+    and its successor (beginning on X) is not in it on X. Opening and closing come from the month rows when the
+    days are month ends, else live."""
+    periods = path_periods(org)
+    steps = MemberMove.objects.filter(day__gte=start, day__lte=end)
+    ups = dict(
+        steps.filter(_in_subtree(periods, "org_path", 0), direction=1)
+        .exclude(_in_subtree(periods, "other_path", 1))
+        .values_list("kind")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    downs = dict(
+        steps.filter(_in_subtree(periods, "org_path", 1), direction=-1)
+        .exclude(_in_subtree(periods, "other_path", 0))
+        .values_list("kind")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    opening = headcount_on(org, start - ONE_DAY)["tong"]
+    closing = headcount_on(org, end)["tong"]
+    increases = [(key, label, sum(ups.pop(k, 0) for k in kinds)) for key, label, kinds in asof.INCREASES]
+    decreases = [(key, label, sum(downs.pop(k, 0) for k in kinds)) for key, label, kinds in asof.DECREASES]
+    if ups:  # pragma: no cover - every opening kind is classified
+        increases.append(("khac", "Khác", sum(ups.values())))
+    if downs:  # pragma: no cover
+        decreases.append(("khac", "Khác", sum(downs.values())))
+    return asof.Movement(org, start, end, opening, closing, increases, decreases)
+
+
+def movement_on(org: Organization, start: dt.date, end: dt.date) -> asof.Movement:
+    """The movement table of a period: from the rollups when they are built, else counted live."""
+    return movement(org, start, end) if state() is not None else asof.movement(org, start, end)
+
+
+def coverage() -> dict:
+    """What the rollups hold (for the check command and the operator)."""
+    s = state()
+    months = RollupMonth.objects.aggregate(first=Min("month"), last=Max("month"))
+    return {"built": s is not None, "through": s and s.through, "built_at": s and s.built_at, **months}

@@ -1,0 +1,123 @@
+"""The report rollups (reports/rollups.py) equal the live computation (members.asof): after a rebuild, and after any
+history written through the services once they are built (kept current in the same transaction) — random histories
+with restructurings (hypothesis), a backdated event, a record edit, a deleted record; ``dangbo rollups check``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dangbo.core.dates import add_months
+from dangbo.members import asof, lifecycle
+from dangbo.members import services as member_services
+from dangbo.reports import rollups
+from dangbo.reports.models import MemberMonth
+from tests.conftest import decided
+from tests.members.test_lifecycle import OPS, random_history
+
+D = dt.date
+
+
+def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    out, m = [], first.replace(day=1)
+    while m <= last:
+        out.append(add_months(m, 1) - dt.timedelta(days=1))
+        m = add_months(m, 1)
+    return out
+
+
+def assert_same(org, on):
+    assert rollups.covers(on)
+    assert rollups.headcount(org, on) == asof.headcount(org, on), (org.name, on)
+    assert rollups.composition(org, on) == asof.composition(org, on), (org.name, on)
+
+
+def assert_same_movement(org, start, end):
+    live, rolled = asof.movement(org, start, end), rollups.movement(org, start, end)
+    assert (rolled.opening, rolled.closing, rolled.increases, rolled.decreases) == (
+        live.opening, live.closing, live.increases, live.decreases,
+    ), (org.name, start, end)  # fmt: skip
+
+
+def test_figures_are_live_until_the_rollups_are_built_then_read_from_them(tree, people, clock):
+    clock.set(D(2024, 7, 10))
+    assert rollups.state() is None and not rollups.covers(D(2024, 6, 30))
+    assert rollups.headcount_on(tree.bloc, D(2024, 6, 30)) == asof.headcount(tree.bloc, D(2024, 6, 30))
+    rollups.rebuild()
+    assert rollups.covers(D(2024, 6, 30)) and not rollups.covers(D(2024, 6, 29))
+    assert not rollups.covers(D(2024, 8, 31))  # after the watermark: live until extended
+    for org in (tree.province, tree.bloc, tree.a, tree.a1, tree.b):
+        assert_same(org, D(2024, 6, 30))
+        assert_same_movement(org, D(2015, 1, 1), D(2024, 6, 30))
+    assert rollups.check() == []
+
+
+def test_services_keep_the_rollups_current_in_their_transaction(tree, people, root_user, clock):
+    clock.set(D(2024, 7, 10))
+    rollups.rebuild()
+    # A backdated death changes past months; a record edit changes the composition of every month.
+    lifecycle.event_record(actor=root_user, member=people.m_a2, kind="tu_tran", date=D(2020, 3, 5),
+                           **decided("tu_tran", D(2020, 3, 5)))  # fmt: skip
+    m = member_services.member_update(actor=root_user, member=people.m_a1, data={"gender": "nu"})
+    assert m.gender == "nu"
+    assert rollups.check() == []
+    for on in (D(2020, 2, 29), D(2020, 3, 31), D(2024, 6, 30)):
+        for org in (tree.bloc, tree.a, tree.a2):
+            assert_same(org, on)
+    assert rollups.headcount(tree.a2, D(2020, 2, 29))["tong"] == 1
+    assert rollups.headcount(tree.a2, D(2020, 3, 31))["tong"] == 0
+    member_services.member_delete(actor=root_user, member=people.m_b)
+    assert rollups.check() == []
+    assert_same(tree.b, D(2024, 6, 30))
+
+
+def test_the_check_command_reports_a_difference_and_rebuild_repairs_it(tree, people, clock, capsys):
+    clock.set(D(2024, 7, 10))
+    call_command("rollups", "rebuild")
+    call_command("rollups", "check")
+    assert "khớp với đếm lại" in capsys.readouterr().out
+    MemberMonth.objects.filter(organization=tree.a1, month=D(2024, 6, 1)).update(official=99)
+    with pytest.raises(CommandError, match="khác đếm lại: 1 chỗ"):
+        call_command("rollups", "check")
+    assert "lưu (" in capsys.readouterr().out
+    call_command("rollups", "rebuild")
+    assert rollups.check() == []
+
+
+def test_extend_adds_the_months_after_the_watermark(tree, people, clock):
+    clock.set(D(2024, 7, 10))
+    rollups.rebuild()
+    clock.set(D(2024, 10, 2))
+    assert not rollups.covers(D(2024, 9, 30))
+    assert rollups.extend() == 3
+    assert rollups.covers(D(2024, 9, 30)) and rollups.check() == []
+    assert_same(tree.bloc, D(2024, 9, 30))
+
+
+@pytest.mark.django_db(transaction=False)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])  # fmt: skip
+@given(ops=OPS, probe=st.integers(0, 10_000))
+def test_rollups_built_before_a_random_history_equal_the_live_figures(root_user, ops, probe):
+    with transaction.atomic():
+        h = random_history(root_user, ops, before_ops=rollups.rebuild)
+        assert rollups.check() == []
+        ends = month_ends(
+            D(2015, 1, 1), min(h.end, add_months(rollups.state().through, 1) - dt.timedelta(days=1))
+        )
+        rng = random.Random(probe)
+        for root in [*h.roots, *h.cells]:
+            for on in rng.sample(ends, min(4, len(ends))):
+                assert_same(root, on)
+            a, b = sorted(rng.sample(ends, 2)) if len(ends) > 1 else (ends[0], ends[0])
+            assert_same_movement(root, a.replace(day=1), b)
+            day = D(2015, 1, 1) + dt.timedelta(days=probe % 400)
+            assert_same_movement(root, day, day + dt.timedelta(days=probe % 97))
+        transaction.set_rollback(True)
