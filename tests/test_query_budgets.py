@@ -49,6 +49,7 @@ BUDGETS: dict[str, int] = {
     "reports:movement": 8,
     "reports:review": 8,
     "reports:statistics": 8,
+    "reports:dashboard": 35,  # live (rollups not built here): composition by dimension, movement, 12 month ends in one
     "jobs:list": 6,
     "accounts:user_detail": 9,
     "organizations:detail": 12,

@@ -142,8 +142,8 @@ class Movement:
         return self.opening + self.increase_total - self.decrease_total == self.closing
 
 
-def movement(org: Organization, start: dt.date, end: dt.date) -> Movement:
-    """The movement table of ``org``'s subtree from ``start`` to ``end`` (both days included)."""
+def steps(org: Organization, start: dt.date, end: dt.date):
+    """The period rows behind the movement table: (rows whose start is an increase, rows whose end is a decrease)."""
     in_s = in_subtree(org)
     neighbour_in_s = in_subtree(org)
     predecessor = MemberPeriod.objects.filter(
@@ -152,20 +152,20 @@ def movement(org: Organization, start: dt.date, end: dt.date) -> Movement:
     successor = MemberPeriod.objects.filter(
         neighbour_in_s, member=OuterRef("member"), valid_from=OuterRef("valid_to")
     )
-    ups = dict(
-        MemberPeriod.objects.filter(in_s, valid_from__gte=start, valid_from__lte=end)
-        .exclude(Exists(predecessor))
-        .values_list("start_kind")
-        .annotate(n=Count("id"))
-        .order_by()
+    ups = MemberPeriod.objects.filter(in_s, valid_from__gte=start, valid_from__lte=end).exclude(
+        Exists(predecessor)
     )
-    downs = dict(
-        MemberPeriod.objects.filter(in_s, valid_to__gte=start, valid_to__lte=end)
-        .exclude(Exists(successor))
-        .values_list("end_kind")
-        .annotate(n=Count("id"))
-        .order_by()
+    downs = MemberPeriod.objects.filter(in_s, valid_to__gte=start, valid_to__lte=end).exclude(
+        Exists(successor)
     )
+    return ups, downs
+
+
+def movement(org: Organization, start: dt.date, end: dt.date) -> Movement:
+    """The movement table of ``org``'s subtree from ``start`` to ``end`` (both days included)."""
+    up_rows, down_rows = steps(org, start, end)
+    ups = dict(up_rows.values_list("start_kind").annotate(n=Count("id")).order_by())
+    downs = dict(down_rows.values_list("end_kind").annotate(n=Count("id")).order_by())
     opening = headcount(org, start - ONE_DAY)["tong"]
     closing = headcount(org, end)["tong"]
     increases = [(key, label, sum(ups.pop(k, 0) for k in kinds)) for key, label, kinds in INCREASES]

@@ -396,3 +396,102 @@ def member_statistics(actor, organization: Organization, on: dt.date) -> Section
             for d, groups in dims for label, n in groups]  # fmt: skip
     return Section("statistics", "Thống kê đảng viên", {"on": on, "tong": comp.total}, rows,
                    [("dimension", "Tiêu chí"), ("label", "Nhóm"), ("count", "Số đảng viên"), ("percent", "Tỷ lệ (%)")])  # fmt: skip
+
+
+# --- The names behind a figure (drill-down) ---------------------------------------------------------------------------
+
+
+# key → (label, Q on the roll periods of a day): every group of the headcount and composition a page shows.
+def _groups(on: dt.date) -> dict[str, tuple[str, Q]]:
+    from dangbo.members.choices import AGE_BAND_LIMITS, Gender, MemberStatus, PoliticalTheory
+
+    groups = {
+        "tong": ("Đảng viên", Q()),
+        "chinh_thuc": ("Đảng viên chính thức", Q(status=MemberStatus.OFFICIAL)),
+        "du_bi": ("Đảng viên dự bị", Q(status=MemberStatus.PROBATIONARY)),
+        "mien": ("Được miễn công tác và sinh hoạt đảng", Q(exempted=True)),
+        "kinh": ("Dân tộc Kinh", Q(member__ethnicity="Kinh")),
+        "dtts": ("Dân tộc thiểu số và khác", ~Q(member__ethnicity="Kinh")),
+    }
+    for g in Gender:
+        groups[f"gioi_{g.value}"] = (f"Giới tính: {g.label}", Q(member__gender=g.value))
+    for band, (low, high) in AGE_BAND_LIMITS.items():
+        q = Q(member__birth_date__lte=add_years(on, -low))
+        if high is not None:
+            q &= Q(member__birth_date__gt=add_years(on, -(high + 1)))
+        groups[f"tuoi_{band}"] = (f"Độ tuổi: {band.label}", q)
+    for t in PoliticalTheory:
+        groups[f"llct_{t.value}"] = (f"Lý luận chính trị: {t.label}", Q(member__political_theory=t.value))
+    return groups
+
+
+# composition rows (dimension, label) → group key, so a table of ``asof.composition`` links each count
+def composition_keys(on: dt.date) -> dict[tuple[str, str], str]:
+    from dangbo.members.choices import AgeBand, Gender, MemberStatus, PoliticalTheory
+
+    keys = {("Loại đảng viên", MemberStatus.OFFICIAL.label): "chinh_thuc",
+            ("Loại đảng viên", MemberStatus.PROBATIONARY.label): "du_bi",
+            ("Dân tộc", "Kinh"): "kinh", ("Dân tộc", "Dân tộc thiểu số và khác"): "dtts"}  # fmt: skip
+    keys |= {("Giới tính", g.label): f"gioi_{g.value}" for g in Gender}
+    keys |= {("Độ tuổi", b.label): f"tuoi_{b.value}" for b in AgeBand}
+    keys |= {("Lý luận chính trị", t.label): f"llct_{t.value}" for t in PoliticalTheory}
+    return keys
+
+
+@dataclass
+class Names:
+    title: str
+    total: int
+    rows: list  # MemberPeriod rows with their member and cell
+    hidden: int = 0  # counted in the figure, but outside the actor's scope today (moved away since)
+
+
+NAMES_PAGE = 100
+
+
+def names_behind(actor, organization: Organization, on: dt.date, key: str, *, page: int = 1) -> Names | None:
+    """The members counted in one figure of the headcount or composition of a subtree on a day (None: no such
+    figure) — the roll of that day, not today's, so the names are exactly those behind the number."""
+    check_scope(actor, organization)
+    group = _groups(on).get(key)
+    if group is None:
+        return None
+    label, q = group
+    return _names(actor, asof.rows_on(organization, on).filter(q), f"{label} ngày {on:%d/%m/%Y}", page)
+
+
+def movement_names(actor, organization: Organization, start: dt.date, end: dt.date, key: str, *,
+                   page: int = 1) -> Names | None:  # fmt: skip
+    """The members behind one line of the movement table ("tang:ket_nap", "giam:chuyen_di", "tang", "giam")."""
+    check_scope(actor, organization)
+    direction, _, line = key.partition(":")
+    ups, downs = asof.steps(organization, start, end)
+    table = {
+        "tang": (asof.INCREASES, ups, "start_kind", "Tăng"),
+        "giam": (asof.DECREASES, downs, "end_kind", "Giảm"),
+    }
+    if direction not in table:
+        return None
+    lines, rows, field_name, word = table[direction]
+    label = word
+    if line:
+        chosen = [(lbl, kinds) for k, lbl, kinds in lines if k == line]
+        if not chosen:
+            return None
+        label, kinds = chosen[0]
+        rows = rows.filter(**{f"{field_name}__in": kinds})
+    return _names(actor, rows, f"{label} từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}", page)
+
+
+def _names(actor, rows, title: str, page: int) -> Names:
+    from dangbo.members.models import Member
+
+    everyone = rows.count()
+    visible = policies.scope(actor, policies.VIEW, Member.objects.all())
+    rows = rows.filter(member__in=visible)
+    total = rows.count()
+    first = (max(page, 1) - 1) * NAMES_PAGE
+    chosen = list(rows.select_related("member", "organization").order_by("member__name_sort", "member_id")[
+        first : first + NAMES_PAGE
+    ])  # fmt: skip
+    return Names(title, total, chosen, everyone - total)

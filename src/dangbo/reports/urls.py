@@ -8,4 +8,6 @@ urlpatterns = [
     path("bien-dong/", views.movement, name="movement"),
     path("so-ket/", views.review, name="review"),
     path("thong-ke/", views.statistics, name="statistics"),
+    path("tong-quan/", views.dashboard, name="dashboard"),
+    path("danh-sach/", views.names, name="names"),
 ]

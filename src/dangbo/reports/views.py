@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from dangbo.core import policies
-from dangbo.core.dates import today
+from dangbo.core.dates import add_months, today
 from dangbo.core.http import file_response
 from dangbo.members import asof
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
 from dangbo.organizations.selectors import organizations_for_filter
 
-from . import documents, rollups, selectors
+from . import charts, documents, rollups, selectors
 from .forms import ReportForm, ReviewForm, default_period
 
 
@@ -47,6 +52,10 @@ def index(request):
         if request.GET.get("xlsx"):
             content = documents.headcount_xlsx(org, on, result["headcount"], result["composition"])
             return file_response(content, f"so-luong-dang-vien-{org.pk}-{on:%Y%m%d}.xlsx")
+        keys = selectors.composition_keys(on)
+        result["rows"] = [(dim, [(label, n, _names_url(org, on, keys[(dim, label)]) if (dim, label) in keys else None)
+                                 for label, n in groups]) for dim, groups in result["composition"].rows]  # fmt: skip
+        result["links"] = {k: _names_url(org, on, k) for k in ("tong", "chinh_thuc", "du_bi", "mien")}
     return render(request, "reports/index.html", {"form": form, "result": result})
 
 
@@ -65,6 +74,12 @@ def movement(request):
                 documents.movement_xlsx(result),
                 f"bien-dong-dang-vien-{org.pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
             )
+        result.increase_rows = [
+            (label, n, _movement_url(org, start, end, f"tang:{k}")) for k, label, n in result.increases
+        ]
+        result.decrease_rows = [
+            (label, n, _movement_url(org, start, end, f"giam:{k}")) for k, label, n in result.decreases
+        ]
     elif not form.is_bound:
         form.initial.update(dict(zip(("start", "end"), default_period(today()), strict=True)))
     return render(request, "reports/movement.html", {"form": form, "result": result})
@@ -107,3 +122,115 @@ def statistics(request):
             return file_response(content, f"thong-ke-dang-vien-{org.pk}-{on:%Y%m%d}.xlsx")
         result.organization = org
     return render(request, "reports/statistics.html", {"form": form, "result": result})
+
+
+def last_month_end(now) -> object:
+    """The last day of the previous month: the newest day the rollups describe (figures of a month's end)."""
+    return now.replace(day=1) - dt.timedelta(days=1)
+
+
+def _names_url(org, on, key) -> str:
+    return f"{reverse('reports:names')}?{urlencode({'organization': org.pk, 'on': on.strftime('%d/%m/%Y'), 'nhom': key})}"
+
+
+def _movement_url(org, start, end, key) -> str:
+    query = {
+        "organization": org.pk,
+        "start": start.strftime("%d/%m/%Y"),
+        "end": end.strftime("%d/%m/%Y"),
+        "nhom": key,
+    }
+    return f"{reverse('reports:names')}?{urlencode(query)}"
+
+
+@login_required
+def dashboard(request):
+    """«Tổng quan»: the headcount, composition and movement of the user's scope at a month's end (the figures of the
+    report, from the rollups), with server-drawn charts; every figure opens the names behind it."""
+    _organization_in_scope(request, request.GET)
+    data = request.GET.copy()
+    data.setdefault("on", last_month_end(today()).strftime("%d/%m/%Y"))
+    if "organization" not in data:  # the first visit: the user's own top organization
+        first = (
+            Organization.objects.filter(pk__in=top_organizations(request.user))
+            .order_by("depth", "pk")
+            .first()
+        )
+        data["organization"] = str(first.pk) if first else ""
+    form = _form(request, data=data)
+    result = None
+    if form.is_valid():
+        org, on = form.cleaned_data["organization"], form.cleaned_data["on"] or last_month_end(today())
+        result = _dashboard(request.user, org, on)
+    return render(request, "reports/dashboard.html", {"form": form, "result": result})
+
+
+def _dashboard(actor, org, on) -> dict:
+    start = add_months(on.replace(day=1), -11)
+    head = selectors.build(actor, org, start, on, keys={"headcount"})["headcount"]
+    keys = selectors.composition_keys(on)
+    dims: dict[str, list] = {}
+    for row in head.rows:
+        key = keys.get((row["dimension"], row["label"]))
+        dims.setdefault(row["dimension"], []).append(
+            (row["label"], row["count"], _names_url(org, on, key) if key else None)
+        )
+    ends = [add_months(start, i + 1) - dt.timedelta(days=1) for i in range(12)]
+    trend = rollups.series(org, ends)
+    m = rollups.movement_on(org, start, on)
+    moves = [
+        (f"Tăng: {label}", n, _movement_url(org, start, on, f"tang:{k}")) for k, label, n in m.increases if n
+    ]
+    moves += [
+        (f"Giảm: {label}", n, _movement_url(org, start, on, f"giam:{k}")) for k, label, n in m.decreases if n
+    ]
+    f = head.figures
+    cards = [
+        ("Đảng viên", f["tong"], _names_url(org, on, "tong")),
+        ("chính thức", f["chinh_thuc"], _names_url(org, on, "chinh_thuc")),
+        ("dự bị", f["du_bi"], _names_url(org, on, "du_bi")),
+        ("được miễn công tác và sinh hoạt đảng", f["mien"], _names_url(org, on, "mien")),
+        ("tổ chức cơ sở đảng", f["to_chuc_co_so"], None),
+        ("chi bộ", f["to_chuc_chi_bo"], None),
+    ]
+    return {
+        "org": org, "on": on, "start": start, "cards": cards, "movement": m,
+        "dims": [{"dimension": d, "chart": charts.hbars(items, title=f"{d}, ngày {on:%d/%m/%Y}")}
+                 for d, items in dims.items()],
+        "trend": charts.columns([(f"{d:%m/%y}", trend[d], _names_url(org, d, "tong")) for d in ends],
+                                title=f"Số đảng viên cuối mỗi tháng, {start:%m/%Y} – {on:%m/%Y}"),
+        "moves": charts.hbars(moves, title="Biến động đảng viên"),
+        "increase_url": _movement_url(org, start, on, "tang"), "decrease_url": _movement_url(org, start, on, "giam"),
+        "from_rollups": rollups.covers(on), "recorded": bool(f["tong"] or m.opening or any(trend.values())),
+    }  # fmt: skip
+
+
+@login_required
+def names(request):
+    """The members behind one figure: a group of the headcount and composition on a day (``on`` + ``nhom``), or a
+    line of the movement table of a period (``start``, ``end`` + ``nhom`` "tang:…"/"giam:…") — that day's roll."""
+    _organization_in_scope(request, request.GET)
+    form = _form(request)
+    if not form.is_valid():
+        raise Http404
+    org, key = form.cleaned_data["organization"], request.GET.get("nhom", "")
+    try:
+        page = max(int(request.GET.get("trang", "1")), 1)
+    except ValueError:
+        page = 1
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    if start and end:
+        result = selectors.movement_names(request.user, org, start, end, key, page=page)
+    else:
+        result = selectors.names_behind(request.user, org, form.cleaned_data["on"] or today(), key, page=page)
+    if result is None:
+        raise Http404
+    pages = (result.total + selectors.NAMES_PAGE - 1) // selectors.NAMES_PAGE
+    query = request.GET.copy()
+    links = {}
+    for name, target in (("prev", page - 1), ("next", page + 1)):
+        if 1 <= target <= pages:
+            query["trang"] = target
+            links[name] = f"?{query.urlencode()}"
+    return render(request, "reports/names.html", {"org": org, "result": result, "page": page, "pages": pages,
+                                                  "first": (page - 1) * selectors.NAMES_PAGE, **links})  # fmt: skip
