@@ -43,7 +43,8 @@ def main() -> None:
     from dangbo.members import asof
     from dangbo.organizations.choices import GRASSROOTS_KINDS, OrgKind
     from dangbo.organizations.models import Organization
-    from dangbo.reports import rollups, selectors
+    from dangbo.reports import selectors
+    from dangbo.reports.rollups import selectors as rollups
 
     state = rollups.state()
     if state is None:

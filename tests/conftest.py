@@ -300,7 +300,12 @@ def _steering_of_a(tree, root_user):
     target = TargetFactory(term=term, number=1, text="Kết nạp đảng viên mới của Đảng bộ Sở Y tế")
     programme = ProgrammeFactory(organization=tree.a, name="Chương trình của Đảng bộ Sở Y tế")
     ContributionFactory(programme=programme, supporter=tree.a1)
+    from dangbo.reports.models import Review  # a draft review report of A
+
+    review = Review.objects.create(organization=tree.a, kind="6_thang", year=2024, start=dt.date(2024, 1, 1),
+                                   end=dt.date(2024, 6, 30), day=dt.date(2024, 7, 10))  # fmt: skip
     return {
+        "review_pk": review.pk,
         "document_pk": doc.pk,
         "task_pk": task.pk,
         "assignment_pk": task.assignments.first().pk,

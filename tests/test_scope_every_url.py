@@ -97,6 +97,7 @@ def test_every_parameterised_url_is_covered(tree, people, seat, history_of_a):
         "members:event_delete",
         "members:event_create",
         "meetings:detail",
+        "reports:review_detail",
         "meetings:attendance",
         "meetings:minutes_docx",
         "steering:document",

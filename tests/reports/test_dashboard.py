@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from dangbo.reports import rollups
+from dangbo.reports.rollups import services as rollup_services
 
 D = dt.date
 ON = {"on": "30/06/2024"}
@@ -24,7 +24,7 @@ def test_the_dashboard_shows_the_reports_figures_with_charts_and_links(client, t
     pages = []
     for built in (False, True):
         if built:
-            rollups.rebuild()
+            rollup_services.rebuild()
         response = client.get(reverse("reports:dashboard"), {"organization": tree.bloc.pk, **ON})
         assert response.status_code == 200
         result = response.context["result"]

@@ -76,11 +76,12 @@ def test_the_demos_rollups_equal_the_live_figures(data):
     the figures of the bloc, its grassroots organizations and the two committees of 2025 equal the live ones —
     before and after the restructurings of 2024–2025."""
     from dangbo.members import asof
-    from dangbo.reports import rollups
+    from dangbo.reports.rollups import selectors as rollups
+    from dangbo.reports.rollups.services import check
 
     from .test_rollups import assert_same, assert_same_movement
 
-    assert rollups.state() is not None and rollups.check() == []
+    assert rollups.state() is not None and check() == []
     bloc = Organization.objects.get(code="KCQ")
     grassroots = list(Organization.objects.filter(parent=bloc).order_by("pk")[:6])
     later = list(Organization.objects.filter(code__in=["CQD", "UBND"]))

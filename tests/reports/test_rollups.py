@@ -1,4 +1,4 @@
-"""The report rollups (reports/rollups.py) equal the live computation (members.asof): after a rebuild, and after any
+"""The report rollups (reports/rollups/services.py) equal the live computation (members.asof): after a rebuild, and after any
 history written through the services once they are built (kept current in the same transaction) — random histories
 with restructurings (hypothesis), a backdated event, a record edit, a deleted record; ``dangbo rollups check``."""
 
@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from dangbo.core.dates import add_months
 from dangbo.members import asof, lifecycle
 from dangbo.members import services as member_services
-from dangbo.reports import rollups
 from dangbo.reports.models import MemberMonth
+from dangbo.reports.rollups import selectors as rollups
+from dangbo.reports.rollups import services as rollup_services
 from tests.conftest import decided
 from tests.members.test_lifecycle import OPS, random_history
 
@@ -50,31 +51,31 @@ def test_figures_are_live_until_the_rollups_are_built_then_read_from_them(tree, 
     clock.set(D(2024, 7, 10))
     assert rollups.state() is None and not rollups.covers(D(2024, 6, 30))
     assert rollups.headcount_on(tree.bloc, D(2024, 6, 30)) == asof.headcount(tree.bloc, D(2024, 6, 30))
-    rollups.rebuild()
+    rollup_services.rebuild()
     assert rollups.covers(D(2024, 6, 30)) and not rollups.covers(D(2024, 6, 29))
     assert not rollups.covers(D(2024, 8, 31))  # after the watermark: live until extended
     for org in (tree.province, tree.bloc, tree.a, tree.a1, tree.b):
         assert_same(org, D(2024, 6, 30))
         assert_same_movement(org, D(2015, 1, 1), D(2024, 6, 30))
-    assert rollups.check() == []
+    assert rollup_services.check() == []
 
 
 def test_services_keep_the_rollups_current_in_their_transaction(tree, people, root_user, clock):
     clock.set(D(2024, 7, 10))
-    rollups.rebuild()
+    rollup_services.rebuild()
     # A backdated death changes past months; a record edit changes the composition of every month.
     lifecycle.event_record(actor=root_user, member=people.m_a2, kind="tu_tran", date=D(2020, 3, 5),
                            **decided("tu_tran", D(2020, 3, 5)))  # fmt: skip
     m = member_services.member_update(actor=root_user, member=people.m_a1, data={"gender": "nu"})
     assert m.gender == "nu"
-    assert rollups.check() == []
+    assert rollup_services.check() == []
     for on in (D(2020, 2, 29), D(2020, 3, 31), D(2024, 6, 30)):
         for org in (tree.bloc, tree.a, tree.a2):
             assert_same(org, on)
     assert rollups.headcount(tree.a2, D(2020, 2, 29))["tong"] == 1
     assert rollups.headcount(tree.a2, D(2020, 3, 31))["tong"] == 0
     member_services.member_delete(actor=root_user, member=people.m_b)
-    assert rollups.check() == []
+    assert rollup_services.check() == []
     assert_same(tree.b, D(2024, 6, 30))
 
 
@@ -88,16 +89,16 @@ def test_the_check_command_reports_a_difference_and_rebuild_repairs_it(tree, peo
         call_command("rollups", "check")
     assert "lưu (" in capsys.readouterr().out
     call_command("rollups", "rebuild")
-    assert rollups.check() == []
+    assert rollup_services.check() == []
 
 
 def test_extend_adds_the_months_after_the_watermark(tree, people, clock):
     clock.set(D(2024, 7, 10))
-    rollups.rebuild()
+    rollup_services.rebuild()
     clock.set(D(2024, 10, 2))
     assert not rollups.covers(D(2024, 9, 30))
-    assert rollups.extend() == 3
-    assert rollups.covers(D(2024, 9, 30)) and rollups.check() == []
+    assert rollup_services.extend() == 3
+    assert rollups.covers(D(2024, 9, 30)) and rollup_services.check() == []
     assert_same(tree.bloc, D(2024, 9, 30))
 
 
@@ -107,8 +108,8 @@ def test_extend_adds_the_months_after_the_watermark(tree, people, clock):
 @given(ops=OPS, probe=st.integers(0, 10_000))
 def test_rollups_built_before_a_random_history_equal_the_live_figures(root_user, ops, probe):
     with transaction.atomic():
-        h = random_history(root_user, ops, before_ops=rollups.rebuild)
-        assert rollups.check() == []
+        h = random_history(root_user, ops, before_ops=rollup_services.rebuild)
+        assert rollup_services.check() == []
         ends = month_ends(
             D(2015, 1, 1), min(h.end, add_months(rollups.state().through, 1) - dt.timedelta(days=1))
         )

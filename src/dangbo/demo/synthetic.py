@@ -861,7 +861,7 @@ def load_synthetic(
     t0 = time.perf_counter()
     users = create_bench_users(plan)
     timings["users"] = time.perf_counter() - t0
-    from dangbo.reports import rollups
+    from dangbo.reports.rollups import services as rollups
 
     t0 = time.perf_counter()
     built = rollups.rebuild()

@@ -7,12 +7,16 @@ class ReportsConfig(AppConfig):
     verbose_name = "Báo cáo"
 
     def ready(self):
-        from dangbo.core.registries import FACT_CHANGES, PATH_TABLES
+        from dangbo.core.registries import FACT_CHANGES, PATH_TABLES, register_audit_events
         from dangbo.organizations.restructure import PathTable
 
-        from . import policies, rollups  # noqa: F401 - policies registers the policies of this app's models
+        from . import policies  # noqa: F401 - registers the policies of this app's models
+        from .choices import AuditEvents
+        from .rollups import services as rollups
 
-        # The rollups follow the roll in the transaction that changes it (rollups.py); a move of a subtree rewrites
+        register_audit_events(AuditEvents)
+
+        # The rollups follow the roll in the transaction that changes it (rollups/services.py); a move of a subtree rewrites
         # its cells' rows from the move's month on (after members has cut the roll periods: registered later).
         FACT_CHANGES.register("reports.rollups", rollups.facts_changed)
         PATH_TABLES.register("reports.MemberMonth", PathTable("reports.MemberMonth", repath=rollups.repath))

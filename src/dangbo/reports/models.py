@@ -1,4 +1,4 @@
-"""Rollups of the reporting layer: per-cell, per-month aggregates of the member roll (``reports/rollups.py``).
+"""Rollups of the reporting layer: per-cell, per-month aggregates of the member roll (``reports/rollups/services.py``).
 
 They are derived data — never entered, never edited by hand: ``rollups.rebuild`` writes them from the roll periods
 (``members.MemberPeriod``) and the member records, the services that change those facts rewrite the rows they touch
@@ -9,9 +9,13 @@ index range, whatever was restructured since.
 
 from __future__ import annotations
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from dangbo.core.fields import BinaryCharField
+from dangbo.core.models import BaseModel
+
+from .choices import ReviewKind, ReviewState
 
 
 class RollupMonth(models.Model):
@@ -109,3 +113,34 @@ class RollupState(models.Model):
 
     def __str__(self):
         return f"{self.through:%m/%Y}" if self.through else "chưa dựng"
+
+
+class Review(BaseModel):
+    """A review report (sơ kết, tổng kết) of one organization and period: a draft whose figures are computed each time
+    it is opened, then issued — its number taken from the organization's document register (``steering``) and its
+    figures frozen here, so a later backdated change does not alter what was issued (the page shows both)."""
+
+    organization = models.ForeignKey("organizations.Organization", verbose_name="Tổ chức", on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
+    kind = models.CharField("Loại báo cáo", max_length=20, choices=ReviewKind.choices)
+    year = models.PositiveSmallIntegerField("Năm")
+    start = models.DateField("Từ ngày")
+    end = models.DateField("Đến ngày")
+    day = models.DateField("Ngày báo cáo")
+    next_tasks = models.TextField("Phương hướng, nhiệm vụ kỳ tới", blank=True)
+    state = models.CharField(
+        "Trạng thái", max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    figures = models.JSONField("Số liệu khi ban hành", default=dict, blank=True, encoder=DjangoJSONEncoder)
+    context = models.JSONField(
+        "Nội dung văn bản khi ban hành", default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    document = models.OneToOneField("steering.Document", verbose_name="Văn bản trong sổ", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")  # fmt: skip
+
+    class Meta:
+        verbose_name = "báo cáo sơ kết, tổng kết"
+        ordering = ["-end", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.year}"

@@ -3,10 +3,10 @@ written only by ``reports.rollups`` (derived data), never through a page."""
 
 from __future__ import annotations
 
-from dangbo.core.policies import VIEW, ReferencePolicy, register
+from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, ReferencePolicy, register
 from dangbo.organizations.policies import WorkPolicy, held_at
 
-from .models import MemberMonth, MemberMove, RollupMonth, RollupState
+from .models import MemberMonth, MemberMove, Review, RollupMonth, RollupState
 
 
 @register
@@ -29,3 +29,11 @@ class RollupMonthPolicy(ReferencePolicy):
 @register
 class RollupStatePolicy(ReferencePolicy):
     model = RollupState
+
+
+@register
+class ReviewPolicy(WorkPolicy):
+    """A committee's review reports: read where its directing work is read, written where it directs."""
+
+    model = Review
+    rules = held_at("organization", **{VIEW: "steer", ADD: "direct", CHANGE: "direct", DELETE: "direct"})

@@ -47,7 +47,7 @@ from dangbo.organizations.tree import valid_on
 from dangbo.steering import support, targets, tasks
 from dangbo.steering.choices import ReportKind, TargetStatus
 
-from . import rollups
+from .rollups import selectors as rollups
 
 
 @dataclass

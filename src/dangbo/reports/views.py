@@ -6,21 +6,26 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from dangbo.core import policies
 from dangbo.core.dates import add_months, today
+from dangbo.core.errors import ApplicationError
+from dangbo.core.forms import run_service
 from dangbo.core.http import file_response
 from dangbo.members import asof
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
 from dangbo.organizations.selectors import organizations_for_filter
 
-from . import charts, documents, rollups, selectors
+from . import documents, selectors, services
+from .choices import ReviewState
 from .forms import ReportForm, ReviewForm, default_period
+from .models import Review
+from .rollups import selectors as rollups
 
 
 def _form(request, form_class=ReportForm, data=None, **initial):
@@ -102,10 +107,52 @@ def review(request):
         sections = selectors.build(request.user, org, period.start, period.end)
         context = documents.review_context(org, period, sections, next_tasks=form.cleaned_data["next_tasks"],
                                            day=form.cleaned_data["day"])  # fmt: skip
-        if request.method == "POST":
+        if request.method == "POST" and request.POST.get("action") == "save":
+            review = run_service(form, lambda: services.review_save(
+                actor=request.user, organization=org, kind=period.kind, year=period.year,
+                start=form.cleaned_data["start"], end=form.cleaned_data["end"], day=form.cleaned_data["day"] or today(),
+                next_tasks=form.cleaned_data["next_tasks"]))  # fmt: skip
+            if review is not None:
+                return redirect("reports:review_detail", review.pk)
+        elif request.method == "POST":
             return file_response(documents.review_docx(context), documents.review_filename(org, period))
         result = {"org": org, "period": period, "context": context}
-    return render(request, "reports/review.html", {"form": form, "result": result})
+    saved = policies.scope(request.user, policies.VIEW, Review.objects.all()).select_related(
+        "organization", "document"
+    )
+    return render(request, "reports/review.html", {"form": form, "result": result, "saved": saved[:20]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_detail(request, review_pk: int):
+    """A saved review report: download it (the frozen text once issued), its appendices; issue a draft into the
+    register; an issued one beside its figures regenerated today."""
+    review = policies.get_scoped_or_404(request.user, policies.VIEW, Review.objects.select_related("organization",
+                                                                                                   "document"), pk=review_pk)  # fmt: skip
+    error = None
+    if request.method == "POST" and request.POST.get("action") == "issue":
+        try:
+            services.review_issue(actor=request.user, review=review, signer=request.POST.get("signer", ""))
+            return redirect("reports:review_detail", review.pk)
+        except ApplicationError as e:
+            error = " ".join([e.message, *e.field_errors.values()])
+    issued = review.state == ReviewState.ISSUED
+    name = f"bao-cao-{review.kind}-{review.start:%Y%m%d}-{review.end:%Y%m%d}-{review.organization_id}"
+    if request.GET.get("docx") and issued:  # the text as issued
+        return file_response(documents.review_docx(review.context), f"{name}.docx")
+    if not (issued or request.GET.get("docx") or request.GET.get("xlsx")):  # a draft's page computes nothing
+        return render(request, "reports/review_detail.html", {"review": review, "changes": [], "error": error})
+    sections, context = services.current(request.user, review)
+    if request.GET.get("docx"):
+        return file_response(documents.review_docx(context), f"{name}.docx")
+    if request.GET.get("xlsx"):
+        content = documents.appendices_xlsx(review.organization, review.start, review.end, sections)
+        return file_response(content, f"phu-luc-{name}.xlsx")
+    changes = services.differences(review, sections)
+    return render(
+        request, "reports/review_detail.html", {"review": review, "changes": changes, "error": error}
+    )
 
 
 @login_required
@@ -195,11 +242,11 @@ def _dashboard(actor, org, on) -> dict:
     ]
     return {
         "org": org, "on": on, "start": start, "cards": cards, "movement": m,
-        "dims": [{"dimension": d, "chart": charts.hbars(items, title=f"{d}, ngày {on:%d/%m/%Y}")}
+        "dims": [{"dimension": d, "chart": documents.hbars(items, title=f"{d}, ngày {on:%d/%m/%Y}")}
                  for d, items in dims.items()],
-        "trend": charts.columns([(f"{d:%m/%y}", trend[d], _names_url(org, d, "tong")) for d in ends],
+        "trend": documents.columns([(f"{d:%m/%y}", trend[d], _names_url(org, d, "tong")) for d in ends],
                                 title=f"Số đảng viên cuối mỗi tháng, {start:%m/%Y} – {on:%m/%Y}"),
-        "moves": charts.hbars(moves, title="Biến động đảng viên"),
+        "moves": documents.hbars(moves, title="Biến động đảng viên"),
         "increase_url": _movement_url(org, start, on, "tang"), "decrease_url": _movement_url(org, start, on, "giam"),
         "from_rollups": rollups.covers(on), "recorded": bool(f["tong"] or m.opening or any(trend.values())),
     }  # fmt: skip

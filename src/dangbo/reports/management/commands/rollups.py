@@ -1,9 +1,10 @@
-"""``dangbo rollups check|rebuild|extend``: the report rollups against a live recount (reports/rollups.py)."""
+"""``dangbo rollups check|rebuild|extend``: the report rollups against a live recount (reports/rollups/services.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from dangbo.core.formats import so
-from dangbo.reports import rollups
+from dangbo.reports.rollups import selectors as rolled
+from dangbo.reports.rollups import services as rollups
 
 
 class Command(BaseCommand):
@@ -30,6 +31,6 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             if problems:
                 raise CommandError(f"Số liệu tổng hợp khác đếm lại: {so(len(problems))} chỗ.")
-            c = rollups.coverage()
+            c = rolled.coverage()
             months = f" (tháng {c['first']:%m/%Y} – {c['through']:%m/%Y})" if c["first"] else ""
             self.stdout.write(f"Số liệu tổng hợp khớp với đếm lại{months}.")

@@ -1,4 +1,4 @@
-"""Rollups: the member roll of every cell at the end of every month, and the steps of every cell's roll, stored, so
+"""Rollups (``reports.models.MemberMonth``, ``MemberMove``): the member roll of every cell at the end of every month, and the steps of every cell's roll, stored, so
 the headcount, composition and movement of any subtree are one index range over a few rows per cell — not a count
 over every roll period of the subtree (``members.asof``, the live computation they must equal).
 
@@ -27,60 +27,21 @@ composition, the opening and closing of a movement table). Any other day is coun
 from __future__ import annotations
 
 import datetime as dt
-from functools import reduce
-from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Min, Q
 
 from dangbo.core.dates import add_months, add_years, now, today
-from dangbo.members import asof
-from dangbo.members.choices import AgeBand, Gender, MemberStatus, PoliticalTheory
 from dangbo.members.models import Member, MemberPeriod
-from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
-from dangbo.organizations.tree import path_on, path_periods
 
-from .models import MemberMonth, MemberMove, RollupMonth, RollupState
+from ..models import MemberMonth, MemberMove, RollupMonth, RollupState
+from .selectors import COUNTED, ONE_DAY, counted_columns, state
 
-ONE_DAY = dt.timedelta(days=1)
-
-# MemberMonth column → SQL condition on the period ``p``, the member ``mm`` and the month ``m`` (params inline as
-# %s, values in COLUMN_PARAMS).
-AGE_COLUMNS = {
-    AgeBand.UNDER_30: ("age_under_30", "mm.birth_date <= m.last AND mm.birth_date > m.born_30"),
-    AgeBand.FROM_30: ("age_30_40", "mm.birth_date <= m.born_30 AND mm.birth_date > m.born_41"),
-    AgeBand.FROM_41: ("age_41_50", "mm.birth_date <= m.born_41 AND mm.birth_date > m.born_51"),
-    AgeBand.FROM_51: ("age_51_60", "mm.birth_date <= m.born_51 AND mm.birth_date > m.born_61"),
-    AgeBand.OVER_60: ("age_over_60", "mm.birth_date <= m.born_61"),
-}
-THEORY_COLUMNS = {
-    PoliticalTheory.NONE: "theory_none",
-    PoliticalTheory.ELEMENTARY: "theory_elementary",
-    PoliticalTheory.INTERMEDIATE: "theory_intermediate",
-    PoliticalTheory.ADVANCED: "theory_advanced",
-    PoliticalTheory.BACHELOR: "theory_bachelor",
-}
-GENDER_COLUMNS = {Gender.MALE: "male", Gender.FEMALE: "female"}
-
-
-def _counted_columns() -> list[tuple[str, str, list]]:
-    """(column, SQL condition, params) of every counted column of ``MemberMonth``."""
-    cols = [
-        ("official", "p.status = %s", [MemberStatus.OFFICIAL]),
-        ("probationary", "p.status = %s", [MemberStatus.PROBATIONARY]),
-        ("exempted", "p.exempted", []),
-        *[(col, "mm.gender = %s", [g]) for g, col in GENDER_COLUMNS.items()],
-        ("kinh", "mm.ethnicity = %s", ["Kinh"]),
-        *[(col, cond, []) for col, cond in AGE_COLUMNS.values()],
-        *[(col, "mm.political_theory = %s", [t]) for t, col in THEORY_COLUMNS.items()],
-    ]
-    return cols
-
-
-COUNTED = [c for c, _, _ in _counted_columns()]
 MONTH_FIELDS = ["organization_id", "month", "org_path", "rows", *COUNTED]
 MOVE_FIELDS = ["organization_id", "day", "direction", "kind", "org_path", "other_path", "n"]
+
+# --- The calendar --------------------------------------------------------------------------------------------------
 
 
 def _cells_clause(alias: str, cells, since_col: str, since) -> tuple[str, list]:
@@ -99,7 +60,7 @@ def _cells_clause(alias: str, cells, since_col: str, since) -> tuple[str, list]:
 def _month_select(cells=None, since_month=None) -> tuple[str, list]:
     period, member, month = (MemberPeriod._meta.db_table, Member._meta.db_table, RollupMonth._meta.db_table)
     sums, params = [], []
-    for _, cond, ps in _counted_columns():
+    for _, cond, ps in counted_columns():
         sums.append(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)")
         params += ps
     where, wparams = _cells_clause("p", cells, "m.month", since_month)
@@ -141,15 +102,6 @@ def _insert(model, fields: list[str], select: tuple[str, list], *, ordered: bool
         sql = f"SELECT * FROM ({sql}) t ORDER BY 2, 5" if model is MemberMove else f"{sql} ORDER BY 2, 3"
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(fields)}) {sql}", params)
-
-
-# --- The calendar --------------------------------------------------------------------------------------------------
-
-
-def state() -> RollupState | None:
-    """The rollups' state when they have been built, else None (every figure is then counted live)."""
-    s = RollupState.objects.order_by("pk").first()
-    return s if s is not None and s.through is not None else None
 
 
 def _months(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -295,156 +247,3 @@ def _key(row, n: int) -> tuple:
     return tuple(
         v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, str) else v for v in row[:n]
     )
-
-
-# --- Reading -------------------------------------------------------------------------------------------------------
-
-
-def covers(on: dt.date) -> bool:
-    """The rollups hold the figures of ``on``: the last day of a month they cover."""
-    if (on + ONE_DAY).day != 1:
-        return False
-    s = state()
-    return s is not None and on.replace(day=1) <= s.through
-
-
-def _month_rows(org: Organization, on: dt.date):
-    path = path_on(org, on)
-    if path is None:
-        return MemberMonth.objects.none()
-    return MemberMonth.objects.filter(subtree_q(path, "org_path"), month=on.replace(day=1))
-
-
-def _sums(org: Organization, on: dt.date) -> dict[str, int]:
-    agg = _month_rows(org, on).aggregate(rows_sum=Sum("rows"), **{c: Sum(c) for c in COUNTED})
-    agg["rows"] = agg.pop("rows_sum")
-    return {k: v or 0 for k, v in agg.items()}
-
-
-def headcount(org: Organization, on: dt.date) -> dict[str, int]:
-    """``members.asof.headcount`` from the rollups (``on`` the last day of a covered month)."""
-    s = _sums(org, on)
-    return {"chinh_thuc": s["official"], "du_bi": s["probationary"], "mien": s["exempted"],
-            "tong": s["official"] + s["probationary"]}  # fmt: skip
-
-
-def composition(org: Organization, on: dt.date) -> asof.Composition:
-    """``members.asof.composition`` from the rollups (``on`` the last day of a covered month)."""
-    s = _sums(org, on)
-    total = s["rows"]
-    return asof.Composition(
-        total=total,
-        rows=[
-            ("Loại đảng viên", [(MemberStatus.OFFICIAL.label, s["official"]),
-                                (MemberStatus.PROBATIONARY.label, s["probationary"])]),
-            ("Giới tính", [(g.label, s[GENDER_COLUMNS[g]]) for g in Gender]),
-            ("Độ tuổi", [(b.label, s[AGE_COLUMNS[b][0]]) for b in AgeBand]),
-            ("Dân tộc", [("Kinh", s["kinh"]), ("Dân tộc thiểu số và khác", total - s["kinh"])]),
-            ("Lý luận chính trị", [(t.label, s[THEORY_COLUMNS[t]]) for t in PoliticalTheory]),
-        ],
-    )  # fmt: skip
-
-
-def headcount_on(org: Organization, on: dt.date) -> dict[str, int]:
-    """The headcount of a day: from the rollups when they hold it, else counted live."""
-    return headcount(org, on) if covers(on) else asof.headcount(org, on)
-
-
-def composition_on(org: Organization, on: dt.date) -> asof.Composition:
-    return composition(org, on) if covers(on) else asof.composition(org, on)
-
-
-def _in_subtree(periods, field: str, shift: int) -> Q:
-    """Q: the row's ``field`` lies under the subtree's path of the day ``day − shift``."""
-    parts = []
-    for since, until, path in periods:
-        q = subtree_q(path, field)
-        if since:
-            q &= Q(day__gte=since + dt.timedelta(days=shift))
-        if until:
-            q &= Q(day__lt=until + dt.timedelta(days=shift))
-        parts.append(q)
-    return reduce(or_, parts) if parts else Q(pk__in=[])
-
-
-def movement(org: Organization, start: dt.date, end: dt.date) -> asof.Movement:
-    """``members.asof.movement`` from the step rows: a step up on day X counts when the period is in the subtree
-    on X and its predecessor (ending on X) was not in it on X − 1; a step down when the period was in it on X − 1
-    and its successor (beginning on X) is not in it on X. Opening and closing come from the month rows when the
-    days are month ends, else live."""
-    periods = path_periods(org)
-    steps = MemberMove.objects.filter(day__gte=start, day__lte=end)
-    ups = dict(
-        steps.filter(_in_subtree(periods, "org_path", 0), direction=1)
-        .exclude(_in_subtree(periods, "other_path", 1))
-        .values_list("kind")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
-    downs = dict(
-        steps.filter(_in_subtree(periods, "org_path", 1), direction=-1)
-        .exclude(_in_subtree(periods, "other_path", 0))
-        .values_list("kind")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
-    opening = headcount_on(org, start - ONE_DAY)["tong"]
-    closing = headcount_on(org, end)["tong"]
-    increases = [(key, label, sum(ups.pop(k, 0) for k in kinds)) for key, label, kinds in asof.INCREASES]
-    decreases = [(key, label, sum(downs.pop(k, 0) for k in kinds)) for key, label, kinds in asof.DECREASES]
-    if ups:  # pragma: no cover - every opening kind is classified
-        increases.append(("khac", "Khác", sum(ups.values())))
-    if downs:  # pragma: no cover
-        decreases.append(("khac", "Khác", sum(downs.values())))
-    return asof.Movement(org, start, end, opening, closing, increases, decreases)
-
-
-def movement_on(org: Organization, start: dt.date, end: dt.date) -> asof.Movement:
-    """The movement table of a period: from the rollups when they are built, else counted live."""
-    return movement(org, start, end) if state() is not None else asof.movement(org, start, end)
-
-
-def coverage() -> dict:
-    """What the rollups hold (for the check command and the operator)."""
-    s = state()
-    months = RollupMonth.objects.aggregate(first=Min("month"), last=Max("month"))
-    return {"built": s is not None, "through": s and s.through, "built_at": s and s.built_at, **months}
-
-
-def series(org: Organization, ends: list[dt.date]) -> dict[dt.date, int]:
-    """The headcount (official + probationary) of the subtree on each day of ``ends`` — one query over the rollups
-    for the month ends they cover (with the subtree's path of each month), one live count for the other days."""
-    s = state()
-    covered = [d for d in ends if s is not None and (d + ONE_DAY).day == 1 and d.replace(day=1) <= s.through]
-    periods = path_periods(org)
-
-    def path_of(d):
-        return next((p for since, until, p in periods if (since is None or since <= d) and (until is None or until > d)),
-                    None)  # fmt: skip
-
-    out = dict.fromkeys(ends, 0)
-    by_path: dict[str, list[dt.date]] = {}
-    for d in covered:
-        if (p := path_of(d)) is not None:
-            by_path.setdefault(p, []).append(d.replace(day=1))
-    if by_path:
-        parts = [subtree_q(p, "org_path") & Q(month__in=months) for p, months in by_path.items()]
-        rows = (
-            MemberMonth.objects.filter(reduce(or_, parts))
-            .values_list("month")
-            .annotate(n=Sum("official") + Sum("probationary"))
-            .order_by()
-        )
-        found = dict(rows)
-        out |= {d: found.get(d.replace(day=1), 0) for d in covered}
-    live = {d: p for d in ends if d not in covered and (p := path_of(d)) is not None}
-    if live:
-        counted = Q(status__in=[MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY])
-        aggregates = {f"d{i}": Count("id", filter=subtree_q(p, "org_path") & asof.on_roll(d) & counted)
-                      for i, (d, p) in enumerate(live.items())}  # fmt: skip
-        result = MemberPeriod.objects.filter(
-            reduce(or_, [subtree_q(p, "org_path") for p in set(live.values())])
-        )
-        result = result.aggregate(**aggregates)
-        out |= {d: result[f"d{i}"] or 0 for i, d in enumerate(live)}
-    return out
