@@ -86,3 +86,22 @@ def test_names_of_an_unknown_figure_or_outside_the_scope_are_missing(client, tre
         for name, params in (("reports:names", {"nhom": "tong", **ON}), ("reports:dashboard", ON)):
             response = client.get(reverse(name), {"organization": tree.a.pk, **params})
             assert response.status_code == 404, (user.username, name)
+
+
+def test_the_headcount_and_movement_reports_download_as_word_documents(client, tree, people, half):
+    from .test_documents import text_of
+
+    client.force_login(people.staff)
+    response = client.get(reverse("reports:index"), {"organization": tree.bloc.pk, "docx": "1", **ON})
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"')
+    text, _ = text_of(response.content)
+    assert (
+        "Số lượng, cơ cấu đảng viên tại ngày 30/06/2024" in text
+        and "có 5 đảng viên (4 chính thức, 1 dự bị)" in text
+    )
+    assert "Nữ" in text and "40,0%" in text and "PHƯƠNG HƯỚNG" not in text
+    response = client.get(reverse("reports:movement"), {"organization": tree.bloc.pk, "docx": "1",
+                                                        "start": "01/01/2024", "end": "30/06/2024"})  # fmt: skip
+    text, _ = text_of(response.content)
+    assert "Biến động đảng viên từ ngày 01/01/2024 đến ngày 30/06/2024" in text
+    assert "tăng 1, giảm 0; đầu kỳ có 4, cuối kỳ có 5 đảng viên" in text and "Kết nạp mới" in text

@@ -396,6 +396,57 @@ def movement_xlsx(mv) -> bytes:
     return table_xlsx(table, letterhead=letterhead, signature=Signature(role="NGƯỜI LẬP BẢNG"))
 
 
+# --- The headcount and movement reports as Word documents -----------------------------------------------------------
+
+
+def _statement_context(organization: Organization, on: dt.date, *, subtitle: str, period_line: str, intro: str,
+                       parts: list[dict], day: dt.date) -> dict:  # fmt: skip
+    """The review template's blocks for a statistics report: the names of ``on``, no next period."""
+    name, superior = names_on(organization, on)
+    named = copy.copy(organization)
+    named.name = name
+    code, issuer = suggested_issuer(named)
+    return {
+        "superior_body": superior.upper(), "issuing_body": issuer.upper(),
+        "number_symbol": f"{NUMBER_BLANK}-BC/{code}", "place_date": ngay_van_ban(day, _place(organization)),
+        "subtitle": subtitle, "period_line": period_line, "intro": [intro.format(name=name)], "results_heading": "",
+        "parts": parts, "next_heading": "", "next_tasks": [], "signer_on_behalf": _on_behalf(organization),
+        "signer_title": "BÍ THƯ", "signer_name": "", "recipients": ["- Lưu Văn phòng."],
+    }  # fmt: skip
+
+
+def headcount_docx(
+    organization: Organization, on: dt.date, headcount: dict, composition, *, day: dt.date
+) -> bytes:
+    """The headcount and composition of a subtree on a date as a report in the party format (the page
+    ``reports:index``; the same figures as its XLSX)."""
+    total = composition.total
+    rows = [[dim if j == 0 else "", label, so(n), phantram(100 * n / total) if total else "—"]
+            for dim, group in composition.rows for j, (label, n) in enumerate(group)]  # fmt: skip
+    intro = (f"Tính đến ngày {ngay(on)}, {{name}} có {so(headcount['tong'])} đảng viên ({so(headcount['chinh_thuc'])} "
+             f"chính thức, {so(headcount['du_bi'])} dự bị); {so(headcount['mien'])} đồng chí được miễn công tác và "
+             f"sinh hoạt đảng.")  # fmt: skip
+    parts = [{"heading": "Cơ cấu đảng viên", "lines": [], "table": "composition", "rows": rows}]
+    return render_docx("dangbo.reports", TEMPLATE, _statement_context(
+        organization, on, subtitle=f"Số lượng, cơ cấu đảng viên tại ngày {ngay(on)}",
+        period_line=f"(Số liệu tại ngày {ngay(on)})", intro=intro, parts=parts, day=day))  # fmt: skip
+
+
+def movement_docx(mv, *, day: dt.date) -> bytes:
+    """The movement table of a subtree over a period as a report in the party format (the page
+    ``reports:movement``)."""
+    rows = [["Đảng viên đầu kỳ", so(mv.opening)], ["Tăng trong kỳ", so(mv.increase_total)],
+            *[[f"- {label}", so(n)] for _, label, n in mv.increases], ["Giảm trong kỳ", so(mv.decrease_total)],
+            *[[f"- {label}", so(n)] for _, label, n in mv.decreases], ["Đảng viên cuối kỳ", so(mv.closing)]]  # fmt: skip
+    intro = (f"Từ ngày {ngay(mv.start)} đến ngày {ngay(mv.end)}, số đảng viên của {{name}} tăng {so(mv.increase_total)}, "
+             f"giảm {so(mv.decrease_total)}; đầu kỳ có {so(mv.opening)}, cuối kỳ có {so(mv.closing)} đảng viên.")  # fmt: skip
+    parts = [{"heading": "Biến động đảng viên", "lines": [], "table": "movement", "rows": rows}]
+    return render_docx("dangbo.reports", TEMPLATE, _statement_context(
+        mv.organization, mv.end, subtitle=f"Biến động đảng viên từ ngày {ngay(mv.start)} đến ngày {ngay(mv.end)}",
+        period_line=f"(Số liệu từ ngày {ngay(mv.start)} đến ngày {ngay(mv.end)})", intro=intro, parts=parts,
+        day=day))  # fmt: skip
+
+
 # --- The appendices of a review report ------------------------------------------------------------------------------
 
 APPENDIX_KINDS = {"count": "int", "cells": "int", "held": "int", "expected": "int", "total": "int", "reported": "int",

@@ -57,6 +57,11 @@ def index(request):
         if request.GET.get("xlsx"):
             content = documents.headcount_xlsx(org, on, result["headcount"], result["composition"])
             return file_response(content, f"so-luong-dang-vien-{org.pk}-{on:%Y%m%d}.xlsx")
+        if request.GET.get("docx"):
+            content = documents.headcount_docx(
+                org, on, result["headcount"], result["composition"], day=today()
+            )
+            return file_response(content, f"so-luong-dang-vien-{org.pk}-{on:%Y%m%d}.docx")
         keys = selectors.composition_keys(on)
         result["rows"] = [(dim, [(label, n, _names_url(org, on, keys[(dim, label)]) if (dim, label) in keys else None)
                                  for label, n in groups]) for dim, groups in result["composition"].rows]  # fmt: skip
@@ -79,6 +84,9 @@ def movement(request):
                 documents.movement_xlsx(result),
                 f"bien-dong-dang-vien-{org.pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
             )
+        if request.GET.get("docx"):
+            return file_response(documents.movement_docx(result, day=today()),
+                                 f"bien-dong-dang-vien-{org.pk}-{start:%Y%m%d}-{end:%Y%m%d}.docx")  # fmt: skip
         result.increase_rows = [
             (label, n, _movement_url(org, start, end, f"tang:{k}")) for k, label, n in result.increases
         ]
@@ -142,7 +150,9 @@ def review_detail(request, review_pk: int):
     if request.GET.get("docx") and issued:  # the text as issued
         return file_response(documents.review_docx(review.context), f"{name}.docx")
     if not (issued or request.GET.get("docx") or request.GET.get("xlsx")):  # a draft's page computes nothing
-        return render(request, "reports/review_detail.html", {"review": review, "changes": [], "error": error})
+        return render(
+            request, "reports/review_detail.html", {"review": review, "changes": [], "error": error}
+        )
     sections, context = services.current(request.user, review)
     if request.GET.get("docx"):
         return file_response(documents.review_docx(context), f"{name}.docx")

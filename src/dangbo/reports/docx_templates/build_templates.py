@@ -2,7 +2,8 @@
 
     .venv/bin/python src/dangbo/reports/docx_templates/build_templates.py
 
-bao_cao_so_ket.docx: Báo cáo sơ kết (6 tháng, năm, giữa nhiệm kỳ) and tổng kết nhiệm kỳ, in the party document
+bao_cao_so_ket.docx: Báo cáo sơ kết (6 tháng, năm, giữa nhiệm kỳ) and tổng kết nhiệm kỳ — and the headcount,
+composition and movement reports, with the same blocks and no next period — in the party document
 format (Hướng dẫn 36-HD/VPTW, 2018): the header blocks (superior body, issuing committee, "*", "Số …-BC/…" —
 "ĐẢNG CỘNG SẢN VIỆT NAM", the place and date line), the type name "BÁO CÁO" and the summary line, the parts of
 the report (a heading, narrative paragraphs and, for some parts, a table), the tasks of the next period typed by
@@ -43,6 +44,7 @@ TABLES = {
                 ("Đánh giá", Cm(2.9))),
     "support": (("Xã được giúp đỡ", Cm(5.5)), ("Huyện", Cm(4.5)), ("Số cơ quan, đơn vị", Cm(2.8)),
                 ("Trị giá (đồng)", Cm(3.7))),
+    "composition": (("Cơ cấu", Cm(4.5)), ("Nhóm", Cm(6.5)), ("Số đảng viên", Cm(3.0)), ("Tỷ lệ", Cm(2.5))),
 }  # fmt: skip
 SIGNATURE_WIDTHS = (Cm(8.25), Cm(8.25))
 RULE_INDENT = Cm(5.75)  # a 5 cm rule in the 16.5 cm text width
@@ -64,7 +66,7 @@ def _table(doc: DocumentObject, key: str) -> None:
     _cell(loop.cells[0], "{%tr for r in part.rows %}")
     for i, cell in enumerate(row.cells):
         # The first column is text (left), the others figures (centred); "Chỉ tiêu" is text too.
-        left = i == 0 or (key == "targets" and i == 1) or (key == "support" and i == 1)
+        left = i == 0 or (key in ("targets", "support", "composition") and i == 1)
         _cell(cell, f"{{{{ r[{i}] }}}}", align=None if left else CENTER)
     _cell(end.cells[0], "{%tr endfor %}")
     para(doc, "", after=6)
@@ -105,6 +107,7 @@ def build_bao_cao_so_ket(path: Path) -> None:
         tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
+    tag(doc, "{%p if next_heading %}")  # a statistics report (headcount, movement) has no next period
     heading = body(doc, ("{{ next_heading }}", True), indent=False)
     heading.paragraph_format.space_before = Pt(6)
     heading.paragraph_format.keep_with_next = True
@@ -115,6 +118,7 @@ def build_bao_cao_so_ket(path: Path) -> None:
     tag(doc, "{%p else %}")
     for _ in range(DOTTED_LINES):
         dotted_line(doc)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
 
     # "Nơi nhận" (left) and the signature (right), never split across pages.
