@@ -139,6 +139,19 @@ def review_detail(request, review_pk: int):
     review = policies.get_scoped_or_404(request.user, policies.VIEW, Review.objects.select_related("organization",
                                                                                                    "document"), pk=review_pk)  # fmt: skip
     error = None
+    if request.method == "POST" and request.POST.get("action") == "save":  # revise the draft's text and date
+        try:
+            day = dt.datetime.strptime(request.POST.get("day", ""), "%d/%m/%Y").date()
+        except ValueError:
+            error = "Ngày báo cáo: không đúng dạng dd/mm/yyyy."
+        else:
+            try:
+                services.review_save(actor=request.user, organization=review.organization, kind=review.kind,
+                                     year=review.year, start=review.start, end=review.end, day=day,
+                                     next_tasks=request.POST.get("next_tasks", ""), review=review)  # fmt: skip
+                return redirect("reports:review_detail", review.pk)
+            except ApplicationError as e:
+                error = " ".join([e.message, *e.field_errors.values()])
     if request.method == "POST" and request.POST.get("action") == "issue":
         try:
             services.review_issue(actor=request.user, review=review, signer=request.POST.get("signer", ""))

@@ -33,6 +33,7 @@ from django.db.models import Min, Q
 
 from dangbo.core.dates import add_months, add_years, now, today
 from dangbo.members.models import Member, MemberPeriod
+from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
 
 from ..models import MemberMonth, MemberMove, RollupMonth, RollupState
@@ -162,6 +163,13 @@ def refresh(cells, since: dt.date) -> None:
     cells = {c for c in cells if c}
     if s is None or not cells:
         return
+    # Two transactions rewriting the same cell would each insert its rows: they take the cell's row lock in turn.
+    list(
+        Organization.objects.select_for_update()
+        .filter(pk__in=cells)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     since_month = since.replace(day=1)
     if since_month <= s.through:
         _ensure_months(since_month, s.through)
