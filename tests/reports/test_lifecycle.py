@@ -76,15 +76,16 @@ def test_pages_save_a_draft_issue_it_and_give_the_appendices(client, tree, peopl
     # The draft is revised from its page, then issued.
     assert (
         client.post(
-            url, {"action": "save", "day": "12/07/2024", "next_tasks": "Kết nạp 6 đảng viên mới."}
+            url, {"action": "save", "day": "09/07/2024", "next_tasks": "Kết nạp 6 đảng viên mới."}
         ).status_code
         == 302
     )
     review.refresh_from_db()
-    assert review.day == D(2024, 7, 12) and review.next_tasks == "Kết nạp 6 đảng viên mới."
+    assert review.day == D(2024, 7, 9) and review.next_tasks == "Kết nạp 6 đảng viên mới."
     assert (
         "phải sau ngày đầu kỳ" in client.post(url, {"action": "save", "day": "01/01/2020"}).content.decode()
     )
+    assert "sau ngày hôm nay" in client.post(url, {"action": "save", "day": "12/07/2024"}).content.decode()
     assert client.post(url, {"action": "issue", "signer": "Nguyễn Văn A"}).status_code == 302
     review.refresh_from_db()
     assert review.state == "ban_hanh" and review.document is not None

@@ -14,6 +14,7 @@ from django.db import transaction
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core import policies
+from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.text import clean_text
 from dangbo.organizations.models import Organization
@@ -61,6 +62,10 @@ def review_save(*, actor, organization: Organization, kind: str, year: int, day:
     if day is None or day < period.start:
         raise ApplicationError(
             "Ngày báo cáo không hợp lệ.", field_errors={"day": "Ngày báo cáo: phải sau ngày đầu kỳ."}
+        )
+    if day > today():
+        raise ApplicationError(
+            "Ngày báo cáo không hợp lệ.", field_errors={"day": "Ngày báo cáo: sau ngày hôm nay."}
         )
     draft.kind, draft.year, draft.start, draft.end, draft.day = kind, year, period.start, period.end, day
     draft.next_tasks = clean_text(next_tasks or "")
