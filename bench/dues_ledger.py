@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Benchmark of the party-dues ledger at province scale: one row per member and month (``dues.DuesPayment``).
 
-Needs the synthetic province (``dangbo synth province``). Writes a basis for every member on a roll and YEAR's
+Needs the synthetic province (``dangbo synth province``); refuses a database that ``dangbo synth`` did not mark. Writes a basis for every member on a roll and YEAR's
 twelve months of ledger rows for every cell of the province (once; a second run reuses them; COPY on
 PostgreSQL), then times through the full Django request path: a cell's month sheet, the province's yearly
 collection by child organization, a grassroots organization's month overview. Prints figures, asserts nothing.
@@ -12,19 +12,13 @@ collection by child organization, a grassroots organization's month overview. Pr
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
+import datetime as dt
 import random
-import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
-os.environ["DANGBO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-os.environ["DANGBO_LOG_LEVEL"] = "WARNING"  # no line per request among the figures
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from run import pct  # noqa: E402 - the percentile of every benchmark (bench/run.py)
+from common import make_cold, pct, print_environment, require_synthetic  # bench/common.py (sets up the paths)
 
 YEAR = 2025
 
@@ -99,10 +93,12 @@ def main() -> None:
     )
     parser.add_argument("--generate", action="store_true",
                         help="also time the job writing January of the next year's amounts owed for the province")  # fmt: skip
+    parser.add_argument("--cold", type=int, default=3, help="cold requests per page (bench/common.make_cold)")
     args = parser.parse_args()
     import django
 
     django.setup()
+    mark = require_synthetic()
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, reset_queries
@@ -134,10 +130,8 @@ def main() -> None:
         ),
         "cell dues book XLSX": lambda: f"/dang-phi/chi-bo/{rng.choice(cells)}/so-thu-nop.xlsx?nam={YEAR}",
     }
-    print(
-        f"{connection.vendor}: {rows:,} ledger rows in {YEAR}; {len(cells):,} cells sampled; "
-        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-    )
+    print_environment(mark)
+    print(f"{connection.vendor}: {rows:,} ledger rows in {YEAR}; {len(cells):,} cells sampled")
     import re
 
     if args.generate:
@@ -145,6 +139,12 @@ def main() -> None:
     for name, url in ops.items():
         if args.only and not re.search(args.only, name):
             continue
+        cold = []
+        for _ in range(args.cold):
+            make_cold()
+            t = time.perf_counter()
+            client.get(url())
+            cold.append((time.perf_counter() - t) * 1000)
         client.get(url())  # warm
         times, cpu, sql, queries = [], [], [], 0
         for _ in range(args.n):
@@ -158,7 +158,7 @@ def main() -> None:
             queries = len(ctx.captured_queries)
             sql.append(server_ms(connection, ctx.captured_queries))
         load = os.getloadavg()[0]
-        print(f"  {name:36s} p50 {pct(times, 0.5):7.1f} ms   p95 {pct(times, 0.95):7.1f} ms   {queries} queries   "
+        print(f"  {name:36s} p50 {pct(times, 0.5):7.1f} ms   p95 {pct(times, 0.95):7.1f} ms   cold p50 {pct(cold, 0.5) if cold else 0:7.1f} ms   {queries} queries   "
               f"| CPU p50/p95 {pct(cpu, 0.5):5.1f}/{pct(cpu, 0.95):5.1f} ms + SQL p50/p95 {pct(sql, 0.5):5.1f}/{pct(sql, 0.95):5.1f} ms"
               f"   (load {load:.2f})")  # fmt: skip
 

@@ -2,7 +2,7 @@
 """Benchmark of the cell-meeting grid (month × organization) at province scale.
 
 Needs the synthetic province (``dangbo synth province``; on PostgreSQL the national data set works too: the grid
-is asked for its first province). Adds one year of regular meetings to every cell of that province (once; a
+is asked for ``bench.staff``'s province, as ``bench.staff``). Refuses a database that ``dangbo synth`` did not mark. Adds one year of regular meetings to every cell of that province (once; a
 second run reuses them), then times the grid page for the province, for one directly-subordinate committee and
 for one grassroots organization, through the full Django request path. Prints figures, asserts nothing.
 
@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
-os.environ["DANGBO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from run import pct  # noqa: E402 - the percentile of every benchmark (bench/run.py)
+from common import make_cold, pct, print_environment, require_synthetic  # bench/common.py (sets up the paths)
 
 YEAR = 2025
 
@@ -76,10 +71,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("-n", type=int, default=10, help="repetitions per page")
+    parser.add_argument("--cold", type=int, default=3, help="cold requests per page (bench/common.make_cold)")
     args = parser.parse_args()
     import django
 
     django.setup()
+    mark = require_synthetic()
     from django.conf import settings
     from django.core.management import call_command
 
@@ -94,26 +91,31 @@ def main() -> None:
     setup_test_environment()  # so that response.context is captured (the rows count); settings stay as they are
 
     from dangbo.accounts.models import User
-    from dangbo.organizations.choices import GRASSROOTS_KINDS, OrgKind
+    from dangbo.organizations.choices import GRASSROOTS_KINDS
     from dangbo.organizations.models import Organization
 
-    province = Organization.objects.filter(kind=OrgKind.PROVINCE).order_by("pk").first()
-    if province is None:
-        sys.exit("No organizations: load the synthetic data set first (dangbo synth province).")
+    user = User.objects.filter(username="bench.staff").first()  # created by dangbo synth, never here
+    if user is None:
+        sys.exit("No bench.staff: load the synthetic data set first (dangbo synth province).")
+    province = user.roles.get().organization
     n = ensure_meetings(province)
     direct = Organization.objects.filter(parent=province).order_by("pk").first()
     grassroots = Organization.objects.filter(parent=direct, kind__in=GRASSROOTS_KINDS).order_by("pk").first()
-    user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
-        "bench.root", password="x"
-    )
     client = Client()
     client.force_login(user)
-    print(f"database: {connection.vendor}; meetings in {YEAR} under {province.name}: {n:,}")
-    print(f"{'page':<48} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'rows':>6}")
+    print_environment(mark)
+    print(f"database: {connection.vendor}; meetings in {YEAR} under {province.name}: {n:,}; as bench.staff")
+    print(f"{'page':<48} {'p50 ms':>8} {'p95 ms':>8} {'cold p50':>8} {'queries':>8} {'rows':>6}")
     for label, org in (("grid: province (rows = direct committees)", province),
                        ("grid: direct committee (rows = grassroots)", direct),
                        ("grid: grassroots organization (rows = cells)", grassroots)):  # fmt: skip
         url = f"/sinh-hoat/theo-doi/?to_chuc={org.pk}&nam={YEAR}"
+        cold = []
+        for _ in range(args.cold):
+            make_cold()
+            t0 = time.perf_counter()
+            client.get(url)
+            cold.append(1000 * (time.perf_counter() - t0))
         times = []
         for _ in range(args.n):
             with CaptureQueriesContext(connection) as q:
@@ -123,7 +125,8 @@ def main() -> None:
             assert response.status_code == 200
         rows = len(response.context["rows"])
         print(
-            f"{label:<48} {pct(times, 0.5):8.0f} {pct(times, 0.95):8.0f} {len(q.captured_queries):8d} {rows:6d}"
+            f"{label:<48} {pct(times, 0.5):8.0f} {pct(times, 0.95):8.0f} {pct(cold, 0.5) if cold else 0:8.0f} "
+            f"{len(q.captured_queries):8d} {rows:6d}"
         )
 
 

@@ -13,19 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import os
 import re
 import resource
 import statistics
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
-os.environ["DANGBO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from common import make_cold, pct, print_environment, require_synthetic  # bench/common.py (sets up the paths)
 
 SEARCHES = [
     ("full name", "nguyen van hung"),
@@ -37,11 +32,6 @@ SEARCHES = [
     ("prefix of last word", "nguyen van hu"),
     ("rare family", "moong"),
 ]
-
-
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[max(0, math.ceil(p * len(s)) - 1)]
 
 
 def rss_kb() -> tuple[int, int]:
@@ -121,6 +111,13 @@ class Bench:
     def measure(self, label: str, url: str, user: str = "bench.staff") -> dict:
         n, warm = self.args.n, self.args.warmup
         client = self.client(user)
+        cold = []
+        for _ in range(self.args.cold):  # common.make_cold: new connection, every cache emptied
+            make_cold()
+            t = time.perf_counter()
+            resp = client.get(url)
+            cold.append(time.perf_counter() - t)
+            assert resp.status_code == 200, (url, resp.status_code)
         slowest = 0.0
         for _ in range(max(warm, 1)):
             t = time.perf_counter()
@@ -129,12 +126,14 @@ class Bench:
             assert resp.status_code == 200, (url, resp.status_code)
         if slowest > 1.0:  # multi-second operations: a few repetitions tell enough
             n = min(n, 5)
-        times = []
+        times, cpu = [], []
         size = 0
         for _ in range(n):
+            c = time.process_time()
             t = time.perf_counter()
             resp = client.get(url)
             times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
             size = len(resp.content)
         queries = self.capture(client, url)
         reads = [(q, p) for q, p in queries if self.readonly(q)]
@@ -157,6 +156,9 @@ class Bench:
             "operation": label, "url": url, "user": user, "n": n,
             "p50": p50, "p95": pct(times, 0.95) * 1000,
             "raw50": raw50, "raw95": pct(totals, 0.95) * 1000 if totals else 0.0,
+            "cpu50": statistics.median(cpu) * 1000,
+            "cold50": statistics.median(cold) * 1000 if cold else float("nan"),
+            "cold_max": max(cold) * 1000 if cold else float("nan"),
             "ratio": p50 / raw50 if raw50 else float("nan"), "queries": len(queries), "bytes": size,
             "slowest": sorted(
                 ((statistics.median(t) * 1000, q, p) for t, (q, p) in zip(per_query, reads, strict=True)),
@@ -164,8 +166,8 @@ class Bench:
             )[:3],
         }  # fmt: skip
         self.results.append(res)
-        print(f"  {label:<44} p50 {res['p50']:8.2f} ms  p95 {res['p95']:8.2f}  raw {raw50:8.2f}  q={len(queries)}",
-              flush=True)  # fmt: skip
+        print(f"  {label:<44} p50 {res['p50']:8.2f} ms  p95 {res['p95']:8.2f}  cpu {res['cpu50']:6.2f}  "
+              f"cold {res['cold50']:8.2f}  raw {raw50:8.2f}  q={len(queries)}", flush=True)  # fmt: skip
         return res
 
     # ---- prototypes: raw SQL alternatives, each timed like the captured queries
@@ -201,6 +203,8 @@ def main() -> None:
     )
     parser.add_argument("-n", type=int, default=30, help="timed repetitions per operation (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed repetitions first (default 3)")
+    parser.add_argument("--cold", type=int, default=3,
+                        help="cold requests per operation, each after common.make_cold (default 3; 0: none)")  # fmt: skip
     parser.add_argument(
         "--load", choices=["province", "nation"], help="first load the synthetic data (empty DB)"
     )
@@ -229,15 +233,15 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    if args.load:
+        call_command("load_synthetic", args.load, members=args.members)
+    mark = require_synthetic()
+
     from dangbo.accounts.models import User
     from dangbo.members.models import Member
     from dangbo.organizations.models import Organization
 
     load_info = None
-    if args.load:
-        t = time.perf_counter()
-        call_command("load_synthetic", args.load, members=args.members)
-        load_info = {"measured_s": round(time.perf_counter() - t, 1)}
     summary_file = settings.DATA_DIR / "load_synthetic.json"
     if summary_file.exists():
         load_info = {**(load_info or {}), **json.loads(summary_file.read_text())}
@@ -260,6 +264,7 @@ def main() -> None:
         f"bench.staff scope {province.name} ({n_scope:,}); bench.grassroots at {grassroots.name}",
         flush=True,
     )
+    print_environment(mark)
     b = Bench(args)
     only = re.compile(args.only) if args.only else None
 
@@ -326,14 +331,17 @@ def main() -> None:
 
     # ---- the table
     print()
-    print(f"Results — {vendor} ({connection.settings_dict['NAME']}), n={args.n} per operation, warm cache")
-    header = f"{'operation':<46} {'n':>4} {'p50 ms':>9} {'p95 ms':>9} {'raw p50':>9} {'ratio':>6} {'#q':>3}"
+    print(f"Results — {vendor} ({connection.settings_dict['NAME']}), n={args.n} warm per operation; "
+          f"cold = {args.cold} requests after common.make_cold (median)")  # fmt: skip
+    print_environment(mark)
+    header = (f"{'operation':<46} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cold p50':>8} "
+              f"{'raw p50':>8} {'ratio':>6} {'#q':>3}")  # fmt: skip
     print(header)
     print("-" * len(header))
     for r in b.results[:n_main]:
         print(
-            f"{r['operation'][:46]:<46} {r['n']:>4} {r['p50']:>9.2f} {r['p95']:>9.2f} {r['raw50']:>9.2f} "
-            f"{r['ratio']:>6.1f} {r['queries']:>3}"
+            f"{r['operation'][:46]:<46} {r['n']:>4} {r['p50']:>8.2f} {r['p95']:>8.2f} {r['cpu50']:>8.2f} "
+            f"{r['cold50']:>8.2f} {r['raw50']:>8.2f} {r['ratio']:>6.1f} {r['queries']:>3}"
         )
     print("-" * len(header))
     print(f"memory: VmRSS {cur_rss / 1024:.0f} MiB, peak (VmHWM/maxrss) {peak_rss / 1024:.0f} MiB (this process = "
@@ -347,7 +355,6 @@ def main() -> None:
             f"history ({load_info.get('events', 0):,} events, {load_info.get('periods', 0):,} periods) "
             f"{t.get('history')} s; orgs {t.get('organizations')} s; "
             f"indexes+constraints {t.get('indexes')} s; analyze {t.get('analyze')} s"
-            + (f"; measured by bench {load_info['measured_s']} s" if "measured_s" in load_info else "")
         )
     protos = b.results[n_main:]
     if protos:

@@ -869,6 +869,7 @@ def load_synthetic(
     out(
         f"  số liệu tổng hợp của báo cáo: {built['member_month']:,} dòng chi bộ-tháng, {timings['rollups']:.1f} s"
     )
+    mark_synthetic(scale=scale, members=n_members)
     total = time.perf_counter() - t_all
     summary = {
         "scale": scale,
@@ -1009,6 +1010,35 @@ def _load_sqlite(plan: Plan, rows, after_members, out, every: int) -> dict:
     timings["analyze"] = time.perf_counter() - t0
     out(f"  ANALYZE: {timings['analyze']:.1f} s")
     return timings
+
+
+# The mark of a database loaded by ``dangbo synth``: the benchmarks (``bench/``) refuse any database without it,
+# so that they never write their rows (meetings, dues ledgers) or read timings from a database of real records.
+MARKER_TABLE = "dangbo_synthetic"
+
+
+def mark_synthetic(*, scale: str, members: int) -> None:
+    """Write the synthetic-data mark into the current database (a one-row table outside the models)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} "
+            "(scale varchar(20) NOT NULL, members bigint NOT NULL, loaded_at varchar(40) NOT NULL)"
+        )
+        cur.execute(f"DELETE FROM {MARKER_TABLE}")
+        cur.execute(
+            f"INSERT INTO {MARKER_TABLE} (scale, members, loaded_at) VALUES (%s, %s, %s)",
+            [scale, members, timezone.now().isoformat(timespec="seconds")],
+        )
+
+
+def synthetic_mark() -> dict | None:
+    """The mark ``dangbo synth`` left in the current database (scale, members, loaded_at), or None."""
+    if MARKER_TABLE not in connection.introspection.table_names():
+        return None
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT scale, members, loaded_at FROM {MARKER_TABLE}")
+        row = cur.fetchone()
+    return dict(zip(("scale", "members", "loaded_at"), row, strict=True)) if row else None
 
 
 def create_bench_users(plan: Plan) -> list[tuple[str, str, str]]:
