@@ -184,6 +184,8 @@ def test_pages_without_parameters_show_nothing_of_a(client, tree, people, seat, 
         ("meetings:calendar", {"thang": "03/2024"}),
         ("meetings:overview", {"nam": "2024"}),
         ("meetings:overview", {"nam": "2024", "to_chuc": tree.a.pk}),
+        ("organizations:picker", {"q": "so y te"}),  # the organization picker's search
+        ("organizations:picker", {"q": "khoa noi"}),
     ):
         response = client.get(reverse(name), params)
         # A month outside the calendar's range of the persona's own data is a page that says so (404).

@@ -19,8 +19,9 @@ from dangbo.core.forms import check_with_service, post_action, run_service
 from dangbo.core.http import file_response, int_param
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
+from dangbo.organizations.picker import picker_html
 from dangbo.organizations.policies import top_organizations
-from dangbo.organizations.selectors import organizations_for_filter
+from dangbo.organizations.selectors import organization_scope
 
 from . import quality, selectors, services
 from .choices import MeetingKind, MeetingState
@@ -258,15 +259,19 @@ def minutes_docx(request, pk):
 @login_required
 def overview(request):
     """The directing committee's month × organization grid, with weak cells and absentees."""
-    accepted, offered = organizations_for_filter(request.user, selected=request.GET.get("to_chuc"))
     roots = top_organizations(request.user)
-    root = accepted.filter(pk=int_param(request.GET.get("to_chuc"), 0) or (roots[0] if roots else 0)).first()
+    root = (
+        organization_scope(request.user)
+        .filter(pk=int_param(request.GET.get("to_chuc"), 0) or (roots[0] if roots else 0))
+        .first()
+    )
+    picker = picker_html(request.user, "to_chuc", root, attrs={"id": "to_chuc"})
     year = int_param(request.GET.get("nam") or today().year, today().year)
     year = min(max(year, 2000), today().year + 1)
     rows, months = selectors.grid(request.user, root, year) if root else ([], [])
     absent = selectors.absentees(request.user, year, root=root) if root else []
     return render(request, "meetings/overview.html", {
-        "root": root, "offered": offered, "year": year, "rows": rows, "months": months, "absent": absent,
+        "root": root, "picker": picker, "year": year, "rows": rows, "months": months, "absent": absent,
         "years": list(range(today().year, 2009, -1)), "weak": [r for r in rows if r.weak],
         "quality_rules": rules_on(min(dt.date(year, 12, 31), today())), "absence_rules": selectors.absence_rules(year),
     })  # fmt: skip

@@ -8,8 +8,9 @@ from django.db.models.expressions import RawSQL
 
 from dangbo.core.dates import add_years, today
 from dangbo.core.search import tokens, word_match_condition, word_patterns
-from dangbo.organizations.models import Organization
+from dangbo.core.widgets import FastSelect
 from dangbo.organizations.paths import subtree_q
+from dangbo.organizations.picker import OrganizationPickerField
 
 from .choices import (
     ACTIVE_STATUSES,
@@ -111,50 +112,51 @@ def carried_conditions(cleaned: dict, alias: str = "w") -> tuple[list[str], list
     return sql, params
 
 
+class OrganizationFilter(django_filters.ModelChoiceFilter):
+    """A subtree filter chosen with the one organization picker (``organizations.picker``)."""
+
+    field_class = OrganizationPickerField
+
+
+def _choice(label: str, choices, empty_label: str, **kwargs) -> django_filters.ChoiceFilter:
+    """A choice filter whose <select> markup is built once per process (``core.widgets.FastSelect``)."""
+    return django_filters.ChoiceFilter(
+        label=label, choices=choices, empty_label=empty_label, widget=FastSelect, **kwargs
+    )
+
+
 class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Tìm theo tên", method="filter_q")
-    organization = django_filters.ModelChoiceFilter(
-        label="Thuộc tổ chức", queryset=Organization.objects.none(), method="filter_subtree",
-        empty_label="Tất cả trong phạm vi",
-    )  # fmt: skip
-    status = django_filters.ChoiceFilter(
-        label="Tình trạng",
-        choices=STATUS_CHOICES,
-        empty_label="Đang sinh hoạt (trong danh sách)",
-        method="filter_status",
+    organization = OrganizationFilter(
+        label="Thuộc tổ chức", method="filter_subtree", empty_label="Tất cả trong phạm vi"
     )
-    gender = django_filters.ChoiceFilter(label="Giới tính", choices=Gender.choices, empty_label="Tất cả")
-    ethnicity = django_filters.ChoiceFilter(label="Dân tộc", choices=ETHNICITY_CHOICES, empty_label="Tất cả")
-    age_band = django_filters.ChoiceFilter(
-        label="Độ tuổi", choices=AgeBand.choices, method="filter_age", empty_label="Tất cả"
-    )
-    political_theory = django_filters.ChoiceFilter(
-        label="Lý luận chính trị", choices=PoliticalTheory.choices, empty_label="Tất cả"
-    )
+    status = _choice("Tình trạng", STATUS_CHOICES, "Đang sinh hoạt (trong danh sách)", method="filter_status")
+    gender = _choice("Giới tính", Gender.choices, "Tất cả")
+    ethnicity = _choice("Dân tộc", ETHNICITY_CHOICES, "Tất cả")
+    age_band = _choice("Độ tuổi", AgeBand.choices, "Tất cả", method="filter_age")
+    political_theory = _choice("Lý luận chính trị", PoliticalTheory.choices, "Tất cả")
 
     class Meta:
         model = Member
         fields = ["q", "organization", "status", "gender", "ethnicity", "age_band", "political_theory"]
 
-    def __init__(self, *args, organizations=None, large=False, row_by_row=False, **kwargs):
+    def __init__(self, *args, actor=None, large=False, row_by_row=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.large = large
         self.row_by_row = row_by_row
-        self.organizations = organizations
-        if organizations is not None:
-            accepted, offered = organizations
-            if not isinstance(
-                offered, list
-            ):  # read once: a second filter of the same request reuses the list
-                offered = [
-                    (o.pk, ("\u2003" * max(o.depth - 1, 0)) + o.name)
-                    for o in offered.only("pk", "name", "depth")
-                ]
-                self.organizations = (accepted, offered)
-            self.filters["organization"].queryset = accepted
-            field = self.form.fields["organization"]
-            field.queryset = accepted
-            field.widget.choices = [("", field.empty_label), *offered]
+        if actor is not None:  # any organization in the actor's scope is accepted; the picker offers them
+            field = self.form.fields["organization"].for_actor(actor)
+            self.filters["organization"].queryset = field.queryset
+
+    def filtered(self, queryset, *, large: bool = False, row_by_row: bool = False):
+        """This (valid) filter applied to another base ``queryset`` with other plan flags — the form is not
+        validated again."""
+        saved = self.large, self.row_by_row
+        self.large, self.row_by_row = large, row_by_row
+        try:
+            return self.filter_queryset(queryset.all())
+        finally:
+            self.large, self.row_by_row = saved
 
     def filter_queryset(self, queryset):
         if not self.form.cleaned_data.get("status"):  # no choice: the members on the roll

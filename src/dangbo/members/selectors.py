@@ -20,7 +20,6 @@ from dangbo.core.search import (
     tokens,
 )
 from dangbo.organizations.policies import top_organizations
-from dangbo.organizations.selectors import organizations_for_filter
 
 from .filters import EQUAL_FILTERS, MemberFilter, carried_conditions
 from .models import Member
@@ -46,9 +45,16 @@ def member_scope(actor, action: str = policies.VIEW, *, large: bool = False):
     return policies.scope(actor, action, Member.objects.all(), large=large)
 
 
-def member_filter(
-    *, actor, params, large: bool = False, row_by_row: bool = False, organizations=None
-) -> MemberFilter:
+def member_rows(actor, *, large: bool = False, org_chosen: bool = False):
+    """The scoped member rows the list reads (its columns, the organization and its parent joined)."""
+    return (
+        member_scope(actor, large=large or org_chosen)
+        .select_related("organization__parent")
+        .only(*LIST_COLUMNS)
+    )
+
+
+def member_filter(*, actor, params, large: bool = False, row_by_row: bool = False) -> MemberFilter:
     """The member list's filter, bound to the request parameters and the actor's scope.
 
     When an organization is chosen, its subtree predicate drives the plan and the scope predicate (on the same
@@ -58,10 +64,8 @@ def member_filter(
     org_chosen = bool(params.get("organization"))
     return MemberFilter(
         params,
-        queryset=member_scope(actor, large=large or org_chosen)
-        .select_related("organization__parent")
-        .only(*LIST_COLUMNS),
-        organizations=organizations or organizations_for_filter(actor, selected=params.get("organization")),
+        queryset=member_rows(actor, large=large, org_chosen=org_chosen),
+        actor=actor,
         large=large,
         row_by_row=row_by_row,
     )
@@ -117,14 +121,15 @@ def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberF
             total = scoped_word_count(scoped, cap)
             if not scan:
                 select_ids = functools.partial(scoped_word_ids, scoped)
+    org_chosen = bool(params.get("organization"))
     if (
         select_ids
     ):  # the word table has picked the page: its rows are read by id, scope and name checked again
-        rows = member_filter(actor=actor, params=params, row_by_row=True, organizations=flt.organizations).qs
+        rows = flt.filtered(member_rows(actor, org_chosen=org_chosen), row_by_row=True)
     elif scan or large:
-        rows = member_filter(
-            actor=actor, params=params, large=large, row_by_row=scan, organizations=flt.organizations
-        ).qs
+        rows = flt.filtered(
+            member_rows(actor, large=large, org_chosen=org_chosen), large=large, row_by_row=scan
+        )
     else:
         rows = flt.qs
     if total is None:  # counting reads the org_path index range whatever the scope

@@ -20,3 +20,11 @@ class Config(AppConfig):
 
         IMPORT_KINDS.register(ORGANIZATIONS.key, ORGANIZATIONS)
         EXPORT_LISTS.register(exports.ORGANIZATIONS.key, exports.ORGANIZATIONS)
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Organization
+        from .picker import tree_changed
+
+        # The cached organization pickers follow the tree (bulk path rewrites call tree_changed themselves).
+        post_save.connect(tree_changed, sender=Organization, dispatch_uid="org-picker-save")
+        post_delete.connect(tree_changed, sender=Organization, dispatch_uid="org-picker-delete")

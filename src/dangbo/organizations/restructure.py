@@ -33,6 +33,7 @@ from dangbo.core.text import clean_text, fold
 from .choices import ALLOWED_PARENTS, AuditEvents, OrgKind
 from .models import Organization, OrganizationLink
 from .paths import child_path, subtree_q
+from .picker import tree_changed
 from .policies import can_add_under
 from .tree import add_along_path, valid_on
 
@@ -114,6 +115,7 @@ def _repath(org: Organization, new_parent: Organization | None) -> tuple[str, st
     Organization.objects.filter(subtree).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + delta
     )
+    tree_changed()  # the cached organization pickers
     return old_path, new_path
 
 

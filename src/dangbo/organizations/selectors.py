@@ -7,7 +7,6 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from dangbo.core import policies
-from dangbo.core.http import int_param
 from dangbo.core.text import fold
 
 from .models import Organization, OrganizationLink, Term
@@ -19,49 +18,23 @@ def organization_scope(actor, action: str = policies.VIEW):
     return policies.scope(actor, action, Organization.objects.all())
 
 
-MAX_OFFERED = 300
-
-
-def organizations_for_filter(actor, *, selected=None):
-    """(accepted, offered): any organization in scope is accepted as a list filter; the drop-down offers the
-    actor's top organizations and the two levels under them (grassroots level) plus the selected one, so it
-    stays short at province scale."""
-    qs = organization_scope(actor)
-    roots = Organization.objects.filter(pk__in=top_organizations(actor)).values_list("depth", flat=True)
-    top = min(roots) if roots else 0
-    # Two levels down (a bloc and its grassroots organizations) unless that is too long for a drop-down
-    # (a province has ~1,500 grassroots organizations): then one level; the whole country (34 provinces with
-    # ~1,600 committees under them): the top organizations only.
-    depth = next(
-        (d for d in (top + 2, top + 1) if qs.filter(depth__lte=d)[: MAX_OFFERED + 1].count() <= MAX_OFFERED),
-        top,
-    )
-    q = Q(depth__lte=depth)
-    chosen = int_param(selected)
-    if chosen is not None:
-        q |= Q(pk=chosen)
-    return qs, qs.filter(q).order_by("path")
-
-
 def tree_children(actor, parent: Organization | None, *, on: dt.date | None = None) -> list[Organization]:
     """Children of ``parent`` (or the actor's top organizations) visible to the actor, with ``has_children``
-    set; member counts are stored on each organization (``counts.py``). Two queries whatever the number of
+    set; member counts are stored on each organization (``counts.py``). One query whatever the number of
     nodes.
 
     With ``on``: the tree of that date from the parent links (``OrganizationLink``) — names of that time,
     only organizations that existed (the page adds the member counts of that date: ``members.asof.counts_on``)."""
     scoped = organization_scope(actor)
     if on is None:
+        # One index probe per node (parent_id) — not all the grandchildren: a province's 43 children have
+        # ~1,500 children of their own.
+        kids = Exists(Organization.objects.filter(parent=OuterRef("pk")))
         if parent is None:
-            nodes = list(scoped.filter(pk__in=top_organizations(actor)).order_by("path"))
+            nodes = scoped.filter(pk__in=top_organizations(actor)).order_by("path")
         else:
-            nodes = list(scoped.filter(parent=parent).order_by("name_norm", "id"))
-        with_children = set(
-            Organization.objects.filter(parent__in=nodes).values_list("parent_id", flat=True).distinct()
-        )
-        for n in nodes:
-            n.has_children = n.pk in with_children
-        return nodes
+            nodes = scoped.filter(parent=parent).order_by("name_norm", "id")
+        return list(nodes.annotate(has_children=kids))
     links = OrganizationLink.objects.filter(valid_on(on))
     if parent is None:
         ids = links.filter(organization_id__in=top_organizations(actor)).values("organization_id")

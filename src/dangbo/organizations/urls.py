@@ -5,6 +5,7 @@ from . import views
 app_name = "organizations"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("chon/", views.picker, name="picker"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/con/", views.tree_children, name="children"),
     path("<int:pk>/sua/", views.edit, name="edit"),

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -62,6 +62,18 @@ def _date_param(request):
     if day > today():
         return None, "Ngày xem cây tổ chức không được sau ngày hôm nay."
     return day, ""
+
+
+@login_required
+def picker(request):
+    """The organization picker's search (``picker.js``): JSON of the organizations in the user's scope whose
+    name holds every word typed, at most ``picker.SEARCH_LIMIT``, in tree order; no words: the offered list."""
+    from .picker import search
+
+    entries, more = search(request.user, request.GET.get("q", "")[:100])
+    response = JsonResponse({"results": [e.as_json() for e in entries], "more": more})
+    response["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 @login_required

@@ -6,32 +6,23 @@ from django import forms
 
 from dangbo.core.dates import today
 from dangbo.core.forms import VNFormMixin
-from dangbo.organizations.models import Organization
+from dangbo.organizations.picker import OrganizationPickerField
 
 from .choices import ReviewKind
 from .selectors import PeriodError, review_period
 
 
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return ("— " * max(obj.depth - self.top, 0)) + obj.name + (" (đã kết thúc)" if obj.end_date else "")
-
-
 class ReportForm(VNFormMixin, forms.Form):
-    """Organization and date(s) of a report; the organization drop-down offers the actor's top levels."""
+    """Organization and date(s) of a report; the organization is chosen with the one picker (any in scope)."""
 
-    organization = OrgChoiceField(label="Tổ chức", queryset=Organization.objects.none())
+    organization = OrganizationPickerField(label="Tổ chức")
     on = forms.DateField(label="Tại ngày", required=False)
     start = forms.DateField(label="Từ ngày", required=False)
     end = forms.DateField(label="Đến ngày", required=False)
 
-    def __init__(self, *args, accepted, offered, top: int, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        field.queryset = accepted
-        field.top = top
-        field.widget.choices = forms.models.ModelChoiceIterator(field)
-        field.widget.choices.queryset = offered
+        self.fields["organization"].for_actor(actor)
 
     def clean(self):
         cleaned = super().clean()

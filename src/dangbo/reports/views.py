@@ -19,7 +19,6 @@ from dangbo.core.http import file_response
 from dangbo.members import asof
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
-from dangbo.organizations.selectors import organizations_for_filter
 
 from . import documents, selectors, services
 from .choices import ReviewState
@@ -31,11 +30,9 @@ from .rollups import selectors as rollups
 def _form(request, form_class=ReportForm, data=None, **initial):
     if data is None and "organization" in request.GET:
         data = request.GET
-    accepted, offered = organizations_for_filter(request.user, selected=(data or {}).get("organization"))
-    roots = Organization.objects.filter(pk__in=top_organizations(request.user))
-    top = min((r.depth for r in roots), default=0)
-    initial = {"organization": roots.first().pk if roots else None, **initial}
-    return form_class(data, accepted=accepted, offered=offered, top=top, initial=initial)
+    roots = top_organizations(request.user)
+    initial = {"organization": roots[0] if roots else None, **initial}
+    return form_class(data, actor=request.user, initial=initial)
 
 
 def _organization_in_scope(request, data) -> None:
