@@ -1,6 +1,6 @@
 """The ``dangbo`` command.
 
-dangbo serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--no-worker]
+dangbo serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--threads 4] [--no-worker]
     migrate, load the demo on an empty database, collect static files, serve with gunicorn and run the
     background-job worker beside it (restarted if it dies, stopped with the server)
 dangbo worker          run a background-job worker (more of them, or on other machines, at scale)
@@ -97,6 +97,9 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--host", default=os.environ.get("DANGBO_HOST", "127.0.0.1"))
     parser.add_argument("--port", default=os.environ.get("DANGBO_PORT", "8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("DANGBO_WORKERS", "2")))
+    # Threads per worker (gunicorn's gthread worker; 1 = the sync worker). Chosen by bench/load.py (README
+    # "Hiệu năng"): while one request waits for the database another is served by the same process.
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("DANGBO_THREADS", "4")))
     parser.add_argument(
         "--no-demo", action="store_true", help="không nạp dữ liệu mẫu vào cơ sở dữ liệu trống"
     )
@@ -145,6 +148,9 @@ def serve(argv: list[str]) -> None:
         def load_config(self):
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", args.workers)
+            if args.threads > 1:
+                self.cfg.set("worker_class", "gthread")
+                self.cfg.set("threads", args.threads)
             self.cfg.set("accesslog", None)
             self.cfg.set("errorlog", "-")
             self.cfg.set("loglevel", "warning")

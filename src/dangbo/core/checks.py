@@ -18,3 +18,46 @@ def https_behind_a_proxy(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# --- PostgreSQL settings the performance figures need (README "Hiệu năng") -------------------------------------
+# Database checks: run by `dangbo migrate` (so by `dangbo serve`) and `dangbo check --database default`.
+
+SHARED_BUFFERS_FLOOR_MB = 1024  # below this, a national database (≈ 8 GB) is read mostly from the OS cache
+
+
+@register(Tags.database)
+def postgresql_settings(app_configs, databases=None, **kwargs):
+    from django.db import DatabaseError, connections
+
+    found = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        try:
+            with connection.cursor() as cur:
+                cur.execute(
+                    "SELECT current_setting('jit'), "
+                    "(SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'), "
+                    "pg_database_size(current_database()) / 1048576"
+                )
+                jit, shared_mb, size_mb = cur.fetchone()
+        except DatabaseError:  # no database yet: nothing to say
+            continue
+        if jit == "on":
+            found.append(Warning(
+                "PostgreSQL đang bật JIT (jit = on).",
+                hint="Với dữ liệu lớn, JIT biên dịch các câu SQL đếm và lọc trên nhiều dòng ở mỗi lần chạy, thêm "
+                "hàng chục đến hàng trăm mili giây cho một trang. Tắt cho cơ sở dữ liệu của dangbo: "
+                "ALTER DATABASE <tên> SET jit = off; (README, mục \"Hiệu năng\").",
+                id="dangbo.W002",
+            ))  # fmt: skip
+        if shared_mb < SHARED_BUFFERS_FLOOR_MB and size_mb > 4 * shared_mb:
+            found.append(Warning(
+                f"PostgreSQL: shared_buffers = {shared_mb} MB cho cơ sở dữ liệu {size_mb:,} MB.",
+                hint="Đặt shared_buffers khoảng 25% bộ nhớ máy (vd 4GB cho 16 GB) trong postgresql.conf rồi khởi "
+                "động lại PostgreSQL; effective_cache_size khoảng 50–75% bộ nhớ (README, mục \"Hiệu năng\").",
+                id="dangbo.W003",
+            ))  # fmt: skip
+    return found
