@@ -13,14 +13,23 @@ _options: dict[tuple, str] = {}  # the <option> markup of each list of choices, 
 class FastSelect(forms.Select):
     """A ``<select>`` with the markup of Django's, its options written once per process (Django renders one
     template per option on every request: ~1 ms for a list of 50 nationalities). For fixed choices
-    (``TextChoices``, constant lists), not for querysets."""
+    (``TextChoices``, constant lists), not for querysets. ``key``: names the (constant) choices, so that they
+    are not even read again."""
+
+    def __init__(self, attrs=None, choices=(), *, key: str | None = None):
+        super().__init__(attrs, choices)
+        self.key = key
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = tuple((str(v), str(label)) for v, label in self.choices)
-        options = _options.get(choices)
+        options = _options.get(self.key) if self.key else None
         if options is None:
-            options = "".join(f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in choices)
-            _options[choices] = options
+            choices = tuple((str(v), str(label)) for v, label in self.choices)
+            options = _options.get(choices)
+            if options is None:
+                options = "".join(f'<option value="{escape(v)}">{escape(lb)}</option>' for v, lb in choices)
+                _options[choices] = options
+            if self.key:
+                _options[self.key] = options
         chosen = (
             "" if value is None else str(value[0] if isinstance(value, list | tuple) and value else value)
         )

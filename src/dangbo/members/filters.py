@@ -121,7 +121,11 @@ class OrganizationFilter(django_filters.ModelChoiceFilter):
 def _choice(label: str, choices, empty_label: str, **kwargs) -> django_filters.ChoiceFilter:
     """A choice filter whose <select> markup is built once per process (``core.widgets.FastSelect``)."""
     return django_filters.ChoiceFilter(
-        label=label, choices=choices, empty_label=empty_label, widget=FastSelect, **kwargs
+        label=label,
+        choices=choices,
+        empty_label=empty_label,
+        widget=FastSelect(key=f"members:{label}"),
+        **kwargs,
     )
 
 
@@ -147,6 +151,14 @@ class MemberFilter(django_filters.FilterSet):
         if actor is not None:  # any organization in the actor's scope is accepted; the picker offers them
             field = self.form.fields["organization"].for_actor(actor)
             self.filters["organization"].queryset = field.queryset
+
+    def get_form_class(self):
+        """The form class, built once (django-filter builds a class and its fields on every request); each form
+        instance still copies the fields (the picker's scope is set on the copy)."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
 
     def filtered(self, queryset, *, large: bool = False, row_by_row: bool = False):
         """This (valid) filter applied to another base ``queryset`` with other plan flags — the form is not

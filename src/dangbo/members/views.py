@@ -10,13 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangbo.audit.selectors import history_page, views_of
 from dangbo.core import policies
 from dangbo.core.errors import ApplicationError
-from dangbo.core.formats import ngay
 from dangbo.core.forms import run_service
 from dangbo.core.http import int_param
 from dangbo.organizations.models import Organization
 
 from . import documents, selectors, services, views_history
-from .choices import Gender, PoliticalTheory
+from .choices import STATUS_SHORT, Gender, MemberStatus, PoliticalTheory
 from .forms import MemberForm, cell_choices, sole_choice
 from .models import Member
 
@@ -37,6 +36,11 @@ def member_list(request):
 
 _GENDERS = dict(Gender.choices)
 _THEORIES = dict(PoliticalTheory.choices)
+_STATUSES = {**dict(MemberStatus.choices), **STATUS_SHORT}
+
+
+def _day(value) -> str:
+    return f"{value.day:02d}/{value.month:02d}/{value.year}" if value else ""
 
 
 def list_rows_html(rows) -> str:
@@ -49,9 +53,9 @@ def list_rows_html(rows) -> str:
         out.append(
             f'<tr><td><a href="{detail}{m.pk}/">{escape(m.full_name)}</a></td>'
             f"<td>{_GENDERS.get(m.gender, '')}</td>"
-            f'<td class="nowrap">{ngay(m.birth_date)}</td><td>{escape(m.ethnicity)}</td>'
-            f"<td>{escape(o.long_name) if o else ''}</td><td>{escape(m.status_short)}</td>"
-            f'<td class="nowrap">{ngay(m.joined_date)}</td><td>{_THEORIES.get(m.political_theory, "")}</td></tr>'
+            f'<td class="nowrap">{_day(m.birth_date)}</td><td>{escape(m.ethnicity)}</td>'
+            f"<td>{escape(o.long_name) if o else ''}</td><td>{_STATUSES.get(m.status, '')}</td>"
+            f'<td class="nowrap">{_day(m.joined_date)}</td><td>{_THEORIES.get(m.political_theory, "")}</td></tr>'
         )
     return mark_safe("".join(out))
 

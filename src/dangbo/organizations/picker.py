@@ -4,7 +4,8 @@ the meeting grid) uses ``OrganizationPickerField`` (or ``picker_html`` outside a
 Without JavaScript it is a ``<select>`` of the organizations the actor sees at the top of the tree and the
 levels under them (at most ``MAX_OFFERED``), in tree order (siblings by name), indented, ended organizations
 marked «đã kết thúc». With JavaScript (``static/dangbo/picker.js``) it becomes a search box: typing searches the
-whole scope, accent- and case-insensitively, through ``/to-chuc/chon/?q=…`` (``search``: at most
+whole scope, accent- and case-insensitively (every word typed a word of the name, the last one as a
+prefix), through ``/to-chuc/chon/?q=…`` (``search``: at most
 ``SEARCH_LIMIT`` results, each with its path), arrows and Enter choose, Escape closes.
 
 No page reads the organizations table to build the picker: the offered list of a reach is computed once per
@@ -16,6 +17,7 @@ version (``tree_changed``); a page then costs one cache read (the version).
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -28,7 +30,7 @@ from django.utils.safestring import mark_safe
 
 from dangbo.core import policies
 from dangbo.core.http import int_param
-from dangbo.core.search import tokens
+from dangbo.core.search import tokens, words_filter, words_rowwise
 
 from .models import Organization
 from .policies import work_reach
@@ -37,6 +39,7 @@ MAX_OFFERED = (
     300  # options of the <select>: a province has ~1,500 grassroots organizations, so then one level
 )
 SEARCH_LIMIT = 30
+DENSE = 2000  # more matches than this: a common name (see ``search``)
 VERSION_KEY = "org-picker:version"
 TTL = 6 * 3600  # a safety net: every change of the tree draws a new version anyway
 ENDED = " (đã kết thúc)"
@@ -72,25 +75,42 @@ class Entry:
 # --- The version of the tree ------------------------------------------------------------------------------------
 
 
+VERSION_SECONDS = (
+    2.0  # how long this process trusts the version it read (another process's change shows after)
+)
+_version: list = [None, 0.0]  # [version, monotonic time it was read]
+
+
 def tree_version() -> str:
+    now = time.monotonic()
+    if _version[0] is not None and now - _version[1] < VERSION_SECONDS:
+        return _version[0]
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY) or ""
+    _version[:] = [version, now]
     return version
+
+
+def _new_version() -> None:
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, None)
+    _version[:] = [version, time.monotonic()]
 
 
 def tree_changed(**_signal) -> None:
     """The tree changed: every cached picker is stale. Called by the signals of ``Organization`` and by the
     services that rewrite paths in bulk; again when the transaction commits (another process may have cached
-    the state before it)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+    the state before it). Other processes see the change within ``VERSION_SECONDS``."""
+    _new_version()
+    transaction.on_commit(_new_version)
 
 
 def forget() -> None:
     """Drop this process's copy (benchmarks: the cold start)."""
     _memo.clear()
+    _version[:] = [None, 0.0]
 
 
 # --- What the picker offers ------------------------------------------------------------------------------------
@@ -168,12 +188,23 @@ def search(
     if not words:
         entries, _ = offered(actor, work)
         return entries, False
-    qs = _scope(actor, work)
-    for word in words:
-        qs = qs.filter(name_norm__contains=word)
-    rows = list(
-        qs.order_by("path").values_list("pk", "name", "name_norm", "depth", "path", "end_date")[: limit + 1]
+    # Bounded whatever the words: the matching ids are read from the word index (PostgreSQL's GIN) up to DENSE of
+    # them and put in tree order; more matches than that means a common name, whose first ones in tree order a
+    # walk along the path index meets at once. (Walking the path index for a rare name would test every
+    # organization of the scope: 2 s for the whole country.)
+    scoped = _scope(actor, work)
+    columns = ("pk", "name", "name_norm", "depth", "path", "end_date")
+    matched = list(
+        scoped.filter(words_filter(Organization._meta.db_table, words)).values_list("pk", flat=True)[
+            : DENSE + 1
+        ]
     )
+    if len(matched) <= DENSE:
+        rows = list(
+            Organization.objects.filter(pk__in=matched).order_by("path").values_list(*columns)[: limit + 1]
+        )
+    else:
+        rows = list(scoped.filter(words_rowwise(words)).order_by("path").values_list(*columns)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     wanted = {int(p) for row in rows for p in row[4].split(".") if p} - {row[0] for row in rows}

@@ -52,7 +52,8 @@
     note.setAttribute("aria-live", "polite");
 
     const current = select.options[select.selectedIndex];
-    const empty = Array.from(select.options).find((o) => o.value === "");
+    // "All in scope" of an optional filter; a required field's "---------" is not offered.
+    const empty = select.required ? null : Array.from(select.options).find((o) => o.value === "");
     input.value = current && current.value ? current.textContent.replace(/^\u2003+/, "") : "";
     if (empty) input.placeholder = `${empty.textContent} — gõ để tìm`;
     select.hidden = true;
@@ -73,16 +74,16 @@
     }
 
     function show(results, more) {
-      items = results;
       list.replaceChildren();
-      if (empty) results = [{ id: "", name: empty.textContent, path: "", ended: false, depth: 0 }, ...results];
+      const searching = input.value.trim() !== "";
+      if (empty && !searching) results = [{ id: "", name: empty.textContent, path: "", ended: false, depth: 0 }, ...results];
       items = results;
       results.forEach((r, i) => {
         const li = document.createElement("li");
         li.id = `${listId}-${i}`;
         li.setAttribute("role", "option");
         li.dataset.index = String(i);
-        if (r.depth && !input.value.trim()) li.style.paddingInlineStart = `${0.6 + r.depth * 1.1}em`;
+        if (r.depth && !searching) li.style.paddingInlineStart = `${0.6 + r.depth * 1.1}em`;
         const name = document.createElement("span");
         name.className = "org-picker-name";
         name.textContent = r.name;
@@ -93,7 +94,7 @@
           badge.textContent = "đã kết thúc";
           li.append(" ", badge);
         }
-        if (r.path && input.value.trim()) {
+        if (r.path && searching) {
           const path = document.createElement("span");
           path.className = "org-picker-path";
           path.textContent = r.path;
@@ -102,7 +103,7 @@
         if (String(r.id) === select.value) li.setAttribute("aria-selected", "true");
         list.append(li);
       });
-      note.textContent = results.length === (empty ? 1 : 0)
+      note.textContent = !results.length
         ? "Không tìm thấy tổ chức nào."
         : more ? "Còn nhiều kết quả khác: gõ thêm để thu hẹp." : "";
       list.hidden = false;

@@ -1,0 +1,73 @@
+"""The organization picker in a real browser: search without accents, keyboard, the list filter follows; no overlap
+with the next field at 1366 px and 390 px."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _box(page, selector):
+    return page.locator(selector).bounding_box()
+
+
+def test_staff_search_and_choose_an_organization_with_the_keyboard(page, tree, people):
+    login(page, "staff")
+    page.goto(f"{page.base}/dang-vien/")
+    search = page.locator("#id_organization_search")
+    expect(search).to_be_visible()
+    expect(page.locator("#id_organization")).to_be_hidden()  # the <select> stays in the form, hidden
+    search.click()
+    expect(page.locator(".org-picker-list li")).to_have_count(6)  # «Tất cả trong phạm vi» + the tree
+    search.fill("khoa noi")
+    option = page.locator(".org-picker-list li", has_text="Chi bộ Khoa Nội")
+    expect(option).to_have_count(1)
+    expect(option.locator(".org-picker-path")).to_have_text("Đảng bộ Khối các cơ quan tỉnh › Đảng bộ Sở Y tế")
+    expect(page.locator(".org-picker-list li")).to_have_count(1)  # searching: the results only
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(rf"organization={tree.a2.pk}"))
+    expect(page.locator("table.members")).to_contain_text("Lê Văn An")
+    expect(page.locator("table.members")).not_to_contain_text("Trần Thị Lan")
+    expect(search).to_have_value("Chi bộ Khoa Nội")
+    search.fill("tu phap")
+    search.press("Escape")
+    expect(page.locator(".org-picker-list")).to_be_hidden()
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
+def test_the_picker_never_runs_under_the_next_field(page, tree, people, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, "staff")
+    for url, after in (
+        ("/bao-cao/", "#id_on"),
+        ("/bao-cao/bien-dong/", "#id_start"),
+        ("/dang-vien/", "#id_status"),
+    ):
+        page.goto(f"{page.base}{url}")
+        picker = _box(page, "#id_organization_search")
+        nxt = _box(page, after)
+        assert picker and nxt, url
+        side_by_side = picker["x"] + picker["width"] <= nxt["x"] + 1
+        below = nxt["y"] >= picker["y"] + picker["height"] - 1
+        assert side_by_side or below, f"{url} at {width}px: {picker} overlaps {nxt}"
+        assert picker["x"] + picker["width"] <= width, url
+
+
+def test_without_javascript_the_picker_is_a_select(browser, live_server, tree, people):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.base = live_server.url
+    login(page, "staff")
+    page.goto(f"{page.base}/dang-vien/")
+    page.select_option("#id_organization", str(tree.a1.pk))
+    page.click("button:has-text('Lọc')")
+    expect(page.locator("table.members")).to_contain_text("Trần Thị Lan")
+    expect(page.locator("table.members")).not_to_contain_text("Lê Văn An")
+    context.close()
