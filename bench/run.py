@@ -20,7 +20,14 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from common import make_cold, pct, print_environment, require_synthetic  # bench/common.py (sets up the paths)
+from common import (  # bench/common.py (sets up the paths)
+    database_settings,
+    load_average,
+    make_cold,
+    pct,
+    print_environment,
+    require_synthetic,
+)
 
 SEARCHES = [
     ("full name", "nguyen van hung"),
@@ -382,6 +389,7 @@ def main() -> None:
             print(b.explain(sql, params))
     if args.json:
         args.json.write_text(json.dumps({"vendor": vendor, "load": load_info, "rss_kb": [cur_rss, peak_rss],
+                                         "machine": load_average(), "database": database_settings(),
                                          "results": b.results}, indent=2, default=str))  # fmt: skip
 
 

@@ -69,6 +69,10 @@ def test_ended_organizations_are_marked(client, tree, people, root_user):
     page = client.get(reverse("members:list")).content.decode()
     assert "Chi bộ Khoa Ngoại (đã kết thúc)" in page
     assert f'value="{old.pk}" data-path="Đảng bộ Khối các cơ quan tỉnh › Đảng bộ Sở Y tế" data-ended' in page
+    # Today's tree marks it too; the tree of a day when it was active does not.
+    children = reverse("organizations:children", args=[tree.a.pk])
+    assert "đã kết thúc 13/02/2025" in client.get(children).content.decode()
+    assert "đã kết thúc" not in client.get(children, {"ngay": "01/01/2025"}).content.decode()
 
 
 def test_the_cached_picker_follows_renames_and_moves(client, tree, people, root_user):

@@ -13,6 +13,7 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
 from dangbo.core.http import int_param
 from dangbo.organizations.models import Organization
+from dangbo.organizations.policies import top_organizations, work_reach
 
 from . import documents, selectors, services, views_history
 from .choices import STATUS_SHORT, Gender, MemberStatus, PoliticalTheory
@@ -26,9 +27,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def member_list(request):
     flt, page, total, cap = selectors.member_list(actor=request.user, params=request.GET)
     partial = request.htmx and not request.htmx.boosted
-    can_add = (
-        not partial and policies.scope(request.user, "place_members", Organization.objects.all()).exists()
-    )
+    # "Thêm đảng viên" when the user may place members somewhere (from the roles alone: no query).
+    can_add = not partial and not work_reach(request.user, "place_members").nothing
     template = "members/_list_results.html" if partial else "members/list.html"
     return render(request, template, {"filter": flt, "page": page, "rows": list_rows_html(page.rows),
                                       "total": total, "count_cap": cap, "can_add": can_add})  # fmt: skip

@@ -59,6 +59,8 @@ def organization_detail(actor, pk) -> Organization:
 def ancestors_visible(actor, org: Organization) -> list[Organization]:
     """The breadcrumb: the organization's ancestors that the actor may see, top first."""
     ids = org.ancestor_ids
+    if not ids:  # a top organization: no query
+        return []
     return list(organization_scope(actor).filter(pk__in=ids).order_by("depth"))
 
 
