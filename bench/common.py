@@ -108,9 +108,9 @@ def make_cold() -> None:
         if hasattr(store, "clear"):
             store.clear()
     try:
-        from dangbo.organizations import picker
+        from dangbo.organizations.selectors import picker_forget
 
-        picker.forget()
+        picker_forget()
     except ImportError:  # pragma: no cover - before the picker existed
         pass
     cache.clear()

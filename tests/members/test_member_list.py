@@ -192,7 +192,7 @@ def test_the_organization_picker_stays_short_however_wide_the_scope(
     name. Deeper organizations are found by the picker's search."""
     import re
 
-    from dangbo.organizations import picker
+    from dangbo.organizations import selectors as picker
 
     def offered(user, **params):
         client.force_login(user)
@@ -203,10 +203,10 @@ def test_the_organization_picker_stays_short_however_wide_the_scope(
     assert offered(people.staff) == [
         "Đảng bộ Khối các cơ quan tỉnh", "Chi bộ Sở Tư pháp", "Đảng bộ Sở Y tế", "Chi bộ Khoa Nội", "Chi bộ Văn phòng",
     ]  # fmt: skip
-    monkeypatch.setattr(picker, "MAX_OFFERED", 3)
+    monkeypatch.setattr(picker, "PICKER_MAX_OFFERED", 3)
     picker.tree_changed()
     assert offered(root_user) == ["Đảng bộ tỉnh Nghệ An", "Đảng bộ Khối các cơ quan tỉnh"]
-    monkeypatch.setattr(picker, "MAX_OFFERED", 1)
+    monkeypatch.setattr(picker, "PICKER_MAX_OFFERED", 1)
     picker.tree_changed()
     assert offered(root_user) == ["Đảng bộ tỉnh Nghệ An"]
     # A deeper organization stays reachable: the chosen one is offered too, selected.

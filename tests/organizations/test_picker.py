@@ -1,4 +1,4 @@
-"""The one organization picker (organizations/picker.py): what it offers and finds, for whom, and that it follows
+"""The one organization picker (organizations/forms.py, its data in organizations/selectors.py): what it offers and finds, for whom, and that it follows
 the tree although it is cached."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from dangbo.organizations import picker, restructure, services
+from dangbo.organizations import restructure, services
+from dangbo.organizations import selectors as picker
 from dangbo.organizations.choices import OrgKind
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_the_cached_picker_follows_renames_and_moves(client, tree, people, root_
 
 
 def test_search_is_bounded(client, tree, people, monkeypatch):
-    monkeypatch.setattr(picker, "SEARCH_LIMIT", 2)
+    monkeypatch.setattr(picker, "PICKER_SEARCH_LIMIT", 2)
     data = _search(client, people.staff, "chi bo")
     assert len(data["results"]) == 2 and data["more"] is True
 

@@ -870,7 +870,7 @@ def load_synthetic(
         f"  số liệu tổng hợp của báo cáo: {built['member_month']:,} dòng chi bộ-tháng, {timings['rollups']:.1f} s"
     )
     mark_synthetic(scale=scale, members=n_members)
-    from dangbo.organizations.picker import tree_changed
+    from dangbo.organizations.selectors import tree_changed
 
     tree_changed()  # organizations written in bulk, without signals: the cached pickers are stale
     total = time.perf_counter() - t_all

@@ -18,8 +18,8 @@ from dangbo.core.dates import today
 from dangbo.core.forms import check_with_service, post_action, run_service
 from dangbo.core.http import file_response, int_param
 from dangbo.members.models import Member
+from dangbo.organizations.forms import picker_html
 from dangbo.organizations.models import Organization
-from dangbo.organizations.picker import picker_html
 from dangbo.organizations.policies import top_organizations
 from dangbo.organizations.selectors import organization_scope
 

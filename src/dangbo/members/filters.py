@@ -9,8 +9,8 @@ from django.db.models.expressions import RawSQL
 from dangbo.core.dates import add_years, today
 from dangbo.core.search import tokens, word_match_condition, word_patterns
 from dangbo.core.widgets import FastSelect
+from dangbo.organizations.forms import OrganizationPickerField
 from dangbo.organizations.paths import subtree_q
-from dangbo.organizations.picker import OrganizationPickerField
 
 from .choices import (
     ACTIVE_STATUSES,
@@ -113,7 +113,7 @@ def carried_conditions(cleaned: dict, alias: str = "w") -> tuple[list[str], list
 
 
 class OrganizationFilter(django_filters.ModelChoiceFilter):
-    """A subtree filter chosen with the one organization picker (``organizations.picker``)."""
+    """A subtree filter chosen with the one organization picker (``organizations.forms``, its data in ``organizations.selectors``)."""
 
     field_class = OrganizationPickerField
 

@@ -15,7 +15,6 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import post_action, run_service
 from dangbo.core.http import file_response
 from dangbo.core.registries import paid_up_to
-from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
 
@@ -310,7 +309,6 @@ def candidate_admit(request, candidate_pk):
 
 def member_history_context(request, member: Member) -> dict:
     """The member page's history part: timeline, transfers, probation deadlines and the action forms."""
-    cal = WorkCalendar.from_db()
     can_change = policies.can(request.user, policies.CHANGE, member)
     events = list(member.events.select_related("organization", "transfer").order_by("-date", "-id"))
     transfers = list(
@@ -321,7 +319,7 @@ def member_history_context(request, member: Member) -> dict:
     return {
         "events": events,
         "transfers": transfers,
-        "probation": admission.probation(member, calendar=cal),
+        "probation": admission.probation(member),  # reads the work calendar for a probationary member only
         "can_change_history": can_change,
         "ceremony_form": DateForm(label="Ngày tổ chức lễ kết nạp", initial={"date": today()}),
         "recognize_form": DecisionForm(initial={"decision_date": today()}),

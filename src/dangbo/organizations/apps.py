@@ -23,7 +23,7 @@ class Config(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .models import Organization
-        from .picker import tree_changed
+        from .selectors import tree_changed
 
         # The cached organization pickers follow the tree (bulk path rewrites call tree_changed themselves).
         post_save.connect(tree_changed, sender=Organization, dispatch_uid="org-picker-save")

@@ -1,11 +1,17 @@
 from django import forms
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from dangbo.audit.concurrency import version_field
+from dangbo.core import policies
 from dangbo.core.forms import VNFormMixin
+from dangbo.core.http import int_param
 from dangbo.members.models import Member
 
 from .choices import ALLOWED_PARENTS, OrgKind, Position
 from .models import Organization, Term
+from .selectors import ENDED, organization_scope, picker_entry, picker_offered
 
 
 class OrganizationForm(VNFormMixin, forms.ModelForm):
@@ -145,3 +151,62 @@ class SplitForm(VNFormMixin, DecisionMixin):
         if members is not None:
             self.fields["members"].queryset = members
         self.order_fields(["name", "code", "date", "decision_no", "members"])
+
+
+# --- The organization picker (its data: selectors.py) ------------------------------------------------------------------------------------------------
+
+
+def picker_html(actor, name: str, value=None, *, empty_label: str | None = None, attrs: dict | None = None,
+                work: str = policies.VIEW) -> str:  # fmt: skip
+    """The picker's markup: a <select> (the offered list, the chosen organization selected) that picker.js turns
+    into a search box."""
+    entries, options = picker_offered(actor, work)
+    chosen = int_param(getattr(value, "pk", value))
+    if chosen is not None:
+        marker = f'<option value="{chosen}" '
+        if marker in options:
+            options = options.replace(marker, f'<option selected value="{chosen}" ', 1)
+        elif (entry := picker_entry(actor, chosen, work)) is not None:
+            options = entry.option().replace("<option ", "<option selected ", 1) + options
+    attrs = {"id": f"id_{name}", **(attrs or {}), "name": name}
+    shown = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items() if v is not None and v is not False)
+    empty = f'<option value="">{escape(empty_label)}</option>' if empty_label is not None else ""
+    source = reverse("organizations:picker")
+    return mark_safe(
+        f'<span class="org-picker" data-org-picker data-source="{source}">'
+        f"<select {shown}>{empty}{options}</select></span>"
+    )
+
+
+class OrganizationPicker(forms.Widget):
+    """The picker as a form widget; ``actor`` is set by ``OrganizationPickerField.for_actor``."""
+
+    actor = None
+    empty_label: str | None = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        return picker_html(self.actor, name, value, empty_label=self.empty_label, attrs=attrs)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class OrganizationPickerField(forms.ModelChoiceField):
+    """A choice of one organization in the actor's scope, with the picker. The offered list never becomes
+    ``choices`` (no option objects are built per request); any organization in ``queryset`` is accepted."""
+
+    widget = OrganizationPicker
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Organization.objects.none())
+        super().__init__(*args, **kwargs)
+
+    def for_actor(self, actor, queryset=None):
+        self.queryset = organization_scope(actor) if queryset is None else queryset
+        self.widget.actor = actor
+        self.widget.empty_label = self.empty_label
+        return self
+
+    def label_from_instance(self, obj):
+        return obj.name + (ENDED if obj.end_date else "")

@@ -46,7 +46,7 @@ class Organization(BaseModel):
         verbose_name = "tổ chức đảng"
         verbose_name_plural = "tổ chức đảng"
         ordering = ["path"]
-        # The organization picker's levels (organizations/picker.py): "the top levels of the tree, in tree order"
+        # The organization picker's levels (organizations/selectors.py): "the top levels of the tree, in tree order"
         # reads an index range instead of all 349k organizations of the national data set.
         indexes = [models.Index(fields=["depth", "path"], name="org_depth_path")]
 

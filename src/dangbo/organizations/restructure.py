@@ -33,8 +33,8 @@ from dangbo.core.text import clean_text, fold
 from .choices import ALLOWED_PARENTS, AuditEvents, OrgKind
 from .models import Organization, OrganizationLink
 from .paths import child_path, subtree_q
-from .picker import tree_changed
 from .policies import can_add_under
+from .selectors import tree_changed
 from .tree import add_along_path, valid_on
 
 

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import uuid
+from dataclasses import astuple, dataclass
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.html import escape
 
 from dangbo.core import policies
+from dangbo.core.http import int_param
+from dangbo.core.search import tokens, words_filter, words_rowwise
 from dangbo.core.text import fold
 
 from .models import Organization, OrganizationLink, Term
-from .policies import top_organizations
+from .policies import top_organizations, work_reach
 from .tree import valid_on
 
 
@@ -123,3 +131,216 @@ def congress_on(organization: Organization, day: dt.date) -> Term | None:
         .order_by("-congress_start", "-pk")
         .first()
     )
+
+
+# --- The organization picker ---------------------------------------------------------------------------------
+# The one organization picker: every form that chooses an organization (the member list's filter, the reports,
+# the meeting grid) uses ``forms.OrganizationPickerField`` (or ``forms.picker_html`` outside a Django form); its
+# data is read here.
+#
+# Without JavaScript it is a ``<select>`` of the organizations the actor sees at the top of the tree and the
+# levels under them (at most ``PICKER_MAX_OFFERED``), in tree order (siblings by name), indented, ended organizations
+# marked «đã kết thúc». With JavaScript (``static/dangbo/picker.js``) it becomes a search box: typing searches the
+# whole scope, accent- and case-insensitively (every word typed a word of the name, the last one as a
+# prefix), through ``/to-chuc/chon/?q=…`` (``picker_search``: at most
+# ``PICKER_SEARCH_LIMIT`` results, each with its path), arrows and Enter choose, Escape closes.
+#
+# No page reads the organizations table to build the picker: the offered list of a reach is computed once per
+# version of the tree and kept in the shared cache (``dangbo_cache`` or Redis) and in the process, with its
+# ``<option>`` markup. Every change of the tree (an organization saved or deleted, a subtree moved) draws a new
+# version (``tree_changed``); a page then costs one cache read (the version).
+
+# Options of the <select>: a province has ~1,500 grassroots organizations, so then one level.
+PICKER_MAX_OFFERED = 300
+PICKER_SEARCH_LIMIT = 30
+PICKER_DENSE = 2000  # more matches than this: a common name (see ``picker_search``)
+PICKER_VERSION_KEY = "org-picker:v2:version"
+PICKER_TTL = 6 * 3600  # a safety net: every change of the tree draws a new version anyway
+ENDED = " (đã kết thúc)"
+SEPARATOR = " › "
+_picker_memo: dict[str, tuple[list, str]] = {}  # this process's copy: key → (entries, <option> markup)
+
+
+@dataclass(frozen=True)
+class PickerEntry:
+    """One organization as the picker shows it: ``depth`` below the actor's top level; ``path`` the names of
+    its ancestors the actor sees, top first."""
+
+    pk: int
+    name: str
+    depth: int
+    path: str
+    ended: bool
+
+    @property
+    def label(self) -> str:
+        return "\u2003" * self.depth + self.name + (ENDED if self.ended else "")
+
+    def as_json(self) -> dict:
+        return {"id": self.pk, "name": self.name, "path": self.path, "ended": self.ended, "depth": self.depth}
+
+    def option(self) -> str:
+        ended = " data-ended" if self.ended else ""
+        return (
+            f'<option value="{self.pk}" data-path="{escape(self.path)}"{ended}>{escape(self.label)}</option>'
+        )
+
+
+# --- The version of the tree ------------------------------------------------------------------------------------
+
+
+def tree_version() -> str:
+    """The version of the tree: one read of the shared cache (a change made by any process shows at once)."""
+    version = cache.get(PICKER_VERSION_KEY)
+    if version is None:
+        cache.add(PICKER_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(PICKER_VERSION_KEY) or ""
+    return version
+
+
+def _picker_new_version() -> None:
+    cache.set(PICKER_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def tree_changed(**_signal) -> None:
+    """The tree changed: every cached picker is stale. Called by the signals of ``Organization`` and by the
+    services that rewrite paths in bulk; again when the transaction commits (another process may have cached
+    the state before it)."""
+    _picker_new_version()
+    transaction.on_commit(_picker_new_version)
+
+
+def picker_forget() -> None:
+    """Drop this process's copy (benchmarks: the cold start)."""
+    _picker_memo.clear()
+
+
+# --- What the picker offers ------------------------------------------------------------------------------------
+
+
+def _picker_reach_key(actor, work: str) -> str:
+    reach = work_reach(actor, work)
+    signature = repr((work, reach.everything, reach.paths, reach.ids))
+    return hashlib.sha1(signature.encode()).hexdigest()[:20]
+
+
+def _picker_scope(actor, work: str):
+    return policies.scope(actor, work, Organization.objects.all())
+
+
+def picker_offered(actor, work: str = policies.VIEW) -> tuple[list[PickerEntry], str]:
+    """(entries, <option> markup) of the actor's picker before any search, from the cache (which holds plain
+    tuples: a cache shared by processes of another version must never need this module's classes)."""
+    key = f"org-picker:{tree_version()}:{_picker_reach_key(actor, work)}"
+    hit = _picker_memo.get(key)
+    if hit is None:
+        rows = cache.get(key)
+        if rows is None:
+            entries = _picker_compute(actor, work)
+            cache.set(key, [astuple(e) for e in entries], PICKER_TTL)
+        else:
+            entries = [PickerEntry(*row) for row in rows]
+        if len(_picker_memo) > 256:
+            _picker_memo.clear()
+        hit = _picker_memo[key] = (entries, "".join(e.option() for e in entries))
+    return hit
+
+
+def _picker_compute(actor, work: str) -> list[PickerEntry]:
+    qs = _picker_scope(actor, work)
+    top = qs.order_by("depth").values_list("depth", flat=True).first()
+    if top is None:
+        return []
+    # Two levels down (a bloc and its grassroots organizations) unless that is too long for a drop-down (a
+    # province has ~1,500 grassroots organizations): then one level; the whole country: the top level only.
+    # Deeper organizations are found by searching.
+    depth = next(
+        (
+            d
+            for d in (top + 2, top + 1)
+            if qs.filter(depth__lte=d)[: PICKER_MAX_OFFERED + 1].count() <= PICKER_MAX_OFFERED
+        ),
+        top,
+    )
+    rows = list(
+        qs.filter(depth__lte=depth)
+        .order_by("path")
+        .values_list("pk", "name", "name_norm", "depth", "path", "end_date")[: PICKER_MAX_OFFERED * 4]
+    )
+    return _picker_entries(rows, top, {})
+
+
+def _picker_entries(rows, top: int, ancestors: dict[int, tuple[str, str]]) -> list[PickerEntry]:
+    """Entries of ``rows`` (pk, name, name_norm, depth, path, end_date) in tree order — siblings by name —,
+    with the names of their ancestors found among the rows or in ``ancestors`` (pk → (name, name_norm))."""
+    known = {**ancestors, **{pk: (name, norm) for pk, name, norm, *_ in rows}}
+    result = []
+    for pk, name, norm, depth, path, end_date in rows:
+        chain = [int(p) for p in path.split(".") if p][:-1]
+        above = [known[a] for a in chain if a in known]
+        order = tuple(n for _, n in above) + (norm, str(pk))
+        entry = PickerEntry(
+            pk, name, max(depth - top, 0), SEPARATOR.join(n for n, _ in above), end_date is not None
+        )
+        result.append((order, entry))
+    result.sort(key=lambda pair: pair[0])
+    return [entry for _, entry in result]
+
+
+def picker_search(
+    actor, query: str, work: str = policies.VIEW, limit: int | None = None
+) -> tuple[list[PickerEntry], bool]:
+    """(entries, more): the organizations in the actor's scope whose name holds every word of ``query``
+    (accent- and case-insensitive), at most ``limit``, in tree order; ``more`` when there were more."""
+    words = tokens(query)
+    limit = limit or PICKER_SEARCH_LIMIT
+    if not words:
+        entries, _ = picker_offered(actor, work)
+        return entries, False
+    # Bounded whatever the words: the matching ids are read from the word index (PostgreSQL's GIN) up to PICKER_DENSE of
+    # them and put in tree order; more matches than that means a common name, whose first ones in tree order a
+    # walk along the path index meets at once. (Walking the path index for a rare name would test every
+    # organization of the scope: 2 s for the whole country.)
+    scoped = _picker_scope(actor, work)
+    columns = ("pk", "name", "name_norm", "depth", "path", "end_date")
+    matched = list(
+        scoped.filter(words_filter(Organization._meta.db_table, words)).values_list("pk", flat=True)[
+            : PICKER_DENSE + 1
+        ]
+    )
+    if len(matched) <= PICKER_DENSE:
+        rows = list(
+            Organization.objects.filter(pk__in=matched).order_by("path").values_list(*columns)[: limit + 1]
+        )
+    else:
+        rows = list(scoped.filter(words_rowwise(words)).order_by("path").values_list(*columns)[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    wanted = {int(p) for row in rows for p in row[4].split(".") if p} - {row[0] for row in rows}
+    ancestors = _picker_ancestors(actor, work, wanted)
+    return _picker_entries(rows, min((r[3] for r in rows), default=0), ancestors), more
+
+
+def _picker_ancestors(actor, work: str, ids) -> dict[int, tuple[str, str]]:
+    """pk → (name, name_norm) of those of ``ids`` the actor sees (a path never names what is outside the scope)."""
+    reach = work_reach(actor, work)
+    rows = Organization.objects.filter(pk__in=list(ids)).values_list("pk", "name", "name_norm", "path")
+    return {pk: (name, norm) for pk, name, norm, path in rows if reach.covers(path, pk)}
+
+
+def picker_entry(actor, pk, work: str = policies.VIEW) -> PickerEntry | None:
+    """The entry of one organization in the actor's scope (a chosen one the picker_offered list does not hold)."""
+    pk = int_param(pk)
+    if pk is None:
+        return None
+    row = (
+        _picker_scope(actor, work)
+        .filter(pk=pk)
+        .values_list("pk", "name", "name_norm", "depth", "path", "end_date")
+    )
+    row = list(row)
+    if not row:
+        return None
+    ancestors = _picker_ancestors(actor, work, [int(p) for p in row[0][4].split(".") if p][:-1])
+    entry = _picker_entries(row, row[0][3], ancestors)[0]
+    return entry

@@ -67,10 +67,8 @@ def _date_param(request):
 @login_required
 def picker(request):
     """The organization picker's search (``picker.js``): JSON of the organizations in the user's scope whose
-    name holds every word typed, at most ``picker.SEARCH_LIMIT``, in tree order; no words: the offered list."""
-    from .picker import search
-
-    entries, more = search(request.user, request.GET.get("q", "")[:100])
+    name holds every word typed, at most ``selectors.PICKER_SEARCH_LIMIT``, in tree order; no words: the offered list."""
+    entries, more = selectors.picker_search(request.user, request.GET.get("q", "")[:100])
     response = JsonResponse({"results": [e.as_json() for e in entries], "more": more})
     response["Cache-Control"] = "private, max-age=60"
     return response

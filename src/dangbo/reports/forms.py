@@ -6,7 +6,7 @@ from django import forms
 
 from dangbo.core.dates import today
 from dangbo.core.forms import VNFormMixin
-from dangbo.organizations.picker import OrganizationPickerField
+from dangbo.organizations.forms import OrganizationPickerField
 
 from .choices import ReviewKind
 from .selectors import PeriodError, review_period

@@ -1,4 +1,4 @@
-"""The organization picker's search (organizations/picker.py) at national scale: a GIN index on the folded name's
+"""The organization picker's search (organizations/selectors.py) at national scale: a GIN index on the folded name's
 words (PostgreSQL; 349,603 organizations in the synthetic national data set). SQLite checks the names row by row."""
 
 from django.db import migrations
