@@ -21,7 +21,7 @@ def https_behind_a_proxy(app_configs, **kwargs):
 
 
 # --- PostgreSQL settings the performance figures need (README "Hiệu năng") -------------------------------------
-# Database checks: run by `dangbo migrate` (so by `dangbo serve`) and `dangbo check --database default`.
+# Database checks: run by `dangbo migrate` and `dangbo check --database default`.
 
 SHARED_BUFFERS_FLOOR_MB = 1024  # below this, a national database (≈ 8 GB) is read mostly from the OS cache
 
