@@ -7,7 +7,7 @@ Prints requests/s, p50/p95/p99 latency and errors, with the machine's load avera
 Bounded: at most ``--seconds`` per level of concurrency. Refuses a database that ``dangbo synth`` did not mark.
 
   # terminal 1 (the server, with the same DATABASE_URL / DANGBO_DATA_DIR):
-  .venv/bin/dangbo serve --no-worker --port 8801 --workers 2 --threads 4
+  .venv/bin/dangbo serve --no-worker --port 8801 --workers 2 --threads 1
   # terminal 2:
   .venv/bin/python bench/load.py --port 8801 --clients 1,4,16 --seconds 20
 """

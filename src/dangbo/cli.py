@@ -1,6 +1,6 @@
 """The ``dangbo`` command.
 
-dangbo serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--threads 4] [--no-worker]
+dangbo serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--threads 1] [--no-worker]
     migrate, load the demo on an empty database, collect static files, serve with gunicorn and run the
     background-job worker beside it (restarted if it dies, stopped with the server)
 dangbo worker          run a background-job worker (more of them, or on other machines, at scale)
@@ -98,8 +98,9 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--port", default=os.environ.get("DANGBO_PORT", "8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("DANGBO_WORKERS", "2")))
     # Threads per worker (gunicorn's gthread worker; 1 = the sync worker). Chosen by bench/load.py (README
-    # "Hiệu năng"): while one request waits for the database another is served by the same process.
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("DANGBO_THREADS", "4")))
+    # "Hiệu năng"): on 2 cores with PostgreSQL beside it, 2 sync workers serve as many requests per second as
+    # threads do, with half the p95 at 16 clients (threads of one process wait for each other's GIL).
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("DANGBO_THREADS", "1")))
     parser.add_argument(
         "--no-demo", action="store_true", help="không nạp dữ liệu mẫu vào cơ sở dữ liệu trống"
     )
