@@ -132,6 +132,8 @@ def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberF
         )
     else:
         rows = flt.qs
+    if total is None and _counted_by_the_tree(actor, params):
+        total = min(scope_rows, cap + 1)  # the stored counts of the scope's organizations: no member row read
     if total is None:  # counting reads the org_path index range whatever the scope
         total = capped_count(rows if scan else flt.qs, cap)
     page = keyset_page(
@@ -158,6 +160,16 @@ def _scoped_words(actor, flt: MemberFilter, plan):
         Member._meta.db_table, plan, subtrees=paths, row_ids=ids, within=chosen.path if chosen else None,
         conditions=carried_conditions(flt.form.cleaned_data),
     )  # fmt: skip
+
+
+def _counted_by_the_tree(actor, params) -> bool:
+    """Whether the list's total is the stored count of its organizations (``scope_size``): no search, no filter
+    but the default one (the members on the roll — what ``official_count + probationary_count`` counts), and a
+    scope made of whole subtrees (not a plain member's own record)."""
+    if any(params.get(f) for f in ATTRIBUTE_FILTERS):
+        return False
+    _paths, ids = access.member_reach(actor, policies.VIEW)
+    return not ids
 
 
 def _count_cap(params) -> int:
