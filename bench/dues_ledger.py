@@ -12,8 +12,8 @@ collection by child organization, a grassroots organization's month overview. Pr
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
+import os
 import random
 import time
 from pathlib import Path

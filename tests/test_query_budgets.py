@@ -27,7 +27,6 @@ BUDGETS: dict[str, int] = {
     "accounts:user_list": 7,
     "accounts:user_create": 5,
     "organizations:tree": 8,  # the import links: where the viewer may found organizations, change committees
-    "organizations:tree": 6,
     "organizations:picker": 5,  # the organization picker's search (JSON): the version of the tree, the offered list
     "members:list": 12,
     "members:create": 8,

@@ -45,7 +45,7 @@ def member_scope(actor, action: str = policies.VIEW, *, large: bool = False):
     return policies.scope(actor, action, Member.objects.all(), large=large)
 
 
-def member_rows(actor, *, large: bool = False, org_chosen: bool = False):
+def _list_rows(actor, *, large: bool = False, org_chosen: bool = False):
     """The scoped member rows the list reads (its columns, the organization and its parent joined)."""
     return (
         member_scope(actor, large=large or org_chosen)
@@ -64,7 +64,7 @@ def member_filter(*, actor, params, large: bool = False, row_by_row: bool = Fals
     org_chosen = bool(params.get("organization"))
     return MemberFilter(
         params,
-        queryset=member_rows(actor, large=large, org_chosen=org_chosen),
+        queryset=_list_rows(actor, large=large, org_chosen=org_chosen),
         actor=actor,
         large=large,
         row_by_row=row_by_row,
@@ -125,10 +125,10 @@ def member_list(*, actor, params, page_size: int | None = None) -> tuple[MemberF
     if (
         select_ids
     ):  # the word table has picked the page: its rows are read by id, scope and name checked again
-        rows = flt.filtered(member_rows(actor, org_chosen=org_chosen), row_by_row=True)
+        rows = flt.filtered(_list_rows(actor, org_chosen=org_chosen), row_by_row=True)
     elif scan or large:
         rows = flt.filtered(
-            member_rows(actor, large=large, org_chosen=org_chosen), large=large, row_by_row=scan
+            _list_rows(actor, large=large, org_chosen=org_chosen), large=large, row_by_row=scan
         )
     else:
         rows = flt.qs

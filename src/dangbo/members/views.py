@@ -13,7 +13,7 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import run_service
 from dangbo.core.http import int_param
 from dangbo.organizations.models import Organization
-from dangbo.organizations.policies import top_organizations, work_reach
+from dangbo.organizations.policies import work_reach
 
 from . import documents, selectors, services, views_history
 from .choices import STATUS_SHORT, Gender, MemberStatus, PoliticalTheory
