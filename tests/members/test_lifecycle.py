@@ -697,3 +697,34 @@ def test_a_transfer_abroad_goes_to_a_body_outside_the_country_and_leaves_the_rol
     lifecycle.transfer_receive(actor=people.staff, transfer=t, cell=None, received_date=D(2024, 4, 1))
     t.refresh_from_db()
     assert t.state == "da_nhan"
+
+
+def test_official_recognition_on_the_day_the_record_made_the_member_probationary_is_refused(root_user):
+    # Found by the random histories: accepted, it set the member's official date to the entry day, and the next
+    # replay read the entry itself as official — the member's history could no longer be replayed.
+    top = org_services.organization_create(actor=root_user, parent=None,
+                                           data={"name": "Tỉnh", "code": "T", "kind": OrgKind.PROVINCE})  # fmt: skip
+    direct = org_services.organization_create(actor=root_user, parent=top,
+                                              data={"name": "Khối 1", "code": "K1", "kind": OrgKind.DIRECT})  # fmt: skip
+    cell = org_services.organization_create(actor=root_user, parent=direct,
+                                            data={"name": "Chi bộ 1", "code": "C1", "kind": OrgKind.GRASSROOTS_CELL})  # fmt: skip
+    day = START
+    data = member_data(cell, "Người Dự Bị", status="du_bi", official_date=None, joined_date=day,
+                       birth_date=D(1990, 1, 1))  # fmt: skip
+    m = member_services.member_create(actor=root_user, data=data, since=day)
+    with pytest.raises(ApplicationError) as refused_:
+        lifecycle.event_record(
+            actor=root_user, member=m, kind="chinh_thuc", date=day, **decided("chinh_thuc", day)
+        )
+    assert "phải sau ngày bắt đầu dự bị ghi trong hồ sơ (01/01/2015)" in str(refused_.value)
+    m.refresh_from_db()
+    assert m.status == "du_bi" and m.official_date is None
+    later = day + dt.timedelta(days=1)
+    lifecycle.event_record(
+        actor=root_user, member=m, kind="chinh_thuc", date=later, **decided("chinh_thuc", later)
+    )
+    m.refresh_from_db()
+    replayed = history.replay(
+        [lifecycle._Ev(e) for e in lifecycle.events_of(m)], official_date=m.official_date
+    )
+    assert m.status == replayed.state.status == "chinh_thuc" and m.official_date == later

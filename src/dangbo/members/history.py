@@ -41,6 +41,9 @@ class State:
     admission: object | None = None  # the admission event (for probation deadlines)
     ceremony_date: dt.date | None = None
     official_date: dt.date | None = None
+    probationary_since: dt.date | None = (
+        None  # the day the record made the member probationary (entry, readmission)
+    )
 
 
 @dataclass
@@ -133,6 +136,7 @@ def replay(
             _need_org(ev)
             official = kind == K.ENROLL and official_date is not None and official_date <= ev.date
             st.party_status = S.OFFICIAL if official else S.PROBATIONARY
+            st.probationary_since = None if official else ev.date
             st.status, st.organization_id, st.on_roll = st.party_status, ev.organization_id, True
             if kind == K.ADMISSION:
                 st.admission = ev
@@ -146,6 +150,12 @@ def replay(
         elif kind == K.OFFICIAL:
             if st.party_status != S.PROBATIONARY or st.status not in PARTY:
                 raise _refuse(ev, "chỉ công nhận chính thức cho đảng viên dự bị đang sinh hoạt.")
+            if st.probationary_since and ev.date <= st.probationary_since:
+                # Recognised the day the record made them probationary: on the next replay the member's official
+                # date would make that entry official, and this recognition impossible.
+                raise _refuse(
+                    ev, f"phải sau ngày bắt đầu dự bị ghi trong hồ sơ ({ngay(st.probationary_since)})."
+                )
             if st.admission is not None:
                 # Admitted here: the full probation (rules.py) from the ceremony — at the earliest from the
                 # admission decision when the ceremony was not recorded.
@@ -171,6 +181,7 @@ def replay(
             if st.status is None:
                 official = official_date is not None and official_date <= ev.date
                 st.party_status = S.OFFICIAL if official else S.PROBATIONARY
+                st.probationary_since = None if official else ev.date
             elif st.status not in (S.IN_TRANSIT, S.TRANSFERRED_OUT):
                 raise _refuse(ev, "đảng viên không ở trạng thái đang chuyển sinh hoạt.")
             _need_org(ev)
@@ -229,6 +240,7 @@ def replay(
             st.party_status = st.status = S.PROBATIONARY
             st.organization_id, st.on_roll = ev.organization_id, True
             st.admission, st.ceremony_date, st.official_date = ev, None, None
+            st.probationary_since = ev.date
             open_roll(ev)
         elif kind == K.RESTORATION:
             if st.status not in (S.REMOVED, S.EXPELLED):
