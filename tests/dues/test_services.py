@@ -153,8 +153,13 @@ def test_arrears_flag_after_three_unpaid_months(dues, tree, root_user, clock):
     assert selectors.arrears(dues.m_a1b, dt.date(2026, 5, 10)) == []
     from dangbo.members.selectors_history import removal_candidates
 
-    texts = [a.text for a in removal_candidates(dues.cell_secretary, on=dt.date(2026, 5, 10))]
+    from dangbo.members.selectors_history import org_label
+
+    alerts = removal_candidates(dues.cell_secretary, on=dt.date(2026, 5, 10))
+    texts = [a.text for a in alerts]
     assert any("Nguyễn Văn Hùng: chưa đóng đủ đảng phí 3 tháng" in t for t in texts)
+    # The home page groups it under the member's cell, not under «Chung».
+    assert {a.org for a in alerts if "đảng phí" in a.text} == {org_label(tree.a1)}
     assert not any("Trần Thị Lan" in t for t in texts)
     assert selectors.paid_up_to(dues.m_a1b) == dt.date(2026, 3, 1) and selectors.paid_up_to(dues.m_a1) is None
 

@@ -207,33 +207,39 @@ def paid_up_to(member) -> dt.date | None:
 
 
 def arrears_alerts(actor, on: dt.date):
-    """Removal-candidate alerts (REMOVAL_SIGNALS): members with 3 or more months of the year not fully paid."""
-    from dangbo.members.selectors_history import Alert
+    """Removal-candidate alerts (REMOVAL_SIGNALS): members with 3 or more months of the year not fully paid, each
+    under the cell the member is on the roll of (the home page groups by it)."""
+    from dangbo.members.selectors_history import Alert, org_label
 
-    rows = (
+    rows = list(
         payments(actor, policies.CHANGE)
         .filter(month__year=on.year, month__lt=first_of(on), owed__gt=0, paid__lt=F("owed"))
-        .values("member_id", "member__full_name").annotate(n=Count("id")).filter(n__gte=UNPAID_MONTHS_FLAG)
-        .order_by("-n", "member__name_sort")[:200]
+        .values("member_id", "member__full_name", "member__organization_id").annotate(n=Count("id"))
+        .filter(n__gte=UNPAID_MONTHS_FLAG).order_by("-n", "member__name_sort")[:200]
     )  # fmt: skip
+    cells = Organization.objects.select_related("parent").in_bulk(
+        {r["member__organization_id"] for r in rows}
+    )
     return [
         Alert("warn", f"{r['member__full_name']}: chưa đóng đủ đảng phí {r['n']} tháng trong năm {on.year} — chi bộ "
                       "xem xét, đề nghị xóa tên nếu không có lý do chính đáng",
-              reverse("dues:member", args=[r["member_id"]]), None)
+              reverse("dues:member", args=[r["member_id"]]), None,
+              org=org_label(cells.get(r["member__organization_id"])))
         for r in rows
     ]  # fmt: skip
 
 
 def remittance_alerts(actor, on: dt.date):
     """ALERT_SOURCES: dues remitted to an organization where the actor works, not yet confirmed received."""
-    from dangbo.members.selectors_history import Alert
+    from dangbo.members.selectors_history import Alert, org_label
 
     orgs = policies.scope(actor, "place_members", Organization.objects.all())
     rows = Remittance.objects.filter(received_on__isnull=True, to_organization__in=orgs).select_related(
-        "from_organization", "to_organization").order_by("sent_on")[:50]  # fmt: skip
+        "from_organization", "to_organization__parent").order_by("sent_on")[:50]  # fmt: skip
     return [
         Alert("info", f"{r.from_organization} đã nộp đảng phí tháng {r.month:%m/%Y} — {r.to_organization} xác nhận đã nhận",
-              reverse("dues:overview") + f"?to_chuc={r.to_organization_id}&thang={r.month:%m/%Y}", r.sent_on)
+              reverse("dues:overview") + f"?to_chuc={r.to_organization_id}&thang={r.month:%m/%Y}", r.sent_on,
+              org=org_label(r.to_organization))
         for r in rows
     ]  # fmt: skip
 
