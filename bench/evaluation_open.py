@@ -40,6 +40,10 @@ def main() -> None:
     import django
 
     django.setup()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from common import print_environment, require_synthetic  # bench/common.py
+
+    print_environment(require_synthetic())
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -70,12 +70,22 @@ def main() -> None:
     )
     parser.add_argument("-n", type=int, default=20)
     parser.add_argument("--url", default="/")
-    parser.add_argument("users", nargs="*", default=["tinhuy", "bankhoi", "bithu.chibo"])
+    parser.add_argument("users", nargs="*", default=["bench.staff", "bench.grassroots"])
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from common import print_environment, require_synthetic  # bench/common.py
+
+    print_environment(require_synthetic())
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (
+        Path(settings.STATIC_ROOT) / "staticfiles.json"
+    ).exists():  # the pages use the hashed static names
+        call_command("collectstatic", interactive=False, verbosity=0)
     from django.db import connection
 
     print(

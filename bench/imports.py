@@ -3,7 +3,7 @@
 owning services (every rule applies), on a fresh database. Prints CPU time (process_time) and wall time with the
 load average; asserts nothing.
 
-  .venv/bin/python bench/imports.py -n 500            # SQLite in a temporary data directory
+  DANGBO_DATA_DIR=<data dir of a dangbo synth load> .venv/bin/python bench/imports.py -n 500
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_<branch> .venv/bin/python bench/imports.py -n 500
 """
 
@@ -13,12 +13,10 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
-os.environ.setdefault("DANGBO_DATA_DIR", tempfile.mkdtemp(prefix="dangbo-bench-imports-"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 
@@ -52,18 +50,19 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from common import print_environment, require_synthetic  # bench/common.py
+
+    print_environment(require_synthetic())
     from dangbo.accounts.models import User
     from dangbo.members.imports import MEMBERS
     from dangbo.organizations import services
     from dangbo.organizations.imports import ORGANIZATIONS
+    from dangbo.organizations.models import Organization
 
-    root = User.objects.filter(username="bench-root").first() or User.objects.create_superuser(
-        "bench-root", password="x-Unused-Pw-1", full_name="Bench"
-    )
+    root = User.objects.get(username="bench.staff")  # the first province's staff, written by dangbo synth
     tag = str(time.time_ns())[-6:]
-    province = services.organization_create(
-        actor=root, parent=None, data={"name": f"Tỉnh {tag}", "code": f"T{tag}", "kind": "tinh"}
-    )
+    province = Organization.objects.filter(parent__isnull=True).order_by("pk").first()
     bloc = services.organization_create(
         actor=root, parent=province, data={"name": f"Khối {tag}", "code": f"K{tag}", "kind": "truc_thuoc"}
     )

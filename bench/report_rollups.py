@@ -35,6 +35,10 @@ def main() -> None:
     import django
 
     django.setup()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from common import print_environment, require_synthetic  # bench/common.py
+
+    print_environment(require_synthetic())
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -52,9 +56,7 @@ def main() -> None:
     province = Organization.objects.filter(kind=OrgKind.PROVINCE).order_by("pk").first()
     direct = Organization.objects.filter(parent=province).order_by("pk").first()
     grassroots = Organization.objects.filter(parent=direct, kind__in=GRASSROOTS_KINDS).order_by("pk").first()
-    user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
-        "bench.root", password="x"
-    )
+    user = User.objects.get(username="bench.staff")  # the province's staff, written by dangbo synth
     on = state.through - dt.timedelta(days=1)  # the last day of the month before the watermark's
     start = add_months(on.replace(day=1), -5)  # six whole months
     print(f"database: {connection.vendor}; rollups through {state.through:%m/%Y}; figures on {on:%d/%m/%Y}, "
