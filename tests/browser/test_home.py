@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from dangbo.core import dates
 from tests.members.test_alerts import admit
 
 from .conftest import login
@@ -18,7 +19,7 @@ PERSONAS = ["staff", "leader", "secretary_a", "secretary_b", "cell_secretary", "
 @pytest.fixture
 def reminders(tree, root_user):
     """Probationary members of Sở Y tế with deadlines today: a ceremony overdue, one coming."""
-    today = dt.date.today()
+    today = dates.today()  # the suite's clock (pytest --today), which the live server reads too
     admit(root_user, tree.a1, "Lê Văn Chậm", today - dt.timedelta(days=90))
     admit(root_user, tree.a2, "Lê Văn Mới", today - dt.timedelta(days=3))
 

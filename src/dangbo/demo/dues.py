@@ -21,7 +21,6 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
 
 from dangbo.core.dates import add_months, full_years
 from dangbo.dues import selectors as dues_selectors
@@ -132,7 +131,7 @@ def write(now: dt.date, admin=None, *, insert) -> dict:
                 current = b
         return current
 
-    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    stamp = connection.ops.adapt_datetimefield_value(now())
     admin_id = admin.pk if admin else None
     orgs = {o.pk: o for o in Organization.objects.all()}
     payments = remitted = sheets_written = 0

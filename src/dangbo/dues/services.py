@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 from django.db.models import Sum, Value
 from django.db.models.functions import Concat, Substr
-from django.utils import timezone
 
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core import policies
-from dangbo.core.dates import add_months, today
+from dangbo.core.dates import add_months, now, today
 from dangbo.core.errors import ApplicationError, NotFound
 from dangbo.core.formats import tien
 from dangbo.core.text import clean_text, read_number
@@ -341,7 +340,7 @@ def generate_owed(*, actor, cells, month: dt.date) -> Generated:
     _retotal(changed)
     for sheet in changed:
         sheet.version += 1
-        sheet.updated_by, sheet.updated_at = actor, timezone.now()
+        sheet.updated_by, sheet.updated_at = actor, now()
     DuesSheet.objects.bulk_update(changed, ["members", "owed", "paid", "version", "updated_by", "updated_at"],
                                   batch_size=1000)  # fmt: skip
     for sheet in changed:
