@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
+from dangbo.core import dates
 from dangbo.core.dates import add_months, full_years
 from dangbo.dues import selectors as dues_selectors
 from dangbo.dues import services as dues_services
@@ -131,7 +132,7 @@ def write(now: dt.date, admin=None, *, insert) -> dict:
                 current = b
         return current
 
-    stamp = connection.ops.adapt_datetimefield_value(now())
+    stamp = connection.ops.adapt_datetimefield_value(dates.now())
     admin_id = admin.pk if admin else None
     orgs = {o.pk: o for o in Organization.objects.all()}
     payments = remitted = sheets_written = 0
