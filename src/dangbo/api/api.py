@@ -17,7 +17,8 @@ from typing import Annotated
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.urls import re_path
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -29,20 +30,24 @@ from ninja.throttling import SimpleRateThrottle
 from dangbo.audit.concurrency import StaleEdit
 from dangbo.core import policies
 from dangbo.core.dates import today
-from dangbo.core.errors import ApplicationError, PermissionDenied
+from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangbo.core.middleware import changes_from
 from dangbo.core.pagination import keyset_page
 from dangbo.meetings import selectors as meeting_selectors
+from dangbo.meetings import services as meeting_services
 from dangbo.members import filters as member_filters
+from dangbo.members import lifecycle as member_lifecycle
 from dangbo.members import selectors as member_selectors
 from dangbo.members import services as member_services
-from dangbo.members.models import Member
+from dangbo.members.forms_history import NEEDS_CELL
+from dangbo.members.models import Member, MemberEvent
 from dangbo.organizations import selectors as org_selectors
 from dangbo.organizations.models import Organization, OrganizationLink
 from dangbo.organizations.paths import subtree_q
 from dangbo.organizations.policies import top_organizations
 from dangbo.organizations.tree import path_on, valid_on
 from dangbo.reports import selectors as report_selectors
+from dangbo.reports.forms import default_period
 from dangbo.steering import documents as steering_documents
 from dangbo.steering import tasks as steering_tasks
 
@@ -111,7 +116,36 @@ def docs_access(view):
     return wrapped
 
 
+def _problem_on_refused_method(view):
+    """ninja answers a method an operation does not take with a bare 405: answer it as a problem (the Allow
+    header kept)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            return problem(405, f"Địa chỉ này không nhận phương thức {request.method[:10]}; các phương thức được "
+                                f"nhận: {allowed}.", Allow=allowed)  # fmt: skip
+        return response
+
+    return wrapped
+
+
+def unknown_path(request, rest=""):
+    """Any other address under /api/v1/: a problem, not the site's HTML page."""
+    return problem(404, "Không có địa chỉ này trong API; xem danh sách các địa chỉ ở /api/v1/docs.")
+
+
 class API(NinjaAPI):
+    @property
+    def urls(self):
+        """ninja's URLs, each answering a refused method as a problem, then the answer for any other path."""
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            pattern.callback = _problem_on_refused_method(pattern.callback)
+        return [*patterns, re_path(r"^(?P<rest>.*)$", unknown_path)], app_name, namespace
+
     def get_openapi_operation_id(self, operation) -> str:
         """ "member_list", not "dangbo_api_api_member_list": the names client generators give their methods."""
         return operation.view_func.__name__
@@ -206,7 +240,7 @@ LABELS = {
     "from_date": "Từ ngày", "to_date": "Đến ngày", "body": "Nội dung yêu cầu",
     "org_pk": "Mã tổ chức", "member_pk": "Mã đảng viên", "meeting_pk": "Mã buổi sinh hoạt",
     "document_pk": "Mã văn bản", "task_pk": "Mã nhiệm vụ", "year": "Năm", "q": "Tìm kiếm",
-    "organization": "Tổ chức",
+    "organization": "Tổ chức", "attendance": "Điểm danh", "rows": "Điểm danh",
 }  # fmt: skip
 FILTER_LABELS = {name: str(f.label) for name, f in member_filters.MemberFilter.base_filters.items()}
 
@@ -319,6 +353,7 @@ def _application(request, exc):
     return problem(422, exc.message, _field_errors(exc))
 
 
+@api.exception_handler(NotFound)
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return problem(404, "Không có đối tượng này, hoặc nó nằm ngoài phạm vi của bạn.")
@@ -570,6 +605,50 @@ def member_update(request, member_pk: schemas.Id, payload: schemas.MemberUpdate)
     return _member_detail(request, m)
 
 
+def _event_out(e: MemberEvent) -> dict:
+    return {"id": e.pk, "kind": e.kind, "kind_label": e.get_kind_display(), "date": e.date,
+            "organization": _ref(e.organization) if e.organization_id else None, "decision_no": e.decision_no,
+            "decision_date": e.decision_date, "decision_level": e.decision_level, "decision_issuer": e.decision_issuer,
+            "discipline_form": e.discipline_form, "discipline_year": e.discipline_year, "transfer_id": e.transfer_id,
+            "note": e.note}  # fmt: skip
+
+
+@members.get("/members/{member_pk}/events", response=list[schemas.MemberEventOut], url_name="member_event_list",
+             summary="Lịch sử của một đảng viên: các sự kiện theo thứ tự ngày (như trang hồ sơ)")  # fmt: skip
+def member_event_list(request, member_pk: schemas.Id):
+    m = policies.get_scoped_or_404(actor(request), policies.VIEW, Member.objects.all(), pk=member_pk)
+    events = m.events.select_related("organization").order_by("date", "id")
+    return [_event_out(e) for e in events]
+
+
+@members.post("/members/{member_pk}/events", response={201: schemas.MemberEventRecorded},
+              url_name="member_event_create",
+              summary="Ghi một sự kiện vào lịch sử đảng viên (như trang «Ghi sự kiện»: cùng quy tắc thứ tự và thẩm "
+                      "quyền)")  # fmt: skip
+def member_event_create(request, member_pk: schemas.Id, payload: schemas.MemberEventCreate):
+    """The history is replayed with the new event: an event that contradicts it (recognition before admission,
+    a move while away…) or a decision by a level without the power is refused with 422, naming the field."""
+    m = policies.get_scoped_or_404(actor(request), policies.CHANGE, Member.objects.all(), pk=member_pk)
+    data = payload.model_dump()
+    if data["organization"] is not None:
+        cell = policies.scope(
+            actor(request), policies.VIEW, Organization.objects.filter(pk=data["organization"])
+        )
+        data["organization"] = cell.first()
+        if data["organization"] is None:
+            raise ApplicationError("Chi bộ không hợp lệ.", field_errors={
+                "organization": "Chi bộ: không có chi bộ này trong phạm vi của bạn."})  # fmt: skip
+    if data["kind"] in NEEDS_CELL and data["organization"] is None:
+        raise ApplicationError("Chưa ghi được sự kiện, xin xem các trường được đánh dấu.",
+                               field_errors={"organization": "Chi bộ: sự kiện này cần chọn chi bộ."})  # fmt: skip
+    with changes_from(_source(request)):
+        event = member_lifecycle.event_record(actor=actor(request), member=m, **data)
+    m.refresh_from_db(fields=["status"])
+    event = MemberEvent.objects.select_related("organization").get(pk=event.pk)
+    warnings = list(getattr(event, "warnings", ()))
+    return Status(201, {**_event_out(event), "warnings": warnings, "member_status": m.status})
+
+
 # --- Meetings ------------------------------------------------------------------------------------------------------
 
 meetings = Router(tags=["Sinh hoạt chi bộ"])
@@ -614,7 +693,41 @@ def meeting_detail(request, meeting_pk: schemas.Id):
     rows = m.attendance.select_related("member").order_by("member__name_sort", "member_id")
     return {**_meeting_out(m), "agenda": m.agenda, "resolution": m.resolution,
             "attendance": [{"member_id": a.member_id, "full_name": a.member.full_name, "presence": a.presence,
-                            "presence_label": a.get_presence_display(), "reason": a.reason} for a in rows]}  # fmt: skip
+                            "presence_label": a.get_presence_display(), "reason": a.reason} for a in rows],
+            "attendance_version": meeting_services.ATTENDANCE_VERSION.of(m)}  # fmt: skip
+
+
+@meetings.put("/meetings/{meeting_pk}/attendance", response=schemas.MeetingDetail, url_name="meeting_attendance",
+              summary="Điểm danh buổi sinh hoạt (như trang «Điểm danh»): cả danh sách một lần; `expected_version` "
+                      "chống ghi đè")  # fmt: skip
+def meeting_attendance(request, meeting_pk: schemas.Id, payload: schemas.AttendanceWrite):
+    """One row for every member on the cell's roll that day (those exempted or away temporarily are not part of
+    it); the meeting must have started. A roll call saved by someone else since ``attendance_version`` was read is
+    refused (409), nothing written."""
+    if not meeting_selectors.meeting_scope(actor(request)).filter(pk=meeting_pk).exists():
+        raise Http404
+    index: dict[int, int] = {}
+    rows: dict[int, tuple[str, str]] = {}
+    for i, row in enumerate(payload.rows):
+        if row.member_id in index:
+            raise ApplicationError("Điểm danh chưa hợp lệ.", field_errors={
+                f"rows.{i}.member_id": f"Mã đảng viên: trùng với dòng {index[row.member_id]}."})  # fmt: skip
+        index[row.member_id] = i
+        rows[row.member_id] = (row.presence, row.reason)
+    try:
+        with changes_from(_source(request)):
+            meeting_services.attendance_record(actor=actor(request), meeting=meeting_pk, rows=rows,
+                                               expected_version=payload.expected_version)  # fmt: skip
+    except ApplicationError as error:
+        if isinstance(error, StaleEdit | PermissionDenied | NotFound):
+            raise
+        named = {}
+        for key, message in error.field_errors.items():
+            pk = int(key[1:]) if key.startswith("m") and key[1:].isdigit() else None
+            field = f"rows.{index[pk]}" if pk in index else ("rows" if pk is not None else key)
+            named[field] = message if field not in named else f"{named[field]} {message}"
+        raise ApplicationError(error.message, field_errors=named) from None
+    return meeting_detail(request, meeting_pk)
 
 
 # --- Directing work: documents and tasks (read) -------------------------------------------------------------------
@@ -697,6 +810,31 @@ def report_headcount(request, organization: schemas.Id | None = None, on: schema
     on = on or today()
     section = report_selectors.headcount(actor(request), org, on, on)
     return {"organization": _ref(org), "on": on, "figures": section.figures, "rows": section.rows}
+
+
+@reports.get("/reports/movement", response=schemas.Movement, url_name="report_movement",
+             summary="Biến động đảng viên của một tổ chức trong một kỳ (như trang «Biến động đảng viên»)")  # fmt: skip
+def report_movement(request, organization: schemas.Id | None = None, from_date: schemas.Date | None = None,
+                    to_date: schemas.Date | None = None):  # fmt: skip
+    """Opening and closing headcount, increases and decreases by kind. ``organization``: default the first of the
+    caller's top organizations; the period: default the current half-year up to today (as the page)."""
+    if organization is None:
+        top = Organization.objects.filter(pk__in=top_organizations(actor(request))).order_by("path").first()
+        if top is None:
+            raise Http404
+        organization = top.pk
+    org = _scoped_org(request, organization)
+    start, end = default_period(today())
+    start, end = from_date or start, to_date or end
+    errors = {name: f"{LABELS[name]}: không được sau ngày hôm nay." for name, day in
+              (("from_date", start), ("to_date", end)) if day > today()}  # fmt: skip
+    if start > end and "to_date" not in errors:
+        errors["to_date"] = "Đến ngày: không được trước «Từ ngày»."
+    if errors:
+        raise ApplicationError("Kỳ báo cáo không hợp lệ.", field_errors=errors)
+    section = report_selectors.movement(actor(request), org, start, end)
+    return {"organization": _ref(org), "from_date": start, "to_date": end, "figures": section.figures,
+            "rows": section.rows}  # fmt: skip
 
 
 for router in (orgs, members, meetings, steering, reports):

@@ -12,8 +12,11 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, create_model
 from pydantic_core import PydanticCustomError
 
+from dangbo.meetings.choices import Presence
+from dangbo.members.choices import DecisionLevel, DisciplineForm
 from dangbo.members.filters import MemberFilter
-from dangbo.members.models import Member
+from dangbo.members.lifecycle import DIRECT_KINDS
+from dangbo.members.models import Member, MemberEvent
 from dangbo.members.services import EDIT_FIELDS, MEMBER_FIELDS
 
 MAX_ID = 2**63 - 1
@@ -99,6 +102,70 @@ MemberUpdate = create_model(
     ),
     **{name: _member_field(name, required=False) for name in EDIT_FIELDS},
 )
+
+
+# --- Member history events (as the page «Ghi sự kiện»: the kinds entered from the member page) --------------------
+
+
+def _event_text(name: str):
+    field = MemberEvent._meta.get_field(name)
+    return Annotated[str, Field(max_length=field.max_length)], Field("", description=str(field.verbose_name))
+
+
+def _event_choice(name: str, values):
+    field = MemberEvent._meta.get_field(name)
+    return _choice_type(["", *values]), Field("", description=str(field.verbose_name))
+
+
+class MemberEventCreate(Strict):
+    """One event of the member's history, checked by the same rules as the page (the order of the history, the
+    power of the level that decided it)."""
+
+    kind: _choice_type([str(k) for k in DIRECT_KINDS]) = Field(  # type: ignore[valid-type]
+        description="Sự kiện (chuyển sinh hoạt đi, tiếp nhận, kết nạp có trang riêng)"
+    )
+    date: Date = Field(description="Ngày có hiệu lực")
+    organization: Id | None = Field(
+        None, description="Chi bộ (id): cần cho chuyển sinh hoạt nội bộ, kết nạp lại, khôi phục đảng tịch"
+    )
+    decision_no: _event_text("decision_no")[0] = _event_text("decision_no")[1]  # type: ignore[valid-type]
+    decision_date: Date | None = Field(None, description="Ngày quyết định")
+    decision_level: _choice_type(["", *DecisionLevel.values]) = Field(  # type: ignore[valid-type]
+        "", description="Cấp ra quyết định"
+    )
+    decision_issuer: _event_text("decision_issuer")[0] = _event_text("decision_issuer")[1]  # type: ignore[valid-type]
+    discipline_form: _choice_type(["", *DisciplineForm.values]) = Field(  # type: ignore[valid-type]
+        "", description="Hình thức kỷ luật (sự kiện kỷ luật)"
+    )
+    discipline_year: Annotated[int, Field(ge=1930, le=2100)] | None = Field(
+        None, description="Kỷ luật tính cho năm (bỏ trống: năm của ngày có hiệu lực)"
+    )
+    note: _event_text("note")[0] = _event_text("note")[1]  # type: ignore[valid-type]
+
+
+# --- Meeting attendance (roll call) --------------------------------------------------------------------------------
+
+
+class AttendanceRow(Strict):
+    member_id: Id = Field(description="Mã đảng viên")
+    presence: Literal[tuple(Presence.values)] = Field(  # type: ignore[valid-type]
+        description="Có mặt, đi muộn, vắng có lý do, vắng không lý do"
+    )
+    reason: Annotated[str, Field(max_length=255)] = Field(
+        "", description="Lý do vắng (bắt buộc khi vắng có lý do)"
+    )
+
+
+class AttendanceWrite(Strict):
+    """The whole roll call at once, as the page: one row for every member expected."""
+
+    expected_version: Annotated[str, Field(min_length=1, max_length=4000)] = Field(
+        description="Trường `attendance_version` của buổi sinh hoạt đã đọc: ai điểm danh trước thì lần ghi này bị "
+        "từ chối (409)."
+    )
+    rows: Annotated[list[AttendanceRow], Field(max_length=2000)] = Field(
+        description="Điểm danh từng đảng viên"
+    )
 
 
 # --- Members: the list's query, built from the page's FilterSet --------------------------------------------------
@@ -203,6 +270,29 @@ class MemberDetail(MemberItem):
     version: str = Field(description="Gửi lại làm `expected_version` khi sửa hồ sơ")
 
 
+class MemberEventOut(Schema):
+    id: int
+    kind: str = Field(description="Mã loại sự kiện")
+    kind_label: str = Field(description="Sự kiện")
+    date: dt.date = Field(description="Ngày có hiệu lực")
+    organization: OrgRef | None = Field(description="Chi bộ")
+    decision_no: str
+    decision_date: dt.date | None
+    decision_level: str
+    decision_issuer: str
+    discipline_form: str
+    discipline_year: int | None
+    transfer_id: int | None = Field(description="Giấy giới thiệu sinh hoạt đảng (sự kiện của một lần chuyển)")
+    note: str
+
+
+class MemberEventRecorded(MemberEventOut):
+    warnings: list[str] = Field(
+        description="Cảnh báo: thẩm quyền quyết định mà văn bản chưa quy định rõ (vẫn ghi)"
+    )
+    member_status: str = Field(description="Tình trạng của đảng viên sau sự kiện")
+
+
 class Meeting(Schema):
     id: int
     organization: OrgRef
@@ -229,6 +319,7 @@ class MeetingDetail(Meeting):
     agenda: str
     resolution: str
     attendance: list[Attendance]
+    attendance_version: str = Field(description="Gửi lại làm `expected_version` khi điểm danh")
 
 
 class Document(Schema):
@@ -275,6 +366,17 @@ class Headcount(Schema):
     on: dt.date
     figures: dict[str, Any]
     rows: list[dict[str, Any]]
+
+
+class Movement(Schema):
+    organization: OrgRef
+    from_date: dt.date = Field(description="Từ ngày")
+    to_date: dt.date = Field(description="Đến ngày")
+    figures: dict[str, Any] = Field(
+        description="Đầu kỳ (dau_ky), cuối kỳ (cuoi_ky), tăng, giảm và từng loại tăng/giảm; can_doi: đầu kỳ + tăng − "
+        "giảm = cuối kỳ"
+    )
+    rows: list[dict[str, Any]] = Field(description="Các dòng của bảng biến động (như trang Báo cáo)")
 
 
 def page_of(item):

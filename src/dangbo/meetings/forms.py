@@ -59,6 +59,8 @@ class PlanForm(VNFormMixin, forms.ModelForm):
 class AttendanceForm(VNFormMixin, forms.Form):
     """One row per expected member: presence (radio buttons) and a reason. Built from the roll."""
 
+    version = version_field()  # the page's version token (audit.concurrency): no silent overwrite
+
     def __init__(self, *args, entries, initial_rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.entries = [e for e in entries if e.counted]

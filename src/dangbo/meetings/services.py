@@ -48,6 +48,14 @@ def _tasks_text(m) -> dict[str, tuple[str, str]]:
 # The edit pages' version tokens (audit.concurrency): a save over someone else's change is refused.
 PLAN_VERSION = Tracked(PLAN_FIELDS, noun="Kế hoạch buổi sinh hoạt này")
 MINUTES_VERSION = Tracked(MINUTES_FIELDS, noun="Biên bản này", extra=_tasks_text)
+
+
+def _attendance_text(m) -> dict[str, tuple[str, str]]:
+    rows = m.attendance.order_by("member_id").values_list("member_id", "presence", "reason")
+    return {"attendance": ("Điểm danh", "\n".join(f"{mid}|{p}|{r}" for mid, p, r in rows))}
+
+
+ATTENDANCE_VERSION = Tracked((), noun="Điểm danh của buổi sinh hoạt này", extra=_attendance_text)
 MINUTES_TEXTS = ("last_month_results", "news_guidance", "study_follow", "opinions", "resolution")
 MINUTES_FLAGS = ("committee_prepared", "draft_resolution", "dues_collected", "recorded_by_proxy")
 VOTES = ("votes_for", "votes_against", "votes_abstain")
@@ -359,11 +367,13 @@ def _presence(m: Meeting) -> dict[int, str]:
 
 
 @transaction.atomic
-def attendance_record(*, actor, meeting: Meeting, rows: dict) -> Meeting:
+def attendance_record(*, actor, meeting: Meeting, rows: dict, expected_version: str | None = None) -> Meeting:
     """The roll call in one submission: {member_id: (presence, reason)} for every member expected. Members
     exempted or temporarily away are not part of it; anyone not on the cell's roll that day is refused, and so
-    is a roll call that would make the saved minutes impossible (their chair absent, more votes than present)."""
+    is a roll call that would make the saved minutes impossible (their chair absent, more votes than present).
+    ``expected_version``: the roll call page's token (``ATTENDANCE_VERSION``); a stale one is refused."""
     m = _locked(meeting, actor)
+    ATTENDANCE_VERSION.check(m, expected_version)
     if m.state == MeetingState.CANCELLED:
         raise ApplicationError("Buổi sinh hoạt đã hủy.")
     day = quality.meeting_day(m)

@@ -154,11 +154,12 @@ def attendance(request, pk):
     day = timezone.localtime(m.planned_at).date()
     entries = roll(m.organization, day)
     existing = {a.member_id: (a.presence, a.reason) for a in m.attendance.all()}
-    form = AttendanceForm(request.POST or None, entries=entries, initial_rows=existing)
+    form = AttendanceForm(request.POST or None, entries=entries, initial_rows=existing,
+                          initial={"version": services.ATTENDANCE_VERSION.of(m)})  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        done = run_service(
-            form, lambda: services.attendance_record(actor=request.user, meeting=m, rows=form.cleaned_rows())
-        )
+        done = run_service(form, lambda: services.attendance_record(
+            actor=request.user, meeting=m, rows=form.cleaned_rows(), expected_version=form.cleaned_data["version"]),
+            tracked=services.ATTENDANCE_VERSION, obj=m)  # fmt: skip
         if done:
             messages.success(
                 request, f"Đã điểm danh: {done.present_count}/{done.base_count} đảng viên có mặt."
