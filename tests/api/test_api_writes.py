@@ -12,7 +12,7 @@ from dangbo.core.dates import today
 from dangbo.meetings.models import Meeting
 from dangbo.members.models import Member
 from dangbo.reports import selectors as report_selectors
-from tests.meetings.test_meetings import ALL_PRESENT, D, call, cell, plan  # noqa: F401 - fixture
+from tests.meetings.test_meetings import D, cell, plan  # noqa: F401 - fixture
 
 JSON = "application/json"
 PROBLEM = "application/problem+json"
@@ -131,7 +131,7 @@ def _roll(client, auth, m, rows, version):
                       {"expected_version": version, "rows": rows}, content_type=JSON, **auth)  # fmt: skip
 
 
-def test_roll_call_through_the_service_with_the_version_check(client, cell, people, bearer, root_user):
+def test_roll_call_through_the_service_with_the_version_check(client, cell, people, bearer, root_user):  # noqa: F811 - the fixture
     m = plan(root_user, cell, D(2024, 3, 5))
     auth = bearer(people.cell_secretary)
     detail = client.get(reverse("api:meeting_detail", args=[m.pk]), **auth).json()
@@ -161,7 +161,7 @@ def test_roll_call_through_the_service_with_the_version_check(client, cell, peop
     assert fresh.status_code == 200 and fresh.json()["present_count"] == 4
 
 
-def test_roll_call_errors_name_the_row_and_scope(client, cell, people, bearer, root_user):
+def test_roll_call_errors_name_the_row_and_scope(client, cell, people, bearer, root_user):  # noqa: F811 - the fixture
     m = plan(root_user, cell, D(2024, 3, 5))
     auth = bearer(people.cell_secretary)
     version = client.get(reverse("api:meeting_detail", args=[m.pk]), **auth).json()["attendance_version"]
