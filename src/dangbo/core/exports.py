@@ -36,6 +36,9 @@ class ExportList:
     # The page's defaults made explicit, once per export (the task list's year when none is given), so that the
     # count, the rows and the lines under the title read the same parameters.
     resolve: Callable[[Any, dict], dict] = lambda actor, params: params
+    # Called once per file built (on the page and in the background), as ``on_build(actor=, count=, params=)``: a
+    # list that carries personal data records who took it, and how many rows, in its own words.
+    on_build: Callable[..., None] | None = None
 
 
 def sync_rows() -> int:
@@ -63,6 +66,8 @@ def build(spec: ExportList, *, actor, params, issuer: str = "", progress=None) -
         rows.append([i, *spec.row(obj)])
         if progress is not None and i % 1000 == 0:
             progress(i, None, f"Đã đọc {i} dòng")
+    if spec.on_build is not None:
+        spec.on_build(actor=actor, count=len(rows), params=params)
     table = Table(
         title=spec.title, columns=[Column("STT", 6, "stt"), *spec.columns], rows=rows,
         lines=[*(spec.lines(actor, params) if spec.lines else []), f"Tổng số: {len(rows)} dòng"],

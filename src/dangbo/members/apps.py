@@ -29,3 +29,4 @@ class Config(AppConfig):
         for kind in (MEMBERS, EVENTS, SEATS):
             IMPORT_KINDS.register(kind.key, kind)
         EXPORT_LISTS.register(exports.MEMBERS.key, exports.MEMBERS)
+        EXPORT_LISTS.register(exports.MEMBERS_REIMPORT.key, exports.MEMBERS_REIMPORT)

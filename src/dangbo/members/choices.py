@@ -179,3 +179,4 @@ class AuditEvents(models.TextChoices):
 
     PERSONAL_DATA_VIEW = "members.personal_data.view", "Xem dữ liệu cá nhân"
     OWN_RECORD_EXPORT = "members.record.export_own", "Đảng viên tải hồ sơ của mình"
+    PERSONAL_DATA_EXPORT = "members.personal_data.export", "Xuất danh sách đảng viên có số CCCD (để nhập lại)"

@@ -304,6 +304,25 @@ def own_record_export(*, actor, member: Member) -> None:
            extra={"export": {"label": "Đã tải", "before": "", "after": "Hồ sơ của tôi (tệp Excel)"}})  # fmt: skip
 
 
+def reimport_export_record(*, actor, count: int, params) -> None:
+    """Record that ``actor`` took the member list «để nhập lại» (``exports.MEMBERS_REIMPORT``): the citizen IDs,
+    addresses and phones of ``count`` members, with the filters used (labels only, never a value)."""
+    from dangbo.organizations.models import Organization
+    from dangbo.organizations.policies import top_organizations
+
+    from .choices import AuditEvents
+
+    top = Organization.objects.filter(pk__in=top_organizations(actor)).order_by("path").first()
+    if top is None:
+        return
+    shown = ", ".join(sorted(k for k, v in (params or {}).items() if v not in (None, "")))
+    detail = f"{count} đảng viên, gồm Số CCCD, nơi thường trú, điện thoại" + (
+        f" (lọc theo: {shown})" if shown else ""
+    )
+    record(actor=actor, action=Action.VIEW, obj=top, scope_path=top.path, event=AuditEvents.PERSONAL_DATA_EXPORT,
+           extra={"export": {"label": "Danh sách để nhập lại", "before": "", "after": detail[:500]}})  # fmt: skip
+
+
 # -- Import of member records from a file (documents.read_upload) ---------------------------------------------
 
 
