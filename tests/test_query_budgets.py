@@ -70,7 +70,7 @@ BUDGETS: dict[str, int] = {
     "members:candidate": 14,  # version token
     "meetings:detail": 12,
     "meetings:edit": 7,  # version token
-    "meetings:attendance": 11,
+    "meetings:attendance": 13,  # the version token: the saved roll call and the latest audit event
     "meetings:minutes": 21,  # version token
     "meetings:minutes_docx": 18,
     "steering:document": 8,
@@ -116,12 +116,17 @@ BUDGETS: dict[str, int] = {
     "api:member_detail": 8,  # the personal-data view (as the page), the version token
     "api:member_update": 8,  # the same URL as member_detail (PATCH updates)
     "api:meeting_list": 5,
-    "api:meeting_detail": 5,
+    "api:meeting_detail": 7,  # attendance_version: the saved roll call and the latest audit event
     "api:document_list": 5,
     "api:document_detail": 4,
     "api:task_list": 5,
     "api:task_detail": 5,
     "api:report_headcount": 15,
+    "api:member_event_list": 5,
+    "api:member_event_create": 5,  # the same URL as member_event_list (POST records)
+    "api:meeting_roll": 12,
+    "api:meeting_attendance": 12,  # the same URL as meeting_roll (PUT calls the roll)
+    "api:report_movement": 15,
     "evaluation:index": 7,  # the import link of evaluation results
     "jobs:import[to_chuc]": 5,
     "jobs:import_template[to_chuc]": 4,
@@ -136,6 +141,7 @@ BUDGETS: dict[str, int] = {
     "jobs:import_template[ket_qua_danh_gia]": 4,
     "jobs:import_template[can_cu_dang_phi]": 4,
     "jobs:export[dang_vien]": 18,  # the filters' lines under the title; the audit event of the export
+    "jobs:export[dang_vien_nhap_lai]": 12,  # as dang_vien, and the audit event of the personal data it carries
     "jobs:export[to_chuc]": 9,
     "jobs:export[sinh_hoat]": 9,
     "jobs:export[van_ban]": 9,

@@ -127,6 +127,8 @@ def test_every_parameterised_url_is_covered(tree, people, seat, history_of_a):
         "api:member_detail",
         "api:member_update",
         "api:meeting_detail",
+        "api:meeting_roll",
+        "api:member_event_list",
         "api:document_detail",
         "api:task_detail",
         "evaluation:criteria",

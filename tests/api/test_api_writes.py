@@ -135,7 +135,11 @@ def test_roll_call_through_the_service_with_the_version_check(client, cell, peop
     m = plan(root_user, cell, D(2024, 3, 5))
     auth = bearer(people.cell_secretary)
     detail = client.get(reverse("api:meeting_detail", args=[m.pk]), **auth).json()
-    ids = sorted(Member.objects.filter(organization=cell).values_list("pk", flat=True))
+    roll = client.get(reverse("api:meeting_roll", args=[m.pk]), **auth).json()
+    assert roll["attendance_version"] == detail["attendance_version"]
+    ids = [r["member_id"] for r in roll["rows"] if r["counted"]]
+    assert sorted(ids) == sorted(Member.objects.filter(organization=cell).values_list("pk", flat=True))
+    assert {r["presence"] for r in roll["rows"]} == {None}  # not called yet
     rows = [{"member_id": pk, "presence": "co_mat"} for pk in ids]
     rows[0] = {"member_id": ids[0], "presence": "vang_co_ly_do", "reason": "Đi công tác"}
 
@@ -157,6 +161,11 @@ def test_roll_call_through_the_service_with_the_version_check(client, cell, peop
         {"field": "attendance", "message": "Điểm danh: đã được sửa sau khi bạn đọc hồ sơ."}
     ]
     assert Meeting.objects.get(pk=m.pk).present_count == 3
+    called = client.get(reverse("api:meeting_roll", args=[m.pk]), **auth).json()["rows"]
+    assert {r["member_id"]: r["presence"] for r in called}[ids[0]] == "vang_co_ly_do"
+    assert (
+        client.get(reverse("api:meeting_roll", args=[m.pk]), **bearer(people.secretary_b)).status_code == 404
+    )
     fresh = _roll(client, auth, m, rows, body["attendance_version"])
     assert fresh.status_code == 200 and fresh.json()["present_count"] == 4
 

@@ -35,6 +35,7 @@ from dangbo.core.middleware import changes_from
 from dangbo.core.pagination import keyset_page
 from dangbo.meetings import selectors as meeting_selectors
 from dangbo.meetings import services as meeting_services
+from dangbo.meetings.roll import LABELS as ROLL_LABELS
 from dangbo.members import filters as member_filters
 from dangbo.members import lifecycle as member_lifecycle
 from dangbo.members import selectors as member_selectors
@@ -695,6 +696,27 @@ def meeting_detail(request, meeting_pk: schemas.Id):
             "attendance": [{"member_id": a.member_id, "full_name": a.member.full_name, "presence": a.presence,
                             "presence_label": a.get_presence_display(), "reason": a.reason} for a in rows],
             "attendance_version": meeting_services.ATTENDANCE_VERSION.of(m)}  # fmt: skip
+
+
+@meetings.get("/meetings/{meeting_pk}/attendance", response=schemas.RollCall, url_name="meeting_roll",
+              summary="Danh sách điểm danh của buổi sinh hoạt: ai phải dự ngày họp, đã điểm danh thế nào")  # fmt: skip
+def meeting_roll(request, meeting_pk: schemas.Id):
+    """The members on the cell's roll on the meeting's day (as the page «Điểm danh» lists them): the rows a roll
+    call sends are those with ``counted``."""
+    m = (
+        meeting_selectors.meeting_scope(actor(request))
+        .select_related("organization")
+        .filter(pk=meeting_pk)
+        .first()
+    )
+    if m is None:
+        raise Http404
+    saved = {a.member_id: (a.presence, a.reason) for a in m.attendance.all()}
+    rows = [{"member_id": e.member.pk, "full_name": e.member.full_name, "category": e.category,
+             "category_label": ROLL_LABELS[e.category], "counted": e.counted,
+             "presence": saved.get(e.member.pk, (None, ""))[0], "reason": saved.get(e.member.pk, (None, ""))[1]}
+            for e in meeting_services.roll_of(m).values()]  # fmt: skip
+    return {"meeting_id": m.pk, "attendance_version": meeting_services.ATTENDANCE_VERSION.of(m), "rows": rows}
 
 
 @meetings.put("/meetings/{meeting_pk}/attendance", response=schemas.MeetingDetail, url_name="meeting_attendance",

@@ -322,6 +322,25 @@ class MeetingDetail(Meeting):
     attendance_version: str = Field(description="Gửi lại làm `expected_version` khi điểm danh")
 
 
+class RollRow(Schema):
+    member_id: int
+    full_name: str
+    category: str = Field(description="Nhóm trong danh sách sinh hoạt ngày họp (base, tam_den, mien, tam_di)")
+    category_label: str
+    counted: bool = Field(
+        description="Phải điểm danh (tính vào số phải dự); false: được miễn hoặc đang sinh hoạt "
+        "tạm thời nơi khác"
+    )
+    presence: str | None = Field(description="Đã điểm danh: có mặt, đi muộn, vắng…; null: chưa")
+    reason: str
+
+
+class RollCall(Schema):
+    meeting_id: int
+    attendance_version: str = Field(description="Gửi lại làm `expected_version` khi điểm danh")
+    rows: list[RollRow]
+
+
 class Document(Schema):
     id: int
     symbol: str

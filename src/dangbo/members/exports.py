@@ -71,6 +71,7 @@ def _reimport_rows(actor, params):
     return (
         policies.scope(actor, policies.CHANGE, rows)
         .exclude(Q(citizen_id__isnull=True) | Q(citizen_id=""))
+        .defer(None)  # the list reads a few columns; this file every field of the record
         .select_related("organization")
         .annotate(roll_since=Subquery(current.values("valid_from")[:1]))
     )
