@@ -220,3 +220,16 @@ def test_movement_figures_as_the_report_page(client, tree, people, bearer, make_
     assert backwards.status_code == 422 and [e["field"] for e in backwards.json()["errors"]] == ["to_date"]
     default = client.get(url, **auth).json()  # the caller's top organization, the current half-year
     assert default["organization"]["id"] == tree.a.pk and default["to_date"] == today().isoformat()
+
+
+def test_the_new_operations_are_documented_in_vietnamese():
+    from dangbo.api.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    for path, method in [("/api/v1/members/{member_pk}/events", "get"), ("/api/v1/members/{member_pk}/events", "post"),
+                         ("/api/v1/meetings/{meeting_pk}/attendance", "get"),
+                         ("/api/v1/meetings/{meeting_pk}/attendance", "put"), ("/api/v1/reports/movement", "get")]:  # fmt: skip
+        operation = paths[path][method]
+        for text in (operation["summary"], operation["description"]):
+            assert not text.isascii(), (path, method, text)  # Vietnamese, not the code's English docstring
+        assert "application/problem+json" in operation["responses"]["404"]["content"]

@@ -471,7 +471,8 @@ def organization_children(request, org_pk: schemas.Id, on: schemas.Date | None =
 
 
 @orgs.get("/organizations/{org_pk}/tree", response=schemas.page_of(schemas.TreeNode),
-          url_name="organization_tree", summary="Cây tổ chức dưới một tổ chức tại một ngày (theo thứ tự cây)")  # fmt: skip
+          url_name="organization_tree",
+    description="Cây dưới tổ chức `org_pk` như tại ngày `on` (mặc định hôm nay): tên và cấp trên của ngày đó, chỉ những tổ chức đã có lúc đó và người gọi được xem.", summary="Cây tổ chức dưới một tổ chức tại một ngày (theo thứ tự cây)")  # fmt: skip
 def organization_tree(
     request, org_pk: schemas.Id, paging: Query[schemas.Paging], on: schemas.Date | None = None
 ):
@@ -615,6 +616,7 @@ def _event_out(e: MemberEvent) -> dict:
 
 
 @members.get("/members/{member_pk}/events", response=list[schemas.MemberEventOut], url_name="member_event_list",
+    description="Mọi sự kiện (nhập hồ sơ, kết nạp, chính thức, chuyển sinh hoạt, miễn, kỷ luật…) theo thứ tự ngày, kèm quyết định.",
              summary="Lịch sử của một đảng viên: các sự kiện theo thứ tự ngày (như trang hồ sơ)")  # fmt: skip
 def member_event_list(request, member_pk: schemas.Id):
     m = policies.get_scoped_or_404(actor(request), policies.VIEW, Member.objects.all(), pk=member_pk)
@@ -624,6 +626,7 @@ def member_event_list(request, member_pk: schemas.Id):
 
 @members.post("/members/{member_pk}/events", response={201: schemas.MemberEventRecorded},
               url_name="member_event_create",
+    description="Lịch sử được dựng lại với sự kiện mới: sự kiện mâu thuẫn với lịch sử (công nhận chính thức trước khi kết nạp, chuyển nội bộ khi đang đi nơi khác…) hoặc quyết định của cấp không đủ thẩm quyền bị từ chối (422, nêu trường). Chỉ khóa được ghi; đảng viên mà người gọi không được sửa hồ sơ: 404.",
               summary="Ghi một sự kiện vào lịch sử đảng viên (như trang «Ghi sự kiện»: cùng quy tắc thứ tự và thẩm "
                       "quyền)")  # fmt: skip
 def member_event_create(request, member_pk: schemas.Id, payload: schemas.MemberEventCreate):
@@ -699,6 +702,7 @@ def meeting_detail(request, meeting_pk: schemas.Id):
 
 
 @meetings.get("/meetings/{meeting_pk}/attendance", response=schemas.RollCall, url_name="meeting_roll",
+    description="Đảng viên sinh hoạt tại chi bộ vào ngày họp (như trang «Điểm danh»); lệnh điểm danh gửi đúng các dòng có `counted`.",
               summary="Danh sách điểm danh của buổi sinh hoạt: ai phải dự ngày họp, đã điểm danh thế nào")  # fmt: skip
 def meeting_roll(request, meeting_pk: schemas.Id):
     """The members on the cell's roll on the meeting's day (as the page «Điểm danh» lists them): the rows a roll
@@ -720,6 +724,7 @@ def meeting_roll(request, meeting_pk: schemas.Id):
 
 
 @meetings.put("/meetings/{meeting_pk}/attendance", response=schemas.MeetingDetail, url_name="meeting_attendance",
+    description="Một dòng cho mỗi đảng viên phải dự (người được miễn hoặc đang sinh hoạt tạm thời nơi khác không điểm danh); chỉ điểm danh khi buổi sinh hoạt đã bắt đầu. Ai đã điểm danh sau khi đọc `attendance_version` thì lần ghi này bị từ chối (409), không ghi gì; lỗi của một dòng nêu `rows.<số thứ tự>`.",
               summary="Điểm danh buổi sinh hoạt (như trang «Điểm danh»): cả danh sách một lần; `expected_version` "
                       "chống ghi đè")  # fmt: skip
 def meeting_attendance(request, meeting_pk: schemas.Id, payload: schemas.AttendanceWrite):
@@ -764,6 +769,7 @@ def _document_out(d) -> dict:
 
 
 @steering.get("/documents", response=schemas.page_of(schemas.Document), url_name="document_list",
+    description="`organization`: các văn bản trong sổ văn bản của tổ chức đó.",
               summary="Sổ văn bản trong phạm vi (tìm như trang Văn bản)")  # fmt: skip
 def document_list(request, paging: Query[schemas.Paging], q: Annotated[str, Field(max_length=200)] | None = None,
                   organization: schemas.Id | None = None):  # fmt: skip
@@ -820,6 +826,7 @@ reports = Router(tags=["Báo cáo"])
 
 
 @reports.get("/reports/headcount", response=schemas.Headcount, url_name="report_headcount",
+    description="`organization`: mặc định tổ chức đầu tiên trong phạm vi của người gọi (như trang Báo cáo).",
              summary="Số lượng, cơ cấu đảng viên của một tổ chức tại một ngày (như trang Báo cáo)")  # fmt: skip
 def report_headcount(request, organization: schemas.Id | None = None, on: schemas.Date | None = None):
     """``organization``: default the first of the caller's top organizations (as the report page)."""
@@ -835,6 +842,7 @@ def report_headcount(request, organization: schemas.Id | None = None, on: schema
 
 
 @reports.get("/reports/movement", response=schemas.Movement, url_name="report_movement",
+    description="Đầu kỳ, cuối kỳ, tăng và giảm theo từng loại (kết nạp, chuyển đến, chuyển đi, từ trần, xóa tên…). `organization`: mặc định tổ chức đầu tiên trong phạm vi của người gọi; kỳ mặc định: nửa năm hiện tại đến hôm nay (như trang).",
              summary="Biến động đảng viên của một tổ chức trong một kỳ (như trang «Biến động đảng viên»)")  # fmt: skip
 def report_movement(request, organization: schemas.Id | None = None, from_date: schemas.Date | None = None,
                     to_date: schemas.Date | None = None):  # fmt: skip
