@@ -5,6 +5,7 @@ meetings service with its version check; the movement figures of the reports lay
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
 from django.urls import reverse
 
 from dangbo.audit.models import AuditEvent
@@ -29,8 +30,10 @@ def test_an_unknown_address_or_method_answers_a_problem_in_vietnamese(client, pe
         body = missing.json()
         assert body["status"] == 404 and body["title"] == "Không tìm thấy"
         assert "Không có địa chỉ này trong API" in body["detail"]
-    nested = client.post("/api/v1/members/1/khong-co", {}, content_type=JSON, **auth)
+    strict = Client(enforce_csrf_checks=True)  # as a real caller: no CSRF cookie, a token
+    nested = strict.post("/api/v1/members/1/khong-co", {}, content_type=JSON, **auth)
     assert nested.status_code == 404 and nested["Content-Type"] == PROBLEM
+    assert strict.put(reverse("api:member_list"), {}, content_type=JSON, **auth).status_code == 405
 
     refused = client.delete(reverse("api:member_list"), **auth)
     assert refused.status_code == 405 and refused["Content-Type"] == PROBLEM

@@ -20,6 +20,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.urls import re_path
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
@@ -133,6 +134,7 @@ def _problem_on_refused_method(view):
     return wrapped
 
 
+@csrf_exempt  # it writes nothing; a POST there is answered 404 like a GET, not refused for its CSRF token
 def unknown_path(request, rest=""):
     """Any other address under /api/v1/: a problem, not the site's HTML page."""
     return problem(404, "Không có địa chỉ này trong API; xem danh sách các địa chỉ ở /api/v1/docs.")
