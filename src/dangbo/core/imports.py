@@ -30,6 +30,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import PurePath
 from typing import Any
 
@@ -87,6 +88,10 @@ class ImportKind:
     top: Callable[[Any], Any]
     allowed: Callable[[Any, Any], bool]
     prepare: Callable[..., Any] | None = None
+    # The bulk path: ``apply_many(actor, [(row number, values)], context)`` → {row number: outcome or the
+    # RowError/ApplicationError refusing it}, every row checked by the owning service's bulk function and written
+    # in bulk only when all pass. Without it, ``apply`` runs row by row.
+    apply_many: Callable[..., dict] | None = None
     notes: tuple[str, ...] = ()  # lines of the template's «Ghi chú» sheet, after the general ones
     labels: dict[str, str] = field(default_factory=dict)  # service field names → column labels
     general: str = ""  # the column label of an error that names no field (default: the first key column's)
@@ -287,19 +292,31 @@ def _convert(column: Column, value, row: Row, choice_keys: dict[str, str]) -> No
     row.values[column.key] = text
 
 
-def _header_map(kind: ImportKind, headers: list) -> tuple[dict[int, str], list[str]]:
-    known = kind.headers()
-    mapping, unknown = {}, []
+def _name(header) -> str:
+    return clean_text(header if isinstance(header, str) else ("" if header is None else str(header)))
+
+
+# A column of row numbers (exports and hand-made lists start with one) is never data: it needs no mapping.
+ROW_NUMBER_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu"})
+
+
+def _header_map(
+    kind: ImportKind, headers: list, mapping: dict[str, str] | None = None
+) -> tuple[dict[int, str], list[str]]:
+    """Column index → column key for a header row; ``mapping`` (folded header → key, "" to ignore) replaces the
+    labels and aliases when the user chose how the file's columns map (``check_mapping``)."""
+    known = kind.headers() if mapping is None else mapping
+    found, unknown = {}, []
     for i, header in enumerate(headers):
-        name = clean_text(header if isinstance(header, str) else ("" if header is None else str(header)))
+        name = _name(header)
         if not name:
             continue
         key = known.get(fold(name))
-        if key is None or key in mapping.values():
-            unknown.append(name)
-        else:
-            mapping[i] = key
-    return mapping, unknown
+        if key and key not in found.values():
+            found[i] = key
+        elif key is None if mapping is not None else fold(name) not in ROW_NUMBER_HEADERS:
+            unknown.append(name)  # with a mapping, "" is a column the user chose to ignore
+    return found, unknown
 
 
 def _blank(value) -> bool:
@@ -311,31 +328,34 @@ def _needed_header(kind: ImportKind) -> Column:
     return next(c for c in kind.columns if c.key == key)
 
 
-def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None = None) -> Sheet:
+def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None = None,
+           mapping: dict[str, str] | None = None) -> Sheet:  # fmt: skip
     """``records``: iterator of (row number, list of values); the header is the first row that names at least two
-    known columns (exports with a letterhead above the table are read too)."""
-    mapping: dict[int, str] = {}
+    known columns (exports with a letterhead above the table are read too). ``mapping``: the user's choice of
+    column for each header (``check_mapping``), instead of the labels and aliases."""
+    found: dict[int, str] = {}
     unknown: list[str] = []
     rows: list[Row] = []
     columns = {c.key: c for c in kind.columns}
     choice_keys = {c.key: _choice_keys(c) for c in kind.columns if c.kind == "choice"}
     needed = _needed_header(kind)
+    wanted = min(2, len(columns) if mapping is None else max(1, len({k for k in mapping.values() if k})))
     for number, values in records:
-        if not mapping:
-            found, others = _header_map(kind, list(values))
-            if len(found) >= min(2, len(columns)):
-                mapping, unknown = found, others
-                if needed.key not in mapping.values():
+        if not found:
+            hit, others = _header_map(kind, list(values), mapping)
+            if len(hit) >= wanted:
+                found, unknown = hit, others
+                if mapping is None and needed.key not in found.values():
                     refuse(f"không thấy cột «{needed.label}» ở dòng tiêu đề.")
-            elif number > 20:
+            elif number > HEADER_ROWS:
                 break
             continue
-        if all(_blank(values[i] if i < len(values) else None) for i in mapping):
+        if all(_blank(values[i] if i < len(values) else None) for i in found):
             continue  # an empty row, or a line under a table (an export's footer) outside the known columns
         if len(rows) >= max_rows():
             refuse(f"có hơn {max_rows():,} dòng; xin chia thành nhiều tệp nhỏ hơn.".replace(",", "."))
         row = Row(number=number)
-        for i, key in mapping.items():
+        for i, key in found.items():
             value = values[i] if i < len(values) else None
             if formula_rows and i in formula_rows.get(number, ()):
                 row.errors.append(
@@ -344,20 +364,18 @@ def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None =
                 continue
             _convert(columns[key], value, row, choice_keys.get(key, {}))
         rows.append(row)
-    if not mapping:
+    if not found:
+        if mapping is not None:
+            refuse("không thấy dòng tiêu đề với các cột đã ghép; xin tải tệp lên lại.")
         names = ", ".join(c.label for c in list(kind.columns)[:3])
         refuse(f"không thấy dòng tiêu đề với các cột của tệp mẫu ({names} …).")
-    return Sheet(rows=rows, columns=list(mapping.values()), unknown=unknown)
+    return Sheet(rows=rows, columns=list(found.values()), unknown=unknown)
 
 
-def read_upload(kind: ImportKind, upload) -> Sheet:
-    """Check the uploaded file (kind, size, content) and read its rows. Raises ApplicationError naming the file."""
-    suffix = PurePath(upload.name or "").suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        refuse("chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv); tệp .xls cũ xin lưu lại thành .xlsx.")
-    if suffix == ".xlsx":
-        check_upload(upload, field="file", label="Tệp nhập")
-        return _read_xlsx(kind, upload)
+HEADER_ROWS = 20  # the header row is looked for among the first rows (a letterhead may stand above it)
+
+
+def _check_csv(upload) -> str:
     if not upload.size:
         refuse("tệp rỗng.")
     if upload.size > max_bytes():
@@ -370,21 +388,43 @@ def read_upload(kind: ImportKind, upload) -> Sheet:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         refuse("tệp CSV phải được lưu với bảng mã UTF-8 (Excel: «CSV UTF-8»).")
-    text = nfc(text, legacy_d=True) or ""
+    return nfc(text, legacy_d=True) or ""
+
+
+def _suffix(upload) -> str:
+    suffix = PurePath(upload.name or "").suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        refuse("chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv); tệp .xls cũ xin lưu lại thành .xlsx.")
+    return suffix
+
+
+def _csv_records(text: str):
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    return _build(kind, ((n, values) for n, values in enumerate(reader, start=1)))
+    return enumerate(csv.reader(io.StringIO(text), dialect), start=1)
 
 
-def _read_xlsx(kind: ImportKind, upload) -> Sheet:
+def read_upload(kind: ImportKind, upload, mapping: dict[str, str] | None = None) -> Sheet:
+    """Check the uploaded file (kind, size, content) and read its rows. Raises ApplicationError naming the file.
+    ``mapping``: folded header → column key ("" ignores the column), as ``check_mapping`` accepted it."""
+    if _suffix(upload) == ".xlsx":
+        check_upload(upload, field="file", label="Tệp nhập")
+        return _read_xlsx(kind, upload, mapping)
+    return _build(kind, _csv_records(_check_csv(upload)), mapping=mapping)
+
+
+def _open_xlsx(upload):
     upload.seek(0)
     try:
-        wb = load_workbook(upload, read_only=True, data_only=False)  # formulas come back as their text
+        return load_workbook(upload, read_only=True, data_only=False)  # formulas come back as their text
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a malformed workbook
         refuse("tệp XLSX bị hỏng, không mở được.")
+
+
+def _read_xlsx(kind: ImportKind, upload, mapping=None) -> Sheet:
+    wb = _open_xlsx(upload)
     try:
         ws = wb.worksheets[0]
         formulas: dict[int, set[int]] = {}
@@ -398,9 +438,106 @@ def _read_xlsx(kind: ImportKind, upload) -> Sheet:
                     values.append(getattr(cell, "value", None))
                 yield number, values
 
-        return _build(kind, records(), formulas)
+        return _build(kind, records(), formulas, mapping)
     finally:
         wb.close()
+
+
+# -- mapping a file's columns to a kind's columns --------------------------------------------------------------
+
+
+@dataclass
+class Headers:
+    """The header row of an uploaded file, for the column mapping page."""
+
+    number: int  # its row number
+    names: list[str]  # the non-blank headers, in file order
+    samples: list[str]  # the value under each in the first data row (shown to help choose)
+
+
+def read_headers(kind: ImportKind, upload) -> Headers:
+    """The file's header row: the first of the first rows naming two of the kind's columns, else the first of them
+    with the most filled cells (a letterhead line above the table has fewer)."""
+    if _suffix(upload) == ".xlsx":
+        check_upload(upload, field="file", label="Tệp nhập")
+        wb = _open_xlsx(upload)
+        try:
+            rows = wb.worksheets[0].iter_rows(max_row=HEADER_ROWS + 1)
+            top = [(n, [c.value for c in cells]) for n, cells in enumerate(rows, start=1)]
+        finally:
+            wb.close()
+    else:
+        top = list(islice(_csv_records(_check_csv(upload)), HEADER_ROWS + 1))
+    known = kind.headers()
+    chosen = next((i for i, (_, values) in enumerate(top)
+                   if len({known[f] for v in values if (f := fold(_name(v))) in known}) >= 2), None)  # fmt: skip
+    if chosen is None:
+        counts = [sum(1 for v in values if _name(v)) for _, values in top[:HEADER_ROWS]]
+        if not counts or max(counts) == 0:
+            refuse("tệp không có dòng tiêu đề.")
+        chosen = counts.index(max(counts))
+    number, values = top[chosen]
+    below = next((v for _, v in top[chosen + 1 :] if any(not _blank(x) for x in v)), [])
+    names, samples, seen = [], [], set()
+    for i, value in enumerate(values):
+        name = _name(value)
+        if not name or fold(name) in seen:
+            continue
+        seen.add(fold(name))
+        names.append(name)
+        sample = below[i] if i < len(below) else None
+        if isinstance(sample, (dt.date, dt.datetime)):
+            sample = sample.strftime("%d/%m/%Y")
+        samples.append("" if _blank(sample) else clean_text(str(sample))[:40])
+    return Headers(number=number, names=names, samples=samples)
+
+
+def suggest(kind: ImportKind, names: Sequence[str]) -> dict[str, str]:
+    """Folded header → the column its label or an alias names ("" when none, or when an earlier header took it)."""
+    known, out, taken = kind.headers(), {}, set()
+    for name in names:
+        key = known.get(fold(name), "")
+        if key in taken:
+            key = ""
+        taken.add(key)
+        out[fold(name)] = key
+    return out
+
+
+def needs_mapping(kind: ImportKind, names: Sequence[str]) -> bool:
+    """Whether the user must say how the file's columns map: a header the kind does not know (a column of row
+    numbers aside), or a required column no header names."""
+    chosen = suggest(kind, names)
+    unknown = any(not key and f not in ROW_NUMBER_HEADERS for f, key in chosen.items())
+    return unknown or any(c.required and c.key not in chosen.values() for c in kind.columns)
+
+
+def check_mapping(kind: ImportKind, chosen: dict[str, str]) -> dict[str, str]:
+    """The problems of a mapping (file header → column key, "" to ignore), by file header ("" for the whole; each
+    message starts with the header, as the page's fields are labelled):
+    every required column mapped once, no column mapped twice, only the kind's columns."""
+    columns = {c.key: c for c in kind.columns}
+    errors: dict[str, str] = {}
+    by_key: dict[str, list[str]] = {}
+    for header, key in chosen.items():
+        if not key:
+            continue
+        if key not in columns:
+            errors[header] = f"{header}: trường đã chọn không có trong tệp nhập {kind.noun}."
+            continue
+        by_key.setdefault(key, []).append(header)
+    for key, headers in by_key.items():
+        if len(headers) > 1:
+            listed = ", ".join(f"«{h}»" for h in headers)
+            for header in headers:
+                errors[header] = (f"{header}: trường «{columns[key].label}» đã được chọn cho {len(headers)} cột của "
+                                  f"tệp ({listed}); mỗi trường chỉ ghép với một cột.")  # fmt: skip
+    missing = [c.label for c in kind.columns if c.required and c.key not in by_key]
+    if missing:
+        names = ", ".join(f"«{m}»" for m in missing)
+        errors[""] = (f"Chưa ghép trường bắt buộc {names}: chọn cột của tệp chứa "
+                      f"{'trường' if len(missing) == 1 else 'từng trường'} đó.")  # fmt: skip
+    return errors
 
 
 # -- running an import -----------------------------------------------------------------------------------------
@@ -433,6 +570,7 @@ def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: 
     result = ImportResult(total=len(sheet.rows), committed=False)
     general = kind.general or kind.label(kind.natural_key[0])
     seen: dict[tuple, int] = {}
+    batch: list[tuple[int, dict]] = []
     with transaction.atomic(), changes_from(source or kind.title):
         context = kind.prepare(actor, sheet.rows, options or {}) if kind.prepare else dict(options or {})
         for i, row in enumerate(sheet.rows):
@@ -455,27 +593,46 @@ def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: 
                     )
                     continue
                 seen[key] = row.number
+            if kind.apply_many is not None:
+                batch.append((row.number, dict(row.values)))
+                continue
             try:
                 outcome = kind.apply(actor, dict(row.values), context)
-            except RowError as error:
-                result.errors.append((row.number, error.label, error.problem))
-                continue
-            except ApplicationError as error:
-                if not error.field_errors:
-                    result.errors.append((row.number, general, error.message))
-                for name, message in error.field_errors.items():
-                    label = kind.label(name)
-                    result.errors.append((row.number, label, _strip_label(message, label)))
-                continue
-            if outcome == EXISTING:
-                result.existing.append(row.number)
-            else:
-                result.created += 1
+            except (RowError, ApplicationError) as error:
+                outcome = error
+            _count(kind, result, row.number, outcome, general)
+        if batch:
+            if progress is not None:
+                progress(
+                    len(sheet.rows),
+                    len(sheet.rows),
+                    f"Đang {'ghi' if commit else 'kiểm tra'} {len(batch)} dòng",
+                )
+            outcomes = kind.apply_many(actor, batch, context)
+            for number, _ in batch:
+                _count(kind, result, number, outcomes.get(number), general)
+            result.errors.sort(key=lambda e: e[0])
         if result.errors or not commit:
             transaction.set_rollback(True)
         else:
             result.committed = True
     return result
+
+
+def _count(kind: ImportKind, result: ImportResult, number: int, outcome, general: str) -> None:
+    """Add one row's outcome to ``result``: created, already there, or its errors by column."""
+    if isinstance(outcome, RowError):
+        result.errors.append((number, outcome.label, outcome.problem))
+    elif isinstance(outcome, ApplicationError):
+        if not outcome.field_errors:
+            result.errors.append((number, general, outcome.message))
+        for name, message in outcome.field_errors.items():
+            label = kind.label(name)
+            result.errors.append((number, label, _strip_label(message, label)))
+    elif outcome == EXISTING:
+        result.existing.append(number)
+    else:
+        result.created += 1
 
 
 def errors_xlsx(kind: ImportKind, result: ImportResult, *, issuer: str) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path, PurePath
 from urllib.parse import parse_qs
 
@@ -28,9 +29,10 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 EXPORT_JOB = "xuat_danh_sach"
 
 
-def start_import(*, actor, kind: imports.ImportKind, upload, options: dict, scope_org, commit: bool):
+def start_import(*, actor, kind: imports.ImportKind, upload, options: dict, scope_org, commit: bool,
+                 mapping: dict[str, str] | None = None):  # fmt: skip
     """Store ``upload`` (already checked by ``core.imports.read_upload``) and queue its import; returns the job.
-    ``options``: the page's choices, plain JSON (ids)."""
+    ``options``: the page's choices, plain JSON (ids); ``mapping``: the user's column mapping (file headers)."""
     directory = files_dir()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     token = "".join(secrets.choice(_LETTERS) for _ in range(32))
@@ -41,10 +43,59 @@ def start_import(*, actor, kind: imports.ImportKind, upload, options: dict, scop
             out.write(chunk)
     try:
         return start_job(actor=actor, kind=kind.job_key, scope_org=scope_org,
-                         params={"file": name, "commit": commit, "options": options})  # fmt: skip
+                         params={"file": name, "commit": commit, "options": options, "mapping": mapping})  # fmt: skip
     except ApplicationError:
         (directory / name).unlink(missing_ok=True)
         raise
+
+
+# -- a file kept between the steps of the import page (column mapping → dry run → commit) ----------------------
+
+STAGE_HOURS = 24  # a file left on the page longer than this is deleted
+_KEPT = re.compile(r"^tam-[a-z]{32}\.(xlsx|csv)$")
+
+
+def _session_key(kind: imports.ImportKind) -> str:
+    return f"import-staged-{kind.key}"
+
+
+def stage_upload(session, kind: imports.ImportKind, upload, *, options: dict, mapping=None) -> dict:
+    """Keep ``upload`` in the job files directory for the next step of the page; the session holds its name, the
+    page's options and the mapping (never the file's content). Older kept files are deleted."""
+    unstage(session, kind)
+    directory = files_dir()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    limit = time.time() - STAGE_HOURS * 3600
+    for old in directory.glob("tam-*"):
+        if old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
+    name = f"tam-{''.join(secrets.choice(_LETTERS) for _ in range(32))}{PurePath(upload.name).suffix.lower()}"
+    upload.seek(0)
+    with open(directory / name, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    staged = {"file": name, "name": PurePath(upload.name).name[:100], "options": options, "mapping": mapping}
+    session[_session_key(kind)] = staged
+    return staged
+
+
+def staged_upload(session, kind: imports.ImportKind) -> dict | None:
+    """The file this session kept for ``kind`` (``stage_upload``), or None when there is none any more."""
+    staged = session.get(_session_key(kind))
+    if not isinstance(staged, dict) or not _KEPT.match(str(staged.get("file", ""))):
+        return None
+    return staged if (files_dir() / staged["file"]).is_file() else None
+
+
+def open_staged(staged: dict) -> File:
+    """The kept file, opened (the caller closes it)."""
+    return File(open(files_dir() / staged["file"], "rb"), name=staged["name"])  # noqa: SIM115
+
+
+def unstage(session, kind: imports.ImportKind) -> None:
+    staged = session.pop(_session_key(kind), None)
+    if isinstance(staged, dict) and _KEPT.match(str(staged.get("file", ""))):
+        (files_dir() / staged["file"]).unlink(missing_ok=True)
 
 
 def run_import(kind: imports.ImportKind, job, progress):
@@ -56,7 +107,7 @@ def run_import(kind: imports.ImportKind, job, progress):
     try:
         progress(0, None, "Đang đọc tệp")
         with open(path, "rb") as handle:
-            sheet = imports.read_upload(kind, File(handle, name=name))
+            sheet = imports.read_upload(kind, File(handle, name=name), job.params.get("mapping") or None)
         result = imports.run(kind, actor=job.started_by, sheet=sheet, commit=commit, progress=progress,
                              source=f"Nhập từ tệp (công việc #{job.pk})", options=job.params.get("options") or {})  # fmt: skip
     finally:

@@ -112,3 +112,20 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid}"
+
+
+class ImportMapping(BaseModel):
+    """How a user last mapped a file's columns to an import kind's columns (``core.imports.check_mapping``): the
+    next file with the same headers (next month's export of the same software) goes straight to the dry run."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("Loại nhập", max_length=50)  # an import kind's key (core.registries.IMPORT_KINDS)
+    columns = models.JSONField("Cách ghép cột", default=dict)  # folded file header → column key ("" ignored)
+
+    class Meta:
+        verbose_name = "cách ghép cột của tệp nhập"
+        verbose_name_plural = "cách ghép cột của tệp nhập"
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="jobs_importmapping_user_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.user_id})"

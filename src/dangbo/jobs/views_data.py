@@ -22,11 +22,13 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin
 from dangbo.core.logging import redact
 from dangbo.core.registries import EXPORT_LISTS, IMPORT_KINDS
+from dangbo.core.text import fold
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
 
 from .choices import AuditEvents
-from .imports import EXPORT_JOB, start_import
+from .imports import EXPORT_JOB, open_staged, stage_upload, staged_upload, start_import, unstage
+from .models import ImportMapping
 from .services import start_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,38 +67,167 @@ def import_template(request, import_kind: str):
     return response
 
 
+IGNORE_LABEL = "— bỏ qua cột này —"
+
+
+class MappingForm(VNFormMixin, forms.Form):
+    """One select per column of the file: which of the kind's columns it holds, or none ("bỏ qua")."""
+
+    def __init__(self, *args, kind: imports.ImportKind, headers: imports.Headers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind, self.names = kind, headers.names
+        choices = [("", IGNORE_LABEL)] + [(c.key, f"{c.label}{' (bắt buộc)' if c.required else ''}")
+                                          for c in kind.columns]  # fmt: skip
+        for i, (name, sample) in enumerate(zip(headers.names, headers.samples, strict=True)):
+            self.fields[f"cot_{i}"] = forms.ChoiceField(
+                label=name, choices=choices, required=False,
+                help_text=f"Dòng đầu: {sample}" if sample else "Dòng đầu: (trống)",
+            )  # fmt: skip
+
+    def mapping(self) -> dict[str, str]:
+        return {fold(name): self.cleaned_data.get(f"cot_{i}", "") for i, name in enumerate(self.names)}
+
+    def clean(self):
+        data = super().clean()
+        chosen = {name: data.get(f"cot_{i}", "") for i, name in enumerate(self.names)}
+        index = {name: f"cot_{i}" for i, name in enumerate(self.names)}
+        for header, message in imports.check_mapping(self.kind, chosen).items():
+            self.add_error(index[header] if header else None, message)
+        return data
+
+
+def _mapping_initial(kind, headers: imports.Headers, chosen: dict[str, str] | None) -> dict:
+    chosen = chosen or imports.suggest(kind, headers.names)
+    return {f"cot_{i}": chosen.get(fold(name), "") for i, name in enumerate(headers.names)}
+
+
+def _remembered(user, kind, names) -> dict[str, str] | None:
+    """The user's last mapping for ``kind`` when it covers every header of this file and is still valid."""
+    saved = ImportMapping.objects.filter(user=user, kind=kind.key).first()
+    if saved is None or not isinstance(saved.columns, dict):
+        return None
+    folded = [fold(n) for n in names]
+    if any(f not in saved.columns for f in folded):
+        return None
+    mapping = {f: str(saved.columns[f] or "") for f in folded}
+    return None if imports.check_mapping(kind, dict(zip(names, mapping.values(), strict=True))) else mapping
+
+
+def _remember(user, kind, mapping: dict[str, str]) -> None:
+    ImportMapping.objects.update_or_create(user=user, kind=kind.key, defaults={"columns": mapping})
+
+
+def _page(
+    request, spec, *, form=None, result=None, sheet=None, staged=None, mapping_form=None, remembered=False
+):
+    return render(request, "jobs/import.html", {
+        "form": form, "result": result, "sheet": sheet, "kind": spec, "staged": staged, "mapping_form": mapping_form,
+        "remembered": remembered, "template_url": reverse("jobs:import_template", args=[spec.key]),
+    })  # fmt: skip
+
+
+def _import(request, spec, top, *, upload, sheet, options, commit, mapping, name):
+    """Run the import of ``sheet`` on the page, or in the background when the file is large: the result, or the
+    redirect to the job's page."""
+    if len(sheet.rows) > imports.sync_rows():  # a large file: in the background, with progress
+        chosen = options.get("organization")
+        scope = Organization.objects.filter(pk=chosen).first() if chosen else None
+        started = start_import(actor=request.user, kind=spec, upload=upload, options=options,
+                               scope_org=scope or top, commit=commit, mapping=mapping)  # fmt: skip
+        messages.info(
+            request,
+            f"Tệp có {len(sheet.rows)} dòng: đang {'nhập' if commit else 'kiểm tra'} ở chế độ chạy nền.",
+        )
+        return redirect(started)
+    return imports.run(spec, actor=request.user, sheet=sheet, commit=commit, options=options,
+                       source=f"Nhập từ tệp {name[:100]}")  # fmt: skip
+
+
+def _staged_step(request, spec, top, action: str):
+    """The steps on the file kept by the page: choose the mapping (``remap``), confirm it and dry run (``map``),
+    commit (``commit_staged``) — the commit reads the same file with the same mapping as the dry run."""
+    staged = staged_upload(request.session, spec)
+    if staged is None:
+        messages.error(
+            request, "Tệp nhập: tệp đã tải lên không còn (quá lâu hoặc đã nhập); xin tải tệp lên lại."
+        )
+        return redirect("jobs:import", spec.key)
+    with open_staged(staged) as upload:
+        try:
+            if action in ("remap", "map"):
+                headers = imports.read_headers(spec, upload)
+                if action == "remap":
+                    mapping_form = MappingForm(kind=spec, headers=headers,
+                                               initial=_mapping_initial(spec, headers, staged.get("mapping")))  # fmt: skip
+                    return _page(request, spec, staged=staged, mapping_form=mapping_form)
+                mapping_form = MappingForm(request.POST, kind=spec, headers=headers)
+                if not mapping_form.is_valid():
+                    return _page(request, spec, staged=staged, mapping_form=mapping_form)
+                staged["mapping"] = mapping_form.mapping()
+                request.session[f"import-staged-{spec.key}"] = staged
+                _remember(request.user, spec, staged["mapping"])
+            commit = action == "commit_staged"
+            sheet = imports.read_upload(spec, upload, staged.get("mapping"))
+            outcome = _import(request, spec, top, upload=upload, sheet=sheet, options=staged.get("options") or {},
+                              commit=commit, mapping=staged.get("mapping"), name=staged["name"])  # fmt: skip
+        except ApplicationError as error:
+            unstage(request.session, spec)
+            messages.error(request, error.field_errors.get("file", error.message))
+            return redirect("jobs:import", spec.key)
+    if not isinstance(outcome, imports.ImportResult):
+        unstage(request.session, spec)  # the job keeps its own copy
+        return outcome
+    if outcome.committed:
+        unstage(request.session, spec)
+        messages.success(request, imports.summary(spec, outcome))
+        return redirect(spec.back)
+    return _page(request, spec, result=outcome, sheet=sheet, staged=staged)
+
+
+STAGED_ACTIONS = ("remap", "map", "commit_staged")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request, import_kind: str):
-    """Upload a file, see every row's problems (dry run), then import it all or nothing."""
+    """Upload a file, map its columns when its headers are not the template's, see every row's problems (dry
+    run), then import it all or nothing."""
     spec, top = _kind(request, import_kind)
+    if request.method == "POST" and request.POST.get("action") in STAGED_ACTIONS:
+        return _staged_step(request, spec, top, request.POST["action"])
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = import_string(spec.form)(request.user, data, files) if spec.form else ImportForm(data, files)
-    result = sheet = None
+    result = sheet = staged = None
+    remembered = False
     if request.method == "POST" and form.is_valid():
         commit = request.POST.get("action") == "commit"
         upload = form.cleaned_data["file"]
         options = _options(form)
         try:
-            sheet = imports.read_upload(spec, upload)
-            if len(sheet.rows) > imports.sync_rows():  # a large file: in the background, with progress
-                chosen = form.cleaned_data.get("organization")
-                started = start_import(actor=request.user, kind=spec, upload=upload, options=options,
-                                       scope_org=chosen or top, commit=commit)  # fmt: skip
-                messages.info(
-                    request,
-                    f"Tệp có {len(sheet.rows)} dòng: đang {'nhập' if commit else 'kiểm tra'} ở chế độ chạy nền.",
-                )
-                return redirect(started)
-            result = imports.run(spec, actor=request.user, sheet=sheet, commit=commit, options=options,
-                                 source=f"Nhập từ tệp {upload.name[:100]}")  # fmt: skip
+            headers = imports.read_headers(spec, upload)
+            mapping = None
+            if imports.needs_mapping(spec, headers.names):
+                mapping = _remembered(request.user, spec, headers.names)
+                if mapping is None:  # the user says which column is which, then the dry run
+                    staged = stage_upload(request.session, spec, upload, options=options)
+                    mapping_form = MappingForm(kind=spec, headers=headers,
+                                               initial=_mapping_initial(spec, headers, None))  # fmt: skip
+                    return _page(request, spec, staged=staged, mapping_form=mapping_form)
+                remembered = True
+            sheet = imports.read_upload(spec, upload, mapping)
+            outcome = _import(request, spec, top, upload=upload, sheet=sheet, options=options, commit=commit,
+                              mapping=mapping, name=upload.name)  # fmt: skip
+            if not isinstance(outcome, imports.ImportResult):
+                return outcome
+            result = outcome
+            if result.ok and not result.committed:  # «Nhập» then commits this file without choosing it again
+                staged = stage_upload(request.session, spec, upload, options=options, mapping=mapping)
         except ApplicationError as error:
             form.add_error("file", error.field_errors.get("file", error.message))
         if result is not None and result.committed:
             messages.success(request, imports.summary(spec, result))
             return redirect(spec.back)
-    return render(request, "jobs/import.html", {"form": form, "result": result, "sheet": sheet, "kind": spec,
-                                                "template_url": reverse("jobs:import_template", args=[spec.key])})  # fmt: skip
+    return _page(request, spec, form=form, result=result, sheet=sheet, staged=staged, remembered=remembered)
 
 
 # -- exports ---------------------------------------------------------------------------------------------------
