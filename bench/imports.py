@@ -27,23 +27,26 @@ def csv_file(name: str, header: list[str], rows: list[list]):
     return SimpleUploadedFile(name, ("\n".join(lines) + "\n").encode())
 
 
-def timed(kind, actor, upload) -> None:
+def timed(kind, actor, upload, commit: bool = False) -> None:
     from dangbo.core import imports
 
     cpu, wall = time.process_time(), time.perf_counter()
     sheet = imports.read_upload(kind, upload)
     read_cpu = time.process_time() - cpu
-    result = imports.run(kind, actor=actor, sheet=sheet, commit=False)
+    result = imports.run(kind, actor=actor, sheet=sheet, commit=commit)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     n = len(sheet.rows)
-    print(f"{kind.key:>18}: {n} rows, {len(result.errors)} errors; read {read_cpu:.2f} s CPU; "
+    print(f"{kind.key:>18} {'commit' if commit else 'dry run'}: {n} rows, {len(result.errors)} errors; read {read_cpu:.2f} s CPU; "
           f"{n / cpu:,.0f} rows/s CPU, {n / wall:,.0f} rows/s wall (load {os.getloadavg()[0]:.1f})")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=500)
-    n = parser.parse_args().n
+    parser.add_argument("--only", choices=["to_chuc", "dang_vien"], help="measure one kind only")
+    parser.add_argument("--commit", action="store_true", help="also commit (the rows stay in the database)")
+    args = parser.parse_args()
+    n = args.n
     import django
 
     django.setup()
@@ -68,13 +71,17 @@ def main() -> None:
     )
     cell = services.organization_create(actor=root, parent=bloc, data={"name": f"Chi bộ {tag}", "code": f"C{tag}", "kind": "chi_bo_co_so"})  # fmt: skip
     orgs = [[f"B{tag}-{i}", bloc.code, "Chi bộ cơ sở", f"Chi bộ Cơ quan {i}", "01/01/2010"] for i in range(n)]
-    timed(ORGANIZATIONS, root, csv_file("to-chuc.csv", ["Mã tổ chức", "Mã tổ chức cấp trên", "Loại tổ chức",
-                                                        "Tên tổ chức", "Ngày thành lập"], orgs))  # fmt: skip
+    if args.only != "dang_vien":
+        timed(ORGANIZATIONS, root, csv_file("to-chuc.csv", ["Mã tổ chức", "Mã tổ chức cấp trên", "Loại tổ chức",
+                                                            "Tên tổ chức", "Ngày thành lập"], orgs))  # fmt: skip
     members = [[cell.code, f"Nguyễn Văn Thử {i}", "Nam", "17/05/1980", f"0{tag[-5:]}{i:06d}",
                 "01/01/2015", "Chính thức", "02/03/2005", "02/03/2006"] for i in range(n)]  # fmt: skip
     header = ["Mã chi bộ", "Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Sinh hoạt tại chi bộ từ ngày",
               "Tình trạng", "Ngày vào Đảng", "Ngày chính thức"]  # fmt: skip
-    timed(MEMBERS, root, csv_file("dang-vien.csv", header, members))
+    if args.only != "to_chuc":
+        timed(MEMBERS, root, csv_file("dang-vien.csv", header, members))
+        if args.commit:
+            timed(MEMBERS, root, csv_file("dang-vien.csv", header, members), commit=True)
     print(f"({dt.datetime.now():%H:%M}, {'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite'})")
 
 

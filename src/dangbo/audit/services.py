@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from dangbo.core.db import insert_many
 from dangbo.core.formats import ngay, so, tien
 from dangbo.core.middleware import current_request_id, current_source
 from dangbo.core.registries import AUDIT_EVENTS
@@ -21,6 +22,9 @@ def _is_money(field: models.Field) -> bool:
     return field.name.endswith("amount") or "tiền" in label or "(đồng)" in label or "trị giá" in label
 
 
+_CHOICE_LABELS: dict[models.Field, dict] = {}  # a field's choices as {value: label}, built once per field
+
+
 def _display(obj: models.Model, field: models.Field):
     """A value as the pages show it: dates dd/mm/yyyy, moments with their local time (dd/mm/yyyy HH:MM), money
     «2.150.000 đ», numbers with thousands separators (not years, not document numbers)."""
@@ -28,7 +32,10 @@ def _display(obj: models.Model, field: models.Field):
     if value is None or value == "":
         return ""
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        labels = _CHOICE_LABELS.get(field)
+        if labels is None:
+            labels = _CHOICE_LABELS[field] = dict(field.flatchoices)
+        return str(labels.get(value, value))
     if isinstance(field, models.ForeignKey):
         related = getattr(obj, field.name)
         return str(related) if related is not None else ""
@@ -83,6 +90,24 @@ def record(
     ``extra`` adds changes that are not field values shown as such, e.g. {"password": {"label": "Mật khẩu",
     "before": "", "after": "(đã đặt lại)"}} — secrets are never put in the history.
     """
+    made = _event(actor=actor, action=action, obj=obj, before=before, scope_path=scope_path, extra=extra,
+                  event=event)  # fmt: skip
+    if made is not None:
+        made.save(force_insert=True)
+    return made
+
+
+def record_many(*, actor, action: str, objs, scope_paths, extra: dict | None = None, event: str = "") -> int:
+    """``record`` for many objects at once (a bulk import): one event per object, written in one statement.
+    ``scope_paths``: each object's scope path, in the same order. Returns the number written."""
+    events = [_event(actor=actor, action=action, obj=obj, scope_path=path, extra=extra, event=event)
+              for obj, path in zip(objs, scope_paths, strict=True)]  # fmt: skip
+    written = [e for e in events if e is not None]
+    insert_many(AuditEvent, written)
+    return len(written)
+
+
+def _event(*, actor, action, obj, before=None, scope_path="", extra=None, event="") -> AuditEvent | None:
     if event and event not in AUDIT_EVENTS:
         raise ValueError(f"audit event {event!r} is not registered (an app's AuditEvents, core.registries)")
     if not transaction.get_connection().in_atomic_block:
@@ -101,7 +126,7 @@ def record(
         return None
     if action == Action.VIEW and before:
         raise ValueError("a view event names the fields seen (extra), never their values")
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=str(actor) if actor is not None else "Hệ thống",
         request_id=current_request_id.get(),

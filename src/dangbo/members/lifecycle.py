@@ -85,13 +85,36 @@ def rebuild(member: Member, *, record_edited: bool = False) -> history.Result:
     record's own fields may have changed too (the rollups then recount the member's whole roll)."""
     events = events_of(member)
     orgs = {e.organization_id for e in events if e.organization_id}
-    result = history.replay(
-        [_Ev(e) for e in events], official_date=member.official_date, links=link_periods(orgs)
-    )
-    st = result.state
     counted_before = (member.org_path, member.status)
+    result = derive(member, events, link_periods(orgs))
+    member.save()
+    counts.move(counted_before, (member.org_path, member.status))
+    before = list(MemberPeriod.objects.filter(member=member).values_list(*PERIOD_KEY))
+    MemberPeriod.objects.filter(member=member).delete()
+    MemberPeriod.objects.bulk_create(periods_of(member, result))
+    roll_changed(before, [tuple(getattr(p, f) for f in PERIOD_KEY) for p in result.periods], record_edited)
+    return result
+
+
+def periods_of(member: Member, result: history.Result) -> list[MemberPeriod]:
+    """The roll periods of a replay, as rows to write."""
+    return [
+        MemberPeriod(
+            member=member, organization_id=p.organization_id, org_path=p.org_path, status=p.status,
+            exempted=p.exempted, valid_from=p.valid_from, valid_to=p.valid_to, start_kind=p.start_kind,
+            end_kind=p.end_kind,
+        )
+        for p in result.periods
+    ]  # fmt: skip
+
+
+def derive(member: Member, events: list[MemberEvent], links, orgs: dict | None = None) -> history.Result:
+    """Replay ``events`` (sorted by date, then entry order) and set the member's derived columns from them, in
+    memory (``rebuild`` saves; the bulk import writes many at once). ``orgs``: organizations already read, by id."""
+    result = history.replay([_Ev(e) for e in events], official_date=member.official_date, links=links)
+    st = result.state
     if st.organization_id:
-        org = Organization.objects.get(pk=st.organization_id)
+        org = (orgs or {}).get(st.organization_id) or Organization.objects.get(pk=st.organization_id)
         member.organization, member.org_path = org, org.path
     member.status = st.status
     member.exempted = st.exempted
@@ -111,19 +134,6 @@ def rebuild(member: Member, *, record_edited: bool = False) -> history.Result:
             member.joined_date = e.date
         elif e.kind == K.OFFICIAL:
             member.official_date = e.date
-    member.save()
-    counts.move(counted_before, (member.org_path, member.status))
-    before = list(MemberPeriod.objects.filter(member=member).values_list(*PERIOD_KEY))
-    MemberPeriod.objects.filter(member=member).delete()
-    MemberPeriod.objects.bulk_create(
-        MemberPeriod(
-            member=member, organization_id=p.organization_id, org_path=p.org_path, status=p.status,
-            exempted=p.exempted, valid_from=p.valid_from, valid_to=p.valid_to, start_kind=p.start_kind,
-            end_kind=p.end_kind,
-        )
-        for p in result.periods
-    )  # fmt: skip
-    roll_changed(before, [tuple(getattr(p, f) for f in PERIOD_KEY) for p in result.periods], record_edited)
     return result
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from collections import Counter
 
 from django.db import transaction
 
 from dangbo.audit.concurrency import Tracked
 from dangbo.audit.models import Action
-from dangbo.audit.services import record, snapshot
+from dangbo.audit.services import record, record_many, snapshot
 from dangbo.core import policies
 from dangbo.core.dates import full_years, today
+from dangbo.core.db import insert_many
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.text import clean_text, fold, name_case, name_sort_key, read_phone
 from dangbo.organizations.choices import CELL_KINDS
@@ -66,8 +68,9 @@ def _apply(member: Member, data: dict) -> None:
     member.phone, _ = read_phone(member.phone)
 
 
-def validate_member(member: Member) -> None:
-    """Every rule a member record must satisfy; all problems at once, each named by its field."""
+def validate_member(member: Member, *, taken: set[str] | None = None) -> None:
+    """Every rule a member record must satisfy; all problems at once, each named by its field. ``taken``: the
+    citizen IDs already on other records, read once for a whole file (``member_create_many``)."""
     e: dict[str, str] = {}
     now = today()
     if not member.full_name:
@@ -109,7 +112,11 @@ def validate_member(member: Member) -> None:
     if member.citizen_id:
         if not _CITIZEN_ID.match(member.citizen_id):
             e["citizen_id"] = "Số CCCD: phải gồm đúng 12 chữ số."
-        elif Member.objects.filter(citizen_id=member.citizen_id).exclude(pk=member.pk).exists():
+        elif (
+            member.citizen_id in taken
+            if taken is not None
+            else Member.objects.filter(citizen_id=member.citizen_id).exclude(pk=member.pk).exists()
+        ):
             e["citizen_id"] = "Số CCCD: số này đã có trong hồ sơ của một đảng viên khác."
     org = member.organization if member.organization_id else None
     if org is None:
@@ -161,15 +168,7 @@ def member_create(
     _apply(member, data)
     validate_member(member)
     since = since or today()
-    if since > today() or (member.birth_date and since <= member.birth_date):
-        raise ApplicationError(
-            "Ngày bắt đầu sinh hoạt không hợp lệ.",
-            field_errors={"since": "Sinh hoạt tại chi bộ từ ngày: phải sau ngày sinh và không sau hôm nay."},
-        )
-    if member.official_date and member.official_date > today():
-        raise ApplicationError(
-            "Ngày chính thức không hợp lệ.", field_errors={"official_date": "Ngày chính thức: sau hôm nay."}
-        )
+    _check_new(member, since)
     if not policies.can(actor, "place_members", member.organization):
         raise PermissionDenied("Bạn không có quyền thêm đảng viên vào chi bộ này.")
     decision = {}
@@ -215,6 +214,99 @@ def member_create(
     extra = {"source": {"label": "Nguồn", "before": "", "after": source}} if source else None
     record(actor=actor, action=Action.CREATE, obj=member, scope_path=member.org_path, extra=extra)
     return member
+
+
+def _check_new(member: Member, since: dt.date) -> None:
+    """The rules of a new record's dates besides ``validate_member`` (``member_create``, ``member_create_many``)."""
+    if since > today() or (member.birth_date and since <= member.birth_date):
+        raise ApplicationError(
+            "Ngày bắt đầu sinh hoạt không hợp lệ.",
+            field_errors={"since": "Sinh hoạt tại chi bộ từ ngày: phải sau ngày sinh và không sau hôm nay."},
+        )
+    if member.official_date and member.official_date > today():
+        raise ApplicationError(
+            "Ngày chính thức không hợp lệ.", field_errors={"official_date": "Ngày chính thức: sau hôm nay."}
+        )
+
+
+@transaction.atomic
+def member_create_many(
+    *, actor, rows: list[tuple[dict, dt.date | None]], write: bool = True
+) -> list[Member | ApplicationError]:
+    """``member_create`` for many records at once (an import file): the same rules for every row — the record's
+    (``validate_member``, citizen IDs read once for all), its dates, the right to place members in the cell — and
+    then, only when every row passed, the same writes in bulk: the records, their "nhập hồ sơ" (and "công nhận
+    chính thức") events, roll periods, stored counts, one rollup refresh for all the cells, one audit event per
+    record (its source is the import, ``core.middleware.changes_from``). Returns, row by row, the new member or
+    the ``ApplicationError`` refusing it; when any row is refused nothing is written. ``write=False``: check only
+    (the file has other problems already)."""
+    from . import lifecycle
+    from .asof import link_periods
+    from .choices import EventKind
+    from .models import MemberEvent, MemberPeriod
+
+    ids = [str(d.get("citizen_id") or "").strip() for d, _ in rows]
+    taken: set[str] = set()
+    wanted = sorted({i for i in ids if i})
+    for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+        taken.update(Member.objects.filter(citizen_id__in=chunk).values_list("citizen_id", flat=True))
+    allowed: dict[int, bool] = {}
+    out: list[Member | ApplicationError] = []
+    members: list[tuple[Member, dt.date]] = []
+    for data, since in rows:
+        member = Member()
+        try:
+            _apply(member, data)
+            validate_member(member, taken=taken)
+            since = since or today()
+            _check_new(member, since)
+            org = member.organization
+            if org.pk not in allowed:
+                allowed[org.pk] = policies.can(actor, "place_members", org)
+            if not allowed[org.pk]:
+                raise ApplicationError("Bạn không có quyền thêm đảng viên vào chi bộ này.",
+                                       field_errors={"organization": "Chi bộ: bạn không có quyền thêm đảng viên vào chi bộ này."})  # fmt: skip
+        except ApplicationError as error:
+            out.append(error)
+            continue
+        if member.citizen_id:
+            taken.add(member.citizen_id)  # the same number twice in the file: the second is refused
+        _set_derived(member)
+        out.append(member)
+        members.append((member, since))
+    if len(members) < len(rows) or not write:
+        return out
+    orgs = {m.organization_id: m.organization for m, _ in members}
+    links = link_periods(set(orgs))
+    events, results = [], []
+    for member, since in members:
+        mine = [
+            MemberEvent(member=member, kind=EventKind.ENROLL, date=since, organization=member.organization)
+        ]
+        if member.official_date and member.official_date > since:
+            mine.append(MemberEvent(member=member, kind=EventKind.OFFICIAL, date=member.official_date,
+                                    organization=member.organization))  # fmt: skip
+        try:
+            results.append(lifecycle.derive(member, mine, links, orgs))
+        except ApplicationError as error:
+            return [error if m is member else m for m in out]
+        events.extend(mine)
+    insert_many(Member, [m for m, _ in members], ids=True)
+    for event in events:
+        event.member_id = event.member.pk
+    insert_many(MemberEvent, events)
+    periods = [p for (member, _), result in zip(members, results, strict=True)
+               for p in lifecycle.periods_of(member, result)]  # fmt: skip
+    for period in periods:
+        period.member_id = period.member.pk
+    insert_many(MemberPeriod, periods)
+    counted = Counter((m.org_path, m.status) for m, _ in members)
+    for (path, status), n in sorted(counted.items()):
+        counts.adjust(path, status, n)
+    lifecycle.roll_changed([], [tuple(getattr(p, f) for f in lifecycle.PERIOD_KEY) for p in periods])
+    record_many(actor=actor, action=Action.CREATE, objs=[m for m, _ in members],
+                scope_paths=[m.org_path for m, _ in members])  # fmt: skip
+    return out
 
 
 @transaction.atomic
