@@ -5,6 +5,9 @@ load average; asserts nothing.
 
   DANGBO_DATA_DIR=<data dir of a dangbo synth load> .venv/bin/python bench/imports.py -n 500
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_<branch> .venv/bin/python bench/imports.py -n 500
+
+``--only dang_vien`` measures the members alone (their bulk path, ``members.services.member_create_many``);
+``--commit`` commits them too (the rows stay: use a synthetic database you can throw away).
 """
 
 from __future__ import annotations
