@@ -179,3 +179,26 @@ def test_every_kind_imports_a_file_with_other_headers_through_the_mapping(client
     assert c.count() == before
     assert client.post(url, {"action": "commit_staged"}).status_code == 302
     assert c.count() == before + len(rows)
+
+
+def test_a_large_mapped_file_is_committed_in_the_background_with_the_same_mapping(
+    client, people, tree, settings, tmp_path, monkeypatch
+):
+    from dangbo.jobs import runner
+    from dangbo.jobs.models import Job
+
+    monkeypatch.setattr(runner.Progress, "_write_apart", lambda self: 1)  # see tests/members/test_imports.py
+    settings.DANGBO_JOB_FILES_DIR = tmp_path / "job-files"
+    client.force_login(people.secretary_a)
+    url = reverse("jobs:import", args=["dang_vien"])
+    client.post(url, {"action": "check", "file": _csv(ROWS)})
+    assert _post_mapping(client, url, CHOICE).context["result"].ok
+    settings.DANGBO_IMPORT_SYNC_ROWS = 1  # now the commit goes to the background
+    response = client.post(url, {"action": "commit_staged"})
+    job = Job.objects.get(kind="nhap_dang_vien")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.params["mapping"]["ten day du"] == "full_name" and job.params["commit"] is True
+    assert runner.execute(job.pk) == "xong"
+    job.refresh_from_db()
+    assert job.message == "Đã nhập 2 đảng viên." and Member.objects.filter(citizen_id="040186009102").exists()
+    assert list(settings.DANGBO_JOB_FILES_DIR.glob("tam-*")) == []  # the kept file is gone

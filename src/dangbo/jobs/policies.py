@@ -20,7 +20,7 @@ from dangbo.accounts import access
 from dangbo.accounts.choices import Role
 from dangbo.core.policies import CHANGE, VIEW, Policy, Reach, is_root, register
 
-from .models import Job, WorkerHeartbeat
+from .models import ImportMapping, Job, WorkerHeartbeat
 
 STAFF = frozenset({Role.STAFF})
 
@@ -63,6 +63,20 @@ class WorkerHeartbeatPolicy(Policy):
 
     def can(self, actor, action: str, obj: WorkerHeartbeat) -> bool:
         return is_root(actor)
+
+
+@register
+class ImportMappingPolicy(Policy):
+    """A user's remembered column mapping of an import: their own, read and replaced by the import page only."""
+
+    model = ImportMapping
+    actions = frozenset({VIEW, CHANGE})
+
+    def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        return queryset.filter(user=actor)
+
+    def can(self, actor, action: str, obj: ImportMapping) -> bool:
+        return obj.user_id == actor.pk
 
 
 # --- Who may start a kind (``allowed=`` of ``@job``) ------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from dangbo.audit.models import Action
 from dangbo.audit.services import record
-from dangbo.core import exports, imports
+from dangbo.core import exports, imports, policies
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin
 from dangbo.core.logging import redact
@@ -103,7 +103,7 @@ def _mapping_initial(kind, headers: imports.Headers, chosen: dict[str, str] | No
 
 def _remembered(user, kind, names) -> dict[str, str] | None:
     """The user's last mapping for ``kind`` when it covers every header of this file and is still valid."""
-    saved = ImportMapping.objects.filter(user=user, kind=kind.key).first()
+    saved = policies.scope(user, policies.VIEW, ImportMapping.objects.filter(kind=kind.key)).first()
     if saved is None or not isinstance(saved.columns, dict):
         return None
     folded = [fold(n) for n in names]
