@@ -67,9 +67,15 @@ def audited_fields(obj: models.Model) -> list[models.Field]:
     ]
 
 
+_LABELLED: dict[type, list[tuple[models.Field, str]]] = {}  # a model's audited fields with their labels, once
+
+
 def snapshot(obj: models.Model) -> dict[str, tuple[str, str]]:
     """The object's user-visible field values: {name: (label, display value)}."""
-    return {f.name: (str(f.verbose_name), _display(obj, f)) for f in audited_fields(obj)}
+    fields = _LABELLED.get(type(obj))
+    if fields is None:
+        fields = _LABELLED[type(obj)] = [(f, str(f.verbose_name)) for f in audited_fields(obj)]
+    return {f.name: (label, _display(obj, f)) for f, label in fields}
 
 
 def record(
