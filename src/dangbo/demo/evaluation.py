@@ -150,6 +150,7 @@ def write(*, admin, now: dt.date, personas: dict) -> dict:
         # The open year's authority is left to the services below.
         c, r = _decide_year(rng, y, admin, skip=set())
         campaigns, ratings = campaigns + c, ratings + r
+    services.tally_rebuild()  # the counts by level the campaign screens read, of the ratings written in bulk
     deadline = (
         max(now + dt.timedelta(days=20), D(year, 12, 20)) if year == now.year else now + dt.timedelta(days=20)
     )

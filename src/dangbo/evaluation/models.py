@@ -193,3 +193,33 @@ class ResidenceComment(BaseModel):
 
     def get_absolute_url(self):
         return reverse("members:detail", args=[self.member_id])
+
+
+class LevelTally(models.Model):
+    """How many ratings of a campaign, in one organization (the ratings' ``cell``: a member's cell at the period's
+    end, an organization rated as a collective), stand at one (reason not rated, decided level, proposed level) —
+    the campaign screens' counts by level and the quota counter read these rows (a few per cell) instead of
+    counting the ratings (a province's campaign: 240,000). Kept by ``services`` in the transaction of every write
+    that changes a rating's levels; ``dangbo evaluation_tallies --check`` compares them with a recount."""
+
+    # db_index off: the unique index (campaign first) serves every read.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
+    organization = models.ForeignKey("organizations.Organization", verbose_name="Chi bộ, tổ chức",
+                                     on_delete=models.CASCADE, related_name="+")  # fmt: skip
+    members = models.BooleanField("Đảng viên (không phải tập thể)")
+    not_rated = models.CharField("Chưa xếp loại", max_length=20, blank=True)
+    decided_level = models.CharField("Mức quyết định", max_length=10, blank=True)
+    proposed_level = models.CharField("Mức đề xuất", max_length=10, blank=True)
+    # Signed: a drifted count must never make a user's save fail; ``--check`` finds drift.
+    n = models.BigIntegerField("Số phiếu", default=0)
+
+    class Meta:
+        verbose_name = "số phiếu theo mức"
+        verbose_name_plural = "số phiếu theo mức"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organization", "members", "not_rated", "decided_level",
+                                            "proposed_level"], name="evaluation_tally_unique"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.n} phiếu"

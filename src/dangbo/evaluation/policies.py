@@ -17,7 +17,7 @@ from dangbo.accounts import access
 from dangbo.accounts.choices import Role
 from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, register, subtree_q
 
-from .models import Campaign, Catalogue, Rating, ResidenceComment
+from .models import Campaign, Catalogue, LevelTally, Rating, ResidenceComment
 
 COMMITTEE_ROLES = frozenset({Role.STAFF, Role.GRASSROOTS_SECRETARY})
 DECIDE = "decide"
@@ -89,3 +89,14 @@ class ResidenceCommentPolicy(access.TreePolicy):
     area = access.MEMBER
     path_fields = ("member__org_path",)
     id_field = "member_id"
+
+
+@register
+class LevelTallyPolicy(access.TreePolicy):
+    """A campaign's counts by level in one organization: seen by whoever sees that organization's members. The
+    campaign screens read the whole campaign's counts (the quota is the authority's) through the campaign."""
+
+    model = LevelTally
+    area = access.MEMBER
+    path_fields = ("organization__path",)
+    own = False

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from dangbo.core import policies
 from dangbo.core.formats import ngay
 from dangbo.core.policies import CHANGE, VIEW
 
 from .choices import RANK, SHORT, CampaignStatus, Level
-from .models import Campaign, Rating
+from .models import Campaign, LevelTally, Rating
 from .policies import DECIDE
 
 
@@ -71,16 +71,23 @@ class Tally:
             yield level.value, SHORT[level], level.label, n, (100 * n / rated if rated else 0)
 
 
-def tally(campaign: Campaign, *, decided: bool = False, members: bool = True) -> Tally:
+def tally(campaign: Campaign, *, decided: bool = False, members: bool = True, recount: bool = False) -> Tally:
     """Counts of the whole campaign (not only the actor's share: the quota is the authority's). The level is the
-    decided one, else the proposed one (``decided``: only the decided)."""
-    rows = Rating.objects.filter(campaign=campaign, member__isnull=not members)
+    decided one, else the proposed one (``decided``: only the decided). Read from the stored counts
+    (``LevelTally``: a few rows per cell, kept by ``services`` in each write), not from the ratings; ``recount``:
+    counted from the ratings themselves (the decision's quota check: once per decision, whatever the table says)."""
+    if recount:
+        rows = Rating.objects.filter(campaign=campaign, member__isnull=not members)
+        # One pass over the partial index evaluation_rating_tally (members): grouped by reason, decided, proposed.
+        grouped = (rows.values_list("not_rated", "decided_level", "proposed_level").annotate(n=Count("*"))
+                   .order_by())  # fmt: skip
+    else:
+        grouped = (LevelTally.objects.filter(campaign=campaign, members=members)
+                   .values_list("not_rated", "decided_level", "proposed_level").annotate(s=Sum("n")).order_by())  # fmt: skip
     agg, not_rated = {}, 0
-    # One pass over the partial index evaluation_rating_tally (members): grouped by reason, decided, proposed.
-    grouped = (
-        rows.values_list("not_rated", "decided_level", "proposed_level").annotate(n=Count("*")).order_by()
-    )
     for reason, d, p, n in grouped:
+        if not n:
+            continue
         if reason:
             not_rated += n
             continue
@@ -93,6 +100,33 @@ def tally(campaign: Campaign, *, decided: bool = False, members: bool = True) ->
     return Tally(
         counts=agg, not_rated=not_rated, pending=pending, total=total, allowed=allowed, quota=rules.quota
     )
+
+
+def tally_recount(campaign: Campaign | None = None) -> dict[tuple, int]:
+    """The counts ``LevelTally`` should hold, from the ratings: {(campaign, organization, members?, reason not
+    rated, decided, proposed): n} (of ``campaign``, or of every campaign)."""
+    rows = Rating.objects.all() if campaign is None else Rating.objects.filter(campaign=campaign)
+    grouped = (rows.annotate(m=Q(member__isnull=False))
+               .values_list("campaign_id", "cell_id", "m", "not_rated", "decided_level", "proposed_level")
+               .annotate(n=Count("*")).order_by())  # fmt: skip
+    out: dict[tuple, int] = {}
+    for c, o, m, nr, d, p, n in grouped:
+        key = (c, o, bool(m), nr, d, p)
+        out[key] = out.get(key, 0) + n
+    return out
+
+
+def tally_differences(campaign: Campaign | None = None) -> list[tuple[tuple, int, int]]:
+    """(key, stored, recounted) wherever ``LevelTally`` differs from a recount of the ratings (zeros ignored)."""
+    rows = LevelTally.objects.all() if campaign is None else LevelTally.objects.filter(campaign=campaign)
+    stored = {}
+    for c, o, m, nr, d, p, n in rows.values_list("campaign_id", "organization_id", "members", "not_rated",
+                                                 "decided_level", "proposed_level", "n"):  # fmt: skip
+        if n:
+            stored[(c, o, m, nr, d, p)] = n
+    want = tally_recount(campaign)
+    return [(k, stored.get(k, 0), want.get(k, 0)) for k in sorted(set(stored) | set(want), key=str)
+            if stored.get(k, 0) != want.get(k, 0)]  # fmt: skip
 
 
 def can_decide(actor, campaign: Campaign) -> bool:

@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 
 from dangbo.audit.concurrency import Tracked
@@ -26,7 +26,7 @@ from dangbo.organizations.models import Organization
 
 from . import evidence
 from .choices import RANK, SHORT, AuditEvents, CampaignStatus, Level, NotRated, PeriodKind
-from .models import Campaign, Catalogue, Rating, ResidenceComment
+from .models import Campaign, Catalogue, LevelTally, Rating, ResidenceComment
 from .policies import DECIDE
 from .rules import MAX_SCORE, rules_for
 
@@ -186,6 +186,7 @@ def open_campaign(*, actor, authority, year, deadline, period_kind: str = Period
         orgs = [Rating(campaign=campaign, subject_org=o, cell=o, org_path=o.path) for o in children]
         Rating.objects.bulk_create(orgs, batch_size=1000)
         count += len(orgs)
+    tally_rebuild(campaign)
     record(actor=actor, action=Action.CREATE, obj=campaign, event=AuditEvents.OPEN, scope_path=org.path,
            extra={"ratings": {"label": "Số phiếu đánh giá", "before": "", "after": str(count)}})  # fmt: skip
     return campaign
@@ -347,7 +348,7 @@ def propose(*, actor, rating, level: str = "", score=None, note: str = "", remed
                                field_errors={"level": "Mức đề xuất: tổ chức do cấp ủy cấp quyết định đề xuất."})  # fmt: skip
     if r.campaign.locked:
         raise ApplicationError(LOCKED)
-    before = snapshot(r)
+    before, was = snapshot(r), tally_key(r)
     note = clean_text(note or "")
     if len(note) > 5000:
         raise ApplicationError("Nhận xét quá dài.", field_errors={"note": "Nhận xét: tối đa 5.000 ký tự."})
@@ -386,6 +387,7 @@ def propose(*, actor, rating, level: str = "", score=None, note: str = "", remed
     r.proposal_note = note
     r.proposed_by = actor if getattr(actor, "pk", None) else None
     r.save()
+    tally_change(r.campaign_id, was, tally_key(r))
     record(actor=actor, action=Action.UPDATE, obj=r, before=before, scope_path=r.org_path,
            event=AuditEvents.NOT_RATED if not_rated else AuditEvents.PROPOSE)  # fmt: skip
     return r
@@ -414,9 +416,9 @@ def start_review(*, actor, campaign) -> Campaign:
 # --- Decision ------------------------------------------------------------------------------------------------
 
 
-def quota_problems(campaign: Campaign) -> list[str]:
+def quota_problems(campaign: Campaign, *, recount: bool = False) -> list[str]:
     """The quota (HTXSNV ≤ percent × HTTNV) of each comparable group (members; organizations), on the levels as
-    proposed."""
+    proposed (``recount``: counted from the ratings, not read from the stored counts — the decision itself)."""
     from .selectors import tally
 
     rules = campaign.rules
@@ -424,7 +426,7 @@ def quota_problems(campaign: Campaign) -> list[str]:
     if not rules.quota:
         return out
     for members, what in ((True, "đảng viên"), (False, "tổ chức")):
-        t = tally(campaign, members=members)
+        t = tally(campaign, members=members, recount=recount)
         if t.over:
             good = t.counts.get(Level.GOOD, 0)
             out.append(f"Số {what} HTXSNV ({t.excellent}) vượt quá {rules.quota_percent}% số HTTNV ({good}): "
@@ -456,7 +458,7 @@ def decide(*, actor, campaign, decision_no: str = "", decision_date: dt.date | N
     pending = Rating.objects.filter(campaign=c, proposed_level="", not_rated="").count()
     if pending:
         raise ApplicationError(f"Còn {pending} phiếu chưa có mức đề xuất hoặc lý do chưa xếp loại.")
-    problems = quota_problems(c)
+    problems = quota_problems(c, recount=True)
     if problems:
         raise ApplicationError(" ".join(problems), field_errors={"quota": " ".join(problems)})
     before = snapshot(c)
@@ -464,6 +466,7 @@ def decide(*, actor, campaign, decision_no: str = "", decision_date: dt.date | N
         decided_level=F("proposed_level"), updated_at=now()
     )
     Rating.objects.filter(campaign=c).exclude(not_rated="").update(decided_level="", updated_at=now())
+    _tally_rekey(c, lambda nr, d, p: (nr, "" if nr else p, p))
     c.status, c.decision_no, c.decision_date = CampaignStatus.DECIDED, number, decision_date
     c.decided_by = actor if getattr(actor, "pk", None) else None
     c.save()
@@ -480,7 +483,11 @@ def decide(*, actor, campaign, decision_no: str = "", decision_date: dt.date | N
 
 @transaction.atomic
 def reopen(*, actor, campaign, reason: str = "") -> Campaign:
-    """Re-open a decided campaign for review (a reasoned, audited step); its decision must be made again."""
+    """Re-open a decided campaign for review (a reasoned, audited step); its decision must be made again. The
+    decided levels are withdrawn with the decision: every page, count and export shows the ratings as undecided
+    (their proposals kept); the decision withdrawn (number, date, counts by level) is in the audit entry."""
+    from .selectors import tally
+
     c = _campaign(actor, campaign, DECIDE, lock=True)
     if not c.locked:
         raise ApplicationError("Đợt đánh giá chưa có quyết định.")
@@ -488,11 +495,98 @@ def reopen(*, actor, campaign, reason: str = "") -> Campaign:
     if not reason:
         raise ApplicationError("Thiếu lý do.", field_errors={"reason": "Lý do mở lại: không được để trống."})
     before = snapshot(c)
+    withdrawn = []
+    for members, what in ((True, "đảng viên"), (False, "tổ chức")):
+        t = tally(c, decided=True, members=members)
+        if t.total:
+            counts = ", ".join(f"{SHORT[lv]} {t.counts.get(lv, 0)}" for lv in Level.values)
+            withdrawn.append(f"{what}: {counts}, chưa xếp loại {t.not_rated}")
+    previous = f"Quyết định số {c.decision_no} ngày {ngay(c.decision_date)}" + (
+        f" ({'; '.join(withdrawn)})" if withdrawn else ""
+    )
+    Rating.objects.filter(campaign=c).exclude(decided_level="").update(decided_level="", updated_at=now())
+    _tally_rekey(c, lambda nr, d, p: (nr, "", p))
     c.status, c.decision_no, c.decision_date, c.decided_by = CampaignStatus.REVIEWING, "", None, None
     c.save()
     record(actor=actor, action=Action.UPDATE, obj=c, before=before, event=AuditEvents.REOPEN,
-           scope_path=c.authority.path, extra={"reason": {"label": "Lý do mở lại", "before": "", "after": reason[:500]}})  # fmt: skip
+           scope_path=c.authority.path, extra={
+               "reason": {"label": "Lý do mở lại", "before": "", "after": reason[:500]},
+               "decision": {"label": "Quyết định bị hủy để xét lại", "before": previous[:1000], "after": ""}})  # fmt: skip
     return c
+
+
+# --- Counts by level (``LevelTally``) ----------------------------------------------------------------------------
+# The campaign screens' counts by level and quota counter read ``LevelTally`` (a few rows per cell) instead of
+# counting the campaign's ratings. Kept **in the transaction of every write that changes a rating's levels**:
+#
+# * ``propose`` moves one rating from its old key to its new one (−1, +1: one ``INSERT … ON CONFLICT DO UPDATE``
+#   adding the differences, rows written in key order so two writers never deadlock);
+# * ``decide`` and ``reopen`` change every rating of the campaign the same way (decided := proposed, or "") —
+#   done on the tally rows themselves (``_tally_rekey``: a few rows per cell), not by a recount;
+# * opening a campaign, and the bulk loaders (demo, synthetic data), count once (``tally_rebuild``).
+#
+# ``selectors.tally_differences`` compares them with a recount (``dangbo evaluation_tallies --check``; the tests
+# after random writes); ``tally_rebuild()`` rewrites them from one.
+
+
+def tally_key(r: Rating) -> tuple:
+    """Where a rating counts: (organization, members?, reason not rated, decided level, proposed level)."""
+    return (r.cell_id, r.member_id is not None, r.not_rated, r.decided_level, r.proposed_level)
+
+
+def tally_change(campaign_id: int, old: tuple | None, new: tuple | None) -> None:
+    """A rating moved from key ``old`` to ``new`` (None: created, deleted)."""
+    if old == new:
+        return
+    changes: dict[tuple, int] = {}
+    if old is not None:
+        changes[old] = changes.get(old, 0) - 1
+    if new is not None:
+        changes[new] = changes.get(new, 0) + 1
+    tally_add(campaign_id, changes)
+
+
+def tally_add(campaign_id: int, changes: dict[tuple, int]) -> None:
+    rows = [(campaign_id, *key, n) for key, n in sorted(changes.items()) if n]
+    table = connection.ops.quote_name(LevelTally._meta.db_table)
+    columns = "campaign_id, organization_id, members, not_rated, decided_level, proposed_level, n"
+    for i in range(0, len(rows), 500):
+        chunk = rows[i : i + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT (campaign_id, organization_id, "
+                f"members, not_rated, decided_level, proposed_level) DO UPDATE SET n = {table}.n + excluded.n",
+                [v for row in chunk for v in row],
+            )
+
+
+def _tally_rekey(campaign: Campaign, rekey) -> None:
+    """Every rating of ``campaign`` changed the same way: ``rekey(not_rated, decided, proposed)`` → the new
+    (not_rated, decided, proposed); the tally rows follow (merged where two keys become one)."""
+    rows = list(LevelTally.objects.select_for_update().filter(campaign=campaign))
+    merged: dict[tuple, int] = {}
+    for t in rows:
+        key = (t.organization_id, t.members, *rekey(t.not_rated, t.decided_level, t.proposed_level))
+        merged[key] = merged.get(key, 0) + t.n
+    LevelTally.objects.filter(campaign=campaign).delete()
+    LevelTally.objects.bulk_create([LevelTally(campaign=campaign, organization_id=o, members=m, not_rated=nr,
+                                               decided_level=d, proposed_level=p, n=n)
+                                    for (o, m, nr, d, p), n in sorted(merged.items()) if n], batch_size=5000)  # fmt: skip
+
+
+@transaction.atomic
+def tally_rebuild(campaign: Campaign | None = None) -> int:
+    """Rewrite the counts (of ``campaign``, or of every campaign) from a recount; the number of rows written."""
+    from .selectors import tally_recount
+
+    counts = tally_recount(campaign)
+    old = LevelTally.objects.all() if campaign is None else LevelTally.objects.filter(campaign=campaign)
+    old.delete()
+    LevelTally.objects.bulk_create([LevelTally(campaign_id=c, organization_id=o, members=m, not_rated=nr,
+                                               decided_level=d, proposed_level=p, n=n)
+                                    for (c, o, m, nr, d, p), n in counts.items()], batch_size=5000)  # fmt: skip
+    return len(counts)
 
 
 # --- Criteria catalogue of a rating authority ------------------------------------------------------------------
