@@ -100,3 +100,31 @@ def test_grassroots_book_lists_every_cell_by_month(client, dues, tree):
     client.force_login(dues.secretary_b)
     assert client.get(reverse("dues:grassroots_book", args=[tree.a.pk])).status_code == 404
     assert client.get(reverse("dues:report", args=[tree.a.pk])).status_code == 404
+
+
+def test_report_table_fits_a_province_year_on_one_line(client, dues, tree):
+    """The table's amount columns hold "999.999.999.999" (a province's year: hundreds of billions of đồng) in bold
+    at the table's size on one line; the count column "5.600.000". Times New Roman: a digit is half an em, a dot a
+    quarter. (Rendered by LibreOffice and looked at: bench notes in the CHANGELOG.)"""
+    from docx.oxml.ns import qn
+
+    client.force_login(dues.secretary_a)
+    doc = Document(
+        BytesIO(client.get(reverse("dues:report", args=[tree.a.pk]), {"thang": "03/2026"}).content)
+    )
+    table = next(t for t in doc.tables if len(t.columns) == 8)
+    widths = [int(c.get(qn("w:w"))) / 20 for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]  # points
+    padding = sum(int(m.get(qn("w:w"))) / 20 for m in table._tbl.tblPr.find(qn("w:tblCellMar")))
+    sizes = {r.font.size.pt for row in table.rows[1:] for c in row.cells for p in c.paragraphs for r in p.runs
+             if r.font.size}  # fmt: skip
+    assert len(sizes) == 1
+    size = sizes.pop()
+
+    def width(text: str) -> float:
+        return sum(size * (0.25 if ch == "." else 0.5) for ch in text)
+
+    for column in (3, 4, 6, 7):
+        assert width("999.999.999.999") + padding <= widths[column], column
+    assert width("5.600.000") + padding <= widths[2]
+    assert sum(widths) <= 16.5 / 2.54 * 72 + 1  # the text width of the page
+    assert "140.000" in table.rows[1].cells[4].text

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from dangbo.core.docx import (
@@ -29,13 +31,30 @@ from dangbo.core.docx import (
 )
 
 HERE = Path(__file__).resolve().parent
-CELL_SIZE = 10
+RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
+# The table's text (9 pt: the figures of a province's year, hundreds of billions of đồng, fit on one line) and its
+# cells' left and right padding (57 twips ≈ 1 mm instead of the grid's 1.9 mm).
+CELL_SIZE = 9
+CELL_PADDING = 57
 # STT | Tổ chức | Đảng viên | Phải thu | Đã thu | Tỷ lệ | Đã nộp lên | Cấp trên đã nhận: 16.5 cm, the text width.
-COLUMNS = (("STT", Cm(1.2)), ("Tổ chức đảng", Cm(3.0)), ("Số đảng viên", Cm(1.3)), ("Phải thu (đồng)", Cm(2.5)),
-           ("Đã thu (đồng)", Cm(2.5)), ("Tỷ lệ", Cm(1.3)), ("Đã nộp lên (đồng)", Cm(2.35)),
+# An amount column holds "999.999.999.999" in bold 9 pt Times (≈ 2.14 cm) plus the padding; "Số đảng viên" a
+# province's count ("200.579"), "Tỷ lệ" "100,0%".
+COLUMNS = (("STT", Cm(0.9)), ("Tổ chức đảng", Cm(3.4)), ("Số đảng viên", Cm(1.5)), ("Phải thu (đồng)", Cm(2.35)),
+           ("Đã thu (đồng)", Cm(2.35)), ("Tỷ lệ", Cm(1.3)), ("Đã nộp lên (đồng)", Cm(2.35)),
            ("Đã nhận (đồng)", Cm(2.35)))  # fmt: skip
+# Names left, counts and amounts right (their digits in columns), STT and the rate centred.
+ALIGN = (CENTER, None, RIGHT, RIGHT, RIGHT, CENTER, RIGHT, RIGHT)
 SIGNATURE_WIDTHS = (Cm(8.25), Cm(8.25))
 RULE_INDENT = Cm(5.75)
+
+
+def _narrow_padding(table) -> None:
+    """The cells' left and right padding of ``table`` set to ``CELL_PADDING`` (and the table's indent with it, so
+    that its left border stays on the margin — see ``core.docx._table``)."""
+    tbl_pr = table._tbl.tblPr
+    for margin in tbl_pr.find(qn("w:tblCellMar")):
+        margin.set(qn("w:w"), str(CELL_PADDING))
+    tbl_pr.find(qn("w:tblInd")).set(qn("w:w"), str(CELL_PADDING))
 
 
 def _cell(cell, text: str, *, bold: bool = False, align=None) -> None:
@@ -71,15 +90,16 @@ def build_bao_cao_dang_phi(path: Path) -> None:
     heading.paragraph_format.space_before = Pt(6)
     heading.paragraph_format.keep_with_next = True
     table = grid_table(doc, [w for _, w in COLUMNS], rows=5)
+    _narrow_padding(table)
     header, loop, row, end, total = table.rows
     for cell, (title, _) in zip(header.cells, COLUMNS, strict=True):
         _cell(cell, title, bold=True, align=CENTER)
     _cell(loop.cells[0], "{%tr for r in rows %}")
     for i, cell in enumerate(row.cells):
-        _cell(cell, f"{{{{ r[{i}] }}}}", align=None if i == 1 else CENTER)
+        _cell(cell, f"{{{{ r[{i}] }}}}", align=ALIGN[i])
     _cell(end.cells[0], "{%tr endfor %}")
     for i, cell in enumerate(total.cells):
-        _cell(cell, f"{{{{ total[{i}] }}}}", bold=True, align=None if i == 1 else CENTER)
+        _cell(cell, f"{{{{ total[{i}] }}}}", bold=True, align=ALIGN[i])
     para(doc, "", after=6)
     tag(doc, "{%p endif %}")
 
