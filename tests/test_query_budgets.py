@@ -101,6 +101,7 @@ BUDGETS: dict[str, int] = {
     "evaluation:scope_results": 9,
     "evaluation:organization": 6,
     "evaluation:criteria": 7,
+    "evaluation:residents": 6,  # the registrations with the residence cell and their comments
     "evaluation:rating": 15,  # the catalogue, the residence comment, dues arrears
     "evaluation:decide": 11,
     # The JSON API (session-authenticated here; a token costs one query more, and one write every 5 minutes)
@@ -128,6 +129,7 @@ BUDGETS: dict[str, int] = {
     "api:meeting_attendance": 12,  # the same URL as meeting_roll (PUT calls the roll)
     "api:report_movement": 15,
     "evaluation:index": 7,  # the import link of evaluation results
+    "evaluation:index": 8,  # the import link of evaluation results; the residence cells the actor comments for
     "jobs:import[to_chuc]": 5,
     "jobs:import_template[to_chuc]": 4,
     "jobs:import[dang_vien]": 8,

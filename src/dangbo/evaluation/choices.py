@@ -77,3 +77,4 @@ class AuditEvents(models.TextChoices):
     NOT_RATED = "evaluation.rating.not_rated", "Ghi chưa xếp loại"
     CATALOGUE = "evaluation.catalogue.save", "Ghi danh mục tiêu chí đánh giá của cấp ủy"
     RESIDENCE = "evaluation.residence.save", "Ghi nhận xét của chi bộ nơi cư trú"
+    REGISTER = "evaluation.residence.register", "Ghi đăng ký liên hệ với chi bộ nơi cư trú"

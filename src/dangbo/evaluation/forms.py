@@ -107,3 +107,17 @@ class ResidenceForm(VNFormMixin, forms.Form):
     comment = forms.CharField(label="Nhận xét", required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     concerns = forms.BooleanField(label="Có nội dung cần lưu ý", required=False)
+
+
+class ResidentCommentForm(ResidenceForm):
+    """The residence cell's own page: the cell is the one the member is registered with, not typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["residence_cell"]
+
+
+class ResidenceRegisterForm(VNFormMixin, forms.Form):
+    residence_org_code = forms.CharField(label="Mã chi bộ nơi cư trú", max_length=50, required=False,
+                                         help_text="Mã tổ chức ghi trên giấy giới thiệu sinh hoạt nơi cư trú.")  # fmt: skip
+    valid_from = forms.DateField(label="Từ ngày", required=False)

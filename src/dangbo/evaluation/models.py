@@ -176,6 +176,10 @@ class ResidenceComment(BaseModel):
                                related_name="residence_comments")  # fmt: skip
     year = models.PositiveSmallIntegerField("Năm")
     residence_cell = models.CharField("Chi bộ nơi cư trú", max_length=255)
+    # The residence cell when it is in the deployment (a ``ResidenceRegistration`` of that year): its secretary
+    # records the comment and sees it; None: typed from a paper form by the member's own cell.
+    residence_org = models.ForeignKey("organizations.Organization", verbose_name="Chi bộ nơi cư trú (trong hệ thống)",
+                                      null=True, blank=True, on_delete=models.PROTECT, related_name="+")  # fmt: skip
     received_on = models.DateField("Ngày nhận phiếu nhận xét", null=True, blank=True)
     comment = models.TextField("Nhận xét")
     concerns = models.BooleanField("Có nội dung cần lưu ý", default=False)
@@ -193,6 +197,41 @@ class ResidenceComment(BaseModel):
 
     def get_absolute_url(self):
         return reverse("members:detail", args=[self.member_id])
+
+
+class ResidenceRegistration(BaseModel):
+    """A member working elsewhere registered with the party cell where they live (QĐ 213-QĐ/TW, HD 33-HD/BTCTW: the
+    member's organization introduces them to the cell of their place of residence, which comments on them once a
+    year — DOMAIN-SOURCES §2 "store a residence org link"), from ``valid_from`` until ``valid_to`` (the day it ended;
+    None: still). The member's record (``members.Member.residence``) holds only an address; this is the link to the
+    cell. Recorded by those who keep the member's record; the residence cell's secretary then records the yearly
+    comment on the members registered with the cell."""
+
+    member = models.ForeignKey("members.Member", verbose_name="Đảng viên", on_delete=models.CASCADE,
+                               related_name="residence_registrations")  # fmt: skip
+    residence_org = models.ForeignKey("organizations.Organization", verbose_name="Chi bộ nơi cư trú",
+                                      on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    valid_from = models.DateField("Từ ngày")
+    valid_to = models.DateField("Đến ngày", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", editable=False)  # fmt: skip
+
+    class Meta:
+        verbose_name = "đăng ký liên hệ với chi bộ nơi cư trú"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                                   name="evaluation_residence_registration_order"),
+        ]  # fmt: skip
+        indexes = [
+            models.Index(fields=["residence_org", "valid_from"]),
+            models.Index(fields=["member", "-valid_from"]),
+        ]
+
+    def __str__(self):
+        return f"Liên hệ nơi cư trú từ {ngay(self.valid_from)}: {self.residence_org.name}"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:residents", args=[self.residence_org_id])
 
 
 class LevelTally(models.Model):

@@ -17,7 +17,7 @@ from dangbo.accounts import access
 from dangbo.accounts.choices import Role
 from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, register, subtree_q
 
-from .models import Campaign, Catalogue, LevelTally, Rating, ResidenceComment
+from .models import Campaign, Catalogue, LevelTally, Rating, ResidenceComment, ResidenceRegistration
 
 COMMITTEE_ROLES = frozenset({Role.STAFF, Role.GRASSROOTS_SECRETARY})
 DECIDE = "decide"
@@ -83,11 +83,24 @@ class CataloguePolicy(CampaignPolicy):
 
 @register
 class ResidenceCommentPolicy(access.TreePolicy):
-    """The residence cell's comment on a member: with the member's record (their cell now); the member's own."""
+    """The residence cell's comment on a member: with the member's record (their cell now) and with the residence
+    cell that made it (when it is in the deployment: its secretary records it); the member's own."""
 
     model = ResidenceComment
     area = access.MEMBER
-    path_fields = ("member__org_path",)
+    path_fields = ("member__org_path", "residence_org__path")
+    id_field = "member_id"
+
+
+@register
+class ResidenceRegistrationPolicy(access.TreePolicy):
+    """A member's registration with the cell where they live: with the member's record and with that cell (which
+    sees who is registered with it — their names and cells, nothing of their record); the member's own. Recorded
+    by those who keep the member's record (``services.residence_register`` checks the member's side)."""
+
+    model = ResidenceRegistration
+    area = access.MEMBER
+    path_fields = ("member__org_path", "residence_org__path")
     id_field = "member_id"
 
 

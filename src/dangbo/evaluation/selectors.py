@@ -283,3 +283,44 @@ def residence_comments_on() -> bool:
     from django.conf import settings
 
     return bool(settings.DANGBO_EVALUATION_RESIDENCE_COMMENTS)
+
+
+# --- Members registered with a residence cell (QĐ 213) --------------------------------------------------------
+
+
+def _in_year(year: int) -> Q:
+    return Q(valid_from__lte=dt.date(year, 12, 31)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1))
+    )
+
+
+def residents(actor, org, year: int) -> list:
+    """(registration, the year's comment or None) of the members registered with the residence cell ``org`` during
+    ``year`` that the actor sees (the cell and the committees above it), by name."""
+    from .models import ResidenceComment, ResidenceRegistration
+
+    regs = list(policies.scope(actor, VIEW, ResidenceRegistration.objects.filter(_in_year(year), residence_org=org))
+                .select_related("member__organization").order_by("member__name_sort", "member_id", "-valid_from"))  # fmt: skip
+    found = ResidenceComment.objects.filter(member_id__in=[r.member_id for r in regs], year=year)
+    comments = {c.member_id: c for c in policies.scope(actor, VIEW, found)}
+    seen, out = set(), []
+    for r in regs:
+        if r.member_id not in seen:
+            seen.add(r.member_id)
+            out.append((r, comments.get(r.member_id)))
+    return out
+
+
+def residence_registration(member_id: int, year: int):
+    """The member's registration with a residence cell during ``year`` (the latest), or None."""
+    from .models import ResidenceRegistration
+
+    return (ResidenceRegistration.objects.filter(_in_year(year), member_id=member_id).select_related("residence_org")
+            .order_by("-valid_from", "-id").first())  # fmt: skip
+
+
+def comments_for_residence_cell(actor, org) -> bool:
+    """Whether ``actor`` records the comments of the residence cell ``org`` (its secretary, the committees above)."""
+    from dangbo.accounts import access
+
+    return access.reach(actor, access.MEMBER, CHANGE, own=False).covers(org.path)

@@ -26,7 +26,7 @@ from dangbo.organizations.models import Organization
 
 from . import evidence
 from .choices import RANK, SHORT, AuditEvents, CampaignStatus, Level, NotRated, PeriodKind
-from .models import Campaign, Catalogue, LevelTally, Rating, ResidenceComment
+from .models import Campaign, Catalogue, LevelTally, Rating, ResidenceComment, ResidenceRegistration
 from .policies import DECIDE
 from .rules import MAX_SCORE, rules_for
 
@@ -646,25 +646,58 @@ def catalogue_save(
 # --- The residence cell's comment (QĐ 213) ---------------------------------------------------------------------
 
 
+def _registration(member_id: int, year: int) -> ResidenceRegistration | None:
+    """The member's registration with a residence cell that covers part of ``year`` (the latest)."""
+    return (ResidenceRegistration.objects.filter(member_id=member_id, valid_from__lte=dt.date(year, 12, 31))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1)))
+            .select_related("member", "residence_org").order_by("-valid_from", "-id").first())  # fmt: skip
+
+
+def _residence_cell_of(actor, registration: ResidenceRegistration | None) -> bool:
+    """Whether ``actor`` works for the residence cell of ``registration`` (its secretary, the committees above)."""
+    from dangbo.accounts import access
+
+    if registration is None:
+        return False
+    return access.reach(actor, access.MEMBER, policies.CHANGE, own=False).covers(
+        registration.residence_org.path
+    )
+
+
 @transaction.atomic
 def residence_comment_save(*, actor, member, year, residence_cell: str = "", comment: str = "",
                            received_on: dt.date | None = None, concerns: bool = False,
                            expected_version: str | None = None) -> ResidenceComment:  # fmt: skip
     """Record the comment of the cell where ``member`` lives for ``year`` (one per member and year; recorded again,
-    it replaces the earlier one). By those who keep the member's record (their cell, the committees above); not
-    once that year's rating of the member is decided."""
+    it replaces the earlier one). By the residence cell itself — its secretary (or a committee above it), for a
+    member registered with it that year (``ResidenceRegistration``): the cell is the one on record, whatever is
+    typed — or transcribed from the paper form by those who keep the member's record (their cell, the committees
+    above). Not once that year's rating of the member is decided."""
     pk = _pk(member)
+    year_n, year_problem = read_number(year, "Năm", required=True, whole=True, min_value=FIRST_YEAR,
+                                       max_value=today().year)  # fmt: skip
     m = policies.scope(actor, policies.VIEW, Member.objects.filter(pk=pk)).first() if pk else None
-    if m is None:
+    registration = _registration(pk, int(year_n)) if pk and not year_problem else None
+    as_residence_cell = _residence_cell_of(actor, registration)
+    if m is None and not as_residence_cell:
         raise NotFound("Không tìm thấy đảng viên.")
-    if not policies.can(actor, policies.CHANGE, ResidenceComment(member=m)):
-        raise PermissionDenied("Chỉ chi bộ, cấp ủy quản lý đảng viên được ghi nhận xét của nơi cư trú.")
+    if as_residence_cell:
+        m = registration.member
+        target = ResidenceComment(member=m, residence_org=registration.residence_org)
+    else:
+        target = ResidenceComment(member=m)
+    if not policies.can(actor, policies.CHANGE, target):
+        raise PermissionDenied("Chỉ chi bộ nơi cư trú đảng viên đã đăng ký, hoặc chi bộ, cấp ủy quản lý đảng viên "
+                               "được ghi nhận xét của nơi cư trú.")  # fmt: skip
     errors = {}
-    year_n, problem = read_number(year, "Năm", required=True, whole=True, min_value=FIRST_YEAR,
-                                  max_value=today().year)  # fmt: skip
-    if problem:
-        errors["year"] = problem
+    if year_problem:
+        errors["year"] = year_problem
     place = clean_text(residence_cell or "")
+    if as_residence_cell:
+        place = registration.residence_org.name
+    elif registration is not None and place in ("", registration.residence_org.name):
+        # Transcribed by the member's cell from the cell on record.
+        place, target.residence_org = registration.residence_org.name, registration.residence_org
     if not place:
         errors["residence_cell"] = "Chi bộ nơi cư trú: không được để trống."
     elif len(place) > 255:
@@ -696,8 +729,67 @@ def residence_comment_save(*, actor, member, year, residence_cell: str = "", com
         received_on,
         bool(concerns),
     )
+    found.residence_org = target.residence_org
     found.recorded_by = actor if getattr(actor, "pk", None) else None
     found.save()
     record(actor=actor, action=Action.UPDATE if before else Action.CREATE, obj=found, before=before,
            event=AuditEvents.RESIDENCE, scope_path=m.org_path)  # fmt: skip
     return found
+
+
+@transaction.atomic
+def residence_register(*, actor, member, residence_org_code: str = "", valid_from: dt.date | None = None
+                       ) -> ResidenceRegistration:  # fmt: skip
+    """Register ``member`` with the party cell where they live from ``valid_from`` (QĐ 213: the member's
+    organization introduces them to it). The cell is named by its code (``Mã tổ chức``: it is usually outside the
+    actor's scope — a ward's or a village's cell — and is named on the letter of introduction); a registration
+    with another cell still open ends the day before. By those who keep the member's record."""
+    from dangbo.organizations.choices import CELL_KINDS
+
+    pk = _pk(member)
+    m = policies.scope(actor, policies.VIEW, Member.objects.filter(pk=pk)).first() if pk else None
+    if m is None:
+        raise NotFound("Không tìm thấy đảng viên.")
+    if not policies.can(actor, policies.CHANGE, ResidenceComment(member=m)):
+        raise PermissionDenied("Chỉ chi bộ, cấp ủy quản lý đảng viên được ghi đăng ký liên hệ nơi cư trú.")
+    errors = {}
+    code = clean_text(residence_org_code or "")
+    cell = None
+    if not code:
+        errors["residence_org_code"] = "Mã chi bộ nơi cư trú: không được để trống."
+    else:
+        cell = (Organization.objects.filter(code__iexact=code[:50], kind__in=CELL_KINDS)
+                .filter(Q(end_date__isnull=True) | Q(end_date__gt=today())).first())  # fmt: skip
+        if cell is None:
+            errors["residence_org_code"] = (
+                f"Mã chi bộ nơi cư trú: không có chi bộ đang hoạt động mã «{code[:50]}»."
+            )
+        elif cell.pk == m.organization_id:
+            errors["residence_org_code"] = "Mã chi bộ nơi cư trú: đây là chi bộ đảng viên đang sinh hoạt."
+    if not isinstance(valid_from, dt.date):
+        errors["valid_from"] = "Từ ngày: không được để trống."
+    elif valid_from > today():
+        errors["valid_from"] = "Từ ngày: không được sau hôm nay."
+    if errors:
+        raise ApplicationError("Đăng ký liên hệ nơi cư trú chưa đủ thông tin.", field_errors=errors)
+    current = (
+        ResidenceRegistration.objects.select_for_update().filter(member=m, valid_to__isnull=True).first()
+    )
+    if current is not None:
+        if current.residence_org_id == cell.pk:
+            raise ApplicationError("Đã đăng ký.", field_errors={
+                "residence_org_code": f"Mã chi bộ nơi cư trú: đảng viên đã đăng ký với {cell.name} từ {ngay(current.valid_from)}."})  # fmt: skip
+        if valid_from <= current.valid_from:
+            raise ApplicationError("Ngày không hợp lệ.", field_errors={
+                "valid_from": f"Từ ngày: phải sau ngày đăng ký với chi bộ nơi cư trú trước ({ngay(current.valid_from)})."})  # fmt: skip
+        before = snapshot(current)
+        current.valid_to = valid_from - dt.timedelta(days=1)
+        current.save(update_fields=["valid_to", "updated_at"])
+        record(actor=actor, action=Action.UPDATE, obj=current, before=before, event=AuditEvents.REGISTER,
+               scope_path=m.org_path)  # fmt: skip
+    registration = ResidenceRegistration.objects.create(member=m, residence_org=cell, valid_from=valid_from,
+                                                        recorded_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+    record(
+        actor=actor, action=Action.CREATE, obj=registration, event=AuditEvents.REGISTER, scope_path=m.org_path
+    )
+    return registration

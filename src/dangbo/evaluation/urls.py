@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:pk>/ket-qua.xlsx", views.results_xlsx, name="results_xlsx"),
     path("<int:pk>/quyet-dinh.docx", views.decision_docx, name="decision_docx"),
     path("phieu/<int:rating_pk>/", views.rating, name="rating"),
+    path("noi-cu-tru/<int:org_pk>/", views.residents, name="residents"),
+    path("noi-cu-tru/<int:org_pk>/<int:member_pk>/", views.resident, name="resident"),
 ]

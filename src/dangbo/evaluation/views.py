@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangbo.audit.concurrency import StaleEdit
@@ -30,6 +31,8 @@ from .forms import (
     ProposeForm,
     ReopenForm,
     ResidenceForm,
+    ResidenceRegisterForm,
+    ResidentCommentForm,
     SelfForm,
 )
 from .models import Campaign, Rating
@@ -63,9 +66,17 @@ def index(request):
     )
     openable = [o for o in openable.exclude(kind="chi_bo_truc_thuoc").order_by("path")[:50]
                 if policies.can(request.user, DECIDE, Campaign(authority=o))]  # fmt: skip
-    return render(
-        request, "evaluation/index.html", {"campaigns": campaigns, "own": own, "openable": openable}
-    )
+    residence_cells = []
+    if selectors.residence_comments_on():
+        from .models import ResidenceRegistration
+
+        registered = ResidenceRegistration.objects.filter(valid_to__isnull=True).values("residence_org")
+        cells = policies.scope(request.user, VIEW, Organization.objects.filter(pk__in=registered)).order_by(
+            "path"
+        )
+        residence_cells = [o for o in cells[:50] if selectors.comments_for_residence_cell(request.user, o)]
+    return render(request, "evaluation/index.html", {"campaigns": campaigns, "own": own, "openable": openable,
+                                                     "residence_cells": residence_cells})  # fmt: skip
 
 
 def _large(org, data) -> bool:
@@ -185,12 +196,22 @@ def rating(request, rating_pk):
         "residence_cell": comment.residence_cell if comment else "",
         "received_on": comment.received_on if comment else None, "comment": comment.comment if comment else "",
         "concerns": comment.concerns if comment else False})  # fmt: skip
+    registration = selectors.residence_registration(r.member_id, c.year) if may_comment else None
+    register_form = ResidenceRegisterForm(request.POST if posted == "registration" else None, auto_id="dk_%s",
+                                          initial={"valid_from": today()})  # fmt: skip
     if request.method == "POST":
         if not (own or can_change):
             from django.http import Http404
 
             raise Http404
-        if posted == "self":
+        if posted == "registration" and may_comment:
+            if register_form.is_valid():
+                done = run_service(register_form, lambda: services.residence_register(
+                    actor=request.user, member=r.member, **register_form.cleaned_data))  # fmt: skip
+                if done is not None:
+                    messages.success(request, f"Đã ghi đăng ký liên hệ với {done.residence_org.name}.")
+                    return redirect(r.get_absolute_url())
+        elif posted == "self":
             if self_form.is_valid():
                 done = run_service(self_form, lambda: services.self_assess(actor=request.user, rating=r,
                                                                            **self_form.service_data()))  # fmt: skip
@@ -225,7 +246,8 @@ def rating(request, rating_pk):
         "may_self": may_self, "self_form": self_form, "propose_form": propose_form, "tally": selectors.tally(c),
         "short": SHORT, "catalogue": catalogue, "self_criteria": criteria_shown(r.self_criteria),
         "proposed_criteria": criteria_shown(r.criteria), "may_comment": may_comment and not c.locked,
-        "residence_form": residence_form, "comment": comment,
+        "residence_form": residence_form, "comment": comment, "registration": registration,
+        "register_form": register_form,
     })  # fmt: skip
 
 
@@ -362,3 +384,67 @@ def criteria_page(request, org_pk):
         "may_edit": may_edit, "formset": formset, "formset_error": formset_error, "choice": choice,
         "catalogues": catalogues, "has_catalogue": has_catalogue(rules), "version": version,
     })  # fmt: skip
+
+
+# --- The residence cell's pages (QĐ 213) ------------------------------------------------------------------------
+
+
+def _residence_year(request) -> int:
+    """``?nam=``; by default this year from October (the comments are sent at the year's end), else last year."""
+    from dangbo.core.http import int_param
+
+    day = today()
+    year = int_param(request.GET.get("nam"), day.year if day.month >= 10 else day.year - 1)
+    return year if 2000 <= year <= day.year else day.year
+
+
+@login_required
+def residents(request, org_pk):
+    """The members registered with a residence cell during a year (``?nam=``), each with the cell's comment."""
+    from django.http import Http404
+
+    org = get_scoped_or_404(request.user, VIEW, Organization.objects.all(), pk=org_pk)
+    if not selectors.residence_comments_on():
+        raise Http404
+    year = _residence_year(request)
+    return render(request, "evaluation/residents.html", {
+        "org": org, "year": year, "rows": selectors.residents(request.user, org, year),
+        "may_comment": selectors.comments_for_residence_cell(request.user, org)})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resident(request, org_pk, member_pk):
+    """The residence cell's comment of a year on one member registered with it."""
+    from django.http import Http404
+
+    org = get_scoped_or_404(request.user, VIEW, Organization.objects.all(), pk=org_pk)
+    if not selectors.residence_comments_on():
+        raise Http404
+    year = _residence_year(request)
+    found = next(((reg, c) for reg, c in selectors.residents(request.user, org, year) if reg.member_id == member_pk),
+                 None)  # fmt: skip
+    if found is None:
+        raise Http404
+    registration, comment = found
+    may_comment = selectors.comments_for_residence_cell(request.user, org)
+    if request.method == "POST" and not may_comment:
+        raise Http404
+    form = ResidentCommentForm(request.POST or None, initial={
+        "version": services.RESIDENCE_VERSION.of(comment) if comment else services.NEW,
+        "received_on": comment.received_on if comment else today(), "comment": comment.comment if comment else "",
+        "concerns": comment.concerns if comment else False})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        done = run_service(form, lambda: services.residence_comment_save(
+            actor=request.user, member=member_pk, year=year, expected_version=version, **data),
+            tracked=services.RESIDENCE_VERSION if comment else None, obj=comment)  # fmt: skip
+        if done is not None:
+            messages.success(
+                request, f"Đã ghi nhận xét năm {year} về đồng chí {registration.member.full_name}."
+            )
+            return redirect(f"{reverse('evaluation:residents', args=[org.pk])}?nam={year}")
+    return render(request, "evaluation/resident.html", {
+        "org": org, "year": year, "registration": registration, "comment": comment, "form": form,
+        "may_comment": may_comment})  # fmt: skip
