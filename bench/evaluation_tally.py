@@ -44,6 +44,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=30, help="rounds of each timing")
     parser.add_argument("--proposals", type=int, default=600, help="ratings proposed through the service")
+    parser.add_argument(
+        "--results",
+        action="store_true",
+        help="also the results page (it lists every rating of the campaign: slow at scale)",
+    )
     args = parser.parse_args()
     import django
 
@@ -124,7 +129,8 @@ def main() -> None:
             if mine is not None:
                 pages.append(("rating page", secretary, mine.get_absolute_url()))
         pages.append(("decision page", staff, reverse("evaluation:decide", args=[campaign.pk])))
-        pages.append(("results page", staff, reverse("evaluation:results", args=[campaign.pk])))
+        if args.results:
+            pages.append(("results page", staff, reverse("evaluation:results", args=[campaign.pk])))
         for label, user, url in pages:
             client = Client()
             client.force_login(user)

@@ -236,15 +236,18 @@ class ResidenceRegistration(BaseModel):
 
 class LevelTally(models.Model):
     """How many ratings of a campaign, in one organization (the ratings' ``cell``: a member's cell at the period's
-    end, an organization rated as a collective), stand at one (reason not rated, decided level, proposed level) —
-    the campaign screens' counts by level and the quota counter read these rows (a few per cell) instead of
-    counting the ratings (a province's campaign: 240,000). Kept by ``services`` in the transaction of every write
+    end, an organization rated as a collective) — and in the whole campaign (``whole``) — stand at one (reason not
+    rated, decided level, proposed level): the campaign screens' counts by level and the quota counter read the
+    whole campaign's rows (a few) instead of counting the ratings (a province's campaign: 240,000). Kept by ``services`` in the transaction of every write
     that changes a rating's levels; ``dangbo evaluation_tallies --check`` compares them with a recount."""
 
     # db_index off: the unique index (campaign first) serves every read.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
     organization = models.ForeignKey("organizations.Organization", verbose_name="Chi bộ, tổ chức",
                                      on_delete=models.CASCADE, related_name="+")  # fmt: skip
+    # The campaign's whole count (``organization``: its authority), besides the rows per organization: the quota
+    # counter of a province's campaign reads a few rows, not one per cell.
+    whole = models.BooleanField("Cả đợt", default=False)
     members = models.BooleanField("Đảng viên (không phải tập thể)")
     not_rated = models.CharField("Chưa xếp loại", max_length=20, blank=True)
     decided_level = models.CharField("Mức quyết định", max_length=10, blank=True)
@@ -256,8 +259,8 @@ class LevelTally(models.Model):
         verbose_name = "số phiếu theo mức"
         verbose_name_plural = "số phiếu theo mức"
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "organization", "members", "not_rated", "decided_level",
-                                            "proposed_level"], name="evaluation_tally_unique"),
+            models.UniqueConstraint(fields=["campaign", "whole", "organization", "members", "not_rated",
+                                            "decided_level", "proposed_level"], name="evaluation_tally_unique"),
         ]  # fmt: skip
 
     def __str__(self) -> str:

@@ -82,7 +82,7 @@ def tally(campaign: Campaign, *, decided: bool = False, members: bool = True, re
         grouped = (rows.values_list("not_rated", "decided_level", "proposed_level").annotate(n=Count("*"))
                    .order_by())  # fmt: skip
     else:
-        grouped = (LevelTally.objects.filter(campaign=campaign, members=members)
+        grouped = (LevelTally.objects.filter(campaign=campaign, whole=True, members=members)
                    .values_list("not_rated", "decided_level", "proposed_level").annotate(s=Sum("n")).order_by())  # fmt: skip
     agg, not_rated = {}, 0
     for reason, d, p, n in grouped:
@@ -103,16 +103,18 @@ def tally(campaign: Campaign, *, decided: bool = False, members: bool = True, re
 
 
 def tally_recount(campaign: Campaign | None = None) -> dict[tuple, int]:
-    """The counts ``LevelTally`` should hold, from the ratings: {(campaign, organization, members?, reason not
-    rated, decided, proposed): n} (of ``campaign``, or of every campaign)."""
+    """The counts ``LevelTally`` should hold, from the ratings: {(campaign, whole?, organization, members?, reason
+    not rated, decided, proposed): n} (of ``campaign``, or of every campaign) — per organization, and for the whole
+    campaign under its authority."""
     rows = Rating.objects.all() if campaign is None else Rating.objects.filter(campaign=campaign)
     grouped = (rows.annotate(m=Q(member__isnull=False))
-               .values_list("campaign_id", "cell_id", "m", "not_rated", "decided_level", "proposed_level")
+               .values_list("campaign_id", "campaign__authority_id", "cell_id", "m", "not_rated", "decided_level",
+                            "proposed_level")
                .annotate(n=Count("*")).order_by())  # fmt: skip
     out: dict[tuple, int] = {}
-    for c, o, m, nr, d, p, n in grouped:
-        key = (c, o, bool(m), nr, d, p)
-        out[key] = out.get(key, 0) + n
+    for c, authority, o, m, nr, d, p, n in grouped:
+        for key in ((c, False, o, bool(m), nr, d, p), (c, True, authority, bool(m), nr, d, p)):
+            out[key] = out.get(key, 0) + n
     return out
 
 
@@ -120,10 +122,10 @@ def tally_differences(campaign: Campaign | None = None) -> list[tuple[tuple, int
     """(key, stored, recounted) wherever ``LevelTally`` differs from a recount of the ratings (zeros ignored)."""
     rows = LevelTally.objects.all() if campaign is None else LevelTally.objects.filter(campaign=campaign)
     stored = {}
-    for c, o, m, nr, d, p, n in rows.values_list("campaign_id", "organization_id", "members", "not_rated",
-                                                 "decided_level", "proposed_level", "n"):  # fmt: skip
+    for c, w, o, m, nr, d, p, n in rows.values_list("campaign_id", "whole", "organization_id", "members", "not_rated",
+                                                    "decided_level", "proposed_level", "n"):  # fmt: skip
         if n:
-            stored[(c, o, m, nr, d, p)] = n
+            stored[(c, w, o, m, nr, d, p)] = n
     want = tally_recount(campaign)
     return [(k, stored.get(k, 0), want.get(k, 0)) for k in sorted(set(stored) | set(want), key=str)
             if stored.get(k, 0) != want.get(k, 0)]  # fmt: skip

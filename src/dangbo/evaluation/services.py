@@ -387,7 +387,7 @@ def propose(*, actor, rating, level: str = "", score=None, note: str = "", remed
     r.proposal_note = note
     r.proposed_by = actor if getattr(actor, "pk", None) else None
     r.save()
-    tally_change(r.campaign_id, was, tally_key(r))
+    tally_change(r.campaign, was, tally_key(r))
     record(actor=actor, action=Action.UPDATE, obj=r, before=before, scope_path=r.org_path,
            event=AuditEvents.NOT_RATED if not_rated else AuditEvents.PROPOSE)  # fmt: skip
     return r
@@ -534,8 +534,8 @@ def tally_key(r: Rating) -> tuple:
     return (r.cell_id, r.member_id is not None, r.not_rated, r.decided_level, r.proposed_level)
 
 
-def tally_change(campaign_id: int, old: tuple | None, new: tuple | None) -> None:
-    """A rating moved from key ``old`` to ``new`` (None: created, deleted)."""
+def tally_change(campaign: Campaign, old: tuple | None, new: tuple | None) -> None:
+    """A rating of ``campaign`` moved from key ``old`` to ``new`` (None: created, deleted)."""
     if old == new:
         return
     changes: dict[tuple, int] = {}
@@ -543,19 +543,26 @@ def tally_change(campaign_id: int, old: tuple | None, new: tuple | None) -> None
         changes[old] = changes.get(old, 0) - 1
     if new is not None:
         changes[new] = changes.get(new, 0) + 1
-    tally_add(campaign_id, changes)
+    tally_add(campaign, changes)
 
 
-def tally_add(campaign_id: int, changes: dict[tuple, int]) -> None:
-    rows = [(campaign_id, *key, n) for key, n in sorted(changes.items()) if n]
+def tally_add(campaign: Campaign, changes: dict[tuple, int]) -> None:
+    """Add ``changes`` ({key: difference}) to the organizations' rows and to the whole campaign's (written in one
+    order — the campaign's rows first — so that two writers wait for each other and never deadlock)."""
+    rows: dict[tuple, int] = {}
+    for (org_id, *rest), n in changes.items():
+        for key in ((False, org_id, *rest), (True, campaign.authority_id, *rest)):
+            rows[key] = rows.get(key, 0) + n
+    values_of = [(campaign.pk, *key, n) for key, n in sorted(rows.items(), key=lambda kv: (not kv[0][0], kv[0]))
+                 if n]  # fmt: skip
     table = connection.ops.quote_name(LevelTally._meta.db_table)
-    columns = "campaign_id, organization_id, members, not_rated, decided_level, proposed_level, n"
-    for i in range(0, len(rows), 500):
-        chunk = rows[i : i + 500]
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+    columns = "campaign_id, whole, organization_id, members, not_rated, decided_level, proposed_level, n"
+    for i in range(0, len(values_of), 500):
+        chunk = values_of[i : i + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT (campaign_id, organization_id, "
+                f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT (campaign_id, whole, organization_id, "
                 f"members, not_rated, decided_level, proposed_level) DO UPDATE SET n = {table}.n + excluded.n",
                 [v for row in chunk for v in row],
             )
@@ -564,15 +571,15 @@ def tally_add(campaign_id: int, changes: dict[tuple, int]) -> None:
 def _tally_rekey(campaign: Campaign, rekey) -> None:
     """Every rating of ``campaign`` changed the same way: ``rekey(not_rated, decided, proposed)`` → the new
     (not_rated, decided, proposed); the tally rows follow (merged where two keys become one)."""
-    rows = list(LevelTally.objects.select_for_update().filter(campaign=campaign))
+    rows = list(LevelTally.objects.select_for_update().filter(campaign=campaign).order_by("-whole", "id"))
     merged: dict[tuple, int] = {}
     for t in rows:
-        key = (t.organization_id, t.members, *rekey(t.not_rated, t.decided_level, t.proposed_level))
+        key = (t.whole, t.organization_id, t.members, *rekey(t.not_rated, t.decided_level, t.proposed_level))
         merged[key] = merged.get(key, 0) + t.n
     LevelTally.objects.filter(campaign=campaign).delete()
-    LevelTally.objects.bulk_create([LevelTally(campaign=campaign, organization_id=o, members=m, not_rated=nr,
+    LevelTally.objects.bulk_create([LevelTally(campaign=campaign, whole=w, organization_id=o, members=m, not_rated=nr,
                                                decided_level=d, proposed_level=p, n=n)
-                                    for (o, m, nr, d, p), n in sorted(merged.items()) if n], batch_size=5000)  # fmt: skip
+                                    for (w, o, m, nr, d, p), n in sorted(merged.items()) if n], batch_size=5000)  # fmt: skip
 
 
 @transaction.atomic
@@ -583,9 +590,9 @@ def tally_rebuild(campaign: Campaign | None = None) -> int:
     counts = tally_recount(campaign)
     old = LevelTally.objects.all() if campaign is None else LevelTally.objects.filter(campaign=campaign)
     old.delete()
-    LevelTally.objects.bulk_create([LevelTally(campaign_id=c, organization_id=o, members=m, not_rated=nr,
+    LevelTally.objects.bulk_create([LevelTally(campaign_id=c, whole=w, organization_id=o, members=m, not_rated=nr,
                                                decided_level=d, proposed_level=p, n=n)
-                                    for (c, o, m, nr, d, p), n in counts.items()], batch_size=5000)  # fmt: skip
+                                    for (c, w, o, m, nr, d, p), n in counts.items()], batch_size=5000)  # fmt: skip
     return len(counts)
 
 

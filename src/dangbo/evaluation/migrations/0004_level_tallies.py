@@ -10,11 +10,16 @@ def count(apps, schema_editor):
     Rating = apps.get_model("evaluation", "Rating")
     LevelTally = apps.get_model("evaluation", "LevelTally")
     grouped = (Rating.objects.annotate(m=Q(member__isnull=False))
-               .values_list("campaign_id", "cell_id", "m", "not_rated", "decided_level", "proposed_level")
+               .values_list("campaign_id", "campaign__authority_id", "cell_id", "m", "not_rated", "decided_level",
+                            "proposed_level")
                .annotate(n=Count("*")).order_by())  # fmt: skip
-    LevelTally.objects.bulk_create([LevelTally(campaign_id=c, organization_id=o, members=bool(m), not_rated=nr,
+    counts = {}
+    for c, authority, o, m, nr, d, p, n in grouped:
+        for key in ((c, False, o, bool(m), nr, d, p), (c, True, authority, bool(m), nr, d, p)):
+            counts[key] = counts.get(key, 0) + n
+    LevelTally.objects.bulk_create([LevelTally(campaign_id=c, whole=w, organization_id=o, members=m, not_rated=nr,
                                                decided_level=d, proposed_level=p, n=n)
-                                    for c, o, m, nr, d, p, n in grouped], batch_size=5000)  # fmt: skip
+                                    for (c, w, o, m, nr, d, p), n in counts.items()], batch_size=5000)  # fmt: skip
 
 
 class Migration(migrations.Migration):
@@ -29,6 +34,7 @@ class Migration(migrations.Migration):
             name='LevelTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('whole', models.BooleanField(default=False, verbose_name='Cả đợt')),
                 ('members', models.BooleanField(verbose_name='Đảng viên (không phải tập thể)')),
                 ('not_rated', models.CharField(blank=True, max_length=20, verbose_name='Chưa xếp loại')),
                 ('decided_level', models.CharField(blank=True, max_length=10, verbose_name='Mức quyết định')),
@@ -40,7 +46,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'số phiếu theo mức',
                 'verbose_name_plural': 'số phiếu theo mức',
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'organization', 'members', 'not_rated', 'decided_level', 'proposed_level'), name='evaluation_tally_unique')],
+                'constraints': [models.UniqueConstraint(fields=('campaign', 'whole', 'organization', 'members', 'not_rated', 'decided_level', 'proposed_level'), name='evaluation_tally_unique')],
             },
         ),
         migrations.RunPython(count, migrations.RunPython.noop),

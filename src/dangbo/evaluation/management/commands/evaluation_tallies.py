@@ -17,9 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, **options):
         if check:
             diffs = selectors.tally_differences()
-            for (campaign, org, members, not_rated, decided, proposed), have, want in diffs[:50]:
+            for (campaign, whole, org, members, not_rated, decided, proposed), have, want in diffs[:50]:
                 what = "đảng viên" if members else "tổ chức"
-                self.stdout.write(f"đợt {campaign}, tổ chức {org} ({what}), chưa xếp loại «{not_rated}», "
+                where = "cả đợt" if whole else f"tổ chức {org}"
+                self.stdout.write(f"đợt {campaign}, {where} ({what}), chưa xếp loại «{not_rated}», "
                                   f"quyết định «{decided}», đề xuất «{proposed}»: đang lưu {have}, tính lại {want}")  # fmt: skip
             if diffs:
                 raise CommandError(f"{len(diffs)} dòng số phiếu theo mức lệch với số tính lại.")
