@@ -664,6 +664,11 @@ def test_2013_evaluation_of_the_bloc_and_quotas_kept(data, client):
     members_2013 = Rating.objects.filter(campaign__year=2013, member__isnull=False).count()
     assert 5000 < members_2013 < 7500
     decided = list(Campaign.objects.filter(status="da_quyet_dinh"))
+    from dangbo.evaluation.selectors import tally_differences
+
+    assert (
+        tally_differences() == []
+    )  # the counts by level the screens read agree with the ratings written in bulk
     assert not [c.pk for c in decided if quota_problems(c)]
     assert sum(1 for c in decided if (t := tally(c)).excellent and t.remaining == 0) >= 5
     client.force_login(User.objects.get(username="tinhuy"))
