@@ -128,7 +128,6 @@ BUDGETS: dict[str, int] = {
     "api:meeting_roll": 12,
     "api:meeting_attendance": 12,  # the same URL as meeting_roll (PUT calls the roll)
     "api:report_movement": 15,
-    "evaluation:index": 7,  # the import link of evaluation results
     "evaluation:index": 8,  # the import link of evaluation results; the residence cells the actor comments for
     "jobs:import[to_chuc]": 5,
     "jobs:import_template[to_chuc]": 4,
