@@ -4,7 +4,9 @@
 Needs the synthetic province (``dangbo synth province``; on PostgreSQL the national data set works too: the grid
 is asked for ``bench.staff``'s province, as ``bench.staff``). Refuses a database that ``dangbo synth`` did not mark. Adds one year of regular meetings to every cell of that province (once; a
 second run reuses them), then times the grid page for the province, for one directly-subordinate committee and
-for one grassroots organization, through the full Django request path. Prints figures, asserts nothing.
+for one grassroots organization, through the full Django request path — first counted from the meetings (the
+meeting rollups switched off), then read from the per-cell monthly rollup (``reports.MeetingMonth``, rebuilt here
+because the meetings above were written without the services). Prints figures, asserts nothing.
 
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_bench .venv/bin/python bench/meetings_grid.py -n 10
 """
@@ -41,7 +43,9 @@ def ensure_meetings(province) -> int:
         Organization.objects.filter(subtree_q(province.path), kind__in=CELL_KINDS).values_list("pk", "path")
     )
     rows = []
-    now = timezone.now()
+    from dangbo.core.dates import now as clock_now
+
+    now = clock_now()
     for pk, path in cells:
         weak = rng.random() < 0.05
         for month in range(1, 13):
@@ -86,7 +90,7 @@ def main() -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import setup_test_environment
 
     setup_test_environment()  # so that response.context is captured (the rows count); settings stay as they are
 
@@ -105,7 +109,26 @@ def main() -> None:
     client.force_login(user)
     print_environment(mark)
     print(f"database: {connection.vendor}; meetings in {YEAR} under {province.name}: {n:,}; as bench.staff")
-    print(f"{'page':<48} {'p50 ms':>8} {'p95 ms':>8} {'cold p50':>8} {'queries':>8} {'rows':>6}")
+    from dangbo.reports.models import MeetingMonth, RollupState
+    from dangbo.reports.rollups import services as rollups
+
+    RollupState.objects.update(meetings_built_at=None)  # counted from the meetings
+    measure(client, args, "live", province, direct, grassroots)
+    t0 = time.perf_counter()
+    rollups.rebuild_meetings()
+    print(
+        f"  meeting rollups rebuilt: {MeetingMonth.objects.count():,} rows in {time.perf_counter() - t0:.1f} s"
+    )
+    measure(client, args, "rollups", province, direct, grassroots)
+
+
+def measure(client, args, mode: str, province, direct, grassroots) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    print(
+        f"{'page (' + mode + ')':<48} {'p50 ms':>8} {'p95 ms':>8} {'cold p50':>8} {'queries':>8} {'rows':>6}"
+    )
     for label, org in (("grid: province (rows = direct committees)", province),
                        ("grid: direct committee (rows = grassroots)", direct),
                        ("grid: grassroots organization (rows = cells)", grassroots)):  # fmt: skip

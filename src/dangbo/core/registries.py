@@ -18,7 +18,7 @@ add their entries in ``AppConfig.ready()``.
 | ``EVIDENCE_SOURCES`` | ``fn(member_ids, start, end) -> {member_id: [item]}``: evidence of members' ratings for a period from a higher app's record, one query for many members; an item has ``kind``, ``text``, ``url``, ``warn`` (``evaluation.evidence.Item``) | dues (arrears) |
 | ``IMPORT_KINDS`` | ``core.imports.ImportKind``: a kind of row imported from XLSX/CSV (columns, natural key, row → service) | organizations, members, dues, evaluation |
 | ``EXPORT_LISTS`` | ``core.exports.ExportList``: a list exported to XLSX from the page's own FilterSet | members, organizations, meetings, steering |
-| ``FACT_CHANGES`` | ``fn(area, organization_ids, since)``: the facts of an area ("members": the roll periods, the records) changed at these cells from ``since`` on — called in the transaction of the change | reports (rollups) |
+| ``FACT_CHANGES`` | ``fn(area, organization_ids, since)``: the facts of an area ("members": the roll periods, the records; "meetings": the meetings not cancelled, their roll call, minutes and grades) changed at these cells from ``since`` on — called in the transaction of the change (members, meetings) | reports (rollups) |
 | ``DISSOLVE_CHECKS`` | ``fn(organization) -> str | None``: why an organization cannot end yet | members (members still on its roll) |
 """
 

@@ -124,14 +124,87 @@ def _in_year(year: int) -> Q:
     )
 
 
-def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.date]]:
+@dataclass
+class GridQuery:
+    """What the counts of a grid are asked for: the meetings under ``inside`` (a Q over ``org_path``) of the
+    organizations in ``scope``, placed in rows by ``row_case("org_path")``, for ``months`` (one year)."""
+
+    scope: object  # queryset of the organizations the actor sees
+    inside: Q
+    row_case: object  # field name → Case giving the row's organization id
+    months: list
+    this_month: dt.date
+    ahead_from: dt.datetime  # the start of today: a planned meeting from then on is still to come
+
+
+EMPTY_SLOT = {HELD: 0, NOT_RECORDED: 0, FUTURE: 0, "base": 0, "present": 0, "last": None}
+
+
+def live_counts(q: GridQuery) -> tuple[dict, dict, dict]:
+    """The counts of a grid from the meetings themselves: ({(row, month number): slot}, {row: first month with a
+    regular meeting}, {(row, quarter): cells with a thematic meeting held}). ``reports.rollups`` reads the same
+    from its per-cell monthly rows (and must equal this)."""
+    ahead = ExpressionWrapper(Q(planned_at__gte=q.ahead_from), output_field=BooleanField())
+    base = Meeting.objects.filter(
+        q.inside, organization__in=q.scope, month__gte=q.months[0], month__lte=q.months[-1]
+    ).exclude(state=MeetingState.CANCELLED)
+    figures = (
+        base.filter(kind=MeetingKind.REGULAR)
+        .annotate(row=q.row_case("org_path"), ahead=ahead)
+        .values_list("row", "month", "state", "ahead")
+        .annotate(n=Count("id"), base=Sum("base_count"), present=Sum("present_count"), last=Max("id"))
+        .order_by()
+    )
+    by_key: dict[tuple[int, int], dict] = defaultdict(lambda: dict(EMPTY_SLOT))
+    for row, month, state, is_ahead, n, base_sum, present_sum, last in figures:
+        if row is None:
+            continue
+        slot = by_key[(row, month.month)]
+        if state == MeetingState.HELD:
+            slot[HELD] += n
+            slot["base"] += base_sum or 0
+            slot["present"] += present_sum or 0
+            slot["last"] = last
+        else:
+            slot[FUTURE if is_ahead or month > q.this_month else NOT_RECORDED] += n
+    recorded = (
+        Meeting.objects.filter(
+            q.inside, organization__in=q.scope, kind=MeetingKind.REGULAR, month__lte=q.months[-1]
+        )
+        .exclude(state=MeetingState.CANCELLED)
+        .annotate(row=q.row_case("org_path"))
+        .values_list("row")
+        .annotate(first=Min("month"))
+        .order_by()
+    )
+    first_month = {row: first for row, first in recorded if row is not None}
+    thematic = dict(
+        ((row, quarter), n)
+        for row, quarter, n in base.filter(kind=MeetingKind.THEMATIC, state=MeetingState.HELD)
+        .annotate(row=q.row_case("org_path"), quarter=quarter_case(q.months[0].year))
+        .values_list("row", "quarter")
+        .annotate(n=Count("organization_id", distinct=True))
+        .order_by()
+    )
+    return by_key, first_month, thematic
+
+
+def quarter_case(year: int, field: str = "month") -> Case:
+    """The quarter (0–3) of a month of ``year``."""
+    return Case(*[When(Q(**{f"{field}__gte": dt.date(year, 3 * q + 1, 1),
+                            f"{field}__lt": dt.date(year + (q == 3), (3 * q + 3) % 12 + 1, 1)}), then=Value(q))
+                  for q in range(4)], output_field=IntegerField())  # fmt: skip
+
+
+def grid(actor, root: Organization, year: int, *, source=live_counts) -> tuple[list[GridRow], list[dt.date]]:
     """Rows: the organizations under ``root`` *in that year* (its cells' figures added up) or, for a cell, the
     cell itself — the tree of the year, so the bloc's 2013 grid shows its 59 organizations even though they belong
     to other committees today.
 
     The database does the adding up: meetings are placed by their ``org_path`` (the path on the meeting date)
     with one CASE over the rows' paths of that year, grouped by row and month; one query for thematic meetings by
-    quarter, one for the number of cells of each row — whatever the number of cells (~10,000 for a province)."""
+    quarter, one for the number of cells of each row — whatever the number of cells (~10,000 for a province).
+    ``source`` gives the meeting figures (``live_counts``; the report rollups give the same from their rows)."""
     now = today()
     this_month = now.replace(day=1)
     months = [dt.date(year, m, 1) for m in range(1, 13)]
@@ -165,58 +238,13 @@ def grid(actor, root: Organization, year: int) -> tuple[list[GridRow], list[dt.d
         .annotate(n=Count("organization_id", distinct=True))
         .order_by()
     )
-    ahead = ExpressionWrapper(
-        Q(planned_at__gte=timezone.make_aware(dt.datetime.combine(now, dt.time.min))),
-        output_field=BooleanField(),
-    )
     inside = reduce(or_, [subtree_q(p, "org_path") for p in root_paths])
-    base = Meeting.objects.filter(
-        inside, organization__in=scope, month__gte=months[0], month__lte=months[-1]
-    ).exclude(state=MeetingState.CANCELLED)
-    figures = (
-        base.filter(kind=MeetingKind.REGULAR)
-        .annotate(row=row_case("org_path"), ahead=ahead)
-        .values_list("row", "month", "state", "ahead")
-        .annotate(n=Count("id"), base=Sum("base_count"), present=Sum("present_count"), last=Max("id"))
-        .order_by()
-    )
-    empty = {HELD: 0, NOT_RECORDED: 0, FUTURE: 0, "base": 0, "present": 0, "last": None}
-    by_key: dict[tuple[int, int], dict] = defaultdict(lambda: dict(empty))
-    for row, month, state, is_ahead, n, base_sum, present_sum, last in figures:
-        if row is None:
-            continue
-        slot = by_key[(row, month.month)]
-        if state == MeetingState.HELD:
-            slot[HELD] += n
-            slot["base"] += base_sum or 0
-            slot["present"] += present_sum or 0
-            slot["last"] = last
-        else:
-            slot[FUTURE if is_ahead or month > this_month else NOT_RECORDED] += n
+    ahead_from = timezone.make_aware(dt.datetime.combine(now, dt.time.min))
+    by_key, first_month, thematic = source(GridQuery(scope, inside, row_case, months, this_month, ahead_from))
+    empty = EMPTY_SLOT
     # Where meeting records begin: a month before a row's first recorded regular meeting (or, for a row without
     # any, before the first one of the whole scope) has no data — "chưa có số liệu", not "không họp".
-    recorded = (
-        Meeting.objects.filter(
-            inside, organization__in=scope, kind=MeetingKind.REGULAR, month__lte=months[-1]
-        )
-        .exclude(state=MeetingState.CANCELLED)
-        .annotate(row=row_case("org_path"))
-        .values_list("row")
-        .annotate(first=Min("month"))
-        .order_by()
-    )
-    first_month = {row: first for row, first in recorded if row is not None}
     scope_first = min(first_month.values(), default=None)
-    quarter = Case(*[When(month__gte=dt.date(year, 3 * q + 1, 1), month__lt=dt.date(year + (q == 3), (3 * q + 3) % 12 + 1, 1),
-                          then=Value(q)) for q in range(4)], output_field=IntegerField())  # fmt: skip
-    thematic = dict(
-        ((row, q), n)
-        for row, q, n in base.filter(kind=MeetingKind.THEMATIC, state=MeetingState.HELD)
-        .annotate(row=row_case("org_path"), quarter=quarter)
-        .values_list("row", "quarter")
-        .annotate(n=Count("organization_id", distinct=True))
-        .order_by()
-    )
     rows = []
     for g in groups:
         cells = cell_count.get(g.pk, 0)

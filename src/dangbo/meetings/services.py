@@ -22,6 +22,7 @@ from dangbo.core import policies
 from dangbo.core.dates import now, today
 from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangbo.core.formats import ngay
+from dangbo.core.registries import facts_changed
 from dangbo.core.text import clean_lines, clean_text, read_number
 from dangbo.members.asof import path_on
 from dangbo.members.models import Member
@@ -71,6 +72,12 @@ MAX_VOTES = 32767  # what the columns hold (SMALLINT); the members present bound
 MAX_HOURS = 24  # a meeting (a plenary included) lasts less than a day
 MEETING_NOT_FOUND = "Không tìm thấy buổi sinh hoạt."
 ORGANIZATION_NOT_FOUND = "Không tìm thấy tổ chức."
+
+
+def _changed(m: Meeting, *earlier: dt.date) -> None:
+    """Tell the report rollups (``FACT_CHANGES``) that the meetings of ``m``'s organization changed from its month
+    (or an earlier one it was moved from) on — in the transaction of the change."""
+    facts_changed("meetings", {m.organization_id}, min([m.month, *[d for d in earlier if d]]))
 
 
 def can_manage(actor, organization) -> bool:
@@ -219,6 +226,7 @@ def meeting_plan(*, actor, organization, data: dict) -> Meeting:
     except IntegrityError:  # a concurrent plan for the same month
         raise ApplicationError("Chi bộ đã có buổi sinh hoạt thường kỳ tháng này.",
                                field_errors={"planned_at": "Thời gian: chi bộ đã có buổi sinh hoạt thường kỳ tháng này."}) from None  # fmt: skip
+    _changed(m)
     record(actor=actor, action=Action.CREATE, obj=m, scope_path=organization.path)
     return m
 
@@ -238,7 +246,7 @@ def meeting_update_plan(
     m = _locked(meeting, actor)
     PLAN_VERSION.check(m, expected_version)
     before = snapshot(m)
-    old_time = m.planned_at
+    old_time, old_month = m.planned_at, m.month
     e = _apply_plan(m, data)
     if (
         m.state != MeetingState.PLANNED
@@ -254,6 +262,7 @@ def meeting_update_plan(
     _check_plan(m, e)
     m.save()
     _refresh_summary(m)
+    _changed(m, old_month)
     record(actor=actor, action=Action.UPDATE, obj=m, before=before, scope_path=m.organization.path)
     return m
 
@@ -266,6 +275,7 @@ def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
     before = snapshot(m)
     m.state = MeetingState.CANCELLED
     m.save()
+    _changed(m)
     record(actor=actor, action=Action.UPDATE, obj=m, before=before, scope_path=m.organization.path)
     return m
 
@@ -435,6 +445,7 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict, expected_version: 
     m.state = MeetingState.HELD
     m.save()
     _refresh_summary(m)
+    _changed(m)
     record(actor=actor, action=Action.UPDATE, obj=m, before=before, scope_path=m.organization.path,
            extra={"attendance": {"label": "Điểm danh", "before": "", "after": f"{m.present_count}/{m.base_count} có mặt"}})  # fmt: skip
     return m
@@ -533,6 +544,7 @@ def minutes_save(
         m.tasks.all().delete()
         MeetingTask.objects.bulk_create(rows)
     _refresh_summary(m)
+    _changed(m)
     record(actor=actor, action=Action.UPDATE, obj=m, before=before, scope_path=m.organization.path)
     return m
 
@@ -568,5 +580,6 @@ def grade(*, actor, meeting: Meeting, level: GradeLevel, upper: bool = False, no
     else:
         m.self_grade = level
     m.save()
+    _changed(m)
     record(actor=actor, action=Action.UPDATE, obj=m, before=before, scope_path=m.organization.path)
     return m

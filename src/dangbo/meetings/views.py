@@ -22,6 +22,7 @@ from dangbo.organizations.forms import picker_html
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
 from dangbo.organizations.selectors import organization_scope
+from dangbo.reports.rollups import selectors as rollups
 
 from . import quality, selectors, services
 from .choices import MeetingKind, MeetingState
@@ -269,7 +270,7 @@ def overview(request):
     picker = picker_html(request.user, "to_chuc", root, attrs={"id": "to_chuc"})
     year = int_param(request.GET.get("nam") or today().year, today().year)
     year = min(max(year, 2000), today().year + 1)
-    rows, months = selectors.grid(request.user, root, year) if root else ([], [])
+    rows, months = rollups.meeting_grid(request.user, root, year) if root else ([], [])
     absent = selectors.absentees(request.user, year, root=root) if root else []
     return render(request, "meetings/overview.html", {
         "root": root, "picker": picker, "year": year, "rows": rows, "months": months, "absent": absent,

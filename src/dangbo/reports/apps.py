@@ -21,3 +21,8 @@ class ReportsConfig(AppConfig):
         FACT_CHANGES.register("reports.rollups", rollups.facts_changed)
         PATH_TABLES.register("reports.MemberMonth", PathTable("reports.MemberMonth", repath=rollups.repath))
         PATH_TABLES.register("reports.MemberMove", PathTable("reports.MemberMove", repath=lambda *a: None))
+        # The meetings of a moved subtree are re-pathed from the move's date by meetings (registered earlier); their
+        # rows are then rewritten from that month on.
+        PATH_TABLES.register(
+            "reports.MeetingMonth", PathTable("reports.MeetingMonth", repath=rollups.repath_meetings)
+        )

@@ -99,6 +99,46 @@ class MemberMove(models.Model):
         return f"{self.organization_id} {self.day:%d/%m/%Y} {self.kind} {self.direction:+d}×{self.n}"
 
 
+class MeetingMonth(models.Model):
+    """The meetings of one cell (any organization that holds meetings) in one month, cancelled ones left out: what the
+    monthly meeting grid and the meetings section of a review report read (``reports/rollups/services.py``). A cell
+    holds at most one regular meeting a month (``meeting_one_regular_per_month``), so the time of a planned one and
+    the grades of a held one are columns."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    month = models.DateField()  # first day
+    org_path = BinaryCharField(max_length=255)  # the meetings' path (the organization's path on their date)
+    regular_held = models.IntegerField(default=0)  # regular meetings held (roll call or minutes recorded)
+    regular_planned = models.IntegerField(default=0)  # regular meetings planned, not recorded
+    regular_planned_at = models.DateTimeField(
+        null=True, blank=True
+    )  # when the planned one is (ahead or missed)
+    regular_last = models.IntegerField(null=True, blank=True)  # id of the held regular meeting (a link)
+    base_count = models.IntegerField(default=0)  # of the held regular meetings: members expected
+    present_count = models.IntegerField(default=0)  # … present
+    unexcused_count = models.IntegerField(default=0)  # … absent without reason
+    criteria_passed = models.IntegerField(default=0)  # … quality criteria met (meetings.quality)
+    criteria_total = models.IntegerField(default=0)
+    upper_grade = models.ForeignKey("meetings.GradeLevel", null=True, blank=True, on_delete=models.DO_NOTHING,
+                                    related_name="+", db_constraint=False)  # fmt: skip
+    self_grade = models.ForeignKey("meetings.GradeLevel", null=True, blank=True, on_delete=models.DO_NOTHING,
+                                   related_name="+", db_constraint=False)  # fmt: skip
+    thematic_held = models.IntegerField(default=0)  # thematic meetings held
+    other_held = models.IntegerField(default=0)  # extraordinary meetings, committee meetings, plenaries held
+
+    class Meta:
+        verbose_name = "sinh hoạt của chi bộ trong tháng"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "month", "org_path"], name="meeting_month_unique")
+        ]
+        indexes = [models.Index(fields=["month", "org_path"], name="meeting_month_path")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.month:%m/%Y}: {self.regular_held} thường kỳ"
+
+
 class RollupState(models.Model):
     """One row: when the rollups were last rebuilt and the last month they cover (the watermark of the calendar;
     months after it are answered by a live count until ``dangbo rollups extend`` adds them)."""
@@ -107,6 +147,9 @@ class RollupState(models.Model):
         null=True, blank=True
     )  # first day of the last month covered; empty = not built
     built_at = models.DateTimeField(null=True, blank=True)
+    # When ``MeetingMonth`` was last written whole; empty: the meetings are counted live (an install that had member
+    # rollups before the meeting ones: ``dangbo rollups rebuild`` or the daily ``extend`` builds them).
+    meetings_built_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "trạng thái số liệu tổng hợp"

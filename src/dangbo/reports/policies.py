@@ -6,7 +6,7 @@ from __future__ import annotations
 from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, ReferencePolicy, register
 from dangbo.organizations.policies import WorkPolicy, held_at
 
-from .models import MemberMonth, MemberMove, Review, RollupMonth, RollupState
+from .models import MeetingMonth, MemberMonth, MemberMove, Review, RollupMonth, RollupState
 
 
 @register
@@ -18,6 +18,12 @@ class MemberMonthPolicy(WorkPolicy):
 @register
 class MemberMovePolicy(WorkPolicy):
     model = MemberMove
+    rules = held_at("organization", **{VIEW: VIEW})
+
+
+@register
+class MeetingMonthPolicy(WorkPolicy):
+    model = MeetingMonth
     rules = held_at("organization", **{VIEW: VIEW})
 
 

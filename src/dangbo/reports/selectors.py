@@ -25,8 +25,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404
@@ -35,7 +33,6 @@ from dangbo.core import policies
 from dangbo.core.dates import add_years
 from dangbo.core.registries import REPORT_SECTIONS
 from dangbo.meetings import selectors as meeting_selectors
-from dangbo.meetings.choices import MeetingKind, MeetingState
 from dangbo.meetings.models import GradeLevel
 from dangbo.members import asof
 from dangbo.members.choices import ETHNICITIES, RELIGIONS, Degree, GeneralEducation
@@ -170,12 +167,13 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
 @register("meetings")
 def meetings(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
     """Regular meetings held against those due (one a month in each cell) from the month × organization grid of
-    ``meetings.selectors`` (only the months of the period that have begun), and the grades of the meetings held."""
+    ``meetings.selectors`` (only the months of the period that have begun), and the grades of the meetings held —
+    both read from the meeting rollups once they are built (``rollups.meeting_grid``, ``meeting_grades``)."""
     check_scope(actor, organization)
     months = set(_months(start, end))
     by_org: dict[int, dict] = {}
     for year in sorted({m.year for m in months}):
-        grid_rows, grid_months = meeting_selectors.grid(actor, organization, year)
+        grid_rows, grid_months = rollups.meeting_grid(actor, organization, year)
         for row in grid_rows:
             slot = by_org.setdefault(
                 row.org.pk, {"organization": row.org.name, "cells": 0, "held": 0, "expected": 0}
@@ -199,18 +197,7 @@ def meetings(actor, organization: Organization, start: dt.date, end: dt.date) ->
     figures = {"chi_bo": sum(r["cells"] for r in rows), "da_hop": held, "phai_hop": expected,
                "ty_le": _percent(held, expected)}  # fmt: skip
     # Grades of the regular meetings held in the period, by the upper level and by the cell itself.
-    paths = [p for since, until, p in asof.path_periods(organization)
-             if (since is None or since <= end) and (until is None or until > start)]  # fmt: skip
-    graded = {"upper": {}, "self": {}, "thematic": 0}
-    if paths:
-        qs = meeting_selectors.meeting_scope(actor).filter(
-            reduce(or_, [subtree_q(p, "org_path") for p in paths]), state=MeetingState.HELD,
-            month__gte=start.replace(day=1), month__lte=end,
-        )  # fmt: skip
-        regular = qs.filter(kind=MeetingKind.REGULAR)
-        graded["upper"] = dict(regular.values_list("upper_grade").annotate(n=Count("id")).order_by())
-        graded["self"] = dict(regular.values_list("self_grade").annotate(n=Count("id")).order_by())
-        graded["thematic"] = qs.filter(kind=MeetingKind.THEMATIC).count()
+    graded = rollups.meeting_grades(actor, organization, start, end)
     grades = []
     for level in GradeLevel.objects.filter(active=True).order_by("rank"):
         grades.append({"code": level.code, "label": level.label, "upper": graded["upper"].get(level.pk, 0),

@@ -11,6 +11,9 @@ from operator import or_
 
 from django.db.models import Count, Max, Min, Q, Sum
 
+from dangbo.core import policies
+from dangbo.meetings import selectors as meeting_selectors
+from dangbo.meetings.choices import MeetingKind, MeetingState
 from dangbo.members import asof
 from dangbo.members.choices import AgeBand, Gender, MemberStatus, PoliticalTheory
 from dangbo.members.models import MemberPeriod
@@ -18,7 +21,7 @@ from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
 from dangbo.organizations.tree import path_on, path_periods
 
-from ..models import MemberMonth, MemberMove, RollupMonth, RollupState
+from ..models import MeetingMonth, MemberMonth, MemberMove, RollupMonth, RollupState
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -62,6 +65,11 @@ def state() -> RollupState | None:
     """The rollups' state when they have been built, else None (every figure is then counted live)."""
     s = RollupState.objects.order_by("pk").first()
     return s if s is not None and s.through is not None else None
+
+
+def meetings_built() -> bool:
+    """``MeetingMonth`` has been written whole (and is kept current since): the meetings are read from it."""
+    return RollupState.objects.filter(meetings_built_at__isnull=False).exists()
 
 
 # --- Reading -------------------------------------------------------------------------------------------------------
@@ -214,4 +222,88 @@ def series(org: Organization, ends: list[dt.date]) -> dict[dt.date, int]:
         )
         result = result.aggregate(**aggregates)
         out |= {d: result[f"d{i}"] or 0 for i, d in enumerate(live)}
+    return out
+
+
+# --- Meetings ------------------------------------------------------------------------------------------------------
+
+
+def meeting_counts(q: meeting_selectors.GridQuery) -> tuple[dict, dict, dict]:
+    """``meetings.selectors.live_counts`` from the ``MeetingMonth`` rows: the same three answers, reading a row per
+    cell and month instead of the meetings (and their ``organization__in`` join)."""
+    rows = MeetingMonth.objects.filter(q.inside, organization__in=q.scope)
+    regular = Q(regular_held__gt=0) | Q(regular_planned__gt=0)
+    figures = (
+        rows.filter(regular, month__gte=q.months[0], month__lte=q.months[-1])
+        .annotate(row=q.row_case("org_path"))
+        .values_list("row", "month")
+        .annotate(held=Sum("regular_held"), planned=Sum("regular_planned"),
+                  ahead=Count("pk", filter=Q(regular_planned_at__gte=q.ahead_from)),
+                  base=Sum("base_count"), present=Sum("present_count"), last=Max("regular_last"))
+        .order_by()
+    )  # fmt: skip
+    by_key: dict[tuple[int, int], dict] = {}
+    for row, month, held, planned, ahead, base, present, last in figures:
+        if row is None:
+            continue
+        later = planned if month > q.this_month else ahead
+        by_key[(row, month.month)] = {
+            meeting_selectors.HELD: held, meeting_selectors.NOT_RECORDED: planned - later,
+            meeting_selectors.FUTURE: later, "base": base or 0, "present": present or 0,
+            "last": last if held else None,
+        }  # fmt: skip
+    first = (
+        rows.filter(regular, month__lte=q.months[-1])
+        .annotate(row=q.row_case("org_path"))
+        .values_list("row")
+        .annotate(first=Min("month"))
+        .order_by()
+    )
+    first_month = {row: month for row, month in first if row is not None}
+    thematic = dict(
+        ((row, quarter), n)
+        for row, quarter, n in rows.filter(
+            thematic_held__gt=0, month__gte=q.months[0], month__lte=q.months[-1]
+        )
+        .annotate(row=q.row_case("org_path"), quarter=meeting_selectors.quarter_case(q.months[0].year))
+        .values_list("row", "quarter")
+        .annotate(n=Count("organization_id", distinct=True))
+        .order_by()
+    )
+    return by_key, first_month, thematic
+
+
+def meeting_grid(actor, root: Organization, year: int):
+    """The month × organization meeting grid (``meetings.selectors.grid``), read from the rollups once they are
+    built, else from the meetings."""
+    source = meeting_counts if meetings_built() else meeting_selectors.live_counts
+    return meeting_selectors.grid(actor, root, year, source=source)
+
+
+def meeting_grades(actor, organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """The grades of the regular meetings held in the subtree in the months of a period (by the upper level and by
+    the cell: {GradeLevel id: n}) and the thematic meetings held — from the rollups once built, else counted from
+    the meetings. The subtree is that of every path the organization had during the period."""
+    paths = [p for since, until, p in path_periods(organization)
+             if (since is None or since <= end) and (until is None or until > start)]  # fmt: skip
+    out = {"upper": {}, "self": {}, "thematic": 0}
+    if not paths:
+        return out
+    inside = reduce(or_, [subtree_q(p, "org_path") for p in paths])
+    scope = policies.scope(actor, policies.VIEW, Organization.objects.all())
+    if meetings_built():
+        rows = MeetingMonth.objects.filter(inside, organization__in=scope, month__gte=start.replace(day=1),
+                                           month__lte=end)  # fmt: skip
+        held = rows.filter(regular_held__gt=0)
+        out["upper"] = dict(held.values_list("upper_grade").annotate(n=Sum("regular_held")).order_by())
+        out["self"] = dict(held.values_list("self_grade").annotate(n=Sum("regular_held")).order_by())
+        out["thematic"] = rows.aggregate(n=Sum("thematic_held"))["n"] or 0
+        return out
+    qs = meeting_selectors.meeting_scope(actor).filter(
+        inside, state=MeetingState.HELD, month__gte=start.replace(day=1), month__lte=end
+    )
+    regular = qs.filter(kind=MeetingKind.REGULAR)
+    out["upper"] = dict(regular.values_list("upper_grade").annotate(n=Count("id")).order_by())
+    out["self"] = dict(regular.values_list("self_grade").annotate(n=Count("id")).order_by())
+    out["thematic"] = qs.filter(kind=MeetingKind.THEMATIC).count()
     return out

@@ -29,15 +29,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
-from django.db.models import Min, Q
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from dangbo.core.dates import add_months, add_years, now, today
 from dangbo.members.models import Member, MemberPeriod
 from dangbo.organizations.models import Organization
 from dangbo.organizations.paths import subtree_q
 
-from ..models import MemberMonth, MemberMove, RollupMonth, RollupState
-from .selectors import COUNTED, ONE_DAY, counted_columns, state
+from ..models import MeetingMonth, MemberMonth, MemberMove, RollupMonth, RollupState
+from .selectors import COUNTED, ONE_DAY, counted_columns, meetings_built, state
 
 MONTH_FIELDS = ["organization_id", "month", "org_path", "rows", *COUNTED]
 MOVE_FIELDS = ["organization_id", "day", "direction", "kind", "org_path", "other_path", "n"]
@@ -150,11 +152,13 @@ def rebuild(*, through: dt.date | None = None) -> dict:
     _insert(MemberMove, MOVE_FIELDS, _move_select(), ordered=True)
     RollupState.objects.all().delete()
     RollupState.objects.create(through=through, built_at=now())
+    rebuild_meetings()
     if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses a handful of rows
         with connection.cursor() as cursor:
             for model in (RollupMonth, MemberMonth, MemberMove):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
-    return {"member_month": MemberMonth.objects.count(), "member_move": MemberMove.objects.count()}
+    return {"member_month": MemberMonth.objects.count(), "member_move": MemberMove.objects.count(),
+            "meeting_month": MeetingMonth.objects.count()}  # fmt: skip
 
 
 def refresh(cells, since: dt.date) -> None:
@@ -180,9 +184,12 @@ def refresh(cells, since: dt.date) -> None:
 
 
 def facts_changed(area: str, cells, since: dt.date) -> None:
-    """``core.registries.FACT_CHANGES`` entry: the roll of ``cells`` changed from ``since`` on."""
+    """``core.registries.FACT_CHANGES`` entry: the roll (``members``) or the meetings (``meetings``) of ``cells``
+    changed from ``since`` on."""
     if area == "members":
         refresh(cells, since)
+    elif area == "meetings":
+        refresh_meetings(cells, since)
 
 
 def repath(old_path: str, new_path: str, date: dt.date) -> None:
@@ -204,6 +211,183 @@ def repath(old_path: str, new_path: str, date: dt.date) -> None:
     refresh(cells, date)
 
 
+# --- Meetings --------------------------------------------------------------------------------------------------------
+#
+# ``MeetingMonth``: one row per (organization, month, path) that has a meeting not cancelled — no calendar, no
+# watermark: a month without meetings has no row, and a meeting planned ahead has its row as soon as it is planned.
+# Every write of a meeting goes through ``meetings.services`` (plan, plan change, cancellation, roll call, minutes,
+# grade), which tells ``FACT_CHANGES`` ("meetings", the organization, the first month touched); a restructuring
+# re-paths the meetings from its date (``PATH_TABLES``) and then ``repath_meetings`` rewrites the rows of the moved
+# organizations from that month.
+
+MEETING_FIELDS = [
+    "organization_id", "month", "org_path", "regular_held", "regular_planned", "regular_planned_at", "regular_last",
+    "base_count", "present_count", "unexcused_count", "criteria_passed", "criteria_total", "upper_grade_id",
+    "self_grade_id", "thematic_held", "other_held",
+]  # fmt: skip
+MEETING_KEY = 3
+
+
+def _meeting_select(cells=None, since_month=None, organizations=None) -> tuple[str, list]:
+    """The rows of ``MeetingMonth`` counted from the meetings (SQL and params), in the order of MEETING_FIELDS:
+    of some cells from a month on, or of the organizations with ids in [organizations[0], organizations[1])."""
+    from dangbo.meetings.choices import MeetingKind, MeetingState
+    from dangbo.meetings.models import Meeting
+
+    def held(kind) -> Q:
+        return Q(kind=kind, state=MeetingState.HELD)
+
+    regular = held(MeetingKind.REGULAR)
+    planned = Q(kind=MeetingKind.REGULAR, state=MeetingState.PLANNED)
+    qs = Meeting.objects.exclude(state=MeetingState.CANCELLED)
+    if cells is not None:
+        qs = qs.filter(organization_id__in=sorted(cells) or [0])
+    if since_month is not None:
+        qs = qs.filter(month__gte=since_month)
+    if organizations is not None:
+        qs = qs.filter(organization_id__gte=organizations[0], organization_id__lt=organizations[1])
+    qs = (
+        qs.values("organization_id", "month", "org_path")
+        .annotate(
+            r_held=Count("id", filter=regular),
+            r_planned=Count("id", filter=planned),
+            r_planned_at=Max("planned_at", filter=planned),
+            r_last=Max("id", filter=regular),
+            r_base=Coalesce(Sum("base_count", filter=regular), 0),
+            r_present=Coalesce(Sum("present_count", filter=regular), 0),
+            r_unexcused=Coalesce(Sum("unexcused_count", filter=regular), 0),
+            r_passed=Coalesce(Sum("criteria_passed", filter=regular), 0),
+            r_total=Coalesce(Sum("criteria_total", filter=regular), 0),
+            r_upper=Max("upper_grade_id", filter=regular),
+            r_self=Max("self_grade_id", filter=regular),
+            t_held=Count("id", filter=held(MeetingKind.THEMATIC)),
+            o_held=Count(
+                "id",
+                filter=Q(state=MeetingState.HELD) & ~Q(kind__in=[MeetingKind.REGULAR, MeetingKind.THEMATIC]),
+            ),
+        )
+        .order_by()
+    )
+    return qs.query.sql_with_params()
+
+
+def rebuild_meetings() -> int:
+    """Rewrite every ``MeetingMonth`` row from the meetings (part of ``rebuild``); the rows written."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {MeetingMonth._meta.db_table}")
+        else:
+            MeetingMonth.objects.all().delete()
+        sql, params = _meeting_select()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {MeetingMonth._meta.db_table} ({', '.join(MEETING_FIELDS)}) "
+                f"SELECT * FROM ({sql}) t ORDER BY 2, 3",
+                params,
+            )
+        s = RollupState.objects.order_by("pk").first()
+        if s is None:
+            RollupState.objects.create(meetings_built_at=now())
+        else:
+            RollupState.objects.filter(pk=s.pk).update(meetings_built_at=now())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {MeetingMonth._meta.db_table}")
+    return MeetingMonth.objects.count()
+
+
+def refresh_meetings(cells, since: dt.date) -> None:
+    """Rewrite the ``MeetingMonth`` rows of ``cells`` from the month of ``since`` on (called in the transaction
+    that changed their meetings)."""
+    cells = {c for c in cells if c}
+    if not cells or not meetings_built():
+        return
+    list(  # two transactions rewriting the same organization's rows take its row lock in turn
+        Organization.objects.select_for_update()
+        .filter(pk__in=cells)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    since_month = since.replace(day=1)
+    MeetingMonth.objects.filter(organization_id__in=cells, month__gte=since_month).delete()
+    sql, params = _meeting_select(cells, since_month)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {MeetingMonth._meta.db_table} ({', '.join(MEETING_FIELDS)}) {sql}", params
+        )
+
+
+def repath_meetings(old_path: str, new_path: str, date: dt.date) -> None:
+    """``PATH_TABLES`` entry, after ``meetings.Meeting``'s (registered later): the meetings of the moved subtree
+    from ``date`` on carry its new path; the rows of its organizations from that month on are rewritten."""
+    if not meetings_built():
+        return
+    from dangbo.meetings.models import Meeting
+
+    month = date.replace(day=1)
+    cells = set(
+        Meeting.objects.filter(subtree_q(new_path, "org_path"), month__gte=month)
+        .values_list("organization_id", flat=True)
+        .distinct()
+    ) | set(
+        MeetingMonth.objects.filter(subtree_q(old_path, "org_path"), month__gte=month)
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+    refresh_meetings(cells, month)
+
+
+def check_meetings(batch: int = 2000) -> list[str]:
+    """Every ``MeetingMonth`` row against a recount, organization by organization in batches of ``batch`` ids
+    (never the whole table in memory): the differences, in words."""
+    if not meetings_built():
+        return ["Chưa dựng số liệu tổng hợp sinh hoạt chi bộ (dangbo rollups rebuild)."]
+    from dangbo.meetings.models import Meeting
+
+    problems = []
+    top = max(
+        Meeting.objects.aggregate(n=Max("organization_id"))["n"] or 0,
+        MeetingMonth.objects.aggregate(n=Max("organization_id"))["n"] or 0,
+    )
+    name = MeetingMonth._meta.verbose_name
+    for first in range(0, top + 1, batch):
+        sql, params = _meeting_select(organizations=(first, first + batch))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            expected = {_key(row, MEETING_KEY): _values(row[MEETING_KEY:]) for row in cursor.fetchall()}
+        stored = {}
+        rows = MeetingMonth.objects.filter(organization_id__gte=first, organization_id__lt=first + batch)
+        for row in rows.values_list(
+            *[f.removesuffix("_id") if f.endswith("grade_id") else f for f in MEETING_FIELDS]
+        ):
+            k = _key(row, MEETING_KEY)
+            if k in stored:
+                problems.append(f"{name}: dòng trùng {k}")
+            stored[k] = _values(row[MEETING_KEY:])
+        for k in expected.keys() - stored.keys():
+            problems.append(f"{name}: thiếu {k} = {expected[k]}")
+        for k in stored.keys() - expected.keys():
+            problems.append(f"{name}: thừa {k} = {stored[k]}")
+        for k in expected.keys() & stored.keys():
+            if expected[k] != stored[k]:
+                problems.append(f"{name}: {k} lưu {stored[k]}, đếm lại {expected[k]}")
+    return problems
+
+
+def _values(values) -> tuple:
+    """Counted values as comparable plain values (a time as its ISO text in UTC, whatever the driver returns)."""
+    out = []
+    for v in values:
+        if isinstance(v, dt.datetime):
+            v = (v if timezone.is_aware(v) else timezone.make_aware(v, dt.UTC)).astimezone(dt.UTC)
+            v = v.isoformat()
+        elif isinstance(v, str) and len(v) >= 19 and v[4] == "-" and v[10] in " T":  # SQLite's raw text
+            v = dt.datetime.fromisoformat(v.replace(" ", "T")).replace(tzinfo=dt.UTC).isoformat()
+        out.append(int(v) if isinstance(v, int | float) and not isinstance(v, bool) else v)
+    return tuple(out)
+
+
 @transaction.atomic
 def extend(through: dt.date | None = None) -> int:
     """Cover the months after the watermark up to ``through`` (default: this month); returns the months added."""
@@ -213,6 +397,8 @@ def extend(through: dt.date | None = None) -> int:
     through = (through or today()).replace(day=1)
     if through <= s.through:
         return 0
+    if not meetings_built():  # an install whose member rollups came before the meeting ones
+        rebuild_meetings()
     added = _ensure_months(add_months(s.through, 1), through)
     if added:
         _insert(MemberMonth, MONTH_FIELDS, _month_select(None, added[0]))
@@ -248,7 +434,7 @@ def check() -> list[str]:
         for k in expected.keys() & stored.keys():
             if expected[k] != stored[k]:
                 problems.append(f"{model._meta.verbose_name}: {k} lưu {stored[k]}, đếm lại {expected[k]}")
-    return problems
+    return problems + check_meetings()
 
 
 def _key(row, n: int) -> tuple:
