@@ -126,8 +126,13 @@ def measure(client, args, mode: str, province, direct, grassroots) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from dangbo.meetings import selectors as meeting_selectors
+    from dangbo.reports.rollups import selectors as rolled
+
+    source = rolled.meeting_counts if mode == "rollups" else meeting_selectors.live_counts
     print(
         f"{'page (' + mode + ')':<48} {'p50 ms':>8} {'p95 ms':>8} {'cold p50':>8} {'queries':>8} {'rows':>6}"
+        f" {'grid() p50':>10} {'p95':>6}"
     )
     for label, org in (("grid: province (rows = direct committees)", province),
                        ("grid: direct committee (rows = grassroots)", direct),
@@ -147,9 +152,15 @@ def measure(client, args, mode: str, province, direct, grassroots) -> None:
                 times.append(1000 * (time.perf_counter() - t0))
             assert response.status_code == 200
         rows = len(response.context["rows"])
+        user = response.wsgi_request.user
+        direct = []  # the grid's figures alone, without the page around them
+        for _ in range(args.n):
+            t0 = time.perf_counter()
+            meeting_selectors.grid(user, org, YEAR, source=source)
+            direct.append(1000 * (time.perf_counter() - t0))
         print(
             f"{label:<48} {pct(times, 0.5):8.0f} {pct(times, 0.95):8.0f} {pct(cold, 0.5) if cold else 0:8.0f} "
-            f"{len(q.captured_queries):8d} {rows:6d}"
+            f"{len(q.captured_queries):8d} {rows:6d} {pct(direct, 0.5):10.1f} {pct(direct, 0.95):6.1f}"
         )
 
 

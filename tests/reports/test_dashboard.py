@@ -105,3 +105,42 @@ def test_the_headcount_and_movement_reports_download_as_word_documents(client, t
     text, _ = text_of(response.content)
     assert "Biến động đảng viên từ ngày 01/01/2024 đến ngày 30/06/2024" in text
     assert "tăng 1, giảm 0; đầu kỳ có 4, cuối kỳ có 5 đảng viên" in text and "Kết nạp mới" in text
+
+
+def test_the_dashboard_adds_meetings_tasks_and_support_each_figure_linking_to_its_rows(
+    client, tree, people, half
+):
+    """The twelve months to 30/06/2024 (half's meetings, task and contributions): the figures of the review report's
+    sections, the same from the rollups as live, each opening a page the user may see that lists the rows."""
+    client.force_login(people.staff)
+    pages = []
+    for built in (False, True):
+        if built:
+            rollup_services.rebuild()
+        response = client.get(reverse("reports:dashboard"), {"organization": tree.bloc.pk, **ON})
+        assert response.status_code == 200
+        result = response.context["result"]
+        meetings = {label: n for label, n, _ in result["meetings"]["cards"]}
+        assert meetings["buổi sinh hoạt thường kỳ đã họp"] == "3" and meetings["buổi phải họp"] == "18"
+        assert meetings["tỷ lệ"] == "16,7%" and meetings["buổi cấp trên xếp loại tốt"] == "1"
+        tasks = {label: n for label, n, _ in result["tasks"]["cards"]}
+        assert tasks["nhiệm vụ đã giao"] == "1" and tasks["lượt báo cáo / lượt giao"] == "1/2"
+        support = {label: n for label, n, _ in result["support"]["cards"]}
+        assert support["lượt đóng góp"] == "2" and support["tổng trị giá (đồng)"] == "8.000.000"
+        body = response.content.decode().replace(", đọc từ số liệu tổng hợp theo tháng", "")
+        pages.append(body[body.index("<h2>") : body.index("</main>")])
+        assert (
+            f"/sinh-hoat/theo-doi/?to_chuc={tree.a.pk}&amp;nam=2024" in pages[-1]
+        )  # a bar: that organization's grid
+    assert pages[0] == pages[1]
+    links = {url for part in ("meetings", "tasks", "support") for _, _, url in result[part]["cards"]}
+    links.add(reverse("steering:task", args=[half["task"].pk]))
+    for url in links:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_dashboard_says_when_there_are_no_meetings_tasks_or_support(client, tree, people, half):
+    client.force_login(people.staff)
+    response = client.get(reverse("reports:dashboard"), {"organization": tree.bloc.pk, "on": "31/12/2022"})
+    body = response.content.decode()
+    assert body.count("Chưa có số liệu:") >= 3

@@ -95,3 +95,17 @@ def test_the_demos_rollups_equal_the_live_figures(data):
         assert_same_movement(org, D(2024, 7, 1), D(2025, 6, 30))
         assert_same_movement(org, D(2025, 2, 13), D(2025, 2, 13))
     assert rollups.headcount(bloc, D(2013, 6, 30)) == asof.headcount(bloc, D(2013, 6, 30))
+
+
+def test_the_demos_meeting_grid_and_report_section_read_from_the_rollups_equal_a_live_count(data):
+    """The demo load builds the meeting rollups; the bloc's grid of 2013 and of this year, a grassroots
+    organization's, and the meetings section of the mid-term report equal what the meetings give counted live."""
+    from dangbo.core.dates import today
+
+    from .test_meeting_rollups import assert_grids_equal, assert_report_equal
+
+    user = User.objects.get(username="tinhuy")
+    bloc = Organization.objects.get(code="KCQ")
+    first = Organization.objects.filter(parent=bloc).order_by("pk").first()
+    assert_grids_equal(user, [bloc, first], years=(2013, today().year))
+    assert_report_equal(user, bloc, D(2010, 10, 1), D(2013, 6, 30))

@@ -176,7 +176,14 @@ def meetings(actor, organization: Organization, start: dt.date, end: dt.date) ->
         grid_rows, grid_months = rollups.meeting_grid(actor, organization, year)
         for row in grid_rows:
             slot = by_org.setdefault(
-                row.org.pk, {"organization": row.org.name, "cells": 0, "held": 0, "expected": 0}
+                row.org.pk,
+                {
+                    "organization": row.org.name,
+                    "organization_id": row.org.pk,
+                    "cells": 0,
+                    "held": 0,
+                    "expected": 0,
+                },
             )
             slot["cells"] = max(slot["cells"], row.cells)
             for month, cell in zip(grid_months, row.months, strict=True):
@@ -226,7 +233,7 @@ def tasks_section(actor, organization: Organization, start: dt.date, end: dt.dat
     for task in qs.select_related("document__doc_type").order_by("assigned_date", "id"):
         s = tasks.summary(task, on=end, filed_by=end)
         rows.append({
-            "title": task.title, "kind": task.report_kind, "kind_label": task.get_report_kind_display(),
+            "task_id": task.pk, "title": task.title, "kind": task.report_kind, "kind_label": task.get_report_kind_display(),
             "assigned": task.assigned_date, "deadline": task.deadline, "total": s.total, "reported": s.reported,
             "percent": _percent(s.reported, s.total), "attended": s.attended, "member_total": s.member_total,
             "line": s.line,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from dangbo.core import policies
 from dangbo.core.dates import add_months, today
 from dangbo.core.errors import ApplicationError
+from dangbo.core.formats import phantram, so
 from dangbo.core.forms import run_service
 from dangbo.core.http import file_response
 from dangbo.members import asof
@@ -269,7 +270,85 @@ def _dashboard(actor, org, on) -> dict:
         "moves": documents.hbars(moves, title="Biến động đảng viên"),
         "increase_url": _movement_url(org, start, on, "tang"), "decrease_url": _movement_url(org, start, on, "giam"),
         "from_rollups": rollups.covers(on), "recorded": bool(f["tong"] or m.opening or any(trend.values())),
+        **_work(actor, org, start, on),
     }  # fmt: skip
+
+
+TOP = 10  # bars of a dashboard chart
+
+
+def _grid_url(org_pk: int, year: int) -> str:
+    return f"{reverse('meetings:overview')}?{urlencode({'to_chuc': org_pk, 'nam': year})}"
+
+
+def _work(actor, org, start, on) -> dict:
+    """The meetings, tasks and support programmes of the dashboard's twelve months (the review report's sections),
+    each figure linking to the page that lists the rows behind it: the meeting grid of the organization (and of
+    each organization under it), the tasks, the support programmes."""
+    sections = selectors.build(actor, org, start, on, keys={"meetings", "tasks", "support"})
+    meet, task, help_ = sections["meetings"], sections["tasks"], sections["support"]
+    mf, tf, sf = meet.figures, task.figures, help_.figures
+    grid = _grid_url(org.pk, on.year)
+    lowest = sorted((r for r in meet.rows if r["expected"]), key=lambda r: (r["percent"], r["organization"]))[
+        :TOP
+    ]
+    tasks_url, support_url = reverse("steering:tasks"), reverse("steering:programmes")
+    out = {
+        "meetings": {
+            "recorded": bool(mf["phai_hop"] or mf["chuyen_de"]), "grid_url": grid,
+            "cards": [("buổi sinh hoạt thường kỳ đã họp", mf["da_hop"], grid),
+                      ("buổi phải họp", mf["phai_hop"], grid),
+                      ("tỷ lệ", mf["ty_le"], grid),
+                      ("buổi sinh hoạt chuyên đề", mf["chuyen_de"], grid),
+                      *[(f"buổi cấp trên xếp loại {label.lower()}", n, grid) for label, n in mf["xep_loai"].items() if n]],
+            "chart": documents.hbars([(r["organization"], round(r["percent"]), _grid_url(r["organization_id"], on.year))
+                                      for r in lowest],
+                                     title=f"Tỷ lệ buổi sinh hoạt thường kỳ đã họp (%), {len(lowest)} tổ chức thấp nhất"),
+        },
+        "tasks": {
+            "recorded": bool(tf["nhiem_vu"]), "url": tasks_url,
+            "cards": [("nhiệm vụ đã giao", tf["nhiem_vu"], tasks_url),
+                      ("trong đó học tập, quán triệt", tf["quan_triet"], tasks_url),
+                      ("lượt báo cáo / lượt giao", f"{so(tf['luot_bao_cao'])}/{so(tf['luot_giao'])}", tasks_url),
+                      ("tỷ lệ báo cáo", tf["ty_le_bao_cao"], tasks_url),
+                      ("tỷ lệ đảng viên dự học tập", tf["ty_le_du_hoc"], tasks_url)],
+            "chart": documents.hbars([(r["title"][:40], r["reported"], reverse("steering:task", args=[r["task_id"]]))
+                                      for r in task.rows[-TOP:]],
+                                     title="Số tổ chức đã báo cáo, theo nhiệm vụ"),
+        },
+        "support": {
+            "recorded": bool(sf["dong_gop"]), "url": support_url,
+            "cards": [("lượt đóng góp", sf["dong_gop"], support_url),
+                      ("cơ quan, đơn vị giúp đỡ", sf["to_chuc"], support_url),
+                      ("xã được giúp đỡ", sf["xa"], support_url),
+                      ("trong đó xã nghèo", sf["xa_ngheo"], support_url),
+                      ("tổng trị giá (đồng)", sf["gia_tri"], support_url)],
+            "chart": documents.hbars([(r["commune"], r["value"], support_url)
+                                      for r in sorted(help_.rows, key=lambda r: -(r["value"] or 0))[:TOP]],
+                                     title="Trị giá giúp đỡ theo xã (đồng)"),
+        },
+    }  # fmt: skip
+    for part in out.values():  # every figure as the page writes it: a share as a percentage, none as a dash
+        part["cards"] = [(label, _figure(n), url) for label, n, url in part["cards"]]
+    out["work"] = [
+        ("sinh-hoat", "Sinh hoạt chi bộ", out["meetings"], "chưa ghi buổi sinh hoạt thường kỳ nào trong kỳ."),
+        (
+            "nhiem-vu",
+            "Nhiệm vụ được giao, học tập, quán triệt",
+            out["tasks"],
+            "cấp ủy chưa giao nhiệm vụ nào trong kỳ.",
+        ),
+        ("ho-tro", "Giúp đỡ xã nghèo, khó khăn", out["support"], "chưa ghi lượt giúp đỡ nào trong kỳ."),
+    ]
+    return out
+
+
+def _figure(n) -> str:
+    if n is None:
+        return "—"
+    if isinstance(n, float):
+        return phantram(n)
+    return n if isinstance(n, str) else so(n)
 
 
 @login_required
