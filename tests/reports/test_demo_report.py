@@ -109,3 +109,41 @@ def test_the_demos_meeting_grid_and_report_section_read_from_the_rollups_equal_a
     first = Organization.objects.filter(parent=bloc).order_by("pk").first()
     assert_grids_equal(user, [bloc, first], years=(2013, today().year))
     assert_report_equal(user, bloc, D(2010, 10, 1), D(2013, 6, 30))
+
+
+def test_the_appendices_add_evaluation_and_dues_sheets_when_the_organization_has_them(data):
+    """The demo's decided evaluations and its dues ledger (from January of last year) give the bloc's report two more
+    sections and appendix sheets, with the figures of their apps' selectors; the first half of 2013 has neither."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from dangbo.core.dates import today
+    from dangbo.dues import selectors as dues
+    from dangbo.evaluation import selectors as evaluation
+    from dangbo.reports import documents, selectors
+
+    user = User.objects.get(username="tinhuy")
+    bloc = Organization.objects.get(code="KCQ")
+    start, end = D(2013, 1, 1), D(2013, 12, 31)  # the bloc's decided evaluation of 2013
+    sections = selectors.build(user, bloc, start, end)
+    total, _ = evaluation.scope_results(user, bloc, 2013)
+    rows = sections["evaluation"].rows
+    assert rows[-1]["organization"] == "Tổng cộng" and rows[-1]["rated"] == total.rated > 0
+    assert rows[-1]["htxsnv"] == total.counts.get("htxsnv", 0) and sections["evaluation"].figures["lines"]
+    book = load_workbook(io.BytesIO(documents.appendices_xlsx(bloc, start, end, sections)))
+    assert any("Đánh giá" in n for n in book.sheetnames)
+    committee = Organization.objects.get(code="CQD")  # the bloc's successor holds last year's dues
+    last = today().year - 1
+    start, end = D(last, 1, 1), D(last, 12, 31)
+    sections = selectors.build(user, committee, start, end)
+    ledger = dues.overview(user, committee, start, D(last + 1, 1, 1))
+    assert sections["dues"].figures["da_thu"] == sum(r.paid for r in ledger) > 0
+    book = load_workbook(io.BytesIO(documents.appendices_xlsx(committee, start, end, sections)))
+    assert any("đảng phí" in n for n in book.sheetnames)
+    first_half = selectors.build(user, bloc, D(2013, 1, 1), D(2013, 6, 30))
+    assert not first_half["evaluation"].rows and not first_half["dues"].rows
+    book = load_workbook(
+        io.BytesIO(documents.appendices_xlsx(bloc, D(2013, 1, 1), D(2013, 6, 30), first_half))
+    )
+    assert not any("Đánh giá" in n or "đảng phí" in n for n in book.sheetnames)

@@ -246,7 +246,7 @@ def parts(
             out.append(targets_part(s, period))
         elif key == "support":
             out.append(support_part(s, name))
-        else:
+        elif s.figures or s.rows:  # a section without data (no evaluation, no dues recorded) is left out
             out.append(generic_part(s, len(out) + 1))
     return out
 
@@ -451,7 +451,8 @@ def movement_docx(mv, *, day: dt.date) -> bytes:
 
 APPENDIX_KINDS = {"count": "int", "cells": "int", "held": "int", "expected": "int", "total": "int", "reported": "int",
                   "supporters": "int", "value": "money", "percent": "percent", "assigned": "date", "goal": "decimal",
-                  "actual": "decimal"}  # fmt: skip
+                  "actual": "decimal", "htxsnv": "int", "httnv": "int", "htnv": "int", "khtnv": "int",
+                  "not_rated": "int", "owed": "money", "paid": "money", "remitted": "money"}  # fmt: skip
 
 
 def appendices_xlsx(organization: Organization, start: dt.date, end: dt.date, sections: dict) -> bytes:

@@ -31,6 +31,7 @@ from django.http import Http404
 
 from dangbo.core import policies
 from dangbo.core.dates import add_years
+from dangbo.core.formats import phantram, so
 from dangbo.core.registries import REPORT_SECTIONS
 from dangbo.meetings import selectors as meeting_selectors
 from dangbo.meetings.models import GradeLevel
@@ -294,6 +295,73 @@ def support_section(actor, organization: Organization, start: dt.date, end: dt.d
     return Section("support", "Giúp đỡ xã nghèo, khó khăn", figures, rows,
                    [("commune", "Xã"), ("district", "Huyện"), ("supporters", "Số cơ quan, đơn vị"),
                     ("value", "Trị giá (đồng)")])  # fmt: skip
+
+
+# --- Evaluation and dues, when the organization has them --------------------------------------------------------------
+
+
+@register("evaluation")
+def evaluation_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
+    """The members' levels of the annual evaluations whose year ends in the period (``evaluation.selectors.
+    scope_results``: the subtree of 31/12, the actor's scope), in total and by the organizations directly under it;
+    no rows when there is none (the appendices then have no such sheet)."""
+    from dangbo.evaluation import selectors as evaluation
+    from dangbo.evaluation.choices import Level
+
+    check_scope(actor, organization)
+    rows, figures = [], {}
+    for year in range(start.year, end.year + 1):
+        if not start <= dt.date(year, 12, 31) <= end:
+            continue
+        total, children = evaluation.scope_results(actor, organization, year)
+        if not total.rated and not total.not_rated:
+            continue
+        for r in [*children, total]:
+            if not r.rated and not r.not_rated:
+                continue
+            rows.append({"year": year, "organization": "Tổng cộng" if r is total else r.organization.name,
+                         **{level.value: r.counts.get(level.value, 0) for level in Level},
+                         "not_rated": r.not_rated, "rated": r.rated})  # fmt: skip
+        figures[str(year)] = {level.value: total.counts.get(level.value, 0) for level in Level} | {
+            "chua_xep_loai": total.not_rated, "da_xep_loai": total.rated,
+            "ty_le_xuat_sac": _percent(total.counts.get(Level.EXCELLENT, 0), total.rated),
+        }  # fmt: skip
+    lines = [
+        f"Năm {year}: {f['da_xep_loai']} đảng viên được xếp loại, trong đó "
+        + ", ".join(f"{f[level.value]} {level.label.lower()}" for level in Level)
+        + (f"; {f['chua_xep_loai']} đảng viên chưa xếp loại." if f["chua_xep_loai"] else ".")
+        for year, f in figures.items()
+    ]
+    return Section("evaluation", "Đánh giá, xếp loại chất lượng đảng viên", {"nam": figures, "lines": lines} if figures else {},
+                   rows, [("year", "Năm"), ("organization", "Tổ chức"), *[(level.value, level.label) for level in Level],
+                          ("not_rated", "Chưa xếp loại")])  # fmt: skip
+
+
+@register("dues")
+def dues_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
+    """Party dues owed and paid in the months of the period, by the organizations directly under the organization
+    (``dues.selectors.overview``, from the totals per organization and month); no rows when none was recorded."""
+    from dangbo.dues import selectors as dues
+
+    check_scope(actor, organization)
+    first, after = start.replace(day=1), dues.next_month(end.replace(day=1))
+    rows = [
+        {"organization": r.organization.name, "owed": r.owed, "paid": r.paid, "percent": r.rate,
+         "remitted": r.remitted}
+        for r in dues.overview(actor, organization, first, after) if r.owed or r.paid or r.remitted
+    ]  # fmt: skip
+    if not rows:
+        return Section("dues", "Thu, nộp đảng phí")
+    owed, paid = sum(r["owed"] for r in rows), sum(r["paid"] for r in rows)
+    figures = {"phai_thu": owed, "da_thu": paid, "ty_le": _percent(paid, owed),
+               "da_nop_cap_tren": sum(r["remitted"] for r in rows)}  # fmt: skip
+    figures["lines"] = [
+        f"Đảng phí phải thu {so(owed)} đồng, đã thu {so(paid)} đồng"
+        + (f" ({phantram(figures['ty_le'])})." if figures["ty_le"] is not None else ".")
+    ]
+    return Section("dues", "Thu, nộp đảng phí", figures, rows,
+                   [("organization", "Tổ chức"), ("owed", "Phải thu (đồng)"), ("paid", "Đã thu (đồng)"),
+                    ("percent", "Tỷ lệ (%)"), ("remitted", "Đã nộp cấp trên (đồng)")])  # fmt: skip
 
 
 # --- The period of a review report ---------------------------------------------------------------------------------
