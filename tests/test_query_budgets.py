@@ -51,7 +51,8 @@ BUDGETS: dict[str, int] = {
     "reports:review": 9,  # the reports saved in the scope
     "reports:statistics": 8,
     "reports:review_detail": 8,  # a draft: nothing computed until it is downloaded
-    "reports:dashboard": 35,  # live (rollups not built here): composition by dimension, movement, 12 month ends in one
+    "reports:dashboard": 60,  # live (rollups not built here): composition by dimension, movement, 12 month ends in one;
+    # + the meetings (the grid of each year of the 12 months), tasks and support sections of the review report
     "jobs:list": 6,
     "accounts:user_detail": 9,
     "organizations:detail": 12,

@@ -47,9 +47,13 @@ MOVE_FIELDS = ["organization_id", "day", "direction", "kind", "org_path", "other
 # --- The calendar --------------------------------------------------------------------------------------------------
 
 
-def _cells_clause(alias: str, cells, since_col: str, since) -> tuple[str, list]:
-    """WHERE clause restricting to some cells and a first day (None: everything)."""
+def _cells_clause(alias: str, cells, since_col: str, since, between=None) -> tuple[str, list]:
+    """WHERE clause restricting to some cells and a first day (None: everything), or to the organizations with ids
+    in [between[0], between[1])."""
     parts, params = ["1 = 1"], []
+    if between is not None:
+        parts.append(f"{alias}.organization_id >= %s AND {alias}.organization_id < %s")
+        params += list(between)
     if cells is not None:
         ids = sorted(int(c) for c in cells) or [0]
         parts.append(f"{alias}.organization_id IN ({', '.join(['%s'] * len(ids))})")
@@ -60,13 +64,13 @@ def _cells_clause(alias: str, cells, since_col: str, since) -> tuple[str, list]:
     return " AND ".join(parts), params
 
 
-def _month_select(cells=None, since_month=None) -> tuple[str, list]:
+def _month_select(cells=None, since_month=None, between=None) -> tuple[str, list]:
     period, member, month = (MemberPeriod._meta.db_table, Member._meta.db_table, RollupMonth._meta.db_table)
     sums, params = [], []
     for _, cond, ps in counted_columns():
         sums.append(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)")
         params += ps
-    where, wparams = _cells_clause("p", cells, "m.month", since_month)
+    where, wparams = _cells_clause("p", cells, "m.month", since_month, between)
     sql = (
         f"SELECT p.organization_id, m.month, p.org_path, COUNT(*), {', '.join(sums)} "
         f"FROM {period} p JOIN {member} mm ON mm.id = p.member_id "
@@ -76,7 +80,7 @@ def _month_select(cells=None, since_month=None) -> tuple[str, list]:
     return sql, params + wparams
 
 
-def _move_select(cells=None, since=None) -> tuple[str, list]:
+def _move_select(cells=None, since=None, between=None) -> tuple[str, list]:
     """Steps up (a period begins on its ``valid_from``; its neighbour is the period ending that day) and down (a
     period ends on its ``valid_to``; its neighbour is the period beginning that day). A neighbour in the same cell
     under the same path (official recognition, an exemption) is a step of no subtree: left out."""
@@ -86,7 +90,7 @@ def _move_select(cells=None, since=None) -> tuple[str, list]:
         ("valid_from", 1, "start_kind", "valid_to", ""),
         ("valid_to", -1, "end_kind", "valid_from", "p.valid_to IS NOT NULL AND "),
     ):
-        where, wparams = _cells_clause("p", cells, f"p.{day}", since)
+        where, wparams = _cells_clause("p", cells, f"p.{day}", since, between)
         other = "COALESCE(q.org_path, '')"
         halves.append(
             f"SELECT p.organization_id, p.{day}, {direction}, p.{kind}, p.org_path, {other}, COUNT(*) "
@@ -406,35 +410,46 @@ def extend(through: dt.date | None = None) -> int:
     return len(added)
 
 
-def check() -> list[str]:
-    """Every stored row against a recount: the differences, in words (empty when the rollups are right)."""
+def check(batch: int = 2000) -> list[str]:
+    """Every stored row against a recount, organization by organization in batches of ``batch`` ids (never a whole
+    table in memory): the differences, in words (empty when the rollups are right)."""
     s = state()
     if s is None:
         return ["Chưa dựng số liệu tổng hợp (dangbo rollups rebuild)."]
     problems = []
-    for model, fields, select, key_len in (
-        (MemberMonth, MONTH_FIELDS, _month_select(), 3),
-        (MemberMove, MOVE_FIELDS, _move_select(), 6),
-    ):
-        sql, params = select
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            expected = {_key(row, key_len): tuple(int(v) for v in row[key_len:]) for row in cursor.fetchall()}
-        stored = {}
-        for row in model.objects.values_list(*fields):
-            k = _key(row, key_len)
-            if k in stored:
-                problems.append(f"{model._meta.verbose_name}: dòng trùng {k}")
-            stored[k] = tuple(int(v) for v in row[key_len:])
-        for k in expected.keys() - stored.keys():
-            problems.append(f"{model._meta.verbose_name}: thiếu {k} = {expected[k]}")
-        for k in stored.keys() - expected.keys():
-            if any(stored[k]):
-                problems.append(f"{model._meta.verbose_name}: thừa {k} = {stored[k]}")
-        for k in expected.keys() & stored.keys():
-            if expected[k] != stored[k]:
-                problems.append(f"{model._meta.verbose_name}: {k} lưu {stored[k]}, đếm lại {expected[k]}")
-    return problems + check_meetings()
+    top = max(
+        MemberPeriod.objects.aggregate(n=Max("organization_id"))["n"] or 0,
+        MemberMonth.objects.aggregate(n=Max("organization_id"))["n"] or 0,
+        MemberMove.objects.aggregate(n=Max("organization_id"))["n"] or 0,
+    )
+    for first in range(0, top + 1, batch):
+        between = (first, first + batch)
+        for model, fields, select, key_len in (
+            (MemberMonth, MONTH_FIELDS, _month_select(between=between), 3),
+            (MemberMove, MOVE_FIELDS, _move_select(between=between), 6),
+        ):
+            sql, params = select
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                expected = {
+                    _key(row, key_len): tuple(int(v) for v in row[key_len:]) for row in cursor.fetchall()
+                }
+            stored = {}
+            rows = model.objects.filter(organization_id__gte=between[0], organization_id__lt=between[1])
+            for row in rows.values_list(*fields):
+                k = _key(row, key_len)
+                if k in stored:
+                    problems.append(f"{model._meta.verbose_name}: dòng trùng {k}")
+                stored[k] = tuple(int(v) for v in row[key_len:])
+            for k in expected.keys() - stored.keys():
+                problems.append(f"{model._meta.verbose_name}: thiếu {k} = {expected[k]}")
+            for k in stored.keys() - expected.keys():
+                if any(stored[k]):
+                    problems.append(f"{model._meta.verbose_name}: thừa {k} = {stored[k]}")
+            for k in expected.keys() & stored.keys():
+                if expected[k] != stored[k]:
+                    problems.append(f"{model._meta.verbose_name}: {k} lưu {stored[k]}, đếm lại {expected[k]}")
+    return problems + check_meetings(batch)
 
 
 def _key(row, n: int) -> tuple:
