@@ -5,7 +5,7 @@ dangbo serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--threads 1] [--no-
     background-job worker beside it (restarted if it dies, stopped with the server)
 dangbo worker          run a background-job worker (more of them, or on other machines, at scale)
 dangbo demo            load the demo data into an empty database
-dangbo synth province|nation   bulk-load synthetic scale data (benchmarks)
+dangbo synth province|nation   bulk-load synthetic scale data (benchmarks); --users: only (re)write the bench logins
 dangbo backup [--output DIR] [--keep N]   consistent online backup: database, uploads, settings (one archive)
 dangbo backup --job [--keep N]   the same as a background job run by the worker (followed on /cong-viec/)
 dangbo restore ARCHIVE   restore an archive into an empty database and data directory, then verify it

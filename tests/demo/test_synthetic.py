@@ -181,3 +181,26 @@ def test_name_search_works_on_the_bulk_loaded_members(loaded, django_user_model)
     )
     _, page, _, _ = member_list(actor=admin, params={"q": "vu a xenh"})
     assert [m.pk for m in page.rows] == [sample.pk]
+
+
+def test_the_load_writes_the_benchmark_users_and_each_cell_secretary_manages_only_their_cell(loaded):
+    """bench/load.py records as bench.cell01…: one cell each (no two users edit one record), from bench.grassroots'
+    committee on, with the rights of a cell secretary there and nowhere else."""
+    from dangbo.accounts.choices import Role
+    from dangbo.accounts.models import RoleAssignment
+    from dangbo.core import policies
+    from dangbo.demo.synthetic import CELL_SECRETARIES
+
+    grants = {r.user.username: r for r in RoleAssignment.objects.select_related("user", "organization")}
+    assert {"bench.staff", "bench.grassroots"} <= set(grants)
+    cells = [
+        grants[f"bench.cell{n:02d}"] for n in range(1, CELL_SECRETARIES + 1) if f"bench.cell{n:02d}" in grants
+    ]
+    assert len(cells) == CELL_SECRETARIES  # the small province has more cells than that
+    assert len({g.organization_id for g in cells}) == len(cells)
+    first = cells[0]
+    assert first.role == Role.CELL_SECRETARY and first.organization.is_cell
+    assert first.organization.path.startswith(grants["bench.grassroots"].organization.path)
+    other = cells[1].organization
+    assert policies.can(first.user, "place_members", first.organization)
+    assert not policies.can(first.user, "place_members", other)

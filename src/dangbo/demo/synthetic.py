@@ -1045,7 +1045,8 @@ def synthetic_mark() -> dict | None:
 
 
 def create_bench_users(plan: Plan) -> list[tuple[str, str, str]]:
-    """bench.staff (STAFF at the first province) and bench.grassroots (secretary of a grassroots committee)."""
+    """bench.staff (STAFF at the first province), bench.grassroots (secretary of a grassroots committee) and the
+    secretaries of 32 cells from that committee on (``create_cell_secretaries``)."""
     from django.contrib.auth.hashers import make_password
 
     from dangbo.accounts.choices import Role
@@ -1075,4 +1076,44 @@ def create_bench_users(plan: Plan) -> list[tuple[str, str, str]]:
             RoleAssignment.objects.filter(user=user).delete()
             RoleAssignment.objects.create(user=user, organization_id=org.id, role=role)
             created.append((username, str(role), org.code))
+        created += create_cell_secretaries(grassroots.id, password=password)
+    return created
+
+
+CELL_SECRETARIES = (
+    32  # bench/load.py's recording users: one cell each, so that no two of them edit one record
+)
+
+
+def create_cell_secretaries(grassroots_id: int, *, password: str | None = None) -> list[tuple[str, str, str]]:
+    """bench.cell01 … bench.cell32: secretaries of the first cells (in tree order) from ``bench.grassroots``'s
+    organization on — its own cells, then the next ones of the province. Read from the database, so that
+    ``dangbo synth --users`` can add them to a database loaded before they existed."""
+    from django.contrib.auth.hashers import make_password
+
+    from dangbo.accounts.choices import Role
+    from dangbo.accounts.models import RoleAssignment, User
+    from dangbo.organizations.choices import CELL_KINDS
+    from dangbo.organizations.models import Organization
+    from dangbo.organizations.paths import subtree_q
+
+    grassroots = Organization.objects.get(pk=grassroots_id)
+    province = ".".join(grassroots.path.split(".")[:2]) + "."  # '1.P.G.' → '1.P.'
+    cells = list(
+        Organization.objects.filter(subtree_q(province), kind__in=CELL_KINDS, end_date__isnull=True,
+                                    path__gte=grassroots.path).order_by("path")[:CELL_SECRETARIES]
+    )  # fmt: skip
+    password = password or make_password(BENCH_PASSWORD)
+    created = []
+    with transaction.atomic():
+        for number, cell in enumerate(cells, 1):
+            username = f"bench.cell{number:02d}"
+            user, _ = User.objects.update_or_create(
+                username=username,
+                defaults={"full_name": f"Bí thư chi bộ {number:02d} (benchmark)", "password": password,
+                          "is_active": True},
+            )  # fmt: skip
+            RoleAssignment.objects.filter(user=user).delete()
+            RoleAssignment.objects.create(user=user, organization_id=cell.id, role=Role.CELL_SECRETARY)
+            created.append((username, str(Role.CELL_SECRETARY), cell.code))
     return created

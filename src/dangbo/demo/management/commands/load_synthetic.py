@@ -13,14 +13,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("scale", choices=sorted(SCALES), help="province | nation")
         parser.add_argument(
+            "--users", action="store_true",
+            help="chỉ ghi lại các tài khoản benchmark (bí thư chi bộ bench.cell01…) vào CSDL tổng hợp đã nạp",
+        )  # fmt: skip
+        parser.add_argument(
             "--members", type=int, default=None,
             help="số đảng viên (mặc định theo quy mô); số tổ chức co giãn theo cùng tỉ lệ",
         )  # fmt: skip
         parser.add_argument("--seed", type=int, default=SEED, help=f"hạt giống ngẫu nhiên (mặc định {SEED})")
 
-    def handle(self, *args, scale, members, seed, **options):
+    def handle(self, *args, scale, members, seed, users=False, **options):
         if members is not None and members < 1:
             raise CommandError("--members phải là số dương.")
+        if users:
+            self._users()
+            return
 
         def out(line):
             self.stdout.write(line)
@@ -30,3 +37,16 @@ class Command(BaseCommand):
             load_synthetic(scale, members=members, seed=seed, stdout=out, data_dir=settings.DATA_DIR)
         except RuntimeError as error:
             raise CommandError(str(error)) from error
+
+    def _users(self):
+        """The benchmark's cell secretaries, added to a database ``dangbo synth`` loaded before they existed."""
+        from dangbo.accounts.models import RoleAssignment
+        from dangbo.demo.synthetic import create_cell_secretaries, synthetic_mark
+
+        if synthetic_mark() is None:
+            raise CommandError("Cơ sở dữ liệu không được đánh dấu là dữ liệu tổng hợp (dangbo synth).")
+        grassroots = RoleAssignment.objects.filter(user__username="bench.grassroots").first()
+        if grassroots is None:
+            raise CommandError("Không có tài khoản bench.grassroots trong cơ sở dữ liệu này.")
+        for username, role, code in create_cell_secretaries(grassroots.organization_id):
+            self.stdout.write(f"{username}  {role}  {code}")
