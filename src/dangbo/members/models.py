@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from dangbo.core.fields import BinaryCharField
+from dangbo.core.http import id_url
 from dangbo.core.models import BaseModel, DatedQuerySet
 from dangbo.core.text import NAME_SORT_LENGTH
 
@@ -116,7 +117,7 @@ class Member(BaseModel):
         return self.full_name
 
     def get_absolute_url(self) -> str:
-        return reverse("members:detail", args=[self.pk])
+        return id_url("members:detail", self.pk)
 
     @property
     def status_short(self) -> str:

@@ -311,11 +311,7 @@ def member_history_context(request, member: Member) -> dict:
     """The member page's history part: timeline, transfers, probation deadlines and the action forms."""
     can_change = policies.can(request.user, policies.CHANGE, member)
     events = list(member.events.select_related("organization", "transfer").order_by("-date", "-id"))
-    transfers = list(
-        selectors_history.transfer_scope(request.user)
-        .filter(member=member)
-        .select_related("from_organization", "to_organization", "received_cell")
-    )
+    transfers = list(selectors_history.member_transfers(request.user, member))
     return {
         "events": events,
         "transfers": transfers,

@@ -7,9 +7,9 @@ date can be rebuilt; ``parent``/``path`` always equal the link that is open toda
 """
 
 from django.db import models
-from django.urls import reverse
 
 from dangbo.core.fields import BinaryCharField
+from dangbo.core.http import id_url
 from dangbo.core.models import BaseModel, DatedQuerySet
 
 from .choices import CELL_KINDS, GRASSROOTS_KINDS, OrgKind, Position
@@ -54,7 +54,7 @@ class Organization(BaseModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("organizations:detail", args=[self.pk])
+        return id_url("organizations:detail", self.pk)
 
     @property
     def member_count(self) -> int:

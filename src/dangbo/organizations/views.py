@@ -2,12 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
+from dangbo.core.formats import ngay, so
 from dangbo.core.forms import run_service
 from dangbo.core.http import date_param
 from dangbo.members import lifecycle
@@ -87,6 +90,23 @@ def tree_children(request, pk):
     )
 
 
+def _children_rows(children) -> str:
+    """The <tr> rows of the organization page's subordinate organizations, written here rather than by the
+    template (as the member list's rows): a committee with 40 children spent a fifth of its CPU in that loop."""
+    return mark_safe("".join(
+        f'<tr><td><a href="{c.get_absolute_url()}">{escape(c.name)}</a></td><td>{escape(c.kind_label)}</td>'
+        f'<td class="num">{so(c.member_count)}</td></tr>' for c in children
+    ))  # fmt: skip
+
+
+def _member_rows(members) -> str:
+    """The <tr> rows of a cell's members on its page (up to 200), as ``_children_rows``."""
+    return mark_safe("".join(
+        f'<tr><td><a href="{m.get_absolute_url()}">{escape(m.full_name)}</a></td><td>{ngay(m.birth_date)}</td>'
+        f"<td>{escape(m.status_short)}</td></tr>" for m in members
+    ))  # fmt: skip
+
+
 @login_required
 def detail(request, pk):
     org = selectors.organization_detail(request.user, pk)
@@ -106,6 +126,8 @@ def detail(request, pk):
             "org": org,
             "ancestors": selectors.ancestors_visible(user, org),
             "children": children,
+            "children_rows": _children_rows(children),
+            "member_rows": _member_rows(direct_members),
             "term": term,
             "seats": seats,
             "direct_members": direct_members,
