@@ -235,6 +235,18 @@ def test_secretary_records_the_sheet_on_the_page(client, dues, tree):
     assert "số tiền đóng: không được âm" in bad.content.decode()
 
 
+def test_the_sheet_shows_every_problem_in_one_round_and_saves_nothing(client, dues, tree):
+    client.force_login(dues.cell_secretary)
+    url = reverse("dues:sheet", args=[tree.a1.pk]) + "?thang=03/2026"
+    data = {"version": "0", f"paid_{dues.m_a1.pk}": "-3", f"paid_on_{dues.m_a1.pk}": "05/03/2026",
+            f"way_{dues.m_a1.pk}": "tien_mat", f"paid_{dues.m_a1b.pk}": "60.000", f"paid_on_{dues.m_a1b.pk}": "31/02/2026",
+            f"way_{dues.m_a1b.pk}": "tien_mat"}  # fmt: skip
+    page = client.post(url, data).content.decode()
+    assert "Ngày đóng: không hợp lệ" in page  # the page cannot read the date
+    assert "số tiền đóng: không được âm" in page  # the service, in the same round
+    assert not DuesPayment.objects.filter(month=dt.date(2026, 3, 1)).exists()
+
+
 def test_scope_other_cells_sheet_is_404(client, dues, tree):
     client.force_login(dues.cell_secretary)
     assert client.get(reverse("dues:sheet", args=[tree.a2.pk])).status_code == 404

@@ -9,6 +9,7 @@ from io import BytesIO
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from dangbo.core.dates import today
 from dangbo.evaluation.choices import Level
 from dangbo.evaluation.models import Campaign, Rating
 
@@ -46,6 +47,12 @@ def test_one_campaign_step_per_role(client, tree, people, clock):
     assert "kỷ luật khiển trách 05/2025 → không quá HTNV" in body and "Còn 0 suất xuất sắc" in body
     home = client.get(reverse("workspace:home")).content.decode()
     assert "chờ đề xuất mức xếp loại" in home
+    # named under the cell whose members wait (the home page groups by it), not «Chung»
+    from dangbo.evaluation.selectors import evaluation_alerts
+
+    waiting = [a for a in evaluation_alerts(people.cell_secretary, today()) if "chờ đề xuất" in a.text]
+    assert waiting and {a.org for a in waiting} == {"Chi bộ Văn phòng — Đảng bộ Sở Y tế"}
+    assert "Chi bộ Văn phòng — Đảng bộ Sở Y tế" in home
     client.post(mine.get_absolute_url(), {"form": "propose", "level": L.GOOD, "score": "85"})
     refused = client.post(
         rating_of(c, people.m_a1b).get_absolute_url(), {"form": "propose", "level": L.GOOD, "score": "80"}

@@ -179,25 +179,28 @@ def test_too_long_text_names_the_field_in_vietnamese(client, tree, people):
     assert "Nghề nghiệp: Giá trị này dài tối đa 255 ký tự (đang có 300 ký tự)." in body
 
 
-def test_with_very_many_cells_the_cell_is_entered_by_its_code(client, tree, people, monkeypatch):
-    from dangbo.members.forms import MemberForm
-
-    monkeypatch.setattr(MemberForm, "MAX_CELL_CHOICES", 1)
+def test_the_cell_is_chosen_with_the_organization_picker(client, tree, people):
     client.force_login(people.staff)
     page = client.get(reverse("members:create") + f"?chi_bo={tree.a2.pk}").content.decode()
-    assert (
-        'name="organization" value="SYT-2"' in page
-        and "<option" not in page.split('name="organization"')[1][:200]
-    )
-    data = post_data(tree.a2, organization="SYT-2")
+    picker = page[page.index("data-org-picker") : page.index("</select>", page.index("data-org-picker"))]
+    assert 'data-work="place_members"' in picker and f'<option selected value="{tree.a2.pk}"' in picker
+    data = post_data(tree.a2, organization=str(tree.a2.pk))
     assert client.post(reverse("members:create"), data).status_code == 302
     assert Member.objects.get(full_name="Hồ Thị Minh Châu").organization == tree.a2
     edit = client.get(reverse("members:edit", args=[people.m_a1.pk])).content.decode()
     assert 'name="organization"' not in edit  # the cell changes by events (transfer), not by editing
+    # the picker offers committees too (to find the cells under them): a committee is refused by name
     response = client.post(
-        reverse("members:create"), post_data(tree.a2, organization="KHONG-CO", citizen_id="040190000778")
+        reverse("members:create"), post_data(tree.a2, organization=str(tree.a.pk), citizen_id="040190000778")
     )
-    assert "Mã chi bộ: giá trị đã chọn không hợp lệ." in response.content.decode()
+    assert "Chi bộ: hãy chọn một chi bộ đang hoạt động trong phạm vi của bạn" in response.content.decode()
+    # the picker's search of the same scope, and nothing outside the user's own
+    found = client.get(reverse("organizations:picker"), {"q": "khoa noi", "lam": "place_members"}).json()
+    assert [r["id"] for r in found["results"]] == [tree.a2.pk]
+    client.force_login(people.cell_secretary)
+    found = client.get(reverse("organizations:picker"), {"q": "khoa noi", "lam": "place_members"}).json()
+    assert found["results"] == []
+    assert client.get(reverse("organizations:picker"), {"q": "x", "lam": "khong-co"}).status_code == 404
 
 
 @pytest.mark.parametrize("value", ["²", "٣", "99999999999999999999999", "-1", "abc"])

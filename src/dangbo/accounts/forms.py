@@ -1,24 +1,20 @@
 from django import forms
 
 from dangbo.core.forms import VNFormMixin
-from dangbo.organizations.models import Organization
+from dangbo.organizations.forms import OrganizationPickerField
 
 from .choices import Role
 
 
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return ("\u2003" * obj.depth) + obj.long_name
-
-
 class RoleForm(VNFormMixin, forms.Form):
     role = forms.ChoiceField(label="Vai trò", choices=Role.choices)
-    organization = OrgChoiceField(label="Tại tổ chức", queryset=Organization.objects.none())
+    organization = OrganizationPickerField(label="Tại tổ chức")
 
-    def __init__(self, *args, organizations=None, **kwargs):
+    def __init__(self, *args, actor=None, organizations=None, **kwargs):
+        """``organizations``: where ``actor`` may grant roles (the picker offers and searches that scope)."""
         super().__init__(*args, **kwargs)
-        if organizations is not None:
-            self.fields["organization"].queryset = organizations
+        if actor is not None:
+            self.fields["organization"].for_actor(actor, organizations, work="grant_roles")
 
 
 class UserCreateForm(RoleForm):

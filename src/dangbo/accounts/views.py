@@ -91,7 +91,9 @@ def user_create(request):
         if member
         else {}
     )
-    form = UserCreateForm(request.POST or None, organizations=_grantable_orgs(request.user), initial=initial)
+    form = UserCreateForm(
+        request.POST or None, actor=request.user, organizations=_grantable_orgs(request.user), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         user = run_service(
             form, lambda: services.user_create(actor=request.user, member=member, **form.cleaned_data)
@@ -113,7 +115,7 @@ def user_detail(request, pk):
     user = _managed_user(request, pk)
     can_manage = policies.can(request.user, policies.CHANGE, user)
     role_form = RoleForm(request.POST if request.POST.get("form") == "role" else None, prefix="role",
-                         organizations=_grantable_orgs(request.user))  # fmt: skip
+                         actor=request.user, organizations=_grantable_orgs(request.user))  # fmt: skip
     password_form = PasswordResetForm(
         request.POST if request.POST.get("form") == "password" else None, prefix="pw"
     )

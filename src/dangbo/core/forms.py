@@ -146,18 +146,22 @@ class VNFormMixin:
     def apply_error(self, error: ApplicationError, *, only_new: bool = False) -> None:
         """A service's errors on the form, each on its field under the field's own label (a service names the
         value it checked — "Ngày có hiệu lực" — where the page asks for "Ngày giới thiệu"). ``only_new``: only
-        on fields that have no error yet (the service's checks run beside the form's, see ``check_with_service``)."""
+        on fields that have no error yet (the service's checks run beside the form's, see ``check_with_service``),
+        and the service's other problems once each — not its bare "Chưa lưu được" heading."""
         placed = False
+        shown = set(self.non_field_errors()) if only_new else set()
         for name, message in error.field_errors.items():
             if name in self.fields:
                 placed = True
                 if only_new and name in self.errors:
                     continue
                 self.add_error(name, labelled(self.fields[name].label, message))
-            elif not only_new:
+            elif message not in shown:
+                shown.add(message)
                 self.add_error(None, message)
-        if not placed and not only_new:
-            self.add_error(None, error.message)
+        if not placed and not error.field_errors and error.message not in shown:
+            if not (only_new and (not error.message or error.message.startswith("Chưa lưu được"))):
+                self.add_error(None, error.message)
 
 
 # Labels a service gives a value whose page names it otherwise: the page's label is the one the user reads.
@@ -182,14 +186,49 @@ def check_with_service(form, call) -> None:
     """Validate everything in one round: when ``form`` has errors, run the service anyway (``call()`` on what the
     form could read) inside a savepoint that is always rolled back, and add its errors on the fields that have
     none yet — the user sees the form's and the service's problems together, and nothing is written."""
-    from django.db import transaction
+    if (error := service_problems(call)) is not None:
+        form.apply_error(error, only_new=True)
+
+
+def service_problems(call) -> ApplicationError | None:
+    """What the service would refuse: ``call()`` run in a savepoint that is always rolled back. A value the
+    form could not read is None here; a service that cannot go on without it (a TypeError, a comparison with
+    None …) has nothing more to say — the form's own messages stand, and nothing is written either way."""
+    from django.db import DatabaseError, transaction
 
     try:
         with transaction.atomic():
             call()
             transaction.set_rollback(True)
     except ApplicationError as error:
-        form.apply_error(error, only_new=True)
+        return error
+    except (TypeError, ValueError, KeyError, AttributeError, LookupError, ArithmeticError, DatabaseError):
+        return None
+    return None
+
+
+def _empty(field):
+    """What ``field`` reads from an empty input ("" for a text, None for a date or a choice of an object)."""
+    try:
+        return field.to_python("")
+    except (forms.ValidationError, TypeError, ValueError):
+        return None
+
+
+def save_form(form, call, *, ok=None, tracked=None, obj=None):
+    """A form's save in one round: when the form is valid (``ok`` overrides ``form.is_valid()``, e.g. with a
+    formset beside it), ``run_service``; otherwise the service is asked too (``check_with_service``) on what the
+    form could read, so its problems join the form's in the summary, and None is returned. ``call`` reads ``form.cleaned_data`` when it runs; a value the form could not read is there as
+    the field's empty value ("" or None)."""
+    if form.is_valid() if ok is None else ok:
+        return run_service(form, call, tracked=tracked, obj=obj)
+    cleaned = getattr(form, "cleaned_data", None)
+    if cleaned is not None:
+        for name, field in form.fields.items():
+            if name not in cleaned:
+                cleaned[name] = _empty(field)
+        check_with_service(form, call)
+    return None
 
 
 def run_service(form, call, *, tracked=None, obj=None):

@@ -18,6 +18,7 @@ from dangbo.core import policies
 from dangbo.core.dates import add_months, today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.formats import tien
+from dangbo.core.forms import service_problems
 from dangbo.core.http import date_param, file_response, int_param
 from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
 from dangbo.jobs.services import start_job
@@ -78,10 +79,20 @@ def sheet(request, cell_pk):
                         f"way_{pk}": request.POST.get(f"way_{pk}", ""),
                     }
                 )
-        if not errors:
+
+        def save():
+            return services.record_month(actor=request.user, organization=cell, month=month, rows=rows,
+                                         version=request.POST.get("version"))  # fmt: skip
+
+        if (
+            errors
+        ):  # every problem in one round: the service's checks on the rows it could read, nothing saved
+            if (checked := service_problems(save)) is not None:
+                errors = {**checked.field_errors, **errors}
+                errors.setdefault("", "Chưa lưu được. Xin sửa các lỗi ghi dưới từng dòng.")
+        else:
             try:
-                services.record_month(actor=request.user, organization=cell, month=month, rows=rows,
-                                      version=request.POST.get("version"))  # fmt: skip
+                save()
             except ApplicationError as error:
                 errors = {**error.field_errors} or {"": error.message}
                 errors.setdefault("", error.message)

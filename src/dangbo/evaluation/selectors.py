@@ -148,32 +148,44 @@ def level_rank(level: str) -> int:
 
 def evaluation_alerts(actor, on: dt.date) -> list:
     """A member's own self-assessment of an open campaign; the ratings waiting for a proposal in the actor's
-    scope (cell secretaries, committees); campaigns waiting for the committee's decision."""
-    from dangbo.members.selectors_history import Alert
+    scope (cell secretaries, committees), counted per cell; campaigns waiting for the committee's decision. Each
+    names its organization (the home page groups by it): the member's cell, the cell whose members wait, the
+    deciding committee."""
+    from dangbo.members.selectors_history import Alert, org_label
+    from dangbo.organizations.models import Organization
 
     out = []
     member_id = getattr(actor, "member_id", None)
     if member_id:
         own = (Rating.objects.filter(member_id=member_id, campaign__status=CampaignStatus.OPEN, self_at__isnull=True,
                                      not_rated="", campaign__deadline__gte=on)
-               .select_related("campaign__authority")[:5])  # fmt: skip
+               .select_related("campaign__authority", "member__organization__parent")[:5])  # fmt: skip
         for r in own:
             out.append(Alert("info", f"Tự đánh giá, xếp loại: {r.campaign} (hạn {ngay(r.campaign.deadline)})",
-                             r.get_absolute_url(), r.campaign.deadline))  # fmt: skip
-    waiting = (rating_scope(actor, CHANGE)
-               .filter(campaign__status__in=(CampaignStatus.OPEN, CampaignStatus.REVIEWING), proposed_level="",
-                       not_rated="", member__isnull=False)
-               .values("campaign").annotate(n=Count("id")).order_by("campaign")[:20])  # fmt: skip
-    by_campaign = {w["campaign"]: w["n"] for w in waiting}
-    if by_campaign:
-        for c in Campaign.objects.filter(pk__in=by_campaign).select_related("authority"):
-            out.append(Alert("info", f"{by_campaign[c.pk]} đảng viên chờ đề xuất mức xếp loại: {c}",
-                             c.get_absolute_url(), c.deadline))  # fmt: skip
+                             r.get_absolute_url(), r.campaign.deadline,
+                             org=org_label(r.member.organization if r.member_id else r.campaign.authority)))  # fmt: skip
+    waiting = list(rating_scope(actor, CHANGE)
+                   .filter(campaign__status__in=(CampaignStatus.OPEN, CampaignStatus.REVIEWING), proposed_level="",
+                           not_rated="", member__isnull=False)
+                   .values("campaign", "member__organization").annotate(n=Count("id"))
+                   .order_by("campaign", "member__organization")[:50])  # fmt: skip
+    if waiting:
+        campaigns = Campaign.objects.select_related("authority").in_bulk({w["campaign"] for w in waiting})
+        cells = Organization.objects.select_related("parent").in_bulk(
+            {w["member__organization"] for w in waiting}
+        )
+        for w in waiting:
+            c = campaigns[w["campaign"]]
+            out.append(Alert("info", f"{w['n']} đảng viên chờ đề xuất mức xếp loại: {c}", c.get_absolute_url(),
+                             c.deadline, org=org_label(cells.get(w["member__organization"]))))  # fmt: skip
     deciding = (
-        campaign_scope(actor, DECIDE).filter(status=CampaignStatus.REVIEWING).select_related("authority")[:10]
+        campaign_scope(actor, DECIDE)
+        .filter(status=CampaignStatus.REVIEWING)
+        .select_related("authority__parent")[:10]
     )
     for c in deciding:
-        out.append(Alert("info", f"Chờ quyết định xếp loại: {c}", c.get_absolute_url(), c.deadline))
+        out.append(Alert("info", f"Chờ quyết định xếp loại: {c}", c.get_absolute_url(), c.deadline,
+                         org=org_label(c.authority)))  # fmt: skip
     return out
 
 

@@ -15,7 +15,7 @@ from dangbo.audit.concurrency import StaleEdit
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import post_action, run_service
+from dangbo.core.forms import post_action, run_service, save_form
 from dangbo.core.http import file_response
 from dangbo.core.policies import CHANGE, VIEW, get_scoped_or_404
 from dangbo.organizations.models import Organization
@@ -212,12 +212,11 @@ def rating(request, rating_pk):
                     messages.success(request, f"Đã ghi đăng ký liên hệ với {done.residence_org.name}.")
                     return redirect(r.get_absolute_url())
         elif posted == "self":
-            if self_form.is_valid():
-                done = run_service(self_form, lambda: services.self_assess(actor=request.user, rating=r,
-                                                                           **self_form.service_data()))  # fmt: skip
-                if done is not None:
-                    messages.success(request, "Đã ghi bản tự đánh giá.")
-                    return redirect(r.get_absolute_url())
+            done = save_form(self_form, lambda: services.self_assess(actor=request.user, rating=r,
+                                                                     **self_form.service_data()))  # fmt: skip
+            if done is not None:
+                messages.success(request, "Đã ghi bản tự đánh giá.")
+                return redirect(r.get_absolute_url())
         elif posted == "residence" and may_comment:
             if residence_form.is_valid():
                 data = dict(residence_form.cleaned_data)
@@ -233,12 +232,11 @@ def rating(request, rating_pk):
             propose_form.add_criteria(items, r.criteria)
             if not c.rules.remedied_cap or not r.member_id:
                 del propose_form.fields["remedied"]
-            if propose_form.is_valid():
-                done = run_service(propose_form, lambda: services.propose(actor=request.user, rating=r,
-                                                                          **propose_form.service_data()))  # fmt: skip
-                if done is not None:
-                    messages.success(request, "Đã ghi mức đề xuất.")
-                    return redirect(c.get_absolute_url() if not own else r.get_absolute_url())
+            done = save_form(propose_form, lambda: services.propose(actor=request.user, rating=r,
+                                                                    **propose_form.service_data()))  # fmt: skip
+            if done is not None:
+                messages.success(request, "Đã ghi mức đề xuất.")
+                return redirect(c.get_absolute_url() if not own else r.get_absolute_url())
     may_self = not c.locked and not r.not_rated and r.member_id and (
         (own and c.status == CampaignStatus.OPEN and today() <= c.deadline) or can_change)  # fmt: skip
     return render(request, "evaluation/rating.html", {

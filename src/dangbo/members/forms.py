@@ -4,6 +4,7 @@ from dangbo.audit.concurrency import version_field
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin
 from dangbo.organizations.choices import CELL_KINDS
+from dangbo.organizations.forms import OrganizationPicker
 from dangbo.organizations.models import Organization
 
 from .choices import MemberStatus
@@ -22,8 +23,20 @@ SECTIONS = [
 
 
 class CellChoiceField(forms.ModelChoiceField):
+    """A cell. With ``pick(actor)`` it is chosen with the one organization picker (searchable, in tree order)
+    over the organizations where ``actor`` places members; only the field's cells (active ones) are accepted."""
+
     def label_from_instance(self, obj):
         return obj.long_name
+
+    def pick(self, actor):
+        empty = None if self.required else self.empty_label
+        self.widget = OrganizationPicker()
+        self.widget.actor, self.widget.work, self.widget.empty_label = actor, "place_members", empty
+        self.error_messages["invalid_choice"] = (
+            "hãy chọn một chi bộ đang hoạt động trong phạm vi của bạn (đảng bộ không có đảng viên sinh hoạt trực tiếp)."
+        )
+        return self
 
 
 class MemberForm(VNFormMixin, forms.ModelForm):
@@ -46,11 +59,7 @@ class MemberForm(VNFormMixin, forms.ModelForm):
         model = Member
         fields = list(MEMBER_FIELDS)
 
-    # A province has ~10,000 cells: beyond this many a drop-down is unusable and slow to render, so the cell
-    # is entered by its code ("Mã tổ chức", shown on every organization page).
-    MAX_CELL_CHOICES = 1500
-
-    def __init__(self, *args, cells=None, **kwargs):
+    def __init__(self, *args, cells=None, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             (s.value, s.label) for s in (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY)
@@ -63,16 +72,8 @@ class MemberForm(VNFormMixin, forms.ModelForm):
         field = self.fields["organization"]
         if cells is not None:
             field.queryset = cells
-            if cells[: self.MAX_CELL_CHOICES + 1].count() > self.MAX_CELL_CHOICES:
-                field.to_field_name = "code"
-                field.widget = forms.TextInput(attrs={"autocomplete": "off"})
-                field.label = "Mã chi bộ"
-                field.help_text = "Mã tổ chức của chi bộ, ghi trên trang của chi bộ (ví dụ KCQ-SYT-01)."
-                initial = self.initial.get("organization")
-                if isinstance(initial, int):
-                    self.initial["organization"] = (
-                        cells.filter(pk=initial).values_list("code", flat=True).first()
-                    )
+            if actor is not None:  # the one organization picker: searchable whatever the number of cells
+                field.pick(actor)
 
     def _post_clean(self):
         # Model validation (uniqueness, cross-field rules) is the service's job: services.validate_member.
@@ -122,17 +123,12 @@ class ImportForm(VNFormMixin, forms.Form):
         help_text="Theo tệp mẫu. Tệp nhiều dòng được kiểm tra và nhập ở chế độ chạy nền, có tiến độ.",
     )
 
-    def __init__(self, *args, cells=None, **kwargs):
+    def __init__(self, *args, cells=None, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
         field.queryset = cells if cells is not None else Organization.objects.none()
-        if (
-            cells is not None
-            and cells[: MemberForm.MAX_CELL_CHOICES + 1].count() > MemberForm.MAX_CELL_CHOICES
-        ):
-            field.to_field_name = "code"
-            field.widget = forms.TextInput(attrs={"autocomplete": "off"})
-            field.label = "Mã chi bộ"
+        if actor is not None:  # the one organization picker: searchable whatever the number of cells
+            field.pick(actor)
 
 
 def import_form(actor, data, files):
@@ -141,4 +137,4 @@ def import_form(actor, data, files):
 
     cells = cell_choices(policies.scope(actor, "place_members", Organization.objects.all()))
     initial = {"organization": only} if (only := sole_choice(cells)) else {}
-    return ImportForm(data, files, cells=cells, initial=initial)
+    return ImportForm(data, files, cells=cells, actor=actor, initial=initial)

@@ -51,10 +51,12 @@ class EventForm(VNFormMixin, forms.Form):
     discipline_year = forms.IntegerField(label="Tính cho năm", required=False, min_value=1930, max_value=2100)
     note = forms.CharField(label="Ghi chú", max_length=500, required=False)
 
-    def __init__(self, *args, cells=None, **kwargs):
+    def __init__(self, *args, cells=None, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         if cells is not None:
             self.fields["organization"].queryset = cells
+        if actor is not None:
+            self.fields["organization"].pick(actor)
         # The forms of the discipline rules in force (rules.py); expulsion is its own event.
         forms_now = decision_rules_on(today()).all_forms
         self.fields["discipline_form"].choices = [("", "—")] + [
@@ -150,10 +152,12 @@ class ReceiveForm(VNFormMixin, forms.Form):
     cell = CellChoiceField(label="Chi bộ tiếp nhận", queryset=Organization.objects.none())
     received_date = forms.DateField(label="Ngày tiếp nhận")
 
-    def __init__(self, *args, cells=None, **kwargs):
+    def __init__(self, *args, cells=None, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         if cells is not None:
             self.fields["cell"].queryset = cells
+        if actor is not None:
+            self.fields["cell"].pick(actor)
 
 
 class DateForm(VNFormMixin, forms.Form):
@@ -186,11 +190,13 @@ class CandidateForm(VNFormMixin, forms.ModelForm):
         model = Candidate
         fields = list(CANDIDATE_FIELDS)
 
-    def __init__(self, *args, cells=None, members=None, **kwargs):
+    def __init__(self, *args, cells=None, members=None, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"] = CellChoiceField(
-            label="Chi bộ", queryset=cells or Organization.objects.none()
+            label="Chi bộ", queryset=cells if cells is not None else Organization.objects.none()
         )
+        if actor is not None:
+            self.fields["organization"].pick(actor)
         members = members if members is not None else Member.objects.none()
         for name in ("mentor", "introducer_1", "introducer_2"):
             label = self.fields[name].label

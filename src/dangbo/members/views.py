@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangbo.audit.selectors import history_page, views_of
 from dangbo.core import policies
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import run_service
+from dangbo.core.forms import save_form
 from dangbo.core.http import int_param
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import work_reach
@@ -104,9 +104,9 @@ def member_create(request):
         initial["organization"] = org
     elif only := sole_choice(cells):
         initial["organization"] = only  # a cell secretary has one cell: no need to choose
-    form = MemberForm(request.POST or None, cells=cells, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        member = run_service(
+    form = MemberForm(request.POST or None, cells=cells, actor=request.user, initial=initial)
+    if request.method == "POST":
+        member = save_form(
             form,
             lambda: services.member_create(
                 actor=request.user,
@@ -129,8 +129,8 @@ def member_edit(request, pk):
                       initial={"version": services.MEMBER_VERSION.of(member)})  # fmt: skip
     if request.method == "GET":  # the edit form shows the citizen ID, address and phone too
         services.record_personal_data_view(actor=request.user, member=member)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.member_update(
+    if request.method == "POST":
+        saved = save_form(form, lambda: services.member_update(
             actor=request.user, member=member, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
             tracked=services.MEMBER_VERSION, obj=member)  # fmt: skip
         if saved:

@@ -12,7 +12,7 @@ from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import post_action, run_service
+from dangbo.core.forms import post_action, run_service, save_form
 from dangbo.core.http import file_response
 from dangbo.core.registries import paid_up_to
 from dangbo.organizations.models import Organization
@@ -46,10 +46,13 @@ def _warn(request, done) -> None:
 @require_http_methods(["GET", "POST"])
 def event_create(request, pk):
     member = _member_for_change(request, pk)
-    form = EventForm(request.POST or None, cells=_cells(request), initial={"date": today()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = run_service(form, lambda: lifecycle.event_record(actor=request.user, member=member, **data))
+    form = EventForm(
+        request.POST or None, cells=_cells(request), actor=request.user, initial={"date": today()}
+    )
+    if request.method == "POST":
+        done = save_form(
+            form, lambda: lifecycle.event_record(actor=request.user, member=member, **form.cleaned_data)
+        )
         if done:
             messages.success(request, f"Đã ghi sự kiện «{done.get_kind_display()}».")
             _warn(request, done)
@@ -80,8 +83,8 @@ def transfer_create(request, pk):
     if (paid := paid_up_to(member)) is not None:  # from the dues ledger, when one is kept (core.registries)
         initial["dues_paid_to"] = min(paid, today().replace(day=1))
     form = TransferForm(request.POST or None, member=member, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        transfer = run_service(
+    if request.method == "POST":
+        transfer = save_form(
             form, lambda: lifecycle.transfer_send(actor=request.user, member=member, **form.cleaned_data)
         )
         if transfer:
@@ -131,7 +134,9 @@ def transfer_detail(request, transfer_pk):
                 Organization.objects.filter(path__startswith=transfer.to_organization.path),
             )
         )
-        form = ReceiveForm(request.POST or None, cells=cells, initial={"received_date": today()})
+        form = ReceiveForm(
+            request.POST or None, cells=cells, actor=request.user, initial={"received_date": today()}
+        )
         if request.method == "POST" and form.is_valid():
             done = run_service(
                 form,
@@ -246,9 +251,9 @@ def candidate_create(request):
     if not cells.exists():
         raise Http404
     initial = {"organization": sole_choice(cells)}
-    form = CandidateForm(request.POST or None, cells=cells, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        c = run_service(form, lambda: admission.candidate_save(actor=request.user, data=form.cleaned_data))
+    form = CandidateForm(request.POST or None, cells=cells, actor=request.user, initial=initial)
+    if request.method == "POST":
+        c = save_form(form, lambda: admission.candidate_save(actor=request.user, data=form.cleaned_data))
         if c:
             messages.success(request, f"Đã thêm {c.full_name} vào danh sách người xin vào Đảng.")
             return redirect(c)
@@ -273,10 +278,10 @@ def candidate_detail(request, candidate_pk):
         .select_related("organization")
         .order_by("name_sort")
     )
-    form = CandidateForm(request.POST or None, instance=c, cells=_cells(request), members=members,
+    form = CandidateForm(request.POST or None, instance=c, cells=_cells(request), actor=request.user, members=members,
                          initial={"version": admission.CANDIDATE_VERSION.of(c)})  # fmt: skip
-    if request.method == "POST" and not c.member_id and form.is_valid():
-        saved = run_service(form, lambda: admission.candidate_save(
+    if request.method == "POST" and not c.member_id:
+        saved = save_form(form, lambda: admission.candidate_save(
             actor=request.user, candidate=c, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
             tracked=admission.CANDIDATE_VERSION, obj=c)  # fmt: skip
         if saved:

@@ -75,9 +75,71 @@ class SeatForm(VNFormMixin, forms.Form):
             self.fields["member"].help_text = "Số ghi ở mục «Mã hồ sơ» trên trang của đảng viên."
 
 
-class OrgChoice(forms.ModelChoiceField):
+# --- The organization picker (its data: selectors.py) ------------------------------------------------------------------------------------------------
+
+
+def picker_html(actor, name: str, value=None, *, empty_label: str | None = None, attrs: dict | None = None,
+                work: str = policies.VIEW) -> str:  # fmt: skip
+    """The picker's markup: a <select> (the offered list, the chosen organization selected) that picker.js turns
+    into a search box."""
+    entries, options = picker_offered(actor, work)
+    chosen = int_param(getattr(value, "pk", value))
+    if chosen is not None:
+        marker = f'<option value="{chosen}" '
+        if marker in options:
+            options = options.replace(marker, f'<option selected value="{chosen}" ', 1)
+        elif (entry := picker_entry(actor, chosen, work)) is not None:
+            options = entry.option().replace("<option ", "<option selected ", 1) + options
+    attrs = {"id": f"id_{name}", **(attrs or {}), "name": name}
+    shown = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items() if v is not None and v is not False)
+    empty = f'<option value="">{escape(empty_label)}</option>' if empty_label is not None else ""
+    source = reverse("organizations:picker")
+    scope = f' data-work="{escape(work)}"' if work != policies.VIEW else ""
+    return mark_safe(
+        f'<span class="org-picker" data-org-picker data-source="{source}"{scope}>'
+        f"<select {shown}>{empty}{options}</select></span>"
+    )
+
+
+class OrganizationPicker(forms.Widget):
+    """The picker as a form widget; ``actor`` is set by ``OrganizationPickerField.for_actor``."""
+
+    actor = None
+    empty_label: str | None = None
+    work: str = policies.VIEW
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        return picker_html(self.actor, name, value, empty_label=self.empty_label, attrs=attrs, work=self.work)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class OrganizationPickerField(forms.ModelChoiceField):
+    """A choice of one organization in the actor's scope, with the picker. The offered list never becomes
+    ``choices`` (no option objects are built per request); any organization in ``queryset`` is accepted."""
+
+    widget = OrganizationPicker
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Organization.objects.none())
+        super().__init__(*args, **kwargs)
+
+    def for_actor(self, actor, queryset=None, *, work: str = policies.VIEW, refused: str | None = None):
+        """Offer and search the organizations of ``actor``'s scope for ``work`` (one of ``PICKER_WORKS``);
+        accept those of ``queryset`` (default: the scope); ``refused``: the message for one the picker offers
+        that this field does not accept (a cell asked, a committee chosen …)."""
+        self.queryset = organization_scope(actor) if queryset is None else queryset
+        self.widget.actor = actor
+        self.widget.empty_label = self.empty_label
+        self.widget.work = work
+        if refused:
+            self.error_messages["invalid_choice"] = refused
+        return self
+
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.kind_label})"
+        return obj.name + (ENDED if obj.end_date else "")
 
 
 class DecisionMixin(forms.Form):
@@ -88,12 +150,15 @@ class DecisionMixin(forms.Form):
 class MoveForm(VNFormMixin, DecisionMixin):
     """Move an organization, or hand over several, under another parent (chuyển trực thuộc, bàn giao)."""
 
-    new_parent = OrgChoice(label="Chuyển về trực thuộc", queryset=Organization.objects.none())
+    new_parent = OrganizationPickerField(label="Chuyển về trực thuộc")
 
-    def __init__(self, *args, parents=None, **kwargs):
+    def __init__(self, *args, actor=None, parents=None, **kwargs):
+        """``parents``: the organizations that may take it (the picker offers where ``actor`` may add)."""
         super().__init__(*args, **kwargs)
-        if parents is not None:
-            self.fields["new_parent"].queryset = parents
+        if actor is not None:
+            self.fields["new_parent"].for_actor(actor, parents, work=policies.ADD, refused=(
+                "tổ chức này không nhận được tổ chức chuyển đến (cấp không phù hợp, đã kết thúc, "
+                "hoặc là chính tổ chức, cấp trên hiện tại hay một tổ chức trực thuộc nó)."))  # fmt: skip
         self.order_fields(["new_parent", "date", "decision_no"])
 
 
@@ -123,12 +188,14 @@ class RenameForm(VNFormMixin, DecisionMixin):
 
 
 class MergeForm(VNFormMixin, DecisionMixin):
-    target = OrgChoice(label="Hợp nhất vào", queryset=Organization.objects.none())
+    target = OrganizationPickerField(label="Hợp nhất vào")
 
-    def __init__(self, *args, targets=None, **kwargs):
+    def __init__(self, *args, actor=None, targets=None, **kwargs):
+        """``targets``: the organizations it may merge into (same kind, same parent, active)."""
         super().__init__(*args, **kwargs)
-        if targets is not None:
-            self.fields["target"].queryset = targets
+        if actor is not None:
+            self.fields["target"].for_actor(actor, targets, work=policies.CHANGE, refused=(
+                "chỉ hợp nhất được vào một tổ chức cùng loại, cùng cấp trên, đang hoạt động."))  # fmt: skip
         self.order_fields(["target", "date", "decision_no"])
 
 
@@ -151,62 +218,3 @@ class SplitForm(VNFormMixin, DecisionMixin):
         if members is not None:
             self.fields["members"].queryset = members
         self.order_fields(["name", "code", "date", "decision_no", "members"])
-
-
-# --- The organization picker (its data: selectors.py) ------------------------------------------------------------------------------------------------
-
-
-def picker_html(actor, name: str, value=None, *, empty_label: str | None = None, attrs: dict | None = None,
-                work: str = policies.VIEW) -> str:  # fmt: skip
-    """The picker's markup: a <select> (the offered list, the chosen organization selected) that picker.js turns
-    into a search box."""
-    entries, options = picker_offered(actor, work)
-    chosen = int_param(getattr(value, "pk", value))
-    if chosen is not None:
-        marker = f'<option value="{chosen}" '
-        if marker in options:
-            options = options.replace(marker, f'<option selected value="{chosen}" ', 1)
-        elif (entry := picker_entry(actor, chosen, work)) is not None:
-            options = entry.option().replace("<option ", "<option selected ", 1) + options
-    attrs = {"id": f"id_{name}", **(attrs or {}), "name": name}
-    shown = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items() if v is not None and v is not False)
-    empty = f'<option value="">{escape(empty_label)}</option>' if empty_label is not None else ""
-    source = reverse("organizations:picker")
-    return mark_safe(
-        f'<span class="org-picker" data-org-picker data-source="{source}">'
-        f"<select {shown}>{empty}{options}</select></span>"
-    )
-
-
-class OrganizationPicker(forms.Widget):
-    """The picker as a form widget; ``actor`` is set by ``OrganizationPickerField.for_actor``."""
-
-    actor = None
-    empty_label: str | None = None
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        return picker_html(self.actor, name, value, empty_label=self.empty_label, attrs=attrs)
-
-    def value_from_datadict(self, data, files, name):
-        return data.get(name)
-
-
-class OrganizationPickerField(forms.ModelChoiceField):
-    """A choice of one organization in the actor's scope, with the picker. The offered list never becomes
-    ``choices`` (no option objects are built per request); any organization in ``queryset`` is accepted."""
-
-    widget = OrganizationPicker
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Organization.objects.none())
-        super().__init__(*args, **kwargs)
-
-    def for_actor(self, actor, queryset=None):
-        self.queryset = organization_scope(actor) if queryset is None else queryset
-        self.widget.actor = actor
-        self.widget.empty_label = self.empty_label
-        return self
-
-    def label_from_instance(self, obj):
-        return obj.name + (ENDED if obj.end_date else "")

@@ -33,7 +33,7 @@ from .forms import (
 )
 from .models import CommitteeSeat, Organization
 from .paths import subtree_q
-from .policies import can_add_under
+from .policies import WORK, can_add_under
 
 
 @login_required
@@ -70,8 +70,13 @@ def _date_param(request):
 @login_required
 def picker(request):
     """The organization picker's search (``picker.js``): JSON of the organizations in the user's scope whose
-    name holds every word typed, at most ``selectors.PICKER_SEARCH_LIMIT``, in tree order; no words: the offered list."""
-    entries, more = selectors.picker_search(request.user, request.GET.get("q", "")[:100])
+    name holds every word typed, at most ``selectors.PICKER_SEARCH_LIMIT``, in tree order; no words: the offered list.
+    ``lam``: the work the form does (``policies.WORK``, e.g. «grant_roles»): the scope of that work, never wider
+    than the user's own."""
+    work = request.GET.get("lam") or policies.VIEW
+    if work not in WORK:
+        raise Http404
+    entries, more = selectors.picker_search(request.user, request.GET.get("q", "")[:100], work)
     response = JsonResponse({"results": [e.as_json() for e in entries], "more": more})
     response["Cache-Control"] = "private, max-age=60"
     return response
@@ -253,13 +258,14 @@ def restructure_page(request, pk):
         parent_id=org.parent_id, kind=org.kind, end_date__isnull=True
     ).exclude(pk=org.pk)
     forms_ = {
-        "chuyen": MoveForm(data if which == "chuyen" else None, parents=_parents_for(request.user, org), prefix="chuyen"),
+        "chuyen": MoveForm(data if which == "chuyen" else None, actor=request.user,
+                            parents=_parents_for(request.user, org), prefix="chuyen"),
         "doi_ten": RenameForm(data if which == "doi_ten" else None, prefix="doi_ten",
                               initial={"short_name": org.short_name}),
         "tach": SplitForm(data if which == "tach" else None, prefix="tach",
                           members=member_scope(request.user).filter(organization=org, status__in=ACTIVE_STATUSES)
                           .order_by("name_sort")),
-        "hop_nhat": MergeForm(data if which == "hop_nhat" else None, prefix="hop_nhat",
+        "hop_nhat": MergeForm(data if which == "hop_nhat" else None, prefix="hop_nhat", actor=request.user,
                               targets=selectors.organization_scope(request.user, policies.CHANGE).filter(pk__in=siblings)),
         "giai_the": DissolveForm(data if which == "giai_the" else None, prefix="giai_the"),
     }  # fmt: skip
@@ -294,7 +300,9 @@ def handover_page(request, pk):
     children = children.order_by("name_norm")
     sample = children.first()
     parents = _parents_for(request.user, sample) if sample else Organization.objects.none()
-    form = HandoverForm(request.POST or None, children=children, parents=parents.exclude(pk=parent.pk))
+    form = HandoverForm(
+        request.POST or None, actor=request.user, children=children, parents=parents.exclude(pk=parent.pk)
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         done = run_service(form, lambda: restructure.handover(

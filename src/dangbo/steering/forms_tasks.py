@@ -4,6 +4,7 @@ from django import forms
 
 from dangbo.audit.concurrency import version_field
 from dangbo.core.forms import VNFormMixin, VNNumberField, check_model_numbers
+from dangbo.organizations.forms import OrganizationPickerField
 from dangbo.organizations.models import Organization
 
 from .choices import AssigneeMode, ReportKind
@@ -11,16 +12,11 @@ from .models import Assignment, Document, Task
 from .tasks import MAX_FIGURE
 
 
-class OrgChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class TaskForm(VNFormMixin, forms.ModelForm):
     mode = forms.ChoiceField(label="Giao cho", choices=AssigneeMode.choices, widget=forms.RadioSelect,
                              initial=AssigneeMode.ALL_GRASSROOTS)  # fmt: skip
-    under = OrgChoice(label="Trong đảng bộ", queryset=Organization.objects.none(), required=False,
-                      help_text="Khi giao cho các tổ chức trong một đảng bộ")  # fmt: skip
+    under = OrganizationPickerField(label="Trong đảng bộ", required=False, empty_label="— chọn đảng bộ —",
+                                    help_text="Khi giao cho các tổ chức trong một đảng bộ trực thuộc")  # fmt: skip
     chosen = forms.ModelMultipleChoiceField(label="Các tổ chức được chọn", queryset=Organization.objects.none(),
                                             required=False, widget=forms.CheckboxSelectMultiple)  # fmt: skip
 
@@ -37,7 +33,7 @@ class TaskForm(VNFormMixin, forms.ModelForm):
         ]
         widgets = {"instructions": forms.Textarea(attrs={"rows": 3}), "report_kind": forms.RadioSelect}
 
-    def __init__(self, *args, documents=None, children=(), subcommittees=None, **kwargs):
+    def __init__(self, *args, actor=None, documents=None, children=(), subcommittees=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = documents if documents is not None else Document.objects.none()
         self.fields["document"].label_from_instance = lambda d: (
@@ -49,9 +45,9 @@ class TaskForm(VNFormMixin, forms.ModelForm):
             pk__in=[o.pk for o in children]
         ).order_by("name_norm")
         self.fields["chosen"].label_from_instance = lambda o: o.name
-        if subcommittees is not None:
-            self.fields["under"].queryset = subcommittees
-        self.fields["under"].empty_label = "— chọn đảng bộ —"
+        if actor is not None:  # the picker: any organization in view; accepted: a committee directly under
+            self.fields["under"].for_actor(actor, subcommittees, refused=(
+                "chỉ chọn được một đảng bộ trực thuộc cấp ủy giao nhiệm vụ (không phải chi bộ)."))  # fmt: skip
 
     def _post_clean(self):
         pass  # rules live in the service

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
-from dangbo.core.forms import run_service
+from dangbo.core.forms import save_form
 from dangbo.core.http import int_param
 from dangbo.core.uploads import download
 from dangbo.organizations.models import Organization
@@ -79,16 +79,16 @@ def document_create(request):
     if request.method == "POST" and chosen is None:
         form.is_valid()
         form.add_error(None, "Sổ văn bản của: hãy chọn một tổ chức trong phạm vi của bạn.")
-    elif request.method == "POST" and form.is_valid():
-        data = form.data_for_service()
-        upload = form.cleaned_data.get("attachment")
-        if form.cleaned_data["direction"] == Direction.OWN:
-            service = documents.document_issue
-        else:
-            service = documents.document_register
-        doc = run_service(
-            form, lambda: service(actor=request.user, register=chosen, data=data, upload=upload)
-        )
+    elif request.method == "POST":
+
+        def save():
+            own = form.cleaned_data["direction"] == Direction.OWN
+            service = documents.document_issue if own else documents.document_register
+            # a file is stored only for a save that can succeed (a checking round is rolled back)
+            upload = None if form.errors else form.cleaned_data.get("attachment")
+            return service(actor=request.user, register=chosen, data=form.data_for_service(), upload=upload)
+
+        doc = save_form(form, save)
         if doc:
             if doc.direction == Direction.OWN:
                 messages.success(request, f"Đã vào sổ văn bản Số {doc.symbol} (số được cấp tự động).")
@@ -131,10 +131,10 @@ def document_edit(request, document_pk):
     if not documents.can_edit(request.user, doc):
         raise Http404
     form = DocumentForm(request.POST or None, request.FILES or None, instance=doc)
-    if request.method == "POST" and form.is_valid():
-        data = form.data_for_service()
-        saved = run_service(form, lambda: documents.document_update(
-            actor=request.user, document=doc, data=data, upload=form.cleaned_data.get("attachment"),
+    if request.method == "POST":
+        saved = save_form(form, lambda: documents.document_update(
+            actor=request.user, document=doc, data=form.data_for_service(),
+            upload=None if form.errors else form.cleaned_data.get("attachment"),
             remove_attachment=form.cleaned_data.get("remove_attachment", False),
             expected_version=form.cleaned_data.get("version")), tracked=documents.DOCUMENT_VERSION, obj=doc)  # fmt: skip
         if saved:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.formats import tien
-from dangbo.core.forms import post_action, run_service
+from dangbo.core.forms import post_action, save_form
 from dangbo.core.http import date_param, int_param
 from dangbo.organizations.models import Organization
 
@@ -59,8 +59,8 @@ def programme_create(request):
     if request.method == "POST" and chosen is None:
         form.is_valid()
         form.add_error(None, "Cấp ủy chỉ đạo: hãy chọn một tổ chức trong phạm vi của bạn.")
-    elif request.method == "POST" and form.is_valid():
-        p = run_service(form, lambda: support.programme_save(actor=request.user, organization=chosen,
+    elif request.method == "POST":
+        p = save_form(form, lambda: support.programme_save(actor=request.user, organization=chosen,
                                                              data=form.cleaned_data))  # fmt: skip
         if p:
             messages.success(request, f"Đã lập chương trình «{p}».")
@@ -89,8 +89,8 @@ def programme_edit(request, programme_pk):
     form = ProgrammeForm(
         request.POST or None, instance=p, initial={"version": support.PROGRAMME_VERSION.of(p)}
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: support.programme_save(
+    if request.method == "POST":
+        saved = save_form(form, lambda: support.programme_save(
             actor=request.user, organization=p.organization, data=form.cleaned_data, programme=p,
             expected_version=form.cleaned_data["version"]), tracked=support.PROGRAMME_VERSION, obj=p)  # fmt: skip
         if saved:
@@ -164,8 +164,8 @@ def contribution_create(request, programme_pk):
     if supporters[:2].count() == 1:
         initial["supporter"] = supporters.first()
     form = ContributionForm(request.POST or None, initial=initial, supporters=supporters)
-    if request.method == "POST" and form.is_valid():
-        c = run_service(
+    if request.method == "POST":
+        c = save_form(
             form, lambda: support.contribution_add(actor=request.user, programme=p, data=form.cleaned_data)
         )
         if c:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
-from dangbo.core.forms import run_service
+from dangbo.core.forms import save_form
 
 from . import sources, targets
 from .choices import TargetStatus
@@ -77,8 +77,8 @@ def target_create(request, term_pk):
         raise Http404
     next_number = (term.targets.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     form = TargetForm(request.POST or None, initial={"number": next_number})
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
+    if request.method == "POST":
+        saved = save_form(
             form, lambda: targets.target_save(actor=request.user, term=term, data=form.cleaned_data)
         )
         if saved:
@@ -101,8 +101,8 @@ def target_edit(request, target_pk):
     form = TargetForm(
         request.POST or None, instance=target, initial={"version": targets.TARGET_VERSION.of(target)}
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: targets.target_save(
+    if request.method == "POST":
+        saved = save_form(form, lambda: targets.target_save(
             actor=request.user, term=term, data=form.cleaned_data, target=target,
             expected_version=form.cleaned_data["version"]), tracked=targets.TARGET_VERSION, obj=target)  # fmt: skip
         if saved:
@@ -123,8 +123,8 @@ def target_detail(request, target_pk):
     if request.method == "POST" and not can_enter:
         raise Http404
     form = TargetValueForm(request.POST or None) if can_enter else None
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
+    if request.method == "POST":
+        saved = save_form(
             form,
             lambda: targets.target_value_enter(actor=request.user, target=target, data=form.cleaned_data),
         )

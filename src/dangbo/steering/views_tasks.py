@@ -13,7 +13,7 @@ from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.formats import ngay
-from dangbo.core.forms import post_action, run_service
+from dangbo.core.forms import post_action, save_form
 from dangbo.core.http import file_response, int_param
 from dangbo.core.uploads import download
 from dangbo.organizations.choices import CELL_KINDS
@@ -118,15 +118,20 @@ def task_create(request):
         )
     else:
         documents = Document.objects.filter(pk__in=[d.pk for d in documents]).select_related("doc_type")
-    form = TaskForm(request.POST or None, initial=initial, documents=documents, children=children,
+    form = TaskForm(request.POST or None, actor=user, initial=initial, documents=documents, children=children,
                     subcommittees=subcommittees)  # fmt: skip
     if request.method == "POST" and chosen is None:
         form.is_valid()
         form.add_error(None, "Cấp ủy giao nhiệm vụ: hãy chọn một tổ chức trong phạm vi của bạn.")
-    elif request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        t = run_service(form, lambda: svc.task_create(actor=user, organization=chosen, data=d, chosen=d["chosen"],
-                                                      under=d["under"]))  # fmt: skip
+    elif request.method == "POST":
+
+        def save():
+            d = form.cleaned_data
+            return svc.task_create(
+                actor=user, organization=chosen, data=d, chosen=d["chosen"], under=d["under"]
+            )
+
+        t = save_form(form, save)
         if t:
             messages.success(request, f"Đã giao nhiệm vụ cho {t.assignments.count()} tổ chức.")
             return redirect(t)
@@ -176,8 +181,8 @@ def task_edit(request, task_pk):
     if not svc.can_assign(request.user, t.organization) or t.closed_date:
         raise Http404
     form = TaskEditForm(request.POST or None, instance=t, initial={"version": svc.TASK_VERSION.of(t)})
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: svc.task_update(actor=request.user, task=t, data=form.cleaned_data,
+    if request.method == "POST":
+        saved = save_form(form, lambda: svc.task_update(actor=request.user, task=t, data=form.cleaned_data,
                                                           expected_version=form.cleaned_data["version"]),
                             tracked=svc.TASK_VERSION, obj=t)  # fmt: skip
         if saved:
@@ -210,10 +215,14 @@ def report(request, assignment_pk):
         messages.error(request, svc.closed_message(t))
         return redirect(a)
     form = ReportForm(request.POST or None, request.FILES or None, instance=a, task=t)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.pop("upload", None)
-        saved = run_service(form, lambda: svc.report_file(actor=request.user, assignment=a, data=form.cleaned_data,
-                                                          upload=upload))  # fmt: skip
+    if request.method == "POST":
+
+        def save():
+            upload = form.cleaned_data.pop("upload", None)
+            return svc.report_file(actor=request.user, assignment=a, data=form.cleaned_data,
+                                   upload=None if form.errors else upload)  # fmt: skip
+
+        saved = save_form(form, save)
         if saved:
             messages.success(request, f"Đã gửi báo cáo của {a.organization.name}.")
             return redirect(saved)

@@ -144,7 +144,9 @@
       const local = offered.filter((o) => words.every((w) => fold(o.name).includes(w)));
       show(local, false); // at once from the offered list, then the whole scope from the server
       const ticket = ++asked;
-      fetch(`${box.dataset.source}?q=${encodeURIComponent(q)}`, { credentials: "same-origin" })
+      const params = new URLSearchParams({ q });
+      if (box.dataset.work) params.set("lam", box.dataset.work); // the scope of the work the form does
+      fetch(`${box.dataset.source}?${params}`, { credentials: "same-origin" })
         .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
         .then((data) => {
           if (ticket === asked) show(data.results, data.more);
