@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.urls import reverse
 
+from dangbo.core.dates import today
 from dangbo.reports.rollups import services as rollup_services
 
 D = dt.date
@@ -30,7 +31,7 @@ def test_the_dashboard_shows_the_reports_figures_with_charts_and_links(client, t
         result = response.context["result"]
         assert result["from_rollups"] is built
         assert [(label, n) for label, n, _ in result["cards"]] == [
-            ("Đảng viên", 5), ("chính thức", 4), ("dự bị", 1), ("được miễn công tác và sinh hoạt đảng", 0),
+            ("đảng viên đến hết ngày 30/06/2024", 5), ("chính thức", 4), ("dự bị", 1), ("được miễn công tác và sinh hoạt đảng", 0),
             ("tổ chức cơ sở đảng", 2), ("chi bộ", 3),
         ]  # fmt: skip
         assert result["movement"].increase_total == 1 and result["movement"].closing == 5
@@ -49,6 +50,13 @@ def test_the_dashboard_opens_on_the_last_month_end_of_the_users_scope(client, tr
     result = response.context["result"]
     assert result["org"] == tree.a and result["on"] == D(2024, 6, 30)
     assert result["cards"][0][1] == 4  # A1 Hùng, Lan; A2 An, Mới
+    # Why it may differ from the member list: the dates are said, each page links to the other's figure.
+    page = response.content.decode()
+    assert "Số liệu tính đến hết ngày 30/06/2024 (như báo cáo tháng)" in page
+    assert f'href="{reverse("members:list")}?organization={tree.a.pk}"' in page
+    listing = client.get(reverse("members:list"), {"organization": tree.a.pk}).content.decode()
+    assert f"tính đến hôm nay {today():%d/%m/%Y}" in listing and "tính đến hết ngày 30/06/2024" in listing
+    assert f"{reverse('reports:dashboard')}?organization={tree.a.pk}&amp;on=30%2F06%2F2024" in listing
 
 
 def test_a_figure_opens_the_names_counted_in_it_that_day(client, tree, people, half):

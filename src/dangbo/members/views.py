@@ -1,14 +1,18 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangbo.audit.selectors import history_page, views_of
 from dangbo.core import policies
+from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import save_form
 from dangbo.core.http import int_param
@@ -30,8 +34,16 @@ def member_list(request):
     # "Thêm đảng viên" when the user may place members somewhere (from the roles alone: no query).
     can_add = not partial and not work_reach(request.user, "place_members").nothing
     template = "members/_list_results.html" if partial else "members/list.html"
+    # The list counts today's roll; «Tổng quan» and the monthly report count at the last month's end: both dates
+    # are said, with a link to the other figure (the same organization).
+    on = today()
+    month_end = on.replace(day=1) - dt.timedelta(days=1)
+    org = int_param(request.GET.get("organization"))
+    dashboard = reverse("reports:dashboard") + "?" + urlencode(
+        {**({"organization": org} if org is not None else {}), "on": f"{month_end:%d/%m/%Y}"})  # fmt: skip
     return render(request, template, {"filter": flt, "page": page, "rows": list_rows_html(page.rows),
-                                      "total": total, "count_cap": cap, "can_add": can_add})  # fmt: skip
+                                      "total": total, "count_cap": cap, "can_add": can_add, "today": on,
+                                      "month_end": month_end, "dashboard_url": dashboard})  # fmt: skip
 
 
 _GENDERS = dict(Gender.choices)

@@ -254,7 +254,7 @@ def _dashboard(actor, org, on) -> dict:
     ]
     f = head.figures
     cards = [
-        ("Đảng viên", f["tong"], _names_url(org, on, "tong")),
+        (f"đảng viên đến hết ngày {on:%d/%m/%Y}", f["tong"], _names_url(org, on, "tong")),
         ("chính thức", f["chinh_thuc"], _names_url(org, on, "chinh_thuc")),
         ("dự bị", f["du_bi"], _names_url(org, on, "du_bi")),
         ("được miễn công tác và sinh hoạt đảng", f["mien"], _names_url(org, on, "mien")),
@@ -271,6 +271,7 @@ def _dashboard(actor, org, on) -> dict:
         "increase_url": _movement_url(org, start, on, "tang"), "decrease_url": _movement_url(org, start, on, "giam"),
         "from_rollups": rollups.covers(on), "recorded": bool(f["tong"] or m.opening or any(trend.values())),
         **_work(actor, org, start, on),
+        "today": today(), "list_url": f"{reverse('members:list')}?{urlencode({'organization': org.pk})}",
     }  # fmt: skip
 
 
