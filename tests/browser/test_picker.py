@@ -71,3 +71,36 @@ def test_without_javascript_the_picker_is_a_select(browser, live_server, tree, p
     expect(page.locator("table.members")).to_contain_text("Trần Thị Lan")
     expect(page.locator("table.members")).not_to_contain_text("Lê Văn An")
     context.close()
+
+
+def test_the_cell_of_a_new_member_is_searched_in_the_secretarys_scope(page, tree, people):
+    login(page, "secretary_a")
+    page.goto(f"{page.base}/dang-vien/them/")
+    search = page.locator("#id_organization_search")
+    expect(search).to_be_visible()
+    expect(page.locator("#id_organization")).to_be_hidden()
+    search.fill("khoa noi")
+    option = page.locator(".org-picker-list li", has_text="Chi bộ Khoa Nội")
+    expect(option).to_have_count(1)
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(page.locator("#id_organization")).to_have_value(str(tree.a2.pk))
+    search.fill("tu phap")  # a cell outside the secretary's organization is not offered
+    expect(page.locator(".org-picker-note")).to_have_text("Không tìm thấy tổ chức nào.")
+    expect(page.locator(".org-picker-list li", has_text="Chi bộ Sở Tư pháp")).to_have_count(0)
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
+def test_the_status_filter_shows_its_whole_choice(page, tree, people, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, "staff")
+    page.goto(f"{page.base}/dang-vien/")
+    room = page.evaluate("""() => {
+        const s = document.querySelector('#id_status');
+        const text = s.options[s.selectedIndex].text;
+        const ctx = document.createElement('canvas').getContext('2d');
+        ctx.font = getComputedStyle(s).font;
+        return {need: ctx.measureText(text).width, width: s.clientWidth, text};
+    }""")
+    assert room["text"] == "Đang sinh hoạt (trong danh sách)"
+    assert room["need"] + 30 <= room["width"], room  # the text, the padding and the arrow
