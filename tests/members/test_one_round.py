@@ -26,7 +26,7 @@ def test_a_new_member_with_two_problems_shows_both_and_saves_nothing(client, tre
         post_data(tree.a1, phone="09x1234567", joined_date="03/02/1985", since="31/02/2020"),
     )
     found = summary(response)
-    assert "Ngày vào Đảng:" in found  # before the 18th birthday: the service's rule
+    assert "Ngày vào Đảng: trước ngày sinh" in found  # the service's rule
     assert "Sinh hoạt tại chi bộ từ ngày: ngày không hợp lệ" in found  # the form cannot read it
     assert "Điện thoại" in found
     assert (Member.objects.count(), AuditEvent.objects.count()) == before

@@ -83,7 +83,9 @@ def validate_member(member: Member, *, taken: set[str] | None = None) -> None:
         elif member.birth_date and "birth_date" not in e:
             # The admission rules in force then (rules.py), age counted in months as the cell counts it.
             min_age = rules_on(member.joined_date).min_age
-            if full_months(member.birth_date, member.joined_date) < min_age * 12:
+            if member.joined_date < member.birth_date:
+                e["joined_date"] = "Ngày vào Đảng: trước ngày sinh — xin kiểm tra lại hai ngày."
+            elif full_months(member.birth_date, member.joined_date) < min_age * 12:
                 age = full_years(member.birth_date, member.joined_date)
                 e["joined_date"] = f"Ngày vào Đảng: khi đó đảng viên mới {age} tuổi, chưa đủ {min_age} tuổi."
     if member.official_date and member.joined_date and member.official_date < member.joined_date:

@@ -15,7 +15,7 @@ from .tasks import MAX_FIGURE
 class TaskForm(VNFormMixin, forms.ModelForm):
     mode = forms.ChoiceField(label="Giao cho", choices=AssigneeMode.choices, widget=forms.RadioSelect,
                              initial=AssigneeMode.ALL_GRASSROOTS)  # fmt: skip
-    under = OrganizationPickerField(label="Trong đảng bộ", required=False, empty_label="— chọn đảng bộ —",
+    under = OrganizationPickerField(label="Trong đảng bộ", required=False, empty_label="Chọn đảng bộ trực thuộc",
                                     help_text="Khi giao cho các tổ chức trong một đảng bộ trực thuộc")  # fmt: skip
     chosen = forms.ModelMultipleChoiceField(label="Các tổ chức được chọn", queryset=Organization.objects.none(),
                                             required=False, widget=forms.CheckboxSelectMultiple)  # fmt: skip
