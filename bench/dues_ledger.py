@@ -27,12 +27,12 @@ def ensure_ledger(province) -> int:
     from django.db import connection, transaction
     from django.db.models import Q
 
+    from dangbo.core.policies import subtree_q
     from dangbo.demo.loader import _insert
     from dangbo.dues import services
     from dangbo.dues.models import DuesBasis, DuesPayment, DuesSheet, DuesTotal
     from dangbo.members.choices import ACTIVE_STATUSES
     from dangbo.members.models import MemberPeriod
-    from dangbo.organizations.paths import subtree_q
 
     existing = DuesPayment.objects.filter(subtree_q(province.path, "org_path"), month__year=YEAR).count()
     if existing:
@@ -106,9 +106,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from dangbo.accounts.models import User
+    from dangbo.core.policies import subtree_q
     from dangbo.organizations.choices import CELL_KINDS
     from dangbo.organizations.models import Organization
-    from dangbo.organizations.paths import subtree_q
 
     if not (
         Path(settings.STATIC_ROOT) / "staticfiles.json"
@@ -168,12 +168,12 @@ def time_generation(province) -> None:
     sheets and totals are deleted first, so every run writes the same."""
     from django.db import connection
 
+    from dangbo.core.policies import subtree_q
     from dangbo.dues import jobs
     from dangbo.dues.models import DuesPayment, DuesSheet, DuesTotal
     from dangbo.jobs import runner
     from dangbo.jobs.models import Job
     from dangbo.jobs.services import start_job
-    from dangbo.organizations.paths import subtree_q
 
     month = dt.date(YEAR + 1, 1, 1)
     DuesPayment.objects.filter(subtree_q(province.path, "org_path"), month=month).delete()

@@ -373,9 +373,9 @@ def records(count: int) -> list[tuple[str, Record]]:
     from dangbo.meetings import services as meetings
     from dangbo.meetings.choices import MeetingKind, MeetingState
     from dangbo.meetings.models import Meeting
-    from dangbo.steering import tasks
     from dangbo.steering.choices import AssigneeMode, ReportKind
     from dangbo.steering.models import Assignment, Task
+    from dangbo.steering.tasks import services as tasks
 
     roles = list(
         RoleAssignment.objects.filter(user__username__startswith="bench.cell")
@@ -418,8 +418,8 @@ def records(count: int) -> list[tuple[str, Record]]:
 def scope_members(username: str, n: int = 500) -> list[int]:
     """Ids of members the user may open, spread over the scope."""
     from dangbo.accounts.models import RoleAssignment
+    from dangbo.core.policies import subtree_q
     from dangbo.members.models import Member
-    from dangbo.organizations.paths import subtree_q
 
     org = RoleAssignment.objects.select_related("organization").get(user__username=username).organization
     ids = list(

@@ -30,10 +30,10 @@ def ensure_meetings(province) -> int:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from dangbo.core.policies import subtree_q
     from dangbo.meetings.models import Meeting
     from dangbo.organizations.choices import CELL_KINDS
     from dangbo.organizations.models import Organization
-    from dangbo.organizations.paths import subtree_q
 
     existing = Meeting.objects.filter(subtree_q(province.path, "org_path"), month__year=YEAR).count()
     if existing:

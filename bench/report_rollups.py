@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmark of the report rollups (reports/rollups.py) against the live counts (members/asof.py).
+"""Benchmark of the report rollups (reports/rollups.py) against the live counts (members/counts/selectors.py).
 
 Needs the synthetic province (``dangbo synth province`` builds the rollups at the end of the load; an older database:
 ``dangbo rollups rebuild``). For the province, one directly-subordinate committee and one grassroots organization
@@ -44,7 +44,7 @@ def main() -> None:
 
     from dangbo.accounts.models import User
     from dangbo.core.dates import add_months
-    from dangbo.members import asof
+    from dangbo.members.counts import selectors as asof
     from dangbo.organizations.choices import GRASSROOTS_KINDS, OrgKind
     from dangbo.organizations.models import Organization
     from dangbo.reports import selectors

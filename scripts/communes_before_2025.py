@@ -10,7 +10,7 @@ and run
     python scripts/communes_before_2025.py /tmp/vp/old/vietnam_provinces/data/nested-divisions.json
 
 The output (``src/dangbo/steering/data/communes_truoc_2025.csv``, UTF-8, about 0.8 MB) holds the whole
-country; ``dangbo.steering.communes.load`` reads it. Columns: code, name, division_type, district_name,
+country; ``dangbo.steering.support.selectors.load`` reads it. Columns: code, name, division_type, district_name,
 province_code, province_name.
 
 That release marks every commune-level unit "xã" and every district "huyện"; the real type is the first

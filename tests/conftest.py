@@ -180,7 +180,7 @@ def admission_decision(number: str = "12-QĐ/ĐU") -> dict:
 def misjudged_events(events) -> list[tuple[int, str, dict]]:
     """The events whose decision the services would refuse (or accept only with a warning): (id, kind, errors).
     Bulk loaders write events without the services; this is how their tests hold them to the same rule."""
-    from dangbo.members import decisions
+    from dangbo.members import rules as decisions
 
     bad = []
     for e in events.select_related("transfer").iterator():
@@ -243,7 +243,8 @@ def seat(tree, people, root_user):
 @pytest.fixture
 def history_of_a(tree, people, root_user):
     """A transfer (temporary, to outside the deployment) and a candidate, both of A."""
-    from dangbo.members import admission, lifecycle
+    from dangbo.members.admission import services as admission
+    from dangbo.members.history import services as lifecycle
 
     transfer = lifecycle.transfer_send(actor=root_user, member=people.m_a1b, kind="tam_thoi", to_external="Học viện",
                                        sent_date=dt.date(2024, 3, 1), temporary_until=dt.date(2024, 9, 1),

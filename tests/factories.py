@@ -87,7 +87,7 @@ class DocumentFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *args, actor=None, register=None, **data):
-        from dangbo.steering import documents
+        from dangbo.steering.documents import services as documents
 
         return documents.document_register(actor=actor or administrator(), register=register, data=data)
 
@@ -106,7 +106,7 @@ class TaskFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *args, actor=None, organization=None, **data):
-        from dangbo.steering import tasks
+        from dangbo.steering.tasks import services as tasks
 
         return tasks.task_create(actor=actor or administrator(), organization=organization, data=data)
 
@@ -123,7 +123,7 @@ class TargetFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *args, actor=None, term=None, **data):
-        from dangbo.steering import targets
+        from dangbo.steering.targets import services as targets
 
         return targets.target_save(actor=actor or administrator(), term=term, data=data)
 
@@ -137,15 +137,15 @@ class ProgrammeFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *args, actor=None, organization=None, **data):
-        from dangbo.steering import support
+        from dangbo.steering.support import services as support
 
         return support.programme_save(actor=actor or administrator(), organization=organization, data=data)
 
 
 def _commune_of_the_era(day: dt.date):
     """A commune of the administrative map in force on ``day`` (before or from 01/07/2025)."""
-    from dangbo.steering.communes import era_on
     from dangbo.steering.models import Commune
+    from dangbo.steering.support.selectors import era_on
 
     return Commune.objects.filter(era=era_on(day)).order_by("pk").first()
 
@@ -161,7 +161,7 @@ class ContributionFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, *args, actor=None, programme=None, **data):
-        from dangbo.steering import support
+        from dangbo.steering.support import services as support
 
         return support.contribution_add(actor=actor or administrator(), programme=programme, data=data)
 

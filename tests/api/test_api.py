@@ -8,8 +8,8 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
-from dangbo.members import asof
-from dangbo.organizations import restructure
+from dangbo.members.counts import selectors as asof
+from dangbo.organizations.tree import services as restructure
 
 
 def test_organizations_in_tree_order_and_the_tree_of_a_date(client, tree, people, bearer, root_user):

@@ -32,7 +32,7 @@ def test_business_events_are_named_and_free_text_is_refused(tree, root_user):
 
     from dangbo.audit.models import AuditEvent
     from dangbo.audit.services import record
-    from dangbo.organizations import restructure
+    from dangbo.organizations.tree import services as restructure
 
     restructure.organization_rename(actor=root_user, organization=tree.b, name="Chi bộ Sở Tư pháp tỉnh",
                                     date=dt.date(2024, 5, 1))  # fmt: skip

@@ -338,7 +338,7 @@ def test_https_settings_follow_the_environment(tmp_path):
 def test_pages_and_downloads_are_not_stored_and_carry_the_policy(client, people, tree, root_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from dangbo.steering import documents
+    from dangbo.steering.documents import services as documents
 
     client.force_login(people.staff)
     page = client.get(reverse("members:detail", args=[people.m_a1.pk]))

@@ -21,7 +21,8 @@ from dangbo.core import dates
 from dangbo.core.dates import add_months, add_years, today
 from dangbo.core.workdays import working_days_between
 from dangbo.demo.loader import load_demo
-from dangbo.members import asof, lifecycle
+from dangbo.members.counts import selectors as asof
+from dangbo.members.history import services as lifecycle
 from dangbo.members.models import Member, MemberPeriod, Transfer
 from dangbo.organizations.choices import GRASSROOTS_KINDS
 from dangbo.organizations.models import Organization, OrganizationLink
@@ -364,7 +365,7 @@ def _sample_ids(qs, n, *, seed):
 
 def test_summary_columns_are_what_the_quality_check_computes(data):
     from dangbo.demo.meetings import WEAK
-    from dangbo.meetings import quality
+    from dangbo.meetings import rules as quality
     from dangbo.meetings.models import Meeting
 
     sample = _sample_ids(Meeting.objects.all(), 22, seed=5)
@@ -396,7 +397,7 @@ def test_summary_columns_are_what_the_quality_check_computes(data):
 
 def test_attendance_is_the_roll_of_the_cell_on_the_day(data):
     from dangbo.meetings.models import Meeting
-    from dangbo.meetings.roll import roll
+    from dangbo.meetings.selectors import roll
 
     held = Meeting.objects.filter(state="da_hop", kind__in=["thuong_ky", "chuyen_de"])
     sample = _sample_ids(held, 20, seed=3) + _sample_ids(
@@ -473,7 +474,8 @@ def test_this_month_and_next_month(data):
 
 
 def test_absent_without_reason_three_months_this_year_and_excused_in_a_row(data, client):
-    from dangbo.meetings import quality, selectors
+    from dangbo.meetings import rules as quality
+    from dangbo.meetings import selectors
     from dangbo.meetings.models import Attendance, Meeting
 
     now = today()
@@ -517,8 +519,8 @@ def test_absent_without_reason_three_months_this_year_and_excused_in_a_row(data,
 
 
 def test_2013_dissemination_of_directive_03_who_reported_and_who_is_late(data, client):
-    from dangbo.steering import tasks
     from dangbo.steering.models import Document
+    from dangbo.steering.tasks import services as tasks
 
     doc = Document.objects.get(register__code="KCQ", type_code="CT", number=3, issuer_code="TW", year=2011)
     task = doc.tasks.get(report_kind="quan_triet")
@@ -554,8 +556,8 @@ def test_2013_documents_of_the_conference_are_in_the_register(data):
 
 def test_2013_congress_targets_mostly_on_track_at_mid_term(data, client):
     from dangbo.organizations.models import Term
-    from dangbo.steering import targets
     from dangbo.steering.choices import TargetStatus
+    from dangbo.steering.targets import services as targets
 
     term = Term.objects.get(organization__code="KCQ", name="2010–2015")
     view = targets.term_view(term, MID_2013)
@@ -570,8 +572,8 @@ def test_2013_congress_targets_mostly_on_track_at_mid_term(data, client):
 
 
 def test_2013_first_half_47_organizations_support_35_communes_over_2_billion(data, client):
-    from dangbo.steering import support
     from dangbo.steering.models import Programme
+    from dangbo.steering.support import services as support
 
     bloc = Organization.objects.get(code="KCQ")
     t = support.totals(scope_org=bloc, start=D(2013, 1, 1), end=D(2013, 6, 30))
@@ -587,7 +589,7 @@ def test_2013_first_half_47_organizations_support_35_communes_over_2_billion(dat
 
 
 def test_today_a_secretary_has_a_task_to_report(data, client):
-    from dangbo.members.selectors_history import alerts
+    from dangbo.members.history.selectors import alerts
 
     secretary = User.objects.get(username="bithu.syt")
     texts = [a.text for a in alerts(secretary)]
@@ -629,7 +631,7 @@ def test_dues_of_the_demo(data):
 
     from dangbo.dues import selectors as dues
     from dangbo.dues.models import DuesPayment, Remittance
-    from dangbo.members.selectors_history import removal_candidates
+    from dangbo.members.history.selectors import removal_candidates
 
     assert data["dues"]["payments"] > 1000 and data["dues"]["remittances"] > 50
     month = (
@@ -703,7 +705,7 @@ def test_open_evaluation_has_work_for_the_cell_secretary(data, client):
     assert any("chờ đề xuất mức xếp loại" in a.text and a.url == c.get_absolute_url() for a in alerts)
     page = client.get(c.get_absolute_url()).content.decode()
     assert "suất xuất sắc" in page
-    from dangbo.evaluation import evidence
+    from dangbo.evaluation.evidence import selectors as evidence
 
     cell = [r.member_id for r in c.ratings.filter(cell__code="KCQ-SYT-01", member__isnull=False)]
     proof = evidence.summary(c, cell)

@@ -11,9 +11,10 @@ from django.db import transaction
 
 from dangbo.core.dates import today
 from dangbo.demo.synthetic import load_synthetic
-from dangbo.members import asof, lifecycle
 from dangbo.members.choices import ACTIVE_STATUSES, EventKind, MemberStatus
-from dangbo.members.counts import recount
+from dangbo.members.counts import selectors as asof
+from dangbo.members.counts.services import recount
+from dangbo.members.history import services as lifecycle
 from dangbo.members.models import Member, MemberEvent, MemberPeriod, Transfer
 from dangbo.organizations.models import Organization, OrganizationLink
 

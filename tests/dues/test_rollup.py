@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 from dangbo.core.errors import ApplicationError
 from dangbo.dues import selectors, services
 from dangbo.dues.models import DuesTotal
-from dangbo.organizations import restructure
 from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind
+from dangbo.organizations.tree import services as restructure
 
 MONTHS = [dt.date(2026, m, 1) for m in (1, 2, 3, 4)]
 

@@ -12,7 +12,7 @@ from dangbo.audit.models import AuditEvent
 from dangbo.core.errors import ApplicationError, NotFound
 from dangbo.dues import selectors, services
 from dangbo.dues.models import DuesPayment, DuesSheet, Remittance
-from dangbo.members import lifecycle
+from dangbo.members.history import services as lifecycle
 
 MARCH = dt.date(2026, 3, 1)
 
@@ -151,7 +151,7 @@ def test_arrears_flag_after_three_unpaid_months(dues, tree, root_user, clock):
                               rows=_rows(dues, a=0, b=30_000, day=month), version=v)  # fmt: skip
     assert [p.month.month for p in selectors.arrears(dues.m_a1, dt.date(2026, 5, 10))] == [1, 2, 3]
     assert selectors.arrears(dues.m_a1b, dt.date(2026, 5, 10)) == []
-    from dangbo.members.selectors_history import org_label, removal_candidates
+    from dangbo.members.history.selectors import org_label, removal_candidates
 
     alerts = removal_candidates(dues.cell_secretary, on=dt.date(2026, 5, 10))
     texts = [a.text for a in alerts]

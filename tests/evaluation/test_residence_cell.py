@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from dangbo.audit.models import AuditEvent
 from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
-from dangbo.evaluation import evidence, services
+from dangbo.evaluation import services
+from dangbo.evaluation.evidence import selectors as evidence
 from dangbo.evaluation.models import ResidenceComment, ResidenceRegistration
 
 from .test_residence_and_sources import rating_of, texts

@@ -14,7 +14,7 @@ from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangbo.evaluation import services
 from dangbo.evaluation.choices import CampaignStatus, Level, NotRated
 from dangbo.evaluation.models import Campaign, Rating
-from dangbo.members import lifecycle
+from dangbo.members.history import services as lifecycle
 
 from ..conftest import decided
 
@@ -258,8 +258,8 @@ def test_quota_edge(tree, people, clock, pool, data):
 
 def test_a_move_repaths_ratings_of_later_periods_only(campaign_2024, campaign, tree, people, root_user):
     """A cell moved in 2025: its 2025 ratings follow it, its 2024 ones stay where it was (like meetings)."""
-    from dangbo.organizations import restructure
     from dangbo.organizations import services as org_services
+    from dangbo.organizations.tree import services as restructure
 
     other = org_services.organization_create(actor=root_user, parent=tree.bloc,
                                              data={"name": "Đảng bộ Sở Giáo dục", "code": "SGD", "kind": "dang_bo_co_so"})  # fmt: skip
@@ -272,7 +272,7 @@ def test_a_move_repaths_ratings_of_later_periods_only(campaign_2024, campaign, t
 
 
 def test_evidence_of_an_organization_counts_its_members_levels(campaign, tree, people):
-    from dangbo.evaluation import evidence
+    from dangbo.evaluation.evidence import selectors as evidence
 
     services.propose(
         actor=people.secretary_a, rating=rating_of(campaign, people.m_a1), level=L.GOOD, score=80

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dangbo.audit.concurrency import StaleEdit
+from dangbo.audit.concurrency.services import StaleEdit
 from dangbo.meetings import services
 from dangbo.meetings.models import Meeting
 from tests.meetings.test_meetings import ALL_PRESENT, D, call, cell, complete_minutes, plan  # noqa: F401 - fixture

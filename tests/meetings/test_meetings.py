@@ -13,10 +13,11 @@ from django.utils import timezone
 from dangbo.audit.models import AuditEvent
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
-from dangbo.meetings import quality, selectors, services
+from dangbo.meetings import rules as quality
+from dangbo.meetings import selectors, services
 from dangbo.meetings.models import Attendance, GradeLevel, Meeting, MeetingTask
-from dangbo.meetings.roll import roll
-from dangbo.members import lifecycle
+from dangbo.meetings.selectors import roll
+from dangbo.members.history import services as lifecycle
 from tests.conftest import decided
 
 D = dt.date
@@ -169,7 +170,7 @@ def test_bad_input_is_refused_and_nothing_is_written(cell, tree, people, root_us
     assert "phải ghi chuyên đề" in e.value.field_errors["topic"]
     assert (Meeting.objects.count(), Attendance.objects.count(), AuditEvent.objects.count()) == before
     # A cell that did not exist yet, or had ended.
-    from dangbo.organizations import restructure
+    from dangbo.organizations.tree import services as restructure
 
     cell.founding_date = D(2020, 1, 1)
     cell.save()
@@ -217,7 +218,7 @@ def test_grid_and_absentees_for_the_directing_committee(cell, tree, people, root
     absent = selectors.absentees(people.staff, 2024)
     assert [(name, n) for _, name, n, _ in absent] == [("Đỗ Văn Năm", 3)]
     assert selectors.absentees(people.secretary_b, 2024) == []  # out of scope
-    from dangbo.members.selectors_history import alerts
+    from dangbo.members.history.selectors import alerts
 
     assert any(
         "Đỗ Văn Năm: vắng sinh hoạt không lý do 3 tháng" in a.text
@@ -324,8 +325,8 @@ def test_a_committee_plenary_expects_every_member_of_its_subtree(cell, tree, roo
 
 
 def test_grid_and_absentees_follow_the_tree_of_the_year(cell, tree, people, root_user):
-    from dangbo.organizations import restructure
     from dangbo.organizations import services as org_services
+    from dangbo.organizations.tree import services as restructure
 
     m = plan(root_user, cell, D(2024, 1, 5))
     call(root_user, m, {**ALL_PRESENT, "Đỗ Văn Năm": "vang_khong_ly_do"})
@@ -466,8 +467,8 @@ def test_the_plan_page_lists_the_cells_in_a_fixed_number_of_queries(
 
 def test_the_roll_of_a_plenary_follows_the_tree_of_the_meeting_date(cell, tree, people, root_user):
     """A member attached to a cell of the committee on the meeting date counts, even if that cell left since."""
-    from dangbo.organizations import restructure
     from dangbo.organizations import services as org_services
+    from dangbo.organizations.tree import services as restructure
 
     visit = lifecycle.transfer_send(actor=root_user, member=people.m_b, kind="tam_thoi", to_organization=tree.a2,
                                     sent_date=D(2024, 2, 1), temporary_until=D(2024, 12, 1),
@@ -491,8 +492,8 @@ def test_minutes_docx_prints_the_names_of_the_meeting_date(client, cell, tree, p
 
     import docx
 
-    from dangbo.organizations import restructure
     from dangbo.organizations import services as org_services
+    from dangbo.organizations.tree import services as restructure
 
     m = plan(root_user, cell, D(2024, 3, 5))
     restructure.organization_rename(

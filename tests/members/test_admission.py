@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
-from dangbo.members import admission, lifecycle, selectors_history
 from dangbo.members import services as member_services
+from dangbo.members.admission import services as admission
+from dangbo.members.history import selectors as selectors_history
+from dangbo.members.history import services as lifecycle
 from dangbo.members.models import Candidate, Member
 from dangbo.members.rules import add_months, rules_on
 from tests.conftest import BY_UPPER, decided, member_data
@@ -326,7 +328,7 @@ def test_the_admission_decision_needs_a_body_with_the_power_to_admit(ready, root
 def test_candidate_save_refuses_a_stale_version_and_the_dossier_page_keeps_the_input(client, ready, people):
     from django.test import Client
 
-    from dangbo.audit.concurrency import StaleEdit
+    from dangbo.audit.concurrency.services import StaleEdit
     from tests.pageform import form_values
 
     version = admission.CANDIDATE_VERSION.of(ready)

@@ -8,10 +8,11 @@ import datetime as dt
 
 import pytest
 
-from dangbo.members import lifecycle, selectors_history
 from dangbo.members import services as member_services
+from dangbo.members.history import selectors as selectors_history
+from dangbo.members.history import services as lifecycle
+from dangbo.members.history.selectors import alerts
 from dangbo.members.models import Member
-from dangbo.members.selectors_history import alerts
 from tests.conftest import admission_decision, member_data
 
 D = dt.date

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from dangbo.audit.concurrency import StaleEdit
+from dangbo.audit.concurrency.services import StaleEdit
 from dangbo.members import services
 from dangbo.members.models import Member
 from tests.pageform import form_values

@@ -12,7 +12,8 @@ from django.db import transaction
 from dangbo.audit.models import Action, AuditEvent
 from dangbo.core.errors import ApplicationError
 from dangbo.core.middleware import changes_from
-from dangbo.members import counts, services
+from dangbo.members import services
+from dangbo.members.counts import services as counts
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 from dangbo.reports.rollups import services as rollup_services

@@ -273,7 +273,7 @@ def test_the_tree_on_a_date_costs_the_same_few_queries_whatever_the_number_of_no
 def test_introducers_offered_to_a_cell_secretary_are_only_members_in_their_scope(
     client, tree, people, root_user
 ):
-    from dangbo.members import admission
+    from dangbo.members.admission import services as admission
 
     c = admission.candidate_save(actor=root_user, data={
         "organization": tree.a1, "full_name": "Võ Văn Mới", "gender": "nam", "birth_date": D(2000, 1, 1)})  # fmt: skip
@@ -290,7 +290,7 @@ def test_introducers_offered_to_a_cell_secretary_are_only_members_in_their_scope
 
 
 def test_both_sides_that_see_a_transfer_can_print_its_letter(client, tree, people):
-    from dangbo.members import lifecycle
+    from dangbo.members.history import services as lifecycle
 
     transfer = lifecycle.transfer_send(actor=people.secretary_a, member=people.m_a1, kind="chinh_thuc",
                                        to_organization=tree.b, sent_date=today(), letter_no="16-GGT/ĐU")  # fmt: skip
@@ -323,7 +323,7 @@ def test_both_sides_that_see_a_transfer_can_print_its_letter(client, tree, peopl
 
 
 def test_a_leader_reads_the_admission_pipeline_but_cannot_change_it(client, tree, people, root_user):
-    from dangbo.members import admission
+    from dangbo.members.admission import services as admission
 
     c = admission.candidate_save(actor=root_user, data={
         "organization": tree.a1, "full_name": "Võ Thị Xét", "gender": "nu", "birth_date": D(2000, 1, 1)})  # fmt: skip
@@ -374,7 +374,7 @@ def _dossier(c, people, **changes) -> dict:
 
 
 def test_the_dossier_page_refuses_impossible_votes_and_saves_nothing(client, tree, people, root_user):
-    from dangbo.members import admission
+    from dangbo.members.admission import services as admission
 
     c = admission.candidate_save(actor=root_user, data={
         "organization": tree.a1, "full_name": "Đào Văn Phiếu", "gender": "nam", "birth_date": D(1999, 1, 1)})  # fmt: skip
@@ -409,8 +409,8 @@ def test_the_dossier_page_refuses_impossible_votes_and_saves_nothing(client, tre
 
 
 def test_the_dossier_page_refuses_a_probationary_introducer(client, tree, people, root_user):
-    from dangbo.members import admission
     from dangbo.members import services as member_services
+    from dangbo.members.admission import services as admission
     from tests.conftest import admission_decision, member_data
 
     young = member_services.member_create(
@@ -482,7 +482,7 @@ def test_the_transfer_page_refuses_temporary_lengths_outside_the_rule_and_sends_
 def test_the_transfer_page_links_to_the_member_only_for_who_may_open_the_record(client, tree, people):
     """After the member left, the sending side still sees the transfer, but the record is no longer theirs: the
     name is plain text, not a link to a 404 (and the receiving side before receiving, likewise)."""
-    from dangbo.members import lifecycle
+    from dangbo.members.history import services as lifecycle
 
     transfer = lifecycle.transfer_send(actor=people.secretary_a, member=people.m_a1, kind="chinh_thuc",
                                        to_organization=tree.b, sent_date=today(), letter_no="17-GGT/ĐU")  # fmt: skip

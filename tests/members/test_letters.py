@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from docx import Document
 
-from dangbo.members.letters import TransferLetter, ngay_van_ban, transfer_letter_docx
+from dangbo.members.letters.documents import TransferLetter, ngay_van_ban, transfer_letter_docx
 
 OFFICIAL = TransferLetter(
     full_name="Nguyễn Văn An",

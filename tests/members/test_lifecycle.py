@@ -13,13 +13,15 @@ from hypothesis import strategies as st
 
 from dangbo.audit.models import AuditEvent
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.members import asof, history, lifecycle
 from dangbo.members import services as member_services
+from dangbo.members.counts import selectors as asof
+from dangbo.members.history import rules as history
+from dangbo.members.history import services as lifecycle
 from dangbo.members.models import Member, MemberEvent, MemberPeriod, Transfer
-from dangbo.organizations import restructure
 from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization, OrganizationLink, Term
+from dangbo.organizations.tree import services as restructure
 from tests.conftest import admission_decision, decided, member_data
 
 D = dt.date
@@ -406,7 +408,7 @@ def _random_history(root_user, ops, probe):
 def test_transfer_out_of_the_deployment_is_not_flagged_and_its_receipt_is_recorded_by_the_sender(
     tree, people
 ):
-    from dangbo.members import selectors_history
+    from dangbo.members.history import selectors as selectors_history
 
     t = lifecycle.transfer_send(actor=people.secretary_a, member=people.m_a1, kind="chinh_thuc",
                                 to_external="Đảng bộ phường Bến Thủy", sent_date=D(2024, 3, 1),
@@ -429,7 +431,7 @@ def test_deleting_a_mistaken_ceremony_clears_the_date_it_set(admitted):
 
 
 def test_a_transfer_inside_the_scope_is_alerted_once(tree, people):
-    from dangbo.members.selectors_history import alerts
+    from dangbo.members.history.selectors import alerts
 
     lifecycle.transfer_send(actor=people.staff, member=people.m_a1, kind="chinh_thuc", to_organization=tree.b,
                             sent_date=D(2024, 1, 5), letter_no="9-GGT/ĐU")  # fmt: skip

@@ -221,7 +221,7 @@ def _counted(response) -> int:
 def with_former(tree, people, root_user, clock, make_member):
     """The people of tests/conftest.py, a probationary member of A2, an exempted one of A1, and three who left
     the roll: A1's Lan struck off, A2's An deceased, one of A1 transferred out of the province."""
-    from dangbo.members import lifecycle
+    from dangbo.members.history import services as lifecycle
     from tests.conftest import decided
 
     clock.set(dt.date(2024, 7, 10))

@@ -115,9 +115,9 @@ def test_search_stays_inside_the_scope_and_the_chosen_organization(client, tree,
 
 def test_the_index_follows_renames_moves_and_deletions(client, tree, people, root_user, make_member):
     from dangbo.members import services
-    from dangbo.organizations import restructure
     from dangbo.organizations.choices import OrgKind
     from dangbo.organizations.services import organization_create
+    from dangbo.organizations.tree import services as restructure
 
     client.force_login(people.staff)
     url = reverse("members:list")
@@ -176,7 +176,7 @@ def test_the_migration_corrects_legacy_rows_and_the_search_follows(
     The migration writes Đ, the folded name (the FTS5 table / word table follow through their triggers) and
     every sort key again."""
     from dangbo.core.text import name_sort_key
-    from dangbo.members import admission
+    from dangbo.members.admission import services as admission
     from dangbo.members.models import Candidate
     from dangbo.organizations.models import Organization
 

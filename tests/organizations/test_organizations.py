@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangbo.core.errors import ApplicationError
+from dangbo.core.policies import subtree_q
 from dangbo.organizations import selectors, services
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization, OrganizationLink
-from dangbo.organizations.paths import subtree_q
 
 
 @pytest.mark.parametrize(
@@ -201,9 +201,9 @@ def test_stored_counts_follow_every_member_change_and_agree_with_a_full_recount(
     client, tree, people, make_member
 ):
     from dangbo.core.dates import today
-    from dangbo.members import lifecycle
     from dangbo.members import services as member_services
-    from dangbo.members.counts import recount
+    from dangbo.members.counts.services import recount
+    from dangbo.members.history import services as lifecycle
 
     def snapshot():
         return {o.code: (o.official_count, o.probationary_count) for o in Organization.objects.all()}
@@ -265,8 +265,9 @@ def test_the_date_of_the_tree_page_is_checked(client, tree, people):
 def test_a_move_keeps_the_stored_counts_and_needs_a_parent_active_on_the_date(
     tree, people, root_user, make_member
 ):
-    from dangbo.members import counts, lifecycle
-    from dangbo.organizations import restructure
+    from dangbo.members.counts import services as counts
+    from dangbo.members.history import services as lifecycle
+    from dangbo.organizations.tree import services as restructure
 
     make_member(tree.a1, "Phạm Văn Dự", status="du_bi", official_date=None)
     lifecycle.event_record(actor=root_user, member=people.m_a2, kind="mien", date=dt.date(2024, 1, 1))
@@ -295,7 +296,7 @@ def test_a_move_keeps_the_stored_counts_and_needs_a_parent_active_on_the_date(
 
 
 def test_the_report_names_exempted_members_by_the_official_term(client, tree, people, root_user):
-    from dangbo.members import lifecycle
+    from dangbo.members.history import services as lifecycle
 
     lifecycle.event_record(actor=root_user, member=people.m_a2, kind="mien", date=dt.date(2024, 1, 1))
     client.force_login(people.staff)
@@ -324,7 +325,7 @@ def test_organization_update_refuses_a_stale_version_and_the_page_keeps_the_inpu
 ):
     from django.test import Client
 
-    from dangbo.audit.concurrency import StaleEdit
+    from dangbo.audit.concurrency.services import StaleEdit
     from dangbo.organizations import services as org_services
     from dangbo.organizations.models import Organization
     from tests.pageform import form_values

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from dangbo.organizations import restructure, services
 from dangbo.organizations import selectors as picker
+from dangbo.organizations import services
 from dangbo.organizations.choices import OrgKind
+from dangbo.organizations.tree import services as restructure
 
 pytestmark = pytest.mark.django_db
 

@@ -21,12 +21,14 @@ from django.utils import timezone
 
 from dangbo.meetings import services as meeting_services
 from dangbo.meetings.models import GradeLevel
-from dangbo.meetings.roll import roll
+from dangbo.meetings.selectors import roll
 from dangbo.members import services as member_services
 from dangbo.organizations import services as org_services
-from dangbo.steering import support, targets, tasks
 from dangbo.steering.choices import Era
 from dangbo.steering.models import Commune
+from dangbo.steering.support import services as support
+from dangbo.steering.targets import services as targets
+from dangbo.steering.tasks import services as tasks
 from tests.conftest import admission_decision, member_data
 
 D = dt.date

@@ -75,7 +75,7 @@ def test_the_demos_rollups_equal_the_live_figures(data):
     """The demo load builds the rollups; every row equals a recount (what CI's ``dangbo rollups check`` asks), and
     the figures of the bloc, its grassroots organizations and the two committees of 2025 equal the live ones —
     before and after the restructurings of 2024–2025."""
-    from dangbo.members import asof
+    from dangbo.members.counts import selectors as asof
     from dangbo.reports.rollups import selectors as rollups
     from dangbo.reports.rollups.services import check
 

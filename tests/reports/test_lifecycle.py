@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.members import lifecycle
+from dangbo.members.history import services as lifecycle
 from dangbo.reports import services
 from dangbo.reports.models import Review
 from tests.conftest import decided

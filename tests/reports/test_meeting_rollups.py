@@ -19,9 +19,9 @@ from dangbo.core.errors import ApplicationError
 from dangbo.meetings import selectors as meeting_selectors
 from dangbo.meetings import services as meeting_services
 from dangbo.meetings.models import GradeLevel, Meeting
-from dangbo.meetings.roll import roll
-from dangbo.organizations import restructure
+from dangbo.meetings.selectors import roll
 from dangbo.organizations import services as org_services
+from dangbo.organizations.tree import services as restructure
 from dangbo.reports import selectors as report_selectors
 from dangbo.reports.models import MeetingMonth, RollupState
 from dangbo.reports.rollups import selectors as rolled

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dangbo.core.dates import add_months
-from dangbo.members import asof, lifecycle
 from dangbo.members import services as member_services
+from dangbo.members.counts import selectors as asof
+from dangbo.members.history import services as lifecycle
 from dangbo.reports.models import MemberMonth
 from dangbo.reports.rollups import selectors as rollups
 from dangbo.reports.rollups import services as rollup_services

@@ -66,8 +66,8 @@ def test_a_form_for_an_organization_outside_the_scope_says_so(client, tree, peop
 
 def test_commune_flags_only_for_communes_the_programme_supports(tree, people, objects):
     from dangbo.core.errors import ApplicationError
-    from dangbo.steering import support
     from dangbo.steering.models import Commune
+    from dangbo.steering.support import services as support
 
     _term, _target, programme = objects
     commune = Commune.objects.filter(era="2025", province_code=40).first()
@@ -109,7 +109,7 @@ def test_targets_and_programmes_are_edited_by_their_committee_only(client, tree,
 
 @pytest.fixture
 def figure_task(tree, people):
-    from dangbo.steering import tasks
+    from dangbo.steering.tasks import services as tasks
 
     return tasks.task_create(actor=people.staff, organization=tree.bloc, data={
         "title": "Báo cáo số quần chúng ưu tú", "report_kind": "so_lieu", "figure_label": "Số quần chúng ưu tú",
@@ -118,7 +118,7 @@ def figure_task(tree, people):
 
 @pytest.fixture
 def study_task(tree, people):
-    from dangbo.steering import tasks
+    from dangbo.steering.tasks import services as tasks
 
     return tasks.task_create(actor=people.staff, organization=tree.bloc, data={
         "title": "Học tập, quán triệt Chỉ thị 03-CT/TW", "report_kind": "quan_triet", "assigned_date": dt.date(2024, 3, 1),
@@ -130,8 +130,8 @@ ABSURD = ["1e28", "1e309", "9" * 27, "NaN", "-Infinity", "1,5e3", "²"]
 
 def test_report_figures_are_read_and_bounded_by_the_service(tree, people, figure_task, study_task):
     from dangbo.core.errors import ApplicationError
-    from dangbo.steering import tasks
     from dangbo.steering.models import Assignment
+    from dangbo.steering.tasks import services as tasks
 
     a = Assignment.objects.get(task=figure_task, organization=tree.b)
     for value in [*ABSURD, Decimal("NaN"), Decimal("1E+28"), float("inf"), 10**40, "-5", "1,234"]:

@@ -23,8 +23,8 @@ from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.organizations import selectors as org_selectors
 from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, Term
-from dangbo.steering import documents
 from dangbo.steering.choices import Direction, Numbering
+from dangbo.steering.documents import services as documents
 from dangbo.steering.models import Assignment, Document, DocumentCounter, Task
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -862,7 +862,7 @@ def test_a_cell_secretary_cannot_correct_the_register_entries_they_cannot_make(c
 
 
 def test_document_update_refuses_a_stale_version(tree, root_user, people):
-    from dangbo.audit.concurrency import StaleEdit
+    from dangbo.audit.concurrency.services import StaleEdit
     from dangbo.steering.models import Document
 
     d = documents.document_register(actor=root_user, register=tree.a, data=incoming())
@@ -882,8 +882,8 @@ def test_a_received_directive_names_the_higher_committee_without_a_link_that_wou
 ):
     """A grassroots secretary sees the bloc committee's directive through the task assigned on it; the bloc's own
     page is not theirs to open, so its name is plain text, not a link to a 404."""
-    from dangbo.steering import tasks as task_services
     from dangbo.steering.choices import AssigneeMode, ReportKind
+    from dangbo.steering.tasks import services as task_services
 
     d = documents.document_register(actor=root_user, register=tree.bloc, data=incoming())
     task_services.task_create(actor=people.staff, organization=tree.bloc, data={

@@ -12,12 +12,13 @@ from django.urls import reverse
 
 from dangbo.audit.models import AuditEvent
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.organizations import restructure
 from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind
-from dangbo.steering import communes, support
+from dangbo.organizations.tree import services as restructure
 from dangbo.steering.choices import ContributionKind, Era
 from dangbo.steering.models import Commune, Contribution, Programme
+from dangbo.steering.support import selectors as communes
+from dangbo.steering.support import services as support
 
 D = dt.date
 
@@ -492,7 +493,7 @@ def test_move_repaths_contributions_from_the_move_date(tree, root_user, programm
 
 
 def test_programme_save_refuses_a_stale_version(tree, root_user, programme):
-    from dangbo.audit.concurrency import StaleEdit
+    from dangbo.audit.concurrency.services import StaleEdit
 
     version = support.PROGRAMME_VERSION.of(programme)
     support.programme_save(actor=root_user, organization=tree.bloc, programme=programme,

@@ -15,14 +15,15 @@ from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.meetings import services as meeting_services
 from dangbo.meetings.models import GradeLevel
-from dangbo.meetings.roll import roll
+from dangbo.meetings.selectors import roll
 from dangbo.members import services as member_services
-from dangbo.organizations import restructure
 from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind
-from dangbo.steering import sources, targets
+from dangbo.organizations.tree import services as restructure
 from dangbo.steering.choices import TargetStatus
 from dangbo.steering.models import Assignment, Commune, Contribution, Programme, Target, TargetValue, Task
+from dangbo.steering.targets import selectors as sources
+from dangbo.steering.targets import services as targets
 from tests.conftest import admission_decision, member_data
 
 D = dt.date
@@ -569,7 +570,7 @@ def test_review_dates_are_the_six_month_and_annual_cut_offs_inside_the_term():
     import datetime as dt
 
     from dangbo.organizations.models import Term
-    from dangbo.steering.targets import review_dates
+    from dangbo.steering.targets.services import review_dates
 
     term = Term(name="2010–2015", start_date=dt.date(2010, 8, 1), end_date=dt.date(2015, 8, 1))
     dates = review_dates(term, until=dt.date(2013, 7, 10))
@@ -577,7 +578,7 @@ def test_review_dates_are_the_six_month_and_annual_cut_offs_inside_the_term():
 
 
 def test_target_save_refuses_a_stale_version(tree, people, root_user):
-    from dangbo.audit.concurrency import StaleEdit
+    from dangbo.audit.concurrency.services import StaleEdit
 
     t = target(root_user, term_of(tree.bloc, root_user))
     version = targets.TARGET_VERSION.of(t)

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from dangbo.audit.models import AuditEvent
 from dangbo.core.errors import ApplicationError, PermissionDenied
-from dangbo.members.selectors_history import alerts
-from dangbo.steering import tasks as svc
+from dangbo.members.history.selectors import alerts
 from dangbo.steering.choices import AssigneeMode, ReportKind
 from dangbo.steering.models import Assignment, Task
+from dangbo.steering.tasks import services as svc
 
 D = dt.date
 
@@ -327,7 +327,7 @@ def test_the_committee_extends_a_deadline_and_the_late_count_follows(client, tre
 
 
 def test_a_task_follows_a_document_of_its_own_line_only(tree, people):
-    from dangbo.steering import documents
+    from dangbo.steering.documents import services as documents
 
     sibling = documents.document_register(actor=people.staff, register=tree.b, data={
         "doc_type": "NQ", "number": 5, "issuer_code": "CB", "issuer_name": "Chi bộ Sở Tư pháp",
@@ -366,7 +366,7 @@ def test_lists_and_exports_cost_the_same_whatever_their_length(client, tree, peo
     from django.test.utils import CaptureQueriesContext
 
     from dangbo.organizations import services as org_services
-    from dangbo.steering import documents
+    from dangbo.steering.documents import services as documents
 
     def queries(url, params=None):
         with CaptureQueriesContext(connection) as ctx:
@@ -402,7 +402,7 @@ def test_lists_and_exports_cost_the_same_whatever_their_length(client, tree, peo
 
 
 def test_task_update_refuses_a_stale_version(tree, people, task, root_user):
-    from dangbo.audit.concurrency import StaleEdit
+    from dangbo.audit.concurrency.services import StaleEdit
 
     version = svc.TASK_VERSION.of(task)
     svc.task_update(

@@ -8,8 +8,8 @@ import datetime as dt
 from django.urls import reverse
 
 from dangbo.core.registries import ALERT_SOURCES
-from dangbo.members import lifecycle
-from dangbo.members.selectors_history import Alert, alerts
+from dangbo.members.history import services as lifecycle
+from dangbo.members.history.selectors import Alert, alerts
 from dangbo.workspace import selectors
 from tests.members.test_alerts import admit
 from tests.steering.test_tasks import _task

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from dangbo.core.policies import Policy, register
 
-from . import access
+from . import selectors as access
 from .models import RoleAssignment, User
 
 

@@ -18,7 +18,8 @@ from dangbo.core.http import int_param
 from dangbo.members.selectors import member_scope
 from dangbo.organizations.models import Organization
 
-from . import access, services
+from . import selectors as access
+from . import services
 from .choices import Role
 from .forms import PasswordResetForm, RoleForm, UserCreateForm
 from .models import RoleAssignment, User

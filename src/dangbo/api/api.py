@@ -28,30 +28,30 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import SimpleRateThrottle
 
-from dangbo.audit.concurrency import StaleEdit
+from dangbo.audit.concurrency.services import StaleEdit
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangbo.core.middleware import changes_from
 from dangbo.core.pagination import keyset_page
+from dangbo.core.policies import subtree_q
 from dangbo.meetings import selectors as meeting_selectors
 from dangbo.meetings import services as meeting_services
-from dangbo.meetings.roll import LABELS as ROLL_LABELS
+from dangbo.meetings.selectors import LABELS as ROLL_LABELS
 from dangbo.members import filters as member_filters
-from dangbo.members import lifecycle as member_lifecycle
 from dangbo.members import selectors as member_selectors
 from dangbo.members import services as member_services
-from dangbo.members.forms_history import NEEDS_CELL
+from dangbo.members.history import services as member_lifecycle
+from dangbo.members.history.forms import NEEDS_CELL
 from dangbo.members.models import Member, MemberEvent
 from dangbo.organizations import selectors as org_selectors
 from dangbo.organizations.models import Organization, OrganizationLink
-from dangbo.organizations.paths import subtree_q
 from dangbo.organizations.policies import top_organizations
-from dangbo.organizations.tree import path_on, valid_on
+from dangbo.organizations.tree.selectors import path_on, valid_on
 from dangbo.reports import selectors as report_selectors
 from dangbo.reports.forms import default_period
-from dangbo.steering import documents as steering_documents
-from dangbo.steering import tasks as steering_tasks
+from dangbo.steering.documents import services as steering_documents
+from dangbo.steering.tasks import services as steering_tasks
 
 from . import schemas, selectors, services
 

@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 from dangbo.meetings.choices import Presence
 from dangbo.members.choices import DecisionLevel, DisciplineForm
 from dangbo.members.filters import MemberFilter
-from dangbo.members.lifecycle import DIRECT_KINDS
+from dangbo.members.history.services import DIRECT_KINDS
 from dangbo.members.models import Member, MemberEvent
 from dangbo.members.services import EDIT_FIELDS, MEMBER_FIELDS
 

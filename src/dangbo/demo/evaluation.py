@@ -20,8 +20,8 @@ from dangbo.evaluation import services
 from dangbo.evaluation.choices import CampaignStatus, Level, NotRated
 from dangbo.evaluation.models import Campaign, Rating
 from dangbo.evaluation.rules import rules_for
-from dangbo.members.asof import on_roll
 from dangbo.members.choices import EventKind, MemberStatus
+from dangbo.members.counts.selectors import on_roll
 from dangbo.members.models import Member, MemberEvent, MemberPeriod
 from dangbo.organizations.choices import GRASSROOTS_KINDS
 from dangbo.organizations.models import Organization, OrganizationLink

@@ -42,7 +42,7 @@ from dangbo.accounts.models import RoleAssignment, User
 from dangbo.core.dates import add_months, add_years, today
 from dangbo.core.formats import so
 from dangbo.core.workdays import WorkCalendar
-from dangbo.members import counts, decisions, history, lifecycle
+from dangbo.members import rules as decisions
 from dangbo.members.choices import (
     DecisionLevel,
     Degree,
@@ -54,13 +54,16 @@ from dangbo.members.choices import (
     TransferKind,
     TransferState,
 )
+from dangbo.members.counts import services as counts
+from dangbo.members.history import rules as history
+from dangbo.members.history import services as lifecycle
 from dangbo.members.models import Member, MemberEvent, MemberPeriod, Transfer
 from dangbo.members.services import derived_columns
-from dangbo.organizations import restructure
 from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind, Position
 from dangbo.organizations.models import CommitteeSeat, Organization, OrganizationLink, Term
-from dangbo.organizations.paths import child_path
+from dangbo.organizations.tree import services as restructure
+from dangbo.organizations.tree.selectors import child_path
 
 from . import dues as demo_dues
 from . import meetings as demo_meetings

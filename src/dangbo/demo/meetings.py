@@ -31,8 +31,8 @@ from dangbo.core.dates import now as clock_now
 from dangbo.meetings.choices import MeetingKind, MeetingState, Presence
 from dangbo.meetings.models import Attendance, GradeLevel, Meeting, MeetingTask
 from dangbo.meetings.rules import rules_on
-from dangbo.members import lifecycle
 from dangbo.members.choices import MemberStatus, TransferKind, TransferState
+from dangbo.members.history import services as lifecycle
 from dangbo.organizations.choices import CELL_KINDS, OrgKind, Position
 from dangbo.organizations.models import CommitteeSeat, Organization
 

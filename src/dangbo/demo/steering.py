@@ -19,8 +19,12 @@ from django.db import connection
 from django.utils import timezone
 
 from dangbo.core.dates import today
-from dangbo.members.asof import counts_on
+from dangbo.members.counts.selectors import counts_on
 from dangbo.organizations.models import Organization, Term
+from dangbo.steering.documents.services import document_issue, document_register
+from dangbo.steering.support.services import contributions_bulk, programme_save
+from dangbo.steering.targets.services import target_save, target_value_enter
+from dangbo.steering.tasks.services import children_on
 
 from ..steering.choices import (
     AssigneeMode,
@@ -31,7 +35,6 @@ from ..steering.choices import (
     TargetDirection,
     Unit,
 )
-from ..steering.documents import document_issue, document_register
 from ..steering.models import (
     Assignment,
     Commune,
@@ -39,9 +42,6 @@ from ..steering.models import (
     Document,
     Task,
 )
-from ..steering.support import contributions_bulk, programme_save
-from ..steering.targets import target_save, target_value_enter
-from ..steering.tasks import children_on
 
 D = dt.date
 SEED = 2013

@@ -44,11 +44,11 @@ from dangbo.members.choices import (
     TransferKind,
     TransferState,
 )
-from dangbo.members.lifecycle import TRANSFER_LETTER_DAYS
+from dangbo.members.history.services import TRANSFER_LETTER_DAYS
 from dangbo.members.models import LIST_INDEX_FILTERS
 from dangbo.members.services import derived_columns
 from dangbo.organizations.choices import OrgKind
-from dangbo.organizations.paths import child_path
+from dangbo.organizations.tree.selectors import child_path
 
 from .names import (
     ETHNICITY_WEIGHTS,
@@ -1093,9 +1093,9 @@ def create_cell_secretaries(grassroots_id: int, *, password: str | None = None) 
 
     from dangbo.accounts.choices import Role
     from dangbo.accounts.models import RoleAssignment, User
+    from dangbo.core.policies import subtree_q
     from dangbo.organizations.choices import CELL_KINDS
     from dangbo.organizations.models import Organization
-    from dangbo.organizations.paths import subtree_q
 
     grassroots = Organization.objects.get(pk=grassroots_id)
     province = ".".join(grassroots.path.split(".")[:2]) + "."  # '1.P.G.' → '1.P.'

@@ -8,8 +8,8 @@ class DuesConfig(AppConfig):
 
     def ready(self):
         from dangbo.core.registries import EVIDENCE_SOURCES, PAID_UP_TO, PATH_TABLES, register_audit_events
-        from dangbo.members.selectors_history import register_alert_source, register_removal_signal
-        from dangbo.organizations.restructure import PathTable
+        from dangbo.members.history.selectors import register_alert_source, register_removal_signal
+        from dangbo.organizations.tree.services import PathTable
 
         from . import policies, services  # noqa: F401
         from .choices import AuditEvents

@@ -16,13 +16,13 @@ from dangbo.core import policies
 from dangbo.core.dates import add_months, today
 from dangbo.core.docx import render_docx
 from dangbo.core.formats import ngay, ngay_van_ban, phantram, so, tien
+from dangbo.core.policies import subtree_q
 from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
 from dangbo.meetings.documents import names_on
-from dangbo.members.letters_build import _place
+from dangbo.members.letters.selectors import _place
 from dangbo.organizations.choices import CELL_KINDS, OrgKind
 from dangbo.organizations.models import Organization
-from dangbo.organizations.paths import subtree_q
-from dangbo.steering.documents import suggested_issuer
+from dangbo.steering.documents.services import suggested_issuer
 
 from . import selectors
 from .models import DuesSheet, DuesTotal, Remittance

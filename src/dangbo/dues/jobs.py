@@ -13,10 +13,10 @@ from dangbo.core import policies
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin
 from dangbo.core.http import date_param
+from dangbo.core.policies import subtree_q
 from dangbo.jobs.registry import job
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
-from dangbo.organizations.paths import subtree_q
 
 from . import services
 

@@ -209,7 +209,7 @@ def paid_up_to(member) -> dt.date | None:
 def arrears_alerts(actor, on: dt.date):
     """Removal-candidate alerts (REMOVAL_SIGNALS): members with 3 or more months of the year not fully paid, each
     under the cell the member is on the roll of (the home page groups by it)."""
-    from dangbo.members.selectors_history import Alert, org_label
+    from dangbo.members.history.selectors import Alert, org_label
 
     rows = list(
         payments(actor, policies.CHANGE)
@@ -231,7 +231,7 @@ def arrears_alerts(actor, on: dt.date):
 
 def remittance_alerts(actor, on: dt.date):
     """ALERT_SOURCES: dues remitted to an organization where the actor works, not yet confirmed received."""
-    from dangbo.members.selectors_history import Alert, org_label
+    from dangbo.members.history.selectors import Alert, org_label
 
     orgs = policies.scope(actor, "place_members", Organization.objects.all())
     rows = Remittance.objects.filter(received_on__isnull=True, to_organization__in=orgs).select_related(
@@ -370,7 +370,7 @@ def arrears_evidence(member_ids: list[int], start: dt.date, end: dt.date) -> dic
     as not fully paid, with the shortfall; or that every recorded month was paid. A month whose sheet was never
     saved says nothing (nothing is guessed). One query for many members."""
     from dangbo.core.formats import tien
-    from dangbo.evaluation.evidence import Item
+    from dangbo.evaluation.evidence.selectors import Item
 
     rows = (DuesPayment.objects.filter(member_id__in=member_ids, month__gte=first_of(start), month__lte=end)
             .values_list("member_id", "month", "owed", "paid").order_by("member_id", "month"))  # fmt: skip

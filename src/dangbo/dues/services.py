@@ -21,11 +21,11 @@ from dangbo.core import policies
 from dangbo.core.dates import add_months, now, today
 from dangbo.core.errors import ApplicationError, NotFound
 from dangbo.core.formats import tien
+from dangbo.core.policies import subtree_q
 from dangbo.core.text import clean_text, read_number
 from dangbo.members.models import Member
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
-from dangbo.organizations.paths import subtree_q
 
 from .choices import FIXED_GROUPS, PERCENT_GROUPS, AuditEvents, Exemption, Group, Way
 from .models import DuesBasis, DuesPayment, DuesSheet, DuesTotal, Remittance

@@ -8,7 +8,7 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from dangbo.core.registries import register_audit_events
-        from dangbo.members.selectors_history import register_alert_source
+        from dangbo.members.history.selectors import register_alert_source
 
         from . import policies  # noqa: F401
         from .choices import AuditEvents
@@ -21,7 +21,7 @@ class EvaluationConfig(AppConfig):
 
         IMPORT_KINDS.register(RESULTS.key, RESULTS)
         from dangbo.core.registries import PATH_TABLES
-        from dangbo.organizations.restructure import PathTable
+        from dangbo.organizations.tree.services import PathTable
 
         # Ratings of periods ending on or after a move follow the organization; older ones stay where it was.
         PATH_TABLES.register(

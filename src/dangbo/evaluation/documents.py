@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dangbo.core.docx import render_docx
 from dangbo.core.formats import ngay_van_ban
-from dangbo.members.letters_build import committee_name
+from dangbo.members.letters.selectors import committee_name
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from dangbo.audit.concurrency import version_field
+from dangbo.audit.concurrency.services import version_field
 from dangbo.core.forms import VNFormMixin, VNNumberField
 
 from .choices import Grade, Level, NotRated, Part, PeriodKind, Subject

@@ -13,7 +13,7 @@ from dangbo.core import policies
 from dangbo.core.errors import ApplicationError
 from dangbo.jobs.registry import job
 from dangbo.jobs.services import start_job
-from dangbo.members.asof import rows_on
+from dangbo.members.counts.selectors import rows_on
 
 from . import services
 from .models import Campaign

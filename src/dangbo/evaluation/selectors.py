@@ -151,7 +151,7 @@ def evaluation_alerts(actor, on: dt.date) -> list:
     scope (cell secretaries, committees), counted per cell; campaigns waiting for the committee's decision. Each
     names its organization (the home page groups by it): the member's cell, the cell whose members wait, the
     deciding committee."""
-    from dangbo.members.selectors_history import Alert, org_label
+    from dangbo.members.history.selectors import Alert, org_label
     from dangbo.organizations.models import Organization
 
     out = []
@@ -219,7 +219,7 @@ def scope_results(actor, org, year: int) -> tuple[ScopeRow, list[ScopeRow]]:
 
     from dangbo.core.policies import subtree_q
     from dangbo.organizations.models import Organization, OrganizationLink
-    from dangbo.organizations.tree import path_on
+    from dangbo.organizations.tree.selectors import path_on
 
     end = dt_.date(year, 12, 31)
     path = path_on(org, end)
@@ -335,6 +335,6 @@ def residence_registration(member_id: int, year: int):
 
 def comments_for_residence_cell(actor, org) -> bool:
     """Whether ``actor`` records the comments of the residence cell ``org`` (its secretary, the committees above)."""
-    from dangbo.accounts import access
+    from dangbo.accounts import selectors as access
 
     return access.reach(actor, access.MEMBER, CHANGE, own=False).covers(org.path)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 
-from dangbo.audit.concurrency import Tracked
+from dangbo.audit.concurrency.services import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core import policies
@@ -19,13 +19,13 @@ from dangbo.core.dates import add_months, now, today
 from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangbo.core.formats import ngay
 from dangbo.core.text import clean_text, read_number
-from dangbo.members.asof import rows_on
 from dangbo.members.choices import MemberStatus
+from dangbo.members.counts.selectors import rows_on
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
-from . import evidence
 from .choices import RANK, SHORT, AuditEvents, CampaignStatus, Level, NotRated, PeriodKind
+from .evidence import selectors as evidence
 from .models import Campaign, Catalogue, LevelTally, Rating, ResidenceComment, ResidenceRegistration
 from .policies import DECIDE
 from .rules import MAX_SCORE, rules_for
@@ -662,7 +662,7 @@ def _registration(member_id: int, year: int) -> ResidenceRegistration | None:
 
 def _residence_cell_of(actor, registration: ResidenceRegistration | None) -> bool:
     """Whether ``actor`` works for the residence cell of ``registration`` (its secretary, the committees above)."""
-    from dangbo.accounts import access
+    from dangbo.accounts import selectors as access
 
     if registration is None:
         return False

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangbo.audit.concurrency import StaleEdit
+from dangbo.audit.concurrency.services import StaleEdit
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
@@ -20,9 +20,10 @@ from dangbo.core.http import file_response
 from dangbo.core.policies import CHANGE, VIEW, get_scoped_or_404
 from dangbo.organizations.models import Organization
 
-from . import evidence, selectors, services
 from . import jobs as evaluation_jobs
+from . import selectors, services
 from .choices import SHORT, CampaignStatus, Level
+from .evidence import selectors as evidence
 from .forms import (
     CatalogueChoiceForm,
     CriteriaFormSet,

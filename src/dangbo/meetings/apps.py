@@ -12,11 +12,11 @@ class MeetingsConfig(AppConfig):
         from . import exports
 
         EXPORT_LISTS.register(exports.MEETINGS.key, exports.MEETINGS)
-        from dangbo.organizations.restructure import PathTable
+        from dangbo.organizations.tree.services import PathTable
 
         # Meetings on or after a move are held in the organization's new place; earlier ones stay where it was.
         PATH_TABLES.register("meetings.Meeting", PathTable("meetings.Meeting", dated_by="planned_at__date"))
-        from dangbo.members.selectors_history import register_removal_signal
+        from dangbo.members.history.selectors import register_removal_signal
 
         from .selectors import absence_alerts
 

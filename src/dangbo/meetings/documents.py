@@ -2,7 +2,7 @@
 from a docxtpl template.
 
 The template (``docx_templates/bien_ban_sinh_hoat.docx``) is built by ``docx_templates/build_templates.py``,
-rendered by ``dangbo.core.docx.render_docx`` (like the transfer letter, ``dangbo.members.letters``), and follows
+rendered by ``dangbo.core.docx.render_docx`` (like the transfer letter, ``dangbo.members.letters.documents``), and follows
 the party document format (Hướng dẫn 36-HD/VPTW, 2018). Users may open it in Word and adapt it; the variables
 it may use are the keys of :func:`minutes_context`.
 
@@ -21,12 +21,12 @@ from django.utils import timezone
 
 from dangbo.core.docx import render_docx
 from dangbo.core.formats import ngay, ngay_van_ban, tien
-from dangbo.members.letters_build import _place
+from dangbo.members.letters.selectors import _place
 from dangbo.organizations.models import Organization, OrganizationLink
 from dangbo.organizations.selectors import valid_on
 
 from .choices import MeetingKind, Presence
-from .roll import ATTACHED, AWAY, EXEMPTED, roll
+from .selectors import ATTACHED, AWAY, EXEMPTED, roll
 
 TEMPLATE = "bien_ban_sinh_hoat.docx"
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")

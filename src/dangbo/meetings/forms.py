@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from dangbo.audit.concurrency import version_field
+from dangbo.audit.concurrency.services import version_field
 from dangbo.core.forms import VNFormMixin, VNNumberField, check_model_numbers
 from dangbo.members.models import Member
 

@@ -15,7 +15,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dangbo.audit.concurrency import Tracked
+from dangbo.audit.concurrency.services import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core import policies
@@ -24,14 +24,14 @@ from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangbo.core.formats import ngay
 from dangbo.core.registries import facts_changed
 from dangbo.core.text import clean_lines, clean_text, read_number
-from dangbo.members.asof import path_on
+from dangbo.members.counts.selectors import path_on
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
-from . import quality
+from . import rules as quality
 from .choices import ATTENDED, MeetingKind, MeetingState, Presence
 from .models import Attendance, GradeLevel, Meeting, MeetingTask
-from .roll import LABELS, RollEntry, roll
+from .selectors import LABELS, RollEntry, roll
 
 PLAN_FIELDS = ("kind", "topic", "planned_at", "place", "agenda")
 MINUTES_FIELDS = (

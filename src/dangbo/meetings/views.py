@@ -24,11 +24,12 @@ from dangbo.organizations.policies import top_organizations
 from dangbo.organizations.selectors import organization_scope
 from dangbo.reports.rollups import selectors as rollups
 
-from . import quality, selectors, services
+from . import rules as quality
+from . import selectors, services
 from .choices import MeetingKind, MeetingState
 from .forms import AttendanceForm, GradeForm, MinutesForm, PlanForm, TaskFormSet
-from .roll import LABELS, roll
 from .rules import rules_on
+from .selectors import LABELS, roll
 
 
 def _meeting(request, pk) -> object:

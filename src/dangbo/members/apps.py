@@ -7,10 +7,11 @@ class Config(AppConfig):
 
     def ready(self):
         from dangbo.core.registries import DISSOLVE_CHECKS, PATH_TABLES, register_audit_events
-        from dangbo.organizations.restructure import PathTable
+        from dangbo.organizations.tree.services import PathTable
 
-        from . import lifecycle, policies  # noqa: F401 - policies registers the policies of this app's models
+        from . import policies  # noqa: F401 - policies registers the policies of this app's models
         from .choices import AuditEvents
+        from .history import services as lifecycle
 
         register_audit_events(AuditEvents)
 

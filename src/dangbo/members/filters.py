@@ -10,10 +10,10 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from dangbo.core.dates import add_years, today
+from dangbo.core.policies import subtree_q
 from dangbo.core.search import tokens, word_match_condition, word_patterns
 from dangbo.core.widgets import FastSelect
 from dangbo.organizations.forms import OrganizationPickerField
-from dangbo.organizations.paths import subtree_q
 
 from .choices import (
     ACTIVE_STATUSES,

@@ -1,6 +1,6 @@
 from django import forms
 
-from dangbo.audit.concurrency import version_field
+from dangbo.audit.concurrency.services import version_field
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin
 from dangbo.organizations.choices import CELL_KINDS

@@ -240,7 +240,7 @@ def _prepare_events(actor, rows, options) -> dict:
 
 
 def _apply_event(actor, values, context):
-    from . import lifecycle
+    from .history import services as lifecycle
 
     member = context["members"].get(values["citizen_id"])
     if member is None:

@@ -7,7 +7,7 @@ import functools
 from django.conf import settings
 from django.db import connection
 
-from dangbo.accounts import access
+from dangbo.accounts import selectors as access
 from dangbo.core import policies
 from dangbo.core.http import int_param
 from dangbo.core.pagination import KeysetPage, keyset_page

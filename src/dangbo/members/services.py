@@ -14,7 +14,7 @@ from collections import Counter
 
 from django.db import transaction
 
-from dangbo.audit.concurrency import Tracked
+from dangbo.audit.concurrency.services import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, record_many, snapshot
 from dangbo.core import policies
@@ -24,8 +24,8 @@ from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.text import clean_text, fold, name_case, name_sort_key, read_phone
 from dangbo.organizations.choices import CELL_KINDS
 
-from . import counts
 from .choices import MemberStatus
+from .counts import services as counts
 from .models import Member
 from .rules import full_months, rules_on
 
@@ -162,8 +162,9 @@ def member_create(
     ``admission``: a new member admitted by a decision ({"decision_no", "decision_level", "decision_issuer"};
     ``since`` is the decision date) — "kết nạp"; probation runs from the ceremony, recorded later.
     ``source``: where the record came from, kept in its audit event (the import file)."""
-    from . import decisions, lifecycle
+    from . import rules as decisions
     from .choices import EventKind, TransferKind, TransferState
+    from .history import services as lifecycle
     from .models import MemberEvent, Transfer
 
     member = Member()
@@ -242,9 +243,9 @@ def member_create_many(
     record (its source is the import, ``core.middleware.changes_from``). Returns, row by row, the new member or
     the ``ApplicationError`` refusing it; when any row is refused nothing is written. ``write=False``: check only
     (the file has other problems already)."""
-    from . import lifecycle
-    from .asof import link_periods
     from .choices import EventKind
+    from .counts.selectors import link_periods
+    from .history import services as lifecycle
     from .models import MemberEvent, MemberPeriod
 
     ids = [str(d.get("citizen_id") or "").strip() for d, _ in rows]
@@ -319,7 +320,7 @@ def member_update(*, actor, member: Member, data: dict, expected_version: str | 
     if not policies.can(actor, policies.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền sửa hồ sơ đảng viên này.")
     MEMBER_VERSION.check(member, expected_version)
-    from . import lifecycle
+    from .history import services as lifecycle
 
     before = snapshot(member)
     _apply(member, {k: v for k, v in data.items() if k in EDIT_FIELDS})
@@ -343,7 +344,7 @@ def member_delete(*, actor, member: Member) -> None:
     path = member.org_path
     record(actor=actor, action=Action.DELETE, obj=member, before=before, scope_path=path)
     counts.move((member.org_path, member.status), None)
-    from .lifecycle import PERIOD_KEY, roll_changed
+    from .history.services import PERIOD_KEY, roll_changed
 
     periods = list(member.periods.values_list(*PERIOD_KEY))
     member.delete()

@@ -2,7 +2,8 @@ from django.urls import path
 
 from dangbo.jobs import views_data
 
-from . import views, views_history
+from . import views
+from .history import views as views_history
 
 app_name = "members"
 urlpatterns = [

@@ -19,9 +19,10 @@ from dangbo.core.http import int_param
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import work_reach
 
-from . import documents, selectors, services, views_history
+from . import documents, selectors, services
 from .choices import STATUS_SHORT, Gender, MemberStatus, PoliticalTheory
 from .forms import MemberForm, cell_choices, sole_choice
+from .history import views as views_history
 from .models import Member
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from dangbo.audit.concurrency import version_field
+from dangbo.audit.concurrency.services import version_field
 from dangbo.core import policies
 from dangbo.core.forms import VNFormMixin
 from dangbo.core.http import int_param

@@ -19,7 +19,7 @@ from dangbo.core.text import fold
 
 from .models import Organization, OrganizationLink, Term
 from .policies import top_organizations, work_reach
-from .tree import valid_on
+from .tree.selectors import valid_on
 
 
 def organization_scope(actor, action: str = policies.VIEW):

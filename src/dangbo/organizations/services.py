@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from dangbo.audit.concurrency import Tracked
+from dangbo.audit.concurrency.services import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core import policies
@@ -17,8 +17,8 @@ from dangbo.core.text import clean_text, fold
 
 from .choices import ALLOWED_PARENTS, AuditEvents, OrgKind
 from .models import CommitteeSeat, Organization, OrganizationLink, Term
-from .paths import child_path
 from .policies import can_add_under
+from .tree.selectors import child_path
 
 ORG_FIELDS = (
     "name", "short_name", "code", "kind", "host_unit", "founding_decision_no", "founding_date",

@@ -13,12 +13,13 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.formats import ngay, so
 from dangbo.core.forms import run_service
 from dangbo.core.http import date_param
-from dangbo.members import lifecycle
-from dangbo.members.asof import counts_on
+from dangbo.core.policies import subtree_q
 from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.counts.selectors import counts_on
+from dangbo.members.history import services as lifecycle
 from dangbo.members.selectors import member_scope
 
-from . import restructure, selectors, services
+from . import selectors, services
 from .choices import ALLOWED_PARENTS
 from .forms import (
     DissolveForm,
@@ -32,8 +33,8 @@ from .forms import (
     TermForm,
 )
 from .models import CommitteeSeat, Organization
-from .paths import subtree_q
 from .policies import WORK, can_add_under
+from .tree import services as restructure
 
 
 @login_required

@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from dangbo.core.registries import FACT_CHANGES, PATH_TABLES, register_audit_events
-        from dangbo.organizations.restructure import PathTable
+        from dangbo.organizations.tree.services import PathTable
 
         from . import policies  # noqa: F401 - registers the policies of this app's models
         from .choices import AuditEvents

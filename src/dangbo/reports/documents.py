@@ -23,11 +23,11 @@ from dangbo.core.docx import render_docx
 from dangbo.core.formats import ngay, ngay_van_ban, phantram, so
 from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx, write_table
 from dangbo.meetings.documents import names_on
-from dangbo.members.letters_build import _place
+from dangbo.members.letters.selectors import _place
 from dangbo.organizations.choices import CELL_KINDS, OrgKind
 from dangbo.organizations.models import Organization
 from dangbo.steering.choices import ReportKind
-from dangbo.steering.documents import suggested_issuer
+from dangbo.steering.documents.services import suggested_issuer
 
 from .choices import ReviewKind
 from .selectors import Period, Section

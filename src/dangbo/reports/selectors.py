@@ -32,18 +32,20 @@ from django.http import Http404
 from dangbo.core import policies
 from dangbo.core.dates import add_years
 from dangbo.core.formats import phantram, so
+from dangbo.core.policies import subtree_q
 from dangbo.core.registries import REPORT_SECTIONS
 from dangbo.meetings import selectors as meeting_selectors
 from dangbo.meetings.models import GradeLevel
-from dangbo.members import asof
 from dangbo.members.choices import ETHNICITIES, RELIGIONS, Degree, GeneralEducation
+from dangbo.members.counts import selectors as asof
 from dangbo.organizations.choices import CELL_KINDS, GRASSROOTS_KINDS
 from dangbo.organizations.models import Organization, OrganizationLink
-from dangbo.organizations.paths import subtree_q
 from dangbo.organizations.selectors import term_on
-from dangbo.organizations.tree import valid_on
-from dangbo.steering import support, targets, tasks
+from dangbo.organizations.tree.selectors import valid_on
 from dangbo.steering.choices import ReportKind, TargetStatus
+from dangbo.steering.support import services as support
+from dangbo.steering.targets import services as targets
+from dangbo.steering.tasks import services as tasks
 
 from .rollups import selectors as rollups
 

@@ -18,7 +18,7 @@ from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.text import clean_text
 from dangbo.organizations.models import Organization
-from dangbo.steering.documents import document_issue
+from dangbo.steering.documents.services import document_issue
 
 from . import documents, selectors
 from .choices import AuditEvents, ReviewKind, ReviewState

@@ -17,7 +17,7 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.formats import phantram, so
 from dangbo.core.forms import run_service
 from dangbo.core.http import file_response
-from dangbo.members import asof
+from dangbo.members.counts import selectors as asof
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
 

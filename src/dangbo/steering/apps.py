@@ -13,12 +13,12 @@ class SteeringConfig(AppConfig):
 
         for spec in (exports.DOCUMENTS, exports.TASKS, exports.PROGRAMMES):
             EXPORT_LISTS.register(spec.key, spec)
-        from dangbo.organizations.restructure import PathTable
+        from dangbo.organizations.tree.services import PathTable
 
         # Contributions dated on or after a move count for the supporter's new place; earlier ones for the old one.
         PATH_TABLES.register("steering.Contribution", PathTable("steering.Contribution", dated_by="date"))
-        from dangbo.members.selectors_history import register_alert_source
+        from dangbo.members.history.selectors import register_alert_source
 
-        from .tasks import task_alerts
+        from .tasks.services import task_alerts
 
         register_alert_source(task_alerts)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dangbo.core.exports import ExportList
 from dangbo.core.xlsx import Column
 
-from . import support
 from .filters import document_rows, held_tasks, task_year
+from .support import services as support
 
 
 class _Sums(list):

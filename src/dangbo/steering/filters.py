@@ -11,8 +11,9 @@ from dangbo.core.dates import today
 from dangbo.core.http import int_param
 from dangbo.organizations.policies import work_q
 
-from . import documents, tasks
 from .choices import Direction
+from .documents import services as documents
+from .tasks import services as tasks
 
 
 class DocumentFilter(django_filters.FilterSet):

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views_documents as documents
-from . import views_support as support
-from . import views_targets as targets
-from . import views_tasks as tasks
+from .documents import views as documents
+from .support import views as support
+from .targets import views as targets
+from .tasks import views as tasks
 
 app_name = "steering"
 urlpatterns = [

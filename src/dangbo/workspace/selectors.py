@@ -19,9 +19,9 @@ from django.db.models import Q
 
 from dangbo.audit.models import AuditEvent
 from dangbo.core.text import fold
-from dangbo.members.selectors_history import Alert, alerts
+from dangbo.members.history.selectors import Alert, alerts
 from dangbo.organizations.policies import work_q
-from dangbo.steering import tasks as steering_tasks
+from dangbo.steering.tasks import services as steering_tasks
 
 CACHE_SECONDS = 24 * 3600
 # Part of the cache key: raise it when what ``alerts`` returns changes shape or wording, so that a new release

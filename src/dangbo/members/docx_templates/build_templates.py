@@ -5,7 +5,7 @@
 giay_gioi_thieu.docx: Giấy giới thiệu sinh hoạt đảng, in the party document format (Hướng dẫn 36-HD/VPTW,
 2018): A4, margins 20/20/30/15 mm (top/bottom/left/right), Times New Roman 14pt. It holds docxtpl tags
 (``{{ full_name }}``, ``{%p if is_official %}`` …); the variables are the keys of
-``dangbo.members.letters.letter_context``. Users may edit the file in Word as long as each tag stays in one
+``dangbo.members.letters.documents.letter_context``. Users may edit the file in Word as long as each tag stays in one
 piece of formatting (retype a tag rather than formatting part of it).
 
 The page setup, the party header and the other building blocks are shared with the other templates
@@ -28,7 +28,7 @@ def build_giay_gioi_thieu(path: Path) -> None:
     """Giấy giới thiệu sinh hoạt đảng."""
     doc = new_document(
         title="Giấy giới thiệu sinh hoạt đảng",
-        subject="Mẫu docxtpl: các biến xem dangbo.members.letters.letter_context",
+        subject="Mẫu docxtpl: các biến xem dangbo.members.letters.documents.letter_context",
     )
     party_header(doc, number="required")
 

@@ -12,14 +12,14 @@ from operator import or_
 from django.db.models import Count, Max, Min, Q, Sum
 
 from dangbo.core import policies
+from dangbo.core.policies import subtree_q
 from dangbo.meetings import selectors as meeting_selectors
 from dangbo.meetings.choices import MeetingKind, MeetingState
-from dangbo.members import asof
 from dangbo.members.choices import AgeBand, Gender, MemberStatus, PoliticalTheory
+from dangbo.members.counts import selectors as asof
 from dangbo.members.models import MemberPeriod
 from dangbo.organizations.models import Organization
-from dangbo.organizations.paths import subtree_q
-from dangbo.organizations.tree import path_on, path_periods
+from dangbo.organizations.tree.selectors import path_on, path_periods
 
 from ..models import MeetingMonth, MemberMonth, MemberMove, RollupMonth, RollupState
 

@@ -34,9 +34,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dangbo.core.dates import add_months, add_years, now, today
+from dangbo.core.policies import subtree_q
 from dangbo.members.models import Member, MemberPeriod
 from dangbo.organizations.models import Organization
-from dangbo.organizations.paths import subtree_q
 
 from ..models import MeetingMonth, MemberMonth, MemberMove, RollupMonth, RollupState
 from .selectors import COUNTED, ONE_DAY, counted_columns, meetings_built, state

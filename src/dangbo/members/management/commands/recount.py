@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dangbo.members.counts import recount
+from dangbo.members.counts.services import recount
 
 
 class Command(BaseCommand):

@@ -1,0 +1,149 @@
+"""Pages of the document register: list with search and filters, entry, detail with its tasks, correction,
+and the attachment download. Documents outside the user's scope answer 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from dangbo.audit.selectors import history_page
+from dangbo.core import policies
+from dangbo.core.dates import today
+from dangbo.core.forms import save_form
+from dangbo.core.http import int_param
+from dangbo.core.uploads import download
+from dangbo.organizations.models import Organization
+from dangbo.organizations.policies import work_q
+
+from ..choices import Direction
+from ..filters import document_filter, document_rows
+from . import services as documents
+from .forms import DocumentForm
+
+PAGE_SIZE = 50
+
+
+def _document(request, pk):
+    doc = (
+        documents.document_scope(request.user)
+        .select_related("register__parent", "doc_type", "term")
+        .filter(pk=pk)
+        .first()
+    )
+    if doc is None:
+        raise Http404
+    return doc
+
+
+@login_required
+def document_list(request):
+    scoped = documents.document_scope(request.user)
+    flt = document_filter(actor=request.user, params=request.GET)  # the same filter as the export
+    qs = document_rows(actor=request.user, params=request.GET, flt=flt)
+    direction, type_code, year, register = (flt.value(n) for n in ("loai", "loai_vb", "nam", "so"))
+    q = flt.value("q").strip() if flt.value("q") else ""
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    registers = Organization.objects.filter(pk__in=scoped.order_by().values("register_id")).select_related(
+        "parent"
+    )
+    can_add = work_q(request.user, "direct") is not None
+    # Registers whose own documents cannot be numbered today: no committee term recorded (HD 36 numbers per term).
+    without_term = documents.registers_without_term(request.user, today()) if can_add else (0, [])
+    return render(request, "steering/document_list.html", {
+        "page": page, "q": q, "direction": direction, "type_code": type_code, "year": year, "register": register,
+        "directions": Direction.choices, "types": documents.document_types(), "years": documents.years(scoped),
+        "registers": registers.order_by("path")[:500], "can_add": can_add,
+        "without_term_count": without_term[0], "without_term": without_term[1],
+        "without_term_more": without_term[0] - len(without_term[1]),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_create(request):
+    orgs = documents.register_choices(request.user)
+    if not orgs:
+        raise Http404
+    chosen_pk = int_param(request.POST.get("register") or request.GET.get("so"))
+    chosen = next((o for o in orgs if o.pk == chosen_pk), orgs[0] if len(orgs) == 1 else None)
+    initial = {
+        "direction": request.GET.get("loai")
+        if request.GET.get("loai") in Direction.values
+        else Direction.INCOMING
+    }
+    form = DocumentForm(request.POST or None, request.FILES or None, initial=initial, register=chosen)
+    if request.method == "POST" and chosen is None:
+        form.is_valid()
+        form.add_error(None, "Sổ văn bản của: hãy chọn một tổ chức trong phạm vi của bạn.")
+    elif request.method == "POST":
+
+        def save():
+            own = form.cleaned_data["direction"] == Direction.OWN
+            service = documents.document_issue if own else documents.document_register
+            # a file is stored only for a save that can succeed (a checking round is rolled back)
+            upload = None if form.errors else form.cleaned_data.get("attachment")
+            return service(actor=request.user, register=chosen, data=form.data_for_service(), upload=upload)
+
+        doc = save_form(form, save)
+        if doc:
+            if doc.direction == Direction.OWN:
+                messages.success(request, f"Đã vào sổ văn bản Số {doc.symbol} (số được cấp tự động).")
+            else:
+                messages.success(request, f"Đã vào sổ văn bản Số {doc.symbol}.")
+            return redirect(doc)
+    note = documents.own_numbering_note(chosen, today()) if chosen else (None, "")
+    return render(request, "steering/document_form.html", {
+        "form": form, "orgs": orgs, "chosen": chosen, "own_term": note[0], "own_note": note[1],
+    })  # fmt: skip
+
+
+def _visible_tasks(actor, doc):
+    """Tasks on the document that the actor may see (the task pages' own scope), each with the combined line of
+    the reports the actor may see ("57/59 tổ chức đã học tập, quán triệt …")."""
+    from ..tasks.services import assignment_scope, summary, task_scope
+
+    visible = task_scope(actor).filter(document=doc).values("pk")
+    tasks = list(doc.tasks.filter(pk__in=visible).select_related("organization", "document__doc_type")
+                 .order_by("-assigned_date", "-id"))  # fmt: skip
+    for t in tasks:
+        t.summary = summary(t, assignments=assignment_scope(actor, t))
+    return tasks
+
+
+@login_required
+def document_detail(request, document_pk):
+    doc = _document(request, document_pk)
+    can_assign = policies.can(request.user, "direct", doc.register)
+    return render(request, "steering/document_detail.html", {
+        "d": doc, "tasks": _visible_tasks(request.user, doc), "can_edit": documents.can_edit(request.user, doc),
+        "can_assign": can_assign, "history": history_page(doc) if policies.can(request.user, "steer", doc.register) else [],
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request, document_pk):
+    doc = _document(request, document_pk)
+    if not documents.can_edit(request.user, doc):
+        raise Http404
+    form = DocumentForm(request.POST or None, request.FILES or None, instance=doc)
+    if request.method == "POST":
+        saved = save_form(form, lambda: documents.document_update(
+            actor=request.user, document=doc, data=form.data_for_service(),
+            upload=None if form.errors else form.cleaned_data.get("attachment"),
+            remove_attachment=form.cleaned_data.get("remove_attachment", False),
+            expected_version=form.cleaned_data.get("version")), tracked=documents.DOCUMENT_VERSION, obj=doc)  # fmt: skip
+        if saved:
+            messages.success(request, f"Đã lưu văn bản Số {saved.symbol}.")
+            return redirect(saved)
+    return render(request, "steering/document_form.html", {"form": form, "d": doc, "chosen": doc.register})
+
+
+@login_required
+def document_file(request, document_pk):
+    doc = _document(request, document_pk)
+    return download(doc.attachment, doc.attachment_name)

@@ -1,0 +1,184 @@
+"""Pages of support programmes for communes: list, create, the programme's figures of a period, recording a
+contribution (with an accent-free commune search restricted to the era of the date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from dangbo.core import policies
+from dangbo.core.dates import today
+from dangbo.core.formats import tien
+from dangbo.core.forms import post_action, save_form
+from dangbo.core.http import date_param, int_param
+from dangbo.organizations.models import Organization
+
+from ..choices import ContributionKind, Era
+from ..models import Commune
+from . import selectors as communes
+from . import services as support
+from .forms import ContributionForm, FlagsForm, PeriodForm, ProgrammeForm
+
+RECENT = 20
+
+
+def _programme(request, pk):
+    p = support.programme_scope(request.user).select_related("organization").filter(pk=pk).first()
+    if p is None:
+        raise Http404
+    return p
+
+
+@login_required
+def programme_list(request):
+    rows = support.programme_rows(request.user, support.programme_list(request.user)[:300])
+    can_add = policies.scope(request.user, "direct",
+                                             Organization.objects.filter(end_date__isnull=True)).exists()  # fmt: skip
+    return render(
+        request, "steering/programme_list.html", {"rows": rows, "can_add": can_add, "today": today()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    orgs = policies.scope(request.user, "direct", Organization.objects.filter(end_date__isnull=True))
+    orgs = orgs.select_related("parent").order_by("path")
+    if not orgs.exists():
+        raise Http404
+    chosen = orgs.filter(
+        pk=int_param(request.POST.get("organization") or request.GET.get("to_chuc"), 0)
+    ).first()
+    if chosen is None and orgs[:2].count() == 1:
+        chosen = orgs.first()
+    form = ProgrammeForm(request.POST or None, initial={"start_date": today()})
+    if request.method == "POST" and chosen is None:
+        form.is_valid()
+        form.add_error(None, "Cấp ủy chỉ đạo: hãy chọn một tổ chức trong phạm vi của bạn.")
+    elif request.method == "POST":
+        p = save_form(form, lambda: support.programme_save(actor=request.user, organization=chosen,
+                                                             data=form.cleaned_data))  # fmt: skip
+        if p:
+            messages.success(request, f"Đã lập chương trình «{p}».")
+            return redirect(p)
+    return render(
+        request, "steering/programme_form.html", {"form": form, "orgs": orgs[:2000], "chosen": chosen}
+    )
+
+
+def _period(request, programme) -> tuple[PeriodForm, dt.date, dt.date]:
+    start, end = support.half_year(today())
+    if "tu" in request.GET or "den" in request.GET:
+        form = PeriodForm(request.GET)
+        if form.is_valid():
+            return form, form.cleaned_data["tu"], form.cleaned_data["den"]
+        return form, start, end
+    return PeriodForm(initial={"tu": start, "den": end}), start, end
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, programme_pk):
+    p = _programme(request, programme_pk)
+    if not support.can_manage_programme(request.user, p):
+        raise Http404
+    form = ProgrammeForm(
+        request.POST or None, instance=p, initial={"version": support.PROGRAMME_VERSION.of(p)}
+    )
+    if request.method == "POST":
+        saved = save_form(form, lambda: support.programme_save(
+            actor=request.user, organization=p.organization, data=form.cleaned_data, programme=p,
+            expected_version=form.cleaned_data["version"]), tracked=support.PROGRAMME_VERSION, obj=p)  # fmt: skip
+        if saved:
+            messages.success(request, f"Đã lưu chương trình «{saved}».")
+            return redirect(saved)
+    return render(request, "steering/programme_form.html", {"form": form, "chosen": p.organization, "p": p})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_detail(request, programme_pk):
+    p = _programme(request, programme_pk)
+    manage = support.can_manage_programme(request.user, p)
+    if request.method == "POST":
+        if not manage:
+            raise Http404
+        form = FlagsForm(request.POST)
+        post_action(request, form, lambda d: support.commune_flags_set(actor=request.user, programme=p,
+                                                                        commune=d["commune"], data=d),
+                    lambda c: f"Đã lưu đặc điểm của {c}.")  # fmt: skip
+        return redirect(request.get_full_path())
+    period, start, end = _period(request, p)
+    t = support.totals(programme=p, start=start, end=end, actor=request.user)
+    recent = (support.contributions(actor=request.user, programme=p)
+              .select_related("supporter__parent", "commune").order_by("-date", "-id")[:RECENT])  # fmt: skip
+    year = start.year
+    presets = [
+        (f"6 tháng đầu năm {year}", dt.date(year, 1, 1), dt.date(year, 6, 30)),
+        (f"6 tháng cuối năm {year}", dt.date(year, 7, 1), dt.date(year, 12, 31)),
+        (f"Cả năm {year}", dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        (f"Cả năm {year - 1}", dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)),
+        ("Toàn chương trình", p.start_date, p.end_date or max(today(), p.start_date)),
+    ]
+    return render(request, "steering/programme_detail.html", {
+        "p": p, "t": t, "period": period, "start": start, "end": end, "presets": presets,
+        "recent": recent, "manage": manage, "full_view": policies.can(request.user, "steer", p.organization),
+        "can_record": support.supporter_choices(request.user, p).exists(), "home_province": communes.home_province(),
+    })  # fmt: skip
+
+
+def _offered(actor, programme, era: str, selected: Commune | None) -> list[Commune]:
+    """The communes offered before any search: those this programme already supported in the era (through the
+    contributions the actor may see), and the one chosen."""
+    ids = (support.contributions(actor=actor, programme=programme).filter(commune__era=era).order_by("-date")
+           .values_list("commune", flat=True)[:200])  # fmt: skip
+    seen = list(dict.fromkeys(ids))[:30]
+    found = {c.pk: c for c in Commune.objects.filter(pk__in=seen)}
+    offered = [found[i] for i in seen if i in found]
+    if selected is not None and selected.pk not in found:
+        offered.insert(0, selected)
+    return offered
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_create(request, programme_pk):
+    p = _programme(request, programme_pk)
+    supporters = support.supporter_choices(request.user, p)
+    if not supporters.exists():
+        raise Http404
+    if "tim_xa" in request.GET:  # the commune search box (htmx): options of the era of the date typed
+        day = date_param(request.GET.get("date", "")) or today()
+        era = communes.era_on(day)
+        query = request.GET["tim_xa"].strip()
+        found = list(communes.search(query, era=era)) if query else _offered(request.user, p, era, None)
+        return render(request, "steering/contribution_communes.html", {
+            "communes": found, "era": Era(era), "searched": query,
+        })  # fmt: skip
+    default_day = min(today(), p.end_date) if p.end_date else today()
+    initial = {"date": default_day, "kind": ContributionKind.MONEY}
+    if supporters[:2].count() == 1:
+        initial["supporter"] = supporters.first()
+    form = ContributionForm(request.POST or None, initial=initial, supporters=supporters)
+    if request.method == "POST":
+        c = save_form(
+            form, lambda: support.contribution_add(actor=request.user, programme=p, data=form.cleaned_data)
+        )
+        if c:
+            messages.success(request, f"Đã ghi đóng góp {tien(c.value)} của {c.supporter} cho {c.commune}.")
+            if request.POST.get("tiep"):
+                return redirect("steering:contribution_create", programme_pk=p.pk)
+            return redirect(p)
+    day = (
+        form.cleaned_data.get("date") if form.is_bound and hasattr(form, "cleaned_data") else None
+    ) or default_day
+    selected = form.cleaned_data.get("commune") if form.is_bound and hasattr(form, "cleaned_data") else None
+    return render(request, "steering/contribution_form.html", {
+        "p": p, "form": form, "era": Era(communes.era_on(day)),
+        "offered": _offered(request.user, p, communes.era_on(day), selected), "selected": selected,
+    })  # fmt: skip

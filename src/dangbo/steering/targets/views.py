@@ -1,0 +1,147 @@
+"""Pages of congress targets: the terms in scope, a term's targets at a date (mid-term review), a new target, a
+target with its values over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from dangbo.audit.selectors import history_page
+from dangbo.core import policies
+from dangbo.core.dates import today
+from dangbo.core.forms import save_form
+
+from ..choices import TargetStatus
+from . import selectors as sources
+from . import services as targets
+from .forms import DateForm, TargetForm, TargetValueForm
+
+# Badge colours (legend classes of app.css) of each status.
+STATUS_CLASS = {
+    TargetStatus.ACHIEVED: "hop", TargetStatus.ON_TRACK: "hop", TargetStatus.AT_RISK: "chua_nhap",
+    TargetStatus.BEHIND: "khong_hop", TargetStatus.NO_DATA: "",
+}  # fmt: skip
+
+
+def _term(request, term_pk, action=policies.VIEW):
+    term = targets.term_scope(request.user, action).filter(pk=term_pk).first()
+    if term is None:
+        raise Http404
+    return term
+
+
+def _date(request, term) -> tuple[dt.date, DateForm]:
+    """?ngay=dd/mm/yyyy, else today, or the term end when the term is over."""
+    form = DateForm(request.GET or None)
+    default = min(today(), targets.term_end(term))
+    if request.GET.get("ngay") and form.is_valid() and form.cleaned_data["ngay"]:
+        return form.cleaned_data["ngay"], form
+    if request.GET.get("ngay"):
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return default, DateForm(initial={"ngay": default})
+
+
+@login_required
+def term_list(request):
+    terms = (
+        targets.term_scope(request.user)
+        .annotate(target_count=Count("targets"))
+        .order_by("organization__path", "-start_date", "id")[:500]
+    )
+    return render(request, "steering/terms.html", {"terms": terms})
+
+
+@login_required
+def term_targets(request, term_pk):
+    term = _term(request, term_pk)
+    on, date_form = _date(request, term)
+    view = targets.term_view(term, on)
+    for row in view.rows:
+        row.badge = STATUS_CLASS.get(row.progress.status, "")
+    return render(request, "steering/term_targets.html", {
+        "term": term, "view": view, "on": on, "date_form": date_form, "reviews": targets.review_dates(term),
+        "can_add": policies.can(request.user, "direct", term.organization),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_create(request, term_pk):
+    term = _term(request, term_pk)
+    if not policies.can(request.user, "direct", term.organization):
+        raise Http404
+    next_number = (term.targets.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    form = TargetForm(request.POST or None, initial={"number": next_number})
+    if request.method == "POST":
+        saved = save_form(
+            form, lambda: targets.target_save(actor=request.user, term=term, data=form.cleaned_data)
+        )
+        if saved:
+            messages.success(request, f"Đã thêm chỉ tiêu số {saved.number}.")
+            return redirect("steering:target", target_pk=saved.pk)
+    return render(
+        request,
+        "steering/target_form.html",
+        {"term": term, "form": form, "sources": list(sources.REGISTRY)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request, target_pk):
+    target = targets.target_scope(request.user).filter(pk=target_pk).first()
+    if target is None or not policies.can(request.user, "direct", target.term.organization):
+        raise Http404
+    term = target.term
+    form = TargetForm(
+        request.POST or None, instance=target, initial={"version": targets.TARGET_VERSION.of(target)}
+    )
+    if request.method == "POST":
+        saved = save_form(form, lambda: targets.target_save(
+            actor=request.user, term=term, data=form.cleaned_data, target=target,
+            expected_version=form.cleaned_data["version"]), tracked=targets.TARGET_VERSION, obj=target)  # fmt: skip
+        if saved:
+            messages.success(request, f"Đã lưu chỉ tiêu số {saved.number}.")
+            return redirect("steering:target", target_pk=saved.pk)
+    return render(request, "steering/target_form.html", {"term": term, "form": form, "target": target,
+                                                          "sources": list(sources.REGISTRY)})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_detail(request, target_pk):
+    target = targets.target_scope(request.user).filter(pk=target_pk).first()
+    if target is None:
+        raise Http404
+    term = target.term
+    can_enter = not target.source and policies.can(request.user, "direct", term.organization)
+    if request.method == "POST" and not can_enter:
+        raise Http404
+    form = TargetValueForm(request.POST or None) if can_enter else None
+    if request.method == "POST":
+        saved = save_form(
+            form,
+            lambda: targets.target_value_enter(actor=request.user, target=target, data=form.cleaned_data),
+        )
+        if saved:
+            messages.success(request, f"Đã ghi số liệu tính đến ngày {saved.period_end:%d/%m/%Y}.")
+            return redirect("steering:target", target_pk=target.pk)
+    on, date_form = _date(request, term)
+    current = targets.progress(target, on)
+    source = sources.get(target.source)
+    timeline = targets.history(target, on) if target.source else []
+    values = [] if target.source else list(target.values.order_by("period_end"))
+    for v in values:
+        v.progress = targets.progress_of(target, v.period_end, v.value, v.period_end)
+    return render(request, "steering/target.html", {
+        "target": target, "term": term, "on": on, "date_form": date_form, "current": current,
+        "badge": STATUS_CLASS.get(current.status, ""), "source": source, "timeline": timeline, "values": values,
+        "form": form, "history": history_page(target), "midterm": targets.midterm_date(term),
+        "end": targets.term_end(term), "can_edit": policies.can(request.user, "direct", term.organization),
+    })  # fmt: skip

@@ -1,0 +1,237 @@
+"""Pages of assigned tasks: the committee's list and follow-up, the assignment form, an organization's report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangbo.audit.selectors import history_page
+from dangbo.core import policies
+from dangbo.core.dates import today
+from dangbo.core.formats import ngay
+from dangbo.core.forms import post_action, save_form
+from dangbo.core.http import file_response, int_param
+from dangbo.core.uploads import download
+from dangbo.organizations.choices import CELL_KINDS
+from dangbo.organizations.models import Organization
+from dangbo.organizations.policies import top_organizations
+
+from ..filters import held_tasks, task_year
+from ..models import Document
+from . import services as svc
+from .forms import CloseForm, ReportForm, TaskEditForm, TaskForm
+
+PAGE_SIZE = 50  # tasks a page of the task list
+
+
+def _task(request, pk):
+    t = (
+        svc.task_scope(request.user)
+        .select_related("organization", "document__doc_type")
+        .filter(pk=pk)
+        .first()
+    )
+    if t is None:
+        raise Http404
+    return t
+
+
+def _assignment(request, pk):
+    a = svc.assignment_scope(request.user).select_related("task__organization", "task__document", "organization",
+                                                          "reported_by").filter(pk=pk).first()  # fmt: skip
+    if a is None:
+        raise Http404
+    return a
+
+
+@login_required
+def index(request):
+    return task_list(request)
+
+
+@login_required
+def task_list(request):
+    """Tasks the actor's committees assigned (with report counts), and tasks assigned to their organizations —
+    of one year (the latest year with tasks unless «nam» says another, or «tat-ca»), newest first, page by page: the former
+    bloc's 2011–2013 tasks are history behind the year filter, never a table cut silently."""
+    user = request.user
+    on = today()
+    year = task_year(actor=user, params=request.GET)
+    held = held_tasks(actor=user, params={"nam": year or "tat-ca"})  # the same filter as the export
+    held_page = Paginator(held, PAGE_SIZE).get_page(int_param(request.GET.get("trang")) or 1)
+    incoming = svc.from_above(user)
+    if year:
+        incoming = incoming.filter(task__assigned_date__year=year)
+    incoming = incoming.select_related("task__document", "task__organization", "organization").order_by(
+        "-task__deadline", "organization__name_norm")  # fmt: skip
+    incoming_page = Paginator(incoming, PAGE_SIZE).get_page(int_param(request.GET.get("trang_den")) or 1)
+    incoming_rows = [(a, *svc.state_of(a, a.task, on)) for a in incoming_page]
+    can_create = svc.directing_organizations(user).exists()
+    years = list(range(on.year, 2009, -1))
+    return render(request, "steering/task_list.html", {"held": held_page, "incoming": incoming_rows,
+                                                        "incoming_page": incoming_page, "year": year,
+                                                        "years": years, "can_create": can_create, "on": on})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request):
+    user = request.user
+    orgs = svc.directing_organizations(user).order_by("path")
+    if not orgs.exists():
+        raise Http404
+    document = None
+    if request.GET.get("van_ban"):
+        from ..documents.services import document_scope
+
+        document = document_scope(user).filter(pk=int_param(request.GET["van_ban"], 0)).first()
+    picked = int_param(request.POST.get("organization") or request.GET.get("to_chuc"))
+    chosen = orgs.filter(pk=picked).first() if picked else None
+    if chosen is None and request.method == "GET":  # suggest: the document's register, else the actor's top
+        chosen = orgs.filter(pk=document.register_id).first() if document else None
+        chosen = chosen or orgs.filter(pk__in=top_organizations(user)).first() or orgs.first()
+    on = today()
+    children = svc.children_on(chosen, on) if chosen else []
+    subcommittees = (
+        Organization.objects.filter(pk__in=[c.pk for c in children])
+        .exclude(kind__in=CELL_KINDS)
+        .order_by("name_norm")
+    )
+    documents = (
+        Document.objects.filter(register=chosen)
+        .select_related("doc_type")
+        .order_by("-issued_date", "-id")[:300]
+        if chosen
+        else []
+    )
+    initial = {"assigned_date": on, "document": document.pk if document else None}
+    if document:
+        initial["title"] = (
+            f"Học tập, quán triệt và xây dựng chương trình hành động thực hiện {document.doc_type.name} số {document.symbol}"
+        )
+        documents = Document.objects.filter(pk__in=[document.pk, *[d.pk for d in documents]]).select_related(
+            "doc_type"
+        )
+    else:
+        documents = Document.objects.filter(pk__in=[d.pk for d in documents]).select_related("doc_type")
+    form = TaskForm(request.POST or None, actor=user, initial=initial, documents=documents, children=children,
+                    subcommittees=subcommittees)  # fmt: skip
+    if request.method == "POST" and chosen is None:
+        form.is_valid()
+        form.add_error(None, "Cấp ủy giao nhiệm vụ: hãy chọn một tổ chức trong phạm vi của bạn.")
+    elif request.method == "POST":
+
+        def save():
+            d = form.cleaned_data
+            return svc.task_create(
+                actor=user, organization=chosen, data=d, chosen=d["chosen"], under=d["under"]
+            )
+
+        t = save_form(form, save)
+        if t:
+            messages.success(request, f"Đã giao nhiệm vụ cho {t.assignments.count()} tổ chức.")
+            return redirect(t)
+    return render(request, "steering/task_form.html", {"form": form, "orgs": orgs[:500], "chosen": chosen,
+                                                        "children": children})  # fmt: skip
+
+
+@login_required
+def task_detail(request, task_pk):
+    t = _task(request, task_pk)
+    on = today()
+    assignments = svc.assignment_scope(request.user, t).select_related("organization", "reported_by").order_by(
+        "organization__name_norm", "id")  # fmt: skip
+    is_holder = policies.can(request.user, "steer", t.organization)
+    s = svc.summary(t, on=on, assignments=None if is_holder else assignments)
+    rows = [(a, *svc.state_of(a, t, on)) for a in assignments]
+    show = request.GET.get("xem")
+    if show == "chua":
+        rows = [r for r in rows if r[0].reported_at is None]
+    elif show == "muon":
+        rows = [r for r in rows if r[1] in ("warn", "bad")]
+    return render(request, "steering/task_detail.html", {
+        "t": t, "s": s, "rows": rows, "show": show, "is_holder": is_holder, "on": on,
+        "can_close": svc.can_assign(request.user, t.organization) and not t.closed_date,
+        "close_form": CloseForm(initial={"closed_date": on}), "history": history_page(t),
+    })  # fmt: skip
+
+
+@login_required
+def task_xlsx(request, task_pk):
+    """The follow-up table as a spreadsheet, for the committee's review report."""
+    t = _task(request, task_pk)
+    from .documents import follow_up_xlsx
+
+    assignments = (
+        svc.assignment_scope(request.user, t)
+        .select_related("organization")
+        .order_by("organization__name_norm", "id")
+    )
+    return file_response(follow_up_xlsx(t, assignments, on=today()), f"nhiem-vu-{t.pk}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, task_pk):
+    t = _task(request, task_pk)
+    if not svc.can_assign(request.user, t.organization) or t.closed_date:
+        raise Http404
+    form = TaskEditForm(request.POST or None, instance=t, initial={"version": svc.TASK_VERSION.of(t)})
+    if request.method == "POST":
+        saved = save_form(form, lambda: svc.task_update(actor=request.user, task=t, data=form.cleaned_data,
+                                                          expected_version=form.cleaned_data["version"]),
+                            tracked=svc.TASK_VERSION, obj=t)  # fmt: skip
+        if saved:
+            messages.success(request, f"Đã lưu nhiệm vụ; hạn báo cáo {ngay(saved.deadline)}.")
+            return redirect(saved)
+    return render(request, "steering/task_edit.html", {"t": t, "form": form})
+
+
+@login_required
+@require_POST
+def task_close(request, task_pk):
+    t = _task(request, task_pk)
+    if not svc.can_assign(request.user, t.organization):
+        raise Http404
+    post_action(request, CloseForm(request.POST),
+                lambda d: svc.task_close(actor=request.user, task=t, on=d.get("closed_date")),
+                "Đã kết thúc nhận báo cáo.")  # fmt: skip
+    return redirect(t)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, assignment_pk):
+    a = _assignment(request, assignment_pk)
+    t = a.task
+    may_file = svc.can_report(request.user, a) and svc.accepting_reports(t)
+    if request.method == "POST" and not svc.can_report(request.user, a):
+        raise Http404
+    if request.method == "POST" and not may_file:
+        messages.error(request, svc.closed_message(t))
+        return redirect(a)
+    form = ReportForm(request.POST or None, request.FILES or None, instance=a, task=t)
+    if request.method == "POST":
+
+        def save():
+            upload = form.cleaned_data.pop("upload", None)
+            return svc.report_file(actor=request.user, assignment=a, data=form.cleaned_data,
+                                   upload=None if form.errors else upload)  # fmt: skip
+
+        saved = save_form(form, save)
+        if saved:
+            messages.success(request, f"Đã gửi báo cáo của {a.organization.name}.")
+            return redirect(saved)
+    level, label = svc.state_of(a, t, today())
+    return render(request, "steering/report.html", {"a": a, "t": t, "form": form, "may_file": may_file,
+                                                     "level": level, "label": label, "history": history_page(a)})  # fmt: skip
+
+
+@login_required
+def report_file(request, assignment_pk):
+    a = _assignment(request, assignment_pk)
+    return download(a.attachment, a.attachment_name or "bao-cao")
