@@ -65,11 +65,16 @@ def month_param(raw: str) -> dt.date | None:
     return dt.date(int(found[2]), int(found[1]), 1) if int(found[2]) >= 1 else None
 
 
-def calendar_meetings(actor, month: dt.date):
-    """The meetings the calendar shows for ``month`` (cancelled ones left out), in time order: the page and its
-    export (``meetings/exports.py``) read these."""
-    meetings = meeting_scope(actor).filter(month=month).exclude(state=MeetingState.CANCELLED)
+def calendar_scope(actor):
+    """The meetings the calendar may show (cancelled ones left out), in time order; ``filters.CalendarFilter``
+    picks the month for the page and its export (``meetings/exports.py``)."""
+    meetings = meeting_scope(actor).exclude(state=MeetingState.CANCELLED)
     return meetings.select_related("organization__parent").order_by("planned_at", "id")
+
+
+def calendar_meetings(actor, month: dt.date):
+    """The meetings the calendar shows for ``month``."""
+    return calendar_scope(actor).filter(month=month)
 
 
 CALENDAR_AHEAD_MONTHS = 12  # the calendar goes this many months past this month (plans are made ahead)

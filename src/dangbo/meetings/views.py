@@ -27,6 +27,7 @@ from dangbo.reports.rollups import selectors as rollups
 from . import rules as quality
 from . import selectors, services
 from .choices import MeetingKind, MeetingState
+from .filters import calendar_filter
 from .forms import AttendanceForm, GradeForm, MinutesForm, PlanForm, TaskFormSet
 from .rules import rules_on
 from .selectors import LABELS, roll
@@ -51,20 +52,17 @@ def _managed(request, pk):
     return m
 
 
-_month_param = selectors.month_param
-
-
 @login_required
 def calendar(request):
     """Meetings of a month in the actor's scope (a member sees their cell's). The month links stop at the range
     of the data (``selectors.calendar_range``); a month that is not one, or outside the range, gets a page that
     says so, with links back into the range (status 400/404, never a 500 nor an endless walk)."""
     first, last = selectors.calendar_range(request.user)
-    raw = (request.GET.get("thang") or "").strip()
-    month = _month_param(raw) if raw else today().replace(day=1)
+    flt = calendar_filter(actor=request.user, params=request.GET)
+    month = flt.month()
     problem, status = "", 200
     if month is None:
-        problem, status = f"Tháng «{raw[:20]}» không hợp lệ: cần có dạng mm/yyyy, ví dụ {today():%m/%Y}.", 400
+        problem, status = flt.problem(), 400
     elif not first <= month <= last:
         problem, status = (f"Lịch sinh hoạt có từ tháng {first:%m/%Y} đến tháng {last:%m/%Y}; "
                            f"tháng {month:%m/%Y} nằm ngoài khoảng này."), 404  # fmt: skip
@@ -73,7 +71,7 @@ def calendar(request):
             "problem": problem, "first": first, "last": last, "this_month": today().replace(day=1)}, status=status)  # fmt: skip
     nxt = selectors.add_months(month, 1)
     prev = selectors.add_months(month, -1)
-    meetings = selectors.calendar_meetings(request.user, month)[:500]
+    meetings = flt.qs[:500]
     manageable = policies.scope(
         request.user, "place_members", Organization.objects.filter(end_date__isnull=True)
     )
