@@ -41,7 +41,7 @@ WRITER = textwrap.dedent(
     from dangbo.accounts.models import User
     from dangbo.members import services as members
     from dangbo.organizations import services as orgs
-    from dangbo.steering import documents
+    from dangbo.steering.documents import services as documents
 
     stop, progress = Path(sys.argv[1]), Path(sys.argv[2])
     root = User.objects.create_superuser("root", password="x-Unused-Pw-1", full_name="Quản trị")
