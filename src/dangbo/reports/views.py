@@ -302,8 +302,9 @@ def _work(actor, org, start, on) -> dict:
                       ("tỷ lệ", mf["ty_le"], grid),
                       ("buổi sinh hoạt chuyên đề", mf["chuyen_de"], grid),
                       *[(f"buổi cấp trên xếp loại {label.lower()}", n, grid) for label, n in mf["xep_loai"].items() if n]],
+            "chart_title": f"Tỷ lệ buổi sinh hoạt thường kỳ đã họp, {len(lowest)} tổ chức thấp nhất",
             "chart": documents.hbars([(r["organization"], round(r["percent"]), _grid_url(r["organization_id"], on.year))
-                                      for r in lowest],
+                                      for r in lowest], unit="%",
                                      title=f"Tỷ lệ buổi sinh hoạt thường kỳ đã họp (%), {len(lowest)} tổ chức thấp nhất"),
         },
         "tasks": {
@@ -313,7 +314,8 @@ def _work(actor, org, start, on) -> dict:
                       ("lượt báo cáo / lượt giao", f"{so(tf['luot_bao_cao'])}/{so(tf['luot_giao'])}", tasks_url),
                       ("tỷ lệ báo cáo", tf["ty_le_bao_cao"], tasks_url),
                       ("tỷ lệ đảng viên dự học tập", tf["ty_le_du_hoc"], tasks_url)],
-            "chart": documents.hbars([(r["title"][:40], r["reported"], reverse("steering:task", args=[r["task_id"]]))
+            "chart_title": "Số tổ chức đã báo cáo, theo nhiệm vụ",
+            "chart": documents.hbars([(r["title"], r["reported"], reverse("steering:task", args=[r["task_id"]]))
                                       for r in task.rows[-TOP:]],
                                      title="Số tổ chức đã báo cáo, theo nhiệm vụ"),
         },
@@ -324,8 +326,9 @@ def _work(actor, org, start, on) -> dict:
                       ("xã được giúp đỡ", sf["xa"], support_url),
                       ("trong đó xã nghèo", sf["xa_ngheo"], support_url),
                       ("tổng trị giá (đồng)", sf["gia_tri"], support_url)],
+            "chart_title": f"Trị giá giúp đỡ theo xã, {TOP} xã nhiều nhất",
             "chart": documents.hbars([(r["commune"], r["value"], support_url)
-                                      for r in sorted(help_.rows, key=lambda r: -(r["value"] or 0))[:TOP]],
+                                      for r in sorted(help_.rows, key=lambda r: -(r["value"] or 0))[:TOP]], unit=" đ",
                                      title="Trị giá giúp đỡ theo xã (đồng)"),
         },
     }  # fmt: skip
