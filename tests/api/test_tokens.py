@@ -109,3 +109,18 @@ def test_a_read_only_token_reads_but_never_writes(client, tree, people, bearer):
 def test_the_account_menu_links_to_the_tokens_page(client, tree, people):
     client.force_login(people.member_user)
     assert reverse("api_tokens:list") in client.get(reverse("workspace:home")).content.decode()
+
+
+def test_a_token_with_two_problems_shows_both_and_saves_nothing(client, tree, people):
+    from tests.members.test_one_round import summary
+
+    client.force_login(people.secretary_a)
+    later = dates.today() + dt.timedelta(days=60)
+    services.token_create(actor=people.secretary_a, name="Cổng thông tin tỉnh", expires_on=later)
+    response = client.post(
+        reverse("api_tokens:list"), {"name": "Cổng thông tin tỉnh", "expires_on": "31/02/2027"}
+    )
+    found = summary(response)
+    assert "Hết hạn sau ngày: ngày không hợp lệ" in found  # the form
+    assert "Tên khóa: bạn đã có một khóa còn hiệu lực cùng tên." in found  # the service, in the same round
+    assert ApiToken.objects.filter(user=people.secretary_a).count() == 1

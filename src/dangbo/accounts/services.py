@@ -30,33 +30,31 @@ def _scope_path(user: User) -> str:
     return user.roles.values_list("organization__path", flat=True).first() or ""
 
 
-def _check_password(password: str, user: User, field: str) -> None:
+def _password_problems(password: str, user: User, field: str, label: str) -> dict[str, str]:
+    """Django's password rules, under ``label`` (the page's name for the password: «Mật khẩu ban đầu» …)."""
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
-        raise ApplicationError(
-            "Mật khẩu chưa đạt yêu cầu.", field_errors={field: "Mật khẩu: " + " ".join(error.messages)}
-        ) from None
+        return {field: f"{label}: " + " ".join(error.messages)}
+    return {}
 
 
-def _check_role(actor, organization, role: str, member) -> None:
+def _check_password(password: str, user: User, field: str, label: str) -> None:
+    if errors := _password_problems(password, user, field, label):
+        raise ApplicationError("Mật khẩu chưa đạt yêu cầu.", field_errors=errors)
+
+
+def _role_problems(actor, organization, role: str, member) -> dict[str, str]:
+    """What is wrong with giving ``role`` at ``organization`` (a role outside the actor's scope is refused
+    outright: PermissionDenied)."""
     if not policies.can(actor, "grant_roles", organization):
         raise PermissionDenied("Bạn chỉ giao vai trò tại các tổ chức thuộc phạm vi của mình.")
     if role == Role.MEMBER:
         if member is None:
-            raise ApplicationError(
-                "Thiếu hồ sơ đảng viên.",
-                field_errors={
-                    "member": "Hồ sơ đảng viên: vai trò «Đảng viên» cần gắn với hồ sơ của chính người đó."
-                },
-            )
+            return {"member": "Hồ sơ đảng viên: vai trò «Đảng viên» cần gắn với hồ sơ của chính người đó."}
         if member.organization_id != organization.pk:
-            raise ApplicationError(
-                "Sai chi bộ.",
-                field_errors={
-                    "organization": "Tại tổ chức: vai trò «Đảng viên» phải giao tại chi bộ của đảng viên đó."
-                },
-            )
+            return {"organization": "Tại tổ chức: vai trò «Đảng viên» phải giao tại chi bộ của đảng viên đó."}
+    return {}
 
 
 @transaction.atomic
@@ -77,11 +75,16 @@ def user_create(
         errors["full_name"] = "Họ và tên: không được để trống."
     if member is not None and User.objects.filter(member=member).exists():
         errors["member"] = "Hồ sơ đảng viên: hồ sơ này đã gắn với một tài khoản khác."
+    user = User(username=username, full_name=full_name, member=member)
+    # Every independent problem in one error: the name, the password and the role together.
+    errors.update(_password_problems(password, user, "password", "Mật khẩu ban đầu"))
+    if organization is None:
+        errors["organization"] = "Tại tổ chức: không được để trống."
+    else:
+        for key, message in _role_problems(actor, organization, role, member).items():
+            errors.setdefault(key, message)
     if errors:
         raise ApplicationError("Thông tin tài khoản chưa hợp lệ.", field_errors=errors)
-    user = User(username=username, full_name=full_name, member=member)
-    _check_password(password, user, "password")
-    _check_role(actor, organization, role, member)
     user.set_password(password)
     user.save()
     assignment = RoleAssignment.objects.create(user=user, organization=organization, role=role)
@@ -94,11 +97,11 @@ def user_create(
 def role_grant(*, actor, user: User, organization, role: str) -> RoleAssignment:
     if not policies.can(actor, policies.CHANGE, user):
         raise PermissionDenied("Bạn không có quyền sửa tài khoản này.")
-    _check_role(actor, organization, role, user.member)
+    errors = _role_problems(actor, organization, role, user.member)
     if RoleAssignment.objects.filter(user=user, organization=organization, role=role).exists():
-        raise ApplicationError(
-            "Vai trò đã có.", field_errors={"role": "Vai trò: người dùng đã có vai trò này tại tổ chức này."}
-        )
+        errors["role"] = "Vai trò: người dùng đã có vai trò này tại tổ chức này."
+    if errors:
+        raise ApplicationError("Chưa giao được vai trò.", field_errors=errors)
     assignment = RoleAssignment.objects.create(user=user, organization=organization, role=role)
     record(actor=actor, action=Action.CREATE, obj=assignment, scope_path=organization.path)
     return assignment
@@ -140,7 +143,7 @@ def password_reset(*, actor, user: User, password: str) -> User:
     """Set a new password for someone who forgot theirs (they should change it after logging in)."""
     if not policies.can(actor, policies.CHANGE, user):
         raise PermissionDenied("Bạn không có quyền sửa tài khoản này.")
-    _check_password(password, user, "password")
+    _check_password(password, user, "password", "Mật khẩu mới")
     before = snapshot(user)
     user.set_password(password)
     user.save(update_fields=["password"])

@@ -13,7 +13,7 @@ from dangbo.audit.selectors import history_page
 from dangbo.audit.services import record
 from dangbo.core import policies
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import VNFormMixin, run_service
+from dangbo.core.forms import VNFormMixin, save_form
 from dangbo.core.http import int_param
 from dangbo.members.selectors import member_scope
 from dangbo.organizations.models import Organization
@@ -95,8 +95,8 @@ def user_create(request):
     form = UserCreateForm(
         request.POST or None, actor=request.user, organizations=_grantable_orgs(request.user), initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        user = run_service(
+    if request.method == "POST":
+        user = save_form(
             form, lambda: services.user_create(actor=request.user, member=member, **form.cleaned_data)
         )
         if user:
@@ -123,15 +123,15 @@ def user_detail(request, pk):
     if request.method == "POST":
         if not can_manage:
             raise Http404
-        if request.POST.get("form") == "role" and role_form.is_valid():
-            if run_service(
+        if request.POST.get("form") == "role":
+            if save_form(
                 role_form,
                 lambda: services.role_grant(actor=request.user, user=user, **role_form.cleaned_data),
             ):
                 messages.success(request, "Đã giao vai trò.")
                 return redirect("accounts:user_detail", pk=user.pk)
-        elif request.POST.get("form") == "password" and password_form.is_valid():
-            if run_service(password_form, lambda: services.password_reset(
+        elif request.POST.get("form") == "password":
+            if save_form(password_form, lambda: services.password_reset(
                 actor=request.user, user=user, password=password_form.cleaned_data["password"])):  # fmt: skip
                 messages.success(request, "Đã đặt lại mật khẩu.")
                 return redirect("accounts:user_detail", pk=user.pk)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import run_service
+from dangbo.core.forms import save_form
 
 from . import selectors, services
 from .forms import TokenForm
@@ -24,8 +24,8 @@ SHOWN_ONCE = "api_token_shown_once"
 @require_http_methods(["GET", "POST"])
 def token_list(request):
     form = TokenForm(request.POST or None, initial={"expires_on": today() + dt.timedelta(days=90)})
-    if request.method == "POST" and form.is_valid():
-        created = run_service(form, lambda: services.token_create(actor=request.user, **form.cleaned_data))
+    if request.method == "POST":
+        created = save_form(form, lambda: services.token_create(actor=request.user, **form.cleaned_data))
         if created:
             # Shown once, on the page the browser is sent to next (then gone from the session).
             request.session[SHOWN_ONCE] = [created[0].pk, created[1]]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from .forms import run_service
+from .forms import save_form
 
 
 def form_page(
@@ -22,12 +22,12 @@ def form_page(
 ):
     """The one form → service → message → redirect of every edit page.
 
-    GET (or an invalid form): render ``template`` with ``form`` and ``context``. POST with a valid form: call
-    ``save(cleaned_data)`` — a service; its ``ApplicationError`` puts every message beside its field (nothing is
-    saved) — then show ``success`` and redirect to ``redirect_to`` (a URL, a callable of the result, or the result
+    GET: render ``template`` with ``form`` and ``context``. POST: ``save_form`` — with a valid form, call
+    ``save(cleaned_data)`` (a service; its ``ApplicationError`` puts every message beside its field, nothing is
+    saved); with an invalid one, the service's problems join the form's in one round — then show ``success`` and redirect to ``redirect_to`` (a URL, a callable of the result, or the result
     itself when it has ``get_absolute_url``)."""
-    if request.method == "POST" and form.is_valid():
-        result = run_service(form, lambda: save(form.cleaned_data))
+    if request.method == "POST":
+        result = save_form(form, lambda: save(form.cleaned_data))
         if result is not None and result is not False:
             if success:
                 messages.success(request, success(result) if callable(success) else success)

@@ -254,9 +254,9 @@ def meeting_update_plan(
         and _minute(m.planned_at) != _minute(old_time)
     ):
         # The roll, the attendance and the minutes were taken on the meeting's date: it cannot move any more.
+        # Reported with the plan's other problems (``_check_plan`` leaves a field already refused alone).
         e["planned_at"] = (f"Thời gian: buổi sinh hoạt {m.get_state_display().lower()}, "
                            "không đổi được thời gian.")  # fmt: skip
-        raise ApplicationError("Không đổi được thời gian của buổi sinh hoạt này.", field_errors=e)
     if m.state != MeetingState.PLANNED:
         m.planned_at = old_time  # the same minute as shown: keep the stored time
     _check_plan(m, e)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
-from dangbo.core.forms import check_with_service, post_action, run_service
+from dangbo.core.forms import check_with_service, post_action, run_service, save_form
 from dangbo.core.http import file_response, int_param
 from dangbo.members.models import Member
 from dangbo.organizations.forms import picker_html
@@ -105,8 +105,8 @@ def plan(request):
         day = month.replace(day=min(chosen.meeting_day, monthrange(month.year, month.month)[1]))
         initial["planned_at"] = timezone.make_aware(dt.datetime.combine(day, dt.time(14, 0)))
     form = PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and chosen is not None and form.is_valid():
-        m = run_service(
+    if request.method == "POST" and chosen is not None:
+        m = save_form(
             form,
             lambda: services.meeting_plan(actor=request.user, organization=chosen, data=form.cleaned_data),
         )
@@ -137,8 +137,8 @@ def detail(request, pk):
 def edit_plan(request, pk):
     m = _managed(request, pk)
     form = PlanForm(request.POST or None, instance=m, initial={"version": services.PLAN_VERSION.of(m)})
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.meeting_update_plan(
+    if request.method == "POST":
+        saved = save_form(form, lambda: services.meeting_update_plan(
             actor=request.user, meeting=m, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
             tracked=services.PLAN_VERSION, obj=m)  # fmt: skip
         if saved:
@@ -156,8 +156,8 @@ def attendance(request, pk):
     existing = {a.member_id: (a.presence, a.reason) for a in m.attendance.all()}
     form = AttendanceForm(request.POST or None, entries=entries, initial_rows=existing,
                           initial={"version": services.ATTENDANCE_VERSION.of(m)})  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        done = run_service(form, lambda: services.attendance_record(
+    if request.method == "POST":
+        done = save_form(form, lambda: services.attendance_record(
             actor=request.user, meeting=m, rows=form.cleaned_rows(), expected_version=form.cleaned_data["version"]),
             tracked=services.ATTENDANCE_VERSION, obj=m)  # fmt: skip
         if done:

@@ -15,7 +15,7 @@ from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.formats import ngay
 from dangbo.core.text import clean_text, fold
 
-from .choices import ALLOWED_PARENTS, AuditEvents, OrgKind
+from .choices import ALLOWED_PARENTS, AuditEvents, OrgKind, Position
 from .models import CommitteeSeat, Organization, OrganizationLink, Term
 from .policies import can_add_under
 from .tree.selectors import child_path
@@ -39,7 +39,8 @@ def _normalized(data: dict, fields) -> dict:
     return out
 
 
-def _validate_org(org: Organization, parent: Organization | None) -> None:
+def _org_problems(org: Organization, parent: Organization | None) -> dict[str, str]:
+    """Every problem of ``org``'s data under ``parent``, by field."""
     errors = {}
     allowed = ALLOWED_PARENTS.get(org.kind)
     if allowed is None:
@@ -59,6 +60,16 @@ def _validate_org(org: Organization, parent: Organization | None) -> None:
         errors["end_date"] = "Ngày kết thúc hoạt động: phải sau ngày thành lập."
     if parent and parent.end_date and org.founding_date and org.founding_date >= parent.end_date:
         errors["parent"] = f"Trực thuộc: «{parent}» đã kết thúc hoạt động trước ngày thành lập."
+    return errors
+
+
+def _validate_org(
+    org: Organization, parent: Organization | None, errors: dict[str, str] | None = None
+) -> None:
+    """Refuse ``org`` with all its problems at once (``errors``: ones the caller found before)."""
+    errors = dict(errors or {})
+    for key, message in _org_problems(org, parent).items():
+        errors.setdefault(key, message)
     if errors:
         raise ApplicationError("Thông tin tổ chức chưa hợp lệ.", field_errors=errors)
 
@@ -99,17 +110,13 @@ def organization_update(
     ORG_VERSION.check(org, expected_version)
     before = snapshot(org)
     fields = _normalized(data, ORG_FIELDS)
+    errors = {}
     if "kind" in fields and fields["kind"] != org.kind and (org.children.exists() or org.members.exists()):
-        raise ApplicationError(
-            "Không đổi được loại tổ chức.",
-            field_errors={
-                "kind": "Loại tổ chức: không đổi được khi tổ chức đã có tổ chức trực thuộc hoặc đảng viên."
-            },
-        )
+        errors["kind"] = "Loại tổ chức: không đổi được khi tổ chức đã có tổ chức trực thuộc hoặc đảng viên."
     for key, value in fields.items():
         setattr(org, key, value)
     org.name_norm = fold(org.name)
-    _validate_org(org, org.parent)
+    _validate_org(org, org.parent, errors)
     org.save()
     # A correction of the current data (a change from a date on is a restructuring: restructure.py).
     org.links.filter(valid_to__isnull=True).update(name=org.name)
@@ -196,16 +203,17 @@ def seat_create(*, actor, term: Term, member, position: str, start_date=None) ->
     org = term.organization
     if not policies.can(actor, policies.CHANGE, org):
         raise PermissionDenied("Bạn không có quyền sửa cấp ủy của tổ chức này.")
-    if not member.org_path.startswith(org.path):
-        raise ApplicationError(
-            "Cấp ủy viên phải là đảng viên của tổ chức.",
-            field_errors={"member": f"Đảng viên: {member} không sinh hoạt trong {org}."},
-        )
-    if term.seats.filter(member=member, end_date__isnull=True).exists():
-        raise ApplicationError(
-            "Đảng viên đã có trong cấp ủy nhiệm kỳ này.",
-            field_errors={"member": f"Đảng viên: {member} đã có trong cấp ủy nhiệm kỳ {term.name}."},
-        )
+    errors = {}
+    if member is None:
+        errors["member"] = "Đảng viên: không được để trống."
+    elif not member.org_path.startswith(org.path):
+        errors["member"] = f"Đảng viên: {member} không sinh hoạt trong {org}."
+    elif term.seats.filter(member=member, end_date__isnull=True).exists():
+        errors["member"] = f"Đảng viên: {member} đã có trong cấp ủy nhiệm kỳ {term.name}."
+    if position not in Position.values:
+        errors["position"] = "Chức vụ: không hợp lệ."
+    if errors:
+        raise ApplicationError("Chưa thêm được cấp ủy viên.", field_errors=errors)
     seat = CommitteeSeat.objects.create(term=term, member=member, position=position, start_date=start_date)
     record(actor=actor, action=Action.CREATE, obj=seat, scope_path=org.path, event=AuditEvents.SEAT_ADD)
     return seat

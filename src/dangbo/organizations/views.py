@@ -11,7 +11,7 @@ from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.formats import ngay, so
-from dangbo.core.forms import run_service
+from dangbo.core.forms import save_form
 from dangbo.core.http import date_param
 from dangbo.core.policies import subtree_q
 from dangbo.members.choices import ACTIVE_STATUSES
@@ -153,8 +153,8 @@ def create(request, parent_pk):
     if not can_add_under(request.user, parent) or parent.is_cell:
         raise Http404
     form = OrganizationForm(request.POST or None, parent=parent)
-    if request.method == "POST" and form.is_valid():
-        org = run_service(
+    if request.method == "POST":
+        org = save_form(
             form,
             lambda: services.organization_create(actor=request.user, parent=parent, data=form.cleaned_data),
         )
@@ -173,8 +173,8 @@ def edit(request, pk):
     form = OrganizationForm(
         request.POST or None, instance=org, initial={"version": services.ORG_VERSION.of(org)}
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.organization_update(
+    if request.method == "POST":
+        saved = save_form(form, lambda: services.organization_update(
             actor=request.user, organization=org, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
             tracked=services.ORG_VERSION, obj=org)  # fmt: skip
         if saved:
@@ -194,17 +194,18 @@ def committee(request, pk):
     seat_form = SeatForm(request.POST if request.POST.get("form") == "seat" else None, prefix="seat", members=members,
                          member_total=org.member_count)  # fmt: skip
     if request.method == "POST":
-        if request.POST.get("form") == "term" and term_form.is_valid():
-            if run_service(
+        if request.POST.get("form") == "term":
+            if save_form(
                 term_form,
                 lambda: services.term_create(actor=request.user, organization=org, **term_form.cleaned_data),
             ):
                 messages.success(request, "Đã thêm nhiệm kỳ.")
                 return redirect("organizations:committee", pk=org.pk)
-        elif request.POST.get("form") == "seat" and seat_form.is_valid():
+        elif request.POST.get("form") == "seat":
             if term is None:
+                seat_form.is_valid()
                 seat_form.add_error(None, "Cần thêm nhiệm kỳ trước khi thêm cấp ủy viên.")
-            elif run_service(
+            elif save_form(
                 seat_form,
                 lambda: services.seat_create(actor=request.user, term=term, **seat_form.cleaned_data),
             ):
@@ -270,20 +271,25 @@ def restructure_page(request, pk):
                               targets=selectors.organization_scope(request.user, policies.CHANGE).filter(pk__in=siblings)),
         "giai_the": DissolveForm(data if which == "giai_the" else None, prefix="giai_the"),
     }  # fmt: skip
-    if which in forms_ and forms_[which].is_valid():
-        form, d = forms_[which], forms_[which].cleaned_data
-        common = {"actor": request.user, "date": d["date"], "decision_no": d["decision_no"]}
+    if which in forms_:
+        form = forms_[which]
+        form.is_valid()
+        d = form.cleaned_data
+
+        def common():  # read when the service runs: save_form gives an unreadable field its empty value first
+            return {"actor": request.user, "date": d["date"], "decision_no": d["decision_no"]}
+
         calls = {
-            "chuyen": lambda: restructure.organization_move(organization=org, new_parent=d["new_parent"], **common),
+            "chuyen": lambda: restructure.organization_move(organization=org, new_parent=d["new_parent"], **common()),
             "doi_ten": lambda: restructure.organization_rename(organization=org, name=d["name"],
-                                                               short_name=d["short_name"], **common),
+                                                               short_name=d["short_name"], **common()),
             "tach": lambda: lifecycle.organization_split(
-                source=org, data={"name": d["name"], "code": d["code"], "kind": org.kind}, members=d["members"], **common
+                source=org, data={"name": d["name"], "code": d["code"], "kind": org.kind}, members=d["members"], **common()
             ),
-            "hop_nhat": lambda: lifecycle.organization_merge(sources=[org], target=d["target"], **common),
-            "giai_the": lambda: restructure.organization_dissolve(organization=org, **common),
+            "hop_nhat": lambda: lifecycle.organization_merge(sources=[org], target=d["target"], **common()),
+            "giai_the": lambda: restructure.organization_dissolve(organization=org, **common()),
         }  # fmt: skip
-        done = run_service(form, calls[which])
+        done = save_form(form, calls[which])
         if done is not None:
             messages.success(request, "Đã ghi quyết định sắp xếp tổ chức.")
             return redirect(done if which in ("tach", "hop_nhat") else org)
@@ -304,10 +310,10 @@ def handover_page(request, pk):
     form = HandoverForm(
         request.POST or None, actor=request.user, children=children, parents=parents.exclude(pk=parent.pk)
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        done = run_service(form, lambda: restructure.handover(
-            actor=request.user, organizations=list(d["organizations"]), new_parent=d["new_parent"], date=d["date"],
+    if request.method == "POST":
+        d = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
+        done = save_form(form, lambda: restructure.handover(
+            actor=request.user, organizations=list(d["organizations"] or []), new_parent=d["new_parent"], date=d["date"],
             decision_no=d["decision_no"],
         ))  # fmt: skip
         if done:

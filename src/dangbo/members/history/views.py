@@ -12,7 +12,7 @@ from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import post_action, run_service, save_form
+from dangbo.core.forms import post_action, save_form
 from dangbo.core.http import file_response
 from dangbo.core.policies import subtree_q
 from dangbo.core.registries import paid_up_to
@@ -123,8 +123,8 @@ def transfer_detail(request, transfer_pk):
         form = DateForm(
             request.POST or None, label="Ngày nơi đến tiếp nhận (theo phiếu báo)", initial={"date": today()}
         )
-        if request.method == "POST" and form.is_valid():
-            done = run_service(form, lambda: lifecycle.transfer_receive(
+        if request.method == "POST":
+            done = save_form(form, lambda: lifecycle.transfer_receive(
                 actor=request.user, transfer=transfer, cell=None, received_date=form.cleaned_data["date"]))  # fmt: skip
             if done:
                 messages.success(request, "Đã ghi nhận nơi đến tiếp nhận đảng viên.")
@@ -140,8 +140,8 @@ def transfer_detail(request, transfer_pk):
         form = ReceiveForm(
             request.POST or None, cells=cells, actor=request.user, initial={"received_date": today()}
         )
-        if request.method == "POST" and form.is_valid():
-            done = run_service(
+        if request.method == "POST":
+            done = save_form(
                 form,
                 lambda: lifecycle.transfer_receive(
                     actor=request.user, transfer=transfer, cell=form.cleaned_data["cell"],

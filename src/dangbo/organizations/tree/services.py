@@ -63,15 +63,18 @@ class PathTable:
         rows.update(**{self.field: Concat(Value(new_path), Substr(self.field, len(old_path) + 1))})
 
 
-def _check_date(date: dt.date | None, org: Organization) -> None:
+def _date_problems(date: dt.date | None, org: Organization) -> dict[str, str]:
+    """What is wrong with a restructuring of ``org`` effective ``date`` — as field errors, so a service can
+    report them with its other problems in one round (``"organization"``: the organization itself has ended)."""
+    errors = {}
+    if org.end_date:
+        errors["organization"] = f"«{org}» đã kết thúc hoạt động ngày {ngay(org.end_date)}."
     if date is None:
-        raise ApplicationError(
-            "Thiếu ngày có hiệu lực.", field_errors={"date": "Ngày có hiệu lực: không được để trống."}
-        )
+        errors["date"] = "Ngày có hiệu lực: không được để trống."
+        return errors
     if date > today():
-        raise ApplicationError(
-            "Ngày không hợp lệ.", field_errors={"date": "Ngày có hiệu lực: không được sau hôm nay."}
-        )
+        errors["date"] = "Ngày có hiệu lực: không được sau hôm nay."
+        return errors
     latest = (
         OrganizationLink.objects.filter(subtree_q(org.path, "organization__path"), valid_to__isnull=True)
         .exclude(valid_from__isnull=True)
@@ -80,14 +83,18 @@ def _check_date(date: dt.date | None, org: Organization) -> None:
         .first()
     )
     if latest and date <= latest:
-        raise ApplicationError(
-            "Ngày có hiệu lực không hợp lệ.",
-            field_errors={
-                "date": f"Ngày có hiệu lực: phải sau lần thay đổi gần nhất trong tổ chức ({ngay(latest)})."
-            },
-        )
-    if org.end_date:
-        raise ApplicationError(f"«{org}» đã kết thúc hoạt động ngày {ngay(org.end_date)}.")
+        errors["date"] = f"Ngày có hiệu lực: phải sau lần thay đổi gần nhất trong tổ chức ({ngay(latest)})."
+    return errors
+
+
+def _refuse(heading: str, errors: dict[str, str]) -> None:
+    """Raise every problem found at once (nothing to raise when there is none). A problem of no field (the
+    organization has ended, it still has active children …) is also the error's message, for callers that show
+    only that."""
+    if errors:
+        fields = ("date", "name", "short_name", "new_parent", "decision_no")
+        heading = next((m for k, m in errors.items() if k not in fields), heading)
+        raise ApplicationError(heading, field_errors=errors)
 
 
 def _split_links(
@@ -125,11 +132,14 @@ def organization_move(
 ) -> Organization:
     """Move an organization with everything under it to another parent, effective ``date``."""
     org = Organization.objects.select_for_update().get(pk=organization.pk)
-    if not policies.can(actor, policies.CHANGE, org) or not can_add_under(actor, new_parent):
+    if not policies.can(actor, policies.CHANGE, org) or (
+        new_parent is not None and not can_add_under(actor, new_parent)
+    ):
         raise PermissionDenied("Bạn không có quyền chuyển tổ chức này.")
-    _check_date(date, org)
-    errors = {}
-    if new_parent.pk == org.parent_id:
+    errors = _date_problems(date, org)
+    if new_parent is None:
+        errors["new_parent"] = "Trực thuộc: không được để trống."
+    elif new_parent.pk == org.parent_id:
         errors["new_parent"] = f"Trực thuộc: «{org}» đang trực thuộc «{new_parent}»."
     elif new_parent.path.startswith(org.path):
         errors["new_parent"] = (
@@ -138,13 +148,13 @@ def organization_move(
     elif new_parent.kind not in ALLOWED_PARENTS.get(org.kind, ()):
         names = ", ".join(OrgKind(k).label for k in ALLOWED_PARENTS.get(org.kind, ()) if k)
         errors["new_parent"] = f"Trực thuộc: {org.get_kind_display()} chỉ được đặt dưới {names}."
-    elif (
-        new_parent.end_date
-        or not OrganizationLink.objects.filter(valid_on(date), organization=new_parent).exists()
+    elif new_parent.end_date or (
+        "date" not in errors
+        and not OrganizationLink.objects.filter(valid_on(date), organization=new_parent).exists()
     ):
-        errors["new_parent"] = f"Trực thuộc: «{new_parent}» không hoạt động vào ngày {ngay(date)}."
-    if errors:
-        raise ApplicationError("Chưa chuyển được tổ chức.", field_errors=errors)
+        when = f" vào ngày {ngay(date)}" if "date" not in errors else ""
+        errors["new_parent"] = f"Trực thuộc: «{new_parent}» không hoạt động{when}."
+    _refuse("Chưa chuyển được tổ chức.", errors)
     before = snapshot(org)
     official, probationary = org.official_count, org.probationary_count
     old_parent_path = org.parent.path if org.parent_id else ""
@@ -180,11 +190,12 @@ def organization_rename(
     if not policies.can(actor, policies.CHANGE, org):
         raise PermissionDenied("Bạn không có quyền đổi tên tổ chức này.")
     name = clean_text(name)
+    errors = _date_problems(date, org)
     if not name:
-        raise ApplicationError("Thiếu tên mới.", field_errors={"name": "Tên tổ chức: không được để trống."})
-    if name == org.name:
-        raise ApplicationError("Tên không đổi.", field_errors={"name": "Tên tổ chức: trùng tên hiện tại."})
-    _check_date(date, org)
+        errors["name"] = "Tên mới: không được để trống."
+    elif name == org.name:
+        errors["name"] = "Tên mới: trùng tên hiện tại."
+    _refuse("Chưa đổi được tên tổ chức.", errors)
     before = snapshot(org)
     org.name, org.name_norm = name, fold(name)
     if short_name is not None:
@@ -211,14 +222,13 @@ def organization_dissolve(
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     if not policies.can(actor, policies.DELETE, org):
         raise PermissionDenied("Bạn không có quyền giải thể tổ chức này.")
-    _check_date(date, org)
+    errors = _date_problems(date, org)
     if org.children.filter(end_date__isnull=True).exists():
-        raise ApplicationError(
-            f"«{org}» còn tổ chức trực thuộc đang hoạt động; hãy chuyển hoặc giải thể trước."
-        )
-    for check in DISSOLVE_CHECKS:
+        errors["children"] = f"«{org}» còn tổ chức trực thuộc đang hoạt động; hãy chuyển hoặc giải thể trước."
+    for number, check in enumerate(DISSOLVE_CHECKS):
         if problem := check(org):
-            raise ApplicationError(problem)
+            errors[f"check{number}"] = problem
+    _refuse("Chưa giải thể được tổ chức.", errors)
     before = snapshot(org)
     org.end_date, org.end_decision_no = date, clean_text(decision_no)
     org.save()
