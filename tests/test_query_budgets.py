@@ -93,11 +93,11 @@ BUDGETS: dict[str, int] = {
     "dues:sheet": 12,
     "dues:member": 9,
     "dues:book": 7,
-    "evaluation:campaign": 12,  # evidence registered by dues (arrears)
+    "evaluation:campaign": 16,  # evidence registered by dues (arrears); 50 a page: the cells and the count (stored tallies), the page's ids then rows, the organizations apart
     "dues:report": 21,  # names of the period, the level's months, the children
     "dues:grassroots_book": 9,
     "evaluation:decision_docx": 9,
-    "evaluation:results": 11,
+    "evaluation:results": 13,  # as the campaign page's list, without evidence
     "evaluation:results_xlsx": 7,
     "evaluation:scope_results": 9,
     "evaluation:organization": 6,
@@ -209,4 +209,36 @@ def test_every_page_keeps_its_budget_whatever_the_number_of_rows(client, tree, p
     grown = {name: (first[name][1], _count(client, url)[1]) for name, url in pages}
     assert {name: counts for name, counts in grown.items() if counts[1] != counts[0]} == {}, (
         "the count grows with the rows (an N+1 query): (before, after)"
+    )
+
+
+def test_campaign_screens_do_not_grow_with_the_ratings(client, tree, people, clock):
+    """The campaign page (ratings with their evidence) and the results page of a campaign of 3 members, then of 60
+    (some disciplined): the same queries — evidence is read for the page's rows in a fixed
+    number of queries, the counts from the stored tallies."""
+    from dangbo.evaluation import services as evaluation
+    from dangbo.evaluation.models import Campaign
+    from tests.evaluation.test_services import discipline
+    from tests.factories import MemberFactory
+
+    def counts():
+        clock.set(dt.date(2026, 1, 5))
+        Campaign.objects.filter(authority=tree.a).delete()
+        c = evaluation.open_campaign(actor=people.secretary_a, authority=tree.a, year=2025,
+                                     deadline=dt.date(2026, 1, 20))  # fmt: skip
+        pages = [c.get_absolute_url(), reverse("evaluation:results", args=[c.pk]),
+                 c.get_absolute_url() + f"?chi_bo={tree.a1.pk}&tinh_trang=chua_de_xuat"]  # fmt: skip
+        for url in pages:
+            client.get(url)
+        return [_count(client, url) for url in pages]
+
+    client.force_login(people.secretary_a)
+    small = counts()
+    assert [status for status, _ in small] == [200, 200, 200]
+    for i in range(57):
+        m = MemberFactory(organization=tree.a1 if i % 2 else tree.a2, full_name=f"Phạm Văn Thêm {i:02d}")
+        if i % 10 == 0:
+            discipline(people, m, dt.date(2025, 5, 2))
+    assert counts() == small, (
+        "the campaign screens' queries grow with the ratings: (status, queries) per page"
     )

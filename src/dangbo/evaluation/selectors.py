@@ -40,6 +40,52 @@ def ratings_of(actor, campaign: Campaign) -> QuerySet:
             .select_related("member", "subject_org", "cell").order_by("cell__name", "member__name_sort", "id"))  # fmt: skip
 
 
+PAGE_SIZE = 50  # rows of a campaign's list per page (the campaign page, the results page)
+
+
+def campaign_cells(actor, campaign: Campaign) -> list[tuple[int, str, int]]:
+    """(id, name, members rated) of the campaign's cells the actor sees, by name: read from the stored counts
+    (``LevelTally``, scoped like the cells' members), not from the ratings."""
+    rows = (policies.scope(actor, VIEW, LevelTally.objects.filter(campaign=campaign, whole=False, members=True))
+            .values_list("organization_id", "organization__name").annotate(s=Sum("n")).filter(s__gt=0)
+            .order_by("organization__name", "organization_id"))  # fmt: skip
+    return list(rows)
+
+
+@dataclass
+class RatingsPage:
+    filter: object  # filters.RatingFilter (its form, its errors)
+    page: object  # core.pagination.KeysetPage of Rating
+    count: int  # the filtered list's length, from the stored counts
+    cells: list
+    size: int = PAGE_SIZE
+
+
+def ratings_page(actor, campaign: Campaign, params, *, size: int = PAGE_SIZE) -> RatingsPage:
+    """One page of the campaign's member ratings the actor sees, filtered by ``params`` (``filters.RatingFilter``)
+    and ordered by name (keyset: ``?sau=`` / ``?truoc=``, every page costs the first one's): a fixed number of
+    queries whatever the campaign's size — the cells (for the filter), the count (stored tallies), the page's ids,
+    its rows. The evidence of the rows shown is the caller's (``evidence.summary`` of the page's members)."""
+    from dangbo.core.pagination import keyset_page
+
+    from .filters import RatingFilter, conditions
+
+    cells = campaign_cells(actor, campaign)
+    f = RatingFilter(params, queryset=ratings_of(actor, campaign).filter(member__isnull=False),
+                     cells=[(pk, name) for pk, name, _ in cells])  # fmt: skip
+    chosen = conditions(f.values(), cell_field="organization_id")
+    count = (policies.scope(actor, VIEW, LevelTally.objects.filter(campaign=campaign, whole=False, members=True))
+             .filter(chosen).aggregate(s=Sum("n"))["s"] or 0)  # fmt: skip
+    page = keyset_page(f.qs.order_by(), sort_field="member__name_sort", after=params.get("sau"),
+                       before=params.get("truoc"), size=size)  # fmt: skip
+    return RatingsPage(filter=f, page=page, count=count, cells=cells, size=size)
+
+
+def organization_ratings(actor, campaign: Campaign) -> QuerySet:
+    """The campaign's ratings of organizations (collectives: the authority's direct children) the actor sees."""
+    return ratings_of(actor, campaign).filter(subject_org__isnull=False)
+
+
 @dataclass
 class Tally:
     """Counts by level in one campaign (members; organizations apart — another comparable group)."""

@@ -22,7 +22,7 @@ from dangbo.organizations.models import Organization
 
 from . import jobs as evaluation_jobs
 from . import selectors, services
-from .choices import SHORT, CampaignStatus, Level
+from .choices import SHORT, CampaignStatus, Level, NotRated
 from .evidence import selectors as evidence
 from .forms import (
     CatalogueChoiceForm,
@@ -123,16 +123,20 @@ def organization(request, org_pk):
 
 @login_required
 def campaign(request, pk):
+    """The campaign's counts (stored), its member ratings 50 a page with their evidence (read for the page's rows
+    only, in a fixed number of queries), filtered by level, stage and cell; its organizations' ratings apart."""
     c = _campaign(request, pk)
-    ratings = list(selectors.ratings_of(request.user, c))
-    proof = evidence.summary(c, [r.member_id for r in ratings if r.member_id])
+    listing = selectors.ratings_page(request.user, c, request.GET)
+    ratings = listing.page.rows
+    proof = evidence.summary(c, [r.member_id for r in ratings])
     rows = []
     for r in ratings:
-        e = proof.get(r.member_id) if r.member_id else None
+        e = proof.get(r.member_id)
         cap = evidence.cap_reason(c.rules, e.disciplines, r.remedied) if e and e.disciplines else ""
         rows.append((r, e, cap))
     return render(request, "evaluation/campaign.html", {
-        "c": c, "rows": rows, "tally": selectors.tally(c), "org_tally": selectors.tally(c, members=False),
+        "c": c, "rows": rows, "listing": listing, "orgs": selectors.organization_ratings(request.user, c),
+        "tally": selectors.tally(c), "org_tally": selectors.tally(c, members=False),
         "can_decide": selectors.can_decide(request.user, c), "rules": c.rules, "short": SHORT,
         "decide_form": DecideForm(), "reopen_form": ReopenForm(),
     })  # fmt: skip
@@ -250,27 +254,20 @@ def rating(request, rating_pk):
     })  # fmt: skip
 
 
-def _results(request, c):
-    t = selectors.tally(c, decided=c.locked)
-    ratings = list(selectors.ratings_of(request.user, c))
-    return t, ratings
-
-
 @login_required
 def results(request, pk):
+    """Counts and shares by level (stored), against the previous period; the members of a level, the not rated…
+    50 a page (``?muc=``, ``?tinh_trang=``, ``?chi_bo=``: the figures link to them); the XLSX has every row."""
     c = _campaign(request, pk)
-    t, ratings = _results(request, c)
-    by_level = {
-        lv: [r for r in ratings if r.member_id and r.level == lv and not r.not_rated] for lv in Level.values
-    }
+    listing = selectors.ratings_page(request.user, c, request.GET)
     prev = (selectors.campaign_scope(request.user).filter(authority=c.authority, period_kind=c.period_kind,
                                                           period_end__lt=c.period_start)
             .order_by("-period_end").first())  # fmt: skip
     prev_tally = selectors.tally(prev, decided=prev.locked) if prev else None
     return render(request, "evaluation/results.html", {
-        "c": c, "tally": t, "org_tally": selectors.tally(c, decided=c.locked, members=False), "rules": c.rules,
-        "by_level": [(SHORT[lv], c.rules.label(lv), by_level[lv]) for lv in Level.values],
-        "not_rated": [r for r in ratings if r.not_rated], "orgs": [r for r in ratings if r.subject_org_id],
+        "c": c, "tally": selectors.tally(c, decided=c.locked),
+        "org_tally": selectors.tally(c, decided=c.locked, members=False), "rules": c.rules, "listing": listing,
+        "orgs": selectors.organization_ratings(request.user, c), "short": SHORT,
         "can_decide": selectors.can_decide(request.user, c), "prev": prev,
         "prev_counts": prev_tally.counts if prev_tally else {},
     })  # fmt: skip
@@ -281,13 +278,17 @@ def results_xlsx(request, pk):
     from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
 
     c = _campaign(request, pk)
-    _, ratings = _results(request, c)
     rules = c.rules
+    reasons = dict(NotRated.choices)
+    # Every member rating the actor sees (not a page): read in chunks as plain values, no model per row.
+    read = (selectors.ratings_of(request.user, c).filter(member__isnull=False)
+            .values_list("member__full_name", "cell__name", "probationary", "score", "decided_level",
+                         "proposed_level", "not_rated").iterator(chunk_size=2000))  # fmt: skip
     rows = []
-    for i, r in enumerate((r for r in ratings if r.member_id), start=1):
-        level = rules.label(r.level) if r.level and not r.not_rated else ""
-        rows.append([i, r.member.full_name, r.cell.name, "Dự bị" if r.probationary else "Chính thức",
-                     r.score, level, r.get_not_rated_display() if r.not_rated else ""])  # fmt: skip
+    for i, (name, cell, probationary, score, decided, proposed, not_rated) in enumerate(read, start=1):
+        level = rules.label(decided or proposed) if (decided or proposed) and not not_rated else ""
+        rows.append([i, name, cell, "Dự bị" if probationary else "Chính thức", score, level,
+                     reasons.get(not_rated, not_rated)])  # fmt: skip
     table = Table(
         title=f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN {('NĂM ' + str(c.year)) if c.period_kind == 'nam' else ''}".strip(),
         columns=[Column("STT", 6, "stt"), Column("Họ và tên", 28), Column("Chi bộ", 26), Column("Đảng viên", 12),

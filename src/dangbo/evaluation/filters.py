@@ -1,0 +1,71 @@
+"""The one filter definition of a campaign's member ratings: the campaign page (``views.campaign``) and the results
+page (``views.results``) list the same rows, 50 a page (``core.pagination.keyset_page``, by name), filtered by level
+(``muc``: the decided level, else the proposed one), stage (``tinh_trang``: not yet proposed, not yet decided, not
+rated) and cell (``chi_bo``: the cells of the campaign the actor sees).
+
+The conditions are on (not_rated, decided_level, proposed_level) and the cell only — the fields of the stored counts
+(``LevelTally``) as well as of the ratings: ``conditions`` is applied to both, so the count of a filtered list is
+read from the tallies (a few rows per cell), not counted over the campaign's ratings."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+
+from .choices import Level
+
+STAGES = [
+    ("chua_de_xuat", "Chưa đề xuất"),
+    ("chua_quyet_dinh", "Chưa quyết định"),
+    ("da_quyet_dinh", "Đã quyết định"),
+    ("chua_xep_loai", "Chưa xếp loại"),
+]
+
+
+def conditions(data: dict, *, cell_field: str) -> Q:
+    """The filter's cleaned values as a Q on the fields ratings and tallies share (``cell_field``: ``cell_id`` on
+    a rating, ``organization_id`` on a tally)."""
+    q = Q()
+    level = data.get("muc")
+    if level:
+        q &= Q(not_rated="") & (Q(decided_level=level) | Q(decided_level="", proposed_level=level))
+    stage = data.get("tinh_trang")
+    if stage == "chua_de_xuat":
+        q &= Q(not_rated="", decided_level="", proposed_level="")
+    elif stage == "chua_quyet_dinh":
+        q &= Q(not_rated="", decided_level="")
+    elif stage == "da_quyet_dinh":
+        q &= Q(not_rated="") & ~Q(decided_level="")
+    elif stage == "chua_xep_loai":
+        q &= ~Q(not_rated="")
+    cell = data.get("chi_bo")
+    if cell:
+        q &= Q(**{cell_field: int(cell)})
+    return q
+
+
+class RatingFilter(django_filters.FilterSet):
+    """``cells``: [(id, name)] of the campaign's cells the actor sees (the choices of «chi_bo»)."""
+
+    muc = django_filters.ChoiceFilter(label="Mức xếp loại", choices=Level.choices, method="noop",
+                                      empty_label="Tất cả các mức")  # fmt: skip
+    tinh_trang = django_filters.ChoiceFilter(label="Tình trạng", choices=STAGES, method="noop",
+                                             empty_label="Tất cả")  # fmt: skip
+    chi_bo = django_filters.ChoiceFilter(
+        label="Chi bộ", choices=[], method="noop", empty_label="Tất cả các chi bộ"
+    )
+
+    def __init__(self, data=None, *args, cells=(), **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["chi_bo"].extra["choices"] = [(str(pk), name) for pk, name in cells]
+
+    def noop(self, queryset, name, value):
+        return queryset  # ``filter_queryset`` applies ``conditions`` once
+
+    def values(self) -> dict:
+        """The valid values (an invalid one is left out: its error is shown, the rest still filters)."""
+        self.is_valid()
+        return {k: v for k, v in getattr(self.form, "cleaned_data", {}).items() if v}
+
+    def filter_queryset(self, queryset):
+        return queryset.filter(conditions(self.values(), cell_field="cell_id"))

@@ -1,0 +1,101 @@
+"""The campaign screens at scale: the campaign page and the results page list a campaign's member ratings 50 a page
+(by name), filtered by level, stage and cell, with counts from the stored tallies; the XLSX still has every row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dangbo.evaluation import services
+from dangbo.evaluation.choices import Level
+from dangbo.evaluation.selectors import PAGE_SIZE
+from tests.factories import MemberFactory
+
+from .test_services import rating_of
+
+
+@pytest.fixture
+def big(tree, people, clock):
+    """55 more members in A1 (given names «AA»…«CC»: they sort before everyone else), and in A2 «Vũ Thị Yến», who
+    sorts last: on page 2 of A's campaign of 2025."""
+    for i in range(55):
+        MemberFactory(organization=tree.a1, full_name=f"Phạm Văn {chr(65 + i // 26)}{chr(65 + i % 26)}")
+    target = MemberFactory(organization=tree.a2, full_name="Vũ Thị Yến", gender="nu")
+    clock.set(dt.date(2026, 1, 5))
+    c = services.open_campaign(
+        actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20)
+    )
+    return c, target
+
+
+def _names(html: str) -> list[str]:
+    """The members listed (the paged table, not the organizations' ratings)."""
+    listed = html[html.index('id="loc"') : html.index('<nav class="pager">')]
+    return re.findall(r'<a href="/[^"]*/phieu/\d+/">([^<]+)</a>', listed)
+
+
+def _next(html: str) -> str | None:
+    found = re.search(r'href="(\?[^"]*sau=\d+[^"]*)">Trang sau', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_a_secretary_finds_a_member_of_page_2_by_the_cell_filter(client, tree, people, big):
+    c, target = big
+    client.force_login(people.secretary_a)
+    url = c.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert len(_names(first)) == PAGE_SIZE and "Vũ Thị Yến" not in first
+    assert "59 đảng viên phù hợp" in first  # 3 + 55 + 1, from the stored counts
+    second = client.get(url + _next(first)).content.decode()
+    assert "Vũ Thị Yến" in second and _next(second) is None
+    assert len(_names(first)) + len(_names(second)) == 59
+    assert not set(_names(first)) & set(_names(second))
+    # The filter by cell: A2's two members, on the first page.
+    found = client.get(url, {"chi_bo": tree.a2.pk}).content.decode()
+    assert "2 đảng viên phù hợp" in found
+    assert [n for n in _names(found) if n in ("Lê Văn An", "Vũ Thị Yến")] == ["Lê Văn An", "Vũ Thị Yến"]
+    assert "Phạm Văn AA" not in found
+
+
+def test_filters_by_level_and_stage_with_counts_from_the_tallies(client, tree, people, big):
+    c, target = big
+    services.propose(actor=people.secretary_a, rating=rating_of(c, target), level=Level.GOOD, score=80)
+    client.force_login(people.secretary_a)
+    for url in (c.get_absolute_url(), reverse("evaluation:results", args=[c.pk])):
+        good = client.get(url, {"muc": Level.GOOD}).content.decode()
+        assert "1 đảng viên phù hợp" in good and "Vũ Thị Yến" in good and "Lê Văn An" not in good
+        waiting = client.get(url, {"tinh_trang": "chua_de_xuat"}).content.decode()
+        assert "58 đảng viên phù hợp" in waiting and "Vũ Thị Yến" not in waiting
+    # The results' figures link to their list.
+    results = client.get(reverse("evaluation:results", args=[c.pk])).content.decode()
+    assert f'href="?muc={Level.GOOD}#danh-sach">1</a>' in results
+
+
+def test_a_cell_secretary_filters_within_their_cell_only(client, tree, people, big):
+    c, _ = big
+    client.force_login(people.cell_secretary)
+    page = client.get(c.get_absolute_url()).content.decode()
+    assert "57 đảng viên phù hợp" in page  # A1: 2 + 55
+    assert f'<option value="{tree.a1.pk}"' in page and f'<option value="{tree.a2.pk}"' not in page
+    # Another cell's id is not a choice: the error names the field, the list stays the actor's, no 500.
+    response = client.get(c.get_absolute_url(), {"chi_bo": tree.a2.pk, "muc": "khong-co"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Vũ Thị Yến" not in html and "Lê Văn An" not in html
+    assert "57 đảng viên phù hợp" in html
+    # A cursor pointing at a row outside the scope gives the first page.
+    hidden = rating_of(c, people.m_a2)
+    assert client.get(c.get_absolute_url(), {"sau": hidden.pk}).status_code == 200
+
+
+def test_the_xlsx_still_has_every_member(client, tree, people, big):
+    c, _ = big
+    client.force_login(people.secretary_a)
+    response = client.get(reverse("evaluation:results_xlsx", args=[c.pk]))
+    sheet = load_workbook(BytesIO(response.content)).active
+    names = {row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)}
+    assert {"Vũ Thị Yến", "Phạm Văn AA", "Lê Văn An", "Nguyễn Văn Hùng"} <= names and len(names) == 59
