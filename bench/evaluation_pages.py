@@ -1,0 +1,141 @@
+#!/usr/bin/env python
+"""Benchmark of the campaign screens of a province's campaign: the campaign page of a grassroots secretary (its
+ratings with their evidence), the results page as the province's staff, each on its first page, a later page and
+filtered; the XLSX of every rating.
+
+Needs the synthetic province (``dangbo synth province``) in its own database, e.g.
+
+  export DANGBO_DATA_DIR=/tmp/evaluation-pages                       # SQLite; or DATABASE_URL=postgres://…
+  .venv/bin/dangbo migrate && .venv/bin/dangbo synth province --members 3000
+  .venv/bin/python bench/evaluation_pages.py -n 20
+
+Opens the province's campaign of YEAR as ``bench.staff`` (every member on the roll), proposes a level for a share
+of the ratings, then times each page with the Django test client (``bench.grassroots``: a grassroots
+organization's secretary; ``bench.staff``: the province) and counts its SQL queries and rows shown. Prints figures
+with the machine's load, asserts nothing; deletes the campaign at the end. The URLs' parameters (``chi_bo``,
+``muc``, ``sau``) are ignored by a version without paging: the same script measures before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+os.environ["DANGBO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from run import pct  # noqa: E402 - the percentile of every benchmark (bench/run.py)
+
+YEAR = 2025
+SCORES = {"htxsnv": 95, "httnv": 80, "htnv": 60, "khtnv": 30}
+
+
+def ms(values: list[float]) -> str:
+    return f"p50 {pct(values, 0.5) * 1000:.1f} ms, p95 {pct(values, 0.95) * 1000:.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=20, help="rounds of each timing")
+    parser.add_argument("--proposals", type=int, default=600, help="ratings proposed through the service")
+    args = parser.parse_args()
+    import logging
+
+    import django
+
+    django.setup()
+    logging.getLogger("dangbo.request").setLevel(logging.WARNING)  # one line per request otherwise
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from common import (  # bench/common.py
+        database_settings,
+        load_average,
+        print_environment,
+        require_synthetic,
+    )
+
+    print_environment(require_synthetic())
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from dangbo.accounts.models import User
+    from dangbo.core import dates
+    from dangbo.core.errors import ApplicationError
+    from dangbo.evaluation import selectors, services
+    from dangbo.evaluation.models import Campaign, Rating
+
+    staff = User.objects.get(username="bench.staff")
+    secretary = User.objects.get(username="bench.grassroots")
+    province = staff.roles.select_related("organization").first().organization
+    print(f"{database_settings()}; {province.name}; {load_average()}")
+    Campaign.objects.filter(authority=province, year=YEAR).delete()
+    rng = random.Random(14)
+    with dates.frozen(dt.date(YEAR + 1, 1, 5)):
+        campaign = services.open_campaign(actor=staff, authority=province, year=YEAR,
+                                          deadline=dt.date(YEAR + 1, 1, 25), period_kind="nam")  # fmt: skip
+        ids = list(Rating.objects.filter(campaign=campaign, not_rated="").values_list("pk", flat=True))
+        rng.shuffle(ids)
+        for pk in ids[: args.proposals]:
+            level = rng.choices(list(SCORES), weights=(15, 60, 20, 5))[0]
+            try:
+                services.propose(actor=staff, rating=pk, level=level, score=SCORES[level])
+            except ApplicationError:
+                pass
+        mine = selectors.rating_scope(secretary).filter(campaign=campaign, member__isnull=False)
+        print(f"campaign: {Rating.objects.filter(campaign=campaign).count():,} ratings; "
+              f"{mine.count():,} in bench.grassroots' scope; {args.proposals} proposed")  # fmt: skip
+        if connection.vendor == "postgresql":  # what autovacuum does after a bulk load
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE evaluation_rating")
+                cursor.execute("VACUUM ANALYZE evaluation_leveltally")
+        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+            call_command("collectstatic", interactive=False, verbosity=0)
+        cell = mine.order_by("cell_id").values_list("cell_id", flat=True).first()
+        campaign_url = campaign.get_absolute_url()
+        results_url = reverse("evaluation:results", args=[campaign.pk])
+        pages = [
+            ("campaign page", secretary, campaign_url),
+            ("campaign page, 2nd page", secretary, None),  # the «Trang sau» link of the first
+            ("campaign page, one cell", secretary, f"{campaign_url}?chi_bo={cell}"),
+            ("campaign page, not yet proposed", secretary, f"{campaign_url}?tinh_trang=chua_de_xuat"),
+            ("results page", staff, results_url),
+            ("results page, HTTNV", staff, f"{results_url}?muc=httnv"),
+            ("results XLSX", staff, reverse("evaluation:results_xlsx", args=[campaign.pk])),
+        ]
+        for label, user, url in pages:
+            client = Client()
+            client.force_login(user)
+            if url is None:
+                first = client.get(campaign_url).content.decode()
+                found = re.search(r'href="(\?[^"]*sau=\d+[^"]*)">Trang sau', first)
+                if found is None:
+                    print(f"{label}: no second page (one page of everything)")
+                    continue
+                url = campaign_url + found.group(1).replace("&amp;", "&")
+            client.get(url)  # warm
+            times = []
+            for _ in range(min(args.n, 3) if url.endswith(".xlsx") else args.n):  # the XLSX takes seconds
+                t = time.perf_counter()
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(url)
+                times.append(time.perf_counter() - t)
+            body = response.content
+            rows = body.count(b"/phieu/") if not url.endswith(".xlsx") else None
+            shown = f", {rows} rating links" if rows is not None else f", {len(body) // 1024} kB"
+            print(f"{label} as {user.username}: {response.status_code}, {ms(times)}, {len(queries)} SQL{shown}; "
+                  f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+    Campaign.objects.filter(pk=campaign.pk).delete()
+
+
+if __name__ == "__main__":
+    main()
