@@ -99,3 +99,24 @@ def test_the_xlsx_still_has_every_member(client, tree, people, big):
     sheet = load_workbook(BytesIO(response.content)).active
     names = {row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)}
     assert {"Vũ Thị Yến", "Phạm Văn AA", "Lê Văn An", "Nguyễn Văn Hùng"} <= names and len(names) == 59
+
+
+def test_the_xlsx_of_a_large_campaign_is_written_in_the_background(client, tree, people, big, settings, monkeypatch,
+                                                                   tmp_path):  # fmt: skip
+    from dangbo.jobs import runner
+    from dangbo.jobs.models import Job
+
+    # As in test_jobs.py: the progress written apart (PostgreSQL) cannot see the test's job row.
+    monkeypatch.setattr(runner.Progress, "_write_apart", lambda self: 1)
+    settings.DANGBO_JOB_FILES_DIR = tmp_path / "job-files"
+    c, _ = big
+    settings.DANGBO_EXPORT_SYNC_ROWS = 20
+    client.force_login(people.cell_secretary)
+    response = client.get(reverse("evaluation:results_xlsx", args=[c.pk]))
+    job = Job.objects.get(kind="xuat_ket_qua_danh_gia")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert runner.execute(job.pk) == "xong"
+    job.refresh_from_db()
+    sheet = load_workbook(runner.files_dir() / job.result_file).active
+    names = {row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)}
+    assert len(names) == 57 and "Lê Văn An" not in names  # the cell secretary's share: A1 only

@@ -77,3 +77,41 @@ def decision_context(campaign, ratings, tally, *, members: bool = True) -> dict:
 
 def decision_docx(campaign, ratings, tally, *, members: bool = True) -> bytes:
     return render_docx(__package__, TEMPLATE, decision_context(campaign, ratings, tally, members=members))
+
+
+def results_xlsx(actor, campaign, *, progress=None) -> bytes:
+    """Every member rating of ``campaign`` the actor sees (not a page) as the results table in the print style:
+    read in chunks as plain values (no model per row), by cell then name; ``progress(i, None, text)`` every 1,000
+    rows (the background job of a large campaign, ``jobs.results_xlsx``)."""
+    from dangbo.core.dates import today
+    from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
+
+    from . import selectors
+    from .choices import NotRated
+
+    c, rules = campaign, campaign.rules
+    reasons = dict(NotRated.choices)
+    read = (selectors.ratings_of(actor, c).filter(member__isnull=False)
+            .values_list("member__full_name", "cell__name", "probationary", "score", "decided_level",
+                         "proposed_level", "not_rated").iterator(chunk_size=2000))  # fmt: skip
+    rows = []
+    for i, (name, cell, probationary, score, decided, proposed, not_rated) in enumerate(read, start=1):
+        level = rules.label(decided or proposed) if (decided or proposed) and not not_rated else ""
+        rows.append([i, name, cell, "Dự bị" if probationary else "Chính thức", score, level,
+                     reasons.get(not_rated, not_rated)])  # fmt: skip
+        if progress is not None and i % 1000 == 0:
+            progress(i, None, f"Đã đọc {i} phiếu")
+    table = Table(
+        title=f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN {('NĂM ' + str(c.year)) if c.period_kind == 'nam' else ''}".strip(),
+        columns=[Column("STT", 6, "stt"), Column("Họ và tên", 28), Column("Chi bộ", 26), Column("Đảng viên", 12),
+                 Column("Điểm", 8, "decimal"), Column("Xếp loại", 30), Column("Chưa xếp loại (lý do)", 26)],
+        rows=rows, landscape=True,
+        lines=[c.authority.name, f"Căn cứ: {rules.source}",
+               f"Quyết định số {c.decision_no} ngày {c.decision_date:%d/%m/%Y}" if c.locked else "Chưa có quyết định"],
+    )  # fmt: skip
+    return table_xlsx(table, letterhead=Letterhead(issuer=c.authority.name.upper(), day=today()),
+                      signature=Signature())  # fmt: skip
+
+
+def results_filename(campaign) -> str:
+    return f"xep-loai-{campaign.year}-{campaign.authority.code or campaign.authority.pk}.xlsx"

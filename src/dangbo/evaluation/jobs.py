@@ -73,3 +73,41 @@ def open_campaign(job, progress):
     )  # fmt: skip
     n = campaign.ratings.count()
     return f"Đã mở {campaign}: {n} phiếu đánh giá. Xem tại trang Đánh giá, xếp loại của {campaign.authority.name}."
+
+
+# --- The results table of a large campaign ---------------------------------------------------------------------
+
+RESULTS_KIND = "xuat_ket_qua_danh_gia"
+
+
+def _may_see(actor, scope_org) -> bool:
+    return scope_org is not None and policies.can(actor, policies.VIEW, Campaign(authority=scope_org))
+
+
+def start_results_xlsx(*, actor, campaign):
+    """Queue the XLSX of every member rating of ``campaign`` the actor sees; returns the job."""
+    return start_job(
+        actor=actor, kind=RESULTS_KIND, scope_org=campaign.authority, params={"campaign": campaign.pk}
+    )
+
+
+@job(RESULTS_KIND, "Xuất kết quả đánh giá, xếp loại ra Excel", allowed=_may_see, scoped=True, one_at_a_time=False,
+     description="Bảng kết quả xếp loại đảng viên của một đợt đánh giá lớn (trang Kết quả → Tải bảng).")  # fmt: skip
+def results_xlsx(job, progress):
+    from dangbo.jobs.registry import JobResult
+    from dangbo.jobs.runner import result_path
+
+    from .documents import results_filename
+    from .documents import results_xlsx as build
+
+    actor = job.started_by
+    campaign = (policies.scope(actor, policies.VIEW, Campaign.objects.select_related("authority"))
+                .filter(pk=job.params.get("campaign"), authority=job.scope_org).first()) if actor else None  # fmt: skip
+    if campaign is None:
+        raise ApplicationError("Đợt đánh giá: không có hoặc không thuộc phạm vi của bạn.")
+    progress(0, None, "Đang đọc các phiếu")
+    out = result_path(job, ".xlsx")
+    out.write_bytes(build(actor, campaign, progress=progress))
+    return JobResult(
+        f"Đã xuất kết quả xếp loại của {campaign}.", file=out, filename=results_filename(campaign)
+    )

@@ -22,7 +22,7 @@ from dangbo.organizations.models import Organization
 
 from . import jobs as evaluation_jobs
 from . import selectors, services
-from .choices import SHORT, CampaignStatus, Level, NotRated
+from .choices import SHORT, CampaignStatus, Level
 from .evidence import selectors as evidence
 from .forms import (
     CatalogueChoiceForm,
@@ -275,31 +275,23 @@ def results(request, pk):
 
 @login_required
 def results_xlsx(request, pk):
-    from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
+    """Every member rating the actor sees; a campaign with more ratings than ``DANGBO_EXPORT_SYNC_ROWS`` is written
+    by a background job (its page offers the file), as the project's list exports are."""
+    from dangbo.core.exports import sync_rows
+
+    from .documents import results_filename
+    from .documents import results_xlsx as build
 
     c = _campaign(request, pk)
-    rules = c.rules
-    reasons = dict(NotRated.choices)
-    # Every member rating the actor sees (not a page): read in chunks as plain values, no model per row.
-    read = (selectors.ratings_of(request.user, c).filter(member__isnull=False)
-            .values_list("member__full_name", "cell__name", "probationary", "score", "decided_level",
-                         "proposed_level", "not_rated").iterator(chunk_size=2000))  # fmt: skip
-    rows = []
-    for i, (name, cell, probationary, score, decided, proposed, not_rated) in enumerate(read, start=1):
-        level = rules.label(decided or proposed) if (decided or proposed) and not not_rated else ""
-        rows.append([i, name, cell, "Dự bị" if probationary else "Chính thức", score, level,
-                     reasons.get(not_rated, not_rated)])  # fmt: skip
-    table = Table(
-        title=f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN {('NĂM ' + str(c.year)) if c.period_kind == 'nam' else ''}".strip(),
-        columns=[Column("STT", 6, "stt"), Column("Họ và tên", 28), Column("Chi bộ", 26), Column("Đảng viên", 12),
-                 Column("Điểm", 8, "decimal"), Column("Xếp loại", 30), Column("Chưa xếp loại (lý do)", 26)],
-        rows=rows, landscape=True,
-        lines=[c.authority.name, f"Căn cứ: {rules.source}",
-               f"Quyết định số {c.decision_no} ngày {c.decision_date:%d/%m/%Y}" if c.locked else "Chưa có quyết định"],
-    )  # fmt: skip
-    content = table_xlsx(table, letterhead=Letterhead(issuer=c.authority.name.upper(), day=today()),
-                         signature=Signature())  # fmt: skip
-    return file_response(content, f"xep-loai-{c.year}-{c.authority.code or c.authority.pk}.xlsx")
+    if selectors.tally(c).total > sync_rows():
+        try:
+            job = evaluation_jobs.start_results_xlsx(actor=request.user, campaign=c)
+        except ApplicationError as error:  # refused: the reason on the results page
+            messages.error(request, error.message)
+            return redirect(reverse("evaluation:results", args=[c.pk]))
+        messages.info(request, "Đợt đánh giá có nhiều phiếu: bảng kết quả đang được xuất ở chế độ chạy nền.")
+        return redirect(job)
+    return file_response(build(request.user, c), results_filename(c))
 
 
 @login_required
