@@ -55,6 +55,8 @@ def test_a_secretary_finds_a_member_of_page_2_by_the_cell_filter(client, tree, p
     assert "Vũ Thị Yến" in second and _next(second) is None
     assert len(_names(first)) + len(_names(second)) == 59
     assert not set(_names(first)) & set(_names(second))
+    back = re.search(r'href="(\?[^"]*truoc=\d+[^"]*)">‹ Trang trước', second).group(1).replace("&amp;", "&")
+    assert _names(client.get(url + back).content.decode()) == _names(first)
     # The filter by cell: A2's two members, on the first page.
     found = client.get(url, {"chi_bo": tree.a2.pk}).content.decode()
     assert "2 đảng viên phù hợp" in found
