@@ -242,3 +242,43 @@ def test_campaign_screens_do_not_grow_with_the_ratings(client, tree, people, clo
     assert counts() == small, (
         "the campaign screens' queries grow with the ratings: (status, queries) per page"
     )
+def test_the_tasks_of_the_dashboard_and_the_review_report_cost_the_same_whatever_their_number(
+    client, tree, people
+):
+    """The tasks section (the dashboard's, the review report's) reads the tasks the organization itself assigned:
+    more of them, with their assignments and reports, cost no more queries (not one per task)."""
+    from dangbo.reports import selectors
+    from dangbo.steering.models import Assignment, Task
+    from tests.factories import TaskFactory
+
+    def assign(n: int) -> None:
+        for i in range(n):
+            t = TaskFactory(organization=tree.bloc, assigned_date=dt.date(2024, 3 + i, 1),
+                            deadline=dt.date(2024, 4 + i, 1))  # fmt: skip
+            late = dt.timedelta(days=4 if i % 2 else -5)  # after the deadline or before it
+            reported = timezone.make_aware(dt.datetime.combine(t.deadline + late, dt.time(9)))
+            Assignment.objects.filter(task=t, organization=tree.b).update(reported_at=reported, attended=1,
+                                                                           member_total=1)  # fmt: skip
+
+    def section_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            section = selectors.build(people.staff, tree.bloc, dt.date(2024, 1, 1), dt.date(2024, 12, 31),
+                                      keys={"tasks"})["tasks"]  # fmt: skip
+        assert section.figures["nhiem_vu"] == Task.objects.filter(organization=tree.bloc).count()
+        return len(queries)
+
+    client.force_login(people.staff)
+    url = reverse("reports:dashboard") + f"?organization={tree.bloc.pk}&on=31/12/2024"
+    assign(2)
+    assert client.get(url).status_code == 200  # caches warm
+    section_queries()  # warm, like the page
+    page, section = _count(client, url), section_queries()
+    assign(6)
+    assert _count(client, url) == page, "the dashboard's queries grow with the organization's tasks (N+1)"
+    assert section_queries() == section, "the tasks section's queries grow with the number of tasks (N+1)"
+    tasks = selectors.build(
+        people.staff, tree.bloc, dt.date(2024, 1, 1), dt.date(2024, 12, 31), keys={"tasks"}
+    )
+    f = tasks["tasks"].figures
+    assert (f["nhiem_vu"], f["luot_giao"], f["luot_bao_cao"]) == (8, 16, 8)
+    assert sum(r["late"] for r in tasks["tasks"].rows) == 4  # every second one after its deadline

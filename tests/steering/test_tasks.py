@@ -113,6 +113,39 @@ def test_a_report_after_the_deadline_counts_as_late(tree, people, task):
     assert svc.summary(task, on=D(2024, 5, 2)).late == 1
 
 
+def test_the_summaries_of_many_tasks_are_each_tasks_summary_in_one_query(tree, people, task):
+    """The batched summary (the dashboard, the review report, a document's tasks) says what ``summary`` says of each
+    task — reported on time, late on the next day in the local time zone, not yet, overdue — in one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    figure = svc.task_create(actor=people.staff, organization=tree.bloc, chosen=[tree.b], data={
+        "title": "Báo cáo số liệu", "report_kind": ReportKind.FIGURE, "figure_label": "Kinh phí (đồng)",
+        "assigned_date": D(2024, 3, 1), "deadline": D(2024, 6, 30), "mode": AssigneeMode.CHOSEN})  # fmt: skip
+    written = _task(people.staff, tree.bloc, report_kind=ReportKind.WRITTEN, title="Báo cáo sơ kết",
+                    deadline=D(2024, 3, 31))  # fmt: skip
+    on_time = _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2)
+    late = _file(people.secretary_b, task, tree.b, session_date=D(2024, 3, 21), attended=1)
+    sent = _file(people.secretary_b, figure, tree.b, figure="1.250.000")
+    for a, at in ((on_time, dt.datetime(2024, 4, 30, 23, 0)), (late, dt.datetime(2024, 5, 1, 0, 30)),
+                  (sent, dt.datetime(2024, 6, 1, 9, 0))):  # fmt: skip
+        Assignment.objects.filter(pk=a.pk).update(reported_at=timezone.make_aware(at))
+    tasks = list(Task.objects.select_related("document__doc_type").order_by("pk"))
+    for on in (D(2024, 4, 15), D(2024, 5, 2), D(2024, 7, 1)):
+        with CaptureQueriesContext(connection) as queries:
+            found = svc.summaries(tasks, on=on)
+        assert len(queries) == 1
+        assert found == {t.pk: svc.summary(t, on=on) for t in tasks}
+    s = found[task.pk]
+    assert (s.total, s.reported, s.on_time, s.late, s.missing, s.overdue) == (2, 2, 1, 1, 0, 0)
+    assert "1 tổ chức báo cáo muộn" in s.line
+    assert (found[written.pk].missing, found[written.pk].overdue) == (2, 2)
+    assert "kinh phí (đồng): 1.250.000" in found[figure.pk].line
+    before = svc.summaries(tasks, on=D(2024, 7, 1), filed_by=D(2024, 4, 30))  # a past period's report
+    assert (before[task.pk].reported, before[task.pk].late) == (1, 0)
+    assert svc.summaries([], on=D(2024, 7, 1)) == {}
+
+
 def test_no_report_after_the_task_is_closed(tree, people, task):
     svc.task_close(actor=people.staff, task=task, on=D(2024, 5, 15))
     with pytest.raises(ApplicationError) as e:

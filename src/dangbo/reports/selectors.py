@@ -113,8 +113,7 @@ def organizations_on(organization: Organization, on: dt.date) -> dict[str, int]:
 @register("headcount")
 def headcount(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
     check_scope(actor, organization)
-    counts = rollups.headcount_on(organization, end)
-    comp = rollups.composition_on(organization, end)
+    counts, comp = rollups.headcount_and_composition_on(organization, end)  # one read of the month's rows
     figures = {
         "on": end,
         **counts,
@@ -233,13 +232,15 @@ def tasks_section(actor, organization: Organization, start: dt.date, end: dt.dat
         organization=organization, assigned_date__gte=start, assigned_date__lte=end
     )
     rows = []
-    for task in qs.select_related("document__doc_type").order_by("assigned_date", "id"):
-        s = tasks.summary(task, on=end, filed_by=end)
+    listed = list(qs.select_related("document__doc_type").order_by("assigned_date", "id"))
+    summaries = tasks.summaries(listed, on=end, filed_by=end)  # one query whatever the number of tasks
+    for task in listed:
+        s = summaries[task.pk]
         rows.append({
             "task_id": task.pk, "title": task.title, "kind": task.report_kind, "kind_label": task.get_report_kind_display(),
             "assigned": task.assigned_date, "deadline": task.deadline, "total": s.total, "reported": s.reported,
-            "percent": _percent(s.reported, s.total), "attended": s.attended, "member_total": s.member_total,
-            "line": s.line,
+            "on_time": s.on_time, "late": s.late, "missing": s.missing, "percent": _percent(s.reported, s.total),
+            "attended": s.attended, "member_total": s.member_total, "line": s.line,
         })  # fmt: skip
     dissemination = [r for r in rows if r["kind"] == ReportKind.DISSEMINATION]
     figures = {

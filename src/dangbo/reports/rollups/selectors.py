@@ -98,14 +98,20 @@ def _sums(org: Organization, on: dt.date) -> dict[str, int]:
 
 def headcount(org: Organization, on: dt.date) -> dict[str, int]:
     """``members.asof.headcount`` from the rollups (``on`` the last day of a covered month)."""
-    s = _sums(org, on)
+    return _headcount(_sums(org, on))
+
+
+def _headcount(s: dict[str, int]) -> dict[str, int]:
     return {"chinh_thuc": s["official"], "du_bi": s["probationary"], "mien": s["exempted"],
             "tong": s["official"] + s["probationary"]}  # fmt: skip
 
 
 def composition(org: Organization, on: dt.date) -> asof.Composition:
     """``members.asof.composition`` from the rollups (``on`` the last day of a covered month)."""
-    s = _sums(org, on)
+    return _composition(_sums(org, on))
+
+
+def _composition(s: dict[str, int]) -> asof.Composition:
     total = s["rows"]
     return asof.Composition(
         total=total,
@@ -129,6 +135,15 @@ def composition_on(org: Organization, on: dt.date) -> asof.Composition:
     return composition(org, on) if covers(on) else asof.composition(org, on)
 
 
+def headcount_and_composition_on(org: Organization, on: dt.date) -> tuple[dict[str, int], asof.Composition]:
+    """``headcount_on`` and ``composition_on`` of the same day, from one read of the month's rows when the rollups
+    hold the day (the headcount section of the reporting layer needs both), else counted live."""
+    if covers(on):
+        s = _sums(org, on)
+        return _headcount(s), _composition(s)
+    return asof.headcount(org, on), asof.composition(org, on)
+
+
 def _in_subtree(periods, field: str, shift: int) -> Q:
     """Q: the row's ``field`` lies under the subtree's path of the day ``day − shift``."""
     parts = []
@@ -142,29 +157,33 @@ def _in_subtree(periods, field: str, shift: int) -> Q:
     return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
-def movement(org: Organization, start: dt.date, end: dt.date) -> asof.Movement:
+def movement(
+    org: Organization, start: dt.date, end: dt.date, *, built: RollupState | None = None
+) -> asof.Movement:
     """``members.asof.movement`` from the step rows: a step up on day X counts when the period is in the subtree
     on X and its predecessor (ending on X) was not in it on X − 1; a step down when the period was in it on X − 1
-    and its successor (beginning on X) is not in it on X. Opening and closing come from the month rows when the
-    days are month ends, else live."""
+    and its successor (beginning on X) is not in it on X. Both are summed by the database in one query grouped by
+    direction and kind (the ``member_move_day`` index: the period's days, then the subtree's path range). Opening
+    and closing are the headcounts of the day before ``start`` and of ``end``: one query over the two months'
+    rows when the days are month ends the rollups cover (``series``), else counted live. Four queries in all
+    (the organization's paths, the state, the steps, the two months)."""
     periods = path_periods(org)
-    steps = MemberMove.objects.filter(day__gte=start, day__lte=end)
-    ups = dict(
-        steps.filter(_in_subtree(periods, "org_path", 0), direction=1)
-        .exclude(_in_subtree(periods, "other_path", 1))
-        .values_list("kind")
+    built = built if built is not None else state()
+    up = Q(direction=1) & _in_subtree(periods, "org_path", 0) & ~_in_subtree(periods, "other_path", 1)
+    down = Q(direction=-1) & _in_subtree(periods, "org_path", 1) & ~_in_subtree(periods, "other_path", 0)
+    ups: dict[str, int] = {}
+    downs: dict[str, int] = {}
+    steps = (
+        MemberMove.objects.filter(up | down, day__gte=start, day__lte=end)
+        .values_list("direction", "kind")
         .annotate(total=Sum("n"))
         .order_by()
     )
-    downs = dict(
-        steps.filter(_in_subtree(periods, "org_path", 1), direction=-1)
-        .exclude(_in_subtree(periods, "other_path", 0))
-        .values_list("kind")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
-    opening = headcount_on(org, start - ONE_DAY)["tong"]
-    closing = headcount_on(org, end)["tong"]
+    for direction, kind, total in steps:
+        into = ups if direction == 1 else downs
+        into[kind] = into.get(kind, 0) + total
+    heads = _series(org, [start - ONE_DAY, end], periods, built)
+    opening, closing = heads[start - ONE_DAY], heads[end]
     increases = [(key, label, sum(ups.pop(k, 0) for k in kinds)) for key, label, kinds in asof.INCREASES]
     decreases = [(key, label, sum(downs.pop(k, 0) for k in kinds)) for key, label, kinds in asof.DECREASES]
     if ups:  # pragma: no cover - every opening kind is classified
@@ -176,7 +195,8 @@ def movement(org: Organization, start: dt.date, end: dt.date) -> asof.Movement:
 
 def movement_on(org: Organization, start: dt.date, end: dt.date) -> asof.Movement:
     """The movement table of a period: from the rollups when they are built, else counted live."""
-    return movement(org, start, end) if state() is not None else asof.movement(org, start, end)
+    built = state()
+    return movement(org, start, end, built=built) if built is not None else asof.movement(org, start, end)
 
 
 def coverage() -> dict:
@@ -189,9 +209,11 @@ def coverage() -> dict:
 def series(org: Organization, ends: list[dt.date]) -> dict[dt.date, int]:
     """The headcount (official + probationary) of the subtree on each day of ``ends`` — one query over the rollups
     for the month ends they cover (with the subtree's path of each month), one live count for the other days."""
-    s = state()
+    return _series(org, ends, path_periods(org), state())
+
+
+def _series(org: Organization, ends: list[dt.date], periods, s: RollupState | None) -> dict[dt.date, int]:
     covered = [d for d in ends if s is not None and (d + ONE_DAY).day == 1 and d.replace(day=1) <= s.through]
-    periods = path_periods(org)
 
     def path_of(d):
         return next((p for since, until, p in periods if (since is None or since <= d) and (until is None or until > d)),

@@ -104,13 +104,14 @@ def document_create(request):
 def _visible_tasks(actor, doc):
     """Tasks on the document that the actor may see (the task pages' own scope), each with the combined line of
     the reports the actor may see ("57/59 tổ chức đã học tập, quán triệt …")."""
-    from ..tasks.services import assignment_scope, summary, task_scope
+    from ..tasks.services import assignment_scope, summaries, task_scope
 
     visible = task_scope(actor).filter(document=doc).values("pk")
     tasks = list(doc.tasks.filter(pk__in=visible).select_related("organization", "document__doc_type")
                  .order_by("-assigned_date", "-id"))  # fmt: skip
+    found = summaries(tasks, assignments=assignment_scope(actor))  # one query for all of them
     for t in tasks:
-        t.summary = summary(t, assignments=assignment_scope(actor, t))
+        t.summary = found[t.pk]
     return tasks
 
 

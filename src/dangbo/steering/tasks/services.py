@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from dangbo.accounts import selectors as access
@@ -155,6 +155,10 @@ class Summary:
         return self.total - self.reported
 
     @property
+    def on_time(self) -> int:
+        return self.reported - self.late
+
+    @property
     def attendance_rate(self) -> float | None:
         return 100 * self.attended / self.member_total if self.member_total else None
 
@@ -167,22 +171,55 @@ def _deadline_end(task: Task) -> dt.datetime:
 def summary(
     task: Task, *, on: dt.date | None = None, assignments=None, filed_by: dt.date | None = None
 ) -> Summary:
-    """Who has reported, who is late, and the combined figures — one aggregate query. ``filed_by``: only the reports
-    filed by the end of that day count (a review report of a past period says the same whenever it is made)."""
+    """Who has reported, who is late, and the combined figures of one task — one aggregate query (``summaries``).
+    ``filed_by``: only the reports filed by the end of that day count (a review report of a past period says the
+    same whenever it is made)."""
+    return summaries([task], on=on, assignments=assignments, filed_by=filed_by)[task.pk]
+
+
+def summaries(
+    tasks, *, on: dt.date | None = None, assignments=None, filed_by: dt.date | None = None
+) -> dict[int, Summary]:
+    """``summary`` of each of ``tasks`` ({task id: Summary}) in one aggregate query grouped by task, whatever their
+    number: a list of tasks, the dashboard and the review report read it instead of a query per task. ``tasks``
+    are Task objects with their document and its type selected (the combined line names the document);
+    ``assignments``: the assignments that count (the actor's scope), all of the tasks' by default. A report is late
+    when it was filed after the task's deadline day (in the configured time zone, as ``_deadline_end``)."""
     on = on or today()
-    qs = assignments if assignments is not None else task.assignments.all()
+    tasks = list(tasks)
+    if not tasks:
+        return {}
+    qs = assignments if assignments is not None else Assignment.objects.all()
     done = Q(reported_at__isnull=False)
     if filed_by is not None:
         done &= Q(reported_at__lte=timezone.make_aware(dt.datetime.combine(filed_by, dt.time.max)))
-    agg = qs.aggregate(
-        total=Count("id"), reported=Count("id", filter=done),
-        late=Count("id", filter=done & Q(reported_at__gt=_deadline_end(task))),
-        n_attended=Sum("attended", filter=done), n_base=Sum("member_total", filter=done & Q(attended__isnull=False)),
-        n_figure=Sum("figure", filter=done),
+    rows = (
+        qs.filter(task__in=[t.pk for t in tasks])
+        .values("task_id")
+        .annotate(
+            total=Count("id"), reported=Count("id", filter=done),
+            late=Count("id", filter=done & Q(reported_at__date__gt=F("task__deadline"))),
+            n_attended=Sum("attended", filter=done),
+            n_base=Sum("member_total", filter=done & Q(attended__isnull=False)),
+            n_figure=Sum("figure", filter=done),
+        )
+        .order_by()
     )  # fmt: skip
-    overdue = agg["total"] - agg["reported"] if on > task.deadline else 0
-    s = Summary(agg["total"], agg["reported"], agg["late"], overdue, agg["n_attended"] or 0, agg["n_base"] or 0,
-                agg["n_figure"], "")  # fmt: skip
+    found = {r["task_id"]: r for r in rows}
+    out = {}
+    for task in tasks:
+        agg = found.get(task.pk) or {"total": 0, "reported": 0, "late": 0, "n_attended": None, "n_base": None,
+                                     "n_figure": None}  # fmt: skip
+        overdue = agg["total"] - agg["reported"] if on > task.deadline else 0
+        s = Summary(agg["total"], agg["reported"], agg["late"], overdue, agg["n_attended"] or 0, agg["n_base"] or 0,
+                    agg["n_figure"], "")  # fmt: skip
+        s.line = _line(task, s)
+        out[task.pk] = s
+    return out
+
+
+def _line(task: Task, s: Summary) -> str:
+    """The combined line of a task's reports: "57/59 tổ chức đã học tập, quán triệt … ; 2 tổ chức báo cáo muộn."."""
     what = (
         f" {task.document.doc_type.name} số {task.document.symbol}"
         if task.document_id
@@ -204,8 +241,7 @@ def summary(
         line += f"; {s.late} tổ chức báo cáo muộn"
     if s.overdue:
         line += f"; {s.overdue} tổ chức quá hạn chưa báo cáo"
-    s.line = line + "."
-    return s
+    return line + "."
 
 
 def state_of(assignment: Assignment, task: Task, on: dt.date) -> tuple[str, str]:
