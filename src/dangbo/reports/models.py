@@ -69,7 +69,11 @@ class MemberMonth(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "month", "org_path"], name="member_month_unique")
         ]
-        indexes = [models.Index(fields=["month", "org_path"], name="member_month_path")]
+        # The headcount columns in the key: the headcounts of a subtree's months (``rollups.series``, the movement's
+        # opening and closing) are read from the index alone on PostgreSQL (an index-only scan).
+        indexes = [
+            models.Index(fields=["month", "org_path", "official", "probationary"], name="member_month_heads")
+        ]
 
     def __str__(self):
         return f"{self.organization_id} {self.month:%m/%Y}: {self.official + self.probationary}"
