@@ -242,6 +242,8 @@ def test_campaign_screens_do_not_grow_with_the_ratings(client, tree, people, clo
     assert counts() == small, (
         "the campaign screens' queries grow with the ratings: (status, queries) per page"
     )
+
+
 def test_the_tasks_of_the_dashboard_and_the_review_report_cost_the_same_whatever_their_number(
     client, tree, people
 ):
