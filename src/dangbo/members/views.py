@@ -16,6 +16,7 @@ from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import save_form
 from dangbo.core.http import int_param
+from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import work_reach
 
@@ -30,7 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def member_list(request):
-    flt, page, total, cap = selectors.member_list(actor=request.user, params=request.GET)
+    flt, page, total, cap = selectors.member_list(actor=request.user, params=request.GET, as_values=True)
     partial = request.htmx and not request.htmx.boosted
     # "Thêm đảng viên" when the user may place members somewhere (from the roles alone: no query).
     can_add = not partial and not work_reach(request.user, "place_members").nothing
@@ -56,18 +57,25 @@ def _day(value) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year}" if value else ""
 
 
+def _org_name(m) -> str:
+    """``Organization.long_name`` from the row's columns (``selectors.LIST_VALUES``)."""
+    if m.organization__kind == OrgKind.SUBORDINATE_CELL and m.organization__parent__name is not None:
+        return f"{m.organization__name} ({m.organization__parent__short_name or m.organization__parent__name})"
+    return m.organization__name or ""
+
+
 def list_rows_html(rows) -> str:
     """The <tr> rows of the member list, written here rather than by the template: 50 rows × 8 cells through the
-    template engine cost more than the rest of the request (bench/run.py, "cpu p50")."""
+    template engine cost more than the rest of the request (bench/run.py, "cpu p50"). ``rows``: named tuples of
+    ``selectors.LIST_VALUES`` (``member_list(..., as_values=True)``)."""
     detail = reverse("members:detail", args=[0]).removesuffix("0/")
     out = []
     for m in rows:
-        o = m.organization
         out.append(
             f'<tr><td><a href="{detail}{m.pk}/">{escape(m.full_name)}</a></td>'
             f"<td>{_GENDERS.get(m.gender, '')}</td>"
             f'<td class="nowrap">{_day(m.birth_date)}</td><td>{escape(m.ethnicity)}</td>'
-            f"<td>{escape(o.long_name) if o else ''}</td><td>{_STATUSES.get(m.status, '')}</td>"
+            f"<td>{escape(_org_name(m))}</td><td>{_STATUSES.get(m.status, '')}</td>"
             f'<td class="nowrap">{_day(m.joined_date)}</td><td>{_THEORIES.get(m.political_theory, "")}</td></tr>'
         )
     return mark_safe("".join(out))
