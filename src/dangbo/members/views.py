@@ -60,7 +60,9 @@ def _day(value) -> str:
 def _org_name(m) -> str:
     """``Organization.long_name`` from the row's columns (``selectors.LIST_VALUES``)."""
     if m.organization__kind == OrgKind.SUBORDINATE_CELL and m.organization__parent__name is not None:
-        return f"{m.organization__name} ({m.organization__parent__short_name or m.organization__parent__name})"
+        return (
+            f"{m.organization__name} ({m.organization__parent__short_name or m.organization__parent__name})"
+        )
     return m.organization__name or ""
 
 
