@@ -271,3 +271,18 @@ def test_home_list_organization_page_and_headcount_agree(client, tree, people, w
     assert on_pages == expected
     report = client.get(reverse("reports:index"), {"organization": tree.a.pk, "on": "10/07/2024"})
     assert report.context["result"]["headcount"]["tong"] == expected
+
+
+def test_each_row_names_the_member_its_cell_and_links_to_the_record(client, tree, people, make_member):
+    """The rows are written from the page's columns (``selectors.LIST_VALUES``), not model instances: a subordinate
+    cell is named with its grassroots organization (``Organization.long_name``), a grassroots cell alone."""
+    a = make_member(tree.a1, "Lê Thị An")
+    b = make_member(tree.b, "Bùi Đức Đông")
+    client.force_login(people.staff)
+    html = client.get(reverse("members:list")).content.decode()
+    tree.a1.refresh_from_db()
+    assert f'<a href="{reverse("members:detail", args=[a.pk])}">Lê Thị An</a>' in html
+    assert f"<td>{tree.a1.long_name}</td>" in html
+    assert "<td>Chi bộ Văn phòng (" in html
+    assert f'<a href="{reverse("members:detail", args=[b.pk])}">Bùi Đức Đông</a>' in html
+    assert "<td>Chi bộ Sở Tư pháp</td>" in html
