@@ -20,13 +20,16 @@ class KeysetPage:
     extra: dict = field(default_factory=dict)
 
 
-def _fetch(ordered: QuerySet, n: int, ids: list | None = None) -> tuple[list, bool]:
+def _fetch(ordered: QuerySet, n: int, ids: list | None = None, columns: tuple = ()) -> tuple[list, bool]:
     """The first ``n`` rows of ``ordered`` in two steps: the ids (which an index that carries the filter
     columns answers without touching the table — or the caller, see ``keyset_page``), then those rows only;
     and whether there were ``n`` ids (more rows follow a page of ``n - 1``)."""
     if ids is None:
         ids = list(ordered.values_list("pk", flat=True)[:n])
-    rows = {obj.pk: obj for obj in ordered.order_by().filter(pk__in=ids)}
+    chosen = ordered.order_by().filter(pk__in=ids)
+    if columns:  # applied here only: the joins of the columns must not reach the id step's plan
+        chosen = chosen.values_list(*columns, named=True)
+    rows = {obj.pk: obj for obj in chosen}
     return [rows[i] for i in ids[: n - 1] if i in rows], len(ids) >= n
 
 
@@ -38,12 +41,14 @@ def keyset_page(
     before: str | None,
     size: int,
     select_ids=None,
+    columns: tuple = (),
 ) -> KeysetPage:
     """One page of ``queryset`` ordered by (sort_field, id).
 
     ``select_ids(after, before, n)`` picks the page's ids from elsewhere (an index of its own: the member
     search's word table) — the first ``n`` ids after the (key, id) position ``after`` in ascending order, or
     before ``before`` in descending order; the rows are then read from ``queryset``, so the scope still holds.
+    ``columns`` (with ``"pk"`` among them): the rows are named tuples of these instead of model instances.
     """
     key_expr = F(sort_field)
 
@@ -63,7 +68,7 @@ def keyset_page(
                 Q(**{f"{sort_field}__lte": key}) & (Q(**{f"{sort_field}__lt": key}) | Q(id__lt=pk))
             )
             ids = select_ids(None, (key, pk), size + 1) if select_ids else None
-            rows, has_more = _fetch(qs.order_by(key_expr.desc(), "-id"), size + 1, ids)
+            rows, has_more = _fetch(qs.order_by(key_expr.desc(), "-id"), size + 1, ids, columns)
             rows.reverse()
             return KeysetPage(
                 rows=rows,
@@ -83,7 +88,7 @@ def keyset_page(
             is_first = False
             bound = (key, pk)
     ids = select_ids(bound, None, size + 1) if select_ids else None
-    rows, has_more = _fetch(qs.order_by(key_expr.asc(), "id"), size + 1, ids)
+    rows, has_more = _fetch(qs.order_by(key_expr.asc(), "id"), size + 1, ids, columns)
     return KeysetPage(
         rows=rows,
         next_after=rows[-1].pk if rows and has_more else None,

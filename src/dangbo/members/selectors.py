@@ -145,11 +145,9 @@ def member_list(
         total = min(scope_rows, cap + 1)  # the stored counts of the scope's organizations: no member row read
     if total is None:  # counting reads the org_path index range whatever the scope
         total = capped_count(rows if scan else flt.qs, cap)
-    if as_values:
-        rows = rows.values_list(*LIST_VALUES, named=True)
     page = keyset_page(
         rows, sort_field="name_sort", after=params.get("sau"), before=params.get("truoc"), size=size,
-        select_ids=select_ids,
+        select_ids=select_ids, columns=LIST_VALUES if as_values else (),
     )  # fmt: skip
     return flt, page, total, cap
 
