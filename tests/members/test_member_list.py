@@ -286,3 +286,17 @@ def test_each_row_names_the_member_its_cell_and_links_to_the_record(client, tree
     assert "<td>Chi bộ Văn phòng (" in html
     assert f'<a href="{reverse("members:detail", args=[b.pk])}">Bùi Đức Đông</a>' in html
     assert "<td>Chi bộ Sở Tư pháp</td>" in html
+
+
+def test_the_page_picks_its_ids_without_joining_the_shown_columns(client, settings, people, crowd):
+    """The shown columns (organization, its parent) are read for the page's rows only: joined into the step that
+    picks the page's ids, they changed PostgreSQL's plan of a deep page from 3 ms to 41 ms (issue 19)."""
+    settings.DANGBO_PAGE_SIZE = 3
+    client.force_login(people.staff)
+    first = client.get(reverse("members:list")).context["page"]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("members:list"), {"sau": first.next_after})
+    assert response.status_code == 200 and response.context["page"].rows
+    picks = [q["sql"] for q in ctx.captured_queries if "name_sort" in q["sql"] and "LIMIT" in q["sql"]]
+    assert picks
+    assert all("JOIN" not in sql for sql in picks), picks
