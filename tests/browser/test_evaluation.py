@@ -56,8 +56,8 @@ def test_a_campaign_from_self_assessment_to_decision(browser, page, tree, people
     # The cell secretary: their cell's share, the evidence, the quota counter; proposes both members.
     login(page, "cell_secretary")
     page.locator("#nhac-viec li", has_text="chờ đề xuất mức xếp loại").locator("a").click()
-    expect(page.locator("table")).to_contain_text("Trần Thị Lan")
-    expect(page.locator("table")).not_to_contain_text("Lê Văn An")
+    expect(page.locator("#phieu-dang-vien")).to_contain_text("Trần Thị Lan")
+    expect(page.locator("#phieu-dang-vien")).not_to_contain_text("Lê Văn An")
     page.click("text=Nguyễn Văn Hùng")
     expect(page.locator("main")).to_contain_text("Sinh hoạt chi bộ: phải dự")
     expect(page.locator("main")).to_contain_text("Chưa ghi nhận xét năm 2025 của chi bộ nơi cư trú")
