@@ -37,6 +37,7 @@ from dangbo.core.pagination import keyset_page
 from dangbo.core.policies import subtree_q
 from dangbo.meetings import selectors as meeting_selectors
 from dangbo.meetings import services as meeting_services
+from dangbo.meetings.models import Meeting
 from dangbo.meetings.selectors import LABELS as ROLL_LABELS
 from dangbo.members import filters as member_filters
 from dangbo.members import selectors as member_selectors
@@ -685,17 +686,16 @@ def meeting_list(request, paging: Query[schemas.Paging], organization: schemas.I
     return {"items": [_meeting_out(m) for m in rows], "next_cursor": cursor}
 
 
+def _meeting_or_404(request, meeting_pk: int) -> Meeting:
+    """A meeting the caller may see (the Meeting policy), or 404 as for a missing one."""
+    return policies.get_scoped_or_404(actor(request), policies.VIEW, Meeting.objects.select_related("organization"),
+                                      pk=meeting_pk)  # fmt: skip
+
+
 @meetings.get("/meetings/{meeting_pk}", response=schemas.MeetingDetail, url_name="meeting_detail",
               summary="Một buổi sinh hoạt và điểm danh")  # fmt: skip
 def meeting_detail(request, meeting_pk: schemas.Id):
-    m = (
-        meeting_selectors.meeting_scope(actor(request))
-        .select_related("organization")
-        .filter(pk=meeting_pk)
-        .first()
-    )
-    if m is None:
-        raise Http404
+    m = _meeting_or_404(request, meeting_pk)
     rows = m.attendance.select_related("member").order_by("member__name_sort", "member_id")
     return {**_meeting_out(m), "agenda": m.agenda, "resolution": m.resolution,
             "attendance": [{"member_id": a.member_id, "full_name": a.member.full_name, "presence": a.presence,
@@ -709,14 +709,7 @@ def meeting_detail(request, meeting_pk: schemas.Id):
 def meeting_roll(request, meeting_pk: schemas.Id):
     """The members on the cell's roll on the meeting's day (as the page «Điểm danh» lists them): the rows a roll
     call sends are those with ``counted``."""
-    m = (
-        meeting_selectors.meeting_scope(actor(request))
-        .select_related("organization")
-        .filter(pk=meeting_pk)
-        .first()
-    )
-    if m is None:
-        raise Http404
+    m = _meeting_or_404(request, meeting_pk)
     saved = {a.member_id: (a.presence, a.reason) for a in m.attendance.all()}
     rows = [{"member_id": e.member.pk, "full_name": e.member.full_name, "category": e.category,
              "category_label": ROLL_LABELS[e.category], "counted": e.counted,
@@ -733,8 +726,7 @@ def meeting_attendance(request, meeting_pk: schemas.Id, payload: schemas.Attenda
     """One row for every member on the cell's roll that day (those exempted or away temporarily are not part of
     it); the meeting must have started. A roll call saved by someone else since ``attendance_version`` was read is
     refused (409), nothing written."""
-    if not meeting_selectors.meeting_scope(actor(request)).filter(pk=meeting_pk).exists():
-        raise Http404
+    _meeting_or_404(request, meeting_pk)
     index: dict[int, int] = {}
     rows: dict[int, tuple[str, str]] = {}
     for i, row in enumerate(payload.rows):
