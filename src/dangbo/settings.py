@@ -131,6 +131,15 @@ TEMPLATES = [
 _db_url = os.environ.get("DATABASE_URL")
 if _db_url:
     DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+    if (
+        DATABASES["default"]["ENGINE"].endswith("postgresql")
+        and os.environ.get("DANGBO_PG_JIT", "off") != "on"
+    ):
+        # JIT compiles every aggregate over many rows anew on each run: +~75 ms per national count, never faster
+        # for this workload (README "Hiệu năng"). Off for dangbo's own sessions, whatever the server's default;
+        # DANGBO_PG_JIT=on leaves the server's setting (and ``dangbo check`` warns, dangbo.W002).
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 else:
     DATABASES = {
         "default": {
