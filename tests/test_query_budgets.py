@@ -55,14 +55,14 @@ BUDGETS: dict[str, int] = {
     # + the meetings (the grid of each year of the 12 months), tasks and support sections of the review report
     "jobs:list": 6,
     "accounts:user_detail": 9,
-    "organizations:detail": 12,
+    "organizations:detail": 10,  # a cell's members read for a cell only
     "organizations:children": 7,
     "organizations:edit": 6,  # version token: the last audit event
     "organizations:committee": 9,
     "organizations:create": 5,
     "organizations:restructure": 8,
     "organizations:handover": 8,
-    "members:detail": 15,  # the personal-data view: logged once per 10 minutes, and who viewed
+    "members:detail": 12,  # the personal-data view: logged once per 10 minutes, and who viewed; transfers, committee seats, a login: no query when the member has none (flags read with the member)
     "members:edit": 9,  # version token; the personal-data view
     "members:event_create": 7,
     "members:transfer_create": 11,  # dues: "paid up to" from the ledger

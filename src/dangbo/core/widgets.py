@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 _options: dict[tuple, str] = {}  # the <option> markup of each list of choices, built once per process
@@ -38,3 +38,23 @@ class FastSelect(forms.Select):
             options = options.replace(marker, f'<option value="{escape(chosen)}" selected>', 1)
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         return mark_safe(f"<select{flatatt(final)}>{options}</select>")
+
+
+class FastTextInput(forms.TextInput):
+    """A text ``<input>`` with the markup of Django's ``input.html`` and ``attrs.html`` (attributes in their
+    order, ``True`` as a bare name, ``False`` left out), written here instead of through two templates on every
+    request (the member list's search box: bench/run.py, issue 19)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else f' value="{conditional_escape(widget["value"])}"'
+        extra = "".join(
+            f" {conditional_escape(key)}"
+            if val is True
+            else f' {conditional_escape(key)}="{conditional_escape(val)}"'
+            for key, val in widget["attrs"].items()
+            if val is not False
+        )
+        return mark_safe(
+            f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{shown}{extra}>'
+        )

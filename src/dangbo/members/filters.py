@@ -12,7 +12,7 @@ from django.db.models.expressions import RawSQL
 from dangbo.core.dates import add_years, today
 from dangbo.core.policies import subtree_q
 from dangbo.core.search import tokens, word_match_condition, word_patterns
-from dangbo.core.widgets import FastSelect
+from dangbo.core.widgets import FastSelect, FastTextInput
 from dangbo.organizations.forms import OrganizationPickerField
 
 from .choices import (
@@ -163,7 +163,7 @@ def _choice(label: str, choices, empty_label: str, **kwargs) -> django_filters.C
 
 
 class MemberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Tìm theo tên", method="filter_q")
+    q = django_filters.CharFilter(label="Tìm theo tên", method="filter_q", widget=FastTextInput)
     organization = OrganizationFilter(
         label="Thuộc tổ chức", method="filter_subtree", empty_label="Tất cả trong phạm vi"
     )

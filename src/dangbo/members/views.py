@@ -85,9 +85,7 @@ def list_rows_html(rows) -> str:
 
 @login_required
 def member_detail(request, pk):
-    member = policies.get_scoped_or_404(
-        request.user, policies.VIEW, Member.objects.select_related("organization"), pk=pk
-    )
+    member = selectors.member_page(request.user, pk)
     # The page shows the citizen ID, address and phone: who saw them is recorded; the staff who keep the record
     # see that list (Luật Bảo vệ dữ liệu cá nhân).
     services.record_personal_data_view(actor=request.user, member=member)
@@ -101,10 +99,10 @@ def member_detail(request, pk):
             "is_own": getattr(request.user, "member_id", None) == member.pk,
             "personal_data_views": views_of(member) if can_change else None,
             "can_delete": policies.can(request.user, policies.DELETE, member),
-            "can_create_login": policies.can(request.user, "grant_roles", member.organization)
-            and not hasattr(member, "user"),
+            "can_create_login": not member.has_login
+            and policies.can(request.user, "grant_roles", member.organization),
             "history": history_page(member),
-            "seats": member.committee_seats.select_related("term__organization"),
+            "seats": member.committee_seats.select_related("term__organization") if member.has_seats else [],
             **views_history.member_history_context(request, member),
         },
     )

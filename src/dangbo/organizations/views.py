@@ -12,9 +12,9 @@ from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.formats import ngay, so
 from dangbo.core.forms import save_form
-from dangbo.core.http import date_param
+from dangbo.core.http import date_param, id_url
 from dangbo.core.policies import subtree_q
-from dangbo.members.choices import ACTIVE_STATUSES
+from dangbo.members.choices import ACTIVE_STATUSES, STATUS_SHORT, MemberStatus
 from dangbo.members.counts.selectors import counts_on
 from dangbo.members.history import services as lifecycle
 from dangbo.members.selectors import member_scope
@@ -105,11 +105,15 @@ def _children_rows(children) -> str:
     ))  # fmt: skip
 
 
+_STATUSES = {**dict(MemberStatus.choices), **STATUS_SHORT}  # ``Member.status_short``
+
+
 def _member_rows(members) -> str:
-    """The <tr> rows of a cell's members on its page (up to 200), as ``_children_rows``."""
+    """The <tr> rows of a cell's members on its page (up to 200), as ``_children_rows``; ``members``: tuples of
+    (id, full name, birth date, status)."""
     return mark_safe("".join(
-        f'<tr><td><a href="{m.get_absolute_url()}">{escape(m.full_name)}</a></td><td>{ngay(m.birth_date)}</td>'
-        f"<td>{escape(m.status_short)}</td></tr>" for m in members
+        f'<tr><td><a href="{id_url("members:detail", pk)}">{escape(name)}</a></td><td>{ngay(born)}</td>'
+        f"<td>{escape(_STATUSES.get(status, status))}</td></tr>" for pk, name, born, status in members
     ))  # fmt: skip
 
 
@@ -119,12 +123,14 @@ def detail(request, pk):
     user = request.user
     children = selectors.tree_children(user, org)
     term, seats = selectors.current_committee(org)
-    direct_members = list(
-        member_scope(user)
-        .filter(organization=org, status__in=ACTIVE_STATUSES)
-        .select_related("organization")
-        .order_by("name_sort", "id")[:200]
-    )
+    direct_members = []  # a cell's members (the page lists them for a cell only), as tuples
+    if org.is_cell:
+        direct_members = list(
+            member_scope(user)
+            .filter(organization=org, status__in=ACTIVE_STATUSES)
+            .order_by("name_sort", "id")
+            .values_list("pk", "full_name", "birth_date", "status")[:200]
+        )
     return render(
         request,
         "organizations/detail.html",

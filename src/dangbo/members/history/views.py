@@ -318,8 +318,10 @@ def candidate_admit(request, candidate_pk):
 def member_history_context(request, member: Member) -> dict:
     """The member page's history part: timeline, transfers, probation deadlines and the action forms."""
     can_change = policies.can(request.user, policies.CHANGE, member)
-    events = list(member.events.select_related("organization", "transfer").order_by("-date", "-id"))
-    transfers = list(selectors_history.member_transfers(request.user, member))
+    events = selectors_history.member_timeline(member)
+    # ``has_transfers``: read with the member by ``members.selectors.member_page`` (no query when it has none)
+    has_transfers = getattr(member, "has_transfers", True)
+    transfers = selectors_history.member_transfers(request.user, member) if has_transfers else []
     return {
         "events": events,
         "transfers": transfers,
