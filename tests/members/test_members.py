@@ -221,3 +221,25 @@ def test_member_name_is_title_cased_and_a_wrong_phone_refused(tree, root_user):
     with pytest.raises(ApplicationError) as refused:
         services.member_update(actor=root_user, member=m, data={"phone": "09x1234567"})
     assert refused.value.field_errors["phone"].startswith("Điện thoại:")
+
+
+def test_the_member_page_shows_a_login_button_seats_and_transfers_only_where_there_are_some(
+    client, tree, people, seat, history_of_a
+):
+    """The page reads whether the member has a login, committee seats and transfers with the member itself
+    (``members.selectors.member_page``) and asks no further when they have none: each part still appears for the
+    member who has it, and only for them."""
+    client.force_login(people.staff)
+
+    def page(member):
+        return client.get(reverse("members:detail", args=[member.pk])).content.decode()
+
+    has_login_and_seat, has_transfer, plain = page(people.m_a1), page(people.m_a1b), page(people.m_a2)
+    create_login = f"?dang_vien={people.m_a2.pk}"
+    # m_a1 has a login (member_user) and a seat; m_a1b a transfer; m_a2 none of them
+    assert "Tạo tài khoản" not in has_login_and_seat and create_login in plain
+    assert "Tham gia cấp ủy" in has_login_and_seat and "nhiệm kỳ 2020–2025" in has_login_and_seat
+    assert "Tham gia cấp ủy" not in plain and "Tham gia cấp ủy" not in has_transfer
+    assert "<h3>Chuyển sinh hoạt đảng</h3>" in has_transfer and "Học viện" in has_transfer
+    transfers = "<h3>Chuyển sinh hoạt đảng</h3>"
+    assert transfers not in plain and transfers not in has_login_and_seat
