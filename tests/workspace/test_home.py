@@ -107,6 +107,62 @@ def test_reminders_are_kept_until_a_fact_changes(clock, tree, root_user, people,
     assert len(calls) == 3
 
 
+def _counting(monkeypatch) -> list[str]:
+    """Every computation of the reminders from here on (the user's name), through the real ``alerts``."""
+    calls: list[str] = []
+    real = selectors.alerts
+
+    def counted(actor, on, limit):
+        calls.append(actor.username)
+        return real(actor, on=on, limit=limit)
+
+    monkeypatch.setattr(selectors, "alerts", counted)
+    return calls
+
+
+def test_a_change_in_the_users_scope_shows_at_once_and_writes_elsewhere_recompute_nothing(
+    client, clock, tree, root_user, people, monkeypatch
+):
+    clock.set(ON)
+    calls = _counting(monkeypatch)
+    client.force_login(people.secretary_b)  # Chi bộ Sở Tư pháp (B)
+    home = reverse("workspace:home")
+    client.get(home)
+    assert calls == ["secretary_b"]
+    admit(root_user, tree.a1, "Lê Văn Chậm", D(2024, 3, 1))  # A's cell: outside B, ceremony overdue
+    page = client.get(home).content.decode()
+    assert calls == ["secretary_b"] and "Lê Văn Chậm" not in page  # kept: the change is not B's
+    admit(root_user, tree.b, "Lê Văn Muộn", D(2024, 3, 1))  # in B
+    page = client.get(home).content.decode()
+    assert calls == ["secretary_b"] * 2 and "Lê Văn Muộn: quá hạn tổ chức lễ kết nạp" in page
+    client.get(home)
+    assert len(calls) == 2  # nothing new since
+    client.force_login(people.secretary_a)  # A sees its own at once
+    assert "Lê Văn Chậm: quá hạn tổ chức lễ kết nạp" in client.get(home).content.decode()
+
+
+def test_a_task_given_from_above_and_a_transfer_into_the_scope_recompute_the_reminders(
+    clock, tree, root_user, people, monkeypatch
+):
+    clock.set(D(2024, 3, 15))
+    calls = _counting(monkeypatch)
+    on = D(2024, 3, 15)
+    selectors.my_alerts(people.secretary_b, on)
+    _task(people.staff, tree.bloc, title="Tổng kết năm", assigned_date=D(2024, 1, 2), deadline=D(2024, 2, 28))
+    found = selectors.my_alerts(people.secretary_b, on)  # an event of the bloc, above B
+    assert len(calls) == 2 and any("Tổng kết năm" in a.text for a in found)
+    # A transfer from A to B: its events are placed at the member's cell (A), the receiving side is B.
+    lifecycle.transfer_send(actor=root_user, member=people.m_a1, kind="chinh_thuc", to_organization=tree.b,
+                            sent_date=D(2024, 3, 14), moved_date=D(2023, 9, 1), letter_no="9-GGT/ĐU")  # fmt: skip
+    found = selectors.my_alerts(people.secretary_b, on)
+    assert len(calls) == 3 and any("Giới thiệu chậm" in a.text for a in found)
+    selectors.my_alerts(people.staff_b, on)  # another user of B: their own
+    admit(root_user, tree.a2, "Lê Văn Khác", D(2024, 3, 1))  # in A alone
+    selectors.my_alerts(people.secretary_b, on)
+    selectors.my_alerts(people.staff_b, on)
+    assert calls == ["secretary_b"] * 3 + ["staff_b"]
+
+
 def test_this_years_tasks_on_the_home_page_and_the_task_list_keeps_history_behind_the_year(
     client, clock, tree, people
 ):

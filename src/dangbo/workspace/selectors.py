@@ -1,11 +1,14 @@
 """«Việc của tôi»: what needs the user's action, grouped by kind and organization, and the current period's tasks.
 
 The reminders come from ``members.selectors_history.alerts`` (the members' own and every source registered in
-``core.registries.ALERT_SOURCES``). Computing them reads the whole scope (a province: ~0.5 s of CPU), so they are
-kept in the cache per user and day, under the number of the last event of the audit log: every service writes
-its audit event in the transaction that changes the facts, so any change — and only a change, or a new day —
-makes the next home page recompute them. A page load that finds them reads one index entry (the last audit
-event) and one cache entry.
+``core.registries.ALERT_SOURCES``). Computing them reads the whole scope (a province: ~0.5–1.7 s), so they are kept
+in the cache per user, day and roles, with the number of the audit event they were computed after. Every service
+writes its audit event, with the path of the organization it concerns (``scope_path``), in the transaction that
+changes the facts; a page load reads the number of the last event (one index entry) and, when events were written
+since, asks whether one of them lies where the user's reminders come from (``Watch``): the user's subtrees, the
+organizations above them (a task, a campaign given from above), a change of the tree or without a place, or a
+transfer from or to the subtrees. Only such a change — or a new day — makes the page recompute them: writes
+elsewhere (the other provinces, the other grassroots organizations) cost one range of the audit log's primary key.
 """
 
 from __future__ import annotations
@@ -13,22 +16,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Q
 
-from dangbo.audit.models import AuditEvent
+from dangbo.accounts.selectors import grants
+from dangbo.audit.models import Action, AuditEvent
+from dangbo.core.policies import is_root
 from dangbo.core.text import fold
 from dangbo.members.history.selectors import Alert, alerts
+from dangbo.members.models import Transfer
+from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import work_q
 from dangbo.steering.tasks import services as steering_tasks
 
 CACHE_SECONDS = 24 * 3600
 # Part of the cache key: raise it when what ``alerts`` returns changes shape or wording, so that a new release
 # does not show reminders kept by the previous one.
-ALERTS_FORMAT = 1
+ALERTS_FORMAT = 2
 ITEMS_PER_ORG = 2  # on the home page, the first items of each organization; the rest behind «xem tất cả»
 ORGS_PER_KIND = 4
+# Events read per check of what changed since the reminders were computed; a check that finds this many events
+# of transfers alone (none of them the user's) recomputes rather than reading on.
+CHANGES_READ = 200
 
 
 def facts_version() -> int:
@@ -36,13 +49,96 @@ def facts_version() -> int:
     return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
+@dataclass(frozen=True)
+class Watch:
+    """Where a change can alter the reminders of one user: inside their subtrees (``subtrees``), on an organization
+    above them (``above``: a task or a campaign given from above), anywhere (``everything``: an administrator)."""
+
+    everything: bool
+    subtrees: tuple[str, ...] = ()
+    above: tuple[str, ...] = ()
+    key: str = ""  # the user's roles and their places, hashed: a new role is a new key
+
+    def covers(self, path: str) -> bool:
+        """Whether an audit event placed at ``path`` concerns the user: inside, above, or without a place."""
+        return (
+            self.everything
+            or not path
+            or path in self.above
+            or any(path.startswith(p) for p in self.subtrees)
+        )
+
+
+def _above(path: str) -> list[str]:
+    """The paths of the organizations above ``path`` ("1.7.42." → "1.", "1.7.")."""
+    parts = path.split(".")[:-2]
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
+def watch_of(actor) -> Watch:
+    roles = sorted((g.role, g.path or "") for g in grants(actor))
+    key = hashlib.blake2s(repr((is_root(actor), roles)).encode(), digest_size=8).hexdigest()
+    if is_root(actor):
+        return Watch(True, key=key)
+    paths = {path for _, path in roles if path}
+    tops = tuple(sorted(p for p in paths if not any(p != o and p.startswith(o) for o in paths)))
+    above = tuple(sorted({a for p in tops for a in _above(p)} - set(tops)))
+    return Watch(False, tops, above, key)
+
+
+def changed(watch: Watch, *, after: int, upto: int) -> bool:
+    """Whether an audit event numbered in (``after``, ``upto``] may change the reminders ``watch`` is about.
+
+    Read along the primary key (the events since the last check: a few while others write elsewhere). Views of
+    personal data change nothing. A change of the tree (moving, renaming, dissolving an organization) concerns
+    everyone; a transfer concerns both sides, while its event is placed at one of them (the member's cell)."""
+    events = AuditEvent.objects.filter(id__gt=after, id__lte=upto).exclude(action=Action.VIEW)
+    if watch.everything:
+        return events.exists()
+    transfer = ContentType.objects.get_for_model(Transfer).pk
+    where = [Q(scope_path=""), Q(content_type=ContentType.objects.get_for_model(Organization).pk),
+             Q(content_type=transfer)]  # fmt: skip
+    where += [Q(scope_path__in=watch.above)] if watch.above else []
+    where += [Q(scope_path__startswith=p) for p in watch.subtrees]
+    rows = list(
+        events.filter(reduce(or_, where)).values_list("scope_path", "content_type", "object_id")[
+            :CHANGES_READ
+        ]
+    )
+    if any(ct != transfer or watch.covers(path) for path, ct, _ in rows):
+        return True
+    if len(rows) == CHANGES_READ:
+        return True
+    ids = {int(pk) for _, _, pk in rows}
+    if not ids or not watch.subtrees:
+        return False
+    sides = [Q(**{f"{side}__path__startswith": p}) for p in watch.subtrees
+             for side in ("from_organization", "to_organization")]  # fmt: skip
+    return Transfer.objects.filter(reduce(or_, sides), pk__in=ids).exists()
+
+
 def my_alerts(actor, on: dt.date) -> list[Alert]:
-    """Every reminder of ``actor`` on ``on`` (each once), kept until the facts change or the day does."""
-    key = f"workspace.alerts.{ALERTS_FORMAT}:{actor.pk}:{on:%Y%m%d}:{facts_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = alerts(actor, on=on, limit=None)
-        cache.set(key, found, CACHE_SECONDS)
+    """Every reminder of ``actor`` on ``on`` (each once), kept until a fact they come from changes, or the day.
+
+    The cache holds (the number of the last audit event when they were computed, the reminders) and, apart, the
+    number of the last event checked since (``…:seen``): a check that finds no change of the user's moves it on,
+    so the next one reads only the events after it. As before, an event numbered before the last one but committed
+    after the check (two transactions ending out of order) is seen only with the next change of the user's, or
+    the next day."""
+    now = facts_version()
+    watch = watch_of(actor)
+    key = f"workspace.alerts.{ALERTS_FORMAT}:{actor.pk}:{on:%Y%m%d}:{watch.key}"
+    kept = cache.get_many([key, f"{key}:seen"])
+    if (entry := kept.get(key)) is not None:
+        computed, found = entry
+        seen = max(computed, kept.get(f"{key}:seen") or 0)
+        if now <= seen:
+            return found
+        if not changed(watch, after=seen, upto=now):
+            cache.set(f"{key}:seen", now, CACHE_SECONDS)
+            return found
+    found = alerts(actor, on=on, limit=None)
+    cache.set(key, (now, found), CACHE_SECONDS)
     return found
 
 
