@@ -42,6 +42,9 @@ ORGS_PER_KIND = 4
 # Events read per check of what changed since the reminders were computed; a check that finds this many events
 # of transfers alone (none of them the user's) recomputes rather than reading on.
 CHANGES_READ = 200
+# A check that found nothing of the user's is remembered (one cache write) once it has read this many events'
+# numbers; fewer are read again next time (a short range of the primary key costs less than the write).
+SEEN_STEP = 100
 
 
 def facts_version() -> int:
@@ -92,7 +95,7 @@ def changed(watch: Watch, *, after: int, upto: int) -> bool:
     Read along the primary key (the events since the last check: a few while others write elsewhere). Views of
     personal data change nothing. A change of the tree (moving, renaming, dissolving an organization) concerns
     everyone; a transfer concerns both sides, while its event is placed at one of them (the member's cell)."""
-    events = AuditEvent.objects.filter(id__gt=after, id__lte=upto).exclude(action=Action.VIEW)
+    events = AuditEvent.objects.filter(id__gt=after, id__lte=upto).exclude(action=Action.VIEW).order_by()
     if watch.everything:
         return events.exists()
     transfer = ContentType.objects.get_for_model(Transfer).pk
@@ -121,8 +124,8 @@ def my_alerts(actor, on: dt.date) -> list[Alert]:
     """Every reminder of ``actor`` on ``on`` (each once), kept until a fact they come from changes, or the day.
 
     The cache holds (the number of the last audit event when they were computed, the reminders) and, apart, the
-    number of the last event checked since (``…:seen``): a check that finds no change of the user's moves it on,
-    so the next one reads only the events after it. As before, an event numbered before the last one but committed
+    number of the last event checked since (``…:seen``): a check that finds no change of the user's moves it on
+    (every ``SEEN_STEP`` events), so the next one reads only the events after it. As before, an event numbered before the last one but committed
     after the check (two transactions ending out of order) is seen only with the next change of the user's, or
     the next day."""
     now = facts_version()
@@ -135,7 +138,8 @@ def my_alerts(actor, on: dt.date) -> list[Alert]:
         if now <= seen:
             return found
         if not changed(watch, after=seen, upto=now):
-            cache.set(f"{key}:seen", now, CACHE_SECONDS)
+            if now - seen >= SEEN_STEP:
+                cache.set(f"{key}:seen", now, CACHE_SECONDS)
             return found
     found = alerts(actor, on=on, limit=None)
     cache.set(key, (now, found), CACHE_SECONDS)
