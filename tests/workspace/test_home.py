@@ -197,3 +197,24 @@ def test_this_years_tasks_on_the_home_page_and_the_task_list_keeps_history_behin
 def test_the_favicon_is_our_own_file(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("dangbo/favicon.svg")
+
+
+def test_a_view_of_personal_data_recomputes_nothing_a_change_of_the_tree_recomputes_everyone(
+    clock, tree, root_user, people, monkeypatch
+):
+    from dangbo.members import services as member_services
+    from dangbo.organizations.tree import services as tree_services
+
+    clock.set(ON)
+    calls = _counting(monkeypatch)
+    selectors.my_alerts(people.secretary_b, ON)
+    people.m_b.phone = "0912345678"
+    people.m_b.save()
+    assert member_services.record_personal_data_view(actor=people.staff, member=people.m_b)  # a view in B
+    selectors.my_alerts(people.secretary_b, ON)
+    assert len(calls) == 1
+    tree_services.organization_rename(
+        actor=root_user, organization=tree.a2, name="Chi bộ Khoa Ngoại", date=ON
+    )
+    selectors.my_alerts(people.secretary_b, ON)  # A's cell renamed: the tree changed
+    assert len(calls) == 2
