@@ -36,7 +36,7 @@ def big(tree, people, clock):
 def _names(html: str) -> list[str]:
     """The members listed (the paged table, not the organizations' ratings)."""
     listed = html[html.index('id="loc"') : html.index('<nav class="pager">')]
-    return re.findall(r'<a href="/[^"]*/phieu/\d+/">([^<]+)</a>', listed)
+    return re.findall(r'<a href="/[^"]*/phieu/\d+/(?:\?next=[^"]*)?">([^<]+)</a>', listed)
 
 
 def _next(html: str) -> str | None:
@@ -62,6 +62,29 @@ def test_a_secretary_finds_a_member_of_page_2_by_the_cell_filter(client, tree, p
     assert "2 đảng viên phù hợp" in found
     assert [n for n in _names(found) if n in ("Lê Văn An", "Vũ Thị Yến")] == ["Lê Văn An", "Vũ Thị Yến"]
     assert "Phạm Văn AA" not in found
+
+
+def test_the_list_is_ordered_by_the_ratings_own_name_key_which_follows_a_rename(client, tree, people, big):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangbo.members import services as members
+
+    c, target = big
+    target.refresh_from_db()
+    assert rating_of(c, target).name_sort == target.name_sort != ""  # copied when the campaign opened
+    client.force_login(people.secretary_a)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(c.get_absolute_url()).content.decode()
+    assert "Vũ Thị Yến" not in _names(first)  # sorts last: on page 2
+    # The page's ids: by the rating's copy of the key, without a join to the members.
+    ids = [q["sql"] for q in queries if "ORDER BY" in q["sql"] and "LIMIT" in q["sql"]
+           and '"evaluation_rating"."member_id" IS NOT NULL' in q["sql"]]  # fmt: skip
+    assert ids and all("members_member" not in sql for sql in ids)
+    # Renamed, she sorts second (after «Phạm Văn AA»): the copy followed, in the same transaction.
+    members.member_update(actor=people.secretary_a, member=target, data={"full_name": "Vũ Thị Aaa"})
+    assert rating_of(c, target).name_sort == members.derived_columns("Vũ Thị Aaa", "")["name_sort"]
+    assert _names(client.get(c.get_absolute_url()).content.decode())[:2] == ["Phạm Văn AA", "Vũ Thị Aaa"]
 
 
 def test_filters_by_level_and_stage_with_counts_from_the_tallies(client, tree, people, big):

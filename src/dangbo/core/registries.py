@@ -19,6 +19,7 @@ add their entries in ``AppConfig.ready()``.
 | ``IMPORT_KINDS`` | ``core.imports.ImportKind``: a kind of row imported from XLSX/CSV (columns, natural key, row → service) | organizations, members, dues, evaluation |
 | ``EXPORT_LISTS`` | ``core.exports.ExportList``: a list exported to XLSX from the page's own FilterSet | members, organizations, meetings, steering |
 | ``FACT_CHANGES`` | ``fn(area, organization_ids, since)``: the facts of an area ("members": the roll periods, the records; "meetings": the meetings not cancelled, their roll call, minutes and grades) changed at these cells from ``since`` on — called in the transaction of the change (members, meetings) | reports (rollups) |
+| ``NAME_COPIES`` | ``fn(member)``: a member's name changed — rewrite the copies of its sort key (``name_sort``) another table keeps for its own order, in the transaction of the change (``name_changed``) | evaluation (ratings) |
 | ``DISSOLVE_CHECKS`` | ``fn(organization) -> str | None``: why an organization cannot end yet | members (members still on its roll) |
 """
 
@@ -70,12 +71,19 @@ EVIDENCE_SOURCES: Registry = Registry("minh chứng đánh giá, xếp loại đ
 IMPORT_KINDS: Registry = Registry("loại dữ liệu nhập từ tệp Excel/CSV")
 EXPORT_LISTS: Registry = Registry("danh sách xuất ra tệp Excel")
 FACT_CHANGES: Registry = Registry("số liệu tổng hợp theo dõi thay đổi dữ liệu gốc")
+NAME_COPIES: Registry = Registry("bản sao khóa sắp xếp tên đảng viên")
 
 
 def facts_changed(area: str, organization_ids, since) -> None:
     """Tell every ``FACT_CHANGES`` entry that the facts of ``area`` changed at ``organization_ids`` from ``since``."""
     for fn in FACT_CHANGES:
         fn(area, organization_ids, since)
+
+
+def name_changed(member) -> None:
+    """Tell every ``NAME_COPIES`` entry that ``member``'s name (and so its ``name_sort``) changed."""
+    for fn in NAME_COPIES:
+        fn(member)
 
 
 def paid_up_to(member):

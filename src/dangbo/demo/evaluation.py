@@ -74,19 +74,19 @@ def _decide_year(rng: random.Random, year: int, admin, skip: set[int]) -> tuple[
     grassroots = {lk.path: lk.organization for lk in links if lk.organization.kind in GRASSROOTS_KINDS}
     grassroots = {p: o for p, o in grassroots.items() if o.pk not in skip}
     periods = list(MemberPeriod.objects.filter(on_roll(end)).values_list("member_id", "organization_id", "org_path",
-                                                                          "status", "exempted"))  # fmt: skip
+                                                                          "status", "exempted", "member__name_sort"))  # fmt: skip
     disciplined = set(MemberEvent.objects.filter(kind=EventKind.DISCIPLINE).filter(
         Q(date__year=year) | Q(discipline_year=year)).values_list("member_id", flat=True))  # fmt: skip
     admitted = dict(Member.objects.filter(pk__in=[p[0] for p in periods if p[3] == MemberStatus.PROBATIONARY])
                     .values_list("pk", "admission_decision_date"))  # fmt: skip
     newly_after = D(year, 6, 30)
     by_unit = defaultdict(list)
-    for member_id, org_id, org_path, status, exempted in periods:
+    for member_id, org_id, org_path, status, exempted, name_sort in periods:
         parts = org_path.split(".")[:-1]
         for i in range(len(parts), 0, -1):
             unit = grassroots.get(".".join(parts[:i]) + ".")
             if unit is not None:
-                by_unit[unit].append((member_id, org_id, org_path, status, exempted))
+                by_unit[unit].append((member_id, org_id, org_path, status, exempted, name_sort))
                 break
     decided_on = D(year + 1, 1, 15)
     campaigns = []
@@ -100,8 +100,8 @@ def _decide_year(rng: random.Random, year: int, admin, skip: set[int]) -> tuple[
     for c in campaigns:
         rows = by_unit.get(c.authority, [])
         rated = []
-        for member_id, org_id, org_path, status, exempted in rows:
-            r = Rating(campaign=c, member_id=member_id, cell_id=org_id, org_path=org_path,
+        for member_id, org_id, org_path, status, exempted, name_sort in rows:
+            r = Rating(campaign=c, member_id=member_id, cell_id=org_id, org_path=org_path, name_sort=name_sort,
                        probationary=status == MemberStatus.PROBATIONARY)  # fmt: skip
             when = admitted.get(member_id)
             if r.probationary and when and when > newly_after:

@@ -28,3 +28,8 @@ class EvaluationConfig(AppConfig):
             "evaluation.Rating", PathTable("evaluation.Rating", dated_by="campaign__period_end")
         )
         register_alert_source(evaluation_alerts)
+        from dangbo.core.registries import NAME_COPIES
+
+        from .services import member_renamed
+
+        NAME_COPIES.register("evaluation.Rating", member_renamed)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from dangbo.core.fields import BinaryCharField
 from dangbo.core.formats import ngay
 from dangbo.core.models import BaseModel
+from dangbo.core.text import NAME_SORT_LENGTH
 
 from .choices import CampaignStatus, Level, NotRated, PeriodKind, Subject
 
@@ -82,6 +83,11 @@ class Rating(BaseModel):
     cell = models.ForeignKey("organizations.Organization", verbose_name="Chi bộ", on_delete=models.PROTECT,
                              related_name="+")  # fmt: skip
     org_path = BinaryCharField(max_length=255, editable=False, default="")
+    # The member's name sort key (``members.Member.name_sort``), copied: a campaign's list by name is read from the
+    # index ``evaluation_rating_list`` without a join to members (a province's campaign: 240,000 ratings). Written
+    # when the rating is created; a member's rename rewrites it (``services.member_renamed``). Empty for
+    # organizations.
+    name_sort = BinaryCharField(max_length=NAME_SORT_LENGTH, editable=False, default="")
     probationary = models.BooleanField("Dự bị tại cuối kỳ", default=False, editable=False)
     self_text = models.TextField("Tự kiểm điểm", blank=True)
     self_level = models.CharField("Tự xếp loại", max_length=10, choices=Level.choices, blank=True)
@@ -119,6 +125,11 @@ class Rating(BaseModel):
             # index alone, not from the campaign's rows (a province's campaign: 240,000 members).
             models.Index(fields=["campaign", "not_rated", "decided_level", "proposed_level"],
                          condition=models.Q(member__isnull=False), name="evaluation_rating_tally"),
+            # The campaign's list by name, 50 a page (``selectors.ratings_page``: keyset on (name_sort, id)), with
+            # the columns of its filters (``filters.conditions``) and of the scope (``org_path``) after the keys: a
+            # page is a walk of this index in order, its filters checked in the index, without the table.
+            models.Index(fields=["campaign", "name_sort", "id", "not_rated", "decided_level", "proposed_level", "cell",
+                                 "org_path"], condition=models.Q(member__isnull=False), name="evaluation_rating_list"),
         ]  # fmt: skip
 
     def __str__(self):

@@ -37,7 +37,7 @@ def campaigns_of(actor, organization) -> QuerySet:
 
 def ratings_of(actor, campaign: Campaign) -> QuerySet:
     return (rating_scope(actor).filter(campaign=campaign)
-            .select_related("member", "subject_org", "cell").order_by("cell__name", "member__name_sort", "id"))  # fmt: skip
+            .select_related("member", "subject_org", "cell").order_by("cell__name", "name_sort", "id"))  # fmt: skip
 
 
 PAGE_SIZE = 50  # rows of a campaign's list per page (the campaign page, the results page)
@@ -76,7 +76,8 @@ def ratings_page(actor, campaign: Campaign, params, *, size: int = PAGE_SIZE) ->
     chosen = conditions(f.values(), cell_field="organization_id")
     count = (policies.scope(actor, VIEW, LevelTally.objects.filter(campaign=campaign, whole=False, members=True))
              .filter(chosen).aggregate(s=Sum("n"))["s"] or 0)  # fmt: skip
-    page = keyset_page(f.qs.order_by(), sort_field="member__name_sort", after=params.get("sau"),
+    # By the rating's own copy of the name key: the page's ids from the index evaluation_rating_list, no join.
+    page = keyset_page(f.qs.order_by(), sort_field="name_sort", after=params.get("sau"),
                        before=params.get("truoc"), size=size)  # fmt: skip
     return RatingsPage(filter=f, page=page, count=count, cells=cells, size=size)
 

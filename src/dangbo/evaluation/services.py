@@ -215,7 +215,8 @@ def _insert_member_ratings(campaign: Campaign, roll, end: dt.date, progress=None
     moment = now()
     computed = {
         "campaign": Value(campaign.pk), "member": F("member_id"), "cell": F("organization_id"),
-        "org_path": F("org_path"), "created_at": Value(moment), "updated_at": Value(moment),
+        "org_path": F("org_path"), "name_sort": F("member__name_sort"), "created_at": Value(moment),
+        "updated_at": Value(moment),
         "probationary": Case(When(probationary, then=Value(True)), default=Value(False)),
         "not_rated": Case(*reason, default=Value("")),
     }  # fmt: skip
@@ -250,6 +251,14 @@ def _insert_member_ratings(campaign: Campaign, roll, end: dt.date, progress=None
         notes.append(r)
     Rating.objects.bulk_update(notes, ["not_rated_note"], batch_size=1000)
     return done
+
+
+def member_renamed(member) -> None:
+    """A member's name changed (``core.registries.NAME_COPIES``): the copy of its sort key on their ratings follows
+    (``Rating.name_sort``: the campaign lists' order), in the transaction of the change."""
+    Rating.objects.filter(member_id=member.pk).exclude(name_sort=member.name_sort).update(
+        name_sort=member.name_sort
+    )
 
 
 # --- Self-assessment -----------------------------------------------------------------------------------------

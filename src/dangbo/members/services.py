@@ -325,8 +325,13 @@ def member_update(*, actor, member: Member, data: dict, expected_version: str | 
     before = snapshot(member)
     _apply(member, {k: v for k, v in data.items() if k in EDIT_FIELDS})
     validate_member(member)
+    sort_before = member.name_sort
     _set_derived(member)
     member.save()
+    if member.name_sort != sort_before:  # the copies of the sort key kept elsewhere (evaluation's ratings)
+        from dangbo.core.registries import name_changed
+
+        name_changed(member)
     lifecycle.rebuild(member, record_edited=True)  # the events win over dates they set; status may follow
     record(actor=actor, action=Action.UPDATE, obj=member, before=before, scope_path=member.org_path)
     return member
