@@ -104,3 +104,32 @@ def test_a_campaign_from_self_assessment_to_decision(browser, page, tree, people
     expect(page.locator("button:has-text('Ghi đề xuất')")).to_have_count(0)
     c.refresh_from_db()
     assert c.locked and c.decision_no == "15-QĐ/ĐU"
+
+
+def test_after_proposing_the_secretary_is_back_on_the_filtered_page(page, tree, people, clock):
+    """From the campaign's list filtered by cell and stage, on a later page: the proposal leads back to the same
+    filters and page, where the member proposed has left the «chưa đề xuất» list."""
+    clock.set(dt.date(2026, 1, 5))
+    c = services.open_campaign(
+        actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20)
+    )
+    hung = Rating.objects.get(campaign=c, member=people.m_a1)
+    login(page, "cell_secretary")
+    page.goto(f"{page.base}{c.get_absolute_url()}")
+    page.select_option("#id_tinh_trang", "chua_de_xuat")
+    page.select_option("#id_chi_bo", str(tree.a1.pk))
+    page.click("#loc button:has-text('Lọc')")
+    expect(page.locator(".result-count")).to_contain_text("2 đảng viên phù hợp")
+    # The page after Nguyễn Văn Hùng (the «Trang sau» of a longer list).
+    listing = f"{page.url}&sau={hung.pk}"
+    page.goto(listing)
+    expect(page.locator("#phieu-dang-vien")).not_to_contain_text("Nguyễn Văn Hùng")
+    page.click("#phieu-dang-vien >> text=Trần Thị Lan")
+    page.select_option("#dx_level", "htnv")
+    page.fill("#dx_score", "60")
+    page.click("button:has-text('Ghi đề xuất')")
+    expect(page.locator(".messages")).to_contain_text("Đã ghi mức đề xuất")
+    assert page.url == listing
+    expect(page.locator("#id_tinh_trang")).to_have_value("chua_de_xuat")
+    expect(page.locator("#phieu-dang-vien")).to_contain_text("Không có phiếu nào phù hợp")
+    assert Rating.objects.get(campaign=c, member=people.m_a1b).proposed_level == "htnv"

@@ -143,3 +143,48 @@ def test_results_of_a_scope_by_organization(client, tree, people, clock):
     assert page.context["total"].rated == 2
     client.force_login(people.secretary_b)
     assert client.get(reverse("evaluation:scope_results", args=[tree.a.pk])).status_code == 404
+
+
+def test_after_proposing_the_user_is_back_on_the_list_as_filtered_and_paged(client, tree, people, clock):
+    """The rating is opened from a filtered, paged list (``?next=``, a path of this site only): the proposal, the
+    self-assessment entered on behalf and the decision go back to it; another site is never a destination."""
+    from urllib.parse import quote
+
+    from dangbo.core.http import local_next
+    from dangbo.evaluation import services
+
+    clock.set(dt.date(2026, 1, 5))
+    c = services.open_campaign(
+        actor=people.secretary_a, authority=tree.a, year=2025, deadline=dt.date(2026, 1, 20)
+    )
+    client.force_login(people.cell_secretary)
+    listing = f"{c.get_absolute_url()}?tinh_trang=chua_de_xuat&chi_bo={tree.a1.pk}&sau={rating_of(c, people.m_a1).pk}"
+    page = client.get(listing).content.decode()
+    lan = rating_of(c, people.m_a1b)
+    link = f"{lan.get_absolute_url()}?next={quote(listing, safe='')}"
+    assert f'href="{link}"' in page
+    done = client.post(link, {"form": "propose", "level": L.DONE, "score": "60"})
+    assert done.status_code == 302 and done["Location"] == listing
+    done = client.post(link, {"form": "self", "level": L.DONE, "text": "Nhập thay"})
+    assert done.status_code == 302 and done["Location"] == listing
+    # Anything but a path of this site: back to the campaign as before.
+    for bad in (
+        "https://vi-du.example/",
+        "//vi-du.example/x",
+        "/\\vi-du.example",
+        "javascript:alert(1)",
+        "x/y",
+    ):
+        assert local_next(bad) is None
+        r = client.post(f"{lan.get_absolute_url()}?next={quote(bad, safe='')}",
+                        {"form": "propose", "level": L.DONE, "score": "61"})  # fmt: skip
+        assert r.status_code == 302 and r["Location"] == c.get_absolute_url(), bad
+    # The decision, from the committee's filtered list.
+    client.force_login(people.secretary_a)
+    for r in Rating.objects.filter(campaign=c, proposed_level=""):
+        services.propose(actor=people.secretary_a, rating=r, level=L.DONE, score="60")
+    filtered = f"{c.get_absolute_url()}?muc={L.DONE}"
+    assert f"?next={quote(filtered, safe='')}" in client.get(filtered).content.decode()
+    decided = client.post(f"{reverse('evaluation:decide', args=[c.pk])}?next={quote(filtered, safe='')}",
+                          {"decision_no": "15-QĐ/ĐU", "decision_date": "05/01/2026"})  # fmt: skip
+    assert decided.status_code == 302 and decided["Location"] == filtered

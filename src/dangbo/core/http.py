@@ -30,6 +30,18 @@ def date_param(raw) -> dt.date | None:
     return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
+def local_next(value) -> str | None:
+    """``value`` (a ``?next=`` parameter: where to go back after a form) when it is a path of this site —
+    "/danh-gia/5/?muc=httnv&sau=120" —, else None: never another site, scheme or "//host" (an open redirect)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if not isinstance(value, str) or not value.startswith("/") or len(value) > 2000:
+        return None
+    if value.startswith(("//", "/\\")) or any(c in value for c in "\r\n\t\x00\\"):
+        return None
+    return value if url_has_allowed_host_and_scheme(value, allowed_hosts=None) else None
+
+
 def file_response(content: bytes, filename: str) -> HttpResponse:
     """A generated DOCX/XLSX/… file as a download (the type from the file name's extension)."""
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"

@@ -16,7 +16,7 @@ from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import post_action, run_service, save_form
-from dangbo.core.http import file_response
+from dangbo.core.http import file_response, local_next
 from dangbo.core.policies import CHANGE, VIEW, get_scoped_or_404
 from dangbo.organizations.models import Organization
 
@@ -155,14 +155,16 @@ def review(request, pk):
 @require_http_methods(["GET", "POST"])
 def decide(request, pk):
     c = _campaign(request, pk, DECIDE)
+    back = local_next(request.GET.get("next"))  # the campaign's list as it was filtered and paged
     form = DecideForm(request.POST or None, initial={"decision_date": today()})
     if request.method == "POST" and form.is_valid():
         done = run_service(form, lambda: services.decide(actor=request.user, campaign=c, **form.cleaned_data))
         if done is not None:
             messages.success(request, "Đã ghi quyết định xếp loại; đợt đánh giá đã khóa.")
-            return redirect(c.get_absolute_url())
+            return redirect(back or c.get_absolute_url())
     return render(request, "evaluation/decide.html", {"c": c, "form": form, "tally": selectors.tally(c),
-                                                      "problems": services.quota_problems(c), "short": SHORT})  # fmt: skip
+                                                      "problems": services.quota_problems(c), "short": SHORT,
+                                                      "back": back})  # fmt: skip
 
 
 @login_required
@@ -180,6 +182,7 @@ def rating(request, rating_pk):
     r = get_scoped_or_404(request.user, VIEW, Rating.objects.select_related("campaign__authority", "member", "cell",
                                                                              "subject_org"), pk=rating_pk)  # fmt: skip
     c = r.campaign
+    back = local_next(request.GET.get("next"))  # the list the rating was opened from, filtered and paged
     own = bool(r.member_id) and r.member_id == request.user.member_id
     can_change = policies.can(request.user, CHANGE, r)
     items, catalogue = selectors.criteria_for(c, selectors.subject_of(r))
@@ -221,7 +224,7 @@ def rating(request, rating_pk):
                                                                      **self_form.service_data()))  # fmt: skip
             if done is not None:
                 messages.success(request, "Đã ghi bản tự đánh giá.")
-                return redirect(r.get_absolute_url())
+                return redirect(back or r.get_absolute_url())
         elif posted == "residence" and may_comment:
             if residence_form.is_valid():
                 data = dict(residence_form.cleaned_data)
@@ -241,7 +244,7 @@ def rating(request, rating_pk):
                                                                     **propose_form.service_data()))  # fmt: skip
             if done is not None:
                 messages.success(request, "Đã ghi mức đề xuất.")
-                return redirect(c.get_absolute_url() if not own else r.get_absolute_url())
+                return redirect(back or (c.get_absolute_url() if not own else r.get_absolute_url()))
     may_self = not c.locked and not r.not_rated and r.member_id and (
         (own and c.status == CampaignStatus.OPEN and today() <= c.deadline) or can_change)  # fmt: skip
     return render(request, "evaluation/rating.html", {
@@ -250,7 +253,7 @@ def rating(request, rating_pk):
         "short": SHORT, "catalogue": catalogue, "self_criteria": criteria_shown(r.self_criteria),
         "proposed_criteria": criteria_shown(r.criteria), "may_comment": may_comment and not c.locked,
         "residence_form": residence_form, "comment": comment, "registration": registration,
-        "register_form": register_form,
+        "register_form": register_form, "back": back,
     })  # fmt: skip
 
 
