@@ -108,10 +108,50 @@ def test_the_residence_cells_pages(client, registered, campaign, people, tree, s
     r = rating_of(campaign, people.m_a1)
     body = client.get(r.get_absolute_url()).content.decode()
     assert "Chi bộ Sở Tư pháp (mã STP), từ 01/03/2025" in body
-    refused = client.post(r.get_absolute_url(), {"form": "registration", "residence_org_code": "XYZ",
+    # The residence cell is chosen with the organization picker over every cell in operation (not a committee).
+    assert 'data-work="residence_cell"' in body
+    refused = client.post(r.get_absolute_url(), {"form": "registration", "residence_org": tree.a.pk,
                                                  "valid_from": "01/11/2025"})  # fmt: skip
-    assert "Mã chi bộ nơi cư trú: không có chi bộ đang hoạt động mã «XYZ»." in refused.content.decode()
+    assert "chỉ chọn được một chi bộ đang hoạt động." in refused.content.decode()
+    with pytest.raises(
+        ApplicationError
+    ) as e:  # by its code (the letter of introduction), through the service
+        services.residence_register(actor=people.cell_secretary, member=people.m_a1, residence_org_code="XYZ",
+                                    valid_from=dt.date(2025, 11, 1))  # fmt: skip
+    assert e.value.field_errors["residence_org_code"] == (
+        "Mã chi bộ nơi cư trú: không có chi bộ đang hoạt động mã «XYZ»."
+    )
+    moved = client.post(r.get_absolute_url(), {"form": "registration", "residence_org": tree.a2.pk,
+                                               "valid_from": "01/11/2025"})  # fmt: skip
+    assert moved.status_code == 302
+    assert ResidenceRegistration.objects.get(valid_to__isnull=True).residence_org == tree.a2
     settings.DANGBO_EVALUATION_RESIDENCE_COMMENTS = False
     client.force_login(people.secretary_b)
     assert client.get(reverse("evaluation:residents", args=[tree.b.pk])).status_code == 404
     assert [i for i in evidence.items(r) if i.kind == "cu_tru"] == []
+
+
+def test_the_picker_offers_every_cell_in_operation_to_those_who_keep_member_records(client, people, tree):
+    """«?lam=residence_cell»: the cell secretary of Sở Y tế finds Chi bộ Sở Tư pháp (outside their tree) with its
+    path — cells only; a plain member, nothing; the picker for other work stays within the scope."""
+    from dangbo.core import policies
+    from dangbo.organizations.models import Organization
+
+    def search(user, q, work="residence_cell"):
+        client.force_login(user)
+        data = client.get(reverse("organizations:picker"), {"q": q, "lam": work}).json()
+        return [(r["name"], r["path"]) for r in data["results"]]
+
+    assert search(people.cell_secretary, "tu phap") == [
+        ("Chi bộ Sở Tư pháp", "Đảng bộ tỉnh Nghệ An › Đảng bộ Khối các cơ quan tỉnh")
+    ]
+    assert search(people.cell_secretary, "so y te") == []  # a committee is not a residence cell
+    assert (
+        "Chi bộ Khoa Nội",
+        "Đảng bộ tỉnh Nghệ An › Đảng bộ Khối các cơ quan tỉnh › Đảng bộ Sở Y tế",
+    ) in search(people.cell_secretary, "chi bo")
+    assert search(people.member_user, "tu phap") == []
+    assert search(people.cell_secretary, "tu phap", work="view") == []
+    assert policies.can(people.cell_secretary, "residence_cell", tree.b)
+    assert not policies.can(people.cell_secretary, "residence_cell", tree.a)
+    assert not policies.scope(people.member_user, "residence_cell", Organization.objects.all()).exists()

@@ -6,6 +6,7 @@ from django import forms
 
 from dangbo.audit.concurrency.services import version_field
 from dangbo.core.forms import VNFormMixin, VNNumberField
+from dangbo.organizations.forms import OrganizationPickerField
 
 from .choices import Grade, Level, NotRated, Part, PeriodKind, Subject
 
@@ -118,6 +119,21 @@ class ResidentCommentForm(ResidenceForm):
 
 
 class ResidenceRegisterForm(VNFormMixin, forms.Form):
-    residence_org_code = forms.CharField(label="Mã chi bộ nơi cư trú", max_length=50, required=False,
-                                         help_text="Mã tổ chức ghi trên giấy giới thiệu sinh hoạt nơi cư trú.")  # fmt: skip
+    """The residence cell chosen with the organization picker over every cell in operation (``?lam=residence_cell``:
+    it is usually outside the actor's tree); the service checks the rest (not the member's own cell …)."""
+
+    residence_org = OrganizationPickerField(
+        label="Chi bộ nơi cư trú", required=False, empty_label="Chọn chi bộ nơi cư trú",
+        help_text="Chi bộ ghi trên giấy giới thiệu sinh hoạt nơi cư trú: gõ tên chi bộ (thôn, tổ dân phố…) để tìm.",
+    )  # fmt: skip
     valid_from = forms.DateField(label="Từ ngày", required=False)
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actor is not None:
+            from dangbo.core import policies
+            from dangbo.organizations.models import Organization
+
+            work = "residence_cell"
+            self.fields["residence_org"].for_actor(actor, policies.scope(actor, work, Organization.objects.all()),
+                                                   work=work, refused="chỉ chọn được một chi bộ đang hoạt động.")  # fmt: skip

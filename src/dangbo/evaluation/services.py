@@ -754,12 +754,14 @@ def residence_comment_save(*, actor, member, year, residence_cell: str = "", com
 
 
 @transaction.atomic
-def residence_register(*, actor, member, residence_org_code: str = "", valid_from: dt.date | None = None
-                       ) -> ResidenceRegistration:  # fmt: skip
+def residence_register(*, actor, member, residence_org=None, residence_org_code: str | None = None,
+                       valid_from: dt.date | None = None) -> ResidenceRegistration:  # fmt: skip
     """Register ``member`` with the party cell where they live from ``valid_from`` (QĐ 213: the member's
-    organization introduces them to it). The cell is named by its code (``Mã tổ chức``: it is usually outside the
-    actor's scope — a ward's or a village's cell — and is named on the letter of introduction); a registration
-    with another cell still open ends the day before. By those who keep the member's record."""
+    organization introduces them to it). The cell — usually outside the actor's scope, a ward's or a village's —
+    is ``residence_org`` (chosen with the organization picker over every cell in operation: the page) or named by
+    its code (``residence_org_code``, ``Mã tổ chức`` as on the letter of introduction); either must be a cell in
+    operation other than the member's own. A registration with another cell still open ends the day before. By
+    those who keep the member's record."""
     from dangbo.organizations.choices import CELL_KINDS
 
     pk = _pk(member)
@@ -769,19 +771,26 @@ def residence_register(*, actor, member, residence_org_code: str = "", valid_fro
     if not policies.can(actor, policies.CHANGE, ResidenceComment(member=m)):
         raise PermissionDenied("Chỉ chi bộ, cấp ủy quản lý đảng viên được ghi đăng ký liên hệ nơi cư trú.")
     errors = {}
+    by_code = residence_org is None and residence_org_code is not None
+    key, label = (
+        ("residence_org_code", "Mã chi bộ nơi cư trú") if by_code else ("residence_org", "Chi bộ nơi cư trú")
+    )
+    in_operation = (Organization.objects.filter(kind__in=CELL_KINDS)
+                    .filter(Q(end_date__isnull=True) | Q(end_date__gt=today())))  # fmt: skip
     code = clean_text(residence_org_code or "")
     cell = None
-    if not code:
-        errors["residence_org_code"] = "Mã chi bộ nơi cư trú: không được để trống."
-    else:
-        cell = (Organization.objects.filter(code__iexact=code[:50], kind__in=CELL_KINDS)
-                .filter(Q(end_date__isnull=True) | Q(end_date__gt=today())).first())  # fmt: skip
+    if by_code and not code or not by_code and residence_org in (None, ""):
+        errors[key] = f"{label}: không được để trống."
+    elif by_code:
+        cell = in_operation.filter(code__iexact=code[:50]).first()
         if cell is None:
-            errors["residence_org_code"] = (
-                f"Mã chi bộ nơi cư trú: không có chi bộ đang hoạt động mã «{code[:50]}»."
-            )
-        elif cell.pk == m.organization_id:
-            errors["residence_org_code"] = "Mã chi bộ nơi cư trú: đây là chi bộ đảng viên đang sinh hoạt."
+            errors[key] = f"{label}: không có chi bộ đang hoạt động mã «{code[:50]}»."
+    else:
+        cell = in_operation.filter(pk=_pk(residence_org)).first() if _pk(residence_org) else None
+        if cell is None:
+            errors[key] = f"{label}: chỉ chọn được một chi bộ đang hoạt động."
+    if cell is not None and cell.pk == m.organization_id:
+        errors[key] = f"{label}: đây là chi bộ đảng viên đang sinh hoạt."
     if not isinstance(valid_from, dt.date):
         errors["valid_from"] = "Từ ngày: không được để trống."
     elif valid_from > today():
@@ -794,7 +803,7 @@ def residence_register(*, actor, member, residence_org_code: str = "", valid_fro
     if current is not None:
         if current.residence_org_id == cell.pk:
             raise ApplicationError("Đã đăng ký.", field_errors={
-                "residence_org_code": f"Mã chi bộ nơi cư trú: đảng viên đã đăng ký với {cell.name} từ {ngay(current.valid_from)}."})  # fmt: skip
+                key: f"{label}: đảng viên đã đăng ký với {cell.name} từ {ngay(current.valid_from)}."})  # fmt: skip
         if valid_from <= current.valid_from:
             raise ApplicationError("Ngày không hợp lệ.", field_errors={
                 "valid_from": f"Từ ngày: phải sau ngày đăng ký với chi bộ nơi cư trú trước ({ngay(current.valid_from)})."})  # fmt: skip

@@ -206,7 +206,7 @@ def rating(request, rating_pk):
         "concerns": comment.concerns if comment else False})  # fmt: skip
     registration = selectors.residence_registration(r.member_id, c.year) if may_comment else None
     register_form = ResidenceRegisterForm(request.POST if posted == "registration" else None, auto_id="dk_%s",
-                                          initial={"valid_from": today()})  # fmt: skip
+                                          initial={"valid_from": today()}, actor=request.user)  # fmt: skip
     if request.method == "POST":
         if not (own or can_change):
             from django.http import Http404

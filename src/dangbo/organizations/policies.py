@@ -18,7 +18,7 @@ from django.db.models import Model, Q, QuerySet
 
 from dangbo.accounts import selectors as access
 from dangbo.accounts.choices import Role
-from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, is_root, register
+from dangbo.core.policies import ADD, CHANGE, DELETE, EVERYWHERE, VIEW, Policy, Reach, is_root, register
 
 from .models import CommitteeSeat, Organization, OrganizationLink, Term
 
@@ -31,6 +31,9 @@ class Work:
     own: bool = False  # a plain member's own cell counts
     roles: frozenset[str] | None = None  # only these roles
     strictly_below: bool = False  # organizations under the grant, not the one it is held at
+    # Anywhere in the deployment for whoever has the right somewhere, limited to the cells in operation: a choice
+    # that is by nature outside the actor's tree (the cell where a member lives, QĐ 213).
+    any_cell: bool = False
 
 
 WORK: dict[str, Work] = {
@@ -53,12 +56,26 @@ WORK: dict[str, Work] = {
     "report": Work(access.STEERING, CHANGE, "báo cáo nhiệm vụ, ghi đóng góp"),
     # The logins and roles of its people.
     "grant_roles": Work(access.ACCOUNTS, ADD, "cấp tài khoản, phân quyền"),
+    # The cell where a member lives, which comments on them yearly (QĐ 213; ``evaluation.ResidenceRegistration``):
+    # any cell in operation — a ward's or a village's, usually outside the tree of those who keep the record.
+    "residence_cell": Work(access.MEMBER, CHANGE, "chọn chi bộ nơi cư trú của đảng viên", any_cell=True),
 }  # fmt: skip
 
 
 def work_reach(actor, action: str) -> Reach:
     w = WORK[action]
-    return access.reach(actor, w.area, w.right, own=w.own, roles=w.roles)
+    reach = access.reach(actor, w.area, w.right, own=w.own, roles=w.roles)
+    if w.any_cell and not reach.nothing:
+        return EVERYWHERE  # the kind and state are the scope's (``_cells_in_operation``)
+    return reach
+
+
+def _cells_in_operation(queryset: QuerySet) -> QuerySet:
+    from dangbo.core.dates import today
+
+    from .choices import CELL_KINDS
+
+    return queryset.filter(kind__in=CELL_KINDS).filter(Q(end_date__isnull=True) | Q(end_date__gt=today()))
 
 
 # Directing work by the four usual actions: read it, hold it (add, delete), report on it (change).
@@ -106,12 +123,19 @@ class OrganizationPolicy(access.TreePolicy):
 
     def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
         reach = self.reach(actor, action)
+        if WORK[action].any_cell:
+            return _cells_in_operation(reach.filter(queryset, "path", "pk"))
         if WORK[action].strictly_below and not reach.everything:
             return reach.filter(queryset, "path").exclude(path__in=reach.paths)
         return reach.filter(queryset, "path", "pk")
 
     def can(self, actor, action: str, obj: Organization) -> bool:
         reach = self.reach(actor, action)
+        if WORK[action].any_cell:
+            return (
+                reach.covers(obj.path, obj.pk)
+                and _cells_in_operation(Organization.objects.filter(pk=obj.pk)).exists()
+            )
         if WORK[action].strictly_below:
             return _strictly_below(reach, obj.path)
         return reach.covers(obj.path, obj.pk)
