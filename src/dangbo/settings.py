@@ -342,6 +342,9 @@ DANGBO_EVALUATION_EXCELLENT_QUOTA_PERCENT = int(
 DANGBO_EVALUATION_QUOTA_BASE = os.environ.get("DANGBO_EVALUATION_QUOTA_BASE", "httnv")
 # Under QĐ 366, the highest level of a member disciplined in the period [U]: "htnv", "khtnv", "httnv" or "" (no cap).
 DANGBO_EVALUATION_366_DISCIPLINE_CAP = os.environ.get("DANGBO_EVALUATION_366_DISCIPLINE_CAP", "htnv")
+# Under QĐ 124, the highest level of a member disciplined in the year whose violation was self-detected and remedied
+# [I: QĐ 124 only lifts the automatic KHTNV]: "htnv", "httnv", "htxsnv" or "" (no cap).
+DANGBO_EVALUATION_124_REMEDIED_CAP = os.environ.get("DANGBO_EVALUATION_124_REMEDIED_CAP", "htnv")
 # "Chưa xếp loại": members admitted fewer than this many months before the period ends [U]; exempted members unless 1.
 DANGBO_EVALUATION_MIN_MONTHS = int(os.environ.get("DANGBO_EVALUATION_MIN_MONTHS", "6"))
 DANGBO_EVALUATION_RATE_EXEMPTED = os.environ.get("DANGBO_EVALUATION_RATE_EXEMPTED", "") == "1"

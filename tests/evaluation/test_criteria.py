@@ -144,6 +144,20 @@ def test_self_assessment_grades_the_graded_criteria(campaign_2024, people):
                              criteria={f"c{i}": "gioi" for i in range(5)})  # fmt: skip
 
 
+def test_under_124_a_criterion_graded_poor_means_khtnv(campaign_2024, people):
+    """QĐ 124 [C]: a criterion graded «Kém» → KHTNV — any other level is refused, nothing saved."""
+    r = rating_of(campaign_2024, people.m_a1)
+    graded = {f"c{i}": "tot" for i in range(5)} | {"c2": "kem"}
+    with pytest.raises(ApplicationError) as e:
+        services.propose(actor=people.cell_secretary, rating=r, level=Level.DONE, criteria=graded)
+    assert e.value.field_errors["level"] == "Mức đề xuất: có tiêu chí xếp loại «Kém» → KHTNV (QĐ 124-QĐ/TW)."
+    r.refresh_from_db()
+    assert r.proposed_level == "" and r.criteria == []
+    done = services.propose(actor=people.cell_secretary, rating=r, level=Level.FAILED, criteria=graded)
+    assert done.proposed_level == Level.FAILED
+    assert any("«Kém»" in t for t in campaign_2024.rules.conditions)
+
+
 def test_the_catalogue_page(client, tree, people, clock):
     clock.set(dt.date(2026, 1, 5))
     url = reverse("evaluation:criteria", args=[tree.a.pk]) + "?nam=2025&doi_tuong=dang_vien"

@@ -51,6 +51,12 @@ def test_discipline_caps(settings):
     settings.DANGBO_EVALUATION_366_DISCIPLINE_CAP = "khtnv"
     assert q366.highest_allowed(disciplined=True) == L.FAILED
     assert not q366.allows(L.DONE, L.FAILED) and q366.allows(L.FAILED, L.FAILED)
+    # QĐ 124 only lifts the automatic KHTNV of a self-detected, remedied violation: the cap then is a setting [I].
+    settings.DANGBO_EVALUATION_124_REMEDIED_CAP = "httnv"
+    assert q124.highest_allowed(disciplined=True, remedied=True) == L.GOOD
+    settings.DANGBO_EVALUATION_124_REMEDIED_CAP = ""
+    assert q124.highest_allowed(disciplined=True, remedied=True) is None
+    assert q124.highest_allowed(disciplined=True) == L.FAILED
 
 
 @given(good=st.integers(0, 10_000), excellent=st.integers(0, 10_000))

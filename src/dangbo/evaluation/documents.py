@@ -47,8 +47,15 @@ def decision_context(campaign, ratings, tally, *, members: bool = True) -> dict:
                                else rules.label(level, organization=not members) if level else "")})  # fmt: skip
     grounds = [
         "Căn cứ Điều lệ Đảng;",
-        f"Căn cứ {rules.source} về kiểm điểm, đánh giá, xếp loại chất lượng hằng năm đối với tập thể, cá nhân "
-        "trong hệ thống chính trị;",
+        *(
+            [
+                f"Căn cứ {rules.regulation} về kiểm điểm, đánh giá, xếp loại chất lượng "
+                f"{'hằng năm ' if rules.periods == (PeriodKind.YEAR,) else ''}đối với tập thể, cá nhân trong hệ thống chính trị;"
+            ]
+            if rules.regulation
+            else []
+        ),
+        *([f"Căn cứ {rules.guidance};"] if rules.guidance else []),
         f"Xét đề nghị của các chi bộ, tổ chức đảng trực thuộc{'' if c.locked else ' (DỰ THẢO)'},",
     ]
     parent = org.parent

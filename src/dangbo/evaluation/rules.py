@@ -10,12 +10,16 @@ the pre-2018 labels. What the sources leave uncertain is a setting read here (RE
 - the highest level a member disciplined in the period may reach under 366
   (``DANGBO_EVALUATION_366_DISCIPLINE_CAP``, default ``htnv``): 366 only says HTXSNV needs nobody disciplined
   [C]; its KHTNV list was not retrieved [U];
+- under QĐ 124, the highest level of a member disciplined in the year whose violation was self-detected and remedied
+  (``DANGBO_EVALUATION_124_REMEDIED_CAP``, default ``htnv``): QĐ 124 only exempts them from the automatic KHTNV [C];
 - who is "chưa xếp loại": members admitted fewer than ``DANGBO_EVALUATION_MIN_MONTHS`` months before the period
   ends (6) [U], exempted members unless ``DANGBO_EVALUATION_RATE_EXEMPTED`` [U].
 
 QĐ 124: a member disciplined in the year is KHTNV, unless the violation was self-detected and remedied [C] —
-then, we assume, at most HTNV [I]. QĐ 132 and the pre-2018 frame: labels for history; their conditions are not
-encoded [I — DOMAIN §4].
+then at most the setting above [I]; a criterion graded «Kém» means KHTNV [C] (``poor_grade_fails``). QĐ 132 (with
+HD 21-HD/BTCTW) and the pre-2018 frame: labels for history; HD 21's conditions are shown to the reviewer, not
+checked [C for the text, DOMAIN-SOURCES §1.3]. The default criteria of QĐ 124/132 are group headings as summarised
+[I]: each authority defines its own catalogue.
 """
 
 from __future__ import annotations
@@ -49,6 +53,11 @@ class EvaluationRules(RuleSet):
     discipline_cap: str | None = None
     discipline_cap_setting: str = ""  # uncertain: the cap is this setting's value (empty: no cap)
     remedied_cap: str | None = None
+    remedied_cap_setting: str = ""  # uncertain: the cap when remedied is this setting's value (empty: no cap)
+    poor_grade_fails: bool = False  # QĐ 124: a criterion graded «Kém» → KHTNV
+    # Cited in the decision (``documents``): the regulation ("Quy định 124-QĐ/TW, 04/10/2023") and its guidance.
+    regulation: str = ""
+    guidance: str = ""
     quota: bool = True  # the HTXSNV quota applies
     conditions: tuple[str, ...] = ()  # shown to the reviewer
     graded: bool = False  # criteria graded Xuất sắc / Tốt / Trung bình / Kém (QĐ 124, 132)
@@ -108,6 +117,8 @@ class EvaluationRules(RuleSet):
         if not disciplined:
             return None
         if remedied and self.remedied_cap:
+            if self.remedied_cap_setting:
+                return getattr(settings, self.remedied_cap_setting) or None
             return self.remedied_cap
         if self.discipline_cap_setting:
             return getattr(settings, self.discipline_cap_setting) or None
@@ -166,6 +177,7 @@ RULE_SETS: list[EvaluationRules] = [
         valid_from=dt.date(2014, 1, 1),
         key="truoc_2018",
         short="Trước 2018",
+        guidance="Hướng dẫn 27-HD/BTCTW, 2014",
         quota=False,
         member_labels=_LEGACY_MEMBER,
         org_labels=_LEGACY_ORG,
@@ -178,9 +190,15 @@ RULE_SETS: list[EvaluationRules] = [
         valid_from=dt.date(2018, 3, 8),
         key="qd132",
         short="QĐ 132-QĐ/TW",
+        regulation="Quy định 132-QĐ/TW, 08/3/2018",
+        guidance="Hướng dẫn 21-HD/BTCTW, 18/10/2019",
         graded=True,
         default_criteria=_CRITERIA_GRADED,
         conditions=(
+            "Đảng viên HTXSNV: các tiêu chí về kết quả thực hiện nhiệm vụ đạt «Xuất sắc», các tiêu chí khác từ «Tốt» "
+            "trở lên (HD 21-HD/BTCTW; không kiểm tra tự động).",
+            "Tổ chức đảng HTXSNV: 100% tổ chức đảng trực thuộc (chi bộ: đảng viên) từ HTNV trở lên, ít nhất 80% từ "
+            "HTTNV trở lên (HD 21-HD/BTCTW).",
             "Số HTXSNV không quá tỷ lệ quy định trên số được xếp loại HTTNV trong mỗi tổ chức cơ sở đảng.",
         ),
     ),
@@ -189,11 +207,15 @@ RULE_SETS: list[EvaluationRules] = [
         valid_from=dt.date(2023, 10, 4),
         key="qd124",
         short="QĐ 124-QĐ/TW",
+        regulation="Quy định 124-QĐ/TW, 04/10/2023",
         graded=True,
         default_criteria=_CRITERIA_GRADED,
         discipline_cap=L.FAILED,
         remedied_cap=L.DONE,
+        remedied_cap_setting="DANGBO_EVALUATION_124_REMEDIED_CAP",
+        poor_grade_fails=True,
         conditions=(
+            "Có tiêu chí xếp loại «Kém» → Không hoàn thành nhiệm vụ.",
             "Bị kỷ luật trong năm → Không hoàn thành nhiệm vụ (trừ trường hợp tự phát hiện và khắc phục hậu quả).",
             "Số HTXSNV không quá tỷ lệ quy định trên số được xếp loại HTTNV.",
         ),
@@ -203,6 +225,7 @@ RULE_SETS: list[EvaluationRules] = [
         valid_from=dt.date(2025, 8, 30),
         key="qd366",
         short="QĐ 366-QĐ/TW",
+        regulation="Quy định 366-QĐ/TW, 30/8/2025",
         discipline_cap_setting="DANGBO_EVALUATION_366_DISCIPLINE_CAP",
         periods=(PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.TERM, PeriodKind.AD_HOC),
         bands=BANDS_366,

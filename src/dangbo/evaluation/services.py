@@ -24,7 +24,7 @@ from dangbo.members.counts.selectors import rows_on
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
-from .choices import RANK, SHORT, AuditEvents, CampaignStatus, Level, NotRated, PeriodKind
+from .choices import RANK, SHORT, AuditEvents, CampaignStatus, Grade, Level, NotRated, PeriodKind
 from .evidence import selectors as evidence
 from .models import Campaign, Catalogue, LevelTally, Rating, ResidenceComment, ResidenceRegistration
 from .policies import DECIDE
@@ -389,6 +389,13 @@ def propose(*, actor, rating, level: str = "", score=None, note: str = "", remed
                     "score": f"Điểm: {number:g} khác tổng điểm các tiêu chí ({total:g}); để trống để lấy tổng."})  # fmt: skip
             number = total
         errors = check_level(r, level, number, bool(remedied))
+        rules = r.campaign.rules
+        if (
+            rules.poor_grade_fails
+            and level != Level.FAILED
+            and any(f.get("value") == Grade.POOR for f in filled)
+        ):
+            errors["level"] = f"Mức đề xuất: có tiêu chí xếp loại «Kém» → KHTNV ({rules.short})."
         if errors:
             raise ApplicationError(" ".join(errors.values()), field_errors=errors)
         r.proposed_level, r.score, r.remedied, r.criteria = level, number, bool(remedied), filled
