@@ -103,7 +103,7 @@ BUDGETS: dict[str, int] = {
     "evaluation:organization": 6,
     "evaluation:criteria": 7,
     "evaluation:residents": 6,  # the registrations with the residence cell and their comments
-    "evaluation:rating": 15,  # the catalogue, the residence comment, dues arrears
+    "evaluation:rating": 16,  # the catalogue, the residence comment, dues arrears; the residence cell picker (the tree version)
     "evaluation:decide": 11,
     # The JSON API (session-authenticated here; a token costs one query more, and one write every 5 minutes)
     "api_tokens:list": 5,
