@@ -145,3 +145,18 @@ def test_the_xlsx_of_a_large_campaign_is_written_in_the_background(client, tree,
     sheet = load_workbook(runner.files_dir() / job.result_file).active
     names = {row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)}
     assert len(names) == 57 and "Lê Văn An" not in names  # the cell secretary's share: A1 only
+
+
+def test_many_cells_are_chosen_with_the_organization_picker(client, tree, people, big, monkeypatch):
+    """A province's campaign has 10,000 cells: «chi_bo» is then the project's organization picker (its <select> of
+    10,000 options took seconds to render), the choice still checked against the campaign's cells."""
+    from dangbo.evaluation import filters
+
+    c, _ = big
+    monkeypatch.setattr(filters, "CELL_SELECT_MAX", 1)
+    client.force_login(people.secretary_a)
+    page = client.get(c.get_absolute_url(), {"chi_bo": tree.a2.pk}).content.decode()
+    assert "data-org-picker" in page and 'name="chi_bo"' in page
+    assert f'<option selected value="{tree.a2.pk}"' in page and "2 đảng viên phù hợp" in page
+    outside = client.get(c.get_absolute_url(), {"chi_bo": tree.b.pk}).content.decode()
+    assert "59 đảng viên phù hợp" in outside  # not a cell of the campaign: the error shown, the rest lists

@@ -10,6 +10,7 @@ read from the tallies (a few rows per cell), not counted over the campaign's rat
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from .choices import Level
@@ -44,8 +45,32 @@ def conditions(data: dict, *, cell_field: str) -> Q:
     return q
 
 
+# More cells than this (a province's campaign: 10,000) and «chi_bo» is the organization picker, not a <select> of every
+# cell (its 10,000 options took seconds to render).
+CELL_SELECT_MAX = 300
+
+
+class _CellPicker(forms.Widget):
+    """The project's organization picker (``organizations.forms.picker_html``) for «chi_bo»; the choice is still
+    checked against the campaign's cells the actor sees."""
+
+    def __init__(self, actor, empty_label: str):
+        super().__init__()
+        self.actor, self.empty_label = actor, empty_label
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from dangbo.organizations.forms import picker_html
+
+        return picker_html(self.actor, name, value, empty_label=self.empty_label,
+                           attrs=self.build_attrs(self.attrs, attrs))  # fmt: skip
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
 class RatingFilter(django_filters.FilterSet):
-    """``cells``: [(id, name)] of the campaign's cells the actor sees (the choices of «chi_bo»)."""
+    """``cells``: [(id, name)] of the campaign's cells the actor sees (the choices of «chi_bo»); more than
+    ``CELL_SELECT_MAX`` of them and ``actor`` given: «chi_bo» is the organization picker."""
 
     muc = django_filters.ChoiceFilter(label="Mức xếp loại", choices=Level.choices, method="noop",
                                       empty_label="Tất cả các mức")  # fmt: skip
@@ -55,9 +80,11 @@ class RatingFilter(django_filters.FilterSet):
         label="Chi bộ", choices=[], method="noop", empty_label="Tất cả các chi bộ"
     )
 
-    def __init__(self, data=None, *args, cells=(), **kwargs):
+    def __init__(self, data=None, *args, cells=(), actor=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["chi_bo"].extra["choices"] = [(str(pk), name) for pk, name in cells]
+        if actor is not None and len(cells) > CELL_SELECT_MAX:
+            self.filters["chi_bo"].extra["widget"] = _CellPicker(actor, "Tất cả các chi bộ")
 
     def noop(self, queryset, name, value):
         return queryset  # ``filter_queryset`` applies ``conditions`` once

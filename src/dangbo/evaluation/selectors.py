@@ -72,7 +72,7 @@ def ratings_page(actor, campaign: Campaign, params, *, size: int = PAGE_SIZE) ->
 
     cells = campaign_cells(actor, campaign)
     f = RatingFilter(params, queryset=ratings_of(actor, campaign).filter(member__isnull=False),
-                     cells=[(pk, name) for pk, name, _ in cells])  # fmt: skip
+                     cells=[(pk, name) for pk, name, _ in cells], actor=actor)  # fmt: skip
     chosen = conditions(f.values(), cell_field="organization_id")
     count = (policies.scope(actor, VIEW, LevelTally.objects.filter(campaign=campaign, whole=False, members=True))
              .filter(chosen).aggregate(s=Sum("n"))["s"] or 0)  # fmt: skip
