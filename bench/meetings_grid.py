@@ -5,8 +5,9 @@ Needs the synthetic province (``dangbo synth province``; on PostgreSQL the natio
 is asked for ``bench.staff``'s province, as ``bench.staff``). Refuses a database that ``dangbo synth`` did not mark. Adds one year of regular meetings to every cell of that province (once; a
 second run reuses them), then times the grid page for the province, for one directly-subordinate committee and
 for one grassroots organization, through the full Django request path — first counted from the meetings (the
-meeting rollups switched off), then read from the per-cell monthly rollup (``reports.MeetingMonth``, rebuilt here
-because the meetings above were written without the services). Prints figures, asserts nothing.
+meeting rollups switched off), then read from the rollups (``reports.MeetingTotal``, the totals of every level,
+and a few ``reports.MeetingMonth`` cell rows; rebuilt here because the meetings above were written without the
+services). Prints figures with the load average, asserts nothing.
 
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_bench .venv/bin/python bench/meetings_grid.py -n 10
 """
@@ -20,7 +21,13 @@ import sys
 import time
 from pathlib import Path
 
-from common import make_cold, pct, print_environment, require_synthetic  # bench/common.py (sets up the paths)
+from common import (
+    load_average,
+    make_cold,
+    pct,
+    print_environment,
+    require_synthetic,
+)  # bench/common.py (sets up the paths)
 
 YEAR = 2025
 
@@ -109,7 +116,7 @@ def main() -> None:
     client.force_login(user)
     print_environment(mark)
     print(f"database: {connection.vendor}; meetings in {YEAR} under {province.name}: {n:,}; as bench.staff")
-    from dangbo.reports.models import MeetingMonth, RollupState
+    from dangbo.reports.models import MeetingMonth, MeetingTotal, RollupState
     from dangbo.reports.rollups import services as rollups
 
     RollupState.objects.update(meetings_built_at=None)  # counted from the meetings
@@ -117,7 +124,8 @@ def main() -> None:
     t0 = time.perf_counter()
     rollups.rebuild_meetings()
     print(
-        f"  meeting rollups rebuilt: {MeetingMonth.objects.count():,} rows in {time.perf_counter() - t0:.1f} s"
+        f"  meeting rollups rebuilt: {MeetingMonth.objects.count():,} cell rows, {MeetingTotal.objects.count():,} "
+        f"rows of every level in {time.perf_counter() - t0:.1f} s"
     )
     measure(client, args, "rollups", province, direct, grassroots)
 
@@ -130,6 +138,7 @@ def measure(client, args, mode: str, province, direct, grassroots) -> None:
     from dangbo.reports.rollups import selectors as rolled
 
     source = rolled.meeting_counts if mode == "rollups" else meeting_selectors.live_counts
+    print(f"{load_average()}")
     print(
         f"{'page (' + mode + ')':<48} {'p50 ms':>8} {'p95 ms':>8} {'cold p50':>8} {'queries':>8} {'rows':>6}"
         f" {'grid() p50':>10} {'p95':>6}"

@@ -5,7 +5,8 @@ Needs the synthetic province (``dangbo synth province`` builds the rollups at th
 ``dangbo rollups rebuild``). For the province, one directly-subordinate committee and one grassroots organization
 it times, on the last day of a covered month: the headcount, the composition and the movement table of a half year
 from the rollups and counted live, and the headcount section of the reporting layer (what the report pages and the
-review report read). CPU time is printed beside wall time (the machine is shared). Prints figures, asserts nothing.
+review report read), the count of organizations under it (headcount section) and the meetings section (the
+grid of each year from the totals of every level). CPU time is printed beside wall time (the machine is shared). Prints figures, asserts nothing.
 
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_rollups .venv/bin/python bench/report_rollups.py -n 20
 """
@@ -87,6 +88,10 @@ def main() -> None:
         measure(
             f"{name}: movement of a half year, live", lambda org=org: asof.movement(org, start, on), args.live
         )
+        measure(f"{name}: organizations under it (headcount section)",
+                lambda org=org: selectors.organizations_on(org, on), args.n)  # fmt: skip
+        measure(f"{name}: meetings section of the half year (reporting layer)",
+                lambda org=org: selectors.build(user, org, start, on, keys={"meetings"}), args.n)  # fmt: skip
         measure(f"{name}: sections headcount + movement (reporting layer)",
                 lambda org=org: selectors.build(user, org, start, on, keys={"headcount", "movement"}), args.n)  # fmt: skip
 

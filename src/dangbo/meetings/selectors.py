@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -37,7 +38,7 @@ from dangbo.members.models import Member, MemberPeriod, Transfer
 from dangbo.members.rules import removal_rules_on
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization, OrganizationLink
-from dangbo.organizations.selectors import valid_on
+from dangbo.organizations.selectors import tree_version, valid_on
 
 from .choices import MeetingKind, MeetingState, Presence
 from .models import Attendance, Meeting
@@ -136,8 +137,13 @@ def _in_year(year: int) -> Q:
 
 @dataclass
 class GridQuery:
-    """What the counts of a grid are asked for: the meetings under ``inside`` (a Q over ``org_path``) of the
-    organizations in ``scope``, placed in rows by ``row_case("org_path")``, for ``months`` (one year)."""
+    """What the counts of a grid are asked for: the meetings under ``inside`` (a Q over ``org_path``: the root's
+    paths of the year), placed in rows by ``row_case("org_path")``, for ``months`` (one year). A meeting counts where
+    its organization was on the day (the tree of the year), wherever that organization is today; the rows are the
+    organizations the actor sees.
+
+    ``row_paths`` lists each row's paths of the year, ``root_paths`` the root's, ``single`` the rows with one cell
+    (row id → whether the row is that cell itself): the rollups read by these keys (``reports.rollups``)."""
 
     scope: object  # queryset of the organizations the actor sees
     inside: Q
@@ -145,6 +151,9 @@ class GridQuery:
     months: list
     this_month: dt.date
     ahead_from: dt.datetime  # the start of today: a planned meeting from then on is still to come
+    row_paths: list = field(default_factory=list)  # (row id, path of the year)
+    root_paths: list = field(default_factory=list)
+    single: dict = field(default_factory=dict)
 
 
 EMPTY_SLOT = {HELD: 0, NOT_RECORDED: 0, FUTURE: 0, "base": 0, "present": 0, "last": None}
@@ -153,11 +162,11 @@ EMPTY_SLOT = {HELD: 0, NOT_RECORDED: 0, FUTURE: 0, "base": 0, "present": 0, "las
 def live_counts(q: GridQuery) -> tuple[dict, dict, dict]:
     """The counts of a grid from the meetings themselves: ({(row, month number): slot}, {row: first month with a
     regular meeting}, {(row, quarter): cells with a thematic meeting held}). ``reports.rollups`` reads the same
-    from its per-cell monthly rows (and must equal this)."""
+    from its totals of every level (and must equal this)."""
     ahead = ExpressionWrapper(Q(planned_at__gte=q.ahead_from), output_field=BooleanField())
-    base = Meeting.objects.filter(
-        q.inside, organization__in=q.scope, month__gte=q.months[0], month__lte=q.months[-1]
-    ).exclude(state=MeetingState.CANCELLED)
+    base = Meeting.objects.filter(q.inside, month__gte=q.months[0], month__lte=q.months[-1]).exclude(
+        state=MeetingState.CANCELLED
+    )
     figures = (
         base.filter(kind=MeetingKind.REGULAR)
         .annotate(row=q.row_case("org_path"), ahead=ahead)
@@ -178,9 +187,7 @@ def live_counts(q: GridQuery) -> tuple[dict, dict, dict]:
         else:
             slot[FUTURE if is_ahead or month > q.this_month else NOT_RECORDED] += n
     recorded = (
-        Meeting.objects.filter(
-            q.inside, organization__in=q.scope, kind=MeetingKind.REGULAR, month__lte=q.months[-1]
-        )
+        Meeting.objects.filter(q.inside, kind=MeetingKind.REGULAR, month__lte=q.months[-1])
         .exclude(state=MeetingState.CANCELLED)
         .annotate(row=q.row_case("org_path"))
         .values_list("row")
@@ -252,17 +259,35 @@ def grid(actor, root: Organization, year: int, *, source=live_counts) -> tuple[l
             )
         return Case(*whens, output_field=IntegerField())
 
-    cell_count = dict(
-        links.filter(organization__kind__in=CELL_KINDS)
-        .annotate(row=row_case("path"))
-        .exclude(row__isnull=True)
-        .values_list("row")
-        .annotate(n=Count("organization_id", distinct=True))
-        .order_by()
-    )
+    # The cells under each row at some time of the year, wherever they are today (as the meetings are counted): a
+    # count over every link of the subtree (~60 ms for a province of 10,000 cells), the same for every actor, so
+    # kept in the shared cache under the tree's version (``organizations.selectors.tree_version``: any change of
+    # the tree makes a new one).
+    key = f"meeting-grid-cells:{tree_version()}:{root.pk}:{year}"
+    cell_count = cache.get(key)
+    if cell_count is None:
+        counted = (
+            OrganizationLink.objects.filter(
+                _in_year(year),
+                reduce(or_, [subtree_q(p, "path") for p in root_paths]),
+                organization__kind__in=CELL_KINDS,
+            )
+            .annotate(row=row_case("path"))
+            .exclude(row__isnull=True)
+            .values_list("row")
+            .annotate(n=Count("organization_id", distinct=True))
+            .order_by()
+        )
+        cell_count = dict(counted)
+        cache.set(key, cell_count, 24 * 3600)
+    cell_kind = {g.pk: g.kind in CELL_KINDS for g in groups}
+    single = {row: cell_kind.get(row, False) for row, n in cell_count.items() if n == 1 and row in cell_kind}
     inside = reduce(or_, [subtree_q(p, "org_path") for p in root_paths])
     ahead_from = timezone.make_aware(dt.datetime.combine(now, dt.time.min))
-    by_key, first_month, thematic = source(GridQuery(scope, inside, row_case, months, this_month, ahead_from))
+    by_key, first_month, thematic = source(
+        GridQuery(scope, inside, row_case, months, this_month, ahead_from, row_paths=group_paths,
+                  root_paths=root_paths, single=single)
+    )  # fmt: skip
     rows_of_year = {
         g.pk for g in groups
     }  # an organization under the root in another year is no row of this one

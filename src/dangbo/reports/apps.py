@@ -26,3 +26,7 @@ class ReportsConfig(AppConfig):
         PATH_TABLES.register(
             "reports.MeetingMonth", PathTable("reports.MeetingMonth", repath=rollups.repath_meetings)
         )
+        # The totals of every level are moved by ``repath_meetings`` (the difference of the rows it rewrites).
+        PATH_TABLES.register(
+            "reports.MeetingTotal", PathTable("reports.MeetingTotal", repath=lambda *a: None)
+        )

@@ -143,6 +143,52 @@ class MeetingMonth(models.Model):
         return f"{self.organization_id} {self.month:%m/%Y}: {self.regular_held} thường kỳ"
 
 
+class MeetingTotal(models.Model):
+    """The meetings of a whole subtree in one month, at every level of the tree (a cell, a grassroots organization,
+    a directly-subordinate committee, a province): the sum of the ``MeetingMonth`` rows whose path passes through
+    ``org_path`` — the organization's path *at the time of the meetings*, so the subtree of any year is one key
+    whatever was restructured since. Split by the grades of the regular meeting (0: none; a cell holds at most one
+    regular meeting a month, so each ``MeetingMonth`` row falls in one pair) so the grades of a period are read
+    here too. The grid of a province is ≈ 12 rows per child organization (and grade pair) instead of one per cell
+    and month. Kept by ``rollups.services`` in the transaction of every meeting write (the differences of the
+    ``MeetingMonth`` rows it rewrote, added along the path); ``dangbo rollups check`` recounts."""
+
+    # The subtree's organization (the last id of ``org_path``); the unique key below serves every read.
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+",
+                                     db_constraint=False, db_index=False)  # fmt: skip
+    org_path = BinaryCharField(
+        max_length=255
+    )  # the subtree: the organization's path at the time of the meetings
+    month = models.DateField()  # first day
+    upper_grade = models.IntegerField(
+        default=0
+    )  # ``meetings.GradeLevel`` id of the upper level's grade; 0: none
+    self_grade = models.IntegerField(default=0)  # … of the cell's own grade
+    regular_held = models.IntegerField(default=0)
+    regular_planned = models.IntegerField(default=0)  # planned, not recorded
+    base_count = models.IntegerField(default=0)  # of the held regular meetings: members expected
+    present_count = models.IntegerField(default=0)
+    unexcused_count = models.IntegerField(default=0)
+    criteria_passed = models.IntegerField(default=0)
+    criteria_total = models.IntegerField(default=0)
+    thematic_held = models.IntegerField(default=0)
+    other_held = models.IntegerField(default=0)
+    # On the row of a quarter's first month (grades 0, 0): the organizations of the subtree that held a thematic
+    # meeting in the quarter (a distinct count: not a sum of the months).
+    thematic_cells = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "sinh hoạt của tổ chức (cả cấp dưới) trong tháng"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_path", "month", "upper_grade", "self_grade"], name="meeting_total_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.org_path} {self.month:%m/%Y}: {self.regular_held} thường kỳ"
+
+
 class RollupState(models.Model):
     """One row: when the rollups were last rebuilt and the last month they cover (the watermark of the calendar;
     months after it are answered by a live count until ``dangbo rollups extend`` adds them)."""

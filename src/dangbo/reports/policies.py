@@ -6,7 +6,7 @@ from __future__ import annotations
 from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, ReferencePolicy, register
 from dangbo.organizations.policies import WorkPolicy, held_at
 
-from .models import MeetingMonth, MemberMonth, MemberMove, Review, RollupMonth, RollupState
+from .models import MeetingMonth, MeetingTotal, MemberMonth, MemberMove, Review, RollupMonth, RollupState
 
 
 @register
@@ -24,6 +24,12 @@ class MemberMovePolicy(WorkPolicy):
 @register
 class MeetingMonthPolicy(WorkPolicy):
     model = MeetingMonth
+    rules = held_at("organization", **{VIEW: VIEW})
+
+
+@register
+class MeetingTotalPolicy(WorkPolicy):
+    model = MeetingTotal
     rules = held_at("organization", **{VIEW: VIEW})
 
 

@@ -11,17 +11,17 @@ from operator import or_
 
 from django.db.models import Count, Max, Min, Q, Sum
 
-from dangbo.core import policies
 from dangbo.core.policies import subtree_q
 from dangbo.meetings import selectors as meeting_selectors
 from dangbo.meetings.choices import MeetingKind, MeetingState
+from dangbo.meetings.models import Meeting
 from dangbo.members.choices import AgeBand, Gender, MemberStatus, PoliticalTheory
 from dangbo.members.counts import selectors as asof
 from dangbo.members.models import MemberPeriod
 from dangbo.organizations.models import Organization
 from dangbo.organizations.tree.selectors import path_on, path_periods
 
-from ..models import MeetingMonth, MemberMonth, MemberMove, RollupMonth, RollupState
+from ..models import MeetingMonth, MeetingTotal, MemberMonth, MemberMove, RollupMonth, RollupState
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -251,48 +251,126 @@ def _series(org: Organization, ends: list[dt.date], periods, s: RollupState | No
 
 
 def meeting_counts(q: meeting_selectors.GridQuery) -> tuple[dict, dict, dict]:
-    """``meetings.selectors.live_counts`` from the ``MeetingMonth`` rows: the same three answers, reading a row per
-    cell and month instead of the meetings (and their ``organization__in`` join)."""
-    rows = MeetingMonth.objects.filter(q.inside, organization__in=q.scope)
+    """``meetings.selectors.live_counts`` from the totals of every level (``MeetingTotal``): the same three answers,
+    reading ≈ 12 rows per grid row and grade pair — the rows of the grid rows' own paths of the year — whatever the
+    number of cells under them. Two or three queries: the year's figures with the quarters' thematic counts, where
+    each row's records begin, and (this year, or rows with one cell) the cell rows (``MeetingMonth``) for two
+    details — the planned meetings of this month still to come and the link to a one-cell row's held meeting."""
+    row_of = {path: row for row, path in q.row_paths}
+    if not row_of:
+        return {}, {}, {}
+    first_day, last_day = q.months[0], q.months[-1]
+    totals = MeetingTotal.objects.filter(org_path__in=sorted(row_of))
     regular = Q(regular_held__gt=0) | Q(regular_planned__gt=0)
+    # The thematic counts are per path: when the root moved during the year an organization may have held thematic
+    # meetings under two paths of one row in a quarter, which they would count twice — then counted from the cells.
+    per_path = len(q.root_paths) <= 1
     figures = (
-        rows.filter(regular, month__gte=q.months[0], month__lte=q.months[-1])
-        .annotate(row=q.row_case("org_path"))
-        .values_list("row", "month")
-        .annotate(held=Sum("regular_held"), planned=Sum("regular_planned"),
-                  ahead=Count("pk", filter=Q(regular_planned_at__gte=q.ahead_from)),
-                  base=Sum("base_count"), present=Sum("present_count"), last=Max("regular_last"))
+        totals.filter(regular | Q(thematic_cells__gt=0) if per_path else regular, month__gte=first_day,
+                      month__lte=last_day)
+        .values_list("org_path", "month")
+        .annotate(held=Sum("regular_held"), planned=Sum("regular_planned"), base=Sum("base_count"),
+                  present=Sum("present_count"), thematic=Sum("thematic_cells"))
         .order_by()
     )  # fmt: skip
+    ahead, last = _cell_details(q)
     by_key: dict[tuple[int, int], dict] = {}
-    for row, month, held, planned, ahead, base, present, last in figures:
-        if row is None:
+    planned_in: dict[tuple[int, int], int] = {}
+    thematic: dict[tuple[int, int], int] = {}
+    for (
+        path,
+        month,
+        held,
+        planned,
+        base,
+        present,
+        cells,
+    ) in figures:  # a row with two paths in a year: added up
+        row = row_of[path]
+        if per_path and cells:
+            key = (row, (month.month - 1) // 3)
+            thematic[key] = thematic.get(key, 0) + cells
+        if not (held or planned):
             continue
-        later = planned if month > q.this_month else ahead
-        by_key[(row, month.month)] = {
-            meeting_selectors.HELD: held, meeting_selectors.NOT_RECORDED: planned - later,
-            meeting_selectors.FUTURE: later, "base": base or 0, "present": present or 0,
-            "last": last if held else None,
-        }  # fmt: skip
-    first = (
-        rows.filter(regular, month__lte=q.months[-1])
-        .annotate(row=q.row_case("org_path"))
-        .values_list("row")
+        slot = by_key.setdefault((row, month.month), dict(meeting_selectors.EMPTY_SLOT))
+        slot[meeting_selectors.HELD] += held
+        slot["base"] += base or 0
+        slot["present"] += present or 0
+        planned_in[(row, month.month)] = planned_in.get((row, month.month), 0) + planned
+    for (row, month_number), slot in by_key.items():
+        month = dt.date(first_day.year, month_number, 1)
+        planned = planned_in[(row, month_number)]
+        later = planned if month > q.this_month else ahead.get(row, 0) if month == q.this_month else 0
+        slot[meeting_selectors.NOT_RECORDED] = planned - later
+        slot[meeting_selectors.FUTURE] = later
+        slot["last"] = last.get((row, month_number)) if slot[meeting_selectors.HELD] else None
+    first_month: dict[int, dt.date] = {}
+    for path, first in (
+        totals.filter(regular, month__lte=last_day)
+        .values_list("org_path")
         .annotate(first=Min("month"))
         .order_by()
-    )
-    first_month = {row: month for row, month in first if row is not None}
-    thematic = dict(
-        ((row, quarter), n)
-        for row, quarter, n in rows.filter(
-            thematic_held__gt=0, month__gte=q.months[0], month__lte=q.months[-1]
+    ):
+        row = row_of[path]
+        first_month[row] = min(first_month.get(row, first), first)
+    if not per_path:  # month IN (…): one index range of (month, org_path) per month
+        rows = MeetingMonth.objects.filter(q.inside, month__in=q.months, thematic_held__gt=0)
+        thematic = dict(
+            ((row, quarter), n)
+            for row, quarter, n in rows.annotate(
+                row=q.row_case("org_path"), quarter=meeting_selectors.quarter_case(first_day.year)
+            )
+            .values_list("row", "quarter")
+            .annotate(n=Count("organization_id", distinct=True))
+            .order_by()
+            if row is not None
         )
-        .annotate(row=q.row_case("org_path"), quarter=meeting_selectors.quarter_case(q.months[0].year))
-        .values_list("row", "quarter")
-        .annotate(n=Count("organization_id", distinct=True))
+    return by_key, first_month, thematic
+
+
+def _cell_details(q: meeting_selectors.GridQuery) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
+    """From the cell rows (``MeetingMonth``), in one query: {row: planned regular meetings of this month still to
+    come} (this month's rows of the subtree: one index range) and {(row, month number): the held regular meeting}
+    of the rows that have one cell (the grid links it) — a row that is that cell reads its own rows (the
+    (organization, month) index), another its subtree month by month (``month IN``: an index range a month)."""
+    parts, upcoming, linked = [], None, None
+    if q.months[0] <= q.this_month <= q.months[-1]:
+        upcoming = (
+            Q(month=q.this_month, regular_planned__gt=0, regular_planned_at__gte=q.ahead_from) & q.inside
+        )
+        parts.append(upcoming)
+    cells = [row for row, is_cell in q.single.items() if is_cell]
+    held = [Q(organization_id__in=cells)] if cells else []
+    for row, path in q.row_paths:
+        if row in q.single and not q.single[row]:
+            held.append(Q(month__in=q.months) & subtree_q(path, "org_path"))
+    if held:
+        linked = reduce(or_, held) & Q(regular_held__gt=0, month__gte=q.months[0], month__lte=q.months[-1])
+        parts.append(linked)
+    if not parts:
+        return {}, {}
+    counted = {}
+    if upcoming is not None:
+        counted["ahead"] = Count("pk", filter=upcoming)
+    if linked is not None:
+        counted["last"] = Max("regular_last", filter=linked)
+    rows = (
+        MeetingMonth.objects.filter(reduce(or_, parts))
+        .annotate(row=q.row_case("org_path"))
+        .values("row", "month")
+        .annotate(**counted)
         .order_by()
     )
-    return by_key, first_month, thematic
+    ahead: dict[int, int] = {}
+    last: dict[tuple[int, int], int] = {}
+    for r in rows:
+        if r["row"] is None:
+            continue
+        if r.get("ahead") and r["month"] == q.this_month:
+            ahead[r["row"]] = ahead.get(r["row"], 0) + r["ahead"]
+        if r.get("last") is not None and r["row"] in q.single:
+            last[(r["row"], r["month"].month)] = r["last"]
+    return ahead, last
 
 
 def meeting_grid(actor, root: Organization, year: int):
@@ -304,26 +382,34 @@ def meeting_grid(actor, root: Organization, year: int):
 
 def meeting_grades(actor, organization: Organization, start: dt.date, end: dt.date) -> dict:
     """The grades of the regular meetings held in the subtree in the months of a period (by the upper level and by
-    the cell: {GradeLevel id: n}) and the thematic meetings held — from the rollups once built, else counted from
-    the meetings. The subtree is that of every path the organization had during the period."""
+    the cell: {GradeLevel id: n}) and the thematic meetings held — from the totals of every level once built (the
+    rows of the organization's own paths), else counted from the meetings. The subtree is that of every path the
+    organization had during the period; a meeting counts where its organization was on the day (as in the grid)."""
     paths = [p for since, until, p in path_periods(organization)
              if (since is None or since <= end) and (until is None or until > start)]  # fmt: skip
     out = {"upper": {}, "self": {}, "thematic": 0}
     if not paths:
         return out
     inside = reduce(or_, [subtree_q(p, "org_path") for p in paths])
-    scope = policies.scope(actor, policies.VIEW, Organization.objects.all())
-    if meetings_built():
-        rows = MeetingMonth.objects.filter(inside, organization__in=scope, month__gte=start.replace(day=1),
-                                           month__lte=end)  # fmt: skip
-        held = rows.filter(regular_held__gt=0)
-        out["upper"] = dict(held.values_list("upper_grade").annotate(n=Sum("regular_held")).order_by())
-        out["self"] = dict(held.values_list("self_grade").annotate(n=Sum("regular_held")).order_by())
-        out["thematic"] = rows.aggregate(n=Sum("thematic_held"))["n"] or 0
+    if meetings_built():  # the organization's own totals: its paths of the period are keys
+        rows = MeetingTotal.objects.filter(
+            org_path__in=paths, month__gte=start.replace(day=1), month__lte=end
+        )
+        graded = rows.filter(Q(regular_held__gt=0) | Q(thematic_held__gt=0))
+        for upper, own, n, thematic in (
+            graded.values_list("upper_grade", "self_grade")
+            .annotate(n=Sum("regular_held"), thematic=Sum("thematic_held"))
+            .order_by()
+        ):  # one query: the grade pairs (few), added up by each grade here
+            if n:
+                out["upper"][upper or None] = out["upper"].get(upper or None, 0) + n
+                out["self"][own or None] = out["self"].get(own or None, 0) + n
+            out["thematic"] += thematic
         return out
-    qs = meeting_selectors.meeting_scope(actor).filter(
-        inside, state=MeetingState.HELD, month__gte=start.replace(day=1), month__lte=end
+    qs = Meeting.objects.filter(inside, month__gte=start.replace(day=1), month__lte=end).exclude(
+        state=MeetingState.CANCELLED
     )
+    qs = qs.filter(state=MeetingState.HELD)
     regular = qs.filter(kind=MeetingKind.REGULAR)
     out["upper"] = dict(regular.values_list("upper_grade").annotate(n=Count("id")).order_by())
     out["self"] = dict(regular.values_list("self_grade").annotate(n=Count("id")).order_by())

@@ -38,7 +38,7 @@ from dangbo.core.policies import subtree_q
 from dangbo.members.models import Member, MemberPeriod
 from dangbo.organizations.models import Organization
 
-from ..models import MeetingMonth, MemberMonth, MemberMove, RollupMonth, RollupState
+from ..models import MeetingMonth, MeetingTotal, MemberMonth, MemberMove, RollupMonth, RollupState
 from .selectors import COUNTED, ONE_DAY, counted_columns, meetings_built, state
 
 MONTH_FIELDS = ["organization_id", "month", "org_path", "rows", *COUNTED]
@@ -162,7 +162,7 @@ def rebuild(*, through: dt.date | None = None) -> dict:
             for model in (RollupMonth, MemberMonth, MemberMove):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {"member_month": MemberMonth.objects.count(), "member_move": MemberMove.objects.count(),
-            "meeting_month": MeetingMonth.objects.count()}  # fmt: skip
+            "meeting_month": MeetingMonth.objects.count(), "meeting_total": MeetingTotal.objects.count()}  # fmt: skip
 
 
 def refresh(cells, since: dt.date) -> None:
@@ -232,9 +232,10 @@ MEETING_FIELDS = [
 MEETING_KEY = 3
 
 
-def _meeting_select(cells=None, since_month=None, organizations=None) -> tuple[str, list]:
+def _meeting_select(cells=None, since_month=None, organizations=None, until_month=None) -> tuple[str, list]:
     """The rows of ``MeetingMonth`` counted from the meetings (SQL and params), in the order of MEETING_FIELDS:
-    of some cells from a month on, or of the organizations with ids in [organizations[0], organizations[1])."""
+    of some cells from a month on (up to ``until_month``), or of the organizations with ids in [organizations[0],
+    organizations[1])."""
     from dangbo.meetings.choices import MeetingKind, MeetingState
     from dangbo.meetings.models import Meeting
 
@@ -248,6 +249,8 @@ def _meeting_select(cells=None, since_month=None, organizations=None) -> tuple[s
         qs = qs.filter(organization_id__in=sorted(cells) or [0])
     if since_month is not None:
         qs = qs.filter(month__gte=since_month)
+    if until_month is not None:
+        qs = qs.filter(month__lte=until_month)
     if organizations is not None:
         qs = qs.filter(organization_id__gte=organizations[0], organization_id__lt=organizations[1])
     qs = (
@@ -290,6 +293,7 @@ def rebuild_meetings() -> int:
                 f"SELECT * FROM ({sql}) t ORDER BY 2, 3",
                 params,
             )
+        rebuild_totals()
         s = RollupState.objects.order_by("pk").first()
         if s is None:
             RollupState.objects.create(meetings_built_at=now())
@@ -298,6 +302,7 @@ def rebuild_meetings() -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {MeetingMonth._meta.db_table}")
+            cursor.execute(f"ANALYZE {MeetingTotal._meta.db_table}")
     return MeetingMonth.objects.count()
 
 
@@ -314,12 +319,17 @@ def refresh_meetings(cells, since: dt.date) -> None:
         .values_list("pk", flat=True)
     )
     since_month = since.replace(day=1)
+    # The totals of every level move by the difference of these rows (read from the quarter's first month: the
+    # organizations with a thematic meeting are counted per quarter).
+    before = list(_cell_rows(cells, quarter_start(since_month)))
     MeetingMonth.objects.filter(organization_id__in=cells, month__gte=since_month).delete()
     sql, params = _meeting_select(cells, since_month)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {MeetingMonth._meta.db_table} ({', '.join(MEETING_FIELDS)}) {sql}", params
         )
+    after = _cell_rows(cells, quarter_start(since_month))
+    totals_add(_difference(_totals_of(before), _totals_of(after)))
 
 
 def repath_meetings(old_path: str, new_path: str, date: dt.date) -> None:
@@ -376,7 +386,210 @@ def check_meetings(batch: int = 2000) -> list[str]:
         for k in expected.keys() & stored.keys():
             if expected[k] != stored[k]:
                 problems.append(f"{name}: {k} lưu {stored[k]}, đếm lại {expected[k]}")
+    return problems + check_totals()
+
+
+# --- Meetings at every level (``MeetingTotal``) ---------------------------------------------------------------------
+#
+# The grid of a province sums ~14,000 cells' ``MeetingMonth`` rows a month; ``MeetingTotal`` holds the same sums for
+# every subtree (one row per organization path, month and grade pair), as the dues do (``dues.DuesTotal``):
+#
+# * **kept in the same transaction** as the meeting write, not rebuilt from a watermark: a secretary records a
+#   meeting and the committee's grid shows it at once; the change is small and known at the write — the
+#   ``MeetingMonth`` rows that ``refresh_meetings`` rewrote, read before and after, give the difference, added to
+#   the rows of every prefix of their path with one ``INSERT … ON CONFLICT DO UPDATE`` (in key order, root first:
+#   two writes under one province wait for each other a moment and never deadlock);
+# * **keyed by path, not by organization id**: a meeting counts under the path its organization had on the day
+#   (``Meeting.org_path``), so the subtree of a past year is the key of that year's path, whatever was restructured
+#   since — the grid's rows are the paths of the year (``OrganizationLink``), as the live count places them. A
+#   restructuring re-paths the meetings (``meetings``), then ``repath_meetings`` rewrites the moved organizations'
+#   rows: the totals follow by the same difference;
+# * the thematic meetings of a quarter are counted as organizations (distinct), so that column is per quarter and
+#   the difference is taken over whole quarters.
+#
+# ``rebuild_totals`` writes the table from ``MeetingMonth`` (part of ``rebuild_meetings``), ``check_totals`` compares
+# it with a recount, a quarter at a time (``dangbo rollups check``).
+
+TOTAL_SUMS = ["regular_held", "regular_planned", "base_count", "present_count", "unexcused_count",
+              "criteria_passed", "criteria_total", "thematic_held", "other_held"]  # fmt: skip
+TOTAL_COLUMNS = [*TOTAL_SUMS, "thematic_cells"]
+_THEMATIC = TOTAL_SUMS.index("thematic_held")
+
+TotalKey = tuple[str, dt.date, int, int]  # org_path, month, upper grade, self grade
+
+
+def quarter_start(month: dt.date) -> dt.date:
+    return month.replace(month=3 * ((month.month - 1) // 3) + 1, day=1)
+
+
+def prefixes(path: str) -> list[str]:
+    """The paths of the organizations a path passes through, root first ("1.7.42." → "1.", "1.7.", "1.7.42.")."""
+    parts = [p for p in path.split(".") if p]
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
+def _cell_rows(cells, since_month: dt.date, until_month: dt.date | None = None):
+    """``MeetingMonth`` rows as (organization, month, path, upper grade, self grade, *TOTAL_SUMS)."""
+    rows = MeetingMonth.objects.filter(month__gte=since_month)
+    if cells is not None:
+        rows = rows.filter(organization_id__in=sorted(cells) or [0])
+    if until_month is not None:
+        rows = rows.filter(month__lte=until_month)
+    return rows.values_list(
+        "organization_id", "month", "org_path", "upper_grade_id", "self_grade_id", *TOTAL_SUMS
+    )
+
+
+def _totals_of(rows) -> tuple[dict[TotalKey, list[int]], set[tuple[int, str, dt.date]]]:
+    """The sums of some ``MeetingMonth`` rows along their paths, and the (organization, path prefix, quarter)
+    where the organization held a thematic meeting."""
+    sums: dict[TotalKey, list[int]] = {}
+    thematic: set[tuple[int, str, dt.date]] = set()
+    for org, month, path, upper, own, *values in rows:
+        along = prefixes(path)
+        for p in along:
+            acc = sums.setdefault((p, month, upper or 0, own or 0), [0] * len(TOTAL_SUMS))
+            for i, v in enumerate(values):
+                acc[i] += v
+        if values[_THEMATIC]:
+            q = quarter_start(month)
+            thematic.update((org, p, q) for p in along)
+    return sums, thematic
+
+
+def _as_totals(counted) -> dict[TotalKey, list[int]]:
+    """``_totals_of`` as table rows: {key: TOTAL_COLUMNS values}."""
+    sums, thematic = counted
+    out = {k: [*v, 0] for k, v in sums.items()}
+    for _org, p, q in thematic:
+        out.setdefault((p, q, 0, 0), [0] * len(TOTAL_COLUMNS))[-1] += 1
+    return out
+
+
+def _difference(before, after) -> dict[TotalKey, list[int]]:
+    old, new = _as_totals(before), _as_totals(after)
+    zero = [0] * len(TOTAL_COLUMNS)
+    out = {}
+    for k in old.keys() | new.keys():
+        d = [y - x for x, y in zip(old.get(k, zero), new.get(k, zero), strict=True)]
+        if any(d):
+            out[k] = d
+    return out
+
+
+def _organization_of(path: str) -> int:
+    return int(path[:-1].rsplit(".", 1)[-1])
+
+
+def totals_add(changes: dict[TotalKey, list[int]]) -> None:
+    """Add differences to the totals, in key order (root first: one order for every writer)."""
+    table = MeetingTotal._meta.db_table
+    adapt = connection.ops.adapt_datefield_value
+    rows = sorted(changes.items())
+    columns = ", ".join(TOTAL_COLUMNS)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in TOTAL_COLUMNS)
+    marks = "(" + ", ".join(["%s"] * (5 + len(TOTAL_COLUMNS))) + ")"
+    for i in range(0, len(rows), 500):
+        chunk = rows[i : i + 500]
+        params = [v for (p, m, up, own), d in chunk for v in (_organization_of(p), p, adapt(m), up, own, *d)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (organization_id, org_path, month, upper_grade, self_grade, {columns}) "
+                f"VALUES {', '.join([marks] * len(chunk))} "
+                f"ON CONFLICT (org_path, month, upper_grade, self_grade) DO UPDATE SET {updates}",
+                params,
+            )
+
+
+def _quarters() -> list[dt.date]:
+    """The first months of the quarters that have meetings or ``MeetingMonth`` rows."""
+    from dangbo.meetings.models import Meeting
+
+    spans = [MeetingMonth.objects.aggregate(first=Min("month"), last=Max("month")),
+             Meeting.objects.aggregate(first=Min("month"), last=Max("month"))]  # fmt: skip
+    span = {"first": min((s["first"] for s in spans if s["first"]), default=None),
+            "last": max((s["last"] for s in spans if s["last"]), default=None)}  # fmt: skip
+    if span["first"] is None:
+        return []
+    out, q = [], quarter_start(span["first"])
+    while q <= span["last"]:
+        out.append(q)
+        q = add_months(q, 3)
+    return out
+
+
+def rebuild_totals() -> int:
+    """Rewrite ``MeetingTotal`` from ``MeetingMonth``, a quarter at a time; the rows written."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {MeetingTotal._meta.db_table}")
+    else:
+        MeetingTotal.objects.all().delete()
+    written = 0
+    for q in _quarters():
+        totals = _as_totals(_totals_of(_cell_rows(None, q, add_months(q, 2)).iterator(chunk_size=20000)))
+        MeetingTotal.objects.bulk_create(
+            (MeetingTotal(organization_id=_organization_of(p), org_path=p, month=m, upper_grade=up, self_grade=own,
+                          **dict(zip(TOTAL_COLUMNS, v, strict=True)))
+             for (p, m, up, own), v in sorted(totals.items())),
+            batch_size=5000,
+        )  # fmt: skip
+        written += len(totals)
+    return written
+
+
+def check_totals() -> list[str]:
+    """Every ``MeetingTotal`` row against a recount from ``MeetingMonth`` (itself checked against the meetings), a
+    quarter at a time: the differences, in words. Rows of zeros count as absent."""
+    name = MeetingTotal._meta.verbose_name
+    problems = []
+    quarters = _quarters()
+    months = [add_months(q, i) for q in quarters for i in range(3)]
+    stray = MeetingTotal.objects.exclude(month__in=months).values_list("org_path", "month", *TOTAL_COLUMNS)
+    for p, m, *values in stray.iterator():
+        if any(values):
+            problems.append(f"{name}: thừa {(p, m.isoformat())} = {tuple(values)}")
+    for q in quarters:
+        counted = _as_totals(_totals_of(_recounted_rows(q, add_months(q, 2))))
+        expected = {k: tuple(v) for k, v in counted.items() if any(v)}
+        stored = {}
+        rows = MeetingTotal.objects.filter(month__gte=q, month__lte=add_months(q, 2))
+        for p, m, up, own, *values in rows.values_list("org_path", "month", "upper_grade", "self_grade",
+                                                       *TOTAL_COLUMNS).iterator(chunk_size=20000):  # fmt: skip
+            if any(values):
+                stored[(p, m, up, own)] = tuple(values)
+        for k in sorted(expected.keys() - stored.keys()):
+            problems.append(f"{name}: thiếu {_shown(k)} = {expected[k]}")
+        for k in sorted(stored.keys() - expected.keys()):
+            problems.append(f"{name}: thừa {_shown(k)} = {stored[k]}")
+        for k in sorted(expected.keys() & stored.keys()):
+            if expected[k] != stored[k]:
+                problems.append(f"{name}: {_shown(k)} lưu {stored[k]}, đếm lại {expected[k]}")
     return problems
+
+
+def _recounted_rows(first: dt.date, last: dt.date):
+    """The ``_cell_rows`` of some months counted again from the meetings (so a wrong ``MeetingMonth`` row is one
+    difference of ``check_meetings``, not one more per level here)."""
+    sql, params = _meeting_select(since_month=first, until_month=last)
+    at = {f: i for i, f in enumerate(MEETING_FIELDS)}
+    order = [
+        at[f]
+        for f in ("organization_id", "month", "org_path", "upper_grade_id", "self_grade_id", *TOTAL_SUMS)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(20000):
+            for row in chunk:
+                out = [row[i] for i in order]
+                if isinstance(out[1], str):  # SQLite's raw date
+                    out[1] = dt.date.fromisoformat(out[1])
+                yield tuple(int(v) if isinstance(v, float) else v for v in out)
+
+
+def _shown(key: TotalKey) -> tuple:
+    p, m, up, own = key
+    return (p, m.isoformat(), up, own)
 
 
 def _values(values) -> tuple:

@@ -9,7 +9,7 @@ from dangbo.reports.rollups import services as rollups
 
 class Command(BaseCommand):
     help = (
-        "Số liệu tổng hợp của báo cáo (đảng viên, sinh hoạt chi bộ): check (đếm lại từ dữ liệu gốc và liệt kê chỗ "
+        "Số liệu tổng hợp của báo cáo (đảng viên, sinh hoạt chi bộ theo chi bộ và theo mọi cấp): check (đếm lại từ dữ liệu gốc và liệt kê chỗ "
         "khác), rebuild (dựng lại toàn bộ), extend (thêm các tháng mới đến tháng này)."
     )
 
@@ -21,7 +21,8 @@ class Command(BaseCommand):
             written = rollups.rebuild()
             self.stdout.write(
                 f"Đã dựng lại: {so(written['member_month'])} dòng chi bộ-tháng, "
-                f"{so(written['member_move'])} dòng biến động, {so(written['meeting_month'])} dòng sinh hoạt chi bộ-tháng."
+                f"{so(written['member_move'])} dòng biến động, {so(written['meeting_month'])} dòng sinh hoạt chi bộ-tháng, "
+                f"{so(written['meeting_total'])} dòng sinh hoạt tổ chức-tháng (mọi cấp)."
             )
         elif action == "extend":
             self.stdout.write(f"Đã thêm {rollups.extend()} tháng.")
