@@ -355,3 +355,21 @@ def test_rollups_built_before_random_meeting_operations_equal_a_recount(tree, pe
         assert_report_equal(people.staff, tree.bloc, D(2023, 7, 1), D(2024, 6, 30))
         assert_report_equal(root_user, tree.province, D(2024, 1, 1), D(2024, 12, 31))
         transaction.set_rollback(True)
+
+
+def test_the_cached_counts_of_organizations_follow_a_change_of_the_tree(tree, people, root_user, clock):
+    """The grid's cells per row and the headcount section's organizations are kept in the shared cache under the
+    tree's version: a new cell shows at once."""
+    from dangbo.organizations.choices import OrgKind
+
+    clock.set(D(2024, 7, 10))
+    day = D(2024, 7, 10)
+    before = report_selectors.organizations_on(tree.bloc, day)
+    rows, _ = rolled.meeting_grid(people.staff, tree.bloc, 2024)
+    assert {r.org.pk: r.cells for r in rows} == {tree.a.pk: 2, tree.b.pk: 1}
+    org_services.organization_create(actor=root_user, parent=tree.a, data={
+        "name": "Chi bộ Khoa Ngoại", "code": "SYT-3", "kind": OrgKind.SUBORDINATE_CELL})  # fmt: skip
+    after = report_selectors.organizations_on(tree.bloc, day)
+    assert (after["chi_bo"], after["co_so"]) == (before["chi_bo"] + 1, before["co_so"])
+    rows, _ = rolled.meeting_grid(people.staff, tree.bloc, 2024)
+    assert {r.org.pk: r.cells for r in rows} == {tree.a.pk: 3, tree.b.pk: 1}

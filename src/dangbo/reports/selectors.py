@@ -26,6 +26,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404
 
@@ -40,7 +41,7 @@ from dangbo.members.choices import ETHNICITIES, RELIGIONS, Degree, GeneralEducat
 from dangbo.members.counts import selectors as asof
 from dangbo.organizations.choices import CELL_KINDS, GRASSROOTS_KINDS
 from dangbo.organizations.models import Organization, OrganizationLink
-from dangbo.organizations.selectors import term_on
+from dangbo.organizations.selectors import term_on, tree_version
 from dangbo.organizations.tree.selectors import valid_on
 from dangbo.steering.choices import ReportKind, TargetStatus
 from dangbo.steering.support import services as support
@@ -96,7 +97,18 @@ def _percent(part, whole) -> float | None:
 
 def organizations_on(organization: Organization, on: dt.date) -> dict[str, int]:
     """Organizations strictly under ``organization`` in the tree of a date: grassroots organizations (grassroots
-    committees and cells), of them grassroots committees, and cells (both kinds) — one query."""
+    committees and cells), of them grassroots committees, and cells (both kinds). One count over the links of the
+    subtree (~35 ms of SQL for a province of 10,000 cells), the same for every actor: kept in the shared cache under
+    the tree's version (``organizations.selectors.tree_version``: any change of the tree makes a new one)."""
+    key = f"organizations-on:{tree_version()}:{organization.pk}:{on.isoformat()}"
+    counted = cache.get(key)
+    if counted is None:
+        counted = _organizations_on(organization, on)
+        cache.set(key, counted, 24 * 3600)
+    return counted
+
+
+def _organizations_on(organization: Organization, on: dt.date) -> dict[str, int]:
     path = asof.path_on(organization, on)
     if path is None:
         return {"co_so": 0, "dang_bo_co_so": 0, "chi_bo": 0}
