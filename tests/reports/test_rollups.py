@@ -21,7 +21,7 @@ from dangbo.members.history import services as lifecycle
 from dangbo.reports.models import MemberMonth
 from dangbo.reports.rollups import selectors as rollups
 from dangbo.reports.rollups import services as rollup_services
-from tests.conftest import decided
+from tests.conftest import decided, member_data
 from tests.members.test_lifecycle import OPS, random_history
 
 D = dt.date
@@ -122,4 +122,124 @@ def test_rollups_built_before_a_random_history_equal_the_live_figures(root_user,
             assert_same_movement(root, a.replace(day=1), b)
             day = D(2015, 1, 1) + dt.timedelta(days=probe % 400)
             assert_same_movement(root, day, day + dt.timedelta(days=probe % 97))
+        transaction.set_rollback(True)
+
+
+# --- The full rebuild from the roll's steps equals the per-month select --------------------------------------------
+#
+# ``rebuild`` writes ``MemberMonth`` from the steps of each cell's roll (``_month_delta_select``); ``_month_select``
+# (what ``refresh``, ``extend`` and ``check`` still run) joins every period to every month it covers. Random roll
+# periods written straight into the table — the rebuild reads nothing else — with the days where the two could
+# part: 29/02 birthdays (the band changes in March of a year without 29/02), birthdays on a month's first and last
+# day, periods beginning or ending on a month's first or last day or within one month, open periods, exemptions,
+# moves between cells and paths (a restructuring), members born after their first months.
+
+ONE_DAY = dt.timedelta(days=1)
+LEAP_BIRTHS = [D(1944, 2, 29), D(1952, 2, 29), D(1964, 2, 29), D(1972, 2, 29), D(1980, 2, 29), D(1984, 2, 29),
+               D(1992, 2, 29), D(1996, 2, 29), D(2000, 2, 29)]  # fmt: skip
+
+
+def _first_of(y, m):
+    return D(y, m, 1)
+
+
+def _last_of(y, m):
+    return add_months(D(y, m, 1), 1) - ONE_DAY
+
+
+BIRTHS = st.one_of(
+    st.sampled_from(LEAP_BIRTHS),
+    st.builds(_first_of, st.integers(1935, 2012), st.integers(1, 12)),
+    st.builds(_last_of, st.integers(1935, 2012), st.integers(1, 12)),
+    st.dates(D(1935, 1, 1), D(2012, 12, 31)),
+)
+DAYS = st.one_of(
+    st.builds(_first_of, st.integers(2008, 2026), st.integers(1, 12)),
+    st.builds(_last_of, st.integers(2008, 2026), st.integers(1, 12)),
+    st.dates(D(2008, 1, 1), D(2026, 12, 31)),
+)
+PERIOD = st.tuples(st.integers(0, 4), st.sampled_from(["chinh_thuc", "du_bi", "dang_chuyen"]), st.booleans())
+MEMBERS = st.lists(
+    st.tuples(
+        BIRTHS,
+        st.sampled_from(["nam", "nu"]),
+        st.sampled_from(["Kinh", "Thái"]),
+        st.sampled_from(["chua_dao_tao", "so_cap", "trung_cap", "cao_cap", "cu_nhan", "khac"]),
+        st.lists(DAYS, min_size=1, max_size=6, unique=True),  # the days the member's periods begin and end
+        st.lists(PERIOD, min_size=6, max_size=6),
+        st.booleans(),  # the last period stays open
+        st.booleans(),  # a gap before each period after the first (the days are then taken in pairs)
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def _write_periods(cells, members) -> None:
+    from dangbo.members.models import Member, MemberPeriod
+
+    # cell i, with the path it has under its parent, or a second path (the cell moved by a restructuring)
+    places = [(c, c.path) for c in cells] + [
+        (cells[0], cells[0].path + "Z9"),
+        (cells[1], cells[1].path + "Y8"),
+    ]
+    for n, (born, gender, ethnicity, theory, days, kinds, open_end, gaps) in enumerate(members):
+        data = member_data(cells[0], f"Người Thứ {n}", birth_date=born, gender=gender, ethnicity=ethnicity)
+        data["political_theory"] = theory
+        member = Member.objects.create(**data)
+        days = sorted(days)
+        bounds = (
+            list(zip(days[::2], days[1::2], strict=False))
+            if gaps
+            else list(zip(days, days[1:], strict=False))
+        )
+        if open_end or not bounds:
+            bounds.append((days[-1] if not gaps or len(days) % 2 else days[-1] + ONE_DAY, None))
+        for (start, end), (place, status, exempted) in zip(bounds, kinds, strict=False):
+            cell, path = places[place % len(places)]
+            MemberPeriod.objects.create(member=member, organization=cell, org_path=path, status=status,
+                                        exempted=exempted, valid_from=start, valid_to=end, start_kind="nhap_ho_so",
+                                        end_kind="" if end is None else "chuyen_noi_bo")  # fmt: skip
+
+
+def _month_rows():
+    return list(MemberMonth.objects.order_by("pk").values_list(*rollup_services.MONTH_FIELDS))
+
+
+def assert_rebuild_equals_the_per_month_select(through):
+    rollup_services.rebuild(through=through)
+    built = _month_rows()
+    assert all(row[3] > 0 for row in built)  # no row without a period
+    assert rollup_services.check() == []
+    MemberMonth.objects.all().delete()
+    rollup_services._insert(
+        MemberMonth, rollup_services.MONTH_FIELDS, rollup_services._month_select(), ordered=True
+    )
+    assert built == _month_rows()  # every column, in the same order (the reading index's)
+
+
+@pytest.mark.django_db(transaction=False)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])  # fmt: skip
+@given(members=MEMBERS, through=st.builds(_first_of, st.integers(2008, 2027), st.integers(1, 12)))
+def test_the_rebuild_from_the_steps_equals_the_per_month_select(tree, members, through):
+    with transaction.atomic():
+        _write_periods([tree.a1, tree.a2, tree.b], members)
+        assert_rebuild_equals_the_per_month_select(through)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=False)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])  # fmt: skip
+@given(ops=OPS, births=st.lists(BIRTHS, min_size=30, max_size=30))
+def test_the_rebuild_after_a_random_history_equals_the_per_month_select(root_user, ops, births):
+    """Histories written through the services (transfers between cells, exemptions, restructurings, deaths)."""
+    from dangbo.members.models import Member
+
+    with transaction.atomic():
+        h = random_history(root_user, ops)
+        for member, born in zip(h.members, births, strict=False):
+            Member.objects.filter(pk=member.pk).update(birth_date=born)
+        assert_rebuild_equals_the_per_month_select(h.end.replace(day=1))
         transaction.set_rollback(True)

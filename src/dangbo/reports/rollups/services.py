@@ -39,7 +39,7 @@ from dangbo.members.models import Member, MemberPeriod
 from dangbo.organizations.models import Organization
 
 from ..models import MeetingMonth, MeetingTotal, MemberMonth, MemberMove, RollupMonth, RollupState
-from .selectors import COUNTED, ONE_DAY, counted_columns, meetings_built, state
+from .selectors import AGE_COLUMNS, COUNTED, ONE_DAY, counted_columns, meetings_built, state
 
 MONTH_FIELDS = ["organization_id", "month", "org_path", "rows", *COUNTED]
 MOVE_FIELDS = ["organization_id", "day", "direction", "kind", "org_path", "other_path", "n"]
@@ -78,6 +78,118 @@ def _month_select(cells=None, since_month=None, between=None) -> tuple[str, list
         f"WHERE {where} GROUP BY p.organization_id, m.month, p.org_path"
     )
     return sql, params + wparams
+
+
+def _month_start(expr: str, years: int = 0) -> str:
+    """SQL: the first day of the month of the date ``expr`` (PostgreSQL or SQLite), ``years`` later — a 29/02 that
+    does not exist ``years`` later rolls on to 01/03, so the month is that of the first day on which a member born on
+    ``expr`` is ``years`` old (``core.dates.add_years`` clamps 29/02 to 28/02 the other way round: born 29/02/1992,
+    ``born_30`` of February 2022 is 28/02/1992, so the member turns 30 in March 2022)."""
+    if connection.vendor == "postgresql":
+        if not years:
+            return f"CAST(date_trunc('month', CAST({expr} AS timestamp)) AS date)"
+        later = f"(CAST({expr} AS timestamp) + interval '{int(years)} years')"
+        rolled = f"({later} + (EXTRACT(DAY FROM {expr}) - EXTRACT(DAY FROM {later})) * interval '1 day')"
+        return f"CAST(date_trunc('month', {rolled}) AS date)"
+    return (
+        f"date({expr}, '+{int(years)} years', 'start of month')"
+        if years
+        else f"date({expr}, 'start of month')"
+    )
+
+
+# The age bands of AGE_COLUMNS as the months a member enters them: (column, years old at its first month).
+AGE_STEPS = list(zip([c for c, _ in AGE_COLUMNS.values()], (0, 30, 41, 51, 61), strict=True))
+
+
+def _month_delta_select(through: dt.date) -> tuple[str, list]:
+    """The rows of ``MemberMonth`` up to the month ``through`` (SQL and params, in the order of MONTH_FIELDS),
+    computed from the steps of each cell's roll rather than from every (period, month) pair — the cost is that of the
+    periods and of the rows written, not of the member-months (``_month_select`` reads every month of every period:
+    ~1 billion rows at national scale).
+
+    A period counts on the last day of month M ⟺ ``valid_from ≤ last(M) < valid_to`` ⟺ month(valid_from) ≤ M <
+    month(valid_to). So each period adds its columns in the month of ``valid_from`` and takes them away in the month
+    of ``valid_to``; its age column changes in the months the member enters the next band (``_month_start``), which
+    are steps too. The steps are summed per (cell, path, month), a running sum over each (cell, path)'s steps gives
+    its figures from one step to the next, and the calendar fills the months in between; months with no period are
+    left out, as the grouping of ``_month_select`` leaves them out."""
+    period, member, month = (MemberPeriod._meta.db_table, Member._meta.db_table, RollupMonth._meta.db_table)
+    ages = dict(AGE_STEPS)
+    static, sparams = [], []
+    for col, cond, ps in counted_columns():
+        if col not in ages:
+            static.append((col, cond))
+            sparams += ps
+    a, b = _month_start("p.valid_from"), _month_start("p.valid_to")
+    enter = {col: _month_start("mm.birth_date", years) for col, years in AGE_STEPS}
+    cols = [col for col, _ in static]
+    # The periods with their months: a (first counted), b (first not counted, NULL: open), t_<col> (enters the band).
+    periods = (
+        f"SELECT p.organization_id AS o, p.org_path AS path, {a} AS a, {b} AS b, "
+        + ", ".join(f"{enter[col]} AS t_{col}" for col in ages)
+        + ", "
+        + ", ".join(f"CASE WHEN {cond} THEN 1 ELSE 0 END AS s_{col}" for col, cond in static)
+        + f" FROM {period} p JOIN {member} mm ON mm.id = p.member_id WHERE {a} <= %s AND (p.valid_to IS NULL OR {b} > {a})"
+    )
+    order = list(ages)
+
+    def band_at(col: str, before: str, after: str) -> str:
+        """SQL: 1 when the member is in band ``col`` in the month M where ``before`` holds for each entry month
+        t (t ≤ M), else 0; ``after(t)`` is M < t."""
+        i = order.index(col)
+        conds = [before.format(t=f"t_{col}")]
+        if i + 1 < len(order):
+            conds.append(after.format(t=f"t_{order[i + 1]}"))
+        return f"CASE WHEN {' AND '.join(conds)} THEN 1 ELSE 0 END"
+
+    # Starts (+, the band of month a), ends (−, the band of month b − 1), band entries strictly inside (a, b).
+    start = (
+        "SELECT o, path, a AS month, 1 AS d_rows, "
+        + ", ".join(f"s_{c} AS d_{c}" for c in cols)
+        + ", "
+        + ", ".join(f"{band_at(c, '{t} <= a', 'a < {t}')} AS d_{c}" for c in order)
+        + " FROM pm"
+    )
+    end = (
+        "SELECT o, path, b, -1, "
+        + ", ".join(f"-s_{c}" for c in cols)
+        + ", "
+        + ", ".join(f"-{band_at(c, '{t} < b', 'b <= {t}')}" for c in order)
+        + " FROM pm WHERE b IS NOT NULL AND b > a AND b <= %s"
+    )
+    entries = []
+    for i, col in enumerate(order):
+        d = ["0"] * len(order)
+        d[i] = "1"
+        if i:
+            d[i - 1] = "-1"
+        entries.append(
+            f"SELECT o, path, t_{col}, 0, {', '.join('0' for _ in cols)}, {', '.join(d)} FROM pm "
+            f"WHERE t_{col} > a AND (b IS NULL OR t_{col} < b) AND t_{col} <= %s"
+        )
+    counted = ["rows", *cols, *order]
+    assert set(counted[1:]) == set(COUNTED)
+    steps = " UNION ALL ".join([start, end, *entries])
+    # Each run joins the months it spans through the calendar's key (a few rows each), then the rows are sorted for
+    # the reading index; the fence keeps PostgreSQL from joining the other way round to save the sort (every run
+    # against every month: the member-months again).
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+    summed = ", ".join(
+        f"CAST(SUM(d_{c}) AS integer) AS d_{c}" for c in counted
+    )  # integers: SUM OVER stays cheap
+    running = ", ".join(f"SUM(d_{c}) OVER w AS n_{c}" for c in counted)
+    sql = (
+        f"WITH pm AS ({periods}), "
+        f"steps AS (SELECT o, path, month, {summed} FROM ({steps}) e GROUP BY o, path, month), "
+        f"runs AS (SELECT o, path, month, COALESCE(LEAD(month) OVER w, %s) AS next, {running} FROM steps "
+        f"WINDOW w AS (PARTITION BY o, path ORDER BY month ROWS UNBOUNDED PRECEDING)) "
+        f"SELECT * FROM (SELECT r.o, m.month, r.path, {', '.join(f'r.n_{c}' for c in ['rows', *COUNTED])} "
+        f"FROM runs r CROSS JOIN {month} m WHERE m.month >= r.month AND m.month < r.next AND r.n_rows > 0 "
+        f"{fence}) t"
+    )
+    after = add_months(through, 1)
+    return sql, [*sparams, through, through, *[through] * len(order), after]
 
 
 def _move_select(cells=None, since=None, between=None) -> tuple[str, list]:
@@ -152,7 +264,7 @@ def rebuild(*, through: dt.date | None = None) -> dict:
             model.objects.all().delete()
     if first is not None and first.replace(day=1) <= through:
         _ensure_months(first.replace(day=1), through)
-    _insert(MemberMonth, MONTH_FIELDS, _month_select(), ordered=True)
+    _insert(MemberMonth, MONTH_FIELDS, _month_delta_select(through), ordered=True)
     _insert(MemberMove, MOVE_FIELDS, _move_select(), ordered=True)
     RollupState.objects.all().delete()
     RollupState.objects.create(through=through, built_at=now())
