@@ -49,27 +49,41 @@ def main() -> None:
     if not args.skip_old:
         selects["per-month (before)"] = services._month_select
 
-    def timed(model, fields, select) -> tuple[float, int]:
+    def cpu() -> float:
+        """CPU seconds of the database work: the PostgreSQL backend's (from /proc, the server runs here; its
+        parallel workers not counted), or this process's (SQLite)."""
+        if connection.vendor != "postgresql":
+            return time.process_time()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the server runs elsewhere
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def timed(model, fields, select) -> tuple[float, float, int]:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(f"TRUNCATE {model._meta.db_table}")
             else:
                 model.objects.all().delete()
-            t0 = time.perf_counter()
+            c0, t0 = cpu(), time.perf_counter()
             services._insert(model, fields, select, ordered=True)
-            elapsed = time.perf_counter() - t0
+            elapsed, used = time.perf_counter() - t0, cpu() - c0
             rows = model.objects.count()
             transaction.set_rollback(True)
-        return elapsed, rows
+        return elapsed, used, rows
 
     for run in range(args.n):
         for name, select in selects.items():
-            elapsed, rows = timed(MemberMonth, services.MONTH_FIELDS, select())
-            print(f"run {run + 1} MemberMonth {name}: {rows:,} rows, {elapsed:.1f} s "
-                  f"({elapsed / max(rows, 1) * 1e6:.1f} µs/row); {load_average()}", flush=True)  # fmt: skip
-    elapsed, rows = timed(MemberMove, services.MOVE_FIELDS, services._move_select())
-    print(f"MemberMove: {rows:,} rows, {elapsed:.1f} s; {load_average()}", flush=True)
+            elapsed, used, rows = timed(MemberMonth, services.MONTH_FIELDS, select())
+            print(f"run {run + 1} MemberMonth {name}: {rows:,} rows, {elapsed:.1f} s, CPU {used:.1f} s "
+                  f"({used / max(rows, 1) * 1e6:.1f} µs CPU/row); {load_average()}", flush=True)  # fmt: skip
+    elapsed, used, rows = timed(MemberMove, services.MOVE_FIELDS, services._move_select())
+    print(f"MemberMove: {rows:,} rows, {elapsed:.1f} s, CPU {used:.1f} s; {load_average()}", flush=True)
     if args.compare:
         new, new_params = services._month_delta_select(through)
         old, old_params = services._month_select()

@@ -18,7 +18,10 @@ Design (README, "Kiến trúc"):
 * **The calendar is the only watermark**: ``RollupState.through`` is the last month covered; months after it (a new
   month begins without any change of facts) are counted live until ``extend`` (``dangbo rollups extend``, daily from
   cron or the job queue) adds them. Before the first ``rebuild`` nothing is stored and every figure is live.
-* ``check`` recomputes every row and lists the differences (``dangbo rollups check``); ``rebuild`` rewrites all.
+* ``check`` recomputes every row and lists the differences (``dangbo rollups check``); ``rebuild`` rewrites all —
+  ``MemberMonth`` from the steps of each cell's roll (``_month_delta_select``: its cost is that of the periods and
+  of the rows written), where ``refresh``, ``extend`` and ``check`` count the few months of a few cells, or one
+  month, period by period (``_month_select``, also the test's oracle).
 
 Figures are read from the rollups only for days they describe: the last day of a covered month (headcount,
 composition, the opening and closing of a movement table). Any other day is counted live.
