@@ -45,7 +45,10 @@ def main() -> None:
     through = s.through if s is not None else today().replace(day=1)
     if s is None:
         sys.exit("Chưa dựng số liệu tổng hợp (dangbo rollups rebuild): cần lịch các tháng.")
-    selects = {"steps (rebuild)": lambda: services._month_delta_select(through)}
+    selects = {
+        "steps, indexes built after (rebuild)": lambda: services._month_delta_select(through),
+        "steps, indexes kept": lambda: services._month_delta_select(through),
+    }
     if not args.skip_old:
         selects["per-month (before)"] = services._month_select
 
@@ -63,7 +66,7 @@ def main() -> None:
             return float("nan")
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def timed(model, fields, select) -> tuple[float, float, int]:
+    def timed(model, fields, select, indexes_after=False) -> tuple[float, float, int]:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
@@ -71,7 +74,11 @@ def main() -> None:
             else:
                 model.objects.all().delete()
             c0, t0 = cpu(), time.perf_counter()
-            services._insert(model, fields, select, ordered=True)
+            if indexes_after:
+                with services._indexes_built_after(model):
+                    services._insert(model, fields, select, ordered=True)
+            else:
+                services._insert(model, fields, select, ordered=True)
             elapsed, used = time.perf_counter() - t0, cpu() - c0
             rows = model.objects.count()
             transaction.set_rollback(True)
@@ -79,7 +86,7 @@ def main() -> None:
 
     for run in range(args.n):
         for name, select in selects.items():
-            elapsed, used, rows = timed(MemberMonth, services.MONTH_FIELDS, select())
+            elapsed, used, rows = timed(MemberMonth, services.MONTH_FIELDS, select(), "after" in name)
             print(f"run {run + 1} MemberMonth {name}: {rows:,} rows, {elapsed:.1f} s, CPU {used:.1f} s "
                   f"({used / max(rows, 1) * 1e6:.1f} µs CPU/row); {load_average()}", flush=True)  # fmt: skip
     elapsed, used, rows = timed(MemberMove, services.MOVE_FIELDS, services._move_select())
