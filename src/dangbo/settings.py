@@ -139,7 +139,9 @@ if _db_url:
         # for this workload (README "Hiệu năng"). Off for dangbo's own sessions, whatever the server's default;
         # DANGBO_PG_JIT=on leaves the server's setting (and ``dangbo check`` warns, dangbo.W002).
         _options = DATABASES["default"].setdefault("OPTIONS", {})
-        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+        # An explicit ``options`` replaces libpq's PGOPTIONS: keep what the environment asks for too.
+        _given = _options.get("options", os.environ.get("PGOPTIONS", ""))
+        _options["options"] = f"-c jit=off {_given}".strip()  # a later -c jit=… in PGOPTIONS still wins
 else:
     DATABASES = {
         "default": {
