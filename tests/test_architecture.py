@@ -210,6 +210,17 @@ def test_domain_code_never_imports_the_template_library():
     assert users == [], "format with dangbo.core.formats"
 
 
+def test_pages_save_forms_through_the_one_edit_view():
+    """form → service → message → redirect is written once (``core.views.form_page``): a page's view never calls
+    the form helpers under it."""
+    import re
+
+    helpers = re.compile(r"\b(save_form|run_service|check_with_service)\(")
+    found = sorted(str(p.relative_to(SRC)) for p in SRC.rglob("views.py")
+                   if p.parent.name != "core" and helpers.search(p.read_text(encoding="utf-8")))  # fmt: skip
+    assert found == [], "save the form with core.views.form_page (CONTRIBUTING: an edit page)"
+
+
 def test_layers_name_every_app():
     apps = {p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists()} - {"formats"}
     assert apps <= set(LAYERS), f"place the new app in LAYERS: {sorted(apps - set(LAYERS))}"

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangbo.audit.models import Action
@@ -13,8 +13,9 @@ from dangbo.audit.selectors import history_page
 from dangbo.audit.services import record
 from dangbo.core import policies
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import VNFormMixin, save_form
+from dangbo.core.forms import VNFormMixin
 from dangbo.core.http import int_param
+from dangbo.core.views import form_page
 from dangbo.members.selectors import member_scope
 from dangbo.organizations.models import Organization
 
@@ -95,14 +96,10 @@ def user_create(request):
     form = UserCreateForm(
         request.POST or None, actor=request.user, organizations=_grantable_orgs(request.user), initial=initial
     )
-    if request.method == "POST":
-        user = save_form(
-            form, lambda: services.user_create(actor=request.user, member=member, **form.cleaned_data)
-        )
-        if user:
-            messages.success(request, f"Đã tạo tài khoản {user.username}.")
-            return redirect("accounts:user_detail", pk=user.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "member": member})
+    return form_page(request, form, lambda d: services.user_create(actor=request.user, member=member, **d),
+                     template="accounts/user_form.html", context={"member": member},
+                     success=lambda user: f"Đã tạo tài khoản {user.username}.",
+                     redirect_to=lambda user: reverse("accounts:user_detail", args=[user.pk]))  # fmt: skip
 
 
 def _managed_user(request, pk):
@@ -120,33 +117,19 @@ def user_detail(request, pk):
     password_form = PasswordResetForm(
         request.POST if request.POST.get("form") == "password" else None, prefix="pw"
     )
-    if request.method == "POST":
-        if not can_manage:
-            raise Http404
-        if request.POST.get("form") == "role":
-            if save_form(
-                role_form,
-                lambda: services.role_grant(actor=request.user, user=user, **role_form.cleaned_data),
-            ):
-                messages.success(request, "Đã giao vai trò.")
-                return redirect("accounts:user_detail", pk=user.pk)
-        elif request.POST.get("form") == "password":
-            if save_form(password_form, lambda: services.password_reset(
-                actor=request.user, user=user, password=password_form.cleaned_data["password"])):  # fmt: skip
-                messages.success(request, "Đã đặt lại mật khẩu.")
-                return redirect("accounts:user_detail", pk=user.pk)
-    return render(
-        request,
-        "accounts/user_detail.html",
-        {
-            "account": user,
-            "roles": user.roles.select_related("organization__parent"),
-            "can_manage": can_manage,
-            "role_form": role_form,
-            "password_form": password_form,
-            "history": history_page(user),
-        },
-    )
+    if request.method == "POST" and not can_manage:
+        raise Http404
+    form, save, success = role_form, None, None
+    if request.POST.get("form") == "role":
+        save = lambda d: services.role_grant(actor=request.user, user=user, **d)  # noqa: E731
+        success = "Đã giao vai trò."
+    elif request.POST.get("form") == "password":
+        form, success = password_form, "Đã đặt lại mật khẩu."
+        save = lambda d: services.password_reset(actor=request.user, user=user, password=d["password"])  # noqa: E731
+    return form_page(request, form, save, name=None, template="accounts/user_detail.html", context={
+        "account": user, "roles": user.roles.select_related("organization__parent"), "can_manage": can_manage,
+        "role_form": role_form, "password_form": password_form, "history": history_page(user),
+    }, success=success, redirect_to=reverse("accounts:user_detail", args=[user.pk]))  # fmt: skip
 
 
 @login_required

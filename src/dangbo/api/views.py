@@ -4,14 +4,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import save_form
+from dangbo.core.views import form_page
 
 from . import selectors, services
 from .forms import TokenForm
@@ -24,20 +24,22 @@ SHOWN_ONCE = "api_token_shown_once"
 @require_http_methods(["GET", "POST"])
 def token_list(request):
     form = TokenForm(request.POST or None, initial={"expires_on": today() + dt.timedelta(days=90)})
-    if request.method == "POST":
-        created = save_form(form, lambda: services.token_create(actor=request.user, **form.cleaned_data))
-        if created:
-            # Shown once, on the page the browser is sent to next (then gone from the session).
-            request.session[SHOWN_ONCE] = [created[0].pk, created[1]]
-            return redirect("api_tokens:list")
-    created = None
-    if request.method == "GET" and (shown := request.session.pop(SHOWN_ONCE, None)):
-        token = selectors.token_list(request.user).filter(pk=shown[0]).first()
-        created = (token, shown[1]) if token else None
-    return render(request, "api/tokens.html", {
-        "form": form, "tokens": selectors.token_list(request.user), "created": created, "today": today(),
-        "docs_url": reverse("api:openapi-view"),
-    })  # fmt: skip
+
+    def shown_once(created) -> str:
+        # Shown once, on the page the browser is sent to next (then gone from the session).
+        request.session[SHOWN_ONCE] = [created[0].pk, created[1]]
+        return reverse("api_tokens:list")
+
+    def context():
+        created = None
+        if request.method == "GET" and (shown := request.session.pop(SHOWN_ONCE, None)):
+            token = selectors.token_list(request.user).filter(pk=shown[0]).first()
+            created = (token, shown[1]) if token else None
+        return {"tokens": selectors.token_list(request.user), "created": created, "today": today(),
+                "docs_url": reverse("api:openapi-view")}  # fmt: skip
+
+    return form_page(request, form, lambda d: services.token_create(actor=request.user, **d),
+                     template="api/tokens.html", context=context, redirect_to=shown_once)  # fmt: skip
 
 
 @login_required

@@ -15,8 +15,9 @@ from django.db.models import Q, QuerySet
 
 from dangbo.accounts import selectors as access
 from dangbo.accounts.choices import Role
-from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, register, subtree_q
+from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, in_state, register, subtree_q
 
+from .choices import CampaignStatus
 from .models import Campaign, Catalogue, LevelTally, Rating, ResidenceComment, ResidenceRegistration
 
 COMMITTEE_ROLES = frozenset({Role.STAFF, Role.GRASSROOTS_SECRETARY})
@@ -32,7 +33,9 @@ def _ancestors(path: str) -> list[str]:
 @register
 class CampaignPolicy(Policy):
     model = Campaign
-    actions = frozenset({VIEW, ADD, CHANGE, DELETE, DECIDE})
+    # review: end the self-assessment (those who decide, while it is open)
+    actions = frozenset({VIEW, ADD, CHANGE, DELETE, DECIDE, "review"})
+    states = {"review": {"status": CampaignStatus.OPEN}}
 
     def reach(self, actor, action: str) -> Reach:
         if action == VIEW:
@@ -41,6 +44,7 @@ class CampaignPolicy(Policy):
 
     def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
         reach = self.reach(actor, action)
+        queryset = self.in_states(action, queryset)
         if reach.everything:
             return queryset
         if not reach.paths:
@@ -53,6 +57,8 @@ class CampaignPolicy(Policy):
         return queryset.filter(q)
 
     def can(self, actor, action: str, obj: Campaign) -> bool:
+        if not in_state(action, obj):
+            return False
         reach = self.reach(actor, action)
         if reach.everything:
             return True
@@ -78,6 +84,8 @@ class CataloguePolicy(CampaignPolicy):
     below that fill ratings with it); defined by those who decide there."""
 
     model = Catalogue
+    actions = frozenset({VIEW, ADD, CHANGE, DELETE, DECIDE})
+    states = {}
     actions = frozenset({VIEW, ADD, CHANGE, DELETE})
 
 

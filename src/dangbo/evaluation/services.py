@@ -413,7 +413,7 @@ def propose(*, actor, rating, level: str = "", score=None, note: str = "", remed
 def start_review(*, actor, campaign) -> Campaign:
     """End the self-assessment: the cells and the committee review and propose."""
     c = _campaign(actor, campaign, DECIDE, lock=True)
-    if c.status != CampaignStatus.OPEN:
+    if not policies.in_state("review", c):  # the policy's states: the campaign page's button
         raise ApplicationError("Đợt đánh giá không còn ở bước tự đánh giá.")
     before = snapshot(c)
     c.status = CampaignStatus.REVIEWING

@@ -15,9 +15,10 @@ from dangbo.audit.concurrency.services import StaleEdit
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import post_action, run_service, save_form
+from dangbo.core.forms import post_action
 from dangbo.core.http import file_response, local_next
 from dangbo.core.policies import CHANGE, VIEW, get_scoped_or_404
+from dangbo.core.views import form_page
 from dangbo.organizations.models import Organization
 
 from . import jobs as evaluation_jobs
@@ -94,31 +95,31 @@ def organization(request, org_pk):
     org = get_scoped_or_404(request.user, VIEW, Organization.objects.all(), pk=org_pk)
     may_open = policies.can(request.user, DECIDE, Campaign(authority=org)) and org.kind != "chi_bo_truc_thuoc"
     form = OpenForm(request.POST or None, initial={"year": today().year - 1, "organizations": True})
-    if request.method == "POST":
-        if not may_open:
-            from django.http import Http404
+    if request.method == "POST" and not may_open:
+        from django.http import Http404
 
-            raise Http404
-        if form.is_valid():
-            d = form.cleaned_data
-            args = dict(actor=request.user, authority=org, year=d["year"], deadline=d["deadline"],
-                        period_kind=d["period_kind"], period_start=d["period_start"], period_end=d["period_end"],
-                        organizations=d["organizations"])  # fmt: skip
-            if _large(org, d):  # a province or the nation: in the background, with progress
-                started = run_service(form, lambda: evaluation_jobs.start_open(**args))
-                if started is not None:
-                    messages.info(
-                        request,
-                        "Cấp quyết định có nhiều đảng viên: đợt đánh giá đang được mở ở chế độ chạy nền.",
-                    )
-                    return redirect(started)
-            else:
-                c = run_service(form, lambda: services.open_campaign(**args))
-                if c is not None:
-                    messages.success(request, f"Đã mở đợt đánh giá: {c.ratings.count()} phiếu.")
-                    return redirect(c.get_absolute_url())
-    return render(request, "evaluation/organization.html", {
-        "org": org, "campaigns": selectors.campaigns_of(request.user, org), "form": form, "may_open": may_open})  # fmt: skip
+        raise Http404
+
+    def save(d):
+        args = dict(actor=request.user, authority=org, year=d["year"], deadline=d["deadline"],
+                    period_kind=d["period_kind"], period_start=d["period_start"], period_end=d["period_end"],
+                    organizations=d["organizations"])  # fmt: skip
+        if _large(org, d):  # a province or the nation: in the background, with progress
+            return evaluation_jobs.start_open(**args)
+        return services.open_campaign(**args)
+
+    def opened(done):
+        if not isinstance(done, Campaign):  # the job that opens it
+            return (
+                messages.INFO,
+                "Cấp quyết định có nhiều đảng viên: đợt đánh giá đang được mở ở chế độ chạy nền.",
+            )
+        return f"Đã mở đợt đánh giá: {done.ratings.count()} phiếu."
+
+    return form_page(request, form, save, template="evaluation/organization.html",
+                     context=lambda: {"org": org, "campaigns": selectors.campaigns_of(request.user, org),
+                                      "may_open": may_open},
+                     success=opened, redirect_to=lambda done: done.get_absolute_url())  # fmt: skip
 
 
 @login_required
@@ -157,14 +158,11 @@ def decide(request, pk):
     c = _campaign(request, pk, DECIDE)
     back = local_next(request.GET.get("next"))  # the campaign's list as it was filtered and paged
     form = DecideForm(request.POST or None, initial={"decision_date": today()})
-    if request.method == "POST" and form.is_valid():
-        done = run_service(form, lambda: services.decide(actor=request.user, campaign=c, **form.cleaned_data))
-        if done is not None:
-            messages.success(request, "Đã ghi quyết định xếp loại; đợt đánh giá đã khóa.")
-            return redirect(back or c.get_absolute_url())
-    return render(request, "evaluation/decide.html", {"c": c, "form": form, "tally": selectors.tally(c),
-                                                      "problems": services.quota_problems(c), "short": SHORT,
-                                                      "back": back})  # fmt: skip
+    return form_page(request, form, lambda d: services.decide(actor=request.user, campaign=c, **d),
+                     template="evaluation/decide.html", context=lambda: {
+                         "c": c, "tally": selectors.tally(c), "problems": services.quota_problems(c), "short": SHORT,
+                         "back": back},
+                     success="Đã ghi quyết định xếp loại; đợt đánh giá đã khóa.", redirect_to=back or c.get_absolute_url())  # fmt: skip
 
 
 @login_required
@@ -207,54 +205,51 @@ def rating(request, rating_pk):
     registration = selectors.residence_registration(r.member_id, c.year) if may_comment else None
     register_form = ResidenceRegisterForm(request.POST if posted == "registration" else None, auto_id="dk_%s",
                                           initial={"valid_from": today()}, actor=request.user)  # fmt: skip
-    if request.method == "POST":
-        if not (own or can_change):
-            from django.http import Http404
+    if request.method == "POST" and not (own or can_change):
+        from django.http import Http404
 
-            raise Http404
-        if posted == "registration" and may_comment:
-            if register_form.is_valid():
-                done = run_service(register_form, lambda: services.residence_register(
-                    actor=request.user, member=r.member, **register_form.cleaned_data))  # fmt: skip
-                if done is not None:
-                    messages.success(request, f"Đã ghi đăng ký liên hệ với {done.residence_org.name}.")
-                    return redirect(r.get_absolute_url())
-        elif posted == "self":
-            done = save_form(self_form, lambda: services.self_assess(actor=request.user, rating=r,
-                                                                     **self_form.service_data()))  # fmt: skip
-            if done is not None:
-                messages.success(request, "Đã ghi bản tự đánh giá.")
-                return redirect(back or r.get_absolute_url())
-        elif posted == "residence" and may_comment:
-            if residence_form.is_valid():
-                data = dict(residence_form.cleaned_data)
-                version = data.pop("version")
-                done = run_service(residence_form, lambda: services.residence_comment_save(
-                    actor=request.user, member=r.member, year=c.year, expected_version=version, **data),
-                    tracked=services.RESIDENCE_VERSION if comment else None, obj=comment)  # fmt: skip
-                if done is not None:
-                    messages.success(request, "Đã ghi nhận xét của chi bộ nơi cư trú.")
-                    return redirect(r.get_absolute_url())
-        elif can_change:
-            propose_form = ProposeForm(request.POST, auto_id="dx_%s")
-            propose_form.add_criteria(items, r.criteria)
-            if not c.rules.remedied_cap or not r.member_id:
-                del propose_form.fields["remedied"]
-            done = save_form(propose_form, lambda: services.propose(actor=request.user, rating=r,
-                                                                    **propose_form.service_data()))  # fmt: skip
-            if done is not None:
-                messages.success(request, "Đã ghi mức đề xuất.")
-                return redirect(back or (c.get_absolute_url() if not own else r.get_absolute_url()))
-    may_self = not c.locked and not r.not_rated and r.member_id and (
-        (own and c.status == CampaignStatus.OPEN and today() <= c.deadline) or can_change)  # fmt: skip
-    return render(request, "evaluation/rating.html", {
-        "r": r, "c": c, "rules": c.rules, "items": evidence.items(r), "own": own, "can_change": can_change and not c.locked,
-        "may_self": may_self, "self_form": self_form, "propose_form": propose_form, "tally": selectors.tally(c),
-        "short": SHORT, "catalogue": catalogue, "self_criteria": criteria_shown(r.self_criteria),
-        "proposed_criteria": criteria_shown(r.criteria), "may_comment": may_comment and not c.locked,
-        "residence_form": residence_form, "comment": comment, "registration": registration,
-        "register_form": register_form, "back": back,
-    })  # fmt: skip
+        raise Http404
+    form, save, success, target, tracked = self_form, None, None, r.get_absolute_url(), None
+    if request.method != "POST":
+        pass
+    elif posted == "registration" and may_comment:
+        form, success = register_form, lambda done: f"Đã ghi đăng ký liên hệ với {done.residence_org.name}."
+        save = lambda d: services.residence_register(actor=request.user, member=r.member, **d)  # noqa: E731
+    elif posted == "self":
+        success, target = "Đã ghi bản tự đánh giá.", back or r.get_absolute_url()
+        save = lambda d: services.self_assess(actor=request.user, rating=r, **self_form.service_data())  # noqa: E731
+    elif posted == "residence" and may_comment:
+        form, success = residence_form, "Đã ghi nhận xét của chi bộ nơi cư trú."
+        tracked = services.RESIDENCE_VERSION if comment else None
+
+        def save(d):
+            data = dict(d)
+            version = data.pop("version")
+            return services.residence_comment_save(actor=request.user, member=r.member, year=c.year,
+                                                   expected_version=version, **data)  # fmt: skip
+    elif can_change:
+        propose_form = ProposeForm(request.POST, auto_id="dx_%s")
+        propose_form.add_criteria(items, r.criteria)
+        if not c.rules.remedied_cap or not r.member_id:
+            del propose_form.fields["remedied"]
+        form, success = propose_form, "Đã ghi mức đề xuất."
+        save = lambda d: services.propose(actor=request.user, rating=r, **propose_form.service_data())  # noqa: E731
+        target = back or (c.get_absolute_url() if not own else r.get_absolute_url())
+
+    def context():
+        may_self = not c.locked and not r.not_rated and r.member_id and (
+            (own and c.status == CampaignStatus.OPEN and today() <= c.deadline) or can_change)  # fmt: skip
+        return {
+            "r": r, "c": c, "rules": c.rules, "items": evidence.items(r), "own": own,
+            "can_change": can_change and not c.locked, "may_self": may_self, "self_form": self_form,
+            "propose_form": propose_form, "tally": selectors.tally(c), "short": SHORT, "catalogue": catalogue,
+            "self_criteria": criteria_shown(r.self_criteria), "proposed_criteria": criteria_shown(r.criteria),
+            "may_comment": may_comment and not c.locked, "residence_form": residence_form, "comment": comment,
+            "registration": registration, "register_form": register_form, "back": back,
+        }  # fmt: skip
+
+    return form_page(request, form, save, name=None, tracked=tracked, obj=comment, template="evaluation/rating.html",
+                     context=context, success=success, redirect_to=target)  # fmt: skip
 
 
 @login_required
@@ -429,17 +424,16 @@ def resident(request, org_pk, member_pk):
         "version": services.RESIDENCE_VERSION.of(comment) if comment else services.NEW,
         "received_on": comment.received_on if comment else today(), "comment": comment.comment if comment else "",
         "concerns": comment.concerns if comment else False})  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(d):
+        data = dict(d)
         version = data.pop("version")
-        done = run_service(form, lambda: services.residence_comment_save(
-            actor=request.user, member=member_pk, year=year, expected_version=version, **data),
-            tracked=services.RESIDENCE_VERSION if comment else None, obj=comment)  # fmt: skip
-        if done is not None:
-            messages.success(
-                request, f"Đã ghi nhận xét năm {year} về đồng chí {registration.member.full_name}."
-            )
-            return redirect(f"{reverse('evaluation:residents', args=[org.pk])}?nam={year}")
-    return render(request, "evaluation/resident.html", {
-        "org": org, "year": year, "registration": registration, "comment": comment, "form": form,
-        "may_comment": may_comment})  # fmt: skip
+        return services.residence_comment_save(actor=request.user, member=member_pk, year=year,
+                                               expected_version=version, **data)  # fmt: skip
+
+    return form_page(request, form, save, tracked=services.RESIDENCE_VERSION if comment else None, obj=comment,
+                     template="evaluation/resident.html", context={
+                         "org": org, "year": year, "registration": registration, "comment": comment,
+                         "may_comment": may_comment},
+                     success=f"Đã ghi nhận xét năm {year} về đồng chí {registration.member.full_name}.",
+                     redirect_to=f"{reverse('evaluation:residents', args=[org.pk])}?nam={year}")  # fmt: skip

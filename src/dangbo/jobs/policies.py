@@ -18,8 +18,9 @@ from django.db.models import Q, QuerySet
 
 from dangbo.accounts import selectors as access
 from dangbo.accounts.choices import Role
-from dangbo.core.policies import CHANGE, VIEW, Policy, Reach, is_root, register
+from dangbo.core.policies import CHANGE, VIEW, Policy, Reach, in_state, is_root, register
 
+from .choices import JobState
 from .models import ImportMapping, Job, WorkerHeartbeat
 
 STAFF = frozenset({Role.STAFF})
@@ -33,10 +34,12 @@ def staff_reach(actor) -> Reach:
 @register
 class JobPolicy(Policy):
     model = Job
-    actions = frozenset({VIEW, CHANGE})  # change: cancel, run again
+    actions = frozenset({VIEW, CHANGE, "rerun"})  # change: cancel; rerun: a job that failed or was cancelled
+    states = {"rerun": {"state__in": (JobState.FAILED, JobState.CANCELLED)}}
 
     def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
         reach = staff_reach(actor)
+        queryset = self.in_states(action, queryset)
         if reach.everything:
             return queryset
         q = Q(started_by=actor)
@@ -45,6 +48,8 @@ class JobPolicy(Policy):
         return queryset.filter(q)
 
     def can(self, actor, action: str, obj: Job) -> bool:
+        if not in_state(action, obj):
+            return False
         reach = staff_reach(actor)
         if reach.everything or (obj.started_by_id is not None and obj.started_by_id == actor.pk):
             return True

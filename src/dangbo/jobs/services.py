@@ -12,7 +12,7 @@ from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangbo.core.logging import redact
-from dangbo.core.policies import CHANGE, scope
+from dangbo.core.policies import CHANGE, in_state, scope
 from dangbo.organizations.models import Organization
 
 from . import registry
@@ -138,4 +138,6 @@ def job_rerun(*, actor, job: Job) -> Job:
         raise NotFound("Không có công việc này.")
     if not job.is_finished:
         raise ApplicationError("Công việc chưa kết thúc: đợi xong rồi mới chạy lại.")
+    if not in_state("rerun", job):  # the policy's states: the page's «Chạy lại» button
+        raise ApplicationError("Công việc đã xong, không cần chạy lại.")
     return start_job(actor=actor, kind=job.kind, params=job.params, scope_org=job.scope_org)

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import run_service
 from dangbo.core.policies import CHANGE, VIEW, get_scoped_or_404
+from dangbo.core.views import form_page
 
 from . import registry, selectors, services
 from .choices import JobState
@@ -96,23 +96,6 @@ def job_start(request, kind):
     if spec is None or spec.scoped or not spec.allowed(request.user, None):
         raise Http404
     form = spec.form(request.POST or None) if spec.form else None
-    if request.method == "POST" and (form is None or form.is_valid()):
-        params = {k: v for k, v in form.cleaned_data.items() if v is not None} if form else {}
-        holder = form or _NoForm()
-        started = run_service(
-            holder, lambda: services.start_job(actor=request.user, kind=kind, params=params)
-        )
-        if started:
-            return redirect(started)
-        if form is None:
-            messages.error(request, holder.error)
-    return render(request, "jobs/start.html", {"spec": spec, "form": form})
-
-
-class _NoForm:
-    """Where run_service puts the error of a kind that has no parameters."""
-
-    error = ""
-
-    def apply_error(self, error: ApplicationError) -> None:
-        self.error = error.message
+    return form_page(request, form, lambda d: services.start_job(
+        actor=request.user, kind=kind, params={k: v for k, v in d.items() if v is not None}),
+        template="jobs/start.html", context={"spec": spec})  # fmt: skip

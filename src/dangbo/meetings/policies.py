@@ -8,6 +8,7 @@ from __future__ import annotations
 from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, ReferencePolicy, register
 from dangbo.organizations.policies import WorkPolicy, held_at
 
+from .choices import MeetingState
 from .models import Attendance, GradeLevel, Meeting, MeetingTask
 
 RUN = {VIEW: VIEW, ADD: "place_members", CHANGE: "place_members", DELETE: "place_members"}  # work at the cell
@@ -15,8 +16,19 @@ RUN = {VIEW: VIEW, ADD: "place_members", CHANGE: "place_members", DELETE: "place
 
 @register
 class MeetingPolicy(WorkPolicy):
+    """``record``: the roll call, the minutes and the plan of a meeting that is not cancelled; ``cancel``: a
+    planned one; ``grade``: the cell's own grade of a held one (the upper level's grade is
+    ``can(actor, "grade_meetings", organization)``, of a meeting in the same ``grade`` state)."""
+
     model = Meeting
-    rules = held_at("organization", **RUN)
+    rules = held_at(
+        "organization", **RUN, record="place_members", cancel="place_members", grade="place_members"
+    )
+    states = {
+        "record": {"state__in": (MeetingState.PLANNED, MeetingState.HELD)},
+        "cancel": {"state": MeetingState.PLANNED},
+        "grade": {"state": MeetingState.HELD},
+    }
 
 
 @register

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
@@ -115,6 +116,19 @@ def first_free_month(organization: Organization, since: dt.date) -> dt.date:
     return next(
         (m for m in (add_months(start, i) for i in range(25)) if m not in taken), add_months(start, 25)
     )
+
+
+def suggested_time(organization: Organization) -> dt.datetime | None:
+    """Where a new plan of ``organization`` starts: its usual meeting day (``meeting_day``, if it has one) at 14:00
+    in the first month from now without a regular meeting of it (this month when the day is still ahead; a day
+    past the month's end is its last day)."""
+    if not organization.meeting_day:
+        return None
+    now = today()
+    since = now if now.day <= organization.meeting_day else add_months(now.replace(day=1), 1)
+    month = first_free_month(organization, since)
+    day = month.replace(day=min(organization.meeting_day, monthrange(month.year, month.month)[1]))
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(14, 0)))
 
 
 @dataclass

@@ -259,6 +259,8 @@ def meeting_update_plan(
                            "không đổi được thời gian.")  # fmt: skip
     if m.state != MeetingState.PLANNED:
         m.planned_at = old_time  # the same minute as shown: keep the stored time
+    if not policies.in_state("record", m):  # a cancelled meeting's plan stays as it was cancelled
+        e["state"] = f"Buổi sinh hoạt {m.get_state_display().lower()}, không sửa được kế hoạch."
     _check_plan(m, e)
     m.save()
     _refresh_summary(m)
@@ -270,8 +272,8 @@ def meeting_update_plan(
 @transaction.atomic
 def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
     m = _locked(meeting, actor)
-    if m.state == MeetingState.HELD:
-        raise ApplicationError("Buổi sinh hoạt đã họp, không hủy được.")
+    if not policies.in_state("cancel", m):  # only a planned one (the policy's states: the page's button)
+        raise ApplicationError(f"Buổi sinh hoạt {m.get_state_display().lower()}, không hủy được.")
     before = snapshot(m)
     m.state = MeetingState.CANCELLED
     m.save()
@@ -384,7 +386,7 @@ def attendance_record(*, actor, meeting: Meeting, rows: dict, expected_version: 
     ``expected_version``: the roll call page's token (``ATTENDANCE_VERSION``); a stale one is refused."""
     m = _locked(meeting, actor)
     ATTENDANCE_VERSION.check(m, expected_version)
-    if m.state == MeetingState.CANCELLED:
+    if not policies.in_state("record", m):
         raise ApplicationError("Buổi sinh hoạt đã hủy.")
     day = quality.meeting_day(m)
     if day > today():
@@ -527,7 +529,7 @@ def minutes_save(
     checked here (numbers by the one reader, members against the meeting's roll), and the whole record must be
     possible (``minutes_problems``); otherwise nothing is saved."""
     m = _locked(meeting, actor)
-    if m.state == MeetingState.CANCELLED:
+    if not policies.in_state("record", m):
         raise ApplicationError("Buổi sinh hoạt đã hủy.")
     MINUTES_VERSION.check(m, expected_version)  # the page's token: someone else's save is never overwritten
     before = snapshot(m)
@@ -564,7 +566,7 @@ def grade(*, actor, meeting: Meeting, level: GradeLevel, upper: bool = False, no
     )
     if not allowed:
         raise PermissionDenied("Bạn không có quyền xếp loại buổi sinh hoạt này.")
-    if m.state != MeetingState.HELD:
+    if not policies.in_state("grade", m):
         raise ApplicationError("Chỉ xếp loại buổi sinh hoạt đã họp.")
     pk = _pk(level)
     level = GradeLevel.objects.filter(pk=pk, active=True).first() if pk else None

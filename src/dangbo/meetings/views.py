@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from calendar import monthrange
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
-from dangbo.core.forms import check_with_service, post_action, run_service, save_form
+from dangbo.core.forms import post_action
 from dangbo.core.http import file_response, int_param
+from dangbo.core.views import form_page
 from dangbo.members.models import Member
 from dangbo.organizations.forms import picker_html
 from dangbo.organizations.models import Organization
@@ -96,24 +96,16 @@ def plan(request):
     if chosen is None and orgs.count() == 1:
         chosen = orgs.first()
     initial = {"kind": MeetingKind.REGULAR}
-    if chosen is not None and chosen.meeting_day:
-        # Suggest the cell's usual day at 14:00 in the first month from now (this month if the day is still ahead)
-        # without a regular meeting of the cell.
-        now = today()
-        since = now if now.day <= chosen.meeting_day else selectors.add_months(now.replace(day=1), 1)
-        month = selectors.first_free_month(chosen, since)
-        day = month.replace(day=min(chosen.meeting_day, monthrange(month.year, month.month)[1]))
-        initial["planned_at"] = timezone.make_aware(dt.datetime.combine(day, dt.time(14, 0)))
+    if chosen is not None and (suggested := selectors.suggested_time(chosen)):
+        initial["planned_at"] = suggested
     form = PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and chosen is not None:
-        m = save_form(
-            form,
-            lambda: services.meeting_plan(actor=request.user, organization=chosen, data=form.cleaned_data),
-        )
-        if m:
-            messages.success(request, f"Đã lập kế hoạch {m}.")
-            return redirect(m)
-    return render(request, "meetings/plan.html", {"form": form, "orgs": orgs[:2000], "chosen": chosen})
+    save = (
+        None
+        if chosen is None
+        else lambda d: services.meeting_plan(actor=request.user, organization=chosen, data=d)
+    )
+    return form_page(request, form, save, template="meetings/plan.html",
+                     context={"orgs": orgs[:2000], "chosen": chosen}, success=lambda m: f"Đã lập kế hoạch {m}.")  # fmt: skip
 
 
 @login_required
@@ -126,7 +118,9 @@ def detail(request, pk):
         "m": m, "criteria": quality.criteria(m) if m.kind == MeetingKind.REGULAR else [], "quality_rules": rules_on(day),
         "problems": services.printable_problems(m) if m.state == MeetingState.HELD else {},
         "attendance": attendance, "tasks": m.tasks.select_related("member"), "can_manage": can_manage,
-        "can_grade_upper": policies.can(request.user, "grade_meetings", m.organization) and m.state == MeetingState.HELD,
+        "can_record": policies.can(request.user, "record", m), "can_cancel": policies.can(request.user, "cancel", m),
+        "can_grade": policies.can(request.user, "grade", m),
+        "can_grade_upper": policies.can(request.user, "grade_meetings", m.organization) and policies.in_state("grade", m),
         "grade_form": GradeForm(), "is_past": day <= today(), "history": history_page(m),
         "apart": [e for e in roll(m.organization, day) if not e.counted] if can_manage else [], "labels": LABELS,
     })  # fmt: skip
@@ -137,14 +131,9 @@ def detail(request, pk):
 def edit_plan(request, pk):
     m = _managed(request, pk)
     form = PlanForm(request.POST or None, instance=m, initial={"version": services.PLAN_VERSION.of(m)})
-    if request.method == "POST":
-        saved = save_form(form, lambda: services.meeting_update_plan(
-            actor=request.user, meeting=m, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
-            tracked=services.PLAN_VERSION, obj=m)  # fmt: skip
-        if saved:
-            messages.success(request, "Đã lưu kế hoạch.")
-            return redirect(saved)
-    return render(request, "meetings/plan.html", {"form": form, "m": m, "chosen": m.organization})
+    return form_page(request, form, lambda d: services.meeting_update_plan(
+        actor=request.user, meeting=m, data=d, expected_version=d["version"]), tracked=services.PLAN_VERSION, obj=m,
+        template="meetings/plan.html", context={"m": m, "chosen": m.organization}, success="Đã lưu kế hoạch.")  # fmt: skip
 
 
 @login_required
@@ -156,16 +145,11 @@ def attendance(request, pk):
     existing = {a.member_id: (a.presence, a.reason) for a in m.attendance.all()}
     form = AttendanceForm(request.POST or None, entries=entries, initial_rows=existing,
                           initial={"version": services.ATTENDANCE_VERSION.of(m)})  # fmt: skip
-    if request.method == "POST":
-        done = save_form(form, lambda: services.attendance_record(
-            actor=request.user, meeting=m, rows=form.cleaned_rows(), expected_version=form.cleaned_data["version"]),
-            tracked=services.ATTENDANCE_VERSION, obj=m)  # fmt: skip
-        if done:
-            messages.success(
-                request, f"Đã điểm danh: {done.present_count}/{done.base_count} đảng viên có mặt."
-            )
-            return redirect(done)
-    return render(request, "meetings/attendance.html", {"m": m, "form": form, "labels": LABELS})
+    return form_page(request, form, lambda d: services.attendance_record(
+        actor=request.user, meeting=m, rows=form.cleaned_rows(), expected_version=d["version"]),
+        tracked=services.ATTENDANCE_VERSION, obj=m, template="meetings/attendance.html",
+        context={"m": m, "labels": LABELS},
+        success=lambda done: f"Đã điểm danh: {done.present_count}/{done.base_count} đảng viên có mặt.")  # fmt: skip
 
 
 def _members_of(m):
@@ -188,29 +172,25 @@ def minutes(request, pk):
     tasks = TaskFormSet(
         request.POST or None, initial=initial_tasks, prefix="nv", form_kwargs={"members": members}
     )
-    if request.method == "POST":
-        form_ok, tasks_ok = form.is_valid(), tasks.is_valid()
-        data = dict(form.cleaned_data)
+
+    def save(d):
+        data = dict(d)
         day = timezone.localtime(m.planned_at).date()
         for key, field in (("started_at", "start_time"), ("ended_at", "end_time")):
             if field in data:
                 t = data.pop(field)
                 data[key] = timezone.make_aware(dt.datetime.combine(day, t)) if t else None
-        task_rows = [t for t in getattr(tasks, "cleaned_data", []) if t.get("content")] if tasks_ok else None
+        task_rows = (
+            [t for t in getattr(tasks, "cleaned_data", []) if t.get("content")] if tasks.is_valid() else None
+        )
         version = data.pop("version", "")
+        return services.minutes_save(actor=request.user, meeting=m, data=data, tasks=task_rows,
+                                     expected_version=version)  # fmt: skip
 
-        def save():
-            return services.minutes_save(actor=request.user, meeting=m, data=data, tasks=task_rows,
-                                         expected_version=version)  # fmt: skip
-
-        if not (
-            form_ok and tasks_ok
-        ):  # every problem in one round: the service's checks on what could be read
-            check_with_service(form, save)
-        elif saved := run_service(form, save, tracked=services.MINUTES_VERSION, obj=m):
-            messages.success(request, "Đã lưu biên bản.")
-            return redirect(saved)
-    return render(request, "meetings/minutes.html", {"m": m, "form": form, "tasks": tasks})
+    # the form and the task rows beside it are valid together; every problem in one round
+    return form_page(request, form, save, ok=lambda: all([form.is_valid(), tasks.is_valid()]),
+                     tracked=services.MINUTES_VERSION, obj=m, template="meetings/minutes.html",
+                     context={"m": m, "tasks": tasks}, success="Đã lưu biên bản.")  # fmt: skip
 
 
 @login_required

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from dangbo.accounts import selectors as access
-from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Reach, register
+from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Reach, in_state, register
 from dangbo.organizations.policies import work_reach
 
+from .choices import TransferKind, TransferState
 from .models import Candidate, Member, MemberEvent, MemberPeriod, Transfer
 
 
@@ -62,10 +63,17 @@ class CandidatePolicy(access.TreePolicy):
 class TransferPolicy(access.TreePolicy):
     """A transfer is seen by both sides: with its member (a plain member sees their own), by the sending
     organization (also once the member has left it) and by the receiving one. ``receive``: addressed to an
-    organization where the actor may place members."""
+    organization where the actor may place members. ``cancel`` (a letter not yet received) and ``come_back`` (the
+    end of a temporary transfer under way): the sending side, those who may change the member's record."""
 
     model = Transfer
-    actions = frozenset({VIEW, ADD, CHANGE, DELETE, "receive"})
+    actions = frozenset({VIEW, ADD, CHANGE, DELETE, "receive", "cancel", "come_back"})
+    states = {
+        "cancel": {"state": TransferState.SENT},
+        "come_back": {"kind": TransferKind.TEMPORARY, "ended_date__isnull": True,
+                      "state__in": (TransferState.SENT, TransferState.RECEIVED)},
+    }  # fmt: skip
+    SENDING_SIDE = frozenset({"cancel", "come_back"})
     area = access.MEMBER
     path_fields = ("member__org_path",)
     id_field = "member_id"
@@ -78,6 +86,10 @@ class TransferPolicy(access.TreePolicy):
         return members, organizations
 
     def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        if action in self.SENDING_SIDE:
+            return self.reach(actor, CHANGE).filter(
+                self.in_states(action, queryset), "member__org_path", "member_id"
+            )
         if action == "receive":
             # (a transfer out of the system — abroad, another province — is received by nobody here)
             return work_reach(actor, "place_members").filter(
@@ -94,6 +106,10 @@ class TransferPolicy(access.TreePolicy):
         return queryset.filter(q)
 
     def can(self, actor, action: str, obj: Transfer) -> bool:
+        if action in self.SENDING_SIDE:
+            return in_state(action, obj) and self.reach(actor, CHANGE).covers(
+                obj.member.org_path, obj.member_id
+            )
         if action == "receive":
             return obj.to_organization_id is not None and work_reach(actor, "place_members").covers(
                 obj.to_organization.path

@@ -14,8 +14,8 @@ from dangbo.audit.selectors import history_page, views_of
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import save_form
 from dangbo.core.http import int_param
+from dangbo.core.views import form_page
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import work_reach
@@ -126,20 +126,10 @@ def member_create(request):
     elif only := sole_choice(cells):
         initial["organization"] = only  # a cell secretary has one cell: no need to choose
     form = MemberForm(request.POST or None, cells=cells, actor=request.user, initial=initial)
-    if request.method == "POST":
-        member = save_form(
-            form,
-            lambda: services.member_create(
-                actor=request.user,
-                data=form.cleaned_data,
-                since=form.cleaned_data.get("since"),
-                from_external=form.cleaned_data.get("from_external") or "",
-            ),
-        )
-        if member:
-            messages.success(request, f"Đã thêm đảng viên {member.full_name}.")
-            return redirect(member)
-    return render(request, "members/form.html", {"form": form, "member": None})
+    return form_page(request, form, lambda d: services.member_create(
+        actor=request.user, data=d, since=d.get("since"), from_external=d.get("from_external") or ""),
+        template="members/form.html", context={"member": None},
+        success=lambda member: f"Đã thêm đảng viên {member.full_name}.")  # fmt: skip
 
 
 @login_required
@@ -150,15 +140,10 @@ def member_edit(request, pk):
                       initial={"version": services.MEMBER_VERSION.of(member)})  # fmt: skip
     if request.method == "GET":  # the edit form shows the citizen ID, address and phone too
         services.record_personal_data_view(actor=request.user, member=member)
-    if request.method == "POST":
-        saved = save_form(form, lambda: services.member_update(
-            actor=request.user, member=member, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
-            tracked=services.MEMBER_VERSION, obj=member)  # fmt: skip
-        if saved:
-            messages.success(request, "Đã lưu hồ sơ đảng viên.")
-            return redirect(saved)
-        member.refresh_from_db()
-    return render(request, "members/form.html", {"form": form, "member": member})
+    return form_page(request, form, lambda d: services.member_update(
+        actor=request.user, member=member, data=d, expected_version=d["version"]),
+        tracked=services.MEMBER_VERSION, obj=member, reload=True,
+        template="members/form.html", context={"member": member}, success="Đã lưu hồ sơ đảng viên.")  # fmt: skip
 
 
 @login_required

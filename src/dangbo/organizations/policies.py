@@ -18,7 +18,18 @@ from django.db.models import Model, Q, QuerySet
 
 from dangbo.accounts import selectors as access
 from dangbo.accounts.choices import Role
-from dangbo.core.policies import ADD, CHANGE, DELETE, EVERYWHERE, VIEW, Policy, Reach, is_root, register
+from dangbo.core.policies import (
+    ADD,
+    CHANGE,
+    DELETE,
+    EVERYWHERE,
+    VIEW,
+    Policy,
+    Reach,
+    in_state,
+    is_root,
+    register,
+)
 
 from .models import CommitteeSeat, Organization, OrganizationLink, Term
 
@@ -202,9 +213,12 @@ class WorkPolicy(Policy):
         q = self.q(actor, action)
         if q is None:
             return queryset.none()
+        queryset = self.in_states(action, queryset)
         return queryset.filter(q) if q != Q() else queryset
 
     def can(self, actor, action: str, obj: Model) -> bool:
+        if not in_state(action, obj):
+            return False
         for work, field in self.rules[action]:
             organization = access.value(obj, field)
             if organization is not None and work_reach(actor, work).covers(

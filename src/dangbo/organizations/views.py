@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,9 +12,9 @@ from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.formats import ngay, so
-from dangbo.core.forms import save_form
 from dangbo.core.http import date_param, id_url
 from dangbo.core.policies import subtree_q
+from dangbo.core.views import form_page, refusal
 from dangbo.members.choices import ACTIVE_STATUSES, STATUS_SHORT, MemberStatus
 from dangbo.members.counts.selectors import counts_on
 from dangbo.members.history import services as lifecycle
@@ -159,15 +160,9 @@ def create(request, parent_pk):
     if not can_add_under(request.user, parent) or parent.is_cell:
         raise Http404
     form = OrganizationForm(request.POST or None, parent=parent)
-    if request.method == "POST":
-        org = save_form(
-            form,
-            lambda: services.organization_create(actor=request.user, parent=parent, data=form.cleaned_data),
-        )
-        if org:
-            messages.success(request, f"Đã thêm {org.name}.")
-            return redirect(org)
-    return render(request, "organizations/form.html", {"form": form, "parent": parent, "org": None})
+    return form_page(request, form, lambda d: services.organization_create(actor=request.user, parent=parent, data=d),
+                     template="organizations/form.html", context={"parent": parent, "org": None},
+                     success=lambda org: f"Đã thêm {org.name}.")  # fmt: skip
 
 
 @login_required
@@ -179,14 +174,10 @@ def edit(request, pk):
     form = OrganizationForm(
         request.POST or None, instance=org, initial={"version": services.ORG_VERSION.of(org)}
     )
-    if request.method == "POST":
-        saved = save_form(form, lambda: services.organization_update(
-            actor=request.user, organization=org, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
-            tracked=services.ORG_VERSION, obj=org)  # fmt: skip
-        if saved:
-            messages.success(request, "Đã lưu thông tin tổ chức.")
-            return redirect(saved)
-    return render(request, "organizations/form.html", {"form": form, "parent": org.parent, "org": org})
+    return form_page(request, form, lambda d: services.organization_update(
+        actor=request.user, organization=org, data=d, expected_version=d["version"]),
+        tracked=services.ORG_VERSION, obj=org, template="organizations/form.html",
+        context={"parent": org.parent, "org": org}, success="Đã lưu thông tin tổ chức.")  # fmt: skip
 
 
 @login_required
@@ -199,30 +190,18 @@ def committee(request, pk):
     term_form = TermForm(request.POST if request.POST.get("form") == "term" else None, prefix="term")
     seat_form = SeatForm(request.POST if request.POST.get("form") == "seat" else None, prefix="seat", members=members,
                          member_total=org.member_count)  # fmt: skip
-    if request.method == "POST":
-        if request.POST.get("form") == "term":
-            if save_form(
-                term_form,
-                lambda: services.term_create(actor=request.user, organization=org, **term_form.cleaned_data),
-            ):
-                messages.success(request, "Đã thêm nhiệm kỳ.")
-                return redirect("organizations:committee", pk=org.pk)
-        elif request.POST.get("form") == "seat":
-            if term is None:
-                seat_form.is_valid()
-                seat_form.add_error(None, "Cần thêm nhiệm kỳ trước khi thêm cấp ủy viên.")
-            elif save_form(
-                seat_form,
-                lambda: services.seat_create(actor=request.user, term=term, **seat_form.cleaned_data),
-            ):
-                messages.success(request, "Đã thêm cấp ủy viên.")
-                return redirect("organizations:committee", pk=org.pk)
-    _, seats = selectors.current_committee(org)
-    return render(
-        request,
-        "organizations/committee.html",
-        {"org": org, "term": term, "seats": seats, "term_form": term_form, "seat_form": seat_form},
-    )
+    form, save, success = term_form, None, None
+    if request.POST.get("form") == "term":
+        save = lambda d: services.term_create(actor=request.user, organization=org, **d)  # noqa: E731
+        success = "Đã thêm nhiệm kỳ."
+    elif request.POST.get("form") == "seat":
+        form, success = seat_form, "Đã thêm cấp ủy viên."
+        save = (refusal("Cần thêm nhiệm kỳ trước khi thêm cấp ủy viên.") if term is None
+                else lambda d: services.seat_create(actor=request.user, term=term, **d))  # fmt: skip
+    return form_page(request, form, save, name=None, template="organizations/committee.html",
+                     context=lambda: {"org": org, "term": term, "seats": selectors.current_committee(org)[1],
+                                      "term_form": term_form, "seat_form": seat_form},
+                     success=success, redirect_to=reverse("organizations:committee", args=[org.pk]))  # fmt: skip
 
 
 @login_required
@@ -277,29 +256,23 @@ def restructure_page(request, pk):
                               targets=selectors.organization_scope(request.user, policies.CHANGE).filter(pk__in=siblings)),
         "giai_the": DissolveForm(data if which == "giai_the" else None, prefix="giai_the"),
     }  # fmt: skip
-    if which in forms_:
-        form = forms_[which]
-        form.is_valid()
-        d = form.cleaned_data
 
-        def common():  # read when the service runs: save_form gives an unreadable field its empty value first
-            return {"actor": request.user, "date": d["date"], "decision_no": d["decision_no"]}
+    def common(d):  # the form's empty values for what it could not read (save_form, checking round)
+        return {"actor": request.user, "date": d["date"], "decision_no": d["decision_no"]}
 
-        calls = {
-            "chuyen": lambda: restructure.organization_move(organization=org, new_parent=d["new_parent"], **common()),
-            "doi_ten": lambda: restructure.organization_rename(organization=org, name=d["name"],
-                                                               short_name=d["short_name"], **common()),
-            "tach": lambda: lifecycle.organization_split(
-                source=org, data={"name": d["name"], "code": d["code"], "kind": org.kind}, members=d["members"], **common()
-            ),
-            "hop_nhat": lambda: lifecycle.organization_merge(sources=[org], target=d["target"], **common()),
-            "giai_the": lambda: restructure.organization_dissolve(organization=org, **common()),
-        }  # fmt: skip
-        done = save_form(form, calls[which])
-        if done is not None:
-            messages.success(request, "Đã ghi quyết định sắp xếp tổ chức.")
-            return redirect(done if which in ("tach", "hop_nhat") else org)
-    return render(request, "organizations/restructure.html", {"org": org, "forms": forms_, "which": which})
+    calls = {
+        "chuyen": lambda d: restructure.organization_move(organization=org, new_parent=d["new_parent"], **common(d)),
+        "doi_ten": lambda d: restructure.organization_rename(organization=org, name=d["name"],
+                                                             short_name=d["short_name"], **common(d)),
+        "tach": lambda d: lifecycle.organization_split(
+            source=org, data={"name": d["name"], "code": d["code"], "kind": org.kind}, members=d["members"], **common(d)
+        ),
+        "hop_nhat": lambda d: lifecycle.organization_merge(sources=[org], target=d["target"], **common(d)),
+        "giai_the": lambda d: restructure.organization_dissolve(organization=org, **common(d)),
+    }  # fmt: skip
+    return form_page(request, forms_.get(which), calls.get(which), name=None, template="organizations/restructure.html",
+                     context={"org": org, "forms": forms_, "which": which}, success="Đã ghi quyết định sắp xếp tổ chức.",
+                     redirect_to=lambda done: done if which in ("tach", "hop_nhat") else org)  # fmt: skip
 
 
 @login_required
@@ -316,15 +289,8 @@ def handover_page(request, pk):
     form = HandoverForm(
         request.POST or None, actor=request.user, children=children, parents=parents.exclude(pk=parent.pk)
     )
-    if request.method == "POST":
-        d = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
-        done = save_form(form, lambda: restructure.handover(
-            actor=request.user, organizations=list(d["organizations"] or []), new_parent=d["new_parent"], date=d["date"],
-            decision_no=d["decision_no"],
-        ))  # fmt: skip
-        if done:
-            messages.success(
-                request, f"Đã bàn giao {done['organizations']} tổ chức với {done['members']} đảng viên."
-            )
-            return redirect(d["new_parent"])
-    return render(request, "organizations/handover.html", {"org": parent, "form": form})
+    return form_page(request, form, lambda d: restructure.handover(
+        actor=request.user, organizations=list(d["organizations"] or []), new_parent=d["new_parent"], date=d["date"],
+        decision_no=d["decision_no"]), template="organizations/handover.html", context={"org": parent},
+        success=lambda done: f"Đã bàn giao {done['organizations']} tổ chức với {done['members']} đảng viên.",
+        redirect_to=lambda done: form.cleaned_data["new_parent"])  # fmt: skip

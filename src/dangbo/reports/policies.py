@@ -6,6 +6,7 @@ from __future__ import annotations
 from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, ReferencePolicy, register
 from dangbo.organizations.policies import WorkPolicy, held_at
 
+from .choices import ReviewState
 from .models import MeetingMonth, MeetingTotal, MemberMonth, MemberMove, Review, RollupMonth, RollupState
 
 
@@ -48,4 +49,6 @@ class ReviewPolicy(WorkPolicy):
     """A committee's review reports: read where its directing work is read, written where it directs."""
 
     model = Review
-    rules = held_at("organization", **{VIEW: "steer", ADD: "direct", CHANGE: "direct", DELETE: "direct"})
+    rules = held_at("organization", **{VIEW: "steer", ADD: "direct", CHANGE: "direct", DELETE: "direct"},
+                    issue="direct", revise="direct")  # fmt: skip
+    states = {"issue": {"state": ReviewState.DRAFT}, "revise": {"state": ReviewState.DRAFT}}  # a draft only

@@ -49,7 +49,7 @@ def review_save(*, actor, organization: Organization, kind: str, year: int, day:
     """Save a draft review report (new, or ``review`` revised). An issued report is not changed."""
     if review is not None:
         review = Review.objects.select_for_update().get(pk=review.pk)
-        if review.state != ReviewState.DRAFT:
+        if not policies.in_state("revise", review):
             raise ApplicationError("Báo cáo đã ban hành: không sửa được; hãy lập báo cáo mới.")
         if not policies.can(actor, policies.CHANGE, review):
             raise PermissionDenied("Bạn không có quyền sửa báo cáo này.")
@@ -97,7 +97,7 @@ def review_issue(*, actor, review: Review, signer: str = "") -> Review:
     """Issue a draft: enter it in the organization's register (the next "BC" number of its committee term), freeze its
     figures and its text with that number. Nothing is saved if the register cannot number it (no committee term)."""
     review = Review.objects.select_for_update().select_related("organization").get(pk=review.pk)
-    if review.state != ReviewState.DRAFT:
+    if not policies.in_state("issue", review):  # the policy's states: the review page's button
         raise ApplicationError("Báo cáo này đã ban hành.")
     if not policies.can(actor, policies.CHANGE, review):
         raise PermissionDenied("Bạn không có quyền ban hành báo cáo này.")

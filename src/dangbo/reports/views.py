@@ -15,8 +15,8 @@ from dangbo.core import policies
 from dangbo.core.dates import add_months, today
 from dangbo.core.errors import ApplicationError
 from dangbo.core.formats import phantram, so
-from dangbo.core.forms import run_service
 from dangbo.core.http import file_response
+from dangbo.core.views import form_page
 from dangbo.members.counts import selectors as asof
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
@@ -107,26 +107,35 @@ def review(request):
     _organization_in_scope(request, data)
     now = today()
     form = _form(request, ReviewForm, data, kind="6_thang", year=now.year if now.month > 6 else now.year - 1)
-    result = None
-    if form.is_bound and form.is_valid() and form.period is not None:
+    readable = lambda: form.is_bound and form.is_valid() and form.period is not None  # noqa: E731
+
+    def built():
         org, period = form.cleaned_data["organization"], form.period
         sections = selectors.build(request.user, org, period.start, period.end)
-        context = documents.review_context(org, period, sections, next_tasks=form.cleaned_data["next_tasks"],
-                                           day=form.cleaned_data["day"])  # fmt: skip
-        if request.method == "POST" and request.POST.get("action") == "save":
-            review = run_service(form, lambda: services.review_save(
-                actor=request.user, organization=org, kind=period.kind, year=period.year,
-                start=form.cleaned_data["start"], end=form.cleaned_data["end"], day=form.cleaned_data["day"] or today(),
-                next_tasks=form.cleaned_data["next_tasks"]))  # fmt: skip
-            if review is not None:
-                return redirect("reports:review_detail", review.pk)
-        elif request.method == "POST":
-            return file_response(documents.review_docx(context), documents.review_filename(org, period))
-        result = {"org": org, "period": period, "context": context}
-    saved = policies.scope(request.user, policies.VIEW, Review.objects.all()).select_related(
-        "organization", "document"
-    )
-    return render(request, "reports/review.html", {"form": form, "result": result, "saved": saved[:20]})
+        return org, period, documents.review_context(org, period, sections, next_tasks=form.cleaned_data["next_tasks"],
+                                                     day=form.cleaned_data["day"])  # fmt: skip
+
+    save = None
+    if request.method == "POST" and request.POST.get("action") == "save":
+        save = lambda d: services.review_save(  # noqa: E731
+            actor=request.user, organization=d["organization"], kind=form.period.kind, year=form.period.year,
+            start=d["start"], end=d["end"], day=d["day"] or today(), next_tasks=d["next_tasks"])  # fmt: skip
+    elif request.method == "POST" and readable():
+        org, period, context = built()
+        return file_response(documents.review_docx(context), documents.review_filename(org, period))
+
+    def context():
+        result = None
+        if readable():
+            org, period, context = built()
+            result = {"org": org, "period": period, "context": context}
+        saved = policies.scope(request.user, policies.VIEW, Review.objects.all()).select_related(
+            "organization", "document"
+        )
+        return {"result": result, "saved": saved[:20]}
+
+    return form_page(request, form, save, ok=readable, template="reports/review.html", context=context,
+                     redirect_to=lambda review: reverse("reports:review_detail", args=[review.pk]))  # fmt: skip
 
 
 @login_required

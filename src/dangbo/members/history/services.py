@@ -508,7 +508,7 @@ def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
     if not policies.can(actor, policies.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền hủy giấy giới thiệu này.")
-    if transfer.state != TransferState.SENT:
+    if not policies.in_state("cancel", transfer):  # the policy's states: the transfer page's button
         raise ApplicationError(f"Không hủy được: giấy giới thiệu {transfer.get_state_display().lower()}.")
     before = snapshot(member)
     transfer.events.all().delete()
@@ -529,7 +529,7 @@ def temporary_end(*, actor, transfer: Transfer, date: dt.date) -> Transfer:
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
     if not policies.can(actor, policies.CHANGE, member):
         raise PermissionDenied("Bạn không có quyền ghi việc trở về của đảng viên này.")
-    if transfer.kind != TransferKind.TEMPORARY or transfer.ended_date:
+    if not policies.in_state("come_back", transfer):  # temporary, not ended, not cancelled (the page's form)
         raise ApplicationError("Đây không phải lần chuyển sinh hoạt tạm thời đang diễn ra.")
     if date < transfer.sent_date:
         raise ApplicationError(

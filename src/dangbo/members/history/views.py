@@ -12,10 +12,11 @@ from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
-from dangbo.core.forms import post_action, save_form
+from dangbo.core.forms import post_action
 from dangbo.core.http import file_response
 from dangbo.core.policies import subtree_q
 from dangbo.core.registries import paid_up_to
+from dangbo.core.views import form_page
 from dangbo.organizations.models import Organization
 
 from .. import rules as decisions
@@ -52,16 +53,10 @@ def event_create(request, pk):
     form = EventForm(
         request.POST or None, cells=_cells(request), actor=request.user, initial={"date": today()}
     )
-    if request.method == "POST":
-        done = save_form(
-            form, lambda: lifecycle.event_record(actor=request.user, member=member, **form.cleaned_data)
-        )
-        if done:
-            messages.success(request, f"Đã ghi sự kiện «{done.get_kind_display()}».")
-            _warn(request, done)
-            return redirect(member)
-    return render(request, "members/event_form.html",
-                  {"form": form, "member": member, "authority": decisions.authority_table(today())})  # fmt: skip
+    return form_page(request, form, lambda d: lifecycle.event_record(actor=request.user, member=member, **d),
+                     template="members/event_form.html",
+                     context={"member": member, "authority": decisions.authority_table(today())},
+                     success=lambda done: f"Đã ghi sự kiện «{done.get_kind_display()}».", redirect_to=member)  # fmt: skip
 
 
 @login_required
@@ -86,16 +81,9 @@ def transfer_create(request, pk):
     if (paid := paid_up_to(member)) is not None:  # from the dues ledger, when one is kept (core.registries)
         initial["dues_paid_to"] = min(paid, today().replace(day=1))
     form = TransferForm(request.POST or None, member=member, initial=initial)
-    if request.method == "POST":
-        transfer = save_form(
-            form, lambda: lifecycle.transfer_send(actor=request.user, member=member, **form.cleaned_data)
-        )
-        if transfer:
-            messages.success(request, "Đã lập giấy giới thiệu sinh hoạt đảng.")
-            _warn(request, transfer)
-            return redirect(transfer)
-    rules = rules_on(today())
-    return render(request, "members/transfer_form.html", {"form": form, "member": member, "rules": rules})
+    return form_page(request, form, lambda d: lifecycle.transfer_send(actor=request.user, member=member, **d),
+                     template="members/transfer_form.html", context={"member": member, "rules": rules_on(today())},
+                     success="Đã lập giấy giới thiệu sinh hoạt đảng.")  # fmt: skip
 
 
 def _transfer(request, transfer_pk):
@@ -116,19 +104,16 @@ def transfer_detail(request, transfer_pk):
         and lifecycle.receivable_scope(request.user, type(transfer).objects.filter(pk=transfer.pk)).exists()
     )
     can_send_side = policies.can(request.user, policies.CHANGE, transfer.member)
-    form = None
+    form, save, success = None, None, None
     confirm_external = bool(transfer.to_external) and transfer.state == TransferState.SENT and can_send_side \
         and transfer.kind in (TransferKind.OFFICIAL, TransferKind.ABROAD)  # fmt: skip
     if confirm_external:
         form = DateForm(
             request.POST or None, label="Ngày nơi đến tiếp nhận (theo phiếu báo)", initial={"date": today()}
         )
-        if request.method == "POST":
-            done = save_form(form, lambda: lifecycle.transfer_receive(
-                actor=request.user, transfer=transfer, cell=None, received_date=form.cleaned_data["date"]))  # fmt: skip
-            if done:
-                messages.success(request, "Đã ghi nhận nơi đến tiếp nhận đảng viên.")
-                return redirect(transfer)
+        save = lambda d: lifecycle.transfer_receive(  # noqa: E731
+            actor=request.user, transfer=transfer, cell=None, received_date=d["date"])  # fmt: skip
+        success = "Đã ghi nhận nơi đến tiếp nhận đảng viên."
     elif can_receive:
         cells = cell_choices(
             policies.scope(
@@ -140,25 +125,17 @@ def transfer_detail(request, transfer_pk):
         form = ReceiveForm(
             request.POST or None, cells=cells, actor=request.user, initial={"received_date": today()}
         )
-        if request.method == "POST":
-            done = save_form(
-                form,
-                lambda: lifecycle.transfer_receive(
-                    actor=request.user, transfer=transfer, cell=form.cleaned_data["cell"],
-                    received_date=form.cleaned_data["received_date"],
-                ),
-            )  # fmt: skip
-            if done:
-                messages.success(request, f"Đã tiếp nhận đảng viên {transfer.member.full_name}.")
-                return redirect(transfer)
+        save = lambda d: lifecycle.transfer_receive(  # noqa: E731
+            actor=request.user, transfer=transfer, cell=d["cell"], received_date=d["received_date"])  # fmt: skip
+        success = f"Đã tiếp nhận đảng viên {transfer.member.full_name}."
     elif request.method == "POST":
         raise Http404
-    return render(
-        request,
-        "members/transfer_detail.html",
-        {"transfer": transfer, "form": form, "can_send_side": can_send_side, "confirm_external": confirm_external,
-         "flags": selectors_history.transfer_flags(transfer), "return_form": DateForm(label="Ngày trở về")},
-    )  # fmt: skip
+    return form_page(request, form, save, template="members/transfer_detail.html", context={
+        "transfer": transfer, "can_send_side": can_send_side, "confirm_external": confirm_external,
+        "flags": selectors_history.transfer_flags(transfer), "return_form": DateForm(label="Ngày trở về"),
+        "can_cancel": policies.can(request.user, "cancel", transfer),
+        "can_come_back": policies.can(request.user, "come_back", transfer),
+    }, success=success, redirect_to=transfer)  # fmt: skip
 
 
 @login_required
@@ -255,12 +232,9 @@ def candidate_create(request):
         raise Http404
     initial = {"organization": sole_choice(cells)}
     form = CandidateForm(request.POST or None, cells=cells, actor=request.user, initial=initial)
-    if request.method == "POST":
-        c = save_form(form, lambda: admission.candidate_save(actor=request.user, data=form.cleaned_data))
-        if c:
-            messages.success(request, f"Đã thêm {c.full_name} vào danh sách người xin vào Đảng.")
-            return redirect(c)
-    return render(request, "members/candidate_form.html", {"form": form, "candidate": None})
+    return form_page(request, form, lambda d: admission.candidate_save(actor=request.user, data=d),
+                     template="members/candidate_form.html", context={"candidate": None},
+                     success=lambda c: f"Đã thêm {c.full_name} vào danh sách người xin vào Đảng.")  # fmt: skip
 
 
 @login_required
@@ -283,20 +257,16 @@ def candidate_detail(request, candidate_pk):
     )
     form = CandidateForm(request.POST or None, instance=c, cells=_cells(request), actor=request.user, members=members,
                          initial={"version": admission.CANDIDATE_VERSION.of(c)})  # fmt: skip
-    if request.method == "POST" and not c.member_id:
-        saved = save_form(form, lambda: admission.candidate_save(
-            actor=request.user, candidate=c, data=form.cleaned_data, expected_version=form.cleaned_data["version"]),
-            tracked=admission.CANDIDATE_VERSION, obj=c)  # fmt: skip
-        if saved:
-            messages.success(request, "Đã lưu hồ sơ.")
-            return redirect(saved)
-    found = admission.problems(c)  # the conditions panel and the checklist read the same evaluation
-    return render(
-        request,
-        "members/candidate_detail.html",
-        {"c": c, "form": form, "can_change": can_change, "steps": admission.steps(c, found), "problems": found,
-         "decision_form": DecisionForm(initial={"decision_date": today()}), "history": history_page(c)},
-    )  # fmt: skip
+    save = None if c.member_id else lambda d: admission.candidate_save(  # an admitted one's record is the member's
+        actor=request.user, candidate=c, data=d, expected_version=d["version"])  # fmt: skip
+
+    def context():
+        found = admission.problems(c)  # the conditions panel and the checklist read the same evaluation
+        return {"c": c, "can_change": can_change, "steps": admission.steps(c, found), "problems": found,
+                "decision_form": DecisionForm(initial={"decision_date": today()}), "history": history_page(c)}  # fmt: skip
+
+    return form_page(request, form, save, tracked=admission.CANDIDATE_VERSION, obj=c,
+                     template="members/candidate_detail.html", context=context, success="Đã lưu hồ sơ.")  # fmt: skip
 
 
 @login_required

@@ -3,19 +3,18 @@ and the attachment download. Documents outside the user's scope answer 404."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
-from dangbo.core.forms import save_form
 from dangbo.core.http import int_param
 from dangbo.core.uploads import download
+from dangbo.core.views import form_page, refusal
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import work_q
 
@@ -76,29 +75,21 @@ def document_create(request):
         else Direction.INCOMING
     }
     form = DocumentForm(request.POST or None, request.FILES or None, initial=initial, register=chosen)
-    if request.method == "POST" and chosen is None:
-        form.is_valid()
-        form.add_error(None, "Sổ văn bản của: hãy chọn một tổ chức trong phạm vi của bạn.")
-    elif request.method == "POST":
 
-        def save():
-            own = form.cleaned_data["direction"] == Direction.OWN
-            service = documents.document_issue if own else documents.document_register
-            # a file is stored only for a save that can succeed (a checking round is rolled back)
-            upload = None if form.errors else form.cleaned_data.get("attachment")
-            return service(actor=request.user, register=chosen, data=form.data_for_service(), upload=upload)
+    def save(d):
+        service = documents.document_issue if d["direction"] == Direction.OWN else documents.document_register
+        # a file is stored only for a save that can succeed (a checking round is rolled back)
+        upload = None if form.errors else d.get("attachment")
+        return service(actor=request.user, register=chosen, data=form.data_for_service(), upload=upload)
 
-        doc = save_form(form, save)
-        if doc:
-            if doc.direction == Direction.OWN:
-                messages.success(request, f"Đã vào sổ văn bản Số {doc.symbol} (số được cấp tự động).")
-            else:
-                messages.success(request, f"Đã vào sổ văn bản Số {doc.symbol}.")
-            return redirect(doc)
     note = documents.own_numbering_note(chosen, today()) if chosen else (None, "")
-    return render(request, "steering/document_form.html", {
-        "form": form, "orgs": orgs, "chosen": chosen, "own_term": note[0], "own_note": note[1],
-    })  # fmt: skip
+    return form_page(
+        request, form, refusal("Sổ văn bản của: hãy chọn một tổ chức trong phạm vi của bạn.") if chosen is None else save,
+        template="steering/document_form.html",
+        context={"orgs": orgs, "chosen": chosen, "own_term": note[0], "own_note": note[1]},
+        success=lambda doc: f"Đã vào sổ văn bản Số {doc.symbol}"
+        + (" (số được cấp tự động)." if doc.direction == Direction.OWN else "."),
+    )  # fmt: skip
 
 
 def _visible_tasks(actor, doc):
@@ -132,16 +123,11 @@ def document_edit(request, document_pk):
     if not documents.can_edit(request.user, doc):
         raise Http404
     form = DocumentForm(request.POST or None, request.FILES or None, instance=doc)
-    if request.method == "POST":
-        saved = save_form(form, lambda: documents.document_update(
-            actor=request.user, document=doc, data=form.data_for_service(),
-            upload=None if form.errors else form.cleaned_data.get("attachment"),
-            remove_attachment=form.cleaned_data.get("remove_attachment", False),
-            expected_version=form.cleaned_data.get("version")), tracked=documents.DOCUMENT_VERSION, obj=doc)  # fmt: skip
-        if saved:
-            messages.success(request, f"Đã lưu văn bản Số {saved.symbol}.")
-            return redirect(saved)
-    return render(request, "steering/document_form.html", {"form": form, "d": doc, "chosen": doc.register})
+    return form_page(request, form, lambda d: documents.document_update(
+        actor=request.user, document=doc, data=form.data_for_service(), upload=None if form.errors else d.get("attachment"),
+        remove_attachment=d.get("remove_attachment", False), expected_version=d.get("version")),
+        tracked=documents.DOCUMENT_VERSION, obj=doc, template="steering/document_form.html",
+        context={"d": doc, "chosen": doc.register}, success=lambda saved: f"Đã lưu văn bản Số {saved.symbol}.")  # fmt: skip
 
 
 @login_required

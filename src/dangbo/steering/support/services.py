@@ -413,6 +413,18 @@ def programme_rows(actor, programmes) -> list[tuple[Programme, dict]]:
     return [(p, sums.get(p.pk, {"n": 0, "v": 0, "c": 0})) for p in programmes]
 
 
+def period_presets(programme, year: int, on: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """The periods a programme's page offers at one click (label, from, to): the half-years and the whole of
+    ``year``, the year before, and the whole programme (to ``on`` while it has no end)."""
+    return [
+        (f"6 tháng đầu năm {year}", dt.date(year, 1, 1), dt.date(year, 6, 30)),
+        (f"6 tháng cuối năm {year}", dt.date(year, 7, 1), dt.date(year, 12, 31)),
+        (f"Cả năm {year}", dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        (f"Cả năm {year - 1}", dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)),
+        ("Toàn chương trình", programme.start_date, programme.end_date or max(on, programme.start_date)),
+    ]
+
+
 def half_year(day: dt.date) -> tuple[dt.date, dt.date]:
     """The half-year containing ``day``: 01/01–30/06 or 01/07–31/12."""
     if day.month <= 6:

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.formats import tien
-from dangbo.core.forms import post_action, save_form
+from dangbo.core.forms import post_action
 from dangbo.core.http import date_param, int_param
+from dangbo.core.views import form_page, refusal
 from dangbo.organizations.models import Organization
 
 from ..choices import ContributionKind, Era
@@ -57,18 +58,10 @@ def programme_create(request):
     if chosen is None and orgs[:2].count() == 1:
         chosen = orgs.first()
     form = ProgrammeForm(request.POST or None, initial={"start_date": today()})
-    if request.method == "POST" and chosen is None:
-        form.is_valid()
-        form.add_error(None, "Cấp ủy chỉ đạo: hãy chọn một tổ chức trong phạm vi của bạn.")
-    elif request.method == "POST":
-        p = save_form(form, lambda: support.programme_save(actor=request.user, organization=chosen,
-                                                             data=form.cleaned_data))  # fmt: skip
-        if p:
-            messages.success(request, f"Đã lập chương trình «{p}».")
-            return redirect(p)
-    return render(
-        request, "steering/programme_form.html", {"form": form, "orgs": orgs[:2000], "chosen": chosen}
-    )
+    save = (refusal("Cấp ủy chỉ đạo: hãy chọn một tổ chức trong phạm vi của bạn.") if chosen is None else
+            lambda d: support.programme_save(actor=request.user, organization=chosen, data=d))  # fmt: skip
+    return form_page(request, form, save, template="steering/programme_form.html",
+                     context={"orgs": orgs[:2000], "chosen": chosen}, success=lambda p: f"Đã lập chương trình «{p}».")  # fmt: skip
 
 
 def _period(request, programme) -> tuple[PeriodForm, dt.date, dt.date]:
@@ -90,14 +83,10 @@ def programme_edit(request, programme_pk):
     form = ProgrammeForm(
         request.POST or None, instance=p, initial={"version": support.PROGRAMME_VERSION.of(p)}
     )
-    if request.method == "POST":
-        saved = save_form(form, lambda: support.programme_save(
-            actor=request.user, organization=p.organization, data=form.cleaned_data, programme=p,
-            expected_version=form.cleaned_data["version"]), tracked=support.PROGRAMME_VERSION, obj=p)  # fmt: skip
-        if saved:
-            messages.success(request, f"Đã lưu chương trình «{saved}».")
-            return redirect(saved)
-    return render(request, "steering/programme_form.html", {"form": form, "chosen": p.organization, "p": p})
+    return form_page(request, form, lambda d: support.programme_save(
+        actor=request.user, organization=p.organization, data=d, programme=p, expected_version=d["version"]),
+        tracked=support.PROGRAMME_VERSION, obj=p, template="steering/programme_form.html",
+        context={"chosen": p.organization, "p": p}, success=lambda saved: f"Đã lưu chương trình «{saved}».")  # fmt: skip
 
 
 @login_required
@@ -117,14 +106,7 @@ def programme_detail(request, programme_pk):
     t = support.totals(programme=p, start=start, end=end, actor=request.user)
     recent = (support.contributions(actor=request.user, programme=p)
               .select_related("supporter__parent", "commune").order_by("-date", "-id")[:RECENT])  # fmt: skip
-    year = start.year
-    presets = [
-        (f"6 tháng đầu năm {year}", dt.date(year, 1, 1), dt.date(year, 6, 30)),
-        (f"6 tháng cuối năm {year}", dt.date(year, 7, 1), dt.date(year, 12, 31)),
-        (f"Cả năm {year}", dt.date(year, 1, 1), dt.date(year, 12, 31)),
-        (f"Cả năm {year - 1}", dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)),
-        ("Toàn chương trình", p.start_date, p.end_date or max(today(), p.start_date)),
-    ]
+    presets = support.period_presets(p, start.year, today())
     return render(request, "steering/programme_detail.html", {
         "p": p, "t": t, "period": period, "start": start, "end": end, "presets": presets,
         "recent": recent, "manage": manage, "full_view": policies.can(request.user, "steer", p.organization),
@@ -165,20 +147,19 @@ def contribution_create(request, programme_pk):
     if supporters[:2].count() == 1:
         initial["supporter"] = supporters.first()
     form = ContributionForm(request.POST or None, initial=initial, supporters=supporters)
-    if request.method == "POST":
-        c = save_form(
-            form, lambda: support.contribution_add(actor=request.user, programme=p, data=form.cleaned_data)
+
+    def context():  # the era and the communes offered follow what the form read
+        day = (
+            form.cleaned_data.get("date") if form.is_bound and hasattr(form, "cleaned_data") else None
+        ) or default_day
+        selected = (
+            form.cleaned_data.get("commune") if form.is_bound and hasattr(form, "cleaned_data") else None
         )
-        if c:
-            messages.success(request, f"Đã ghi đóng góp {tien(c.value)} của {c.supporter} cho {c.commune}.")
-            if request.POST.get("tiep"):
-                return redirect("steering:contribution_create", programme_pk=p.pk)
-            return redirect(p)
-    day = (
-        form.cleaned_data.get("date") if form.is_bound and hasattr(form, "cleaned_data") else None
-    ) or default_day
-    selected = form.cleaned_data.get("commune") if form.is_bound and hasattr(form, "cleaned_data") else None
-    return render(request, "steering/contribution_form.html", {
-        "p": p, "form": form, "era": Era(communes.era_on(day)),
-        "offered": _offered(request.user, p, communes.era_on(day), selected), "selected": selected,
-    })  # fmt: skip
+        return {"p": p, "era": Era(communes.era_on(day)), "selected": selected,
+                "offered": _offered(request.user, p, communes.era_on(day), selected)}  # fmt: skip
+
+    return form_page(request, form, lambda d: support.contribution_add(actor=request.user, programme=p, data=d),
+                     template="steering/contribution_form.html", context=context,
+                     success=lambda c: f"Đã ghi đóng góp {tien(c.value)} của {c.supporter} cho {c.commune}.",
+                     redirect_to=lambda c: reverse("steering:contribution_create", args=[p.pk])
+                     if request.POST.get("tiep") else p)  # fmt: skip

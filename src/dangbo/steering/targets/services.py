@@ -130,6 +130,11 @@ def _can_set(actor, term: Term) -> None:
 # --- services -------------------------------------------------------------------------------------------------
 
 
+def next_number(term) -> int:
+    """The number a new target of ``term`` gets unless the committee writes another: after the last one."""
+    return (term.targets.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+
+
 @transaction.atomic
 def target_save(
     *, actor, term: Term, data: dict, target: Target | None = None, expected_version: str | None = None

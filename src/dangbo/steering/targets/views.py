@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
-from dangbo.core.forms import save_form
+from dangbo.core.views import form_page
 
 from ..choices import TargetStatus
 from . import selectors as sources
@@ -76,20 +77,10 @@ def target_create(request, term_pk):
     term = _term(request, term_pk)
     if not policies.can(request.user, "direct", term.organization):
         raise Http404
-    next_number = (term.targets.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    form = TargetForm(request.POST or None, initial={"number": next_number})
-    if request.method == "POST":
-        saved = save_form(
-            form, lambda: targets.target_save(actor=request.user, term=term, data=form.cleaned_data)
-        )
-        if saved:
-            messages.success(request, f"Đã thêm chỉ tiêu số {saved.number}.")
-            return redirect("steering:target", target_pk=saved.pk)
-    return render(
-        request,
-        "steering/target_form.html",
-        {"term": term, "form": form, "sources": list(sources.REGISTRY)},
-    )
+    form = TargetForm(request.POST or None, initial={"number": targets.next_number(term)})
+    return form_page(request, form, lambda d: targets.target_save(actor=request.user, term=term, data=d),
+                     template="steering/target_form.html", context={"term": term, "sources": list(sources.REGISTRY)},
+                     success=lambda saved: f"Đã thêm chỉ tiêu số {saved.number}.", redirect_to=_target_url)  # fmt: skip
 
 
 @login_required
@@ -102,15 +93,11 @@ def target_edit(request, target_pk):
     form = TargetForm(
         request.POST or None, instance=target, initial={"version": targets.TARGET_VERSION.of(target)}
     )
-    if request.method == "POST":
-        saved = save_form(form, lambda: targets.target_save(
-            actor=request.user, term=term, data=form.cleaned_data, target=target,
-            expected_version=form.cleaned_data["version"]), tracked=targets.TARGET_VERSION, obj=target)  # fmt: skip
-        if saved:
-            messages.success(request, f"Đã lưu chỉ tiêu số {saved.number}.")
-            return redirect("steering:target", target_pk=saved.pk)
-    return render(request, "steering/target_form.html", {"term": term, "form": form, "target": target,
-                                                          "sources": list(sources.REGISTRY)})  # fmt: skip
+    return form_page(request, form, lambda d: targets.target_save(
+        actor=request.user, term=term, data=d, target=target, expected_version=d["version"]),
+        tracked=targets.TARGET_VERSION, obj=target, template="steering/target_form.html",
+        context={"term": term, "target": target, "sources": list(sources.REGISTRY)},
+        success=lambda saved: f"Đã lưu chỉ tiêu số {saved.number}.", redirect_to=_target_url)  # fmt: skip
 
 
 @login_required
@@ -124,24 +111,26 @@ def target_detail(request, target_pk):
     if request.method == "POST" and not can_enter:
         raise Http404
     form = TargetValueForm(request.POST or None) if can_enter else None
-    if request.method == "POST":
-        saved = save_form(
-            form,
-            lambda: targets.target_value_enter(actor=request.user, target=target, data=form.cleaned_data),
-        )
-        if saved:
-            messages.success(request, f"Đã ghi số liệu tính đến ngày {saved.period_end:%d/%m/%Y}.")
-            return redirect("steering:target", target_pk=target.pk)
-    on, date_form = _date(request, term)
-    current = targets.progress(target, on)
-    source = sources.get(target.source)
-    timeline = targets.history(target, on) if target.source else []
-    values = [] if target.source else list(target.values.order_by("period_end"))
-    for v in values:
-        v.progress = targets.progress_of(target, v.period_end, v.value, v.period_end)
-    return render(request, "steering/target.html", {
-        "target": target, "term": term, "on": on, "date_form": date_form, "current": current,
-        "badge": STATUS_CLASS.get(current.status, ""), "source": source, "timeline": timeline, "values": values,
-        "form": form, "history": history_page(target), "midterm": targets.midterm_date(term),
-        "end": targets.term_end(term), "can_edit": policies.can(request.user, "direct", term.organization),
-    })  # fmt: skip
+
+    def context():
+        on, date_form = _date(request, term)
+        current = targets.progress(target, on)
+        timeline = targets.history(target, on) if target.source else []
+        values = [] if target.source else list(target.values.order_by("period_end"))
+        for v in values:
+            v.progress = targets.progress_of(target, v.period_end, v.value, v.period_end)
+        return {
+            "target": target, "term": term, "on": on, "date_form": date_form, "current": current,
+            "badge": STATUS_CLASS.get(current.status, ""), "source": sources.get(target.source), "timeline": timeline,
+            "values": values, "history": history_page(target), "midterm": targets.midterm_date(term),
+            "end": targets.term_end(term), "can_edit": policies.can(request.user, "direct", term.organization),
+        }  # fmt: skip
+
+    return form_page(request, form, lambda d: targets.target_value_enter(actor=request.user, target=target, data=d),
+                     template="steering/target.html", context=context,
+                     success=lambda saved: f"Đã ghi số liệu tính đến ngày {saved.period_end:%d/%m/%Y}.",
+                     redirect_to=_target_url(target))  # fmt: skip
+
+
+def _target_url(target) -> str:
+    return reverse("steering:target", kwargs={"target_pk": target.pk})

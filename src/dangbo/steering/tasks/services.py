@@ -94,6 +94,12 @@ def _outside(orgs, parent: Organization, on: dt.date) -> list[Organization]:
 # --- Reads ------------------------------------------------------------------------------------------------
 
 
+def title_for(document) -> str:
+    """The usual title of a task given on a document: to study it and build the programme of action that carries
+    it out (the committee may change it)."""
+    return f"Học tập, quán triệt và xây dựng chương trình hành động thực hiện {document.doc_type.name} số {document.symbol}"
+
+
 def task_scope(actor):
     """Tasks the actor may see: those held by an organization of their scope, and those assigned to one."""
     return policies.scope(actor, policies.VIEW, Task.objects.all())

@@ -13,9 +13,10 @@ from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.formats import ngay
-from dangbo.core.forms import post_action, save_form
+from dangbo.core.forms import post_action
 from dangbo.core.http import file_response, int_param
 from dangbo.core.uploads import download
+from dangbo.core.views import form_page, refusal
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
@@ -110,9 +111,7 @@ def task_create(request):
     )
     initial = {"assigned_date": on, "document": document.pk if document else None}
     if document:
-        initial["title"] = (
-            f"Học tập, quán triệt và xây dựng chương trình hành động thực hiện {document.doc_type.name} số {document.symbol}"
-        )
+        initial["title"] = svc.title_for(document)
         documents = Document.objects.filter(pk__in=[document.pk, *[d.pk for d in documents]]).select_related(
             "doc_type"
         )
@@ -120,23 +119,11 @@ def task_create(request):
         documents = Document.objects.filter(pk__in=[d.pk for d in documents]).select_related("doc_type")
     form = TaskForm(request.POST or None, actor=user, initial=initial, documents=documents, children=children,
                     subcommittees=subcommittees)  # fmt: skip
-    if request.method == "POST" and chosen is None:
-        form.is_valid()
-        form.add_error(None, "Cấp ủy giao nhiệm vụ: hãy chọn một tổ chức trong phạm vi của bạn.")
-    elif request.method == "POST":
-
-        def save():
-            d = form.cleaned_data
-            return svc.task_create(
-                actor=user, organization=chosen, data=d, chosen=d["chosen"], under=d["under"]
-            )
-
-        t = save_form(form, save)
-        if t:
-            messages.success(request, f"Đã giao nhiệm vụ cho {t.assignments.count()} tổ chức.")
-            return redirect(t)
-    return render(request, "steering/task_form.html", {"form": form, "orgs": orgs[:500], "chosen": chosen,
-                                                        "children": children})  # fmt: skip
+    save = (refusal("Cấp ủy giao nhiệm vụ: hãy chọn một tổ chức trong phạm vi của bạn.") if chosen is None else
+            lambda d: svc.task_create(actor=user, organization=chosen, data=d, chosen=d["chosen"], under=d["under"]))  # fmt: skip
+    return form_page(request, form, save, template="steering/task_form.html",
+                     context={"orgs": orgs[:500], "chosen": chosen, "children": children},
+                     success=lambda t: f"Đã giao nhiệm vụ cho {t.assignments.count()} tổ chức.")  # fmt: skip
 
 
 @login_required
@@ -181,14 +168,10 @@ def task_edit(request, task_pk):
     if not svc.can_assign(request.user, t.organization) or t.closed_date:
         raise Http404
     form = TaskEditForm(request.POST or None, instance=t, initial={"version": svc.TASK_VERSION.of(t)})
-    if request.method == "POST":
-        saved = save_form(form, lambda: svc.task_update(actor=request.user, task=t, data=form.cleaned_data,
-                                                          expected_version=form.cleaned_data["version"]),
-                            tracked=svc.TASK_VERSION, obj=t)  # fmt: skip
-        if saved:
-            messages.success(request, f"Đã lưu nhiệm vụ; hạn báo cáo {ngay(saved.deadline)}.")
-            return redirect(saved)
-    return render(request, "steering/task_edit.html", {"t": t, "form": form})
+    return form_page(request, form, lambda d: svc.task_update(actor=request.user, task=t, data=d,
+                                                              expected_version=d["version"]),
+                     tracked=svc.TASK_VERSION, obj=t, template="steering/task_edit.html", context={"t": t},
+                     success=lambda saved: f"Đã lưu nhiệm vụ; hạn báo cáo {ngay(saved.deadline)}.")  # fmt: skip
 
 
 @login_required
@@ -215,20 +198,26 @@ def report(request, assignment_pk):
         messages.error(request, svc.closed_message(t))
         return redirect(a)
     form = ReportForm(request.POST or None, request.FILES or None, instance=a, task=t)
-    if request.method == "POST":
 
-        def save():
-            upload = form.cleaned_data.pop("upload", None)
-            return svc.report_file(actor=request.user, assignment=a, data=form.cleaned_data,
-                                   upload=None if form.errors else upload)  # fmt: skip
+    def save(d):
+        upload = d.pop("upload", None)  # a file is stored only by a save that can succeed
+        return svc.report_file(
+            actor=request.user, assignment=a, data=d, upload=None if form.errors else upload
+        )
 
-        saved = save_form(form, save)
-        if saved:
-            messages.success(request, f"Đã gửi báo cáo của {a.organization.name}.")
-            return redirect(saved)
-    level, label = svc.state_of(a, t, today())
-    return render(request, "steering/report.html", {"a": a, "t": t, "form": form, "may_file": may_file,
-                                                     "level": level, "label": label, "history": history_page(a)})  # fmt: skip
+    def context():
+        level, label = svc.state_of(a, t, today())
+        return {
+            "a": a,
+            "t": t,
+            "may_file": may_file,
+            "level": level,
+            "label": label,
+            "history": history_page(a),
+        }
+
+    return form_page(request, form, save, template="steering/report.html", context=context,
+                     success=f"Đã gửi báo cáo của {a.organization.name}.")  # fmt: skip
 
 
 @login_required
