@@ -520,11 +520,11 @@ def test_absent_without_reason_three_months_this_year_and_excused_in_a_row(data,
 
 def test_2013_dissemination_of_directive_03_who_reported_and_who_is_late(data, client):
     from dangbo.steering.models import Document
-    from dangbo.steering.tasks import services as tasks
+    from dangbo.steering.tasks import selectors as task_selectors
 
     doc = Document.objects.get(register__code="KCQ", type_code="CT", number=3, issuer_code="TW", year=2011)
     task = doc.tasks.get(report_kind="quan_triet")
-    s = tasks.summary(task, on=D(2013, 7, 10))
+    s = task_selectors.summary(task, on=D(2013, 7, 10))
     assert (s.total, s.reported, s.overdue) == (59, 57, 2)
     assert s.line.startswith("57/59 tổ chức đã học tập, quán triệt Chỉ thị số 03-CT/TW; ")
     assert 88 <= s.attendance_rate <= 97
@@ -557,10 +557,10 @@ def test_2013_documents_of_the_conference_are_in_the_register(data):
 def test_2013_congress_targets_mostly_on_track_at_mid_term(data, client):
     from dangbo.organizations.models import Term
     from dangbo.steering.choices import TargetStatus
-    from dangbo.steering.targets import services as targets
+    from dangbo.steering.targets import selectors as target_selectors
 
     term = Term.objects.get(organization__code="KCQ", name="2010–2015")
-    view = targets.term_view(term, MID_2013)
+    view = target_selectors.term_view(term, MID_2013)
     statuses = [r.progress.status for r in view.rows]
     good = sum(s in (TargetStatus.ACHIEVED, TargetStatus.ON_TRACK) for s in statuses)
     assert len(statuses) == 7 and good >= 5 and TargetStatus.NO_DATA not in statuses
@@ -573,10 +573,10 @@ def test_2013_congress_targets_mostly_on_track_at_mid_term(data, client):
 
 def test_2013_first_half_47_organizations_support_35_communes_over_2_billion(data, client):
     from dangbo.steering.models import Programme
-    from dangbo.steering.support import services as support
+    from dangbo.steering.support import selectors as support_selectors
 
     bloc = Organization.objects.get(code="KCQ")
-    t = support.totals(scope_org=bloc, start=D(2013, 1, 1), end=D(2013, 6, 30))
+    t = support_selectors.totals(scope_org=bloc, start=D(2013, 1, 1), end=D(2013, 6, 30))
     assert (t.supporters, t.communes) == (47, 35) and t.value > 2_000_000_000
     client.force_login(User.objects.get(username="tinhuy"))
     programme = Programme.objects.get(organization=bloc)

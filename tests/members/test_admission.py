@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
 from dangbo.members import services as member_services
+from dangbo.members.admission import selectors as admission_selectors
 from dangbo.members.admission import services as admission
 from dangbo.members.history import selectors as selectors_history
 from dangbo.members.history import services as lifecycle
@@ -43,7 +44,7 @@ def with_(c: Candidate, **changes) -> Candidate:
 
 
 def test_a_complete_dossier_has_no_problems(ready):
-    assert admission.problems(ready) == {}
+    assert admission_selectors.problems(ready) == {}
 
 
 @pytest.mark.parametrize(
@@ -60,27 +61,33 @@ def test_a_complete_dossier_has_no_problems(ready):
     ],
 )
 def test_each_condition_is_checked_on_the_cell_date(ready, changes, field, needle):
-    problems = admission.problems(with_(ready, **changes))
+    problems = admission_selectors.problems(with_(ready, **changes))
     assert needle in problems[field], problems
 
 
 def test_age_boundaries_count_in_months(ready):
-    assert "birth_date" not in admission.problems(with_(ready, birth_date=D(2006, 3, 10)))  # exactly 18
-    assert "birth_date" not in admission.problems(with_(ready, birth_date=D(1964, 3, 10)))  # exactly 60
-    assert "birth_date" not in admission.problems(with_(ready, birth_date=D(1964, 3, 11)))  # 59 y 11 m
+    assert "birth_date" not in admission_selectors.problems(
+        with_(ready, birth_date=D(2006, 3, 10))
+    )  # exactly 18
+    assert "birth_date" not in admission_selectors.problems(
+        with_(ready, birth_date=D(1964, 3, 10))
+    )  # exactly 60
+    assert "birth_date" not in admission_selectors.problems(
+        with_(ready, birth_date=D(1964, 3, 11))
+    )  # 59 y 11 m
 
 
 def test_education_exception_and_certificate_setting(ready, settings):
-    assert "general_education" not in admission.problems(
+    assert "general_education" not in admission_selectors.problems(
         with_(ready, general_education="khac", education_exception=True)
     )
     settings.DANGBO_COURSE_CERTIFICATE_MONTHS = 0  # the uncertain rule switched off
-    assert "course_date" not in admission.problems(with_(ready, course_date=D(2015, 1, 1)))
+    assert "course_date" not in admission_selectors.problems(with_(ready, course_date=D(2015, 1, 1)))
 
 
 def test_introducer_must_be_an_official_member_on_the_date(ready, people, root_user):
     lifecycle.event_record(actor=root_user, member=people.m_a1b, kind="tu_tran", date=D(2024, 1, 1))
-    assert "không phải đảng viên chính thức" in admission.problems(ready)["introducer_2"]
+    assert "không phải đảng viên chính thức" in admission_selectors.problems(ready)["introducer_2"]
 
 
 def test_steps_must_be_in_order_and_not_in_the_future(ready, root_user):
@@ -93,17 +100,17 @@ def test_admission_decision_creates_a_probationary_member_then_deadlines_follow(
     member = admission.candidate_admit(actor=root_user, candidate=ready, decision_no="5-QĐ/ĐU", decision_date=D(2024, 3, 25),
                                        **BY_UPPER)  # fmt: skip
     assert member.status == "du_bi" and member.admission_decision_date == D(2024, 3, 25)
-    p = admission.probation(member, on=D(2024, 4, 1))
+    p = admission_selectors.probation(member, on=D(2024, 4, 1))
     # 30 working days from Mon 25/03/2024, counted by hand: 26–29/03 (4), 01–05/04 (9), 08–12/04 (14),
     # 15–17/04 (17; Thu 18/04 Giỗ Tổ Hùng Vương off), 19/04 (18), 22–26/04 (23), 29/04–01/05 off,
     # 02–03/05 (25), Sat 04/05 worked in exchange for 29/04 (26), 06–09/05 (30) → Thu 09/05/2024.
     assert p.state == "cho_le" and p.ceremony_due == D(2024, 5, 9)
-    assert admission.probation(member, on=D(2024, 5, 10)).state == "qua_han_le"
+    assert admission_selectors.probation(member, on=D(2024, 5, 10)).state == "qua_han_le"
     with pytest.raises(ApplicationError):
         admission.ceremony_record(actor=root_user, member=member, date=D(2024, 3, 1))  # before the decision
     admission.ceremony_record(actor=root_user, member=member, date=D(2024, 4, 20))
     member.refresh_from_db()
-    p = admission.probation(member, on=D(2025, 4, 21))
+    p = admission_selectors.probation(member, on=D(2025, 4, 21))
     assert p.probation_end == D(2025, 4, 20) and p.state == "den_han_xet"
     assert p.review_due > D(2025, 5, 30)  # 30 working days with 30/04, 01/05, 02/05 off
     with pytest.raises(ApplicationError) as e:
@@ -149,9 +156,9 @@ def test_introducers_since_dates_not_after_the_cell_vote_nor_today(ready, root_u
     saved = admission.candidate_save(
         actor=root_user, candidate=ready, data={"introducer_2_since": D(2024, 3, 10)}
     )
-    assert "mới biết người xin vào Đảng 0 tháng" in admission.problems(saved)["introducer_2"]
+    assert "mới biết người xin vào Đảng 0 tháng" in admission_selectors.problems(saved)["introducer_2"]
     # An older record holding a later date is reported plainly, not as "-5 tháng".
-    problem = admission.problems(with_(saved, introducer_2_since=D(2024, 8, 1)))["introducer_2"]
+    problem = admission_selectors.problems(with_(saved, introducer_2_since=D(2024, 8, 1)))["introducer_2"]
     assert "sau ngày 10/03/2024" in problem and "-" not in problem
 
 
@@ -242,8 +249,12 @@ def test_vote_counts_saved_only_when_possible_and_ticked_only_at_two_thirds(read
             saved = admission.candidate_save(actor=root_user, candidate=ready,
                                              data={"votes_for": votes, "official_members": members})  # fmt: skip
             assert possible
-            step = next(s for s in admission.steps(saved) if s.label == "Chi bộ xét, biểu quyết")
-            assert step.done == (3 * votes >= 2 * members) == ("votes_for" not in admission.problems(saved))
+            step = next(s for s in admission_selectors.steps(saved) if s.label == "Chi bộ xét, biểu quyết")
+            assert (
+                step.done
+                == (3 * votes >= 2 * members)
+                == ("votes_for" not in admission_selectors.problems(saved))
+            )
         except ApplicationError:
             assert not possible
         transaction.set_rollback(True)
@@ -272,7 +283,7 @@ def test_introducers_must_be_official_members_on_the_day_the_cell_considers_the_
     assert "introducer_1" in refused_save(root_user, ready, {"introducer_1": newcomer, "cell_resolution_date": D(2024, 1, 15),
                                                              "grassroots_resolution_date": None})  # fmt: skip
     saved = admission.candidate_save(actor=root_user, candidate=ready, data={"introducer_1": newcomer})
-    assert saved.introducer_1 == newcomer and "mới biết" not in admission.problems(saved).get(
+    assert saved.introducer_1 == newcomer and "mới biết" not in admission_selectors.problems(saved).get(
         "introducer_1", ""
     )
     assert "phải là người khác" in refused_save(root_user, ready, {"introducer_2": newcomer})["introducer_2"]
@@ -286,20 +297,20 @@ def test_introducers_must_be_official_members_on_the_day_the_cell_considers_the_
 )  # fmt: skip
 def test_no_step_is_ticked_while_one_of_its_conditions_fails(ready, changes, field):
     ready = with_(ready, **changes)
-    found = admission.problems(ready)
+    found = admission_selectors.problems(ready)
     assert field in found
-    ticked = {s.label for s in admission.steps(ready) if s.done}
+    ticked = {s.label for s in admission_selectors.steps(ready) if s.done}
     owner = {"birth_date": "Tuổi đời, trình độ học vấn", "general_education": "Tuổi đời, trình độ học vấn",
              "course_date": "Học lớp bồi dưỡng nhận thức về Đảng", "cv_verified_date": "Thẩm tra lý lịch",
              "introducer_2": "Hai đảng viên chính thức giới thiệu", "votes_for": "Chi bộ xét, biểu quyết"}[field]  # fmt: skip
     assert owner not in ticked
     # The list page evaluates every candidate at once and agrees.
-    [(_, listed)] = admission.evaluate_all([ready])
-    assert [s.done for s in listed] == [s.done for s in admission.steps(ready)]
+    [(_, listed)] = admission_selectors.evaluate_all([ready])
+    assert [s.done for s in listed] == [s.done for s in admission_selectors.steps(ready)]
 
 
 def test_every_step_is_ticked_for_a_complete_dossier_but_the_decision(ready):
-    assert [s.done for s in admission.steps(ready)] == [False] + [True] * 7 + [
+    assert [s.done for s in admission_selectors.steps(ready)] == [False] + [True] * 7 + [
         False
     ]  # no mentor, no decision yet
 

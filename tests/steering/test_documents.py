@@ -24,6 +24,7 @@ from dangbo.organizations import selectors as org_selectors
 from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, Term
 from dangbo.steering.choices import Direction, Numbering
+from dangbo.steering.documents import selectors as document_selectors
 from dangbo.steering.documents import services as documents
 from dangbo.steering.models import Assignment, Document, DocumentCounter, Task
 
@@ -346,9 +347,9 @@ def test_own_document_ignores_a_given_number_and_keeps_chosen_issuer(tree, root_
     d = documents.document_issue(actor=root_user, register=tree.bloc,
                                  data=own(number=77, issuer_code="ĐUK", issuer_name="Đảng ủy Khối các cơ quan tỉnh"))  # fmt: skip
     assert d.symbol == "01-BC/ĐUK"
-    assert documents.suggested_issuer(tree.province) == ("TU", "Tỉnh ủy Nghệ An")
-    assert documents.suggested_issuer(tree.bloc) == ("ĐU", "Đảng ủy Khối các cơ quan tỉnh")
-    assert documents.suggested_issuer(tree.a1)[0] == "CB"
+    assert document_selectors.suggested_issuer(tree.province) == ("TU", "Tỉnh ủy Nghệ An")
+    assert document_selectors.suggested_issuer(tree.bloc) == ("ĐU", "Đảng ủy Khối các cơ quan tỉnh")
+    assert document_selectors.suggested_issuer(tree.a1)[0] == "CB"
 
 
 def test_own_numbering_skips_a_symbol_already_in_the_register(tree, root_user):
@@ -410,12 +411,12 @@ def test_only_committees_with_the_right_may_register(tree, people):
     d = documents.document_register(actor=people.secretary_a, register=tree.a, data=incoming())
     assert documents.document_issue(actor=people.staff, register=tree.a1, data=own()).register == tree.a1
     assert d.register == tree.a
-    assert {o.pk for o in documents.register_choices(people.secretary_a)} == {
+    assert {o.pk for o in document_selectors.register_choices(people.secretary_a)} == {
         tree.a.pk,
         tree.a1.pk,
         tree.a2.pk,
     }
-    assert documents.register_choices(people.cell_secretary) == []
+    assert document_selectors.register_choices(people.cell_secretary) == []
 
 
 def _concurrently(n: int, call) -> tuple[list[int], list[str]]:
@@ -455,7 +456,7 @@ def _allocate(register):
     def call(i):
         with transaction.atomic():
             return documents.next_number(
-                term, type_code="BC", issuer_code=documents.suggested_issuer(register)[0]
+                term, type_code="BC", issuer_code=document_selectors.suggested_issuer(register)[0]
             )
 
     return call
@@ -594,7 +595,7 @@ def test_search_without_diacritics(tree, root_user):
     qs = Document.objects.all()
 
     def found(q):
-        return set(documents.search(qs, q))
+        return set(document_selectors.search(qs, q))
 
     assert found("quan triet chi thi 03") == {ct}
     assert found("CHỈ THỊ quán") == {ct}
@@ -612,7 +613,7 @@ def test_scope_by_register_and_by_assignment(tree, people, root_user):
     b_doc = documents.document_issue(actor=root_user, register=tree.b, data=own())
 
     def visible(user):
-        return set(documents.document_scope(user))
+        return set(document_selectors.document_scope(user))
 
     assert visible(people.staff) == visible(people.leader) == {bloc_doc, a_doc, b_doc}
     assert visible(people.secretary_a) == {a_doc}
@@ -627,9 +628,11 @@ def test_scope_by_register_and_by_assignment(tree, people, root_user):
     Assignment.objects.create(task=task, organization=tree.a)
     assert visible(people.secretary_a) == {a_doc, bloc_doc}
     assert visible(people.secretary_b) == {b_doc}
-    assert documents.document_scope(people.secretary_a).filter(pk=bloc_doc.pk).count() == 1  # no duplicates
+    assert (
+        document_selectors.document_scope(people.secretary_a).filter(pk=bloc_doc.pk).count() == 1
+    )  # no duplicates
     # Seeing is not editing: the directive belongs to the bloc's register.
-    assert not documents.can_edit(people.secretary_a, bloc_doc)
+    assert not document_selectors.can_edit(people.secretary_a, bloc_doc)
     with pytest.raises(PermissionDenied):
         documents.document_update(actor=people.secretary_a, document=bloc_doc, data={"summary": "Sửa"})
 
@@ -847,8 +850,8 @@ def test_a_very_long_query_is_cut_to_a_few_words(client, tree, people):
     client.force_login(people.staff)
     response = client.get(reverse("steering:documents"), {"q": "chi thi " + "x " * 1200})
     assert response.status_code == 200 and "Không có văn bản nào phù hợp." in response.content.decode()
-    assert documents.search(Document.objects.all(), "chi thi " + "x " * 1200).count() == 0
-    assert documents.search(Document.objects.all(), "03-ct/tw").count() == 1
+    assert document_selectors.search(Document.objects.all(), "chi thi " + "x " * 1200).count() == 0
+    assert document_selectors.search(Document.objects.all(), "03-ct/tw").count() == 1
 
 
 def test_a_cell_secretary_cannot_correct_the_register_entries_they_cannot_make(client, tree, people):
@@ -858,7 +861,9 @@ def test_a_cell_secretary_cannot_correct_the_register_entries_they_cannot_make(c
     assert client.post(reverse("steering:document_edit", args=[d.pk]), {"summary": "Sửa"}).status_code == 404
     d.refresh_from_db()
     assert d.summary == incoming()["summary"]
-    assert not documents.can_edit(people.cell_secretary, d) and documents.can_edit(people.secretary_a, d)
+    assert not document_selectors.can_edit(people.cell_secretary, d) and document_selectors.can_edit(
+        people.secretary_a, d
+    )
 
 
 def test_document_update_refuses_a_stale_version(tree, root_user, people):

@@ -17,7 +17,7 @@ from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.tree import services as restructure
 from dangbo.steering.choices import ContributionKind, Era
 from dangbo.steering.models import Commune, Contribution, Programme
-from dangbo.steering.support import selectors as communes
+from dangbo.steering.support import selectors as support_selectors
 from dangbo.steering.support import services as support
 
 D = dt.date
@@ -60,7 +60,7 @@ def give(actor, programme, supporter, commune, day, value, kind=ContributionKind
 
 
 def csv_count(province: int) -> int:
-    with communes.BEFORE_2025_CSV.open(encoding="utf-8") as f:
+    with support.BEFORE_2025_CSV.open(encoding="utf-8") as f:
         return sum(1 for r in csv.DictReader(f) if int(r["province_code"]) == province)
 
 
@@ -81,39 +81,39 @@ def test_migration_loaded_both_eras_of_the_whole_country(db):
 
 def test_load_is_idempotent_and_keeps_the_committees_flags(db):
     before = Commune.objects.count()
-    assert communes.load() == {"created": 0, "updated": 0}
+    assert support.load() == {"created": 0, "updated": 0}
     assert Commune.objects.count() == before
     marked = old("Xã Tri Lễ", "Huyện Quế Phong")
     Commune.objects.filter(pk=marked.pk).update(poor=True, border=True, name="Tri Le (sửa tay)")
     Commune.objects.filter(era=Era.CURRENT, province_code=40, name__startswith="Phường").delete()
-    result = communes.load(provinces=[40])
+    result = support.load(provinces=[40])
     assert result == {"created": 11, "updated": 1}
     assert Commune.objects.count() == before
     marked.refresh_from_db()
     assert (marked.name, marked.poor, marked.border) == ("Xã Tri Lễ", True, True)
-    assert communes.load(provinces=[40]) == {"created": 0, "updated": 0}
+    assert support.load(provinces=[40]) == {"created": 0, "updated": 0}
 
 
 def test_load_from_empty_table(db):
     Commune.objects.all().delete()
-    assert communes.load(provinces=[40])["created"] == 130 + 412
-    assert communes.load()["created"] == 3321 + 10051 - 130 - 412
+    assert support.load(provinces=[40])["created"] == 130 + 412
+    assert support.load()["created"] == 3321 + 10051 - 130 - 412
 
 
 def test_search_is_accent_free_by_word_and_restricted_to_the_era(db):
-    found = list(communes.search("chau hanh", era=Era.BEFORE_2025))
+    found = list(support_selectors.search("chau hanh", era=Era.BEFORE_2025))
     assert old("Xã Châu Hạnh", "Huyện Quỳ Châu") in found
     assert all(c.era == Era.BEFORE_2025 for c in found)
     assert found[0].province_code == 40  # the deployment's province first
     # The former district is searchable too, and words match at word starts only.
-    assert {c.district_name for c in communes.search("tri le que phong", era=Era.BEFORE_2025)} == {
+    assert {c.district_name for c in support_selectors.search("tri le que phong", era=Era.BEFORE_2025)} == {
         "Huyện Quế Phong"
     }
-    assert not communes.search("inh hung", era=Era.CURRENT, province=40).exists()
-    assert [c.name for c in communes.search("VINH HƯNG", era=Era.CURRENT, province=40)] == [
+    assert not support_selectors.search("inh hung", era=Era.CURRENT, province=40).exists()
+    assert [c.name for c in support_selectors.search("VINH HƯNG", era=Era.CURRENT, province=40)] == [
         "Phường Vinh Hưng"
     ]
-    assert not communes.search("   ", era=Era.CURRENT).exists()
+    assert not support_selectors.search("   ", era=Era.CURRENT).exists()
 
 
 # --- Programmes ---------------------------------------------------------------------------------------------
@@ -235,8 +235,8 @@ def test_who_may_record(tree, people, programme, places):
         with pytest.raises(PermissionDenied):
             give(actor, programme, supporter, places.chau_hanh, D(2024, 5, 1), 1_000_000)
     assert Contribution.objects.count() == 2
-    assert set(support.supporter_choices(people.cell_secretary, programme)) == {tree.a1}
-    assert set(support.supporter_choices(people.staff, programme)) == {
+    assert set(support_selectors.supporter_choices(people.cell_secretary, programme)) == {tree.a1}
+    assert set(support_selectors.supporter_choices(people.staff, programme)) == {
         tree.bloc,
         tree.a,
         tree.a1,
@@ -288,7 +288,7 @@ def contributed(tree, root_user, programme, places):
 
 
 def test_totals_distinct_counts_sums_and_breakdowns(tree, contributed, places):
-    t = support.totals(programme=contributed, start=D(2024, 1, 1), end=D(2024, 6, 30))
+    t = support_selectors.totals(programme=contributed, start=D(2024, 1, 1), end=D(2024, 6, 30))
     assert (t.count, t.supporters, t.communes, t.value) == (4, 3, 2, 10_500_000)
     by_kind = {k["kind"]: (k["count"], k["value"]) for k in t.by_kind}
     assert by_kind == {"tien": (2, 8_000_000), "hien_vat": (1, 500_000), "ngay_cong": (1, 2_000_000)}
@@ -301,24 +301,35 @@ def test_totals_distinct_counts_sums_and_breakdowns(tree, contributed, places):
         ("Chi bộ Khoa Nội", 1, 2_000_000),
         ("Chi bộ Văn phòng", 1, 1_500_000),
     ]
-    year = support.totals(programme=contributed, start=D(2024, 1, 1), end=D(2024, 12, 31))
+    year = support_selectors.totals(programme=contributed, start=D(2024, 1, 1), end=D(2024, 12, 31))
     assert (year.count, year.supporters, year.value) == (5, 3, 110_500_000)
     # A subtree: only the supporters under Sở Y tế.
-    sub = support.totals(programme=contributed, scope_org=tree.a, start=D(2024, 1, 1), end=D(2024, 12, 31))
+    sub = support_selectors.totals(
+        programme=contributed, scope_org=tree.a, start=D(2024, 1, 1), end=D(2024, 12, 31)
+    )
     assert (sub.supporters, sub.communes, sub.value) == (2, 1, 3_500_000)
-    empty = support.totals(programme=contributed, start=D(2023, 1, 1), end=D(2023, 12, 31))
+    empty = support_selectors.totals(programme=contributed, start=D(2023, 1, 1), end=D(2023, 12, 31))
     assert (empty.count, empty.supporters, empty.value, empty.by_commune) == (0, 0, 0, [])
 
 
 def test_totals_within_the_actors_scope(tree, people, contributed):
     whole = (D(2024, 1, 1), D(2024, 12, 31))
     assert (
-        support.totals(programme=contributed, start=whole[0], end=whole[1], actor=people.staff).value
+        support_selectors.totals(
+            programme=contributed, start=whole[0], end=whole[1], actor=people.staff
+        ).value
         == 110_500_000
     )
-    mine = support.totals(programme=contributed, start=whole[0], end=whole[1], actor=people.secretary_b)
+    mine = support_selectors.totals(
+        programme=contributed, start=whole[0], end=whole[1], actor=people.secretary_b
+    )
     assert (mine.supporters, mine.value) == (1, 107_000_000)
-    assert support.totals(programme=contributed, start=whole[0], end=whole[1], actor=people.nobody).count == 0
+    assert (
+        support_selectors.totals(
+            programme=contributed, start=whole[0], end=whole[1], actor=people.nobody
+        ).count
+        == 0
+    )
 
 
 # --- Pages and scope ----------------------------------------------------------------------------------------
@@ -484,9 +495,9 @@ def test_move_repaths_contributions_from_the_move_date(tree, root_user, programm
     assert before.org_path == f"{tree.a.path}{tree.a1.pk}."
     assert after.org_path == tree.a1.path == f"{c.path}{tree.a1.pk}."
     year = {"start": D(2026, 1, 1), "end": D(2026, 12, 31), "programme": programme}
-    assert support.totals(scope_org=tree.a, **year).value == 1_000_000
-    assert support.totals(scope_org=c, **year).value == 3_000_000
-    assert support.totals(scope_org=tree.bloc, **year).value == 4_000_000
+    assert support_selectors.totals(scope_org=tree.a, **year).value == 1_000_000
+    assert support_selectors.totals(scope_org=c, **year).value == 3_000_000
+    assert support_selectors.totals(scope_org=tree.bloc, **year).value == 4_000_000
     # A contribution recorded later for a date before the move takes the path of that date.
     late = give(root_user, programme, tree.a1, places.now_a, D(2026, 2, 20), 500_000)
     assert late.org_path == before.org_path

@@ -22,7 +22,7 @@ from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.tree import services as restructure
 from dangbo.steering.choices import TargetStatus
 from dangbo.steering.models import Assignment, Commune, Contribution, Programme, Target, TargetValue, Task
-from dangbo.steering.targets import selectors as sources
+from dangbo.steering.targets import selectors as target_selectors
 from dangbo.steering.targets import services as targets
 from tests.conftest import admission_decision, member_data
 
@@ -91,7 +91,7 @@ def test_new_members_are_counted_in_the_subtree_of_their_time(tree, people, root
     c = org_services.organization_create(actor=root_user, parent=tree.bloc,
                                          data={"name": "Đảng bộ Sở Tài chính", "code": "STC", "kind": OrgKind.GRASSROOTS_COMMITTEE})  # fmt: skip
     restructure.organization_move(actor=root_user, organization=tree.a2, new_parent=c, date=D(2022, 1, 1))
-    fn = sources.get("ket_nap")
+    fn = target_selectors.get("ket_nap")
     start = D(2020, 10, 1)
     # A keeps its 2021 admission in cell A2, moved away since; the member enrolled by "nhập hồ sơ" is no admission.
     assert fn(tree.a, start, D(2024, 1, 1)) == 3
@@ -107,7 +107,7 @@ def test_share_of_cells_meeting_every_month(tree, people, root_user):
         hold(root_user, tree.a1, D(2023, month, 5))
         if month != 7:
             hold(root_user, tree.a2, D(2023, month, 6))
-    fn = sources.get("chi_bo_sinh_hoat_deu")
+    fn = target_selectors.get("chi_bo_sinh_hoat_deu")
     start = D(2020, 10, 1)
     assert fn(tree.a, start, D(2023, 12, 31)) == Decimal("50.00")  # A2 missed July
     assert fn(tree.a1, start, D(2023, 12, 31)) == Decimal("100.00")
@@ -132,7 +132,7 @@ def test_share_of_meetings_graded_good_or_fair(tree, people, root_user):
     hold(root_user, tree.a2, D(2023, 3, 6), grade="trung_binh", upper="kha")
     hold(root_user, tree.a2, D(2023, 4, 6))  # not graded: left out
     hold(root_user, tree.b, D(2023, 4, 6), grade="kem")  # the sibling
-    fn = sources.get("sinh_hoat_tot_kha")
+    fn = target_selectors.get("sinh_hoat_tot_kha")
     start = D(2020, 10, 1)
     assert fn(tree.a, start, D(2023, 12, 31)) == Decimal("75.00")
     assert fn(tree.bloc, start, D(2023, 12, 31)) == Decimal("60.00")
@@ -158,7 +158,7 @@ def test_share_of_members_attending_dissemination(tree, people, root_user):
     report(task("so_lieu", D(2021, 5, 1)), tree.a, 100, 0, D(2021, 5, 5))  # another kind of report
     report(task("quan_triet", D(2020, 5, 1)), tree.a, 100, 0, D(2020, 5, 5))  # before the term
     report(task("quan_triet", D(2021, 5, 1), org=tree.a), tree.a1, 100, 0, D(2021, 5, 5))  # assigned by A
-    fn = sources.get("hoc_tap_nghi_quyet")
+    fn = target_selectors.get("hoc_tap_nghi_quyet")
     start = D(2020, 10, 1)
     assert fn(tree.bloc, start, D(2021, 12, 31)) == Decimal("92.40")  # 462/500
     assert fn(tree.bloc, start, D(2023, 1, 1)) == Decimal("85.33")  # 512/600
@@ -170,7 +170,7 @@ def test_value_of_support_to_communes(tree, people, root_user):
     commune = Commune.objects.create(
         era="2025", code="17000", name="Xã Tri Lễ", province_code=40, province_name="Nghệ An"
     )
-    fn = sources.get("ho_tro_xa")
+    fn = target_selectors.get("ho_tro_xa")
     start = D(2020, 10, 1)
     assert fn(tree.bloc, start, D(2023, 1, 1)) is None  # no programme at all
     p = Programme.objects.create(organization=tree.bloc, name="Giúp xã miền núi", start_date=D(2020, 1, 1))
@@ -367,10 +367,10 @@ def test_entered_values(tree, people, root_user):
         enter, t=members, period_end=D(2022, 12, 31), value="41"
     )
     enter(members, period_end=D(2023, 12, 31), value="55")
-    assert targets.progress(members, D(2023, 6, 1)).actual == 40  # the latest value up to the date
-    assert targets.progress(members, D(2024, 1, 1)).actual == 55
-    assert targets.progress(members, D(2024, 1, 1)).as_of == D(2023, 12, 31)
-    assert targets.progress(members, D(2022, 1, 1)).status == TargetStatus.NO_DATA
+    assert target_selectors.progress(members, D(2023, 6, 1)).actual == 40  # the latest value up to the date
+    assert target_selectors.progress(members, D(2024, 1, 1)).actual == 55
+    assert target_selectors.progress(members, D(2024, 1, 1)).as_of == D(2023, 12, 31)
+    assert target_selectors.progress(members, D(2022, 1, 1)).status == TargetStatus.NO_DATA
     computed = target(root_user, term, number=3, source="ket_nap")
     assert "tính tự động" in refused(enter, t=computed, period_end=D(2022, 12, 31), value="3")
     assert "không có quyền" in refused(targets.target_value_enter, actor=people.staff_b, target=members,
@@ -382,9 +382,9 @@ def test_entered_values(tree, people, root_user):
 
 def test_expected_value_and_midterm(tree, root_user):
     term = term_of(tree.bloc, root_user, start=D(2021, 1, 1), end=D(2026, 1, 1))
-    assert targets.midterm_date(term) == D(2023, 7, 3)
+    assert target_selectors.midterm_date(term) == D(2023, 7, 3)
     open_term = term_of(tree.a, root_user, start=D(2020, 10, 15), end=None, name="2020–")
-    assert targets.term_end(open_term) == D(2025, 10, 15)
+    assert target_selectors.term_end(open_term) == D(2025, 10, 15)
     cumulative = Target(
         term=term, number=1, text="x", unit="dang_vien", measure="cong_don", goal=Decimal(100)
     )
@@ -398,17 +398,17 @@ def test_expected_value_and_midterm(tree, root_user):
         goal=Decimal(90),
     )
     flat = Target(term=term, number=3, text="x", unit="phan_tram", measure="muc_dat", goal=Decimal(90))
-    mid = targets.midterm_date(term)
-    assert targets.expected_at(cumulative, mid) == 50
-    assert targets.expected_at(level, mid) == 85
-    assert targets.expected_at(flat, mid) == 90
-    assert targets.expected_at(cumulative, D(2019, 1, 1)) == 0
-    assert targets.expected_at(cumulative, D(2030, 1, 1)) == 100
+    mid = target_selectors.midterm_date(term)
+    assert target_selectors.expected_at(cumulative, mid) == 50
+    assert target_selectors.expected_at(level, mid) == 85
+    assert target_selectors.expected_at(flat, mid) == 90
+    assert target_selectors.expected_at(cumulative, D(2019, 1, 1)) == 0
+    assert target_selectors.expected_at(cumulative, D(2030, 1, 1)) == 100
     # People are counted whole: the required value is rounded towards the goal's side.
     odd = Target(term=term, number=4, text="x", unit="dang_vien", measure="cong_don", goal=Decimal(101))
-    assert targets.expected_at(odd, mid) == 51
+    assert target_selectors.expected_at(odd, mid) == 51
     odd.direction = "toi_da"
-    assert targets.expected_at(odd, mid) == 50
+    assert target_selectors.expected_at(odd, mid) == 50
 
 
 @pytest.mark.parametrize(
@@ -436,7 +436,9 @@ def test_status_thresholds(tree, root_user, settings, direction, measure, baseli
     term = term_of(tree.bloc, root_user, start=D(2021, 1, 1), end=D(2026, 1, 1))
     t = Target(term=term, number=1, text="x", unit="phan_tram", direction=direction, measure=measure,
                baseline=None if baseline is None else Decimal(baseline), goal=Decimal(goal))  # fmt: skip
-    p = targets.progress_of(t, targets.midterm_date(term), None if actual is None else Decimal(actual))
+    p = target_selectors.progress_of(
+        t, target_selectors.midterm_date(term), None if actual is None else Decimal(actual)
+    )
     assert p.status == status
     if actual is not None:
         assert p.percent_of_goal == (Decimal(actual) * 100 / Decimal(goal)).quantize(Decimal("0.1"))
@@ -453,7 +455,7 @@ def test_at_most_cumulative_is_achieved_at_the_term_end(tree, root_user):
         measure="cong_don",
         goal=Decimal(10),
     )
-    assert targets.progress_of(t, D(2025, 1, 1), Decimal(9)).status == TargetStatus.ACHIEVED
+    assert target_selectors.progress_of(t, D(2025, 1, 1), Decimal(9)).status == TargetStatus.ACHIEVED
 
 
 def test_term_view_computes_each_source_once(tree, people, root_user, django_assert_max_num_queries):
@@ -465,7 +467,7 @@ def test_term_view_computes_each_source_once(tree, people, root_user, django_ass
     admit(root_user, tree.a1, "Phan Văn Một", D(2021, 3, 1))
     # path history + count for the source, the targets, the entered values
     with django_assert_max_num_queries(4):
-        view = targets.term_view(term, D(2021, 12, 31))
+        view = target_selectors.term_view(term, D(2021, 12, 31))
     assert [r.progress.actual for r in view.rows][:3] == [1, 1, 1]
     assert [r.source_label for r in view.rows][3:] == ["Nhập theo kỳ"] * 3
     assert view.midterm == D(2023, 4, 2)  # 913 of 1826 days
@@ -570,7 +572,7 @@ def test_review_dates_are_the_six_month_and_annual_cut_offs_inside_the_term():
     import datetime as dt
 
     from dangbo.organizations.models import Term
-    from dangbo.steering.targets.services import review_dates
+    from dangbo.steering.targets.selectors import review_dates
 
     term = Term(name="2010–2015", start_date=dt.date(2010, 8, 1), end_date=dt.date(2015, 8, 1))
     dates = review_dates(term, until=dt.date(2013, 7, 10))

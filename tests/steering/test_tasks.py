@@ -13,6 +13,7 @@ from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.members.history.selectors import alerts
 from dangbo.steering.choices import AssigneeMode, ReportKind
 from dangbo.steering.models import Assignment, Task
+from dangbo.steering.tasks import selectors as task_selectors
 from dangbo.steering.tasks import services as svc
 
 D = dt.date
@@ -93,12 +94,12 @@ def test_only_the_organization_or_its_committee_reports(tree, people, task):
 
 def test_combined_figures(tree, people, task):
     _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2)
-    s = svc.summary(task, on=D(2024, 5, 2))
+    s = task_selectors.summary(task, on=D(2024, 5, 2))
     assert (s.total, s.reported, s.overdue) == (2, 1, 1)
     assert "1/2 tổ chức đã học tập, quán triệt" in s.line
     assert "66,7% đảng viên tham dự (2/3)" in s.line
     _file(people.secretary_b, task, tree.b, session_date=D(2024, 3, 21), attended=1)
-    s = svc.summary(task, on=D(2024, 5, 2))
+    s = task_selectors.summary(task, on=D(2024, 5, 2))
     assert (s.reported, s.overdue, s.attended, s.member_total) == (2, 0, 3, 4)
     assert "75,0% đảng viên tham dự" in s.line
 
@@ -107,10 +108,10 @@ def test_a_report_after_the_deadline_counts_as_late(tree, people, task):
     a = _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2)
     a.reported_at = timezone.make_aware(dt.datetime(2024, 4, 30, 23, 0))
     a.save()
-    assert svc.summary(task, on=D(2024, 5, 2)).late == 0
+    assert task_selectors.summary(task, on=D(2024, 5, 2)).late == 0
     a.reported_at = timezone.make_aware(dt.datetime(2024, 5, 1, 0, 30))
     a.save()
-    assert svc.summary(task, on=D(2024, 5, 2)).late == 1
+    assert task_selectors.summary(task, on=D(2024, 5, 2)).late == 1
 
 
 def test_the_summaries_of_many_tasks_are_each_tasks_summary_in_one_query(tree, people, task):
@@ -133,17 +134,19 @@ def test_the_summaries_of_many_tasks_are_each_tasks_summary_in_one_query(tree, p
     tasks = list(Task.objects.select_related("document__doc_type").order_by("pk"))
     for on in (D(2024, 4, 15), D(2024, 5, 2), D(2024, 7, 1)):
         with CaptureQueriesContext(connection) as queries:
-            found = svc.summaries(tasks, on=on)
+            found = task_selectors.summaries(tasks, on=on)
         assert len(queries) == 1
-        assert found == {t.pk: svc.summary(t, on=on) for t in tasks}
+        assert found == {t.pk: task_selectors.summary(t, on=on) for t in tasks}
     s = found[task.pk]
     assert (s.total, s.reported, s.on_time, s.late, s.missing, s.overdue) == (2, 2, 1, 1, 0, 0)
     assert "1 tổ chức báo cáo muộn" in s.line
     assert (found[written.pk].missing, found[written.pk].overdue) == (2, 2)
     assert "kinh phí (đồng): 1.250.000" in found[figure.pk].line
-    before = svc.summaries(tasks, on=D(2024, 7, 1), filed_by=D(2024, 4, 30))  # a past period's report
+    before = task_selectors.summaries(
+        tasks, on=D(2024, 7, 1), filed_by=D(2024, 4, 30)
+    )  # a past period's report
     assert (before[task.pk].reported, before[task.pk].late) == (1, 0)
-    assert svc.summaries([], on=D(2024, 7, 1)) == {}
+    assert task_selectors.summaries([], on=D(2024, 7, 1)) == {}
 
 
 def test_no_report_after_the_task_is_closed(tree, people, task):
@@ -289,7 +292,7 @@ def test_correcting_a_report_keeps_the_first_filing_time(tree, people, task):
     Assignment.objects.filter(pk=a.pk).update(reported_at=first)
     again = _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=3)
     assert again.reported_at == first and again.attended == 3
-    assert svc.summary(task, on=D(2024, 5, 2)).late == 0
+    assert task_selectors.summary(task, on=D(2024, 5, 2)).late == 0
 
 
 def test_a_deadline_years_away_is_a_typing_error(tree, people):
@@ -342,7 +345,7 @@ def test_a_replaced_report_file_is_removed(
 def test_the_committee_extends_a_deadline_and_the_late_count_follows(client, tree, people, task):
     a = _file(people.secretary_a, task, tree.a, session_date=D(2024, 3, 20), attended=2)
     Assignment.objects.filter(pk=a.pk).update(reported_at=timezone.make_aware(dt.datetime(2024, 5, 10, 9)))
-    assert svc.summary(task, on=D(2024, 6, 1)).late == 1
+    assert task_selectors.summary(task, on=D(2024, 6, 1)).late == 1
     client.force_login(people.staff)
     bad = client.post(reverse("steering:task_edit", args=[task.pk]), {"title": "", "deadline": "01/01/2023"})
     assert "Nhiệm vụ:" in bad.content.decode() and "Hạn báo cáo: trước ngày giao" in bad.content.decode()
@@ -351,7 +354,7 @@ def test_the_committee_extends_a_deadline_and_the_late_count_follows(client, tre
     )
     assert ok.status_code == 302
     task.refresh_from_db()
-    assert task.deadline == D(2024, 5, 15) and svc.summary(task, on=D(2024, 6, 1)).late == 0
+    assert task.deadline == D(2024, 5, 15) and task_selectors.summary(task, on=D(2024, 6, 1)).late == 0
     assert AuditEvent.objects.filter(
         object_id=str(task.pk), content_type__model="task", action="update"
     ).exists()
@@ -377,8 +380,8 @@ def test_a_task_follows_a_document_of_its_own_line_only(tree, people):
 def test_a_cell_assigns_no_tasks(tree, people):
     with pytest.raises(PermissionDenied):
         _task(people.staff, tree.a1)
-    assert tree.a1 not in svc.directing_organizations(people.staff)
-    assert tree.a in svc.directing_organizations(people.staff)
+    assert tree.a1 not in task_selectors.directing_organizations(people.staff)
+    assert tree.a in task_selectors.directing_organizations(people.staff)
 
 
 def test_checking_a_chosen_list_costs_the_same_for_any_length(tree, people, django_assert_max_num_queries):

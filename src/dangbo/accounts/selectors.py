@@ -1,46 +1,9 @@
-"""Who may act where: roles held at organizations, what each role may do in each area, and the ``Reach`` of an
-actor — the one place that reads role assignments. The policies of every app (``<app>/policies.py``) build their
-answers from ``reach``; nothing else reads grants.
-
-A role is assigned to a user *at an organization* and covers its whole subtree, except a plain member's role,
-which covers their own record and their own cell's page only.
-"""
+"""The role assignments of a user (``grants``), read once per request and cached on the user. What each role
+may do, and where (``RULES``, ``reach``), is the policies' (``accounts/policies.py``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
-
-from django.db.models import Model, QuerySet
-
-from dangbo.core.policies import ADD, CHANGE, DELETE, EVERYWHERE, NOWHERE, VIEW, Policy, Reach, is_root
-
-from .choices import Role
-
-# Areas of work. A policy names the area its model belongs to.
-ORGANIZATION = "organization"  # the organizations of the subtree (tree, terms, committees)
-MEMBER = "member"  # member records placed in the subtree, their history, transfers, candidates, meetings
-STEERING = "steering"  # directing work held by an organization of the subtree: registers, tasks, targets,
-#                        programmes, and the reports and contributions of its organizations
-ACCOUNTS = "accounts"  # the logins and roles of the people of the subtree
-
-# What each role may do in each area of its subtree.
-RULES: dict[str, dict[str, frozenset[str]]] = {
-    Role.STAFF: {ORGANIZATION: frozenset({VIEW, ADD, CHANGE, DELETE}), MEMBER: frozenset({VIEW, ADD, CHANGE, DELETE}),
-                 STEERING: frozenset({VIEW, ADD, CHANGE, DELETE}), ACCOUNTS: frozenset({VIEW, ADD, CHANGE, DELETE})},
-    Role.LEADER: {ORGANIZATION: frozenset({VIEW}), MEMBER: frozenset({VIEW}), STEERING: frozenset({VIEW})},
-    Role.GRASSROOTS_SECRETARY: {ORGANIZATION: frozenset({VIEW, ADD, CHANGE}), MEMBER: frozenset({VIEW, ADD, CHANGE}),
-                                STEERING: frozenset({VIEW, ADD, CHANGE})},
-    # A cell secretary reads what is directed to their cell and files its reports (CHANGE), assigns nothing.
-    Role.CELL_SECRETARY: {ORGANIZATION: frozenset({VIEW}), MEMBER: frozenset({VIEW, ADD, CHANGE}),
-                          STEERING: frozenset({VIEW, CHANGE})},
-    # A plain member: their own record (MEMBER area) and their own cell's page (ORGANIZATION area), read only.
-    Role.MEMBER: {ORGANIZATION: frozenset({VIEW}), MEMBER: frozenset({VIEW})},
-}  # fmt: skip
-AREAS = (ORGANIZATION, MEMBER, STEERING, ACCOUNTS)
-for _rights in RULES.values():  # every role names every area (an empty set: nothing there)
-    for _area in AREAS:
-        _rights.setdefault(_area, frozenset())
 
 
 @dataclass(frozen=True)
@@ -62,87 +25,3 @@ def grants(actor) -> list[Grant]:
         ]
         actor._dangbo_grants = cached
     return cached
-
-
-def may(role: str, area: str, action: str) -> bool:
-    return action in RULES.get(role, {}).get(area, ())
-
-
-def reach(actor, area: str, action: str, *, own: bool = True, roles: frozenset[str] | None = None) -> Reach:
-    """Where ``actor`` may ``action`` in ``area``: the subtrees of the grants whose role allows it; a plain member's
-    grant adds their own record (MEMBER area) or their own cell (ORGANIZATION area) when ``own``. ``roles`` keeps
-    only grants of those roles (e.g. the roles that grade meetings as the upper level)."""
-    if is_root(actor):
-        return EVERYWHERE
-    paths, ids = [], []
-    for g in grants(actor):
-        if (roles is not None and g.role not in roles) or not may(g.role, area, action):
-            continue
-        if g.role == Role.MEMBER:
-            if not own:
-                continue
-            if area == MEMBER and getattr(actor, "member_id", None):
-                ids.append(actor.member_id)
-            elif area == ORGANIZATION:
-                ids.append(g.org_id)
-        else:
-            paths.append(g.path)
-    return (Reach(paths=tuple(paths), ids=tuple(ids)) | NOWHERE) if (paths or ids) else NOWHERE
-
-
-def member_reach(actor, action: str) -> tuple[list[str] | None, list[int]]:
-    """The member records' reach as (subtree paths — None for everything —, single member ids), for the word-table
-    search that filters in SQL of its own."""
-    r = reach(actor, MEMBER, action)
-    return (None, []) if r.everything else (list(r.paths), list(r.ids))
-
-
-def can_manage_accounts(actor) -> bool:
-    """Whether the actor keeps the logins of anyone (the accounts pages)."""
-    return not reach(actor, ACCOUNTS, VIEW).nothing
-
-
-def roots(actor) -> list[int]:
-    """Organization ids where the actor's view of the tree starts (their highest grants); [] for superusers,
-    whose view starts at the top organizations."""
-    r = reach(actor, ORGANIZATION, VIEW)
-    return [int(p.split(".")[-2]) for p in r.paths] + [i for i in r.ids]
-
-
-def value(obj, dotted: str):
-    """``obj.a.b`` for ``"a__b"`` (None where a link is empty)."""
-    for part in dotted.split("__"):
-        if obj is None:
-            return None
-        obj = getattr(obj, part)
-    return obj
-
-
-class TreePolicy(Policy):
-    """The policy of rows placed in the tree by one or more path columns (``path_fields``, e.g. ``"org_path"`` or
-    ``"organization__path"``: any of them inside the reach) for the ``area`` of the rules. ``id_field`` is what a
-    plain member's own-record reach matches (their member id, or their cell's id)."""
-
-    area: ClassVar[str]
-    path_fields: ClassVar[tuple[str, ...]]
-    id_field: ClassVar[str | None] = None
-    own: ClassVar[bool] = True  # a plain member's own record / cell counts
-
-    def reach(self, actor, action: str) -> Reach:
-        r = reach(actor, self.area, action, own=self.own and self.id_field is not None)
-        return r
-
-    def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
-        return self.reach(actor, action).filter(
-            queryset, self.path_fields, self.id_field or "pk", use_index=options.get("use_index", True)
-        )
-
-    def can(self, actor, action: str, obj: Model) -> bool:
-        r = self.reach(actor, action)
-        if r.everything:
-            return True
-        if r.nothing:
-            return False
-        if any(r.covers(value(obj, f)) for f in self.path_fields):
-            return True
-        return bool(r.ids) and self.id_field is not None and value(obj, self.id_field) in r.ids

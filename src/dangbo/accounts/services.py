@@ -19,7 +19,7 @@ from dangbo.core import policies
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.text import clean_spaces, nfc
 
-from . import selectors as access
+from . import policies as access
 from .choices import Role
 from .models import RoleAssignment, User
 

@@ -19,7 +19,7 @@ from dangbo.core.views import form_page
 from dangbo.members.selectors import member_scope
 from dangbo.organizations.models import Organization
 
-from . import selectors as access
+from . import policies as access
 from . import services
 from .choices import Role
 from .forms import PasswordResetForm, RoleForm, UserCreateForm

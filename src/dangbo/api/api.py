@@ -51,8 +51,8 @@ from dangbo.organizations.policies import top_organizations
 from dangbo.organizations.tree.selectors import path_on, valid_on
 from dangbo.reports import selectors as report_selectors
 from dangbo.reports.forms import default_period
-from dangbo.steering.documents import services as steering_documents
-from dangbo.steering.tasks import services as steering_tasks
+from dangbo.steering.documents import selectors as document_selectors
+from dangbo.steering.tasks import selectors as task_selectors
 
 from . import schemas, selectors, services
 
@@ -768,7 +768,7 @@ def _document_out(d) -> dict:
 def document_list(request, paging: Query[schemas.Paging], q: Annotated[str, Field(max_length=200)] | None = None,
                   organization: schemas.Id | None = None):  # fmt: skip
     """``organization``: the documents of that organization's register."""
-    qs = steering_documents.search(steering_documents.document_scope(actor(request)), q)
+    qs = document_selectors.search(document_selectors.document_scope(actor(request)), q)
     if organization is not None:
         qs = qs.filter(register=_scoped_org(request, organization))
     qs = qs.select_related("register", "doc_type")
@@ -779,7 +779,7 @@ def document_list(request, paging: Query[schemas.Paging], q: Annotated[str, Fiel
 @steering.get("/documents/{document_pk}", response=schemas.Document, url_name="document_detail",
               summary="Một văn bản")  # fmt: skip
 def document_detail(request, document_pk: schemas.Id):
-    qs = steering_documents.document_scope(actor(request)).select_related("register", "doc_type")
+    qs = document_selectors.document_scope(actor(request)).select_related("register", "doc_type")
     return _document_out(policies.get_scoped_or_404(actor(request), policies.VIEW, qs, pk=document_pk))
 
 
@@ -792,7 +792,7 @@ def _task_out(t) -> dict:
 @steering.get("/tasks", response=schemas.page_of(schemas.Task), url_name="task_list",
               summary="Nhiệm vụ giao và được giao trong phạm vi")  # fmt: skip
 def task_list(request, paging: Query[schemas.Paging], organization: schemas.Id | None = None):
-    qs = steering_tasks.task_scope(actor(request)).select_related("organization")
+    qs = task_selectors.task_scope(actor(request)).select_related("organization")
     if organization is not None:
         qs = qs.filter(organization=_scoped_org(request, organization))
     rows, cursor = _page(qs, sort_field="assigned_date", cursor=paging.cursor, limit=paging.limit)
@@ -802,13 +802,13 @@ def task_list(request, paging: Query[schemas.Paging], organization: schemas.Id |
 @steering.get("/tasks/{task_pk}", response=schemas.TaskDetail, url_name="task_detail",
               summary="Một nhiệm vụ và báo cáo của các tổ chức (những tổ chức trong phạm vi)")  # fmt: skip
 def task_detail(request, task_pk: schemas.Id):
-    qs = steering_tasks.task_scope(actor(request)).select_related("organization")
+    qs = task_selectors.task_scope(actor(request)).select_related("organization")
     task = policies.get_scoped_or_404(actor(request), policies.VIEW, qs, pk=task_pk)
     on = today()
-    rows = steering_tasks.assignment_scope(actor(request), task).select_related("organization").order_by(
+    rows = task_selectors.assignment_scope(actor(request), task).select_related("organization").order_by(
         "organization__path", "id")  # fmt: skip
     assignments = [{"organization": _ref(a.organization), "reported_at": a.reported_at,
-                    "state": steering_tasks.state_of(a, task, on)[1], "session_date": a.session_date,
+                    "state": task_selectors.state_of(a, task, on)[1], "session_date": a.session_date,
                     "member_total": a.member_total, "attended": a.attended,
                     "figure": float(a.figure) if a.figure is not None else None} for a in rows]  # fmt: skip
     return {**_task_out(task), "instructions": task.instructions, "assignments": assignments}

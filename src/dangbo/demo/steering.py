@@ -24,7 +24,7 @@ from dangbo.organizations.models import Organization, Term
 from dangbo.steering.documents.services import document_issue, document_register
 from dangbo.steering.support.services import contributions_bulk, programme_save
 from dangbo.steering.targets.services import target_save, target_value_enter
-from dangbo.steering.tasks.services import children_on
+from dangbo.steering.tasks.selectors import children_on
 
 from ..steering.choices import (
     AssigneeMode,

@@ -22,7 +22,7 @@ from dangbo.meetings.documents import names_on
 from dangbo.members.letters.selectors import _place
 from dangbo.organizations.choices import CELL_KINDS, OrgKind
 from dangbo.organizations.models import Organization
-from dangbo.steering.documents.services import suggested_issuer
+from dangbo.steering.documents.selectors import suggested_issuer
 
 from . import selectors
 from .models import DuesSheet, DuesTotal, Remittance

@@ -3,7 +3,7 @@ their own cell, committee staff and secretaries their subtree, a plain member th
 
 from __future__ import annotations
 
-from dangbo.accounts import selectors as access
+from dangbo.accounts import policies as access
 from dangbo.core.policies import register
 
 from .models import DuesBasis, DuesPayment, DuesSheet, DuesTotal, Remittance

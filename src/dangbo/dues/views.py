@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from dangbo.accounts import selectors as access
+from dangbo.accounts import policies as access
 from dangbo.core import policies
 from dangbo.core.dates import add_months, today
 from dangbo.core.errors import ApplicationError

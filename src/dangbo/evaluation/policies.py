@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from dangbo.accounts import selectors as access
+from dangbo.accounts import policies as access
 from dangbo.accounts.choices import Role
 from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, in_state, register, subtree_q
 

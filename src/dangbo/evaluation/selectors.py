@@ -382,6 +382,6 @@ def residence_registration(member_id: int, year: int):
 
 def comments_for_residence_cell(actor, org) -> bool:
     """Whether ``actor`` records the comments of the residence cell ``org`` (its secretary, the committees above)."""
-    from dangbo.accounts import selectors as access
+    from dangbo.accounts import policies as access
 
     return access.reach(actor, access.MEMBER, CHANGE, own=False).covers(org.path)

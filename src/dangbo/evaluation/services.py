@@ -678,7 +678,7 @@ def _registration(member_id: int, year: int) -> ResidenceRegistration | None:
 
 def _residence_cell_of(actor, registration: ResidenceRegistration | None) -> bool:
     """Whether ``actor`` works for the residence cell of ``registration`` (its secretary, the committees above)."""
-    from dangbo.accounts import selectors as access
+    from dangbo.accounts import policies as access
 
     if registration is None:
         return False

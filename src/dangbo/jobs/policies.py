@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from dangbo.accounts import selectors as access
+from dangbo.accounts import policies as access
 from dangbo.accounts.choices import Role
 from dangbo.core.policies import CHANGE, VIEW, Policy, Reach, in_state, is_root, register
 

@@ -31,7 +31,7 @@ from dangbo.organizations.models import Organization
 from . import rules as quality
 from .choices import ATTENDED, MeetingKind, MeetingState, Presence
 from .models import Attendance, GradeLevel, Meeting, MeetingTask
-from .selectors import LABELS, RollEntry, roll
+from .selectors import LABELS, RollEntry, can_manage, roll
 
 PLAN_FIELDS = ("kind", "topic", "planned_at", "place", "agenda")
 MINUTES_FIELDS = (
@@ -78,11 +78,6 @@ def _changed(m: Meeting, *earlier: dt.date) -> None:
     """Tell the report rollups (``FACT_CHANGES``) that the meetings of ``m``'s organization changed from its month
     (or an earlier one it was moved from) on — in the transaction of the change."""
     facts_changed("meetings", {m.organization_id}, min([m.month, *[d for d in earlier if d]]))
-
-
-def can_manage(actor, organization) -> bool:
-    """Secretaries of the organization or above and the directing committee's staff run its meetings."""
-    return policies.can(actor, "place_members", organization)
 
 
 def _pk(value) -> int | None:

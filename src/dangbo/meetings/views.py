@@ -47,7 +47,7 @@ def _meeting(request, pk) -> object:
 
 def _managed(request, pk):
     m = _meeting(request, pk)
-    if not services.can_manage(request.user, m.organization):
+    if not selectors.can_manage(request.user, m.organization):
         raise Http404
     return m
 
@@ -112,7 +112,7 @@ def plan(request):
 def detail(request, pk):
     m = _meeting(request, pk)
     day = timezone.localtime(m.planned_at).date()
-    can_manage = services.can_manage(request.user, m.organization)
+    can_manage = selectors.can_manage(request.user, m.organization)
     attendance = list(m.attendance.select_related("member").order_by("member__name_sort"))
     return render(request, "meetings/detail.html", {
         "m": m, "criteria": quality.criteria(m) if m.kind == MeetingKind.REGULAR else [], "quality_rules": rules_on(day),
@@ -201,7 +201,7 @@ def grade(request, pk):
     allowed = (
         policies.can(request.user, "grade_meetings", m.organization)
         if upper
-        else services.can_manage(request.user, m.organization)
+        else selectors.can_manage(request.user, m.organization)
     )
     if not allowed:
         raise Http404

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from dangbo.accounts import selectors as access
+from dangbo.accounts import policies as access
 from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Reach, in_state, register
 from dangbo.organizations.policies import work_reach
 

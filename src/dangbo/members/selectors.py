@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from dangbo.accounts import selectors as access
+from dangbo.accounts import policies as access
 from dangbo.core import policies
 from dangbo.core.http import int_param
 from dangbo.core.pagination import KeysetPage, keyset_page

@@ -23,7 +23,7 @@ from dangbo.organizations.policies import work_reach
 from . import documents, selectors, services
 from .choices import STATUS_SHORT, Gender, MemberStatus, PoliticalTheory
 from .forms import MemberForm, cell_choices, sole_choice
-from .history import views as views_history
+from .history import views as history_views
 from .models import Member
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,7 +103,7 @@ def member_detail(request, pk):
             and policies.can(request.user, "grant_roles", member.organization),
             "history": history_page(member),
             "seats": member.committee_seats.select_related("term__organization") if member.has_seats else [],
-            **views_history.member_history_context(request, member),
+            **history_views.member_history_context(request, member),
         },
     )
 

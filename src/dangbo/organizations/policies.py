@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from django.db.models import Model, Q, QuerySet
 
-from dangbo.accounts import selectors as access
+from dangbo.accounts import policies as access
 from dangbo.accounts.choices import Role
 from dangbo.core.policies import (
     ADD,

@@ -27,7 +27,7 @@ from dangbo.members.letters.selectors import _place
 from dangbo.organizations.choices import CELL_KINDS, OrgKind
 from dangbo.organizations.models import Organization
 from dangbo.steering.choices import ReportKind
-from dangbo.steering.documents.services import suggested_issuer
+from dangbo.steering.documents.selectors import suggested_issuer
 
 from .choices import ReviewKind
 from .selectors import Period, Section

@@ -44,9 +44,9 @@ from dangbo.organizations.models import Organization, OrganizationLink
 from dangbo.organizations.selectors import term_on, tree_version
 from dangbo.organizations.tree.selectors import valid_on
 from dangbo.steering.choices import ReportKind, TargetStatus
-from dangbo.steering.support import services as support
-from dangbo.steering.targets import services as targets
-from dangbo.steering.tasks import services as tasks
+from dangbo.steering.support import selectors as support_selectors
+from dangbo.steering.targets import selectors as target_selectors
+from dangbo.steering.tasks import selectors as task_selectors
 
 from .rollups import selectors as rollups
 
@@ -240,12 +240,14 @@ def meetings(actor, organization: Organization, start: dt.date, end: dt.date) ->
 def tasks_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
     """Tasks the organization's committee assigned in the period, each with the combined line of its reports."""
     check_scope(actor, organization)
-    qs = tasks.task_scope(actor).filter(
+    qs = task_selectors.task_scope(actor).filter(
         organization=organization, assigned_date__gte=start, assigned_date__lte=end
     )
     rows = []
     listed = list(qs.select_related("document__doc_type").order_by("assigned_date", "id"))
-    summaries = tasks.summaries(listed, on=end, filed_by=end)  # one query whatever the number of tasks
+    summaries = task_selectors.summaries(
+        listed, on=end, filed_by=end
+    )  # one query whatever the number of tasks
     for task in listed:
         s = summaries[task.pk]
         rows.append({
@@ -278,9 +280,9 @@ def targets_section(actor, organization: Organization, start: dt.date, end: dt.d
     """The targets of the congress term the period's last day belongs to, measured at that day."""
     check_scope(actor, organization)
     term = term_on(organization, end)
-    if term is None or not targets.term_scope(actor).filter(pk=term.pk).exists():
+    if term is None or not target_selectors.term_scope(actor).filter(pk=term.pk).exists():
         return Section("targets", "Thực hiện các chỉ tiêu nghị quyết đại hội", {"chi_tieu": 0})
-    view = targets.term_view(term, end)
+    view = target_selectors.term_view(term, end)
     rows = [{
         "number": r.target.number, "text": r.target.text, "unit": r.target.get_unit_display(),
         "goal": r.target.goal, "expected": r.progress.expected, "actual": r.progress.actual,
@@ -302,7 +304,7 @@ def targets_section(actor, organization: Organization, start: dt.date, end: dt.d
 def support_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
     """Contributions of the organizations of the subtree to communes in the period (``steering.support.totals``)."""
     check_scope(actor, organization)
-    t = support.totals(scope_org=organization, start=start, end=end, actor=actor)
+    t = support_selectors.totals(scope_org=organization, start=start, end=end, actor=actor)
     figures = {"dong_gop": t.count, "to_chuc": t.supporters, "xa": t.communes, "gia_tri": t.value,
                "xa_ngheo": sum(1 for c in t.by_commune if c["poor"])}  # fmt: skip
     rows = [{"commune": c["name"], "district": c["district"], "supporters": c["supporters"], "value": c["value"]}
@@ -418,7 +420,7 @@ def review_period(organization: Organization, kind: str, year: int, start: dt.da
         if term is None:
             raise PeriodError(f"{organization.name} chưa có nhiệm kỳ cấp ủy nào vào năm {year}: hãy ghi nhiệm kỳ "
                               "hoặc nhập từ ngày, đến ngày.")  # fmt: skip
-        first, last, term_name = term.start_date, targets.midterm_date(term), term.name
+        first, last, term_name = term.start_date, target_selectors.midterm_date(term), term.name
     typed = start is not None or end is not None
     return Period(kind, year, start or first, end or last, term_name, preset=not typed)
 

@@ -19,6 +19,6 @@ class SteeringConfig(AppConfig):
         PATH_TABLES.register("steering.Contribution", PathTable("steering.Contribution", dated_by="date"))
         from dangbo.members.history.selectors import register_alert_source
 
-        from .tasks.services import task_alerts
+        from .tasks.selectors import task_alerts
 
         register_alert_source(task_alerts)

@@ -7,11 +7,11 @@ from dangbo.core.exports import ExportList
 from dangbo.core.xlsx import Column
 
 from .filters import document_rows, held_tasks, task_year
-from .support import services as support
+from .support import selectors as support_selectors
 
 
 class _Sums(list):
-    """The programmes with their sums (``support.programme_rows``): one query for the whole list."""
+    """The programmes with their sums (``support_selectors.programme_rows``): one query for the whole list."""
 
     def count(self):  # noqa: D401 - core.exports counts with .count()
         return len(self)
@@ -42,7 +42,7 @@ PROGRAMMES = ExportList(
     columns=[Column("Tên chương trình", 40), Column("Cấp ủy chỉ đạo", 26), Column("Từ ngày", 12, "date"),
              Column("Đến ngày", 12, "date"), Column("Số lần đóng góp", 11, "int"), Column("Số xã được hỗ trợ", 11, "int"),
              Column("Giá trị (đồng)", 18, "money")],
-    queryset=lambda actor, params: _Sums(support.programme_rows(actor, support.programme_list(actor))),
+    queryset=lambda actor, params: _Sums(support_selectors.programme_rows(actor, support_selectors.programme_list(actor))),
     row=lambda r: [r[0].name, r[0].organization.name, r[0].start_date, r[0].end_date, r[1]["n"], r[1]["c"],
                    r[1]["v"] or 0],
 )  # fmt: skip

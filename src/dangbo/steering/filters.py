@@ -12,8 +12,8 @@ from dangbo.core.http import int_param
 from dangbo.organizations.policies import work_q
 
 from .choices import Direction
-from .documents import services as documents
-from .tasks import services as tasks
+from .documents import selectors as document_selectors
+from .tasks import selectors as task_selectors
 
 
 class DocumentFilter(django_filters.FilterSet):
@@ -28,7 +28,7 @@ class DocumentFilter(django_filters.FilterSet):
     )
 
     def filter_q(self, queryset, name, value):
-        return documents.search(queryset, value.strip())
+        return document_selectors.search(queryset, value.strip())
 
     def value(self, name):
         """The cleaned value of a filter (ints for numbers), or "" — for the page's own drop-downs."""
@@ -39,7 +39,7 @@ class DocumentFilter(django_filters.FilterSet):
 
 
 def document_filter(*, actor, params) -> DocumentFilter:
-    flt = DocumentFilter(params, queryset=documents.document_scope(actor))
+    flt = DocumentFilter(params, queryset=document_selectors.document_scope(actor))
     flt.is_valid()
     return flt
 
@@ -58,7 +58,11 @@ class TaskFilter(django_filters.FilterSet):
 
 def _held(actor):
     held_q = work_q(actor, "steer", "organization")
-    return tasks.task_scope(actor).none() if held_q is None else tasks.task_scope(actor).filter(held_q)
+    return (
+        task_selectors.task_scope(actor).none()
+        if held_q is None
+        else task_selectors.task_scope(actor).filter(held_q)
+    )
 
 
 def task_year(*, actor, params) -> int | None:
@@ -72,7 +76,7 @@ def task_year(*, actor, params) -> int | None:
     if year and 1945 <= year <= 2100:
         return year
     latest = [d for d in (_held(actor).aggregate(d=Max("assigned_date"))["d"],
-                          tasks.from_above(actor).aggregate(d=Max("task__assigned_date"))["d"]) if d]  # fmt: skip
+                          task_selectors.from_above(actor).aggregate(d=Max("task__assigned_date"))["d"]) if d]  # fmt: skip
     return max(latest).year if latest else today().year
 
 
@@ -82,6 +86,6 @@ def held_tasks(*, actor, params):
     year = task_year(actor=actor, params=params)
     flt = TaskFilter({"nam": year or ""}, queryset=_held(actor))
     flt.is_valid()
-    return tasks.with_counts(flt.qs.select_related("organization", "document")).order_by(
+    return task_selectors.with_counts(flt.qs.select_related("organization", "document")).order_by(
         "-assigned_date", "-id"
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from dangbo.accounts import selectors as access
+from dangbo.accounts import policies as access
 from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, ReferencePolicy, is_root, register
 from dangbo.organizations.policies import WorkPolicy, held_at, work_reach
 

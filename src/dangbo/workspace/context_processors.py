@@ -1,4 +1,4 @@
-from dangbo.accounts import selectors as access
+from dangbo.accounts import policies as access
 from dangbo.organizations.policies import work_q, work_reach
 
 

@@ -31,7 +31,7 @@ from dangbo.members.history.selectors import Alert, alerts
 from dangbo.members.models import Transfer
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import work_q
-from dangbo.steering.tasks import services as steering_tasks
+from dangbo.steering.tasks import selectors as task_selectors
 
 CACHE_SECONDS = 24 * 3600
 # Part of the cache key: raise it when what ``alerts`` returns changes shape or wording, so that a new release
@@ -244,25 +244,25 @@ def current_tasks(actor, on: dt.date) -> CurrentTasks:
     held, held_count = [], 0
     if held_q is not None:
         qs = (
-            steering_tasks.task_scope(actor)
+            task_selectors.task_scope(actor)
             .filter(held_q)
             .filter(Q(assigned_date__gte=start) | Q(deadline__gte=start))
         )
         held_count = qs.count()
         if held_count:
             held = list(
-                steering_tasks.with_counts(qs.select_related("organization")).order_by("-deadline", "-id")[
+                task_selectors.with_counts(qs.select_related("organization")).order_by("-deadline", "-id")[
                     :TASKS_SHOWN
                 ]
             )
-    qs = steering_tasks.from_above(actor).filter(
+    qs = task_selectors.from_above(actor).filter(
         Q(task__assigned_date__gte=start) | Q(task__deadline__gte=start)
     )
     incoming_count = qs.count()
     incoming = []
     if incoming_count:
         incoming = [
-            (a, *steering_tasks.state_of(a, a.task, on))
+            (a, *task_selectors.state_of(a, a.task, on))
             for a in qs.select_related("task__organization", "organization").order_by(
                 "-task__deadline", "organization__name_norm"
             )[:TASKS_SHOWN]

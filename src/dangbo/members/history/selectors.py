@@ -1,5 +1,6 @@
-"""Reads of members' history, scoped: transfers of both sides, the admission pipeline, alerts for a
-secretary's home page."""
+"""Reads of members' history, scoped: transfers of both sides (and which of them the actor may receive), alerts for
+a secretary's home page (the members' own and those of every registered source). The admission pipeline and
+probation: ``members/admission/selectors.py``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import NamedTuple
 
 from django.db.models import F, Q
 
-from dangbo.accounts import selectors as access
+from dangbo.accounts import policies as access
 from dangbo.accounts.choices import Role
 from dangbo.core import policies
 from dangbo.core.dates import add_months, add_years, today
@@ -18,9 +19,8 @@ from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.models import Organization
 
 from ..choices import DecisionLevel, DisciplineForm, EventKind, MemberStatus, TransferKind, TransferState
-from ..models import Candidate, Member, MemberEvent, Transfer
+from ..models import Member, MemberEvent, Transfer
 from ..rules import RULE_SETS, rules_on
-from .services import receivable_scope
 
 TABS = [
     ("den", "Chờ tiếp nhận"),
@@ -156,12 +156,6 @@ def transfer_list(actor, tab: str) -> list[tuple[Transfer, list[str]]]:
     return [(t, transfer_flags(t, calendar=cal)) for t in qs.order_by("-sent_date", "-id")[:300]]
 
 
-def candidate_scope(actor, action: str = policies.VIEW):
-    """Candidates for admission (người xin vào Đảng) followed by cells where the actor may ``action`` member
-    records: leaders read the pipeline of their subtree; writes (ADD, CHANGE) keep the services' checks."""
-    return policies.scope(actor, action, Candidate.objects.all())
-
-
 # --- Alerts ---------------------------------------------------------------------------------------------
 
 
@@ -255,7 +249,7 @@ def _probation_alert(m: Member, p, on: dt.date) -> Alert | None:
 def alerts(actor, *, on: dt.date | None = None, limit: int | None = 200) -> list[Alert]:
     """What needs doing in the actor's scope: probation ending, overdue ceremonies and reviews, transfers in
     transit too long, removal candidates, Party badge milestones coming up. The system flags; people decide."""
-    from ..admission.services import probation
+    from ..admission.selectors import probation
 
     on = on or today()
     cal = WorkCalendar.from_db()
@@ -358,3 +352,9 @@ def register_removal_signal(fn) -> None:
 
 def register_alert_source(fn) -> None:
     ALERT_SOURCES.register(f"{fn.__module__}.{fn.__qualname__}", fn)
+
+
+def receivable_scope(actor, transfers):
+    """Transfers the actor may receive: addressed to an organization in their member-adding scope."""
+    orgs = policies.scope(actor, "place_members", Organization.objects.all())
+    return transfers.filter(to_organization__in=orgs)

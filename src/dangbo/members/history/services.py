@@ -44,6 +44,7 @@ from ..counts.selectors import link_periods
 from ..models import Member, MemberEvent, MemberPeriod, Transfer
 from ..rules import RULE_SETS, rules_on
 from . import rules as history
+from .selectors import receivable_scope
 
 K = EventKind
 # Events that place the member in a (new) cell: the actor must be allowed to add members there.
@@ -432,12 +433,6 @@ def _temporary_problems(sent_date: dt.date, until: dt.date | None, purpose: str)
 def _grassroots_id(org: Organization) -> int | None:
     grassroots = org.grassroots()
     return grassroots.pk if grassroots else None
-
-
-def receivable_scope(actor, transfers):
-    """Transfers the actor may receive: addressed to an organization in their member-adding scope."""
-    orgs = policies.scope(actor, "place_members", Organization.objects.all())
-    return transfers.filter(to_organization__in=orgs)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from dangbo.core.forms import VNFormMixin
 
 from ..choices import Direction
 from ..models import DocumentType
+from . import selectors
 from . import services as documents
 from .services import LABELS
 
@@ -51,7 +52,7 @@ class DocumentForm(VNFormMixin, forms.Form):
     def __init__(self, *args, instance=None, register=None, **kwargs):
         self.instance, self.register = instance, register
         suggested = (
-            documents.suggested_issuer(register) if register is not None and instance is None else None
+            selectors.suggested_issuer(register) if register is not None and instance is None else None
         )
         if instance is not None:
             kwargs.setdefault("initial", {

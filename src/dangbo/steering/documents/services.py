@@ -1,8 +1,8 @@
 """The document register (DOMAIN §6): incoming documents and the organization's own documents.
 
 Services (every write): ``document_register`` (an incoming document), ``document_issue`` (an own document,
-numbered automatically), ``document_update``. Selectors: ``document_scope`` (what a user may see),
-``register_choices`` (where a user may register), ``search``, ``registers_without_term``.
+numbered automatically), ``document_update``. The reads (``document_scope``, ``register_choices``, ``search``,
+``registers_without_term``, the sequences' spans): ``selectors.py``.
 
 Own numbers follow HD 36-HD/VPTW §II.1.3.1: from 01 per (register, document type, issuer code) within the
 committee term the issue date belongs to (``organizations.selectors.term_on``), never restarting with the year;
@@ -25,24 +25,22 @@ import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 
 from dangbo.audit.concurrency.services import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
-from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.formats import ngay
-from dangbo.core.search import tokens
 from dangbo.core.text import clean_spaces, fold, nfc, read_number
 from dangbo.core.uploads import check_upload
-from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization, Term
-from dangbo.organizations.selectors import congress_on, organizations_without_term, term_last_day, term_on
+from dangbo.organizations.selectors import congress_on, term_on
 
 from ..choices import Direction, Numbering
 from ..models import Document, DocumentCounter, DocumentType
+from .selectors import can_edit, can_register, series_span, span_text, suggested_issuer
 
 # Fields a caller gives in ``data`` (``number`` only for incoming documents).
 TEXT_FIELDS = ("issuer_code", "issuer_name", "summary", "signer")
@@ -64,100 +62,6 @@ LABELS = {
 MAX_LENGTH = {"issuer_code": 20, "issuer_name": 255, "summary": 500, "signer": 255}
 EARLIEST = dt.date(1930, 2, 3)  # the founding of the Party: no party document is older
 _CODE = re.compile(r"^[^\W_]+(?:[.-][^\W_]+)*$")
-COMMITTEE_KINDS = (OrgKind.DIRECT, OrgKind.GRASSROOTS_COMMITTEE, OrgKind.SUB_COMMITTEE)
-
-
-# --- Selectors -----------------------------------------------------------------------------------------
-
-
-def document_scope(actor) -> QuerySet:
-    """Documents the actor may see: those of a register in their directing-work view scope, and those on
-    which a task was assigned to an organization in that scope (a grassroots secretary sees the directive
-    they must disseminate)."""
-    return policies.scope(actor, policies.VIEW, Document.objects.all())
-
-
-def can_register(actor, organization) -> bool:
-    """Whether the actor may enter documents in ``organization``'s register."""
-    return policies.can(actor, "direct", organization)
-
-
-def can_edit(actor, document: Document) -> bool:
-    """Correcting an entry needs the same right as entering one (a cell secretary files reports, keeps no
-    register)."""
-    return can_register(actor, document.register)
-
-
-def register_choices(actor) -> list[Organization]:
-    """Active organizations whose register the actor may add to, in tree order (one query)."""
-    orgs = Organization.objects.filter(end_date__isnull=True)
-    return list(policies.scope(actor, "direct", orgs).select_related("parent").order_by("path"))
-
-
-def search(qs: QuerySet, q: str | None) -> QuerySet:
-    """Documents whose symbol, summary, issuer, signer or type contain every word of ``q`` (accents and case
-    ignored: "dang uy" finds "Đảng ủy", "03-ct/tw" finds "Số 03-CT/TW")."""
-    for word in tokens(q or ""):  # at most a few words: a long query cannot build a huge SQL expression
-        qs = qs.filter(search_norm__contains=word)
-    return qs
-
-
-MAX_LISTED = 10
-
-
-def registers_without_term(actor, day: dt.date) -> tuple[int, list[Organization]]:
-    """Active registers the actor may add to whose ``day`` belongs to no committee term — their own documents
-    cannot be numbered (the register page names them and links to where terms are entered): (how many, the first
-    few in tree order)."""
-    orgs = policies.scope(actor, "direct", Organization.objects.filter(end_date__isnull=True))
-    missing = organizations_without_term(orgs, day).order_by("path")
-    return missing.count(), list(missing[:MAX_LISTED])
-
-
-def series_span(term: Term, *, congress: bool = False) -> tuple[dt.date, dt.date | None]:
-    """The days of a sequence: the congress's (preparatory session to close) or the committee term's."""
-    if congress:
-        return term.congress_start, term.congress_end
-    return term.start_date, term_last_day(term)
-
-
-def span_text(start: dt.date, last: dt.date | None) -> str:
-    return f"{ngay(start)} – {ngay(last)}" if last else f"từ {ngay(start)}"
-
-
-def own_numbering_note(register: Organization, day: dt.date) -> tuple[Term | None, str]:
-    """What the entry form tells about the numbers of ``register``'s own documents issued ``day``: (the term,
-    the sentence)."""
-    term = term_on(register, day)
-    if term is None:
-        return None, (f"«{register.name}» chưa có nhiệm kỳ cấp ủy chứa ngày {ngay(day)}: chưa cấp được số cho văn bản "
-                      "do cấp ủy ban hành. Ghi nhiệm kỳ (ngày bắt đầu) ở trang Cấp ủy của tổ chức.")  # fmt: skip
-    return term, (f"Số được cấp tự động, nối tiếp số cùng loại văn bản trong nhiệm kỳ {term.name} "
-                  f"({span_text(*series_span(term))}), không bắt đầu lại theo năm.")  # fmt: skip
-
-
-def years(qs: QuerySet) -> list[int]:
-    return sorted(set(qs.order_by().values_list("year", flat=True).distinct()), reverse=True)
-
-
-def document_types() -> QuerySet:
-    return DocumentType.objects.filter(active=True)
-
-
-# --- Defaults for own documents ------------------------------------------------------------------------
-
-
-def suggested_issuer(organization: Organization) -> tuple[str, str]:
-    """(issuer code, issuer name) an organization signs its own documents with: "TU"/"Tỉnh ủy Nghệ An" for the
-    province, "ĐU"/"Đảng ủy Sở Y tế" for a party committee, "CB"/"Chi bộ Sở Tư pháp" for a cell."""
-    name = organization.name
-    if organization.kind == OrgKind.PROVINCE:
-        rest = re.sub(r"^Đảng bộ\s+tỉnh\s+", "", name, flags=re.IGNORECASE)
-        return "TU", f"Tỉnh ủy {rest}" if rest != name else name
-    if organization.kind in COMMITTEE_KINDS:
-        rest = re.sub(r"^Đảng bộ\s+", "", name, flags=re.IGNORECASE)
-        return "ĐU", f"Đảng ủy {rest}" if rest != name else name
-    return "CB", name
 
 
 # --- Validation ----------------------------------------------------------------------------------------

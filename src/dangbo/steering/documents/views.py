@@ -20,6 +20,7 @@ from dangbo.organizations.policies import work_q
 
 from ..choices import Direction
 from ..filters import document_filter, document_rows
+from . import selectors
 from . import services as documents
 from .forms import DocumentForm
 
@@ -28,7 +29,7 @@ PAGE_SIZE = 50
 
 def _document(request, pk):
     doc = (
-        documents.document_scope(request.user)
+        selectors.document_scope(request.user)
         .select_related("register__parent", "doc_type", "term")
         .filter(pk=pk)
         .first()
@@ -40,7 +41,7 @@ def _document(request, pk):
 
 @login_required
 def document_list(request):
-    scoped = documents.document_scope(request.user)
+    scoped = selectors.document_scope(request.user)
     flt = document_filter(actor=request.user, params=request.GET)  # the same filter as the export
     qs = document_rows(actor=request.user, params=request.GET, flt=flt)
     direction, type_code, year, register = (flt.value(n) for n in ("loai", "loai_vb", "nam", "so"))
@@ -51,10 +52,10 @@ def document_list(request):
     )
     can_add = work_q(request.user, "direct") is not None
     # Registers whose own documents cannot be numbered today: no committee term recorded (HD 36 numbers per term).
-    without_term = documents.registers_without_term(request.user, today()) if can_add else (0, [])
+    without_term = selectors.registers_without_term(request.user, today()) if can_add else (0, [])
     return render(request, "steering/document_list.html", {
         "page": page, "q": q, "direction": direction, "type_code": type_code, "year": year, "register": register,
-        "directions": Direction.choices, "types": documents.document_types(), "years": documents.years(scoped),
+        "directions": Direction.choices, "types": selectors.document_types(), "years": selectors.years(scoped),
         "registers": registers.order_by("path")[:500], "can_add": can_add,
         "without_term_count": without_term[0], "without_term": without_term[1],
         "without_term_more": without_term[0] - len(without_term[1]),
@@ -64,7 +65,7 @@ def document_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_create(request):
-    orgs = documents.register_choices(request.user)
+    orgs = selectors.register_choices(request.user)
     if not orgs:
         raise Http404
     chosen_pk = int_param(request.POST.get("register") or request.GET.get("so"))
@@ -82,7 +83,7 @@ def document_create(request):
         upload = None if form.errors else d.get("attachment")
         return service(actor=request.user, register=chosen, data=form.data_for_service(), upload=upload)
 
-    note = documents.own_numbering_note(chosen, today()) if chosen else (None, "")
+    note = selectors.own_numbering_note(chosen, today()) if chosen else (None, "")
     return form_page(
         request, form, refusal("Sổ văn bản của: hãy chọn một tổ chức trong phạm vi của bạn.") if chosen is None else save,
         template="steering/document_form.html",
@@ -95,7 +96,7 @@ def document_create(request):
 def _visible_tasks(actor, doc):
     """Tasks on the document that the actor may see (the task pages' own scope), each with the combined line of
     the reports the actor may see ("57/59 tổ chức đã học tập, quán triệt …")."""
-    from ..tasks.services import assignment_scope, summaries, task_scope
+    from ..tasks.selectors import assignment_scope, summaries, task_scope
 
     visible = task_scope(actor).filter(document=doc).values("pk")
     tasks = list(doc.tasks.filter(pk__in=visible).select_related("organization", "document__doc_type")
@@ -111,7 +112,7 @@ def document_detail(request, document_pk):
     doc = _document(request, document_pk)
     can_assign = policies.can(request.user, "direct", doc.register)
     return render(request, "steering/document_detail.html", {
-        "d": doc, "tasks": _visible_tasks(request.user, doc), "can_edit": documents.can_edit(request.user, doc),
+        "d": doc, "tasks": _visible_tasks(request.user, doc), "can_edit": selectors.can_edit(request.user, doc),
         "can_assign": can_assign, "history": history_page(doc) if policies.can(request.user, "steer", doc.register) else [],
     })  # fmt: skip
 
@@ -120,7 +121,7 @@ def document_detail(request, document_pk):
 @require_http_methods(["GET", "POST"])
 def document_edit(request, document_pk):
     doc = _document(request, document_pk)
-    if not documents.can_edit(request.user, doc):
+    if not selectors.can_edit(request.user, doc):
         raise Http404
     form = DocumentForm(request.POST or None, request.FILES or None, instance=doc)
     return form_page(request, form, lambda d: documents.document_update(

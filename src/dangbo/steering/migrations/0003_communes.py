@@ -1,13 +1,13 @@
-"""The communes of both eras for the whole country (about 13,400 rows; see ``steering/support/selectors.py``), so every
+"""The communes of both eras for the whole country (about 13,400 rows; see ``steering/support/services.py``), so every
 install can record support to a commune with no manual step. Idempotent: the flags set by a committee stay."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from dangbo.steering.support import selectors as communes
+    from dangbo.steering.support import services as support
 
-    communes.load(model=apps.get_model("steering", "Commune"))
+    support.load(model=apps.get_model("steering", "Commune"))
 
 
 class Migration(migrations.Migration):

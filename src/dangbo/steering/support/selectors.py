@@ -1,113 +1,40 @@
-"""The communes a support programme helps, of both eras:
-
-* since 01/07/2025 (two-level local government, no districts): the installed ``vietnam-provinces`` package
-  (release 2025.x) — Nghệ An has 130;
-* before: ``data/communes_truoc_2025.csv``, made by ``scripts/communes_before_2025.py`` from release 0.6.0 of
-  the same package (the whole country, with the district of each commune) — Nghệ An has 412 there.
-
-``load`` is idempotent (missing rows are created, changed names updated; the poor / mountainous / border
-flags the committee set are never touched) and is run by the data migration 0003 for the whole country.
+"""Reads of support programmes: who sees which programme and for whom they may record a contribution, the
+contributions and totals of a period (never stored: ``totals`` computes them with a few aggregate queries), and the
+communes a programme helps, of both eras (the era of a date, the search; loaded by ``services.load``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+
+from dangbo.core import policies
+from dangbo.core.policies import subtree_q
 from dangbo.core.search import tokens
-from dangbo.core.text import clean_spaces, fold, nfc
+from dangbo.organizations.models import Organization
+from dangbo.organizations.policies import work_q
 
-from ..choices import Era
+from ..choices import ContributionKind, Era
+from ..models import Commune, Contribution, Programme
 
-BEFORE_2025_CSV = Path(__file__).parents[1] / "data" / "communes_truoc_2025.csv"
 # The day the two-level local government took effect: contributions from this date go to current communes.
 CURRENT_FROM = dt.date(2025, 7, 1)
 NGHE_AN = 40
-FIELDS = ("name", "division_type", "district_name", "province_code", "province_name")
 
 
 def era_on(date: dt.date) -> str:
     return Era.CURRENT if date >= CURRENT_FROM else Era.BEFORE_2025
 
 
-def name_norm(name: str, district: str = "") -> str:
-    """The accent-free search key of a commune: its name and its (former) district."""
-    return fold(f"{name} {district}")
-
-
-def _clean(value: str) -> str:
-    return clean_spaces(nfc(value or ""))
-
-
-def current_rows(provinces: Iterable[int] | None = None) -> Iterator[dict]:
-    """Communes since 01/07/2025, from the installed ``vietnam-provinces`` package."""
-    from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH
-
-    wanted = set(provinces or ())
-    for province in json.loads(Path(NESTED_DIVISIONS_JSON_PATH).read_text(encoding="utf-8")):
-        if wanted and province["code"] not in wanted:
-            continue
-        for ward in province["wards"]:
-            yield {
-                "code": str(ward["code"]), "name": _clean(ward["name"]), "division_type": _clean(ward["division_type"]),
-                "district_name": "", "province_code": int(province["code"]), "province_name": _clean(province["name"]),
-            }  # fmt: skip
-
-
-def before_2025_rows(provinces: Iterable[int] | None = None) -> Iterator[dict]:
-    """Communes before 01/07/2025, from the shipped CSV file."""
-    wanted = set(provinces or ())
-    with BEFORE_2025_CSV.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            code = int(row["province_code"])
-            if wanted and code not in wanted:
-                continue
-            yield {
-                "code": row["code"].strip(), "name": _clean(row["name"]), "division_type": _clean(row["division_type"]),
-                "district_name": _clean(row["district_name"]), "province_code": code,
-                "province_name": _clean(row["province_name"]),
-            }  # fmt: skip
-
-
-def load(provinces: Iterable[int] | None = None, *, model=None) -> dict[str, int]:
-    """Load the communes of both eras (all provinces, or only ``provinces`` by code). Idempotent.
-
-    ``model``: the Commune model to write (a data migration passes its historical model).
-    Returns {"created": n, "updated": n}."""
-    if model is None:
-        from ..models import Commune as model
-    provinces = list(provinces) if provinces else None
-    created = updated = 0
-    for era, source in ((Era.CURRENT, current_rows), (Era.BEFORE_2025, before_2025_rows)):
-        rows = list(source(provinces))
-        existing = {c.code: c for c in model.objects.filter(era=era).only("pk", "code", *FIELDS, "name_norm")}
-        new, changed = [], []
-        for row in rows:
-            norm = name_norm(row["name"], row["district_name"])
-            current = existing.get(row["code"])
-            if current is None:
-                new.append(model(era=era, name_norm=norm, **row))
-            elif any(getattr(current, f) != row[f] for f in FIELDS) or current.name_norm != norm:
-                for f in FIELDS:
-                    setattr(current, f, row[f])
-                current.name_norm = norm
-                changed.append(current)
-        model.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-        if changed:
-            model.objects.bulk_update(changed, [*FIELDS, "name_norm"], batch_size=500)
-        created, updated = created + len(new), updated + len(changed)
-    return {"created": created, "updated": updated}
-
-
 def search(query: str, *, era: str | None = None, province: int | None = None, limit: int = 30):
     """Communes whose name or former district matches every word of ``query`` (accent-free, each word
     matching the start of a word): "chau hanh" finds "Xã Châu Hạnh, Huyện Quỳ Châu"."""
     from django.db.models import Case, Q, Value, When
-
-    from ..models import Commune
 
     qs = Commune.objects.all()
     if era:
@@ -125,6 +52,139 @@ def search(query: str, *, era: str | None = None, province: int | None = None, l
 
 def home_province() -> int:
     """The province of the deployment, whose communes come first in searches (Nghệ An unless set)."""
-    from django.conf import settings
 
     return getattr(settings, "DANGBO_PROVINCE_CODE", NGHE_AN)
+
+
+def _is_root(actor) -> bool:
+    return bool(getattr(actor, "is_superuser", False) and actor.is_active)
+
+
+def contribution_q(actor) -> Q | None:
+    """Contributions the actor may see: those of programmes run in their directing-work scope, and those of
+    supporting organizations in it. ``Q()`` for everything, None for nothing."""
+    if _is_root(actor):
+        return Q()
+    parts = [q for q in (work_q(actor, "steer", "programme__organization"),
+                         work_q(actor, "steer", "supporter")) if q is not None]  # fmt: skip
+    if any(q == Q() for q in parts):
+        return Q()
+    return reduce(or_, parts) if parts else None
+
+
+def programme_scope(actor) -> QuerySet:
+    """Programmes the actor sees: those run by an organization in their directing-work view scope, those to
+    which an organization of their scope contributed, and those their own organizations may contribute to
+    (run by a committee above an organization where they file contributions)."""
+    return policies.scope(actor, policies.VIEW, Programme.objects.all())
+
+
+def can_manage_programme(actor, programme: Programme) -> bool:
+    """Staff (and grassroots secretaries) of the committee running the programme, or above: edit it, mark the
+    communes' flags, record any supporter's contribution."""
+    return policies.can(actor, "direct", programme.organization)
+
+
+def supporter_choices(actor, programme: Programme) -> QuerySet:
+    """Active organizations under the programme's committee for which the actor may record a contribution."""
+    qs = Organization.objects.filter(subtree_q(programme.organization.path), end_date__isnull=True)
+    if not can_manage_programme(actor, programme):
+        qs = policies.scope(actor, "report", qs)
+    return qs.select_related("parent").order_by("path")
+
+
+def can_record_for(actor, programme: Programme, supporter: Organization) -> bool:
+    return can_manage_programme(actor, programme) or policies.can(actor, "report", supporter)
+
+
+@dataclass
+class Totals:
+    start: dt.date
+    end: dt.date
+    count: int = 0
+    supporters: int = 0
+    communes: int = 0
+    value: int = 0
+    by_kind: list[dict] = field(default_factory=list)
+    by_commune: list[dict] = field(default_factory=list)
+    by_supporter: list[dict] = field(default_factory=list)
+
+
+def contributions(*, actor=None, programme: Programme | None = None, scope_org: Organization | None = None,
+                  start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:  # fmt: skip
+    """Contributions of a programme and/or a subtree (by the supporter's place on the date) over a period,
+    within the actor's view (``actor=None``: no restriction, for internal callers)."""
+    qs = Contribution.objects.all()
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    if scope_org is not None:
+        qs = qs.filter(subtree_q(scope_org.path, "org_path"))
+    if start is not None:
+        qs = qs.filter(date__gte=start)
+    if end is not None:
+        qs = qs.filter(date__lte=end)
+    if actor is not None:
+        q = contribution_q(actor)
+        qs = qs.none() if q is None else qs.filter(q)
+    return qs
+
+
+def totals(*, programme: Programme | None = None, scope_org: Organization | None = None, start: dt.date,
+           end: dt.date, actor=None) -> Totals:  # fmt: skip
+    """Figures of the period [start, end]: supporting organizations, communes supported, total value, and the
+    breakdowns per kind, per commune and per supporter (four aggregate queries)."""
+    qs = contributions(actor=actor, programme=programme, scope_org=scope_org, start=start, end=end)
+    t = Totals(start=start, end=end)
+    agg = qs.aggregate(n=Count("id"), s=Count("supporter", distinct=True), c=Count("commune", distinct=True),
+                       v=Sum("value"))  # fmt: skip
+    t.count, t.supporters, t.communes, t.value = agg["n"], agg["s"], agg["c"], agg["v"] or 0
+    if not t.count:
+        return t
+    labels = dict(ContributionKind.choices)
+    t.by_kind = [
+        {"kind": r["kind"], "label": labels.get(r["kind"], r["kind"]), "count": r["n"], "value": r["v"] or 0,
+         "days": r["d"]}
+        for r in qs.values("kind").annotate(n=Count("id"), v=Sum("value"), d=Sum("quantity")).order_by("kind")
+    ]  # fmt: skip
+    t.by_commune = [
+        {"id": r["commune"], "name": r["commune__name"], "district": r["commune__district_name"],
+         "province": r["commune__province_name"],
+         "province_code": r["commune__province_code"], "era": r["commune__era"], "poor": r["commune__poor"],
+         "mountainous": r["commune__mountainous"], "border": r["commune__border"],
+         "supporters": r["s"], "count": r["n"], "value": r["v"] or 0}
+        for r in qs.values("commune", "commune__name", "commune__district_name", "commune__province_name", "commune__province_code",
+                           "commune__era", "commune__poor", "commune__mountainous", "commune__border")
+        .annotate(s=Count("supporter", distinct=True), n=Count("id"), v=Sum("value"))
+        .order_by("-v", "commune__name", "commune")
+    ]  # fmt: skip
+    t.by_supporter = [
+        {"id": r["supporter"], "name": r["supporter__name"], "communes": r["c"], "count": r["n"], "value": r["v"] or 0}
+        for r in qs.values("supporter", "supporter__name")
+        .annotate(c=Count("commune", distinct=True), n=Count("id"), v=Sum("value"))
+        .order_by("-v", "supporter__name", "supporter")
+    ]  # fmt: skip
+    return t
+
+
+def programme_list(actor) -> QuerySet:
+    """The programmes of the list page (and its export), newest first."""
+    return programme_scope(actor).select_related("organization__parent").order_by("-start_date", "-id")
+
+
+def programme_rows(actor, programmes) -> list[tuple[Programme, dict]]:
+    """Programmes with the number and value of their contributions the actor sees (one query)."""
+    programmes = list(programmes)
+    q = contribution_q(actor)
+    sums = {}
+    if q is not None and programmes:
+        for r in (Contribution.objects.filter(q, programme__in=[p.pk for p in programmes]).values("programme")
+                  .annotate(n=Count("id"), v=Sum("value"), c=Count("commune", distinct=True))):  # fmt: skip
+            sums[r["programme"]] = r
+    return [(p, sums.get(p.pk, {"n": 0, "v": 0, "c": 0})) for p in programmes]
+
+
+def half_year(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The half-year containing ``day``: 01/01–30/06 or 01/07–31/12."""
+    if day.month <= 6:
+        return dt.date(day.year, 1, 1), dt.date(day.year, 6, 30)
+    return dt.date(day.year, 7, 1), dt.date(day.year, 12, 31)

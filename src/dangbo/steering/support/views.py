@@ -21,7 +21,7 @@ from dangbo.organizations.models import Organization
 
 from ..choices import ContributionKind, Era
 from ..models import Commune
-from . import selectors as communes
+from . import selectors
 from . import services as support
 from .forms import ContributionForm, FlagsForm, PeriodForm, ProgrammeForm
 
@@ -29,7 +29,7 @@ RECENT = 20
 
 
 def _programme(request, pk):
-    p = support.programme_scope(request.user).select_related("organization").filter(pk=pk).first()
+    p = selectors.programme_scope(request.user).select_related("organization").filter(pk=pk).first()
     if p is None:
         raise Http404
     return p
@@ -37,7 +37,7 @@ def _programme(request, pk):
 
 @login_required
 def programme_list(request):
-    rows = support.programme_rows(request.user, support.programme_list(request.user)[:300])
+    rows = selectors.programme_rows(request.user, selectors.programme_list(request.user)[:300])
     can_add = policies.scope(request.user, "direct",
                                              Organization.objects.filter(end_date__isnull=True)).exists()  # fmt: skip
     return render(
@@ -65,7 +65,7 @@ def programme_create(request):
 
 
 def _period(request, programme) -> tuple[PeriodForm, dt.date, dt.date]:
-    start, end = support.half_year(today())
+    start, end = selectors.half_year(today())
     if "tu" in request.GET or "den" in request.GET:
         form = PeriodForm(request.GET)
         if form.is_valid():
@@ -78,7 +78,7 @@ def _period(request, programme) -> tuple[PeriodForm, dt.date, dt.date]:
 @require_http_methods(["GET", "POST"])
 def programme_edit(request, programme_pk):
     p = _programme(request, programme_pk)
-    if not support.can_manage_programme(request.user, p):
+    if not selectors.can_manage_programme(request.user, p):
         raise Http404
     form = ProgrammeForm(
         request.POST or None, instance=p, initial={"version": support.PROGRAMME_VERSION.of(p)}
@@ -93,7 +93,7 @@ def programme_edit(request, programme_pk):
 @require_http_methods(["GET", "POST"])
 def programme_detail(request, programme_pk):
     p = _programme(request, programme_pk)
-    manage = support.can_manage_programme(request.user, p)
+    manage = selectors.can_manage_programme(request.user, p)
     if request.method == "POST":
         if not manage:
             raise Http404
@@ -103,21 +103,21 @@ def programme_detail(request, programme_pk):
                     lambda c: f"Đã lưu đặc điểm của {c}.")  # fmt: skip
         return redirect(request.get_full_path())
     period, start, end = _period(request, p)
-    t = support.totals(programme=p, start=start, end=end, actor=request.user)
-    recent = (support.contributions(actor=request.user, programme=p)
+    t = selectors.totals(programme=p, start=start, end=end, actor=request.user)
+    recent = (selectors.contributions(actor=request.user, programme=p)
               .select_related("supporter__parent", "commune").order_by("-date", "-id")[:RECENT])  # fmt: skip
     presets = support.period_presets(p, start.year, today())
     return render(request, "steering/programme_detail.html", {
         "p": p, "t": t, "period": period, "start": start, "end": end, "presets": presets,
         "recent": recent, "manage": manage, "full_view": policies.can(request.user, "steer", p.organization),
-        "can_record": support.supporter_choices(request.user, p).exists(), "home_province": communes.home_province(),
+        "can_record": selectors.supporter_choices(request.user, p).exists(), "home_province": selectors.home_province(),
     })  # fmt: skip
 
 
 def _offered(actor, programme, era: str, selected: Commune | None) -> list[Commune]:
     """The communes offered before any search: those this programme already supported in the era (through the
     contributions the actor may see), and the one chosen."""
-    ids = (support.contributions(actor=actor, programme=programme).filter(commune__era=era).order_by("-date")
+    ids = (selectors.contributions(actor=actor, programme=programme).filter(commune__era=era).order_by("-date")
            .values_list("commune", flat=True)[:200])  # fmt: skip
     seen = list(dict.fromkeys(ids))[:30]
     found = {c.pk: c for c in Commune.objects.filter(pk__in=seen)}
@@ -131,14 +131,14 @@ def _offered(actor, programme, era: str, selected: Commune | None) -> list[Commu
 @require_http_methods(["GET", "POST"])
 def contribution_create(request, programme_pk):
     p = _programme(request, programme_pk)
-    supporters = support.supporter_choices(request.user, p)
+    supporters = selectors.supporter_choices(request.user, p)
     if not supporters.exists():
         raise Http404
     if "tim_xa" in request.GET:  # the commune search box (htmx): options of the era of the date typed
         day = date_param(request.GET.get("date", "")) or today()
-        era = communes.era_on(day)
+        era = selectors.era_on(day)
         query = request.GET["tim_xa"].strip()
-        found = list(communes.search(query, era=era)) if query else _offered(request.user, p, era, None)
+        found = list(selectors.search(query, era=era)) if query else _offered(request.user, p, era, None)
         return render(request, "steering/contribution_communes.html", {
             "communes": found, "era": Era(era), "searched": query,
         })  # fmt: skip
@@ -155,8 +155,8 @@ def contribution_create(request, programme_pk):
         selected = (
             form.cleaned_data.get("commune") if form.is_bound and hasattr(form, "cleaned_data") else None
         )
-        return {"p": p, "era": Era(communes.era_on(day)), "selected": selected,
-                "offered": _offered(request.user, p, communes.era_on(day), selected)}  # fmt: skip
+        return {"p": p, "era": Era(selectors.era_on(day)), "selected": selected,
+                "offered": _offered(request.user, p, selectors.era_on(day), selected)}  # fmt: skip
 
     return form_page(request, form, lambda d: support.contribution_add(actor=request.user, programme=p, data=d),
                      template="steering/contribution_form.html", context=context,

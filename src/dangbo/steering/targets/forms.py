@@ -10,7 +10,7 @@ from dangbo.core.forms import VNFormMixin, VNNumberField, check_model_numbers
 
 from ..choices import Measure, TargetDirection, Unit
 from ..models import Target
-from . import selectors as sources
+from . import selectors
 from .services import DECIMAL_PLACES, INTEGER_DIGITS
 
 COLUMN = {"integer_digits": INTEGER_DIGITS, "decimal_places": DECIMAL_PLACES}  # what the value columns hold
@@ -31,7 +31,7 @@ class TargetForm(VNFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [("", "Nhập theo kỳ (kèm căn cứ)"), *sources.choices()]
+        self.fields["source"].choices = [("", "Nhập theo kỳ (kèm căn cứ)"), *selectors.choices()]
         self.fields["source"].help_text = (
             "Chọn nguồn thì thực hiện được tính tự động từ dữ liệu của hệ thống; đơn vị tính và cách tính của "
             "chỉ tiêu phải trùng với nguồn. Để «Nhập theo kỳ» thì nhập số liệu kèm căn cứ ở trang chỉ tiêu."

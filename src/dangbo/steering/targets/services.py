@@ -1,23 +1,11 @@
-"""Congress targets (chỉ tiêu nghị quyết đại hội): the services that set them and enter their values, and the
-selectors that compare the actual value with what the term's timeline requires.
-
-A target's actual value comes from a measurement source (``sources.py``) or, for a target without one, from the
-latest value entered with its evidence (``TargetValue``) up to the date. Nothing is stored: the table of a term
-at any date is computed (``term_view``: one source computation per source used, one query for entered values).
-
-Expected value at a date D of the term [S, E] (E = the term end, or S + 5 years), with s = elapsed share
-(D − S)/(E − S) clamped to [0, 1]:
-  cumulative targets: goal × s;   level targets: baseline + (goal − baseline) × s (no baseline: the goal).
-Status: at least — achieved when actual ≥ goal, on track when actual ≥ expected, at risk when
-actual ≥ expected × DANGBO_TARGET_AT_RISK_RATIO, else behind; at most — mirrored (a cumulative "at most" is only
-achieved at the term end, and behind as soon as it passes the goal).
-"""
+"""Congress targets (chỉ tiêu nghị quyết đại hội): the services that set them (``target_save``) and enter the values of
+a target without a measurement source (``target_value_enter``), and the rules a figure keeps (``check_value``). The
+progress of a target against the term's timeline is read in ``selectors.py``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,25 +14,23 @@ from dangbo.audit.concurrency.services import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
 from dangbo.core import policies
-from dangbo.core.dates import add_years, today
+from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.formats import ngay, tien
 from dangbo.core.text import clean_text, parse_vn_number, read_number
 from dangbo.organizations.models import Term
-from dangbo.organizations.policies import STEER, work_scope
 
-from ..choices import Measure, TargetDirection, TargetStatus, Unit
+from ..choices import Measure, TargetDirection, Unit
 from ..models import Target, TargetValue
-from . import selectors as sources
+from . import selectors
+from .selectors import WHOLE_UNITS, term_end
 
 TARGET_FIELDS = ("number", "text", "unit", "direction", "measure", "baseline", "goal", "source")
 # The edit page's version token (audit.concurrency): a save over someone else's change is refused.
 TARGET_VERSION = Tracked(TARGET_FIELDS, noun="Chỉ tiêu này")
-WHOLE_UNITS = (Unit.MEMBERS, Unit.ORGANIZATIONS, Unit.COUNT, Unit.MONEY)
 MAX_VALUE = Decimal("99999999999999")  # what the column holds (16 digits, 2 of them decimals)
 INTEGER_DIGITS, DECIMAL_PLACES = 14, 2  # the columns: DecimalField(max_digits=16, decimal_places=2)
 HUNDREDTH = Decimal("0.01")
-MANUAL_LABEL = "Nhập theo kỳ"
 
 
 # --- rules ----------------------------------------------------------------------------------------------------
@@ -97,29 +83,6 @@ def check_value(unit: str, value, label: str) -> str | None:
     else:
         return f"{label}: đơn vị tính không hợp lệ."
     return None
-
-
-def term_end(term: Term) -> dt.date:
-    """The term's end date, or five years after its start when not recorded (a congress term is 5 years)."""
-    return term.end_date or add_years(term.start_date, 5)
-
-
-def review_dates(term: Term, *, until: dt.date | None = None) -> list[dt.date]:
-    """The usual reporting dates inside the term up to ``until`` (today): every 30/06 (six-month review, and
-    the mid-term review's cut-off, e.g. 30/06/2013 for the 2010–2015 term) and every 31/12 (annual review)."""
-    until = min(until or today(), term_end(term))
-    out = []
-    for year in range(term.start_date.year, until.year + 1):
-        for day in (dt.date(year, 6, 30), dt.date(year, 12, 31)):
-            if term.start_date < day <= until:
-                out.append(day)
-    return out
-
-
-def midterm_date(term: Term) -> dt.date:
-    """The mid-term date (sơ kết giữa nhiệm kỳ): start + half the term."""
-    start = term.start_date
-    return start + (term_end(term) - start) / 2
 
 
 def _can_set(actor, term: Term) -> None:
@@ -189,7 +152,7 @@ def target_save(
     t.measure = measure
 
     key = clean_text(data.get("source", t.source))
-    source = sources.get(key)
+    source = selectors.get(key)
     if key and source is None:
         errors["source"] = "Nguồn số liệu: nguồn đã chọn không có trong hệ thống."
     elif source is not None and "unit" not in errors:
@@ -236,7 +199,7 @@ def target_value_enter(*, actor, target: Target, data: dict) -> TargetValue:
     term = target.term
     _can_set(actor, term)
     if target.source:
-        source = sources.get(target.source)
+        source = selectors.get(target.source)
         label = source.label if source else target.source
         raise ApplicationError(f"Chỉ tiêu này tính tự động từ nguồn «{label}», không nhập số liệu.")
     errors: dict[str, str] = {}
@@ -277,182 +240,3 @@ def target_value_enter(*, actor, target: Target, data: dict) -> TargetValue:
             "period_end": f"Tính đến ngày: đã có số liệu tính đến ngày {ngay(period_end)}."}) from None  # fmt: skip
     record(actor=actor, action=Action.CREATE, obj=value, scope_path=term.organization.path)
     return value
-
-
-# --- selectors ------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Progress:
-    actual: Decimal | None
-    expected: Decimal
-    percent_of_goal: Decimal | None
-    status: str
-    as_of: dt.date | None = None  # for entered values: the date the value was counted to
-
-    @property
-    def status_label(self) -> str:
-        return TargetStatus(self.status).label
-
-
-def elapsed_share(term: Term, on: dt.date) -> Decimal:
-    start, end = term.start_date, term_end(term)
-    if on <= start:
-        return Decimal(0)
-    if on >= end:
-        return Decimal(1)
-    return Decimal((on - start).days) / Decimal((end - start).days)
-
-
-def expected_at(target: Target, on: dt.date) -> Decimal:
-    share = elapsed_share(target.term, on)
-    goal = Decimal(target.goal)
-    if target.measure == Measure.CUMULATIVE:
-        value = goal * share
-    elif target.baseline is None:
-        value = goal
-    else:
-        value = Decimal(target.baseline) + (goal - Decimal(target.baseline)) * share
-    if target.unit in WHOLE_UNITS:  # people, organizations, đồng come whole: "at least 407,9" is 408
-        up = target.direction != TargetDirection.AT_MOST
-        return value.quantize(Decimal(1), rounding=ROUND_CEILING if up else ROUND_FLOOR)
-    return value.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
-
-
-def status_of(target: Target, actual: Decimal | None, expected: Decimal, on: dt.date) -> str:
-    if actual is None:
-        return TargetStatus.NO_DATA
-    goal = Decimal(target.goal)
-    ratio = Decimal(str(settings.DANGBO_TARGET_AT_RISK_RATIO))
-    if target.direction == TargetDirection.AT_MOST:
-        if target.measure == Measure.CUMULATIVE:
-            if actual > goal:
-                return TargetStatus.BEHIND
-            if on >= term_end(target.term):
-                return TargetStatus.ACHIEVED
-        elif actual <= goal:
-            return TargetStatus.ACHIEVED
-        if actual <= expected:
-            return TargetStatus.ON_TRACK
-        if actual <= expected * (2 - ratio):
-            return TargetStatus.AT_RISK
-        return TargetStatus.BEHIND
-    if actual >= goal:
-        return TargetStatus.ACHIEVED
-    if actual >= expected:
-        return TargetStatus.ON_TRACK
-    if actual >= expected * ratio:
-        return TargetStatus.AT_RISK
-    return TargetStatus.BEHIND
-
-
-def progress_of(
-    target: Target, on: dt.date, actual: Decimal | None, as_of: dt.date | None = None
-) -> Progress:
-    expected = expected_at(target, on)
-    goal = Decimal(target.goal)
-    pct = (
-        (actual * 100 / goal).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        if actual is not None and goal
-        else None
-    )
-    return Progress(actual, expected, pct, status_of(target, actual, expected, on), as_of)
-
-
-def _counted_to(term: Term, on: dt.date) -> dt.date:
-    """Figures are counted up to ``on``, never past the term end."""
-    return min(on, term_end(term))
-
-
-def computed_value(target: Target, on: dt.date) -> Decimal | None:
-    source = sources.get(target.source)
-    if source is None:
-        return None
-    term = target.term
-    return source(term.organization, term.start_date, _counted_to(term, on))
-
-
-def progress(target: Target, on: dt.date) -> Progress:
-    """Actual against expected of one target at a date (see the module docstring)."""
-    if target.source:
-        return progress_of(target, on, computed_value(target, on))
-    latest = target.values.filter(period_end__lte=on).order_by("-period_end").first()
-    return progress_of(target, on, latest.value if latest else None, latest.period_end if latest else None)
-
-
-@dataclass
-class TargetRow:
-    target: Target
-    progress: Progress
-    source_label: str
-
-    @property
-    def good(self) -> bool:
-        return self.progress.status in (TargetStatus.ACHIEVED, TargetStatus.ON_TRACK)
-
-
-@dataclass
-class TermView:
-    term: Term
-    on: dt.date
-    end: dt.date
-    midterm: dt.date
-    rows: list[TargetRow]
-
-    @property
-    def good_count(self) -> int:
-        return sum(r.good for r in self.rows)
-
-
-def term_view(term: Term, on: dt.date) -> TermView:
-    """Every target of the term at a date: each source used is computed once, the entered values of all the
-    manual targets are read in one query."""
-    targets = list(term.targets.all().order_by("number"))
-    for t in targets:
-        t.term = term
-    counted_to = _counted_to(term, on)
-    by_source: dict[str, Decimal | None] = {}
-    for key in {t.source for t in targets if t.source}:
-        source = sources.get(key)
-        by_source[key] = source(term.organization, term.start_date, counted_to) if source else None
-    latest: dict[int, TargetValue] = {}
-    manual = [t.pk for t in targets if not t.source]
-    if manual:
-        for v in TargetValue.objects.filter(target_id__in=manual, period_end__lte=on).order_by(
-            "target_id", "period_end"
-        ):
-            latest[v.target_id] = v
-    rows = []
-    for t in targets:
-        if t.source:
-            source = sources.get(t.source)
-            p = progress_of(t, on, by_source.get(t.source))
-            label = source.label if source else f"{t.source} (nguồn không còn trong hệ thống)"
-        else:
-            v = latest.get(t.pk)
-            p = progress_of(t, on, v.value if v else None, v.period_end if v else None)
-            label = MANUAL_LABEL
-        rows.append(TargetRow(t, p, label))
-    return TermView(term, on, term_end(term), midterm_date(term), rows)
-
-
-def year_ends(term: Term, on: dt.date) -> list[dt.date]:
-    """31/12 of each year of the term up to ``on`` (and the term end), then ``on`` itself."""
-    last = _counted_to(term, on)
-    days = [dt.date(y, 12, 31) for y in range(term.start_date.year, last.year + 1)]
-    days = [d for d in days if term.start_date <= d < last]
-    return [*days, last]
-
-
-def history(target: Target, on: dt.date) -> list[tuple[dt.date, Progress]]:
-    """A computed target's value at each 31/12 of the term up to ``on``, and at ``on``."""
-    return [(d, progress_of(target, d, computed_value(target, d))) for d in year_ends(target.term, on)]
-
-
-def target_scope(actor, action: str = policies.VIEW):
-    return work_scope(actor, STEER[action], Target.objects.select_related("term__organization"),
-                                 field="term__organization")  # fmt: skip
-
-
-def term_scope(actor, action: str = policies.VIEW):
-    return work_scope(actor, STEER[action], Term.objects.select_related("organization"), field="organization")

@@ -19,7 +19,7 @@ from dangbo.core.dates import today
 from dangbo.core.views import form_page
 
 from ..choices import TargetStatus
-from . import selectors as sources
+from . import selectors
 from . import services as targets
 from .forms import DateForm, TargetForm, TargetValueForm
 
@@ -31,7 +31,7 @@ STATUS_CLASS = {
 
 
 def _term(request, term_pk, action=policies.VIEW):
-    term = targets.term_scope(request.user, action).filter(pk=term_pk).first()
+    term = selectors.term_scope(request.user, action).filter(pk=term_pk).first()
     if term is None:
         raise Http404
     return term
@@ -40,7 +40,7 @@ def _term(request, term_pk, action=policies.VIEW):
 def _date(request, term) -> tuple[dt.date, DateForm]:
     """?ngay=dd/mm/yyyy, else today, or the term end when the term is over."""
     form = DateForm(request.GET or None)
-    default = min(today(), targets.term_end(term))
+    default = min(today(), selectors.term_end(term))
     if request.GET.get("ngay") and form.is_valid() and form.cleaned_data["ngay"]:
         return form.cleaned_data["ngay"], form
     if request.GET.get("ngay"):
@@ -51,7 +51,7 @@ def _date(request, term) -> tuple[dt.date, DateForm]:
 @login_required
 def term_list(request):
     terms = (
-        targets.term_scope(request.user)
+        selectors.term_scope(request.user)
         .annotate(target_count=Count("targets"))
         .order_by("organization__path", "-start_date", "id")[:500]
     )
@@ -62,11 +62,11 @@ def term_list(request):
 def term_targets(request, term_pk):
     term = _term(request, term_pk)
     on, date_form = _date(request, term)
-    view = targets.term_view(term, on)
+    view = selectors.term_view(term, on)
     for row in view.rows:
         row.badge = STATUS_CLASS.get(row.progress.status, "")
     return render(request, "steering/term_targets.html", {
-        "term": term, "view": view, "on": on, "date_form": date_form, "reviews": targets.review_dates(term),
+        "term": term, "view": view, "on": on, "date_form": date_form, "reviews": selectors.review_dates(term),
         "can_add": policies.can(request.user, "direct", term.organization),
     })  # fmt: skip
 
@@ -79,14 +79,14 @@ def target_create(request, term_pk):
         raise Http404
     form = TargetForm(request.POST or None, initial={"number": targets.next_number(term)})
     return form_page(request, form, lambda d: targets.target_save(actor=request.user, term=term, data=d),
-                     template="steering/target_form.html", context={"term": term, "sources": list(sources.REGISTRY)},
+                     template="steering/target_form.html", context={"term": term, "sources": list(selectors.REGISTRY)},
                      success=lambda saved: f"Đã thêm chỉ tiêu số {saved.number}.", redirect_to=_target_url)  # fmt: skip
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request, target_pk):
-    target = targets.target_scope(request.user).filter(pk=target_pk).first()
+    target = selectors.target_scope(request.user).filter(pk=target_pk).first()
     if target is None or not policies.can(request.user, "direct", target.term.organization):
         raise Http404
     term = target.term
@@ -96,14 +96,14 @@ def target_edit(request, target_pk):
     return form_page(request, form, lambda d: targets.target_save(
         actor=request.user, term=term, data=d, target=target, expected_version=d["version"]),
         tracked=targets.TARGET_VERSION, obj=target, template="steering/target_form.html",
-        context={"term": term, "target": target, "sources": list(sources.REGISTRY)},
+        context={"term": term, "target": target, "sources": list(selectors.REGISTRY)},
         success=lambda saved: f"Đã lưu chỉ tiêu số {saved.number}.", redirect_to=_target_url)  # fmt: skip
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_detail(request, target_pk):
-    target = targets.target_scope(request.user).filter(pk=target_pk).first()
+    target = selectors.target_scope(request.user).filter(pk=target_pk).first()
     if target is None:
         raise Http404
     term = target.term
@@ -114,16 +114,16 @@ def target_detail(request, target_pk):
 
     def context():
         on, date_form = _date(request, term)
-        current = targets.progress(target, on)
-        timeline = targets.history(target, on) if target.source else []
+        current = selectors.progress(target, on)
+        timeline = selectors.history(target, on) if target.source else []
         values = [] if target.source else list(target.values.order_by("period_end"))
         for v in values:
-            v.progress = targets.progress_of(target, v.period_end, v.value, v.period_end)
+            v.progress = selectors.progress_of(target, v.period_end, v.value, v.period_end)
         return {
             "target": target, "term": term, "on": on, "date_form": date_form, "current": current,
-            "badge": STATUS_CLASS.get(current.status, ""), "source": sources.get(target.source), "timeline": timeline,
-            "values": values, "history": history_page(target), "midterm": targets.midterm_date(term),
-            "end": targets.term_end(term), "can_edit": policies.can(request.user, "direct", term.organization),
+            "badge": STATUS_CLASS.get(current.status, ""), "source": selectors.get(target.source), "timeline": timeline,
+            "values": values, "history": history_page(target), "midterm": selectors.midterm_date(term),
+            "end": selectors.term_end(term), "can_edit": policies.can(request.user, "direct", term.organization),
         }  # fmt: skip
 
     return form_page(request, form, lambda d: targets.target_value_enter(actor=request.user, target=target, data=d),

@@ -11,8 +11,8 @@ from dangbo.core.formats import ngay
 from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
 
 from ..choices import ReportKind
-from ..documents.services import suggested_issuer
-from .services import state_of, summary
+from ..documents.selectors import suggested_issuer
+from .selectors import state_of, summary
 
 
 def as_of(task, on: dt.date) -> dt.date:

@@ -23,6 +23,7 @@ from dangbo.organizations.policies import top_organizations
 
 from ..filters import held_tasks, task_year
 from ..models import Document
+from . import selectors
 from . import services as svc
 from .forms import CloseForm, ReportForm, TaskEditForm, TaskForm
 
@@ -31,7 +32,7 @@ PAGE_SIZE = 50  # tasks a page of the task list
 
 def _task(request, pk):
     t = (
-        svc.task_scope(request.user)
+        selectors.task_scope(request.user)
         .select_related("organization", "document__doc_type")
         .filter(pk=pk)
         .first()
@@ -42,7 +43,7 @@ def _task(request, pk):
 
 
 def _assignment(request, pk):
-    a = svc.assignment_scope(request.user).select_related("task__organization", "task__document", "organization",
+    a = selectors.assignment_scope(request.user).select_related("task__organization", "task__document", "organization",
                                                           "reported_by").filter(pk=pk).first()  # fmt: skip
     if a is None:
         raise Http404
@@ -64,14 +65,14 @@ def task_list(request):
     year = task_year(actor=user, params=request.GET)
     held = held_tasks(actor=user, params={"nam": year or "tat-ca"})  # the same filter as the export
     held_page = Paginator(held, PAGE_SIZE).get_page(int_param(request.GET.get("trang")) or 1)
-    incoming = svc.from_above(user)
+    incoming = selectors.from_above(user)
     if year:
         incoming = incoming.filter(task__assigned_date__year=year)
     incoming = incoming.select_related("task__document", "task__organization", "organization").order_by(
         "-task__deadline", "organization__name_norm")  # fmt: skip
     incoming_page = Paginator(incoming, PAGE_SIZE).get_page(int_param(request.GET.get("trang_den")) or 1)
-    incoming_rows = [(a, *svc.state_of(a, a.task, on)) for a in incoming_page]
-    can_create = svc.directing_organizations(user).exists()
+    incoming_rows = [(a, *selectors.state_of(a, a.task, on)) for a in incoming_page]
+    can_create = selectors.directing_organizations(user).exists()
     years = list(range(on.year, 2009, -1))
     return render(request, "steering/task_list.html", {"held": held_page, "incoming": incoming_rows,
                                                         "incoming_page": incoming_page, "year": year,
@@ -82,12 +83,12 @@ def task_list(request):
 @require_http_methods(["GET", "POST"])
 def task_create(request):
     user = request.user
-    orgs = svc.directing_organizations(user).order_by("path")
+    orgs = selectors.directing_organizations(user).order_by("path")
     if not orgs.exists():
         raise Http404
     document = None
     if request.GET.get("van_ban"):
-        from ..documents.services import document_scope
+        from ..documents.selectors import document_scope
 
         document = document_scope(user).filter(pk=int_param(request.GET["van_ban"], 0)).first()
     picked = int_param(request.POST.get("organization") or request.GET.get("to_chuc"))
@@ -96,7 +97,7 @@ def task_create(request):
         chosen = orgs.filter(pk=document.register_id).first() if document else None
         chosen = chosen or orgs.filter(pk__in=top_organizations(user)).first() or orgs.first()
     on = today()
-    children = svc.children_on(chosen, on) if chosen else []
+    children = selectors.children_on(chosen, on) if chosen else []
     subcommittees = (
         Organization.objects.filter(pk__in=[c.pk for c in children])
         .exclude(kind__in=CELL_KINDS)
@@ -130,11 +131,11 @@ def task_create(request):
 def task_detail(request, task_pk):
     t = _task(request, task_pk)
     on = today()
-    assignments = svc.assignment_scope(request.user, t).select_related("organization", "reported_by").order_by(
+    assignments = selectors.assignment_scope(request.user, t).select_related("organization", "reported_by").order_by(
         "organization__name_norm", "id")  # fmt: skip
     is_holder = policies.can(request.user, "steer", t.organization)
-    s = svc.summary(t, on=on, assignments=None if is_holder else assignments)
-    rows = [(a, *svc.state_of(a, t, on)) for a in assignments]
+    s = selectors.summary(t, on=on, assignments=None if is_holder else assignments)
+    rows = [(a, *selectors.state_of(a, t, on)) for a in assignments]
     show = request.GET.get("xem")
     if show == "chua":
         rows = [r for r in rows if r[0].reported_at is None]
@@ -142,7 +143,7 @@ def task_detail(request, task_pk):
         rows = [r for r in rows if r[1] in ("warn", "bad")]
     return render(request, "steering/task_detail.html", {
         "t": t, "s": s, "rows": rows, "show": show, "is_holder": is_holder, "on": on,
-        "can_close": svc.can_assign(request.user, t.organization) and not t.closed_date,
+        "can_close": selectors.can_assign(request.user, t.organization) and not t.closed_date,
         "close_form": CloseForm(initial={"closed_date": on}), "history": history_page(t),
     })  # fmt: skip
 
@@ -154,7 +155,7 @@ def task_xlsx(request, task_pk):
     from .documents import follow_up_xlsx
 
     assignments = (
-        svc.assignment_scope(request.user, t)
+        selectors.assignment_scope(request.user, t)
         .select_related("organization")
         .order_by("organization__name_norm", "id")
     )
@@ -165,7 +166,7 @@ def task_xlsx(request, task_pk):
 @require_http_methods(["GET", "POST"])
 def task_edit(request, task_pk):
     t = _task(request, task_pk)
-    if not svc.can_assign(request.user, t.organization) or t.closed_date:
+    if not selectors.can_assign(request.user, t.organization) or t.closed_date:
         raise Http404
     form = TaskEditForm(request.POST or None, instance=t, initial={"version": svc.TASK_VERSION.of(t)})
     return form_page(request, form, lambda d: svc.task_update(actor=request.user, task=t, data=d,
@@ -178,7 +179,7 @@ def task_edit(request, task_pk):
 @require_POST
 def task_close(request, task_pk):
     t = _task(request, task_pk)
-    if not svc.can_assign(request.user, t.organization):
+    if not selectors.can_assign(request.user, t.organization):
         raise Http404
     post_action(request, CloseForm(request.POST),
                 lambda d: svc.task_close(actor=request.user, task=t, on=d.get("closed_date")),
@@ -191,11 +192,11 @@ def task_close(request, task_pk):
 def report(request, assignment_pk):
     a = _assignment(request, assignment_pk)
     t = a.task
-    may_file = svc.can_report(request.user, a) and svc.accepting_reports(t)
-    if request.method == "POST" and not svc.can_report(request.user, a):
+    may_file = selectors.can_report(request.user, a) and selectors.accepting_reports(t)
+    if request.method == "POST" and not selectors.can_report(request.user, a):
         raise Http404
     if request.method == "POST" and not may_file:
-        messages.error(request, svc.closed_message(t))
+        messages.error(request, selectors.closed_message(t))
         return redirect(a)
     form = ReportForm(request.POST or None, request.FILES or None, instance=a, task=t)
 
@@ -206,7 +207,7 @@ def report(request, assignment_pk):
         )
 
     def context():
-        level, label = svc.state_of(a, t, today())
+        level, label = selectors.state_of(a, t, today())
         return {
             "a": a,
             "t": t,
