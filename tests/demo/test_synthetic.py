@@ -1,5 +1,5 @@
 """The synthetic scale loader (benchmarks) at a small size: the rows it writes in bulk are what the application
-would have written — member histories that ``lifecycle.rebuild`` leaves as they are, open roll periods for
+would have written — member histories that ``members.history.services.rebuild`` leaves as they are, open roll periods for
 exactly the members on the roll, organization links with their name and path."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The report rollups (reports/rollups/services.py) equal the live computation (members.asof): after a rebuild, and after any
+"""The report rollups (reports/rollups/services.py) equal the live computation (members.counts.selectors): after a rebuild, and after any
 history written through the services once they are built (kept current in the same transaction) — random histories
 with restructurings (hypothesis), a backdated event, a record edit, a deleted record; ``dangbo rollups check``."""
 

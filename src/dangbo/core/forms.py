@@ -234,7 +234,7 @@ def save_form(form, call, *, ok=None, tracked=None, obj=None):
 def run_service(form, call, *, tracked=None, obj=None):
     """Call ``call()``; on ApplicationError put its messages on ``form`` and return None.
 
-    ``tracked``/``obj``: an edit form with a version token (``audit.concurrency.Tracked`` of ``obj``'s model) —
+    ``tracked``/``obj``: an edit form with a version token (``audit.concurrency.services.Tracked`` of ``obj``'s model) —
     when the service refuses a stale save, the form is re-shown on the record as it is now (``Tracked.rebase``)."""
     try:
         return call()

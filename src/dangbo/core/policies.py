@@ -7,12 +7,12 @@ Every page, list, search, export, report and API call asks the policy of the mod
   meeting to this cell?" is ``can(actor, ADD, Meeting(organization=cell))``).
 
 Both answers of a policy come from one definition (``Reach``: where in the tree the actor may act), so they agree
-— ``tests/core/test_policies.py`` checks ``can == scope`` for every registered model, persona and action. An object
+— ``tests/demo/test_demo.py`` checks ``can == scope`` for every registered model, persona and action. An object
 outside the scope is treated as missing: views answer 404 (``get_scoped_or_404``), never 403.
 
-This module is the machinery and knows no domain: who holds which role where is ``accounts.access``; the
-policies themselves live in each app's ``policies.py`` and register here with ``@register``. A model without a
-policy fails ``tests/core/test_policies.py``.
+This module is the machinery and knows no domain: who holds which role where, and what each role may do, is
+``accounts.policies`` (``RULES``, ``reach``); the policies themselves live in each app's ``policies.py`` and
+register here with ``@register``. A model without a policy fails ``tests/test_architecture.py``.
 """
 
 from __future__ import annotations

@@ -10,12 +10,12 @@ add their entries in ``AppConfig.ready()``.
 | ``ALERT_SOURCES`` | ``fn(actor, on) -> list[Alert]``: reminders of what needs doing | members, meetings, steering, … |
 | ``REMOVAL_SIGNALS`` | ``fn(actor, on) -> list[Alert]``: removal candidates (Charter: absent or unpaid 3 months) | meetings (absences), dues (arrears) |
 | ``TARGET_SOURCES`` | ``steering.targets`` ``Source``: a congress target's figure from the record | steering, meetings, … |
-| ``PATH_TABLES`` | ``organizations.restructure.PathTable``: a table carrying an ``org_path`` and how a move re-paths it | every app with such a column |
+| ``PATH_TABLES`` | ``organizations.tree.services.PathTable``: a table carrying an ``org_path`` and how a move re-paths it | every app with such a column |
 | ``HEALTH_REPORTS`` | ``fn(healthy) -> dict``: fields added to ``/suc-khoe/`` | jobs (the job queue) |
 | ``AUDIT_EVENTS`` | code → label of a business event written to the audit log (``audit.services.record(event=…)``) | every app, from its ``AuditEvents`` choices (``register_audit_events``) |
 | ``PAID_UP_TO`` | ``fn(member) -> date | None``: the month up to which the member's dues are paid, from a ledger | dues |
 | ``REPORT_SECTIONS`` | ``fn(actor, organization, start, end) -> Section``: the figures of one area for a review report — any object with ``key``, ``title``, ``figures`` (a dict; ``figures["lines"]``: its own sentences) and ``rows`` (``reports.selectors.Section``), scope-checked | reports (headcount, movement, meetings, tasks, targets, support); evaluation, dues |
-| ``EVIDENCE_SOURCES`` | ``fn(member_ids, start, end) -> {member_id: [item]}``: evidence of members' ratings for a period from a higher app's record, one query for many members; an item has ``kind``, ``text``, ``url``, ``warn`` (``evaluation.evidence.Item``) | dues (arrears) |
+| ``EVIDENCE_SOURCES`` | ``fn(member_ids, start, end) -> {member_id: [item]}``: evidence of members' ratings for a period from a higher app's record, one query for many members; an item has ``kind``, ``text``, ``url``, ``warn`` (``evaluation.evidence.selectors.Item``) | dues (arrears) |
 | ``IMPORT_KINDS`` | ``core.imports.ImportKind``: a kind of row imported from XLSX/CSV (columns, natural key, row → service) | organizations, members, dues, evaluation |
 | ``EXPORT_LISTS`` | ``core.exports.ExportList``: a list exported to XLSX from the page's own FilterSet | members, organizations, meetings, steering |
 | ``FACT_CHANGES`` | ``fn(area, organization_ids, since)``: the facts of an area ("members": the roll periods, the records; "meetings": the meetings not cancelled, their roll call, minutes and grades) changed at these cells from ``since`` on — called in the transaction of the change (members, meetings) | reports (rollups) |

@@ -13,10 +13,11 @@ cơ quan tỉnh) from 01/01/2010 to today, as DOMAIN §1 tells it.
 Every member's history is a list of events (``MemberEvent``) simulated year by year with realistic rates —
 admissions with ceremony and official recognition, deaths, transfers inside the deployment and out of it,
 retirement transfers to the place of residence, arrivals, exemptions, removals and disciplines — and the member
-state and roll periods are derived from the events with ``history.replay`` (as ``lifecycle.rebuild`` does).
+state and roll periods are derived from the events with ``members.history.rules.replay`` (as
+``members.history.services.rebuild`` does).
 The restructurings then run through the restructuring services, which split the roll periods. A handful of
 open items is left for today (probation ending, overdue ceremony and review, transfers in transit, party-age
-milestones) so the alerts have real content. Last, ``meetings.write`` adds the cells' meetings (monthly regular
+milestones) so the alerts have real content. Last, ``demo.meetings.write`` adds the cells' meetings (monthly regular
 meetings, quarterly thematic ones, plenaries; a few weak cells and planted absences; see demo/meetings.py).
 
 Same seed, same day, same data: every run produces the same organizations, names and dates (dates of the
@@ -1060,7 +1061,7 @@ def _judge_decisions(p: Person) -> None:
 
 
 def _write_history(sim: Simulation) -> None:
-    """Members, transfers, events and roll periods — derived as ``lifecycle.rebuild`` derives them.
+    """Members, transfers, events and roll periods — derived as ``members.history.services.rebuild`` derives them.
 
     The tables are empty (the demo loads into an empty database), so the rows get their ids here and the
     sequences are moved past them afterwards."""
@@ -1076,7 +1077,7 @@ def _write_history(sim: Simulation) -> None:
         m.org_path = m.organization.path
         m.status, m.exempted = st.status, st.exempted
         _judge_decisions(p)
-        for e in p.events:  # as lifecycle.rebuild sets the record's dates from the events
+        for e in p.events:  # as history.services.rebuild sets the record's dates from the events
             if e.kind in (K.ADMISSION, K.READMISSION):
                 m.admission_decision_date = e.fields.get("decision_date") or e.date
                 m.admission_decision_no = e.fields.get("decision_no", "")

@@ -9,8 +9,8 @@ member excused more than three times in a row. The current month is partly held,
 month); a few secretaries have planned next month already.
 
 Everything is computed in memory from the simulation (roll periods, temporary transfers) with the rules of
-``meetings.roll`` and ``meetings.quality`` — calling them per meeting would take minutes — and written with the
-loader's fast insert path. The summary columns are what ``quality.summary`` computes (tests check a sample).
+``meetings.selectors.roll`` and ``meetings.rules.criteria`` — calling them per meeting would take minutes — and
+written with the loader's fast insert path. The summary columns are what ``meetings.rules.summary`` computes (tests check a sample).
 """
 
 from __future__ import annotations
@@ -762,7 +762,7 @@ def _thematic(w, rng, cell, day, start, finish, month, now, place, sec, dep, awa
 
 def _plenaries(w, rng, org, terms, now, following, next_id, path_on, workday, meeting_row, expected_at):
     """A grassroots committee's plenary meetings: the half-year review (July) and the year's review (December).
-    The committee's roll is its cells' members: ``meetings.roll`` knows cells only, so no roll call is kept."""
+    The committee's roll is its cells' members: ``meetings.selectors.roll`` knows cells only, so no roll call is kept."""
     founded, ended = org["founding_date"], org["end_date"]
     for year in range(START.year, now.year + 1):
         if year not in YEARS:

@@ -6,7 +6,8 @@ transaction on SQLite — with the secondary indexes, foreign keys and full-text
 load and rebuilt afterwards. Every derived column is filled exactly as the application fills it
 (``derived_columns`` for members, ``fold`` for organization names, ``child_path`` for tree paths).
 
-Each member also gets the history ``history.replay`` would derive (so ``lifecycle.rebuild`` changes nothing):
+Each member also gets the history ``members.history.rules.replay`` would derive (so
+``members.history.services.rebuild`` changes nothing):
 a "nhập hồ sơ" event into their cell on the enrolment date — the latest of 01/01/2010, the joining date and
 the founding dates of the cell and its ancestors (no roll period starts before its subtree existed) — then,
 when it came later, the official recognition, an exemption (the exempted members) or the end of membership
@@ -594,7 +595,7 @@ def member_rows(
 
 
 def count_members(plan: Plan, history: History) -> None:
-    """Fill the organizations' member counts (what ``members.counts.recount`` computes from the member
+    """Fill the organizations' member counts (what ``members.counts.services.recount`` computes from the member
     rows, without the 350,000 single-row updates at national scale)."""
     from collections import Counter
 

@@ -164,7 +164,7 @@ def open_campaign(*, actor, authority, year, deadline, period_kind: str = Period
                   period_start: dt.date | None = None, period_end: dt.date | None = None,
                   organizations: bool = True, progress=None) -> Campaign:  # fmt: skip
     """Open the campaign of a period for the organization that decides (``authority``): one rating for each member
-    on the roll of its subtree on the period's last day (``members.asof``), "chưa xếp loại" with the reason for
+    on the roll of its subtree on the period's last day (``members.counts.selectors``), "chưa xếp loại" with the reason for
     members admitted too recently and exempted members (settings, ``rules``); with ``organizations``, one for each
     organization directly under it (its cells) as collectives. The members' ratings are written by the database
     itself (``_insert_member_ratings``: INSERT … SELECT over ranges of member ids, ``progress(done, total, step)``

@@ -1,7 +1,7 @@
 """Cell meetings (DOMAIN §3): the plan, the roll call, the minutes, the quality check and the grades.
 
 ``org_path`` is the organization's path on the meeting date (like ``MemberPeriod.org_path``), so analytics of a
-subtree over past months stay true after restructuring (``organizations.restructure`` re-paths later meetings).
+subtree over past months stay true after restructuring (``organizations.tree.services`` re-paths later meetings).
 The summary columns (``base_count`` … ``criteria_passed``) are written by the services when the attendance
 or minutes change, so the month × organization grid reads one row per meeting.
 """

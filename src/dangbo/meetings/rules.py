@@ -1,6 +1,6 @@
 """The criteria of a quality cell meeting as data with effective dates (DOMAIN §3, "Rules are data with effective
-dates"): ``quality.py``, the committee's grid and the demo read the thresholds from the rule set in force on the
-meeting's date (``rules_on``), never from numbers written in their code.
+dates"): the quality check below (``criteria``, ``summary``), the committee's grid and the demo read the thresholds
+from the rule set in force on the meeting's date (``rules_on``), never from numbers written in their code.
 
 Hướng dẫn 12-HD/BTCTW (06/7/2018) is the only instrument we hold [C, DOMAIN-SOURCES §2]: a meeting before it is
 judged by it too (the oldest set we hold, as ``core.rulesets.in_force`` does). Whether the Central Organization
@@ -39,9 +39,8 @@ def rules_on(day: dt.date) -> MeetingQualityRules:
     return in_force(RULE_SETS, day)
 
 
-# Folded from the module «quality» of meetings.
 # The quality check of a regular cell meeting against the criteria of the rule set in force on its date
-# (``rules.py``: Hướng dẫn 12-HD/BTCTW, 06/7/2018), DOMAIN §3.
+# (above: Hướng dẫn 12-HD/BTCTW, 06/7/2018), DOMAIN §3.
 #
 # Each criterion gives passed / failed / not yet known (None, e.g. before the roll call), with an explanation the
 # secretary can act on. The criteria that need a judgement (content per the upper level's guidance, principles

@@ -383,7 +383,7 @@ def absentees(
 
 
 def absence_alerts(actor, on: dt.date):
-    """Removal-candidate alerts for the home page (registered with members.selectors_history)."""
+    """Removal-candidate alerts for the home page (registered with ``members.history.selectors.register_removal_signal``)."""
     from django.urls import reverse
 
     from dangbo.members.history.selectors import Alert

@@ -1,6 +1,6 @@
 """The members app's import kinds (``core.imports``): member records, member history events, committee seats.
 
-Each row goes through the app's own service (``services.member_create``, ``lifecycle.event_record``,
+Each row goes through the app's own service (``services.member_create``, ``history.services.event_record``,
 ``organizations.services.seat_create``), so the rules of the forms and the history's replay apply; a refused row
 says why, in the column it concerns. Members are found by citizen ID among the records the actor may see (a
 number outside the scope reads as unknown, never "exists elsewhere")."""

@@ -284,7 +284,7 @@ class Transfer(BaseModel):
 class Candidate(BaseModel):
     """A person on the way to admission (quần chúng ưu tú → người xin vào Đảng), followed by their cell.
 
-    The steps are the dossier of DOMAIN §2 in order; ``services``/``admission.py`` checks them against the rules
+    The steps are the dossier of DOMAIN §2 in order; ``admission/services.py`` checks them against the rules
     in force (``rules.py``) and, at the admission decision, creates the member record with its "kết nạp" event.
     """
 

@@ -1,7 +1,7 @@
 """Writes on member records: one transaction, scope check, validation, audit event.
 
 A record's standing (status, cell, exemption) is not edited here: it is derived from the member's events
-(``lifecycle.py``). Creating a record writes its first event — "nhập hồ sơ" (entered with the date the member
+(``history/services.py``). Creating a record writes its first event — "nhập hồ sơ" (entered with the date the member
 started on this cell's roll) or "tiếp nhận" (arrived from outside the deployment).
 """
 
@@ -36,7 +36,7 @@ MEMBER_FIELDS = (
     "official_date", "official_cell", "introducer_1", "introducer_2", "youth_union_date",
     "general_education", "professional_education", "degree", "academic_title", "political_theory",
 )  # fmt: skip
-# Derived from the events once the record exists (lifecycle.rebuild); not editable on the record.
+# Derived from the events once the record exists (history.services.rebuild); not editable on the record.
 STANDING_FIELDS = ("organization", "status", "exempted")
 EDIT_FIELDS = tuple(f for f in MEMBER_FIELDS if f not in STANDING_FIELDS)
 # Dates that the events set when they exist (kết nạp, lễ kết nạp, chính thức).

@@ -1,7 +1,7 @@
 """The organization tree.
 
 ``parent`` + ``path`` hold the tree as it is today: ``path`` is the materialised id path
-("1.7.42.", see ``paths.py``), so "everything under this organization" is one index range on both
+("1.7.42.", see ``core.policies.subtree_q``), so "everything under this organization" is one index range on both
 databases. ``OrganizationLink`` keeps every parent link with its effective dates, so the tree on any past
 date can be rebuilt; ``parent``/``path`` always equal the link that is open today.
 """
@@ -38,7 +38,7 @@ class Organization(BaseModel):
         help_text="Ngày trong tháng chi bộ sinh hoạt thường kỳ (1–28), để gợi ý khi lập kế hoạch.",
     )  # fmt: skip
     # Members on the active roll of the whole subtree, kept by members/services.py in the same transaction as
-    # each change (and rebuilt by members.counts.recount): tree pages read them instead of aggregating.
+    # each change (and rebuilt by members.counts.services.recount): tree pages read them instead of aggregating.
     official_count = models.PositiveIntegerField("Đảng viên chính thức", default=0, editable=False)
     probationary_count = models.PositiveIntegerField("Đảng viên dự bị", default=0, editable=False)
 

@@ -28,11 +28,11 @@ def organization_scope(actor, action: str = policies.VIEW):
 
 def tree_children(actor, parent: Organization | None, *, on: dt.date | None = None) -> list[Organization]:
     """Children of ``parent`` (or the actor's top organizations) visible to the actor, with ``has_children``
-    set; member counts are stored on each organization (``counts.py``). One query whatever the number of
+    set; member counts are stored on each organization (``members.counts.services``). One query whatever the number of
     nodes.
 
     With ``on``: the tree of that date from the parent links (``OrganizationLink``) — names of that time,
-    only organizations that existed (the page adds the member counts of that date: ``members.asof.counts_on``)."""
+    only organizations that existed (the page adds the member counts of that date: ``members.counts.selectors.counts_on``)."""
     scoped = organization_scope(actor)
     if on is None:
         # One index probe per node (parent_id) — not all the grandchildren: a province's 43 children have

@@ -377,7 +377,7 @@ def headcount_xlsx(organization: Organization, on: dt.date, headcount: dict, com
 
 
 def movement_xlsx(mv) -> bytes:
-    """The movement table (``members.asof.Movement``) of a subtree over a period in the print style."""
+    """The movement table (``members.counts.selectors.Movement``) of a subtree over a period in the print style."""
     name, letterhead = _letterhead(mv.organization, mv.end)
     rows = [["Đảng viên đầu kỳ", mv.opening], ["Tăng trong kỳ", None],
             *[[f"    {label}", n] for _, label, n in mv.increases], ["Cộng tăng", mv.increase_total],

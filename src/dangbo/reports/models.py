@@ -39,7 +39,7 @@ class RollupMonth(models.Model):
 
 class MemberMonth(models.Model):
     """The roll of one cell on the last day of one month: how many, by status and by the composition dimensions of
-    ``members.asof.composition``."""
+    ``members.counts.selectors.composition``."""
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="+", db_constraint=False
@@ -83,7 +83,7 @@ class MemberMove(models.Model):
     """Steps of a cell's roll on one day: members whose roll period began (``direction`` +1, by the event that
     opened it) or ended (−1, by the event that closed it) there, with the path of the member's neighbouring period
     (the one ending the day this one begins, or beginning the day it ends; "" when there is none), so the movement of
-    any subtree can leave out the moves inside it (``members.asof.movement``)."""
+    any subtree can leave out the moves inside it (``members.counts.selectors.movement``)."""
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="+", db_constraint=False
@@ -123,7 +123,9 @@ class MeetingMonth(models.Model):
     base_count = models.IntegerField(default=0)  # of the held regular meetings: members expected
     present_count = models.IntegerField(default=0)  # … present
     unexcused_count = models.IntegerField(default=0)  # … absent without reason
-    criteria_passed = models.IntegerField(default=0)  # … quality criteria met (meetings.quality)
+    criteria_passed = models.IntegerField(
+        default=0
+    )  # … quality criteria met (the minutes' quality, meetings.rules)
     criteria_total = models.IntegerField(default=0)
     upper_grade = models.ForeignKey("meetings.GradeLevel", null=True, blank=True, on_delete=models.DO_NOTHING,
                                     related_name="+", db_constraint=False)  # fmt: skip

@@ -5,7 +5,7 @@ A section is ``fn(actor, organization, start, end) -> Section``: a title, the fi
 values — numbers, percentages, dates — that narrative sentences, tables and checks read by key) and the rows
 behind them (one ``dict`` per row; ``columns`` names and labels the keys a table shows). Sections build no URLs
 and format nothing: pages, the review report's DOCX, the XLSX appendices and a coming API read the same
-figures. Each section reads through the selectors of the app that owns the data (``members.asof``,
+figures. Each section reads through the selectors of the app that owns the data (``members.counts.selectors``,
 ``meetings.selectors``, ``steering.tasks``/``targets``/``support``) — no figure is computed twice — and answers
 only for an organization in the actor's scope (``core.policies``); outside it, ``Http404`` like any object the
 actor may not see.
@@ -14,7 +14,7 @@ Figures of the headcount are those of the period's last day; the movement, the m
 support are those of the period (both days included); the targets are measured at its last day; a task's reports
 are those filed by its last day. Whenever the report is asked for, the figures of a past period are the same
 (as-of data) — except for what the records themselves do not date: a member's gender, ethnicity and theory
-level are those of the record (``members.asof.composition``), and an entered target value corrected later.
+level are those of the record (``members.counts.selectors.composition``), and an entered target value corrected later.
 
 Other apps (evaluation, dues) may register their own sections in ``core.registries.REPORT_SECTIONS`` from their
 ``AppConfig.ready()``; the report shows them after these.
@@ -302,7 +302,7 @@ def targets_section(actor, organization: Organization, start: dt.date, end: dt.d
 
 @register("support")
 def support_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
-    """Contributions of the organizations of the subtree to communes in the period (``steering.support.totals``)."""
+    """Contributions of the organizations of the subtree to communes in the period (``steering.support.selectors.totals``)."""
     check_scope(actor, organization)
     t = support_selectors.totals(scope_org=organization, start=start, end=end, actor=actor)
     figures = {"dong_gop": t.count, "to_chuc": t.supporters, "xa": t.communes, "gia_tri": t.value,
@@ -407,7 +407,7 @@ def review_period(organization: Organization, kind: str, year: int, start: dt.da
     * 6 tháng đầu năm: 01/01 – 30/06 of the year;
     * năm: 01/01 – 31/12 of the year;
     * giữa nhiệm kỳ: from the start of the committee term in force on 30/06 of the year to its middle
-      (``steering.targets.midterm_date``)."""
+      (``steering.targets.selectors.midterm_date``)."""
     from .choices import ReviewKind
 
     term_name = ""
@@ -445,7 +445,7 @@ def _party_age_case(on: dt.date) -> Case:
 
 def member_statistics(actor, organization: Organization, on: dt.date) -> Section:
     """The member statistics form of a subtree on a date: by status, gender, age band and political theory
-    (``members.asof.composition``), and by ethnicity, religion, general education, degree and party age — one
+    (``members.counts.selectors.composition``), and by ethnicity, religion, general education, degree and party age — one
     grouped query each."""
     check_scope(actor, organization)
     comp = asof.composition(organization, on)
@@ -504,7 +504,7 @@ def _groups(on: dt.date) -> dict[str, tuple[str, Q]]:
     return groups
 
 
-# composition rows (dimension, label) → group key, so a table of ``asof.composition`` links each count
+# composition rows (dimension, label) → group key, so a table of ``members.counts.selectors.composition`` links each count
 def composition_keys(on: dt.date) -> dict[tuple[str, str], str]:
     from dangbo.members.choices import AgeBand, Gender, MemberStatus, PoliticalTheory
 

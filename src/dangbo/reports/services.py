@@ -1,5 +1,5 @@
 """The life of a review report: a draft (its figures computed each time it is opened), then issued — numbered in the
-organization's document register (``steering.documents.document_issue``: "Số 12-BC/ĐU", per type within the
+organization's document register (``steering.documents.services.document_issue``: "Số 12-BC/ĐU", per type within the
 committee term, HD 36) and its figures and text frozen with it, so a backdated change made later does not alter what
 was issued; the page compares the frozen figures with a regeneration."""
 

@@ -1,6 +1,6 @@
 """«Việc của tôi»: what needs the user's action, grouped by kind and organization, and the current period's tasks.
 
-The reminders come from ``members.selectors_history.alerts`` (the members' own and every source registered in
+The reminders come from ``members.history.selectors.alerts`` (the members' own and every source registered in
 ``core.registries.ALERT_SOURCES``). Computing them reads the whole scope (a province: ~0.5–1.7 s), so they are kept
 in the cache per user, day and roles, with the number of the audit event they were computed after. Every service
 writes its audit event, with the path of the organization it concerns (``scope_path``), in the transaction that

@@ -4,7 +4,7 @@
 
 quyet_dinh_xep_loai.docx: Quyết định công nhận kết quả đánh giá, xếp loại chất lượng, in the party document format
 (Hướng dẫn 36-HD/VPTW, 2018). It holds docxtpl tags; the variables are the keys of
-``dangbo.evaluation.decision_docx.decision_context``. Users may edit the file in Word as long as each tag stays in
+``dangbo.evaluation.documents.decision_context``. Users may edit the file in Word as long as each tag stays in
 one piece of formatting.
 """
 
@@ -30,7 +30,7 @@ def _cell(cell, text: str, *, bold: bool = False, align=None) -> None:
 
 def build_quyet_dinh(path: Path) -> None:
     doc = new_document(title="Quyết định công nhận kết quả đánh giá, xếp loại chất lượng",
-                       subject="Mẫu docxtpl: các biến xem dangbo.evaluation.decision_docx.decision_context")  # fmt: skip
+                       subject="Mẫu docxtpl: các biến xem dangbo.evaluation.documents.decision_context")  # fmt: skip
     party_header(doc, number="required")
     para(doc, "QUYẾT ĐỊNH", size=16, bold=True, align=CENTER, before=18)
     para(doc, "công nhận kết quả đánh giá, xếp loại chất lượng {{ subject_plural }} {{ period }}", bold=True,

@@ -544,7 +544,7 @@ def temporary_end(*, actor, transfer: Transfer, date: dt.date) -> Transfer:
     return transfer
 
 
-# --- Restructuring with members (the tree-only part is organizations.restructure) ---------------------------------
+# --- Restructuring with members (the tree-only part is organizations.tree.services) ---------------------------------
 
 
 def split_periods_at_move(old_path: str, new_path: str, date: dt.date) -> int:

@@ -1,4 +1,4 @@
-"""The introduction letter of a transfer, filled from the database (``letters.py`` renders it)."""
+"""The introduction letter of a transfer, filled from the database (``documents.py`` renders it)."""
 
 from __future__ import annotations
 

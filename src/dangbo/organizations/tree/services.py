@@ -5,7 +5,7 @@ History is kept in two places, both split on the effective date:
 * ``OrganizationLink`` rows (parent, name, path of each organization over time) — the tree on any date;
 * ``MemberPeriod`` rows of the members under a moved organization — their ``org_path`` changes on the date,
   so the "as of" figures and the movement table of the old and the new parent stay exact. The split gives the
-  same rows as re-deriving each member from its events (``members.history.replay``); a test checks it.
+  same rows as re-deriving each member from its events (``members.history.rules.replay``); a test checks it.
 
 Members moved between cells (merge, split) get a "chuyển theo sắp xếp tổ chức" event each.
 """

@@ -1,6 +1,6 @@
 """Reading the rollups (design: ``reports/rollups/services.py``): the headcount, composition and movement of any subtree
 from the per-cell rows, for the days they describe — the last day of a covered month; the ``*_on`` functions count
-live for any other day. They return what ``members.asof`` returns, and must equal it (tests, ``dangbo rollups check``).
+live for any other day. They return what ``members.counts.selectors`` returns, and must equal it (tests, ``dangbo rollups check``).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _sums(org: Organization, on: dt.date) -> dict[str, int]:
 
 
 def headcount(org: Organization, on: dt.date) -> dict[str, int]:
-    """``members.asof.headcount`` from the rollups (``on`` the last day of a covered month)."""
+    """``members.counts.selectors.headcount`` from the rollups (``on`` the last day of a covered month)."""
     return _headcount(_sums(org, on))
 
 
@@ -107,7 +107,7 @@ def _headcount(s: dict[str, int]) -> dict[str, int]:
 
 
 def composition(org: Organization, on: dt.date) -> asof.Composition:
-    """``members.asof.composition`` from the rollups (``on`` the last day of a covered month)."""
+    """``members.counts.selectors.composition`` from the rollups (``on`` the last day of a covered month)."""
     return _composition(_sums(org, on))
 
 
@@ -160,7 +160,7 @@ def _in_subtree(periods, field: str, shift: int) -> Q:
 def movement(
     org: Organization, start: dt.date, end: dt.date, *, built: RollupState | None = None
 ) -> asof.Movement:
-    """``members.asof.movement`` from the step rows: a step up on day X counts when the period is in the subtree
+    """``members.counts.selectors.movement`` from the step rows: a step up on day X counts when the period is in the subtree
     on X and its predecessor (ending on X) was not in it on X − 1; a step down when the period was in it on X − 1
     and its successor (beginning on X) is not in it on X. Both are summed by the database in one query grouped by
     direction and kind (the ``member_move_day`` index: the period's days, then the subtree's path range). Opening

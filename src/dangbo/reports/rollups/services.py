@@ -1,6 +1,6 @@
 """Rollups (``reports.models.MemberMonth``, ``MemberMove``): the member roll of every cell at the end of every month, and the steps of every cell's roll, stored, so
 the headcount, composition and movement of any subtree are one index range over a few rows per cell — not a count
-over every roll period of the subtree (``members.asof``, the live computation they must equal).
+over every roll period of the subtree (``members.counts.selectors``, the live computation they must equal).
 
 Design (README, "Kiến trúc"):
 
@@ -9,8 +9,8 @@ Design (README, "Kiến trúc"):
   never per ancestor, so a restructuring only rewrites the moved cells' rows from its date on, and the rows of a
   past month keep the tree of that month.
 * **Kept current in the transaction of the change**: every write of roll periods goes through
-  ``members.lifecycle.rebuild`` (events, record edits, imports, restructuring hand-overs) or
-  ``lifecycle.split_periods_at_move`` (a subtree moved); both tell ``core.registries.FACT_CHANGES`` which cells
+  ``members.history.services.rebuild`` (events, record edits, imports, restructuring hand-overs) or
+  ``members.history.services.split_periods_at_move`` (a subtree moved); both tell ``core.registries.FACT_CHANGES`` which cells
   changed from which day, and ``refresh`` rewrites those cells' rows from that month on with one INSERT … SELECT
   per table. A backdated event rewrites past months; a record edit (gender, birth date, ethnicity, theory level —
   the composition reads the record) rewrites the member's cells over their whole history. A report never reads a

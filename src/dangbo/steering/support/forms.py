@@ -1,4 +1,4 @@
-"""Forms of support programmes: they only parse; the rules are in ``support.py``."""
+"""Forms of support programmes: they only parse; the rules are in ``services.py``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Forms of congress targets. They only parse; the rules live in ``targets.py`` (``target_save``,
+"""Forms of congress targets. They only parse; the rules live in ``services.py`` (``target_save``,
 ``target_value_enter``, ``check_value``)."""
 
 from __future__ import annotations
