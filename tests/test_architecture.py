@@ -5,6 +5,7 @@ fails here with what to do."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,33 @@ def test_every_app_has_the_same_rooms():
         "a module outside the rooms: put it in the room its content belongs to"
     )
     assert PENDING_ROOMS - strays == set(), "fixed: remove these from PENDING_ROOMS"
+
+
+def test_selectors_never_import_services():
+    """Services write, selectors read (the HackSoft styleguide): a service may use a selector, a read never depends on a
+    write. A read that a selector needs from a services module belongs in a selectors module."""
+    bad = sorted(
+        f"{m} → {t}" for m, targets in GRAPH.items() if _room(m) == "selectors"
+        for t in targets if _room(t) == "services"
+    )  # fmt: skip
+    assert bad == [], "move the read into the selectors.py of its package"
+
+
+def test_services_define_no_reads_of_scope():
+    """What a user may see or do (``*_scope``, ``can_*``) is read in selectors.py over ``core.policies`` (or decided in
+    the policies), never defined in a services module."""
+    found = sorted(
+        f"{m}.{node.name}" for m, path in MODULES.items() if _room(m) == "services"
+        for node in ast.parse(path.read_text()).body
+        if isinstance(node, ast.FunctionDef) and (node.name.endswith("_scope") or node.name.startswith("can_"))
+    )  # fmt: skip
+    assert found == [], "move it to the selectors.py of its package"
+
+
+def test_only_the_accounts_policies_hold_the_role_rules():
+    """What each role may do where (``RULES``) is policy data: defined in ``accounts/policies.py`` only."""
+    holders = sorted(m for m, path in MODULES.items() if re.search(r"^RULES\b[^=]*=", path.read_text(), re.M))
+    assert holders == ["dangbo.accounts.policies"]
 
 
 @pytest.mark.django_db
