@@ -11,6 +11,7 @@ therefore what the first user after a restart of ``dangbo serve`` sees, not a co
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import sys
@@ -115,3 +116,72 @@ def make_cold() -> None:
         pass
     cache.clear()
     connection.close()
+
+
+# --- the evaluation campaign (bench/evaluation_pages.py, bench/evaluation_tally.py) -----------------------------
+
+EVALUATION_YEAR = 2025
+EVALUATION_SCORES = {"htxsnv": 95, "httnv": 80, "htnv": 60, "khtnv": 30}
+
+
+def ms(values: list[float]) -> str:
+    return f"p50 {pct(values, 0.5) * 1000:.1f} ms, p95 {pct(values, 0.95) * 1000:.1f} ms"
+
+
+def campaign_people():
+    """(``bench.staff``, ``bench.grassroots`` — None when the database has no such user —, the province
+    ``bench.staff`` holds its role at)."""
+    from dangbo.accounts.models import User
+
+    staff = User.objects.get(username="bench.staff")
+    secretary = User.objects.filter(username="bench.grassroots").first()
+    province = staff.roles.select_related("organization").first().organization
+    return staff, secretary, province
+
+
+def campaign_with_proposals(staff, province, *, proposals: int, seed: int = 14):
+    """The province's campaign of ``EVALUATION_YEAR`` opened anew (any earlier one deleted) and a level proposed
+    through ``services.propose`` for ``proposals`` of its ratings drawn at random (a rule may refuse some); then
+    the rating tables analysed on PostgreSQL (what autovacuum does after a bulk load). Call it inside
+    ``dates.frozen(...)`` of a day the campaign is open. Returns (campaign, seconds the opening took, each
+    proposal's seconds, how many were refused)."""
+    import random
+    import time
+
+    from django.db import connection
+
+    from dangbo.core.errors import ApplicationError
+    from dangbo.evaluation import services
+    from dangbo.evaluation.models import Campaign, Rating
+
+    Campaign.objects.filter(authority=province, year=EVALUATION_YEAR).delete()
+    rng = random.Random(seed)
+    t = time.perf_counter()
+    campaign = services.open_campaign(actor=staff, authority=province, year=EVALUATION_YEAR,
+                                      deadline=dt.date(EVALUATION_YEAR + 1, 1, 25), period_kind="nam")  # fmt: skip
+    opened = time.perf_counter() - t
+    ids = list(Rating.objects.filter(campaign=campaign, not_rated="").values_list("pk", flat=True))
+    rng.shuffle(ids)
+    writes, refused = [], 0
+    for pk in ids[:proposals]:
+        level = rng.choices(list(EVALUATION_SCORES), weights=(15, 60, 20, 5))[0]
+        t = time.perf_counter()
+        try:
+            services.propose(actor=staff, rating=pk, level=level, score=EVALUATION_SCORES[level])
+        except ApplicationError:
+            refused += 1
+        writes.append(time.perf_counter() - t)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE evaluation_rating")
+            cursor.execute("VACUUM ANALYZE evaluation_leveltally")
+    return campaign, opened, writes, refused
+
+
+def collect_static() -> None:
+    """The pages need the manifest of the static files (``collectstatic``) once."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)

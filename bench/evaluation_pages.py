@@ -9,8 +9,8 @@ Needs the synthetic province (``dangbo synth province``) in its own database, e.
   .venv/bin/dangbo migrate && .venv/bin/dangbo synth province --members 3000
   .venv/bin/python bench/evaluation_pages.py -n 20
 
-Opens the province's campaign of YEAR as ``bench.staff`` (every member on the roll), proposes a level for a share
-of the ratings, then times each page with the Django test client (``bench.grassroots``: a grassroots
+Opens the province's campaign of EVALUATION_YEAR (bench/common.py) as ``bench.staff`` (every member on the roll),
+proposes a level for a share of the ratings, then times each page with the Django test client (``bench.grassroots``: a grassroots
 organization's secretary; ``bench.staff``: the province) and counts its SQL queries and rows shown. Prints figures
 with the machine's load, asserts nothing; deletes the campaign at the end. The URLs' parameters (``chi_bo``,
 ``muc``, ``sau``) are ignored by a version without paging: the same script measures before and after.
@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import random
 import re
 import sys
 import time
@@ -30,15 +29,6 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
 os.environ["DANGBO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from run import pct  # noqa: E402 - the percentile of every benchmark (bench/run.py)
-
-YEAR = 2025
-SCORES = {"htxsnv": 95, "httnv": 80, "htnv": 60, "khtnv": 30}
-
-
-def ms(values: list[float]) -> str:
-    return f"p50 {pct(values, 0.5) * 1000:.1f} ms, p95 {pct(values, 0.95) * 1000:.1f} ms"
 
 
 def main() -> None:
@@ -54,52 +44,37 @@ def main() -> None:
     logging.getLogger("dangbo.request").setLevel(logging.WARNING)  # one line per request otherwise
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from common import (  # bench/common.py
+        EVALUATION_YEAR,
+        campaign_people,
+        campaign_with_proposals,
+        collect_static,
         database_settings,
         load_average,
+        ms,
         print_environment,
         require_synthetic,
     )
 
     print_environment(require_synthetic())
-    from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from dangbo.accounts.models import User
     from dangbo.core import dates
-    from dangbo.core.errors import ApplicationError
-    from dangbo.evaluation import selectors, services
+    from dangbo.evaluation import selectors
     from dangbo.evaluation.models import Campaign, Rating
 
-    staff = User.objects.get(username="bench.staff")
-    secretary = User.objects.get(username="bench.grassroots")
-    province = staff.roles.select_related("organization").first().organization
+    staff, secretary, province = campaign_people()
+    if secretary is None:
+        sys.exit("bench.grassroots is missing: load the synthetic province (dangbo synth province)")
     print(f"{database_settings()}; {province.name}; {load_average()}")
-    Campaign.objects.filter(authority=province, year=YEAR).delete()
-    rng = random.Random(14)
-    with dates.frozen(dt.date(YEAR + 1, 1, 5)):
-        campaign = services.open_campaign(actor=staff, authority=province, year=YEAR,
-                                          deadline=dt.date(YEAR + 1, 1, 25), period_kind="nam")  # fmt: skip
-        ids = list(Rating.objects.filter(campaign=campaign, not_rated="").values_list("pk", flat=True))
-        rng.shuffle(ids)
-        for pk in ids[: args.proposals]:
-            level = rng.choices(list(SCORES), weights=(15, 60, 20, 5))[0]
-            try:
-                services.propose(actor=staff, rating=pk, level=level, score=SCORES[level])
-            except ApplicationError:
-                pass
+    with dates.frozen(dt.date(EVALUATION_YEAR + 1, 1, 5)):
+        campaign, _, _, _ = campaign_with_proposals(staff, province, proposals=args.proposals)
         mine = selectors.rating_scope(secretary).filter(campaign=campaign, member__isnull=False)
         print(f"campaign: {Rating.objects.filter(campaign=campaign).count():,} ratings; "
               f"{mine.count():,} in bench.grassroots' scope; {args.proposals} proposed")  # fmt: skip
-        if connection.vendor == "postgresql":  # what autovacuum does after a bulk load
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE evaluation_rating")
-                cursor.execute("VACUUM ANALYZE evaluation_leveltally")
-        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-            call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static()
         cell = mine.order_by("cell_id").values_list("cell_id", flat=True).first()
         campaign_url = campaign.get_absolute_url()
         results_url = reverse("evaluation:results", args=[campaign.pk])

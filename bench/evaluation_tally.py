@@ -8,7 +8,7 @@ Needs the synthetic province (``dangbo synth province``) in its own database, e.
   .venv/bin/dangbo migrate && .venv/bin/dangbo synth province --members 3000
   .venv/bin/python bench/evaluation_tally.py -n 30
 
-Opens the province's campaign of YEAR as ``bench.staff`` (every member on the roll, the organizations directly
+Opens the province's campaign of EVALUATION_YEAR (bench/common.py) as ``bench.staff`` (every member on the roll, the organizations directly
 under it), proposes a level for a share of the ratings through ``services.propose`` (timing each write with its
 tally update), checks that the stored counts equal a recount, then times ``selectors.tally`` both ways and the
 campaign screens (the campaign page and a rating page as ``bench.grassroots``, the decision page as
@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import random
 import sys
 import time
 from pathlib import Path
@@ -29,15 +28,6 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
 os.environ["DANGBO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from run import pct  # noqa: E402 - the percentile of every benchmark (bench/run.py)
-
-YEAR = 2025
-SCORES = {"htxsnv": 95, "httnv": 80, "htnv": 60, "khtnv": 30}
-
-
-def ms(values: list[float]) -> str:
-    return f"p50 {pct(values, 0.5) * 1000:.1f} ms, p95 {pct(values, 0.95) * 1000:.1f} ms"
 
 
 def main() -> None:
@@ -54,56 +44,38 @@ def main() -> None:
 
     django.setup()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from common import print_environment, require_synthetic  # bench/common.py
+    from common import (  # bench/common.py
+        EVALUATION_YEAR,
+        campaign_people,
+        campaign_with_proposals,
+        collect_static,
+        ms,
+        print_environment,
+        require_synthetic,
+    )
 
     print_environment(require_synthetic())
-    from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from dangbo.accounts.models import User
     from dangbo.core import dates
-    from dangbo.core.errors import ApplicationError
-    from dangbo.evaluation import selectors, services
+    from dangbo.evaluation import selectors
     from dangbo.evaluation.models import Campaign, LevelTally, Rating
 
-    staff = User.objects.get(username="bench.staff")
-    secretary = User.objects.filter(username="bench.grassroots").first()
-    province = staff.roles.select_related("organization").first().organization
+    staff, secretary, province = campaign_people()
     print(f"{connection.vendor}, {province.name}; load average {os.getloadavg()[0]:.2f}")
-    Campaign.objects.filter(authority=province, year=YEAR).delete()
-    rng = random.Random(14)
-    with dates.frozen(dt.date(YEAR + 1, 1, 5)):
-        t = time.perf_counter()
-        campaign = services.open_campaign(actor=staff, authority=province, year=YEAR,
-                                          deadline=dt.date(YEAR + 1, 1, 25), period_kind="nam")  # fmt: skip
-        opened = time.perf_counter() - t
+    with dates.frozen(dt.date(EVALUATION_YEAR + 1, 1, 5)):
+        campaign, opened, writes, refused = campaign_with_proposals(staff, province, proposals=args.proposals)
         n = Rating.objects.filter(campaign=campaign).count()
         rows = LevelTally.objects.filter(campaign=campaign).count()
         print(
             f"opened: {n:,} ratings, {rows:,} tally rows, {opened:.2f} s (tallies counted once at the opening)"
         )
-        ids = list(Rating.objects.filter(campaign=campaign, not_rated="").values_list("pk", flat=True))
-        rng.shuffle(ids)
-        writes, refused = [], 0
-        for pk in ids[: args.proposals]:
-            level = rng.choices(list(SCORES), weights=(15, 60, 20, 5))[0]
-            t = time.perf_counter()
-            try:
-                services.propose(actor=staff, rating=pk, level=level, score=SCORES[level])
-            except ApplicationError:
-                refused += 1
-            writes.append(time.perf_counter() - t)
         print(f"propose ({len(writes)} writes, {refused} refused by a rule; each with its tally update): {ms(writes)}"
               f"; load {os.getloadavg()[0]:.2f}")  # fmt: skip
         diffs = selectors.tally_differences(campaign)
         print(f"stored counts equal a recount: {not diffs} ({len(diffs)} differences)")
-        if connection.vendor == "postgresql":  # what autovacuum does after a bulk load
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE evaluation_rating")
-                cursor.execute("VACUUM ANALYZE evaluation_leveltally")
         for members in (True, False):
             what = "members" if members else "organizations"
             for recount in (False, True):
@@ -115,8 +87,7 @@ def main() -> None:
                 print(f"tally of the campaign's {what}, {'counted from the ratings' if recount else 'stored'}: "
                       f"{ms(times)}")  # fmt: skip
 
-        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-            call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static()
         from django.urls import reverse
 
         real = selectors.tally
