@@ -71,6 +71,39 @@ class MemberFactory(ServiceFactory):
         return services.member_create(actor=actor or administrator(), data=data, since=since)
 
 
+class TermFactory(ServiceFactory):
+    """A committee term of ``organization`` (``organizations.services.term_create``: one name and one start date per
+    organization, the congress inside the term)."""
+
+    class Meta:
+        model = "organizations.Term"
+
+    name = "2020–2025"
+    start_date = dt.date(2020, 8, 1)
+
+    @classmethod
+    def _create(cls, model_class, *args, actor=None, organization=None, **data):
+        from dangbo.organizations import services
+
+        return services.term_create(actor=actor or administrator(), organization=organization, **data)
+
+
+class SeatFactory(ServiceFactory):
+    """A member's seat in a committee term (``organizations.services.seat_create``: the member sits in the
+    organization, once per term)."""
+
+    class Meta:
+        model = "organizations.CommitteeSeat"
+
+    position = "uy_vien_bch"
+
+    @classmethod
+    def _create(cls, model_class, *args, actor=None, term=None, member=None, **data):
+        from dangbo.organizations import services
+
+        return services.seat_create(actor=actor or administrator(), term=term, member=member, **data)
+
+
 class DocumentFactory(ServiceFactory):
     """An incoming document entered in ``register``'s book."""
 
@@ -93,7 +126,8 @@ class DocumentFactory(ServiceFactory):
 
 
 class TaskFactory(ServiceFactory):
-    """A task of ``organization``'s committee, assigned to every grassroots organization under it."""
+    """A task of ``organization``'s committee, assigned to every grassroots organization under it (or, with
+    ``mode="danh_sach"``, to the organizations ``chosen``)."""
 
     class Meta:
         model = "steering.Task"
@@ -105,10 +139,12 @@ class TaskFactory(ServiceFactory):
     mode = "tat_ca_co_so"
 
     @classmethod
-    def _create(cls, model_class, *args, actor=None, organization=None, **data):
+    def _create(cls, model_class, *args, actor=None, organization=None, chosen=(), under=None, **data):
         from dangbo.steering.tasks import services as tasks
 
-        return tasks.task_create(actor=actor or administrator(), organization=organization, data=data)
+        return tasks.task_create(
+            actor=actor or administrator(), organization=organization, data=data, chosen=chosen, under=under
+        )
 
 
 class TargetFactory(ServiceFactory):

@@ -20,9 +20,10 @@ from dangbo.members.history import services as lifecycle
 from dangbo.members.models import Member, MemberEvent, MemberPeriod, Transfer
 from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind
-from dangbo.organizations.models import Organization, OrganizationLink, Term
+from dangbo.organizations.models import Organization, OrganizationLink
 from dangbo.organizations.tree import services as restructure
 from tests.conftest import admission_decision, decided, member_data
+from tests.factories import SeatFactory, TermFactory
 
 D = dt.date
 
@@ -108,8 +109,8 @@ def test_discipline_forms_depend_on_the_kind_of_member(admitted, tree, root_user
     assert "cách chức chỉ áp dụng với người đang giữ chức vụ" in refused(
         event, admitted, "ky_luat", D(2020, 3, 1), discipline_form="cach_chuc"
     )
-    term = Term.objects.create(organization=tree.a1, name="2020–2025", start_date=D(2020, 2, 1))
-    term.seats.create(member=admitted, position="pho_bi_thu", start_date=D(2020, 2, 1))
+    term = TermFactory(organization=tree.a1, name="2020–2025", start_date=D(2020, 2, 1))
+    SeatFactory(term=term, member=admitted, position="pho_bi_thu", start_date=D(2020, 2, 1))
     # A probationary member: reprimand or warning only, even holding a post.
     assert "dự bị chỉ có thể bị khiển trách, cảnh cáo" in refused(
         event, admitted, "ky_luat", D(2020, 3, 1), discipline_form="cach_chuc"
@@ -567,8 +568,8 @@ def test_a_cell_reprimands_and_warns_but_expulsion_needs_a_committee_above_the_g
 
 def test_who_may_dismiss_depends_on_the_post_held(tree, people):
     m, day = people.m_a1, D(2024, 5, 2)
-    cell_term = Term.objects.create(organization=tree.a1, name="2022–2025", start_date=D(2022, 1, 1))
-    seat = cell_term.seats.create(member=m, position="bi_thu", start_date=D(2022, 1, 1))
+    cell_term = TermFactory(organization=tree.a1, name="2022–2025", start_date=D(2022, 1, 1))
+    seat = SeatFactory(term=cell_term, member=m, position="bi_thu", start_date=D(2022, 1, 1))
 
     def dismiss(level, issuer="Cơ quan"):
         return lifecycle.event_record(
@@ -581,8 +582,8 @@ def test_who_may_dismiss_depends_on_the_post_held(tree, people):
     assert dismiss("co_so", "Đảng ủy Sở Y tế").warnings
     # A member of the grassroots committee itself: only the committees above.
     seat.delete()
-    grassroots_term = Term.objects.create(organization=tree.a, name="2020–2025", start_date=D(2020, 1, 1))
-    grassroots_term.seats.create(member=m, position="uy_vien_bch", start_date=D(2020, 1, 1))
+    grassroots_term = TermFactory(organization=tree.a, name="2020–2025", start_date=D(2020, 1, 1))
+    SeatFactory(term=grassroots_term, member=m, position="uy_vien_bch", start_date=D(2020, 1, 1))
     assert "tổ chức cơ sở đảng không có thẩm quyền «kỷ luật cách chức»" in refused(dismiss, "co_so")
     assert dismiss("cap_tren_co_so", "Ban Thường vụ Đảng ủy Khối").warnings == ()
 

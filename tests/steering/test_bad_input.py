@@ -8,18 +8,16 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from dangbo.organizations.models import Term
-from dangbo.steering.models import Programme, Target
+from dangbo.steering.models import Target
+from tests.factories import ProgrammeFactory, TargetFactory, TermFactory
 
 
 @pytest.fixture
 def objects(tree):
-    term = Term.objects.create(organization=tree.bloc, name="2020–2025", start_date=dt.date(2020, 8, 1))
-    target = Target.objects.create(term=term, number=1, text="Kết nạp đảng viên mới", unit="dang_vien",
-                                   measure="cong_don", goal=100, source="ket_nap")  # fmt: skip
-    programme = Programme.objects.create(
-        organization=tree.bloc, name="Hỗ trợ xã", start_date=dt.date(2021, 1, 1)
-    )
+    term = TermFactory(organization=tree.bloc, name="2020–2025", start_date=dt.date(2020, 8, 1))
+    target = TargetFactory(term=term, number=1, text="Kết nạp đảng viên mới", unit="dang_vien", measure="cong_don",
+                           goal=100, source="ket_nap")  # fmt: skip
+    programme = ProgrammeFactory(organization=tree.bloc, name="Hỗ trợ xã", start_date=dt.date(2021, 1, 1))
     return term, target, programme
 
 

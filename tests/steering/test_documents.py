@@ -26,7 +26,8 @@ from dangbo.organizations.models import Organization, Term
 from dangbo.steering.choices import Direction, Numbering
 from dangbo.steering.documents import selectors as document_selectors
 from dangbo.steering.documents import services as documents
-from dangbo.steering.models import Assignment, Document, DocumentCounter, Task
+from dangbo.steering.models import Document, DocumentCounter
+from tests.factories import TaskFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -622,10 +623,8 @@ def test_scope_by_register_and_by_assignment(tree, people, root_user):
     assert visible(people.member_user) == visible(people.nobody) == set()
     assert visible(root_user) == {bloc_doc, a_doc, b_doc}
     # The bloc asks organization A to disseminate its directive: A's secretary (and only A's) now sees it.
-    # (Tasks are made directly here: their services are tested in the tasks' own test module.)
-    task = Task.objects.create(organization=tree.bloc, document=bloc_doc, title="Quán triệt Chỉ thị 03",
-                               report_kind="quan_triet", assigned_date=dt.date(2024, 1, 2), deadline=dt.date(2024, 3, 1))  # fmt: skip
-    Assignment.objects.create(task=task, organization=tree.a)
+    TaskFactory(organization=tree.bloc, document=bloc_doc, title="Quán triệt Chỉ thị 03", mode="danh_sach",
+                chosen=[tree.a], assigned_date=dt.date(2024, 1, 2), deadline=dt.date(2024, 3, 1))  # fmt: skip
     assert visible(people.secretary_a) == {a_doc, bloc_doc}
     assert visible(people.secretary_b) == {b_doc}
     assert (
@@ -801,9 +800,8 @@ def _type(code):
 
 def test_detail_shows_tasks_and_the_assign_button_to_those_who_may_assign(client, tree, people, root_user):
     d = documents.document_register(actor=root_user, register=tree.bloc, data=incoming())
-    task = Task.objects.create(organization=tree.bloc, document=d, title="Quán triệt Chỉ thị 03",
-                               report_kind="quan_triet", assigned_date=dt.date(2024, 1, 2), deadline=dt.date(2024, 3, 1))  # fmt: skip
-    Assignment.objects.create(task=task, organization=tree.a)
+    task = TaskFactory(organization=tree.bloc, document=d, title="Quán triệt Chỉ thị 03", mode="danh_sach",
+                       chosen=[tree.a], assigned_date=dt.date(2024, 1, 2), deadline=dt.date(2024, 3, 1))  # fmt: skip
     url = reverse("steering:document", args=[d.pk])
     client.force_login(people.staff)
     body = client.get(url).content.decode()

@@ -21,10 +21,11 @@ from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.tree import services as restructure
 from dangbo.steering.choices import TargetStatus
-from dangbo.steering.models import Assignment, Commune, Contribution, Programme, Target, TargetValue, Task
+from dangbo.steering.models import Assignment, Target, TargetValue, Task
 from dangbo.steering.targets import selectors as target_selectors
 from dangbo.steering.targets import services as targets
 from tests.conftest import admission_decision, member_data
+from tests.factories import ContributionFactory, ProgrammeFactory
 
 D = dt.date
 TERM_START, TERM_END = D(2020, 10, 1), D(2025, 10, 1)
@@ -167,21 +168,15 @@ def test_share_of_members_attending_dissemination(tree, people, root_user):
 
 
 def test_value_of_support_to_communes(tree, people, root_user):
-    commune = Commune.objects.create(
-        era="2025", code="17000", name="Xã Tri Lễ", province_code=40, province_name="Nghệ An"
-    )
     fn = target_selectors.get("ho_tro_xa")
     start = D(2020, 10, 1)
     assert fn(tree.bloc, start, D(2023, 1, 1)) is None  # no programme at all
-    p = Programme.objects.create(organization=tree.bloc, name="Giúp xã miền núi", start_date=D(2020, 1, 1))
+    p = ProgrammeFactory(organization=tree.bloc, name="Giúp xã miền núi", start_date=D(2020, 1, 1))
     assert fn(tree.bloc, start, D(2023, 1, 1)) == 0
-    other = Programme.objects.create(
-        organization=tree.a, name="Chương trình của Sở", start_date=D(2020, 1, 1)
-    )
+    other = ProgrammeFactory(organization=tree.a, name="Chương trình của Sở", start_date=D(2020, 1, 1))
 
     def give(programme, day, value):
-        Contribution.objects.create(programme=programme, supporter=tree.a, org_path=tree.a.path, commune=commune,
-                                    date=day, kind="tien", value=value)  # fmt: skip
+        ContributionFactory(programme=programme, supporter=tree.a, date=day, kind="tien", value=value)
 
     give(p, D(2020, 9, 30), 1_000_000)  # before the term
     give(p, D(2021, 1, 5), 150_000_000)
