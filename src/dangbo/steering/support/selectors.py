@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
@@ -17,7 +15,6 @@ from dangbo.core import policies
 from dangbo.core.policies import subtree_q
 from dangbo.core.search import tokens
 from dangbo.organizations.models import Organization
-from dangbo.organizations.policies import work_q
 
 from ..choices import ContributionKind, Era
 from ..models import Commune, Contribution, Programme
@@ -34,7 +31,7 @@ def era_on(date: dt.date) -> str:
 def search(query: str, *, era: str | None = None, province: int | None = None, limit: int = 30):
     """Communes whose name or former district matches every word of ``query`` (accent-free, each word
     matching the start of a word): "chau hanh" finds "Xã Châu Hạnh, Huyện Quỳ Châu"."""
-    from django.db.models import Case, Q, Value, When
+    from django.db.models import Case, Value, When
 
     qs = Commune.objects.all()
     if era:
@@ -54,22 +51,6 @@ def home_province() -> int:
     """The province of the deployment, whose communes come first in searches (Nghệ An unless set)."""
 
     return getattr(settings, "DANGBO_PROVINCE_CODE", NGHE_AN)
-
-
-def _is_root(actor) -> bool:
-    return bool(getattr(actor, "is_superuser", False) and actor.is_active)
-
-
-def contribution_q(actor) -> Q | None:
-    """Contributions the actor may see: those of programmes run in their directing-work scope, and those of
-    supporting organizations in it. ``Q()`` for everything, None for nothing."""
-    if _is_root(actor):
-        return Q()
-    parts = [q for q in (work_q(actor, "steer", "programme__organization"),
-                         work_q(actor, "steer", "supporter")) if q is not None]  # fmt: skip
-    if any(q == Q() for q in parts):
-        return Q()
-    return reduce(or_, parts) if parts else None
 
 
 def programme_scope(actor) -> QuerySet:
@@ -123,9 +104,8 @@ def contributions(*, actor=None, programme: Programme | None = None, scope_org: 
         qs = qs.filter(date__gte=start)
     if end is not None:
         qs = qs.filter(date__lte=end)
-    if actor is not None:
-        q = contribution_q(actor)
-        qs = qs.none() if q is None else qs.filter(q)
+    if actor is not None:  # those of programmes run in their scope and those of supporters in it (the policy)
+        qs = policies.scope(actor, policies.VIEW, qs)
     return qs
 
 
@@ -174,10 +154,12 @@ def programme_list(actor) -> QuerySet:
 def programme_rows(actor, programmes) -> list[tuple[Programme, dict]]:
     """Programmes with the number and value of their contributions the actor sees (one query)."""
     programmes = list(programmes)
-    q = contribution_q(actor)
     sums = {}
-    if q is not None and programmes:
-        for r in (Contribution.objects.filter(q, programme__in=[p.pk for p in programmes]).values("programme")
+    if programmes:
+        seen = policies.scope(
+            actor, policies.VIEW, Contribution.objects.filter(programme__in=[p.pk for p in programmes])
+        )
+        for r in (seen.values("programme")
                   .annotate(n=Count("id"), v=Sum("value"), c=Count("commune", distinct=True))):  # fmt: skip
             sums[r["programme"]] = r
     return [(p, sums.get(p.pk, {"n": 0, "v": 0, "c": 0})) for p in programmes]
