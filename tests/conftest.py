@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 
 import pytest
 
@@ -34,6 +35,12 @@ def pytest_configure(config):
     day = config.getoption("--today")
     if day:
         dates.set_clock(dt.datetime.strptime(day, "%d/%m/%Y").date())
+    # PostgreSQL (this process, the live server's thread and the ``dangbo`` subprocesses of tests/sites.py): a
+    # commit does not wait for the WAL to reach the disk — a test database need not survive a power cut. What a
+    # commit makes visible to other connections is unchanged.
+    options = os.environ.get("PGOPTIONS", "")
+    if "synchronous_commit" not in options:
+        os.environ["PGOPTIONS"] = f"{options} -c synchronous_commit=off".strip()
 
 
 class Clock:
