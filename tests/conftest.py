@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import re
 
 import pytest
 
@@ -22,6 +23,7 @@ from dangbo.core import dates
 from dangbo.members import services as member_services
 from dangbo.organizations import services as org_services
 from dangbo.organizations.choices import OrgKind
+from tests import testdb
 
 
 def pytest_addoption(parser):
@@ -41,6 +43,84 @@ def pytest_configure(config):
     options = os.environ.get("PGOPTIONS", "")
     if "synchronous_commit" not in options:
         os.environ["PGOPTIONS"] = f"{options} -c synchronous_commit=off".strip()
+
+
+# --- Parallel runs (pytest-xdist) --------------------------------------------------------------------------------
+
+# The slowest files, handed to the workers first (the others follow in collection order): a long one started last
+# keeps one worker busy while the other has nothing left to do.
+SLOW_FIRST = (
+    "tests/demo/test_demo.py",
+    "tests/reports/test_demo_report.py",
+)
+DEMO_FILE = "tests/demo/test_demo.py"
+_DEMO_DAY = re.compile(r"[\[-](today|\d{4}-\d{2}-\d{2})[\]-]")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    # After pytest-django's order (database tests, transactional tests, the others): the slowest files first.
+    rank = {path: n for n, path in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile``, refined: every file still runs whole in one worker (its module fixtures are built once),
+    except the demo tests, one unit per day of the clock (a demo load each, spread over the workers); the units go
+    out in collection order (the slowest files first, above), not by their number of tests."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class DemoDaysApart(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            day = _DEMO_DAY.search(nodeid) if path == DEMO_FILE else None
+            return f"{path}@{day.group(1)}" if day else path
+
+    config.option.loadscopereorder = False
+    return DemoDaysApart(config, log)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """(xdist's controller) The directory where the first worker builds the template test database."""
+    node.workerinput[testdb.KEY] = str(testdb.controller_dir(node.config))
+
+
+def pytest_sessionfinish(session):
+    if not hasattr(session.config, "workerinput"):  # the controller, once every worker has finished
+        testdb.drop_template(session.config)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,
+                    django_db_keepdb, django_db_createdb, django_db_modify_db_settings):  # fmt: skip
+    """pytest-django's test database, except under xdist: a copy of a template migrated once (tests/testdb.py)."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    shared = testdb.shared_dir(request.config)
+    keepdb = django_db_keepdb and not django_db_createdb
+    if shared is not None and django_db_use_migrations and not keepdb:
+        with django_db_blocker.unblock():
+            old_name = testdb.setup_from_template(shared)
+        yield
+        with django_db_blocker.unblock():
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        return
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases=aliases,
+                                 serialized_aliases=serialized_aliases, keepdb=keepdb)  # fmt: skip
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
 class Clock:

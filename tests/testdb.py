@@ -1,0 +1,124 @@
+"""The test database of a parallel run (pytest-xdist): migrated once, copied for each worker.
+
+Without this every worker creates its own test database and runs every migration into it, all workers at the same
+time on the same cores. Here the first worker that needs a database migrates a *template* (under a file lock: the
+other workers wait for it), and every worker then gets a copy of it: ``CREATE DATABASE … TEMPLATE`` on PostgreSQL,
+SQLite's backup API from a file into the worker's in-memory database. The copy is what ``create_test_db`` would
+have made (the migrations, their data, the cache table), under the name it would have had.
+
+The controller (the pytest process that starts the workers) gives the workers a directory for the lock and the
+SQLite file (``pytest_configure_node``) and drops the template at the end (``pytest_sessionfinish``): see
+``tests/conftest.py``. One process (no ``-n``), ``--reuse-db`` and ``--nomigrations`` keep pytest-django's own
+setup.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+import sqlite3
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+KEY = "dangbo_testdb"  # the key of the shared directory in a worker's workerinput
+
+
+def controller_dir(config) -> Path:
+    """(The controller) The directory shared with the workers, made on first use."""
+    if getattr(config, "_dangbo_testdb", None) is None:
+        config._dangbo_testdb = Path(tempfile.mkdtemp(prefix="dangbo-testdb-"))
+    return config._dangbo_testdb
+
+
+def shared_dir(config) -> Path | None:
+    """(A worker) The controller's directory, or None when this process is not an xdist worker."""
+    value = getattr(config, "workerinput", {}).get(KEY)
+    return Path(value) if value else None
+
+
+@contextmanager
+def _locked(path: Path):
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def setup_from_template(shared: Path) -> str:
+    """Give this worker its test database, a copy of the template (migrated now if this is the first worker to
+    ask). Returns the database name to put back at the end, as ``create_test_db``'s caller keeps it."""
+    from django.conf import settings
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    # PostgreSQL: test_<name>_gw0 (pytest-django's suffix); SQLite: the worker's shared in-memory database.
+    own = connection.creation._get_test_db_name()
+    with _locked(shared / "lock"):
+        made = shared / "template.json"
+        built = not made.exists()
+        if built:
+            _build_template(shared, own)
+        template = json.loads(made.read_text())
+        connection.close()
+        if connection.vendor == "postgresql":
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{own}"')
+                cursor.execute(f'CREATE DATABASE "{own}" TEMPLATE "{template["name"]}"')
+    settings.DATABASES[connection.alias]["NAME"] = own
+    connection.settings_dict["NAME"] = own
+    connection.ensure_connection()
+    if connection.vendor == "sqlite" and not built:  # (the first worker migrated its own in-memory database)
+        source = sqlite3.connect(template["name"])
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
+    return old_name
+
+
+def _build_template(shared: Path, own: str) -> None:
+    """Migrate the template: ``create_test_db`` under another name (PostgreSQL) or into this worker's in-memory
+    database, then written to a file (SQLite)."""
+    from django.db import connection
+
+    test = connection.settings_dict["TEST"]
+    if connection.vendor == "postgresql":
+        name = f"{own.rsplit('_gw', 1)[0]}_template"
+        before, test["NAME"] = test.get("NAME"), name
+        try:
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        finally:
+            test["NAME"] = before
+        connection.close()
+    elif connection.vendor == "sqlite":
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        name = str(shared / "template.sqlite3")
+        target = sqlite3.connect(name)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+    else:  # pragma: no cover - the project runs on these two
+        raise RuntimeError(f"no template database for {connection.vendor}")
+    (shared / "template.json").write_text(json.dumps({"vendor": connection.vendor, "name": name}))
+
+
+def drop_template(config) -> None:
+    """(The controller, at the end) Drop the PostgreSQL template and remove the shared directory."""
+    shared = getattr(config, "_dangbo_testdb", None)
+    if shared is None:
+        return
+    made = shared / "template.json"
+    if made.exists():
+        template = json.loads(made.read_text())
+        if template["vendor"] == "postgresql":
+            from django.db import connection
+            from pytest_django.plugin import blocking_manager_key
+
+            with config.stash[blocking_manager_key].unblock(), connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{template["name"]}"')
+    shutil.rmtree(shared, ignore_errors=True)
