@@ -43,6 +43,13 @@ def pytest_configure(config):
     options = os.environ.get("PGOPTIONS", "")
     if "synchronous_commit" not in options:
         os.environ["PGOPTIONS"] = f"{options} -c synchronous_commit=off".strip()
+    # The settings already gave this process's connections an explicit ``options`` (jit=off), which libpq reads
+    # instead of PGOPTIONS: add it there too.
+    from django.conf import settings
+
+    db_options = settings.DATABASES["default"].get("OPTIONS", {})
+    if "options" in db_options and "synchronous_commit" not in db_options["options"]:
+        db_options["options"] = f"{db_options['options']} -c synchronous_commit=off"
 
 
 # --- Parallel runs (pytest-xdist) --------------------------------------------------------------------------------
