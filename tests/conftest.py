@@ -116,6 +116,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
             old_name = testdb.setup_from_template(shared)
         yield
         with django_db_blocker.unblock():
+            testdb.end_other_sessions()
             connection.creation.destroy_test_db(old_name, verbosity=0)
         return
     if not django_db_use_migrations:

@@ -107,6 +107,22 @@ def _build_template(shared: Path, own: str) -> None:
     (shared / "template.json").write_text(json.dumps({"vendor": connection.vendor, "name": name}))
 
 
+def end_other_sessions() -> None:
+    """(A worker, at the end) PostgreSQL refuses to drop a database another session still uses — the live server's
+    thread of a browser test, a ``dangbo`` subprocess that has not quit yet: end those sessions first."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
+
+
 def drop_template(config) -> None:
     """(The controller, at the end) Drop the PostgreSQL template and remove the shared directory."""
     shared = getattr(config, "_dangbo_testdb", None)
