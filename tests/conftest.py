@@ -256,7 +256,7 @@ DECIDERS = {
 
 def decided(kind: str, day, number: str = "12-QĐ/ĐU", *, form: str = "") -> dict:
     """The decision of an event of ``kind`` by a body with the power to decide it ({} for events without one):
-    keyword arguments of ``lifecycle.event_record``. A dismissal is decided above the grassroots."""
+    keyword arguments of ``members.history.services.event_record``. A dismissal is decided above the grassroots."""
     if kind not in DECIDERS:
         return {}
     level, issuer = UPPER if form == "cach_chuc" else DECIDERS[kind]
