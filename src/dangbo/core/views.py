@@ -52,14 +52,19 @@ def form_page(
             if said:
                 level, text = said if isinstance(said, tuple) else (messages.SUCCESS, said)
                 messages.add_message(request, level, text)
-            for warning in getattr(result, "warnings", ()):
-                messages.warning(request, warning)
+            show_warnings(request, result)
             target = redirect_to(result) if callable(redirect_to) else (redirect_to or result)
             return redirect(target)
         if reload and obj is not None:
             obj.refresh_from_db()
     extra = context() if callable(context) else (context or {})
     return render(request, template, {name: form, **extra} if name else extra)
+
+
+def show_warnings(request, result) -> None:
+    """What a service accepted but the sources leave open (``result.warnings``), as warning messages."""
+    for warning in getattr(result, "warnings", ()):
+        messages.warning(request, warning)
 
 
 def _save(request, form, save, ok, tracked, obj):

@@ -1,6 +1,7 @@
 from django import forms
 
 from dangbo.audit.concurrency.services import version_field
+from dangbo.core import policies
 from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin
 from dangbo.organizations.choices import CELL_KINDS
@@ -103,6 +104,11 @@ def cell_choices(organizations_qs, *, include=None):
     if include is not None:
         qs = qs | organizations_qs.filter(pk=include)
     return qs.select_related("parent").order_by("path")
+
+
+def place_cells(actor, *, include=None):
+    """``cell_choices`` of the cells where ``actor`` may place members (and ``include``, a member's own cell)."""
+    return cell_choices(policies.scope(actor, "place_members", Organization.objects.all()), include=include)
 
 
 def sole_choice(queryset) -> int | None:

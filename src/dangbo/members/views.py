@@ -17,12 +17,11 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.http import int_param
 from dangbo.core.views import form_page
 from dangbo.organizations.choices import OrgKind
-from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import work_reach
 
 from . import documents, selectors, services
 from .choices import STATUS_SHORT, Gender, MemberStatus, PoliticalTheory
-from .forms import MemberForm, cell_choices, sole_choice
+from .forms import MemberForm, place_cells, sole_choice
 from .history import views as history_views
 from .models import Member
 
@@ -108,16 +107,10 @@ def member_detail(request, pk):
     )
 
 
-def _cells(request, include=None):
-    return cell_choices(
-        policies.scope(request.user, "place_members", Organization.objects.all()), include=include
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request):
-    cells = _cells(request)
+    cells = place_cells(request.user)
     if not cells.exists():
         raise Http404
     initial = {}
@@ -136,7 +129,7 @@ def member_create(request):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
     member = policies.get_scoped_or_404(request.user, policies.CHANGE, Member.objects.all(), pk=pk)
-    form = MemberForm(request.POST or None, instance=member, cells=_cells(request, include=member.organization_id),
+    form = MemberForm(request.POST or None, instance=member, cells=place_cells(request.user, include=member.organization_id),
                       initial={"version": services.MEMBER_VERSION.of(member)})  # fmt: skip
     if request.method == "GET":  # the edit form shows the citizen ID, address and phone too
         services.record_personal_data_view(actor=request.user, member=member)

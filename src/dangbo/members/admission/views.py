@@ -3,7 +3,6 @@ official recognition)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,12 +13,12 @@ from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.forms import post_action
 from dangbo.core.policies import subtree_q
-from dangbo.core.views import form_page
-from dangbo.organizations.models import Organization
+from dangbo.core.views import form_page, show_warnings
 
 from ..choices import MemberStatus
-from ..forms import cell_choices, sole_choice
+from ..forms import place_cells, sole_choice
 from ..history.forms import DateForm
+from ..history.views import member_for_change
 from ..models import Member
 from ..rules import rules_on
 from . import selectors
@@ -27,26 +26,10 @@ from . import services as admission
 from .forms import CandidateForm, DecisionForm
 
 
-def _member_for_change(request, pk) -> Member:
-    return policies.get_scoped_or_404(
-        request.user, policies.CHANGE, Member.objects.select_related("organization"), pk=pk
-    )
-
-
-def _cells(request):
-    return cell_choices(policies.scope(request.user, "place_members", Organization.objects.all()))
-
-
-def _warn(request, done) -> None:
-    """A service accepted a decision whose issuing level the sources leave open: say so."""
-    for warning in getattr(done, "warnings", ()):
-        messages.warning(request, warning)
-
-
 @login_required
 @require_POST
 def ceremony(request, pk):
-    member = _member_for_change(request, pk)
+    member = member_for_change(request, pk)
     months = rules_on(member.admission_decision_date or today()).probation_months
     post_action(request, DateForm(request.POST, label="Ngày tổ chức lễ kết nạp"),
                 lambda d: admission.ceremony_record(actor=request.user, member=member, date=d["date"]),
@@ -57,12 +40,12 @@ def ceremony(request, pk):
 @login_required
 @require_POST
 def recognize(request, pk):
-    member = _member_for_change(request, pk)
+    member = member_for_change(request, pk)
     months = rules_on(member.admission_decision_date or member.joined_date or today()).probation_months
     done = post_action(request, DecisionForm(request.POST),
                        lambda d: admission.recognize_official(actor=request.user, member=member, **d),
                        f"Đã công nhận đảng viên chính thức (có hiệu lực từ ngày hết {months} tháng dự bị).")  # fmt: skip
-    _warn(request, done)
+    show_warnings(request, done)
     return redirect(member)
 
 
@@ -75,14 +58,14 @@ def candidate_list(request):
     else:
         qs = qs.filter(member__isnull=True, withdrawn_date__isnull=True)
     rows = selectors.evaluate_all(qs.select_related("mentor", "introducer_1", "introducer_2")[:500])
-    can_add = _cells(request).exists()
+    can_add = place_cells(request.user).exists()
     return render(request, "members/candidate_list.html", {"rows": rows, "show": show, "can_add": can_add})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate_create(request):
-    cells = _cells(request)
+    cells = place_cells(request.user)
     if not cells.exists():
         raise Http404
     initial = {"organization": sole_choice(cells)}
@@ -110,7 +93,7 @@ def candidate_detail(request, candidate_pk):
         .select_related("organization")
         .order_by("name_sort")
     )
-    form = CandidateForm(request.POST or None, instance=c, cells=_cells(request), actor=request.user, members=members,
+    form = CandidateForm(request.POST or None, instance=c, cells=place_cells(request.user), actor=request.user, members=members,
                          initial={"version": admission.CANDIDATE_VERSION.of(c)})  # fmt: skip
     save = None if c.member_id else lambda d: admission.candidate_save(  # an admitted one's record is the member's
         actor=request.user, candidate=c, data=d, expected_version=d["version"])  # fmt: skip
@@ -136,5 +119,5 @@ def candidate_admit(request, candidate_pk):
         lambda m: f"Đã ra quyết định kết nạp {m.full_name}. Hãy tổ chức lễ kết nạp trong "
                   f"{rules_on(m.admission_decision_date or today()).ceremony_working_days} ngày làm việc.",
     )  # fmt: skip
-    _warn(request, member)
+    show_warnings(request, member)
     return redirect(member or c)

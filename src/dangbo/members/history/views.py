@@ -22,7 +22,7 @@ from .. import rules as decisions
 from ..admission import selectors as admission_selectors
 from ..admission.forms import DecisionForm
 from ..choices import TransferKind, TransferState
-from ..forms import cell_choices
+from ..forms import cell_choices, place_cells
 from ..models import Member, MemberEvent
 from ..rules import rules_on
 from . import selectors
@@ -30,28 +30,19 @@ from . import services as lifecycle
 from .forms import DateForm, EventForm, ReceiveForm, TransferForm
 
 
-def _member_for_change(request, pk) -> Member:
+def member_for_change(request, pk) -> Member:
+    """The member ``pk`` if the user may change their record (else 404)."""
     return policies.get_scoped_or_404(
         request.user, policies.CHANGE, Member.objects.select_related("organization"), pk=pk
     )
 
 
-def _cells(request):
-    return cell_choices(policies.scope(request.user, "place_members", Organization.objects.all()))
-
-
-def _warn(request, done) -> None:
-    """A service accepted a decision whose issuing level the sources leave open: say so."""
-    for warning in getattr(done, "warnings", ()):
-        messages.warning(request, warning)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create(request, pk):
-    member = _member_for_change(request, pk)
+    member = member_for_change(request, pk)
     form = EventForm(
-        request.POST or None, cells=_cells(request), actor=request.user, initial={"date": today()}
+        request.POST or None, cells=place_cells(request.user), actor=request.user, initial={"date": today()}
     )
     return form_page(request, form, lambda d: lifecycle.event_record(actor=request.user, member=member, **d),
                      template="members/event_form.html",
@@ -63,7 +54,7 @@ def event_create(request, pk):
 @require_POST
 def event_delete(request, event_pk):
     event = get_object_or_404(MemberEvent, pk=event_pk)
-    member = _member_for_change(request, event.member_id)
+    member = member_for_change(request, event.member_id)
     post_action(request, None, lambda _: lifecycle.event_delete(actor=request.user, event=event),
                 "Đã xóa sự kiện ghi nhầm.")  # fmt: skip
     return redirect(member)
@@ -75,7 +66,7 @@ def event_delete(request, event_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer_create(request, pk):
-    member = _member_for_change(request, pk)
+    member = member_for_change(request, pk)
     level, issuer = lifecycle.letter_issuer(member)
     initial = {"sent_date": today(), "kind": TransferKind.OFFICIAL, "issuer_level": level, "issuer": issuer}
     if (paid := paid_up_to(member)) is not None:  # from the dues ledger, when one is kept (core.registries)
