@@ -53,6 +53,12 @@ def subtree_q(path: str, field: str = "path", *, use_index: bool = True) -> Q:
     return Q(GreaterThanOrEqual(column, path)) & Q(LessThan(column, path[:-1] + "/"))
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths from the root down to ``path`` itself: "1.7.42." → ["1.", "1.7.", "1.7.42."]."""
+    parts = path.rstrip(".").split(".") if path else []
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
 def in_subtree(path: str | None, root: str) -> bool:
     """The same test as ``subtree_q`` on one path."""
     return bool(path) and path.startswith(root)

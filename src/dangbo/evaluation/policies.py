@@ -15,19 +15,24 @@ from django.db.models import Q, QuerySet
 
 from dangbo.accounts import policies as access
 from dangbo.accounts.choices import Role
-from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, Policy, Reach, in_state, register, subtree_q
+from dangbo.core.policies import (
+    ADD,
+    CHANGE,
+    DELETE,
+    VIEW,
+    Policy,
+    Reach,
+    ancestor_paths,
+    in_state,
+    register,
+    subtree_q,
+)
 
 from .choices import CampaignStatus
 from .models import Campaign, Catalogue, LevelTally, Rating, ResidenceComment, ResidenceRegistration
 
 COMMITTEE_ROLES = frozenset({Role.STAFF, Role.GRASSROOTS_SECRETARY})
 DECIDE = "decide"
-
-
-def _ancestors(path: str) -> list[str]:
-    """ "1.7.42." → ["1.", "1.7.", "1.7.42."]."""
-    parts = path.split(".")[:-1]
-    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
 
 
 @register
@@ -53,7 +58,7 @@ class CampaignPolicy(Policy):
         for p in reach.paths:
             q |= subtree_q(p, "authority__path")
             if action == VIEW:
-                q |= Q(authority__path__in=_ancestors(p))
+                q |= Q(authority__path__in=ancestor_paths(p))
         return queryset.filter(q)
 
     def can(self, actor, action: str, obj: Campaign) -> bool:

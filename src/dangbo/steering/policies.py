@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from dangbo.accounts import policies as access
-from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, ReferencePolicy, is_root, register
+from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, ReferencePolicy, ancestor_paths, is_root, register
 from dangbo.organizations.policies import WorkPolicy, held_at, work_reach
 
 from .models import (
@@ -113,12 +113,6 @@ class TargetValuePolicy(WorkPolicy):
     rules = held_at("target__term__organization", **STEER)
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """ "1.7.42." → ["1.", "1.7.", "1.7.42."]."""
-    ids = path.rstrip(".").split(".")
-    return [".".join(ids[: i + 1]) + "." for i in range(len(ids))]
-
-
 @register
 class ProgrammePolicy(WorkPolicy):
     """Seen where it is run, by the organizations that contributed to it, and by the organizations that may
@@ -134,7 +128,7 @@ class ProgrammePolicy(WorkPolicy):
         if (by_supporter := work_reach(actor, "steer").q("supporter__path")) is not None:
             parts.append(Q(pk__in=Contribution.objects.filter(by_supporter).values("programme")))
         above = sorted({p for g in access.grants(actor) if access.may(g.role, access.STEERING, CHANGE)
-                        for p in _ancestor_paths(g.path)})  # fmt: skip
+                        for p in ancestor_paths(g.path)})  # fmt: skip
         if above:
             parts.append(Q(organization__path__in=above))
         if not parts:

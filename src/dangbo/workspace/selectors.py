@@ -25,7 +25,7 @@ from django.db.models import Q
 
 from dangbo.accounts.selectors import grants
 from dangbo.audit.models import Action, AuditEvent
-from dangbo.core.policies import is_root
+from dangbo.core.policies import ancestor_paths, is_root
 from dangbo.core.text import fold
 from dangbo.members.history.selectors import Alert, alerts
 from dangbo.members.models import Transfer
@@ -72,12 +72,6 @@ class Watch:
         )
 
 
-def _above(path: str) -> list[str]:
-    """The paths of the organizations above ``path`` ("1.7.42." → "1.", "1.7.")."""
-    parts = path.split(".")[:-2]
-    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
-
-
 def watch_of(actor) -> Watch:
     roles = sorted((g.role, g.path or "") for g in grants(actor))
     key = hashlib.blake2s(repr((is_root(actor), roles)).encode(), digest_size=8).hexdigest()
@@ -85,7 +79,7 @@ def watch_of(actor) -> Watch:
         return Watch(True, key=key)
     paths = {path for _, path in roles if path}
     tops = tuple(sorted(p for p in paths if not any(p != o and p.startswith(o) for o in paths)))
-    above = tuple(sorted({a for p in tops for a in _above(p)} - set(tops)))
+    above = tuple(sorted({a for p in tops for a in ancestor_paths(p)[:-1]} - set(tops)))
     return Watch(False, tops, above, key)
 
 
