@@ -828,6 +828,24 @@ def test_the_pages_show_why_an_impossible_record_is_refused(client, cell, people
     assert "Chủ trì: Nguyễn Văn Hùng được điểm danh vắng có lý do; chủ trì phải là đảng viên có mặt" in body
 
 
+def test_a_forged_row_count_on_the_minutes_is_refused_without_building_a_thousand_rows(
+    client, cell, people, root_user
+):
+    """The task rows' count comes from the page: a forged ``nv-TOTAL_FORMS`` is refused in Vietnamese, nothing is
+    saved, and the page shows at most the 20 rows a minutes holds (not the 1.020 forms Django would build)."""
+    m = plan(root_user, cell, D(2024, 3, 5))
+    m = call(root_user, m, ALL_PRESENT)
+    client.force_login(people.cell_secretary)
+    form = {"start_time": "14:00", "end_time": "15:45", "votes_for": "3", "nv-TOTAL_FORMS": "99999999",
+            "nv-INITIAL_FORMS": "0", "nv-MIN_NUM_FORMS": "6", "nv-MAX_NUM_FORMS": "20"}  # fmt: skip
+    response = client.post(reverse("meetings:minutes", args=[m.pk]), form)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Chỉ gửi được tối đa 20 dòng." in body
+    assert body.count('name="nv-') <= 3 * 20 + 4  # three fields a row and the management form
+    m.refresh_from_db()
+    assert m.votes_for is None and not m.tasks.exists()
+
+
 # --- Rules as dated data ------------------------------------------------------------------------------------
 
 

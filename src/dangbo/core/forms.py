@@ -164,6 +164,18 @@ class VNFormMixin:
                 self.add_error(None, error.message)
 
 
+class VNRowsFormSet(forms.BaseFormSet):
+    """The rows of a page (task rows, criteria): Vietnamese messages for a tampered row count. Build it with an
+    ``absolute_max`` near ``max_num``: Django's default (max_num + 1.000) lets one request with a forged
+    ``TOTAL_FORMS`` make the server build and render a thousand forms."""
+
+    default_error_messages = {
+        "missing_management_form": "Biểu mẫu thiếu dữ liệu quản lý các dòng; xin tải lại trang rồi nhập lại.",
+        "too_many_forms": "Chỉ gửi được tối đa %(num)d dòng.",
+        "too_few_forms": "Cần ít nhất %(num)d dòng.",
+    }
+
+
 # Labels a service gives a value whose page names it otherwise: the page's label is the one the user reads.
 GENERIC_LABELS = ("Ngày có hiệu lực", "Ngày")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from dangbo.audit.concurrency.services import version_field
-from dangbo.core.forms import VNFormMixin, VNNumberField
+from dangbo.core.forms import VNFormMixin, VNNumberField, VNRowsFormSet
 from dangbo.organizations.forms import OrganizationPickerField
 
 from .choices import Grade, Level, NotRated, Part, PeriodKind, Subject
@@ -98,7 +98,9 @@ class CriterionForm(VNFormMixin, forms.Form):
                            widget=forms.TextInput(attrs={"size": 5, "inputmode": "numeric"}))  # fmt: skip
 
 
-CriteriaFormSet = forms.formset_factory(CriterionForm, extra=3, max_num=40, absolute_max=60)
+CriteriaFormSet = forms.formset_factory(
+    CriterionForm, formset=VNRowsFormSet, extra=3, max_num=40, absolute_max=60
+)
 
 
 class ResidenceForm(VNFormMixin, forms.Form):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from dangbo.audit.concurrency.services import version_field
-from dangbo.core.forms import VNFormMixin, VNNumberField, check_model_numbers
+from dangbo.core.forms import VNFormMixin, VNNumberField, VNRowsFormSet, check_model_numbers
 from dangbo.members.models import Member
 
 from .choices import Presence
@@ -148,7 +148,9 @@ class TaskForm(VNFormMixin, forms.Form):
             self.fields["member"].queryset = members
 
 
-TaskFormSet = forms.formset_factory(TaskForm, extra=0, min_num=6, max_num=20)
+TaskFormSet = forms.formset_factory(
+    TaskForm, formset=VNRowsFormSet, extra=0, min_num=6, max_num=20, absolute_max=20
+)
 
 
 class GradeForm(forms.Form):
