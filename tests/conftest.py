@@ -56,12 +56,13 @@ def pytest_configure(config):
 
 # The slowest files, handed to the workers first (the others follow in collection order): a long one started last
 # keeps one worker busy while the other has nothing left to do.
-SLOW_FIRST = (
-    "tests/demo/test_demo.py",
-    "tests/reports/test_demo_report.py",
-)
-DEMO_FILE = "tests/demo/test_demo.py"
-_DEMO_DAY = re.compile(r"[\[-](today|\d{4}-\d{2}-\d{2})[\]-]")
+SLOW_FIRST = ("tests/demo/test_demo.py", "tests/test_hostile_input.py")
+# Files split into one unit of work per parameter (the others run whole in one worker): the demo tests by the day of
+# the clock (a demo load each), the hostile input by persona (about a minute each, no module fixture to share).
+SPLIT_BY_PARAMETER = {
+    "tests/demo/test_demo.py": re.compile(r"[\[-](today|\d{4}-\d{2}-\d{2})[\]-]"),
+    "tests/test_hostile_input.py": re.compile(r"\[(\w+)\]$"),
+}
 
 
 @pytest.hookimpl(trylast=True)
@@ -74,20 +75,21 @@ def pytest_collection_modifyitems(config, items):
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadfile``, refined: every file still runs whole in one worker (its module fixtures are built once),
-    except the demo tests, one unit per day of the clock (a demo load each, spread over the workers); the units go
-    out in collection order (the slowest files first, above), not by their number of tests."""
+    except those of ``SPLIT_BY_PARAMETER``, one unit per parameter (the demo: a load per day, spread over the
+    workers); the units go out in collection order (the slowest files first, above), not by their number of tests."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
 
-    class DemoDaysApart(LoadFileScheduling):
+    class SlowFilesApart(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            day = _DEMO_DAY.search(nodeid) if path == DEMO_FILE else None
-            return f"{path}@{day.group(1)}" if day else path
+            pattern = SPLIT_BY_PARAMETER.get(path)
+            found = pattern.search(nodeid) if pattern else None
+            return f"{path}@{found.group(1)}" if found else path
 
     config.option.loadscopereorder = False
-    return DemoDaysApart(config, log)
+    return SlowFilesApart(config, log)
 
 
 @pytest.hookimpl(optionalhook=True)
