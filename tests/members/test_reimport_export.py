@@ -4,6 +4,7 @@ keeps carrying no personal data."""
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -76,3 +77,30 @@ def test_the_ordinary_export_has_no_personal_data(client, tree, people):
     assert people.m_a1.full_name in text
     assert people.m_a1.citizen_id not in text and "Số CCCD" not in text
     assert not AuditEvent.objects.filter(event="members.personal_data.export").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_list_to_import_again_is_exported_by_the_background_job(
+    client, tree, people, settings, tmp_path
+):
+    """The job runs outside any request's transaction (a worker): the export and its record of personal data are
+    written there too (the record once failed outside a transaction, so every province-sized export failed)."""
+    from dangbo.jobs import runner
+    from dangbo.jobs.models import Job
+
+    settings.DANGBO_JOB_FILES_DIR = tmp_path / "job-files"
+    settings.DANGBO_EXPORT_SYNC_ROWS = 1
+    client.force_login(people.secretary_a)
+    response = _export(client, REIMPORT)
+    job = Job.objects.get(kind="xuat_danh_sach")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert runner.execute(job.pk) == "xong"
+    job.refresh_from_db()
+    mine = Member.objects.filter(org_path__startswith=tree.a.path).exclude(citizen_id=None)
+    assert job.message == f"Đã xuất {mine.count()} dòng."
+    text = str(_cells(client.get(reverse("jobs:file", args=[job.pk])).getvalue()))
+    assert all(m.citizen_id in text for m in mine)
+    event = AuditEvent.objects.get(event="members.personal_data.export")
+    assert event.actor == people.secretary_a and event.changes["export"]["after"].startswith(
+        f"{mine.count()} đảng viên"
+    )

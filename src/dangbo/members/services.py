@@ -404,6 +404,7 @@ def own_record_export(*, actor, member: Member) -> None:
            extra={"export": {"label": "Đã tải", "before": "", "after": "Hồ sơ của tôi (tệp Excel)"}})  # fmt: skip
 
 
+@transaction.atomic
 def reimport_export_record(*, actor, count: int, params) -> None:
     """Record that ``actor`` took the member list «để nhập lại» (``exports.MEMBERS_REIMPORT``): the citizen IDs,
     addresses and phones of ``count`` members, with the filters used (labels only, never a value)."""
