@@ -325,6 +325,9 @@ if DANGBO_API_RATE_LIMIT and not re.fullmatch(r"\d+/\d*[smhd]", DANGBO_API_RATE_
 
 # Directing work (steering). Uploaded documents and reports: at most this many MB each.
 DANGBO_UPLOAD_MAX_MB = int(os.environ.get("DANGBO_UPLOAD_MAX_MB", "20"))
+# Import files (core.imports): a province's members in one file (~250,000 rows, ~60 MB of XLSX) fits.
+DANGBO_IMPORT_MAX_ROWS = int(os.environ.get("DANGBO_IMPORT_MAX_ROWS", "300000"))
+DANGBO_IMPORT_MAX_MB = int(os.environ.get("DANGBO_IMPORT_MAX_MB", "100"))
 # A congress target is "at risk" (not "behind") while its actual value is at least this share of the value
 # expected at that date [U: no rule found; a setting].
 DANGBO_TARGET_AT_RISK_RATIO = float(os.environ.get("DANGBO_TARGET_AT_RISK_RATIO", "0.9"))

@@ -158,7 +158,7 @@ def test_wrong_files_are_refused(name, content, problem):
 
 
 def test_oversized_and_too_many_rows(settings):
-    settings.DANGBO_UPLOAD_MAX_MB = 1
+    settings.DANGBO_IMPORT_MAX_MB = 1
     with pytest.raises(ApplicationError, match="vượt giới hạn"):
         documents.read_upload(SimpleUploadedFile("ds.csv", b"Ho ten;Ngay sinh\n" + b"a;01/01/1980\n" * 90000))
     settings.DANGBO_IMPORT_MAX_ROWS = 3
@@ -196,6 +196,42 @@ def test_a_large_file_runs_in_the_background(client, people, settings, tmp_path,
     assert (
         second.message == "Đã nhập 3 đảng viên." and Member.objects.filter(citizen_id="040185000101").exists()
     )
+
+
+def test_a_large_file_reports_its_progress_while_read_checked_and_written(client, people, settings, tmp_path,
+                                                                         monkeypatch):  # fmt: skip
+    """The job's page moves while a large file is read, checked and written: progress every ``PROGRESS_ROWS``
+    rows of each stage, not one step for the whole bulk write (a province: minutes without a sign of life)."""
+    from dangbo.core import imports
+    from dangbo.jobs import runner
+    from dangbo.jobs.models import Job
+
+    steps: list[tuple] = []
+    monkeypatch.setattr(runner.Progress, "_write_apart", lambda self: 1)
+    monkeypatch.setattr(runner, "PROGRESS_INTERVAL", 0)
+    monkeypatch.setattr(imports, "PROGRESS_ROWS", 2)
+    original = runner.Progress.__call__
+
+    def watched(self, done=None, total=None, step=None):
+        steps.append((done, total, step))
+        return original(self, done, total, step)
+
+    monkeypatch.setattr(runner.Progress, "__call__", watched)
+    settings.DANGBO_JOB_FILES_DIR = tmp_path / "job-files"
+    settings.DANGBO_IMPORT_SYNC_ROWS = 2
+    client.force_login(people.secretary_a)
+    client.post(reverse("members:import"), {"action": "commit", "file": filled_template(THREE)})
+    job = Job.objects.get(kind="nhap_dang_vien")
+    assert runner.execute(job.pk) == "xong"
+    job.refresh_from_db()
+    assert job.message == "Đã nhập 3 đảng viên."
+    texts = [text for _, _, text in steps]
+    for expected in ("Đang đọc tệp: 2 dòng", "Đang kiểm tra dòng 3 của 3", "Đang tính lịch sử sinh hoạt: 2 của 3 hồ sơ",
+                     "Đang ghi 3 hồ sơ, sự kiện và thời kỳ sinh hoạt", "Đang cập nhật số liệu tổng hợp của báo cáo",
+                     "Đang ghi nhật ký thay đổi"):  # fmt: skip
+        assert expected in texts, (expected, texts)
+    assert texts.index("Đang kiểm tra dòng 3 của 3") < texts.index("Đang ghi nhật ký thay đổi")
+    assert all(total in (None, 3) for _, total, _ in steps)
 
 
 def test_the_page(client, people, tree):

@@ -4,6 +4,7 @@ their transaction, so the event is written if and only if the change is."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,37 +23,69 @@ def _is_money(field: models.Field) -> bool:
     return field.name.endswith("amount") or "tiền" in label or "(đồng)" in label or "trị giá" in label
 
 
-_CHOICE_LABELS: dict[models.Field, dict] = {}  # a field's choices as {value: label}, built once per field
+_DISPLAYERS: dict[models.Field, Callable] = {}  # a field's display function, chosen once per field
 
 
-def _display(obj: models.Model, field: models.Field):
-    """A value as the pages show it: dates dd/mm/yyyy, moments with their local time (dd/mm/yyyy HH:MM), money
-    «2.150.000 đ», numbers with thousands separators (not years, not document numbers)."""
-    value = getattr(obj, field.attname)
-    if value is None or value == "":
-        return ""
+def _displayer(field: models.Field) -> Callable:
+    """``show(obj)``: the field's value as the pages show it — dates dd/mm/yyyy, moments with their local time
+    (dd/mm/yyyy HH:MM), money «2.150.000 đ», numbers with thousands separators (not years, not document numbers)."""
+    show = _DISPLAYERS.get(field)
+    if show is None:
+        show = _DISPLAYERS[field] = _make_displayer(field)
+    return show
+
+
+def _make_displayer(field: models.Field) -> Callable:
+    """The display function of one field: what depends on the field (its choices, its kind) is decided here, once — an
+    import audits hundreds of thousands of records, each with dozens of fields."""
+    attname = field.attname
     if field.choices:
-        labels = _CHOICE_LABELS.get(field)
-        if labels is None:
-            labels = _CHOICE_LABELS[field] = dict(field.flatchoices)
-        return str(labels.get(value, value))
+        labels = dict(field.flatchoices)
+
+        def choice(obj):
+            value = getattr(obj, attname)
+            return "" if value is None or value == "" else str(labels.get(value, value))
+
+        return choice
     if isinstance(field, models.ForeignKey):
-        related = getattr(obj, field.name)
-        return str(related) if related is not None else ""
-    if isinstance(value, dt.date):  # a moment with its local time
-        return ngay(value)
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, int | Decimal) and not ("year" in field.name or field.name in PLAIN_NUMBERS):
-        if _is_money(field):
-            return tien(value)
-        whole = int(value)
-        if value == whole:
-            return so(whole)
-        return f"{so(whole)},{str(abs(Decimal(value)) % 1)[2:]}" if whole else str(value).replace(".", ",")
-    return str(value)
+        name = field.name
+
+        def related(obj):
+            if getattr(obj, attname) in (None, ""):
+                return ""
+            target = getattr(obj, name)
+            return str(target) if target is not None else ""
+
+        return related
+    plain = "year" in field.name or field.name in PLAIN_NUMBERS
+    money = _is_money(field)
+
+    def other(obj):
+        value = getattr(obj, attname)
+        if value is None or value == "":
+            return ""
+        if isinstance(value, dt.date):  # a moment with its local time
+            return ngay(value)
+        if isinstance(value, dt.time):
+            return value.strftime("%H:%M")
+        if isinstance(value, bool):
+            return "Có" if value else "Không"
+        if isinstance(value, int | Decimal) and not plain:
+            if money:
+                return tien(value)
+            whole = int(value)
+            if value == whole:
+                return so(whole)
+            return (
+                f"{so(whole)},{str(abs(Decimal(value)) % 1)[2:]}" if whole else str(value).replace(".", ",")
+            )
+        return str(value)
+
+    if isinstance(
+        field, models.CharField | models.TextField
+    ):  # text, shown as it is (other values: as above)
+        return lambda obj: value if isinstance(value := getattr(obj, attname), str) else other(obj)
+    return other
 
 
 # Numbers shown as typed: a document's number, a code, an order.
@@ -67,15 +100,22 @@ def audited_fields(obj: models.Model) -> list[models.Field]:
     ]
 
 
-_LABELLED: dict[type, list[tuple[models.Field, str]]] = {}  # a model's audited fields with their labels, once
+# A model's audited fields, sorted by name (the order of an event's changes): (name, label, display function).
+_LABELLED: dict[type, list[tuple[str, str, Callable]]] = {}
+
+
+def _labelled(obj: models.Model) -> list[tuple[str, str, Callable]]:
+    fields = _LABELLED.get(type(obj))
+    if fields is None:
+        fields = _LABELLED[type(obj)] = sorted(
+            (f.name, str(f.verbose_name), _displayer(f)) for f in audited_fields(obj)
+        )
+    return fields
 
 
 def snapshot(obj: models.Model) -> dict[str, tuple[str, str]]:
     """The object's user-visible field values: {name: (label, display value)}."""
-    fields = _LABELLED.get(type(obj))
-    if fields is None:
-        fields = _LABELLED[type(obj)] = [(f, str(f.verbose_name)) for f in audited_fields(obj)]
-    return {f.name: (label, _display(obj, f)) for f, label in fields}
+    return {name: (label, show(obj)) for name, label, show in _labelled(obj)}
 
 
 def record(
@@ -118,13 +158,18 @@ def _event(*, actor, action, obj, before=None, scope_path="", extra=None, event=
         raise ValueError(f"audit event {event!r} is not registered (an app's AuditEvents, core.registries)")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change it records")
-    after = snapshot(obj) if action not in (Action.DELETE, Action.VIEW) else {}
-    changes = {}
-    for name in sorted(set(before or {}) | set(after)):
-        label, old = (before or {}).get(name, ("", ""))
-        label2, new = after.get(name, (label, ""))
-        if old != new:
-            changes[name] = {"label": label or label2, "before": old, "after": new}
+    shown = action not in (Action.DELETE, Action.VIEW)
+    if not before:  # a new object: its fields that have a value (the common case, and every row of an import)
+        changes = {name: {"label": label, "before": "", "after": new} for name, label, show in
+                   (_labelled(obj) if shown else ()) if (new := show(obj)) != ""}  # fmt: skip
+    else:
+        after = snapshot(obj) if shown else {}
+        changes = {}
+        for name in sorted(set(before) | set(after)):
+            label, old = before.get(name, ("", ""))
+            label2, new = after.get(name, (label, ""))
+            if old != new:
+                changes[name] = {"label": label or label2, "before": old, "after": new}
     changes.update(extra or {})
     if (source := current_source.get()) and "source" not in changes:  # an import, the API (core.middleware)
         changes["source"] = {"label": "Nguồn", "before": "", "after": source}

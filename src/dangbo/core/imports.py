@@ -43,7 +43,7 @@ from openpyxl.utils import get_column_letter
 from .errors import ApplicationError
 from .middleware import changes_from
 from .text import clean_text, fold, nfc
-from .uploads import check_upload, max_bytes
+from .uploads import check_upload
 from .xlsx import BOX, FONT, FORMATS, Letterhead, Table, append, put, table_xlsx
 from .xlsx import Column as TableColumn
 
@@ -88,9 +88,10 @@ class ImportKind:
     top: Callable[[Any], Any]
     allowed: Callable[[Any, Any], bool]
     prepare: Callable[..., Any] | None = None
-    # The bulk path: ``apply_many(actor, [(row number, values)], context)`` → {row number: outcome or the
-    # RowError/ApplicationError refusing it}, every row checked by the owning service's bulk function and written
-    # in bulk only when all pass. Without it, ``apply`` runs row by row.
+    # The bulk path: ``apply_many(actor, [(row number, values)], context, progress)`` → {row number: outcome or
+    # the RowError/ApplicationError refusing it}, every row checked by the owning service's bulk function and
+    # written in bulk only when all pass; ``progress(done, step)`` (or None) reports how far it got, rows of the
+    # batch. Without it, ``apply`` runs row by row.
     apply_many: Callable[..., dict] | None = None
     notes: tuple[str, ...] = ()  # lines of the template's «Ghi chú» sheet, after the general ones
     labels: dict[str, str] = field(default_factory=dict)  # service field names → column labels
@@ -126,7 +127,12 @@ class ImportKind:
 
 def max_rows() -> int:
     """The most rows one file may have."""
-    return int(getattr(settings, "DANGBO_IMPORT_MAX_ROWS", 50000))
+    return int(getattr(settings, "DANGBO_IMPORT_MAX_ROWS", 300000))
+
+
+def max_bytes() -> int:
+    """The largest file (``DANGBO_IMPORT_MAX_MB``; attachments have their own limit, ``DANGBO_UPLOAD_MAX_MB``)."""
+    return int(getattr(settings, "DANGBO_IMPORT_MAX_MB", 100)) * 1024 * 1024
 
 
 def sync_rows() -> int:
@@ -329,10 +335,11 @@ def _needed_header(kind: ImportKind) -> Column:
 
 
 def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None = None,
-           mapping: dict[str, str] | None = None) -> Sheet:  # fmt: skip
+           mapping: dict[str, str] | None = None, progress=None) -> Sheet:  # fmt: skip
     """``records``: iterator of (row number, list of values); the header is the first row that names at least two
     known columns (exports with a letterhead above the table are read too). ``mapping``: the user's choice of
-    column for each header (``check_mapping``), instead of the labels and aliases."""
+    column for each header (``check_mapping``), instead of the labels and aliases. ``progress``: the background
+    job's callback, told every ``PROGRESS_ROWS`` rows read."""
     found: dict[int, str] = {}
     unknown: list[str] = []
     rows: list[Row] = []
@@ -354,6 +361,8 @@ def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None =
             continue  # an empty row, or a line under a table (an export's footer) outside the known columns
         if len(rows) >= max_rows():
             refuse(f"có hơn {max_rows():,} dòng; xin chia thành nhiều tệp nhỏ hơn.".replace(",", "."))
+        if progress is not None and len(rows) % PROGRESS_ROWS == 0 and rows:
+            progress(len(rows), None, f"Đang đọc tệp: {len(rows)} dòng")
         row = Row(number=number)
         for i, key in found.items():
             value = values[i] if i < len(values) else None
@@ -373,6 +382,7 @@ def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None =
 
 
 HEADER_ROWS = 20  # the header row is looked for among the first rows (a letterhead may stand above it)
+PROGRESS_ROWS = 1000  # a large file reports its progress every this many rows (reading, checking, writing)
 
 
 def _check_csv(upload) -> str:
@@ -406,13 +416,14 @@ def _csv_records(text: str):
     return enumerate(csv.reader(io.StringIO(text), dialect), start=1)
 
 
-def read_upload(kind: ImportKind, upload, mapping: dict[str, str] | None = None) -> Sheet:
+def read_upload(kind: ImportKind, upload, mapping: dict[str, str] | None = None, progress=None) -> Sheet:
     """Check the uploaded file (kind, size, content) and read its rows. Raises ApplicationError naming the file.
-    ``mapping``: folded header → column key ("" ignores the column), as ``check_mapping`` accepted it."""
+    ``mapping``: folded header → column key ("" ignores the column), as ``check_mapping`` accepted it;
+    ``progress``: the background job's callback."""
     if _suffix(upload) == ".xlsx":
-        check_upload(upload, field="file", label="Tệp nhập")
-        return _read_xlsx(kind, upload, mapping)
-    return _build(kind, _csv_records(_check_csv(upload)), mapping=mapping)
+        check_upload(upload, field="file", label="Tệp nhập", limit=max_bytes())
+        return _read_xlsx(kind, upload, mapping, progress)
+    return _build(kind, _csv_records(_check_csv(upload)), mapping=mapping, progress=progress)
 
 
 def _open_xlsx(upload):
@@ -423,7 +434,7 @@ def _open_xlsx(upload):
         refuse("tệp XLSX bị hỏng, không mở được.")
 
 
-def _read_xlsx(kind: ImportKind, upload, mapping=None) -> Sheet:
+def _read_xlsx(kind: ImportKind, upload, mapping=None, progress=None) -> Sheet:
     wb = _open_xlsx(upload)
     try:
         ws = wb.worksheets[0]
@@ -438,7 +449,7 @@ def _read_xlsx(kind: ImportKind, upload, mapping=None) -> Sheet:
                     values.append(getattr(cell, "value", None))
                 yield number, values
 
-        return _build(kind, records(), formulas, mapping)
+        return _build(kind, records(), formulas, mapping, progress)
     finally:
         wb.close()
 
@@ -459,7 +470,7 @@ def read_headers(kind: ImportKind, upload) -> Headers:
     """The file's header row: the first of the first rows naming two of the kind's columns, else the first of them
     with the most filled cells (a letterhead line above the table has fewer)."""
     if _suffix(upload) == ".xlsx":
-        check_upload(upload, field="file", label="Tệp nhập")
+        check_upload(upload, field="file", label="Tệp nhập", limit=max_bytes())
         wb = _open_xlsx(upload)
         try:
             rows = wb.worksheets[0].iter_rows(max_row=HEADER_ROWS + 1)
@@ -566,7 +577,8 @@ def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: 
         progress=None) -> ImportResult:  # fmt: skip
     """Apply every row of ``sheet`` through ``kind.apply`` in one transaction. Dry run (``commit=False``) and commit
     run the same code; the dry run, or a commit with any row in error, is rolled back whole: one bad row, nothing
-    written. ``progress``: the background job's callback, called for every row."""
+    written. ``progress``: the background job's callback, called for every row (``apply``) or every
+    ``PROGRESS_ROWS`` rows (``apply_many``)."""
     result = ImportResult(total=len(sheet.rows), committed=False)
     general = kind.general or kind.label(kind.natural_key[0])
     seen: dict[tuple, int] = {}
@@ -574,7 +586,7 @@ def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: 
     with transaction.atomic(), changes_from(source or kind.title):
         context = kind.prepare(actor, sheet.rows, options or {}) if kind.prepare else dict(options or {})
         for i, row in enumerate(sheet.rows):
-            if progress is not None:
+            if progress is not None and (kind.apply_many is None or i % PROGRESS_ROWS == 0):
                 progress(i, len(sheet.rows), f"Đang {'nhập' if commit else 'kiểm tra'} dòng {row.number}")
             for label, problem in row.errors:
                 result.errors.append((row.number, label, problem))
@@ -602,13 +614,13 @@ def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: 
                 outcome = error
             _count(kind, result, row.number, outcome, general)
         if batch:
-            if progress is not None:
-                progress(
-                    len(sheet.rows),
-                    len(sheet.rows),
-                    f"Đang {'ghi' if commit else 'kiểm tra'} {len(batch)} dòng",
-                )
-            outcomes = kind.apply_many(actor, batch, context)
+
+            def step(done: int, text: str) -> None:
+                if progress is not None:
+                    progress(done, len(batch), text)
+
+            step(0, f"Đang kiểm tra {len(batch)} dòng theo quy tắc")
+            outcomes = kind.apply_many(actor, batch, context, step)
             for number, _ in batch:
                 _count(kind, result, number, outcomes.get(number), general)
             result.errors.sort(key=lambda e: e[0])

@@ -47,8 +47,12 @@ def max_bytes() -> int:
     return int(getattr(settings, "DANGBO_UPLOAD_MAX_MB", 20)) * 1024 * 1024
 
 
-def check_upload(upload, *, field: str = "attachment", label: str = "Tệp đính kèm") -> str:
-    """Validate an uploaded file; return its cleaned original name. Raises ApplicationError naming the field."""
+def check_upload(
+    upload, *, field: str = "attachment", label: str = "Tệp đính kèm", limit: int | None = None
+) -> str:
+    """Validate an uploaded file; return its cleaned original name. Raises ApplicationError naming the field.
+    ``limit``: the most bytes (default ``max_bytes()``)."""
+    limit = max_bytes() if limit is None else limit
 
     def refuse(problem: str):
         raise ApplicationError(f"{label}: {problem}", field_errors={field: f"{label}: {problem}"})
@@ -59,9 +63,9 @@ def check_upload(upload, *, field: str = "attachment", label: str = "Tệp đín
         refuse(f"chỉ nhận tệp văn bản {KINDS_TEXT}.")
     if upload.size is None or upload.size == 0:
         refuse("tệp rỗng.")
-    if upload.size > max_bytes():
+    if upload.size > limit:
         refuse(
-            f"tệp lớn {upload.size / 1024 / 1024:.1f} MB, vượt giới hạn {max_bytes() // 1024 // 1024} MB.".replace(
+            f"tệp lớn {upload.size / 1024 / 1024:.1f} MB, vượt giới hạn {limit // 1024 // 1024} MB.".replace(
                 ".", ",", 1
             )
         )

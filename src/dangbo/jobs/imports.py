@@ -107,7 +107,9 @@ def run_import(kind: imports.ImportKind, job, progress):
     try:
         progress(0, None, "Đang đọc tệp")
         with open(path, "rb") as handle:
-            sheet = imports.read_upload(kind, File(handle, name=name), job.params.get("mapping") or None)
+            sheet = imports.read_upload(
+                kind, File(handle, name=name), job.params.get("mapping") or None, progress
+            )
         result = imports.run(kind, actor=job.started_by, sheet=sheet, commit=commit, progress=progress,
                              source=f"Nhập từ tệp (công việc #{job.pk})", options=job.params.get("options") or {})  # fmt: skip
     finally:

@@ -160,7 +160,7 @@ def _apply_member(actor, values, context):
     return member_create(actor=actor, data=values, since=since)
 
 
-def _apply_members(actor, items, context) -> dict:
+def _apply_members(actor, items, context, progress=None) -> dict:
     """The bulk path of ``_apply_member``: the rows' cells and known citizen IDs from the context, then one call
     of ``services.member_create_many`` (every rule of ``member_create``, written in bulk, all or nothing)."""
     from .services import member_create_many
@@ -187,7 +187,13 @@ def _apply_members(actor, items, context) -> dict:
         numbers.append(number)
     if rows:  # a row already refused: the others are still checked, nothing is written
         write = not any(isinstance(o, RowError) for o in outcomes.values())
-        outcomes.update(zip(numbers, member_create_many(actor=actor, rows=rows, write=write), strict=True))
+        outcomes.update(
+            zip(
+                numbers,
+                member_create_many(actor=actor, rows=rows, write=write, progress=progress),
+                strict=True,
+            )
+        )
     return outcomes
 
 

@@ -234,7 +234,7 @@ def _check_new(member: Member, since: dt.date) -> None:
 
 @transaction.atomic
 def member_create_many(
-    *, actor, rows: list[tuple[dict, dt.date | None]], write: bool = True
+    *, actor, rows: list[tuple[dict, dt.date | None]], write: bool = True, progress=None
 ) -> list[Member | ApplicationError]:
     """``member_create`` for many records at once (an import file): the same rules for every row — the record's
     (``validate_member``, citizen IDs read once for all), its dates, the right to place members in the cell — and
@@ -242,7 +242,7 @@ def member_create_many(
     chính thức") events, roll periods, stored counts, one rollup refresh for all the cells, one audit event per
     record (its source is the import, ``core.middleware.changes_from``). Returns, row by row, the new member or
     the ``ApplicationError`` refusing it; when any row is refused nothing is written. ``write=False``: check only
-    (the file has other problems already)."""
+    (the file has other problems already). ``progress(done, step)``: told every ``core.imports.PROGRESS_ROWS`` rows and at each write."""
     from .choices import EventKind
     from .counts.selectors import link_periods
     from .history import services as lifecycle
@@ -256,7 +256,12 @@ def member_create_many(
     allowed: dict[int, bool] = {}
     out: list[Member | ApplicationError] = []
     members: list[tuple[Member, dt.date]] = []
-    for data, since in rows:
+    from dangbo.core.imports import PROGRESS_ROWS
+
+    step = progress or (lambda done, text: None)
+    for n, (data, since) in enumerate(rows):
+        if n % PROGRESS_ROWS == 0:
+            step(n, f"Đang kiểm tra dòng {n + 1} của {len(rows)}")
         member = Member()
         try:
             _apply(member, data)
@@ -282,7 +287,9 @@ def member_create_many(
     orgs = {m.organization_id: m.organization for m, _ in members}
     links = link_periods(set(orgs))
     events, results = [], []
-    for member, since in members:
+    for n, (member, since) in enumerate(members):
+        if n % PROGRESS_ROWS == 0:
+            step(n, f"Đang tính lịch sử sinh hoạt: {n} của {len(members)} hồ sơ")
         mine = [
             MemberEvent(member=member, kind=EventKind.ENROLL, date=since, organization=member.organization)
         ]
@@ -294,6 +301,7 @@ def member_create_many(
         except ApplicationError as error:
             return [error if m is member else m for m in out]
         events.extend(mine)
+    step(len(rows), f"Đang ghi {len(members)} hồ sơ, sự kiện và thời kỳ sinh hoạt")
     insert_many(Member, [m for m, _ in members], ids=True)
     for event in events:
         event.member_id = event.member.pk
@@ -306,7 +314,9 @@ def member_create_many(
     counted = Counter((m.org_path, m.status) for m, _ in members)
     for (path, status), n in sorted(counted.items()):
         counts.adjust(path, status, n)
+    step(len(rows), "Đang cập nhật số liệu tổng hợp của báo cáo")
     lifecycle.roll_changed([], [tuple(getattr(p, f) for f in lifecycle.PERIOD_KEY) for p in periods])
+    step(len(rows), "Đang ghi nhật ký thay đổi")
     record_many(actor=actor, action=Action.CREATE, objs=[m for m, _ in members],
                 scope_paths=[m.org_path for m, _ in members])  # fmt: skip
     return out
