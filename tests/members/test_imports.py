@@ -198,6 +198,29 @@ def test_a_large_file_runs_in_the_background(client, people, settings, tmp_path,
     )
 
 
+def test_the_page_reads_no_more_of_a_large_file_than_it_handles_itself(client, people, settings, tmp_path,
+                                                                      monkeypatch):  # fmt: skip
+    """A province's file (250,000 rows) would keep the request minutes just to count its rows: the page reads
+    the first ``DANGBO_IMPORT_SYNC_ROWS`` rows and hands the file to the job as soon as there is one more."""
+    from dangbo.core import imports
+    from dangbo.jobs.models import Job
+
+    read = []
+    convert = imports._convert
+    monkeypatch.setattr(imports, "_convert", lambda column, value, row, keys: (read.append(row.number), convert(column, value, row, keys)))  # fmt: skip
+    settings.DANGBO_JOB_FILES_DIR = tmp_path / "job-files"
+    settings.DANGBO_IMPORT_SYNC_ROWS = 2
+    client.force_login(people.secretary_a)
+    rows = [_row(f"Người Thứ {i}", f"04018500{i:04d}") for i in range(1, 11)]
+    response = client.post(
+        reverse("members:import"), {"action": "check", "file": filled_template(rows)}, follow=True
+    )
+    job = Job.objects.get(kind="nhap_dang_vien")
+    assert response.redirect_chain[0][0] == job.get_absolute_url()
+    assert "Tệp có hơn 2 dòng: đang kiểm tra ở chế độ chạy nền." in response.content.decode()
+    assert len(set(read)) == 2  # the first two rows of ten
+
+
 def test_a_large_file_reports_its_progress_while_read_checked_and_written(client, people, settings, tmp_path,
                                                                          monkeypatch):  # fmt: skip
     """The job's page moves while a large file is read, checked and written: progress every ``PROGRESS_ROWS``

@@ -216,6 +216,7 @@ class Sheet:
     rows: list[Row]
     columns: list[str]  # keys of the recognised columns
     unknown: list[str]  # headers not recognised, ignored
+    more: bool = False  # read with ``stop_after``: the file has more rows than were read
 
 
 # TCVN3 (ABC) puts Vietnamese letters at Latin-1 symbol codes: "V¨n" (ă), "§inh" (Đ), "Hïng"… A symbol of
@@ -335,11 +336,12 @@ def _needed_header(kind: ImportKind) -> Column:
 
 
 def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None = None,
-           mapping: dict[str, str] | None = None, progress=None) -> Sheet:  # fmt: skip
+           mapping: dict[str, str] | None = None, progress=None, stop_after: int | None = None) -> Sheet:  # fmt: skip
     """``records``: iterator of (row number, list of values); the header is the first row that names at least two
     known columns (exports with a letterhead above the table are read too). ``mapping``: the user's choice of
     column for each header (``check_mapping``), instead of the labels and aliases. ``progress``: the background
-    job's callback, told every ``PROGRESS_ROWS`` rows read."""
+    job's callback, told every ``PROGRESS_ROWS`` rows read. ``stop_after``: read no further than that many rows
+    (``Sheet.more`` says whether there were more)."""
     found: dict[int, str] = {}
     unknown: list[str] = []
     rows: list[Row] = []
@@ -347,6 +349,7 @@ def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None =
     choice_keys = {c.key: _choice_keys(c) for c in kind.columns if c.kind == "choice"}
     needed = _needed_header(kind)
     wanted = min(2, len(columns) if mapping is None else max(1, len({k for k in mapping.values() if k})))
+    more = False
     for number, values in records:
         if not found:
             hit, others = _header_map(kind, list(values), mapping)
@@ -359,6 +362,9 @@ def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None =
             continue
         if all(_blank(values[i] if i < len(values) else None) for i in found):
             continue  # an empty row, or a line under a table (an export's footer) outside the known columns
+        if stop_after is not None and len(rows) >= stop_after:
+            more = True
+            break
         if len(rows) >= max_rows():
             refuse(f"có hơn {max_rows():,} dòng; xin chia thành nhiều tệp nhỏ hơn.".replace(",", "."))
         if progress is not None and len(rows) % PROGRESS_ROWS == 0 and rows:
@@ -378,7 +384,7 @@ def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None =
             refuse("không thấy dòng tiêu đề với các cột đã ghép; xin tải tệp lên lại.")
         names = ", ".join(c.label for c in list(kind.columns)[:3])
         refuse(f"không thấy dòng tiêu đề với các cột của tệp mẫu ({names} …).")
-    return Sheet(rows=rows, columns=list(found.values()), unknown=unknown)
+    return Sheet(rows=rows, columns=list(found.values()), unknown=unknown, more=more)
 
 
 HEADER_ROWS = 20  # the header row is looked for among the first rows (a letterhead may stand above it)
@@ -416,14 +422,18 @@ def _csv_records(text: str):
     return enumerate(csv.reader(io.StringIO(text), dialect), start=1)
 
 
-def read_upload(kind: ImportKind, upload, mapping: dict[str, str] | None = None, progress=None) -> Sheet:
+def read_upload(kind: ImportKind, upload, mapping: dict[str, str] | None = None, progress=None,
+                stop_after: int | None = None) -> Sheet:  # fmt: skip
     """Check the uploaded file (kind, size, content) and read its rows. Raises ApplicationError naming the file.
     ``mapping``: folded header → column key ("" ignores the column), as ``check_mapping`` accepted it;
-    ``progress``: the background job's callback."""
+    ``progress``: the background job's callback; ``stop_after``: read at most that many rows — the page reads no
+    more than it handles itself (``sync_rows``) and leaves a larger file to the background job, which reads it all."""
     if _suffix(upload) == ".xlsx":
         check_upload(upload, field="file", label="Tệp nhập", limit=max_bytes())
-        return _read_xlsx(kind, upload, mapping, progress)
-    return _build(kind, _csv_records(_check_csv(upload)), mapping=mapping, progress=progress)
+        return _read_xlsx(kind, upload, mapping, progress, stop_after)
+    return _build(
+        kind, _csv_records(_check_csv(upload)), mapping=mapping, progress=progress, stop_after=stop_after
+    )
 
 
 def _open_xlsx(upload):
@@ -434,7 +444,7 @@ def _open_xlsx(upload):
         refuse("tệp XLSX bị hỏng, không mở được.")
 
 
-def _read_xlsx(kind: ImportKind, upload, mapping=None, progress=None) -> Sheet:
+def _read_xlsx(kind: ImportKind, upload, mapping=None, progress=None, stop_after=None) -> Sheet:
     wb = _open_xlsx(upload)
     try:
         ws = wb.worksheets[0]
@@ -449,7 +459,7 @@ def _read_xlsx(kind: ImportKind, upload, mapping=None, progress=None) -> Sheet:
                     values.append(getattr(cell, "value", None))
                 yield number, values
 
-        return _build(kind, records(), formulas, mapping, progress)
+        return _build(kind, records(), formulas, mapping, progress, stop_after)
     finally:
         wb.close()
 

@@ -129,14 +129,14 @@ def _page(
 def _import(request, spec, top, *, upload, sheet, options, commit, mapping, name):
     """Run the import of ``sheet`` on the page, or in the background when the file is large: the result, or the
     redirect to the job's page."""
-    if len(sheet.rows) > imports.sync_rows():  # a large file: in the background, with progress
+    if sheet.more or len(sheet.rows) > imports.sync_rows():  # a large file: in the background, with progress
         chosen = options.get("organization")
         scope = Organization.objects.filter(pk=chosen).first() if chosen else None
         started = start_import(actor=request.user, kind=spec, upload=upload, options=options,
                                scope_org=scope or top, commit=commit, mapping=mapping)  # fmt: skip
+        size = f"hơn {imports.sync_rows()}" if sheet.more else str(len(sheet.rows))
         messages.info(
-            request,
-            f"Tệp có {len(sheet.rows)} dòng: đang {'nhập' if commit else 'kiểm tra'} ở chế độ chạy nền.",
+            request, f"Tệp có {size} dòng: đang {'nhập' if commit else 'kiểm tra'} ở chế độ chạy nền."
         )
         return redirect(started)
     return imports.run(spec, actor=request.user, sheet=sheet, commit=commit, options=options,
@@ -167,7 +167,7 @@ def _staged_step(request, spec, top, action: str):
                 request.session[f"import-staged-{spec.key}"] = staged
                 _remember(request.user, spec, staged["mapping"])
             commit = action == "commit_staged"
-            sheet = imports.read_upload(spec, upload, staged.get("mapping"))
+            sheet = imports.read_upload(spec, upload, staged.get("mapping"), stop_after=imports.sync_rows())
             outcome = _import(request, spec, top, upload=upload, sheet=sheet, options=staged.get("options") or {},
                               commit=commit, mapping=staged.get("mapping"), name=staged["name"])  # fmt: skip
         except ApplicationError as error:
@@ -214,7 +214,7 @@ def import_page(request, import_kind: str):
                                                initial=_mapping_initial(spec, headers, None))  # fmt: skip
                     return _page(request, spec, staged=staged, mapping_form=mapping_form)
                 remembered = True
-            sheet = imports.read_upload(spec, upload, mapping)
+            sheet = imports.read_upload(spec, upload, mapping, stop_after=imports.sync_rows())
             outcome = _import(request, spec, top, upload=upload, sheet=sheet, options=options, commit=commit,
                               mapping=mapping, name=upload.name)  # fmt: skip
             if not isinstance(outcome, imports.ImportResult):
