@@ -15,11 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -239,8 +241,15 @@ def write_table(
         last = total_row
     for row in range(header_row, last + 1):
         _fit_height(ws, row, columns)
+    # Each column's style is built once and copied to its other cells: a province's list is millions of cells,
+    # and styling each one afresh (new Font and Alignment, looked up by hash in the workbook) took most of the time.
+    styles: dict[tuple[int, bool], StyleArray] = {}
     for r in ws.iter_rows(min_row=first, max_row=last, max_col=ncols):
         for cell, col in zip(r, columns, strict=True):
+            key = (cell.column, cell.row == total_row)
+            if (style := styles.get(key)) is not None:
+                cell._style = copy(style)
+                continue
             cell.border = BOX
             cell.font = _font(bold=cell.row == total_row)
             cell.number_format = FORMATS.get(col.kind, "General")
@@ -249,6 +258,7 @@ def write_table(
                 horizontal="right" if numeric else ("center" if col.kind in ("date", "stt") else "left"),
                 vertical="top", wrap_text=not numeric,
             )  # fmt: skip
+            styles[key] = copy(cell._style)
     for note in table.notes:
         sheet.line(note, italic=True, size=11)
     if signature is not None:

@@ -49,14 +49,25 @@ def first_top(actor, allowed) -> Organization | None:
     return None
 
 
-def members_by_citizen_id(actor, ids, action: str = policies.VIEW) -> dict[str, Member]:
-    """The members with these citizen IDs among those the actor may ``action`` (chunks of 500)."""
-    found: dict[str, Member] = {}
+def _in_scope(actor, ids, action: str):
+    """For each chunk of 500 of these citizen IDs, the queryset of the members with them that the actor may
+    ``action``."""
     ids = sorted({i for i in ids if i})
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        rows = policies.scope(actor, action, Member.objects.filter(citizen_id__in=chunk))
-        found.update({m.citizen_id: m for m in rows})
-    return found
+        yield policies.scope(actor, action, Member.objects.filter(citizen_id__in=chunk))
+
+
+def members_by_citizen_id(actor, ids, action: str = policies.VIEW) -> dict[str, Member]:
+    """The members with these citizen IDs among those the actor may ``action`` (chunks of 500)."""
+    return {m.citizen_id: m for rows in _in_scope(actor, ids, action) for m in rows}
+
+
+def known_citizen_ids(actor, ids) -> set[str]:
+    """Which of these citizen IDs are on a record the actor may see — the numbers only (a province's file: 250,000
+    records not loaded to learn that they exist)."""
+    return {
+        i for rows in _in_scope(actor, ids, policies.VIEW) for i in rows.values_list("citizen_id", flat=True)
+    }
 
 
 def unknown_member() -> RowError:
@@ -139,7 +150,7 @@ def _prepare_members(actor, rows, options) -> dict:
     cell = options.get("organization")
     if cell is not None and not isinstance(cell, Organization):
         cell = allowed.filter(pk=cell).first()
-    existing = members_by_citizen_id(actor, (r.values.get("citizen_id") for r in rows))
+    existing = known_citizen_ids(actor, (r.values.get("citizen_id") for r in rows))
     return {"cells": cells, "cell": cell, "existing": existing, "codes": bool(codes)}
 
 
