@@ -66,6 +66,8 @@ def build(spec: ExportList, *, actor, params, issuer: str = "", progress=None) -
         rows.append([i, *spec.row(obj)])
         if progress is not None and i % 1000 == 0:
             progress(i, None, f"Đã đọc {i} dòng")
+    if progress is not None:  # writing the workbook is the long part of a large list (a province: minutes)
+        progress(len(rows), None, f"Đang ghi tệp Excel {len(rows)} dòng")
     if spec.on_build is not None:
         spec.on_build(actor=actor, count=len(rows), params=params)
     table = Table(
