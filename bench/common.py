@@ -128,6 +128,31 @@ def ms(values: list[float]) -> str:
     return f"p50 {pct(values, 0.5) * 1000:.1f} ms, p95 {pct(values, 0.95) * 1000:.1f} ms"
 
 
+def timed_requests(client, url: str, rounds: int):
+    """``rounds`` GETs of ``url``: (the last response, its number of SQL queries, wall times, this process's CPU
+    times — on SQLite the queries' work included, on PostgreSQL not —, each request's SQL time as Django measured
+    it: the time spent in the database calls, waiting included)."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    walls, cpus, sqls = [], [], []
+    for _ in range(rounds):
+        t, c = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        cpus.append(time.process_time() - c)
+        walls.append(time.perf_counter() - t)
+        sqls.append(sum(float(q["time"]) for q in queries.captured_queries))
+    return response, len(queries), walls, cpus, sqls
+
+
+def request_figures(queries: int, walls: list[float], cpus: list[float], sqls: list[float]) -> str:
+    return (f"{ms(walls)}, CPU p50 {pct(cpus, 0.5) * 1000:.1f} ms, SQL p50 {pct(sqls, 0.5) * 1000:.1f} ms in "
+            f"{queries} queries")  # fmt: skip
+
+
 def campaign_people():
     """(``bench.staff``, ``bench.grassroots`` — None when the database has no such user —, the province
     ``bench.staff`` holds its role at)."""

@@ -23,7 +23,6 @@ import datetime as dt
 import os
 import re
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
@@ -50,15 +49,14 @@ def main() -> None:
         collect_static,
         database_settings,
         load_average,
-        ms,
         print_environment,
+        request_figures,
         require_synthetic,
+        timed_requests,
     )
 
     print_environment(require_synthetic())
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from dangbo.core import dates
@@ -98,17 +96,13 @@ def main() -> None:
                     continue
                 url = campaign_url + found.group(1).replace("&amp;", "&")
             client.get(url)  # warm
-            times = []
-            for _ in range(min(args.n, 3) if url.endswith(".xlsx") else args.n):  # the XLSX takes seconds
-                t = time.perf_counter()
-                with CaptureQueriesContext(connection) as queries:
-                    response = client.get(url)
-                times.append(time.perf_counter() - t)
+            rounds = min(args.n, 3) if url.endswith(".xlsx") else args.n  # the XLSX takes seconds
+            response, queries, walls, cpus, sqls = timed_requests(client, url, rounds)
             body = response.content
             rows = body.count(b"/phieu/") if not url.endswith(".xlsx") else None
             shown = f", {rows} rating links" if rows is not None else f", {len(body) // 1024} kB"
-            print(f"{label} as {user.username}: {response.status_code}, {ms(times)}, {len(queries)} SQL{shown}; "
-                  f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+            print(f"{label} as {user.username}: {response.status_code}, "
+                  f"{request_figures(queries, walls, cpus, sqls)}{shown}; load {os.getloadavg()[0]:.2f}")  # fmt: skip
     Campaign.objects.filter(pk=campaign.pk).delete()
 
 

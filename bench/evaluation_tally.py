@@ -40,9 +40,12 @@ def main() -> None:
         help="also the results page (it lists every rating of the campaign: slow at scale)",
     )
     args = parser.parse_args()
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("dangbo.request").setLevel(logging.WARNING)  # one line per request otherwise
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from common import (  # bench/common.py
         EVALUATION_YEAR,
@@ -51,13 +54,14 @@ def main() -> None:
         collect_static,
         ms,
         print_environment,
+        request_figures,
         require_synthetic,
+        timed_requests,
     )
 
     print_environment(require_synthetic())
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from dangbo.core import dates
     from dangbo.evaluation import selectors
@@ -108,14 +112,9 @@ def main() -> None:
             for how in ("stored", "counted"):
                 selectors.tally = real if how == "stored" else counted
                 client.get(url)  # warm
-                times = []
-                for _ in range(args.n):
-                    t = time.perf_counter()
-                    with CaptureQueriesContext(connection) as queries:
-                        response = client.get(url)
-                    times.append(time.perf_counter() - t)
-                print(f"{label} as {user.username}, counts {how}: {response.status_code}, {ms(times)}, "
-                      f"{len(queries)} SQL; load {os.getloadavg()[0]:.2f}")  # fmt: skip
+                response, queries, walls, cpus, sqls = timed_requests(client, url, args.n)
+                print(f"{label} as {user.username}, counts {how}: {response.status_code}, "
+                      f"{request_figures(queries, walls, cpus, sqls)}; load {os.getloadavg()[0]:.2f}")  # fmt: skip
         selectors.tally = real
     Campaign.objects.filter(pk=campaign.pk).delete()
 

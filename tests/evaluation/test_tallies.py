@@ -19,6 +19,7 @@ from dangbo.audit.models import AuditEvent
 from dangbo.core.errors import ApplicationError
 from dangbo.evaluation import selectors, services
 from dangbo.evaluation.choices import CampaignStatus, Level, NotRated
+from dangbo.evaluation.filters import STAGES
 from dangbo.evaluation.models import Campaign, LevelTally, Rating
 
 from .test_services import propose_all, rating_of
@@ -160,9 +161,98 @@ def test_counts_equal_a_recount_after_random_writes(tree, people, clock, pool, s
         except ApplicationError:
             pass
         assert selectors.tally_differences(c) == []
+        assert_scoped_reads_live(c, people)
         for members in (True, False):
             for decided in (True, False):
                 stored = selectors.tally(c, members=members, decided=decided)
                 counted = selectors.tally(c, members=members, decided=decided, recount=True)
                 assert (stored.counts, stored.pending, stored.not_rated, stored.allowed) == (
                     counted.counts, counted.pending, counted.not_rated, counted.allowed)  # fmt: skip
+
+
+# The filter values the scoped reads are checked with: every level, every stage, one cell, a level in one cell.
+FILTERS = [{}, *({"muc": lv} for lv in Level.values), *({"tinh_trang": st_} for st_, _ in STAGES)]
+
+
+def assert_scoped_reads_live(c, people):
+    """What the campaign screens read from the stored counts for each persona — the count of the filtered list
+    (``filtered_count``) and the campaign's cells (``campaign_cells``) — equals a live count over the ratings the
+    persona sees (``ratings_of``: the policy's scope of the ratings)."""
+    from dangbo.evaluation import filters
+
+    for actor in (
+        people.staff,
+        people.secretary_a,
+        people.cell_secretary,
+        people.secretary_b,
+        people.member_user,
+    ):
+        seen = selectors.ratings_of(actor, c).filter(member__isnull=False)
+        live_cells = sorted({(r.cell_id, r.cell.name) for r in seen}, key=lambda x: (x[1], x[0]))
+        if actor is people.member_user:  # a plain member: their own rating listed, no cell's counts
+            live_cells = []
+        cells = selectors.campaign_cells(actor, c)
+        if len(live_cells) > filters.CELL_SELECT_MAX:
+            assert cells.many and cells.choices == []
+        else:
+            assert not cells.many and cells.choices == live_cells
+        for values in FILTERS + [{"chi_bo": pk, **f} for pk, _ in live_cells for f in FILTERS[:2]]:
+            live = seen.filter(filters.conditions(values, cell_field="cell_id")).count() if live_cells else 0
+            assert selectors.filtered_count(actor, c, values) == live, (actor.username, values)
+
+
+def test_scoped_reads_equal_a_live_count_with_many_cells(campaign, people, tree, monkeypatch):
+    """More cells than the <select> takes: the choices hold only the chosen cell, when it is the campaign's and in
+    the actor's scope."""
+    from dangbo.evaluation import filters
+
+    propose_all(campaign, people, [L.EXCELLENT, L.GOOD, L.DONE])
+    monkeypatch.setattr(filters, "CELL_SELECT_MAX", 1)
+    assert_scoped_reads_live(campaign, people)
+    chosen = selectors.campaign_cells(people.secretary_a, campaign, str(tree.a2.pk))
+    assert chosen.many and chosen.choices == [(tree.a2.pk, tree.a2.name)]
+    for outside in (str(tree.b.pk), "x", "99999999999999999999", ""):
+        assert selectors.campaign_cells(people.secretary_a, campaign, outside).choices == []
+    # The cell secretary of A1 sees one cell: the <select>, not the picker.
+    assert selectors.campaign_cells(people.cell_secretary, campaign).choices == [(tree.a1.pk, tree.a1.name)]
+
+
+def test_stored_paths_follow_a_move_of_a_cell_or_of_the_authority(campaign, tree, people, root_user):
+    """The counts carry their ratings' paths: a cell moved within the period (its ratings follow it) or the
+    authority itself moved — the stored counts still equal a recount (paths included), and each persona's
+    scoped reads a live count."""
+    from dangbo.organizations import services as org_services
+    from dangbo.organizations.tree import services as restructure
+
+    propose_all(campaign, people, [L.GOOD, L.GOOD, L.DONE])
+    other = org_services.organization_create(actor=root_user, parent=tree.bloc,
+                                             data={"name": "Đảng bộ Sở Giáo dục", "code": "SGD", "kind": "dang_bo_co_so"})  # fmt: skip
+    restructure.organization_move(
+        actor=root_user, organization=tree.a2, new_parent=other, date=dt.date(2025, 6, 1)
+    )
+    assert selectors.tally_differences(campaign) == []
+    assert_scoped_reads_live(campaign, people)
+    bloc2 = org_services.organization_create(actor=root_user, parent=tree.province,
+                                             data={"name": "Đảng bộ Khối doanh nghiệp", "code": "KDN", "kind": tree.bloc.kind})  # fmt: skip
+    restructure.organization_move(
+        actor=root_user, organization=tree.a, new_parent=bloc2, date=dt.date(2025, 9, 1)
+    )
+    tree.a.refresh_from_db()
+    assert selectors.tally_differences(campaign) == []
+    tree.a1.refresh_from_db()
+    tree.a2.refresh_from_db()
+    paths = dict(
+        LevelTally.objects.filter(campaign=campaign, whole=False).values_list("organization_id", "org_path")
+    )
+    assert paths == {tree.a1.pk: tree.a1.path, tree.a2.pk: tree.a2.path}
+    assert_scoped_reads_live(campaign, people)
+
+
+def test_check_command_finds_a_wrong_path(campaign, people):
+    propose_all(campaign, people, [L.GOOD, L.GOOD, L.DONE])
+    LevelTally.objects.filter(campaign=campaign, whole=False).update(org_path="9.")  # behind its back
+    with pytest.raises(CommandError, match="lệch"):
+        call_command("evaluation_tallies", "--check")
+    call_command("evaluation_tallies")
+    call_command("evaluation_tallies", "--check")
+    assert_scoped_reads_live(campaign, people)

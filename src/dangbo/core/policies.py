@@ -59,6 +59,15 @@ def ancestor_paths(path: str) -> list[str]:
     return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
 
 
+def common_ancestor(low: str, high: str) -> str:
+    """The deepest path above both (or equal to one): "1.7.42." and "1.7.45.3." → "1.7."; "" when none. Of the
+    least and the greatest of a set of paths, the deepest path above every one of them."""
+    n = 0
+    while n < min(len(low), len(high)) and low[n] == high[n]:
+        n += 1
+    return low[: low.rfind(".", 0, n) + 1]
+
+
 def in_subtree(path: str | None, root: str) -> bool:
     """The same test as ``subtree_q`` on one path."""
     return bool(path) and path.startswith(root)

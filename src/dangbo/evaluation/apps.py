@@ -27,6 +27,10 @@ class EvaluationConfig(AppConfig):
         PATH_TABLES.register(
             "evaluation.Rating", PathTable("evaluation.Rating", dated_by="campaign__period_end")
         )
+        # Their stored counts follow them (the same rule: ``LevelTally.org_path`` is its ratings' path).
+        PATH_TABLES.register(
+            "evaluation.LevelTally", PathTable("evaluation.LevelTally", dated_by="campaign__period_end")
+        )
         register_alert_source(evaluation_alerts)
         from dangbo.core.registries import NAME_COPIES
 

@@ -69,8 +69,9 @@ class _CellPicker(forms.Widget):
 
 
 class RatingFilter(django_filters.FilterSet):
-    """``cells``: [(id, name)] of the campaign's cells the actor sees (the choices of «chi_bo»); more than
-    ``CELL_SELECT_MAX`` of them and ``actor`` given: «chi_bo» is the organization picker."""
+    """``cells``: [(id, name)], the choices of «chi_bo» — the campaign's cells the actor sees
+    (``selectors.campaign_cells``); ``actor`` given (more than ``CELL_SELECT_MAX`` cells: ``cells`` then holds only
+    the chosen one): «chi_bo» is the organization picker."""
 
     muc = django_filters.ChoiceFilter(label="Mức xếp loại", choices=Level.choices, method="noop",
                                       empty_label="Tất cả các mức")  # fmt: skip
@@ -83,7 +84,7 @@ class RatingFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, cells=(), actor=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["chi_bo"].extra["choices"] = [(str(pk), name) for pk, name in cells]
-        if actor is not None and len(cells) > CELL_SELECT_MAX:
+        if actor is not None:
             self.filters["chi_bo"].extra["widget"] = _CellPicker(actor, "Tất cả các chi bộ")
 
     def noop(self, queryset, name, value):

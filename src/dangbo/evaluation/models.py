@@ -249,8 +249,10 @@ class LevelTally(models.Model):
     """How many ratings of a campaign, in one organization (the ratings' ``cell``: a member's cell at the period's
     end, an organization rated as a collective) — and in the whole campaign (``whole``) — stand at one (reason not
     rated, decided level, proposed level): the campaign screens' counts by level and the quota counter read the
-    whole campaign's rows (a few) instead of counting the ratings (a province's campaign: 240,000). Kept by ``services`` in the transaction of every write
-    that changes a rating's levels; ``dangbo evaluation_tallies --check`` compares them with a recount."""
+    whole campaign's rows (a few) instead of counting the ratings (a province's campaign: 240,000); the campaign's
+    list of cells and the count of a filtered list read the rows of the actor's share (scoped by ``org_path``).
+    Kept by ``services`` in the transaction of every write that changes a rating's levels; ``dangbo
+    evaluation_tallies --check`` compares them (and their paths) with a recount."""
 
     # db_index off: the unique index (campaign first) serves every read.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -259,6 +261,12 @@ class LevelTally(models.Model):
     # The campaign's whole count (``organization``: its authority), besides the rows per organization: the quota
     # counter of a province's campaign reads a few rows, not one per cell.
     whole = models.BooleanField("Cả đợt", default=False)
+    # Where the counted ratings are (``Rating.org_path``: the cell as it stood at the period's end; "" on the whole
+    # campaign's rows): an organization's rows are scoped like the ratings they count, by an index range without a
+    # join — a grassroots secretary reads the rows of its cells; whoever sees every cell (``selectors.
+    # sees_every_cell``: a province's staff) the whole campaign's rows. Re-pathed with the ratings when an
+    # organization moves (``PATH_TABLES``).
+    org_path = BinaryCharField(max_length=255, editable=False, default="")
     members = models.BooleanField("Đảng viên (không phải tập thể)")
     not_rated = models.CharField("Chưa xếp loại", max_length=20, blank=True)
     decided_level = models.CharField("Mức quyết định", max_length=10, blank=True)
@@ -272,6 +280,12 @@ class LevelTally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "whole", "organization", "members", "not_rated",
                                             "decided_level", "proposed_level"], name="evaluation_tally_unique"),
+        ]  # fmt: skip
+        indexes = [
+            # The rows of an actor's subtree (``selectors.campaign_cells``, the count of a filtered list): a range
+            # of paths, the cells in path order (the first CELL_SELECT_MAX + 1 distinct ones, read from the index).
+            models.Index(fields=["campaign", "whole", "members", "org_path", "organization"],
+                         name="evaluation_tally_path"),
         ]  # fmt: skip
 
     def __str__(self) -> str:

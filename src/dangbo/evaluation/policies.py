@@ -119,10 +119,11 @@ class ResidenceRegistrationPolicy(access.TreePolicy):
 
 @register
 class LevelTallyPolicy(access.TreePolicy):
-    """A campaign's counts by level in one organization: seen by whoever sees that organization's members. The
-    campaign screens read the whole campaign's counts (the quota is the authority's) through the campaign."""
+    """A campaign's counts by level in one organization: seen by whoever sees the ratings they count (their path,
+    ``org_path``: the cell at the period's end — the ratings' own). The campaign screens read the whole campaign's
+    counts (the quota is the authority's) through the campaign."""
 
     model = LevelTally
     area = access.MEMBER
-    path_fields = ("organization__path",)
+    path_fields = ("org_path",)
     own = False

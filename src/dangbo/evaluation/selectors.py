@@ -43,13 +43,44 @@ def ratings_of(actor, campaign: Campaign) -> QuerySet:
 PAGE_SIZE = 50  # rows of a campaign's list per page (the campaign page, the results page)
 
 
-def campaign_cells(actor, campaign: Campaign) -> list[tuple[int, str, int]]:
-    """(id, name, members rated) of the campaign's cells the actor sees, by name: read from the stored counts
-    (``LevelTally``, scoped like the cells' members), not from the ratings."""
-    rows = (policies.scope(actor, VIEW, LevelTally.objects.filter(campaign=campaign, whole=False, members=True))
-            .values_list("organization_id", "organization__name").annotate(s=Sum("n")).filter(s__gt=0)
-            .order_by("organization__name", "organization_id"))  # fmt: skip
-    return list(rows)
+@dataclass
+class CampaignCells:
+    """The campaign's cells the actor sees, for the filter «chi_bo»: (id, name) of every one, by name — or, when
+    there are more than ``filters.CELL_SELECT_MAX`` (``many``: the filter is then the organization picker), only
+    the chosen one (if it is one of them)."""
+
+    choices: list[tuple[int, str]]
+    many: bool
+
+
+def _tally_rows(actor, campaign: Campaign) -> QuerySet:
+    """The stored counts of the campaign's member ratings in the cells the actor sees (scoped by ``org_path``, like
+    the ratings they count)."""
+    return policies.scope(
+        actor, VIEW, LevelTally.objects.filter(campaign=campaign, whole=False, members=True)
+    )
+
+
+def campaign_cells(actor, campaign: Campaign, chosen=None) -> CampaignCells:
+    """The campaign's cells the actor sees (``CampaignCells``), read from the stored counts — the cells' rows in
+    the actor's subtree, in path order, at most ``CELL_SELECT_MAX`` + 1 distinct cells from the index
+    ``evaluation_tally_path`` (a province: 10,000 cells, of which the first 301 are read) — not from the ratings.
+    ``chosen``: the cell asked for (``?chi_bo=``), kept among the choices when it is one of them."""
+    from . import filters
+
+    rows = _tally_rows(actor, campaign)
+    limit = filters.CELL_SELECT_MAX
+    first = list(rows.order_by("org_path", "organization_id")
+                 .values_list("org_path", "organization_id", "organization__name").distinct()[: limit + 1])  # fmt: skip
+    if len(first) <= limit:
+        return CampaignCells(sorted(((pk, name) for _, pk, name in first), key=lambda c: (c[1], c[0])), False)
+    try:
+        pk = int(chosen) if chosen not in (None, "") else None
+    except (TypeError, ValueError):
+        pk = None
+    found = (rows.filter(organization_id=pk).values_list("organization_id", "organization__name")[:1]
+             if pk is not None and 0 < pk < 2**63 else [])  # fmt: skip
+    return CampaignCells(list(found), True)
 
 
 @dataclass
@@ -57,8 +88,37 @@ class RatingsPage:
     filter: object  # filters.RatingFilter (its form, its errors)
     page: object  # core.pagination.KeysetPage of Rating
     count: int  # the filtered list's length, from the stored counts
-    cells: list
+    cells: CampaignCells
     size: int = PAGE_SIZE
+
+
+def sees_every_cell(actor, campaign: Campaign) -> bool:
+    """Whether the actor sees every member rating of the campaign (its staff and the levels above): the policy
+    asked about the deepest organization above all the campaign's cells (``common_ancestor`` of the least and the
+    greatest path of the cells' stored counts — two reads of the index ``evaluation_tally_path``)."""
+    from django.db.models import OuterRef, Subquery
+
+    from dangbo.core.policies import common_ancestor
+
+    cells = LevelTally.objects.filter(campaign=OuterRef("pk"), whole=False, members=True).values("org_path")
+    span = (Campaign.objects.filter(pk=campaign.pk)
+            .values_list(Subquery(cells.order_by("org_path")[:1]), Subquery(cells.order_by("-org_path")[:1])).first())  # fmt: skip
+    if span is None or span[0] is None:
+        return False
+    return policies.can(actor, VIEW, LevelTally(campaign=campaign, org_path=common_ancestor(*span)))
+
+
+def filtered_count(actor, campaign: Campaign, values: dict) -> int:
+    """How many of the campaign's member ratings the actor sees match the filter's ``values``, from the stored
+    counts: the whole campaign's rows when the actor sees every cell (a few rows, whatever the number of cells),
+    else the rows of the actor's cells (a range of ``evaluation_tally_path``); one cell: its rows."""
+    from .filters import conditions
+
+    chosen = conditions(values, cell_field="organization_id")
+    if not values.get("chi_bo") and sees_every_cell(actor, campaign):
+        rows = LevelTally.objects.filter(campaign=campaign, whole=True, members=True)
+        return rows.filter(chosen).aggregate(s=Sum("n"))["s"] or 0
+    return _tally_rows(actor, campaign).filter(chosen).aggregate(s=Sum("n"))["s"] or 0
 
 
 def ratings_page(actor, campaign: Campaign, params, *, size: int = PAGE_SIZE) -> RatingsPage:
@@ -68,14 +128,12 @@ def ratings_page(actor, campaign: Campaign, params, *, size: int = PAGE_SIZE) ->
     its rows. The evidence of the rows shown is the caller's (``evidence.summary`` of the page's members)."""
     from dangbo.core.pagination import keyset_page
 
-    from .filters import RatingFilter, conditions
+    from .filters import RatingFilter
 
-    cells = campaign_cells(actor, campaign)
+    cells = campaign_cells(actor, campaign, params.get("chi_bo"))
     f = RatingFilter(params, queryset=ratings_of(actor, campaign).filter(member__isnull=False),
-                     cells=[(pk, name) for pk, name, _ in cells], actor=actor)  # fmt: skip
-    chosen = conditions(f.values(), cell_field="organization_id")
-    count = (policies.scope(actor, VIEW, LevelTally.objects.filter(campaign=campaign, whole=False, members=True))
-             .filter(chosen).aggregate(s=Sum("n"))["s"] or 0)  # fmt: skip
+                     cells=cells.choices, actor=actor if cells.many else None)  # fmt: skip
+    count = filtered_count(actor, campaign, f.values())
     # By the rating's own copy of the name key: the page's ids from the index evaluation_rating_list, no join.
     page = keyset_page(f.qs.order_by(), sort_field="name_sort", after=params.get("sau"),
                        before=params.get("truoc"), size=size)  # fmt: skip
@@ -150,29 +208,39 @@ def tally(campaign: Campaign, *, decided: bool = False, members: bool = True, re
 
 
 def tally_recount(campaign: Campaign | None = None) -> dict[tuple, int]:
-    """The counts ``LevelTally`` should hold, from the ratings: {(campaign, whole?, organization, members?, reason
-    not rated, decided, proposed): n} (of ``campaign``, or of every campaign) — per organization, and for the whole
-    campaign under its authority."""
+    """The counts ``LevelTally`` should hold, from the ratings: {(campaign, whole?, organization, path, members?,
+    reason not rated, decided, proposed): n} (of ``campaign``, or of every campaign) — per organization with the
+    path of its ratings, and for the whole campaign under its authority (no path: read whatever the scope)."""
     rows = Rating.objects.all() if campaign is None else Rating.objects.filter(campaign=campaign)
     grouped = (rows.annotate(m=Q(member__isnull=False))
-               .values_list("campaign_id", "campaign__authority_id", "cell_id", "m", "not_rated", "decided_level",
-                            "proposed_level")
+               .values_list("campaign_id", "campaign__authority_id", "cell_id", "org_path", "m", "not_rated",
+                            "decided_level", "proposed_level")
                .annotate(n=Count("*")).order_by())  # fmt: skip
+    grouped = list(grouped)
+    # One path per organization's row: the least of its ratings' (they share one unless the data is inconsistent).
+    paths: dict[tuple, str] = {}
+    for c, _, o, path, *_ in grouped:
+        paths[(c, o)] = min(paths.get((c, o), path), path)
     out: dict[tuple, int] = {}
-    for c, authority, o, m, nr, d, p, n in grouped:
-        for key in ((c, False, o, bool(m), nr, d, p), (c, True, authority, bool(m), nr, d, p)):
+    for c, authority, o, _, m, nr, d, p, n in grouped:
+        for key in (
+            (c, False, o, paths[(c, o)], bool(m), nr, d, p),
+            (c, True, authority, "", bool(m), nr, d, p),
+        ):
             out[key] = out.get(key, 0) + n
     return out
 
 
 def tally_differences(campaign: Campaign | None = None) -> list[tuple[tuple, int, int]]:
-    """(key, stored, recounted) wherever ``LevelTally`` differs from a recount of the ratings (zeros ignored)."""
+    """(key, stored, recounted) wherever ``LevelTally`` differs from a recount of the ratings (zeros ignored; a
+    row with the wrong path counts as two differences: its key and the right one)."""
     rows = LevelTally.objects.all() if campaign is None else LevelTally.objects.filter(campaign=campaign)
     stored = {}
-    for c, w, o, m, nr, d, p, n in rows.values_list("campaign_id", "whole", "organization_id", "members", "not_rated",
-                                                    "decided_level", "proposed_level", "n"):  # fmt: skip
+    for c, w, o, path, m, nr, d, p, n in rows.values_list("campaign_id", "whole", "organization_id", "org_path",
+                                                          "members", "not_rated", "decided_level",
+                                                          "proposed_level", "n"):  # fmt: skip
         if n:
-            stored[(c, w, o, m, nr, d, p)] = n
+            stored[(c, w, o, path, m, nr, d, p)] = n
     want = tally_recount(campaign)
     return [(k, stored.get(k, 0), want.get(k, 0)) for k in sorted(set(stored) | set(want), key=str)
             if stored.get(k, 0) != want.get(k, 0)]  # fmt: skip

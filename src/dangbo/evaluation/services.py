@@ -546,8 +546,8 @@ def reopen(*, actor, campaign, reason: str = "") -> Campaign:
 
 
 def tally_key(r: Rating) -> tuple:
-    """Where a rating counts: (organization, members?, reason not rated, decided level, proposed level)."""
-    return (r.cell_id, r.member_id is not None, r.not_rated, r.decided_level, r.proposed_level)
+    """Where a rating counts: (organization, its path, members?, reason not rated, decided level, proposed level)."""
+    return (r.cell_id, r.org_path, r.member_id is not None, r.not_rated, r.decided_level, r.proposed_level)
 
 
 def tally_change(campaign: Campaign, old: tuple | None, new: tuple | None) -> None:
@@ -564,18 +564,23 @@ def tally_change(campaign: Campaign, old: tuple | None, new: tuple | None) -> No
 
 def tally_add(campaign: Campaign, changes: dict[tuple, int]) -> None:
     """Add ``changes`` ({key: difference}) to the organizations' rows and to the whole campaign's (written in one
-    order — the campaign's rows first — so that two writers wait for each other and never deadlock)."""
+    order — the campaign's rows first — so that two writers wait for each other and never deadlock). A new
+    organization's row takes its ratings' path; the whole campaign's rows have none (read whatever the scope)."""
     rows: dict[tuple, int] = {}
-    for (org_id, *rest), n in changes.items():
-        for key in ((False, org_id, *rest), (True, campaign.authority_id, *rest)):
+    paths: dict[tuple, str] = {}
+    for (org_id, path, *rest), n in changes.items():
+        for key, at in (((False, org_id, *rest), path), ((True, campaign.authority_id, *rest), "")):
             rows[key] = rows.get(key, 0) + n
-    values_of = [(campaign.pk, *key, n) for key, n in sorted(rows.items(), key=lambda kv: (not kv[0][0], kv[0]))
-                 if n]  # fmt: skip
+            paths[key] = at
+    values_of = [(campaign.pk, *key, paths[key], n)
+                 for key, n in sorted(rows.items(), key=lambda kv: (not kv[0][0], kv[0])) if n]  # fmt: skip
     table = connection.ops.quote_name(LevelTally._meta.db_table)
-    columns = "campaign_id, whole, organization_id, members, not_rated, decided_level, proposed_level, n"
+    columns = (
+        "campaign_id, whole, organization_id, members, not_rated, decided_level, proposed_level, org_path, n"
+    )
     for i in range(0, len(values_of), 500):
         chunk = values_of[i : i + 500]
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT (campaign_id, whole, organization_id, "
@@ -586,15 +591,18 @@ def tally_add(campaign: Campaign, changes: dict[tuple, int]) -> None:
 
 def _tally_rekey(campaign: Campaign, rekey) -> None:
     """Every rating of ``campaign`` changed the same way: ``rekey(not_rated, decided, proposed)`` → the new
-    (not_rated, decided, proposed); the tally rows follow (merged where two keys become one)."""
+    (not_rated, decided, proposed); the tally rows follow (merged where two keys become one), with their paths."""
     rows = list(LevelTally.objects.select_for_update().filter(campaign=campaign).order_by("-whole", "id"))
     merged: dict[tuple, int] = {}
+    paths: dict[tuple, str] = {}
     for t in rows:
         key = (t.whole, t.organization_id, t.members, *rekey(t.not_rated, t.decided_level, t.proposed_level))
         merged[key] = merged.get(key, 0) + t.n
+        paths[key] = t.org_path
     LevelTally.objects.filter(campaign=campaign).delete()
     LevelTally.objects.bulk_create([LevelTally(campaign=campaign, whole=w, organization_id=o, members=m, not_rated=nr,
-                                               decided_level=d, proposed_level=p, n=n)
+                                               decided_level=d, proposed_level=p, org_path=paths[(w, o, m, nr, d, p)],
+                                               n=n)
                                     for (w, o, m, nr, d, p), n in sorted(merged.items()) if n], batch_size=5000)  # fmt: skip
 
 
@@ -606,9 +614,9 @@ def tally_rebuild(campaign: Campaign | None = None) -> int:
     counts = tally_recount(campaign)
     old = LevelTally.objects.all() if campaign is None else LevelTally.objects.filter(campaign=campaign)
     old.delete()
-    LevelTally.objects.bulk_create([LevelTally(campaign_id=c, whole=w, organization_id=o, members=m, not_rated=nr,
-                                               decided_level=d, proposed_level=p, n=n)
-                                    for (c, w, o, m, nr, d, p), n in counts.items()], batch_size=5000)  # fmt: skip
+    LevelTally.objects.bulk_create([LevelTally(campaign_id=c, whole=w, organization_id=o, org_path=path, members=m,
+                                               not_rated=nr, decided_level=d, proposed_level=p, n=n)
+                                    for (c, w, o, path, m, nr, d, p), n in counts.items()], batch_size=5000)  # fmt: skip
     return len(counts)
 
 

@@ -17,9 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, **options):
         if check:
             diffs = selectors.tally_differences()
-            for (campaign, whole, org, members, not_rated, decided, proposed), have, want in diffs[:50]:
+            for (campaign, whole, org, path, members, not_rated, decided, proposed), have, want in diffs[:50]:
                 what = "đảng viên" if members else "tổ chức"
-                where = "cả đợt" if whole else f"tổ chức {org}"
+                where = f"cả đợt, đường dẫn {path}" if whole else f"tổ chức {org}, đường dẫn {path}"
                 self.stdout.write(f"đợt {campaign}, {where} ({what}), chưa xếp loại «{not_rated}», "
                                   f"quyết định «{decided}», đề xuất «{proposed}»: đang lưu {have}, tính lại {want}")  # fmt: skip
             if diffs:
