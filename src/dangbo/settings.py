@@ -338,6 +338,25 @@ DANGBO_CONTRIBUTION_MAX = int(os.environ.get("DANGBO_CONTRIBUTION_MAX", "1000000
 DANGBO_GOOD_GRADE_RANK = int(os.environ.get("DANGBO_GOOD_GRADE_RANK", "2"))
 # Reminders of a task's deadline start this many days before it.
 DANGBO_TASK_REMINDER_DAYS = int(os.environ.get("DANGBO_TASK_REMINDER_DAYS", "7"))
+
+
+def _json_titles(raw: str) -> dict[str, str]:
+    """{key: text} from JSON (empty: {}); anything else is refused at start."""
+    import json
+
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+        if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+            raise ValueError
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            'DANGBO_EVALUATION_REGULATION_TITLES: cần JSON dạng {"qd366": "về …"} (xem bảng cấu hình của README).'
+        ) from error
+    return {str(k): " ".join(v.split()) for k, v in value.items()}
+
+
 # Annual quality evaluation (dangbo.evaluation.rules): what the sources leave uncertain.
 # HTXSNV ≤ this percent of those rated HTTNV, per rating authority [C under QĐ 132, I under QĐ 366]; the base counts
 # those rated HTTNV ("httnv") or HTTNV and above ("httnv_tro_len").
@@ -359,6 +378,9 @@ DANGBO_EVALUATION_SYNC_RATINGS = int(os.environ.get("DANGBO_EVALUATION_SYNC_RATI
 # rating; "0" where members do not work away from where they live (commune and ward organizations) [U which members
 # are exempt: armed forces in barracks, full-time training, students away — not in the record].
 DANGBO_EVALUATION_RESIDENCE_COMMENTS = os.environ.get("DANGBO_EVALUATION_RESIDENCE_COMMENTS", "1") == "1"
+# The full title of each regulation the decision cites («Căn cứ Quy định 366-QĐ/TW, 30/8/2025 về …»): the sources
+# give numbers and dates only [U]; JSON {"qd366"|"qd124"|"qd132": "về …"} replaces the built-in wording.
+DANGBO_EVALUATION_REGULATION_TITLES = _json_titles(os.environ.get("DANGBO_EVALUATION_REGULATION_TITLES", ""))
 
 
 def _dues_settings(env) -> dict:

@@ -192,6 +192,9 @@ def assert_scoped_reads_live(c, people):
         if actor is people.member_user:  # a plain member: their own rating listed, no cell's counts
             live_cells = []
         cells = selectors.campaign_cells(actor, c)
+        if cells.every:  # read from the whole campaign's rows: only for those who see every member rating
+            assert seen.count() == Rating.objects.filter(campaign=c, member__isnull=False).count()
+        assert cells.every == selectors.sees_every_cell(actor, c)
         if len(live_cells) > filters.CELL_SELECT_MAX:
             assert cells.many and cells.choices == []
         else:
@@ -215,6 +218,10 @@ def test_scoped_reads_equal_a_live_count_with_many_cells(campaign, people, tree,
         assert selectors.campaign_cells(people.secretary_a, campaign, outside).choices == []
     # The cell secretary of A1 sees one cell: the <select>, not the picker.
     assert selectors.campaign_cells(people.cell_secretary, campaign).choices == [(tree.a1.pk, tree.a1.name)]
+    # Who reads the whole campaign's counts: the committee and the levels above, not a cell.
+    assert [selectors.sees_every_cell(p, campaign) for p in (people.staff, people.secretary_a, people.cell_secretary,
+                                                              people.secretary_b, people.member_user)] == [
+        True, True, False, False, False]  # fmt: skip
 
 
 def test_stored_paths_follow_a_move_of_a_cell_or_of_the_authority(campaign, tree, people, root_user):
@@ -232,6 +239,9 @@ def test_stored_paths_follow_a_move_of_a_cell_or_of_the_authority(campaign, tree
     )
     assert selectors.tally_differences(campaign) == []
     assert_scoped_reads_live(campaign, people)
+    # A2 now lies outside Đảng bộ Sở Y tế: its committee no longer sees every cell of its own campaign.
+    assert not selectors.sees_every_cell(people.secretary_a, campaign)
+    assert selectors.sees_every_cell(people.staff, campaign)
     bloc2 = org_services.organization_create(actor=root_user, parent=tree.province,
                                              data={"name": "Đảng bộ Khối doanh nghiệp", "code": "KDN", "kind": tree.bloc.kind})  # fmt: skip
     restructure.organization_move(

@@ -188,3 +188,23 @@ def test_after_proposing_the_user_is_back_on_the_list_as_filtered_and_paged(clie
     decided = client.post(f"{reverse('evaluation:decide', args=[c.pk])}?next={quote(filtered, safe='')}",
                           {"decision_no": "15-QĐ/ĐU", "decision_date": "05/01/2026"})  # fmt: skip
     assert decided.status_code == 302 and decided["Location"] == filtered
+
+
+def test_the_decision_cites_the_regulation_title_a_setting_may_replace(client, campaign, people, settings):
+    """The full titles of QĐ 366/124/132 are not in the project's sources [U]: the decision cites the built-in
+    wording unless ``DANGBO_EVALUATION_REGULATION_TITLES`` gives the text checked against the document."""
+    import docx
+
+    def grounds():
+        client.force_login(people.secretary_a)
+        word = docx.Document(
+            BytesIO(client.get(reverse("evaluation:decision_docx", args=[campaign.pk])).content)
+        )
+        return [p.text for p in word.paragraphs if p.text.startswith("Căn cứ Quy định")]
+
+    assert grounds() == [
+        "Căn cứ Quy định 366-QĐ/TW, 30/8/2025 về kiểm điểm, đánh giá, xếp loại chất lượng đối với tập thể, cá nhân "
+        "trong hệ thống chính trị;"
+    ]
+    settings.DANGBO_EVALUATION_REGULATION_TITLES = {"qd366": "về tiêu đề đã đối chiếu với văn bản"}
+    assert grounds() == ["Căn cứ Quy định 366-QĐ/TW, 30/8/2025 về tiêu đề đã đối chiếu với văn bản;"]

@@ -48,10 +48,7 @@ def decision_context(campaign, ratings, tally, *, members: bool = True) -> dict:
     grounds = [
         "Căn cứ Điều lệ Đảng;",
         *(
-            [
-                f"Căn cứ {rules.regulation} về kiểm điểm, đánh giá, xếp loại chất lượng "
-                f"{'hằng năm ' if rules.periods == (PeriodKind.YEAR,) else ''}đối với tập thể, cá nhân trong hệ thống chính trị;"
-            ]
+            [f"Căn cứ {rules.regulation} {rules.regulation_title};".replace(" ;", ";")]
             if rules.regulation
             else []
         ),

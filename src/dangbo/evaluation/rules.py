@@ -13,7 +13,9 @@ the pre-2018 labels. What the sources leave uncertain is a setting read here (RE
 - under QĐ 124, the highest level of a member disciplined in the year whose violation was self-detected and remedied
   (``DANGBO_EVALUATION_124_REMEDIED_CAP``, default ``htnv``): QĐ 124 only exempts them from the automatic KHTNV [C];
 - who is "chưa xếp loại": members admitted fewer than ``DANGBO_EVALUATION_MIN_MONTHS`` months before the period
-  ends (6) [U], exempted members unless ``DANGBO_EVALUATION_RATE_EXEMPTED`` [U].
+  ends (6) [U], exempted members unless ``DANGBO_EVALUATION_RATE_EXEMPTED`` [U];
+- the full title of each regulation cited in the decision's «Căn cứ» line (``title``; the sources give number and
+  date only [U]): ``DANGBO_EVALUATION_REGULATION_TITLES`` replaces it.
 
 QĐ 124: a member disciplined in the year is KHTNV, unless the violation was self-detected and remedied [C] —
 then at most the setting above [I]; a criterion graded «Kém» means KHTNV [C] (``poor_grade_fails``). QĐ 132 (with
@@ -55,8 +57,11 @@ class EvaluationRules(RuleSet):
     remedied_cap: str | None = None
     remedied_cap_setting: str = ""  # uncertain: the cap when remedied is this setting's value (empty: no cap)
     poor_grade_fails: bool = False  # QĐ 124: a criterion graded «Kém» → KHTNV
-    # Cited in the decision (``documents``): the regulation ("Quy định 124-QĐ/TW, 04/10/2023") and its guidance.
+    # Cited in the decision (``documents``): the regulation ("Quy định 124-QĐ/TW, 04/10/2023"), its subject (the
+    # words of its title after "Quy định", read through ``regulation_title``: a setting may replace it) and its
+    # guidance.
     regulation: str = ""
+    title: str = ""
     guidance: str = ""
     quota: bool = True  # the HTXSNV quota applies
     conditions: tuple[str, ...] = ()  # shown to the reviewer
@@ -123,6 +128,13 @@ class EvaluationRules(RuleSet):
         if self.discipline_cap_setting:
             return getattr(settings, self.discipline_cap_setting) or None
         return self.discipline_cap
+
+    @property
+    def regulation_title(self) -> str:
+        """The regulation's subject as cited in the decision's «Căn cứ» line: ``title`` — the sources at hand
+        (DOMAIN §4, DOMAIN-SOURCES §1) give the numbers and dates, not the full titles [U] — unless
+        ``DANGBO_EVALUATION_REGULATION_TITLES`` ({key: title}) gives the text checked against the document."""
+        return settings.DANGBO_EVALUATION_REGULATION_TITLES.get(self.key, self.title)
 
     def allows(self, level: str, cap: str | None) -> bool:
         return cap is None or RANK[level] >= RANK[cap]
@@ -191,6 +203,7 @@ RULE_SETS: list[EvaluationRules] = [
         key="qd132",
         short="QĐ 132-QĐ/TW",
         regulation="Quy định 132-QĐ/TW, 08/3/2018",
+        title="về kiểm điểm, đánh giá, xếp loại chất lượng hằng năm đối với tập thể, cá nhân trong hệ thống chính trị",  # [U] not in the sources: DANGBO_EVALUATION_REGULATION_TITLES
         guidance="Hướng dẫn 21-HD/BTCTW, 18/10/2019",
         graded=True,
         default_criteria=_CRITERIA_GRADED,
@@ -208,6 +221,7 @@ RULE_SETS: list[EvaluationRules] = [
         key="qd124",
         short="QĐ 124-QĐ/TW",
         regulation="Quy định 124-QĐ/TW, 04/10/2023",
+        title="về kiểm điểm, đánh giá, xếp loại chất lượng hằng năm đối với tập thể, cá nhân trong hệ thống chính trị",  # [U] not in the sources: DANGBO_EVALUATION_REGULATION_TITLES
         graded=True,
         default_criteria=_CRITERIA_GRADED,
         discipline_cap=L.FAILED,
@@ -226,6 +240,7 @@ RULE_SETS: list[EvaluationRules] = [
         key="qd366",
         short="QĐ 366-QĐ/TW",
         regulation="Quy định 366-QĐ/TW, 30/8/2025",
+        title="về kiểm điểm, đánh giá, xếp loại chất lượng đối với tập thể, cá nhân trong hệ thống chính trị",  # [U] not in the sources: DANGBO_EVALUATION_REGULATION_TITLES
         discipline_cap_setting="DANGBO_EVALUATION_366_DISCIPLINE_CAP",
         periods=(PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.TERM, PeriodKind.AD_HOC),
         bands=BANDS_366,

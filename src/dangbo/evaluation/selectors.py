@@ -21,8 +21,10 @@ def campaign_scope(actor, action: str = VIEW) -> QuerySet:
     return policies.scope(actor, action, Campaign.objects.all())
 
 
-def rating_scope(actor, action: str = VIEW) -> QuerySet:
-    return policies.scope(actor, action, Rating.objects.all())
+def rating_scope(actor, action: str = VIEW, *, use_index: bool = True) -> QuerySet:
+    """``use_index=False``: the scope's path ranges kept from the planner (``core.policies.subtree_q``) — for an
+    actor who sees every cell of a campaign, whose rows another index gives (by name, by id) without a sort."""
+    return policies.scope(actor, action, Rating.objects.all(), use_index=use_index)
 
 
 def campaigns_of(actor, organization) -> QuerySet:
@@ -35,8 +37,8 @@ def campaigns_of(actor, organization) -> QuerySet:
     )
 
 
-def ratings_of(actor, campaign: Campaign) -> QuerySet:
-    return (rating_scope(actor).filter(campaign=campaign)
+def ratings_of(actor, campaign: Campaign, *, use_index: bool = True) -> QuerySet:
+    return (rating_scope(actor, use_index=use_index).filter(campaign=campaign)
             .select_related("member", "subject_org", "cell").order_by("cell__name", "name_sort", "id"))  # fmt: skip
 
 
@@ -51,36 +53,47 @@ class CampaignCells:
 
     choices: list[tuple[int, str]]
     many: bool
+    every: bool = False  # the actor sees every cell of the campaign (``sees_every_cell``)
+
+
+def tallies(campaign, *, whole: bool, members: bool = True) -> QuerySet:
+    """The campaign's stored counts: the whole campaign's rows or its organizations', of members or of
+    collectives. The two flags are compared with ``IN`` on purpose: Django writes ``whole=False`` as ``NOT
+    "whole"``, which SQLite cannot seek in an index (only ``=`` and ``IN``) — it walked a province campaign's
+    40,000 rows for the whole campaign's few."""
+    return LevelTally.objects.filter(campaign=campaign, whole__in=[whole], members__in=[members])
 
 
 def _tally_rows(actor, campaign: Campaign) -> QuerySet:
     """The stored counts of the campaign's member ratings in the cells the actor sees (scoped by ``org_path``, like
     the ratings they count)."""
-    return policies.scope(
-        actor, VIEW, LevelTally.objects.filter(campaign=campaign, whole=False, members=True)
-    )
+    return policies.scope(actor, VIEW, tallies(campaign, whole=False))
 
 
 def campaign_cells(actor, campaign: Campaign, chosen=None) -> CampaignCells:
     """The campaign's cells the actor sees (``CampaignCells``), read from the stored counts — the cells' rows in
     the actor's subtree, in path order, at most ``CELL_SELECT_MAX`` + 1 distinct cells from the index
     ``evaluation_tally_path`` (a province: 10,000 cells, of which the first 301 are read) — not from the ratings.
-    ``chosen``: the cell asked for (``?chi_bo=``), kept among the choices when it is one of them."""
+    ``chosen``: the cell asked for (``?chi_bo=``), kept among the choices when it is one of them. The same query
+    reads the span of the campaign's cells (``sees_every_cell``)."""
     from . import filters
 
     rows = _tally_rows(actor, campaign)
     limit = filters.CELL_SELECT_MAX
     first = list(rows.order_by("org_path", "organization_id")
-                 .values_list("org_path", "organization_id", "organization__name").distinct()[: limit + 1])  # fmt: skip
+                 .values_list("org_path", "organization_id", "organization__name", *_span(campaign))
+                 .distinct()[: limit + 1])  # fmt: skip
+    every = bool(first) and _covers_span(actor, campaign, first[0][3:])
     if len(first) <= limit:
-        return CampaignCells(sorted(((pk, name) for _, pk, name in first), key=lambda c: (c[1], c[0])), False)
+        cells = sorted(((pk, name) for _, pk, name, *_ in first), key=lambda c: (c[1], c[0]))
+        return CampaignCells(cells, False, every)
     try:
         pk = int(chosen) if chosen not in (None, "") else None
     except (TypeError, ValueError):
         pk = None
     found = (rows.filter(organization_id=pk).values_list("organization_id", "organization__name")[:1]
              if pk is not None and 0 < pk < 2**63 else [])  # fmt: skip
-    return CampaignCells(list(found), True)
+    return CampaignCells(list(found), True, every)
 
 
 @dataclass
@@ -92,31 +105,44 @@ class RatingsPage:
     size: int = PAGE_SIZE
 
 
-def sees_every_cell(actor, campaign: Campaign) -> bool:
-    """Whether the actor sees every member rating of the campaign (its staff and the levels above): the policy
-    asked about the deepest organization above all the campaign's cells (``common_ancestor`` of the least and the
-    greatest path of the cells' stored counts — two reads of the index ``evaluation_tally_path``)."""
-    from django.db.models import OuterRef, Subquery
+def _span(campaign: Campaign) -> tuple:
+    """The least and the greatest path of the campaign's cells (two reads of the index ``evaluation_tally_path``),
+    as expressions of a query."""
+    from django.db.models import Subquery
 
+    cells = tallies(campaign, whole=False).values("org_path")
+    return Subquery(cells.order_by("org_path")[:1]), Subquery(cells.order_by("-org_path")[:1])
+
+
+def _covers_span(actor, campaign: Campaign, span) -> bool:
     from dangbo.core.policies import common_ancestor
 
-    cells = LevelTally.objects.filter(campaign=OuterRef("pk"), whole=False, members=True).values("org_path")
-    span = (Campaign.objects.filter(pk=campaign.pk)
-            .values_list(Subquery(cells.order_by("org_path")[:1]), Subquery(cells.order_by("-org_path")[:1])).first())  # fmt: skip
-    if span is None or span[0] is None:
+    if not span or span[0] is None:
         return False
     return policies.can(actor, VIEW, LevelTally(campaign=campaign, org_path=common_ancestor(*span)))
 
 
-def filtered_count(actor, campaign: Campaign, values: dict) -> int:
+def sees_every_cell(actor, campaign: Campaign) -> bool:
+    """Whether the actor sees every member rating of the campaign (its staff and the levels above): the policy
+    asked about the deepest organization above all the campaign's cells (``core.policies.common_ancestor`` of the
+    least and the greatest path of the cells' stored counts). ``campaign_cells`` answers it too, in its query."""
+    return _covers_span(
+        actor, campaign, Campaign.objects.filter(pk=campaign.pk).values_list(*_span(campaign)).first()
+    )
+
+
+def filtered_count(actor, campaign: Campaign, values: dict, *, every: bool | None = None) -> int:
     """How many of the campaign's member ratings the actor sees match the filter's ``values``, from the stored
     counts: the whole campaign's rows when the actor sees every cell (a few rows, whatever the number of cells),
-    else the rows of the actor's cells (a range of ``evaluation_tally_path``); one cell: its rows."""
+    else the rows of the actor's cells (a range of ``evaluation_tally_path``); one cell: its rows. ``every``:
+    ``sees_every_cell`` when the caller asked already."""
     from .filters import conditions
 
     chosen = conditions(values, cell_field="organization_id")
-    if not values.get("chi_bo") and sees_every_cell(actor, campaign):
-        rows = LevelTally.objects.filter(campaign=campaign, whole=True, members=True)
+    if every is None and not values.get("chi_bo"):
+        every = sees_every_cell(actor, campaign)
+    if every and not values.get("chi_bo"):
+        rows = tallies(campaign, whole=True)
         return rows.filter(chosen).aggregate(s=Sum("n"))["s"] or 0
     return _tally_rows(actor, campaign).filter(chosen).aggregate(s=Sum("n"))["s"] or 0
 
@@ -131,9 +157,12 @@ def ratings_page(actor, campaign: Campaign, params, *, size: int = PAGE_SIZE) ->
     from .filters import RatingFilter
 
     cells = campaign_cells(actor, campaign, params.get("chi_bo"))
-    f = RatingFilter(params, queryset=ratings_of(actor, campaign).filter(member__isnull=False),
-                     cells=cells.choices, actor=actor if cells.many else None)  # fmt: skip
-    count = filtered_count(actor, campaign, f.values())
+    # Whoever sees every cell (a province's staff) reads the page along the index by name (its scope checked in the
+    # index's org_path column, not searched by it: that would sort the campaign's 240,000 rows by name).
+    every = cells.every
+    rows = ratings_of(actor, campaign, use_index=not every).filter(member__isnull=False)
+    f = RatingFilter(params, queryset=rows, cells=cells.choices, actor=actor if cells.many else None)  # fmt: skip
+    count = filtered_count(actor, campaign, f.values(), every=every)
     # By the rating's own copy of the name key: the page's ids from the index evaluation_rating_list, no join.
     page = keyset_page(f.qs.order_by(), sort_field="name_sort", after=params.get("sau"),
                        before=params.get("truoc"), size=size)  # fmt: skip
@@ -141,8 +170,10 @@ def ratings_page(actor, campaign: Campaign, params, *, size: int = PAGE_SIZE) ->
 
 
 def organization_ratings(actor, campaign: Campaign) -> QuerySet:
-    """The campaign's ratings of organizations (collectives: the authority's direct children) the actor sees."""
-    return ratings_of(actor, campaign).filter(subject_org__isnull=False)
+    """The campaign's ratings of organizations (collectives: the authority's direct children) the actor sees: a
+    few rows, from the index of the campaign's organizations (``evaluation_rating_one_per_org``), their scope
+    checked on each — not searched by path among the campaign's 240,000 member ratings."""
+    return ratings_of(actor, campaign, use_index=False).filter(subject_org__isnull=False)
 
 
 @dataclass
@@ -187,7 +218,7 @@ def tally(campaign: Campaign, *, decided: bool = False, members: bool = True, re
         grouped = (rows.values_list("not_rated", "decided_level", "proposed_level").annotate(n=Count("*"))
                    .order_by())  # fmt: skip
     else:
-        grouped = (LevelTally.objects.filter(campaign=campaign, whole=True, members=members)
+        grouped = (tallies(campaign, whole=True, members=members)
                    .values_list("not_rated", "decided_level", "proposed_level").annotate(s=Sum("n")).order_by())  # fmt: skip
     agg, not_rated = {}, 0
     for reason, d, p, n in grouped:

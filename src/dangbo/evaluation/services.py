@@ -187,6 +187,12 @@ def open_campaign(*, actor, authority, year, deadline, period_kind: str = Period
         Rating.objects.bulk_create(orgs, batch_size=1000)
         count += len(orgs)
     tally_rebuild(campaign)
+    if count > settings.DANGBO_EVALUATION_SYNC_RATINGS:
+        # Fresh statistics after a bulk load, as the other loaders do: without them SQLite reads a page's 50 rows
+        # by a campaign index (240,000 entries) instead of by their ids, and PostgreSQL guesses a handful of rows.
+        with connection.cursor() as cursor:
+            for model in (Rating, LevelTally):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     record(actor=actor, action=Action.CREATE, obj=campaign, event=AuditEvents.OPEN, scope_path=org.path,
            extra={"ratings": {"label": "Số phiếu đánh giá", "before": "", "after": str(count)}})  # fmt: skip
     return campaign
