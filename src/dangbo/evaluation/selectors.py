@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from dangbo.core import policies
 from dangbo.core.formats import ngay
@@ -80,9 +80,12 @@ def campaign_cells(actor, campaign: Campaign, chosen=None) -> CampaignCells:
 
     rows = _tally_rows(actor, campaign)
     limit = filters.CELL_SELECT_MAX
-    first = list(rows.order_by("org_path", "organization_id")
-                 .values_list("org_path", "organization_id", "organization__name", *_span(campaign))
-                 .distinct()[: limit + 1])  # fmt: skip
+    low, high = _span(campaign)
+    # Grouped by the index's own order (a GROUP BY on presorted keys, stopped by the LIMIT), not DISTINCT over the
+    # joined name: PostgreSQL sorted that (in parallel workers: ~20 ms for a province's 301 first cells, 1 ms so).
+    first = list(rows.order_by("org_path", "organization_id").values("org_path", "organization_id")
+                 .annotate(name=Min("organization__name"), low=Min(low), high=Max(high))
+                 .values_list("org_path", "organization_id", "name", "low", "high")[: limit + 1])  # fmt: skip
     every = bool(first) and _covers_span(actor, campaign, first[0][3:])
     if len(first) <= limit:
         cells = sorted(((pk, name) for _, pk, name, *_ in first), key=lambda c: (c[1], c[0]))
