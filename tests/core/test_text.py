@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dangbo.core.templatetags.vn import ngay_van_ban, phantram, so, tien
-from dangbo.core.text import clean_text, fold, name_parts, name_sort_key, nfc, parse_vn_number
+from dangbo.core.text import clean_text, fold, name_parts, name_sort_key, nfc, parse_vn_number, text_sort_key
 
 VIET = "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"
 words = st.text(alphabet=VIET + VIET.upper() + "Ðð", min_size=1, max_size=7)
@@ -387,3 +387,13 @@ def test_wrong_phone_numbers_are_refused_without_repeating_them(typed):
 
     _, problem = read_phone(typed)
     assert problem and problem.startswith("Điện thoại:") and typed not in problem
+
+
+def test_organization_names_sort_in_vietnamese_order_not_by_code_point():
+    names = ["Chi bộ Đồng Văn", "Chi bộ Dân cư", "Chi bộ Ấp Bắc", "Chi bộ Anh Sơn", "chi bộ Ba"]
+    assert sorted(names) != sorted(names, key=text_sort_key)  # code points put Đ before Ấ and lower case last
+    assert sorted(names, key=text_sort_key) == [
+        "Chi bộ Anh Sơn", "Chi bộ Ấp Bắc", "chi bộ Ba", "Chi bộ Dân cư", "Chi bộ Đồng Văn",
+    ]  # fmt: skip
+    assert text_sort_key(unicodedata.normalize("NFD", "Chi bộ Ấp Bắc")) == text_sort_key("Chi bộ Ấp Bắc")
+    assert text_sort_key("") == text_sort_key(None) == ""

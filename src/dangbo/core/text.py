@@ -203,6 +203,12 @@ def _part_key(part: str) -> str:
     )
 
 
+def text_sort_key(text: str | None) -> str:
+    """Sort key of a text compared whole in Vietnamese order (ICU's ``vi``: letters, then tones, then case) — an
+    organization's name in a list built in Python; "" for an empty text."""
+    return _part_key(clean_text(text)) if clean_text(text) else ""
+
+
 def name_parts(full_name: str | None) -> tuple[str, str, str]:
     """(given name, middle names, family name) of a full name as stored (``clean_text``); "" for a missing part."""
     words = clean_text(full_name).split(" ")

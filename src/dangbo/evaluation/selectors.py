@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from dangbo.core import policies
 from dangbo.core.formats import ngay
 from dangbo.core.policies import CHANGE, VIEW
+from dangbo.core.text import text_sort_key
 
 from .choices import RANK, SHORT, CampaignStatus, Level
 from .models import Campaign, LevelTally, Rating
@@ -88,7 +89,7 @@ def campaign_cells(actor, campaign: Campaign, chosen=None) -> CampaignCells:
                  .values_list("org_path", "organization_id", "name", "low", "high")[: limit + 1])  # fmt: skip
     every = bool(first) and _covers_span(actor, campaign, first[0][3:])
     if len(first) <= limit:
-        cells = sorted(((pk, name) for _, pk, name, *_ in first), key=lambda c: (c[1], c[0]))
+        cells = sorted(((pk, name) for _, pk, name, *_ in first), key=lambda c: (text_sort_key(c[1]), c[0]))
         return CampaignCells(cells, False, every)
     try:
         pk = int(chosen) if chosen not in (None, "") else None
