@@ -38,7 +38,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dangbo.core.dates import add_months, add_years, now, today
-from dangbo.core.policies import subtree_q
+from dangbo.core.policies import ancestor_paths, subtree_q
 from dangbo.members.models import Member, MemberPeriod
 from dangbo.organizations.models import Organization
 
@@ -503,43 +503,6 @@ def repath_meetings(old_path: str, new_path: str, date: dt.date) -> None:
     refresh_meetings(cells, month)
 
 
-def check_meetings(batch: int = 2000) -> list[str]:
-    """Every ``MeetingMonth`` row against a recount, organization by organization in batches of ``batch`` ids
-    (never the whole table in memory): the differences, in words."""
-    if not meetings_built():
-        return ["Chưa dựng số liệu tổng hợp sinh hoạt chi bộ (dangbo rollups rebuild)."]
-    from dangbo.meetings.models import Meeting
-
-    problems = []
-    top = max(
-        Meeting.objects.aggregate(n=Max("organization_id"))["n"] or 0,
-        MeetingMonth.objects.aggregate(n=Max("organization_id"))["n"] or 0,
-    )
-    name = MeetingMonth._meta.verbose_name
-    for first in range(0, top + 1, batch):
-        sql, params = _meeting_select(organizations=(first, first + batch))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            expected = {_key(row, MEETING_KEY): _values(row[MEETING_KEY:]) for row in cursor.fetchall()}
-        stored = {}
-        rows = MeetingMonth.objects.filter(organization_id__gte=first, organization_id__lt=first + batch)
-        for row in rows.values_list(
-            *[f.removesuffix("_id") if f.endswith("grade_id") else f for f in MEETING_FIELDS]
-        ):
-            k = _key(row, MEETING_KEY)
-            if k in stored:
-                problems.append(f"{name}: dòng trùng {k}")
-            stored[k] = _values(row[MEETING_KEY:])
-        for k in expected.keys() - stored.keys():
-            problems.append(f"{name}: thiếu {k} = {expected[k]}")
-        for k in stored.keys() - expected.keys():
-            problems.append(f"{name}: thừa {k} = {stored[k]}")
-        for k in expected.keys() & stored.keys():
-            if expected[k] != stored[k]:
-                problems.append(f"{name}: {k} lưu {stored[k]}, đếm lại {expected[k]}")
-    return problems + check_totals()
-
-
 # --- Meetings at every level (``MeetingTotal``) ---------------------------------------------------------------------
 #
 # The grid of a province sums ~14,000 cells' ``MeetingMonth`` rows a month; ``MeetingTotal`` holds the same sums for
@@ -558,8 +521,8 @@ def check_meetings(batch: int = 2000) -> list[str]:
 # * the thematic meetings of a quarter are counted as organizations (distinct), so that column is per quarter and
 #   the difference is taken over whole quarters.
 #
-# ``rebuild_totals`` writes the table from ``MeetingMonth`` (part of ``rebuild_meetings``), ``check_totals`` compares
-# it with a recount, a quarter at a time (``dangbo rollups check``).
+# ``rebuild_totals`` writes the table from ``MeetingMonth`` in SQL (part of ``rebuild_meetings``), ``check_totals``
+# compares it with a recount from the meetings done by the database (``dangbo rollups check``; «Checking» below).
 
 TOTAL_SUMS = ["regular_held", "regular_planned", "base_count", "present_count", "unexcused_count",
               "criteria_passed", "criteria_total", "thematic_held", "other_held"]  # fmt: skip
@@ -571,12 +534,6 @@ TotalKey = tuple[str, dt.date, int, int]  # org_path, month, upper grade, self g
 
 def quarter_start(month: dt.date) -> dt.date:
     return month.replace(month=3 * ((month.month - 1) // 3) + 1, day=1)
-
-
-def prefixes(path: str) -> list[str]:
-    """The paths of the organizations a path passes through, root first ("1.7.42." → "1.", "1.7.", "1.7.42.")."""
-    parts = [p for p in path.split(".") if p]
-    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
 
 
 def _cell_rows(cells, since_month: dt.date, until_month: dt.date | None = None):
@@ -597,7 +554,7 @@ def _totals_of(rows) -> tuple[dict[TotalKey, list[int]], set[tuple[int, str, dt.
     sums: dict[TotalKey, list[int]] = {}
     thematic: set[tuple[int, str, dt.date]] = set()
     for org, month, path, upper, own, *values in rows:
-        along = prefixes(path)
+        along = ancestor_paths(path)
         for p in along:
             acc = sums.setdefault((p, month, upper or 0, own or 0), [0] * len(TOTAL_SUMS))
             for i, v in enumerate(values):
@@ -669,78 +626,71 @@ def _quarters() -> list[dt.date]:
     return out
 
 
+def _temporary(cursor, name: str, columns: str, like) -> None:
+    """A temporary table ``name`` with ``columns`` of ``like``'s table (``"org_path AS path, …"``): the same types —
+    on PostgreSQL the same collation, so joins and set operations with ``like`` compare byte by byte — on both
+    databases."""
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {name} AS SELECT {columns} FROM {like._meta.db_table} WHERE 1 = 0"
+    )
+
+
 def rebuild_totals() -> int:
-    """Rewrite ``MeetingTotal`` from ``MeetingMonth``, a quarter at a time; the rows written."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {MeetingTotal._meta.db_table}")
-    else:
-        MeetingTotal.objects.all().delete()
-    written = 0
-    for q in _quarters():
-        totals = _as_totals(_totals_of(_cell_rows(None, q, add_months(q, 2)).iterator(chunk_size=20000)))
-        MeetingTotal.objects.bulk_create(
-            (MeetingTotal(organization_id=_organization_of(p), org_path=p, month=m, upper_grade=up, self_grade=own,
-                          **dict(zip(TOTAL_COLUMNS, v, strict=True)))
-             for (p, m, up, own), v in sorted(totals.items())),
-            batch_size=5000,
-        )  # fmt: skip
-        written += len(totals)
-    return written
+    """Rewrite ``MeetingTotal`` from ``MeetingMonth`` in the database; the rows written.
 
-
-def check_totals() -> list[str]:
-    """Every ``MeetingTotal`` row against a recount from ``MeetingMonth`` (itself checked against the meetings), a
-    quarter at a time: the differences, in words. Rows of zeros count as absent."""
-    name = MeetingTotal._meta.verbose_name
-    problems = []
-    quarters = _quarters()
-    months = [add_months(q, i) for q in quarters for i in range(3)]
-    stray = MeetingTotal.objects.exclude(month__in=months).values_list("org_path", "month", *TOTAL_COLUMNS)
-    for p, m, *values in stray.iterator():
-        if any(values):
-            problems.append(f"{name}: thừa {(p, m.isoformat())} = {tuple(values)}")
-    for q in quarters:
-        counted = _as_totals(_totals_of(_recounted_rows(q, add_months(q, 2))))
-        expected = {k: tuple(v) for k, v in counted.items() if any(v)}
-        stored = {}
-        rows = MeetingTotal.objects.filter(month__gte=q, month__lte=add_months(q, 2))
-        for p, m, up, own, *values in rows.values_list("org_path", "month", "upper_grade", "self_grade",
-                                                       *TOTAL_COLUMNS).iterator(chunk_size=20000):  # fmt: skip
-            if any(values):
-                stored[(p, m, up, own)] = tuple(values)
-        for k in sorted(expected.keys() - stored.keys()):
-            problems.append(f"{name}: thiếu {_shown(k)} = {expected[k]}")
-        for k in sorted(stored.keys() - expected.keys()):
-            problems.append(f"{name}: thừa {_shown(k)} = {stored[k]}")
-        for k in sorted(expected.keys() & stored.keys()):
-            if expected[k] != stored[k]:
-                problems.append(f"{name}: {_shown(k)} lưu {stored[k]}, đếm lại {expected[k]}")
-    return problems
-
-
-def _recounted_rows(first: dt.date, last: dt.date):
-    """The ``_cell_rows`` of some months counted again from the meetings (so a wrong ``MeetingMonth`` row is one
-    difference of ``check_meetings``, not one more per level here)."""
-    sql, params = _meeting_select(since_month=first, until_month=last)
-    at = {f: i for i, f in enumerate(MEETING_FIELDS)}
-    order = [
-        at[f]
-        for f in ("organization_id", "month", "org_path", "upper_grade_id", "self_grade_id", *TOTAL_SUMS)
-    ]
+    The distinct paths of ``MeetingMonth`` (one per cell and tree of a time: a few hundred thousand at national
+    scale) are expanded into (path, prefix) pairs in Python (``core.policies.ancestor_paths``) into a temporary
+    table, the months into their quarters into another; then one ``INSERT … SELECT … GROUP BY`` writes the sums of
+    every prefix, month and grade pair and, on the row of each quarter's first month with grades (0, 0), the
+    organizations with a thematic meeting in the quarter (``COUNT(DISTINCT)`` per prefix and quarter) — in the order
+    of the reading index, the table's unique index built after the insert on PostgreSQL (as ``rebuild`` does)."""
+    table, month_table = MeetingTotal._meta.db_table, MeetingMonth._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(20000):
-            for row in chunk:
-                out = [row[i] for i in order]
-                if isinstance(out[1], str):  # SQLite's raw date
-                    out[1] = dt.date.fromisoformat(out[1])
-                yield tuple(int(v) if isinstance(v, float) else v for v in out)
-
-
-def _shown(key: TotalKey) -> tuple:
-    p, m, up, own = key
-    return (p, m.isoformat(), up, own)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {table}")
+        else:
+            cursor.execute(f"DELETE FROM {table}")
+        _temporary(
+            cursor, "rollup_prefix", "org_path AS path, org_path AS prefix, organization_id", MeetingTotal
+        )
+        _temporary(cursor, "rollup_quarter", "month, month AS quarter", MeetingTotal)
+        cursor.execute(f"SELECT DISTINCT org_path FROM {month_table}")
+        paths = [row[0] for row in cursor.fetchall()]
+        pairs = [(path, p, _organization_of(p)) for path in paths for p in ancestor_paths(path)]
+        for i in range(0, len(pairs), 20000):
+            cursor.executemany("INSERT INTO rollup_prefix VALUES (%s, %s, %s)", pairs[i : i + 20000])
+        cursor.execute("CREATE INDEX rollup_prefix_path ON rollup_prefix (path)")
+        cursor.execute(f"SELECT DISTINCT month FROM {month_table}")
+        adapt = connection.ops.adapt_datefield_value
+        months = [m if isinstance(m, dt.date) else dt.date.fromisoformat(m) for (m,) in cursor.fetchall()]
+        cursor.executemany(
+            "INSERT INTO rollup_quarter VALUES (%s, %s)",
+            [(adapt(m), adapt(quarter_start(m))) for m in months],
+        )
+        if connection.vendor == "postgresql":  # temporary tables have no statistics until analysed
+            cursor.execute("ANALYZE rollup_prefix")
+            cursor.execute("ANALYZE rollup_quarter")
+    sums = ", ".join(f"SUM({c})" for c in TOTAL_COLUMNS)
+    sql = (
+        f"SELECT organization_id, prefix, month, up, own, {sums} FROM ("
+        f"SELECT x.organization_id, x.prefix, m.month, COALESCE(m.upper_grade_id, 0) AS up, "
+        f"COALESCE(m.self_grade_id, 0) AS own, {', '.join(f'm.{c}' for c in TOTAL_SUMS)}, 0 AS thematic_cells "
+        f"FROM {month_table} m JOIN rollup_prefix x ON x.path = m.org_path "
+        f"UNION ALL SELECT x.organization_id, x.prefix, q.quarter, 0, 0, {', '.join('0' for _ in TOTAL_SUMS)}, "
+        f"COUNT(DISTINCT m.organization_id) FROM {month_table} m JOIN rollup_quarter q ON q.month = m.month "
+        f"JOIN rollup_prefix x ON x.path = m.org_path WHERE m.thematic_held > 0 "
+        f"GROUP BY x.organization_id, x.prefix, q.quarter"
+        f") u GROUP BY prefix, month, up, own, organization_id"
+    )
+    fields = ["organization_id", "org_path", "month", "upper_grade", "self_grade", *TOTAL_COLUMNS]
+    with _indexes_built_after(MeetingTotal):
+        _insert(MeetingTotal, fields, (sql, []), ordered=True)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE rollup_prefix")
+        cursor.execute("DROP TABLE rollup_quarter")
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return cursor.fetchone()[0]
 
 
 def _values(values) -> tuple:
@@ -774,49 +724,165 @@ def extend(through: dt.date | None = None) -> int:
     return len(added)
 
 
-def check(batch: int = 2000) -> list[str]:
-    """Every stored row against a recount, organization by organization in batches of ``batch`` ids (never a whole
-    table in memory): the differences, in words (empty when the rollups are right)."""
-    s = state()
-    if s is None:
-        return ["Chưa dựng số liệu tổng hợp (dangbo rollups rebuild)."]
-    problems = []
-    top = max(
-        MemberPeriod.objects.aggregate(n=Max("organization_id"))["n"] or 0,
-        MemberMonth.objects.aggregate(n=Max("organization_id"))["n"] or 0,
-        MemberMove.objects.aggregate(n=Max("organization_id"))["n"] or 0,
-    )
-    for first in range(0, top + 1, batch):
-        between = (first, first + batch)
-        for model, fields, select, key_len in (
-            (MemberMonth, MONTH_FIELDS, _month_select(between=between), 3),
-            (MemberMove, MOVE_FIELDS, _move_select(between=between), 6),
-        ):
-            sql, params = select
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                expected = {
-                    _key(row, key_len): tuple(int(v) for v in row[key_len:]) for row in cursor.fetchall()
-                }
-            stored = {}
-            rows = model.objects.filter(organization_id__gte=between[0], organization_id__lt=between[1])
-            for row in rows.values_list(*fields):
-                k = _key(row, key_len)
-                if k in stored:
-                    problems.append(f"{model._meta.verbose_name}: dòng trùng {k}")
-                stored[k] = tuple(int(v) for v in row[key_len:])
-            for k in expected.keys() - stored.keys():
-                problems.append(f"{model._meta.verbose_name}: thiếu {k} = {expected[k]}")
-            for k in stored.keys() - expected.keys():
-                if any(stored[k]):
-                    problems.append(f"{model._meta.verbose_name}: thừa {k} = {stored[k]}")
-            for k in expected.keys() & stored.keys():
-                if expected[k] != stored[k]:
-                    problems.append(f"{model._meta.verbose_name}: {k} lưu {stored[k]}, đếm lại {expected[k]}")
-    return problems + check_meetings(batch)
-
-
 def _key(row, n: int) -> tuple:
     return tuple(
         v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, str) else v for v in row[:n]
     )
+
+
+# --- Checking -------------------------------------------------------------------------------------------------------
+#
+# ``check`` recounts every rollup from the facts *in the database* — into a temporary table, a batch of organizations
+# at a time for the per-cell tables, the whole tree at once for ``MeetingTotal`` — and compares it with the stored rows
+# by ``EXCEPT`` both ways; only the differences (usually none) come back to Python, the first ``shown`` of them in
+# words. The recounts are independent of the full rebuild's SQL (a check that ran the rebuild's query again would only
+# prove that the query gives what it gave):
+#
+# * ``MemberMonth``: each roll period joined to every month it covers (``_month_select``, the definition that
+#   ``refresh`` and ``extend`` also use on a few cells or one month), where ``rebuild`` sums the steps of each cell's
+#   roll (``_month_delta_select``); ``MemberMove`` and ``MeetingMonth`` have one definition each (``_move_select``,
+#   ``_meeting_select``): the check finds the rows that the writes of the services left different from a recount.
+# * ``MeetingTotal``: counted from the meetings themselves (``_meeting_select``, so a wrong ``MeetingMonth`` row is one
+#   difference of its own table, not one more per level), the prefixes of each path by a recursive query in SQL
+#   (cutting the last id off the path: ``rtrim``; a path of anything but ids and dots would show as differences), the
+#   thematic meetings of a quarter by the range of its months — where ``rebuild_totals`` reads ``MeetingMonth``, gets
+#   the prefixes from Python (``core.policies.ancestor_paths``) and the quarters from a month → quarter table.
+
+
+class Differences(list):
+    """What ``check`` found, in words — at most ``shown`` lines — and ``total``: how many differences there are."""
+
+    total = 0
+
+
+def _compare(model, fields: list[str], key_len: int, recount: tuple[str, list], found: Differences, *,
+             where: tuple[str, list] = ("1 = 1", []), nonzero: bool = False, duplicates: bool = False,
+             shown: int = 200) -> None:  # fmt: skip
+    """The rows of ``model`` (those ``where`` selects) against ``recount`` (SQL giving ``fields``, the first
+    ``key_len`` the key), added to ``found``. ``nonzero``: rows whose values are all 0 count as absent;
+    ``duplicates``: also rows of one key stored twice (a table without a unique key)."""
+    table, name = model._meta.db_table, model._meta.verbose_name
+    cols, keys = ", ".join(fields), fields[:key_len]
+    key_cols = ", ".join(keys)
+    w, wparams = where
+    if nonzero:
+        w += " AND NOT (" + " AND ".join(f"{c} = 0" for c in fields[key_len:]) + ")"
+    zero = " AND NOT (" + " AND ".join(f"{c} = 0" for c in fields[key_len:]) + ")" if nonzero else ""
+    stored, counted = (
+        f"SELECT {cols} FROM {table} WHERE {w}",
+        f"SELECT {cols} FROM rollup_recount WHERE 1 = 1{zero}",
+    )
+    sql, params = recount
+    with connection.cursor() as cursor:
+        _temporary(cursor, "rollup_recount", cols, model)
+        cursor.execute(f"INSERT INTO rollup_recount ({cols}) {sql}", params)
+        for diff, a, b in (("rollup_missing", counted, stored), ("rollup_extra", stored, counted)):
+            cursor.execute(f"DROP TABLE IF EXISTS {diff}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {diff} AS {a} EXCEPT {b}", wparams)
+        both = f"SELECT {key_cols} FROM rollup_missing UNION SELECT {key_cols} FROM rollup_extra"
+        cursor.execute(f"SELECT COUNT(*) FROM ({both}) d")
+        found.total += cursor.fetchone()[0]
+        room = max(shown - len(found), 0)
+        on = {t: " AND ".join(f"{t}.{k} = d.{k}" for k in keys) for t in ("a", "b")}
+        values = ", ".join(f"{t}.{c}" for t in ("a", "b") for c in fields[key_len:])
+        order = ", ".join(str(i + 1) for i in range(key_len))
+        cursor.execute(
+            f"SELECT {', '.join(f'd.{k}' for k in keys)}, a.{keys[0]}, b.{keys[0]}, {values} "
+            f"FROM ({both} ORDER BY {order} LIMIT {int(room)}) d "
+            f"LEFT JOIN rollup_missing a ON {on['a']} LEFT JOIN rollup_extra b ON {on['b']} ORDER BY {order}"
+        )
+        n = len(fields) - key_len
+        for row in cursor.fetchall():
+            k, in_count, in_store = _key(row, key_len), row[key_len] is not None, row[key_len + 1] is not None
+            expected, kept = _values(row[key_len + 2 : key_len + 2 + n]), _values(row[key_len + 2 + n :])
+            if in_count and in_store:
+                found.append(f"{name}: {k} lưu {kept}, đếm lại {expected}")
+            elif in_count:
+                found.append(f"{name}: thiếu {k} = {expected}")
+            else:
+                found.append(f"{name}: thừa {k} = {kept}")
+        if duplicates:
+            cursor.execute(
+                f"SELECT {key_cols} FROM {table} WHERE {where[0]} GROUP BY {key_cols} HAVING COUNT(*) > 1 "
+                f"ORDER BY {order}",
+                where[1],
+            )
+            for row in cursor.fetchall():
+                found.total += 1
+                if len(found) < shown:
+                    found.append(f"{name}: dòng trùng {_key(row, key_len)}")
+        for t in ("rollup_recount", "rollup_missing", "rollup_extra"):
+            cursor.execute(f"DROP TABLE {t}")
+
+
+def _organization_batches(batch: int | None, *models):
+    """[first, next) ranges of organization ids covering every row of ``models`` (one range when ``batch`` is None)."""
+    top = max((m.objects.aggregate(n=Max("organization_id"))["n"] or 0 for m in models), default=0)
+    step = batch or top + 1
+    return [(first, first + step) for first in range(0, top + 1, step)]
+
+
+def check(batch: int | None = 2000, shown: int = 200) -> Differences:
+    """Every stored row against a recount by the database, organization by organization in batches of ``batch`` ids
+    (None: all at once): the differences, in words (empty when the rollups are right; ``.total``: how many)."""
+    found = Differences()
+    if state() is None:
+        found.append("Chưa dựng số liệu tổng hợp (dangbo rollups rebuild).")
+        found.total = 1
+        return found
+    for between in _organization_batches(batch, MemberPeriod, MemberMonth, MemberMove):
+        where = ("organization_id >= %s AND organization_id < %s", list(between))
+        _compare(MemberMonth, MONTH_FIELDS, 3, _month_select(between=between), found, where=where, nonzero=True,
+                 shown=shown)  # fmt: skip
+        _compare(MemberMove, MOVE_FIELDS, 6, _move_select(between=between), found, where=where, nonzero=True,
+                 duplicates=True, shown=shown)  # fmt: skip
+    return check_meetings(batch, shown, found)
+
+
+def check_meetings(
+    batch: int | None = 2000, shown: int = 200, found: Differences | None = None
+) -> Differences:
+    """Every ``MeetingMonth`` row against a recount, organization by organization in batches of ``batch`` ids, then
+    ``check_totals``: the differences, in words (added to ``found``)."""
+    from dangbo.meetings.models import Meeting
+
+    found = Differences() if found is None else found
+    if not meetings_built():
+        found.append("Chưa dựng số liệu tổng hợp sinh hoạt chi bộ (dangbo rollups rebuild).")
+        found.total += 1
+        return found
+    for between in _organization_batches(batch, Meeting, MeetingMonth):
+        where = ("organization_id >= %s AND organization_id < %s", list(between))
+        _compare(MeetingMonth, MEETING_FIELDS, MEETING_KEY, _meeting_select(organizations=between), found,
+                 where=where, shown=shown)  # fmt: skip
+    return check_totals(shown, found)
+
+
+def check_totals(shown: int = 200, found: Differences | None = None) -> Differences:
+    """Every ``MeetingTotal`` row against a recount from the meetings (see «Checking» above for how it differs from
+    ``rebuild_totals``): the differences, in words. Rows of zeros count as absent."""
+    found = Differences() if found is None else found
+    # no quarter (no meetings): one that holds none, VALUES needs a row
+    quarters = _quarters() or [dt.date(1, 1, 1)]
+    fields = ["org_path", "month", "upper_grade", "self_grade", *TOTAL_COLUMNS]
+    cells, params = _meeting_select()
+    spans = ", ".join(["(%s, %s)"] * len(quarters))
+    adapt = connection.ops.adapt_datefield_value
+    params = [*params, *(adapt(d) for q in quarters for d in (q, add_months(q, 3)))]
+    sums = ", ".join(f"SUM({c})" for c in TOTAL_COLUMNS)
+    recount = (
+        f"WITH RECURSIVE cell({', '.join(MEETING_FIELDS)}) AS ({cells}), "
+        f"q(q_first, q_next) AS (VALUES {spans}), "
+        f"up(path, prefix) AS (SELECT DISTINCT org_path, CAST(org_path AS text) FROM cell "
+        f"UNION ALL SELECT path, rtrim(rtrim(prefix, '.'), '0123456789') FROM up "
+        f"WHERE rtrim(rtrim(prefix, '.'), '0123456789') <> '') "
+        f"SELECT prefix, month, g_up, g_own, {sums} FROM ("
+        f"SELECT up.prefix, c.month, COALESCE(c.upper_grade_id, 0) AS g_up, COALESCE(c.self_grade_id, 0) AS g_own, "
+        f"{', '.join(f'c.{col}' for col in TOTAL_SUMS)}, 0 AS thematic_cells FROM cell c JOIN up ON up.path = c.org_path "
+        f"UNION ALL SELECT up.prefix, q.q_first, 0, 0, {', '.join('0' for _ in TOTAL_SUMS)}, COUNT(DISTINCT c.organization_id) "
+        f"FROM cell c JOIN q ON c.month >= q.q_first AND c.month < q.q_next JOIN up ON up.path = c.org_path "
+        f"WHERE c.thematic_held > 0 GROUP BY up.prefix, q.q_first"
+        f") t GROUP BY prefix, month, g_up, g_own"
+    )
+    _compare(MeetingTotal, fields, 4, (recount, params), found, nonzero=True, shown=shown)
+    return found

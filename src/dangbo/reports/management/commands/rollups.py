@@ -31,7 +31,7 @@ class Command(BaseCommand):
             for line in problems[:200]:
                 self.stdout.write(line)
             if problems:
-                raise CommandError(f"Số liệu tổng hợp khác đếm lại: {so(len(problems))} chỗ.")
+                raise CommandError(f"Số liệu tổng hợp khác đếm lại: {so(problems.total)} chỗ.")
             c = rolled.coverage()
             months = f" (tháng {c['first']:%m/%Y} – {c['through']:%m/%Y})" if c["first"] else ""
             self.stdout.write(f"Số liệu tổng hợp khớp với đếm lại{months}.")
