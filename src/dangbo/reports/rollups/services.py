@@ -765,13 +765,9 @@ def _compare(model, fields: list[str], key_len: int, recount: tuple[str, list], 
     cols, keys = ", ".join(fields), fields[:key_len]
     key_cols = ", ".join(keys)
     w, wparams = where
-    if nonzero:
-        w += " AND NOT (" + " AND ".join(f"{c} = 0" for c in fields[key_len:]) + ")"
     zero = " AND NOT (" + " AND ".join(f"{c} = 0" for c in fields[key_len:]) + ")" if nonzero else ""
-    stored, counted = (
-        f"SELECT {cols} FROM {table} WHERE {w}",
-        f"SELECT {cols} FROM rollup_recount WHERE 1 = 1{zero}",
-    )
+    stored = f"SELECT {cols} FROM {table} WHERE {w}{zero}"
+    counted = f"SELECT {cols} FROM rollup_recount WHERE 1 = 1{zero}"
     sql, params = recount
     with connection.cursor() as cursor:
         _temporary(cursor, "rollup_recount", cols, model)
