@@ -227,19 +227,28 @@ def _insert(model, fields: list[str], select: tuple[str, list], *, ordered: bool
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(fields)}) {sql}", params)
 
 
+# PostgreSQL memory of the rebuild's transaction (SET LOCAL: back to the server's at its end): the sorts of the INSERT
+# (work_mem, per sort or hash of the plan — a few) and the index builds after it (maintenance_work_mem, one at a time)
+# spill less to disk. Amounts a small server (a few GB of RAM) can give one transaction.
+BULK_MEMORY = {"work_mem": "128MB", "maintenance_work_mem": "512MB"}
+
+
 @contextmanager
 def _indexes_built_after(model):
-    """PostgreSQL: the secondary indexes and unique constraints of ``model`` dropped for a bulk INSERT into the emptied
-    table and built after it — one sort each, instead of one descent per row in another order than the rows come
-    (most of a full rebuild's time). Inside ``rebuild``'s transaction, after its TRUNCATE (the table is locked)."""
+    """PostgreSQL: the indexes and the unique and primary key constraints of ``model`` dropped for a bulk INSERT into
+    the emptied table and built after it — one sort each, instead of one descent per row in another order than the
+    rows come (most of a full rebuild's time) — with the memory of ``BULK_MEMORY`` for the rest of the transaction.
+    Inside ``rebuild``'s transaction, after its TRUNCATE (the table is locked)."""
     if connection.vendor != "postgresql":
         yield
         return
     table = model._meta.db_table
     with connection.cursor() as cursor:
+        for name, amount in BULK_MEMORY.items():
+            cursor.execute(f"SET LOCAL {name} = '{amount}'")
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
-            "AND contype = 'u'",
+            "AND contype IN ('p', 'u')",
             [table],
         )
         constraints = cursor.fetchall()
