@@ -43,7 +43,11 @@ class MemberMonth(models.Model):
 
     # No index of its own: ``member_month_unique`` begins with it (a national rebuild built 299 MB for nothing).
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     month = models.DateField()  # first day; the figures are those of the month's last day
     org_path = BinaryCharField(max_length=255)  # the cell's path on the month's last day

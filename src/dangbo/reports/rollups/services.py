@@ -182,7 +182,9 @@ def _month_delta_select(through: dt.date) -> tuple[str, list]:
     summed = ", ".join(
         f"CAST(SUM(d_{c}) AS integer) AS d_{c}" for c in counted
     )  # integers: SUM OVER stays cheap
-    running = ", ".join(f"SUM(d_{c}) OVER w AS n_{c}" for c in counted)
+    # integers again (SUM gives bigint): the rows to sort for the reading index are ~40 % narrower (at national scale
+    # the sort of 45 M rows spills to disk whatever work_mem a small server can give)
+    running = ", ".join(f"CAST(SUM(d_{c}) OVER w AS integer) AS n_{c}" for c in counted)
     sql = (
         f"WITH pm AS ({periods}), "
         f"steps AS (SELECT o, path, month, {summed} FROM ({steps}) e GROUP BY o, path, month), "
