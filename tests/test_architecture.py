@@ -213,6 +213,61 @@ def test_services_define_no_reads_of_scope():
     assert found == [], "move it to the selectors.py of its package"
 
 
+# What the rule of a scope is made of: the reach of the role rules (``accounts.policies.reach``, ``may``), the
+# organization work (``work_reach``/``work_q``/``work_scope``), the administrator test, the tops of a reach, and a
+# reach's answer for one row (``.covers``). Only the policies (``*/policies.py``) and the machinery under them
+# (``core/policies.py``, and ``accounts/selectors.py`` that reads the grants) call them; everything else asks
+# ``core.policies``: ``scope``, ``can``, ``get_scoped_or_404``, ``where`` (the typed reach), ``anywhere``, ``in_state``.
+SCOPE_PREDICATES = {
+    "is_root", "reach", "work_reach", "work_q", "work_scope", "roots", "may", "member_reach", "staff_reach",
+    "covers", "can_manage_accounts",
+}  # fmt: skip
+SCOPE_MACHINERY = {"dangbo.core.policies", "dangbo.accounts.selectors"}
+# Functions that answer a scope (``*_scope``) or a permission (``can_*``) are defined in the policies only.
+# Known departures still being removed (issue 12). Each entry must still be a departure: the test fails when one
+# is fixed, so that the list only shrinks.
+PENDING_SCOPE_DEFINITIONS: set[str] = {
+    # ``MeetingPolicy`` VIEW answers the same rows with another SQL shape (a join on the organization's path
+    # instead of ``organization IN (…)``): to move once the calendar's benchmark says it is not slower.
+    "dangbo.meetings.selectors.meeting_scope",
+    "dangbo.meetings.selectors.calendar_scope",
+}
+
+
+def _calls(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            f = node.func
+            found.add(f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else "")
+    return found
+
+
+def test_scope_predicates_live_in_the_policies():
+    """``grep`` finds no scope predicate outside the policies: a view, selector, service, job or template tag that
+    needs one asks ``core.policies`` (CONTRIBUTING: who may see or change what)."""
+    found = sorted(
+        f"{m}: {name}()" for m, path in MODULES.items()
+        if _room(m) != "policies" and m not in SCOPE_MACHINERY
+        for name in _calls(path) & SCOPE_PREDICATES
+    )  # fmt: skip
+    assert found == [], (
+        "ask core.policies (scope, can, where, anywhere), or add an action to the model's policy"
+    )
+
+
+def test_scope_and_permission_functions_are_defined_in_the_policies():
+    found = {
+        f"{m}.{node.name}" for m, path in MODULES.items() if _room(m) != "policies"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef) and (node.name.rstrip("_").endswith("_scope") or node.name.startswith("can_"))
+    }  # fmt: skip
+    assert found - PENDING_SCOPE_DEFINITIONS == set(), (
+        "call core.policies.scope/can where it is needed, or make it an action of the model's policy"
+    )
+    assert PENDING_SCOPE_DEFINITIONS - found == set(), "fixed: remove these from PENDING_SCOPE_DEFINITIONS"
+
+
 def test_only_the_accounts_policies_hold_the_role_rules():
     """What each role may do where (``RULES``) is policy data: defined in ``accounts/policies.py`` only."""
     holders = sorted(m for m, path in MODULES.items() if re.search(r"^RULES\b[^=]*=", path.read_text(), re.M))

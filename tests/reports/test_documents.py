@@ -8,6 +8,7 @@ import io
 
 from docx import Document
 
+from dangbo.core import policies
 from dangbo.reports import documents, selectors
 
 
@@ -93,7 +94,7 @@ def test_a_section_registered_by_another_app_is_written_after_the_others(tree, p
     from dangbo.core.registries import REPORT_SECTIONS
 
     def dues(actor, organization, start, end):
-        selectors.check_scope(actor, organization)
+        policies.require(actor, policies.VIEW, organization)
         return selectors.Section("dues", "Thu, nộp đảng phí", {"lines": ["Đã thu 1.250.000 đồng đảng phí."]})
 
     REPORT_SECTIONS.register("dues", dues)

@@ -36,7 +36,7 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def assert_same(org, on):
-    assert rollups.covers(on)
+    assert rollups.hold(on)
     assert rollups.headcount(org, on) == asof.headcount(org, on), (org.name, on)
     assert rollups.composition(org, on) == asof.composition(org, on), (org.name, on)
 
@@ -50,11 +50,11 @@ def assert_same_movement(org, start, end):
 
 def test_figures_are_live_until_the_rollups_are_built_then_read_from_them(tree, people, clock):
     clock.set(D(2024, 7, 10))
-    assert rollups.state() is None and not rollups.covers(D(2024, 6, 30))
+    assert rollups.state() is None and not rollups.hold(D(2024, 6, 30))
     assert rollups.headcount_on(tree.bloc, D(2024, 6, 30)) == asof.headcount(tree.bloc, D(2024, 6, 30))
     rollup_services.rebuild()
-    assert rollups.covers(D(2024, 6, 30)) and not rollups.covers(D(2024, 6, 29))
-    assert not rollups.covers(D(2024, 8, 31))  # after the watermark: live until extended
+    assert rollups.hold(D(2024, 6, 30)) and not rollups.hold(D(2024, 6, 29))
+    assert not rollups.hold(D(2024, 8, 31))  # after the watermark: live until extended
     for org in (tree.province, tree.bloc, tree.a, tree.a1, tree.b):
         assert_same(org, D(2024, 6, 30))
         assert_same_movement(org, D(2015, 1, 1), D(2024, 6, 30))
@@ -97,9 +97,9 @@ def test_extend_adds_the_months_after_the_watermark(tree, people, clock):
     clock.set(D(2024, 7, 10))
     rollup_services.rebuild()
     clock.set(D(2024, 10, 2))
-    assert not rollups.covers(D(2024, 9, 30))
+    assert not rollups.hold(D(2024, 9, 30))
     assert rollup_services.extend() == 3
-    assert rollups.covers(D(2024, 9, 30)) and rollup_services.check() == []
+    assert rollups.hold(D(2024, 9, 30)) and rollup_services.check() == []
     assert_same(tree.bloc, D(2024, 9, 30))
 
 

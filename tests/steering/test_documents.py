@@ -19,6 +19,7 @@ from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from dangbo.audit.models import AuditEvent
+from dangbo.core import policies
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.organizations import selectors as org_selectors
 from dangbo.organizations import services as org_services
@@ -614,7 +615,7 @@ def test_scope_by_register_and_by_assignment(tree, people, root_user):
     b_doc = documents.document_issue(actor=root_user, register=tree.b, data=own())
 
     def visible(user):
-        return set(document_selectors.document_scope(user))
+        return set(policies.scope(user, policies.VIEW, Document.objects.all()))
 
     assert visible(people.staff) == visible(people.leader) == {bloc_doc, a_doc, b_doc}
     assert visible(people.secretary_a) == {a_doc}
@@ -628,10 +629,13 @@ def test_scope_by_register_and_by_assignment(tree, people, root_user):
     assert visible(people.secretary_a) == {a_doc, bloc_doc}
     assert visible(people.secretary_b) == {b_doc}
     assert (
-        document_selectors.document_scope(people.secretary_a).filter(pk=bloc_doc.pk).count() == 1
+        policies.scope(people.secretary_a, policies.VIEW, Document.objects.all())
+        .filter(pk=bloc_doc.pk)
+        .count()
+        == 1
     )  # no duplicates
     # Seeing is not editing: the directive belongs to the bloc's register.
-    assert not document_selectors.can_edit(people.secretary_a, bloc_doc)
+    assert not policies.can(people.secretary_a, policies.CHANGE, bloc_doc)
     with pytest.raises(PermissionDenied):
         documents.document_update(actor=people.secretary_a, document=bloc_doc, data={"summary": "Sửa"})
 
@@ -859,8 +863,8 @@ def test_a_cell_secretary_cannot_correct_the_register_entries_they_cannot_make(c
     assert client.post(reverse("steering:document_edit", args=[d.pk]), {"summary": "Sửa"}).status_code == 404
     d.refresh_from_db()
     assert d.summary == incoming()["summary"]
-    assert not document_selectors.can_edit(people.cell_secretary, d) and document_selectors.can_edit(
-        people.secretary_a, d
+    assert not policies.can(people.cell_secretary, policies.CHANGE, d) and policies.can(
+        people.secretary_a, policies.CHANGE, d
     )
 
 

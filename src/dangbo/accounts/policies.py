@@ -81,23 +81,10 @@ def reach(actor, area: str, action: str, *, own: bool = True, roles: frozenset[s
     return (Reach(paths=tuple(paths), ids=tuple(ids)) | NOWHERE) if (paths or ids) else NOWHERE
 
 
-def member_reach(actor, action: str) -> tuple[list[str] | None, list[int]]:
-    """The member records' reach as (subtree paths — None for everything —, single member ids), for the word-table
-    search that filters in SQL of its own."""
-    r = reach(actor, MEMBER, action)
-    return (None, []) if r.everything else (list(r.paths), list(r.ids))
-
-
-def can_manage_accounts(actor) -> bool:
-    """Whether the actor keeps the logins of anyone (the accounts pages)."""
-    return not reach(actor, ACCOUNTS, VIEW).nothing
-
-
-def roots(actor) -> list[int]:
-    """Organization ids where the actor's view of the tree starts (their highest grants); [] for superusers,
-    whose view starts at the top organizations."""
-    r = reach(actor, ORGANIZATION, VIEW)
-    return [int(p.split(".")[-2]) for p in r.paths] + [i for i in r.ids]
+def role_organizations(actor, area: str, action: str) -> list[int]:
+    """The organizations where the actor holds a role that may ``action`` in ``area`` — each of them, also one under
+    another (the reminders addressed to an organization's own secretaries and staff)."""
+    return [g.org_id for g in grants(actor) if may(g.role, area, action)]
 
 
 def value(obj, dotted: str):
@@ -120,8 +107,7 @@ class TreePolicy(Policy):
     own: ClassVar[bool] = True  # a plain member's own record / cell counts
 
     def reach(self, actor, action: str) -> Reach:
-        r = reach(actor, self.area, action, own=self.own and self.id_field is not None)
-        return r
+        return reach(actor, self.area, action, own=self.own and self.id_field is not None)
 
     def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
         return self.reach(actor, action).filter(
@@ -141,10 +127,16 @@ class TreePolicy(Policy):
 
 @register
 class UserPolicy(Policy):
+    """A login: seen by those who keep the accounts of a subtree where it holds a role, changed when all its roles
+    are there. ``anywhere(actor, VIEW, User)``: the actor keeps someone's login (the accounts pages, the menu)."""
+
     model = User
 
+    def reach(self, actor, action: str) -> Reach:
+        return reach(actor, ACCOUNTS, action)
+
     def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
-        where = reach(actor, ACCOUNTS, action)
+        where = self.reach(actor, action)
         if where.everything:
             return queryset
         q = where.q("roles__organization__path")
@@ -158,7 +150,7 @@ class UserPolicy(Policy):
         return seen.exclude(is_superuser=True).exclude(pk=actor.pk).exclude(pk__in=outside.values("user_id"))
 
     def can(self, actor, action: str, obj: User) -> bool:
-        where = reach(actor, ACCOUNTS, action)
+        where = self.reach(actor, action)
         if where.everything:
             return True
         paths = list(obj.roles.values_list("organization__path", flat=True))

@@ -19,7 +19,6 @@ from dangbo.core import policies
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.text import clean_spaces, nfc
 
-from . import policies as access
 from .choices import Role
 from .models import RoleAssignment, User
 
@@ -62,7 +61,7 @@ def user_create(
     *, actor, username: str, full_name: str, password: str, organization, role: str, member=None
 ) -> User:
     """Create a login together with its first role (a login without a role could see nothing)."""
-    if not access.can_manage_accounts(actor):
+    if not policies.anywhere(actor, policies.VIEW, User):
         raise PermissionDenied("Bạn không có quyền quản lý tài khoản.")
     username = (nfc(username) or "").lower()
     full_name = clean_spaces(nfc(full_name) or "")

@@ -16,10 +16,9 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin
 from dangbo.core.http import int_param
 from dangbo.core.views import form_page
-from dangbo.members.selectors import member_scope
+from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
 
-from . import policies as access
 from . import services
 from .choices import Role
 from .forms import PasswordResetForm, RoleForm, UserCreateForm
@@ -66,7 +65,7 @@ def _grantable_orgs(actor):
 
 
 def _require_manager(request):
-    if not access.can_manage_accounts(request.user):
+    if not policies.anywhere(request.user, policies.VIEW, User):
         raise Http404
 
 
@@ -87,7 +86,12 @@ def user_create(request):
     _require_manager(request)
     member = None
     if (mid := int_param(request.GET.get("dang_vien"))) is not None:
-        member = member_scope(request.user).filter(pk=mid).select_related("organization").first()
+        member = (
+            policies.scope(request.user, policies.VIEW, Member.objects.all())
+            .filter(pk=mid)
+            .select_related("organization")
+            .first()
+        )
     initial = (
         {"role": Role.MEMBER, "organization": member.organization_id, "full_name": member.full_name}
         if member

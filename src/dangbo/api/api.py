@@ -52,6 +52,7 @@ from dangbo.organizations.tree.selectors import path_on, valid_on
 from dangbo.reports import selectors as report_selectors
 from dangbo.reports.forms import default_period
 from dangbo.steering.documents import selectors as document_selectors
+from dangbo.steering.models import Document, Task
 from dangbo.steering.tasks import selectors as task_selectors
 
 from . import schemas, selectors, services
@@ -449,7 +450,7 @@ def _org_out(o: Organization) -> dict:
 @orgs.get("/organizations", response=schemas.page_of(schemas.Organization), url_name="organization_list",
           summary="Các tổ chức trong phạm vi, theo thứ tự cây")  # fmt: skip
 def organization_list(request, paging: Query[schemas.Paging]):
-    rows, cursor = _page(org_selectors.organization_scope(actor(request)), sort_field="path",
+    rows, cursor = _page(policies.scope(actor(request), policies.VIEW, Organization.objects.all()), sort_field="path",
                          cursor=paging.cursor, limit=paging.limit)  # fmt: skip
     return {"items": [_org_out(o) for o in rows], "next_cursor": cursor}
 
@@ -489,7 +490,7 @@ def organization_tree(
             "Tổ chức chưa thành lập hoặc đã kết thúc tại ngày này.",
             field_errors={"on": f"Ngày: tổ chức không có trong cây tại ngày {on:%d/%m/%Y}."},
         )
-    scoped = org_selectors.organization_scope(actor(request))
+    scoped = policies.scope(actor(request), policies.VIEW, Organization.objects.all())
     links = (OrganizationLink.objects.filter(valid_on(on), subtree_q(path, "path"))
              .filter(organization__in=scoped).select_related("organization"))  # fmt: skip
     rows, cursor = _page(links, sort_field="path", cursor=paging.cursor, limit=paging.limit)
@@ -768,7 +769,7 @@ def _document_out(d) -> dict:
 def document_list(request, paging: Query[schemas.Paging], q: Annotated[str, Field(max_length=200)] | None = None,
                   organization: schemas.Id | None = None):  # fmt: skip
     """``organization``: the documents of that organization's register."""
-    qs = document_selectors.search(document_selectors.document_scope(actor(request)), q)
+    qs = document_selectors.search(policies.scope(actor(request), policies.VIEW, Document.objects.all()), q)
     if organization is not None:
         qs = qs.filter(register=_scoped_org(request, organization))
     qs = qs.select_related("register", "doc_type")
@@ -779,7 +780,9 @@ def document_list(request, paging: Query[schemas.Paging], q: Annotated[str, Fiel
 @steering.get("/documents/{document_pk}", response=schemas.Document, url_name="document_detail",
               summary="Một văn bản")  # fmt: skip
 def document_detail(request, document_pk: schemas.Id):
-    qs = document_selectors.document_scope(actor(request)).select_related("register", "doc_type")
+    qs = policies.scope(actor(request), policies.VIEW, Document.objects.all()).select_related(
+        "register", "doc_type"
+    )
     return _document_out(policies.get_scoped_or_404(actor(request), policies.VIEW, qs, pk=document_pk))
 
 
@@ -792,7 +795,7 @@ def _task_out(t) -> dict:
 @steering.get("/tasks", response=schemas.page_of(schemas.Task), url_name="task_list",
               summary="Nhiệm vụ giao và được giao trong phạm vi")  # fmt: skip
 def task_list(request, paging: Query[schemas.Paging], organization: schemas.Id | None = None):
-    qs = task_selectors.task_scope(actor(request)).select_related("organization")
+    qs = policies.scope(actor(request), policies.VIEW, Task.objects.all()).select_related("organization")
     if organization is not None:
         qs = qs.filter(organization=_scoped_org(request, organization))
     rows, cursor = _page(qs, sort_field="assigned_date", cursor=paging.cursor, limit=paging.limit)
@@ -802,10 +805,10 @@ def task_list(request, paging: Query[schemas.Paging], organization: schemas.Id |
 @steering.get("/tasks/{task_pk}", response=schemas.TaskDetail, url_name="task_detail",
               summary="Một nhiệm vụ và báo cáo của các tổ chức (những tổ chức trong phạm vi)")  # fmt: skip
 def task_detail(request, task_pk: schemas.Id):
-    qs = task_selectors.task_scope(actor(request)).select_related("organization")
+    qs = policies.scope(actor(request), policies.VIEW, Task.objects.all()).select_related("organization")
     task = policies.get_scoped_or_404(actor(request), policies.VIEW, qs, pk=task_pk)
     on = today()
-    rows = task_selectors.assignment_scope(actor(request), task).select_related("organization").order_by(
+    rows = policies.scope(actor(request), policies.VIEW, task.assignments.all()).select_related("organization").order_by(
         "organization__path", "id")  # fmt: skip
     assignments = [{"organization": _ref(a.organization), "reported_at": a.reported_at,
                     "state": task_selectors.state_of(a, task, on)[1], "session_date": a.session_date,

@@ -154,6 +154,15 @@ class Policy:
     def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
         raise NotImplementedError
 
+    def reach(self, actor, action: str) -> Reach:
+        """Where in the tree the actor may ``action`` rows of the model (policies built on a ``Reach``)."""
+        raise NotImplementedError(f"{type(self).__name__} answers from rows, not from a reach")
+
+    def anywhere(self, actor, action: str) -> bool:
+        """Whether the actor may ``action`` some row of the model (a menu entry, a page's link) — by default from
+        the reach, without a query."""
+        return not self.reach(actor, action).nothing
+
     def can(self, actor, action: str, obj: Model) -> bool:
         """Default: the saved object is in the scope (one query). Policies answer from the object's fields
         where they can (no query, and unsaved objects)."""
@@ -174,6 +183,9 @@ class ReferencePolicy(Policy):
         return queryset if action == VIEW or is_root(actor) else queryset.none()
 
     def can(self, actor, action: str, obj: Model) -> bool:
+        return action == VIEW or is_root(actor)
+
+    def anywhere(self, actor, action: str) -> bool:
         return action == VIEW or is_root(actor)
 
 
@@ -221,6 +233,25 @@ def can(actor, action: str, obj: Model) -> bool:
     return policy.can(actor, action, obj)
 
 
+def where(actor, action: str, model: type[Model]) -> Reach:
+    """The typed scope result itself — where in the tree the actor may ``action`` rows of ``model`` — for a read
+    that filters in SQL of its own (the word-table search) or keys a cache by it (the organization picker)."""
+    policy = policy_for(model)
+    policy.check_action(action)
+    if not getattr(actor, "is_authenticated", False):
+        return NOWHERE
+    return policy.reach(actor, action)
+
+
+def anywhere(actor, action: str, model: type[Model]) -> bool:
+    """Whether the actor may ``action`` some row of ``model``: the navigation's entries, a page's links."""
+    policy = policy_for(model)
+    policy.check_action(action)
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return policy.anywhere(actor, action)
+
+
 def in_state(action: str, obj: Model) -> bool:
     """Whether ``obj`` is in a state where ``action`` is open (``Policy.states`` of its model; an action without
     states is open in every state). Read from the object's fields: no query."""
@@ -238,6 +269,12 @@ def in_state(action: str, obj: Model) -> bool:
         if not ok:
             return False
     return True
+
+
+def require(actor, action: str, obj: Model) -> None:
+    """Http404 unless the actor may ``action`` ``obj`` (an object already read, e.g. a report's organization)."""
+    if not can(actor, action, obj):
+        raise Http404
 
 
 def get_scoped_or_404(actor, action: str, queryset: QuerySet, **lookup):

@@ -14,6 +14,7 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.forms import VNFormMixin
 from dangbo.core.http import date_param
 from dangbo.core.policies import subtree_q
+from dangbo.jobs.policies import admins_only
 from dangbo.jobs.registry import job
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization
@@ -40,7 +41,7 @@ class MonthForm(VNFormMixin, forms.Form):
 
 def _may_generate(actor, scope_org) -> bool:
     if scope_org is None:
-        return policies.is_root(actor)  # the whole installation: system administrators only
+        return admins_only(actor, scope_org)  # the whole installation: system administrators only
     return policies.can(actor, "place_members", scope_org)
 
 

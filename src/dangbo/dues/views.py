@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from dangbo.accounts import policies as access
 from dangbo.core import policies
 from dangbo.core.dates import add_months, today
 from dangbo.core.errors import ApplicationError
@@ -24,6 +23,7 @@ from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx
 from dangbo.jobs.services import start_job
 from dangbo.members.models import Member
 from dangbo.organizations.models import Organization
+from dangbo.organizations.policies import top_organizations
 
 from . import documents, jobs, selectors, services
 from .choices import Exemption, Group, Way
@@ -130,10 +130,9 @@ def overview(request):
     pk = int_param(request.GET.get("to_chuc") or request.POST.get("to_chuc"))
     org = orgs.filter(pk=pk).first() if pk else None
     if org is None:
-        top = access.roots(request.user) if not policies.is_root(request.user) else []
-        org = (orgs.filter(pk__in=top) if top else orgs.filter(parent__isnull=True)).order_by(
-            "path"
-        ).first() or orgs.order_by("path").first()
+        # where the actor's view of the tree starts (an administrator's: the top organizations)
+        org = (orgs.filter(pk__in=top_organizations(request.user)).order_by("path").first()
+               or orgs.order_by("path").first())  # fmt: skip
     year = int_param(request.GET.get("nam"))
     month = _month_param(request)
     if request.method == "POST":

@@ -103,6 +103,12 @@ CriteriaFormSet = forms.formset_factory(
 )
 
 
+class CatalogueForm(VNFormMixin, forms.Form):
+    """A catalogue's version token; its rows are the ``CriteriaFormSet`` beside it."""
+
+    version = version_field()
+
+
 class ResidenceForm(VNFormMixin, forms.Form):
     version = version_field()
     residence_cell = forms.CharField(label="Chi bộ nơi cư trú", max_length=255, required=False)

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from dangbo.accounts import policies as access
 from dangbo.accounts.choices import Role
+from dangbo.core.dates import today
 from dangbo.core.policies import (
     ADD,
     CHANGE,
@@ -23,6 +24,7 @@ from dangbo.core.policies import (
     Policy,
     Reach,
     ancestor_paths,
+    can,
     in_state,
     register,
     subtree_q,
@@ -73,14 +75,59 @@ class CampaignPolicy(Policy):
         return action == VIEW and any(p.startswith(path) for p in reach.paths)
 
 
+SELF_ASSESS = "self_assess"
+
+
+def self_assessment_refusal(actor, rating: Rating) -> str | None:
+    """Why the actor may not record the self-assessment of ``rating`` now — "forbidden", "locked", "not_rated",
+    "closed" — or None: the member themselves until the campaign's deadline, while it is open; those who change the
+    rating (the cell secretary, entering it on the member's behalf) until it is decided; never a rating recorded as
+    not rated. ``services.self_assess`` refuses by these reasons, the rating page offers its form by ``can``."""
+    c = rating.campaign
+    own = bool(rating.member_id) and rating.member_id == getattr(actor, "member_id", None)
+    if not own and not can(actor, CHANGE, rating):
+        return "forbidden"
+    if c.locked:
+        return "locked"
+    if rating.not_rated:
+        return "not_rated"
+    if own and (c.status != CampaignStatus.OPEN or today() > c.deadline):
+        return "closed"
+    return None
+
+
 @register
 class RatingPolicy(access.TreePolicy):
-    """A rating: with the subject's cell of the period's end; a plain member's own."""
+    """A rating: with the subject's cell of the period's end; a plain member's own. ``self_assess``: see
+    ``self_assessment_refusal``."""
 
     model = Rating
+    actions = frozenset({VIEW, ADD, CHANGE, DELETE, SELF_ASSESS})
     area = access.MEMBER
     path_fields = ("org_path",)
     id_field = "member_id"
+
+    def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        if action != SELF_ASSESS:
+            return super().scope(actor, action, queryset, **options)
+        others = self.reach(actor, CHANGE).q("org_path", "member_id")
+        member_id = getattr(actor, "member_id", None)
+        if member_id:
+            own = Q(
+                member_id=member_id, campaign__status=CampaignStatus.OPEN, campaign__deadline__gte=today()
+            )
+            others = None if others is None else ~Q(member_id=member_id) & others
+            q = own if others is None else own | others
+        elif others is None:
+            return queryset.none()
+        else:
+            q = others
+        return queryset.exclude(campaign__status=CampaignStatus.DECIDED).filter(q, not_rated="")
+
+    def can(self, actor, action: str, obj: Rating) -> bool:
+        if action == SELF_ASSESS:
+            return self_assessment_refusal(actor, obj) is None
+        return super().can(actor, action, obj)
 
 
 @register

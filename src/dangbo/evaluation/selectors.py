@@ -18,20 +18,10 @@ from .models import Campaign, LevelTally, Rating
 from .policies import DECIDE
 
 
-def campaign_scope(actor, action: str = VIEW) -> QuerySet:
-    return policies.scope(actor, action, Campaign.objects.all())
-
-
-def rating_scope(actor, action: str = VIEW, *, use_index: bool = True) -> QuerySet:
-    """``use_index=False``: the scope's path ranges kept from the planner (``core.policies.subtree_q``) — for an
-    actor who sees every cell of a campaign, whose rows another index gives (by name, by id) without a sort."""
-    return policies.scope(actor, action, Rating.objects.all(), use_index=use_index)
-
-
 def campaigns_of(actor, organization) -> QuerySet:
     """Campaigns decided by ``organization`` that the actor sees, newest period first."""
     return (
-        campaign_scope(actor)
+        policies.scope(actor, VIEW, Campaign.objects.all())
         .filter(authority=organization)
         .select_related("authority")
         .order_by("-period_end", "-id")
@@ -39,7 +29,9 @@ def campaigns_of(actor, organization) -> QuerySet:
 
 
 def ratings_of(actor, campaign: Campaign, *, use_index: bool = True) -> QuerySet:
-    return (rating_scope(actor, use_index=use_index).filter(campaign=campaign)
+    """``use_index=False``: the scope's path ranges kept from the planner (``core.policies.subtree_q``) — for an
+    actor who sees every cell of a campaign, whose rows another index gives (by name, by id) without a sort."""
+    return (policies.scope(actor, VIEW, Rating.objects.all(), use_index=use_index).filter(campaign=campaign)
             .select_related("member", "subject_org", "cell").order_by("cell__name", "name_sort", "id"))  # fmt: skip
 
 
@@ -281,14 +273,6 @@ def tally_differences(campaign: Campaign | None = None) -> list[tuple[tuple, int
             if stored.get(k, 0) != want.get(k, 0)]  # fmt: skip
 
 
-def can_decide(actor, campaign: Campaign) -> bool:
-    return policies.can(actor, DECIDE, campaign)
-
-
-def can_review(actor, rating: Rating) -> bool:
-    return policies.can(actor, CHANGE, rating)
-
-
 def level_rank(level: str) -> int:
     return RANK.get(level, 9)
 
@@ -314,7 +298,7 @@ def evaluation_alerts(actor, on: dt.date) -> list:
             out.append(Alert("info", f"Tự đánh giá, xếp loại: {r.campaign} (hạn {ngay(r.campaign.deadline)})",
                              r.get_absolute_url(), r.campaign.deadline,
                              org=org_label(r.member.organization if r.member_id else r.campaign.authority)))  # fmt: skip
-    waiting = list(rating_scope(actor, CHANGE)
+    waiting = list(policies.scope(actor, CHANGE, Rating.objects.all())
                    .filter(campaign__status__in=(CampaignStatus.OPEN, CampaignStatus.REVIEWING), proposed_level="",
                            not_rated="", member__isnull=False)
                    .values("campaign", "member__organization").annotate(n=Count("id"))
@@ -329,7 +313,7 @@ def evaluation_alerts(actor, on: dt.date) -> list:
             out.append(Alert("info", f"{w['n']} đảng viên chờ đề xuất mức xếp loại: {c}", c.get_absolute_url(),
                              c.deadline, org=org_label(cells.get(w["member__organization"]))))  # fmt: skip
     deciding = (
-        campaign_scope(actor, DECIDE)
+        policies.scope(actor, DECIDE, Campaign.objects.all())
         .filter(status=CampaignStatus.REVIEWING)
         .select_related("authority__parent")[:10]
     )
@@ -381,7 +365,7 @@ def scope_results(actor, org, year: int) -> tuple[ScopeRow, list[ScopeRow]]:
     children = {lk.path: lk.organization_id for lk in links}
     orgs = Organization.objects.in_bulk(list(children.values()))
     rows = {p: ScopeRow(orgs[o], {}, 0, "") for p, o in children.items()}
-    ratings = (rating_scope(actor).filter(subtree_q(path, "org_path"), campaign__period_kind="nam", campaign__year=year)
+    ratings = (policies.scope(actor, VIEW, Rating.objects.all()).filter(subtree_q(path, "org_path"), campaign__period_kind="nam", campaign__year=year)
                .annotate(lv=Coalesce(NullIf("decided_level", Value("")), "proposed_level"))
                .values_list("org_path", "lv", "not_rated", "member_id", "subject_org_id"))  # fmt: skip
     for org_path, level, not_rated, member_id, subject_org_id in ratings:
@@ -481,10 +465,3 @@ def residence_registration(member_id: int, year: int):
 
     return (ResidenceRegistration.objects.filter(_in_year(year), member_id=member_id).select_related("residence_org")
             .order_by("-valid_from", "-id").first())  # fmt: skip
-
-
-def comments_for_residence_cell(actor, org) -> bool:
-    """Whether ``actor`` records the comments of the residence cell ``org`` (its secretary, the committees above)."""
-    from dangbo.accounts import policies as access
-
-    return access.reach(actor, access.MEMBER, CHANGE, own=False).covers(org.path)

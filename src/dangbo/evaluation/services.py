@@ -27,7 +27,7 @@ from dangbo.organizations.models import Organization
 from .choices import RANK, SHORT, AuditEvents, CampaignStatus, Grade, Level, NotRated, PeriodKind
 from .evidence import selectors as evidence
 from .models import Campaign, Catalogue, LevelTally, Rating, ResidenceComment, ResidenceRegistration
-from .policies import DECIDE
+from .policies import DECIDE, self_assessment_refusal
 from .rules import MAX_SCORE, rules_for
 
 CAMPAIGN_NOT_FOUND = "Không tìm thấy đợt đánh giá."
@@ -277,15 +277,16 @@ def self_assess(*, actor, rating, text: str = "", level: str = "", criteria: dic
     r = _rating(actor, rating)
     c = r.campaign
     own = bool(r.member_id) and r.member_id == getattr(actor, "member_id", None)
-    if not own and not policies.can(actor, policies.CHANGE, r):
+    refusal = self_assessment_refusal(actor, r)  # the policy's ``self_assess``: the rating page's form
+    if refusal == "forbidden":
         raise PermissionDenied("Chỉ đảng viên tự đánh giá phiếu của mình, hoặc bí thư chi bộ nhập thay.",
                                field_errors={"level": "Tự xếp loại: bạn không được tự đánh giá thay người này."})  # fmt: skip
-    if c.locked:
+    if refusal == "locked":
         raise ApplicationError(LOCKED)
-    if r.not_rated:
+    if refusal == "not_rated":
         raise ApplicationError("Phiếu này được ghi chưa xếp loại.", field_errors={
             "level": f"Tự xếp loại: {r.get_not_rated_display().lower()} — chưa xếp loại."})  # fmt: skip
-    if own and (c.status != CampaignStatus.OPEN or today() > c.deadline):
+    if refusal == "closed":
         raise ApplicationError("Đã hết hạn tự đánh giá.", field_errors={
             "level": f"Tự xếp loại: đã hết hạn tự đánh giá ({ngay(c.deadline)})."})  # fmt: skip
     before = snapshot(r)
@@ -692,13 +693,7 @@ def _registration(member_id: int, year: int) -> ResidenceRegistration | None:
 
 def _residence_cell_of(actor, registration: ResidenceRegistration | None) -> bool:
     """Whether ``actor`` works for the residence cell of ``registration`` (its secretary, the committees above)."""
-    from dangbo.accounts import policies as access
-
-    if registration is None:
-        return False
-    return access.reach(actor, access.MEMBER, policies.CHANGE, own=False).covers(
-        registration.residence_org.path
-    )
+    return registration is not None and policies.can(actor, "residence_comments", registration.residence_org)
 
 
 @transaction.atomic

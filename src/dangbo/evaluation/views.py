@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangbo.audit.concurrency.services import StaleEdit
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError
@@ -23,10 +22,11 @@ from dangbo.organizations.models import Organization
 
 from . import jobs as evaluation_jobs
 from . import selectors, services
-from .choices import SHORT, CampaignStatus, Level
+from .choices import SHORT, Level
 from .evidence import selectors as evidence
 from .forms import (
     CatalogueChoiceForm,
+    CatalogueForm,
     CriteriaFormSet,
     DecideForm,
     OpenForm,
@@ -38,7 +38,7 @@ from .forms import (
     SelfForm,
 )
 from .models import Campaign, Rating
-from .policies import DECIDE
+from .policies import DECIDE, SELF_ASSESS
 from .rules import criteria_default, criteria_from_items, criteria_shown, has_catalogue, rules_for
 
 
@@ -55,7 +55,7 @@ def _campaign(request, pk, action=VIEW) -> Campaign:
 def index(request):
     """Campaigns in the actor's scope, the actor's own ratings, and the organizations where they may open one."""
     campaigns = (
-        selectors.campaign_scope(request.user)
+        policies.scope(request.user, VIEW, Campaign.objects.all())
         .select_related("authority")
         .order_by("-period_end", "authority__name")[:100]
     )
@@ -76,7 +76,7 @@ def index(request):
         cells = policies.scope(request.user, VIEW, Organization.objects.filter(pk__in=registered)).order_by(
             "path"
         )
-        residence_cells = [o for o in cells[:50] if selectors.comments_for_residence_cell(request.user, o)]
+        residence_cells = [o for o in cells[:50] if policies.can(request.user, "residence_comments", o)]
     return render(request, "evaluation/index.html", {"campaigns": campaigns, "own": own, "openable": openable,
                                                      "residence_cells": residence_cells})  # fmt: skip
 
@@ -138,7 +138,7 @@ def campaign(request, pk):
     return render(request, "evaluation/campaign.html", {
         "c": c, "rows": rows, "listing": listing, "orgs": selectors.organization_ratings(request.user, c),
         "tally": selectors.tally(c), "org_tally": selectors.tally(c, members=False),
-        "can_decide": selectors.can_decide(request.user, c), "rules": c.rules, "short": SHORT,
+        "can_decide": policies.can(request.user, DECIDE, c), "rules": c.rules, "short": SHORT,
         "decide_form": DecideForm(), "reopen_form": ReopenForm(),
     })  # fmt: skip
 
@@ -237,8 +237,8 @@ def rating(request, rating_pk):
         target = back or (c.get_absolute_url() if not own else r.get_absolute_url())
 
     def context():
-        may_self = not c.locked and not r.not_rated and r.member_id and (
-            (own and c.status == CampaignStatus.OPEN and today() <= c.deadline) or can_change)  # fmt: skip
+        # A member's self-assessment (the policy's ``self_assess``: the service refuses the same cases).
+        may_self = bool(r.member_id) and policies.can(request.user, SELF_ASSESS, r)
         return {
             "r": r, "c": c, "rules": c.rules, "items": evidence.items(r), "own": own,
             "can_change": can_change and not c.locked, "may_self": may_self, "self_form": self_form,
@@ -258,7 +258,7 @@ def results(request, pk):
     50 a page (``?muc=``, ``?tinh_trang=``, ``?chi_bo=``: the figures link to them); the XLSX has every row."""
     c = _campaign(request, pk)
     listing = selectors.ratings_page(request.user, c, request.GET)
-    prev = (selectors.campaign_scope(request.user).filter(authority=c.authority, period_kind=c.period_kind,
+    prev = (policies.scope(request.user, VIEW, Campaign.objects.all()).filter(authority=c.authority, period_kind=c.period_kind,
                                                           period_end__lt=c.period_start)
             .order_by("-period_end").first())  # fmt: skip
     prev_tally = selectors.tally(prev, decided=prev.locked) if prev else None
@@ -266,7 +266,7 @@ def results(request, pk):
         "c": c, "tally": selectors.tally(c, decided=c.locked),
         "org_tally": selectors.tally(c, decided=c.locked, members=False), "rules": c.rules, "listing": listing,
         "orgs": selectors.organization_ratings(request.user, c), "short": SHORT,
-        "can_decide": selectors.can_decide(request.user, c), "prev": prev,
+        "can_decide": policies.can(request.user, DECIDE, c), "prev": prev,
         "prev_counts": prev_tally.counts if prev_tally else {},
     })  # fmt: skip
 
@@ -341,39 +341,28 @@ def criteria_page(request, org_pk):
     may_edit = has_catalogue(rules) and policies.can(request.user, CHANGE, Catalogue(authority=org))
     rows = [{"part": c.part, "text": c.text, "points": c.points} for c in shown]
     formset = CriteriaFormSet(request.POST or None, initial=rows, prefix="tc")
-    formset_error = ""
-    version = request.POST.get("version", "") if request.method == "POST" else None  # the page's token
-    if request.method == "POST":
-        if not may_edit:
-            from django.http import Http404
+    if request.method == "POST" and not may_edit:
+        from django.http import Http404
 
-            raise Http404
-        if formset.is_valid():
-            try:
-                services.catalogue_save(actor=request.user, authority=org, year=year, subject=subject,
-                                        rows=[f.cleaned_data for f in formset.forms if f.cleaned_data],
-                                        expected_version=version)  # fmt: skip
-            except StaleEdit as error:
-                # Someone saved it since the page was opened: their version shown, the input kept, a new token.
-                formset_error, version = error.message, None
-            except ApplicationError as error:
-                formset_error = error.message
-            else:
-                messages.success(request, f"Đã ghi danh mục tiêu chí áp dụng từ năm {year}.")
-                return redirect(request.get_full_path())
-        else:
-            formset_error = "Tiêu chí: xem lại các dòng có lỗi."
-    if version is None:
-        exact = found if found is not None and found.year == year else None
-        if request.method == "POST":
-            exact = Catalogue.objects.filter(authority=org, subject=subject, year=year).first()
-        version = services.CATALOGUE_VERSION.of(exact) if exact is not None else services.NEW
-    catalogues = selectors.catalogues_of(request.user, org)
-    return render(request, "evaluation/criteria.html", {
+        raise Http404
+    # The token of the catalogue of that very year (one defined since the page was opened is read on saving).
+    exact = found if found is not None and found.year == year else None
+    if request.method == "POST":
+        exact = Catalogue.objects.filter(authority=org, subject=subject, year=year).first()
+    form = CatalogueForm(request.POST or None,
+                         initial={"version": services.CATALOGUE_VERSION.of(exact) if exact else services.NEW})  # fmt: skip
+
+    def save(d):
+        return services.catalogue_save(actor=request.user, authority=org, year=year, subject=subject,
+                                       rows=[f.cleaned_data for f in formset.forms if f.cleaned_data],
+                                       expected_version=d["version"])  # fmt: skip
+
+    return form_page(request, form, save, template="evaluation/criteria.html", context=lambda: {
         "org": org, "year": year, "subject": subject, "rules": rules, "found": found, "shown": shown,
-        "may_edit": may_edit, "formset": formset, "formset_error": formset_error, "choice": choice,
-        "catalogues": catalogues, "has_catalogue": has_catalogue(rules), "version": version,
-    })  # fmt: skip
+        "may_edit": may_edit, "formset": formset, "choice": choice,
+        "catalogues": selectors.catalogues_of(request.user, org), "has_catalogue": has_catalogue(rules),
+    }, ok=lambda: all([form.is_valid(), formset.is_valid()]), tracked=services.CATALOGUE_VERSION if exact else None,
+        obj=exact, success=f"Đã ghi danh mục tiêu chí áp dụng từ năm {year}.", redirect_to=request.get_full_path())  # fmt: skip
 
 
 # --- The residence cell's pages (QĐ 213) ------------------------------------------------------------------------
@@ -399,7 +388,7 @@ def residents(request, org_pk):
     year = _residence_year(request)
     return render(request, "evaluation/residents.html", {
         "org": org, "year": year, "rows": selectors.residents(request.user, org, year),
-        "may_comment": selectors.comments_for_residence_cell(request.user, org)})  # fmt: skip
+        "may_comment": policies.can(request.user, "residence_comments", org)})  # fmt: skip
 
 
 @login_required
@@ -417,7 +406,7 @@ def resident(request, org_pk, member_pk):
     if found is None:
         raise Http404
     registration, comment = found
-    may_comment = selectors.comments_for_residence_cell(request.user, org)
+    may_comment = policies.can(request.user, "residence_comments", org)
     if request.method == "POST" and not may_comment:
         raise Http404
     form = ResidentCommentForm(request.POST or None, initial={

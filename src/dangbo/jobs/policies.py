@@ -47,6 +47,10 @@ class JobPolicy(Policy):
             q |= over
         return queryset.filter(q)
 
+    def anywhere(self, actor, action: str) -> bool:
+        """Administrators (also before any job), and whoever sees some job."""
+        return staff_reach(actor).everything or self.scope(actor, action, Job.objects.all()).exists()
+
     def can(self, actor, action: str, obj: Job) -> bool:
         if not in_state(action, obj):
             return False

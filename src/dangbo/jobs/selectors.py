@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from dangbo.core.policies import VIEW, is_root, scope
+from dangbo.core.policies import VIEW, anywhere, scope
 
 from . import registry
 from .choices import JobState
@@ -19,7 +19,7 @@ def job_list(*, actor) -> QuerySet:
 
 def has_jobs(actor) -> bool:
     """Whether the navigation offers "Công việc nền": administrators, and users who can see some job."""
-    return is_root(actor) or scope(actor, VIEW, Job.objects.all()).exists()
+    return anywhere(actor, VIEW, Job)
 
 
 def startable_kinds(actor) -> list:

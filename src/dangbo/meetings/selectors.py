@@ -462,8 +462,3 @@ def roll(cell, day: dt.date) -> list[RollEntry]:
             category = BASE
         out.append(RollEntry(m, category))
     return out
-
-
-def can_manage(actor, organization) -> bool:
-    """Secretaries of the organization or above and the directing committee's staff run its meetings."""
-    return policies.can(actor, "place_members", organization)

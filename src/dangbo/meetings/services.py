@@ -31,7 +31,7 @@ from dangbo.organizations.models import Organization
 from . import rules as quality
 from .choices import ATTENDED, MeetingKind, MeetingState, Presence
 from .models import Attendance, GradeLevel, Meeting, MeetingTask
-from .selectors import LABELS, RollEntry, can_manage, roll
+from .selectors import LABELS, RollEntry, roll
 
 PLAN_FIELDS = ("kind", "topic", "planned_at", "place", "agenda")
 MINUTES_FIELDS = (
@@ -211,7 +211,7 @@ def _apply_plan(m: Meeting, data: dict) -> dict:
 @transaction.atomic
 def meeting_plan(*, actor, organization, data: dict) -> Meeting:
     organization = _organization(actor, organization)
-    if not can_manage(actor, organization):
+    if not policies.can(actor, "place_members", organization):
         raise PermissionDenied("Bạn không có quyền lập kế hoạch sinh hoạt cho tổ chức này.")
     m = Meeting(organization=organization, kind=MeetingKind.REGULAR, topic="", place="", agenda="")
     _check_plan(m, _apply_plan(m, data))
@@ -228,7 +228,7 @@ def meeting_plan(*, actor, organization, data: dict) -> Meeting:
 
 def _locked(meeting, actor) -> Meeting:
     m = _meeting(actor, meeting)
-    if not can_manage(actor, m.organization):
+    if not policies.can(actor, "place_members", m.organization):
         raise PermissionDenied("Bạn không có quyền sửa buổi sinh hoạt này.")
     return m
 
@@ -557,7 +557,9 @@ def grade(*, actor, meeting: Meeting, level: GradeLevel, upper: bool = False, no
     """The cell's self-grade, or the upper level's grade (kept side by side)."""
     m = _meeting(actor, meeting)
     allowed = (
-        policies.can(actor, "grade_meetings", m.organization) if upper else can_manage(actor, m.organization)
+        policies.can(actor, "grade_meetings", m.organization)
+        if upper
+        else policies.can(actor, "place_members", m.organization)
     )
     if not allowed:
         raise PermissionDenied("Bạn không có quyền xếp loại buổi sinh hoạt này.")

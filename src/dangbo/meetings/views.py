@@ -21,7 +21,6 @@ from dangbo.members.models import Member
 from dangbo.organizations.forms import picker_html
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
-from dangbo.organizations.selectors import organization_scope
 from dangbo.reports.rollups import selectors as rollups
 
 from . import rules as quality
@@ -47,7 +46,7 @@ def _meeting(request, pk) -> object:
 
 def _managed(request, pk):
     m = _meeting(request, pk)
-    if not selectors.can_manage(request.user, m.organization):
+    if not policies.can(request.user, "place_members", m.organization):
         raise Http404
     return m
 
@@ -112,7 +111,7 @@ def plan(request):
 def detail(request, pk):
     m = _meeting(request, pk)
     day = timezone.localtime(m.planned_at).date()
-    can_manage = selectors.can_manage(request.user, m.organization)
+    can_manage = policies.can(request.user, "place_members", m.organization)
     attendance = list(m.attendance.select_related("member").order_by("member__name_sort"))
     return render(request, "meetings/detail.html", {
         "m": m, "criteria": quality.criteria(m) if m.kind == MeetingKind.REGULAR else [], "quality_rules": rules_on(day),
@@ -201,7 +200,7 @@ def grade(request, pk):
     allowed = (
         policies.can(request.user, "grade_meetings", m.organization)
         if upper
-        else selectors.can_manage(request.user, m.organization)
+        else policies.can(request.user, "place_members", m.organization)
     )
     if not allowed:
         raise Http404
@@ -242,7 +241,7 @@ def overview(request):
     """The directing committee's month × organization grid, with weak cells and absentees."""
     roots = top_organizations(request.user)
     root = (
-        organization_scope(request.user)
+        policies.scope(request.user, policies.VIEW, Organization.objects.all())
         .filter(pk=int_param(request.GET.get("to_chuc"), 0) or (roots[0] if roots else 0))
         .first()
     )

@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Q, Subquery
 from dangbo.core import policies
 from dangbo.core.exports import ExportList
 from dangbo.core.xlsx import Column
-from dangbo.organizations.policies import work_reach
+from dangbo.organizations.models import Organization
 
 from .choices import MemberStatus
 from .imports import CODE, MEMBER_COLUMNS, SINCE, STATUS_CHOICES
@@ -56,7 +56,7 @@ _LABELS["status"] = dict(STATUS_CHOICES)
 
 def _may_reimport(actor) -> bool:
     """Those whose role may edit members somewhere (the roles alone: the link shows on every list page)."""
-    return not work_reach(actor, "place_members").nothing
+    return policies.anywhere(actor, "place_members", Organization)
 
 
 def _reimport_rows(actor, params):

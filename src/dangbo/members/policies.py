@@ -63,17 +63,23 @@ class CandidatePolicy(access.TreePolicy):
 class TransferPolicy(access.TreePolicy):
     """A transfer is seen by both sides: with its member (a plain member sees their own), by the sending
     organization (also once the member has left it) and by the receiving one. ``receive``: addressed to an
-    organization where the actor may place members. ``cancel`` (a letter not yet received) and ``come_back`` (the
+    organization where the actor may place members, while the letter is under way; ``confirm_external``: the
+    receiving side's slip of a letter out of the deployment, recorded by the sending side. ``cancel`` (a letter not yet received) and ``come_back`` (the
     end of a temporary transfer under way): the sending side, those who may change the member's record."""
 
     model = Transfer
-    actions = frozenset({VIEW, ADD, CHANGE, DELETE, "receive", "cancel", "come_back"})
+    actions = frozenset({VIEW, ADD, CHANGE, DELETE, "receive", "confirm_external", "cancel", "come_back"})
     states = {
+        # a letter under way to an organization of the deployment (an internal move is received at once)
+        "receive": {"state": TransferState.SENT, "to_organization_id__isnull": False,
+                    "kind__in": (TransferKind.OFFICIAL, TransferKind.TEMPORARY, TransferKind.ABROAD)},
+        # a letter under way out of the deployment: the sending side records the receiving side's slip
+        "confirm_external": {"state": TransferState.SENT, "kind__in": (TransferKind.OFFICIAL, TransferKind.ABROAD)},
         "cancel": {"state": TransferState.SENT},
         "come_back": {"kind": TransferKind.TEMPORARY, "ended_date__isnull": True,
                       "state__in": (TransferState.SENT, TransferState.RECEIVED)},
     }  # fmt: skip
-    SENDING_SIDE = frozenset({"cancel", "come_back"})
+    SENDING_SIDE = frozenset({"confirm_external", "cancel", "come_back"})
     area = access.MEMBER
     path_fields = ("member__org_path",)
     id_field = "member_id"
@@ -86,6 +92,8 @@ class TransferPolicy(access.TreePolicy):
         return members, organizations
 
     def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        if action == "confirm_external":
+            queryset = queryset.exclude(to_external="")
         if action in self.SENDING_SIDE:
             return self.reach(actor, CHANGE).filter(
                 self.in_states(action, queryset), "member__org_path", "member_id"
@@ -93,7 +101,7 @@ class TransferPolicy(access.TreePolicy):
         if action == "receive":
             # (a transfer out of the system — abroad, another province — is received by nobody here)
             return work_reach(actor, "place_members").filter(
-                queryset.filter(to_organization__isnull=False), "to_organization__path"
+                self.in_states(action, queryset), "to_organization__path"
             )
         members, organizations = self._sides(actor, action)
         if members.everything:
@@ -106,12 +114,14 @@ class TransferPolicy(access.TreePolicy):
         return queryset.filter(q)
 
     def can(self, actor, action: str, obj: Transfer) -> bool:
+        if action == "confirm_external" and not obj.to_external:
+            return False
         if action in self.SENDING_SIDE:
             return in_state(action, obj) and self.reach(actor, CHANGE).covers(
                 obj.member.org_path, obj.member_id
             )
         if action == "receive":
-            return obj.to_organization_id is not None and work_reach(actor, "place_members").covers(
+            return in_state(action, obj) and work_reach(actor, "place_members").covers(
                 obj.to_organization.path
             )
         members, organizations = self._sides(actor, action)

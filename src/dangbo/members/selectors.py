@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from dangbo.accounts import policies as access
 from dangbo.core import policies
 from dangbo.core.http import int_param
 from dangbo.core.pagination import KeysetPage, keyset_page
@@ -49,10 +48,6 @@ ATTRIBUTE_FILTERS = ("q", "status", *EQUAL_FILTERS, "age_band")
 LARGE_SCOPE = 5_000
 
 
-def member_scope(actor, action: str = policies.VIEW, *, large: bool = False):
-    return policies.scope(actor, action, Member.objects.all(), large=large)
-
-
 def member_page(actor, pk) -> Member:
     """The member of the member page (404 outside the actor's scope), with its cell and three flags that spare the
     page a query each when false — as for most members: ``has_login`` (a user account is linked), ``has_transfers``,
@@ -71,7 +66,7 @@ def member_page(actor, pk) -> Member:
 def _list_rows(actor, *, large: bool = False, org_chosen: bool = False):
     """The scoped member rows the list reads (its columns, the organization and its parent joined)."""
     return (
-        member_scope(actor, large=large or org_chosen)
+        policies.scope(actor, policies.VIEW, Member.objects.all(), large=large or org_chosen)
         .select_related("organization__parent")
         .only(*LIST_COLUMNS)
     )
@@ -180,7 +175,8 @@ def member_rows(*, actor, params):
 
 def _scoped_words(actor, flt: MemberFilter, plan):
     """The word-table selection of the search: the actor's scope, the chosen organization, the filters."""
-    paths, ids = access.member_reach(actor, policies.VIEW)
+    reach = policies.where(actor, policies.VIEW, Member)
+    paths, ids = (None, []) if reach.everything else (list(reach.paths), list(reach.ids))
     chosen = flt.form.cleaned_data.get("organization")
     return scoped_word_sql(
         Member._meta.db_table, plan, subtrees=paths, row_ids=ids, within=chosen.path if chosen else None,
@@ -194,8 +190,7 @@ def _counted_by_the_tree(actor, params) -> bool:
     scope made of whole subtrees (not a plain member's own record)."""
     if any(params.get(f) for f in ATTRIBUTE_FILTERS):
         return False
-    _paths, ids = access.member_reach(actor, policies.VIEW)
-    return not ids
+    return not policies.where(actor, policies.VIEW, Member).ids
 
 
 def _count_cap(params) -> int:

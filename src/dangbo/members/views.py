@@ -17,7 +17,7 @@ from dangbo.core.errors import ApplicationError
 from dangbo.core.http import int_param
 from dangbo.core.views import form_page
 from dangbo.organizations.choices import OrgKind
-from dangbo.organizations.policies import work_reach
+from dangbo.organizations.models import Organization
 
 from . import documents, selectors, services
 from .choices import STATUS_SHORT, Gender, MemberStatus, PoliticalTheory
@@ -33,7 +33,7 @@ def member_list(request):
     flt, page, total, cap = selectors.member_list(actor=request.user, params=request.GET, as_values=True)
     partial = request.htmx and not request.htmx.boosted
     # "Thêm đảng viên" when the user may place members somewhere (from the roles alone: no query).
-    can_add = not partial and not work_reach(request.user, "place_members").nothing
+    can_add = not partial and policies.anywhere(request.user, "place_members", Organization)
     template = "members/_list_results.html" if partial else "members/list.html"
     # The list counts today's roll; «Tổng quan» and the monthly report count at the last month's end: both dates
     # are said, with a link to the other figure (the same organization).

@@ -4,14 +4,19 @@ reads "Mã tổ chức", "Mã tổ chức cấp trên", "Loại tổ chức", "T
 
 from __future__ import annotations
 
+from dangbo.core import policies
 from dangbo.core.exports import ExportList
 from dangbo.core.xlsx import Column
 
-from .selectors import organization_scope
+from .models import Organization
 
 
 def organization_rows(actor):
-    return organization_scope(actor).select_related("parent").order_by("path")
+    return (
+        policies.scope(actor, policies.VIEW, Organization.objects.all())
+        .select_related("parent")
+        .order_by("path")
+    )
 
 
 ORGANIZATIONS = ExportList(

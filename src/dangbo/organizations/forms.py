@@ -11,7 +11,7 @@ from dangbo.members.models import Member
 
 from .choices import ALLOWED_PARENTS, OrgKind, Position
 from .models import Organization, Term
-from .selectors import ENDED, organization_scope, picker_entry, picker_offered
+from .selectors import ENDED, picker_entry, picker_offered
 
 
 class OrganizationForm(VNFormMixin, forms.ModelForm):
@@ -130,7 +130,9 @@ class OrganizationPickerField(forms.ModelChoiceField):
         """Offer and search the organizations of ``actor``'s scope for ``work`` (one of ``PICKER_WORKS``);
         accept those of ``queryset`` (default: the scope); ``refused``: the message for one the picker offers
         that this field does not accept (a cell asked, a committee chosen …)."""
-        self.queryset = organization_scope(actor) if queryset is None else queryset
+        self.queryset = (
+            policies.scope(actor, policies.VIEW, Organization.objects.all()) if queryset is None else queryset
+        )
         self.widget.actor = actor
         self.widget.empty_label = self.empty_label
         self.widget.work = work

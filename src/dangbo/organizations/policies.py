@@ -70,6 +70,8 @@ WORK: dict[str, Work] = {
     # The cell where a member lives, which comments on them yearly (QĐ 213; ``evaluation.ResidenceRegistration``):
     # any cell in operation — a ward's or a village's, usually outside the tree of those who keep the record.
     "residence_cell": Work(access.MEMBER, CHANGE, "chọn chi bộ nơi cư trú của đảng viên", any_cell=True),
+    # Working for that residence cell: its secretary, the committees above it — they record its comments.
+    "residence_comments": Work(access.MEMBER, CHANGE, "ghi nhận xét của chi bộ nơi cư trú"),
 }  # fmt: skip
 
 
@@ -115,7 +117,8 @@ def top_organizations(actor) -> list[int]:
     """Ids of the organizations the actor's view of the tree starts at."""
     if is_root(actor):
         return list(Organization.objects.filter(parent__isnull=True).values_list("pk", flat=True))
-    return access.roots(actor)
+    r = access.reach(actor, access.ORGANIZATION, VIEW)  # their highest grants (a plain member: their cell)
+    return [int(p.split(".")[-2]) for p in r.paths] + list(r.ids)
 
 
 def _strictly_below(reach: Reach, path: str) -> bool:
@@ -164,12 +167,18 @@ class OrganizationLinkPolicy(access.TreePolicy):
 
 @register
 class TermPolicy(access.TreePolicy):
-    """A committee term and its seats: kept by those who keep the organization."""
+    """A committee term and its seats: kept by those who keep the organization. A term is also the frame of the
+    organization's targets: ``steer``, ``direct``, ``report`` are that work at its organization (``WORK``)."""
 
     model = Term
+    TARGETS = frozenset({"steer", "direct", "report"})
+    actions = frozenset({VIEW, ADD, CHANGE, DELETE, *TARGETS})
     area = access.ORGANIZATION
     path_fields = ("organization__path",)
     id_field = "organization_id"
+
+    def reach(self, actor, action: str) -> Reach:
+        return work_reach(actor, action) if action in self.TARGETS else super().reach(actor, action)
 
 
 @register
@@ -192,11 +201,12 @@ class WorkPolicy(Policy):
     it and by the organization that reports on it."""
 
     rules: ClassVar[dict[str, Rule]]
+    extra_actions: ClassVar[frozenset[str]] = frozenset()  # actions the subclass answers itself (no rule)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "rules" in cls.__dict__:
-            cls.actions = frozenset(cls.rules)
+            cls.actions = frozenset(cls.rules) | cls.extra_actions
 
     def q(self, actor, action: str) -> Q | None:
         """The rule as a filter: ``Q()`` for everything, None for nothing."""
@@ -208,6 +218,9 @@ class WorkPolicy(Policy):
             if q is not None:
                 parts.append(q)
         return reduce(or_, parts) if parts else None
+
+    def anywhere(self, actor, action: str) -> bool:
+        return self.q(actor, action) is not None
 
     def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
         q = self.q(actor, action)

@@ -18,12 +18,8 @@ from dangbo.core.search import tokens, words_filter, words_rowwise
 from dangbo.core.text import fold
 
 from .models import Organization, OrganizationLink, Term
-from .policies import top_organizations, work_reach
+from .policies import top_organizations
 from .tree.selectors import valid_on
-
-
-def organization_scope(actor, action: str = policies.VIEW):
-    return policies.scope(actor, action, Organization.objects.all())
 
 
 def tree_children(actor, parent: Organization | None, *, on: dt.date | None = None) -> list[Organization]:
@@ -33,7 +29,7 @@ def tree_children(actor, parent: Organization | None, *, on: dt.date | None = No
 
     With ``on``: the tree of that date from the parent links (``OrganizationLink``) — names of that time,
     only organizations that existed (the page adds the member counts of that date: ``members.counts.selectors.counts_on``)."""
-    scoped = organization_scope(actor)
+    scoped = policies.scope(actor, policies.VIEW, Organization.objects.all())
     if on is None:
         # One index probe per node (parent_id) — not all the grandchildren: a province's 43 children have
         # ~1,500 children of their own.
@@ -69,7 +65,9 @@ def ancestors_visible(actor, org: Organization) -> list[Organization]:
     ids = org.ancestor_ids
     if not ids:  # a top organization: no query
         return []
-    return list(organization_scope(actor).filter(pk__in=ids).order_by("depth"))
+    return list(
+        policies.scope(actor, policies.VIEW, Organization.objects.all()).filter(pk__in=ids).order_by("depth")
+    )
 
 
 def current_committee(org: Organization):
@@ -219,13 +217,9 @@ def picker_forget() -> None:
 
 
 def _picker_reach_key(actor, work: str) -> str:
-    reach = work_reach(actor, work)
+    reach = policies.where(actor, work, Organization)
     signature = repr((work, reach.everything, reach.paths, reach.ids))
     return hashlib.sha1(signature.encode()).hexdigest()[:20]
-
-
-def _picker_scope(actor, work: str):
-    return policies.scope(actor, work, Organization.objects.all())
 
 
 def picker_offered(actor, work: str = policies.VIEW) -> tuple[list[PickerEntry], str]:
@@ -247,7 +241,7 @@ def picker_offered(actor, work: str = policies.VIEW) -> tuple[list[PickerEntry],
 
 
 def _picker_compute(actor, work: str) -> list[PickerEntry]:
-    qs = _picker_scope(actor, work)
+    qs = policies.scope(actor, work, Organization.objects.all())
     top = qs.order_by("depth").values_list("depth", flat=True).first()
     if top is None:
         return []
@@ -301,7 +295,7 @@ def picker_search(
     # them and put in tree order; more matches than that means a common name, whose first ones in tree order a
     # walk along the path index meets at once. (Walking the path index for a rare name would test every
     # organization of the scope: 2 s for the whole country.)
-    scoped = _picker_scope(actor, work)
+    scoped = policies.scope(actor, work, Organization.objects.all())
     columns = ("pk", "name", "name_norm", "depth", "path", "end_date")
     matched = list(
         scoped.filter(words_filter(Organization._meta.db_table, words)).values_list("pk", flat=True)[
@@ -323,9 +317,11 @@ def picker_search(
 
 def _picker_ancestors(actor, work: str, ids) -> dict[int, tuple[str, str]]:
     """pk → (name, name_norm) of those of ``ids`` the actor sees (a path never names what is outside the scope)."""
-    reach = work_reach(actor, work)
-    rows = Organization.objects.filter(pk__in=list(ids)).values_list("pk", "name", "name_norm", "path")
-    return {pk: (name, norm) for pk, name, norm, path in rows if reach.covers(path, pk)}
+    reach = policies.where(
+        actor, work, Organization
+    )  # the reach itself: a residence cell's ancestors are named
+    rows = reach.filter(Organization.objects.filter(pk__in=list(ids)), "path", "pk")
+    return {pk: (name, norm) for pk, name, norm in rows.values_list("pk", "name", "name_norm")}
 
 
 def picker_entry(actor, pk, work: str = policies.VIEW) -> PickerEntry | None:
@@ -334,7 +330,7 @@ def picker_entry(actor, pk, work: str = policies.VIEW) -> PickerEntry | None:
     if pk is None:
         return None
     row = (
-        _picker_scope(actor, work)
+        policies.scope(actor, work, Organization.objects.all())
         .filter(pk=pk)
         .values_list("pk", "name", "name_norm", "depth", "path", "end_date")
     )

@@ -18,7 +18,7 @@ from dangbo.core.views import form_page, refusal
 from dangbo.members.choices import ACTIVE_STATUSES, STATUS_SHORT, MemberStatus
 from dangbo.members.counts.selectors import counts_on
 from dangbo.members.history import services as lifecycle
-from dangbo.members.selectors import member_scope
+from dangbo.members.models import Member
 
 from . import selectors, services
 from .choices import ALLOWED_PARENTS
@@ -127,7 +127,7 @@ def detail(request, pk):
     direct_members = []  # a cell's members (the page lists them for a cell only), as tuples
     if org.is_cell:
         direct_members = list(
-            member_scope(user)
+            policies.scope(user, policies.VIEW, Member.objects.all())
             .filter(organization=org, status__in=ACTIVE_STATUSES)
             .order_by("name_sort", "id")
             .values_list("pk", "full_name", "birth_date", "status")[:200]
@@ -186,7 +186,11 @@ def committee(request, pk):
     """The committee (cấp ủy) page: add a term, add or end seats."""
     org = policies.get_scoped_or_404(request.user, policies.CHANGE, Organization.objects.all(), pk=pk)
     term = org.terms.order_by("-start_date").first()
-    members = member_scope(request.user).filter(subtree_q(org.path, "org_path")).order_by("name_sort", "id")
+    members = (
+        policies.scope(request.user, policies.VIEW, Member.objects.all())
+        .filter(subtree_q(org.path, "org_path"))
+        .order_by("name_sort", "id")
+    )
     term_form = TermForm(request.POST if request.POST.get("form") == "term" else None, prefix="term")
     seat_form = SeatForm(request.POST if request.POST.get("form") == "seat" else None, prefix="seat", members=members,
                          member_total=org.member_count)  # fmt: skip
@@ -226,7 +230,9 @@ RESTRUCTURE_FORMS = ("chuyen", "doi_ten", "tach", "hop_nhat", "giai_the")
 
 def _parents_for(user, org):
     allowed = [k for k in ALLOWED_PARENTS.get(org.kind, ()) if k]
-    qs = selectors.organization_scope(user, policies.ADD).filter(kind__in=allowed, end_date__isnull=True)
+    qs = policies.scope(user, policies.ADD, Organization.objects.all()).filter(
+        kind__in=allowed, end_date__isnull=True
+    )
     return qs.exclude(subtree_q(org.path)).exclude(pk=org.parent_id).order_by("path")
 
 
@@ -250,10 +256,10 @@ def restructure_page(request, pk):
         "doi_ten": RenameForm(data if which == "doi_ten" else None, prefix="doi_ten",
                               initial={"short_name": org.short_name}),
         "tach": SplitForm(data if which == "tach" else None, prefix="tach",
-                          members=member_scope(request.user).filter(organization=org, status__in=ACTIVE_STATUSES)
+                          members=policies.scope(request.user, policies.VIEW, Member.objects.all()).filter(organization=org, status__in=ACTIVE_STATUSES)
                           .order_by("name_sort")),
         "hop_nhat": MergeForm(data if which == "hop_nhat" else None, prefix="hop_nhat", actor=request.user,
-                              targets=selectors.organization_scope(request.user, policies.CHANGE).filter(pk__in=siblings)),
+                              targets=policies.scope(request.user, policies.CHANGE, Organization.objects.all()).filter(pk__in=siblings)),
         "giai_the": DissolveForm(data if which == "giai_the" else None, prefix="giai_the"),
     }  # fmt: skip
 
@@ -280,7 +286,7 @@ def restructure_page(request, pk):
 def handover_page(request, pk):
     """Hand over N organizations with their members to another committee by one decision."""
     parent = policies.get_scoped_or_404(request.user, policies.CHANGE, Organization.objects.all(), pk=pk)
-    children = selectors.organization_scope(request.user, policies.CHANGE).filter(
+    children = policies.scope(request.user, policies.CHANGE, Organization.objects.all()).filter(
         parent=parent, end_date__isnull=True
     )
     children = children.order_by("name_norm")

@@ -87,3 +87,17 @@ class ReviewForm(ReportForm):
                 )
             cleaned["day"] = day
         return cleaned
+
+
+class DraftForm(VNFormMixin, forms.Form):
+    """Revising a draft review report from its page: the report's date and the next period's tasks."""
+
+    next_tasks = forms.CharField(label="Phương hướng, nhiệm vụ kỳ tới (mỗi dòng một nhiệm vụ)", required=False,
+                                 max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
+    day = forms.DateField(label="Ngày báo cáo", widget=forms.DateInput(attrs={"maxlength": 10}))
+
+
+class IssueForm(VNFormMixin, forms.Form):
+    """Issuing a draft review report into the register."""
+
+    signer = forms.CharField(label="Người ký", max_length=120, required=False)

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import Http404
 
 from dangbo.core import policies
 from dangbo.core.dates import add_years
@@ -40,10 +39,11 @@ from dangbo.meetings.models import GradeLevel
 from dangbo.members.choices import ETHNICITIES, RELIGIONS, Degree, GeneralEducation
 from dangbo.members.counts import selectors as asof
 from dangbo.organizations.choices import CELL_KINDS, GRASSROOTS_KINDS
-from dangbo.organizations.models import Organization, OrganizationLink
+from dangbo.organizations.models import Organization, OrganizationLink, Term
 from dangbo.organizations.selectors import term_on, tree_version
 from dangbo.organizations.tree.selectors import valid_on
 from dangbo.steering.choices import ReportKind, TargetStatus
+from dangbo.steering.models import Task
 from dangbo.steering.support import selectors as support_selectors
 from dangbo.steering.targets import selectors as target_selectors
 from dangbo.steering.tasks import selectors as task_selectors
@@ -75,15 +75,9 @@ def register(key: str):
     return wrap
 
 
-def check_scope(actor, organization: Organization) -> None:
-    """An organization outside the actor's scope is answered as missing."""
-    if not policies.can(actor, policies.VIEW, organization):
-        raise Http404
-
-
 def build(actor, organization: Organization, start: dt.date, end: dt.date, keys=None) -> dict[str, Section]:
     """Every registered section (or those of ``keys``), in order, for one organization and period."""
-    check_scope(actor, organization)
+    policies.require(actor, policies.VIEW, organization)
     chosen = SECTIONS.keys() if keys is None else [k for k in SECTIONS.keys() if k in keys]
     return {key: SECTIONS.get(key)(actor, organization, start, end) for key in chosen}
 
@@ -124,7 +118,7 @@ def _organizations_on(organization: Organization, on: dt.date) -> dict[str, int]
 
 @register("headcount")
 def headcount(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
-    check_scope(actor, organization)
+    policies.require(actor, policies.VIEW, organization)
     counts, comp = rollups.headcount_and_composition_on(organization, end)  # one read of the month's rows
     figures = {
         "on": end,
@@ -150,7 +144,7 @@ def headcount(actor, organization: Organization, start: dt.date, end: dt.date) -
 
 @register("movement")
 def movement(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
-    check_scope(actor, organization)
+    policies.require(actor, policies.VIEW, organization)
     m = rollups.movement_on(organization, start, end)
     increases = {key: n for key, _, n in m.increases}
     decreases = {key: n for key, _, n in m.decreases}
@@ -183,7 +177,7 @@ def meetings(actor, organization: Organization, start: dt.date, end: dt.date) ->
     """Regular meetings held against those due (one a month in each cell) from the month × organization grid of
     ``meetings.selectors`` (only the months of the period that have begun), and the grades of the meetings held —
     both read from the meeting rollups once they are built (``rollups.meeting_grid``, ``meeting_grades``)."""
-    check_scope(actor, organization)
+    policies.require(actor, policies.VIEW, organization)
     months = set(_months(start, end))
     by_org: dict[int, dict] = {}
     for year in sorted({m.year for m in months}):
@@ -239,8 +233,8 @@ def meetings(actor, organization: Organization, start: dt.date, end: dt.date) ->
 @register("tasks")
 def tasks_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
     """Tasks the organization's committee assigned in the period, each with the combined line of its reports."""
-    check_scope(actor, organization)
-    qs = task_selectors.task_scope(actor).filter(
+    policies.require(actor, policies.VIEW, organization)
+    qs = policies.scope(actor, policies.VIEW, Task.objects.all()).filter(
         organization=organization, assigned_date__gte=start, assigned_date__lte=end
     )
     rows = []
@@ -278,9 +272,9 @@ def tasks_section(actor, organization: Organization, start: dt.date, end: dt.dat
 @register("targets")
 def targets_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
     """The targets of the congress term the period's last day belongs to, measured at that day."""
-    check_scope(actor, organization)
+    policies.require(actor, policies.VIEW, organization)
     term = term_on(organization, end)
-    if term is None or not target_selectors.term_scope(actor).filter(pk=term.pk).exists():
+    if term is None or not policies.scope(actor, "steer", Term.objects.all()).filter(pk=term.pk).exists():
         return Section("targets", "Thực hiện các chỉ tiêu nghị quyết đại hội", {"chi_tieu": 0})
     view = target_selectors.term_view(term, end)
     rows = [{
@@ -303,7 +297,7 @@ def targets_section(actor, organization: Organization, start: dt.date, end: dt.d
 @register("support")
 def support_section(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
     """Contributions of the organizations of the subtree to communes in the period (``steering.support.selectors.totals``)."""
-    check_scope(actor, organization)
+    policies.require(actor, policies.VIEW, organization)
     t = support_selectors.totals(scope_org=organization, start=start, end=end, actor=actor)
     figures = {"dong_gop": t.count, "to_chuc": t.supporters, "xa": t.communes, "gia_tri": t.value,
                "xa_ngheo": sum(1 for c in t.by_commune if c["poor"])}  # fmt: skip
@@ -325,7 +319,7 @@ def evaluation_section(actor, organization: Organization, start: dt.date, end: d
     from dangbo.evaluation import selectors as evaluation
     from dangbo.evaluation.choices import Level
 
-    check_scope(actor, organization)
+    policies.require(actor, policies.VIEW, organization)
     rows, figures = [], {}
     for year in range(start.year, end.year + 1):
         if not start <= dt.date(year, 12, 31) <= end:
@@ -360,7 +354,7 @@ def dues_section(actor, organization: Organization, start: dt.date, end: dt.date
     (``dues.selectors.overview``, from the totals per organization and month); no rows when none was recorded."""
     from dangbo.dues import selectors as dues
 
-    check_scope(actor, organization)
+    policies.require(actor, policies.VIEW, organization)
     first, after = start.replace(day=1), dues.next_month(end.replace(day=1))
     rows = [
         {"organization": r.organization.name, "owed": r.owed, "paid": r.paid, "percent": r.rate,
@@ -447,7 +441,7 @@ def member_statistics(actor, organization: Organization, on: dt.date) -> Section
     """The member statistics form of a subtree on a date: by status, gender, age band and political theory
     (``members.counts.selectors.composition``), and by ethnicity, religion, general education, degree and party age — one
     grouped query each."""
-    check_scope(actor, organization)
+    policies.require(actor, policies.VIEW, organization)
     comp = asof.composition(organization, on)
     qs = asof.rows_on(organization, on)
 
@@ -531,7 +525,7 @@ NAMES_PAGE = 100
 def names_behind(actor, organization: Organization, on: dt.date, key: str, *, page: int = 1) -> Names | None:
     """The members counted in one figure of the headcount or composition of a subtree on a day (None: no such
     figure) — the roll of that day, not today's, so the names are exactly those behind the number."""
-    check_scope(actor, organization)
+    policies.require(actor, policies.VIEW, organization)
     group = _groups(on).get(key)
     if group is None:
         return None
@@ -542,7 +536,7 @@ def names_behind(actor, organization: Organization, on: dt.date, key: str, *, pa
 def movement_names(actor, organization: Organization, start: dt.date, end: dt.date, key: str, *,
                    page: int = 1) -> Names | None:  # fmt: skip
     """The members behind one line of the movement table ("tang:ket_nap", "giam:chuyen_di", "tang", "giam")."""
-    check_scope(actor, organization)
+    policies.require(actor, policies.VIEW, organization)
     direction, _, line = key.partition(":")
     ups, downs = asof.steps(organization, start, end)
     table = {

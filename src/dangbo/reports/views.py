@@ -6,14 +6,13 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from dangbo.core import policies
 from dangbo.core.dates import add_months, today
-from dangbo.core.errors import ApplicationError
 from dangbo.core.formats import phantram, so
 from dangbo.core.http import file_response
 from dangbo.core.views import form_page
@@ -23,7 +22,7 @@ from dangbo.organizations.policies import top_organizations
 
 from . import documents, selectors, services
 from .choices import ReviewState
-from .forms import ReportForm, ReviewForm, default_period
+from .forms import DraftForm, IssueForm, ReportForm, ReviewForm, default_period
 from .models import Review
 from .rollups import selectors as rollups
 
@@ -36,7 +35,7 @@ def _form(request, form_class=ReportForm, data=None, **initial):
     return form_class(data, actor=request.user, initial=initial)
 
 
-def _organization_in_scope(request, data) -> None:
+def _organization_or_404(request, data) -> None:
     """An organization asked for by id that the actor may not see is answered as missing (404), like any object."""
     value = (data or {}).get("organization")
     if value not in (None, ""):
@@ -104,7 +103,7 @@ def review(request):
     data = (
         request.POST if request.method == "POST" else (request.GET if "organization" in request.GET else None)
     )
-    _organization_in_scope(request, data)
+    _organization_or_404(request, data)
     now = today()
     form = _form(request, ReviewForm, data, kind="6_thang", year=now.year if now.month > 6 else now.year - 1)
     readable = lambda: form.is_bound and form.is_valid() and form.period is not None  # noqa: E731
@@ -145,50 +144,43 @@ def review_detail(request, review_pk: int):
     register; an issued one beside its figures regenerated today."""
     review = policies.get_scoped_or_404(request.user, policies.VIEW, Review.objects.select_related("organization",
                                                                                                    "document"), pk=review_pk)  # fmt: skip
-    error = None
-    if request.method == "POST" and request.POST.get("action") == "save":  # revise the draft's text and date
-        try:
-            day = dt.datetime.strptime(request.POST.get("day", ""), "%d/%m/%Y").date()
-        except ValueError:
-            error = "Ngày báo cáo: không đúng dạng dd/mm/yyyy."
-        else:
-            try:
-                services.review_save(actor=request.user, organization=review.organization, kind=review.kind,
-                                     year=review.year, start=review.start, end=review.end, day=day,
-                                     next_tasks=request.POST.get("next_tasks", ""), review=review)  # fmt: skip
-                return redirect("reports:review_detail", review.pk)
-            except ApplicationError as e:
-                error = " ".join([e.message, *e.field_errors.values()])
-    if request.method == "POST" and request.POST.get("action") == "issue":
-        try:
-            services.review_issue(actor=request.user, review=review, signer=request.POST.get("signer", ""))
-            return redirect("reports:review_detail", review.pk)
-        except ApplicationError as e:
-            error = " ".join([e.message, *e.field_errors.values()])
     issued = review.state == ReviewState.ISSUED
     name = f"bao-cao-{review.kind}-{review.start:%Y%m%d}-{review.end:%Y%m%d}-{review.organization_id}"
-    if request.GET.get("docx") and issued:  # the text as issued
-        return file_response(documents.review_docx(review.context), f"{name}.docx")
-    if not (issued or request.GET.get("docx") or request.GET.get("xlsx")):  # a draft's page computes nothing
-        return render(
-            request, "reports/review_detail.html", {"review": review, "changes": [], "error": error}
-        )
-    sections, context = services.current(request.user, review)
-    if request.GET.get("docx"):
-        return file_response(documents.review_docx(context), f"{name}.docx")
-    if request.GET.get("xlsx"):
+    if request.method != "POST" and (request.GET.get("docx") or request.GET.get("xlsx")):
+        if request.GET.get("docx") and issued:  # the text as issued
+            return file_response(documents.review_docx(review.context), f"{name}.docx")
+        sections, context = services.current(request.user, review)
+        if request.GET.get("docx"):
+            return file_response(documents.review_docx(context), f"{name}.docx")
         content = documents.appendices_xlsx(review.organization, review.start, review.end, sections)
         return file_response(content, f"phu-luc-{name}.xlsx")
-    changes = services.differences(review, sections)
-    return render(
-        request, "reports/review_detail.html", {"review": review, "changes": changes, "error": error}
-    )
+    posted = request.POST.get("action") if request.method == "POST" else None
+    draft_form = DraftForm(request.POST if posted == "save" else None,
+                           initial={"next_tasks": review.next_tasks, "day": review.day})  # fmt: skip
+    issue_form = IssueForm(request.POST if posted == "issue" else None)
+    form, save, success = None, None, None
+    if posted == "save":  # revise the draft's text and date
+        form, success = draft_form, "Đã lưu dự thảo báo cáo."
+        save = lambda d: services.review_save(  # noqa: E731
+            actor=request.user, organization=review.organization, kind=review.kind, year=review.year,
+            start=review.start, end=review.end, day=d["day"], next_tasks=d["next_tasks"], review=review)  # fmt: skip
+    elif posted == "issue":
+        form, success = issue_form, "Đã ban hành báo cáo."
+        save = lambda d: services.review_issue(actor=request.user, review=review, signer=d["signer"])  # noqa: E731
+
+    def context():
+        # a draft's page computes nothing; an issued one beside its figures regenerated today
+        changes = services.differences(review, services.current(request.user, review)[0]) if issued else []
+        return {"review": review, "changes": changes, "draft_form": draft_form, "issue_form": issue_form}
+
+    return form_page(request, form, save, template="reports/review_detail.html", context=context, success=success,
+                     redirect_to=reverse("reports:review_detail", args=[review.pk]))  # fmt: skip
 
 
 @login_required
 def statistics(request):
     """The member statistics form of a subtree on a date; ``?xlsx=1`` gives it as a spreadsheet."""
-    _organization_in_scope(request, request.GET)
+    _organization_or_404(request, request.GET)
     form = _form(request)
     result = None
     if form.is_bound and form.is_valid():
@@ -224,7 +216,7 @@ def _movement_url(org, start, end, key) -> str:
 def dashboard(request):
     """«Tổng quan»: the headcount, composition and movement of the user's scope at a month's end (the figures of the
     report, from the rollups), with server-drawn charts; every figure opens the names behind it."""
-    _organization_in_scope(request, request.GET)
+    _organization_or_404(request, request.GET)
     data = request.GET.copy()
     data.setdefault("on", last_month_end(today()).strftime("%d/%m/%Y"))
     if "organization" not in data:  # the first visit: the user's own top organization
@@ -278,7 +270,7 @@ def _dashboard(actor, org, on) -> dict:
                                 title=f"Số đảng viên cuối mỗi tháng, {start:%m/%Y} – {on:%m/%Y}"),
         "moves": documents.hbars(moves, title="Biến động đảng viên"),
         "increase_url": _movement_url(org, start, on, "tang"), "decrease_url": _movement_url(org, start, on, "giam"),
-        "from_rollups": rollups.covers(on), "recorded": bool(f["tong"] or m.opening or any(trend.values())),
+        "from_rollups": rollups.hold(on), "recorded": bool(f["tong"] or m.opening or any(trend.values())),
         **_work(actor, org, start, on),
         "today": today(), "list_url": f"{reverse('members:list')}?{urlencode({'organization': org.pk})}",
     }  # fmt: skip
@@ -368,7 +360,7 @@ def _figure(n) -> str:
 def names(request):
     """The members behind one figure: a group of the headcount and composition on a day (``on`` + ``nhom``), or a
     line of the movement table of a period (``start``, ``end`` + ``nhom`` "tang:…"/"giam:…") — that day's roll."""
-    _organization_in_scope(request, request.GET)
+    _organization_or_404(request, request.GET)
     form = _form(request)
     if not form.is_valid():
         raise Http404

@@ -7,12 +7,13 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Max
 
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.http import int_param
-from dangbo.organizations.policies import work_q
 
 from .choices import Direction
 from .documents import selectors as document_selectors
+from .models import Document, Task
 from .tasks import selectors as task_selectors
 
 
@@ -39,7 +40,7 @@ class DocumentFilter(django_filters.FilterSet):
 
 
 def document_filter(*, actor, params) -> DocumentFilter:
-    flt = DocumentFilter(params, queryset=document_selectors.document_scope(actor))
+    flt = DocumentFilter(params, queryset=policies.scope(actor, policies.VIEW, Document.objects.all()))
     flt.is_valid()
     return flt
 
@@ -57,12 +58,7 @@ class TaskFilter(django_filters.FilterSet):
 
 
 def _held(actor):
-    held_q = work_q(actor, "steer", "organization")
-    return (
-        task_selectors.task_scope(actor).none()
-        if held_q is None
-        else task_selectors.task_scope(actor).filter(held_q)
-    )
+    return policies.scope(actor, "held", Task.objects.all())
 
 
 def task_year(*, actor, params) -> int | None:

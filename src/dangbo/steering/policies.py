@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from dangbo.accounts import policies as access
 from dangbo.core.policies import ADD, CHANGE, DELETE, VIEW, ReferencePolicy, ancestor_paths, is_root, register
+from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.policies import WorkPolicy, held_at, work_reach
 
 from .models import (
@@ -74,8 +75,20 @@ class DocumentPolicy(_SeenWhereAssigned):
 
 @register
 class TaskPolicy(_SeenWhereAssigned):
+    """``held``: the tasks a committee of the actor's directing-work view gave (not those assigned to them)."""
+
     model = Task
-    rules = held_at("organization", **STEER)
+    rules = {**held_at("organization", **STEER), "held": (("steer", "organization"),)}
+
+    # A committee assigns tasks to the organizations under it; a cell has none under it.
+    def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        queryset = super().scope(actor, action, queryset, **options)
+        return queryset.exclude(organization__kind__in=CELL_KINDS) if action == ADD else queryset
+
+    def can(self, actor, action: str, obj: Task) -> bool:
+        if action == ADD and obj.organization.kind in CELL_KINDS:
+            return False
+        return super().can(actor, action, obj)
 
     def assigned_ids(self, actor, q: Q) -> QuerySet:
         return Task.objects.filter(q).values("pk")
@@ -93,6 +106,28 @@ class AssignmentPolicy(WorkPolicy):
         CHANGE: (("report", "organization"),),
         DELETE: (("direct", "task__organization"),),
     }
+    # The assignments of the actor's organizations on tasks held outside their directing-work view: what their
+    # superiors gave them (none for an administrator, who holds everything).
+    extra_actions = frozenset({"from_above"})
+
+    def scope(self, actor, action: str, queryset: QuerySet, **options) -> QuerySet:
+        if action != "from_above":
+            return super().scope(actor, action, queryset, **options)
+        reach = work_reach(actor, "steer")
+        mine = reach.q("organization__path")
+        if mine is None or mine == Q():
+            return queryset.none()
+        return queryset.filter(mine).exclude(reach.q("task__organization__path"))
+
+    def can(self, actor, action: str, obj: Assignment) -> bool:
+        if action != "from_above":
+            return super().can(actor, action, obj)
+        reach = work_reach(actor, "steer")
+        return (
+            not reach.everything
+            and reach.covers(obj.organization.path)
+            and not reach.covers(obj.task.organization.path)
+        )
 
 
 @register

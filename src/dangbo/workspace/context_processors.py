@@ -1,5 +1,6 @@
-from dangbo.accounts import policies as access
-from dangbo.organizations.policies import work_q, work_reach
+from dangbo.accounts.models import User
+from dangbo.core import policies
+from dangbo.organizations.models import Organization
 
 
 def navigation(request):
@@ -10,7 +11,7 @@ def navigation(request):
     # work of those who keep member records of an organization: a plain member's role covers their own record
     # only (their own transfers and history are on their member page).
     return {
-        "nav_accounts": access.can_manage_accounts(user),
-        "nav_steering": work_q(user, "steer") is not None,
-        "nav_records": not work_reach(user, "member_records").nothing,
+        "nav_accounts": policies.anywhere(user, policies.VIEW, User),
+        "nav_steering": policies.anywhere(user, "steer", Organization),
+        "nav_records": policies.anywhere(user, "member_records", Organization),
     }

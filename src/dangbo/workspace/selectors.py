@@ -25,12 +25,13 @@ from django.db.models import Q
 
 from dangbo.accounts.selectors import grants
 from dangbo.audit.models import Action, AuditEvent
-from dangbo.core.policies import ancestor_paths, is_root
+from dangbo.core import policies
+from dangbo.core.policies import ancestor_paths
 from dangbo.core.text import fold
 from dangbo.members.history.selectors import Alert, alerts
 from dangbo.members.models import Transfer
 from dangbo.organizations.models import Organization
-from dangbo.organizations.policies import work_q
+from dangbo.steering.models import Task
 from dangbo.steering.tasks import selectors as task_selectors
 
 CACHE_SECONDS = 24 * 3600
@@ -62,7 +63,7 @@ class Watch:
     above: tuple[str, ...] = ()
     key: str = ""  # the user's roles and their places, hashed: a new role is a new key
 
-    def covers(self, path: str) -> bool:
+    def concerns(self, path: str) -> bool:
         """Whether an audit event placed at ``path`` concerns the user: inside, above, or without a place."""
         return (
             self.everything
@@ -74,8 +75,9 @@ class Watch:
 
 def watch_of(actor) -> Watch:
     roles = sorted((g.role, g.path or "") for g in grants(actor))
-    key = hashlib.blake2s(repr((is_root(actor), roles)).encode(), digest_size=8).hexdigest()
-    if is_root(actor):
+    everything = policies.where(actor, policies.VIEW, Organization).everything  # an administrator
+    key = hashlib.blake2s(repr((everything, roles)).encode(), digest_size=8).hexdigest()
+    if everything:
         return Watch(True, key=key)
     paths = {path for _, path in roles if path}
     tops = tuple(sorted(p for p in paths if not any(p != o and p.startswith(o) for o in paths)))
@@ -102,7 +104,7 @@ def changed(watch: Watch, *, after: int, upto: int) -> bool:
             :CHANGES_READ
         ]
     )
-    if any(ct != transfer or watch.covers(path) for path, ct, _ in rows):
+    if any(ct != transfer or watch.concerns(path) for path, ct, _ in rows):
         return True
     if len(rows) == CHANGES_READ:
         return True
@@ -234,13 +236,10 @@ def current_tasks(actor, on: dt.date) -> CurrentTasks:
     actor's organizations from above — assigned this year, or due from the first day of this year on; the
     newest deadline first, the first ``TASKS_SHOWN`` of each with the count of all (the task list has the rest)."""
     start = dt.date(on.year, 1, 1)
-    held_q = work_q(actor, "steer", "organization")
     held, held_count = [], 0
-    if held_q is not None:
-        qs = (
-            task_selectors.task_scope(actor)
-            .filter(held_q)
-            .filter(Q(assigned_date__gte=start) | Q(deadline__gte=start))
+    if policies.anywhere(actor, "held", Task):
+        qs = policies.scope(actor, "held", Task.objects.all()).filter(
+            Q(assigned_date__gte=start) | Q(deadline__gte=start)
         )
         held_count = qs.count()
         if held_count:

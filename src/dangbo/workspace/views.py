@@ -9,7 +9,8 @@ from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.http import int_param
 from dangbo.organizations.choices import GRASSROOTS_KINDS
-from dangbo.organizations.selectors import organization_scope, tree_children
+from dangbo.organizations.models import Organization
+from dangbo.organizations.selectors import tree_children
 
 from . import selectors
 
@@ -21,7 +22,11 @@ def home(request):
     user = request.user
     on = today()
     roots = tree_children(user, None)
-    grassroots = organization_scope(user).filter(kind__in=GRASSROOTS_KINDS, end_date__isnull=True).count()
+    grassroots = (
+        policies.scope(user, policies.VIEW, Organization.objects.all())
+        .filter(kind__in=GRASSROOTS_KINDS, end_date__isnull=True)
+        .count()
+    )
     items = selectors.my_alerts(user, on)
     return render(
         request,

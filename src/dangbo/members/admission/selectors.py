@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dangbo.core import policies
 from dangbo.core.dates import full_years, today
 from dangbo.core.formats import ngay
 from dangbo.core.workdays import WorkCalendar
@@ -16,12 +15,6 @@ from dangbo.core.workdays import WorkCalendar
 from ..choices import MemberStatus
 from ..models import Candidate, Member, MemberPeriod
 from ..rules import AdmissionRules, add_months, full_months, rules_on
-
-
-def candidate_scope(actor, action: str = policies.VIEW):
-    """Candidates for admission (người xin vào Đảng) followed by cells where the actor may ``action`` member
-    records: leaders read the pipeline of their subtree; writes (ADD, CHANGE) keep the services' checks."""
-    return policies.scope(actor, action, Candidate.objects.all())
 
 
 @dataclass(frozen=True)

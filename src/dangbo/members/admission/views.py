@@ -19,7 +19,7 @@ from ..choices import MemberStatus
 from ..forms import place_cells, sole_choice
 from ..history.forms import DateForm
 from ..history.views import member_for_change
-from ..models import Member
+from ..models import Candidate, Member
 from ..rules import rules_on
 from . import selectors
 from . import services as admission
@@ -52,7 +52,9 @@ def recognize(request, pk):
 @login_required
 def candidate_list(request):
     show = request.GET.get("xem", "dang_xet")
-    qs = selectors.candidate_scope(request.user).select_related("organization__parent", "member")
+    qs = policies.scope(request.user, policies.VIEW, Candidate.objects.all()).select_related(
+        "organization__parent", "member"
+    )
     if show == "da_ket_nap":
         qs = qs.filter(member__isnull=False)
     else:
@@ -78,7 +80,9 @@ def candidate_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate_detail(request, candidate_pk):
-    c = selectors.candidate_scope(request.user).select_related("organization", "member")
+    c = policies.scope(request.user, policies.VIEW, Candidate.objects.all()).select_related(
+        "organization", "member"
+    )
     c = c.filter(pk=candidate_pk).first()
     if c is None:
         raise Http404
@@ -110,7 +114,7 @@ def candidate_detail(request, candidate_pk):
 @login_required
 @require_POST
 def candidate_admit(request, candidate_pk):
-    c = selectors.candidate_scope(request.user, policies.ADD).filter(pk=candidate_pk).first()
+    c = policies.scope(request.user, policies.ADD, Candidate.objects.all()).filter(pk=candidate_pk).first()
     if c is None:
         raise Http404
     member = post_action(

@@ -44,7 +44,6 @@ from ..counts.selectors import link_periods
 from ..models import Member, MemberEvent, MemberPeriod, Transfer
 from ..rules import RULE_SETS, rules_on
 from . import rules as history
-from .selectors import receivable_scope
 
 K = EventKind
 # Events that place the member in a (new) cell: the actor must be allowed to add members there.
@@ -445,10 +444,11 @@ def transfer_receive(*, actor, transfer: Transfer, cell: Organization, received_
     )
     if transfer.to_external:
         return _confirm_external(actor, transfer, received_date)
-    if not receivable_scope(actor, Transfer.objects.filter(pk=transfer.pk)).exists():
+    under_way = policies.in_state("receive", transfer)  # the policy's states: the transfer page's form
+    if under_way and not policies.can(actor, "receive", transfer):
         raise PermissionDenied("Bạn không có quyền tiếp nhận đảng viên này.")
     errors = {}
-    if transfer.state != TransferState.SENT or transfer.kind == TransferKind.INTERNAL:
+    if not under_way:
         errors["state"] = f"Trạng thái: giấy giới thiệu {transfer.get_state_display().lower()}."
     if cell is None or cell.kind not in CELL_KINDS or not cell.path.startswith(transfer.to_organization.path):
         errors["cell"] = f"Chi bộ tiếp nhận: phải là một chi bộ thuộc «{transfer.to_organization}»."
@@ -482,6 +482,8 @@ def _confirm_external(actor, transfer: Transfer, received_date: dt.date) -> Tran
         raise PermissionDenied("Bạn không có quyền ghi nhận việc tiếp nhận của nơi đến.")
     if transfer.state != TransferState.SENT:
         raise ApplicationError(f"Giấy giới thiệu {transfer.get_state_display().lower()}.")
+    if not policies.can(actor, "confirm_external", transfer):  # the policy's states: the transfer page's form
+        raise ApplicationError(f"{transfer.get_kind_display()}: không có bước ghi nhận nơi đến tiếp nhận.")
     if received_date is None or received_date < transfer.sent_date or received_date > today():
         raise ApplicationError(
             "Ngày tiếp nhận không hợp lệ.",

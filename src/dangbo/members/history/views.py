@@ -23,7 +23,7 @@ from ..admission import selectors as admission_selectors
 from ..admission.forms import DecisionForm
 from ..choices import TransferKind, TransferState
 from ..forms import cell_choices, place_cells
-from ..models import Member, MemberEvent
+from ..models import Member, MemberEvent, Transfer
 from ..rules import rules_on
 from . import selectors
 from . import services as lifecycle
@@ -78,26 +78,23 @@ def transfer_create(request, pk):
 
 
 def _transfer(request, transfer_pk):
-    transfer = selectors.transfer_scope(request.user).filter(pk=transfer_pk).first()
-    if transfer is None:
-        raise Http404
-    return transfer
+    return policies.get_scoped_or_404(
+        request.user,
+        policies.VIEW,
+        Transfer.objects.select_related("member", "from_organization", "to_organization", "received_cell"),
+        pk=transfer_pk,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer_detail(request, transfer_pk):
     transfer = _transfer(request, transfer_pk)
-    can_receive = (
-        transfer.state == TransferState.SENT
-        and transfer.kind != TransferKind.INTERNAL
-        and transfer.to_organization_id is not None
-        and selectors.receivable_scope(request.user, type(transfer).objects.filter(pk=transfer.pk)).exists()
-    )
+    # The forms the transfer policy offers (its states: the service refuses the same cases).
+    can_receive = policies.can(request.user, "receive", transfer)
+    confirm_external = policies.can(request.user, "confirm_external", transfer)
     can_send_side = policies.can(request.user, policies.CHANGE, transfer.member)
     form, save, success = None, None, None
-    confirm_external = bool(transfer.to_external) and transfer.state == TransferState.SENT and can_send_side \
-        and transfer.kind in (TransferKind.OFFICIAL, TransferKind.ABROAD)  # fmt: skip
     if confirm_external:
         form = DateForm(
             request.POST or None, label="Ngày nơi đến tiếp nhận (theo phiếu báo)", initial={"date": today()}

@@ -75,7 +75,7 @@ def meetings_built() -> bool:
 # --- Reading -------------------------------------------------------------------------------------------------------
 
 
-def covers(on: dt.date) -> bool:
+def hold(on: dt.date) -> bool:
     """The rollups hold the figures of ``on``: the last day of a month they cover."""
     if (on + ONE_DAY).day != 1:
         return False
@@ -128,17 +128,17 @@ def _composition(s: dict[str, int]) -> asof.Composition:
 
 def headcount_on(org: Organization, on: dt.date) -> dict[str, int]:
     """The headcount of a day: from the rollups when they hold it, else counted live."""
-    return headcount(org, on) if covers(on) else asof.headcount(org, on)
+    return headcount(org, on) if hold(on) else asof.headcount(org, on)
 
 
 def composition_on(org: Organization, on: dt.date) -> asof.Composition:
-    return composition(org, on) if covers(on) else asof.composition(org, on)
+    return composition(org, on) if hold(on) else asof.composition(org, on)
 
 
 def headcount_and_composition_on(org: Organization, on: dt.date) -> tuple[dict[str, int], asof.Composition]:
     """``headcount_on`` and ``composition_on`` of the same day, from one read of the month's rows when the rollups
     hold the day (the headcount section of the reporting layer needs both), else counted live."""
-    if covers(on):
+    if hold(on):
         s = _sums(org, on)
         return _headcount(s), _composition(s)
     return asof.headcount(org, on), asof.composition(org, on)

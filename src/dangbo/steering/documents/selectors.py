@@ -15,27 +15,9 @@ from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization, Term
 from dangbo.organizations.selectors import organizations_without_term, term_last_day, term_on
 
-from ..models import Document, DocumentType
+from ..models import DocumentType
 
 COMMITTEE_KINDS = (OrgKind.DIRECT, OrgKind.GRASSROOTS_COMMITTEE, OrgKind.SUB_COMMITTEE)
-
-
-def document_scope(actor) -> QuerySet:
-    """Documents the actor may see: those of a register in their directing-work view scope, and those on
-    which a task was assigned to an organization in that scope (a grassroots secretary sees the directive
-    they must disseminate)."""
-    return policies.scope(actor, policies.VIEW, Document.objects.all())
-
-
-def can_register(actor, organization) -> bool:
-    """Whether the actor may enter documents in ``organization``'s register."""
-    return policies.can(actor, "direct", organization)
-
-
-def can_edit(actor, document: Document) -> bool:
-    """Correcting an entry needs the same right as entering one (a cell secretary files reports, keeps no
-    register)."""
-    return can_register(actor, document.register)
 
 
 def register_choices(actor) -> list[Organization]:

@@ -1,7 +1,7 @@
 """The document register (DOMAIN §6): incoming documents and the organization's own documents.
 
 Services (every write): ``document_register`` (an incoming document), ``document_issue`` (an own document,
-numbered automatically), ``document_update``. The reads (``document_scope``, ``register_choices``, ``search``,
+numbered automatically), ``document_update``. The reads (``register_choices``, ``search``,
 ``registers_without_term``, the sequences' spans): ``selectors.py``.
 
 Own numbers follow HD 36-HD/VPTW §II.1.3.1: from 01 per (register, document type, issuer code) within the
@@ -30,6 +30,7 @@ from django.db.models import F, Q
 from dangbo.audit.concurrency.services import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
+from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.formats import ngay
@@ -40,7 +41,7 @@ from dangbo.organizations.selectors import congress_on, term_on
 
 from ..choices import Direction, Numbering
 from ..models import Document, DocumentCounter, DocumentType
-from .selectors import can_edit, can_register, series_span, span_text, suggested_issuer
+from .selectors import series_span, span_text, suggested_issuer
 
 # Fields a caller gives in ``data`` (``number`` only for incoming documents).
 TEXT_FIELDS = ("issuer_code", "issuer_name", "summary", "signer")
@@ -313,7 +314,7 @@ def validate_document(
 
 def _register_org(actor, register: Organization) -> Organization:
     register = Organization.objects.get(pk=register.pk)
-    if not can_register(actor, register):
+    if not policies.can(actor, "direct", register):
         raise PermissionDenied("Bạn không có quyền vào sổ văn bản của tổ chức này.")
     return register
 
@@ -459,7 +460,7 @@ def document_update(
                 .select_related("register", "doc_type", "term")
                 .get(pk=document.pk)
             )
-            if not can_edit(actor, doc):
+            if not policies.can(actor, policies.CHANGE, doc):
                 raise PermissionDenied("Bạn không có quyền sửa văn bản trong sổ này.")
             DOCUMENT_VERSION.check(doc, expected_version)
             before = snapshot(doc)

@@ -16,10 +16,10 @@ from dangbo.core.http import int_param
 from dangbo.core.uploads import download
 from dangbo.core.views import form_page, refusal
 from dangbo.organizations.models import Organization
-from dangbo.organizations.policies import work_q
 
 from ..choices import Direction
 from ..filters import document_filter, document_rows
+from ..models import Document
 from . import selectors
 from . import services as documents
 from .forms import DocumentForm
@@ -29,7 +29,7 @@ PAGE_SIZE = 50
 
 def _document(request, pk):
     doc = (
-        selectors.document_scope(request.user)
+        policies.scope(request.user, policies.VIEW, Document.objects.all())
         .select_related("register__parent", "doc_type", "term")
         .filter(pk=pk)
         .first()
@@ -41,7 +41,7 @@ def _document(request, pk):
 
 @login_required
 def document_list(request):
-    scoped = selectors.document_scope(request.user)
+    scoped = policies.scope(request.user, policies.VIEW, Document.objects.all())
     flt = document_filter(actor=request.user, params=request.GET)  # the same filter as the export
     qs = document_rows(actor=request.user, params=request.GET, flt=flt)
     direction, type_code, year, register = (flt.value(n) for n in ("loai", "loai_vb", "nam", "so"))
@@ -50,7 +50,7 @@ def document_list(request):
     registers = Organization.objects.filter(pk__in=scoped.order_by().values("register_id")).select_related(
         "parent"
     )
-    can_add = work_q(request.user, "direct") is not None
+    can_add = policies.anywhere(request.user, "direct", Organization)
     # Registers whose own documents cannot be numbered today: no committee term recorded (HD 36 numbers per term).
     without_term = selectors.registers_without_term(request.user, today()) if can_add else (0, [])
     return render(request, "steering/document_list.html", {
@@ -96,12 +96,15 @@ def document_create(request):
 def _visible_tasks(actor, doc):
     """Tasks on the document that the actor may see (the task pages' own scope), each with the combined line of
     the reports the actor may see ("57/59 tổ chức đã học tập, quán triệt …")."""
-    from ..tasks.selectors import assignment_scope, summaries, task_scope
+    from ..models import Assignment, Task
+    from ..tasks.selectors import summaries
 
-    visible = task_scope(actor).filter(document=doc).values("pk")
+    visible = policies.scope(actor, policies.VIEW, Task.objects.all()).filter(document=doc).values("pk")
     tasks = list(doc.tasks.filter(pk__in=visible).select_related("organization", "document__doc_type")
                  .order_by("-assigned_date", "-id"))  # fmt: skip
-    found = summaries(tasks, assignments=assignment_scope(actor))  # one query for all of them
+    found = summaries(
+        tasks, assignments=policies.scope(actor, policies.VIEW, Assignment.objects.all())
+    )  # one query for all of them
     for t in tasks:
         t.summary = found[t.pk]
     return tasks
@@ -112,7 +115,7 @@ def document_detail(request, document_pk):
     doc = _document(request, document_pk)
     can_assign = policies.can(request.user, "direct", doc.register)
     return render(request, "steering/document_detail.html", {
-        "d": doc, "tasks": _visible_tasks(request.user, doc), "can_edit": selectors.can_edit(request.user, doc),
+        "d": doc, "tasks": _visible_tasks(request.user, doc), "can_edit": policies.can(request.user, policies.CHANGE, doc),
         "can_assign": can_assign, "history": history_page(doc) if policies.can(request.user, "steer", doc.register) else [],
     })  # fmt: skip
 
@@ -121,7 +124,7 @@ def document_detail(request, document_pk):
 @require_http_methods(["GET", "POST"])
 def document_edit(request, document_pk):
     doc = _document(request, document_pk)
-    if not selectors.can_edit(request.user, doc):
+    if not policies.can(request.user, policies.CHANGE, doc):
         raise Http404
     form = DocumentForm(request.POST or None, request.FILES or None, instance=doc)
     return form_page(request, form, lambda d: documents.document_update(

@@ -53,29 +53,12 @@ def home_province() -> int:
     return getattr(settings, "DANGBO_PROVINCE_CODE", NGHE_AN)
 
 
-def programme_scope(actor) -> QuerySet:
-    """Programmes the actor sees: those run by an organization in their directing-work view scope, those to
-    which an organization of their scope contributed, and those their own organizations may contribute to
-    (run by a committee above an organization where they file contributions)."""
-    return policies.scope(actor, policies.VIEW, Programme.objects.all())
-
-
-def can_manage_programme(actor, programme: Programme) -> bool:
-    """Staff (and grassroots secretaries) of the committee running the programme, or above: edit it, mark the
-    communes' flags, record any supporter's contribution."""
-    return policies.can(actor, "direct", programme.organization)
-
-
 def supporter_choices(actor, programme: Programme) -> QuerySet:
     """Active organizations under the programme's committee for which the actor may record a contribution."""
     qs = Organization.objects.filter(subtree_q(programme.organization.path), end_date__isnull=True)
-    if not can_manage_programme(actor, programme):
+    if not policies.can(actor, policies.CHANGE, programme):
         qs = policies.scope(actor, "report", qs)
     return qs.select_related("parent").order_by("path")
-
-
-def can_record_for(actor, programme: Programme, supporter: Organization) -> bool:
-    return can_manage_programme(actor, programme) or policies.can(actor, "report", supporter)
 
 
 @dataclass
@@ -148,7 +131,11 @@ def totals(*, programme: Programme | None = None, scope_org: Organization | None
 
 def programme_list(actor) -> QuerySet:
     """The programmes of the list page (and its export), newest first."""
-    return programme_scope(actor).select_related("organization__parent").order_by("-start_date", "-id")
+    return (
+        policies.scope(actor, policies.VIEW, Programme.objects.all())
+        .select_related("organization__parent")
+        .order_by("-start_date", "-id")
+    )
 
 
 def programme_rows(actor, programmes) -> list[tuple[Programme, dict]]:

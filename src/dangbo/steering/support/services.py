@@ -38,7 +38,7 @@ from dangbo.organizations.models import Organization
 
 from ..choices import ContributionKind, Era
 from ..models import Commune, Contribution, Programme
-from .selectors import CURRENT_FROM, can_manage_programme, can_record_for, era_on
+from .selectors import CURRENT_FROM, era_on
 
 PROGRAMME_FIELDS = ("name", "start_date", "end_date", "description")
 # The edit page's version token (audit.concurrency): a save over someone else's change is refused.
@@ -156,7 +156,9 @@ def _check(
         e["supporter"] = "Tổ chức hỗ trợ: không được để trống."
     else:
         if supporter.pk not in allowed:
-            allowed[supporter.pk] = can_record_for(actor, programme, supporter)
+            allowed[supporter.pk] = policies.can(
+                actor, policies.ADD, Contribution(programme=programme, supporter=supporter)
+            )
         if not allowed[supporter.pk]:
             raise PermissionDenied(f"Bạn không có quyền ghi đóng góp của «{supporter}».")
         c.supporter = supporter
@@ -268,7 +270,7 @@ def contributions_bulk(*, actor, programme: Programme, rows: list[dict]) -> list
 @transaction.atomic
 def commune_flags_set(*, actor, programme: Programme, commune: Commune, data: dict) -> Commune:
     """Mark a commune poor / mountainous / border (data the committee keeps; the package has none)."""
-    if not can_manage_programme(actor, programme):
+    if not policies.can(actor, policies.CHANGE, programme):
         raise PermissionDenied("Bạn không có quyền đánh dấu xã này.")
     if not programme.contributions.filter(commune=commune).exists():
         # The flags are shared by every programme: only a commune this programme supports is its to mark.

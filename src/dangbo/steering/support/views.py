@@ -20,7 +20,7 @@ from dangbo.core.views import form_page, refusal
 from dangbo.organizations.models import Organization
 
 from ..choices import ContributionKind, Era
-from ..models import Commune
+from ..models import Commune, Programme
 from . import selectors
 from . import services as support
 from .forms import ContributionForm, FlagsForm, PeriodForm, ProgrammeForm
@@ -29,7 +29,12 @@ RECENT = 20
 
 
 def _programme(request, pk):
-    p = selectors.programme_scope(request.user).select_related("organization").filter(pk=pk).first()
+    p = (
+        policies.scope(request.user, policies.VIEW, Programme.objects.all())
+        .select_related("organization")
+        .filter(pk=pk)
+        .first()
+    )
     if p is None:
         raise Http404
     return p
@@ -78,7 +83,7 @@ def _period(request, programme) -> tuple[PeriodForm, dt.date, dt.date]:
 @require_http_methods(["GET", "POST"])
 def programme_edit(request, programme_pk):
     p = _programme(request, programme_pk)
-    if not selectors.can_manage_programme(request.user, p):
+    if not policies.can(request.user, policies.CHANGE, p):
         raise Http404
     form = ProgrammeForm(
         request.POST or None, instance=p, initial={"version": support.PROGRAMME_VERSION.of(p)}
@@ -93,7 +98,7 @@ def programme_edit(request, programme_pk):
 @require_http_methods(["GET", "POST"])
 def programme_detail(request, programme_pk):
     p = _programme(request, programme_pk)
-    manage = selectors.can_manage_programme(request.user, p)
+    manage = policies.can(request.user, policies.CHANGE, p)
     if request.method == "POST":
         if not manage:
             raise Http404

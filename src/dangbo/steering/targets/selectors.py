@@ -40,13 +40,11 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from dangbo.core import policies
 from dangbo.core.dates import add_months, add_years, today
 from dangbo.core.policies import subtree_q
 from dangbo.core.registries import TARGET_SOURCES
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Term
-from dangbo.organizations.policies import STEER, work_scope
 from dangbo.organizations.selectors import valid_on
 
 from ..choices import Measure, ReportKind, TargetDirection, TargetStatus, Unit
@@ -463,12 +461,3 @@ def year_ends(term: Term, on: dt.date) -> list[dt.date]:
 def history(target: Target, on: dt.date) -> list[tuple[dt.date, Progress]]:
     """A computed target's value at each 31/12 of the term up to ``on``, and at ``on``."""
     return [(d, progress_of(target, d, computed_value(target, d))) for d in year_ends(target.term, on)]
-
-
-def target_scope(actor, action: str = policies.VIEW):
-    return work_scope(actor, STEER[action], Target.objects.select_related("term__organization"),
-                                 field="term__organization")  # fmt: skip
-
-
-def term_scope(actor, action: str = policies.VIEW):
-    return work_scope(actor, STEER[action], Term.objects.select_related("organization"), field="organization")

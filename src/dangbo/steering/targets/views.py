@@ -17,8 +17,11 @@ from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.views import form_page
+from dangbo.organizations.models import Term
+from dangbo.organizations.policies import STEER
 
 from ..choices import TargetStatus
+from ..models import Target
 from . import selectors
 from . import services as targets
 from .forms import DateForm, TargetForm, TargetValueForm
@@ -31,7 +34,11 @@ STATUS_CLASS = {
 
 
 def _term(request, term_pk, action=policies.VIEW):
-    term = selectors.term_scope(request.user, action).filter(pk=term_pk).first()
+    term = (
+        policies.scope(request.user, STEER[action], Term.objects.select_related("organization"))
+        .filter(pk=term_pk)
+        .first()
+    )
     if term is None:
         raise Http404
     return term
@@ -51,7 +58,7 @@ def _date(request, term) -> tuple[dt.date, DateForm]:
 @login_required
 def term_list(request):
     terms = (
-        selectors.term_scope(request.user)
+        policies.scope(request.user, STEER[policies.VIEW], Term.objects.select_related("organization"))
         .annotate(target_count=Count("targets"))
         .order_by("organization__path", "-start_date", "id")[:500]
     )
@@ -86,7 +93,11 @@ def target_create(request, term_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request, target_pk):
-    target = selectors.target_scope(request.user).filter(pk=target_pk).first()
+    target = (
+        policies.scope(request.user, policies.VIEW, Target.objects.select_related("term__organization"))
+        .filter(pk=target_pk)
+        .first()
+    )
     if target is None or not policies.can(request.user, "direct", target.term.organization):
         raise Http404
     term = target.term
@@ -103,7 +114,11 @@ def target_edit(request, target_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_detail(request, target_pk):
-    target = selectors.target_scope(request.user).filter(pk=target_pk).first()
+    target = (
+        policies.scope(request.user, policies.VIEW, Target.objects.select_related("term__organization"))
+        .filter(pk=target_pk)
+        .first()
+    )
     if target is None:
         raise Http404
     term = target.term

@@ -17,7 +17,6 @@ from dangbo.core.dates import today
 from dangbo.core.formats import ngay, phantram, so
 from dangbo.organizations.choices import CELL_KINDS
 from dangbo.organizations.models import Organization, OrganizationLink
-from dangbo.organizations.policies import work_q
 from dangbo.organizations.selectors import valid_on
 
 from ..choices import ReportKind
@@ -38,22 +37,6 @@ def children_on(org: Organization, on: dt.date) -> list[Organization]:
     return list(Organization.objects.filter(pk__in=ids).order_by("name_norm", "id"))
 
 
-def task_scope(actor):
-    """Tasks the actor may see: those held by an organization of their scope, and those assigned to one."""
-    return policies.scope(actor, policies.VIEW, Task.objects.all())
-
-
-def assignment_scope(actor, task: Task | None = None):
-    """Assignments the actor may see: all of a task their committee holds, else only their organizations'."""
-    qs = Assignment.objects.all() if task is None else task.assignments.all()
-    return policies.scope(actor, policies.VIEW, qs)
-
-
-def can_assign(actor, organization: Organization) -> bool:
-    """A committee assigns tasks to the organizations under it; a cell has none under it."""
-    return organization.kind not in CELL_KINDS and policies.can(actor, "direct", organization)
-
-
 def directing_organizations(actor):
     """Active committees for which the actor may assign tasks."""
     qs = Organization.objects.filter(end_date__isnull=True).exclude(kind__in=CELL_KINDS)
@@ -63,10 +46,7 @@ def directing_organizations(actor):
 def from_above(actor):
     """Assignments of the actor's organizations on tasks held by a committee outside the actor's scope (the
     tasks their superiors gave them). Empty for a superuser, who holds everything."""
-    mine = work_q(actor, "steer", "organization")
-    if mine is None or mine == Q():
-        return Assignment.objects.none()
-    return Assignment.objects.filter(mine).exclude(work_q(actor, "steer", "task__organization"))
+    return policies.scope(actor, "from_above", Assignment.objects.all())
 
 
 def accepting_reports(task: Task, on: dt.date | None = None) -> bool:
@@ -77,10 +57,6 @@ def closed_message(task: Task) -> str:
     return (
         f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(task.closed_date)}; báo cáo không được tiếp nhận nữa."
     )
-
-
-def can_report(actor, assignment: Assignment) -> bool:
-    return policies.can(actor, "report", assignment.organization)
 
 
 @dataclass
@@ -213,9 +189,8 @@ def task_alerts(actor, on: dt.date) -> list:
     committee that assigned the task (its staff) when organizations are late."""
     from dangbo.members.history.selectors import Alert
 
-    grants = access.grants(actor)
-    own = [g.org_id for g in grants if access.may(g.role, access.STEERING, policies.CHANGE)]
-    held = [g.org_id for g in grants if access.may(g.role, access.STEERING, policies.ADD)]
+    own = access.role_organizations(actor, access.STEERING, policies.CHANGE)
+    held = access.role_organizations(actor, access.STEERING, policies.ADD)
     if not own and not held:
         return []
     soon = on + dt.timedelta(days=settings.DANGBO_TASK_REMINDER_DAYS)

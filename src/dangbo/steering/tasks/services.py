@@ -17,7 +17,7 @@ from django.db import transaction
 from dangbo.audit.concurrency.services import Tracked
 from dangbo.audit.models import Action
 from dangbo.audit.services import record, snapshot
-from dangbo.core import dates
+from dangbo.core import dates, policies
 from dangbo.core.dates import add_years, today
 from dangbo.core.errors import ApplicationError, PermissionDenied
 from dangbo.core.formats import ngay, so
@@ -29,7 +29,7 @@ from dangbo.organizations.selectors import valid_on
 
 from ..choices import AssigneeMode, ReportKind
 from ..models import Assignment, Task
-from .selectors import accepting_reports, can_assign, can_report, children_on, closed_message
+from .selectors import accepting_reports, children_on, closed_message
 
 TASK_FIELDS = (
     "title",
@@ -128,7 +128,7 @@ def _check_task(t: Task) -> dict[str, str]:
 @transaction.atomic
 def task_create(*, actor, organization: Organization, data: dict, chosen=(), under=None) -> Task:
     """Assign a task to a set of organizations (see the module doc) with a deadline and the report expected."""
-    if not can_assign(actor, organization):
+    if not policies.can(actor, policies.ADD, Task(organization=organization)):
         raise PermissionDenied("Bạn không có quyền giao nhiệm vụ thay cấp ủy này.")
     t = Task(
         organization=organization, **{k: _text(data.get(k)) for k in TASK_FIELDS if data.get(k) is not None}
@@ -169,7 +169,7 @@ def task_update(*, actor, task: Task, data: dict, expected_version: str | None =
     """Correct a task's wording or extend its deadline (gia hạn). Who it was given to and the kind of report
     stay as assigned; a closed task is not changed."""
     t = Task.objects.select_for_update().select_related("organization").get(pk=task.pk)
-    if not can_assign(actor, t.organization):
+    if not policies.can(actor, policies.CHANGE, t):
         raise PermissionDenied("Bạn không có quyền sửa nhiệm vụ này.")
     if t.closed_date:
         raise ApplicationError(
@@ -192,7 +192,7 @@ def task_update(*, actor, task: Task, data: dict, expected_version: str | None =
 def task_close(*, actor, task: Task, on: dt.date | None = None) -> Task:
     """Stop accepting reports (the review has been written)."""
     t = Task.objects.select_for_update().select_related("organization").get(pk=task.pk)
-    if not can_assign(actor, t.organization):
+    if not policies.can(actor, policies.CHANGE, t):
         raise PermissionDenied("Bạn không có quyền kết thúc nhiệm vụ này.")
     if t.closed_date:
         raise ApplicationError(f"Nhiệm vụ đã kết thúc nhận báo cáo ngày {ngay(t.closed_date)}.")
@@ -286,7 +286,7 @@ def _report_save(actor, assignment: Assignment, data: dict, upload, stored: list
         .get(pk=assignment.pk)
     )
     task = a.task
-    if not can_report(actor, a):
+    if not policies.can(actor, policies.CHANGE, a):
         raise PermissionDenied("Bạn không có quyền báo cáo thay tổ chức này.")
     now = today()
     if not accepting_reports(task, now):

@@ -22,7 +22,7 @@ from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
 
 from ..filters import held_tasks, task_year
-from ..models import Document
+from ..models import Assignment, Document, Task
 from . import selectors
 from . import services as svc
 from .forms import CloseForm, ReportForm, TaskEditForm, TaskForm
@@ -32,7 +32,7 @@ PAGE_SIZE = 50  # tasks a page of the task list
 
 def _task(request, pk):
     t = (
-        selectors.task_scope(request.user)
+        policies.scope(request.user, policies.VIEW, Task.objects.all())
         .select_related("organization", "document__doc_type")
         .filter(pk=pk)
         .first()
@@ -43,7 +43,7 @@ def _task(request, pk):
 
 
 def _assignment(request, pk):
-    a = selectors.assignment_scope(request.user).select_related("task__organization", "task__document", "organization",
+    a = policies.scope(request.user, policies.VIEW, Assignment.objects.all()).select_related("task__organization", "task__document", "organization",
                                                           "reported_by").filter(pk=pk).first()  # fmt: skip
     if a is None:
         raise Http404
@@ -88,9 +88,11 @@ def task_create(request):
         raise Http404
     document = None
     if request.GET.get("van_ban"):
-        from ..documents.selectors import document_scope
-
-        document = document_scope(user).filter(pk=int_param(request.GET["van_ban"], 0)).first()
+        document = (
+            policies.scope(user, policies.VIEW, Document.objects.all())
+            .filter(pk=int_param(request.GET["van_ban"], 0))
+            .first()
+        )
     picked = int_param(request.POST.get("organization") or request.GET.get("to_chuc"))
     chosen = orgs.filter(pk=picked).first() if picked else None
     if chosen is None and request.method == "GET":  # suggest: the document's register, else the actor's top
@@ -131,7 +133,7 @@ def task_create(request):
 def task_detail(request, task_pk):
     t = _task(request, task_pk)
     on = today()
-    assignments = selectors.assignment_scope(request.user, t).select_related("organization", "reported_by").order_by(
+    assignments = policies.scope(request.user, policies.VIEW, t.assignments.all()).select_related("organization", "reported_by").order_by(
         "organization__name_norm", "id")  # fmt: skip
     is_holder = policies.can(request.user, "steer", t.organization)
     s = selectors.summary(t, on=on, assignments=None if is_holder else assignments)
@@ -143,7 +145,7 @@ def task_detail(request, task_pk):
         rows = [r for r in rows if r[1] in ("warn", "bad")]
     return render(request, "steering/task_detail.html", {
         "t": t, "s": s, "rows": rows, "show": show, "is_holder": is_holder, "on": on,
-        "can_close": selectors.can_assign(request.user, t.organization) and not t.closed_date,
+        "can_close": policies.can(request.user, policies.CHANGE, t) and not t.closed_date,
         "close_form": CloseForm(initial={"closed_date": on}), "history": history_page(t),
     })  # fmt: skip
 
@@ -155,7 +157,7 @@ def task_xlsx(request, task_pk):
     from .documents import follow_up_xlsx
 
     assignments = (
-        selectors.assignment_scope(request.user, t)
+        policies.scope(request.user, policies.VIEW, t.assignments.all())
         .select_related("organization")
         .order_by("organization__name_norm", "id")
     )
@@ -166,7 +168,7 @@ def task_xlsx(request, task_pk):
 @require_http_methods(["GET", "POST"])
 def task_edit(request, task_pk):
     t = _task(request, task_pk)
-    if not selectors.can_assign(request.user, t.organization) or t.closed_date:
+    if not policies.can(request.user, policies.CHANGE, t) or t.closed_date:
         raise Http404
     form = TaskEditForm(request.POST or None, instance=t, initial={"version": svc.TASK_VERSION.of(t)})
     return form_page(request, form, lambda d: svc.task_update(actor=request.user, task=t, data=d,
@@ -179,7 +181,7 @@ def task_edit(request, task_pk):
 @require_POST
 def task_close(request, task_pk):
     t = _task(request, task_pk)
-    if not selectors.can_assign(request.user, t.organization):
+    if not policies.can(request.user, policies.CHANGE, t):
         raise Http404
     post_action(request, CloseForm(request.POST),
                 lambda d: svc.task_close(actor=request.user, task=t, on=d.get("closed_date")),
@@ -192,8 +194,8 @@ def task_close(request, task_pk):
 def report(request, assignment_pk):
     a = _assignment(request, assignment_pk)
     t = a.task
-    may_file = selectors.can_report(request.user, a) and selectors.accepting_reports(t)
-    if request.method == "POST" and not selectors.can_report(request.user, a):
+    may_file = policies.can(request.user, policies.CHANGE, a) and selectors.accepting_reports(t)
+    if request.method == "POST" and not policies.can(request.user, policies.CHANGE, a):
         raise Http404
     if request.method == "POST" and not may_file:
         messages.error(request, selectors.closed_message(t))
