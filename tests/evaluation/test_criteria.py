@@ -221,3 +221,24 @@ def test_two_people_editing_the_catalogue_do_not_overwrite_each_other(client, tr
     assert Catalogue.objects.get().items[0]["text"] == "Bản lĩnh chính trị"
     again = form_values(refused.content.decode(), "tc-0-text")  # the new token: a second save goes through
     assert client.post(url, {**again, "tc-1-text": "Ý thức kỷ luật"}).status_code == 302
+
+
+def test_the_catalogue_page_shows_the_rows_problems_with_the_frames_in_one_round(client, tree, people, clock):
+    """``form_page``: a row the form cannot read and the frame's problem with the rows it could are shown
+    together, and nothing is saved."""
+    clock.set(dt.date(2026, 1, 5))
+    url = reverse("evaluation:criteria", args=[tree.a.pk]) + "?nam=2025&doi_tuong=dang_vien"
+    client.force_login(people.secretary_a)
+    data = {"tc-TOTAL_FORMS": "5", "tc-INITIAL_FORMS": "0", "tc-MIN_NUM_FORMS": "0", "tc-MAX_NUM_FORMS": "40"}
+    for i, row in enumerate(OWN_366):
+        data.update(
+            {f"tc-{i}-part": row["part"], f"tc-{i}-text": row["text"], f"tc-{i}-points": str(row["points"])}
+        )
+    data["tc-4-points"] = "mười"  # not a number (the row is otherwise blank)
+    data["tc-0-points"] = "12"  # the common part no longer adds up to 30
+    page = client.post(url, data)
+    text = page.content.decode()
+    assert page.status_code == 200 and "Chưa lưu được" in text
+    assert "cộng lại 32 điểm" in text  # the frame's problem (the service) …
+    assert "phải là một số (ví dụ: 10)" in text  # … beside the row's
+    assert not Catalogue.objects.exists()
