@@ -49,7 +49,7 @@ def first_top(actor, allowed) -> Organization | None:
     return None
 
 
-def _in_scope(actor, ids, action: str):
+def _scoped_chunks(actor, ids, action: str):
     """For each chunk of 500 of these citizen IDs, the queryset of the members with them that the actor may
     ``action``."""
     ids = sorted({i for i in ids if i})
@@ -59,14 +59,14 @@ def _in_scope(actor, ids, action: str):
 
 def members_by_citizen_id(actor, ids, action: str = policies.VIEW) -> dict[str, Member]:
     """The members with these citizen IDs among those the actor may ``action`` (chunks of 500)."""
-    return {m.citizen_id: m for rows in _in_scope(actor, ids, action) for m in rows}
+    return {m.citizen_id: m for rows in _scoped_chunks(actor, ids, action) for m in rows}
 
 
 def known_citizen_ids(actor, ids) -> set[str]:
     """Which of these citizen IDs are on a record the actor may see — the numbers only (a province's file: 250,000
     records not loaded to learn that they exist)."""
     return {
-        i for rows in _in_scope(actor, ids, policies.VIEW) for i in rows.values_list("citizen_id", flat=True)
+        i for rows in _scoped_chunks(actor, ids, policies.VIEW) for i in rows.values_list("citizen_id", flat=True)
     }
 
 
