@@ -173,7 +173,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the session's user with their role assignments in one statement (issue 19).
+    # Sessions made before it named "django.contrib.auth.backends.ModelBackend": their users log in again.
+    "dangbo.accounts.selectors.SessionUserBackend",
 ]
 # Throttle repeated failed logins: 5 failures per username+IP lock that pair for 15 minutes. The IP is the
 # client's real address, also behind a reverse proxy (DANGBO_TRUSTED_PROXIES, core/clientip.py).
@@ -212,7 +214,7 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dangbo_cache"}
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "dangbo.core.sessions"  # Django's database sessions, read without the ORM (issue 19)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:home"

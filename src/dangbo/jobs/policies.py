@@ -17,7 +17,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from dangbo.accounts import policies as access
+from dangbo.accounts.selectors import grants
 from dangbo.accounts.choices import Role
+from dangbo.core.db import exists_compiled
 from dangbo.core.policies import CHANGE, VIEW, Policy, Reach, in_state, is_root, register
 
 from .choices import JobState
@@ -48,8 +50,13 @@ class JobPolicy(Policy):
         return queryset.filter(q)
 
     def anywhere(self, actor, action: str) -> bool:
-        """Administrators (also before any job), and whoever sees some job."""
-        return staff_reach(actor).everything or self.scope(actor, action, Job.objects.all()).exists()
+        """Administrators (also before any job), and whoever sees some job. Asked on every page (the navigation's
+        «Công việc nền»): the statement is compiled once per process for the user and their role assignments, which
+        are all the scope depends on (who started a job, the staff grants' subtrees)."""
+        if staff_reach(actor).everything:
+            return True
+        key = ("jobs-anywhere", action, actor.pk, tuple(grants(actor)))
+        return exists_compiled(Job, key, lambda: self.scope(actor, action, Job.objects.all()))
 
     def can(self, actor, action: str, obj: Job) -> bool:
         if not in_state(action, obj):
