@@ -17,96 +17,97 @@ from django.utils import timezone
 
 from tests.test_scope_every_url import all_patterns, keyed_urls, urls_of_a
 
-# Queries of each page as the bloc's staff (caches warm: the session, the user, content types). Pages that do not
+# Queries of each page as the bloc's staff (caches warm: the session, the user with their role assignments — one
+# statement, ``accounts.selectors.SessionUserBackend`` —, content types). Pages that do not
 # answer a GET with a page (POST-only actions, files that the fixture has none of) have no budget.
 BUDGETS: dict[str, int] = {
-    "workspace:home": 36,  # the reminders computed (cache cold), this year's tasks; dues: arrears and remittances to confirm; evaluation: self-assessments, proposals, decisions
-    "workspace:work": 30,  # the reminders computed (cache cold)
+    "workspace:home": 35,  # the reminders computed (cache cold), this year's tasks; dues: arrears and remittances to confirm; evaluation: self-assessments, proposals, decisions
+    "workspace:work": 29,  # the reminders computed (cache cold)
     "core:health": 5,
-    "accounts:password_change": 4,
-    "accounts:user_list": 7,
-    "accounts:user_create": 5,
-    "organizations:tree": 8,  # the import links: where the viewer may found organizations, change committees
-    "organizations:picker": 5,  # the organization picker's search (JSON): the version of the tree, the offered list
-    "members:list": 12,
-    "members:create": 8,
-    "members:import": 8,
-    "members:import_template": 4,
-    "members:transfers": 6,
-    "members:candidates": 6,
-    "members:candidate_create": 8,
-    "meetings:calendar": 8,  # the range of the viewer's data for the month links
-    "meetings:plan": 8,
-    "meetings:overview": 18,  # + where each row's meeting records begin ("chưa có số liệu" before)
-    "steering:index": 10,  # the task list: the latest year with tasks, the counts of the pages
-    "steering:documents": 11,
-    "steering:document_create": 5,
-    "steering:tasks": 10,  # the latest year with tasks (the default year); pages
-    "steering:task_create": 11,
-    "steering:terms": 5,
-    "steering:programmes": 7,
-    "steering:programme_create": 8,
-    "reports:index": 8,
-    "reports:movement": 8,
-    "reports:review": 9,  # the reports saved in the scope
-    "reports:statistics": 8,
-    "reports:review_detail": 8,  # a draft: nothing computed until it is downloaded
-    "reports:dashboard": 60,  # live (rollups not built here): composition by dimension, movement, 12 month ends in one;
+    "accounts:password_change": 3,
+    "accounts:user_list": 6,
+    "accounts:user_create": 4,
+    "organizations:tree": 7,  # the import links: where the viewer may found organizations, change committees
+    "organizations:picker": 4,  # the organization picker's search (JSON): the version of the tree, the offered list
+    "members:list": 11,
+    "members:create": 7,
+    "members:import": 7,
+    "members:import_template": 3,
+    "members:transfers": 5,
+    "members:candidates": 5,
+    "members:candidate_create": 7,
+    "meetings:calendar": 7,  # the range of the viewer's data for the month links
+    "meetings:plan": 7,
+    "meetings:overview": 17,  # + where each row's meeting records begin ("chưa có số liệu" before)
+    "steering:index": 9,  # the task list: the latest year with tasks, the counts of the pages
+    "steering:documents": 10,
+    "steering:document_create": 4,
+    "steering:tasks": 9,  # the latest year with tasks (the default year); pages
+    "steering:task_create": 10,
+    "steering:terms": 4,
+    "steering:programmes": 6,
+    "steering:programme_create": 7,
+    "reports:index": 7,
+    "reports:movement": 7,
+    "reports:review": 8,  # the reports saved in the scope
+    "reports:statistics": 7,
+    "reports:review_detail": 7,  # a draft: nothing computed until it is downloaded
+    "reports:dashboard": 59,  # live (rollups not built here): composition by dimension, movement, 12 month ends in one;
     # + the meetings (the grid of each year of the 12 months), tasks and support sections of the review report
-    "jobs:list": 6,
-    "accounts:user_detail": 9,
-    "organizations:detail": 10,  # a cell's members read for a cell only
-    "organizations:children": 7,
-    "organizations:edit": 6,  # version token: the last audit event
-    "organizations:committee": 9,
-    "organizations:create": 5,
-    "organizations:restructure": 8,
-    "organizations:handover": 8,
-    "members:detail": 12,  # the personal-data view: logged once per 10 minutes, and who viewed; transfers, committee seats, a login: no query when the member has none (flags read with the member)
-    "members:edit": 9,  # version token; the personal-data view
-    "members:event_create": 7,
-    "members:transfer_create": 11,  # dues: "paid up to" from the ledger
-    "members:transfer": 6,
-    "members:transfer_letter": 9,
-    "members:candidate": 14,  # version token
-    "meetings:detail": 12,
-    "meetings:edit": 7,  # version token
-    "meetings:attendance": 13,  # the version token: the saved roll call and the latest audit event
-    "meetings:minutes": 21,  # version token
-    "meetings:minutes_docx": 18,
-    "steering:document": 8,
-    "steering:document_edit": 7,  # version token
-    "steering:task": 8,
-    "steering:task_edit": 6,  # version token
-    "steering:task_xlsx": 7,
-    "steering:report": 7,
-    "steering:term_targets": 7,
-    "steering:target_create": 6,
-    "steering:target": 8,
-    "steering:target_edit": 6,  # version token
-    "steering:programme": 8,
-    "steering:programme_edit": 6,  # version token
-    "steering:contribution_create": 10,
-    "jobs:detail": 5,
-    "jobs:status": 5,
-    "dues:overview": 20,  # the import link of dues bases
-    "dues:sheet": 12,
-    "dues:member": 9,
-    "dues:book": 7,
-    "evaluation:campaign": 16,  # evidence registered by dues (arrears); 50 a page: the cells and the count (stored tallies), the page's ids then rows, the organizations apart
-    "dues:report": 21,  # names of the period, the level's months, the children
-    "dues:grassroots_book": 9,
-    "evaluation:decision_docx": 9,
-    "evaluation:results": 13,  # as the campaign page's list, without evidence
-    "evaluation:results_xlsx": 7,
-    "evaluation:scope_results": 9,
-    "evaluation:organization": 6,
-    "evaluation:criteria": 7,
-    "evaluation:residents": 6,  # the registrations with the residence cell and their comments
-    "evaluation:rating": 16,  # the catalogue, the residence comment, dues arrears; the residence cell picker (the tree version)
-    "evaluation:decide": 11,
+    "jobs:list": 5,
+    "accounts:user_detail": 8,
+    "organizations:detail": 9,  # a cell's members read for a cell only
+    "organizations:children": 6,
+    "organizations:edit": 5,  # version token: the last audit event
+    "organizations:committee": 8,
+    "organizations:create": 4,
+    "organizations:restructure": 7,
+    "organizations:handover": 7,
+    "members:detail": 11,  # the personal-data view: logged once per 10 minutes, and who viewed; transfers, committee seats, a login: no query when the member has none (flags read with the member)
+    "members:edit": 8,  # version token; the personal-data view
+    "members:event_create": 6,
+    "members:transfer_create": 10,  # dues: "paid up to" from the ledger
+    "members:transfer": 5,
+    "members:transfer_letter": 8,
+    "members:candidate": 13,  # version token
+    "meetings:detail": 11,
+    "meetings:edit": 6,  # version token
+    "meetings:attendance": 12,  # the version token: the saved roll call and the latest audit event
+    "meetings:minutes": 20,  # version token
+    "meetings:minutes_docx": 17,
+    "steering:document": 7,
+    "steering:document_edit": 6,  # version token
+    "steering:task": 7,
+    "steering:task_edit": 5,  # version token
+    "steering:task_xlsx": 6,
+    "steering:report": 6,
+    "steering:term_targets": 6,
+    "steering:target_create": 5,
+    "steering:target": 7,
+    "steering:target_edit": 5,  # version token
+    "steering:programme": 7,
+    "steering:programme_edit": 5,  # version token
+    "steering:contribution_create": 9,
+    "jobs:detail": 4,
+    "jobs:status": 4,
+    "dues:overview": 19,  # the import link of dues bases
+    "dues:sheet": 11,
+    "dues:member": 8,
+    "dues:book": 6,
+    "evaluation:campaign": 15,  # evidence registered by dues (arrears); 50 a page: the cells and the count (stored tallies), the page's ids then rows, the organizations apart
+    "dues:report": 20,  # names of the period, the level's months, the children
+    "dues:grassroots_book": 8,
+    "evaluation:decision_docx": 8,
+    "evaluation:results": 12,  # as the campaign page's list, without evidence
+    "evaluation:results_xlsx": 6,
+    "evaluation:scope_results": 8,
+    "evaluation:organization": 5,
+    "evaluation:criteria": 6,
+    "evaluation:residents": 5,  # the registrations with the residence cell and their comments
+    "evaluation:rating": 15,  # the catalogue, the residence comment, dues arrears; the residence cell picker (the tree version)
+    "evaluation:decide": 10,
     # The JSON API (session-authenticated here; a token costs one query more, and one write every 5 minutes)
-    "api_tokens:list": 5,
+    "api_tokens:list": 4,
     "api:openapi-json": 2,
     "api:openapi-view": 4,
     "api:organization_list": 5,
@@ -149,6 +150,47 @@ BUDGETS: dict[str, int] = {
     "jobs:export[van_ban]": 9,
     "jobs:export[nhiem_vu]": 11,  # the default year: the latest with tasks (two aggregates)
     "jobs:export[chuong_trinh_ho_tro]": 11,
+    "api:openapi-view": 3,
+    "api:organization_list": 4,
+    "api:organization_detail": 3,
+    "api:organization_children": 5,
+    "api:organization_tree": 6,
+    "api:member_list": 9,
+    "api:member_create": 9,  # the same URL as member_list (POST creates)
+    "api:member_detail": 7,  # the personal-data view (as the page), the version token
+    "api:member_update": 7,  # the same URL as member_detail (PATCH updates)
+    "api:meeting_list": 4,
+    "api:meeting_detail": 6,  # attendance_version: the saved roll call and the latest audit event
+    "api:document_list": 4,
+    "api:document_detail": 3,
+    "api:task_list": 4,
+    "api:task_detail": 4,
+    "api:report_headcount": 14,
+    "api:member_event_list": 4,
+    "api:member_event_create": 4,  # the same URL as member_event_list (POST records)
+    "api:meeting_roll": 11,
+    "api:meeting_attendance": 11,  # the same URL as meeting_roll (PUT calls the roll)
+    "api:report_movement": 14,
+    "evaluation:index": 7,  # the import link of evaluation results; the residence cells the actor comments for
+    "jobs:import[to_chuc]": 4,
+    "jobs:import_template[to_chuc]": 3,
+    "jobs:import[dang_vien]": 7,
+    "jobs:import_template[dang_vien]": 3,
+    "jobs:import[su_kien_dang_vien]": 4,
+    "jobs:import_template[su_kien_dang_vien]": 3,
+    "jobs:import[cap_uy]": 4,
+    "jobs:import_template[cap_uy]": 3,
+    "jobs:import[can_cu_dang_phi]": 4,
+    "jobs:import[ket_qua_danh_gia]": 4,
+    "jobs:import_template[ket_qua_danh_gia]": 3,
+    "jobs:import_template[can_cu_dang_phi]": 3,
+    "jobs:export[dang_vien]": 17,  # the filters' lines under the title; the audit event of the export
+    "jobs:export[dang_vien_nhap_lai]": 11,  # as dang_vien, and the audit event of the personal data it carries
+    "jobs:export[to_chuc]": 8,
+    "jobs:export[sinh_hoat]": 8,
+    "jobs:export[van_ban]": 8,
+    "jobs:export[nhiem_vu]": 10,  # the default year: the latest with tasks (two aggregates)
+    "jobs:export[chuong_trinh_ho_tro]": 10,
 }  # fmt: skip
 
 

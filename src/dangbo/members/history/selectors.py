@@ -12,6 +12,7 @@ from django.db.models import F, Q
 
 from dangbo.core import policies
 from dangbo.core.dates import add_months, add_years, today
+from dangbo.core.db import prepared
 from dangbo.core.registries import ALERT_SOURCES, REMOVAL_SIGNALS
 from dangbo.core.workdays import WorkCalendar
 from dangbo.organizations.models import Organization
@@ -64,12 +65,14 @@ class TimelineEvent(NamedTuple):
 
 
 def member_timeline(member: Member) -> list[TimelineEvent]:
-    """The member's events, newest first (the member page; the caller has checked the member's scope)."""
-    rows = MemberEvent.objects.filter(member=member).order_by("-date", "-id").values_list(
+    """The member's events, newest first (the member page; the caller has checked the member's scope; the statement
+    compiled once per process, ``core.db.prepared``)."""
+    rows = prepared(("member-timeline",), lambda pk: MemberEvent.objects.filter(member_id=pk).order_by(
+        "-date", "-id").values_list(
         "pk", "kind", "date", "decision_no", "decision_date", "decision_issuer", "decision_level", "discipline_form",
         "discipline_year", "note", "transfer_id", "organization__name", "transfer__to_external",
         "transfer__from_external",
-    )  # fmt: skip
+    ), member.pk)  # fmt: skip
     return [TimelineEvent(*row) for row in rows]
 
 
