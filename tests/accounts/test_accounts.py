@@ -118,3 +118,31 @@ def test_lock_reset_password_and_last_role(client, tree, people):
     response = client.post(reverse("accounts:role_revoke", args=[target.pk, role.pk]), follow=True)
     assert "Không bỏ được vai trò cuối cùng" in response.content.decode()
     assert target.roles.count() == 1
+
+
+def test_the_sessions_user_comes_with_their_role_assignments_in_one_query(
+    client, tree, people, django_assert_num_queries
+):
+    """``SessionUserBackend``: the user of each request and their grants (in the order they were made) in one
+    statement, the same as read separately; a user without a role has none; a deactivated user is logged out."""
+    from dangbo.accounts.choices import Role
+    from dangbo.accounts.models import RoleAssignment
+    from dangbo.accounts.selectors import SessionUserBackend, grants
+
+    RoleAssignment.objects.create(user=people.staff, organization=tree.a1, role=Role.LEADER)
+    with django_assert_num_queries(1):
+        user = SessionUserBackend().get_user(people.staff.pk)
+        read = grants(user)
+    fresh = User.objects.get(pk=people.staff.pk)
+    assert [(g.role, g.org_id, g.path) for g in read] == [
+        (Role.STAFF, tree.bloc.pk, tree.bloc.path), (Role.LEADER, tree.a1.pk, tree.a1.path)]  # fmt: skip
+    assert read == grants(fresh)
+    assert (user.username, user.full_name, user.last_login, user.date_joined, user.is_active) == (
+        fresh.username, fresh.full_name, fresh.last_login, fresh.date_joined, fresh.is_active)  # fmt: skip
+    assert grants(SessionUserBackend().get_user(people.nobody.pk)) == []
+    assert SessionUserBackend().get_user(10**9) is None
+
+    client.force_login(people.staff)
+    assert client.get(reverse("workspace:home")).status_code == 200
+    User.objects.filter(pk=people.staff.pk).update(is_active=False)
+    assert client.get(reverse("workspace:home")).status_code == 302
