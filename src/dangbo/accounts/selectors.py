@@ -20,14 +20,17 @@ class Grant:
 
 
 def grants(actor) -> list[Grant]:
-    """The actor's role assignments, loaded once per request and cached on the user object."""
+    """The actor's role assignments in the order they were made, loaded once per request and cached on the user
+    object (by ``SessionUserBackend`` with the user itself)."""
     if not getattr(actor, "is_authenticated", False):
         return []
     cached = getattr(actor, "_dangbo_grants", None)
     if cached is None:
         cached = [
             Grant(role, org_id, path)
-            for role, org_id, path in actor.roles.values_list("role", "organization_id", "organization__path")
+            for role, org_id, path in actor.roles.order_by("pk").values_list(
+                "role", "organization_id", "organization__path"
+            )
         ]
         actor._dangbo_grants = cached
     return cached
