@@ -17,8 +17,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from dangbo.accounts import policies as access
-from dangbo.accounts.selectors import grants
 from dangbo.accounts.choices import Role
+from dangbo.accounts.selectors import grants
 from dangbo.core.db import exists_compiled
 from dangbo.core.policies import CHANGE, VIEW, Policy, Reach, in_state, is_root, register
 
