@@ -66,7 +66,9 @@ def known_citizen_ids(actor, ids) -> set[str]:
     """Which of these citizen IDs are on a record the actor may see — the numbers only (a province's file: 250,000
     records not loaded to learn that they exist)."""
     return {
-        i for rows in _scoped_chunks(actor, ids, policies.VIEW) for i in rows.values_list("citizen_id", flat=True)
+        i
+        for rows in _scoped_chunks(actor, ids, policies.VIEW)
+        for i in rows.values_list("citizen_id", flat=True)
     }
 
 
