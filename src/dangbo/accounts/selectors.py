@@ -68,8 +68,6 @@ def _session_user_sql(db: str):
     """(SQL, [(column, converters)], fields) of ``SessionUserBackend.get_user`` for the database ``db``: the user's
     columns, then (role, organization id, organization path) — one row per role assignment, in the order they were
     made (one row of NULLs without any)."""
-    from dangbo.organizations.models import Organization
-
     from .models import RoleAssignment
 
     model = get_user_model()
@@ -81,7 +79,7 @@ def _session_user_sql(db: str):
         col = f.get_col(model._meta.db_table)
         columns.append((col, connection.ops.get_db_converters(col) + f.get_db_converters(connection)))
     role = RoleAssignment._meta
-    org = Organization._meta
+    org = role.get_field("organization").related_model._meta  # organizations sit above accounts: no import
     sql = (
         f"SELECT {', '.join('u.' + qn(f.column) for f in fields)}, r.{qn(role.get_field('role').column)}, "
         f"r.{qn(role.get_field('organization').column)}, o.{qn(org.get_field('path').column)} "
