@@ -218,3 +218,37 @@ def test_a_view_of_personal_data_recomputes_nothing_a_change_of_the_tree_recompu
     )
     selectors.my_alerts(people.secretary_b, ON)  # A's cell renamed: the tree changed
     assert len(calls) == 2
+
+
+def test_a_write_inside_the_scope_shows_at_once_and_recomputes_only_the_touched_organizations_part(
+    client, clock, tree, root_user, people, monkeypatch
+):
+    from dangbo.core import policies
+
+    clock.set(ON)
+    late = admit(root_user, tree.a1, "Lê Văn Chậm", D(2024, 3, 1))  # in A: ceremony overdue
+    pieces = []
+    real = selectors.alerts
+
+    def counted(actor, on, limit):
+        pieces.append(policies.narrowing())
+        return real(actor, on=on, limit=limit)
+
+    monkeypatch.setattr(selectors, "alerts", counted)
+    client.force_login(people.staff)  # the bloc's staff: A and B
+    home = reverse("workspace:home")
+    assert "Lê Văn Chậm: quá hạn tổ chức lễ kết nạp" in client.get(home).content.decode()
+    assert pieces == [None]  # the first time: the whole scope
+    admit(root_user, tree.b, "Lê Văn Muộn", D(2024, 3, 1))  # in B
+    page = client.get(home).content.decode()
+    assert "Lê Văn Muộn: quá hạn tổ chức lễ kết nạp" in page  # at once
+    assert "Lê Văn Chậm: quá hạn tổ chức lễ kết nạp" in page  # A's kept
+    assert "2 việc, 2 quá hạn" in page
+    # only B's part was read again: B with all under it, the committees above it for their own rows alone
+    assert pieces[1:] == [policies.Piece(subtrees=(tree.b.path,), exact=(tree.province.path, tree.bloc.path))]
+    lifecycle.event_record(actor=root_user, member=late, kind="le_ket_nap", date=D(2024, 6, 1))  # A's changes
+    page = client.get(home).content.decode()
+    assert "Lê Văn Chậm: quá hạn" not in page and "Lê Văn Muộn: quá hạn tổ chức lễ kết nạp" in page
+    assert pieces[2] == policies.Piece(subtrees=(tree.a.path,), exact=(tree.province.path, tree.bloc.path))
+    client.get(home)
+    assert len(pieces) == 3  # nothing new since

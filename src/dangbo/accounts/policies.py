@@ -106,6 +106,11 @@ class TreePolicy(Policy):
     id_field: ClassVar[str | None] = None
     own: ClassVar[bool] = True  # a plain member's own record / cell counts
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "path_fields" in cls.__dict__:
+            cls.piece_fields = cls.path_fields
+
     def reach(self, actor, action: str) -> Reach:
         return reach(actor, self.area, action, own=self.own and self.id_field is not None)
 

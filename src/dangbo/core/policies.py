@@ -17,7 +17,9 @@ register here with ``@register``. A model without a policy fails ``tests/test_ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -132,6 +134,43 @@ def _tops(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(p for p in unique if not any(p != o and p.startswith(o) for o in unique))
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A part of the tree some reads are narrowed to (``narrowed``): whole subtrees, and single organizations
+    without what lies under them (``exact``: the committees above a subtree, whose own rows are few)."""
+
+    subtrees: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
+
+    def covers(self, path: str | None) -> bool:
+        return bool(path) and (path in self.exact or any(path.startswith(p) for p in self.subtrees))
+
+    def q(self, field: str) -> Q:
+        parts = [subtree_q(p, field) for p in self.subtrees]
+        parts += [Q(**{f"{field}__in": list(self.exact)})] if self.exact else []
+        return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
+_narrowed: ContextVar[Piece | None] = ContextVar("policies_narrowed", default=None)
+
+
+@contextmanager
+def narrowed(piece: Piece) -> Iterator[None]:
+    """Within the block, ``scope`` keeps only the rows of ``piece`` (any of a policy's ``piece_fields`` inside) —
+    for the home page, which recomputes the reminders of the organizations a change touched, not of the whole
+    scope (``workspace.selectors``). Policies without ``piece_fields`` are not narrowed."""
+    token = _narrowed.set(piece)
+    try:
+        yield
+    finally:
+        _narrowed.reset(token)
+
+
+def narrowing() -> Piece | None:
+    """The piece ``scope`` is narrowed to now, if any."""
+    return _narrowed.get()
+
+
 # --- Policies and their registry ------------------------------------------------------------------------------
 
 
@@ -141,6 +180,8 @@ class Policy:
 
     model: ClassVar[type[Model]]
     actions: ClassVar[frozenset[str]] = frozenset({VIEW, ADD, CHANGE, DELETE})
+    # The path columns that place a row in a piece of the tree (``narrowed``); none: never narrowed.
+    piece_fields: ClassVar[tuple[str, ...]] = ()
     # Actions open only in some states of the row: action → lookups ``field``, ``field__in``, ``field__isnull`` —
     # a meeting is cancelled while it is planned. The policy's ``scope`` applies them (``in_states``) and its
     # ``can`` asks ``in_state``; the service refuses the other states by the same ``in_state``: a page shows the
@@ -221,7 +262,10 @@ def scope(actor, action: str, queryset: QuerySet, **options) -> QuerySet:
     policy.check_action(action)
     if not getattr(actor, "is_authenticated", False):
         return queryset.none()
-    return policy.scope(actor, action, queryset, **options)
+    queryset = policy.scope(actor, action, queryset, **options)
+    if (piece := _narrowed.get()) is not None and policy.piece_fields:
+        queryset = queryset.filter(reduce(or_, [piece.q(f) for f in policy.piece_fields]))
+    return queryset
 
 
 def can(actor, action: str, obj: Model) -> bool:

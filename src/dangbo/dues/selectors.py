@@ -239,7 +239,7 @@ def remittance_alerts(actor, on: dt.date):
     return [
         Alert("info", f"{r.from_organization} đã nộp đảng phí tháng {r.month:%m/%Y} — {r.to_organization} xác nhận đã nhận",
               reverse("dues:overview") + f"?to_chuc={r.to_organization_id}&thang={r.month:%m/%Y}", r.sent_on,
-              org=org_label(r.to_organization))
+              org=org_label(r.to_organization), paths=(r.to_organization.path,))
         for r in rows
     ]  # fmt: skip
 

@@ -301,7 +301,7 @@ def evaluation_alerts(actor, on: dt.date) -> list:
     waiting = list(policies.scope(actor, CHANGE, Rating.objects.all())
                    .filter(campaign__status__in=(CampaignStatus.OPEN, CampaignStatus.REVIEWING), proposed_level="",
                            not_rated="", member__isnull=False)
-                   .values("campaign", "member__organization").annotate(n=Count("id"))
+                   .values("campaign", "member__organization").annotate(n=Count("id"), path=Max("org_path"))
                    .order_by("campaign", "member__organization")[:50])  # fmt: skip
     if waiting:
         campaigns = Campaign.objects.select_related("authority").in_bulk({w["campaign"] for w in waiting})
@@ -311,7 +311,8 @@ def evaluation_alerts(actor, on: dt.date) -> list:
         for w in waiting:
             c = campaigns[w["campaign"]]
             out.append(Alert("info", f"{w['n']} đảng viên chờ đề xuất mức xếp loại: {c}", c.get_absolute_url(),
-                             c.deadline, org=org_label(cells.get(w["member__organization"]))))  # fmt: skip
+                             c.deadline, org=org_label(cells.get(w["member__organization"])),
+                             paths=(w["path"],)))  # fmt: skip
     deciding = (
         policies.scope(actor, DECIDE, Campaign.objects.all())
         .filter(status=CampaignStatus.REVIEWING)

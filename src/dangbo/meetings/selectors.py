@@ -388,10 +388,15 @@ def absence_alerts(actor, on: dt.date):
 
     from dangbo.members.history.selectors import Alert
 
+    rows = absentees(actor, on.year, action=policies.CHANGE)
+    paths = (
+        dict(Member.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "org_path")) if rows else {}
+    )
     return [
         Alert("warn", f"{name}: vắng sinh hoạt không lý do {n} tháng trong năm {on.year} — chi bộ xem xét, đề nghị xóa tên "
-                      "nếu không có lý do chính đáng", reverse("members:detail", args=[pk]), None, org=cell)
-        for pk, name, n, cell in absentees(actor, on.year, action=policies.CHANGE)
+                      "nếu không có lý do chính đáng", reverse("members:detail", args=[pk]), None, org=cell,
+              paths=(paths.get(pk, ""),))
+        for pk, name, n, cell in rows
     ]  # fmt: skip
 
 

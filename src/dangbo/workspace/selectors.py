@@ -26,10 +26,11 @@ from django.db.models import Q
 from dangbo.accounts.selectors import grants
 from dangbo.audit.models import Action, AuditEvent
 from dangbo.core import policies
-from dangbo.core.policies import ancestor_paths
+from dangbo.core.policies import Piece, ancestor_paths, is_root
 from dangbo.core.text import fold
 from dangbo.members.history.selectors import Alert, alerts
 from dangbo.members.models import Transfer
+from dangbo.organizations.choices import GRASSROOTS_KINDS
 from dangbo.organizations.models import Organization
 from dangbo.steering.models import Task
 from dangbo.steering.tasks import selectors as task_selectors
@@ -37,7 +38,7 @@ from dangbo.steering.tasks import selectors as task_selectors
 CACHE_SECONDS = 24 * 3600
 # Part of the cache key: raise it when what ``alerts`` returns changes shape or wording, so that a new release
 # does not show reminders kept by the previous one.
-ALERTS_FORMAT = 2
+ALERTS_FORMAT = 3
 ITEMS_PER_ORG = 2  # on the home page, the first items of each organization; the rest behind «xem tất cả»
 ORGS_PER_KIND = 4
 # Events read per check of what changed since the reminders were computed; a check that finds this many events
@@ -63,14 +64,9 @@ class Watch:
     above: tuple[str, ...] = ()
     key: str = ""  # the user's roles and their places, hashed: a new role is a new key
 
-    def concerns(self, path: str) -> bool:
-        """Whether an audit event placed at ``path`` concerns the user: inside, above, or without a place."""
-        return (
-            self.everything
-            or not path
-            or path in self.above
-            or any(path.startswith(p) for p in self.subtrees)
-        )
+    def inside(self, path: str | None) -> bool:
+        """Whether ``path`` lies in the user's subtrees."""
+        return bool(path) and any(path.startswith(p) for p in self.subtrees)
 
 
 def watch_of(actor) -> Watch:
@@ -85,18 +81,31 @@ def watch_of(actor) -> Watch:
     return Watch(False, tops, above, key)
 
 
-def changed(watch: Watch, *, after: int, upto: int) -> bool:
-    """Whether an audit event numbered in (``after``, ``upto``] may change the reminders ``watch`` is about.
+@dataclass(frozen=True)
+class Changes:
+    """What the audit events since a check change of one user's reminders: all of them (``whole``: a change of the
+    tree, above the user, without a place, or too many to read), or those of the organizations at ``paths``
+    (inside the user's subtrees; a transfer: both sides)."""
+
+    whole: bool = False
+    paths: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return self.whole or bool(self.paths)
+
+
+def changes(watch: Watch, *, after: int, upto: int) -> Changes:
+    """The changes numbered in (``after``, ``upto``] that may alter the reminders ``watch`` is about.
 
     Read along the primary key (the events since the last check: a few while others write elsewhere). Views of
     personal data change nothing. A change of the tree (moving, renaming, dissolving an organization) concerns
     everyone; a transfer concerns both sides, while its event is placed at one of them (the member's cell)."""
     events = AuditEvent.objects.filter(id__gt=after, id__lte=upto).exclude(action=Action.VIEW).order_by()
     if watch.everything:
-        return events.exists()
+        return Changes(whole=events.exists())
     transfer = ContentType.objects.get_for_model(Transfer).pk
-    where = [Q(scope_path=""), Q(content_type=ContentType.objects.get_for_model(Organization).pk),
-             Q(content_type=transfer)]  # fmt: skip
+    tree = ContentType.objects.get_for_model(Organization).pk
+    where = [Q(scope_path=""), Q(content_type=tree), Q(content_type=transfer)]
     where += [Q(scope_path__in=watch.above)] if watch.above else []
     where += [Q(scope_path__startswith=p) for p in watch.subtrees]
     rows = list(
@@ -104,16 +113,54 @@ def changed(watch: Watch, *, after: int, upto: int) -> bool:
             :CHANGES_READ
         ]
     )
-    if any(ct != transfer or watch.concerns(path) for path, ct, _ in rows):
-        return True
     if len(rows) == CHANGES_READ:
-        return True
-    ids = {int(pk) for _, _, pk in rows}
-    if not ids or not watch.subtrees:
-        return False
-    sides = [Q(**{f"{side}__path__startswith": p}) for p in watch.subtrees
-             for side in ("from_organization", "to_organization")]  # fmt: skip
-    return Transfer.objects.filter(reduce(or_, sides), pk__in=ids).exists()
+        return Changes(whole=True)
+    paths, ids = set(), set()
+    for path, ct, pk in rows:
+        if ct == transfer:
+            ids.add(int(pk))
+        elif ct == tree or not path or path in watch.above:
+            return Changes(whole=True)
+        if watch.inside(path):
+            paths.add(path)
+    if ids and watch.subtrees:
+        sides = Transfer.objects.filter(pk__in=ids).values_list(
+            "member__org_path", "from_organization__path", "to_organization__path"
+        )
+        paths |= {p for row in sides for p in row if watch.inside(p)}
+    return Changes(paths=frozenset(paths))
+
+
+def piece_of(paths) -> Piece:
+    """The part of the tree whose reminders changes at ``paths`` can alter: the grassroots organization of each,
+    with all under it, and the committees above it for their own rows alone (a remittance to the committee
+    above, a transfer addressed to it) — a few indexed ranges, not the user's whole scope."""
+    chains = [ancestor_paths(p) for p in paths]
+    kinds = dict(
+        Organization.objects.filter(path__in={a for c in chains for a in c}).values_list("path", "kind")
+    )
+    subtrees, exact = set(), set()
+    for chain in chains:
+        for path in chain:
+            if kinds.get(path) in GRASSROOTS_KINDS:
+                subtrees.add(path)
+                break
+            exact.add(path)
+    return Piece(tuple(sorted(subtrees)), tuple(sorted(exact - subtrees)))
+
+
+def _untouched(watch: Watch, piece: Piece, alert: Alert) -> bool:
+    """Whether a reminder stands for organizations of the user's subtrees that ``piece`` leaves out (kept from
+    before). One read outside the scopes (no path inside the subtrees) is read again with every change."""
+    inside = [p for p in alert.paths if watch.inside(p)]
+    return bool(inside) and not any(piece.covers(p) for p in inside)
+
+
+def _ordered(items) -> list[Alert]:
+    """Each reminder once, overdue first, then the earliest deadline (the order of ``alerts``)."""
+    out = list(dict.fromkeys(items))
+    out.sort(key=lambda a: (a.level != "warn", a.due or dt.date.max))
+    return out
 
 
 def my_alerts(actor, on: dt.date) -> list[Alert]:
@@ -121,9 +168,11 @@ def my_alerts(actor, on: dt.date) -> list[Alert]:
 
     The cache holds (the number of the last audit event when they were computed, the reminders) and, apart, the
     number of the last event checked since (``…:seen``): a check that finds no change of the user's moves it on
-    (every ``SEEN_STEP`` events), so the next one reads only the events after it. As before, an event numbered before the last one but committed
-    after the check (two transactions ending out of order) is seen only with the next change of the user's, or
-    the next day."""
+    (every ``SEEN_STEP`` events), so the next one reads only the events after it. A change inside the user's
+    subtrees recomputes only the part it touched (``piece_of``: ``alerts`` narrowed by ``policies.narrowed``),
+    and the reminders of the other organizations are kept; a change of the tree, above, or without a place
+    recomputes all. As before, an event numbered before the last one but committed after the check (two
+    transactions ending out of order) is seen only with the next change of the user's, or the next day."""
     now = facts_version()
     watch = watch_of(actor)
     key = f"workspace.alerts.{ALERTS_FORMAT}:{actor.pk}:{on:%Y%m%d}:{watch.key}"
@@ -133,9 +182,18 @@ def my_alerts(actor, on: dt.date) -> list[Alert]:
         seen = max(computed, kept.get(f"{key}:seen") or 0)
         if now <= seen:
             return found
-        if not changed(watch, after=seen, upto=now):
+        change = changes(watch, after=seen, upto=now)
+        if not change:
             if now - seen >= SEEN_STEP:
                 cache.set(f"{key}:seen", now, CACHE_SECONDS)
+            return found
+        if not change.whole:
+            piece = piece_of(change.paths)
+            with policies.narrowed(piece):
+                fresh = alerts(actor, on=on, limit=None)
+            found = _ordered([a for a in fresh if not _untouched(watch, piece, a)]
+                             + [a for a in found if _untouched(watch, piece, a)])  # fmt: skip
+            cache.set(key, (now, found), CACHE_SECONDS)
             return found
     found = alerts(actor, on=on, limit=None)
     cache.set(key, (now, found), CACHE_SECONDS)

@@ -5,7 +5,7 @@ probation: ``members/admission/selectors.py``."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from django.db.models import F, Q
@@ -167,6 +167,10 @@ class Alert:
     due: dt.date | None = None
     kind: str = ""  # what kind of work (the home page groups by it); empty: the source's app names it
     org: str = ""  # the organization it concerns (the home page groups by it); empty: not one organization
+    # The paths of the organizations whose rows the reminder is read from through a scope (``policies.scope``,
+    # narrowed by ``policies.narrowed``): the home page keeps it until a change touches one of them. Empty: read
+    # outside the tree's scopes (the actor's own grants, their own record), recomputed with every change.
+    paths: tuple[str, ...] = field(default=(), compare=False)
 
 
 # Kinds of the reminders raised here (the home page's groups); a registered source's alerts without a kind take
@@ -257,15 +261,21 @@ def alerts(actor, *, on: dt.date | None = None, limit: int | None = 200) -> list
     out: list[Alert] = []
     for m in probation_due_members(scoped, on):
         if alert := _probation_alert(m, probation(m, on=on, calendar=cal), on):
-            out.append(replace(alert, kind=KIND_ADMISSION, org=_org_name(m)))
+            out.append(replace(alert, kind=KIND_ADMISSION, org=_org_name(m), paths=(m.org_path,)))
     seen: set[int] = set()
     both = [("den", t, f) for t, f in transfer_list(actor, "den")] + [
         ("di", t, f) for t, f in transfer_list(actor, "di")
     ]
+    piece = policies.narrowing()
     for direction, t, flags in both:
         if t.pk in seen:  # a transfer between two organizations of the actor's scope is in both lists
             continue
         seen.add(t.pk)
+        # Narrowed to the sending side (the home page's recompute of a part): the receiving side, if it is the
+        # actor's, raises it with its own part — as in the whole list, where the receiving side's comes first.
+        if (piece is not None and direction == "di" and t.to_organization_id
+                and policies.can(actor, "place_members", t.to_organization)):  # fmt: skip
+            continue
         for f in flags:
             out.append(
                 Alert(
@@ -275,12 +285,13 @@ def alerts(actor, *, on: dt.date | None = None, limit: int | None = 200) -> list
                     t.sent_date,
                     KIND_TRANSFER,
                     org_label(t.destination if direction == "den" else t.origin),
+                    (t.to_organization.path,) if direction == "den" else (t.member.org_path,),
                 )
             )
     for t, flags in transfer_list(actor, "tam"):
         for f in flags:
             out.append(Alert("warn", f"{t.member.full_name}: {f}", t.get_absolute_url(), t.temporary_until,
-                             KIND_TRANSFER, org_label(t.destination)))  # fmt: skip
+                             KIND_TRANSFER, org_label(t.destination), _transfer_paths(t)))  # fmt: skip
     # Party badge: party age counts from the admission decision (DOMAIN §2).
     horizon = on + dt.timedelta(days=BADGE_LOOKAHEAD_DAYS)
     badge_q = Q()
@@ -301,6 +312,7 @@ def alerts(actor, *, on: dt.date | None = None, limit: int | None = 200) -> list
                 day,
                 KIND_BADGE,
                 _org_name(m),
+                (m.org_path,),
             )
         )
     out.extend(replace(a, kind=a.kind or KIND_REMOVAL) for a in removal_candidates(actor, on=on))
@@ -311,6 +323,13 @@ def alerts(actor, *, on: dt.date | None = None, limit: int | None = 200) -> list
     out = list(dict.fromkeys(out))
     out.sort(key=lambda a: (a.level != "warn", a.due or dt.date.max))
     return out if limit is None else out[:limit]
+
+
+def _transfer_paths(t: Transfer) -> tuple[str, ...]:
+    """Every side of a transfer in the tree: its member's cell, the sending and the receiving organization."""
+    sides = (t.member.org_path, t.from_organization.path if t.from_organization_id else "",
+             t.to_organization.path if t.to_organization_id else "")  # fmt: skip
+    return tuple(p for p in dict.fromkeys(sides) if p)
 
 
 def _org_name(m: Member) -> str:
