@@ -252,3 +252,30 @@ def test_a_write_inside_the_scope_shows_at_once_and_recomputes_only_the_touched_
     assert pieces[2] == policies.Piece(subtrees=(tree.a.path,), exact=(tree.province.path, tree.bloc.path))
     client.get(home)
     assert len(pieces) == 3  # nothing new since
+
+
+def test_the_reminders_kept_in_parts_are_those_of_a_whole_computation_after_each_write(
+    clock, tree, root_user, people
+):
+    clock.set(D(2024, 3, 15))
+    on = D(2024, 3, 15)
+
+    def same():
+        kept = selectors.my_alerts(people.staff, on)
+        whole = alerts(people.staff, on=on, limit=None)
+        assert len(kept) == len(set(kept)) and set(kept) == set(whole)
+        return kept
+
+    admit(root_user, tree.a1, "Lê Văn Chậm", D(2024, 1, 1))
+    same()
+    admit(root_user, tree.b, "Lê Văn Muộn", D(2024, 1, 1))  # in B
+    same()
+    # A transfer from A's cell to B (both the staff's): one reminder, on the receiving side's
+    t = lifecycle.transfer_send(actor=root_user, member=people.m_a1, kind="chinh_thuc", to_organization=tree.b,
+                                sent_date=D(2024, 3, 1), moved_date=D(2023, 9, 1), letter_no="9-GGT/ĐU")  # fmt: skip
+    found = [a for a in same() if "Giới thiệu chậm" in a.text]
+    assert len(found) == 1 and found[0].org == "Chi bộ Sở Tư pháp"
+    admit(root_user, tree.a2, "Lê Văn Khác", D(2024, 1, 1))  # a write on the sending side alone keeps it once
+    assert len([a for a in same() if "Giới thiệu chậm" in a.text]) == 1
+    lifecycle.transfer_cancel(actor=root_user, transfer=t)  # written on the member (A): B's reminder goes too
+    assert not [a for a in same() if "Giới thiệu chậm" in a.text]

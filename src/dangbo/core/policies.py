@@ -262,10 +262,12 @@ def scope(actor, action: str, queryset: QuerySet, **options) -> QuerySet:
     policy.check_action(action)
     if not getattr(actor, "is_authenticated", False):
         return queryset.none()
-    queryset = policy.scope(actor, action, queryset, **options)
-    if (piece := _narrowed.get()) is not None and policy.piece_fields:
-        queryset = queryset.filter(reduce(or_, [piece.q(f) for f in policy.piece_fields]))
-    return queryset
+    piece = _narrowed.get() if policy.piece_fields else None
+    if piece is None:
+        return policy.scope(actor, action, queryset, **options)
+    # The piece's ranges drive the plan, not the scope's (a province's range would read the whole province).
+    queryset = policy.scope(actor, action, queryset, **{**options, "use_index": False})
+    return queryset.filter(reduce(or_, [piece.q(f) for f in policy.piece_fields]))
 
 
 def can(actor, action: str, obj: Model) -> bool:

@@ -24,7 +24,8 @@ class MemberPolicy(access.TreePolicy):
     id_field = "pk"
 
     def scope(self, actor, action: str, queryset: QuerySet, *, large: bool = False, **options) -> QuerySet:
-        return self.reach(actor, action).filter(queryset, "org_path", "pk", use_index=not large)
+        use_index = not large and options.get("use_index", True)
+        return self.reach(actor, action).filter(queryset, "org_path", "pk", use_index=use_index)
 
 
 @register

@@ -5,10 +5,14 @@ The reminders come from ``members.history.selectors.alerts`` (the members' own a
 in the cache per user, day and roles, with the number of the audit event they were computed after. Every service
 writes its audit event, with the path of the organization it concerns (``scope_path``), in the transaction that
 changes the facts; a page load reads the number of the last event (one index entry) and, when events were written
-since, asks whether one of them lies where the user's reminders come from (``Watch``): the user's subtrees, the
-organizations above them (a task, a campaign given from above), a change of the tree or without a place, or a
-transfer from or to the subtrees. Only such a change — or a new day — makes the page recompute them: writes
-elsewhere (the other provinces, the other grassroots organizations) cost one range of the audit log's primary key.
+since, asks which of them lie where the user's reminders come from (``Watch``, ``changes``): writes elsewhere (the
+other provinces, the other grassroots organizations) cost one range of the audit log's primary key. A change of the
+tree, an event above the user's subtrees (a task, a campaign given from above) or without a place recomputes all
+of them; a change inside the subtrees recomputes only the part it touched — the grassroots organization of each
+changed path with all under it, and the committees above it for their own rows (``piece_of``) — by running
+``alerts`` with every scope narrowed to that part (``core.policies.narrowed``), and keeps the reminders of the
+other organizations: each reminder names the paths it was read from (``Alert.paths``). A province's staff thus
+pay for one grassroots organization per write in their province, not for the province.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from dangbo.core import policies
 from dangbo.core.policies import Piece, ancestor_paths, is_root
 from dangbo.core.text import fold
 from dangbo.members.history.selectors import Alert, alerts
-from dangbo.members.models import Transfer
+from dangbo.members.models import Member, Transfer
 from dangbo.organizations.choices import GRASSROOTS_KINDS
 from dangbo.organizations.models import Organization
 from dangbo.steering.models import Task
@@ -99,12 +103,14 @@ def changes(watch: Watch, *, after: int, upto: int) -> Changes:
 
     Read along the primary key (the events since the last check: a few while others write elsewhere). Views of
     personal data change nothing. A change of the tree (moving, renaming, dissolving an organization) concerns
-    everyone; a transfer concerns both sides, while its event is placed at one of them (the member's cell)."""
+    everyone; a transfer concerns both sides, while its event is placed at one of them (the member's cell) —
+    also when written on the member (a letter withdrawn: the receiving side's reminder goes)."""
     events = AuditEvent.objects.filter(id__gt=after, id__lte=upto).exclude(action=Action.VIEW).order_by()
     if watch.everything:
         return Changes(whole=events.exists())
     transfer = ContentType.objects.get_for_model(Transfer).pk
     tree = ContentType.objects.get_for_model(Organization).pk
+    member = ContentType.objects.get_for_model(Member).pk
     where = [Q(scope_path=""), Q(content_type=tree), Q(content_type=transfer)]
     where += [Q(scope_path__in=watch.above)] if watch.above else []
     where += [Q(scope_path__startswith=p) for p in watch.subtrees]
@@ -115,16 +121,18 @@ def changes(watch: Watch, *, after: int, upto: int) -> Changes:
     )
     if len(rows) == CHANGES_READ:
         return Changes(whole=True)
-    paths, ids = set(), set()
+    paths, ids, members = set(), set(), set()
     for path, ct, pk in rows:
         if ct == transfer:
             ids.add(int(pk))
         elif ct == tree or not path or path in watch.above:
             return Changes(whole=True)
+        elif ct == member and watch.inside(path):
+            members.add(int(pk))  # a letter withdrawn, a member back: written on the member
         if watch.inside(path):
             paths.add(path)
-    if ids and watch.subtrees:
-        sides = Transfer.objects.filter(pk__in=ids).values_list(
+    if (ids or members) and watch.subtrees:
+        sides = Transfer.objects.filter(Q(pk__in=ids) | Q(member_id__in=members)).values_list(
             "member__org_path", "from_organization__path", "to_organization__path"
         )
         paths |= {p for row in sides for p in row if watch.inside(p)}
