@@ -383,21 +383,23 @@ def absentees(
 
 
 def absence_alerts(actor, on: dt.date):
-    """Removal-candidate alerts for the home page (registered with ``members.history.selectors.register_removal_signal``)."""
+    """Removal-candidate alerts for the home page (registered with ``members.history.selectors.register_removal_signal``),
+    each under the member's cell named as the home page names organizations (with its committee: many committees
+    have a «Chi bộ Văn phòng»), as the other reminders of the cell are."""
     from django.urls import reverse
 
-    from dangbo.members.history.selectors import Alert
+    from dangbo.members.history.selectors import Alert, org_label
 
     rows = absentees(actor, on.year, action=policies.CHANGE)
-    paths = (
-        dict(Member.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "org_path")) if rows else {}
-    )
-    return [
-        Alert("warn", f"{name}: vắng sinh hoạt không lý do {n} tháng trong năm {on.year} — chi bộ xem xét, đề nghị xóa tên "
-                      "nếu không có lý do chính đáng", reverse("members:detail", args=[pk]), None, org=cell,
-              paths=(paths.get(pk, ""),))
-        for pk, name, n, cell in rows
-    ]  # fmt: skip
+    members = Member.objects.select_related("organization__parent").in_bulk([r[0] for r in rows])
+    out = []
+    for pk, name, n, cell in rows:
+        m = members.get(pk)
+        out.append(Alert("warn", f"{name}: vắng sinh hoạt không lý do {n} tháng trong năm {on.year} — chi bộ xem xét, "
+                                 "đề nghị xóa tên nếu không có lý do chính đáng", reverse("members:detail", args=[pk]),
+                         None, org=org_label(m.organization) if m and m.organization_id else cell,
+                         paths=(m.org_path,) if m else ()))  # fmt: skip
+    return out
 
 
 # Folded from the module «roll» of meetings.

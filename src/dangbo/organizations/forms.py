@@ -220,3 +220,33 @@ class SplitForm(VNFormMixin, DecisionMixin):
         if members is not None:
             self.fields["members"].queryset = members
         self.order_fields(["name", "code", "date", "decision_no", "members"])
+
+
+class OrganizationChoiceForm(VNFormMixin, forms.Form):
+    """A page's first question, «of which organization?» (a GET form that submits when the choice changes): the
+    picker over the organizations where the actor does ``work``; accepted: those of ``queryset``, any other
+    refused with ``refused``. ``chosen`` is the accepted organization, or None (nothing asked yet, or refused)."""
+
+    def __init__(self, data=None, *, name: str, label: str, actor, queryset, work: str, refused: str,
+                 empty_label: str = "— chọn tổ chức —", initial=None):  # fmt: skip
+        super().__init__(data if data and data.get(name) else None, initial={name: initial})
+        self.name = name
+        field = OrganizationPickerField(label=label, required=False, empty_label=empty_label)
+        self.fields[name] = field.for_actor(actor, queryset, work=work, refused=refused)
+        self.fields[name].widget.attrs["data-auto-submit"] = ""
+
+    @property
+    def chosen(self) -> Organization | None:
+        return self.cleaned_data.get(self.name) if self.is_bound and self.is_valid() else None
+
+    def pick(self, request, posted: str = "organization") -> Organization | None:
+        """The organization the page is for: on a POST, the one its form carries (the field ``posted``) if
+        accepted; on a GET, the one chosen here."""
+        if request.method == "POST":
+            return self.fields[self.name].queryset.filter(pk=int_param(request.POST.get(posted), 0)).first()
+        return self.chosen
+
+    def suggest(self, organization: Organization | None) -> None:
+        """Show ``organization`` chosen when nothing was asked."""
+        if organization is not None and not self.is_bound:
+            self.initial[self.name] = organization.pk

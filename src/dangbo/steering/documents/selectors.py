@@ -20,10 +20,15 @@ from ..models import DocumentType
 COMMITTEE_KINDS = (OrgKind.DIRECT, OrgKind.GRASSROOTS_COMMITTEE, OrgKind.SUB_COMMITTEE)
 
 
-def register_choices(actor) -> list[Organization]:
-    """Active organizations whose register the actor may add to, in tree order (one query)."""
+def register_organizations(actor) -> QuerySet:
+    """Active organizations whose register the actor may add to, in tree order."""
     orgs = Organization.objects.filter(end_date__isnull=True)
-    return list(policies.scope(actor, "direct", orgs).select_related("parent").order_by("path"))
+    return policies.scope(actor, "direct", orgs).select_related("parent").order_by("path")
+
+
+def register_choices(actor) -> list[Organization]:
+    """``register_organizations`` as a list (one query)."""
+    return list(register_organizations(actor))
 
 
 def search(qs: QuerySet, q: str | None) -> QuerySet:

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 from dangbo.audit.selectors import history_page
 from dangbo.core import policies
 from dangbo.core.dates import today
-from dangbo.core.http import int_param
 from dangbo.core.uploads import download
 from dangbo.core.views import form_page, refusal
+from dangbo.organizations.forms import OrganizationChoiceForm
 from dangbo.organizations.models import Organization
 
 from ..choices import Direction
@@ -65,11 +65,15 @@ def document_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_create(request):
-    orgs = selectors.register_choices(request.user)
-    if not orgs:
+    orgs = selectors.register_organizations(request.user)
+    if not orgs.exists():
         raise Http404
-    chosen_pk = int_param(request.POST.get("register") or request.GET.get("so"))
-    chosen = next((o for o in orgs if o.pk == chosen_pk), orgs[0] if len(orgs) == 1 else None)
+    chooser = OrganizationChoiceForm(request.GET, name="so", label="Sổ văn bản của", actor=request.user,
+                                     queryset=orgs, work="direct", refused=(
+        "Sổ văn bản của: chỉ chọn được một tổ chức đang hoạt động mà bạn được vào sổ văn bản."))  # fmt: skip
+    chosen = chooser.pick(request, posted="register")
+    if chosen is None and not chooser.is_bound and orgs[:2].count() == 1:
+        chosen = orgs.first()
     initial = {
         "direction": request.GET.get("loai")
         if request.GET.get("loai") in Direction.values
@@ -87,7 +91,8 @@ def document_create(request):
     return form_page(
         request, form, refusal("Sổ văn bản của: hãy chọn một tổ chức trong phạm vi của bạn.") if chosen is None else save,
         template="steering/document_form.html",
-        context={"orgs": orgs, "chosen": chosen, "own_term": note[0], "own_note": note[1]},
+        context={"chooser": chooser["so"], "one": orgs[:2].count() == 1, "chosen": chosen, "own_term": note[0],
+                 "own_note": note[1]},
         success=lambda doc: f"Đã vào sổ văn bản Số {doc.symbol}"
         + (" (số được cấp tự động)." if doc.direction == Direction.OWN else "."),
     )  # fmt: skip

@@ -15,8 +15,9 @@ from dangbo.core import policies
 from dangbo.core.dates import today
 from dangbo.core.formats import tien
 from dangbo.core.forms import post_action
-from dangbo.core.http import date_param, int_param
+from dangbo.core.http import date_param
 from dangbo.core.views import form_page, refusal
+from dangbo.organizations.forms import OrganizationChoiceForm
 from dangbo.organizations.models import Organization
 
 from ..choices import ContributionKind, Era
@@ -57,16 +58,18 @@ def programme_create(request):
     orgs = orgs.select_related("parent").order_by("path")
     if not orgs.exists():
         raise Http404
-    chosen = orgs.filter(
-        pk=int_param(request.POST.get("organization") or request.GET.get("to_chuc"), 0)
-    ).first()
-    if chosen is None and orgs[:2].count() == 1:
+    chooser = OrganizationChoiceForm(request.GET, name="to_chuc", label="Cấp ủy chỉ đạo", actor=request.user,
+                                     queryset=orgs, work="direct", refused=(
+        "Cấp ủy chỉ đạo: chỉ chọn được một tổ chức đang hoạt động mà bạn được lập chương trình."))  # fmt: skip
+    chosen = chooser.pick(request)
+    if chosen is None and not chooser.is_bound and orgs[:2].count() == 1:
         chosen = orgs.first()
+        chooser.suggest(chosen)
     form = ProgrammeForm(request.POST or None, initial={"start_date": today()})
     save = (refusal("Cấp ủy chỉ đạo: hãy chọn một tổ chức trong phạm vi của bạn.") if chosen is None else
             lambda d: support.programme_save(actor=request.user, organization=chosen, data=d))  # fmt: skip
     return form_page(request, form, save, template="steering/programme_form.html",
-                     context={"orgs": orgs[:2000], "chosen": chosen}, success=lambda p: f"Đã lập chương trình «{p}».")  # fmt: skip
+                     context={"chooser": chooser["to_chuc"], "chosen": chosen}, success=lambda p: f"Đã lập chương trình «{p}».")  # fmt: skip
 
 
 def _period(request, programme) -> tuple[PeriodForm, dt.date, dt.date]:

@@ -18,6 +18,7 @@ from dangbo.core.http import file_response, int_param
 from dangbo.core.uploads import download
 from dangbo.core.views import form_page, refusal
 from dangbo.organizations.choices import CELL_KINDS
+from dangbo.organizations.forms import OrganizationChoiceForm
 from dangbo.organizations.models import Organization
 from dangbo.organizations.policies import top_organizations
 
@@ -93,11 +94,15 @@ def task_create(request):
             .filter(pk=int_param(request.GET["van_ban"], 0))
             .first()
         )
-    picked = int_param(request.POST.get("organization") or request.GET.get("to_chuc"))
-    chosen = orgs.filter(pk=picked).first() if picked else None
-    if chosen is None and request.method == "GET":  # suggest: the document's register, else the actor's top
+    chooser = OrganizationChoiceForm(request.GET, name="to_chuc", label="Cấp ủy giao nhiệm vụ", actor=user,
+                                     queryset=orgs, work="direct", refused=(
+        "Cấp ủy giao nhiệm vụ: chỉ chọn được một cấp ủy đang hoạt động (không phải chi bộ) trong phạm vi của bạn."))  # fmt: skip
+    chosen = chooser.pick(request)
+    if chosen is None and request.method == "GET" and not chooser.is_bound:
+        # suggest: the document's register, else the actor's top
         chosen = orgs.filter(pk=document.register_id).first() if document else None
         chosen = chosen or orgs.filter(pk__in=top_organizations(user)).first() or orgs.first()
+        chooser.suggest(chosen)
     on = today()
     children = selectors.children_on(chosen, on) if chosen else []
     subcommittees = (
@@ -125,7 +130,7 @@ def task_create(request):
     save = (refusal("Cấp ủy giao nhiệm vụ: hãy chọn một tổ chức trong phạm vi của bạn.") if chosen is None else
             lambda d: svc.task_create(actor=user, organization=chosen, data=d, chosen=d["chosen"], under=d["under"]))  # fmt: skip
     return form_page(request, form, save, template="steering/task_form.html",
-                     context={"orgs": orgs[:500], "chosen": chosen, "children": children},
+                     context={"chooser": chooser["to_chuc"], "chosen": chosen, "children": children},
                      success=lambda t: f"Đã giao nhiệm vụ cho {t.assignments.count()} tổ chức.")  # fmt: skip
 
 
