@@ -106,35 +106,31 @@ def test_the_status_filter_shows_its_whole_choice(page, tree, people, width, hei
     assert room["need"] + 30 <= room["width"], room  # the text, the padding and the arrow
 
 
+def _choose(page, field: str, typed: str, name: str, org) -> None:
+    """Type into the picker of ``field``, click ``name``: the page reloads for ``org`` (the form submits itself)."""
+    page.locator(f"#id_{field}_search").fill(typed)
+    page.locator(".org-picker-list li", has_text=name).click()
+    expect(page).to_have_url(re.compile(rf"{field}={org.pk}"))
+
+
 def test_the_committee_assigning_a_task_and_the_register_are_chosen_with_the_picker(page, tree, people):
     login(page, "staff")  # the bloc's staff: directs the bloc and every committee under it
     page.goto(f"{page.base}/chi-dao/nhiem-vu/them/")
-    search = page.locator("#id_to_chuc_search")
-    expect(search).to_be_visible()
+    expect(page.locator("#id_to_chuc_search")).to_be_visible()
     suggested = page.locator("legend", has_text="Nhiệm vụ của Đảng bộ Khối các cơ quan tỉnh")
     expect(suggested).to_be_visible()
-    search.fill("so y te")
-    page.locator(".org-picker-list li", has_text="Đảng bộ Sở Y tế").click()
-    expect(page).to_have_url(re.compile(rf"to_chuc={tree.a.pk}"))
+    _choose(page, "to_chuc", "so y te", "Đảng bộ Sở Y tế", tree.a)
     expect(page.locator("legend", has_text="Nhiệm vụ của Đảng bộ Sở Y tế")).to_be_visible()
     expect(page.locator(".checkgrid")).to_contain_text("Chi bộ Khoa Nội")  # its cells, to assign to
-    search = page.locator("#id_to_chuc_search")
-    search.fill("khoa noi")  # a cell is offered (the picker's scope) but assigns no task: refused, in words
-    page.locator(".org-picker-list li", has_text="Chi bộ Khoa Nội").click()
-    expect(page).to_have_url(re.compile(rf"to_chuc={tree.a2.pk}"))
+    # a cell is offered (the picker's scope) but assigns no task: refused, in words
+    _choose(page, "to_chuc", "khoa noi", "Chi bộ Khoa Nội", tree.a2)
     expect(page.locator(".field.has-error")).to_contain_text("chỉ chọn được một cấp ủy đang hoạt động")
     expect(page.locator("legend", has_text="Nhiệm vụ của")).to_have_count(0)
 
     page.goto(f"{page.base}/chi-dao/van-ban/them/")
-    search = page.locator("#id_so_search")
-    search.fill("tu phap")
-    page.locator(".org-picker-list li", has_text="Chi bộ Sở Tư pháp").click()
-    expect(page).to_have_url(re.compile(rf"so={tree.b.pk}"))
+    _choose(page, "so", "tu phap", "Chi bộ Sở Tư pháp", tree.b)
     expect(page.locator("legend", has_text="Sổ văn bản của Chi bộ Sở Tư pháp")).to_be_visible()
 
     page.goto(f"{page.base}/chi-dao/ho-tro/them/")
-    search = page.locator("#id_to_chuc_search")
-    search.fill("khoi cac co quan")
-    page.locator(".org-picker-list li", has_text="Đảng bộ Khối các cơ quan tỉnh").click()
-    expect(page).to_have_url(re.compile(rf"to_chuc={tree.bloc.pk}"))
+    _choose(page, "to_chuc", "khoi cac co quan", "Đảng bộ Khối các cơ quan tỉnh", tree.bloc)
     expect(page.locator("legend", has_text="Đảng bộ Khối các cơ quan tỉnh")).to_be_visible()
