@@ -8,9 +8,9 @@ following ones read what is kept ("warm"). Then the realistic case, other users 
 timed request, one write through a service (a member's phone, ``members.services.member_update``, as an
 administrator who is not a login) — in another province, in the same province outside the user's subtree, or
 inside it — with the number of requests that recomputed the reminders (and how many of them recomputed only the
-part the write touched: its grassroots organization, ``workspace.selectors.piece_of``). The province database has one province:
-the first run adds a second one (``BENCH-NGOAI``, through the services) and moves one grassroots organization of
-the first province under it, so that "another province" has members. Prints the load average beside the
+part the write touched: its grassroots organization, ``workspace.selectors.piece_of``). The province database has
+one province: the first run adds a second one (``BENCH-NGOAI``, through the services) and moves one grassroots
+organization of the first province under it, so that "another province" has members. Prints the load average beside the
 figures; asserts nothing.
 
   DANGBO_DATA_DIR=/tmp/demo .venv/bin/python bench/home.py -n 20 tinhuy bankhoi bithu.chibo
