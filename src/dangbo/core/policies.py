@@ -142,7 +142,8 @@ class Piece:
     subtrees: tuple[str, ...] = ()
     exact: tuple[str, ...] = ()
 
-    def covers(self, path: str | None) -> bool:
+    def holds(self, path: str | None) -> bool:
+        """Whether ``path`` lies in the piece (a part of the tree a read is narrowed to; not a permission)."""
         return bool(path) and (path in self.exact or any(path.startswith(p) for p in self.subtrees))
 
     def q(self, field: str) -> Q:

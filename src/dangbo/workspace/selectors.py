@@ -30,7 +30,7 @@ from django.db.models import Q
 from dangbo.accounts.selectors import grants
 from dangbo.audit.models import Action, AuditEvent
 from dangbo.core import policies
-from dangbo.core.policies import Piece, ancestor_paths, is_root
+from dangbo.core.policies import Piece, ancestor_paths
 from dangbo.core.text import fold
 from dangbo.members.history.selectors import Alert, alerts
 from dangbo.members.models import Member, Transfer
@@ -161,7 +161,7 @@ def _untouched(watch: Watch, piece: Piece, alert: Alert) -> bool:
     """Whether a reminder stands for organizations of the user's subtrees that ``piece`` leaves out (kept from
     before). One read outside the scopes (no path inside the subtrees) is read again with every change."""
     inside = [p for p in alert.paths if watch.inside(p)]
-    return bool(inside) and not any(piece.covers(p) for p in inside)
+    return bool(inside) and not any(piece.holds(p) for p in inside)
 
 
 def _ordered(items) -> list[Alert]:
