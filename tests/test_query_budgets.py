@@ -41,7 +41,7 @@ BUDGETS: dict[str, int] = {
     "meetings:overview": 17,  # + where each row's meeting records begin ("chưa có số liệu" before)
     "steering:index": 9,  # the task list: the latest year with tasks, the counts of the pages
     "steering:documents": 10,
-    "steering:document_create": 4,
+    "steering:document_create": 7,  # the register picker (OrganizationChoiceForm): any register, one or more, the chosen one
     "steering:tasks": 9,  # the latest year with tasks (the default year); pages
     "steering:task_create": 10,
     "steering:terms": 4,

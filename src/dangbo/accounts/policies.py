@@ -108,7 +108,7 @@ class TreePolicy(Policy):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if "path_fields" in cls.__dict__:
+        if "path_fields" in cls.__dict__ and "piece_fields" not in cls.__dict__:
             cls.piece_fields = cls.path_fields
 
     def reach(self, actor, action: str) -> Reach:

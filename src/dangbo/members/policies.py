@@ -83,6 +83,9 @@ class TransferPolicy(access.TreePolicy):
     SENDING_SIDE = frozenset({"confirm_external", "cancel", "come_back"})
     area = access.MEMBER
     path_fields = ("member__org_path",)
+    # The home page's narrowed reads (``core.policies.narrowed``): a transfer belongs to the parts of both sides —
+    # the receiving organization's reminders read it through ``receive``, whose rows lie at ``to_organization``.
+    piece_fields = ("member__org_path", "from_organization__path", "to_organization__path")
     id_field = "member_id"
 
     def _sides(self, actor, action: str) -> tuple[Reach, Reach]:
