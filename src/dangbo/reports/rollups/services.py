@@ -30,6 +30,7 @@ composition, the opening and closing of a movement table). Any other day is coun
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from contextlib import contextmanager
 
 from django.db import connection, transaction
@@ -647,6 +648,25 @@ def _temporary(cursor, name: str, columns: str, like) -> None:
     )
 
 
+def _scratch(cursor, name: str, columns: str, like) -> str:
+    """An empty temporary table for ``columns`` of ``like`` (``_temporary``), made once per database session and
+    emptied for each reuse; its name. ``check`` compares organization by organization in batches: a new table per
+    batch would take a new lock each, held to the end of the transaction (a test's, or a caller's ``atomic``), until
+    PostgreSQL runs out of lock slots ("out of shared memory", ``max_locks_per_transaction``)."""
+    name = f"{name}_{like._meta.model_name}_{zlib.crc32(columns.encode()):08x}"
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT to_regclass(%s)", [f"pg_temp.{name}"])
+        exists = cursor.fetchone()[0] is not None
+    else:
+        cursor.execute("SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = %s", [name])
+        exists = cursor.fetchone() is not None
+    if exists:
+        cursor.execute(f"TRUNCATE {name}" if connection.vendor == "postgresql" else f"DELETE FROM {name}")
+    else:
+        _temporary(cursor, name, columns, like)
+    return name
+
+
 def rebuild_totals() -> int:
     """Rewrite ``MeetingTotal`` from ``MeetingMonth`` in the database; the rows written.
 
@@ -778,15 +798,15 @@ def _compare(model, fields: list[str], key_len: int, recount: tuple[str, list], 
     w, wparams = where
     zero = " AND NOT (" + " AND ".join(f"{c} = 0" for c in fields[key_len:]) + ")" if nonzero else ""
     stored = f"SELECT {cols} FROM {table} WHERE {w}{zero}"
-    counted = f"SELECT {cols} FROM rollup_recount WHERE 1 = 1{zero}"
     sql, params = recount
     with connection.cursor() as cursor:
-        _temporary(cursor, "rollup_recount", cols, model)
-        cursor.execute(f"INSERT INTO rollup_recount ({cols}) {sql}", params)
-        for diff, a, b in (("rollup_missing", counted, stored), ("rollup_extra", stored, counted)):
-            cursor.execute(f"DROP TABLE IF EXISTS {diff}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {diff} AS {a} EXCEPT {b}", wparams)
-        both = f"SELECT {key_cols} FROM rollup_missing UNION SELECT {key_cols} FROM rollup_extra"
+        recounted, missing, extra = (_scratch(cursor, t, cols, model) for t in ("rollup_recount", "rollup_missing",
+                                                                              "rollup_extra"))  # fmt: skip
+        counted = f"SELECT {cols} FROM {recounted} WHERE 1 = 1{zero}"
+        cursor.execute(f"INSERT INTO {recounted} ({cols}) {sql}", params)
+        for diff, a, b in ((missing, counted, stored), (extra, stored, counted)):
+            cursor.execute(f"INSERT INTO {diff} ({cols}) {a} EXCEPT {b}", wparams)
+        both = f"SELECT {key_cols} FROM {missing} UNION SELECT {key_cols} FROM {extra}"
         cursor.execute(f"SELECT COUNT(*) FROM ({both}) d")
         found.total += cursor.fetchone()[0]
         room = max(shown - len(found), 0)
@@ -796,7 +816,7 @@ def _compare(model, fields: list[str], key_len: int, recount: tuple[str, list], 
         cursor.execute(
             f"SELECT {', '.join(f'd.{k}' for k in keys)}, a.{keys[0]}, b.{keys[0]}, {values} "
             f"FROM ({both} ORDER BY {order} LIMIT {int(room)}) d "
-            f"LEFT JOIN rollup_missing a ON {on['a']} LEFT JOIN rollup_extra b ON {on['b']} ORDER BY {order}"
+            f"LEFT JOIN {missing} a ON {on['a']} LEFT JOIN {extra} b ON {on['b']} ORDER BY {order}"
         )
         n = len(fields) - key_len
         for row in cursor.fetchall():
@@ -818,8 +838,8 @@ def _compare(model, fields: list[str], key_len: int, recount: tuple[str, list], 
                 found.total += 1
                 if len(found) < shown:
                     found.append(f"{name}: dòng trùng {_key(row, key_len)}")
-        for t in ("rollup_recount", "rollup_missing", "rollup_extra"):
-            cursor.execute(f"DROP TABLE {t}")
+        for t in (recounted, missing, extra):  # emptied, not dropped: see ``_scratch``
+            cursor.execute(f"TRUNCATE {t}" if connection.vendor == "postgresql" else f"DELETE FROM {t}")
 
 
 def _organization_batches(batch: int | None, *models):
