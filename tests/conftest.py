@@ -37,6 +37,12 @@ def pytest_configure(config):
     day = config.getoption("--today")
     if day:
         dates.set_clock(dt.datetime.strptime(day, "%d/%m/%Y").date())
+    # The suite's demo keeps its dues from January of last year (loaded five times a run; users' default: from
+    # 01/2010, ``demo.dues.start``), here and in the ``dangbo`` subprocesses.
+    from django.conf import settings as django_settings
+
+    os.environ["DANGBO_DEMO_DUES_FROM"] = ""
+    django_settings.DANGBO_DEMO_DUES_FROM = ""
     # PostgreSQL (this process, the live server's thread and the ``dangbo`` subprocesses of tests/sites.py): a
     # commit does not wait for the WAL to reach the disk — a test database need not survive a power cut. What a
     # commit makes visible to other connections is unchanged.

@@ -427,8 +427,9 @@ def _dues_settings(env) -> dict:
 
 
 globals().update(_dues_settings(os.environ))
-# The demo's dues start at this month ("mm/yyyy", e.g. "01/2010" for the whole history); default January of last year.
-DANGBO_DEMO_DUES_FROM = os.environ.get("DANGBO_DEMO_DUES_FROM", "")
+# The demo's dues start at this month ("mm/yyyy"); default 01/2010, the whole history (issue 16: the bloc's totals by
+# year); empty: January of last year (the test suite's demo, ``tests/conftest.py``).
+DANGBO_DEMO_DUES_FROM = os.environ.get("DANGBO_DEMO_DUES_FROM", "01/2010")
 
 # Background jobs (dangbo.jobs) -----------------------------------------------------------------------------------
 # Through Django's task interface (the django-tasks backport of Django 6's django.tasks). DANGBO_TASKS_BACKEND:

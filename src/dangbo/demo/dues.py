@@ -1,5 +1,5 @@
-"""Party dues of the demo (DOMAIN §5) from January of last year (both rule sets) — or from the month of the setting
-``DANGBO_DEMO_DUES_FROM`` ("01/2010": the whole history, see ``start``) — to last month: a basis for every member on a roll (salaries
+"""Party dues of the demo (DOMAIN §5) from January 2010 (both rule sets) — or from the month of the setting
+``DANGBO_DEMO_DUES_FROM`` (empty: January of last year, see ``start``) — to last month: a basis for every member on a roll (salaries
 and pensions raised with the base salary in 2012, 2016, 2019, 2023 and 2024), each month's row of every member
 (owed by the rule set of the month: QĐ 342-QĐ/TW, then QĐ 01-QĐ/TW from February 2026 — months before QĐ 342
 took effect in April 2011 are judged by it too, the oldest rules held), each cell's month sheet, the totals per
@@ -42,10 +42,10 @@ LATE_SHARE = 0.004  # a member-month now and then paid late (still unpaid when t
 
 
 def start(now: dt.date) -> dt.date:
-    """The first month of the demo's dues. From 2010 the ledger is 1,4 million member-months: measured on
-    07/12/2026 (shared machine, load 10–14) the first start took 34 s more CPU time (20,9 → 54,5 s), the dues step
-    127 s instead of 12 s, and the SQLite file grew from 149 to 464 MB — too slow for a first start, so the default
-    is January of last year (QĐ 342 months and QĐ 01 months) and the whole history is a setting."""
+    """The first month of the demo's dues: ``DANGBO_DEMO_DUES_FROM`` (default 01/2010, the whole history the issue
+    asks for: the bloc's totals by year from 2010; 1,4 million member-months: measured
+    on 07/12/2026 a first start takes 71 s of CPU instead of 31 s, and the SQLite file ~300 MB more); empty: January
+    of last year (the test suite's demo, loaded five times a run: ``tests/conftest.py``)."""
     raw = str(getattr(settings, "DANGBO_DEMO_DUES_FROM", "") or "").strip()
     try:
         month = dt.datetime.strptime("01/" + raw, "%d/%m/%Y").date() if raw else dt.date(now.year - 1, 1, 1)
