@@ -41,3 +41,26 @@ def test_an_event_with_two_problems_shows_both_and_saves_nothing(client, tree, p
     assert "Ghi chú: " in found
     assert "chỉ công nhận chính thức cho đảng viên dự bị" in found  # the service, in the same round
     assert (MemberEvent.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_event_service_names_the_date_the_cell_and_the_decision_in_one_error(tree, people):
+    """The API and imports have no form: the service itself answers every problem of an event at once."""
+    import datetime as dt
+
+    import pytest
+
+    from dangbo.core.errors import ApplicationError
+    from dangbo.members.history import services as lifecycle
+
+    before = MemberEvent.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ApplicationError) as refused:
+        lifecycle.event_record(
+            actor=people.staff, member=people.m_a1, kind="chuyen_noi_bo", date=today() + dt.timedelta(days=3),
+            organization=tree.a,  # a grassroots committee, not a cell
+            decision_date=today() + dt.timedelta(days=9),
+        )  # fmt: skip
+    errors = refused.value.field_errors
+    assert errors["date"] == "Ngày có hiệu lực: không được sau ngày hôm nay."
+    assert "không phải chi bộ" in errors["organization"]
+    assert errors["decision_date"].startswith("Ngày quyết định: không được sau")
+    assert (MemberEvent.objects.count(), AuditEvent.objects.count()) == before

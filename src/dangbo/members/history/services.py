@@ -161,29 +161,40 @@ def roll_changed(before: list[tuple], after: list[tuple], record_edited: bool = 
         facts_changed("members", {p[0] for p in changed}, min(p[4] for p in changed))
 
 
-def _check_date(date: dt.date, member: Member, field: str = "date", label: str = "Ngày có hiệu lực") -> None:
+def _date_problems(
+    date: dt.date, member: Member, field: str = "date", label: str = "Ngày có hiệu lực"
+) -> dict:
+    """``{field: message}`` when the date of an event is missing, in the future or not after the member's birth."""
     if date is None:
-        raise ApplicationError("Thiếu ngày.", field_errors={field: f"{label}: không được để trống."})
+        return {field: f"{label}: không được để trống."}
     if date > today():
-        raise ApplicationError(
-            "Ngày không hợp lệ.", field_errors={field: f"{label}: không được sau ngày hôm nay."}
-        )
+        return {field: f"{label}: không được sau ngày hôm nay."}
     if member.birth_date and date <= member.birth_date:
-        raise ApplicationError("Ngày không hợp lệ.", field_errors={field: f"{label}: trước ngày sinh."})
+        return {field: f"{label}: trước ngày sinh."}
+    return {}
+
+
+def _check_date(date: dt.date, member: Member, field: str = "date", label: str = "Ngày có hiệu lực") -> None:
+    if problems := _date_problems(date, member, field, label):
+        raise ApplicationError("Ngày không hợp lệ.", field_errors=problems)
+
+
+def _place_problems(actor, kind: str, organization: Organization | None) -> dict:
+    """``{"organization": message}`` when the cell of an event cannot hold members; PermissionDenied outside scope."""
+    if kind not in PLACING or organization is None:
+        return {}
+    if organization.kind not in CELL_KINDS:
+        return {
+            "organization": f"Chi bộ: «{organization}» không phải chi bộ; đảng viên chỉ sinh hoạt ở chi bộ."
+        }
+    if not policies.can(actor, "place_members", organization):
+        raise PermissionDenied("Bạn không có quyền đưa đảng viên vào chi bộ này.")
+    return {}
 
 
 def _check_place(actor, kind: str, organization: Organization | None) -> None:
-    if kind not in PLACING or organization is None:
-        return
-    if organization.kind not in CELL_KINDS:
-        raise ApplicationError(
-            "Chi bộ không hợp lệ.",
-            field_errors={
-                "organization": f"Chi bộ: «{organization}» không phải chi bộ; đảng viên chỉ sinh hoạt ở chi bộ."
-            },
-        )
-    if not policies.can(actor, "place_members", organization):
-        raise PermissionDenied("Bạn không có quyền đưa đảng viên vào chi bộ này.")
+    if problems := _place_problems(actor, kind, organization):
+        raise ApplicationError("Chi bộ không hợp lệ.", field_errors=problems)
 
 
 def _append(member: Member, **fields) -> MemberEvent:
@@ -231,25 +242,26 @@ def event_record(
         raise PermissionDenied("Bạn không có quyền ghi sự kiện cho đảng viên này.")
     if kind not in EventKind.values:
         raise ApplicationError("Loại sự kiện không hợp lệ.", field_errors={"kind": "Sự kiện: không hợp lệ."})
-    _check_date(date, member)
     decision_no, decision_issuer = clean_text(decision_no), clean_text(decision_issuer)
-    errors = {}
-    if decision_date and decision_date > date and kind != K.OFFICIAL:  # recognition may be decided late
+    # Every problem in one answer: the date's, the cell's, the decision's (a missing date: the checks that need it wait).
+    errors = {**_date_problems(date, member), **_place_problems(actor, kind, organization)}
+    if (
+        date is not None and decision_date and decision_date > date and kind != K.OFFICIAL
+    ):  # recognized late: fine
         errors["decision_date"] = "Ngày quyết định: không được sau ngày có hiệu lực."
     elif decision_date and decision_date > today():
         errors["decision_date"] = "Ngày quyết định: không được sau ngày hôm nay."
-    _check_place(actor, kind, organization)
     post = ""
     if kind == K.DISCIPLINE:
-        post = decisions.post_on(member, date)
+        post = decisions.post_on(member, date) if date is not None else ""
         if not discipline_form:
             errors["discipline_form"] = "Hình thức kỷ luật: chưa chọn."
         elif discipline_form not in DisciplineForm.values:
             errors["discipline_form"] = "Hình thức kỷ luật: không hợp lệ."
-        elif discipline_form == DisciplineForm.DISMISSAL and not post:
+        elif discipline_form == DisciplineForm.DISMISSAL and not post and date is not None:
             errors["discipline_form"] = "Hình thức kỷ luật: cách chức chỉ áp dụng với người đang giữ chức vụ."
     verdict = decisions.judge(
-        kind=kind, date=date, number=decision_no, decided_on=decision_date, level=decision_level,
+        kind=kind, date=date or today(), number=decision_no, decided_on=decision_date, level=decision_level,
         issuer=decision_issuer, qualifier=discipline_form if kind == K.DISCIPLINE else "", post=post,
     )  # fmt: skip
     errors = {**verdict.errors, **errors}
