@@ -9,6 +9,8 @@ dangbo synth province|nation   bulk-load synthetic scale data (benchmarks); --us
 dangbo backup [--output DIR] [--keep N]   consistent online backup: database, uploads, settings (one archive)
 dangbo backup --job [--keep N]   the same as a background job run by the worker (followed on /cong-viec/)
 dangbo restore ARCHIVE   restore an archive into an empty database and data directory, then verify it
+dangbo rollups extend|check|rebuild   the report rollups (extend: daily by cron)
+dangbo home warm [--days 30]   compute today's «Việc của tôi» of recent users (daily by cron, after midnight)
 dangbo <any django management command> …   e.g. dangbo migrate, dangbo createsuperuser
 """
 

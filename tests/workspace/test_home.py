@@ -279,3 +279,33 @@ def test_the_reminders_kept_in_parts_are_those_of_a_whole_computation_after_each
     assert len([a for a in same() if "Giới thiệu chậm" in a.text]) == 1
     lifecycle.transfer_cancel(actor=root_user, transfer=t)  # written on the member (A): B's reminder goes too
     assert not [a for a in same() if "Giới thiệu chậm" in a.text]
+
+
+def test_the_nightly_warm_computes_the_day_for_those_who_sign_in_so_their_first_visit_computes_nothing(
+    client, clock, tree, root_user, people, monkeypatch
+):
+    """``dangbo home warm`` (cron after midnight): the first visit of the day reads what it kept; users who have not
+    signed in within ``--days`` are left alone."""
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    clock.set(ON)
+    admit(root_user, tree.a1, "Lê Văn Chậm", D(2024, 3, 1))
+    people.secretary_a.last_login = timezone.now() - dt.timedelta(days=2)
+    people.secretary_a.save(update_fields=["last_login"])
+    people.staff.last_login = timezone.now() - dt.timedelta(days=90)
+    people.staff.save(update_fields=["last_login"])
+    calls = _counting(monkeypatch)
+    out = io.StringIO()
+    call_command("home", "warm", "--days", "30", stdout=out)
+    assert "ngày 03/06/2024 của 1 người dùng" in out.getvalue()
+    assert people.secretary_a.username in calls and people.staff.username not in calls
+    calls.clear()
+    client.force_login(people.secretary_a)
+    page = client.get(reverse("workspace:home")).content.decode()
+    assert "Lê Văn Chậm" in page and calls == []  # the first visit of the day read the kept reminders
+    client.force_login(people.staff)
+    client.get(reverse("workspace:home"))
+    assert calls == [people.staff.username]  # not warmed: computed on the first visit
