@@ -36,7 +36,8 @@ class Command(BaseCommand):
         for user in users.iterator(chunk_size=200):
             items += len(my_alerts(user, on))
             count += 1
+        seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
         self.stdout.write(
             f"Đã tính trước trang «Việc của tôi» ngày {on:%d/%m/%Y} của {so(count)} người dùng "
-            f"({so(items)} việc) trong {time.monotonic() - started:.1f} giây."
+            f"({so(items)} việc) trong {seconds} giây."
         )
