@@ -262,6 +262,10 @@ if HTTPS:
 # HSTS preloading is a decision about the whole domain (usually the parent organisation's), made by submitting it
 # to the browsers' list, not a setting of this application: DANGBO_HSTS_PRELOAD=1 sends the directive.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The covering index of dues.DuesSheet (INCLUDE owed, paid, members) is PostgreSQL's; on SQLite it keeps its key
+    # columns, which is all the small deployment needs — a warning on every command would ask for nothing.
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 
 # Reverse proxies in front of the application (addresses or networks, comma separated, e.g. "127.0.0.1" or
 # "10.0.0.0/24"). Only a request that comes from one of them has its X-Forwarded-Proto and client-IP header
