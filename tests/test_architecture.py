@@ -226,12 +226,7 @@ SCOPE_MACHINERY = {"dangbo.core.policies", "dangbo.accounts.selectors"}
 # Functions that answer a scope (``*_scope``) or a permission (``can_*``) are defined in the policies only.
 # Known departures still being removed (issue 12). Each entry must still be a departure: the test fails when one
 # is fixed, so that the list only shrinks.
-PENDING_SCOPE_DEFINITIONS: set[str] = {
-    # ``MeetingPolicy`` VIEW answers the same rows with another SQL shape (a join on the organization's path
-    # instead of ``organization IN (…)``): to move once the calendar's benchmark says it is not slower.
-    "dangbo.meetings.selectors.meeting_scope",
-    "dangbo.meetings.selectors.calendar_scope",
-}
+PENDING_SCOPE_DEFINITIONS: set[str] = set()
 
 
 def _calls(path: Path) -> set[str]:

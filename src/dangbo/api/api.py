@@ -35,7 +35,6 @@ from dangbo.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangbo.core.middleware import changes_from
 from dangbo.core.pagination import keyset_page
 from dangbo.core.policies import subtree_q
-from dangbo.meetings import selectors as meeting_selectors
 from dangbo.meetings import services as meeting_services
 from dangbo.meetings.models import Meeting
 from dangbo.meetings.selectors import LABELS as ROLL_LABELS
@@ -676,7 +675,7 @@ def _day_start(day: dt.date) -> dt.datetime:
               summary="Các buổi sinh hoạt của một tổ chức (cả cây dưới nó) trong một khoảng ngày")  # fmt: skip
 def meeting_list(request, paging: Query[schemas.Paging], organization: schemas.Id | None = None,
                  from_date: schemas.Date | None = None, to_date: schemas.Date | None = None):  # fmt: skip
-    qs = meeting_selectors.meeting_scope(actor(request)).select_related("organization")
+    qs = policies.scope(actor(request), policies.VIEW, Meeting.objects.all()).select_related("organization")
     if organization is not None:
         qs = qs.filter(subtree_q(_scoped_org(request, organization).path, "org_path"))
     if from_date:

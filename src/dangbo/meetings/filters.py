@@ -11,7 +11,7 @@ from django import forms
 
 from dangbo.core.dates import today
 
-from .selectors import calendar_scope, month_param
+from .selectors import calendar_rows, month_param
 
 
 class MonthField(forms.CharField):
@@ -53,4 +53,4 @@ class CalendarFilter(django_filters.FilterSet):
 
 def calendar_filter(*, actor, params) -> CalendarFilter:
     """The calendar's filter over the meetings ``actor`` may see (cancelled ones left out), in time order."""
-    return CalendarFilter(params, queryset=calendar_scope(actor))
+    return CalendarFilter(params, queryset=calendar_rows(actor))

@@ -51,11 +51,6 @@ CELL_LABELS = {HELD: "Đã họp", NOT_RECORDED: "Chưa nhập kết quả", NOT
                NO_DATA: "Chưa có số liệu"}  # fmt: skip
 
 
-def meeting_scope(actor):
-    orgs = policies.scope(actor, policies.VIEW, Organization.objects.all())
-    return Meeting.objects.filter(organization__in=orgs)
-
-
 _MONTH = re.compile(r"^(\d{1,2})/(\d{4})$", re.ASCII)
 
 
@@ -67,16 +62,18 @@ def month_param(raw: str) -> dt.date | None:
     return dt.date(int(found[2]), int(found[1]), 1) if int(found[2]) >= 1 else None
 
 
-def calendar_scope(actor):
-    """The meetings the calendar may show (cancelled ones left out), in time order; ``filters.CalendarFilter``
-    picks the month for the page and its export (``meetings/exports.py``)."""
-    meetings = meeting_scope(actor).exclude(state=MeetingState.CANCELLED)
+def calendar_rows(actor):
+    """The meetings the calendar may show — those ``actor`` may see (``MeetingPolicy``), cancelled ones left out —
+    in time order; ``filters.CalendarFilter`` picks the month for the page and its export (``meetings/exports.py``)."""
+    meetings = policies.scope(actor, policies.VIEW, Meeting.objects.all()).exclude(
+        state=MeetingState.CANCELLED
+    )
     return meetings.select_related("organization__parent").order_by("planned_at", "id")
 
 
 def calendar_meetings(actor, month: dt.date):
     """The meetings the calendar shows for ``month``."""
-    return calendar_scope(actor).filter(month=month)
+    return calendar_rows(actor).filter(month=month)
 
 
 CALENDAR_AHEAD_MONTHS = 12  # the calendar goes this many months past this month (plans are made ahead)
@@ -93,7 +90,9 @@ def calendar_range(actor) -> tuple[dt.date, dt.date]:
     still be looked up and recorded where no founding date is known) to 12 months ahead (or the latest meeting
     planned, if later). Its month links stop there, so a crawler or a careless click ends."""
     this_month = today().replace(day=1)
-    meetings = meeting_scope(actor).aggregate(first=Min("month"), last=Max("month"))
+    meetings = policies.scope(actor, policies.VIEW, Meeting.objects.all()).aggregate(
+        first=Min("month"), last=Max("month")
+    )
     founded = policies.scope(actor, policies.VIEW, Organization.objects.all()).aggregate(
         first=Min("founding_date")
     )["first"]

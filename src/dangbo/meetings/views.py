@@ -28,13 +28,14 @@ from . import selectors, services
 from .choices import MeetingKind, MeetingState
 from .filters import calendar_filter
 from .forms import AttendanceForm, GradeForm, MinutesForm, PlanForm, TaskFormSet
+from .models import Meeting
 from .rules import rules_on
 from .selectors import LABELS, roll
 
 
 def _meeting(request, pk) -> object:
     m = (
-        selectors.meeting_scope(request.user)
+        policies.scope(request.user, policies.VIEW, Meeting.objects.all())
         .select_related("organization", "self_grade", "upper_grade")
         .filter(pk=pk)
         .first()
