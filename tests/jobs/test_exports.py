@@ -70,9 +70,16 @@ def test_documents_and_tasks_exports_equal_their_pages(client, tree, people, sea
 def test_organizations_meetings_and_programmes_exports_equal_their_pages(
     client, tree, people, seat, history_of_a
 ):
+    from dangbo.organizations.models import Organization
+
     client.force_login(people.staff)
     codes = _column(_export(client, "to_chuc"), "Mã tổ chức")
-    assert codes == ["KCQ", "SYT", "SYT-1", "SYT-2", "STP"]
+    # Tree order: each organization right before its subtree, siblings in the order of their paths compared as text
+    # (as the export's page reads them) — "1.2.10." before "1.2.9.", so not always the order they were made in.
+    paths = dict(Organization.objects.values_list("code", "path"))
+    assert codes == sorted(["KCQ", "SYT", "SYT-1", "SYT-2", "STP"], key=paths.__getitem__)
+    i = codes.index("SYT")
+    assert codes[0] == "KCQ" and set(codes[i + 1 : i + 3]) == {"SYT-1", "SYT-2"}  # SYT's cells right under it
     page = client.get(reverse("meetings:calendar"), {"thang": "03/2024"})
     assert (
         len(_column(_export(client, "sinh_hoat", {"thang": "03/2024"}), "Chi bộ"))

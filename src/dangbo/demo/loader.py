@@ -897,7 +897,7 @@ def load_demo(*, stdout=None) -> dict:
     )
     clock(f"đánh giá, xếp loại ({so(rated['campaigns'])} đợt, {so(rated['ratings'])} phiếu)")
     paid = demo_dues.write(now, admin, insert=_insert)
-    clock(f"đảng phí ({so(paid['payments'])} tháng-đảng viên, {paid['remittances']} lần nộp cấp trên)")
+    clock(f"đảng phí ({so(paid['payments'])} tháng-đảng viên, {so(paid['remittances'])} lần nộp cấp trên)")
     from dangbo.reports.rollups import services as rollups
 
     built = rollups.rebuild()
