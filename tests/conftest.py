@@ -122,6 +122,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     if shared is not None and django_db_use_migrations and not keepdb:
         with django_db_blocker.unblock():
             old_name = testdb.setup_from_template(shared)
+            testdb.remember_migrated(connection)
         yield
         with django_db_blocker.unblock():
             testdb.end_other_sessions()
@@ -133,6 +134,8 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     with django_db_blocker.unblock():
         db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases=aliases,
                                  serialized_aliases=serialized_aliases, keepdb=keepdb)  # fmt: skip
+        if "default" in aliases:
+            testdb.remember_migrated(connection)
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
@@ -188,23 +191,24 @@ def reload_reference_data() -> None:
         getattr(import_module(module), function)(apps, None)
 
 
-def _transactional(item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    return bool((marker and marker.kwargs.get("transaction"))
-                or {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))  # fmt: skip
+def _fixture_teardown(self):
+    """``TransactionTestCase``'s end of a test, cheaper (``testdb.empty_written_tables``): only the tables the test
+    wrote to are emptied. When it changed the migrations' rows, Django's flush empties every table and the reference
+    rows are written again — the tests that run next in this process, in any order (pytest-xdist), expect them."""
+    from django.db import connections
 
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test (its fixtures torn down: Django has emptied every table), write the migrations'
-    reference rows again — the tests that run next in this process, in any order (pytest-xdist), expect them."""
-    result = yield
-    if _transactional(item) and nextitem is not None:  # (after the last test the test database is gone)
-        from pytest_django.plugin import blocking_manager_key
-
-        with item.config.stash[blocking_manager_key].unblock():
+    for alias in self._databases_names(include_mirrors=False):
+        connection = connections[alias]
+        if not testdb.empty_written_tables(connection):
+            _django_fixture_teardown(self)
             reload_reference_data()
-    return result
+            testdb.remember_migrated(connection)
+
+
+from django.test import TransactionTestCase  # noqa: E402
+
+_django_fixture_teardown = TransactionTestCase._fixture_teardown
+TransactionTestCase._fixture_teardown = _fixture_teardown
 
 
 @pytest.fixture

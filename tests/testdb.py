@@ -138,3 +138,69 @@ def drop_template(config) -> None:
             with config.stash[blocking_manager_key].unblock(), connection.creation._nodb_cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{template["name"]}"')
     shutil.rmtree(shared, ignore_errors=True)
+
+
+# --- The end of a transactional test: empty what the test wrote, not every table ---------------------------------
+# Django's ``TransactionTestCase`` flushes the whole database after each test (PostgreSQL: one TRUNCATE of ~150
+# tables, which creates a new file for each; then the post_migrate signal writes the content types and permissions
+# again, and tests/conftest.py the migrations' reference rows: ~13,400 communes). Here only the tables that hold rows
+# are emptied, and the tables the migrations filled (reference data, content types, permissions) are kept when
+# their rows are still exactly those of the migrated database (a fingerprint of every row); otherwise Django's flush
+# runs as before and the reference rows are written again.
+
+_baseline: dict[str, dict[str, object]] = {}  # database alias → {table: fingerprint} of the migrated database
+
+
+def _nonempty(connection, tables) -> list[str]:
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        found = []
+        for start in range(0, len(tables), 100):  # (SQLite: at most 500 terms in a compound SELECT)
+            part = tables[start : start + 100]
+            cursor.execute(
+                " UNION ALL ".join(
+                    f"SELECT {i + start} WHERE EXISTS (SELECT 1 FROM {q(t)})" for i, t in enumerate(part)
+                )
+            )
+            found += [tables[row[0]] for row in cursor.fetchall()]
+    return found
+
+
+def _fingerprint(connection, table: str):
+    """The rows of ``table``, summed up: any insert, update or delete changes it."""
+    q = connection.ops.quote_name(table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT count(*), sum(hashtext(t::text)::bigint) FROM {q} t")
+            return tuple(cursor.fetchone())
+        cursor.execute(f"SELECT * FROM {q}")
+        return hash(frozenset(cursor.fetchall()))
+
+
+def remember_migrated(connection) -> None:
+    """(After the test database is made) The fingerprints of the tables the migrations filled."""
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    _baseline[connection.alias] = {
+        t: _fingerprint(connection, t) for t in _nonempty(connection, sorted(tables))
+    }
+
+
+def empty_written_tables(connection) -> bool:
+    """Empty the tables a transactional test wrote to. False (nothing done) when a table the migrations filled has
+    changed, or the migrated state is not known: the caller flushes everything instead."""
+    from django.db import transaction
+
+    baseline = _baseline.get(connection.alias)
+    if baseline is None:
+        return False
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    written = _nonempty(connection, sorted(tables))
+    if any(_fingerprint(connection, t) != baseline[t] for t in written if t in baseline):
+        return False
+    q = connection.ops.quote_name
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # Django's foreign keys are deferred to the commit (both databases): any order of deletes is consistent.
+        for table in written:
+            if table not in baseline:
+                cursor.execute(f"DELETE FROM {q(table)}")
+    return True
