@@ -1,4 +1,5 @@
-"""The main navigation's links, written once per process for each combination of menus and active page.
+"""The main navigation's links, written once per process for each combination of menus and active page; the
+layout's static file and fixed page URLs, looked up once per process.
 
 The menu is the same on every page but for which links the user may see (the flags of ``context_processors``)
 and which one is marked active (the page's app and URL name): through the template engine its 16 links, their
@@ -9,7 +10,8 @@ markup is looked up in a dictionary. The user's name and the logout form (its CS
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -67,3 +69,28 @@ def api_tokens_link(context) -> str:
     if html is None:
         html = _written[key] = f'<a href="{reverse("api_tokens:list")}"{_active(on)}>Khóa API</a>'
     return mark_safe(html)
+
+
+_urls: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """``{% asset 'dangbo/app.css' %}`` — ``{% static %}``, looked up once per process: the manifest of the static
+    files is read at start and does not change while the process runs (each lookup through the storage costs as
+    much as rendering a link; the layout has five on every page)."""
+    url = _urls.get(("static", path))
+    if url is None:
+        url = _urls[("static", path)] = static(path)
+    return url
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """``{% fixed_url 'accounts:logout' %}`` — ``{% url %}`` of a page without arguments, reversed once per process
+    (and per script prefix, under which the application is mounted)."""
+    key = (get_script_prefix(), name)
+    url = _urls.get(key)
+    if url is None:
+        url = _urls[key] = reverse(name)
+    return url

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from dangbo.core import formats, policies
 from dangbo.core.formats import group_thousands, ngay, ngay_van_ban, phantram, so, tien, ty_le  # noqa: F401 - moving
@@ -26,6 +28,18 @@ def query_with(context, **kwargs) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def filter_fields(form, wide: str = "") -> str:
+    """``{% filter_fields filter.form wide="q status" %}`` — a filter form's fields, each its label and widget in a
+    ``<div class="field">`` (the fields named in ``wide`` with the class «wide» too): the markup of a template loop
+    over the form, written here — the loop's nodes cost a share of every list request (bench/run.py, issue 19)."""
+    names = set(wide.split())
+    return mark_safe("".join(
+        f'\n  <div class="field{" wide" if bf.name in names else ""}"><label for="{conditional_escape(bf.id_for_label)}">'
+        f"{conditional_escape(bf.label)}</label>{bf}</div>\n  " for bf in form
+    ))  # fmt: skip
 
 
 @register.filter
