@@ -49,3 +49,33 @@ def test_exists_compiled_answers_for_its_key(people):
         full_name="Nguyễn Văn Đổi"
     )  # the stored statement runs again
     assert exists_compiled(Member, ("t-name",), renamed)
+
+
+def test_a_prepared_statement_takes_an_argument_used_twice_counts_and_knows_an_empty_query(people):
+    from django.db.models import Q
+
+    def after(name, pk):  # a keyset position: the name is compared twice
+        return (
+            Member.objects.filter(Q(name_sort__gte=name) & (Q(name_sort__gt=name) | Q(id__gt=pk)))
+            .order_by("name_sort", "id")
+            .values_list("pk")
+        )
+
+    answers = set()
+    for member in (people.m_a1, people.m_b, people.m_a2):
+        expected = list(after(member.name_sort, member.pk))
+        assert prepared(("test-after",), after, member.name_sort, member.pk) == expected
+        answers.add(tuple(expected))
+        count = prepared(
+            ("test-count",), lambda n, p: after(n, p)[:2], member.name_sort, member.pk, count=True
+        )
+        assert count == min(2, len(expected)) == after(member.name_sort, member.pk)[:2].count()
+    assert (
+        len(answers) == 3
+    )  # each position its own rows: the arguments were substituted, not the first ones kept
+
+    def some(*ids):
+        return Member.objects.filter(pk__in=ids).values_list("pk")
+
+    assert prepared(("test-none", 0), some) == [] and prepared(("test-none", 0), some, count=True) == 0
+    assert prepared(("test-some", 1), some, people.m_b.pk) == [(people.m_b.pk,)]

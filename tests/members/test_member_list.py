@@ -300,3 +300,55 @@ def test_the_page_picks_its_ids_without_joining_the_shown_columns(client, settin
     picks = [q["sql"] for q in ctx.captured_queries if "name_sort" in q["sql"] and "LIMIT" in q["sql"]]
     assert picks
     assert all("JOIN" not in sql for sql in picks), picks
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_pages_read_by_compiled_statements_are_the_orms(
+    monkeypatch, settings, tree, people, crowd, large
+):
+    """The list's statements are compiled once per process for what determines them (scope, filters, search): each
+    page read again through them is the page the ORM builds and runs — another scope, filter or position never
+    gets the rows of a statement compiled for the one before."""
+    from dangbo.members import selectors
+
+    settings.DANGBO_PAGE_SIZE = 3
+    if large:  # the other plan (the subtree predicate not driving it)
+        monkeypatch.setattr(selectors, "LARGE_SCOPE", 0)
+    older = crowd[0]
+    Member.objects.filter(pk=older.pk).update(birth_date=dt.date(1950, 1, 1))
+    cases = [{}, {"q": "hung"}, {"q": "nguyen van h"}, {"gender": "nu"}, {"organization": tree.a1.pk},
+             {"organization": tree.a2.pk, "q": "van"}, {"status": "tat_ca", "age_band": "tren_60"}, {"q": "zzz"}]  # fmt: skip
+
+    def pages(actor, params):
+        """Every page forward from ``params``, then the page before the last one: (pks, total) of each."""
+        out, after = [], None
+        for _ in range(10):
+            p = {**params, **({"sau": after} if after else {})}
+            flt, page, total, cap = selectors.member_list(actor=actor, params=p, as_values=True)
+            orm = selectors.member_list(actor=actor, params=p)  # model instances: the ORM's statements
+            assert [r.pk for r in page.rows] == [m.pk for m in orm[1].rows] and total == orm[2], (actor, p)
+            assert page.next_after == orm[1].next_after and page.prev_before == orm[1].prev_before
+            out.append(([r.pk for r in page.rows], total))
+            if not page.next_after:
+                break
+            after = page.next_after
+        if page.prev_before:
+            back = selectors.member_list(
+                actor=actor, params={**params, "truoc": page.prev_before}, as_values=True
+            )
+            orm = selectors.member_list(actor=actor, params={**params, "truoc": page.prev_before})
+            assert [r.pk for r in back[1].rows] == [m.pk for m in orm[1].rows]
+            out.append(([r.pk for r in back[1].rows], back[2]))
+        return out
+
+    seen = {}
+    for _ in range(2):  # the second round runs the stored statements
+        for actor in (people.staff, people.secretary_a, people.secretary_b, people.member_user):
+            for params in cases:
+                got = pages(actor, params)
+                assert seen.setdefault((actor.pk, str(params)), got) == got
+    assert older.pk in sum((rows for rows, _ in seen[(people.staff.pk, str(cases[6]))]), [])
+    b_only = sum((rows for rows, _ in seen[(people.secretary_b.pk, str({}))]), [])
+    assert b_only == [people.m_b.pk]  # B's secretary: B's member only, after the wider scopes' statements
+    own = sum((rows for rows, _ in seen[(people.member_user.pk, str({}))]), [])
+    assert own == [people.m_a1.pk]

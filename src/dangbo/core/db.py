@@ -63,51 +63,58 @@ _MARK_INT = (
     -1_987_654_321
 )  # an argument's stand-in while the statement is compiled: no real value looks like it
 _MARK_STR = "\x00dangbo-argument-"
+_EMPTY = object()  # the entry of a statement that can return no row
 
 
-def prepared(key: tuple, build, *args) -> list:
+def prepared(key: tuple, build, *args, count: bool = False) -> list | int:
     """The rows of ``build(*args)`` — a queryset of a model's instances (no ``select_related``, no annotations) or
     of ``values_list`` tuples — with its statement compiled once per process for ``key``: ``key`` must determine the
-    statement and every parameter but ``args`` (ints or strings, each used once, as they are, in the SQL). The
-    queries every detail page runs with another id (its history, a member's events) cost Django ~5 times more to
-    build and compile than to run and read (issue 19); running the stored statement costs no more than a raw cursor
-    plus Django's converters of the columns (dates on SQLite, JSON)."""
+    statement and every parameter but ``args`` (ints or strings, used as they are in the SQL, once or several times).
+    The queries every detail page runs with another id (its history, a member's events) cost Django ~5 times more
+    to build and compile than to run and read (issue 19); running the stored statement costs no more than a raw
+    cursor plus Django's converters of the columns (dates on SQLite, JSON). ``count``: the number of rows instead
+    (``build(*args).count()``, e.g. of a sliced queryset: a capped count)."""
     entry = _PREPARED.get(key)
     if entry is None:
         marks = [(_MARK_INT - i) if isinstance(a, int) else f"{_MARK_STR}{i}" for i, a in enumerate(args)]
         queryset = build(*marks)
         compiler = queryset.query.get_compiler(queryset.db)
-        sql, params = compiler.as_sql()
-        positions = [[j for j, p in enumerate(params) if p == m] for m in marks]
-        if any(len(at) != 1 for at in positions):  # an argument transformed or repeated: the ORM each time
-            return list(build(*args))
-        values = queryset._iterable_class is not ModelIterable
-        klass = compiler.klass_info
-        if not values and (klass.get("related_klass_infos") or compiler.annotation_col_map
-                           or klass["select_fields"] != list(range(compiler.col_count))):  # fmt: skip
-            return list(build(*args))
-        select = [s[0] for s in compiler.select[: compiler.col_count]]
-        attnames = None if values else [col.target.attname for col in select]
-        entry = (
-            compiler,
-            sql,
-            params,
-            [at[0] for at in positions],
-            compiler.get_converters(select),
-            attnames,
-        )
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # a queryset that can hold no row (``.none()``, an empty ``__in``)
+            entry = _EMPTY
+        else:
+            positions = [[j for j, p in enumerate(params) if p == m] for m in marks]
+            if not all(positions):  # an argument transformed (a LIKE pattern …): the ORM each time
+                return build(*args).count() if count else list(build(*args))
+            values = queryset._iterable_class is not ModelIterable
+            klass = compiler.klass_info
+            if not values and (klass.get("related_klass_infos") or compiler.annotation_col_map
+                               or klass["select_fields"] != list(range(compiler.col_count))):  # fmt: skip
+                return build(*args).count() if count else list(build(*args))
+            select = [s[0] for s in compiler.select[: compiler.col_count]]
+            if count:  # what QuerySet.count() runs for a sliced or distinct query
+                sql, values, select = f"SELECT COUNT(*) FROM ({sql}) subquery", True, []
+            attnames = None if values else [col.target.attname for col in select]
+            converters = compiler.get_converters(select) if select else {}
+            entry = (compiler, sql, params, positions, converters, attnames)
         if len(_PREPARED) >= EXISTS_SQL_MAX:
             _PREPARED.clear()
         _PREPARED[key] = entry
+    if entry is _EMPTY:
+        return 0 if count else []
     compiler, sql, params, positions, converters, attnames = entry
     params = list(params)
     for at, value in zip(positions, args, strict=True):
-        params[at] = value
+        for j in at:
+            params[j] = value
     model, db = compiler.query.model, compiler.using
     connection = connections[db]  # this thread's (the compiler keeps the one it was compiled on)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    if count:
+        return rows[0][0]
     if converters:
         rows = [_converted(row, converters, connection) for row in rows]
     if attnames is None:

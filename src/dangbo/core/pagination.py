@@ -6,9 +6,13 @@ costs ~1 ms. Links carry the id of the last (or first) row of the page: ``?sau=<
 
 from __future__ import annotations
 
+import functools
+from collections import namedtuple
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
+
+from .db import prepared
 
 
 @dataclass
@@ -33,8 +37,68 @@ def _fetch(ordered: QuerySet, n: int, ids: list | None = None, columns: tuple = 
     return [rows[i] for i in ids[: n - 1] if i in rows], len(ids) >= n
 
 
+@functools.cache
+def _row_class(columns: tuple):
+    """The named tuple of ``values_list(*columns, named=True)``."""
+    return namedtuple("Row", columns)
+
+
+def _bound(sort_field: str, key, pk, *, ascending: bool) -> Q:
+    """The rows after (before) the (key, id) position. "key >= k AND (key > k OR id > pk)": the first term is an
+    index range on both databases."""
+    if ascending:
+        return Q(**{f"{sort_field}__gte": key}) & (Q(**{f"{sort_field}__gt": key}) | Q(id__gt=pk))
+    return Q(**{f"{sort_field}__lte": key}) & (Q(**{f"{sort_field}__lt": key}) | Q(id__lt=pk))
+
+
+def _order(sort_field: str, ascending: bool) -> tuple:
+    return (F(sort_field).asc(), "id") if ascending else (F(sort_field).desc(), "-id")
+
+
+class _Compiled:
+    """The page's statements compiled once per process (``core.db.prepared``) under ``key``, the queryset built only
+    when one is compiled (``source``: a callable giving it)."""
+
+    def __init__(self, source, key: tuple, sort_field: str, columns: tuple):
+        self.source, self.key, self.sort_field, self.columns = source, key, sort_field, columns
+
+    def position(self, pk: int):
+        rows = prepared(
+            (*self.key, "position", self.sort_field),
+            lambda pk: self.source().filter(pk=pk).values_list(self.sort_field)[:1],
+            pk,
+        )
+        return rows[0][0] if rows else None
+
+    def fetch(self, bound, ascending: bool, n: int, ids: list | None) -> tuple[list, bool]:
+        """``_fetch`` of the rows after/before ``bound`` ((key, id) or None)."""
+        if ids is None:
+            args = bound or ()
+            if any(not isinstance(a, int | str) for a in args):  # a key the statement cannot take as it is
+                ordered = self.source().filter(_bound(self.sort_field, *bound, ascending=ascending))
+                ids = list(
+                    ordered.order_by(*_order(self.sort_field, ascending)).values_list("pk", flat=True)[:n]
+                )
+            else:
+                ids = [row[0] for row in prepared(
+                    (*self.key, "ids", self.sort_field, ascending, bool(bound), n),
+                    lambda *a: (self.source().filter(_bound(self.sort_field, *a, ascending=ascending)) if a
+                                else self.source()).order_by(*_order(self.sort_field, ascending)).values_list("pk")[:n],
+                    *args,
+                )]  # fmt: skip
+        # The rows of the ids, read again inside the scope and the filters (the ids may come from elsewhere).
+        chosen = prepared(
+            (*self.key, "rows", self.columns, len(ids)),
+            lambda *ids: self.source().order_by().filter(pk__in=ids).values_list(*self.columns),
+            *ids,
+        ) if ids else []  # fmt: skip
+        row = _row_class(self.columns)
+        rows = {r.pk: r for r in map(row._make, chosen)}
+        return [rows[i] for i in ids[: n - 1] if i in rows], len(ids) >= n
+
+
 def keyset_page(
-    queryset: QuerySet,
+    queryset,
     *,
     sort_field: str,
     after: str | None,
@@ -42,6 +106,7 @@ def keyset_page(
     size: int,
     select_ids=None,
     columns: tuple = (),
+    key: tuple | None = None,
 ) -> KeysetPage:
     """One page of ``queryset`` ordered by (sort_field, id).
 
@@ -49,26 +114,37 @@ def keyset_page(
     search's word table) — the first ``n`` ids after the (key, id) position ``after`` in ascending order, or
     before ``before`` in descending order; the rows are then read from ``queryset``, so the scope still holds.
     ``columns`` (with ``"pk"`` among them): the rows are named tuples of these instead of model instances.
+    ``key`` (with ``columns``): the page's statements are compiled once per process (``core.db.prepared``) — ``key``
+    must determine the SQL and parameters of ``queryset`` entirely, which may then be a callable giving it (called
+    only when a statement is compiled: building and compiling the list's queries cost more CPU than running them).
     """
-    key_expr = F(sort_field)
+    compiled = _Compiled(queryset if callable(queryset) else (lambda: queryset), key, sort_field, columns) if (
+        key is not None and columns) else None  # fmt: skip
+    if compiled is None and callable(queryset):
+        queryset = queryset()
 
     def position(pk):
         # Looked up inside ``queryset`` (already scoped): a cursor pointing at a row the user may not see
         # must not reveal where that row sorts. Such a cursor simply gives the first page.
         try:
-            return queryset.filter(pk=int(pk)).values_list(sort_field, flat=True).first(), int(pk)
+            pk = int(pk)
         except (TypeError, ValueError):
             return None, None
+        if compiled is not None:
+            return compiled.position(pk), pk
+        return queryset.filter(pk=pk).values_list(sort_field, flat=True).first(), pk
+
+    def fetch(bound, ascending: bool, ids):
+        if compiled is not None:
+            return compiled.fetch(bound, ascending, size + 1, ids)
+        qs = queryset.filter(_bound(sort_field, *bound, ascending=ascending)) if bound else queryset
+        return _fetch(qs.order_by(*_order(sort_field, ascending)), size + 1, ids, columns)
 
     if before:
-        key, pk = position(before)
-        if key is not None:
-            # "key <= k AND (key < k OR id < pk)": the first term is an index range on both databases.
-            qs = queryset.filter(
-                Q(**{f"{sort_field}__lte": key}) & (Q(**{f"{sort_field}__lt": key}) | Q(id__lt=pk))
-            )
-            ids = select_ids(None, (key, pk), size + 1) if select_ids else None
-            rows, has_more = _fetch(qs.order_by(key_expr.desc(), "-id"), size + 1, ids, columns)
+        key_value, pk = position(before)
+        if key_value is not None:
+            ids = select_ids(None, (key_value, pk), size + 1) if select_ids else None
+            rows, has_more = fetch((key_value, pk), False, ids)
             rows.reverse()
             return KeysetPage(
                 rows=rows,
@@ -76,19 +152,15 @@ def keyset_page(
                 prev_before=rows[0].pk if rows and has_more else None,
                 is_first=not has_more,
             )
-    qs = queryset
     is_first = True
     bound = None
     if after:
-        key, pk = position(after)
-        if key is not None:
-            qs = qs.filter(
-                Q(**{f"{sort_field}__gte": key}) & (Q(**{f"{sort_field}__gt": key}) | Q(id__gt=pk))
-            )
+        key_value, pk = position(after)
+        if key_value is not None:
             is_first = False
-            bound = (key, pk)
+            bound = (key_value, pk)
     ids = select_ids(bound, None, size + 1) if select_ids else None
-    rows, has_more = _fetch(qs.order_by(key_expr.asc(), "id"), size + 1, ids, columns)
+    rows, has_more = fetch(bound, True, ids)
     return KeysetPage(
         rows=rows,
         next_after=rows[-1].pk if rows and has_more else None,

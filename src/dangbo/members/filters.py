@@ -177,13 +177,27 @@ class MemberFilter(django_filters.FilterSet):
         model = Member
         fields = ["q", "organization", "status", "gender", "ethnicity", "age_band", "political_theory"]
 
-    def __init__(self, *args, actor=None, large=False, row_by_row=False, **kwargs):
+    def __init__(self, *args, actor=None, large=False, row_by_row=False, rows=None, **kwargs):
+        """``rows``: a callable giving the base queryset (instead of ``queryset``), called when ``qs`` is first read
+        — a page whose queries are compiled once per process may never need it."""
         super().__init__(*args, **kwargs)
+        if rows is not None:
+            self._rows, self._queryset = rows, None
         self.large = large
         self.row_by_row = row_by_row
         if actor is not None:  # any organization in the actor's scope is accepted; the picker offers them
             field = self.form.fields["organization"].for_actor(actor)
             self.filters["organization"].queryset = field.queryset
+
+    @property
+    def queryset(self):
+        if self._queryset is None:
+            self._queryset = self._rows()
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, value):
+        self._queryset = value
 
     def get_form_class(self):
         """The form class, built once (django-filter builds a class and its fields on every request); each form

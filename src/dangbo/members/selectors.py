@@ -10,6 +10,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from dangbo.core import policies
+from dangbo.core.dates import today
+from dangbo.core.db import prepared
 from dangbo.core.http import int_param
 from dangbo.core.pagination import KeysetPage, keyset_page
 from dangbo.core.search import (
@@ -77,22 +79,27 @@ def member_filter(*, actor, params, large: bool = False, row_by_row: bool = Fals
 
     When an organization is chosen, its subtree predicate drives the plan and the scope predicate (on the same
     column) is only checked: SQLite bounds an index scan by one range per column, and would otherwise take
-    the whole scope's range.
+    the whole scope's range. The scoped rows are built when the filter's ``qs`` is first read.
     """
     org_chosen = bool(params.get("organization"))
     return MemberFilter(
         params,
-        queryset=_list_rows(actor, large=large, org_chosen=org_chosen),
+        rows=lambda: _list_rows(actor, large=large, org_chosen=org_chosen),
         actor=actor,
         large=large,
         row_by_row=row_by_row,
     )
 
 
-def capped_count(queryset, cap: int | None = None) -> int:
-    """The number of rows, or ``cap + 1`` when there are more than ``cap`` (default COUNT_CAP)."""
+def capped_count(queryset, cap: int | None = None, *, key: tuple | None = None) -> int:
+    """The number of rows, or ``cap + 1`` when there are more than ``cap`` (default COUNT_CAP). ``key``: the statement
+    is compiled once per process (``core.db.prepared``; ``queryset`` may then be a callable giving it)."""
     cap = COUNT_CAP if cap is None else cap
-    return queryset.order_by().values("pk")[: cap + 1].count()
+    if key is None:
+        queryset = queryset() if callable(queryset) else queryset
+        return queryset.order_by().values("pk")[: cap + 1].count()
+    source = queryset if callable(queryset) else (lambda: queryset)
+    return prepared((*key, "count", cap), lambda: source().order_by().values("pk")[: cap + 1], count=True)
 
 
 def scope_size(actor, params) -> int:
@@ -102,7 +109,13 @@ def scope_size(actor, params) -> int:
     org = params.get("organization")
     org = int_param(getattr(org, "pk", org))
     ids = [org] if org is not None else top_organizations(actor)
-    rows = Organization.objects.filter(pk__in=ids).values_list("official_count", "probationary_count")
+    rows = prepared(
+        ("member-list-scope-size", len(ids)),
+        lambda *ids: Organization.objects.filter(pk__in=ids).values_list(
+            "official_count", "probationary_count"
+        ),
+        *ids,
+    )
     return sum(a + b for a, b in rows)
 
 
@@ -143,23 +156,33 @@ def member_list(
             if not scan:
                 select_ids = functools.partial(scoped_word_ids, scoped)
     org_chosen = bool(params.get("organization"))
+    # The queries are built only when their statements are compiled, once per process for what determines them
+    # (``_statement_key``): building and compiling them cost more CPU than running them (issue 19).
+    key = (*_statement_key(actor, flt, org_chosen), bool(select_ids), scan, large)
     if (
         select_ids
     ):  # the word table has picked the page: its rows are read by id, scope and name checked again
-        rows = flt.filtered(_list_rows(actor, org_chosen=org_chosen), row_by_row=True)
+
+        def rows():
+            return flt.filtered(_list_rows(actor, org_chosen=org_chosen), row_by_row=True)
     elif scan or large:
-        rows = flt.filtered(
-            _list_rows(actor, large=large, org_chosen=org_chosen), large=large, row_by_row=scan
-        )
+
+        def rows():
+            return flt.filtered(
+                _list_rows(actor, large=large, org_chosen=org_chosen), large=large, row_by_row=scan
+            )
     else:
-        rows = flt.qs
+
+        def rows():
+            return flt.qs
+
     if total is None and _counted_by_the_tree(actor, params):
         total = min(scope_rows, cap + 1)  # the stored counts of the scope's organizations: no member row read
     if total is None:  # counting reads the org_path index range whatever the scope
-        total = capped_count(rows if scan else flt.qs, cap)
+        total = capped_count(rows if scan else (lambda: flt.qs), cap, key=(*key, "count", scan))
     page = keyset_page(
         rows, sort_field="name_sort", after=params.get("sau"), before=params.get("truoc"), size=size,
-        select_ids=select_ids, columns=LIST_VALUES if as_values else (),
+        select_ids=select_ids, columns=LIST_VALUES if as_values else (), key=key if as_values else None,
     )  # fmt: skip
     return flt, page, total, cap
 
@@ -181,6 +204,21 @@ def _scoped_words(actor, flt: MemberFilter, plan):
     return scoped_word_sql(
         Member._meta.db_table, plan, subtrees=paths, row_ids=ids, within=chosen.path if chosen else None,
         conditions=carried_conditions(flt.form.cleaned_data),
+    )  # fmt: skip
+
+
+def _statement_key(actor, flt: MemberFilter, org_chosen: bool) -> tuple:
+    """What the SQL of the list's queries depends on besides the page's position: the actor's scope (and a
+    narrowing of it), the valid filter's values (the chosen organization by its path, the search by its words, the
+    age band with today's date)."""
+    reach = policies.where(actor, policies.VIEW, Member)
+    data = flt.form.cleaned_data
+    chosen = data.get("organization")
+    return (
+        "member-list", connection.vendor, reach.everything, reach.paths, reach.ids, policies.narrowing(),
+        org_chosen, chosen.path if chosen else None, tuple(tokens(data.get("q") or "")),
+        tuple(data.get(name) or "" for name in ("status", *EQUAL_FILTERS, "age_band")),
+        today() if data.get("age_band") else None,
     )  # fmt: skip
 
 
