@@ -186,8 +186,7 @@ class MemberFilter(django_filters.FilterSet):
         self.large = large
         self.row_by_row = row_by_row
         if actor is not None:  # any organization in the actor's scope is accepted; the picker offers them
-            field = self.form.fields["organization"].for_actor(actor)
-            self.filters["organization"].queryset = field.queryset
+            self.form.fields["organization"].for_actor(actor)
 
     @property
     def queryset(self):

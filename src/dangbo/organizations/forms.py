@@ -122,17 +122,35 @@ class OrganizationPickerField(forms.ModelChoiceField):
 
     widget = OrganizationPicker
 
+    _scope_of = (
+        None  # ``for_actor`` without a queryset: the actor whose scope ``queryset`` is, built when read
+    )
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Organization.objects.none())
         super().__init__(*args, **kwargs)
+
+    def _get_queryset(self):
+        if self._queryset is None and self._scope_of is not None:
+            self._queryset = policies.scope(self._scope_of, policies.VIEW, Organization.objects.all())
+        return self._queryset
+
+    def _set_queryset(self, queryset):
+        self._scope_of = None
+        super()._set_queryset(queryset)
+
+    queryset = property(_get_queryset, _set_queryset)
 
     def for_actor(self, actor, queryset=None, *, work: str = policies.VIEW, refused: str | None = None):
         """Offer and search the organizations of ``actor``'s scope for ``work`` (one of ``PICKER_WORKS``);
         accept those of ``queryset`` (default: the scope); ``refused``: the message for one the picker offers
         that this field does not accept (a cell asked, a committee chosen …)."""
-        self.queryset = (
-            policies.scope(actor, policies.VIEW, Organization.objects.all()) if queryset is None else queryset
-        )
+        if (
+            queryset is None
+        ):  # the scope, built when a chosen organization is checked (most requests choose none)
+            self._queryset, self._scope_of = None, actor
+        else:
+            self.queryset = queryset
         self.widget.actor = actor
         self.widget.empty_label = self.empty_label
         self.widget.work = work
