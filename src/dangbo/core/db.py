@@ -57,7 +57,8 @@ def exists_compiled(model, key: tuple, build) -> bool:
         return cursor.fetchone() is not None
 
 
-# ``prepared``: this process's compiled statements — key → (compiler, SQL, parameters, where each argument goes).
+# ``prepared``: this process's compiled statements — key → (model, database, SQL, parameters, where each argument goes,
+# the columns' converters, the fields' names) — a few kB each, at most EXISTS_SQL_MAX of them.
 _PREPARED: dict[tuple, tuple] = {}
 _MARK_INT = (
     -1_987_654_321
@@ -97,19 +98,19 @@ def prepared(key: tuple, build, *args, count: bool = False) -> list | int:
                 sql, values, select = f"SELECT COUNT(*) FROM ({sql}) subquery", True, []
             attnames = None if values else [col.target.attname for col in select]
             converters = compiler.get_converters(select) if select else {}
-            entry = (compiler, sql, params, positions, converters, attnames)
+            # Not the compiler (its query holds the whole tree of the queryset): what running the statement needs.
+            entry = (compiler.query.model, compiler.using, sql, params, positions, converters, attnames)
         if len(_PREPARED) >= EXISTS_SQL_MAX:
             _PREPARED.clear()
         _PREPARED[key] = entry
     if entry is _EMPTY:
         return 0 if count else []
-    compiler, sql, params, positions, converters, attnames = entry
+    model, db, sql, params, positions, converters, attnames = entry
     params = list(params)
     for at, value in zip(positions, args, strict=True):
         for j in at:
             params[j] = value
-    model, db = compiler.query.model, compiler.using
-    connection = connections[db]  # this thread's (the compiler keeps the one it was compiled on)
+    connection = connections[db]  # this thread's (the compiler kept the one it was compiled on)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
