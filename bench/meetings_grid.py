@@ -9,7 +9,12 @@ meeting rollups switched off), then read from the rollups (``reports.MeetingTota
 and a few ``reports.MeetingMonth`` cell rows; rebuilt here because the meetings above were written without the
 services). Prints figures with the load average, asserts nothing.
 
+``--read-only`` writes nothing (a database others measure, or that may not be written): the meetings must be there
+already, nothing is rebuilt, and the grid is timed as the application reads it now (from the rollups when they are
+built, else counted from the meetings) — the sessions of the test client and the shared cache aside, as every page.
+
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_bench .venv/bin/python bench/meetings_grid.py -n 10
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangbo_bench .venv/bin/python bench/meetings_grid.py --read-only
 """
 
 from __future__ import annotations
@@ -83,10 +88,15 @@ def main() -> None:
     )
     parser.add_argument("-n", type=int, default=10, help="repetitions per page")
     parser.add_argument("--cold", type=int, default=3, help="cold requests per page (bench/common.make_cold)")
+    parser.add_argument("--read-only", action="store_true",
+                        help="add no meetings, rebuild nothing: time the grid as the application reads it now")  # fmt: skip
     args = parser.parse_args()
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("dangbo.request").setLevel(logging.WARNING)  # one line per request otherwise
     mark = require_synthetic()
     from django.conf import settings
     from django.core.management import call_command
@@ -109,7 +119,13 @@ def main() -> None:
     if user is None:
         sys.exit("No bench.staff: load the synthetic data set first (dangbo synth province).")
     province = user.roles.get().organization
-    n = ensure_meetings(province)
+    if args.read_only:
+        from dangbo.core.policies import subtree_q
+        from dangbo.meetings.models import Meeting
+
+        n = Meeting.objects.filter(subtree_q(province.path, "org_path"), month__year=YEAR).count()
+    else:
+        n = ensure_meetings(province)
     direct = Organization.objects.filter(parent=province).order_by("pk").first()
     grassroots = Organization.objects.filter(parent=direct, kind__in=GRASSROOTS_KINDS).order_by("pk").first()
     client = Client()
@@ -117,8 +133,12 @@ def main() -> None:
     print_environment(mark)
     print(f"database: {connection.vendor}; meetings in {YEAR} under {province.name}: {n:,}; as bench.staff")
     from dangbo.reports.models import MeetingMonth, MeetingTotal, RollupState
+    from dangbo.reports.rollups import selectors as rolled
     from dangbo.reports.rollups import services as rollups
 
+    if args.read_only:
+        measure(client, args, "rollups" if rolled.meetings_built() else "live", province, direct, grassroots)
+        return
     RollupState.objects.update(meetings_built_at=None)  # counted from the meetings
     measure(client, args, "live", province, direct, grassroots)
     t0 = time.perf_counter()
@@ -140,8 +160,8 @@ def measure(client, args, mode: str, province, direct, grassroots) -> None:
     source = rolled.meeting_counts if mode == "rollups" else meeting_selectors.live_counts
     print(f"{load_average()}")
     print(
-        f"{'page (' + mode + ')':<48} {'p50 ms':>8} {'p95 ms':>8} {'cold p50':>8} {'queries':>8} {'rows':>6}"
-        f" {'grid() p50':>10} {'p95':>6}"
+        f"{'page (' + mode + ')':<48} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cold p50':>8} {'queries':>8}"
+        f" {'rows':>6} {'grid() p50':>10} {'p95':>6} {'cpu p50':>7}"
     )
     for label, org in (("grid: province (rows = direct committees)", province),
                        ("grid: direct committee (rows = grassroots)", direct),
@@ -153,23 +173,26 @@ def measure(client, args, mode: str, province, direct, grassroots) -> None:
             t0 = time.perf_counter()
             client.get(url)
             cold.append(1000 * (time.perf_counter() - t0))
-        times = []
+        times, cpus = [], []
         for _ in range(args.n):
             with CaptureQueriesContext(connection) as q:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 times.append(1000 * (time.perf_counter() - t0))
+                cpus.append(1000 * (time.process_time() - c0))
             assert response.status_code == 200
         rows = len(response.context["rows"])
         user = response.wsgi_request.user
-        direct = []  # the grid's figures alone, without the page around them
+        direct, direct_cpu = [], []  # the grid's figures alone, without the page around them
         for _ in range(args.n):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             meeting_selectors.grid(user, org, YEAR, source=source)
             direct.append(1000 * (time.perf_counter() - t0))
+            direct_cpu.append(1000 * (time.process_time() - c0))
         print(
-            f"{label:<48} {pct(times, 0.5):8.0f} {pct(times, 0.95):8.0f} {pct(cold, 0.5) if cold else 0:8.0f} "
-            f"{len(q.captured_queries):8d} {rows:6d} {pct(direct, 0.5):10.1f} {pct(direct, 0.95):6.1f}"
+            f"{label:<48} {pct(times, 0.5):8.0f} {pct(times, 0.95):8.0f} {pct(cpus, 0.5):8.1f} "
+            f"{pct(cold, 0.5) if cold else 0:8.0f} {len(q.captured_queries):8d} {rows:6d} {pct(direct, 0.5):10.1f} "
+            f"{pct(direct, 0.95):6.1f} {pct(direct_cpu, 0.5):7.1f}"
         )
 
 
