@@ -67,6 +67,7 @@ def scopes():
 def strip_tokens(html: str) -> str:
     """The page without what changes between two requests of the same data: the CSRF token and the CSP nonce."""
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', html)
+    html = re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', html)
     return re.sub(r'nonce="[^"]*"', 'nonce=""', html)
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.html import escape
 
-from dangbo.core import policies
+from dangbo.core import memo, policies
 from dangbo.core.http import int_param
 from dangbo.core.search import tokens, words_filter, words_rowwise
 from dangbo.core.text import fold
@@ -188,7 +188,12 @@ class PickerEntry:
 
 
 def tree_version() -> str:
-    """The version of the tree: one read of the shared cache (a change made by any process shows at once)."""
+    """The version of the tree: one read of the shared cache (a change made by any process shows at once); once
+    in a ``core.memo.reading`` block."""
+    return memo.once("tree-version", _tree_version)
+
+
+def _tree_version() -> str:
     version = cache.get(PICKER_VERSION_KEY)
     if version is None:
         cache.add(PICKER_VERSION_KEY, uuid.uuid4().hex, None)

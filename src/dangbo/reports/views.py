@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from dangbo.core import policies
+from dangbo.core import memo, policies
 from dangbo.core.dates import add_months, today
 from dangbo.core.formats import phantram, so
 from dangbo.core.http import file_response
@@ -215,7 +215,13 @@ def _movement_url(org, start, end, key) -> str:
 @login_required
 def dashboard(request):
     """«Tổng quan»: the headcount, composition and movement of the user's scope at a month's end (the figures of the
-    report, from the rollups), with server-drawn charts; every figure opens the names behind it."""
+    report, from the rollups), with server-drawn charts; every figure opens the names behind it. The page writes
+    nothing: its sections' common reads (the rollups' state, paths, the tree's version) are made once."""
+    with memo.reading():
+        return _dashboard_page(request)
+
+
+def _dashboard_page(request):
     _organization_or_404(request, request.GET)
     data = request.GET.copy()
     data.setdefault("on", last_month_end(today()).strftime("%d/%m/%Y"))
@@ -245,7 +251,9 @@ def _dashboard(actor, org, on) -> dict:
             (row["label"], row["count"], _names_url(org, on, key) if key else None)
         )
     ends = [add_months(start, i + 1) - dt.timedelta(days=1) for i in range(12)]
-    trend = rollups.series(org, ends)
+    # with the day before the period, in one read: the movement table's opening and closing are then known
+    heads = rollups.series(org, [start - dt.timedelta(days=1), *ends])
+    trend = {d: heads[d] for d in ends}
     m = rollups.movement_on(org, start, on)
     moves = [
         (f"Tăng: {label}", n, _movement_url(org, start, on, f"tang:{k}")) for k, label, n in m.increases if n

@@ -21,6 +21,7 @@ from operator import or_
 
 from django.db.models import F, Q
 
+from dangbo.core import memo
 from dangbo.core.models import overlapping, valid_on  # noqa: F401 - the validity of dated rows, re-exported here
 from dangbo.core.policies import subtree_q
 
@@ -44,8 +45,8 @@ def link_periods(org_ids) -> Callable[[int], Sequence[Period]]:
 
 
 def path_periods(org: Organization) -> list[Period]:
-    """One organization's path periods, oldest first."""
-    return list(link_periods([org.pk])(org.pk))
+    """One organization's path periods, oldest first (read once in a ``core.memo.reading`` block)."""
+    return list(memo.once(("path-periods", org.pk), lambda: tuple(link_periods([org.pk])(org.pk))))
 
 
 def path_on(org: Organization, on: dt.date) -> str | None:

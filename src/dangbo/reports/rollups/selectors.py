@@ -11,6 +11,7 @@ from operator import or_
 
 from django.db.models import Count, Max, Min, Q, Sum
 
+from dangbo.core import memo
 from dangbo.core.policies import subtree_q
 from dangbo.meetings import selectors as meeting_selectors
 from dangbo.meetings.choices import MeetingKind, MeetingState
@@ -62,14 +63,17 @@ COUNTED = [c for c, _, _ in counted_columns()]
 
 
 def state() -> RollupState | None:
-    """The rollups' state when they have been built, else None (every figure is then counted live)."""
-    s = RollupState.objects.order_by("pk").first()
+    """The rollups' state when they have been built, else None (every figure is then counted live). Read once in
+    a ``core.memo.reading`` block (a page's sections are of one state)."""
+    s = memo.once("rollups-state", lambda: RollupState.objects.order_by("pk").first())
     return s if s is not None and s.through is not None else None
 
 
 def meetings_built() -> bool:
     """``MeetingMonth`` has been written whole (and is kept current since): the meetings are read from it."""
-    return RollupState.objects.filter(meetings_built_at__isnull=False).exists()
+    return memo.once(
+        "rollups-meetings-built", RollupState.objects.filter(meetings_built_at__isnull=False).exists
+    )
 
 
 # --- Reading -------------------------------------------------------------------------------------------------------
@@ -213,6 +217,20 @@ def series(org: Organization, ends: list[dt.date]) -> dict[dt.date, int]:
 
 
 def _series(org: Organization, ends: list[dt.date], periods, s: RollupState | None) -> dict[dt.date, int]:
+    """``series``; in a ``core.memo.reading`` block each day's headcount is counted once (the dashboard asks the
+    twelve month ends and the day before them in one query, then the movement table's opening and closing are
+    among them)."""
+    known = {d: n for d in ends if (n := memo.kept(("rollups-heads", org.pk, d))) is not None}
+    missing = [d for d in ends if d not in known]
+    counted = _series_counted(org, missing, periods, s) if missing else {}
+    for d, n in counted.items():
+        memo.keep(("rollups-heads", org.pk, d), n)
+    return {d: known[d] if d in known else counted[d] for d in ends}
+
+
+def _series_counted(
+    org: Organization, ends: list[dt.date], periods, s: RollupState | None
+) -> dict[dt.date, int]:
     covered = [d for d in ends if s is not None and (d + ONE_DAY).day == 1 and d.replace(day=1) <= s.through]
 
     def path_of(d):
