@@ -52,8 +52,9 @@ BUDGETS: dict[str, int] = {
     "reports:review": 8,  # the reports saved in the scope
     "reports:statistics": 7,
     "reports:review_detail": 7,  # a draft: nothing computed until it is downloaded
-    "reports:dashboard": 59,  # live (rollups not built here): composition by dimension, movement, 12 month ends in one;
-    # + the meetings (the grid of each year of the 12 months), tasks and support sections of the review report
+    "reports:dashboard": 43,  # live (rollups not built here): composition by dimension, movement, 12 month ends in one;
+    # + the meetings (the grid of each year of the 12 months), tasks and support sections of the review report;
+    # the reads the sections share made once per page (core.memo: the rollups' state, paths, tree version): budget 59 → 43
     "jobs:list": 5,
     "accounts:user_detail": 8,
     "organizations:detail": 9,  # a cell's members read for a cell only

@@ -309,6 +309,8 @@ def grid(actor, root: Organization, year: int, *, source=live_counts) -> tuple[l
     # Where meeting records begin: a month before a row's first recorded regular meeting (or, for a row without
     # any, before the first one of the whole scope) has no data — "chưa có số liệu", not "không họp".
     scope_first = min(first_month.values(), default=None)
+    # a held meeting's link, written from one reverse() (a grid of one-cell rows links up to 12 a row)
+    before, after = reverse("meetings:detail", args=[987654321]).split("987654321")
     rows = []
     for g in groups:
         cells = cell_count.get(g.pk, 0)
@@ -333,7 +335,7 @@ def grid(actor, root: Organization, year: int, *, source=live_counts) -> tuple[l
             else:
                 counts[NOT_HELD] = max(cells - slot[HELD] - slot[NOT_RECORDED] - slot[FUTURE], 0)
             missed += counts[NOT_HELD] + counts[NOT_RECORDED]
-            url = reverse("meetings:detail", args=[slot["last"]]) if cells == 1 and slot[HELD] else None
+            url = f"{before}{int(slot['last'])}{after}" if cells == 1 and slot[HELD] else None
             row.months.append({
                 "counts": counts, "rate": 100 * slot["present"] / slot["base"] if slot["base"] else None, "url": url,
                 "status": max(counts, key=lambda k: counts[k]) if cells == 1 else None,
