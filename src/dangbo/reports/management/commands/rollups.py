@@ -19,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "rebuild":
             written = rollups.rebuild()
+            rollups.vacuum()  # the visibility map of the rows just written (the reports' index-only reads)
             self.stdout.write(
                 f"Đã dựng lại: {so(written['member_month'])} dòng chi bộ-tháng, "
                 f"{so(written['member_move'])} dòng biến động, {so(written['meeting_month'])} dòng sinh hoạt chi bộ-tháng, "
