@@ -178,10 +178,12 @@ def _lines(text, width: float) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
 
 
-def _fit_height(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
-    """Excel and LibreOffice do not grow a row for wrapped text written by openpyxl: give it its height."""
-    lines = max(_lines(ws.cell(row=row, column=i).value, c.width) for i, c in enumerate(columns, start=1)
-                if c.kind not in NUMERIC)  # fmt: skip
+def _fit_height(ws: Worksheet, row: int, columns: Sequence[Column], *, header: bool = False) -> None:
+    """Excel and LibreOffice do not grow a row for wrapped text written by openpyxl: give it its height. Numbers
+    do not wrap, but the header of a number column is text ("Số tổ chức được giao" over a column of 11), and bold
+    (about a tenth wider)."""
+    lines = max(_lines(ws.cell(row=row, column=i).value, c.width * (0.9 if header else 1))
+                for i, c in enumerate(columns, start=1) if header or c.kind not in NUMERIC)  # fmt: skip
     ws.row_dimensions[row].height = 16 * lines + 2
 
 
@@ -239,7 +241,8 @@ def write_table(
         for col, value in enumerate(values, start=1):
             ws.cell(row=total_row, column=col, value=value)
         last = total_row
-    for row in range(header_row, last + 1):
+    _fit_height(ws, header_row, columns, header=True)
+    for row in range(first, last + 1):
         _fit_height(ws, row, columns)
     # Each column's style is built once and copied to its other cells: a province's list is millions of cells,
     # and styling each one afresh (new Font and Alignment, looked up by hash in the workbook) took most of the time.
