@@ -41,6 +41,25 @@ def test_staff_search_and_choose_an_organization_with_the_keyboard(page, tree, p
     expect(page.locator(".org-picker-list")).to_be_hidden()
 
 
+def test_clicking_a_chosen_organization_then_typing_searches_afresh(page, tree, people):
+    """Seen on the screenshots (issue 13): with an organization already chosen, a click put the caret inside its
+    name and typing «tai chinh» gave «Đảng bộ UBND tỉnh Ntai chinhghệ An» — no result, under an empty box."""
+    login(page, "staff")
+    page.goto(f"{page.base}/dang-vien/?organization={tree.a.pk}")
+    search = page.locator("#id_organization_search")
+    expect(search).to_have_value("Đảng bộ Sở Y tế")
+    search.click()
+    expect(page.locator(".org-picker-list li", has_text="Chi bộ Khoa Nội")).to_have_count(1)  # the tree to choose
+    search.press_sequentially("khoa noi")  # typed as a person types, into the box as the click left it
+    expect(search).to_have_value("khoa noi")
+    option = page.locator(".org-picker-list li", has_text="Chi bộ Khoa Nội")
+    expect(option).to_have_count(1)
+    expect(page.locator(".org-picker-list li")).to_have_count(1)
+    search.fill("khong co to chuc nay")
+    expect(page.locator(".org-picker-note")).to_have_text("Không tìm thấy tổ chức nào.")
+    expect(page.locator(".org-picker-list")).to_be_hidden()  # the note alone, no empty box
+
+
 @pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
 def test_the_picker_never_runs_under_the_next_field(page, tree, people, width, height):
     page.set_viewport_size({"width": width, "height": height})

@@ -55,6 +55,10 @@
     // "All in scope" of an optional filter; a required field's "---------" is not offered.
     const empty = select.required ? null : Array.from(select.options).find((o) => o.value === "");
     input.value = current && current.value ? current.textContent.replace(/^\u2003+/, "") : "";
+    // The chosen organization's name is not a search: focusing the box selects it (typing replaces it) and
+    // shows the tree to choose from, instead of searching for the name or inserting what is typed into it.
+    let chosen = input.value;
+    const typed = () => (input.value === chosen ? "" : input.value.trim());
     if (empty) input.placeholder = `${empty.textContent} — gõ để tìm`;
     select.hidden = true;
     select.tabIndex = -1;
@@ -75,7 +79,7 @@
 
     function show(results, more) {
       list.replaceChildren();
-      const searching = input.value.trim() !== "";
+      const searching = typed() !== "";
       if (empty && !searching) results = [{ id: "", name: empty.textContent, path: "", ended: false, depth: 0 }, ...results];
       items = results;
       results.forEach((r, i) => {
@@ -106,8 +110,8 @@
       note.textContent = !results.length
         ? "Không tìm thấy tổ chức nào."
         : more ? "Còn nhiều kết quả khác: gõ thêm để thu hẹp." : "";
-      list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
+      list.hidden = !results.length; // no empty box under "Không tìm thấy tổ chức nào."
+      input.setAttribute("aria-expanded", String(!!results.length));
       move(0);
     }
 
@@ -130,12 +134,13 @@
       }
       select.value = String(r.id);
       input.value = r.id === "" ? "" : r.name;
+      chosen = input.value;
       close();
       select.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
     function search() {
-      const q = input.value.trim();
+      const q = typed();
       if (!q) {
         show(offered, false);
         return;
@@ -160,8 +165,17 @@
       clearTimeout(timer);
       timer = setTimeout(search, 200);
     });
+    let selectOnUp = false;
     input.addEventListener("focus", () => {
+      if (input.value && input.value === chosen) {
+        input.select();
+        selectOnUp = true; // the click that focused would put the caret back inside the name
+      }
       if (list.hidden) search();
+    });
+    input.addEventListener("mouseup", (event) => {
+      if (selectOnUp) event.preventDefault();
+      selectOnUp = false;
     });
     input.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown") {
