@@ -102,6 +102,9 @@ def test_one_campaign_step_per_role(client, tree, people, clock):
     assert "Căn cứ Quy định 366-QĐ/TW, 30/8/2025" in text
     names = [row.cells[1].text for row in word.tables[-1].rows[1:]]
     assert "Nguyễn Văn Hùng" in names
+    (title,) = [p for p in word.paragraphs if p.text == "DANH SÁCH KÈM THEO QUYẾT ĐỊNH SỐ 15-QĐ/ĐU"]
+    # the list on its own page, not its title under the signature
+    assert title.paragraph_format.page_break_before
 
     # Locked: the proposal form is gone and a post changes nothing.
     client.post(mine.get_absolute_url(), {"form": "propose", "level": L.DONE, "score": "60"})

@@ -60,14 +60,15 @@ def build_quyet_dinh(path: Path) -> None:
     para(right, "{{ signer_title }}", align=CENTER)
     para(right, "{{ signer_name }}", bold=True, align=CENTER, before=84)
 
+    # The list attached to the decision starts its own page: after the signature block its title was left alone
+    # at the foot of the first page, the table on the next (seen rendered, issue 13).
     para(
         doc,
         "DANH SÁCH KÈM THEO QUYẾT ĐỊNH SỐ {{ number_symbol }}",
         bold=True,
         align=CENTER,
-        before=24,
         after=6,
-    )
+    ).paragraph_format.page_break_before = True
     table = grid_table(doc, LIST_WIDTHS, rows=4)
     header, loop, row, end = table.rows
     for cell, title in zip(header.cells, ("STT", "Họ và tên / tổ chức", "Chi bộ", "Xếp loại"), strict=True):
