@@ -318,6 +318,35 @@ def test_figure_reports_read_vietnamese_numbers_and_refuse_absurd_ones(client, t
     assert a.figure == 1250000
 
 
+def test_whole_figures_print_as_whole_numbers_in_the_follow_up_table(client, tree, people):
+    """Seen rendered (issue 13): «Số quần chúng ưu tú được giới thiệu» printed 4.0, 11.0 — people in decimals."""
+    import io
+
+    from openpyxl import load_workbook
+
+    def figure_cells(reported: str):
+        t = svc.task_create(actor=people.staff, organization=tree.bloc, chosen=[tree.b], data={
+            "title": "Báo cáo số liệu", "report_kind": ReportKind.FIGURE, "figure_label": "Số quần chúng ưu tú",
+            "assigned_date": D(2024, 3, 1), "deadline": D(2024, 4, 1), "mode": AssigneeMode.CHOSEN})  # fmt: skip
+        client.force_login(people.secretary_b)
+        assert (
+            client.post(
+                reverse("steering:report", args=[t.assignments.get().pk]), {"figure": reported}
+            ).status_code
+            == 302
+        )
+        client.force_login(people.staff)
+        ws = load_workbook(io.BytesIO(client.get(reverse("steering:task_xlsx", args=[t.pk])).content)).active
+        header = next(c for row in ws.iter_rows() for c in row if c.value == "Số quần chúng ưu tú")
+        return [ws.cell(row=r, column=header.column) for r in range(header.row + 1, ws.max_row + 1)
+                if isinstance(ws.cell(row=r, column=header.column).value, (int, float))]  # fmt: skip
+
+    (four,) = figure_cells("4")
+    assert four.value == 4 and four.number_format == "#,##0"
+    (half,) = figure_cells("2,5")  # a figure with a fraction keeps its decimal
+    assert half.value == 2.5 and half.number_format == "#,##0.0"
+
+
 def test_a_replaced_report_file_is_removed(
     tree, people, settings, tmp_path, django_capture_on_commit_callbacks
 ):

@@ -35,7 +35,11 @@ def follow_up_xlsx(task, assignments, *, on: dt.date) -> bytes:
     elif kind == ReportKind.PROGRAMME:
         columns += [Column("Số, ký hiệu chương trình, kế hoạch", 22), Column("Ngày ban hành", 13, "date")]
     elif kind == ReportKind.FIGURE:
-        columns += [Column(task.figure_label or "Số liệu", 16, "decimal", total=True)]
+        # Whole numbers (people, organizations, đồng) print as such — "4", not "4.0"; a decimal only when reported.
+        whole = all(  # the queryset keeps the rows it read for the table below
+            a.figure is None or a.figure == a.figure.to_integral_value() for a in assignments
+        )
+        columns += [Column(task.figure_label or "Số liệu", 16, "int" if whole else "decimal", total=True)]
     columns += [Column("Nội dung", 48)]
 
     def rows():
