@@ -3,6 +3,7 @@ with the next field at 1366 px and 390 px."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -78,6 +79,28 @@ def test_the_picker_never_runs_under_the_next_field(page, tree, people, width, h
         below = nxt["y"] >= picker["y"] + picker["height"] - 1
         assert side_by_side or below, f"{url} at {width}px: {picker} overlaps {nxt}"
         assert picker["x"] + picker["width"] <= width, url
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
+def test_report_buttons_are_one_line_each_and_never_overlap(page, tree, people, width, height):
+    """Seen on the screenshots (issue 13): at 1366 px «Tải bảng (XLSX)» and «Tải báo cáo (DOCX)» were squeezed into
+    one grid column, three lines a button."""
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, "staff")
+    for url in ("/bao-cao/", "/bao-cao/bien-dong/"):
+        page.goto(f"{page.base}{url}")
+        boxes = [b.bounding_box() for b in page.locator(".filters .buttons .btn").all()]
+        assert len(boxes) == 3, url
+        lines = page.evaluate("""() => [...document.querySelectorAll('.filters .buttons .btn')].map((b) => {
+            const range = document.createRange();
+            range.selectNodeContents(b);
+            return range.getClientRects().length;
+        })""")
+        assert lines == [1, 1, 1], (url, width, lines)  # each label on one line
+        for a, b in itertools.pairwise(boxes):
+            assert a["x"] + a["width"] <= b["x"] + 1 or a["y"] + a["height"] <= b["y"] + 1, (url, width, a, b)
+        assert all(b["x"] + b["width"] <= width for b in boxes), url
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), url
 
 
 def test_without_javascript_the_picker_is_a_select(browser, live_server, tree, people):
