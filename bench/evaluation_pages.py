@@ -59,8 +59,7 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from dangbo.core import dates
-    from dangbo.evaluation import selectors
+    from dangbo.core import dates, policies
     from dangbo.evaluation.models import Campaign, Rating
 
     staff, secretary, province = campaign_people()
@@ -69,7 +68,9 @@ def main() -> None:
     print(f"{database_settings()}; {province.name}; {load_average()}")
     with dates.frozen(dt.date(EVALUATION_YEAR + 1, 1, 5)):
         campaign, _, _, _ = campaign_with_proposals(staff, province, proposals=args.proposals)
-        mine = selectors.rating_scope(secretary).filter(campaign=campaign, member__isnull=False)
+        mine = policies.scope(secretary, policies.VIEW, Rating.objects.all()).filter(
+            campaign=campaign, member__isnull=False
+        )
         print(f"campaign: {Rating.objects.filter(campaign=campaign).count():,} ratings; "
               f"{mine.count():,} in bench.grassroots' scope; {args.proposals} proposed")  # fmt: skip
         collect_static()

@@ -63,7 +63,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from dangbo.core import dates
+    from dangbo.core import dates, policies
     from dangbo.evaluation import selectors
     from dangbo.evaluation.models import Campaign, LevelTally, Rating
 
@@ -98,7 +98,7 @@ def main() -> None:
         counted = lambda c, **kw: real(c, **{**kw, "recount": True})  # noqa: E731 - the screens before LevelTally
         pages = []
         if secretary is not None:
-            mine = (selectors.rating_scope(secretary).filter(campaign=campaign, member__isnull=False)
+            mine = (policies.scope(secretary, policies.VIEW, Rating.objects.all()).filter(campaign=campaign, member__isnull=False)
                     .order_by("id").first())  # fmt: skip
             pages += [("campaign page", secretary, campaign.get_absolute_url())]
             if mine is not None:
