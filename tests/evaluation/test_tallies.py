@@ -202,6 +202,13 @@ def assert_scoped_reads_live(c, people):
         for values in FILTERS + [{"chi_bo": pk, **f} for pk, _ in live_cells for f in FILTERS[:2]]:
             live = seen.filter(filters.conditions(values, cell_field="cell_id")).count() if live_cells else 0
             assert selectors.filtered_count(actor, c, values) == live, (actor.username, values)
+            # The pages' own count: from the whole campaign's counts or each cell's, read with the list's cells.
+            params = {k: str(v) for k, v in values.items()}
+            counts = selectors.campaign_tallies(c)
+            assert selectors.ratings_page(actor, c, params, whole=counts.whole).count == live, (
+                actor.username,
+                values,
+            )
 
 
 def test_scoped_reads_equal_a_live_count_with_many_cells(campaign, people, tree, monkeypatch):

@@ -211,3 +211,62 @@ def test_the_decision_cites_the_regulation_title_a_setting_may_replace(client, c
     ]
     settings.DANGBO_EVALUATION_REGULATION_TITLES = {"qd366": "về tiêu đề đã đối chiếu với văn bản"}
     assert grounds() == ["Căn cứ Quy định 366-QĐ/TW, 30/8/2025 về tiêu đề đã đối chiếu với văn bản;"]
+
+
+def test_the_campaign_pages_evidence_says_what_the_record_holds(campaign, tree, people, client):
+    """The evidence column of the campaign page (read with the list's rows) gives, for each member, the meetings
+    held and attended, the absences without excuse and the cap of a discipline — as ``evidence.summary`` counts
+    them from the record."""
+    from django.utils import timezone
+
+    from dangbo.evaluation.evidence import selectors as evidence
+    from dangbo.meetings.choices import MeetingState, Presence
+    from dangbo.meetings.models import Attendance, Meeting
+    from tests.factories import MeetingFactory
+
+    P = Presence
+    plan = {
+        people.m_a1: [P.PRESENT, P.PRESENT, P.UNEXCUSED],
+        people.m_a1b: [P.LATE, P.UNEXCUSED, P.UNEXCUSED],
+    }
+    for month in range(3):
+        meeting = MeetingFactory(
+            organization=tree.a1, planned_at=timezone.make_aware(dt.datetime(2025, 3 + month, 5))
+        )
+        Meeting.objects.filter(pk=meeting.pk).update(state=MeetingState.HELD)
+        for member, presences in plan.items():
+            Attendance.objects.create(meeting=meeting, member=member, presence=presences[month])
+    discipline(people, people.m_a1b, dt.date(2025, 5, 12))
+    client.force_login(people.secretary_a)
+    body = client.get(campaign.get_absolute_url()).content.decode()
+    proof = evidence.summary(campaign, [m.pk for m in plan])
+    assert [(proof[m.pk].attended, proof[m.pk].expected, proof[m.pk].unexcused) for m in plan] == [
+        (2, 3, 1),
+        (1, 3, 2),
+    ]
+    assert 'SH 2/3, <span class="warn">vắng KLD 1</span></td>' in body
+    assert ('SH 1/3, <span class="warn">vắng KLD 2</span><br><span class="warn">kỷ luật khiển trách 05/2025 → '
+            "không quá HTNV</span></td>") in body  # fmt: skip
+    others = (
+        Rating.objects.filter(campaign=campaign, member__isnull=False).exclude(member__in=list(plan)).count()
+    )
+    assert body.count("<td>SH 0/0</td>") == others
+
+
+def test_the_results_page_compares_with_the_previous_period(campaign_2024, campaign, people, client):
+    """The results of 2025 put the counts of the same committee's 2024 campaign beside their own (its proposed
+    levels while it is open), with a link to its results; the 2024 results have no earlier period."""
+    from dangbo.evaluation import selectors, services
+
+    ratings = list(Rating.objects.filter(campaign=campaign_2024, member__isnull=False, not_rated=""))
+    for r in ratings:
+        services.propose(actor=people.secretary_a, rating=r, level=Level.DONE)
+    client.force_login(people.secretary_a)
+    page = client.get(reverse("evaluation:results", args=[campaign.pk]))
+    assert page.context["prev"].pk == campaign_2024.pk and page.context["prev"].year == 2024
+    assert page.context["prev_counts"] == selectors.tally(campaign_2024).counts == {Level.DONE: len(ratings)}
+    body = page.content.decode()
+    assert f'<a href="{reverse("evaluation:results", args=[campaign_2024.pk])}">Kỳ trước</a>' in body
+    assert f'<td class="num">{len(ratings)}</td>' in body
+    earlier = client.get(reverse("evaluation:results", args=[campaign_2024.pk]))
+    assert earlier.context["prev"] is None and "Kỳ trước" not in earlier.content.decode()

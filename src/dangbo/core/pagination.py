@@ -10,7 +10,8 @@ import functools
 from collections import namedtuple
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 
 from .db import prepared
 
@@ -24,13 +25,28 @@ class KeysetPage:
     extra: dict = field(default_factory=dict)
 
 
-def _fetch(ordered: QuerySet, n: int, ids: list | None = None, columns: tuple = ()) -> tuple[list, bool]:
+def _fetch(ordered: QuerySet, n: int, ids: list | None = None, columns: tuple = (),
+           annotations: dict | None = None, one_query: bool = False) -> tuple[list, bool]:  # fmt: skip
     """The first ``n`` rows of ``ordered`` in two steps: the ids (which an index that carries the filter
     columns answers without touching the table — or the caller, see ``keyset_page``), then those rows only;
     and whether there were ``n`` ids (more rows follow a page of ``n - 1``)."""
+    if ids is None and one_query and connections[ordered.db].vendor == "postgresql":
+        # The ids as an array computed once (an InitPlan: the index walk), then the rows by id, in the page's
+        # order: one round trip. Not ``pk IN (subquery)``: the planner may then join every row of the scope and
+        # keep those among the ids.
+        page_ids = Subquery(ordered.values_list("pk", flat=True)[:n])
+        page_ids.template = "(ARRAY(%(subquery)s))"
+        chosen = ordered.filter(Func(F("pk"), page_ids, template="%(expressions)s", arg_joiner=" = ANY",
+                                     output_field=BooleanField()))  # fmt: skip
+        if annotations:
+            chosen = chosen.annotate(**annotations)
+        found = list(chosen.values_list(*columns, named=True) if columns else chosen)
+        return found[: n - 1], len(found) >= n
     if ids is None:
         ids = list(ordered.values_list("pk", flat=True)[:n])
     chosen = ordered.order_by().filter(pk__in=ids)
+    if annotations:  # computed for the page's rows only
+        chosen = chosen.annotate(**annotations)
     if columns:  # applied here only: the joins of the columns must not reach the id step's plan
         chosen = chosen.values_list(*columns, named=True)
     rows = {obj.pk: obj for obj in chosen}
@@ -107,6 +123,8 @@ def keyset_page(
     select_ids=None,
     columns: tuple = (),
     key: tuple | None = None,
+    annotations: dict | None = None,
+    one_query: bool = False,
 ) -> KeysetPage:
     """One page of ``queryset`` ordered by (sort_field, id).
 
@@ -117,7 +135,13 @@ def keyset_page(
     ``key`` (with ``columns``): the page's statements are compiled once per process (``core.db.prepared``) — ``key``
     must determine the SQL and parameters of ``queryset`` entirely, which may then be a callable giving it (called
     only when a statement is compiled: building and compiling the list's queries cost more CPU than running them).
+    ``annotations``: expressions added to the rows' query only (``columns`` may name them), not to the ids'.
+    ``one_query``: on PostgreSQL the ids are an array in the rows' query (one round trip instead of two). Neither
+    goes with ``key``.
     """
+    assert key is None or not (annotations or one_query), (
+        "a compiled page takes neither annotations nor one_query"
+    )
     compiled = _Compiled(queryset if callable(queryset) else (lambda: queryset), key, sort_field, columns) if (
         key is not None and columns) else None  # fmt: skip
     if compiled is None and callable(queryset):
@@ -138,7 +162,9 @@ def keyset_page(
         if compiled is not None:
             return compiled.fetch(bound, ascending, size + 1, ids)
         qs = queryset.filter(_bound(sort_field, *bound, ascending=ascending)) if bound else queryset
-        return _fetch(qs.order_by(*_order(sort_field, ascending)), size + 1, ids, columns)
+        return _fetch(
+            qs.order_by(*_order(sort_field, ascending)), size + 1, ids, columns, annotations, one_query
+        )
 
     if before:
         key_value, pk = position(before)

@@ -45,6 +45,35 @@ def conditions(data: dict, *, cell_field: str) -> Q:
     return q
 
 
+def level_values(params) -> dict:
+    """The valid values of the filter's level and stage in ``params`` (as ``RatingFilter.values`` cleans them),
+    read before the cells the filter offers are known (``selectors.campaign_cells(levels=)``)."""
+    out = {}
+    if params.get("muc") in Level.values:
+        out["muc"] = params["muc"]
+    if params.get("tinh_trang") in dict(STAGES):
+        out["tinh_trang"] = params["tinh_trang"]
+    return out
+
+
+def matches(data: dict, not_rated: str, decided: str, proposed: str) -> bool:
+    """Whether counts of (not rated, decided, proposed) meet the filter's cleaned values but the cell — the same
+    conditions as ``conditions``, on rows already read (the whole campaign's stored counts)."""
+    level = data.get("muc")
+    if level and (not_rated or (decided or proposed) != level):
+        return False
+    stage = data.get("tinh_trang")
+    if stage == "chua_de_xuat":
+        return not (not_rated or decided or proposed)
+    if stage == "chua_quyet_dinh":
+        return not (not_rated or decided)
+    if stage == "da_quyet_dinh":
+        return not not_rated and bool(decided)
+    if stage == "chua_xep_loai":
+        return bool(not_rated)
+    return True
+
+
 # More cells than this (a province's campaign: 10,000) and «chi_bo» is the organization picker, not a <select> of every
 # cell (its 10,000 options took seconds to render).
 CELL_SELECT_MAX = 300

@@ -47,6 +47,8 @@ class CampaignCells:
     choices: list[tuple[int, str]]
     many: bool
     every: bool = False  # the actor sees every cell of the campaign (``sees_every_cell``)
+    # Each listed cell's count of ratings meeting ``levels`` (``campaign_cells(levels=)``; not when ``many``).
+    counts: dict[int, int] | None = None
 
 
 def tallies(campaign, *, whole: bool, members: bool = True) -> QuerySet:
@@ -63,26 +65,32 @@ def _tally_rows(actor, campaign: Campaign) -> QuerySet:
     return policies.scope(actor, VIEW, tallies(campaign, whole=False))
 
 
-def campaign_cells(actor, campaign: Campaign, chosen=None) -> CampaignCells:
+def campaign_cells(actor, campaign: Campaign, chosen=None, *, levels: dict | None = None) -> CampaignCells:
     """The campaign's cells the actor sees (``CampaignCells``), read from the stored counts — the cells' rows in
     the actor's subtree, in path order, at most ``CELL_SELECT_MAX`` + 1 distinct cells from the index
     ``evaluation_tally_path`` (a province: 10,000 cells, of which the first 301 are read) — not from the ratings.
     ``chosen``: the cell asked for (``?chi_bo=``), kept among the choices when it is one of them. The same query
-    reads the span of the campaign's cells (``sees_every_cell``)."""
+    reads the span of the campaign's cells (``sees_every_cell``) and, with ``levels`` (the filter's values but the
+    cell, ``filters.level_values``), each cell's count of the ratings that meet them (``CampaignCells.counts``: the
+    count of the filtered list without a query of its own)."""
     from . import filters
 
     rows = _tally_rows(actor, campaign)
     limit = filters.CELL_SELECT_MAX
     low, high = _span(campaign)
+    hits = Sum("n", filter=filters.conditions(levels or {}, cell_field="organization_id") or None)
     # Grouped by the index's own order (a GROUP BY on presorted keys, stopped by the LIMIT), not DISTINCT over the
     # joined name: PostgreSQL sorted that (in parallel workers: ~20 ms for a province's 301 first cells, 1 ms so).
     first = list(rows.order_by("org_path", "organization_id").values("org_path", "organization_id")
-                 .annotate(name=Min("organization__name"), low=Min(low), high=Max(high))
-                 .values_list("org_path", "organization_id", "name", "low", "high")[: limit + 1])  # fmt: skip
-    every = bool(first) and _covers_span(actor, campaign, first[0][3:])
+                 .annotate(name=Min("organization__name"), low=Min(low), high=Max(high), hits=hits)
+                 .values_list("org_path", "organization_id", "name", "low", "high", "hits")[: limit + 1])  # fmt: skip
+    every = bool(first) and _covers_span(actor, campaign, first[0][3:5])
     if len(first) <= limit:
         cells = sorted(((pk, name) for _, pk, name, *_ in first), key=lambda c: (text_sort_key(c[1]), c[0]))
-        return CampaignCells(cells, False, every)
+        counts: dict[int, int] = {}
+        for _, pk, _, _, _, n in first:
+            counts[pk] = counts.get(pk, 0) + (n or 0)
+        return CampaignCells(cells, False, every, counts if levels is not None else None)
     try:
         pk = int(chosen) if chosen not in (None, "") else None
     except (TypeError, ValueError):
@@ -127,41 +135,64 @@ def sees_every_cell(actor, campaign: Campaign) -> bool:
     )
 
 
-def filtered_count(actor, campaign: Campaign, values: dict, *, every: bool | None = None) -> int:
+def filtered_count(actor, campaign: Campaign, values: dict, *, every: bool | None = None,
+                   whole: list | None = None, cells: dict | None = None) -> int:  # fmt: skip
     """How many of the campaign's member ratings the actor sees match the filter's ``values``, from the stored
     counts: the whole campaign's rows when the actor sees every cell (a few rows, whatever the number of cells),
     else the rows of the actor's cells (a range of ``evaluation_tally_path``); one cell: its rows. ``every``:
-    ``sees_every_cell`` when the caller asked already."""
-    from .filters import conditions
+    ``sees_every_cell`` when the caller asked already; ``whole``: the whole campaign's rows of members already read
+    (``CampaignTallies.whole``): counted from them, no query; ``cells``: each of the actor's cells' count of the
+    filter's values but the cell (``CampaignCells.counts``), likewise."""
+    from .filters import conditions, matches
 
     chosen = conditions(values, cell_field="organization_id")
     if every is None and not values.get("chi_bo"):
         every = sees_every_cell(actor, campaign)
+    if every and not values.get("chi_bo") and whole is not None:
+        return sum(n for reason, d, p, n in whole if matches(values, reason, d, p))
+    if cells is not None:
+        return cells.get(int(values["chi_bo"]), 0) if values.get("chi_bo") else sum(cells.values())
     if every and not values.get("chi_bo"):
         rows = tallies(campaign, whole=True)
         return rows.filter(chosen).aggregate(s=Sum("n"))["s"] or 0
     return _tally_rows(actor, campaign).filter(chosen).aggregate(s=Sum("n"))["s"] or 0
 
 
-def ratings_page(actor, campaign: Campaign, params, *, size: int = PAGE_SIZE) -> RatingsPage:
+def ratings_page(
+    actor,
+    campaign: Campaign,
+    params,
+    *,
+    size: int = PAGE_SIZE,
+    whole: list | None = None,
+    columns: tuple = (),
+    annotations: dict | None = None,
+) -> RatingsPage:
     """One page of the campaign's member ratings the actor sees, filtered by ``params`` (``filters.RatingFilter``)
     and ordered by name (keyset: ``?sau=`` / ``?truoc=``, every page costs the first one's): a fixed number of
     queries whatever the campaign's size — the cells (for the filter), the count (stored tallies), the page's ids,
-    its rows. The evidence of the rows shown is the caller's (``evidence.summary`` of the page's members)."""
+    its rows. The evidence of the rows shown is the caller's (``evidence.summary`` of the page's members).
+    ``whole``: the whole campaign's stored counts already read (``campaign_tallies``): the count of an actor who
+    sees every cell is taken from them. ``columns``: the rows are named tuples of these (``"pk"`` among them: the
+    pages write their rows in Python), with ``annotations`` (expressions on the rating) computed in the rows'
+    query — not in the ids'."""
     from dangbo.core.pagination import keyset_page
 
-    from .filters import RatingFilter
+    from .filters import RatingFilter, level_values
 
-    cells = campaign_cells(actor, campaign, params.get("chi_bo"))
+    levels = level_values(params)
+    cells = campaign_cells(actor, campaign, params.get("chi_bo"), levels=levels)
     # Whoever sees every cell (a province's staff) reads the page along the index by name (its scope checked in the
     # index's org_path column, not searched by it: that would sort the campaign's 240,000 rows by name).
     every = cells.every
     rows = ratings_of(actor, campaign, use_index=not every).filter(member__isnull=False)
     f = RatingFilter(params, queryset=rows, cells=cells.choices, actor=actor if cells.many else None)  # fmt: skip
-    count = filtered_count(actor, campaign, f.values(), every=every)
+    values = f.values()
+    by_cell = cells.counts if {k: v for k, v in values.items() if k != "chi_bo"} == levels else None
+    count = filtered_count(actor, campaign, values, every=every, whole=whole, cells=by_cell)
     # By the rating's own copy of the name key: the page's ids from the index evaluation_rating_list, no join.
     page = keyset_page(f.qs.order_by(), sort_field="name_sort", after=params.get("sau"),
-                       before=params.get("truoc"), size=size)  # fmt: skip
+                       before=params.get("truoc"), size=size, columns=columns, annotations=annotations, one_query=True)  # fmt: skip
     return RatingsPage(filter=f, page=page, count=count, cells=cells, size=size)
 
 
@@ -203,6 +234,61 @@ class Tally:
             yield level.value, SHORT[level], level.label, n, (100 * n / rated if rated else 0)
 
 
+@dataclass
+class CampaignTallies:
+    """The campaign pages' counts read in one query: of members (``tally``), of organizations, and the whole
+    campaign's rows of members (not rated, decided, proposed, n) — the count of a filtered list for an actor who
+    sees every cell (``filtered_count``)."""
+
+    members: Tally
+    organizations: Tally
+    whole: list
+    previous: Tally | None = None  # the members' of ``campaign_tallies(previous=)``
+
+
+def campaign_tallies(
+    campaign: Campaign, *, decided: bool = False, previous: Campaign | None = None
+) -> CampaignTallies:
+    """``tally`` of the members and of the organizations (``decided`` as there) from one read of the whole
+    campaign's stored counts; ``previous``: the members' of another campaign too (the results page's previous
+    period: only its decided levels once it is decided), in the same query."""
+    ids = [campaign.pk] + ([previous.pk] if previous is not None else [])
+    grouped = (LevelTally.objects.filter(campaign_id__in=ids, whole__in=[True], members__in=[True, False])
+               .values_list("campaign_id", "members", "not_rated", "decided_level", "proposed_level")
+               .annotate(s=Sum("n")).order_by())  # fmt: skip
+    people, orgs, before = [], [], []
+    for campaign_id, members, *row in grouped:
+        if campaign_id != campaign.pk:
+            if members:
+                before.append(tuple(row))
+            continue
+        (people if members else orgs).append(tuple(row))
+    return CampaignTallies(
+        _tally_of(campaign, people, decided), _tally_of(campaign, orgs, decided), people,
+        _tally_of(previous, before, previous.locked) if previous is not None else None,
+    )  # fmt: skip
+
+
+PREVIOUS_FIELDS = (
+    "id",
+    "year",
+    "status",
+    "rules_key",
+)  # what the results page needs of the previous campaign
+
+
+def previous_campaign(actor) -> dict:
+    """The ``PREVIOUS_FIELDS`` of the campaign of the period before, by the same authority and of the same kind, that
+    the actor sees (the latest ending before the period starts), as annotations of a campaign's query."""
+    from django.db.models import OuterRef, Subquery
+
+    earlier = (policies.scope(actor, VIEW, Campaign.objects.all())
+               .filter(authority=OuterRef("authority"), period_kind=OuterRef("period_kind"),
+                       period_end__lt=OuterRef("period_start"))
+               .order_by("-period_end", "-pk"))  # fmt: skip
+    return {f"previous_{name}": Subquery(earlier.values(name)[:1]) for name in PREVIOUS_FIELDS}
+
+
 def tally(campaign: Campaign, *, decided: bool = False, members: bool = True, recount: bool = False) -> Tally:
     """Counts of the whole campaign (not only the actor's share: the quota is the authority's). The level is the
     decided one, else the proposed one (``decided``: only the decided). Read from the stored counts
@@ -216,6 +302,11 @@ def tally(campaign: Campaign, *, decided: bool = False, members: bool = True, re
     else:
         grouped = (tallies(campaign, whole=True, members=members)
                    .values_list("not_rated", "decided_level", "proposed_level").annotate(s=Sum("n")).order_by())  # fmt: skip
+    return _tally_of(campaign, grouped, decided)
+
+
+def _tally_of(campaign: Campaign, grouped, decided: bool) -> Tally:
+    """``Tally`` from rows (not rated, decided, proposed, n)."""
     agg, not_rated = {}, 0
     for reason, d, p, n in grouped:
         if not n:

@@ -4,11 +4,16 @@ quota counter, a rating (self-assessment, proposal), the decision, the results a
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangbo.core import policies
@@ -22,7 +27,7 @@ from dangbo.organizations.models import Organization
 
 from . import jobs as evaluation_jobs
 from . import selectors, services
-from .choices import SHORT, Level
+from .choices import SHORT, Level, NotRated
 from .evidence import selectors as evidence
 from .forms import (
     CatalogueChoiceForm,
@@ -122,22 +127,136 @@ def organization(request, org_pk):
                      success=opened, redirect_to=lambda done: done.get_absolute_url())  # fmt: skip
 
 
+# --- The rows of the campaign's lists, written here rather than by the template (as the member list's): 50 rows
+# of 4–7 cells through the template engine, with their filters, cost more than the rest of the request
+# (bench/evaluation_pages.py, "CPU p50"). The rows are named tuples of these columns (``ratings_page(columns=)``).
+
+LIST_COLUMNS = ("pk", "member_id", "member__full_name", "probationary", "cell__name", "score", "not_rated",
+                "not_rated_note", "decided_level", "proposed_level")  # fmt: skip
+CAMPAIGN_COLUMNS = (*LIST_COLUMNS, "self_level", "entered_on_behalf", "remedied", "ev_expected", "ev_attended",
+                    "ev_unexcused", "ev_transfers")  # fmt: skip
+_NOT_RATED = {k: v.lower() for k, v in NotRated.choices}
+_LABELS = dict(Level.choices)
+_MUTED_DASH = '<span class="muted">—</span>'
+
+
+def _rating_link(r, detail: str, back: str) -> str:
+    """The member's name linking to the rating (``detail``: the ratings' URL prefix), back to the list as it is
+    (``back``: already URL-encoded)."""
+    probationary = ' <span class="pill">dự bị</span>' if r.probationary else ""
+    return f'<a href="{detail}{r.pk}/?next={back}">{escape(r.member__full_name)}</a>{probationary}'
+
+
+def _ratings_prefix() -> str:
+    return reverse("evaluation:rating", args=[0]).removesuffix("0/")
+
+
+def _score(r) -> str:
+    return "" if r.score is None else escape(localize(r.score))
+
+
+def _not_rated(r) -> str:
+    return escape(_NOT_RATED.get(r.not_rated, r.not_rated.lower()))
+
+
+def campaign_rows_html(rows, proof: dict, rules, back: str) -> str:
+    """The <tr> rows of the campaign page's list: the levels and each member's evidence (``proof``:
+    ``evidence.summary_of_rows``)."""
+    detail, out = _ratings_prefix(), []
+    for r in rows:
+        e = proof.get(r.member_id)
+        behalf = (
+            ' <span class="muted" title="Bí thư nhập thay">(nhập thay)</span>' if r.entered_on_behalf else ""
+        )
+        own = SHORT.get(r.self_level, "") if r.self_level else _MUTED_DASH
+        score = f'<td class="num">{_score(r)}</td>' if rules.scored else ""
+        if r.not_rated:
+            proposed = f'<span class="muted">chưa xếp loại: {_not_rated(r)}</span>'
+        else:
+            proposed = SHORT.get(r.proposed_level, "") if r.proposed_level else _MUTED_DASH
+        decided = f"<strong>{SHORT.get(r.decided_level, '')}</strong>" if r.decided_level else ""
+        proofs = ""
+        if e:
+            proofs = f"SH {localize(e.attended)}/{localize(e.expected)}"
+            if e.unexcused:
+                proofs += f', <span class="warn">vắng KLD {localize(e.unexcused)}</span>'
+            if e.transfers:
+                proofs += f", chuyển SH {localize(e.transfers)}"
+            cap = evidence.cap_reason(rules, e.disciplines, r.remedied) if e.disciplines else ""
+            if cap:
+                proofs += f'<br><span class="warn">{escape(cap)}</span>'
+            proofs += "".join(f'<br><span class="warn">{escape(w.text)}</span>' for w in e.warnings)
+        out.append(f"<tr><td>{_rating_link(r, detail, back)}{behalf}</td><td>{escape(r.cell__name)}</td><td>{own}</td>"
+                   f"{score}<td>{proposed}</td><td>{decided}</td><td>{proofs}</td></tr>")  # fmt: skip
+    return mark_safe("".join(out))
+
+
+def results_rows_html(rows, rules, back: str) -> str:
+    """The <tr> rows of the results page's list: the decided level, else the proposed one (said so)."""
+    detail, out = _ratings_prefix(), []
+    for r in rows:
+        score = f'<td class="num">{_score(r)}</td>' if rules.scored else ""
+        if r.not_rated:
+            note = f" ({escape(r.not_rated_note)})" if r.not_rated_note else ""
+            level = f'<span class="muted">chưa xếp loại: {_not_rated(r)}{note}</span>'
+        elif r.decided_level:
+            level = SHORT.get(r.decided_level, "")
+        elif r.proposed_level:
+            level = f'{SHORT.get(r.proposed_level, "")} <span class="muted">(đề xuất)</span>'
+        else:
+            level = _MUTED_DASH
+        out.append(
+            f"<tr><td>{_rating_link(r, detail, back)}</td><td>{escape(r.cell__name)}</td>{score}<td>{level}</td></tr>"
+        )
+    return mark_safe("".join(out))
+
+
+def organization_levels_html(orgs) -> str:
+    """The <li> of the results page's organizations: each one's level (decided, else proposed), by its label."""
+    out = []
+    for name, decided, proposed in orgs.values_list("subject_org__name", "decided_level", "proposed_level"):
+        level = (
+            _LABELS.get(decided, decided) or _LABELS.get(proposed, proposed) if decided or proposed else "—"
+        )
+        out.append(f"<li>{escape(name)}: {escape(level)}</li>")
+    return mark_safe("".join(out))
+
+
+def filter_html(form) -> str:
+    """The fields of the lists' filter (``filters.RatingFilter``) as ``_field.html`` writes them, their <select>s
+    written here (the template engine took a template per option); "" when a value is invalid: the template then
+    writes the form with its errors."""
+    if form.errors:
+        return ""
+    out = []
+    for field in form:
+        if not isinstance(field.field.widget, forms.Select):  # the organization picker (its own markup)
+            control = str(field)
+        else:
+            value = field.value()
+            value = "" if value is None else str(value)
+            options = "".join(f'<option value="{escape(v)}"{" selected" if str(v) == value else ""}>'
+                              f"{escape(label)}</option>" for v, label in field.field.choices)  # fmt: skip
+            control = f'<select name="{field.html_name}" id="{field.auto_id}">{options}</select>'
+        out.append(f'<div class="field"><label for="{field.id_for_label}">{escape(field.label)}</label>{control}'
+                   "</div>")  # fmt: skip
+    return mark_safe("".join(out))
+
+
 @login_required
 def campaign(request, pk):
-    """The campaign's counts (stored), its member ratings 50 a page with their evidence (read for the page's rows
-    only, in a fixed number of queries), filtered by level, stage and cell; its organizations' ratings apart."""
+    """The campaign's counts (stored), its member ratings 50 a page with their evidence (read with the page's rows,
+    in a fixed number of queries), filtered by level, stage and cell; its organizations' ratings apart."""
     c = _campaign(request, pk)
-    listing = selectors.ratings_page(request.user, c, request.GET)
+    counts = selectors.campaign_tallies(c)
+    listing = selectors.ratings_page(request.user, c, request.GET, whole=counts.whole, columns=CAMPAIGN_COLUMNS,
+                                     annotations=evidence.summary_annotations(c))  # fmt: skip
     ratings = listing.page.rows
-    proof = evidence.summary(c, [r.member_id for r in ratings])
-    rows = []
-    for r in ratings:
-        e = proof.get(r.member_id)
-        cap = evidence.cap_reason(c.rules, e.disciplines, r.remedied) if e and e.disciplines else ""
-        rows.append((r, e, cap))
+    back = quote(request.get_full_path(), safe="")
+    rows = campaign_rows_html(ratings, evidence.summary_of_rows(c, ratings), c.rules, back)
     return render(request, "evaluation/campaign.html", {
         "c": c, "rows": rows, "listing": listing, "orgs": selectors.organization_ratings(request.user, c),
-        "tally": selectors.tally(c), "org_tally": selectors.tally(c, members=False),
+        "tally": counts.members, "org_tally": counts.organizations, "filter_html": filter_html(listing.filter.form),
         "can_decide": policies.can(request.user, DECIDE, c), "rules": c.rules, "short": SHORT,
         "decide_form": DecideForm(), "reopen_form": ReopenForm(),
     })  # fmt: skip
@@ -256,18 +375,21 @@ def rating(request, rating_pk):
 def results(request, pk):
     """Counts and shares by level (stored), against the previous period; the members of a level, the not rated…
     50 a page (``?muc=``, ``?tinh_trang=``, ``?chi_bo=``: the figures link to them); the XLSX has every row."""
-    c = _campaign(request, pk)
-    listing = selectors.ratings_page(request.user, c, request.GET)
-    prev = (policies.scope(request.user, VIEW, Campaign.objects.all()).filter(authority=c.authority, period_kind=c.period_kind,
-                                                          period_end__lt=c.period_start)
-            .order_by("-period_end").first())  # fmt: skip
-    prev_tally = selectors.tally(prev, decided=prev.locked) if prev else None
+    # The previous period's campaign read with this one, its counts with this one's.
+    found = Campaign.objects.select_related("authority").annotate(**selectors.previous_campaign(request.user))
+    c = get_scoped_or_404(request.user, VIEW, found, pk=pk)
+    prev = None
+    if c.previous_id:  # the previous campaign's fields the page uses (its link, its counts)
+        prev = Campaign(**{name: getattr(c, f"previous_{name}") for name in selectors.PREVIOUS_FIELDS})
+    counts = selectors.campaign_tallies(c, decided=c.locked, previous=prev)
+    listing = selectors.ratings_page(request.user, c, request.GET, whole=counts.whole, columns=LIST_COLUMNS)
+    rows = results_rows_html(listing.page.rows, c.rules, quote(request.get_full_path(), safe=""))
     return render(request, "evaluation/results.html", {
-        "c": c, "tally": selectors.tally(c, decided=c.locked),
-        "org_tally": selectors.tally(c, decided=c.locked, members=False), "rules": c.rules, "listing": listing,
-        "orgs": selectors.organization_ratings(request.user, c), "short": SHORT,
-        "can_decide": policies.can(request.user, DECIDE, c), "prev": prev,
-        "prev_counts": prev_tally.counts if prev_tally else {},
+        "c": c, "tally": counts.members, "org_tally": counts.organizations, "rules": c.rules, "listing": listing,
+        "rows": rows, "filter_html": filter_html(listing.filter.form),
+        "orgs": organization_levels_html(selectors.organization_ratings(request.user, c)) if counts.organizations.total
+        else "", "short": SHORT, "can_decide": policies.can(request.user, DECIDE, c), "prev": prev,
+        "prev_counts": counts.previous.counts if counts.previous else {},
     })  # fmt: skip
 
 

@@ -121,6 +121,52 @@ def summary(campaign, member_ids: list[int]) -> dict[int, Summary]:
     return out
 
 
+def summary_annotations(campaign) -> dict:
+    """``summary``'s counts as expressions on a rating (subqueries on its member): the campaign page reads them with
+    its rows (``selectors.ratings_page(annotations=...)``) rather than in two queries of their own; then
+    ``summary_of_rows``."""
+    from django.db.models import IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    start, end = campaign.period_start, campaign.period_end
+    member = OuterRef("member_id")
+
+    def counted(queryset, **where):
+        found = queryset.filter(**where).order_by().values("member_id").annotate(c=Count("*")).values("c")
+        return Coalesce(Subquery(found, output_field=IntegerField()), Value(0))
+
+    held = Attendance.objects.filter(_meetings_q(start, end), member_id=member)
+    return {
+        "ev_expected": counted(held),
+        "ev_attended": counted(held, presence__in=ATTENDED),
+        "ev_unexcused": counted(held, presence=Presence.UNEXCUSED),
+        "ev_transfers": counted(
+            Transfer.objects.filter(member_id=member, sent_date__gte=start, sent_date__lte=end)
+        ),
+    }
+
+
+def summary_of_rows(campaign, rows) -> dict[int, Summary]:
+    """``summary`` of the members of ``rows`` read with ``summary_annotations``: their disciplines (the events
+    themselves: the level they cap is said with their form and date) and the registered sources as in ``summary``
+    — the same queries whether a row has one or not."""
+    start, end = campaign.period_start, campaign.period_end
+    year = campaign.year if campaign.period_kind == "nam" else None
+    out = {
+        r.member_id: Summary(r.ev_expected, r.ev_attended, r.ev_unexcused, transfers=r.ev_transfers)
+        for r in rows
+    }
+    if not out:
+        return out
+    for e in MemberEvent.objects.filter(_discipline_q(start, end, year), member_id__in=list(out)).order_by(
+        "date", "id"
+    ):
+        out[e.member_id].disciplines.append(e)
+    for member_id, found in sourced(list(out), start, end).items():
+        out[member_id].extra.extend(found)
+    return out
+
+
 def sourced(member_ids: list[int], start: dt.date, end: dt.date) -> dict[int, list]:
     """The items every registered source (``core.registries.EVIDENCE_SOURCES``) gives for the members."""
     from dangbo.core.registries import EVIDENCE_SOURCES
