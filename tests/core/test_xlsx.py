@@ -1,12 +1,116 @@
-"""The print style of table exports (``core.xlsx``) as LibreOffice and Excel lay it out."""
+"""The print style of every table export (``core.xlsx``): the write-only workbook of ``table_xlsx`` (rows streamed,
+bounded memory) is the same sheet as ``write_table`` writes into an ordinary workbook — cell by cell, style by
+style, merged ranges, row heights and print setup; and the print style as LibreOffice and Excel lay it out."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from decimal import Decimal
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
-from dangbo.core.xlsx import Column, Letterhead, Table, table_xlsx
+from dangbo.core.xlsx import Column, Letterhead, Signature, Table, table_xlsx, write_table
+
+COLUMNS = [
+    Column("STT", 6, "stt"),
+    Column("Họ và tên", 24),
+    Column("Ngày sinh", 12, "date"),
+    Column("Số tiền", 14, "money", total=True),
+    Column("Tỷ lệ", 10, "percent"),
+    Column("Ghi chú", 30),
+]
+ROWS = [
+    [
+        1,
+        "Nguyễn Văn Hùng",
+        dt.date(1980, 5, 17),
+        Decimal("150000"),
+        Decimal("92.4"),
+        "=1+1 (gõ như công thức)",
+    ],
+    [2, "Trần Thị Lan", None, Decimal("0"), None, "Một ghi chú rất dài " * 8],
+    [3, "Lê Văn Nam", dt.date(1975, 1, 2), 1200, 50, ""],
+]
+
+
+def _table(rows) -> Table:
+    return Table(title="Danh sách thử", columns=COLUMNS, rows=rows, lines=["Chi bộ A", "Tổng số: 3 dòng"],
+                 total_label="Cộng", notes=["Người xuất: thử."], landscape=True, sheet="Danh sách")  # fmt: skip
+
+
+HEAD = Letterhead(issuer="Đảng ủy Sở Y tế", superior="Đảng bộ tỉnh Nghệ An", place="Vinh", day=dt.date(2026, 12, 7),
+                  number="Số 12-BC/ĐU")  # fmt: skip
+SIGN = Signature(on_behalf="T/M ĐẢNG ỦY", role="BÍ THƯ", name="Nguyễn Văn A")
+
+
+def _ordinary() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách"
+    write_table(ws, _table(ROWS), letterhead=HEAD, signature=SIGN)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _cells(ws) -> dict:
+    out = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is None and not c.has_style:
+                continue
+            out[c.coordinate] = (c.value, c.data_type, c.number_format, repr(c.font), repr(c.alignment),
+                                 repr(c.border))  # fmt: skip
+    return out
+
+
+def _sheet(ws) -> dict:
+    return {
+        "merged": sorted(str(r) for r in ws.merged_cells.ranges),
+        "heights": {r: d.height for r, d in ws.row_dimensions.items() if d.height},
+        "widths": {k: d.width for k, d in ws.column_dimensions.items()},
+        "freeze": ws.freeze_panes,
+        "titles": ws.print_title_rows,
+        "setup": (
+            ws.page_setup.orientation,
+            ws.page_setup.paperSize,
+            ws.page_setup.fitToWidth,
+            ws.page_setup.fitToHeight,
+            ws.sheet_properties.pageSetUpPr.fitToPage,
+        ),  # fmt: skip
+        "margins": (ws.page_margins.left, ws.page_margins.right, ws.page_margins.top, ws.page_margins.bottom),
+        "centered": ws.print_options.horizontalCentered,
+    }
+
+
+def test_the_streamed_workbook_is_the_ordinary_one_cell_by_cell():
+    before = load_workbook(io.BytesIO(_ordinary())).worksheets[0]
+    after_book = load_workbook(io.BytesIO(table_xlsx(_table(iter(ROWS)), letterhead=HEAD, signature=SIGN)))
+    after = after_book.worksheets[0]
+    assert after.title == "Danh sách"
+    cells_before, cells_after = _cells(before), _cells(after)
+    # The ordinary sheet also writes the empty covered cells of its merged ranges; they hold nothing.
+    covered = {k for k, v in cells_before.items() if k not in cells_after and v[0] is None}
+    assert {k: v for k, v in cells_before.items() if k not in covered} == cells_after
+    assert _sheet(before) == _sheet(after)
+    # What a reader relies on, said plainly: typed text stays text, our sums are formulas, the header repeats.
+    values = {c.coordinate: c.value for row in after.iter_rows() for c in row}
+    assert "=1+1 (gõ như công thức)" in values.values()
+    assert next(c for c in after["F"] if c.value == "=1+1 (gõ như công thức)").data_type == "s"
+    total = next(row for row in after.iter_rows() if row[0].value == "Cộng")
+    assert total[3].value.startswith("=SUM(D") and total[3].data_type == "f"
+    assert after.print_title_rows is not None
+
+
+def test_the_streamed_workbook_reports_its_progress_and_takes_a_generator():
+    seen = []
+    rows = ([i, f"Người {i}", None, i, None, ""] for i in range(1, 2501))
+    content = table_xlsx(_table(rows), letterhead=HEAD, progress=seen.append)
+    assert seen == [1000, 2000]
+    ws = load_workbook(io.BytesIO(content)).worksheets[0]
+    numbered = [r[0].value for r in ws.iter_rows() if isinstance(r[0].value, int)]
+    assert numbered == list(range(1, 2501))
 
 
 def _header(ws):

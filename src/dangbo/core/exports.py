@@ -9,6 +9,8 @@ list longer than ``DANGBO_EXPORT_SYNC_ROWS`` rows as a background job (``jobs.im
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,22 +60,40 @@ def stamp(actor) -> str:
 
 
 def build(spec: ExportList, *, actor, params, issuer: str = "", progress=None) -> tuple[bytes, int]:
-    """The workbook of the list as the page shows it for ``params`` (all pages), and its number of rows."""
-    rows: list[Sequence] = []
+    """The workbook of the list as the page shows it for ``params`` (all pages), and its number of rows.
+
+    The rows are read once, in the page's order, into a temporary file (one pickled row after another), then
+    written from it into the write-only workbook of ``table_xlsx``: the line «Tổng số» above the table needs the
+    count before the first row is written, and neither step keeps the rows in memory (a province: 250,000)."""
     queryset = spec.queryset(actor, params)
     items: Iterable = queryset.iterator(chunk_size=2000) if hasattr(queryset, "iterator") else queryset
-    for i, obj in enumerate(items, start=1):
-        rows.append([i, *spec.row(obj)])
-        if progress is not None and i % 1000 == 0:
-            progress(i, None, f"Đã đọc {i} dòng")
-    if progress is not None:  # writing the workbook is the long part of a large list (a province: minutes)
-        progress(len(rows), None, f"Đang ghi tệp Excel {len(rows)} dòng")
-    if spec.on_build is not None:
-        spec.on_build(actor=actor, count=len(rows), params=params)
-    table = Table(
-        title=spec.title, columns=[Column("STT", 6, "stt"), *spec.columns], rows=rows,
-        lines=[*(spec.lines(actor, params) if spec.lines else []), f"Tổng số: {len(rows)} dòng"],
-        notes=[stamp(actor)], landscape=spec.landscape, sheet=spec.title[:31],
-    )  # fmt: skip
-    # No signature block: the line under the table says who exported it (and an import reads the file back).
-    return table_xlsx(table, letterhead=Letterhead(issuer=issuer, day=now().date())), len(rows)
+    with tempfile.TemporaryFile(prefix="dangbo-export-") as spool:
+        pickler = pickle.Pickler(spool, protocol=pickle.HIGHEST_PROTOCOL)
+        count = 0
+        for count, obj in enumerate(items, start=1):
+            pickler.dump([count, *spec.row(obj)])
+            pickler.clear_memo()
+            if progress is not None and count % 1000 == 0:
+                progress(count, None, f"Đã đọc {count} dòng")
+        if spec.on_build is not None:
+            spec.on_build(actor=actor, count=count, params=params)
+        spool.seek(0)
+
+        def rows():
+            unpickler = pickle.Unpickler(spool)
+            for _ in range(count):
+                yield unpickler.load()
+
+        def written(n: int) -> None:
+            if progress is not None:
+                progress(n, count, f"Đang ghi tệp Excel: {n} của {count} dòng")
+
+        written(0)
+        table = Table(
+            title=spec.title, columns=[Column("STT", 6, "stt"), *spec.columns], rows=rows(),
+            lines=[*(spec.lines(actor, params) if spec.lines else []), f"Tổng số: {count} dòng"],
+            notes=[stamp(actor)], landscape=spec.landscape, sheet=spec.title[:31],
+        )  # fmt: skip
+        # No signature block: the line under the table says who exported it (and an import reads the file back).
+        content = table_xlsx(table, letterhead=Letterhead(issuer=issuer, day=now().date()), progress=written)
+    return content, count

@@ -8,6 +8,11 @@ every printed page.
 
 Text typed by users is written as text, never as a formula: openpyxl turns any string starting with "=" into a
 formula, which Excel would run when the file is opened.
+
+A whole workbook of one table (``table_xlsx``) is written in openpyxl's write-only mode, row by row as the rows come
+(a generator is fine): its memory does not grow with the rows (a province's member list, 250,000 rows × 34
+columns, kept every cell until it was saved: several GB). ``write_table`` writes the same layout into a sheet of an
+ordinary workbook (books of several sheets); a test compares the two cell by cell.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -179,12 +185,9 @@ def _lines(text, width: float) -> int:
 
 
 def _fit_height(ws: Worksheet, row: int, columns: Sequence[Column], *, header: bool = False) -> None:
-    """Excel and LibreOffice do not grow a row for wrapped text written by openpyxl: give it its height. Numbers
-    do not wrap, but the header of a number column is text ("Số tổ chức được giao" over a column of 11), and bold
-    (about a tenth wider)."""
-    lines = max(_lines(ws.cell(row=row, column=i).value, c.width * (0.9 if header else 1))
-                for i, c in enumerate(columns, start=1) if header or c.kind not in NUMERIC)  # fmt: skip
-    ws.row_dimensions[row].height = 16 * lines + 2
+    """Excel and LibreOffice do not grow a row for wrapped text written by openpyxl: give it its height."""
+    values = [ws.cell(row=row, column=i).value for i in range(1, len(columns) + 1)]
+    ws.row_dimensions[row].height = _height(values, columns, header=header)
 
 
 def _value(value, kind: str):
@@ -195,15 +198,211 @@ def _value(value, kind: str):
     return value
 
 
-def table_xlsx(table: Table, *, letterhead: Letterhead, signature: Signature | None = None) -> bytes:
-    """The whole workbook of one table, as bytes."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = table.sheet[:31]
-    write_table(ws, table, letterhead=letterhead, signature=signature)
+def table_xlsx(
+    table: Table, *, letterhead: Letterhead, signature: Signature | None = None, progress=None
+) -> bytes:
+    """The whole workbook of one table, as bytes: the layout of ``write_table``, written in write-only mode (each
+    row goes to the file as it is made; ``table.rows`` may be a generator). ``progress(rows written)``: called
+    every ``PROGRESS_ROWS`` rows of the table."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(table.sheet[:31])
+    _stream_table(ws, table, letterhead=letterhead, signature=signature, progress=progress)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+PROGRESS_ROWS = 1000
+
+
+def _data_style(ws, col: Column, *, total: bool) -> StyleArray:
+    """The style of a table cell of ``col`` (``write_table``'s), as a StyleArray of the workbook's styles."""
+    numeric = col.kind in NUMERIC
+    cell = Cell(ws)
+    cell.border = BOX
+    cell.font = _font(bold=total)
+    cell.number_format = FORMATS.get(col.kind, "General")
+    cell.alignment = Alignment(
+        horizontal="right" if numeric else ("center" if col.kind in ("date", "stt") else "left"),
+        vertical="top", wrap_text=not numeric,
+    )  # fmt: skip
+    return cell._style
+
+
+class _Rows:
+    """``_Sheet`` for a write-only sheet: each row is a list of cells sent to the file once complete (merged
+    ranges and row heights are recorded as the ordinary sheet records them)."""
+
+    def __init__(self, ws, columns: Sequence[Column]):
+        self.ws, self.columns, self.ncols, self.row = ws, columns, len(columns), 0
+        # Our rows are lists of cells (None: no cell there): sent as they are. openpyxl's own conversion would
+        # try each cell as a value first and take it as a cell on the ValueError (millions of exceptions).
+        ws._values_to_row = _placed
+        self.pending: list[
+            tuple[int, list, float | None]
+        ] = []  # (row, cells, height) of the rows above the table
+        self.widths = sum(c.width or 10 for c in columns)
+
+    def cell(self, value, style: StyleArray | None = None, *, text: bool = True) -> Cell:
+        cell = Cell(self.ws, value=value)
+        if text:
+            as_text(cell)
+        if style is not None:
+            cell._style = style  # shared by the column's cells, never changed once built
+        return cell
+
+    def put(self, row: int, cells: dict[int, Cell], height: float | None = None) -> None:
+        """Row ``row`` (after the last one kept) with these cells by column."""
+        line = [cells.get(i) for i in range(1, max(cells, default=0) + 1)]
+        self.pending.append((row, line, height))
+
+    def merged_cell(self, text: str, first: int, last: int, *, align="center", **font) -> Cell:
+        if last > first:
+            self.ws.merged_cells.add(
+                f"{get_column_letter(first)}{self.row}:{get_column_letter(last)}{self.row}"
+            )
+        cell = self.cell(text or None)
+        cell.font = _font(**font)
+        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+        return cell
+
+    def line(self, text: str, **font) -> None:
+        self.row += 1
+        cell = self.merged_cell(text, 1, self.ncols, **font)
+        self.put(self.row, {1: cell}, 18 * max(1, -(-len(text) // max(int(self.widths * 0.9), 1))))
+
+    def flush(self) -> None:
+        """Send the rows kept so far (rows never sent stay empty, as the ordinary sheet leaves them)."""
+        for row, cells, height in self.pending:
+            self.send(row, cells, height)
+        self.pending = []
+
+    def send(self, row: int, cells: list, height: float | None = None) -> None:
+        dims = self.ws.row_dimensions
+        while self.sent < row - 1:  # the skipped rows
+            self.ws.append([])
+            self.sent += 1
+        if height is not None:
+            dims[row].height = height
+        self.ws.append(cells)
+        self.sent = row
+        dims.pop(row, None)  # written with its row: kept, one per row, it would grow with the table
+
+    sent = 0
+
+
+def _stream_table(
+    ws, table: Table, *, letterhead: Letterhead, signature: Signature | None, progress=None
+) -> None:
+    """``write_table`` for a write-only sheet (``table_xlsx``): the same cells, styles, merged ranges, row heights
+    and print setup, each row written as it comes."""
+    columns = list(table.columns)
+    ncols = len(columns)
+    for i, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    sheet = _Rows(ws, columns)
+    # The letterhead (``_write_letterhead``).
+    left = max(1, ncols // 2)
+    rows = []
+    if letterhead.superior:
+        rows.append((letterhead.superior.upper(), False))
+    rows.append((letterhead.issuer.upper(), True))
+    rows.append(("*", False))
+    if letterhead.number:
+        rows.append((letterhead.number, False))
+    right = [("ĐẢNG CỘNG SẢN VIỆT NAM", True, False)]
+    if letterhead.day:
+        right += [("", False, False), (ngay_van_ban(letterhead.day, letterhead.place), False, True)]
+    for i in range(max(len(rows), len(right))):
+        sheet.row += 1
+        cells = {}
+        if i < len(rows):
+            text, bold = rows[i]
+            cells[1] = sheet.merged_cell(text, 1, left, bold=bold, size=13)
+        if i < len(right) and ncols > left:
+            text, bold, italic = right[i]
+            cells[left + 1] = sheet.merged_cell(text, left + 1, ncols, bold=bold, italic=italic, size=13)
+        sheet.put(sheet.row, cells)
+    sheet.row += 1
+    sheet.line(table.title.upper(), bold=True, size=14)
+    for line in table.lines:
+        sheet.line(line, italic=True)
+    sheet.row += 1
+    header_row = sheet.row = sheet.row + 1
+    head = Cell(ws)
+    head.font = _font(bold=True)
+    head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    head.border = BOX
+    titles = [sheet.cell(c.title, head._style) for c in columns]
+    sheet.put(
+        header_row,
+        dict(enumerate(titles, start=1)),
+        _height([c.title for c in columns], columns, header=True),
+    )
+    # Set before the first row goes out (the sheet's views and properties are written at its top).
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.flush()
+    styles = [_data_style(ws, c, total=False) for c in columns]
+    first = header_row + 1
+    for n, row in enumerate(table.rows, start=1):
+        sheet.row += 1
+        values = [_value(v, c.kind) for v, c in zip(row, columns, strict=True)]
+        cells = [sheet.cell(v, style) for v, style in zip(values, styles, strict=True)]
+        sheet.send(sheet.row, cells, _height(values, columns))
+        if progress is not None and n % PROGRESS_ROWS == 0:
+            progress(n)
+    last = sheet.row
+    if table.total_label and any(c.total for c in columns):
+        values: list = [None] * ncols
+        for i, c in enumerate(columns, start=1):
+            if c.total and last >= first:
+                letter = get_column_letter(i)
+                values[i - 1] = f"=SUM({letter}{first}:{letter}{last})"  # the only formulas: our own sums
+        values[0] = table.total_label
+        sheet.row += 1
+        cells = [
+            sheet.cell(v, _data_style(ws, c, total=True), text=False)
+            for v, c in zip(values, columns, strict=True)
+        ]
+        sheet.send(sheet.row, cells, _height(values, columns))
+    for note in table.notes:
+        sheet.line(note, italic=True, size=11)
+    if signature is not None:
+        sheet.row += 1
+        for text, bold in ((signature.on_behalf, True), (signature.role, True), ("", False), ("", False),
+                           ("", False), (signature.name, True)):  # fmt: skip
+            sheet.row += 1
+            sheet.put(sheet.row, {left + 1: sheet.merged_cell(text, left + 1, ncols, bold=bold, size=13)})
+    sheet.flush()
+    _page_setup(ws, table)
+
+
+def _placed(cells, row: int):
+    """The cells of row ``row`` of a write-only sheet, placed in their columns."""
+    for col, cell in enumerate(cells, start=1):
+        if cell is not None:
+            cell.row, cell.column = row, col
+            yield cell
+
+
+def _height(values: Sequence, columns: Sequence[Column], *, header: bool = False) -> float:
+    """The height of a row of these values (16 points a line, 12pt Times). Numbers do not wrap, but the header of a
+    number column is text ("Số tổ chức được giao" over a column of 11), and bold (about a tenth wider)."""
+    lines = max(_lines(v, c.width * (0.9 if header else 1)) for v, c in zip(values, columns, strict=True)
+                if header or c.kind not in NUMERIC)  # fmt: skip
+    return 16 * lines + 2
+
+
+def _page_setup(ws, table: Table) -> None:
+    ws.page_setup.orientation = "landscape" if table.landscape else "portrait"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_margins.left, ws.page_margins.right = 0.6, 0.4  # inches
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
+    ws.print_options.horizontalCentered = True
 
 
 def write_table(
@@ -273,10 +472,4 @@ def write_table(
             sheet.merged(text, left + 1, ncols, bold=bold, size=13)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape" if table.landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.page_margins.left, ws.page_margins.right = 0.6, 0.4  # inches
-    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
-    ws.print_options.horizontalCentered = True
+    _page_setup(ws, table)
