@@ -132,3 +132,29 @@ def test_the_header_of_a_narrow_number_column_gets_the_height_of_its_wrapped_tit
     assert (
         ws.row_dimensions[header + 1].height < 2 * 16
     )  # the row under it: one line, its number does not wrap
+
+
+def test_an_export_writes_every_row_as_read_through_its_spool():
+    """``exports.build`` keeps the rows in a temporary file between reading and writing: the file has every row,
+    in order, with its repeated values (dates, names) each in its place."""
+    from dangbo.core import exports
+
+    people = [(f"Người {i % 3}", dt.date(1980, 1, 1 + i % 28), dt.date(1980, 1, 1 + i % 28), Decimal(i)) for i in range(2500)]  # fmt: skip
+    spec = exports.ExportList(
+        key="thu", title="Danh sách thử", queryset=lambda actor, params: people, row=lambda p: list(p),
+        columns=[Column("Họ và tên"), Column("Ngày sinh", kind="date"), Column("Ngày vào Đảng", kind="date"),
+                 Column("Số", kind="int")],
+    )  # fmt: skip
+    seen = []
+    content, count = exports.build(spec, actor=None, params={}, progress=lambda *a: seen.append(a))
+    assert count == 2500
+    ws = load_workbook(io.BytesIO(content)).worksheets[0]
+    rows = [[c.value for c in r] for r in ws.iter_rows() if isinstance(r[0].value, int)]
+    expected = [[i + 1, name, born.strftime("%Y-%m-%d"), joined.strftime("%Y-%m-%d"), int(n)]
+                for i, (name, born, joined, n) in enumerate(people)]  # fmt: skip
+    assert [
+        [r[0], r[1], r[2].strftime("%Y-%m-%d"), r[3].strftime("%Y-%m-%d"), r[4]] for r in rows
+    ] == expected
+    assert "Tổng số: 2500 dòng" in [c.value for r in ws.iter_rows(max_row=12) for c in r]
+    assert (2500, 2500, "Đang ghi tệp Excel: 2500 của 2500 dòng") not in seen  # reported every 1,000 rows
+    assert (2000, 2500, "Đang ghi tệp Excel: 2000 của 2500 dòng") in seen

@@ -81,6 +81,34 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(people):
     assert "sau ngày hôm nay" in result.errors[0][2]
 
 
+def test_a_file_of_several_batches_is_still_all_or_nothing(people, monkeypatch):
+    """A large file goes to the bulk service in batches (``core.imports.BATCH_ROWS``, so that memory does not grow
+    with the file): a bad row in the last batch writes nothing of the batches before it; a number repeated in two
+    batches is refused; a good file writes every row, each audited once."""
+    from dangbo.core import imports
+
+    monkeypatch.setattr(imports, "BATCH_ROWS", 4)
+    rows = [_row(f"Người Số {i}", f"0401850003{i:02d}") for i in range(11)]
+    before, audited = Member.objects.count(), AuditEvent.objects.filter(content_type__model="member").count()
+    rows[10]["Ngày sinh"] = dt.date(2030, 1, 1)
+    result = run(people.secretary_a, filled_template(rows), commit=True)
+    assert not result.committed and Member.objects.count() == before
+    assert [(n, col) for n, col, _ in result.errors] == [(12, "Ngày sinh")]
+    rows[10]["Ngày sinh"] = dt.date(1985, 4, 2)
+    rows[9]["Số CCCD"] = rows[1]["Số CCCD"]
+    result = run(people.secretary_a, filled_template(rows), commit=True)
+    assert not result.committed and Member.objects.count() == before
+    assert [(n, col) for n, col, _ in result.errors] == [(11, "Số CCCD")]
+    rows[9]["Số CCCD"] = "040185000399"
+    dry = run(people.secretary_a, filled_template(rows), commit=False)
+    assert dry.ok and dry.created == 11 and Member.objects.count() == before
+    done = run(people.secretary_a, filled_template(rows), commit=True)
+    assert done.committed and done.created == 11 and Member.objects.count() == before + 11
+    assert AuditEvent.objects.filter(content_type__model="member").count() == audited + 11
+    again = run(people.secretary_a, filled_template(rows), commit=True)
+    assert again.created == 0 and len(again.existing) == 11
+
+
 def test_errors_do_not_echo_personal_data(people):
     rows = [_row("Lê Thị Gấm", "04018500ABCD", **{"Điện thoại": "0912000111"})]
     result = run(people.secretary_a, filled_template(rows), commit=False)

@@ -80,9 +80,8 @@ def build(spec: ExportList, *, actor, params, issuer: str = "", progress=None) -
         spool.seek(0)
 
         def rows():
-            unpickler = pickle.Unpickler(spool)
             for _ in range(count):
-                yield unpickler.load()
+                yield pickle.load(spool)  # each row was pickled on its own (memo cleared)
 
         def written(n: int) -> None:
             if progress is not None:

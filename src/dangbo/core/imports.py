@@ -91,7 +91,8 @@ class ImportKind:
     # The bulk path: ``apply_many(actor, [(row number, values)], context, progress)`` → {row number: outcome or
     # the RowError/ApplicationError refusing it}, every row checked by the owning service's bulk function and
     # written in bulk only when all pass; ``progress(done, step)`` (or None) reports how far it got, rows of the
-    # batch. Without it, ``apply`` runs row by row.
+    # batch. It is called once per ``BATCH_ROWS`` rows of the file, in the one transaction of the import (a batch
+    # may see what the batches before it wrote). Without it, ``apply`` runs row by row.
     apply_many: Callable[..., dict] | None = None
     notes: tuple[str, ...] = ()  # lines of the template's «Ghi chú» sheet, after the general ones
     labels: dict[str, str] = field(default_factory=dict)  # service field names → column labels
@@ -389,6 +390,11 @@ def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None =
 
 HEADER_ROWS = 20  # the header row is looked for among the first rows (a letterhead may stand above it)
 PROGRESS_ROWS = 1000  # a large file reports its progress every this many rows (reading, checking, writing)
+# ``apply_many`` is given the rows in batches of this many, in the import's one transaction: the objects of a batch
+# (records, events, periods, audit events: ~10 kB a row) are let go once it is written, so a province's file does
+# not hold them all at once. Every batch is checked; the transaction is rolled back when any row of any batch is
+# refused, or on a dry run — all or nothing as before.
+BATCH_ROWS = 10000
 
 
 def _check_csv(upload) -> str:
@@ -588,16 +594,36 @@ def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: 
     """Apply every row of ``sheet`` through ``kind.apply`` in one transaction. Dry run (``commit=False``) and commit
     run the same code; the dry run, or a commit with any row in error, is rolled back whole: one bad row, nothing
     written. ``progress``: the background job's callback, called for every row (``apply``) or every
-    ``PROGRESS_ROWS`` rows (``apply_many``)."""
+    ``PROGRESS_ROWS`` rows (``apply_many``, given ``BATCH_ROWS`` rows at a time: rows of the file done)."""
     result = ImportResult(total=len(sheet.rows), committed=False)
     general = kind.general or kind.label(kind.natural_key[0])
     seen: dict[tuple, int] = {}
     batch: list[tuple[int, dict]] = []
+    applied = 0  # rows of the file given to ``apply_many`` so far
+
+    def flush(batch: list, applied: int) -> int:
+        """``apply_many`` for one batch: its outcomes counted, the batch emptied (its rows' objects let go)."""
+
+        where = f"Dòng {batch[0][0]}–{batch[-1][0]} của tệp: " if total > BATCH_ROWS else ""
+
+        def step(done: int, text: str) -> None:  # the service's steps count the rows of the batch
+            if progress is not None:
+                progress(applied + done, total, where + text)
+
+        step(0, f"Đang kiểm tra {len(batch)} dòng theo quy tắc")
+        outcomes = kind.apply_many(actor, batch, context, step)
+        for number, _ in batch:
+            _count(kind, result, number, outcomes.get(number), general)
+        applied += len(batch)
+        batch.clear()
+        return applied
+
+    total = len(sheet.rows)
     with transaction.atomic(), changes_from(source or kind.title):
         context = kind.prepare(actor, sheet.rows, options or {}) if kind.prepare else dict(options or {})
         for i, row in enumerate(sheet.rows):
-            if progress is not None and (kind.apply_many is None or i % PROGRESS_ROWS == 0):
-                progress(i, len(sheet.rows), f"Đang {'nhập' if commit else 'kiểm tra'} dòng {row.number}")
+            if progress is not None and kind.apply_many is None:  # (the batches report their own)
+                progress(i, total, f"Đang {'nhập' if commit else 'kiểm tra'} dòng {row.number}")
             for label, problem in row.errors:
                 result.errors.append((row.number, label, problem))
             if row.errors:
@@ -617,6 +643,8 @@ def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: 
                 seen[key] = row.number
             if kind.apply_many is not None:
                 batch.append((row.number, dict(row.values)))
+                if len(batch) >= BATCH_ROWS:
+                    applied = flush(batch, applied)
                 continue
             try:
                 outcome = kind.apply(actor, dict(row.values), context)
@@ -624,15 +652,8 @@ def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: 
                 outcome = error
             _count(kind, result, row.number, outcome, general)
         if batch:
-
-            def step(done: int, text: str) -> None:
-                if progress is not None:
-                    progress(done, len(batch), text)
-
-            step(0, f"Đang kiểm tra {len(batch)} dòng theo quy tắc")
-            outcomes = kind.apply_many(actor, batch, context, step)
-            for number, _ in batch:
-                _count(kind, result, number, outcomes.get(number), general)
+            flush(batch, applied)
+        if kind.apply_many is not None:
             result.errors.sort(key=lambda e: e[0])
         if result.errors or not commit:
             transaction.set_rollback(True)
