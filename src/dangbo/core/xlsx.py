@@ -234,13 +234,14 @@ class _Rows:
     ranges and row heights are recorded as the ordinary sheet records them)."""
 
     def __init__(self, ws, columns: Sequence[Column]):
-        self.ws, self.columns, self.ncols, self.row = ws, columns, len(columns), 0
+        self.ws, self.ncols = ws, len(columns)
+        self.row = 0  # the last row made
+        self.sent = 0  # the last row written to the file
         # Our rows are lists of cells (None: no cell there): sent as they are. openpyxl's own conversion would
         # try each cell as a value first and take it as a cell on the ValueError (millions of exceptions).
         ws._values_to_row = _placed
-        self.pending: list[
-            tuple[int, list, float | None]
-        ] = []  # (row, cells, height) of the rows above the table
+        # (row, cells, height) of the rows made but not yet written (above the table, under it).
+        self.pending: list[tuple[int, list, float | None]] = []
         self.widths = sum(c.width or 10 for c in columns)
 
     def cell(self, value, style: StyleArray | None = None, *, text: bool = True) -> Cell:
@@ -287,8 +288,6 @@ class _Rows:
         self.ws.append(cells)
         self.sent = row
         dims.pop(row, None)  # written with its row: kept, one per row, it would grow with the table
-
-    sent = 0
 
 
 def _stream_table(
