@@ -150,9 +150,9 @@ class _Sheet:
         self.ws.row_dimensions[self.row].height = 18 * max(1, -(-len(text) // max(int(chars * 0.9), 1)))
 
 
-def _write_letterhead(sheet: _Sheet, head: Letterhead) -> None:
-    ncols = sheet.ncols
-    left = max(1, ncols // 2)
+def _letterhead_lines(head: Letterhead) -> tuple[list, list]:
+    """The letterhead's two columns: (text, bold) lines of the issuing committee on the left, (text, bold, italic)
+    lines of the Party's name and the place and date on the right."""
     rows = []
     if head.superior:
         rows.append((head.superior.upper(), False))
@@ -163,6 +163,13 @@ def _write_letterhead(sheet: _Sheet, head: Letterhead) -> None:
     right = [("ĐẢNG CỘNG SẢN VIỆT NAM", True, False)]
     if head.day:
         right += [("", False, False), (ngay_van_ban(head.day, head.place), False, True)]
+    return rows, right
+
+
+def _write_letterhead(sheet: _Sheet, head: Letterhead) -> None:
+    ncols = sheet.ncols
+    left = max(1, ncols // 2)
+    rows, right = _letterhead_lines(head)
     start = sheet.row + 1
     for i in range(max(len(rows), len(right))):
         r = start + i
@@ -302,16 +309,7 @@ def _stream_table(
     sheet = _Rows(ws, columns)
     # The letterhead (``_write_letterhead``).
     left = max(1, ncols // 2)
-    rows = []
-    if letterhead.superior:
-        rows.append((letterhead.superior.upper(), False))
-    rows.append((letterhead.issuer.upper(), True))
-    rows.append(("*", False))
-    if letterhead.number:
-        rows.append((letterhead.number, False))
-    right = [("ĐẢNG CỘNG SẢN VIỆT NAM", True, False)]
-    if letterhead.day:
-        right += [("", False, False), (ngay_van_ban(letterhead.day, letterhead.place), False, True)]
+    rows, right = _letterhead_lines(letterhead)
     for i in range(max(len(rows), len(right))):
         sheet.row += 1
         cells = {}
