@@ -38,7 +38,7 @@ BUDGETS: dict[str, int] = {
     "members:candidate_create": 7,
     "meetings:calendar": 7,  # the range of the viewer's data for the month links
     "meetings:plan": 7,
-    "meetings:overview": 17,  # + where each row's meeting records begin ("chưa có số liệu" before)
+    "meetings:overview": 18,  # + the months on record anywhere (one probe a month); + where each row's meeting records begin ("chưa có số liệu" before)
     "steering:index": 9,  # the task list: the latest year with tasks, the counts of the pages
     "steering:documents": 10,
     "steering:document_create": 7,  # the register picker (OrganizationChoiceForm): any register, one or more, the chosen one
@@ -52,7 +52,7 @@ BUDGETS: dict[str, int] = {
     "reports:review": 8,  # the reports saved in the scope
     "reports:statistics": 7,
     "reports:review_detail": 7,  # a draft: nothing computed until it is downloaded
-    "reports:dashboard": 43,  # live (rollups not built here): composition by dimension, movement, 12 month ends in one;
+    "reports:dashboard": 45,  # the months on record for each of its two grids; live (rollups not built here): composition by dimension, movement, 12 month ends in one;
     # + the meetings (the grid of each year of the 12 months), tasks and support sections of the review report;
     # the reads the sections share made once per page (core.memo: the rollups' state, paths, tree version): budget 59 → 43
     "jobs:list": 5,

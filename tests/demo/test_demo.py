@@ -320,6 +320,22 @@ def test_successor_committees_have_no_2013_grid_but_a_2026_one(data):
     assert len(rows) >= 45 and any(m["counts"]["hop"] for r in rows for m in r.months)
 
 
+def test_the_years_without_records_show_no_data_not_missed_meetings(data):
+    """The demo has no meetings 2015–2023 (issue 13): the bloc's grid of 2019 is "chưa có số liệu" in every month,
+    not "không họp", and flags no organization as weak."""
+    from dangbo.meetings import selectors
+
+    tinhuy = User.objects.get(username="tinhuy")
+    rows, _ = selectors.grid(tinhuy, Organization.objects.get(code="KCQ"), 2019)
+    assert len(rows) >= 55
+    assert all(
+        m["counts"]["chua_co_so_lieu"] == r.cells and not m["counts"]["khong_hop"]
+        for r in rows
+        for m in r.months
+    )
+    assert not any(r.weak for r in rows)
+
+
 def test_meeting_volume_kinds_and_thematic_and_plenary_meetings(data):
     from dangbo.meetings.models import Attendance, Meeting
 

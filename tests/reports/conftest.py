@@ -24,6 +24,7 @@ from dangbo.meetings.models import GradeLevel
 from dangbo.meetings.selectors import roll
 from dangbo.members import services as member_services
 from dangbo.organizations import services as org_services
+from dangbo.organizations.choices import OrgKind
 from dangbo.steering.choices import Era
 from dangbo.steering.models import Commune
 from dangbo.steering.support import services as support
@@ -63,6 +64,18 @@ def half(tree, people, root_user, clock):
     hold(root_user, tree.a1, D(2024, 1, 5), upper="tot")
     hold(root_user, tree.a1, D(2024, 2, 5), upper="kha")
     hold(root_user, tree.a2, D(2024, 1, 8))
+    # March–June are on record: a cell outside the bloc planned its meetings (the bloc's cells missed those months;
+    # a month nobody in the system recorded would be a gap, "chưa có số liệu" — meetings.selectors.months_on_record)
+    other_bloc = org_services.organization_create(actor=root_user, parent=tree.province, data={
+        "name": "Đảng bộ Khối Doanh nghiệp", "code": "KDN", "kind": OrgKind.DIRECT})  # fmt: skip
+    elsewhere = org_services.organization_create(actor=root_user, parent=other_bloc, data={
+        "name": "Chi bộ Công ty Xi măng", "code": "KDN-XM", "kind": OrgKind.GRASSROOTS_CELL})  # fmt: skip
+    for month in range(3, 7):
+        meeting_services.meeting_plan(
+            actor=root_user,
+            organization=elsewhere,
+            data={"kind": "thuong_ky", "planned_at": at(D(2024, month, 5))},
+        )
     task = tasks.task_create(actor=root_user, organization=tree.bloc, data={
         "title": "Học tập Chỉ thị 05", "report_kind": "quan_triet", "assigned_date": D(2024, 2, 1),
         "deadline": D(2024, 3, 31), "mode": "tat_ca_co_so"})  # fmt: skip

@@ -108,6 +108,7 @@ def test_share_of_cells_meeting_every_month(tree, people, root_user):
         hold(root_user, tree.a1, D(2023, month, 5))
         if month != 7:
             hold(root_user, tree.a2, D(2023, month, 6))
+    hold(root_user, tree.b, D(2022, 12, 5))  # December 2022 is on record (another cell met)
     fn = target_selectors.get("chi_bo_sinh_hoat_deu")
     start = D(2020, 10, 1)
     assert fn(tree.a, start, D(2023, 12, 31)) == Decimal("50.00")  # A2 missed July
@@ -124,6 +125,19 @@ def test_share_of_cells_meeting_every_month(tree, people, root_user):
     # No regular meeting recorded in the window at all: no data, not 0 %.
     assert fn(tree.b, start, D(2023, 12, 31)) is None
     assert fn(tree.a, start, D(2022, 11, 30)) is None
+
+
+def test_months_nobody_recorded_are_a_gap_in_the_records_not_months_missed(tree, people, root_user):
+    """The demo has no meetings 2015–2023: at the end of such a window the target read 0,0 % «chậm tiến độ». A month
+    in which no cell anywhere recorded a meeting is not due; a month others recorded and a cell skipped still is."""
+    for month in range(1, 7):
+        hold(root_user, tree.a1, D(2023, month, 5))
+        hold(root_user, tree.a2, D(2023, month, 6))
+    fn = target_selectors.get("chi_bo_sinh_hoat_deu")
+    start = D(2020, 10, 1)
+    assert fn(tree.a, start, D(2023, 12, 31)) == Decimal("100.00")  # July–December: nobody recorded anything
+    hold(root_user, tree.b, D(2023, 9, 5))  # September is on record: both of A's cells missed it
+    assert fn(tree.a, start, D(2023, 12, 31)) == Decimal("0.00")
 
 
 def test_share_of_meetings_graded_good_or_fair(tree, people, root_user):

@@ -97,6 +97,8 @@ class Meeting(BaseModel):
         indexes = [
             models.Index(fields=["org_path", "month"], name="meeting_path_month"),
             models.Index(fields=["organization", "month"], name="meeting_org_month"),
+            # the months the records cover (selectors.months_on_record): one probe a month
+            models.Index(fields=["month"], name="meeting_month"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -12,6 +12,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -219,6 +220,27 @@ def live_counts(q: GridQuery) -> tuple[dict, dict, dict]:
     return by_key, first_month, thematic
 
 
+def months_on_record(months: list[dt.date]) -> set[dt.date]:
+    """The months among ``months`` in which a regular meeting is recorded anywhere in the system (planned or held, not
+    cancelled): the months its records cover. A month in which nobody recorded a meeting — before the system was used,
+    or a gap in what was entered, as the demo's 2015–2023 — is a month without data ("chưa có số liệu"), not a month in
+    which every cell failed to meet; a cell that skipped a month others recorded stays "không họp". One statement, an
+    index probe a month (``meeting_month``), whatever the number of meetings."""
+    if not months:
+        return set()
+    table = Meeting._meta.db_table
+    rows = ", ".join(["(%s)"] * len(months))
+    sql = (
+        f"SELECT column1 FROM (VALUES {rows}) AS wanted WHERE EXISTS (SELECT 1 FROM {table} m "
+        f"WHERE m.month = wanted.column1 AND m.kind = %s AND m.state <> %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*months, MeetingKind.REGULAR, MeetingState.CANCELLED])
+        found = {row[0] for row in cursor.fetchall()}
+    # SQLite answers the dates as text
+    return {m for m in months if m in found or m.isoformat() in found}
+
+
 def quarter_case(year: int, field: str = "month") -> Case:
     """The quarter (0–3) of a month of ``year``."""
     return Case(*[When(Q(**{f"{field}__gte": dt.date(year, 3 * q + 1, 1),
@@ -307,8 +329,10 @@ def grid(actor, root: Organization, year: int, *, source=live_counts) -> tuple[l
     first_month = {row: first for row, first in first_month.items() if row in rows_of_year}
     empty = EMPTY_SLOT
     # Where meeting records begin: a month before a row's first recorded regular meeting (or, for a row without
-    # any, before the first one of the whole scope) has no data — "chưa có số liệu", not "không họp".
+    # any, before the first one of the whole scope) has no data — "chưa có số liệu", not "không họp"; so has a month
+    # in which nobody in the system recorded a meeting (``months_on_record``).
     scope_first = min(first_month.values(), default=None)
+    covered = months_on_record([m for m in months if m <= this_month])
     # a held meeting's link, written from one reverse() (a grid of one-cell rows links up to 12 a row)
     before, after = reverse("meetings:detail", args=[987654321]).split("987654321")
     rows = []
@@ -330,7 +354,7 @@ def grid(actor, root: Organization, year: int, *, source=live_counts) -> tuple[l
             }
             if month > this_month:
                 counts[FUTURE] = cells
-            elif begins is None or month < begins:
+            elif begins is None or month < begins or month not in covered:
                 counts[NO_DATA] = cells
             else:
                 counts[NOT_HELD] = max(cells - slot[HELD] - slot[NOT_RECORDED] - slot[FUTURE], 0)

@@ -165,9 +165,11 @@ def cells_meeting_every_month(organization, start: dt.date, on: dt.date) -> Deci
     """Share of the cells of the subtree (on ``on``) that held their regular meeting (state "đã họp") in every
     month of the window (``meeting_window``); a cell founded inside the window is held to the months after its
     founding. One query: the cells with the number of months they met. None ("chưa có số liệu") when no regular
-    meeting of the subtree is recorded in the window at all."""
+    meeting of the subtree is recorded in the window at all; a month in which nobody in the system recorded a meeting
+    (``meetings.selectors.months_on_record``: a gap in the records) is not due."""
     from dangbo.meetings.choices import MeetingKind, MeetingState
     from dangbo.meetings.models import Meeting
+    from dangbo.meetings.selectors import months_on_record
     from dangbo.members.counts.selectors import path_on
     from dangbo.organizations.models import OrganizationLink
 
@@ -179,6 +181,7 @@ def cells_meeting_every_month(organization, start: dt.date, on: dt.date) -> Deci
                                       month__gte=months[0], month__lte=months[-1])  # fmt: skip
     if not recorded.exclude(state=MeetingState.CANCELLED).exists():
         return None  # no meeting recorded in the term: no data, not 0 %
+    covered = sorted(months_on_record(months))
     met = (
         Meeting.objects.filter(organization_id=OuterRef("organization_id"), kind=MeetingKind.REGULAR,
                                state=MeetingState.HELD, month__gte=months[0], month__lte=months[-1])
@@ -195,7 +198,7 @@ def cells_meeting_every_month(organization, start: dt.date, on: dt.date) -> Deci
     )
     total = regular = 0
     for founded, n in cells:
-        due = len(months) if not founded else sum(1 for m in months if m >= first_full_month(founded))
+        due = len(covered) if not founded else sum(1 for m in covered if m >= first_full_month(founded))
         if due == 0:
             continue
         total += 1
