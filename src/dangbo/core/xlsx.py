@@ -352,12 +352,7 @@ def _stream_table(
             progress(n)
     last = sheet.row
     if table.total_label and any(c.total for c in columns):
-        values: list = [None] * ncols
-        for i, c in enumerate(columns, start=1):
-            if c.total and last >= first:
-                letter = get_column_letter(i)
-                values[i - 1] = f"=SUM({letter}{first}:{letter}{last})"  # the only formulas: our own sums
-        values[0] = table.total_label
+        values = _total_values(table, columns, first, last)
         sheet.row += 1
         cells = [
             sheet.cell(v, _data_style(ws, c, total=True), text=False)
@@ -382,6 +377,18 @@ def _placed(cells, row: int):
         if cell is not None:
             cell.row, cell.column = row, col
             yield cell
+
+
+def _total_values(table: Table, columns: Sequence[Column], first: int, last: int) -> list:
+    """The total row: its label, then a SUM over rows ``first``–``last`` under each column that has a total (the
+    only formulas in our files: our own sums)."""
+    values: list = [None] * len(columns)
+    for i, c in enumerate(columns, start=1):
+        if c.total and last >= first:
+            letter = get_column_letter(i)
+            values[i - 1] = f"=SUM({letter}{first}:{letter}{last})"
+    values[0] = table.total_label
+    return values
 
 
 def _height(values: Sequence, columns: Sequence[Column], *, header: bool = False) -> float:
@@ -427,12 +434,7 @@ def write_table(
     last = sheet.row
     total_row = None
     if table.total_label and any(c.total for c in columns):
-        values: list = [None] * ncols
-        for i, c in enumerate(columns, start=1):
-            if c.total and last >= first:
-                letter = get_column_letter(i)
-                values[i - 1] = f"=SUM({letter}{first}:{letter}{last})"  # the only formulas: our own sums
-        values[0] = table.total_label
+        values = _total_values(table, columns, first, last)
         total_row = sheet.row = sheet.row + 1
         for col, value in enumerate(values, start=1):
             ws.cell(row=total_row, column=col, value=value)
