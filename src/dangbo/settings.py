@@ -330,6 +330,8 @@ if DANGBO_API_RATE_LIMIT and not re.fullmatch(r"\d+/\d*[smhd]", DANGBO_API_RATE_
     )
 
 # Directing work (steering). Uploaded documents and reports: at most this many MB each.
+# core.db.StatementCache: compiled statements kept per process (a few kB each), least recently used dropped first.
+DANGBO_STATEMENT_CACHE = int(os.environ.get("DANGBO_STATEMENT_CACHE", "2000"))
 DANGBO_UPLOAD_MAX_MB = int(os.environ.get("DANGBO_UPLOAD_MAX_MB", "20"))
 # Import files (core.imports): a province's members in one file (~250,000 rows, ~60 MB of XLSX) fits.
 DANGBO_IMPORT_MAX_ROWS = int(os.environ.get("DANGBO_IMPORT_MAX_ROWS", "300000"))

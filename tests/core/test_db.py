@@ -79,3 +79,21 @@ def test_a_prepared_statement_takes_an_argument_used_twice_counts_and_knows_an_e
 
     assert prepared(("test-none", 0), some) == [] and prepared(("test-none", 0), some, count=True) == 0
     assert prepared(("test-some", 1), some, people.m_b.pk) == [(people.m_b.pk,)]
+
+
+def test_the_statement_cache_keeps_the_most_recently_used_statements_up_to_its_setting(people, settings):
+    """A worker's compiled statements stay within ``DANGBO_STATEMENT_CACHE`` (README «Cấu hình»): the one used least
+    recently is dropped first, and a dropped statement is compiled again and still answers."""
+    from dangbo.core import db
+
+    settings.DANGBO_STATEMENT_CACHE = 2
+    db._PREPARED.clear()
+    ids = lambda pk: Member.objects.filter(pk=pk).values_list("pk")  # noqa: E731
+    for name in ("a", "b"):
+        assert prepared(("lru", name), ids, people.m_a1.pk) == [(people.m_a1.pk,)]
+    prepared(("lru", "a"), ids, people.m_b.pk)  # "a" used again: "b" is now the oldest
+    prepared(("lru", "c"), ids, people.m_b.pk)
+    assert len(db._PREPARED) == 2
+    assert ("lru", "a") in db._PREPARED and ("lru", "c") in db._PREPARED and ("lru", "b") not in db._PREPARED
+    assert prepared(("lru", "b"), ids, people.m_b.pk) == [(people.m_b.pk,)]
+    assert len(db._PREPARED) == 2

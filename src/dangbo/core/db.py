@@ -1,5 +1,8 @@
 """Small database-specific helpers (the other one is core/search.py)."""
 
+from collections import OrderedDict
+
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import CharField, Func
@@ -27,10 +30,40 @@ class NoIndex(Func):
         return super().as_sql(compiler, connection, template=template or "%(expressions)s", **extra)
 
 
-# ``exists_compiled``: this process's compiled statements, (database, key) → (SQL, parameters) or None (no row can
-# match). Emptied when full (each entry is one short statement).
-_EXISTS_SQL: dict[tuple, tuple[str, tuple] | None] = {}
-EXISTS_SQL_MAX = 10_000
+class StatementCache:
+    """A process's compiled statements, key → entry, the least recently used dropped once it holds
+    ``settings.DANGBO_STATEMENT_CACHE`` entries (a few kB each: the default 2,000 is ~8 MB a process at worst; the keys
+    include a user's scope and a search's words, so without a limit a long-lived worker would keep growing)."""
+
+    def __init__(self):
+        self._entries: OrderedDict = OrderedDict()
+
+    def get(self, key, default=None):
+        entry = self._entries.get(key, default)
+        if entry is not default:
+            self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key, entry) -> None:
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > max(1, settings.DANGBO_STATEMENT_CACHE):
+            self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key) -> bool:
+        return key in self._entries
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+_MISSING = object()
+
+# ``exists_compiled``: (database, key) → (SQL, parameters) or None (no row can match).
+_EXISTS_SQL = StatementCache()
 
 
 def exists_compiled(model, key: tuple, build) -> bool:
@@ -40,16 +73,14 @@ def exists_compiled(model, key: tuple, build) -> bool:
     nền»); building and compiling it through the ORM costs ~10 times running it (issue 19)."""
     alias = router.db_for_read(model)
     entry_key = (alias, key)
-    if entry_key not in _EXISTS_SQL:
+    entry = _EXISTS_SQL.get(entry_key, _MISSING)
+    if entry is _MISSING:
         query = build().query.exists()
         try:
             entry = query.get_compiler(alias).as_sql()
         except EmptyResultSet:  # a queryset that can hold no row (``.none()``)
             entry = None
-        if len(_EXISTS_SQL) >= EXISTS_SQL_MAX:
-            _EXISTS_SQL.clear()
-        _EXISTS_SQL[entry_key] = entry
-    entry = _EXISTS_SQL[entry_key]
+        _EXISTS_SQL.put(entry_key, entry)
     if entry is None:
         return False
     with connections[alias].cursor() as cursor:
@@ -58,8 +89,8 @@ def exists_compiled(model, key: tuple, build) -> bool:
 
 
 # ``prepared``: this process's compiled statements — key → (model, database, SQL, parameters, where each argument goes,
-# the columns' converters, the fields' names) — a few kB each, at most EXISTS_SQL_MAX of them.
-_PREPARED: dict[tuple, tuple] = {}
+# the columns' converters, the fields' names).
+_PREPARED = StatementCache()
 _MARK_INT = (
     -1_987_654_321
 )  # an argument's stand-in while the statement is compiled: no real value looks like it
@@ -100,9 +131,7 @@ def prepared(key: tuple, build, *args, count: bool = False) -> list | int:
             converters = compiler.get_converters(select) if select else {}
             # Not the compiler (its query holds the whole tree of the queryset): what running the statement needs.
             entry = (compiler.query.model, compiler.using, sql, params, positions, converters, attnames)
-        if len(_PREPARED) >= EXISTS_SQL_MAX:
-            _PREPARED.clear()
-        _PREPARED[key] = entry
+        _PREPARED.put(key, entry)
     if entry is _EMPTY:
         return 0 if count else []
     model, db, sql, params, positions, converters, attnames = entry
