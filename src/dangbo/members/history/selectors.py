@@ -131,7 +131,11 @@ def transfer_flags(
     return flags
 
 
-def transfer_list(actor, tab: str) -> list[tuple[Transfer, list[str]]]:
+def transfer_list(
+    actor, tab: str, *, calendar: WorkCalendar | None = None
+) -> list[tuple[Transfer, list[str]]]:
+    """The transfers of one tab of the transfers page with their flags (``calendar``: the working days, read once by
+    a caller that asks for several tabs)."""
     qs = policies.scope(
         actor,
         policies.VIEW,
@@ -152,7 +156,7 @@ def transfer_list(actor, tab: str) -> list[tuple[Transfer, list[str]]]:
         qs = qs.filter(Q(state=TransferState.RECEIVED) | Q(state=TransferState.CANCELLED)).exclude(
             kind=TransferKind.TEMPORARY, ended_date__isnull=True
         )
-    cal = WorkCalendar.from_db()
+    cal = calendar or WorkCalendar.from_db()
     return [(t, transfer_flags(t, calendar=cal)) for t in qs.order_by("-sent_date", "-id")[:300]]
 
 
@@ -263,8 +267,8 @@ def alerts(actor, *, on: dt.date | None = None, limit: int | None = 200) -> list
         if alert := _probation_alert(m, probation(m, on=on, calendar=cal), on):
             out.append(replace(alert, kind=KIND_ADMISSION, org=_org_name(m), paths=(m.org_path,)))
     seen: set[int] = set()
-    both = [("den", t, f) for t, f in transfer_list(actor, "den")] + [
-        ("di", t, f) for t, f in transfer_list(actor, "di")
+    both = [("den", t, f) for t, f in transfer_list(actor, "den", calendar=cal)] + [
+        ("di", t, f) for t, f in transfer_list(actor, "di", calendar=cal)
     ]
     piece = policies.narrowing()
     for direction, t, flags in both:
@@ -288,7 +292,7 @@ def alerts(actor, *, on: dt.date | None = None, limit: int | None = 200) -> list
                     (t.to_organization.path,) if direction == "den" else (t.member.org_path,),
                 )
             )
-    for t, flags in transfer_list(actor, "tam"):
+    for t, flags in transfer_list(actor, "tam", calendar=cal):
         for f in flags:
             out.append(Alert("warn", f"{t.member.full_name}: {f}", t.get_absolute_url(), t.temporary_until,
                              KIND_TRANSFER, org_label(t.destination), _transfer_paths(t)))  # fmt: skip
