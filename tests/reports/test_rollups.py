@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dangbo.core.dates import add_months
@@ -107,6 +107,9 @@ def test_extend_adds_the_months_after_the_watermark(tree, people, clock):
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])  # fmt: skip
 @given(ops=OPS, probe=st.integers(0, 10_000))
+# Received on the day it was sent: the sending cell's step names the receiving cell, a row of a cell whose own
+# period did not change (found by hypothesis, seed 123387642448365152722668719828468284031).
+@example(ops=[("enroll", 0, 0), ("send", 30, 1), ("receive", 0, 0)], probe=0)
 def test_rollups_built_before_a_random_history_equal_the_live_figures(root_user, ops, probe):
     with transaction.atomic():
         h = random_history(root_user, ops, before_ops=rollup_services.rebuild)

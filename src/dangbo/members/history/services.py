@@ -153,12 +153,18 @@ PERIOD_KEY = (
 
 def roll_changed(before: list[tuple], after: list[tuple], record_edited: bool = False) -> None:
     """Tell the rollups (``FACT_CHANGES``) which cells' roll changed from which day: the periods that differ, and
-    after a record edit (gender, birth date … that the composition reads) all the member's periods."""
+    after a record edit (gender, birth date … that the composition reads) all the member's periods — with the cells
+    of the member's periods that begin or end on a day a changed period begins or ends: a step's row names the
+    neighbouring period's path (``reports.rollups``: a transfer out names where the member was received), so a
+    period received on the day the sending cell's period ended changes the sending cell's row too. ``before`` and
+    ``after``: one member's periods (or, for a bulk creation, only new periods)."""
     changed = set(before) ^ set(after)
     if record_edited:
         changed |= set(before) | set(after)
     if changed:
-        facts_changed("members", {p[0] for p in changed}, min(p[4] for p in changed))
+        days = {p[4] for p in changed} | {p[5] for p in changed if p[5] is not None}
+        neighbours = {p[0] for p in {*before, *after} if p[4] in days or p[5] in days}
+        facts_changed("members", {p[0] for p in changed} | neighbours, min(p[4] for p in changed))
 
 
 def _date_problems(
