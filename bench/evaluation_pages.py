@@ -14,6 +14,12 @@ proposes a level for a share of the ratings, then times each page with the Djang
 organization's secretary; ``bench.staff``: the province) and counts its SQL queries and rows shown. Prints figures
 with the machine's load, asserts nothing; deletes the campaign at the end. The URLs' parameters (``chi_bo``,
 ``muc``, ``sau``) are ignored by a version without paging: the same script measures before and after.
+
+``--keep``: the campaign is kept at the end and an existing one (with its proposals) is measured again rather than
+opened anew — to measure two versions of the code interleaved on the same ratings. ``--save DIR``: each page's HTML
+is written there (``diff -r`` two directories: the pages of two versions for the same data). ``--explain``: on
+PostgreSQL, each statement of each page with the server's execution time (``EXPLAIN (ANALYZE, BUFFERS)``), the plan of
+the slowest printed.
 """
 
 from __future__ import annotations
@@ -34,6 +40,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=20, help="rounds of each timing")
     parser.add_argument("--proposals", type=int, default=600, help="ratings proposed through the service")
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse the campaign if it exists; keep it at the end"
+    )
+    parser.add_argument("--save", metavar="DIR", help="write each page's HTML into DIR")
+    parser.add_argument("--explain", action="store_true", help="PostgreSQL: each statement's execution time")
     args = parser.parse_args()
     import logging
 
@@ -67,7 +78,11 @@ def main() -> None:
         sys.exit("bench.grassroots is missing: load the synthetic province (dangbo synth province)")
     print(f"{database_settings()}; {province.name}; {load_average()}")
     with dates.frozen(dt.date(EVALUATION_YEAR + 1, 1, 5)):
-        campaign, _, _, _ = campaign_with_proposals(staff, province, proposals=args.proposals)
+        campaign = (
+            Campaign.objects.filter(authority=province, year=EVALUATION_YEAR).first() if args.keep else None
+        )
+        if campaign is None:
+            campaign, _, _, _ = campaign_with_proposals(staff, province, proposals=args.proposals)
         mine = policies.scope(secretary, policies.VIEW, Rating.objects.all()).filter(
             campaign=campaign, member__isnull=False
         )
@@ -104,7 +119,40 @@ def main() -> None:
             shown = f", {rows} rating links" if rows is not None else f", {len(body) // 1024} kB"
             print(f"{label} as {user.username}: {response.status_code}, "
                   f"{request_figures(queries, walls, cpus, sqls)}{shown}; load {os.getloadavg()[0]:.2f}")  # fmt: skip
-    Campaign.objects.filter(pk=campaign.pk).delete()
+            if args.save and not url.endswith(".xlsx"):
+                Path(args.save).mkdir(parents=True, exist_ok=True)
+                name = re.sub(r"\W+", "_", label).strip("_")
+                # The CSRF token differs on every response.
+                page = re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]*', r"\1", body.decode())
+                (Path(args.save) / f"{name}.html").write_text(page)
+            if args.explain:
+                explain(client, url)
+    if not args.keep:
+        Campaign.objects.filter(pk=campaign.pk).delete()
+
+
+def explain(client, url: str) -> None:
+    """Each SELECT of one request of ``url`` with the server's execution time (PostgreSQL), the slowest one's plan."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        return
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    timed = []
+    with connection.cursor() as cur:
+        for q in captured.captured_queries:
+            if q["sql"].lstrip().upper().startswith("SELECT"):
+                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+                plan = [row[0] for row in cur.fetchall()]
+                ms = float(re.search(r"Execution Time: ([\d.]+)", plan[-1]).group(1))
+                timed.append((ms, q["sql"], plan))
+    for ms, sql, _ in timed:
+        print(f"    {ms:7.2f} ms  {sql[:150]}")
+    ms, sql, plan = max(timed)
+    print(f"    slowest ({ms:.2f} ms): {sql}")
+    print("\n".join("      " + line for line in plan))
 
 
 if __name__ == "__main__":

@@ -161,3 +161,103 @@ def test_many_cells_are_chosen_with_the_organization_picker(client, tree, people
     assert f'<option selected value="{tree.a2.pk}"' in page and "2 đảng viên phù hợp" in page
     outside = client.get(c.get_absolute_url(), {"chi_bo": tree.b.pk}).content.decode()
     assert "59 đảng viên phù hợp" in outside  # not a cell of the campaign: the error shown, the rest lists
+
+
+def _listed(client, url: str, params: dict) -> list[str]:
+    """Every name the list shows for ``params``, page after page."""
+    names, query = [], "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    while query:
+        html = client.get(url + query).content.decode()
+        names += _names(html)
+        query = _next(html)
+    return names
+
+
+def test_each_level_and_stage_lists_exactly_its_members_on_every_page(client, tree, people, big):
+    """«Mức», «chưa đề xuất», «chưa xếp loại» are one indexed value of a rating (``models.ListLevel``): the lists
+    hold exactly the ratings that meet the filter — the decided level first, else the proposed one; a rating «chưa
+    xếp loại» under no level — page after page, before and after the decision."""
+    from dangbo.evaluation.choices import NotRated
+    from dangbo.evaluation.models import Rating
+
+    c, target = big
+    ratings = list(
+        Rating.objects.filter(campaign=c, member__isnull=False).select_related("member").order_by("id")
+    )
+    scores = {Level.EXCELLENT: 95, Level.GOOD: 80, Level.DONE: 60}
+    for i, r in enumerate(ratings[:56]):  # 56 proposed (52 HTTNV: a second page), one not rated, two waiting
+        level = {0: Level.EXCELLENT, 1: Level.DONE}.get(i % 28, Level.GOOD)
+        services.propose(actor=people.secretary_a, rating=r, level=level, score=scores[level])
+    services.propose(
+        actor=people.secretary_a, rating=ratings[56], not_rated=NotRated.OTHER, not_rated_note="ốm dài"
+    )
+    client.force_login(people.secretary_a)
+    urls = (c.get_absolute_url(), reverse("evaluation:results", args=[c.pk]))
+
+    def expected(test) -> list[str]:
+        found = [r.member.full_name for r in Rating.objects.filter(campaign=c, member__isnull=False)
+                 .select_related("member") if test(r)]  # fmt: skip
+        return sorted(found)
+
+    def level_of(r):
+        return "-" if r.not_rated else (r.decided_level or r.proposed_level)
+
+    for url in urls:
+        for level in Level.values:
+            assert sorted(_listed(client, url, {"muc": level})) == expected(
+                lambda r, level=level: level_of(r) == level
+            )
+        assert sorted(_listed(client, url, {"tinh_trang": "chua_de_xuat"})) == expected(
+            lambda r: level_of(r) == ""
+        )
+        assert _listed(client, url, {"tinh_trang": "chua_xep_loai"}) == [ratings[56].member.full_name]
+    assert len(_listed(client, urls[0], {"muc": Level.GOOD})) == 52  # two pages
+    assert len(_listed(client, urls[0], {"tinh_trang": "chua_de_xuat"})) == 2
+    # After the decision every level listed is the decided one.
+    for r in ratings[57:]:
+        services.propose(actor=people.secretary_a, rating=r, level=Level.DONE, score=60)
+    for r in Rating.objects.filter(campaign=c, subject_org__isnull=False):
+        services.propose(actor=people.secretary_a, rating=r, level=Level.GOOD, score=80)
+    services.decide(
+        actor=people.secretary_a, campaign=c, decision_no="12-QĐ/ĐU", decision_date=dt.date(2026, 1, 5)
+    )
+    done = _listed(client, urls[1], {"muc": Level.DONE})
+    assert sorted(done) == expected(lambda r: r.decided_level == Level.DONE) and len(done) == 4
+    assert _listed(client, urls[1], {"tinh_trang": "chua_de_xuat"}) == []
+
+
+@pytest.mark.parametrize("params", [{"muc": Level.GOOD}, {"tinh_trang": "chua_de_xuat"},
+                                    {"tinh_trang": "chua_xep_loai"}, {"chi_bo": "A1"}])  # fmt: skip
+def test_a_filtered_page_is_one_index_range_in_name_order(client, tree, people, big, params):
+    """The page's ids of a filtered list are read along an index in name order (``evaluation_rating_level``,
+    ``evaluation_rating_cell``) — its 51 entries — not every matching rating of the campaign read and sorted (a
+    province's «HTTNV» near the decision: 140,000 ratings). The planner is told to avoid sorts and full scans: the
+    statement must be answerable without either."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c, _ = big
+    params = {k: (tree.a1.pk if v == "A1" else v) for k, v in params.items()}
+    client.force_login(
+        people.staff
+    )  # the bloc's staff see every cell: the list is not read by the scope's path
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("evaluation:results", args=[c.pk]), params).status_code == 200
+    ids = [q["sql"] for q in queries if "ORDER BY" in q["sql"] and "LIMIT 51" in q["sql"]]
+    assert len(ids) == 1
+    index = "evaluation_rating_cell" if "chi_bo" in params else "evaluation_rating_level"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("EXPLAIN " + ids[0])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            inner = plan.split("InitPlan", 1)[-1]  # the ids' walk
+            assert (
+                index in inner and "Sort" not in inner.split("->  Index Scan using evaluation_rating_pkey")[0]
+            )
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + ids[0])
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+            assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan

@@ -12,8 +12,10 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.db.models.lookups import Exact
 
 from .choices import Level
+from .models import NOT_RATED_MARK, ListLevel
 
 STAGES = [
     ("chua_de_xuat", "Chưa đề xuất"),
@@ -25,20 +27,21 @@ STAGES = [
 
 def conditions(data: dict, *, cell_field: str) -> Q:
     """The filter's cleaned values as a Q on the fields ratings and tallies share (``cell_field``: ``cell_id`` on
-    a rating, ``organization_id`` on a tally)."""
+    a rating, ``organization_id`` on a tally). A level, «chưa đề xuất» and «chưa xếp loại» are one value of
+    ``ListLevel`` (on a rating: the index ``evaluation_rating_level``, in name order)."""
     q = Q()
     level = data.get("muc")
-    if level:
-        q &= Q(not_rated="") & (Q(decided_level=level) | Q(decided_level="", proposed_level=level))
+    if level:  # not rated, the decided level, else the proposed one
+        q &= Q(Exact(ListLevel(), level))
     stage = data.get("tinh_trang")
-    if stage == "chua_de_xuat":
-        q &= Q(not_rated="", decided_level="", proposed_level="")
+    if stage == "chua_de_xuat":  # neither rated nor proposed nor decided
+        q &= Q(Exact(ListLevel(), ""))
     elif stage == "chua_quyet_dinh":
         q &= Q(not_rated="", decided_level="")
     elif stage == "da_quyet_dinh":
         q &= Q(not_rated="") & ~Q(decided_level="")
     elif stage == "chua_xep_loai":
-        q &= ~Q(not_rated="")
+        q &= Q(Exact(ListLevel(), NOT_RATED_MARK))
     cell = data.get("chi_bo")
     if cell:
         q &= Q(**{cell_field: int(cell)})
