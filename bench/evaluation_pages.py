@@ -19,7 +19,9 @@ with the machine's load, asserts nothing; deletes the campaign at the end. The U
 opened anew — to measure two versions of the code interleaved on the same ratings. ``--save DIR``: each page's HTML
 is written there (``diff -r`` two directories: the pages of two versions for the same data). ``--explain``: on
 PostgreSQL, each statement of each page with the server's execution time (``EXPLAIN (ANALYZE, BUFFERS)``), the plan of
-the slowest printed.
+the slowest printed. ``--propose-all``: first, a level proposed for every rating not yet proposed (one UPDATE, as a
+bulk loader writes, then ``services.tally_rebuild`` and ANALYZE) — a campaign near its decision, where «HTTNV» is
+most of the province (with ``--keep``, the campaign stays so).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def main() -> None:
         "--keep", action="store_true", help="reuse the campaign if it exists; keep it at the end"
     )
     parser.add_argument("--save", metavar="DIR", help="write each page's HTML into DIR")
+    parser.add_argument("--propose-all", action="store_true", help="propose a level for every rating first")
     parser.add_argument("--explain", action="store_true", help="PostgreSQL: each statement's execution time")
     args = parser.parse_args()
     import logging
@@ -83,6 +86,8 @@ def main() -> None:
         )
         if campaign is None:
             campaign, _, _, _ = campaign_with_proposals(staff, province, proposals=args.proposals)
+        if args.propose_all:
+            propose_all(campaign)
         mine = policies.scope(secretary, policies.VIEW, Rating.objects.all()).filter(
             campaign=campaign, member__isnull=False
         )
@@ -129,6 +134,27 @@ def main() -> None:
                 explain(client, url)
     if not args.keep:
         Campaign.objects.filter(pk=campaign.pk).delete()
+
+
+def propose_all(campaign) -> None:
+    """Every rating of ``campaign`` not yet proposed gets a level (1 in 20 HTXSNV, 3 in 20 HTNV, the rest HTTNV: the
+    quota of 20 % kept), its counts rebuilt."""
+    from django.db import connection, transaction
+
+    from dangbo.evaluation import services
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE evaluation_rating SET proposed_level = CASE WHEN id %% 20 = 0 THEN 'htxsnv' WHEN id %% 20 < 4 "
+            "THEN 'htnv' ELSE 'httnv' END WHERE campaign_id = %s AND not_rated = '' AND proposed_level = ''",
+            [campaign.pk],
+        )
+        print(f"proposed a level for {cursor.rowcount:,} more ratings")
+        services.tally_rebuild(campaign)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE evaluation_rating")
+            cursor.execute("VACUUM ANALYZE evaluation_leveltally")
 
 
 def explain(client, url: str) -> None:

@@ -10,7 +10,7 @@ import functools
 from collections import namedtuple
 from dataclasses import dataclass, field
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 
 from .db import prepared
@@ -31,15 +31,7 @@ def _fetch(ordered: QuerySet, n: int, ids: list | None = None, columns: tuple = 
     columns answers without touching the table — or the caller, see ``keyset_page``), then those rows only;
     and whether there were ``n`` ids (more rows follow a page of ``n - 1``)."""
     if ids is None and one_query and connections[ordered.db].vendor == "postgresql":
-        # The ids as an array computed once (an InitPlan: the index walk), then the rows by id, in the page's
-        # order: one round trip. Not ``pk IN (subquery)``: the planner may then join every row of the scope and
-        # keep those among the ids.
-        page_ids = Subquery(ordered.values_list("pk", flat=True)[:n])
-        page_ids.template = "(ARRAY(%(subquery)s))"
-        chosen = ordered.filter(Func(F("pk"), page_ids, template="%(expressions)s", arg_joiner=" = ANY",
-                                     output_field=BooleanField()))  # fmt: skip
-        if annotations:
-            chosen = chosen.annotate(**annotations)
+        chosen = _in_one_query(ordered, n, annotations)
         found = list(chosen.values_list(*columns, named=True) if columns else chosen)
         return found[: n - 1], len(found) >= n
     if ids is None:
@@ -51,6 +43,17 @@ def _fetch(ordered: QuerySet, n: int, ids: list | None = None, columns: tuple = 
         chosen = chosen.values_list(*columns, named=True)
     rows = {obj.pk: obj for obj in chosen}
     return [rows[i] for i in ids[: n - 1] if i in rows], len(ids) >= n
+
+
+def _in_one_query(ordered: QuerySet, n: int, annotations: dict | None) -> QuerySet:
+    """PostgreSQL: the first ``n`` rows of ``ordered`` with the ids as an array computed once (an InitPlan: the
+    index walk), then the rows by id, in the page's order — one round trip. Not ``pk IN (subquery)``: the planner
+    may then join every row of the scope and keep those among the ids."""
+    page_ids = Subquery(ordered.values_list("pk", flat=True)[:n])
+    page_ids.template = "(ARRAY(%(subquery)s))"
+    chosen = ordered.filter(Func(F("pk"), page_ids, template="%(expressions)s", arg_joiner=" = ANY",
+                                 output_field=BooleanField()))  # fmt: skip
+    return chosen.annotate(**annotations) if annotations else chosen
 
 
 @functools.cache
@@ -73,10 +76,30 @@ def _order(sort_field: str, ascending: bool) -> tuple:
 
 class _Compiled:
     """The page's statements compiled once per process (``core.db.prepared``) under ``key``, the queryset built only
-    when one is compiled (``source``: a callable giving it)."""
+    when one is compiled (``source``: a callable giving it). ``annotations`` (named among ``columns``) are computed
+    in the rows' statement only; ``one_query``: on PostgreSQL the ids and the rows in one statement."""
 
-    def __init__(self, source, key: tuple, sort_field: str, columns: tuple):
+    def __init__(self, source, key: tuple, sort_field: str, columns: tuple, annotations: dict | None = None,
+                 one_query: bool = False):  # fmt: skip
         self.source, self.key, self.sort_field, self.columns = source, key, sort_field, columns
+        self.annotations = annotations or {}
+        self.one_query = one_query
+        # ``values_list`` selects the fields, then the annotations: the rows' tuples put back in ``columns``' order.
+        selected = [c for c in columns if c not in self.annotations] + [
+            a for a in self.annotations if a in columns
+        ]
+        self.order = None if selected == list(columns) else [selected.index(c) for c in columns]
+
+    def _rows(self, found) -> dict:
+        row = _row_class(self.columns)
+        if self.order is not None:
+            found = ([r[i] for i in self.order] for r in found)
+        return list(map(row._make, found))
+
+    def _values(self, queryset):
+        return (queryset.annotate(**self.annotations) if self.annotations else queryset).values_list(
+            *self.columns
+        )
 
     def position(self, pk: int):
         rows = prepared(
@@ -86,11 +109,27 @@ class _Compiled:
         )
         return rows[0][0] if rows else None
 
+    def _ordered(self, args: tuple, ascending: bool):
+        rows = (
+            self.source().filter(_bound(self.sort_field, *args, ascending=ascending))
+            if args
+            else self.source()
+        )
+        return rows.order_by(*_order(self.sort_field, ascending))
+
     def fetch(self, bound, ascending: bool, n: int, ids: list | None) -> tuple[list, bool]:
         """``_fetch`` of the rows after/before ``bound`` ((key, id) or None)."""
+        args = bound or ()
+        plain = all(isinstance(a, int | str) for a in args)  # a key the statement can take as it is
+        if ids is None and self.one_query and plain and connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+            found = self._rows(prepared(
+                (*self.key, "one", self.sort_field, ascending, bool(bound), n, self.columns),
+                lambda *a: _in_one_query(self._ordered(a, ascending), n, self.annotations).values_list(*self.columns),
+                *args,
+            ))  # fmt: skip
+            return found[: n - 1], len(found) >= n
         if ids is None:
-            args = bound or ()
-            if any(not isinstance(a, int | str) for a in args):  # a key the statement cannot take as it is
+            if not plain:
                 ordered = self.source().filter(_bound(self.sort_field, *bound, ascending=ascending))
                 ids = list(
                     ordered.order_by(*_order(self.sort_field, ascending)).values_list("pk", flat=True)[:n]
@@ -98,18 +137,16 @@ class _Compiled:
             else:
                 ids = [row[0] for row in prepared(
                     (*self.key, "ids", self.sort_field, ascending, bool(bound), n),
-                    lambda *a: (self.source().filter(_bound(self.sort_field, *a, ascending=ascending)) if a
-                                else self.source()).order_by(*_order(self.sort_field, ascending)).values_list("pk")[:n],
+                    lambda *a: self._ordered(a, ascending).values_list("pk")[:n],
                     *args,
                 )]  # fmt: skip
         # The rows of the ids, read again inside the scope and the filters (the ids may come from elsewhere).
         chosen = prepared(
             (*self.key, "rows", self.columns, len(ids)),
-            lambda *ids: self.source().order_by().filter(pk__in=ids).values_list(*self.columns),
+            lambda *ids: self._values(self.source().order_by().filter(pk__in=ids)),
             *ids,
         ) if ids else []  # fmt: skip
-        row = _row_class(self.columns)
-        rows = {r.pk: r for r in map(row._make, chosen)}
+        rows = {r.pk: r for r in self._rows(chosen)}
         return [rows[i] for i in ids[: n - 1] if i in rows], len(ids) >= n
 
 
@@ -136,14 +173,10 @@ def keyset_page(
     must determine the SQL and parameters of ``queryset`` entirely, which may then be a callable giving it (called
     only when a statement is compiled: building and compiling the list's queries cost more CPU than running them).
     ``annotations``: expressions added to the rows' query only (``columns`` may name them), not to the ids'.
-    ``one_query``: on PostgreSQL the ids are an array in the rows' query (one round trip instead of two). Neither
-    goes with ``key``.
+    ``one_query``: on PostgreSQL the ids are an array in the rows' query (one round trip instead of two).
     """
-    assert key is None or not (annotations or one_query), (
-        "a compiled page takes neither annotations nor one_query"
-    )
-    compiled = _Compiled(queryset if callable(queryset) else (lambda: queryset), key, sort_field, columns) if (
-        key is not None and columns) else None  # fmt: skip
+    compiled = _Compiled(queryset if callable(queryset) else (lambda: queryset), key, sort_field, columns,
+                         annotations, one_query) if key is not None and columns else None  # fmt: skip
     if compiled is None and callable(queryset):
         queryset = queryset()
 

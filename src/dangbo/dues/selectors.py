@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from dangbo.core import policies
 from dangbo.core.dates import add_months, full_years
+from dangbo.core.db import prepared
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member, MemberPeriod
 from dangbo.organizations.models import Organization, OrganizationLink
@@ -372,8 +373,11 @@ def arrears_evidence(member_ids: list[int], start: dt.date, end: dt.date) -> dic
     from dangbo.core.formats import tien
     from dangbo.evaluation.evidence.selectors import Item
 
-    rows = (DuesPayment.objects.filter(member_id__in=member_ids, month__gte=first_of(start), month__lte=end)
-            .values_list("member_id", "month", "owed", "paid").order_by("member_id", "month"))  # fmt: skip
+    since = first_of(start)
+    # Compiled once per process for the period and the number of members (``core.db.prepared``).
+    rows = prepared(("dues-arrears", since, end, len(member_ids)), lambda *ids: DuesPayment.objects.filter(
+        member_id__in=ids, month__gte=since, month__lte=end).values_list("member_id", "month", "owed", "paid")
+        .order_by("member_id", "month"), *member_ids)  # fmt: skip
     months: dict[int, list] = {}
     recorded: dict[int, int] = {}
     for member_id, month, owed, paid in rows:

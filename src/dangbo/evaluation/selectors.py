@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from dangbo.core import policies
+from dangbo.core.db import prepared
 from dangbo.core.formats import ngay
 from dangbo.core.policies import CHANGE, VIEW
 from dangbo.core.text import text_sort_key
@@ -75,15 +76,22 @@ def campaign_cells(actor, campaign: Campaign, chosen=None, *, levels: dict | Non
     count of the filtered list without a query of its own)."""
     from . import filters
 
-    rows = _tally_rows(actor, campaign)
     limit = filters.CELL_SELECT_MAX
-    low, high = _span(campaign)
-    hits = Sum("n", filter=filters.conditions(levels or {}, cell_field="organization_id") or None)
-    # Grouped by the index's own order (a GROUP BY on presorted keys, stopped by the LIMIT), not DISTINCT over the
-    # joined name: PostgreSQL sorted that (in parallel workers: ~20 ms for a province's 301 first cells, 1 ms so).
-    first = list(rows.order_by("org_path", "organization_id").values("org_path", "organization_id")
-                 .annotate(name=Min("organization__name"), low=Min(low), high=Max(high), hits=hits)
-                 .values_list("org_path", "organization_id", "name", "low", "high", "hits")[: limit + 1])  # fmt: skip
+
+    def first_cells():
+        low, high = _span(campaign)
+        hits = Sum("n", filter=filters.conditions(levels or {}, cell_field="organization_id") or None)
+        # Grouped by the index's own order (a GROUP BY on presorted keys, stopped by the LIMIT), not DISTINCT over
+        # the joined name: PostgreSQL sorted that (in parallel workers: ~20 ms for a province's 301 first cells).
+        return (_tally_rows(actor, campaign).order_by("org_path", "organization_id")
+                .values("org_path", "organization_id")
+                .annotate(name=Min("organization__name"), low=Min(low), high=Max(high), hits=hits)
+                .values_list("org_path", "organization_id", "name", "low", "high", "hits")[: limit + 1])  # fmt: skip
+
+    # Compiled once per process for what its SQL depends on (``core.db.prepared``): building it cost more CPU than
+    # running it.
+    first = prepared(("evaluation-cells", campaign.pk, *_reach_key(actor), tuple(sorted((levels or {}).items())),
+                      limit), first_cells)  # fmt: skip
     every = bool(first) and _covers_span(actor, campaign, first[0][3:5])
     if len(first) <= limit:
         cells = sorted(((pk, name) for _, pk, name, *_ in first), key=lambda c: (text_sort_key(c[1]), c[0]))
@@ -95,7 +103,7 @@ def campaign_cells(actor, campaign: Campaign, chosen=None, *, levels: dict | Non
         pk = int(chosen) if chosen not in (None, "") else None
     except (TypeError, ValueError):
         pk = None
-    found = (rows.filter(organization_id=pk).values_list("organization_id", "organization__name")[:1]
+    found = (_tally_rows(actor, campaign).filter(organization_id=pk).values_list("organization_id", "organization__name")[:1]
              if pk is not None and 0 < pk < 2**63 else [])  # fmt: skip
     return CampaignCells(list(found), True, every)
 
@@ -185,15 +193,33 @@ def ratings_page(
     # Whoever sees every cell (a province's staff) reads the page along the index by name (its scope checked in the
     # index's org_path column, not searched by it: that would sort the campaign's 240,000 rows by name).
     every = cells.every
-    rows = ratings_of(actor, campaign, use_index=not every).filter(member__isnull=False)
-    f = RatingFilter(params, queryset=rows, cells=cells.choices, actor=actor if cells.many else None)  # fmt: skip
+    f = RatingFilter(params, queryset=Rating.objects.none(), cells=cells.choices,
+                     actor=actor if cells.many else None)  # fmt: skip
     values = f.values()
     by_cell = cells.counts if {k: v for k, v in values.items() if k != "chi_bo"} == levels else None
     count = filtered_count(actor, campaign, values, every=every, whole=whole, cells=by_cell)
-    # By the rating's own copy of the name key: the page's ids from the index evaluation_rating_list, no join.
-    page = keyset_page(f.qs.order_by(), sort_field="name_sort", after=params.get("sau"),
-                       before=params.get("truoc"), size=size, columns=columns, annotations=annotations, one_query=True)  # fmt: skip
+
+    def rows():  # built only when the page's statements are compiled (once per process for ``key``)
+        scoped = ratings_of(actor, campaign, use_index=not every).filter(member__isnull=False)
+        return f.filter_queryset(scoped).order_by()
+
+    # By the rating's own copy of the name key: the page's ids from the index evaluation_rating_list (or, filtered,
+    # evaluation_rating_level / _cell), no join. The statements' SQL depends on the campaign (its id, and its period
+    # in the evidence's ``annotations``), the actor's scope and the filter's values.
+    key = ("evaluation-list", campaign.pk, campaign.period_start, campaign.period_end, every,
+           *_reach_key(actor), tuple(sorted(values.items())), tuple(annotations or ())) if columns else None  # fmt: skip
+    page = keyset_page(rows if key else rows(), sort_field="name_sort", after=params.get("sau"),
+                       before=params.get("truoc"), size=size, columns=columns, annotations=annotations,
+                       one_query=True, key=key)  # fmt: skip
     return RatingsPage(filter=f, page=page, count=count, cells=cells, size=size)
+
+
+def _reach_key(actor) -> tuple:
+    """What the SQL of the actor's scope of ratings depends on (a statement's key, ``core.db.prepared``)."""
+    from django.db import connection
+
+    reach = policies.where(actor, VIEW, Rating)
+    return connection.vendor, reach.everything, reach.paths, reach.ids, policies.narrowing()
 
 
 def organization_ratings(actor, campaign: Campaign) -> QuerySet:

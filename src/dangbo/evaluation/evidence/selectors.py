@@ -9,11 +9,13 @@ arrears in the period); the residence cell's comment (QĐ 213) is this app's own
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from dangbo.core.db import prepared
 from dangbo.core.formats import ngay
 from dangbo.meetings.choices import ATTENDED, MeetingState, Presence
 from dangbo.meetings.models import Attendance
@@ -124,11 +126,15 @@ def summary(campaign, member_ids: list[int]) -> dict[int, Summary]:
 def summary_annotations(campaign) -> dict:
     """``summary``'s counts as expressions on a rating (subqueries on its member): the campaign page reads them with
     its rows (``selectors.ratings_page(annotations=...)``) rather than in two queries of their own; then
-    ``summary_of_rows``."""
+    ``summary_of_rows``. The same expressions for a period (they are copied when a query uses them)."""
+    return _summary_annotations(campaign.period_start, campaign.period_end)
+
+
+@functools.lru_cache(maxsize=64)
+def _summary_annotations(start: dt.date, end: dt.date) -> dict:
     from django.db.models import IntegerField, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
 
-    start, end = campaign.period_start, campaign.period_end
     member = OuterRef("member_id")
 
     def counted(queryset, **where):
@@ -158,9 +164,11 @@ def summary_of_rows(campaign, rows) -> dict[int, Summary]:
     }
     if not out:
         return out
-    for e in MemberEvent.objects.filter(_discipline_q(start, end, year), member_id__in=list(out)).order_by(
-        "date", "id"
-    ):
+    ids = list(out)
+    # Compiled once per process for the period and the number of members (``core.db.prepared``).
+    events = prepared(("evaluation-disciplines", start, end, year, len(ids)), lambda *ids: MemberEvent.objects.filter(
+        _discipline_q(start, end, year), member_id__in=ids).order_by("date", "id"), *ids)  # fmt: skip
+    for e in events:
         out[e.member_id].disciplines.append(e)
     for member_id, found in sourced(list(out), start, end).items():
         out[member_id].extra.extend(found)
