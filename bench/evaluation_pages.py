@@ -92,7 +92,8 @@ def main() -> None:
             campaign=campaign, member__isnull=False
         )
         print(f"campaign: {Rating.objects.filter(campaign=campaign).count():,} ratings; "
-              f"{mine.count():,} in bench.grassroots' scope; {args.proposals} proposed")  # fmt: skip
+              f"{mine.count():,} in bench.grassroots' scope; "
+              f"{Rating.objects.filter(campaign=campaign).exclude(proposed_level='').count():,} proposed")  # fmt: skip
         collect_static()
         cell = mine.order_by("cell_id").values_list("cell_id", flat=True).first()
         campaign_url = campaign.get_absolute_url()

@@ -90,7 +90,7 @@ def campaign_cells(actor, campaign: Campaign, chosen=None, *, levels: dict | Non
 
     # Compiled once per process for what its SQL depends on (``core.db.prepared``): building it cost more CPU than
     # running it.
-    first = prepared(("evaluation-cells", campaign.pk, *_reach_key(actor), tuple(sorted((levels or {}).items())),
+    first = prepared(("evaluation-cells", campaign.pk, *_reach_key(actor, LevelTally), tuple(sorted((levels or {}).items())),
                       limit), first_cells)  # fmt: skip
     every = bool(first) and _covers_span(actor, campaign, first[0][3:5])
     if len(first) <= limit:
@@ -214,11 +214,11 @@ def ratings_page(
     return RatingsPage(filter=f, page=page, count=count, cells=cells, size=size)
 
 
-def _reach_key(actor) -> tuple:
-    """What the SQL of the actor's scope of ratings depends on (a statement's key, ``core.db.prepared``)."""
+def _reach_key(actor, model=Rating) -> tuple:
+    """What the SQL of the actor's scope of ``model``'s rows depends on (a statement's key, ``core.db.prepared``)."""
     from django.db import connection
 
-    reach = policies.where(actor, VIEW, Rating)
+    reach = policies.where(actor, VIEW, model)
     return connection.vendor, reach.everything, reach.paths, reach.ids, policies.narrowing()
 
 
