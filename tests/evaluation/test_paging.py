@@ -261,3 +261,65 @@ def test_a_filtered_page_is_one_index_range_in_name_order(client, tree, people, 
             cursor.execute("EXPLAIN QUERY PLAN " + ids[0])
             plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
             assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_pages_read_by_compiled_statements_are_the_orms(tree, people, big):
+    """The list's statements are compiled once per process for what determines them (the campaign, the actor's
+    scope, the filter's values): each page read again through them is the page the ORM builds — another actor,
+    filter or position never gets the rows of a statement compiled for the one before; the evidence counted in the
+    rows' statement is ``evidence.summary``'s."""
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from dangbo.evaluation import selectors
+    from dangbo.evaluation.evidence import selectors as evidence
+    from dangbo.evaluation.views import CAMPAIGN_COLUMNS
+    from dangbo.meetings.choices import MeetingState, Presence
+    from dangbo.meetings.models import Attendance, Meeting
+    from tests.factories import MeetingFactory
+
+    c, target = big
+    services.propose(actor=people.secretary_a, rating=rating_of(c, target), level=Level.GOOD, score=80)
+    for month, presence in enumerate([Presence.PRESENT, Presence.UNEXCUSED]):  # evidence to count
+        meeting = MeetingFactory(
+            organization=tree.a1, planned_at=timezone.make_aware(dt.datetime(2025, 3 + month, 5))
+        )
+        Meeting.objects.filter(pk=meeting.pk).update(state=MeetingState.HELD)
+        Attendance.objects.create(meeting=meeting, member=people.m_a1, presence=presence)
+    actors = [people.secretary_a, people.cell_secretary, people.staff, people.member_user, people.secretary_b]
+    cases = [{}, {"muc": Level.GOOD}, {"tinh_trang": "chua_de_xuat"}, {"chi_bo": str(tree.a2.pk)},
+             {"chi_bo": str(tree.a1.pk), "tinh_trang": "chua_de_xuat"}]  # fmt: skip
+
+    def pages(actor, params):
+        out, after = [], None
+        for _ in range(5):
+            p = QueryDict(mutable=True)
+            p.update({**params, **({"sau": str(after)} if after else {})})
+            compiled = selectors.ratings_page(actor, c, p, columns=CAMPAIGN_COLUMNS,
+                                              annotations=evidence.summary_annotations(c))  # fmt: skip
+            orm = selectors.ratings_page(actor, c, p)  # model instances: the ORM's statements
+            assert [r.pk for r in compiled.page.rows] == [r.pk for r in orm.page.rows], (actor, p)
+            assert (compiled.page.next_after, compiled.page.prev_before) == (
+                orm.page.next_after,
+                orm.page.prev_before,
+            )
+            counts = evidence.summary(c, [r.member_id for r in compiled.page.rows])
+            assert [(r.ev_expected, r.ev_attended, r.ev_unexcused, r.ev_transfers) for r in compiled.page.rows] == [
+                (counts[r.member_id].expected, counts[r.member_id].attended, counts[r.member_id].unexcused,
+                 counts[r.member_id].transfers) for r in compiled.page.rows]  # fmt: skip
+            out.append([r.pk for r in compiled.page.rows])
+            counted.update((r.member_id, r.ev_expected, r.ev_unexcused) for r in compiled.page.rows)
+            after = compiled.page.next_after
+            if not after:
+                return out
+        return out
+
+    seen, counted = {}, set()
+    for _ in range(2):  # the second round runs the stored statements
+        for actor in actors:
+            for params in cases:
+                got = pages(actor, params)
+                assert seen.setdefault((actor.pk, tuple(params.items())), got) == got
+    assert seen[(people.secretary_b.pk, ())] == [[]]  # B's secretary sees none of A's ratings
+    assert len(seen[(people.secretary_a.pk, ())]) == 2  # 59 ratings: two pages
+    assert (people.m_a1.pk, 2, 1) in counted  # two meetings held, one missed without excuse
