@@ -409,3 +409,33 @@ def test_the_cached_counts_of_organizations_follow_a_change_of_the_tree(tree, pe
     assert (after["chi_bo"], after["co_so"]) == (before["chi_bo"] + 1, before["co_so"])
     rows, _ = rolled.meeting_grid(people.staff, tree.bloc, 2024)
     assert {r.org.pk: r.cells for r in rows} == {tree.a.pk: 3, tree.b.pk: 1}
+
+
+def test_a_grid_of_some_months_is_those_months_of_the_whole_year_grid(tree, people, root_user, clock):
+    """The meetings section (review report, dashboard) asks the grid for its period's months only: each month is
+    what the whole year's grid says of it, from either source — also a month before a row's first recorded meeting
+    when that meeting comes after the months asked ("chưa có số liệu", not "không họp"), and this month with a
+    meeting planned ahead."""
+    clock.set(D(2024, 7, 10))
+    hold(root_user, tree.a1, D(2024, 2, 5))
+    hold(root_user, tree.b, D(2024, 3, 5))
+    hold(root_user, tree.a2, D(2024, 5, 5))  # SYT's second cell begins in May
+    meeting_services.meeting_plan(actor=root_user, organization=tree.a1,
+                                  data={"kind": "thuong_ky", "planned_at": at(D(2024, 7, 20))})  # fmt: skip
+    for source in (meeting_selectors.live_counts, None):
+        if source is None:
+            rollup_services.rebuild()
+            source = rolled.meeting_counts
+        for asked in ([D(2024, m, 1) for m in (3, 4)], [D(2024, m, 1) for m in (3, 4, 7, 8)]):
+            for root in (tree.bloc, tree.a, tree.a2):
+                whole, months = meeting_selectors.grid(people.staff, root, 2024, source=source)
+                some, some_months = meeting_selectors.grid(
+                    people.staff, root, 2024, source=source, months=asked
+                )
+                assert some_months == asked
+                assert [(r.org, r.cells, r.months) for r in some] == [
+                    (r.org, r.cells, [r.months[months.index(m)] for m in asked]) for r in whole
+                ], (root.name, source.__name__, asked)
+            a2 = next(r for r in some if r.org == tree.a2)
+            assert [c["status"] for c in a2.months][:2] == ["chua_co_so_lieu", "chua_co_so_lieu"]
+    assert [c["status"] for c in a2.months][2:] == ["khong_hop", "sap_toi"]

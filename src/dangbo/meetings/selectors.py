@@ -168,6 +168,15 @@ class GridQuery:
     row_paths: list = field(default_factory=list)  # (row id, path of the year)
     root_paths: list = field(default_factory=list)
     single: dict = field(default_factory=dict)
+    through: dt.date | None = (
+        None  # the year's last month: where each row's records begin is looked for up to it
+    )
+
+    @property
+    def last_month(self) -> dt.date:
+        """Up to which month each row's first recorded regular meeting is looked for: the year's last month, also
+        when only some months of it are counted (``grid(months=…)``)."""
+        return self.through or self.months[-1]
 
 
 EMPTY_SLOT = {HELD: 0, NOT_RECORDED: 0, FUTURE: 0, "base": 0, "present": 0, "last": None}
@@ -201,7 +210,7 @@ def live_counts(q: GridQuery) -> tuple[dict, dict, dict]:
         else:
             slot[FUTURE if is_ahead or month > q.this_month else NOT_RECORDED] += n
     recorded = (
-        Meeting.objects.filter(q.inside, kind=MeetingKind.REGULAR, month__lte=q.months[-1])
+        Meeting.objects.filter(q.inside, kind=MeetingKind.REGULAR, month__lte=q.last_month)
         .exclude(state=MeetingState.CANCELLED)
         .annotate(row=q.row_case("org_path"))
         .values_list("row")
@@ -248,7 +257,9 @@ def quarter_case(year: int, field: str = "month") -> Case:
                   for q in range(4)], output_field=IntegerField())  # fmt: skip
 
 
-def grid(actor, root: Organization, year: int, *, source=live_counts) -> tuple[list[GridRow], list[dt.date]]:
+def grid(
+    actor, root: Organization, year: int, *, source=live_counts, months: list[dt.date] | None = None
+) -> tuple[list[GridRow], list[dt.date]]:
     """Rows: the organizations under ``root`` *in that year* (its cells' figures added up) or, for a cell, the
     cell itself — the tree of the year, so the bloc's 2013 grid shows its 59 organizations even though they belong
     to other committees today.
@@ -256,22 +267,43 @@ def grid(actor, root: Organization, year: int, *, source=live_counts) -> tuple[l
     The database does the adding up: meetings are placed by their ``org_path`` (the path on the meeting date)
     with one CASE over the rows' paths of that year, grouped by row and month; one query for thematic meetings by
     quarter, one for the number of cells of each row — whatever the number of cells (~10,000 for a province).
-    ``source`` gives the meeting figures (``live_counts``; the report rollups give the same from their rows)."""
+    ``source`` gives the meeting figures (``live_counts``; the report rollups give the same from their rows).
+
+    ``months`` (first days, of ``year``, in order): only these months are counted and returned — the meetings
+    section of a report or the dashboard needs the months of its period, not the whole year; each month's figures
+    are those of the whole year's grid, the thematic meetings by quarter are then left out (``row.thematic`` [])."""
     now = today()
     this_month = now.replace(day=1)
-    months = [dt.date(year, m, 1) for m in range(1, 13)]
+    whole = months is None
+    months = [dt.date(year, m, 1) for m in range(1, 13)] if whole else list(months)
+    if not months:
+        return [], months
     scope = policies.scope(actor, policies.VIEW, Organization.objects.all())
-    links = OrganizationLink.objects.filter(_in_year(year), organization__in=scope)
-    root_paths = list(links.filter(organization=root).values_list("path", flat=True).distinct())
+    # The root's links and its children's of the year, with their organizations, in one query (in the order of
+    # ``valid_from``: an organization renamed during the year is named by its latest link).
+    links = (
+        OrganizationLink.objects.filter(_in_year(year), organization__in=scope)
+        .filter(Q(organization=root) | Q(parent=root))
+        .select_related("organization")
+        .order_by("valid_from")
+    )
+    root_paths, group_paths, by_pk, names = {}, {}, {}, {}
+    for link in links:
+        if link.organization_id == root.pk:
+            root_paths[link.path] = None
+        if link.parent_id == root.pk:
+            group_paths[(link.organization_id, link.path)] = None
+            by_pk[link.organization_id] = link.organization
+            names[link.organization_id] = link.name
+    root_paths = list(root_paths)
     if not root_paths:
         return [], months
     if root.kind in CELL_KINDS:
         groups = [root]
         group_paths = [(root.pk, p) for p in root_paths]
     else:
-        group_paths = list(links.filter(parent=root).values_list("organization_id", "path").distinct())
-        groups = list(Organization.objects.filter(pk__in={pk for pk, _ in group_paths}))
-        names = dict(links.filter(parent=root).order_by("valid_from").values_list("organization_id", "name"))
+        group_paths = list(group_paths)
+        groups = list(by_pk.values())
         for g in groups:
             g.name = names.get(g.pk) or g.name
         groups.sort(key=lambda g: (fold(g.name), g.pk))
@@ -321,7 +353,7 @@ def grid(actor, root: Organization, year: int, *, source=live_counts) -> tuple[l
     ahead_from = timezone.make_aware(dt.datetime.combine(now, dt.time.min))
     by_key, first_month, thematic = source(
         GridQuery(scope, inside, row_case, months, this_month, ahead_from, row_paths=group_paths,
-                  root_paths=root_paths, single=single)
+                  root_paths=root_paths, single=single, through=dt.date(year, 12, 1))
     )  # fmt: skip
     rows_of_year = {
         g.pk for g in groups
@@ -364,7 +396,7 @@ def grid(actor, root: Organization, year: int, *, source=live_counts) -> tuple[l
                 "counts": counts, "rate": 100 * slot["present"] / slot["base"] if slot["base"] else None, "url": url,
                 "status": max(counts, key=lambda k: counts[k]) if cells == 1 else None,
             })  # fmt: skip
-        row.thematic = [thematic.get((g.pk, q), 0) for q in range(4)]
+        row.thematic = [thematic.get((g.pk, q), 0) for q in range(4)] if whole else []
         low = [
             m
             for month, m in zip(months, row.months, strict=True)

@@ -175,13 +175,15 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
 @register("meetings")
 def meetings(actor, organization: Organization, start: dt.date, end: dt.date) -> Section:
     """Regular meetings held against those due (one a month in each cell) from the month × organization grid of
-    ``meetings.selectors`` (only the months of the period that have begun), and the grades of the meetings held —
-    both read from the meeting rollups once they are built (``rollups.meeting_grid``, ``meeting_grades``)."""
+    ``meetings.selectors`` (the grid counts only the months of the period; those not yet begun are due nowhere),
+    and the grades of the meetings held — both read from the meeting rollups once they are built (``rollups.meeting_grid``, ``meeting_grades``)."""
     policies.require(actor, policies.VIEW, organization)
-    months = set(_months(start, end))
+    months = _months(start, end)
     by_org: dict[int, dict] = {}
     for year in sorted({m.year for m in months}):
-        grid_rows, grid_months = rollups.meeting_grid(actor, organization, year)
+        grid_rows, grid_months = rollups.meeting_grid(
+            actor, organization, year, months=[m for m in months if m.year == year]
+        )
         for row in grid_rows:
             slot = by_org.setdefault(
                 row.org.pk,
@@ -194,9 +196,7 @@ def meetings(actor, organization: Organization, start: dt.date, end: dt.date) ->
                 },
             )
             slot["cells"] = max(slot["cells"], row.cells)
-            for month, cell in zip(grid_months, row.months, strict=True):
-                if month not in months:
-                    continue
+            for cell in row.months:
                 counts = cell["counts"]
                 due = (
                     counts[meeting_selectors.HELD]

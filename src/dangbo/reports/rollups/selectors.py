@@ -324,7 +324,7 @@ def meeting_counts(q: meeting_selectors.GridQuery) -> tuple[dict, dict, dict]:
         slot["last"] = last.get((row, month_number)) if slot[meeting_selectors.HELD] else None
     first_month: dict[int, dt.date] = {}
     for path, first in (
-        totals.filter(regular, month__lte=last_day)
+        totals.filter(regular, month__lte=q.last_month)
         .values_list("org_path")
         .annotate(first=Min("month"))
         .order_by()
@@ -391,11 +391,11 @@ def _cell_details(q: meeting_selectors.GridQuery) -> tuple[dict[int, int], dict[
     return ahead, last
 
 
-def meeting_grid(actor, root: Organization, year: int):
-    """The month × organization meeting grid (``meetings.selectors.grid``), read from the rollups once they are
-    built, else from the meetings."""
+def meeting_grid(actor, root: Organization, year: int, *, months: list[dt.date] | None = None):
+    """The month × organization meeting grid (``meetings.selectors.grid``; ``months``: only those of the year),
+    read from the rollups once they are built, else from the meetings."""
     source = meeting_counts if meetings_built() else meeting_selectors.live_counts
-    return meeting_selectors.grid(actor, root, year, source=source)
+    return meeting_selectors.grid(actor, root, year, source=source, months=months)
 
 
 def meeting_grades(actor, organization: Organization, start: dt.date, end: dt.date) -> dict:
