@@ -52,10 +52,11 @@ BUDGETS: dict[str, int] = {
     "reports:review": 8,  # the reports saved in the scope
     "reports:statistics": 7,
     "reports:review_detail": 7,  # a draft: nothing computed until it is downloaded
-    "reports:dashboard": 39,  # the months on record for each of its two grids; live (rollups not built here): composition by dimension, movement, 12 month ends in one;
+    "reports:dashboard": 37,  # the months on record for each of its two grids; live (rollups not built here): composition by dimension, movement, 12 month ends in one;
     # + the meetings (the grid of each year of the 12 months), tasks and support sections of the review report;
     # the reads the sections share made once per page (core.memo: the rollups' state, paths, tree version): budget 59 → 43;
-    # each grid counts only the period's months and reads its rows' links in one query: 45 → 39
+    # each grid counts only the period's months and reads its rows' links in one query: 45 → 39; the months on record of
+    # both grids in one probe, the rollups' state and whether the meetings are built from one read of its row: 39 → 37
     "jobs:list": 5,
     "accounts:user_detail": 8,
     "organizations:detail": 9,  # a cell's members read for a cell only

@@ -258,7 +258,13 @@ def quarter_case(year: int, field: str = "month") -> Case:
 
 
 def grid(
-    actor, root: Organization, year: int, *, source=live_counts, months: list[dt.date] | None = None
+    actor,
+    root: Organization,
+    year: int,
+    *,
+    source=live_counts,
+    months: list[dt.date] | None = None,
+    on_record: set[dt.date] | None = None,
 ) -> tuple[list[GridRow], list[dt.date]]:
     """Rows: the organizations under ``root`` *in that year* (its cells' figures added up) or, for a cell, the
     cell itself — the tree of the year, so the bloc's 2013 grid shows its 59 organizations even though they belong
@@ -271,7 +277,9 @@ def grid(
 
     ``months`` (first days, of ``year``, in order): only these months are counted and returned — the meetings
     section of a report or the dashboard needs the months of its period, not the whole year; each month's figures
-    are those of the whole year's grid, the thematic meetings by quarter are then left out (``row.thematic`` [])."""
+    are those of the whole year's grid, the thematic meetings by quarter are then left out (``row.thematic`` []).
+    ``on_record``: ``months_on_record`` of (at least) these months, when the caller asked it for several grids at
+    once (the grids of a period over two years: one statement)."""
     now = today()
     this_month = now.replace(day=1)
     whole = months is None
@@ -364,7 +372,7 @@ def grid(
     # any, before the first one of the whole scope) has no data — "chưa có số liệu", not "không họp"; so has a month
     # in which nobody in the system recorded a meeting (``months_on_record``).
     scope_first = min(first_month.values(), default=None)
-    covered = months_on_record([m for m in months if m <= this_month])
+    covered = on_record if on_record is not None else months_on_record([m for m in months if m <= this_month])
     # a held meeting's link, written from one reverse() (a grid of one-cell rows links up to 12 a row)
     before, after = reverse("meetings:detail", args=[987654321]).split("987654321")
     rows = []

@@ -30,7 +30,7 @@ from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from dangbo.core import policies
-from dangbo.core.dates import add_years
+from dangbo.core.dates import add_years, today
 from dangbo.core.formats import phantram, so
 from dangbo.core.policies import subtree_q
 from dangbo.core.registries import REPORT_SECTIONS
@@ -180,9 +180,13 @@ def meetings(actor, organization: Organization, start: dt.date, end: dt.date) ->
     policies.require(actor, policies.VIEW, organization)
     months = _months(start, end)
     by_org: dict[int, dict] = {}
+    this_month = today().replace(day=1)
+    on_record = meeting_selectors.months_on_record(
+        [m for m in months if m <= this_month]
+    )  # every year's: one probe
     for year in sorted({m.year for m in months}):
         grid_rows, grid_months = rollups.meeting_grid(
-            actor, organization, year, months=[m for m in months if m.year == year]
+            actor, organization, year, months=[m for m in months if m.year == year], on_record=on_record
         )
         for row in grid_rows:
             slot = by_org.setdefault(

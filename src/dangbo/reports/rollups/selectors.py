@@ -62,18 +62,23 @@ def counted_columns() -> list[tuple[str, str, list]]:
 COUNTED = [c for c, _, _ in counted_columns()]
 
 
+def _state_row() -> RollupState | None:
+    """The one ``RollupState`` row (``rebuild`` writes it, ``rebuild_meetings`` updates it), read once in a
+    ``core.memo.reading`` block: ``state`` and ``meetings_built`` both read it (one statement a page)."""
+    return memo.once("rollups-state", lambda: RollupState.objects.order_by("pk").first())
+
+
 def state() -> RollupState | None:
     """The rollups' state when they have been built, else None (every figure is then counted live). Read once in
     a ``core.memo.reading`` block (a page's sections are of one state)."""
-    s = memo.once("rollups-state", lambda: RollupState.objects.order_by("pk").first())
+    s = _state_row()
     return s if s is not None and s.through is not None else None
 
 
 def meetings_built() -> bool:
     """``MeetingMonth`` has been written whole (and is kept current since): the meetings are read from it."""
-    return memo.once(
-        "rollups-meetings-built", RollupState.objects.filter(meetings_built_at__isnull=False).exists
-    )
+    s = _state_row()
+    return s is not None and s.meetings_built_at is not None
 
 
 # --- Reading -------------------------------------------------------------------------------------------------------
@@ -391,11 +396,14 @@ def _cell_details(q: meeting_selectors.GridQuery) -> tuple[dict[int, int], dict[
     return ahead, last
 
 
-def meeting_grid(actor, root: Organization, year: int, *, months: list[dt.date] | None = None):
-    """The month × organization meeting grid (``meetings.selectors.grid``; ``months``: only those of the year),
-    read from the rollups once they are built, else from the meetings."""
+def meeting_grid(
+    actor, root: Organization, year: int, *, months: list[dt.date] | None = None, on_record=None
+):
+    """The month × organization meeting grid (``meetings.selectors.grid``; ``months``: only those of the year;
+    ``on_record``: the months on record when the caller asked them already), read from the rollups once they are
+    built, else from the meetings."""
     source = meeting_counts if meetings_built() else meeting_selectors.live_counts
-    return meeting_selectors.grid(actor, root, year, source=source, months=months)
+    return meeting_selectors.grid(actor, root, year, source=source, months=months, on_record=on_record)
 
 
 def meeting_grades(actor, organization: Organization, start: dt.date, end: dt.date) -> dict:
