@@ -85,7 +85,7 @@ def test_grassroots_book_lists_every_cell_by_month(client, dues, tree):
     ws = load_workbook(BytesIO(response.content)).active
     rows = {r[1]: r for r in ws.iter_rows(values_only=True) if r and isinstance(r[1], str)}
     office = rows["Chi bộ Văn phòng"]
-    assert office[2:7] == (None, None, 140_000, 140_000, None) and office[14:18] == (
+    assert office[2:7] == ("—", "—", 140_000, 140_000, "—") and office[14:18] == (
         280_000,
         280_000,
         100,

@@ -379,3 +379,68 @@ def test_several_months_paid_at_once(client, dues, tree, root_user):
     )
     client.force_login(dues.secretary_b)
     assert client.post(url, data).status_code == 404
+
+
+def _row_cells(page: str, name: str) -> list[str]:
+    """The texts of the cells of the table row that names ``name``."""
+    import re
+
+    row = next(tr for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S) if name in tr)
+    return [re.sub(r"<[^>]+>", "", td).strip() for td in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_a_month_without_data_is_not_a_measured_zero(client, dues, tree):
+    """Issue 13: a month still running with nothing paid, or a month no sheet was made for, reads «chưa có số
+    liệu» ("—" with the legend) on the overview, the sheet, the cell's book (XLSX) and the report (DOCX); a month
+    that is over with members owing and nothing paid is a real 0."""
+    from io import BytesIO
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    april = dt.date(2026, 4, 1)  # today is 15/04/2026: April is running, March is over
+    services.record_month(
+        actor=dues.cell_secretary, organization=tree.a1, month=MARCH, rows=_rows(dues, a=0, b=0), version=0
+    )
+    services.generate_owed(actor=None, cells=[tree.a1.pk], month=april)  # owed made, nothing paid yet
+    client.force_login(dues.secretary_a)
+
+    def overview(month):
+        return client.get(reverse("dues:overview"), {"to_chuc": tree.a.pk, "thang": month}).content.decode()
+
+    march, running = overview("03/2026"), overview("04/2026")
+    assert _row_cells(march, "Chi bộ Văn phòng")[1:4] == ["2", "110.000 đ", "0 đ"]
+    assert _row_cells(march, "Chi bộ Văn phòng")[4] == "0,0%"
+    assert _row_cells(running, "Chi bộ Văn phòng")[1:5] == ["2", "110.000 đ", "—", "—"]
+    assert _row_cells(running, "Chi bộ Khoa Nội")[1:5] == ["—", "—", "—", "—"]  # no sheet at all
+    assert "— : chưa có số liệu" in running and "Tổng thu: <strong>chưa có số liệu</strong>" in running
+    assert "0,0%" not in running.split("<tbody>")[1].split("</table>")[0]
+
+    client.force_login(dues.cell_secretary)
+    sheet = reverse("dues:sheet", args=[tree.a1.pk])
+    assert (
+        "Đã thu: <strong>chưa có số liệu</strong>" in client.get(sheet, {"thang": "04/2026"}).content.decode()
+    )
+    assert "Đã thu: <strong>0 đ</strong>" in client.get(sheet, {"thang": "03/2026"}).content.decode()
+
+    ws = load_workbook(
+        BytesIO(client.get(reverse("dues:book", args=[tree.a1.pk]), {"nam": "2026"}).content)
+    ).active
+    rows = {
+        r[1]: r for r in ws.iter_rows(values_only=True) if r and isinstance(r[1], str) and "/2026" in r[1]
+    }
+    assert rows["02/2026"][2:8] == ("—", "—", "—", "—", 0, "—")  # no sheet
+    assert rows["03/2026"][2:8] == (2, 110_000, 0, 0, 0, 110_000)  # over: a real 0, owed in full
+    assert rows["04/2026"][2:8] == (2, 110_000, "—", "—", 0, "—")  # running, nothing paid
+    notes = [
+        c for r in ws.iter_rows(values_only=True) for c in r if isinstance(c, str) and c.startswith("—:")
+    ]
+    assert notes and "chưa có số liệu" in notes[0]
+
+    report = Document(
+        BytesIO(client.get(reverse("dues:report", args=[tree.a1.pk]), {"thang": "04/2026"}).content)
+    )
+    text = "\n".join(p.text for p in report.paragraphs)
+    assert (
+        "Đảng phí phải thu tháng 04/2026: 110.000 đ; đã thu: chưa có số liệu" in text and "0,0%" not in text
+    )

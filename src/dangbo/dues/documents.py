@@ -31,6 +31,10 @@ from .rules import rules_on
 TEMPLATE = "bao_cao_dang_phi.docx"
 NUMBER_BLANK = "\u00a0" * 6  # the number is written by hand once the report is entered in the register
 QUARTERS = ("I", "II", "III", "IV")
+# A cell of an export with no underlying data (``selectors.paid_measured``), and its legend.
+NO_DATA = "—"
+NO_DATA_NOTE = ("—: chưa có số liệu (tháng chưa lập bảng thu; tháng đang thu chưa ghi khoản nào đã đóng, chưa nộp "
+                "cấp trên). Tháng đã qua không ai đóng ghi 0 đ.")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -84,22 +88,36 @@ def report_context(actor, org: Organization, period: Period, *, day: dt.date | N
         parent = copy.copy(org.parent)
         parent.name = superior or parent.name
         superior_committee = suggested_issuer(parent)[1]
-    # Collection of the whole subtree: the organization's own totals per month.
-    own = DuesTotal.objects.filter(organization=org, month__gte=period.start, month__lt=period.end)
-    agg = own.aggregate(o=Sum("owed"), p=Sum("paid"))
-    owed, paid = int(agg["o"] or 0), int(agg["p"] or 0)
+    # Collection of the whole subtree: the organization's own totals per month (one row a month).
+    own = list(
+        DuesTotal.objects.filter(organization=org, month__gte=period.start, month__lt=period.end)
+        .exclude(members=0, owed=0, paid=0).order_by("month").values_list("month", "members", "owed", "paid")
+    )  # fmt: skip
+    owed, paid = sum(r[2] for r in own), sum(r[3] for r in own)
     # Members: those of the period's last month with a sheet (a year still running: the last month collected).
-    latest = own.order_by("-month").values_list("month", "members").first()
+    latest = own[-1][:2] if own else None
     members_month, members = latest or (period.last_month, 0)
-    collection = [
-        f"Số đảng viên phải đóng đảng phí tháng {members_month:%m/%Y}: {so(members)} đồng chí.",
-        f"Đảng phí phải thu {period.label}: {tien(owed)}; đã thu: {tien(paid)}"
-        + (f", đạt {phantram(100 * paid / owed)}" if owed else "")
-        + f"; còn phải thu: {tien(max(owed - paid, 0))}.",
-    ]
     # The level's own money: what it took (its members' dues if a cell, plus what its lower levels remitted and it
     # confirmed), the share it kept by the rules of each month, what it sent up.
     months = selectors.period_positions([org], period.start, period.end)
+    measured = any(selectors.paid_measured(m, recorded=True, paid=p) for m, _, _, p in own) or any(
+        p.remitted for p in months.values()
+    )
+    if latest is None:  # no month sheet in the period: «chưa có số liệu», not zeros
+        collection = [f"Đảng phí {period.label}: chưa có số liệu (các chi bộ chưa lập bảng thu)."]
+    elif not measured:
+        collection = [
+            f"Số đảng viên phải đóng đảng phí tháng {members_month:%m/%Y}: {so(members)} đồng chí.",
+            f"Đảng phí phải thu {period.label}: {tien(owed)}; đã thu: chưa có số liệu (đang thu, chưa ghi khoản "
+            "nào đã đóng).",
+        ]
+    else:
+        collection = [
+            f"Số đảng viên phải đóng đảng phí tháng {members_month:%m/%Y}: {so(members)} đồng chí.",
+            f"Đảng phí phải thu {period.label}: {tien(owed)}; đã thu: {tien(paid)}"
+            + (f", đạt {phantram(100 * paid / owed)}" if owed else "")
+            + f"; còn phải thu: {tien(max(owed - paid, 0))}.",
+        ]
     took = sum(p.collected for p in months.values())
     kept = sum(p.kept for p in months.values())
     to_remit = sum(p.to_remit for p in months.values())
@@ -131,12 +149,15 @@ def report_context(actor, org: Organization, period: Period, *, day: dt.date | N
         )  # fmt: skip
         for i, r in enumerate(by_child, start=1):
             n = int(last.get(r.organization.pk) or 0)
-            rows.append([i, r.organization.name, so(n), so(r.owed), so(r.paid),
-                         phantram(r.rate) if r.rate is not None else "—", so(r.remitted), so(r.received)])  # fmt: skip
+            rows.append([i, r.organization.name, so(n) if r.recorded else NO_DATA,
+                         so(r.owed) if r.recorded else NO_DATA, so(r.paid) if r.measured else NO_DATA,
+                         phantram(r.rate) if r.rate is not None else NO_DATA, so(r.remitted), so(r.received)])  # fmt: skip
             for k, v in ((2, n), (3, r.owed), (4, r.paid), (6, r.remitted), (7, r.received)):
                 total[k] += v
-        total = [*total[:2], *(so(v) for v in total[2:5]),
-                 phantram(100 * total[4] / total[3]) if total[3] else "—", so(total[6]), so(total[7])]  # fmt: skip
+        known = any(r.measured for r in by_child)
+        total = [*total[:2], *(so(v) for v in total[2:4]), so(total[4]) if known else NO_DATA,
+                 phantram(100 * total[4] / total[3]) if total[3] and known else NO_DATA, so(total[6]),
+                 so(total[7])]  # fmt: skip
     return {
         "superior_body": superior.upper(), "issuing_body": issuer.upper(),
         "number_symbol": f"{NUMBER_BLANK}-BC/{code}", "place_date": ngay_van_ban(day, _place(org)),
@@ -144,6 +165,7 @@ def report_context(actor, org: Organization, period: Period, *, day: dt.date | N
         "period_line": f"(Số liệu từ ngày {ngay(period.start)} đến ngày {ngay(period.last_day)})",
         "intro": f"{issuer} báo cáo tình hình thu, nộp đảng phí {period.label} như sau:",
         "collection": collection, "remittance": remittance, "rows": rows, "total": total,
+        "rows_note": NO_DATA_NOTE if any(NO_DATA in row for row in [*rows, total]) else "",
         "signer_on_behalf": _on_behalf(org), "signer_title": "BÍ THƯ", "signer_name": "",
         "recipients": [r for r in (f"- {superior_committee} (để báo cáo)," if superior_committee else "",
                                    "- Lưu Văn phòng.") if r],
@@ -169,7 +191,10 @@ def grassroots_book(actor, org: Organization, year: int) -> bytes:
     by_cell: dict[int, dict] = {}
     for cell_id, month, owed, paid in sheets.values_list("organization_id", "month", "owed", "paid"):
         r = by_cell.setdefault(cell_id, {"months": [None] * 12, "owed": 0, "paid": 0})
-        r["months"][month.month - 1] = (r["months"][month.month - 1] or 0) + paid
+        if selectors.paid_measured(
+            month, recorded=True, paid=paid
+        ):  # else «chưa có số liệu»: the month is running
+            r["months"][month.month - 1] = (r["months"][month.month - 1] or 0) + paid
         r["owed"] += owed
         r["paid"] += paid
     cells = {o.pk: o for o in Organization.objects.filter(pk__in=list(by_cell))}
@@ -192,21 +217,23 @@ def grassroots_book(actor, org: Organization, year: int) -> bytes:
     months = selectors.period_positions([org], start, end)
     mine = [months[(org.pk, dt.date(year, m, 1))] for m in range(1, 13)]
     for label, values in (
-        ("Đảng ủy nhận của chi bộ (đã xác nhận)", [p.collected for p in mine]),
-        ("Đảng ủy trích giữ lại", [p.kept for p in mine]),
-        ("Đảng ủy đã nộp cấp trên", [p.remitted for p in mine]),
+        ("Đảng ủy nhận của chi bộ (đã xác nhận)", [p.collected if p.measured else None for p in mine]),
+        ("Đảng ủy trích giữ lại", [p.kept if p.measured else None for p in mine]),
+        ("Đảng ủy đã nộp cấp trên", [p.remitted if p.measured else None for p in mine]),
     ):
-        rows.append(["", label, *values, sum(values), None, None, None])
+        rows.append(["", label, *values, sum(v or 0 for v in values), None, None, None])
+    rows = [[NO_DATA if v is None and 2 <= k < 14 else v for k, v in enumerate(row)] for row in rows]
     name, superior = names_on(org, end - dt.timedelta(days=1))
     table = Table(
         title=f"Sổ theo dõi thu, nộp đảng phí năm {year}",
-        lines=[name, "Số đảng phí đã thu theo tháng (đồng); ô trống: tháng chi bộ chưa lưu bảng thu."],
+        lines=[name, "Số đảng phí đã thu theo tháng (đồng)."],
         columns=[Column("STT", 5, "stt"), Column("Chi bộ", 36),
                  *(Column(f"T{m}", 11, "int") for m in range(1, 13)),
                  Column("Cả năm đã thu", 13, "int"), Column("Phải thu", 13, "int"), Column("Tỷ lệ", 8, "percent"),
                  Column("Đã nộp lên", 13, "int")],
         rows=rows, landscape=True, sheet="Sổ đảng phí",
-        notes=[f"Tỷ lệ trích giữ lại theo quy định của từng tháng ({rules_on(end - dt.timedelta(days=1)).source})."],
+        notes=[NO_DATA_NOTE,
+               f"Tỷ lệ trích giữ lại theo quy định của từng tháng ({rules_on(end - dt.timedelta(days=1)).source})."],
     )  # fmt: skip
     head = Letterhead(issuer=suggested_issuer(org)[1].upper(), superior=superior.upper(), day=today())
     return table_xlsx(table, letterhead=head, signature=Signature(on_behalf="T/M ĐẢNG ỦY", role="BÍ THƯ"))

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
 from dangbo.core import policies
-from dangbo.core.dates import add_months, full_years
+from dangbo.core.dates import add_months, full_years, today
 from dangbo.core.db import prepared
 from dangbo.members.choices import ACTIVE_STATUSES
 from dangbo.members.models import Member, MemberPeriod
@@ -68,6 +68,20 @@ def month_rolls(cell_ids, month: dt.date, *, only: tuple[str, ...] = ()) -> dict
     return out
 
 
+def month_over(month: dt.date) -> bool:
+    """The month has ended (today is in a later month)."""
+    return next_month(month) <= today()
+
+
+def paid_measured(month: dt.date, *, recorded: bool, paid: int, remitted: int = 0) -> bool:
+    """Whether a month's collection is a figure or «chưa có số liệu» (issue 13; the sources say nothing of it,
+    this is the project's choice, stated in the CHANGELOG): nothing recorded (no month sheet saved or made) is no
+    data; a month still running with nothing paid and nothing sent up is no data either (collection is under way:
+    a 0 would read as a result); a payment, a remittance, or the month being over makes it a figure — an ended
+    month whose members owed and paid nothing is a real 0."""
+    return recorded and (paid > 0 or remitted > 0 or month_over(month))
+
+
 @dataclass(frozen=True)
 class Owed:
     amount: int | None  # None: no basis recorded for the month (unknown, never guessed)
@@ -114,6 +128,7 @@ class Position:
     kept: int
     to_remit: int
     remitted: int  # recorded as sent (received or not)
+    measured: bool = True  # False: «chưa có số liệu» (``paid_measured``)
 
     @property
     def remaining(self) -> int:
@@ -165,6 +180,12 @@ class Sheet:
     @property
     def paid(self) -> int:
         return sum(line.row.paid for line in self.lines if line.row)
+
+    @property
+    def measured(self) -> bool:
+        """Whether "đã thu" is a figure (``paid_measured``): the sheet saved (or made), and something paid or the
+        month over."""
+        return paid_measured(self.month, recorded=self.saved is not None, paid=self.paid)
 
 
 def month_sheet(organization, month: dt.date) -> Sheet:
@@ -256,14 +277,16 @@ class OverviewRow:
     due: int | None = (
         None  # what the child should have remitted for the month (its collection minus its share)
     )
+    recorded: bool = True  # a month sheet of the child's subtree in the period (else owed: «chưa có số liệu»)
+    measured: bool = True  # "đã thu" is a figure (``paid_measured`` of some month of the period)
 
     @property
     def missing(self) -> int | None:
-        return None if self.due is None else max(self.due - self.remitted, 0)
+        return None if self.due is None or not self.measured else max(self.due - self.remitted, 0)
 
     @property
     def rate(self) -> float | None:
-        return round(100 * self.paid / self.owed, 1) if self.owed else None
+        return round(100 * self.paid / self.owed, 1) if self.owed and self.measured else None
 
 
 def positions(organizations, month: dt.date) -> dict[int, Position]:
@@ -308,7 +331,11 @@ def period_positions(organizations, start: dt.date, end: dt.date) -> dict[tuple[
             total = own.get(key, 0) + got.get(key, 0)
             percent = rules.keep_percent(o)
             kept, to_remit = split(total, percent)
-            out[key] = Position(total, percent, kept, to_remit, sent.get(key, 0))
+            # A cell's collection is recorded by its sheet; a committee's by what its lower levels send (none
+            # sent in a month that is over: a real 0).
+            recorded = key in own if o.is_cell else True
+            measured = paid_measured(month, recorded=recorded, paid=total, remitted=sent.get(key, 0))
+            out[key] = Position(total, percent, kept, to_remit, sent.get(key, 0), measured)
     return out
 
 
@@ -339,8 +366,11 @@ def overview(actor, organization, start: dt.date, end: dt.date) -> list[Overview
             (a is None or a <= month) and (b is None or month < b) for a, b in spans[pk]
         ):
             continue
-        t = by_org.setdefault(pk, {"o": 0, "p": 0, "n": 0})
+        if not (owed or paid or members):
+            continue  # a total emptied by a move: nothing recorded
+        t = by_org.setdefault(pk, {"o": 0, "p": 0, "n": 0, "m": False})
         t["o"], t["p"], t["n"] = t["o"] + owed, t["p"] + paid, t["n"] + members
+        t["m"] = t["m"] or paid_measured(month, recorded=True, paid=paid)
     one_month = next_month(start) == end
     remits = remittances(actor).filter(month__gte=start, month__lt=end, to_organization=organization)
     sent_by = {
@@ -352,9 +382,11 @@ def overview(actor, organization, start: dt.date, end: dt.date) -> list[Overview
     for child in children:
         t, sent = by_org.get(child.pk, {}), sent_by.get(child.pk, {})
         due = dues[child.pk].to_remit if child.pk in dues else None
+        remitted = int(sent.get("s") or 0)
         out.append(OverviewRow(child, int(t.get("o") or 0), int(t.get("p") or 0),
-                               int(t.get("n") or 0) if one_month else None, int(sent.get("s") or 0),
-                               int(sent.get("r") or 0), due))  # fmt: skip
+                               int(t.get("n") or 0) if one_month else None, remitted,
+                               int(sent.get("r") or 0), due, recorded=bool(t),
+                               measured=bool(t) and (t["m"] or remitted > 0)))  # fmt: skip
     return out
 
 

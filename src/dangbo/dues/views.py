@@ -163,7 +163,9 @@ def overview(request):
     return render(request, "dues/overview.html", {
         "org": org, "rows": rows, "period": period, "month": month, "year": year, "pos": pos, "can_act": can_act,
         "pending": pending, "sent": sent, "prev": add_months(month, -1), "next": add_months(month, 1),
-        "total_owed": sum(r.owed for r in rows), "total_paid": sum(r.paid for r in rows), "today": today(),
+        "total_owed": sum(r.owed for r in rows) if any(r.recorded for r in rows) else None,
+        "total_paid": sum(r.paid for r in rows if r.measured) if any(r.measured for r in rows) else None,
+        "no_data": not all(r.recorded and r.measured for r in rows), "today": today(),
         "parent_visible": org.parent_id and orgs.filter(pk=org.parent_id).exists(),
         "quarter": (month.month - 1) // 3 + 1, "grassroots_book": org.kind in documents.BOOK_KINDS,
     })  # fmt: skip
@@ -263,9 +265,14 @@ def book(request, cell_pk):
     rows = []
     for i in range(12):
         month = dt.date(year, i + 1, 1)
+        recorded, remitted = month in by_month, int(sent.get(month) or 0)
         n, owed, paid, debt = by_month.get(month, [0, 0, 0, 0])
         kept, _ = split(paid, rules_on(month).keep_percent(cell))
-        rows.append([i + 1, f"{month:%m/%Y}", n, owed, paid, kept, int(sent.get(month) or 0), debt])
+        if not recorded:  # «chưa có số liệu» (selectors.paid_measured): "—" with the legend under the table
+            n = owed = documents.NO_DATA
+        if not selectors.paid_measured(month, recorded=recorded, paid=paid, remitted=remitted):
+            paid = kept = debt = documents.NO_DATA
+        rows.append([i + 1, f"{month:%m/%Y}", n, owed, paid, kept, remitted, debt])
     table = Table(
         title=f"Sổ thu, nộp đảng phí năm {year}",
         lines=[cell.long_name],
@@ -273,7 +280,7 @@ def book(request, cell_pk):
                  Column("Phải thu", 15, "money", True), Column("Đã thu", 15, "money", True),
                  Column("Để lại chi bộ", 15, "money", True), Column("Đã nộp cấp trên", 15, "money", True),
                  Column("Còn nợ", 14, "money", True)],
-        rows=rows, total_label="Cộng", landscape=True, sheet="Sổ đảng phí",
+        rows=rows, total_label="Cộng", landscape=True, sheet="Sổ đảng phí", notes=[documents.NO_DATA_NOTE],
     )  # fmt: skip
     parent = cell.parent
     head = Letterhead(issuer=cell.name.upper(), superior=(parent.name.upper() if parent else ""), day=today())

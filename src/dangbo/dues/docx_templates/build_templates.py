@@ -100,7 +100,7 @@ def build_bao_cao_dang_phi(path: Path) -> None:
     _cell(end.cells[0], "{%tr endfor %}")
     for i, cell in enumerate(total.cells):
         _cell(cell, f"{{{{ total[{i}] }}}}", bold=True, align=ALIGN[i])
-    para(doc, "", after=6)
+    para(doc, "{{ rows_note }}", size=12, italic=True, before=3, after=6)
     tag(doc, "{%p endif %}")
 
     recipients_and_signature(doc, SIGNATURE_WIDTHS)
