@@ -158,3 +158,40 @@ def test_an_export_writes_every_row_as_read_through_its_spool():
     assert "Tổng số: 2500 dòng" in [c.value for r in ws.iter_rows(max_row=12) for c in r]
     assert (2500, 2500, "Đang ghi tệp Excel: 2500 của 2500 dòng") not in seen  # reported every 1,000 rows
     assert (2000, 2500, "Đang ghi tệp Excel: 2000 của 2500 dòng") in seen
+
+
+def test_numbers_print_with_vietnamese_separators_whatever_the_readers_locale(tmp_path):
+    """Issue 13: LibreOffice in English printed «9,999,250,000 đ» and «95.3%». The number formats carry the
+    Vietnamese locale, so LibreOffice run in en_US shows 9.999.250.000 đ and 95,3% — and the cells stay numbers,
+    the total a sum. (Excel takes separators from Windows whatever the tag: see ``core.xlsx.FORMATS``.)"""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    table = Table(
+        title="Thử định dạng",
+        columns=[Column("Tổ chức", 20), Column("Đã thu", 20, "money", True), Column("Tỷ lệ", 10, "percent"),
+                 Column("Đảng viên", 12, "int", True), Column("Bình quân", 12, "decimal")],
+        rows=[["A", 9_999_250_000, 95.3, 7380, 1234.5], ["B", 750_000, 100, 20, 2.5]],
+        total_label="Cộng",
+    )  # fmt: skip
+    source = tmp_path / "thu.xlsx"
+    source.write_bytes(table_xlsx(table, letterhead=HEAD))
+    ws = load_workbook(source).active
+    column = [c.value for c in ws["B"]]
+    assert 9_999_250_000 in column and 750_000 in column  # numbers, not text
+    assert any(isinstance(v, str) and v.startswith("=SUM(B") for v in column)
+    english = {**os.environ, "LANG": "en_US.UTF-8", "LC_ALL": "en_US.UTF-8", "HOME": str(tmp_path)}
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                    'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true',  # UTF-8, as shown
+                    "--outdir", str(tmp_path), str(source)], env=english, check=True, capture_output=True,
+                   timeout=180)  # fmt: skip
+    shown = (tmp_path / "thu.csv").read_text(encoding="utf-8", errors="replace")
+    assert "9.999.250.000 đ" in shown and "95,3%" in shown and "7.380" in shown and "1.234,5" in shown
+    assert "10.000.000.000 đ" in shown  # the total row: a sum of numbers, shown the same way
+    assert "9,999,250,000" not in shown and "95.3%" not in shown

@@ -342,9 +342,9 @@ def test_whole_figures_print_as_whole_numbers_in_the_follow_up_table(client, tre
                 if isinstance(ws.cell(row=r, column=header.column).value, (int, float))]  # fmt: skip
 
     (four,) = figure_cells("4")
-    assert four.value == 4 and four.number_format == "#,##0"
+    assert four.value == 4 and four.number_format == "[$-42A]#,##0"
     (half,) = figure_cells("2,5")  # a figure with a fraction keeps its decimal
-    assert half.value == 2.5 and half.number_format == "#,##0.0"
+    assert half.value == 2.5 and half.number_format == "[$-42A]#,##0.0"
 
 
 def test_a_replaced_report_file_is_removed(

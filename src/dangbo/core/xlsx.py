@@ -36,13 +36,19 @@ from .formats import ngay_van_ban
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-# Number formats: the separators shown are the reader's locale's (Vietnamese Windows shows 2.150.000.000).
+# Number formats. Without a locale a format's "," and "." are the reader's separators (LibreOffice in English showed
+# "9,999,250,000 đ", "95.3%"). The locale tag [$-42A] (Vietnamese, LCID 0x042A) makes LibreOffice use Vietnamese
+# separators whatever its own locale: 2.150.000.000 đ, 95,3% (rendered in en_US and vi_VN, issue 13); the values
+# stay numbers (sums work). Excel reads the tag for date names and calendars, but per ECMA-376 (language info: LID,
+# calendar, number system) it still takes the separators from Windows or its own options: a Vietnamese Windows
+# shows ours, an English one 2,150,000,000 — no format code changes that without turning numbers into text.
+VI = "[$-42A]"
 FORMATS = {
     "stt": "0",  # the row number column, centred
-    "int": "#,##0",
-    "money": '#,##0" đ"',
-    "decimal": "#,##0.0",
-    "percent": '0.0"%"',  # values are already per cent (92.4 → 92,4%)
+    "int": VI + "#,##0",
+    "money": VI + '#,##0" đ"',
+    "decimal": VI + "#,##0.0",
+    "percent": VI + '0.0"%"',  # values are already per cent (92.4 → 92,4%)
     "date": "DD/MM/YYYY",
     "text": "@",
 }
