@@ -98,9 +98,9 @@ BUDGETS: dict[str, int] = {
     "dues:member": 8,
     "dues:book": 6,
     "evaluation:campaign": 11,  # 50 a page: the cells with the count (stored tallies), the page's ids then rows with their evidence counts (one query on PostgreSQL), the disciplines, dues arrears (registered), the counts by level, the organizations apart
-    "dues:report": 20,  # names of the period, the level's months, the children
+    "dues:report": 22,  # names of the period, the level's months, the children; the signer (term, seats)
     "dues:grassroots_book": 8,
-    "evaluation:decision_docx": 8,
+    "evaluation:decision_docx": 10,  # the signer (term, seats)
     "evaluation:results": 9,  # the campaign with the previous one; as the campaign page's list, without evidence
     "evaluation:results_xlsx": 6,
     "evaluation:scope_results": 8,

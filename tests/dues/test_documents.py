@@ -128,3 +128,28 @@ def test_report_table_fits_a_province_year_on_one_line(client, dues, tree):
     assert width("5.600.000") + padding <= widths[2]
     assert sum(widths) <= 16.5 / 2.54 * 72 + 1  # the text width of the page
     assert "140.000" in table.rows[1].cells[4].text
+
+
+def test_the_letterhead_sits_in_its_columns_and_the_rule_is_as_long_as_the_title(client, dues, tree):
+    """Issue 13, seen rendered: «ĐẢNG BỘ UBND TỈNH NGHỆ AN» (7,2 cm at 14pt) filled its 7,5 cm column edge to edge,
+    and the rule under «ĐẢNG CỘNG SẢN VIỆT NAM» (7,1 cm) ran the whole width of its cell (8,9 cm). The left column
+    leaves such a body a margin each side; the rule is a paragraph of its own as long as the title, which keeps
+    its line (HD 36)."""
+    from docx.oxml.ns import qn
+
+    client.force_login(dues.secretary_a)
+    doc = Document(
+        BytesIO(client.get(reverse("dues:report", args=[tree.a.pk]), {"thang": "03/2026"}).content)
+    )
+    header = doc.tables[0]
+    widths = [int(c.get(qn("w:w"))) / 567 for c in header._tbl.tblGrid.findall(qn("w:gridCol"))]  # cm
+    assert widths[0] - 7.2 >= 1.0  # «ĐẢNG BỘ UBND TỈNH NGHỆ AN»: at least half a centimetre each side
+    assert widths[1] >= 7.4  # the title and «Nghệ An, ngày 07 tháng 12 năm 2026» (7,3 cm) on one line each
+    right = header.rows[0].cells[1].paragraphs
+    title = next(p for p in right if p.text == "ĐẢNG CỘNG SẢN VIỆT NAM")
+    assert title._p.pPr.find(qn("w:pBdr")) is None  # not a border of the title's own paragraph
+    rule = right[[p._p for p in right].index(title._p) + 1]
+    assert rule.text == "" and rule._p.pPr.find(qn("w:pBdr")) is not None
+    fmt = rule.paragraph_format
+    length = widths[1] - fmt.left_indent.cm - fmt.right_indent.cm
+    assert 6.9 <= length <= 7.4, length  # the title's width, not the cell's

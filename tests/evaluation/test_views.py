@@ -270,3 +270,32 @@ def test_the_results_page_compares_with_the_previous_period(campaign_2024, campa
     assert f'<td class="num">{len(ratings)}</td>' in body
     earlier = client.get(reverse("evaluation:results", args=[campaign_2024.pk]))
     assert earlier.context["prev"] is None and "Kỳ trước" not in earlier.content.decode()
+
+
+def test_the_decision_is_signed_by_the_secretary_of_the_day_or_leaves_a_line_to_sign(
+    client, campaign, people
+):
+    """Issue 13: the signature block had "T/M ĐẢNG ỦY", "BÍ THƯ" and no name. It names the secretary seated on the
+    decision's day (a deputy signs "K/T BÍ THƯ" / "PHÓ BÍ THƯ"); with nobody on record, a dotted line to sign
+    over and write the name."""
+    import datetime as dt
+
+    import docx
+
+    from dangbo.organizations.selectors import SIGNATURE_BLANK
+    from tests.factories import SeatFactory, TermFactory
+
+    def signature():
+        client.force_login(people.secretary_a)
+        word = docx.Document(
+            BytesIO(client.get(reverse("evaluation:decision_docx", args=[campaign.pk])).content)
+        )
+        right = word.tables[1].rows[0].cells[1]  # the table after the header: Nơi nhận | signature
+        return [p.text for p in right.paragraphs if p.text]
+
+    assert signature() == ["T/M ĐẢNG ỦY", "BÍ THƯ", SIGNATURE_BLANK]
+    term = TermFactory(organization=campaign.authority, start_date=dt.date(2020, 8, 1))
+    SeatFactory(term=term, member=people.m_a1, position="pho_bi_thu")
+    assert signature() == ["T/M ĐẢNG ỦY", "K/T BÍ THƯ\nPHÓ BÍ THƯ", "Nguyễn Văn Hùng"]
+    SeatFactory(term=term, member=people.m_a1b, position="bi_thu")
+    assert signature()[1:] == ["BÍ THƯ", people.m_a1b.full_name]

@@ -23,7 +23,7 @@ from django.conf import settings
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Mm, Pt
@@ -87,14 +87,20 @@ FONT = "Times New Roman"
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
-# Text width with the default margins: 210 − 30 − 15 mm = 16.5 cm (other margins scale the tables at rendering). The header's left column must hold "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH"
-# (bold 14pt: 8.77 cm) on one line, the right one "ĐẢNG CỘNG SẢN VIỆT NAM" (bold 15pt: 7.28 cm). Both are
-# centred in their column, so the gap between them is (16.5 − 7.28 − 8.77) / 2 ≈ 0.2 cm whatever the split;
-# a longer issuing body wraps (or takes a "\n" in its value, which docxtpl turns into a line break).
+# Text width with the default margins: 210 − 30 − 15 mm = 16.5 cm (other margins scale the tables at rendering).
+# Measured on LibreOffice's rendering (Liberation Serif, the metrics of Times New Roman): the superior body
+# "ĐẢNG BỘ UBND TỈNH NGHỆ AN" (14pt) is 7.2 cm, "ĐẢNG CỘNG SẢN VIỆT NAM" (bold 15pt) 7.1 cm, the dated line
+# "Nghệ An, ngày 07 tháng 12 năm 2026" (italic 14pt) 7.3 cm. The left column leaves such a body a margin on each
+# side (in a 7.5 cm column it filled the cell edge to edge, issue 13); the right one holds the title and the date
+# on one line. Both blocks are centred in their columns; a longer body wraps onto a second centred line (or takes a
+# "\n" in its value, which docxtpl turns into a line break).
 TEXT_WIDTH = Cm(16.5)
-HEADER_WIDTHS = (Cm(7.5), Cm(9.0))  # the right column holds "ĐẢNG CỘNG SẢN VIỆT NAM" (15pt bold) on one line
-# Indents of the title "ĐẢNG CỘNG SẢN VIỆT NAM" so that the rule under it is as long as the title.
-TITLE_RULE_INDENT = Cm(0.05)
+HEADER_WIDTHS = (Cm(8.6), Cm(7.9))
+# The rule under "ĐẢNG CỘNG SẢN VIỆT NAM" is as long as the title (HD 36), not the column: the border of a paragraph
+# of its own, one point high, between indents that leave the title's width (7.1 cm) — the title itself is not
+# narrowed (indents on the title's own paragraph made it wrap).
+TITLE_WIDTH = Cm(7.1)
+TITLE_RULE_INDENT = Cm((HEADER_WIDTHS[1].cm - TITLE_WIDTH.cm) / 2)
 # Body paragraphs: justified, first line indented, 6pt after, line spacing 1.15.
 BODY_INDENT = Cm(1)
 BODY_AFTER = 6
@@ -328,9 +334,12 @@ def party_header(
     if number == "optional":
         tag(left, "{%p endif %}")
 
-    title = para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True, align=CENTER, first=True)
-    title.paragraph_format.left_indent = title.paragraph_format.right_indent = TITLE_RULE_INDENT
-    rule_below(title)
+    para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True, align=CENTER, first=True)
+    rule = para(right, align=CENTER)
+    fmt = rule.paragraph_format
+    fmt.left_indent = fmt.right_indent = TITLE_RULE_INDENT
+    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(1)
+    rule_below(rule)
     para(right, "{{ place_date }}", italic=True, align=CENTER, before=8)
     return table
 

@@ -22,6 +22,7 @@ from dangbo.meetings.documents import names_on
 from dangbo.members.letters.selectors import _place
 from dangbo.organizations.choices import CELL_KINDS, OrgKind
 from dangbo.organizations.models import Organization
+from dangbo.organizations.selectors import signer_on
 from dangbo.steering.documents.selectors import suggested_issuer
 
 from . import selectors
@@ -158,6 +159,7 @@ def report_context(actor, org: Organization, period: Period, *, day: dt.date | N
         total = [*total[:2], *(so(v) for v in total[2:4]), so(total[4]) if known else NO_DATA,
                  phantram(100 * total[4] / total[3]) if total[3] and known else NO_DATA, so(total[6]),
                  so(total[7])]  # fmt: skip
+    signer = signer_on(org, day)
     return {
         "superior_body": superior.upper(), "issuing_body": issuer.upper(),
         "number_symbol": f"{NUMBER_BLANK}-BC/{code}", "place_date": ngay_van_ban(day, _place(org)),
@@ -166,7 +168,7 @@ def report_context(actor, org: Organization, period: Period, *, day: dt.date | N
         "intro": f"{issuer} báo cáo tình hình thu, nộp đảng phí {period.label} như sau:",
         "collection": collection, "remittance": remittance, "rows": rows, "total": total,
         "rows_note": NO_DATA_NOTE if any(NO_DATA in row for row in [*rows, total]) else "",
-        "signer_on_behalf": _on_behalf(org), "signer_title": "BÍ THƯ", "signer_name": "",
+        "signer_on_behalf": _on_behalf(org), "signer_title": signer[0], "signer_name": signer[1],
         "recipients": [r for r in (f"- {superior_committee} (để báo cáo)," if superior_committee else "",
                                    "- Lưu Văn phòng.") if r],
     }  # fmt: skip

@@ -5,11 +5,13 @@ as a draft ("DỰ THẢO") with blanks for the number and date."""
 
 from __future__ import annotations
 
+from dangbo.core.dates import today
 from dangbo.core.docx import render_docx
 from dangbo.core.formats import ngay_van_ban
 from dangbo.members.letters.selectors import committee_name
 from dangbo.organizations.choices import OrgKind
 from dangbo.organizations.models import Organization
+from dangbo.organizations.selectors import signer_on
 
 from .choices import Level, PeriodKind
 
@@ -56,6 +58,7 @@ def decision_context(campaign, ratings, tally, *, members: bool = True) -> dict:
         f"Xét đề nghị của các chi bộ, tổ chức đảng trực thuộc{'' if c.locked else ' (DỰ THẢO)'},",
     ]
     parent = org.parent
+    signer = signer_on(org, c.decision_date or today())
     return {
         "superior_body": parent.name.upper() if parent else "",
         "issuing_body": body.upper(),
@@ -74,8 +77,8 @@ def decision_context(campaign, ratings, tally, *, members: bool = True) -> dict:
         "not_rated": tally.not_rated,
         "rows": rows,
         "signer_on_behalf": "T/M ĐẢNG ỦY" if org.kind != OrgKind.GRASSROOTS_CELL else "T/M CHI BỘ",
-        "signer_title": "BÍ THƯ",
-        "signer_name": "",
+        "signer_title": signer[0],
+        "signer_name": signer[1],
     }
 
 

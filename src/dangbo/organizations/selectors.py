@@ -99,6 +99,28 @@ def term_on(organization: Organization, day: dt.date) -> Term | None:
     return term_of_day(organization.terms.filter(start_date__lte=day).order_by("-start_date", "-pk")[:1], day)
 
 
+SIGNATURE_BLANK = "…" * 14  # a line to sign over and write the name on, when the records name nobody
+
+
+def signer_on(organization: Organization, day: dt.date) -> tuple[str, str]:
+    """Who signs for ``organization``'s committee on ``day`` (HD 36: the secretary, "BÍ THƯ"; without one a deputy,
+    "K/T BÍ THƯ" over "PHÓ BÍ THƯ"): (title, name) from the committee seats of the term ``day`` belongs to — the
+    name ``SIGNATURE_BLANK`` when no secretary or deputy was seated that day (never a guess)."""
+    from .choices import Position
+
+    term = term_on(organization, day)
+    seats = [] if term is None else [
+        s for s in term.seats.filter(position__in=[Position.SECRETARY, Position.DEPUTY_SECRETARY])
+        .select_related("member").order_by("position", "start_date", "id")
+        if (s.start_date is None or s.start_date <= day) and (s.end_date is None or day <= s.end_date)
+    ]  # fmt: skip
+    if not seats:
+        return "BÍ THƯ", SIGNATURE_BLANK
+    seat = seats[0]
+    title = "BÍ THƯ" if seat.position == Position.SECRETARY else "K/T BÍ THƯ\nPHÓ BÍ THƯ"
+    return title, seat.member.full_name
+
+
 def term_last_day(term: Term) -> dt.date | None:
     """The last day that belongs to ``term`` under ``term_of_day`` (None while it runs)."""
     later = Q(start_date__gt=term.start_date) | Q(start_date=term.start_date, pk__gt=term.pk)

@@ -57,8 +57,8 @@ def build_quyet_dinh(path: Path) -> None:
     para(left, "- Như Điều 2,", size=12)
     para(left, "- Lưu Văn phòng cấp ủy.", size=12)
     para(right, "{{ signer_on_behalf }}", bold=True, align=CENTER, before=12, first=True)
-    para(right, "{{ signer_title }}", align=CENTER)
-    para(right, "{{ signer_name }}", bold=True, align=CENTER, before=84)
+    para(right, "{{ signer_title }}", bold=True, align=CENTER)
+    para(right, "{{ signer_name }}", bold=True, align=CENTER, before=72)
 
     # The list attached to the decision starts its own page: after the signature block its title was left alone
     # at the foot of the first page, the table on the next (seen rendered, issue 13).
