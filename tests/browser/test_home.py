@@ -45,3 +45,46 @@ def test_every_personas_home_page(page, tree, people, reminders, persona, width,
     expect(page.locator("#so-viec")).to_contain_text("trong")
     expect(page.locator("table.table")).to_contain_text("Lê Văn Chậm")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)])
+def test_the_home_pages_tasks_read_on_a_phone_without_sideways_scrolling(page, tree, people, width, height):
+    """Issue 13, seen at 390 px: the table of this year's tasks scrolled inside its box (606 px of table in 325).
+    On a phone each task is a block — title, organization, «Hạn báo cáo: …», «Đã báo cáo: …», state — and nothing
+    scrolls sideways; on a desktop it stays a table."""
+    from tests.factories import TaskFactory
+
+    now = dates.today()
+    TaskFactory(organization=tree.bloc, title="Báo cáo số quần chúng ưu tú được giới thiệu học lớp bồi dưỡng nhận "
+                "thức về Đảng năm nay", assigned_date=now - dt.timedelta(days=10), deadline=now + dt.timedelta(days=20))  # fmt: skip
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, "staff")
+    tasks = page.locator("#nhiem-vu .table-wrap")
+    expect(tasks).to_contain_text("Báo cáo số quần chúng ưu tú")
+    assert tasks.evaluate("w => w.scrollWidth <= w.clientWidth + 1")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    header_shown = page.locator("#nhiem-vu thead").is_visible()
+    assert header_shown == (width > 600)
+    if width <= 600:
+        expect(page.locator("#nhiem-vu tbody td[data-label='Hạn báo cáo']").first).to_be_visible()
+
+
+def test_the_member_lists_state_stays_on_one_line_on_a_desktop(page, tree, people):
+    """Issue 13, seen at 1366 px: «Chính thức» wrapped onto two lines in the member list's «Tình trạng» column when
+    the cell names were long (as the demo's: «Chi bộ Khoa Hồi sức tích cực (Bệnh viện Hữu nghị đa khoa Nghệ An)»)."""
+    from dangbo.organizations.models import Organization
+
+    Organization.objects.filter(pk=tree.a1.pk).update(
+        name="Chi bộ Khoa Hồi sức tích cực, chống độc và Phòng khám"
+    )
+    Organization.objects.filter(pk=tree.a.pk).update(name="Đảng bộ Bệnh viện Hữu nghị đa khoa tỉnh Nghệ An")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, "staff")
+    page.goto(f"{page.base}/dang-vien/")
+    cell = page.locator("table.members tbody tr td:nth-child(6)", has_text="Chính thức").first
+    expect(cell).to_be_visible()
+    lines = cell.evaluate(
+        "td => { const r = document.createRange(); r.selectNodeContents(td); "
+        "return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+    )
+    assert lines == 1

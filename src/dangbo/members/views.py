@@ -76,7 +76,7 @@ def list_rows_html(rows) -> str:
             f'<tr><td><a href="{detail}{m.pk}/">{escape(m.full_name)}</a></td>'
             f"<td>{_GENDERS.get(m.gender, '')}</td>"
             f'<td class="nowrap">{_day(m.birth_date)}</td><td>{escape(m.ethnicity)}</td>'
-            f"<td>{escape(_org_name(m))}</td><td>{_STATUSES.get(m.status, '')}</td>"
+            f'<td>{escape(_org_name(m))}</td><td class="nowrap">{_STATUSES.get(m.status, "")}</td>'
             f'<td class="nowrap">{_day(m.joined_date)}</td><td>{_THEORIES.get(m.political_theory, "")}</td></tr>'
         )
     return mark_safe("".join(out))
