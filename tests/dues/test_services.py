@@ -412,6 +412,12 @@ def test_a_month_without_data_is_not_a_measured_zero(client, dues, tree):
     assert _row_cells(march, "Chi bộ Văn phòng")[1:4] == ["2", "110.000 đ", "0 đ"]
     assert _row_cells(march, "Chi bộ Văn phòng")[4] == "0,0%"
     assert _row_cells(running, "Chi bộ Văn phòng")[1:5] == ["2", "110.000 đ", "—", "—"]
+    assert _row_cells(running, "Chi bộ Văn phòng")[5:] == [
+        "—",
+        "0 đ",
+        "0 đ",
+        "—",
+    ]  # to send up: not known yet
     assert _row_cells(running, "Chi bộ Khoa Nội")[1:5] == ["—", "—", "—", "—"]  # no sheet at all
     assert "— : chưa có số liệu" in running and "Tổng thu: <strong>chưa có số liệu</strong>" in running
     assert "0,0%" not in running.split("<tbody>")[1].split("</table>")[0]
@@ -444,3 +450,4 @@ def test_a_month_without_data_is_not_a_measured_zero(client, dues, tree):
     assert (
         "Đảng phí phải thu tháng 04/2026: 110.000 đ; đã thu: chưa có số liệu" in text and "0,0%" not in text
     )
+    assert "thu trực tiếp của đảng viên: chưa có số liệu (tháng 04/2026 đang thu)" in text

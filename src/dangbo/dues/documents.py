@@ -136,7 +136,11 @@ def report_context(actor, org: Organization, period: Period, *, day: dt.date | N
         f"Tổng số đảng phí {issuer} {source}: {tien(took)}.",
         f"Trích giữ lại ({share} theo quy định của từng tháng): {tien(kept)}; phải nộp cấp trên: {tien(to_remit)}.",
     ]
-    if org.parent_id:
+    if not any(
+        p.measured for p in months.values()
+    ):  # a running month, nothing taken nor sent: no figures yet
+        remittance = [f"Tổng số đảng phí {issuer} {source}: chưa có số liệu ({period.label} đang thu)."]
+    elif org.parent_id:
         remittance.append(
             f"Đã nộp lên {superior_committee}: {tien(sent)} (cấp trên đã xác nhận nhận {tien(confirmed)}); "
             f"còn phải nộp: {tien(max(to_remit - sent, 0))}."
@@ -155,8 +159,8 @@ def report_context(actor, org: Organization, period: Period, *, day: dt.date | N
                          phantram(r.rate) if r.rate is not None else NO_DATA, so(r.remitted), so(r.received)])  # fmt: skip
             for k, v in ((2, n), (3, r.owed), (4, r.paid), (6, r.remitted), (7, r.received)):
                 total[k] += v
-        known = any(r.measured for r in by_child)
-        total = [*total[:2], *(so(v) for v in total[2:4]), so(total[4]) if known else NO_DATA,
+        known, recorded = any(r.measured for r in by_child), any(r.recorded for r in by_child)
+        total = [*total[:2], *(so(v) if recorded else NO_DATA for v in total[2:4]), so(total[4]) if known else NO_DATA,
                  phantram(100 * total[4] / total[3]) if total[3] and known else NO_DATA, so(total[6]),
                  so(total[7])]  # fmt: skip
     signer = signer_on(org, day)

@@ -381,7 +381,7 @@ def overview(actor, organization, start: dt.date, end: dt.date) -> list[Overview
     out = []
     for child in children:
         t, sent = by_org.get(child.pk, {}), sent_by.get(child.pk, {})
-        due = dues[child.pk].to_remit if child.pk in dues else None
+        due = dues[child.pk].to_remit if child.pk in dues and dues[child.pk].measured else None
         remitted = int(sent.get("s") or 0)
         out.append(OverviewRow(child, int(t.get("o") or 0), int(t.get("p") or 0),
                                int(t.get("n") or 0) if one_month else None, remitted,
