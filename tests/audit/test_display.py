@@ -28,4 +28,4 @@ def test_the_history_fits_a_phone(client, cell, root_user, people):  # noqa: F81
     m = plan(root_user, cell, D(2024, 3, 5))
     client.force_login(people.cell_secretary)
     page = client.get(m.get_absolute_url()).content.decode()
-    assert '<div class="table-wrap"><table class="table history">' in page
+    assert '<div class="table-wrap"><table class="table history stack">' in page
