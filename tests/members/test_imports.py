@@ -109,6 +109,52 @@ def test_a_file_of_several_batches_is_still_all_or_nothing(people, monkeypatch):
     assert again.created == 0 and len(again.existing) == 11
 
 
+def test_a_large_file_is_never_held_whole_and_stays_all_or_nothing(people, monkeypatch):
+    """A province's file (250,000 rows) is read into a temporary file, not kept in memory (``core.imports.Rows``):
+    while the rows are checked and written, no more than the one in hand exists as a row object — and yet every
+    row's problem is listed, a citizen ID repeated far apart in the file is caught, nothing is half written, and
+    the same file imported again changes nothing. (The spool is made small so that 23 rows behave as 250,000.)"""
+    import gc
+
+    from dangbo.core import imports, spool
+
+    monkeypatch.setattr(spool, "MEMORY_BYTES", 1)  # onto the disk at once
+    monkeypatch.setattr(spool, "CHUNK", 3)  # read back three rows at a time
+    monkeypatch.setattr(imports, "BATCH_ROWS", 5)
+    held: list[int] = []
+    create_many = services.member_create_many
+
+    def watched(**kwargs):
+        held.append(sum(type(o) is imports.Row for o in gc.get_objects()))
+        return create_many(**kwargs)
+
+    monkeypatch.setattr(services, "member_create_many", watched)
+    rows = [_row(f"Người Số {i}", f"0401850004{i:02d}") for i in range(23)]
+    rows[2]["Ngày sinh"] = dt.date(2030, 1, 1)
+    rows[21]["Số CCCD"] = rows[0]["Số CCCD"]
+    rows[22]["Giới tính"] = "Không rõ"
+    before = Member.objects.count()
+    sheet = documents.read_upload(filled_template(rows))
+    assert sheet.rows.on_disk and len(sheet.rows) == 23
+    result = services.member_import(actor=people.secretary_a, sheet=sheet, commit=True)
+    assert [(n, col) for n, col, _ in result.errors] == [(4, "Ngày sinh"), (23, "Số CCCD"), (24, "Giới tính")]
+    assert "trùng với dòng 2" in result.errors[1][2]
+    assert not result.committed and Member.objects.count() == before
+    assert len(held) == 5 and max(held) <= 1, held  # five batches; at most the row in hand
+    rows[2]["Ngày sinh"], rows[21]["Số CCCD"], rows[22]["Giới tính"] = (
+        dt.date(1985, 4, 2),
+        "040185000499",
+        "Nam",
+    )
+    done = services.member_import(actor=people.secretary_a, sheet=documents.read_upload(filled_template(rows)),
+                                  commit=True)  # fmt: skip
+    assert done.committed and done.created == 23 and Member.objects.count() == before + 23
+    again = services.member_import(actor=people.secretary_a, sheet=documents.read_upload(filled_template(rows)),
+                                   commit=True)  # fmt: skip
+    assert again.ok and again.created == 0 and len(again.existing) == 23
+    assert Member.objects.count() == before + 23
+
+
 def test_errors_do_not_echo_personal_data(people):
     rows = [_row("Lê Thị Gấm", "04018500ABCD", **{"Điện thoại": "0912000111"})]
     result = run(people.secretary_a, filled_template(rows), commit=False)

@@ -9,8 +9,6 @@ list longer than ``DANGBO_EXPORT_SYNC_ROWS`` rows as a background job (``jobs.im
 
 from __future__ import annotations
 
-import pickle
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +17,7 @@ from django.conf import settings
 
 from .dates import now
 from .formats import ngay
+from .spool import Spool
 from .xlsx import Column, Letterhead, Table, table_xlsx
 
 
@@ -62,26 +61,19 @@ def stamp(actor) -> str:
 def build(spec: ExportList, *, actor, params, issuer: str = "", progress=None) -> tuple[bytes, int]:
     """The workbook of the list as the page shows it for ``params`` (all pages), and its number of rows.
 
-    The rows are read once, in the page's order, into a temporary file (one pickled row after another), then
+    The rows are read once, in the page's order, into a temporary file (``core.spool``), then
     written from it into the write-only workbook of ``table_xlsx``: the line «Tổng số» above the table needs the
     count before the first row is written, and neither step keeps the rows in memory (a province: 250,000)."""
     queryset = spec.queryset(actor, params)
     items: Iterable = queryset.iterator(chunk_size=2000) if hasattr(queryset, "iterator") else queryset
-    with tempfile.TemporaryFile(prefix="dangbo-export-") as spool:
-        pickler = pickle.Pickler(spool, protocol=pickle.HIGHEST_PROTOCOL)
+    with Spool() as spool:
         count = 0
         for count, obj in enumerate(items, start=1):
-            pickler.dump([count, *spec.row(obj)])
-            pickler.clear_memo()
+            spool.append([count, *spec.row(obj)])
             if progress is not None and count % 1000 == 0:
                 progress(count, None, f"Đã đọc {count} dòng")
         if spec.on_build is not None:
             spec.on_build(actor=actor, count=count, params=params)
-        spool.seek(0)
-
-        def rows():
-            for _ in range(count):
-                yield pickle.load(spool)  # each row was pickled on its own (memo cleared)
 
         def written(n: int) -> None:
             if progress is not None:
@@ -89,7 +81,7 @@ def build(spec: ExportList, *, actor, params, issuer: str = "", progress=None) -
 
         written(0)
         table = Table(
-            title=spec.title, columns=[Column("STT", 6, "stt"), *spec.columns], rows=rows(),
+            title=spec.title, columns=[Column("STT", 6, "stt"), *spec.columns], rows=iter(spool),
             lines=[*(spec.lines(actor, params) if spec.lines else []), f"Tổng số: {count} dòng"],
             notes=[stamp(actor)], landscape=spec.landscape, sheet=spec.title[:31],
         )  # fmt: skip

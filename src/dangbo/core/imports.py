@@ -28,7 +28,8 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import PurePath
@@ -42,6 +43,7 @@ from openpyxl.utils import get_column_letter
 
 from .errors import ApplicationError
 from .middleware import changes_from
+from .spool import Spool
 from .text import clean_text, fold, nfc
 from .uploads import check_upload
 from .xlsx import BOX, FONT, FORMATS, Letterhead, Table, append, put, table_xlsx
@@ -212,9 +214,42 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, problem)
 
 
+class Rows:
+    """The rows read from a file, in file order, kept compact in a ``core.spool.Spool`` (a temporary file past a few
+    MB): a row is its number, its values in the order of the file's recognised columns (None: blank) and its
+    problems. Going through them (a kind's ``prepare``, then ``run``) reads them back one at a time as ``Row``s,
+    so a province's file (250,000 rows) is never held in memory; only the keys that ``prepare`` collects and
+    ``run``'s duplicate check are."""
+
+    def __init__(self, keys: Sequence[str]):
+        self.keys = tuple(keys)
+        self._spool = Spool()
+
+    def append(self, row: Row) -> None:
+        values = tuple(row.values.get(k) for k in self.keys)
+        self._spool.append((row.number, values, tuple(row.errors)))
+
+    def __len__(self) -> int:
+        return len(self._spool)
+
+    def __iter__(self) -> Iterator[Row]:
+        keys = self.keys
+        for number, values, errors in self._spool:
+            yield Row(number, {k: v for k, v in zip(keys, values) if v is not None}, list(errors))  # noqa: B905
+
+    def __getitem__(self, index: int) -> Row:
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return next(islice(iter(self), index, None))
+
+    @property
+    def on_disk(self) -> bool:
+        return self._spool.on_disk
+
+
 @dataclass
 class Sheet:
-    rows: list[Row]
+    rows: Rows
     columns: list[str]  # keys of the recognised columns
     unknown: list[str]  # headers not recognised, ignored
     more: bool = False  # read with ``stop_after``: the file has more rows than were read
@@ -345,7 +380,7 @@ def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None =
     (``Sheet.more`` says whether there were more)."""
     found: dict[int, str] = {}
     unknown: list[str] = []
-    rows: list[Row] = []
+    rows = Rows(())
     columns = {c.key: c for c in kind.columns}
     choice_keys = {c.key: _choice_keys(c) for c in kind.columns if c.kind == "choice"}
     needed = _needed_header(kind)
@@ -356,6 +391,7 @@ def _build(kind: ImportKind, records, formula_rows: dict[int, set[int]] | None =
             hit, others = _header_map(kind, list(values), mapping)
             if len(hit) >= wanted:
                 found, unknown = hit, others
+                rows = Rows(found.values())
                 if mapping is None and needed.key not in found.values():
                     refuse(f"không thấy cột «{needed.label}» ở dòng tiêu đề.")
             elif number > HEADER_ROWS:
@@ -576,7 +612,7 @@ class ImportResult:
     def __init__(self, *, total: int, committed: bool):
         self.total, self.committed = total, committed
         self.created = 0
-        self.existing: list[int] = []  # row numbers whose natural key is already there
+        self.existing = array("l")  # row numbers whose natural key is already there (a province's: 250,000)
         self.errors: list[tuple[int, str, str]] = []  # (row number, column label, problem)
 
     @property
@@ -597,7 +633,7 @@ def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: 
     ``PROGRESS_ROWS`` rows (``apply_many``, given ``BATCH_ROWS`` rows at a time: rows of the file done)."""
     result = ImportResult(total=len(sheet.rows), committed=False)
     general = kind.general or kind.label(kind.natural_key[0])
-    seen: dict[tuple, int] = {}
+    seen: dict = {}  # natural key → the row number it was first on
     batch: list[tuple[int, dict]] = []
     applied = 0  # rows of the file given to ``apply_many`` so far
 
@@ -635,6 +671,7 @@ def run(kind: ImportKind, *, actor, sheet: Sheet, commit: bool = False, source: 
                 continue
             key = tuple(row.values.get(k) for k in kind.natural_key)
             if all(part not in (None, "") for part in key):
+                key = key[0] if len(key) == 1 else key  # (a province's citizen IDs: no tuple around each)
                 if key in seen:
                     result.errors.append(
                         (row.number, kind.label(kind.natural_key[-1]), f"trùng với dòng {seen[key]}.")
