@@ -190,6 +190,42 @@ def test_headers_are_matched_without_accents_and_by_alias(people):
     assert result.committed and Member.objects.filter(citizen_id="040185000501").exists()
 
 
+def test_a_csv_file_is_read_a_piece_at_a_time(people, monkeypatch):
+    """A CSV file is decoded a piece at a time, never read whole (a province's file: ~100 MB): the rows are the same
+    however the pieces cut it — inside a letter of two bytes, inside a quoted cell on two lines, between the \\r
+    and the \\n of a line end — and a byte that is not UTF-8 near the end refuses the file before any row."""
+    from dangbo.core import imports
+
+    monkeypatch.setattr(imports, "CSV_PIECE", 7)
+    text = ("\ufeffHọ và tên;Nơi thường trú;Ngày sinh\r\n"
+            + "".join(f'Nguyễn Văn Ánh {i};"Thôn {i}\r\nxã Nghi Phong";01/01/1980\r\n' for i in range(100))
+            + "Ðặng Thị Lư;;31/02/1990\r\n")  # fmt: skip
+    asked: list[int] = []
+
+    class Watched(io.BytesIO):
+        def read(self, size=-1):
+            asked.append(size)
+            return super().read(size)
+
+    upload = SimpleUploadedFile("ds.csv", text.encode())
+    upload.file = Watched(text.encode())
+    sheet = documents.read_upload(upload)
+    assert len(text.encode()) > 6000 and all(0 < n <= 4096 for n in asked)  # 4096: the first bytes, looked at
+    rows = list(sheet.rows)
+    assert [r.number for r in rows] == list(range(2, 103))
+    assert (
+        rows[99].values["full_name"] == "Nguyễn Văn Ánh 99"
+        and rows[99].values["residence"] == "Thôn 99 xã Nghi Phong"
+    )
+    assert rows[100].values["full_name"] == "Đặng Thị Lư" and rows[100].errors == [
+        ("Ngày sinh", "không đọc được ngày; ghi theo dạng dd/mm/yyyy.")
+    ]
+    with pytest.raises(ApplicationError, match="UTF-8"):
+        documents.read_upload(
+            SimpleUploadedFile("ds.csv", text.encode() + b"L\xea V\xe3n T\xe1m;Hu\xe9;01/01/1980\r\n")
+        )
+
+
 def test_legacy_d_is_normalised(people):
     sheet = documents.read_upload(
         SimpleUploadedFile("ds.csv", "Họ và tên;Ngày sinh\nÐặng Văn Ba;01/01/1980\n".encode())

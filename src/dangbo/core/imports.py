@@ -24,6 +24,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -31,7 +32,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import PurePath
 from typing import Any
 
@@ -44,7 +45,7 @@ from openpyxl.utils import get_column_letter
 from .errors import ApplicationError
 from .middleware import changes_from
 from .spool import Spool
-from .text import clean_text, fold, nfc
+from .text import clean_text, fold
 from .uploads import check_upload
 from .xlsx import BOX, FONT, FORMATS, Letterhead, Table, append, put, table_xlsx
 from .xlsx import Column as TableColumn
@@ -433,20 +434,46 @@ PROGRESS_ROWS = 1000  # a large file reports its progress every this many rows (
 BATCH_ROWS = 10000
 
 
-def _check_csv(upload) -> str:
+CSV_PIECE = 1 << 16  # a CSV file is decoded this many bytes at a time
+
+
+def _check_csv(upload):
+    """The CSV file's text, decoded a piece at a time (UTF-8, with or without BOM), never the whole file at once.
+    The whole file is decoded once first (and let go), so that a bad byte anywhere refuses it before a row is read.
+    (Each cell is made NFC with Đ for Ð as it is read: ``clean_text``.)"""
     if not upload.size:
         refuse("tệp rỗng.")
     if upload.size > max_bytes():
         refuse(f"tệp vượt giới hạn {max_bytes() // 1024 // 1024} MB.")
     upload.seek(0)
-    raw = upload.read()
-    if b"\x00" in raw[:4096]:
+    if b"\x00" in upload.read(4096):
         refuse("nội dung tệp không phải là tệp CSV (văn bản).")
+    for _ in _decoded(upload):
+        pass
+    return _decoded(upload)
+
+
+def _decoded(upload):
+    upload.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
     try:
-        text = raw.decode("utf-8-sig")
+        while piece := upload.read(CSV_PIECE):
+            yield decoder.decode(piece)
+        yield decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         refuse("tệp CSV phải được lưu với bảng mã UTF-8 (Excel: «CSV UTF-8»).")
-    return nfc(text, legacy_d=True) or ""
+
+
+def _lines(pieces):
+    """The lines of the decoded pieces, each with its line end (\\n, \\r\\n or \\r, as ``csv`` wants them)."""
+    carry = ""
+    for piece in pieces:
+        lines = io.StringIO(carry + piece, newline="").readlines()
+        # the last line, unless complete, waits for the next piece (a last \\r may be half of a \\r\\n)
+        carry = lines.pop() if lines and not lines[-1].endswith("\n") else ""
+        yield from lines
+    if carry:
+        yield carry
 
 
 def _suffix(upload) -> str:
@@ -456,12 +483,19 @@ def _suffix(upload) -> str:
     return suffix
 
 
-def _csv_records(text: str):
+def _csv_records(pieces):
+    lines = _lines(pieces)
+    head, size = [], 0  # the first lines, for the sniffer
+    for line in lines:
+        head.append(line)
+        size += len(line)
+        if size >= 4096:
+            break
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff("".join(head)[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+    return enumerate(csv.reader(chain(head, lines), dialect), start=1)
 
 
 def read_upload(kind: ImportKind, upload, mapping: dict[str, str] | None = None, progress=None,
