@@ -98,3 +98,26 @@ def test_every_rule_row_by_row_and_nothing_written_when_one_row_is_refused(tree,
     assert "không sau hôm nay" in problems[3]["since"]
     assert "chưa đủ" in problems[4]["joined_date"]
     assert Member.objects.count() == before and AuditEvent.objects.count() == audited
+
+
+def test_the_counts_of_a_batch_write_each_organization_once(tree):
+    """An import's batch adjusts the stored counts of thousands of cells: each organization's row is written once
+    with its summed change, not the province's row once per cell (``counts.adjust_many``) — the same counts as
+    adjusting cell by cell."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    changes = [(tree.a1.path, "chinh_thuc", 2), (tree.a2.path, "chinh_thuc", 2), (tree.b.path, "chinh_thuc", 2),
+               (tree.a1.path, "du_bi", 1), (tree.b.path, "du_bi", 1), (tree.a2.path, "da_mat", 1)]  # fmt: skip
+    tallies = Organization.objects.order_by("pk").values_list("pk", "official_count", "probationary_count")
+    with transaction.atomic():
+        for path, status, n in changes:
+            counts.adjust(path, status, n)
+        one_by_one = list(tallies.all())
+        transaction.set_rollback(True)
+    with CaptureQueriesContext(connection) as queries:
+        counts.adjust_many(changes)
+    assert list(tallies.all()) == one_by_one
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    # a1 and b: +2 official +1 probationary; a2: +2 official; a: +4 +1; bloc and province: +6 +2 — four sets
+    assert len(updates) == 4, updates

@@ -312,8 +312,7 @@ def member_create_many(
         period.member_id = period.member.pk
     insert_many(MemberPeriod, periods)
     counted = Counter((m.org_path, m.status) for m, _ in members)
-    for (path, status), n in sorted(counted.items()):
-        counts.adjust(path, status, n)
+    counts.adjust_many((path, status, n) for (path, status), n in counted.items())
     step(len(rows), "Đang cập nhật số liệu tổng hợp của báo cáo")
     lifecycle.roll_changed([], [tuple(getattr(p, f) for f in lifecycle.PERIOD_KEY) for p in periods])
     step(len(rows), "Đang ghi nhật ký thay đổi")

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from dangbo.organizations.models import Organization
-from dangbo.organizations.tree.selectors import add_along_path, path_ids
+from dangbo.organizations.tree.selectors import add_along_path, add_along_paths, path_ids
 
 from ..choices import MemberStatus
 from ..models import Member
@@ -26,6 +26,12 @@ def adjust(org_path: str, status: str, delta: int) -> None:
     field = FIELD.get(status)
     if field is not None:
         add_along_path(org_path, **{field: delta})
+
+
+def adjust_many(changes) -> None:
+    """``adjust`` for many ``(org_path, status, delta)`` at once (an import's batch): each organization's row
+    written once (``add_along_paths``)."""
+    add_along_paths([(path, {FIELD[status]: delta}) for path, status, delta in changes if status in FIELD])
 
 
 def move(old: tuple[str, str] | None, new: tuple[str, str] | None) -> None:
