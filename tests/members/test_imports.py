@@ -393,3 +393,46 @@ def test_the_page_is_for_those_who_may_add_members(client, people):
     assert client.get(reverse("members:import")).status_code == 404
     assert client.get(reverse("members:import_template")).status_code == 404
     assert "Nhập từ tệp" not in client.get(reverse("members:list")).content.decode()
+
+
+def test_a_file_without_its_size_is_not_parsed_whole_just_to_be_opened(people, monkeypatch):
+    """The files of openpyxl's write-only mode (the export «để nhập lại» of a province) do not say their size
+    (no ``<dimension>``): opening one no longer reads the whole sheet to find it (it was half of reading 241,186
+    rows) — and its rows are read all the same; a file that says its size keeps it."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from dangbo.core import imports
+
+    streamed = Workbook(write_only=True)
+    sheet = streamed.create_sheet("Đảng viên")
+    sheet.append(["Họ và tên", "Ngày sinh", "Giới tính"])
+    for i in range(3000):
+        sheet.append([f"Nguyễn Văn {i}", dt.date(1980, 5, 17), "Nam"])
+    out = io.BytesIO()
+    streamed.save(out)
+    read: list[int] = []
+    get_source = ReadOnlyWorksheet._get_source
+
+    def counted(self):
+        source = get_source(self)
+        original = source.read
+        source.read = lambda size=-1: (lambda data: (read.append(len(data)), data)[1])(original(size))
+        return source
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_get_source", counted)
+    opened = imports._open_xlsx(SimpleUploadedFile("ds.xlsx", out.getvalue()))
+    assert sum(read) < 100_000 and opened.worksheets[0].max_row is None
+    opened.close()
+    read.clear()
+    rows = list(documents.read_upload(SimpleUploadedFile("ds.xlsx", out.getvalue())).rows)
+    assert sum(read) > 200_000  # the sheet, read once to get its rows
+    assert len(rows) == 3000
+    assert rows[2999].values == {
+        "full_name": "Nguyễn Văn 2999",
+        "birth_date": dt.date(1980, 5, 17),
+        "gender": "nam",
+    }
+    sized = imports._open_xlsx(filled_template(THREE))
+    assert sized.worksheets[0].max_row >= 4
+    sized.close()
