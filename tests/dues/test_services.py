@@ -451,3 +451,26 @@ def test_a_month_without_data_is_not_a_measured_zero(client, dues, tree):
         "Đảng phí phải thu tháng 04/2026: 110.000 đ; đã thu: chưa có số liệu" in text and "0,0%" not in text
     )
     assert "thu trực tiếp của đảng viên: chưa có số liệu (tháng 04/2026 đang thu)" in text
+
+
+def test_the_review_reports_dues_figures_leave_out_a_month_still_being_collected(dues, tree):
+    """Issue 13: the review report's dues sentence (``reports.selectors.dues_section``, page and DOCX) counts the
+    months whose collection is a figure: April still running with nothing paid does not lower the rate as a 0; a
+    period of that month alone is «chưa có số liệu»."""
+    from dangbo.reports.selectors import dues_section
+
+    april = dt.date(2026, 4, 1)  # today is 15/04/2026
+    services.record_month(
+        actor=dues.cell_secretary, organization=tree.a1, month=MARCH, rows=_rows(dues, b=0), version=0
+    )
+    services.generate_owed(actor=None, cells=[tree.a1.pk], month=april)
+    both = dues_section(dues.secretary_a, tree.a, MARCH, dt.date(2026, 4, 30))
+    assert both.figures["phai_thu"] == 110_000 and both.figures["da_thu"] == 80_000  # March only
+    assert both.figures["ty_le"] == 72.7
+    assert both.figures["lines"] == [
+        "Đảng phí phải thu 110.000 đồng, đã thu 80.000 đồng (72,7%) — không tính tháng đang thu chưa có số liệu."
+    ]
+    running = dues_section(dues.secretary_a, tree.a, april, dt.date(2026, 4, 30))
+    assert running.figures["da_thu"] is None and running.figures["ty_le"] is None
+    assert "chưa có số liệu" in running.figures["lines"][0] and "0 đồng" not in running.figures["lines"][0]
+    assert all(r["paid"] is None for r in running.rows)

@@ -279,6 +279,7 @@ class OverviewRow:
     )
     recorded: bool = True  # a month sheet of the child's subtree in the period (else owed: «chưa có số liệu»)
     measured: bool = True  # "đã thu" is a figure (``paid_measured`` of some month of the period)
+    owed_measured: int = 0  # owed in the months whose collection is a figure (a rate's base)
 
     @property
     def missing(self) -> int | None:
@@ -368,9 +369,10 @@ def overview(actor, organization, start: dt.date, end: dt.date) -> list[Overview
             continue
         if not (owed or paid or members):
             continue  # a total emptied by a move: nothing recorded
-        t = by_org.setdefault(pk, {"o": 0, "p": 0, "n": 0, "m": False})
+        t = by_org.setdefault(pk, {"o": 0, "p": 0, "n": 0, "m": False, "om": 0})
         t["o"], t["p"], t["n"] = t["o"] + owed, t["p"] + paid, t["n"] + members
-        t["m"] = t["m"] or paid_measured(month, recorded=True, paid=paid)
+        if paid_measured(month, recorded=True, paid=paid):
+            t["m"], t["om"] = True, t["om"] + owed
     one_month = next_month(start) == end
     remits = remittances(actor).filter(month__gte=start, month__lt=end, to_organization=organization)
     sent_by = {
@@ -386,7 +388,8 @@ def overview(actor, organization, start: dt.date, end: dt.date) -> list[Overview
         out.append(OverviewRow(child, int(t.get("o") or 0), int(t.get("p") or 0),
                                int(t.get("n") or 0) if one_month else None, remitted,
                                int(sent.get("r") or 0), due, recorded=bool(t),
-                               measured=bool(t) and (t["m"] or remitted > 0)))  # fmt: skip
+                               measured=bool(t) and (t["m"] or remitted > 0),
+                               owed_measured=int(t.get("om") or 0)))  # fmt: skip
     return out
 
 

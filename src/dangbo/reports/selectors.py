@@ -360,20 +360,30 @@ def dues_section(actor, organization: Organization, start: dt.date, end: dt.date
 
     policies.require(actor, policies.VIEW, organization)
     first, after = start.replace(day=1), dues.next_month(end.replace(day=1))
+    ledger = [r for r in dues.overview(actor, organization, first, after) if r.owed or r.paid or r.remitted]
     rows = [
-        {"organization": r.organization.name, "owed": r.owed, "paid": r.paid, "percent": r.rate,
-         "remitted": r.remitted}
-        for r in dues.overview(actor, organization, first, after) if r.owed or r.paid or r.remitted
+        {"organization": r.organization.name, "owed": r.owed, "paid": r.paid if r.measured else None,
+         "percent": r.rate, "remitted": r.remitted}
+        for r in ledger
     ]  # fmt: skip
     if not rows:
         return Section("dues", "Thu, nộp đảng phí")
-    owed, paid = sum(r["owed"] for r in rows), sum(r["paid"] for r in rows)
-    figures = {"phai_thu": owed, "da_thu": paid, "ty_le": _percent(paid, owed),
+    # The collection's figures count the months whose collection is a figure (``dues.selectors.paid_measured``): a
+    # month still being collected with nothing paid is «chưa có số liệu», not a 0 that lowers the rate.
+    owed, paid = sum(r.owed_measured for r in ledger), sum(r.paid for r in ledger if r.measured)
+    measured = any(r.measured for r in ledger)
+    figures = {"phai_thu": owed if measured else None, "da_thu": paid if measured else None,
+               "ty_le": _percent(paid, owed) if measured else None,
                "da_nop_cap_tren": sum(r["remitted"] for r in rows)}  # fmt: skip
-    figures["lines"] = [
-        f"Đảng phí phải thu {so(owed)} đồng, đã thu {so(paid)} đồng"
-        + (f" ({phantram(figures['ty_le'])})." if figures["ty_le"] is not None else ".")
-    ]
+    if not measured:
+        figures["lines"] = ["Đảng phí: chưa có số liệu (các tháng của kỳ chưa lập bảng thu hoặc đang thu)."]
+    else:
+        left_out = sum(r.owed for r in ledger) > owed
+        figures["lines"] = [
+            f"Đảng phí phải thu {so(owed)} đồng, đã thu {so(paid)} đồng"
+            + (f" ({phantram(figures['ty_le'])})" if figures["ty_le"] is not None else "")
+            + (" — không tính tháng đang thu chưa có số liệu." if left_out else ".")
+        ]
     return Section("dues", "Thu, nộp đảng phí", figures, rows,
                    [("organization", "Tổ chức"), ("owed", "Phải thu (đồng)"), ("paid", "Đã thu (đồng)"),
                     ("percent", "Tỷ lệ (%)"), ("remitted", "Đã nộp cấp trên (đồng)")])  # fmt: skip
