@@ -71,7 +71,7 @@ BUDGETS: dict[str, int] = {
     "members:event_create": 6,
     "members:transfer_create": 10,  # dues: "paid up to" from the ledger
     "members:transfer": 5,
-    "members:transfer_letter": 8,
+    "members:transfer_letter": 9,  # the signer seated on the letter's date: its term, then its seats (organizations.selectors.signer_on)
     "members:candidate": 13,  # version token
     "meetings:detail": 11,
     "meetings:edit": 6,  # version token

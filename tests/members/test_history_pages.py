@@ -498,3 +498,28 @@ def test_the_transfer_page_links_to_the_member_only_for_who_may_open_the_record(
     assert client.get(record_url).status_code == 404
     page = client.get(transfer.get_absolute_url()).content.decode()
     assert "Nguyễn Văn Hùng" in page and f'href="{record_url}"' not in page
+
+
+def test_the_transfer_letter_is_signed_by_whoever_sat_on_the_day_it_was_sent(client, tree, people, root_user):
+    """The letter names its signer as the other documents do (``organizations.selectors.signer_on``): the committee
+    seat held on the letter's date — a deputy signs «K/T BÍ THƯ» / «PHÓ BÍ THƯ» — not whoever sits today."""
+    from dangbo.members.history import services as lifecycle
+    from tests.factories import SeatFactory, TermFactory
+
+    sent = today() - dt.timedelta(days=10)
+    term = TermFactory(organization=tree.a, start_date=dt.date(2020, 8, 1))
+    SeatFactory(
+        term=term, member=people.m_a1b, position="pho_bi_thu", start_date=sent - dt.timedelta(days=100)
+    )
+    SeatFactory(term=term, member=people.m_a2, position="bi_thu", start_date=sent + dt.timedelta(days=5))
+    transfer = lifecycle.transfer_send(actor=root_user, member=people.m_a1, kind="chinh_thuc", sent_date=sent,
+                                       to_organization=tree.b, letter_no="15-GGT/ĐU", **LETTER_BY)  # fmt: skip
+    client.force_login(people.secretary_a)
+    word = docx.Document(
+        io.BytesIO(client.get(reverse("members:transfer_letter", args=[transfer.pk])).content)
+    )
+    text = "\n".join(
+        [p.text for p in word.paragraphs] + [c.text for t in word.tables for row in t.rows for c in row.cells]
+    )
+    assert "K/T BÍ THƯ" in text and people.m_a1b.full_name in text
+    assert people.m_a2.full_name not in text

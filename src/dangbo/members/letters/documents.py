@@ -52,7 +52,7 @@ class TransferLetter:
     place: str
     issued_on: dt.date
     signer_on_behalf: str  # "T/M ĐẢNG ỦY"
-    signer_title: str  # "BÍ THƯ", "PHÓ BÍ THƯ"
+    signer_title: str  # "BÍ THƯ", "K/T BÍ THƯ\nPHÓ BÍ THƯ" (``organizations.selectors.signer_on``)
     signer_name: str
     recipients: tuple[str, ...] = ()
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dangbo.organizations.choices import OrgKind, Position
-from dangbo.organizations.models import CommitteeSeat, Organization
+from dangbo.organizations.choices import OrgKind
+from dangbo.organizations.models import Organization
+from dangbo.organizations.selectors import signer_on
 
 from ..choices import MemberStatus, TemporaryPurpose, TransferKind
 from ..models import Transfer
@@ -40,11 +41,7 @@ def letter_for(transfer: Transfer) -> bytes:
     home = transfer.from_organization or member.organization
     issuer = home.grassroots() or home
     superior = Organization.objects.filter(pk=issuer.parent_id).first() if issuer.parent_id else None
-    seat = (
-        CommitteeSeat.objects.filter(term__organization=issuer, end_date__isnull=True,
-                                     position__in=[Position.SECRETARY, Position.DEPUTY_SECRETARY])
-        .select_related("member").order_by("position", "id").first()
-    )  # fmt: skip
+    signer_title, signer_name = signer_on(issuer, transfer.sent_date)
     is_official = member.official_date is not None and member.status != MemberStatus.PROBATIONARY
     before_letter = transfer.sent_date.replace(day=1) - dt.timedelta(days=1)
     letter = TransferLetter(
@@ -63,8 +60,8 @@ def letter_for(transfer: Transfer) -> bytes:
         issuing_body=transfer.issuer.upper() if transfer.issuer else _body(issuer),
         number_symbol=transfer.letter_no or "……-GGT/ĐU", place=_place(home), issued_on=transfer.sent_date,
         signer_on_behalf="T/M ĐẢNG ỦY" if issuer.kind == OrgKind.GRASSROOTS_COMMITTEE else "T/M CHI BỘ",
-        signer_title=(seat.get_position_display().upper() if seat else "BÍ THƯ"),
-        signer_name=seat.member.full_name if seat else "",
+        signer_title=signer_title,
+        signer_name=signer_name,
         recipients=("Như trên", "Lưu hồ sơ đảng viên"),
     )  # fmt: skip
     return transfer_letter_docx(letter)
